@@ -1,0 +1,9 @@
+using BenchmarkDotNet.Running;
+
+namespace Prover.Benchmarks;
+
+/// <summary>Entry point: <c>dotnet run -c Release --project benchmarks/Prover.Benchmarks -- --filter '*Ntt*'</c>.</summary>
+public static class Program
+{
+    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+}

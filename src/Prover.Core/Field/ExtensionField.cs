@@ -1,0 +1,291 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Prover.Core.Field;
+
+/// <summary>
+/// Defines an extension F[x]/(f) of degree D with f monic: x^D = Σ_{i&lt;D} tail[i]·x^i.
+/// The implementing type is also the coefficient storage: an <c>[InlineArray(D)]</c> struct of base
+/// elements, so an extension element is exactly D base words with no padding or indirection.
+/// </summary>
+public interface IExtensionDefinition<TBase, TSelf>
+    where TBase : struct, IField<TBase>
+    where TSelf : struct, IExtensionDefinition<TBase, TSelf>
+{
+    static abstract int Degree { get; }
+
+    /// <summary>True for f = x^D − W: multiplication then uses the cheaper binomial reduction.</summary>
+    static abstract bool IsBinomial { get; }
+
+    /// <summary>The binomial constant W (x^D = W); zero when <see cref="IsBinomial"/> is false.</summary>
+    static abstract TBase W { get; }
+
+    /// <summary>x^D expressed in the basis 1, x, …, x^(D−1): the reduction rule.</summary>
+    static abstract ReadOnlySpan<TBase> ModulusTail { get; }
+
+    static abstract string Name { get; }
+}
+
+/// <summary>An extension field element with access to its base-field coefficients.</summary>
+public interface IExtensionField<TSelf, TBase> : IField<TSelf>
+    where TBase : struct, IField<TBase>
+    where TSelf : struct, IExtensionField<TSelf, TBase>
+{
+    static abstract TSelf FromBase(TBase value);
+
+    static abstract TSelf FromCoefficients(ReadOnlySpan<TBase> coefficients);
+
+    ReadOnlySpan<TBase> Coefficients { get; }
+
+    static abstract TSelf operator *(TSelf a, TBase b);
+}
+
+/// <summary>
+/// Generic extension field F[x]/(f) over <typeparamref name="TBase"/>, elements stored as the
+/// coefficients c0 + c1·x + … + c(D−1)·x^(D−1). Binomial (x^D − W) and general sparse moduli
+/// (trinomials) are supported; degree is fixed by <typeparamref name="TDef"/>.
+/// </summary>
+[DebuggerDisplay("{ToString()}")]
+public readonly struct ExtensionField<TBase, TDef> : IExtensionField<ExtensionField<TBase, TDef>, TBase>
+    where TBase : struct, IField<TBase>
+    where TDef : struct, IExtensionDefinition<TBase, TDef>
+{
+    private readonly TDef _c;
+
+    private ExtensionField(TDef coefficients) => _c = coefficients;
+
+    public static int Degree => TDef.Degree;
+
+    public static ExtensionField<TBase, TDef> Zero => default;
+
+    public static ExtensionField<TBase, TDef> One => FromBase(TBase.One);
+
+    public ReadOnlySpan<TBase> Coefficients
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => MemoryMarshal.CreateReadOnlySpan(ref Unsafe.As<TDef, TBase>(ref Unsafe.AsRef(in _c)), TDef.Degree);
+    }
+
+    /// <summary>Coefficient i (of x^i).</summary>
+    public TBase this[int i] => Coefficients[i];
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Span<TBase> Span(ref TDef c) => MemoryMarshal.CreateSpan(ref Unsafe.As<TDef, TBase>(ref c), TDef.Degree);
+
+    public static ExtensionField<TBase, TDef> FromBase(TBase value)
+    {
+        TDef c = default;
+        Span(ref c)[0] = value;
+        return new(c);
+    }
+
+    public static ExtensionField<TBase, TDef> FromCoefficients(ReadOnlySpan<TBase> coefficients)
+    {
+        if (coefficients.Length != TDef.Degree)
+            throw new ArgumentException($"{TDef.Name} needs {TDef.Degree} coefficients, got {coefficients.Length}", nameof(coefficients));
+        TDef c = default;
+        coefficients.CopyTo(Span(ref c));
+        return new(c);
+    }
+
+    public static ExtensionField<TBase, TDef> FromUInt64(ulong value) => FromBase(TBase.FromUInt64(value));
+
+    /// <summary>The generator x of the extension as an algebra over the base field.</summary>
+    public static ExtensionField<TBase, TDef> X
+    {
+        get
+        {
+            TDef c = default;
+            Span(ref c)[1] = TBase.One;
+            return new(c);
+        }
+    }
+
+    public bool IsZero
+    {
+        get
+        {
+            foreach (var x in Coefficients)
+                if (!x.IsZero)
+                    return false;
+            return true;
+        }
+    }
+
+    public static ExtensionField<TBase, TDef> operator +(ExtensionField<TBase, TDef> a, ExtensionField<TBase, TDef> b)
+    {
+        TDef c = default;
+        var r = Span(ref c);
+        var x = a.Coefficients;
+        var y = b.Coefficients;
+        for (int i = 0; i < r.Length; i++)
+            r[i] = x[i] + y[i];
+        return new(c);
+    }
+
+    public static ExtensionField<TBase, TDef> operator -(ExtensionField<TBase, TDef> a, ExtensionField<TBase, TDef> b)
+    {
+        TDef c = default;
+        var r = Span(ref c);
+        var x = a.Coefficients;
+        var y = b.Coefficients;
+        for (int i = 0; i < r.Length; i++)
+            r[i] = x[i] - y[i];
+        return new(c);
+    }
+
+    public static ExtensionField<TBase, TDef> operator -(ExtensionField<TBase, TDef> a)
+    {
+        TDef c = default;
+        var r = Span(ref c);
+        var x = a.Coefficients;
+        for (int i = 0; i < r.Length; i++)
+            r[i] = -x[i];
+        return new(c);
+    }
+
+    public static ExtensionField<TBase, TDef> operator *(ExtensionField<TBase, TDef> a, TBase b)
+    {
+        TDef c = default;
+        var r = Span(ref c);
+        var x = a.Coefficients;
+        for (int i = 0; i < r.Length; i++)
+            r[i] = x[i] * b;
+        return new(c);
+    }
+
+    public static ExtensionField<TBase, TDef> operator +(ExtensionField<TBase, TDef> a, TBase b)
+    {
+        TDef c = a._c;
+        Span(ref c)[0] += b;
+        return new(c);
+    }
+
+    public static ExtensionField<TBase, TDef> operator -(ExtensionField<TBase, TDef> a, TBase b)
+    {
+        TDef c = a._c;
+        Span(ref c)[0] -= b;
+        return new(c);
+    }
+
+    public static ExtensionField<TBase, TDef> operator *(ExtensionField<TBase, TDef> a, ExtensionField<TBase, TDef> b)
+    {
+        var x = a.Coefficients;
+        var y = b.Coefficients;
+        int d = TDef.Degree;
+        TDef lo = default, hi = default;
+        var l = Span(ref lo);
+        var h = Span(ref hi); // h[k] is the coefficient of x^(D+k), k < D−1
+        for (int i = 0; i < d; i++)
+        {
+            TBase xi = x[i];
+            for (int j = 0; j < d; j++)
+            {
+                int k = i + j;
+                if (k < d)
+                    l[k] += xi * y[j];
+                else
+                    h[k - d] += xi * y[j];
+            }
+        }
+        if (TDef.IsBinomial)
+        {
+            TBase w = TDef.W;
+            for (int k = 0; k < d - 1; k++)
+                l[k] += h[k] * w;
+        }
+        else
+        {
+            // Reduce from the top: x^(D+k) = Σ tail[i]·x^(k+i), which only lands on lower powers.
+            var tail = TDef.ModulusTail;
+            for (int k = d - 2; k >= 0; k--)
+            {
+                TBase top = h[k];
+                if (top.IsZero)
+                    continue;
+                for (int i = 0; i < d; i++)
+                {
+                    int target = k + i;
+                    if (target < d)
+                        l[target] += top * tail[i];
+                    else
+                        h[target - d] += top * tail[i];
+                }
+            }
+        }
+        return new(lo);
+    }
+
+    public static bool operator ==(ExtensionField<TBase, TDef> a, ExtensionField<TBase, TDef> b) => a.Equals(b);
+
+    public static bool operator !=(ExtensionField<TBase, TDef> a, ExtensionField<TBase, TDef> b) => !a.Equals(b);
+
+    public ExtensionField<TBase, TDef> Square() => this * this;
+
+    public ExtensionField<TBase, TDef> Double() => this + this;
+
+    /// <summary>
+    /// Inverse by solving M_a·y = e0, where M_a is the D×D matrix of multiplication by a. Works for any
+    /// irreducible modulus; M_a is invertible exactly when a ≠ 0.
+    /// </summary>
+    public ExtensionField<TBase, TDef> Inverse()
+    {
+        if (IsZero)
+            throw new DivideByZeroException("inverse of zero in " + TDef.Name);
+        int d = TDef.Degree;
+        // Augmented matrix rows: m[r, 0..d) | rhs. Column j is the coefficient vector of a·x^j.
+        var m = new TBase[d, d + 1];
+        var col = this;
+        var x = X;
+        for (int j = 0; j < d; j++)
+        {
+            var cj = col.Coefficients;
+            for (int r = 0; r < d; r++)
+                m[r, j] = cj[r];
+            col *= x;
+        }
+        m[0, d] = TBase.One;
+        for (int p = 0; p < d; p++)
+        {
+            int pivot = p;
+            while (pivot < d && m[pivot, p].IsZero)
+                pivot++;
+            if (pivot == d)
+                throw new InvalidOperationException($"{TDef.Name}: modulus is not irreducible (zero divisor found)");
+            if (pivot != p)
+                for (int c = 0; c <= d; c++)
+                    (m[p, c], m[pivot, c]) = (m[pivot, c], m[p, c]);
+            TBase inv = m[p, p].Inverse();
+            for (int c = p; c <= d; c++)
+                m[p, c] *= inv;
+            for (int r = 0; r < d; r++)
+            {
+                if (r == p || m[r, p].IsZero)
+                    continue;
+                TBase f = m[r, p];
+                for (int c = p; c <= d; c++)
+                    m[r, c] -= f * m[p, c];
+            }
+        }
+        TDef result = default;
+        var s = Span(ref result);
+        for (int r = 0; r < d; r++)
+            s[r] = m[r, d];
+        return new(result);
+    }
+
+    public bool Equals(ExtensionField<TBase, TDef> other) => Coefficients.SequenceEqual(other.Coefficients);
+
+    public override bool Equals(object? obj) => obj is ExtensionField<TBase, TDef> other && Equals(other);
+
+    public override int GetHashCode()
+    {
+        var h = new HashCode();
+        foreach (var c in Coefficients)
+            h.Add(c);
+        return h.ToHashCode();
+    }
+
+    public override string ToString() => "[" + string.Join(", ", Coefficients.ToArray()) + "]";
+}
