@@ -125,3 +125,7 @@ public sealed class BabyBearQuarticTests : ExtensionFieldConformanceTests<BabyBe
 public sealed class KoalaBearQuinticTests : ExtensionFieldConformanceTests<KoalaBear, KoalaBearQuintic>;
 
 public sealed class BabyBearQuinticTests : ExtensionFieldConformanceTests<BabyBear, BabyBearQuintic>;
+
+public sealed class KoalaBearOcticTests : ExtensionFieldConformanceTests<KoalaBear, KoalaBearOctic>;
+
+public sealed class BabyBearOcticTests : ExtensionFieldConformanceTests<BabyBear, BabyBearOctic>;
