@@ -35,36 +35,12 @@ public static class AirChecker
         int n = trace.Height;
         for (int row = 0; row < n; row++)
         {
-            var inputs = new RowInputs<F>(trace, preprocessed, publicValues, row, n);
-            program.Evaluate<F, RowInputs<F>>(ref inputs, registers, outputs);
+            var inputs = new TraceRowInputs<F>(trace, preprocessed, publicValues, row);
+            program.Evaluate<F, TraceRowInputs<F>>(ref inputs, registers, outputs);
             for (int k = 0; k < outputs.Length; k++)
                 if (!outputs[k].IsZero)
                     return new ConstraintViolation(air.Name, row, k, outputs[k].ToString() ?? "?");
         }
         return null;
-    }
-
-    private readonly struct RowInputs<F>(RowMajorMatrix<F> main, RowMajorMatrix<F>? preprocessed, IReadOnlyList<F> publics, int row, int height)
-        : IConstraintInputs<F, F>
-        where F : struct, IField<F>
-    {
-        public F Load(Variable v)
-        {
-            int r = (row + v.Offset) % height;
-            return v.Source switch
-            {
-                VariableSource.Main => main[r, v.Index],
-                VariableSource.Preprocessed => preprocessed![r, v.Index],
-                _ => publics[v.Index],
-            };
-        }
-
-        public F IsFirstRow => row == 0 ? F.One : F.Zero;
-
-        public F IsLastRow => row == height - 1 ? F.One : F.Zero;
-
-        public F IsTransition => row == height - 1 ? F.Zero : F.One;
-
-        public F Lift(F constant) => constant;
     }
 }
