@@ -39,6 +39,10 @@ public interface IExtensionField<TSelf, TBase> : IField<TSelf>
     ReadOnlySpan<TBase> Coefficients { get; }
 
     static abstract TSelf operator *(TSelf a, TBase b);
+
+    static abstract TSelf operator +(TSelf a, TBase b);
+
+    static abstract TSelf operator -(TSelf a, TBase b);
 }
 
 /// <summary>
