@@ -1,0 +1,258 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using Prover.Core.Field;
+
+namespace Prover.Core.Hash;
+
+/// <summary>
+/// The Poseidon2 permutation (Grassi, Khovratovich, Schofnegger 2023, eprint 2023/323) over a 31-bit
+/// Montgomery field, with Plonky3's constants and layout: s = M_E(s); 4 full rounds (add a row of
+/// round constants, S-box x^D on every element, M_E); R_P partial rounds (s0 += c, s0 = s0^D,
+/// internal layer s_i = Σ_j s_j + diag_i·s_i); 4 full rounds. M_E ("MLight") applies
+/// M4 = [[2,3,1,1],[1,2,3,1],[1,1,2,3],[3,1,1,2]] to each 4-chunk, then adds to each element the sum of
+/// the elements in its position mod 4 across chunks.
+/// <para>
+/// One algorithm (<see cref="PermuteCore{TL,TV}"/>) is compiled per lane type: scalar words for a
+/// single state, and AVX-512 / AVX2 vectors for 16 / 8 independent states at once (SIMD across
+/// states). Instances are immutable and thread-safe; no call allocates.
+/// </para>
+/// </summary>
+public sealed partial class Poseidon2<TParams> : ICryptographicPermutation<MontyField31<TParams>>
+    where TParams : struct, IMontyParameters
+{
+    /// <summary>
+    /// The S-box degree: the smallest D ≥ 3 with gcd(D, p − 1) = 1, so x ↦ x^D is a permutation
+    /// (3 for KoalaBear, 7 for BabyBear since 3 | p − 1 and 5 | p − 1). A static readonly value, so
+    /// the JIT folds the branch in <see cref="SBox{TL,TV}"/>.
+    /// </summary>
+    public static readonly int SBoxDegree = ComputeSBoxDegree();
+
+    private readonly uint[] _initial;   // 4·Width round constants, Montgomery form
+    private readonly uint[] _final;     // 4·Width
+    private readonly uint[] _internal;  // PartialRounds
+    private readonly uint[] _diagonal;  // Width
+
+    /// <summary>
+    /// Builds a permutation from canonical constants: 4 rows of initial and 4 rows of final external
+    /// round constants (row-major, <paramref name="width"/> each), one constant per partial round and
+    /// the internal diagonal.
+    /// </summary>
+    public Poseidon2(int width, ReadOnlySpan<uint> externalInitial, ReadOnlySpan<uint> externalFinal,
+        ReadOnlySpan<uint> internalConstants, ReadOnlySpan<uint> internalDiagonal)
+    {
+        if (width < 8 || width % 4 != 0)
+            throw new ArgumentOutOfRangeException(nameof(width), width, "Poseidon2 with MLight needs a width that is a multiple of 4, at least 8");
+        if (externalInitial.Length != 4 * width || externalFinal.Length != 4 * width)
+            throw new ArgumentException($"external round constants must be 4 rows of {width}");
+        if (internalDiagonal.Length != width)
+            throw new ArgumentException($"internal diagonal must have {width} entries", nameof(internalDiagonal));
+        Width = width;
+        PartialRounds = internalConstants.Length;
+        _initial = ToMontgomery(externalInitial);
+        _final = ToMontgomery(externalFinal);
+        _internal = ToMontgomery(internalConstants);
+        _diagonal = ToMontgomery(internalDiagonal);
+    }
+
+    public int Width { get; }
+
+    public int PartialRounds { get; }
+
+    /// <summary>Full rounds: 4 before and 4 after the partial rounds.</summary>
+    public static int FullRounds => 8;
+
+    /// <summary>States permuted at once by the SIMD path on this machine (16 with AVX-512, 8 with AVX2, else 1).</summary>
+    public static int BatchLanes { get; } =
+        Avx512Lanes<TParams>.IsSupported && Vector512.IsHardwareAccelerated ? 16 :
+        Avx2Lanes<TParams>.IsSupported && Vector256.IsHardwareAccelerated ? 8 : 1;
+
+    private static uint[] ToMontgomery(ReadOnlySpan<uint> canonical)
+    {
+        var result = new uint[canonical.Length];
+        for (int i = 0; i < result.Length; i++)
+        {
+            if (canonical[i] >= TParams.P)
+                throw new ArgumentException($"constant {canonical[i]} is not a canonical {TParams.Name} element");
+            result[i] = MontyField31<TParams>.FromCanonical(canonical[i]).Montgomery;
+        }
+        return result;
+    }
+
+    private static int ComputeSBoxDegree()
+    {
+        uint order = TParams.P - 1;
+        for (uint d = 3; ; d += 2)
+        {
+            uint a = order, b = d;
+            while (b != 0)
+                (a, b) = (b, a % b);
+            if (a == 1)
+                return (int)d;
+        }
+    }
+
+    /// <summary>Permutes one state of <see cref="Width"/> elements in place.</summary>
+    public void Permute(Span<MontyField31<TParams>> state)
+    {
+        if (state.Length != Width)
+            ThrowWidth(state.Length);
+        PermuteCore<ScalarLanes<TParams>, uint>(ref Unsafe.As<MontyField31<TParams>, uint>(ref MemoryMarshal.GetReference(state)));
+    }
+
+    /// <summary>Permutes one state given as Montgomery words (for kernels that work on raw words).</summary>
+    internal void PermuteMontgomery(Span<uint> state)
+    {
+        Debug.Assert(state.Length == Width);
+        PermuteCore<ScalarLanes<TParams>, uint>(ref MemoryMarshal.GetReference(state));
+    }
+
+    /// <summary>
+    /// Permutes <see cref="BatchLanes"/> states held lane-wise ("structure of arrays"): element j of
+    /// state l is <c>soa[j·BatchLanes + l]</c>. This is the form the Merkle and sponge kernels fill directly.
+    /// </summary>
+    internal void PermuteBlock(Span<uint> soa)
+    {
+        Debug.Assert(soa.Length == Width * BatchLanes);
+        ref uint s = ref MemoryMarshal.GetReference(soa);
+        switch (BatchLanes)
+        {
+            case 16:
+                PermuteCore<Avx512Lanes<TParams>, Vector512<uint>>(ref Unsafe.As<uint, Vector512<uint>>(ref s));
+                break;
+            case 8:
+                PermuteCore<Avx2Lanes<TParams>, Vector256<uint>>(ref Unsafe.As<uint, Vector256<uint>>(ref s));
+                break;
+            default:
+                PermuteCore<ScalarLanes<TParams>, uint>(ref s);
+                break;
+        }
+    }
+
+    /// <summary>Test hook: permutes a structure-of-arrays block with an explicit lane type.</summary>
+    internal void PermuteBlockWith<TL, TV>(Span<TV> soa) where TL : struct, IMontyLanes<TV> where TV : struct
+    {
+        if (soa.Length != Width)
+            ThrowWidth(soa.Length);
+        PermuteCore<TL, TV>(ref MemoryMarshal.GetReference(soa));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV SBox<TL, TV>(TV x) where TL : struct, IMontyLanes<TV> where TV : struct
+    {
+        if (SBoxDegree == 3)
+        {
+            var x2 = TL.Mul(x, x);
+            return TL.Mul(x2, x);
+        }
+        if (SBoxDegree == 7)
+        {
+            var x2 = TL.Mul(x, x);
+            var x3 = TL.Mul(x2, x);
+            var x4 = TL.Mul(x2, x2);
+            return TL.Mul(x3, x4);
+        }
+        return SBoxGeneric<TL, TV>(x);
+    }
+
+    private static TV SBoxGeneric<TL, TV>(TV x) where TL : struct, IMontyLanes<TV> where TV : struct
+    {
+        TV result = x;
+        for (int i = 1; i < SBoxDegree; i++)
+            result = TL.Mul(result, x);
+        return result;
+    }
+
+    /// <summary>
+    /// M4 = [[2,3,1,1],[1,2,3,1],[1,1,2,3],[3,1,1,2]] on one 4-chunk with 7 additions and 2 doublings
+    /// (Plonky3's addition chain).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void M4<TL, TV>(ref TV x) where TL : struct, IMontyLanes<TV> where TV : struct
+    {
+        TV a = x, b = Unsafe.Add(ref x, 1), c = Unsafe.Add(ref x, 2), d = Unsafe.Add(ref x, 3);
+        TV t01 = TL.Add(a, b);
+        TV t23 = TL.Add(c, d);
+        TV t0123 = TL.Add(t01, t23);
+        TV t01123 = TL.Add(t0123, b);
+        TV t01233 = TL.Add(t0123, d);
+        x = TL.Add(t01123, t01);                                  // 2a + 3b + c + d
+        Unsafe.Add(ref x, 1) = TL.Add(t01123, TL.Add(c, c));      // a + 2b + 3c + d
+        Unsafe.Add(ref x, 2) = TL.Add(t01233, t23);               // a + b + 2c + 3d
+        Unsafe.Add(ref x, 3) = TL.Add(t01233, TL.Add(a, a));      // 3a + b + c + 2d
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ExternalLinear<TL, TV>(ref TV s, int width) where TL : struct, IMontyLanes<TV> where TV : struct
+    {
+        for (int c = 0; c < width; c += 4)
+            M4<TL, TV>(ref Unsafe.Add(ref s, c));
+        TV c0 = s, c1 = Unsafe.Add(ref s, 1), c2 = Unsafe.Add(ref s, 2), c3 = Unsafe.Add(ref s, 3);
+        for (int c = 4; c < width; c += 4)
+        {
+            c0 = TL.Add(c0, Unsafe.Add(ref s, c));
+            c1 = TL.Add(c1, Unsafe.Add(ref s, c + 1));
+            c2 = TL.Add(c2, Unsafe.Add(ref s, c + 2));
+            c3 = TL.Add(c3, Unsafe.Add(ref s, c + 3));
+        }
+        for (int c = 0; c < width; c += 4)
+        {
+            Unsafe.Add(ref s, c) = TL.Add(Unsafe.Add(ref s, c), c0);
+            Unsafe.Add(ref s, c + 1) = TL.Add(Unsafe.Add(ref s, c + 1), c1);
+            Unsafe.Add(ref s, c + 2) = TL.Add(Unsafe.Add(ref s, c + 2), c2);
+            Unsafe.Add(ref s, c + 3) = TL.Add(Unsafe.Add(ref s, c + 3), c3);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ApplyFullRounds<TL, TV>(ref TV s, int width, ref uint rc) where TL : struct, IMontyLanes<TV> where TV : struct
+    {
+        for (int r = 0; r < 4; r++)
+        {
+            ref uint row = ref Unsafe.Add(ref rc, r * width);
+            for (int i = 0; i < width; i++)
+            {
+                ref TV x = ref Unsafe.Add(ref s, i);
+                x = SBox<TL, TV>(TL.Add(x, TL.Broadcast(Unsafe.Add(ref row, i))));
+            }
+            ExternalLinear<TL, TV>(ref s, width);
+        }
+    }
+
+    private void PermuteCore<TL, TV>(ref TV s) where TL : struct, IMontyLanes<TV> where TV : struct
+    {
+        int width = Width;
+        ExternalLinear<TL, TV>(ref s, width);
+        ApplyFullRounds<TL, TV>(ref s, width, ref MemoryMarshal.GetArrayDataReference(_initial));
+
+        ref uint diag = ref MemoryMarshal.GetArrayDataReference(_diagonal);
+        ref uint rcInternal = ref MemoryMarshal.GetArrayDataReference(_internal);
+        int partialRounds = PartialRounds;
+        for (int r = 0; r < partialRounds; r++)
+        {
+            s = SBox<TL, TV>(TL.Add(s, TL.Broadcast(Unsafe.Add(ref rcInternal, r))));
+            // Σ s_j with four independent accumulators (width is a multiple of 4).
+            TV a0 = s, a1 = Unsafe.Add(ref s, 1), a2 = Unsafe.Add(ref s, 2), a3 = Unsafe.Add(ref s, 3);
+            for (int i = 4; i < width; i += 4)
+            {
+                a0 = TL.Add(a0, Unsafe.Add(ref s, i));
+                a1 = TL.Add(a1, Unsafe.Add(ref s, i + 1));
+                a2 = TL.Add(a2, Unsafe.Add(ref s, i + 2));
+                a3 = TL.Add(a3, Unsafe.Add(ref s, i + 3));
+            }
+            TV sum = TL.Add(TL.Add(a0, a1), TL.Add(a2, a3));
+            for (int i = 0; i < width; i++)
+            {
+                ref TV x = ref Unsafe.Add(ref s, i);
+                x = TL.Add(sum, TL.Mul(TL.Broadcast(Unsafe.Add(ref diag, i)), x));
+            }
+        }
+
+        ApplyFullRounds<TL, TV>(ref s, width, ref MemoryMarshal.GetArrayDataReference(_final));
+    }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private void ThrowWidth(int length) =>
+        throw new ArgumentException($"Poseidon2 state must have {Width} elements, got {length}");
+}

@@ -1,0 +1,57 @@
+using Prover.Core.Field;
+using Prover.Core.Hash;
+using Prover.Core.Matrix;
+
+namespace Prover.Core.Merkle;
+
+/// <summary>Width and height of a committed matrix (what a verifier knows without the data).</summary>
+public readonly record struct MatrixDimensions(int Width, int Height);
+
+/// <summary>
+/// Prover data of a commitment: the committed matrices and every digest layer, leaves first
+/// (<c>Layer(0)</c> has one digest per row of the tallest matrices), root last.
+/// </summary>
+public sealed class MerkleTree<TParams> where TParams : struct, IMontyParameters
+{
+    private readonly Digest<TParams>[][] _layers;
+
+    internal MerkleTree(RowMajorMatrix<MontyField31<TParams>>[] matrices, Digest<TParams>[][] layers)
+    {
+        Matrices = matrices;
+        _layers = layers;
+    }
+
+    /// <summary>The committed matrices, in the order given to Commit.</summary>
+    public IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> Matrices { get; }
+
+    public Digest<TParams> Root => _layers[^1][0];
+
+    /// <summary>Number of leaves: the height of the tallest matrix (a power of two).</summary>
+    public int Height => _layers[0].Length;
+
+    /// <summary>log2(Height) + 1 layers.</summary>
+    public int LayerCount => _layers.Length;
+
+    /// <summary>Digest layer <paramref name="level"/> (0 = leaves).</summary>
+    public ReadOnlySpan<Digest<TParams>> Layer(int level) => _layers[level];
+
+    public IReadOnlyList<MatrixDimensions> Dimensions => Matrices.Select(m => new MatrixDimensions(m.Width, m.Height)).ToArray();
+}
+
+/// <summary>An opening of all committed matrices at one row index: each matrix's row and the sibling path.</summary>
+public sealed class BatchOpening<TParams> where TParams : struct, IMontyParameters
+{
+    public BatchOpening(IReadOnlyList<MontyField31<TParams>[]> openedRows, IReadOnlyList<Digest<TParams>> proof)
+    {
+        ArgumentNullException.ThrowIfNull(openedRows);
+        ArgumentNullException.ThrowIfNull(proof);
+        OpenedRows = openedRows;
+        Proof = proof;
+    }
+
+    /// <summary>Row of each matrix (in commit order) at the index scaled to that matrix's height.</summary>
+    public IReadOnlyList<MontyField31<TParams>[]> OpenedRows { get; }
+
+    /// <summary>Sibling digests from the leaf layer up (log2 of the tallest height entries).</summary>
+    public IReadOnlyList<Digest<TParams>> Proof { get; }
+}

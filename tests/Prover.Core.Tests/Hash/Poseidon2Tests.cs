@@ -1,0 +1,174 @@
+using System.Runtime.Intrinsics;
+using System.Text.Json;
+using Prover.Core.Field;
+using Prover.Core.Hash;
+using Xunit.Abstractions;
+
+namespace Prover.Core.Tests.Hash;
+
+/// <summary>Poseidon2 over one field: known answers, the plain reference, and every SIMD path against the scalar one.</summary>
+public abstract class Poseidon2Tests<TParams>(ITestOutputHelper output, string vectorFile)
+    where TParams : struct, IMontyParameters
+{
+    private const int Seed = 20261121;
+
+    private static Poseidon2<TParams> Perm(int width) =>
+        width == 16 ? Poseidon2.Width16<TParams>() : Poseidon2.Width24<TParams>();
+
+    private JsonElement Section(int width) => SharedData.Vectors(vectorFile).GetProperty("poseidon2").GetProperty($"width{width}");
+
+    private static uint[] Apply(Poseidon2<TParams> perm, uint[] canonical)
+    {
+        var state = canonical.Select(MontyField31<TParams>.FromCanonical).ToArray();
+        perm.Permute(state);
+        return state.Select(x => x.ToCanonical()).ToArray();
+    }
+
+    private uint[][] RandomStates(int count, int width)
+    {
+        output.WriteLine($"seed {Seed}");
+        var rng = new Random(Seed + count + width);
+        return Enumerable.Range(0, count)
+            .Select(_ => Enumerable.Range(0, width).Select(_ => (uint)rng.NextInt64(TParams.P)).ToArray())
+            .ToArray();
+    }
+
+    [SharedTheory]
+    [InlineData(16)]
+    [InlineData(24)]
+    public void Known_answers_match(int width)
+    {
+        var v = Section(width);
+        var perm = Perm(width);
+        var kat = v.GetProperty("kat_plonky3");
+        Assert.Equal(kat.GetProperty("expected").U32Array(), Apply(perm, kat.GetProperty("input").U32Array()));
+        Assert.Equal(v.GetProperty("perm(zeros)").U32Array(), Apply(perm, new uint[width]));
+        Assert.Equal(v.GetProperty("perm([0..width-1])").U32Array(),
+            Apply(perm, Enumerable.Range(0, width).Select(i => (uint)i).ToArray()));
+    }
+
+    [SharedTheory]
+    [InlineData(16)]
+    [InlineData(24)]
+    public void Reference_matches_known_answers(int width)
+    {
+        var v = Section(width);
+        var reference = new ReferencePoseidon2<TParams>(v);
+        var kat = v.GetProperty("kat_plonky3");
+        Assert.Equal(kat.GetProperty("expected").U32Array(), reference.Permute(kat.GetProperty("input").U32Array()));
+        Assert.Equal(v.GetProperty("perm(zeros)").U32Array(), reference.Permute(new uint[width]));
+    }
+
+    [SharedTheory]
+    [InlineData(16)]
+    [InlineData(24)]
+    public void Parameters_match_vectors(int width)
+    {
+        var v = Section(width);
+        var perm = Perm(width);
+        Assert.Equal(width, perm.Width);
+        Assert.Equal(v.GetProperty("sbox_degree").GetInt32(), Poseidon2<TParams>.SBoxDegree);
+        Assert.Equal(v.GetProperty("full_rounds").GetInt32(), Poseidon2<TParams>.FullRounds);
+        Assert.Equal(v.GetProperty("partial_rounds").GetInt32(), perm.PartialRounds);
+    }
+
+    [SharedTheory]
+    [InlineData(16)]
+    [InlineData(24)]
+    public void Optimised_matches_reference_on_random_states(int width)
+    {
+        var reference = new ReferencePoseidon2<TParams>(Section(width));
+        var perm = Perm(width);
+        foreach (var state in RandomStates(50, width))
+            Assert.Equal(reference.Permute(state), Apply(perm, state));
+        // Edge values: all p − 1 (largest sums in the linear layers).
+        var max = Enumerable.Repeat(TParams.P - 1, width).ToArray();
+        Assert.Equal(reference.Permute(max), Apply(perm, max));
+    }
+
+    [Theory]
+    [InlineData(16, 1)]
+    [InlineData(16, 37)]
+    [InlineData(24, 40)]
+    [InlineData(16, 1000)]
+    public void PermuteMany_and_parallel_match_single_permutations(int width, int count)
+    {
+        var perm = Perm(width);
+        var states = RandomStates(count, width);
+        var expected = states.SelectMany(s => Apply(perm, s)).ToArray();
+        var flat = states.SelectMany(s => s).Select(MontyField31<TParams>.FromCanonical).ToArray();
+        var flat2 = (MontyField31<TParams>[])flat.Clone();
+        perm.PermuteMany(flat);
+        Assert.Equal(expected, flat.Select(x => x.ToCanonical()).ToArray());
+        perm.PermuteManyParallel(flat2);
+        Assert.Equal(expected, flat2.Select(x => x.ToCanonical()).ToArray());
+        // Through the interface's default loop as well.
+        var flat3 = states.SelectMany(s => s).Select(MontyField31<TParams>.FromCanonical).ToArray();
+        IPermutation<MontyField31<TParams>> generic = new LoopOnly(perm);
+        generic.PermuteMany(flat3);
+        Assert.Equal(expected, flat3.Select(x => x.ToCanonical()).ToArray());
+    }
+
+    private sealed class LoopOnly(Poseidon2<TParams> inner) : IPermutation<MontyField31<TParams>>
+    {
+        public int Width => inner.Width;
+
+        public void Permute(Span<MontyField31<TParams>> state) => inner.Permute(state);
+    }
+
+    [Theory]
+    [InlineData(16)]
+    [InlineData(24)]
+    public void Avx512_lanes_match_scalar(int width)
+    {
+        if (!Avx512Lanes<TParams>.IsSupported)
+        {
+            output.WriteLine("AVX-512F not supported here: nothing to compare");
+            return;
+        }
+        CheckLanes<Avx512Lanes<TParams>, Vector512<uint>>(width, 16);
+    }
+
+    [Theory]
+    [InlineData(16)]
+    [InlineData(24)]
+    public void Avx2_lanes_match_scalar(int width)
+    {
+        if (!Avx2Lanes<TParams>.IsSupported)
+        {
+            output.WriteLine("AVX2 not supported here: nothing to compare");
+            return;
+        }
+        CheckLanes<Avx2Lanes<TParams>, Vector256<uint>>(width, 8);
+    }
+
+    private void CheckLanes<TL, TV>(int width, int lanes) where TL : struct, IMontyLanes<TV> where TV : struct
+    {
+        var perm = Perm(width);
+        var states = RandomStates(lanes, width);
+        states[0] = Enumerable.Repeat(TParams.P - 1, width).ToArray();
+        var soa = new uint[width * lanes];
+        for (int l = 0; l < lanes; l++)
+            for (int j = 0; j < width; j++)
+                soa[j * lanes + l] = MontyField31<TParams>.FromCanonical(states[l][j]).Montgomery;
+        perm.PermuteBlockWith<TL, TV>(System.Runtime.InteropServices.MemoryMarshal.Cast<uint, TV>(soa.AsSpan()));
+        for (int l = 0; l < lanes; l++)
+        {
+            var expected = Apply(perm, states[l]);
+            for (int j = 0; j < width; j++)
+                Assert.Equal(expected[j], MontyField31<TParams>.FromMontgomery(soa[j * lanes + l]).ToCanonical());
+        }
+    }
+
+    [Fact]
+    public void Wrong_state_length_is_rejected()
+    {
+        var perm = Perm(16);
+        Assert.Throws<ArgumentException>(() => perm.Permute(new MontyField31<TParams>[15]));
+        Assert.Throws<ArgumentException>(() => perm.PermuteMany(new MontyField31<TParams>[17]));
+    }
+}
+
+public sealed class KoalaBearPoseidon2Tests(ITestOutputHelper output) : Poseidon2Tests<KoalaBearParameters>(output, "koalabear");
+
+public sealed class BabyBearPoseidon2Tests(ITestOutputHelper output) : Poseidon2Tests<BabyBearParameters>(output, "babybear");
