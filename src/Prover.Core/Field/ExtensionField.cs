@@ -229,6 +229,11 @@ public readonly struct ExtensionField<TBase, TDef> : IExtensionField<ExtensionFi
 
     public ExtensionField<TBase, TDef> Double() => this + this;
 
+    /// <summary>This element times the inverse of 2 (exact: every coefficient is multiplied by 1/2).</summary>
+    public ExtensionField<TBase, TDef> HalveBase() => this * s_halfBase;
+
+    private static readonly TBase s_halfBase = TBase.FromUInt64(2).Inverse();
+
     /// <summary>
     /// Inverse by solving M_a·y = e0, where M_a is the D×D matrix of multiplication by a. Works for any
     /// irreducible modulus; M_a is invertible exactly when a ≠ 0.
