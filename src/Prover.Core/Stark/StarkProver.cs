@@ -125,6 +125,14 @@ public sealed class StarkProver<TParams, TDef>
                     logUpLdes[t] = owner._dft.CosetLdeBitReversed(logUpTraces[t]!, layout.LogBlowup, Shift);
                     committed.Add(logUpLdes[t]!);
                 }
+                if (owner.CheckConstraints)
+                {
+                    var total = default(ExtensionField<MontyField31<TParams>, TDef>);
+                    foreach (var s in sums)
+                        total += s;
+                    if (!total.IsZero)
+                        throw new ArgumentException("the tables' bus interactions do not balance (a value is sent that is never received, or multiplicities differ)");
+                }
                 logUpTree = owner._mmcs.Commit(committed);
                 _challenger.Observe(logUpTree.Root);
                 for (int t = 0; t < tables; t++)

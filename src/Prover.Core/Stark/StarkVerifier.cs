@@ -29,6 +29,21 @@ public sealed class StarkVerifier<TParams, TDef>
     /// <summary>Security of the last verified proof's shape.</summary>
     public SecurityReport? LastSecurity { get; private set; }
 
+    /// <summary>Parses and verifies serialised proof bytes; malformed bytes are a rejection, never an exception.</summary>
+    public VerificationResult Verify(IReadOnlyList<IAir<MontyField31<TParams>>> airs, ReadOnlySpan<byte> proofBytes)
+    {
+        StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>> proof;
+        try
+        {
+            proof = ProofSerializer.Deserialize<TParams, TDef>(proofBytes);
+        }
+        catch (ProofFormatException e)
+        {
+            return VerificationResult.Reject(e.Message);
+        }
+        return Verify(airs, proof);
+    }
+
     public VerificationResult Verify(IReadOnlyList<IAir<MontyField31<TParams>>> airs, StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>> proof)
     {
         ArgumentNullException.ThrowIfNull(airs);
@@ -48,7 +63,7 @@ public sealed class StarkVerifier<TParams, TDef>
     private VerificationResult VerifyCore(IReadOnlyList<IAir<MontyField31<TParams>>> airs, StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>> proof)
     {
         var c = proof.Config;
-        if (c is null || c.LogBlowup != _config.LogBlowup || c.NumQueries != _config.NumQueries || c.QueryPowBits != _config.QueryPowBits
+        if (c is null || c.Name != _config.Name || c.LogBlowup != _config.LogBlowup || c.NumQueries != _config.NumQueries || c.QueryPowBits != _config.QueryPowBits
             || c.LogFinalPolyLength != _config.LogFinalPolyLength || c.FoldingArity != _config.FoldingArity)
             return VerificationResult.Reject("proof was made under another configuration");
         int tables = airs.Count;
@@ -75,6 +90,8 @@ public sealed class StarkVerifier<TParams, TDef>
             return VerificationResult.Reject($"proof shape gives {LastSecurity}, below the required {_config.MinimumProvableBits} provable bits");
         if (ShapeError(proof, layout) is { } shape)
             return VerificationResult.Reject(shape);
+        if (!layout.HasLogUp && proof.LogUpRoot != default)
+            return VerificationResult.Reject("no table has a bus, but the proof carries a LogUp commitment");
 
         // Replay the transcript.
         var ch = DuplexChallenger<TParams>.Create();
