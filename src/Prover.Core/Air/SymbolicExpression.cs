@@ -53,7 +53,11 @@ public enum ExpressionKind : byte
 /// <see cref="ConstraintProgram{F}"/> that the prover evaluates on the LDE and the verifier at the
 /// out-of-domain point. Nodes are immutable and may be shared (a DAG).
 /// </summary>
-public sealed class SymbolicExpression<F> where F : struct, IField<F>
+public sealed class SymbolicExpression<F> :
+    System.Numerics.IAdditionOperators<SymbolicExpression<F>, SymbolicExpression<F>, SymbolicExpression<F>>,
+    System.Numerics.ISubtractionOperators<SymbolicExpression<F>, SymbolicExpression<F>, SymbolicExpression<F>>,
+    System.Numerics.IMultiplyOperators<SymbolicExpression<F>, SymbolicExpression<F>, SymbolicExpression<F>>
+    where F : struct, IField<F>
 {
     private SymbolicExpression(ExpressionKind kind, F constant, Variable variable, SymbolicExpression<F>? left, SymbolicExpression<F>? right, int degree)
     {
