@@ -38,12 +38,15 @@ internal static class DemoCommand
                     proof_size = report.ProofBytes,
                     provable_bits = report.Security.Provable,
                     conjectured_bits = report.Security.Conjectured,
+                    phases_ms = report.Phases.ToDictionary(p => p.Phase, p => Math.Round(p.Milliseconds, 2)),
                 }));
             else
             {
                 Console.WriteLine($"{report.Statement}: 2^{report.LogRows} rows, config {report.Config}");
                 Console.WriteLine($"proved in {report.ProvingMilliseconds:F1} ms, proof {report.ProofBytes} bytes ({report.ProofBytes / 1024.0:F1} KiB)");
                 Console.WriteLine($"security: {report.Security}");
+                foreach (var (phase, ms) in report.Phases)
+                    Console.WriteLine($"  {phase,-32} {ms,10:F1} ms");
             }
             return 0;
         });

@@ -25,17 +25,22 @@ public sealed class StarkProver<TParams, TDef>
     where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef>
 {
     private readonly StarkConfig _config;
+    private readonly IProverBackend<TParams> _backend;
     private readonly ITwoAdicSubgroupDft<MontyField31<TParams>> _dft;
     private readonly MerkleTreeMmcs<TParams> _mmcs;
 
-    public StarkProver(StarkConfig config, ITwoAdicSubgroupDft<MontyField31<TParams>>? dft = null, MerkleTreeMmcs<TParams>? mmcs = null)
+    public StarkProver(StarkConfig config, IProverBackend<TParams>? backend = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         config.Validate();
         _config = config;
-        _dft = dft ?? Radix2Dft<TParams>.Instance;
-        _mmcs = mmcs ?? MerkleTreeMmcs<TParams>.Default;
+        _backend = backend ?? CpuBackend<TParams>.Instance;
+        _dft = _backend.Dft;
+        _mmcs = _backend.Mmcs;
     }
+
+    /// <summary>Wall time of each phase of the last proof, in milliseconds, in protocol order.</summary>
+    public IReadOnlyList<(string Phase, double Milliseconds)> LastTimings { get; private set; } = [];
 
     /// <summary>When true (default), each trace is checked against its AIR before proving, so a wrong trace fails with the violated constraint.</summary>
     public bool CheckConstraints { get; init; } = true;
@@ -82,7 +87,10 @@ public sealed class StarkProver<TParams, TDef>
         if (LastSecurity.Provable < _config.MinimumProvableBits && !_config.AllowInsecure)
             throw new InsecureConfigurationException($"configuration '{_config.Name}' gives {LastSecurity}; minimum is {_config.MinimumProvableBits} provable bits");
 
-        return new Run(this, layout, traces, publicValues).Prove();
+        var run = new Run(this, layout, traces, publicValues);
+        var proof = run.Prove();
+        LastTimings = run.Timings;
+        return proof;
     }
 
     /// <summary>State of one proof (keeps the big intermediate matrices together).</summary>
@@ -92,6 +100,15 @@ public sealed class StarkProver<TParams, TDef>
         private static readonly MontyField31<TParams> Shift = MontyField31<TParams>.MultiplicativeGenerator;
         private readonly StarkConfig _config = owner._config;
         private readonly DuplexChallenger<TParams> _challenger = DuplexChallenger<TParams>.Create();
+        private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
+
+        public List<(string Phase, double Milliseconds)> Timings { get; } = [];
+
+        private void Lap(string phase)
+        {
+            Timings.Add((phase, _clock.Elapsed.TotalMilliseconds));
+            _clock.Restart();
+        }
 
         public StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>> Prove()
         {
@@ -102,9 +119,11 @@ public sealed class StarkProver<TParams, TDef>
             // Phase 1: main traces.
             var mainLdes = new RowMajorMatrix<MontyField31<TParams>>[tables];
             for (int t = 0; t < tables; t++)
-                mainLdes[t] = owner._dft.CosetLdeBitReversed(traces[t], layout.LogBlowup, Shift);
-            var mainTree = owner._mmcs.Commit(mainLdes);
+                mainLdes[t] = owner._backend.CosetLdeBitReversed(traces[t], layout.LogBlowup, Shift);
+            Lap("main LDE");
+            var mainTree = owner._backend.Commit(mainLdes);
             _challenger.Observe(mainTree.Root);
+            Lap("main commit");
 
             // Phase 2: LogUp traces.
             var gamma = default(ExtensionField<MontyField31<TParams>, TDef>);
@@ -122,7 +141,7 @@ public sealed class StarkProver<TParams, TDef>
                 {
                     if (airs[t].LogUpColumns == 0) continue;
                     (logUpTraces[t], sums[t]) = LogUp.GenerateTrace(airs[t], traces[t], null, publics[t], gamma, beta);
-                    logUpLdes[t] = owner._dft.CosetLdeBitReversed(logUpTraces[t]!, layout.LogBlowup, Shift);
+                    logUpLdes[t] = owner._backend.CosetLdeBitReversed(logUpTraces[t]!, layout.LogBlowup, Shift);
                     committed.Add(logUpLdes[t]!);
                 }
                 if (owner.CheckConstraints)
@@ -133,11 +152,12 @@ public sealed class StarkProver<TParams, TDef>
                     if (!total.IsZero)
                         throw new ArgumentException("the tables' bus interactions do not balance (a value is sent that is never received, or multiplicities differ)");
                 }
-                logUpTree = owner._mmcs.Commit(committed);
+                logUpTree = owner._backend.Commit(committed);
                 _challenger.Observe(logUpTree.Root);
                 for (int t = 0; t < tables; t++)
                     if (airs[t].LogUpColumns > 0)
                         _challenger.ObserveExtension(sums[t]);
+                Lap("LogUp trace, LDE and commit");
             }
 
             // Phase 3: quotients.
@@ -150,8 +170,10 @@ public sealed class StarkProver<TParams, TDef>
                     alpha, gamma, beta, sums[t]);
                 (quotientCoefficients[t], quotientLdes[t]) = SplitQuotient(q, layout.LogHeights[t], airs[t].LogQuotientChunks);
             }
-            var quotientTree = owner._mmcs.Commit(quotientLdes);
+            Lap("quotient evaluation and LDE");
+            var quotientTree = owner._backend.Commit(quotientLdes);
             _challenger.Observe(quotientTree.Root);
+            Lap("quotient commit");
 
             // Phase 4: out-of-domain openings.
             var zeta = _challenger.SampleExtension<ExtensionField<MontyField31<TParams>, TDef>>();
@@ -177,13 +199,17 @@ public sealed class StarkProver<TParams, TDef>
                 foreach (var v in o.MainLocal.Concat(o.MainNext).Concat(o.LogUpLocal).Concat(o.LogUpNext).Concat(o.Quotient))
                     _challenger.ObserveExtension(v);
 
+            Lap("out-of-domain openings");
+
             // Phase 5: DEEP batching and FRI.
             var lambda = _challenger.SampleExtension<ExtensionField<MontyField31<TParams>, TDef>>();
             var inputTrees = new List<MerkleTree<TParams>> { mainTree };
             if (logUpTree is not null) inputTrees.Add(logUpTree);
             inputTrees.Add(quotientTree);
             var reduced = Deep<TParams, TDef>.ReduceCodewords(layout, inputTrees, openings, zeta, lambda);
+            Lap("DEEP batching");
             var fri = Fri<TParams, TDef>.CommitPhase(owner._mmcs, _challenger, reduced, layout, owner._dft);
+            Lap("FRI commit phase");
 
             var witness = _challenger.Grind(_config.QueryPowBits);
             var queries = new QueryProof<TParams, ExtensionField<MontyField31<TParams>, TDef>>[_config.NumQueries];
@@ -197,6 +223,7 @@ public sealed class StarkProver<TParams, TDef>
                 };
             }
 
+            Lap("grinding and queries");
             return new StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>>
             {
                 Config = _config,

@@ -7,7 +7,7 @@ namespace Prover.Core.Air.Demo;
 
 /// <summary>What proving a demo produced.</summary>
 public sealed record DemoProofReport(string Statement, string Config, int LogRows, int ProofBytes, ProofSizeBreakdown Sizes,
-    double ProvingMilliseconds, SecurityReport Security);
+    double ProvingMilliseconds, SecurityReport Security, IReadOnlyList<(string Phase, double Milliseconds)> Phases);
 
 /// <summary>What verifying a proof file found.</summary>
 public sealed record ProofCheck(string Statement, string Config, VerificationResult Result, double VerificationMilliseconds, SecurityReport? Security);
@@ -41,7 +41,7 @@ public static class DemoProofs
         double ms = sw.Elapsed.TotalMilliseconds;
         var bytes = ProofSerializer.Serialize(proof, out var sizes);
         var file = new ProofEnvelope("demo/" + demo, config.Name, bytes).ToBytes();
-        return (file, new DemoProofReport("demo/" + demo, config.Name, logRows, bytes.Length, sizes, ms, prover.LastSecurity!));
+        return (file, new DemoProofReport("demo/" + demo, config.Name, logRows, bytes.Length, sizes, ms, prover.LastSecurity!, prover.LastTimings));
     }
 
     /// <summary>Verifies a proof file; never throws on bad bytes.</summary>
