@@ -16,7 +16,8 @@ public sealed record ConstraintViolation(string Air, int Row, int Constraint, st
 /// </summary>
 public static class AirChecker
 {
-    public static ConstraintViolation? FindViolation<F>(IAir<F> air, RowMajorMatrix<F> trace, IReadOnlyList<F> publicValues)
+    public static ConstraintViolation? FindViolation<F>(IAir<F> air, RowMajorMatrix<F> trace, IReadOnlyList<F> publicValues,
+        RowMajorMatrix<F>? preprocessed = null)
         where F : struct, IField<F>
     {
         ArgumentNullException.ThrowIfNull(air);
@@ -29,7 +30,8 @@ public static class AirChecker
         var builder = new AirBuilder<F>(air.Width, air.PreprocessedWidth, air.PublicValueCount);
         air.Eval(builder);
         var program = new ConstraintProgram<F>(builder.Constraints);
-        var preprocessed = air.PreprocessedWidth > 0 ? air.PreprocessedTrace(trace.Height) : null;
+        if (air.PreprocessedWidth > 0)
+            preprocessed ??= air.PreprocessedTrace(trace.Height) ?? throw new ArgumentException($"{air.Name}: no preprocessed trace");
         var registers = new F[program.InstructionCount];
         var outputs = new F[program.ConstraintCount];
         int n = trace.Height;

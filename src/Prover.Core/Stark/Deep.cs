@@ -18,6 +18,8 @@ internal static class Deep<TParams, TDef>
     public static ExtensionField<MontyField31<TParams>, TDef>[] Claimed(OpenedMatrix m, TableOpenings<ExtensionField<MontyField31<TParams>, TDef>> o, int point) =>
         (m.Kind, point) switch
         {
+            (CommitmentKind.Preprocessed, 0) => o.PreprocessedLocal,
+            (CommitmentKind.Preprocessed, _) => o.PreprocessedNext,
             (CommitmentKind.Main, 0) => o.MainLocal,
             (CommitmentKind.Main, _) => o.MainNext,
             (CommitmentKind.LogUp, 0) => o.LogUpLocal,

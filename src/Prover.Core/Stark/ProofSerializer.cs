@@ -69,7 +69,7 @@ public static class ProofSerializer
         w.Element(proof.PowWitness);
         int commitments = w.Length - header;
         foreach (var o in proof.Openings)
-            foreach (var list in new[] { o.MainLocal, o.MainNext, o.LogUpLocal, o.LogUpNext, o.Quotient })
+            foreach (var list in o.Lists())
                 w.Exts(list);
         int openings = w.Length - header - commitments;
         w.Exts(proof.FinalPolynomial);
@@ -151,6 +151,8 @@ public static class ProofSerializer
         for (int t = 0; t < tables; t++)
             openings[t] = new TableOpenings<ExtensionField<MontyField31<TParams>, TDef>>
             {
+                PreprocessedLocal = r.Exts<TDef>(),
+                PreprocessedNext = r.Exts<TDef>(),
                 MainLocal = r.Exts<TDef>(),
                 MainNext = r.Exts<TDef>(),
                 LogUpLocal = r.Exts<TDef>(),

@@ -18,7 +18,7 @@ internal static class QuotientEvaluator<TParams, TDef>
 {
     public static ExtensionField<MontyField31<TParams>, TDef>[] Evaluate(
         CompiledAir<MontyField31<TParams>> air, int logN, RowMajorMatrix<MontyField31<TParams>> mainLde,
-        RowMajorMatrix<MontyField31<TParams>>? logUpLde, MontyField31<TParams>[] publics,
+        RowMajorMatrix<MontyField31<TParams>>? preprocessedLde, RowMajorMatrix<MontyField31<TParams>>? logUpLde, MontyField31<TParams>[] publics,
         ExtensionField<MontyField31<TParams>, TDef> alpha, ExtensionField<MontyField31<TParams>, TDef> gamma,
         ExtensionField<MontyField31<TParams>, TDef> beta, ExtensionField<MontyField31<TParams>, TDef> cumulativeSum)
     {
@@ -81,7 +81,7 @@ internal static class QuotientEvaluator<TParams, TDef>
                 var first = zhValue * firstInv[i];
                 var last = zhValue * lastInv[i];
                 var transition = xs[i] - omegaNInv;
-                var inputs = new LdeInputs(mainLde, row, nextRow, publics, first, last, transition);
+                var inputs = new LdeInputs(mainLde, preprocessedLde, row, nextRow, publics, first, last, transition);
                 program.Evaluate<MontyField31<TParams>, LdeInputs>(ref inputs, registers, outputs);
                 var acc = default(ExtensionField<MontyField31<TParams>, TDef>);
                 for (int c = 0; c < constraints; c++)
@@ -109,15 +109,15 @@ internal static class QuotientEvaluator<TParams, TDef>
         return result;
     }
 
-    private readonly struct LdeInputs(RowMajorMatrix<MontyField31<TParams>> main, int row, int nextRow, MontyField31<TParams>[] publics,
+    private readonly struct LdeInputs(RowMajorMatrix<MontyField31<TParams>> main, RowMajorMatrix<MontyField31<TParams>>? preprocessed, int row, int nextRow, MontyField31<TParams>[] publics,
         MontyField31<TParams> first, MontyField31<TParams> last, MontyField31<TParams> transition)
         : IConstraintInputs<MontyField31<TParams>, MontyField31<TParams>>
     {
         public MontyField31<TParams> Load(Variable v) => v.Source switch
         {
             VariableSource.Main => main[v.Offset == 0 ? row : nextRow, v.Index],
-            VariableSource.Public => publics[v.Index],
-            _ => throw new NotSupportedException("preprocessed columns"),
+            VariableSource.Preprocessed => preprocessed![v.Offset == 0 ? row : nextRow, v.Index],
+            _ => publics[v.Index],
         };
 
         public MontyField31<TParams> IsFirstRow => first;

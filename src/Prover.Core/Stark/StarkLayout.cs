@@ -5,7 +5,7 @@ using Prover.Core.Field;
 namespace Prover.Core.Stark;
 
 /// <summary>Which commitment a committed matrix belongs to.</summary>
-internal enum CommitmentKind : byte { Main, LogUp, Quotient }
+internal enum CommitmentKind : byte { Preprocessed, Main, LogUp, Quotient }
 
 /// <summary>
 /// One committed matrix as both sides see it: its commitment, table, width, LDE height, the points it
@@ -26,6 +26,7 @@ internal sealed class StarkLayout<F> where F : struct, IField<F>
         D = extensionDegree;
         LogBlowup = logBlowup;
         HasLogUp = airs.Any(a => a.Interactions.Count > 0);
+        HasPreprocessed = airs.Any(a => a.Air.PreprocessedWidth > 0);
         var matrices = new List<OpenedMatrix>();
         int lambda = 0, tree = 0;
         void Add(CommitmentKind kind, Func<int, int> width, Func<int, bool> include, int points)
@@ -40,6 +41,8 @@ internal sealed class StarkLayout<F> where F : struct, IField<F>
             }
             tree++;
         }
+        if (HasPreprocessed)
+            Add(CommitmentKind.Preprocessed, t => airs[t].Air.PreprocessedWidth, t => airs[t].Air.PreprocessedWidth > 0, 2);
         Add(CommitmentKind.Main, t => airs[t].Width, _ => true, 2);
         if (HasLogUp)
             Add(CommitmentKind.LogUp, t => D * airs[t].LogUpColumns, t => airs[t].LogUpColumns > 0, 2);
@@ -64,6 +67,8 @@ internal sealed class StarkLayout<F> where F : struct, IField<F>
     public int LogBlowup { get; }
 
     public bool HasLogUp { get; }
+
+    public bool HasPreprocessed { get; }
 
     public IReadOnlyList<OpenedMatrix> Matrices { get; }
 

@@ -7,6 +7,12 @@ namespace Prover.Core.Stark;
 /// <summary>Values of one table's committed polynomials at the out-of-domain point ζ (and ζ·ω).</summary>
 public sealed class TableOpenings<TExt> where TExt : struct
 {
+    /// <summary>Preprocessed columns at ζ (empty without preprocessed columns).</summary>
+    public TExt[] PreprocessedLocal { get; init; } = [];
+
+    /// <summary>Preprocessed columns at ζ·ω.</summary>
+    public TExt[] PreprocessedNext { get; init; } = [];
+
     /// <summary>Main-trace columns at ζ.</summary>
     public required TExt[] MainLocal { get; init; }
 
@@ -20,6 +26,9 @@ public sealed class TableOpenings<TExt> where TExt : struct
 
     /// <summary>Quotient chunk base columns at ζ (chunk j, component c at index j·D + c).</summary>
     public required TExt[] Quotient { get; init; }
+
+    /// <summary>Every list in the canonical order used by the transcript and the proof format.</summary>
+    public TExt[][] Lists() => [PreprocessedLocal, PreprocessedNext, MainLocal, MainNext, LogUpLocal, LogUpNext, Quotient];
 }
 
 /// <summary>One FRI folding step of one query: the sibling value and its Merkle path.</summary>

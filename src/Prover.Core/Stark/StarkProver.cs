@@ -51,7 +51,7 @@ public sealed class StarkProver<TParams, TDef>
     public StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>> Prove(
         IReadOnlyList<IAir<MontyField31<TParams>>> airs,
         IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> traces,
-        IReadOnlyList<MontyField31<TParams>[]> publicValues)
+        IReadOnlyList<MontyField31<TParams>[]> publicValues, ProvingKey<TParams>? provingKey = null)
     {
         ArgumentNullException.ThrowIfNull(airs);
         ArgumentNullException.ThrowIfNull(traces);
@@ -65,8 +65,6 @@ public sealed class StarkProver<TParams, TDef>
         {
             var air = airs[t];
             var trace = traces[t];
-            if (air.PreprocessedWidth > 0)
-                throw new NotSupportedException($"{air.Name}: preprocessed columns are not supported by this prover yet");
             if (trace.Width != air.Width)
                 throw new ArgumentException($"{air.Name}: trace width {trace.Width}, AIR width {air.Width}");
             if (trace.Height < 2 || !BitOperations.IsPow2(trace.Height))
@@ -79,15 +77,20 @@ public sealed class StarkProver<TParams, TDef>
                 throw new ArgumentException($"{air.Name}: constraint degree {compiled[t].MaxConstraintDegree} needs log blowup ≥ {compiled[t].LogQuotientChunks}");
             if (logHeights[t] + logBlowup > TParams.TwoAdicity)
                 throw new ArgumentException($"{air.Name}: 2^{logHeights[t]} rows × blowup exceed the field's two-adic subgroup");
-            if (CheckConstraints && AirChecker.FindViolation(air, trace, publicValues[t]) is { } violation)
-                throw new ArgumentException("trace does not satisfy its AIR: " + violation);
         }
+        provingKey ??= StarkSetup.Preprocess(airs, logHeights, logBlowup, _backend);
+        if (provingKey is not null && (!provingKey.VerifyingKey.LogHeights.SequenceEqual(logHeights) || provingKey.VerifyingKey.LogBlowup != logBlowup))
+            throw new ArgumentException("the proving key was made for other table heights or another blowup");
+        if (CheckConstraints)
+            for (int t = 0; t < airs.Count; t++)
+                if (AirChecker.FindViolation(airs[t], traces[t], publicValues[t], provingKey?.Traces[t]) is { } violation)
+                    throw new ArgumentException("trace does not satisfy its AIR: " + violation);
         var layout = new StarkLayout<MontyField31<TParams>>(compiled, logHeights, TDef.Degree, logBlowup, _config.LogFinalPolyLength);
         LastSecurity = StarkSecurity.Report(_config, layout, TParams.P);
         if (LastSecurity.Provable < _config.MinimumProvableBits && !_config.AllowInsecure)
             throw new InsecureConfigurationException($"configuration '{_config.Name}' gives {LastSecurity}; minimum is {_config.MinimumProvableBits} provable bits");
 
-        var run = new Run(this, layout, traces, publicValues);
+        var run = new Run(this, layout, traces, publicValues, provingKey);
         var proof = run.Prove();
         LastTimings = run.Timings;
         return proof;
@@ -95,7 +98,7 @@ public sealed class StarkProver<TParams, TDef>
 
     /// <summary>State of one proof (keeps the big intermediate matrices together).</summary>
     private sealed class Run(StarkProver<TParams, TDef> owner, StarkLayout<MontyField31<TParams>> layout,
-        IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> traces, IReadOnlyList<MontyField31<TParams>[]> publics)
+        IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> traces, IReadOnlyList<MontyField31<TParams>[]> publics, ProvingKey<TParams>? key)
     {
         private static readonly MontyField31<TParams> Shift = MontyField31<TParams>.MultiplicativeGenerator;
         private readonly StarkConfig _config = owner._config;
@@ -115,6 +118,8 @@ public sealed class StarkProver<TParams, TDef>
             int tables = traces.Count;
             var airs = layout.Airs;
             layout.ObserveHeader(_challenger, _config, publics);
+            if (key is not null)
+                _challenger.Observe(key.VerifyingKey.PreprocessedRoot);
 
             // Phase 1: main traces.
             var mainLdes = new RowMajorMatrix<MontyField31<TParams>>[tables];
@@ -140,7 +145,7 @@ public sealed class StarkProver<TParams, TDef>
                 for (int t = 0; t < tables; t++)
                 {
                     if (airs[t].LogUpColumns == 0) continue;
-                    (logUpTraces[t], sums[t]) = LogUp.GenerateTrace(airs[t], traces[t], null, publics[t], gamma, beta);
+                    (logUpTraces[t], sums[t]) = LogUp.GenerateTrace(airs[t], traces[t], key?.Traces[t], publics[t], gamma, beta);
                     logUpLdes[t] = owner._backend.CosetLdeBitReversed(logUpTraces[t]!, layout.LogBlowup, Shift);
                     committed.Add(logUpLdes[t]!);
                 }
@@ -166,7 +171,7 @@ public sealed class StarkProver<TParams, TDef>
             var quotientLdes = new RowMajorMatrix<MontyField31<TParams>>[tables];
             for (int t = 0; t < tables; t++)
             {
-                var q = QuotientEvaluator<TParams, TDef>.Evaluate(airs[t], layout.LogHeights[t], mainLdes[t], logUpLdes[t], publics[t],
+                var q = QuotientEvaluator<TParams, TDef>.Evaluate(airs[t], layout.LogHeights[t], mainLdes[t], key?.Ldes[t], logUpLdes[t], publics[t],
                     alpha, gamma, beta, sums[t]);
                 (quotientCoefficients[t], quotientLdes[t]) = SplitQuotient(q, layout.LogHeights[t], airs[t].LogQuotientChunks);
             }
@@ -186,8 +191,11 @@ public sealed class StarkProver<TParams, TDef>
                 var zetaNext = zeta * MontyField31<TParams>.TwoAdicGenerator(logN);
                 var wLocal = Polynomials.BarycentricWeights(logN, MontyField31<TParams>.One, zeta);
                 var wNext = Polynomials.BarycentricWeights(logN, MontyField31<TParams>.One, zetaNext);
+                var pre = key?.Traces[t];
                 openings[t] = new TableOpenings<ExtensionField<MontyField31<TParams>, TDef>>
                 {
+                    PreprocessedLocal = pre is null ? [] : EvaluateColumns(pre, wLocal),
+                    PreprocessedNext = pre is null ? [] : EvaluateColumns(pre, wNext),
                     MainLocal = EvaluateColumns(traces[t], wLocal),
                     MainNext = EvaluateColumns(traces[t], wNext),
                     LogUpLocal = logUpTraces[t] is { } lt ? EvaluateColumns(lt, wLocal) : [],
@@ -196,14 +204,17 @@ public sealed class StarkProver<TParams, TDef>
                 };
             }
             foreach (var o in openings)
-                foreach (var v in o.MainLocal.Concat(o.MainNext).Concat(o.LogUpLocal).Concat(o.LogUpNext).Concat(o.Quotient))
-                    _challenger.ObserveExtension(v);
+                foreach (var list in o.Lists())
+                    foreach (var v in list)
+                        _challenger.ObserveExtension(v);
 
             Lap("out-of-domain openings");
 
             // Phase 5: DEEP batching and FRI.
             var lambda = _challenger.SampleExtension<ExtensionField<MontyField31<TParams>, TDef>>();
-            var inputTrees = new List<MerkleTree<TParams>> { mainTree };
+            var inputTrees = new List<MerkleTree<TParams>>();
+            if (key is not null) inputTrees.Add(key.Tree);
+            inputTrees.Add(mainTree);
             if (logUpTree is not null) inputTrees.Add(logUpTree);
             inputTrees.Add(quotientTree);
             var reduced = Deep<TParams, TDef>.ReduceCodewords(layout, inputTrees, openings, zeta, lambda);
@@ -218,7 +229,8 @@ public sealed class StarkProver<TParams, TDef>
                 int index = (int)_challenger.SampleBits(layout.LogMaxLdeHeight);
                 queries[q] = new QueryProof<TParams, ExtensionField<MontyField31<TParams>, TDef>>
                 {
-                    Inputs = inputTrees.Select(tree => owner._mmcs.Open(index, tree)).ToArray(),
+                    // A tree whose tallest matrix is shorter than the largest LDE is opened at the scaled index.
+                    Inputs = inputTrees.Select(tree => owner._mmcs.Open(index >> (layout.LogMaxLdeHeight - int.Log2(tree.Height)), tree)).ToArray(),
                     Steps = fri.Answer(owner._mmcs, index),
                 };
             }

@@ -30,7 +30,7 @@ public sealed class StarkVerifier<TParams, TDef>
     public SecurityReport? LastSecurity { get; private set; }
 
     /// <summary>Parses and verifies serialised proof bytes; malformed bytes are a rejection, never an exception.</summary>
-    public VerificationResult Verify(IReadOnlyList<IAir<MontyField31<TParams>>> airs, ReadOnlySpan<byte> proofBytes)
+    public VerificationResult Verify(IReadOnlyList<IAir<MontyField31<TParams>>> airs, ReadOnlySpan<byte> proofBytes, VerifyingKey<TParams>? key = null)
     {
         StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>> proof;
         try
@@ -41,17 +41,22 @@ public sealed class StarkVerifier<TParams, TDef>
         {
             return VerificationResult.Reject(e.Message);
         }
-        return Verify(airs, proof);
+        return Verify(airs, proof, key);
     }
 
-    public VerificationResult Verify(IReadOnlyList<IAir<MontyField31<TParams>>> airs, StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>> proof)
+    /// <summary>
+    /// Verifies a proof. Statements with preprocessed columns need their <paramref name="key"/>; without
+    /// one it is recomputed from the AIRs, which is allowed only for small tables (2^20 rows at most).
+    /// </summary>
+    public VerificationResult Verify(IReadOnlyList<IAir<MontyField31<TParams>>> airs, StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>> proof,
+        VerifyingKey<TParams>? key = null)
     {
         ArgumentNullException.ThrowIfNull(airs);
         if (proof is null)
             return VerificationResult.Reject("no proof");
         try
         {
-            return VerifyCore(airs, proof);
+            return VerifyCore(airs, proof, key);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or IndexOutOfRangeException or DivideByZeroException
                                   or NullReferenceException or OverflowException or KeyNotFoundException or NotSupportedException)
@@ -60,7 +65,10 @@ public sealed class StarkVerifier<TParams, TDef>
         }
     }
 
-    private VerificationResult VerifyCore(IReadOnlyList<IAir<MontyField31<TParams>>> airs, StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>> proof)
+    private const int MaxLogHeightWithoutKey = 20;
+
+    private VerificationResult VerifyCore(IReadOnlyList<IAir<MontyField31<TParams>>> airs, StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>> proof,
+        VerifyingKey<TParams>? key)
     {
         var c = proof.Config;
         if (c is null || c.Name != _config.Name || c.LogBlowup != _config.LogBlowup || c.NumQueries != _config.NumQueries || c.QueryPowBits != _config.QueryPowBits
@@ -73,8 +81,6 @@ public sealed class StarkVerifier<TParams, TDef>
         var compiled = new CompiledAir<MontyField31<TParams>>[tables];
         for (int t = 0; t < tables; t++)
         {
-            if (airs[t].PreprocessedWidth > 0)
-                return VerificationResult.Reject($"{airs[t].Name}: preprocessed columns are not supported yet");
             compiled[t] = new CompiledAir<MontyField31<TParams>>(airs[t]);
             int logH = proof.LogHeights[t];
             if (logH < 1 || logH + _config.LogBlowup > TParams.TwoAdicity)
@@ -92,10 +98,23 @@ public sealed class StarkVerifier<TParams, TDef>
             return VerificationResult.Reject(shape);
         if (!layout.HasLogUp && proof.LogUpRoot != default)
             return VerificationResult.Reject("no table has a bus, but the proof carries a LogUp commitment");
+        if (layout.HasPreprocessed)
+        {
+            if (key is null)
+            {
+                if (proof.LogHeights.Max() > MaxLogHeightWithoutKey)
+                    return VerificationResult.Reject("a verifying key is needed for preprocessed tables of this size");
+                key = StarkSetup.Preprocess(airs, proof.LogHeights, _config.LogBlowup)!.VerifyingKey;
+            }
+            if (!key.LogHeights.SequenceEqual(proof.LogHeights) || key.LogBlowup != _config.LogBlowup)
+                return VerificationResult.Reject("the verifying key was made for other table heights");
+        }
 
         // Replay the transcript.
         var ch = DuplexChallenger<TParams>.Create();
         layout.ObserveHeader(ch, _config, proof.PublicValues);
+        if (layout.HasPreprocessed)
+            ch.Observe(key!.PreprocessedRoot);
         ch.Observe(proof.MainRoot);
         ExtensionField<MontyField31<TParams>, TDef> gamma = default, beta = default;
         if (layout.HasLogUp)
@@ -111,8 +130,9 @@ public sealed class StarkVerifier<TParams, TDef>
         ch.Observe(proof.QuotientRoot);
         var zeta = ch.SampleExtension<ExtensionField<MontyField31<TParams>, TDef>>();
         foreach (var o in proof.Openings)
-            foreach (var v in o.MainLocal.Concat(o.MainNext).Concat(o.LogUpLocal).Concat(o.LogUpNext).Concat(o.Quotient))
-                ch.ObserveExtension(v);
+            foreach (var list in o.Lists())
+                foreach (var v in list)
+                    ch.ObserveExtension(v);
         var lambda = ch.SampleExtension<ExtensionField<MontyField31<TParams>, TDef>>();
         var betas = new ExtensionField<MontyField31<TParams>, TDef>[layout.FriRounds];
         for (int r = 0; r < betas.Length; r++)
@@ -145,16 +165,19 @@ public sealed class StarkVerifier<TParams, TDef>
         var lambdaPowers = lambda.Powers(layout.LambdaPowers);
         var dims = Enumerable.Range(0, layout.TreeCount)
             .Select(tree => layout.InTree(tree).Select(m => new MatrixDimensions(m.Width, 1 << m.LogLdeHeight)).ToArray()).ToArray();
-        var roots = new List<Hash.Digest<TParams>> { proof.MainRoot };
+        var roots = new List<Hash.Digest<TParams>>();
+        if (layout.HasPreprocessed) roots.Add(key!.PreprocessedRoot);
+        roots.Add(proof.MainRoot);
         if (layout.HasLogUp) roots.Add(proof.LogUpRoot);
         roots.Add(proof.QuotientRoot);
+        var treeLogHeights = dims.Select(ds => ds.Max(x => int.Log2(x.Height))).ToArray();
         int d = TDef.Degree;
         for (int q = 0; q < proof.Queries.Length; q++)
         {
             int index = (int)ch.SampleBits(layout.LogMaxLdeHeight);
             var query = proof.Queries[q];
             for (int tree = 0; tree < layout.TreeCount; tree++)
-                if (!_mmcs.Verify(roots[tree], dims[tree], index, query.Inputs[tree], out var why))
+                if (!_mmcs.Verify(roots[tree], dims[tree], index >> (layout.LogMaxLdeHeight - treeLogHeights[tree]), query.Inputs[tree], out var why))
                     return VerificationResult.Reject($"query {q}: opening of commitment {tree} does not verify: {why}");
             var reduced = Deep<TParams, TDef>.ReduceAtQuery(layout, query.Inputs, index, proof.Openings, zeta, lambdaPowers);
             int logN = layout.LogMaxLdeHeight;
@@ -191,7 +214,8 @@ public sealed class StarkVerifier<TParams, TDef>
             var air = layout.Airs[t];
             var o = proof.Openings[t];
             int logUp = d * air.LogUpColumns;
-            if (o is null || o.MainLocal?.Length != air.Width || o.MainNext?.Length != air.Width || o.LogUpLocal?.Length != logUp
+            int pre = air.Air.PreprocessedWidth;
+            if (o is null || o.PreprocessedLocal?.Length != pre || o.PreprocessedNext?.Length != pre || o.MainLocal?.Length != air.Width || o.MainNext?.Length != air.Width || o.LogUpLocal?.Length != logUp
                 || o.LogUpNext?.Length != logUp || o.Quotient?.Length != d << air.LogQuotientChunks)
                 return $"table {t}: opened values have the wrong shape";
         }
@@ -224,7 +248,7 @@ public sealed class StarkVerifier<TParams, TDef>
             return "ζ lies on the trace domain";
         var (first, last, transition, _) = Polynomials.Selectors<MontyField31<TParams>, ExtensionField<MontyField31<TParams>, TDef>>(logN, zeta);
         var program = air.Program;
-        var inputs = new OpenedInputs(o.MainLocal, o.MainNext, publics, first, last, transition);
+        var inputs = new OpenedInputs(o.PreprocessedLocal, o.PreprocessedNext, o.MainLocal, o.MainNext, publics, first, last, transition);
         var registers = new ExtensionField<MontyField31<TParams>, TDef>[program.InstructionCount];
         var outputs = new ExtensionField<MontyField31<TParams>, TDef>[program.ConstraintCount];
         program.Evaluate<ExtensionField<MontyField31<TParams>, TDef>, OpenedInputs>(ref inputs, registers, outputs);
@@ -274,7 +298,8 @@ public sealed class StarkVerifier<TParams, TDef>
         return acc;
     }
 
-    private readonly struct OpenedInputs(ExtensionField<MontyField31<TParams>, TDef>[] local, ExtensionField<MontyField31<TParams>, TDef>[] next,
+    private readonly struct OpenedInputs(ExtensionField<MontyField31<TParams>, TDef>[] preLocal, ExtensionField<MontyField31<TParams>, TDef>[] preNext,
+        ExtensionField<MontyField31<TParams>, TDef>[] local, ExtensionField<MontyField31<TParams>, TDef>[] next,
         MontyField31<TParams>[] publics, ExtensionField<MontyField31<TParams>, TDef> first, ExtensionField<MontyField31<TParams>, TDef> last,
         ExtensionField<MontyField31<TParams>, TDef> transition)
         : IConstraintInputs<MontyField31<TParams>, ExtensionField<MontyField31<TParams>, TDef>>
@@ -282,8 +307,8 @@ public sealed class StarkVerifier<TParams, TDef>
         public ExtensionField<MontyField31<TParams>, TDef> Load(Variable v) => v.Source switch
         {
             VariableSource.Main => v.Offset == 0 ? local[v.Index] : next[v.Index],
-            VariableSource.Public => ExtensionField<MontyField31<TParams>, TDef>.FromBase(publics[v.Index]),
-            _ => throw new NotSupportedException("preprocessed columns"),
+            VariableSource.Preprocessed => v.Offset == 0 ? preLocal[v.Index] : preNext[v.Index],
+            _ => ExtensionField<MontyField31<TParams>, TDef>.FromBase(publics[v.Index]),
         };
 
         public ExtensionField<MontyField31<TParams>, TDef> IsFirstRow => first;
