@@ -41,8 +41,8 @@ public sealed partial class Radix2Dft<TParams> : ITwoAdicSubgroupDft<MontyField3
     /// <summary>Matrices narrower than this (other than a single column) are transposed to columns first.</summary>
     private const int NarrowWidth = 8;
 
-    /// <summary>Smallest number of butterflies a parallel work item gets (a multiple of the vector width).</summary>
-    private const int MinChunkPairs = 1024;
+    /// <summary>Bytes of consecutive rows that strided passes keep together (whole cache lines, vector-length runs).</summary>
+    private const int MinRunBytes = 256;
 
     /// <summary>The default instance: widest SIMD path, measured parallel threshold.</summary>
     public static Radix2Dft<TParams> Instance { get; } = new();
@@ -229,90 +229,128 @@ public sealed partial class Radix2Dft<TParams> : ITwoAdicSubgroupDft<MontyField3
         }
     }
 
-    /// <summary>All levels of one transform on 2^log rows of <paramref name="width"/> words at word offset <paramref name="offset"/>.</summary>
+    /// <summary>
+    /// All levels of one transform on 2^log rows of <paramref name="width"/> words at word offset
+    /// <paramref name="offset"/>, in passes of several levels each. A pass over levels [lo, hi] splits the rows
+    /// into independent groups: the rows that agree on every index bit outside [lo, hi], widened by the c
+    /// lowest bits into runs of 2^c consecutive rows so that narrow rows are read in whole cache lines and the
+    /// single-column kernel has vectors to work on. A group spans at most <see cref="CacheBlockBytes"/>, so its
+    /// levels run in cache and memory is streamed once per pass instead of once per level. The last pass
+    /// (lo = 0) is made of contiguous blocks. Groups of a pass run in parallel.
+    /// </summary>
     private void RunLevels(MontyField31<TParams>[] data, nint offset, int width, int log, bool dit, uint[][] levels)
     {
         int n = 1 << log;
         bool parallel = IsParallel((long)n * width);
-        // Largest power-of-two row count whose rows fit in one cache block.
         long rowBytes = (long)width * sizeof(uint);
+        // Rows per cache block (2^blockLog) and per contiguous run in strided passes (2^runLog, ≥ 256 bytes).
         int blockLog = 0;
         while (blockLog < log && (rowBytes << (blockLog + 1)) <= CacheBlockBytes)
             blockLog++;
+        blockLog = Math.Max(blockLog, 1);
+        int runLog = 0;
+        while ((rowBytes << runLog) < MinRunBytes && runLog < blockLog - 1)
+            runLog++;
 
-        if (!dit)
+        // Partition the levels from the top: [lo, hi] with 2^(hi−lo+1+c) rows per group, c = runLog (0 in the last pass).
+        Span<(int Lo, int Hi, int Run)> passes = stackalloc (int, int, int)[32];
+        int count = 0;
+        for (int hi = log - 1; hi >= 0;)
         {
-            for (int j = log - 1; j >= blockLog; j--)
-                FullLevel(data, offset, width, log, j, dit, levels[j], parallel);
-        }
-        if (blockLog > 0)
-        {
-            int blocks = n >> blockLog;
-            int blockWords = width << blockLog;
-            void Block(int b)
+            if (hi + 1 <= blockLog)
             {
-                ref uint region = ref Unsafe.Add(ref Words(data), offset + (nint)b * blockWords);
-                if (dit)
-                {
-                    for (int j = 0; j < blockLog; j++)
-                        BlockLevel(ref region, width, 1 << blockLog, j, dit, levels[j]);
-                }
-                else
-                {
-                    for (int j = blockLog - 1; j >= 0; j--)
-                        BlockLevel(ref region, width, 1 << blockLog, j, dit, levels[j]);
-                }
+                passes[count++] = (0, hi, 0);
+                break;
             }
-            if (parallel && blocks > 1)
-                Parallel.For(0, blocks, Block);
-            else
-                for (int b = 0; b < blocks; b++)
-                    Block(b);
+            int lo = hi + 1 - (blockLog - runLog);
+            passes[count++] = (lo, hi, runLog);
+            hi = lo - 1;
         }
-        if (dit)
+        for (int p = 0; p < count; p++)
         {
-            for (int j = blockLog; j < log; j++)
-                FullLevel(data, offset, width, log, j, dit, levels[j], parallel);
+            var (lo, hi, run) = dit ? passes[count - 1 - p] : passes[p];
+            RunPass(data, offset, width, log, lo, hi, run, dit, levels, parallel);
         }
     }
 
-    /// <summary>Level j (half-size m = 2^j) over all rows of a block of <paramref name="rows"/> rows.</summary>
+    /// <summary>One pass: levels [lo, hi] on every group (see <see cref="RunLevels"/>).</summary>
+    private void RunPass(MontyField31<TParams>[] data, nint offset, int width, int log, int lo, int hi, int run, bool dit, uint[][] levels, bool parallel)
+    {
+        int span = hi - lo + 1;
+        int groups = 1 << (log - span - run);
+        void Groups(int g0, int g1)
+        {
+            ref uint region = ref Unsafe.Add(ref Words(data), offset);
+            for (int g = g0; g < g1; g++)
+            {
+                if (lo == 0)
+                {
+                    // Contiguous block of 2^span rows.
+                    ref uint block = ref Unsafe.Add(ref region, ((nint)g << span) * width);
+                    // A single column on AVX-512 runs its four in-vector levels with permutes (Radix2Dft.Avx512.cs).
+                    int low = width == 1 && Path == SimdPath.Vector512 && span > LowLevels ? LowLevels : 0;
+                    if (dit)
+                    {
+                        if (low > 0)
+                            DitLowLevels512(ref block, 1 << span, levels);
+                        for (int j = low; j <= hi; j++)
+                            BlockLevel(ref block, width, 1 << span, j, dit, levels[j]);
+                    }
+                    else
+                    {
+                        for (int j = hi; j >= low; j--)
+                            BlockLevel(ref block, width, 1 << span, j, dit, levels[j]);
+                        if (low > 0)
+                            DifLowLevels512(ref block, 1 << span, levels);
+                    }
+                    continue;
+                }
+                int lowGroupBits = lo - run;
+                int baseRow = ((g >> lowGroupBits) << (hi + 1)) | ((g & ((1 << lowGroupBits) - 1)) << run);
+                for (int step = 0; step < span; step++)
+                {
+                    int j = dit ? lo + step : hi - step;
+                    StridedLevel(ref region, width, baseRow, lo, span, run, j, dit, levels[j]);
+                }
+            }
+        }
+        if (parallel && groups > 1)
+        {
+            int perTask = Math.Max(1, groups / (Environment.ProcessorCount * 4));
+            int tasks = (groups + perTask - 1) / perTask;
+            Parallel.For(0, tasks, t => Groups(t * perTask, Math.Min(groups, (t + 1) * perTask)));
+        }
+        else
+        {
+            Groups(0, groups);
+        }
+    }
+
+    /// <summary>
+    /// Level j within one strided group: rows baseRow + (t·2^lo) + u for t &lt; 2^span, u &lt; 2^run; the pairs
+    /// are the t with bit j − lo clear and their partners 2^j rows further.
+    /// </summary>
+    private void StridedLevel(ref uint region, int width, int baseRow, int lo, int span, int run, int j, bool dit, uint[] level)
+    {
+        int m = 1 << j;
+        int d = j - lo;
+        int half = 1 << (span - 1);
+        int runRows = 1 << run;
+        for (int q = 0; q < half; q++)
+        {
+            int t = ((q >> d) << (d + 1)) | (q & ((1 << d) - 1));
+            int r = baseRow + (t << lo);
+            int k0 = r & (m - 1);
+            Segment(ref region, width, m, r - k0, k0, k0 + runRows, dit, level);
+        }
+    }
+
+    /// <summary>Level j (half-size m = 2^j) over all rows of a contiguous block of <paramref name="rows"/> rows.</summary>
     private void BlockLevel(ref uint region, int width, int rows, int j, bool dit, uint[] level)
     {
         int m = 1 << j;
         for (int s = 0; s < rows; s += 2 * m)
             Segment(ref region, width, m, s, 0, m, dit, level);
-    }
-
-    /// <summary>Level j over all 2^log rows, as one pass; parallel over ranges of butterflies.</summary>
-    private void FullLevel(MontyField31<TParams>[] data, nint offset, int width, int log, int j, bool dit, uint[] level, bool parallel)
-    {
-        int pairs = 1 << (log - 1);
-        if (!parallel || pairs < 2 * MinChunkPairs / Math.Max(1, Math.Min(width, 64)))
-        {
-            Pairs(data, offset, width, j, dit, level, 0, pairs);
-            return;
-        }
-        int chunkPairs = Math.Max(MinChunkPairs / Math.Min(width, 64), pairs / (Environment.ProcessorCount * 4));
-        chunkPairs = (chunkPairs + 15) & ~15;
-        int chunks = (pairs + chunkPairs - 1) / chunkPairs;
-        Parallel.For(0, chunks, c => Pairs(data, offset, width, j, dit, level, c * chunkPairs, Math.Min(pairs, (c + 1) * chunkPairs)));
-    }
-
-    /// <summary>Butterflies with flat index in [i0, i1) of level j (index i: block i / m, position i mod m).</summary>
-    private void Pairs(MontyField31<TParams>[] data, nint offset, int width, int j, bool dit, uint[] level, int i0, int i1)
-    {
-        ref uint region = ref Unsafe.Add(ref Words(data), offset);
-        int m = 1 << j;
-        int i = i0;
-        while (i < i1)
-        {
-            int block = i >> j;
-            int k = i & (m - 1);
-            int kEnd = Math.Min(m, k + (i1 - i));
-            Segment(ref region, width, m, block * 2 * m, k, kEnd, dit, level);
-            i += kEnd - k;
-        }
     }
 
     /// <summary>Butterflies k ∈ [k0, k1) of the group starting at row s: rows s + k and s + k + m, twiddle level[k].</summary>
