@@ -102,8 +102,10 @@ public sealed partial class Radix2Dft<TParams> : ITwoAdicSubgroupDft<MontyField3
         int log = LogHeight(evaluations.Height, addedBits);
         int n = 1 << log;
         int width = evaluations.Width;
-        var result = new MontyField31<TParams>[checked((n << addedBits) * width)];
+        // Uninitialized: rows [0, n) are copied in and the padding is cleared here, so each page is written once.
+        var result = GC.AllocateUninitializedArray<MontyField31<TParams>>(checked((n << addedBits) * width));
         evaluations.Values.CopyTo(result, 0);
+        result.AsSpan(n * width).Clear();
         // Interpolate: DIF with inverse roots leaves coefficient br(i) in row i (no permutation needed).
         Transform(result, width, log, dit: false, inverse: true, permute: false);
         // Row i holds c_br(i): scale by shift^br(i)/n. In the bit-reversed order of the large size, c_j sits at
@@ -131,8 +133,10 @@ public sealed partial class Radix2Dft<TParams> : ITwoAdicSubgroupDft<MontyField3
         int log = LogHeight(evaluations.Height, addedBits);
         int n = 1 << log;
         int width = evaluations.Width;
-        var result = new MontyField31<TParams>[checked((n << addedBits) * width)];
+        // Uninitialized: rows [0, n) are copied in and the padding is cleared here, so each page is written once.
+        var result = GC.AllocateUninitializedArray<MontyField31<TParams>>(checked((n << addedBits) * width));
         evaluations.Values.CopyTo(result, 0);
+        result.AsSpan(n * width).Clear();
         // Interpolate to natural-order coefficients (bit-reverse the n input rows, DIT with inverse roots),
         // scale row i by shift^i/n, leave the zero padding, and DIF straight into bit-reversed evaluations.
         Transform(result, width, log, dit: true, inverse: true, permute: true);
@@ -142,14 +146,26 @@ public sealed partial class Radix2Dft<TParams> : ITwoAdicSubgroupDft<MontyField3
     }
 
     /// <summary>shift^i / n for i &lt; n.</summary>
-    private static MontyField31<TParams>[] Powers(MontyField31<TParams> shift, int n)
+    private MontyField31<TParams>[] Powers(MontyField31<TParams> shift, int n)
     {
         var p = new MontyField31<TParams>[n];
         var acc = MontyField31<TParams>.FromCanonical((uint)n).Inverse();
-        for (int i = 0; i < n; i++)
+        // The first 16 by the scalar chain, then 16 at a time: p[i + 16] = p[i]·shift^16 (no dependent chain).
+        int head = Math.Min(n, 16);
+        for (int i = 0; i < head; i++)
         {
             p[i] = acc;
             acc *= shift;
+        }
+        if (n > head)
+        {
+            var step = shift.Pow(16);
+            for (int i = 16; i < n; i += 16)
+            {
+                var block = p.AsSpan(i, 16);
+                p.AsSpan(i - 16, 16).CopyTo(block);
+                PackedMontyField31<TParams>.ScaleInPlace(block, step, Path);
+            }
         }
         return p;
     }
