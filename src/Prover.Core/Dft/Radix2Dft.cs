@@ -402,6 +402,13 @@ public sealed partial class Radix2Dft<TParams> : ITwoAdicSubgroupDft<MontyField3
     private void ReverseRows(MontyField31<TParams>[] data, int width, int log)
     {
         int n = 1 << log;
+        // Rows narrower than a cache line go tile by tile (see ReverseRowsBlocked); wide rows are swapped directly.
+        int tileBits = width == 1 ? 5 : width < 4 ? 4 : width < 8 ? 3 : width < 16 ? 2 : 0;
+        if (tileBits > 0 && log >= 2 * tileBits + 1)
+        {
+            ReverseRowsBlocked(data, width, log, tileBits);
+            return;
+        }
         void Range(int i0, int i1)
         {
             ref uint words = ref Words(data);
@@ -420,6 +427,72 @@ public sealed partial class Radix2Dft<TParams> : ITwoAdicSubgroupDft<MontyField3
         else
         {
             Range(0, n);
+        }
+    }
+
+    /// <summary>
+    /// Cache-friendly bit reversal for narrow rows. Split a row index into (h, m, l) with h and l of
+    /// <paramref name="tileBits"/> bits each: br(h, m, l) = (br l, br m, br h). The rows sharing m form a tile of
+    /// 2^tileBits runs of 2^tileBits consecutive rows (whole cache lines), and tile m maps onto tile br(m) with
+    /// its rows transposed and bit-reversed. So each pair of tiles is read into two small buffers and written
+    /// back crosswise, instead of one random access per row.
+    /// </summary>
+    private void ReverseRowsBlocked(MontyField31<TParams>[] data, int width, int log, int tileBits)
+    {
+        int midBits = log - 2 * tileBits;
+        int mids = 1 << midBits;
+        int tile = 1 << tileBits;
+        int runWords = tile * width;
+        void Range(int m0, int m1)
+        {
+            var bufferA = new uint[tile * runWords];
+            var bufferB = new uint[tile * runWords];
+            ref uint words = ref Words(data);
+            for (int m = m0; m < m1; m++)
+            {
+                int mr = BitReversal.ReverseBits(m, midBits);
+                if (mr < m)
+                    continue;
+                LoadTile(ref words, m, bufferA);
+                if (mr != m)
+                    LoadTile(ref words, mr, bufferB);
+                StoreTile(ref words, mr, bufferA);
+                if (mr != m)
+                    StoreTile(ref words, m, bufferB);
+            }
+        }
+        void LoadTile(ref uint words, int m, uint[] buffer)
+        {
+            for (int h = 0; h < tile; h++)
+            {
+                nint row = ((nint)h << (log - tileBits)) | ((nint)m << tileBits);
+                MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref words, row * width), runWords).CopyTo(buffer.AsSpan(h * runWords));
+            }
+        }
+        void StoreTile(ref uint words, int m, uint[] buffer)
+        {
+            // Destination row (h2, m, l2) receives source row (h = br l2, l = br h2) of the other tile.
+            for (int h2 = 0; h2 < tile; h2++)
+            {
+                ref uint dst = ref Unsafe.Add(ref words, (((nint)h2 << (log - tileBits)) | ((nint)m << tileBits)) * width);
+                int l = BitReversal.ReverseBits(h2, tileBits);
+                for (int l2 = 0; l2 < tile; l2++)
+                {
+                    int h = BitReversal.ReverseBits(l2, tileBits);
+                    ref uint src = ref buffer[(h * tile + l) * width];
+                    for (int c = 0; c < width; c++)
+                        Unsafe.Add(ref dst, l2 * width + c) = Unsafe.Add(ref src, c);
+                }
+            }
+        }
+        if (IsParallel((long)width << log) && mids >= 16)
+        {
+            int chunks = Math.Min(mids, Environment.ProcessorCount * 4);
+            Parallel.For(0, chunks, c => Range((int)((long)mids * c / chunks), (int)((long)mids * (c + 1) / chunks)));
+        }
+        else
+        {
+            Range(0, mids);
         }
     }
 
