@@ -1,6 +1,9 @@
 using System.CommandLine;
 using System.Diagnostics;
+using Prover.Core.Dft;
 using Prover.Core.Field;
+using Prover.Core.Matrix;
+using KoalaBear = Prover.Core.Field.MontyField31<Prover.Core.Field.KoalaBearParameters>;
 
 namespace Prover.Cli;
 
@@ -20,6 +23,10 @@ internal static class BenchCommand
             Console.WriteLine($"machine: {Environment.ProcessorCount} logical cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}");
             Report("KoalaBear mul (scalar, dependent chain)", "M mul/s", Measure(s, FieldMulChain<KoalaBearParameters>));
             Report("BabyBear mul (scalar, dependent chain)", "M mul/s", Measure(s, FieldMulChain<BabyBearParameters>));
+            Report("KoalaBear mul (packed, 2^14-element arrays)", "M mul/s", Measure(s, PackedMulArrays));
+            Report("memory copy 256 MiB (bandwidth floor)", "M elem/s", Measure(s, MemoryCopy));
+            Report("NTT 2^20 x 16 KoalaBear (in place, natural order)", "M elem/s", Measure(s, () => Ntt(20, 16)));
+            Report("coset LDE 2^19 -> 2^20 x 16 KoalaBear (bit-reversed)", "M elem/s", Measure(s, () => Lde(19, 16)));
             return 0;
         });
         return command;
@@ -48,5 +55,58 @@ internal static class BenchCommand
             x *= y;
         GC.KeepAlive(x.ToCanonical());
         return n;
+    }
+
+    private static KoalaBear[] RandomElements(int count)
+    {
+        var rng = new Random(1);
+        var values = new KoalaBear[count];
+        for (int i = 0; i < values.Length; i++)
+            values[i] = KoalaBear.FromCanonical((uint)rng.NextInt64(KoalaBear.Modulus));
+        return values;
+    }
+
+    private static readonly Lazy<(KoalaBear[] A, KoalaBear[] B, KoalaBear[] Dst)> MulArrays =
+        new(() => (RandomElements(1 << 14), RandomElements(1 << 14), new KoalaBear[1 << 14]));
+
+    private static long PackedMulArrays()
+    {
+        var (a, b, dst) = MulArrays.Value;
+        for (int r = 0; r < 64; r++)
+            PackedMontyField31<KoalaBearParameters>.Mul(a, b, dst);
+        return 64L * a.Length;
+    }
+
+    private static readonly Lazy<(uint[] Src, uint[] Dst)> CopyArrays = new(() => (new uint[1 << 26], new uint[1 << 26]));
+
+    /// <summary>One read and one write of every element (elements of 4 bytes; GB/s = 8 × M elem/s / 1000).</summary>
+    private static long MemoryCopy()
+    {
+        var (src, dst) = CopyArrays.Value;
+        src.AsSpan().CopyTo(dst);
+        return src.Length;
+    }
+
+    private static readonly Dictionary<(int, int), RowMajorMatrix<KoalaBear>> Matrices = [];
+
+    private static RowMajorMatrix<KoalaBear> MatrixOf(int log, int width)
+    {
+        if (!Matrices.TryGetValue((log, width), out var m))
+            Matrices[(log, width)] = m = new RowMajorMatrix<KoalaBear>(RandomElements((1 << log) * width), width);
+        return m;
+    }
+
+    private static long Ntt(int log, int width)
+    {
+        var m = MatrixOf(log, width);
+        Radix2Dft<KoalaBearParameters>.Instance.DftBatch(m);
+        return m.Values.Length;
+    }
+
+    private static long Lde(int log, int width)
+    {
+        var m = MatrixOf(log, width);
+        var lde = Radix2Dft<KoalaBearParameters>.Instance.CosetLdeBitReversed(m, 1, KoalaBear.MultiplicativeGenerator);
+        return lde.Values.Length;
     }
 }

@@ -30,10 +30,11 @@ public sealed partial class Radix2Dft<TParams> : ITwoAdicSubgroupDft<MontyField3
 {
     /// <summary>
     /// Matrices with at least this many elements (rows × columns) spread their work over threads. Measured on
-    /// the shared 2-core development VM (docs/design.md, "DFT"): below 2^15 elements the Parallel.For
-    /// overhead per level outweighs the gain.
+    /// the shared 2-core development VM (docs/design.md, "DFT"): a parallel pass costs 10–15 µs of dispatch,
+    /// a serial transform of 2^17 elements about 0.2–0.5 ms, so from 2^17 elements even two free cores pay
+    /// back the dispatch several times over; below it serial is never worse.
     /// </summary>
-    public const int DefaultParallelThreshold = 1 << 15;
+    public const int DefaultParallelThreshold = 1 << 17;
 
     /// <summary>Bytes of rows a cache block may span (fits the per-core L2 with room for twiddles).</summary>
     public const int DefaultCacheBlockBytes = 1 << 17;
@@ -41,8 +42,8 @@ public sealed partial class Radix2Dft<TParams> : ITwoAdicSubgroupDft<MontyField3
     /// <summary>Matrices narrower than this (other than a single column) are transposed to columns first.</summary>
     private const int NarrowWidth = 8;
 
-    /// <summary>Smallest number of butterflies a parallel work item gets (a multiple of the vector width).</summary>
-    private const int MinChunkPairs = 1024;
+    /// <summary>Bytes of consecutive rows that strided passes keep together (whole cache lines, vector-length runs).</summary>
+    private const int MinRunBytes = 256;
 
     /// <summary>The default instance: widest SIMD path, measured parallel threshold.</summary>
     public static Radix2Dft<TParams> Instance { get; } = new();
@@ -101,8 +102,10 @@ public sealed partial class Radix2Dft<TParams> : ITwoAdicSubgroupDft<MontyField3
         int log = LogHeight(evaluations.Height, addedBits);
         int n = 1 << log;
         int width = evaluations.Width;
-        var result = new MontyField31<TParams>[checked((n << addedBits) * width)];
+        // Uninitialized: rows [0, n) are copied in and the padding is cleared here, so each page is written once.
+        var result = GC.AllocateUninitializedArray<MontyField31<TParams>>(checked((n << addedBits) * width));
         evaluations.Values.CopyTo(result, 0);
+        result.AsSpan(n * width).Clear();
         // Interpolate: DIF with inverse roots leaves coefficient br(i) in row i (no permutation needed).
         Transform(result, width, log, dit: false, inverse: true, permute: false);
         // Row i holds c_br(i): scale by shift^br(i)/n. In the bit-reversed order of the large size, c_j sits at
@@ -130,8 +133,10 @@ public sealed partial class Radix2Dft<TParams> : ITwoAdicSubgroupDft<MontyField3
         int log = LogHeight(evaluations.Height, addedBits);
         int n = 1 << log;
         int width = evaluations.Width;
-        var result = new MontyField31<TParams>[checked((n << addedBits) * width)];
+        // Uninitialized: rows [0, n) are copied in and the padding is cleared here, so each page is written once.
+        var result = GC.AllocateUninitializedArray<MontyField31<TParams>>(checked((n << addedBits) * width));
         evaluations.Values.CopyTo(result, 0);
+        result.AsSpan(n * width).Clear();
         // Interpolate to natural-order coefficients (bit-reverse the n input rows, DIT with inverse roots),
         // scale row i by shift^i/n, leave the zero padding, and DIF straight into bit-reversed evaluations.
         Transform(result, width, log, dit: true, inverse: true, permute: true);
@@ -141,14 +146,26 @@ public sealed partial class Radix2Dft<TParams> : ITwoAdicSubgroupDft<MontyField3
     }
 
     /// <summary>shift^i / n for i &lt; n.</summary>
-    private static MontyField31<TParams>[] Powers(MontyField31<TParams> shift, int n)
+    private MontyField31<TParams>[] Powers(MontyField31<TParams> shift, int n)
     {
         var p = new MontyField31<TParams>[n];
         var acc = MontyField31<TParams>.FromCanonical((uint)n).Inverse();
-        for (int i = 0; i < n; i++)
+        // The first 16 by the scalar chain, then 16 at a time: p[i + 16] = p[i]·shift^16 (no dependent chain).
+        int head = Math.Min(n, 16);
+        for (int i = 0; i < head; i++)
         {
             p[i] = acc;
             acc *= shift;
+        }
+        if (n > head)
+        {
+            var step = shift.Pow(16);
+            for (int i = 16; i < n; i += 16)
+            {
+                var block = p.AsSpan(i, 16);
+                p.AsSpan(i - 16, 16).CopyTo(block);
+                PackedMontyField31<TParams>.ScaleInPlace(block, step, Path);
+            }
         }
         return p;
     }
@@ -229,90 +246,128 @@ public sealed partial class Radix2Dft<TParams> : ITwoAdicSubgroupDft<MontyField3
         }
     }
 
-    /// <summary>All levels of one transform on 2^log rows of <paramref name="width"/> words at word offset <paramref name="offset"/>.</summary>
+    /// <summary>
+    /// All levels of one transform on 2^log rows of <paramref name="width"/> words at word offset
+    /// <paramref name="offset"/>, in passes of several levels each. A pass over levels [lo, hi] splits the rows
+    /// into independent groups: the rows that agree on every index bit outside [lo, hi], widened by the c
+    /// lowest bits into runs of 2^c consecutive rows so that narrow rows are read in whole cache lines and the
+    /// single-column kernel has vectors to work on. A group spans at most <see cref="CacheBlockBytes"/>, so its
+    /// levels run in cache and memory is streamed once per pass instead of once per level. The last pass
+    /// (lo = 0) is made of contiguous blocks. Groups of a pass run in parallel.
+    /// </summary>
     private void RunLevels(MontyField31<TParams>[] data, nint offset, int width, int log, bool dit, uint[][] levels)
     {
         int n = 1 << log;
         bool parallel = IsParallel((long)n * width);
-        // Largest power-of-two row count whose rows fit in one cache block.
         long rowBytes = (long)width * sizeof(uint);
+        // Rows per cache block (2^blockLog) and per contiguous run in strided passes (2^runLog, ≥ 256 bytes).
         int blockLog = 0;
         while (blockLog < log && (rowBytes << (blockLog + 1)) <= CacheBlockBytes)
             blockLog++;
+        blockLog = Math.Max(blockLog, 1);
+        int runLog = 0;
+        while ((rowBytes << runLog) < MinRunBytes && runLog < blockLog - 1)
+            runLog++;
 
-        if (!dit)
+        // Partition the levels from the top: [lo, hi] with 2^(hi−lo+1+c) rows per group, c = runLog (0 in the last pass).
+        Span<(int Lo, int Hi, int Run)> passes = stackalloc (int, int, int)[32];
+        int count = 0;
+        for (int hi = log - 1; hi >= 0;)
         {
-            for (int j = log - 1; j >= blockLog; j--)
-                FullLevel(data, offset, width, log, j, dit, levels[j], parallel);
-        }
-        if (blockLog > 0)
-        {
-            int blocks = n >> blockLog;
-            int blockWords = width << blockLog;
-            void Block(int b)
+            if (hi + 1 <= blockLog)
             {
-                ref uint region = ref Unsafe.Add(ref Words(data), offset + (nint)b * blockWords);
-                if (dit)
-                {
-                    for (int j = 0; j < blockLog; j++)
-                        BlockLevel(ref region, width, 1 << blockLog, j, dit, levels[j]);
-                }
-                else
-                {
-                    for (int j = blockLog - 1; j >= 0; j--)
-                        BlockLevel(ref region, width, 1 << blockLog, j, dit, levels[j]);
-                }
+                passes[count++] = (0, hi, 0);
+                break;
             }
-            if (parallel && blocks > 1)
-                Parallel.For(0, blocks, Block);
-            else
-                for (int b = 0; b < blocks; b++)
-                    Block(b);
+            int lo = hi + 1 - (blockLog - runLog);
+            passes[count++] = (lo, hi, runLog);
+            hi = lo - 1;
         }
-        if (dit)
+        for (int p = 0; p < count; p++)
         {
-            for (int j = blockLog; j < log; j++)
-                FullLevel(data, offset, width, log, j, dit, levels[j], parallel);
+            var (lo, hi, run) = dit ? passes[count - 1 - p] : passes[p];
+            RunPass(data, offset, width, log, lo, hi, run, dit, levels, parallel);
         }
     }
 
-    /// <summary>Level j (half-size m = 2^j) over all rows of a block of <paramref name="rows"/> rows.</summary>
+    /// <summary>One pass: levels [lo, hi] on every group (see <see cref="RunLevels"/>).</summary>
+    private void RunPass(MontyField31<TParams>[] data, nint offset, int width, int log, int lo, int hi, int run, bool dit, uint[][] levels, bool parallel)
+    {
+        int span = hi - lo + 1;
+        int groups = 1 << (log - span - run);
+        void Groups(int g0, int g1)
+        {
+            ref uint region = ref Unsafe.Add(ref Words(data), offset);
+            for (int g = g0; g < g1; g++)
+            {
+                if (lo == 0)
+                {
+                    // Contiguous block of 2^span rows.
+                    ref uint block = ref Unsafe.Add(ref region, ((nint)g << span) * width);
+                    // A single column on AVX-512 runs its four in-vector levels with permutes (Radix2Dft.Avx512.cs).
+                    int low = width == 1 && Path == SimdPath.Vector512 && span > LowLevels ? LowLevels : 0;
+                    if (dit)
+                    {
+                        if (low > 0)
+                            DitLowLevels512(ref block, 1 << span, levels);
+                        for (int j = low; j <= hi; j++)
+                            BlockLevel(ref block, width, 1 << span, j, dit, levels[j]);
+                    }
+                    else
+                    {
+                        for (int j = hi; j >= low; j--)
+                            BlockLevel(ref block, width, 1 << span, j, dit, levels[j]);
+                        if (low > 0)
+                            DifLowLevels512(ref block, 1 << span, levels);
+                    }
+                    continue;
+                }
+                int lowGroupBits = lo - run;
+                int baseRow = ((g >> lowGroupBits) << (hi + 1)) | ((g & ((1 << lowGroupBits) - 1)) << run);
+                for (int step = 0; step < span; step++)
+                {
+                    int j = dit ? lo + step : hi - step;
+                    StridedLevel(ref region, width, baseRow, lo, span, run, j, dit, levels[j]);
+                }
+            }
+        }
+        if (parallel && groups > 1)
+        {
+            int perTask = Math.Max(1, groups / (Environment.ProcessorCount * 4));
+            int tasks = (groups + perTask - 1) / perTask;
+            Parallel.For(0, tasks, t => Groups(t * perTask, Math.Min(groups, (t + 1) * perTask)));
+        }
+        else
+        {
+            Groups(0, groups);
+        }
+    }
+
+    /// <summary>
+    /// Level j within one strided group: rows baseRow + (t·2^lo) + u for t &lt; 2^span, u &lt; 2^run; the pairs
+    /// are the t with bit j − lo clear and their partners 2^j rows further.
+    /// </summary>
+    private void StridedLevel(ref uint region, int width, int baseRow, int lo, int span, int run, int j, bool dit, uint[] level)
+    {
+        int m = 1 << j;
+        int d = j - lo;
+        int half = 1 << (span - 1);
+        int runRows = 1 << run;
+        for (int q = 0; q < half; q++)
+        {
+            int t = ((q >> d) << (d + 1)) | (q & ((1 << d) - 1));
+            int r = baseRow + (t << lo);
+            int k0 = r & (m - 1);
+            Segment(ref region, width, m, r - k0, k0, k0 + runRows, dit, level);
+        }
+    }
+
+    /// <summary>Level j (half-size m = 2^j) over all rows of a contiguous block of <paramref name="rows"/> rows.</summary>
     private void BlockLevel(ref uint region, int width, int rows, int j, bool dit, uint[] level)
     {
         int m = 1 << j;
         for (int s = 0; s < rows; s += 2 * m)
             Segment(ref region, width, m, s, 0, m, dit, level);
-    }
-
-    /// <summary>Level j over all 2^log rows, as one pass; parallel over ranges of butterflies.</summary>
-    private void FullLevel(MontyField31<TParams>[] data, nint offset, int width, int log, int j, bool dit, uint[] level, bool parallel)
-    {
-        int pairs = 1 << (log - 1);
-        if (!parallel || pairs < 2 * MinChunkPairs / Math.Max(1, Math.Min(width, 64)))
-        {
-            Pairs(data, offset, width, j, dit, level, 0, pairs);
-            return;
-        }
-        int chunkPairs = Math.Max(MinChunkPairs / Math.Min(width, 64), pairs / (Environment.ProcessorCount * 4));
-        chunkPairs = (chunkPairs + 15) & ~15;
-        int chunks = (pairs + chunkPairs - 1) / chunkPairs;
-        Parallel.For(0, chunks, c => Pairs(data, offset, width, j, dit, level, c * chunkPairs, Math.Min(pairs, (c + 1) * chunkPairs)));
-    }
-
-    /// <summary>Butterflies with flat index in [i0, i1) of level j (index i: block i / m, position i mod m).</summary>
-    private void Pairs(MontyField31<TParams>[] data, nint offset, int width, int j, bool dit, uint[] level, int i0, int i1)
-    {
-        ref uint region = ref Unsafe.Add(ref Words(data), offset);
-        int m = 1 << j;
-        int i = i0;
-        while (i < i1)
-        {
-            int block = i >> j;
-            int k = i & (m - 1);
-            int kEnd = Math.Min(m, k + (i1 - i));
-            Segment(ref region, width, m, block * 2 * m, k, kEnd, dit, level);
-            i += kEnd - k;
-        }
     }
 
     /// <summary>Butterflies k ∈ [k0, k1) of the group starting at row s: rows s + k and s + k + m, twiddle level[k].</summary>
@@ -347,6 +402,13 @@ public sealed partial class Radix2Dft<TParams> : ITwoAdicSubgroupDft<MontyField3
     private void ReverseRows(MontyField31<TParams>[] data, int width, int log)
     {
         int n = 1 << log;
+        // Rows narrower than a cache line go tile by tile (see ReverseRowsBlocked); wide rows are swapped directly.
+        int tileBits = width == 1 ? 5 : width < 4 ? 4 : width < 8 ? 3 : width < 16 ? 2 : 0;
+        if (tileBits > 0 && log >= 2 * tileBits + 1)
+        {
+            ReverseRowsBlocked(data, width, log, tileBits);
+            return;
+        }
         void Range(int i0, int i1)
         {
             ref uint words = ref Words(data);
@@ -365,6 +427,72 @@ public sealed partial class Radix2Dft<TParams> : ITwoAdicSubgroupDft<MontyField3
         else
         {
             Range(0, n);
+        }
+    }
+
+    /// <summary>
+    /// Cache-friendly bit reversal for narrow rows. Split a row index into (h, m, l) with h and l of
+    /// <paramref name="tileBits"/> bits each: br(h, m, l) = (br l, br m, br h). The rows sharing m form a tile of
+    /// 2^tileBits runs of 2^tileBits consecutive rows (whole cache lines), and tile m maps onto tile br(m) with
+    /// its rows transposed and bit-reversed. So each pair of tiles is read into two small buffers and written
+    /// back crosswise, instead of one random access per row.
+    /// </summary>
+    private void ReverseRowsBlocked(MontyField31<TParams>[] data, int width, int log, int tileBits)
+    {
+        int midBits = log - 2 * tileBits;
+        int mids = 1 << midBits;
+        int tile = 1 << tileBits;
+        int runWords = tile * width;
+        void Range(int m0, int m1)
+        {
+            var bufferA = new uint[tile * runWords];
+            var bufferB = new uint[tile * runWords];
+            ref uint words = ref Words(data);
+            for (int m = m0; m < m1; m++)
+            {
+                int mr = BitReversal.ReverseBits(m, midBits);
+                if (mr < m)
+                    continue;
+                LoadTile(ref words, m, bufferA);
+                if (mr != m)
+                    LoadTile(ref words, mr, bufferB);
+                StoreTile(ref words, mr, bufferA);
+                if (mr != m)
+                    StoreTile(ref words, m, bufferB);
+            }
+        }
+        void LoadTile(ref uint words, int m, uint[] buffer)
+        {
+            for (int h = 0; h < tile; h++)
+            {
+                nint row = ((nint)h << (log - tileBits)) | ((nint)m << tileBits);
+                MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref words, row * width), runWords).CopyTo(buffer.AsSpan(h * runWords));
+            }
+        }
+        void StoreTile(ref uint words, int m, uint[] buffer)
+        {
+            // Destination row (h2, m, l2) receives source row (h = br l2, l = br h2) of the other tile.
+            for (int h2 = 0; h2 < tile; h2++)
+            {
+                ref uint dst = ref Unsafe.Add(ref words, (((nint)h2 << (log - tileBits)) | ((nint)m << tileBits)) * width);
+                int l = BitReversal.ReverseBits(h2, tileBits);
+                for (int l2 = 0; l2 < tile; l2++)
+                {
+                    int h = BitReversal.ReverseBits(l2, tileBits);
+                    ref uint src = ref buffer[(h * tile + l) * width];
+                    for (int c = 0; c < width; c++)
+                        Unsafe.Add(ref dst, l2 * width + c) = Unsafe.Add(ref src, c);
+                }
+            }
+        }
+        if (IsParallel((long)width << log) && mids >= 16)
+        {
+            int chunks = Math.Min(mids, Environment.ProcessorCount * 4);
+            Parallel.For(0, chunks, c => Range((int)((long)mids * c / chunks), (int)((long)mids * (c + 1) / chunks)));
+        }
+        else
+        {
+            Range(0, mids);
         }
     }
 
