@@ -1,6 +1,9 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Prover.Core.Field;
+using Prover.Core.Hash;
+using Prover.Core.Matrix;
+using Prover.Core.Merkle;
 
 namespace Prover.Cli;
 
@@ -20,6 +23,21 @@ internal static class BenchCommand
             Console.WriteLine($"machine: {Environment.ProcessorCount} logical cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}");
             Report("KoalaBear mul (scalar, dependent chain)", "M mul/s", Measure(s, FieldMulChain<KoalaBearParameters>));
             Report("BabyBear mul (scalar, dependent chain)", "M mul/s", Measure(s, FieldMulChain<BabyBearParameters>));
+            ReportPoseidon2(Poseidon2.KoalaBear16, s);
+            ReportPoseidon2(Poseidon2.KoalaBear24, s);
+            ReportPoseidon2(Poseidon2.BabyBear16, s);
+            ReportPoseidon2(Poseidon2.BabyBear24, s);
+            foreach (int width in new[] { 8, 64 })
+            {
+                var matrix = RandomMatrix<KoalaBearParameters>(1 << 20, width);
+                double perSecond = Measure(s, () =>
+                {
+                    var tree = MerkleTreeMmcs<KoalaBearParameters>.Default.Commit([matrix]);
+                    GC.KeepAlive(tree.Root);
+                    return 1;
+                });
+                Report($"Merkle commit KoalaBear 2^20 x {width} (all threads)", "ms/tree", 1e9 / perSecond);
+            }
             return 0;
         });
         return command;
@@ -37,6 +55,42 @@ internal static class BenchCommand
         while (sw.Elapsed.TotalSeconds < seconds)
             ops += work();
         return ops / sw.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>Permutations per second: one state at a time, batched SIMD on one thread, batched on all threads.</summary>
+    private static void ReportPoseidon2<TParams>(Poseidon2<TParams> perm, double seconds)
+        where TParams : struct, IMontyParameters
+    {
+        string name = $"Poseidon2 {TParams.Name}-{perm.Width}";
+        var state = new MontyField31<TParams>[perm.Width];
+        Report($"{name} (one state)", "M perm/s", Measure(seconds, () =>
+        {
+            for (int i = 0; i < 4096; i++)
+                perm.Permute(state);
+            return 4096;
+        }));
+        const int states = 1 << 14;
+        var many = RandomMatrix<TParams>(states, perm.Width).Values;
+        Report($"{name} (batch, 1 thread, {Poseidon2<TParams>.BatchLanes} lanes)", "M perm/s", Measure(seconds, () =>
+        {
+            perm.PermuteMany(many);
+            return states;
+        }));
+        Report($"{name} (batch, all threads)", "M perm/s", Measure(seconds, () =>
+        {
+            perm.PermuteManyParallel(many);
+            return states;
+        }));
+    }
+
+    private static RowMajorMatrix<MontyField31<TParams>> RandomMatrix<TParams>(int height, int width)
+        where TParams : struct, IMontyParameters
+    {
+        var rng = new Random(1);
+        var values = new MontyField31<TParams>[height * width];
+        for (int i = 0; i < values.Length; i++)
+            values[i] = MontyField31<TParams>.FromCanonical((uint)rng.NextInt64(TParams.P));
+        return new RowMajorMatrix<MontyField31<TParams>>(values, width);
     }
 
     private static long FieldMulChain<TParams>() where TParams : struct, IMontyParameters

@@ -24,10 +24,15 @@ public sealed partial class Poseidon2<TParams> : ICryptographicPermutation<Monty
 {
     /// <summary>
     /// The S-box degree: the smallest D ≥ 3 with gcd(D, p − 1) = 1, so x ↦ x^D is a permutation
-    /// (3 for KoalaBear, 7 for BabyBear since 3 | p − 1 and 5 | p − 1). A static readonly value, so
-    /// the JIT folds the branch in <see cref="SBox{TL,TV}"/>.
+    /// (3 for KoalaBear; 7 for BabyBear, where 3 and 5 divide p − 1). The smallest such D is prime, so
+    /// coprimality is just "D does not divide p − 1". Written over the constant p so that the JIT
+    /// folds it and the branch in <see cref="SBox{TL,TV}"/> disappears even without tiering.
     /// </summary>
-    public static readonly int SBoxDegree = ComputeSBoxDegree();
+    public static int SBoxDegree
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => (TParams.P - 1) % 3 != 0 ? 3 : (TParams.P - 1) % 5 != 0 ? 5 : (TParams.P - 1) % 7 != 0 ? 7 : (TParams.P - 1) % 11 != 0 ? 11 : 13;
+    }
 
     private readonly uint[] _initial;   // 4·Width round constants, Montgomery form
     private readonly uint[] _final;     // 4·Width
@@ -78,19 +83,6 @@ public sealed partial class Poseidon2<TParams> : ICryptographicPermutation<Monty
             result[i] = MontyField31<TParams>.FromCanonical(canonical[i]).Montgomery;
         }
         return result;
-    }
-
-    private static int ComputeSBoxDegree()
-    {
-        uint order = TParams.P - 1;
-        for (uint d = 3; ; d += 2)
-        {
-            uint a = order, b = d;
-            while (b != 0)
-                (a, b) = (b, a % b);
-            if (a == 1)
-                return (int)d;
-        }
     }
 
     /// <summary>Permutes one state of <see cref="Width"/> elements in place.</summary>
@@ -220,6 +212,9 @@ public sealed partial class Poseidon2<TParams> : ICryptographicPermutation<Monty
         }
     }
 
+    // Fully optimised on first call: this is the hot kernel, and tier-0 code of the lane abstraction
+    // (every Add/Mul a call) is ~50x slower, which short runs and loaded machines would otherwise see.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void PermuteCore<TL, TV>(ref TV s) where TL : struct, IMontyLanes<TV> where TV : struct
     {
         int width = Width;
@@ -245,7 +240,7 @@ public sealed partial class Poseidon2<TParams> : ICryptographicPermutation<Monty
             for (int i = 0; i < width; i++)
             {
                 ref TV x = ref Unsafe.Add(ref s, i);
-                x = TL.Add(sum, TL.Mul(TL.Broadcast(Unsafe.Add(ref diag, i)), x));
+                x = TL.Add(sum, TL.MulConst(x, TL.Broadcast(Unsafe.Add(ref diag, i))));
             }
         }
 

@@ -161,6 +161,42 @@ public abstract class Poseidon2Tests<TParams>(ITestOutputHelper output, string v
     }
 
     [Fact]
+    public void Lane_arithmetic_matches_field_operations()
+    {
+        var rng = new Random(Seed);
+        uint p = TParams.P;
+        uint[] edges = [0, 1, 2, p - 1, p - 2, p / 2, p / 2 + 1];
+        var values = edges.Concat(Enumerable.Range(0, 300).Select(_ => (uint)rng.NextInt64(p))).ToArray();
+        for (int i = 0; i < values.Length; i++)
+        {
+            for (int j = 0; j < values.Length; j += 7)
+            {
+                var a = MontyField31<TParams>.FromCanonical(values[i]);
+                var b = MontyField31<TParams>.FromCanonical(values[j]);
+                uint sum = (a + b).Montgomery, product = (a * b).Montgomery;
+                Assert.Equal(sum, ScalarLanes<TParams>.Add(a.Montgomery, b.Montgomery));
+                Assert.Equal(product, ScalarLanes<TParams>.Mul(a.Montgomery, b.Montgomery));
+                if (Avx512Lanes<TParams>.IsSupported)
+                {
+                    var va = Vector512.Create(a.Montgomery);
+                    var vb = Vector512.Create(b.Montgomery);
+                    Assert.Equal(Vector512.Create(sum), Avx512Lanes<TParams>.Add(va, vb));
+                    Assert.Equal(Vector512.Create(product), Avx512Lanes<TParams>.Mul(va, vb));
+                    Assert.Equal(Vector512.Create(product), Avx512Lanes<TParams>.MulConst(va, vb));
+                }
+                if (Avx2Lanes<TParams>.IsSupported)
+                {
+                    var va = Vector256.Create(a.Montgomery);
+                    var vb = Vector256.Create(b.Montgomery);
+                    Assert.Equal(Vector256.Create(sum), Avx2Lanes<TParams>.Add(va, vb));
+                    Assert.Equal(Vector256.Create(product), Avx2Lanes<TParams>.Mul(va, vb));
+                    Assert.Equal(Vector256.Create(product), Avx2Lanes<TParams>.MulConst(va, vb));
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void Wrong_state_length_is_rejected()
     {
         var perm = Perm(16);
