@@ -71,7 +71,7 @@ internal static class BenchCommand
         }));
         const int states = 1 << 14;
         var many = RandomMatrix<TParams>(states, perm.Width).Values;
-        Report($"{name} (batch, 1 thread, {Poseidon2<TParams>.BatchLanes} lanes)", "M perm/s", Measure(seconds, () =>
+        Report($"{name} (batch x{Poseidon2<TParams>.BatchLanes}, 1 thread)", "M perm/s", Measure(seconds, () =>
         {
             perm.PermuteMany(many);
             return states;

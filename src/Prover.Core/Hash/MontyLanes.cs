@@ -90,8 +90,9 @@ internal readonly struct Avx512Lanes<TParams> : IMontyLanes<Vector512<uint>> whe
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<uint> MulConst(Vector512<uint> a, Vector512<uint> c) => MulOdd(a, c, c);
 
+    /// <summary>a·b given b's odd lanes already shifted down (for per-lane constants precomputed once).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<uint> MulOdd(Vector512<uint> a, Vector512<uint> b, Vector512<uint> bOdd)
+    internal static Vector512<uint> MulOdd(Vector512<uint> a, Vector512<uint> b, Vector512<uint> bOdd)
     {
         var p = Vector512.Create(TParams.P);
         var mu = Vector512.Create(TParams.MontyMu);

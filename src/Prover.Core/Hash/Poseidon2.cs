@@ -59,6 +59,16 @@ public sealed partial class Poseidon2<TParams> : ICryptographicPermutation<Monty
         _final = ToMontgomery(externalFinal);
         _internal = ToMontgomery(internalConstants);
         _diagonal = ToMontgomery(internalDiagonal);
+        if (width == 16 && SingleStateAvx512)
+        {
+            _initialVec = RowsToVectors(_initial);
+            _finalVec = RowsToVectors(_final);
+            _internalVec = new Vector512<uint>[PartialRounds];
+            for (int r = 0; r < PartialRounds; r++)
+                _internalVec[r] = Vector512.CreateScalar(_internal[r]);
+            _diagVec = Vector512.Create(_diagonal);
+            _diagOddVec = Vector512.ShiftRightLogical(_diagVec.AsUInt64(), 32).AsUInt32();
+        }
     }
 
     public int Width { get; }
@@ -90,13 +100,24 @@ public sealed partial class Poseidon2<TParams> : ICryptographicPermutation<Monty
     {
         if (state.Length != Width)
             ThrowWidth(state.Length);
-        PermuteCore<ScalarLanes<TParams>, uint>(ref Unsafe.As<MontyField31<TParams>, uint>(ref MemoryMarshal.GetReference(state)));
+        PermuteMontgomery(MontyField31<TParams>.AsMontgomery(state));
     }
 
     /// <summary>Permutes one state given as Montgomery words (for kernels that work on raw words).</summary>
     internal void PermuteMontgomery(Span<uint> state)
     {
         Debug.Assert(state.Length == Width);
+        if (_initialVec is not null)
+            Permute16Avx512(ref MemoryMarshal.GetReference(state));
+        else
+            PermuteCore<ScalarLanes<TParams>, uint>(ref MemoryMarshal.GetReference(state));
+    }
+
+    /// <summary>Test hook: the portable scalar kernel, whatever the machine supports.</summary>
+    internal void PermuteScalarForTest(Span<uint> state)
+    {
+        if (state.Length != Width)
+            ThrowWidth(state.Length);
         PermuteCore<ScalarLanes<TParams>, uint>(ref MemoryMarshal.GetReference(state));
     }
 
