@@ -21,6 +21,18 @@ internal interface IMontyLanes<TV> where TV : struct
 
     static abstract TV Mul(TV a, TV b);
 
+    /// <summary>a − b mod p.</summary>
+    static abstract TV Sub(TV a, TV b);
+
+    /// <summary>Plain (non-modular) word operations, for the shift-based multiplications by 2^-k.</summary>
+    static abstract TV ShiftRight(TV a, int count);
+
+    static abstract TV ShiftLeft(TV a, int count);
+
+    static abstract TV And(TV a, TV b);
+
+    static abstract TV WrappingSub(TV a, TV b);
+
     /// <summary>a·c for c from <see cref="Broadcast"/> (equal in every lane): SIMD lanes skip c's odd-lane shift.</summary>
     static abstract TV MulConst(TV a, TV c);
 }
@@ -57,6 +69,25 @@ internal readonly struct ScalarLanes<TParams> : IMontyLanes<uint> where TParams 
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static uint MulConst(uint a, uint c) => Mul(a, c);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static uint Sub(uint a, uint b)
+    {
+        uint d = a - b;
+        return d + (TParams.P & (uint)((int)d >> 31));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static uint ShiftRight(uint a, int count) => a >> count;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static uint ShiftLeft(uint a, int count) => a << count;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static uint And(uint a, uint b) => a & b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static uint WrappingSub(uint a, uint b) => a - b;
 }
 
 /// <summary>
@@ -85,6 +116,25 @@ internal readonly struct Avx512Lanes<TParams> : IMontyLanes<Vector512<uint>> whe
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<uint> Mul(Vector512<uint> a, Vector512<uint> b) =>
         MulOdd(a, b, Vector512.ShiftRightLogical(b.AsUInt64(), 32).AsUInt32());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<uint> Sub(Vector512<uint> a, Vector512<uint> b)
+    {
+        var d = a - b;
+        return Vector512.Min(d, d + Vector512.Create(TParams.P));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<uint> ShiftRight(Vector512<uint> a, int count) => Vector512.ShiftRightLogical(a, count);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<uint> ShiftLeft(Vector512<uint> a, int count) => Vector512.ShiftLeft(a, count);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<uint> And(Vector512<uint> a, Vector512<uint> b) => a & b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<uint> WrappingSub(Vector512<uint> a, Vector512<uint> b) => a - b;
 
     /// <summary>A broadcast constant already holds its value in the low half of every 64-bit lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -134,6 +184,25 @@ internal readonly struct Avx2Lanes<TParams> : IMontyLanes<Vector256<uint>> where
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<uint> Mul(Vector256<uint> a, Vector256<uint> b) =>
         MulOdd(a, b, Vector256.ShiftRightLogical(b.AsUInt64(), 32).AsUInt32());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<uint> Sub(Vector256<uint> a, Vector256<uint> b)
+    {
+        var d = a - b;
+        return Vector256.Min(d, d + Vector256.Create(TParams.P));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<uint> ShiftRight(Vector256<uint> a, int count) => Vector256.ShiftRightLogical(a, count);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<uint> ShiftLeft(Vector256<uint> a, int count) => Vector256.ShiftLeft(a, count);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<uint> And(Vector256<uint> a, Vector256<uint> b) => a & b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<uint> WrappingSub(Vector256<uint> a, Vector256<uint> b) => a - b;
 
     /// <summary>A broadcast constant already holds its value in the low half of every 64-bit lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

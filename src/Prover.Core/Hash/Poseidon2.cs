@@ -38,6 +38,21 @@ public sealed partial class Poseidon2<TParams> : ICryptographicPermutation<Monty
     private readonly uint[] _final;     // 4·Width
     private readonly uint[] _internal;  // PartialRounds
     private readonly uint[] _diagonal;  // Width
+    private readonly int[] _diagonalCode; // how to multiply by each diagonal entry (see DiagonalCode)
+    private readonly InternalLayerKind _layer;
+
+    /// <summary>Which compiled internal layer matches this instance's diagonal.</summary>
+    private enum InternalLayerKind
+    {
+        Generic,
+        KoalaBear16,
+        KoalaBear24,
+        BabyBear16,
+        BabyBear24,
+    }
+
+    /// <summary>True when the internal layer runs a kernel specialised for the diagonal (no general products).</summary>
+    internal bool HasSpecialisedInternalLayer => _layer != InternalLayerKind.Generic;
 
     /// <summary>
     /// Builds a permutation from canonical constants: 4 rows of initial and 4 rows of final external
@@ -59,6 +74,14 @@ public sealed partial class Poseidon2<TParams> : ICryptographicPermutation<Monty
         _final = ToMontgomery(externalFinal);
         _internal = ToMontgomery(internalConstants);
         _diagonal = ToMontgomery(internalDiagonal);
+        _diagonalCode = new int[width];
+        for (int i = 0; i < width; i++)
+            _diagonalCode[i] = DiagonalCode(internalDiagonal[i]);
+        _layer = _diagonalCode.AsSpan().SequenceEqual(KoalaBear16Layer.Codes) ? InternalLayerKind.KoalaBear16 :
+            _diagonalCode.AsSpan().SequenceEqual(KoalaBear24Layer.Codes) ? InternalLayerKind.KoalaBear24 :
+            _diagonalCode.AsSpan().SequenceEqual(BabyBear16Layer.Codes) ? InternalLayerKind.BabyBear16 :
+            _diagonalCode.AsSpan().SequenceEqual(BabyBear24Layer.Codes) ? InternalLayerKind.BabyBear24 :
+            InternalLayerKind.Generic;
         if (width == 16 && SingleStateAvx512)
         {
             _initialVec = RowsToVectors(_initial);
@@ -93,6 +116,76 @@ public sealed partial class Poseidon2<TParams> : ICryptographicPermutation<Monty
             result[i] = MontyField31<TParams>.FromCanonical(canonical[i]).Montgomery;
         }
         return result;
+    }
+
+    /// <summary>
+    /// Plonky3 picks internal diagonals made of ±1, ±2, ±3, ±4 and ±2^-k, so most of the 16 products
+    /// per partial round need no Montgomery multiplication. Code: ±n for ±n (n ≤ 4), ±(100 + k) for
+    /// ±2^-k, 0 for anything else (general product). 2^-k uses the shape p = 2^31 − 2^m + 1
+    /// (KoalaBear m = 24, BabyBear m = 27) and needs k ≤ m; other primes fall back to products.
+    /// </summary>
+    private static int DiagonalCode(uint canonical)
+    {
+        uint p = TParams.P;
+        int m = TParams.TwoAdicity;
+        bool shiftForm = m < 31 && p == (1u << 31) - (1u << m) + 1;
+        foreach (int sign in (ReadOnlySpan<int>)[1, -1])
+        {
+            uint v = sign > 0 ? canonical : (p - canonical) % p;
+            if (v >= 1 && v <= 4)
+                return sign * (int)v;
+            if (shiftForm)
+            {
+                ulong inverse = 1;
+                for (int k = 1; k <= m; k++)
+                {
+                    inverse = inverse * ((p + 1UL) / 2) % p; // 2^-k
+                    if (inverse == v)
+                        return sign * (100 + k);
+                }
+            }
+        }
+        return 0;
+    }
+
+    /// <summary>x·2^-k mod p for p = 2^31 − 2^m + 1, k ≤ m, without a multiplication.</summary>
+    /// <remarks>
+    /// x = hi·2^k + lo with lo &lt; 2^k, so x·2^-k = hi + lo·2^-k, and 2^-k ≡ −c·2^(m−k) with c = 2^(31−m) − 1
+    /// (because 2^k·c·2^(m−k) = p − 1 ≡ −1). lo·c·2^(m−k) &lt; c·2^m = p − 1 and hi &lt; 2^(31−k) ≤ p, so one
+    /// modular subtraction finishes: x·2^-k = hi − ((lo ≪ (31−k)) − (lo ≪ (m−k))). 7 word operations.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV MulPow2Neg<TL, TV>(TV x, int k) where TL : struct, IMontyLanes<TV> where TV : struct
+    {
+        int m = TParams.TwoAdicity;
+        var hi = TL.ShiftRight(x, k);
+        var lo = TL.And(x, TL.Broadcast((1u << k) - 1));
+        var t = TL.WrappingSub(TL.ShiftLeft(lo, 31 - k), TL.ShiftLeft(lo, m - k));
+        return TL.Sub(hi, t);
+    }
+
+    /// <summary>sum + d·x for the diagonal entry d (Montgomery word <paramref name="d"/>, code from <see cref="DiagonalCode"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV InternalTerm<TL, TV>(TV sum, TV x, int code, uint d) where TL : struct, IMontyLanes<TV> where TV : struct
+    {
+        if (code == 0)
+            return TL.Add(sum, TL.MulConst(x, TL.Broadcast(d)));
+        int a = code < 0 ? -code : code;
+        TV t;
+        if (a > 100)
+        {
+            t = MulPow2Neg<TL, TV>(x, a - 100);
+        }
+        else if (a == 1)
+        {
+            t = x;
+        }
+        else
+        {
+            var x2 = TL.Add(x, x);
+            t = a == 2 ? x2 : a == 3 ? TL.Add(x2, x) : TL.Add(x2, x2);
+        }
+        return code > 0 ? TL.Add(sum, t) : TL.Sub(sum, t);
     }
 
     /// <summary>Permutes one state of <see cref="Width"/> elements in place.</summary>
@@ -242,7 +335,36 @@ public sealed partial class Poseidon2<TParams> : ICryptographicPermutation<Monty
         ExternalLinear<TL, TV>(ref s, width);
         ApplyFullRounds<TL, TV>(ref s, width, ref MemoryMarshal.GetArrayDataReference(_initial));
 
+        switch (_layer)
+        {
+            case InternalLayerKind.KoalaBear16:
+                ApplyPartialRounds<TL, TV, KoalaBear16Layer>(ref s);
+                break;
+            case InternalLayerKind.KoalaBear24:
+                ApplyPartialRounds<TL, TV, KoalaBear24Layer>(ref s);
+                break;
+            case InternalLayerKind.BabyBear16:
+                ApplyPartialRounds<TL, TV, BabyBear16Layer>(ref s);
+                break;
+            case InternalLayerKind.BabyBear24:
+                ApplyPartialRounds<TL, TV, BabyBear24Layer>(ref s);
+                break;
+            default:
+                ApplyPartialRounds<TL, TV, GenericLayer>(ref s);
+                break;
+        }
+        ApplyFullRounds<TL, TV>(ref s, width, ref MemoryMarshal.GetArrayDataReference(_final));
+    }
+
+    // A separate method per layer (not inlined into PermuteCore): five inlined copies would exceed the
+    // JIT's inlining budget, after which the lane operations stop being inlined (measured: width 24 3x slower).
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private void ApplyPartialRounds<TL, TV, TI>(ref TV s)
+        where TL : struct, IMontyLanes<TV> where TV : struct where TI : struct, IInternalLayer
+    {
+        int width = Width;
         ref uint diag = ref MemoryMarshal.GetArrayDataReference(_diagonal);
+        ref int diagCode = ref MemoryMarshal.GetArrayDataReference(_diagonalCode);
         ref uint rcInternal = ref MemoryMarshal.GetArrayDataReference(_internal);
         int partialRounds = PartialRounds;
         for (int r = 0; r < partialRounds; r++)
@@ -258,14 +380,31 @@ public sealed partial class Poseidon2<TParams> : ICryptographicPermutation<Monty
                 a3 = TL.Add(a3, Unsafe.Add(ref s, i + 3));
             }
             TV sum = TL.Add(TL.Add(a0, a1), TL.Add(a2, a3));
-            for (int i = 0; i < width; i++)
-            {
-                ref TV x = ref Unsafe.Add(ref s, i);
-                x = TL.Add(sum, TL.MulConst(x, TL.Broadcast(Unsafe.Add(ref diag, i))));
-            }
+            TI.Apply<TL, TV>(ref s, sum, ref diag, ref diagCode, width);
         }
+    }
 
-        ApplyFullRounds<TL, TV>(ref s, width, ref MemoryMarshal.GetArrayDataReference(_final));
+    /// <summary>The internal layer's s_i = sum + d_i·s_i for all i.</summary>
+    private interface IInternalLayer
+    {
+        static abstract ReadOnlySpan<int> Codes { get; }
+
+        static abstract void Apply<TL, TV>(ref TV s, TV sum, ref uint diag, ref int codes, int width)
+            where TL : struct, IMontyLanes<TV> where TV : struct;
+    }
+
+    /// <summary>Any diagonal: a loop over the per-entry codes (general products where no shortcut applies).</summary>
+    private readonly struct GenericLayer : IInternalLayer
+    {
+        public static ReadOnlySpan<int> Codes => [];
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Apply<TL, TV>(ref TV s, TV sum, ref uint diag, ref int codes, int width)
+            where TL : struct, IMontyLanes<TV> where TV : struct
+        {
+            for (int i = 0; i < width; i++)
+                Unsafe.Add(ref s, i) = InternalTerm<TL, TV>(sum, Unsafe.Add(ref s, i), Unsafe.Add(ref codes, i), Unsafe.Add(ref diag, i));
+        }
     }
 
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]

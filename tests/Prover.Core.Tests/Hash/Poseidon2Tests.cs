@@ -112,6 +112,45 @@ public abstract class Poseidon2Tests<TParams>(ITestOutputHelper output, string v
             output.WriteLine("AVX-512 not supported here: only the scalar single-state kernel was compared");
     }
 
+    [SharedTheory]
+    [InlineData(16)]
+    [InlineData(24)]
+    public void Standard_instances_use_the_specialised_internal_layer(int width) =>
+        Assert.True(Perm(width).HasSpecialisedInternalLayer);
+
+    /// <summary>A diagonal with arbitrary entries (plus some shortcut ones) takes the generic layer; it must still match the reference.</summary>
+    [SharedTheory]
+    [InlineData(16)]
+    [InlineData(24)]
+    public void Generic_internal_layer_matches_reference(int width)
+    {
+        var v = Section(width);
+        var rng = new Random(Seed);
+        var diag = Enumerable.Range(0, width).Select(_ => (uint)rng.NextInt64(TParams.P)).ToArray();
+        diag[1] = 1;
+        diag[2] = TParams.P - 3;
+        diag[3] = (TParams.P + 1) / 2; // 1/2
+        diag[4] = TParams.P - (TParams.P + 1) / 4; // -1/4
+        var initial = v.GetProperty("round_constants_external_initial").U32Matrix();
+        var final = v.GetProperty("round_constants_external_final").U32Matrix();
+        var internalRc = v.GetProperty("round_constants_internal").U32Array();
+        var perm = new Poseidon2<TParams>(width, initial.SelectMany(r => r).ToArray(), final.SelectMany(r => r).ToArray(), internalRc, diag);
+        Assert.False(perm.HasSpecialisedInternalLayer);
+        var reference = new ReferencePoseidon2<TParams>(Poseidon2<TParams>.SBoxDegree, initial, final, internalRc, diag);
+        var states = RandomStates(33, width);
+        var flat = states.SelectMany(s => s).Select(MontyField31<TParams>.FromCanonical).ToArray();
+        perm.PermuteMany(flat);
+        for (int k = 0; k < states.Length; k++)
+        {
+            var expected = reference.Permute(states[k]);
+            Assert.Equal(expected, Apply(perm, states[k]));
+            Assert.Equal(expected, flat.AsSpan(k * width, width).ToArray().Select(x => x.ToCanonical()).ToArray());
+            var words = states[k].Select(x => MontyField31<TParams>.FromCanonical(x).Montgomery).ToArray();
+            perm.PermuteScalarForTest(words);
+            Assert.Equal(expected, words.Select(w => MontyField31<TParams>.FromMontgomery(w).ToCanonical()).ToArray());
+        }
+    }
+
     [Theory]
     [InlineData(16, 1)]
     [InlineData(16, 37)]
