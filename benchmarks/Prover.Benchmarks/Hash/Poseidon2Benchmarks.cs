@@ -11,6 +11,7 @@ namespace Prover.Benchmarks.Hash;
 /// Run: <c>dotnet run -c Release --project benchmarks/Prover.Benchmarks -- --filter '*Poseidon2Benchmarks*' --job short</c>.
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn]
 [GenericTypeArguments(typeof(KoalaBearParameters))]
 [GenericTypeArguments(typeof(BabyBearParameters))]
 public class Poseidon2Benchmarks<TParams> where TParams : struct, IMontyParameters

@@ -11,6 +11,7 @@ namespace Prover.Benchmarks.Hash;
 /// through the streaming hasher (baseline) against the SIMD batch that hashes 16 rows at once.
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn]
 public class SpongeBenchmarks
 {
     private const int Rows = 1 << 13;

@@ -12,6 +12,7 @@ namespace Prover.Benchmarks.Merkle;
 /// against the multi-threaded build; both use the SIMD batch kernels.
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn]
 public class MerkleBenchmarks
 {
     private const int LogRows = 20;

@@ -17,8 +17,7 @@ public sealed partial class Poseidon2<TParams>
     internal static bool SingleStateAvx512 => Avx512F.IsSupported && Vector512.IsHardwareAccelerated;
 
     // Per-instance constants in vector form (built once, only for width 16).
-    private readonly Vector512<uint>[]? _initialVec;   // 4 rows
-    private readonly Vector512<uint>[]? _finalVec;     // 4 rows
+    private readonly Vector512<uint>[]? _fullVec;      // 8 rows: 4 initial, then 4 final
     private readonly Vector512<uint>[]? _internalVec;  // (c, 0, …, 0) per partial round
     private readonly Vector512<uint> _diagVec;
     private readonly Vector512<uint> _diagOddVec;      // diag shifted down one lane in each 64-bit pair
@@ -38,14 +37,27 @@ public sealed partial class Poseidon2<TParams>
     /// the S-box on the whole vector blended into lane 0, a 4-step butterfly for Σs (each lane ends up
     /// holding the sum), one product by the diagonal and one add.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    // Structured so that each lane helper has one call site per method: with every round written out
+    // the JIT ran out of inlining budget under tiered PGO and called Add/Mul/MLight out of line (3x slower).
+    // NoInlining: inlined into its callers it shared their budget and the lane helpers were called out of line.
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private Vector512<uint> Permute16Avx512(Vector512<uint> x)
     {
-        x = MLight16(x);
-        var initial = _initialVec!;
-        for (int r = 0; r < initial.Length; r++)
-            x = MLight16(SBox<Avx512Lanes<TParams>, Vector512<uint>>(Avx512Lanes<TParams>.Add(x, initial[r])));
+        var rows = _fullVec!;
+        for (int r = 0; ; r++)
+        {
+            x = MLight16(x); // the initial linear layer, then the end of each full round
+            if (r == rows.Length)
+                return x;
+            if (r == rows.Length / 2)
+                x = PartialRounds16Avx512(x);
+            x = SBox<Avx512Lanes<TParams>, Vector512<uint>>(Avx512Lanes<TParams>.Add(x, rows[r]));
+        }
+    }
 
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private Vector512<uint> PartialRounds16Avx512(Vector512<uint> x)
+    {
         var internalRc = _internalVec!;
         var diag = _diagVec;
         var diagOdd = _diagOddVec;
@@ -60,10 +72,6 @@ public sealed partial class Poseidon2<TParams>
             sum = Avx512Lanes<TParams>.Add(sum, Avx512F.Shuffle(sum, 0xB1));            // swap neighbours
             x = Avx512Lanes<TParams>.Add(sum, Avx512Lanes<TParams>.MulOdd(y, diag, diagOdd));
         }
-
-        var final = _finalVec!;
-        for (int r = 0; r < final.Length; r++)
-            x = MLight16(SBox<Avx512Lanes<TParams>, Vector512<uint>>(Avx512Lanes<TParams>.Add(x, final[r])));
         return x;
     }
 

@@ -84,8 +84,7 @@ public sealed partial class Poseidon2<TParams> : ICryptographicPermutation<Monty
             InternalLayerKind.Generic;
         if (width == 16 && SingleStateAvx512)
         {
-            _initialVec = RowsToVectors(_initial);
-            _finalVec = RowsToVectors(_final);
+            _fullVec = [.. RowsToVectors(_initial), .. RowsToVectors(_final)];
             _internalVec = new Vector512<uint>[PartialRounds];
             for (int r = 0; r < PartialRounds; r++)
                 _internalVec[r] = Vector512.CreateScalar(_internal[r]);
@@ -189,6 +188,8 @@ public sealed partial class Poseidon2<TParams> : ICryptographicPermutation<Monty
     }
 
     /// <summary>Permutes one state of <see cref="Width"/> elements in place.</summary>
+    /// <remarks>Entry points are compiled fully optimised at once: their tier-0 code (span casts and vector loads as calls) doubled the cost of a single permutation in short runs.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Permute(Span<MontyField31<TParams>> state)
     {
         if (state.Length != Width)
@@ -197,10 +198,11 @@ public sealed partial class Poseidon2<TParams> : ICryptographicPermutation<Monty
     }
 
     /// <summary>Permutes one state given as Montgomery words (for kernels that work on raw words).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void PermuteMontgomery(Span<uint> state)
     {
         Debug.Assert(state.Length == Width);
-        if (_initialVec is not null)
+        if (_fullVec is not null)
             Permute16Avx512(ref MemoryMarshal.GetReference(state));
         else
             PermuteCore<ScalarLanes<TParams>, uint>(ref MemoryMarshal.GetReference(state));
