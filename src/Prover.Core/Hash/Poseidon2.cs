@@ -16,7 +16,8 @@ namespace Prover.Core.Hash;
 /// <para>
 /// One algorithm (<see cref="PermuteCore{TL,TV}"/>) is compiled per lane type: scalar words for a
 /// single state, and AVX-512 / AVX2 vectors for 16 / 8 independent states at once (SIMD across
-/// states). Instances are immutable and thread-safe; no call allocates.
+/// states). A single width-16 state additionally has an in-register AVX-512 kernel
+/// (Poseidon2.Avx512.cs). Instances are immutable and thread-safe; no call allocates.
 /// </para>
 /// </summary>
 public sealed partial class Poseidon2<TParams> : ICryptographicPermutation<MontyField31<TParams>>
@@ -26,12 +27,13 @@ public sealed partial class Poseidon2<TParams> : ICryptographicPermutation<Monty
     /// The S-box degree: the smallest D ≥ 3 with gcd(D, p − 1) = 1, so x ↦ x^D is a permutation
     /// (3 for KoalaBear; 7 for BabyBear, where 3 and 5 divide p − 1). The smallest such D is prime, so
     /// coprimality is just "D does not divide p − 1". Written over the constant p so that the JIT
-    /// folds it and the branch in <see cref="SBox{TL,TV}"/> disappears even without tiering.
+    /// folds it and the branch in <see cref="SBox{TL,TV}"/> disappears even without tiering. 0 (rejected
+    /// by the constructor) for a prime where every D ≤ 11 divides p − 1.
     /// </summary>
     public static int SBoxDegree
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => (TParams.P - 1) % 3 != 0 ? 3 : (TParams.P - 1) % 5 != 0 ? 5 : (TParams.P - 1) % 7 != 0 ? 7 : (TParams.P - 1) % 11 != 0 ? 11 : 13;
+        get => (TParams.P - 1) % 3 != 0 ? 3 : (TParams.P - 1) % 5 != 0 ? 5 : (TParams.P - 1) % 7 != 0 ? 7 : (TParams.P - 1) % 11 != 0 ? 11 : 0;
     }
 
     private readonly uint[] _initial;   // 4·Width round constants, Montgomery form
@@ -68,6 +70,8 @@ public sealed partial class Poseidon2<TParams> : ICryptographicPermutation<Monty
             throw new ArgumentException($"external round constants must be 4 rows of {width}");
         if (internalDiagonal.Length != width)
             throw new ArgumentException($"internal diagonal must have {width} entries", nameof(internalDiagonal));
+        if (SBoxDegree == 0)
+            throw new NotSupportedException($"no S-box degree ≤ 11 is coprime to p − 1 for {TParams.Name}");
         Width = width;
         PartialRounds = internalConstants.Length;
         _initial = ToMontgomery(externalInitial);
