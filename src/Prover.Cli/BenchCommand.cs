@@ -4,6 +4,8 @@ using Prover.Core.Dft;
 using Prover.Core.Field;
 using Prover.Core.Matrix;
 using KoalaBear = Prover.Core.Field.MontyField31<Prover.Core.Field.KoalaBearParameters>;
+using Prover.Core.Hash;
+using Prover.Core.Merkle;
 
 namespace Prover.Cli;
 
@@ -27,6 +29,21 @@ internal static class BenchCommand
             Report("memory copy 256 MiB (bandwidth floor)", "M elem/s", Measure(s, MemoryCopy));
             Report("NTT 2^20 x 16 KoalaBear (in place, natural order)", "M elem/s", Measure(s, () => Ntt(20, 16)));
             Report("coset LDE 2^19 -> 2^20 x 16 KoalaBear (bit-reversed)", "M elem/s", Measure(s, () => Lde(19, 16)));
+            ReportPoseidon2(Poseidon2.KoalaBear16, s);
+            ReportPoseidon2(Poseidon2.KoalaBear24, s);
+            ReportPoseidon2(Poseidon2.BabyBear16, s);
+            ReportPoseidon2(Poseidon2.BabyBear24, s);
+            foreach (int width in new[] { 8, 64 })
+            {
+                var matrix = RandomMatrix<KoalaBearParameters>(1 << 20, width);
+                double perSecond = Measure(s, () =>
+                {
+                    var tree = MerkleTreeMmcs<KoalaBearParameters>.Default.Commit([matrix]);
+                    GC.KeepAlive(tree.Root);
+                    return 1;
+                });
+                Report($"Merkle commit KoalaBear 2^20 x {width} (all threads)", "ms/tree", 1e9 / perSecond);
+            }
             return 0;
         });
         return command;
@@ -44,6 +61,42 @@ internal static class BenchCommand
         while (sw.Elapsed.TotalSeconds < seconds)
             ops += work();
         return ops / sw.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>Permutations per second: one state at a time, batched SIMD on one thread, batched on all threads.</summary>
+    private static void ReportPoseidon2<TParams>(Poseidon2<TParams> perm, double seconds)
+        where TParams : struct, IMontyParameters
+    {
+        string name = $"Poseidon2 {TParams.Name}-{perm.Width}";
+        var state = new MontyField31<TParams>[perm.Width];
+        Report($"{name} (one state)", "M perm/s", Measure(seconds, () =>
+        {
+            for (int i = 0; i < 4096; i++)
+                perm.Permute(state);
+            return 4096;
+        }));
+        const int states = 1 << 14;
+        var many = RandomMatrix<TParams>(states, perm.Width).Values;
+        Report($"{name} (batch x{Poseidon2<TParams>.BatchLanes}, 1 thread)", "M perm/s", Measure(seconds, () =>
+        {
+            perm.PermuteMany(many);
+            return states;
+        }));
+        Report($"{name} (batch, all threads)", "M perm/s", Measure(seconds, () =>
+        {
+            perm.PermuteManyParallel(many);
+            return states;
+        }));
+    }
+
+    private static RowMajorMatrix<MontyField31<TParams>> RandomMatrix<TParams>(int height, int width)
+        where TParams : struct, IMontyParameters
+    {
+        var rng = new Random(1);
+        var values = new MontyField31<TParams>[height * width];
+        for (int i = 0; i < values.Length; i++)
+            values[i] = MontyField31<TParams>.FromCanonical((uint)rng.NextInt64(TParams.P));
+        return new RowMajorMatrix<MontyField31<TParams>>(values, width);
     }
 
     private static long FieldMulChain<TParams>() where TParams : struct, IMontyParameters

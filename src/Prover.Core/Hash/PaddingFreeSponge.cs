@@ -56,6 +56,24 @@ public sealed class PaddingFreeSponge<TParams> where TParams : struct, IMontyPar
         return h.Finish();
     }
 
+    /// <summary>
+    /// Hashes rows [<paramref name="firstRow"/>, firstRow + output.Length) of the concatenated matrices
+    /// (all of the same height) into <paramref name="output"/>, 16 rows at a time with SIMD.
+    /// </summary>
+    public void HashRows(IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> matrices, int firstRow, Span<Digest<TParams>> output)
+    {
+        ArgumentNullException.ThrowIfNull(matrices);
+        if (matrices.Count == 0)
+            throw new ArgumentException("no matrices", nameof(matrices));
+        int height = matrices[0].Height;
+        for (int m = 1; m < matrices.Count; m++)
+            if (matrices[m].Height != height)
+                throw new ArgumentException($"matrix {m} has height {matrices[m].Height}, matrix 0 has {height}", nameof(matrices));
+        if (firstRow < 0 || firstRow > height - output.Length)
+            throw new ArgumentOutOfRangeException(nameof(firstRow), firstRow, $"rows {firstRow}..{firstRow + output.Length} are not all inside height {height}");
+        HashRowsBatch(matrices, firstRow, output);
+    }
+
     /// <summary>A streaming hasher: <c>Absorb</c> any number of spans, then <c>Finish</c>; same result as one <see cref="Hash"/> of the concatenation.</summary>
     public SpongeHasher<TParams> CreateHasher() => new(Permutation);
 

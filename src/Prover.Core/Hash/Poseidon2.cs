@@ -16,7 +16,8 @@ namespace Prover.Core.Hash;
 /// <para>
 /// One algorithm (<see cref="PermuteCore{TL,TV}"/>) is compiled per lane type: scalar words for a
 /// single state, and AVX-512 / AVX2 vectors for 16 / 8 independent states at once (SIMD across
-/// states). Instances are immutable and thread-safe; no call allocates.
+/// states). A single width-16 state additionally has an in-register AVX-512 kernel
+/// (Poseidon2.Avx512.cs). Instances are immutable and thread-safe; no call allocates.
 /// </para>
 /// </summary>
 public sealed partial class Poseidon2<TParams> : ICryptographicPermutation<MontyField31<TParams>>
@@ -24,15 +25,36 @@ public sealed partial class Poseidon2<TParams> : ICryptographicPermutation<Monty
 {
     /// <summary>
     /// The S-box degree: the smallest D ≥ 3 with gcd(D, p − 1) = 1, so x ↦ x^D is a permutation
-    /// (3 for KoalaBear, 7 for BabyBear since 3 | p − 1 and 5 | p − 1). A static readonly value, so
-    /// the JIT folds the branch in <see cref="SBox{TL,TV}"/>.
+    /// (3 for KoalaBear; 7 for BabyBear, where 3 and 5 divide p − 1). The smallest such D is prime, so
+    /// coprimality is just "D does not divide p − 1". Written over the constant p so that the JIT
+    /// folds it and the branch in <see cref="SBox{TL,TV}"/> disappears even without tiering. 0 (rejected
+    /// by the constructor) for a prime where every D ≤ 11 divides p − 1.
     /// </summary>
-    public static readonly int SBoxDegree = ComputeSBoxDegree();
+    public static int SBoxDegree
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => (TParams.P - 1) % 3 != 0 ? 3 : (TParams.P - 1) % 5 != 0 ? 5 : (TParams.P - 1) % 7 != 0 ? 7 : (TParams.P - 1) % 11 != 0 ? 11 : 0;
+    }
 
     private readonly uint[] _initial;   // 4·Width round constants, Montgomery form
     private readonly uint[] _final;     // 4·Width
     private readonly uint[] _internal;  // PartialRounds
     private readonly uint[] _diagonal;  // Width
+    private readonly int[] _diagonalCode; // how to multiply by each diagonal entry (see DiagonalCode)
+    private readonly InternalLayerKind _layer;
+
+    /// <summary>Which compiled internal layer matches this instance's diagonal.</summary>
+    private enum InternalLayerKind
+    {
+        Generic,
+        KoalaBear16,
+        KoalaBear24,
+        BabyBear16,
+        BabyBear24,
+    }
+
+    /// <summary>True when the internal layer runs a kernel specialised for the diagonal (no general products).</summary>
+    internal bool HasSpecialisedInternalLayer => _layer != InternalLayerKind.Generic;
 
     /// <summary>
     /// Builds a permutation from canonical constants: 4 rows of initial and 4 rows of final external
@@ -48,12 +70,31 @@ public sealed partial class Poseidon2<TParams> : ICryptographicPermutation<Monty
             throw new ArgumentException($"external round constants must be 4 rows of {width}");
         if (internalDiagonal.Length != width)
             throw new ArgumentException($"internal diagonal must have {width} entries", nameof(internalDiagonal));
+        if (SBoxDegree == 0)
+            throw new NotSupportedException($"no S-box degree ≤ 11 is coprime to p − 1 for {TParams.Name}");
         Width = width;
         PartialRounds = internalConstants.Length;
         _initial = ToMontgomery(externalInitial);
         _final = ToMontgomery(externalFinal);
         _internal = ToMontgomery(internalConstants);
         _diagonal = ToMontgomery(internalDiagonal);
+        _diagonalCode = new int[width];
+        for (int i = 0; i < width; i++)
+            _diagonalCode[i] = DiagonalCode(internalDiagonal[i]);
+        _layer = _diagonalCode.AsSpan().SequenceEqual(KoalaBear16Layer.Codes) ? InternalLayerKind.KoalaBear16 :
+            _diagonalCode.AsSpan().SequenceEqual(KoalaBear24Layer.Codes) ? InternalLayerKind.KoalaBear24 :
+            _diagonalCode.AsSpan().SequenceEqual(BabyBear16Layer.Codes) ? InternalLayerKind.BabyBear16 :
+            _diagonalCode.AsSpan().SequenceEqual(BabyBear24Layer.Codes) ? InternalLayerKind.BabyBear24 :
+            InternalLayerKind.Generic;
+        if (width == 16 && SingleStateAvx512)
+        {
+            _fullVec = [.. RowsToVectors(_initial), .. RowsToVectors(_final)];
+            _internalVec = new Vector512<uint>[PartialRounds];
+            for (int r = 0; r < PartialRounds; r++)
+                _internalVec[r] = Vector512.CreateScalar(_internal[r]);
+            _diagVec = Vector512.Create(_diagonal);
+            _diagOddVec = Vector512.ShiftRightLogical(_diagVec.AsUInt64(), 32).AsUInt32();
+        }
     }
 
     public int Width { get; }
@@ -80,31 +121,102 @@ public sealed partial class Poseidon2<TParams> : ICryptographicPermutation<Monty
         return result;
     }
 
-    private static int ComputeSBoxDegree()
+    /// <summary>
+    /// Plonky3 picks internal diagonals made of ±1, ±2, ±3, ±4 and ±2^-k, so most of the 16 products
+    /// per partial round need no Montgomery multiplication. Code: ±n for ±n (n ≤ 4), ±(100 + k) for
+    /// ±2^-k, 0 for anything else (general product). 2^-k uses the shape p = 2^31 − 2^m + 1
+    /// (KoalaBear m = 24, BabyBear m = 27) and needs k ≤ m; other primes fall back to products.
+    /// </summary>
+    private static int DiagonalCode(uint canonical)
     {
-        uint order = TParams.P - 1;
-        for (uint d = 3; ; d += 2)
+        uint p = TParams.P;
+        int m = TParams.TwoAdicity;
+        bool shiftForm = m < 31 && p == (1u << 31) - (1u << m) + 1;
+        foreach (int sign in (ReadOnlySpan<int>)[1, -1])
         {
-            uint a = order, b = d;
-            while (b != 0)
-                (a, b) = (b, a % b);
-            if (a == 1)
-                return (int)d;
+            uint v = sign > 0 ? canonical : (p - canonical) % p;
+            if (v >= 1 && v <= 4)
+                return sign * (int)v;
+            if (shiftForm)
+            {
+                ulong inverse = 1;
+                for (int k = 1; k <= m; k++)
+                {
+                    inverse = inverse * ((p + 1UL) / 2) % p; // 2^-k
+                    if (inverse == v)
+                        return sign * (100 + k);
+                }
+            }
         }
+        return 0;
+    }
+
+    /// <summary>x·2^-k mod p for p = 2^31 − 2^m + 1, k ≤ m, without a multiplication.</summary>
+    /// <remarks>
+    /// x = hi·2^k + lo with lo &lt; 2^k, so x·2^-k = hi + lo·2^-k, and 2^-k ≡ −c·2^(m−k) with c = 2^(31−m) − 1
+    /// (because 2^k·c·2^(m−k) = p − 1 ≡ −1). lo·c·2^(m−k) &lt; c·2^m = p − 1 and hi &lt; 2^(31−k) ≤ p, so one
+    /// modular subtraction finishes: x·2^-k = hi − ((lo ≪ (31−k)) − (lo ≪ (m−k))). 7 word operations.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV MulPow2Neg<TL, TV>(TV x, int k) where TL : struct, IMontyLanes<TV> where TV : struct
+    {
+        int m = TParams.TwoAdicity;
+        var hi = TL.ShiftRight(x, k);
+        var lo = TL.And(x, TL.Broadcast((1u << k) - 1));
+        var t = TL.WrappingSub(TL.ShiftLeft(lo, 31 - k), TL.ShiftLeft(lo, m - k));
+        return TL.Sub(hi, t);
+    }
+
+    /// <summary>sum + d·x for the diagonal entry d (Montgomery word <paramref name="d"/>, code from <see cref="DiagonalCode"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV InternalTerm<TL, TV>(TV sum, TV x, int code, uint d) where TL : struct, IMontyLanes<TV> where TV : struct
+    {
+        if (code == 0)
+            return TL.Add(sum, TL.MulConst(x, TL.Broadcast(d)));
+        int a = code < 0 ? -code : code;
+        TV t;
+        if (a > 100)
+        {
+            t = MulPow2Neg<TL, TV>(x, a - 100);
+        }
+        else if (a == 1)
+        {
+            t = x;
+        }
+        else
+        {
+            var x2 = TL.Add(x, x);
+            t = a == 2 ? x2 : a == 3 ? TL.Add(x2, x) : TL.Add(x2, x2);
+        }
+        return code > 0 ? TL.Add(sum, t) : TL.Sub(sum, t);
     }
 
     /// <summary>Permutes one state of <see cref="Width"/> elements in place.</summary>
+    /// <remarks>Entry points are compiled fully optimised at once: their tier-0 code (span casts and vector loads as calls) doubled the cost of a single permutation in short runs.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Permute(Span<MontyField31<TParams>> state)
     {
         if (state.Length != Width)
             ThrowWidth(state.Length);
-        PermuteCore<ScalarLanes<TParams>, uint>(ref Unsafe.As<MontyField31<TParams>, uint>(ref MemoryMarshal.GetReference(state)));
+        PermuteMontgomery(MontyField31<TParams>.AsMontgomery(state));
     }
 
     /// <summary>Permutes one state given as Montgomery words (for kernels that work on raw words).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void PermuteMontgomery(Span<uint> state)
     {
         Debug.Assert(state.Length == Width);
+        if (_fullVec is not null)
+            Permute16Avx512(ref MemoryMarshal.GetReference(state));
+        else
+            PermuteCore<ScalarLanes<TParams>, uint>(ref MemoryMarshal.GetReference(state));
+    }
+
+    /// <summary>Test hook: the portable scalar kernel, whatever the machine supports.</summary>
+    internal void PermuteScalarForTest(Span<uint> state)
+    {
+        if (state.Length != Width)
+            ThrowWidth(state.Length);
         PermuteCore<ScalarLanes<TParams>, uint>(ref MemoryMarshal.GetReference(state));
     }
 
@@ -220,13 +332,45 @@ public sealed partial class Poseidon2<TParams> : ICryptographicPermutation<Monty
         }
     }
 
+    // Fully optimised on first call: this is the hot kernel, and tier-0 code of the lane abstraction
+    // (every Add/Mul a call) is ~50x slower, which short runs and loaded machines would otherwise see.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void PermuteCore<TL, TV>(ref TV s) where TL : struct, IMontyLanes<TV> where TV : struct
     {
         int width = Width;
         ExternalLinear<TL, TV>(ref s, width);
         ApplyFullRounds<TL, TV>(ref s, width, ref MemoryMarshal.GetArrayDataReference(_initial));
 
+        switch (_layer)
+        {
+            case InternalLayerKind.KoalaBear16:
+                ApplyPartialRounds<TL, TV, KoalaBear16Layer>(ref s);
+                break;
+            case InternalLayerKind.KoalaBear24:
+                ApplyPartialRounds<TL, TV, KoalaBear24Layer>(ref s);
+                break;
+            case InternalLayerKind.BabyBear16:
+                ApplyPartialRounds<TL, TV, BabyBear16Layer>(ref s);
+                break;
+            case InternalLayerKind.BabyBear24:
+                ApplyPartialRounds<TL, TV, BabyBear24Layer>(ref s);
+                break;
+            default:
+                ApplyPartialRounds<TL, TV, GenericLayer>(ref s);
+                break;
+        }
+        ApplyFullRounds<TL, TV>(ref s, width, ref MemoryMarshal.GetArrayDataReference(_final));
+    }
+
+    // A separate method per layer (not inlined into PermuteCore): five inlined copies would exceed the
+    // JIT's inlining budget, after which the lane operations stop being inlined (measured: width 24 3x slower).
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private void ApplyPartialRounds<TL, TV, TI>(ref TV s)
+        where TL : struct, IMontyLanes<TV> where TV : struct where TI : struct, IInternalLayer
+    {
+        int width = Width;
         ref uint diag = ref MemoryMarshal.GetArrayDataReference(_diagonal);
+        ref int diagCode = ref MemoryMarshal.GetArrayDataReference(_diagonalCode);
         ref uint rcInternal = ref MemoryMarshal.GetArrayDataReference(_internal);
         int partialRounds = PartialRounds;
         for (int r = 0; r < partialRounds; r++)
@@ -242,14 +386,31 @@ public sealed partial class Poseidon2<TParams> : ICryptographicPermutation<Monty
                 a3 = TL.Add(a3, Unsafe.Add(ref s, i + 3));
             }
             TV sum = TL.Add(TL.Add(a0, a1), TL.Add(a2, a3));
-            for (int i = 0; i < width; i++)
-            {
-                ref TV x = ref Unsafe.Add(ref s, i);
-                x = TL.Add(sum, TL.Mul(TL.Broadcast(Unsafe.Add(ref diag, i)), x));
-            }
+            TI.Apply<TL, TV>(ref s, sum, ref diag, ref diagCode, width);
         }
+    }
 
-        ApplyFullRounds<TL, TV>(ref s, width, ref MemoryMarshal.GetArrayDataReference(_final));
+    /// <summary>The internal layer's s_i = sum + d_i·s_i for all i.</summary>
+    private interface IInternalLayer
+    {
+        static abstract ReadOnlySpan<int> Codes { get; }
+
+        static abstract void Apply<TL, TV>(ref TV s, TV sum, ref uint diag, ref int codes, int width)
+            where TL : struct, IMontyLanes<TV> where TV : struct;
+    }
+
+    /// <summary>Any diagonal: a loop over the per-entry codes (general products where no shortcut applies).</summary>
+    private readonly struct GenericLayer : IInternalLayer
+    {
+        public static ReadOnlySpan<int> Codes => [];
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Apply<TL, TV>(ref TV s, TV sum, ref uint diag, ref int codes, int width)
+            where TL : struct, IMontyLanes<TV> where TV : struct
+        {
+            for (int i = 0; i < width; i++)
+                Unsafe.Add(ref s, i) = InternalTerm<TL, TV>(sum, Unsafe.Add(ref s, i), Unsafe.Add(ref codes, i), Unsafe.Add(ref diag, i));
+        }
     }
 
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]

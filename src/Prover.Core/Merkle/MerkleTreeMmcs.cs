@@ -16,13 +16,21 @@ namespace Prover.Core.Merkle;
 /// </summary>
 public sealed class MerkleTreeMmcs<TParams> where TParams : struct, IMontyParameters
 {
-    public MerkleTreeMmcs(PaddingFreeSponge<TParams> hash, TruncatedPermutation<TParams> compress)
+    /// <param name="hash">Leaf and row hash.</param>
+    /// <param name="compress">2-to-1 node compression.</param>
+    /// <param name="maxDegreeOfParallelism">Threads used to build layers; −1 (default) for all, 1 for a serial build.</param>
+    public MerkleTreeMmcs(PaddingFreeSponge<TParams> hash, TruncatedPermutation<TParams> compress, int maxDegreeOfParallelism = -1)
     {
         ArgumentNullException.ThrowIfNull(hash);
         ArgumentNullException.ThrowIfNull(compress);
+        if (maxDegreeOfParallelism == 0 || maxDegreeOfParallelism < -1)
+            throw new ArgumentOutOfRangeException(nameof(maxDegreeOfParallelism), maxDegreeOfParallelism, "−1 (all threads) or a positive count");
         Hash = hash;
         Compression = compress;
+        _parallel = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism };
     }
+
+    private readonly ParallelOptions _parallel;
 
     /// <summary>Poseidon2-16 sponge and truncated-permutation compression for <typeparamref name="TParams"/>.</summary>
     public static MerkleTreeMmcs<TParams> Default { get; } =
@@ -194,15 +202,15 @@ public sealed class MerkleTreeMmcs<TParams> where TParams : struct, IMontyParame
         ParallelChunks(output.Length, (start, count) => Hash.HashRowsBatch(matrices, start, output.AsSpan(start, count)));
 
     /// <summary>Runs <paramref name="body"/>(start, count) over [0, total) in chunks of <see cref="Grain"/>, in parallel when worthwhile.</summary>
-    private static void ParallelChunks(int total, Action<int, int> body)
+    private void ParallelChunks(int total, Action<int, int> body)
     {
-        if (total <= Grain || Environment.ProcessorCount == 1)
+        if (total <= Grain || Environment.ProcessorCount == 1 || _parallel.MaxDegreeOfParallelism == 1)
         {
             body(0, total);
             return;
         }
         int chunks = (total + Grain - 1) / Grain;
-        Parallel.For(0, chunks, c =>
+        Parallel.For(0, chunks, _parallel, c =>
         {
             int start = c * Grain;
             body(start, Math.Min(Grain, total - start));

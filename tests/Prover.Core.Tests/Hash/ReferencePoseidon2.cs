@@ -18,13 +18,22 @@ internal sealed class ReferencePoseidon2<TParams> where TParams : struct, IMonty
     private readonly MontyField31<TParams>[] _diag;
 
     public ReferencePoseidon2(JsonElement widthSection)
+        : this(widthSection.GetProperty("sbox_degree").GetInt32(),
+            widthSection.GetProperty("round_constants_external_initial").U32Matrix(),
+            widthSection.GetProperty("round_constants_external_final").U32Matrix(),
+            widthSection.GetProperty("round_constants_internal").U32Array(),
+            widthSection.GetProperty("internal_diagonal").U32Array())
+    {
+    }
+
+    public ReferencePoseidon2(int degree, uint[][] initial, uint[][] final, uint[] internalConstants, uint[] diagonal)
     {
         static MontyField31<TParams>[] Row(uint[] r) => r.Select(MontyField31<TParams>.FromCanonical).ToArray();
-        _degree = widthSection.GetProperty("sbox_degree").GetInt32();
-        _initial = widthSection.GetProperty("round_constants_external_initial").U32Matrix().Select(Row).ToArray();
-        _final = widthSection.GetProperty("round_constants_external_final").U32Matrix().Select(Row).ToArray();
-        _internal = Row(widthSection.GetProperty("round_constants_internal").U32Array());
-        _diag = Row(widthSection.GetProperty("internal_diagonal").U32Array());
+        _degree = degree;
+        _initial = initial.Select(Row).ToArray();
+        _final = final.Select(Row).ToArray();
+        _internal = Row(internalConstants);
+        _diag = Row(diagonal);
         _width = _diag.Length;
     }
 

@@ -98,7 +98,8 @@ public abstract class SpongeTests<TParams>(ITestOutputHelper output, string vect
         var matrices = widths.Select(w => new RowMajorMatrix<MontyField31<TParams>>(RandomElements(rng, w * height), w)).ToArray();
         var sponge = PaddingFreeSponge<TParams>.Default;
         var batch = new Digest<TParams>[height - 3];
-        sponge.HashRowsBatch(matrices, 3, batch);
+        sponge.HashRows(matrices, 3, batch);
+        Assert.Throws<ArgumentOutOfRangeException>(() => sponge.HashRows(matrices, 4, batch));
         for (int r = 3; r < height; r++)
         {
             var concat = matrices.SelectMany(m => m.Row(r).ToArray()).ToArray();
