@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Prover.Witness.Crypto;
 
@@ -66,7 +67,8 @@ internal static class KeccakF1600
         ulong e00, e10, e20, e30, e40, e01, e11, e21, e31, e41, e02, e12, e22, e32, e42, e03, e13, e23, e33, e43, e04, e14, e24, e34, e44;
         ulong c0, c1, c2, c3, c4, d0, d1, d2, d3, d4, b0, b1, b2, b3, b4;
 
-        ReadOnlySpan<ulong> constants = RoundConstants;
+        // The loop bound guarantees round + 1 < 24: read the constants without range checks.
+        ref ulong constants = ref MemoryMarshal.GetReference(RoundConstants);
         for (int round = 0; round < 24; round += 2)
         {
             // Round 2i: A → E.
@@ -85,7 +87,7 @@ internal static class KeccakF1600
             b2 = BitOperations.RotateLeft(a22 ^ d2, 43);
             b3 = BitOperations.RotateLeft(a33 ^ d3, 21);
             b4 = BitOperations.RotateLeft(a44 ^ d4, 14);
-            e00 = b0 ^ (~b1 & b2) ^ constants[round];
+            e00 = b0 ^ (~b1 & b2) ^ Unsafe.Add(ref constants, round);
             e10 = b1 ^ (~b2 & b3);
             e20 = b2 ^ (~b3 & b4);
             e30 = b3 ^ (~b4 & b0);
@@ -147,7 +149,7 @@ internal static class KeccakF1600
             b2 = BitOperations.RotateLeft(e22 ^ d2, 43);
             b3 = BitOperations.RotateLeft(e33 ^ d3, 21);
             b4 = BitOperations.RotateLeft(e44 ^ d4, 14);
-            a00 = b0 ^ (~b1 & b2) ^ constants[round + 1];
+            a00 = b0 ^ (~b1 & b2) ^ Unsafe.Add(ref constants, round + 1);
             a10 = b1 ^ (~b2 & b3);
             a20 = b2 ^ (~b3 & b4);
             a30 = b3 ^ (~b4 & b0);
