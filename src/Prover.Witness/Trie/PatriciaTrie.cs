@@ -80,7 +80,9 @@ public sealed class PatriciaTrie
     /// <exception cref="InvalidTrieNodeException">the walk met a malformed node.</exception>
     public bool TryGet(ReadOnlySpan<byte> key, out byte[] value)
     {
-        byte[] path = Nibbles.FromKey(key);
+        // Secure-trie keys are 32 bytes: their path fits on the stack.
+        Span<byte> path = key.Length <= 64 ? stackalloc byte[2 * key.Length] : new byte[2 * key.Length];
+        Nibbles.FromKey(key, path);
         ReadOnlySpan<byte> rest = path;
         TrieNode? node = _root;
         while (true)
