@@ -197,6 +197,42 @@ public sealed class PatriciaTrie
         }
     }
 
+    /// <summary>
+    /// Adds to <paramref name="nodes"/> the hashed nodes on the path of <paramref name="key"/>, root
+    /// first: a proof of its value or of its absence (what <c>eth_getProof</c> returns). A trie
+    /// built on just these nodes answers <see cref="TryGet"/> for this key.
+    /// </summary>
+    /// <exception cref="WitnessIncompleteException">the path needs a node this trie lacks.</exception>
+    public void CollectProof(ReadOnlySpan<byte> key, ICollection<byte[]> nodes)
+    {
+        ArgumentNullException.ThrowIfNull(nodes);
+        byte[] path = Nibbles.FromKey(key);
+        ReadOnlySpan<byte> rest = path;
+        TrieNode? node = _root;
+        bool isRoot = true;
+        while (node is not null)
+        {
+            node = Resolve(node);
+            if (isRoot || node.Encoded.Length >= 32)
+                nodes.Add(node.Encoded);
+            isRoot = false;
+            switch (node)
+            {
+                case ExtensionNode extension when rest.StartsWith(extension.Path):
+                    rest = rest[extension.Path.Length..];
+                    node = extension.Child;
+                    break;
+                case BranchNode branch when !rest.IsEmpty:
+                    node = branch[rest[0]];
+                    rest = rest[1..];
+                    break;
+                default:
+                    node = null; // a leaf, a diverging extension, or a branch where the key ends
+                    break;
+            }
+        }
+    }
+
     /// <summary>All key/value pairs in key order (requires the whole trie; keys of odd nibble length cannot occur for byte keys).</summary>
     /// <exception cref="WitnessIncompleteException">part of the trie is missing.</exception>
     public IEnumerable<KeyValuePair<byte[], byte[]>> Enumerate()
