@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Prover.Witness.Formats;
+using HexUtil = Prover.Witness.Formats.Hex;
 using Prover.Witness.Ssz;
 
 namespace Prover.Witness.Tests.Ssz;
@@ -20,7 +21,7 @@ public class SszTests
     private static (byte[] Wire, JsonElement Case) Load(string name)
     {
         var c = Cases().Single(x => x.GetProperty("name").GetString() == name);
-        var ssz = Hex.ParseData(c.GetProperty("ssz").GetString(), "ssz");
+        var ssz = HexUtil.ParseData(c.GetProperty("ssz").GetString(), "ssz");
         var wire = new byte[2 + ssz.Length];
         BinaryPrimitives.WriteUInt16BigEndian(wire, c.GetProperty("schema_id").GetUInt16());
         ssz.CopyTo(wire, 2);
@@ -34,9 +35,9 @@ public class SszTests
         var (wire, c) = Load(name);
         var input = StatelessInput.Decode(wire);
         Assert.Equal(wire, input.Encode());
-        Assert.Equal(c.GetProperty("npr_root").GetString(), Hex.ToHex(input.NewPayloadRequest.HashTreeRoot()));
-        Assert.Equal(c.GetProperty("witness_root").GetString(), Hex.ToHex(input.Witness.HashTreeRoot()));
-        Assert.Equal(c.GetProperty("input_root").GetString(), Hex.ToHex(input.HashTreeRoot()));
+        Assert.Equal(c.GetProperty("npr_root").GetString(), HexUtil.ToHex(input.NewPayloadRequest.HashTreeRoot()));
+        Assert.Equal(c.GetProperty("witness_root").GetString(), HexUtil.ToHex(input.Witness.HashTreeRoot()));
+        Assert.Equal(c.GetProperty("input_root").GetString(), HexUtil.ToHex(input.HashTreeRoot()));
     }
 
     [Fact]
@@ -145,7 +146,7 @@ public class SszTests
     {
         var expected = SHA256.HashData(new byte[64]);
         Assert.Equal(expected, Merkle.ProgressiveCompositeListRoot([]));
-        Assert.Equal("0xf5a5fd42d16a20302798ef6ed309979b43003d2320d9f0e8ea9831a92759fb4b", Hex.ToHex(expected));
+        Assert.Equal("0xf5a5fd42d16a20302798ef6ed309979b43003d2320d9f0e8ea9831a92759fb4b", HexUtil.ToHex(expected));
     }
 
     [Fact]
