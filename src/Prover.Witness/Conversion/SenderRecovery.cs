@@ -1,4 +1,4 @@
-using Org.BouncyCastle.Asn1.Sec;
+using Org.BouncyCastle.Crypto.EC;
 using Org.BouncyCastle.Asn1.X9;
 using Org.BouncyCastle.Math;
 using Org.BouncyCastle.Math.EC;
@@ -8,11 +8,11 @@ namespace Prover.Witness.Conversion;
 /// <summary>
 /// secp256k1 public-key recovery (SEC 1 v2, §4.1.6) for transaction senders: given the signing hash
 /// e, the signature (r, s) and the y-parity of R, Q = r⁻¹(s·R − e·G). The curve arithmetic is
-/// BouncyCastle's; this file only checks ranges and assembles the formula.
+/// BouncyCastle's (its optimised secp256k1 field and GLV endomorphism, <c>CustomNamedCurves</c>); this file only checks ranges and assembles the formula.
 /// </summary>
 public static class SenderRecovery
 {
-    private static readonly X9ECParameters Curve = SecNamedCurves.GetByName("secp256k1");
+    private static readonly X9ECParameters Curve = CustomNamedCurves.GetByName("secp256k1");
     private static readonly BigInteger N = Curve.N;
 
     /// <summary>Half the group order: signatures with s above it are not canonical (EIP-2).</summary>
