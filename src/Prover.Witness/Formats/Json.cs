@@ -9,9 +9,6 @@ namespace Prover.Witness.Formats;
 /// </summary>
 internal static class Json
 {
-    /// <summary>Bounds for parsing untrusted JSON: depth is far beyond any format here.</summary>
-    public static readonly JsonDocumentOptions Options = new() { MaxDepth = 64, CommentHandling = JsonCommentHandling.Disallow };
-
     public static JsonElement Get(this JsonElement obj, string name, string path)
     {
         if (obj.ValueKind != JsonValueKind.Object)
