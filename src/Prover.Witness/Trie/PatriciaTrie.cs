@@ -207,6 +207,9 @@ public sealed class PatriciaTrie
 
     private void Walk(TrieNode? node, List<byte> path, List<KeyValuePair<byte[], byte[]>> results)
     {
+        // Recursion depth is at most the key length in nibbles; refuse absurd keys from a crafted witness.
+        if (path.Count > MaxEnumeratedKeyNibbles)
+            throw new InvalidTrieNodeException($"trie path longer than {MaxEnumeratedKeyNibbles / 2} bytes");
         switch (node)
         {
             case null:
@@ -237,6 +240,8 @@ public sealed class PatriciaTrie
                 throw new InvalidOperationException("unknown node type");
         }
     }
+
+    private const int MaxEnumeratedKeyNibbles = 2 * 1024;
 
     private TrieNode Resolve(TrieNode node) => node is HashNode reference ? _store.Resolve(reference.Hash) : node;
 

@@ -24,10 +24,10 @@ public class BlockchainTestsConversionTests
     /// of <c>pre</c> and <c>postState</c> equal the genesis and last block's state roots.
     /// </summary>
     [SharedTheory]
-    [MemberData(nameof(Fixtures.BlockchainTestFiles), MemberType = typeof(Fixtures))]
+    [MemberData(nameof(EthFixtures.BlockchainTestFiles), MemberType = typeof(EthFixtures))]
     public void Fixture_converts_block_by_block(string file)
     {
-        using var doc = Fixtures.Load(file);
+        using var doc = EthFixtures.Load(file);
         foreach (var test in doc.RootElement.EnumerateObject())
             CheckTries(test.Name, test.Value);
 

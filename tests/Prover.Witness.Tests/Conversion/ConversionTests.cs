@@ -15,10 +15,10 @@ public class ConversionTests
     /// rebuilt from the payload alone hashes to the block hash, and the input round-trips.
     /// </summary>
     [SharedTheory]
-    [MemberData(nameof(Fixtures.PragueWitnessFiles), MemberType = typeof(Fixtures))]
+    [MemberData(nameof(EthFixtures.PragueWitnessFiles), MemberType = typeof(EthFixtures))]
     public void EF_witness_fixtures_convert_and_the_rebuilt_header_matches(string file)
     {
-        using var doc = Fixtures.Load(file);
+        using var doc = EthFixtures.Load(file);
         var result = EfBenchmarkFixture.Convert(doc.RootElement);
         Assert.Equal(Fork.Prague, result.Fork);
         Assert.True(result.HeaderHashMatches, string.Join("; ", result.Notes));
@@ -42,7 +42,7 @@ public class ConversionTests
     [InlineData("bpo2_time", Fork.Bpo2, 0x1401)]
     public void Later_forks_select_their_schema_id_from_the_chain_config(string field, Fork fork, int schemaId)
     {
-        var node = JsonNode.Parse(File.ReadAllText(Path.Combine(Fixtures.Root, "prague_witness/test_worst_modexp-mod_pawel_2.json")))!;
+        var node = JsonNode.Parse(File.ReadAllText(Path.Combine(EthFixtures.Root, "prague_witness/test_worst_modexp-mod_pawel_2.json")))!;
         var config = node["block_and_witness"]!["chain_config"]!;
         config["osaka_time"] = 0;
         if (field != "osaka_time") config["bpo1_time"] = 0;
@@ -95,7 +95,7 @@ public class ConversionTests
     [SharedFact]
     public void A_block_whose_parent_is_not_the_witness_parent_is_refused()
     {
-        using var doc = Fixtures.Load("prague_witness/test_worst_modexp-mod_pawel_2.json");
+        using var doc = EthFixtures.Load("prague_witness/test_worst_modexp-mod_pawel_2.json");
         var bw = doc.RootElement.GetProperty("block_and_witness");
         var witness = ExecutionWitnessData.Parse(bw.GetProperty("witness"));
         var block = BlockJson.Parse(bw.GetProperty("block"));

@@ -12,13 +12,13 @@ public class WitnessTests
 {
     private static (ExecutionWitnessData Witness, Block Block, JsonDocument Doc) LoadEf(string file)
     {
-        var doc = Fixtures.Load(file);
+        var doc = EthFixtures.Load(file);
         var bw = doc.RootElement.GetProperty("block_and_witness");
         return (ExecutionWitnessData.Parse(bw.GetProperty("witness")), BlockJson.Parse(bw.GetProperty("block")), doc);
     }
 
     [SharedTheory]
-    [MemberData(nameof(Fixtures.PragueWitnessFiles), MemberType = typeof(Fixtures))]
+    [MemberData(nameof(EthFixtures.PragueWitnessFiles), MemberType = typeof(EthFixtures))]
     public void Real_witnesses_pass_the_consistency_checks(string file)
     {
         var (witness, block, doc) = LoadEf(file);

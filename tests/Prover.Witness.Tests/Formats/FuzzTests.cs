@@ -26,7 +26,7 @@ public class FuzzTests
     [SharedFact]
     public void Corrupted_block_rlp_and_transactions_fail_cleanly()
     {
-        using var doc = Fixtures.Load("blockchain_tests/ValidBlocks/bcEIP4844-blobtransactions/blockWithAllTransactionTypes.json");
+        using var doc = EthFixtures.Load("blockchain_tests/ValidBlocks/bcEIP4844-blobtransactions/blockWithAllTransactionTypes.json");
         var rlp = doc.RootElement.EnumerateObject().First().Value.GetProperty("blocks")[0].GetProperty("rlp").Data("rlp");
         var rng = new Random(11);
         Console.WriteLine("seed 11");
@@ -59,7 +59,7 @@ public class FuzzTests
     [SharedFact]
     public void Corrupted_witness_json_fails_cleanly()
     {
-        var text = File.ReadAllText(Path.Combine(Fixtures.Root, "prague_witness/test_worst_precompile_fixed_cost-ecrecover.json"));
+        var text = File.ReadAllText(Path.Combine(EthFixtures.Root, "prague_witness/test_worst_precompile_fixed_cost-ecrecover.json"));
         var rng = new Random(12);
         Console.WriteLine("seed 12");
         const string alphabet = "0123456789abcdefx\"{}[],:. -gz";

@@ -13,10 +13,10 @@ public class BlockModelTests
     /// the key recovered from its signature belongs to the fixture's sender.
     /// </summary>
     [SharedTheory]
-    [MemberData(nameof(Fixtures.BlockchainTestFiles), MemberType = typeof(Fixtures))]
+    [MemberData(nameof(EthFixtures.BlockchainTestFiles), MemberType = typeof(EthFixtures))]
     public void Fixture_blocks_round_trip_and_senders_recover(string file)
     {
-        using var doc = Fixtures.Load(file);
+        using var doc = EthFixtures.Load(file);
         int checkedBlocks = 0;
         foreach (var test in doc.RootElement.EnumerateObject())
         {

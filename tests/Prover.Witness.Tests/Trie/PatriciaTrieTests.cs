@@ -258,6 +258,66 @@ public sealed class PatriciaTrieTests(ITestOutputHelper output)
         Assert.Contains("at least two", e.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Witness nodes are adversarial: random bytes and single-byte corruptions of real nodes either
+    /// decode or throw <see cref="InvalidTrieNodeException"/>, nothing else; what decodes
+    /// re-encodes to the same bytes (the node decoder accepts only canonical nodes).
+    /// </summary>
+    [Fact]
+    public void NodeDecoder_Fuzz()
+    {
+        var random = TestRandom.Create(output, 4242);
+        var pairs = Enumerable.Range(0, 200)
+            .Select(i => new KeyValuePair<byte[], byte[]>(i % 3 == 0 ? random.Bytes(random.Next(1, 4)) : random.Bytes(32), random.Bytes(random.Next(1, 50))))
+            .ToList();
+        var nodes = new List<byte[]>();
+        PatriciaTrie.Build(pairs).CollectNodes(nodes);
+        int accepted = 0, rejected = 0;
+
+        void Check(byte[] candidate)
+        {
+            TrieNode node;
+            try
+            {
+                node = TrieNode.Decode(candidate, null);
+            }
+            catch (InvalidTrieNodeException)
+            {
+                rejected++;
+                return;
+            }
+
+            accepted++;
+            Assert.Equal(candidate, ReEncode(node));
+        }
+
+        foreach (byte[] node in nodes)
+        {
+            Check(node);
+            for (int k = 0; k < 30; k++)
+            {
+                byte[] corrupt = (byte[])node.Clone();
+                corrupt[random.Next(corrupt.Length)] = (byte)random.Next(256);
+                Check(corrupt);
+                Check(node[..random.Next(node.Length)]);
+            }
+        }
+
+        for (int i = 0; i < 2000; i++)
+            Check(random.Bytes(random.Next(0, 80)));
+        output.WriteLine($"accepted {accepted}, rejected {rejected}");
+        Assert.True(accepted >= nodes.Count && rejected > 0);
+
+        // A decoded node caches the bytes it came from: rebuild the encoding from its parts instead.
+        static byte[] ReEncode(TrieNode node) => node switch
+        {
+            LeafNode leaf => new LeafNode(leaf.Path, leaf.Value).Encoded,
+            ExtensionNode extension => new ExtensionNode(extension.Path, extension.Child).Encoded,
+            BranchNode branch => new BranchNode([.. Enumerable.Range(0, 16).Select(i => branch[i])], branch.Value).Encoded,
+            _ => throw new InvalidOperationException(),
+        };
+    }
+
     private static byte[] RandomShortKey(Random random)
     {
         // Few distinct bytes and lengths 0-4: many keys are prefixes of others.
