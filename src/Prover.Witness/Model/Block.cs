@@ -30,9 +30,15 @@ public sealed class Block
         {
             // A legacy transaction is the list itself; a typed one is a string holding type || payload.
             if (txList.IsList)
+            {
                 txs.Add(txList.ReadRaw().ToArray());
-            else
-                txs.Add(txList.ReadBytes().ToArray());
+                continue;
+            }
+            int at = txList.Position;
+            var typed = txList.ReadBytes();
+            if (typed.IsEmpty || typed[0] >= 0x80)
+                throw new RlpException($"transaction {txs.Count}: a typed transaction must start with its type byte (0x01-0x7f)", at);
+            txs.Add(typed.ToArray());
         }
         var ommerList = r.ReadList();
         var ommers = new List<byte[]>();
