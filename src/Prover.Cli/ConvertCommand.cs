@@ -26,36 +26,21 @@ internal static class ConvertCommand
     {
         try
         {
-            var results = new List<ConversionResult>();
-            var skipped = new List<BlockConversionFailure>();
+            ConversionBatch batch;
             using (var doc = ParseFile(input))
             {
-                var root = doc.RootElement;
-                if (EfBenchmarkFixture.Matches(root))
+                if (blockFile is null)
                 {
-                    results.Add(EfBenchmarkFixture.Convert(root));
-                }
-                else if (BlockchainTestConverter.Matches(root))
-                {
-                    foreach (var outcome in BlockchainTestConverter.Convert(root))
-                    {
-                        if (outcome.Result is { } r) results.Add(r);
-                        else skipped.Add(outcome.Failure!);
-                    }
+                    batch = InputConverter.Convert(doc.RootElement, Path.GetFileNameWithoutExtension(input.Name));
                 }
                 else
                 {
-                    if (blockFile is null)
-                        throw new FormatException($"{input.Name}: neither a BlockchainTests/EEST fixture nor an EF benchmark fixture; a bare witness needs --block");
                     using var blockDoc = ParseFile(blockFile);
                     using var configDoc = configFile is null ? null : ParseFile(configFile);
-                    var schedule = configDoc is null ? ForkSchedule.Mainnet
-                        : ForkSchedule.FromChainConfig(configDoc.RootElement.TryGetProperty("config", out var c) ? c : configDoc.RootElement);
-                    var witness = ExecutionWitnessData.Parse(root);
-                    var block = BlockJson.Parse(blockDoc.RootElement);
-                    results.Add(StatelessInputBuilder.Build(Path.GetFileNameWithoutExtension(input.Name), block, witness, schedule));
+                    batch = InputConverter.Convert(doc.RootElement, Path.GetFileNameWithoutExtension(input.Name), blockDoc.RootElement, configDoc?.RootElement);
                 }
             }
+            var (results, skipped) = (batch.Results, batch.Failures);
 
             output.Create();
             var usedNames = new HashSet<string>(StringComparer.Ordinal);
@@ -70,7 +55,7 @@ internal static class ConvertCommand
                     Console.WriteLine($"    note: {note}");
             }
             foreach (var s in skipped)
-                Console.Error.WriteLine($"skipped {s.Name} block {s.BlockIndex}: {s.Reason}");
+                Console.Error.WriteLine($"skipped {s.Name} block index {s.BlockIndex} (expected {(s.ExpectedValid ? "valid" : "invalid")}): {s.Reason}");
             Console.WriteLine($"{results.Count} inputs written to {output.FullName}" + (skipped.Count > 0 ? $", {skipped.Count} blocks skipped" : ""));
             return results.Count == 0 ? 1 : 0;
         }

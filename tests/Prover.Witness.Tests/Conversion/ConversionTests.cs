@@ -35,6 +35,19 @@ public class ConversionTests
         Assert.Equal(decoded.NewPayloadRequest.ExecutionPayload.ParentHash, parent.Hash());
     }
 
+    [SharedFact]
+    public void A_bare_witness_with_its_block_converts_like_the_fixture_that_wraps_them()
+    {
+        using var doc = EthFixtures.Load("prague_witness/test_worst_modexp-mod_8_exp_648.json");
+        var bw = doc.RootElement.GetProperty("block_and_witness");
+        var wrapped = EfBenchmarkFixture.Convert(doc.RootElement);
+        var bare = InputConverter.Convert(bw.GetProperty("witness"), "bare", bw.GetProperty("block"), bw.GetProperty("chain_config"));
+        var result = Assert.Single(bare.Results);
+        Assert.Empty(bare.Failures);
+        Assert.Equal(wrapped.Bytes, result.Bytes);
+        Assert.Throws<FormatException>(() => InputConverter.Convert(bw.GetProperty("witness")));
+    }
+
     /// <summary>Osaka, BPO1 and BPO2 blocks (no public fixtures): the same Prague block under a chain config that activates the later fork.</summary>
     [SharedTheory]
     [InlineData("osaka_time", Fork.Osaka, 0x1201)]
