@@ -31,6 +31,8 @@ internal static class ConvertCommand
             {
                 if (blockFile is null)
                 {
+                    if (!EfBenchmarkFixture.Matches(doc.RootElement) && !BlockchainTestConverter.Matches(doc.RootElement))
+                        throw new FormatException($"{input.Name}: neither a BlockchainTests/EEST fixture nor an EF benchmark fixture; for a bare debug_executionWitness pass its block with --block");
                     batch = InputConverter.Convert(doc.RootElement, Path.GetFileNameWithoutExtension(input.Name));
                 }
                 else
