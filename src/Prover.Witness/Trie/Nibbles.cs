@@ -11,13 +11,19 @@ internal static class Nibbles
     public static byte[] FromKey(ReadOnlySpan<byte> key)
     {
         var path = new byte[2 * key.Length];
+        FromKey(key, path);
+        return path;
+    }
+
+    /// <summary>Writes the 2·key.Length nibbles of <paramref name="key"/> into <paramref name="path"/>.</summary>
+    public static void FromKey(ReadOnlySpan<byte> key, Span<byte> path)
+    {
+        Debug.Assert(path.Length == 2 * key.Length);
         for (int i = 0; i < key.Length; i++)
         {
             path[2 * i] = (byte)(key[i] >> 4);
             path[2 * i + 1] = (byte)(key[i] & 0x0f);
         }
-
-        return path;
     }
 
     /// <summary>Packs an even-length nibble path back into bytes.</summary>

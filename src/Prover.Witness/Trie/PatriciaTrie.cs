@@ -80,7 +80,9 @@ public sealed class PatriciaTrie
     /// <exception cref="InvalidTrieNodeException">the walk met a malformed node.</exception>
     public bool TryGet(ReadOnlySpan<byte> key, out byte[] value)
     {
-        byte[] path = Nibbles.FromKey(key);
+        // Secure-trie keys are 32 bytes: their path fits on the stack.
+        Span<byte> path = key.Length <= 64 ? stackalloc byte[2 * key.Length] : new byte[2 * key.Length];
+        Nibbles.FromKey(key, path);
         ReadOnlySpan<byte> rest = path;
         TrieNode? node = _root;
         while (true)
@@ -190,6 +192,42 @@ public sealed class PatriciaTrie
                     pending.Push((extension.Child, false));
                     break;
                 default:
+                    break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Adds to <paramref name="nodes"/> the hashed nodes on the path of <paramref name="key"/>, root
+    /// first: a proof of its value or of its absence (what <c>eth_getProof</c> returns). A trie
+    /// built on just these nodes answers <see cref="TryGet"/> for this key.
+    /// </summary>
+    /// <exception cref="WitnessIncompleteException">the path needs a node this trie lacks.</exception>
+    public void CollectProof(ReadOnlySpan<byte> key, ICollection<byte[]> nodes)
+    {
+        ArgumentNullException.ThrowIfNull(nodes);
+        byte[] path = Nibbles.FromKey(key);
+        ReadOnlySpan<byte> rest = path;
+        TrieNode? node = _root;
+        bool isRoot = true;
+        while (node is not null)
+        {
+            node = Resolve(node);
+            if (isRoot || node.Encoded.Length >= 32)
+                nodes.Add(node.Encoded);
+            isRoot = false;
+            switch (node)
+            {
+                case ExtensionNode extension when rest.StartsWith(extension.Path):
+                    rest = rest[extension.Path.Length..];
+                    node = extension.Child;
+                    break;
+                case BranchNode branch when !rest.IsEmpty:
+                    node = branch[rest[0]];
+                    rest = rest[1..];
+                    break;
+                default:
+                    node = null; // a leaf, a diverging extension, or a branch where the key ends
                     break;
             }
         }

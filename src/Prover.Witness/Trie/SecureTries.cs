@@ -36,7 +36,9 @@ public sealed class StateTrie
     public Account? GetAccount(ReadOnlySpan<byte> address)
     {
         CheckAddress(address);
-        return Trie.TryGet(Keccak256.Hash(address), out byte[] value) ? Account.Decode(value) : null;
+        Span<byte> key = stackalloc byte[32];
+        Keccak256.Hash(address, key);
+        return Trie.TryGet(key, out byte[] value) ? Account.Decode(value) : null;
     }
 
     /// <summary>Stores an account (null deletes it).</summary>
@@ -87,7 +89,9 @@ public sealed class StorageTrie
     public BigInteger Get(ReadOnlySpan<byte> slot)
     {
         CheckSlot(slot);
-        if (!Trie.TryGet(Keccak256.Hash(slot), out byte[] value))
+        Span<byte> key = stackalloc byte[32];
+        Keccak256.Hash(slot, key);
+        if (!Trie.TryGet(key, out byte[] value))
             return BigInteger.Zero;
         var reader = new RlpReader(value);
         BigInteger result = reader.ReadBigInteger();

@@ -263,6 +263,61 @@ public sealed class RlpTests(ITestOutputHelper output)
         Assert.True(rejected > 0 && accepted > 0);
     }
 
+    /// <summary>
+    /// The reader allocates nothing while validating, whatever lengths the input claims; a rejection
+    /// costs one exception (a small constant). Measured per call with the thread's allocation counter.
+    /// </summary>
+    [Fact]
+    public void Validate_AllocationIsBoundedByAConstant()
+    {
+        var random = TestRandom.Create(output, 271828);
+        var inputs = new List<byte[]>
+        {
+            Hex.Decode("bfffffffffffffffff"), Hex.Decode("ffffffffffffffffff"), Hex.Decode("b9ffff"), Hex.Decode("fbffffffff00"),
+        };
+        for (int i = 0; i < 500; i++)
+        {
+            byte[] input = random.Bytes(random.Next(1, 40));
+            input[0] = (byte)random.Next(0xb8, 0x100); // long forms: the largest claims
+            inputs.Add(input);
+        }
+
+        for (int i = 0; i < 50; i++)
+            inputs.Add(RlpTree.Random(random, 4).Encode());
+
+        RlpReader.Validate([0xc0]); // warm up (JIT, static data)
+        try
+        {
+            RlpReader.Validate([0xbf]);
+        }
+        catch (RlpException)
+        {
+        }
+
+        long worst = 0;
+        foreach (byte[] input in inputs)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            bool ok = true;
+            try
+            {
+                RlpReader.Validate(input);
+            }
+            catch (RlpException)
+            {
+                ok = false;
+            }
+
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            if (ok)
+                Assert.Equal(0, allocated);
+            worst = Math.Max(worst, allocated);
+        }
+
+        output.WriteLine($"worst allocation per call: {worst} bytes");
+        Assert.InRange(worst, 0, 16 * 1024);
+    }
+
     [Fact]
     public void ProperPrefixes_AreNeverAccepted()
     {

@@ -175,6 +175,41 @@ public sealed class PatriciaTrieTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>A proof (the nodes on one key's path) alone answers reads of that key, present or absent.</summary>
+    [Fact]
+    public void Proofs_AnswerReadsOfTheirKey()
+    {
+        var random = TestRandom.Create(output, 99);
+        var pairs = Enumerable.Range(0, 500)
+            .Select(_ => new KeyValuePair<byte[], byte[]>(random.Bytes(32), random.Bytes(random.Next(1, 80))))
+            .ToList();
+        PatriciaTrie full = PatriciaTrie.Build(pairs);
+        int incomplete = 0;
+        for (int i = 0; i < 100; i++)
+        {
+            bool present = i % 2 == 0;
+            byte[] key = present ? pairs[random.Next(pairs.Count)].Key : random.Bytes(32);
+            var proof = new List<byte[]>();
+            full.CollectProof(key, proof);
+            Assert.Equal(full.RootHash, Keccak256.HashToValue(proof[0]));
+            PatriciaTrie partial = PatriciaTrie.FromWitness(proof, full.RootHash);
+            Assert.Equal(full.Get(key), partial.Get(key));
+            Assert.Equal(present, partial.Get(key) is not null);
+
+            // Another key generally needs nodes the proof does not have.
+            try
+            {
+                _ = partial.Get(pairs[random.Next(pairs.Count)].Key);
+            }
+            catch (WitnessIncompleteException)
+            {
+                incomplete++;
+            }
+        }
+
+        Assert.True(incomplete > 50);
+    }
+
     /// <summary>A node missing from the witness is reported, never mistaken for an empty subtrie.</summary>
     [Fact]
     public void MissingNode_IsWitnessIncomplete_NotAbsent()
