@@ -89,6 +89,23 @@ public class ConversionTests
     }
 
     [Fact]
+    public void Chain_configs_in_geth_and_EF_spelling_give_the_same_schedule()
+    {
+        using var geth = JsonDocument.Parse("""{"chainId": 17000, "cancunTime": 100, "pragueTime": 200, "osakaTime": 300, "bpo1Time": null}""");
+        using var ef = JsonDocument.Parse("""{"chain_id": 17000, "cancun_time": 100, "prague_time": 200, "osaka_time": 300, "bpo1_time": null}""");
+        foreach (var schedule in new[] { ForkSchedule.FromChainConfig(geth.RootElement), ForkSchedule.FromChainConfig(ef.RootElement) })
+        {
+            Assert.Equal(17000UL, schedule.ChainId);
+            Assert.Equal(Fork.Paris, schedule.ForkAt(99));
+            Assert.Equal(Fork.Cancun, schedule.ForkAt(100));
+            Assert.Equal(Fork.Prague, schedule.ForkAt(299));
+            Assert.Equal(Fork.Osaka, schedule.ForkAt(1_000_000));
+        }
+        using var bad = JsonDocument.Parse("""{"cancunTime": "soon"}""");
+        Assert.Throws<FormatException>(() => ForkSchedule.FromChainConfig(bad.RootElement));
+    }
+
+    [Fact]
     public void Requests_hash_follows_eip7685()
     {
         Assert.Equal(BlockHeader.EmptyRequestsHash, HeaderReconstruction.RequestsHash(ExecutionRequests.Empty));
