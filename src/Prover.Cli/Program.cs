@@ -5,4 +5,6 @@ var root = new RootCommand("prover: proves Ethereum block execution with a STARK
 root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(DemoCommand.Create());
 root.Subcommands.Add(VerifyCommand.Create());
+root.Subcommands.Add(ConvertCommand.Create());
+root.Subcommands.Add(InspectCommand.Create());
 return root.Parse(args).Invoke();
