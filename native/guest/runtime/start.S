@@ -1,6 +1,7 @@
 /* Entry code for the zkVM guest (RV64IM, lp64). The loader puts us at _start with RAM zeroed (the
  * emulator; qemu-user zero-fills .bss and the NOLOAD heap/stack too), so no .bss clearing is needed.
  * Sets gp and sp, calls main, and exits with its return value (EF termination: 0 = success). */
+    .file "start.S" /* fixed FILE symbol (else the preprocessor's temporary name: not reproducible) */
     .section .text.start, "ax"
     .globl _start
     .type _start, @function
