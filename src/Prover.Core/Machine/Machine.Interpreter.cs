@@ -11,9 +11,10 @@ public sealed unsafe partial class Machine
     /// <c>if (T.Enabled)</c> block disappears (fast mode); with <see cref="RecordingTracer"/> it emits
     /// events. One body for both modes means they cannot disagree on semantics.
     /// Semantics: RISC-V unprivileged ISA 20191213, chapters 2 (RV32I), 5 (RV64I) and 7 (M).
+    /// Returns true at the halt, false when paused at <paramref name="stopAt"/> cycles.
     /// </summary>
     [SkipLocalsInit]
-    private void Interpret<T>(ref T tracer) where T : struct, ITracer
+    private bool Interpret<T>(ref T tracer, long stopAt = long.MaxValue) where T : struct, ITracer
     {
         fixed (ulong* x = _regs)
         fixed (Instruction* code = _program.Code)
@@ -25,14 +26,23 @@ public sealed unsafe partial class Machine
             byte* wram = ram + (writableBase - MemoryMap.RamBase);
             ulong storeLimit = MemoryMap.RamEnd - writableBase - 8; // GuestProgram keeps the code at least 64 KiB below the end of RAM
             long maxCycles = _options.MaxCycles;
+            long limit = Math.Min(maxCycles, stopAt);
             long cycles = _cycles;
             long unaligned = _unaligned;
             int i = _index;
             {
                 for (;;)
                 {
-                    if (cycles >= maxCycles)
-                        Fault(MachineFault.CycleLimitExceeded, i, cycles, $"cycle limit {maxCycles} exceeded");
+                    if (cycles >= limit)
+                    {
+                        if (cycles >= maxCycles)
+                            Fault(MachineFault.CycleLimitExceeded, i, cycles, $"cycle limit {maxCycles} exceeded");
+                        // Paused by the block engine (it runs single blocks through the interpreter).
+                        _index = i;
+                        _cycles = cycles;
+                        _unaligned = unaligned;
+                        return false;
+                    }
                     if (T.Enabled)
                         tracer.Begin(cycles + 1, codeBase + ((ulong)(uint)i << 2), x);
                     Instruction ins = code[i];
@@ -145,7 +155,7 @@ public sealed unsafe partial class Machine
                             {
                                 _index = i;
                                 _unaligned = unaligned;
-                                return;
+                                return true;
                             }
                             break;
                         case Opcode.Ebreak:

@@ -17,6 +17,12 @@ public sealed record MachineOptions
     /// <summary>Bytes of public output the guest may write before it faults.</summary>
     public long MaxOutputBytes { get; init; } = 1L << 24;
 
+    /// <summary>Fast-mode engine (tracing always uses the interpreter).</summary>
+    public ExecutionEngine Engine { get; init; } = ExecutionEngine.Jit;
+
+    /// <summary>Executions of a block before the JIT translates it (cold code stays interpreted).</summary>
+    public int JitThreshold { get; init; } = 2;
+
     /// <summary>Where debug output (write to fd 2) goes; null discards it. The CLI passes the host's stderr.</summary>
     public Stream? DebugOutput { get; init; }
 }
@@ -119,8 +125,15 @@ public sealed unsafe partial class Machine : IDisposable
     public ExecutionResult Run()
     {
         BeginRun();
-        var tracer = default(NoTracer);
-        Interpret(ref tracer);
+        if (_options.Engine == ExecutionEngine.Jit && JitAvailable)
+        {
+            RunBlocks();
+        }
+        else
+        {
+            var tracer = default(NoTracer);
+            Interpret(ref tracer);
+        }
         return Result(0);
     }
 

@@ -25,8 +25,15 @@ internal static class Emu
         MachineOptions? options = null, bool appendExit = true)
     {
         var program = GuestProgram.FromWords(appendExit ? [.. body, .. Asm.Exit] : body);
-        var fast = RunOne(program, setup, input, options, traced: false);
+        options ??= new MachineOptions();
+        var fast = RunOne(program, setup, input, options with { Engine = ExecutionEngine.Interpreter }, traced: false);
+        var jit = RunOne(program, setup, input, options with { Engine = ExecutionEngine.Jit, JitThreshold = 1 }, traced: false);
         var traced = RunOne(program, setup, input, options, traced: true);
+        Assert.Equal(fast.Regs, jit.Regs);
+        Assert.Equal(fast.Data, jit.Data);
+        Assert.Equal(fast.Result, jit.Result with { Output = fast.Result.Output, RegionCycles = fast.Result.RegionCycles });
+        Assert.Equal(fast.Result.Output, jit.Result.Output);
+        Assert.Equal(fast.Result.RegionCycles, jit.Result.RegionCycles);
         Assert.Equal(fast.Regs, traced.Regs);
         Assert.Equal(fast.Data, traced.Data);
         Assert.Equal(fast.Result.Output, traced.Result.Output);
@@ -53,14 +60,27 @@ internal static class Emu
         return new Outcome(regs, result, data, shards);
     }
 
-    /// <summary>Runs fast mode only and returns the fault.</summary>
+    /// <summary>
+    /// Runs the interpreter (or tracing mode) and returns the fault; in fast mode also checks that the
+    /// JIT (compiling every block) raises the same fault at the same pc and cycle.
+    /// </summary>
     public static MachineException Fault(uint[] body, Action<Prover.Core.Machine.Machine>? setup = null, MachineOptions? options = null,
         ReadOnlySpan<byte> input = default, bool traced = false)
     {
-        using var m = new Prover.Core.Machine.Machine(GuestProgram.FromWords(body), input, options);
-        setup?.Invoke(m);
-        if (traced)
-            return Assert.Throws<MachineException>(() => m.RunTraced(_ => { }));
-        return Assert.Throws<MachineException>(() => m.Run());
+        options ??= new MachineOptions();
+        var program = GuestProgram.FromWords(body);
+        MachineException Once(MachineOptions o, ReadOnlySpan<byte> inp, bool t)
+        {
+            using var m = new Prover.Core.Machine.Machine(program, inp, o);
+            setup?.Invoke(m);
+            return t ? Assert.Throws<MachineException>(() => m.RunTraced(_ => { })) : Assert.Throws<MachineException>(() => m.Run());
+        }
+        var e = Once(options with { Engine = ExecutionEngine.Interpreter }, input, traced);
+        if (!traced)
+        {
+            var j = Once(options with { Engine = ExecutionEngine.Jit, JitThreshold = 1 }, input, false);
+            Assert.Equal((e.Fault, e.Pc, e.Cycles, e.Message), (j.Fault, j.Pc, j.Cycles, j.Message));
+        }
+        return e;
     }
 }

@@ -150,7 +150,7 @@ public class SyscallTests
         Assert.Equal("abcde"u8.ToArray(), o.Result.Output);
         Assert.Equal(3UL, o[20]);
         Assert.Equal(unchecked((ulong)-9L), o[21]); // EBADF
-        Assert.Equal("dd"u8.ToArray(), debug.ToArray()); // a1 still points at "d"; once per mode
+        Assert.Equal("ddd"u8.ToArray(), debug.ToArray()); // a1 still points at "d"; once per run (interpreter, JIT, tracing)
     }
 
     private static uint Mv(int rd, int rs) => Addi(rd, rs, 0);

@@ -18,10 +18,16 @@ public class GuestTests
     private static (ExecutionResult Fast, ExecutionResult Traced, int Shards) RunBoth(string name, byte[]? input = null, long shardSize = 1L << 22)
     {
         var program = GuestProgram.FromElf(Elf(name));
-        var options = new MachineOptions { ShardSize = shardSize };
+        var options = new MachineOptions { ShardSize = shardSize, Engine = ExecutionEngine.Interpreter };
         using var fast = new Prover.Core.Machine.Machine(program, input, options);
         using var traced = new Prover.Core.Machine.Machine(program, input, options);
         var f = fast.Run();
+        using var jit = new Prover.Core.Machine.Machine(program, input, options with { Engine = ExecutionEngine.Jit, JitThreshold = 1 });
+        var j = jit.Run();
+        Assert.True(jit.CompiledBlocks > 0);
+        Assert.Equal(f.Output, j.Output);
+        Assert.Equal((f.ExitCode, f.Cycles, f.UnalignedAccesses), (j.ExitCode, j.Cycles, j.UnalignedAccesses));
+        Assert.Equal(f.RegionCycles, j.RegionCycles);
         int shards = 0;
         long cycles = 0, events = 0;
         var t = traced.RunTraced(r =>
@@ -83,12 +89,15 @@ public class GuestTests
         Assert.Equal(2 * 4 + 3 * 6 + 2 * 7 + 4, f.UnalignedAccesses);
     }
 
-    [Fact]
-    public void Runaway_guest_is_stopped_by_the_cycle_limit()
+    [Theory]
+    [InlineData(ExecutionEngine.Interpreter)]
+    [InlineData(ExecutionEngine.Jit)]
+    public void Runaway_guest_is_stopped_by_the_cycle_limit(ExecutionEngine engine)
     {
-        using var m = Prover.Core.Machine.Machine.FromElf(Elf("sort"), options: new MachineOptions { MaxCycles = 100_000 });
+        using var m = Prover.Core.Machine.Machine.FromElf(Elf("sort"), options: new MachineOptions { MaxCycles = 100_000, Engine = engine });
         var e = Assert.Throws<MachineException>(() => m.Run());
         Assert.Equal(MachineFault.CycleLimitExceeded, e.Fault);
+        Assert.Equal(100_000, e.Cycles);
     }
 
     [QemuTheory]
