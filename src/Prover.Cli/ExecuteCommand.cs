@@ -18,12 +18,14 @@ internal static class ExecuteCommand
         var json = new Option<bool>("--json") { Description = "print one JSON object instead of text" };
         var maxCycles = new Option<long>("--max-cycles") { Description = "stop with an error after this many cycles", DefaultValueFactory = _ => 1L << 36 };
         var trace = new Option<bool>("--trace") { Description = "tracing execution: build the execution record (events per chip, shards)" };
-        var command = new Command("execute", "run a guest ELF on the RV64IM emulator") { elf, input, json, maxCycles, trace };
-        command.SetAction(parse => Run(parse.GetValue(elf)!, parse.GetValue(input), parse.GetValue(json), parse.GetValue(maxCycles), parse.GetValue(trace)));
+        var engine = new Option<ExecutionEngine>("--engine") { Description = "fast-mode engine: Jit (default) or Interpreter", DefaultValueFactory = _ => ExecutionEngine.Jit };
+        var command = new Command("execute", "run a guest ELF on the RV64IM emulator") { elf, input, json, maxCycles, trace, engine };
+        command.SetAction(parse => Run(parse.GetValue(elf)!, parse.GetValue(input), parse.GetValue(json), parse.GetValue(maxCycles), parse.GetValue(trace),
+            parse.GetValue(engine)));
         return command;
     }
 
-    private static int Run(FileInfo elfFile, FileInfo? inputFile, bool json, long maxCycles, bool trace)
+    private static int Run(FileInfo elfFile, FileInfo? inputFile, bool json, long maxCycles, bool trace, ExecutionEngine engine)
     {
         GuestProgram program;
         byte[] input;
@@ -38,7 +40,7 @@ internal static class ExecuteCommand
         }
 
         using var stderr = Console.OpenStandardError();
-        var options = new MachineOptions { MaxCycles = maxCycles, DebugOutput = json ? null : stderr };
+        var options = new MachineOptions { MaxCycles = maxCycles, DebugOutput = json ? null : stderr, Engine = engine };
         using var machine = new Machine(program, input, options);
         long events = 0;
         var sw = Stopwatch.StartNew();
@@ -73,6 +75,7 @@ internal static class ExecuteCommand
             w.WriteNumber("execution_duration_ms", seconds * 1e3);
             w.WriteNumber("mhz", Math.Round(mhz, 3));
             w.WriteString("mode", trace ? "trace" : "fast");
+            w.WriteString("engine", trace ? "interpreter" : engine.ToString().ToLowerInvariant());
             if (trace)
             {
                 w.WriteNumber("shards", result.Shards);
@@ -92,7 +95,7 @@ internal static class ExecuteCommand
                 Console.WriteLine($"region        {name}: {cycles:N0} cycles");
             if (trace)
                 Console.WriteLine($"trace         {result.Shards} shard(s), {events:N0} events");
-            Console.WriteLine($"wall time     {seconds * 1e3:F1} ms ({(trace ? "tracing" : "fast")} mode)");
+            Console.WriteLine($"wall time     {seconds * 1e3:F1} ms ({(trace ? "tracing mode" : $"fast mode, {engine.ToString().ToLowerInvariant()}")})");
             Console.WriteLine($"speed         {mhz:F1} MHz");
         }
         return result.Success ? 0 : 1;

@@ -282,7 +282,7 @@ public sealed unsafe partial class Machine : IDisposable
                     tracer.Syscall(PcOf(index), num, a0, a1, a2, a0);
                 return true;
             case Syscall.Write:
-                if (a2 > (ulong)_options.MaxOutputBytes || !_memory.IsReadable(a1, a2))
+                if (a2 > (ulong)Math.Min(_options.MaxOutputBytes, int.MaxValue) || !_memory.IsReadable(a1, a2))
                     Fault(MachineFault.BadSyscallArgument, index, cycles - 1, $"write of {a2} bytes from 0x{a1:x}: buffer not readable");
                 var bytes = new ReadOnlySpan<byte>(_memory.PointerTo(a1), (int)a2);
                 if (a0 == 1)
