@@ -95,6 +95,8 @@ internal static class ExecuteCommand
                 Console.WriteLine($"region        {name}: {cycles:N0} cycles");
             if (trace)
                 Console.WriteLine($"trace         {result.Shards} shard(s), {events:N0} events");
+            else if (engine == ExecutionEngine.Jit)
+                Console.WriteLine($"jit           {machine.CompiledBlocks} region(s) compiled in {machine.JitTime.TotalMilliseconds:F1} ms");
             Console.WriteLine($"wall time     {seconds * 1e3:F1} ms ({(trace ? "tracing mode" : $"fast mode, {engine.ToString().ToLowerInvariant()}")})");
             Console.WriteLine($"speed         {mhz:F1} MHz");
         }
