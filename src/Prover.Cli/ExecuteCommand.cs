@@ -76,6 +76,11 @@ internal static class ExecuteCommand
             w.WriteNumber("mhz", Math.Round(mhz, 3));
             w.WriteString("mode", trace ? "trace" : "fast");
             w.WriteString("engine", trace ? "interpreter" : engine.ToString().ToLowerInvariant());
+            if (!trace && engine == ExecutionEngine.Jit)
+            {
+                w.WriteNumber("jit_regions", machine.CompiledBlocks);
+                w.WriteNumber("jit_compile_ms", machine.JitTime.TotalMilliseconds);
+            }
             if (trace)
             {
                 w.WriteNumber("shards", result.Shards);
