@@ -188,6 +188,7 @@ public sealed unsafe partial class Machine
         var ad = il.DeclareLocal(typeof(ulong));
         var off = il.DeclareLocal(typeof(ulong));
         var val = il.DeclareLocal(typeof(ulong));
+        var low = il.DeclareLocal(typeof(ulong)); // BigMul's out parameter: address-exposed, so kept apart from val
         var cyc = il.DeclareLocal(typeof(long));
         var labels = order.ToDictionary(b => b, _ => il.DefineLabel());
         var exits = new Dictionary<int, Label>();
@@ -507,7 +508,7 @@ public sealed unsafe partial class Machine
                     // Math.BigMul directly (a JIT intrinsic: one widening multiply), not through a helper.
                     LoadReg(ins.Rs1);
                     LoadReg(ins.Rs2);
-                    il.Emit(OpCodes.Ldloca, val);
+                    il.Emit(OpCodes.Ldloca, low);
                     il.Emit(OpCodes.Call, ins.Op == Opcode.Mulh ? BigMulSigned : BigMulUnsigned);
                     StoreReg(ins.Rd);
                     break;
