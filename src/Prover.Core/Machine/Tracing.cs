@@ -113,15 +113,16 @@ internal sealed unsafe class TraceBuilder(Machine machine, Action<ExecutionRecor
 
     private void StartShard(long clk, ulong pc, ulong* registers)
     {
-        if (_record is not null)
-        {
-            _record.Cycles = clk - _record.StartClk;
-            onShard(_record);
-        }
+        var previous = _record;
         var regs = new ulong[32];
         for (int r = 1; r < 32; r++)
             regs[r] = registers[r];
-        _record = new ExecutionRecord(ShardCount++, new ShardStart(pc, clk, regs));
+        _record = new ExecutionRecord(ShardCount++, new ShardStart(pc, clk, regs), previous);
+        if (previous is not null)
+        {
+            previous.Cycles = clk - previous.StartClk;
+            onShard(previous);
+        }
         _nextShardClk = clk + _shardSize;
     }
 
