@@ -7,4 +7,5 @@ root.Subcommands.Add(DemoCommand.Create());
 root.Subcommands.Add(VerifyCommand.Create());
 root.Subcommands.Add(ConvertCommand.Create());
 root.Subcommands.Add(InspectCommand.Create());
+root.Subcommands.Add(ExecuteCommand.Create());
 return root.Parse(args).Invoke();
