@@ -60,6 +60,7 @@ static const struct {
     {"keccak", group_keccak},
     {"sha256", group_sha256},
     {"ripemd160", group_ripemd160},
+    {"modexp", group_modexp},
 };
 
 int main(int argc, char **argv)
