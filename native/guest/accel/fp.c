@@ -331,3 +331,39 @@ void fp_ctx_init(fp_ctx *c, const uint8_t *p_be, size_t bytes)
     for (size_t i = 0; i < n; i++)
         c->sqrt_exp[i] = (t[i] >> 2) | (i + 1 < n ? t[i + 1] << 62 : 0);
 }
+
+static unsigned hex_nibble(char ch)
+{
+    if (ch >= '0' && ch <= '9') return (unsigned)(ch - '0');
+    if (ch >= 'a' && ch <= 'f') return (unsigned)(ch - 'a' + 10);
+    return (unsigned)(ch - 'A' + 10);
+}
+
+void mp_from_hex(uint64_t *r, size_t n, const char *hex)
+{
+    size_t len = strlen(hex);
+    memset(r, 0, n * sizeof(uint64_t));
+    for (size_t i = 0; i < len; i++) {
+        size_t bit = 4 * (len - 1 - i);
+        if (bit / 64 < n)
+            r[bit / 64] |= (uint64_t)hex_nibble(hex[i]) << (bit % 64);
+    }
+}
+
+void fp_ctx_init_hex(fp_ctx *c, const char *hex)
+{
+    uint8_t be[48];
+    uint64_t limbs[FP_MAX_LIMBS];
+    size_t bytes = (strlen(hex) + 1) / 2 <= 32 ? 32 : 48;
+    mp_from_hex(limbs, FP_MAX_LIMBS, hex);
+    mp_to_be(be, bytes, limbs, FP_MAX_LIMBS);
+    fp_ctx_init(c, be, bytes);
+}
+
+void fp_from_hex(const fp_ctx *c, fe *r, const char *hex)
+{
+    fe x;
+    fp_set_zero(&x);
+    mp_from_hex(x.l, c->n, hex);
+    fp_mul(c, r, &x, &c->r2);
+}

@@ -77,4 +77,11 @@ void mp_mont_mul(uint64_t *r, const uint64_t *a, const uint64_t *b, const uint64
 /* -p^-1 mod 2^64 for odd p0. */
 uint64_t mp_neg_inv64(uint64_t p0);
 
+
+
+/* Constants written as big-endian hex strings (no 0x) for readability of the curve definitions. */
+void mp_from_hex(uint64_t *r, size_t n, const char *hex);
+void fp_ctx_init_hex(fp_ctx *c, const char *hex);
+/* Plain (non-Montgomery) hex value into Montgomery form; the value must be below p. */
+void fp_from_hex(const fp_ctx *c, fe *r, const char *hex);
 #endif

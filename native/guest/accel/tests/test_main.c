@@ -61,6 +61,8 @@ static const struct {
     {"sha256", group_sha256},
     {"ripemd160", group_ripemd160},
     {"modexp", group_modexp},
+    {"secp256k1", group_secp256k1},
+    {"p256", group_p256},
 };
 
 int main(int argc, char **argv)
