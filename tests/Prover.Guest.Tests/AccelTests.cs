@@ -63,6 +63,8 @@ public sealed class AccelTests(AccelRunFixture run) : IClassFixture<AccelRunFixt
     [InlineData("modexp")]
     [InlineData("secp256k1")]
     [InlineData("p256")]
+    [InlineData("bn254")]
+    [InlineData("blake2f")]
     public void Group(string group)
     {
         string[] lines = run.Output.Split('\n', StringSplitOptions.TrimEntries);

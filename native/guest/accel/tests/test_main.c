@@ -63,6 +63,7 @@ static const struct {
     {"modexp", group_modexp},
     {"secp256k1", group_secp256k1},
     {"p256", group_p256},
+    {"bn254", group_bn254},
     {"blake2f", group_blake2f},
 };
 
