@@ -134,9 +134,35 @@ void pairing_miller_acc(const pairing_params *pp, fe12 *f, const fe *px, const f
     fp12_mul(&pp->t, f, f, &acc);
 }
 
+void pairing_set_frob2(pairing_params *pp, const fe2 *gamma)
+{
+    fp2_set_one(pp->t.f, &pp->frob2_w[0]);
+    for (int k = 1; k < 6; k++)
+        fp2_mul(pp->t.f, &pp->frob2_w[k], &pp->frob2_w[k - 1], gamma);
+}
+
+void pairing_frob2(const pairing_params *pp, fe12 *r, const fe12 *a)
+{
+    /* Fp2 coefficients are fixed by x ↦ x^(p^2); c0.ci multiplies w^(2i), c1.ci multiplies w^(2i+1). */
+    const fp_ctx *f = pp->t.f;
+    fp2_mul(f, &r->c0.c0, &a->c0.c0, &pp->frob2_w[0]);
+    fp2_mul(f, &r->c0.c1, &a->c0.c1, &pp->frob2_w[2]);
+    fp2_mul(f, &r->c0.c2, &a->c0.c2, &pp->frob2_w[4]);
+    fp2_mul(f, &r->c1.c0, &a->c1.c0, &pp->frob2_w[1]);
+    fp2_mul(f, &r->c1.c1, &a->c1.c1, &pp->frob2_w[3]);
+    fp2_mul(f, &r->c1.c2, &a->c1.c2, &pp->frob2_w[5]);
+}
+
 void pairing_final_exp(const pairing_params *pp, fe12 *r, const fe12 *f)
 {
-    /* f^((p^12 − 1)/r) by plain square-and-multiply over the precomputed exponent. Slow but simple;
-     * the easy/hard split with Frobenius maps is listed as an optimisation in docs/benchmarks.md. */
-    fp12_pow(&pp->t, r, f, pp->final_exp, pp->final_exp_limbs);
+    /* (p^12 − 1)/r = (p^6 − 1)(p^2 + 1) · (p^4 − p^2 + 1)/r. The easy part uses conjugation
+     * (x^(p^6)) and the p^2-Frobenius; the hard part is a plain square-and-multiply over the
+     * precomputed exponent (the x-adic addition chains are an open optimisation, docs/benchmarks.md). */
+    fe12 t, u;
+    fp12_inv(&pp->t, &u, f);
+    fp12_conj(&pp->t, &t, f);
+    fp12_mul(&pp->t, &t, &t, &u);     /* f^(p^6 − 1) */
+    pairing_frob2(pp, &u, &t);
+    fp12_mul(&pp->t, &t, &u, &t);     /* ^(p^2 + 1) */
+    fp12_pow(&pp->t, r, &t, pp->hard_exp, pp->hard_exp_limbs);
 }

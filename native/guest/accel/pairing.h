@@ -13,9 +13,15 @@ typedef struct pairing_params {
     bool loop_negative;        /* BLS12-381: x < 0, f is conjugated */
     bool bn_frobenius_lines;   /* bn254: the two extra lines with π(Q) and −π²(Q) */
     fe2 frob_x, frob_y;        /* ξ^((p−1)/3), ξ^((p−1)/2) */
-    const uint64_t *final_exp; /* (p^12 − 1) / r */
-    size_t final_exp_limbs;
+    const uint64_t *hard_exp;  /* (p^4 − p^2 + 1) / r */
+    size_t hard_exp_limbs;
+    fe2 frob2_w[6];            /* γ^k, γ = ξ^((p^2 − 1)/6): w^k ↦ γ^k w^k under x ↦ x^(p^2) */
 } pairing_params;
+
+/* Fills frob2_w from γ = ξ^((p^2 − 1)/6). */
+void pairing_set_frob2(pairing_params *pp, const fe2 *gamma);
+/* a^(p^2) */
+void pairing_frob2(const pairing_params *pp, fe12 *r, const fe12 *a);
 
 /* f = f · f_{loop,Q}(P) (and the bn254 Frobenius lines) for affine P in E(Fp), Q in E'(Fp2), both
  * finite and Q in the order-r subgroup. */
