@@ -65,6 +65,7 @@ public sealed class AccelTests(AccelRunFixture run) : IClassFixture<AccelRunFixt
     [InlineData("p256")]
     [InlineData("bn254")]
     [InlineData("blake2f")]
+    [InlineData("bls12")]
     public void Group(string group)
     {
         string[] lines = run.Output.Split('\n', StringSplitOptions.TrimEntries);

@@ -65,6 +65,7 @@ static const struct {
     {"p256", group_p256},
     {"bn254", group_bn254},
     {"blake2f", group_blake2f},
+    {"bls12", group_bls12},
 };
 
 int main(int argc, char **argv)
