@@ -66,6 +66,7 @@ public sealed class AccelTests(AccelRunFixture run) : IClassFixture<AccelRunFixt
     [InlineData("bn254")]
     [InlineData("blake2f")]
     [InlineData("bls12")]
+    [InlineData("kzg")]
     public void Group(string group)
     {
         string[] lines = run.Output.Split('\n', StringSplitOptions.TrimEntries);

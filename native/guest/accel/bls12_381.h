@@ -52,5 +52,7 @@ bool bls_g2_in_subgroup(const bg2_pt *Q);
 bool bls_pairing_product_is_one(const bg1_pt *P, const bg2_pt *Q, size_t n);
 void bls_map_to_g1(bg1_pt *out, const fe *u);
 void bls_map_to_g2(bg2_pt *out, const fe2 *u);
+/* Compressed (ZCash) G1 point, validated on the curve and in the subgroup; infinity allowed. */
+bool bls_g1_decompress(bg1_pt *P, const uint8_t in[48]);
 
 #endif

@@ -66,6 +66,7 @@ static const struct {
     {"bn254", group_bn254},
     {"blake2f", group_blake2f},
     {"bls12", group_bls12},
+    {"kzg", group_kzg},
 };
 
 int main(int argc, char **argv)
