@@ -10,11 +10,11 @@
 #define BLS_P "1a0111ea397fe69a4b1ba7b6434bacd764774b84f38512bf6730d2a0f6b0f6241eabfffeb153ffffb9feffffffffaaab"
 #define BLS_R "73eda753299d7d483339d80809a1d80553bda402fffe5bfeffffffff00000001"
 
-/* Derived by tools/gen_pairing_constants.py: (p^4 − p^2 + 1) / r and ξ^((p^2 − 1)/6), ξ = 1 + u. */
-static const char BLS_HARD_EXP[] = "f686b3d807d01c0bd38c3195c899ed3cde88eeb996ca394506632528d6a9a2f230063cf081517f68f7764c28b6f8ae5a72bce8d63cb9f827eca0ba621315b2076995003fc77a17988f8761bdc51dc2378b9039096d1b767f17fcbde783765915c97f36c6f18212ed0b283ed237db421d160aeb6a1e79983774940996754c8c71a2629b0dea236905ce937335d5b68fa9912aae208ccf1e516c3f438e3ba79";
+/* Derived by tools/gen_pairing_constants.py: ξ^((p − 1)/6) and ξ^((p^2 − 1)/6), ξ = 1 + u. */
+static const char BLS_FROB1_W0[] = "1904d3bf02bb0667c231beb4202c0d1f0fd603fd3cbd5f4f7b2443d784bab9c4f67ea53d63e7813d8d0775ed92235fb8";
+static const char BLS_FROB1_W1[] = "fc3e2b36c4e03288e9e902231f9fb854a14787b6c7b36fec0c8ec971f63c5f282d5ac14d6c7ec22cf78a126ddc4af3";
 static const char BLS_FROB2_W0[] = "5f19672fdf76ce51ba69c6076a0f77eaddb3a93be6f89688de17d813620a00022e01fffffffeffff";
 static const char BLS_FROB2_W1[] = "0";
-#define BLS_HARD_LIMBS 20
 /* |x| for x = −0xd201000000010000 */
 static const uint64_t BLS_LOOP[1] = {0xd201000000010000ULL};
 
@@ -161,7 +161,6 @@ void bls_init(void)
     fp2_from_hex(&y2, G2Y0, G2Y1);
     bg2_from_affine(&bls.g2, &bls.g2_gen, &x2, &y2);
 
-    mp_from_hex(bls.hard_exp, BLS_HARD_LIMBS, BLS_HARD_EXP);
     bls.pp.t.f = &bls.fp;
     bls.pp.t.xi_a = 1;
     bls.pp.d_type = false;
@@ -169,11 +168,11 @@ void bls_init(void)
     bls.pp.loop_limbs = 1;
     bls.pp.loop_negative = true;
     bls.pp.bn_frobenius_lines = false;
-    bls.pp.hard_exp = bls.hard_exp;
-    bls.pp.hard_exp_limbs = BLS_HARD_LIMBS;
-    fe2 gamma;
-    fp2_from_hex(&gamma, BLS_FROB2_W0, BLS_FROB2_W1);
-    pairing_set_frob2(&bls.pp, &gamma);
+    bls.pp.hard_x_chain = true;
+    fe2 gamma1, gamma2;
+    fp2_from_hex(&gamma1, BLS_FROB1_W0, BLS_FROB1_W1);
+    fp2_from_hex(&gamma2, BLS_FROB2_W0, BLS_FROB2_W1);
+    pairing_set_frobenius(&bls.pp, &gamma1, &gamma2);
 
     fp_from_hex(&bls.fp, &map.a1, SSWU1_A);
     fp_from_hex(&bls.fp, &map.b1, SSWU1_B);

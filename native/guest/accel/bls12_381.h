@@ -27,8 +27,6 @@
 #undef EC_CURVE
 #undef EC_P
 
-#define BLS_HARD_LIMBS_MAX 24
-
 typedef struct bls_ctx {
     bool ready;
     fp_ctx fp;
@@ -37,7 +35,6 @@ typedef struct bls_ctx {
     bg2_curve g2;
     bg1_pt g1_gen;
     bg2_pt g2_gen;
-    uint64_t hard_exp[BLS_HARD_LIMBS_MAX];
     pairing_params pp;
 } bls_ctx;
 

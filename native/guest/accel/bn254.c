@@ -32,12 +32,18 @@ static const char BN_FROB_Y0[] = "63cf305489af5dcdc5ec698b6e2f9b9dbaae0eda9c9599
 static const char BN_FROB_Y1[] = "7c03cbcac41049a0704b5a7ec796f2b21807dc98fa25bd282d37f632623b0e3";
 /* 6x + 2 */
 static const uint64_t BN_LOOP[2] = {0x9d797039be763ba8ULL, 0x1ULL};
-/* (p^4 − p^2 + 1) / r and ξ^((p^2 − 1)/6) */
-static const char BN_HARD_EXP[] = "1baaa710b0759ad331ec15183177faf6c0eb522d5b122784e529a5861876f6b3b1b1355d189227d79581e16f3fd90c66b887d56d5095f23aaa441e3954bcf8adcc7b44c87cdbacff1154e7e1da014fd5abf5cc4f49c36d4e81bb482ccdf42b1";
+/* ξ^((p − 1)/6), ξ^((p^2 − 1)/6) and the base-p digits of the hard exponent (p^4 − p^2 + 1)/r */
+static const char BN_FROB1_W0[] = "1284b71c2865a7dfe8b99fdd76e68b605c521e08292f2176d60b35dadcc9e470";
+static const char BN_FROB1_W1[] = "246996f3b4fae7e6a6327cfe12150b8e747992778eeec7e5ca5cf05f80f362ac";
 static const char BN_FROB2_W0[] = "30644e72e131a0295e6dd9e7e0acccb0c28f069fbb966e3de4bd44e5607cfd49";
 static const char BN_FROB2_W1[] = "0";
+static const char *const BN_HARD_DIGITS[4] = {
+    "30644e72e131a029048b6e193fd841045cea24f6fd736bea85989436d0f9fa91",
+    "30644e72e131a029048b6e193fd841053b852988dae41fe4138f3176606a30c5",
+    "6f4d8248eeb859fbf83e9682e87cfd46",
+    "1",
+};
 
-#define BN_HARD_LIMBS 12
 
 static struct {
     bool ready;
@@ -45,7 +51,6 @@ static struct {
     g1_curve g1;
     g2_curve g2;
     uint64_t r[4];
-    uint64_t hard_exp[BN_HARD_LIMBS];
     pairing_params pp;
 } bn;
 
@@ -64,7 +69,6 @@ static void bn_init(void)
     fp_from_hex(&bn.fp, &bn.g2.b.c1, BN_TWIST_B1);
     bn.g2.a_zero = true;
     mp_from_hex(bn.r, 4, BN_R);
-    mp_from_hex(bn.hard_exp, BN_HARD_LIMBS, BN_HARD_EXP);
     bn.pp.t.f = &bn.fp;
     bn.pp.t.xi_a = 9;
     bn.pp.d_type = true;
@@ -76,12 +80,15 @@ static void bn_init(void)
     fp_from_hex(&bn.fp, &bn.pp.frob_x.c1, BN_FROB_X1);
     fp_from_hex(&bn.fp, &bn.pp.frob_y.c0, BN_FROB_Y0);
     fp_from_hex(&bn.fp, &bn.pp.frob_y.c1, BN_FROB_Y1);
-    bn.pp.hard_exp = bn.hard_exp;
-    bn.pp.hard_exp_limbs = BN_HARD_LIMBS;
-    fe2 gamma;
-    fp_from_hex(&bn.fp, &gamma.c0, BN_FROB2_W0);
-    fp_from_hex(&bn.fp, &gamma.c1, BN_FROB2_W1);
-    pairing_set_frob2(&bn.pp, &gamma);
+    bn.pp.hard_x_chain = false;
+    for (int i = 0; i < 4; i++)
+        mp_from_hex(bn.pp.hard_digits[i], 4, BN_HARD_DIGITS[i]);
+    fe2 gamma1, gamma2;
+    fp_from_hex(&bn.fp, &gamma1.c0, BN_FROB1_W0);
+    fp_from_hex(&bn.fp, &gamma1.c1, BN_FROB1_W1);
+    fp_from_hex(&bn.fp, &gamma2.c0, BN_FROB2_W0);
+    fp_from_hex(&bn.fp, &gamma2.c1, BN_FROB2_W1);
+    pairing_set_frobenius(&bn.pp, &gamma1, &gamma2);
     bn.ready = true;
 }
 

@@ -228,9 +228,70 @@ void fp_pow(const fp_ctx *c, fe *r, const fe *a, const uint64_t *e, size_t elimb
     *r = acc;
 }
 
-void fp_inv(const fp_ctx *c, fe *r, const fe *a)
+void fp_inv_fermat(const fp_ctx *c, fe *r, const fe *a)
 {
     fp_pow(c, r, a, c->pm2, c->n);
+}
+
+/* x = x / 2 mod p for x < p: add p when x is odd (the carry becomes the top bit), then shift. */
+static void half_mod(const fp_ctx *c, uint64_t *x)
+{
+    size_t n = c->n;
+    uint64_t carry = 0;
+    if (x[0] & 1)
+        carry = mp_add(x, x, c->p, n);
+    for (size_t i = 0; i < n; i++)
+        x[i] = (x[i] >> 1) | (i + 1 < n ? x[i + 1] << 63 : carry << 63);
+}
+
+static void shr1(uint64_t *x, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        x[i] = (x[i] >> 1) | (i + 1 < n ? x[i + 1] << 63 : 0);
+}
+
+void fp_inv(const fp_ctx *c, fe *r, const fe *a)
+{
+    /* The Montgomery representative is A = aR. The binary algorithm (HAC 14.61 in its modular
+     * form) keeps x1·A = u and x2·A = v (mod p) with u, v shrinking; it ends with u = 1 or v = 1,
+     * giving A^-1 = a^-1 R^-1; one Montgomery product with R^3 yields a^-1 R. Each pass removes at
+     * least one bit from u or v, so the loop runs at most 2·64·n times. */
+    size_t n = c->n;
+    if (fp_is_zero(c, a)) {
+        fp_set_zero(r);
+        return;
+    }
+    uint64_t u[FP_MAX_LIMBS], v[FP_MAX_LIMBS], x1[FP_MAX_LIMBS], x2[FP_MAX_LIMBS], one[FP_MAX_LIMBS] = {1};
+    memcpy(u, a->l, n * sizeof(uint64_t));
+    memcpy(v, c->p, n * sizeof(uint64_t));
+    memset(x1, 0, sizeof x1);
+    memset(x2, 0, sizeof x2);
+    x1[0] = 1;
+    for (size_t iter = 0; iter < 2 * 64 * FP_MAX_LIMBS + 2; iter++) {
+        if (mp_cmp(u, one, n) == 0 || mp_cmp(v, one, n) == 0)
+            break;
+        while ((u[0] & 1) == 0) {
+            shr1(u, n);
+            half_mod(c, x1);
+        }
+        while ((v[0] & 1) == 0) {
+            shr1(v, n);
+            half_mod(c, x2);
+        }
+        if (mp_cmp(u, v, n) >= 0) {
+            mp_sub(u, u, v, n);
+            if (mp_sub(x1, x1, x2, n))
+                mp_add(x1, x1, c->p, n);
+        } else {
+            mp_sub(v, v, u, n);
+            if (mp_sub(x2, x2, x1, n))
+                mp_add(x2, x2, c->p, n);
+        }
+    }
+    fe inv;
+    fp_set_zero(&inv);
+    memcpy(inv.l, mp_cmp(u, one, n) == 0 ? x1 : x2, n * sizeof(uint64_t));
+    fp_mul(c, r, &inv, &c->r3);
 }
 
 bool fp_sqrt(const fp_ctx *c, fe *r, const fe *a)
@@ -324,6 +385,7 @@ void fp_ctx_init(fp_ctx *c, const uint8_t *p_be, size_t bytes)
             c->one = x;
     }
     c->r2 = x;
+    fp_mul(c, &c->r3, &c->r2, &c->r2); /* R^2·R^2·R^-1 = R^3 */
     uint64_t two[FP_MAX_LIMBS] = {2}, one[FP_MAX_LIMBS] = {1};
     mp_sub(c->pm2, c->p, two, n);
     uint64_t t[FP_MAX_LIMBS];

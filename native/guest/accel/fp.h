@@ -24,6 +24,7 @@ typedef struct fp_ctx {
     fe one;                     /* R mod p = Montgomery 1 */
     uint64_t pm2[FP_MAX_LIMBS]; /* p - 2 (Fermat inversion exponent) */
     uint64_t sqrt_exp[FP_MAX_LIMBS]; /* (p + 1) / 4, valid when p = 3 mod 4 */
+    fe r3;                      /* R^3 mod p (plain limbs), for the binary inversion */
 } fp_ctx;
 
 typedef unsigned __int128 u128;
@@ -40,8 +41,11 @@ void fp_sqr(const fp_ctx *c, fe *r, const fe *a);
 /* r = a^e for a little-endian exponent of elimbs limbs (fixed square-and-multiply sequence per bit;
  * the exponent is treated as public). */
 void fp_pow(const fp_ctx *c, fe *r, const fe *a, const uint64_t *e, size_t elimbs);
-/* r = a^-1 (a^(p-2); 0 maps to 0). */
+/* r = a^-1 (0 maps to 0) by the binary extended Euclidean algorithm: variable-time, for public data
+ * only (every input of these precompiles is public; see docs/design.md). */
 void fp_inv(const fp_ctx *c, fe *r, const fe *a);
+/* r = a^(p−2): the same result in a fixed operation sequence (kept for comparison in the tests). */
+void fp_inv_fermat(const fp_ctx *c, fe *r, const fe *a);
 /* Square root for p = 3 mod 4; returns false when a is not a square (r is then unspecified). */
 bool fp_sqrt(const fp_ctx *c, fe *r, const fe *a);
 bool fp_is_zero(const fp_ctx *c, const fe *a);

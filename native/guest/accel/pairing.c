@@ -134,35 +134,114 @@ void pairing_miller_acc(const pairing_params *pp, fe12 *f, const fe *px, const f
     fp12_mul(&pp->t, f, f, &acc);
 }
 
-void pairing_set_frob2(pairing_params *pp, const fe2 *gamma)
+void pairing_set_frobenius(pairing_params *pp, const fe2 *gamma1, const fe2 *gamma2)
 {
+    fp2_set_one(pp->t.f, &pp->frob1_w[0]);
     fp2_set_one(pp->t.f, &pp->frob2_w[0]);
-    for (int k = 1; k < 6; k++)
-        fp2_mul(pp->t.f, &pp->frob2_w[k], &pp->frob2_w[k - 1], gamma);
+    for (int k = 1; k < 6; k++) {
+        fp2_mul(pp->t.f, &pp->frob1_w[k], &pp->frob1_w[k - 1], gamma1);
+        fp2_mul(pp->t.f, &pp->frob2_w[k], &pp->frob2_w[k - 1], gamma2);
+    }
+}
+
+/* The coefficient of w^k: c0.ci holds k = 2i, c1.ci holds k = 2i + 1. */
+static fe2 *coef(fe12 *a, int k)
+{
+    fe6 *h = (k & 1) ? &a->c1 : &a->c0;
+    return k / 2 == 0 ? &h->c0 : k / 2 == 1 ? &h->c1 : &h->c2;
+}
+
+void pairing_frob1(const pairing_params *pp, fe12 *r, const fe12 *a)
+{
+    fe12 t = *a;
+    for (int k = 0; k < 6; k++) {
+        fe2 *c = coef(&t, k);
+        fp2_conj(pp->t.f, c, c);
+        fp2_mul(pp->t.f, coef(r, k), c, &pp->frob1_w[k]);
+    }
 }
 
 void pairing_frob2(const pairing_params *pp, fe12 *r, const fe12 *a)
 {
-    /* Fp2 coefficients are fixed by x ↦ x^(p^2); c0.ci multiplies w^(2i), c1.ci multiplies w^(2i+1). */
-    const fp_ctx *f = pp->t.f;
-    fp2_mul(f, &r->c0.c0, &a->c0.c0, &pp->frob2_w[0]);
-    fp2_mul(f, &r->c0.c1, &a->c0.c1, &pp->frob2_w[2]);
-    fp2_mul(f, &r->c0.c2, &a->c0.c2, &pp->frob2_w[4]);
-    fp2_mul(f, &r->c1.c0, &a->c1.c0, &pp->frob2_w[1]);
-    fp2_mul(f, &r->c1.c1, &a->c1.c1, &pp->frob2_w[3]);
-    fp2_mul(f, &r->c1.c2, &a->c1.c2, &pp->frob2_w[5]);
+    fe12 t = *a;
+    for (int k = 0; k < 6; k++)
+        fp2_mul(pp->t.f, coef(r, k), coef(&t, k), &pp->frob2_w[k]);
+}
+
+/* r = a^x for the curve parameter x (|x| = the Miller loop scalar; conjugation inverts a unitary a). */
+static void pow_x(const pairing_params *pp, fe12 *r, const fe12 *a)
+{
+    fp12_pow(&pp->t, r, a, pp->loop, pp->loop_limbs);
+    if (pp->loop_negative)
+        fp12_conj(&pp->t, r, r);
+}
+
+static void hard_part_x_chain(const pairing_params *pp, fe12 *r, const fe12 *f)
+{
+    const tower *t = &pp->t;
+    fe12 a, b, c, u;
+    pow_x(pp, &a, f);
+    fp12_conj(t, &u, f);
+    fp12_mul(t, &a, &a, &u);            /* f^(x − 1) */
+    pow_x(pp, &b, &a);
+    fp12_conj(t, &u, &a);
+    fp12_mul(t, &a, &b, &u);            /* f^((x − 1)^2) */
+    pow_x(pp, &b, &a);
+    pairing_frob1(pp, &u, &a);
+    fp12_mul(t, &b, &b, &u);            /* a^(x + p) */
+    pow_x(pp, &c, &b);
+    pow_x(pp, &c, &c);
+    pairing_frob2(pp, &u, &b);
+    fp12_mul(t, &c, &c, &u);
+    fp12_conj(t, &u, &b);
+    fp12_mul(t, &c, &c, &u);            /* b^(x^2 + p^2 − 1) */
+    fp12_sqr(t, &u, f);
+    fp12_mul(t, &u, &u, f);
+    fp12_mul(t, r, &c, &u);             /* · f^3 */
+}
+
+static void hard_part_digits(const pairing_params *pp, fe12 *r, const fe12 *f)
+{
+    /* f^h = Π (f^(p^i))^(d_i): one shared squaring chain, a 16-entry table of products of the bases */
+    const tower *t = &pp->t;
+    fe12 base[4], tbl[16], acc;
+    base[0] = *f;
+    for (int i = 1; i < 4; i++)
+        pairing_frob1(pp, &base[i], &base[i - 1]);
+    fp12_set_one(t, &tbl[0]);
+    for (int m = 1; m < 16; m++) {
+        int low = m & -m, i = __builtin_ctz((unsigned)m);
+        fp12_mul(t, &tbl[m], &tbl[m - low], &base[i]);
+    }
+    fp12_set_one(t, &acc);
+    bool started = false;
+    for (int bit = 255; bit >= 0; bit--) {
+        if (started)
+            fp12_sqr(t, &acc, &acc);
+        unsigned m = 0;
+        for (int i = 0; i < 4; i++)
+            m |= (unsigned)((pp->hard_digits[i][bit / 64] >> (bit % 64)) & 1) << i;
+        if (m) {
+            fp12_mul(t, &acc, &acc, &tbl[m]);
+            started = true;
+        }
+    }
+    *r = acc;
 }
 
 void pairing_final_exp(const pairing_params *pp, fe12 *r, const fe12 *f)
 {
     /* (p^12 − 1)/r = (p^6 − 1)(p^2 + 1) · (p^4 − p^2 + 1)/r. The easy part uses conjugation
-     * (x^(p^6)) and the p^2-Frobenius; the hard part is a plain square-and-multiply over the
-     * precomputed exponent (the x-adic addition chains are an open optimisation, docs/benchmarks.md). */
+     * (x^(p^6)) and the p^2-Frobenius; after it f is unitary (conjugate = inverse), and the
+     * hard part uses the Frobenius maps to shorten the exponentiation (see hard_part_*). */
     fe12 t, u;
     fp12_inv(&pp->t, &u, f);
     fp12_conj(&pp->t, &t, f);
     fp12_mul(&pp->t, &t, &t, &u);     /* f^(p^6 − 1) */
     pairing_frob2(pp, &u, &t);
     fp12_mul(&pp->t, &t, &u, &t);     /* ^(p^2 + 1) */
-    fp12_pow(&pp->t, r, &t, pp->hard_exp, pp->hard_exp_limbs);
+    if (pp->hard_x_chain)
+        hard_part_x_chain(pp, r, &t);   /* the pairing cubed: the same pairing check (3 ∤ r) */
+    else
+        hard_part_digits(pp, r, &t);
 }

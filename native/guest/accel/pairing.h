@@ -13,13 +13,18 @@ typedef struct pairing_params {
     bool loop_negative;        /* BLS12-381: x < 0, f is conjugated */
     bool bn_frobenius_lines;   /* bn254: the two extra lines with π(Q) and −π²(Q) */
     fe2 frob_x, frob_y;        /* ξ^((p−1)/3), ξ^((p−1)/2) */
-    const uint64_t *hard_exp;  /* (p^4 − p^2 + 1) / r */
-    size_t hard_exp_limbs;
-    fe2 frob2_w[6];            /* γ^k, γ = ξ^((p^2 − 1)/6): w^k ↦ γ^k w^k under x ↦ x^(p^2) */
+    /* hard part (p^4 − p^2 + 1)/r: bn254 by its base-p digits h = Σ d_i p^i (joint exponentiation);
+     * BLS12-381 by the x-adic chain 3h = (x − 1)^2 (x + p)(x^2 + p^2 − 1) + 3 */
+    bool hard_x_chain;
+    uint64_t hard_digits[4][4];
+    fe2 frob1_w[6];            /* γ1^k, γ1 = ξ^((p − 1)/6): x ↦ x^p maps c w^k to conj(c) γ1^k w^k */
+    fe2 frob2_w[6];            /* γ2^k, γ2 = ξ^((p^2 − 1)/6): x ↦ x^(p^2) maps c w^k to c γ2^k w^k */
 } pairing_params;
 
-/* Fills frob2_w from γ = ξ^((p^2 − 1)/6). */
-void pairing_set_frob2(pairing_params *pp, const fe2 *gamma);
+/* Fills frob1_w / frob2_w from γ1 = ξ^((p − 1)/6) and γ2 = ξ^((p^2 − 1)/6). */
+void pairing_set_frobenius(pairing_params *pp, const fe2 *gamma1, const fe2 *gamma2);
+/* a^p */
+void pairing_frob1(const pairing_params *pp, fe12 *r, const fe12 *a);
 /* a^(p^2) */
 void pairing_frob2(const pairing_params *pp, fe12 *r, const fe12 *a);
 

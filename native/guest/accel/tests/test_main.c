@@ -57,6 +57,7 @@ static const struct {
     const char *name;
     t_group_fn fn;
 } groups[] = {
+    {"field", group_field},
     {"keccak", group_keccak},
     {"sha256", group_sha256},
     {"ripemd160", group_ripemd160},

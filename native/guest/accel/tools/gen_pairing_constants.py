@@ -29,10 +29,18 @@ def show(name, curve, p, r, x, xi, b):
     print('%s_FROB_X = "%x", "%x"' % (name, gx[0], gx[1]))
     print('%s_FROB_Y = "%x", "%x"' % (name, gy[0], gy[1]))
     assert (p ** 12 - 1) % r == 0 and (p ** 4 - p ** 2 + 1) % r == 0
+    g1 = f2pow(xi, (p - 1) // 6, p)             # w^p = w * xi^((p - 1)/6)
+    print('%s_FROB1_W = "%x", "%x"' % (name, g1[0], g1[1]))
     g2 = f2pow(xi, (p * p - 1) // 6, p)         # w^(p^2) = w * xi^((p^2 - 1)/6)
     print('%s_FROB2_W = "%x", "%x"' % (name, g2[0], g2[1]))
     h = (p ** 4 - p ** 2 + 1) // r
     print('%s_HARD_EXP = "%x"  /* (p^4 - p^2 + 1) / r, %d bits */' % (name, h, h.bit_length()))
+    digits = [(h // p ** i) % p for i in range(4)]
+    assert sum(d * p ** i for i, d in enumerate(digits)) == h
+    print('%s_HARD_DIGITS = %s  /* h = sum d_i p^i */' % (name, ", ".join('"%x"' % d for d in digits)))
+    if x < 0:
+        # 3h = (x - 1)^2 (x + p) (x^2 + p^2 - 1) + 3 (Hayashida, Hayasaka, Teruya 2020), used by bls12_381
+        assert (x - 1) ** 2 * (x + p) * (x * x + p * p - 1) + 3 == 3 * h
 
 p = 21888242871839275222246405745257275088696311157297823662689037894645226208583
 r = 21888242871839275222246405745257275088548364400416034343698204186575808495617
