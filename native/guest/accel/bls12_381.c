@@ -173,6 +173,10 @@ void bls_init(void)
     fp2_from_hex(&gamma1, BLS_FROB1_W0, BLS_FROB1_W1);
     fp2_from_hex(&gamma2, BLS_FROB2_W0, BLS_FROB2_W1);
     pairing_set_frobenius(&bls.pp, &gamma1, &gamma2);
+    fp2_dbl(&bls.fp, &bls.pp.twist_b3, &bls.g2.b);
+    fp2_add(&bls.fp, &bls.pp.twist_b3, &bls.pp.twist_b3, &bls.g2.b);
+    fp_set_u64(&bls.fp, &bls.pp.half, 2);
+    fp_inv(&bls.fp, &bls.pp.half, &bls.pp.half);
 
     fp_from_hex(&bls.fp, &map.a1, SSWU1_A);
     fp_from_hex(&bls.fp, &map.b1, SSWU1_B);

@@ -89,6 +89,10 @@ static void bn_init(void)
     fp_from_hex(&bn.fp, &gamma2.c0, BN_FROB2_W0);
     fp_from_hex(&bn.fp, &gamma2.c1, BN_FROB2_W1);
     pairing_set_frobenius(&bn.pp, &gamma1, &gamma2);
+    fp2_dbl(&bn.fp, &bn.pp.twist_b3, &bn.g2.b);
+    fp2_add(&bn.fp, &bn.pp.twist_b3, &bn.pp.twist_b3, &bn.g2.b);
+    fp_set_u64(&bn.fp, &bn.pp.half, 2);
+    fp_inv(&bn.fp, &bn.pp.half, &bn.pp.half);
     bn.ready = true;
 }
 

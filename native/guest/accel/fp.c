@@ -149,16 +149,50 @@ void fp_sqr(const fp_ctx *c, fe *r, const fe *a)
     fp_mul(c, r, a, a);
 }
 
-void fp_add(const fp_ctx *c, fe *r, const fe *a, const fe *b)
+/* Modular addition and subtraction, with limb-count-specialised copies (unrolled by the compiler). */
+static inline void add_core(uint64_t *r, const uint64_t *a, const uint64_t *b, const uint64_t *p, size_t n)
 {
-    size_t n = c->n;
     uint64_t s[FP_MAX_LIMBS], d[FP_MAX_LIMBS];
-    uint64_t carry = mp_add(s, a->l, b->l, n);
-    uint64_t borrow = mp_sub(d, s, c->p, n);
+    uint64_t carry = 0, borrow = 0;
+    for (size_t i = 0; i < n; i++) {
+        u128 t = (u128)a[i] + b[i] + carry;
+        s[i] = (uint64_t)t;
+        carry = (uint64_t)(t >> 64);
+    }
+    for (size_t i = 0; i < n; i++) {
+        u128 t = (u128)s[i] - p[i] - borrow;
+        d[i] = (uint64_t)t;
+        borrow = (uint64_t)(t >> 64) & 1;
+    }
     /* keep s when s < p (borrow and no carry out) */
     uint64_t keep = (uint64_t)0 - (uint64_t)(borrow > carry);
     for (size_t i = 0; i < n; i++)
-        r->l[i] = (s[i] & keep) | (d[i] & ~keep);
+        r[i] = (s[i] & keep) | (d[i] & ~keep);
+}
+
+static inline void sub_core(uint64_t *r, const uint64_t *a, const uint64_t *b, const uint64_t *p, size_t n)
+{
+    uint64_t d[FP_MAX_LIMBS];
+    uint64_t borrow = 0, carry = 0;
+    for (size_t i = 0; i < n; i++) {
+        u128 t = (u128)a[i] - b[i] - borrow;
+        d[i] = (uint64_t)t;
+        borrow = (uint64_t)(t >> 64) & 1;
+    }
+    uint64_t mask = (uint64_t)0 - borrow;
+    for (size_t i = 0; i < n; i++) {
+        u128 t = (u128)d[i] + (p[i] & mask) + carry;
+        r[i] = (uint64_t)t;
+        carry = (uint64_t)(t >> 64);
+    }
+}
+
+void fp_add(const fp_ctx *c, fe *r, const fe *a, const fe *b)
+{
+    if (c->n == 4)
+        add_core(r->l, a->l, b->l, c->p, 4);
+    else
+        add_core(r->l, a->l, b->l, c->p, 6);
 }
 
 void fp_dbl(const fp_ctx *c, fe *r, const fe *a)
@@ -168,13 +202,10 @@ void fp_dbl(const fp_ctx *c, fe *r, const fe *a)
 
 void fp_sub(const fp_ctx *c, fe *r, const fe *a, const fe *b)
 {
-    size_t n = c->n;
-    uint64_t d[FP_MAX_LIMBS], pm[FP_MAX_LIMBS];
-    uint64_t borrow = mp_sub(d, a->l, b->l, n);
-    uint64_t mask = (uint64_t)0 - borrow;
-    for (size_t i = 0; i < n; i++)
-        pm[i] = c->p[i] & mask;
-    mp_add(r->l, d, pm, n);
+    if (c->n == 4)
+        sub_core(r->l, a->l, b->l, c->p, 4);
+    else
+        sub_core(r->l, a->l, b->l, c->p, 6);
 }
 
 void fp_neg(const fp_ctx *c, fe *r, const fe *a)

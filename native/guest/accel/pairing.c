@@ -1,6 +1,7 @@
 /* Miller loop and final exponentiation; see pairing.h.
  *
- * T runs over the twist E'(Fp2) in affine coordinates. A line with twist slope λ through T,
+ * T runs over the twist E'(Fp2) in projective coordinates (no inversions; see step_dbl, step_add).
+ * A line with twist slope λ through T,
  * evaluated at P and mapped to Fp12 through the untwisting ψ, is
  *   D-type:  y_P − λ x_P · w + (λ x_T − y_T) · w^3
  *   M-type:  (y_P − λ x_P w^-1 + (λ x_T − y_T) w^-3) · w^3 = (λ x_T − y_T) − λ x_P · w^2 + y_P · w^3
@@ -9,61 +10,76 @@
  * w^3 = v w → c1.c1. */
 #include "pairing.h"
 
-static void line_mul(const pairing_params *pp, fe12 *f, const fe2 *lambda, const fe2 *xt, const fe2 *yt,
+/* f *= the line with (scaled) coefficients: c_const + c_x·x_P + c_y·y_P placed per twist type. */
+static void line_mul(const pairing_params *pp, fe12 *f, const fe2 *c_const, const fe2 *c_x, const fe2 *c_y,
                      const fe *px, const fe *py)
 {
     const fp_ctx *fc = pp->t.f;
     fe12 l;
     memset(&l, 0, sizeof l);
-    fe2 a, b;
-    fp2_mul_fp(fc, &a, lambda, px);
-    fp2_neg(fc, &a, &a);               /* −λ x_P */
-    fp2_mul(fc, &b, lambda, xt);
-    fp2_sub(fc, &b, &b, yt);           /* λ x_T − y_T */
+    fe2 a, y;
+    fp2_mul_fp(fc, &a, c_x, px);
+    fp2_mul_fp(fc, &y, c_y, py);
     if (pp->d_type) {
-        l.c0.c0.c0 = *py;
-        l.c1.c0 = a;
-        l.c1.c1 = b;
+        l.c0.c0 = y;          /* 1 */
+        l.c1.c0 = a;          /* w */
+        l.c1.c1 = *c_const;   /* w^3 */
     } else {
-        l.c0.c0 = b;
-        l.c0.c1 = a;
-        l.c1.c1.c0 = *py;
+        l.c0.c0 = *c_const;   /* 1 */
+        l.c0.c1 = a;          /* w^2 */
+        l.c1.c1 = y;          /* w^3 */
     }
     fp12_mul(&pp->t, f, f, &l);
 }
 
+/* T in homogeneous projective coordinates (x = X/Z, y = Y/Z) on the twist; inf when T = O. */
 typedef struct tpt {
-    fe2 x, y;
+    fe2 x, y, z;
     bool inf;
 } tpt;
 
-/* f *= line tangent at T; T = 2T */
+/* f *= tangent line at T; T = 2T. Formulas of Costello, Lange, Naehrig (2010) as in Aranha et al.
+ * (2011): with B = Y^2, E = 3b'Z^2, H = 2YZ the tangent line scaled by H is
+ * (B − E) + (−3X^2)·x_P + H·y_P; X3 = XY/2 (B − 9b'Z^2), Y3 = ((B + 9b'Z^2)/2)^2 − 3E^2, Z3 = BH.
+ * The scale factors lie in Fp2 and vanish in the final exponentiation. */
 static void step_dbl(const pairing_params *pp, fe12 *f, tpt *T, const fe *px, const fe *py)
 {
     const fp_ctx *fc = pp->t.f;
-    if (T->inf || fp2_is_zero(fc, &T->y)) { /* vertical or no line: contributes nothing */
-        T->inf = true;
+    if (T->inf)
         return;
-    }
-    fe2 lam, num, den, x3, y3;
-    fp2_sqr(fc, &num, &T->x);
-    fp2_add(fc, &den, &num, &num);
-    fp2_add(fc, &num, &den, &num);     /* 3 x^2 (a = 0 on both twists) */
-    fp2_dbl(fc, &den, &T->y);
-    fp2_inv(fc, &den, &den);
-    fp2_mul(fc, &lam, &num, &den);
-    line_mul(pp, f, &lam, &T->x, &T->y, px, py);
-    fp2_sqr(fc, &x3, &lam);
-    fp2_sub(fc, &x3, &x3, &T->x);
-    fp2_sub(fc, &x3, &x3, &T->x);
-    fp2_sub(fc, &y3, &T->x, &x3);
-    fp2_mul(fc, &y3, &y3, &lam);
-    fp2_sub(fc, &y3, &y3, &T->y);
-    T->x = x3;
-    T->y = y3;
+    fe2 A, B, C, E, F, G, H, t, cx;
+    fp2_mul(fc, &A, &T->x, &T->y);
+    fp2_mul_fp(fc, &A, &A, &pp->half);      /* XY/2 */
+    fp2_sqr(fc, &B, &T->y);
+    fp2_sqr(fc, &C, &T->z);
+    fp2_mul(fc, &E, &C, &pp->twist_b3);     /* 3b'Z^2 */
+    fp2_dbl(fc, &F, &E);
+    fp2_add(fc, &F, &F, &E);                /* 9b'Z^2 */
+    fp2_add(fc, &G, &B, &F);
+    fp2_mul_fp(fc, &G, &G, &pp->half);
+    fp2_add(fc, &H, &T->y, &T->z);
+    fp2_sqr(fc, &H, &H);
+    fp2_sub(fc, &H, &H, &B);
+    fp2_sub(fc, &H, &H, &C);                /* 2YZ */
+    fp2_sqr(fc, &cx, &T->x);
+    fp2_dbl(fc, &t, &cx);
+    fp2_add(fc, &cx, &cx, &t);
+    fp2_neg(fc, &cx, &cx);                  /* −3X^2 */
+    fp2_sub(fc, &t, &B, &E);                /* B − E */
+    line_mul(pp, f, &t, &cx, &H, px, py);
+    fp2_sub(fc, &t, &B, &F);
+    fp2_mul(fc, &T->x, &A, &t);
+    fp2_sqr(fc, &t, &E);
+    fp2_sqr(fc, &G, &G);
+    fp2_sub(fc, &G, &G, &t);
+    fp2_sub(fc, &G, &G, &t);
+    fp2_sub(fc, &T->y, &G, &t);
+    fp2_mul(fc, &T->z, &B, &H);
 }
 
-/* f *= line through T and Q; T = T + Q */
+/* f *= line through T and the affine Q; T = T + Q. With θ = Y − y_Q Z, λ = X − x_Q Z the line scaled
+ * by λ is (θ x_Q − λ y_Q) + (−θ)·x_P + λ·y_P; C = θ^2, D = λ^2, E = λ^3, F = ZC, G = XD,
+ * H = E + F − 2G, X3 = λH, Y3 = θ(G − H) − YE, Z3 = ZE. */
 static void step_add(const pairing_params *pp, fe12 *f, tpt *T, const fe2 *qx, const fe2 *qy, const fe *px,
                      const fe *py)
 {
@@ -71,30 +87,41 @@ static void step_add(const pairing_params *pp, fe12 *f, tpt *T, const fe2 *qx, c
     if (T->inf) {
         T->x = *qx;
         T->y = *qy;
+        fp2_set_one(fc, &T->z);
         T->inf = false;
         return;
     }
-    if (fp2_eq(fc, &T->x, qx)) {
-        if (fp2_eq(fc, &T->y, qy))
-            step_dbl(pp, f, T, px, py);
+    fe2 th, la, C, D, E, F, G, H, t, u;
+    fp2_mul(fc, &t, qy, &T->z);
+    fp2_sub(fc, &th, &T->y, &t);
+    fp2_mul(fc, &t, qx, &T->z);
+    fp2_sub(fc, &la, &T->x, &t);
+    if (fp2_is_zero(fc, &la)) {
+        if (fp2_is_zero(fc, &th))
+            step_dbl(pp, f, T, px, py); /* T = Q */
         else
-            T->inf = true; /* T = −Q: vertical line */
+            T->inf = true;              /* T = −Q: vertical line, vanishes */
         return;
     }
-    fe2 lam, num, den, x3, y3;
-    fp2_sub(fc, &num, qy, &T->y);
-    fp2_sub(fc, &den, qx, &T->x);
-    fp2_inv(fc, &den, &den);
-    fp2_mul(fc, &lam, &num, &den);
-    line_mul(pp, f, &lam, &T->x, &T->y, px, py);
-    fp2_sqr(fc, &x3, &lam);
-    fp2_sub(fc, &x3, &x3, &T->x);
-    fp2_sub(fc, &x3, &x3, qx);
-    fp2_sub(fc, &y3, &T->x, &x3);
-    fp2_mul(fc, &y3, &y3, &lam);
-    fp2_sub(fc, &y3, &y3, &T->y);
-    T->x = x3;
-    T->y = y3;
+    fp2_mul(fc, &t, &th, qx);
+    fp2_mul(fc, &u, &la, qy);
+    fp2_sub(fc, &t, &t, &u);
+    fp2_neg(fc, &u, &th);
+    line_mul(pp, f, &t, &u, &la, px, py);
+    fp2_sqr(fc, &C, &th);
+    fp2_sqr(fc, &D, &la);
+    fp2_mul(fc, &E, &D, &la);
+    fp2_mul(fc, &F, &T->z, &C);
+    fp2_mul(fc, &G, &T->x, &D);
+    fp2_add(fc, &H, &E, &F);
+    fp2_sub(fc, &H, &H, &G);
+    fp2_sub(fc, &H, &H, &G);
+    fp2_mul(fc, &T->x, &la, &H);
+    fp2_sub(fc, &t, &G, &H);
+    fp2_mul(fc, &t, &t, &th);
+    fp2_mul(fc, &u, &T->y, &E);
+    fp2_sub(fc, &T->y, &t, &u);
+    fp2_mul(fc, &T->z, &T->z, &E);
 }
 
 /* π on the D-type twist: (x, y) -> (conj(x) ξ^((p−1)/3), conj(y) ξ^((p−1)/2)) */
@@ -111,7 +138,11 @@ void pairing_miller_acc(const pairing_params *pp, fe12 *f, const fe *px, const f
 {
     fe12 acc;
     fp12_set_one(&pp->t, &acc);
-    tpt T = {*qx, *qy, false};
+    tpt T;
+    T.x = *qx;
+    T.y = *qy;
+    fp2_set_one(pp->t.f, &T.z);
+    T.inf = false;
     size_t top = 64 * pp->loop_limbs;
     while (top > 0 && ((pp->loop[(top - 1) / 64] >> ((top - 1) % 64)) & 1) == 0)
         top--;

@@ -1,4 +1,4 @@
-/* Optimal ate Miller loop (affine twist points, lines folded into Fp12) and the final exponentiation,
+/* Optimal ate Miller loop (projective twist points, lines folded into Fp12) and the final exponentiation,
  * shared by bn254 and BLS12-381. See docs/design.md for the derivation of the line embeddings. */
 #ifndef ACCEL_PAIRING_H
 #define ACCEL_PAIRING_H
@@ -13,6 +13,8 @@ typedef struct pairing_params {
     bool loop_negative;        /* BLS12-381: x < 0, f is conjugated */
     bool bn_frobenius_lines;   /* bn254: the two extra lines with π(Q) and −π²(Q) */
     fe2 frob_x, frob_y;        /* ξ^((p−1)/3), ξ^((p−1)/2) */
+    fe2 twist_b3;              /* 3b' of the twist y^2 = x^3 + b' */
+    fe half;                   /* 1/2 in Fp */
     /* hard part (p^4 − p^2 + 1)/r: bn254 by its base-p digits h = Σ d_i p^i (joint exponentiation);
      * BLS12-381 by the x-adic chain 3h = (x − 1)^2 (x + p)(x^2 + p^2 − 1) + 3 */
     bool hard_x_chain;
