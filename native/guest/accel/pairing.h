@@ -25,6 +25,8 @@ typedef struct pairing_params {
 
 /* Fills frob1_w / frob2_w from γ1 = ξ^((p − 1)/6) and γ2 = ξ^((p^2 − 1)/6). */
 void pairing_set_frobenius(pairing_params *pp, const fe2 *gamma1, const fe2 *gamma2);
+/* Squaring of an element of the cyclotomic subgroup (after the easy part). */
+void pairing_cyclotomic_sqr(const tower *t, fe12 *r, const fe12 *a);
 /* a^p */
 void pairing_frob1(const pairing_params *pp, fe12 *r, const fe12 *a);
 /* a^(p^2) */

@@ -22,6 +22,8 @@ static const char *const MODULI[] = {
     "73eda753299d7d483339d80809a1d80553bda402fffe5bfeffffffff00000001", /* BLS12-381 r */
 };
 
+void group_field_cyclotomic(void);
+
 void group_field(void)
 {
     for (size_t m = 0; m < sizeof MODULI / sizeof MODULI[0]; m++) {
@@ -62,4 +64,51 @@ void group_field(void)
             printf("  modulus %zu, generator state %016llx\n", m, (unsigned long long)rng_state);
     }
     t_end_case("field.inverse-sqrt-roundtrip");
+    group_field_cyclotomic();
+}
+
+#include "../pairing.h"
+
+/* Cyclotomic squaring equals the Fp12 squaring on elements of the cyclotomic subgroup, made here
+ * as g = f^((p^6 − 1)(p^2 + 1)) with the powers computed by plain exponentiation. Both towers. */
+void group_field_cyclotomic(void);
+void group_field_cyclotomic(void)
+{
+    static const char *const P[2] = {
+        "30644e72e131a029b85045b68181585d97816a916871ca8d3c208c16d87cfd47",
+        "1a0111ea397fe69a4b1ba7b6434bacd764774b84f38512bf6730d2a0f6b0f6241eabfffeb153ffffb9feffffffffaaab"};
+    static const uint64_t XI[2] = {9, 1};
+    for (int c = 0; c < 2; c++) {
+        fp_ctx ctx;
+        fp_ctx_init_hex(&ctx, P[c]);
+        tower t = {&ctx, XI[c]};
+        fe12 f, g, h, u;
+        fe *coeffs = &f.c0.c0.c0;
+        for (int i = 0; i < 12; i++) {
+            uint8_t b[32];
+            for (int j = 0; j < 32; j++)
+                b[j] = (uint8_t)rnd();
+            fp_from_bytes_reduce(&ctx, &coeffs[i], b, 32);
+        }
+        fp12_inv(&t, &u, &f);
+        fp12_conj(&t, &g, &f);
+        fp12_mul(&t, &g, &g, &u); /* f^(p^6 − 1) */
+        uint64_t p2[12] = {0};    /* p^2 */
+        for (size_t i = 0; i < ctx.n; i++) {
+            uint64_t carry = 0;
+            for (size_t j = 0; j < ctx.n; j++) {
+                u128 s = (u128)ctx.p[i] * ctx.p[j] + p2[i + j] + carry;
+                p2[i + j] = (uint64_t)s;
+                carry = (uint64_t)(s >> 64);
+            }
+            p2[i + ctx.n] = carry;
+        }
+        fp12_pow(&t, &h, &g, p2, 2 * ctx.n);
+        fp12_mul(&t, &g, &h, &g); /* ^(p^2 + 1) */
+        fp12_sqr(&t, &h, &g);
+        pairing_cyclotomic_sqr(&t, &u, &g);
+        CHECK(fp12_eq(&t, &h, &u));
+        CHECK(!fp12_is_one(&t, &g));
+    }
+    t_end_case("field.cyclotomic-square");
 }
