@@ -78,11 +78,14 @@ uint64_t mp_neg_inv64(uint64_t p0)
 static inline void mont_mul_core(uint64_t *r, const uint64_t *a, const uint64_t *b, const uint64_t *p,
                                  uint64_t pinv, size_t n, uint64_t *t)
 {
+    #pragma GCC unroll 8
     for (size_t i = 0; i < n + 2; i++)
         t[i] = 0;
+    #pragma GCC unroll 8
     for (size_t i = 0; i < n; i++) {
         uint64_t carry = 0;
         uint64_t bi = b[i];
+        #pragma GCC unroll 8
         for (size_t j = 0; j < n; j++) {
             u128 s = (u128)a[j] * bi + t[j] + carry;
             t[j] = (uint64_t)s;
@@ -95,6 +98,7 @@ static inline void mont_mul_core(uint64_t *r, const uint64_t *a, const uint64_t 
         uint64_t m = t[0] * pinv;
         s = (u128)m * p[0] + t[0];
         carry = (uint64_t)(s >> 64);
+        #pragma GCC unroll 8
         for (size_t j = 1; j < n; j++) {
             s = (u128)m * p[j] + t[j] + carry;
             t[j - 1] = (uint64_t)s;
@@ -106,6 +110,7 @@ static inline void mont_mul_core(uint64_t *r, const uint64_t *a, const uint64_t 
     }
     /* t < 2p: subtract p when t >= p, chosen by mask (no secret-dependent branch). */
     uint64_t borrow = 0;
+    #pragma GCC unroll 8
     for (size_t i = 0; i < n; i++) {
         u128 d = (u128)t[i] - p[i] - borrow;
         r[i] = (uint64_t)d; /* r may alias a/b: a, b are no longer read */
@@ -113,6 +118,7 @@ static inline void mont_mul_core(uint64_t *r, const uint64_t *a, const uint64_t 
     }
     /* keep t when it was below p, i.e. the subtraction borrowed past the top limb t[n] */
     uint64_t keep = (uint64_t)0 - (uint64_t)(borrow > t[n]);
+    #pragma GCC unroll 8
     for (size_t i = 0; i < n; i++)
         r[i] = (t[i] & keep) | (r[i] & ~keep);
 }
@@ -154,11 +160,13 @@ static inline void add_core(uint64_t *r, const uint64_t *a, const uint64_t *b, c
 {
     uint64_t s[FP_MAX_LIMBS], d[FP_MAX_LIMBS];
     uint64_t carry = 0, borrow = 0;
+    #pragma GCC unroll 8
     for (size_t i = 0; i < n; i++) {
         u128 t = (u128)a[i] + b[i] + carry;
         s[i] = (uint64_t)t;
         carry = (uint64_t)(t >> 64);
     }
+    #pragma GCC unroll 8
     for (size_t i = 0; i < n; i++) {
         u128 t = (u128)s[i] - p[i] - borrow;
         d[i] = (uint64_t)t;
@@ -166,6 +174,7 @@ static inline void add_core(uint64_t *r, const uint64_t *a, const uint64_t *b, c
     }
     /* keep s when s < p (borrow and no carry out) */
     uint64_t keep = (uint64_t)0 - (uint64_t)(borrow > carry);
+    #pragma GCC unroll 8
     for (size_t i = 0; i < n; i++)
         r[i] = (s[i] & keep) | (d[i] & ~keep);
 }
@@ -174,12 +183,14 @@ static inline void sub_core(uint64_t *r, const uint64_t *a, const uint64_t *b, c
 {
     uint64_t d[FP_MAX_LIMBS];
     uint64_t borrow = 0, carry = 0;
+    #pragma GCC unroll 8
     for (size_t i = 0; i < n; i++) {
         u128 t = (u128)a[i] - b[i] - borrow;
         d[i] = (uint64_t)t;
         borrow = (uint64_t)(t >> 64) & 1;
     }
     uint64_t mask = (uint64_t)0 - borrow;
+    #pragma GCC unroll 8
     for (size_t i = 0; i < n; i++) {
         u128 t = (u128)d[i] + (p[i] & mask) + carry;
         r[i] = (uint64_t)t;
