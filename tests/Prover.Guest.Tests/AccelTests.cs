@@ -57,6 +57,7 @@ public sealed class NativeToolchainTheoryAttribute : TheoryAttribute
 public sealed class AccelTests(AccelRunFixture run) : IClassFixture<AccelRunFixture>
 {
     [NativeToolchainTheory]
+    [InlineData("field")]
     [InlineData("keccak")]
     [InlineData("sha256")]
     [InlineData("ripemd160")]
