@@ -4,7 +4,8 @@
  * ADD checks points on the curve only (EIP-2537: no subgroup check); MSM and PAIRING also check the
  * order-r subgroup (r·P = O). Empty MSM / pairing inputs are errors (EIP-2537 "Behavior on empty
  * inputs"). MAP_FP_TO_G1 / MAP_FP2_TO_G2: simplified SWU onto the 11- / 3-isogenous curve, the
- * isogeny map, then multiplication by h_eff (EIP-2537 field_to_curve.md, RFC 9380 §6.6.3, §8.8). */
+ * isogeny map, then multiplication by h_eff (EIP-2537 field_to_curve.md, RFC 9380 §6.6.3, §8.8; for
+ * G2 through the equivalent ψ decomposition of RFC 9380 §G.3). */
 #include "bls12_381.h"
 
 #define BLS_P "1a0111ea397fe69a4b1ba7b6434bacd764774b84f38512bf6730d2a0f6b0f6241eabfffeb153ffffb9feffffffffaaab"
@@ -126,7 +127,6 @@ static const char SUB_R1[] = "1a0111ea397fe699ec02408663d4de85aa0d857d89759ad489
 static const char SUB_S0[] = "135203e60180a68ee2e9c448d77a2cd91c3dedd930b1cf60ef396489f61eb45e304466cf3e67fa0af1ee7b04121bdea2";
 static const char SUB_S1[] = "6af0e0437ff400b6831e36d6bd17ffe48395dabc2d3435e77f76e17009241c5ee67992f72ec05f4c81084fbede3cc09";
 static const uint64_t X_SQUARED[2] = {0x0000000100000000ULL, 0xac45a4010001a402ULL}; /* x^2 */
-static const char H_EFF_G2[] = "bc69f08f2ee75b3584c6a0ea91b352888e2a8e9145ad7689986ff031508ffe1329c2f178731db956d82bf015d1212b02ec0ec69d7477c1ae954cbc06689f6a359894c0adebbf6b4e8020005aaa95551";
 
 bls_ctx bls;
 
@@ -141,7 +141,6 @@ static struct {
     fe xnum[12], xden[10], ynum[16], yden[15];
     fe2 a2, b2, z2;
     fe2 xnum2[4], xden2[2], ynum2[4], yden2[3];
-    uint64_t heff2[10];
     fe beta;
     fe2 psi_r, psi_s;
 } map;
@@ -206,7 +205,6 @@ void bls_init(void)
     for (int i = 0; i < 2; i++) fp2_from_hex(&map.xden2[i], ISO2_XDEN[i][0], ISO2_XDEN[i][1]);
     for (int i = 0; i < 4; i++) fp2_from_hex(&map.ynum2[i], ISO2_YNUM[i][0], ISO2_YNUM[i][1]);
     for (int i = 0; i < 3; i++) fp2_from_hex(&map.yden2[i], ISO2_YDEN[i][0], ISO2_YDEN[i][1]);
-    mp_from_hex(map.heff2, 10, H_EFF_G2);
     fp_from_hex(&bls.fp, &map.beta, SUB_BETA);
     fp2_from_hex(&map.psi_r, "0", SUB_R1);
     fp2_from_hex(&map.psi_s, SUB_S0, SUB_S1);
@@ -247,23 +245,52 @@ bool bls_g1_in_subgroup(const bg1_pt *P)
     return bg1_is_inf(&bls.g1, &t);
 }
 
+/* ψ on Jacobian coordinates: conjugation (the p-power Frobenius, a field automorphism, so it applies
+ * to X, Y, Z alike) followed by the scalings r, s of the affine map. */
+static void psi(bg2_pt *r, const bg2_pt *q)
+{
+    fp2_conj(&bls.fp, &r->x, &q->x);
+    fp2_mul(&bls.fp, &r->x, &r->x, &map.psi_r);
+    fp2_conj(&bls.fp, &r->y, &q->y);
+    fp2_mul(&bls.fp, &r->y, &r->y, &map.psi_s);
+    fp2_conj(&bls.fp, &r->z, &q->z);
+}
+
 bool bls_g2_in_subgroup(const bg2_pt *Q)
 {
     /* ψ(Q) = [x]Q = −[|x|]Q: on G2, ψ acts as the Frobenius eigenvalue p ≡ x (mod r), and Scott
      * (eprint 2021/1130) shows the converse holds on this curve. (EIP-2537's note writes the test as
      * ψ(P) + x·P = O with x taken as the positive seed; with the signed seed it is ψ(P) − x·P = O.
-     * The EIP-2537 vectors, valid and not-in-subgroup ones, pin the sign.) ψ is conjugation (the
-     * p-power Frobenius, a field automorphism, so it applies to Jacobian X, Y, Z alike) followed by
-     * the scalings r, s. */
-    bg2_pt t, psi;
-    fp2_conj(&bls.fp, &psi.x, &Q->x);
-    fp2_mul(&bls.fp, &psi.x, &psi.x, &map.psi_r);
-    fp2_conj(&bls.fp, &psi.y, &Q->y);
-    fp2_mul(&bls.fp, &psi.y, &psi.y, &map.psi_s);
-    fp2_conj(&bls.fp, &psi.z, &Q->z);
+     * The EIP-2537 vectors, valid and not-in-subgroup ones, pin the sign.) */
+    bg2_pt t, p;
+    psi(&p, Q);
     bg2_mul(&bls.g2, &t, Q, BLS_LOOP, 1);
     bg2_neg(&bls.g2, &t, &t);
-    return bg2_eq(&bls.g2, &t, &psi);
+    return bg2_eq(&bls.g2, &t, &p);
+}
+
+/* h_eff·P for G2 by the ψ decomposition of RFC 9380 §G.3 (Budroni–Pintore):
+ * h_eff·P = [x^2 − x − 1]P + [x − 1]ψ(P) + ψ^2(2P), evaluated with two multiplications by x. */
+static void clear_cofactor_g2(bg2_pt *out, const bg2_pt *P)
+{
+    const bg2_curve *c = &bls.g2;
+    bg2_pt t1, t2, t3, u;
+    bg2_mul(c, &t1, P, BLS_LOOP, 1);
+    bg2_neg(c, &t1, &t1);               /* t1 = x·P */
+    psi(&t2, P);                        /* t2 = ψ(P) */
+    bg2_dbl(c, &t3, P);
+    psi(&u, &t3);
+    psi(&t3, &u);                       /* t3 = ψ^2(2P) */
+    bg2_neg(c, &u, &t2);
+    bg2_add(c, &t3, &t3, &u);           /* t3 = ψ^2(2P) − ψ(P) */
+    bg2_add(c, &t2, &t1, &t2);          /* t2 = xP + ψ(P) */
+    bg2_mul(c, &u, &t2, BLS_LOOP, 1);
+    bg2_neg(c, &t2, &u);                /* t2 = x(xP + ψ(P)) */
+    bg2_add(c, &t3, &t3, &t2);
+    bg2_neg(c, &u, &t1);
+    bg2_add(c, &t3, &t3, &u);           /* − xP */
+    bg2_neg(c, &u, P);
+    bg2_add(c, out, &t3, &u);           /* − P */
 }
 
 static bool read_g1(bg1_pt *P, const uint8_t in[128], bool subgroup)
@@ -605,7 +632,7 @@ void bls_map_to_g2(bg2_pt *out, const fe2 *u)
         fp2_mul(f, &Y, &Y, &y);
         bg2_from_affine(&bls.g2, &P, &X, &Y);
     }
-    bg2_mul(&bls.g2, out, &P, map.heff2, 10);
+    clear_cofactor_g2(out, &P);
 }
 
 zkvm_status zkvm_bls12_map_fp_to_g1(const uint8_t fp[64], uint8_t out[128])
