@@ -128,12 +128,12 @@ static const char SUB_S0[] = "135203e60180a68ee2e9c448d77a2cd91c3dedd930b1cf60ef
 static const char SUB_S1[] = "6af0e0437ff400b6831e36d6bd17ffe48395dabc2d3435e77f76e17009241c5ee67992f72ec05f4c81084fbede3cc09";
 static const uint64_t X_SQUARED[2] = {0x0000000100000000ULL, 0xac45a4010001a402ULL}; /* x^2 */
 
-bls_ctx bls;
+bls_ctx accel_bls;
 
 static void fp2_from_hex(fe2 *r, const char *c0, const char *c1)
 {
-    fp_from_hex(&bls.fp, &r->c0, c0);
-    fp_from_hex(&bls.fp, &r->c1, c1);
+    fp_from_hex(&accel_bls.fp, &r->c0, c0);
+    fp_from_hex(&accel_bls.fp, &r->c1, c1);
 }
 
 static struct {
@@ -147,68 +147,68 @@ static struct {
 
 void bls_init(void)
 {
-    if (bls.ready)
+    if (accel_bls.ready)
         return;
-    fp_ctx_init_hex(&bls.fp, BLS_P);
-    mp_from_hex(bls.r, 4, BLS_R);
-    bls.g1.f = &bls.fp;
-    fp_set_zero(&bls.g1.a);
-    fp_set_u64(&bls.fp, &bls.g1.b, 4);
-    bls.g1.a_zero = true;
-    bls.g2.f = &bls.fp;
-    fp2_set_zero(&bls.g2.a);
-    fp_set_u64(&bls.fp, &bls.g2.b.c0, 4);
-    fp_set_u64(&bls.fp, &bls.g2.b.c1, 4);
-    bls.g2.a_zero = true;
+    fp_ctx_init_hex(&accel_bls.fp, BLS_P);
+    mp_from_hex(accel_bls.r, 4, BLS_R);
+    accel_bls.g1.f = &accel_bls.fp;
+    fp_set_zero(&accel_bls.g1.a);
+    fp_set_u64(&accel_bls.fp, &accel_bls.g1.b, 4);
+    accel_bls.g1.a_zero = true;
+    accel_bls.g2.f = &accel_bls.fp;
+    fp2_set_zero(&accel_bls.g2.a);
+    fp_set_u64(&accel_bls.fp, &accel_bls.g2.b.c0, 4);
+    fp_set_u64(&accel_bls.fp, &accel_bls.g2.b.c1, 4);
+    accel_bls.g2.a_zero = true;
     fe x, y;
-    fp_from_hex(&bls.fp, &x, G1X);
-    fp_from_hex(&bls.fp, &y, G1Y);
-    bg1_from_affine(&bls.g1, &bls.g1_gen, &x, &y);
+    fp_from_hex(&accel_bls.fp, &x, G1X);
+    fp_from_hex(&accel_bls.fp, &y, G1Y);
+    bg1_from_affine(&accel_bls.g1, &accel_bls.g1_gen, &x, &y);
     fe2 x2, y2;
     fp2_from_hex(&x2, G2X0, G2X1);
     fp2_from_hex(&y2, G2Y0, G2Y1);
-    bg2_from_affine(&bls.g2, &bls.g2_gen, &x2, &y2);
+    bg2_from_affine(&accel_bls.g2, &accel_bls.g2_gen, &x2, &y2);
 
-    bls.pp.t.f = &bls.fp;
-    bls.pp.t.xi_a = 1;
-    bls.pp.d_type = false;
-    bls.pp.loop = BLS_LOOP;
-    bls.pp.loop_limbs = 1;
-    bls.pp.loop_negative = true;
-    bls.pp.bn_frobenius_lines = false;
-    bls.pp.hard_x_chain = true;
+    accel_bls.pp.t.f = &accel_bls.fp;
+    accel_bls.pp.t.xi_a = 1;
+    accel_bls.pp.d_type = false;
+    accel_bls.pp.loop = BLS_LOOP;
+    accel_bls.pp.loop_limbs = 1;
+    accel_bls.pp.loop_negative = true;
+    accel_bls.pp.bn_frobenius_lines = false;
+    accel_bls.pp.hard_x_chain = true;
     fe2 gamma1, gamma2;
     fp2_from_hex(&gamma1, BLS_FROB1_W0, BLS_FROB1_W1);
     fp2_from_hex(&gamma2, BLS_FROB2_W0, BLS_FROB2_W1);
-    pairing_set_frobenius(&bls.pp, &gamma1, &gamma2);
-    fp2_dbl(&bls.fp, &bls.pp.twist_b3, &bls.g2.b);
-    fp2_add(&bls.fp, &bls.pp.twist_b3, &bls.pp.twist_b3, &bls.g2.b);
-    fp_set_u64(&bls.fp, &bls.pp.half, 2);
-    fp_inv(&bls.fp, &bls.pp.half, &bls.pp.half);
+    pairing_set_frobenius(&accel_bls.pp, &gamma1, &gamma2);
+    fp2_dbl(&accel_bls.fp, &accel_bls.pp.twist_b3, &accel_bls.g2.b);
+    fp2_add(&accel_bls.fp, &accel_bls.pp.twist_b3, &accel_bls.pp.twist_b3, &accel_bls.g2.b);
+    fp_set_u64(&accel_bls.fp, &accel_bls.pp.half, 2);
+    fp_inv(&accel_bls.fp, &accel_bls.pp.half, &accel_bls.pp.half);
 
-    fp_from_hex(&bls.fp, &map.a1, SSWU1_A);
-    fp_from_hex(&bls.fp, &map.b1, SSWU1_B);
-    fp_set_u64(&bls.fp, &map.z1, 11);
-    for (int i = 0; i < 12; i++) fp_from_hex(&bls.fp, &map.xnum[i], ISO1_XNUM[i]);
-    for (int i = 0; i < 10; i++) fp_from_hex(&bls.fp, &map.xden[i], ISO1_XDEN[i]);
-    for (int i = 0; i < 16; i++) fp_from_hex(&bls.fp, &map.ynum[i], ISO1_YNUM[i]);
-    for (int i = 0; i < 15; i++) fp_from_hex(&bls.fp, &map.yden[i], ISO1_YDEN[i]);
+    fp_from_hex(&accel_bls.fp, &map.a1, SSWU1_A);
+    fp_from_hex(&accel_bls.fp, &map.b1, SSWU1_B);
+    fp_set_u64(&accel_bls.fp, &map.z1, 11);
+    for (int i = 0; i < 12; i++) fp_from_hex(&accel_bls.fp, &map.xnum[i], ISO1_XNUM[i]);
+    for (int i = 0; i < 10; i++) fp_from_hex(&accel_bls.fp, &map.xden[i], ISO1_XDEN[i]);
+    for (int i = 0; i < 16; i++) fp_from_hex(&accel_bls.fp, &map.ynum[i], ISO1_YNUM[i]);
+    for (int i = 0; i < 15; i++) fp_from_hex(&accel_bls.fp, &map.yden[i], ISO1_YDEN[i]);
     fp_set_zero(&map.a2.c0);
-    fp_set_u64(&bls.fp, &map.a2.c1, 240);
-    fp_set_u64(&bls.fp, &map.b2.c0, 1012);
-    fp_set_u64(&bls.fp, &map.b2.c1, 1012);
+    fp_set_u64(&accel_bls.fp, &map.a2.c1, 240);
+    fp_set_u64(&accel_bls.fp, &map.b2.c0, 1012);
+    fp_set_u64(&accel_bls.fp, &map.b2.c1, 1012);
     fe2 z;
-    fp_set_u64(&bls.fp, &z.c0, 2);
-    fp_set_u64(&bls.fp, &z.c1, 1);
-    fp2_neg(&bls.fp, &map.z2, &z); /* Z = −(2 + u) */
+    fp_set_u64(&accel_bls.fp, &z.c0, 2);
+    fp_set_u64(&accel_bls.fp, &z.c1, 1);
+    fp2_neg(&accel_bls.fp, &map.z2, &z); /* Z = −(2 + u) */
     for (int i = 0; i < 4; i++) fp2_from_hex(&map.xnum2[i], ISO2_XNUM[i][0], ISO2_XNUM[i][1]);
     for (int i = 0; i < 2; i++) fp2_from_hex(&map.xden2[i], ISO2_XDEN[i][0], ISO2_XDEN[i][1]);
     for (int i = 0; i < 4; i++) fp2_from_hex(&map.ynum2[i], ISO2_YNUM[i][0], ISO2_YNUM[i][1]);
     for (int i = 0; i < 3; i++) fp2_from_hex(&map.yden2[i], ISO2_YDEN[i][0], ISO2_YDEN[i][1]);
-    fp_from_hex(&bls.fp, &map.beta, SUB_BETA);
+    fp_from_hex(&accel_bls.fp, &map.beta, SUB_BETA);
     fp2_from_hex(&map.psi_r, "0", SUB_R1);
     fp2_from_hex(&map.psi_s, SUB_S0, SUB_S1);
-    bls.ready = true;
+    accel_bls.ready = true;
 }
 
 /* ---- encodings ---- */
@@ -218,13 +218,13 @@ bool bls_read_fp(fe *r, const uint8_t in[64])
     for (int i = 0; i < 16; i++)
         if (in[i] != 0)
             return false; /* EIP-2537: the top 16 bytes must be zero */
-    return fp_from_bytes(&bls.fp, r, in + 16);
+    return fp_from_bytes(&accel_bls.fp, r, in + 16);
 }
 
 static void write_fp(uint8_t out[64], const fe *a)
 {
     memset(out, 0, 16);
-    fp_to_bytes(&bls.fp, out + 16, a);
+    fp_to_bytes(&accel_bls.fp, out + 16, a);
 }
 
 static bool all_zero(const uint8_t *p, size_t n)
@@ -239,21 +239,21 @@ bool bls_g1_in_subgroup(const bg1_pt *P)
 {
     /* φ(P) + x^2·P = O; φ acts on Jacobian X as on affine x (β·X/Z^2 = βx). */
     bg1_pt t, phi = *P;
-    fp_mul(&bls.fp, &phi.x, &phi.x, &map.beta);
-    bg1_mul(&bls.g1, &t, P, X_SQUARED, 2);
-    bg1_add(&bls.g1, &t, &t, &phi);
-    return bg1_is_inf(&bls.g1, &t);
+    fp_mul(&accel_bls.fp, &phi.x, &phi.x, &map.beta);
+    bg1_mul(&accel_bls.g1, &t, P, X_SQUARED, 2);
+    bg1_add(&accel_bls.g1, &t, &t, &phi);
+    return bg1_is_inf(&accel_bls.g1, &t);
 }
 
 /* ψ on Jacobian coordinates: conjugation (the p-power Frobenius, a field automorphism, so it applies
  * to X, Y, Z alike) followed by the scalings r, s of the affine map. */
 static void psi(bg2_pt *r, const bg2_pt *q)
 {
-    fp2_conj(&bls.fp, &r->x, &q->x);
-    fp2_mul(&bls.fp, &r->x, &r->x, &map.psi_r);
-    fp2_conj(&bls.fp, &r->y, &q->y);
-    fp2_mul(&bls.fp, &r->y, &r->y, &map.psi_s);
-    fp2_conj(&bls.fp, &r->z, &q->z);
+    fp2_conj(&accel_bls.fp, &r->x, &q->x);
+    fp2_mul(&accel_bls.fp, &r->x, &r->x, &map.psi_r);
+    fp2_conj(&accel_bls.fp, &r->y, &q->y);
+    fp2_mul(&accel_bls.fp, &r->y, &r->y, &map.psi_s);
+    fp2_conj(&accel_bls.fp, &r->z, &q->z);
 }
 
 bool bls_g2_in_subgroup(const bg2_pt *Q)
@@ -264,16 +264,16 @@ bool bls_g2_in_subgroup(const bg2_pt *Q)
      * The EIP-2537 vectors, valid and not-in-subgroup ones, pin the sign.) */
     bg2_pt t, p;
     psi(&p, Q);
-    bg2_mul(&bls.g2, &t, Q, BLS_LOOP, 1);
-    bg2_neg(&bls.g2, &t, &t);
-    return bg2_eq(&bls.g2, &t, &p);
+    bg2_mul(&accel_bls.g2, &t, Q, BLS_LOOP, 1);
+    bg2_neg(&accel_bls.g2, &t, &t);
+    return bg2_eq(&accel_bls.g2, &t, &p);
 }
 
 /* h_eff·P for G2 by the ψ decomposition of RFC 9380 §G.3 (Budroni–Pintore):
  * h_eff·P = [x^2 − x − 1]P + [x − 1]ψ(P) + ψ^2(2P), evaluated with two multiplications by x. */
 static void clear_cofactor_g2(bg2_pt *out, const bg2_pt *P)
 {
-    const bg2_curve *c = &bls.g2;
+    const bg2_curve *c = &accel_bls.g2;
     bg2_pt t1, t2, t3, u;
     bg2_mul(c, &t1, P, BLS_LOOP, 1);
     bg2_neg(c, &t1, &t1);               /* t1 = x·P */
@@ -299,12 +299,12 @@ static bool read_g1(bg1_pt *P, const uint8_t in[128], bool subgroup)
     if (!bls_read_fp(&x, in) || !bls_read_fp(&y, in + 64))
         return false;
     if (all_zero(in, 128)) {
-        bg1_set_inf(&bls.g1, P);
+        bg1_set_inf(&accel_bls.g1, P);
         return true;
     }
-    if (!bg1_on_curve_affine(&bls.g1, &x, &y))
+    if (!bg1_on_curve_affine(&accel_bls.g1, &x, &y))
         return false;
-    bg1_from_affine(&bls.g1, P, &x, &y);
+    bg1_from_affine(&accel_bls.g1, P, &x, &y);
     return !subgroup || bls_g1_in_subgroup(P);
 }
 
@@ -315,35 +315,35 @@ static bool read_g2(bg2_pt *Q, const uint8_t in[256], bool subgroup)
         !bls_read_fp(&y.c1, in + 192))
         return false;
     if (all_zero(in, 256)) {
-        bg2_set_inf(&bls.g2, Q);
+        bg2_set_inf(&accel_bls.g2, Q);
         return true;
     }
-    if (!bg2_on_curve_affine(&bls.g2, &x, &y))
+    if (!bg2_on_curve_affine(&accel_bls.g2, &x, &y))
         return false;
-    bg2_from_affine(&bls.g2, Q, &x, &y);
+    bg2_from_affine(&accel_bls.g2, Q, &x, &y);
     return !subgroup || bls_g2_in_subgroup(Q);
 }
 
 static void write_g1(uint8_t out[128], const bg1_pt *P)
 {
-    if (bg1_is_inf(&bls.g1, P)) {
+    if (bg1_is_inf(&accel_bls.g1, P)) {
         memset(out, 0, 128);
         return;
     }
     fe x, y;
-    bg1_to_affine(&bls.g1, &x, &y, P);
+    bg1_to_affine(&accel_bls.g1, &x, &y, P);
     write_fp(out, &x);
     write_fp(out + 64, &y);
 }
 
 static void write_g2(uint8_t out[256], const bg2_pt *Q)
 {
-    if (bg2_is_inf(&bls.g2, Q)) {
+    if (bg2_is_inf(&accel_bls.g2, Q)) {
         memset(out, 0, 256);
         return;
     }
     fe2 x, y;
-    bg2_to_affine(&bls.g2, &x, &y, Q);
+    bg2_to_affine(&accel_bls.g2, &x, &y, Q);
     write_fp(out, &x.c0);
     write_fp(out + 64, &x.c1);
     write_fp(out + 128, &y.c0);
@@ -358,7 +358,7 @@ zkvm_status zkvm_bls12_g1_add(const uint8_t p[128], const uint8_t q[128], uint8_
     bg1_pt P, Q, R;
     if (!read_g1(&P, p, false) || !read_g1(&Q, q, false))
         return ZKVM_EINVAL;
-    bg1_add(&bls.g1, &R, &P, &Q);
+    bg1_add(&accel_bls.g1, &R, &P, &Q);
     write_g1(out, &R);
     return ZKVM_EOK;
 }
@@ -369,7 +369,7 @@ zkvm_status zkvm_bls12_g2_add(const uint8_t p[256], const uint8_t q[256], uint8_
     bg2_pt P, Q, R;
     if (!read_g2(&P, p, false) || !read_g2(&Q, q, false))
         return ZKVM_EINVAL;
-    bg2_add(&bls.g2, &R, &P, &Q);
+    bg2_add(&accel_bls.g2, &R, &P, &Q);
     write_g2(out, &R);
     return ZKVM_EOK;
 }
@@ -380,15 +380,15 @@ zkvm_status zkvm_bls12_g1_msm(const uint8_t *pairs, size_t num_pairs, uint8_t ou
     if (num_pairs == 0 || pairs == NULL)
         return ZKVM_EINVAL;
     bg1_pt acc, P, T;
-    bg1_set_inf(&bls.g1, &acc);
+    bg1_set_inf(&accel_bls.g1, &acc);
     for (size_t i = 0; i < num_pairs; i++) {
         const uint8_t *in = pairs + 160 * i;
         if (!read_g1(&P, in, true))
             return ZKVM_EINVAL;
         uint64_t k[4];
         mp_from_be(k, 4, in + 128, 32); /* not reduced: EIP-2537 allows any 256-bit scalar */
-        bg1_mul(&bls.g1, &T, &P, k, 4);
-        bg1_add(&bls.g1, &acc, &acc, &T);
+        bg1_mul(&accel_bls.g1, &T, &P, k, 4);
+        bg1_add(&accel_bls.g1, &acc, &acc, &T);
     }
     write_g1(out, &acc);
     return ZKVM_EOK;
@@ -400,15 +400,15 @@ zkvm_status zkvm_bls12_g2_msm(const uint8_t *pairs, size_t num_pairs, uint8_t ou
     if (num_pairs == 0 || pairs == NULL)
         return ZKVM_EINVAL;
     bg2_pt acc, P, T;
-    bg2_set_inf(&bls.g2, &acc);
+    bg2_set_inf(&accel_bls.g2, &acc);
     for (size_t i = 0; i < num_pairs; i++) {
         const uint8_t *in = pairs + 288 * i;
         if (!read_g2(&P, in, true))
             return ZKVM_EINVAL;
         uint64_t k[4];
         mp_from_be(k, 4, in + 256, 32);
-        bg2_mul(&bls.g2, &T, &P, k, 4);
-        bg2_add(&bls.g2, &acc, &acc, &T);
+        bg2_mul(&accel_bls.g2, &T, &P, k, 4);
+        bg2_add(&accel_bls.g2, &acc, &acc, &T);
     }
     write_g2(out, &acc);
     return ZKVM_EOK;
@@ -417,23 +417,23 @@ zkvm_status zkvm_bls12_g2_msm(const uint8_t *pairs, size_t num_pairs, uint8_t ou
 bool bls_pairing_product_is_one(const bg1_pt *P, const bg2_pt *Q, size_t n)
 {
     fe12 f;
-    fp12_set_one(&bls.pp.t, &f);
+    fp12_set_one(&accel_bls.pp.t, &f);
     bool any = false;
     for (size_t i = 0; i < n; i++) {
-        if (bg1_is_inf(&bls.g1, &P[i]) || bg2_is_inf(&bls.g2, &Q[i]))
+        if (bg1_is_inf(&accel_bls.g1, &P[i]) || bg2_is_inf(&accel_bls.g2, &Q[i]))
             continue;
         fe px, py;
         fe2 qx, qy;
-        bg1_to_affine(&bls.g1, &px, &py, &P[i]);
-        bg2_to_affine(&bls.g2, &qx, &qy, &Q[i]);
-        pairing_miller_acc(&bls.pp, &f, &px, &py, &qx, &qy);
+        bg1_to_affine(&accel_bls.g1, &px, &py, &P[i]);
+        bg2_to_affine(&accel_bls.g2, &qx, &qy, &Q[i]);
+        pairing_miller_acc(&accel_bls.pp, &f, &px, &py, &qx, &qy);
         any = true;
     }
     if (!any)
         return true;
     fe12 e;
-    pairing_final_exp(&bls.pp, &e, &f);
-    return fp12_is_one(&bls.pp.t, &e);
+    pairing_final_exp(&accel_bls.pp, &e, &f);
+    return fp12_is_one(&accel_bls.pp.t, &e);
 }
 
 zkvm_status zkvm_bls12_pairing(const uint8_t *pairs, size_t num_pairs, bool *is_one)
@@ -443,7 +443,7 @@ zkvm_status zkvm_bls12_pairing(const uint8_t *pairs, size_t num_pairs, bool *is_
     if (num_pairs == 0 || pairs == NULL)
         return ZKVM_EINVAL;
     fe12 f;
-    fp12_set_one(&bls.pp.t, &f);
+    fp12_set_one(&accel_bls.pp.t, &f);
     bool any = false;
     for (size_t i = 0; i < num_pairs; i++) {
         const uint8_t *in = pairs + 384 * i;
@@ -451,13 +451,13 @@ zkvm_status zkvm_bls12_pairing(const uint8_t *pairs, size_t num_pairs, bool *is_
         bg2_pt Q;
         if (!read_g1(&P, in, true) || !read_g2(&Q, in + 128, true))
             return ZKVM_EINVAL;
-        if (bg1_is_inf(&bls.g1, &P) || bg2_is_inf(&bls.g2, &Q))
+        if (bg1_is_inf(&accel_bls.g1, &P) || bg2_is_inf(&accel_bls.g2, &Q))
             continue;
         fe px, py;
         fe2 qx, qy;
-        bg1_to_affine(&bls.g1, &px, &py, &P);
-        bg2_to_affine(&bls.g2, &qx, &qy, &Q);
-        pairing_miller_acc(&bls.pp, &f, &px, &py, &qx, &qy);
+        bg1_to_affine(&accel_bls.g1, &px, &py, &P);
+        bg2_to_affine(&accel_bls.g2, &qx, &qy, &Q);
+        pairing_miller_acc(&accel_bls.pp, &f, &px, &py, &qx, &qy);
         any = true;
     }
     if (!any) {
@@ -465,8 +465,8 @@ zkvm_status zkvm_bls12_pairing(const uint8_t *pairs, size_t num_pairs, bool *is_
         return ZKVM_EOK;
     }
     fe12 e;
-    pairing_final_exp(&bls.pp, &e, &f);
-    *is_one = fp12_is_one(&bls.pp.t, &e);
+    pairing_final_exp(&accel_bls.pp, &e, &f);
+    *is_one = fp12_is_one(&accel_bls.pp.t, &e);
     return ZKVM_EOK;
 }
 
@@ -474,15 +474,15 @@ zkvm_status zkvm_bls12_pairing(const uint8_t *pairs, size_t num_pairs, bool *is_
 
 static bool sgn0_fp(const fe *a)
 {
-    return fp_is_odd(&bls.fp, a);
+    return fp_is_odd(&accel_bls.fp, a);
 }
 
 static bool sgn0_fp2(const fe2 *a)
 {
     /* RFC 9380 §4.1: sign_0 || (zero_0 && sign_1) */
-    bool s0 = fp_is_odd(&bls.fp, &a->c0);
-    bool z0 = fp_is_zero(&bls.fp, &a->c0);
-    bool s1 = fp_is_odd(&bls.fp, &a->c1);
+    bool s0 = fp_is_odd(&accel_bls.fp, &a->c0);
+    bool z0 = fp_is_zero(&accel_bls.fp, &a->c0);
+    bool s1 = fp_is_odd(&accel_bls.fp, &a->c1);
     return s0 || (z0 && s1);
 }
 
@@ -491,12 +491,12 @@ static void poly1(fe *r, const fe *c, int n, bool monic, const fe *x)
 {
     fe acc;
     if (monic)
-        fp_set_one(&bls.fp, &acc);
+        fp_set_one(&accel_bls.fp, &acc);
     else
         acc = c[--n];
     while (n-- > 0) {
-        fp_mul(&bls.fp, &acc, &acc, x);
-        fp_add(&bls.fp, &acc, &acc, &c[n]);
+        fp_mul(&accel_bls.fp, &acc, &acc, x);
+        fp_add(&accel_bls.fp, &acc, &acc, &c[n]);
     }
     *r = acc;
 }
@@ -505,19 +505,19 @@ static void poly2(fe2 *r, const fe2 *c, int n, bool monic, const fe2 *x)
 {
     fe2 acc;
     if (monic)
-        fp2_set_one(&bls.fp, &acc);
+        fp2_set_one(&accel_bls.fp, &acc);
     else
         acc = c[--n];
     while (n-- > 0) {
-        fp2_mul(&bls.fp, &acc, &acc, x);
-        fp2_add(&bls.fp, &acc, &acc, &c[n]);
+        fp2_mul(&accel_bls.fp, &acc, &acc, x);
+        fp2_add(&accel_bls.fp, &acc, &acc, &c[n]);
     }
     *r = acc;
 }
 
 void bls_map_to_g1(bg1_pt *out, const fe *u)
 {
-    const fp_ctx *f = &bls.fp;
+    const fp_ctx *f = &accel_bls.fp;
     fe tv1, t, x1, x2, gx, y, u2;
     /* simplified SWU on E1': y^2 = x^3 + A' x + B' */
     fp_sqr(f, &u2, u);
@@ -563,7 +563,7 @@ void bls_map_to_g1(bg1_pt *out, const fe *u)
     poly1(&yd, map.yden, 15, true, &x);
     bg1_pt P;
     if (fp_is_zero(f, &xd) || fp_is_zero(f, &yd)) {
-        bg1_set_inf(&bls.g1, &P);
+        bg1_set_inf(&accel_bls.g1, &P);
     } else {
         fe X, Y;
         fp_inv(f, &xd, &xd);
@@ -571,14 +571,14 @@ void bls_map_to_g1(bg1_pt *out, const fe *u)
         fp_inv(f, &yd, &yd);
         fp_mul(f, &Y, &yn, &yd);
         fp_mul(f, &Y, &Y, &y);
-        bg1_from_affine(&bls.g1, &P, &X, &Y);
+        bg1_from_affine(&accel_bls.g1, &P, &X, &Y);
     }
-    bg1_mul(&bls.g1, out, &P, H_EFF_G1, 1);
+    bg1_mul(&accel_bls.g1, out, &P, H_EFF_G1, 1);
 }
 
 void bls_map_to_g2(bg2_pt *out, const fe2 *u)
 {
-    const fp_ctx *f = &bls.fp;
+    const fp_ctx *f = &accel_bls.fp;
     fe2 tv1, t, x1, x2, gx, y, u2;
     fp2_sqr(f, &u2, u);
     fp2_mul(f, &u2, &u2, &map.z2);
@@ -622,7 +622,7 @@ void bls_map_to_g2(bg2_pt *out, const fe2 *u)
     poly2(&yd, map.yden2, 3, true, &x);
     bg2_pt P;
     if (fp2_is_zero(f, &xd) || fp2_is_zero(f, &yd)) {
-        bg2_set_inf(&bls.g2, &P);
+        bg2_set_inf(&accel_bls.g2, &P);
     } else {
         fe2 X, Y;
         fp2_inv(f, &xd, &xd);
@@ -630,7 +630,7 @@ void bls_map_to_g2(bg2_pt *out, const fe2 *u)
         fp2_inv(f, &yd, &yd);
         fp2_mul(f, &Y, &yn, &yd);
         fp2_mul(f, &Y, &Y, &y);
-        bg2_from_affine(&bls.g2, &P, &X, &Y);
+        bg2_from_affine(&accel_bls.g2, &P, &X, &Y);
     }
     clear_cofactor_g2(out, &P);
 }

@@ -38,7 +38,7 @@ typedef struct bls_ctx {
     pairing_params pp;
 } bls_ctx;
 
-extern bls_ctx bls;
+extern bls_ctx accel_bls;
 
 void bls_init(void);
 /* 64-byte EIP-2537 field element: 16 zero bytes then a value below p. */

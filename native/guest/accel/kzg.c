@@ -39,23 +39,23 @@ bool bls_g1_decompress(bg1_pt *P, const uint8_t in[48])
         for (int i = 1; i < 48; i++)
             if (in[i] != 0)
                 return false;
-        bg1_set_inf(&bls.g1, P);
+        bg1_set_inf(&accel_bls.g1, P);
         return true;
     }
     uint8_t xb[48];
     memcpy(xb, in, 48);
     xb[0] &= 0x1f;
     fe x, y, rhs;
-    if (!fp_from_bytes(&bls.fp, &x, xb))
+    if (!fp_from_bytes(&accel_bls.fp, &x, xb))
         return false; /* x >= p */
-    fp_sqr(&bls.fp, &rhs, &x);
-    fp_mul(&bls.fp, &rhs, &rhs, &x);
-    fp_add(&bls.fp, &rhs, &rhs, &bls.g1.b);
-    if (!fp_sqrt(&bls.fp, &y, &rhs))
+    fp_sqr(&accel_bls.fp, &rhs, &x);
+    fp_mul(&accel_bls.fp, &rhs, &rhs, &x);
+    fp_add(&accel_bls.fp, &rhs, &rhs, &accel_bls.g1.b);
+    if (!fp_sqrt(&accel_bls.fp, &y, &rhs))
         return false; /* not on the curve */
-    if (fp_is_lex_largest(&bls.fp, &y) != ((flags & FLAG_SIGN) != 0))
-        fp_neg(&bls.fp, &y, &y);
-    bg1_from_affine(&bls.g1, P, &x, &y);
+    if (fp_is_lex_largest(&accel_bls.fp, &y) != ((flags & FLAG_SIGN) != 0))
+        fp_neg(&accel_bls.fp, &y, &y);
+    bg1_from_affine(&accel_bls.g1, P, &x, &y);
     return bls_g1_in_subgroup(P);
 }
 
@@ -70,17 +70,17 @@ static bool g2_decompress(bg2_pt *Q, const uint8_t in[96])
     memcpy(b, in, 96);
     b[0] &= 0x1f;
     fe2 x, y, rhs;
-    if (!fp_from_bytes(&bls.fp, &x.c1, b) || !fp_from_bytes(&bls.fp, &x.c0, b + 48))
+    if (!fp_from_bytes(&accel_bls.fp, &x.c1, b) || !fp_from_bytes(&accel_bls.fp, &x.c0, b + 48))
         return false;
-    fp2_sqr(&bls.fp, &rhs, &x);
-    fp2_mul(&bls.fp, &rhs, &rhs, &x);
-    fp2_add(&bls.fp, &rhs, &rhs, &bls.g2.b);
-    if (!fp2_sqrt(&bls.fp, &y, &rhs))
+    fp2_sqr(&accel_bls.fp, &rhs, &x);
+    fp2_mul(&accel_bls.fp, &rhs, &rhs, &x);
+    fp2_add(&accel_bls.fp, &rhs, &rhs, &accel_bls.g2.b);
+    if (!fp2_sqrt(&accel_bls.fp, &y, &rhs))
         return false;
-    bool larger = fp_is_zero(&bls.fp, &y.c1) ? fp_is_lex_largest(&bls.fp, &y.c0) : fp_is_lex_largest(&bls.fp, &y.c1);
+    bool larger = fp_is_zero(&accel_bls.fp, &y.c1) ? fp_is_lex_largest(&accel_bls.fp, &y.c0) : fp_is_lex_largest(&accel_bls.fp, &y.c1);
     if (larger != ((flags & FLAG_SIGN) != 0))
-        fp2_neg(&bls.fp, &y, &y);
-    bg2_from_affine(&bls.g2, Q, &x, &y);
+        fp2_neg(&accel_bls.fp, &y, &y);
+    bg2_from_affine(&accel_bls.g2, Q, &x, &y);
     return bls_g2_in_subgroup(Q);
 }
 
@@ -100,7 +100,7 @@ static void kzg_init(void)
 static bool read_scalar(uint64_t out[4], const uint8_t in[32])
 {
     mp_from_be(out, 4, in, 32);
-    return mp_cmp(out, bls.r, 4) < 0;
+    return mp_cmp(out, accel_bls.r, 4) < 0;
 }
 
 zkvm_status zkvm_kzg_point_eval(const uint8_t commitment[48], const uint8_t z[32], const uint8_t y[32],
@@ -118,14 +118,14 @@ zkvm_status zkvm_kzg_point_eval(const uint8_t commitment[48], const uint8_t z[32
     /* e(C − [y]G1, −G2) · e(π, [τ]G2 − [z]G2) == 1 */
     bg1_pt P[2], t1;
     bg2_pt Q[2], t2;
-    bg1_mul(&bls.g1, &t1, &bls.g1_gen, ys, 4);
-    bg1_neg(&bls.g1, &t1, &t1);
-    bg1_add(&bls.g1, &P[0], &C, &t1);
-    bg2_neg(&bls.g2, &Q[0], &bls.g2_gen);
+    bg1_mul(&accel_bls.g1, &t1, &accel_bls.g1_gen, ys, 4);
+    bg1_neg(&accel_bls.g1, &t1, &t1);
+    bg1_add(&accel_bls.g1, &P[0], &C, &t1);
+    bg2_neg(&accel_bls.g2, &Q[0], &accel_bls.g2_gen);
     P[1] = Pi;
-    bg2_mul(&bls.g2, &t2, &bls.g2_gen, zs, 4);
-    bg2_neg(&bls.g2, &t2, &t2);
-    bg2_add(&bls.g2, &Q[1], &kzg.tau_g2, &t2);
+    bg2_mul(&accel_bls.g2, &t2, &accel_bls.g2_gen, zs, 4);
+    bg2_neg(&accel_bls.g2, &t2, &t2);
+    bg2_add(&accel_bls.g2, &Q[1], &kzg.tau_g2, &t2);
     *valid = bls_pairing_product_is_one(P, Q, 2);
     return ZKVM_EOK;
 }

@@ -30,11 +30,16 @@ static void mul_trunc(uint64_t *r, const uint64_t *a, const uint64_t *b, size_t 
     }
 }
 
+/* (no __builtin_clz: on RV64IM without Zbb it becomes a libgcc call, and the guest links no libgcc) */
 static size_t bit_length(const uint64_t *a, size_t n)
 {
     for (size_t i = n; i-- > 0;) {
-        if (a[i] != 0)
-            return 64 * i + 64 - (size_t)__builtin_clzll(a[i]);
+        if (a[i] != 0) {
+            size_t bits = 0;
+            for (uint64_t v = a[i]; v != 0; v >>= 1)
+                bits++;
+            return 64 * i + bits;
+        }
     }
     return 0;
 }
@@ -72,7 +77,10 @@ zkvm_status zkvm_modexp(const uint8_t *base, size_t base_len, const uint8_t *exp
     size_t ebits = 0;
     for (size_t i = 0; i < exp_len; i++) {
         if (exp[i] != 0) {
-            ebits = 8 * (exp_len - i) + 24 - (size_t)__builtin_clz((unsigned)exp[i]);
+            size_t top = 0;
+            for (unsigned v = exp[i]; v != 0; v >>= 1)
+                top++;
+            ebits = 8 * (exp_len - i - 1) + top;
             break;
         }
     }

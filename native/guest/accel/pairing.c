@@ -349,7 +349,7 @@ static void hard_part_digits(const pairing_params *pp, fe12 *r, const fe12 *f)
         pairing_frob1(pp, &base[i], &base[i - 1]);
     fp12_set_one(t, &tbl[0]);
     for (int m = 1; m < 16; m++) {
-        int low = m & -m, i = __builtin_ctz((unsigned)m);
+        int low = m & -m, i = low == 1 ? 0 : low == 2 ? 1 : low == 4 ? 2 : 3;
         fp12_mul(t, &tbl[m], &tbl[m - low], &base[i]);
     }
     fp12_set_one(t, &acc);

@@ -160,14 +160,24 @@ bool fp2_sqrt(const fp_ctx *f, fe2 *r, const fe2 *a)
 
 void fp2_mul_xi(const tower *t, fe2 *r, const fe2 *a)
 {
-    /* (a0 + a1 u)(k + u) = (k a0 − a1) + (a0 + k a1) u, k small: by repeated addition would be
-     * slower for k = 9 than one multiplication by the constant k in Montgomery form. */
+    /* (a0 + a1 u)(k + u) = (k a0 − a1) + (a0 + k a1) u for the small k of ξ (1 or 9), with k·a by
+     * doublings and additions (9a = 8a + a) rather than Montgomery products. */
     const fp_ctx *f = t->f;
-    fe k, ka0, ka1;
+    fe ka0, ka1;
     if (t->xi_a == 1) {
         ka0 = a->c0;
         ka1 = a->c1;
+    } else if (t->xi_a == 9) {
+        fp_dbl(f, &ka0, &a->c0);
+        fp_dbl(f, &ka0, &ka0);
+        fp_dbl(f, &ka0, &ka0);
+        fp_add(f, &ka0, &ka0, &a->c0);
+        fp_dbl(f, &ka1, &a->c1);
+        fp_dbl(f, &ka1, &ka1);
+        fp_dbl(f, &ka1, &ka1);
+        fp_add(f, &ka1, &ka1, &a->c1);
     } else {
+        fe k;
         fp_set_u64(f, &k, t->xi_a);
         fp_mul(f, &ka0, &a->c0, &k);
         fp_mul(f, &ka1, &a->c1, &k);

@@ -4,6 +4,8 @@
  * with sp at the top of a flat memory, and implements four ecalls (a7):
  *   93 exit(a0)   64 write(a0 = fd, a1 = buf, a2 = len)
  *   0x100 region_begin(a0 = id)   0x101 region_end(a0 = id): prints "region <id> <instructions>"
+ * With RV64COUNT_PROFILE=<file> set, the instruction count per PC (non-zero entries) is written to
+ * <file> at exit ("pc count" lines; tools/profile_report.py aggregates them per function).
  * Every instruction counts 1 (the zkVM cost model: one row per instruction). */
 #include <stdbool.h>
 #include <stdint.h>
@@ -15,6 +17,22 @@
 static uint8_t *mem;
 static uint64_t x[32], pc, icount;
 static uint64_t region_start[64];
+static uint32_t *prof; /* per 4-byte PC slot, for the first 16 MiB of the address space */
+#define PROF_SLOTS (4u << 20)
+
+static void dump_profile(void)
+{
+    const char *path = getenv("RV64COUNT_PROFILE");
+    if (!path || !prof)
+        return;
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return;
+    for (uint32_t i = 0; i < PROF_SLOTS; i++)
+        if (prof[i])
+            fprintf(f, "%x %u\n", i * 4, prof[i]);
+    fclose(f);
+}
 
 static void fail(const char *msg)
 {
@@ -83,11 +101,15 @@ int main(int argc, char **argv)
             fail("segment outside the file");
         memcpy(at(vaddr, memsz), elf + off, filesz);
     }
+    if (getenv("RV64COUNT_PROFILE"))
+        prof = calloc(PROF_SLOTS, sizeof *prof);
     pc = entry;
     x[2] = MEM_SIZE - 4096;
     for (;;) {
         uint32_t in = (uint32_t)ld(pc, 4);
         icount++;
+        if (prof && pc / 4 < PROF_SLOTS)
+            prof[pc / 4]++;
         uint32_t op = in & 0x7f, rd = (in >> 7) & 31, f3 = (in >> 12) & 7, rs1 = (in >> 15) & 31,
                  rs2 = (in >> 20) & 31, f7 = in >> 25;
         uint64_t a = x[rs1], b = x[rs2], next = pc + 4, v = 0;
@@ -212,7 +234,7 @@ int main(int argc, char **argv)
             if (in != 0x73)
                 fail("unsupported system instruction");
             switch (x[17]) {
-            case 93: printf("instructions %llu\n", (unsigned long long)icount); return (int)x[10];
+            case 93: printf("instructions %llu\n", (unsigned long long)icount); dump_profile(); return (int)x[10];
             case 64: fwrite(at(x[11], x[12]), 1, x[12], x[10] == 2 ? stderr : stdout); x[10] = x[12]; break;
             case 0x100: region_start[x[10] & 63] = icount; break;
             case 0x101: printf("region %llu %llu\n", (unsigned long long)x[10], (unsigned long long)(icount - region_start[x[10] & 63])); break;
