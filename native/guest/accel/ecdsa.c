@@ -103,7 +103,7 @@ static bool ecdsa_verify(const ecdsa_curve *c, const uint8_t hash[32], const uin
     fp_to_limbs(&c->fn, k1l, &u1);
     fp_to_limbs(&c->fn, k2l, &u2);
     ecp_pt R;
-    ecp_mul2(&c->cv, &R, &c->g, k1l, q, k2l, 4);
+    ecp_mul2_wnaf(&c->cv, &R, &c->g, k1l, q, k2l, 4);
     if (ecp_is_inf(&c->cv, &R))
         return false;
     return x_mod_n_equals(c, &R, &r);
@@ -160,7 +160,7 @@ zkvm_status zkvm_secp256k1_ecrecover(const uint8_t msg_hash[32], const uint8_t s
     uint64_t k1l[4], k2l[4];
     fp_to_limbs(&c->fn, k1l, &u1);
     fp_to_limbs(&c->fn, k2l, &u2);
-    ecp_mul2(&c->cv, &Q, &c->g, k1l, &R, k2l, 4);
+    ecp_mul2_wnaf(&c->cv, &Q, &c->g, k1l, &R, k2l, 4);
     if (ecp_is_inf(&c->cv, &Q))
         return ZKVM_EINVAL;
     ecp_to_affine(&c->cv, &x, &y, &Q);
