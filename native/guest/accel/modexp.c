@@ -8,13 +8,13 @@
  * lookups and the skipped leading zero bits are not constant-time; see docs/design.md. */
 #include "fp.h"
 
-static void *zalloc(size_t limbs)
-{
-    void *p = malloc(limbs * sizeof(uint64_t));
-    if (p != NULL)
-        memset(p, 0, limbs * sizeof(uint64_t));
-    return p;
-}
+/* Working memory: one static arena, reused by every call, when the operands fit the EIP-7823 bounds
+ * (each length ≤ 1024 bytes); larger operands (allowed before Osaka) take one malloc'd block. The
+ * guest's malloc is a bump allocator with a no-op free, so the arena keeps repeated calls from
+ * growing the heap. The guest is single-threaded; the arena is not reentrant. */
+#define ARENA_N 128 /* limbs of a 1024-byte operand */
+#define ARENA_LIMBS (6 * ARENA_N + ARENA_N + 20 * (ARENA_N + 2) + 2 * ARENA_N)
+static uint64_t arena[ARENA_LIMBS];
 
 /* r = a·b mod 2^(64w) (w-limb truncated product); r must not alias a or b. */
 static void mul_trunc(uint64_t *r, const uint64_t *a, const uint64_t *b, size_t w)
@@ -61,10 +61,14 @@ zkvm_status zkvm_modexp(const uint8_t *base, size_t base_len, const uint8_t *exp
     size_t n = (mod_len + 7) / 8;
     size_t bl = (base_len + 7) / 8;
     zkvm_status status = ZKVM_EINVAL;
-    uint64_t *m = zalloc(n), *q = zalloc(n), *b = zalloc(bl ? bl : 1), *x = zalloc(n);
-    uint64_t *x1 = zalloc(n), *x2 = zalloc(n), *scratch = zalloc(20 * (n + 2) + 2 * n);
-    if (!m || !q || !b || !x || !x1 || !x2 || !scratch)
-        goto done;
+    size_t bcap = bl ? bl : 1;
+    size_t total = 6 * n + bcap + 20 * (n + 2) + 2 * n;
+    uint64_t *block = total <= ARENA_LIMBS ? arena : malloc(total * sizeof(uint64_t));
+    if (block == NULL)
+        return ZKVM_EINVAL;
+    memset(block, 0, total * sizeof(uint64_t));
+    uint64_t *m = block, *q = m + n, *x = q + n, *x1 = x + n, *x2 = x1 + n, *b = x2 + n;
+    uint64_t *scratch = b + bcap;
     mp_from_be(m, n, mod, mod_len);
     mp_from_be(b, bl, base, base_len);
     memset(out, 0, mod_len);
@@ -211,12 +215,7 @@ zkvm_status zkvm_modexp(const uint8_t *base, size_t base_len, const uint8_t *exp
     mp_to_be(out, mod_len, x, n);
     status = ZKVM_EOK;
 done:
-    free(m);
-    free(q);
-    free(b);
-    free(x);
-    free(x1);
-    free(x2);
-    free(scratch);
+    if (block != arena)
+        free(block);
     return status;
 }
