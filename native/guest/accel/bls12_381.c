@@ -177,6 +177,10 @@ void bls_init(void)
     accel_bls.pp.loop_negative = true;
     accel_bls.pp.bn_frobenius_lines = false;
     accel_bls.pp.hard_x_chain = true;
+    accel_bls.pp.loop_naf = NULL;
+    accel_bls.pp.x_abs = BLS_LOOP;
+    accel_bls.pp.x_limbs = 1;
+    accel_bls.pp.x_negative = true;
     fe2 gamma1, gamma2;
     fp2_from_hex(&gamma1, BLS_FROB1_W0, BLS_FROB1_W1);
     fp2_from_hex(&gamma2, BLS_FROB2_W0, BLS_FROB2_W1);

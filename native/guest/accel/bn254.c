@@ -30,19 +30,19 @@ static const char BN_FROB_X0[] = "2fb347984f7911f74c0bec3cf559b143b78cc310c2c333
 static const char BN_FROB_X1[] = "16c9e55061ebae204ba4cc8bd75a079432ae2a1d0b7c9dce1665d51c640fcba2";
 static const char BN_FROB_Y0[] = "63cf305489af5dcdc5ec698b6e2f9b9dbaae0eda9c95998dc54014671a0135a";
 static const char BN_FROB_Y1[] = "7c03cbcac41049a0704b5a7ec796f2b21807dc98fa25bd282d37f632623b0e3";
-/* 6x + 2 */
+/* 6x + 2, and its non-adjacent form (least significant digit first: 22 non-zero digits instead of
+ * 37 one bits, so 15 fewer addition steps in the Miller loop) */
 static const uint64_t BN_LOOP[2] = {0x9d797039be763ba8ULL, 0x1ULL};
-/* ξ^((p − 1)/6), ξ^((p^2 − 1)/6) and the base-p digits of the hard exponent (p^4 − p^2 + 1)/r */
+static const int8_t BN_LOOP_NAF[66] = {
+    0, 0, 0, 1, 0, 1, 0, -1, 0, 0, -1, 0, 0, 0, 1, 0, 0, -1, 0, -1, 0, 0, 0, 1, 0, -1, 0, 0, 0, 0, -1, 0, 0,
+    1, 0, -1, 0, 0, 1, 0, 0, 0, 0, 0, -1, 0, 0, -1, 0, 1, 0, -1, 0, 0, 0, -1, 0, -1, 0, 0, 0, 1, 0, -1, 0, 1};
+/* the seed x */
+static const uint64_t BN_X[1] = {4965661367192848881ULL};
+/* ξ^((p − 1)/6), ξ^((p^2 − 1)/6) */
 static const char BN_FROB1_W0[] = "1284b71c2865a7dfe8b99fdd76e68b605c521e08292f2176d60b35dadcc9e470";
 static const char BN_FROB1_W1[] = "246996f3b4fae7e6a6327cfe12150b8e747992778eeec7e5ca5cf05f80f362ac";
 static const char BN_FROB2_W0[] = "30644e72e131a0295e6dd9e7e0acccb0c28f069fbb966e3de4bd44e5607cfd49";
 static const char BN_FROB2_W1[] = "0";
-static const char *const BN_HARD_DIGITS[4] = {
-    "30644e72e131a029048b6e193fd841045cea24f6fd736bea85989436d0f9fa91",
-    "30644e72e131a029048b6e193fd841053b852988dae41fe4138f3176606a30c5",
-    "6f4d8248eeb859fbf83e9682e87cfd46",
-    "1",
-};
 
 
 static struct {
@@ -81,8 +81,11 @@ static void bn_init(void)
     fp_from_hex(&bn.fp, &bn.pp.frob_y.c0, BN_FROB_Y0);
     fp_from_hex(&bn.fp, &bn.pp.frob_y.c1, BN_FROB_Y1);
     bn.pp.hard_x_chain = false;
-    for (int i = 0; i < 4; i++)
-        mp_from_hex(bn.pp.hard_digits[i], 4, BN_HARD_DIGITS[i]);
+    bn.pp.loop_naf = BN_LOOP_NAF;
+    bn.pp.loop_naf_len = 66;
+    bn.pp.x_abs = BN_X;
+    bn.pp.x_limbs = 1;
+    bn.pp.x_negative = false;
     fe2 gamma1, gamma2;
     fp_from_hex(&bn.fp, &gamma1.c0, BN_FROB1_W0);
     fp_from_hex(&bn.fp, &gamma1.c1, BN_FROB1_W1);

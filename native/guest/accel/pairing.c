@@ -183,14 +183,28 @@ void pairing_miller_acc(const pairing_params *pp, fe12 *f, const fe *px, const f
     T.y = *qy;
     fp2_set_one(pp->t.f, &T.z);
     T.inf = false;
-    size_t top = 64 * pp->loop_limbs;
-    while (top > 0 && ((pp->loop[(top - 1) / 64] >> ((top - 1) % 64)) & 1) == 0)
-        top--;
-    for (size_t i = top - 1; i-- > 0;) {
-        fp12_sqr(&pp->t, &acc, &acc);
-        step_dbl(pp, &acc, &T, px, py);
-        if ((pp->loop[i / 64] >> (i % 64)) & 1)
-            step_add(pp, &acc, &T, qx, qy, px, py);
+    if (pp->loop_naf != NULL) {
+        /* signed digits: the top digit is 1 (T starts at Q); −1 adds −Q */
+        fe2 nqy;
+        fp2_neg(pp->t.f, &nqy, qy);
+        for (size_t i = pp->loop_naf_len - 1; i-- > 0;) {
+            fp12_sqr(&pp->t, &acc, &acc);
+            step_dbl(pp, &acc, &T, px, py);
+            if (pp->loop_naf[i] == 1)
+                step_add(pp, &acc, &T, qx, qy, px, py);
+            else if (pp->loop_naf[i] == -1)
+                step_add(pp, &acc, &T, qx, &nqy, px, py);
+        }
+    } else {
+        size_t top = 64 * pp->loop_limbs;
+        while (top > 0 && ((pp->loop[(top - 1) / 64] >> ((top - 1) % 64)) & 1) == 0)
+            top--;
+        for (size_t i = top - 1; i-- > 0;) {
+            fp12_sqr(&pp->t, &acc, &acc);
+            step_dbl(pp, &acc, &T, px, py);
+            if ((pp->loop[i / 64] >> (i % 64)) & 1)
+                step_add(pp, &acc, &T, qx, qy, px, py);
+        }
     }
     if (pp->loop_negative)
         fp12_conj(&pp->t, &acc, &acc);
@@ -310,8 +324,8 @@ static void cyc_pow(const pairing_params *pp, fe12 *r, const fe12 *a, const uint
 /* r = a^x for the curve parameter x (|x| = the Miller loop scalar; conjugation inverts a unitary a). */
 static void pow_x(const pairing_params *pp, fe12 *r, const fe12 *a)
 {
-    cyc_pow(pp, r, a, pp->loop, pp->loop_limbs);
-    if (pp->loop_negative)
+    cyc_pow(pp, r, a, pp->x_abs, pp->x_limbs);
+    if (pp->x_negative)
         fp12_conj(&pp->t, r, r);
 }
 
@@ -339,33 +353,51 @@ static void hard_part_x_chain(const pairing_params *pp, fe12 *r, const fe12 *f)
     fp12_mul(t, r, &c, &u);             /* · f^3 */
 }
 
-static void hard_part_digits(const pairing_params *pp, fe12 *r, const fe12 *f)
+static void hard_part_bn(const pairing_params *pp, fe12 *r, const fe12 *f)
 {
-    /* f^h = Π (f^(p^i))^(d_i): one shared squaring chain, a 16-entry table of products of the bases */
+    /* h = λ0 + λ1 p + λ2 p^2 + λ3 p^3 with λ3 = 1, λ2 = 6x^2 + 1, λ1 = −36x^3 − 18x^2 − 12x + 1,
+     * λ0 = −36x^3 − 30x^2 − 18x − 2 (Scott, Benger, Charlemagne, Dominguez Perez, Kachisa 2009; the
+     * identity is checked in tools/gen_pairing_constants.py). Inverses are conjugates (f is unitary). */
     const tower *t = &pp->t;
-    fe12 base[4], tbl[16], acc;
-    base[0] = *f;
-    for (int i = 1; i < 4; i++)
-        pairing_frob1(pp, &base[i], &base[i - 1]);
-    fp12_set_one(t, &tbl[0]);
-    for (int m = 1; m < 16; m++) {
-        int low = m & -m, i = low == 1 ? 0 : low == 2 ? 1 : low == 4 ? 2 : 3;
-        fp12_mul(t, &tbl[m], &tbl[m - low], &base[i]);
-    }
-    fp12_set_one(t, &acc);
-    bool started = false;
-    for (int bit = 255; bit >= 0; bit--) {
-        if (started)
-            pairing_cyclotomic_sqr(t, &acc, &acc);
-        unsigned m = 0;
-        for (int i = 0; i < 4; i++)
-            m |= (unsigned)((pp->hard_digits[i][bit / 64] >> (bit % 64)) & 1) << i;
-        if (m) {
-            fp12_mul(t, &acc, &acc, &tbl[m]);
-            started = true;
-        }
-    }
-    *r = acc;
+    fe12 a, b, c, c4, c36, b2, b6, b18, b30, a2, a6, a12, a18, f2, x0, x1, x2, u;
+    pow_x(pp, &a, f);                       /* f^x */
+    pow_x(pp, &b, &a);                      /* f^(x^2) */
+    pow_x(pp, &c, &b);                      /* f^(x^3) */
+    pairing_cyclotomic_sqr(t, &u, &c);
+    pairing_cyclotomic_sqr(t, &c4, &u);
+    pairing_cyclotomic_sqr(t, &u, &c4);
+    pairing_cyclotomic_sqr(t, &u, &u);
+    pairing_cyclotomic_sqr(t, &u, &u);      /* c^32 */
+    fp12_mul(t, &c36, &u, &c4);
+    pairing_cyclotomic_sqr(t, &b2, &b);
+    pairing_cyclotomic_sqr(t, &u, &b2);     /* b^4 */
+    fp12_mul(t, &b6, &u, &b2);
+    pairing_cyclotomic_sqr(t, &u, &b6);     /* b^12 */
+    fp12_mul(t, &b18, &u, &b6);
+    pairing_cyclotomic_sqr(t, &u, &u);      /* b^24 */
+    fp12_mul(t, &b30, &u, &b6);
+    pairing_cyclotomic_sqr(t, &a2, &a);
+    pairing_cyclotomic_sqr(t, &u, &a2);     /* a^4 */
+    fp12_mul(t, &a6, &u, &a2);
+    pairing_cyclotomic_sqr(t, &a12, &a6);
+    fp12_mul(t, &a18, &a12, &a6);
+    pairing_cyclotomic_sqr(t, &f2, f);
+    fp12_mul(t, &x0, &c36, &b30);
+    fp12_mul(t, &x0, &x0, &a18);
+    fp12_mul(t, &x0, &x0, &f2);
+    fp12_conj(t, &x0, &x0);                 /* f^λ0 */
+    fp12_mul(t, &x1, &c36, &b18);
+    fp12_mul(t, &x1, &x1, &a12);
+    fp12_conj(t, &x1, &x1);
+    fp12_mul(t, &x1, &x1, f);               /* f^λ1 */
+    fp12_mul(t, &x2, &b6, f);               /* f^λ2 */
+    pairing_frob1(pp, &u, &x1);
+    fp12_mul(t, &x0, &x0, &u);
+    pairing_frob2(pp, &u, &x2);
+    fp12_mul(t, &x0, &x0, &u);
+    pairing_frob2(pp, &u, f);
+    pairing_frob1(pp, &u, &u);              /* f^(p^3) */
+    fp12_mul(t, r, &x0, &u);
 }
 
 void pairing_final_exp(const pairing_params *pp, fe12 *r, const fe12 *f)
@@ -382,5 +414,5 @@ void pairing_final_exp(const pairing_params *pp, fe12 *r, const fe12 *f)
     if (pp->hard_x_chain)
         hard_part_x_chain(pp, r, &t);   /* the pairing cubed: the same pairing check (3 ∤ r) */
     else
-        hard_part_digits(pp, r, &t);
+        hard_part_bn(pp, r, &t);
 }

@@ -11,14 +11,18 @@ typedef struct pairing_params {
     const uint64_t *loop;      /* |loop scalar| little-endian limbs: 6x + 2 (bn254) or |x| (BLS12-381) */
     size_t loop_limbs;
     bool loop_negative;        /* BLS12-381: x < 0, f is conjugated */
+    const int8_t *loop_naf;    /* optional signed-digit form of the loop scalar, least significant first */
+    size_t loop_naf_len;
+    const uint64_t *x_abs;     /* |x|, the curve seed, for the hard part */
+    size_t x_limbs;
+    bool x_negative;
     bool bn_frobenius_lines;   /* bn254: the two extra lines with π(Q) and −π²(Q) */
     fe2 frob_x, frob_y;        /* ξ^((p−1)/3), ξ^((p−1)/2) */
     fe2 twist_b3;              /* 3b' of the twist y^2 = x^3 + b' */
     fe half;                   /* 1/2 in Fp */
-    /* hard part (p^4 − p^2 + 1)/r: bn254 by its base-p digits h = Σ d_i p^i (joint exponentiation);
-     * BLS12-381 by the x-adic chain 3h = (x − 1)^2 (x + p)(x^2 + p^2 − 1) + 3 */
+    /* hard part (p^4 − p^2 + 1)/r: BLS12-381 by the x-adic chain 3h = (x − 1)^2 (x + p)(x^2 + p^2 − 1) + 3;
+     * bn254 by h = λ0 + λ1 p + λ2 p^2 + p^3 with λ_i polynomials in x (Scott et al. 2009) */
     bool hard_x_chain;
-    uint64_t hard_digits[4][4];
     fe2 frob1_w[6];            /* γ1^k, γ1 = ξ^((p − 1)/6): x ↦ x^p maps c w^k to conj(c) γ1^k w^k */
     fe2 frob2_w[6];            /* γ2^k, γ2 = ξ^((p^2 − 1)/6): x ↦ x^(p^2) maps c w^k to c γ2^k w^k */
 } pairing_params;

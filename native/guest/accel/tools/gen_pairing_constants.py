@@ -35,9 +35,12 @@ def show(name, curve, p, r, x, xi, b):
     print('%s_FROB2_W = "%x", "%x"' % (name, g2[0], g2[1]))
     h = (p ** 4 - p ** 2 + 1) // r
     print('%s_HARD_EXP = "%x"  /* (p^4 - p^2 + 1) / r, %d bits */' % (name, h, h.bit_length()))
-    digits = [(h // p ** i) % p for i in range(4)]
-    assert sum(d * p ** i for i, d in enumerate(digits)) == h
-    print('%s_HARD_DIGITS = %s  /* h = sum d_i p^i */' % (name, ", ".join('"%x"' % d for d in digits)))
+    if x > 0:
+        # h = l0 + l1 p + l2 p^2 + p^3 (Scott et al. 2009), used by bn254's hard part
+        l0 = -36 * x ** 3 - 30 * x ** 2 - 18 * x - 2
+        l1 = -36 * x ** 3 - 18 * x ** 2 - 12 * x + 1
+        l2 = 6 * x * x + 1
+        assert l0 + l1 * p + l2 * p * p + p ** 3 == h
     if x < 0:
         # 3h = (x - 1)^2 (x + p) (x^2 + p^2 - 1) + 3 (Hayashida, Hayasaka, Teruya 2020), used by bls12_381
         assert (x - 1) ** 2 * (x + p) * (x * x + p * p - 1) + 3 == 3 * h
