@@ -316,3 +316,36 @@ EC_STATIC void EC_P(mul2_wnaf)(const EC_CURVE *cv, EC_PT *r, const EC_PT *p, con
     }
     *r = acc;
 }
+
+/* r = Σ k_i·P_i for count ≤ 4 points with 4-limb scalars, joint width-5 wNAF (used with the GLV split,
+ * where the scalars are about half length so the shared doubling chain is halved). */
+EC_STATIC void EC_P(mul_multi_wnaf)(const EC_CURVE *cv, EC_PT *r, const EC_PT *pts, const uint64_t (*ks)[4],
+                                    size_t count)
+{
+    EC_PT tbl[4][8], two, acc, neg;
+    int8_t dg[4][260];
+    size_t len[4], top = 0;
+    for (size_t j = 0; j < count && j < 4; j++) {
+        len[j] = ec_wnaf5(dg[j], ks[j], 4);
+        if (len[j] > top)
+            top = len[j];
+        tbl[j][0] = pts[j];
+        EC_P(dbl)(cv, &two, &pts[j]);
+        for (int i = 1; i < 8; i++)
+            EC_P(add)(cv, &tbl[j][i], &tbl[j][i - 1], &two);
+    }
+    EC_P(set_inf)(cv, &acc);
+    for (size_t i = top; i-- > 0;) {
+        EC_P(dbl)(cv, &acc, &acc);
+        for (size_t j = 0; j < count && j < 4; j++) {
+            int d = i < len[j] ? dg[j][i] : 0;
+            if (d > 0) {
+                EC_P(add)(cv, &acc, &acc, &tbl[j][d / 2]);
+            } else if (d < 0) {
+                EC_P(neg)(cv, &neg, &tbl[j][-d / 2]);
+                EC_P(add)(cv, &acc, &acc, &neg);
+            }
+        }
+    }
+    *r = acc;
+}

@@ -371,6 +371,14 @@ void fp_from_bytes_reduce(const fp_ctx *c, fe *r, const uint8_t *be, size_t len)
     fp_mul(c, r, &x, &c->r2);
 }
 
+void fp_from_bytes_reduce_limbs(const fp_ctx *c, fe *r, const uint64_t *limbs)
+{
+    fe x;
+    fp_set_zero(&x);
+    memcpy(x.l, limbs, c->n * sizeof(uint64_t));
+    fp_mul(c, r, &x, &c->r2); /* x < R, R^2 mod p < p: within the CIOS bound */
+}
+
 void fp_to_limbs(const fp_ctx *c, uint64_t *out, const fe *a)
 {
     fe one;

@@ -58,6 +58,8 @@ void fp_set_u64(const fp_ctx *c, fe *r, uint64_t v);
 bool fp_from_bytes(const fp_ctx *c, fe *r, const uint8_t *be);
 /* Reads 32 big-endian bytes and reduces modulo p (for hashes and scalars; needs 2^256 < 2p·R). */
 void fp_from_bytes_reduce(const fp_ctx *c, fe *r, const uint8_t *be, size_t len);
+/* n plain limbs (any value below R) into Montgomery form, reduced modulo p. */
+void fp_from_bytes_reduce_limbs(const fp_ctx *c, fe *r, const uint64_t *limbs);
 void fp_to_bytes(const fp_ctx *c, uint8_t *be, const fe *a);
 /* Converts out of Montgomery form into plain little-endian limbs. */
 void fp_to_limbs(const fp_ctx *c, uint64_t *out, const fe *a);
