@@ -129,6 +129,67 @@ void mp_mont_mul(uint64_t *r, const uint64_t *a, const uint64_t *b, const uint64
     mont_mul_core(r, a, b, p, pinv, n, t);
 }
 
+void mp_mont_sqr(uint64_t *r, const uint64_t *a, const uint64_t *p, uint64_t pinv, size_t n, uint64_t *t)
+{
+    /* Squaring with the cross products computed once (n(n−1)/2 instead of n^2 products), then a
+     * separate Montgomery reduction (SOS order). t holds 2n + 1 limbs. */
+    for (size_t i = 0; i < 2 * n + 1; i++)
+        t[i] = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t carry = 0;
+#pragma GCC unroll 8
+        for (size_t j = i + 1; j < n; j++) {
+            u128 s = (u128)a[i] * a[j] + t[i + j] + carry;
+            t[i + j] = (uint64_t)s;
+            carry = (uint64_t)(s >> 64);
+        }
+        t[i + n] = carry;
+    }
+    /* double the cross products, add the squares */
+    uint64_t top = 0;
+    for (size_t i = 0; i < 2 * n; i++) {
+        uint64_t v = t[i];
+        t[i] = (v << 1) | top;
+        top = v >> 63;
+    }
+    uint64_t carry = 0;
+    for (size_t i = 0; i < n; i++) {
+        u128 sq = (u128)a[i] * a[i];
+        u128 s = (u128)t[2 * i] + (uint64_t)sq + carry;
+        t[2 * i] = (uint64_t)s;
+        s = (u128)t[2 * i + 1] + (uint64_t)(sq >> 64) + (uint64_t)(s >> 64);
+        t[2 * i + 1] = (uint64_t)s;
+        carry = (uint64_t)(s >> 64);
+    }
+    t[2 * n] = carry;
+    /* reduction: add m_i·p·2^(64i) so that the low n limbs vanish */
+    for (size_t i = 0; i < n; i++) {
+        uint64_t m = t[i] * pinv;
+        uint64_t c = 0;
+#pragma GCC unroll 8
+        for (size_t j = 0; j < n; j++) {
+            u128 s = (u128)m * p[j] + t[i + j] + c;
+            t[i + j] = (uint64_t)s;
+            c = (uint64_t)(s >> 64);
+        }
+        for (size_t k = i + n; c != 0 && k < 2 * n + 1; k++) {
+            u128 s = (u128)t[k] + c;
+            t[k] = (uint64_t)s;
+            c = (uint64_t)(s >> 64);
+        }
+    }
+    /* result t[n..2n] < 2p: subtract p once if needed */
+    uint64_t borrow = 0;
+    for (size_t i = 0; i < n; i++) {
+        u128 d = (u128)t[n + i] - p[i] - borrow;
+        r[i] = (uint64_t)d;
+        borrow = (uint64_t)(d >> 64) & 1;
+    }
+    if (borrow > t[2 * n])
+        for (size_t i = 0; i < n; i++)
+            r[i] = t[n + i];
+}
+
 /* Specialised copies with the limb count known at compile time (unrolled by the compiler). */
 static void mont_mul4(uint64_t *r, const uint64_t *a, const uint64_t *b, const uint64_t *p, uint64_t pinv)
 {

@@ -80,6 +80,8 @@ void mp_to_be(uint8_t *be, size_t len, const uint64_t *a, size_t n);
 /* Montgomery product of n-limb values (t: n + 2 limbs of scratch); r may alias a or b. */
 void mp_mont_mul(uint64_t *r, const uint64_t *a, const uint64_t *b, const uint64_t *p, uint64_t pinv,
                  size_t n, uint64_t *t);
+/* Montgomery square of an n-limb value (t: 2n + 1 limbs of scratch); r may alias a. */
+void mp_mont_sqr(uint64_t *r, const uint64_t *a, const uint64_t *p, uint64_t pinv, size_t n, uint64_t *t);
 /* -p^-1 mod 2^64 for odd p0. */
 uint64_t mp_neg_inv64(uint64_t p0);
 

@@ -104,7 +104,7 @@ zkvm_status zkvm_modexp(const uint8_t *base, size_t base_len, const uint8_t *exp
     /* x1 = b^e mod q */
     bool q_is_one = k == 1 && q[0] == 1;
     if (!q_is_one) {
-        uint64_t *t = scratch, *r2 = t + (k + 2), *one = r2 + k, *acc = one + k, *chunk = acc + k;
+        uint64_t *t = scratch, *r2 = t + (2 * k + 2), *one = r2 + k, *acc = one + k, *chunk = acc + k;
         uint64_t *tbl = chunk + k; /* 16 entries of k limbs */
         uint64_t pinv = mp_neg_inv64(q[0]);
         /* R mod q and R^2 mod q by doubling (bounded: 128·k steps). */
@@ -139,7 +139,7 @@ zkvm_status zkvm_modexp(const uint8_t *base, size_t base_len, const uint8_t *exp
         size_t windows = (ebits + 3) / 4;
         for (size_t w = windows; w-- > 0;) {
             for (int j = 0; j < 4; j++)
-                mp_mont_mul(acc, acc, acc, q, pinv, k, t);
+                mp_mont_sqr(acc, acc, q, pinv, k, t);
             unsigned digit = 0;
             for (int j = 3; j >= 0; j--) {
                 size_t bit = 4 * w + (size_t)j;
