@@ -1,0 +1,19 @@
+/* The registry of tests: T(group, name) runs test_group_name(). Groups map to xunit tests. */
+#ifndef GUEST_TESTS_H
+#define GUEST_TESTS_H
+
+#define TEST_LIST                  \
+    T(u256, bytes)                 \
+    T(u256, add_sub_mul)           \
+    T(u256, div_mod)               \
+    T(u256, exp)                   \
+    T(u256, bits)                  \
+    T(u256, compare)               \
+    T(u256, addmod_mulmod)         \
+    T(u256, unary)
+
+#define T(group, name) void test_##group##_##name(void);
+TEST_LIST
+#undef T
+
+#endif

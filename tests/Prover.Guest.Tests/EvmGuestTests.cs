@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Prover.Guest.Tests;
+
+/// <summary>
+/// Runs the EVM guest's C tests (<c>make -C native/guest/evm host-test</c>: a host build with
+/// AddressSanitizer and UBSan) once, and reports each C test group as one xunit test, so a failing
+/// group names its failing C tests.
+/// </summary>
+public sealed class EvmGuestTests
+{
+    [NativeToolsFact] public void Uint256() => AssertGroup("u256");
+
+    private static void AssertGroup(string group)
+    {
+        NativeRun run = Run.Value;
+        string prefix = group + "/";
+        var passed = new List<string>();
+        var failed = new List<string>();
+        foreach (string line in run.Lines)
+        {
+            if (line.StartsWith("PASS " + prefix, StringComparison.Ordinal))
+                passed.Add(line[5..]);
+            else if (line.StartsWith("FAIL " + prefix, StringComparison.Ordinal))
+                failed.Add(line[5..]);
+        }
+        Assert.True(failed.Count == 0,
+            $"C tests failed in group {group}: {string.Join(", ", failed)}\n{run.Tail}");
+        Assert.True(passed.Count > 0,
+            $"no C test of group {group} ran (make exit code {run.ExitCode})\n{run.Tail}");
+    }
+
+    private sealed record NativeRun(int ExitCode, string[] Lines, string Tail);
+
+    private static readonly Lazy<NativeRun> Run = new(RunMake);
+
+    private static NativeRun RunMake()
+    {
+        var psi = new ProcessStartInfo("make")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        psi.ArgumentList.Add("-s");
+        psi.ArgumentList.Add("-C");
+        psi.ArgumentList.Add(Path.Combine(SharedData.RepositoryRoot, "native", "guest", "evm"));
+        psi.ArgumentList.Add("host-test");
+        using var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start make");
+        var stderr = new StringBuilder();
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+                lock (stderr)
+                    stderr.AppendLine(e.Data);
+        };
+        process.BeginErrorReadLine();
+        string stdout = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        string all = stdout + stderr;
+        string tail = all.Length > 4000 ? all[^4000..] : all;
+        return new NativeRun(process.ExitCode, stdout.Split('\n', StringSplitOptions.TrimEntries), tail);
+    }
+}
+
+/// <summary>A fact that is skipped when gcc, make or python3 (the native test toolchain) is not on PATH.</summary>
+public sealed class NativeToolsFactAttribute : FactAttribute
+{
+    public NativeToolsFactAttribute()
+    {
+        string? missing = new[] { "gcc", "make", "python3" }.FirstOrDefault(t => !OnPath(t));
+        if (missing is not null)
+            Skip = $"{missing} not found on PATH: the EVM guest's native tests need gcc, make and python3";
+    }
+
+    private static bool OnPath(string tool)
+    {
+        string? path = Environment.GetEnvironmentVariable("PATH");
+        if (string.IsNullOrEmpty(path))
+            return false;
+        return path.Split(Path.PathSeparator).Any(dir => File.Exists(Path.Combine(dir, tool)));
+    }
+}
