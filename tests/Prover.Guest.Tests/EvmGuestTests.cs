@@ -11,6 +11,7 @@ namespace Prover.Guest.Tests;
 public sealed class EvmGuestTests
 {
     [NativeToolsFact] public void Uint256() => AssertGroup("u256");
+    [NativeToolsFact] public void Rlp() => AssertGroup("rlp");
 
     private static void AssertGroup(string group)
     {

@@ -10,7 +10,10 @@
     T(u256, bits)                  \
     T(u256, compare)               \
     T(u256, addmod_mulmod)         \
-    T(u256, unary)
+    T(u256, unary)                 \
+    T(rlp, encode)                 \
+    T(rlp, decode)                 \
+    T(rlp, reject)
 
 #define T(group, name) void test_##group##_##name(void);
 TEST_LIST
