@@ -12,6 +12,7 @@ public sealed class EvmGuestTests
 {
     [NativeToolsFact] public void Uint256() => AssertGroup("u256");
     [NativeToolsFact] public void Rlp() => AssertGroup("rlp");
+    [NativeToolsFact] public void Ssz() => AssertGroup("ssz");
 
     private static void AssertGroup(string group)
     {

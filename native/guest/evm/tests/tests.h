@@ -13,7 +13,11 @@
     T(u256, unary)                 \
     T(rlp, encode)                 \
     T(rlp, decode)                 \
-    T(rlp, reject)
+    T(rlp, reject)                 \
+    T(ssz, building_blocks)        \
+    T(ssz, decode)                 \
+    T(ssz, hash_tree_root)         \
+    T(ssz, reject)
 
 #define T(group, name) void test_##group##_##name(void);
 TEST_LIST
