@@ -13,6 +13,7 @@ public sealed class EvmGuestTests
     [NativeToolsFact] public void Uint256() => AssertGroup("u256");
     [NativeToolsFact] public void Rlp() => AssertGroup("rlp");
     [NativeToolsFact] public void Ssz() => AssertGroup("ssz");
+    [NativeToolsFact] public void Trie() => AssertGroup("trie");
 
     private static void AssertGroup(string group)
     {

@@ -17,7 +17,11 @@
     T(ssz, building_blocks)        \
     T(ssz, decode)                 \
     T(ssz, hash_tree_root)         \
-    T(ssz, reject)
+    T(ssz, reject)                 \
+    T(trie, sequences)             \
+    T(trie, witness)               \
+    T(trie, missing_node)          \
+    T(trie, bad_nodes)
 
 #define T(group, name) void test_##group##_##name(void);
 TEST_LIST
