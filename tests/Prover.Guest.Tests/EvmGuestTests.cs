@@ -14,6 +14,7 @@ public sealed class EvmGuestTests
     [NativeToolsFact] public void Rlp() => AssertGroup("rlp");
     [NativeToolsFact] public void Ssz() => AssertGroup("ssz");
     [NativeToolsFact] public void Trie() => AssertGroup("trie");
+    [NativeToolsFact] public void Block() => AssertGroup("block");
 
     private static void AssertGroup(string group)
     {

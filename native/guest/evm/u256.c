@@ -116,6 +116,15 @@ static void mul_full(const u256 *a, const u256 *b, uint64_t r[8])
     }
 }
 
+bool u256_mul_overflow(const u256 *a, const u256 *b, u256 *out)
+{
+    uint64_t r[8];
+    mul_full(a, b, r);
+    for (int i = 0; i < 4; i++)
+        out->w[i] = r[i];
+    return (r[4] | r[5] | r[6] | r[7]) != 0;
+}
+
 static int nlz32(uint32_t x)
 {
     int n = 0;

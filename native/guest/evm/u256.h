@@ -42,6 +42,8 @@ int u256_cmp(const u256 *a, const u256 *b);
 u256 u256_add(const u256 *a, const u256 *b);
 u256 u256_sub(const u256 *a, const u256 *b);
 u256 u256_mul(const u256 *a, const u256 *b);
+/* a * b; returns true when the full product does not fit in 256 bits (*out gets the low half). */
+bool u256_mul_overflow(const u256 *a, const u256 *b, u256 *out);
 u256 u256_div(const u256 *a, const u256 *b);
 u256 u256_mod(const u256 *a, const u256 *b);
 u256 u256_sdiv(const u256 *a, const u256 *b);

@@ -21,7 +21,10 @@
     T(trie, sequences)             \
     T(trie, witness)               \
     T(trie, missing_node)          \
-    T(trie, bad_nodes)
+    T(trie, bad_nodes)             \
+    T(block, hash)                 \
+    T(block, header_rules)         \
+    T(block, guest_verdicts)
 
 #define T(group, name) void test_##group##_##name(void);
 TEST_LIST

@@ -1,0 +1,200 @@
+/* Header reconstruction, block hash, and the guest's stages end to end on blocks from the EEST and
+ * BlockchainTests fixtures (gen_block_vectors.py): the reconstructed header must hash to the hash the
+ * fixture states, hash_tree_root must match the Python SSZ reference, and the guest's verdict must
+ * never contradict the fixture (a stage not implemented yet may end with GUEST_EXIT_UNIMPLEMENTED). */
+#include <stdlib.h>
+
+#include "test.h"
+#include "tests.h"
+
+#include "../block.h"
+#include "../guest.h"
+#include "../ssz.h"
+#include "../validate.h"
+
+#include "block_vectors.inc"
+
+#define NBLOCKS (sizeof block_cases / sizeof block_cases[0])
+
+static unsigned char *load(const char *hex, size_t *len)
+{
+    size_t cap = strlen(hex) / 2 + 8;
+    unsigned char *buf = malloc(cap);
+    int n = test_hex(hex, buf, (int)cap);
+    *len = n < 0 ? 0 : (size_t)n;
+    return buf;
+}
+
+void test_block_hash(void)
+{
+    for (size_t i = 0; i < NBLOCKS; i++) {
+        const struct block_case *c = &block_cases[i];
+        size_t len;
+        unsigned char *buf = load(c->input, &len);
+        stateless_input in;
+        if (ssz_decode_input(buf, len, &in) != SSZ_OK) {
+            CHECK_MSG(0, "%s does not decode", c->name);
+            free(buf);
+            continue;
+        }
+        uint8_t root[32], want[32];
+        ssz_new_payload_request_root(&in, root);
+        test_hex(c->npr_root, want, 32);
+        CHECK_MSG(memcmp(root, want, 32) == 0, "%s: hash_tree_root differs", c->name);
+        header h;
+        header_from_payload(&in, &h);
+        test_hex(c->block_hash, want, 32);
+        if (c->valid)
+            CHECK_MSG(memcmp(h.hash, want, 32) == 0, "%s: reconstructed header hash differs", c->name);
+        /* The witness header decodes and re-encodes to the same bytes. */
+        header parent;
+        CHECK(header_decode(in.headers[0], &parent));
+        bytes enc = header_encode(&parent);
+        CHECK_MSG(enc.len == in.headers[0].len && memcmp(enc.ptr, in.headers[0].ptr, enc.len) == 0,
+                  "%s: parent header does not round-trip", c->name);
+        free(buf);
+    }
+}
+
+struct run_ctx {
+    const unsigned char *data;
+    size_t len;
+    uint8_t root[32];
+    bool valid;
+    int code;
+};
+
+static void run_guest(void *p)
+{
+    struct run_ctx *c = p;
+    c->code = guest_validate(c->data, c->len, c->root, &c->valid);
+}
+
+void test_block_guest_verdicts(void)
+{
+    int unimplemented = 0, judged = 0;
+    for (size_t i = 0; i < NBLOCKS; i++) {
+        const struct block_case *bc = &block_cases[i];
+        size_t len;
+        unsigned char *buf = load(bc->input, &len);
+        struct run_ctx ctx = {buf, len, {0}, false, -1};
+        int exit_code = test_expect_exit(run_guest, &ctx);
+        if (exit_code == GUEST_EXIT_UNIMPLEMENTED) {
+            unimplemented++;
+        } else {
+            CHECK_MSG(exit_code == -1 && ctx.code == GUEST_EXIT_OK, "%s: exit %d", bc->name, exit_code);
+            CHECK_MSG(ctx.valid == (bc->valid != 0), "%s: verdict %d, fixture says %d", bc->name, ctx.valid, bc->valid);
+            judged++;
+        }
+        /* A valid block can only be judged by executing it. */
+        if (bc->valid)
+            CHECK_MSG(exit_code == GUEST_EXIT_UNIMPLEMENTED, "%s: valid block judged without execution", bc->name);
+        free(buf);
+    }
+    printf("  block verdicts: %d judged before execution, %d need the EVM (not implemented)\n", judged, unimplemented);
+    CHECK(judged >= 2);
+}
+
+void test_block_header_rules(void)
+{
+    header parent;
+    memset(&parent, 0, sizeof parent);
+    parent.gas_limit = 30000000;
+    parent.gas_used = 15000000;
+    parent.base_fee = u256_from_u64(1000000000);
+    /* At target: unchanged. Above: +1/8 at full; below: -1/8 at empty. */
+    u256 bf = expected_base_fee(&parent);
+    CHECK(bf.w[0] == 1000000000);
+    parent.gas_used = 30000000;
+    bf = expected_base_fee(&parent);
+    CHECK(bf.w[0] == 1125000000);
+    parent.gas_used = 0;
+    bf = expected_base_fee(&parent);
+    CHECK(bf.w[0] == 875000000);
+    /* Minimum increase of 1 wei. */
+    parent.base_fee = u256_from_u64(7);
+    parent.gas_used = 15000001;
+    bf = expected_base_fee(&parent);
+    CHECK(bf.w[0] == 8);
+
+    /* fake_exponential values from the EIP-4844 formula (computed by hand for small inputs). */
+    u256 e = fake_exponential(1, 0, 3338477);
+    CHECK(e.w[0] == 1);
+    e = fake_exponential(1, 3338477, 3338477); /* ~ e = 2.718 -> 2 */
+    CHECK(e.w[0] == 2);
+    e = fake_exponential(1, (uint64_t)1 << 62, 3338477); /* saturates */
+    CHECK(e.w[3] == ~(uint64_t)0);
+
+    fork_params cancun = fork_params_of(FORK_CANCUN), osaka = fork_params_of(FORK_OSAKA);
+    header p;
+    memset(&p, 0, sizeof p);
+    p.has_blob_gas = true;
+    p.blob_gas_used = 6 * GAS_PER_BLOB;
+    p.excess_blob_gas = 0;
+    p.base_fee = u256_from_u64(1);
+    CHECK(expected_excess_blob_gas(&p, &cancun) == 3 * GAS_PER_BLOB);
+    p.blob_gas_used = 2 * GAS_PER_BLOB;
+    CHECK(expected_excess_blob_gas(&p, &cancun) == 0);
+    /* EIP-7918: with a high execution base fee and a cheap blob fee, excess grows by used*(max-target)/max. */
+    p.blob_gas_used = 9 * GAS_PER_BLOB;
+    p.excess_blob_gas = 0;
+    p.base_fee = u256_from_u64(1000000000);
+    CHECK(expected_excess_blob_gas(&p, &osaka) == 9 * GAS_PER_BLOB * 3 / 9);
+    p.base_fee = u256_from_u64(1); /* cheap execution: the Cancun rule applies */
+    CHECK(expected_excess_blob_gas(&p, &osaka) == 3 * GAS_PER_BLOB);
+
+    /* validate_header over a consistent parent/child pair, then one field broken at a time. */
+    header par, ch;
+    memset(&par, 0, sizeof par);
+    par.hash[0] = 0xaa;
+    par.number = 10;
+    par.gas_limit = 30000000;
+    par.gas_used = 15000000;
+    par.timestamp = 100;
+    par.base_fee = u256_from_u64(1000);
+    par.has_blob_gas = true;
+    ch = par;
+    memcpy(ch.parent_hash, par.hash, 32);
+    ch.number = 11;
+    ch.timestamp = 112;
+    ch.gas_used = 0;
+    ch.excess_blob_gas = 0;
+    ch.blob_gas_used = 0;
+    CHECK(validate_header(&ch, &par, &cancun) == HDR_OK);
+    header bad = ch;
+    bad.gas_limit = par.gas_limit + par.gas_limit / 1024;
+    CHECK(validate_header(&bad, &par, &cancun) == HDR_GAS_LIMIT_CHANGE);
+    bad.gas_limit = par.gas_limit + par.gas_limit / 1024 - 1;
+    CHECK(validate_header(&bad, &par, &cancun) == HDR_OK);
+    bad.gas_limit = par.gas_limit - par.gas_limit / 1024;
+    CHECK(validate_header(&bad, &par, &cancun) == HDR_GAS_LIMIT_CHANGE);
+    bad = ch;
+    bad.gas_used = bad.gas_limit + 1;
+    CHECK(validate_header(&bad, &par, &cancun) == HDR_GAS_USED_OVER_LIMIT);
+    bad = ch;
+    bad.timestamp = par.timestamp;
+    CHECK(validate_header(&bad, &par, &cancun) == HDR_TIMESTAMP);
+    bad = ch;
+    bad.number = 12;
+    CHECK(validate_header(&bad, &par, &cancun) == HDR_NUMBER);
+    bad = ch;
+    bad.base_fee = u256_from_u64(1001);
+    CHECK(validate_header(&bad, &par, &cancun) == HDR_BASE_FEE);
+    bad = ch;
+    bad.excess_blob_gas = GAS_PER_BLOB;
+    CHECK(validate_header(&bad, &par, &cancun) == HDR_EXCESS_BLOB_GAS);
+    bad = ch;
+    bad.blob_gas_used = 7 * GAS_PER_BLOB;
+    CHECK(validate_header(&bad, &par, &cancun) == HDR_BLOB_GAS_USED);
+    bad.blob_gas_used = GAS_PER_BLOB + 1;
+    CHECK(validate_header(&bad, &par, &cancun) == HDR_BLOB_GAS_USED);
+    bad = ch;
+    bad.parent_hash[0] ^= 1;
+    CHECK(validate_header(&bad, &par, &cancun) == HDR_PARENT_HASH);
+    /* A parent gas limit near 2^64 must not wrap the bound. */
+    par.gas_limit = UINT64_MAX;
+    par.gas_used = UINT64_MAX / 2;
+    bad = ch;
+    bad.gas_limit = 5000;
+    CHECK(validate_header(&bad, &par, &cancun) == HDR_GAS_LIMIT_CHANGE);
+}
