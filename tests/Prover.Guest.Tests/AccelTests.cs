@@ -60,6 +60,11 @@ public sealed class AccelTests(AccelRunFixture run) : IClassFixture<AccelRunFixt
     [InlineData("keccak")]
     [InlineData("sha256")]
     [InlineData("ripemd160")]
+    [InlineData("modexp")]
+    [InlineData("secp256k1")]
+    [InlineData("p256")]
+    [InlineData("bn254")]
+    [InlineData("blake2f")]
     public void Group(string group)
     {
         string[] lines = run.Output.Split('\n', StringSplitOptions.TrimEntries);

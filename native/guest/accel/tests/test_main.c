@@ -60,6 +60,11 @@ static const struct {
     {"keccak", group_keccak},
     {"sha256", group_sha256},
     {"ripemd160", group_ripemd160},
+    {"modexp", group_modexp},
+    {"secp256k1", group_secp256k1},
+    {"p256", group_p256},
+    {"bn254", group_bn254},
+    {"blake2f", group_blake2f},
 };
 
 int main(int argc, char **argv)

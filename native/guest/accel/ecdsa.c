@@ -1,0 +1,170 @@
+/* ECDSA over secp256k1 (SEC 2) and secp256r1 / P-256 (FIPS 186-4 D.1.2.3): verification, and public
+ * key recovery for secp256k1 (SEC 1 v2 §4.1.6). All inputs are public (signatures, hashes, keys), so
+ * the scalar multiplications are variable-time; see docs/design.md. */
+#include "fp.h"
+
+#define EC_FE fe
+#define EC_F(op) fp_##op
+#define EC_PT ecp_pt
+#define EC_CURVE ecp_curve
+#define EC_P(fn) ecp_##fn
+#include "ec_impl.h"
+
+typedef struct ecdsa_curve {
+    fp_ctx fp, fn;
+    ecp_curve cv;
+    ecp_pt g;
+    bool ready;
+} ecdsa_curve;
+
+static void ecdsa_init(ecdsa_curve *c, const char *p, const char *n, const char *a, const char *b,
+                       const char *gx, const char *gy)
+{
+    fp_ctx_init_hex(&c->fp, p);
+    fp_ctx_init_hex(&c->fn, n);
+    c->cv.f = &c->fp;
+    fp_from_hex(&c->fp, &c->cv.a, a);
+    fp_from_hex(&c->fp, &c->cv.b, b);
+    c->cv.a_zero = fp_is_zero(&c->fp, &c->cv.a);
+    fe x, y;
+    fp_from_hex(&c->fp, &x, gx);
+    fp_from_hex(&c->fp, &y, gy);
+    ecp_from_affine(&c->cv, &c->g, &x, &y);
+    c->ready = true;
+}
+
+static ecdsa_curve k1, r1;
+
+static const ecdsa_curve *secp256k1(void)
+{
+    if (!k1.ready)
+        ecdsa_init(&k1, "fffffffffffffffffffffffffffffffffffffffffffffffffffffffefffffc2f",
+                   "fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141", "0", "7",
+                   "79be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798",
+                   "483ada7726a3c4655da4fbfc0e1108a8fd17b448a68554199c47d08ffb10d4b8");
+    return &k1;
+}
+
+static const ecdsa_curve *secp256r1(void)
+{
+    if (!r1.ready)
+        ecdsa_init(&r1, "ffffffff00000001000000000000000000000000ffffffffffffffffffffffff",
+                   "ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551",
+                   "ffffffff00000001000000000000000000000000fffffffffffffffffffffffc", /* a = −3 */
+                   "5ac635d8aa3a93e7b3ebbd55769886bc651d06b0cc53b0f63bce3c3e27d2604b",
+                   "6b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c296",
+                   "4fe342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837bf51f5");
+    return &r1;
+}
+
+/* Reads a scalar in [1, n − 1] into Montgomery form mod n; false when out of range. */
+static bool scalar_nonzero(const ecdsa_curve *c, fe *r, const uint8_t be[32])
+{
+    return fp_from_bytes(&c->fn, r, be) && !fp_is_zero(&c->fn, r);
+}
+
+/* Reads an affine public key; false when a coordinate is >= p or the point is not on the curve
+ * (this also excludes (0, 0), the encoding some libraries use for infinity, since b != 0). */
+static bool read_point(const ecdsa_curve *c, ecp_pt *q, const uint8_t pub[64])
+{
+    fe x, y;
+    if (!fp_from_bytes(&c->fp, &x, pub) || !fp_from_bytes(&c->fp, &y, pub + 32))
+        return false;
+    if (!ecp_on_curve_affine(&c->cv, &x, &y))
+        return false;
+    ecp_from_affine(&c->cv, q, &x, &y);
+    return true;
+}
+
+/* x-coordinate of R (finite) reduced mod n equals r. x < p < 2n on both curves, and fp_from_bytes_reduce
+ * reduces any 256-bit value mod n. */
+static bool x_mod_n_equals(const ecdsa_curve *c, const ecp_pt *R, const fe *r_mont)
+{
+    fe x, y, xn;
+    uint8_t xb[32];
+    ecp_to_affine(&c->cv, &x, &y, R);
+    fp_to_bytes(&c->fp, xb, &x);
+    fp_from_bytes_reduce(&c->fn, &xn, xb, 32);
+    return fp_eq(&c->fn, &xn, r_mont);
+}
+
+/* 1 valid, 0 invalid signature; the public key has already been validated. */
+static bool ecdsa_verify(const ecdsa_curve *c, const uint8_t hash[32], const uint8_t sig[64], const ecp_pt *q)
+{
+    fe r, s, e, w, u1, u2;
+    if (!scalar_nonzero(c, &r, sig) || !scalar_nonzero(c, &s, sig + 32))
+        return false;
+    /* e = hash mod n (the hash is 256 bits, the orders are 256 bits: no truncation) */
+    fp_from_bytes_reduce(&c->fn, &e, hash, 32);
+    fp_inv(&c->fn, &w, &s);
+    fp_mul(&c->fn, &u1, &e, &w);
+    fp_mul(&c->fn, &u2, &r, &w);
+    uint64_t k1l[4], k2l[4];
+    fp_to_limbs(&c->fn, k1l, &u1);
+    fp_to_limbs(&c->fn, k2l, &u2);
+    ecp_pt R;
+    ecp_mul2(&c->cv, &R, &c->g, k1l, q, k2l, 4);
+    if (ecp_is_inf(&c->cv, &R))
+        return false;
+    return x_mod_n_equals(c, &R, &r);
+}
+
+zkvm_status zkvm_secp256k1_verify(const uint8_t msg_hash[32], const uint8_t sig[64], const uint8_t pubkey[64], bool *valid)
+{
+    const ecdsa_curve *c = secp256k1();
+    ecp_pt q;
+    *valid = false;
+    if (!read_point(c, &q, pubkey))
+        return ZKVM_EINVAL; /* malformed key: not a curve point */
+    *valid = ecdsa_verify(c, msg_hash, sig, &q);
+    return ZKVM_EOK;
+}
+
+zkvm_status zkvm_secp256r1_verify(const uint8_t msg_hash[32], const uint8_t sig[64], const uint8_t pubkey[64], bool *valid)
+{
+    /* EIP-7951: every failing check (r, s outside [1, n), coordinates >= p, point off the curve or
+     * at infinity, R' at infinity, R'.x mod n != r) is a verification failure, not an error. */
+    const ecdsa_curve *c = secp256r1();
+    ecp_pt q;
+    *valid = read_point(c, &q, pubkey) && ecdsa_verify(c, msg_hash, sig, &q);
+    return ZKVM_EOK;
+}
+
+zkvm_status zkvm_secp256k1_ecrecover(const uint8_t msg_hash[32], const uint8_t sig[64], uint8_t recid, uint8_t pubkey_out[64])
+{
+    const ecdsa_curve *c = secp256k1();
+    fe r, s, e, x, y, y2, rinv, u1, u2;
+    if (recid > 1)
+        return ZKVM_EINVAL;
+    if (!scalar_nonzero(c, &r, sig) || !scalar_nonzero(c, &s, sig + 32))
+        return ZKVM_EINVAL;
+    /* R = (r, y) with y of parity recid; r < n < p so r is a valid x (recid 2, 3 with x = r + n are not
+     * expressible in the EVM's v ∈ {27, 28}). */
+    if (!fp_from_bytes(&c->fp, &x, sig))
+        return ZKVM_EINVAL;
+    fp_sqr(&c->fp, &y2, &x);
+    fp_mul(&c->fp, &y2, &y2, &x);
+    fp_add(&c->fp, &y2, &y2, &c->cv.b);
+    if (!fp_sqrt(&c->fp, &y, &y2))
+        return ZKVM_EINVAL; /* r is not the x-coordinate of a curve point */
+    if (fp_is_odd(&c->fp, &y) != (recid & 1))
+        fp_neg(&c->fp, &y, &y);
+    ecp_pt R, Q;
+    ecp_from_affine(&c->cv, &R, &x, &y);
+    /* Q = r^-1 (s·R − e·G) = (−e·r^-1)·G + (s·r^-1)·R */
+    fp_from_bytes_reduce(&c->fn, &e, msg_hash, 32);
+    fp_inv(&c->fn, &rinv, &r);
+    fp_mul(&c->fn, &u1, &e, &rinv);
+    fp_neg(&c->fn, &u1, &u1);
+    fp_mul(&c->fn, &u2, &s, &rinv);
+    uint64_t k1l[4], k2l[4];
+    fp_to_limbs(&c->fn, k1l, &u1);
+    fp_to_limbs(&c->fn, k2l, &u2);
+    ecp_mul2(&c->cv, &Q, &c->g, k1l, &R, k2l, 4);
+    if (ecp_is_inf(&c->cv, &Q))
+        return ZKVM_EINVAL;
+    ecp_to_affine(&c->cv, &x, &y, &Q);
+    fp_to_bytes(&c->fp, pubkey_out, &x);
+    fp_to_bytes(&c->fp, pubkey_out + 32, &y);
+    return ZKVM_EOK;
+}

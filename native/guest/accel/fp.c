@@ -1,0 +1,369 @@
+/* Montgomery prime-field arithmetic in 64-bit limbs; see fp.h. */
+#include "fp.h"
+
+uint64_t mp_add(uint64_t *r, const uint64_t *a, const uint64_t *b, size_t n)
+{
+    uint64_t carry = 0;
+    for (size_t i = 0; i < n; i++) {
+        u128 s = (u128)a[i] + b[i] + carry;
+        r[i] = (uint64_t)s;
+        carry = (uint64_t)(s >> 64);
+    }
+    return carry;
+}
+
+uint64_t mp_sub(uint64_t *r, const uint64_t *a, const uint64_t *b, size_t n)
+{
+    uint64_t borrow = 0;
+    for (size_t i = 0; i < n; i++) {
+        u128 d = (u128)a[i] - b[i] - borrow;
+        r[i] = (uint64_t)d;
+        borrow = (uint64_t)(d >> 64) & 1;
+    }
+    return borrow;
+}
+
+int mp_cmp(const uint64_t *a, const uint64_t *b, size_t n)
+{
+    for (size_t i = n; i-- > 0;) {
+        if (a[i] != b[i])
+            return a[i] < b[i] ? -1 : 1;
+    }
+    return 0;
+}
+
+bool mp_is_zero(const uint64_t *a, size_t n)
+{
+    uint64_t acc = 0;
+    for (size_t i = 0; i < n; i++)
+        acc |= a[i];
+    return acc == 0;
+}
+
+bool mp_from_be(uint64_t *r, size_t n, const uint8_t *be, size_t len)
+{
+    memset(r, 0, n * sizeof(uint64_t));
+    for (size_t i = 0; i < len; i++) {
+        size_t bit = 8 * (len - 1 - i); /* position of this byte's least significant bit */
+        size_t limb = bit / 64;
+        if (limb >= n) {
+            if (be[i] != 0)
+                return false;
+            continue;
+        }
+        r[limb] |= (uint64_t)be[i] << (bit % 64);
+    }
+    return true;
+}
+
+void mp_to_be(uint8_t *be, size_t len, const uint64_t *a, size_t n)
+{
+    for (size_t i = 0; i < len; i++) {
+        size_t bit = 8 * (len - 1 - i);
+        size_t limb = bit / 64;
+        be[i] = limb < n ? (uint8_t)(a[limb] >> (bit % 64)) : 0;
+    }
+}
+
+uint64_t mp_neg_inv64(uint64_t p0)
+{
+    /* Newton iteration x = x(2 - p x) doubles the correct low bits; p0·p0 = 1 mod 8 seeds 3 bits. */
+    uint64_t x = p0;
+    for (int i = 0; i < 5; i++)
+        x *= 2 - p0 * x;
+    return (uint64_t)0 - x;
+}
+
+/* CIOS Montgomery multiplication: r = a·b·R^-1 mod p for a·b < p·R; result fully reduced. */
+static inline void mont_mul_core(uint64_t *r, const uint64_t *a, const uint64_t *b, const uint64_t *p,
+                                 uint64_t pinv, size_t n, uint64_t *t)
+{
+    for (size_t i = 0; i < n + 2; i++)
+        t[i] = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t carry = 0;
+        uint64_t bi = b[i];
+        for (size_t j = 0; j < n; j++) {
+            u128 s = (u128)a[j] * bi + t[j] + carry;
+            t[j] = (uint64_t)s;
+            carry = (uint64_t)(s >> 64);
+        }
+        u128 s = (u128)t[n] + carry;
+        t[n] = (uint64_t)s;
+        t[n + 1] = (uint64_t)(s >> 64);
+
+        uint64_t m = t[0] * pinv;
+        s = (u128)m * p[0] + t[0];
+        carry = (uint64_t)(s >> 64);
+        for (size_t j = 1; j < n; j++) {
+            s = (u128)m * p[j] + t[j] + carry;
+            t[j - 1] = (uint64_t)s;
+            carry = (uint64_t)(s >> 64);
+        }
+        s = (u128)t[n] + carry;
+        t[n - 1] = (uint64_t)s;
+        t[n] = t[n + 1] + (uint64_t)(s >> 64);
+    }
+    /* t < 2p: subtract p when t >= p, chosen by mask (no secret-dependent branch). */
+    uint64_t borrow = 0;
+    for (size_t i = 0; i < n; i++) {
+        u128 d = (u128)t[i] - p[i] - borrow;
+        r[i] = (uint64_t)d; /* r may alias a/b: a, b are no longer read */
+        borrow = (uint64_t)(d >> 64) & 1;
+    }
+    /* keep t when it was below p, i.e. the subtraction borrowed past the top limb t[n] */
+    uint64_t keep = (uint64_t)0 - (uint64_t)(borrow > t[n]);
+    for (size_t i = 0; i < n; i++)
+        r[i] = (t[i] & keep) | (r[i] & ~keep);
+}
+
+void mp_mont_mul(uint64_t *r, const uint64_t *a, const uint64_t *b, const uint64_t *p, uint64_t pinv,
+                 size_t n, uint64_t *t)
+{
+    mont_mul_core(r, a, b, p, pinv, n, t);
+}
+
+/* Specialised copies with the limb count known at compile time (unrolled by the compiler). */
+static void mont_mul4(uint64_t *r, const uint64_t *a, const uint64_t *b, const uint64_t *p, uint64_t pinv)
+{
+    uint64_t t[6];
+    mont_mul_core(r, a, b, p, pinv, 4, t);
+}
+
+static void mont_mul6(uint64_t *r, const uint64_t *a, const uint64_t *b, const uint64_t *p, uint64_t pinv)
+{
+    uint64_t t[8];
+    mont_mul_core(r, a, b, p, pinv, 6, t);
+}
+
+void fp_mul(const fp_ctx *c, fe *r, const fe *a, const fe *b)
+{
+    if (c->n == 4)
+        mont_mul4(r->l, a->l, b->l, c->p, c->pinv);
+    else
+        mont_mul6(r->l, a->l, b->l, c->p, c->pinv);
+}
+
+void fp_sqr(const fp_ctx *c, fe *r, const fe *a)
+{
+    fp_mul(c, r, a, a);
+}
+
+void fp_add(const fp_ctx *c, fe *r, const fe *a, const fe *b)
+{
+    size_t n = c->n;
+    uint64_t s[FP_MAX_LIMBS], d[FP_MAX_LIMBS];
+    uint64_t carry = mp_add(s, a->l, b->l, n);
+    uint64_t borrow = mp_sub(d, s, c->p, n);
+    /* keep s when s < p (borrow and no carry out) */
+    uint64_t keep = (uint64_t)0 - (uint64_t)(borrow > carry);
+    for (size_t i = 0; i < n; i++)
+        r->l[i] = (s[i] & keep) | (d[i] & ~keep);
+}
+
+void fp_dbl(const fp_ctx *c, fe *r, const fe *a)
+{
+    fp_add(c, r, a, a);
+}
+
+void fp_sub(const fp_ctx *c, fe *r, const fe *a, const fe *b)
+{
+    size_t n = c->n;
+    uint64_t d[FP_MAX_LIMBS], pm[FP_MAX_LIMBS];
+    uint64_t borrow = mp_sub(d, a->l, b->l, n);
+    uint64_t mask = (uint64_t)0 - borrow;
+    for (size_t i = 0; i < n; i++)
+        pm[i] = c->p[i] & mask;
+    mp_add(r->l, d, pm, n);
+}
+
+void fp_neg(const fp_ctx *c, fe *r, const fe *a)
+{
+    fe z;
+    fp_set_zero(&z);
+    fp_sub(c, r, &z, a);
+}
+
+void fp_set_zero(fe *r)
+{
+    memset(r, 0, sizeof *r);
+}
+
+void fp_set_one(const fp_ctx *c, fe *r)
+{
+    *r = c->one;
+}
+
+void fp_set_u64(const fp_ctx *c, fe *r, uint64_t v)
+{
+    fe x;
+    fp_set_zero(&x);
+    x.l[0] = v;
+    fp_mul(c, r, &x, &c->r2);
+}
+
+bool fp_is_zero(const fp_ctx *c, const fe *a)
+{
+    return mp_is_zero(a->l, c->n);
+}
+
+bool fp_eq(const fp_ctx *c, const fe *a, const fe *b)
+{
+    uint64_t acc = 0;
+    for (size_t i = 0; i < c->n; i++)
+        acc |= a->l[i] ^ b->l[i];
+    return acc == 0;
+}
+
+void fp_pow(const fp_ctx *c, fe *r, const fe *a, const uint64_t *e, size_t elimbs)
+{
+    fe acc = c->one, base = *a;
+    for (size_t i = elimbs; i-- > 0;) {
+        for (int b = 63; b >= 0; b--) {
+            fp_sqr(c, &acc, &acc);
+            if ((e[i] >> b) & 1)
+                fp_mul(c, &acc, &acc, &base);
+        }
+    }
+    *r = acc;
+}
+
+void fp_inv(const fp_ctx *c, fe *r, const fe *a)
+{
+    fp_pow(c, r, a, c->pm2, c->n);
+}
+
+bool fp_sqrt(const fp_ctx *c, fe *r, const fe *a)
+{
+    fe s, chk;
+    fp_pow(c, &s, a, c->sqrt_exp, c->n);
+    fp_sqr(c, &chk, &s);
+    if (!fp_eq(c, &chk, a))
+        return false;
+    *r = s;
+    return true;
+}
+
+bool fp_from_bytes(const fp_ctx *c, fe *r, const uint8_t *be)
+{
+    fe x;
+    fp_set_zero(&x);
+    mp_from_be(x.l, c->n, be, c->bytes);
+    if (mp_cmp(x.l, c->p, c->n) >= 0)
+        return false;
+    fp_mul(c, r, &x, &c->r2);
+    return true;
+}
+
+void fp_from_bytes_reduce(const fp_ctx *c, fe *r, const uint8_t *be, size_t len)
+{
+    /* x < R and R^2 mod p < p, so x·(R^2 mod p) < p·R, within the CIOS bound. */
+    fe x;
+    fp_set_zero(&x);
+    if (len > 8 * c->n) {
+        be += len - 8 * c->n; /* callers never pass more than n limbs; keep the low part defined */
+        len = 8 * c->n;
+    }
+    mp_from_be(x.l, c->n, be, len);
+    fp_mul(c, r, &x, &c->r2);
+}
+
+void fp_to_limbs(const fp_ctx *c, uint64_t *out, const fe *a)
+{
+    fe one;
+    fp_set_zero(&one);
+    one.l[0] = 1;
+    fe x;
+    fp_mul(c, &x, a, &one);
+    memcpy(out, x.l, c->n * sizeof(uint64_t));
+}
+
+void fp_to_bytes(const fp_ctx *c, uint8_t *be, const fe *a)
+{
+    uint64_t x[FP_MAX_LIMBS];
+    fp_to_limbs(c, x, a);
+    mp_to_be(be, c->bytes, x, c->n);
+}
+
+bool fp_is_odd(const fp_ctx *c, const fe *a)
+{
+    uint64_t x[FP_MAX_LIMBS];
+    fp_to_limbs(c, x, a);
+    return x[0] & 1;
+}
+
+bool fp_is_lex_largest(const fp_ctx *c, const fe *a)
+{
+    /* a > (p - 1) / 2  <=>  2a > p - 1  <=>  2a >= p (as integers, a < p) */
+    uint64_t x[FP_MAX_LIMBS], d[FP_MAX_LIMBS];
+    fp_to_limbs(c, x, a);
+    uint64_t carry = mp_add(x, x, x, c->n);
+    uint64_t borrow = mp_sub(d, x, c->p, c->n);
+    return carry || !borrow;
+}
+
+void fp_ctx_init(fp_ctx *c, const uint8_t *p_be, size_t bytes)
+{
+    memset(c, 0, sizeof *c);
+    c->bytes = bytes;
+    c->n = bytes <= 32 ? 4 : 6;
+    mp_from_be(c->p, c->n, p_be, bytes);
+    c->pinv = mp_neg_inv64(c->p[0]);
+    size_t n = c->n;
+    /* R^2 mod p by doubling 1 modulo p 2·64·n times (plain integers; one-time set-up). */
+    fe x;
+    fp_set_zero(&x);
+    x.l[0] = 1;
+    for (size_t i = 0; i < 2 * 64 * n; i++) {
+        uint64_t d[FP_MAX_LIMBS];
+        uint64_t carry = mp_add(x.l, x.l, x.l, n);
+        uint64_t borrow = mp_sub(d, x.l, c->p, n);
+        if (carry || !borrow)
+            memcpy(x.l, d, n * sizeof(uint64_t));
+        if (i + 1 == 64 * n)
+            c->one = x;
+    }
+    c->r2 = x;
+    uint64_t two[FP_MAX_LIMBS] = {2}, one[FP_MAX_LIMBS] = {1};
+    mp_sub(c->pm2, c->p, two, n);
+    uint64_t t[FP_MAX_LIMBS];
+    mp_add(t, c->p, one, n); /* p + 1 fits: p < 2^(64n) - 1 for every modulus used here */
+    for (size_t i = 0; i < n; i++)
+        c->sqrt_exp[i] = (t[i] >> 2) | (i + 1 < n ? t[i + 1] << 62 : 0);
+}
+
+static unsigned hex_nibble(char ch)
+{
+    if (ch >= '0' && ch <= '9') return (unsigned)(ch - '0');
+    if (ch >= 'a' && ch <= 'f') return (unsigned)(ch - 'a' + 10);
+    return (unsigned)(ch - 'A' + 10);
+}
+
+void mp_from_hex(uint64_t *r, size_t n, const char *hex)
+{
+    size_t len = strlen(hex);
+    memset(r, 0, n * sizeof(uint64_t));
+    for (size_t i = 0; i < len; i++) {
+        size_t bit = 4 * (len - 1 - i);
+        if (bit / 64 < n)
+            r[bit / 64] |= (uint64_t)hex_nibble(hex[i]) << (bit % 64);
+    }
+}
+
+void fp_ctx_init_hex(fp_ctx *c, const char *hex)
+{
+    uint8_t be[48];
+    uint64_t limbs[FP_MAX_LIMBS];
+    size_t bytes = (strlen(hex) + 1) / 2 <= 32 ? 32 : 48;
+    mp_from_hex(limbs, FP_MAX_LIMBS, hex);
+    mp_to_be(be, bytes, limbs, FP_MAX_LIMBS);
+    fp_ctx_init(c, be, bytes);
+}
+
+void fp_from_hex(const fp_ctx *c, fe *r, const char *hex)
+{
+    fe x;
+    fp_set_zero(&x);
+    mp_from_hex(x.l, c->n, hex);
+    fp_mul(c, r, &x, &c->r2);
+}

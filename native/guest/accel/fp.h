@@ -1,0 +1,87 @@
+/* Montgomery arithmetic over prime fields of up to 384 bits in 64-bit limbs (4 or 6 limbs), shared by
+ * secp256k1, P-256, bn254 and BLS12-381 (base and scalar fields). See docs/design.md.
+ *
+ * Elements are little-endian limb arrays in Montgomery form (a·R mod p, R = 2^(64n)), always fully
+ * reduced to [0, p). The multiplication is CIOS (Koç, Acar, Kaliski 1996) with 64×64→128 products
+ * through unsigned __int128, which gcc lowers to MUL + MULHU on RV64IM. */
+#ifndef ACCEL_FP_H
+#define ACCEL_FP_H
+
+#include "accel_internal.h"
+
+#define FP_MAX_LIMBS 6
+
+typedef struct fe {
+    uint64_t l[FP_MAX_LIMBS];
+} fe;
+
+typedef struct fp_ctx {
+    size_t n;                   /* limbs: 4 or 6 */
+    size_t bytes;               /* canonical big-endian encoding length (32 or 48) */
+    uint64_t p[FP_MAX_LIMBS];   /* the modulus */
+    uint64_t pinv;              /* -p^-1 mod 2^64 */
+    fe r2;                      /* R^2 mod p (plain limbs) */
+    fe one;                     /* R mod p = Montgomery 1 */
+    uint64_t pm2[FP_MAX_LIMBS]; /* p - 2 (Fermat inversion exponent) */
+    uint64_t sqrt_exp[FP_MAX_LIMBS]; /* (p + 1) / 4, valid when p = 3 mod 4 */
+} fp_ctx;
+
+typedef unsigned __int128 u128;
+
+/* Builds a context from the big-endian modulus; p must be odd and > 3. */
+void fp_ctx_init(fp_ctx *ctx, const uint8_t *p_be, size_t bytes);
+
+void fp_add(const fp_ctx *c, fe *r, const fe *a, const fe *b);
+void fp_sub(const fp_ctx *c, fe *r, const fe *a, const fe *b);
+void fp_neg(const fp_ctx *c, fe *r, const fe *a);
+void fp_dbl(const fp_ctx *c, fe *r, const fe *a);
+void fp_mul(const fp_ctx *c, fe *r, const fe *a, const fe *b);
+void fp_sqr(const fp_ctx *c, fe *r, const fe *a);
+/* r = a^e for a little-endian exponent of elimbs limbs (fixed square-and-multiply sequence per bit;
+ * the exponent is treated as public). */
+void fp_pow(const fp_ctx *c, fe *r, const fe *a, const uint64_t *e, size_t elimbs);
+/* r = a^-1 (a^(p-2); 0 maps to 0). */
+void fp_inv(const fp_ctx *c, fe *r, const fe *a);
+/* Square root for p = 3 mod 4; returns false when a is not a square (r is then unspecified). */
+bool fp_sqrt(const fp_ctx *c, fe *r, const fe *a);
+bool fp_is_zero(const fp_ctx *c, const fe *a);
+bool fp_eq(const fp_ctx *c, const fe *a, const fe *b);
+void fp_set_zero(fe *r);
+void fp_set_one(const fp_ctx *c, fe *r);
+/* Small constant in Montgomery form. */
+void fp_set_u64(const fp_ctx *c, fe *r, uint64_t v);
+/* Reads ctx->bytes big-endian bytes; false (and r unchanged) when the value is not below p. */
+bool fp_from_bytes(const fp_ctx *c, fe *r, const uint8_t *be);
+/* Reads 32 big-endian bytes and reduces modulo p (for hashes and scalars; needs 2^256 < 2p·R). */
+void fp_from_bytes_reduce(const fp_ctx *c, fe *r, const uint8_t *be, size_t len);
+void fp_to_bytes(const fp_ctx *c, uint8_t *be, const fe *a);
+/* Converts out of Montgomery form into plain little-endian limbs. */
+void fp_to_limbs(const fp_ctx *c, uint64_t *out, const fe *a);
+/* Parity of the canonical value (for point compression and recovery ids). */
+bool fp_is_odd(const fp_ctx *c, const fe *a);
+/* Lexicographically "larger" as in the BLS12-381 compressed encoding: a > (p-1)/2. */
+bool fp_is_lex_largest(const fp_ctx *c, const fe *a);
+
+/* Multi-precision helpers on little-endian limb arrays. */
+uint64_t mp_add(uint64_t *r, const uint64_t *a, const uint64_t *b, size_t n);
+uint64_t mp_sub(uint64_t *r, const uint64_t *a, const uint64_t *b, size_t n);
+/* -1, 0, 1 */
+int mp_cmp(const uint64_t *a, const uint64_t *b, size_t n);
+bool mp_is_zero(const uint64_t *a, size_t n);
+/* Big-endian bytes (any length) into n limbs; false when the value does not fit. */
+bool mp_from_be(uint64_t *r, size_t n, const uint8_t *be, size_t len);
+void mp_to_be(uint8_t *be, size_t len, const uint64_t *a, size_t n);
+/* Montgomery product of n-limb values (t: n + 2 limbs of scratch); r may alias a or b. */
+void mp_mont_mul(uint64_t *r, const uint64_t *a, const uint64_t *b, const uint64_t *p, uint64_t pinv,
+                 size_t n, uint64_t *t);
+/* -p^-1 mod 2^64 for odd p0. */
+uint64_t mp_neg_inv64(uint64_t p0);
+
+
+
+/* Constants written as big-endian hex strings (no 0x) for readability of the curve definitions. */
+void mp_from_hex(uint64_t *r, size_t n, const char *hex);
+void fp_ctx_init_hex(fp_ctx *c, const char *hex);
+/* Plain (non-Montgomery) hex value into Montgomery form; the value must be below p. */
+void fp_from_hex(const fp_ctx *c, fe *r, const char *hex);
+#endif
