@@ -1,0 +1,125 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json;
+using Prover.Core.Machine;
+
+namespace Prover.Cli;
+
+/// <summary>
+/// <c>prover execute</c>: runs a guest ELF on the RV64IM machine and reports exit status, public
+/// output (lowercase hex), cycles, unaligned accesses, per-region cycles, wall time and MHz.
+/// </summary>
+internal static class ExecuteCommand
+{
+    public static Command Create()
+    {
+        var elf = new Option<FileInfo>("--elf") { Description = "guest ELF (static RV64IM executable)", Required = true };
+        var input = new Option<FileInfo?>("--input") { Description = "file preloaded as the guest's input" };
+        var json = new Option<bool>("--json") { Description = "print one JSON object instead of text" };
+        var maxCycles = new Option<long>("--max-cycles") { Description = "stop with an error after this many cycles", DefaultValueFactory = _ => 1L << 36 };
+        var trace = new Option<bool>("--trace") { Description = "tracing execution: build the execution record (events per chip, shards)" };
+        var engine = new Option<ExecutionEngine>("--engine") { Description = "fast-mode engine: Jit (default) or Interpreter", DefaultValueFactory = _ => ExecutionEngine.Jit };
+        var command = new Command("execute", "run a guest ELF on the RV64IM emulator") { elf, input, json, maxCycles, trace, engine };
+        command.SetAction(parse => Run(parse.GetValue(elf)!, parse.GetValue(input), parse.GetValue(json), parse.GetValue(maxCycles), parse.GetValue(trace),
+            parse.GetValue(engine)));
+        return command;
+    }
+
+    private static int Run(FileInfo elfFile, FileInfo? inputFile, bool json, long maxCycles, bool trace, ExecutionEngine engine)
+    {
+        GuestProgram program;
+        byte[] input;
+        try
+        {
+            program = GuestProgram.FromElf(File.ReadAllBytes(elfFile.FullName));
+            input = inputFile is null ? [] : File.ReadAllBytes(inputFile.FullName);
+        }
+        catch (Exception e) when (e is ElfLoadException or IOException or UnauthorizedAccessException)
+        {
+            return Fail(json, e.Message);
+        }
+
+        using var stderr = Console.OpenStandardError();
+        var options = new MachineOptions { MaxCycles = maxCycles, DebugOutput = json ? null : stderr, Engine = engine };
+        using var machine = new Machine(program, input, options);
+        long events = 0;
+        var sw = Stopwatch.StartNew();
+        ExecutionResult result;
+        try
+        {
+            result = trace ? machine.RunTraced(r => events += r.InstructionEventCount + r.MemoryAccesses.Count) : machine.Run();
+        }
+        catch (MachineException e)
+        {
+            sw.Stop();
+            return Fail(json, "guest fault: " + e.Message, machine.Cycles, sw.Elapsed.TotalSeconds);
+        }
+        sw.Stop();
+        double seconds = sw.Elapsed.TotalSeconds;
+        double mhz = result.Cycles / Math.Max(seconds, 1e-9) / 1e6;
+        string outputHex = Convert.ToHexStringLower(result.Output);
+        if (json)
+        {
+            using var stdout = Console.OpenStandardOutput();
+            using var w = new Utf8JsonWriter(stdout);
+            w.WriteStartObject();
+            w.WriteString("status", result.Success ? "success" : "failure");
+            w.WriteNumber("exit_code", result.ExitCode);
+            w.WriteString("output", outputHex);
+            w.WriteNumber("total_num_cycles", result.Cycles);
+            w.WriteNumber("unaligned_accesses", result.UnalignedAccesses);
+            w.WriteStartObject("region_cycles");
+            foreach (var (name, cycles) in result.RegionCycles.OrderBy(p => p.Key, StringComparer.Ordinal))
+                w.WriteNumber(name, cycles);
+            w.WriteEndObject();
+            w.WriteNumber("execution_duration_ms", seconds * 1e3);
+            w.WriteNumber("mhz", Math.Round(mhz, 3));
+            w.WriteString("mode", trace ? "trace" : "fast");
+            w.WriteString("engine", trace ? "interpreter" : engine.ToString().ToLowerInvariant());
+            if (trace)
+            {
+                w.WriteNumber("shards", result.Shards);
+                w.WriteNumber("events", events);
+            }
+            w.WriteEndObject();
+            w.Flush();
+            Console.WriteLine();
+        }
+        else
+        {
+            Console.WriteLine($"exit status   {(result.Success ? "success" : "failure")} (exit code {result.ExitCode})");
+            Console.WriteLine($"output        {(outputHex.Length == 0 ? "(none)" : outputHex)}");
+            Console.WriteLine($"cycles        {result.Cycles:N0}");
+            Console.WriteLine($"unaligned     {result.UnalignedAccesses:N0}");
+            foreach (var (name, cycles) in result.RegionCycles.OrderBy(p => p.Key, StringComparer.Ordinal))
+                Console.WriteLine($"region        {name}: {cycles:N0} cycles");
+            if (trace)
+                Console.WriteLine($"trace         {result.Shards} shard(s), {events:N0} events");
+            Console.WriteLine($"wall time     {seconds * 1e3:F1} ms ({(trace ? "tracing mode" : $"fast mode, {engine.ToString().ToLowerInvariant()}")})");
+            Console.WriteLine($"speed         {mhz:F1} MHz");
+        }
+        return result.Success ? 0 : 1;
+    }
+
+    private static int Fail(bool json, string message, long cycles = 0, double seconds = 0)
+    {
+        if (json)
+        {
+            using var stdout = Console.OpenStandardOutput();
+            using var w = new Utf8JsonWriter(stdout);
+            w.WriteStartObject();
+            w.WriteString("status", "error");
+            w.WriteString("error", message);
+            w.WriteNumber("total_num_cycles", cycles);
+            w.WriteNumber("execution_duration_ms", seconds * 1e3);
+            w.WriteEndObject();
+            w.Flush();
+            Console.WriteLine();
+        }
+        else
+        {
+            Console.Error.WriteLine("error: " + message);
+        }
+        return 2;
+    }
+}

@@ -1,0 +1,106 @@
+using System.Runtime.InteropServices;
+
+namespace Prover.Core.Machine;
+
+// Events emitted by the tracing executor, one list per future chip (SP1 style). They are small
+// immutable structs; a pc fits 32 bits by the memory map. Timestamps ("clk") are the 1-based index
+// of the instruction in the whole execution; 0 means "initial memory" (before the first instruction).
+
+/// <summary>
+/// An arithmetic-logic operation: <c>A = op(B, C)</c>, where C is the second register or the
+/// (sign-extended, for shifts the shift amount) immediate. Also used for LUI (B = 0, C = imm) and
+/// AUIPC (B = pc, C = imm).
+/// </summary>
+[StructLayout(LayoutKind.Sequential, Pack = 4)]
+public readonly record struct AluEvent(uint Pc, Opcode Op, ulong A, ulong B, ulong C);
+
+/// <summary>A conditional branch comparing A (rs1) with B (rs2); NextPc is the target when taken, else pc + 4.</summary>
+[StructLayout(LayoutKind.Sequential, Pack = 4)]
+public readonly record struct BranchEvent(uint Pc, uint NextPc, Opcode Op, bool Taken, ulong A, ulong B);
+
+/// <summary>JAL or JALR: NextPc is the target; the link register received pc + 4. Base is rs1's value (0 for JAL).</summary>
+[StructLayout(LayoutKind.Sequential, Pack = 4)]
+public readonly record struct JumpEvent(uint Pc, uint NextPc, Opcode Op, int Imm, ulong Base);
+
+/// <summary>
+/// A load or store instruction: Address is the effective byte address (any alignment), Value the
+/// value written to rd (loads, after extension) or the bytes stored (stores, truncated to the width).
+/// The memory it touched is in <see cref="ExecutionRecord.MemoryAccesses"/> with the same timestamp.
+/// </summary>
+[StructLayout(LayoutKind.Sequential, Pack = 4)]
+public readonly record struct MemoryInstructionEvent(uint Pc, Opcode Op, ulong Address, ulong Value, long Timestamp);
+
+/// <summary>
+/// One access to an 8-byte aligned double word: its value after and before the access and the
+/// timestamps of this and the previous access (the memory-consistency argument's tuple). A misaligned
+/// access that crosses a double-word boundary produces two. Syscalls that read guest memory produce
+/// reads (Value = PrevValue).
+/// </summary>
+public readonly record struct MemoryAccessEvent(ulong Address, ulong Value, ulong PrevValue, long Timestamp, long PrevTimestamp);
+
+/// <summary>The value of a double word the first time a shard touches it, with the timestamp of its last write or read before.</summary>
+public readonly record struct MemoryInitEvent(ulong Address, ulong Value, long Timestamp);
+
+/// <summary>An <c>ecall</c>: the number (a7), arguments a0..a2 and the result left in a0.</summary>
+public readonly record struct SyscallEvent(uint Pc, long Timestamp, ulong Number, ulong A0, ulong A1, ulong A2, ulong Result);
+
+/// <summary>Machine state at the start of a shard: pc and the 32 integer registers (x0 = 0).</summary>
+public sealed record ShardStart(ulong Pc, long Clk, ulong[] Registers);
+
+/// <summary>
+/// Everything one shard (at most <see cref="MachineOptions.ShardSize"/> cycles) did, by chip. Shard i
+/// covers clk in [<see cref="StartClk"/>, <see cref="StartClk"/> + <see cref="Cycles"/>). To start it
+/// a prover needs <see cref="Start"/> (pc, registers) and <see cref="InitialMemory"/>, the values of
+/// exactly the double words the shard touches, as they were when it began.
+/// </summary>
+public sealed class ExecutionRecord
+{
+    internal ExecutionRecord(int index, ShardStart start)
+    {
+        ShardIndex = index;
+        Start = start;
+    }
+
+    public int ShardIndex { get; }
+
+    public ShardStart Start { get; }
+
+    public long StartClk => Start.Clk;
+
+    public long Cycles { get; internal set; }
+
+    public List<MemoryInitEvent> InitialMemory { get; } = [];
+
+    public List<AluEvent> AddSub { get; } = [];
+
+    public List<AluEvent> Bitwise { get; } = [];
+
+    public List<AluEvent> Shift { get; } = [];
+
+    public List<AluEvent> Compare { get; } = [];
+
+    public List<AluEvent> Mul { get; } = [];
+
+    public List<AluEvent> DivRem { get; } = [];
+
+    /// <summary>LUI and AUIPC.</summary>
+    public List<AluEvent> UpperImmediate { get; } = [];
+
+    public List<BranchEvent> Branches { get; } = [];
+
+    public List<JumpEvent> Jumps { get; } = [];
+
+    public List<MemoryInstructionEvent> MemoryInstructions { get; } = [];
+
+    public List<MemoryAccessEvent> MemoryAccesses { get; } = [];
+
+    public List<SyscallEvent> Syscalls { get; } = [];
+
+    /// <summary>Instructions that emit no event: FENCE (a no-op).</summary>
+    public long Nops { get; internal set; }
+
+    /// <summary>Total instruction events (must equal <see cref="Cycles"/>).</summary>
+    public long InstructionEventCount =>
+        AddSub.Count + Bitwise.Count + Shift.Count + Compare.Count + Mul.Count + DivRem.Count + UpperImmediate.Count +
+        Branches.Count + Jumps.Count + MemoryInstructions.Count + Syscalls.Count + Nops;
+}

@@ -1,0 +1,54 @@
+namespace Prover.Core.Machine;
+
+/// <summary>
+/// The guest's address space (docs/design.md, "RV64IM machine"). Everything not listed faults.
+/// <code>
+/// 0x0000_0000 .. 0x0000_FFFF   unmapped (null-pointer guard)
+/// 0x0001_0000 .. 0x3FFF_FFFF   RAM: program image (code first, read-only up to the end of the code),
+///                              then data, bss, heap (bump allocator) and the stack, whose top is
+///                              0x4000_0000 (the linker script native/guest/runtime/zkvm.ld lays these out)
+/// 0x4000_0000 .. +input size   input, preloaded by the host, read-only (at most 1 GiB)
+/// </code>
+/// RAM starts zeroed. Addresses stay below 2^32, so a pc always fits a <see cref="uint"/>.
+/// </summary>
+public static class MemoryMap
+{
+    public const ulong RamBase = 0x0001_0000;
+    public const ulong RamEnd = 0x4000_0000;
+    public const ulong RamSize = RamEnd - RamBase;
+    public const ulong StackTop = RamEnd;
+    public const ulong InputBase = 0x4000_0000;
+    public const ulong InputMaxSize = 0x4000_0000;
+    public const ulong InputEnd = InputBase + InputMaxSize;
+}
+
+/// <summary>
+/// System calls: <c>ecall</c> with the number in a7 and arguments in a0..a2; results in a0 (and a1).
+/// Write and exit use the Linux RISC-V numbers, so the same ELF runs under <c>qemu-riscv64</c> user
+/// mode; the zkVM-only calls use numbers Linux does not have (qemu answers -ENOSYS, which the runtime
+/// treats as "no input" / "ignored"). Any other number stops the machine with an error: a syscall is
+/// only sound once a chip proves it.
+/// </summary>
+public static class Syscall
+{
+    /// <summary>write(fd = a0, buf = a1, len = a2) → a0 = len. fd 1 appends to the public output,
+    /// fd 2 is debug output (host stderr, not proven); other fds return -EBADF.</summary>
+    public const ulong Write = 64;
+
+    /// <summary>exit(code = a0): halts; code 0 is success (EF termination semantics).</summary>
+    public const ulong Exit = 93;
+
+    /// <summary>exit_group(code = a0): the same as <see cref="Exit"/>.</summary>
+    public const ulong ExitGroup = 94;
+
+    /// <summary>input() → a0 = address of the preloaded input (<see cref="MemoryMap.InputBase"/>), a1 = its size.</summary>
+    public const ulong Input = 0x1_0000;
+
+    /// <summary>region_begin(name = a0, NUL-terminated, at most 64 bytes) → a0 = 0.</summary>
+    public const ulong RegionBegin = 0x1_0001;
+
+    /// <summary>region_end(name = a0) → a0 = 0.</summary>
+    public const ulong RegionEnd = 0x1_0002;
+
+    public const long EBadF = 9;
+}

@@ -1,0 +1,198 @@
+using System.Runtime.CompilerServices;
+
+namespace Prover.Core.Machine;
+
+/// <summary>
+/// What the interpreter reports while it runs. Implemented by structs so the JIT compiles one copy of
+/// the interpreter per tracer: <see cref="NoTracer"/> (fast mode) has <see cref="Enabled"/> = false and
+/// every call site is removed.
+/// </summary>
+internal unsafe interface ITracer
+{
+    static abstract bool Enabled { get; }
+
+    /// <summary>Before instruction number <paramref name="clk"/> (1-based) at <paramref name="pc"/> runs.</summary>
+    void Begin(long clk, ulong pc, ulong* registers);
+
+    void Alu(ulong pc, Opcode op, ulong a, ulong b, ulong c);
+
+    void Branch(ulong pc, Opcode op, bool taken, ulong nextPc, ulong a, ulong b);
+
+    void Jump(ulong pc, Opcode op, ulong nextPc, int imm, ulong baseValue);
+
+    /// <summary>After a load (the address is valid).</summary>
+    void Load(ulong pc, Opcode op, ulong address, int width, ulong value);
+
+    /// <summary>Before a store (the address is valid), with the bytes to be stored.</summary>
+    void Store(ulong pc, Opcode op, ulong address, int width, ulong value);
+
+    void Nop();
+
+    void Syscall(ulong pc, ulong number, ulong a0, ulong a1, ulong a2, ulong result);
+
+    /// <summary>A syscall read guest memory [address, address + length) (already checked).</summary>
+    void SyscallRead(ulong address, ulong length);
+}
+
+internal unsafe struct NoTracer : ITracer
+{
+    public static bool Enabled => false;
+
+    public readonly void Begin(long clk, ulong pc, ulong* registers) { }
+
+    public readonly void Alu(ulong pc, Opcode op, ulong a, ulong b, ulong c) { }
+
+    public readonly void Branch(ulong pc, Opcode op, bool taken, ulong nextPc, ulong a, ulong b) { }
+
+    public readonly void Jump(ulong pc, Opcode op, ulong nextPc, int imm, ulong baseValue) { }
+
+    public readonly void Load(ulong pc, Opcode op, ulong address, int width, ulong value) { }
+
+    public readonly void Store(ulong pc, Opcode op, ulong address, int width, ulong value) { }
+
+    public readonly void Nop() { }
+
+    public readonly void Syscall(ulong pc, ulong number, ulong a0, ulong a1, ulong a2, ulong result) { }
+
+    public readonly void SyscallRead(ulong address, ulong length) { }
+}
+
+internal unsafe readonly struct RecordingTracer(TraceBuilder builder) : ITracer
+{
+    public static bool Enabled => true;
+
+    public TraceBuilder Builder { get; } = builder;
+
+    public void Begin(long clk, ulong pc, ulong* registers) => Builder.Begin(clk, pc, registers);
+
+    public void Alu(ulong pc, Opcode op, ulong a, ulong b, ulong c) => Builder.EmitAlu(new AluEvent((uint)pc, op, a, b, c));
+
+    public void Branch(ulong pc, Opcode op, bool taken, ulong nextPc, ulong a, ulong b) =>
+        Builder.Record.Branches.Add(new BranchEvent((uint)pc, (uint)nextPc, op, taken, a, b));
+
+    public void Jump(ulong pc, Opcode op, ulong nextPc, int imm, ulong baseValue) =>
+        Builder.Record.Jumps.Add(new JumpEvent((uint)pc, (uint)nextPc, op, imm, baseValue));
+
+    public void Load(ulong pc, Opcode op, ulong address, int width, ulong value) => Builder.EmitLoad(pc, op, address, width, value);
+
+    public void Store(ulong pc, Opcode op, ulong address, int width, ulong value) => Builder.EmitStore(pc, op, address, width, value);
+
+    public void Nop() => Builder.Record.Nops++;
+
+    public void Syscall(ulong pc, ulong number, ulong a0, ulong a1, ulong a2, ulong result) =>
+        Builder.Record.Syscalls.Add(new SyscallEvent((uint)pc, Builder.Clk, number, a0, a1, a2, result));
+
+    public void SyscallRead(ulong address, ulong length) => Builder.EmitRead(address, length);
+}
+
+/// <summary>
+/// Builds the per-shard <see cref="ExecutionRecord"/>s: routes events to their chip's list, keeps the
+/// last-access timestamp of every double word (a lazily committed native array beside the memory),
+/// collects each shard's initial memory on first touch, and cuts a shard every ShardSize cycles.
+/// </summary>
+internal sealed unsafe class TraceBuilder(Machine machine, Action<ExecutionRecord> onShard)
+{
+    private readonly GuestMemory _memory = machine.MemoryForTracing;
+    private readonly long _shardSize = machine.Options.ShardSize;
+    private long _nextShardClk = 1;
+    private ExecutionRecord? _record;
+
+    public long Clk { get; private set; }
+
+    public int ShardCount { get; private set; }
+
+    public ExecutionRecord Record => _record!;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Begin(long clk, ulong pc, ulong* registers)
+    {
+        Clk = clk;
+        if (clk == _nextShardClk)
+            StartShard(clk, pc, registers);
+    }
+
+    private void StartShard(long clk, ulong pc, ulong* registers)
+    {
+        if (_record is not null)
+        {
+            _record.Cycles = clk - _record.StartClk;
+            onShard(_record);
+        }
+        var regs = new ulong[32];
+        for (int r = 1; r < 32; r++)
+            regs[r] = registers[r];
+        _record = new ExecutionRecord(ShardCount++, new ShardStart(pc, clk, regs));
+        _nextShardClk = clk + _shardSize;
+    }
+
+    /// <summary>After the halt: hands over the last shard.</summary>
+    public void Finish(long totalCycles)
+    {
+        if (_record is null)
+            return;
+        _record.Cycles = totalCycles + 1 - _record.StartClk;
+        onShard(_record);
+        _record = null;
+    }
+
+    public void EmitAlu(AluEvent e)
+    {
+        var r = Record;
+        var list = e.Op switch
+        {
+            <= Opcode.Addiw => r.AddSub,
+            <= Opcode.Andi => r.Bitwise,
+            <= Opcode.Sraiw => r.Shift,
+            <= Opcode.Sltiu => r.Compare,
+            <= Opcode.Mulw => r.Mul,
+            <= Opcode.Remuw => r.DivRem,
+            _ => r.UpperImmediate,
+        };
+        list.Add(e);
+    }
+
+    public void EmitLoad(ulong pc, Opcode op, ulong address, int width, ulong value)
+    {
+        Record.MemoryInstructions.Add(new MemoryInstructionEvent((uint)pc, op, address, value, Clk));
+        EmitRead(address, (ulong)width);
+    }
+
+    public void EmitStore(ulong pc, Opcode op, ulong address, int width, ulong value)
+    {
+        Record.MemoryInstructions.Add(new MemoryInstructionEvent((uint)pc, op, address, value, Clk));
+        ulong first = address & ~7UL, last = (address + (ulong)width - 1) & ~7UL;
+        // The stored bytes placed over the (one or two) double words they cover.
+        Span<byte> window = stackalloc byte[16];
+        Unsafe.WriteUnaligned(ref window[0], _memory.ReadDword(first));
+        if (last != first)
+            Unsafe.WriteUnaligned(ref window[8], _memory.ReadDword(last));
+        int shift = (int)(address - first);
+        for (int k = 0; k < width; k++)
+            window[shift + k] = (byte)(value >> (8 * k));
+        Access(first, Unsafe.ReadUnaligned<ulong>(ref window[0]));
+        if (last != first)
+            Access(last, Unsafe.ReadUnaligned<ulong>(ref window[8]));
+    }
+
+    /// <summary>Read accesses to every double word covering [address, address + length).</summary>
+    public void EmitRead(ulong address, ulong length)
+    {
+        if (length == 0)
+            return;
+        ulong last = (address + length - 1) & ~7UL;
+        for (ulong d = address & ~7UL; d <= last; d += 8)
+            Access(d, _memory.ReadDword(d));
+    }
+
+    private void Access(ulong dword, ulong newValue)
+    {
+        long* slot = _memory.StampSlot(dword);
+        long prevTs = *slot;
+        ulong prev = _memory.ReadDword(dword);
+        var r = Record;
+        if (prevTs < r.StartClk)
+            r.InitialMemory.Add(new MemoryInitEvent(dword, prev, prevTs));
+        *slot = Clk;
+        r.MemoryAccesses.Add(new MemoryAccessEvent(dword, newValue, prev, Clk, prevTs));
+    }
+}
