@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using Prover.Core.Machine;
 
 namespace Prover.Guest.Tests;
 
@@ -15,6 +16,31 @@ public sealed class EvmGuestTests
     [NativeToolsFact] public void Ssz() => AssertGroup("ssz");
     [NativeToolsFact] public void Trie() => AssertGroup("trie");
     [NativeToolsFact] public void Block() => AssertGroup("block");
+
+    [NativeToolsFact] public void Evm() => AssertGroup("evm");
+
+    /// <summary>
+    /// The committed RV64 ELF (native/guest/evm/evm-guest.elf) on the emulator gives the host build's
+    /// exit code and output for the committed inputs, and the fixture's verdict. Needs no C toolchain.
+    /// </summary>
+    [Theory]
+    [InlineData("empty_block", true)]
+    [InlineData("SimpleTx", true)]
+    [InlineData("wrongStateRoot", false)]
+    [InlineData("invalid_negative_excess_blob_gas", false)]
+    public void ElfOnEmulator(string name, bool valid)
+    {
+        string dir = Path.Combine(SharedData.RepositoryRoot, "native", "guest", "evm");
+        var program = GuestProgram.FromElf(File.ReadAllBytes(Path.Combine(dir, "evm-guest.elf")));
+        byte[] input = File.ReadAllBytes(Path.Combine(dir, "tests", "inputs", name + ".ssz"));
+        string[] expected = File.ReadAllText(Path.Combine(dir, "tests", "inputs", name + ".expected")).Trim().Split(' ');
+        using var machine = new Machine(program, input, new MachineOptions { MaxCycles = 1L << 32 });
+        ExecutionResult result = machine.Run();
+        Assert.Equal(int.Parse(expected[0], System.Globalization.CultureInfo.InvariantCulture), result.ExitCode);
+        Assert.Equal(expected[1], Convert.ToHexStringLower(result.Output));
+        Assert.Equal(43, result.Output.Length);
+        Assert.Equal(valid ? 1 : 0, result.Output[32]);
+    }
 
     private static void AssertGroup(string group)
     {

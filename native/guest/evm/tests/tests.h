@@ -24,7 +24,14 @@
     T(trie, bad_nodes)             \
     T(block, hash)                 \
     T(block, header_rules)         \
-    T(block, guest_verdicts)
+    T(block, guest_verdicts)       \
+    T(evm, arithmetic)             \
+    T(evm, clz)                    \
+    T(evm, memory_and_stack)       \
+    T(evm, sstore_gas)             \
+    T(evm, transient)              \
+    T(evm, modexp_gas)             \
+    T(evm, missing_precompiles)
 
 #define T(group, name) void test_##group##_##name(void);
 TEST_LIST
