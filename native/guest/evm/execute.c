@@ -428,6 +428,46 @@ static bool process_tx(block_ctx *b, size_t index)
     return true;
 }
 
+/* Length of an RLP header for a payload of n bytes. */
+static uint64_t rlp_header_len(uint64_t n)
+{
+    uint64_t k = 1;
+    if (n < 56)
+        return 1;
+    while (n) {
+        k++;
+        n >>= 8;
+    }
+    return k;
+}
+
+/* Exact length of the block's RLP encoding (typed transactions are RLP strings, legacy ones lists). */
+uint64_t rlp_block_size(const stateless_input *in, const header *h)
+{
+    uint64_t txs = 0;
+    for (size_t i = 0; i < in->payload.tx_count; i++) {
+        bytes t = in->payload.txs[i];
+        bool legacy = t.len > 0 && t.ptr[0] >= 0xc0;
+        bool self_encoding = t.len == 1 && t.ptr[0] < 0x80;
+        txs += legacy || self_encoding ? t.len : t.len + rlp_header_len(t.len);
+    }
+    uint64_t wds = 0;
+    for (size_t i = 0; i < in->payload.withdrawal_count; i++) {
+        const withdrawal *w = &in->payload.withdrawals[i];
+        rlp_buf b;
+        buf_init(&b, 64);
+        size_t l = rlp_list_begin(&b);
+        rlp_put_u64(&b, w->index);
+        rlp_put_u64(&b, w->validator_index);
+        rlp_put_bytes(&b, w->address, 20);
+        rlp_put_u64(&b, w->amount);
+        rlp_list_end(&b, l);
+        wds += b.len;
+    }
+    uint64_t payload = header_encode(h).len + txs + rlp_header_len(txs) + 1 + wds + rlp_header_len(wds);
+    return payload + rlp_header_len(payload);
+}
+
 static bool requests_match(bytes got, bytes want)
 {
     return got.len == want.len && (got.len == 0 || memcmp(got.ptr, want.ptr, got.len) == 0);
@@ -459,22 +499,9 @@ bool execute_block(const stateless_input *in, const header *h, const header *anc
     trie_init_empty(&b->receipts);
     buf_init(&b->deposits, 64);
 
-    /* Osaka EIP-7934: the RLP block size cap. */
-    if (fp->osaka) {
-        bytes henc = header_encode(h);
-        uint64_t txs = 0;
-        for (size_t i = 0; i < in->payload.tx_count; i++) {
-            size_t n = in->payload.txs[i].len;
-            bool legacy = n > 0 && in->payload.txs[i].ptr[0] >= 0xc0;
-            txs += legacy ? n : n + (n < 56 ? 1 : n < 256 ? 2 : n < 65536 ? 3 : n < 16777216 ? 4 : 5);
-        }
-        uint64_t wds = 0;
-        for (size_t i = 0; i < in->payload.withdrawal_count; i++)
-            wds += 64; /* upper bound of one withdrawal's encoding */
-        uint64_t total = henc.len + txs + 9 + 1 + wds + 9 + 9;
-        if (total > MAX_RLP_BLOCK_SIZE)
-            guest_fail(GUEST_EXIT_UNIMPLEMENTED, "EIP-7934: exact block size near the cap not computed yet");
-    }
+    /* Osaka EIP-7934: the RLP block size cap on rlp([header, transactions, [], withdrawals]). */
+    if (fp->osaka && rlp_block_size(in, h) > MAX_RLP_BLOCK_SIZE)
+        INVALID("block RLP larger than the EIP-7934 cap");
 
     /* Blob versioned hashes of the transactions must be the payload's list (engine API). */
     size_t vh = 0;

@@ -11,4 +11,7 @@
 bool execute_block(const stateless_input *in, const header *h, const header *ancestors, size_t ancestor_count,
                    const fork_params *fp, node_store *nodes, node_store *codes);
 
+/* Exact length of rlp([header, transactions, [], withdrawals]) (EIP-7934). */
+uint64_t rlp_block_size(const stateless_input *in, const header *h);
+
 #endif

@@ -25,6 +25,9 @@
     T(block, hash)                 \
     T(block, header_rules)         \
     T(block, guest_verdicts)       \
+    T(block, rlp_size)             \
+    T(block, later_forks)          \
+    T(block, mutations)            \
     T(evm, arithmetic)             \
     T(evm, clz)                    \
     T(evm, memory_and_stack)       \
