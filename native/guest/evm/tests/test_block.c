@@ -285,8 +285,26 @@ void test_block_later_forks(void)
             CHECK(memcmp(prague_root, ctx.root, 32) == 0); /* the same ElectraFulu SSZ shape */
         free(buf);
     }
+    /* Blocks built by @ethereumjs/vm for Prague and for Osaka (CLZ, EIP-7883 modexp, EIP-7702) are
+     * each valid under their own rules only: relabelled, gas used and state differ. */
+    const struct block_case *ep = find_case("ejs-prague.json"), *eo = find_case("ejs-osaka.json");
+    CHECK(ep != NULL && eo != NULL);
     unsigned char *buf;
     struct run_ctx ctx;
+    if (ep != NULL && eo != NULL) {
+        ctx = run_as_fork(ep, 0x11, &buf);
+        CHECK(ctx.code == GUEST_EXIT_OK && ctx.valid);
+        free(buf);
+        ctx = run_as_fork(ep, 0x12, &buf);
+        CHECK_MSG(ctx.code == GUEST_EXIT_OK && !ctx.valid, "Prague block as Osaka: exit %d valid %d", ctx.code, ctx.valid);
+        free(buf);
+        ctx = run_as_fork(eo, 0x11, &buf);
+        CHECK_MSG(ctx.code == GUEST_EXIT_OK && !ctx.valid, "Osaka block as Prague: exit %d valid %d", ctx.code, ctx.valid);
+        free(buf);
+        ctx = run_as_fork(eo, 0x13, &buf); /* BPO1 runs Osaka's EVM: still valid */
+        CHECK(ctx.code == GUEST_EXIT_OK && ctx.valid);
+        free(buf);
+    }
     /* A Prague-shaped input labelled Cancun does not decode (the request lists are extra bytes). */
     ctx = run_as_fork(empty, 0x10, &buf);
     CHECK(ctx.code == GUEST_EXIT_MALFORMED_INPUT);
