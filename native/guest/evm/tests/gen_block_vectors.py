@@ -136,7 +136,28 @@ def all_cases():
     return out
 
 
-def build_payload_input(fork, hdr, txs, wds, witness_state, witness_codes, witness_headers, chain_id, vhs=()):
+def requests_ssz(reqs):
+    """(SSZ container bytes, hash_tree_root) of ExecutionRequests from the three lists' raw bytes."""
+    dep, wr, con = reqs
+
+    def roots(data, size, layout):
+        out = []
+        for i in range(0, len(data), size):
+            e, pos, fr = data[i:i + size], 0, []
+            for kind, n in layout:
+                fr.append(root_u64(int.from_bytes(e[pos:pos + n], "little")) if kind == "u" else root_vec(e[pos:pos + n]))
+                pos += n
+            out.append(merkleize(fr))
+        return out
+    r0 = roots(dep, 192, [("v", 48), ("v", 32), ("u", 8), ("v", 96), ("u", 8)])
+    r1 = roots(wr, 76, [("v", 20), ("v", 48), ("u", 8)])
+    r2 = roots(con, 116, [("v", 20), ("v", 48), ("v", 48)])
+    root = merkleize([mix(merkleize(r0, 8192), len(r0)), mix(merkleize(r1, 16), len(r1)), mix(merkleize(r2, 2), len(r2))])
+    return container([(None, dep), (None, wr), (None, con)]), root
+
+
+def build_payload_input(fork, hdr, txs, wds, witness_state, witness_codes, witness_headers, chain_id, vhs=(),
+                        reqs=(b"", b"", b"")):
     """StatelessInput bytes and hash_tree_root(NewPayloadRequest) from header fields (RLP order)."""
     (ph, _om, cb, sr, _tr, rr, bloom, _diff, num, gl, gu, ts, extra, mix_hash, _nonce, bf, _wr, bgu, ebg, pbbr) = hdr[:20]
     block_hash = keccak256(rlp(hdr))
@@ -161,9 +182,10 @@ def build_payload_input(fork, hdr, txs, wds, witness_state, witness_codes, witne
     fields = [(None, payload), (None, b"".join(vhs)), (pbbr, None)]
     roots = [payload_root, mix(merkleize(list(vhs), 4096), len(vhs)), pbbr]
     if fork >= 0x11:
-        assert hdr[20] == sha(b""), "only blocks without execution requests are supported here"
-        fields.append((None, container([(None, b""), (None, b""), (None, b"")])))
-        roots.append(merkleize([mix(merkleize([], 8192), 0), mix(merkleize([], 16), 0), mix(merkleize([], 2), 0)]))
+        assert hdr[20] == sha(b"".join(sha(bytes([i]) + r) for i, r in enumerate(reqs) if r)), "requests hash"
+        enc, rroot = requests_ssz(reqs)
+        fields.append((None, enc))
+        roots.append(rroot)
     npr = container(fields)
     witness = container([(None, var_list(witness_state)), (None, var_list(witness_codes)), (None, var_list(witness_headers))])
     body = container([(None, npr), (None, witness), (u64(chain_id), None), (None, b"".join(keys))])
@@ -201,7 +223,7 @@ def build_witness_fixture(path):
     return os.path.basename(path), data, root, bh, bool(d["success"]), 0
 
 
-def build_ejs(path, fork):
+def build_ejs(path, fork, tamper_requests=False):
     """Blocks built by @ethereumjs/vm (tests/ejs/gen.mjs, a second opinion for Prague, Osaka and BPO2
     rules: CLZ, EIP-7883 modexp, EIP-7702, creation, withdrawals)."""
     with open(os.path.join(HERE, path)) as f:
@@ -215,7 +237,22 @@ def build_ejs(path, fork):
     parent = h2b(d["parentRlp"])
     pre_root, nodes, codes = witness_from_pre(d["pre"])
     assert pre_root == rlp_decode(parent)[0][3], "pre-state root differs from the parent's"
-    data, root, bh = build_payload_input(fork, hdr, txs, wds, nodes, codes, [parent], 1)
+    reqs = [b"", b"", b""]
+    for r in d.get("requests", []):
+        rb = h2b(r)
+        reqs[rb[0]] = rb[1:]
+    if tamper_requests:
+        # A payload whose withdrawal request amount differs from what the system contract returns, with
+        # a header (requests hash, block hash) consistent with the tampered payload: only execution can
+        # tell, so the block must be judged invalid at the requests comparison.
+        w = bytearray(reqs[1])
+        w[68] ^= 1
+        reqs[1] = bytes(w)
+        hdr = list(hdr)
+        hdr[20] = sha(b"".join(sha(bytes([i]) + r) for i, r in enumerate(reqs) if r))
+    data, root, bh = build_payload_input(fork, hdr, txs, wds, nodes, codes, [parent], 1, reqs=reqs)
+    if tamper_requests:
+        return "tampered-" + os.path.basename(path), data, root, bh, False, 0
     assert bh == keccak256(items[0])
     return os.path.basename(path), data, root, bh, True, len(block)
 
@@ -231,9 +268,11 @@ for path, fork in CASES:
         continue
     short = os.path.basename(path)
     print(f'    {{"{short}", "{data.hex()}",\n     "{root.hex()}", "{bh.hex()}", {1 if valid else 0}, {rlp_len}}},')
-for path, fork in [("ejs/prague.json", 0x11), ("ejs/osaka.json", 0x12), ("ejs/bpo2.json", 0x14)]:
-    name, data, root, bh, valid, rlp_len = build_ejs(path, fork)
-    print(f'    {{"ejs-{name}", "{data.hex()}",\n     "{root.hex()}", "{bh.hex()}", {1 if valid else 0}, {rlp_len}}},')
+for path, fork in [("ejs/prague.json", 0x11), ("ejs/osaka.json", 0x12), ("ejs/bpo2.json", 0x14),
+                   ("ejs/prague_requests.json", 0x11)]:
+    for tamper in ([False, True] if "requests" in path else [False]):
+        name, data, root, bh, valid, rlp_len = build_ejs(path, fork, tamper)
+        print(f'    {{"ejs-{name}", "{data.hex()}",\n     "{root.hex()}", "{bh.hex()}", {1 if valid else 0}, {rlp_len}}},')
 for fn in sorted(os.listdir(os.path.join(FIX, "prague_witness"))):
     path = os.path.join("prague_witness", fn)
     try:

@@ -70,7 +70,18 @@ await bb.addTransaction(createEOACode7702Tx({ ...fee, nonce: nonce++, gasLimit: 
 // 5: contract creation returning 2 bytes of code (0x5f00)
 await bb.addTransaction(createFeeMarket1559Tx({ ...fee, nonce: nonce++, gasLimit: 100000n, to: undefined,
   data: '0x615f005f5260026000f3'.replace('615f005f52','615f005f52') }, { common }).sign(keyA))
-const { block } = await bb.build()
+// 6, 7 (with "requests" argument): an EIP-7002 withdrawal request (48-byte pubkey + 8-byte amount, fee
+// 1 wei) and an EIP-7251 consolidation request (two pubkeys), so the block carries execution requests.
+if (process.argv[3] === 'requests') {
+  await bb.addTransaction(createFeeMarket1559Tx({ ...fee, nonce: nonce++, gasLimit: 300000n,
+    to: '0x00000961ef480eb55e80d19ad83579a64c007002', value: 1n,
+    data: '0x' + 'ab'.repeat(48) + '0000000000000123' }, { common }).sign(keyA))
+  await bb.addTransaction(createFeeMarket1559Tx({ ...fee, nonce: nonce++, gasLimit: 300000n,
+    to: '0x0000bbddc7ce488642fb579f8b00f3a590007251', value: 1n,
+    data: '0x' + 'cd'.repeat(48) + 'ef'.repeat(48) }, { common }).sign(keyA))
+}
+const { block, requests } = await bb.build()
 const out = { pre, parentRlp: bytesToHex(parent.header.serialize()), blockRlp: bytesToHex(block.serialize()),
-  receipts: bb.transactionReceipts.map(r => r.cumulativeBlockGasUsed.toString()) }
+  receipts: bb.transactionReceipts.map(r => r.cumulativeBlockGasUsed.toString()),
+  requests: (requests || []).map(r => bytesToHex(r.bytes)) }
 console.log(JSON.stringify(out))
