@@ -2,6 +2,7 @@
 // + test accounts; transactions of types 0, 2 and 4 exercising CLZ, modexp (EIP-7883), 7702 and a
 // contract creation; two withdrawals. Prints JSON {pre, parentRlp, blockRlp}.
 import fs from 'fs'
+import { createHash } from 'crypto'
 import { createVM, buildBlock } from '@ethereumjs/vm'
 import { Common, Hardfork, Mainnet } from '@ethereumjs/common'
 import { createBlockHeader, createBlock } from '@ethereumjs/block'
@@ -79,6 +80,21 @@ if (process.argv[3] === 'requests') {
   await bb.addTransaction(createFeeMarket1559Tx({ ...fee, nonce: nonce++, gasLimit: 300000n,
     to: '0x0000bbddc7ce488642fb579f8b00f3a590007251', value: 1n,
     data: '0x' + 'cd'.repeat(48) + 'ef'.repeat(48) }, { common }).sign(keyA))
+  // An EIP-6110 deposit of 32 ETH through the deposit contract (deposit_data_root per the deposit
+  // contract: SSZ hash_tree_root of DepositData with sha256).
+  const sha = (b) => createHash('sha256').update(b).digest()
+  const pk = Buffer.alloc(48, 0x5a), wc = Buffer.alloc(32, 0x01), sig = Buffer.alloc(96, 0x7c)
+  const gwei = 32000000000n
+  const amount = Buffer.alloc(8); amount.writeBigUInt64LE(gwei)
+  const pkRoot = sha(Buffer.concat([pk, Buffer.alloc(16)]))
+  const sigRoot = sha(Buffer.concat([sha(sig.subarray(0, 64)), sha(Buffer.concat([sig.subarray(64), Buffer.alloc(32)]))]))
+  const root = sha(Buffer.concat([sha(Buffer.concat([pkRoot, wc])), sha(Buffer.concat([amount, Buffer.alloc(24), sigRoot]))]))
+  const w = (n) => BigInt(n).toString(16).padStart(64, '0')
+  const pad = (b) => Buffer.concat([b, Buffer.alloc((32 - b.length % 32) % 32)]).toString('hex')
+  const calldata = '0x22895118' + w(0x80) + w(0xe0) + w(0x120) + root.toString('hex') +
+    w(48) + pad(pk) + w(32) + pad(wc) + w(96) + pad(sig)
+  await bb.addTransaction(createFeeMarket1559Tx({ ...fee, nonce: nonce++, gasLimit: 300000n,
+    to: '0x00000000219ab540356cbb839cbe05303d7705fa', value: gwei * 1000000000n, data: calldata }, { common }).sign(keyA))
 }
 const { block, requests } = await bb.build()
 const out = { pre, parentRlp: bytesToHex(parent.header.serialize()), blockRlp: bytesToHex(block.serialize()),
