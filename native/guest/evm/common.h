@@ -10,7 +10,8 @@
  *   5  GUEST_EXIT_MISSING_NODE      the witness lacks a trie node or code the block needs
  *   6  GUEST_EXIT_BAD_WITNESS       the witness contradicts itself (parent header chain, pre-state root)
  *   7  GUEST_EXIT_ACCEL             an accelerator returned an error where none is possible
- *   8  GUEST_EXIT_UNIMPLEMENTED     a validation stage this guest does not implement yet
+ *   8  GUEST_EXIT_UNIMPLEMENTED     a validation stage this guest does not implement yet (none is
+ *                                   reachable now; kept for stages added later)
  *   9  GUEST_EXIT_INTERNAL          an internal invariant failed (a bug)
  *  10  GUEST_EXIT_ACCEL_MISSING     an accelerator function is not linked yet (accel_missing.c)
  * 134 ZKVM_EXIT_ABORT (runtime abort, e.g. allocation failure)

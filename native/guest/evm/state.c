@@ -217,19 +217,27 @@ slot *account_slot(state *s, account *a, const uint8_t key[32], bool load)
 
 bool account_has_storage(state *s, account *a)
 {
-    (void)s;
     for (size_t i = 0; i < a->slot_cap; i++)
-        if (a->slots[i] && !u256_is_zero(&a->slots[i]->current))
+        if (a->slots[i] && a->slots[i]->loaded && !u256_is_zero(&a->slots[i]->current))
             return true;
-    /* Cached slots are all zero: the pre-block trie decides, unless it was wiped. If a cached zero
-     * slot was non-zero before, the trie still has other keys only if its root is non-empty after
-     * removing it; conservatively the root tells whether any key existed at block start. */
     if (memcmp(a->storage_root, TRIE_EMPTY_ROOT, 32) == 0)
         return false;
-    for (size_t i = 0; i < a->slot_cap; i++)
-        if (a->slots[i] && a->slots[i]->dirty)
-            guest_fail(GUEST_EXIT_UNIMPLEMENTED, "storage emptiness after in-block clears");
-    return true;
+    /* Every cached slot is zero but the block-start trie is not empty: apply the cached writes to a
+     * second, independent view of the same trie (resolving decodes fresh nodes, so the account's own
+     * trie is untouched) and see whether anything is left. */
+    trie view;
+    trie_init(&view, s->nodes, a->storage_root);
+    for (size_t i = 0; i < a->slot_cap; i++) {
+        slot *sl = a->slots[i];
+        if (sl == NULL || !sl->loaded || !sl->dirty)
+            continue;
+        uint8_t h[32];
+        keccak(sl->key, 32, h);
+        trie_delete(&view, h, 32); /* the current value is zero */
+    }
+    uint8_t root[32];
+    trie_root(&view, root);
+    return memcmp(root, TRIE_EMPTY_ROOT, 32) != 0;
 }
 
 /* ---- journal -------------------------------------------------------------------------------- */

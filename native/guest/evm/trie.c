@@ -512,3 +512,28 @@ void trie_root(trie *t, uint8_t out[32])
     else
         keccak(n->enc.ptr, n->enc.len, out); /* the root is always hashed */
 }
+
+static void collect(trie_node *n, node_store *out)
+{
+    if (n == NULL || n->type == N_HASH)
+        return;
+    encode(n);
+    if (n->enc.len >= 32)
+        store_add_hashed(out, n->hash, n->enc);
+    if (n->type == N_EXT)
+        collect(n->child, out);
+    if (n->type == N_BRANCH)
+        for (int i = 0; i < 16; i++)
+            collect(n->children[i], out);
+}
+
+void trie_collect_nodes(trie *t, node_store *out)
+{
+    uint8_t root[32];
+    trie_root(t, root);
+    if (t->root == NULL)
+        return;
+    collect(t->root, out);
+    if (t->root->type != N_HASH && t->root->enc.len < 32)
+        store_add(out, t->root->enc); /* a short root is still referenced by its hash */
+}

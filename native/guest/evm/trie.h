@@ -34,5 +34,7 @@ bool trie_get(trie *t, const uint8_t *key, size_t key_len, bytes *value);
 void trie_put(trie *t, const uint8_t *key, size_t key_len, bytes value);
 void trie_delete(trie *t, const uint8_t *key, size_t key_len);
 void trie_root(trie *t, uint8_t out[32]);
+/* Adds every resolved node of t to out (as a witness would hold them); for tests and tools. */
+void trie_collect_nodes(trie *t, node_store *out);
 
 #endif

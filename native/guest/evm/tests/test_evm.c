@@ -9,6 +9,8 @@
 
 #include "../evm.h"
 #include "../precompiles.h"
+#include "../rlp.h"
+#include "../../accel/zkvm_accelerators.h"
 
 typedef struct run {
     call_result r;
@@ -223,4 +225,69 @@ void test_evm_missing_precompiles(void)
     CHECK(r.success && r.gas_left == 100 - 21 && r.output.len == 33 && r.output.ptr[2] == 3);
     r = run_precompile(&fp, addr, in, 20);
     CHECK(!r.success);
+}
+
+void test_evm_storage_emptiness(void)
+{
+    /* EIP-7610: CREATE must see pre-existing storage. An account with two storage slots in the
+     * witness; after zeroing one the account still has storage, after zeroing both it has none. */
+    uint8_t k1[32] = {0}, k2[32] = {0}, h1[32], h2[32];
+    k1[31] = 1;
+    k2[31] = 2;
+    zkvm_keccak256(k1, 32, h1);
+    zkvm_keccak256(k2, 32, h2);
+    uint8_t one[1] = {0x01};
+    bytes v = {one, 1};
+    trie st;
+    trie_init_empty(&st);
+    trie_put(&st, h1, 32, v);
+    trie_put(&st, h2, 32, v);
+    node_store *nodes = store_new(16);
+    trie_collect_nodes(&st, nodes);
+    uint8_t sroot[32];
+    trie_root(&st, sroot);
+    /* The account trie: one account with that storage root. */
+    static const uint8_t addr[20] = {0xee};
+    uint8_t ah[32];
+    zkvm_keccak256(addr, 20, ah);
+    rlp_buf b;
+    buf_init(&b, 128);
+    size_t l = rlp_list_begin(&b);
+    rlp_put_u64(&b, 0);
+    rlp_put_u64(&b, 0);
+    rlp_put_bytes(&b, sroot, 32);
+    rlp_put_bytes(&b, EMPTY_CODE_HASH, 32);
+    rlp_list_end(&b, l);
+    trie at;
+    trie_init_empty(&at);
+    bytes acc = {b.ptr, b.len};
+    trie_put(&at, ah, 32, acc);
+    trie_collect_nodes(&at, nodes);
+    uint8_t root[32];
+    trie_root(&at, root);
+
+    state *s = state_new(nodes, store_new(0), root);
+    account *a = state_account(s, addr);
+    CHECK(a->exists && account_has_storage(s, a));
+    u256 zero = u256_from_u64(0);
+    state_set_storage(s, a, account_slot(s, a, k1, true), &zero);
+    CHECK(account_has_storage(s, a));
+    state_set_storage(s, a, account_slot(s, a, k2, true), &zero);
+    CHECK(!account_has_storage(s, a));
+    /* The account's own trie is untouched by the check: committing gives the empty storage root. */
+    uint8_t post[32], want[32];
+    state_commit(s, post);
+    buf_init(&b, 128);
+    l = rlp_list_begin(&b);
+    rlp_put_u64(&b, 0);
+    rlp_put_u64(&b, 0);
+    rlp_put_bytes(&b, TRIE_EMPTY_ROOT, 32);
+    rlp_put_bytes(&b, EMPTY_CODE_HASH, 32);
+    rlp_list_end(&b, l);
+    trie expect;
+    trie_init_empty(&expect);
+    bytes acc2 = {b.ptr, b.len};
+    trie_put(&expect, ah, 32, acc2);
+    trie_root(&expect, want);
+    CHECK(memcmp(post, want, 32) == 0);
 }

@@ -34,7 +34,8 @@
     T(evm, sstore_gas)             \
     T(evm, transient)              \
     T(evm, modexp_gas)             \
-    T(evm, missing_precompiles)
+    T(evm, missing_precompiles)    \
+    T(evm, storage_emptiness)
 
 #define T(group, name) void test_##group##_##name(void);
 TEST_LIST
