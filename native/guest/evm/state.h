@@ -1,0 +1,87 @@
+/* World state over the witness: an account cache in front of the account trie, per-account storage
+ * caches in front of the storage tries, a journal for call-frame reverts, EIP-2929 warm flags,
+ * EIP-1153 transient storage, and the final commit into a post-state root. */
+#ifndef GUEST_STATE_H
+#define GUEST_STATE_H
+
+#include "common.h"
+#include "trie.h"
+#include "u256.h"
+
+typedef struct slot {
+    uint8_t key[32];
+    u256 original; /* value at the start of the transaction (EIP-2200 "original") */
+    u256 current;
+    u256 transient;
+    bool warm;
+    bool in_tx_list;
+    bool dirty;    /* differs from the pre-block trie value, or written */
+    bool loaded;   /* original/current read from the storage trie */
+} slot;
+
+typedef struct account {
+    uint8_t addr[20];
+    bool exists;          /* present in the state (the trie, or created) */
+    uint64_t nonce;
+    u256 balance;
+    uint8_t code_hash[32];
+    bytes code;
+    bool code_loaded;
+    uint8_t storage_root[32]; /* pre-block storage root (empty after a destruction) */
+    trie storage;
+    bool storage_ready;
+    slot **slots;         /* open addressing */
+    size_t slot_cap, slot_count;
+    bool warm;
+    bool touched;
+    bool created_in_tx;   /* EIP-6780 */
+    bool destructed;      /* SELFDESTRUCT scheduled (deleted at the end of the transaction) */
+    bool dirty;
+    bool in_tx_list;
+} account;
+
+typedef struct state state;
+
+state *state_new(const node_store *nodes, const node_store *codes, const uint8_t root[32]);
+account *state_account(state *s, const uint8_t addr[20]);
+bool account_is_empty(const account *a);   /* nonce 0, balance 0, no code */
+bool account_is_alive(const account *a);   /* exists and not empty */
+bytes account_code(state *s, account *a);
+/* The cache entry of a slot; its storage value is read from the trie only when load is set (transient
+ * storage never needs the trie). */
+slot *account_slot(state *s, account *a, const uint8_t key[32], bool load);
+bool account_has_storage(state *s, account *a); /* any non-zero slot (pre-block trie or cache) */
+
+/* Journaled mutations. */
+void state_set_balance(state *s, account *a, const u256 *v);
+void state_set_nonce(state *s, account *a, uint64_t v);
+void state_set_code(state *s, account *a, bytes code);
+void state_set_storage(state *s, account *a, slot *sl, const u256 *v);
+void state_set_transient(state *s, account *a, slot *sl, const u256 *v);
+void state_warm_account(state *s, account *a);
+void state_warm_slot(state *s, account *a, slot *sl);
+void state_touch(state *s, account *a);
+void state_mark_created(state *s, account *a);  /* EIP-6780 bookkeeping; creates the account */
+void state_mark_destructed(state *s, account *a);
+/* Moves value; returns false (and changes nothing) when the sender's balance is short. */
+bool state_transfer(state *s, account *from, account *to, const u256 *value);
+
+typedef struct snapshot {
+    size_t journal_len, log_count;
+    int64_t refund;
+} snapshot;
+
+/* The transaction-level counters live in the state so that reverts restore them. */
+int64_t *state_refund(state *s);
+snapshot state_snapshot(state *s, size_t log_count);
+void state_revert(state *s, snapshot snap);
+
+/* Ends a transaction: deletes destructed accounts and touched empty accounts, resets warm flags,
+ * transient storage and original values, clears the journal. */
+void state_end_tx(state *s);
+/* Writes every change into the tries and returns the post-state root. */
+void state_commit(state *s, uint8_t root[32]);
+
+extern const uint8_t EMPTY_CODE_HASH[32];
+
+#endif

@@ -1,0 +1,365 @@
+/* Header reconstruction, block hash, and the whole guest end to end on the first block of every
+ * Cancun BlockchainTests fixture and the EEST Prague blocks (gen_block_vectors.py): the reconstructed
+ * header must hash to the hash the fixture states, hash_tree_root must match the Python SSZ reference,
+ * and the guest's verdict must equal the fixture's (valid blocks valid, expectException blocks
+ * invalid). Blocks calling a precompile of the precompiles issue end with
+ * GUEST_EXIT_MISSING_PRECOMPILE, a loud refusal that is counted, never a verdict. */
+#include <stdlib.h>
+
+#include "test.h"
+#include "tests.h"
+
+#include "../block.h"
+#include "../execute.h"
+#include "../guest.h"
+#include "../ssz.h"
+#include "../validate.h"
+
+#include "block_vectors.inc"
+
+#define NBLOCKS (sizeof block_cases / sizeof block_cases[0])
+
+static unsigned char *load(const char *hex, size_t *len)
+{
+    size_t cap = strlen(hex) / 2 + 8;
+    unsigned char *buf = malloc(cap);
+    int n = test_hex(hex, buf, (int)cap);
+    *len = n < 0 ? 0 : (size_t)n;
+    return buf;
+}
+
+void test_block_hash(void)
+{
+    for (size_t i = 0; i < NBLOCKS; i++) {
+        const struct block_case *c = &block_cases[i];
+        size_t len;
+        unsigned char *buf = load(c->input, &len);
+        stateless_input in;
+        if (ssz_decode_input(buf, len, &in) != SSZ_OK) {
+            CHECK_MSG(0, "%s does not decode", c->name);
+            free(buf);
+            continue;
+        }
+        uint8_t root[32], want[32];
+        ssz_new_payload_request_root(&in, root);
+        test_hex(c->npr_root, want, 32);
+        CHECK_MSG(memcmp(root, want, 32) == 0, "%s: hash_tree_root differs", c->name);
+        header h;
+        header_from_payload(&in, &h);
+        test_hex(c->block_hash, want, 32);
+        if (c->valid)
+            CHECK_MSG(memcmp(h.hash, want, 32) == 0, "%s: reconstructed header hash differs", c->name);
+        /* The witness header decodes and re-encodes to the same bytes. */
+        header parent;
+        CHECK(header_decode(in.headers[0], &parent));
+        bytes enc = header_encode(&parent);
+        CHECK_MSG(enc.len == in.headers[0].len && memcmp(enc.ptr, in.headers[0].ptr, enc.len) == 0,
+                  "%s: parent header does not round-trip", c->name);
+        free(buf);
+    }
+}
+
+struct run_ctx {
+    const unsigned char *data;
+    size_t len;
+    uint8_t root[32];
+    bool valid;
+    int code;
+};
+
+/* The fixtures that call a precompile of the precompiles issue (bn254, blake2f, point evaluation):
+ * the only ones the guest may refuse, with GUEST_EXIT_MISSING_PRECOMPILE. */
+static const char *const needs_missing_precompile[] = {
+    "point_evaluation_precompile_gas_tx_to.json", "valid_precompile_calls.json", "CALLBlake2f.json",
+    "CALLBlake2f_MaxRounds.json", "ecmul_1-2_5617_21000_96.json", "ecpairing_empty_data.json",
+    "ecpairing_two_point_match_1.json", "ecadd_1-2_0-0_21000_64.json",
+    "test_worst_precompile_fixed_cost-point_evaluation.json",
+};
+
+static bool may_refuse(const char *name)
+{
+    for (size_t i = 0; i < sizeof needs_missing_precompile / sizeof needs_missing_precompile[0]; i++)
+        if (strcmp(name, needs_missing_precompile[i]) == 0)
+            return true;
+    return false;
+}
+
+static void run_guest(void *p)
+{
+    struct run_ctx *c = p;
+    c->code = guest_validate(c->data, c->len, c->root, &c->valid);
+}
+
+void test_block_guest_verdicts(void)
+{
+    int unimplemented = 0, judged = 0;
+    for (size_t i = 0; i < NBLOCKS; i++) {
+        const struct block_case *bc = &block_cases[i];
+        size_t len;
+        unsigned char *buf = load(bc->input, &len);
+        struct run_ctx ctx = {buf, len, {0}, false, -1};
+        int exit_code = test_expect_exit(run_guest, &ctx);
+        if (exit_code == GUEST_EXIT_MISSING_PRECOMPILE) {
+            /* A loud refusal (a precompile this guest lacks), never a wrong answer. */
+            unimplemented++;
+            CHECK_MSG(may_refuse(bc->name), "%s: refused with exit %d", bc->name, exit_code);
+        } else {
+            CHECK_MSG(exit_code == -1 && ctx.code == GUEST_EXIT_OK, "%s: exit %d", bc->name, exit_code);
+            CHECK_MSG(ctx.valid == (bc->valid != 0), "%s: verdict %d, fixture says %d", bc->name, ctx.valid, bc->valid);
+            judged++;
+        }
+        free(buf);
+    }
+    printf("  block verdicts: %d judged as the fixture says, %d refused loudly (missing precompile or stage)\n",
+           judged, unimplemented);
+    CHECK(judged + unimplemented == (int)NBLOCKS && judged >= 56);
+}
+
+void test_block_header_rules(void)
+{
+    header parent;
+    memset(&parent, 0, sizeof parent);
+    parent.gas_limit = 30000000;
+    parent.gas_used = 15000000;
+    parent.base_fee = u256_from_u64(1000000000);
+    /* At target: unchanged. Above: +1/8 at full; below: -1/8 at empty. */
+    u256 bf = expected_base_fee(&parent);
+    CHECK(bf.w[0] == 1000000000);
+    parent.gas_used = 30000000;
+    bf = expected_base_fee(&parent);
+    CHECK(bf.w[0] == 1125000000);
+    parent.gas_used = 0;
+    bf = expected_base_fee(&parent);
+    CHECK(bf.w[0] == 875000000);
+    /* Minimum increase of 1 wei. */
+    parent.base_fee = u256_from_u64(7);
+    parent.gas_used = 15000001;
+    bf = expected_base_fee(&parent);
+    CHECK(bf.w[0] == 8);
+
+    /* fake_exponential values from the EIP-4844 formula (computed by hand for small inputs). */
+    u256 e = fake_exponential(1, 0, 3338477);
+    CHECK(e.w[0] == 1);
+    e = fake_exponential(1, 3338477, 3338477); /* ~ e = 2.718 -> 2 */
+    CHECK(e.w[0] == 2);
+    e = fake_exponential(1, (uint64_t)1 << 62, 3338477); /* saturates */
+    CHECK(e.w[3] == ~(uint64_t)0);
+
+    fork_params cancun = fork_params_of(FORK_CANCUN), osaka = fork_params_of(FORK_OSAKA);
+    header p;
+    memset(&p, 0, sizeof p);
+    p.has_blob_gas = true;
+    p.blob_gas_used = 6 * GAS_PER_BLOB;
+    p.excess_blob_gas = 0;
+    p.base_fee = u256_from_u64(1);
+    CHECK(expected_excess_blob_gas(&p, &cancun) == 3 * GAS_PER_BLOB);
+    p.blob_gas_used = 2 * GAS_PER_BLOB;
+    CHECK(expected_excess_blob_gas(&p, &cancun) == 0);
+    /* EIP-7918: with a high execution base fee and a cheap blob fee, excess grows by used*(max-target)/max. */
+    p.blob_gas_used = 9 * GAS_PER_BLOB;
+    p.excess_blob_gas = 0;
+    p.base_fee = u256_from_u64(1000000000);
+    CHECK(expected_excess_blob_gas(&p, &osaka) == 9 * GAS_PER_BLOB * 3 / 9);
+    p.base_fee = u256_from_u64(1); /* cheap execution: the Cancun rule applies */
+    CHECK(expected_excess_blob_gas(&p, &osaka) == 3 * GAS_PER_BLOB);
+
+    /* validate_header over a consistent parent/child pair, then one field broken at a time. */
+    header par, ch;
+    memset(&par, 0, sizeof par);
+    par.hash[0] = 0xaa;
+    par.number = 10;
+    par.gas_limit = 30000000;
+    par.gas_used = 15000000;
+    par.timestamp = 100;
+    par.base_fee = u256_from_u64(1000);
+    par.has_blob_gas = true;
+    ch = par;
+    memcpy(ch.parent_hash, par.hash, 32);
+    ch.number = 11;
+    ch.timestamp = 112;
+    ch.gas_used = 0;
+    ch.excess_blob_gas = 0;
+    ch.blob_gas_used = 0;
+    CHECK(validate_header(&ch, &par, &cancun) == HDR_OK);
+    header bad = ch;
+    bad.gas_limit = par.gas_limit + par.gas_limit / 1024;
+    CHECK(validate_header(&bad, &par, &cancun) == HDR_GAS_LIMIT_CHANGE);
+    bad.gas_limit = par.gas_limit + par.gas_limit / 1024 - 1;
+    CHECK(validate_header(&bad, &par, &cancun) == HDR_OK);
+    bad.gas_limit = par.gas_limit - par.gas_limit / 1024;
+    CHECK(validate_header(&bad, &par, &cancun) == HDR_GAS_LIMIT_CHANGE);
+    bad = ch;
+    bad.gas_used = bad.gas_limit + 1;
+    CHECK(validate_header(&bad, &par, &cancun) == HDR_GAS_USED_OVER_LIMIT);
+    bad = ch;
+    bad.timestamp = par.timestamp;
+    CHECK(validate_header(&bad, &par, &cancun) == HDR_TIMESTAMP);
+    bad = ch;
+    bad.number = 12;
+    CHECK(validate_header(&bad, &par, &cancun) == HDR_NUMBER);
+    bad = ch;
+    bad.base_fee = u256_from_u64(1001);
+    CHECK(validate_header(&bad, &par, &cancun) == HDR_BASE_FEE);
+    bad = ch;
+    bad.excess_blob_gas = GAS_PER_BLOB;
+    CHECK(validate_header(&bad, &par, &cancun) == HDR_EXCESS_BLOB_GAS);
+    bad = ch;
+    bad.blob_gas_used = 7 * GAS_PER_BLOB;
+    CHECK(validate_header(&bad, &par, &cancun) == HDR_BLOB_GAS_USED);
+    bad.blob_gas_used = GAS_PER_BLOB + 1;
+    CHECK(validate_header(&bad, &par, &cancun) == HDR_BLOB_GAS_USED);
+    bad = ch;
+    bad.parent_hash[0] ^= 1;
+    CHECK(validate_header(&bad, &par, &cancun) == HDR_PARENT_HASH);
+    /* A parent gas limit near 2^64 must not wrap the bound. */
+    par.gas_limit = UINT64_MAX;
+    par.gas_used = UINT64_MAX / 2;
+    bad = ch;
+    bad.gas_limit = 5000;
+    CHECK(validate_header(&bad, &par, &cancun) == HDR_GAS_LIMIT_CHANGE);
+}
+
+void test_block_rlp_size(void)
+{
+    /* EIP-7934 measures rlp([header, transactions, [], withdrawals]): for a valid block that is the
+     * fixture's own block RLP, byte for byte in length. */
+    int checked = 0;
+    for (size_t i = 0; i < NBLOCKS; i++) {
+        const struct block_case *c = &block_cases[i];
+        if (!c->valid || c->rlp_len == 0)
+            continue;
+        size_t len;
+        unsigned char *buf = load(c->input, &len);
+        stateless_input in;
+        if (ssz_decode_input(buf, len, &in) == SSZ_OK) {
+            header h;
+            header_from_payload(&in, &h);
+            CHECK_MSG(rlp_block_size(&in, &h) == c->rlp_len, "%s: size %llu, fixture RLP %lu", c->name,
+                      (unsigned long long)rlp_block_size(&in, &h), c->rlp_len);
+            checked++;
+        }
+        free(buf);
+    }
+    CHECK(checked >= 30);
+}
+
+static const struct block_case *find_case(const char *name)
+{
+    for (size_t i = 0; i < NBLOCKS; i++)
+        if (strcmp(block_cases[i].name, name) == 0)
+            return &block_cases[i];
+    return NULL;
+}
+
+/* Runs a case with its schema id's fork byte replaced. */
+static struct run_ctx run_as_fork(const struct block_case *c, uint8_t fork, unsigned char **keep)
+{
+    size_t len;
+    unsigned char *buf = load(c->input, &len);
+    buf[0] = fork;
+    struct run_ctx ctx = {buf, len, {0}, false, -1};
+    int code = test_expect_exit(run_guest, &ctx);
+    if (code != -1)
+        ctx.code = code;
+    *keep = buf;
+    return ctx;
+}
+
+void test_block_later_forks(void)
+{
+    /* There are no public Osaka fixtures: the EEST Prague empty block is also a valid Osaka, BPO1 and
+     * BPO2 block (no blobs, no transactions: the EIP-7918 and blob-schedule changes keep excess 0). */
+    const struct block_case *empty = find_case("empty_block.json");
+    CHECK(empty != NULL);
+    if (empty == NULL)
+        return;
+    uint8_t prague_root[32];
+    for (uint8_t fork = 0x11; fork <= 0x14; fork++) {
+        unsigned char *buf;
+        struct run_ctx ctx = run_as_fork(empty, fork, &buf);
+        CHECK_MSG(ctx.code == GUEST_EXIT_OK && ctx.valid, "empty block as fork 0x%02x: exit %d valid %d", fork, ctx.code,
+                  ctx.valid);
+        if (fork == 0x11)
+            memcpy(prague_root, ctx.root, 32);
+        else
+            CHECK(memcmp(prague_root, ctx.root, 32) == 0); /* the same ElectraFulu SSZ shape */
+        free(buf);
+    }
+    /* Blocks built by @ethereumjs/vm for Prague and for Osaka (CLZ, EIP-7883 modexp, EIP-7702) are
+     * each valid under their own rules only: relabelled, gas used and state differ. */
+    const struct block_case *ep = find_case("ejs-prague.json"), *eo = find_case("ejs-osaka.json");
+    CHECK(ep != NULL && eo != NULL);
+    unsigned char *buf;
+    struct run_ctx ctx;
+    if (ep != NULL && eo != NULL) {
+        ctx = run_as_fork(ep, 0x11, &buf);
+        CHECK(ctx.code == GUEST_EXIT_OK && ctx.valid);
+        free(buf);
+        ctx = run_as_fork(ep, 0x12, &buf);
+        CHECK_MSG(ctx.code == GUEST_EXIT_OK && !ctx.valid, "Prague block as Osaka: exit %d valid %d", ctx.code, ctx.valid);
+        free(buf);
+        ctx = run_as_fork(eo, 0x11, &buf);
+        CHECK_MSG(ctx.code == GUEST_EXIT_OK && !ctx.valid, "Osaka block as Prague: exit %d valid %d", ctx.code, ctx.valid);
+        free(buf);
+        ctx = run_as_fork(eo, 0x13, &buf); /* BPO1 runs Osaka's EVM: still valid */
+        CHECK(ctx.code == GUEST_EXIT_OK && ctx.valid);
+        free(buf);
+    }
+    /* A Prague-shaped input labelled Cancun does not decode (the request lists are extra bytes). */
+    ctx = run_as_fork(empty, 0x10, &buf);
+    CHECK(ctx.code == GUEST_EXIT_MALFORMED_INPUT);
+    free(buf);
+}
+
+void test_block_mutations(void)
+{
+    /* Mutated inputs (byte flips, truncations, swapped offsets) must end with a defined outcome: an
+     * output (exit 0) or a documented failure code, never a sanitizer report or an internal error.
+     * Seeded xorshift; the seed is printed. */
+    static const char *const names[] = {"SimpleTx.json", "empty_block.json", "shanghaiExample.json",
+                                        "blockWithAllTransactionTypes.json"};
+    uint64_t seed = 0x9e3779b97f4a7c15ull, x = seed;
+    printf("  mutation seed %llu\n", (unsigned long long)seed);
+    int outcomes[16] = {0};
+    for (size_t n = 0; n < sizeof names / sizeof names[0]; n++) {
+        const struct block_case *c = find_case(names[n]);
+        CHECK(c != NULL);
+        if (c == NULL)
+            continue;
+        size_t len;
+        unsigned char *orig = load(c->input, &len);
+        unsigned char *buf = malloc(len);
+        for (int round = 0; round < 60; round++) {
+            memcpy(buf, orig, len);
+            size_t use = len;
+            int flips = 1 + (int)(x % 4);
+            for (int k = 0; k < flips; k++) {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                size_t pos = (size_t)(x % len);
+                switch ((x >> 32) % 4) {
+                case 0: buf[pos] ^= (uint8_t)(1u << ((x >> 40) % 8)); break;
+                case 1: buf[pos] = (uint8_t)(x >> 48); break;
+                case 2: use = pos > 2 ? pos : use; break;
+                default: buf[pos] = 0xff; break;
+                }
+            }
+            struct run_ctx ctx = {buf, use, {0}, false, -1};
+            int code = test_expect_exit(run_guest, &ctx);
+            if (code == -1)
+                code = ctx.code;
+            CHECK_MSG(code == 0 || code == GUEST_EXIT_MALFORMED_INPUT || code == GUEST_EXIT_UNSUPPORTED_FORK ||
+                          code == GUEST_EXIT_MISSING_NODE || code == GUEST_EXIT_BAD_WITNESS ||
+                          code == GUEST_EXIT_MISSING_PRECOMPILE,
+                      "%s round %d: exit %d", c->name, round, code);
+            if (code >= 0 && code < 16)
+                outcomes[code]++;
+        }
+        free(buf);
+        free(orig);
+    }
+    printf("  mutation outcomes: exit0 %d, malformed %d, unsupported %d, missing node %d, bad witness %d\n",
+           outcomes[0], outcomes[GUEST_EXIT_MALFORMED_INPUT], outcomes[GUEST_EXIT_UNSUPPORTED_FORK],
+           outcomes[GUEST_EXIT_MISSING_NODE], outcomes[GUEST_EXIT_BAD_WITNESS]);
+}
