@@ -39,6 +39,10 @@ public interface IExtensionField<TSelf, TBase> : IField<TSelf>
     ReadOnlySpan<TBase> Coefficients { get; }
 
     static abstract TSelf operator *(TSelf a, TBase b);
+
+    static abstract TSelf operator +(TSelf a, TBase b);
+
+    static abstract TSelf operator -(TSelf a, TBase b);
 }
 
 /// <summary>
@@ -169,7 +173,38 @@ public readonly struct ExtensionField<TBase, TDef> : IExtensionField<ExtensionFi
         return new(c);
     }
 
-    public static ExtensionField<TBase, TDef> operator *(ExtensionField<TBase, TDef> a, ExtensionField<TBase, TDef> b)
+    public static ExtensionField<TBase, TDef> operator *(ExtensionField<TBase, TDef> a, ExtensionField<TBase, TDef> b) =>
+        TDef.IsBinomial ? MultiplyBinomial(a, b) : MultiplySchoolbook(a, b);
+
+    /// <summary>
+    /// Binomial moduli: result_k = Σ_i a_i·b'_(k,i) with b'_(k,i) = b_(k−i) when i ≤ k, else W·b_(k−i+D):
+    /// D dot products of length D, each reduced once (<see cref="IField{T}.SumOfProducts"/>).
+    /// </summary>
+    private static ExtensionField<TBase, TDef> MultiplyBinomial(ExtensionField<TBase, TDef> a, ExtensionField<TBase, TDef> b)
+    {
+        int d = TDef.Degree;
+        var x = a.Coefficients;
+        var y = b.Coefficients;
+        TDef wb = default, column = default, result = default;
+        var w = Span(ref wb);
+        TBase wConst = TDef.W;
+        for (int j = 1; j < d; j++)
+            w[j] = y[j] * wConst;
+        var col = Span(ref column);
+        var r = Span(ref result);
+        for (int k = 0; k < d; k++)
+        {
+            for (int i = 0; i <= k; i++)
+                col[i] = y[k - i];
+            for (int i = k + 1; i < d; i++)
+                col[i] = w[k - i + d];
+            r[k] = TBase.SumOfProducts(x, col);
+        }
+        return new(result);
+    }
+
+    /// <summary>Schoolbook product then reduction by the modulus (any modulus; the reference for the binomial path).</summary>
+    internal static ExtensionField<TBase, TDef> MultiplySchoolbook(ExtensionField<TBase, TDef> a, ExtensionField<TBase, TDef> b)
     {
         var x = a.Coefficients;
         var y = b.Coefficients;
@@ -224,6 +259,11 @@ public readonly struct ExtensionField<TBase, TDef> : IExtensionField<ExtensionFi
     public ExtensionField<TBase, TDef> Square() => this * this;
 
     public ExtensionField<TBase, TDef> Double() => this + this;
+
+    /// <summary>This element times the inverse of 2 (exact: every coefficient is multiplied by 1/2).</summary>
+    public ExtensionField<TBase, TDef> HalveBase() => this * s_halfBase;
+
+    private static readonly TBase s_halfBase = TBase.FromUInt64(2).Inverse();
 
     /// <summary>
     /// Inverse by solving M_a·y = e0, where M_a is the D×D matrix of multiplication by a. Works for any

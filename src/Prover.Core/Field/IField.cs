@@ -32,6 +32,15 @@ public interface IField<T> :
 
     /// <summary>Multiplicative inverse; throws <see cref="DivideByZeroException"/> for zero.</summary>
     T Inverse();
+
+    /// <summary>Σ a[i]·b[i] over equal-length spans. Fields may override it with delayed reduction.</summary>
+    static virtual T SumOfProducts(ReadOnlySpan<T> a, ReadOnlySpan<T> b)
+    {
+        T acc = T.Zero;
+        for (int i = 0; i < a.Length; i++)
+            acc += a[i] * b[i];
+        return acc;
+    }
 }
 
 /// <summary>A field whose multiplicative group has a large power-of-two subgroup (NTT-friendly).</summary>

@@ -135,6 +135,24 @@ public readonly struct MontyField31<TParams> : IPrimeField31<MontyField31<TParam
         return g;
     }
 
+    /// <summary>
+    /// Σ a[i]·b[i] with one Montgomery reduction: products (&lt; p²) are added in 64 bits and the sum is
+    /// kept below p·2^32 (the reduction's input bound) by subtracting p·2^32 when it reaches it, which
+    /// does not change the value mod p and cannot overflow (p·2^32 + p² &lt; 2^64).
+    /// </summary>
+    public static MontyField31<TParams> SumOfProducts(ReadOnlySpan<MontyField31<TParams>> a, ReadOnlySpan<MontyField31<TParams>> b)
+    {
+        Debug.Assert(a.Length == b.Length);
+        ulong bound = (ulong)TParams.P << 32;
+        ulong acc = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            acc += (ulong)a[i].Value * b[i].Value;
+            acc = Math.Min(acc, acc - bound);
+        }
+        return new(MontyReduce(acc));
+    }
+
     public bool Equals(MontyField31<TParams> other) => Value == other.Value;
 
     public override bool Equals(object? obj) => obj is MontyField31<TParams> other && Equals(other);

@@ -36,6 +36,20 @@ public abstract class ExtensionFieldConformanceTests<TBase, TDef>
     }
 
     [Fact]
+    public void Fast_multiplication_matches_the_schoolbook_reference()
+    {
+        var rng = new Random(Seed + 2);
+        var max = ExtensionField<TBase, TDef>.FromCoefficients(Enumerable.Repeat(TBase.FromUInt64(TBase.Modulus - 1), TDef.Degree).ToArray());
+        Assert.Equal(ExtensionField<TBase, TDef>.MultiplySchoolbook(max, max), max * max);
+        for (int t = 0; t < 300; t++)
+        {
+            var a = Random(rng);
+            var b = Random(rng);
+            Assert.Equal(ExtensionField<TBase, TDef>.MultiplySchoolbook(a, b), a * b);
+        }
+    }
+
+    [Fact]
     public void Inverse_is_multiplicative_inverse()
     {
         var rng = new Random(Seed + 1);
@@ -125,3 +139,7 @@ public sealed class BabyBearQuarticTests : ExtensionFieldConformanceTests<BabyBe
 public sealed class KoalaBearQuinticTests : ExtensionFieldConformanceTests<KoalaBear, KoalaBearQuintic>;
 
 public sealed class BabyBearQuinticTests : ExtensionFieldConformanceTests<BabyBear, BabyBearQuintic>;
+
+public sealed class KoalaBearOcticTests : ExtensionFieldConformanceTests<KoalaBear, KoalaBearOctic>;
+
+public sealed class BabyBearOcticTests : ExtensionFieldConformanceTests<BabyBear, BabyBearOctic>;

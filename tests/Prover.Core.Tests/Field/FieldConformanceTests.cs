@@ -55,6 +55,24 @@ public abstract class FieldConformanceTests<TParams>(ITestOutputHelper output, s
     }
 
     [Fact]
+    public void Sum_of_products_with_delayed_reduction_matches_the_plain_sum()
+    {
+        var rng = NewRandom();
+        foreach (int n in new[] { 0, 1, 2, 3, 8, 17, 1000 })
+        {
+            var a = Enumerable.Range(0, n).Select(_ => F(RandomCanonical(rng))).ToArray();
+            var b = Enumerable.Range(0, n).Select(_ => F(RandomCanonical(rng))).ToArray();
+            var expected = MontyField31<TParams>.Zero;
+            for (int i = 0; i < n; i++)
+                expected += a[i] * b[i];
+            Assert.Equal(expected, MontyField31<TParams>.SumOfProducts(a, b));
+        }
+        // The largest values stress the accumulator bound.
+        var top = Enumerable.Repeat(F(TParams.P - 1), 64).ToArray();
+        Assert.Equal(F((uint)(64UL % TParams.P)), MontyField31<TParams>.SumOfProducts(top, top));
+    }
+
+    [Fact]
     public void Inverse_of_zero_throws()
     {
         Assert.Throws<DivideByZeroException>(() => MontyField31<TParams>.Zero.Inverse());

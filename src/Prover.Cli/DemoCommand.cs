@@ -1,0 +1,55 @@
+using System.CommandLine;
+using System.Text.Json;
+using Prover.Core.Air.Demo;
+using Prover.Core.Stark;
+
+namespace Prover.Cli;
+
+/// <summary><c>prover demo &lt;air&gt; --log-rows N --out proof.bin</c>: proves one of the demo AIRs.</summary>
+internal static class DemoCommand
+{
+    public static Command Create()
+    {
+        var air = new Argument<string>("air") { Description = "fibonacci, poseidon2 or lookup" };
+        air.AcceptOnlyFromAmong([.. DemoCatalog.Names]);
+        var logRows = new Option<int>("--log-rows") { Description = "log2 of the trace height (2..22)", DefaultValueFactory = _ => 10 };
+        var output = new Option<FileInfo>("--out") { Description = "where to write the proof", Required = true };
+        var config = new Option<string>("--config") { Description = "development, provable-100 or provable-128", DefaultValueFactory = _ => "provable-100" };
+        config.AcceptOnlyFromAmong([.. StarkConfig.Presets.Select(p => p.Name)]);
+        var json = new Option<bool>("--json") { Description = "print the report as JSON" };
+        var command = new Command("demo", "prove a demo AIR (fibonacci, poseidon2, two-table lookup)") { air, logRows, output, config, json };
+        command.SetAction(parse =>
+        {
+            int rows = parse.GetValue(logRows);
+            if (rows < 2 || rows > 22)
+            {
+                Console.Error.WriteLine("error: --log-rows must be between 2 and 22");
+                return 2;
+            }
+            var (file, report) = DemoProofs.Prove(parse.GetValue(air)!, rows, parse.GetValue(config)!);
+            File.WriteAllBytes(parse.GetValue(output)!.FullName, file);
+            if (parse.GetValue(json))
+                Console.WriteLine(JsonSerializer.Serialize(new
+                {
+                    statement = report.Statement,
+                    config = report.Config,
+                    log_rows = report.LogRows,
+                    proving_time_ms = Math.Round(report.ProvingMilliseconds, 2),
+                    proof_size = report.ProofBytes,
+                    provable_bits = report.Security.Provable,
+                    conjectured_bits = report.Security.Conjectured,
+                    phases_ms = report.Phases.ToDictionary(p => p.Phase, p => Math.Round(p.Milliseconds, 2)),
+                }));
+            else
+            {
+                Console.WriteLine($"{report.Statement}: 2^{report.LogRows} rows, config {report.Config}");
+                Console.WriteLine($"proved in {report.ProvingMilliseconds:F1} ms, proof {report.ProofBytes} bytes ({report.ProofBytes / 1024.0:F1} KiB)");
+                Console.WriteLine($"security: {report.Security}");
+                foreach (var (phase, ms) in report.Phases)
+                    Console.WriteLine($"  {phase,-32} {ms,10:F1} ms");
+            }
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using Prover.Core.Field;
+using Prover.Core.Security;
+using Prover.Core.Stark;
+
+namespace Prover.Core.Air.Demo;
+
+/// <summary>What proving a demo produced.</summary>
+public sealed record DemoProofReport(string Statement, string Config, int LogRows, int ProofBytes, ProofSizeBreakdown Sizes,
+    double ProvingMilliseconds, SecurityReport Security, IReadOnlyList<(string Phase, double Milliseconds)> Phases);
+
+/// <summary>What verifying a proof file found.</summary>
+public sealed record ProofCheck(string Statement, string Config, VerificationResult Result, double VerificationMilliseconds, SecurityReport? Security);
+
+/// <summary>
+/// Proves and verifies the demo statements under a named configuration. The preset decides the
+/// extension field: "development" uses KoalaBear^4, the provable presets KoalaBear^8.
+/// </summary>
+public static class DemoProofs
+{
+    public static StarkConfig ConfigByName(string name) =>
+        StarkConfig.Presets.FirstOrDefault(c => c.Name == name)
+        ?? throw new ArgumentException($"unknown configuration '{name}' (known: {string.Join(", ", StarkConfig.Presets.Select(p => p.Name))})", nameof(name));
+
+    public static (byte[] File, DemoProofReport Report) Prove(string demo, int logRows, string configName)
+    {
+        var config = ConfigByName(configName);
+        var (airs, traces, publics) = DemoCatalog.Build(demo, logRows);
+        return config == StarkConfig.Development
+            ? Prove<KoalaBearQuartic>(demo, logRows, config, airs, traces, publics)
+            : Prove<KoalaBearOctic>(demo, logRows, config, airs, traces, publics);
+    }
+
+    private static (byte[], DemoProofReport) Prove<TDef>(string demo, int logRows, StarkConfig config, IAir<KoalaBear>[] airs,
+        Matrix.RowMajorMatrix<KoalaBear>[] traces, KoalaBear[][] publics)
+        where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+    {
+        var prover = new StarkProver<KoalaBearParameters, TDef>(config);
+        var sw = Stopwatch.StartNew();
+        var proof = prover.Prove(airs, traces, publics);
+        double ms = sw.Elapsed.TotalMilliseconds;
+        var bytes = ProofSerializer.Serialize(proof, out var sizes);
+        var file = new ProofEnvelope("demo/" + demo, config.Name, bytes).ToBytes();
+        return (file, new DemoProofReport("demo/" + demo, config.Name, logRows, bytes.Length, sizes, ms, prover.LastSecurity!, prover.LastTimings));
+    }
+
+    /// <summary>Verifies a proof file; never throws on bad bytes.</summary>
+    public static ProofCheck Verify(ReadOnlySpan<byte> file)
+    {
+        ProofEnvelope envelope;
+        try
+        {
+            envelope = ProofEnvelope.Parse(file);
+        }
+        catch (ProofFormatException e)
+        {
+            return new ProofCheck("?", "?", VerificationResult.Reject(e.Message), 0, null);
+        }
+        var config = StarkConfig.Presets.FirstOrDefault(c => c.Name == envelope.ConfigName);
+        if (config is null)
+            return new ProofCheck(envelope.Statement, envelope.ConfigName, VerificationResult.Reject($"unknown configuration '{envelope.ConfigName}'"), 0, null);
+        var airs = envelope.Statement.StartsWith("demo/", StringComparison.Ordinal) ? DemoCatalog.Airs(envelope.Statement[5..]) : null;
+        if (airs is null)
+            return new ProofCheck(envelope.Statement, config.Name, VerificationResult.Reject($"unknown statement '{envelope.Statement}'"), 0, null);
+        var sw = Stopwatch.StartNew();
+        if (config == StarkConfig.Development)
+        {
+            var v = new StarkVerifier<KoalaBearParameters, KoalaBearQuartic>(config);
+            var r = v.Verify(airs, envelope.Proof);
+            return new ProofCheck(envelope.Statement, config.Name, r, sw.Elapsed.TotalMilliseconds, v.LastSecurity);
+        }
+        else
+        {
+            var v = new StarkVerifier<KoalaBearParameters, KoalaBearOctic>(config);
+            var r = v.Verify(airs, envelope.Proof);
+            return new ProofCheck(envelope.Statement, config.Name, r, sw.Elapsed.TotalMilliseconds, v.LastSecurity);
+        }
+    }
+}

@@ -1,0 +1,133 @@
+using Prover.Core.Dft;
+using Prover.Core.Field;
+using Prover.Core.Merkle;
+
+namespace Prover.Core.Stark;
+
+/// <summary>
+/// DEEP batching: for every committed column f opened at point z with claimed value y, the function
+/// (f(x) − y)/(x − z) is low-degree exactly when the claim is right (up to the proximity error).
+/// All such functions of one LDE height are combined with powers of λ into one codeword per height,
+/// which FRI then proves low-degree. Order of the λ powers: <see cref="StarkLayout{F}"/>.
+/// </summary>
+internal static class Deep<TParams, TDef>
+    where TParams : struct, IMontyParameters
+    where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef>
+{
+    /// <summary>The opened values of a matrix at its p-th point.</summary>
+    public static ExtensionField<MontyField31<TParams>, TDef>[] Claimed(OpenedMatrix m, TableOpenings<ExtensionField<MontyField31<TParams>, TDef>> o, int point) =>
+        (m.Kind, point) switch
+        {
+            (CommitmentKind.Preprocessed, 0) => o.PreprocessedLocal,
+            (CommitmentKind.Preprocessed, _) => o.PreprocessedNext,
+            (CommitmentKind.Main, 0) => o.MainLocal,
+            (CommitmentKind.Main, _) => o.MainNext,
+            (CommitmentKind.LogUp, 0) => o.LogUpLocal,
+            (CommitmentKind.LogUp, _) => o.LogUpNext,
+            _ => o.Quotient,
+        };
+
+    /// <summary>The opening points of a matrix: ζ, and ζ·ω_n for matrices read on the next row.</summary>
+    public static ExtensionField<MontyField31<TParams>, TDef> Point(OpenedMatrix m, StarkLayout<MontyField31<TParams>> layout,
+        ExtensionField<MontyField31<TParams>, TDef> zeta, int point) =>
+        point == 0 ? zeta : zeta * MontyField31<TParams>.TwoAdicGenerator(layout.LogHeights[m.Table]);
+
+    /// <summary>The prover's side: the batched DEEP codeword of every LDE height (bit-reversed order).</summary>
+    public static Dictionary<int, ExtensionField<MontyField31<TParams>, TDef>[]> ReduceCodewords(
+        StarkLayout<MontyField31<TParams>> layout, IReadOnlyList<MerkleTree<TParams>> trees,
+        TableOpenings<ExtensionField<MontyField31<TParams>, TDef>>[] openings,
+        ExtensionField<MontyField31<TParams>, TDef> zeta, ExtensionField<MontyField31<TParams>, TDef> lambda)
+    {
+        var lambdaPowers = lambda.Powers(layout.LambdaPowers);
+        var reduced = new Dictionary<int, ExtensionField<MontyField31<TParams>, TDef>[]>();
+        var inverseCache = new Dictionary<(ExtensionField<MontyField31<TParams>, TDef>, int), ExtensionField<MontyField31<TParams>, TDef>[]>();
+        foreach (var m in layout.Matrices)
+        {
+            var matrix = trees[m.Tree].Matrices[m.IndexInTree];
+            int logH = m.LogLdeHeight, h = 1 << logH;
+            if (!reduced.TryGetValue(logH, out var acc))
+                reduced[logH] = acc = new ExtensionField<MontyField31<TParams>, TDef>[h];
+            // S(r) = Σ_c λ^c·M[r, c] (relative powers; each point scales it by its own start power).
+            var s = new ExtensionField<MontyField31<TParams>, TDef>[h];
+            Parallel.For(0, (h + 1023) / 1024, chunk =>
+            {
+                int end = Math.Min(h, (chunk + 1) * 1024);
+                for (int r = chunk * 1024; r < end; r++)
+                {
+                    var row = matrix.Row(r);
+                    var sum = default(ExtensionField<MontyField31<TParams>, TDef>);
+                    for (int c = 0; c < row.Length; c++)
+                        sum += lambdaPowers[c] * row[c];
+                    s[r] = sum;
+                }
+            });
+            for (int point = 0; point < m.PointCount; point++)
+            {
+                var z = Point(m, layout, zeta, point);
+                var claimed = Claimed(m, openings[m.Table], point);
+                int start = m.LambdaStart + point * m.Width;
+                var y = default(ExtensionField<MontyField31<TParams>, TDef>);
+                for (int c = 0; c < m.Width; c++)
+                    y += lambdaPowers[start + c] * claimed[c];
+                var scale = lambdaPowers[start];
+                if (!inverseCache.TryGetValue((z, logH), out var inv))
+                    inverseCache[(z, logH)] = inv = InverseDistances(z, logH);
+                Parallel.For(0, (h + 1023) / 1024, chunk =>
+                {
+                    int end = Math.Min(h, (chunk + 1) * 1024);
+                    for (int r = chunk * 1024; r < end; r++)
+                        acc[r] += inv[r] * (scale * s[r] - y);
+                });
+            }
+        }
+        return reduced;
+    }
+
+    /// <summary>1/(x_r − z) for the points x_r = g·ω^bitrev(r) of the LDE domain of size 2^logH.</summary>
+    private static ExtensionField<MontyField31<TParams>, TDef>[] InverseDistances(ExtensionField<MontyField31<TParams>, TDef> z, int logH)
+    {
+        int h = 1 << logH;
+        var omega = MontyField31<TParams>.TwoAdicGenerator(logH);
+        var natural = new MontyField31<TParams>[h];
+        var x = MontyField31<TParams>.MultiplicativeGenerator;
+        for (int i = 0; i < h; i++)
+        {
+            natural[i] = x;
+            x *= omega;
+        }
+        var diffs = new ExtensionField<MontyField31<TParams>, TDef>[h];
+        for (int r = 0; r < h; r++)
+            diffs[r] = -(z - natural[BitReversal.ReverseBits(r, logH)]);
+        return Fields.BatchInverse<ExtensionField<MontyField31<TParams>, TDef>>(diffs);
+    }
+
+    /// <summary>The verifier's side: the batched DEEP value of each LDE height at one query.</summary>
+    public static Dictionary<int, ExtensionField<MontyField31<TParams>, TDef>> ReduceAtQuery(
+        StarkLayout<MontyField31<TParams>> layout, IReadOnlyList<BatchOpening<TParams>> inputs, int index,
+        TableOpenings<ExtensionField<MontyField31<TParams>, TDef>>[] openings,
+        ExtensionField<MontyField31<TParams>, TDef> zeta, ExtensionField<MontyField31<TParams>, TDef>[] lambdaPowers)
+    {
+        var reduced = new Dictionary<int, ExtensionField<MontyField31<TParams>, TDef>>();
+        foreach (var m in layout.Matrices)
+        {
+            var row = inputs[m.Tree].OpenedRows[m.IndexInTree];
+            int logH = m.LogLdeHeight;
+            int r = index >> (layout.LogMaxLdeHeight - logH);
+            var x = MontyField31<TParams>.MultiplicativeGenerator *
+                    MontyField31<TParams>.TwoAdicGenerator(logH).Pow((ulong)BitReversal.ReverseBits(r, logH));
+            reduced.TryGetValue(logH, out var acc);
+            for (int point = 0; point < m.PointCount; point++)
+            {
+                var z = Point(m, layout, zeta, point);
+                var claimed = Claimed(m, openings[m.Table], point);
+                int start = m.LambdaStart + point * m.Width;
+                var sum = default(ExtensionField<MontyField31<TParams>, TDef>);
+                for (int c = 0; c < m.Width; c++)
+                    sum += lambdaPowers[start + c] * (ExtensionField<MontyField31<TParams>, TDef>.FromBase(row[c]) - claimed[c]);
+                acc += sum * (ExtensionField<MontyField31<TParams>, TDef>.FromBase(x) - z).Inverse();
+            }
+            reduced[logH] = acc;
+        }
+        return reduced;
+    }
+}

@@ -1,0 +1,362 @@
+using System.Buffers.Binary;
+using System.Diagnostics.CodeAnalysis;
+using System.Text;
+using Prover.Core.Field;
+using Prover.Core.Hash;
+using Prover.Core.Merkle;
+
+namespace Prover.Core.Stark;
+
+/// <summary>A proof's bytes are malformed (truncated, trailing data, non-canonical element, bad length).</summary>
+public sealed class ProofFormatException(string message) : FormatException(message);
+
+/// <summary>Bytes per part of a serialised proof.</summary>
+public sealed record ProofSizeBreakdown(int Header, int Commitments, int Openings, int QueryInputs, int QueryFri, int FinalPolynomial)
+{
+    public int Total => Header + Commitments + Openings + QueryInputs + QueryFri + FinalPolynomial;
+}
+
+/// <summary>
+/// Binary proof format, version <see cref="StarkProofFormat.Version"/> (docs/design.md, "Proof format"):
+/// little-endian; field elements as canonical u32 (&lt; p, checked on read); extension elements as D
+/// elements; digests as 8 elements. Header: "PRVF", u16 version, u32 field prime, u8 extension degree,
+/// the configuration (u8 log blowup, u16 queries, u8 PoW bits, u8 log final length, u8 arity, u8 name
+/// length + UTF-8 name). Then tables, commitments, openings, FRI and queries, each list preceded by its
+/// length. Reading rejects truncation, trailing bytes and any length larger than the bytes left.
+/// </summary>
+public static class ProofSerializer
+{
+    private static ReadOnlySpan<byte> Magic => "PRVF"u8;
+
+    public static byte[] Serialize<TParams, TDef>(StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>> proof)
+        where TParams : struct, IMontyParameters
+        where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef> => Serialize(proof, out _);
+
+    public static byte[] Serialize<TParams, TDef>(StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>> proof, out ProofSizeBreakdown sizes)
+        where TParams : struct, IMontyParameters
+        where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef>
+    {
+        ArgumentNullException.ThrowIfNull(proof);
+        var w = new Writer<TParams>();
+        w.Bytes(Magic);
+        w.U16(StarkProofFormat.Version);
+        w.U32(TParams.P);
+        w.U8(TDef.Degree);
+        var c = proof.Config;
+        w.U8(c.LogBlowup);
+        w.U16(c.NumQueries);
+        w.U8(c.QueryPowBits);
+        w.U8(c.LogFinalPolyLength);
+        w.U8(c.FoldingArity);
+        var name = Encoding.UTF8.GetBytes(c.Name);
+        w.U8(Math.Min(name.Length, 255));
+        w.Bytes(name.AsSpan(0, Math.Min(name.Length, 255)));
+        w.U16(proof.LogHeights.Length);
+        for (int t = 0; t < proof.LogHeights.Length; t++)
+        {
+            w.U8(proof.LogHeights[t]);
+            w.Elements(proof.PublicValues[t]);
+        }
+        int header = w.Length;
+        w.Digest(proof.MainRoot);
+        w.Digest(proof.LogUpRoot);
+        w.Digest(proof.QuotientRoot);
+        foreach (var s in proof.CumulativeSums)
+            w.Ext(s);
+        w.U16(proof.FriRoots.Length);
+        foreach (var r in proof.FriRoots)
+            w.Digest(r);
+        w.Element(proof.PowWitness);
+        int commitments = w.Length - header;
+        foreach (var o in proof.Openings)
+            foreach (var list in o.Lists())
+                w.Exts(list);
+        int openings = w.Length - header - commitments;
+        w.Exts(proof.FinalPolynomial);
+        int final = w.Length - header - commitments - openings;
+        w.U16(proof.Queries.Length);
+        int inputs = 0, fri = 0;
+        foreach (var q in proof.Queries)
+        {
+            int before = w.Length;
+            w.U8(q.Inputs.Length);
+            foreach (var opening in q.Inputs)
+            {
+                w.U8(opening.OpenedRows.Count);
+                foreach (var row in opening.OpenedRows)
+                    w.Elements(row);
+                w.Digests(opening.Proof);
+            }
+            int middle = w.Length;
+            w.U8(q.Steps.Length);
+            foreach (var step in q.Steps)
+            {
+                w.Ext(step.Sibling);
+                w.Digests(step.Path);
+            }
+            inputs += middle - before;
+            fri += w.Length - middle;
+        }
+        inputs += 2; // the query count
+        sizes = new ProofSizeBreakdown(header, commitments, openings, inputs, fri, final);
+        return w.ToArray();
+    }
+
+    /// <summary>Parses a proof; throws <see cref="ProofFormatException"/> with the offset on malformed bytes.</summary>
+    public static StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>> Deserialize<TParams, TDef>(ReadOnlySpan<byte> bytes)
+        where TParams : struct, IMontyParameters
+        where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef>
+    {
+        var r = new Reader<TParams>(bytes);
+        if (!r.Bytes(4).SequenceEqual(Magic))
+            Reader<TParams>.Fail(0, "not a proof (bad magic)");
+        int version = r.U16();
+        if (version != StarkProofFormat.Version)
+            r.Fail($"unsupported proof format version {version}");
+        if (r.U32() != TParams.P)
+            r.Fail($"proof is over another field (expected p = {TParams.P})");
+        if (r.U8() != TDef.Degree)
+            r.Fail($"proof uses another extension degree (expected {TDef.Degree})");
+        var config = new StarkConfig
+        {
+            LogBlowup = r.U8(),
+            NumQueries = r.U16(),
+            QueryPowBits = r.U8(),
+            LogFinalPolyLength = r.U8(),
+            FoldingArity = r.U8(),
+        };
+        config = config with { Name = Encoding.UTF8.GetString(r.Bytes(r.U8())) };
+        int tables = r.U16();
+        r.EnsureAvailable(tables, 1);
+        var logHeights = new int[tables];
+        var publics = new MontyField31<TParams>[tables][];
+        for (int t = 0; t < tables; t++)
+        {
+            logHeights[t] = r.U8();
+            publics[t] = r.Elements();
+        }
+        var mainRoot = r.Digest();
+        var logUpRoot = r.Digest();
+        var quotientRoot = r.Digest();
+        var sums = new ExtensionField<MontyField31<TParams>, TDef>[tables];
+        for (int t = 0; t < tables; t++)
+            sums[t] = r.Ext<TDef>();
+        int rounds = r.U16();
+        r.EnsureAvailable(rounds, 32);
+        var friRoots = new Digest<TParams>[rounds];
+        for (int i = 0; i < rounds; i++)
+            friRoots[i] = r.Digest();
+        var witness = r.Element();
+        var openings = new TableOpenings<ExtensionField<MontyField31<TParams>, TDef>>[tables];
+        for (int t = 0; t < tables; t++)
+            openings[t] = new TableOpenings<ExtensionField<MontyField31<TParams>, TDef>>
+            {
+                PreprocessedLocal = r.Exts<TDef>(),
+                PreprocessedNext = r.Exts<TDef>(),
+                MainLocal = r.Exts<TDef>(),
+                MainNext = r.Exts<TDef>(),
+                LogUpLocal = r.Exts<TDef>(),
+                LogUpNext = r.Exts<TDef>(),
+                Quotient = r.Exts<TDef>(),
+            };
+        var final = r.Exts<TDef>();
+        int queryCount = r.U16();
+        r.EnsureAvailable(queryCount, 2);
+        var queries = new QueryProof<TParams, ExtensionField<MontyField31<TParams>, TDef>>[queryCount];
+        for (int q = 0; q < queryCount; q++)
+        {
+            int trees = r.U8();
+            r.EnsureAvailable(trees, 2);
+            var inputs = new BatchOpening<TParams>[trees];
+            for (int i = 0; i < trees; i++)
+            {
+                int rows = r.U8();
+                r.EnsureAvailable(rows, 4);
+                var opened = new MontyField31<TParams>[rows][];
+                for (int k = 0; k < rows; k++)
+                    opened[k] = r.Elements();
+                inputs[i] = new BatchOpening<TParams>(opened, r.Digests());
+            }
+            int steps = r.U8();
+            r.EnsureAvailable(steps, 4 * TDef.Degree + 1);
+            var fri = new FriStep<TParams, ExtensionField<MontyField31<TParams>, TDef>>[steps];
+            for (int s = 0; s < steps; s++)
+                fri[s] = new FriStep<TParams, ExtensionField<MontyField31<TParams>, TDef>> { Sibling = r.Ext<TDef>(), Path = r.Digests() };
+            queries[q] = new QueryProof<TParams, ExtensionField<MontyField31<TParams>, TDef>> { Inputs = inputs, Steps = fri };
+        }
+        r.CheckEnd();
+        return new StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>>
+        {
+            Config = config,
+            LogHeights = logHeights,
+            PublicValues = publics,
+            MainRoot = mainRoot,
+            LogUpRoot = logUpRoot,
+            CumulativeSums = sums,
+            QuotientRoot = quotientRoot,
+            Openings = openings,
+            FriRoots = friRoots,
+            FinalPolynomial = final,
+            PowWitness = witness,
+            Queries = queries,
+        };
+    }
+
+    private sealed class Writer<TParams> where TParams : struct, IMontyParameters
+    {
+        private readonly MemoryStream _stream = new();
+
+        public int Length => (int)_stream.Length;
+
+        public byte[] ToArray() => _stream.ToArray();
+
+        public void Bytes(ReadOnlySpan<byte> b) => _stream.Write(b);
+
+        public void U8(int v) => _stream.WriteByte(checked((byte)v));
+
+        public void U16(int v)
+        {
+            Span<byte> b = stackalloc byte[2];
+            BinaryPrimitives.WriteUInt16LittleEndian(b, checked((ushort)v));
+            _stream.Write(b);
+        }
+
+        public void U32(uint v)
+        {
+            Span<byte> b = stackalloc byte[4];
+            BinaryPrimitives.WriteUInt32LittleEndian(b, v);
+            _stream.Write(b);
+        }
+
+        public void Element(MontyField31<TParams> e) => U32(e.ToCanonical());
+
+        public void Elements(ReadOnlySpan<MontyField31<TParams>> values)
+        {
+            U32((uint)values.Length);
+            foreach (var v in values)
+                Element(v);
+        }
+
+        public void Ext<TDef>(ExtensionField<MontyField31<TParams>, TDef> e) where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef>
+        {
+            foreach (var c in e.Coefficients)
+                Element(c);
+        }
+
+        public void Exts<TDef>(ExtensionField<MontyField31<TParams>, TDef>[] values) where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef>
+        {
+            U32((uint)values.Length);
+            foreach (var v in values)
+                Ext(v);
+        }
+
+        public void Digest(Digest<TParams> d)
+        {
+            foreach (var e in d.Elements)
+                Element(e);
+        }
+
+        public void Digests(IReadOnlyList<Digest<TParams>> digests)
+        {
+            U8(digests.Count);
+            foreach (var d in digests)
+                Digest(d);
+        }
+    }
+
+    private ref struct Reader<TParams> where TParams : struct, IMontyParameters
+    {
+        private readonly ReadOnlySpan<byte> _data;
+        private int _pos;
+
+        public Reader(ReadOnlySpan<byte> data) => _data = data;
+
+        [DoesNotReturn]
+        public static void Fail(int offset, string message) => throw new ProofFormatException($"malformed proof at byte {offset}: {message}");
+
+        [DoesNotReturn]
+        public readonly void Fail(string message) => Fail(_pos, message);
+
+        public ReadOnlySpan<byte> Bytes(int n)
+        {
+            if (n < 0 || n > _data.Length - _pos)
+                Fail("truncated");
+            var s = _data.Slice(_pos, n);
+            _pos += n;
+            return s;
+        }
+
+        /// <summary>Rejects a claimed count whose minimal encoding is longer than what is left (no allocation on lies).</summary>
+        public readonly void EnsureAvailable(long count, int minBytesEach)
+        {
+            if (count < 0 || count * minBytesEach > _data.Length - _pos)
+                Fail($"length {count} exceeds the remaining {_data.Length - _pos} bytes");
+        }
+
+        public int U8() => Bytes(1)[0];
+
+        public int U16() => BinaryPrimitives.ReadUInt16LittleEndian(Bytes(2));
+
+        public uint U32() => BinaryPrimitives.ReadUInt32LittleEndian(Bytes(4));
+
+        public MontyField31<TParams> Element()
+        {
+            uint v = U32();
+            if (v >= TParams.P)
+                Fail(_pos - 4, $"field element {v} is not canonical");
+            return MontyField31<TParams>.FromCanonical(v);
+        }
+
+        public MontyField31<TParams>[] Elements()
+        {
+            uint n = U32();
+            EnsureAvailable(n, 4);
+            var result = new MontyField31<TParams>[n];
+            for (int i = 0; i < result.Length; i++)
+                result[i] = Element();
+            return result;
+        }
+
+        public ExtensionField<MontyField31<TParams>, TDef> Ext<TDef>() where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef>
+        {
+            Span<MontyField31<TParams>> c = stackalloc MontyField31<TParams>[TDef.Degree];
+            for (int i = 0; i < c.Length; i++)
+                c[i] = Element();
+            return ExtensionField<MontyField31<TParams>, TDef>.FromCoefficients(c);
+        }
+
+        public ExtensionField<MontyField31<TParams>, TDef>[] Exts<TDef>() where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef>
+        {
+            uint n = U32();
+            EnsureAvailable(n, 4 * TDef.Degree);
+            var result = new ExtensionField<MontyField31<TParams>, TDef>[n];
+            for (int i = 0; i < result.Length; i++)
+                result[i] = Ext<TDef>();
+            return result;
+        }
+
+        public Digest<TParams> Digest()
+        {
+            Span<MontyField31<TParams>> e = stackalloc MontyField31<TParams>[Hash.Digest<TParams>.Length];
+            for (int i = 0; i < e.Length; i++)
+                e[i] = Element();
+            return Hash.Digest<TParams>.FromElements(e);
+        }
+
+        public Digest<TParams>[] Digests()
+        {
+            int n = U8();
+            EnsureAvailable(n, 32);
+            var result = new Digest<TParams>[n];
+            for (int i = 0; i < n; i++)
+                result[i] = Digest();
+            return result;
+        }
+
+        public readonly void CheckEnd()
+        {
+            if (_pos != _data.Length)
+                Fail($"{_data.Length - _pos} trailing bytes");
+        }
+    }
+}

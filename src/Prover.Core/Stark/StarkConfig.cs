@@ -1,0 +1,98 @@
+using Prover.Core.Security;
+
+namespace Prover.Core.Stark;
+
+/// <summary>
+/// The parameters of one proof. Every proof carries its configuration, and the verifier checks it
+/// against the configuration it expects before anything else.
+/// </summary>
+public sealed record StarkConfig
+{
+    /// <summary>Name of a preset, or "custom".</summary>
+    public string Name { get; init; } = "custom";
+
+    /// <summary>log2 of the LDE blowup (rate 2^-LogBlowup). Must be ≥ log2 of the quotient chunk count.</summary>
+    public int LogBlowup { get; init; } = 1;
+
+    public int NumQueries { get; init; } = 100;
+
+    /// <summary>Proof-of-work bits ground before the query indices are drawn.</summary>
+    public int QueryPowBits { get; init; } = 16;
+
+    /// <summary>FRI stops folding at polynomials of 2^LogFinalPolyLength coefficients and sends them.</summary>
+    public int LogFinalPolyLength { get; init; }
+
+    /// <summary>FRI folding arity; 2 for now (the proof format has room for more).</summary>
+    public int FoldingArity { get; init; } = 2;
+
+    /// <summary>The prover refuses to run when the provable level is below this, unless <see cref="AllowInsecure"/>.</summary>
+    public int MinimumProvableBits { get; init; } = 100;
+
+    /// <summary>Explicit opt-in for configurations below <see cref="MinimumProvableBits"/> (tests, demos, development).</summary>
+    public bool AllowInsecure { get; init; }
+
+    /// <summary>
+    /// Fast parameters for tests and development: quartic extension, blowup 2, 100 queries, 16 PoW bits
+    /// (~116 conjectured bits, far below 100 provable bits). Must never protect real value.
+    /// </summary>
+    public static StarkConfig Development { get; } = new()
+    {
+        Name = "development",
+        LogBlowup = 1,
+        NumQueries = 100,
+        QueryPowBits = 16,
+        AllowInsecure = true,
+    };
+
+    /// <summary>100 bits provable (Johnson-bound regime) with the degree-8 extension, blowup 8.</summary>
+    public static StarkConfig Provable100 { get; } = new()
+    {
+        Name = "provable-100",
+        LogBlowup = 3,
+        NumQueries = 56,
+        QueryPowBits = 20,
+        MinimumProvableBits = 100,
+    };
+
+    /// <summary>128 bits provable (Johnson-bound regime) with the degree-8 extension, blowup 8.</summary>
+    public static StarkConfig Provable128 { get; } = new()
+    {
+        Name = "provable-128",
+        LogBlowup = 3,
+        NumQueries = 74,
+        QueryPowBits = 20,
+        MinimumProvableBits = 128,
+    };
+
+    public static IReadOnlyList<StarkConfig> Presets { get; } = [Development, Provable100, Provable128];
+
+    /// <summary>The security parameters of a proof under this configuration.</summary>
+    public SecurityParameters SecurityParameters(ulong fieldPrime, int extensionDegree, int logMaxHeight, int maxDegree,
+        int columns, int constraints, int batchSize, double logUpFractions, int logUpTupleWidth) => new()
+        {
+            FieldPrime = fieldPrime,
+            ExtensionDegree = extensionDegree,
+            LogBlowup = LogBlowup,
+            NumQueries = NumQueries,
+            QueryPowBits = QueryPowBits,
+            LogTraceHeight = logMaxHeight,
+            MaxConstraintDegree = maxDegree,
+            NumColumns = columns,
+            NumConstraints = constraints,
+            BatchSize = batchSize,
+            FoldingArity = FoldingArity,
+            LogFinalPolyLength = Math.Min(LogFinalPolyLength, logMaxHeight),
+            LogUpFractions = logUpFractions,
+            LogUpTupleWidth = logUpTupleWidth,
+        };
+
+    /// <summary>Checks the parameters are usable (not that they are secure).</summary>
+    public void Validate()
+    {
+        if (LogBlowup < 1 || LogBlowup > 8) throw new ArgumentException($"log blowup {LogBlowup} outside 1..8");
+        if (NumQueries < 1 || NumQueries > 1024) throw new ArgumentException($"query count {NumQueries} outside 1..1024");
+        if (QueryPowBits < 0 || QueryPowBits > 30) throw new ArgumentException($"PoW bits {QueryPowBits} outside 0..30");
+        if (LogFinalPolyLength < 0 || LogFinalPolyLength > 16) throw new ArgumentException($"final polynomial log length {LogFinalPolyLength} outside 0..16");
+        if (FoldingArity != 2) throw new ArgumentException("only FRI arity 2 is implemented");
+    }
+}

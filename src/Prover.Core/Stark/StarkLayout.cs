@@ -1,0 +1,123 @@
+using Prover.Core.Air;
+using Prover.Core.Challenger;
+using Prover.Core.Field;
+
+namespace Prover.Core.Stark;
+
+/// <summary>Which commitment a committed matrix belongs to.</summary>
+internal enum CommitmentKind : byte { Preprocessed, Main, LogUp, Quotient }
+
+/// <summary>
+/// One committed matrix as both sides see it: its commitment, table, width, LDE height, the points it
+/// is opened at, and the first power of the batching challenge λ its columns use. Prover and verifier
+/// build the same list from the table shapes, so the DEEP batching order is fixed by construction:
+/// commitments in order (main, LogUp, quotient), tables in order, points in order (ζ, then ζ·ω),
+/// columns in order.
+/// </summary>
+internal sealed record OpenedMatrix(CommitmentKind Kind, int Tree, int Table, int IndexInTree, int Width, int LogLdeHeight, int PointCount, int LambdaStart);
+
+/// <summary>Shapes shared by the prover and the verifier.</summary>
+internal sealed class StarkLayout<F> where F : struct, IField<F>
+{
+    public StarkLayout(IReadOnlyList<CompiledAir<F>> airs, IReadOnlyList<int> logHeights, int extensionDegree, int logBlowup, int logFinalPolyLength)
+    {
+        Airs = airs;
+        LogHeights = logHeights;
+        D = extensionDegree;
+        LogBlowup = logBlowup;
+        HasLogUp = airs.Any(a => a.Interactions.Count > 0);
+        HasPreprocessed = airs.Any(a => a.Air.PreprocessedWidth > 0);
+        var matrices = new List<OpenedMatrix>();
+        int lambda = 0, tree = 0;
+        void Add(CommitmentKind kind, Func<int, int> width, Func<int, bool> include, int points)
+        {
+            int index = 0;
+            for (int t = 0; t < airs.Count; t++)
+            {
+                if (!include(t)) continue;
+                int w = width(t);
+                matrices.Add(new OpenedMatrix(kind, tree, t, index++, w, logHeights[t] + logBlowup, points, lambda));
+                lambda += w * points;
+            }
+            tree++;
+        }
+        if (HasPreprocessed)
+            Add(CommitmentKind.Preprocessed, t => airs[t].Air.PreprocessedWidth, t => airs[t].Air.PreprocessedWidth > 0, 2);
+        Add(CommitmentKind.Main, t => airs[t].Width, _ => true, 2);
+        if (HasLogUp)
+            Add(CommitmentKind.LogUp, t => D * airs[t].LogUpColumns, t => airs[t].LogUpColumns > 0, 2);
+        Add(CommitmentKind.Quotient, t => D << airs[t].LogQuotientChunks, _ => true, 1);
+        Matrices = matrices;
+        TreeCount = tree;
+        LambdaPowers = lambda;
+        LogMaxLdeHeight = logHeights.Max() + logBlowup;
+        // FRI stops at the final polynomial, but never before every table has been rolled in.
+        LogFinalPolyLength = Math.Min(logFinalPolyLength, logHeights.Min());
+        LogFinalCodewordLength = LogFinalPolyLength + logBlowup;
+        FriRounds = LogMaxLdeHeight - LogFinalCodewordLength;
+    }
+
+    public IReadOnlyList<CompiledAir<F>> Airs { get; }
+
+    public IReadOnlyList<int> LogHeights { get; }
+
+    /// <summary>Extension degree.</summary>
+    public int D { get; }
+
+    public int LogBlowup { get; }
+
+    public bool HasLogUp { get; }
+
+    public bool HasPreprocessed { get; }
+
+    public IReadOnlyList<OpenedMatrix> Matrices { get; }
+
+    public int TreeCount { get; }
+
+    /// <summary>Number of powers of λ the DEEP batching uses.</summary>
+    public int LambdaPowers { get; }
+
+    public int LogMaxLdeHeight { get; }
+
+    public int LogFinalPolyLength { get; }
+
+    public int LogFinalCodewordLength { get; }
+
+    public int FriRounds { get; }
+
+    public IEnumerable<OpenedMatrix> InTree(int tree) => Matrices.Where(m => m.Tree == tree);
+
+    /// <summary>Binds the statement to the transcript: format, field, configuration and every table's shape and public values.</summary>
+    public void ObserveHeader<TParams>(DuplexChallenger<TParams> challenger, StarkConfig config, IReadOnlyList<MontyField31<TParams>[]> publicValues)
+        where TParams : struct, IMontyParameters
+    {
+        void O(long v) => challenger.Observe(MontyField31<TParams>.FromUInt64((ulong)v));
+        O(0x5354_4152); // "STAR"
+        O(StarkProofFormat.Version);
+        O(TParams.P);
+        O(D);
+        O(config.LogBlowup);
+        O(config.NumQueries);
+        O(config.QueryPowBits);
+        O(LogFinalPolyLength);
+        O(config.FoldingArity);
+        O(Airs.Count);
+        for (int t = 0; t < Airs.Count; t++)
+        {
+            var air = Airs[t];
+            O(LogHeights[t]);
+            O(air.Width);
+            O(air.ConstraintCount);
+            O(air.Interactions.Count);
+            O(air.Program.InstructionCount);
+            O(publicValues[t].Length);
+            challenger.Observe(publicValues[t]);
+        }
+    }
+}
+
+/// <summary>Version constants of the binary proof format (docs/design.md, "Proof format").</summary>
+public static class StarkProofFormat
+{
+    public const ushort Version = 1;
+}

@@ -1,0 +1,316 @@
+using System.Numerics;
+using Prover.Core.Air;
+using Prover.Core.Challenger;
+using Prover.Core.Dft;
+using Prover.Core.Field;
+using Prover.Core.Hash;
+using Prover.Core.Matrix;
+using Prover.Core.Merkle;
+using Prover.Core.Security;
+
+namespace Prover.Core.Stark;
+
+/// <summary>A configuration below its stated minimum security, refused by the prover.</summary>
+public sealed class InsecureConfigurationException(string message) : Exception(message);
+
+/// <summary>
+/// The multi-table STARK prover. Protocol (docs/design.md, "STARK"): commit all main traces (coset LDEs,
+/// bit-reversed, one mixed-height Merkle commitment); draw LogUp challenges; commit the LogUp traces
+/// and their cumulative sums; draw α; commit each table's quotient split into chunks; draw ζ; open
+/// every column at ζ (and ζ·ω); draw λ and prove with FRI that the DEEP quotients of all openings are
+/// low-degree; grind; answer the queries.
+/// </summary>
+public sealed class StarkProver<TParams, TDef>
+    where TParams : struct, IMontyParameters
+    where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef>
+{
+    private readonly StarkConfig _config;
+    private readonly IProverBackend<TParams> _backend;
+    private readonly ITwoAdicSubgroupDft<MontyField31<TParams>> _dft;
+    private readonly MerkleTreeMmcs<TParams> _mmcs;
+
+    public StarkProver(StarkConfig config, IProverBackend<TParams>? backend = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        config.Validate();
+        _config = config;
+        _backend = backend ?? CpuBackend<TParams>.Instance;
+        _dft = _backend.Dft;
+        _mmcs = _backend.Mmcs;
+    }
+
+    /// <summary>Wall time of each phase of the last proof, in milliseconds, in protocol order.</summary>
+    public IReadOnlyList<(string Phase, double Milliseconds)> LastTimings { get; private set; } = [];
+
+    /// <summary>When true (default), each trace is checked against its AIR before proving, so a wrong trace fails with the violated constraint.</summary>
+    public bool CheckConstraints { get; init; } = true;
+
+    /// <summary>Security of the last proof's shape (set by <see cref="Prove"/>).</summary>
+    public SecurityReport? LastSecurity { get; private set; }
+
+    public StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>> Prove(
+        IReadOnlyList<IAir<MontyField31<TParams>>> airs,
+        IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> traces,
+        IReadOnlyList<MontyField31<TParams>[]> publicValues, ProvingKey<TParams>? provingKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(airs);
+        ArgumentNullException.ThrowIfNull(traces);
+        ArgumentNullException.ThrowIfNull(publicValues);
+        if (airs.Count == 0 || airs.Count != traces.Count || airs.Count != publicValues.Count)
+            throw new ArgumentException("need one trace and one public-value list per AIR");
+        int logBlowup = _config.LogBlowup;
+        var compiled = new CompiledAir<MontyField31<TParams>>[airs.Count];
+        var logHeights = new int[airs.Count];
+        for (int t = 0; t < airs.Count; t++)
+        {
+            var air = airs[t];
+            var trace = traces[t];
+            if (trace.Width != air.Width)
+                throw new ArgumentException($"{air.Name}: trace width {trace.Width}, AIR width {air.Width}");
+            if (trace.Height < 2 || !BitOperations.IsPow2(trace.Height))
+                throw new ArgumentException($"{air.Name}: trace height {trace.Height} is not a power of two ≥ 2");
+            if (publicValues[t].Length != air.PublicValueCount)
+                throw new ArgumentException($"{air.Name}: {publicValues[t].Length} public values, {air.PublicValueCount} expected");
+            compiled[t] = new CompiledAir<MontyField31<TParams>>(air);
+            logHeights[t] = BitOperations.Log2((uint)trace.Height);
+            if (compiled[t].LogQuotientChunks > logBlowup)
+                throw new ArgumentException($"{air.Name}: constraint degree {compiled[t].MaxConstraintDegree} needs log blowup ≥ {compiled[t].LogQuotientChunks}");
+            if (logHeights[t] + logBlowup > TParams.TwoAdicity)
+                throw new ArgumentException($"{air.Name}: 2^{logHeights[t]} rows × blowup exceed the field's two-adic subgroup");
+        }
+        provingKey ??= StarkSetup.Preprocess(airs, logHeights, logBlowup, _backend);
+        if (provingKey is not null && (!provingKey.VerifyingKey.LogHeights.SequenceEqual(logHeights) || provingKey.VerifyingKey.LogBlowup != logBlowup))
+            throw new ArgumentException("the proving key was made for other table heights or another blowup");
+        if (CheckConstraints)
+            for (int t = 0; t < airs.Count; t++)
+                if (AirChecker.FindViolation(airs[t], traces[t], publicValues[t], provingKey?.Traces[t]) is { } violation)
+                    throw new ArgumentException("trace does not satisfy its AIR: " + violation);
+        var layout = new StarkLayout<MontyField31<TParams>>(compiled, logHeights, TDef.Degree, logBlowup, _config.LogFinalPolyLength);
+        LastSecurity = StarkSecurity.Report(_config, layout, TParams.P);
+        if (LastSecurity.Provable < _config.MinimumProvableBits && !_config.AllowInsecure)
+            throw new InsecureConfigurationException($"configuration '{_config.Name}' gives {LastSecurity}; minimum is {_config.MinimumProvableBits} provable bits");
+
+        var run = new Run(this, layout, traces, publicValues, provingKey);
+        var proof = run.Prove();
+        LastTimings = run.Timings;
+        return proof;
+    }
+
+    /// <summary>State of one proof (keeps the big intermediate matrices together).</summary>
+    private sealed class Run(StarkProver<TParams, TDef> owner, StarkLayout<MontyField31<TParams>> layout,
+        IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> traces, IReadOnlyList<MontyField31<TParams>[]> publics, ProvingKey<TParams>? key)
+    {
+        private static readonly MontyField31<TParams> Shift = MontyField31<TParams>.MultiplicativeGenerator;
+        private readonly StarkConfig _config = owner._config;
+        private readonly DuplexChallenger<TParams> _challenger = DuplexChallenger<TParams>.Create();
+        private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
+
+        public List<(string Phase, double Milliseconds)> Timings { get; } = [];
+
+        private void Lap(string phase)
+        {
+            Timings.Add((phase, _clock.Elapsed.TotalMilliseconds));
+            _clock.Restart();
+        }
+
+        public StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>> Prove()
+        {
+            int tables = traces.Count;
+            var airs = layout.Airs;
+            layout.ObserveHeader(_challenger, _config, publics);
+            if (key is not null)
+                _challenger.Observe(key.VerifyingKey.PreprocessedRoot);
+
+            // Phase 1: main traces.
+            var mainLdes = new RowMajorMatrix<MontyField31<TParams>>[tables];
+            for (int t = 0; t < tables; t++)
+                mainLdes[t] = owner._backend.CosetLdeBitReversed(traces[t], layout.LogBlowup, Shift);
+            Lap("main LDE");
+            var mainTree = owner._backend.Commit(mainLdes);
+            _challenger.Observe(mainTree.Root);
+            Lap("main commit");
+
+            // Phase 2: LogUp traces.
+            var gamma = default(ExtensionField<MontyField31<TParams>, TDef>);
+            var beta = default(ExtensionField<MontyField31<TParams>, TDef>);
+            var logUpTraces = new RowMajorMatrix<MontyField31<TParams>>?[tables];
+            var logUpLdes = new RowMajorMatrix<MontyField31<TParams>>?[tables];
+            var sums = new ExtensionField<MontyField31<TParams>, TDef>[tables];
+            MerkleTree<TParams>? logUpTree = null;
+            if (layout.HasLogUp)
+            {
+                gamma = _challenger.SampleExtension<ExtensionField<MontyField31<TParams>, TDef>>();
+                beta = _challenger.SampleExtension<ExtensionField<MontyField31<TParams>, TDef>>();
+                var committed = new List<RowMajorMatrix<MontyField31<TParams>>>();
+                for (int t = 0; t < tables; t++)
+                {
+                    if (airs[t].LogUpColumns == 0) continue;
+                    (logUpTraces[t], sums[t]) = LogUp.GenerateTrace(airs[t], traces[t], key?.Traces[t], publics[t], gamma, beta);
+                    logUpLdes[t] = owner._backend.CosetLdeBitReversed(logUpTraces[t]!, layout.LogBlowup, Shift);
+                    committed.Add(logUpLdes[t]!);
+                }
+                if (owner.CheckConstraints)
+                {
+                    var total = default(ExtensionField<MontyField31<TParams>, TDef>);
+                    foreach (var s in sums)
+                        total += s;
+                    if (!total.IsZero)
+                        throw new ArgumentException("the tables' bus interactions do not balance (a value is sent that is never received, or multiplicities differ)");
+                }
+                logUpTree = owner._backend.Commit(committed);
+                _challenger.Observe(logUpTree.Root);
+                for (int t = 0; t < tables; t++)
+                    if (airs[t].LogUpColumns > 0)
+                        _challenger.ObserveExtension(sums[t]);
+                Lap("LogUp trace, LDE and commit");
+            }
+
+            // Phase 3: quotients.
+            var alpha = _challenger.SampleExtension<ExtensionField<MontyField31<TParams>, TDef>>();
+            var quotientCoefficients = new RowMajorMatrix<MontyField31<TParams>>[tables];
+            var quotientLdes = new RowMajorMatrix<MontyField31<TParams>>[tables];
+            for (int t = 0; t < tables; t++)
+            {
+                var q = QuotientEvaluator<TParams, TDef>.Evaluate(airs[t], layout.LogHeights[t], mainLdes[t], key?.Ldes[t], logUpLdes[t], publics[t],
+                    alpha, gamma, beta, sums[t]);
+                (quotientCoefficients[t], quotientLdes[t]) = SplitQuotient(q, layout.LogHeights[t], airs[t].LogQuotientChunks);
+            }
+            Lap("quotient evaluation and LDE");
+            var quotientTree = owner._backend.Commit(quotientLdes);
+            _challenger.Observe(quotientTree.Root);
+            Lap("quotient commit");
+
+            // Phase 4: out-of-domain openings.
+            var zeta = _challenger.SampleExtension<ExtensionField<MontyField31<TParams>, TDef>>();
+            var openings = new TableOpenings<ExtensionField<MontyField31<TParams>, TDef>>[tables];
+            for (int t = 0; t < tables; t++)
+            {
+                int logN = layout.LogHeights[t];
+                if (Polynomials.Vanishing(logN, zeta).IsZero)
+                    throw new InvalidOperationException("ζ fell on a trace domain (probability ~2^-100)");
+                var zetaNext = zeta * MontyField31<TParams>.TwoAdicGenerator(logN);
+                var wLocal = Polynomials.BarycentricWeights(logN, MontyField31<TParams>.One, zeta);
+                var wNext = Polynomials.BarycentricWeights(logN, MontyField31<TParams>.One, zetaNext);
+                var pre = key?.Traces[t];
+                openings[t] = new TableOpenings<ExtensionField<MontyField31<TParams>, TDef>>
+                {
+                    PreprocessedLocal = pre is null ? [] : EvaluateColumns(pre, wLocal),
+                    PreprocessedNext = pre is null ? [] : EvaluateColumns(pre, wNext),
+                    MainLocal = EvaluateColumns(traces[t], wLocal),
+                    MainNext = EvaluateColumns(traces[t], wNext),
+                    LogUpLocal = logUpTraces[t] is { } lt ? EvaluateColumns(lt, wLocal) : [],
+                    LogUpNext = logUpTraces[t] is { } ln ? EvaluateColumns(ln, wNext) : [],
+                    Quotient = EvaluateCoefficientColumns(quotientCoefficients[t], zeta),
+                };
+            }
+            foreach (var o in openings)
+                foreach (var list in o.Lists())
+                    foreach (var v in list)
+                        _challenger.ObserveExtension(v);
+
+            Lap("out-of-domain openings");
+
+            // Phase 5: DEEP batching and FRI.
+            var lambda = _challenger.SampleExtension<ExtensionField<MontyField31<TParams>, TDef>>();
+            var inputTrees = new List<MerkleTree<TParams>>();
+            if (key is not null) inputTrees.Add(key.Tree);
+            inputTrees.Add(mainTree);
+            if (logUpTree is not null) inputTrees.Add(logUpTree);
+            inputTrees.Add(quotientTree);
+            var reduced = Deep<TParams, TDef>.ReduceCodewords(layout, inputTrees, openings, zeta, lambda);
+            Lap("DEEP batching");
+            var fri = Fri<TParams, TDef>.CommitPhase(owner._mmcs, _challenger, reduced, layout, owner._dft);
+            Lap("FRI commit phase");
+
+            var witness = _challenger.Grind(_config.QueryPowBits);
+            var queries = new QueryProof<TParams, ExtensionField<MontyField31<TParams>, TDef>>[_config.NumQueries];
+            for (int q = 0; q < queries.Length; q++)
+            {
+                int index = (int)_challenger.SampleBits(layout.LogMaxLdeHeight);
+                queries[q] = new QueryProof<TParams, ExtensionField<MontyField31<TParams>, TDef>>
+                {
+                    // A tree whose tallest matrix is shorter than the largest LDE is opened at the scaled index.
+                    Inputs = inputTrees.Select(tree => owner._mmcs.Open(index >> (layout.LogMaxLdeHeight - int.Log2(tree.Height)), tree)).ToArray(),
+                    Steps = fri.Answer(owner._mmcs, index),
+                };
+            }
+
+            Lap("grinding and queries");
+            return new StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>>
+            {
+                Config = _config,
+                LogHeights = [.. layout.LogHeights],
+                PublicValues = [.. publics.Select(p => p.ToArray())],
+                MainRoot = mainTree.Root,
+                LogUpRoot = logUpTree?.Root ?? default,
+                CumulativeSums = sums,
+                QuotientRoot = quotientTree.Root,
+                Openings = openings,
+                FriRoots = fri.Roots,
+                FinalPolynomial = fri.FinalPolynomial,
+                PowWitness = witness,
+                Queries = queries,
+            };
+        }
+
+        /// <summary>
+        /// Quotient values on the coset g·H_(n·d) (natural order, extension elements) → coefficients →
+        /// d chunks of n coefficients, Q(x) = Σ_j x^(j·n)·q_j(x) → each chunk's coset LDE. Returns the
+        /// chunk coefficients (for the openings) and the LDEs side by side (width D·d, committed).
+        /// </summary>
+        private (RowMajorMatrix<MontyField31<TParams>> Coefficients, RowMajorMatrix<MontyField31<TParams>> Lde) SplitQuotient(
+            ExtensionField<MontyField31<TParams>, TDef>[] values, int logN, int logChunks)
+        {
+            int d = TDef.Degree, n = 1 << logN, chunks = 1 << logChunks;
+            var m = new RowMajorMatrix<MontyField31<TParams>>(values.Length, d);
+            for (int i = 0; i < values.Length; i++)
+                values[i].Coefficients.CopyTo(m.Row(i));
+            // Coset IDFT: coefficients of p(g·x) by a plain IDFT, then c_j ← c_j·g^-j.
+            owner._dft.IdftBatch(m);
+            var shiftInv = Shift.Inverse();
+            var power = MontyField31<TParams>.One;
+            for (int i = 0; i < m.Height; i++)
+            {
+                var row = m.Row(i);
+                for (int c = 0; c < d; c++)
+                    row[c] *= power;
+                power *= shiftInv;
+            }
+            // Chunk j, component c → column j·D + c of an n-row coefficient matrix.
+            var coefficients = new RowMajorMatrix<MontyField31<TParams>>(n, d * chunks);
+            for (int j = 0; j < chunks; j++)
+                for (int i = 0; i < n; i++)
+                    m.Row(j * n + i).CopyTo(coefficients.Row(i).Slice(j * d, d));
+            var lde = new RowMajorMatrix<MontyField31<TParams>>(n << layout.LogBlowup, d * chunks);
+            coefficients.Values.CopyTo(lde.Values, 0);
+            owner._dft.CosetDftBatch(lde, Shift);
+            BitReversal.ReverseRows(lde);
+            return (coefficients, lde);
+        }
+
+        /// <summary>Each column's value at a point from its values on H (barycentric weights given).</summary>
+        private static ExtensionField<MontyField31<TParams>, TDef>[] EvaluateColumns(
+            RowMajorMatrix<MontyField31<TParams>> trace, ExtensionField<MontyField31<TParams>, TDef>[] weights)
+        {
+            int w = trace.Width;
+            var result = new ExtensionField<MontyField31<TParams>, TDef>[w];
+            Parallel.For(0, w, c =>
+            {
+                var acc = default(ExtensionField<MontyField31<TParams>, TDef>);
+                for (int r = 0; r < trace.Height; r++)
+                    acc += weights[r] * trace[r, c];
+                result[c] = acc;
+            });
+            return result;
+        }
+
+        private static ExtensionField<MontyField31<TParams>, TDef>[] EvaluateCoefficientColumns(
+            RowMajorMatrix<MontyField31<TParams>> coefficients, ExtensionField<MontyField31<TParams>, TDef> x)
+        {
+            var result = new ExtensionField<MontyField31<TParams>, TDef>[coefficients.Width];
+            Parallel.For(0, coefficients.Width, c =>
+                result[c] = Polynomials.EvaluateCoefficients<MontyField31<TParams>, ExtensionField<MontyField31<TParams>, TDef>>(coefficients.Column(c), x));
+            return result;
+        }
+    }
+}

@@ -1,0 +1,69 @@
+using Prover.Core.Air;
+using Prover.Core.Field;
+using Prover.Core.Hash;
+using Prover.Core.Matrix;
+using Prover.Core.Merkle;
+
+namespace Prover.Core.Stark;
+
+/// <summary>
+/// What a verifier must know about the fixed (preprocessed) columns of a statement: the commitment to
+/// their LDEs and the table heights it was made for. For the zkVM this is the program identity.
+/// </summary>
+public sealed record VerifyingKey<TParams>(Digest<TParams> PreprocessedRoot, int[] LogHeights, int LogBlowup)
+    where TParams : struct, IMontyParameters;
+
+/// <summary>The prover's side of the preprocessed columns: traces, LDEs and their Merkle tree.</summary>
+public sealed class ProvingKey<TParams> where TParams : struct, IMontyParameters
+{
+    internal ProvingKey(RowMajorMatrix<MontyField31<TParams>>?[] traces, RowMajorMatrix<MontyField31<TParams>>?[] ldes, MerkleTree<TParams> tree, VerifyingKey<TParams> key)
+    {
+        Traces = traces;
+        Ldes = ldes;
+        Tree = tree;
+        VerifyingKey = key;
+    }
+
+    /// <summary>Preprocessed trace of each table (null for tables without preprocessed columns).</summary>
+    public IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>?> Traces { get; }
+
+    internal RowMajorMatrix<MontyField31<TParams>>?[] Ldes { get; }
+
+    internal MerkleTree<TParams> Tree { get; }
+
+    public VerifyingKey<TParams> VerifyingKey { get; }
+}
+
+/// <summary>Commits to the preprocessed columns of a set of AIRs at fixed heights.</summary>
+public static class StarkSetup
+{
+    /// <summary>The keys, or null when no AIR has preprocessed columns.</summary>
+    public static ProvingKey<TParams>? Preprocess<TParams>(IReadOnlyList<IAir<MontyField31<TParams>>> airs, IReadOnlyList<int> logHeights, int logBlowup,
+        IProverBackend<TParams>? backend = null)
+        where TParams : struct, IMontyParameters
+    {
+        ArgumentNullException.ThrowIfNull(airs);
+        ArgumentNullException.ThrowIfNull(logHeights);
+        if (airs.All(a => a.PreprocessedWidth == 0))
+            return null;
+        backend ??= CpuBackend<TParams>.Instance;
+        var traces = new RowMajorMatrix<MontyField31<TParams>>?[airs.Count];
+        var ldes = new RowMajorMatrix<MontyField31<TParams>>?[airs.Count];
+        var committed = new List<RowMajorMatrix<MontyField31<TParams>>>();
+        for (int t = 0; t < airs.Count; t++)
+        {
+            if (airs[t].PreprocessedWidth == 0)
+                continue;
+            int height = 1 << logHeights[t];
+            var trace = airs[t].PreprocessedTrace(height)
+                ?? throw new InvalidOperationException($"{airs[t].Name} declares preprocessed columns but returns no preprocessed trace");
+            if (trace.Width != airs[t].PreprocessedWidth || trace.Height != height)
+                throw new InvalidOperationException($"{airs[t].Name}: preprocessed trace is {trace.Height}×{trace.Width}, expected {height}×{airs[t].PreprocessedWidth}");
+            traces[t] = trace;
+            ldes[t] = backend.CosetLdeBitReversed(trace, logBlowup, MontyField31<TParams>.MultiplicativeGenerator);
+            committed.Add(ldes[t]!);
+        }
+        var tree = backend.Commit(committed);
+        return new ProvingKey<TParams>(traces, ldes, tree, new VerifyingKey<TParams>(tree.Root, [.. logHeights], logBlowup));
+    }
+}

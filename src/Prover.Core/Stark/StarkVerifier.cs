@@ -1,0 +1,322 @@
+using System.Numerics;
+using Prover.Core.Air;
+using Prover.Core.Challenger;
+using Prover.Core.Field;
+using Prover.Core.Merkle;
+using Prover.Core.Security;
+
+namespace Prover.Core.Stark;
+
+/// <summary>
+/// Verifies <see cref="StarkProof{TParams, TExt}"/>s. Never throws on a malformed proof: every shape is
+/// checked before use and any failure becomes a rejection with a reason.
+/// </summary>
+public sealed class StarkVerifier<TParams, TDef>
+    where TParams : struct, IMontyParameters
+    where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef>
+{
+    private readonly StarkConfig _config;
+    private readonly MerkleTreeMmcs<TParams> _mmcs;
+
+    public StarkVerifier(StarkConfig config, MerkleTreeMmcs<TParams>? mmcs = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        config.Validate();
+        _config = config;
+        _mmcs = mmcs ?? MerkleTreeMmcs<TParams>.Default;
+    }
+
+    /// <summary>Security of the last verified proof's shape.</summary>
+    public SecurityReport? LastSecurity { get; private set; }
+
+    /// <summary>Parses and verifies serialised proof bytes; malformed bytes are a rejection, never an exception.</summary>
+    public VerificationResult Verify(IReadOnlyList<IAir<MontyField31<TParams>>> airs, ReadOnlySpan<byte> proofBytes, VerifyingKey<TParams>? key = null)
+    {
+        StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>> proof;
+        try
+        {
+            proof = ProofSerializer.Deserialize<TParams, TDef>(proofBytes);
+        }
+        catch (ProofFormatException e)
+        {
+            return VerificationResult.Reject(e.Message);
+        }
+        return Verify(airs, proof, key);
+    }
+
+    /// <summary>
+    /// Verifies a proof. Statements with preprocessed columns need their <paramref name="key"/>; without
+    /// one it is recomputed from the AIRs, which is allowed only for small tables (2^20 rows at most).
+    /// </summary>
+    public VerificationResult Verify(IReadOnlyList<IAir<MontyField31<TParams>>> airs, StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>> proof,
+        VerifyingKey<TParams>? key = null)
+    {
+        ArgumentNullException.ThrowIfNull(airs);
+        if (proof is null)
+            return VerificationResult.Reject("no proof");
+        try
+        {
+            return VerifyCore(airs, proof, key);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or IndexOutOfRangeException or DivideByZeroException
+                                  or NullReferenceException or OverflowException or KeyNotFoundException or NotSupportedException)
+        {
+            return VerificationResult.Reject("malformed proof: " + e.Message);
+        }
+    }
+
+    private const int MaxLogHeightWithoutKey = 20;
+
+    private VerificationResult VerifyCore(IReadOnlyList<IAir<MontyField31<TParams>>> airs, StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>> proof,
+        VerifyingKey<TParams>? key)
+    {
+        var c = proof.Config;
+        if (c is null || c.Name != _config.Name || c.LogBlowup != _config.LogBlowup || c.NumQueries != _config.NumQueries || c.QueryPowBits != _config.QueryPowBits
+            || c.LogFinalPolyLength != _config.LogFinalPolyLength || c.FoldingArity != _config.FoldingArity)
+            return VerificationResult.Reject("proof was made under another configuration");
+        int tables = airs.Count;
+        if (tables == 0 || proof.LogHeights?.Length != tables || proof.PublicValues?.Length != tables || proof.Openings?.Length != tables
+            || proof.CumulativeSums?.Length != tables)
+            return VerificationResult.Reject($"proof does not have the shape of {tables} tables");
+        var compiled = new CompiledAir<MontyField31<TParams>>[tables];
+        for (int t = 0; t < tables; t++)
+        {
+            compiled[t] = new CompiledAir<MontyField31<TParams>>(airs[t]);
+            int logH = proof.LogHeights[t];
+            if (logH < 1 || logH + _config.LogBlowup > TParams.TwoAdicity)
+                return VerificationResult.Reject($"table {t}: trace height 2^{logH} out of range");
+            if (compiled[t].LogQuotientChunks > _config.LogBlowup)
+                return VerificationResult.Reject($"table {t}: constraint degree too high for the blowup");
+            if (proof.PublicValues[t]?.Length != airs[t].PublicValueCount)
+                return VerificationResult.Reject($"table {t}: wrong number of public values");
+        }
+        var layout = new StarkLayout<MontyField31<TParams>>(compiled, proof.LogHeights, TDef.Degree, _config.LogBlowup, _config.LogFinalPolyLength);
+        LastSecurity = StarkSecurity.Report(_config, layout, TParams.P);
+        if (LastSecurity.Provable < _config.MinimumProvableBits && !_config.AllowInsecure)
+            return VerificationResult.Reject($"proof shape gives {LastSecurity}, below the required {_config.MinimumProvableBits} provable bits");
+        if (ShapeError(proof, layout) is { } shape)
+            return VerificationResult.Reject(shape);
+        if (!layout.HasLogUp && proof.LogUpRoot != default)
+            return VerificationResult.Reject("no table has a bus, but the proof carries a LogUp commitment");
+        if (layout.HasPreprocessed)
+        {
+            if (key is null)
+            {
+                if (proof.LogHeights.Max() > MaxLogHeightWithoutKey)
+                    return VerificationResult.Reject("a verifying key is needed for preprocessed tables of this size");
+                key = StarkSetup.Preprocess(airs, proof.LogHeights, _config.LogBlowup)!.VerifyingKey;
+            }
+            if (!key.LogHeights.SequenceEqual(proof.LogHeights) || key.LogBlowup != _config.LogBlowup)
+                return VerificationResult.Reject("the verifying key was made for other table heights");
+        }
+
+        // Replay the transcript.
+        var ch = DuplexChallenger<TParams>.Create();
+        layout.ObserveHeader(ch, _config, proof.PublicValues);
+        if (layout.HasPreprocessed)
+            ch.Observe(key!.PreprocessedRoot);
+        ch.Observe(proof.MainRoot);
+        ExtensionField<MontyField31<TParams>, TDef> gamma = default, beta = default;
+        if (layout.HasLogUp)
+        {
+            gamma = ch.SampleExtension<ExtensionField<MontyField31<TParams>, TDef>>();
+            beta = ch.SampleExtension<ExtensionField<MontyField31<TParams>, TDef>>();
+            ch.Observe(proof.LogUpRoot);
+            for (int t = 0; t < tables; t++)
+                if (compiled[t].LogUpColumns > 0)
+                    ch.ObserveExtension(proof.CumulativeSums[t]);
+        }
+        var alpha = ch.SampleExtension<ExtensionField<MontyField31<TParams>, TDef>>();
+        ch.Observe(proof.QuotientRoot);
+        var zeta = ch.SampleExtension<ExtensionField<MontyField31<TParams>, TDef>>();
+        foreach (var o in proof.Openings)
+            foreach (var list in o.Lists())
+                foreach (var v in list)
+                    ch.ObserveExtension(v);
+        var lambda = ch.SampleExtension<ExtensionField<MontyField31<TParams>, TDef>>();
+        var betas = new ExtensionField<MontyField31<TParams>, TDef>[layout.FriRounds];
+        for (int r = 0; r < betas.Length; r++)
+        {
+            ch.Observe(proof.FriRoots[r]);
+            betas[r] = ch.SampleExtension<ExtensionField<MontyField31<TParams>, TDef>>();
+        }
+        foreach (var coefficient in proof.FinalPolynomial)
+            ch.ObserveExtension(coefficient);
+        if (!ch.CheckWitness(_config.QueryPowBits, proof.PowWitness))
+            return VerificationResult.Reject("proof-of-work witness is wrong");
+
+        // The bus balances over all tables.
+        var total = default(ExtensionField<MontyField31<TParams>, TDef>);
+        for (int t = 0; t < tables; t++)
+        {
+            if (compiled[t].LogUpColumns == 0 && !proof.CumulativeSums[t].IsZero)
+                return VerificationResult.Reject($"table {t} has no bus but claims a non-zero bus sum");
+            total += proof.CumulativeSums[t];
+        }
+        if (!total.IsZero)
+            return VerificationResult.Reject("LogUp buses do not balance: the tables' cumulative sums do not add to zero");
+
+        // The constraints hold at ζ: folded constraints = Z_H(ζ)·Q(ζ) for every table.
+        for (int t = 0; t < tables; t++)
+            if (ConstraintError(compiled[t], layout.LogHeights[t], proof.Openings[t], proof.PublicValues[t], alpha, gamma, beta, proof.CumulativeSums[t], zeta) is { } error)
+                return VerificationResult.Reject($"table {t} ({compiled[t].Name}): {error}");
+
+        // FRI queries.
+        var lambdaPowers = lambda.Powers(layout.LambdaPowers);
+        var dims = Enumerable.Range(0, layout.TreeCount)
+            .Select(tree => layout.InTree(tree).Select(m => new MatrixDimensions(m.Width, 1 << m.LogLdeHeight)).ToArray()).ToArray();
+        var roots = new List<Hash.Digest<TParams>>();
+        if (layout.HasPreprocessed) roots.Add(key!.PreprocessedRoot);
+        roots.Add(proof.MainRoot);
+        if (layout.HasLogUp) roots.Add(proof.LogUpRoot);
+        roots.Add(proof.QuotientRoot);
+        var treeLogHeights = dims.Select(ds => ds.Max(x => int.Log2(x.Height))).ToArray();
+        int d = TDef.Degree;
+        for (int q = 0; q < proof.Queries.Length; q++)
+        {
+            int index = (int)ch.SampleBits(layout.LogMaxLdeHeight);
+            var query = proof.Queries[q];
+            for (int tree = 0; tree < layout.TreeCount; tree++)
+                if (!_mmcs.Verify(roots[tree], dims[tree], index >> (layout.LogMaxLdeHeight - treeLogHeights[tree]), query.Inputs[tree], out var why))
+                    return VerificationResult.Reject($"query {q}: opening of commitment {tree} does not verify: {why}");
+            var reduced = Deep<TParams, TDef>.ReduceAtQuery(layout, query.Inputs, index, proof.Openings, zeta, lambdaPowers);
+            int logN = layout.LogMaxLdeHeight;
+            var folded = reduced[logN];
+            for (int r = 0; r < layout.FriRounds; r++, logN--)
+            {
+                var step = query.Steps[r];
+                var (a, b) = (index & 1) == 0 ? (folded, step.Sibling) : (step.Sibling, folded);
+                var leaf = new MontyField31<TParams>[2 * d];
+                a.Coefficients.CopyTo(leaf);
+                b.Coefficients.CopyTo(leaf.AsSpan(d));
+                int j = index >> 1;
+                if (!_mmcs.Verify(proof.FriRoots[r], [new MatrixDimensions(2 * d, 1 << (logN - 1))], j, new BatchOpening<TParams>([leaf], step.Path), out var why))
+                    return VerificationResult.Reject($"query {q}: FRI round {r} opening does not verify: {why}");
+                folded = Fri<TParams, TDef>.Fold(a, b, betas[r], Fri<TParams, TDef>.HalfInverseX(logN, j));
+                if (reduced.TryGetValue(logN - 1, out var rollIn))
+                    folded += betas[r].Square() * rollIn;
+                index = j;
+            }
+            var x = MontyField31<TParams>.TwoAdicGenerator(layout.LogFinalCodewordLength)
+                .Pow((ulong)Dft.BitReversal.ReverseBits(index, layout.LogFinalCodewordLength));
+            var expected = Polynomials.EvaluateCoefficients(proof.FinalPolynomial, ExtensionField<MontyField31<TParams>, TDef>.FromBase(x));
+            if (expected != folded)
+                return VerificationResult.Reject($"query {q}: FRI folding does not end on the final polynomial");
+        }
+        return VerificationResult.Valid;
+    }
+
+    private string? ShapeError(StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>> proof, StarkLayout<MontyField31<TParams>> layout)
+    {
+        int d = TDef.Degree;
+        for (int t = 0; t < layout.Airs.Count; t++)
+        {
+            var air = layout.Airs[t];
+            var o = proof.Openings[t];
+            int logUp = d * air.LogUpColumns;
+            int pre = air.Air.PreprocessedWidth;
+            if (o is null || o.PreprocessedLocal?.Length != pre || o.PreprocessedNext?.Length != pre || o.MainLocal?.Length != air.Width || o.MainNext?.Length != air.Width || o.LogUpLocal?.Length != logUp
+                || o.LogUpNext?.Length != logUp || o.Quotient?.Length != d << air.LogQuotientChunks)
+                return $"table {t}: opened values have the wrong shape";
+        }
+        if (proof.FriRoots?.Length != layout.FriRounds)
+            return $"expected {layout.FriRounds} FRI rounds";
+        if (proof.FinalPolynomial?.Length != 1 << layout.LogFinalPolyLength)
+            return "final polynomial has the wrong length";
+        if (proof.Queries?.Length != _config.NumQueries)
+            return $"expected {_config.NumQueries} queries";
+        foreach (var q in proof.Queries)
+        {
+            if (q?.Inputs?.Length != layout.TreeCount || q.Steps?.Length != layout.FriRounds)
+                return "a query has the wrong shape";
+            for (int tree = 0; tree < layout.TreeCount; tree++)
+                if (q.Inputs[tree] is null)
+                    return "a query opening is missing";
+            foreach (var s in q.Steps)
+                if (s?.Path is null)
+                    return "a FRI step is missing its path";
+        }
+        return null;
+    }
+
+    private static string? ConstraintError(CompiledAir<MontyField31<TParams>> air, int logN, TableOpenings<ExtensionField<MontyField31<TParams>, TDef>> o,
+        MontyField31<TParams>[] publics, ExtensionField<MontyField31<TParams>, TDef> alpha, ExtensionField<MontyField31<TParams>, TDef> gamma,
+        ExtensionField<MontyField31<TParams>, TDef> beta, ExtensionField<MontyField31<TParams>, TDef> sum, ExtensionField<MontyField31<TParams>, TDef> zeta)
+    {
+        var zh = Polynomials.Vanishing(logN, zeta);
+        if (zh.IsZero)
+            return "ζ lies on the trace domain";
+        var (first, last, transition, _) = Polynomials.Selectors<MontyField31<TParams>, ExtensionField<MontyField31<TParams>, TDef>>(logN, zeta);
+        var program = air.Program;
+        var inputs = new OpenedInputs(o.PreprocessedLocal, o.PreprocessedNext, o.MainLocal, o.MainNext, publics, first, last, transition);
+        var registers = new ExtensionField<MontyField31<TParams>, TDef>[program.InstructionCount];
+        var outputs = new ExtensionField<MontyField31<TParams>, TDef>[program.ConstraintCount];
+        program.Evaluate<ExtensionField<MontyField31<TParams>, TDef>, OpenedInputs>(ref inputs, registers, outputs);
+        int constraints = air.ConstraintCount, logUpConstraints = LogUp.ConstraintCount(air);
+        var alphaPowers = alpha.Powers(constraints + logUpConstraints);
+        var acc = default(ExtensionField<MontyField31<TParams>, TDef>);
+        for (int k = 0; k < constraints; k++)
+            acc += alphaPowers[k] * outputs[k];
+        int d = TDef.Degree;
+        if (air.LogUpColumns > 0)
+        {
+            var local = new ExtensionField<MontyField31<TParams>, TDef>[air.LogUpColumns];
+            var next = new ExtensionField<MontyField31<TParams>, TDef>[air.LogUpColumns];
+            for (int col = 0; col < local.Length; col++)
+            {
+                local[col] = Recombine(o.LogUpLocal.AsSpan(col * d, d));
+                next[col] = Recombine(o.LogUpNext.AsSpan(col * d, d));
+            }
+            var results = new ExtensionField<MontyField31<TParams>, TDef>[logUpConstraints];
+            LogUp.EvaluateConstraints<MontyField31<TParams>, ExtensionField<MontyField31<TParams>, TDef>>(air, outputs, local, next, gamma, beta, sum, first, last, transition, results);
+            for (int l = 0; l < logUpConstraints; l++)
+                acc += alphaPowers[constraints + l] * results[l];
+        }
+        // Q(ζ) = Σ_j ζ^(j·n)·q_j(ζ), q_j recombined from its D base-column openings.
+        var quotient = default(ExtensionField<MontyField31<TParams>, TDef>);
+        var zetaN = zh + ExtensionField<MontyField31<TParams>, TDef>.One;
+        var power = ExtensionField<MontyField31<TParams>, TDef>.One;
+        for (int j = 0; j < 1 << air.LogQuotientChunks; j++)
+        {
+            quotient += power * Recombine(o.Quotient.AsSpan(j * d, d));
+            power *= zetaN;
+        }
+        return acc == zh * quotient ? null : "constraints do not match the quotient at the out-of-domain point";
+    }
+
+    /// <summary>Σ_c X^c·parts[c]: an extension-valued function from the openings of its D base components.</summary>
+    private static ExtensionField<MontyField31<TParams>, TDef> Recombine(ReadOnlySpan<ExtensionField<MontyField31<TParams>, TDef>> parts)
+    {
+        var acc = default(ExtensionField<MontyField31<TParams>, TDef>);
+        var basis = ExtensionField<MontyField31<TParams>, TDef>.One;
+        var x = ExtensionField<MontyField31<TParams>, TDef>.X;
+        foreach (var p in parts)
+        {
+            acc += basis * p;
+            basis *= x;
+        }
+        return acc;
+    }
+
+    private readonly struct OpenedInputs(ExtensionField<MontyField31<TParams>, TDef>[] preLocal, ExtensionField<MontyField31<TParams>, TDef>[] preNext,
+        ExtensionField<MontyField31<TParams>, TDef>[] local, ExtensionField<MontyField31<TParams>, TDef>[] next,
+        MontyField31<TParams>[] publics, ExtensionField<MontyField31<TParams>, TDef> first, ExtensionField<MontyField31<TParams>, TDef> last,
+        ExtensionField<MontyField31<TParams>, TDef> transition)
+        : IConstraintInputs<MontyField31<TParams>, ExtensionField<MontyField31<TParams>, TDef>>
+    {
+        public ExtensionField<MontyField31<TParams>, TDef> Load(Variable v) => v.Source switch
+        {
+            VariableSource.Main => v.Offset == 0 ? local[v.Index] : next[v.Index],
+            VariableSource.Preprocessed => v.Offset == 0 ? preLocal[v.Index] : preNext[v.Index],
+            _ => ExtensionField<MontyField31<TParams>, TDef>.FromBase(publics[v.Index]),
+        };
+
+        public ExtensionField<MontyField31<TParams>, TDef> IsFirstRow => first;
+
+        public ExtensionField<MontyField31<TParams>, TDef> IsLastRow => last;
+
+        public ExtensionField<MontyField31<TParams>, TDef> IsTransition => transition;
+
+        public ExtensionField<MontyField31<TParams>, TDef> Lift(MontyField31<TParams> constant) => ExtensionField<MontyField31<TParams>, TDef>.FromBase(constant);
+    }
+}
