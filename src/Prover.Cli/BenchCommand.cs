@@ -29,6 +29,7 @@ internal static class BenchCommand
             Report("memory copy 256 MiB (bandwidth floor)", "M elem/s", Measure(s, MemoryCopy));
             Report("NTT 2^20 x 16 KoalaBear (in place, natural order)", "M elem/s", Measure(s, () => Ntt(20, 16)));
             Report("coset LDE 2^19 -> 2^20 x 16 KoalaBear (bit-reversed)", "M elem/s", Measure(s, () => Lde(19, 16)));
+            Console.WriteLine("Poseidon2 and Merkle lines: best repetition within the time budget");
             ReportPoseidon2(Poseidon2.KoalaBear16, s);
             ReportPoseidon2(Poseidon2.KoalaBear24, s);
             ReportPoseidon2(Poseidon2.BabyBear16, s);
@@ -36,7 +37,7 @@ internal static class BenchCommand
             foreach (int width in new[] { 8, 64 })
             {
                 var matrix = RandomMatrix<KoalaBearParameters>(1 << 20, width);
-                double perSecond = Measure(s, () =>
+                double perSecond = MeasureBest(s, () =>
                 {
                     var tree = MerkleTreeMmcs<KoalaBearParameters>.Default.Commit([matrix]);
                     GC.KeepAlive(tree.Root);
@@ -51,6 +52,27 @@ internal static class BenchCommand
 
     private static void Report(string name, string unit, double perSecond) =>
         Console.WriteLine($"{name,-48} {perSecond / 1e6,10:F1} {unit}");
+
+    /// <summary>
+    /// The best rate of single invocations of <paramref name="work"/> within the time budget: on a shared
+    /// machine the fastest repetition is the one least disturbed by other processes (used for the
+    /// Poseidon2 and Merkle lines; each invocation is a few milliseconds).
+    /// </summary>
+    private static double MeasureBest(double seconds, Func<long> work)
+    {
+        work(); // warm-up and JIT
+        double best = 0;
+        var total = Stopwatch.StartNew();
+        do
+        {
+            long start = Stopwatch.GetTimestamp();
+            long ops = work();
+            double elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            best = Math.Max(best, ops / elapsed);
+        }
+        while (total.Elapsed.TotalSeconds < seconds);
+        return best;
+    }
 
     /// <summary>Runs <paramref name="work"/> (returning its operation count) until the time budget is spent.</summary>
     private static double Measure(double seconds, Func<long> work)
@@ -69,20 +91,20 @@ internal static class BenchCommand
     {
         string name = $"Poseidon2 {TParams.Name}-{perm.Width}";
         var state = new MontyField31<TParams>[perm.Width];
-        Report($"{name} (one state)", "M perm/s", Measure(seconds, () =>
+        Report($"{name} (one state)", "M perm/s", MeasureBest(seconds, () =>
         {
-            for (int i = 0; i < 4096; i++)
+            for (int i = 0; i < 1024; i++)
                 perm.Permute(state);
-            return 4096;
+            return 1024;
         }));
-        const int states = 1 << 14;
+        const int states = 1 << 12;
         var many = RandomMatrix<TParams>(states, perm.Width).Values;
-        Report($"{name} (batch x{Poseidon2<TParams>.BatchLanes}, 1 thread)", "M perm/s", Measure(seconds, () =>
+        Report($"{name} (batch x{Poseidon2<TParams>.BatchLanes}, 1 thread)", "M perm/s", MeasureBest(seconds, () =>
         {
             perm.PermuteMany(many);
             return states;
         }));
-        Report($"{name} (batch, all threads)", "M perm/s", Measure(seconds, () =>
+        Report($"{name} (batch, all threads)", "M perm/s", MeasureBest(seconds, () =>
         {
             perm.PermuteManyParallel(many);
             return states;
