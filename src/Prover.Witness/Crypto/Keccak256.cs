@@ -15,7 +15,7 @@ namespace Prover.Witness.Crypto;
 /// hashes incrementally (<see cref="Append"/>, <see cref="GetHashAndReset(Span{byte})"/>) and is
 /// not thread-safe.
 /// </remarks>
-public sealed class Keccak256
+public sealed partial class Keccak256
 {
     /// <summary>Digest size in bytes.</summary>
     public const int HashSizeInBytes = 32;
