@@ -210,6 +210,34 @@ public sealed class PatriciaTrieTests(ITestOutputHelper output)
         Assert.True(incomplete > 50);
     }
 
+    /// <summary>
+    /// Deleting one of two keys collapses the root branch into the survivor, so the survivor's node
+    /// must be in the witness: with only the deleted key's proof the deletion reports the missing
+    /// sibling; with the sibling added it gives the full trie's root.
+    /// </summary>
+    [Fact]
+    public void Deletion_NeedsTheSiblingItCollapsesInto()
+    {
+        byte[] a = [0x01, .. new byte[31]];
+        byte[] b = [0x12, .. new byte[31]];
+        PatriciaTrie full = PatriciaTrie.Build([new(a, new byte[40]), new(b, Enumerable.Repeat((byte)7, 40).ToArray())]);
+        var proofOfA = new List<byte[]>();
+        full.CollectProof(a, proofOfA);
+        var proofOfB = new List<byte[]>();
+        full.CollectProof(b, proofOfB);
+        Hash256 siblingHash = Keccak256.HashToValue(proofOfB[^1]);
+
+        PatriciaTrie partial = PatriciaTrie.FromWitness(proofOfA, full.RootHash);
+        var e = Assert.Throws<WitnessIncompleteException>(() => partial.Delete(a));
+        Assert.Equal(siblingHash, e.MissingNode);
+
+        partial = PatriciaTrie.FromWitness([.. proofOfA, proofOfB[^1]], full.RootHash);
+        Assert.True(partial.Delete(a));
+        full.Delete(a);
+        Assert.Equal(full.RootHash, partial.RootHash);
+        Assert.Equal(ReferenceTrie.Root([new(b, Enumerable.Repeat((byte)7, 40).ToArray())]), partial.RootHash);
+    }
+
     /// <summary>A node missing from the witness is reported, never mistaken for an empty subtrie.</summary>
     [Fact]
     public void MissingNode_IsWitnessIncomplete_NotAbsent()
