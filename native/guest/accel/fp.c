@@ -129,10 +129,12 @@ void mp_mont_mul(uint64_t *r, const uint64_t *a, const uint64_t *b, const uint64
     mont_mul_core(r, a, b, p, pinv, n, t);
 }
 
-void mp_mont_sqr(uint64_t *r, const uint64_t *a, const uint64_t *p, uint64_t pinv, size_t n, uint64_t *t)
+static inline void mont_sqr_core(uint64_t *r, const uint64_t *a, const uint64_t *p, uint64_t pinv, size_t n,
+                                 uint64_t *t)
 {
     /* Squaring with the cross products computed once (n(n−1)/2 instead of n^2 products), then a
      * separate Montgomery reduction (SOS order). t holds 2n + 1 limbs. */
+#pragma GCC unroll 16
     for (size_t i = 0; i < 2 * n + 1; i++)
         t[i] = 0;
     for (size_t i = 0; i < n; i++) {
@@ -147,12 +149,14 @@ void mp_mont_sqr(uint64_t *r, const uint64_t *a, const uint64_t *p, uint64_t pin
     }
     /* double the cross products, add the squares */
     uint64_t top = 0;
+#pragma GCC unroll 16
     for (size_t i = 0; i < 2 * n; i++) {
         uint64_t v = t[i];
         t[i] = (v << 1) | top;
         top = v >> 63;
     }
     uint64_t carry = 0;
+#pragma GCC unroll 8
     for (size_t i = 0; i < n; i++) {
         u128 sq = (u128)a[i] * a[i];
         u128 s = (u128)t[2 * i] + (uint64_t)sq + carry;
@@ -188,6 +192,11 @@ void mp_mont_sqr(uint64_t *r, const uint64_t *a, const uint64_t *p, uint64_t pin
     if (borrow > t[2 * n])
         for (size_t i = 0; i < n; i++)
             r[i] = t[n + i];
+}
+
+void mp_mont_sqr(uint64_t *r, const uint64_t *a, const uint64_t *p, uint64_t pinv, size_t n, uint64_t *t)
+{
+    mont_sqr_core(r, a, p, pinv, n, t);
 }
 
 /* Specialised copies with the limb count known at compile time (unrolled by the compiler). */
@@ -313,6 +322,8 @@ void fp_mul(const fp_ctx *c, fe *r, const fe *a, const fe *b)
 
 void fp_sqr(const fp_ctx *c, fe *r, const fe *a)
 {
+    /* The separate squaring (mont_sqr_core) measured slower than CIOS at 4 and 6 limbs on RV64
+     * (its reduction pass carries through memory); it pays off only for modexp's long operands. */
     fp_mul(c, r, a, a);
 }
 
