@@ -25,6 +25,7 @@ typedef struct fp_ctx {
     uint64_t pm2[FP_MAX_LIMBS]; /* p - 2 (Fermat inversion exponent) */
     uint64_t sqrt_exp[FP_MAX_LIMBS]; /* (p + 1) / 4, valid when p = 3 mod 4 */
     fe r3;                      /* R^3 mod p (plain limbs), for the binary inversion */
+    uint64_t p2[2 * FP_MAX_LIMBS]; /* p^2, for lazily reduced Fp2 products */
 } fp_ctx;
 
 typedef unsigned __int128 u128;
@@ -67,6 +68,11 @@ void fp_to_limbs(const fp_ctx *c, uint64_t *out, const fe *a);
 bool fp_is_odd(const fp_ctx *c, const fe *a);
 /* Lexicographically "larger" as in the BLS12-381 compressed encoding: a > (p-1)/2. */
 bool fp_is_lex_largest(const fp_ctx *c, const fe *a);
+
+/* Fp2 product (a0 + a1 u)(b0 + b1 u), u^2 = −1, with two Montgomery reductions instead of three:
+ * the three Karatsuba products are kept double-width (a0b0 − a1b1 + p^2 and a0b1 + a1b0 are both
+ * below 2p^2 < pR since p < R/2), then reduced. Used by tower.c. */
+void fp_mul2_lazy(const fp_ctx *c, fe *r0, fe *r1, const fe *a0, const fe *a1, const fe *b0, const fe *b1);
 
 /* Multi-precision helpers on little-endian limb arrays. */
 uint64_t mp_add(uint64_t *r, const uint64_t *a, const uint64_t *b, size_t n);
