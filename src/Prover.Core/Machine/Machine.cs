@@ -47,9 +47,10 @@ public sealed record ExecutionResult(
 
 /// <summary>
 /// An RV64IM (+ Zicclsm) hart with the memory map of <see cref="MemoryMap"/> and the syscalls of
-/// <see cref="Syscall"/>. <see cref="Run"/> executes fast; <see cref="RunTraced"/> executes the same
-/// interpreter instantiated with a recording tracer and hands one <see cref="ExecutionRecord"/> per
-/// shard to a callback. A machine runs once. Anything the guest does wrong ends in a
+/// <see cref="Syscall"/>. <see cref="Run"/> executes fast (the region JIT by default, or the reference
+/// interpreter); <see cref="RunTraced"/> executes the interpreter instantiated with a recording tracer
+/// and hands one <see cref="ExecutionRecord"/> per shard to a callback. A machine runs once and is not
+/// thread-safe; registers after a <see cref="MachineException"/> are unspecified in JIT mode. Anything the guest does wrong ends in a
 /// <see cref="MachineException"/>; nothing the guest does can make the host allocate more than the
 /// fixed memory map (plus the events the caller keeps).
 /// </summary>
@@ -126,7 +127,7 @@ public sealed unsafe partial class Machine : IDisposable
         source.CopyTo(new Span<byte>(_memory.Ram + (address - MemoryMap.RamBase), source.Length));
     }
 
-    /// <summary>Runs to the halt without tracing.</summary>
+    /// <summary>Runs to the halt without tracing (<see cref="MachineOptions.Engine"/>); <see cref="ExecutionResult.Shards"/> is 0.</summary>
     public ExecutionResult Run()
     {
         BeginRun();
