@@ -145,7 +145,8 @@ public sealed unsafe partial class Machine : IDisposable
 
     /// <summary>
     /// Runs to the halt recording events; <paramref name="onShard"/> receives each shard's record as
-    /// soon as it is complete (the last one at the halt). Records are not kept by the machine.
+    /// soon as it is complete (the last one at the halt). Records are not kept by the machine;
+    /// hand each back with <see cref="Recycle"/> when done so later shards reuse its lists.
     /// </summary>
     public ExecutionResult RunTraced(Action<ExecutionRecord> onShard)
     {
@@ -157,6 +158,19 @@ public sealed unsafe partial class Machine : IDisposable
         tracer.Builder.Finish(_cycles);
         return Result(tracer.Builder.ShardCount);
     }
+
+    /// <summary>
+    /// Hands a shard record back once the caller is done with it (its traces generated), so a later
+    /// shard reuses its lists instead of allocating (and faulting in) new ones. Safe to call from any
+    /// thread; the record must not be used afterwards.
+    /// </summary>
+    public void Recycle(ExecutionRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        RecycledRecords.Push(record);
+    }
+
+    internal System.Collections.Concurrent.ConcurrentStack<ExecutionRecord> RecycledRecords { get; } = new();
 
     /// <summary>Runs traced and returns all shard records (convenient for small programs and tests).</summary>
     public (ExecutionResult Result, IReadOnlyList<ExecutionRecord> Shards) RunTraced()
