@@ -47,7 +47,13 @@ internal static class ExecuteCommand
         ExecutionResult result;
         try
         {
-            result = trace ? machine.RunTraced(r => events += r.InstructionEventCount + r.MemoryAccesses.Count) : machine.Run();
+            result = trace
+                ? machine.RunTraced(r =>
+                {
+                    events += r.InstructionEventCount + r.MemoryAccesses.Count;
+                    machine.Recycle(r);
+                })
+                : machine.Run();
         }
         catch (MachineException e)
         {

@@ -84,11 +84,33 @@ public sealed class ExecutionRecord
         Syscalls.Capacity = Hint(previous.Syscalls.Count);
     }
 
-    public int ShardIndex { get; }
+    public int ShardIndex { get; private set; }
 
-    public ShardStart Start { get; }
+    public ShardStart Start { get; private set; }
 
     public long StartClk => Start.Clk;
+
+    /// <summary>Empties a recycled record for another shard; the lists keep their capacity (clearing lists of structs is O(1)).</summary>
+    internal void Reset(int index, ShardStart start)
+    {
+        ShardIndex = index;
+        Start = start;
+        Cycles = 0;
+        Nops = 0;
+        InitialMemory.Clear();
+        AddSub.Clear();
+        Bitwise.Clear();
+        Shift.Clear();
+        Compare.Clear();
+        Mul.Clear();
+        DivRem.Clear();
+        UpperImmediate.Clear();
+        Branches.Clear();
+        Jumps.Clear();
+        MemoryInstructions.Clear();
+        MemoryAccesses.Clear();
+        Syscalls.Clear();
+    }
 
     public long Cycles { get; internal set; }
 
