@@ -74,6 +74,7 @@ public sealed class EvmGuestTests
             UseShellExecute = false,
         };
         psi.ArgumentList.Add("-s");
+        psi.ArgumentList.Add("-j2");
         psi.ArgumentList.Add("-C");
         psi.ArgumentList.Add(Path.Combine(SharedData.RepositoryRoot, "native", "guest", "evm"));
         psi.ArgumentList.Add("host-test");

@@ -187,7 +187,7 @@ ssz_result ssz_decode_input(const uint8_t *data, size_t len, stateless_input *ou
 #define MAX_DEPTH 64
 
 static uint8_t zero_hashes[MAX_DEPTH + 1][32];
-static bool zero_ready;
+static unsigned zero_ready; /* zero_hashes[0 .. zero_ready] are computed */
 
 static void hash_pair(const uint8_t *left, const uint8_t *right, uint8_t out[32])
 {
@@ -198,25 +198,24 @@ static void hash_pair(const uint8_t *left, const uint8_t *right, uint8_t out[32]
         guest_fail(GUEST_EXIT_ACCEL, "sha256 failed");
 }
 
-static void init_zero_hashes(void)
+/* Roots of all-zero subtrees, computed on demand up to the depth asked for (each costs a sha256). */
+static void init_zero_hashes(unsigned depth)
 {
-    if (zero_ready)
-        return;
-    memset(zero_hashes[0], 0, 32);
-    for (int i = 0; i < MAX_DEPTH; i++)
-        hash_pair(zero_hashes[i], zero_hashes[i], zero_hashes[i + 1]);
-    zero_ready = true;
+    while (zero_ready < depth) {
+        hash_pair(zero_hashes[zero_ready], zero_hashes[zero_ready], zero_hashes[zero_ready + 1]);
+        zero_ready++;
+    }
 }
 
 /* Root of count chunks padded with zero chunks to the next power of two of limit (>= count). */
 void ssz_merkleize(const uint8_t *chunks, size_t count, uint64_t limit, uint8_t out[32])
 {
-    init_zero_hashes();
     if (count > limit)
         guest_fail(GUEST_EXIT_INTERNAL, "merkleize: count over limit");
     unsigned depth = 0;
     while (depth < MAX_DEPTH && ((uint64_t)1 << depth) < limit)
         depth++;
+    init_zero_hashes(depth);
     if (count == 0) {
         memcpy(out, zero_hashes[depth], 32);
         return;

@@ -269,7 +269,7 @@ for path, fork in CASES:
     short = os.path.basename(path)
     print(f'    {{"{short}", "{data.hex()}",\n     "{root.hex()}", "{bh.hex()}", {1 if valid else 0}, {rlp_len}}},')
 for path, fork in [("ejs/prague.json", 0x11), ("ejs/osaka.json", 0x12), ("ejs/bpo2.json", 0x14),
-                   ("ejs/prague_requests.json", 0x11)]:
+                   ("ejs/prague_requests.json", 0x11), ("ejs/osaka_misc.json", 0x12)]:
     for tamper in ([False, True] if "requests" in path else [False]):
         name, data, root, bh, valid, rlp_len = build_ejs(path, fork, tamper)
         print(f'    {{"ejs-{name}", "{data.hex()}",\n     "{root.hex()}", "{bh.hex()}", {1 if valid else 0}, {rlp_len}}},')

@@ -47,6 +47,7 @@ static run exec_code(enum fork fork, const char *hex, uint64_t gas)
     m.gas = gas;
     m.transfer_value = true;
     state_warm_account(out.st, state_account(out.st, CONTRACT));
+    state_set_code(out.st, state_account(out.st, CONTRACT), m.code); /* so the contract can call itself */
     out.r = evm_call(&out.e, &m);
     if (out.r.success && out.r.output.len == 32)
         u256_from_be(&out.top, out.r.output.ptr, 32);
@@ -290,4 +291,20 @@ void test_evm_storage_emptiness(void)
     trie_put(&expect, ah, 32, acc2);
     trie_root(&expect, want);
     CHECK(memcmp(post, want, 32) == 0);
+}
+
+void test_evm_call_depth(void)
+{
+    /* A contract that calls itself with all gas (CALL(gas, self, 0, 0, 0, 0, 0)) then stores
+     * its depth-local counter: the recursion must stop at depth 1024 (the 1025th call fails and
+     * returns its gas) without exhausting the C stack, and the outermost call succeeds.
+     * Code: PUSH0 PUSH0 PUSH0 PUSH0 PUSH0 ADDRESS GAS CALL (leaves success), then
+     *       TLOAD(0) + 1 -> TSTORE(0) counts the frames that ran (transient storage is shared). */
+    run x = exec_code(FORK_CANCUN, "5f5f5f5f5f305af1" "5f5c600101" "5f5d" "00", 1000000000000ull);
+    CHECK(x.r.success);
+    uint8_t key[32] = {0};
+    account *a = state_account(x.st, CONTRACT);
+    slot *sl = account_slot(x.st, a, key, false);
+    /* Frames at depths 0..1024 each add one after their inner call returns. */
+    CHECK_MSG(sl->transient.w[0] == 1025, "frames %llu", (unsigned long long)sl->transient.w[0]);
 }

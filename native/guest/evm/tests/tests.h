@@ -35,7 +35,8 @@
     T(evm, transient)              \
     T(evm, modexp_gas)             \
     T(evm, missing_precompiles)    \
-    T(evm, storage_emptiness)
+    T(evm, storage_emptiness)      \
+    T(evm, call_depth)
 
 #define T(group, name) void test_##group##_##name(void);
 TEST_LIST

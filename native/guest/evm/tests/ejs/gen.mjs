@@ -6,7 +6,7 @@ import { createHash } from 'crypto'
 import { createVM, buildBlock } from '@ethereumjs/vm'
 import { Common, Hardfork, Mainnet } from '@ethereumjs/common'
 import { createBlockHeader, createBlock } from '@ethereumjs/block'
-import { createFeeMarket1559Tx, createLegacyTx, createEOACode7702Tx } from '@ethereumjs/tx'
+import { createFeeMarket1559Tx, createLegacyTx, createEOACode7702Tx, createBlob4844Tx } from '@ethereumjs/tx'
 import { Address, createAddressFromString, createAddressFromPrivateKey, hexToBytes, bytesToHex, createAccount,
          eoaCode7702SignAuthorization } from '@ethereumjs/util'
 
@@ -31,6 +31,8 @@ pre[C2] = { nonce: '0x01', balance: '0x00',
   storage: {} }
 // C3: delegation target: SSTORE(0, CALLER); SSTORE(1, ADDRESS); TSTORE/TLOAD roundtrip into slot 2
 pre[C3] = { nonce: '0x01', balance: '0x00', code: '0x335f5530600155602a5f5d5f5c60025500', storage: {} }
+// C4: CREATE2 factory: PUSH1 7 PUSH0 PUSH0 PUSH0 CREATE2 PUSH0 SSTORE STOP
+pre['0x' + 'c4'.repeat(20)] = { nonce: '0x01', balance: '0x00', code: '0x60075f5f5ff55f5500', storage: {} }
 for (const [a, v] of Object.entries(pre)) {
   const addr = createAddressFromString(a)
   await sm.putAccount(addr, createAccount({ nonce: BigInt(v.nonce), balance: BigInt(v.balance) }))
@@ -95,6 +97,16 @@ if (process.argv[3] === 'requests') {
     w(48) + pad(pk) + w(32) + pad(wc) + w(96) + pad(sig)
   await bb.addTransaction(createFeeMarket1559Tx({ ...fee, nonce: nonce++, gasLimit: 300000n,
     to: '0x00000000219ab540356cbb839cbe05303d7705fa', value: gwei * 1000000000n, data: calldata }, { common }).sign(keyA))
+}
+// 6.. (with "misc" argument; blob transactions need a KZG setup in ethereumjs, so none here): a creation whose init code
+// SELFDESTRUCTs (EIP-6780: deleted, balance moved), and a CREATE2 from a factory in the pre-state.
+if (process.argv[3] === 'misc') {
+  // init code: PUSH20 beneficiary SELFDESTRUCT, with 5 wei endowment
+  await bb.addTransaction(createFeeMarket1559Tx({ ...fee, nonce: nonce++, gasLimit: 100000n, to: undefined, value: 5n,
+    data: '0x73' + 'ee'.repeat(20) + 'ff' }, { common }).sign(keyA))
+  // factory C4 (pre-state): CREATE2(0, 0, 0, salt 7) of empty init code, store the address
+  await bb.addTransaction(createFeeMarket1559Tx({ ...fee, nonce: nonce++, gasLimit: 100000n, to: '0x' + 'c4'.repeat(20) },
+    { common }).sign(keyA))
 }
 const { block, requests } = await bb.build()
 const out = { pre, parentRlp: bytesToHex(parent.header.serialize()), blockRlp: bytesToHex(block.serialize()),
