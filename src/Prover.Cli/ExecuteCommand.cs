@@ -13,15 +13,29 @@ internal static class ExecuteCommand
 {
     public static Command Create()
     {
-        var elf = new Option<FileInfo>("--elf") { Description = "guest ELF (static RV64IM executable)", Required = true };
+        var source = new Argument<FileInfo?>("input")
+        {
+            Description = "Ethereum block input: a canonical StatelessInput (.ssz) or a fixture/witness JSON; default: the embedded example block",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var elf = new Option<FileInfo?>("--elf") { Description = "guest ELF (static RV64IM executable); without it the embedded Ethereum guest runs" };
         var input = new Option<FileInfo?>("--input") { Description = "file preloaded as the guest's input" };
         var json = new Option<bool>("--json") { Description = "print one JSON object instead of text" };
         var maxCycles = new Option<long>("--max-cycles") { Description = "stop with an error after this many cycles", DefaultValueFactory = _ => 1L << 36 };
         var trace = new Option<bool>("--trace") { Description = "tracing execution: build the execution record (events per chip, shards)" };
         var engine = new Option<ExecutionEngine>("--engine") { Description = "fast-mode engine: Jit (default) or Interpreter", DefaultValueFactory = _ => ExecutionEngine.Jit };
-        var command = new Command("execute", "run a guest ELF on the RV64IM emulator") { elf, input, json, maxCycles, trace, engine };
-        command.SetAction(parse => Run(parse.GetValue(elf)!, parse.GetValue(input), parse.GetValue(json), parse.GetValue(maxCycles), parse.GetValue(trace),
-            parse.GetValue(engine)));
+        var command = new Command("execute", "run a guest on the RV64IM emulator: the embedded Ethereum block validator on a block input, or any ELF")
+        {
+            source, elf, input, json, maxCycles, trace, engine,
+        };
+        command.SetAction(parse =>
+        {
+            var elfFile = parse.GetValue(elf);
+            var inputFile = parse.GetValue(input) ?? parse.GetValue(source);
+            return elfFile is not null
+                ? Run(elfFile, inputFile, parse.GetValue(json), parse.GetValue(maxCycles), parse.GetValue(trace), parse.GetValue(engine))
+                : EthereumExecution.Run(inputFile, parse.GetValue(json), new MachineOptions { MaxCycles = parse.GetValue(maxCycles), Engine = parse.GetValue(engine) });
+        });
         return command;
     }
 

@@ -1,0 +1,131 @@
+using System.Text.Json;
+using Prover.Core.Machine;
+using Prover.Witness.Conversion;
+using Prover.Witness.Guest;
+using Prover.Witness.Ssz;
+
+namespace Prover.Cli;
+
+/// <summary>
+/// <c>prover execute [input]</c> without <c>--elf</c>: runs the embedded Ethereum guest on a canonical
+/// input, on every block of a fixture or witness JSON (converted first), or on the embedded example,
+/// and reports the decoded result with the zkevm-benchmark-workload fields.
+/// </summary>
+internal static class EthereumExecution
+{
+    private sealed record Job(string Name, byte[] Input, bool? ExpectedValid);
+
+    public static int Run(FileInfo? file, bool json, MachineOptions options)
+    {
+        List<Job> jobs;
+        try
+        {
+            jobs = file is null ? [new Job(EthereumGuest.DefaultInputName, EthereumGuest.DefaultInput(), true)] : Load(file);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or FormatException or ArgumentException)
+        {
+            Console.Error.WriteLine($"error: {file?.FullName}: {e.Message}");
+            return 2;
+        }
+        if (jobs.Count == 0)
+        {
+            Console.Error.WriteLine($"error: {file?.FullName}: no block could be converted");
+            return 2;
+        }
+        bool allAsExpected = true;
+        var reports = new List<Dictionary<string, object?>>();
+        foreach (var job in jobs)
+        {
+            var report = Execute(job, options, out bool asExpected);
+            allAsExpected &= asExpected;
+            reports.Add(report);
+            if (!json)
+                Print(report);
+        }
+        if (json)
+            Console.WriteLine(JsonSerializer.Serialize(reports.Count == 1 ? reports[0] : (object)reports));
+        return allAsExpected ? 0 : 1;
+    }
+
+    private static List<Job> Load(FileInfo file)
+    {
+        var bytes = File.ReadAllBytes(file.FullName);
+        int first = Array.FindIndex(bytes, b => !char.IsWhiteSpace((char)b));
+        if (first < 0 || bytes[first] != (byte)'{')
+            return [new Job(file.Name, bytes, null)];
+        using var doc = JsonDocument.Parse(bytes);
+        var batch = InputConverter.Convert(doc.RootElement, Path.GetFileNameWithoutExtension(file.Name));
+        foreach (var failure in batch.Failures)
+            Console.Error.WriteLine($"skipped: {failure}");
+        return [.. batch.Results.Select(r => new Job($"{r.Name} (block {r.BlockNumber})", r.Bytes, r.ExpectedValid))];
+    }
+
+    private static Dictionary<string, object?> Execute(Job job, MachineOptions options, out bool asExpected)
+    {
+        var report = new Dictionary<string, object?> { ["name"] = job.Name };
+        try
+        {
+            var input = StatelessInput.Decode(job.Input);
+            report["block_number"] = input.NewPayloadRequest.ExecutionPayload.BlockNumber;
+            report["gas_used"] = input.NewPayloadRequest.ExecutionPayload.GasUsed;
+        }
+        catch (FormatException e)
+        {
+            report["input_error"] = e.Message; // the guest must reject it too: it runs anyway
+        }
+        BlockExecution run;
+        try
+        {
+            run = EthereumGuest.Execute(job.Input, options);
+        }
+        catch (MachineException e)
+        {
+            report["status"] = "fault";
+            report["error"] = e.Message;
+            asExpected = false;
+            return report;
+        }
+        var r = run.Result;
+        report["status"] = r.Success ? "success" : "failure";
+        report["exit_code"] = r.ExitCode;
+        if (run.Validation is { } v)
+        {
+            report["successful_validation"] = v.SuccessfulValidation;
+            report["chain_id"] = v.ChainId;
+            report["schema_id"] = $"0x{v.SchemaId:x4}";
+            report["new_payload_request_root"] = "0x" + Convert.ToHexStringLower(v.NewPayloadRequestRoot);
+        }
+        else if (run.OutputError is not null)
+            report["error"] = run.OutputError;
+        bool valid = run.BlockValid;
+        asExpected = job.ExpectedValid is null ? r.Success && run.Validation is not null : valid == job.ExpectedValid;
+        if (job.ExpectedValid is not null)
+        {
+            report["expected_valid"] = job.ExpectedValid;
+            report["output_matched"] = asExpected;
+        }
+        report["total_num_cycles"] = r.Cycles;
+        report["region_cycles"] = r.RegionCycles;
+        report["unaligned_accesses"] = r.UnalignedAccesses;
+        report["execution_duration_ms"] = Math.Round(run.Milliseconds, 3);
+        report["mhz"] = Math.Round(r.Cycles / Math.Max(run.Milliseconds, 1e-6) / 1e3, 1);
+        return report;
+    }
+
+    private static void Print(Dictionary<string, object?> report)
+    {
+        Console.WriteLine(report["name"]);
+        foreach (var (key, value) in report)
+        {
+            if (key == "name") continue;
+            string text = value switch
+            {
+                IReadOnlyDictionary<string, long> regions => string.Join(", ", regions.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key} {p.Value:N0}")),
+                bool b => b ? "true" : "false",
+                long or ulong or int => string.Format(System.Globalization.CultureInfo.InvariantCulture, "{0:N0}", value),
+                _ => value?.ToString() ?? "",
+            };
+            Console.WriteLine($"  {key,-26} {text}");
+        }
+    }
+}
