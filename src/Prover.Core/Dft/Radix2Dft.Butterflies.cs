@@ -13,7 +13,12 @@ namespace Prover.Core.Dft;
 /// </summary>
 public sealed partial class Radix2Dft<TParams>
 {
-    private static uint OneMontgomery => MontyField31<TParams>.One.Montgomery;
+    /// <summary>
+    /// R mod p, the Montgomery word of 1, as a static readonly field: the JIT did not inline
+    /// <c>MontyField31.One</c> here (a call per row in the disassembly), a readonly static is a constant
+    /// once the class is initialized.
+    /// </summary>
+    private static readonly uint OneMontgomery = MontyField31<TParams>.One.Montgomery;
 
     /// <summary>DIF (Gentleman–Sande) on two rows: a ← a + b, b ← (a − b)·t.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -501,10 +501,19 @@ public sealed partial class Radix2Dft<TParams> : ITwoAdicSubgroupDft<MontyField3
     {
         nuint i = 0;
         nuint w = (nuint)width;
-        for (; i + 16 <= w; i += 16)
+        if (Vector512.IsHardwareAccelerated)
         {
-            var x = Vector512.LoadUnsafe(ref a, i);
-            Vector512.LoadUnsafe(ref b, i).StoreUnsafe(ref a, i);
+            for (; i + 16 <= w; i += 16)
+            {
+                var x = Vector512.LoadUnsafe(ref a, i);
+                Vector512.LoadUnsafe(ref b, i).StoreUnsafe(ref a, i);
+                x.StoreUnsafe(ref b, i);
+            }
+        }
+        for (; i + 8 <= w; i += 8)
+        {
+            var x = Vector256.LoadUnsafe(ref a, i);
+            Vector256.LoadUnsafe(ref b, i).StoreUnsafe(ref a, i);
             x.StoreUnsafe(ref b, i);
         }
         for (; i < w; i++)
