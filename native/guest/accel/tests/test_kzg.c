@@ -2,14 +2,6 @@
  * input of the EF point-evaluation benchmark fixture. */
 #include "test_util.h"
 
-struct kzg_vec {
-    const char *name, *commitment, *z, *y, *proof;
-    int want; /* 1 valid, 0 invalid proof, -1 error */
-};
-#include "kzg_vectors.inc"
-
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-
 static int run(const uint8_t c[48], const uint8_t z[32], const uint8_t y[32], const uint8_t pi[48])
 {
     bool valid = false;
@@ -19,34 +11,6 @@ static int run(const uint8_t c[48], const uint8_t z[32], const uint8_t y[32], co
 
 void group_kzg(void)
 {
-    const char *groups[] = {"correct_proof", "incorrect_proof", "invalid_"};
-    const char *cases[] = {"kzg.spec-correct-proof", "kzg.spec-incorrect-proof", "kzg.spec-invalid-input"};
-    for (int g = 0; g < 3; g++) {
-        int count = 0;
-        for (size_t i = 0; i < COUNT(kzg_vectors); i++) {
-            const struct kzg_vec *v = &kzg_vectors[i];
-            if (strncmp(v->name, groups[g], strlen(groups[g])) != 0)
-                continue;
-            uint8_t c[48], z[32], y[32], pi[48];
-            /* fields of the wrong length cannot occur in the fixed 192-byte precompile input (the
-             * caller checks the length): those spec cases are skipped */
-            if (strlen(v->commitment) != 96 || strlen(v->z) != 64 || strlen(v->y) != 64 || strlen(v->proof) != 96)
-                continue;
-            t_hex(v->commitment, c, 48);
-            t_hex(v->z, z, 32);
-            t_hex(v->y, y, 32);
-            t_hex(v->proof, pi, 48);
-            count++;
-            int got = run(c, z, y, pi);
-            if (got != v->want) {
-                printf("  %s: got %d want %d\n", v->name, got, v->want);
-                t_case_failed = 1;
-            }
-        }
-        CHECK(count > 0);
-        t_end_case(cases[g]);
-    }
-
     /* The 192-byte precompile input of shared/fixtures/ethereum/prague_witness/
      * test_worst_precompile_fixed_cost-point_evaluation.json (versioned hash || z || y || commitment
      * || proof); its versioned hash is 0x01 || sha256(commitment)[1..]. */
