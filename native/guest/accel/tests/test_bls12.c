@@ -1,5 +1,6 @@
-/* BLS12-381 (EIP-2537): ADD/MSM outputs from plain-Python affine arithmetic, pairing checks from
- * bilinearity, EIP-2537 failure cases (gen_bls12_vectors.py), map-to-curve properties and edge cases. */
+/* BLS12-381 (EIP-2537): ADD/MSM outputs from plain-Python affine arithmetic, MAP outputs from a
+ * plain-Python simplified SWU + isogeny + cofactor clearing, pairing checks from bilinearity,
+ * EIP-2537 failure cases (gen_bls12_vectors.py), map-to-curve properties and edge cases. */
 #include <stdlib.h>
 
 #include "test_util.h"
@@ -152,7 +153,9 @@ void group_bls12(void)
     run_op(OP_G2MSM, true, "bls12.g2msm-fail");
     run_op(OP_PAIRING, false, "bls12.pairing");
     run_op(OP_PAIRING, true, "bls12.pairing-fail");
+    run_op(OP_MAPG1, false, "bls12.map-fp-to-g1");
     run_op(OP_MAPG1, true, "bls12.map-fp-to-g1-fail");
+    run_op(OP_MAPG2, false, "bls12.map-fp2-to-g2");
     run_op(OP_MAPG2, true, "bls12.map-fp2-to-g2-fail");
     map_properties();
 
