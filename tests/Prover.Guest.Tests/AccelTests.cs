@@ -27,6 +27,9 @@ public sealed class AccelRunFixture
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        // the kzg group reads the EF point-evaluation fixture from the shared folder
+        if (SharedData.Directory is string shared)
+            psi.Environment["PROVER_SHARED"] = shared;
         using var process = Process.Start(psi) ?? throw new InvalidOperationException("cannot start " + file);
         var text = new StringBuilder();
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (text) text.AppendLine(e.Data); };
@@ -43,15 +46,30 @@ public sealed class NativeToolchainTheoryAttribute : TheoryAttribute
 {
     public NativeToolchainTheoryAttribute()
     {
-        string? missing = new[] { "gcc", "make" }.FirstOrDefault(t => !OnPath(t));
+        string? missing = MissingTool();
         if (missing is not null)
             Skip = $"'{missing}' not found on PATH: the native accelerator tests need gcc and make";
     }
+
+    internal static string? MissingTool() => new[] { "gcc", "make" }.FirstOrDefault(t => !OnPath(t));
 
     private static bool OnPath(string tool) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "")
             .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
             .Any(d => File.Exists(Path.Combine(d, tool)));
+}
+
+/// <summary>A fact that needs gcc, make and <c>../shared</c>; skipped with a reason otherwise.</summary>
+public sealed class NativeSharedFactAttribute : FactAttribute
+{
+    public NativeSharedFactAttribute()
+    {
+        string? missing = NativeToolchainTheoryAttribute.MissingTool();
+        if (missing is not null)
+            Skip = $"'{missing}' not found on PATH: the native accelerator tests need gcc and make";
+        else if (!SharedData.Exists)
+            Skip = SharedData.MissingMessage;
+    }
 }
 
 public sealed class AccelTests(AccelRunFixture run) : IClassFixture<AccelRunFixture>
@@ -79,6 +97,18 @@ public sealed class AccelTests(AccelRunFixture run) : IClassFixture<AccelRunFixt
         Assert.True(failed.Count == 0,
             $"{failed.Count} failing '{group}' cases: {string.Join(", ", failed.Select(l => l[5..]))}\n{Tail(run.Output)}");
         Assert.Contains(lines, l => l.StartsWith("SUMMARY ", StringComparison.Ordinal));
+    }
+
+    /// <summary>With the shared folder present, the KZG cases built on the EF point-evaluation fixture
+    /// (its real proof and the negative cases derived from it) must have run, not been skipped.</summary>
+    [NativeSharedFact]
+    public void KzgFixtureCasesRan()
+    {
+        const string fixture = "fixtures/ethereum/prague_witness/test_worst_precompile_fixed_cost-point_evaluation.json";
+        Assert.True(File.Exists(SharedData.PathOf(fixture)), $"shared/{fixture} is missing");
+        string[] lines = run.Output.Split('\n', StringSplitOptions.TrimEntries);
+        Assert.Contains("PASS kzg.fixture-point-evaluation", lines);
+        Assert.Contains("PASS kzg.fixture-negative", lines);
     }
 
     private static string Tail(string text) => text.Length <= 4000 ? text : text[^4000..];

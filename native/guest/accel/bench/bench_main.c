@@ -42,7 +42,7 @@ struct bn_mul_vec { const char *p, *k, *want; };
 struct bn_pair_vec { const char *pairs; size_t n; int want; };
 enum bls_op { OP_G1ADD, OP_G2ADD, OP_G1MSM, OP_G2MSM, OP_PAIRING, OP_MAPG1, OP_MAPG2 };
 struct bls_vec { enum bls_op op; const char *name, *input, *want; };
-#include "../tests/bls_eip2537_vectors.inc"
+#include "../tests/bls12_vectors.inc"
 #include "../tests/bn254_vectors.inc"
 #include "../tests/ecdsa_vectors.inc"
 
@@ -71,12 +71,12 @@ static void b_bn_mul(void) { zkvm_bn254_g1_mul(bnp, bnk, out); }
 static void b_bn_pair2(void) { zkvm_bn254_pairing(bnpairs, 2, &flag); }
 static const struct bls_vec *find(enum bls_op op, size_t pairs_bytes)
 {
-    for (size_t i = 0; i < sizeof bls_eip2537_vectors / sizeof bls_eip2537_vectors[0]; i++) {
-        const struct bls_vec *v = &bls_eip2537_vectors[i];
+    for (size_t i = 0; i < sizeof bls12_vectors / sizeof bls12_vectors[0]; i++) {
+        const struct bls_vec *v = &bls12_vectors[i];
         if (v->op == op && v->want != NULL && hexlen(v->input) == pairs_bytes)
             return v;
     }
-    return &bls_eip2537_vectors[0];
+    return &bls12_vectors[0];
 }
 static uint8_t blsin[6][1024];
 static void b_bls_g1add(void) { zkvm_bls12_g1_add(blsin[0], blsin[0] + 128, out); }
@@ -130,16 +130,20 @@ static void setup(void)
     hex(find(OP_G2ADD, 512)->input, blsin[1]);
     hex(find(OP_G1MSM, 160)->input, blsin[2]);
     hex(find(OP_G2MSM, 288)->input, blsin[3]);
-    for (size_t i = 0; i < sizeof bls_eip2537_vectors / sizeof bls_eip2537_vectors[0]; i++) {
-        const char *a = bls_eip2537_vectors[i].name, *b = "bls_pairing_e(aG1,bG2)=e(abG1,G2)";
+    for (size_t i = 0; i < sizeof bls12_vectors / sizeof bls12_vectors[0]; i++) {
+        const char *a = bls12_vectors[i].name, *b = "pairing-bilinear-0";
         size_t k = 0;
         while (a[k] && a[k] == b[k])
             k++;
         if (a[k] == 0 && b[k] == 0)
-            hex(bls_eip2537_vectors[i].input, blsin[4]);
+            hex(bls12_vectors[i].input, blsin[4]);
     }
-    hex(find(OP_MAPG1, 64)->input, blsin[5]);
-    hex(find(OP_MAPG2, 128)->input, mapg2in);
+    /* map inputs: field elements below p (zero padding and top byte) */
+    for (int i = 17; i < 64; i++) {
+        blsin[5][i] = (uint8_t)(i * 37 + 11);
+        mapg2in[i] = (uint8_t)(i * 53 + 5);
+        mapg2in[64 + i] = (uint8_t)(i * 71 + 3);
+    }
     hex("01e798154708fe7789429634053cbf9f99b619f9f084048927333fce637f549b"
         "564c0a11a0f704f4fc3e8acfe0f8245f0ad1347b378fbf96e206da11a5d36306"
         "24d25032e67a7e6a4910df5834b8fe70e6bcfeeac0352434196bdf4b2485d5a1"

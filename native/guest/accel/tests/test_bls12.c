@@ -1,4 +1,6 @@
-/* BLS12-381: the EIP-2537 test vectors (valid and failing cases) plus a few edge cases. */
+/* BLS12-381 (EIP-2537): ADD/MSM outputs from plain-Python affine arithmetic, MAP outputs from a
+ * plain-Python simplified SWU + isogeny + cofactor clearing, pairing checks from bilinearity,
+ * EIP-2537 failure cases (gen_bls12_vectors.py), map-to-curve properties and edge cases. */
 #include <stdlib.h>
 
 #include "test_util.h"
@@ -8,7 +10,7 @@ struct bls_vec {
     enum bls_op op;
     const char *name, *input, *want; /* want NULL: the precompile must fail */
 };
-#include "bls_eip2537_vectors.inc"
+#include "bls12_vectors.inc"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -56,8 +58,8 @@ static bool run_vec(const struct bls_vec *v)
 static void run_op(enum bls_op op, bool failing, const char *case_name)
 {
     int count = 0;
-    for (size_t i = 0; i < COUNT(bls_eip2537_vectors); i++) {
-        const struct bls_vec *v = &bls_eip2537_vectors[i];
+    for (size_t i = 0; i < COUNT(bls12_vectors); i++) {
+        const struct bls_vec *v = &bls12_vectors[i];
         if (v->op != op || (v->want == NULL) != failing)
             continue;
         count++;
@@ -67,22 +69,95 @@ static void run_op(enum bls_op op, bool failing, const char *case_name)
     t_end_case(case_name);
 }
 
+/* A field element for the map tests: 16 zero bytes || 48 bytes derived from seed, kept below p by a
+ * zero top byte (p > 2^376). */
+static void fp_input(uint8_t out[64], unsigned seed)
+{
+    memset(out, 0, 64);
+    for (int i = 17; i < 64; i++)
+        out[i] = (uint8_t)(seed * 167u + (unsigned)i * 29u + (seed >> 3) * (unsigned)i);
+}
+
+/* Checks that pt (a G1 or G2 encoding) is a point of the order-r subgroup and not infinity, through
+ * the MSM precompile (which rejects points off the curve or outside the subgroup): [1]pt = pt and
+ * [r]pt = infinity. */
+static void check_subgroup_point(const uint8_t *pt, size_t len, const char *what)
+{
+    uint8_t pair[288], out[256], zero[256] = {0};
+    CHECK(memcmp(pt, zero, len) != 0);
+    memcpy(pair, pt, len);
+    memset(pair + len, 0, 32);
+    pair[len + 31] = 1;
+    zkvm_status st = len == 128 ? zkvm_bls12_g1_msm(pair, 1, out) : zkvm_bls12_g2_msm(pair, 1, out);
+    CHECK(st == ZKVM_EOK);
+    CHECK_MEM(out, pt, len, what);
+    t_hex(bls12_r, pair + len, 32);
+    st = len == 128 ? zkvm_bls12_g1_msm(pair, 1, out) : zkvm_bls12_g2_msm(pair, 1, out);
+    CHECK(st == ZKVM_EOK);
+    CHECK_MEM(out, zero, len, "[r] map output");
+}
+
+#define MAP_INPUTS 6
+
+static void map_properties(void)
+{
+    uint8_t in[128], out[MAP_INPUTS][256], again[256];
+    /* MAP_FP_TO_G1: 0, 1, p − 1 and pseudo-random elements */
+    for (unsigned i = 0; i < MAP_INPUTS; i++) {
+        if (i < 3) {
+            memset(in, 0, 64);
+            if (i == 1)
+                in[63] = 1;
+            if (i == 2) {
+                t_hex(bls12_p, in + 16, 48);
+                in[63]--; /* p ends in ...ab: no borrow */
+            }
+        } else {
+            fp_input(in, i);
+        }
+        CHECK(zkvm_bls12_map_fp_to_g1(in, out[i]) == ZKVM_EOK);
+        check_subgroup_point(out[i], 128, "map_fp_to_g1 output");
+        CHECK(zkvm_bls12_map_fp_to_g1(in, again) == ZKVM_EOK);
+        CHECK_MEM(again, out[i], 128, "map_fp_to_g1 deterministic");
+        for (unsigned j = 0; j < i; j++)
+            CHECK(memcmp(out[i], out[j], 128) != 0);
+    }
+    t_end_case("bls12.map-fp-to-g1-properties");
+
+    for (unsigned i = 0; i < MAP_INPUTS; i++) {
+        fp_input(in, 2 * i + 1);
+        fp_input(in + 64, 2 * i + 2);
+        if (i == 0)
+            memset(in, 0, 128);      /* 0 */
+        if (i == 1)
+            memset(in + 64, 0, 64);  /* an element of Fp */
+        CHECK(zkvm_bls12_map_fp2_to_g2(in, out[i]) == ZKVM_EOK);
+        check_subgroup_point(out[i], 256, "map_fp2_to_g2 output");
+        CHECK(zkvm_bls12_map_fp2_to_g2(in, again) == ZKVM_EOK);
+        CHECK_MEM(again, out[i], 256, "map_fp2_to_g2 deterministic");
+        for (unsigned j = 0; j < i; j++)
+            CHECK(memcmp(out[i], out[j], 256) != 0);
+    }
+    t_end_case("bls12.map-fp2-to-g2-properties");
+}
+
 void group_bls12(void)
 {
-    run_op(OP_G1ADD, false, "bls12.eip2537-g1add");
-    run_op(OP_G1ADD, true, "bls12.eip2537-g1add-fail");
-    run_op(OP_G2ADD, false, "bls12.eip2537-g2add");
-    run_op(OP_G2ADD, true, "bls12.eip2537-g2add-fail");
-    run_op(OP_G1MSM, false, "bls12.eip2537-g1msm");
-    run_op(OP_G1MSM, true, "bls12.eip2537-g1msm-fail");
-    run_op(OP_G2MSM, false, "bls12.eip2537-g2msm");
-    run_op(OP_G2MSM, true, "bls12.eip2537-g2msm-fail");
-    run_op(OP_PAIRING, false, "bls12.eip2537-pairing");
-    run_op(OP_PAIRING, true, "bls12.eip2537-pairing-fail");
-    run_op(OP_MAPG1, false, "bls12.eip2537-map-fp-to-g1");
-    run_op(OP_MAPG1, true, "bls12.eip2537-map-fp-to-g1-fail");
-    run_op(OP_MAPG2, false, "bls12.eip2537-map-fp2-to-g2");
-    run_op(OP_MAPG2, true, "bls12.eip2537-map-fp2-to-g2-fail");
+    run_op(OP_G1ADD, false, "bls12.g1add");
+    run_op(OP_G1ADD, true, "bls12.g1add-fail");
+    run_op(OP_G2ADD, false, "bls12.g2add");
+    run_op(OP_G2ADD, true, "bls12.g2add-fail");
+    run_op(OP_G1MSM, false, "bls12.g1msm");
+    run_op(OP_G1MSM, true, "bls12.g1msm-fail");
+    run_op(OP_G2MSM, false, "bls12.g2msm");
+    run_op(OP_G2MSM, true, "bls12.g2msm-fail");
+    run_op(OP_PAIRING, false, "bls12.pairing");
+    run_op(OP_PAIRING, true, "bls12.pairing-fail");
+    run_op(OP_MAPG1, false, "bls12.map-fp-to-g1");
+    run_op(OP_MAPG1, true, "bls12.map-fp-to-g1-fail");
+    run_op(OP_MAPG2, false, "bls12.map-fp2-to-g2");
+    run_op(OP_MAPG2, true, "bls12.map-fp2-to-g2-fail");
+    map_properties();
 
     /* empty MSM and pairing inputs are errors (EIP-2537 "Behavior on empty inputs") */
     uint8_t out[256];
