@@ -57,6 +57,7 @@ public sealed class NativeToolchainTheoryAttribute : TheoryAttribute
 public sealed class AccelTests(AccelRunFixture run) : IClassFixture<AccelRunFixture>
 {
     [NativeToolchainTheory]
+    [InlineData("field")]
     [InlineData("keccak")]
     [InlineData("sha256")]
     [InlineData("ripemd160")]
@@ -65,6 +66,8 @@ public sealed class AccelTests(AccelRunFixture run) : IClassFixture<AccelRunFixt
     [InlineData("p256")]
     [InlineData("bn254")]
     [InlineData("blake2f")]
+    [InlineData("bls12")]
+    [InlineData("kzg")]
     public void Group(string group)
     {
         string[] lines = run.Output.Split('\n', StringSplitOptions.TrimEntries);

@@ -240,3 +240,112 @@ EC_STATIC void EC_P(mul2)(const EC_CURVE *cv, EC_PT *r, const EC_PT *p, const ui
     }
     *r = acc;
 }
+
+#ifndef EC_WNAF_DEFINED
+#define EC_WNAF_DEFINED
+/* Width-5 non-adjacent form of a little-endian scalar of klimbs ≤ 4 limbs: digits[i] ∈ {0, ±1, ±3,
+ * …, ±15}, scalar = Σ digits[i]·2^i, at most 257 digits; returns the digit count. */
+static __attribute__((unused)) size_t ec_wnaf5(int8_t digits[260], const uint64_t *k, size_t klimbs)
+{
+    uint64_t v[5] = {0, 0, 0, 0, 0};
+    for (size_t i = 0; i < klimbs && i < 4; i++)
+        v[i] = k[i];
+    size_t n = 0;
+    while ((v[0] | v[1] | v[2] | v[3] | v[4]) != 0 && n < 260) {
+        int d = 0;
+        if (v[0] & 1) {
+            d = (int)(v[0] & 31);
+            if (d >= 16)
+                d -= 32;
+            /* v −= d (d odd, |d| ≤ 15) */
+            if (d > 0) {
+                uint64_t borrow = v[0] < (uint64_t)d;
+                v[0] -= (uint64_t)d;
+                for (int i = 1; i < 5 && borrow; i++)
+                    borrow = v[i]-- == 0;
+            } else {
+                uint64_t add = (uint64_t)(-d);
+                v[0] += add;
+                uint64_t carry = v[0] < add;
+                for (int i = 1; i < 5 && carry; i++)
+                    carry = ++v[i] == 0;
+            }
+        }
+        digits[n++] = (int8_t)d;
+        for (int i = 0; i < 4; i++)
+            v[i] = (v[i] >> 1) | (v[i + 1] << 63);
+        v[4] >>= 1;
+    }
+    return n;
+}
+#endif
+
+/* r = a·p + b·q with joint width-5 wNAF (odd multiples 1p..15p and 1q..15q precomputed): about
+ * 256 doublings and 2·256/6 additions for 256-bit scalars; klimbs ≤ 4. */
+EC_STATIC void EC_P(mul2_wnaf)(const EC_CURVE *cv, EC_PT *r, const EC_PT *p, const uint64_t *a, const EC_PT *q,
+                               const uint64_t *b, size_t klimbs)
+{
+    EC_PT tp[8], tq[8], p2, q2, acc, neg;
+    int8_t da[260], db[260];
+    size_t na = ec_wnaf5(da, a, klimbs), nb = ec_wnaf5(db, b, klimbs);
+    tp[0] = *p;
+    tq[0] = *q;
+    EC_P(dbl)(cv, &p2, p);
+    EC_P(dbl)(cv, &q2, q);
+    for (int i = 1; i < 8; i++) {
+        EC_P(add)(cv, &tp[i], &tp[i - 1], &p2);
+        EC_P(add)(cv, &tq[i], &tq[i - 1], &q2);
+    }
+    EC_P(set_inf)(cv, &acc);
+    for (size_t i = (na > nb ? na : nb); i-- > 0;) {
+        EC_P(dbl)(cv, &acc, &acc);
+        int d = i < na ? da[i] : 0;
+        if (d > 0) {
+            EC_P(add)(cv, &acc, &acc, &tp[d / 2]);
+        } else if (d < 0) {
+            EC_P(neg)(cv, &neg, &tp[-d / 2]);
+            EC_P(add)(cv, &acc, &acc, &neg);
+        }
+        d = i < nb ? db[i] : 0;
+        if (d > 0) {
+            EC_P(add)(cv, &acc, &acc, &tq[d / 2]);
+        } else if (d < 0) {
+            EC_P(neg)(cv, &neg, &tq[-d / 2]);
+            EC_P(add)(cv, &acc, &acc, &neg);
+        }
+    }
+    *r = acc;
+}
+
+/* r = Σ k_i·P_i for count ≤ 4 points with 4-limb scalars, joint width-5 wNAF (used with the GLV split,
+ * where the scalars are about half length so the shared doubling chain is halved). */
+EC_STATIC void EC_P(mul_multi_wnaf)(const EC_CURVE *cv, EC_PT *r, const EC_PT *pts, const uint64_t (*ks)[4],
+                                    size_t count)
+{
+    EC_PT tbl[4][8], two, acc, neg;
+    int8_t dg[4][260];
+    size_t len[4], top = 0;
+    for (size_t j = 0; j < count && j < 4; j++) {
+        len[j] = ec_wnaf5(dg[j], ks[j], 4);
+        if (len[j] > top)
+            top = len[j];
+        tbl[j][0] = pts[j];
+        EC_P(dbl)(cv, &two, &pts[j]);
+        for (int i = 1; i < 8; i++)
+            EC_P(add)(cv, &tbl[j][i], &tbl[j][i - 1], &two);
+    }
+    EC_P(set_inf)(cv, &acc);
+    for (size_t i = top; i-- > 0;) {
+        EC_P(dbl)(cv, &acc, &acc);
+        for (size_t j = 0; j < count && j < 4; j++) {
+            int d = i < len[j] ? dg[j][i] : 0;
+            if (d > 0) {
+                EC_P(add)(cv, &acc, &acc, &tbl[j][d / 2]);
+            } else if (d < 0) {
+                EC_P(neg)(cv, &neg, &tbl[j][-d / 2]);
+                EC_P(add)(cv, &acc, &acc, &neg);
+            }
+        }
+    }
+    *r = acc;
+}

@@ -15,6 +15,10 @@ typedef struct ecdsa_curve {
     ecp_curve cv;
     ecp_pt g;
     bool ready;
+    bool glv;           /* secp256k1: the endomorphism (x, y) -> (βx, y) = λ·(x, y) is used */
+    fe beta;            /* cube root of unity mod p (Montgomery) */
+    fe lambda, nb1, b2; /* mod n: λ, −b1, b2 of the lattice basis */
+    uint64_t g1[4], g2[4]; /* round(2^384·b2/n), round(2^384·(−b1)/n) */
 } ecdsa_curve;
 
 static void ecdsa_init(ecdsa_curve *c, const char *p, const char *n, const char *a, const char *b,
@@ -37,12 +41,99 @@ static ecdsa_curve k1, r1;
 
 static const ecdsa_curve *secp256k1(void)
 {
-    if (!k1.ready)
+    if (!k1.ready) {
         ecdsa_init(&k1, "fffffffffffffffffffffffffffffffffffffffffffffffffffffffefffffc2f",
                    "fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141", "0", "7",
                    "79be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798",
                    "483ada7726a3c4655da4fbfc0e1108a8fd17b448a68554199c47d08ffb10d4b8");
+        /* GLV constants (Gallant, Lambert, Vanstone 2001; the secp256k1 values as in SEC 2 / the
+         * "Guide to ECC" example), checked in Python: λ^3 = 1 mod n, β^3 = 1 mod p, λ·G = (βGx, Gy),
+         * a_i + b_i λ = 0 mod n, and |k1|, |k2| < 2^128 for random k. */
+        fp_from_hex(&k1.fp, &k1.beta, "7ae96a2b657c07106e64479eac3434e99cf0497512f58995c1396c28719501ee");
+        fp_from_hex(&k1.fn, &k1.lambda, "5363ad4cc05c30e0a5261c028812645a122e22ea20816678df02967c1b23bd72");
+        fp_from_hex(&k1.fn, &k1.nb1, "e4437ed6010e88286f547fa90abfe4c3");
+        fp_from_hex(&k1.fn, &k1.b2, "3086d221a7d46bcde86c90e49284eb15");
+        mp_from_hex(k1.g1, 4, "3086d221a7d46bcde86c90e49284eb153daa8a1471e8ca7fe893209a45dbb031");
+        mp_from_hex(k1.g2, 4, "e4437ed6010e88286f547fa90abfe4c4221208ac9df506c61571b4ae8ac47f71");
+        k1.glv = true;
+    }
     return &k1;
+}
+
+/* round(k·g / 2^384) for 4-limb k and g (at most 128 bits here) */
+static void mul_shift384(uint64_t out[4], const uint64_t k[4], const uint64_t g[4])
+{
+    uint64_t t[8] = {0};
+    for (int i = 0; i < 4; i++) {
+        uint64_t carry = 0;
+        for (int j = 0; j < 4; j++) {
+            u128 s = (u128)k[i] * g[j] + t[i + j] + carry;
+            t[i + j] = (uint64_t)s;
+            carry = (uint64_t)(s >> 64);
+        }
+        t[i + 4] = carry;
+    }
+    /* + 2^383 for rounding, then keep limbs 6, 7 */
+    u128 s = (u128)t[5] + ((uint64_t)1 << 63);
+    uint64_t carry = (uint64_t)(s >> 64);
+    s = (u128)t[6] + carry;
+    out[0] = (uint64_t)s;
+    out[1] = t[7] + (uint64_t)(s >> 64);
+    out[2] = out[3] = 0;
+}
+
+/* k = k1 + k2·λ (mod n) with |k1|, |k2| < 2^129: magnitudes in ks[0], ks[1], signs in neg[0], neg[1]. */
+static void glv_split(const ecdsa_curve *c, uint64_t ks[2][4], bool neg[2], const fe *k)
+{
+    uint64_t kl[4], c1[4], c2[4];
+    fp_to_limbs(&c->fn, kl, k);
+    mul_shift384(c1, kl, c->g1);
+    mul_shift384(c2, kl, c->g2);
+    fe c1m, c2m, k2, k1, t;
+    fp_from_bytes_reduce_limbs(&c->fn, &c1m, c1);
+    fp_from_bytes_reduce_limbs(&c->fn, &c2m, c2);
+    fp_mul(&c->fn, &k2, &c1m, &c->nb1);
+    fp_mul(&c->fn, &t, &c2m, &c->b2);
+    fp_sub(&c->fn, &k2, &k2, &t);       /* k2 = −c1 b1 − c2 b2 */
+    fp_mul(&c->fn, &t, &k2, &c->lambda);
+    fp_sub(&c->fn, &k1, k, &t);         /* k1 = k − λ k2 */
+    const fe *parts[2] = {&k1, &k2};
+    for (int i = 0; i < 2; i++) {
+        fe m;
+        neg[i] = fp_is_lex_largest(&c->fn, parts[i]); /* > (n − 1)/2: use n − k_i and −P */
+        if (neg[i])
+            fp_neg(&c->fn, &m, parts[i]);
+        else
+            m = *parts[i];
+        fp_to_limbs(&c->fn, ks[i], &m);
+    }
+}
+
+/* r = u1·G + u2·Q; with GLV as four half-length scalars over G, φ(G), Q, φ(Q). */
+static void double_mul(const ecdsa_curve *c, ecp_pt *r, const fe *u1, const ecp_pt *q, const fe *u2)
+{
+    if (!c->glv) {
+        uint64_t k1l[4], k2l[4];
+        fp_to_limbs(&c->fn, k1l, u1);
+        fp_to_limbs(&c->fn, k2l, u2);
+        ecp_mul2_wnaf(&c->cv, r, &c->g, k1l, q, k2l, 4);
+        return;
+    }
+    ecp_pt pts[4];
+    uint64_t ks[4][4];
+    bool neg[4];
+    glv_split(c, ks, neg, u1);
+    glv_split(c, ks + 2, neg + 2, u2);
+    pts[0] = c->g;
+    pts[2] = *q;
+    for (int i = 0; i < 4; i += 2) {
+        pts[i + 1] = pts[i];
+        fp_mul(&c->fp, &pts[i + 1].x, &pts[i + 1].x, &c->beta); /* φ acts on Jacobian X as on x */
+    }
+    for (int i = 0; i < 4; i++)
+        if (neg[i])
+            ecp_neg(&c->cv, &pts[i], &pts[i]);
+    ecp_mul_multi_wnaf(&c->cv, r, pts, (const uint64_t(*)[4])ks, 4);
 }
 
 static const ecdsa_curve *secp256r1(void)
@@ -99,11 +190,8 @@ static bool ecdsa_verify(const ecdsa_curve *c, const uint8_t hash[32], const uin
     fp_inv(&c->fn, &w, &s);
     fp_mul(&c->fn, &u1, &e, &w);
     fp_mul(&c->fn, &u2, &r, &w);
-    uint64_t k1l[4], k2l[4];
-    fp_to_limbs(&c->fn, k1l, &u1);
-    fp_to_limbs(&c->fn, k2l, &u2);
     ecp_pt R;
-    ecp_mul2(&c->cv, &R, &c->g, k1l, q, k2l, 4);
+    double_mul(c, &R, &u1, q, &u2);
     if (ecp_is_inf(&c->cv, &R))
         return false;
     return x_mod_n_equals(c, &R, &r);
@@ -157,10 +245,7 @@ zkvm_status zkvm_secp256k1_ecrecover(const uint8_t msg_hash[32], const uint8_t s
     fp_mul(&c->fn, &u1, &e, &rinv);
     fp_neg(&c->fn, &u1, &u1);
     fp_mul(&c->fn, &u2, &s, &rinv);
-    uint64_t k1l[4], k2l[4];
-    fp_to_limbs(&c->fn, k1l, &u1);
-    fp_to_limbs(&c->fn, k2l, &u2);
-    ecp_mul2(&c->cv, &Q, &c->g, k1l, &R, k2l, 4);
+    double_mul(c, &Q, &u1, &R, &u2);
     if (ecp_is_inf(&c->cv, &Q))
         return ZKVM_EINVAL;
     ecp_to_affine(&c->cv, &x, &y, &Q);

@@ -24,6 +24,8 @@ typedef struct fp_ctx {
     fe one;                     /* R mod p = Montgomery 1 */
     uint64_t pm2[FP_MAX_LIMBS]; /* p - 2 (Fermat inversion exponent) */
     uint64_t sqrt_exp[FP_MAX_LIMBS]; /* (p + 1) / 4, valid when p = 3 mod 4 */
+    fe r3;                      /* R^3 mod p (plain limbs), for the binary inversion */
+    uint64_t p2[2 * FP_MAX_LIMBS]; /* p^2, for lazily reduced Fp2 products */
 } fp_ctx;
 
 typedef unsigned __int128 u128;
@@ -40,8 +42,11 @@ void fp_sqr(const fp_ctx *c, fe *r, const fe *a);
 /* r = a^e for a little-endian exponent of elimbs limbs (fixed square-and-multiply sequence per bit;
  * the exponent is treated as public). */
 void fp_pow(const fp_ctx *c, fe *r, const fe *a, const uint64_t *e, size_t elimbs);
-/* r = a^-1 (a^(p-2); 0 maps to 0). */
+/* r = a^-1 (0 maps to 0) by the binary extended Euclidean algorithm: variable-time, for public data
+ * only (every input of these precompiles is public; see docs/design.md). */
 void fp_inv(const fp_ctx *c, fe *r, const fe *a);
+/* r = a^(p−2): the same result in a fixed operation sequence (kept for comparison in the tests). */
+void fp_inv_fermat(const fp_ctx *c, fe *r, const fe *a);
 /* Square root for p = 3 mod 4; returns false when a is not a square (r is then unspecified). */
 bool fp_sqrt(const fp_ctx *c, fe *r, const fe *a);
 bool fp_is_zero(const fp_ctx *c, const fe *a);
@@ -54,6 +59,8 @@ void fp_set_u64(const fp_ctx *c, fe *r, uint64_t v);
 bool fp_from_bytes(const fp_ctx *c, fe *r, const uint8_t *be);
 /* Reads 32 big-endian bytes and reduces modulo p (for hashes and scalars; needs 2^256 < 2p·R). */
 void fp_from_bytes_reduce(const fp_ctx *c, fe *r, const uint8_t *be, size_t len);
+/* n plain limbs (any value below R) into Montgomery form, reduced modulo p. */
+void fp_from_bytes_reduce_limbs(const fp_ctx *c, fe *r, const uint64_t *limbs);
 void fp_to_bytes(const fp_ctx *c, uint8_t *be, const fe *a);
 /* Converts out of Montgomery form into plain little-endian limbs. */
 void fp_to_limbs(const fp_ctx *c, uint64_t *out, const fe *a);
@@ -61,6 +68,11 @@ void fp_to_limbs(const fp_ctx *c, uint64_t *out, const fe *a);
 bool fp_is_odd(const fp_ctx *c, const fe *a);
 /* Lexicographically "larger" as in the BLS12-381 compressed encoding: a > (p-1)/2. */
 bool fp_is_lex_largest(const fp_ctx *c, const fe *a);
+
+/* Fp2 product (a0 + a1 u)(b0 + b1 u), u^2 = −1, with two Montgomery reductions instead of three:
+ * the three Karatsuba products are kept double-width (a0b0 − a1b1 + p^2 and a0b1 + a1b0 are both
+ * below 2p^2 < pR since p < R/2), then reduced. Used by tower.c. */
+void fp_mul2_lazy(const fp_ctx *c, fe *r0, fe *r1, const fe *a0, const fe *a1, const fe *b0, const fe *b1);
 
 /* Multi-precision helpers on little-endian limb arrays. */
 uint64_t mp_add(uint64_t *r, const uint64_t *a, const uint64_t *b, size_t n);
@@ -74,6 +86,8 @@ void mp_to_be(uint8_t *be, size_t len, const uint64_t *a, size_t n);
 /* Montgomery product of n-limb values (t: n + 2 limbs of scratch); r may alias a or b. */
 void mp_mont_mul(uint64_t *r, const uint64_t *a, const uint64_t *b, const uint64_t *p, uint64_t pinv,
                  size_t n, uint64_t *t);
+/* Montgomery square of an n-limb value (t: 2n + 1 limbs of scratch); r may alias a. */
+void mp_mont_sqr(uint64_t *r, const uint64_t *a, const uint64_t *p, uint64_t pinv, size_t n, uint64_t *t);
 /* -p^-1 mod 2^64 for odd p0. */
 uint64_t mp_neg_inv64(uint64_t p0);
 

@@ -8,13 +8,13 @@
  * lookups and the skipped leading zero bits are not constant-time; see docs/design.md. */
 #include "fp.h"
 
-static void *zalloc(size_t limbs)
-{
-    void *p = malloc(limbs * sizeof(uint64_t));
-    if (p != NULL)
-        memset(p, 0, limbs * sizeof(uint64_t));
-    return p;
-}
+/* Working memory: one static arena, reused by every call, when the operands fit the EIP-7823 bounds
+ * (each length ≤ 1024 bytes); larger operands (allowed before Osaka) take one malloc'd block. The
+ * guest's malloc is a bump allocator with a no-op free, so the arena keeps repeated calls from
+ * growing the heap. The guest is single-threaded; the arena is not reentrant. */
+#define ARENA_N 128 /* limbs of a 1024-byte operand */
+#define ARENA_LIMBS (6 * ARENA_N + ARENA_N + 20 * (ARENA_N + 2) + 2 * ARENA_N)
+static uint64_t arena[ARENA_LIMBS];
 
 /* r = a·b mod 2^(64w) (w-limb truncated product); r must not alias a or b. */
 static void mul_trunc(uint64_t *r, const uint64_t *a, const uint64_t *b, size_t w)
@@ -30,11 +30,16 @@ static void mul_trunc(uint64_t *r, const uint64_t *a, const uint64_t *b, size_t 
     }
 }
 
+/* (no __builtin_clz: on RV64IM without Zbb it becomes a libgcc call, and the guest links no libgcc) */
 static size_t bit_length(const uint64_t *a, size_t n)
 {
     for (size_t i = n; i-- > 0;) {
-        if (a[i] != 0)
-            return 64 * i + 64 - (size_t)__builtin_clzll(a[i]);
+        if (a[i] != 0) {
+            size_t bits = 0;
+            for (uint64_t v = a[i]; v != 0; v >>= 1)
+                bits++;
+            return 64 * i + bits;
+        }
     }
     return 0;
 }
@@ -56,10 +61,14 @@ zkvm_status zkvm_modexp(const uint8_t *base, size_t base_len, const uint8_t *exp
     size_t n = (mod_len + 7) / 8;
     size_t bl = (base_len + 7) / 8;
     zkvm_status status = ZKVM_EINVAL;
-    uint64_t *m = zalloc(n), *q = zalloc(n), *b = zalloc(bl ? bl : 1), *x = zalloc(n);
-    uint64_t *x1 = zalloc(n), *x2 = zalloc(n), *scratch = zalloc(20 * (n + 2) + 2 * n);
-    if (!m || !q || !b || !x || !x1 || !x2 || !scratch)
-        goto done;
+    size_t bcap = bl ? bl : 1;
+    size_t total = 6 * n + bcap + 20 * (n + 2) + 2 * n;
+    uint64_t *block = total <= ARENA_LIMBS ? arena : malloc(total * sizeof(uint64_t));
+    if (block == NULL)
+        return ZKVM_EINVAL;
+    memset(block, 0, total * sizeof(uint64_t));
+    uint64_t *m = block, *q = m + n, *x = q + n, *x1 = x + n, *x2 = x1 + n, *b = x2 + n;
+    uint64_t *scratch = b + bcap;
     mp_from_be(m, n, mod, mod_len);
     mp_from_be(b, bl, base, base_len);
     memset(out, 0, mod_len);
@@ -72,7 +81,10 @@ zkvm_status zkvm_modexp(const uint8_t *base, size_t base_len, const uint8_t *exp
     size_t ebits = 0;
     for (size_t i = 0; i < exp_len; i++) {
         if (exp[i] != 0) {
-            ebits = 8 * (exp_len - i) + 24 - (size_t)__builtin_clz((unsigned)exp[i]);
+            size_t top = 0;
+            for (unsigned v = exp[i]; v != 0; v >>= 1)
+                top++;
+            ebits = 8 * (exp_len - i - 1) + top;
             break;
         }
     }
@@ -92,7 +104,7 @@ zkvm_status zkvm_modexp(const uint8_t *base, size_t base_len, const uint8_t *exp
     /* x1 = b^e mod q */
     bool q_is_one = k == 1 && q[0] == 1;
     if (!q_is_one) {
-        uint64_t *t = scratch, *r2 = t + (k + 2), *one = r2 + k, *acc = one + k, *chunk = acc + k;
+        uint64_t *t = scratch, *r2 = t + (2 * k + 2), *one = r2 + k, *acc = one + k, *chunk = acc + k;
         uint64_t *tbl = chunk + k; /* 16 entries of k limbs */
         uint64_t pinv = mp_neg_inv64(q[0]);
         /* R mod q and R^2 mod q by doubling (bounded: 128·k steps). */
@@ -127,7 +139,7 @@ zkvm_status zkvm_modexp(const uint8_t *base, size_t base_len, const uint8_t *exp
         size_t windows = (ebits + 3) / 4;
         for (size_t w = windows; w-- > 0;) {
             for (int j = 0; j < 4; j++)
-                mp_mont_mul(acc, acc, acc, q, pinv, k, t);
+                mp_mont_sqr(acc, acc, q, pinv, k, t);
             unsigned digit = 0;
             for (int j = 3; j >= 0; j--) {
                 size_t bit = 4 * w + (size_t)j;
@@ -203,12 +215,7 @@ zkvm_status zkvm_modexp(const uint8_t *base, size_t base_len, const uint8_t *exp
     mp_to_be(out, mod_len, x, n);
     status = ZKVM_EOK;
 done:
-    free(m);
-    free(q);
-    free(b);
-    free(x);
-    free(x1);
-    free(x2);
-    free(scratch);
+    if (block != arena)
+        free(block);
     return status;
 }

@@ -1,4 +1,4 @@
-/* Optimal ate Miller loop (affine twist points, lines folded into Fp12) and the final exponentiation,
+/* Optimal ate Miller loop (projective twist points, lines folded into Fp12) and the final exponentiation,
  * shared by bn254 and BLS12-381. See docs/design.md for the derivation of the line embeddings. */
 #ifndef ACCEL_PAIRING_H
 #define ACCEL_PAIRING_H
@@ -11,11 +11,30 @@ typedef struct pairing_params {
     const uint64_t *loop;      /* |loop scalar| little-endian limbs: 6x + 2 (bn254) or |x| (BLS12-381) */
     size_t loop_limbs;
     bool loop_negative;        /* BLS12-381: x < 0, f is conjugated */
+    const int8_t *loop_naf;    /* optional signed-digit form of the loop scalar, least significant first */
+    size_t loop_naf_len;
+    const uint64_t *x_abs;     /* |x|, the curve seed, for the hard part */
+    size_t x_limbs;
+    bool x_negative;
     bool bn_frobenius_lines;   /* bn254: the two extra lines with π(Q) and −π²(Q) */
     fe2 frob_x, frob_y;        /* ξ^((p−1)/3), ξ^((p−1)/2) */
-    const uint64_t *final_exp; /* (p^12 − 1) / r */
-    size_t final_exp_limbs;
+    fe2 twist_b3;              /* 3b' of the twist y^2 = x^3 + b' */
+    fe half;                   /* 1/2 in Fp */
+    /* hard part (p^4 − p^2 + 1)/r: BLS12-381 by the x-adic chain 3h = (x − 1)^2 (x + p)(x^2 + p^2 − 1) + 3;
+     * bn254 by h = λ0 + λ1 p + λ2 p^2 + p^3 with λ_i polynomials in x (Scott et al. 2009) */
+    bool hard_x_chain;
+    fe2 frob1_w[6];            /* γ1^k, γ1 = ξ^((p − 1)/6): x ↦ x^p maps c w^k to conj(c) γ1^k w^k */
+    fe2 frob2_w[6];            /* γ2^k, γ2 = ξ^((p^2 − 1)/6): x ↦ x^(p^2) maps c w^k to c γ2^k w^k */
 } pairing_params;
+
+/* Fills frob1_w / frob2_w from γ1 = ξ^((p − 1)/6) and γ2 = ξ^((p^2 − 1)/6). */
+void pairing_set_frobenius(pairing_params *pp, const fe2 *gamma1, const fe2 *gamma2);
+/* Squaring of an element of the cyclotomic subgroup (after the easy part). */
+void pairing_cyclotomic_sqr(const tower *t, fe12 *r, const fe12 *a);
+/* a^p */
+void pairing_frob1(const pairing_params *pp, fe12 *r, const fe12 *a);
+/* a^(p^2) */
+void pairing_frob2(const pairing_params *pp, fe12 *r, const fe12 *a);
 
 /* f = f · f_{loop,Q}(P) (and the bn254 Frobenius lines) for affine P in E(Fp), Q in E'(Fp2), both
  * finite and Q in the order-r subgroup. */

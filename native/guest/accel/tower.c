@@ -32,16 +32,12 @@ void fp2_conj(const fp_ctx *f, fe2 *r, const fe2 *a)
 
 void fp2_mul(const fp_ctx *f, fe2 *r, const fe2 *a, const fe2 *b)
 {
-    /* (a0 + a1 u)(b0 + b1 u) = (a0 b0 − a1 b1) + ((a0 + a1)(b0 + b1) − a0 b0 − a1 b1) u */
-    fe t0, t1, s0, s1;
-    fp_mul(f, &t0, &a->c0, &b->c0);
-    fp_mul(f, &t1, &a->c1, &b->c1);
-    fp_add(f, &s0, &a->c0, &a->c1);
-    fp_add(f, &s1, &b->c0, &b->c1);
-    fp_mul(f, &s0, &s0, &s1);
-    fp_sub(f, &r->c0, &t0, &t1);
-    fp_sub(f, &s0, &s0, &t0);
-    fp_sub(f, &r->c1, &s0, &t1);
+    /* (a0 + a1 u)(b0 + b1 u) = (a0 b0 − a1 b1) + ((a0 + a1)(b0 + b1) − a0 b0 − a1 b1) u, with the three
+     * products kept double-width and two reductions (fp_mul2_lazy). */
+    fe r0, r1;
+    fp_mul2_lazy(f, &r0, &r1, &a->c0, &a->c1, &b->c0, &b->c1);
+    r->c0 = r0;
+    r->c1 = r1;
 }
 
 void fp2_sqr(const fp_ctx *f, fe2 *r, const fe2 *a)
@@ -160,14 +156,24 @@ bool fp2_sqrt(const fp_ctx *f, fe2 *r, const fe2 *a)
 
 void fp2_mul_xi(const tower *t, fe2 *r, const fe2 *a)
 {
-    /* (a0 + a1 u)(k + u) = (k a0 − a1) + (a0 + k a1) u, k small: by repeated addition would be
-     * slower for k = 9 than one multiplication by the constant k in Montgomery form. */
+    /* (a0 + a1 u)(k + u) = (k a0 − a1) + (a0 + k a1) u for the small k of ξ (1 or 9), with k·a by
+     * doublings and additions (9a = 8a + a) rather than Montgomery products. */
     const fp_ctx *f = t->f;
-    fe k, ka0, ka1;
+    fe ka0, ka1;
     if (t->xi_a == 1) {
         ka0 = a->c0;
         ka1 = a->c1;
+    } else if (t->xi_a == 9) {
+        fp_dbl(f, &ka0, &a->c0);
+        fp_dbl(f, &ka0, &ka0);
+        fp_dbl(f, &ka0, &ka0);
+        fp_add(f, &ka0, &ka0, &a->c0);
+        fp_dbl(f, &ka1, &a->c1);
+        fp_dbl(f, &ka1, &ka1);
+        fp_dbl(f, &ka1, &ka1);
+        fp_add(f, &ka1, &ka1, &a->c1);
     } else {
+        fe k;
         fp_set_u64(f, &k, t->xi_a);
         fp_mul(f, &ka0, &a->c0, &k);
         fp_mul(f, &ka1, &a->c1, &k);

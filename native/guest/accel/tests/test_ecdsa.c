@@ -7,6 +7,12 @@ struct ecdsa_vec {
 };
 #include "ecdsa_vectors.inc"
 
+struct p256_vec {
+    const char *input;
+    int want;
+};
+#include "p256_eip7951_vectors.inc"
+
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char K1_N[] = "fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141";
@@ -129,6 +135,19 @@ void group_p256(void)
 {
     uint8_t h[32], sig[64], pub[64];
     bool valid;
+
+    /* EIP-7951's own vectors (Wycheproof secp256r1 cases): 160-byte input h || r || s || qx || qy */
+    int mismatches = 0;
+    for (size_t i = 0; i < COUNT(p256_eip7951_vectors); i++) {
+        uint8_t in[160];
+        CHECK(t_hex(p256_eip7951_vectors[i].input, in, sizeof in) == 160);
+        valid = !p256_eip7951_vectors[i].want;
+        CHECK(zkvm_secp256r1_verify(in, in + 32, in + 96, &valid) == ZKVM_EOK);
+        if (valid != (p256_eip7951_vectors[i].want != 0) && mismatches++ < 5)
+            printf("  eip7951 vector %zu: got %d want %d\n", i, valid, p256_eip7951_vectors[i].want);
+    }
+    CHECK(mismatches == 0);
+    t_end_case("p256.eip7951-vectors");
     for (size_t i = 0; i < COUNT(r1_vectors); i++) {
         load(&r1_vectors[i], h, sig, pub);
         valid = false;

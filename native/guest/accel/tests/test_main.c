@@ -57,6 +57,7 @@ static const struct {
     const char *name;
     t_group_fn fn;
 } groups[] = {
+    {"field", group_field},
     {"keccak", group_keccak},
     {"sha256", group_sha256},
     {"ripemd160", group_ripemd160},
@@ -65,6 +66,8 @@ static const struct {
     {"p256", group_p256},
     {"bn254", group_bn254},
     {"blake2f", group_blake2f},
+    {"bls12", group_bls12},
+    {"kzg", group_kzg},
 };
 
 int main(int argc, char **argv)

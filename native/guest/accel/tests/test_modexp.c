@@ -10,7 +10,7 @@ struct modexp_vec {
 
 static void run_case(const char *bh, const char *eh, const char *mh, const char *wh, const char *what)
 {
-    static uint8_t b[2048], e[2048], m[2048], w[2048], out[2048];
+    static uint8_t b[4096], e[4096], m[4096], w[4096], out[4096];
     size_t bl = t_hex(bh, b, sizeof b), el = t_hex(eh, e, sizeof e), ml = t_hex(mh, m, sizeof m);
     size_t wl = t_hex(wh, w, sizeof w);
     CHECK(wl == ml);

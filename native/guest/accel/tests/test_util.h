@@ -51,5 +51,6 @@ void group_bn254(void);
 void group_blake2f(void);
 void group_bls12(void);
 void group_kzg(void);
+void group_field(void);
 
 #endif

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Derives the pairing constants used by bn254.c and bls12_381.c from the curve parameters alone
 (printed as C string literals): twist coefficients, Frobenius coefficients on the twist and the
-final exponent (p^12 − 1) / r. Plain Python integers; nothing here is an expected test output."""
+hard part (p^4 − p^2 + 1) / r of the final exponent and the p^2-Frobenius coefficient on w. Plain Python integers; nothing here is an expected test output."""
 
 def f2mul(a, b, p):
     return ((a[0] * b[0] - a[1] * b[1]) % p, (a[0] * b[1] + a[1] * b[0]) % p)
@@ -28,8 +28,22 @@ def show(name, curve, p, r, x, xi, b):
     gy = f2pow(xi, (p - 1) // 2, p)
     print('%s_FROB_X = "%x", "%x"' % (name, gx[0], gx[1]))
     print('%s_FROB_Y = "%x", "%x"' % (name, gy[0], gy[1]))
-    assert (p ** 12 - 1) % r == 0
-    print('%s_FINAL_EXP = "%x"  /* %d bits */' % (name, (p ** 12 - 1) // r, ((p ** 12 - 1) // r).bit_length()))
+    assert (p ** 12 - 1) % r == 0 and (p ** 4 - p ** 2 + 1) % r == 0
+    g1 = f2pow(xi, (p - 1) // 6, p)             # w^p = w * xi^((p - 1)/6)
+    print('%s_FROB1_W = "%x", "%x"' % (name, g1[0], g1[1]))
+    g2 = f2pow(xi, (p * p - 1) // 6, p)         # w^(p^2) = w * xi^((p^2 - 1)/6)
+    print('%s_FROB2_W = "%x", "%x"' % (name, g2[0], g2[1]))
+    h = (p ** 4 - p ** 2 + 1) // r
+    print('%s_HARD_EXP = "%x"  /* (p^4 - p^2 + 1) / r, %d bits */' % (name, h, h.bit_length()))
+    if x > 0:
+        # h = l0 + l1 p + l2 p^2 + p^3 (Scott et al. 2009), used by bn254's hard part
+        l0 = -36 * x ** 3 - 30 * x ** 2 - 18 * x - 2
+        l1 = -36 * x ** 3 - 18 * x ** 2 - 12 * x + 1
+        l2 = 6 * x * x + 1
+        assert l0 + l1 * p + l2 * p * p + p ** 3 == h
+    if x < 0:
+        # 3h = (x - 1)^2 (x + p) (x^2 + p^2 - 1) + 3 (Hayashida, Hayasaka, Teruya 2020), used by bls12_381
+        assert (x - 1) ** 2 * (x + p) * (x * x + p * p - 1) + 3 == 3 * h
 
 p = 21888242871839275222246405745257275088696311157297823662689037894645226208583
 r = 21888242871839275222246405745257275088548364400416034343698204186575808495617
