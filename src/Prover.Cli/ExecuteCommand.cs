@@ -47,7 +47,13 @@ internal static class ExecuteCommand
         ExecutionResult result;
         try
         {
-            result = trace ? machine.RunTraced(r => events += r.InstructionEventCount + r.MemoryAccesses.Count) : machine.Run();
+            result = trace
+                ? machine.RunTraced(r =>
+                {
+                    events += r.InstructionEventCount + r.MemoryAccesses.Count;
+                    machine.Recycle(r);
+                })
+                : machine.Run();
         }
         catch (MachineException e)
         {
@@ -76,6 +82,11 @@ internal static class ExecuteCommand
             w.WriteNumber("mhz", Math.Round(mhz, 3));
             w.WriteString("mode", trace ? "trace" : "fast");
             w.WriteString("engine", trace ? "interpreter" : engine.ToString().ToLowerInvariant());
+            if (!trace && engine == ExecutionEngine.Jit)
+            {
+                w.WriteNumber("jit_regions", machine.CompiledBlocks);
+                w.WriteNumber("jit_compile_ms", machine.JitTime.TotalMilliseconds);
+            }
             if (trace)
             {
                 w.WriteNumber("shards", result.Shards);
@@ -95,6 +106,8 @@ internal static class ExecuteCommand
                 Console.WriteLine($"region        {name}: {cycles:N0} cycles");
             if (trace)
                 Console.WriteLine($"trace         {result.Shards} shard(s), {events:N0} events");
+            else if (engine == ExecutionEngine.Jit)
+                Console.WriteLine($"jit           {machine.CompiledBlocks} region(s) compiled in {machine.JitTime.TotalMilliseconds:F1} ms");
             Console.WriteLine($"wall time     {seconds * 1e3:F1} ms ({(trace ? "tracing mode" : $"fast mode, {engine.ToString().ToLowerInvariant()}")})");
             Console.WriteLine($"speed         {mhz:F1} MHz");
         }

@@ -51,7 +51,11 @@ public class EmulatorBenchmarks
     {
         using var m = new Prover.Core.Machine.Machine(_program);
         long events = 0;
-        m.RunTraced(r => events += r.InstructionEventCount);
+        m.RunTraced(r =>
+        {
+            events += r.InstructionEventCount;
+            m.Recycle(r);
+        });
         return events;
     }
 }

@@ -5,7 +5,7 @@ namespace Prover.Core.Machine;
 /// R/I/S/B/U/J, chapter 5 RV64I, chapter 7 M). Anything else, including compressed encodings (low two
 /// bits not 11), CSR instructions, FENCE.I and reserved shift encodings, decodes to
 /// <see cref="Opcode.Illegal"/>. The immediates of branches and JAL stay byte offsets here;
-/// <see cref="Program"/> turns them into instruction offsets when it predecodes.
+/// <see cref="GuestProgram"/> turns them into instruction offsets when it predecodes.
 /// </summary>
 public static class Decoder
 {

@@ -55,17 +55,62 @@ public sealed record ShardStart(ulong Pc, long Clk, ulong[] Registers);
 /// </summary>
 public sealed class ExecutionRecord
 {
-    internal ExecutionRecord(int index, ShardStart start)
+    /// <param name="index">Shard number.</param>
+    /// <param name="start">State at the shard's first instruction.</param>
+    /// <param name="previous">
+    /// The previous shard, whose list sizes (plus 1/8) become this one's capacities: consecutive shards
+    /// of a program have similar mixes, and presizing avoids regrowing (copying, and faulting in fresh
+    /// pages for) lists of millions of events in every shard.
+    /// </param>
+    internal ExecutionRecord(int index, ShardStart start, ExecutionRecord? previous = null)
     {
         ShardIndex = index;
         Start = start;
+        if (previous is null)
+            return;
+        static int Hint(int count) => count + count / 8;
+        InitialMemory.Capacity = Hint(previous.InitialMemory.Count);
+        AddSub.Capacity = Hint(previous.AddSub.Count);
+        Bitwise.Capacity = Hint(previous.Bitwise.Count);
+        Shift.Capacity = Hint(previous.Shift.Count);
+        Compare.Capacity = Hint(previous.Compare.Count);
+        Mul.Capacity = Hint(previous.Mul.Count);
+        DivRem.Capacity = Hint(previous.DivRem.Count);
+        UpperImmediate.Capacity = Hint(previous.UpperImmediate.Count);
+        Branches.Capacity = Hint(previous.Branches.Count);
+        Jumps.Capacity = Hint(previous.Jumps.Count);
+        MemoryInstructions.Capacity = Hint(previous.MemoryInstructions.Count);
+        MemoryAccesses.Capacity = Hint(previous.MemoryAccesses.Count);
+        Syscalls.Capacity = Hint(previous.Syscalls.Count);
     }
 
-    public int ShardIndex { get; }
+    public int ShardIndex { get; private set; }
 
-    public ShardStart Start { get; }
+    public ShardStart Start { get; private set; }
 
     public long StartClk => Start.Clk;
+
+    /// <summary>Empties a recycled record for another shard; the lists keep their capacity (clearing lists of structs is O(1)).</summary>
+    internal void Reset(int index, ShardStart start)
+    {
+        ShardIndex = index;
+        Start = start;
+        Cycles = 0;
+        Nops = 0;
+        InitialMemory.Clear();
+        AddSub.Clear();
+        Bitwise.Clear();
+        Shift.Clear();
+        Compare.Clear();
+        Mul.Clear();
+        DivRem.Clear();
+        UpperImmediate.Clear();
+        Branches.Clear();
+        Jumps.Clear();
+        MemoryInstructions.Clear();
+        MemoryAccesses.Clear();
+        Syscalls.Clear();
+    }
 
     public long Cycles { get; internal set; }
 

@@ -11,19 +11,22 @@ public enum ExecutionEngine
     Interpreter,
 
     /// <summary>
-    /// Basic blocks that run often are translated to IL (a <see cref="DynamicMethod"/> each, registers
-    /// held in IL locals for the whole block) and compiled by the .NET JIT; everything else (ECALL,
-    /// faults, cold blocks, the last cycles before the limit) goes through the interpreter. Falls back to
-    /// the interpreter where dynamic code is not supported.
+    /// Code that runs often is translated to IL and compiled by the .NET JIT: from a hot block, the region
+    /// of blocks reachable through direct branches and JAL (up to a size limit) becomes one
+    /// <see cref="DynamicMethod"/> whose registers live in IL locals, so loops run without leaving it.
+    /// JALR, ECALL, faults, cold blocks and the last cycles before the limit go through the dispatcher
+    /// and the interpreter. Falls back to the interpreter where dynamic code is not supported.
     /// </summary>
     Jit,
 }
 
-internal unsafe delegate int BlockFn(Machine machine, ulong* x, long cycles, long* unaligned);
+internal unsafe delegate int BlockFn(Machine machine, ulong* x, long* cycles, long* unaligned, long maxCycles);
 
 public sealed unsafe partial class Machine
 {
     private const int MaxBlockLength = 256;
+    private const int MaxRegionInstructions = 256;
+    private const int MaxRegionBlocks = 64;
 
     private struct BlockEntry
     {
@@ -35,10 +38,13 @@ public sealed unsafe partial class Machine
 
     private BlockEntry[]? _blocks;
 
-    /// <summary>Blocks translated to IL so far (diagnostics and tests).</summary>
+    /// <summary>Regions translated to IL so far (diagnostics and tests).</summary>
     public int CompiledBlocks { get; private set; }
 
-    /// <summary>The block engine's dispatch loop: one delegate call per compiled block.</summary>
+    /// <summary>Time spent translating regions to IL and compiling them (included in the run's time).</summary>
+    public TimeSpan JitTime { get; private set; }
+
+    /// <summary>The dispatch loop: one delegate call per entry into a compiled region.</summary>
     private void RunBlocks()
     {
         var code = _program.Code;
@@ -57,13 +63,16 @@ public sealed unsafe partial class Machine
                     Scan(i, ref e);
                 if (e.Fn is null && e.Compilable && ++e.Hits >= threshold)
                 {
-                    e.Fn = Compile(i, e.Length);
+                    long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+                    e.Fn = CompileRegion(i);
                     CompiledBlocks++;
+                    JitTime += System.Diagnostics.Stopwatch.GetElapsedTime(t0);
                 }
                 if (e.Fn is { } fn && cycles + e.Length <= maxCycles)
                 {
-                    i = fn(this, x, cycles, &unaligned);
-                    cycles += e.Length;
+                    // The region checks the limit before each of its blocks and returns at the first
+                    // that would pass it; the entry block fits (checked here), so it always progresses.
+                    i = fn(this, x, &cycles, &unaligned, maxCycles);
                     continue;
                 }
                 _index = i;
@@ -106,6 +115,9 @@ public sealed unsafe partial class Machine
     private static readonly MethodInfo StoreSlowMethod = typeof(Machine).GetMethod(nameof(StoreSlowNoTrace), BindingFlags.NonPublic | BindingFlags.Instance)!;
     private static readonly MethodInfo BadJalrMethod = typeof(Machine).GetMethod(nameof(BadJalr), BindingFlags.NonPublic | BindingFlags.Instance)!;
 
+    private static readonly MethodInfo BigMulUnsigned = typeof(Math).GetMethod(nameof(Math.BigMul), [typeof(ulong), typeof(ulong), typeof(ulong).MakeByRefType()])!;
+    private static readonly MethodInfo BigMulSigned = typeof(Math).GetMethod(nameof(Math.BigMul), [typeof(long), typeof(long), typeof(long).MakeByRefType()])!;
+
     private static MethodInfo Helper(string name) => typeof(Machine).GetMethod(name, BindingFlags.NonPublic | BindingFlags.Static)!;
 
     private void StoreSlowNoTrace(ulong addr, int width, ulong value, int index, long cycles)
@@ -115,43 +127,102 @@ public sealed unsafe partial class Machine
     }
 
     /// <summary>
-    /// Translates one block to IL. Registers are loaded into IL locals on first use and written back
-    /// at the exit; memory accesses keep the interpreter's fast path inline (one unsigned compare) and
-    /// call the same slow-path helpers, so faults carry the same pc and cycle count.
+    /// Translates the region of <paramref name="entry"/> to IL: the blocks reachable from it through
+    /// direct branches and JAL (breadth first, at most <see cref="MaxRegionBlocks"/> blocks and
+    /// <see cref="MaxRegionInstructions"/> instructions). Every register the region touches is loaded
+    /// into an IL local on entry and written back at each exit. Each block first checks that its
+    /// instructions fit under the cycle limit (else the region exits there and the interpreter takes
+    /// over), then adds its length to the cycle counter. Memory accesses keep the interpreter's fast
+    /// path inline (one unsigned compare) and call the same slow-path helpers, so faults carry the same
+    /// pc and cycle count as in the interpreter.
     /// </summary>
-    private BlockFn Compile(int start, int length)
+    private BlockFn CompileRegion(int entry)
     {
         var code = _program.Code;
+        var blocks = _blocks!;
         ulong codeBase = _program.CodeBase;
         ulong writableBase = _program.CodeEnd;
         long ram = (long)_memory.Ram;
         long wram = (long)(_memory.Ram + (writableBase - MemoryMap.RamBase));
-        var dm = new DynamicMethod($"rv_block_{codeBase + (ulong)start * 4:x}", typeof(int),
-            [typeof(Machine), typeof(ulong*), typeof(long), typeof(long*)], typeof(Machine), skipVisibility: true);
+
+        // Region discovery.
+        var order = new List<int>();
+        var inRegion = new HashSet<int>();
+        var queue = new Queue<int>();
+        queue.Enqueue(entry);
+        int total = 0;
+        while (queue.Count > 0 && order.Count < MaxRegionBlocks)
+        {
+            int b = queue.Dequeue();
+            if (inRegion.Contains(b))
+                continue;
+            ref BlockEntry be = ref blocks[b];
+            if (be.Length == 0)
+                Scan(b, ref be);
+            if (!be.Compilable || (total + be.Length > MaxRegionInstructions && order.Count > 0))
+                continue;
+            inRegion.Add(b);
+            order.Add(b);
+            total += be.Length;
+            int lastIndex = b + be.Length - 1;
+            var last = code[lastIndex];
+            if (last.Op is >= Opcode.Beq and <= Opcode.Bgeu)
+            {
+                queue.Enqueue(lastIndex + last.Imm);
+                queue.Enqueue(lastIndex + 1);
+            }
+            else if (last.Op == Opcode.Jal)
+            {
+                queue.Enqueue(lastIndex + last.Imm);
+            }
+            else if (last.Op != Opcode.Jalr)
+            {
+                queue.Enqueue(b + be.Length);
+            }
+        }
+
+        var dm = new DynamicMethod($"rv_region_{codeBase + (ulong)entry * 4:x}", typeof(int),
+            [typeof(Machine), typeof(ulong*), typeof(long*), typeof(long*), typeof(long)], typeof(Machine), skipVisibility: true);
         var il = dm.GetILGenerator();
         var regs = new LocalBuilder?[32];
-        var dirty = new bool[32];
         var ad = il.DeclareLocal(typeof(ulong));
         var off = il.DeclareLocal(typeof(ulong));
         var val = il.DeclareLocal(typeof(ulong));
+        var low = il.DeclareLocal(typeof(ulong)); // BigMul's out parameter: address-exposed, so kept apart from val
+        var cyc = il.DeclareLocal(typeof(long));
+        var labels = order.ToDictionary(b => b, _ => il.DefineLabel());
+        var exits = new Dictionary<int, Label>();
+
+        // Prologue: registers the region reads or writes (a register written on one path only must
+        // still be written back with its old value on the others), and the cycle counter.
+        foreach (int b in order)
+        {
+            for (int k = 0; k < blocks[b].Length; k++)
+            {
+                var ins = code[b + k];
+                foreach (int r in (ReadOnlySpan<int>)[ins.Rs1, ins.Rs2, ins.Rd])
+                {
+                    if (r is 0 or Instruction.ZeroSink || regs[r] is not null)
+                        continue;
+                    regs[r] = il.DeclareLocal(typeof(ulong));
+                    il.Emit(OpCodes.Ldarg_1);
+                    il.Emit(OpCodes.Ldc_I4, r * 8);
+                    il.Emit(OpCodes.Add);
+                    il.Emit(OpCodes.Ldind_I8);
+                    il.Emit(OpCodes.Stloc, regs[r]!);
+                }
+            }
+        }
+        il.Emit(OpCodes.Ldarg_2);
+        il.Emit(OpCodes.Ldind_I8);
+        il.Emit(OpCodes.Stloc, cyc);
 
         void LoadReg(int r)
         {
             if (r == 0)
-            {
                 il.Emit(OpCodes.Ldc_I8, 0L);
-                return;
-            }
-            if (regs[r] is null)
-            {
-                regs[r] = il.DeclareLocal(typeof(ulong));
-                il.Emit(OpCodes.Ldarg_1);
-                il.Emit(OpCodes.Ldc_I4, r * 8);
-                il.Emit(OpCodes.Add);
-                il.Emit(OpCodes.Ldind_I8);
-                il.Emit(OpCodes.Stloc, regs[r]!);
-            }
-            il.Emit(OpCodes.Ldloc, regs[r]!);
+            else
+                il.Emit(OpCodes.Ldloc, regs[r]!);
         }
 
         void StoreReg(int r)
@@ -161,16 +232,15 @@ public sealed unsafe partial class Machine
                 il.Emit(OpCodes.Pop);
                 return;
             }
-            regs[r] ??= il.DeclareLocal(typeof(ulong));
             il.Emit(OpCodes.Stloc, regs[r]!);
-            dirty[r] = true;
         }
 
-        void WriteBack()
+        // Leaves the region: registers and cycles back to the machine, next instruction index on the stack.
+        void ExitPrefix()
         {
             for (int r = 1; r < 32; r++)
             {
-                if (!dirty[r])
+                if (regs[r] is null)
                     continue;
                 il.Emit(OpCodes.Ldarg_1);
                 il.Emit(OpCodes.Ldc_I4, r * 8);
@@ -178,17 +248,31 @@ public sealed unsafe partial class Machine
                 il.Emit(OpCodes.Ldloc, regs[r]!);
                 il.Emit(OpCodes.Stind_I8);
             }
+            il.Emit(OpCodes.Ldarg_2);
+            il.Emit(OpCodes.Ldloc, cyc);
+            il.Emit(OpCodes.Stind_I8);
+        }
+
+        Label Target(int index)
+        {
+            if (labels.TryGetValue(index, out var l))
+                return l;
+            if (!exits.TryGetValue(index, out l))
+                exits[index] = l = il.DefineLabel();
+            return l;
         }
 
         void Imm(long v) => il.Emit(OpCodes.Ldc_I8, v);
 
+        int blockLength = 0;
+
+        // Cycle count including instruction k of the current block (cyc already includes the whole block).
         void CyclesAt(int k)
         {
-            il.Emit(OpCodes.Ldarg_2);
-            Imm(k + 1);
+            il.Emit(OpCodes.Ldloc, cyc);
+            Imm(k + 1 - blockLength);
             il.Emit(OpCodes.Add);
         }
-
         void CountUnaligned(int width)
         {
             if (width == 1)
@@ -356,18 +440,24 @@ public sealed unsafe partial class Machine
 
         void Branch(Instruction ins, int index, OpCode op)
         {
-            WriteBack();
-            var taken = il.DefineLabel();
             LoadReg(ins.Rs1);
             LoadReg(ins.Rs2);
-            il.Emit(op, taken);
-            il.Emit(OpCodes.Ldc_I4, index + 1);
-            il.Emit(OpCodes.Ret);
-            il.MarkLabel(taken);
-            il.Emit(OpCodes.Ldc_I4, index + ins.Imm);
-            il.Emit(OpCodes.Ret);
+            il.Emit(op, Target(index + ins.Imm));
+            il.Emit(OpCodes.Br, Target(index + 1));
         }
 
+        foreach (int start in order)
+        {
+        int length = blocks[start].Length;
+        blockLength = length;
+        il.MarkLabel(labels[start]);
+        il.Emit(OpCodes.Ldloc, cyc);
+        Imm(length);
+        il.Emit(OpCodes.Add);
+        il.Emit(OpCodes.Stloc, cyc);
+        il.Emit(OpCodes.Ldloc, cyc);
+        il.Emit(OpCodes.Ldarg, 4);
+        il.Emit(OpCodes.Bgt, Target(-1 - start)); // over the limit: leave before this block (undoing its cycles)
         for (int k = 0; k < length; k++)
         {
             int index = start + k;
@@ -413,8 +503,15 @@ public sealed unsafe partial class Machine
                     il.Emit(OpCodes.Conv_I8);
                     StoreReg(ins.Rd);
                     break;
-                case Opcode.Mulh: Call(ins, nameof(MulH)); break;
-                case Opcode.Mulhu: Call(ins, nameof(MulHu)); break;
+                case Opcode.Mulh:
+                case Opcode.Mulhu:
+                    // Math.BigMul directly (a JIT intrinsic: one widening multiply), not through a helper.
+                    LoadReg(ins.Rs1);
+                    LoadReg(ins.Rs2);
+                    il.Emit(OpCodes.Ldloca, low);
+                    il.Emit(OpCodes.Call, ins.Op == Opcode.Mulh ? BigMulSigned : BigMulUnsigned);
+                    StoreReg(ins.Rd);
+                    break;
                 case Opcode.Mulhsu: Call(ins, nameof(MulHsu)); break;
                 case Opcode.Div: Call(ins, nameof(Div)); break;
                 case Opcode.Divu: Call(ins, nameof(DivU)); break;
@@ -447,9 +544,7 @@ public sealed unsafe partial class Machine
                 case Opcode.Jal:
                     Imm(pc + 4);
                     StoreReg(ins.Rd);
-                    WriteBack();
-                    il.Emit(OpCodes.Ldc_I4, index + ins.Imm);
-                    il.Emit(OpCodes.Ret);
+                    il.Emit(OpCodes.Br, Target(index + ins.Imm));
                     break;
                 case Opcode.Jalr:
                 {
@@ -483,7 +578,7 @@ public sealed unsafe partial class Machine
                     il.MarkLabel(ok);
                     Imm(pc + 4);
                     StoreReg(ins.Rd);
-                    WriteBack();
+                    ExitPrefix();
                     il.Emit(OpCodes.Ldloc, off);
                     il.Emit(OpCodes.Ldc_I4_2);
                     il.Emit(OpCodes.Shr_Un);
@@ -496,19 +591,30 @@ public sealed unsafe partial class Machine
             }
         }
         if (!EndsBlock(code[start + length - 1].Op))
+            il.Emit(OpCodes.Br, Target(start + length));
+        }
+
+        // Exit stubs. A negative key -1 - b is "the limit check of block b failed": undo its cycles.
+        foreach (var (index, label) in exits.ToArray())
         {
-            WriteBack();
-            il.Emit(OpCodes.Ldc_I4, start + length);
+            il.MarkLabel(label);
+            if (index < 0)
+            {
+                il.Emit(OpCodes.Ldloc, cyc);
+                Imm(blocks[-1 - index].Length);
+                il.Emit(OpCodes.Sub);
+                il.Emit(OpCodes.Stloc, cyc);
+            }
+            ExitPrefix();
+            il.Emit(OpCodes.Ldc_I4, index < 0 ? -1 - index : index);
             il.Emit(OpCodes.Ret);
         }
-        return dm.CreateDelegate<BlockFn>();
+        var fn = dm.CreateDelegate<BlockFn>();
+        RuntimeHelpers.PrepareDelegate(fn); // compile now, so JitTime includes the machine-code generation
+        return fn;
     }
 
     private static bool JitAvailable => RuntimeFeature.IsDynamicCodeSupported && RuntimeFeature.IsDynamicCodeCompiled;
-
-    private static ulong MulH(ulong a, ulong b) => (ulong)Math.BigMul((long)a, (long)b, out _);
-
-    private static ulong MulHu(ulong a, ulong b) => Math.BigMul(a, b, out _);
 
     private static ulong DivU(ulong a, ulong b) => b == 0 ? ulong.MaxValue : a / b;
 

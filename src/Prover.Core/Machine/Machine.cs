@@ -20,8 +20,13 @@ public sealed record MachineOptions
     /// <summary>Fast-mode engine (tracing always uses the interpreter).</summary>
     public ExecutionEngine Engine { get; init; } = ExecutionEngine.Jit;
 
-    /// <summary>Executions of a block before the JIT translates it (cold code stays interpreted).</summary>
-    public int JitThreshold { get; init; } = 2;
+    /// <summary>
+    /// Executions of a block (loop iterations count, as each re-enters the dispatcher while the block is
+    /// interpreted) before the JIT translates its region. Compiling a region costs about as much as
+    /// interpreting 10^5 to 10^6 instructions, so only code that keeps running is worth it; cold code
+    /// (initialisation, error paths) stays interpreted.
+    /// </summary>
+    public int JitThreshold { get; init; } = 1000;
 
     /// <summary>Where debug output (write to fd 2) goes; null discards it. The CLI passes the host's stderr.</summary>
     public Stream? DebugOutput { get; init; }
@@ -42,9 +47,10 @@ public sealed record ExecutionResult(
 
 /// <summary>
 /// An RV64IM (+ Zicclsm) hart with the memory map of <see cref="MemoryMap"/> and the syscalls of
-/// <see cref="Syscall"/>. <see cref="Run"/> executes fast; <see cref="RunTraced"/> executes the same
-/// interpreter instantiated with a recording tracer and hands one <see cref="ExecutionRecord"/> per
-/// shard to a callback. A machine runs once. Anything the guest does wrong ends in a
+/// <see cref="Syscall"/>. <see cref="Run"/> executes fast (the region JIT by default, or the reference
+/// interpreter); <see cref="RunTraced"/> executes the interpreter instantiated with a recording tracer
+/// and hands one <see cref="ExecutionRecord"/> per shard to a callback. A machine runs once and is not
+/// thread-safe; registers after a <see cref="MachineException"/> are unspecified in JIT mode. Anything the guest does wrong ends in a
 /// <see cref="MachineException"/>; nothing the guest does can make the host allocate more than the
 /// fixed memory map (plus the events the caller keeps).
 /// </summary>
@@ -121,7 +127,7 @@ public sealed unsafe partial class Machine : IDisposable
         source.CopyTo(new Span<byte>(_memory.Ram + (address - MemoryMap.RamBase), source.Length));
     }
 
-    /// <summary>Runs to the halt without tracing.</summary>
+    /// <summary>Runs to the halt without tracing (<see cref="MachineOptions.Engine"/>); <see cref="ExecutionResult.Shards"/> is 0.</summary>
     public ExecutionResult Run()
     {
         BeginRun();
@@ -139,7 +145,8 @@ public sealed unsafe partial class Machine : IDisposable
 
     /// <summary>
     /// Runs to the halt recording events; <paramref name="onShard"/> receives each shard's record as
-    /// soon as it is complete (the last one at the halt). Records are not kept by the machine.
+    /// soon as it is complete (the last one at the halt). Records are not kept by the machine;
+    /// hand each back with <see cref="Recycle"/> when done so later shards reuse its lists.
     /// </summary>
     public ExecutionResult RunTraced(Action<ExecutionRecord> onShard)
     {
@@ -151,6 +158,19 @@ public sealed unsafe partial class Machine : IDisposable
         tracer.Builder.Finish(_cycles);
         return Result(tracer.Builder.ShardCount);
     }
+
+    /// <summary>
+    /// Hands a shard record back once the caller is done with it (its traces generated), so a later
+    /// shard reuses its lists instead of allocating (and faulting in) new ones. Safe to call from any
+    /// thread; the record must not be used afterwards.
+    /// </summary>
+    public void Recycle(ExecutionRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        RecycledRecords.Push(record);
+    }
+
+    internal System.Collections.Concurrent.ConcurrentStack<ExecutionRecord> RecycledRecords { get; } = new();
 
     /// <summary>Runs traced and returns all shard records (convenient for small programs and tests).</summary>
     public (ExecutionResult Result, IReadOnlyList<ExecutionRecord> Shards) RunTraced()

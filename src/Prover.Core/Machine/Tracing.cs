@@ -92,6 +92,7 @@ internal unsafe readonly struct RecordingTracer(TraceBuilder builder) : ITracer
 /// </summary>
 internal sealed unsafe class TraceBuilder(Machine machine, Action<ExecutionRecord> onShard)
 {
+    private readonly System.Collections.Concurrent.ConcurrentStack<ExecutionRecord> _recycled = machine.RecycledRecords;
     private readonly GuestMemory _memory = machine.MemoryForTracing;
     private readonly long _shardSize = machine.Options.ShardSize;
     private long _nextShardClk = 1;
@@ -113,15 +114,25 @@ internal sealed unsafe class TraceBuilder(Machine machine, Action<ExecutionRecor
 
     private void StartShard(long clk, ulong pc, ulong* registers)
     {
-        if (_record is not null)
-        {
-            _record.Cycles = clk - _record.StartClk;
-            onShard(_record);
-        }
+        var previous = _record;
         var regs = new ulong[32];
         for (int r = 1; r < 32; r++)
             regs[r] = registers[r];
-        _record = new ExecutionRecord(ShardCount++, new ShardStart(pc, clk, regs));
+        var start = new ShardStart(pc, clk, regs);
+        if (_recycled.TryPop(out var reused))
+        {
+            reused.Reset(ShardCount++, start);
+            _record = reused;
+        }
+        else
+        {
+            _record = new ExecutionRecord(ShardCount++, start, previous);
+        }
+        if (previous is not null)
+        {
+            previous.Cycles = clk - previous.StartClk;
+            onShard(previous);
+        }
         _nextShardClk = clk + _shardSize;
     }
 

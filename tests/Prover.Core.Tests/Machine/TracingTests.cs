@@ -88,3 +88,37 @@ public class TracingTests
         Assert.Equal(20UL, BitConverter.ToUInt64(o.Data, 0));
     }
 }
+
+public class RecycleTests
+{
+    private static string Summary(ExecutionRecord r) =>
+        $"{r.ShardIndex} {r.StartClk} {r.Cycles} {r.Start.Pc:x} {string.Join(',', r.Start.Registers)} " +
+        $"{r.InitialMemory.Count} {r.AddSub.Count} {r.Bitwise.Count} {r.Shift.Count} {r.Compare.Count} {r.Mul.Count} {r.DivRem.Count} " +
+        $"{r.UpperImmediate.Count} {r.Branches.Count} {r.Jumps.Count} {r.MemoryInstructions.Count} {r.Syscalls.Count} {r.Nops} " +
+        $"{r.MemoryAccesses.Aggregate(17L, (h, e) => HashCode.Combine(h, e))} {r.AddSub.Aggregate(17L, (h, e) => HashCode.Combine(h, e))} " +
+        $"{r.InitialMemory.Aggregate(17L, (h, e) => HashCode.Combine(h, e))}";
+
+    [Fact]
+    public void Recycled_records_give_the_same_shards()
+    {
+        var program = GuestProgram.FromElf(GuestTests.Elf("bigmul"));
+        var options = new MachineOptions { ShardSize = 1 << 15 };
+        var plain = new List<string>();
+        using (var m = new Prover.Core.Machine.Machine(program, default, options))
+            m.RunTraced(r => plain.Add(Summary(r)));
+        var recycled = new List<string>();
+        var seen = new HashSet<ExecutionRecord>(ReferenceEqualityComparer.Instance);
+        using (var m = new Prover.Core.Machine.Machine(program, default, options))
+        {
+            m.RunTraced(r =>
+            {
+                recycled.Add(Summary(r));
+                seen.Add(r);
+                m.Recycle(r);
+            });
+        }
+        Assert.True(plain.Count > 10);
+        Assert.Equal(plain, recycled);
+        Assert.True(seen.Count <= 2, $"{seen.Count} record objects for {recycled.Count} shards"); // reused, not reallocated
+    }
+}
