@@ -115,7 +115,7 @@ static void index_trie_root(const bytes *items, size_t n, uint8_t out[32])
     trie t;
     trie_init_empty(&t);
     for (size_t i = 0; i < n; i++) {
-        rlp_buf k;
+        rlp_buf k; /* over a stack buffer: rlp(i) is at most 9 bytes, so it never grows */
         uint8_t kb[16];
         k.ptr = kb;
         k.len = 0;

@@ -107,13 +107,14 @@ static bool charge(frame *f, uint64_t g)
     return true;
 }
 
-/* Memory expansion cost to cover [offset, offset + size); false when it cannot be paid. */
+/* Total memory cost of a memory of `words` 32-byte words (yellow paper C_mem). */
 static unsigned __int128 mem_cost_words(unsigned __int128 words)
 {
     return 3 * words + words * words / 512;
 }
 
-/* Returns false on out-of-gas. On success the memory covers the range. */
+/* Charges the expansion to cover [offset, offset + size) and grows the memory; false on out-of-gas
+ * (a zero size never expands, whatever the offset). */
 static bool mem_expand(frame *f, const u256 *offset, const u256 *size)
 {
     if (u256_is_zero(size))
@@ -479,7 +480,8 @@ static halt op_create(frame *f, bool create2)
 
 /* ---- the interpreter ---------------------------------------------------------------------------- */
 
-/* Stack requirements: items popped and net growth, per opcode; 0xff in pop marks undefined. */
+/* Stack requirements per opcode: items it needs (*pop) and items present after it (*push), so the
+ * check is sp >= pop and sp - pop + push <= 1024; *pop < 0 marks an undefined opcode. */
 static void stack_shape(uint8_t op, const fork_params *fp, int *pop, int *push)
 {
     static const signed char pops[256] = {

@@ -518,8 +518,6 @@ bool execute_block(const stateless_input *in, const header *h, const header *anc
     }
     if (vh != in->versioned_hash_count)
         INVALID("blob versioned hash count differs from the payload's");
-    if (in->public_key_count != in->payload.tx_count)
-        guest_fail(GUEST_EXIT_MALFORMED_INPUT, "one public key per transaction expected");
 
     /* System calls before the transactions. */
     bytes root = {in->parent_beacon_block_root, 32};

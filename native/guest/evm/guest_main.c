@@ -28,6 +28,8 @@ int guest_validate(const uint8_t *data, size_t len, uint8_t root_out[32], bool *
         guest_fail(GUEST_EXIT_UNSUPPORTED_FORK, "unsupported schema id");
     if (r != SSZ_OK)
         guest_fail(GUEST_EXIT_MALFORMED_INPUT, "input does not decode as StatelessInput");
+    if (in.public_key_count != in.payload.tx_count)
+        guest_fail(GUEST_EXIT_MALFORMED_INPUT, "one public key per transaction expected");
     zkvm_region_begin("hash_tree_root");
     ssz_new_payload_request_root(&in, root_out);
     zkvm_region_end("hash_tree_root");

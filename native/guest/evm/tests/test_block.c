@@ -363,3 +363,31 @@ void test_block_mutations(void)
            outcomes[0], outcomes[GUEST_EXIT_MALFORMED_INPUT], outcomes[GUEST_EXIT_UNSUPPORTED_FORK],
            outcomes[GUEST_EXIT_MISSING_NODE], outcomes[GUEST_EXIT_BAD_WITNESS]);
 }
+
+void test_block_public_key_count(void)
+{
+    /* One public key per transaction: a key more or less is malformed input (exit 2), whatever the
+     * block's validity. SimpleTx has one transaction; the keys are the container's last field. */
+    const struct block_case *c = find_case("SimpleTx.json");
+    CHECK(c != NULL);
+    if (c == NULL)
+        return;
+    size_t len;
+    unsigned char *buf = load(c->input, &len);
+    unsigned char *more = malloc(len + 65);
+    memcpy(more, buf, len);
+    memset(more + len, 0x04, 65);
+    struct run_ctx ctx = {more, len + 65, {0}, false, -1};
+    CHECK(test_expect_exit(run_guest, &ctx) == GUEST_EXIT_MALFORMED_INPUT);
+    struct run_ctx fewer = {buf, len - 65, {0}, false, -1};
+    CHECK(test_expect_exit(run_guest, &fewer) == GUEST_EXIT_MALFORMED_INPUT);
+    struct run_ctx same = {buf, len, {0}, false, -1};
+    CHECK(test_expect_exit(run_guest, &same) == -1 && same.code == 0 && same.valid);
+    /* A key that is not the signer's makes the block invalid: the hint cannot pick the sender. */
+    buf[len - 1] ^= 1;
+    struct run_ctx wrong = {buf, len, {0}, false, -1};
+    CHECK(test_expect_exit(run_guest, &wrong) == -1 && wrong.code == 0 && !wrong.valid);
+    CHECK(memcmp(wrong.root, same.root, 32) == 0); /* the keys are not part of the payload root */
+    free(more);
+    free(buf);
+}

@@ -108,7 +108,7 @@ void test_evm_memory_and_stack(void)
     x = exec_code(FORK_CANCUN, "6001600101", 9);
     CHECK(x.r.success && x.r.gas_left == 0);
     /* Jumps: to a JUMPDEST works, into push data fails. */
-    x = exec_code(FORK_CANCUN, "6004565b00", 1000); /* PUSH1 4 JUMP ... byte 3 is JUMPDEST? no: byte 3 is 5b */
+    x = exec_code(FORK_CANCUN, "6004565b00", 1000); /* JUMP to 4, a STOP, not a JUMPDEST */
     CHECK(!x.r.success);
     x = exec_code(FORK_CANCUN, "6003565b", 1000);
     CHECK(x.r.success && x.r.gas_left == 1000 - (3 + 8 + 1));

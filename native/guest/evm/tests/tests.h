@@ -28,6 +28,7 @@
     T(block, rlp_size)             \
     T(block, later_forks)          \
     T(block, mutations)            \
+    T(block, public_key_count)     \
     T(evm, arithmetic)             \
     T(evm, clz)                    \
     T(evm, memory_and_stack)       \
