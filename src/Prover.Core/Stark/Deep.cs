@@ -48,19 +48,7 @@ internal static class Deep<TParams, TDef>
             if (!reduced.TryGetValue(logH, out var acc))
                 reduced[logH] = acc = new ExtensionField<MontyField31<TParams>, TDef>[h];
             // S(r) = Σ_c λ^c·M[r, c] (relative powers; each point scales it by its own start power).
-            var s = new ExtensionField<MontyField31<TParams>, TDef>[h];
-            Parallel.For(0, (h + 1023) / 1024, chunk =>
-            {
-                int end = Math.Min(h, (chunk + 1) * 1024);
-                for (int r = chunk * 1024; r < end; r++)
-                {
-                    var row = matrix.Row(r);
-                    var sum = default(ExtensionField<MontyField31<TParams>, TDef>);
-                    for (int c = 0; c < row.Length; c++)
-                        sum += lambdaPowers[c] * row[c];
-                    s[r] = sum;
-                }
-            });
+            var s = ExtensionLinearAlgebra<TParams, TDef>.RowCombinations(matrix, lambdaPowers.AsSpan(0, matrix.Width));
             for (int point = 0; point < m.PointCount; point++)
             {
                 var z = Point(m, layout, zeta, point);

@@ -292,16 +292,7 @@ public sealed class StarkProver<TParams, TDef>
         private static ExtensionField<MontyField31<TParams>, TDef>[] EvaluateColumns(
             RowMajorMatrix<MontyField31<TParams>> trace, ExtensionField<MontyField31<TParams>, TDef>[] weights)
         {
-            int w = trace.Width;
-            var result = new ExtensionField<MontyField31<TParams>, TDef>[w];
-            Parallel.For(0, w, c =>
-            {
-                var acc = default(ExtensionField<MontyField31<TParams>, TDef>);
-                for (int r = 0; r < trace.Height; r++)
-                    acc += weights[r] * trace[r, c];
-                result[c] = acc;
-            });
-            return result;
+            return ExtensionLinearAlgebra<TParams, TDef>.ColumnCombinations(trace, weights);
         }
 
         private static ExtensionField<MontyField31<TParams>, TDef>[] EvaluateCoefficientColumns(
