@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Prover.Core.Air;
 using Prover.Core.Dft;
 using Prover.Core.Field;
@@ -63,50 +66,171 @@ internal static class QuotientEvaluator<TParams, TDef>
         int k = air.LogUpColumns;
         var result = new ExtensionField<MontyField31<TParams>, TDef>[qn];
         var program = air.Program;
+        // Selector values and 1/Z_H per point (natural order): shared by both evaluation paths.
+        var firsts = new MontyField31<TParams>[qn];
+        var lasts = new MontyField31<TParams>[qn];
+        var transitions = new MontyField31<TParams>[qn];
+        for (int i = 0; i < qn; i++)
+        {
+            var zhValue = zh[i & (d - 1)];
+            firsts[i] = zhValue * firstInv[i];
+            lasts[i] = zhValue * lastInv[i];
+            transitions[i] = xs[i] - omegaNInv;
+        }
+        var ctx = new Context(air, program, mainLde, preprocessedLde, logUpLde, publics, logQ, d, e, k, constraints, logUpConstraints,
+            alphaPowers, gamma, beta, cumulativeSum, firsts, lasts, transitions, zhInv, result);
         const int Grain = 512;
+        bool packed = !ForceScalar && qn >= 16 && PackedMontyField31<TParams>.BestPath == SimdPath.Vector512;
         Parallel.For(0, (qn + Grain - 1) / Grain, chunk =>
         {
-            var registers = new MontyField31<TParams>[program.InstructionCount];
-            var outputs = new MontyField31<TParams>[program.ConstraintCount];
-            var lifted = new ExtensionField<MontyField31<TParams>, TDef>[program.ConstraintCount];
-            var local = new ExtensionField<MontyField31<TParams>, TDef>[k];
-            var next = new ExtensionField<MontyField31<TParams>, TDef>[k];
-            var logUpResults = new ExtensionField<MontyField31<TParams>, TDef>[logUpConstraints];
-            int end = Math.Min(qn, (chunk + 1) * Grain);
-            for (int i = chunk * Grain; i < end; i++)
-            {
-                int row = BitReversal.ReverseBits(i, logQ);
-                int nextRow = BitReversal.ReverseBits((i + d) & (qn - 1), logQ);
-                var zhValue = zh[i & (d - 1)];
-                var first = zhValue * firstInv[i];
-                var last = zhValue * lastInv[i];
-                var transition = xs[i] - omegaNInv;
-                var inputs = new LdeInputs(mainLde, preprocessedLde, row, nextRow, publics, first, last, transition);
-                program.Evaluate<MontyField31<TParams>, LdeInputs>(ref inputs, registers, outputs);
-                var acc = default(ExtensionField<MontyField31<TParams>, TDef>);
-                for (int c = 0; c < constraints; c++)
-                    acc += alphaPowers[c] * outputs[c];
-                if (k > 0)
-                {
-                    for (int o = 0; o < outputs.Length; o++)
-                        lifted[o] = ExtensionField<MontyField31<TParams>, TDef>.FromBase(outputs[o]);
-                    var localRow = logUpLde!.Row(row);
-                    var nextRowValues = logUpLde.Row(nextRow);
-                    for (int c = 0; c < k; c++)
-                    {
-                        local[c] = ExtensionField<MontyField31<TParams>, TDef>.FromCoefficients(localRow.Slice(c * e, e));
-                        next[c] = ExtensionField<MontyField31<TParams>, TDef>.FromCoefficients(nextRowValues.Slice(c * e, e));
-                    }
-                    LogUp.EvaluateConstraints<MontyField31<TParams>, ExtensionField<MontyField31<TParams>, TDef>>(air, lifted, local, next, gamma, beta, cumulativeSum,
-                        ExtensionField<MontyField31<TParams>, TDef>.FromBase(first), ExtensionField<MontyField31<TParams>, TDef>.FromBase(last),
-                        ExtensionField<MontyField31<TParams>, TDef>.FromBase(transition), logUpResults);
-                    for (int l = 0; l < logUpConstraints; l++)
-                        acc += alphaPowers[constraints + l] * logUpResults[l];
-                }
-                result[i] = acc * zhInv[i & (d - 1)];
-            }
+            int start = chunk * Grain, end = Math.Min(qn, start + Grain);
+            if (packed)
+                EvaluatePacked(ctx, start, end);
+            else
+                EvaluateScalar(ctx, start, end);
         });
         return result;
+    }
+
+    /// <summary>Forces the scalar path (tests compare it with the packed one).</summary>
+    internal static bool ForceScalar { get; set; }
+
+    private sealed record Context(CompiledAir<MontyField31<TParams>> Air, ConstraintProgram<MontyField31<TParams>> Program,
+        RowMajorMatrix<MontyField31<TParams>> Main, RowMajorMatrix<MontyField31<TParams>>? Preprocessed, RowMajorMatrix<MontyField31<TParams>>? LogUpLde,
+        MontyField31<TParams>[] Publics, int LogQ, int D, int E, int K, int Constraints, int LogUpConstraints,
+        ExtensionField<MontyField31<TParams>, TDef>[] AlphaPowers, ExtensionField<MontyField31<TParams>, TDef> Gamma,
+        ExtensionField<MontyField31<TParams>, TDef> Beta, ExtensionField<MontyField31<TParams>, TDef> CumulativeSum,
+        MontyField31<TParams>[] Firsts, MontyField31<TParams>[] Lasts, MontyField31<TParams>[] Transitions,
+        MontyField31<TParams>[] ZhInv, ExtensionField<MontyField31<TParams>, TDef>[] Result);
+
+    private static int Row(Context c, int i) => BitReversal.ReverseBits(i, c.LogQ);
+
+    private static int NextRow(Context c, int i) => BitReversal.ReverseBits((i + c.D) & ((1 << c.LogQ) - 1), c.LogQ);
+
+    private static void EvaluateScalar(Context c, int start, int end)
+    {
+        var program = c.Program;
+        var registers = new MontyField31<TParams>[program.InstructionCount];
+        var outputs = new MontyField31<TParams>[program.ConstraintCount];
+        var logUp = new LogUpScratch(c);
+        for (int i = start; i < end; i++)
+        {
+            var inputs = new LdeInputs(c.Main, c.Preprocessed, Row(c, i), NextRow(c, i), c.Publics, c.Firsts[i], c.Lasts[i], c.Transitions[i]);
+            program.Evaluate<MontyField31<TParams>, LdeInputs>(ref inputs, registers, outputs);
+            var acc = default(ExtensionField<MontyField31<TParams>, TDef>);
+            for (int q = 0; q < c.Constraints; q++)
+                acc += c.AlphaPowers[q] * outputs[q];
+            if (c.K > 0)
+                acc += logUp.Evaluate(i, outputs);
+            c.Result[i] = acc * c.ZhInv[i & (c.D - 1)];
+        }
+    }
+
+    /// <summary>
+    /// 16 points per step: the constraint program runs on AVX-512 lanes, and the fold Σ_q α^q·C_q is
+    /// done per extension coefficient on vectors; the LogUp part (extension arithmetic) stays per point.
+    /// </summary>
+    [SkipLocalsInit]
+    private static void EvaluatePacked(Context c, int start, int end)
+    {
+        var program = c.Program;
+        var registers = new Vector512<uint>[program.InstructionCount];
+        var outputs = new Vector512<uint>[program.ConstraintCount];
+        int e = c.E;
+        var alphaParts = new Vector512<uint>[c.Constraints * e];
+        for (int q = 0; q < c.Constraints; q++)
+            for (int j = 0; j < e; j++)
+                alphaParts[q * e + j] = Vector512.Create(c.AlphaPowers[q][j].Montgomery);
+        var rows = new int[16];
+        var nextRows = new int[16];
+        var acc = new Vector512<uint>[e];
+        Span<MontyField31<TParams>> parts = stackalloc MontyField31<TParams>[e];
+        var laneOutputs = new MontyField31<TParams>[program.ConstraintCount];
+        var logUp = new LogUpScratch(c);
+        for (int i0 = start; i0 < end; i0 += 16)
+        {
+            for (int j = 0; j < 16; j++)
+            {
+                rows[j] = Row(c, i0 + j);
+                nextRows[j] = NextRow(c, i0 + j);
+            }
+            var inputs = new PackedLdeInputs(c, rows, nextRows, i0);
+            program.EvaluatePacked512<TParams, PackedLdeInputs>(ref inputs, registers, outputs);
+            Array.Clear(acc);
+            for (int q = 0; q < c.Constraints; q++)
+                for (int j = 0; j < e; j++)
+                    acc[j] = PackedMontyField31<TParams>.Add(acc[j], PackedMontyField31<TParams>.Mul(outputs[q], alphaParts[q * e + j]));
+            for (int lane = 0; lane < 16; lane++)
+            {
+                int i = i0 + lane;
+                for (int j = 0; j < e; j++)
+                    parts[j] = MontyField31<TParams>.FromMontgomery(acc[j].GetElement(lane));
+                var value = ExtensionField<MontyField31<TParams>, TDef>.FromCoefficients(parts);
+                if (c.K > 0)
+                {
+                    for (int o = 0; o < laneOutputs.Length; o++)
+                        laneOutputs[o] = MontyField31<TParams>.FromMontgomery(outputs[o].GetElement(lane));
+                    value += logUp.Evaluate(i, laneOutputs);
+                }
+                c.Result[i] = value * c.ZhInv[i & (c.D - 1)];
+            }
+        }
+    }
+
+    /// <summary>Per-point LogUp constraints (extension arithmetic), folded with their powers of α.</summary>
+    private sealed class LogUpScratch(Context c)
+    {
+        private readonly ExtensionField<MontyField31<TParams>, TDef>[] _lifted = new ExtensionField<MontyField31<TParams>, TDef>[c.Program.ConstraintCount];
+        private readonly ExtensionField<MontyField31<TParams>, TDef>[] _local = new ExtensionField<MontyField31<TParams>, TDef>[c.K];
+        private readonly ExtensionField<MontyField31<TParams>, TDef>[] _next = new ExtensionField<MontyField31<TParams>, TDef>[c.K];
+        private readonly ExtensionField<MontyField31<TParams>, TDef>[] _results = new ExtensionField<MontyField31<TParams>, TDef>[c.LogUpConstraints];
+
+        public ExtensionField<MontyField31<TParams>, TDef> Evaluate(int i, ReadOnlySpan<MontyField31<TParams>> outputs)
+        {
+            for (int o = 0; o < outputs.Length; o++)
+                _lifted[o] = ExtensionField<MontyField31<TParams>, TDef>.FromBase(outputs[o]);
+            var localRow = c.LogUpLde!.Row(Row(c, i));
+            var nextRow = c.LogUpLde.Row(NextRow(c, i));
+            for (int col = 0; col < c.K; col++)
+            {
+                _local[col] = ExtensionField<MontyField31<TParams>, TDef>.FromCoefficients(localRow.Slice(col * c.E, c.E));
+                _next[col] = ExtensionField<MontyField31<TParams>, TDef>.FromCoefficients(nextRow.Slice(col * c.E, c.E));
+            }
+            LogUp.EvaluateConstraints<MontyField31<TParams>, ExtensionField<MontyField31<TParams>, TDef>>(c.Air, _lifted, _local, _next, c.Gamma, c.Beta,
+                c.CumulativeSum, ExtensionField<MontyField31<TParams>, TDef>.FromBase(c.Firsts[i]), ExtensionField<MontyField31<TParams>, TDef>.FromBase(c.Lasts[i]),
+                ExtensionField<MontyField31<TParams>, TDef>.FromBase(c.Transitions[i]), _results);
+            var acc = default(ExtensionField<MontyField31<TParams>, TDef>);
+            for (int l = 0; l < _results.Length; l++)
+                acc += c.AlphaPowers[c.Constraints + l] * _results[l];
+            return acc;
+        }
+    }
+
+    private readonly struct PackedLdeInputs(Context c, int[] rows, int[] nextRows, int i0) : IPackedConstraintInputs
+    {
+        [SkipLocalsInit]
+        public Vector512<uint> Load(Variable v)
+        {
+            if (v.Source == VariableSource.Public)
+                return Vector512.Create(c.Publics[v.Index].Montgomery);
+            var m = v.Source == VariableSource.Main ? c.Main : c.Preprocessed!;
+            var which = v.Offset == 0 ? rows : nextRows;
+            Span<uint> lanes = stackalloc uint[16];
+            var values = m.Values;
+            int w = m.Width;
+            for (int j = 0; j < 16; j++)
+                lanes[j] = values[which[j] * w + v.Index].Montgomery;
+            return Vector512.Create<uint>(lanes);
+        }
+
+        public Vector512<uint> IsFirstRow => Lanes(c.Firsts);
+
+        public Vector512<uint> IsLastRow => Lanes(c.Lasts);
+
+        public Vector512<uint> IsTransition => Lanes(c.Transitions);
+
+        private Vector512<uint> Lanes(MontyField31<TParams>[] array) =>
+            Vector512.Create<uint>(MemoryMarshal.Cast<MontyField31<TParams>, uint>(array.AsSpan(i0, 16)));
     }
 
     private readonly struct LdeInputs(RowMajorMatrix<MontyField31<TParams>> main, RowMajorMatrix<MontyField31<TParams>>? preprocessed, int row, int nextRow, MontyField31<TParams>[] publics,
