@@ -31,9 +31,7 @@ public sealed class GpuOperations<TParams> : IDisposable where TParams : struct,
             throw new ArgumentException("the Merkle kernels need a width-16 permutation", nameof(permutation));
         var field = KernelSource.FieldDefines<TParams>();
         _ntt = KernelSource.Create("ntt.cl", field);
-        _poseidon = KernelSource.Create("poseidon2.cl", [.. field,
-            new("SBOX_DEGREE", Poseidon2<TParams>.SBoxDegree.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-            new("PARTIAL_ROUNDS", _permutation.PartialRounds.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
+        _poseidon = GpuKernelSources.Poseidon2Source(_permutation);
     }
 
     public GpuDevice Device { get; }
@@ -331,10 +329,7 @@ public sealed class GpuOperations<TParams> : IDisposable where TParams : struct,
         }
     }
 
-    private static KernelSource FriSource(int degree, MontyField31<TParams> w) =>
-        KernelSource.Create("fri.cl", [.. KernelSource.FieldDefines<TParams>(),
-            new("EXT_DEGREE", degree.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-            new("EXT_W", KernelSource.Hex(w.Montgomery))]);
+    private static KernelSource FriSource(int degree, MontyField31<TParams> w) => GpuKernelSources.FriSource(degree, w);
 
     // ---------------------------------------------------------------- helpers
 

@@ -54,6 +54,9 @@ public sealed class KernelSource
 
     internal static string Hex(uint value) => "0x" + value.ToString("x8", CultureInfo.InvariantCulture) + "u";
 
+    /// <summary>The embedded text of one file of native/kernels.</summary>
+    public static string RawText(string name) => Resource(name);
+
     private static string Resource(string name)
     {
         using var stream = typeof(KernelSource).Assembly.GetManifestResourceStream("kernels/" + name)
