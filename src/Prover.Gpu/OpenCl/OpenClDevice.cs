@@ -61,8 +61,11 @@ public sealed unsafe class OpenClDevice : GpuDevice
         return result;
     }
 
-    /// <summary>Opens device <paramref name="index"/> (in enumeration order); never throws.</summary>
-    public static bool TryOpen(out OpenClDevice? device, out string reason, int index = 0)
+    /// <summary>
+    /// Opens device <paramref name="index"/> (in enumeration order, counting only GPUs when
+    /// <paramref name="requireGpu"/>); never throws.
+    /// </summary>
+    public static bool TryOpen(out OpenClDevice? device, out string reason, int index = 0, bool requireGpu = false)
     {
         device = null;
         var api = ClApi.TryGet(out reason);
@@ -70,10 +73,11 @@ public sealed unsafe class OpenClDevice : GpuDevice
             return false;
         try
         {
-            var all = Devices(api);
+            var all = Devices(api).Where(d => !requireGpu || d.Info.Details.Contains("type GPU", StringComparison.Ordinal)).ToList();
             if (all.Count <= index)
             {
-                reason = all.Count == 0 ? "no OpenCL device found" : $"only {all.Count} OpenCL devices";
+                string what = requireGpu ? "OpenCL GPU" : "OpenCL device";
+                reason = all.Count == 0 ? $"no {what} found" : $"only {all.Count} {what}s";
                 return false;
             }
             var (_, id, info, group) = all[index];
@@ -114,17 +118,22 @@ public sealed unsafe class OpenClDevice : GpuDevice
             {
                 ulong memory = 0;
                 nuint maxGroup = 0;
+                ulong type = 0;
+                ClApi.ThrowIfFailed(api.GetDeviceInfo(device, ClApi.DeviceType, sizeof(ulong), &type, null), "clGetDeviceInfo(TYPE)");
                 ClApi.ThrowIfFailed(api.GetDeviceInfo(device, ClApi.DeviceGlobalMemSize, sizeof(ulong), &memory, null), "clGetDeviceInfo(GLOBAL_MEM_SIZE)");
                 ClApi.ThrowIfFailed(api.GetDeviceInfo(device, ClApi.DeviceMaxWorkGroupSize, (nuint)sizeof(nuint), &maxGroup, null), "clGetDeviceInfo(MAX_WORK_GROUP_SIZE)");
                 string name = DeviceString(api, device, ClApi.DeviceName);
                 string version = DeviceString(api, device, ClApi.DeviceVersion);
                 int group = (int)Math.Min(256, Math.Max(1, (long)maxGroup));
-                var info = new GpuDeviceInfo("opencl", name, (long)memory, $"{platformName}; {version}; max work-group {maxGroup}");
+                var info = new GpuDeviceInfo("opencl", name, (long)memory, $"{platformName}; {version}; type {TypeName(type)}; max work-group {maxGroup}");
                 list.Add((platform, device, info, group));
             }
         }
         return list;
     }
+
+    private static string TypeName(ulong type) =>
+        (type & 4) != 0 ? "GPU" : (type & 2) != 0 ? "CPU" : (type & 8) != 0 ? "accelerator" : "other";
 
     private static string DeviceString(ClApi api, IntPtr device, uint param)
     {
