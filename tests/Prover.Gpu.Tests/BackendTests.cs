@@ -12,13 +12,15 @@ public class BackendTests
     [InlineData("lookup", 5, "development")]
     [InlineData("poseidon2", 3, "development")]
     [InlineData("fibonacci", 4, "provable-100")]
-    public void DemoProofBytesAreIdenticalOnOpenCl(string demo, int logRows, string config)
+    public void DemoProofBytesAreIdenticalOnOpenCl(string demo, int logRows, string config) => ProofBytesIdentical(demo, logRows, config, "opencl");
+
+    internal static void ProofBytesIdentical(string demo, int logRows, string config, string api)
     {
-        using var backend = new GpuProverBackend<KoalaBearParameters>(GpuDevices.OpenCl!, ownsDevice: false);
-        Assert.Equal("opencl", backend.Name);
+        using var backend = new GpuProverBackend<KoalaBearParameters>(GpuDevices.Device(api), ownsDevice: false);
+        Assert.Equal(api, backend.Name);
         var (cpuFile, _) = DemoProofs.Prove(demo, logRows, config);
         var (gpuFile, _) = DemoProofs.Prove(demo, logRows, config, backend);
-        Assert.True(cpuFile.AsSpan().SequenceEqual(gpuFile), $"{demo} 2^{logRows} ({config}): proof bytes differ between cpu and opencl");
+        Assert.True(cpuFile.AsSpan().SequenceEqual(gpuFile), $"{demo} 2^{logRows} ({config}): proof bytes differ between cpu and {api}");
         Assert.True(DemoProofs.Verify(gpuFile).Result.IsValid);
     }
 

@@ -18,7 +18,7 @@ public class FriTests
     [InlineData(13)]
     public void FoldMatchesCpuDegree8(int logN) => Fold<KoalaBearOctic>(logN);
 
-    private static void Fold<TDef>(int logN) where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+    internal static void Fold<TDef>(int logN, string api = "opencl") where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
     {
         int d = TDef.Degree, n = 1 << logN, half = n / 2;
         int seed = 4242 + logN * d;
@@ -36,7 +36,7 @@ public class FriTests
             for (int i = 0; i < d; i++)
                 expected[j * d + i] = f.Coefficients[i].Montgomery;
         }
-        var ops = GpuDevices.KoalaBear;
+        var ops = GpuDevices.Operations<KoalaBearParameters>(api);
         var actual = ops.FriFold(d, TDef.W, Words(words.AsSpan(0, n * d)), Words(words.AsSpan(n * d, d)), Words(halfInv));
         Assert.True(expected.AsSpan().SequenceEqual(actual), $"fold differs (seed {seed}, D = {d}, 2^{logN})");
 

@@ -19,7 +19,7 @@ public class MerkleTests
     [InlineData(257)]
     public void PermutationMatchesCpuBabyBear(int states) => Permutation<BabyBearParameters>(states);
 
-    private static void Permutation<TParams>(int states) where TParams : struct, IMontyParameters
+    internal static void Permutation<TParams>(int states, string api = "opencl") where TParams : struct, IMontyParameters
     {
         int seed = 77 + states;
         var input = Random31.Elements<TParams>(16 * states, seed);
@@ -28,7 +28,7 @@ public class MerkleTests
         for (int s = 0; s < states; s++)
             perm.Permute(expected.AsSpan(16 * s, 16));
         var words = MontyField31<TParams>.AsMontgomery(input.AsSpan()).ToArray();
-        GpuDevices.Operations<TParams>().Permute(words);
+        GpuDevices.Operations<TParams>(api).Permute(words);
         Assert.True(MontyField31<TParams>.AsMontgomery(expected.AsSpan()).SequenceEqual(words), $"permutation differs (seed {seed})");
     }
 
@@ -54,13 +54,13 @@ public class MerkleTests
     [MemberData(nameof(CommitCases))]
     public void CommitMatchesCpuBabyBear(int[] logHeights, int[] widths) => Commit<BabyBearParameters>(logHeights, widths);
 
-    private static void Commit<TParams>(int[] logHeights, int[] widths) where TParams : struct, IMontyParameters
+    internal static void Commit<TParams>(int[] logHeights, int[] widths, string api = "opencl") where TParams : struct, IMontyParameters
     {
         int seed = logHeights.Sum() * 131 + widths.Sum();
         var matrices = logHeights.Select((log, i) =>
             new RowMajorMatrix<MontyField31<TParams>>(Random31.Elements<TParams>((1 << log) * widths[i], seed + i), widths[i])).ToArray();
         var expected = MerkleTreeMmcs<TParams>.Default.Commit(matrices);
-        var actual = GpuDevices.Operations<TParams>().Commit(matrices);
+        var actual = GpuDevices.Operations<TParams>(api).Commit(matrices);
         Assert.Equal(expected.LayerCount, actual.LayerCount);
         for (int level = 0; level < expected.LayerCount; level++)
             Assert.True(expected.Layer(level).SequenceEqual(actual.Layer(level)), $"layer {level} differs (seed {seed})");

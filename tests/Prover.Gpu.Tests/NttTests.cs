@@ -21,13 +21,13 @@ public class NttTests
     [MemberData(nameof(LdeCases))]
     public void CosetLdeBitReversedMatchesCpuBabyBear(int log, int width, int added) => Lde<BabyBearParameters>(log, width, added);
 
-    private static void Lde<TParams>(int log, int width, int added) where TParams : struct, IMontyParameters
+    internal static void Lde<TParams>(int log, int width, int added, string api = "opencl") where TParams : struct, IMontyParameters
     {
         int seed = HashCode.Combine(log, width, added, typeof(TParams).Name.Length);
         var input = new RowMajorMatrix<MontyField31<TParams>>(Random31.Elements<TParams>((1 << log) * width, seed), width);
         var shift = MontyField31<TParams>.MultiplicativeGenerator;
         var expected = Radix2Dft<TParams>.Instance.CosetLdeBitReversed(input.Clone(), added, shift);
-        var actual = GpuDevices.Operations<TParams>().CosetLdeBitReversed(input, added, shift);
+        var actual = GpuDevices.Operations<TParams>(api).CosetLdeBitReversed(input, added, shift);
         Assert.Equal(expected.Width, actual.Width);
         Assert.True(expected.Values.AsSpan().SequenceEqual(actual.Values), $"LDE differs from the CPU (seed {seed}, 2^{log} x {width}, +{added} bits)");
     }
