@@ -19,6 +19,8 @@ public static partial class GpuKernelSources
         ("poseidon2.cl/BabyBear", Poseidon2Source<BabyBearParameters>(Poseidon2.Width16<BabyBearParameters>())),
         ("fri.cl/KoalaBear^4", FriSource<KoalaBearParameters>(KoalaBearQuartic.Degree, KoalaBearQuartic.W)),
         ("fri.cl/KoalaBear^8", FriSource<KoalaBearParameters>(KoalaBearOctic.Degree, KoalaBearOctic.W)),
+        ("combine.cl/KoalaBear^4", ExtensionSource<KoalaBearParameters>("combine.cl", KoalaBearQuartic.Degree, KoalaBearQuartic.W)),
+        ("combine.cl/KoalaBear^8", ExtensionSource<KoalaBearParameters>("combine.cl", KoalaBearOctic.Degree, KoalaBearOctic.W)),
     ];
 
     public static KernelSource Poseidon2Source<TParams>(Poseidon2<TParams> permutation) where TParams : struct, IMontyParameters
@@ -30,7 +32,11 @@ public static partial class GpuKernelSources
     }
 
     public static KernelSource FriSource<TParams>(int degree, MontyField31<TParams> w) where TParams : struct, IMontyParameters =>
-        KernelSource.Create("fri.cl", [.. KernelSource.FieldDefines<TParams>(),
+        ExtensionSource("fri.cl", degree, w);
+
+    /// <summary>A kernel file over the binomial extension x^degree − w of the field.</summary>
+    public static KernelSource ExtensionSource<TParams>(string file, int degree, MontyField31<TParams> w) where TParams : struct, IMontyParameters =>
+        KernelSource.Create(file, [.. KernelSource.FieldDefines<TParams>(),
             new("EXT_DEGREE", degree.ToString(CultureInfo.InvariantCulture)),
             new("EXT_W", KernelSource.Hex(w.Montgomery))]);
 

@@ -329,6 +329,29 @@ public sealed class GpuOperations<TParams> : IDisposable where TParams : struct,
         }
     }
 
+    /// <summary>
+    /// out[r] = Σ_c coeffs[c]·M[r, c] with extension coefficients (D words each) over a base-field matrix:
+    /// the column combination of DEEP batching and of the quotient's α-folding.
+    /// </summary>
+    public uint[] CombineColumns(int degree, MontyField31<TParams> w, RowMajorMatrix<MontyField31<TParams>> matrix, ReadOnlySpan<uint> coeffs)
+    {
+        ArgumentNullException.ThrowIfNull(matrix);
+        if (degree is < 1 or > 8 || coeffs.Length != matrix.Width * degree)
+            throw new ArgumentException("one extension coefficient (degree words) per column is needed", nameof(coeffs));
+        CheckWords(matrix.Values.LongLength);
+        var result = new uint[matrix.Height * degree];
+        var source = GpuKernelSources.ExtensionSource("combine.cl", degree, w);
+        lock (Device.SyncRoot)
+        {
+            using var m = Device.Upload(MontyField31<TParams>.AsMontgomery(matrix.Values));
+            using var c = Device.Upload(coeffs);
+            using var o = Device.Allocate(result.Length);
+            Launch(source, "ext_combine_columns", matrix.Height, m, c, o, (uint)matrix.Width, (uint)matrix.Height);
+            Device.Download(o, result);
+        }
+        return result;
+    }
+
     private static KernelSource FriSource(int degree, MontyField31<TParams> w) => GpuKernelSources.FriSource(degree, w);
 
     // ---------------------------------------------------------------- helpers

@@ -30,7 +30,7 @@ public sealed class KernelSource
     public string Hash { get; }
 
     /// <summary>The kernel files shipped (every one must compile on both drivers).</summary>
-    public static IReadOnlyList<string> Files { get; } = ["ntt.cl", "poseidon2.cl", "fri.cl"];
+    public static IReadOnlyList<string> Files { get; } = ["ntt.cl", "poseidon2.cl", "fri.cl", "combine.cl"];
 
     public static KernelSource Create(string file, IEnumerable<KeyValuePair<string, string>> defines)
     {

@@ -45,6 +45,14 @@ public class CudaKernelTests
     }
 
     [CudaTheory]
+    [InlineData(70000, 11)]
+    public void CombineColumnsMatchesCpu(int rows, int width)
+    {
+        CombineTests.Combine<KoalaBearQuartic>(rows, width, "cuda");
+        CombineTests.Combine<KoalaBearOctic>(rows, width, "cuda");
+    }
+
+    [CudaTheory]
     [InlineData("fibonacci", 10, "development")]
     [InlineData("lookup", 8, "development")]
     [InlineData("poseidon2", 6, "provable-100")]

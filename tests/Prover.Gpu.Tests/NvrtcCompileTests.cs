@@ -31,6 +31,8 @@ public class NvrtcCompileTests
             data.Add("poseidon2.cl/BabyBear", arch);
             data.Add("fri.cl/KoalaBear^4", arch);
             data.Add("fri.cl/KoalaBear^8", arch);
+            data.Add("combine.cl/KoalaBear^4", arch);
+            data.Add("combine.cl/KoalaBear^8", arch);
         }
         return data;
     }
