@@ -1,5 +1,6 @@
 /* The one macro header that lets every kernel in native/kernels compile both as CUDA (NVRTC) and as
- * OpenCL C 1.2. Kernels use only: KERNEL, DEVICE_FN, GLOBAL, uint32/uint64, GLOBAL_ID(), MULHI and
+ * OpenCL C 1.2. Kernels use only: KERNEL, DEVICE_FN, GLOBAL, LOCAL (a work-group array), LOCAL_PTR
+ * (a parameter pointing into one), uint32/uint64, GLOBAL_ID(), LOCAL_ID(), GROUP_ID(), MULHI and
  * BARRIER(); everything else is the common C subset (no pointers to pointers, no recursion, no
  * library calls). Field parameters (FIELD_P, FIELD_MU, ...) are #defines prepended by the host. */
 #ifndef PROVER_KERNELS_H
@@ -12,6 +13,7 @@ typedef unsigned long long uint64;
 #define DEVICE_FN static __device__ __forceinline__
 #define GLOBAL
 #define LOCAL __shared__
+#define LOCAL_PTR /* CUDA pointers are generic */
 #define GLOBAL_ID() (blockIdx.x * blockDim.x + threadIdx.x)
 #define LOCAL_ID() (threadIdx.x)
 #define GROUP_ID() (blockIdx.x)
@@ -24,6 +26,7 @@ typedef ulong uint64;
 #define DEVICE_FN static inline
 #define GLOBAL __global
 #define LOCAL __local
+#define LOCAL_PTR __local
 #define GLOBAL_ID() ((uint32)get_global_id(0))
 #define LOCAL_ID() ((uint32)get_local_id(0))
 #define GROUP_ID() ((uint32)get_group_id(0))

@@ -113,18 +113,31 @@ public sealed class GpuOperations<TParams> : IDisposable where TParams : struct,
         }
     }
 
+    /// <summary>Levels fused per work-group in local memory (NTT_BLOCK_LOG in ntt.cl) and that kernel's group size.</summary>
+    private const int BlockLog = 9;
+    private const int BlockGroup = 256;
+
     private void RunLevels(GpuBuffer data, int width, int log, bool dit, bool inverse)
     {
         if (log == 0)
             return;
         var tw = Twiddles(log, inverse, out int tableLog);
         long butterflies = (long)(1 << (log - 1)) * width;
-        var kernel = Device.Kernel(_ntt, dit ? "ntt_dit_level" : "ntt_dif_level");
-        for (int step = 0; step < log; step++)
+        var level = Device.Kernel(_ntt, dit ? "ntt_dit_level" : "ntt_dif_level");
+        // Levels j < blockLevels stay inside blocks of 2^blockLevels rows: one local-memory pass
+        // (first for DIT, last for DIF); the wider levels are one global pass each. The fused kernel
+        // needs groups of exactly BlockGroup items (a device that allows fewer runs every level globally).
+        int blockLevels = Device.GroupSize == BlockGroup ? Math.Min(log, BlockLog) : 0;
+        long groups = (long)(1 << (log - blockLevels)) * width;
+        if (dit && blockLevels > 0)
+            Launch(_ntt, "ntt_block", groups * BlockGroup, data, tw, (uint)width, (uint)blockLevels, (uint)tableLog, 1u);
+        for (int step = 0; step < log - blockLevels; step++)
         {
-            int j = dit ? step : log - 1 - step;
-            Device.Launch(kernel, butterflies, data, tw, (uint)width, (uint)j, (uint)(tableLog - 1 - j), (uint)butterflies);
+            int j = dit ? blockLevels + step : log - 1 - step;
+            Device.Launch(level, butterflies, data, tw, (uint)width, (uint)j, (uint)(tableLog - 1 - j), (uint)butterflies);
         }
+        if (!dit && blockLevels > 0)
+            Launch(_ntt, "ntt_block", groups * BlockGroup, data, tw, (uint)width, (uint)blockLevels, (uint)tableLog, 0u);
     }
 
     /// <summary>tw[i] = ω^i (ω a primitive 2^L-th root, inverted for the inverse transform), L ≥ log, cached at the largest size used.</summary>
