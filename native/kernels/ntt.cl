@@ -73,16 +73,16 @@ KERNEL void ntt_dif_level(GLOBAL uint32* data, GLOBAL const uint32* tw, uint32 w
 /* The levels j < levels (levels ≤ NTT_BLOCK_LOG) of a transform touch only blocks of 2^levels
  * consecutive rows, so they run in local memory: one work-group per (block, column) loads the block's
  * column, runs every such level with a barrier between levels and writes it back once. The launch
- * has exactly groups·NTT_GROUP work items (no partial group), so every item reaches every barrier.
+ * has exactly groups·LOCAL_SIZE() work items (no partial group), so every item reaches every barrier;
+ * any group size works (items stride by it).
  * DIT runs j = 0 .. levels−1 (the first levels), DIF j = levels−1 .. 0 (the last ones). */
 #define NTT_BLOCK_LOG 9
-#define NTT_GROUP 256
 
-DEVICE_FN void ntt_block_butterflies(LOCAL_PTR uint32* buf, GLOBAL const uint32* tw, uint32 lid, uint32 pairs,
+DEVICE_FN void ntt_block_butterflies(LOCAL_PTR uint32* buf, GLOBAL const uint32* tw, uint32 lid, uint32 stride, uint32 pairs,
     uint32 j, uint32 table_log, uint32 dit)
 {
     uint32 m = 1u << j;
-    for (uint32 t = lid; t < pairs; t += NTT_GROUP)
+    for (uint32 t = lid; t < pairs; t += stride)
     {
         uint32 k = t & (m - 1u);
         uint32 a = ((t >> j) << (j + 1u)) + k;
@@ -109,19 +109,20 @@ KERNEL void ntt_block(GLOBAL uint32* data, GLOBAL const uint32* tw, uint32 width
     LOCAL uint32 buf[1u << NTT_BLOCK_LOG];
     uint32 group = GROUP_ID();
     uint32 lid = LOCAL_ID();
+    uint32 stride = LOCAL_SIZE();
     uint32 block = group / width;
     uint32 col = group - block * width;
     uint32 rows = 1u << levels;
     uint32 pairs = rows >> 1;
     uint32 base = block * rows;
-    for (uint32 i = lid; i < rows; i += NTT_GROUP)
+    for (uint32 i = lid; i < rows; i += stride)
         buf[i] = data[(base + i) * width + col];
     BARRIER();
     for (uint32 s = 0; s < levels; s++)
     {
-        ntt_block_butterflies(buf, tw, lid, pairs, dit ? s : levels - 1u - s, table_log, dit);
+        ntt_block_butterflies(buf, tw, lid, stride, pairs, dit ? s : levels - 1u - s, table_log, dit);
         BARRIER();
     }
-    for (uint32 i = lid; i < rows; i += NTT_GROUP)
+    for (uint32 i = lid; i < rows; i += stride)
         data[(base + i) * width + col] = buf[i];
 }

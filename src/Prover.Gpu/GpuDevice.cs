@@ -29,9 +29,29 @@ public abstract class GpuBuffer : IDisposable
 /// <summary>A compiled kernel entry point of a <see cref="GpuDevice"/>.</summary>
 public abstract class GpuKernel
 {
-    protected GpuKernel(string name) => Name = name;
+    protected GpuKernel(string name, int groupSize)
+    {
+        Name = name;
+        GroupSize = groupSize;
+    }
 
     public string Name { get; }
+
+    /// <summary>
+    /// Work items per group for this kernel: the device's <see cref="GpuDevice.GroupSize"/>, lowered to a
+    /// power of two the compiled kernel allows (registers can limit it below the device maximum).
+    /// Kernels that use work-group memory read it back with LOCAL_SIZE().
+    /// </summary>
+    public int GroupSize { get; }
+
+    /// <summary>The largest power of two ≤ both the device's group size and the kernel's limit.</summary>
+    internal static int FitGroup(int deviceGroup, long kernelMax)
+    {
+        int g = deviceGroup;
+        while (g > 1 && g > kernelMax)
+            g >>= 1;
+        return g;
+    }
 }
 
 /// <summary>A kernel argument: a device buffer or a 32-bit scalar (kernels take no other kinds).</summary>
@@ -87,7 +107,7 @@ public abstract class GpuDevice : IDisposable
     /// <summary>The kernel <paramref name="name"/> of a program; programs are compiled once per source text (<see cref="KernelSource"/>).</summary>
     public abstract GpuKernel Kernel(KernelSource source, string name);
 
-    /// <summary>Enqueues a 1-D launch of at least <paramref name="workItems"/> items (rounded up to whole groups; kernels bound-check).</summary>
+    /// <summary>Enqueues a 1-D launch of at least <paramref name="workItems"/> items, rounded up to whole groups of <see cref="GpuKernel.GroupSize"/> (kernels bound-check).</summary>
     public abstract void Launch(GpuKernel kernel, long workItems, params ReadOnlySpan<KernelArg> args);
 
     /// <summary>Waits until every enqueued command has finished.</summary>

@@ -113,9 +113,8 @@ public sealed class GpuOperations<TParams> : IDisposable where TParams : struct,
         }
     }
 
-    /// <summary>Levels fused per work-group in local memory (NTT_BLOCK_LOG in ntt.cl) and that kernel's group size.</summary>
+    /// <summary>Levels fused per work-group in local memory (NTT_BLOCK_LOG in ntt.cl).</summary>
     private const int BlockLog = 9;
-    private const int BlockGroup = 256;
 
     private void RunLevels(GpuBuffer data, int width, int log, bool dit, bool inverse)
     {
@@ -125,19 +124,20 @@ public sealed class GpuOperations<TParams> : IDisposable where TParams : struct,
         long butterflies = (long)(1 << (log - 1)) * width;
         var level = Device.Kernel(_ntt, dit ? "ntt_dit_level" : "ntt_dif_level");
         // Levels j < blockLevels stay inside blocks of 2^blockLevels rows: one local-memory pass
-        // (first for DIT, last for DIF); the wider levels are one global pass each. The fused kernel
-        // needs groups of exactly BlockGroup items (a device that allows fewer runs every level globally).
-        int blockLevels = Device.GroupSize == BlockGroup ? Math.Min(log, BlockLog) : 0;
-        long groups = (long)(1 << (log - blockLevels)) * width;
-        if (dit && blockLevels > 0)
-            Launch(_ntt, "ntt_block", groups * BlockGroup, data, tw, (uint)width, (uint)blockLevels, (uint)tableLog, 1u);
+        // (first for DIT, last for DIF); the wider levels are one global pass each. One work-group per
+        // (block, column): the launch is exactly groups × the kernel's group size.
+        int blockLevels = Math.Min(log, BlockLog);
+        var block = Device.Kernel(_ntt, "ntt_block");
+        long blockItems = (long)(1 << (log - blockLevels)) * width * block.GroupSize;
+        if (dit)
+            Device.Launch(block, blockItems, data, tw, (uint)width, (uint)blockLevels, (uint)tableLog, 1u);
         for (int step = 0; step < log - blockLevels; step++)
         {
             int j = dit ? blockLevels + step : log - 1 - step;
             Device.Launch(level, butterflies, data, tw, (uint)width, (uint)j, (uint)(tableLog - 1 - j), (uint)butterflies);
         }
-        if (!dit && blockLevels > 0)
-            Launch(_ntt, "ntt_block", groups * BlockGroup, data, tw, (uint)width, (uint)blockLevels, (uint)tableLog, 0u);
+        if (!dit)
+            Device.Launch(block, blockItems, data, tw, (uint)width, (uint)blockLevels, (uint)tableLog, 0u);
     }
 
     /// <summary>tw[i] = ω^i (ω a primitive 2^L-th root, inverted for the inverse transform), L ≥ log, cached at the largest size used.</summary>

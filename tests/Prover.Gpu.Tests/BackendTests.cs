@@ -79,3 +79,26 @@ public class BackendTests
         }
     }
 }
+
+/// <summary>Kernels must not assume a work-group size: the same results with small groups.</summary>
+public class GroupSizeTests
+{
+    [OpenClTheory]
+    [InlineData(1)]
+    [InlineData(32)]
+    public void SmallWorkGroupsGiveTheSameResults(int groupSize)
+    {
+        Assert.True(OpenCl.OpenClDevice.TryOpen(out var device, out var reason, maxGroupSize: groupSize), reason);
+        using (device)
+        using (var ops = new GpuOperations<KoalaBearParameters>(device!))
+        {
+            Assert.Equal(groupSize, device!.GroupSize);
+            var input = new Core.Matrix.RowMajorMatrix<KoalaBear>(Random31.Elements<KoalaBearParameters>(1024 * 3, groupSize), 3);
+            var shift = KoalaBear.MultiplicativeGenerator;
+            var expected = Core.Dft.Radix2Dft<KoalaBearParameters>.Instance.CosetLdeBitReversed(input.Clone(), 1, shift);
+            var lde = ops.CosetLdeBitReversed(input, 1, shift);
+            Assert.True(expected.Values.AsSpan().SequenceEqual(lde.Values), $"LDE differs with work-groups of {groupSize}");
+            Assert.Equal(Core.Merkle.MerkleTreeMmcs<KoalaBearParameters>.Default.Commit([lde]).Root, ops.Commit([lde]).Root);
+        }
+    }
+}

@@ -16,6 +16,7 @@ internal sealed unsafe class CudaApi
     public const int AttributeComputeCapabilityMinor = 76;
     public const int AttributeMultiprocessorCount = 16;
     public const int ErrorNoDevice = 100;
+    public const int FuncAttributeMaxThreadsPerBlock = 0;
 
     private static readonly Lazy<(CudaApi? Api, string Reason)> s_instance = new(Load);
 
@@ -31,6 +32,7 @@ internal sealed unsafe class CudaApi
     public delegate* unmanaged<IntPtr*, void*, int> ModuleLoadData;
     public delegate* unmanaged<IntPtr, int> ModuleUnload;
     public delegate* unmanaged<IntPtr*, IntPtr, byte*, int> ModuleGetFunction;
+    public delegate* unmanaged<int*, int, IntPtr, int> FuncGetAttribute;
     public delegate* unmanaged<ulong*, nuint, int> MemAlloc;
     public delegate* unmanaged<ulong, int> MemFree;
     public delegate* unmanaged<void**, nuint, int> MemAllocHost;
@@ -83,6 +85,7 @@ internal sealed unsafe class CudaApi
                 ModuleLoadData = (delegate* unmanaged<IntPtr*, void*, int>)NativeLibraries.Export(lib, "cuModuleLoadData"),
                 ModuleUnload = (delegate* unmanaged<IntPtr, int>)NativeLibraries.Export(lib, "cuModuleUnload"),
                 ModuleGetFunction = (delegate* unmanaged<IntPtr*, IntPtr, byte*, int>)NativeLibraries.Export(lib, "cuModuleGetFunction"),
+                FuncGetAttribute = (delegate* unmanaged<int*, int, IntPtr, int>)NativeLibraries.Export(lib, "cuFuncGetAttribute"),
                 MemAlloc = (delegate* unmanaged<ulong*, nuint, int>)NativeLibraries.Export(lib, "cuMemAlloc_v2"),
                 MemFree = (delegate* unmanaged<ulong, int>)NativeLibraries.Export(lib, "cuMemFree_v2"),
                 MemAllocHost = (delegate* unmanaged<void**, nuint, int>)NativeLibraries.Export(lib, "cuMemAllocHost_v2"),

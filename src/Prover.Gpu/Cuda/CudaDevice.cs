@@ -200,7 +200,9 @@ public sealed unsafe class CudaDevice : GpuDevice
         var nameBytes = Encoding.ASCII.GetBytes(name + "\0");
         fixed (byte* n = nameBytes)
             _api.ThrowIfFailed(_api.ModuleGetFunction(&function, module.Value, n), $"cuModuleGetFunction({name})");
-        var kernel = new CudaKernel(name, function);
+        int maxThreads;
+        _api.ThrowIfFailed(_api.FuncGetAttribute(&maxThreads, CudaApi.FuncAttributeMaxThreadsPerBlock, function), $"cuFuncGetAttribute({name})");
+        var kernel = new CudaKernel(name, function, GpuKernel.FitGroup(GroupSize, maxThreads));
         _kernels[(source.Hash, name)] = kernel;
         return kernel;
     }
@@ -219,10 +221,11 @@ public sealed unsafe class CudaDevice : GpuDevice
             values[i] = args[i].Buffer is { } b ? Pointer(b) : args[i].Scalar;
             pointers[i] = &values[i]; // little-endian: a uint argument reads the low 4 bytes
         }
-        long blocks = (workItems + GroupSize - 1) / GroupSize;
+        int group = kernel.GroupSize;
+        long blocks = (workItems + group - 1) / group;
         if (blocks > int.MaxValue)
             throw new ArgumentOutOfRangeException(nameof(workItems), workItems, "too many work items for a 1-D grid");
-        _api.ThrowIfFailed(_api.LaunchKernel(k.Function, (uint)blocks, 1, 1, (uint)GroupSize, 1, 1, 0, _stream.Value, pointers, null), $"cuLaunchKernel({kernel.Name})");
+        _api.ThrowIfFailed(_api.LaunchKernel(k.Function, (uint)blocks, 1, 1, (uint)group, 1, 1, 0, _stream.Value, pointers, null), $"cuLaunchKernel({kernel.Name})");
     }
 
     public override void Synchronize()
@@ -279,7 +282,7 @@ public sealed unsafe class CudaDevice : GpuDevice
         protected override void Release() => Handle.Dispose();
     }
 
-    private sealed class CudaKernel(string name, IntPtr function) : GpuKernel(name)
+    private sealed class CudaKernel(string name, IntPtr function, int groupSize) : GpuKernel(name, groupSize)
     {
         public IntPtr Function { get; } = function;
     }

@@ -21,6 +21,7 @@ internal sealed unsafe class ClApi
     public const uint PlatformName = 0x0902;
     public const uint ProgramBuildLog = 0x1183;
     public const ulong MemReadWrite = 1;
+    public const uint KernelWorkGroupSize = 0x11B0;
 
     private static readonly Lazy<(ClApi? Api, string Reason)> s_instance = new(Load);
 
@@ -35,6 +36,7 @@ internal sealed unsafe class ClApi
     public delegate* unmanaged<IntPtr, IntPtr, uint, nuint, void*, nuint*, int> GetProgramBuildInfo;
     public delegate* unmanaged<IntPtr, byte*, int*, IntPtr> CreateKernel;
     public delegate* unmanaged<IntPtr, uint, nuint, void*, int> SetKernelArg;
+    public delegate* unmanaged<IntPtr, IntPtr, uint, nuint, void*, nuint*, int> GetKernelWorkGroupInfo;
     public delegate* unmanaged<IntPtr, ulong, nuint, void*, int*, IntPtr> CreateBuffer;
     public delegate* unmanaged<IntPtr, IntPtr, uint, nuint, nuint, void*, uint, IntPtr*, IntPtr*, int> EnqueueWriteBuffer;
     public delegate* unmanaged<IntPtr, IntPtr, uint, nuint, nuint, void*, uint, IntPtr*, IntPtr*, int> EnqueueReadBuffer;
@@ -83,6 +85,7 @@ internal sealed unsafe class ClApi
                 GetProgramBuildInfo = (delegate* unmanaged<IntPtr, IntPtr, uint, nuint, void*, nuint*, int>)NativeLibraries.Export(lib, "clGetProgramBuildInfo"),
                 CreateKernel = (delegate* unmanaged<IntPtr, byte*, int*, IntPtr>)NativeLibraries.Export(lib, "clCreateKernel"),
                 SetKernelArg = (delegate* unmanaged<IntPtr, uint, nuint, void*, int>)NativeLibraries.Export(lib, "clSetKernelArg"),
+                GetKernelWorkGroupInfo = (delegate* unmanaged<IntPtr, IntPtr, uint, nuint, void*, nuint*, int>)NativeLibraries.Export(lib, "clGetKernelWorkGroupInfo"),
                 CreateBuffer = (delegate* unmanaged<IntPtr, ulong, nuint, void*, int*, IntPtr>)NativeLibraries.Export(lib, "clCreateBuffer"),
                 EnqueueWriteBuffer = (delegate* unmanaged<IntPtr, IntPtr, uint, nuint, nuint, void*, uint, IntPtr*, IntPtr*, int>)NativeLibraries.Export(lib, "clEnqueueWriteBuffer"),
                 EnqueueReadBuffer = (delegate* unmanaged<IntPtr, IntPtr, uint, nuint, nuint, void*, uint, IntPtr*, IntPtr*, int>)NativeLibraries.Export(lib, "clEnqueueReadBuffer"),

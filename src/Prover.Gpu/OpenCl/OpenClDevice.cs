@@ -63,9 +63,10 @@ public sealed unsafe class OpenClDevice : GpuDevice
 
     /// <summary>
     /// Opens device <paramref name="index"/> (in enumeration order, counting only GPUs when
-    /// <paramref name="requireGpu"/>); never throws.
+    /// <paramref name="requireGpu"/>); never throws. <paramref name="maxGroupSize"/> caps the work-group size
+    /// (a power of two; the default 256 suits GPUs; tests lower it to check that kernels do not assume it).
     /// </summary>
-    public static bool TryOpen(out OpenClDevice? device, out string reason, int index = 0, bool requireGpu = false)
+    public static bool TryOpen(out OpenClDevice? device, out string reason, int index = 0, bool requireGpu = false, int maxGroupSize = 256)
     {
         device = null;
         var api = ClApi.TryGet(out reason);
@@ -80,8 +81,10 @@ public sealed unsafe class OpenClDevice : GpuDevice
                 reason = all.Count == 0 ? $"no {what} found" : $"only {all.Count} {what}s";
                 return false;
             }
+            if (maxGroupSize <= 0 || (maxGroupSize & (maxGroupSize - 1)) != 0)
+                throw new ArgumentOutOfRangeException(nameof(maxGroupSize), maxGroupSize, "a power of two");
             var (_, id, info, group) = all[index];
-            device = new OpenClDevice(api, id, info, group);
+            device = new OpenClDevice(api, id, info, GpuKernel.FitGroup(maxGroupSize, group));
             reason = "";
             return true;
         }
@@ -124,7 +127,7 @@ public sealed unsafe class OpenClDevice : GpuDevice
                 ClApi.ThrowIfFailed(api.GetDeviceInfo(device, ClApi.DeviceMaxWorkGroupSize, (nuint)sizeof(nuint), &maxGroup, null), "clGetDeviceInfo(MAX_WORK_GROUP_SIZE)");
                 string name = DeviceString(api, device, ClApi.DeviceName);
                 string version = DeviceString(api, device, ClApi.DeviceVersion);
-                int group = (int)Math.Min(256, Math.Max(1, (long)maxGroup));
+                int group = (int)Math.Min(1 << 20, Math.Max(1, (long)maxGroup));
                 var info = new GpuDeviceInfo("opencl", name, (long)memory, $"{platformName}; {version}; type {TypeName(type)}; max work-group {maxGroup}");
                 list.Add((platform, device, info, group));
             }
@@ -207,7 +210,9 @@ public sealed unsafe class OpenClDevice : GpuDevice
             handle.Dispose();
             ClApi.ThrowIfFailed(err, $"clCreateKernel({name}) in {source.File}");
         }
-        var kernel = new ClGpuKernel(name, handle);
+        nuint kernelMax;
+        ClApi.ThrowIfFailed(_api.GetKernelWorkGroupInfo(handle.Value, _device, ClApi.KernelWorkGroupSize, (nuint)sizeof(nuint), &kernelMax, null), $"clGetKernelWorkGroupInfo({name})");
+        var kernel = new ClGpuKernel(name, handle, GpuKernel.FitGroup(GroupSize, (long)kernelMax));
         _kernels[(source.Hash, name)] = kernel;
         return kernel;
     }
@@ -276,8 +281,9 @@ public sealed unsafe class OpenClDevice : GpuDevice
                 ClApi.ThrowIfFailed(_api.SetKernelArg(k.Handle.Value, (uint)i, sizeof(uint), &scalar), $"clSetKernelArg({kernel.Name}, {i})");
             }
         }
-        nuint local = (nuint)GroupSize;
-        nuint global = checked((nuint)((workItems + GroupSize - 1) / GroupSize * GroupSize));
+        int group = kernel.GroupSize;
+        nuint local = (nuint)group;
+        nuint global = checked((nuint)((workItems + group - 1) / group * group));
         ClApi.ThrowIfFailed(_api.EnqueueNDRangeKernel(_queue.Value, k.Handle.Value, 1, null, &global, &local, 0, null, null), $"clEnqueueNDRangeKernel({kernel.Name})");
     }
 
@@ -314,7 +320,7 @@ public sealed unsafe class OpenClDevice : GpuDevice
         protected override void Release() => Handle.Dispose();
     }
 
-    private sealed class ClGpuKernel(string name, ClKernelHandle handle) : GpuKernel(name)
+    private sealed class ClGpuKernel(string name, ClKernelHandle handle, int groupSize) : GpuKernel(name, groupSize)
     {
         public ClKernelHandle Handle { get; } = handle;
     }
