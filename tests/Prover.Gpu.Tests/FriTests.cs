@@ -10,6 +10,7 @@ public class FriTests
     [InlineData(1)]
     [InlineData(5)]
     [InlineData(12)]
+    [InlineData(17)]
     public void FoldMatchesCpuDegree4(int logN) => Fold<KoalaBearQuartic>(logN);
 
     [OpenClTheory]
