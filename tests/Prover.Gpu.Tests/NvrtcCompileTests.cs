@@ -67,3 +67,34 @@ public class NvrtcCompileTests
             Assert.Contains(GpuKernelSources.Variants(), v => v.Source.File == file);
     }
 }
+
+/// <summary>The on-disk PTX cache: written on first use, read back (not recompiled) afterwards, keyed by source hash and architecture.</summary>
+public class NvrtcCacheTests
+{
+    [NvrtcTheory]
+    [InlineData("compute_80")]
+    public void PtxIsCachedByHashAndArchitecture(string architecture)
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "prover-ptx-cache-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var source = KernelSource.Create("ntt.cl", KernelSource.FieldDefines<KoalaBearParameters>());
+            var first = Nvrtc.CompileToPtxCached(source, architecture, dir);
+            var file = Assert.Single(Directory.GetFiles(dir));
+            Assert.StartsWith(source.Hash + "-" + architecture, Path.GetFileName(file), StringComparison.Ordinal);
+            Assert.Equal(first, File.ReadAllBytes(file));
+            // A marker in the cached file comes back: the second call read the cache instead of compiling.
+            var marked = first.Concat("// cached\n"u8.ToArray()).ToArray();
+            File.WriteAllBytes(file, marked);
+            Assert.Equal(marked, Nvrtc.CompileToPtxCached(source, architecture, dir));
+            // Another architecture is another entry.
+            Nvrtc.CompileToPtxCached(source, "compute_90", dir);
+            Assert.Equal(2, Directory.GetFiles(dir).Length);
+        }
+        finally
+        {
+            if (Directory.Exists(dir))
+                Directory.Delete(dir, recursive: true);
+        }
+    }
+}

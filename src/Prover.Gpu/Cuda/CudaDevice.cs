@@ -189,7 +189,7 @@ public sealed unsafe class CudaDevice : GpuDevice
             return cached;
         if (!_modules.TryGetValue(source.Hash, out var module))
         {
-            byte[] ptx = Nvrtc.CompileToPtx(source, _architecture);
+            byte[] ptx = Nvrtc.CompileToPtxCached(source, _architecture);
             IntPtr m;
             fixed (byte* p = ptx)
                 _api.ThrowIfFailed(_api.ModuleLoadData(&m, p), $"cuModuleLoadData({source.File})");

@@ -85,6 +85,51 @@ public static unsafe class Nvrtc
     }
 
     /// <summary>
+    /// <see cref="CompileToPtx"/> through an on-disk cache: one file per (source hash, architecture,
+    /// NVRTC version) under <paramref name="cacheDirectory"/> (default: PROVER_KERNEL_CACHE, else the
+    /// user's local application data under prover/kernels). The cache is an optimisation only: any I/O
+    /// failure falls back to compiling, and files are written atomically (temporary file, then rename).
+    /// </summary>
+    public static byte[] CompileToPtxCached(KernelSource source, string architecture, string? cacheDirectory = null)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var (major, minor) = Version();
+        string dir = cacheDirectory ?? DefaultCacheDirectory();
+        string path = Path.Combine(dir, $"{source.Hash}-{architecture}-nvrtc{major}.{minor}.ptx");
+        try
+        {
+            if (File.Exists(path))
+                return File.ReadAllBytes(path);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+        var ptx = CompileToPtx(source, architecture);
+        try
+        {
+            Directory.CreateDirectory(dir);
+            string temp = path + "." + Environment.ProcessId + ".tmp";
+            File.WriteAllBytes(temp, ptx);
+            File.Move(temp, path, overwrite: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+        return ptx;
+    }
+
+    private static string DefaultCacheDirectory() =>
+        Environment.GetEnvironmentVariable("PROVER_KERNEL_CACHE") is { Length: > 0 } env
+            ? env
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify) is { Length: > 0 } local ? local : Path.GetTempPath(), "prover", "kernels");
+
+    /// <summary>
     /// PTX for a virtual architecture such as "compute_80". Throws <see cref="GpuException"/> with
     /// NVRTC's program log when the source does not compile.
     /// </summary>
