@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Text.Json;
 using Prover.Core.Air.Demo;
+using Prover.Core.Field;
 using Prover.Core.Stark;
+using Prover.Gpu;
 
 namespace Prover.Cli;
 
@@ -17,7 +19,13 @@ internal static class DemoCommand
         var config = new Option<string>("--config") { Description = "development, provable-100 or provable-128", DefaultValueFactory = _ => "provable-100" };
         config.AcceptOnlyFromAmong([.. StarkConfig.Presets.Select(p => p.Name)]);
         var json = new Option<bool>("--json") { Description = "print the report as JSON" };
-        var command = new Command("demo", "prove a demo AIR (fibonacci, poseidon2, two-table lookup)") { air, logRows, output, config, json };
+        var backendOption = new Option<string>("--backend")
+        {
+            Description = "auto (CUDA, then an OpenCL GPU, else CPU), cpu, cuda or opencl; an unavailable GPU falls back to the CPU. The proof bytes are the same on every backend",
+            DefaultValueFactory = _ => "auto",
+        };
+        backendOption.AcceptOnlyFromAmong("auto", "cpu", "cuda", "opencl");
+        var command = new Command("demo", "prove a demo AIR (fibonacci, poseidon2, two-table lookup)") { air, logRows, output, config, json, backendOption };
         command.SetAction(parse =>
         {
             int rows = parse.GetValue(logRows);
@@ -26,12 +34,33 @@ internal static class DemoCommand
                 Console.Error.WriteLine("error: --log-rows must be between 2 and 22");
                 return 2;
             }
-            var (file, report) = DemoProofs.Prove(parse.GetValue(air)!, rows, parse.GetValue(config)!);
+            var kind = parse.GetValue(backendOption) switch
+            {
+                "cpu" => BackendKind.Cpu,
+                "cuda" => BackendKind.Cuda,
+                "opencl" => BackendKind.OpenCl,
+                _ => BackendKind.Auto,
+            };
+            var backend = GpuBackend.CreateOrCpu<KoalaBearParameters>(kind, out var backendReport);
+            if (kind is BackendKind.Cuda or BackendKind.OpenCl && backend is CpuBackend<KoalaBearParameters>)
+                Console.Error.WriteLine($"warning: {backendReport}");
+            (byte[] file, DemoProofReport report) result;
+            try
+            {
+                result = DemoProofs.Prove(parse.GetValue(air)!, rows, parse.GetValue(config)!, backend);
+            }
+            finally
+            {
+                (backend as IDisposable)?.Dispose();
+            }
+            var (file, report) = result;
             File.WriteAllBytes(parse.GetValue(output)!.FullName, file);
             if (parse.GetValue(json))
                 Console.WriteLine(JsonSerializer.Serialize(new
                 {
                     statement = report.Statement,
+                    backend = backend.Name,
+                    backend_detail = backendReport,
                     config = report.Config,
                     log_rows = report.LogRows,
                     proving_time_ms = Math.Round(report.ProvingMilliseconds, 2),
@@ -42,7 +71,7 @@ internal static class DemoCommand
                 }));
             else
             {
-                Console.WriteLine($"{report.Statement}: 2^{report.LogRows} rows, config {report.Config}");
+                Console.WriteLine($"{report.Statement}: 2^{report.LogRows} rows, config {report.Config}, backend {backendReport}");
                 Console.WriteLine($"proved in {report.ProvingMilliseconds:F1} ms, proof {report.ProofBytes} bytes ({report.ProofBytes / 1024.0:F1} KiB)");
                 Console.WriteLine($"security: {report.Security}");
                 foreach (var (phase, ms) in report.Phases)

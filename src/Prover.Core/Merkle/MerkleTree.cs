@@ -21,6 +21,31 @@ public sealed class MerkleTree<TParams> where TParams : struct, IMontyParameters
         _layers = layers;
     }
 
+    /// <summary>
+    /// A tree from digest layers computed elsewhere (a GPU backend builds the same layers as
+    /// <see cref="MerkleTreeMmcs{TParams}.Commit"/> on the device). Checks the shape only: layer 0 has
+    /// one digest per row of the tallest matrix, each layer halves, the last has one digest; the
+    /// caller answers for the digests (the prover's verifier re-derives the root from openings).
+    /// </summary>
+    public static MerkleTree<TParams> FromLayers(IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> matrices, Digest<TParams>[][] layers)
+    {
+        ArgumentNullException.ThrowIfNull(matrices);
+        ArgumentNullException.ThrowIfNull(layers);
+        if (matrices.Count == 0 || layers.Length == 0)
+            throw new ArgumentException("a tree needs matrices and at least one layer");
+        int maxHeight = matrices.Max(m => m.Height);
+        if (layers[0] is null || layers[0].Length != maxHeight)
+            throw new ArgumentException($"layer 0 must have {maxHeight} digests (the tallest height)", nameof(layers));
+        for (int level = 1; level < layers.Length; level++)
+        {
+            if (layers[level] is null || layers[level].Length * 2 != layers[level - 1].Length)
+                throw new ArgumentException($"layer {level} does not halve layer {level - 1}", nameof(layers));
+        }
+        if (layers[^1].Length != 1)
+            throw new ArgumentException("the last layer must be the root", nameof(layers));
+        return new MerkleTree<TParams>([.. matrices], layers);
+    }
+
     /// <summary>The committed matrices, in the order given to Commit.</summary>
     public IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> Matrices { get; }
 

@@ -22,20 +22,21 @@ public static class DemoProofs
         StarkConfig.Presets.FirstOrDefault(c => c.Name == name)
         ?? throw new ArgumentException($"unknown configuration '{name}' (known: {string.Join(", ", StarkConfig.Presets.Select(p => p.Name))})", nameof(name));
 
-    public static (byte[] File, DemoProofReport Report) Prove(string demo, int logRows, string configName)
+    /// <summary>Proves a demo; <paramref name="backend"/> (default: the CPU) runs the LDEs and commitments, with the same proof bytes on every backend.</summary>
+    public static (byte[] File, DemoProofReport Report) Prove(string demo, int logRows, string configName, IProverBackend<KoalaBearParameters>? backend = null)
     {
         var config = ConfigByName(configName);
         var (airs, traces, publics) = DemoCatalog.Build(demo, logRows);
         return config == StarkConfig.Development
-            ? Prove<KoalaBearQuartic>(demo, logRows, config, airs, traces, publics)
-            : Prove<KoalaBearOctic>(demo, logRows, config, airs, traces, publics);
+            ? Prove<KoalaBearQuartic>(demo, logRows, config, airs, traces, publics, backend)
+            : Prove<KoalaBearOctic>(demo, logRows, config, airs, traces, publics, backend);
     }
 
     private static (byte[], DemoProofReport) Prove<TDef>(string demo, int logRows, StarkConfig config, IAir<KoalaBear>[] airs,
-        Matrix.RowMajorMatrix<KoalaBear>[] traces, KoalaBear[][] publics)
+        Matrix.RowMajorMatrix<KoalaBear>[] traces, KoalaBear[][] publics, IProverBackend<KoalaBearParameters>? backend)
         where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
     {
-        var prover = new StarkProver<KoalaBearParameters, TDef>(config);
+        var prover = new StarkProver<KoalaBearParameters, TDef>(config, backend);
         var sw = Stopwatch.StartNew();
         var proof = prover.Prove(airs, traces, publics);
         double ms = sw.Elapsed.TotalMilliseconds;

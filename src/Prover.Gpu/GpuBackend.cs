@@ -1,0 +1,126 @@
+using Prover.Core.Dft;
+using Prover.Core.Field;
+using Prover.Core.Matrix;
+using Prover.Core.Merkle;
+using Prover.Core.Stark;
+using Prover.Gpu.Cuda;
+using Prover.Gpu.OpenCl;
+
+namespace Prover.Gpu;
+
+/// <summary>Which backend to use: automatic (CUDA, then an OpenCL GPU, then CPU) or one in particular.</summary>
+public enum BackendKind
+{
+    Auto,
+    Cpu,
+    Cuda,
+    OpenCl,
+}
+
+/// <summary>
+/// <see cref="IProverBackend{TParams}"/> on a GPU: the trace and quotient LDEs and the Merkle
+/// commitments run on the device; DFTs of small matrices and Merkle openings stay on the CPU (they
+/// are cheap and the seam does not route them through the backend). Results are word-for-word those
+/// of <see cref="CpuBackend{TParams}"/>, so proofs are the same bytes.
+/// </summary>
+public sealed class GpuProverBackend<TParams> : IProverBackend<TParams>, IDisposable where TParams : struct, IMontyParameters
+{
+    private readonly bool _ownsDevice;
+
+    public GpuProverBackend(GpuDevice device, bool ownsDevice = true)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        Device = device;
+        _ownsDevice = ownsDevice;
+        Operations = new GpuOperations<TParams>(device);
+    }
+
+    public GpuDevice Device { get; }
+
+    public GpuOperations<TParams> Operations { get; }
+
+    public string Name => Device.Info.Api;
+
+    public ITwoAdicSubgroupDft<MontyField31<TParams>> Dft => Radix2Dft<TParams>.Instance;
+
+    public MerkleTreeMmcs<TParams> Mmcs => MerkleTreeMmcs<TParams>.Default;
+
+    public RowMajorMatrix<MontyField31<TParams>> CosetLdeBitReversed(RowMajorMatrix<MontyField31<TParams>> evaluations, int addedBits, MontyField31<TParams> shift) =>
+        Operations.CosetLdeBitReversed(evaluations, addedBits, shift);
+
+    public MerkleTree<TParams> Commit(IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> matrices) => Operations.Commit(matrices);
+
+    public void Dispose()
+    {
+        Operations.Dispose();
+        if (_ownsDevice)
+            Device.Dispose();
+    }
+}
+
+/// <summary>Backend selection. Never throws for a missing driver, library or device: it reports why and falls back.</summary>
+public static class GpuBackend
+{
+    /// <summary>
+    /// Opens a GPU backend of the requested kind (Auto: CUDA first, then OpenCL). Returns false, with
+    /// the reasons, when none is available; <paramref name="backend"/> is then null.
+    /// </summary>
+    public static bool TryCreate<TParams>(BackendKind kind, out GpuProverBackend<TParams>? backend, out string report)
+        where TParams : struct, IMontyParameters
+    {
+        backend = null;
+        var reasons = new List<string>();
+        if (kind is BackendKind.Auto or BackendKind.Cuda)
+        {
+            if (CudaDevice.TryOpen(out var cuda, out var why))
+                return Open(cuda!, out backend, out report);
+            reasons.Add("cuda: " + why);
+        }
+        if (kind is BackendKind.Auto or BackendKind.OpenCl)
+        {
+            // Auto takes only a real GPU: an OpenCL CPU device (PoCL) is a correctness path, slower than the CPU backend.
+            if (OpenClDevice.TryOpen(out var cl, out var why, requireGpu: kind == BackendKind.Auto))
+                return Open(cl!, out backend, out report);
+            reasons.Add("opencl: " + why);
+        }
+        if (kind == BackendKind.Cpu)
+            reasons.Add("cpu requested");
+        report = string.Join("; ", reasons);
+        return false;
+    }
+
+    /// <summary>The backend to prove with: the requested GPU one if it opens, else the CPU (the report says which and why).</summary>
+    public static IProverBackend<TParams> CreateOrCpu<TParams>(BackendKind kind, out string report) where TParams : struct, IMontyParameters
+    {
+        if (kind == BackendKind.Cpu)
+        {
+            report = "cpu (requested)";
+            return CpuBackend<TParams>.Instance;
+        }
+        if (TryCreate<TParams>(kind, out var gpu, out var why))
+        {
+            report = why;
+            return gpu!;
+        }
+        report = "cpu (GPU not available: " + why + ")";
+        return CpuBackend<TParams>.Instance;
+    }
+
+    private static bool Open<TParams>(GpuDevice device, out GpuProverBackend<TParams>? backend, out string report) where TParams : struct, IMontyParameters
+    {
+        backend = new GpuProverBackend<TParams>(device);
+        report = $"{device.Info.Api}: {device.Info.Name} ({device.Info.GlobalMemoryBytes >> 20} MiB; {device.Info.Details})";
+        return true;
+    }
+
+    /// <summary>Every device each API reports, with the reason for an API that reports none.</summary>
+    public static IReadOnlyList<string> Describe()
+    {
+        var lines = new List<string>();
+        var cuda = CudaDevice.Enumerate(out var cudaWhy);
+        lines.AddRange(cuda.Count > 0 ? cuda.Select(d => $"cuda: {d.Name}, {d.GlobalMemoryBytes >> 20} MiB, {d.Details}") : ["cuda: not available (" + cudaWhy + ")"]);
+        var cl = OpenClDevice.Enumerate(out var clWhy);
+        lines.AddRange(cl.Count > 0 ? cl.Select(d => $"opencl: {d.Name}, {d.GlobalMemoryBytes >> 20} MiB, {d.Details}") : ["opencl: not available (" + clWhy + ")"]);
+        return lines;
+    }
+}
