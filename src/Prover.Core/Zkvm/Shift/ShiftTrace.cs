@@ -15,12 +15,14 @@ public static class ShiftTrace
     /// </summary>
     public static RowMajorMatrix<F> Generate<F>(IReadOnlyList<AluEvent> events, LookupCounts counts) where F : struct, IField<F>
     {
-        ArgumentNullException.ThrowIfNull(events);
-        ArgumentNullException.ThrowIfNull(counts);
-        var trace = AluChip.NewTrace<F>(events.Count, ShiftCols.Width);
-        for (int r = 0; r < events.Count; r++)
-            Populate(trace.Row(r), events[r], counts);
-        return trace;
+        return AluChip.Generate<F>(events, ShiftCols.Width, counts, Populate);
+    }
+
+    /// <summary>The chip's events of a shard: <see cref="ExecutionRecord.Shift"/>.</summary>
+    public static RowMajorMatrix<F> Generate<F>(ExecutionRecord record, LookupCounts counts) where F : struct, IField<F>
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        return Generate<F>(record.Shift, counts);
     }
 
     private static void Populate<F>(Span<F> row, AluEvent e, LookupCounts counts) where F : struct, IField<F>
