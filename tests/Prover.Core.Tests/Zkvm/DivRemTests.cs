@@ -1,8 +1,10 @@
 using Prover.Core.Air;
 using Prover.Core.Machine;
 using Prover.Core.Matrix;
+using Prover.Core.Zkvm;
 using Prover.Core.Zkvm.DivRem;
 using Prover.Core.Zkvm.Mul;
+using Prover.Core.Zkvm.Tables;
 using Xunit.Abstractions;
 
 namespace Prover.Core.Tests.Zkvm;
@@ -12,22 +14,22 @@ public sealed class DivRemTests(ITestOutputHelper output)
     private static readonly Opcode[] Ops =
         [Opcode.Div, Opcode.Divu, Opcode.Rem, Opcode.Remu, Opcode.Divw, Opcode.Divuw, Opcode.Remw, Opcode.Remuw];
 
-    private static AluEvent Event(Opcode op, ulong b, ulong c) => new(0x2000, op, RiscV.Eval(op, b, c), b, c);
+    private static AluEvent Event(Opcode op, ulong b, ulong c) => new(0x2000, op, MulDivRef.Eval(op, b, c), b, c);
 
     private static void AssertHonest(List<AluEvent> events)
     {
         var air = new DivRemAir();
-        var trace = DivRemTrace.Generate(events);
+        var counts = new LookupCounts();
+        var trace = DivRemTrace.Generate(events, counts);
         Assert.Null(AirChecker.FindViolation(air, trace, []));
+        MulDivProving.AssertCountsMatchBus(counts, air, trace);
         var received = BusTally.Interactions(air, trace, 3).ToList();
         Assert.Equal(events.Count, received.Count);
         for (int i = 0; i < events.Count; i++)
         {
             var e = events[i];
-            Assert.Equal((e.Op, RiscV.Eval(e.Op, e.B, e.C), e.B, e.C), BusTally.Decode(received[i].Values));
+            Assert.Equal((e.Op, MulDivRef.Eval(e.Op, e.B, e.C), e.B, e.C), BusTally.Decode(received[i].Values));
         }
-        // Every range-checked value is in range (the honest trace balances against the table).
-        Assert.All(BusTally.Interactions(air, trace, 1), s => Assert.True(s.Values[0].ToCanonical() < 1 << 16));
     }
 
     [Fact]
@@ -35,7 +37,7 @@ public sealed class DivRemTests(ITestOutputHelper output)
     {
         var events = new List<AluEvent>();
         foreach (var op in Ops)
-            foreach (var (b, c) in RiscV.EdgePairs())
+            foreach (var (b, c) in MulDivRef.EdgePairs())
                 events.Add(Event(op, b, c));
         AssertHonest(events);
     }
@@ -46,33 +48,33 @@ public sealed class DivRemTests(ITestOutputHelper output)
         const int Seed = 9202;
         output.WriteLine($"seed {Seed}");
         var rng = new Random(Seed);
-        AssertHonest([.. Enumerable.Range(0, 2000).Select(i => Event(Ops[i % Ops.Length], RiscV.Random64(rng), RiscV.Random64(rng)))]);
+        AssertHonest([.. Enumerable.Range(0, 2000).Select(i => Event(Ops[i % Ops.Length], MulDivRef.Random64(rng), MulDivRef.Random64(rng)))]);
     }
 
     [Fact]
     public void Reference_semantics_spot_checks()
     {
         // RISC-V manual, M extension: division by zero and overflow table; W forms on 32-bit values.
-        Assert.Equal(ulong.MaxValue, RiscV.Eval(Opcode.Div, 5, 0));
-        Assert.Equal(ulong.MaxValue, RiscV.Eval(Opcode.Divu, 5, 0));
-        Assert.Equal(5UL, RiscV.Eval(Opcode.Rem, 5, 0));
-        Assert.Equal(5UL, RiscV.Eval(Opcode.Remu, 5, 0));
-        Assert.Equal(1UL << 63, RiscV.Eval(Opcode.Div, 1UL << 63, ulong.MaxValue));
-        Assert.Equal(0UL, RiscV.Eval(Opcode.Rem, 1UL << 63, ulong.MaxValue));
-        Assert.Equal(unchecked((ulong)-3L), RiscV.Eval(Opcode.Div, unchecked((ulong)-7L), 2));
-        Assert.Equal(unchecked((ulong)-1L), RiscV.Eval(Opcode.Rem, unchecked((ulong)-7L), 2));
-        Assert.Equal(0xFFFF_FFFF_8000_0000, RiscV.Eval(Opcode.Divw, 0x1234_5678_8000_0000, 0xFFFF_FFFF));
-        Assert.Equal(0UL, RiscV.Eval(Opcode.Remw, 0x1234_5678_8000_0000, 0xFFFF_FFFF));
-        Assert.Equal(ulong.MaxValue, RiscV.Eval(Opcode.Divuw, 0xABCD, 0xFFFF_FFFF_0000_0000)); // divisor's low word is 0
-        Assert.Equal(0xFFFF_FFFF_8000_0001, RiscV.Eval(Opcode.Remuw, 0x0000_0007_8000_0001, 0xFFFF_FFFF_0000_0000));
-        Assert.Equal(0xFFFF_FFFF_FFFF_FFFE, RiscV.Eval(Opcode.Divuw, 0xFFFF_FFFE, 1)); // 32-bit quotient sign-extended
+        Assert.Equal(ulong.MaxValue, MulDivRef.Eval(Opcode.Div, 5, 0));
+        Assert.Equal(ulong.MaxValue, MulDivRef.Eval(Opcode.Divu, 5, 0));
+        Assert.Equal(5UL, MulDivRef.Eval(Opcode.Rem, 5, 0));
+        Assert.Equal(5UL, MulDivRef.Eval(Opcode.Remu, 5, 0));
+        Assert.Equal(1UL << 63, MulDivRef.Eval(Opcode.Div, 1UL << 63, ulong.MaxValue));
+        Assert.Equal(0UL, MulDivRef.Eval(Opcode.Rem, 1UL << 63, ulong.MaxValue));
+        Assert.Equal(unchecked((ulong)-3L), MulDivRef.Eval(Opcode.Div, unchecked((ulong)-7L), 2));
+        Assert.Equal(unchecked((ulong)-1L), MulDivRef.Eval(Opcode.Rem, unchecked((ulong)-7L), 2));
+        Assert.Equal(0xFFFF_FFFF_8000_0000, MulDivRef.Eval(Opcode.Divw, 0x1234_5678_8000_0000, 0xFFFF_FFFF));
+        Assert.Equal(0UL, MulDivRef.Eval(Opcode.Remw, 0x1234_5678_8000_0000, 0xFFFF_FFFF));
+        Assert.Equal(ulong.MaxValue, MulDivRef.Eval(Opcode.Divuw, 0xABCD, 0xFFFF_FFFF_0000_0000)); // divisor's low word is 0
+        Assert.Equal(0xFFFF_FFFF_8000_0001, MulDivRef.Eval(Opcode.Remuw, 0x0000_0007_8000_0001, 0xFFFF_FFFF_0000_0000));
+        Assert.Equal(0xFFFF_FFFF_FFFF_FFFE, MulDivRef.Eval(Opcode.Divuw, 0xFFFF_FFFE, 1)); // 32-bit quotient sign-extended
     }
 
     private static (DivRemAir Air, RowMajorMatrix<KoalaBear> Trace) Forged(Opcode op, ulong b, ulong c, ulong q, ulong r, bool qNeg)
     {
         var air = new DivRemAir();
         var trace = new RowMajorMatrix<KoalaBear>(2, air.Width);
-        DivRemTrace.Fill(trace.Row(0), Event(op, b, c), q, r, qNeg);
+        DivRemTrace.Fill(trace.Row(0), Event(op, b, c), q, r, qNeg, null);
         return (air, trace);
     }
 
@@ -110,11 +112,11 @@ public sealed class DivRemTests(ITestOutputHelper output)
     {
         var air = new DivRemAir();
         // Claiming C = 0 for C = 7 (which would allow q = −1, r = B).
-        var trace = DivRemTrace.Generate([Event(Opcode.Div, 100, 7)]);
+        var trace = DivRemTrace.Generate([Event(Opcode.Div, 100, 7)], new LookupCounts());
         trace[0, DivRemAir.CZero] = KoalaBear.One;
         Assert.NotNull(AirChecker.FindViolation(air, trace, []));
         // Denying C = 0 for C = 0 (W form: only the low word counts).
-        trace = DivRemTrace.Generate([Event(Opcode.Divw, 100, 0xFFFF_FFFF_0000_0000)]);
+        trace = DivRemTrace.Generate([Event(Opcode.Divw, 100, 0xFFFF_FFFF_0000_0000)], new LookupCounts());
         Assert.Null(AirChecker.FindViolation(air, trace, []));
         trace[0, DivRemAir.CZero] = KoalaBear.Zero;
         Assert.NotNull(AirChecker.FindViolation(air, trace, []));
@@ -165,9 +167,9 @@ public sealed class DivRemTests(ITestOutputHelper output)
             }
         }
         Assert.Null(AirChecker.FindViolation(air, trace, []));
-        var requested = Event(Opcode.Divu, b, c) with { A = 141 };
-        var result = ZkvmProofs.ProveAndVerify([new AluRequesterAir(), air, new TestRange16Air()],
-            [AluRequesterAir.Trace([requested]), trace, TestRange16Air.Trace((air, trace))], check: false);
+        var tuples = MulDivProving.Tuples([Event(Opcode.Divu, b, c)]);
+        tuples[0][1] = 141; // the requester asks for the forged quotient: the Alu bus balances, Range16 cannot
+        var result = MulDivProving.RoundTrip(tuples, MulDivProving.CountsFromBus((air, trace)), false, (air, trace));
         output.WriteLine(result.ToString());
         Assert.False(result.IsValid);
     }
@@ -179,19 +181,23 @@ public sealed class DivRemTests(ITestOutputHelper output)
         var div = new List<AluEvent>();
         foreach (var op in Ops)
         {
-            div.Add(Event(op, RiscV.Random64(rng), RiscV.Random64(rng)));
+            div.Add(Event(op, MulDivRef.Random64(rng), MulDivRef.Random64(rng)));
             div.Add(Event(op, 1UL << 63, ulong.MaxValue)); // overflow (64-bit forms)
             div.Add(Event(op, 0xDEAD_BEEF_8000_0000, ulong.MaxValue)); // overflow (W forms)
             div.Add(Event(op, 0x1234_5678_9ABC_DEF0, 0)); // division by zero
             div.Add(Event(op, unchecked((ulong)-7L), 2));
         }
-        var mul = new List<AluEvent> { new(0, Opcode.Mulh, RiscV.Eval(Opcode.Mulh, 1UL << 63, 3), 1UL << 63, 3) };
+        var mul = new List<AluEvent> { new(0, Opcode.Mulh, MulDivRef.Eval(Opcode.Mulh, 1UL << 63, 3), 1UL << 63, 3) };
         var mulAir = new MulAir();
         var divAir = new DivRemAir();
-        var mulTrace = MulTrace.Generate(mul);
-        var divTrace = DivRemTrace.Generate(div);
-        var result = ZkvmProofs.ProveAndVerify([new AluRequesterAir(), mulAir, divAir, new TestRange16Air()],
-            [AluRequesterAir.Trace([.. mul, .. div]), mulTrace, divTrace, TestRange16Air.Trace((mulAir, mulTrace), (divAir, divTrace))]);
+        var counts = new LookupCounts();
+        var mulTrace = MulTrace.Generate(mul, counts);
+        var divTrace = DivRemTrace.Generate(div, counts);
+        // With the zkVM's own (full, preprocessed 0..2^16 − 1) Range16 table.
+        var table = new Range16Table<KoalaBear>();
+        var result = ZkvmProving.ProveAndVerify(
+            [new TupleSenderAir(ZkvmBus.Alu, ZkvmBus.AluTupleWidth, "alu-requester"), mulAir, divAir, table],
+            [TupleSenderAir.Trace(MulDivProving.Tuples([.. mul, .. div]), ZkvmBus.AluTupleWidth), mulTrace, divTrace, table.GenerateTrace(counts)]);
         Assert.True(result.IsValid, result.ToString());
         var compiled = new CompiledAir<KoalaBear>(divAir);
         output.WriteLine($"divrem: width {divAir.Width}, constraints {compiled.ConstraintCount}, interactions {compiled.Interactions.Count}, degree {compiled.MaxConstraintDegree}");

@@ -2,6 +2,7 @@ using Prover.Core.Air;
 using Prover.Core.Machine;
 using Prover.Core.Matrix;
 using Prover.Core.Zkvm.Mul;
+using Prover.Core.Zkvm.Tables;
 using Xunit.Abstractions;
 
 namespace Prover.Core.Tests.Zkvm;
@@ -10,20 +11,22 @@ public sealed class MulTests(ITestOutputHelper output)
 {
     private static readonly Opcode[] Ops = [Opcode.Mul, Opcode.Mulh, Opcode.Mulhsu, Opcode.Mulhu, Opcode.Mulw];
 
-    private static AluEvent Event(Opcode op, ulong b, ulong c) => new(0x1000, op, RiscV.Eval(op, b, c), b, c);
+    private static AluEvent Event(Opcode op, ulong b, ulong c) => new(0x1000, op, MulDivRef.Eval(op, b, c), b, c);
 
     private static List<AluEvent> RandomEvents(int seed, int count)
     {
         var rng = new Random(seed);
-        return [.. Enumerable.Range(0, count).Select(i => Event(Ops[i % Ops.Length], RiscV.Random64(rng), RiscV.Random64(rng)))];
+        return [.. Enumerable.Range(0, count).Select(i => Event(Ops[i % Ops.Length], MulDivRef.Random64(rng), MulDivRef.Random64(rng)))];
     }
 
     /// <summary>Checks the constraints and that every received tuple is (op, reference result, b, c).</summary>
     private static void AssertHonest(List<AluEvent> events)
     {
         var air = new MulAir();
-        var trace = MulTrace.Generate(events);
+        var counts = new LookupCounts();
+        var trace = MulTrace.Generate(events, counts);
         Assert.Null(AirChecker.FindViolation(air, trace, []));
+        MulDivProving.AssertCountsMatchBus(counts, air, trace);
         var received = BusTally.Interactions(air, trace, 3).ToList();
         Assert.Equal(events.Count, received.Count);
         for (int i = 0; i < events.Count; i++)
@@ -31,7 +34,7 @@ public sealed class MulTests(ITestOutputHelper output)
             var e = events[i];
             Assert.Equal(InteractionKind.Receive, received[i].Kind);
             Assert.Equal(KoalaBear.One, received[i].Multiplicity);
-            Assert.Equal((e.Op, RiscV.Eval(e.Op, e.B, e.C), e.B, e.C), BusTally.Decode(received[i].Values));
+            Assert.Equal((e.Op, MulDivRef.Eval(e.Op, e.B, e.C), e.B, e.C), BusTally.Decode(received[i].Values));
         }
     }
 
@@ -40,7 +43,7 @@ public sealed class MulTests(ITestOutputHelper output)
     {
         var events = new List<AluEvent>();
         foreach (var op in Ops)
-            foreach (var (b, c) in RiscV.EdgePairs())
+            foreach (var (b, c) in MulDivRef.EdgePairs())
                 events.Add(Event(op, b, c));
         AssertHonest(events);
     }
@@ -57,18 +60,18 @@ public sealed class MulTests(ITestOutputHelper output)
     public void Reference_semantics_spot_checks()
     {
         // Independent of both the chip and the reference switch: values from the RISC-V manual's definitions.
-        Assert.Equal(ulong.MaxValue, RiscV.Eval(Opcode.Mulh, ulong.MaxValue, 1)); // −1·1 = −1, high half all ones
-        Assert.Equal(0UL, RiscV.Eval(Opcode.Mulhu, ulong.MaxValue, 1));
-        Assert.Equal(ulong.MaxValue - 1, RiscV.Eval(Opcode.Mulhu, ulong.MaxValue, ulong.MaxValue)); // (2^64−1)^2 = 2^128 − 2^65 + 1
-        Assert.Equal(1UL << 62, RiscV.Eval(Opcode.Mulh, 1UL << 63, 1UL << 63)); // (−2^63)^2 = 2^126
-        Assert.Equal(ulong.MaxValue, RiscV.Eval(Opcode.Mulhsu, ulong.MaxValue, 5)); // −1·5 = −5
-        Assert.Equal(0xFFFF_FFFF_8000_0000, RiscV.Eval(Opcode.Mulw, 0xFFFF_0000_0001_0000, 0x8000)); // 2^31 → sign-extended
+        Assert.Equal(ulong.MaxValue, MulDivRef.Eval(Opcode.Mulh, ulong.MaxValue, 1)); // −1·1 = −1, high half all ones
+        Assert.Equal(0UL, MulDivRef.Eval(Opcode.Mulhu, ulong.MaxValue, 1));
+        Assert.Equal(ulong.MaxValue - 1, MulDivRef.Eval(Opcode.Mulhu, ulong.MaxValue, ulong.MaxValue)); // (2^64−1)^2 = 2^128 − 2^65 + 1
+        Assert.Equal(1UL << 62, MulDivRef.Eval(Opcode.Mulh, 1UL << 63, 1UL << 63)); // (−2^63)^2 = 2^126
+        Assert.Equal(ulong.MaxValue, MulDivRef.Eval(Opcode.Mulhsu, ulong.MaxValue, 5)); // −1·5 = −5
+        Assert.Equal(0xFFFF_FFFF_8000_0000, MulDivRef.Eval(Opcode.Mulw, 0xFFFF_0000_0001_0000, 0x8000)); // 2^31 → sign-extended
     }
 
     private static (MulAir Air, RowMajorMatrix<KoalaBear> Trace) OneRow(Opcode op, ulong b, ulong c)
     {
         var air = new MulAir();
-        var trace = MulTrace.Generate([Event(op, b, c)]);
+        var trace = MulTrace.Generate([Event(op, b, c)], new LookupCounts());
         Assert.Null(AirChecker.FindViolation(air, trace, []));
         return (air, trace);
     }
@@ -120,7 +123,7 @@ public sealed class MulTests(ITestOutputHelper output)
     {
         ulong b = 0x0123_4567_89AB_CDEF, c = 0x0FED_CBA9_8765_4321;
         var (air, trace) = OneRow(Opcode.Mul, b, c);
-        ulong forged = RiscV.Eval(Opcode.Mul, b, c) ^ 1; // flip bit 0
+        ulong forged = MulDivRef.Eval(Opcode.Mul, b, c) ^ 1; // flip bit 0
         var delta = trace[0, MulAir.Product] - KoalaBear.FromUInt64(forged & 0xFFFF); // old − new
         trace[0, MulAir.Product] = KoalaBear.FromUInt64(forged & 0xFFFF);
         // S_m + carry_{m−1} = P_m + 2^16·carry_m: moving 'delta' out of P_0 into carry_0 needs carry_0 += delta/2^16,
@@ -133,10 +136,10 @@ public sealed class MulTests(ITestOutputHelper output)
             shift *= inv;
         }
         Assert.Null(AirChecker.FindViolation(air, trace, []));
-        var requested = new AluEvent(0, Opcode.Mul, forged, b, c);
-        var requester = AluRequesterAir.Trace([requested]);
-        var range = TestRange16Air.Trace((air, trace));
-        var result = ZkvmProofs.ProveAndVerify([new AluRequesterAir(), air, new TestRange16Air()], [requester, trace, range], check: false);
+        // The requester asks for exactly the forged result, so the Alu bus balances; only Range16 cannot.
+        var tuples = MulDivProving.Tuples([Event(Opcode.Mul, b, c)]);
+        tuples[0][1] = forged & 0xFFFF;
+        var result = MulDivProving.RoundTrip(tuples, MulDivProving.CountsFromBus((air, trace)), false, (air, trace));
         output.WriteLine(result.ToString());
         Assert.False(result.IsValid);
     }
@@ -145,10 +148,9 @@ public sealed class MulTests(ITestOutputHelper output)
     public void Result_disagreeing_with_the_requester_unbalances_the_Alu_bus()
     {
         var (air, trace) = OneRow(Opcode.Mulhu, 0xFFFF_0000_1234_5678, 0x9999_8888_7777_6666);
-        var honest = Event(Opcode.Mulhu, 0xFFFF_0000_1234_5678, 0x9999_8888_7777_6666);
-        var requester = AluRequesterAir.Trace([honest with { A = honest.A + 1 }]);
-        var range = TestRange16Air.Trace((air, trace));
-        var result = ZkvmProofs.ProveAndVerify([new AluRequesterAir(), air, new TestRange16Air()], [requester, trace, range], check: false);
+        var tuples = MulDivProving.Tuples([Event(Opcode.Mulhu, 0xFFFF_0000_1234_5678, 0x9999_8888_7777_6666)]);
+        tuples[0][1] ^= 1; // the CPU expects another result than the chip proves
+        var result = MulDivProving.RoundTrip(tuples, MulDivProving.CountsFromBus((air, trace)), false, (air, trace));
         Assert.False(result.IsValid);
         Assert.Contains("balance", result.Error);
     }
@@ -164,10 +166,9 @@ public sealed class MulTests(ITestOutputHelper output)
             events.Add(Event(op, 0xDEAD_BEEF_8000_0000, 0x7FFF_FFFF));
         }
         var air = new MulAir();
-        var trace = MulTrace.Generate(events);
-        var requester = AluRequesterAir.Trace(events);
-        var range = TestRange16Air.Trace((air, trace));
-        var result = ZkvmProofs.ProveAndVerify([new AluRequesterAir(), air, new TestRange16Air()], [requester, trace, range]);
+        var counts = new LookupCounts();
+        var trace = MulTrace.Generate(events, counts);
+        var result = MulDivProving.RoundTrip(MulDivProving.Tuples(events), counts, true, (air, trace));
         Assert.True(result.IsValid, result.ToString());
         var compiled = new CompiledAir<KoalaBear>(air);
         output.WriteLine($"mul: width {air.Width}, constraints {compiled.ConstraintCount}, interactions {compiled.Interactions.Count}, degree {compiled.MaxConstraintDegree}");

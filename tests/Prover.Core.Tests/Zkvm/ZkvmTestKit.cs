@@ -4,11 +4,13 @@ using Prover.Core.Field;
 using Prover.Core.Machine;
 using Prover.Core.Matrix;
 using Prover.Core.Stark;
+using Prover.Core.Zkvm;
+using Prover.Core.Zkvm.Tables;
 
 namespace Prover.Core.Tests.Zkvm;
 
 /// <summary>RISC-V M-extension semantics computed independently of the chips (Int128/UInt128), per the ISA manual's tables.</summary>
-internal static class RiscV
+internal static class MulDivRef
 {
     public static ulong Eval(Opcode op, ulong b, ulong c)
     {
@@ -61,74 +63,6 @@ internal static class RiscV
             2 => v & 0xFFFF_FFFF,
             _ => 1UL << rng.Next(64),
         };
-    }
-}
-
-/// <summary>Test-only Alu-bus requester: each row sends (opcode, a0..a3, b0..b3, c0..c3) on bus 3 with multiplicity column 13.</summary>
-internal sealed class AluRequesterAir : IAir<KoalaBear>
-{
-    public string Name => "test-alu-requester";
-
-    public int Width => 14;
-
-    public void Eval(AirBuilder<KoalaBear> builder)
-    {
-        var row = builder.Local;
-        builder.Send(3, [.. row.Take(13)], row[13]);
-    }
-
-    /// <summary>Rows from (op, a, b, c) with a computed by the test's reference semantics.</summary>
-    public static RowMajorMatrix<KoalaBear> Trace(IReadOnlyList<AluEvent> events)
-    {
-        int height = (int)Math.Max(2, BitOperations.RoundUpToPowerOf2((uint)Math.Max(1, events.Count)));
-        var t = new RowMajorMatrix<KoalaBear>(height, 14);
-        for (int r = 0; r < events.Count; r++)
-        {
-            var e = events[r];
-            t[r, 0] = KoalaBear.FromUInt64((ulong)e.Op);
-            for (int k = 0; k < 4; k++)
-            {
-                t[r, 1 + k] = KoalaBear.FromUInt64((e.A >> (16 * k)) & 0xFFFF);
-                t[r, 5 + k] = KoalaBear.FromUInt64((e.B >> (16 * k)) & 0xFFFF);
-                t[r, 9 + k] = KoalaBear.FromUInt64((e.C >> (16 * k)) & 0xFFFF);
-            }
-            t[r, 13] = KoalaBear.One;
-        }
-        return t;
-    }
-}
-
-/// <summary>Test-only Range16 table (bus 1): preprocessed 0..2^16−1, main column 0 = multiplicity.</summary>
-internal sealed class TestRange16Air : IAir<KoalaBear>
-{
-    public string Name => "test-range16";
-
-    public int Width => 1;
-
-    public int PreprocessedWidth => 1;
-
-    public RowMajorMatrix<KoalaBear>? PreprocessedTrace(int height)
-    {
-        var m = new RowMajorMatrix<KoalaBear>(height, 1);
-        for (int r = 0; r < height; r++)
-            m[r, 0] = KoalaBear.FromUInt64((ulong)r);
-        return m;
-    }
-
-    public void Eval(AirBuilder<KoalaBear> builder) => builder.Receive(1, [builder.PreprocessedLocal[0]], builder.Local[0]);
-
-    /// <summary>Multiplicities of every in-range value the given tables send on bus 1 (out-of-range values are not counted, so they unbalance the bus).</summary>
-    public static RowMajorMatrix<KoalaBear> Trace(params (IAir<KoalaBear> Air, RowMajorMatrix<KoalaBear> Trace)[] senders)
-    {
-        var counts = new long[1 << 16];
-        foreach (var (air, trace) in senders)
-            foreach (var (kind, values, m) in BusTally.Interactions(air, trace, 1))
-                if (kind == InteractionKind.Send && values[0].ToCanonical() < (1u << 16))
-                    counts[values[0].ToCanonical()] += m.ToCanonical();
-        var t = new RowMajorMatrix<KoalaBear>(1 << 16, 1);
-        for (int v = 0; v < counts.Length; v++)
-            t[v, 0] = KoalaBear.FromUInt64((ulong)counts[v]);
-        return t;
     }
 }
 
@@ -188,15 +122,40 @@ internal static class BusTally
     }
 }
 
-/// <summary>Proves and verifies a set of tables with the fast test configuration.</summary>
-internal static class ZkvmProofs
+/// <summary>Round trips: a stand-in CPU sending the events' tuples (results from <see cref="MulDivRef"/>), the chips, a Range16 (subset) table.</summary>
+internal static class MulDivProving
 {
-    public static readonly StarkConfig Config = StarkConfig.Development with { NumQueries = 8, QueryPowBits = 0 };
+    public static ulong[][] Tuples(IEnumerable<AluEvent> events) =>
+        [.. events.Select(e => new[] { (ulong)e.Op }
+            .Concat(Enumerable.Range(0, 4).Select(i => Word.Limb(MulDivRef.Eval(e.Op, e.B, e.C), i)))
+            .Concat(Enumerable.Range(0, 4).Select(i => Word.Limb(e.B, i)))
+            .Concat(Enumerable.Range(0, 4).Select(i => Word.Limb(e.C, i))).ToArray())];
 
-    public static VerificationResult ProveAndVerify(IAir<KoalaBear>[] airs, RowMajorMatrix<KoalaBear>[] traces, bool check = true)
+    /// <summary>Counts of the in-range values the tables send on Range16 (for forged traces, whose generator counts do not exist).</summary>
+    public static LookupCounts CountsFromBus(params (IAir<KoalaBear> Air, RowMajorMatrix<KoalaBear> Trace)[] senders)
     {
-        var prover = new StarkProver<KoalaBearParameters, KoalaBearQuartic>(Config) { CheckConstraints = check };
-        var proof = prover.Prove(airs, traces, [.. airs.Select(_ => Array.Empty<KoalaBear>())]);
-        return new StarkVerifier<KoalaBearParameters, KoalaBearQuartic>(Config).Verify(airs, ProofSerializer.Serialize(proof));
+        var counts = new LookupCounts();
+        foreach (var (air, trace) in senders)
+            foreach (var (kind, values, m) in BusTally.Interactions(air, trace, ZkvmBus.Range16))
+                if (kind == InteractionKind.Send && values[0].ToCanonical() < (1u << 16))
+                    for (uint i = 0; i < m.ToCanonical(); i++)
+                        counts.AddRange16(values[0].ToCanonical());
+        return counts;
+    }
+
+    public static VerificationResult RoundTrip(ulong[][] tuples, LookupCounts counts, bool checkConstraints, params (IAir<KoalaBear> Air, RowMajorMatrix<KoalaBear> Trace)[] chips)
+    {
+        var (table, multiplicities) = SubsetTableAir.Range16(counts);
+        IAir<KoalaBear>[] airs = [new TupleSenderAir(ZkvmBus.Alu, ZkvmBus.AluTupleWidth, "alu-requester"), .. chips.Select(c => c.Air), table];
+        RowMajorMatrix<KoalaBear>[] traces = [TupleSenderAir.Trace(tuples, ZkvmBus.AluTupleWidth), .. chips.Select(c => c.Trace), multiplicities];
+        return ZkvmProving.ProveAndVerify(airs, traces, checkConstraints);
+    }
+
+    /// <summary>The generator's lookup counts must be exactly what the AIR sends (else the real table would not balance).</summary>
+    public static void AssertCountsMatchBus(LookupCounts counts, IAir<KoalaBear> air, RowMajorMatrix<KoalaBear> trace)
+    {
+        var tally = CountsFromBus((air, trace));
+        Assert.Equal(tally.Range16.ToArray(), counts.Range16.ToArray());
+        Assert.All(BusTally.Interactions(air, trace, ZkvmBus.Range16), s => Assert.True(s.Values[0].ToCanonical() < 1 << 16));
     }
 }

@@ -59,7 +59,7 @@ public sealed class DivRemAir : IAir<KoalaBear>
     {
         ArgumentNullException.ThrowIfNull(builder);
         var row = builder.Local;
-        const int Range = WideMulGadget.Range16Bus;
+        const int Range = ZkvmBus.Range16;
         var sel = new SymbolicExpression<KoalaBear>[8];
         var isReal = SymbolicExpression<KoalaBear>.Zero;
         var opcode = SymbolicExpression<KoalaBear>.Zero;
@@ -181,7 +181,7 @@ public sealed class DivRemAir : IAir<KoalaBear>
         builder.Send(Range, [(res[1] - row[W31] * K(1 << 15)) * K(2)], isReal);
         for (int k = 2; k < 4; k++)
             res[k] = (div + divu) * Gadget.XLimb(row, k) + (rem + remu) * row[R + k] + isW * row[W31] * K(0xFFFF);
-        builder.Receive(MulAir.AluBus,
+        builder.Receive(ZkvmBus.Alu,
             [opcode, res[0], res[1], res[2], res[3], row[B], row[B + 1], row[B + 2], row[B + 3], row[C], row[C + 1], row[C + 2], row[C + 3]],
             isReal);
     }

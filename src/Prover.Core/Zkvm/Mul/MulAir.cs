@@ -15,8 +15,6 @@ namespace Prover.Core.Zkvm.Mul;
 /// </summary>
 public sealed class MulAir : IAir<KoalaBear>
 {
-    public const int AluBus = 3;
-
     internal static readonly Opcode[] Ops = [Opcode.Mul, Opcode.Mulh, Opcode.Mulhsu, Opcode.Mulhu, Opcode.Mulw];
 
     public const int Selectors = 0;
@@ -65,7 +63,7 @@ public sealed class MulAir : IAir<KoalaBear>
             product[m] = row[Product + m];
             zero[m] = SymbolicExpression<KoalaBear>.Zero;
             // The product limbs are results: range-checked here (they also bound the gadget's equations).
-            builder.Send(WideMulGadget.Range16Bus, [product[m]], isReal);
+            builder.Send(ZkvmBus.Range16, [product[m]], isReal);
         }
         Gadget.Eval(builder, row[BNeg], row[CNeg], zero, product, isReal);
 
@@ -73,7 +71,7 @@ public sealed class MulAir : IAir<KoalaBear>
         // limb1 < 2^16 is range-checked, so 2·rest ∈ (−2^16, 2^17) over the integers, and only rest ∈
         // [0, 2^15) lands in [0, 2^16): w_sign is the true bit.
         builder.AssertBool(row[WSign]);
-        builder.Send(WideMulGadget.Range16Bus, [(product[1] - row[WSign] * WideMulGadget.C(1 << 15)) * WideMulGadget.C(2)], isReal);
+        builder.Send(ZkvmBus.Range16, [(product[1] - row[WSign] * WideMulGadget.C(1 << 15)) * WideMulGadget.C(2)], isReal);
 
         var isHigh = isMulh + isMulhsu + isMulhu;
         var a = new SymbolicExpression<KoalaBear>[4];
@@ -88,6 +86,6 @@ public sealed class MulAir : IAir<KoalaBear>
             Gadget.XLimb(row, 0), Gadget.XLimb(row, 1), Gadget.XLimb(row, 2), Gadget.XLimb(row, 3),
             Gadget.YLimb(row, 0), Gadget.YLimb(row, 1), Gadget.YLimb(row, 2), Gadget.YLimb(row, 3),
         ];
-        builder.Receive(AluBus, tuple, isReal);
+        builder.Receive(ZkvmBus.Alu, tuple, isReal);
     }
 }

@@ -1,4 +1,5 @@
 using Prover.Core.Air;
+using Prover.Core.Zkvm.Tables;
 
 namespace Prover.Core.Zkvm.Mul;
 
@@ -23,9 +24,6 @@ namespace Prover.Core.Zkvm.Mul;
 public sealed class WideMulGadget(int offset, bool xLimbsTrusted, bool yLimbsTrusted)
 {
     public const int Width = 26;
-
-    /// <summary>Range16 bus id (docs/zkvm.md).</summary>
-    public const int Range16Bus = 1;
 
     public int Offset { get; } = offset;
 
@@ -89,8 +87,8 @@ public sealed class WideMulGadget(int offset, bool xLimbsTrusted, bool yLimbsTru
             builder.AssertEq(s, target[m] + row[Carry(m)] * C(65536));
             // carry < 2^12: carry ∈ [0, 2^16) and 16·carry ∈ [0, 2^16) (16·carry < 2^20 cannot wrap).
             // A bare 16-bit check would not do: 2^16·carry could then reach 2^32 > p.
-            builder.Send(Range16Bus, [row[Carry(m)]], multiplicity);
-            builder.Send(Range16Bus, [row[Carry(m)] * C(16)], multiplicity);
+            builder.Send(ZkvmBus.Range16, [row[Carry(m)]], multiplicity);
+            builder.Send(ZkvmBus.Range16, [row[Carry(m)] * C(16)], multiplicity);
         }
     }
 
@@ -110,22 +108,28 @@ public sealed class WideMulGadget(int offset, bool xLimbsTrusted, bool yLimbsTru
         {
             var lo = row[first + 2 * k];
             var hi = row[first + 2 * k + 1];
-            builder.Send(Range16Bus, [lo], multiplicity);
-            builder.Send(Range16Bus, [lo * C(256)], multiplicity);
-            builder.Send(Range16Bus, [hi], multiplicity);
+            builder.Send(ZkvmBus.Range16, [lo], multiplicity);
+            builder.Send(ZkvmBus.Range16, [lo * C(256)], multiplicity);
+            builder.Send(ZkvmBus.Range16, [hi], multiplicity);
             if (!trusted)
-                builder.Send(Range16Bus, [hi * C(256)], multiplicity);
+                builder.Send(ZkvmBus.Range16, [hi * C(256)], multiplicity);
         }
         builder.AssertBool(row[msb]);
-        builder.Send(Range16Bus, [(row[first + 7] - row[msb] * C(128)) * C(512)], multiplicity);
+        builder.Send(ZkvmBus.Range16, [(row[first + 7] - row[msb] * C(128)) * C(512)], multiplicity);
     }
 
     /// <summary>
-    /// Fills the gadget's columns for X·Y + addend = target (mod 2^128) and returns the target limbs
-    /// (the low 128 bits of X_ext·Y_ext + addend_ext).
+    /// Fills the gadget's columns for X·Y + addend = target (mod 2^128), records its Range16 lookups in
+    /// <paramref name="counts"/> (when given), and returns the target (the low 128 bits of
+    /// X_ext·Y_ext + addend_ext).
     /// </summary>
-    public UInt128 Populate(Span<KoalaBear> row, ulong x, ulong y, bool xNeg, bool yNeg, UInt128 addend)
+    public UInt128 Populate(Span<KoalaBear> row, ulong x, ulong y, bool xNeg, bool yNeg, UInt128 addend, LookupCounts? counts)
     {
+        if (counts is not null)
+        {
+            CountBytes(counts, x, xLimbsTrusted);
+            CountBytes(counts, y, yLimbsTrusted);
+        }
         for (int i = 0; i < 8; i++)
         {
             row[XByte(i)] = KoalaBear.FromUInt64((x >> (8 * i)) & 0xFF);
@@ -151,8 +155,24 @@ public sealed class WideMulGadget(int offset, bool xLimbsTrusted, bool yLimbsTru
             long limb = s & 0xFFFF;
             carry = s >> 16;
             row[Carry(m)] = KoalaBear.FromUInt64((ulong)carry);
+            counts?.AddRange16((ulong)carry);
+            counts?.AddRange16((ulong)carry * 16);
             result |= (UInt128)(ulong)limb << (16 * m);
         }
         return result;
+    }
+
+    private static void CountBytes(LookupCounts counts, ulong w, bool trusted)
+    {
+        for (int k = 0; k < 4; k++)
+        {
+            ulong lo = (w >> (16 * k)) & 0xFF, hi = (w >> (16 * k + 8)) & 0xFF;
+            counts.AddRange16(lo);
+            counts.AddRange16(lo * 256);
+            counts.AddRange16(hi);
+            if (!trusted)
+                counts.AddRange16(hi * 256);
+        }
+        counts.AddRange16(((w >> 56) & 0x7F) * 512);
     }
 }
