@@ -113,6 +113,32 @@ public sealed class MulTests(ITestOutputHelper output)
         Assert.Contains(BusTally.Interactions(air, trace, 1), s => s.Values[0].ToCanonical() >= 1 << 16); // … but an out-of-range lookup
     }
 
+    [Fact]
+    public void All_small_signed_operand_pairs_give_the_reference_results()
+    {
+        var events = new List<AluEvent>();
+        for (long b = -9; b <= 9; b++)
+            for (long c = -9; c <= 9; c++)
+                foreach (var op in Ops)
+                    events.Add(Event(op, (ulong)b, (ulong)c));
+        AssertHonest(events);
+    }
+
+    [Fact]
+    public void Mulhsu_cannot_sign_extend_its_unsigned_operand_and_mulw_sign_bit_is_range_checked()
+    {
+        var (air, trace) = OneRow(Opcode.Mulhsu, 5, ulong.MaxValue);
+        trace[0, MulAir.CNeg] = KoalaBear.One; // would compute 5·(−1) instead of 5·(2^64 − 1)
+        Assert.NotNull(AirChecker.FindViolation(air, trace, []));
+        // MULW: flipping bit 31's witness keeps the polynomials (the bit only selects the extension) but
+        // breaks its range-checked decomposition.
+        (air, trace) = OneRow(Opcode.Mulw, 3, 0x2000_0000);
+        Assert.Equal(KoalaBear.Zero, trace[0, MulAir.WSign]);
+        trace[0, MulAir.WSign] = KoalaBear.One;
+        Assert.Null(AirChecker.FindViolation(air, trace, []));
+        Assert.Contains(BusTally.Interactions(air, trace, 1), s => s.Values[0].ToCanonical() >= 1 << 16);
+    }
+
     /// <summary>
     /// A wrap-around forgery: result limb 0 off by one, carries "fixed up" with field inverses so every
     /// polynomial constraint still holds. Only the carries' range checks stand in the way; the verifier
