@@ -1,4 +1,5 @@
 using Prover.Core.Air;
+using Prover.Core.Field;
 using Prover.Core.Machine;
 using Prover.Core.Matrix;
 using Prover.Core.Zkvm.Mul;
@@ -165,6 +166,48 @@ public sealed class MulTests(ITestOutputHelper output)
         // The requester asks for exactly the forged result, so the Alu bus balances; only Range16 cannot.
         var tuples = MulDivProving.Tuples([Event(Opcode.Mul, b, c)]);
         tuples[0][1] = forged & 0xFFFF;
+        var result = MulDivProving.RoundTrip(tuples, MulDivProving.CountsFromBus((air, trace)), false, (air, trace));
+        output.WriteLine(result.ToString());
+        Assert.False(result.IsValid);
+    }
+
+    /// <summary>
+    /// The sharper wrap-around: limb 0 is made to hold S_0 + p over the integers. Because p ≡ 1 (mod 2^16)
+    /// the product limbs and all carries stay in [0, 2^16) (carry_0 grows by ~2^15), and the field
+    /// equations hold since p ≡ 0; the claimed result is b·c + p. Only the carry bound 2^12
+    /// (Range16(16·carry)) rejects it; a bare 16-bit carry check would accept it.
+    /// </summary>
+    [Fact]
+    public void Wraparound_forgery_with_16_bit_carries_is_rejected_by_the_12_bit_carry_bound()
+    {
+        ulong b = 0x0123_4567_89AB_CDEF, c = 0x0FED_CBA9_8765_4321;
+        var (air, trace) = OneRow(Opcode.Mul, b, c);
+        UInt128 carry = 0;
+        ulong forged = 0;
+        for (int m = 0; m < 8; m++)
+        {
+            UInt128 s = carry + (m == 0 ? (UInt128)KoalaBearParameters.P : 0);
+            for (int i = 0; i < 8; i++)
+                for (int j = 0; j < 8; j++)
+                    if (i + j == 2 * m || i + j == 2 * m + 1)
+                        s += (UInt128)(((b >> (8 * i)) & 0xFF) * ((c >> (8 * j)) & 0xFF)) << (8 * (i + j - 2 * m));
+            ulong limb = (ulong)(s & 0xFFFF);
+            carry = s >> 16;
+            Assert.True(carry < 1 << 16);
+            trace[0, MulAir.Product + m] = KoalaBear.FromUInt64(limb);
+            trace[0, MulAir.Gadget.Carry(m)] = KoalaBear.FromUInt64((ulong)carry);
+            if (m < 4)
+                forged |= limb << (16 * m);
+            if (m == 1)
+                trace[0, MulAir.WSign] = KoalaBear.FromUInt64(limb >> 15); // keep MULW's bit-31 decomposition consistent
+        }
+        Assert.NotEqual(MulDivRef.Eval(Opcode.Mul, b, c), forged);
+        Assert.Equal(MulDivRef.Eval(Opcode.Mul, b, c) + KoalaBearParameters.P, forged);
+        Assert.True(trace[0, MulAir.Gadget.Carry(0)].ToCanonical() >= 1 << 12);
+        Assert.Null(AirChecker.FindViolation(air, trace, []));
+        var tuples = MulDivProving.Tuples([Event(Opcode.Mul, b, c)]);
+        for (int k = 0; k < 4; k++)
+            tuples[0][1 + k] = (forged >> (16 * k)) & 0xFFFF;
         var result = MulDivProving.RoundTrip(tuples, MulDivProving.CountsFromBus((air, trace)), false, (air, trace));
         output.WriteLine(result.ToString());
         Assert.False(result.IsValid);
