@@ -186,6 +186,29 @@ public sealed class DivRemTests(ITestOutputHelper output)
         Assert.False(result.IsValid);
     }
 
+    /// <summary>
+    /// r ≥ C with d and the carries all in [0, 2^16): limb 0 of the d chain is satisfied modulo p
+    /// (7 − 13 − d_0 − 1 = 2^16·cy_0 − p with d_0 = 65,530, cy_0 = 32,511; p ≡ 1 mod 2^16), the rest
+    /// honestly. Only the carry bound cy + 3 &lt; 8 (Range16(2^13·(cy + 3))) rejects it.
+    /// </summary>
+    [Fact]
+    public void Remainder_bound_forgery_with_16_bit_carries_is_rejected_by_the_carry_bound()
+    {
+        var (air, trace) = Forged(Opcode.Divu, 1000, 7, 141, 13, false);
+        ulong[] d = [65530, 32511, 0, 0];
+        for (int k = 0; k < 4; k++)
+            trace[0, DivRemAir.D + k] = KoalaBear.FromUInt64(d[k]);
+        trace[0, DivRemAir.DCarry] = KoalaBear.FromUInt64(32511);
+        trace[0, DivRemAir.DCarry + 1] = KoalaBear.Zero;
+        trace[0, DivRemAir.DCarry + 2] = KoalaBear.Zero;
+        Assert.Null(AirChecker.FindViolation(air, trace, []));
+        var tuples = MulDivProving.Tuples([Event(Opcode.Divu, 1000, 7)]);
+        tuples[0][1] = 141;
+        var result = MulDivProving.RoundTrip(tuples, MulDivProving.CountsFromBus((air, trace)), false, (air, trace));
+        output.WriteLine(result.ToString());
+        Assert.False(result.IsValid);
+    }
+
     [Fact]
     public void Stark_round_trip_with_requester_mul_divrem_and_range_table()
     {
