@@ -92,6 +92,43 @@ public static class AluChip
 
     /// <summary>A zero trace of the chip's height for <paramref name="rows"/> events.</summary>
     public static RowMajorMatrix<F> NewTrace<F>(int rows, int width) where F : struct, IField<F> => new(Word.TraceHeight(rows), width);
+
+    /// <summary>Writes one trace row for one event and counts its lookups.</summary>
+    public delegate void RowPopulator<F>(Span<F> row, AluEvent e, LookupCounts counts) where F : struct, IField<F>;
+
+    /// <summary>Rows per parallel chunk of trace generation.</summary>
+    private const int ChunkRows = 1 << 12;
+
+    /// <summary>
+    /// A trace of <paramref name="width"/> columns with one row per event (written by
+    /// <paramref name="populate"/> in parallel chunks: rows are independent and the counts are atomic)
+    /// and zero padding rows, which satisfy every ALU chip's constraints and send nothing.
+    /// </summary>
+    public static RowMajorMatrix<F> Generate<F>(IReadOnlyList<AluEvent> events, int width, LookupCounts counts, RowPopulator<F> populate)
+        where F : struct, IField<F>
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        ArgumentNullException.ThrowIfNull(counts);
+        ArgumentNullException.ThrowIfNull(populate);
+        var trace = NewTrace<F>(events.Count, width);
+        int chunks = (events.Count + ChunkRows - 1) / ChunkRows;
+        void Chunk(int chunk)
+        {
+            int end = Math.Min(events.Count, (chunk + 1) * ChunkRows);
+            for (int r = chunk * ChunkRows; r < end; r++)
+                populate(trace.Row(r), events[r], counts);
+        }
+        if (chunks <= 1)
+        {
+            for (int c = 0; c < chunks; c++)
+                Chunk(c);
+        }
+        else
+        {
+            Parallel.For(0, chunks, Chunk);
+        }
+        return trace;
+    }
 }
 
 /// <summary>

@@ -32,6 +32,11 @@ public sealed class AddSubTests(ITestOutputHelper output)
         var counts = new LookupCounts();
         var trace = AddSubTrace.Generate<KoalaBear>(events, counts);
         AluTests.AssertSatisfied(Air, trace);
+        // Generated in parallel chunks (4,800 events): every lookup counted once (4 limbs, plus the sign for W forms).
+        long lookups = 0;
+        foreach (var n in counts.Range16)
+            lookups += n;
+        Assert.Equal(events.Count * 4 + events.Count(e => e.Op is Opcode.Addw or Opcode.Subw or Opcode.Addiw), lookups);
         var (constraints, interactions, degree) = AluTests.Shape(Air);
         output.WriteLine($"add-sub: {Air.Width} columns, {constraints} constraints, {interactions} interactions, degree {degree}, {events.Count} events");
         Assert.True(degree <= 3);

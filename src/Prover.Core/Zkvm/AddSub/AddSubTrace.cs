@@ -21,12 +21,7 @@ public static class AddSubTrace
     /// </summary>
     public static RowMajorMatrix<F> Generate<F>(IReadOnlyList<AluEvent> events, LookupCounts counts) where F : struct, IField<F>
     {
-        ArgumentNullException.ThrowIfNull(events);
-        ArgumentNullException.ThrowIfNull(counts);
-        var trace = AluChip.NewTrace<F>(events.Count, AddSubCols.Width);
-        for (int r = 0; r < events.Count; r++)
-            Populate(trace.Row(r), events[r], counts);
-        return trace;
+        return AluChip.Generate<F>(events, AddSubCols.Width, counts, Populate);
     }
 
     private static void Populate<F>(Span<F> row, AluEvent e, LookupCounts counts) where F : struct, IField<F>
