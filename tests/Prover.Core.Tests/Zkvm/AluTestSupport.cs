@@ -30,7 +30,7 @@ internal static class RiscV
         Opcode.Sraw or Opcode.Sraiw => (ulong)(long)((int)(uint)b >> (int)(c & 31)),
         Opcode.Slt or Opcode.Slti => (long)b < (long)c ? 1UL : 0,
         Opcode.Sltu or Opcode.Sltiu => b < c ? 1UL : 0,
-        _ => throw new ArgumentOutOfRangeException(nameof(op)),
+        _ => MulDivRef.Eval(op, b, c), // M extension (throws for anything else)
     };
 
     public static AluEvent Event(Opcode op, ulong b, ulong c, uint pc = 0x1000) => new(pc, op, Eval(op, b, c), b, c);

@@ -1,0 +1,91 @@
+using Prover.Core.Air;
+using Prover.Core.Machine;
+
+namespace Prover.Core.Zkvm.Mul;
+
+/// <summary>
+/// MUL, MULH, MULHSU, MULHU, MULW: receives <c>(opcode, a0..a3, b0..b3, c0..c3)</c> on the Alu bus
+/// (docs/zkvm.md) and proves a = op(b, c). One row per event; the 128-bit product of the sign- or
+/// zero-extended operands comes from <see cref="WideMulGadget"/> (byte convolution with carries), the
+/// result is its low or high half.
+/// <para>
+/// Columns: 5 opcode selectors, b_neg, c_neg (sign-extension flags), w_sign (bit 31 of the product,
+/// for MULW), 8 product limbs, then the gadget (b bytes, c bytes, msbs, carries): 42 in all.
+/// </para>
+/// </summary>
+public sealed class MulAir : IAir<KoalaBear>
+{
+    internal static readonly Opcode[] Ops = [Opcode.Mul, Opcode.Mulh, Opcode.Mulhsu, Opcode.Mulhu, Opcode.Mulw];
+
+    public const int Selectors = 0;
+    public const int BNeg = 5;
+    public const int CNeg = 6;
+    public const int WSign = 7;
+    public const int Product = 8;
+
+    internal static readonly WideMulGadget Gadget = new(16, xLimbsTrusted: true, yLimbsTrusted: true);
+
+    public string Name => "zkvm-mul";
+
+    public int Width => Product + 8 + WideMulGadget.Width;
+
+    public void Eval(AirBuilder<KoalaBear> builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var row = builder.Local;
+        var isReal = SymbolicExpression<KoalaBear>.Zero;
+        var opcode = SymbolicExpression<KoalaBear>.Zero;
+        for (int i = 0; i < Ops.Length; i++)
+        {
+            builder.AssertBool(row[Selectors + i]);
+            isReal += row[Selectors + i];
+            opcode += row[Selectors + i] * WideMulGadget.C((int)Ops[i]);
+        }
+        // At most one selector: the sum is boolean (0 on padding rows, which receive nothing).
+        builder.AssertBool(isReal);
+        var isMul = row[Selectors];
+        var isMulh = row[Selectors + 1];
+        var isMulhsu = row[Selectors + 2];
+        var isMulhu = row[Selectors + 3];
+        var isMulw = row[Selectors + 4];
+
+        // Sign extension exactly when the opcode reads that operand as signed AND its msb is set (the
+        // msb is proven by the gadget's range-checked decomposition of the top byte). MUL, MULHU and
+        // MULW extend by zeros: their result does not depend on signedness (MUL, MULW: low bits) or is
+        // unsigned (MULHU).
+        builder.AssertEq(row[BNeg], row[Gadget.XMsb] * (isMulh + isMulhsu));
+        builder.AssertEq(row[CNeg], row[Gadget.YMsb] * isMulh);
+
+        var product = new SymbolicExpression<KoalaBear>[8];
+        var zero = new SymbolicExpression<KoalaBear>[8];
+        for (int m = 0; m < 8; m++)
+        {
+            product[m] = row[Product + m];
+            zero[m] = SymbolicExpression<KoalaBear>.Zero;
+            // The product limbs are results: range-checked here (they also bound the gadget's equations).
+            builder.Send(ZkvmBus.Range16, [product[m]], isReal);
+        }
+        Gadget.Eval(builder, row[BNeg], row[CNeg], zero, product, isReal);
+
+        // MULW: bit 31 of the product (= msb of limb 1): limb1 = 2^15·w_sign + rest, 2·rest ∈ [0, 2^16).
+        // limb1 < 2^16 is range-checked, so 2·rest ∈ (−2^16, 2^17) over the integers, and only rest ∈
+        // [0, 2^15) lands in [0, 2^16): w_sign is the true bit.
+        builder.AssertBool(row[WSign]);
+        builder.Send(ZkvmBus.Range16, [(product[1] - row[WSign] * WideMulGadget.C(1 << 15)) * WideMulGadget.C(2)], isReal);
+
+        var isHigh = isMulh + isMulhsu + isMulhu;
+        var a = new SymbolicExpression<KoalaBear>[4];
+        for (int k = 0; k < 4; k++)
+        {
+            var low = k < 2 ? (isMul + isMulw) * product[k] : isMul * product[k] + isMulw * row[WSign] * WideMulGadget.C(0xFFFF);
+            a[k] = low + isHigh * product[4 + k];
+        }
+        SymbolicExpression<KoalaBear>[] tuple =
+        [
+            opcode, a[0], a[1], a[2], a[3],
+            Gadget.XLimb(row, 0), Gadget.XLimb(row, 1), Gadget.XLimb(row, 2), Gadget.XLimb(row, 3),
+            Gadget.YLimb(row, 0), Gadget.YLimb(row, 1), Gadget.YLimb(row, 2), Gadget.YLimb(row, 3),
+        ];
+        builder.Receive(ZkvmBus.Alu, tuple, isReal);
+    }
+}

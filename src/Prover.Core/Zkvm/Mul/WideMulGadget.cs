@@ -1,0 +1,178 @@
+using Prover.Core.Air;
+using Prover.Core.Zkvm.Tables;
+
+namespace Prover.Core.Zkvm.Mul;
+
+/// <summary>
+/// Proves <c>X·Y + addend ≡ target (mod 2^128)</c> where X and Y are 64-bit words given as bytes and
+/// extended to 128 bits (by zeros, or by ones when the caller's sign flag is set), and addend and
+/// target are 8 limbs of 16 bits supplied by the caller. Used by MUL (target = product limbs,
+/// addend = 0) and DIV/REM (X = quotient, Y = divisor, addend = remainder, target = dividend).
+/// <para>
+/// Columns (at <see cref="Offset"/>): X bytes (8), Y bytes (8), X msb, Y msb, carries (8): 26.
+/// </para>
+/// <para>
+/// Why bytes: two 16-bit limbs multiply to 2^32 &gt; p, so a 16-bit convolution would wrap. With bytes,
+/// T_k = Σ_{i+j=k} x_i·y_j ≤ (k+1)·255² (k &lt; 16, at most 16 terms), and output limb m collects
+/// S_m = T_{2m} + 2^8·T_{2m+1} ≤ 15·255² + 2^8·16·255² = 267,317,775 &lt; 2^28. Each limb equation
+/// S_m + addend_m + carry_{m−1} = target_m + 2^16·carry_m has both sides below 2^28 + 2^17 &lt; p
+/// once carry &lt; 2^12 and target_m, addend_m &lt; 2^16 (range-checked), so it holds over the integers,
+/// and the chain telescopes to the 128-bit identity. Honest carries are ≤ (267,317,775 + 65,535 +
+/// 4,095) / 2^16 &lt; 4,081 &lt; 2^12.
+/// </para>
+/// </summary>
+public sealed class WideMulGadget(int offset, bool xLimbsTrusted, bool yLimbsTrusted)
+{
+    public const int Width = 26;
+
+    public int Offset { get; } = offset;
+
+    public int XByte(int i) => Offset + i;
+
+    public int YByte(int i) => Offset + 8 + i;
+
+    public int XMsb => Offset + 16;
+
+    public int YMsb => Offset + 17;
+
+    public int Carry(int m) => Offset + 18 + m;
+
+    /// <summary>Limb k (16 bits) of X as an expression of its bytes.</summary>
+    public static SymbolicExpression<KoalaBear> Limb(IReadOnlyList<SymbolicExpression<KoalaBear>> row, int firstByte, int k) =>
+        row[firstByte + 2 * k] + row[firstByte + 2 * k + 1] * C(256);
+
+    public SymbolicExpression<KoalaBear> XLimb(IReadOnlyList<SymbolicExpression<KoalaBear>> row, int k) => Limb(row, XByte(0), k);
+
+    public SymbolicExpression<KoalaBear> YLimb(IReadOnlyList<SymbolicExpression<KoalaBear>> row, int k) => Limb(row, YByte(0), k);
+
+    internal static SymbolicExpression<KoalaBear> C(long v) =>
+        SymbolicExpression<KoalaBear>.FromConstant(v >= 0 ? KoalaBear.FromUInt64((ulong)v) : -KoalaBear.FromUInt64((ulong)-v));
+
+    /// <summary>
+    /// States the constraints. <paramref name="xNeg"/>/<paramref name="yNeg"/> (boolean, degree 1) select
+    /// sign extension; the caller ties them to <see cref="XMsb"/>/<see cref="YMsb"/> (and its opcode).
+    /// Range checks are sent with <paramref name="multiplicity"/> (1 on real rows, 0 on padding).
+    /// </summary>
+    public void Eval(AirBuilder<KoalaBear> builder, SymbolicExpression<KoalaBear> xNeg, SymbolicExpression<KoalaBear> yNeg,
+        IReadOnlyList<SymbolicExpression<KoalaBear>> addend, IReadOnlyList<SymbolicExpression<KoalaBear>> target,
+        SymbolicExpression<KoalaBear> multiplicity)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var row = builder.Local;
+        RangeCheckBytes(builder, row, XByte(0), XMsb, xLimbsTrusted, multiplicity);
+        RangeCheckBytes(builder, row, YByte(0), YMsb, yLimbsTrusted, multiplicity);
+
+        // Extended bytes: bytes 8..15 are 255 when the operand is sign-extended (degree 1).
+        var x = new SymbolicExpression<KoalaBear>[16];
+        var y = new SymbolicExpression<KoalaBear>[16];
+        for (int i = 0; i < 16; i++)
+        {
+            x[i] = i < 8 ? row[XByte(i)] : xNeg * C(255);
+            y[i] = i < 8 ? row[YByte(i)] : yNeg * C(255);
+        }
+        SymbolicExpression<KoalaBear> T(int k)
+        {
+            var sum = SymbolicExpression<KoalaBear>.Zero;
+            for (int i = 0; i <= k; i++)
+                sum += x[i] * y[k - i];
+            return sum;
+        }
+        for (int m = 0; m < 8; m++)
+        {
+            // Bounds in the type comment: every term is below 2^28 + 2^17 < p, so equality mod p is
+            // equality of integers; no wrap-around can hide a wrong limb or carry.
+            var s = T(2 * m) + T(2 * m + 1) * C(256) + addend[m];
+            if (m > 0)
+                s += row[Carry(m - 1)];
+            builder.AssertEq(s, target[m] + row[Carry(m)] * C(65536));
+            // carry < 2^12: carry ∈ [0, 2^16) and 16·carry ∈ [0, 2^16) (16·carry < 2^20 cannot wrap).
+            // A bare 16-bit check would not do: 2^16·carry could then reach 2^32 > p.
+            builder.Send(ZkvmBus.Range16, [row[Carry(m)]], multiplicity);
+            builder.Send(ZkvmBus.Range16, [row[Carry(m)] * C(16)], multiplicity);
+        }
+    }
+
+    /// <summary>
+    /// Byte checks of one 64-bit operand and its most significant bit. For each limb L = lo + 2^8·hi:
+    /// lo ∈ [0, 2^16) and 2^8·lo ∈ [0, 2^16) give lo &lt; 2^8 (2^8·lo &lt; 2^24 cannot wrap). When the
+    /// limb itself is known to be &lt; 2^16 (it equals a bus value the sender range-checked), hi ∈ [0, 2^16)
+    /// suffices: lo + 2^8·hi &lt; 2^25 cannot wrap, so L = lo + 2^8·hi over the integers and hi = (L − lo)/2^8
+    /// &lt; 2^8. Otherwise hi gets the same two checks as lo. The msb: byte 7 = 2^7·msb + rest with msb
+    /// boolean and 2^9·rest ∈ [0, 2^16); byte 7 &lt; 2^8 makes 2^9·rest ∈ (−2^16, 2^17) an integer range
+    /// whose only values in [0, 2^16) are rest ∈ [0, 2^7).
+    /// </summary>
+    private static void RangeCheckBytes(AirBuilder<KoalaBear> builder, IReadOnlyList<SymbolicExpression<KoalaBear>> row,
+        int first, int msb, bool trusted, SymbolicExpression<KoalaBear> multiplicity)
+    {
+        for (int k = 0; k < 4; k++)
+        {
+            var lo = row[first + 2 * k];
+            var hi = row[first + 2 * k + 1];
+            builder.Send(ZkvmBus.Range16, [lo], multiplicity);
+            builder.Send(ZkvmBus.Range16, [lo * C(256)], multiplicity);
+            builder.Send(ZkvmBus.Range16, [hi], multiplicity);
+            if (!trusted)
+                builder.Send(ZkvmBus.Range16, [hi * C(256)], multiplicity);
+        }
+        builder.AssertBool(row[msb]);
+        builder.Send(ZkvmBus.Range16, [(row[first + 7] - row[msb] * C(128)) * C(512)], multiplicity);
+    }
+
+    /// <summary>
+    /// Fills the gadget's columns for X·Y + addend = target (mod 2^128), records its Range16 lookups in
+    /// <paramref name="counts"/> (when given), and returns the target (the low 128 bits of
+    /// X_ext·Y_ext + addend_ext).
+    /// </summary>
+    public UInt128 Populate(Span<KoalaBear> row, ulong x, ulong y, bool xNeg, bool yNeg, UInt128 addend, LookupCounts? counts)
+    {
+        if (counts is not null)
+        {
+            CountBytes(counts, x, xLimbsTrusted);
+            CountBytes(counts, y, yLimbsTrusted);
+        }
+        for (int i = 0; i < 8; i++)
+        {
+            row[XByte(i)] = KoalaBear.FromUInt64((x >> (8 * i)) & 0xFF);
+            row[YByte(i)] = KoalaBear.FromUInt64((y >> (8 * i)) & 0xFF);
+        }
+        row[XMsb] = KoalaBear.FromUInt64(x >> 63);
+        row[YMsb] = KoalaBear.FromUInt64(y >> 63);
+        Span<long> xb = stackalloc long[16];
+        Span<long> yb = stackalloc long[16];
+        for (int i = 0; i < 16; i++)
+        {
+            xb[i] = i < 8 ? (long)((x >> (8 * i)) & 0xFF) : xNeg ? 255 : 0;
+            yb[i] = i < 8 ? (long)((y >> (8 * i)) & 0xFF) : yNeg ? 255 : 0;
+        }
+        long carry = 0;
+        UInt128 result = 0;
+        for (int m = 0; m < 8; m++)
+        {
+            long s = (long)(ulong)((addend >> (16 * m)) & 0xFFFF) + carry;
+            for (int k = 2 * m; k <= 2 * m + 1; k++)
+                for (int i = 0; i <= k; i++)
+                    s += xb[i] * yb[k - i] << (8 * (k - 2 * m));
+            long limb = s & 0xFFFF;
+            carry = s >> 16;
+            row[Carry(m)] = KoalaBear.FromUInt64((ulong)carry);
+            counts?.AddRange16((ulong)carry);
+            counts?.AddRange16((ulong)carry * 16);
+            result |= (UInt128)(ulong)limb << (16 * m);
+        }
+        return result;
+    }
+
+    private static void CountBytes(LookupCounts counts, ulong w, bool trusted)
+    {
+        for (int k = 0; k < 4; k++)
+        {
+            ulong lo = (w >> (16 * k)) & 0xFF, hi = (w >> (16 * k + 8)) & 0xFF;
+            counts.AddRange16(lo);
+            counts.AddRange16(lo * 256);
+            counts.AddRange16(hi);
+            if (!trusted)
+                counts.AddRange16(hi * 256);
+        }
+        counts.AddRange16(((w >> 56) & 0x7F) * 512);
+    }
+}
