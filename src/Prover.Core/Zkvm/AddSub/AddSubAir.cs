@@ -34,7 +34,7 @@ public static class AddSubCols
 /// <summary>
 /// ADD, SUB, ADDI, ADDW, SUBW, ADDIW, LUI, AUIPC: one row per operation, receiving
 /// (opcode, a, b, c) on the ALU bus. LUI (b = 0, c = the shifted immediate) and AUIPC (b = pc) are
-/// 64-bit additions. Constraint degree 3; 21 constraints, 1 receive, 5 Range16 sends.
+/// 64-bit additions. Constraint degree 3; 20 constraints, 1 receive, 5 Range16 sends.
 /// <para>
 /// Assumption (the contract of the ALU bus, docs/zkvm.md): the sender's b and c limbs are canonical
 /// 16-bit limbs (register values and immediates are). This chip range-checks every limb it produces.
