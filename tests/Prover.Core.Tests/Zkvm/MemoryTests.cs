@@ -64,7 +64,9 @@ public class MemoryTests
         Assert.True(Prove(final).IsValid);
         // Final claims another value for key 4: unbalanced.
         var wrong = MemoryTrace.Generate<KoalaBear>([entries[0], entries[1] with { Value = 1 }, entries[2], entries[3]], init: false, new LookupCounts());
-        Assert.False(Prove(wrong).IsValid);
+        var rejected = Prove(wrong);
+        Assert.False(rejected.IsValid);
+        Assert.Contains("do not balance", rejected.Error);
     }
 
     [Fact]
