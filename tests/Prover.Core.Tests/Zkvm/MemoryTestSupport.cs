@@ -184,12 +184,17 @@ internal sealed class MemoryScenario
     /// never from a table the test made too small. Restricted to RAM keys: no register accesses are sent,
     /// and the record's Init/Final hold only RAM double words, so the memory bus is closed over RAM alone.
     /// </summary>
-    public VerificationResult Prove(bool checkConstraints = true, List<ulong[]>? requests = null)
+    public VerificationResult Prove(bool checkConstraints = true, List<ulong[]>? requests = null) =>
+        Prove(requests ?? Requests, LoadStore, Init, Final, checkConstraints);
+
+    /// <summary>The round trip of <see cref="Prove(bool, List{ulong[]}?)"/> for given requests and traces.</summary>
+    public static VerificationResult Prove(IReadOnlyList<ulong[]> requests, RowMajorMatrix<KoalaBear> loadStore,
+        RowMajorMatrix<KoalaBear> init, RowMajorMatrix<KoalaBear> final, bool checkConstraints = true)
     {
         var chips = new (IAir<KoalaBear> Air, RowMajorMatrix<KoalaBear> Trace)[]
         {
-            (new TupleSenderAir(ZkvmBus.LoadStore, ZkvmBus.LoadStoreTupleWidth, "cpu-stand-in"), TupleSenderAir.Trace(requests ?? Requests, ZkvmBus.LoadStoreTupleWidth)),
-            (LoadStoreAir, LoadStore), (InitAir, Init), (FinalAir, Final),
+            (new TupleSenderAir(ZkvmBus.LoadStore, ZkvmBus.LoadStoreTupleWidth, "cpu-stand-in"), TupleSenderAir.Trace(requests, ZkvmBus.LoadStoreTupleWidth)),
+            (LoadStoreAir, loadStore), (InitAir, init), (FinalAir, final),
         };
         var counts = ValidLookups(chips.Skip(1));
         var (range, rangeTrace) = SubsetTableAir.Range16(counts);
