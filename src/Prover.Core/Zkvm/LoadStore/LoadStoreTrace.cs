@@ -12,7 +12,7 @@ public static class LoadStoreTrace
     /// <summary>
     /// One row per load/store event, zero padding; counts the Range16 and RANGE8 lookups. The old and new
     /// double words and previous timestamps come from the record's <paramref name="accesses"/> made at the
-    /// instruction's clk. <paramref name="storeOperand"/> gives rs2's full value for a store (the request
+    /// instruction's clk (both lists in clk order, as the machine emits them). <paramref name="storeOperand"/> gives rs2's full value for a store (the request
     /// carries it; the event only has the stored bytes, which is what is used when it is null).
     /// </summary>
     public static RowMajorMatrix<F> Generate<F>(IReadOnlyList<MemoryInstructionEvent> events, IReadOnlyList<MemoryAccessEvent> accesses,
@@ -21,9 +21,17 @@ public static class LoadStoreTrace
         ArgumentNullException.ThrowIfNull(events);
         ArgumentNullException.ThrowIfNull(accesses);
         ArgumentNullException.ThrowIfNull(counts);
-        var byAccess = new Dictionary<(long, ulong), MemoryAccessEvent>(accesses.Count);
-        foreach (var a in accesses)
-            byAccess[(a.Timestamp, a.Address)] = a;
+        // Events and accesses are both in clk order (a crossing access lists its lower double word first),
+        // so one forward walk pairs them; accesses of other instructions (syscall reads) are skipped.
+        int next = 0;
+        MemoryAccessEvent Find(long clk, ulong address)
+        {
+            while (next < accesses.Count && (accesses[next].Timestamp < clk || (accesses[next].Timestamp == clk && accesses[next].Address != address)))
+                next++;
+            if (next == accesses.Count || accesses[next].Timestamp != clk)
+                throw new ArgumentException($"no memory access at clk {clk} for address {address:x}");
+            return accesses[next++];
+        }
         var trace = new RowMajorMatrix<F>(Word.TraceHeight(events.Count), LoadStoreCols.Width);
         for (int r = 0; r < events.Count; r++)
         {
@@ -68,8 +76,7 @@ public static class LoadStoreTrace
                 ulong oldValue = 0, newValue = 0;
                 if (d == 0 || cross)
                 {
-                    if (!byAccess.TryGetValue((e.Timestamp, dword + 8 * (ulong)d), out var access))
-                        throw new ArgumentException($"no memory access at clk {e.Timestamp} for address {dword + 8 * (ulong)d:x}");
+                    var access = Find(e.Timestamp, dword + 8 * (ulong)d);
                     oldValue = access.PrevValue;
                     newValue = access.Value;
                     int c = LoadStoreCols.Dword + d * LoadStoreCols.DwordColumns;
