@@ -14,6 +14,18 @@ public static class ZkvmBus
 
     /// <summary>Number of field elements of an <see cref="Alu"/> tuple.</summary>
     public const int AluTupleWidth = 13;
+
+    /// <summary>(key, v0..v3, ts_lo, ts_hi): the memory argument (registers and RAM). Produce = send, consume = receive.</summary>
+    public const int Memory = 5;
+
+    /// <summary>Number of field elements of a <see cref="Memory"/> tuple.</summary>
+    public const int MemoryTupleWidth = 7;
+
+    /// <summary>(opcode, addr_lo, addr_hi, v0..v3, ts_lo, ts_hi): a load/store request, CPU → load/store chip.</summary>
+    public const int LoadStore = 8;
+
+    /// <summary>Number of field elements of a <see cref="LoadStore"/> tuple.</summary>
+    public const int LoadStoreTupleWidth = 9;
 }
 
 /// <summary>The operations of the <see cref="ZkvmBus.ByteOp"/> bus (the op field of its tuple).</summary>

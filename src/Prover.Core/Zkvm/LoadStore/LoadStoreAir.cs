@@ -1,0 +1,201 @@
+using Prover.Core.Air;
+using Prover.Core.Field;
+using Prover.Core.Machine;
+using Prover.Core.Zkvm.Memory;
+
+namespace Prover.Core.Zkvm.LoadStore;
+
+/// <summary>Column layout of <see cref="LoadStoreAir{F}"/> (75 columns).</summary>
+public static class LoadStoreCols
+{
+    /// <summary>Opcodes in selector order.</summary>
+    public static ReadOnlySpan<Opcode> Opcodes =>
+        [Opcode.Lb, Opcode.Lh, Opcode.Lw, Opcode.Ld, Opcode.Lbu, Opcode.Lhu, Opcode.Lwu, Opcode.Sb, Opcode.Sh, Opcode.Sw, Opcode.Sd];
+
+    /// <summary>Access width in bytes of each selector's opcode.</summary>
+    public static ReadOnlySpan<int> Widths => [1, 2, 4, 8, 1, 2, 4, 1, 2, 4, 8];
+
+    public static bool IsStore(Opcode op) => op is Opcode.Sb or Opcode.Sh or Opcode.Sw or Opcode.Sd;
+
+    public static bool IsSignedLoad(Opcode op) => op is Opcode.Lb or Opcode.Lh or Opcode.Lw;
+
+    public static int AccessWidth(Opcode op) => Widths[Opcodes.IndexOf(op)];
+
+    /// <summary>11 boolean opcode selectors; their sum is the row's "real" flag.</summary>
+    public const int Selectors = 0;
+    /// <summary>One-hot byte offset within the double word: off_k = 1 iff address mod 8 = k (8 booleans, sum = real).</summary>
+    public const int Offset = 11;
+    /// <summary>q = (address mod 2^16) div 8, a 13-bit number.</summary>
+    public const int Q = 19;
+    /// <summary>address div 2^16 (&lt; 2^15).</summary>
+    public const int AddrHi = 20;
+    /// <summary>The 8 bytes of the value on the request: loads, the extended result; stores, rs2.</summary>
+    public const int Value = 21;
+    /// <summary>Sign bit of the top loaded byte (signed loads; 0 otherwise).</summary>
+    public const int Sign = 29;
+    /// <summary>1 iff the access crosses into the next double word (offset + width &gt; 8).</summary>
+    public const int Cross = 30;
+    /// <summary>16 bytes: the double words key and key + 1 before the access.</summary>
+    public const int Old = 31;
+    /// <summary>16 bytes: the same double words after the access.</summary>
+    public const int New = 47;
+    /// <summary>ts of this access (lo, hi), as received from the CPU.</summary>
+    public const int TsLo = 63;
+    public const int TsHi = 64;
+    /// <summary>Per double word d ∈ {0, 1}: prev ts (lo, hi) then <see cref="TimestampGadget"/>'s 3 columns, 5 columns each.</summary>
+    public const int Dword = 65;
+    public const int DwordColumns = 2 + TimestampGadget.Columns;
+    public const int Width = Dword + 2 * DwordColumns;
+}
+
+/// <summary>
+/// The load/store chip: one row per load or store instruction. It receives the CPU's request on the
+/// <see cref="ZkvmBus.LoadStore"/> bus, (opcode, addr_lo, addr_hi, v0..v3, ts_lo, ts_hi), where v is the
+/// loaded value after sign/zero extension (loads) or rs2's full value (stores; only the low width bytes
+/// are written), and makes the one or two double-word accesses on the memory bus: consume (key, old,
+/// prev_ts), produce (key, new, ts), with prev_ts &lt; ts proven by <see cref="TimestampGadget"/>.
+/// Misaligned accesses (Zicclsm) that cross a double-word boundary access keys key and key + 1.
+/// All constraints have degree ≤ 3. Soundness notes sit beside each constraint.
+/// </summary>
+public sealed class LoadStoreAir<F> : IAir<F> where F : struct, IField<F>
+{
+    public string Name => "load-store";
+
+    public int Width => LoadStoreCols.Width;
+
+    private static SymbolicExpression<F> C(ulong x) => Word.Constant<F>(x);
+
+    public void Eval(AirBuilder<F> builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var l = builder.Local;
+        var ops = LoadStoreCols.Opcodes.ToArray();
+        var widths = LoadStoreCols.Widths.ToArray();
+        // At most one boolean selector is set (their sum is boolean): real = 1 on instruction rows, 0 on padding.
+        var (real, opcode) = AluChip.Selectors(builder, LoadStoreCols.Selectors, ops);
+        SymbolicExpression<F> Sel(int i) => l[LoadStoreCols.Selectors + i];
+        SymbolicExpression<F> SumWhere(Func<Opcode, int, bool> pred)
+        {
+            var sum = SymbolicExpression<F>.Zero;
+            for (int i = 0; i < ops.Length; i++)
+                if (pred(ops[i], widths[i]))
+                    sum += Sel(i);
+            return sum;
+        }
+        var off = Enumerable.Range(0, 8).Select(k => l[LoadStoreCols.Offset + k]).ToArray();
+        var val = Enumerable.Range(0, 8).Select(j => l[LoadStoreCols.Value + j]).ToArray();
+        var old = Enumerable.Range(0, 16).Select(i => l[LoadStoreCols.Old + i]).ToArray();
+        var neu = Enumerable.Range(0, 16).Select(i => l[LoadStoreCols.New + i]).ToArray();
+        var sign = l[LoadStoreCols.Sign];
+        var cross = l[LoadStoreCols.Cross];
+        var q = l[LoadStoreCols.Q];
+        var addrHi = l[LoadStoreCols.AddrHi];
+
+        // Offset: one-hot booleans summing to real, so on a real row exactly one off_k = 1 and
+        // Σ k·off_k is the offset; on padding all are 0.
+        var offset = SymbolicExpression<F>.Zero;
+        for (int k = 0; k < 8; k++)
+        {
+            builder.AssertBool(off[k]);
+            offset += off[k] * C((ulong)k);
+        }
+        builder.AssertEq(SymbolicExpression<F>.Sum(off), real);
+
+        // Address: addr_lo = offset + 8·q, key = q + 2^13·addr_hi. Soundness: q < 2^16 and 8q < 2^16
+        // (Range16 on both; q an integer < 2^16 makes 8q an integer < 2^19, so the second check means
+        // q < 2^13); addr_hi < 2^16 and 2·addr_hi < 2^16, so addr_hi < 2^15. Hence addr_lo < 2^16 is the
+        // true low half, key = address div 8 < 2^28 and key + 1 ≤ 2^28: never a register key (2^29 + r).
+        var addrLo = offset + q * C(8);
+        var key = q + addrHi * C(1 << 13);
+        builder.Send(ZkvmBus.Range16, [q], real);
+        builder.Send(ZkvmBus.Range16, [q * C(8)], real);
+        builder.Send(ZkvmBus.Range16, [addrHi], real);
+        builder.Send(ZkvmBus.Range16, [addrHi * C(2)], real);
+
+        // Bytes: every old byte and every value byte is a byte (RANGE8), so limbs built from them are the
+        // unique 16-bit decompositions: the prover cannot split a memory limb into other "bytes".
+        // New bytes need no check: each equals an old byte or a value byte (constraints below).
+        for (int i = 0; i < 16; i++)
+            SendRange8(builder, old[i], real);
+        for (int j = 0; j < 8; j++)
+            SendRange8(builder, val[j], real);
+
+        // Loads: value byte j (j < width) is window byte offset + j. Degree 3: mask · off_k · old.
+        for (int j = 0; j < 8; j++)
+        {
+            int jj = j;
+            var loadMask = SumWhere((op, w) => !LoadStoreCols.IsStore(op) && w > jj);
+            var window = SymbolicExpression<F>.Zero;
+            for (int k = 0; k < 8; k++)
+                window += off[k] * old[k + j];
+            builder.When(loadMask).AssertEq(val[j], window);
+            // Extension above the width: 0xFF·sign for LB/LH/LW, 0 for LBU/LHU/LWU.
+            builder.When(SumWhere((op, w) => LoadStoreCols.IsSignedLoad(op) && w <= jj)).AssertEq(val[j], sign * C(0xFF));
+            builder.When(SumWhere((op, w) => op is Opcode.Lbu or Opcode.Lhu or Opcode.Lwu && w <= jj)).AssertZero(val[j]);
+        }
+
+        // Sign: with tb the top loaded byte of a signed load (0 on any other row), 2·tb − 256·sign is sent
+        // to RANGE8. tb is a byte, sign boolean, so 2·tb − 256·sign ∈ (−256, 512) as an integer, and it is
+        // a byte exactly when sign = tb's bit 7. On other rows tb = 0 forces sign = 0.
+        builder.AssertBool(sign);
+        var topByte = Sel(Array.IndexOf(ops, Opcode.Lb)) * val[0] + Sel(Array.IndexOf(ops, Opcode.Lh)) * val[1] + Sel(Array.IndexOf(ops, Opcode.Lw)) * val[3];
+        SendRange8(builder, topByte * C(2) - sign * C(256), real);
+
+        // Crossing: cross = Σ_k off_k · [width > 8 − k] (0 or 1 since one off_k and one selector are set).
+        var crossExpr = SymbolicExpression<F>.Zero;
+        for (int k = 1; k < 8; k++)
+        {
+            int kk = k;
+            crossExpr += off[k] * SumWhere((_, w) => w > 8 - kk);
+        }
+        builder.AssertEq(cross, crossExpr);
+
+        // New bytes: window byte i = offset + j is replaced by value byte j for stores with j < width;
+        // every other byte (and every byte of a load) is unchanged. Degree 3: off_k · storeMask_j · (val − old).
+        var storeMask = new SymbolicExpression<F>[8];
+        for (int j = 0; j < 8; j++)
+        {
+            int jj = j;
+            storeMask[j] = SumWhere((op, w) => LoadStoreCols.IsStore(op) && w > jj);
+        }
+        for (int i = 0; i < 16; i++)
+        {
+            var change = SymbolicExpression<F>.Zero;
+            for (int k = 0; k < 8; k++)
+                if (i - k is >= 0 and < 8)
+                    change += off[k] * storeMask[i - k] * (val[i - k] - old[i]);
+            builder.AssertEq(neu[i], old[i] + change);
+        }
+
+        // This access's ts pieces are produced on the memory bus, so they are range-checked here
+        // (contract: producers check what they produce; ts < 2^32).
+        var tsLo = l[LoadStoreCols.TsLo];
+        var tsHi = l[LoadStoreCols.TsHi];
+        builder.Send(ZkvmBus.Range16, [tsLo], real);
+        builder.Send(ZkvmBus.Range16, [tsHi], real);
+
+        // The memory accesses: double word key (every real row) and key + 1 (crossing rows). Each consumes
+        // (key, old, prev_ts) and produces (key, new, ts) with prev_ts < ts (offline memory checking,
+        // docs/design.md "zkVM chips: memory argument and load/store").
+        for (int d = 0; d < 2; d++)
+        {
+            var mult = d == 0 ? real : cross;
+            int c = LoadStoreCols.Dword + d * LoadStoreCols.DwordColumns;
+            var prevLo = l[c];
+            var prevHi = l[c + 1];
+            var dKey = key + C((ulong)d);
+            MemoryArgument.Consume(builder, dKey, Limbs(old, 8 * d), prevLo, prevHi, mult);
+            MemoryArgument.Produce(builder, dKey, Limbs(neu, 8 * d), tsLo, tsHi, mult);
+            TimestampGadget.Eval(builder, c + 2, tsLo, tsHi, prevLo, prevHi, mult);
+        }
+
+        // The request. Value limbs come from range-checked bytes, so they are canonical 16-bit limbs.
+        builder.Receive(ZkvmBus.LoadStore, [opcode, addrLo, addrHi, .. Limbs(val, 0), tsLo, tsHi], real);
+    }
+
+    private static SymbolicExpression<F>[] Limbs(SymbolicExpression<F>[] bytes, int start) =>
+        [.. Enumerable.Range(0, Word.Limbs).Select(i => bytes[start + 2 * i] + bytes[start + 2 * i + 1] * C(256))];
+
+    private static void SendRange8(AirBuilder<F> builder, SymbolicExpression<F> x, SymbolicExpression<F> mult) =>
+        builder.Send(ZkvmBus.ByteOp, [C((ulong)ByteOpKind.Range8), x, SymbolicExpression<F>.Zero, SymbolicExpression<F>.Zero], mult);
+}

@@ -1,0 +1,98 @@
+using Prover.Core.Field;
+using Prover.Core.Machine;
+using Prover.Core.Matrix;
+using Prover.Core.Zkvm.Memory;
+using Prover.Core.Zkvm.Tables;
+
+namespace Prover.Core.Zkvm.LoadStore;
+
+/// <summary>Trace generation for <see cref="LoadStoreAir{F}"/>.</summary>
+public static class LoadStoreTrace
+{
+    /// <summary>
+    /// One row per load/store event, zero padding; counts the Range16 and RANGE8 lookups. The old and new
+    /// double words and previous timestamps come from the record's <paramref name="accesses"/> made at the
+    /// instruction's clk (both lists in clk order, as the machine emits them). <paramref name="storeOperand"/> gives rs2's full value for a store (the request
+    /// carries it; the event only has the stored bytes, which is what is used when it is null).
+    /// </summary>
+    public static RowMajorMatrix<F> Generate<F>(IReadOnlyList<MemoryInstructionEvent> events, IReadOnlyList<MemoryAccessEvent> accesses,
+        LookupCounts counts, Func<MemoryInstructionEvent, ulong>? storeOperand = null) where F : struct, IField<F>
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        ArgumentNullException.ThrowIfNull(accesses);
+        ArgumentNullException.ThrowIfNull(counts);
+        // Events and accesses are both in clk order (a crossing access lists its lower double word first),
+        // so one forward walk pairs them; accesses of other instructions (syscall reads) are skipped.
+        int next = 0;
+        MemoryAccessEvent Find(long clk, ulong address)
+        {
+            while (next < accesses.Count && (accesses[next].Timestamp < clk || (accesses[next].Timestamp == clk && accesses[next].Address != address)))
+                next++;
+            if (next == accesses.Count || accesses[next].Timestamp != clk)
+                throw new ArgumentException($"no memory access at clk {clk} for address {address:x}");
+            return accesses[next++];
+        }
+        var trace = new RowMajorMatrix<F>(Word.TraceHeight(events.Count), LoadStoreCols.Width);
+        for (int r = 0; r < events.Count; r++)
+        {
+            var e = events[r];
+            var row = trace.Row(r);
+            AluChip.SetSelector(row, LoadStoreCols.Selectors, LoadStoreCols.Opcodes, e.Op);
+            int width = LoadStoreCols.AccessWidth(e.Op);
+            int offset = (int)(e.Address & 7);
+            bool cross = offset + width > 8;
+            ulong addrLo = e.Address & 0xFFFF, addrHi = e.Address >> 16;
+            if (addrHi >= 1 << 15)
+                throw new ArgumentException($"address {e.Address:x} is outside the 31-bit address space");
+            row[LoadStoreCols.Offset + offset] = F.One;
+            row[LoadStoreCols.Q] = F.FromUInt64(addrLo >> 3);
+            row[LoadStoreCols.AddrHi] = F.FromUInt64(addrHi);
+            counts.AddRange16(addrLo >> 3);
+            counts.AddRange16((addrLo >> 3) * 8);
+            counts.AddRange16(addrHi);
+            counts.AddRange16(addrHi * 2);
+
+            ulong value = LoadStoreCols.IsStore(e.Op) && storeOperand is not null ? storeOperand(e) : e.Value;
+            for (int j = 0; j < 8; j++)
+            {
+                row[LoadStoreCols.Value + j] = F.FromUInt64(Word.Byte(value, j));
+                counts.AddRange8(Word.Byte(value, j));
+            }
+            ulong topByte = LoadStoreCols.IsSignedLoad(e.Op) ? Word.Byte(value, width - 1) : 0;
+            ulong sign = topByte >> 7;
+            row[LoadStoreCols.Sign] = F.FromUInt64(sign);
+            counts.AddRange8(2 * topByte - 256 * sign);
+            row[LoadStoreCols.Cross] = cross ? F.One : F.Zero;
+
+            ulong ts = MemoryArgument.RamTimestamp(e.Timestamp);
+            row[LoadStoreCols.TsLo] = F.FromUInt64(MemoryArgument.Lo(ts));
+            row[LoadStoreCols.TsHi] = F.FromUInt64(MemoryArgument.Hi(ts));
+            counts.AddRange16(MemoryArgument.Lo(ts));
+            counts.AddRange16(MemoryArgument.Hi(ts));
+
+            ulong dword = e.Address & ~7UL;
+            for (int d = 0; d < 2; d++)
+            {
+                ulong oldValue = 0, newValue = 0;
+                if (d == 0 || cross)
+                {
+                    var access = Find(e.Timestamp, dword + 8 * (ulong)d);
+                    oldValue = access.PrevValue;
+                    newValue = access.Value;
+                    int c = LoadStoreCols.Dword + d * LoadStoreCols.DwordColumns;
+                    ulong prevTs = MemoryArgument.RamTimestamp(access.PrevTimestamp);
+                    row[c] = F.FromUInt64(MemoryArgument.Lo(prevTs));
+                    row[c + 1] = F.FromUInt64(MemoryArgument.Hi(prevTs));
+                    TimestampGadget.Populate(row, c + 2, ts, prevTs, counts);
+                }
+                for (int b = 0; b < 8; b++)
+                {
+                    row[LoadStoreCols.Old + 8 * d + b] = F.FromUInt64(Word.Byte(oldValue, b));
+                    row[LoadStoreCols.New + 8 * d + b] = F.FromUInt64(Word.Byte(newValue, b));
+                    counts.AddRange8(Word.Byte(oldValue, b));
+                }
+            }
+        }
+        return trace;
+    }
+}

@@ -1,0 +1,112 @@
+using Prover.Core.Air;
+using Prover.Core.Field;
+
+namespace Prover.Core.Zkvm.Memory;
+
+/// <summary>Columns of <see cref="MemoryInitAir{F}"/> and <see cref="MemoryFinalAir{F}"/> (one row per key, keys strictly increasing).</summary>
+public static class MemoryBoundaryCols
+{
+    /// <summary>1 on the rows holding a key (a prefix of the table), 0 on padding.</summary>
+    public const int Real = 0;
+    public const int KeyLo = 1;
+    public const int KeyHi = 2;
+    /// <summary>Value limbs v0..v3.</summary>
+    public const int Value = 3;
+    public const int TsLo = 7;
+    public const int TsHi = 8;
+    /// <summary>key − previous row's key − 1 = d_lo + 2^16·d_hi (unused on the first row).</summary>
+    public const int GapLo = 9;
+    public const int GapHi = 10;
+    public const int Width = 11;
+}
+
+/// <summary>
+/// Shared constraints of the memory boundary tables: a prefix of real rows whose keys are strictly
+/// increasing.
+/// <para>
+/// Soundness (key uniqueness): every real key has key_hi ∈ [0, 2^13 + 1] (Range16 on key_hi and on
+/// 2^13 + 1 − key_hi) and key_lo ∈ [0, 2^16), so key &lt; 2^29 + 2^17 as an integer. Between consecutive
+/// real rows key' = key + 1 + gap with gap = d_lo + 2^16·d_hi, d_lo &lt; 2^16 and d_hi &lt; 2^14 (Range16 on d_hi
+/// and 4·d_hi), so gap &lt; 2^30. Then key + 1 + gap &lt; 2^29 + 2^17 + 2^30 &lt; p = 2^31 − 2^24 + 1, so the
+/// equation, which holds modulo p between two integers below p, holds over the integers: key' &gt; key.
+/// Real rows form a prefix (real' ≤ real), so the chain of inequalities covers every real row and no key
+/// appears twice. (The cyclic wrap from the last row to the first is not constrained: transition only.)
+/// </para>
+/// </summary>
+public static class SortedKeysGadget
+{
+    public static SymbolicExpression<F> Key<F>(IReadOnlyList<SymbolicExpression<F>> row) where F : struct, IField<F> =>
+        row[MemoryBoundaryCols.KeyLo] + row[MemoryBoundaryCols.KeyHi] * Word.Constant<F>(1 << 16);
+
+    public static void Eval<F>(AirBuilder<F> builder) where F : struct, IField<F>
+    {
+        var local = builder.Local;
+        var next = builder.Next;
+        var real = local[MemoryBoundaryCols.Real];
+        builder.AssertBool(real);
+        // Real rows are a prefix: a real row never follows a padding row.
+        builder.WhenTransition().AssertZero(next[MemoryBoundaryCols.Real] * (SymbolicExpression<F>.One - real));
+        // Strict increase between consecutive real rows (the next row carries the gap).
+        var gap = next[MemoryBoundaryCols.GapLo] + next[MemoryBoundaryCols.GapHi] * Word.Constant<F>(1 << 16);
+        builder.WhenTransition().When(next[MemoryBoundaryCols.Real]).AssertEq(Key(next), Key(local) + SymbolicExpression<F>.One + gap);
+        builder.Send(ZkvmBus.Range16, [local[MemoryBoundaryCols.KeyLo]], real);
+        builder.Send(ZkvmBus.Range16, [local[MemoryBoundaryCols.KeyHi]], real);
+        builder.Send(ZkvmBus.Range16, [Word.Constant<F>(MemoryArgument.KeyHiBound) - local[MemoryBoundaryCols.KeyHi]], real);
+        builder.Send(ZkvmBus.Range16, [local[MemoryBoundaryCols.GapLo]], real);
+        builder.Send(ZkvmBus.Range16, [local[MemoryBoundaryCols.GapHi]], real);
+        builder.Send(ZkvmBus.Range16, [local[MemoryBoundaryCols.GapHi] * Word.Constant<F>(4)], real);
+    }
+
+    public static SymbolicExpression<F>[] Value<F>(IReadOnlyList<SymbolicExpression<F>> row) where F : struct, IField<F> =>
+        [.. Enumerable.Range(0, Word.Limbs).Select(i => row[MemoryBoundaryCols.Value + i])];
+}
+
+/// <summary>
+/// Produces (key, value, ts) on the memory bus for every key the shard touches, keys strictly increasing
+/// (so at most one initial tuple per key). Values and timestamps come from the execution record's
+/// <c>InitialMemory</c>; binding them to the program image, the input and the previous shard is a later
+/// step (docs/zkvm.md): until then this table proves consistency <i>given</i> the initial memory.
+/// Every produced piece is range-checked: value limbs and ts pieces are Range16 (ts &lt; 2^32).
+/// </summary>
+public sealed class MemoryInitAir<F> : IAir<F> where F : struct, IField<F>
+{
+    public string Name => "memory-init";
+
+    public int Width => MemoryBoundaryCols.Width;
+
+    public void Eval(AirBuilder<F> builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        SortedKeysGadget.Eval(builder);
+        var local = builder.Local;
+        var real = local[MemoryBoundaryCols.Real];
+        var value = SortedKeysGadget.Value(local);
+        // Produced limbs and ts pieces must be canonical 16-bit pieces: consumers rely on it (TimestampGadget).
+        foreach (var limb in value)
+            builder.Send(ZkvmBus.Range16, [limb], real);
+        builder.Send(ZkvmBus.Range16, [local[MemoryBoundaryCols.TsLo]], real);
+        builder.Send(ZkvmBus.Range16, [local[MemoryBoundaryCols.TsHi]], real);
+        MemoryArgument.Produce(builder, SortedKeysGadget.Key(local), value, local[MemoryBoundaryCols.TsLo], local[MemoryBoundaryCols.TsHi], real);
+    }
+}
+
+/// <summary>
+/// Consumes (key, final value, final ts) from the memory bus for every key the shard touches, keys
+/// strictly increasing. Nothing else is range-checked: each consumed tuple must equal a produced one,
+/// whose producer range-checked it.
+/// </summary>
+public sealed class MemoryFinalAir<F> : IAir<F> where F : struct, IField<F>
+{
+    public string Name => "memory-final";
+
+    public int Width => MemoryBoundaryCols.Width;
+
+    public void Eval(AirBuilder<F> builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        SortedKeysGadget.Eval(builder);
+        var local = builder.Local;
+        MemoryArgument.Consume(builder, SortedKeysGadget.Key(local), SortedKeysGadget.Value(local),
+            local[MemoryBoundaryCols.TsLo], local[MemoryBoundaryCols.TsHi], local[MemoryBoundaryCols.Real]);
+    }
+}

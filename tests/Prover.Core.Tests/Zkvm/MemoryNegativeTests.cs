@@ -1,0 +1,201 @@
+using Prover.Core.Field;
+using Prover.Core.Machine;
+using Prover.Core.Matrix;
+using Prover.Core.Tests.Machine;
+using Prover.Core.Zkvm;
+using Prover.Core.Zkvm.LoadStore;
+using Prover.Core.Zkvm.Memory;
+using Prover.Core.Zkvm.Tables;
+
+namespace Prover.Core.Tests.Zkvm;
+
+/// <summary>
+/// Forgeries of the memory argument. Each is made as a cheating prover would: the traces are tampered
+/// consistently (the stand-in CPU's request agrees with the forged value, and lookup tables supply every
+/// valid lookup the traces make, <see cref="MemoryScenario.Prove"/>), and proved with the prover's own
+/// constraint check off. Either the AIR checker finds the violated constraint, or the verifier rejects an
+/// unbalanced bus.
+/// </summary>
+public class MemoryNegativeTests
+{
+    private static readonly ulong A = MemoryScenario.Sources[0], B = MemoryScenario.Sources[1];
+
+    private static void SetBytes(RowMajorMatrix<KoalaBear> t, int row, int column, ulong value, int count = 8)
+    {
+        for (int j = 0; j < count; j++)
+            t[row, column + j] = KoalaBear.FromUInt64(Word.Byte(value, j));
+    }
+
+    private static void SetLoadWord(List<ulong[]> requests, int index, ulong value)
+    {
+        for (int j = 0; j < 4; j++)
+            requests[index][3 + j] = Word.Limb(value, j);
+    }
+
+    /// <summary>Rewrites boundary row r as (key, value, ts) with the given gap field element (a cheater's choice).</summary>
+    private static void SetBoundaryRow(RowMajorMatrix<KoalaBear> t, int r, ulong key, ulong value, ulong ts, KoalaBear gap)
+    {
+        t[r, MemoryBoundaryCols.Real] = KoalaBear.One;
+        t[r, MemoryBoundaryCols.KeyLo] = KoalaBear.FromUInt64(key & 0xFFFF);
+        t[r, MemoryBoundaryCols.KeyHi] = KoalaBear.FromUInt64(key >> 16);
+        for (int i = 0; i < 4; i++)
+            t[r, MemoryBoundaryCols.Value + i] = KoalaBear.FromUInt64(Word.Limb(value, i));
+        t[r, MemoryBoundaryCols.TsLo] = KoalaBear.FromUInt64(ts & 0xFFFF);
+        t[r, MemoryBoundaryCols.TsHi] = KoalaBear.FromUInt64(ts >> 16);
+        uint g = gap.ToCanonical();
+        t[r, MemoryBoundaryCols.GapLo] = KoalaBear.FromUInt64(g & 0xFFFF);
+        t[r, MemoryBoundaryCols.GapHi] = KoalaBear.FromUInt64(g >> 16);
+    }
+
+    private static void AssertForgeryRejected(MemoryScenario s, List<ulong[]>? requests = null)
+    {
+        s.AssertAirsSatisfied(); // the forgery passes every row constraint: only a bus can catch it
+        var result = s.Prove(checkConstraints: false, requests);
+        Assert.False(result.IsValid, "the verifier accepted a forged memory trace");
+        Assert.Contains("do not balance", result.Error);
+    }
+
+    private static List<ulong[]> CopyRequests(MemoryScenario s) => [.. s.Requests.Select(r => r.ToArray())];
+
+    [Fact]
+    public void A_load_returning_a_wrong_value_is_rejected()
+    {
+        var s = new MemoryScenario(MemoryTests.Aligned);
+        int load = Array.FindIndex(s.Ops, o => o.Op == Opcode.Ld && o.Imm == 8);
+        // The CPU claims another result: the request bus no longer balances.
+        var requests = CopyRequests(s);
+        requests[load][3] ^= 1;
+        var result = s.Prove(checkConstraints: false, requests);
+        Assert.False(result.IsValid);
+        Assert.Contains("do not balance", result.Error);
+        // The chip claims another value byte than memory holds: a row constraint fails.
+        s.LoadStore[s.RowOf(load + 1), LoadStoreCols.Value] += KoalaBear.One;
+        Assert.NotNull(Prover.Core.Air.AirChecker.FindViolation(MemoryScenario.LoadStoreAir, s.LoadStore, []));
+    }
+
+    [Fact]
+    public void A_signed_byte_load_without_sign_extension_is_rejected()
+    {
+        // LB of a byte with bit 7 set, forged as zero-extended: every row constraint holds with sign = 0,
+        // but 2·byte − 256·sign is no longer a byte, so the RANGE8 lookup has nothing to match.
+        var s = new MemoryScenario([new(Opcode.Sb, 10, 5), new(Opcode.Lb, 20, 5)]);
+        Assert.True((byte)A >= 0x80);
+        int row = s.RowOf(2);
+        SetBytes(s.LoadStore, row, LoadStoreCols.Value, (byte)A);
+        s.LoadStore[row, LoadStoreCols.Sign] = KoalaBear.Zero;
+        var requests = CopyRequests(s);
+        SetLoadWord(requests, 1, (byte)A);
+        AssertForgeryRejected(s, requests);
+    }
+
+    [Fact]
+    public void A_store_writing_past_its_width_is_caught_by_the_air()
+    {
+        var s = new MemoryScenario([new(Opcode.Sb, 10, 3)]);
+        s.LoadStore[s.RowOf(1), LoadStoreCols.New + 4] = KoalaBear.FromUInt64(Word.Byte(A, 1));
+        Assert.NotNull(Prover.Core.Air.AirChecker.FindViolation(MemoryScenario.LoadStoreAir, s.LoadStore, []));
+    }
+
+    [Fact]
+    public void A_load_of_a_stale_value_is_rejected()
+    {
+        // sd A; sd B; ld — the load forges the value of the first store (consuming its tuple, previous ts
+        // 4·1 + 2 < 4·3 + 2, so the timestamp check passes) and Final agrees with the forgery.
+        var s = new MemoryScenario([new(Opcode.Sd, 10, 0), new(Opcode.Sd, 11, 0), new(Opcode.Ld, 20, 0)]);
+        int row = s.RowOf(3);
+        SetBytes(s.LoadStore, row, LoadStoreCols.Old, A);
+        SetBytes(s.LoadStore, row, LoadStoreCols.New, A);
+        SetBytes(s.LoadStore, row, LoadStoreCols.Value, A);
+        ulong ts = MemoryScenario.ExpectedTs(3), stale = MemoryScenario.ExpectedTs(1);
+        s.LoadStore[row, LoadStoreCols.Dword] = KoalaBear.FromUInt64(stale);
+        TimestampGadget.Populate(s.LoadStore.Row(row), LoadStoreCols.Dword + 2, ts, stale, new LookupCounts());
+        SetBoundaryRow(s.Final, 0, Emu.Data / 8, A, ts, KoalaBear.Zero);
+        var requests = CopyRequests(s);
+        SetLoadWord(requests, 2, A);
+        AssertForgeryRejected(s, requests);
+    }
+
+    [Fact]
+    public void A_timestamp_going_backwards_is_rejected()
+    {
+        // ld; sd B — the load forges the value the *later* store writes. The memory multisets balance:
+        // Init (k, m0, 0) → sd consumes it and produces (k, B, ts2) → ld consumes that and produces (k, B, ts1)
+        // → Final consumes (k, B, ts1). Only prev_ts < ts fails: ts1 − ts2 − 1 < 0 has no 16-bit limbs.
+        var s = new MemoryScenario([new(Opcode.Ld, 20, 0), new(Opcode.Sd, 11, 0)]);
+        ulong ts1 = MemoryScenario.ExpectedTs(1), ts2 = MemoryScenario.ExpectedTs(2);
+        ulong m0 = s.ExpectedInit[0].Value;
+        int ld = s.RowOf(1), sd = s.RowOf(2);
+        SetBytes(s.LoadStore, ld, LoadStoreCols.Old, B);
+        SetBytes(s.LoadStore, ld, LoadStoreCols.New, B);
+        SetBytes(s.LoadStore, ld, LoadStoreCols.Value, B);
+        int c = LoadStoreCols.Dword;
+        s.LoadStore[ld, c] = KoalaBear.FromUInt64(ts2);
+        // The cheater's best timestamp witness: borrow 1, d_lo = ts1 − ts2 − 1 + 2^16, d_hi = −1 (mod p).
+        s.LoadStore[ld, c + 2] = KoalaBear.One;
+        s.LoadStore[ld, c + 3] = KoalaBear.FromUInt64(ts1 - ts2 - 1 + (1UL << 16));
+        s.LoadStore[ld, c + 4] = MemoryScenario.Signed(-1);
+        SetBytes(s.LoadStore, sd, LoadStoreCols.Old, m0);
+        s.LoadStore[sd, c] = KoalaBear.Zero;
+        TimestampGadget.Populate(s.LoadStore.Row(sd), c + 2, ts2, 0, new LookupCounts());
+        SetBoundaryRow(s.Final, 0, Emu.Data / 8, B, ts1, KoalaBear.Zero);
+        var requests = CopyRequests(s);
+        SetLoadWord(requests, 0, B);
+        AssertForgeryRejected(s, requests);
+    }
+
+    [Fact]
+    public void A_duplicate_key_in_memory_init_is_rejected()
+    {
+        // ld of a word whose initial value is m0. The forgery gives the key two initial tuples, (k, m0, 0)
+        // and (k, A, 0), and lets the load read A; Final consumes (k, m0, 0) and (k, A, ts). The memory
+        // multisets balance; only the strictly increasing keys (gap = −1 has no range-checked limbs) fail.
+        var s = new MemoryScenario([new(Opcode.Ld, 20, 0)]);
+        ulong k = Emu.Data / 8, m0 = s.ExpectedInit[0].Value, ts = MemoryScenario.ExpectedTs(1);
+        var minusOne = MemoryScenario.Signed(-1);
+        SetBoundaryRow(s.Init, 0, k, m0, 0, KoalaBear.Zero);
+        SetBoundaryRow(s.Init, 1, k, A, 0, minusOne);
+        SetBoundaryRow(s.Final, 0, k, m0, 0, KoalaBear.Zero);
+        SetBoundaryRow(s.Final, 1, k, A, ts, minusOne);
+        int row = s.RowOf(1);
+        SetBytes(s.LoadStore, row, LoadStoreCols.Old, A);
+        SetBytes(s.LoadStore, row, LoadStoreCols.New, A);
+        SetBytes(s.LoadStore, row, LoadStoreCols.Value, A);
+        var requests = CopyRequests(s);
+        SetLoadWord(requests, 0, A);
+        AssertForgeryRejected(s, requests);
+    }
+
+    [Fact]
+    public void A_dropped_final_entry_is_rejected()
+    {
+        var s = new MemoryScenario(MemoryTests.Misaligned);
+        int last = MemoryTrace.FinalEntries(s.Record).Count - 1;
+        s.Final.Row(last).Clear();
+        AssertForgeryRejected(s);
+    }
+
+    [Fact]
+    public void Memory_init_keys_out_of_order_violate_the_air_or_the_range_checks()
+    {
+        // Swapping two rows makes the gap negative: the row constraint still holds with gap = p − x, but its
+        // limbs are out of range, so the Range16 bus cannot balance.
+        var s = new MemoryScenario(MemoryTests.Aligned);
+        var r0 = s.Init.Row(0).ToArray();
+        var r1 = s.Init.Row(1).ToArray();
+        ulong k0 = r0[MemoryBoundaryCols.KeyLo].ToCanonical() + ((ulong)r0[MemoryBoundaryCols.KeyHi].ToCanonical() << 16);
+        ulong k1 = r1[MemoryBoundaryCols.KeyLo].ToCanonical() + ((ulong)r1[MemoryBoundaryCols.KeyHi].ToCanonical() << 16);
+        ulong v0 = 0, v1 = 0;
+        for (int i = 0; i < 4; i++)
+        {
+            v0 |= (ulong)r0[MemoryBoundaryCols.Value + i].ToCanonical() << (16 * i);
+            v1 |= (ulong)r1[MemoryBoundaryCols.Value + i].ToCanonical() << (16 * i);
+        }
+        SetBoundaryRow(s.Init, 0, k1, v1, 0, KoalaBear.Zero);
+        SetBoundaryRow(s.Init, 1, k0, v0, 0, MemoryScenario.Signed((long)k0 - (long)k1 - 1));
+        // Row 2 keeps its key; its gap is now measured from k0 instead of k1.
+        ulong k2 = s.Init[2, MemoryBoundaryCols.KeyLo].ToCanonical() + ((ulong)s.Init[2, MemoryBoundaryCols.KeyHi].ToCanonical() << 16);
+        s.Init[2, MemoryBoundaryCols.GapLo] = KoalaBear.FromUInt64((k2 - k0 - 1) & 0xFFFF);
+        s.Init[2, MemoryBoundaryCols.GapHi] = KoalaBear.FromUInt64((k2 - k0 - 1) >> 16);
+        AssertForgeryRejected(s);
+    }
+}
