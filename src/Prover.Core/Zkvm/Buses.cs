@@ -14,6 +14,18 @@ public static class ZkvmBus
 
     /// <summary>Number of field elements of an <see cref="Alu"/> tuple.</summary>
     public const int AluTupleWidth = 13;
+
+    /// <summary>(pc_lo, pc_hi, opcode, rd, rs1, rs2, imm_lo, imm_hi, flags): sent by the CPU, received by <see cref="Prover.Core.Zkvm.Program.ProgramTable{F}"/>.</summary>
+    public const int Program = 4;
+
+    /// <summary>(key, v0..v3, ts_lo, ts_hi): the memory argument (consume with −, produce with +).</summary>
+    public const int Memory = 5;
+
+    /// <summary>(a7 limbs, a0 limbs, result limbs, ts_lo, ts_hi): CPU → syscall chip.</summary>
+    public const int Syscall = 6;
+
+    /// <summary>(opcode, address limbs, value limbs, ts_lo, ts_hi): CPU → load/store chip.</summary>
+    public const int LoadStore = 8;
 }
 
 /// <summary>The operations of the <see cref="ZkvmBus.ByteOp"/> bus (the op field of its tuple).</summary>
