@@ -342,4 +342,38 @@ public sealed class CpuTests
         Assert.Null(Violation(s));
         AssertRejected(s);
     }
+
+    [Fact]
+    public void Shards_chain_through_public_values_and_clk_crosses_its_limb_boundary()
+    {
+        // A countdown loop of ~2·16376 cycles in shards of 1024: clk passes 2^14 (the clk_q carry).
+        uint[] words = [Asm.Addi(1, 0, 2047), Asm.Slli(1, 1, 3), Asm.Addi(1, 1, -1), Asm.Bne(1, 0, -4), Asm.Addi(10, 0, 0), .. Asm.Exit];
+        var program = GuestProgram.FromWords(words);
+        var table = new ProgramTable<KoalaBear>(program);
+        using var m = new Prover.Core.Machine.Machine(program, default, new MachineOptions { ShardSize = 1024 });
+        var (result, shards) = m.RunTraced();
+        Assert.Equal(0, result.ExitCode);
+        Assert.True(result.Cycles > 1 << 14);
+        KoalaBear[]? previous = null;
+        bool crossed = false;
+        foreach (var record in shards)
+        {
+            var rows = CpuTrace.Rows(record, table);
+            var trace = CpuTrace.Generate<KoalaBear>(rows, record.Start.Registers, new LookupCounts(), out var publics);
+            Assert.Null(AirChecker.FindViolation(new CpuAir<KoalaBear>(), trace, publics));
+            if (previous is not null)
+                Assert.Equal(previous[4..8], publics[0..4]);
+            previous = publics;
+            int wrap = rows.FindIndex(r => r.Clk == 1 << 14);
+            if (wrap > 0)
+            {
+                crossed = true;
+                Assert.Equal(KoalaBear.One, trace[wrap - 1, CpuCols.ClkCarry]);
+                trace[wrap - 1, CpuCols.ClkCarry] = KoalaBear.Zero; // q would become 2^14
+                Assert.NotNull(AirChecker.FindViolation(new CpuAir<KoalaBear>(), trace, publics));
+            }
+        }
+        Assert.True(crossed);
+        Assert.Equal(KoalaBear.FromUInt64((ulong)(result.Cycles + 1) & 0x3FFF), previous![6]);
+    }
 }
