@@ -95,33 +95,35 @@ public sealed class CpuTests
 
     private static bool Lt(ulong a, ulong b, bool signed) => signed ? (long)a < (long)b : a < b;
 
-    /// <summary>ALU tuples from the machine's events (results computed by the emulator), plus what the CPU delegates: branch comparisons, JALR and address sums.</summary>
-    private static List<(long, ulong[])> AluTuples(ExecutionRecord r)
+    /// <summary>
+    /// What the CPU asks of the ALU chips, from the machine's events (results computed by the emulator)
+    /// and RISC-V semantics: every ALU event, the comparison of each BLT/BGE/BLTU/BGEU, and the sums
+    /// rs1 + imm of JALR and of loads and stores.
+    /// </summary>
+    private static List<AluEvent> AluEvents(Run run)
     {
-        var list = new List<(long, ulong[])>();
-        void Add(Opcode op, ulong a, ulong b, ulong c) => list.Add((-1, [(ulong)op, .. Limbs(a), .. Limbs(b), .. Limbs(c)]));
-        foreach (var e in r.AddSub.Concat(r.Bitwise).Concat(r.Shift).Concat(r.Compare).Concat(r.Mul).Concat(r.DivRem).Concat(r.UpperImmediate))
-            Add(e.Op, e.A, e.B, e.C);
+        var r = run.Record;
+        var list = new List<AluEvent>();
+        list.AddRange(r.AddSub.Concat(r.Bitwise).Concat(r.Shift).Concat(r.Compare).Concat(r.Mul).Concat(r.DivRem).Concat(r.UpperImmediate));
         foreach (var e in r.Branches)
             if (e.Op is Opcode.Blt or Opcode.Bge or Opcode.Bltu or Opcode.Bgeu)
             {
                 bool signed = e.Op is Opcode.Blt or Opcode.Bge;
-                Add(signed ? Opcode.Slt : Opcode.Sltu, Lt(e.A, e.B, signed) ? 1UL : 0, e.A, e.B);
+                list.Add(new AluEvent(e.Pc, signed ? Opcode.Slt : Opcode.Sltu, Lt(e.A, e.B, signed) ? 1UL : 0, e.A, e.B));
             }
         foreach (var e in r.Jumps)
             if (e.Op == Opcode.Jalr)
-                Add(Opcode.Add, e.Base + (ulong)(long)e.Imm, e.Base, (ulong)(long)e.Imm);
+                list.Add(new AluEvent(e.Pc, Opcode.Add, e.Base + (ulong)(long)e.Imm, e.Base, (ulong)(long)e.Imm));
         foreach (var e in r.MemoryInstructions)
         {
-            ulong imm = (ulong)(long)Decoder.Decode(WordAt(e.Pc)).Imm;
-            Add(Opcode.Add, e.Address, e.Address - imm, imm);
+            ulong imm = (ulong)(long)Decoder.Decode(run.Program.Words[(e.Pc - Code) / 4]).Imm;
+            list.Add(new AluEvent(e.Pc, Opcode.Add, e.Address, e.Address - imm, imm));
         }
         return list;
     }
 
-    private static uint[] s_words = [];
-
-    private static uint WordAt(uint pc) => s_words[(pc - Code) / 4];
+    private static List<(long, ulong[])> AluTuples(IEnumerable<AluEvent> events) =>
+        [.. events.Select(e => (-1L, (ulong[])[(ulong)e.Op, .. Limbs(e.A), .. Limbs(e.B), .. Limbs(e.C)]))];
 
     /// <summary>Register init (x_r, start value, ts 0) and final (x_r, final value, last access ts) for every register the executed instructions name.</summary>
     private static List<(long, ulong[])> RegisterTuples(Run run, IEnumerable<(long Clk, ProgramRow Ins)> executed)
@@ -170,7 +172,6 @@ public sealed class CpuTests
                 programTrace[i, 0] += KoalaBear.One;
         }
         var (range, rangeTrace) = SubsetTableAir.Range16(counts);
-        s_words = semantics.Program.Words;
         var registers = RegisterTuples(semantics, semantics.Program.Words.Length == 0 ? [] :
             rows.Select(r => (r.Clk, ProgramRow.Decode(r.Pc, semantics.Program.Words[(r.Pc - Code) / 4]))));
         return new Statement(
@@ -180,7 +181,7 @@ public sealed class CpuTests
                 new StandInAir(ZkvmBus.LoadStore, 11, "load-store-stand-in"),
                 new StandInAir(ZkvmBus.Syscall, 14, "syscall-stand-in")],
             [cpu, programTrace, rangeTrace,
-                StandInAir.Trace(AluTuples(semantics.Record), ZkvmBus.AluTupleWidth),
+                StandInAir.Trace(AluTuples(AluEvents(semantics)), ZkvmBus.AluTupleWidth),
                 StandInAir.Trace(registers, 7),
                 StandInAir.Trace(LoadStoreTuples(semantics.Record), 11),
                 StandInAir.Trace(SyscallTuples(semantics.Record), 14)],
@@ -375,5 +376,41 @@ public sealed class CpuTests
         }
         Assert.True(crossed);
         Assert.Equal(KoalaBear.FromUInt64((ulong)(result.Cycles + 1) & 0x3FFF), previous![6]);
+    }
+
+    [Fact]
+    public void Cpu_proves_with_the_real_alu_chips()
+    {
+        // Same statement, but the ALU bus is received by the AddSub, Bitwise, Shift and Compare chips
+        // (MUL, whose chip lives elsewhere, keeps a stand-in), with subset Range16/ByteOp tables.
+        var s = Honest(out var run, out _);
+        var events = AluEvents(run);
+        Assert.Contains(events, e => e.Op == Opcode.Sltu); // BGEU's comparison
+        Assert.Contains(events, e => e.Op == Opcode.Slt);  // BLT's
+        var counts = new LookupCounts();
+        var rows = CpuTrace.Rows(run.Record, new ProgramTable<KoalaBear>(run.Program));
+        CpuTrace.Generate<KoalaBear>(rows, run.Record.Start.Registers, counts, out _);
+        List<AluEvent> Of(params Opcode[] ops) => [.. events.Where(e => ops.Contains(e.Op))];
+        var addSub = Of(Opcode.Add, Opcode.Sub, Opcode.Addi, Opcode.Addw, Opcode.Subw, Opcode.Addiw, Opcode.Lui, Opcode.Auipc);
+        var bitwise = Of(Opcode.Xor, Opcode.Or, Opcode.And, Opcode.Xori, Opcode.Ori, Opcode.Andi);
+        var shift = Of(Opcode.Sll, Opcode.Srl, Opcode.Sra, Opcode.Slli, Opcode.Srli, Opcode.Srai, Opcode.Sllw, Opcode.Srlw, Opcode.Sraw, Opcode.Slliw, Opcode.Srliw, Opcode.Sraiw);
+        var compare = Of(Opcode.Slt, Opcode.Sltu, Opcode.Slti, Opcode.Sltiu);
+        var rest = Of(Opcode.Mul);
+        Assert.Equal(events.Count, addSub.Count + bitwise.Count + shift.Count + compare.Count + rest.Count);
+        var chips = new (IAir<KoalaBear> Air, RowMajorMatrix<KoalaBear> Trace)[]
+        {
+            (new Prover.Core.Zkvm.AddSub.AddSubAir<KoalaBear>(), Prover.Core.Zkvm.AddSub.AddSubTrace.Generate<KoalaBear>(addSub, counts)),
+            (new Prover.Core.Zkvm.Bitwise.BitwiseAir<KoalaBear>(), Prover.Core.Zkvm.Bitwise.BitwiseTrace.Generate<KoalaBear>(bitwise, counts)),
+            (new Prover.Core.Zkvm.Shift.ShiftAir<KoalaBear>(), Prover.Core.Zkvm.Shift.ShiftTrace.Generate<KoalaBear>(shift, counts)),
+            (new Prover.Core.Zkvm.Compare.CompareAir<KoalaBear>(), Prover.Core.Zkvm.Compare.CompareTrace.Generate<KoalaBear>(compare, counts)),
+        };
+        var (range, rangeTrace) = SubsetTableAir.Range16(counts);
+        var (byteOp, byteOpTrace) = SubsetTableAir.ByteOp(counts);
+        // Replace the ALU stand-in (index 3) and the Range16 table (index 2).
+        IAir<KoalaBear>[] airs = [s.Airs[0], s.Airs[1], range, new StandInAir(ZkvmBus.Alu, ZkvmBus.AluTupleWidth, "mul-stand-in"), .. s.Airs[4..], .. chips.Select(c => c.Air), byteOp];
+        RowMajorMatrix<KoalaBear>[] traces = [s.Traces[0], s.Traces[1], rangeTrace, StandInAir.Trace(AluTuples(rest), ZkvmBus.AluTupleWidth), .. s.Traces[4..], .. chips.Select(c => c.Trace), byteOpTrace];
+        KoalaBear[][] publics = [s.Publics[0], .. airs.Skip(1).Select(_ => Array.Empty<KoalaBear>())];
+        var statement = new Statement(airs, traces, publics);
+        Assert.True(Verifies(statement));
     }
 }
