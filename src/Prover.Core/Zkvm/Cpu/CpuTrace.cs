@@ -9,9 +9,12 @@ namespace Prover.Core.Zkvm.Cpu;
 /// <summary>
 /// One executed instruction as the CPU chip sees it: the ROM entry, the register values read and
 /// written, the ALU bus result (<see cref="AluA"/>: ALU result, branch condition, JALR target sum or
-/// load/store address) and the next pc.
+/// load/store address) and the next pc. <see cref="SyscallA1"/> is the value the syscall chip writes to
+/// a1 at slot 2 (the input call), which the CPU does not prove but must account for in the register
+/// file's timestamps.
 /// </summary>
-public readonly record struct CpuRow(uint Pc, long Clk, ProgramRow Ins, ulong Rs1Val, ulong Rs2Val, ulong RdVal, ulong AluA, uint NextPc, bool Taken);
+public readonly record struct CpuRow(uint Pc, long Clk, ProgramRow Ins, ulong Rs1Val, ulong Rs2Val, ulong RdVal, ulong AluA, uint NextPc, bool Taken,
+    ulong? SyscallA1 = null);
 
 /// <summary>
 /// CPU trace generation. <see cref="Rows"/> replays a shard: starting from <see cref="ShardStart"/>'s pc,
@@ -26,9 +29,8 @@ public static class CpuTrace
     /// <summary>Timestamp (in 4·clk + slot units) that MemoryInit gives every register at the start of a shard.</summary>
     public const long RegisterInitTimestamp = 0;
 
-    /// <summary>The shard's rows in execution order.</summary>
-    /// <exception cref="NotSupportedException">The input syscall, whose write of a1 is not in the record (the syscall chip's job).</exception>
-    public static List<CpuRow> Rows<F>(ExecutionRecord record, ProgramTable<F> program) where F : struct, IField<F>
+    /// <summary>The shard's rows in execution order; <paramref name="inputSize"/> is what the input syscall leaves in a1 (not in the record).</summary>
+    public static List<CpuRow> Rows<F>(ExecutionRecord record, ProgramTable<F> program, ulong inputSize = 0) where F : struct, IField<F>
     {
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(program);
@@ -45,6 +47,7 @@ public static class CpuTrace
             ulong v1 = regs[ins.Rs1], v2 = regs[ins.Rs2], rd = 0, a = 0;
             ulong next = pc + 4;
             bool taken = false;
+            ulong? a1 = null;
             var cls = ins.Flags & (InstructionFlags)0xFF;
             switch (cls)
             {
@@ -92,7 +95,7 @@ public static class CpuTrace
                     var e = Record(record.Syscalls, ref sys, pc, clk);
                     Check(e.Pc == pc && e.Timestamp == clk, pc, clk);
                     if (e.Number == Syscall.Input)
-                        throw new NotSupportedException($"clk {clk}: the input syscall writes a1, which only the syscall chip can prove");
+                        regs[11] = (a1 = inputSize).Value;
                     rd = e.Result;
                     break;
                 }
@@ -103,7 +106,7 @@ public static class CpuTrace
             }
             if (ins.Has(InstructionFlags.WritesRd))
                 regs[ins.Rd] = rd;
-            rows.Add(new CpuRow((uint)pc, clk, ins, v1, v2, rd, a, (uint)next, taken));
+            rows.Add(new CpuRow((uint)pc, clk, ins, v1, v2, rd, a, (uint)next, taken, a1));
             pc = next;
         }
         return rows;
@@ -209,6 +212,12 @@ public static class CpuTrace
             long ts = 4 * r.Clk;
             Access(row, 0, ref lastTs[ins.Rs1], ts, counts);
             Access(row, 1, ref lastTs[ins.Rs2], ts + 1, counts);
+            if (r.SyscallA1 is { } a1)
+            {
+                // The syscall chip's write of a1 at slot 2 (not a CPU access; the next access of a1 consumes it).
+                regs[11] = a1;
+                lastTs[11] = ts + 2;
+            }
             if (ins.Has(InstructionFlags.WritesRd))
             {
                 Word.Write(row, CpuCols.RdPrev, regs[ins.Rd]);
