@@ -15,16 +15,26 @@ public static class ZkvmBus
     /// <summary>Number of field elements of an <see cref="Alu"/> tuple.</summary>
     public const int AluTupleWidth = 13;
 
+    /// <summary>(pc_lo, pc_hi, opcode, rd, rs1, rs2, imm_lo, imm_hi, flags): sent by the CPU, received by <see cref="Prover.Core.Zkvm.Program.ProgramTable{F}"/>.</summary>
+    public const int Program = 4;
+
     /// <summary>(key, v0..v3, ts_lo, ts_hi): the memory argument (registers and RAM). Produce = send, consume = receive.</summary>
     public const int Memory = 5;
 
     /// <summary>Number of field elements of a <see cref="Memory"/> tuple.</summary>
     public const int MemoryTupleWidth = 7;
 
-    /// <summary>(opcode, addr_lo, addr_hi, v0..v3, ts_lo, ts_hi): a load/store request, CPU → load/store chip.</summary>
+    /// <summary>(a7 limbs, a0 limbs, result limbs, ts_lo, ts_hi): CPU → syscall chip.</summary>
+    public const int Syscall = 6;
+
+    /// <summary>
+    /// A load/store request, CPU → load/store chip. Open item (docs/zkvm.md): the load/store chip receives
+    /// (opcode, addr_lo, addr_hi, v0..v3, ts_lo, ts_hi) while the CPU sends four address limbs; they are
+    /// reconciled when the two chips are connected.
+    /// </summary>
     public const int LoadStore = 8;
 
-    /// <summary>Number of field elements of a <see cref="LoadStore"/> tuple.</summary>
+    /// <summary>Number of field elements of a <see cref="LoadStore"/> tuple as the load/store chip receives it.</summary>
     public const int LoadStoreTupleWidth = 9;
 }
 

@@ -1,0 +1,260 @@
+using Prover.Core.Field;
+using Prover.Core.Machine;
+using Prover.Core.Matrix;
+using Prover.Core.Zkvm.Program;
+using Prover.Core.Zkvm.Tables;
+
+namespace Prover.Core.Zkvm.Cpu;
+
+/// <summary>
+/// One executed instruction as the CPU chip sees it: the ROM entry, the register values read and
+/// written, the ALU bus result (<see cref="AluA"/>: ALU result, branch condition, JALR target sum or
+/// load/store address) and the next pc. <see cref="SyscallA1"/> is the value the syscall chip writes to
+/// a1 at slot 2 (the input call), which the CPU does not prove but must account for in the register
+/// file's timestamps.
+/// </summary>
+public readonly record struct CpuRow(uint Pc, long Clk, ProgramRow Ins, ulong Rs1Val, ulong Rs2Val, ulong RdVal, ulong AluA, uint NextPc, bool Taken,
+    ulong? SyscallA1 = null);
+
+/// <summary>
+/// CPU trace generation. <see cref="Rows"/> replays a shard: starting from <see cref="ShardStart"/>'s pc,
+/// clk and registers it walks the code, taking each instruction's result from the next event of that
+/// instruction's list (each list is in execution order, so following the pc merges the lists by
+/// timestamp; AluEvent, BranchEvent and JumpEvent carry no clk), and keeps the register file to know
+/// the values read. <see cref="Generate"/> fills the columns, including the memory-argument witnesses
+/// (previous value and timestamp of each register access; registers start the shard with ts 0).
+/// </summary>
+public static class CpuTrace
+{
+    /// <summary>Timestamp (in 4·clk + slot units) that MemoryInit gives every register at the start of a shard.</summary>
+    public const long RegisterInitTimestamp = 0;
+
+    /// <summary>The shard's rows in execution order; <paramref name="inputSize"/> is what the input syscall leaves in a1 (not in the record).</summary>
+    public static List<CpuRow> Rows<F>(ExecutionRecord record, ProgramTable<F> program, ulong inputSize = 0) where F : struct, IField<F>
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(program);
+        var regs = (ulong[])record.Start.Registers.Clone();
+        ulong pc = record.Start.Pc;
+        long clk = record.Start.Clk;
+        var aluLists = new[] { record.AddSub, record.Bitwise, record.Shift, record.Compare, record.Mul, record.DivRem, record.UpperImmediate };
+        var aluNext = new int[aluLists.Length];
+        int branch = 0, jump = 0, mem = 0, sys = 0;
+        var rows = new List<CpuRow>((int)record.Cycles);
+        for (long i = 0; i < record.Cycles; i++, clk++)
+        {
+            var ins = program.At(pc);
+            ulong v1 = regs[ins.Rs1], v2 = regs[ins.Rs2], rd = 0, a = 0;
+            ulong next = pc + 4;
+            bool taken = false;
+            ulong? a1 = null;
+            var cls = ins.Flags & (InstructionFlags)0xFF;
+            switch (cls)
+            {
+                case InstructionFlags.Alu:
+                {
+                    int list = ins.Op switch
+                    {
+                        <= Opcode.Addiw => 0, <= Opcode.Andi => 1, <= Opcode.Sraiw => 2, <= Opcode.Sltiu => 3, <= Opcode.Mulw => 4, <= Opcode.Remuw => 5, _ => 6,
+                    };
+                    var e = aluLists[list][aluNext[list]++];
+                    Check(e.Pc == pc && e.Op == ins.Op, pc, clk);
+                    (a, rd) = (e.A, e.A);
+                    break;
+                }
+                case InstructionFlags.Branch:
+                {
+                    var e = Record(record.Branches, ref branch, pc, clk);
+                    Check(e.Pc == pc, pc, clk);
+                    taken = e.Taken;
+                    a = taken ^ ins.Has(InstructionFlags.BranchNegate) ? 1UL : 0;
+                    next = e.NextPc;
+                    break;
+                }
+                case InstructionFlags.Jal or InstructionFlags.Jalr:
+                {
+                    var e = Record(record.Jumps, ref jump, pc, clk);
+                    Check(e.Pc == pc, pc, clk);
+                    next = e.NextPc;
+                    rd = pc + 4;
+                    if (cls == InstructionFlags.Jalr)
+                        a = v1 + ins.Imm64;
+                    break;
+                }
+                case InstructionFlags.Load or InstructionFlags.Store:
+                {
+                    var e = Record(record.MemoryInstructions, ref mem, pc, clk);
+                    Check(e.Pc == pc && e.Timestamp == clk, pc, clk);
+                    a = e.Address;
+                    if (cls == InstructionFlags.Load)
+                        rd = e.Value;
+                    break;
+                }
+                case InstructionFlags.Ecall:
+                {
+                    var e = Record(record.Syscalls, ref sys, pc, clk);
+                    Check(e.Pc == pc && e.Timestamp == clk, pc, clk);
+                    if (e.Number == Syscall.Input)
+                        regs[11] = (a1 = inputSize).Value;
+                    rd = e.Result;
+                    break;
+                }
+                case InstructionFlags.Nop:
+                    break;
+                default:
+                    throw new InvalidOperationException($"clk {clk}: {ins.Op} at 0x{pc:x} cannot execute");
+            }
+            if (ins.Has(InstructionFlags.WritesRd))
+                regs[ins.Rd] = rd;
+            rows.Add(new CpuRow((uint)pc, clk, ins, v1, v2, rd, a, (uint)next, taken, a1));
+            pc = next;
+        }
+        return rows;
+    }
+
+    private static T Record<T>(List<T> list, ref int next, ulong pc, long clk)
+    {
+        Check(next < list.Count, pc, clk);
+        return list[next++];
+    }
+
+    private static void Check(bool ok, ulong pc, long clk)
+    {
+        if (!ok)
+            throw new InvalidOperationException($"clk {clk}, pc 0x{pc:x}: the execution record does not match the program");
+    }
+
+    /// <summary>
+    /// The CPU trace of <paramref name="rows"/> (consecutive cycles of one shard) padded with zero rows,
+    /// and its public values. Range16 lookups are added to <paramref name="counts"/>.
+    /// <paramref name="startRegisters"/> are the register values at the shard's start (for the previous
+    /// value of each write).
+    /// </summary>
+    public static RowMajorMatrix<F> Generate<F>(IReadOnlyList<CpuRow> rows, IReadOnlyList<ulong> startRegisters, LookupCounts counts, out F[] publicValues)
+        where F : struct, IField<F>
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(startRegisters);
+        ArgumentNullException.ThrowIfNull(counts);
+        if (rows.Count == 0)
+            throw new ArgumentException("a shard has at least one row", nameof(rows));
+        var regs = startRegisters.ToArray();
+        var lastTs = new long[32];
+        Array.Fill(lastTs, RegisterInitTimestamp);
+        var m = new RowMajorMatrix<F>(Word.TraceHeight(rows.Count), CpuCols.Width);
+        for (int i = 0; i < rows.Count; i++)
+        {
+            var r = rows[i];
+            var ins = r.Ins;
+            var row = m.Row(i);
+            Set(row, CpuCols.PcLo, r.Pc & 0xFFFF);
+            Set(row, CpuCols.PcHi, r.Pc >> 16);
+            Set(row, CpuCols.Opcode, (ulong)ins.Op);
+            Set(row, CpuCols.Rd, (ulong)ins.Rd);
+            Set(row, CpuCols.Rs1, (ulong)ins.Rs1);
+            Set(row, CpuCols.Rs2, (ulong)ins.Rs2);
+            Set(row, CpuCols.ImmLo, ins.ImmLo);
+            Set(row, CpuCols.ImmHi, ins.ImmHi);
+            for (int k = 0; k < CpuCols.FlagCount; k++)
+                Set(row, CpuCols.Flags + k, ((uint)ins.Flags >> k) & 1);
+
+            ulong q = (ulong)r.Clk & 0x3FFF, hi = (ulong)r.Clk >> 14;
+            Set(row, CpuCols.ClkQ, q);
+            Set(row, CpuCols.ClkHi, hi);
+            Set(row, CpuCols.ClkCarry, q == 0x3FFF ? 1UL : 0);
+            counts.AddRange16(q);
+            counts.AddRange16(4 * q);
+
+            Set(row, CpuCols.NextPcLo, r.NextPc & 0xFFFF);
+            Set(row, CpuCols.NextPcHi, r.NextPc >> 16);
+            counts.AddRange16(r.NextPc & 0xFFFF);
+            counts.AddRange16(r.NextPc >> 16);
+            bool isJalr = ins.Has(InstructionFlags.Jalr);
+            if (!isJalr)
+            {
+                bool jump = ins.Has(InstructionFlags.Jal) || r.Taken;
+                ulong offLo = jump ? ins.ImmLo : 4, offHi = jump ? ins.ImmHi : 0;
+                ulong lo = (r.Pc & 0xFFFF) + offLo;
+                ulong c0 = lo >> 16;
+                ulong h = (r.Pc >> 16) + offHi + c0;
+                Set(row, CpuCols.PcCarry0, c0);
+                Set(row, CpuCols.PcCarry1, h >> 16);
+            }
+            else
+            {
+                Set(row, CpuCols.JalrBit, r.AluA & 1);
+            }
+            if (ins.Has(InstructionFlags.Jal) || isJalr)
+            {
+                Set(row, CpuCols.LinkCarry, ((r.Pc & 0xFFFF) + 4) >> 16);
+                counts.AddRange16(Word.Limb(r.RdVal, 0));
+            }
+
+            Word.Write(row, CpuCols.Rs1Val, r.Rs1Val);
+            Word.Write(row, CpuCols.Rs2Val, r.Rs2Val);
+            Word.Write(row, CpuCols.RdVal, r.RdVal);
+            Word.Write(row, CpuCols.AluA, r.AluA);
+            if (ins.Has(InstructionFlags.BranchEq) && r.AluA == 0)
+            {
+                // rs1 ≠ rs2: invert the first differing limb.
+                for (int k = 0; k < 4; k++)
+                {
+                    var diff = F.FromUInt64(Word.Limb(r.Rs1Val, k)) - F.FromUInt64(Word.Limb(r.Rs2Val, k));
+                    if (!diff.IsZero)
+                    {
+                        row[CpuCols.EqInv + k] = diff.Inverse();
+                        break;
+                    }
+                }
+            }
+            Set(row, CpuCols.Taken, r.Taken ? 1UL : 0);
+
+            long ts = 4 * r.Clk;
+            Access(row, 0, ref lastTs[ins.Rs1], ts, counts);
+            Access(row, 1, ref lastTs[ins.Rs2], ts + 1, counts);
+            if (r.SyscallA1 is { } a1)
+            {
+                // The syscall chip's write of a1 at slot 2 (not a CPU access; the next access of a1 consumes it).
+                regs[11] = a1;
+                lastTs[11] = ts + 2;
+            }
+            if (ins.Has(InstructionFlags.WritesRd))
+            {
+                Word.Write(row, CpuCols.RdPrev, regs[ins.Rd]);
+                regs[ins.Rd] = r.RdVal;
+                Access(row, 2, ref lastTs[ins.Rd], ts + 3, counts);
+            }
+        }
+        var first = rows[0];
+        var last = rows[^1];
+        long end = last.Clk + 1;
+        publicValues =
+        [
+            F.FromUInt64(first.Pc & 0xFFFF), F.FromUInt64(first.Pc >> 16), F.FromUInt64((ulong)first.Clk & 0x3FFF), F.FromUInt64((ulong)first.Clk >> 14),
+            F.FromUInt64(last.NextPc & 0xFFFF), F.FromUInt64(last.NextPc >> 16), F.FromUInt64((ulong)end & 0x3FFF), F.FromUInt64((ulong)end >> 14),
+        ];
+        return m;
+    }
+
+    private static void Set<F>(Span<F> row, int column, ulong value) where F : struct, IField<F> => row[column] = F.FromUInt64(value);
+
+    /// <summary>Fills access <paramref name="index"/>'s witnesses: previous timestamp pieces, ts − prev − 1 as two 16-bit limbs, borrow.</summary>
+    private static void Access<F>(Span<F> row, int index, ref long last, long ts, LookupCounts counts) where F : struct, IField<F>
+    {
+        int c = CpuCols.Access + index * CpuCols.AccessWidth;
+        long prev = last;
+        long diff = ts - prev - 1;
+        if (diff < 0 || diff >= 1L << 32)
+            throw new InvalidOperationException($"register access at ts {ts} after ts {prev}");
+        long lo = (ts & 0xFFFF) - (prev & 0xFFFF) - 1;
+        ulong borrow = lo < 0 ? 1UL : 0;
+        row[c] = F.FromUInt64((ulong)prev & 0xFFFF);
+        row[c + 1] = F.FromUInt64((ulong)prev >> 16);
+        row[c + 2] = F.FromUInt64((ulong)diff & 0xFFFF);
+        row[c + 3] = F.FromUInt64((ulong)diff >> 16);
+        row[c + 4] = F.FromUInt64(borrow);
+        counts.AddRange16((ulong)diff & 0xFFFF);
+        counts.AddRange16((ulong)diff >> 16);
+        last = ts;
+    }
+}
