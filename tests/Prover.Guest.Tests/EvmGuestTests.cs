@@ -28,6 +28,11 @@ public sealed class EvmGuestTests
     [InlineData("SimpleTx", true)]
     [InlineData("wrongStateRoot", false)]
     [InlineData("invalid_negative_excess_blob_gas", false)]
+    [InlineData("ecadd_1-2_0-0_21000_64_1", true)]
+    [InlineData("ecmul_1-2_5617_21000_96_1", true)]
+    [InlineData("ecpairing_two_point_match_1_0", true)]
+    [InlineData("CALLBlake2f_24", true)]
+    [InlineData("point_evaluation_precompile_gas_tx_to_3", true)]
     public void ElfOnEmulator(string name, bool valid)
     {
         string dir = Path.Combine(SharedData.RepositoryRoot, "native", "guest", "evm");

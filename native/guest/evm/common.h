@@ -6,7 +6,7 @@
  *   2  GUEST_EXIT_MALFORMED_INPUT   the input bytes do not decode (schema id, SSZ offsets, limits,
  *                                   truncation, trailing bytes, undecodable witness RLP)
  *   3  GUEST_EXIT_UNSUPPORTED_FORK  schema id names a fork this guest does not validate
- *   4  GUEST_EXIT_MISSING_PRECOMPILE a transaction called a precompile not implemented yet
+ *   4  GUEST_EXIT_MISSING_PRECOMPILE reserved (no precompile is missing any more)
  *   5  GUEST_EXIT_MISSING_NODE      the witness lacks a trie node or code the block needs
  *   6  GUEST_EXIT_BAD_WITNESS       the witness contradicts itself (parent header chain, pre-state root)
  *   7  GUEST_EXIT_ACCEL             an accelerator returned an error where none is possible

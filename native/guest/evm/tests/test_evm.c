@@ -192,39 +192,178 @@ void test_evm_modexp_gas(void)
     CHECK(r.success && r.output.len == 0);
 }
 
-struct missing_ctx {
-    enum fork fork;
-    unsigned id;
-};
-
-static void call_precompile(void *p)
+static precompile_result call_pc(enum fork f, unsigned id, const unsigned char *data, size_t len, uint64_t gas)
 {
-    struct missing_ctx *c = p;
-    fork_params fp = fork_params_of(c->fork);
+    fork_params fp = fork_params_of(f);
     uint8_t addr[20] = {0};
-    addr[18] = (uint8_t)(c->id >> 8);
-    addr[19] = (uint8_t)c->id;
-    bytes none = {NULL, 0};
-    (void)run_precompile(&fp, addr, none, 1000000);
+    addr[18] = (uint8_t)(id >> 8);
+    addr[19] = (uint8_t)id;
+    bytes in = {data, len};
+    return run_precompile(&fp, addr, in, gas);
 }
 
-void test_evm_missing_precompiles(void)
+static bool out_is(precompile_result r, const char *hex)
 {
-    /* Every precompile of the precompiles issue fails loudly, never silently. */
-    static const unsigned ids[] = {6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 0x100};
-    for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
-        struct missing_ctx c = {FORK_OSAKA, ids[i]};
-        CHECK_MSG(test_expect_exit(call_precompile, &c) == GUEST_EXIT_MISSING_PRECOMPILE, "precompile 0x%x", ids[i]);
-    }
-    /* The implemented ones answer: identity costs 15 + 3 per word. */
-    fork_params fp = fork_params_of(FORK_CANCUN);
-    uint8_t addr[20] = {0};
-    addr[19] = 4;
+    unsigned char want[256];
+    int n = test_hex(hex, want, sizeof want);
+    return n >= 0 && r.output.len == (size_t)n && (n == 0 || memcmp(r.output.ptr, want, (size_t)n) == 0);
+}
+
+static bool all_zero(precompile_result r, size_t n)
+{
+    if (r.output.len != n)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (r.output.ptr[i])
+            return false;
+    return true;
+}
+
+void test_evm_precompiles(void)
+{
+    static unsigned char buf[1024];
+    precompile_result r;
+    /* Fork gating: BLS12-381 from Prague, P256VERIFY from Osaka (else plain empty accounts). */
+    evm_env env;
+    memset(&env, 0, sizeof env);
+    evm e;
+    memset(&e, 0, sizeof e);
+    e.env = &env;
+    uint8_t a[20] = {0};
+    fork_params fc = fork_params_of(FORK_CANCUN), fpr = fork_params_of(FORK_PRAGUE), fo = fork_params_of(FORK_OSAKA);
+    a[19] = 0x0a;
+    env.fp = &fc;
+    CHECK(evm_is_precompile(&e, a));
+    a[19] = 0x0b;
+    CHECK(!evm_is_precompile(&e, a));
+    env.fp = &fpr;
+    CHECK(evm_is_precompile(&e, a));
+    a[19] = 0x12;
+    CHECK(!evm_is_precompile(&e, a));
+    a[18] = 1, a[19] = 0;
+    CHECK(!evm_is_precompile(&e, a));
+    env.fp = &fo;
+    CHECK(evm_is_precompile(&e, a));
+
+    /* ECADD (150 gas): G + G = 2G (plain-Python affine arithmetic); short input zero-padded. */
+    static const char G1_G1[] = "0000000000000000000000000000000000000000000000000000000000000001"
+                                "0000000000000000000000000000000000000000000000000000000000000002"
+                                "0000000000000000000000000000000000000000000000000000000000000001"
+                                "0000000000000000000000000000000000000000000000000000000000000002";
+    static const char TWO_G[] = "030644e72e131a029b85045b68181585d97816a916871ca8d3c208c16d87cfd3"
+                                "15ed738c0e0a7c92e7845f96b2ae9c0a68a6a449e3538fc7ff3ebf7a5a18a2c4";
+    static const char THREE_G[] = "0769bf9ac56bea3ff40232bcb1b6bd159315d84715b8e679f2d355961915abf0"
+                                  "2ab799bee0489429554fdb7c8d086475319e63b40b9c5b57cdf1ff3dd9fe2261";
+    int n = test_hex(G1_G1, buf, sizeof buf);
+    r = call_pc(FORK_CANCUN, 6, buf, (size_t)n, 1000);
+    CHECK(r.success && r.gas_left == 850 && out_is(r, TWO_G));
+    r = call_pc(FORK_CANCUN, 6, buf, 64, 1000); /* G + O (padded) */
+    CHECK(r.success && r.output.len == 64 && memcmp(r.output.ptr, buf, 64) == 0);
+    r = call_pc(FORK_CANCUN, 6, NULL, 0, 150);
+    CHECK(r.success && r.gas_left == 0 && all_zero(r, 64));
+    r = call_pc(FORK_CANCUN, 6, buf, (size_t)n, 149);
+    CHECK(!r.success && r.gas_left == 0);
+    buf[63] = 3; /* (1, 3) is not on the curve */
+    r = call_pc(FORK_CANCUN, 6, buf, (size_t)n, 1000);
+    CHECK(!r.success && r.gas_left == 0);
+    /* ECMUL (6000 gas): 3·G; the scalar's missing low bytes are zero padding. */
+    n = test_hex(G1_G1, buf, sizeof buf);
+    memset(buf + 64, 0, 32);
+    buf[95] = 3;
+    r = call_pc(FORK_CANCUN, 7, buf, 96, 7000);
+    CHECK(r.success && r.gas_left == 1000 && out_is(r, THREE_G));
+    r = call_pc(FORK_CANCUN, 7, buf, 95, 7000); /* scalar 3 << 0 with last byte cut: 0x03 → 0 → O */
+    CHECK(r.success && all_zero(r, 64));
+    r = call_pc(FORK_CANCUN, 7, buf, 96, 5999);
+    CHECK(!r.success);
+    /* ECPAIRING (45000 + 34000 k): empty input is the empty product 1; length not a multiple of 192 fails. */
+    r = call_pc(FORK_CANCUN, 8, NULL, 0, 45000);
+    CHECK(r.success && r.gas_left == 0 && r.output.len == 32 && r.output.ptr[31] == 1);
+    memset(buf, 0, 192);
+    r = call_pc(FORK_CANCUN, 8, buf, 192, 79000); /* e(O, O) = 1 */
+    CHECK(r.success && r.gas_left == 0 && r.output.ptr[31] == 1);
+    r = call_pc(FORK_CANCUN, 8, buf, 192, 78999);
+    CHECK(!r.success);
+    r = call_pc(FORK_CANCUN, 8, buf, 191, 1000000);
+    CHECK(!r.success && r.gas_left == 0);
+
+    /* BLAKE2F (gas = rounds): BLAKE2b-512("abc") as one final 12-round compression (EIP-152 vector 5,
+     * output from Python hashlib). */
+    static const char B2_IN[] =
+        "0000000c48c9bdf267e6096a3ba7ca8485ae67bb2bf894fe72f36e3cf1361d5f3af54fa5d182e6ad7f520e511f6c3e2b8c68059b6bbd41fbabd9831f79217e1319cde05b61626300000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000300000000000000000000000000000001";
+    static const char B2_OUT[] = "ba80a53f981c4d0d6a2797b69f12f6e94c212f14685ac4b74b12bb6fdbffa2d17d87c5392aab792dc252d5de4533cc9518d38aa8dbf1925ab92386edd4009923";
+    n = test_hex(B2_IN, buf, sizeof buf);
+    CHECK(n == 213);
+    r = call_pc(FORK_CANCUN, 9, buf, 213, 20);
+    CHECK(r.success && r.gas_left == 8 && out_is(r, B2_OUT));
+    r = call_pc(FORK_CANCUN, 9, buf, 213, 11);
+    CHECK(!r.success);
+    r = call_pc(FORK_CANCUN, 9, buf, 212, 1000);
+    CHECK(!r.success && r.gas_left == 0);
+    buf[212] = 2;
+    r = call_pc(FORK_CANCUN, 9, buf, 213, 1000);
+    CHECK(!r.success && r.gas_left == 0);
+
+    /* POINT_EVALUATION: exact 192 bytes and the versioned hash of the commitment. */
+    memset(buf, 0, 192);
+    buf[96] = 0xc0; /* the infinity commitment, but versioned hash 0 does not match */
+    r = call_pc(FORK_CANCUN, 10, buf, 192, 100000);
+    CHECK(!r.success && r.gas_left == 0);
+    r = call_pc(FORK_CANCUN, 10, buf, 191, 100000);
+    CHECK(!r.success);
+
+    /* BLS12-381: gas of the fixed-cost operations, exact lengths, MSM discounts (EIP-2537 tables). */
+    memset(buf, 0, 512);
+    r = call_pc(FORK_PRAGUE, 0x0b, buf, 256, 1000); /* O + O */
+    CHECK(r.success && r.gas_left == 625 && all_zero(r, 128));
+    r = call_pc(FORK_PRAGUE, 0x0b, buf, 255, 1000);
+    CHECK(!r.success && r.gas_left == 0);
+    r = call_pc(FORK_PRAGUE, 0x0d, buf, 512, 1000);
+    CHECK(r.success && r.gas_left == 400 && all_zero(r, 256));
+    r = call_pc(FORK_PRAGUE, 0x0d, buf, 512, 599);
+    CHECK(!r.success);
+    r = call_pc(FORK_PRAGUE, 0x0c, buf, 160, 12000); /* O · 0 = O, k = 1: no discount */
+    CHECK(r.success && r.gas_left == 0 && all_zero(r, 128));
+    r = call_pc(FORK_PRAGUE, 0x0c, buf, 0, 100000);
+    CHECK(!r.success);
+    r = call_pc(FORK_PRAGUE, 0x0e, buf, 288, 22500);
+    CHECK(r.success && r.gas_left == 0 && all_zero(r, 256));
+    CHECK(bls_msm_gas(false, 2) == 22776 && bls_msm_gas(true, 2) == 45000);
+    CHECK(bls_msm_gas(false, 128) == 797184 && bls_msm_gas(false, 1000) == 6228000);
+    CHECK(bls_msm_gas(true, 128) == 1509120 && bls_msm_gas(true, 129) == 1520910);
+    r = call_pc(FORK_PRAGUE, 0x0f, buf, 384, 70300); /* e(O, O) = 1 */
+    CHECK(r.success && r.gas_left == 0 && r.output.len == 32 && r.output.ptr[31] == 1);
+    r = call_pc(FORK_PRAGUE, 0x0f, NULL, 0, 1000000);
+    CHECK(!r.success);
+    r = call_pc(FORK_PRAGUE, 0x10, buf, 64, 5500);
+    CHECK(r.success && r.gas_left == 0 && r.output.len == 128);
+    r = call_pc(FORK_PRAGUE, 0x11, buf, 128, 23800);
+    CHECK(r.success && r.gas_left == 0 && r.output.len == 256);
+    memset(buf, 0xff, 64); /* not below p */
+    r = call_pc(FORK_PRAGUE, 0x10, buf, 64, 5500);
+    CHECK(!r.success);
+
+    /* P256VERIFY (Osaka, 6900 gas): a valid signature (OpenSSL-made, accel p256 vectors), a failing
+     * one and a wrong length return success with 1 / empty output. */
+    static const char P256_OK[] =
+        "d1d57f61d842f1c58bd990969d679bd65b52129d3cc6f4befc5c78afe826320957d152fff4cdc7ef1db793c553aa4b7b6e7648fb097d4c304e43b2a19a221eeef7ad934570ae3bf7315ad6f3cc967eebf24fd1d46af0df9b8fa6b9ccc15504b13ffd0d7fdcc0dfb380a8377205394613e2d7c4a6220fb612b292f498e19ffc18c85feb32ab383f2a2432b83f9e9e1e247c17d655694358b6ab2f006432901556";
+    n = test_hex(P256_OK, buf, sizeof buf);
+    CHECK(n == 160);
+    r = call_pc(FORK_OSAKA, 0x100, buf, 160, 7000);
+    CHECK(r.success && r.gas_left == 100 && r.output.len == 32 && r.output.ptr[31] == 1 && r.output.ptr[0] == 0);
+    buf[0] ^= 1;
+    r = call_pc(FORK_OSAKA, 0x100, buf, 160, 7000);
+    CHECK(r.success && r.gas_left == 100 && r.output.len == 0);
+    r = call_pc(FORK_OSAKA, 0x100, buf, 159, 7000);
+    CHECK(r.success && r.gas_left == 100 && r.output.len == 0);
+    r = call_pc(FORK_OSAKA, 0x100, buf, 160, 6899);
+    CHECK(!r.success && r.gas_left == 0);
+
+    /* Identity costs 15 + 3 per word. */
     uint8_t data[33] = {1, 2, 3};
-    bytes in = {data, 33};
-    precompile_result r = run_precompile(&fp, addr, in, 100);
+    r = call_pc(FORK_CANCUN, 4, data, 33, 100);
     CHECK(r.success && r.gas_left == 100 - 21 && r.output.len == 33 && r.output.ptr[2] == 3);
-    r = run_precompile(&fp, addr, in, 20);
+    r = call_pc(FORK_CANCUN, 4, data, 33, 20);
     CHECK(!r.success);
 }
 

@@ -35,7 +35,7 @@
     T(evm, sstore_gas)             \
     T(evm, transient)              \
     T(evm, modexp_gas)             \
-    T(evm, missing_precompiles)    \
+    T(evm, precompiles)            \
     T(evm, storage_emptiness)      \
     T(evm, call_depth)
 
