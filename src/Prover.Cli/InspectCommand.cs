@@ -70,7 +70,7 @@ internal static class InspectCommand
         Console.WriteLine($"  withdrawals      {p.Withdrawals.Length}");
         if (npr.ExecutionRequests is { } req)
             Console.WriteLine($"  requests         {req.Deposits.Length} deposits, {req.Withdrawals.Length} withdrawals, {req.Consolidations.Length} consolidations");
-        Console.WriteLine($"  beacon root      {Hex.ToHex(npr.ParentBeaconBlockRoot)}");
+        Console.WriteLine($"  beacon root      {(npr.ParentBeaconBlockRoot is { } pbr ? Hex.ToHex(pbr) : "(none before Cancun)")}");
         var w = input.Witness;
         Console.WriteLine($"  witness          {w.State.Length} nodes ({w.State.Sum(n => (long)n.Length):N0} bytes), {w.Codes.Length} codes ({w.Codes.Sum(n => (long)n.Length):N0} bytes), {w.Headers.Length} headers");
         if (w.Headers.Length > 0)
