@@ -58,7 +58,9 @@ internal static class InspectCommand
         Console.WriteLine($"  fee recipient    {Hex.ToHex(p.FeeRecipient)}");
         Console.WriteLine($"  timestamp        {p.Timestamp} ({DateTimeOffset.FromUnixTimeSeconds((long)Math.Min(p.Timestamp, 253402300799UL)):u})");
         Console.WriteLine($"  gas              used {p.GasUsed:N0} of {p.GasLimit:N0}, base fee {p.BaseFeePerGas}");
-        Console.WriteLine($"  blob gas         used {p.BlobGasUsed:N0}, excess {p.ExcessBlobGas:N0}, {npr.VersionedHashes.Length} versioned hashes");
+        Console.WriteLine(npr.Fork.HasBlobFields()
+            ? $"  blob gas         used {p.BlobGasUsed:N0}, excess {p.ExcessBlobGas:N0}, {npr.VersionedHashes.Length} versioned hashes"
+            : "  blob gas         (none before Cancun)");
         Console.WriteLine($"  extra data       {Hex.ToHex(p.ExtraData)}");
         var types = new SortedDictionary<string, int>(StringComparer.Ordinal);
         foreach (var tx in p.Transactions)
