@@ -58,7 +58,9 @@ internal static class InspectCommand
         Console.WriteLine($"  fee recipient    {Hex.ToHex(p.FeeRecipient)}");
         Console.WriteLine($"  timestamp        {p.Timestamp} ({DateTimeOffset.FromUnixTimeSeconds((long)Math.Min(p.Timestamp, 253402300799UL)):u})");
         Console.WriteLine($"  gas              used {p.GasUsed:N0} of {p.GasLimit:N0}, base fee {p.BaseFeePerGas}");
-        Console.WriteLine($"  blob gas         used {p.BlobGasUsed:N0}, excess {p.ExcessBlobGas:N0}, {npr.VersionedHashes.Length} versioned hashes");
+        Console.WriteLine(npr.Fork.HasBlobFields()
+            ? $"  blob gas         used {p.BlobGasUsed:N0}, excess {p.ExcessBlobGas:N0}, {npr.VersionedHashes.Length} versioned hashes"
+            : "  blob gas         (none before Cancun)");
         Console.WriteLine($"  extra data       {Hex.ToHex(p.ExtraData)}");
         var types = new SortedDictionary<string, int>(StringComparer.Ordinal);
         foreach (var tx in p.Transactions)
@@ -70,7 +72,7 @@ internal static class InspectCommand
         Console.WriteLine($"  withdrawals      {p.Withdrawals.Length}");
         if (npr.ExecutionRequests is { } req)
             Console.WriteLine($"  requests         {req.Deposits.Length} deposits, {req.Withdrawals.Length} withdrawals, {req.Consolidations.Length} consolidations");
-        Console.WriteLine($"  beacon root      {Hex.ToHex(npr.ParentBeaconBlockRoot)}");
+        Console.WriteLine($"  beacon root      {(npr.ParentBeaconBlockRoot is { } pbr ? Hex.ToHex(pbr) : "(none before Cancun)")}");
         var w = input.Witness;
         Console.WriteLine($"  witness          {w.State.Length} nodes ({w.State.Sum(n => (long)n.Length):N0} bytes), {w.Codes.Length} codes ({w.Codes.Sum(n => (long)n.Length):N0} bytes), {w.Headers.Length} headers");
         if (w.Headers.Length > 0)

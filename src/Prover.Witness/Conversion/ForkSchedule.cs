@@ -44,7 +44,8 @@ public sealed class ForkSchedule
 
     /// <summary>
     /// A BlockchainTests network name: a fork name, or <c>{A}To{B}AtTime15k</c> (B from timestamp
-    /// 15000). Pre-merge networks (Berlin, London, ...) are not representable and fail here.
+    /// 15000). Pre-merge networks (Berlin, London, ...) have proof-of-work headers and no Engine API
+    /// payload, so no canonical input: they fail here with <see cref="NotSupportedException"/>.
     /// </summary>
     public static ForkSchedule FromNetwork(string network, ulong chainId = 1)
     {
@@ -60,7 +61,21 @@ public sealed class ForkSchedule
                 : ulong.TryParse(t, out var plain) ? plain : throw new FormatException($"network '{network}': bad transition time");
             return new(chainId, [(before, 0), (after, time)]);
         }
-        throw new NotSupportedException($"network '{network}' is not a post-merge fork with a canonical input (Cancun, Prague, Osaka, BPO1, BPO2)");
+        throw new NotSupportedException(IsPreMerge(network)
+            ? $"network '{network}': pre-merge block: no engine-API payload exists"
+            : $"network '{network}' is not a post-merge fork with a canonical input (Paris, Shanghai, Cancun, Prague, Osaka, BPO1, BPO2)");
+    }
+
+    private static readonly string[] PreMergeForks =
+        ["Frontier", "Homestead", "EIP150", "EIP158", "Byzantium", "Constantinople", "ConstantinopleFix", "Petersburg",
+         "Istanbul", "MuirGlacier", "Berlin", "London", "ArrowGlacier", "GrayGlacier"];
+
+    /// <summary>Whether a network name is a proof-of-work fork or a transition between such forks (e.g. BerlinToLondonAt5).</summary>
+    private static bool IsPreMerge(string network)
+    {
+        int to = network.IndexOf("To", StringComparison.Ordinal);
+        string first = to > 0 ? network[..to] : network;
+        return PreMergeForks.Contains(first, StringComparer.OrdinalIgnoreCase);
     }
 
     /// <summary>

@@ -7,15 +7,17 @@ namespace Prover.Witness.Conversion;
 
 /// <summary>
 /// Rebuilds the block header from a payload request, as the guest must (shared/docs/ETHEREUM.md):
-/// ommers hash of the empty list, difficulty 0, nonce 0, mix_hash = prev_randao, transactions and
-/// withdrawals roots from the lists, parent beacon block root, blob fields, and for Prague and later
-/// the EIP-7685 requests hash. keccak(RLP(header)) must equal the payload's block_hash.
+/// ommers hash of the empty list, difficulty 0, nonce 0, mix_hash = prev_randao, the transactions
+/// root from the list; the header ends at base_fee_per_gas for Paris; Shanghai adds the withdrawals
+/// root; Cancun the blob fields and the parent beacon block root; Prague and later the EIP-7685
+/// requests hash. keccak(RLP(header)) must equal the payload's block_hash.
 /// </summary>
 public static class HeaderReconstruction
 {
     public static BlockHeader Rebuild(NewPayloadRequest request)
     {
         var p = request.ExecutionPayload;
+        var fork = request.Fork;
         return new BlockHeader
         {
             ParentHash = p.ParentHash,
@@ -34,9 +36,9 @@ public static class HeaderReconstruction
             MixHash = p.PrevRandao,
             Nonce = new byte[8],
             BaseFeePerGas = p.BaseFeePerGas,
-            WithdrawalsRoot = TrieRoots.OrderedRoot(p.Withdrawals.Select(Block.EncodeWithdrawal).ToArray()).ToArray(),
-            BlobGasUsed = p.BlobGasUsed,
-            ExcessBlobGas = p.ExcessBlobGas,
+            WithdrawalsRoot = fork.HasWithdrawals() ? TrieRoots.OrderedRoot(p.Withdrawals.Select(Block.EncodeWithdrawal).ToArray()).ToArray() : null,
+            BlobGasUsed = fork.HasBlobFields() ? p.BlobGasUsed : null,
+            ExcessBlobGas = fork.HasBlobFields() ? p.ExcessBlobGas : null,
             ParentBeaconBlockRoot = request.ParentBeaconBlockRoot,
             RequestsHash = request.ExecutionRequests is { } r ? RequestsHash(r) : null,
         };

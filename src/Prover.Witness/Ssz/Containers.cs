@@ -2,8 +2,8 @@ using System.Numerics;
 
 namespace Prover.Witness.Ssz;
 
-// The SSZ containers of the EF canonical guest input (shared/docs/ETHEREUM.md; consensus-specs Deneb
-// and Electra beacon-chain.md for the payload, request and withdrawal containers). Each type has
+// The SSZ containers of the EF canonical guest input (shared/docs/ETHEREUM.md; consensus-specs
+// Bellatrix, Capella, Deneb and Electra beacon-chain.md for the payload, request and withdrawal containers). Each type has
 // Write (serialize), Read (decode, bounds-checked) and HashTreeRoot.
 
 /// <summary>Limits from the consensus presets (mainnet).</summary>
@@ -196,7 +196,12 @@ public sealed record ExecutionRequests(DepositRequest[] Deposits, WithdrawalRequ
     }
 }
 
-/// <summary>Deneb <c>ExecutionPayload</c> (Engine API ExecutionPayloadV3).</summary>
+/// <summary>
+/// <c>ExecutionPayload</c> in the shape of a fork (consensus-specs): Bellatrix for Paris (Engine API
+/// V1: no withdrawals, no blob fields), Capella for Shanghai (V2: + withdrawals), Deneb for Cancun and
+/// later (V3: + blob_gas_used, excess_blob_gas). The fork is not part of the object: Write, Read and
+/// HashTreeRoot take it; fields the fork lacks must be empty/zero (Write and HashTreeRoot check).
+/// </summary>
 public sealed record ExecutionPayload
 {
     public required byte[] ParentHash { get; init; }
@@ -218,10 +223,27 @@ public sealed record ExecutionPayload
     public ulong BlobGasUsed { get; init; }
     public ulong ExcessBlobGas { get; init; }
 
+    /// <summary>Fixed part of the Deneb shape.</summary>
     public const int FixedSize = 32 + 20 + 32 + 32 + 256 + 32 + 8 * 4 + 4 + 32 + 32 + 4 + 4 + 8 + 8;
 
-    public void Write(SszWriter w)
+    /// <summary>Fixed part of the fork's shape: Bellatrix 508, Capella 512, Deneb 528 bytes.</summary>
+    public static int FixedSizeFor(Fork fork) =>
+        FixedSize - (fork.HasWithdrawals() ? 0 : 4) - (fork.HasBlobFields() ? 0 : 16);
+
+    /// <summary>Throws when the payload has fields its fork's shape cannot carry.</summary>
+    public void CheckShape(Fork fork)
     {
+        if (!fork.IsSupported())
+            throw new ArgumentException($"fork {fork} has no ExecutionPayload shape here (Paris to BPO2)");
+        if (!fork.HasWithdrawals() && Withdrawals.Length != 0)
+            throw new ArgumentException($"{fork} payload (Bellatrix) has no withdrawals, got {Withdrawals.Length}");
+        if (!fork.HasBlobFields() && (BlobGasUsed != 0 || ExcessBlobGas != 0))
+            throw new ArgumentException($"{fork} payload has no blob gas fields (they must be 0)");
+    }
+
+    public void Write(SszWriter w, Fork fork)
+    {
+        CheckShape(fork);
         if (ExtraData.Length > SszLimits.MaxExtraDataBytes)
             throw new ArgumentException($"extra_data is {ExtraData.Length} bytes, at most {SszLimits.MaxExtraDataBytes} allowed");
         if (Transactions.Length > SszLimits.MaxTransactionsPerPayload || Withdrawals.Length > SszLimits.MaxWithdrawalsPerPayload)
@@ -241,9 +263,12 @@ public sealed record ExecutionPayload
         w.WriteBytes(UInt256Le(BaseFeePerGas));
         w.WriteVector(BlockHash, 32, "block_hash");
         int oTxs = w.ReserveOffset();
-        int oWds = w.ReserveOffset();
-        w.WriteUInt64(BlobGasUsed);
-        w.WriteUInt64(ExcessBlobGas);
+        int oWds = fork.HasWithdrawals() ? w.ReserveOffset() : -1;
+        if (fork.HasBlobFields())
+        {
+            w.WriteUInt64(BlobGasUsed);
+            w.WriteUInt64(ExcessBlobGas);
+        }
         w.PatchOffset(oExtra, start);
         w.WriteBytes(ExtraData);
         w.PatchOffset(oTxs, start);
@@ -251,13 +276,17 @@ public sealed record ExecutionPayload
             if (tx.Length > SszLimits.MaxBytesPerTransaction)
                 throw new ArgumentException("transaction exceeds MAX_BYTES_PER_TRANSACTION");
         w.WriteByteLists(Transactions);
+        if (oWds < 0)
+            return;
         w.PatchOffset(oWds, start);
         foreach (var wd in Withdrawals)
             wd.Write(w);
     }
 
-    public static ExecutionPayload Read(ref SszReader r)
+    public static ExecutionPayload Read(ref SszReader r, Fork fork)
     {
+        if (!fork.IsSupported())
+            throw new SszException($"fork {fork} has no ExecutionPayload shape here", 0);
         var parentHash = r.ReadArray(32);
         var feeRecipient = r.ReadArray(20);
         var stateRoot = r.ReadArray(32);
@@ -269,13 +298,24 @@ public sealed record ExecutionPayload
         var baseFee = new BigInteger(r.ReadBytes(32), isUnsigned: true, isBigEndian: false);
         var blockHash = r.ReadArray(32);
         uint oTxs = r.ReadOffset();
-        uint oWds = r.ReadOffset();
-        ulong blobGasUsed = r.ReadUInt64(), excessBlobGas = r.ReadUInt64();
-        Span<uint> offs = [oExtra, oTxs, oWds];
+        bool hasWithdrawals = fork.HasWithdrawals();
+        uint oWds = hasWithdrawals ? r.ReadOffset() : 0;
+        ulong blobGasUsed = 0, excessBlobGas = 0;
+        if (fork.HasBlobFields())
+        {
+            blobGasUsed = r.ReadUInt64();
+            excessBlobGas = r.ReadUInt64();
+        }
+        Span<uint> offs = hasWithdrawals ? [oExtra, oTxs, oWds] : [oExtra, oTxs];
         var parts = r.VariableParts(offs);
         var extra = r.Sub(parts[0]);
         var txs = r.Sub(parts[1]);
-        var wds = r.Sub(parts[2]);
+        Withdrawal[] withdrawals = [];
+        if (hasWithdrawals)
+        {
+            var wds = r.Sub(parts[2]);
+            withdrawals = wds.ReadFixedList(Withdrawal.Size, SszLimits.MaxWithdrawalsPerPayload, Withdrawal.Read, "withdrawals");
+        }
         return new ExecutionPayload
         {
             ParentHash = parentHash,
@@ -293,13 +333,17 @@ public sealed record ExecutionPayload
             BlockHash = blockHash,
             Transactions = txs.ReadVariableList(SszLimits.MaxTransactionsPerPayload,
                 static (ref SszReader e) => e.ReadByteList(SszLimits.MaxBytesPerTransaction, "transaction"), "transactions"),
-            Withdrawals = wds.ReadFixedList(Withdrawal.Size, SszLimits.MaxWithdrawalsPerPayload, Withdrawal.Read, "withdrawals"),
+            Withdrawals = withdrawals,
             BlobGasUsed = blobGasUsed,
             ExcessBlobGas = excessBlobGas,
         };
     }
 
-    public byte[] HashTreeRoot() => Merkle.ContainerRoot(
+    public byte[] HashTreeRoot(Fork fork)
+    {
+        CheckShape(fork);
+        var roots = new List<byte[]>(17)
+        {
         Merkle.ByteVectorRoot(ParentHash),
         Merkle.ByteVectorRoot(FeeRecipient),
         Merkle.ByteVectorRoot(StateRoot),
@@ -315,9 +359,16 @@ public sealed record ExecutionPayload
         Merkle.ByteVectorRoot(BlockHash),
         Merkle.CompositeListRoot(Transactions.Select(t => Merkle.ByteListRoot(t, SszLimits.MaxBytesPerTransaction)).ToArray(),
             SszLimits.MaxTransactionsPerPayload),
-        Merkle.CompositeListRoot(Withdrawals.Select(x => x.HashTreeRoot()).ToArray(), SszLimits.MaxWithdrawalsPerPayload),
-        Merkle.UInt64Root(BlobGasUsed),
-        Merkle.UInt64Root(ExcessBlobGas));
+        };
+        if (fork.HasWithdrawals())
+            roots.Add(Merkle.CompositeListRoot(Withdrawals.Select(x => x.HashTreeRoot()).ToArray(), SszLimits.MaxWithdrawalsPerPayload));
+        if (fork.HasBlobFields())
+        {
+            roots.Add(Merkle.UInt64Root(BlobGasUsed));
+            roots.Add(Merkle.UInt64Root(ExcessBlobGas));
+        }
+        return Merkle.ContainerRoot([.. roots]);
+    }
 
     internal static byte[] UInt256Le(BigInteger value)
     {
@@ -330,11 +381,15 @@ public sealed record ExecutionPayload
 }
 
 /// <summary>
-/// <c>NewPayloadRequest</c>: Deneb shape (payload, versioned hashes, parent beacon block root) for
-/// Cancun; Electra/Fulu shape (plus <c>execution_requests</c>) for Prague, Osaka, BPO1, BPO2.
+/// <c>NewPayloadRequest</c> in the shape of a fork: for Paris (Bellatrix payload) and Shanghai
+/// (Capella payload) the request is the payload alone, <c>{ execution_payload }</c> (engine
+/// newPayloadV1/V2 take no versioned hashes, beacon root or requests); Deneb shape (payload,
+/// versioned hashes, parent beacon block root) for Cancun; Electra/Fulu shape (plus
+/// <c>execution_requests</c>) for Prague, Osaka, BPO1, BPO2. For Paris and Shanghai
+/// <see cref="VersionedHashes"/> is empty and <see cref="ParentBeaconBlockRoot"/> null.
 /// </summary>
 public sealed record NewPayloadRequest(Fork Fork, ExecutionPayload ExecutionPayload, byte[][] VersionedHashes,
-    byte[] ParentBeaconBlockRoot, ExecutionRequests? ExecutionRequests)
+    byte[]? ParentBeaconBlockRoot, ExecutionRequests? ExecutionRequests)
 {
     public void Write(SszWriter w)
     {
@@ -343,11 +398,17 @@ public sealed record NewPayloadRequest(Fork Fork, ExecutionPayload ExecutionPayl
             throw new ArgumentException("too many versioned hashes");
         int start = w.Length;
         int oPayload = w.ReserveOffset();
+        if (!Fork.HasBlobFields())
+        {
+            w.PatchOffset(oPayload, start);
+            ExecutionPayload.Write(w, Fork);
+            return;
+        }
         int oHashes = w.ReserveOffset();
-        w.WriteVector(ParentBeaconBlockRoot, 32, "parent_beacon_block_root");
+        w.WriteVector(ParentBeaconBlockRoot!, 32, "parent_beacon_block_root");
         int oRequests = Fork.HasExecutionRequests() ? w.ReserveOffset() : -1;
         w.PatchOffset(oPayload, start);
-        ExecutionPayload.Write(w);
+        ExecutionPayload.Write(w, Fork);
         w.PatchOffset(oHashes, start);
         foreach (var h in VersionedHashes)
             w.WriteVector(h, 32, "versioned hash");
@@ -361,14 +422,29 @@ public sealed record NewPayloadRequest(Fork Fork, ExecutionPayload ExecutionPayl
     private void CheckShape()
     {
         if (!Fork.IsSupported())
-            throw new ArgumentException($"fork {Fork} has no canonical NewPayloadRequest here (Cancun to BPO2)");
+            throw new ArgumentException($"fork {Fork} has no canonical NewPayloadRequest here (Paris to BPO2)");
         if (Fork.HasExecutionRequests() != ExecutionRequests is not null)
             throw new ArgumentException($"execution_requests must be {(Fork.HasExecutionRequests() ? "present" : "absent")} for {Fork}");
+        if (Fork.HasBlobFields() != ParentBeaconBlockRoot is not null)
+            throw new ArgumentException($"parent_beacon_block_root must be {(Fork.HasBlobFields() ? "present" : "absent")} for {Fork}");
+        if (!Fork.HasBlobFields() && VersionedHashes.Length != 0)
+            throw new ArgumentException($"{Fork} requests carry no versioned hashes");
     }
 
     public static NewPayloadRequest Read(ref SszReader r, Fork fork)
     {
+        if (!fork.IsSupported())
+            throw new SszException($"fork {fork} has no canonical NewPayloadRequest here", 0);
         uint oPayload = r.ReadOffset();
+        if (!fork.HasBlobFields())
+        {
+            Span<uint> only = [oPayload];
+            var onlyParts = r.VariableParts(only);
+            var p = r.Sub(onlyParts[0]);
+            var pre = ExecutionPayload.Read(ref p, fork);
+            p.CheckEnd();
+            return new(fork, pre, [], null, null);
+        }
         uint oHashes = r.ReadOffset();
         var beaconRoot = r.ReadArray(32);
         bool hasRequests = fork.HasExecutionRequests();
@@ -377,7 +453,7 @@ public sealed record NewPayloadRequest(Fork Fork, ExecutionPayload ExecutionPayl
         var parts = r.VariableParts(offs);
         var payload = r.Sub(parts[0]);
         var hashes = r.Sub(parts[1]);
-        var decodedPayload = ExecutionPayload.Read(ref payload);
+        var decodedPayload = ExecutionPayload.Read(ref payload, fork);
         payload.CheckEnd();
         var decodedHashes = hashes.ReadFixedList(32, SszLimits.MaxBlobCommitmentsPerBlock, static (ref SszReader e) => e.ReadArray(32), "versioned_hashes");
         ExecutionRequests? requests = null;
@@ -393,9 +469,11 @@ public sealed record NewPayloadRequest(Fork Fork, ExecutionPayload ExecutionPayl
     public byte[] HashTreeRoot()
     {
         CheckShape();
-        var payloadRoot = ExecutionPayload.HashTreeRoot();
+        var payloadRoot = ExecutionPayload.HashTreeRoot(Fork);
+        if (!Fork.HasBlobFields())
+            return Merkle.ContainerRoot(payloadRoot); // one field: the root is the payload's root
         var hashesRoot = Merkle.CompositeListRoot(VersionedHashes, SszLimits.MaxBlobCommitmentsPerBlock);
-        var beacon = Merkle.ByteVectorRoot(ParentBeaconBlockRoot);
+        var beacon = Merkle.ByteVectorRoot(ParentBeaconBlockRoot!);
         return ExecutionRequests is null
             ? Merkle.ContainerRoot(payloadRoot, hashesRoot, beacon)
             : Merkle.ContainerRoot(payloadRoot, hashesRoot, beacon, ExecutionRequests.HashTreeRoot());

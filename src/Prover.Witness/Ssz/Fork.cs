@@ -2,7 +2,8 @@ namespace Prover.Witness.Ssz;
 
 /// <summary>
 /// Forks with their index in the EF canonical schema id (<c>schema_id = fork_index &lt;&lt; 8 | 0x01</c>,
-/// shared/docs/ETHEREUM.md). Only Cancun and later have a <see cref="NewPayloadRequest"/> shape here.
+/// shared/docs/ETHEREUM.md). Paris (Bellatrix payload), Shanghai (Capella payload) and Cancun to BPO2
+/// have a <see cref="NewPayloadRequest"/> shape here; Amsterdam does not yet.
 /// </summary>
 public enum Fork : byte
 {
@@ -24,8 +25,17 @@ public static class ForkExtensions
     /// <summary>Whether the payload request carries <c>execution_requests</c> (Prague and later: the "ElectraFulu" shape).</summary>
     public static bool HasExecutionRequests(this Fork fork) => fork >= Fork.Prague;
 
+    /// <summary>Whether the payload carries <c>withdrawals</c> (Shanghai and later: Capella ExecutionPayload, Engine API V2).</summary>
+    public static bool HasWithdrawals(this Fork fork) => fork >= Fork.Shanghai;
+
+    /// <summary>
+    /// Whether the payload carries <c>blob_gas_used</c>/<c>excess_blob_gas</c> and the request carries
+    /// <c>versioned_hashes</c> and <c>parent_beacon_block_root</c> (Cancun and later: Deneb, Engine API V3).
+    /// </summary>
+    public static bool HasBlobFields(this Fork fork) => fork >= Fork.Cancun;
+
     /// <summary>Forks whose canonical input this library can encode.</summary>
-    public static bool IsSupported(this Fork fork) => fork is >= Fork.Cancun and <= Fork.Bpo2;
+    public static bool IsSupported(this Fork fork) => fork is >= Fork.Paris and <= Fork.Bpo2;
 
     /// <summary>The fork a schema id names; throws <see cref="SszException"/> for an unknown or unsupported one.</summary>
     public static Fork FromSchemaId(ushort schemaId)
@@ -34,7 +44,7 @@ public static class ForkExtensions
         if ((schemaId & 0xFF) != 0x01 || !Enum.IsDefined(fork))
             throw new SszException($"unknown schema id 0x{schemaId:x4}", 0);
         if (!fork.IsSupported())
-            throw new SszException($"schema id 0x{schemaId:x4} ({fork}) is not supported (Cancun to BPO2 are)", 0);
+            throw new SszException($"schema id 0x{schemaId:x4} ({fork}) is not supported (Paris to BPO2 are)", 0);
         return fork;
     }
 

@@ -128,13 +128,16 @@ public class SszTests
     public void Unknown_or_unsupported_schema_ids_are_rejected()
     {
         Assert.Throws<SszException>(() => StatelessInput.Decode([0x10, 0x02]));
-        Assert.Throws<SszException>(() => StatelessInput.Decode([0x0F, 0x01])); // Shanghai has no shape here
+        Assert.Throws<SszException>(() => StatelessInput.Decode([0x15, 0x01])); // Amsterdam has no shape here
+        Assert.Throws<SszException>(() => StatelessInput.Decode([0x0D, 0x01])); // no fork index 0x0D (pre-merge)
         Assert.Throws<SszException>(() => StatelessInput.Decode([0x10]));
     }
 
     [Fact]
     public void Schema_ids_follow_fork_index()
     {
+        Assert.Equal(0x0E01, Fork.Paris.SchemaId());
+        Assert.Equal(0x0F01, Fork.Shanghai.SchemaId());
         Assert.Equal(0x1001, Fork.Cancun.SchemaId());
         Assert.Equal(0x1101, Fork.Prague.SchemaId());
         Assert.Equal(0x1201, Fork.Osaka.SchemaId());
