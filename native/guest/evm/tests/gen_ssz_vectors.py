@@ -5,86 +5,11 @@ hash_tree_root of their NewPayloadRequest, computed here in Python from the SSZ 
 zero-padding to the limit, mix_in_length. Run at test-authoring time:
     python3 gen_ssz_vectors.py > ssz_vectors.inc
 """
-import hashlib
 import random
 
+from pyeth import container, merkleize, mix, pack, root_bytelist, root_u64, root_vec, u64, var_list
+
 rng = random.Random(7)
-
-
-def h(a, b):
-    return hashlib.sha256(a + b).digest()
-
-
-def next_pow2(n):
-    p = 1
-    while p < n:
-        p *= 2
-    return p
-
-
-def merkleize(chunks, limit=None):
-    count = len(chunks)
-    size = next_pow2(limit if limit is not None else count)
-    assert count <= size
-    leaves = list(chunks) + [b"\0" * 32] * (size - count)
-    # Naive full tree (fine for small limits); big limits use zero-subtree shortcut below.
-    if size <= 1 << 12:
-        while len(leaves) > 1:
-            leaves = [h(leaves[i], leaves[i + 1]) for i in range(0, len(leaves), 2)]
-        return leaves[0]
-    zero = [b"\0" * 32]
-    for _ in range(64):
-        zero.append(h(zero[-1], zero[-1]))
-    depth = size.bit_length() - 1
-    layer = list(chunks)
-    for d in range(depth):
-        if len(layer) % 2:
-            layer.append(zero[d])
-        layer = [h(layer[i], layer[i + 1]) for i in range(0, len(layer), 2)] or [zero[d + 1]]
-    return layer[0] if chunks else zero[depth]
-
-
-def pack(data):
-    data = data + b"\0" * (-len(data) % 32)
-    return [data[i:i + 32] for i in range(0, len(data), 32)]
-
-
-def mix(root, n):
-    return h(root, n.to_bytes(32, "little"))
-
-
-def u64(v):
-    return v.to_bytes(8, "little")
-
-
-def root_u64(v):
-    return v.to_bytes(32, "little")
-
-
-def root_vec(b):
-    return merkleize(pack(b))
-
-
-def root_bytelist(b, limit):
-    return mix(merkleize(pack(b), (limit + 31) // 32), len(b))
-
-
-def container(fields):
-    """fields: list of (fixed_bytes or None, var_bytes or None)."""
-    fixed_len = sum(len(f) if f is not None else 4 for f, _ in fields)
-    head, tail = b"", b""
-    for f, v in fields:
-        if f is not None:
-            head += f
-        else:
-            head += (fixed_len + len(tail)).to_bytes(4, "little")
-            tail += v
-    return head + tail
-
-
-def var_list(items):
-    head = b"".join((4 * len(items) + sum(len(x) for x in items[:i])).to_bytes(4, "little") for i in range(len(items)))
-    return head + b"".join(items)
 
 
 def rb(n):

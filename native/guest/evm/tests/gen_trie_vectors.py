@@ -7,83 +7,8 @@ encoding is at least 32 bytes, as debug_executionWitness gives them). Run at tes
 """
 import random
 
+from pyeth import rlp, trie_root
 from pykeccak import keccak256
-
-
-def rlp(x):
-    if isinstance(x, bytes):
-        if len(x) == 1 and x[0] < 0x80:
-            return x
-        return _hdr(0x80, len(x)) + x
-    payload = b"".join(e if isinstance(e, Raw) else rlp(e) for e in x)
-    return _hdr(0xC0, len(payload)) + payload
-
-
-class Raw(bytes):
-    """An already-encoded item (an embedded node)."""
-
-
-def _hdr(base, n):
-    if n < 56:
-        return bytes([base + n])
-    ln = n.to_bytes((n.bit_length() + 7) // 8, "big")
-    return bytes([base + 55 + len(ln)]) + ln
-
-
-def nibbles(key):
-    out = []
-    for b in key:
-        out += [b >> 4, b & 15]
-    return out
-
-
-def hp(path, leaf):
-    flag = 2 if leaf else 0
-    if len(path) % 2:
-        first = [flag + 1, path[0]]
-        rest = path[1:]
-    else:
-        first = [flag, 0]
-        rest = path
-    nib = first + rest
-    return bytes(16 * nib[i] + nib[i + 1] for i in range(0, len(nib), 2))
-
-
-def structure(items, i, nodes):
-    """c(J, i): the node structure (encoded) for items [(nibble key, value)] sharing prefix up to i."""
-    if len(items) == 1:
-        k, v = items[0]
-        return rlp([hp(k[i:], True), v])
-    # Longest common prefix beyond i.
-    j = i
-    while all(len(k) > j for k, _ in items) and len({k[j] for k, _ in items}) == 1:
-        j += 1
-    if j > i:
-        return rlp([hp(items[0][0][i:j], False), Raw(ref(items, j, nodes))])
-    children = []
-    for n in range(16):
-        sub = [(k, v) for k, v in items if len(k) > i and k[i] == n]
-        children.append(Raw(ref(sub, i + 1, nodes)) if sub else b"")
-    value = [v for k, v in items if len(k) == i]
-    return rlp(children + [value[0] if value else b""])
-
-
-def ref(items, i, nodes):
-    enc = structure(items, i, nodes)
-    if len(enc) < 32:
-        return enc
-    nodes.add(enc)
-    return rlp(keccak256(enc))
-
-
-def trie_root(kv, nodes=None):
-    nodes = set() if nodes is None else nodes
-    items = [(nibbles(k), v) for k, v in sorted(kv.items()) if v]
-    if not items:
-        return keccak256(rlp(b"")), nodes
-    enc = structure(items, 0, nodes)
-    nodes.add(enc)
-    return keccak256(enc), nodes
 
 
 def c_str(b):
