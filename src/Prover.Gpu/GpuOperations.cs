@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
+using Prover.Core.Dft;
 using Prover.Core.Field;
 using Prover.Core.Hash;
 using Prover.Core.Matrix;
@@ -376,16 +377,7 @@ public sealed class GpuOperations<TParams> : IDisposable where TParams : struct,
     private void Zero(GpuBuffer buffer, long from, long to) =>
         Launch(_ntt, "fill_zero", to - from, buffer, (uint)from, (uint)(to - from));
 
-    private static int LogHeight(int height, int addedBits)
-    {
-        if (height <= 0 || !BitOperations.IsPow2(height))
-            throw new ArgumentException($"height {height} is not a power of two", nameof(height));
-        ArgumentOutOfRangeException.ThrowIfNegative(addedBits);
-        int log = BitOperations.Log2((uint)height);
-        if (log + addedBits > TParams.TwoAdicity)
-            throw new ArgumentOutOfRangeException(nameof(height), $"2^{log + addedBits} rows exceed the two-adicity {TParams.TwoAdicity} of {TParams.Name}");
-        return log;
-    }
+    private static int LogHeight(int height, int addedBits) => Radix2Dft<TParams>.LogHeight(height, addedBits);
 
     /// <summary>Kernels index with 32-bit words: buffers stay below 2^32 words (16 GiB).</summary>
     private static void CheckWords(long words)

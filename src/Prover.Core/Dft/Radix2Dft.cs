@@ -170,7 +170,8 @@ public sealed partial class Radix2Dft<TParams> : ITwoAdicSubgroupDft<MontyField3
         return p;
     }
 
-    private static int LogHeight(int height, int addedBits)
+    /// <summary>log2 of a power-of-two height, checked so that an LDE by 2^addedBits stays within the field's two-adicity.</summary>
+    public static int LogHeight(int height, int addedBits)
     {
         if (height <= 0 || !BitOperations.IsPow2(height))
             throw new ArgumentException($"height {height} is not a power of two", nameof(height));
