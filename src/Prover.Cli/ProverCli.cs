@@ -1,0 +1,21 @@
+using System.CommandLine;
+
+namespace Prover.Cli;
+
+/// <summary>The <c>prover</c> command tree (built here so tests can invoke it in-process).</summary>
+public static class ProverCli
+{
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("prover: proves Ethereum block execution with a STARK over a RV64IM zkVM");
+        root.Subcommands.Add(ExecuteCommand.Create());
+        root.Subcommands.Add(ConvertCommand.Create());
+        root.Subcommands.Add(InspectCommand.Create());
+        root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(VerifyCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create());
+        return root;
+    }
+
+    public static int Run(string[] args) => Build().Parse(args).Invoke();
+}
