@@ -15,7 +15,8 @@ public sealed class EvmGuestTests
     [NativeToolsFact] public void Rlp() => AssertGroup("rlp");
     [NativeToolsFact] public void Ssz() => AssertGroup("ssz");
     [NativeToolsFact] public void Trie() => AssertGroup("trie");
-    [NativeToolsFact] public void Block() => AssertGroup("block");
+    /// <summary>The block group runs on inputs generated at build time from ../shared (see gen_block_vectors.py).</summary>
+    [NativeToolsFact(NeedsShared = true)] public void Block() => AssertGroup("block");
 
     [NativeToolsFact] public void Evm() => AssertGroup("evm");
 
@@ -109,6 +110,20 @@ public sealed class NativeToolsFactAttribute : FactAttribute
         if (missing is not null)
             Skip = $"{missing} not found on PATH: the EVM guest's native tests need gcc, make and python3";
     }
+
+    /// <summary>Also skip (with the reason) when ../shared, where the test inputs come from, is absent.</summary>
+    public bool NeedsShared
+    {
+        get => _needsShared;
+        init
+        {
+            _needsShared = value;
+            if (value && Skip is null && !SharedData.Exists)
+                Skip = SharedData.MissingMessage;
+        }
+    }
+
+    private readonly bool _needsShared;
 
     private static bool OnPath(string tool)
     {

@@ -9,6 +9,9 @@
 
 extern int test_failed_checks;
 
+/* Set by a test that cannot run here (e.g. shared/ fixtures absent): the runner prints SKIP with the reason. */
+extern const char *test_skip_reason;
+
 #define CHECK(cond)                                                                       \
     do {                                                                                  \
         if (!(cond)) {                                                                    \

@@ -10,6 +10,7 @@
 #include "../../host/host_runtime.h"
 
 int test_failed_checks;
+const char *test_skip_reason;
 
 static const struct {
     const char *name;
@@ -61,13 +62,17 @@ int test_expect_exit(void (*fn)(void *), void *ctx)
 
 int main(int argc, char **argv)
 {
-    int passed = 0, failed = 0;
+    int passed = 0, failed = 0, skipped = 0;
     for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
         if (argc > 1 && strncmp(tests[i].name, argv[1], strlen(argv[1])) != 0)
             continue;
         test_failed_checks = 0;
+        test_skip_reason = NULL;
         tests[i].fn();
-        if (test_failed_checks == 0) {
+        if (test_skip_reason != NULL && test_failed_checks == 0) {
+            printf("SKIP %s (%s)\n", tests[i].name, test_skip_reason);
+            skipped++;
+        } else if (test_failed_checks == 0) {
             printf("PASS %s\n", tests[i].name);
             passed++;
         } else {
@@ -76,6 +81,6 @@ int main(int argc, char **argv)
         }
         fflush(stdout);
     }
-    printf("SUMMARY %d passed, %d failed\n", passed, failed);
+    printf("SUMMARY %d passed, %d failed, %d skipped\n", passed, failed, skipped);
     return failed ? 1 : 0;
 }
