@@ -1,6 +1,10 @@
 using System.CommandLine;
 using System.Text.Json;
 using Prover.Core.Air.Demo;
+using Prover.Core.Machine;
+using Prover.Core.Zkvm.Proving;
+using Prover.Witness.Guest;
+using Prover.Witness.Ssz;
 
 namespace Prover.Cli;
 
@@ -11,7 +15,8 @@ internal static class VerifyCommand
     {
         var proof = new Argument<FileInfo>("proof") { Description = "proof file" };
         var json = new Option<bool>("--json") { Description = "print the result as JSON" };
-        var command = new Command("verify", "verify a proof file; exits non-zero when it is invalid") { proof, json };
+        var elf = new Option<FileInfo?>("--elf") { Description = "guest ELF of an execution proof (default: the embedded Ethereum guest)" };
+        var command = new Command("verify", "verify a proof file (execution or demo); exits non-zero when it is invalid") { proof, json, elf };
         command.SetAction(parse =>
         {
             var path = parse.GetValue(proof)!;
@@ -20,7 +25,10 @@ internal static class VerifyCommand
                 Console.Error.WriteLine($"error: {path.FullName} does not exist");
                 return 2;
             }
-            var check = DemoProofs.Verify(File.ReadAllBytes(path.FullName));
+            var bytes = File.ReadAllBytes(path.FullName);
+            if (ZkvmProofs.IsExecutionProof(bytes))
+                return VerifyExecution(bytes, parse.GetValue(elf), parse.GetValue(json));
+            var check = DemoProofs.Verify(bytes);
             if (parse.GetValue(json))
                 Console.WriteLine(JsonSerializer.Serialize(new
                 {
@@ -41,5 +49,63 @@ internal static class VerifyCommand
             return check.Result.IsValid ? 0 : 1;
         });
         return command;
+    }
+
+    /// <summary>An execution proof: against <paramref name="elfFile"/>, or the embedded Ethereum guest.</summary>
+    private static int VerifyExecution(byte[] bytes, FileInfo? elfFile, bool json)
+    {
+        ZkvmProgram program;
+        try
+        {
+            program = elfFile is null ? new ZkvmProgram(EthereumGuest.Program) : ZkvmProgram.FromElf(File.ReadAllBytes(elfFile.FullName));
+        }
+        catch (Exception e) when (e is ElfLoadException or IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine("error: " + e.Message);
+            return 2;
+        }
+        if (ZkvmProofs.ProgramDigest(bytes) is { } digest && !digest.AsSpan().SequenceEqual(program.Digest))
+            Console.Error.WriteLine($"note: the proof names program {Convert.ToHexStringLower(digest)}, not {(elfFile is null ? "the embedded Ethereum guest" : elfFile.Name)}; pass --elf");
+        var check = ZkvmProofs.Verify(program, bytes);
+        var r = check.Result;
+        StatelessValidationResult? validation = null;
+        if (r.IsValid && elfFile is null && r.Output is { } output)
+        {
+            try
+            {
+                validation = StatelessValidationResult.Decode(output);
+            }
+            catch (FormatException)
+            {
+            }
+        }
+        if (json)
+            Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object?>
+            {
+                ["statement"] = ZkvmProofs.Statement,
+                ["config"] = check.Config,
+                ["program"] = Convert.ToHexStringLower(check.ProgramDigest),
+                ["valid"] = r.IsValid,
+                ["error"] = r.Error,
+                ["exit_code"] = r.IsValid ? r.ExitCode : null,
+                ["proves_success"] = r.ProvesSuccess,
+                ["output"] = r.Output is null ? null : Convert.ToHexStringLower(r.Output),
+                ["successful_validation"] = validation?.SuccessfulValidation,
+                ["chain_id"] = validation?.ChainId,
+                ["total_num_cycles"] = r.IsValid ? r.Cycles : null,
+                ["input_sha256"] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(check.Input)),
+                ["verification_time_ms"] = Math.Round(check.VerificationMilliseconds, 3),
+            }));
+        else if (r.IsValid)
+        {
+            Console.WriteLine($"valid execution proof ({check.Config}): {r.Cycles:N0} cycles, exit code {r.ExitCode}{(r.ProvesSuccess ? "" : " (a failed execution)")}");
+            Console.WriteLine($"output {Convert.ToHexStringLower(r.Output ?? [])}");
+            if (validation is not null)
+                Console.WriteLine($"block valid {validation.SuccessfulValidation}, chain id {validation.ChainId}");
+            Console.WriteLine($"input sha256 {Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(check.Input))}; verified in {check.VerificationMilliseconds:F1} ms");
+        }
+        else
+            Console.WriteLine($"invalid execution proof: {r.Error}");
+        return r.ProvesSuccess ? 0 : 1;
     }
 }

@@ -50,5 +50,8 @@ public static class Syscall
     /// <summary>region_end(name = a0) → a0 = 0.</summary>
     public const ulong RegionEnd = 0x1_0002;
 
+    /// <summary>commit(index = a0, byte = a1) → a0 = 0: appends one byte to the committed (proven) output.</summary>
+    public const ulong Commit = 0x1_0003;
+
     public const long EBadF = 9;
 }

@@ -51,7 +51,8 @@ public sealed class StarkProver<TParams, TDef>
     public StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>> Prove(
         IReadOnlyList<IAir<MontyField31<TParams>>> airs,
         IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> traces,
-        IReadOnlyList<MontyField31<TParams>[]> publicValues, ProvingKey<TParams>? provingKey = null)
+        IReadOnlyList<MontyField31<TParams>[]> publicValues, ProvingKey<TParams>? provingKey = null,
+        SharedBusChallenges<ExtensionField<MontyField31<TParams>, TDef>>? shared = null)
     {
         ArgumentNullException.ThrowIfNull(airs);
         ArgumentNullException.ThrowIfNull(traces);
@@ -79,7 +80,7 @@ public sealed class StarkProver<TParams, TDef>
                 throw new ArgumentException($"{air.Name}: 2^{logHeights[t]} rows × blowup exceed the field's two-adic subgroup");
         }
         provingKey ??= StarkSetup.Preprocess(airs, logHeights, logBlowup, _backend);
-        if (provingKey is not null && (!provingKey.VerifyingKey.LogHeights.SequenceEqual(logHeights) || provingKey.VerifyingKey.LogBlowup != logBlowup))
+        if (provingKey is not null && (!provingKey.VerifyingKey.Matches(airs, logHeights) || provingKey.VerifyingKey.LogBlowup != logBlowup))
             throw new ArgumentException("the proving key was made for other table heights or another blowup");
         if (CheckConstraints)
             for (int t = 0; t < airs.Count; t++)
@@ -90,15 +91,37 @@ public sealed class StarkProver<TParams, TDef>
         if (LastSecurity.Provable < _config.MinimumProvableBits && !_config.AllowInsecure)
             throw new InsecureConfigurationException($"configuration '{_config.Name}' gives {LastSecurity}; minimum is {_config.MinimumProvableBits} provable bits");
 
-        var run = new Run(this, layout, traces, publicValues, provingKey);
+        var run = new Run(this, layout, traces, publicValues, provingKey, shared);
         var proof = run.Prove();
         LastTimings = run.Timings;
         return proof;
     }
 
+    /// <summary>
+    /// The main-trace commitment root that <see cref="Prove"/> will observe for these traces (same LDE and
+    /// Merkle tree): what a group of proofs sharing LogUp challenges commits to before the challenges exist.
+    /// </summary>
+    public Hash.Digest<TParams> CommitMainTraces(IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> traces)
+    {
+        ArgumentNullException.ThrowIfNull(traces);
+        var ldes = new RowMajorMatrix<MontyField31<TParams>>[traces.Count];
+        for (int t = 0; t < traces.Count; t++)
+            ldes[t] = _backend.CosetLdeBitReversed(traces[t], _config.LogBlowup, MontyField31<TParams>.MultiplicativeGenerator);
+        return _backend.Commit(ldes).Root;
+    }
+
+    /// <summary>Observes a shared-challenge seed (length first, so seeds of different lengths cannot collide).</summary>
+    internal static void ObserveSeed(DuplexChallenger<TParams> challenger, ulong[] seed)
+    {
+        challenger.Observe(MontyField31<TParams>.FromUInt64((ulong)seed.Length));
+        foreach (ulong v in seed)
+            challenger.Observe(MontyField31<TParams>.FromUInt64(v));
+    }
+
     /// <summary>State of one proof (keeps the big intermediate matrices together).</summary>
     private sealed class Run(StarkProver<TParams, TDef> owner, StarkLayout<MontyField31<TParams>> layout,
-        IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> traces, IReadOnlyList<MontyField31<TParams>[]> publics, ProvingKey<TParams>? key)
+        IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> traces, IReadOnlyList<MontyField31<TParams>[]> publics, ProvingKey<TParams>? key,
+        SharedBusChallenges<ExtensionField<MontyField31<TParams>, TDef>>? shared)
     {
         private static readonly MontyField31<TParams> Shift = MontyField31<TParams>.MultiplicativeGenerator;
         private readonly StarkConfig _config = owner._config;
@@ -120,6 +143,8 @@ public sealed class StarkProver<TParams, TDef>
             layout.ObserveHeader(_challenger, _config, publics);
             if (key is not null)
                 _challenger.Observe(key.VerifyingKey.PreprocessedRoot);
+            if (shared is not null)
+                ObserveSeed(_challenger, shared.Seed);
 
             // Phase 1: main traces.
             var mainLdes = new RowMajorMatrix<MontyField31<TParams>>[tables];
@@ -139,8 +164,9 @@ public sealed class StarkProver<TParams, TDef>
             MerkleTree<TParams>? logUpTree = null;
             if (layout.HasLogUp)
             {
-                gamma = _challenger.SampleExtension<ExtensionField<MontyField31<TParams>, TDef>>();
-                beta = _challenger.SampleExtension<ExtensionField<MontyField31<TParams>, TDef>>();
+                (gamma, beta) = shared is null
+                    ? (_challenger.SampleExtension<ExtensionField<MontyField31<TParams>, TDef>>(), _challenger.SampleExtension<ExtensionField<MontyField31<TParams>, TDef>>())
+                    : (shared.Gamma, shared.Beta);
                 var committed = new List<RowMajorMatrix<MontyField31<TParams>>>();
                 for (int t = 0; t < tables; t++)
                 {
@@ -149,7 +175,7 @@ public sealed class StarkProver<TParams, TDef>
                     logUpLdes[t] = owner._backend.CosetLdeBitReversed(logUpTraces[t]!, layout.LogBlowup, Shift);
                     committed.Add(logUpLdes[t]!);
                 }
-                if (owner.CheckConstraints)
+                if (owner.CheckConstraints && shared is null)
                 {
                     var total = default(ExtensionField<MontyField31<TParams>, TDef>);
                     foreach (var s in sums)

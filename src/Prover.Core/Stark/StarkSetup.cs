@@ -11,7 +11,25 @@ namespace Prover.Core.Stark;
 /// their LDEs and the table heights it was made for. For the zkVM this is the program identity.
 /// </summary>
 public sealed record VerifyingKey<TParams>(Digest<TParams> PreprocessedRoot, int[] LogHeights, int LogBlowup)
-    where TParams : struct, IMontyParameters;
+    where TParams : struct, IMontyParameters
+{
+    /// <summary>
+    /// Whether the key fits a statement with these tables and heights: same table count and the same
+    /// height for every table with preprocessed columns (the only heights the commitment depends on;
+    /// other tables, e.g. the shards of one program, may differ).
+    /// </summary>
+    public bool Matches<TAir>(IReadOnlyList<TAir> airs, IReadOnlyList<int> logHeights) where TAir : Air.IAir<MontyField31<TParams>>
+    {
+        ArgumentNullException.ThrowIfNull(airs);
+        ArgumentNullException.ThrowIfNull(logHeights);
+        if (airs.Count != LogHeights.Length || logHeights.Count != LogHeights.Length)
+            return false;
+        for (int t = 0; t < airs.Count; t++)
+            if (airs[t].PreprocessedWidth > 0 && logHeights[t] != LogHeights[t])
+                return false;
+        return true;
+    }
+}
 
 /// <summary>The prover's side of the preprocessed columns: traces, LDEs and their Merkle tree.</summary>
 public sealed class ProvingKey<TParams> where TParams : struct, IMontyParameters

@@ -49,14 +49,24 @@ public sealed class StarkVerifier<TParams, TDef>
     /// one it is recomputed from the AIRs, which is allowed only for small tables (2^20 rows at most).
     /// </summary>
     public VerificationResult Verify(IReadOnlyList<IAir<MontyField31<TParams>>> airs, StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>> proof,
-        VerifyingKey<TParams>? key = null)
+        VerifyingKey<TParams>? key = null) => Verify(airs, proof, key, null, out _);
+
+    /// <summary>
+    /// Verifies one proof of a group that shares LogUp challenges (<see cref="SharedBusChallenges{TExt}"/>):
+    /// everything is checked except that the bus sums add to zero, which is the caller's job across the
+    /// group; <paramref name="busSum"/> is this proof's total. With <paramref name="shared"/> null this is
+    /// the ordinary verification (the sums must balance) and <paramref name="busSum"/> is zero.
+    /// </summary>
+    public VerificationResult Verify(IReadOnlyList<IAir<MontyField31<TParams>>> airs, StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>> proof,
+        VerifyingKey<TParams>? key, SharedBusChallenges<ExtensionField<MontyField31<TParams>, TDef>>? shared, out ExtensionField<MontyField31<TParams>, TDef> busSum)
     {
         ArgumentNullException.ThrowIfNull(airs);
+        busSum = default;
         if (proof is null)
             return VerificationResult.Reject("no proof");
         try
         {
-            return VerifyCore(airs, proof, key);
+            return VerifyCore(airs, proof, key, shared, out busSum);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or IndexOutOfRangeException or DivideByZeroException
                                   or NullReferenceException or OverflowException or KeyNotFoundException or NotSupportedException)
@@ -68,8 +78,9 @@ public sealed class StarkVerifier<TParams, TDef>
     private const int MaxLogHeightWithoutKey = 20;
 
     private VerificationResult VerifyCore(IReadOnlyList<IAir<MontyField31<TParams>>> airs, StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>> proof,
-        VerifyingKey<TParams>? key)
+        VerifyingKey<TParams>? key, SharedBusChallenges<ExtensionField<MontyField31<TParams>, TDef>>? shared, out ExtensionField<MontyField31<TParams>, TDef> busSum)
     {
+        busSum = default;
         var c = proof.Config;
         if (c is null || c.Name != _config.Name || c.LogBlowup != _config.LogBlowup || c.NumQueries != _config.NumQueries || c.QueryPowBits != _config.QueryPowBits
             || c.LogFinalPolyLength != _config.LogFinalPolyLength || c.FoldingArity != _config.FoldingArity)
@@ -106,7 +117,7 @@ public sealed class StarkVerifier<TParams, TDef>
                     return VerificationResult.Reject("a verifying key is needed for preprocessed tables of this size");
                 key = StarkSetup.Preprocess(airs, proof.LogHeights, _config.LogBlowup)!.VerifyingKey;
             }
-            if (!key.LogHeights.SequenceEqual(proof.LogHeights) || key.LogBlowup != _config.LogBlowup)
+            if (!key.Matches(airs, proof.LogHeights) || key.LogBlowup != _config.LogBlowup)
                 return VerificationResult.Reject("the verifying key was made for other table heights");
         }
 
@@ -115,12 +126,15 @@ public sealed class StarkVerifier<TParams, TDef>
         layout.ObserveHeader(ch, _config, proof.PublicValues);
         if (layout.HasPreprocessed)
             ch.Observe(key!.PreprocessedRoot);
+        if (shared is not null)
+            StarkProver<TParams, TDef>.ObserveSeed(ch, shared.Seed);
         ch.Observe(proof.MainRoot);
         ExtensionField<MontyField31<TParams>, TDef> gamma = default, beta = default;
         if (layout.HasLogUp)
         {
-            gamma = ch.SampleExtension<ExtensionField<MontyField31<TParams>, TDef>>();
-            beta = ch.SampleExtension<ExtensionField<MontyField31<TParams>, TDef>>();
+            (gamma, beta) = shared is null
+                ? (ch.SampleExtension<ExtensionField<MontyField31<TParams>, TDef>>(), ch.SampleExtension<ExtensionField<MontyField31<TParams>, TDef>>())
+                : (shared.Gamma, shared.Beta);
             ch.Observe(proof.LogUpRoot);
             for (int t = 0; t < tables; t++)
                 if (compiled[t].LogUpColumns > 0)
@@ -153,8 +167,9 @@ public sealed class StarkVerifier<TParams, TDef>
                 return VerificationResult.Reject($"table {t} has no bus but claims a non-zero bus sum");
             total += proof.CumulativeSums[t];
         }
-        if (!total.IsZero)
+        if (shared is null && !total.IsZero)
             return VerificationResult.Reject("LogUp buses do not balance: the tables' cumulative sums do not add to zero");
+        var sum = total;
 
         // The constraints hold at ζ: folded constraints = Z_H(ζ)·Q(ζ) for every table.
         for (int t = 0; t < tables; t++)
@@ -203,6 +218,7 @@ public sealed class StarkVerifier<TParams, TDef>
             if (expected != folded)
                 return VerificationResult.Reject($"query {q}: FRI folding does not end on the final polynomial");
         }
+        busSum = sum;
         return VerificationResult.Valid;
     }
 

@@ -27,15 +27,20 @@ public static class ZkvmBus
     /// <summary>(a7 limbs, a0 limbs, result limbs, ts_lo, ts_hi): CPU → syscall chip.</summary>
     public const int Syscall = 6;
 
-    /// <summary>
-    /// A load/store request, CPU → load/store chip. Open item (docs/zkvm.md): the load/store chip receives
-    /// (opcode, addr_lo, addr_hi, v0..v3, ts_lo, ts_hi) while the CPU sends four address limbs; they are
-    /// reconciled when the two chips are connected.
-    /// </summary>
+    /// <summary>A load/store request (opcode, addr_lo, addr_hi, v0..v3, ts_lo, ts_hi), CPU → load/store chip.</summary>
     public const int LoadStore = 8;
 
-    /// <summary>Number of field elements of a <see cref="LoadStore"/> tuple as the load/store chip receives it.</summary>
+    /// <summary>Number of field elements of a <see cref="LoadStore"/> tuple as the load/store chip receives it (the CPU sends the same).</summary>
     public const int LoadStoreTupleWidth = 9;
+
+    /// <summary>(key, v0..v3): a verifier-known initial value (program image, input, initial registers), sent by the verifier, received by the bound MemoryInit.</summary>
+    public const int InitialValue = 9;
+
+    /// <summary>(index_lo, index_hi, byte): one committed output byte, sent by the syscall chip, received by the verifier.</summary>
+    public const int Output = 10;
+
+    /// <summary>(ts_lo, ts_hi, code0..code3): the halting ECALL, sent by the syscall chip, received once by the verifier at the last instruction's ts.</summary>
+    public const int Halt = 11;
 }
 
 /// <summary>The operations of the <see cref="ZkvmBus.ByteOp"/> bus (the op field of its tuple).</summary>

@@ -147,7 +147,7 @@ public sealed class CpuTests
     }
 
     private static List<(long, ulong[])> LoadStoreTuples(ExecutionRecord r) =>
-        [.. r.MemoryInstructions.Select(e => (-1L, (ulong[])[(ulong)e.Op, .. Limbs(e.Address), .. Limbs(e.Value), (ulong)(4 * e.Timestamp + 2) & 0xFFFF, (ulong)(4 * e.Timestamp + 2) >> 16]))];
+        [.. r.MemoryInstructions.Select(e => (-1L, (ulong[])[(ulong)e.Op, e.Address & 0xFFFF, e.Address >> 16, .. Limbs(e.Value), (ulong)(4 * e.Timestamp + 2) & 0xFFFF, (ulong)(4 * e.Timestamp + 2) >> 16]))];
 
     private static List<(long, ulong[])> SyscallTuples(ExecutionRecord r) =>
         [.. r.Syscalls.Select(e => (-1L, (ulong[])[.. Limbs(e.Number), .. Limbs(e.A0), .. Limbs(e.Result), (ulong)(4 * e.Timestamp + 2) & 0xFFFF, (ulong)(4 * e.Timestamp + 2) >> 16]))];
@@ -178,12 +178,12 @@ public sealed class CpuTests
             [new CpuAir<KoalaBear>(), table, range,
                 new StandInAir(ZkvmBus.Alu, ZkvmBus.AluTupleWidth, "alu-stand-in"),
                 new StandInAir(ZkvmBus.Memory, 7, "registers-init-final-stand-in"),
-                new StandInAir(ZkvmBus.LoadStore, 11, "load-store-stand-in"),
+                new StandInAir(ZkvmBus.LoadStore, ZkvmBus.LoadStoreTupleWidth, "load-store-stand-in"),
                 new StandInAir(ZkvmBus.Syscall, 14, "syscall-stand-in")],
             [cpu, programTrace, rangeTrace,
                 StandInAir.Trace(AluTuples(AluEvents(semantics)), ZkvmBus.AluTupleWidth),
                 StandInAir.Trace(registers, 7),
-                StandInAir.Trace(LoadStoreTuples(semantics.Record), 11),
+                StandInAir.Trace(LoadStoreTuples(semantics.Record), ZkvmBus.LoadStoreTupleWidth),
                 StandInAir.Trace(SyscallTuples(semantics.Record), 14)],
             [publics, [], [], [], [], [], []]);
     }

@@ -250,7 +250,13 @@ public sealed class CpuAir<F> : IAir<F> where F : struct, IField<F>
         var memValue = new SymbolicExpression<F>[4];
         for (int k = 0; k < 4; k++)
             memValue[k] = rs2[k] + isLoad * (rdv[k] - rs2[k]);
-        builder.Send(ZkvmBus.LoadStore, [l[CpuCols.Opcode], .. aluA, .. memValue, TsLo(2), tsHi], isLoad + isStore);
+        // The address is the AddSub chip's 64-bit sum rs1 + imm (canonical limbs); its upper limbs must be 0
+        // (the machine faults on addresses ≥ 2^32) and the load/store chip proves addr < 2^31 from the
+        // two low limbs, so (addr_lo, addr_hi) is the whole address.
+        var isMem = isLoad + isStore;
+        builder.When(isMem).AssertZero(aluA[2]);
+        builder.When(isMem).AssertZero(aluA[3]);
+        builder.Send(ZkvmBus.LoadStore, [l[CpuCols.Opcode], aluA[0], aluA[1], .. memValue, TsLo(2), tsHi], isMem);
 
         // --- ECALL: (a7, a0, result, ts of slot 2) to the syscall chip, which proves the result (and
         // any other register or memory effects at slot 2). The ROM gives ECALL rs1 = a7, rs2 = a0, rd = a0.

@@ -2,7 +2,9 @@ using Prover.Core.Field;
 using Prover.Core.Machine;
 using Prover.Core.Matrix;
 using Prover.Core.Zkvm.Program;
+using Prover.Core.Zkvm.Syscall;
 using Prover.Core.Zkvm.Tables;
+using SyscallNumbers = Prover.Core.Machine.Syscall;
 
 namespace Prover.Core.Zkvm.Cpu;
 
@@ -14,7 +16,7 @@ namespace Prover.Core.Zkvm.Cpu;
 /// file's timestamps.
 /// </summary>
 public readonly record struct CpuRow(uint Pc, long Clk, ProgramRow Ins, ulong Rs1Val, ulong Rs2Val, ulong RdVal, ulong AluA, uint NextPc, bool Taken,
-    ulong? SyscallA1 = null);
+    ulong? SyscallA1 = null, SyscallEvent? Syscall = null);
 
 /// <summary>
 /// CPU trace generation. <see cref="Rows"/> replays a shard: starting from <see cref="ShardStart"/>'s pc,
@@ -48,6 +50,7 @@ public static class CpuTrace
             ulong next = pc + 4;
             bool taken = false;
             ulong? a1 = null;
+            SyscallEvent? sysEvent = null;
             var cls = ins.Flags & (InstructionFlags)0xFF;
             switch (cls)
             {
@@ -94,9 +97,10 @@ public static class CpuTrace
                 {
                     var e = Record(record.Syscalls, ref sys, pc, clk);
                     Check(e.Pc == pc && e.Timestamp == clk, pc, clk);
-                    if (e.Number == Syscall.Input)
+                    if (e.Number == SyscallNumbers.Input)
                         regs[11] = (a1 = inputSize).Value;
                     rd = e.Result;
+                    sysEvent = e;
                     break;
                 }
                 case InstructionFlags.Nop:
@@ -106,7 +110,7 @@ public static class CpuTrace
             }
             if (ins.Has(InstructionFlags.WritesRd))
                 regs[ins.Rd] = rd;
-            rows.Add(new CpuRow((uint)pc, clk, ins, v1, v2, rd, a, (uint)next, taken, a1));
+            rows.Add(new CpuRow((uint)pc, clk, ins, v1, v2, rd, a, (uint)next, taken, a1, sysEvent));
             pc = next;
         }
         return rows;
@@ -131,16 +135,27 @@ public static class CpuTrace
     /// value of each write).
     /// </summary>
     public static RowMajorMatrix<F> Generate<F>(IReadOnlyList<CpuRow> rows, IReadOnlyList<ulong> startRegisters, LookupCounts counts, out F[] publicValues)
-        where F : struct, IField<F>
+        where F : struct, IField<F> =>
+        Generate(rows, new RegisterFile(startRegisters), counts, out publicValues, null);
+
+    /// <summary>
+    /// The same for one shard of an execution: <paramref name="registers"/> holds the values and last-access
+    /// timestamps when the shard starts and is advanced to its end (the next shard continues from it).
+    /// Each ECALL row's state of a1/a2 before the syscall chip's slot-2 accesses is appended to
+    /// <paramref name="syscalls"/>, and those accesses (the input call's a1 write, the commit call's a1 read,
+    /// write's a2 read) are applied to the register file.
+    /// </summary>
+    public static RowMajorMatrix<F> Generate<F>(IReadOnlyList<CpuRow> rows, RegisterFile registers, LookupCounts counts, out F[] publicValues,
+        List<SyscallRow>? syscalls) where F : struct, IField<F>
     {
         ArgumentNullException.ThrowIfNull(rows);
-        ArgumentNullException.ThrowIfNull(startRegisters);
+        ArgumentNullException.ThrowIfNull(registers);
         ArgumentNullException.ThrowIfNull(counts);
         if (rows.Count == 0)
             throw new ArgumentException("a shard has at least one row", nameof(rows));
-        var regs = startRegisters.ToArray();
-        var lastTs = new long[32];
-        Array.Fill(lastTs, RegisterInitTimestamp);
+        var regs = registers.Values;
+        var lastTs = registers.Timestamps;
+        var touched = registers.Touched;
         var m = new RowMajorMatrix<F>(Word.TraceHeight(rows.Count), CpuCols.Width);
         for (int i = 0; i < rows.Count; i++)
         {
@@ -212,9 +227,27 @@ public static class CpuTrace
             long ts = 4 * r.Clk;
             Access(row, 0, ref lastTs[ins.Rs1], ts, counts);
             Access(row, 1, ref lastTs[ins.Rs2], ts + 1, counts);
-            if (r.SyscallA1 is { } a1)
+            touched[ins.Rs1] = touched[ins.Rs2] = true;
+            if (r.Syscall is { } se)
             {
-                // The syscall chip's write of a1 at slot 2 (not a CPU access; the next access of a1 consumes it).
+                // The syscall chip's accesses at slot 2 (not CPU accesses; the next access of the register
+                // consumes what they produce): input writes a1, commit reads a1, write reads a2.
+                syscalls?.Add(new SyscallRow(se, new RegisterWitness(regs[11], (ulong)lastTs[11]), new RegisterWitness(regs[12], (ulong)lastTs[12])));
+                if (se.Number is SyscallNumbers.Input or SyscallNumbers.Commit)
+                {
+                    if (r.SyscallA1 is { } a1)
+                        regs[11] = a1;
+                    lastTs[11] = ts + 2;
+                    touched[11] = true;
+                }
+                else if (se.Number == SyscallNumbers.Write)
+                {
+                    lastTs[12] = ts + 2;
+                    touched[12] = true;
+                }
+            }
+            else if (r.SyscallA1 is { } a1)
+            {
                 regs[11] = a1;
                 lastTs[11] = ts + 2;
             }
@@ -223,6 +256,7 @@ public static class CpuTrace
                 Word.Write(row, CpuCols.RdPrev, regs[ins.Rd]);
                 regs[ins.Rd] = r.RdVal;
                 Access(row, 2, ref lastTs[ins.Rd], ts + 3, counts);
+                touched[ins.Rd] = true;
             }
         }
         var first = rows[0];

@@ -17,7 +17,9 @@ public static class MemoryBoundaryCols
     /// <summary>key − previous row's key − 1 = d_lo + 2^16·d_hi (unused on the first row).</summary>
     public const int GapLo = 9;
     public const int GapHi = 10;
-    public const int Width = 11;
+    /// <summary>Bound-init mode only: 1 when the row's value is a verifier-known initial value (received on <see cref="ZkvmBus.InitialValue"/>), 0 when it is zero.</summary>
+    public const int Bound = 11;
+    public const int Width = 12;
 }
 
 /// <summary>
@@ -62,15 +64,28 @@ public static class SortedKeysGadget
 }
 
 /// <summary>
-/// Produces (key, value, ts) on the memory bus for every key the shard touches, keys strictly increasing
-/// (so at most one initial tuple per key). Values and timestamps come from the execution record's
-/// <c>InitialMemory</c>; binding them to the program image, the input and the previous shard is a later
-/// step (docs/zkvm.md): until then this table proves consistency <i>given</i> the initial memory.
-/// Every produced piece is range-checked: value limbs and ts pieces are Range16 (ts &lt; 2^32).
+/// Produces (key, value, ts) on the memory bus once per key, keys strictly increasing (so at most one
+/// initial tuple per key).
+/// <para>
+/// Free mode (<c>bindToInitialValues: false</c>, the standalone chip tests): values and timestamps are
+/// whatever the prover puts there; every produced piece is range-checked (value limbs and ts pieces
+/// Range16, ts &lt; 2^32), so this proves consistency <i>given</i> the initial memory.
+/// </para>
+/// <para>
+/// Bound mode (the zkVM's one memory boundary of a whole execution, docs/zkvm.md "Memory argument"):
+/// ts = 0 on every row, and each value is either received on <see cref="ZkvmBus.InitialValue"/> (Bound = 1)
+/// or zero. The verifier itself sends one (key, value) tuple on that bus for every non-zero double word of
+/// the program image and the input and every non-zero initial register, each exactly once. Soundness:
+/// a Bound row's (key, value) must equal a tuple the verifier sent; every sent tuple must be received by
+/// some Bound row (the bus balances), and keys are unique, so an image/input/register key's row carries
+/// exactly its known value and no zero row can shadow it; every other key starts at zero, which is what
+/// the machine's RAM holds. No range checks are needed: the sent limbs are canonical (the verifier splits
+/// 64-bit words), zero is canonical, and ts is the constant 0.
+/// </para>
 /// </summary>
-public sealed class MemoryInitAir<F> : IAir<F> where F : struct, IField<F>
+public sealed class MemoryInitAir<F>(bool bindToInitialValues = false) : IAir<F> where F : struct, IField<F>
 {
-    public string Name => "memory-init";
+    public string Name => bindToInitialValues ? "memory-init-bound" : "memory-init";
 
     public int Width => MemoryBoundaryCols.Width;
 
@@ -81,12 +96,29 @@ public sealed class MemoryInitAir<F> : IAir<F> where F : struct, IField<F>
         var local = builder.Local;
         var real = local[MemoryBoundaryCols.Real];
         var value = SortedKeysGadget.Value(local);
-        // Produced limbs and ts pieces must be canonical 16-bit pieces: consumers rely on it (TimestampGadget).
-        foreach (var limb in value)
-            builder.Send(ZkvmBus.Range16, [limb], real);
-        builder.Send(ZkvmBus.Range16, [local[MemoryBoundaryCols.TsLo]], real);
-        builder.Send(ZkvmBus.Range16, [local[MemoryBoundaryCols.TsHi]], real);
-        MemoryArgument.Produce(builder, SortedKeysGadget.Key(local), value, local[MemoryBoundaryCols.TsLo], local[MemoryBoundaryCols.TsHi], real);
+        var key = SortedKeysGadget.Key(local);
+        if (bindToInitialValues)
+        {
+            var bound = local[MemoryBoundaryCols.Bound];
+            builder.AssertBool(bound);
+            // Only real rows may be bound (a padding row's receive would be a free extra receive).
+            builder.AssertZero(bound * (SymbolicExpression<F>.One - real));
+            // Unbound real rows hold zero.
+            foreach (var limb in value)
+                builder.AssertZero((real - bound) * limb);
+            builder.AssertZero(local[MemoryBoundaryCols.TsLo]);
+            builder.AssertZero(local[MemoryBoundaryCols.TsHi]);
+            builder.Receive(ZkvmBus.InitialValue, [key, .. value], bound);
+        }
+        else
+        {
+            // Produced limbs and ts pieces must be canonical 16-bit pieces: consumers rely on it (TimestampGadget).
+            foreach (var limb in value)
+                builder.Send(ZkvmBus.Range16, [limb], real);
+            builder.Send(ZkvmBus.Range16, [local[MemoryBoundaryCols.TsLo]], real);
+            builder.Send(ZkvmBus.Range16, [local[MemoryBoundaryCols.TsHi]], real);
+        }
+        MemoryArgument.Produce(builder, key, value, local[MemoryBoundaryCols.TsLo], local[MemoryBoundaryCols.TsHi], real);
     }
 }
 

@@ -5,8 +5,8 @@ using Prover.Core.Zkvm.Tables;
 
 namespace Prover.Core.Zkvm.Memory;
 
-/// <summary>One row of a memory boundary table: a key with its value and (contract) timestamp.</summary>
-public readonly record struct MemoryEntry(ulong Key, ulong Value, ulong Timestamp);
+/// <summary>One row of a memory boundary table: a key with its value and (contract) timestamp; <paramref name="Bound"/> marks a verifier-known initial value (bound-init mode).</summary>
+public readonly record struct MemoryEntry(ulong Key, ulong Value, ulong Timestamp, bool Bound = false);
 
 /// <summary>Trace generation for <see cref="MemoryInitAir{F}"/> and <see cref="MemoryFinalAir{F}"/>.</summary>
 public static class MemoryTrace
@@ -39,7 +39,7 @@ public static class MemoryTrace
     /// two. Counts the Range16 lookups; <paramref name="init"/> also counts the value and ts pieces that only
     /// the init table checks.
     /// </summary>
-    public static RowMajorMatrix<F> Generate<F>(IReadOnlyList<MemoryEntry> entries, bool init, LookupCounts counts) where F : struct, IField<F>
+    public static RowMajorMatrix<F> Generate<F>(IReadOnlyList<MemoryEntry> entries, bool init, LookupCounts counts, bool boundInit = false) where F : struct, IField<F>
     {
         ArgumentNullException.ThrowIfNull(entries);
         ArgumentNullException.ThrowIfNull(counts);
@@ -72,7 +72,13 @@ public static class MemoryTrace
             counts.AddRange16(MemoryArgument.Lo(gap));
             counts.AddRange16(MemoryArgument.Hi(gap));
             counts.AddRange16(4 * MemoryArgument.Hi(gap));
-            if (init)
+            if (boundInit)
+            {
+                if (e.Timestamp != 0 || (!e.Bound && e.Value != 0))
+                    throw new ArgumentException($"key {e.Key}: a bound initial entry has ts 0 and, unless bound, value 0");
+                row[MemoryBoundaryCols.Bound] = e.Bound ? F.One : F.Zero;
+            }
+            else if (init)
             {
                 for (int i = 0; i < Word.Limbs; i++)
                     counts.AddRange16(Word.Limb(e.Value, i));

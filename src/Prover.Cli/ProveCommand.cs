@@ -1,0 +1,167 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json;
+using Prover.Core.Field;
+using Prover.Core.Machine;
+using Prover.Core.Stark;
+using Prover.Core.Zkvm.Proving;
+using Prover.Gpu;
+using Prover.Witness.Guest;
+using Prover.Witness.Ssz;
+using Spectre.Console;
+
+namespace Prover.Cli;
+
+/// <summary>
+/// <c>prover prove [input.ssz] --out proof.bin</c>: proves the embedded Ethereum guest on a block input (the
+/// embedded example without one), or <c>--elf guest.elf --input file</c> for any guest; reports cycles,
+/// proving time, proof size, verification time, peak memory and security (TARGETS.md fields).
+/// </summary>
+internal static class ProveCommand
+{
+    public static Command Create()
+    {
+        var source = new Argument<FileInfo?>("input")
+        {
+            Description = "canonical StatelessInput (.ssz) for the embedded Ethereum guest; default: the embedded example block",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var elf = new Option<FileInfo?>("--elf") { Description = "guest ELF to prove instead of the embedded Ethereum guest" };
+        var input = new Option<FileInfo?>("--input") { Description = "file preloaded as the guest's input" };
+        var output = new Option<FileInfo>("--out") { Description = "where to write the proof", Required = true };
+        var config = new Option<string>("--config") { Description = "development, provable-100 or provable-128", DefaultValueFactory = _ => "provable-100" };
+        config.AcceptOnlyFromAmong([.. StarkConfig.Presets.Select(p => p.Name)]);
+        var shard = new Option<int>("--log-shard-size") { Description = "log2 of the cycles per shard (10..22)", DefaultValueFactory = _ => 22 };
+        var json = new Option<bool>("--json") { Description = "print the report as JSON" };
+        var backendOption = new Option<string>("--backend") { Description = "auto, cpu, cuda or opencl (LDEs and commitments; same proof bytes)", DefaultValueFactory = _ => "cpu" };
+        backendOption.AcceptOnlyFromAmong("auto", "cpu", "cuda", "opencl");
+        var command = new Command("prove", "prove a guest execution: the embedded Ethereum block validator on a block input, or any ELF")
+        {
+            source, elf, input, output, config, shard, json, backendOption,
+        };
+        command.SetAction(parse =>
+        {
+            int logShard = parse.GetValue(shard);
+            if (logShard is < 10 or > 22)
+            {
+                Console.Error.WriteLine("error: --log-shard-size must be between 10 and 22");
+                return 2;
+            }
+            bool asJson = parse.GetValue(json);
+            ZkvmProgram program;
+            byte[] data;
+            var elfFile = parse.GetValue(elf);
+            try
+            {
+                var inputFile = parse.GetValue(input) ?? parse.GetValue(source);
+                program = elfFile is null ? new ZkvmProgram(EthereumGuest.Program) : ZkvmProgram.FromElf(File.ReadAllBytes(elfFile.FullName));
+                data = inputFile is null ? (elfFile is null ? EthereumGuest.DefaultInput() : []) : File.ReadAllBytes(inputFile.FullName);
+            }
+            catch (Exception e) when (e is ElfLoadException or IOException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine("error: " + e.Message);
+                return 2;
+            }
+            var kind = parse.GetValue(backendOption) switch
+            {
+                "auto" => BackendKind.Auto,
+                "cuda" => BackendKind.Cuda,
+                "opencl" => BackendKind.OpenCl,
+                _ => BackendKind.Cpu,
+            };
+            var backend = GpuBackend.CreateOrCpu<KoalaBearParameters>(kind, out var backendReport);
+            var sw = Stopwatch.StartNew();
+            (byte[] File, ZkvmProofReport Report) proved;
+            try
+            {
+                proved = asJson || Console.IsOutputRedirected
+                    ? ZkvmProofs.Prove(program, data, parse.GetValue(config)!, 1L << logShard, backend)
+                    : ProveWithProgress(program, data, parse.GetValue(config)!, 1L << logShard, backend);
+            }
+            catch (MachineException e)
+            {
+                Console.Error.WriteLine("error: guest fault: " + e.Message);
+                return 2;
+            }
+            finally
+            {
+                (backend as IDisposable)?.Dispose();
+            }
+            double proveMs = sw.Elapsed.TotalMilliseconds;
+            var (file, report) = proved;
+            File.WriteAllBytes(parse.GetValue(output)!.FullName, file);
+            var check = ZkvmProofs.Verify(program, file);
+            long peak = Process.GetCurrentProcess().PeakWorkingSet64;
+            var validation = elfFile is null && check.Result.Output is { } outBytes ? Decode(outBytes) : null;
+            if (asJson)
+            {
+                Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object?>
+                {
+                    ["program"] = Convert.ToHexStringLower(program.Digest),
+                    ["config"] = report.Config,
+                    ["backend"] = backend.Name,
+                    ["total_num_cycles"] = report.Cycles,
+                    ["shards"] = report.Shards,
+                    ["exit_code"] = check.Result.ExitCode,
+                    ["output"] = Convert.ToHexStringLower(check.Result.Output ?? []),
+                    ["successful_validation"] = validation?.SuccessfulValidation,
+                    ["proving_time_ms"] = Math.Round(proveMs, 1),
+                    ["cycles_per_second"] = Math.Round(report.Cycles / Math.Max(proveMs / 1e3, 1e-9)),
+                    ["proof_size"] = file.Length,
+                    ["verification_time_ms"] = Math.Round(check.VerificationMilliseconds, 2),
+                    ["verified"] = check.Result.IsValid,
+                    ["peak_memory_bytes"] = peak,
+                    ["provable_bits"] = Math.Round(report.ProvableBits, 1),
+                    ["conjectured_bits"] = Math.Round(report.ConjecturedBits, 1),
+                    ["phases_ms"] = report.Timings.ToDictionary(p => p.Phase.Trim(), p => Math.Round(p.Milliseconds, 1)),
+                }));
+            }
+            else
+            {
+                Console.WriteLine($"program       {Convert.ToHexStringLower(program.Digest)}");
+                Console.WriteLine($"cycles        {report.Cycles:N0} in {report.Shards} shard(s), exit code {check.Result.ExitCode}");
+                Console.WriteLine($"output        {Convert.ToHexStringLower(check.Result.Output ?? [])}");
+                if (validation is not null)
+                    Console.WriteLine($"block valid   {validation.SuccessfulValidation}");
+                Console.WriteLine($"proved        {proveMs / 1e3:F2} s ({report.Cycles / Math.Max(proveMs / 1e3, 1e-9):N0} cycles/s), config {report.Config}, backend {backend.Name}");
+                Console.WriteLine($"proof         {file.Length:N0} bytes ({file.Length / 1024.0:F1} KiB)");
+                Console.WriteLine($"verified      {check.Result.IsValid} in {check.VerificationMilliseconds:F1} ms{(check.Result.Error is { } err ? ": " + err : "")}");
+                Console.WriteLine($"security      {report.ProvableBits:F1} provable bits, {report.ConjecturedBits:F1} conjectured");
+                Console.WriteLine($"peak memory   {peak / (1024.0 * 1024 * 1024):F2} GiB");
+                foreach (var (phase, ms) in report.Timings)
+                    Console.WriteLine($"  {phase,-40} {ms,10:F1} ms");
+            }
+            return check.Result.IsValid ? 0 : 1;
+        });
+        return command;
+    }
+
+    private static StatelessValidationResult? Decode(byte[] output)
+    {
+        try
+        {
+            return StatelessValidationResult.Decode(output);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
+    private static (byte[], ZkvmProofReport) ProveWithProgress(ZkvmProgram program, byte[] input, string config, long shardSize,
+        IProverBackend<KoalaBearParameters> backend)
+    {
+        (byte[], ZkvmProofReport) result = default;
+        AnsiConsole.Progress().AutoClear(true).Start(ctx =>
+        {
+            var task = ctx.AddTask("proving", maxValue: 1.0);
+            result = ZkvmProofs.Prove(program, input, config, shardSize, backend, (phase, fraction) =>
+            {
+                task.Description = phase;
+                task.Value = fraction;
+            });
+            task.Value = 1.0;
+        });
+        return result;
+    }
+}

@@ -1,0 +1,130 @@
+using System.Security.Cryptography;
+using Prover.Core.Air;
+using Prover.Core.Field;
+using Prover.Core.Machine;
+using Prover.Core.Zkvm.AddSub;
+using Prover.Core.Zkvm.Bitwise;
+using Prover.Core.Zkvm.Compare;
+using Prover.Core.Zkvm.Cpu;
+using Prover.Core.Zkvm.DivRem;
+using Prover.Core.Zkvm.LoadStore;
+using Prover.Core.Zkvm.Memory;
+using Prover.Core.Zkvm.Mul;
+using Prover.Core.Zkvm.Program;
+using Prover.Core.Zkvm.Shift;
+using Prover.Core.Zkvm.Syscall;
+using Prover.Core.Zkvm.Tables;
+
+namespace Prover.Core.Zkvm.Proving;
+
+/// <summary>Table order of a shard's statement (docs/zkvm.md, "Proving an execution").</summary>
+public static class ZkvmTable
+{
+    public const int Program = 0, Range16 = 1, ByteOp = 2, Cpu = 3, AddSub = 4, Bitwise = 5, Shift = 6, Compare = 7, Mul = 8, DivRem = 9,
+        LoadStore = 10, Syscall = 11, MemoryInit = 12, MemoryFinal = 13;
+
+    /// <summary>Tables of every shard; the last shard has the two memory boundary tables as well.</summary>
+    public const int ShardTables = 12, LastShardTables = 14;
+}
+
+/// <summary>
+/// What prover and verifier derive from a guest ELF alone: the Program ROM, the statement's AIRs, the
+/// non-zero double words of the loaded image (bound into the initial memory), the initial registers and a
+/// SHA-256 digest of the image that names the program in transcripts and reports.
+/// </summary>
+public sealed class ZkvmProgram
+{
+    public ZkvmProgram(GuestProgram program)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        Program = program;
+        Table = new ProgramTable<KoalaBear>(program);
+        IAir<KoalaBear>[] shard =
+        [
+            Table, new Range16Table<KoalaBear>(), new ByteOpTable<KoalaBear>(), new CpuAir<KoalaBear>(), new AddSubAir<KoalaBear>(),
+            new BitwiseAir<KoalaBear>(), new ShiftAir<KoalaBear>(), new CompareAir<KoalaBear>(), new MulAir(), new DivRemAir(),
+            new LoadStoreAir<KoalaBear>(), new SyscallAir<KoalaBear>(),
+        ];
+        ShardAirs = shard;
+        LastShardAirs = [.. shard, new MemoryInitAir<KoalaBear>(bindToInitialValues: true), new MemoryFinalAir<KoalaBear>()];
+        Image = ImageEntries(program);
+        Digest = ImageDigest(program);
+    }
+
+    public static ZkvmProgram FromElf(ReadOnlySpan<byte> elf) => new(GuestProgram.FromElf(elf));
+
+    public GuestProgram Program { get; }
+
+    public ProgramTable<KoalaBear> Table { get; }
+
+    public IReadOnlyList<IAir<KoalaBear>> ShardAirs { get; }
+
+    public IReadOnlyList<IAir<KoalaBear>> LastShardAirs { get; }
+
+    /// <summary>(RAM key, value) of every non-zero double word of the loaded segments, keys increasing.</summary>
+    public IReadOnlyList<(ulong Key, ulong Value)> Image { get; }
+
+    /// <summary>SHA-256 over the entry point and the loaded segments (address, memory size, bytes).</summary>
+    public byte[] Digest { get; }
+
+    /// <summary>Registers when the guest starts: sp = top of the stack, all others 0 (as <see cref="Machine.Machine"/> sets them).</summary>
+    public static ulong[] InitialRegisters()
+    {
+        var regs = new ulong[32];
+        regs[2] = MemoryMap.StackTop;
+        return regs;
+    }
+
+    /// <summary>(RAM key, value) of every non-zero double word of the input region.</summary>
+    public static List<(ulong Key, ulong Value)> InputEntries(ReadOnlySpan<byte> input)
+    {
+        var list = new List<(ulong, ulong)>();
+        Span<byte> dw = stackalloc byte[8];
+        for (int i = 0; i < input.Length; i += 8)
+        {
+            dw.Clear();
+            input.Slice(i, Math.Min(8, input.Length - i)).CopyTo(dw);
+            ulong v = BitConverter.ToUInt64(dw);
+            if (v != 0)
+                list.Add((MemoryArgument.RamKey(MemoryMap.InputBase + (ulong)i), v));
+        }
+        return list;
+    }
+
+    private static List<(ulong Key, ulong Value)> ImageEntries(GuestProgram program)
+    {
+        var dwords = new SortedDictionary<ulong, ulong>();
+        foreach (var seg in program.Segments)
+            for (int i = 0; i < seg.Data.Length; i++)
+            {
+                ulong address = seg.Address + (ulong)i;
+                if (seg.Data[i] == 0)
+                    continue;
+                ulong key = MemoryArgument.RamKey(address);
+                dwords[key] = dwords.GetValueOrDefault(key) | ((ulong)seg.Data[i] << (int)(8 * (address & 7)));
+            }
+        return [.. dwords.Select(kv => (kv.Key, kv.Value))];
+    }
+
+    private static byte[] ImageDigest(GuestProgram program)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var word = new byte[8];
+        void U64(ulong v)
+        {
+            BitConverter.TryWriteBytes(word, v);
+            sha.AppendData(word);
+        }
+        U64(program.Entry);
+        U64((ulong)program.Segments.Count);
+        foreach (var seg in program.Segments)
+        {
+            U64(seg.Address);
+            U64(seg.MemorySize);
+            U64((ulong)seg.Data.Length);
+            sha.AppendData(seg.Data);
+            U64(seg.Executable ? 1UL : 0);
+        }
+        return sha.GetHashAndReset();
+    }
+}

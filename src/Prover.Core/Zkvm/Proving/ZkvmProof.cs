@@ -1,0 +1,99 @@
+using System.Buffers.Binary;
+using Prover.Core.Field;
+using Prover.Core.Stark;
+
+namespace Prover.Core.Zkvm.Proving;
+
+/// <summary>
+/// A proof that a program (named by <see cref="ProgramDigest"/>) run on <see cref="Input"/> executed
+/// <see cref="Cycles"/> instructions, committed <see cref="Output"/> and halted with <see cref="ExitCode"/>:
+/// one STARK proof per shard, sharing LogUp challenges (docs/zkvm.md, "Proving an execution").
+/// The input is public in this version (the verifier binds it into the initial memory itself).
+/// </summary>
+public sealed class ZkvmProof<TDef> where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+{
+    public const ushort Version = 1;
+
+    /// <summary>Upper bounds enforced when parsing (an adversary controls the bytes).</summary>
+    public const int MaxShards = 1 << 16, MaxInputBytes = 1 << 30, MaxOutputBytes = 1 << 24;
+
+    private static ReadOnlySpan<byte> Magic => "PRVZ"u8;
+
+    public required byte[] ProgramDigest { get; init; }
+
+    public required int ExitCode { get; init; }
+
+    public required long Cycles { get; init; }
+
+    public required byte[] Input { get; init; }
+
+    public required byte[] Output { get; init; }
+
+    public required IReadOnlyList<StarkProof<KoalaBearParameters, ExtensionField<KoalaBear, TDef>>> Shards { get; init; }
+
+    public byte[] ToBytes()
+    {
+        var shards = Shards.Select(ProofSerializer.Serialize<KoalaBearParameters, TDef>).ToArray();
+        using var ms = new MemoryStream();
+        var b8 = new byte[8];
+        void U16(ushort v) { BinaryPrimitives.WriteUInt16LittleEndian(b8, v); ms.Write(b8, 0, 2); }
+        void U32(uint v) { BinaryPrimitives.WriteUInt32LittleEndian(b8, v); ms.Write(b8, 0, 4); }
+        void U64(ulong v) { BinaryPrimitives.WriteUInt64LittleEndian(b8, v); ms.Write(b8); }
+        void Bytes(byte[] v) { U32((uint)v.Length); ms.Write(v); }
+        ms.Write(Magic);
+        U16(Version);
+        if (ProgramDigest.Length != 32)
+            throw new InvalidOperationException("program digest is 32 bytes");
+        ms.Write(ProgramDigest);
+        U32(unchecked((uint)ExitCode));
+        U64((ulong)Cycles);
+        Bytes(Input);
+        Bytes(Output);
+        U32((uint)shards.Length);
+        foreach (var s in shards)
+            Bytes(s);
+        return ms.ToArray();
+    }
+
+    /// <summary>Parses proof bytes; throws <see cref="ProofFormatException"/> on anything malformed (never reads past the end or allocates beyond the input's size).</summary>
+    public static ZkvmProof<TDef> Parse(ReadOnlySpan<byte> bytes)
+    {
+        int pos = 0;
+        ReadOnlySpan<byte> Take(ReadOnlySpan<byte> all, int n, string what)
+        {
+            if (n < 0 || n > all.Length - pos)
+                throw new ProofFormatException($"malformed zkVM proof at byte {pos}: truncated {what}");
+            var s = all.Slice(pos, n);
+            pos += n;
+            return s;
+        }
+        if (!Take(bytes, 4, "magic").SequenceEqual(Magic))
+            throw new ProofFormatException("not a zkVM proof (magic)");
+        ushort version = BinaryPrimitives.ReadUInt16LittleEndian(Take(bytes, 2, "version"));
+        if (version != Version)
+            throw new ProofFormatException($"zkVM proof version {version}, expected {Version}");
+        var digest = Take(bytes, 32, "program digest").ToArray();
+        int exit = unchecked((int)BinaryPrimitives.ReadUInt32LittleEndian(Take(bytes, 4, "exit code")));
+        ulong cycles = BinaryPrimitives.ReadUInt64LittleEndian(Take(bytes, 8, "cycle count"));
+        if (cycles == 0 || cycles > 1UL << 40)
+            throw new ProofFormatException($"cycle count {cycles} out of range");
+        byte[] Blob(ReadOnlySpan<byte> all, int max, string what)
+        {
+            uint n = BinaryPrimitives.ReadUInt32LittleEndian(Take(all, 4, what + " length"));
+            if (n > (uint)max)
+                throw new ProofFormatException($"{what} of {n} bytes exceeds {max}");
+            return Take(all, (int)n, what).ToArray();
+        }
+        var input = Blob(bytes, MaxInputBytes, "input");
+        var output = Blob(bytes, MaxOutputBytes, "output");
+        uint count = BinaryPrimitives.ReadUInt32LittleEndian(Take(bytes, 4, "shard count"));
+        if (count == 0 || count > MaxShards)
+            throw new ProofFormatException($"{count} shards");
+        var shards = new List<StarkProof<KoalaBearParameters, ExtensionField<KoalaBear, TDef>>>();
+        for (int s = 0; s < count; s++)
+            shards.Add(ProofSerializer.Deserialize<KoalaBearParameters, TDef>(Blob(bytes, int.MaxValue, $"shard {s}")));
+        if (pos != bytes.Length)
+            throw new ProofFormatException($"{bytes.Length - pos} trailing bytes after the zkVM proof");
+        return new ZkvmProof<TDef> { ProgramDigest = digest, ExitCode = exit, Cycles = (long)cycles, Input = input, Output = output, Shards = shards };
+    }
+}

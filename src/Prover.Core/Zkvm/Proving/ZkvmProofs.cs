@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using Prover.Core.Air.Demo;
+using Prover.Core.Field;
+using Prover.Core.Stark;
+
+namespace Prover.Core.Zkvm.Proving;
+
+/// <summary>The verdict on a proof file of an execution, with its claims and the verification time.</summary>
+public sealed record ZkvmProofCheck(string Config, ZkvmVerification Result, double VerificationMilliseconds, byte[] ProgramDigest, byte[] Input);
+
+/// <summary>
+/// Proof files of guest executions: <c>Prove(elf, input)</c> and <c>Verify(proof)</c> for a caller that does
+/// not want to pick extension degrees. The file is a <see cref="ProofEnvelope"/> with statement
+/// <see cref="Statement"/>, the configuration name and the <see cref="ZkvmProof{TDef}"/> bytes. The
+/// development configuration uses the degree-4 extension, the provable ones degree 8 (docs/design.md).
+/// </summary>
+public static class ZkvmProofs
+{
+    public const string Statement = "zkvm";
+
+    public static (byte[] File, ZkvmProofReport Report) Prove(ZkvmProgram program, byte[] input, string configName, long shardSize = 1L << 22,
+        IProverBackend<KoalaBearParameters>? backend = null, Action<string, double>? progress = null)
+    {
+        var config = DemoProofs.ConfigByName(configName);
+        var options = new ZkvmProverOptions { Config = config, ShardSize = shardSize, Backend = backend, Progress = progress };
+        return config.Name == StarkConfig.Development.Name ? Prove<KoalaBearQuartic>(program, input, options) : Prove<KoalaBearOctic>(program, input, options);
+    }
+
+    private static (byte[], ZkvmProofReport) Prove<TDef>(ZkvmProgram program, byte[] input, ZkvmProverOptions options)
+        where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+    {
+        var prover = new ZkvmProver<TDef>(options);
+        var proof = prover.Prove(program, input);
+        var file = new ProofEnvelope(Statement, options.Config.Name, proof.ToBytes()).ToBytes();
+        return (file, prover.LastReport! with { ProofBytes = file.Length });
+    }
+
+    /// <summary>Whether <paramref name="file"/> is an execution proof file (by its envelope).</summary>
+    public static bool IsExecutionProof(ReadOnlySpan<byte> file)
+    {
+        try
+        {
+            return ProofEnvelope.Parse(file).Statement == Statement;
+        }
+        catch (ProofFormatException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The program digest a proof file names (to pick the ELF), or null when the file is not a well-formed execution proof.</summary>
+    public static byte[]? ProgramDigest(ReadOnlySpan<byte> file)
+    {
+        try
+        {
+            var envelope = ProofEnvelope.Parse(file);
+            return envelope.Statement == Statement && envelope.Proof.Length >= 38 ? envelope.Proof[6..38] : null;
+        }
+        catch (ProofFormatException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Verifies a proof file against <paramref name="program"/>; malformed files are rejections.</summary>
+    public static ZkvmProofCheck Verify(ZkvmProgram program, ReadOnlySpan<byte> file)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        var sw = Stopwatch.StartNew();
+        ProofEnvelope envelope;
+        try
+        {
+            envelope = ProofEnvelope.Parse(file);
+        }
+        catch (ProofFormatException e)
+        {
+            return new ZkvmProofCheck("?", ZkvmVerification.Reject(e.Message), sw.Elapsed.TotalMilliseconds, [], []);
+        }
+        if (envelope.Statement != Statement)
+            return new ZkvmProofCheck(envelope.ConfigName, ZkvmVerification.Reject($"not an execution proof (statement '{envelope.Statement}')"), 0, [], []);
+        var config = StarkConfig.Presets.FirstOrDefault(p => p.Name == envelope.ConfigName);
+        if (config is null)
+            return new ZkvmProofCheck(envelope.ConfigName, ZkvmVerification.Reject($"unknown configuration '{envelope.ConfigName}'"), 0, [], []);
+        return config.Name == StarkConfig.Development.Name
+            ? Check<KoalaBearQuartic>(program, config, envelope.Proof, sw)
+            : Check<KoalaBearOctic>(program, config, envelope.Proof, sw);
+    }
+
+    private static ZkvmProofCheck Check<TDef>(ZkvmProgram program, StarkConfig config, byte[] bytes, Stopwatch sw)
+        where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+    {
+        ZkvmProof<TDef> proof;
+        try
+        {
+            proof = ZkvmProof<TDef>.Parse(bytes);
+        }
+        catch (ProofFormatException e)
+        {
+            return new ZkvmProofCheck(config.Name, ZkvmVerification.Reject(e.Message), sw.Elapsed.TotalMilliseconds, [], []);
+        }
+        var result = new ZkvmVerifier<TDef>(config, program).Verify(proof);
+        return new ZkvmProofCheck(config.Name, result, sw.Elapsed.TotalMilliseconds, proof.ProgramDigest, proof.Input);
+    }
+}

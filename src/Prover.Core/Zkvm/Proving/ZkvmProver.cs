@@ -1,0 +1,308 @@
+using System.Diagnostics;
+using Prover.Core.Air;
+using Prover.Core.Field;
+using Prover.Core.Machine;
+using Prover.Core.Matrix;
+using Prover.Core.Stark;
+using Prover.Core.Zkvm.AddSub;
+using Prover.Core.Zkvm.Bitwise;
+using Prover.Core.Zkvm.Compare;
+using Prover.Core.Zkvm.Cpu;
+using Prover.Core.Zkvm.DivRem;
+using Prover.Core.Zkvm.LoadStore;
+using Prover.Core.Zkvm.Memory;
+using Prover.Core.Zkvm.Mul;
+using Prover.Core.Zkvm.Program;
+using Prover.Core.Zkvm.Shift;
+using Prover.Core.Zkvm.Syscall;
+using Prover.Core.Zkvm.Tables;
+using SyscallNumbers = Prover.Core.Machine.Syscall;
+
+namespace Prover.Core.Zkvm.Proving;
+
+/// <summary>Options of <see cref="ZkvmProver{TDef}"/>.</summary>
+public sealed record ZkvmProverOptions
+{
+    public StarkConfig Config { get; init; } = StarkConfig.Provable100;
+
+    /// <summary>Cycles per shard (a power of two; each shard's tables are at most this tall).</summary>
+    public long ShardSize { get; init; } = 1L << 22;
+
+    public IProverBackend<KoalaBearParameters>? Backend { get; init; }
+
+    /// <summary>Check every table against its AIR before proving (slower; a bug then fails with the violated constraint).</summary>
+    public bool CheckConstraints { get; init; }
+
+    /// <summary>Called with a phase name and a fraction in [0, 1] as work progresses.</summary>
+    public Action<string, double>? Progress { get; init; }
+}
+
+/// <summary>Figures of one proof: cycles, shards, time per phase (ms) and proof size.</summary>
+public sealed record ZkvmProofReport(string Config, long Cycles, int Shards, IReadOnlyList<(string Phase, double Milliseconds)> Timings, int ProofBytes, double ProvableBits,
+    double ConjecturedBits);
+
+/// <summary>
+/// Proves guest executions (docs/zkvm.md, "Proving an execution"): runs the guest with tracing, builds
+/// every chip's trace shard by shard (registers carried across shards with absolute timestamps, the one
+/// memory boundary of the whole execution in the last shard), commits every shard's main traces, draws
+/// the shared LogUp challenges from a transcript of all commitments and claims, and proves each shard
+/// with them. Before returning it checks that the buses balance across all shards and the verifier's
+/// public tuples, so an internal inconsistency fails here, never as a proof that does not verify.
+/// </summary>
+public sealed class ZkvmProver<TDef> where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+{
+    private readonly ZkvmProverOptions _options;
+
+    public ZkvmProver(ZkvmProverOptions? options = null)
+    {
+        _options = options ?? new ZkvmProverOptions();
+        if (_options.ShardSize < 2 || (_options.ShardSize & (_options.ShardSize - 1)) != 0 || _options.ShardSize > 1L << 24)
+            throw new ArgumentException("the shard size is a power of two between 2 and 2^24");
+    }
+
+    public ZkvmProofReport? LastReport { get; private set; }
+
+    /// <summary>Executes <paramref name="program"/> on <paramref name="input"/> and proves it. Machine faults surface as <see cref="MachineException"/>.</summary>
+    public ZkvmProof<TDef> Prove(ZkvmProgram program, byte[] input)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        ArgumentNullException.ThrowIfNull(input);
+        var timings = new List<(string, double)>();
+        var clock = Stopwatch.StartNew();
+        void Lap(string phase)
+        {
+            timings.Add((phase, clock.Elapsed.TotalMilliseconds));
+            clock.Restart();
+        }
+        var progress = _options.Progress;
+
+        progress?.Invoke("execute", 0);
+        using var machine = new Machine.Machine(program.Program, input, new MachineOptions { ShardSize = _options.ShardSize });
+        var (result, records) = machine.RunTraced();
+        Lap("execute (traced)");
+
+        var output = CommittedOutput(records);
+        var shards = new List<ShardTraces>(records.Count);
+        var registers = new RegisterFile(ZkvmProgram.InitialRegisters());
+        var memory = new MemoryBoundaries(program, input);
+        for (int s = 0; s < records.Count; s++)
+        {
+            progress?.Invoke("trace generation", (double)s / records.Count);
+            shards.Add(ShardTraceBuilder.Build(program, records[s], registers, memory, (ulong)input.Length, s == records.Count - 1));
+        }
+        Lap("trace generation");
+
+        var prover = new StarkProver<KoalaBearParameters, TDef>(_options.Config, _options.Backend) { CheckConstraints = _options.CheckConstraints };
+        var lastAirs = program.LastShardAirs;
+        var lastHeights = shards[^1].Traces.Select(t => System.Numerics.BitOperations.Log2((uint)t.Height)).ToArray();
+        var lastKey = StarkSetup.Preprocess(lastAirs, lastHeights, _options.Config.LogBlowup, _options.Backend)!;
+        ProvingKey<KoalaBearParameters>? shardKey = null;
+        if (shards.Count > 1)
+        {
+            var heights = shards[0].Traces.Select(t => System.Numerics.BitOperations.Log2((uint)t.Height)).ToArray();
+            shardKey = StarkSetup.Preprocess(program.ShardAirs, heights, _options.Config.LogBlowup, _options.Backend)!;
+            if (shardKey.VerifyingKey.PreprocessedRoot != lastKey.VerifyingKey.PreprocessedRoot)
+                throw new InvalidOperationException("the preprocessed tables of the last shard differ from the others'");
+        }
+        Lap("preprocessed commitment");
+
+        var commitments = new ShardCommitment[shards.Count];
+        for (int s = 0; s < shards.Count; s++)
+        {
+            progress?.Invoke("main commitments", (double)s / shards.Count);
+            var t = shards[s];
+            commitments[s] = new ShardCommitment(t.Traces.Select(m => System.Numerics.BitOperations.Log2((uint)m.Height)).ToArray(), t.Publics, prover.CommitMainTraces(t.Traces));
+        }
+        Lap("main commitments (all shards)");
+
+        var (seeds, gamma, beta) = ZkvmStatement.Challenges<TDef>(_options.Config, program, lastKey.VerifyingKey.PreprocessedRoot, input, output,
+            result.ExitCode, result.Cycles, commitments);
+        var proofs = new StarkProof<KoalaBearParameters, ExtensionField<KoalaBear, TDef>>[shards.Count];
+        var total = default(ExtensionField<KoalaBear, TDef>);
+        var phase = new Dictionary<string, double>();
+        for (int s = 0; s < shards.Count; s++)
+        {
+            progress?.Invoke("shard proofs", (double)s / shards.Count);
+            bool last = s == shards.Count - 1;
+            var t = shards[s];
+            proofs[s] = prover.Prove(last ? lastAirs : program.ShardAirs, t.Traces, t.Publics, last ? lastKey : shardKey, seeds[s]);
+            if (proofs[s].MainRoot != commitments[s].MainRoot)
+                throw new InvalidOperationException($"shard {s}: the main commitment changed between the two phases");
+            foreach (var (p, ms) in prover.LastTimings)
+                phase[p] = phase.GetValueOrDefault(p) + ms;
+            foreach (var sum in proofs[s].CumulativeSums)
+                total += sum;
+        }
+        progress?.Invoke("shard proofs", 1);
+        Lap("shard proofs");
+        foreach (var (p, ms) in phase)
+            timings.Add(("  " + p, ms));
+
+        var cpuPublics = shards[^1].Publics[ZkvmTable.Cpu];
+        ulong haltTs = ZkvmStatement.HaltTimestamp(cpuPublics[6], cpuPublics[7]);
+        total += ZkvmStatement.PublicBusSum(program, input, output, result.ExitCode, haltTs, gamma, beta);
+        if (!total.IsZero)
+            throw new InvalidOperationException("the execution's buses do not balance across shards and public tuples (a prover bug)");
+
+        var proof = new ZkvmProof<TDef>
+        {
+            ProgramDigest = program.Digest,
+            ExitCode = result.ExitCode,
+            Cycles = result.Cycles,
+            Input = input,
+            Output = output,
+            Shards = proofs,
+        };
+        var security = prover.LastSecurity;
+        LastReport = new ZkvmProofReport(_options.Config.Name, result.Cycles, shards.Count, timings, proof.ToBytes().Length, security?.Provable ?? 0, security?.Conjectured ?? 0);
+        return proof;
+    }
+
+    /// <summary>The committed output: the bytes of the commit syscalls, in order.</summary>
+    public static byte[] CommittedOutput(IReadOnlyList<ExecutionRecord> records)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        var bytes = new List<byte>();
+        foreach (var r in records)
+            foreach (var e in r.Syscalls)
+                if (e.Number == SyscallNumbers.Commit)
+                    bytes.Add((byte)e.A1);
+        return [.. bytes];
+    }
+}
+
+/// <summary>The traces and public values of one shard's statement.</summary>
+internal sealed record ShardTraces(RowMajorMatrix<KoalaBear>[] Traces, KoalaBear[][] Publics);
+
+/// <summary>
+/// The initial and final memory of a whole execution: for every RAM key any shard touched, plus every key
+/// with a verifier-known non-zero initial value (image, input), and every register touched.
+/// </summary>
+internal sealed class MemoryBoundaries
+{
+    private readonly Dictionary<ulong, ulong> _known = [];
+    private readonly Dictionary<ulong, (ulong Value, ulong Ts)> _last = [];
+
+    public MemoryBoundaries(ZkvmProgram program, ReadOnlySpan<byte> input)
+    {
+        foreach (var (key, value) in program.Image)
+            _known[key] = value;
+        foreach (var (key, value) in ZkvmProgram.InputEntries(input))
+            _known[key] = value;
+    }
+
+    /// <summary>Records a shard's RAM accesses (in order) and checks first touches against the known initial memory.</summary>
+    public void Add(ExecutionRecord record)
+    {
+        foreach (var e in record.InitialMemory)
+        {
+            ulong key = MemoryArgument.RamKey(e.Address);
+            if (e.Timestamp == 0 && e.Value != _known.GetValueOrDefault(key))
+                throw new InvalidOperationException($"double word 0x{e.Address:x} started as 0x{e.Value:x}, not its image/input value");
+        }
+        foreach (var e in record.MemoryAccesses)
+            _last[MemoryArgument.RamKey(e.Address)] = (e.Value, MemoryArgument.RamTimestamp(e.Timestamp));
+    }
+
+    public (List<MemoryEntry> Init, List<MemoryEntry> Final) Entries(RegisterFile registers)
+    {
+        var init = new List<MemoryEntry>();
+        var final = new List<MemoryEntry>();
+        var keys = new SortedSet<ulong>(_known.Keys);
+        keys.UnionWith(_last.Keys);
+        foreach (ulong key in keys)
+        {
+            ulong v0 = _known.GetValueOrDefault(key);
+            init.Add(new MemoryEntry(key, v0, 0, v0 != 0));
+            var (v, ts) = _last.TryGetValue(key, out var l) ? l : (v0, 0UL);
+            final.Add(new MemoryEntry(key, v, ts));
+        }
+        var initialRegs = ZkvmProgram.InitialRegisters();
+        for (int r = 0; r < 32; r++)
+        {
+            if (!registers.Touched[r] && initialRegs[r] == 0)
+                continue;
+            ulong key = MemoryArgument.RegisterKeyBase + (ulong)r;
+            init.Add(new MemoryEntry(key, initialRegs[r], 0, initialRegs[r] != 0));
+            final.Add(new MemoryEntry(key, registers.Values[r], (ulong)registers.Timestamps[r]));
+        }
+        return (init, final);
+    }
+}
+
+/// <summary>Builds one shard's traces from its execution record.</summary>
+internal static class ShardTraceBuilder
+{
+    public static ShardTraces Build(ZkvmProgram program, ExecutionRecord record, RegisterFile registers, MemoryBoundaries memory, ulong inputSize, bool last)
+    {
+        var counts = new LookupCounts();
+        var rows = CpuTrace.Rows(record, program.Table, inputSize);
+        var syscalls = new List<SyscallRow>();
+        var cpu = CpuTrace.Generate<KoalaBear>(rows, registers, counts, out var cpuPublics, syscalls);
+        memory.Add(record);
+
+        var addSub = new List<AluEvent>();
+        var bitwise = new List<AluEvent>();
+        var shift = new List<AluEvent>();
+        var compare = new List<AluEvent>();
+        var mul = new List<AluEvent>();
+        var divRem = new List<AluEvent>();
+        var storeOperands = new Dictionary<long, ulong>();
+        foreach (var r in rows)
+        {
+            if (AluRequest(r) is not { } e)
+                continue;
+            (e.Op switch
+            {
+                <= Opcode.Addiw => addSub,
+                <= Opcode.Andi => bitwise,
+                <= Opcode.Sraiw => shift,
+                <= Opcode.Sltiu => compare,
+                <= Opcode.Mulw => mul,
+                <= Opcode.Remuw => divRem,
+                _ => addSub, // LUI, AUIPC
+            }).Add(e);
+            if (r.Ins.Has(InstructionFlags.Store))
+                storeOperands[r.Clk] = r.Rs2Val;
+        }
+        var traces = new RowMajorMatrix<KoalaBear>[last ? ZkvmTable.LastShardTables : ZkvmTable.ShardTables];
+        var publics = new KoalaBear[traces.Length][];
+        for (int t = 0; t < publics.Length; t++)
+            publics[t] = [];
+        traces[ZkvmTable.Cpu] = cpu;
+        publics[ZkvmTable.Cpu] = cpuPublics;
+        traces[ZkvmTable.AddSub] = AddSubTrace.Generate<KoalaBear>(addSub, counts);
+        traces[ZkvmTable.Bitwise] = BitwiseTrace.Generate<KoalaBear>(bitwise, counts);
+        traces[ZkvmTable.Shift] = ShiftTrace.Generate<KoalaBear>(shift, counts);
+        traces[ZkvmTable.Compare] = CompareTrace.Generate<KoalaBear>(compare, counts);
+        traces[ZkvmTable.Mul] = MulTrace.Generate(mul, counts);
+        traces[ZkvmTable.DivRem] = DivRemTrace.Generate(divRem, counts);
+        traces[ZkvmTable.LoadStore] = LoadStoreTrace.Generate<KoalaBear>(record.MemoryInstructions, record.MemoryAccesses, counts,
+            e => storeOperands[e.Timestamp]);
+        traces[ZkvmTable.Syscall] = SyscallTrace.Generate<KoalaBear>(syscalls, inputSize, counts, out var syscallPublics);
+        publics[ZkvmTable.Syscall] = syscallPublics;
+        if (last)
+        {
+            var (init, final) = memory.Entries(registers);
+            traces[ZkvmTable.MemoryInit] = MemoryTrace.Generate<KoalaBear>(init, init: true, counts, boundInit: true);
+            traces[ZkvmTable.MemoryFinal] = MemoryTrace.Generate<KoalaBear>(final, init: false, counts);
+        }
+        traces[ZkvmTable.Program] = program.Table.GenerateTrace(rows.Select(r => r.Pc));
+        traces[ZkvmTable.Range16] = new Range16Table<KoalaBear>().GenerateTrace(counts);
+        traces[ZkvmTable.ByteOp] = new ByteOpTable<KoalaBear>().GenerateTrace(counts);
+        return new ShardTraces(traces, publics);
+    }
+
+    /// <summary>The tuple the CPU row sends on the ALU bus (docs/zkvm.md), as an event for the receiving chip; null when it sends none.</summary>
+    internal static AluEvent? AluRequest(CpuRow r)
+    {
+        var ins = r.Ins;
+        if (ins.Has(InstructionFlags.Alu))
+            return new AluEvent(r.Pc, ins.Op, r.AluA, ins.Has(InstructionFlags.Auipc) ? r.Pc : r.Rs1Val, ins.Has(InstructionFlags.ImmC) ? ins.Imm64 : r.Rs2Val);
+        if (ins.Has(InstructionFlags.BranchCmp))
+            return new AluEvent(r.Pc, ins.Has(InstructionFlags.BranchUnsigned) ? Opcode.Sltu : Opcode.Slt, r.AluA, r.Rs1Val, r.Rs2Val);
+        if (ins.Has(InstructionFlags.Jalr) || ins.Has(InstructionFlags.Load) || ins.Has(InstructionFlags.Store))
+            return new AluEvent(r.Pc, Opcode.Add, r.AluA, r.Rs1Val, ins.Imm64);
+        return null;
+    }
+}

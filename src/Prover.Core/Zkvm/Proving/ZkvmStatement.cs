@@ -1,0 +1,137 @@
+using Prover.Core.Air;
+using Prover.Core.Challenger;
+using Prover.Core.Field;
+using Prover.Core.Hash;
+using Prover.Core.Stark;
+using Prover.Core.Zkvm.Cpu;
+using Prover.Core.Zkvm.Memory;
+
+namespace Prover.Core.Zkvm.Proving;
+
+/// <summary>What the global transcript of an execution proof observes about one shard before the shared challenges exist.</summary>
+public readonly record struct ShardCommitment(int[] LogHeights, KoalaBear[][] PublicValues, Digest<KoalaBearParameters> MainRoot);
+
+/// <summary>
+/// The parts of an execution proof that prover and verifier compute the same way: the global transcript
+/// that yields the shared LogUp challenges, and the bus terms of the verifier-known tuples (docs/zkvm.md,
+/// "Proving an execution").
+/// </summary>
+public static class ZkvmStatement
+{
+    private const ulong Tag = 0x5A4B_564D; // "ZKVM"
+
+    /// <summary>
+    /// γ, β and each shard's seed. The transcript observes the configuration, the program (image digest
+    /// and preprocessed commitment), the claimed input digest, output and exit code, the cycle count, and
+    /// every shard's heights, public values and main commitment, so no trace (and no claim) can depend on
+    /// the challenges. Each shard's own transcript then observes its seed: (shard index, shard count,
+    /// eight elements drawn after γ and β).
+    /// </summary>
+    public static (SharedBusChallenges<ExtensionField<KoalaBear, TDef>>[] Seeds, ExtensionField<KoalaBear, TDef> Gamma, ExtensionField<KoalaBear, TDef> Beta)
+        Challenges<TDef>(StarkConfig config, ZkvmProgram program, Digest<KoalaBearParameters> preprocessedRoot, ReadOnlySpan<byte> input,
+            ReadOnlySpan<byte> output, int exitCode, long cycles, IReadOnlyList<ShardCommitment> shards)
+        where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+    {
+        var ch = DuplexChallenger<KoalaBearParameters>.Create();
+        void O(ulong v) => ch.Observe(KoalaBear.FromUInt64(v));
+        void Bytes(ReadOnlySpan<byte> b)
+        {
+            O((ulong)b.Length);
+            for (int i = 0; i < b.Length; i += 2)
+                O(b[i] | (i + 1 < b.Length ? (ulong)b[i + 1] << 8 : 0));
+        }
+        O(Tag);
+        O(ZkvmProof<TDef>.Version);
+        O((ulong)TDef.Degree);
+        Bytes(System.Text.Encoding.UTF8.GetBytes(config.Name));
+        O((ulong)config.LogBlowup);
+        O((ulong)config.NumQueries);
+        O((ulong)config.QueryPowBits);
+        Bytes(program.Digest);
+        ch.Observe(preprocessedRoot);
+        Bytes(System.Security.Cryptography.SHA256.HashData(input));
+        O((ulong)input.Length);
+        Bytes(output);
+        O(unchecked((uint)exitCode));
+        O((ulong)cycles & 0xFFFF_FFFF);
+        O((ulong)cycles >> 32);
+        O((ulong)shards.Count);
+        foreach (var s in shards)
+        {
+            O((ulong)s.LogHeights.Length);
+            foreach (int h in s.LogHeights)
+                O((ulong)h);
+            foreach (var p in s.PublicValues)
+            {
+                O((ulong)p.Length);
+                ch.Observe(p);
+            }
+            ch.Observe(s.MainRoot);
+        }
+        var gamma = ch.SampleExtension<ExtensionField<KoalaBear, TDef>>();
+        var beta = ch.SampleExtension<ExtensionField<KoalaBear, TDef>>();
+        var common = new ulong[8];
+        for (int i = 0; i < common.Length; i++)
+            common[i] = ch.Sample().ToCanonical();
+        var seeds = new SharedBusChallenges<ExtensionField<KoalaBear, TDef>>[shards.Count];
+        for (int s = 0; s < seeds.Length; s++)
+            seeds[s] = new SharedBusChallenges<ExtensionField<KoalaBear, TDef>>(gamma, beta, [(ulong)s, (ulong)shards.Count, .. common]);
+        return (seeds, gamma, beta);
+    }
+
+    /// <summary>
+    /// The bus terms of the tuples the verifier contributes itself: it sends (key, value) on
+    /// <see cref="ZkvmBus.InitialValue"/> for every non-zero double word of the image and the input and
+    /// every non-zero initial register, receives (index, byte) on <see cref="ZkvmBus.Output"/> for every
+    /// output byte, and receives one (ts, exit code) on <see cref="ZkvmBus.Halt"/> at the ts of the last
+    /// instruction. With the shards' sums these must add to zero.
+    /// </summary>
+    public static ExtensionField<KoalaBear, TDef> PublicBusSum<TDef>(ZkvmProgram program, ReadOnlySpan<byte> input, ReadOnlySpan<byte> output,
+        int exitCode, ulong haltTimestamp, ExtensionField<KoalaBear, TDef> gamma, ExtensionField<KoalaBear, TDef> beta)
+        where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+    {
+        var tuples = new List<(int Bus, ulong[] Values, bool Send)>();
+        void InitialValue(ulong key, ulong value) =>
+            tuples.Add((ZkvmBus.InitialValue, [key, Word.Limb(value, 0), Word.Limb(value, 1), Word.Limb(value, 2), Word.Limb(value, 3)], true));
+        foreach (var (key, value) in program.Image)
+            InitialValue(key, value);
+        foreach (var (key, value) in ZkvmProgram.InputEntries(input))
+            InitialValue(key, value);
+        var regs = ZkvmProgram.InitialRegisters();
+        for (int r = 1; r < 32; r++)
+            if (regs[r] != 0)
+                InitialValue(MemoryArgument.RegisterKeyBase + (ulong)r, regs[r]);
+        for (int i = 0; i < output.Length; i++)
+            tuples.Add((ZkvmBus.Output, [(ulong)i & 0xFFFF, (ulong)i >> 16, output[i]], false));
+        ulong code = unchecked((ulong)(long)exitCode);
+        tuples.Add((ZkvmBus.Halt, [MemoryArgument.Lo(haltTimestamp), MemoryArgument.Hi(haltTimestamp),
+            Word.Limb(code, 0), Word.Limb(code, 1), Word.Limb(code, 2), Word.Limb(code, 3)], false));
+
+        var betaPowers = beta.Powers(7);
+        var fingerprints = new ExtensionField<KoalaBear, TDef>[tuples.Count];
+        Span<KoalaBear> values = stackalloc KoalaBear[6];
+        for (int i = 0; i < tuples.Count; i++)
+        {
+            var t = tuples[i];
+            for (int j = 0; j < t.Values.Length; j++)
+                values[j] = KoalaBear.FromUInt64(t.Values[j]);
+            fingerprints[i] = LogUp.Fingerprint<KoalaBear, ExtensionField<KoalaBear, TDef>>(t.Bus, values[..t.Values.Length], gamma, betaPowers);
+            if (fingerprints[i].IsZero)
+                throw new InvalidOperationException("a public tuple's fingerprint vanished (probability ~2^-100)");
+        }
+        var sum = default(ExtensionField<KoalaBear, TDef>);
+        for (int i = 0; i < tuples.Count; i++)
+        {
+            var term = fingerprints[i].Inverse();
+            sum = tuples[i].Send ? sum + term : sum - term;
+        }
+        return sum;
+    }
+
+    /// <summary>ts (4·clk + 2) of the halting ECALL from the last shard's CPU end clk (q, hi) public values.</summary>
+    public static ulong HaltTimestamp(KoalaBear endClkQ, KoalaBear endClkHi)
+    {
+        ulong end = endClkQ.ToCanonical() + ((ulong)endClkHi.ToCanonical() << 14);
+        return end == 0 ? 0 : 4 * (end - 1) + MemoryArgument.LoadStoreSlot;
+    }
+}

@@ -1,0 +1,138 @@
+using Prover.Core.Field;
+using Prover.Core.Machine;
+using Prover.Core.Stark;
+using Prover.Core.Zkvm.Memory;
+
+namespace Prover.Core.Zkvm.Proving;
+
+/// <summary>The verdict on an execution proof and, when valid, what it proves.</summary>
+public sealed record ZkvmVerification(bool IsValid, string? Error, int ExitCode = 0, byte[]? Output = null, long Cycles = 0)
+{
+    /// <summary>Valid and the guest exited with 0 (EF termination semantics: anything else is a failed execution).</summary>
+    public bool ProvesSuccess => IsValid && ExitCode == 0;
+
+    internal static ZkvmVerification Reject(string error) => new(false, error);
+}
+
+/// <summary>
+/// Verifies <see cref="ZkvmProof{TDef}"/>s against a program (docs/zkvm.md, "Proving an execution"):
+/// the proof must name the program, every shard proof must verify with the shared challenges replayed from
+/// the global transcript, the CPU boundaries must chain from the entry point (clk 1) shard to shard, every
+/// shard's syscall chip must use the input's size, and the buses of all shards plus the verifier's own
+/// tuples (image, input and initial registers; committed output; the halt at the last instruction with the
+/// claimed exit code) must balance. Malformed proofs are rejections, never exceptions.
+/// </summary>
+public sealed class ZkvmVerifier<TDef> where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+{
+    private readonly StarkConfig _config;
+    private readonly ZkvmProgram _program;
+    private VerifyingKey<KoalaBearParameters>? _shardKey;
+    private VerifyingKey<KoalaBearParameters>? _lastKey;
+
+    public ZkvmVerifier(StarkConfig config, ZkvmProgram program)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(program);
+        _config = config;
+        _program = program;
+    }
+
+    public ZkvmVerification Verify(ReadOnlySpan<byte> proofBytes)
+    {
+        ZkvmProof<TDef> proof;
+        try
+        {
+            proof = ZkvmProof<TDef>.Parse(proofBytes);
+        }
+        catch (ProofFormatException e)
+        {
+            return ZkvmVerification.Reject(e.Message);
+        }
+        return Verify(proof);
+    }
+
+    public ZkvmVerification Verify(ZkvmProof<TDef> proof)
+    {
+        if (proof is null)
+            return ZkvmVerification.Reject("no proof");
+        try
+        {
+            return VerifyCore(proof);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or IndexOutOfRangeException or OverflowException)
+        {
+            return ZkvmVerification.Reject("malformed proof: " + e.Message);
+        }
+    }
+
+    private ZkvmVerification VerifyCore(ZkvmProof<TDef> proof)
+    {
+        if (!proof.ProgramDigest.AsSpan().SequenceEqual(_program.Digest))
+            return ZkvmVerification.Reject("the proof is for another program");
+        var shards = proof.Shards;
+        int n = shards.Count;
+        for (int s = 0; s < n; s++)
+        {
+            int expected = s == n - 1 ? ZkvmTable.LastShardTables : ZkvmTable.ShardTables;
+            if (shards[s].LogHeights?.Length != expected || shards[s].PublicValues?.Length != expected)
+                return ZkvmVerification.Reject($"shard {s} does not have the {expected} tables of a {(s == n - 1 ? "last " : "")}shard");
+            foreach (int h in shards[s].LogHeights)
+                if (h is < 1 or > 24)
+                    return ZkvmVerification.Reject($"shard {s}: table height 2^{h} out of range");
+        }
+        var lastKey = _lastKey ??= Key(_program.LastShardAirs, shards[^1].LogHeights);
+        var shardKey = n > 1 ? (_shardKey ??= Key(_program.ShardAirs, shards[0].LogHeights)) : null;
+
+        // CPU boundaries: shard 0 starts at the entry with clk 1; each shard starts where the previous ended.
+        // Clock pieces must be canonical (q < 2^14) so that equal pieces mean equal clocks.
+        ulong Clk(KoalaBear q, KoalaBear hi) => q.ToCanonical() + ((ulong)hi.ToCanonical() << 14);
+        for (int s = 0; s < n; s++)
+        {
+            var cpu = shards[s].PublicValues[ZkvmTable.Cpu];
+            if (cpu.Length != 8)
+                return ZkvmVerification.Reject($"shard {s}: CPU public values");
+            if (cpu[2].ToCanonical() >= 1 << 14 || cpu[6].ToCanonical() >= 1 << 14 || cpu[3].ToCanonical() >= 1 << 16 || cpu[7].ToCanonical() >= 1 << 16)
+                return ZkvmVerification.Reject($"shard {s}: clock pieces out of range");
+            if (s == 0)
+            {
+                if (cpu[0].ToCanonical() != (_program.Program.Entry & 0xFFFF) || cpu[1].ToCanonical() != _program.Program.Entry >> 16 || Clk(cpu[2], cpu[3]) != 1)
+                    return ZkvmVerification.Reject("the first shard does not start at the entry point with clk 1");
+            }
+            else
+            {
+                var prev = shards[s - 1].PublicValues[ZkvmTable.Cpu];
+                for (int i = 0; i < 4; i++)
+                    if (cpu[i] != prev[4 + i])
+                        return ZkvmVerification.Reject($"shard {s} does not start where shard {s - 1} ended");
+            }
+            var sys = shards[s].PublicValues[ZkvmTable.Syscall];
+            if (sys.Length != 2 || sys[0].ToCanonical() != ((ulong)proof.Input.Length & 0xFFFF) || sys[1].ToCanonical() != (ulong)proof.Input.Length >> 16)
+                return ZkvmVerification.Reject($"shard {s}: the syscall chip's input size is not the input's");
+        }
+        var end = shards[^1].PublicValues[ZkvmTable.Cpu];
+        long cycles = (long)Clk(end[6], end[7]) - 1;
+        if (cycles != proof.Cycles)
+            return ZkvmVerification.Reject($"the proof claims {proof.Cycles} cycles but its shards execute {cycles}");
+
+        var commitments = shards.Select(p => new ShardCommitment(p.LogHeights, p.PublicValues, p.MainRoot)).ToArray();
+        var (seeds, gamma, beta) = ZkvmStatement.Challenges<TDef>(_config, _program, lastKey.PreprocessedRoot, proof.Input, proof.Output,
+            proof.ExitCode, proof.Cycles, commitments);
+        var stark = new StarkVerifier<KoalaBearParameters, TDef>(_config);
+        var total = default(ExtensionField<KoalaBear, TDef>);
+        for (int s = 0; s < n; s++)
+        {
+            bool last = s == n - 1;
+            var result = stark.Verify(last ? _program.LastShardAirs : _program.ShardAirs, shards[s], last ? lastKey : shardKey, seeds[s], out var sum);
+            if (!result.IsValid)
+                return ZkvmVerification.Reject($"shard {s}: {result.Error}");
+            total += sum;
+        }
+        total += ZkvmStatement.PublicBusSum(_program, proof.Input, proof.Output, proof.ExitCode, ZkvmStatement.HaltTimestamp(end[6], end[7]), gamma, beta);
+        if (!total.IsZero)
+            return ZkvmVerification.Reject("the buses do not balance across the shards and the public tuples (initial memory, output, halt)");
+        return new ZkvmVerification(true, null, proof.ExitCode, proof.Output, proof.Cycles);
+    }
+
+    private VerifyingKey<KoalaBearParameters> Key(IReadOnlyList<Air.IAir<KoalaBear>> airs, int[] logHeights) =>
+        StarkSetup.Preprocess(airs, logHeights, _config.LogBlowup)!.VerifyingKey;
+}
