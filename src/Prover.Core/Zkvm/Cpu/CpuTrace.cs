@@ -94,7 +94,7 @@ public static class CpuTrace
                 {
                     var e = Record(record.Syscalls, ref sys, pc, clk);
                     Check(e.Pc == pc && e.Timestamp == clk, pc, clk);
-                    if (e.Number == Syscall.Input)
+                    if (e.Number == Prover.Core.Machine.Syscall.Input)
                         regs[11] = (a1 = inputSize).Value;
                     rd = e.Result;
                     break;
