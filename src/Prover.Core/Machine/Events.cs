@@ -33,8 +33,8 @@ public readonly record struct MemoryInstructionEvent(uint Pc, Opcode Op, ulong A
 /// <summary>
 /// One access to an 8-byte aligned double word: its value after and before the access and the
 /// timestamps of this and the previous access (the memory-consistency argument's tuple). A misaligned
-/// access that crosses a double-word boundary produces two. Syscalls that read guest memory produce
-/// reads (Value = PrevValue).
+/// access that crosses a double-word boundary produces two. Syscalls make no memory accesses (write's
+/// buffer is not proven; the proven output is committed byte by byte through registers).
 /// </summary>
 public readonly record struct MemoryAccessEvent(ulong Address, ulong Value, ulong PrevValue, long Timestamp, long PrevTimestamp);
 

@@ -36,6 +36,7 @@ public sealed record MachineOptions
 public sealed record ExecutionResult(
     int ExitCode,
     byte[] Output,
+    byte[] CommittedOutput,
     long Cycles,
     long UnalignedAccesses,
     IReadOnlyDictionary<string, long> RegionCycles,
@@ -63,6 +64,7 @@ public sealed unsafe partial class Machine : IDisposable
     private readonly GuestMemory _memory;
     private readonly ulong[] _regs = GC.AllocateArray<ulong>(RegisterCount, pinned: true);
     private readonly MemoryStream _output = new();
+    private readonly MemoryStream _committed = new();
     private readonly Dictionary<string, long> _regionCycles = new(StringComparer.Ordinal);
     private readonly Stack<(string Name, long Start)> _openRegions = new();
     private int _index;
@@ -184,6 +186,7 @@ public sealed unsafe partial class Machine : IDisposable
     {
         _memory.Dispose();
         _output.Dispose();
+        _committed.Dispose();
     }
 
     private void BeginRun()
@@ -197,7 +200,7 @@ public sealed unsafe partial class Machine : IDisposable
     private ExecutionResult Result(int shards)
     {
         Debug.Assert(_exitCode is not null);
-        return new ExecutionResult(_exitCode.Value, _output.ToArray(), _cycles, _unaligned,
+        return new ExecutionResult(_exitCode.Value, _output.ToArray(), _committed.ToArray(), _cycles, _unaligned,
             new Dictionary<string, long>(_regionCycles, StringComparer.Ordinal), shards);
     }
 
@@ -321,8 +324,16 @@ public sealed unsafe partial class Machine : IDisposable
                 {
                     result = unchecked((ulong)-Syscall.EBadF);
                 }
-                if (T.Enabled && a0 is 1 or 2)
-                    tracer.SyscallRead(a1, a2);
+                break;
+            case Syscall.Commit:
+                if (a0 != (ulong)_committed.Length)
+                    Fault(MachineFault.BadSyscallArgument, index, cycles - 1, $"commit of byte index {a0}: {_committed.Length} bytes are committed (bytes are committed in order)");
+                if (a1 > 0xFF)
+                    Fault(MachineFault.BadSyscallArgument, index, cycles - 1, $"commit of {a1} (a1): not a byte");
+                if (_committed.Length + 1 > _options.MaxOutputBytes)
+                    Fault(MachineFault.BadSyscallArgument, index, cycles - 1, $"committed output exceeds {_options.MaxOutputBytes} bytes");
+                _committed.WriteByte((byte)a1);
+                result = 0;
                 break;
             case Syscall.Input:
                 result = MemoryMap.InputBase;

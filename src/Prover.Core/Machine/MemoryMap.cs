@@ -31,8 +31,9 @@ public static class MemoryMap
 /// </summary>
 public static class Syscall
 {
-    /// <summary>write(fd = a0, buf = a1, len = a2) → a0 = len. fd 1 appends to the public output,
-    /// fd 2 is debug output (host stderr, not proven); other fds return -EBADF.</summary>
+    /// <summary>write(fd = a0, buf = a1, len = a2) → a0 = len. fd 1 appends to <see cref="ExecutionResult.Output"/>,
+    /// fd 2 is debug output (host stderr); other fds return -EBADF. Neither is proven: the proven output is
+    /// what the guest commits with <see cref="Commit"/>.</summary>
     public const ulong Write = 64;
 
     /// <summary>exit(code = a0): halts; code 0 is success (EF termination semantics).</summary>
@@ -50,7 +51,12 @@ public static class Syscall
     /// <summary>region_end(name = a0) → a0 = 0.</summary>
     public const ulong RegionEnd = 0x1_0002;
 
-    /// <summary>commit(index = a0, byte = a1) → a0 = 0: appends one byte to the committed (proven) output.</summary>
+    /// <summary>
+    /// commit(index = a0, byte = a1) → a0 = 0: appends one byte to the committed output, the proven public
+    /// output (<see cref="ExecutionResult.CommittedOutput"/>). Bytes are committed in order: a0 must equal the
+    /// number of bytes committed so far and a1 must be below 256, else the machine faults
+    /// (<see cref="MachineFault.BadSyscallArgument"/>); so does exceeding <see cref="MachineOptions.MaxOutputBytes"/>.
+    /// </summary>
     public const ulong Commit = 0x1_0003;
 
     public const long EBadF = 9;

@@ -29,9 +29,6 @@ internal unsafe interface ITracer
     void Nop();
 
     void Syscall(ulong pc, ulong number, ulong a0, ulong a1, ulong a2, ulong result);
-
-    /// <summary>A syscall read guest memory [address, address + length) (already checked).</summary>
-    void SyscallRead(ulong address, ulong length);
 }
 
 internal unsafe struct NoTracer : ITracer
@@ -53,8 +50,6 @@ internal unsafe struct NoTracer : ITracer
     public readonly void Nop() { }
 
     public readonly void Syscall(ulong pc, ulong number, ulong a0, ulong a1, ulong a2, ulong result) { }
-
-    public readonly void SyscallRead(ulong address, ulong length) { }
 }
 
 internal unsafe readonly struct RecordingTracer(TraceBuilder builder) : ITracer
@@ -81,8 +76,6 @@ internal unsafe readonly struct RecordingTracer(TraceBuilder builder) : ITracer
 
     public void Syscall(ulong pc, ulong number, ulong a0, ulong a1, ulong a2, ulong result) =>
         Builder.Record.Syscalls.Add(new SyscallEvent((uint)pc, Builder.Clk, number, a0, a1, a2, result));
-
-    public void SyscallRead(ulong address, ulong length) => Builder.EmitRead(address, length);
 }
 
 /// <summary>

@@ -24,8 +24,11 @@ public static class ZkvmBus
     /// <summary>Number of field elements of a <see cref="Memory"/> tuple.</summary>
     public const int MemoryTupleWidth = 7;
 
-    /// <summary>(a7 limbs, a0 limbs, result limbs, ts_lo, ts_hi): CPU → syscall chip.</summary>
+    /// <summary>(a7 limbs, a0 limbs, result limbs, ts_lo, ts_hi) with ts = 4·clk + 2: CPU → <see cref="Prover.Core.Zkvm.Syscall.SyscallAir{F}"/>.</summary>
     public const int Syscall = 6;
+
+    /// <summary>Number of field elements of a <see cref="Syscall"/> tuple.</summary>
+    public const int SyscallTupleWidth = 14;
 
     /// <summary>A load/store request (opcode, addr_lo, addr_hi, v0..v3, ts_lo, ts_hi), CPU → load/store chip.</summary>
     public const int LoadStore = 8;
@@ -36,11 +39,23 @@ public static class ZkvmBus
     /// <summary>(key, v0..v3): a verifier-known initial value (program image, input, initial registers), sent by the verifier, received by the bound MemoryInit.</summary>
     public const int InitialValue = 9;
 
-    /// <summary>(index_lo, index_hi, byte): one committed output byte, sent by the syscall chip, received by the verifier.</summary>
+    /// <summary>
+    /// (index_lo, index_hi, byte): one committed output byte, sent by <see cref="Prover.Core.Zkvm.Syscall.SyscallAir{F}"/> for each
+    /// COMMIT; the verifier receives one tuple per byte of the claimed public output.
+    /// </summary>
     public const int Output = 10;
 
-    /// <summary>(ts_lo, ts_hi, code0..code3): the halting ECALL, sent by the syscall chip, received once by the verifier at the last instruction's ts.</summary>
+    /// <summary>Number of field elements of an <see cref="Output"/> tuple.</summary>
+    public const int OutputTupleWidth = 3;
+
+    /// <summary>
+    /// (ts_lo, ts_hi, code0..code3): the exit ECALL, sent by <see cref="Prover.Core.Zkvm.Syscall.SyscallAir{F}"/>; the verifier
+    /// receives one tuple with the ts of the last cycle and the claimed exit code.
+    /// </summary>
     public const int Halt = 11;
+
+    /// <summary>Number of field elements of a <see cref="Halt"/> tuple.</summary>
+    public const int HaltTupleWidth = 6;
 }
 
 /// <summary>The operations of the <see cref="ZkvmBus.ByteOp"/> bus (the op field of its tuple).</summary>

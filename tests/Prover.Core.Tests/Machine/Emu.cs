@@ -31,12 +31,14 @@ internal static class Emu
         var traced = RunOne(program, setup, input, options, traced: true);
         Assert.Equal(fast.Regs, jit.Regs);
         Assert.Equal(fast.Data, jit.Data);
-        Assert.Equal(fast.Result, jit.Result with { Output = fast.Result.Output, RegionCycles = fast.Result.RegionCycles });
+        Assert.Equal(fast.Result, jit.Result with { Output = fast.Result.Output, CommittedOutput = fast.Result.CommittedOutput, RegionCycles = fast.Result.RegionCycles });
         Assert.Equal(fast.Result.Output, jit.Result.Output);
+        Assert.Equal(fast.Result.CommittedOutput, jit.Result.CommittedOutput);
         Assert.Equal(fast.Result.RegionCycles, jit.Result.RegionCycles);
         Assert.Equal(fast.Regs, traced.Regs);
         Assert.Equal(fast.Data, traced.Data);
         Assert.Equal(fast.Result.Output, traced.Result.Output);
+        Assert.Equal(fast.Result.CommittedOutput, traced.Result.CommittedOutput);
         Assert.Equal(fast.Result.ExitCode, traced.Result.ExitCode);
         Assert.Equal(fast.Result.Cycles, traced.Result.Cycles);
         Assert.Equal(fast.Result.UnalignedAccesses, traced.Result.UnalignedAccesses);

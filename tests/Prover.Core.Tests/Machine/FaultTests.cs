@@ -155,6 +155,49 @@ public class SyscallTests
 
     private static uint Mv(int rd, int rs) => Addi(rd, rs, 0);
 
+    private static uint[] Commit(int index, int value) => [Addi(10, 0, index), Addi(11, 0, value), .. Li(17, (int)Syscall.Commit), Ecall];
+
+    [Fact]
+    public void Commit_appends_bytes_in_order_and_returns_zero()
+    {
+        var o = Emu.Run([.. Commit(0, 0x41), Mv(20, 10), .. Commit(1, 0), .. Commit(2, 0xFF), Addi(10, 0, 0)]);
+        Assert.Equal(new byte[] { 0x41, 0, 0xFF }, o.Result.CommittedOutput);
+        Assert.Empty(o.Result.Output);
+        Assert.Equal(0UL, o[20]);
+        Assert.Equal(3, o.Shards.Sum(s => s.Syscalls.Count(c => c.Number == Syscall.Commit)));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Commit_out_of_order_faults(bool traced)
+    {
+        var skip = Emu.Fault([.. Commit(1, 7)], traced: traced);
+        Assert.Equal(MachineFault.BadSyscallArgument, skip.Fault);
+        Assert.Contains("in order", skip.Message, StringComparison.Ordinal);
+        var repeat = Emu.Fault([.. Commit(0, 7), .. Commit(0, 8)], traced: traced);
+        Assert.Equal(MachineFault.BadSyscallArgument, repeat.Fault);
+    }
+
+    [Theory]
+    [InlineData(256)]
+    [InlineData(-1)]
+    public void Commit_of_a_non_byte_faults(int value)
+    {
+        var e = Emu.Fault([.. Commit(0, value)]);
+        Assert.Equal(MachineFault.BadSyscallArgument, e.Fault);
+        Assert.Contains("not a byte", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Committed_output_over_its_limit_faults()
+    {
+        var options = new MachineOptions { MaxOutputBytes = 2 };
+        var e = Emu.Fault([.. Commit(0, 1), .. Commit(1, 2), .. Commit(2, 3)], options: options);
+        Assert.Equal(MachineFault.BadSyscallArgument, e.Fault);
+        Assert.Contains("exceeds 2 bytes", e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Input_is_preloaded_read_only_and_zero_copy()
     {

@@ -26,6 +26,7 @@ public class GuestTests
         var j = jit.Run();
         Assert.True(jit.CompiledBlocks > 0);
         Assert.Equal(f.Output, j.Output);
+        Assert.Equal(f.CommittedOutput, j.CommittedOutput);
         Assert.Equal((f.ExitCode, f.Cycles, f.UnalignedAccesses), (j.ExitCode, j.Cycles, j.UnalignedAccesses));
         Assert.Equal(f.RegionCycles, j.RegionCycles);
         int shards = 0;
@@ -50,6 +51,9 @@ public class GuestTests
         Assert.Equal(exitCode, f.ExitCode);
         Assert.Equal(f.ExitCode, t.ExitCode);
         Assert.Equal(f.Output, t.Output);
+        Assert.Equal(f.CommittedOutput, t.CommittedOutput);
+        // Every test guest writes its output through write_output, which commits each byte first.
+        Assert.Equal(f.Output, f.CommittedOutput);
         Assert.Equal(f.Cycles, t.Cycles);
         Assert.Equal(f.UnalignedAccesses, t.UnalignedAccesses);
         Assert.Equal(f.RegionCycles, t.RegionCycles);
@@ -63,6 +67,7 @@ public class GuestTests
         byte[] input = "input bytes \x00\xff"u8.ToArray();
         var (f, _, _) = RunBoth("hello", input);
         Assert.Equal([.. "hello, zkvm\n"u8, .. input], f.Output);
+        Assert.Equal(f.Output, f.CommittedOutput);
         Assert.True(f.RegionCycles["hello"] > 0);
         Assert.Equal("hello, zkvm\n"u8.ToArray(), RunBoth("hello").Fast.Output);
     }

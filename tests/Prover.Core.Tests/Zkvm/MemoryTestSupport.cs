@@ -203,10 +203,14 @@ internal sealed class MemoryScenario
     }
 
     /// <summary>The valid Range16 and ByteOp lookups (sends) the traces make, evaluated from the AIRs' interactions.</summary>
-    public static LookupCounts ValidLookups(IEnumerable<(IAir<KoalaBear> Air, RowMajorMatrix<KoalaBear> Trace)> chips)
+    public static LookupCounts ValidLookups(IEnumerable<(IAir<KoalaBear> Air, RowMajorMatrix<KoalaBear> Trace)> chips) =>
+        ValidLookups(chips.Select(c => (c.Air, c.Trace, (IReadOnlyList<KoalaBear>)[])));
+
+    /// <summary>The valid Range16 and ByteOp lookups of chips with public values.</summary>
+    public static LookupCounts ValidLookups(IEnumerable<(IAir<KoalaBear> Air, RowMajorMatrix<KoalaBear> Trace, IReadOnlyList<KoalaBear> Publics)> chips)
     {
         var counts = new LookupCounts();
-        foreach (var (air, trace) in chips)
+        foreach (var (air, trace, publics) in chips)
         {
             var compiled = new CompiledAir<KoalaBear>(air);
             var program = compiled.Program;
@@ -214,7 +218,7 @@ internal sealed class MemoryScenario
             var outputs = new KoalaBear[program.ConstraintCount];
             for (int row = 0; row < trace.Height; row++)
             {
-                var inputs = new TraceRowInputs<KoalaBear>(trace, null, [], row);
+                var inputs = new TraceRowInputs<KoalaBear>(trace, null, publics, row);
                 program.Evaluate<KoalaBear, TraceRowInputs<KoalaBear>>(ref inputs, registers, outputs);
                 for (int i = 0; i < compiled.Interactions.Count; i++)
                 {

@@ -10,10 +10,14 @@ internal static class ZkvmProving
 {
     public static readonly StarkConfig Config = StarkConfig.Development with { NumQueries = 8, QueryPowBits = 0 };
 
-    /// <summary>Proves (with or without the prover's own trace check) and verifies; returns the verifier's verdict.</summary>
-    public static VerificationResult ProveAndVerify(IAir<KoalaBear>[] airs, RowMajorMatrix<KoalaBear>[] traces, bool checkConstraints = true)
+    /// <summary>
+    /// Proves (with or without the prover's own trace check) and verifies; returns the verifier's verdict.
+    /// <paramref name="publics"/> holds each AIR's public values (none for every AIR when null).
+    /// </summary>
+    public static VerificationResult ProveAndVerify(IAir<KoalaBear>[] airs, RowMajorMatrix<KoalaBear>[] traces, bool checkConstraints = true,
+        KoalaBear[][]? publics = null)
     {
-        var publics = airs.Select(_ => Array.Empty<KoalaBear>()).ToArray();
+        publics ??= airs.Select(_ => Array.Empty<KoalaBear>()).ToArray();
         var proof = new StarkProver<KoalaBearParameters, KoalaBearQuartic>(Config) { CheckConstraints = checkConstraints }.Prove(airs, traces, publics);
         return new StarkVerifier<KoalaBearParameters, KoalaBearQuartic>(Config).Verify(airs, proof);
     }

@@ -69,14 +69,15 @@ internal static class MulDivRef
 /// <summary>Evaluates an AIR's bus interactions on a concrete trace (local row only).</summary>
 internal static class BusTally
 {
-    public static IEnumerable<(InteractionKind Kind, KoalaBear[] Values, KoalaBear Multiplicity)> Interactions(IAir<KoalaBear> air, RowMajorMatrix<KoalaBear> trace, int bus)
+    public static IEnumerable<(InteractionKind Kind, KoalaBear[] Values, KoalaBear Multiplicity)> Interactions(IAir<KoalaBear> air, RowMajorMatrix<KoalaBear> trace, int bus,
+        IReadOnlyList<KoalaBear>? publics = null)
     {
         var compiled = new CompiledAir<KoalaBear>(air);
         var registers = new KoalaBear[compiled.Program.InstructionCount];
         var outputs = new KoalaBear[compiled.Program.ConstraintCount];
         for (int r = 0; r < trace.Height; r++)
         {
-            var inputs = new RowInputs(trace.Row(r).ToArray());
+            var inputs = new RowInputs(trace.Row(r).ToArray(), publics ?? []);
             compiled.Program.Evaluate<KoalaBear, RowInputs>(ref inputs, registers, outputs);
             for (int i = 0; i < compiled.Interactions.Count; i++)
             {
@@ -91,9 +92,14 @@ internal static class BusTally
         }
     }
 
-    private readonly struct RowInputs(KoalaBear[] row) : IConstraintInputs<KoalaBear, KoalaBear>
+    private readonly struct RowInputs(KoalaBear[] row, IReadOnlyList<KoalaBear> publics) : IConstraintInputs<KoalaBear, KoalaBear>
     {
-        public KoalaBear Load(Variable v) => v.Source == VariableSource.Main && v.Offset == 0 ? row[v.Index] : throw new InvalidOperationException("local main cells only");
+        public KoalaBear Load(Variable v) => v.Source switch
+        {
+            VariableSource.Main when v.Offset == 0 => row[v.Index],
+            VariableSource.Public => publics[v.Index],
+            _ => throw new InvalidOperationException("local main cells and public values only"),
+        };
 
         public KoalaBear IsFirstRow => default;
 
