@@ -19,11 +19,11 @@ public sealed class FixtureBlockTests(ITestOutputHelper output)
 {
     private static readonly string EvmDir = Path.Combine(SharedData.RepositoryRoot, "native", "guest", "evm");
 
-    private static readonly Lazy<string> HostBinary = new(() =>
+    private static readonly Lazy<string> HostBinaries = new(() =>
     {
-        var (code, text) = RunProcess("make", ["-s", "-j2", "-C", EvmDir, "host"]);
-        Assert.True(code == 0, $"make host failed ({code}):\n{text}");
-        return Path.Combine(SharedData.RepositoryRoot, "native", "guest", "build", "evm", "host", "evm-host");
+        var (code, text) = RunProcess("make", ["-s", "-j2", "-C", EvmDir, "host", "host-dump"]);
+        Assert.True(code == 0, $"make host host-dump failed ({code}):\n{text}");
+        return Path.Combine(SharedData.RepositoryRoot, "native", "guest", "build", "evm", "host");
     });
 
     private static readonly Lazy<List<(string File, BlockOutcome Outcome)>> Converted = new(() =>
@@ -54,15 +54,15 @@ public sealed class FixtureBlockTests(ITestOutputHelper output)
     }
 
     /// <summary>Runs evm-host on an input; returns the exit code and the output bytes (hex on its stdout).</summary>
-    private static (int ExitCode, byte[] Output) RunHost(byte[] input)
+    private static (int ExitCode, byte[] Output) RunHost(byte[] input, string binary = "evm-host")
     {
         string path = Path.Combine(Path.GetTempPath(), $"prover-guest-{Environment.ProcessId}-{Guid.NewGuid():N}.ssz");
         File.WriteAllBytes(path, input);
         try
         {
-            var psi = new ProcessStartInfo(HostBinary.Value) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            var psi = new ProcessStartInfo(Path.Combine(HostBinaries.Value, binary)) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
             psi.ArgumentList.Add(path);
-            using var p = Process.Start(psi) ?? throw new InvalidOperationException("could not start evm-host");
+            using var p = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {binary}");
             var stderr = p.StandardError.ReadToEndAsync();
             string stdout = p.StandardOutput.ReadToEnd().Trim();
             p.WaitForExit();
@@ -135,5 +135,35 @@ public sealed class FixtureBlockTests(ITestOutputHelper output)
             Assert.Equal(StatelessValidationResult.For(r.Input, true).Encode(), result.Output);
             output.WriteLine($"{file} block {number}: {result.Cycles:N0} cycles, witness {r.Input.Witness.State.Length} nodes");
         }
+    }
+
+    /// <summary>
+    /// The state-dump guest on the host (evm-host-dump) and on the emulator (the committed
+    /// evm-guest-dump.elf) write the same bytes (result and post-state) for every valid block of the
+    /// multi-block tests (every valid Cancun/Prague block with <c>EVM_ALL_FIXTURES=1</c>).
+    /// </summary>
+    [NativeToolsFact(NeedsShared = true)]
+    public void The_state_dump_is_identical_on_the_host_and_the_emulator()
+    {
+        bool everything = Environment.GetEnvironmentVariable("EVM_ALL_FIXTURES") == "1";
+        var program = GuestProgram.FromElf(File.ReadAllBytes(Path.Combine(EvmDir, "evm-guest-dump.elf")));
+        var multi = Converted.Value.GroupBy(x => (x.File, x.Outcome.Result?.Name ?? x.Outcome.Failure!.Name)).Where(g => g.Count() > 1).SelectMany(g => g).ToHashSet();
+        int compared = 0;
+        foreach (var x in Converted.Value)
+        {
+            if (x.Outcome.Result is not { ExpectedValid: true } r || r.Fork is Fork.Paris or Fork.Shanghai
+                || r.Name.Contains("MaxRounds", StringComparison.Ordinal) || (!everything && !multi.Contains(x)))
+                continue;
+            var (code, hostOut) = RunHost(r.Bytes, "evm-host-dump");
+            using var machine = new Machine(program, r.Bytes, new MachineOptions { MaxCycles = 1L << 34, MaxOutputBytes = 1L << 28 });
+            var result = machine.Run();
+            Assert.Equal(0, code);
+            Assert.Equal(0, result.ExitCode);
+            Assert.True(hostOut.AsSpan().SequenceEqual(result.Output), $"{x.File} {r.Name} block {r.BlockNumber}: host and emulator dumps differ");
+            Assert.True(result.Output.Length > StatelessValidationResult.Size + 40, $"{r.Name} block {r.BlockNumber}: no dump after the result");
+            compared++;
+        }
+        output.WriteLine($"{compared} dumps compared");
+        Assert.True(compared >= (everything ? 100 : 10), $"only {compared} dumps compared");
     }
 }

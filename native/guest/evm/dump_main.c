@@ -1,4 +1,4 @@
-/* The state-dump build (evm-guest-dump.elf; never proven): the validator unchanged, plus, after a
+/* The state-dump build (evm-guest-dump.elf, and evm-host-dump on the host; never proven): the validator unchanged, plus, after a
  * block found valid, its complete post-state appended to the public output, as witness material for
  * the next block of a chain (the C# converter's chained BlockchainTests blocks, docs/design.md).
  *
@@ -162,7 +162,7 @@ static void dump_post_state(void)
     write_output(c.codes.ptr, c.codes.len);
 }
 
-int main(void)
+int guest_dump_main(void)
 {
     execute_post_state_hook = remember_post_state;
     int code = guest_main();
@@ -170,3 +170,10 @@ int main(void)
         dump_post_state();
     return code;
 }
+
+#ifndef GUEST_HOST_DUMP
+int main(void)
+{
+    return guest_dump_main();
+}
+#endif
