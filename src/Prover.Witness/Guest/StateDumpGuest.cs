@@ -98,8 +98,9 @@ public static class StateDumpGuest
 
     /// <summary>
     /// Runs the dump guest on a canonical input. The first 43 output bytes are the validator's result
-    /// (decoded into <see cref="BlockExecution.Validation"/>); a valid block's dump follows and is
-    /// parsed (a malformed dump is a <see cref="FormatException"/>). Machine faults surface as
+    /// (decoded into <see cref="BlockExecution.Validation"/>; the returned execution's output holds those
+    /// 43 bytes only); a valid block's dump follows and is parsed into <see cref="PostStateRun.PostState"/>
+    /// (a malformed dump, or bytes after an invalid block's result, is a <see cref="FormatException"/>). Machine faults surface as
     /// <see cref="MachineException"/>.
     /// </summary>
     public static PostStateRun Execute(ReadOnlySpan<byte> statelessInput, MachineOptions? options = null)
