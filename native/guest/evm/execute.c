@@ -473,6 +473,8 @@ static bool requests_match(bytes got, bytes want)
     return got.len == want.len && (got.len == 0 || memcmp(got.ptr, want.ptr, got.len) == 0);
 }
 
+void (*execute_post_state_hook)(state *s, const uint8_t post_root[32]) = NULL;
+
 bool execute_block(const stateless_input *in, const header *h, const header *ancestors, size_t ancestor_count,
                    const fork_params *fp, node_store *nodes, node_store *codes)
 {
@@ -570,5 +572,7 @@ bool execute_block(const stateless_input *in, const header *h, const header *anc
     zkvm_region_end("post_state_root");
     if (memcmp(post, h->state_root, 32) != 0)
         INVALID("state root differs from the header");
+    if (execute_post_state_hook != NULL)
+        execute_post_state_hook(b->st, post);
     return true;
 }

@@ -518,3 +518,18 @@ void state_commit(state *s, uint8_t root[32])
     }
     trie_root(&s->accounts_trie, root);
 }
+
+void state_collect_post(state *s, node_store *nodes_out, node_store *codes_out, const node_store **witness_nodes,
+                        const node_store **witness_codes)
+{
+    trie_collect_nodes(&s->accounts_trie, nodes_out);
+    for (size_t i = 0; i < s->all_count; i++) {
+        account *a = s->all[i];
+        if (a->storage_ready)
+            trie_collect_nodes(&a->storage, nodes_out);
+        if (a->code_loaded && a->code.len > 0)
+            store_add(codes_out, a->code);
+    }
+    *witness_nodes = s->nodes;
+    *witness_codes = s->codes;
+}

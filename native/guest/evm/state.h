@@ -82,6 +82,13 @@ void state_end_tx(state *s);
 /* Writes every change into the tries and returns the post-state root. */
 void state_commit(state *s, uint8_t root[32]);
 
+/* After state_commit: adds every post-state trie node held in memory (the account trie and each
+ * storage trie the block opened, changed paths re-encoded) to nodes_out and every code loaded or set
+ * to codes_out, and hands back the witness stores the state reads through. Nodes and codes the block
+ * never touched stay in those stores only. For the state-dump build (dump_main.c). */
+void state_collect_post(state *s, node_store *nodes_out, node_store *codes_out, const node_store **witness_nodes,
+                        const node_store **witness_codes);
+
 extern const uint8_t EMPTY_CODE_HASH[32];
 
 #endif

@@ -1,12 +1,16 @@
 /* evm-host input.ssz: runs the guest natively; prints the public output as hex and exits with the
- * guest's exit code. */
+ * guest's exit code. GUEST_ENTRY names the entry (guest_main by default; guest_dump_main for the
+ * state-dump build evm-host-dump). */
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "host_runtime.h"
 #include "../runtime/zkvm.h"
 
-int guest_main(void);
+#ifndef GUEST_ENTRY
+#define GUEST_ENTRY guest_main
+#endif
+int GUEST_ENTRY(void);
 
 int main(int argc, char **argv)
 {
@@ -35,5 +39,5 @@ int main(int argc, char **argv)
     }
     fclose(f);
     host_set_input(buf, len);
-    zkvm_exit(guest_main());
+    zkvm_exit(GUEST_ENTRY());
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Prover.Witness.Crypto;
 using Prover.Witness.Formats;
+using Prover.Witness.Guest;
 using Prover.Witness.Model;
 
 namespace Prover.Witness.Conversion;
@@ -11,16 +12,33 @@ public sealed record BlockConversionFailure(string Name, int BlockIndex, bool Ex
 /// <summary>Either a converted block or the reason it could not be.</summary>
 public sealed record BlockOutcome(ConversionResult? Result, BlockConversionFailure? Failure);
 
+/// <summary>Runs a block's canonical input and returns the verdict with the post-state of a valid block.</summary>
+public delegate PostStateRun PostStateExecutor(byte[] statelessInput);
+
 /// <summary>
 /// BlockchainTests (ethereum/tests) and EEST blockchain-test fixtures → one canonical input per
 /// block. There is no witness in these files: it is built from the full <c>pre</c> state for blocks
-/// on top of genesis, and from the full <c>postState</c> for blocks whose parent state is the final
-/// one (e.g. an invalid block after the last valid one). Other intermediate states would need the
-/// earlier blocks executed, which this library does not do; such blocks are reported, not guessed.
-/// A block with <c>expectException</c> is converted with <c>expected_valid = false</c>.
+/// on top of genesis, from the full <c>postState</c> for blocks whose parent state is the final one
+/// (e.g. an invalid block after the last valid one), and otherwise from the parent block executed:
+/// the parent's own input (whose witness is a whole state, so the post-state is whole too) runs on the
+/// state-dump guest (<see cref="StateDumpGuest"/>), whose dump of every post-state node and code is
+/// the next block's witness. Blocks the fixture expects to be invalid never extend the chain: a later
+/// block names its parent by hash, and only valid blocks are parents. A parent the guest cannot run
+/// (its fork is not supported, or its verdict differs from the fixture's) leaves its children
+/// reported with the reason, not guessed. A block with <c>expectException</c> is converted with
+/// <c>expected_valid = false</c>.
 /// </summary>
 public static class BlockchainTestConverter
 {
+    /// <summary>
+    /// Most parent blocks executed per test. Each executed block keeps its whole post-state in memory
+    /// for the blocks after it; BlockchainTests chains are a handful of blocks long (9 at most here).
+    /// </summary>
+    public const int MaxExecutedBlocksPerTest = 1024;
+
+    /// <summary>The default executor: the embedded state-dump guest on the emulator with its default limits.</summary>
+    public static PostStateRun ExecuteOnEmulator(byte[] statelessInput) => StateDumpGuest.Execute(statelessInput);
+
     public static bool Matches(JsonElement root)
     {
         if (root.ValueKind != JsonValueKind.Object)
@@ -31,11 +49,13 @@ public static class BlockchainTestConverter
     }
 
     /// <summary>Converts every block of every test in the file, in file order.</summary>
-    public static List<BlockOutcome> Convert(JsonElement root)
+    /// <param name="root">the parsed fixture file</param>
+    /// <param name="executor">runs parent blocks whose post-state is needed; <see cref="ExecuteOnEmulator"/> when null</param>
+    public static List<BlockOutcome> Convert(JsonElement root, PostStateExecutor? executor = null)
     {
         var outcomes = new List<BlockOutcome>();
         foreach (var test in root.EnumerateObject())
-            outcomes.AddRange(ConvertTest(test.Name, test.Value));
+            outcomes.AddRange(ConvertTest(test.Name, test.Value, executor ?? ExecuteOnEmulator));
         return outcomes;
     }
 
@@ -55,7 +75,7 @@ public static class BlockchainTestConverter
         return BlockHeader.FromJson(test.Require(name, "genesisBlockHeader"), $"{name}.genesisBlockHeader");
     }
 
-    private static List<BlockOutcome> ConvertTest(string name, JsonElement test)
+    private static List<BlockOutcome> ConvertTest(string name, JsonElement test, PostStateExecutor executor)
     {
         var outcomes = new List<BlockOutcome>();
         var blocks = test.Require(name, "blocks").EnumerateArray().ToArray();
@@ -87,6 +107,11 @@ public static class BlockchainTestConverter
 
         // Known headers by hash: genesis, then every valid block as it is met.
         var headers = new Dictionary<Hash256, (BlockHeader Header, byte[] Rlp)> { [new Hash256(genesis.Hash())] = (genesis, genesisRlp) };
+        // Converted blocks the fixture expects to be valid (possible parents), and why a parent's
+        // post-state could not be built (so that it is tried once).
+        var convertedValid = new Dictionary<Hash256, ConversionResult>();
+        var unbuildable = new Dictionary<Hash256, string>();
+        int executed = 0;
         for (int i = 0; i < blocks.Length; i++)
         {
             var b = blocks[i];
@@ -112,8 +137,23 @@ public static class BlockchainTestConverter
             }
             if (!byRoot.TryGetValue(new Hash256(parent.Header.StateRoot), out var state))
             {
-                outcomes.Add(Fail(i, valid, $"the parent's state (root {Hex.ToHex(parent.Header.StateRoot)}) is neither the pre-state nor the post-state; building it needs the earlier blocks executed"));
-                continue;
+                var parentHash = new Hash256(block.Header.ParentHash);
+                if (!unbuildable.TryGetValue(parentHash, out string? why))
+                {
+                    if (!convertedValid.TryGetValue(parentHash, out var parentInput))
+                        why = "the parent block was not converted, so it cannot be executed";
+                    else if (executed++ == MaxExecutedBlocksPerTest)
+                        why = $"more than {MaxExecutedBlocksPerTest} blocks of this test would have to be executed";
+                    else
+                        why = TryBuildPostState(parentInput, executor, byRoot);
+                    if (why is not null)
+                        unbuildable[parentHash] = why;
+                }
+                if (why is not null || !byRoot.TryGetValue(new Hash256(parent.Header.StateRoot), out state))
+                {
+                    outcomes.Add(Fail(i, valid, $"the parent's state (root {Hex.ToHex(parent.Header.StateRoot)}) cannot be built: {why}"));
+                    continue;
+                }
             }
 
             // Ancestors, oldest first, up to 256 (what BLOCKHASH can reach).
@@ -131,7 +171,10 @@ public static class BlockchainTestConverter
             var senders = SendersOf(b, $"{name}.blocks[{i}]");
             try
             {
-                outcomes.Add(new(StatelessInputBuilder.Build(name, block, witness, schedule, valid, exception, senders), null));
+                var result = StatelessInputBuilder.Build(name, block, witness, schedule, valid, exception, senders);
+                outcomes.Add(new(result, null));
+                if (valid)
+                    convertedValid.TryAdd(new Hash256(result.BlockHash), result);
             }
             catch (Exception ex) when (ex is FormatException or NotSupportedException or ArgumentException)
             {
@@ -139,6 +182,38 @@ public static class BlockchainTestConverter
             }
         }
         return outcomes;
+    }
+
+    /// <summary>
+    /// Executes a converted valid block and, when the guest agrees that it is valid and its dump is the
+    /// header's post-state, records that state under its root. Returns why not, or null on success.
+    /// </summary>
+    private static string? TryBuildPostState(ConversionResult parent, PostStateExecutor executor, Dictionary<Hash256, StateWitness> byRoot)
+    {
+        string what = $"executing the parent block {parent.BlockNumber} ({parent.Fork})";
+        PostStateRun run;
+        try
+        {
+            run = executor(parent.Bytes);
+        }
+        catch (Exception ex) when (ex is FormatException or Prover.Core.Machine.MachineException)
+        {
+            return $"{what} failed: {ex.Message}";
+        }
+        var result = run.Execution.Result;
+        if (!result.Success)
+        {
+            string detail = result.ExitCode == 3 ? " (the guest does not validate this fork)" : result.ExitCode == 5 ? " (its witness lacks a node or code)" : "";
+            return $"{what} ended with exit code {result.ExitCode}{detail}";
+        }
+        if (run.Execution.Validation is not { SuccessfulValidation: true })
+            return $"{what}: the guest judges it invalid although the fixture expects it valid";
+        var dump = run.PostState ?? throw new InvalidOperationException("the executor reported a valid block without its post-state");
+        var stateRoot = parent.Input.NewPayloadRequest.ExecutionPayload.StateRoot;
+        if (!dump.Root.AsSpan().SequenceEqual(stateRoot))
+            return $"{what}: the dumped post-state root {Hex.ToHex(dump.Root)} differs from the block's state root {Hex.ToHex(stateRoot)}";
+        byRoot.TryAdd(new Hash256(dump.Root), new StateWitness { Root = dump.Root, Nodes = dump.Nodes, Codes = dump.Codes });
+        return null;
     }
 
     private static List<byte[]?>? SendersOf(JsonElement b, string path)

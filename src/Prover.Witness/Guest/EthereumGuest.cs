@@ -55,7 +55,7 @@ public static class EthereumGuest
         }
     }
 
-    private static byte[] ReadResource(string name)
+    internal static byte[] ReadResource(string name)
     {
         using var stream = typeof(EthereumGuest).Assembly.GetManifestResourceStream(name)
             ?? throw new InvalidOperationException($"embedded resource '{name}' is missing from {typeof(EthereumGuest).Assembly.GetName().Name}");
