@@ -1,0 +1,162 @@
+using Prover.Core.Field;
+using Prover.Core.Stark;
+using Prover.Core.Tests.Machine;
+using Prover.Core.Zkvm.Proving;
+
+namespace Prover.Core.Tests.Zkvm;
+
+/// <summary>
+/// End-to-end execution proofs: the test guests run, every chip's trace is built, all shards are proved
+/// with shared challenges and the verifier accepts exactly the true claims (program, input, output, exit
+/// code, cycles). A small query count keeps these fast: they test the statement, not FRI.
+/// </summary>
+public sealed class ZkvmProverTests
+{
+    private static readonly StarkConfig Config = ZkvmProving.Config;
+
+    private static readonly Dictionary<(string, long), (ZkvmProgram Program, ZkvmProof<KoalaBearQuartic> Proof)> Cache = [];
+
+    /// <summary>One proof per (guest, shard size), shared by the tests (proving dominates their time).</summary>
+    private static (ZkvmProgram Program, ZkvmProof<KoalaBearQuartic> Proof) Proved(string guest, long shardSize = 1L << 22, byte[]? input = null)
+    {
+        lock (Cache)
+        {
+            if (input is null && Cache.TryGetValue((guest, shardSize), out var hit))
+                return hit;
+            var program = ZkvmProgram.FromElf(GuestTests.Elf(guest));
+            var proof = new ZkvmProver<KoalaBearQuartic>(new ZkvmProverOptions { Config = Config, ShardSize = shardSize, CheckConstraints = true })
+                .Prove(program, input ?? []);
+            if (input is null)
+                Cache[(guest, shardSize)] = (program, proof);
+            return (program, proof);
+        }
+    }
+
+    private static ZkvmVerification Verify(ZkvmProgram program, ZkvmProof<KoalaBearQuartic> proof) =>
+        new ZkvmVerifier<KoalaBearQuartic>(Config, program).Verify(proof.ToBytes());
+
+    private static ZkvmProof<KoalaBearQuartic> With(ZkvmProof<KoalaBearQuartic> p, byte[]? output = null, int? exitCode = null, byte[]? input = null,
+        long? cycles = null, IReadOnlyList<StarkProof<KoalaBearParameters, ExtensionField<KoalaBear, KoalaBearQuartic>>>? shards = null) => new()
+    {
+        ProgramDigest = p.ProgramDigest,
+        ExitCode = exitCode ?? p.ExitCode,
+        Cycles = cycles ?? p.Cycles,
+        Input = input ?? p.Input,
+        Output = output ?? p.Output,
+        Shards = shards ?? p.Shards,
+    };
+
+    [Theory]
+    [InlineData("hello", 0)]
+    [InlineData("misaligned", 0)]
+    [InlineData("abort", 134)]
+    public void Test_guest_proves_and_verifies_with_its_output_and_exit_code(string guest, int exitCode)
+    {
+        var (program, proof) = Proved(guest);
+        using var machine = new Prover.Core.Machine.Machine(program.Program);
+        var run = machine.Run();
+        var result = Verify(program, proof);
+        Assert.True(result.IsValid, result.Error);
+        Assert.Equal(exitCode, result.ExitCode);
+        Assert.Equal(exitCode == 0, result.ProvesSuccess);
+        Assert.Equal(run.CommittedOutput, result.Output);
+        Assert.Equal(run.Cycles, result.Cycles);
+        Assert.Single(proof.Shards);
+    }
+
+    [Fact]
+    public void Multi_shard_execution_chains_through_shared_challenges()
+    {
+        var (program, proof) = Proved("misaligned", shardSize: 1 << 9);
+        Assert.True(proof.Shards.Count >= 3);
+        var result = Verify(program, proof);
+        Assert.True(result.IsValid, result.Error);
+        Assert.Equal(Proved("misaligned").Proof.Output, result.Output);
+    }
+
+    [Fact]
+    public void Input_is_bound_into_the_initial_memory()
+    {
+        // hello reads no input, but the verifier binds it into memory all the same: another input is another statement.
+        var input = "some input bytes"u8.ToArray();
+        var (program, proof) = Proved("hello", input: input);
+        Assert.True(Verify(program, proof).IsValid);
+        Assert.False(Verify(program, With(proof, input: "other input bytes"u8.ToArray())).IsValid);
+        Assert.False(Verify(program, With(proof, input: [])).IsValid);
+    }
+
+    [Fact]
+    public void False_claims_are_rejected()
+    {
+        var (program, proof) = Proved("hello");
+        var output = proof.Output.ToArray();
+        output[0] ^= 1;
+        Assert.False(Verify(program, With(proof, output: output)).IsValid);                 // forged output byte
+        Assert.False(Verify(program, With(proof, output: proof.Output[..^1])).IsValid);     // truncated output
+        Assert.False(Verify(program, With(proof, output: [.. proof.Output, 0])).IsValid);   // extended output
+        Assert.False(Verify(program, With(proof, exitCode: 1)).IsValid);                    // failure claimed as ...
+        var (abortProgram, abortProof) = Proved("abort");
+        Assert.False(Verify(abortProgram, With(abortProof, exitCode: 0)).IsValid);          // ... and success claimed for a failure
+        Assert.False(Verify(program, With(proof, cycles: proof.Cycles - 1)).IsValid);
+    }
+
+    [Fact]
+    public void Proof_of_another_program_is_rejected()
+    {
+        var (_, proof) = Proved("hello");
+        var other = ZkvmProgram.FromElf(GuestTests.Elf("misaligned"));
+        Assert.False(Verify(other, proof).IsValid);
+        // Even when the digest is made to match, the shard proofs do not verify against the other program.
+        var forged = new ZkvmProof<KoalaBearQuartic>
+        {
+            ProgramDigest = other.Digest, ExitCode = proof.ExitCode, Cycles = proof.Cycles, Input = proof.Input, Output = proof.Output, Shards = proof.Shards,
+        };
+        Assert.False(Verify(other, forged).IsValid);
+    }
+
+    [Fact]
+    public void Broken_shard_chaining_is_rejected()
+    {
+        var (program, proof) = Proved("misaligned", shardSize: 1 << 9);
+        var shards = proof.Shards;
+        // A shard dropped, two swapped, one repeated: the CPU boundaries no longer chain (or the table shapes differ).
+        Assert.False(Verify(program, With(proof, shards: [shards[0], .. shards.Skip(2)])).IsValid);
+        Assert.False(Verify(program, With(proof, shards: [shards[1], shards[0], .. shards.Skip(2)])).IsValid);
+        Assert.False(Verify(program, With(proof, shards: [shards[0], shards[0], .. shards.Skip(2)])).IsValid);
+        // The last shard alone: it does not start at the entry point.
+        Assert.False(Verify(program, With(proof, shards: [shards[^1]])).IsValid);
+    }
+
+    [Fact]
+    public void Tampered_proof_bytes_are_rejected_without_exceptions()
+    {
+        var (program, proof) = Proved("hello");
+        var bytes = proof.ToBytes();
+        var verifier = new ZkvmVerifier<KoalaBearQuartic>(Config, program);
+        Assert.True(verifier.Verify(bytes).IsValid);
+        var rng = new Random(7);
+        for (int i = 0; i < 24; i++)
+        {
+            var copy = bytes.ToArray();
+            int at = i < 8 ? rng.Next(0, 200) : rng.Next(copy.Length);
+            copy[at] ^= (byte)(1 << rng.Next(8));
+            Assert.False(verifier.Verify(copy).IsValid, $"flip at byte {at}");
+        }
+        foreach (int cut in new[] { 0, 3, 10, 50, bytes.Length / 2, bytes.Length - 1 })
+            Assert.False(verifier.Verify(bytes.AsSpan(0, cut)).IsValid);
+        Assert.False(verifier.Verify([.. bytes, 0]).IsValid);
+    }
+
+    [Fact]
+    public void Proof_file_round_trip_through_the_envelope()
+    {
+        var program = ZkvmProgram.FromElf(GuestTests.Elf("hello"));
+        var (file, report) = ZkvmProofs.Prove(program, [], StarkConfig.Development.Name, 1 << 12);
+        Assert.True(ZkvmProofs.IsExecutionProof(file));
+        Assert.Equal(program.Digest, ZkvmProofs.ProgramDigest(file));
+        var check = ZkvmProofs.Verify(program, file);
+        Assert.True(check.Result.ProvesSuccess, check.Result.Error);
+        Assert.Equal(report.Cycles, check.Result.Cycles);
+        Assert.Equal(file.Length, report.ProofBytes);
+    }
+}
