@@ -18,7 +18,7 @@ extern "C" {
 
 /* EF standard IO. read_input is zero-copy and idempotent: *buf points at the preloaded input, which
  * may be read-only. write_output appends to the public output; the concatenation of all calls is
- * the public output. */
+ * the public output (proven: each byte is committed with the COMMIT syscall, then written to fd 1). */
 void read_input(const uint8_t **buf, size_t *size);
 void write_output(const uint8_t *out, size_t size);
 

@@ -166,6 +166,15 @@ public sealed class SyscallChipTests
     }
 
     [Fact]
+    public void Shape_has_degree_at_most_three()
+    {
+        var shape = AluTests.Shape(SyscallScenario.Air);
+        Assert.True(shape.Degree <= 3, $"degree {shape.Degree}");
+        Assert.Equal(42, SyscallScenario.Air.Width);
+        Assert.Equal(2, SyscallScenario.Air.PublicValueCount);
+    }
+
+    [Fact]
     public void Lookup_counts_match_what_the_air_sends()
     {
         var s = new SyscallScenario();
@@ -253,6 +262,8 @@ public sealed class SyscallChipTests
         Assert.Throws<ArgumentException>(() => SyscallTrace.Generate<KoalaBear>([big], 0, new LookupCounts(), out _));
         SyscallRow wrong = new(new SyscallEvent(0x10000, 2, Syscall.Commit, 0, 7, 0, 0), new(8, 0), default);
         Assert.Throws<ArgumentException>(() => SyscallTrace.Generate<KoalaBear>([wrong], 0, new LookupCounts(), out _));
+        SyscallRow input = new(new SyscallEvent(0x10000, 2, Syscall.Input, 0, 7, 0, MemoryMap.InputBase), new(8, 0), default);
+        Assert.Throws<ArgumentException>(() => SyscallTrace.Generate<KoalaBear>([input], 0, new LookupCounts(), out _));
         SyscallRow late = new(new SyscallEvent(0x10000, 2, Syscall.Commit, 0, 7, 0, 0), new(7, 10), default);
         Assert.Throws<ArgumentException>(() => SyscallTrace.Generate<KoalaBear>([late], 0, new LookupCounts(), out _));
     }

@@ -22,7 +22,7 @@ public static class LoadStoreTrace
         ArgumentNullException.ThrowIfNull(accesses);
         ArgumentNullException.ThrowIfNull(counts);
         // Events and accesses are both in clk order (a crossing access lists its lower double word first),
-        // so one forward walk pairs them; accesses of other instructions (syscall reads) are skipped.
+        // so one forward walk pairs them; accesses of other instructions, if any, are skipped.
         int next = 0;
         MemoryAccessEvent Find(long clk, ulong address)
         {

@@ -13,7 +13,7 @@ public static class MemoryArgument
     /// <summary>Key of register x0; register x_r has key <see cref="RegisterKeyBase"/> + r.</summary>
     public const ulong RegisterKeyBase = 1UL << 29;
 
-    /// <summary>Slot of a load/store access (and of the memory reads a syscall makes).</summary>
+    /// <summary>Slot of a load/store access (and of the syscall chip's register accesses).</summary>
     public const int LoadStoreSlot = 2;
 
     /// <summary>
@@ -26,8 +26,8 @@ public static class MemoryArgument
 
     /// <summary>
     /// The contract's ts of a RAM access made at machine clk <paramref name="clk"/>: 0 for initial memory
-    /// (clk 0, "never touched"), else 4·clk + 2 (load/store slot; syscall reads use the same slot, since an
-    /// ecall makes no load/store).
+    /// (clk 0, "never touched"), else 4·clk + 2 (load/store slot; the syscall chip's register accesses use the
+    /// same slot, since an ecall makes no load/store).
     /// </summary>
     public static ulong RamTimestamp(long clk) => clk == 0 ? 0 : 4 * (ulong)clk + LoadStoreSlot;
 

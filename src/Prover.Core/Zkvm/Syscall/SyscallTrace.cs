@@ -63,6 +63,8 @@ public static class SyscallTrace
                 Access(row, SyscallCols.X12Prev, SyscallCols.X12PrevTsLo, SyscallCols.X12Gadget, syscall.X12, ts, counts);
                 break;
             case SyscallNumber.Input:
+                if (syscall.X11.PrevValue != e.A1)
+                    throw new ArgumentException($"x11 witness {syscall.X11.PrevValue} differs from the event's a1 {e.A1} (clk {e.Timestamp})", nameof(syscall));
                 Access(row, SyscallCols.X11Prev, SyscallCols.X11PrevTsLo, SyscallCols.X11Gadget, syscall.X11, ts, counts);
                 Word.Write(row, SyscallCols.X11New, inputSize);
                 break;
