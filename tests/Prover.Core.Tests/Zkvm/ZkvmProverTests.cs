@@ -160,3 +160,126 @@ public sealed class ZkvmProverTests
         Assert.Equal(file.Length, report.ProofBytes);
     }
 }
+
+/// <summary>
+/// A cheating prover: the real statement of a test guest with one trace cell (or row, or public value)
+/// changed after generation, proved without the prover's own checks. Every such proof must be rejected.
+/// </summary>
+public sealed class ZkvmCheatingProverTests
+{
+    private static readonly StarkConfig Config = ZkvmProving.Config;
+
+    private static ZkvmVerification ProveTampered(string guest, long shardSize, Action<int, Prover.Core.Matrix.RowMajorMatrix<KoalaBear>[], KoalaBear[][]> tamper)
+    {
+        var program = ZkvmProgram.FromElf(GuestTests.Elf(guest));
+        var proof = new ZkvmProver<KoalaBearQuartic>(new ZkvmProverOptions { Config = Config, ShardSize = shardSize, Tamper = tamper }).Prove(program, []);
+        return new ZkvmVerifier<KoalaBearQuartic>(Config, program).Verify(proof.ToBytes());
+    }
+
+    private static void AssertRejected(Action<int, Prover.Core.Matrix.RowMajorMatrix<KoalaBear>[], KoalaBear[][]> tamper, string guest = "hello", long shardSize = 1L << 22)
+    {
+        var result = ProveTampered(guest, shardSize, tamper);
+        Assert.False(result.IsValid, "a tampered statement verified");
+    }
+
+    private static int FirstRow(Prover.Core.Matrix.RowMajorMatrix<KoalaBear> m, Func<int, bool> pick)
+    {
+        for (int r = 0; r < m.Height; r++)
+            if (pick(r))
+                return r;
+        throw new InvalidOperationException("no such row");
+    }
+
+    [Fact]
+    public void Untampered_hook_still_verifies()
+    {
+        Assert.True(ProveTampered("hello", 1L << 22, (_, _, _) => { }).IsValid);
+    }
+
+    [Fact]
+    public void Wrong_alu_result_is_rejected() =>
+        AssertRejected((_, t, _) => t[ZkvmTable.AddSub][0, Prover.Core.Zkvm.AddSub.AddSubCols.A] += KoalaBear.One);
+
+    [Fact]
+    public void Wrong_alu_result_consistently_in_cpu_and_chip_is_rejected() =>
+        // The CPU writes the forged value to rd and the AddSub chip claims it: the chip's own constraints fail.
+        AssertRejected((_, t, _) =>
+        {
+            var cpu = t[ZkvmTable.Cpu];
+            var add = t[ZkvmTable.AddSub];
+            int row = FirstRow(cpu, r => cpu[r, Prover.Core.Zkvm.Cpu.CpuCols.FlagColumn(Prover.Core.Zkvm.Program.InstructionFlags.Alu)] == KoalaBear.One
+                && cpu[r, Prover.Core.Zkvm.Cpu.CpuCols.Opcode] == KoalaBear.FromUInt64((ulong)Prover.Core.Machine.Opcode.Addi));
+            var a = cpu[row, Prover.Core.Zkvm.Cpu.CpuCols.AluA];
+            int chipRow = FirstRow(add, r => add[r, Prover.Core.Zkvm.AddSub.AddSubCols.A] == a);
+            cpu[row, Prover.Core.Zkvm.Cpu.CpuCols.AluA] += KoalaBear.One;
+            cpu[row, Prover.Core.Zkvm.Cpu.CpuCols.RdVal] += KoalaBear.One;
+            add[chipRow, Prover.Core.Zkvm.AddSub.AddSubCols.A] += KoalaBear.One;
+        });
+
+    [Fact]
+    public void Wrong_loaded_value_is_rejected() =>
+        AssertRejected((_, t, _) => t[ZkvmTable.LoadStore][0, Prover.Core.Zkvm.LoadStore.LoadStoreCols.Value] += KoalaBear.One);
+
+    [Fact]
+    public void Wrong_memory_value_in_the_chain_is_rejected() =>
+        // The old value of the first access (what memory held) changed: it no longer matches the previous produce.
+        AssertRejected((_, t, _) => t[ZkvmTable.LoadStore][0, Prover.Core.Zkvm.LoadStore.LoadStoreCols.Old] += KoalaBear.One);
+
+    [Fact]
+    public void Skipped_instruction_is_rejected() =>
+        AssertRejected((_, t, _) =>
+        {
+            var cpu = t[ZkvmTable.Cpu];
+            for (int r = 5; r < cpu.Height - 1; r++)
+                cpu.Row(r + 1).CopyTo(cpu.Row(r));
+            cpu.Row(cpu.Height - 1).Clear();
+        });
+
+    [Fact]
+    public void Forged_committed_byte_is_rejected() =>
+        // The commit row's x11 value (the byte) changed: memory and the claimed output no longer match it.
+        AssertRejected((_, t, _) =>
+        {
+            var sys = t[ZkvmTable.Syscall];
+            int row = FirstRow(sys, r => sys[r, Prover.Core.Zkvm.Syscall.SyscallCols.IsCommit] == KoalaBear.One);
+            sys[row, Prover.Core.Zkvm.Syscall.SyscallCols.X11Prev] += KoalaBear.One;
+            sys[row, Prover.Core.Zkvm.Syscall.SyscallCols.X11New] += KoalaBear.One;
+        });
+
+    [Fact]
+    public void Initial_memory_not_matching_the_image_is_rejected() =>
+        AssertRejected((_, t, _) =>
+        {
+            if (t.Length <= ZkvmTable.MemoryInit)
+                return;
+            var init = t[ZkvmTable.MemoryInit];
+            int row = FirstRow(init, r => init[r, Prover.Core.Zkvm.Memory.MemoryBoundaryCols.Bound] == KoalaBear.One);
+            init[row, Prover.Core.Zkvm.Memory.MemoryBoundaryCols.Value] += KoalaBear.One;
+        });
+
+    [Fact]
+    public void Unbinding_an_image_word_is_rejected() =>
+        // Claim an image word is "not known" (so it would start at 0): its value must then be 0, and the verifier's send goes unmatched.
+        AssertRejected((_, t, _) =>
+        {
+            if (t.Length <= ZkvmTable.MemoryInit)
+                return;
+            var init = t[ZkvmTable.MemoryInit];
+            int row = FirstRow(init, r => init[r, Prover.Core.Zkvm.Memory.MemoryBoundaryCols.Bound] == KoalaBear.One);
+            init[row, Prover.Core.Zkvm.Memory.MemoryBoundaryCols.Bound] = KoalaBear.Zero;
+            for (int k = 0; k < 4; k++)
+                init[row, Prover.Core.Zkvm.Memory.MemoryBoundaryCols.Value + k] = KoalaBear.Zero;
+        });
+
+    [Fact]
+    public void Broken_shard_boundary_is_rejected() =>
+        // Shard 1 claims to start one instruction later than shard 0 ended.
+        AssertRejected((s, t, p) =>
+        {
+            if (s != 1)
+                return;
+            var cpu = t[ZkvmTable.Cpu];
+            cpu[0, Prover.Core.Zkvm.Cpu.CpuCols.PcLo] += KoalaBear.FromUInt64(4);
+            p[ZkvmTable.Cpu][0] += KoalaBear.FromUInt64(4);
+        }, "misaligned", 1 << 9);
+}
