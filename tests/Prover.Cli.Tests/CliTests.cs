@@ -75,4 +75,43 @@ public sealed class CliTests : IDisposable
         Assert.NotEqual(0, exit);
         Assert.Contains("error", error);
     }
+
+    [Fact]
+    public void Prove_and_verify_an_elf_execution()
+    {
+        string elf = Path.Combine(Prover.TestSupport.SharedData.RepositoryRoot, "native", "guest", "tests", "elf", "hello.elf");
+        string proof = Path.Combine(_dir, "hello.bin");
+        var (exit, output, error) = Run("prove", "--elf", elf, "--config", "development", "--log-shard-size", "10", "--out", proof, "--json");
+        Assert.True(exit == 0, error);
+        using (var doc = System.Text.Json.JsonDocument.Parse(output))
+        {
+            var r = doc.RootElement;
+            Assert.True(r.GetProperty("verified").GetBoolean());
+            Assert.Equal(0, r.GetProperty("exit_code").GetInt32());
+            Assert.Equal(Convert.ToHexStringLower("hello, zkvm\n"u8), r.GetProperty("output").GetString());
+            Assert.True(r.GetProperty("proof_size").GetInt32() > 0);
+            Assert.True(r.GetProperty("peak_memory_bytes").GetInt64() > 0);
+        }
+        var verified = Run("verify", proof, "--elf", elf);
+        Assert.Equal(0, verified.Exit);
+        Assert.Contains("valid execution proof", verified.Out);
+        // Against the embedded Ethereum guest (another program) it is rejected.
+        var other = Run("verify", proof);
+        Assert.Equal(1, other.Exit);
+        Assert.Contains("another program", other.Out + other.Err);
+        var bytes = File.ReadAllBytes(proof);
+        bytes[bytes.Length - 100] ^= 0x04;
+        File.WriteAllBytes(proof, bytes);
+        Assert.Equal(1, Run("verify", proof, "--elf", elf).Exit);
+    }
+
+    [Fact]
+    public void Prove_reports_bad_arguments()
+    {
+        Assert.Equal(2, Run("prove", "--elf", Path.Combine(_dir, "missing.elf"), "--out", Path.Combine(_dir, "p.bin")).Exit);
+        Assert.Equal(2, Run("prove", "--log-shard-size", "3", "--out", Path.Combine(_dir, "p.bin")).Exit);
+        string notElf = Path.Combine(_dir, "not.elf");
+        File.WriteAllText(notElf, "not an elf");
+        Assert.Equal(2, Run("prove", "--elf", notElf, "--out", Path.Combine(_dir, "p.bin")).Exit);
+    }
 }
