@@ -31,7 +31,7 @@ internal static class ProveCommand
         var output = new Option<FileInfo>("--out") { Description = "where to write the proof", Required = true };
         var config = new Option<string>("--config") { Description = "development, provable-100 or provable-128", DefaultValueFactory = _ => "provable-100" };
         config.AcceptOnlyFromAmong([.. StarkConfig.Presets.Select(p => p.Name)]);
-        var shard = new Option<int>("--log-shard-size") { Description = "log2 of the cycles per shard (10..22)", DefaultValueFactory = _ => 22 };
+        var shard = new Option<int>("--log-shard-size") { Description = "log2 of the cycles per shard (10..22)", DefaultValueFactory = _ => 20 };
         var json = new Option<bool>("--json") { Description = "print the report as JSON" };
         var backendOption = new Option<string>("--backend") { Description = "auto, cpu, cuda or opencl (LDEs and commitments; same proof bytes)", DefaultValueFactory = _ => "cpu" };
         backendOption.AcceptOnlyFromAmong("auto", "cpu", "cuda", "opencl");

@@ -18,7 +18,7 @@ public static class ZkvmProofs
 {
     public const string Statement = "zkvm";
 
-    public static (byte[] File, ZkvmProofReport Report) Prove(ZkvmProgram program, byte[] input, string configName, long shardSize = 1L << 22,
+    public static (byte[] File, ZkvmProofReport Report) Prove(ZkvmProgram program, byte[] input, string configName, long shardSize = 1L << 20,
         IProverBackend<KoalaBearParameters>? backend = null, Action<string, double>? progress = null)
     {
         var config = DemoProofs.ConfigByName(configName);
