@@ -19,12 +19,7 @@ internal static class DemoCommand
         var config = new Option<string>("--config") { Description = "development, provable-100 or provable-128", DefaultValueFactory = _ => "provable-100" };
         config.AcceptOnlyFromAmong([.. StarkConfig.Presets.Select(p => p.Name)]);
         var json = new Option<bool>("--json") { Description = "print the report as JSON" };
-        var backendOption = new Option<string>("--backend")
-        {
-            Description = "auto (CUDA, then an OpenCL GPU, else CPU), cpu, cuda or opencl; an unavailable GPU falls back to the CPU. The proof bytes are the same on every backend",
-            DefaultValueFactory = _ => "auto",
-        };
-        backendOption.AcceptOnlyFromAmong("auto", "cpu", "cuda", "opencl");
+        var backendOption = BackendChoice.Option("auto");
         var command = new Command("demo", "prove a demo AIR (fibonacci, poseidon2, two-table lookup)") { air, logRows, output, config, json, backendOption };
         command.SetAction(parse =>
         {
@@ -34,16 +29,7 @@ internal static class DemoCommand
                 Console.Error.WriteLine("error: --log-rows must be between 2 and 22");
                 return 2;
             }
-            var kind = parse.GetValue(backendOption) switch
-            {
-                "cpu" => BackendKind.Cpu,
-                "cuda" => BackendKind.Cuda,
-                "opencl" => BackendKind.OpenCl,
-                _ => BackendKind.Auto,
-            };
-            var backend = GpuBackend.CreateOrCpu<KoalaBearParameters>(kind, out var backendReport);
-            if (kind is BackendKind.Cuda or BackendKind.OpenCl && backend is CpuBackend<KoalaBearParameters>)
-                Console.Error.WriteLine($"warning: {backendReport}");
+            var backend = BackendChoice.Create(parse.GetValue(backendOption), out var backendReport);
             (byte[] file, DemoProofReport report) result;
             try
             {

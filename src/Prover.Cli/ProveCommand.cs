@@ -33,8 +33,7 @@ internal static class ProveCommand
         config.AcceptOnlyFromAmong([.. StarkConfig.Presets.Select(p => p.Name)]);
         var shard = new Option<int>("--log-shard-size") { Description = "log2 of the cycles per shard (10..22)", DefaultValueFactory = _ => 20 };
         var json = new Option<bool>("--json") { Description = "print the report as JSON" };
-        var backendOption = new Option<string>("--backend") { Description = "auto, cpu, cuda or opencl (LDEs and commitments; same proof bytes)", DefaultValueFactory = _ => "cpu" };
-        backendOption.AcceptOnlyFromAmong("auto", "cpu", "cuda", "opencl");
+        var backendOption = BackendChoice.Option("cpu");
         var command = new Command("prove", "prove a guest execution: the embedded Ethereum block validator on a block input, or any ELF")
         {
             source, elf, input, output, config, shard, json, backendOption,
@@ -62,14 +61,7 @@ internal static class ProveCommand
                 Console.Error.WriteLine("error: " + e.Message);
                 return 2;
             }
-            var kind = parse.GetValue(backendOption) switch
-            {
-                "auto" => BackendKind.Auto,
-                "cuda" => BackendKind.Cuda,
-                "opencl" => BackendKind.OpenCl,
-                _ => BackendKind.Cpu,
-            };
-            var backend = GpuBackend.CreateOrCpu<KoalaBearParameters>(kind, out var backendReport);
+            var backend = BackendChoice.Create(parse.GetValue(backendOption), out _);
             var sw = Stopwatch.StartNew();
             (byte[] File, ZkvmProofReport Report) proved;
             try
