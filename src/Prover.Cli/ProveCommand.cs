@@ -82,7 +82,7 @@ internal static class ProveCommand
             double proveMs = sw.Elapsed.TotalMilliseconds;
             var (file, report) = proved;
             File.WriteAllBytes(parse.GetValue(output)!.FullName, file);
-            var check = ZkvmProofs.Verify(program, file);
+            var check = ZkvmProofs.Verify(program, file, data);
             long peak = Process.GetCurrentProcess().PeakWorkingSet64;
             var validation = elfFile is null && check.Result.Output is { } outBytes ? Decode(outBytes) : null;
             if (asJson)

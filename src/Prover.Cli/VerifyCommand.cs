@@ -16,7 +16,8 @@ internal static class VerifyCommand
         var proof = new Argument<FileInfo>("proof") { Description = "proof file" };
         var json = new Option<bool>("--json") { Description = "print the result as JSON" };
         var elf = new Option<FileInfo?>("--elf") { Description = "guest ELF of an execution proof (default: the embedded Ethereum guest)" };
-        var command = new Command("verify", "verify a proof file (execution or demo); exits non-zero when it is invalid") { proof, json, elf };
+        var input = new Option<FileInfo?>("--input") { Description = "execution proofs: also check that the proof is about this (private) input, by its commitment" };
+        var command = new Command("verify", "verify a proof file (execution or demo); exits non-zero when it is invalid") { proof, json, elf, input };
         command.SetAction(parse =>
         {
             var path = parse.GetValue(proof)!;
@@ -27,7 +28,7 @@ internal static class VerifyCommand
             }
             var bytes = File.ReadAllBytes(path.FullName);
             if (ZkvmProofs.IsExecutionProof(bytes))
-                return VerifyExecution(bytes, parse.GetValue(elf), parse.GetValue(json));
+                return VerifyExecution(bytes, parse.GetValue(elf), parse.GetValue(input), parse.GetValue(json));
             var check = DemoProofs.Verify(bytes);
             if (parse.GetValue(json))
                 Console.WriteLine(JsonSerializer.Serialize(new
@@ -52,12 +53,14 @@ internal static class VerifyCommand
     }
 
     /// <summary>An execution proof: against <paramref name="elfFile"/>, or the embedded Ethereum guest.</summary>
-    private static int VerifyExecution(byte[] bytes, FileInfo? elfFile, bool json)
+    private static int VerifyExecution(byte[] bytes, FileInfo? elfFile, FileInfo? inputFile, bool json)
     {
         ZkvmProgram program;
+        byte[]? expected;
         try
         {
             program = elfFile is null ? new ZkvmProgram(EthereumGuest.Program) : ZkvmProgram.FromElf(File.ReadAllBytes(elfFile.FullName));
+            expected = inputFile is null ? null : File.ReadAllBytes(inputFile.FullName);
         }
         catch (Exception e) when (e is ElfLoadException or IOException or UnauthorizedAccessException)
         {
@@ -66,7 +69,7 @@ internal static class VerifyCommand
         }
         if (ZkvmProofs.ProgramDigest(bytes) is { } digest && !digest.AsSpan().SequenceEqual(program.Digest))
             Console.Error.WriteLine($"note: the proof names program {Convert.ToHexStringLower(digest)}, not {(elfFile is null ? "the embedded Ethereum guest" : elfFile.Name)}; pass --elf");
-        var check = ZkvmProofs.Verify(program, bytes);
+        var check = ZkvmProofs.Verify(program, bytes, expected);
         var r = check.Result;
         StatelessValidationResult? validation = null;
         if (r.IsValid && elfFile is null && r.Output is { } output)
@@ -93,7 +96,9 @@ internal static class VerifyCommand
                 ["successful_validation"] = validation?.SuccessfulValidation,
                 ["chain_id"] = validation?.ChainId,
                 ["total_num_cycles"] = r.IsValid ? r.Cycles : null,
-                ["input_sha256"] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(check.Input)),
+                ["input_size"] = r.IsValid ? r.InputSize : null,
+                ["input_commitment"] = r.InputCommitment is { } c ? Convert.ToHexStringLower(Prover.Core.Zkvm.Input.InputCommitment.ToBytes(c)) : null,
+                ["input_checked"] = expected is not null && r.IsValid,
                 ["verification_time_ms"] = Math.Round(check.VerificationMilliseconds, 3),
             }));
         else if (r.IsValid)
@@ -102,7 +107,9 @@ internal static class VerifyCommand
             Console.WriteLine($"output {Convert.ToHexStringLower(r.Output ?? [])}");
             if (validation is not null)
                 Console.WriteLine($"block valid {validation.SuccessfulValidation}, chain id {validation.ChainId}");
-            Console.WriteLine($"input sha256 {Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(check.Input))}; verified in {check.VerificationMilliseconds:F1} ms");
+            Console.WriteLine($"input {r.InputSize:N0} bytes, commitment {Convert.ToHexStringLower(Prover.Core.Zkvm.Input.InputCommitment.ToBytes(r.InputCommitment))}"
+                + (expected is null ? " (not compared: pass --input to check it is your input)" : " = the given input's"));
+            Console.WriteLine($"verified in {check.VerificationMilliseconds:F1} ms");
         }
         else
             Console.WriteLine($"invalid execution proof: {r.Error}");

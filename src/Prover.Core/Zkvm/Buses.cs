@@ -56,6 +56,9 @@ public static class ZkvmBus
 
     /// <summary>Number of field elements of a <see cref="Halt"/> tuple.</summary>
     public const int HaltTupleWidth = 6;
+
+    /// <summary>(key, v0..v3): an input double word as the input-commitment chip absorbed it, received by the bound MemoryInit.</summary>
+    public const int InputValue = 12;
 }
 
 /// <summary>The operations of the <see cref="ZkvmBus.ByteOp"/> bus (the op field of its tuple).</summary>

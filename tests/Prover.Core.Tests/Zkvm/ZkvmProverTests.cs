@@ -36,12 +36,14 @@ public sealed class ZkvmProverTests
         new ZkvmVerifier<KoalaBearQuartic>(Config, program).Verify(proof.ToBytes());
 
     private static ZkvmProof<KoalaBearQuartic> With(ZkvmProof<KoalaBearQuartic> p, byte[]? output = null, int? exitCode = null, byte[]? input = null,
-        long? cycles = null, IReadOnlyList<StarkProof<KoalaBearParameters, ExtensionField<KoalaBear, KoalaBearQuartic>>>? shards = null) => new()
+        long? cycles = null, IReadOnlyList<StarkProof<KoalaBearParameters, ExtensionField<KoalaBear, KoalaBearQuartic>>>? shards = null,
+        ulong? inputSize = null) => new()
     {
         ProgramDigest = p.ProgramDigest,
         ExitCode = exitCode ?? p.ExitCode,
         Cycles = cycles ?? p.Cycles,
-        Input = input ?? p.Input,
+        InputSize = inputSize ?? (input is null ? p.InputSize : (ulong)input.Length),
+        InputCommitment = input is null ? p.InputCommitment : Prover.Core.Zkvm.Input.InputCommitment.Compute(input),
         Output = output ?? p.Output,
         Shards = shards ?? p.Shards,
     };
@@ -74,15 +76,48 @@ public sealed class ZkvmProverTests
         Assert.Equal(Proved("misaligned").Proof.Output, result.Output);
     }
 
-    [Fact]
-    public void Input_is_bound_into_the_initial_memory()
+    [Theory]
+    [InlineData(0)]
+    [InlineData(5)]
+    [InlineData(16)]
+    [InlineData(17)]
+    [InlineData(100)]
+    public void Private_input_is_committed_and_bound_into_the_initial_memory(int length)
     {
-        // hello reads no input, but the verifier binds it into memory all the same: another input is another statement.
-        var input = "some input bytes"u8.ToArray();
+        // hello echoes its input after its greeting: the output proves what memory held, and the proof
+        // carries only the input's size and Poseidon2 commitment.
+        var input = Enumerable.Range(0, length).Select(i => (byte)(i * 37 + 11)).ToArray();
         var (program, proof) = Proved("hello", input: input);
-        Assert.True(Verify(program, proof).IsValid);
-        Assert.False(Verify(program, With(proof, input: "other input bytes"u8.ToArray())).IsValid);
-        Assert.False(Verify(program, With(proof, input: [])).IsValid);
+        var result = Verify(program, proof);
+        Assert.True(result.IsValid, result.Error);
+        Assert.Equal([.. "hello, zkvm\n"u8, .. input], result.Output!);
+        Assert.Equal((ulong)length, result.InputSize);
+        Assert.Equal(Prover.Core.Zkvm.Input.InputCommitment.Compute(input), result.InputCommitment);
+        if (length >= 16) // the proof file carries the output (which echoes the input here), not the input field
+            Assert.Equal(1, CountOccurrences(proof.ToBytes(), input));
+        // Another input's commitment, or another size, is another statement.
+        Assert.False(Verify(program, With(proof, input: [.. input, 1])).IsValid);
+        Assert.False(Verify(program, With(proof, input: "other"u8.ToArray())).IsValid);
+        Assert.False(Verify(program, With(proof, inputSize: (ulong)length + 8)).IsValid);
+    }
+
+    private static int CountOccurrences(byte[] haystack, byte[] needle)
+    {
+        int count = 0;
+        for (int i = haystack.AsSpan().IndexOf(needle); i >= 0; i = haystack.AsSpan(i + 1).IndexOf(needle) is var j and >= 0 ? i + 1 + j : -1)
+            count++;
+        return count;
+    }
+
+    [Fact]
+    public void Input_commitment_separates_lengths_and_contents()
+    {
+        var c = Prover.Core.Zkvm.Input.InputCommitment.Compute;
+        Assert.NotEqual(c([]), c([0]));
+        Assert.NotEqual(c([0]), c([0, 0]));
+        Assert.NotEqual(c(new byte[16]), c(new byte[17]));
+        Assert.NotEqual(c([1, 2, 3]), c([1, 2, 4]));
+        Assert.Equal(c([9, 8, 7]), c([9, 8, 7]));
     }
 
     [Fact]
@@ -109,7 +144,8 @@ public sealed class ZkvmProverTests
         // Even when the digest is made to match, the shard proofs do not verify against the other program.
         var forged = new ZkvmProof<KoalaBearQuartic>
         {
-            ProgramDigest = other.Digest, ExitCode = proof.ExitCode, Cycles = proof.Cycles, Input = proof.Input, Output = proof.Output, Shards = proof.Shards,
+            ProgramDigest = other.Digest, ExitCode = proof.ExitCode, Cycles = proof.Cycles, InputSize = proof.InputSize, InputCommitment = proof.InputCommitment,
+            Output = proof.Output, Shards = proof.Shards,
         };
         Assert.False(Verify(other, forged).IsValid);
     }
@@ -169,16 +205,18 @@ public sealed class ZkvmCheatingProverTests
 {
     private static readonly StarkConfig Config = ZkvmProving.Config;
 
-    private static ZkvmVerification ProveTampered(string guest, long shardSize, Action<int, Prover.Core.Matrix.RowMajorMatrix<KoalaBear>[], KoalaBear[][]> tamper)
+    private static ZkvmVerification ProveTampered(string guest, long shardSize, Action<int, Prover.Core.Matrix.RowMajorMatrix<KoalaBear>[], KoalaBear[][]> tamper,
+        byte[]? input = null)
     {
         var program = ZkvmProgram.FromElf(GuestTests.Elf(guest));
-        var proof = new ZkvmProver<KoalaBearQuartic>(new ZkvmProverOptions { Config = Config, ShardSize = shardSize, Tamper = tamper }).Prove(program, []);
+        var proof = new ZkvmProver<KoalaBearQuartic>(new ZkvmProverOptions { Config = Config, ShardSize = shardSize, Tamper = tamper }).Prove(program, input ?? []);
         return new ZkvmVerifier<KoalaBearQuartic>(Config, program).Verify(proof.ToBytes());
     }
 
-    private static void AssertRejected(Action<int, Prover.Core.Matrix.RowMajorMatrix<KoalaBear>[], KoalaBear[][]> tamper, string guest = "hello", long shardSize = 1L << 22)
+    private static void AssertRejected(Action<int, Prover.Core.Matrix.RowMajorMatrix<KoalaBear>[], KoalaBear[][]> tamper, string guest = "hello", long shardSize = 1L << 22,
+        byte[]? input = null)
     {
-        var result = ProveTampered(guest, shardSize, tamper);
+        var result = ProveTampered(guest, shardSize, tamper, input);
         Assert.False(result.IsValid, "a tampered statement verified");
     }
 
@@ -282,4 +320,26 @@ public sealed class ZkvmCheatingProverTests
             cpu[0, Prover.Core.Zkvm.Cpu.CpuCols.PcLo] += KoalaBear.FromUInt64(4);
             p[ZkvmTable.Cpu][0] += KoalaBear.FromUInt64(4);
         }, "misaligned", 1 << 9);
+
+    [Fact]
+    public void Input_word_changed_in_memory_but_not_in_the_hash_is_rejected() =>
+        // The guest would read another input than the committed one.
+        AssertRejected((_, t, _) =>
+        {
+            if (t.Length <= ZkvmTable.MemoryInit)
+                return;
+            var init = t[ZkvmTable.MemoryInit];
+            int row = FirstRow(init, r => init[r, Prover.Core.Zkvm.Memory.MemoryBoundaryCols.FromInput] == KoalaBear.One);
+            init[row, Prover.Core.Zkvm.Memory.MemoryBoundaryCols.Value] += KoalaBear.One;
+        }, input: [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+
+    [Fact]
+    public void Input_word_changed_in_the_hash_is_rejected() =>
+        // The chip absorbs another word than it claims to commit: the permutation no longer matches its output.
+        AssertRejected((_, t, _) =>
+        {
+            if (t.Length <= ZkvmTable.InputCommit)
+                return;
+            t[ZkvmTable.InputCommit][0, Prover.Core.Zkvm.Input.InputCommitCols.Permutation] += KoalaBear.One;
+        }, input: [1, 2, 3, 4, 5, 6, 7, 8, 9]);
 }

@@ -35,11 +35,17 @@ public sealed class Poseidon2Air<TParams> : IAir<MontyField31<TParams>> where TP
     /// <summary>Column of the permutation output element <paramref name="i"/>.</summary>
     public int OutputColumn(int i) => Width - StateWidth + i;
 
-    public void Eval(AirBuilder<MontyField31<TParams>> builder)
+    public void Eval(AirBuilder<MontyField31<TParams>> builder) => EvalPermutation(builder, 0);
+
+    /// <summary>
+    /// States that columns [offset, offset + <see cref="Width"/>) of every row hold one permutation (inputs
+    /// first, outputs last): for AIRs that embed a permutation next to their own columns.
+    /// </summary>
+    public void EvalPermutation(AirBuilder<MontyField31<TParams>> builder, int offset)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var cols = builder.Local;
-        int next = 0;
+        int next = offset;
         SymbolicExpression<MontyField31<TParams>> Lift(MontyField31<TParams> c) => c;
         var state = new SymbolicExpression<MontyField31<TParams>>[StateWidth];
         for (int i = 0; i < StateWidth; i++)
@@ -86,41 +92,43 @@ public sealed class Poseidon2Air<TParams> : IAir<MontyField31<TParams>> where TP
         if (inputs.Count < 2 || !BitOperations.IsPow2(inputs.Count))
             throw new ArgumentException("the number of permutations must be a power of two ≥ 2", nameof(inputs));
         var trace = new RowMajorMatrix<MontyField31<TParams>>(inputs.Count, Width);
-        Parallel.For(0, inputs.Count, r =>
+        Parallel.For(0, inputs.Count, r => FillPermutation(trace.Row(r), 0, inputs[r]));
+        return trace;
+    }
+
+    /// <summary>Writes the permutation of <paramref name="input"/> into columns [offset, offset + <see cref="Width"/>) of a row.</summary>
+    public void FillPermutation(Span<MontyField31<TParams>> row, int offset, ReadOnlySpan<MontyField31<TParams>> input)
+    {
+        var s = input.ToArray();
+        if (s.Length != StateWidth)
+            throw new ArgumentException($"the input has {s.Length} elements, not {StateWidth}", nameof(input));
+        int next = offset;
+        MontyField31<TParams> Lift(MontyField31<TParams> c) => c;
+        foreach (var v in s)
+            row[next++] = v;
+        Layers.External(s, Lift);
+        for (int round = 0; round < 4; round++)
         {
-            var row = trace.Row(r);
-            var s = (MontyField31<TParams>[])inputs[r].Clone();
-            if (s.Length != StateWidth)
-                throw new ArgumentException($"input {r} has {s.Length} elements, not {StateWidth}");
-            int next = 0;
-            MontyField31<TParams> Lift(MontyField31<TParams> c) => c;
+            for (int i = 0; i < StateWidth; i++)
+                s[i] = (s[i] + _perm.InitialRoundConstant(round, i)).Pow(3);
+            Layers.External(s, Lift);
             foreach (var v in s)
                 row[next++] = v;
+        }
+        for (int round = 0; round < PartialRounds; round++)
+        {
+            s[0] = (s[0] + _perm.PartialRoundConstant(round)).Pow(3);
+            row[next++] = s[0];
+            Layers.Internal(s, _perm.InternalDiagonal, Lift);
+        }
+        for (int round = 0; round < 4; round++)
+        {
+            for (int i = 0; i < StateWidth; i++)
+                s[i] = (s[i] + _perm.FinalRoundConstant(round, i)).Pow(3);
             Layers.External(s, Lift);
-            for (int round = 0; round < 4; round++)
-            {
-                for (int i = 0; i < StateWidth; i++)
-                    s[i] = (s[i] + _perm.InitialRoundConstant(round, i)).Pow(3);
-                Layers.External(s, Lift);
-                foreach (var v in s)
-                    row[next++] = v;
-            }
-            for (int round = 0; round < PartialRounds; round++)
-            {
-                s[0] = (s[0] + _perm.PartialRoundConstant(round)).Pow(3);
-                row[next++] = s[0];
-                Layers.Internal(s, _perm.InternalDiagonal, Lift);
-            }
-            for (int round = 0; round < 4; round++)
-            {
-                for (int i = 0; i < StateWidth; i++)
-                    s[i] = (s[i] + _perm.FinalRoundConstant(round, i)).Pow(3);
-                Layers.External(s, Lift);
-                foreach (var v in s)
-                    row[next++] = v;
-            }
-        });
-        return trace;
+            foreach (var v in s)
+                row[next++] = v;
+        }
     }
 
     /// <summary>The linear layers of Poseidon2, written once over any ring with the field's constants.</summary>

@@ -19,7 +19,9 @@ public static class MemoryBoundaryCols
     public const int GapHi = 10;
     /// <summary>Bound-init mode only: 1 when the row's value is a verifier-known initial value (received on <see cref="ZkvmBus.InitialValue"/>), 0 when it is zero.</summary>
     public const int Bound = 11;
-    public const int Width = 12;
+    /// <summary>Bound-init mode only: 1 when the row's value is an input double word (received on <see cref="ZkvmBus.InputValue"/> from the input-commitment chip).</summary>
+    public const int FromInput = 12;
+    public const int Width = 13;
 }
 
 /// <summary>
@@ -75,12 +77,14 @@ public static class SortedKeysGadget
 /// Bound mode (the zkVM's one memory boundary of a whole execution, docs/zkvm.md "Memory argument"):
 /// ts = 0 on every row, and each value is either received on <see cref="ZkvmBus.InitialValue"/> (Bound = 1)
 /// or zero. The verifier itself sends one (key, value) tuple on that bus for every non-zero double word of
-/// the program image and the input and every non-zero initial register, each exactly once. Soundness:
-/// a Bound row's (key, value) must equal a tuple the verifier sent; every sent tuple must be received by
-/// some Bound row (the bus balances), and keys are unique, so an image/input/register key's row carries
-/// exactly its known value and no zero row can shadow it; every other key starts at zero, which is what
-/// the machine's RAM holds. No range checks are needed: the sent limbs are canonical (the verifier splits
-/// 64-bit words), zero is canonical, and ts is the constant 0.
+/// the program image and every non-zero initial register, each exactly once; rows with FromInput = 1
+/// receive (key, value) on <see cref="ZkvmBus.InputValue"/>, which the input-commitment chip sends once for
+/// every double word of the (private) input it hashed. Soundness: a Bound or FromInput row's (key, value)
+/// must equal a tuple that was sent; every sent tuple must be received by some such row (the bus
+/// balances), and keys are unique, so an image/input/register key's row carries exactly its known or
+/// committed value and no zero row can shadow it; every other key starts at zero, which is what the
+/// machine's RAM holds. No range checks are needed: the verifier's limbs are canonical (it splits 64-bit
+/// words), the input chip range-checks what it sends, zero is canonical, and ts is the constant 0.
 /// </para>
 /// </summary>
 public sealed class MemoryInitAir<F>(bool bindToInitialValues = false) : IAir<F> where F : struct, IField<F>
@@ -100,15 +104,20 @@ public sealed class MemoryInitAir<F>(bool bindToInitialValues = false) : IAir<F>
         if (bindToInitialValues)
         {
             var bound = local[MemoryBoundaryCols.Bound];
+            var fromInput = local[MemoryBoundaryCols.FromInput];
             builder.AssertBool(bound);
-            // Only real rows may be bound (a padding row's receive would be a free extra receive).
+            builder.AssertBool(fromInput);
+            // Only real rows may receive (a padding row's receive would be a free extra receive), and at most one source.
             builder.AssertZero(bound * (SymbolicExpression<F>.One - real));
-            // Unbound real rows hold zero.
+            builder.AssertZero(fromInput * (SymbolicExpression<F>.One - real));
+            builder.AssertZero(bound * fromInput);
+            // Real rows with neither source hold zero.
             foreach (var limb in value)
-                builder.AssertZero((real - bound) * limb);
+                builder.AssertZero((real - bound - fromInput) * limb);
             builder.AssertZero(local[MemoryBoundaryCols.TsLo]);
             builder.AssertZero(local[MemoryBoundaryCols.TsHi]);
             builder.Receive(ZkvmBus.InitialValue, [key, .. value], bound);
+            builder.Receive(ZkvmBus.InputValue, [key, .. value], fromInput);
         }
         else
         {

@@ -5,8 +5,11 @@ using Prover.Core.Zkvm.Tables;
 
 namespace Prover.Core.Zkvm.Memory;
 
-/// <summary>One row of a memory boundary table: a key with its value and (contract) timestamp; <paramref name="Bound"/> marks a verifier-known initial value (bound-init mode).</summary>
-public readonly record struct MemoryEntry(ulong Key, ulong Value, ulong Timestamp, bool Bound = false);
+/// <summary>
+/// One row of a memory boundary table: a key with its value and (contract) timestamp; in bound-init mode
+/// <paramref name="Bound"/> marks a verifier-known initial value and <paramref name="FromInput"/> an input double word.
+/// </summary>
+public readonly record struct MemoryEntry(ulong Key, ulong Value, ulong Timestamp, bool Bound = false, bool FromInput = false);
 
 /// <summary>Trace generation for <see cref="MemoryInitAir{F}"/> and <see cref="MemoryFinalAir{F}"/>.</summary>
 public static class MemoryTrace
@@ -74,9 +77,10 @@ public static class MemoryTrace
             counts.AddRange16(4 * MemoryArgument.Hi(gap));
             if (boundInit)
             {
-                if (e.Timestamp != 0 || (!e.Bound && e.Value != 0))
-                    throw new ArgumentException($"key {e.Key}: a bound initial entry has ts 0 and, unless bound, value 0");
+                if (e.Timestamp != 0 || (e.Bound && e.FromInput) || (!e.Bound && !e.FromInput && e.Value != 0))
+                    throw new ArgumentException($"key {e.Key}: a bound initial entry has ts 0, at most one source and, without one, value 0");
                 row[MemoryBoundaryCols.Bound] = e.Bound ? F.One : F.Zero;
+                row[MemoryBoundaryCols.FromInput] = e.FromInput ? F.One : F.Zero;
             }
             else if (init)
             {

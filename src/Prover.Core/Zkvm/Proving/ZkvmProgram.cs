@@ -7,6 +7,7 @@ using Prover.Core.Zkvm.Bitwise;
 using Prover.Core.Zkvm.Compare;
 using Prover.Core.Zkvm.Cpu;
 using Prover.Core.Zkvm.DivRem;
+using Prover.Core.Zkvm.Input;
 using Prover.Core.Zkvm.LoadStore;
 using Prover.Core.Zkvm.Memory;
 using Prover.Core.Zkvm.Mul;
@@ -21,10 +22,10 @@ namespace Prover.Core.Zkvm.Proving;
 public static class ZkvmTable
 {
     public const int Program = 0, Range16 = 1, ByteOp = 2, Cpu = 3, AddSub = 4, Bitwise = 5, Shift = 6, Compare = 7, Mul = 8, DivRem = 9,
-        LoadStore = 10, Syscall = 11, MemoryInit = 12, MemoryFinal = 13;
+        LoadStore = 10, Syscall = 11, MemoryInit = 12, MemoryFinal = 13, InputCommit = 14;
 
-    /// <summary>Tables of every shard; the last shard has the two memory boundary tables as well.</summary>
-    public const int ShardTables = 12, LastShardTables = 14;
+    /// <summary>Tables of every shard; the last shard has the two memory boundary tables and the input commitment as well.</summary>
+    public const int ShardTables = 12, LastShardTables = 15;
 }
 
 /// <summary>
@@ -46,7 +47,7 @@ public sealed class ZkvmProgram
             new LoadStoreAir<KoalaBear>(), new SyscallAir<KoalaBear>(),
         ];
         ShardAirs = shard;
-        LastShardAirs = [.. shard, new MemoryInitAir<KoalaBear>(bindToInitialValues: true), new MemoryFinalAir<KoalaBear>()];
+        LastShardAirs = [.. shard, new MemoryInitAir<KoalaBear>(bindToInitialValues: true), new MemoryFinalAir<KoalaBear>(), new InputCommitAir()];
         Image = ImageEntries(program);
         Digest = ImageDigest(program);
     }
@@ -73,22 +74,6 @@ public sealed class ZkvmProgram
         var regs = new ulong[32];
         regs[2] = MemoryMap.StackTop;
         return regs;
-    }
-
-    /// <summary>(RAM key, value) of every non-zero double word of the input region.</summary>
-    public static List<(ulong Key, ulong Value)> InputEntries(ReadOnlySpan<byte> input)
-    {
-        var list = new List<(ulong, ulong)>();
-        Span<byte> dw = stackalloc byte[8];
-        for (int i = 0; i < input.Length; i += 8)
-        {
-            dw.Clear();
-            input.Slice(i, Math.Min(8, input.Length - i)).CopyTo(dw);
-            ulong v = BitConverter.ToUInt64(dw);
-            if (v != 0)
-                list.Add((MemoryArgument.RamKey(MemoryMap.InputBase + (ulong)i), v));
-        }
-        return list;
     }
 
     private static List<(ulong Key, ulong Value)> ImageEntries(GuestProgram program)

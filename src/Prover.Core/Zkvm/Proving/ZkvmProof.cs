@@ -5,17 +5,17 @@ using Prover.Core.Stark;
 namespace Prover.Core.Zkvm.Proving;
 
 /// <summary>
-/// A proof that a program (named by <see cref="ProgramDigest"/>) run on <see cref="Input"/> executed
-/// <see cref="Cycles"/> instructions, committed <see cref="Output"/> and halted with <see cref="ExitCode"/>:
-/// one STARK proof per shard, sharing LogUp challenges (docs/zkvm.md, "Proving an execution").
-/// The input is public in this version (the verifier binds it into the initial memory itself).
+/// A proof that a program (named by <see cref="ProgramDigest"/>) run on a private input of
+/// <see cref="InputSize"/> bytes whose commitment is <see cref="InputCommitment"/> executed <see cref="Cycles"/>
+/// instructions, committed <see cref="Output"/> and halted with <see cref="ExitCode"/>: one STARK proof per
+/// shard, sharing LogUp challenges (docs/zkvm.md, "Proving an execution", "Input").
 /// </summary>
 public sealed class ZkvmProof<TDef> where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
 {
     public const ushort Version = 1;
 
     /// <summary>Upper bounds enforced when parsing (an adversary controls the bytes).</summary>
-    public const int MaxShards = 1 << 16, MaxInputBytes = 1 << 30, MaxOutputBytes = 1 << 24;
+    public const int MaxShards = 1 << 16, MaxInputBytes = 1 << 30, MaxOutputBytes = 1 << 24, CommitmentElements = 8;
 
     private static ReadOnlySpan<byte> Magic => "PRVZ"u8;
 
@@ -25,7 +25,10 @@ public sealed class ZkvmProof<TDef> where TDef : struct, IExtensionDefinition<Ko
 
     public required long Cycles { get; init; }
 
-    public required byte[] Input { get; init; }
+    public required ulong InputSize { get; init; }
+
+    /// <summary>The input's Poseidon2 commitment (<see cref="Input.InputCommitment.Compute"/>), 8 field elements.</summary>
+    public required KoalaBear[] InputCommitment { get; init; }
 
     public required byte[] Output { get; init; }
 
@@ -47,7 +50,11 @@ public sealed class ZkvmProof<TDef> where TDef : struct, IExtensionDefinition<Ko
         ms.Write(ProgramDigest);
         U32(unchecked((uint)ExitCode));
         U64((ulong)Cycles);
-        Bytes(Input);
+        U64(InputSize);
+        if (InputCommitment.Length != CommitmentElements)
+            throw new InvalidOperationException("the input commitment has 8 elements");
+        foreach (var e in InputCommitment)
+            U32(e.ToCanonical());
         Bytes(Output);
         U32((uint)shards.Length);
         foreach (var s in shards)
@@ -84,7 +91,17 @@ public sealed class ZkvmProof<TDef> where TDef : struct, IExtensionDefinition<Ko
                 throw new ProofFormatException($"{what} of {n} bytes exceeds {max}");
             return Take(all, (int)n, what).ToArray();
         }
-        var input = Blob(bytes, MaxInputBytes, "input");
+        ulong inputSize = BinaryPrimitives.ReadUInt64LittleEndian(Take(bytes, 8, "input size"));
+        if (inputSize > MaxInputBytes)
+            throw new ProofFormatException($"input size {inputSize} exceeds {MaxInputBytes}");
+        var commitment = new KoalaBear[CommitmentElements];
+        for (int i = 0; i < commitment.Length; i++)
+        {
+            uint v = BinaryPrimitives.ReadUInt32LittleEndian(Take(bytes, 4, "input commitment"));
+            if (v >= KoalaBearParameters.P)
+                throw new ProofFormatException("input commitment element is not a canonical field element");
+            commitment[i] = KoalaBear.FromUInt64(v);
+        }
         var output = Blob(bytes, MaxOutputBytes, "output");
         uint count = BinaryPrimitives.ReadUInt32LittleEndian(Take(bytes, 4, "shard count"));
         if (count == 0 || count > MaxShards)
@@ -94,6 +111,7 @@ public sealed class ZkvmProof<TDef> where TDef : struct, IExtensionDefinition<Ko
             shards.Add(ProofSerializer.Deserialize<KoalaBearParameters, TDef>(Blob(bytes, int.MaxValue, $"shard {s}")));
         if (pos != bytes.Length)
             throw new ProofFormatException($"{bytes.Length - pos} trailing bytes after the zkVM proof");
-        return new ZkvmProof<TDef> { ProgramDigest = digest, ExitCode = exit, Cycles = (long)cycles, Input = input, Output = output, Shards = shards };
+        return new ZkvmProof<TDef> { ProgramDigest = digest, ExitCode = exit, Cycles = (long)cycles, InputSize = inputSize, InputCommitment = commitment, Output = output,
+            Shards = shards };
     }
 }

@@ -6,7 +6,7 @@ using Prover.Core.Stark;
 namespace Prover.Core.Zkvm.Proving;
 
 /// <summary>The verdict on a proof file of an execution, with its claims and the verification time.</summary>
-public sealed record ZkvmProofCheck(string Config, ZkvmVerification Result, double VerificationMilliseconds, byte[] ProgramDigest, byte[] Input);
+public sealed record ZkvmProofCheck(string Config, ZkvmVerification Result, double VerificationMilliseconds, byte[] ProgramDigest);
 
 /// <summary>
 /// Proof files of guest executions: <c>Prove(elf, input)</c> and <c>Verify(proof)</c> for a caller that does
@@ -62,8 +62,22 @@ public static class ZkvmProofs
         }
     }
 
-    /// <summary>Verifies a proof file against <paramref name="program"/>; malformed files are rejections.</summary>
-    public static ZkvmProofCheck Verify(ZkvmProgram program, ReadOnlySpan<byte> file)
+    /// <summary>
+    /// Verifies a proof file against <paramref name="program"/>; malformed files are rejections. With
+    /// <paramref name="expectedInput"/>, the proof must also be about that input (its size and commitment).
+    /// </summary>
+    public static ZkvmProofCheck Verify(ZkvmProgram program, ReadOnlySpan<byte> file, byte[]? expectedInput = null)
+    {
+        var check = VerifyAnyInput(program, file);
+        if (expectedInput is null || !check.Result.IsValid)
+            return check;
+        if (check.Result.InputSize != (ulong)expectedInput.Length
+            || !check.Result.InputCommitment.AsSpan().SequenceEqual(Input.InputCommitment.Compute(expectedInput)))
+            return check with { Result = ZkvmVerification.Reject("the proof is about another input (size or commitment differs)") };
+        return check;
+    }
+
+    private static ZkvmProofCheck VerifyAnyInput(ZkvmProgram program, ReadOnlySpan<byte> file)
     {
         ArgumentNullException.ThrowIfNull(program);
         var sw = Stopwatch.StartNew();
@@ -74,13 +88,13 @@ public static class ZkvmProofs
         }
         catch (ProofFormatException e)
         {
-            return new ZkvmProofCheck("?", ZkvmVerification.Reject(e.Message), sw.Elapsed.TotalMilliseconds, [], []);
+            return new ZkvmProofCheck("?", ZkvmVerification.Reject(e.Message), sw.Elapsed.TotalMilliseconds, []);
         }
         if (envelope.Statement != Statement)
-            return new ZkvmProofCheck(envelope.ConfigName, ZkvmVerification.Reject($"not an execution proof (statement '{envelope.Statement}')"), 0, [], []);
+            return new ZkvmProofCheck(envelope.ConfigName, ZkvmVerification.Reject($"not an execution proof (statement '{envelope.Statement}')"), 0, []);
         var config = StarkConfig.Presets.FirstOrDefault(p => p.Name == envelope.ConfigName);
         if (config is null)
-            return new ZkvmProofCheck(envelope.ConfigName, ZkvmVerification.Reject($"unknown configuration '{envelope.ConfigName}'"), 0, [], []);
+            return new ZkvmProofCheck(envelope.ConfigName, ZkvmVerification.Reject($"unknown configuration '{envelope.ConfigName}'"), 0, []);
         return config.Name == StarkConfig.Development.Name
             ? Check<KoalaBearQuartic>(program, config, envelope.Proof, sw)
             : Check<KoalaBearOctic>(program, config, envelope.Proof, sw);
@@ -96,9 +110,9 @@ public static class ZkvmProofs
         }
         catch (ProofFormatException e)
         {
-            return new ZkvmProofCheck(config.Name, ZkvmVerification.Reject(e.Message), sw.Elapsed.TotalMilliseconds, [], []);
+            return new ZkvmProofCheck(config.Name, ZkvmVerification.Reject(e.Message), sw.Elapsed.TotalMilliseconds, []);
         }
         var result = new ZkvmVerifier<TDef>(config, program).Verify(proof);
-        return new ZkvmProofCheck(config.Name, result, sw.Elapsed.TotalMilliseconds, proof.ProgramDigest, proof.Input);
+        return new ZkvmProofCheck(config.Name, result, sw.Elapsed.TotalMilliseconds, proof.ProgramDigest);
     }
 }

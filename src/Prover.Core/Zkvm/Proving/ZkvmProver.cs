@@ -9,6 +9,7 @@ using Prover.Core.Zkvm.Bitwise;
 using Prover.Core.Zkvm.Compare;
 using Prover.Core.Zkvm.Cpu;
 using Prover.Core.Zkvm.DivRem;
+using Prover.Core.Zkvm.Input;
 using Prover.Core.Zkvm.LoadStore;
 using Prover.Core.Zkvm.Memory;
 using Prover.Core.Zkvm.Mul;
@@ -95,7 +96,7 @@ public sealed class ZkvmProver<TDef> where TDef : struct, IExtensionDefinition<K
         for (int s = 0; s < records.Count; s++)
         {
             progress?.Invoke("trace generation", (double)s / records.Count);
-            shards.Add(ShardTraceBuilder.Build(program, records[s], registers, memory, (ulong)input.Length, s == records.Count - 1));
+            shards.Add(ShardTraceBuilder.Build(program, records[s], registers, memory, input, s == records.Count - 1));
             _options.Tamper?.Invoke(s, shards[s].Traces, shards[s].Publics);
         }
         Lap("trace generation");
@@ -123,8 +124,9 @@ public sealed class ZkvmProver<TDef> where TDef : struct, IExtensionDefinition<K
         }
         Lap("main commitments (all shards)");
 
-        var (seeds, gamma, beta) = ZkvmStatement.Challenges<TDef>(_options.Config, program, lastKey.VerifyingKey.PreprocessedRoot, input, output,
-            result.ExitCode, result.Cycles, commitments);
+        var inputCommitment = shards[^1].Publics[ZkvmTable.InputCommit][InputCommitCols.PublicCommitment..];
+        var (seeds, gamma, beta) = ZkvmStatement.Challenges<TDef>(_options.Config, program, lastKey.VerifyingKey.PreprocessedRoot, (ulong)input.Length,
+            inputCommitment, output, result.ExitCode, result.Cycles, commitments);
         var proofs = new StarkProof<KoalaBearParameters, ExtensionField<KoalaBear, TDef>>[shards.Count];
         var total = default(ExtensionField<KoalaBear, TDef>);
         var phase = new Dictionary<string, double>();
@@ -148,7 +150,7 @@ public sealed class ZkvmProver<TDef> where TDef : struct, IExtensionDefinition<K
 
         var cpuPublics = shards[^1].Publics[ZkvmTable.Cpu];
         ulong haltTs = ZkvmStatement.HaltTimestamp(cpuPublics[6], cpuPublics[7]);
-        total += ZkvmStatement.PublicBusSum(program, input, output, result.ExitCode, haltTs, gamma, beta);
+        total += ZkvmStatement.PublicBusSum(program, output, result.ExitCode, haltTs, gamma, beta);
         if (!total.IsZero && _options.Tamper is null)
             throw new InvalidOperationException("the execution's buses do not balance across shards and public tuples (a prover bug)");
 
@@ -157,7 +159,8 @@ public sealed class ZkvmProver<TDef> where TDef : struct, IExtensionDefinition<K
             ProgramDigest = program.Digest,
             ExitCode = result.ExitCode,
             Cycles = result.Cycles,
-            Input = input,
+            InputSize = (ulong)input.Length,
+            InputCommitment = inputCommitment,
             Output = output,
             Shards = proofs,
         };
@@ -184,19 +187,28 @@ internal sealed record ShardTraces(RowMajorMatrix<KoalaBear>[] Traces, KoalaBear
 
 /// <summary>
 /// The initial and final memory of a whole execution: for every RAM key any shard touched, plus every key
-/// with a verifier-known non-zero initial value (image, input), and every register touched.
+/// with a verifier-known non-zero image value, every input double word the input-commitment chip sends,
+/// and every register touched.
 /// </summary>
 internal sealed class MemoryBoundaries
 {
     private readonly Dictionary<ulong, ulong> _known = [];
+    private readonly HashSet<ulong> _image = [];
+    private readonly HashSet<ulong> _input = [];
     private readonly Dictionary<ulong, (ulong Value, ulong Ts)> _last = [];
 
     public MemoryBoundaries(ZkvmProgram program, ReadOnlySpan<byte> input)
     {
         foreach (var (key, value) in program.Image)
+        {
             _known[key] = value;
-        foreach (var (key, value) in ZkvmProgram.InputEntries(input))
+            _image.Add(key);
+        }
+        foreach (var (key, value) in InputCommitTrace.SentWords(input))
+        {
             _known[key] = value;
+            _input.Add(key);
+        }
     }
 
     /// <summary>Records a shard's RAM accesses (in order) and checks first touches against the known initial memory.</summary>
@@ -221,7 +233,7 @@ internal sealed class MemoryBoundaries
         foreach (ulong key in keys)
         {
             ulong v0 = _known.GetValueOrDefault(key);
-            init.Add(new MemoryEntry(key, v0, 0, v0 != 0));
+            init.Add(new MemoryEntry(key, v0, 0, Bound: _image.Contains(key), FromInput: _input.Contains(key)));
             var (v, ts) = _last.TryGetValue(key, out var l) ? l : (v0, 0UL);
             final.Add(new MemoryEntry(key, v, ts));
         }
@@ -241,8 +253,9 @@ internal sealed class MemoryBoundaries
 /// <summary>Builds one shard's traces from its execution record.</summary>
 internal static class ShardTraceBuilder
 {
-    public static ShardTraces Build(ZkvmProgram program, ExecutionRecord record, RegisterFile registers, MemoryBoundaries memory, ulong inputSize, bool last)
+    public static ShardTraces Build(ZkvmProgram program, ExecutionRecord record, RegisterFile registers, MemoryBoundaries memory, ReadOnlySpan<byte> input, bool last)
     {
+        ulong inputSize = (ulong)input.Length;
         var counts = new LookupCounts();
         var rows = CpuTrace.Rows(record, program.Table, inputSize);
         var syscalls = new List<SyscallRow>();
@@ -294,6 +307,8 @@ internal static class ShardTraceBuilder
             var (init, final) = memory.Entries(registers);
             traces[ZkvmTable.MemoryInit] = MemoryTrace.Generate<KoalaBear>(init, init: true, counts, boundInit: true);
             traces[ZkvmTable.MemoryFinal] = MemoryTrace.Generate<KoalaBear>(final, init: false, counts);
+            traces[ZkvmTable.InputCommit] = InputCommitTrace.Generate((InputCommitAir)program.LastShardAirs[ZkvmTable.InputCommit], input, counts,
+                out publics[ZkvmTable.InputCommit]);
         }
         traces[ZkvmTable.Program] = program.Table.GenerateTrace(rows.Select(r => r.Pc));
         traces[ZkvmTable.Range16] = new Range16Table<KoalaBear>().GenerateTrace(counts);

@@ -22,14 +22,14 @@ public static class ZkvmStatement
 
     /// <summary>
     /// γ, β and each shard's seed. The transcript observes the configuration, the program (image digest
-    /// and preprocessed commitment), the claimed input digest, output and exit code, the cycle count, and
+    /// and preprocessed commitment), the input's size and commitment, the claimed output and exit code, the cycle count, and
     /// every shard's heights, public values and main commitment, so no trace (and no claim) can depend on
     /// the challenges. Each shard's own transcript then observes its seed: (shard index, shard count,
     /// eight elements drawn after γ and β).
     /// </summary>
     public static (SharedBusChallenges<ExtensionField<KoalaBear, TDef>>[] Seeds, ExtensionField<KoalaBear, TDef> Gamma, ExtensionField<KoalaBear, TDef> Beta)
-        Challenges<TDef>(StarkConfig config, ZkvmProgram program, Digest<KoalaBearParameters> preprocessedRoot, ReadOnlySpan<byte> input,
-            ReadOnlySpan<byte> output, int exitCode, long cycles, IReadOnlyList<ShardCommitment> shards)
+        Challenges<TDef>(StarkConfig config, ZkvmProgram program, Digest<KoalaBearParameters> preprocessedRoot, ulong inputSize,
+            ReadOnlySpan<KoalaBear> inputCommitment, ReadOnlySpan<byte> output, int exitCode, long cycles, IReadOnlyList<ShardCommitment> shards)
         where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
     {
         var ch = DuplexChallenger<KoalaBearParameters>.Create();
@@ -49,8 +49,9 @@ public static class ZkvmStatement
         O((ulong)config.QueryPowBits);
         Bytes(program.Digest);
         ch.Observe(preprocessedRoot);
-        Bytes(System.Security.Cryptography.SHA256.HashData(input));
-        O((ulong)input.Length);
+        O(inputSize & 0xFFFF_FFFF);
+        O(inputSize >> 32);
+        ch.Observe(inputCommitment);
         Bytes(output);
         O(unchecked((uint)exitCode));
         O((ulong)cycles & 0xFFFF_FFFF);
@@ -81,12 +82,12 @@ public static class ZkvmStatement
 
     /// <summary>
     /// The bus terms of the tuples the verifier contributes itself: it sends (key, value) on
-    /// <see cref="ZkvmBus.InitialValue"/> for every non-zero double word of the image and the input and
-    /// every non-zero initial register, receives (index, byte) on <see cref="ZkvmBus.Output"/> for every
+    /// <see cref="ZkvmBus.InitialValue"/> for every non-zero double word of the image and every non-zero
+    /// initial register (the input's words come from the input-commitment chip), receives (index, byte) on <see cref="ZkvmBus.Output"/> for every
     /// output byte, and receives one (ts, exit code) on <see cref="ZkvmBus.Halt"/> at the ts of the last
     /// instruction. With the shards' sums these must add to zero.
     /// </summary>
-    public static ExtensionField<KoalaBear, TDef> PublicBusSum<TDef>(ZkvmProgram program, ReadOnlySpan<byte> input, ReadOnlySpan<byte> output,
+    public static ExtensionField<KoalaBear, TDef> PublicBusSum<TDef>(ZkvmProgram program, ReadOnlySpan<byte> output,
         int exitCode, ulong haltTimestamp, ExtensionField<KoalaBear, TDef> gamma, ExtensionField<KoalaBear, TDef> beta)
         where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
     {
@@ -94,8 +95,6 @@ public static class ZkvmStatement
         void InitialValue(ulong key, ulong value) =>
             tuples.Add((ZkvmBus.InitialValue, [key, Word.Limb(value, 0), Word.Limb(value, 1), Word.Limb(value, 2), Word.Limb(value, 3)], true));
         foreach (var (key, value) in program.Image)
-            InitialValue(key, value);
-        foreach (var (key, value) in ZkvmProgram.InputEntries(input))
             InitialValue(key, value);
         var regs = ZkvmProgram.InitialRegisters();
         for (int r = 1; r < 32; r++)

@@ -6,7 +6,8 @@ using Prover.Core.Zkvm.Memory;
 namespace Prover.Core.Zkvm.Proving;
 
 /// <summary>The verdict on an execution proof and, when valid, what it proves.</summary>
-public sealed record ZkvmVerification(bool IsValid, string? Error, int ExitCode = 0, byte[]? Output = null, long Cycles = 0)
+public sealed record ZkvmVerification(bool IsValid, string? Error, int ExitCode = 0, byte[]? Output = null, long Cycles = 0,
+    ulong InputSize = 0, KoalaBear[]? InputCommitment = null)
 {
     /// <summary>Valid and the guest exited with 0 (EF termination semantics: anything else is a failed execution).</summary>
     public bool ProvesSuccess => IsValid && ExitCode == 0;
@@ -18,9 +19,12 @@ public sealed record ZkvmVerification(bool IsValid, string? Error, int ExitCode 
 /// Verifies <see cref="ZkvmProof{TDef}"/>s against a program (docs/zkvm.md, "Proving an execution"):
 /// the proof must name the program, every shard proof must verify with the shared challenges replayed from
 /// the global transcript, the CPU boundaries must chain from the entry point (clk 1) shard to shard, every
-/// shard's syscall chip must use the input's size, and the buses of all shards plus the verifier's own
-/// tuples (image, input and initial registers; committed output; the halt at the last instruction with the
-/// claimed exit code) must balance. Malformed proofs are rejections, never exceptions.
+/// shard's syscall chip must use the input's size, the input-commitment chip must state the claimed
+/// input size and commitment, and the buses of all shards plus the verifier's own tuples (image and
+/// initial registers; committed output; the halt at the last instruction with the claimed exit code) must
+/// balance. The input itself stays private: <see cref="ZkvmVerification.InputCommitment"/> is what the
+/// caller compares with <see cref="Input.InputCommitment.Compute"/> of the input it expects. Malformed
+/// proofs are rejections, never exceptions.
 /// </summary>
 public sealed class ZkvmVerifier<TDef> where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
 {
@@ -106,17 +110,21 @@ public sealed class ZkvmVerifier<TDef> where TDef : struct, IExtensionDefinition
                         return ZkvmVerification.Reject($"shard {s} does not start where shard {s - 1} ended");
             }
             var sys = shards[s].PublicValues[ZkvmTable.Syscall];
-            if (sys.Length != 2 || sys[0].ToCanonical() != ((ulong)proof.Input.Length & 0xFFFF) || sys[1].ToCanonical() != (ulong)proof.Input.Length >> 16)
+            if (sys.Length != 2 || sys[0].ToCanonical() != (proof.InputSize & 0xFFFF) || sys[1].ToCanonical() != proof.InputSize >> 16)
                 return ZkvmVerification.Reject($"shard {s}: the syscall chip's input size is not the input's");
         }
+        var commit = shards[^1].PublicValues[ZkvmTable.InputCommit];
+        if (commit.Length != Input.InputCommitCols.PublicValueCount || commit[0].ToCanonical() != (proof.InputSize & 0xFFFF)
+            || commit[1].ToCanonical() != proof.InputSize >> 16 || !commit.AsSpan(Input.InputCommitCols.PublicCommitment).SequenceEqual(proof.InputCommitment))
+            return ZkvmVerification.Reject("the input-commitment chip does not state the claimed input size and commitment");
         var end = shards[^1].PublicValues[ZkvmTable.Cpu];
         long cycles = (long)Clk(end[6], end[7]) - 1;
         if (cycles != proof.Cycles)
             return ZkvmVerification.Reject($"the proof claims {proof.Cycles} cycles but its shards execute {cycles}");
 
         var commitments = shards.Select(p => new ShardCommitment(p.LogHeights, p.PublicValues, p.MainRoot)).ToArray();
-        var (seeds, gamma, beta) = ZkvmStatement.Challenges<TDef>(_config, _program, lastKey.PreprocessedRoot, proof.Input, proof.Output,
-            proof.ExitCode, proof.Cycles, commitments);
+        var (seeds, gamma, beta) = ZkvmStatement.Challenges<TDef>(_config, _program, lastKey.PreprocessedRoot, proof.InputSize,
+            proof.InputCommitment, proof.Output, proof.ExitCode, proof.Cycles, commitments);
         var stark = new StarkVerifier<KoalaBearParameters, TDef>(_config);
         var total = default(ExtensionField<KoalaBear, TDef>);
         for (int s = 0; s < n; s++)
@@ -127,10 +135,10 @@ public sealed class ZkvmVerifier<TDef> where TDef : struct, IExtensionDefinition
                 return ZkvmVerification.Reject($"shard {s}: {result.Error}");
             total += sum;
         }
-        total += ZkvmStatement.PublicBusSum(_program, proof.Input, proof.Output, proof.ExitCode, ZkvmStatement.HaltTimestamp(end[6], end[7]), gamma, beta);
+        total += ZkvmStatement.PublicBusSum(_program, proof.Output, proof.ExitCode, ZkvmStatement.HaltTimestamp(end[6], end[7]), gamma, beta);
         if (!total.IsZero)
             return ZkvmVerification.Reject("the buses do not balance across the shards and the public tuples (initial memory, output, halt)");
-        return new ZkvmVerification(true, null, proof.ExitCode, proof.Output, proof.Cycles);
+        return new ZkvmVerification(true, null, proof.ExitCode, proof.Output, proof.Cycles, proof.InputSize, proof.InputCommitment);
     }
 
     private VerifyingKey<KoalaBearParameters> Key(IReadOnlyList<Air.IAir<KoalaBear>> airs, int[] logHeights) =>
