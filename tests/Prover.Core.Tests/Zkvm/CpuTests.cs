@@ -414,6 +414,18 @@ public sealed class CpuTests
         Assert.True(Verifies(statement));
     }
 
+    [Fact]
+    public void Register_timestamps_beyond_2_pow_32_satisfy_the_air()
+    {
+        // An execution past 2^30 cycles (ts ≥ 2^32): the timestamp comparisons carry ts_hi up to 2^24 and
+        // gaps up to 2^40, so the first accesses (previous ts 0) still prove prev < ts.
+        Honest(out var run, out var rows);
+        var late = rows.Select(r => r with { Clk = r.Clk + (1L << 33) }).ToList();
+        var trace = CpuTrace.Generate<KoalaBear>(late, run.Record.Start.Registers, new LookupCounts(), out var publics);
+        Assert.Null(AirChecker.FindViolation(new CpuAir<KoalaBear>(), trace, publics));
+        Assert.True(publics[3].ToCanonical() >= 1 << 19);
+    }
+
     [Theory]
     [InlineData("hello")]
     [InlineData("sort")]

@@ -171,7 +171,7 @@ public class MemoryTests
     {
         foreach (var air in new Prover.Core.Air.IAir<KoalaBear>[] { MemoryScenario.LoadStoreAir, InitAir, FinalAir })
             Assert.True(AluTests.Shape(air).Degree <= 3, air.Name);
-        Assert.Equal(75, MemoryScenario.LoadStoreAir.Width);
+        Assert.Equal(77, MemoryScenario.LoadStoreAir.Width);
         Assert.Equal(40, AluTests.Shape(MemoryScenario.LoadStoreAir).Interactions);
     }
 }

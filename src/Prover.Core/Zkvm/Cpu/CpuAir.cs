@@ -28,13 +28,13 @@ public static class CpuCols
     /// <summary>Inverse witnesses of rs1 − rs2 limbs (BEQ/BNE), and the taken bit of a branch.</summary>
     public const int EqInv = 49, Taken = 53;
 
-    /// <summary>Per register access (0: rs1 read, 1: rs2 read, 2: rd write): prev_ts_lo, prev_ts_hi, diff_lo, diff_hi, borrow.</summary>
-    public const int Access = 54, AccessWidth = 5;
+    /// <summary>Per register access (0: rs1 read, 1: rs2 read, 2: rd write): prev_ts_lo, prev_ts_hi, then the <see cref="Memory.TimestampGadget"/> columns.</summary>
+    public const int Access = 54, AccessWidth = 2 + Memory.TimestampGadget.Columns;
 
     /// <summary>Previous value of rd (4 limbs) consumed by the write.</summary>
-    public const int RdPrev = 69;
+    public const int RdPrev = Access + 3 * AccessWidth;
 
-    public const int Width = 73;
+    public const int Width = RdPrev + 4;
 
     /// <summary>Public values: start pc (lo, hi), start clk (q, hi), end pc (lo, hi), end clk (q, hi).</summary>
     public const int PublicValues = 8;
@@ -280,15 +280,8 @@ public sealed class CpuAir<F> : IAir<F> where F : struct, IField<F>
         var key = register + C(RegisterKeyBase);
         var prevLo = l[col];
         var prevHi = l[col + 1];
-        var diffLo = l[col + 2];
-        var diffHi = l[col + 3];
-        var borrow = l[col + 4];
-        builder.AssertBool(borrow);
-        // Exact integer equations: every term is below 2^18 in absolute value, far from p.
-        builder.When(multiplicity).AssertEq(tsLo - prevLo - SymbolicExpression<F>.One + borrow * C(1 << 16), diffLo);
-        builder.When(multiplicity).AssertEq(tsHi - prevHi - borrow, diffHi);
-        builder.Send(ZkvmBus.Range16, [diffLo], multiplicity);
-        builder.Send(ZkvmBus.Range16, [diffHi], multiplicity);
+        // prev_ts < ts (TimestampGadget: exact integer equations, range-checked differences).
+        Memory.TimestampGadget.Eval(builder, col + 2, tsLo, tsHi, prevLo, prevHi, multiplicity);
         builder.Receive(ZkvmBus.Memory, [key, .. prev, prevLo, prevHi], multiplicity);
         builder.Send(ZkvmBus.Memory, [key, .. value, tsLo, tsHi], multiplicity);
     }

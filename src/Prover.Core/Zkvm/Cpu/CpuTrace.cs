@@ -1,6 +1,7 @@
 using Prover.Core.Field;
 using Prover.Core.Machine;
 using Prover.Core.Matrix;
+using Prover.Core.Zkvm.Memory;
 using Prover.Core.Zkvm.Program;
 using Prover.Core.Zkvm.Syscall;
 using Prover.Core.Zkvm.Tables;
@@ -272,23 +273,16 @@ public static class CpuTrace
 
     private static void Set<F>(Span<F> row, int column, ulong value) where F : struct, IField<F> => row[column] = F.FromUInt64(value);
 
-    /// <summary>Fills access <paramref name="index"/>'s witnesses: previous timestamp pieces, ts − prev − 1 as two 16-bit limbs, borrow.</summary>
+    /// <summary>Fills access <paramref name="index"/>'s witnesses: previous timestamp pieces and the <see cref="TimestampGadget"/> columns.</summary>
     private static void Access<F>(Span<F> row, int index, ref long last, long ts, LookupCounts counts) where F : struct, IField<F>
     {
         int c = CpuCols.Access + index * CpuCols.AccessWidth;
         long prev = last;
-        long diff = ts - prev - 1;
-        if (diff < 0 || diff >= 1L << 32)
+        if (ts <= prev)
             throw new InvalidOperationException($"register access at ts {ts} after ts {prev}");
-        long lo = (ts & 0xFFFF) - (prev & 0xFFFF) - 1;
-        ulong borrow = lo < 0 ? 1UL : 0;
         row[c] = F.FromUInt64((ulong)prev & 0xFFFF);
         row[c + 1] = F.FromUInt64((ulong)prev >> 16);
-        row[c + 2] = F.FromUInt64((ulong)diff & 0xFFFF);
-        row[c + 3] = F.FromUInt64((ulong)diff >> 16);
-        row[c + 4] = F.FromUInt64(borrow);
-        counts.AddRange16((ulong)diff & 0xFFFF);
-        counts.AddRange16((ulong)diff >> 16);
+        TimestampGadget.Populate(row, c + 2, (ulong)ts, (ulong)prev, counts);
         last = ts;
     }
 }

@@ -5,7 +5,7 @@ using Prover.Core.Zkvm.Memory;
 
 namespace Prover.Core.Zkvm.LoadStore;
 
-/// <summary>Column layout of <see cref="LoadStoreAir{F}"/> (75 columns).</summary>
+/// <summary>Column layout of <see cref="LoadStoreAir{F}"/> (77 columns).</summary>
 public static class LoadStoreCols
 {
     /// <summary>Opcodes in selector order.</summary>
@@ -167,12 +167,11 @@ public sealed class LoadStoreAir<F> : IAir<F> where F : struct, IField<F>
             builder.AssertEq(neu[i], old[i] + change);
         }
 
-        // This access's ts pieces are produced on the memory bus, so they are range-checked here
-        // (contract: producers check what they produce; ts < 2^32).
+        // This access's ts pieces are produced on the memory bus. They need no range check here: they are the
+        // request's, i.e. the CPU's (4·clk_q + 2 with clk_q < 2^14 range-checked, and clk_hi < 2^24 bounded
+        // by the verifier's shard-boundary checks; docs/zkvm.md "Memory argument").
         var tsLo = l[LoadStoreCols.TsLo];
         var tsHi = l[LoadStoreCols.TsHi];
-        builder.Send(ZkvmBus.Range16, [tsLo], real);
-        builder.Send(ZkvmBus.Range16, [tsHi], real);
 
         // The memory accesses: double word key (every real row) and key + 1 (crossing rows). Each consumes
         // (key, old, prev_ts) and produces (key, new, ts) with prev_ts < ts (offline memory checking,

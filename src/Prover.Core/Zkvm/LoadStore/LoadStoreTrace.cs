@@ -67,8 +67,6 @@ public static class LoadStoreTrace
             ulong ts = MemoryArgument.RamTimestamp(e.Timestamp);
             row[LoadStoreCols.TsLo] = F.FromUInt64(MemoryArgument.Lo(ts));
             row[LoadStoreCols.TsHi] = F.FromUInt64(MemoryArgument.Hi(ts));
-            counts.AddRange16(MemoryArgument.Lo(ts));
-            counts.AddRange16(MemoryArgument.Hi(ts));
 
             ulong dword = e.Address & ~7UL;
             for (int d = 0; d < 2; d++)

@@ -55,19 +55,21 @@ public static class MemoryArgument
 }
 
 /// <summary>
-/// prev_ts &lt; ts for timestamps carried as (lo &lt; 2^16, hi &lt; 2^16) pieces: columns borrow, d_lo, d_hi with
-/// ts_lo − prev_lo − 1 + 2^16·borrow = d_lo and ts_hi − prev_hi − borrow = d_hi, d_lo and d_hi sent to Range16.
+/// prev_ts &lt; ts for timestamps carried as (lo &lt; 2^16, hi &lt; 2^24) pieces: columns borrow, d_lo, d_hi, d_top
+/// with ts_lo − prev_lo − 1 + 2^16·borrow = d_lo and ts_hi − prev_hi − borrow = d_hi + 2^16·d_top; d_lo and
+/// d_hi sent to Range16, 2^8·d_top too (so d_top &lt; 2^8).
 /// <para>
-/// Soundness: all four pieces are integers below 2^16 (ts pieces are range-checked by whoever produces
-/// them on the memory bus; prev pieces equal some produced tuple's pieces), borrow is boolean, so the left
-/// sides are integers in (−2^17, 2^17), far from p; equal to d_lo, d_hi ∈ [0, 2^16) modulo p they are
-/// equal as integers, hence ts − prev_ts − 1 = d_lo + 2^16·d_hi ≥ 0 over the integers. Completeness
-/// limit: ts &lt; 2^32 (clk &lt; 2^30).
+/// Soundness: ts_lo pieces are below 2^16 and ts_hi pieces below 2^24 (every produced ts is the CPU's
+/// 4·clk_q + slot, clk_hi with clk_q range-checked and clk_hi bounded by the verifier's boundary checks,
+/// or 0 from MemoryInit; prev pieces equal some produced tuple's pieces); borrow is boolean, so the left
+/// sides are integers in (−2^25, 2^25), far from p, and the right sides integers in [0, 2^24); equal modulo
+/// p they are equal as integers, hence ts − prev_ts − 1 = d_lo + 2^16·(d_hi + 2^16·d_top) ≥ 0 over the
+/// integers. Completeness limit: ts &lt; 2^40 (clk &lt; 2^38).
 /// </para>
 /// </summary>
 public static class TimestampGadget
 {
-    public const int Columns = 3;
+    public const int Columns = 4;
 
     public static void Eval<F>(AirBuilder<F> builder, int offset, SymbolicExpression<F> tsLo, SymbolicExpression<F> tsHi,
         SymbolicExpression<F> prevLo, SymbolicExpression<F> prevHi, SymbolicExpression<F> multiplicity) where F : struct, IField<F>
@@ -75,12 +77,14 @@ public static class TimestampGadget
         var borrow = builder.Local[offset];
         var dLo = builder.Local[offset + 1];
         var dHi = builder.Local[offset + 2];
+        var dTop = builder.Local[offset + 3];
         builder.AssertBool(borrow);
         var when = builder.When(multiplicity);
         when.AssertEq(tsLo - prevLo - SymbolicExpression<F>.One + borrow * Word.Constant<F>(1 << 16), dLo);
-        when.AssertEq(tsHi - prevHi - borrow, dHi);
+        when.AssertEq(tsHi - prevHi - borrow, dHi + dTop * Word.Constant<F>(1 << 16));
         builder.Send(ZkvmBus.Range16, [dLo], multiplicity);
         builder.Send(ZkvmBus.Range16, [dHi], multiplicity);
+        builder.Send(ZkvmBus.Range16, [dTop * Word.Constant<F>(1 << 8)], multiplicity);
     }
 
     public static void Populate<F>(Span<F> row, int offset, ulong ts, ulong prevTs, LookupCounts counts) where F : struct, IField<F>
@@ -88,13 +92,16 @@ public static class TimestampGadget
         if (prevTs >= ts)
             throw new ArgumentException($"previous timestamp {prevTs} is not below {ts}");
         ulong d = ts - prevTs - 1;
-        if (d >> 32 != 0)
-            throw new ArgumentException($"timestamp gap {d} does not fit 32 bits");
+        if (ts >> 40 != 0)
+            throw new ArgumentException($"timestamp {ts} does not fit 40 bits");
         ulong borrow = MemoryArgument.Lo(ts) < MemoryArgument.Lo(prevTs) + 1 ? 1UL : 0;
+        ulong hi = (d >> 16) & 0xFFFF, top = d >> 32;
         row[offset] = F.FromUInt64(borrow);
         row[offset + 1] = F.FromUInt64(MemoryArgument.Lo(d));
-        row[offset + 2] = F.FromUInt64(MemoryArgument.Hi(d));
+        row[offset + 2] = F.FromUInt64(hi);
+        row[offset + 3] = F.FromUInt64(top);
         counts.AddRange16(MemoryArgument.Lo(d));
-        counts.AddRange16(MemoryArgument.Hi(d));
+        counts.AddRange16(hi);
+        counts.AddRange16(top << 8);
     }
 }

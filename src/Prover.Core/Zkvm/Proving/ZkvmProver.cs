@@ -70,6 +70,9 @@ public sealed class ZkvmProver<TDef> where TDef : struct, IExtensionDefinition<K
 
     public ZkvmProofReport? LastReport { get; private set; }
 
+    /// <summary>Longest provable execution (timestamps 4·clk + slot stay below 2^40).</summary>
+    public const long MaxCycles = (1L << 38) - 1;
+
     /// <summary>Executes <paramref name="program"/> on <paramref name="input"/> and proves it. Machine faults surface as <see cref="MachineException"/>.</summary>
     public ZkvmProof<TDef> Prove(ZkvmProgram program, byte[] input)
     {
@@ -85,7 +88,8 @@ public sealed class ZkvmProver<TDef> where TDef : struct, IExtensionDefinition<K
         var progress = _options.Progress;
 
         progress?.Invoke("execute", 0);
-        using var machine = new Machine.Machine(program.Program, input, new MachineOptions { ShardSize = _options.ShardSize });
+        // ts = 4·clk + slot must stay below 2^40 (ts_hi < 2^24): at most 2^38 − 1 cycles.
+        using var machine = new Machine.Machine(program.Program, input, new MachineOptions { ShardSize = _options.ShardSize, MaxCycles = MaxCycles });
         var (result, records) = machine.RunTraced();
         Lap("execute (traced)");
 

@@ -95,7 +95,9 @@ public sealed class ZkvmVerifier<TDef> where TDef : struct, IExtensionDefinition
             var cpu = shards[s].PublicValues[ZkvmTable.Cpu];
             if (cpu.Length != 8)
                 return ZkvmVerification.Reject($"shard {s}: CPU public values");
-            if (cpu[2].ToCanonical() >= 1 << 14 || cpu[6].ToCanonical() >= 1 << 14 || cpu[3].ToCanonical() >= 1 << 16 || cpu[7].ToCanonical() >= 1 << 16)
+            // q < 2^14 and hi < 2^24: with clk_hi monotone inside a shard (hi' = hi + carry), every row's ts_hi is then
+            // below 2^24, which the memory argument's timestamp comparisons rely on (TimestampGadget).
+            if (cpu[2].ToCanonical() >= 1 << 14 || cpu[6].ToCanonical() >= 1 << 14 || cpu[3].ToCanonical() >= 1 << 24 || cpu[7].ToCanonical() >= 1 << 24)
                 return ZkvmVerification.Reject($"shard {s}: clock pieces out of range");
             if (s == 0)
             {

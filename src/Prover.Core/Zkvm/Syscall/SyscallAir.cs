@@ -131,16 +131,14 @@ public sealed class SyscallAir<F> : IAir<F> where F : struct, IField<F>
         // --- Register accesses at ts (slot 2, which the CPU leaves free on ECALL rows: it reads a7, a0
         // at slots 0, 1 and writes a0 at slot 3). Each consumes (key, prev, prev_ts) and produces
         // (key, new, ts) with prev_ts < ts (TimestampGadget), so prev is x_r's latest value (offline
-        // memory checking, docs/zkvm.md). The produced ts pieces are range-checked here as the memory
-        // contract asks of every producer; produced values are canonical: reads re-produce a consumed
+        // memory checking, docs/zkvm.md). The produced ts pieces are the CPU's (received on the Syscall bus:
+        // 4·clk_q + 2 with clk_q range-checked, clk_hi bounded by the verifier), so canonical; produced values are canonical: reads re-produce a consumed
         // (hence produced and checked) value and the input size comes from public values the verifier
         // range-checks.
         var accessA = isInput + isCommit;
         var x11Prev = Limbs(SyscallCols.X11Prev);
         var x11New = Limbs(SyscallCols.X11New);
         var x12Prev = Limbs(SyscallCols.X12Prev);
-        builder.Send(ZkvmBus.Range16, [tsLo], accessA + isWrite);
-        builder.Send(ZkvmBus.Range16, [tsHi], accessA + isWrite);
         RegisterAccess(builder, 11, x11Prev, SyscallCols.X11PrevTsLo, SyscallCols.X11PrevTsHi, SyscallCols.X11Gadget, x11New, tsLo, tsHi, accessA);
         RegisterAccess(builder, 12, x12Prev, SyscallCols.X12PrevTsLo, SyscallCols.X12PrevTsHi, SyscallCols.X12Gadget, x12Prev, tsLo, tsHi, isWrite);
 

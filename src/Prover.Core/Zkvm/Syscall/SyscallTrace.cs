@@ -88,8 +88,5 @@ public static class SyscallTrace
         row[prevTsLo] = F.FromUInt64(MemoryArgument.Lo(witness.PrevTimestamp));
         row[prevTsLo + 1] = F.FromUInt64(MemoryArgument.Hi(witness.PrevTimestamp));
         TimestampGadget.Populate(row, gadget, ts, witness.PrevTimestamp, counts);
-        // The produced ts pieces (one access per row).
-        counts.AddRange16(MemoryArgument.Lo(ts));
-        counts.AddRange16(MemoryArgument.Hi(ts));
     }
 }
