@@ -70,7 +70,7 @@ public class MemoryNegativeTests
         Assert.Contains("do not balance", result.Error);
         // The chip claims another value byte than memory holds: a row constraint fails.
         s.LoadStore[s.RowOf(load + 1), LoadStoreCols.Value] += KoalaBear.One;
-        Assert.NotNull(Prover.Core.Air.AirChecker.FindViolation(MemoryScenario.LoadStoreAir, s.LoadStore, []));
+        Assert.NotNull(Prover.Core.Air.AirChecker.FindViolation(MemoryScenario.LoadStoreAir, s.LoadStore, s.Publics));
     }
 
     [Fact]
@@ -93,7 +93,7 @@ public class MemoryNegativeTests
     {
         var s = new MemoryScenario([new(Opcode.Sb, 10, 3)]);
         s.LoadStore[s.RowOf(1), LoadStoreCols.New + 4] = KoalaBear.FromUInt64(Word.Byte(A, 1));
-        Assert.NotNull(Prover.Core.Air.AirChecker.FindViolation(MemoryScenario.LoadStoreAir, s.LoadStore, []));
+        Assert.NotNull(Prover.Core.Air.AirChecker.FindViolation(MemoryScenario.LoadStoreAir, s.LoadStore, s.Publics));
     }
 
     [Fact]

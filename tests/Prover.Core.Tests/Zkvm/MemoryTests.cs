@@ -137,7 +137,7 @@ public class MemoryTests
             var expectedInit = new MemoryEntry(Emu.Data / 8, before!.Value, lastBefore == 0 ? 0 : MemoryScenario.ExpectedTs(lastBefore));
             Assert.Equal([expectedInit], MemoryTrace.InitialEntries(shard));
             var counts = new LookupCounts();
-            var ls = LoadStoreTrace.Generate<KoalaBear>(shard.MemoryInstructions, shard.MemoryAccesses, counts, e => operands[e.Timestamp]);
+            var ls = LoadStoreTrace.Generate<KoalaBear>(shard.MemoryInstructions, shard.MemoryAccesses, counts, MemoryScenario.ChipCodeEnd, 0, e => operands[e.Timestamp]);
             var init = MemoryTrace.Generate<KoalaBear>(MemoryTrace.InitialEntries(shard), init: true, counts);
             var final = MemoryTrace.Generate<KoalaBear>(MemoryTrace.FinalEntries(shard), init: false, counts);
             var result = MemoryScenario.Prove(requests, ls, init, final);
@@ -158,8 +158,8 @@ public class MemoryTests
         Assert.Equal(value, o[20]);
         var record = o.Shards.Single();
         Assert.Equal(2, record.MemoryAccesses.Count);
-        var trace = LoadStoreTrace.Generate<KoalaBear>(record.MemoryInstructions, record.MemoryAccesses, new LookupCounts());
-        AluTests.AssertSatisfied(MemoryScenario.LoadStoreAir, trace);
+        var trace = LoadStoreTrace.Generate<KoalaBear>(record.MemoryInstructions, record.MemoryAccesses, new LookupCounts(), MemoryScenario.ChipCodeEnd, 0);
+        AluTests.AssertSatisfied(MemoryScenario.LoadStoreAir, trace, LoadStoreTrace.PublicValues<KoalaBear>(0));
         Assert.Equal(KoalaBear.FromUInt64(4 * 1 + 2), trace[1, LoadStoreCols.Dword]);
         Assert.Equal(KoalaBear.FromUInt64(4 * 7 + 2), trace[1, LoadStoreCols.TsLo]);
         for (int j = 0; j < 8; j++)
@@ -171,7 +171,7 @@ public class MemoryTests
     {
         foreach (var air in new Prover.Core.Air.IAir<KoalaBear>[] { MemoryScenario.LoadStoreAir, InitAir, FinalAir })
             Assert.True(AluTests.Shape(air).Degree <= 3, air.Name);
-        Assert.Equal(75, MemoryScenario.LoadStoreAir.Width);
-        Assert.Equal(40, AluTests.Shape(MemoryScenario.LoadStoreAir).Interactions);
+        Assert.Equal(78, MemoryScenario.LoadStoreAir.Width);
+        Assert.Equal(44, AluTests.Shape(MemoryScenario.LoadStoreAir).Interactions);
     }
 }

@@ -1,6 +1,7 @@
 using Prover.Core.Field;
 using Prover.Core.Machine;
 using Prover.Core.Stark;
+using Prover.Core.Zkvm.LoadStore;
 using Prover.Core.Zkvm.Memory;
 
 namespace Prover.Core.Zkvm.Proving;
@@ -69,6 +70,8 @@ public sealed class ZkvmVerifier<TDef> where TDef : struct, IExtensionDefinition
     {
         if (!proof.ProgramDigest.AsSpan().SequenceEqual(_program.Digest))
             return ZkvmVerification.Reject("the proof is for another program");
+        if ((ulong)proof.Input.Length > MemoryMap.InputMaxSize)
+            return ZkvmVerification.Reject($"the input of {proof.Input.Length} bytes exceeds the input region");
         var shards = proof.Shards;
         int n = shards.Count;
         for (int s = 0; s < n; s++)
@@ -108,6 +111,11 @@ public sealed class ZkvmVerifier<TDef> where TDef : struct, IExtensionDefinition
             var sys = shards[s].PublicValues[ZkvmTable.Syscall];
             if (sys.Length != 2 || sys[0].ToCanonical() != ((ulong)proof.Input.Length & 0xFFFF) || sys[1].ToCanonical() != (ulong)proof.Input.Length >> 16)
                 return ZkvmVerification.Reject($"shard {s}: the syscall chip's input size is not the input's");
+            // The load/store chip's memory-map bound: loads from the input stay below InputBase + this size.
+            var ls = shards[s].PublicValues[ZkvmTable.LoadStore];
+            if (ls.Length != LoadStoreCols.PublicValueCount || ls[LoadStoreCols.PublicInputSizeLo].ToCanonical() != ((ulong)proof.Input.Length & 0xFFFF)
+                || ls[LoadStoreCols.PublicInputSizeHi].ToCanonical() != (ulong)proof.Input.Length >> 16)
+                return ZkvmVerification.Reject($"shard {s}: the load/store chip's input size is not the input's");
         }
         var end = shards[^1].PublicValues[ZkvmTable.Cpu];
         long cycles = (long)Clk(end[6], end[7]) - 1;
