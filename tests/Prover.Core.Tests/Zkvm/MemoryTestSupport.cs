@@ -171,7 +171,7 @@ internal sealed class MemoryScenario
     public static readonly MemoryInitAir<KoalaBear> InitAir = new();
     public static readonly MemoryFinalAir<KoalaBear> FinalAir = new();
 
-    private static uint Encode(MemOp op) => op.Op switch
+    internal static uint Encode(MemOp op) => op.Op switch
     {
         Opcode.Lb => Asm.Lb(op.Reg, 5, op.Imm),
         Opcode.Lh => Asm.Lh(op.Reg, 5, op.Imm),
