@@ -232,7 +232,8 @@ public class MemoryNegativeTests
     /// <summary>
     /// Accesses the machine faults on, forged into an otherwise consistent execution: loads from the null page, straddling
     /// the start of RAM, past the input's end (wholly and by straddling it) or straddling RamEnd = InputBase; stores into
-    /// the code, straddling the code end, into the input or straddling RamEnd. The input size is 16 bytes.
+    /// the code, straddling the code end, into the input (also where a store's bounds shifted by in_input = 1 would
+    /// contain it) or straddling RamEnd. The input size is 16 bytes unless given.
     /// </summary>
     [Theory]
     [InlineData(Opcode.Ld, 8, 0x8UL)]
@@ -246,10 +247,10 @@ public class MemoryNegativeTests
     [InlineData(Opcode.Sd, 4, MemoryScenario.ChipCodeEnd - 4)]
     [InlineData(Opcode.Sd, 0, MemoryMap.InputBase)]
     [InlineData(Opcode.Sh, 1, MemoryMap.InputBase + 9)]
+    [InlineData(Opcode.Sd, 0, MemoryMap.InputBase + 0x2000, 0x4000UL)]
     [InlineData(Opcode.Sw, 6, MemoryMap.RamEnd - 2)]
-    public void An_access_outside_the_memory_map_is_rejected(Opcode op, int imm, ulong forged)
+    public void An_access_outside_the_memory_map_is_rejected(Opcode op, int imm, ulong forged, ulong inputSize = 16)
     {
-        const ulong inputSize = 16;
         var access = new MemOp(op, LoadStoreCols.IsStore(op) ? 10 : 20, imm);
         Assert.False(LoadStoreTrace.IsAllowed(op, forged, MemoryScenario.ChipCodeEnd, inputSize), "the test's address is not a fault");
         // The same instruction at its true address is fine.
@@ -272,10 +273,37 @@ public class MemoryNegativeTests
                     bool violated = Prover.Core.Air.AirChecker.FindViolation(MemoryScenario.LoadStoreAir, s.LoadStore, s.Publics) is not null;
                     Assert.True(violated || SendsOutOfRange(s), $"in_input {inInput}, borrows {b}, {c} pass");
                 }
+        // Borrows that are any field element would let both differences be taken modulo p, where a negative one has
+        // 16-bit pieces: those borrows make every lookup valid, and only their row constraints (b boolean, c ∈ {0, 1, 2}) fail.
+        LoadStoreTrace.PopulateBounds(s.LoadStore.Row(row), op, forged, MemoryScenario.ChipCodeEnd, inputSize);
+        var (wrappedB, wrappedC) = WrappedBorrows(op, forged, inputSize);
+        s.LoadStore[row, LoadStoreCols.LowerBorrow] = wrappedB;
+        s.LoadStore[row, LoadStoreCols.UpperBorrow] = wrappedC;
+        Assert.False(SendsOutOfRange(s));
+        Assert.NotNull(Prover.Core.Air.AirChecker.FindViolation(MemoryScenario.LoadStoreAir, s.LoadStore, s.Publics));
         LoadStoreTrace.PopulateBounds(s.LoadStore.Row(row), op, forged, MemoryScenario.ChipCodeEnd, inputSize);
         var result = s.Prove(checkConstraints: false);
         Assert.False(result.IsValid, "the verifier accepted an access outside the memory map");
         Assert.Contains("do not balance", result.Error);
+    }
+
+    /// <summary>
+    /// The borrows (as field elements) that make the memory-map pieces of an access at <paramref name="forged"/> the 16-bit
+    /// pieces of (addr − L) mod p and (U − addr − width) mod p, the generator's choice of in_input: what a cheater would
+    /// need if the borrows were unconstrained.
+    /// </summary>
+    private static (KoalaBear B, KoalaBear C) WrappedBorrows(Opcode op, ulong forged, ulong inputSize)
+    {
+        bool store = LoadStoreCols.IsStore(op), inInput = !store && forged >= MemoryMap.InputBase;
+        long lower = (long)(store ? MemoryScenario.ChipCodeEnd : inInput ? MemoryMap.InputBase : MemoryMap.RamBase);
+        long upper = (long)(inInput ? MemoryMap.InputBase + inputSize : MemoryMap.RamEnd);
+        long p = KoalaBear.Modulus, a = (long)forged, lo = a & 0xFFFF;
+        long d = (((a - lower) % p) + p) % p, f = (((upper - a - LoadStoreCols.AccessWidth(op)) % p) + p) % p;
+        var inv = KoalaBear.FromUInt64(1 << 16).Inverse();
+        // addr_lo − L_lo + 2^16·b = d mod 2^16 and U_lo − addr_lo − width + 2^16·c = f mod 2^16.
+        var b = (MemoryScenario.Signed(d & 0xFFFF) - MemoryScenario.Signed(lo) + MemoryScenario.Signed(lower & 0xFFFF)) * inv;
+        var c = (MemoryScenario.Signed(f & 0xFFFF) - MemoryScenario.Signed((upper & 0xFFFF) - lo - LoadStoreCols.AccessWidth(op))) * inv;
+        return (b, c);
     }
 
     [Fact]
