@@ -152,9 +152,9 @@ internal static class AluTests
             .Concat(Enumerable.Range(0, 4).Select(i => Word.Limb(e.B, i)))
             .Concat(Enumerable.Range(0, 4).Select(i => Word.Limb(e.C, i))).ToArray())];
 
-    public static void AssertSatisfied(IAir<KoalaBear> air, RowMajorMatrix<KoalaBear> trace)
+    public static void AssertSatisfied(IAir<KoalaBear> air, RowMajorMatrix<KoalaBear> trace, IReadOnlyList<KoalaBear>? publics = null)
     {
-        var violation = AirChecker.FindViolation(air, trace, []);
+        var violation = AirChecker.FindViolation(air, trace, publics ?? []);
         Assert.True(violation is null, violation?.ToString());
     }
 

@@ -70,7 +70,7 @@ public class MemoryNegativeTests
         Assert.Contains("do not balance", result.Error);
         // The chip claims another value byte than memory holds: a row constraint fails.
         s.LoadStore[s.RowOf(load + 1), LoadStoreCols.Value] += KoalaBear.One;
-        Assert.NotNull(Prover.Core.Air.AirChecker.FindViolation(MemoryScenario.LoadStoreAir, s.LoadStore, []));
+        Assert.NotNull(Prover.Core.Air.AirChecker.FindViolation(MemoryScenario.LoadStoreAir, s.LoadStore, s.Publics));
     }
 
     [Fact]
@@ -93,7 +93,7 @@ public class MemoryNegativeTests
     {
         var s = new MemoryScenario([new(Opcode.Sb, 10, 3)]);
         s.LoadStore[s.RowOf(1), LoadStoreCols.New + 4] = KoalaBear.FromUInt64(Word.Byte(A, 1));
-        Assert.NotNull(Prover.Core.Air.AirChecker.FindViolation(MemoryScenario.LoadStoreAir, s.LoadStore, []));
+        Assert.NotNull(Prover.Core.Air.AirChecker.FindViolation(MemoryScenario.LoadStoreAir, s.LoadStore, s.Publics));
     }
 
     [Fact]
@@ -197,5 +197,123 @@ public class MemoryNegativeTests
         s.Init[2, MemoryBoundaryCols.GapLo] = KoalaBear.FromUInt64((k2 - k0 - 1) & 0xFFFF);
         s.Init[2, MemoryBoundaryCols.GapHi] = KoalaBear.FromUInt64((k2 - k0 - 1) >> 16);
         AssertForgeryRejected(s);
+    }
+
+    /// <summary>
+    /// A one-instruction scenario whose access a cheating prover moves to <paramref name="forged"/> (the same byte offset
+    /// within its double word), with the load/store table's public input size <paramref name="inputSize"/>. Everything else
+    /// agrees with the move: the stand-in CPU's request carries the forged address, the chip's q, addr_hi and memory-map
+    /// witness (<see cref="LoadStoreTrace.PopulateBounds{F}"/>, the honest generator's choice) describe it, and Init and Final
+    /// hold the forged keys with the values the instruction saw (the free Init lets the forgery choose them).
+    /// </summary>
+    private static MemoryScenario MoveAccess(MemOp op, ulong forged, ulong inputSize)
+    {
+        var s = new MemoryScenario([op]) { InputSize = inputSize };
+        ulong original = Emu.Data + (ulong)(long)op.Imm;
+        Assert.Equal(original & 7, forged & 7);
+        int row = s.RowOf(1);
+        s.LoadStore[row, LoadStoreCols.Q] = KoalaBear.FromUInt64((forged & 0xFFFF) >> 3);
+        s.LoadStore[row, LoadStoreCols.AddrHi] = KoalaBear.FromUInt64(forged >> 16);
+        LoadStoreTrace.PopulateBounds(s.LoadStore.Row(row), op.Op, forged, MemoryScenario.ChipCodeEnd, inputSize);
+        s.Requests[0][1] = forged & 0xFFFF;
+        s.Requests[0][2] = forged >> 16;
+        long shift = (long)(forged >> 3) - (long)(original >> 3);
+        MemoryEntry Moved(MemoryEntry e) => e with { Key = (ulong)((long)e.Key + shift) };
+        s.Init = MemoryTrace.Generate<KoalaBear>([.. MemoryTrace.InitialEntries(s.Record).Select(Moved)], init: true, new LookupCounts());
+        s.Final = MemoryTrace.Generate<KoalaBear>([.. MemoryTrace.FinalEntries(s.Record).Select(Moved)], init: false, new LookupCounts());
+        return s;
+    }
+
+    /// <summary>Whether the load/store trace sends a value outside [0, 2^16) to Range16 (which no table row can match).</summary>
+    private static bool SendsOutOfRange(MemoryScenario s) =>
+        BusTally.Interactions(MemoryScenario.LoadStoreAir, s.LoadStore, ZkvmBus.Range16, s.Publics)
+            .Any(t => t.Kind == Prover.Core.Air.InteractionKind.Send && t.Values[0].ToCanonical() >= 1 << 16);
+
+    /// <summary>
+    /// Accesses the machine faults on, forged into an otherwise consistent execution: loads from the null page, straddling
+    /// the start of RAM, past the input's end (wholly and by straddling it) or straddling RamEnd = InputBase; stores into
+    /// the code, straddling the code end, into the input (also where a store's bounds shifted by in_input = 1 would
+    /// contain it) or straddling RamEnd. The input size is 16 bytes unless given.
+    /// </summary>
+    [Theory]
+    [InlineData(Opcode.Ld, 8, 0x8UL)]
+    [InlineData(Opcode.Lb, 8, 0x0UL)]
+    [InlineData(Opcode.Ld, 4, MemoryMap.RamBase - 4)]
+    [InlineData(Opcode.Ld, 8, MemoryMap.InputBase + 16)]
+    [InlineData(Opcode.Lw, 6, MemoryMap.InputBase + 14)]
+    [InlineData(Opcode.Ld, 4, MemoryMap.RamEnd - 4)]
+    [InlineData(Opcode.Sd, 0, MemoryMap.RamBase + 0x100)]
+    [InlineData(Opcode.Sb, 7, MemoryScenario.ChipCodeEnd - 1)]
+    [InlineData(Opcode.Sd, 4, MemoryScenario.ChipCodeEnd - 4)]
+    [InlineData(Opcode.Sd, 0, MemoryMap.InputBase)]
+    [InlineData(Opcode.Sh, 1, MemoryMap.InputBase + 9)]
+    [InlineData(Opcode.Sd, 0, MemoryMap.InputBase + 0x2000, 0x4000UL)]
+    [InlineData(Opcode.Sw, 6, MemoryMap.RamEnd - 2)]
+    public void An_access_outside_the_memory_map_is_rejected(Opcode op, int imm, ulong forged, ulong inputSize = 16)
+    {
+        var access = new MemOp(op, LoadStoreCols.IsStore(op) ? 10 : 20, imm);
+        Assert.False(LoadStoreTrace.IsAllowed(op, forged, MemoryScenario.ChipCodeEnd, inputSize), "the test's address is not a fault");
+        // The same instruction at its true address is fine.
+        var honest = new MemoryScenario([access]) { InputSize = inputSize };
+        Assert.True(honest.Prove().IsValid);
+
+        var s = MoveAccess(access, forged, inputSize);
+        int row = s.RowOf(1);
+        // Every row constraint holds: only the memory-map range checks can catch the forgery...
+        s.AssertAirsSatisfied();
+        Assert.True(SendsOutOfRange(s));
+        // ...and no other choice of in_input and borrows satisfies both the row constraints and the range checks.
+        for (int inInput = 0; inInput < 2; inInput++)
+            for (int b = 0; b < 2; b++)
+                for (int c = 0; c < 3; c++)
+                {
+                    s.LoadStore[row, LoadStoreCols.InInput] = KoalaBear.FromUInt64((ulong)inInput);
+                    s.LoadStore[row, LoadStoreCols.LowerBorrow] = KoalaBear.FromUInt64((ulong)b);
+                    s.LoadStore[row, LoadStoreCols.UpperBorrow] = KoalaBear.FromUInt64((ulong)c);
+                    bool violated = Prover.Core.Air.AirChecker.FindViolation(MemoryScenario.LoadStoreAir, s.LoadStore, s.Publics) is not null;
+                    Assert.True(violated || SendsOutOfRange(s), $"in_input {inInput}, borrows {b}, {c} pass");
+                }
+        // Borrows that are any field element would let both differences be taken modulo p, where a negative one has
+        // 16-bit pieces: those borrows make every lookup valid, and only their row constraints (b boolean, c ∈ {0, 1, 2}) fail.
+        LoadStoreTrace.PopulateBounds(s.LoadStore.Row(row), op, forged, MemoryScenario.ChipCodeEnd, inputSize);
+        var (wrappedB, wrappedC) = WrappedBorrows(op, forged, inputSize);
+        s.LoadStore[row, LoadStoreCols.LowerBorrow] = wrappedB;
+        s.LoadStore[row, LoadStoreCols.UpperBorrow] = wrappedC;
+        Assert.False(SendsOutOfRange(s));
+        Assert.NotNull(Prover.Core.Air.AirChecker.FindViolation(MemoryScenario.LoadStoreAir, s.LoadStore, s.Publics));
+        LoadStoreTrace.PopulateBounds(s.LoadStore.Row(row), op, forged, MemoryScenario.ChipCodeEnd, inputSize);
+        var result = s.Prove(checkConstraints: false);
+        Assert.False(result.IsValid, "the verifier accepted an access outside the memory map");
+        Assert.Contains("do not balance", result.Error);
+    }
+
+    /// <summary>
+    /// The borrows (as field elements) that make the memory-map pieces of an access at <paramref name="forged"/> the 16-bit
+    /// pieces of (addr − L) mod p and (U − addr − width) mod p, the generator's choice of in_input: what a cheater would
+    /// need if the borrows were unconstrained.
+    /// </summary>
+    private static (KoalaBear B, KoalaBear C) WrappedBorrows(Opcode op, ulong forged, ulong inputSize)
+    {
+        bool store = LoadStoreCols.IsStore(op), inInput = !store && forged >= MemoryMap.InputBase;
+        long lower = (long)(store ? MemoryScenario.ChipCodeEnd : inInput ? MemoryMap.InputBase : MemoryMap.RamBase);
+        long upper = (long)(inInput ? MemoryMap.InputBase + inputSize : MemoryMap.RamEnd);
+        long p = KoalaBear.Modulus, a = (long)forged, lo = a & 0xFFFF;
+        long d = (((a - lower) % p) + p) % p, f = (((upper - a - LoadStoreCols.AccessWidth(op)) % p) + p) % p;
+        var inv = KoalaBear.FromUInt64(1 << 16).Inverse();
+        // addr_lo − L_lo + 2^16·b = d mod 2^16 and U_lo − addr_lo − width + 2^16·c = f mod 2^16.
+        var b = (MemoryScenario.Signed(d & 0xFFFF) - MemoryScenario.Signed(lo) + MemoryScenario.Signed(lower & 0xFFFF)) * inv;
+        var c = (MemoryScenario.Signed(f & 0xFFFF) - MemoryScenario.Signed((upper & 0xFFFF) - lo - LoadStoreCols.AccessWidth(op))) * inv;
+        return (b, c);
+    }
+
+    [Fact]
+    public void A_claimed_larger_input_is_what_lets_a_load_past_the_input_end_through()
+    {
+        // The bound comes from the public input size alone: with 16 claimed the forged load verifies, which is
+        // why the verifier pins the public values to the proof's input length (ZkvmVerifier).
+        var s = MoveAccess(new MemOp(Opcode.Lw, 20, 6), MemoryMap.InputBase + 14, inputSize: 18);
+        s.AssertAirsSatisfied();
+        Assert.False(SendsOutOfRange(s));
+        Assert.True(s.Prove().IsValid);
     }
 }

@@ -67,8 +67,9 @@ internal sealed class RefMemory
 }
 
 /// <summary>
-/// A small RV64 program of loads and stores (base x5 = <see cref="Emu.Data"/>, store sources x10..x13,
-/// load destinations x20..), run with tracing, with everything the memory tests need: the requests a CPU
+/// A small RV64 program of loads and stores (base x5 = <see cref="Emu.Data"/> or <paramref name="baseAddress"/>,
+/// or <see cref="MemoryMap.InputBase"/> with the data as the machine's <paramref name="input"/>; store sources
+/// x10..x13, load destinations x20..), run with tracing, with everything the memory tests need: the requests a CPU
 /// would send (expected values from <see cref="RefMemory"/>, never from the generators), the chips'
 /// traces, and the expected initial and final memory.
 /// </summary>
@@ -76,37 +77,51 @@ internal sealed class MemoryScenario
 {
     public static readonly ulong[] Sources = [0xF1E2_D3C4_B5A6_9788, 0x0123_4567_89AB_CDEF, 0x80FF_7F01_80FF_7F01, 0x7FFF_FFFF_FFFF_FF80];
 
+    /// <summary>
+    /// The chip tests' read-only bound (the load/store AIR's code end): the first 4 KiB of RAM, which hold every
+    /// test program's code (a few dozen words at <see cref="MemoryMap.RamBase"/>; the constructor checks).
+    /// </summary>
+    public const ulong ChipCodeEnd = MemoryMap.RamBase + 0x1000;
+
     public static ulong ExpectedTs(long clk) => 4 * (ulong)clk + 2;
 
-    public MemoryScenario(MemOp[] ops, int dataBytes = 48, int seed = 7)
+    public MemoryScenario(MemOp[] ops, int dataBytes = 48, int seed = 7, byte[]? input = null, ulong baseAddress = Emu.Data)
     {
         Ops = ops;
         var rng = new Random(seed);
         var data = new byte[dataBytes];
         rng.NextBytes(data);
+        if (input is not null)
+        {
+            data = input;
+            baseAddress = MemoryMap.InputBase;
+        }
+        InputSize = (ulong)(input?.Length ?? 0);
         var body = ops.Select(Encode).ToArray();
+        Assert.True(MemoryMap.RamBase + 4 * (ulong)(body.Length + Asm.Exit.Length) <= ChipCodeEnd, "the test program reaches past the chip tests' code end");
         Outcome = Emu.Run(body, m =>
         {
-            m.SetRegister(5, Emu.Data);
+            m.SetRegister(5, baseAddress);
             for (int i = 0; i < Sources.Length; i++)
                 m.SetRegister(10 + i, Sources[i]);
-            m.WriteMemory(Emu.Data, data);
-        });
+            if (input is null)
+                m.WriteMemory(baseAddress, data);
+        }, input);
         Record = Outcome.Shards.Single();
 
         // Reference semantics: the requests, and initial/final memory.
         var mem = new RefMemory();
         for (int i = 0; i < data.Length; i++)
-            mem[Emu.Data + (ulong)i] = data[i];
+            mem[baseAddress + (ulong)i] = data[i];
         var initial = new RefMemory();
         for (int i = 0; i < data.Length; i++)
-            initial[Emu.Data + (ulong)i] = data[i];
+            initial[baseAddress + (ulong)i] = data[i];
         var lastTouch = new SortedDictionary<ulong, long>();
         for (int i = 0; i < ops.Length; i++)
         {
             var op = ops[i];
             long clk = i + 1;
-            ulong address = Emu.Data + (ulong)(long)op.Imm;
+            ulong address = baseAddress + (ulong)(long)op.Imm;
             bool store = LoadStoreCols.IsStore(op.Op);
             ulong value;
             if (store)
@@ -129,7 +144,7 @@ internal sealed class MemoryScenario
         ExpectedFinal = [.. lastTouch.Select(kv => new MemoryEntry(kv.Key / 8, mem.Dword(kv.Key), ExpectedTs(kv.Value)))];
 
         Counts = new LookupCounts();
-        LoadStore = LoadStoreTrace.Generate<KoalaBear>(Record.MemoryInstructions, Record.MemoryAccesses, Counts, e => StoreOperands[e.Timestamp]);
+        LoadStore = LoadStoreTrace.Generate<KoalaBear>(Record.MemoryInstructions, Record.MemoryAccesses, Counts, ChipCodeEnd, InputSize, e => StoreOperands[e.Timestamp]);
         Init = MemoryTrace.Generate<KoalaBear>(MemoryTrace.InitialEntries(Record), init: true, Counts);
         Final = MemoryTrace.Generate<KoalaBear>(MemoryTrace.FinalEntries(Record), init: false, Counts);
     }
@@ -147,11 +162,16 @@ internal sealed class MemoryScenario
     public RowMajorMatrix<KoalaBear> Init { get; set; }
     public RowMajorMatrix<KoalaBear> Final { get; set; }
 
-    public static readonly LoadStoreAir<KoalaBear> LoadStoreAir = new();
+    /// <summary>The load/store table's input size (public values); a forgery may claim another.</summary>
+    public ulong InputSize { get; set; }
+
+    public KoalaBear[] Publics => LoadStoreTrace.PublicValues<KoalaBear>(InputSize);
+
+    public static readonly LoadStoreAir<KoalaBear> LoadStoreAir = new(ChipCodeEnd);
     public static readonly MemoryInitAir<KoalaBear> InitAir = new();
     public static readonly MemoryFinalAir<KoalaBear> FinalAir = new();
 
-    private static uint Encode(MemOp op) => op.Op switch
+    internal static uint Encode(MemOp op) => op.Op switch
     {
         Opcode.Lb => Asm.Lb(op.Reg, 5, op.Imm),
         Opcode.Lh => Asm.Lh(op.Reg, 5, op.Imm),
@@ -172,7 +192,7 @@ internal sealed class MemoryScenario
 
     public void AssertAirsSatisfied()
     {
-        AluTests.AssertSatisfied(LoadStoreAir, LoadStore);
+        AluTests.AssertSatisfied(LoadStoreAir, LoadStore, Publics);
         AluTests.AssertSatisfied(InitAir, Init);
         AluTests.AssertSatisfied(FinalAir, Final);
     }
@@ -185,21 +205,23 @@ internal sealed class MemoryScenario
     /// and the record's Init/Final hold only RAM double words, so the memory bus is closed over RAM alone.
     /// </summary>
     public VerificationResult Prove(bool checkConstraints = true, List<ulong[]>? requests = null) =>
-        Prove(requests ?? Requests, LoadStore, Init, Final, checkConstraints);
+        Prove(requests ?? Requests, LoadStore, Init, Final, checkConstraints, InputSize);
 
     /// <summary>The round trip of <see cref="Prove(bool, List{ulong[]}?)"/> for given requests and traces.</summary>
     public static VerificationResult Prove(IReadOnlyList<ulong[]> requests, RowMajorMatrix<KoalaBear> loadStore,
-        RowMajorMatrix<KoalaBear> init, RowMajorMatrix<KoalaBear> final, bool checkConstraints = true)
+        RowMajorMatrix<KoalaBear> init, RowMajorMatrix<KoalaBear> final, bool checkConstraints = true, ulong inputSize = 0)
     {
-        var chips = new (IAir<KoalaBear> Air, RowMajorMatrix<KoalaBear> Trace)[]
+        var publics = LoadStoreTrace.PublicValues<KoalaBear>(inputSize);
+        var chips = new (IAir<KoalaBear> Air, RowMajorMatrix<KoalaBear> Trace, KoalaBear[] Publics)[]
         {
-            (new TupleSenderAir(ZkvmBus.LoadStore, ZkvmBus.LoadStoreTupleWidth, "cpu-stand-in"), TupleSenderAir.Trace(requests, ZkvmBus.LoadStoreTupleWidth)),
-            (LoadStoreAir, loadStore), (InitAir, init), (FinalAir, final),
+            (new TupleSenderAir(ZkvmBus.LoadStore, ZkvmBus.LoadStoreTupleWidth, "cpu-stand-in"), TupleSenderAir.Trace(requests, ZkvmBus.LoadStoreTupleWidth), []),
+            (LoadStoreAir, loadStore, publics), (InitAir, init, []), (FinalAir, final, []),
         };
-        var counts = ValidLookups(chips.Skip(1));
+        var counts = ValidLookups(chips.Skip(1).Select(c => (c.Air, c.Trace, (IReadOnlyList<KoalaBear>)c.Publics)));
         var (range, rangeTrace) = SubsetTableAir.Range16(counts);
         var (bytes, bytesTrace) = SubsetTableAir.ByteOp(counts);
-        return ZkvmProving.ProveAndVerify([.. chips.Select(c => c.Air), range, bytes], [.. chips.Select(c => c.Trace), rangeTrace, bytesTrace], checkConstraints);
+        return ZkvmProving.ProveAndVerify([.. chips.Select(c => c.Air), range, bytes], [.. chips.Select(c => c.Trace), rangeTrace, bytesTrace], checkConstraints,
+            [.. chips.Select(c => c.Publics), [], []]);
     }
 
     /// <summary>The valid Range16 and ByteOp lookups (sends) the traces make, evaluated from the AIRs' interactions.</summary>
@@ -250,7 +272,7 @@ internal sealed class MemoryScenario
     /// <summary>Asserts that the generators counted exactly the lookups the AIRs make.</summary>
     public void AssertCountsMatchAirs()
     {
-        var actual = ValidLookups([(LoadStoreAir, LoadStore), (InitAir, Init), (FinalAir, Final)]);
+        var actual = ValidLookups([(LoadStoreAir, LoadStore, Publics), (InitAir, Init, []), (FinalAir, Final, [])]);
         Assert.True(actual.Range16.SequenceEqual(Counts.Range16), "Range16 counts differ from the AIRs' lookups");
         Assert.True(actual.ByteOp.SequenceEqual(Counts.ByteOp), "ByteOp counts differ from the AIRs' lookups");
     }

@@ -137,7 +137,7 @@ public class MemoryTests
             var expectedInit = new MemoryEntry(Emu.Data / 8, before!.Value, lastBefore == 0 ? 0 : MemoryScenario.ExpectedTs(lastBefore));
             Assert.Equal([expectedInit], MemoryTrace.InitialEntries(shard));
             var counts = new LookupCounts();
-            var ls = LoadStoreTrace.Generate<KoalaBear>(shard.MemoryInstructions, shard.MemoryAccesses, counts, e => operands[e.Timestamp]);
+            var ls = LoadStoreTrace.Generate<KoalaBear>(shard.MemoryInstructions, shard.MemoryAccesses, counts, MemoryScenario.ChipCodeEnd, 0, e => operands[e.Timestamp]);
             var init = MemoryTrace.Generate<KoalaBear>(MemoryTrace.InitialEntries(shard), init: true, counts);
             var final = MemoryTrace.Generate<KoalaBear>(MemoryTrace.FinalEntries(shard), init: false, counts);
             var result = MemoryScenario.Prove(requests, ls, init, final);
@@ -158,8 +158,8 @@ public class MemoryTests
         Assert.Equal(value, o[20]);
         var record = o.Shards.Single();
         Assert.Equal(2, record.MemoryAccesses.Count);
-        var trace = LoadStoreTrace.Generate<KoalaBear>(record.MemoryInstructions, record.MemoryAccesses, new LookupCounts());
-        AluTests.AssertSatisfied(MemoryScenario.LoadStoreAir, trace);
+        var trace = LoadStoreTrace.Generate<KoalaBear>(record.MemoryInstructions, record.MemoryAccesses, new LookupCounts(), MemoryScenario.ChipCodeEnd, 0);
+        AluTests.AssertSatisfied(MemoryScenario.LoadStoreAir, trace, LoadStoreTrace.PublicValues<KoalaBear>(0));
         Assert.Equal(KoalaBear.FromUInt64(4 * 1 + 2), trace[1, LoadStoreCols.Dword]);
         Assert.Equal(KoalaBear.FromUInt64(4 * 7 + 2), trace[1, LoadStoreCols.TsLo]);
         for (int j = 0; j < 8; j++)
@@ -167,11 +167,81 @@ public class MemoryTests
     }
 
     [Fact]
+    public void Loads_from_the_input_prove_up_to_its_last_byte()
+    {
+        var input = new byte[20];
+        new Random(3).NextBytes(input);
+        var s = new MemoryScenario([new(Opcode.Ld, 20, 0), new(Opcode.Lw, 21, 16), new(Opcode.Ld, 22, 12), new(Opcode.Lb, 23, 19),
+            new(Opcode.Lhu, 24, 18), new(Opcode.Lwu, 25, 13)], input: input);
+        Assert.All(Enumerable.Range(1, 6), clk => Assert.Equal(KoalaBear.One, s.LoadStore[s.RowOf(clk), LoadStoreCols.InInput]));
+        AssertHonest(s);
+    }
+
+    [Fact]
+    public void Accesses_at_the_edges_of_the_memory_map_prove()
+    {
+        // Stores from the first writable byte (the chip tests' code end) on, loads from the read-only code below it.
+        AssertHonest(new MemoryScenario([new(Opcode.Sd, 10, 0), new(Opcode.Sb, 11, 0), new(Opcode.Ld, 20, -8), new(Opcode.Lw, 21, -2),
+            new(Opcode.Ld, 22, 0)], baseAddress: MemoryScenario.ChipCodeEnd));
+        // Stores and loads ending at RamEnd (U_lo = 0: the upper bound's low piece borrows).
+        AssertHonest(new MemoryScenario([new(Opcode.Sd, 10, 0), new(Opcode.Sw, 11, 4), new(Opcode.Lb, 20, 7), new(Opcode.Ld, 21, 0),
+            new(Opcode.Sh, 12, 6), new(Opcode.Lhu, 22, 6)], dataBytes: 8, baseAddress: MemoryMap.RamEnd - 8));
+        // A misaligned access whose low piece wraps (addr_lo = 0xFFFC), so its upper bound borrows 2 (c = 2).
+        AssertHonest(new MemoryScenario([new(Opcode.Sd, 10, 0), new(Opcode.Ld, 20, 0), new(Opcode.Lw, 21, 2)], dataBytes: 16,
+            baseAddress: MemoryMap.RamEnd - 0x1_0004));
+    }
+
+    /// <summary>
+    /// The chip's rule (<see cref="LoadStoreTrace.IsAllowed"/>, which the AIR proves and the generator checks) is the machine's:
+    /// every opcode at addresses around each edge of the map (null page, RamBase, the code end, RamEnd = InputBase, the input's
+    /// end) faults exactly when the rule says no.
+    /// </summary>
+    [Fact]
+    public void The_chip_rule_is_the_machine_rule()
+    {
+        var input = new byte[13];
+        foreach (var op in LoadStoreCols.Opcodes)
+        {
+            var program = GuestProgram.FromWords([MemoryScenario.Encode(new MemOp(op, LoadStoreCols.IsStore(op) ? 10 : 20, 0)), .. Asm.Exit]);
+            foreach (ulong edge in new[] { 8UL, MemoryMap.RamBase, program.CodeEnd, MemoryMap.RamEnd, MemoryMap.InputBase + (ulong)input.Length })
+                for (ulong a = edge - 8; a <= edge + 8; a++)
+                {
+                    using var m = new Prover.Core.Machine.Machine(program, input, new MachineOptions { Engine = ExecutionEngine.Interpreter });
+                    m.SetRegister(5, a);
+                    bool runs;
+                    try
+                    {
+                        m.Run();
+                        runs = true;
+                    }
+                    catch (MachineException e) when (e.Fault is MachineFault.LoadOutOfBounds or MachineFault.StoreOutOfBounds)
+                    {
+                        runs = false;
+                    }
+                    Assert.True(runs == LoadStoreTrace.IsAllowed(op, a, program.CodeEnd, (ulong)input.Length), $"{op} at 0x{a:x}: machine {(runs ? "runs" : "faults")}");
+                }
+        }
+    }
+
+    [Fact]
+    public void The_generator_refuses_accesses_the_machine_faults_on_and_the_air_needs_a_code_end_in_ram()
+    {
+        var s = new MemoryScenario([new(Opcode.Sd, 10, 0), new(Opcode.Ld, 20, 0)]);
+        Assert.Throws<ArgumentException>(() => LoadStoreTrace.Generate<KoalaBear>(s.Record.MemoryInstructions, s.Record.MemoryAccesses, new LookupCounts(),
+            Emu.Data + 1, 0, e => s.StoreOperands[e.Timestamp]));
+        var t = new MemoryScenario([new(Opcode.Lw, 20, 12)], input: new byte[16]);
+        Assert.Throws<ArgumentException>(() => LoadStoreTrace.Generate<KoalaBear>(t.Record.MemoryInstructions, t.Record.MemoryAccesses, new LookupCounts(),
+            MemoryScenario.ChipCodeEnd, 15));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new LoadStoreAir<KoalaBear>(MemoryMap.RamBase - 1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new LoadStoreAir<KoalaBear>(MemoryMap.RamEnd + 1));
+    }
+
+    [Fact]
     public void Shape_has_degree_at_most_three()
     {
         foreach (var air in new Prover.Core.Air.IAir<KoalaBear>[] { MemoryScenario.LoadStoreAir, InitAir, FinalAir })
             Assert.True(AluTests.Shape(air).Degree <= 3, air.Name);
-        Assert.Equal(77, MemoryScenario.LoadStoreAir.Width);
-        Assert.Equal(40, AluTests.Shape(MemoryScenario.LoadStoreAir).Interactions);
+        Assert.Equal(80, MemoryScenario.LoadStoreAir.Width);
+        Assert.Equal(44, AluTests.Shape(MemoryScenario.LoadStoreAir).Interactions);
     }
 }

@@ -342,4 +342,14 @@ public sealed class ZkvmCheatingProverTests
                 return;
             t[ZkvmTable.InputCommit][0, Prover.Core.Zkvm.Input.InputCommitCols.Permutation] += KoalaBear.One;
         }, input: [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+
+    [Fact]
+    public void Load_store_input_size_other_than_the_input_is_rejected()
+    {
+        // The load/store chip bounds input loads by its public input size: a larger claim would let loads read past the
+        // input's end (zeros the machine never had). The verifier pins the pieces to the proof's input length.
+        var result = ProveTampered("hello", 1L << 22, (_, _, p) => p[ZkvmTable.LoadStore][Prover.Core.Zkvm.LoadStore.LoadStoreCols.PublicInputSizeLo] += KoalaBear.FromUInt64(16));
+        Assert.False(result.IsValid, "a tampered load/store input size verified");
+        Assert.Contains("load/store chip's input size", result.Error);
+    }
 }

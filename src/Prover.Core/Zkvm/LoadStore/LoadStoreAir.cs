@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Prover.Core.Air;
 using Prover.Core.Field;
 using Prover.Core.Machine;
@@ -5,7 +6,7 @@ using Prover.Core.Zkvm.Memory;
 
 namespace Prover.Core.Zkvm.LoadStore;
 
-/// <summary>Column layout of <see cref="LoadStoreAir{F}"/> (77 columns).</summary>
+/// <summary>Column layout of <see cref="LoadStoreAir{F}"/> (80 columns) and its public values.</summary>
 public static class LoadStoreCols
 {
     /// <summary>Opcodes in selector order.</summary>
@@ -45,7 +46,18 @@ public static class LoadStoreCols
     /// <summary>Per double word d ∈ {0, 1}: prev ts (lo, hi) then <see cref="TimestampGadget"/>'s 3 columns, 5 columns each.</summary>
     public const int Dword = 65;
     public const int DwordColumns = 2 + TimestampGadget.Columns;
-    public const int Width = Dword + 2 * DwordColumns;
+    /// <summary>1 iff a load reads the input region (0 on stores and padding); selects the memory-map bounds.</summary>
+    public const int InInput = Dword + 2 * DwordColumns;
+    /// <summary>Borrow (0 or 1) of addr − lower bound from the low 16-bit piece into the high one.</summary>
+    public const int LowerBorrow = InInput + 1;
+    /// <summary>Borrow (0, 1 or 2) of upper bound − addr − width from the low 16-bit piece into the high one.</summary>
+    public const int UpperBorrow = InInput + 2;
+    public const int Width = InInput + 3;
+
+    /// <summary>Public values: the input size as (lo, hi) 16-bit pieces, set and checked by the verifier (the input's length).</summary>
+    public const int PublicInputSizeLo = 0;
+    public const int PublicInputSizeHi = 1;
+    public const int PublicValueCount = 2;
 }
 
 /// <summary>
@@ -55,13 +67,31 @@ public static class LoadStoreCols
 /// are written), and makes the one or two double-word accesses on the memory bus: consume (key, old,
 /// prev_ts), produce (key, new, ts), with prev_ts &lt; ts proven by <see cref="TimestampGadget"/>.
 /// Misaligned accesses (Zicclsm) that cross a double-word boundary access keys key and key + 1.
+/// The whole access [addr, addr + width) lies where the machine allows it (<see cref="MemoryMap"/>): a load
+/// in RAM or in the input [InputBase, InputBase + input size), a store in [<paramref name="codeEnd"/>, RamEnd)
+/// (the code is read-only). The code end is the program's (<see cref="GuestProgram.CodeEnd"/>); the input
+/// size is a public value pair that the verifier sets to the proof's input length.
 /// All constraints have degree ≤ 3. Soundness notes sit beside each constraint.
 /// </summary>
 public sealed class LoadStoreAir<F> : IAir<F> where F : struct, IField<F>
 {
+    private readonly ulong _codeEnd;
+
+    /// <param name="codeEnd">First writable address: the end of the program's code, in [RamBase, RamEnd].</param>
+    public LoadStoreAir(ulong codeEnd)
+    {
+        if (codeEnd < MemoryMap.RamBase || codeEnd > MemoryMap.RamEnd)
+            throw new ArgumentOutOfRangeException(nameof(codeEnd), $"code end 0x{codeEnd:x} is outside RAM");
+        _codeEnd = codeEnd;
+        // The bounds below give RamBase, InputBase and RamEnd no low 16-bit piece, and take the input's end as RamEnd + size.
+        Debug.Assert(MemoryMap.RamBase % (1 << 16) == 0 && MemoryMap.InputBase % (1 << 16) == 0 && MemoryMap.RamEnd == MemoryMap.InputBase);
+    }
+
     public string Name => "load-store";
 
     public int Width => LoadStoreCols.Width;
+
+    public int PublicValueCount => LoadStoreCols.PublicValueCount;
 
     private static SymbolicExpression<F> C(ulong x) => Word.Constant<F>(x);
 
@@ -188,8 +218,60 @@ public sealed class LoadStoreAir<F> : IAir<F> where F : struct, IField<F>
             TimestampGadget.Eval(builder, c + 2, tsLo, tsHi, prevLo, prevHi, mult);
         }
 
+        var width = SymbolicExpression<F>.Zero;
+        for (int i = 0; i < ops.Length; i++)
+            width += Sel(i) * C((ulong)widths[i]);
+        MemoryMapBounds(builder, real, addrLo, addrHi, SumWhere((op, _) => LoadStoreCols.IsStore(op)), SumWhere((op, _) => !LoadStoreCols.IsStore(op)), width);
+
         // The request. Value limbs come from range-checked bytes, so they are canonical 16-bit limbs.
         builder.Receive(ZkvmBus.LoadStore, [opcode, addrLo, addrHi, .. Limbs(val, 0), tsLo, tsHi], real);
+    }
+
+    /// <summary>
+    /// The memory map: L ≤ addr and addr + width ≤ U over the integers, with (L, U) = (RamBase, RamEnd) for a
+    /// RAM load, (InputBase, InputBase + size) for an input load (in_input = 1) and (code end, RamEnd) for a
+    /// store: exactly the machine's rule (<c>GuestMemory.IsReadable</c>: the whole range inside one region,
+    /// so an access straddling RamEnd = InputBase faults; <c>Machine.StoreSlow</c>: the whole range in
+    /// [code end, RamEnd)). Each bound is a borrow subtraction on 16-bit pieces whose two results go to Range16
+    /// as expressions (no columns): the lower bound
+    /// <code>d_lo = addr_lo − L_lo + 2^16·b,  d_hi = addr_hi − L_hi − b</code>
+    /// and the upper bound <c>f_lo = U_lo − addr_lo − width + 2^16·c, f_hi = U_hi − addr_hi − c</c>.
+    /// <para>
+    /// Soundness: addr_lo &lt; 2^16 and addr_hi &lt; 2^15 are exact (range-checked above); one selector at most
+    /// is set and in_input is boolean and only on loads, so L_lo, U_lo &lt; 2^16 and L_hi, U_hi ≤ 2^15 as integers
+    /// (the verifier checks the public size pieces are the input length's, at most 2^30); width ≤ 8, b ∈ {0, 1},
+    /// c ∈ {0, 1, 2}. Every right side is then an integer in (−2^17, 2^18), far below p, so its Range16 lookup
+    /// (a value in [0, 2^16) equal to it modulo p) makes it that value over the integers. Summing,
+    /// addr − L = d_lo + 2^16·d_hi ≥ 0 and U − addr − width = f_lo + 2^16·f_hi ≥ 0 as integers: no choice of
+    /// b, c or in_input helps an access outside its region. c needs the value 2 because
+    /// U_lo − addr_lo − width can reach −2^16 − 7 (addr_lo = 0xFFFF, width 8, U_lo = 0).
+    /// Padding rows (no selector, in_input = 0) make no lookups.
+    /// </para>
+    /// </summary>
+    private void MemoryMapBounds(AirBuilder<F> builder, SymbolicExpression<F> real, SymbolicExpression<F> addrLo, SymbolicExpression<F> addrHi,
+        SymbolicExpression<F> isStore, SymbolicExpression<F> isLoad, SymbolicExpression<F> width)
+    {
+        var l = builder.Local;
+        var inInput = l[LoadStoreCols.InInput];
+        var b = l[LoadStoreCols.LowerBorrow];
+        var c = l[LoadStoreCols.UpperBorrow];
+        builder.AssertBool(inInput);
+        builder.AssertZero(inInput * (SymbolicExpression<F>.One - isLoad));
+        builder.AssertBool(b);
+        builder.AssertZero(c * (c - SymbolicExpression<F>.One) * (c - C(2)));
+
+        // RamBase, InputBase and RamEnd are multiples of 2^16 (asserted in the constructor), so only the code
+        // end and the input size have low pieces.
+        var lowerLo = isStore * C(_codeEnd & 0xFFFF);
+        var lowerHi = isLoad * C(MemoryMap.RamBase >> 16) + isStore * C(_codeEnd >> 16) + inInput * C((MemoryMap.InputBase - MemoryMap.RamBase) >> 16);
+        var pub = builder.PublicValues;
+        // InputBase = RamEnd: the input's end is RamEnd + size.
+        var upperLo = inInput * pub[LoadStoreCols.PublicInputSizeLo];
+        var upperHi = real * C(MemoryMap.RamEnd >> 16) + inInput * pub[LoadStoreCols.PublicInputSizeHi];
+        builder.Send(ZkvmBus.Range16, [addrLo - lowerLo + b * C(1 << 16)], real);
+        builder.Send(ZkvmBus.Range16, [addrHi - lowerHi - b], real);
+        builder.Send(ZkvmBus.Range16, [upperLo - addrLo - width + c * C(1 << 16)], real);
+        builder.Send(ZkvmBus.Range16, [upperHi - addrHi - c], real);
     }
 
     private static SymbolicExpression<F>[] Limbs(SymbolicExpression<F>[] bytes, int start) =>

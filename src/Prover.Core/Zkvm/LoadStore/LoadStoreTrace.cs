@@ -13,14 +13,19 @@ public static class LoadStoreTrace
     /// One row per load/store event, zero padding; counts the Range16 and RANGE8 lookups. The old and new
     /// double words and previous timestamps come from the record's <paramref name="accesses"/> made at the
     /// instruction's clk (both lists in clk order, as the machine emits them). <paramref name="storeOperand"/> gives rs2's full value for a store (the request
-    /// carries it; the event only has the stored bytes, which is what is used when it is null).
+    /// carries it; the event only has the stored bytes, which is what is used when it is null). <paramref name="codeEnd"/> and
+    /// <paramref name="inputSize"/> are the memory-map bounds of <see cref="LoadStoreAir{F}"/> (the program's code end, the input
+    /// length; the table's public values are <see cref="PublicValues{F}"/>): an access outside them, which the machine faults on,
+    /// throws <see cref="ArgumentException"/>.
     /// </summary>
     public static RowMajorMatrix<F> Generate<F>(IReadOnlyList<MemoryInstructionEvent> events, IReadOnlyList<MemoryAccessEvent> accesses,
-        LookupCounts counts, Func<MemoryInstructionEvent, ulong>? storeOperand = null) where F : struct, IField<F>
+        LookupCounts counts, ulong codeEnd, ulong inputSize, Func<MemoryInstructionEvent, ulong>? storeOperand = null) where F : struct, IField<F>
     {
         ArgumentNullException.ThrowIfNull(events);
         ArgumentNullException.ThrowIfNull(accesses);
         ArgumentNullException.ThrowIfNull(counts);
+        if (inputSize > MemoryMap.InputMaxSize)
+            throw new ArgumentOutOfRangeException(nameof(inputSize), $"input of {inputSize} bytes exceeds the input region");
         // Events and accesses are both in clk order (a crossing access lists its lower double word first),
         // so one forward walk pairs them; accesses of other instructions, if any, are skipped.
         int next = 0;
@@ -51,6 +56,10 @@ public static class LoadStoreTrace
             counts.AddRange16((addrLo >> 3) * 8);
             counts.AddRange16(addrHi);
             counts.AddRange16(addrHi * 2);
+            if (!IsAllowed(e.Op, e.Address, codeEnd, inputSize))
+                throw new ArgumentException($"{e.Op} at 0x{e.Address:x} (clk {e.Timestamp}) lies outside the memory map: the machine faults there");
+            foreach (long v in PopulateBounds(row, e.Op, e.Address, codeEnd, inputSize))
+                counts.AddRange16((ulong)v);
 
             ulong value = LoadStoreCols.IsStore(e.Op) && storeOperand is not null ? storeOperand(e) : e.Value;
             for (int j = 0; j < 8; j++)
@@ -92,5 +101,43 @@ public static class LoadStoreTrace
             }
         }
         return trace;
+    }
+
+    /// <summary>The load/store table's public values: the input size as (lo, hi) 16-bit pieces.</summary>
+    public static F[] PublicValues<F>(ulong inputSize) where F : struct, IField<F> =>
+        [F.FromUInt64(inputSize & 0xFFFF), F.FromUInt64(inputSize >> 16)];
+
+    /// <summary>
+    /// The machine's rule (<c>GuestMemory.IsReadable</c>, <c>Machine.StoreSlow</c>): a load lies wholly in RAM or wholly in
+    /// the input, a store wholly in [code end, RamEnd).
+    /// </summary>
+    public static bool IsAllowed(Opcode op, ulong address, ulong codeEnd, ulong inputSize)
+    {
+        ulong width = (ulong)LoadStoreCols.AccessWidth(op), end = address + width;
+        if (LoadStoreCols.IsStore(op))
+            return address >= codeEnd && end <= MemoryMap.RamEnd;
+        return (address >= MemoryMap.RamBase && end <= MemoryMap.RamEnd) || (address >= MemoryMap.InputBase && end <= MemoryMap.InputBase + inputSize);
+    }
+
+    /// <summary>
+    /// Writes the memory-map witness of one row (in_input, the two borrows) for an access at <paramref name="address"/> and
+    /// returns the four values the row sends to Range16 (d_lo, d_hi, f_lo, f_hi of <see cref="LoadStoreAir{F}"/>), as signed
+    /// integers: all in [0, 2^16) exactly when the access is allowed. No check here: a cheating prover's tests use it on
+    /// forged addresses.
+    /// </summary>
+    internal static long[] PopulateBounds<F>(Span<F> row, Opcode op, ulong address, ulong codeEnd, ulong inputSize) where F : struct, IField<F>
+    {
+        bool store = LoadStoreCols.IsStore(op);
+        bool inInput = !store && address >= MemoryMap.InputBase;
+        long lower = (long)(store ? codeEnd : inInput ? MemoryMap.InputBase : MemoryMap.RamBase);
+        long upper = (long)(inInput ? MemoryMap.InputBase + inputSize : MemoryMap.RamEnd);
+        long addrLo = (long)(address & 0xFFFF), addrHi = (long)(address >> 16), width = LoadStoreCols.AccessWidth(op);
+        long b = addrLo < (lower & 0xFFFF) ? 1 : 0;
+        long lowDiff = (upper & 0xFFFF) - addrLo - width;
+        long c = lowDiff >= 0 ? 0 : lowDiff >= -(1 << 16) ? 1 : 2;
+        row[LoadStoreCols.InInput] = inInput ? F.One : F.Zero;
+        row[LoadStoreCols.LowerBorrow] = F.FromUInt64((ulong)b);
+        row[LoadStoreCols.UpperBorrow] = F.FromUInt64((ulong)c);
+        return [addrLo - (lower & 0xFFFF) + (b << 16), addrHi - (lower >> 16) - b, lowDiff + (c << 16), (upper >> 16) - addrHi - c];
     }
 }

@@ -29,7 +29,8 @@ public static class ZkvmTable
 }
 
 /// <summary>
-/// What prover and verifier derive from a guest ELF alone: the Program ROM, the statement's AIRs, the
+/// What prover and verifier derive from a guest ELF alone: the Program ROM, the statement's AIRs (the load/store
+/// chip's read-only bound is the program's code end), the
 /// non-zero double words of the loaded image (bound into the initial memory), the initial registers and a
 /// SHA-256 digest of the image that names the program in transcripts and reports.
 /// </summary>
@@ -44,7 +45,7 @@ public sealed class ZkvmProgram
         [
             Table, new Range16Table<KoalaBear>(), new ByteOpTable<KoalaBear>(), new CpuAir<KoalaBear>(), new AddSubAir<KoalaBear>(),
             new BitwiseAir<KoalaBear>(), new ShiftAir<KoalaBear>(), new CompareAir<KoalaBear>(), new MulAir(), new DivRemAir(),
-            new LoadStoreAir<KoalaBear>(), new SyscallAir<KoalaBear>(),
+            new LoadStoreAir<KoalaBear>(program.CodeEnd), new SyscallAir<KoalaBear>(),
         ];
         ShardAirs = shard;
         LastShardAirs = [.. shard, new MemoryInitAir<KoalaBear>(bindToInitialValues: true), new MemoryFinalAir<KoalaBear>(), new InputCommitAir()];

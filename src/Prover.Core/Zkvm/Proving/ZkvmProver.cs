@@ -303,7 +303,8 @@ internal static class ShardTraceBuilder
         traces[ZkvmTable.Mul] = MulTrace.Generate(mul, counts);
         traces[ZkvmTable.DivRem] = DivRemTrace.Generate(divRem, counts);
         traces[ZkvmTable.LoadStore] = LoadStoreTrace.Generate<KoalaBear>(record.MemoryInstructions, record.MemoryAccesses, counts,
-            e => storeOperands[e.Timestamp]);
+            program.Program.CodeEnd, inputSize, e => storeOperands[e.Timestamp]);
+        publics[ZkvmTable.LoadStore] = LoadStoreTrace.PublicValues<KoalaBear>(inputSize);
         traces[ZkvmTable.Syscall] = SyscallTrace.Generate<KoalaBear>(syscalls, inputSize, counts, out var syscallPublics);
         publics[ZkvmTable.Syscall] = syscallPublics;
         if (last)

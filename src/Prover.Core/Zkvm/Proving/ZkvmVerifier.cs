@@ -1,6 +1,7 @@
 using Prover.Core.Field;
 using Prover.Core.Machine;
 using Prover.Core.Stark;
+using Prover.Core.Zkvm.LoadStore;
 using Prover.Core.Zkvm.Memory;
 
 namespace Prover.Core.Zkvm.Proving;
@@ -73,6 +74,8 @@ public sealed class ZkvmVerifier<TDef> where TDef : struct, IExtensionDefinition
     {
         if (!proof.ProgramDigest.AsSpan().SequenceEqual(_program.Digest))
             return ZkvmVerification.Reject("the proof is for another program");
+        if (proof.InputSize > MemoryMap.InputMaxSize)
+            return ZkvmVerification.Reject($"the input of {proof.InputSize} bytes exceeds the input region");
         var shards = proof.Shards;
         int n = shards.Count;
         for (int s = 0; s < n; s++)
@@ -114,6 +117,11 @@ public sealed class ZkvmVerifier<TDef> where TDef : struct, IExtensionDefinition
             var sys = shards[s].PublicValues[ZkvmTable.Syscall];
             if (sys.Length != 2 || sys[0].ToCanonical() != (proof.InputSize & 0xFFFF) || sys[1].ToCanonical() != proof.InputSize >> 16)
                 return ZkvmVerification.Reject($"shard {s}: the syscall chip's input size is not the input's");
+            // The load/store chip's memory-map bound: loads from the input stay below InputBase + this size.
+            var ls = shards[s].PublicValues[ZkvmTable.LoadStore];
+            if (ls.Length != LoadStoreCols.PublicValueCount || ls[LoadStoreCols.PublicInputSizeLo].ToCanonical() != (proof.InputSize & 0xFFFF)
+                || ls[LoadStoreCols.PublicInputSizeHi].ToCanonical() != proof.InputSize >> 16)
+                return ZkvmVerification.Reject($"shard {s}: the load/store chip's input size is not the input's");
         }
         var commit = shards[^1].PublicValues[ZkvmTable.InputCommit];
         if (commit.Length != Input.InputCommitCols.PublicValueCount || commit[0].ToCanonical() != (proof.InputSize & 0xFFFF)
