@@ -896,6 +896,9 @@ static call_result run_frame(evm *e, const message *m, bytes code)
                 u256 bal = f->self->balance;
                 if (!state_transfer(st, f->self, ben, &bal))
                     guest_fail(GUEST_EXIT_INTERNAL, "selfdestruct transfer");
+                /* The beneficiary is touched (EIP-161): one that is left empty (nothing sent to a
+                 * fresh address) is not created, or is removed, at the end of the transaction. */
+                state_touch(st, ben);
                 /* Before Cancun every SELFDESTRUCT deletes the account (with its storage) at the end
                  * of the transaction and burns a balance sent to itself; from Cancun (EIP-6780) only
                  * an account created in the same transaction is deleted. */

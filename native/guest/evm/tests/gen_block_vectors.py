@@ -331,7 +331,7 @@ for path, fork, i in extra_precompile_cases():
             f.write(data)
 for path, fork in [("ejs/prague.json", 0x11), ("ejs/osaka.json", 0x12), ("ejs/bpo2.json", 0x14),
                    ("ejs/prague_requests.json", 0x11), ("ejs/osaka_misc.json", 0x12),
-                   ("ejs/paris.json", 0x0E), ("ejs/shanghai.json", 0x0F)]:
+                   ("ejs/paris.json", 0x0E), ("ejs/shanghai.json", 0x0F), ("ejs/cancun_selfdestruct.json", 0x10)]:
     for tamper in ([False, True] if "requests" in path else [False]):
         name, data, root, bh, valid, rlp_len = build_ejs(path, fork, tamper)
         print(f'    {{"ejs-{name}", "{data.hex()}",\n     "{root.hex()}", "{bh.hex()}", {1 if valid else 0}, {rlp_len}}},')

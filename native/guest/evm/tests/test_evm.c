@@ -132,6 +132,9 @@ void test_evm_pre_cancun(void)
         CHECK(*state_refund(x.st) == 0); /* no SELFDESTRUCT refund since EIP-3529 */
         state_end_tx(x.st);
         CHECK(a->exists == (forks[i] == FORK_CANCUN));
+        /* The beneficiary received nothing: an empty account is not left behind (EIP-161 touch). */
+        static const uint8_t ben_addr[20] = {[19] = 0xbe};
+        CHECK_MSG(!state_account(x.st, ben_addr)->exists, "fork 0x%02x: empty beneficiary left in the state", forks[i]);
     }
 }
 

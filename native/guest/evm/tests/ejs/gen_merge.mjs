@@ -1,5 +1,7 @@
 // Builds a Paris or a Shanghai block with @ethereumjs/vm (second opinion for the pre-Cancun rules):
-// node gen_merge.mjs paris|shanghai > NAME.json. Prints JSON {pre, parentRlp, blockRlp} like gen.mjs.
+// node gen_merge.mjs paris|shanghai|cancun > NAME.json. Prints JSON {pre, parentRlp, blockRlp} like
+// gen.mjs. The same transactions in a Cancun block (no system contracts in the pre-state) show the
+// EIP-6780 difference: SD keeps its account and storage, and its re-creation collides.
 // Transactions (sender A):
 //  1. PROBE: calls one-opcode contracts with 10000 gas each and stores whether each call succeeded:
 //     PUSH0 (EIP-3855, Shanghai), TLOAD, TSTORE, MCOPY, BLOBHASH, BLOBBASEFEE (Cancun: invalid here),
@@ -11,7 +13,10 @@
 //  4. The CREATE2 factory F recreates SD at the same address (SD was CREATE2-made by F): the new
 //     account has only the storage its init code writes.
 //  5. A legacy creation with 70 bytes of init code (EIP-3860 word cost from Shanghai).
-//  6. A legacy transfer. Shanghai only: two withdrawals (one to E).
+//  6. A legacy transfer.
+//  7. ZERO (pre-state, no balance) SELFDESTRUCTs to a fresh address Z: the untouched-empty beneficiary
+//     must not be created (EIP-161 touch), whatever the fork.
+//  From Shanghai: two withdrawals (one to E).
 import { createVM, buildBlock } from '@ethereumjs/vm'
 import { Common, Mainnet } from '@ethereumjs/common'
 import { createBlock } from '@ethereumjs/block'
@@ -20,7 +25,7 @@ import { createAddressFromString, createAddressFromPrivateKey, hexToBytes, bytes
          generateAddress2 } from '@ethereumjs/util'
 
 const hf = process.argv[2] || 'shanghai'
-const shanghai = hf === 'shanghai'
+const shanghai = hf !== 'paris', cancun = hf === 'cancun'
 const common = new Common({ chain: Mainnet, hardfork: hf })
 const vm = await createVM({ common })
 const sm = vm.stateManager
@@ -34,7 +39,8 @@ const calleeAddr = (i) => '0x' + ('a' + i).repeat(20)
 callees.forEach((code, i) => { pre[calleeAddr(i)] = { nonce: '0x01', balance: '0x00', code: '0x' + code, storage: {} } })
 const hex2 = (n) => n.toString(16).padStart(2, '0')
 let probe = ''
-const targets = [...callees.map((_, i) => calleeAddr(i).slice(2)), '00'.repeat(19) + '0a']
+// (0x0a only before Cancun: ethereumjs needs a KZG setup to run the point evaluation precompile)
+const targets = [...callees.map((_, i) => calleeAddr(i).slice(2)), ...(cancun ? [] : ['00'.repeat(19) + '0a'])]
 targets.forEach((a, i) => { probe += '6000600060006000600073' + a + '612710f1' + '60' + hex2(i) + '55' })
 probe += '44600a55' + '5a4131505a9003600b55' + '00'
 const PROBE = '0x' + 'b1'.repeat(20)
@@ -47,6 +53,8 @@ const runtime = '73' + E + 'ff' // PUSH20 E SELFDESTRUCT (22 bytes)
 const init = '6007600355' + '75' + runtime + '600052' + '6016600af3'
 const SD = bytesToHex(generateAddress2(hexToBytes(F), new Uint8Array(32), hexToBytes('0x' + init)))
 pre[SD] = { nonce: '0x01', balance: '0x03e8', code: '0x' + runtime, storage: { '0x01': '0x05', '0x02': '0x06' } }
+const ZERO = '0x' + 'b3'.repeat(20)
+pre[ZERO] = { nonce: '0x01', balance: '0x00', code: '0x73' + 'e1'.repeat(20) + 'ff', storage: {} }
 const BURN = '0x' + 'b2'.repeat(20)
 pre[BURN] = { nonce: '0x01', balance: '0x0309', code: '0x30ff', storage: { '0x01': '0x01' } }
 for (const [a, v] of Object.entries(pre)) {
@@ -60,9 +68,11 @@ await sm.flush?.()
 const stateRoot = await sm.getStateRoot()
 const parentHeader = { number: 0n, gasLimit: 30000000n, timestamp: 1000n, baseFeePerGas: 7n, stateRoot, extraData: hexToBytes('0x00') }
 if (shanghai) parentHeader.withdrawalsRoot = hexToBytes('0x56e81f171bcc55a6ff8345e692c0f86e5b48e01b996cadc001622fb5e363b421')
+if (cancun) Object.assign(parentHeader, { excessBlobGas: 0n, blobGasUsed: 0n, parentBeaconBlockRoot: new Uint8Array(32) })
 const parent = createBlock({ header: parentHeader }, { common })
 const bb = await buildBlock(vm, { parentBlock: parent, headerData: { timestamp: 1012n, gasLimit: 30000000n,
-  coinbase: createAddressFromString('0x' + 'cb'.repeat(20)), mixHash: hexToBytes('0x' + 'be'.repeat(32)) },
+  coinbase: createAddressFromString('0x' + 'cb'.repeat(20)), mixHash: hexToBytes('0x' + 'be'.repeat(32)),
+  ...(cancun ? { parentBeaconBlockRoot: hexToBytes('0x' + 'bb'.repeat(32)) } : {}) },
   withdrawals: shanghai ? [ { index: 0n, validatorIndex: 5n, address: createAddressFromString('0x' + 'aa'.repeat(20)), amount: 1000n },
                             { index: 1n, validatorIndex: 6n, address: createAddressFromString('0x' + E), amount: 1n } ] : undefined,
   blockOpts: { calcDifficultyFromHeader: parent.header, putBlockIntoBlockchain: false, common } })
@@ -76,10 +86,12 @@ await bb.addTransaction(createLegacyTx({ nonce: nonce++, gasPrice: 100n, gasLimi
   data: '0x60006000f3' + '00'.repeat(65) }, { common }).sign(keyA))
 await bb.addTransaction(createLegacyTx({ nonce: nonce++, gasPrice: 100n, gasLimit: 21000n, to: '0x' + 'dd'.repeat(20),
   value: 12345n }, { common }).sign(keyA))
+await bb.addTransaction(createFeeMarket1559Tx({ ...fee, nonce: nonce++, gasLimit: 100000n, to: ZERO }, { common }).sign(keyA))
 const { block } = await bb.build()
 // Post-state facts for the README and a reader's sanity: SD's storage after the recreation, PROBE's slots.
 const sdAcc = await vm.stateManager.getAccount(createAddressFromString(SD))
-const facts = { sd: SD, sdNonce: sdAcc?.nonce?.toString(), burn: (await vm.stateManager.getAccount(createAddressFromString(BURN))) === undefined ? 'deleted' : 'present',
+const facts = { zeroBeneficiary: (await vm.stateManager.getAccount(createAddressFromString('0x' + 'e1'.repeat(20)))) === undefined ? 'absent' : 'present',
+  sd: SD, sdNonce: sdAcc?.nonce?.toString(), burn: (await vm.stateManager.getAccount(createAddressFromString(BURN))) === undefined ? 'deleted' : 'present',
   sdSlot1: bytesToHex(await vm.stateManager.getStorage(createAddressFromString(SD), hexToBytes('0x' + '01'.padStart(64, '0')))),
   sdSlot3: bytesToHex(await vm.stateManager.getStorage(createAddressFromString(SD), hexToBytes('0x' + '03'.padStart(64, '0')))),
   probe: await Promise.all([...Array(12).keys()].map(async (i) => bytesToHex(await vm.stateManager.getStorage(createAddressFromString(PROBE), hexToBytes('0x' + hex2(i).padStart(64, '0')))))),
