@@ -78,7 +78,7 @@ public class ChainedBlocksTests(ITestOutputHelper output)
             Assert.Equal(StatelessValidationResult.For(r.Input, r.ExpectedValid).Encode(), exec.Result.Output);
             run++;
         }
-        Assert.Equal(20, run);
+        Assert.Equal(22, run); // 20 Cancun blocks and the two of the Shanghai withdrawals test
     }
 
     /// <summary>
