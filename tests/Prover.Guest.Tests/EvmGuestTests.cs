@@ -34,6 +34,8 @@ public sealed class EvmGuestTests
     [InlineData("ecpairing_two_point_match_1_0", true)]
     [InlineData("CALLBlake2f_24", true)]
     [InlineData("point_evaluation_precompile_gas_tx_to_3", true)]
+    [InlineData("ejs_paris", true)]
+    [InlineData("ejs_shanghai", true)]
     public void ElfOnEmulator(string name, bool valid)
     {
         string dir = Path.Combine(SharedData.RepositoryRoot, "native", "guest", "evm");

@@ -183,12 +183,20 @@ void header_from_payload(const stateless_input *in, header *h)
     h->timestamp = p->timestamp;
     h->extra_data = p->extra_data;
     memcpy(h->mix_hash, p->prev_randao, 32);
-    h->has_base_fee = h->has_withdrawals_root = h->has_blob_gas = h->has_parent_beacon_root = true;
+    /* The header ends at base_fee_per_gas (Paris), withdrawals_root (Shanghai, EIP-4895), the
+     * parent beacon root (Cancun, EIP-4844/4788) or the requests hash (Prague, EIP-7685). */
+    h->has_base_fee = true;
     h->base_fee = p->base_fee_per_gas;
-    withdrawals_root(p, h->withdrawals_root);
-    h->blob_gas_used = p->blob_gas_used;
-    h->excess_blob_gas = p->excess_blob_gas;
-    memcpy(h->parent_beacon_root, in->parent_beacon_block_root, 32);
+    if (in->fork >= FORK_SHANGHAI) {
+        h->has_withdrawals_root = true;
+        withdrawals_root(p, h->withdrawals_root);
+    }
+    if (in->fork >= FORK_CANCUN) {
+        h->has_blob_gas = h->has_parent_beacon_root = true;
+        h->blob_gas_used = p->blob_gas_used;
+        h->excess_blob_gas = p->excess_blob_gas;
+        memcpy(h->parent_beacon_root, in->parent_beacon_block_root, 32);
+    }
     if (in->has_requests) {
         h->has_requests_hash = true;
         requests_hash(in, h->requests_hash);

@@ -73,7 +73,9 @@ bool evm_is_precompile(const evm *e, const uint8_t addr[20])
         if (addr[i] != 0)
             return false;
     unsigned v = (unsigned)addr[18] << 8 | addr[19];
-    if (v >= 1 && v <= 0x0a)
+    if (v >= 1 && v <= 0x09)
+        return true;
+    if (e->env->fp->cancun && v == 0x0a) /* EIP-4844 point evaluation */
         return true;
     if (e->env->fp->prague && v >= 0x0b && v <= 0x11)
         return true;
@@ -414,9 +416,10 @@ static halt op_create(frame *f, bool create2)
     if (!mem_expand(f, &off, &size))
         return H_ERROR;
     uint64_t n = u256_is_zero(&size) ? 0 : size.w[0];
-    if (n > MAX_INITCODE_SIZE)
+    bool eip3860 = f->e->env->fp->shanghai; /* initcode limit and word cost */
+    if (eip3860 && n > MAX_INITCODE_SIZE)
         return H_ERROR;
-    uint64_t cost = G_CREATE + G_INITCODE_WORD * words_of(n) + (create2 ? G_KECCAK_WORD * words_of(n) : 0);
+    uint64_t cost = G_CREATE + (eip3860 ? G_INITCODE_WORD * words_of(n) : 0) + (create2 ? G_KECCAK_WORD * words_of(n) : 0);
     if (!charge(f, cost))
         return H_ERROR;
     if (f->m->is_static)
@@ -496,6 +499,11 @@ static void stack_shape(uint8_t op, const fork_params *fp, int *pop, int *push)
     if (op < 0x60) {
         *pop = pops[op];
         if (op == 0x1e && !fp->osaka)
+            *pop = -1;
+        /* BLOBHASH, BLOBBASEFEE, TLOAD, TSTORE, MCOPY from Cancun; PUSH0 from Shanghai (EIP-3855). */
+        if ((op == 0x49 || op == 0x4a || op == 0x5c || op == 0x5d || op == 0x5e) && !fp->cancun)
+            *pop = -1;
+        if (op == 0x5f && !fp->shanghai)
             *pop = -1;
         if (*pop < 0)
             return;
@@ -888,7 +896,13 @@ static call_result run_frame(evm *e, const message *m, bytes code)
                 u256 bal = f->self->balance;
                 if (!state_transfer(st, f->self, ben, &bal))
                     guest_fail(GUEST_EXIT_INTERNAL, "selfdestruct transfer");
-                if (f->self->created_in_tx) {
+                /* The beneficiary is touched (EIP-161): one that is left empty (nothing sent to a
+                 * fresh address) is not created, or is removed, at the end of the transaction. */
+                state_touch(st, ben);
+                /* Before Cancun every SELFDESTRUCT deletes the account (with its storage) at the end
+                 * of the transaction and burns a balance sent to itself; from Cancun (EIP-6780) only
+                 * an account created in the same transaction is deleted. */
+                if (!fp->cancun || f->self->created_in_tx) {
                     u256 zero = u256_from_u64(0);
                     state_set_balance(st, f->self, &zero);
                     state_mark_destructed(st, f->self);

@@ -1,4 +1,4 @@
-/* The EVM interpreter (Cancun through Osaka rules selected by fork_params): message calls and
+/* The EVM interpreter (Paris through Osaka rules selected by fork_params): message calls and
  * creations with the journal, exact gas (memory expansion, EIP-2929 warm/cold, EIP-2200/3529
  * SSTORE, 63/64 forwarding), logs, and the precompiles of this issue. */
 #ifndef GUEST_EVM_H

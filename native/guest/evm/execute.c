@@ -1,4 +1,4 @@
-/* Block execution (execution-specs apply_body for Cancun, Prague and Osaka). */
+/* Block execution (execution-specs apply_body for Paris, Shanghai, Cancun, Prague and Osaka). */
 #include "execute.h"
 
 #include "../accel/zkvm_accelerators.h"
@@ -134,8 +134,11 @@ static void intrinsic_gas(const tx *t, const fork_params *fp, uint64_t *intrinsi
         zeros += t->data.ptr[i] == 0;
     uint64_t tokens = zeros + ((uint64_t)t->data.len - zeros) * 4;
     unsigned __int128 g = TX_GAS + (unsigned __int128)tokens * TX_DATA_TOKEN;
-    if (t->is_create)
-        g += TX_CREATE_GAS + 2 * (((uint64_t)t->data.len + 31) / 32);
+    if (t->is_create) {
+        g += TX_CREATE_GAS;
+        if (fp->shanghai)
+            g += 2 * (((uint64_t)t->data.len + 31) / 32); /* EIP-3860 initcode word cost */
+    }
     for (size_t i = 0; i < t->access_count; i++)
         g += ACCESS_ADDRESS_GAS + (unsigned __int128)ACCESS_KEY_GAS * t->access[i].key_count;
     g += (unsigned __int128)PER_EMPTY_ACCOUNT_COST * t->auth_count;
@@ -238,6 +241,9 @@ static bool process_tx(block_ctx *b, size_t index)
     tx t;
     if (!tx_decode(in->payload.txs[index], &t))
         INVALID("transaction does not decode");
+    /* Types 0-2 up to Shanghai, 3 from Cancun (EIP-4844), 4 from Prague (EIP-7702). */
+    if ((t.type == 3 && !fp->cancun) || (t.type == 4 && !fp->prague))
+        INVALID("transaction type not active in this fork");
     /* validate_transaction */
     uint64_t intrinsic, floor;
     intrinsic_gas(&t, fp, &intrinsic, &floor);
@@ -245,7 +251,7 @@ static bool process_tx(block_ctx *b, size_t index)
         INVALID("intrinsic gas above the gas limit");
     if (t.nonce == UINT64_MAX)
         INVALID("nonce overflow");
-    if (t.is_create && t.data.len > MAX_INITCODE_SIZE)
+    if (fp->shanghai && t.is_create && t.data.len > MAX_INITCODE_SIZE) /* EIP-3860 */
         INVALID("init code too large");
     if (fp->osaka && t.gas > TX_GAS_CAP)
         INVALID("transaction gas above 2^24 (EIP-7825)");
@@ -330,8 +336,9 @@ static bool process_tx(block_ctx *b, size_t index)
     b->env.blob_hashes = t.blob_hashes;
     b->env.blob_hash_count = t.blob_count;
 
-    /* Warm set: coinbase (EIP-3651), access list, sender, target, precompiles. */
-    state_warm_account(st, state_account(st, b->env.coinbase));
+    /* Warm set: coinbase (EIP-3651, from Shanghai), access list, sender, target, precompiles. */
+    if (fp->shanghai)
+        state_warm_account(st, state_account(st, b->env.coinbase));
     for (size_t i = 0; i < t.access_count; i++) {
         account *a = state_account(st, t.access[i].addr);
         state_warm_account(st, a);
@@ -346,7 +353,7 @@ static bool process_tx(block_ctx *b, size_t index)
         memcpy(target, t.to, 20);
     account *ta = state_account(st, target);
     state_warm_account(st, ta);
-    for (unsigned p = 1; p <= (fp->prague ? 0x11u : 0x0au); p++) {
+    for (unsigned p = 1; p <= (fp->prague ? 0x11u : fp->cancun ? 0x0au : 0x09u); p++) {
         uint8_t pa[20] = {0};
         pa[19] = (uint8_t)p;
         state_warm_account(st, state_account(st, pa));
@@ -441,7 +448,8 @@ static uint64_t rlp_header_len(uint64_t n)
     return k;
 }
 
-/* Exact length of the block's RLP encoding (typed transactions are RLP strings, legacy ones lists). */
+/* Exact length of the block's RLP encoding (typed transactions are RLP strings, legacy ones lists;
+ * rlp([header, transactions, ommers]) before Shanghai). */
 uint64_t rlp_block_size(const stateless_input *in, const header *h)
 {
     uint64_t txs = 0;
@@ -464,7 +472,9 @@ uint64_t rlp_block_size(const stateless_input *in, const header *h)
         rlp_list_end(&b, l);
         wds += b.len;
     }
-    uint64_t payload = header_encode(h).len + txs + rlp_header_len(txs) + 1 + wds + rlp_header_len(wds);
+    uint64_t payload = header_encode(h).len + txs + rlp_header_len(txs) + 1; /* + the empty ommers list */
+    if (in->fork >= FORK_SHANGHAI) /* the withdrawals list (EIP-4895) */
+        payload += wds + rlp_header_len(wds);
     return payload + rlp_header_len(payload);
 }
 
@@ -521,9 +531,11 @@ bool execute_block(const stateless_input *in, const header *h, const header *anc
     if (vh != in->versioned_hash_count)
         INVALID("blob versioned hash count differs from the payload's");
 
-    /* System calls before the transactions. */
-    bytes root = {in->parent_beacon_block_root, 32};
-    system_call(b, BEACON_ROOTS_ADDRESS, root, false, NULL);
+    /* System calls before the transactions (EIP-4788 from Cancun, EIP-2935 from Prague). */
+    if (fp->cancun) {
+        bytes root = {in->parent_beacon_block_root, 32};
+        system_call(b, BEACON_ROOTS_ADDRESS, root, false, NULL);
+    }
     if (fp->prague) {
         bytes ph = {h->parent_hash, 32};
         system_call(b, HISTORY_STORAGE_ADDRESS, ph, false, NULL);
@@ -532,7 +544,7 @@ bool execute_block(const stateless_input *in, const header *h, const header *anc
         if (!process_tx(b, i))
             return false;
 
-    /* Withdrawals (EIP-4895): gwei to wei. */
+    /* Withdrawals (EIP-4895, from Shanghai; a Paris payload has none): gwei to wei. */
     for (size_t i = 0; i < in->payload.withdrawal_count; i++) {
         const withdrawal *w = &in->payload.withdrawals[i];
         account *a = state_account(b->st, w->address);

@@ -77,11 +77,19 @@ static bool fixed_list(bytes in, size_t elem, size_t limit, size_t *count)
     return true;
 }
 
-static bool decode_payload(bytes in, exec_payload *p)
+/* Fields of the payload per fork: Bellatrix (Paris) ends at transactions (14 fields), Capella
+ * (Shanghai) adds withdrawals (15), Deneb (Cancun) and later add the two blob gas fields (17). */
+static size_t payload_field_count(enum fork fork)
+{
+    return fork == FORK_PARIS ? 14 : fork == FORK_SHANGHAI ? 15 : 17;
+}
+
+static bool decode_payload(bytes in, exec_payload *p, enum fork fork)
 {
     static const uint32_t sizes[17] = {32, 20, 32, 32, 256, 32, 8, 8, 8, 8, 0, 32, 32, 0, 0, 8, 8};
     bytes f[17];
-    if (!ssz_split_container(in, sizes, 17, f))
+    size_t nf = payload_field_count(fork);
+    if (!ssz_split_container(in, sizes, nf, f))
         return false;
     p->parent_hash = f[0].ptr;
     p->fee_recipient = f[1].ptr;
@@ -101,8 +109,8 @@ static bool decode_payload(bytes in, exec_payload *p)
     p->block_hash = f[12].ptr;
     if (!ssz_var_list(f[13], (size_t)1 << 20, (size_t)1 << 30, &p->txs, &p->tx_count))
         return false;
-    size_t nw;
-    if (!fixed_list(f[14], 44, 16, &nw))
+    size_t nw = 0;
+    if (nf > 14 && !fixed_list(f[14], 44, 16, &nw))
         return false;
     p->withdrawal_count = nw;
     p->withdrawals = guest_alloc(nw * sizeof(withdrawal) + 1);
@@ -113,8 +121,10 @@ static bool decode_payload(bytes in, exec_payload *p)
         memcpy(p->withdrawals[i].address, w + 16, 20);
         p->withdrawals[i].amount = load_le64(w + 36);
     }
-    p->blob_gas_used = load_le64(f[15].ptr);
-    p->excess_blob_gas = load_le64(f[16].ptr);
+    if (nf > 15) {
+        p->blob_gas_used = load_le64(f[15].ptr);
+        p->excess_blob_gas = load_le64(f[16].ptr);
+    }
     return true;
 }
 
@@ -122,11 +132,14 @@ static bool decode_new_payload_request(bytes in, stateless_input *out)
 {
     static const uint32_t sizes[4] = {0, 0, 32, 0};
     bytes f[4];
-    size_t n = out->has_requests ? 4 : 3;
+    /* Paris and Shanghai: the one-field container { execution_payload } (engine newPayloadV1/V2). */
+    size_t n = out->fork < FORK_CANCUN ? 1 : out->has_requests ? 4 : 3;
     if (!ssz_split_container(in, sizes, n, f))
         return false;
-    if (!decode_payload(f[0], &out->payload))
+    if (!decode_payload(f[0], &out->payload, out->fork))
         return false;
+    if (n == 1)
+        return true;
     if (!fixed_list(f[1], 32, 4096, &out->versioned_hash_count))
         return false;
     out->versioned_hashes = f[1].ptr;
@@ -154,7 +167,7 @@ ssz_result ssz_decode_input(const uint8_t *data, size_t len, stateless_input *ou
     if ((out->schema_id & 0xff) != 0x01)
         return SSZ_MALFORMED;
     unsigned fork = out->schema_id >> 8;
-    if (fork < FORK_CANCUN || fork > FORK_BPO2)
+    if (fork < FORK_PARIS || fork > FORK_BPO2)
         return SSZ_UNSUPPORTED_FORK;
     out->fork = (enum fork)fork;
     out->has_requests = fork >= FORK_PRAGUE;
@@ -275,7 +288,7 @@ static void composite_list_root(const uint8_t *roots, size_t count, uint64_t lim
     ssz_mix_in_length(out, count);
 }
 
-static void payload_root(const exec_payload *p, uint8_t out[32])
+static void payload_root(const exec_payload *p, enum fork fork, uint8_t out[32])
 {
     uint8_t f[17][32];
     vec_root(p->parent_hash, 32, f[0]);
@@ -297,6 +310,7 @@ static void payload_root(const exec_payload *p, uint8_t out[32])
         ssz_bytes_root(p->txs[i], (uint64_t)1 << 30, true, roots + 32 * i);
     composite_list_root(roots, p->tx_count, (uint64_t)1 << 20, f[13]);
     free(roots);
+    size_t nf = payload_field_count(fork);
     uint8_t wroots[16][32];
     for (size_t i = 0; i < p->withdrawal_count; i++) {
         uint8_t wf[4][32];
@@ -310,7 +324,8 @@ static void payload_root(const exec_payload *p, uint8_t out[32])
     composite_list_root(&wroots[0][0], p->withdrawal_count, 16, f[14]);
     u64_root(p->blob_gas_used, f[15]);
     u64_root(p->excess_blob_gas, f[16]);
-    ssz_merkleize(&f[0][0], 17, 17, out);
+    /* 14 and 15 fields merkleize over 16 leaves, 17 over 32. */
+    ssz_merkleize(&f[0][0], nf, nf, out);
 }
 
 /* Roots of fixed-size request elements; layout gives each field's size and whether it is a u64. */
@@ -341,7 +356,12 @@ static void request_list_root(bytes list, size_t elem, const uint8_t *field_size
 void ssz_new_payload_request_root(const stateless_input *in, uint8_t out[32])
 {
     uint8_t f[4][32];
-    payload_root(&in->payload, f[0]);
+    payload_root(&in->payload, in->fork, f[0]);
+    if (in->fork < FORK_CANCUN) {
+        /* A one-field container's root is its field's root. */
+        memcpy(out, f[0], 32);
+        return;
+    }
     ssz_merkleize(in->versioned_hashes, in->versioned_hash_count, 4096, f[1]);
     ssz_mix_in_length(f[1], in->versioned_hash_count);
     memcpy(f[2], in->parent_beacon_block_root, 32);

@@ -9,6 +9,8 @@
 #include "u256.h"
 
 enum fork {
+    FORK_PARIS = 0x0e,    /* Bellatrix payload, engine newPayloadV1: no withdrawals, no blobs */
+    FORK_SHANGHAI = 0x0f, /* Capella payload (+ withdrawals), newPayloadV2 */
     FORK_CANCUN = 0x10,
     FORK_PRAGUE = 0x11,
     FORK_OSAKA = 0x12,
@@ -45,9 +47,9 @@ typedef struct stateless_input {
     enum fork fork;
     bytes new_payload_request; /* its SSZ bytes */
     exec_payload payload;
-    size_t versioned_hash_count;
+    size_t versioned_hash_count;     /* 0 before Cancun (the request has no such field) */
     const uint8_t *versioned_hashes; /* count × 32 */
-    const uint8_t *parent_beacon_block_root;
+    const uint8_t *parent_beacon_block_root; /* NULL before Cancun */
     bool has_requests;               /* Prague and later */
     bytes deposits, withdrawal_requests, consolidations; /* concatenated fixed-size elements */
     size_t state_count, code_count, header_count;

@@ -109,6 +109,8 @@ header_error validate_header(const header *h, const header *parent, const fork_p
         return HDR_TIMESTAMP;
     if (parent->number == UINT64_MAX || h->number != parent->number + 1)
         return HDR_NUMBER;
+    if (!fp->cancun)
+        return HDR_OK; /* no blob gas fields before EIP-4844 */
     if (h->blob_gas_used > fp->max_blobs * GAS_PER_BLOB || h->blob_gas_used % GAS_PER_BLOB != 0)
         return HDR_BLOB_GAS_USED;
     if (h->excess_blob_gas != expected_excess_blob_gas(parent, fp))

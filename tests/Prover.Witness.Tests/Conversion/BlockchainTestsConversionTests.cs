@@ -13,7 +13,6 @@ public class BlockchainTestsConversionTests
     private static readonly string[] AcceptedSkips =
     [
         "pre-merge block: no engine-API payload exists",        // Berlin, London networks (proof-of-work headers)
-        "(Shanghai) ended with exit code 3 (the guest does not validate this fork)", // the parent must be executed; the guest starts at Cancun
         "block RLP does not decode",                            // invalid blocks given as malformed RLP
     ];
 

@@ -163,8 +163,16 @@ def requests_ssz(reqs):
 
 def build_payload_input(fork, hdr, txs, wds, witness_state, witness_codes, witness_headers, chain_id, vhs=(),
                         reqs=(b"", b"", b"")):
-    """StatelessInput bytes and hash_tree_root(NewPayloadRequest) from header fields (RLP order)."""
-    (ph, _om, cb, sr, _tr, rr, bloom, _diff, num, gl, gu, ts, extra, mix_hash, _nonce, bf, _wr, bgu, ebg, pbbr) = hdr[:20]
+    """StatelessInput bytes and hash_tree_root(NewPayloadRequest) from header fields (RLP order).
+    Paris (0x0e) and Shanghai (0x0f): the request is the one-field container {execution_payload}, the
+    payload the Bellatrix (14 fields) or Capella (15 fields) one, so the request's root is the payload's."""
+    if fork < 0x10:
+        assert len(hdr) == (16 if fork == 0x0E else 17), "header shape of the fork"
+        assert fork == 0x0F or not wds, "no withdrawals in Paris"
+        hdr_full = list(hdr) + [b""] * (20 - len(hdr))
+    else:
+        hdr_full = hdr
+    (ph, _om, cb, sr, _tr, rr, bloom, _diff, num, gl, gu, ts, extra, mix_hash, _nonce, bf, _wr, bgu, ebg, pbbr) = hdr_full[:20]
     block_hash = keccak256(rlp(hdr))
     keys = []
     for tx in txs:
@@ -183,9 +191,15 @@ def build_payload_input(fork, hdr, txs, wds, witness_state, witness_codes, witne
         root_bytelist(extra, 32), be_int(bf).to_bytes(32, "little"), root_vec(block_hash),
         mix(merkleize([root_bytelist(x, 1 << 30) for x in txs], 1 << 20), len(txs)),
         mix(merkleize([merkleize([root_u64(a), root_u64(b), root_vec(c), root_u64(e)]) for a, b, c, e in wds], 16), len(wds)),
-        root_u64(be_int(bgu)), root_u64(be_int(ebg))])
-    fields = [(None, payload), (None, b"".join(vhs)), (pbbr, None)]
-    roots = [payload_root, mix(merkleize(list(vhs), 4096), len(vhs)), pbbr]
+        root_u64(be_int(bgu)), root_u64(be_int(ebg))][:{0x0E: 14, 0x0F: 15}.get(fork, 17)])
+    if fork < 0x10:
+        nf = 14 if fork == 0x0E else 15
+        payload = payload_fields_ssz(ph, cb, sr, rr, bloom, mix_hash, num, gl, gu, ts, extra, bf, block_hash, txs, wds,
+                                     bgu, ebg, nf)
+        fields, roots = [(None, payload)], None
+    else:
+        fields = [(None, payload), (None, b"".join(vhs)), (pbbr, None)]
+        roots = [payload_root, mix(merkleize(list(vhs), 4096), len(vhs)), pbbr]
     if fork >= 0x11:
         assert hdr[20] == sha(b"".join(sha(bytes([i]) + r) for i, r in enumerate(reqs) if r)), "requests hash"
         enc, rroot = requests_ssz(reqs)
@@ -194,7 +208,18 @@ def build_payload_input(fork, hdr, txs, wds, witness_state, witness_codes, witne
     npr = container(fields)
     witness = container([(None, var_list(witness_state)), (None, var_list(witness_codes)), (None, var_list(witness_headers))])
     body = container([(None, npr), (None, witness), (u64(chain_id), None), (None, b"".join(keys))])
-    return (fork << 8 | 1).to_bytes(2, "big") + body, merkleize(roots), block_hash
+    return (fork << 8 | 1).to_bytes(2, "big") + body, payload_root if roots is None else merkleize(roots), block_hash
+
+
+def payload_fields_ssz(ph, cb, sr, rr, bloom, mix_hash, num, gl, gu, ts, extra, bf, block_hash, txs, wds, bgu, ebg, nf):
+    """SSZ of the first nf fields of ExecutionPayload (14 Bellatrix, 15 Capella, 17 Deneb)."""
+    return container([
+        (ph, None), (cb, None), (sr, None), (rr, None), (bloom, None), (mix_hash, None),
+        (u64(be_int(num)), None), (u64(be_int(gl)), None), (u64(be_int(gu)), None), (u64(be_int(ts)), None),
+        (None, extra), (be_int(bf).to_bytes(32, "little"), None), (block_hash, None),
+        (None, var_list(txs)),
+        (None, b"".join(u64(a) + u64(b) + c + u64(e) for a, b, c, e in wds)),
+        (u64(be_int(bgu)), None), (u64(be_int(ebg)), None)][:nf])
 
 
 def build_witness_fixture(path):
@@ -230,7 +255,8 @@ def build_witness_fixture(path):
 
 def build_ejs(path, fork, tamper_requests=False):
     """Blocks built by @ethereumjs/vm (tests/ejs/gen.mjs, a second opinion for Prague, Osaka and BPO2
-    rules: CLZ, EIP-7883 modexp, EIP-7702, creation, withdrawals)."""
+    rules: CLZ, EIP-7883 modexp, EIP-7702, creation, withdrawals; tests/ejs/gen_merge.mjs for Paris and
+    Shanghai: opcode gating, warm coinbase, pre-EIP-6780 SELFDESTRUCT with storage, EIP-3860)."""
     with open(os.path.join(HERE, path)) as f:
         d = json.load(f)
     block = h2b(d["blockRlp"])
@@ -304,7 +330,8 @@ for path, fork, i in extra_precompile_cases():
         with open(os.path.join(os.environ["WRITE_INPUTS"], short.replace("#", "_").replace(".json", "") + ".ssz"), "wb") as f:
             f.write(data)
 for path, fork in [("ejs/prague.json", 0x11), ("ejs/osaka.json", 0x12), ("ejs/bpo2.json", 0x14),
-                   ("ejs/prague_requests.json", 0x11), ("ejs/osaka_misc.json", 0x12)]:
+                   ("ejs/prague_requests.json", 0x11), ("ejs/osaka_misc.json", 0x12),
+                   ("ejs/paris.json", 0x0E), ("ejs/shanghai.json", 0x0F), ("ejs/cancun_selfdestruct.json", 0x10)]:
     for tamper in ([False, True] if "requests" in path else [False]):
         name, data, root, bh, valid, rlp_len = build_ejs(path, fork, tamper)
         print(f'    {{"ejs-{name}", "{data.hex()}",\n     "{root.hex()}", "{bh.hex()}", {1 if valid else 0}, {rlp_len}}},')

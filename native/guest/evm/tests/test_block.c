@@ -401,3 +401,124 @@ void test_block_public_key_count(void)
     free(more);
     free(buf);
 }
+
+static void store_le32(unsigned char *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+
+/* SSZ of a list of variable-size byte strings (offsets, then the bodies), skipping item `skip`. */
+static size_t put_var_list(unsigned char *out, const bytes *items, size_t n, size_t skip)
+{
+    size_t kept = n - (skip < n ? 1 : 0), pos = 4 * kept, k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i == skip)
+            continue;
+        store_le32(out + 4 * k++, (uint32_t)pos);
+        memcpy(out + pos, items[i].ptr, items[i].len);
+        pos += items[i].len;
+    }
+    return pos;
+}
+
+/* The input with witness node skip_node (or code skip_code) left out; SIZE_MAX keeps all. */
+static unsigned char *without_witness_item(const unsigned char *data, size_t len, size_t skip_node, size_t skip_code,
+                                           size_t *out_len)
+{
+    stateless_input in;
+    if (ssz_decode_input(data, len, &in) != SSZ_OK)
+        return NULL;
+    unsigned char *out = malloc(len + 16);
+    memcpy(out, data, 2);
+    unsigned char *body = out + 2;
+    size_t pos = 20; /* fixed part: 3 offsets and the chain id */
+    store_le32(body, (uint32_t)pos);
+    memcpy(body + pos, in.new_payload_request.ptr, in.new_payload_request.len);
+    pos += in.new_payload_request.len;
+    store_le32(body + 4, (uint32_t)pos);
+    unsigned char *w = body + pos;
+    size_t wpos = 12;
+    store_le32(w, (uint32_t)wpos);
+    wpos += put_var_list(w + wpos, in.state, in.state_count, skip_node);
+    store_le32(w + 4, (uint32_t)wpos);
+    wpos += put_var_list(w + wpos, in.codes, in.code_count, skip_code);
+    store_le32(w + 8, (uint32_t)wpos);
+    wpos += put_var_list(w + wpos, in.headers, in.header_count, SIZE_MAX);
+    pos += wpos;
+    store_le64(body + 8, in.chain_id);
+    store_le32(body + 16, (uint32_t)pos);
+    memcpy(body + pos, in.public_keys, 65 * in.public_key_count);
+    pos += 65 * in.public_key_count;
+    *out_len = 2 + pos;
+    return out;
+}
+
+void test_block_pre_cancun(void)
+{
+    if (BLOCK_VECTORS_SKIP())
+        return;
+    /* Blocks built by @ethereumjs/vm under Paris and Shanghai rules (tests/ejs/gen_merge.mjs): PUSH0
+     * only from Shanghai, no Cancun opcodes, cold/warm coinbase, SELFDESTRUCT of pre-state accounts
+     * with storage (deleted at the end of the transaction, one recreated by CREATE2 with fresh
+     * storage, one burning its balance), EIP-3860 initcode cost. guest_verdicts judges them valid; here
+     * the payload shapes are checked to be fork-specific. */
+    const struct block_case *ep = find_case("ejs-paris.json"), *es = find_case("ejs-shanghai.json"),
+                            *cancun = find_case("SimpleTx.json");
+    CHECK(ep != NULL && es != NULL && cancun != NULL);
+    if (ep == NULL || es == NULL || cancun == NULL)
+        return;
+    unsigned char *buf;
+    struct run_ctx ctx = run_as_fork(ep, 0x0e, &buf);
+    CHECK(ctx.code == GUEST_EXIT_OK && ctx.valid);
+    free(buf);
+    ctx = run_as_fork(es, 0x0f, &buf);
+    CHECK(ctx.code == GUEST_EXIT_OK && ctx.valid);
+    free(buf);
+    /* Bellatrix (508-byte fixed part), Capella (512) and Deneb (528) payloads do not decode as one another. */
+    const struct { const struct block_case *c; uint8_t fork; } relabel[] = {
+        {ep, 0x0f}, {ep, 0x10}, {es, 0x0e}, {es, 0x10}, {cancun, 0x0e}, {cancun, 0x0f}};
+    for (size_t i = 0; i < sizeof relabel / sizeof relabel[0]; i++) {
+        ctx = run_as_fork(relabel[i].c, relabel[i].fork, &buf);
+        CHECK_MSG(ctx.code == GUEST_EXIT_MALFORMED_INPUT, "%s as 0x%02x: exit %d", relabel[i].c->name, relabel[i].fork,
+                  ctx.code);
+        free(buf);
+    }
+    /* Schema ids below Paris are not supported (exit 3). */
+    ctx = run_as_fork(ep, 0x0d, &buf);
+    CHECK(ctx.code == GUEST_EXIT_UNSUPPORTED_FORK);
+    free(buf);
+
+    /* A witness with one node or one code left out: the block either never needed it (same verdict,
+     * e.g. the storage tries of the SELFDESTRUCTed accounts, which deletion drops unread) or the guest
+     * stops with exit 5; never another verdict. */
+    const struct block_case *both[2] = {ep, es};
+    for (int b = 0; b < 2; b++) {
+        size_t len;
+        unsigned char *orig = load(both[b]->input, &len);
+        stateless_input in;
+        CHECK(ssz_decode_input(orig, len, &in) == SSZ_OK);
+        size_t nodes = in.state_count, codes = in.code_count;
+        int unneeded = 0, missing = 0;
+        for (size_t i = 0; i < nodes + codes; i++) {
+            size_t n;
+            unsigned char *cut = without_witness_item(orig, len, i < nodes ? i : SIZE_MAX, i < nodes ? SIZE_MAX : i - nodes, &n);
+            CHECK(cut != NULL);
+            if (cut == NULL)
+                continue;
+            struct run_ctx c = {cut, n, {0}, false, -1};
+            int code = test_expect_exit(run_guest, &c);
+            if (code == -1 && c.code == GUEST_EXIT_OK && c.valid)
+                unneeded++;
+            else if (code == GUEST_EXIT_MISSING_NODE)
+                missing++;
+            else
+                CHECK_MSG(0, "%s without witness item %zu: exit %d code %d valid %d", both[b]->name, i, code, c.code, c.valid);
+            free(cut);
+        }
+        printf("  %s: of %zu witness nodes and %zu codes, %d not needed, %d missing -> exit 5\n", both[b]->name, nodes,
+               codes, unneeded, missing);
+        CHECK(missing > 0 && unneeded > 0);
+        free(orig);
+    }
+}

@@ -85,6 +85,59 @@ void test_evm_clz(void)
     CHECK(!x.r.success && x.r.gas_left == 0);
 }
 
+void test_evm_pre_cancun(void)
+{
+    /* EIP-3855: PUSH0 (gas 2) from Shanghai; an undefined opcode in Paris (all gas consumed). */
+    run x = exec_code(FORK_SHANGHAI, "5f" RET, 100000);
+    CHECK(x.r.success && u256_is_zero(&x.top) && x.r.gas_left == 100000 - (2 + RET_GAS));
+    x = exec_code(FORK_PARIS, "5f" RET, 100000);
+    CHECK(!x.r.success && x.r.gas_left == 0);
+    /* Cancun's opcodes are undefined before it: TLOAD, TSTORE, MCOPY, BLOBHASH, BLOBBASEFEE. */
+    static const char *const cancun_ops[] = {"60005c", "600160005d", "6001600060005e", "600049", "4a"};
+    for (size_t i = 0; i < sizeof cancun_ops / sizeof cancun_ops[0]; i++) {
+        char prog[64];
+        snprintf(prog, sizeof prog, "%s00", cancun_ops[i]);
+        x = exec_code(FORK_SHANGHAI, prog, 100000);
+        CHECK_MSG(!x.r.success && x.r.gas_left == 0, "%s in Shanghai", cancun_ops[i]);
+        x = exec_code(FORK_PARIS, prog, 100000);
+        CHECK_MSG(!x.r.success && x.r.gas_left == 0, "%s in Paris", cancun_ops[i]);
+        x = exec_code(FORK_CANCUN, prog, 100000);
+        CHECK_MSG(x.r.success, "%s in Cancun", cancun_ops[i]);
+    }
+    /* DIFFICULTY (0x44) is PREVRANDAO since Paris. */
+    x = exec_code(FORK_PARIS, "44" RET, 100000);
+    CHECK(x.r.success && x.r.gas_left == 100000 - (2 + RET_GAS));
+    /* EIP-3860: CREATE of 64 zero bytes costs 2 gas per init code word more from Shanghai (the child
+     * runs STOP and hands back its gas, so the difference is exactly 2 × 2). */
+    run p = exec_code(FORK_PARIS, "604060006000f0" RET, 200000), s = exec_code(FORK_SHANGHAI, "604060006000f0" RET, 200000);
+    CHECK(p.r.success && s.r.success && !u256_is_zero(&p.top) && !u256_is_zero(&s.top));
+    CHECK(p.r.gas_left == s.r.gas_left + 4);
+    /* Init code of 49153 bytes (limit + 1): an exceptional halt from Shanghai, allowed in Paris. */
+    p = exec_code(FORK_PARIS, "62" "00c001" "60006000f0" RET, 500000);
+    CHECK(p.r.success && !u256_is_zero(&p.top));
+    s = exec_code(FORK_SHANGHAI, "62" "00c001" "60006000f0" RET, 500000);
+    CHECK(!s.r.success && s.r.gas_left == 0);
+    /* SELFDESTRUCT of an account that was not created in the transaction: deleted at the end of the
+     * transaction before Cancun, kept (only the balance moves) from EIP-6780. */
+    static const char *const sd = "73" "00000000000000000000000000000000000000be" "ff";
+    static const uint8_t contract[20] = {0xc0, 0x01};
+    const enum fork forks[3] = {FORK_PARIS, FORK_SHANGHAI, FORK_CANCUN};
+    for (int i = 0; i < 3; i++) {
+        x = exec_code(forks[i], sd, 100000);
+        CHECK(x.r.success);
+        /* 3 (PUSH20) + 5000 + 2600 (cold beneficiary); no G_NEW_ACCOUNT: the balance is zero. */
+        CHECK(x.r.gas_left == 100000 - (3 + 5000 + 2600));
+        account *a = state_account(x.st, contract);
+        CHECK(a->destructed == (forks[i] != FORK_CANCUN));
+        CHECK(*state_refund(x.st) == 0); /* no SELFDESTRUCT refund since EIP-3529 */
+        state_end_tx(x.st);
+        CHECK(a->exists == (forks[i] == FORK_CANCUN));
+        /* The beneficiary received nothing: an empty account is not left behind (EIP-161 touch). */
+        static const uint8_t ben_addr[20] = {[19] = 0xbe};
+        CHECK_MSG(!state_account(x.st, ben_addr)->exists, "fork 0x%02x: empty beneficiary left in the state", forks[i]);
+    }
+}
+
 void test_evm_memory_and_stack(void)
 {
     /* MSTORE at 0x100: expansion to 288 bytes = 9 words: 3*9 + 81/512 = 27. */

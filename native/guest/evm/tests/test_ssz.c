@@ -82,13 +82,20 @@ void test_ssz_reject(void)
         memcpy(copy + 2 + 4, buf + 2 + 16, 4);
         memcpy(copy + 2 + 16, buf + 2 + 4, 4);
         CHECK(ssz_decode_input(copy, len, &in) == SSZ_MALFORMED);
-        /* Schema id: low byte must be 1; forks before Cancun and after BPO2 are unsupported. */
+        /* Schema id: low byte must be 1; forks before Paris and after BPO2 are unsupported. */
         memcpy(copy, buf, len);
         copy[1] = 2;
         CHECK(ssz_decode_input(copy, len, &in) == SSZ_MALFORMED);
         copy[1] = 1;
-        copy[0] = 0x0f;
+        copy[0] = 0x0d;
         CHECK(ssz_decode_input(copy, len, &in) == SSZ_UNSUPPORTED_FORK);
+        copy[0] = 0x00;
+        CHECK(ssz_decode_input(copy, len, &in) == SSZ_UNSUPPORTED_FORK);
+        /* Paris and Shanghai have their own (smaller) request shapes: a Deneb/Electra input does not decode. */
+        copy[0] = 0x0e;
+        CHECK(ssz_decode_input(copy, len, &in) == SSZ_MALFORMED);
+        copy[0] = 0x0f;
+        CHECK(ssz_decode_input(copy, len, &in) == SSZ_MALFORMED);
         copy[0] = 0x15;
         CHECK(ssz_decode_input(copy, len, &in) == SSZ_UNSUPPORTED_FORK);
         /* The other shape (Cancun <-> Prague) does not decode. */

@@ -27,10 +27,12 @@
     T(block, guest_verdicts)       \
     T(block, rlp_size)             \
     T(block, later_forks)          \
+    T(block, pre_cancun)           \
     T(block, mutations)            \
     T(block, public_key_count)     \
     T(evm, arithmetic)             \
     T(evm, clz)                    \
+    T(evm, pre_cancun)             \
     T(evm, memory_and_stack)       \
     T(evm, sstore_gas)             \
     T(evm, transient)              \
