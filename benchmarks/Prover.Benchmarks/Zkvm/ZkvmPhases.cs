@@ -10,7 +10,7 @@ namespace Prover.Benchmarks.Zkvm;
 /// <summary>
 /// Per-phase times of the zkVM prover with the reference kernels and with the optimised ones, run
 /// alternately in one process (the machine is shared, so only ratios from the same run are meaningful).
-/// Checks that both produce the same proof bytes.
+/// Both variants are warmed up on hello.elf first; checks that both produce the same proof bytes.
 /// <c>dotnet run -c Release --project benchmarks/Prover.Benchmarks -- zkvm-phases ELF LOG_SHARD [ROUNDS] [quartic|octic]</c>
 /// </summary>
 public static class ZkvmPhases
@@ -25,6 +25,13 @@ public static class ZkvmPhases
         var sums = new Dictionary<string, double>[] { new(), new() };
         var order = new List<string>();
         byte[]?[] bytes = [null, null];
+        // Warm-up (JIT, tiered compilation) of both variants on the smallest guest, not timed.
+        var warmup = ZkvmProgram.FromElf(File.ReadAllBytes(Path.Combine(Path.GetDirectoryName(elf)!, "hello.elf")));
+        foreach (bool reference in new[] { true, false })
+        {
+            KernelSelection.UseReference = reference;
+            _ = octic ? Prove<KoalaBearOctic>(warmup, logShard, StarkConfig.Provable100) : Prove<KoalaBearQuartic>(warmup, logShard, StarkConfig.Development);
+        }
         for (int r = 0; r < rounds; r++)
         {
             foreach (int variant in r % 2 == 0 ? new[] { 0, 1 } : new[] { 1, 0 })

@@ -89,6 +89,7 @@ internal static class LogUpPacked<TParams, TDef>
         int chunkRows = Math.Min(n, ChunkRows), chunks = n / chunkRows, groups = chunkRows / 16;
         var chunkTotals = new ExtensionField<MontyField31<TParams>, TDef>[chunks];
         var one = Vector512.Create(MontyField31<TParams>.One.Montgomery);
+        bool vanished = false;
         Parallel.For(0, chunks, () => new Scratch(program.InstructionCount, program.ConstraintCount, groups * k, d), (chunk, _, s) =>
         {
             int firstRow = chunk * chunkRows;
@@ -136,7 +137,10 @@ internal static class LogUpPacked<TParams, TDef>
             {
                 var product = PackedExtension<TParams, TDef>.Extract(running, lane);
                 if (product.IsZero)
-                    throw new InvalidOperationException($"{air.Name}: a LogUp fingerprint vanished for these challenges");
+                {
+                    vanished = true; // reported after the loop, as the reference does (not as an AggregateException)
+                    return s;
+                }
                 var inverse = product.Inverse();
                 for (int c = 0; c < d; c++)
                     lanes[c * 16 + lane] = inverse[c].Montgomery;
@@ -188,6 +192,9 @@ internal static class LogUpPacked<TParams, TDef>
             chunkTotals[chunk] = total;
             return s;
         }, _ => { });
+        if (vanished)
+            // Probability ≤ rows/|F| for honest challenges (only fingerprints with a non-zero multiplicity count here).
+            throw new InvalidOperationException($"{air.Name}: a LogUp fingerprint vanished for these challenges");
 
         // 5: chunk offsets, then each chunk's running sums from its offset.
         var starts = new ExtensionField<MontyField31<TParams>, TDef>[chunks];
