@@ -9,6 +9,8 @@ public static class Program
     {
         if (args is ["zkvm-phases", ..])
             Zkvm.ZkvmPhases.Run(args);
+        else if (args is ["zkvm-logup", ..])
+            Zkvm.ZkvmPhases.LogUpSplit(args);
         else
             BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
     }

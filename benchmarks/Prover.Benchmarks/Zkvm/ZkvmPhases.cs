@@ -2,6 +2,7 @@ using KoalaBear = Prover.Core.Field.MontyField31<Prover.Core.Field.KoalaBearPara
 using System.Diagnostics;
 using Prover.Core.Air;
 using Prover.Core.Field;
+using Prover.Core.Matrix;
 using Prover.Core.Stark;
 using Prover.Core.Zkvm.Proving;
 
@@ -62,6 +63,59 @@ public static class ZkvmPhases
             double a = sums[0].GetValueOrDefault(phase) / rounds, b = sums[1].GetValueOrDefault(phase) / rounds;
             Console.WriteLine($"{phase,-44} {a,12:F0} {b,12:F0} {(b > 0 ? a / b : 0),7:F2}");
         }
+    }
+
+    /// <summary>
+    /// Splits the LogUp phase of one shard (shard 0, quartic): trace generation (reference and
+    /// optimised), LDE and commitment, each timed once after one untimed pass.
+    /// <c>… -- zkvm-logup ELF LOG_SHARD</c>
+    /// </summary>
+    public static void LogUpSplit(string[] args)
+    {
+        string elf = args.Length > 1 ? args[1] : "native/guest/tests/elf/bigmul.elf";
+        int logShard = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 16;
+        var program = ZkvmProgram.FromElf(File.ReadAllBytes(elf));
+        RowMajorMatrix<KoalaBear>[]? traces = null;
+        KoalaBear[][]? publics = null;
+        new ZkvmProver<KoalaBearQuartic>(new ZkvmProverOptions
+        {
+            Config = StarkConfig.Development with { NumQueries = 1, QueryPowBits = 0 },
+            ShardSize = 1L << logShard,
+            Tamper = (s, t, p) => { if (s == 0) (traces, publics) = (t, p); },
+        }).Prove(program, []);
+        var airs = program.ShardAirs;
+        var key = StarkSetup.Preprocess(airs, [.. traces!.Select(t => int.Log2(t.Height))], 1);
+        var compiled = airs.Select(a => new CompiledAir<KoalaBear>(a)).ToArray();
+        var rng = new Random(1);
+        ExtensionField<KoalaBear, KoalaBearQuartic> Ext() =>
+            ExtensionField<KoalaBear, KoalaBearQuartic>.FromCoefficients([.. Enumerable.Range(0, 4).Select(_ => KoalaBear.FromUInt64((ulong)rng.NextInt64(KoalaBear.Modulus)))]);
+        var (gamma, beta) = (Ext(), Ext());
+        var backend = CpuBackend<KoalaBearParameters>.Instance;
+        double reference = 0, optimised = 0, lde = 0, commit = 0;
+        for (int pass = 0; pass < 2; pass++)
+        {
+            var ldes = new List<RowMajorMatrix<KoalaBear>>();
+            double r = 0, o = 0, l = 0;
+            for (int t = 0; t < airs.Count; t++)
+            {
+                if (compiled[t].Interactions.Count == 0) continue;
+                var clock = Stopwatch.StartNew();
+                KernelSelection.UseReference = true;
+                LogUpPacked<KoalaBearParameters, KoalaBearQuartic>.GenerateTrace(compiled[t], traces![t], key?.Traces[t], publics![t], gamma, beta);
+                r += clock.Elapsed.TotalMilliseconds;
+                clock.Restart();
+                KernelSelection.UseReference = false;
+                var (trace, _) = LogUpPacked<KoalaBearParameters, KoalaBearQuartic>.GenerateTrace(compiled[t], traces[t], key?.Traces[t], publics![t], gamma, beta);
+                o += clock.Elapsed.TotalMilliseconds;
+                clock.Restart();
+                ldes.Add(backend.CosetLdeBitReversed(trace, 1, KoalaBear.MultiplicativeGenerator));
+                l += clock.Elapsed.TotalMilliseconds;
+            }
+            var commitClock = Stopwatch.StartNew();
+            backend.Commit(ldes);
+            (reference, optimised, lde, commit) = (r, o, l, commitClock.Elapsed.TotalMilliseconds);
+        }
+        Console.WriteLine($"LogUp phase of shard 0, ms: trace generation reference {reference:F0}, optimised {optimised:F0} ({reference / optimised:F2}x); LDE {lde:F0}; commit {commit:F0}");
     }
 
     private static (byte[] Proof, ZkvmProofReport Report) Prove<TDef>(ZkvmProgram program, int logShard, StarkConfig config)
