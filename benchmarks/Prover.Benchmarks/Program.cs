@@ -5,5 +5,13 @@ namespace Prover.Benchmarks;
 /// <summary>Entry point: <c>dotnet run -c Release --project benchmarks/Prover.Benchmarks -- --filter '*Ntt*'</c>.</summary>
 public static class Program
 {
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    public static void Main(string[] args)
+    {
+        if (args is ["zkvm-phases", ..])
+            Zkvm.ZkvmPhases.Run(args);
+        else if (args is ["zkvm-logup", ..])
+            Zkvm.ZkvmPhases.LogUpSplit(args);
+        else
+            BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    }
 }

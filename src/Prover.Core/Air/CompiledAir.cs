@@ -11,6 +11,7 @@ namespace Prover.Core.Air;
 public sealed class CompiledAir<F> where F : struct, IField<F>
 {
     private readonly int[] _interactionOffsets;
+    private readonly Lazy<ConstraintProgram<F>> _interactionProgram;
 
     public CompiledAir(IAir<F> air)
     {
@@ -33,6 +34,7 @@ public sealed class CompiledAir<F> where F : struct, IField<F>
             multiplicityDegree = Math.Max(multiplicityDegree, interaction.Multiplicity.Degree);
         }
         Program = new ConstraintProgram<F>(outputs);
+        _interactionProgram = new Lazy<ConstraintProgram<F>>(() => new ConstraintProgram<F>(outputs.GetRange(ConstraintCount, outputs.Count - ConstraintCount)));
         int constraintDegree = builder.Constraints.Count == 0 ? 1 : builder.Constraints.Max(c => c.Degree);
         // LogUp rows: h·fingerprint(values) − m (degree 1 + deg(values), or deg(m)); running-sum rows are degree 2.
         int logUpDegree = Interactions.Count == 0 ? 0 : Math.Max(Math.Max(1 + valueDegree, multiplicityDegree), 2);
@@ -49,6 +51,13 @@ public sealed class CompiledAir<F> where F : struct, IField<F>
     public int Width => Air.Width;
 
     public ConstraintProgram<F> Program { get; }
+
+    /// <summary>
+    /// The interaction outputs alone (values and multiplicities, the outputs of <see cref="Program"/> from
+    /// <see cref="ConstraintCount"/> on, in the same order): what LogUp trace generation needs, without
+    /// the AIR constraints.
+    /// </summary>
+    public ConstraintProgram<F> InteractionProgram => _interactionProgram.Value;
 
     /// <summary>Number of AIR constraints (the first outputs of <see cref="Program"/>).</summary>
     public int ConstraintCount { get; }

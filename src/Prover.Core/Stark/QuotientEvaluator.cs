@@ -81,10 +81,14 @@ internal static class QuotientEvaluator<TParams, TDef>
             alphaPowers, gamma, beta, cumulativeSum, firsts, lasts, transitions, zhInv, result);
         const int Grain = 512;
         bool packed = !ForceScalar && qn >= 16 && PackedMontyField31<TParams>.BestPath == SimdPath.Vector512;
+        // The reference kernels (KernelSelection.UseReference) are the scalar path and the packed path with per-point LogUp.
+        var fast = packed && !KernelSelection.UseReference ? new PackedLogUp(ctx) : null;
         Parallel.For(0, (qn + Grain - 1) / Grain, chunk =>
         {
             int start = chunk * Grain, end = Math.Min(qn, start + Grain);
-            if (packed)
+            if (fast is not null)
+                EvaluatePackedRows(ctx, fast, start, end);
+            else if (packed)
                 EvaluatePacked(ctx, start, end);
             else
                 EvaluateScalar(ctx, start, end);
@@ -94,6 +98,170 @@ internal static class QuotientEvaluator<TParams, TDef>
 
     /// <summary>Forces the scalar path (tests compare it with the packed one).</summary>
     internal static bool ForceScalar { get; set; }
+
+    /// <summary>
+    /// Constants of the packed LogUp fold, with α folded in: for interaction i (constraint
+    /// L_i = h_i·fp_i ∓ m_i, weight a_i = α^(K+i)), a_i·fp_i = a_i·(γ − bus_i) − Σ_j (a_i·β^(j+1))·v_j is
+    /// D base products per value, so a_i·L_i costs one packed extension product (with h_i) instead of
+    /// the per-point extension fingerprint and two extension products of the reference.
+    /// </summary>
+    private sealed class PackedLogUp
+    {
+        public readonly Vector512<uint>[][] GammaBus; // [i][c]: a_i·(γ − bus_i)
+        public readonly Vector512<uint>[][] Betas; // [i][j·D + c]: a_i·β^(j+1)
+        public readonly Vector512<uint>[][] Alphas; // [l][c]: α^(K+l), l < k + 3
+        public readonly int[] Offsets;
+        public readonly int[] Counts;
+        public readonly bool[] Sends;
+        public readonly Vector512<uint>[] CumulativeSum;
+
+        public PackedLogUp(Context c)
+        {
+            var air = c.Air;
+            int k = air.Interactions.Count, e = c.E;
+            GammaBus = new Vector512<uint>[k][];
+            Betas = new Vector512<uint>[k][];
+            Alphas = new Vector512<uint>[c.LogUpConstraints][];
+            Offsets = new int[k];
+            Counts = new int[k];
+            Sends = new bool[k];
+            for (int l = 0; l < c.LogUpConstraints; l++)
+                Alphas[l] = PackedExtension<TParams, TDef>.Broadcast(c.AlphaPowers[c.Constraints + l]);
+            int maxValues = k == 0 ? 0 : air.Interactions.Max(i => i.Values.Count);
+            var betaPowers = c.Beta.Powers(maxValues + 1);
+            for (int i = 0; i < k; i++)
+            {
+                var interaction = air.Interactions[i];
+                var a = c.AlphaPowers[c.Constraints + i];
+                Offsets[i] = air.InteractionOutput(i);
+                Counts[i] = interaction.Values.Count;
+                Sends[i] = interaction.Kind == InteractionKind.Send;
+                GammaBus[i] = PackedExtension<TParams, TDef>.Broadcast(
+                    a * (c.Gamma - ExtensionField<MontyField31<TParams>, TDef>.FromBase(MontyField31<TParams>.FromUInt64((ulong)interaction.Bus))));
+                Betas[i] = new Vector512<uint>[Counts[i] * e];
+                for (int j = 0; j < Counts[i]; j++)
+                    PackedExtension<TParams, TDef>.Broadcast(a * betaPowers[j + 1]).CopyTo(Betas[i], j * e);
+            }
+            CumulativeSum = PackedExtension<TParams, TDef>.Broadcast(c.CumulativeSum);
+        }
+    }
+
+    /// <summary>
+    /// The optimised kernel: 16 consecutive LDE rows per step (so the main, preprocessed and LogUp rows
+    /// read are contiguous; their points are the bit-reversed indices), the constraint program on
+    /// AVX-512 lanes, and the LogUp constraints on lanes too (<see cref="PackedLogUp"/>). The values
+    /// equal the reference paths' point by point (tests compare them, and the proofs).
+    /// </summary>
+    [SkipLocalsInit]
+    private static void EvaluatePackedRows(Context c, PackedLogUp lp, int start, int end)
+    {
+        var program = c.Program;
+        var registers = new Vector512<uint>[program.InstructionCount];
+        var outputs = new Vector512<uint>[program.ConstraintCount];
+        int e = c.E, k = lp.Offsets.Length;
+        var alphaParts = new Vector512<uint>[c.Constraints * e];
+        for (int q = 0; q < c.Constraints; q++)
+            for (int j = 0; j < e; j++)
+                alphaParts[q * e + j] = Vector512.Create(c.AlphaPowers[q][j].Montgomery);
+        var rows = new int[16];
+        var nextRows = new int[16];
+        var points = new int[16];
+        var acc = new Vector512<uint>[e];
+        Span<Vector512<uint>> t = stackalloc Vector512<uint>[e];
+        Span<Vector512<uint>> h = stackalloc Vector512<uint>[e];
+        Span<Vector512<uint>> sumLocal = stackalloc Vector512<uint>[e];
+        Span<Vector512<uint>> sumNext = stackalloc Vector512<uint>[e];
+        Span<Vector512<uint>> s = stackalloc Vector512<uint>[e];
+        Span<uint> lanes = stackalloc uint[16];
+        Span<uint> selectorLanes = stackalloc uint[48];
+        Span<MontyField31<TParams>> parts = stackalloc MontyField31<TParams>[e];
+        var logUpValues = k > 0 ? MemoryMarshal.Cast<MontyField31<TParams>, uint>(c.LogUpLde!.Values.AsSpan()) : default;
+        int logUpWidth = k > 0 ? c.LogUpLde!.Width : 0;
+        var firsts = MemoryMarshal.Cast<MontyField31<TParams>, uint>(c.Firsts.AsSpan());
+        var lasts = MemoryMarshal.Cast<MontyField31<TParams>, uint>(c.Lasts.AsSpan());
+        var transitions = MemoryMarshal.Cast<MontyField31<TParams>, uint>(c.Transitions.AsSpan());
+        for (int r0 = start; r0 < end; r0 += 16)
+        {
+            for (int j = 0; j < 16; j++)
+            {
+                int i = Row(c, r0 + j); // bit reversal is an involution: row r holds point rev(r)
+                points[j] = i;
+                rows[j] = r0 + j;
+                nextRows[j] = NextRow(c, i);
+                selectorLanes[j] = firsts[i];
+                selectorLanes[16 + j] = lasts[i];
+                selectorLanes[32 + j] = transitions[i];
+            }
+            var first = Vector512.Create<uint>(selectorLanes[..16]);
+            var last = Vector512.Create<uint>(selectorLanes.Slice(16, 16));
+            var transition = Vector512.Create<uint>(selectorLanes.Slice(32, 16));
+            var inputs = new PackedRowInputs(c, rows, nextRows, first, last, transition);
+            program.EvaluatePacked512<TParams, PackedRowInputs>(ref inputs, registers, outputs);
+            Array.Clear(acc);
+            for (int q = 0; q < c.Constraints; q++)
+                for (int j = 0; j < e; j++)
+                    acc[j] = PackedMontyField31<TParams>.Add(acc[j], PackedMontyField31<TParams>.Mul(outputs[q], alphaParts[q * e + j]));
+            if (k > 0)
+            {
+                sumLocal.Clear();
+                sumNext.Clear();
+                for (int i = 0; i < k; i++)
+                {
+                    int o = lp.Offsets[i], count = lp.Counts[i];
+                    var betas = lp.Betas[i];
+                    for (int cc = 0; cc < e; cc++)
+                    {
+                        var v = lp.GammaBus[i][cc];
+                        for (int j = 0; j < count; j++)
+                            v = PackedMontyField31<TParams>.Sub(v, PackedMontyField31<TParams>.Mul(betas[j * e + cc], outputs[o + j]));
+                        t[cc] = v;
+                        h[cc] = LoadColumn(logUpValues, logUpWidth, rows, i * e + cc, lanes);
+                        sumLocal[cc] = PackedMontyField31<TParams>.Add(sumLocal[cc], h[cc]);
+                        sumNext[cc] = PackedMontyField31<TParams>.Add(sumNext[cc], LoadColumn(logUpValues, logUpWidth, nextRows, i * e + cc, lanes));
+                    }
+                    PackedExtension<TParams, TDef>.Mul(t, h, t);
+                    var m = outputs[o + count];
+                    var alpha = lp.Alphas[i];
+                    for (int cc = 0; cc < e; cc++)
+                    {
+                        var am = PackedMontyField31<TParams>.Mul(alpha[cc], m);
+                        var term = lp.Sends[i] ? PackedMontyField31<TParams>.Sub(t[cc], am) : PackedMontyField31<TParams>.Add(t[cc], am);
+                        acc[cc] = PackedMontyField31<TParams>.Add(acc[cc], term);
+                    }
+                }
+                // Running sum: first·(s − Σh), transition·(s' − s − Σh'), last·(s − cumulative sum).
+                for (int cc = 0; cc < e; cc++)
+                {
+                    s[cc] = LoadColumn(logUpValues, logUpWidth, rows, k * e + cc, lanes);
+                    var sNext = LoadColumn(logUpValues, logUpWidth, nextRows, k * e + cc, lanes);
+                    t[cc] = PackedMontyField31<TParams>.Mul(first, PackedMontyField31<TParams>.Sub(s[cc], sumLocal[cc]));
+                    h[cc] = PackedMontyField31<TParams>.Mul(transition,
+                        PackedMontyField31<TParams>.Sub(PackedMontyField31<TParams>.Sub(sNext, s[cc]), sumNext[cc]));
+                    sumLocal[cc] = PackedMontyField31<TParams>.Mul(last, PackedMontyField31<TParams>.Sub(s[cc], lp.CumulativeSum[cc]));
+                }
+                PackedExtension<TParams, TDef>.Mul(t, lp.Alphas[k], t);
+                PackedExtension<TParams, TDef>.Mul(h, lp.Alphas[k + 1], h);
+                PackedExtension<TParams, TDef>.Mul(sumLocal, lp.Alphas[k + 2], sumLocal);
+                for (int cc = 0; cc < e; cc++)
+                    acc[cc] = PackedMontyField31<TParams>.Add(acc[cc],
+                        PackedMontyField31<TParams>.Add(t[cc], PackedMontyField31<TParams>.Add(h[cc], sumLocal[cc])));
+            }
+            for (int j = 0; j < 16; j++)
+            {
+                int i = points[j];
+                for (int cc = 0; cc < e; cc++)
+                    parts[cc] = MontyField31<TParams>.FromMontgomery(acc[cc].GetElement(j));
+                c.Result[i] = ExtensionField<MontyField31<TParams>, TDef>.FromCoefficients(parts) * c.ZhInv[i & (c.D - 1)];
+            }
+        }
+    }
+
+    private static Vector512<uint> LoadColumn(ReadOnlySpan<uint> values, int width, int[] rows, int column, Span<uint> lanes)
+    {
+        for (int j = 0; j < 16; j++)
+            lanes[j] = values[rows[j] * width + column];
+        return Vector512.Create<uint>(lanes);
+    }
 
     private sealed record Context(CompiledAir<MontyField31<TParams>> Air, ConstraintProgram<MontyField31<TParams>> Program,
         RowMajorMatrix<MontyField31<TParams>> Main, RowMajorMatrix<MontyField31<TParams>>? Preprocessed, RowMajorMatrix<MontyField31<TParams>>? LogUpLde,
@@ -231,6 +399,27 @@ internal static class QuotientEvaluator<TParams, TDef>
 
         private Vector512<uint> Lanes(MontyField31<TParams>[] array) =>
             Vector512.Create<uint>(MemoryMarshal.Cast<MontyField31<TParams>, uint>(array.AsSpan(i0, 16)));
+    }
+
+    private readonly struct PackedRowInputs(Context c, int[] rows, int[] nextRows, Vector512<uint> first, Vector512<uint> last, Vector512<uint> transition)
+        : IPackedConstraintInputs
+    {
+        [SkipLocalsInit]
+        public Vector512<uint> Load(Variable v)
+        {
+            if (v.Source == VariableSource.Public)
+                return Vector512.Create(c.Publics[v.Index].Montgomery);
+            var m = v.Source == VariableSource.Main ? c.Main : c.Preprocessed!;
+            var values = MemoryMarshal.Cast<MontyField31<TParams>, uint>(m.Values.AsSpan());
+            Span<uint> lanes = stackalloc uint[16];
+            return LoadColumn(values, m.Width, v.Offset == 0 ? rows : nextRows, v.Index, lanes);
+        }
+
+        public Vector512<uint> IsFirstRow => first;
+
+        public Vector512<uint> IsLastRow => last;
+
+        public Vector512<uint> IsTransition => transition;
     }
 
     private readonly struct LdeInputs(RowMajorMatrix<MontyField31<TParams>> main, RowMajorMatrix<MontyField31<TParams>>? preprocessed, int row, int nextRow, MontyField31<TParams>[] publics,

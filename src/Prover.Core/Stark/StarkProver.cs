@@ -171,7 +171,7 @@ public sealed class StarkProver<TParams, TDef>
                 for (int t = 0; t < tables; t++)
                 {
                     if (airs[t].LogUpColumns == 0) continue;
-                    (logUpTraces[t], sums[t]) = LogUp.GenerateTrace(airs[t], traces[t], key?.Traces[t], publics[t], gamma, beta);
+                    (logUpTraces[t], sums[t]) = LogUpPacked<TParams, TDef>.GenerateTrace(airs[t], traces[t], key?.Traces[t], publics[t], gamma, beta);
                     logUpLdes[t] = owner._backend.CosetLdeBitReversed(logUpTraces[t]!, layout.LogBlowup, Shift);
                     committed.Add(logUpLdes[t]!);
                 }

@@ -1,0 +1,170 @@
+using System.Runtime.Intrinsics;
+using Prover.Core.Air;
+using Prover.Core.Dft;
+using Prover.Core.Field;
+using Prover.Core.Matrix;
+using Prover.Core.Stark;
+using Prover.Core.Tests.Machine;
+using Prover.Core.Tests.Zkvm;
+using Prover.Core.Zkvm.Proving;
+
+namespace Prover.Core.Tests.Stark;
+
+/// <summary>
+/// The optimised LogUp kernels (packed trace generation with zero-multiplicity skipping, packed LogUp
+/// constraints in the quotient) against their references, on zkVM-shaped tables (many interactions,
+/// padding rows, preprocessed columns), for the quartic and octic extensions, and whole proofs byte for byte.
+/// </summary>
+public sealed class LogUpKernelTests
+{
+    /// <summary>Shard 0 of the misaligned guest in shards of 2^9 cycles: every chip, with padding.</summary>
+    private static readonly Lazy<(IReadOnlyList<IAir<KoalaBear>> Airs, RowMajorMatrix<KoalaBear>[] Traces, KoalaBear[][] Publics)> Shard = new(() =>
+    {
+        var program = ZkvmProgram.FromElf(GuestTests.Elf("misaligned"));
+        RowMajorMatrix<KoalaBear>[]? traces = null;
+        KoalaBear[][]? publics = null;
+        new ZkvmProver<KoalaBearQuartic>(new ZkvmProverOptions
+        {
+            Config = ZkvmProving.Config,
+            ShardSize = 1 << 9,
+            Tamper = (s, t, p) =>
+            {
+                if (s == 0)
+                    (traces, publics) = ([.. t.Select(m => m.Clone())], [.. p.Select(x => x.ToArray())]);
+            },
+        }).Prove(program, []);
+        return (program.ShardAirs, traces!, publics!);
+    });
+
+    private static ExtensionField<KoalaBear, TDef> Ext<TDef>(Random rng) where TDef : struct, IExtensionDefinition<KoalaBear, TDef> =>
+        ExtensionField<KoalaBear, TDef>.FromCoefficients([.. Enumerable.Range(0, TDef.Degree).Select(_ => KoalaBear.FromUInt64((ulong)rng.NextInt64(KoalaBear.Modulus)))]);
+
+    private static T WithReference<T>(bool reference, Func<T> f)
+    {
+        KernelSelection.UseReference = reference;
+        try
+        {
+            return f();
+        }
+        finally
+        {
+            KernelSelection.UseReference = false;
+        }
+    }
+
+    [Fact]
+    public void Packed_extension_product_equals_the_scalar_one()
+    {
+        if (!Vector512.IsHardwareAccelerated)
+            return;
+        Check<KoalaBearQuartic>();
+        Check<KoalaBearOctic>();
+        Check<KoalaBearQuintic>(); // not binomial: the general reduction
+
+        static void Check<TDef>() where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+        {
+            var rng = new Random(11);
+            var a = Enumerable.Range(0, 16).Select(_ => Ext<TDef>(rng)).ToArray();
+            var b = Enumerable.Range(0, 16).Select(_ => Ext<TDef>(rng)).ToArray();
+            var pa = Pack(a);
+            var pb = Pack(b);
+            PackedExtension<KoalaBearParameters, TDef>.Mul(pa, pb, pa);
+            for (int lane = 0; lane < 16; lane++)
+                Assert.Equal(a[lane] * b[lane], PackedExtension<KoalaBearParameters, TDef>.Extract(pa, lane));
+        }
+
+        static Vector512<uint>[] Pack<TDef>(ExtensionField<KoalaBear, TDef>[] x) where TDef : struct, IExtensionDefinition<KoalaBear, TDef> =>
+            [.. Enumerable.Range(0, TDef.Degree).Select(c => Vector512.Create<uint>([.. x.Select(v => v[c].Montgomery)]))];
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void LogUp_trace_kernels_agree_on_zkvm_tables(bool octic)
+    {
+        if (octic) Check<KoalaBearOctic>(); else Check<KoalaBearQuartic>();
+
+        static void Check<TDef>() where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+        {
+            var (airs, traces, publics) = Shard.Value;
+            var heights = traces.Select(t => int.Log2(t.Height)).ToArray();
+            var key = StarkSetup.Preprocess(airs, heights, 1);
+            var rng = new Random(5);
+            int checkedTables = 0;
+            for (int t = 0; t < airs.Count; t++)
+            {
+                var air = new CompiledAir<KoalaBear>(airs[t]);
+                if (air.Interactions.Count == 0)
+                    continue;
+                // The honest trace, and a random one with about half its rows zero (mixed zero and non-zero multiplicities).
+                var random = traces[t].Clone();
+                for (int r = 0; r < random.Height; r++)
+                    for (int c = 0; c < random.Width; c++)
+                        random[r, c] = rng.Next(2) == 0 ? default : KoalaBear.FromUInt64((ulong)rng.NextInt64(KoalaBear.Modulus));
+                foreach (var main in new[] { traces[t], random })
+                {
+                    var (gamma, beta) = (Ext<TDef>(rng), Ext<TDef>(rng));
+                    var reference = LogUp.GenerateTrace(air, main, key?.Traces[t], publics[t], gamma, beta);
+                    var fast = LogUpPacked<KoalaBearParameters, TDef>.GenerateTrace(air, main, key?.Traces[t], publics[t], gamma, beta);
+                    Assert.Equal(reference.CumulativeSum, fast.CumulativeSum);
+                    Assert.Equal(reference.Trace.Values, fast.Trace.Values);
+                }
+                checkedTables++;
+            }
+            Assert.True(checkedTables >= 8, $"{checkedTables} tables with interactions");
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Quotient_kernels_agree_on_zkvm_tables(bool octic)
+    {
+        if (octic) Check<KoalaBearOctic>(); else Check<KoalaBearQuartic>();
+
+        static void Check<TDef>() where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+        {
+            var (airs, traces, publics) = Shard.Value;
+            const int LogBlowup = 2;
+            var heights = traces.Select(t => int.Log2(t.Height)).ToArray();
+            var key = StarkSetup.Preprocess(airs, heights, LogBlowup);
+            var shift = KoalaBear.MultiplicativeGenerator;
+            var dft = Radix2Dft<KoalaBearParameters>.Instance;
+            var rng = new Random(6);
+            for (int t = 0; t < airs.Count; t++)
+            {
+                var air = new CompiledAir<KoalaBear>(airs[t]);
+                var (alpha, gamma, beta, sum) = (Ext<TDef>(rng), Ext<TDef>(rng), Ext<TDef>(rng), Ext<TDef>(rng));
+                var lde = dft.CosetLdeBitReversed(traces[t], LogBlowup, shift);
+                RowMajorMatrix<KoalaBear>? logUpLde = null;
+                if (air.Interactions.Count > 0)
+                    logUpLde = dft.CosetLdeBitReversed(LogUp.GenerateTrace(air, traces[t], key?.Traces[t], publics[t], gamma, beta).Trace, LogBlowup, shift);
+                ExtensionField<KoalaBear, TDef>[] Run(bool reference, bool scalar)
+                {
+                    QuotientEvaluator<KoalaBearParameters, TDef>.ForceScalar = scalar;
+                    try
+                    {
+                        return WithReference(reference, () => QuotientEvaluator<KoalaBearParameters, TDef>.Evaluate(air, heights[t], lde, key?.Ldes[t], logUpLde,
+                            publics[t], alpha, gamma, beta, sum));
+                    }
+                    finally
+                    {
+                        QuotientEvaluator<KoalaBearParameters, TDef>.ForceScalar = false;
+                    }
+                }
+                var fast = Run(false, false);
+                Assert.Equal(Run(true, true), fast);
+                Assert.Equal(Run(true, false), fast);
+            }
+        }
+    }
+
+    [Fact]
+    public void Optimised_and_reference_kernels_give_identical_zkvm_proofs()
+    {
+        var program = ZkvmProgram.FromElf(GuestTests.Elf("misaligned"));
+        byte[] Prove(bool reference) => WithReference(reference, () =>
+            new ZkvmProver<KoalaBearQuartic>(new ZkvmProverOptions { Config = ZkvmProving.Config, ShardSize = 1 << 9 }).Prove(program, []).ToBytes());
+        Assert.Equal(Prove(true), Prove(false));
+    }
+}
