@@ -28,7 +28,7 @@ public sealed record ZkvmProverOptions
 
     /// <summary>
     /// Cycles per shard (a power of two; each shard's tables are at most this tall). Default 2^20: a 2^20-cycle
-    /// shard peaks near 13.5 GB on the CPU with the development configuration (docs/benchmarks.md); 2^22
+    /// shard peaks near 15 GB on the CPU with the development configuration (docs/benchmarks.md); 2^22
     /// (the execution record's shard) fits GPU-sized memory.
     /// </summary>
     public long ShardSize { get; init; } = 1L << 20;
