@@ -159,10 +159,7 @@ internal static class QuotientEvaluator<TParams, TDef>
         var registers = new Vector512<uint>[program.InstructionCount];
         var outputs = new Vector512<uint>[program.ConstraintCount];
         int e = c.E, k = lp.Offsets.Length;
-        var alphaParts = new Vector512<uint>[c.Constraints * e];
-        for (int q = 0; q < c.Constraints; q++)
-            for (int j = 0; j < e; j++)
-                alphaParts[q * e + j] = Vector512.Create(c.AlphaPowers[q][j].Montgomery);
+        var alphaParts = BroadcastAlphaPowers(c);
         var rows = new int[16];
         var nextRows = new int[16];
         var points = new int[16];
@@ -298,6 +295,17 @@ internal static class QuotientEvaluator<TParams, TDef>
     /// 16 points per step: the constraint program runs on AVX-512 lanes, and the fold Σ_q α^q·C_q is
     /// done per extension coefficient on vectors; the LogUp part (extension arithmetic) stays per point.
     /// </summary>
+    /// <summary>Every α power's base components broadcast to 16 lanes (Montgomery form): constraint q, component j at q·D + j.</summary>
+    private static Vector512<uint>[] BroadcastAlphaPowers(Context c)
+    {
+        int e = c.E;
+        var parts = new Vector512<uint>[c.Constraints * e];
+        for (int q = 0; q < c.Constraints; q++)
+            for (int j = 0; j < e; j++)
+                parts[q * e + j] = Vector512.Create(c.AlphaPowers[q][j].Montgomery);
+        return parts;
+    }
+
     [SkipLocalsInit]
     private static void EvaluatePacked(Context c, int start, int end)
     {
@@ -305,10 +313,7 @@ internal static class QuotientEvaluator<TParams, TDef>
         var registers = new Vector512<uint>[program.InstructionCount];
         var outputs = new Vector512<uint>[program.ConstraintCount];
         int e = c.E;
-        var alphaParts = new Vector512<uint>[c.Constraints * e];
-        for (int q = 0; q < c.Constraints; q++)
-            for (int j = 0; j < e; j++)
-                alphaParts[q * e + j] = Vector512.Create(c.AlphaPowers[q][j].Montgomery);
+        var alphaParts = BroadcastAlphaPowers(c);
         var rows = new int[16];
         var nextRows = new int[16];
         var acc = new Vector512<uint>[e];
