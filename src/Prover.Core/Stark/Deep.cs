@@ -74,6 +74,40 @@ internal static class Deep<TParams, TDef>
     /// <summary>1/(x_r − z) for the points x_r = g·ω^bitrev(r) of the LDE domain of size 2^logH.</summary>
     private static ExtensionField<MontyField31<TParams>, TDef>[] InverseDistances(ExtensionField<MontyField31<TParams>, TDef> z, int logH)
     {
+        // Chunks in parallel: each starts its powers at g·ω^start and inverts its own batch (inverses are
+        // unique, so the values equal those of one serial batch inversion).
+        if (ReferenceKernels.Enabled)
+            return InverseDistancesReference(z, logH);
+        int h = 1 << logH;
+        var omega = MontyField31<TParams>.TwoAdicGenerator(logH);
+        var natural = new MontyField31<TParams>[h];
+        var result = new ExtensionField<MontyField31<TParams>, TDef>[h];
+        var diffs = new ExtensionField<MontyField31<TParams>, TDef>[h];
+        const int Grain = 4096;
+        int chunks = (h + Grain - 1) / Grain;
+        Parallel.For(0, chunks, chunk =>
+        {
+            int start = chunk * Grain, end = Math.Min(h, start + Grain);
+            var x = MontyField31<TParams>.MultiplicativeGenerator * omega.Pow((ulong)start);
+            for (int i = start; i < end; i++)
+            {
+                natural[i] = x;
+                x *= omega;
+            }
+        });
+        Parallel.For(0, chunks, chunk =>
+        {
+            int start = chunk * Grain, end = Math.Min(h, start + Grain);
+            for (int r = start; r < end; r++)
+                diffs[r] = -(z - natural[BitReversal.ReverseBits(r, logH)]);
+            Fields.BatchInverse<ExtensionField<MontyField31<TParams>, TDef>>(diffs.AsSpan(start, end - start), result.AsSpan(start, end - start));
+        });
+        return result;
+    }
+
+    /// <summary>The previous, serial version of <see cref="InverseDistances"/> (reference for the tests).</summary>
+    private static ExtensionField<MontyField31<TParams>, TDef>[] InverseDistancesReference(ExtensionField<MontyField31<TParams>, TDef> z, int logH)
+    {
         int h = 1 << logH;
         var omega = MontyField31<TParams>.TwoAdicGenerator(logH);
         var natural = new MontyField31<TParams>[h];
