@@ -15,7 +15,7 @@ namespace Prover.Benchmarks.Zkvm;
 /// <c>dotnet run -c Release --project benchmarks/Prover.Benchmarks -- zkvm-phases ELF LOG_SHARD [ROUNDS] [quartic|octic] [logup|openings]</c>;
 /// the last argument picks the kernels the reference variant switches: <c>logup</c> (default,
 /// <see cref="KernelSelection.UseReference"/>: LogUp and quotient) or <c>openings</c>
-/// (<see cref="ReferenceKernels.Enabled"/>: out-of-domain column combinations and DEEP inverse distances).
+/// (<see cref="ReferenceKernels.Enabled"/>: out-of-domain column combinations and barycentric weights, DEEP inverse distances).
 /// </summary>
 public static class ZkvmPhases
 {

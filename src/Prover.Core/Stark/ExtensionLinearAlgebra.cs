@@ -14,7 +14,8 @@ namespace Prover.Core.Stark;
 /// extension×base multiplication (D reductions) per term. The plain versions are kept as references
 /// and compared in the tests.
 /// </summary>
-/// <summary>Test hook: when set, the prover uses the previous (reference) opening and DEEP kernels.</summary>
+/// <summary>Test hook: when set, the prover uses the previous (reference) opening and DEEP kernels: serial
+/// column blocks and barycentric weights one after the other, serial DEEP inverse distances.</summary>
 internal static class ReferenceKernels
 {
     public static bool Enabled { get; set; }
