@@ -38,6 +38,67 @@ internal static class Deep<TParams, TDef>
         TableOpenings<ExtensionField<MontyField31<TParams>, TDef>>[] openings,
         ExtensionField<MontyField31<TParams>, TDef> zeta, ExtensionField<MontyField31<TParams>, TDef> lambda)
     {
+        if (ReferenceKernels.Enabled)
+            return ReduceCodewordsReference(layout, trees, openings, zeta, lambda);
+        var lambdaPowers = lambda.Powers(layout.LambdaPowers);
+        var reduced = new Dictionary<int, ExtensionField<MontyField31<TParams>, TDef>[]>();
+        // Σ over the matrices opened at the same point z and height: T_(z,h)[r] = Σ_m (λ^start·S_m[r] − y_m),
+        // multiplied by 1/(x_r − z) once per (z, h) rather than once per matrix (exact arithmetic, same sums).
+        var terms = new Dictionary<(ExtensionField<MontyField31<TParams>, TDef>, int), ExtensionField<MontyField31<TParams>, TDef>[]>();
+        var termOrder = new List<(ExtensionField<MontyField31<TParams>, TDef>, int)>();
+        foreach (var m in layout.Matrices)
+        {
+            var matrix = trees[m.Tree].Matrices[m.IndexInTree];
+            int logH = m.LogLdeHeight, h = 1 << logH;
+            if (!reduced.ContainsKey(logH))
+                reduced[logH] = new ExtensionField<MontyField31<TParams>, TDef>[h];
+            // S(r) = Σ_c λ^c·M[r, c] (relative powers; each point scales it by its own start power).
+            var s = ExtensionLinearAlgebra<TParams, TDef>.RowCombinations(matrix, lambdaPowers.AsSpan(0, matrix.Width));
+            for (int point = 0; point < m.PointCount; point++)
+            {
+                var z = Point(m, layout, zeta, point);
+                var claimed = Claimed(m, openings[m.Table], point);
+                int start = m.LambdaStart + point * m.Width;
+                var y = default(ExtensionField<MontyField31<TParams>, TDef>);
+                for (int c = 0; c < m.Width; c++)
+                    y += lambdaPowers[start + c] * claimed[c];
+                var scale = lambdaPowers[start];
+                if (!terms.TryGetValue((z, logH), out var t))
+                {
+                    terms[(z, logH)] = t = new ExtensionField<MontyField31<TParams>, TDef>[h];
+                    termOrder.Add((z, logH));
+                }
+                Parallel.For(0, (h + 1023) / 1024, chunk =>
+                {
+                    int end = Math.Min(h, (chunk + 1) * 1024);
+                    for (int r = chunk * 1024; r < end; r++)
+                        t[r] += scale * s[r] - y;
+                });
+            }
+        }
+        foreach (var key in termOrder)
+        {
+            var (z, logH) = key;
+            int h = 1 << logH;
+            var t = terms[key];
+            var acc = reduced[logH];
+            var inv = InverseDistances(z, logH);
+            Parallel.For(0, (h + 1023) / 1024, chunk =>
+            {
+                int end = Math.Min(h, (chunk + 1) * 1024);
+                for (int r = chunk * 1024; r < end; r++)
+                    acc[r] += inv[r] * t[r];
+            });
+        }
+        return reduced;
+    }
+
+    /// <summary>The previous version (one 1/(x − z) product per matrix and point), the reference for the tests.</summary>
+    internal static Dictionary<int, ExtensionField<MontyField31<TParams>, TDef>[]> ReduceCodewordsReference(
+        StarkLayout<MontyField31<TParams>> layout, IReadOnlyList<MerkleTree<TParams>> trees,
+        TableOpenings<ExtensionField<MontyField31<TParams>, TDef>>[] openings,
+        ExtensionField<MontyField31<TParams>, TDef> zeta, ExtensionField<MontyField31<TParams>, TDef> lambda)
+    {
         var lambdaPowers = lambda.Powers(layout.LambdaPowers);
         var reduced = new Dictionary<int, ExtensionField<MontyField31<TParams>, TDef>[]>();
         var inverseCache = new Dictionary<(ExtensionField<MontyField31<TParams>, TDef>, int), ExtensionField<MontyField31<TParams>, TDef>[]>();
