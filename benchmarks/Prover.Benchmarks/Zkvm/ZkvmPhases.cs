@@ -12,7 +12,10 @@ namespace Prover.Benchmarks.Zkvm;
 /// Per-phase times of the zkVM prover with the reference kernels and with the optimised ones, run
 /// alternately in one process (the machine is shared, so only ratios from the same run are meaningful).
 /// Both variants are warmed up on hello.elf first; checks that both produce the same proof bytes.
-/// <c>dotnet run -c Release --project benchmarks/Prover.Benchmarks -- zkvm-phases ELF LOG_SHARD [ROUNDS] [quartic|octic]</c>
+/// <c>dotnet run -c Release --project benchmarks/Prover.Benchmarks -- zkvm-phases ELF LOG_SHARD [ROUNDS] [quartic|octic] [logup|openings]</c>;
+/// the last argument picks the kernels the reference variant switches: <c>logup</c> (default,
+/// <see cref="KernelSelection.UseReference"/>: LogUp and quotient) or <c>openings</c>
+/// (<see cref="ReferenceKernels.Enabled"/>: out-of-domain column combinations and barycentric weights, DEEP inverse distances).
 /// </summary>
 public static class ZkvmPhases
 {
@@ -22,6 +25,14 @@ public static class ZkvmPhases
         int logShard = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 16;
         int rounds = args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 2;
         bool octic = args.Length > 4 && args[4] == "octic";
+        bool openings = args.Length > 5 && args[5] == "openings";
+        void Select(bool reference)
+        {
+            if (openings)
+                ReferenceKernels.Enabled = reference;
+            else
+                KernelSelection.UseReference = reference;
+        }
         var program = ZkvmProgram.FromElf(File.ReadAllBytes(elf));
         var sums = new Dictionary<string, double>[] { new(), new() };
         var order = new List<string>();
@@ -30,14 +41,14 @@ public static class ZkvmPhases
         var warmup = ZkvmProgram.FromElf(File.ReadAllBytes(Path.Combine(Path.GetDirectoryName(elf)!, "hello.elf")));
         foreach (bool reference in new[] { true, false })
         {
-            KernelSelection.UseReference = reference;
+            Select(reference);
             _ = octic ? Prove<KoalaBearOctic>(warmup, logShard, StarkConfig.Provable100) : Prove<KoalaBearQuartic>(warmup, logShard, StarkConfig.Development);
         }
         for (int r = 0; r < rounds; r++)
         {
             foreach (int variant in r % 2 == 0 ? new[] { 0, 1 } : new[] { 1, 0 })
             {
-                KernelSelection.UseReference = variant == 0;
+                Select(variant == 0);
                 var clock = Stopwatch.StartNew();
                 var (proof, report) = octic ? Prove<KoalaBearOctic>(program, logShard, StarkConfig.Provable100) : Prove<KoalaBearQuartic>(program, logShard, StarkConfig.Development);
                 clock.Stop();
@@ -52,7 +63,7 @@ public static class ZkvmPhases
                 Console.WriteLine($"round {r} {(variant == 0 ? "reference" : "optimised")}: {clock.Elapsed.TotalSeconds:F1} s, {report.Cycles} cycles, {report.Shards} shards");
             }
         }
-        KernelSelection.UseReference = false;
+        Select(false);
         if (!bytes[0]!.AsSpan().SequenceEqual(bytes[1]))
             throw new InvalidOperationException("the reference and optimised kernels produced different proofs");
         Console.WriteLine($"proofs identical ({bytes[0]!.Length} bytes); per-phase mean over {rounds} rounds:");

@@ -38,6 +38,67 @@ internal static class Deep<TParams, TDef>
         TableOpenings<ExtensionField<MontyField31<TParams>, TDef>>[] openings,
         ExtensionField<MontyField31<TParams>, TDef> zeta, ExtensionField<MontyField31<TParams>, TDef> lambda)
     {
+        if (ReferenceKernels.Enabled)
+            return ReduceCodewordsReference(layout, trees, openings, zeta, lambda);
+        var lambdaPowers = lambda.Powers(layout.LambdaPowers);
+        var reduced = new Dictionary<int, ExtensionField<MontyField31<TParams>, TDef>[]>();
+        // Σ over the matrices opened at the same point z and height: T_(z,h)[r] = Σ_m (λ^start·S_m[r] − y_m),
+        // multiplied by 1/(x_r − z) once per (z, h) rather than once per matrix (exact arithmetic, same sums).
+        var terms = new Dictionary<(ExtensionField<MontyField31<TParams>, TDef>, int), ExtensionField<MontyField31<TParams>, TDef>[]>();
+        var termOrder = new List<(ExtensionField<MontyField31<TParams>, TDef>, int)>();
+        foreach (var m in layout.Matrices)
+        {
+            var matrix = trees[m.Tree].Matrices[m.IndexInTree];
+            int logH = m.LogLdeHeight, h = 1 << logH;
+            if (!reduced.ContainsKey(logH))
+                reduced[logH] = new ExtensionField<MontyField31<TParams>, TDef>[h];
+            // S(r) = Σ_c λ^c·M[r, c] (relative powers; each point scales it by its own start power).
+            var s = ExtensionLinearAlgebra<TParams, TDef>.RowCombinations(matrix, lambdaPowers.AsSpan(0, matrix.Width));
+            for (int point = 0; point < m.PointCount; point++)
+            {
+                var z = Point(m, layout, zeta, point);
+                var claimed = Claimed(m, openings[m.Table], point);
+                int start = m.LambdaStart + point * m.Width;
+                var y = default(ExtensionField<MontyField31<TParams>, TDef>);
+                for (int c = 0; c < m.Width; c++)
+                    y += lambdaPowers[start + c] * claimed[c];
+                var scale = lambdaPowers[start];
+                if (!terms.TryGetValue((z, logH), out var t))
+                {
+                    terms[(z, logH)] = t = new ExtensionField<MontyField31<TParams>, TDef>[h];
+                    termOrder.Add((z, logH));
+                }
+                Parallel.For(0, (h + 1023) / 1024, chunk =>
+                {
+                    int end = Math.Min(h, (chunk + 1) * 1024);
+                    for (int r = chunk * 1024; r < end; r++)
+                        t[r] += scale * s[r] - y;
+                });
+            }
+        }
+        foreach (var key in termOrder)
+        {
+            var (z, logH) = key;
+            int h = 1 << logH;
+            var t = terms[key];
+            var acc = reduced[logH];
+            var inv = InverseDistances(z, logH);
+            Parallel.For(0, (h + 1023) / 1024, chunk =>
+            {
+                int end = Math.Min(h, (chunk + 1) * 1024);
+                for (int r = chunk * 1024; r < end; r++)
+                    acc[r] += inv[r] * t[r];
+            });
+        }
+        return reduced;
+    }
+
+    /// <summary>The previous version (one 1/(x − z) product per matrix and point), the reference for the tests.</summary>
+    internal static Dictionary<int, ExtensionField<MontyField31<TParams>, TDef>[]> ReduceCodewordsReference(
+        StarkLayout<MontyField31<TParams>> layout, IReadOnlyList<MerkleTree<TParams>> trees,
+        TableOpenings<ExtensionField<MontyField31<TParams>, TDef>>[] openings,
+        ExtensionField<MontyField31<TParams>, TDef> zeta, ExtensionField<MontyField31<TParams>, TDef> lambda)
+    {
         var lambdaPowers = lambda.Powers(layout.LambdaPowers);
         var reduced = new Dictionary<int, ExtensionField<MontyField31<TParams>, TDef>[]>();
         var inverseCache = new Dictionary<(ExtensionField<MontyField31<TParams>, TDef>, int), ExtensionField<MontyField31<TParams>, TDef>[]>();
@@ -73,6 +134,40 @@ internal static class Deep<TParams, TDef>
 
     /// <summary>1/(x_r − z) for the points x_r = g·ω^bitrev(r) of the LDE domain of size 2^logH.</summary>
     private static ExtensionField<MontyField31<TParams>, TDef>[] InverseDistances(ExtensionField<MontyField31<TParams>, TDef> z, int logH)
+    {
+        // Chunks in parallel: each starts its powers at g·ω^start and inverts its own batch (inverses are
+        // unique, so the values equal those of one serial batch inversion).
+        if (ReferenceKernels.Enabled)
+            return InverseDistancesReference(z, logH);
+        int h = 1 << logH;
+        var omega = MontyField31<TParams>.TwoAdicGenerator(logH);
+        var natural = new MontyField31<TParams>[h];
+        var result = new ExtensionField<MontyField31<TParams>, TDef>[h];
+        var diffs = new ExtensionField<MontyField31<TParams>, TDef>[h];
+        const int Grain = 4096;
+        int chunks = (h + Grain - 1) / Grain;
+        Parallel.For(0, chunks, chunk =>
+        {
+            int start = chunk * Grain, end = Math.Min(h, start + Grain);
+            var x = MontyField31<TParams>.MultiplicativeGenerator * omega.Pow((ulong)start);
+            for (int i = start; i < end; i++)
+            {
+                natural[i] = x;
+                x *= omega;
+            }
+        });
+        Parallel.For(0, chunks, chunk =>
+        {
+            int start = chunk * Grain, end = Math.Min(h, start + Grain);
+            for (int r = start; r < end; r++)
+                diffs[r] = -(z - natural[BitReversal.ReverseBits(r, logH)]);
+            Fields.BatchInverse<ExtensionField<MontyField31<TParams>, TDef>>(diffs.AsSpan(start, end - start), result.AsSpan(start, end - start));
+        });
+        return result;
+    }
+
+    /// <summary>The previous, serial version of <see cref="InverseDistances"/> (reference for the tests).</summary>
+    private static ExtensionField<MontyField31<TParams>, TDef>[] InverseDistancesReference(ExtensionField<MontyField31<TParams>, TDef> z, int logH)
     {
         int h = 1 << logH;
         var omega = MontyField31<TParams>.TwoAdicGenerator(logH);

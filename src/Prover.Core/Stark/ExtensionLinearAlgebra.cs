@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Prover.Core.Field;
 using Prover.Core.Matrix;
 
@@ -12,6 +14,13 @@ namespace Prover.Core.Stark;
 /// extension×base multiplication (D reductions) per term. The plain versions are kept as references
 /// and compared in the tests.
 /// </summary>
+/// <summary>Test hook: when set, the prover uses the previous (reference) opening and DEEP kernels: serial
+/// column blocks and barycentric weights one after the other, serial DEEP inverse distances.</summary>
+internal static class ReferenceKernels
+{
+    public static bool Enabled { get; set; }
+}
+
 internal static class ExtensionLinearAlgebra<TParams, TDef>
     where TParams : struct, IMontyParameters
     where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef>
@@ -46,9 +55,131 @@ internal static class ExtensionLinearAlgebra<TParams, TDef>
         return result;
     }
 
-    /// <summary>columnSums[c] = Σ_r weights[r]·matrix[r, c] (one extension value per column).</summary>
+    /// <summary>
+    /// columnSums[c] = Σ_r weights[r]·matrix[r, c] (one extension value per column). Work items are
+    /// (column block × row chunk) pairs, so narrow or short matrices still use every core; each item
+    /// keeps its own delayed-reduction accumulators, reduced once, and the partial sums of a column are
+    /// added in the field afterwards (exact arithmetic: the result does not depend on the split).
+    /// </summary>
     [SkipLocalsInit]
     public static ExtensionField<MontyField31<TParams>, TDef>[] ColumnCombinations(
+        RowMajorMatrix<MontyField31<TParams>> matrix, ReadOnlySpan<ExtensionField<MontyField31<TParams>, TDef>> weights)
+    {
+        int d = TDef.Degree, w = matrix.Width, h = matrix.Height;
+        if (ReferenceKernels.Enabled)
+            return ColumnCombinationsReference(matrix, weights);
+        if (weights.Length != h)
+            throw new ArgumentException("one weight per row", nameof(weights));
+        var weightParts = new uint[h * d];
+        for (int r = 0; r < h; r++)
+            for (int k = 0; k < d; k++)
+                weightParts[r * d + k] = weights[r][k].Montgomery;
+        var result = new ExtensionField<MontyField31<TParams>, TDef>[w];
+        if (w == 0)
+            return result;
+        const int Block = 64;
+        int blocks = (w + Block - 1) / Block;
+        // Row chunks: enough items for the cores (×4 for balance), each at least ~16 k multiply-adds.
+        int cores = Environment.ProcessorCount;
+        int minRows = Math.Max(64, (1 << 14) / Math.Max(1, Math.Min(w, Block) * d));
+        int chunks = Math.Max(1, Math.Min((4 * cores + blocks - 1) / blocks, h / minRows));
+        int rowsPerChunk = (h + chunks - 1) / chunks;
+        chunks = Math.Max(1, (h + rowsPerChunk - 1) / rowsPerChunk);
+        // partials[chunk][k·w + c]: component k of the chunk's sum for column c (reduced field values).
+        var partials = new MontyField31<TParams>[chunks][];
+        for (int i = 0; i < chunks; i++)
+            partials[i] = new MontyField31<TParams>[w * d];
+        var values = matrix.Values;
+        Parallel.For(0, blocks * chunks, item =>
+        {
+            int block = item % blocks, chunk = item / blocks;
+            int c0 = block * Block, c1 = Math.Min(w, c0 + Block), width = c1 - c0;
+            int r0 = chunk * rowsPerChunk, r1 = Math.Min(h, r0 + rowsPerChunk);
+            Span<ulong> acc = stackalloc ulong[Block * 8];
+            acc = acc.Slice(0, width * d);
+            acc.Clear();
+            Accumulate(values, weightParts, w, d, c0, width, r0, r1, acc);
+            var part = partials[chunk];
+            for (int k = 0; k < d; k++)
+                for (int c = 0; c < width; c++)
+                    part[k * w + c0 + c] = MontyField31<TParams>.FromMontgomery(MontyField31<TParams>.MontyReduce(acc[k * width + c]));
+        });
+        Parallel.For(0, blocks, block =>
+        {
+            int c0 = block * Block, c1 = Math.Min(w, c0 + Block);
+            Span<MontyField31<TParams>> parts = stackalloc MontyField31<TParams>[d];
+            for (int c = c0; c < c1; c++)
+            {
+                for (int k = 0; k < d; k++)
+                {
+                    var sum = partials[0][k * w + c];
+                    for (int i = 1; i < chunks; i++)
+                        sum += partials[i][k * w + c];
+                    parts[k] = sum;
+                }
+                result[c] = ExtensionField<MontyField31<TParams>, TDef>.FromCoefficients(parts);
+            }
+        });
+        return result;
+    }
+
+    /// <summary>acc[k·width + c] += Σ_(r0 ≤ r < r1) weight_k[r]·matrix[r, c0 + c], kept below p·2^32.</summary>
+    private static void Accumulate(MontyField31<TParams>[] values, uint[] weightParts, int w, int d,
+        int c0, int width, int r0, int r1, Span<ulong> acc)
+    {
+        ulong bound = (ulong)TParams.P << 32;
+        if (Vector512.IsHardwareAccelerated && width >= 8)
+        {
+            var vBound = Vector512.Create(bound);
+            int vecEnd = width & ~7;
+            ref ulong accRef = ref MemoryMarshal.GetReference(acc);
+            for (int r = r0; r < r1; r++)
+            {
+                ref uint row = ref Unsafe.As<MontyField31<TParams>, uint>(ref values[r * w + c0]);
+                int wBase = r * d;
+                for (int k = 0; k < d; k++)
+                {
+                    ulong wk = weightParts[wBase + k];
+                    var vw = Vector512.Create(wk);
+                    int a = k * width;
+                    int c = 0;
+                    for (; c < vecEnd; c += 8)
+                    {
+                        var x = Vector512.WidenLower(Vector256.LoadUnsafe(ref row, (nuint)c).ToVector512Unsafe());
+                        ref ulong slot = ref Unsafe.Add(ref accRef, a + c);
+                        var s = Vector512.LoadUnsafe(ref slot) + vw * x;
+                        Vector512.Min(s, s - vBound).StoreUnsafe(ref slot);
+                    }
+                    for (; c < width; c++)
+                    {
+                        ulong s = acc[a + c] + wk * Unsafe.Add(ref row, c);
+                        acc[a + c] = Math.Min(s, s - bound);
+                    }
+                }
+            }
+            return;
+        }
+        for (int r = r0; r < r1; r++)
+        {
+            int rowStart = r * w;
+            int wBase = r * d;
+            for (int k = 0; k < d; k++)
+            {
+                ulong wk = weightParts[wBase + k];
+                int a = k * width;
+                for (int c = 0; c < width; c++)
+                {
+                    ulong s = acc[a + c] + wk * values[rowStart + c0 + c].Montgomery;
+                    acc[a + c] = Math.Min(s, s - bound);
+                }
+            }
+        }
+    }
+
+    /// <summary>columnSums[c] = Σ_r weights[r]·matrix[r, c] (one extension value per column). The
+    /// previous version (column blocks in parallel, rows serial), kept as the reference for the tests.</summary>
+    [SkipLocalsInit]
+    public static ExtensionField<MontyField31<TParams>, TDef>[] ColumnCombinationsReference(
         RowMajorMatrix<MontyField31<TParams>> matrix, ReadOnlySpan<ExtensionField<MontyField31<TParams>, TDef>> weights)
     {
         int d = TDef.Degree, w = matrix.Width, h = matrix.Height;

@@ -215,8 +215,19 @@ public sealed class StarkProver<TParams, TDef>
                 if (Polynomials.Vanishing(logN, zeta).IsZero)
                     throw new InvalidOperationException("ζ fell on a trace domain (probability ~2^-100)");
                 var zetaNext = zeta * MontyField31<TParams>.TwoAdicGenerator(logN);
-                var wLocal = Polynomials.BarycentricWeights(logN, MontyField31<TParams>.One, zeta);
-                var wNext = Polynomials.BarycentricWeights(logN, MontyField31<TParams>.One, zetaNext);
+                // The two weight vectors (serial batch inversions each) are computed side by side.
+                ExtensionField<MontyField31<TParams>, TDef>[] wLocal = [], wNext = [];
+                if (ReferenceKernels.Enabled)
+                {
+                    wLocal = Polynomials.BarycentricWeights(logN, MontyField31<TParams>.One, zeta);
+                    wNext = Polynomials.BarycentricWeights(logN, MontyField31<TParams>.One, zetaNext);
+                }
+                else
+                {
+                    Parallel.Invoke(
+                        () => wLocal = Polynomials.BarycentricWeights(logN, MontyField31<TParams>.One, zeta),
+                        () => wNext = Polynomials.BarycentricWeights(logN, MontyField31<TParams>.One, zetaNext));
+                }
                 var pre = key?.Traces[t];
                 openings[t] = new TableOpenings<ExtensionField<MontyField31<TParams>, TDef>>
                 {

@@ -1,0 +1,67 @@
+using Prover.Core.Field;
+using Prover.Core.Matrix;
+using Prover.Core.Stark;
+using Prover.Core.Tests.Machine;
+using Prover.Core.Tests.Zkvm;
+using Prover.Core.Zkvm.Proving;
+
+namespace Prover.Core.Tests.Stark;
+
+/// <summary>
+/// The row-chunked, vectorised column combinations (out-of-domain openings) and the parallel DEEP
+/// inverse distances against their references: odd matrix shapes for the quartic and octic
+/// extensions, and a whole zkVM proof byte for byte.
+/// </summary>
+public sealed class OpeningKernelTests
+{
+    private static void Check<TDef>(int h, int w) where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+    {
+        var rng = new Random(h * 7919 + w);
+        var m = new RowMajorMatrix<KoalaBear>(h, w);
+        for (int i = 0; i < m.Values.Length; i++)
+            m.Values[i] = i % 5 == 0 ? KoalaBear.FromCanonical(KoalaBear.Modulus - 1) : KoalaBear.FromUInt64((ulong)rng.NextInt64(KoalaBear.Modulus));
+        var weights = Enumerable.Range(0, h).Select(r => ExtensionField<KoalaBear, TDef>.FromCoefficients(
+            [.. Enumerable.Range(0, TDef.Degree).Select(_ => r % 11 == 0
+                ? KoalaBear.FromCanonical(KoalaBear.Modulus - 1)
+                : KoalaBear.FromUInt64((ulong)rng.NextInt64(KoalaBear.Modulus)))])).ToArray();
+        var expected = ExtensionLinearAlgebra<KoalaBearParameters, TDef>.ColumnCombinationsReference(m, weights);
+        var actual = ExtensionLinearAlgebra<KoalaBearParameters, TDef>.ColumnCombinations(m, weights);
+        Assert.Equal(expected, actual);
+    }
+
+    public static TheoryData<int, int> Shapes()
+    {
+        var data = new TheoryData<int, int>();
+        foreach (int w in new[] { 1, 3, 63, 64, 65, 200 })
+            foreach (int h in new[] { 2, 3, 17, 64, 255, 1000, 4096 })
+                data.Add(h, w);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Quartic_column_combinations_match_reference(int h, int w) => Check<KoalaBearQuartic>(h, w);
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Octic_column_combinations_match_reference(int h, int w) => Check<KoalaBearOctic>(h, w);
+
+    [Fact]
+    public void Optimised_and_reference_opening_kernels_give_identical_zkvm_proofs()
+    {
+        var program = ZkvmProgram.FromElf(GuestTests.Elf("misaligned"));
+        byte[] Prove(bool reference)
+        {
+            ReferenceKernels.Enabled = reference;
+            try
+            {
+                return new ZkvmProver<KoalaBearQuartic>(new ZkvmProverOptions { Config = ZkvmProving.Config, ShardSize = 1 << 9 }).Prove(program, []).ToBytes();
+            }
+            finally
+            {
+                ReferenceKernels.Enabled = false;
+            }
+        }
+        Assert.Equal(Prove(true), Prove(false));
+    }
+}
