@@ -131,6 +131,18 @@ public sealed class ExecutionRecord
     /// <summary>LUI and AUIPC.</summary>
     public List<AluEvent> UpperImmediate { get; } = [];
 
+    /// <summary>The event list of an ALU chip family.</summary>
+    public List<AluEvent> AluList(AluFamily chip) => chip switch
+    {
+        AluFamily.AddSub => AddSub,
+        AluFamily.Bitwise => Bitwise,
+        AluFamily.Shift => Shift,
+        AluFamily.Compare => Compare,
+        AluFamily.Mul => Mul,
+        AluFamily.DivRem => DivRem,
+        _ => UpperImmediate,
+    };
+
     public List<BranchEvent> Branches { get; } = [];
 
     public List<JumpEvent> Jumps { get; } = [];

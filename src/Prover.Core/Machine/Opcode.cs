@@ -39,3 +39,33 @@ public enum Opcode : byte
     /// </summary>
     Slow,
 }
+
+/// <summary>The chip family an ALU opcode's event belongs to (one <see cref="ExecutionRecord"/> list each).</summary>
+public enum AluFamily : byte
+{
+    AddSub,
+    Bitwise,
+    Shift,
+    Compare,
+    Mul,
+    DivRem,
+
+    /// <summary>LUI and AUIPC (proved by the add/sub chip).</summary>
+    UpperImmediate,
+}
+
+/// <summary>Opcode classification shared by the tracer and the trace generators.</summary>
+public static class OpcodeClasses
+{
+    /// <summary>The chip of an ALU opcode; relies on the <see cref="Opcode"/> order (each family is a contiguous range).</summary>
+    public static AluFamily FamilyOf(Opcode op) => op switch
+    {
+        <= Opcode.Addiw => AluFamily.AddSub,
+        <= Opcode.Andi => AluFamily.Bitwise,
+        <= Opcode.Sraiw => AluFamily.Shift,
+        <= Opcode.Sltiu => AluFamily.Compare,
+        <= Opcode.Mulw => AluFamily.Mul,
+        <= Opcode.Remuw => AluFamily.DivRem,
+        _ => AluFamily.UpperImmediate,
+    };
+}

@@ -142,17 +142,7 @@ internal sealed unsafe class TraceBuilder(Machine machine, Action<ExecutionRecor
     public void EmitAlu(AluEvent e)
     {
         var r = Record;
-        var list = e.Op switch
-        {
-            <= Opcode.Addiw => r.AddSub,
-            <= Opcode.Andi => r.Bitwise,
-            <= Opcode.Sraiw => r.Shift,
-            <= Opcode.Sltiu => r.Compare,
-            <= Opcode.Mulw => r.Mul,
-            <= Opcode.Remuw => r.DivRem,
-            _ => r.UpperImmediate,
-        };
-        list.Add(e);
+        r.AluList(OpcodeClasses.FamilyOf(e.Op)).Add(e);
     }
 
     public void EmitLoad(ulong pc, Opcode op, ulong address, int width, ulong value)

@@ -104,10 +104,16 @@ public sealed class StarkProver<TParams, TDef>
     public Hash.Digest<TParams> CommitMainTraces(IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> traces)
     {
         ArgumentNullException.ThrowIfNull(traces);
+        return _backend.Commit(MainLdes(traces)).Root;
+    }
+
+    /// <summary>The coset LDEs (bit-reversed) of the main traces: what phase 1 of a proof commits.</summary>
+    private RowMajorMatrix<MontyField31<TParams>>[] MainLdes(IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> traces)
+    {
         var ldes = new RowMajorMatrix<MontyField31<TParams>>[traces.Count];
         for (int t = 0; t < traces.Count; t++)
             ldes[t] = _backend.CosetLdeBitReversed(traces[t], _config.LogBlowup, MontyField31<TParams>.MultiplicativeGenerator);
-        return _backend.Commit(ldes).Root;
+        return ldes;
     }
 
     /// <summary>Observes a shared-challenge seed (length first, so seeds of different lengths cannot collide).</summary>
@@ -147,9 +153,7 @@ public sealed class StarkProver<TParams, TDef>
                 ObserveSeed(_challenger, shared.Seed);
 
             // Phase 1: main traces.
-            var mainLdes = new RowMajorMatrix<MontyField31<TParams>>[tables];
-            for (int t = 0; t < tables; t++)
-                mainLdes[t] = owner._backend.CosetLdeBitReversed(traces[t], layout.LogBlowup, Shift);
+            var mainLdes = owner.MainLdes(traces);
             Lap("main LDE");
             var mainTree = owner._backend.Commit(mainLdes);
             _challenger.Observe(mainTree.Root);

@@ -29,9 +29,6 @@ public readonly record struct CpuRow(uint Pc, long Clk, ProgramRow Ins, ulong Rs
 /// </summary>
 public static class CpuTrace
 {
-    /// <summary>Timestamp (in 4·clk + slot units) that MemoryInit gives every register at the start of a shard.</summary>
-    public const long RegisterInitTimestamp = 0;
-
     /// <summary>The shard's rows in execution order; <paramref name="inputSize"/> is what the input syscall leaves in a1 (not in the record).</summary>
     public static List<CpuRow> Rows<F>(ExecutionRecord record, ProgramTable<F> program, ulong inputSize = 0) where F : struct, IField<F>
     {
@@ -40,8 +37,7 @@ public static class CpuTrace
         var regs = (ulong[])record.Start.Registers.Clone();
         ulong pc = record.Start.Pc;
         long clk = record.Start.Clk;
-        var aluLists = new[] { record.AddSub, record.Bitwise, record.Shift, record.Compare, record.Mul, record.DivRem, record.UpperImmediate };
-        var aluNext = new int[aluLists.Length];
+        var aluNext = new int[Enum.GetValues<AluFamily>().Length];
         int branch = 0, jump = 0, mem = 0, sys = 0;
         var rows = new List<CpuRow>((int)record.Cycles);
         for (long i = 0; i < record.Cycles; i++, clk++)
@@ -57,11 +53,8 @@ public static class CpuTrace
             {
                 case InstructionFlags.Alu:
                 {
-                    int list = ins.Op switch
-                    {
-                        <= Opcode.Addiw => 0, <= Opcode.Andi => 1, <= Opcode.Sraiw => 2, <= Opcode.Sltiu => 3, <= Opcode.Mulw => 4, <= Opcode.Remuw => 5, _ => 6,
-                    };
-                    var e = aluLists[list][aluNext[list]++];
+                    var chip = OpcodeClasses.FamilyOf(ins.Op);
+                    var e = record.AluList(chip)[aluNext[(int)chip]++];
                     Check(e.Pc == pc && e.Op == ins.Op, pc, clk);
                     (a, rd) = (e.A, e.A);
                     break;
@@ -246,11 +239,6 @@ public static class CpuTrace
                     lastTs[12] = ts + 2;
                     touched[12] = true;
                 }
-            }
-            else if (r.SyscallA1 is { } a1)
-            {
-                regs[11] = a1;
-                lastTs[11] = ts + 2;
             }
             if (ins.Has(InstructionFlags.WritesRd))
             {

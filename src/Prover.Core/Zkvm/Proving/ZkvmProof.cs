@@ -62,6 +62,10 @@ public sealed class ZkvmProof<TDef> where TDef : struct, IExtensionDefinition<Ko
         return ms.ToArray();
     }
 
+    /// <summary>The program digest of serialised proof bytes without parsing the rest, or null when the header is not a zkVM proof's.</summary>
+    public static byte[]? PeekProgramDigest(ReadOnlySpan<byte> bytes) =>
+        bytes.Length >= 38 && bytes[..4].SequenceEqual(Magic) ? bytes[6..38].ToArray() : null;
+
     /// <summary>Parses proof bytes; throws <see cref="ProofFormatException"/> on anything malformed (never reads past the end or allocates beyond the input's size).</summary>
     public static ZkvmProof<TDef> Parse(ReadOnlySpan<byte> bytes)
     {

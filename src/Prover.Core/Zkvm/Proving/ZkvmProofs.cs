@@ -54,7 +54,7 @@ public static class ZkvmProofs
         try
         {
             var envelope = ProofEnvelope.Parse(file);
-            return envelope.Statement == Statement && envelope.Proof.Length >= 38 ? envelope.Proof[6..38] : null;
+            return envelope.Statement == Statement ? ZkvmProof<KoalaBearQuartic>.PeekProgramDigest(envelope.Proof) : null;
         }
         catch (ProofFormatException)
         {

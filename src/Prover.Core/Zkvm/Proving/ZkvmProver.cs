@@ -107,13 +107,11 @@ public sealed class ZkvmProver<TDef> where TDef : struct, IExtensionDefinition<K
 
         var prover = new StarkProver<KoalaBearParameters, TDef>(_options.Config, _options.Backend) { CheckConstraints = _options.CheckConstraints };
         var lastAirs = program.LastShardAirs;
-        var lastHeights = shards[^1].Traces.Select(t => System.Numerics.BitOperations.Log2((uint)t.Height)).ToArray();
-        var lastKey = StarkSetup.Preprocess(lastAirs, lastHeights, _options.Config.LogBlowup, _options.Backend)!;
+        var lastKey = StarkSetup.Preprocess(lastAirs, shards[^1].LogHeights, _options.Config.LogBlowup, _options.Backend)!;
         ProvingKey<KoalaBearParameters>? shardKey = null;
         if (shards.Count > 1)
         {
-            var heights = shards[0].Traces.Select(t => System.Numerics.BitOperations.Log2((uint)t.Height)).ToArray();
-            shardKey = StarkSetup.Preprocess(program.ShardAirs, heights, _options.Config.LogBlowup, _options.Backend)!;
+            shardKey = StarkSetup.Preprocess(program.ShardAirs, shards[0].LogHeights, _options.Config.LogBlowup, _options.Backend)!;
             if (shardKey.VerifyingKey.PreprocessedRoot != lastKey.VerifyingKey.PreprocessedRoot)
                 throw new InvalidOperationException("the preprocessed tables of the last shard differ from the others'");
         }
@@ -124,7 +122,7 @@ public sealed class ZkvmProver<TDef> where TDef : struct, IExtensionDefinition<K
         {
             progress?.Invoke("main commitments", (double)s / shards.Count);
             var t = shards[s];
-            commitments[s] = new ShardCommitment(t.Traces.Select(m => System.Numerics.BitOperations.Log2((uint)m.Height)).ToArray(), t.Publics, prover.CommitMainTraces(t.Traces));
+            commitments[s] = new ShardCommitment(t.LogHeights, t.Publics, prover.CommitMainTraces(t.Traces));
         }
         Lap("main commitments (all shards)");
 
@@ -187,7 +185,10 @@ public sealed class ZkvmProver<TDef> where TDef : struct, IExtensionDefinition<K
 }
 
 /// <summary>The traces and public values of one shard's statement.</summary>
-internal sealed record ShardTraces(RowMajorMatrix<KoalaBear>[] Traces, KoalaBear[][] Publics);
+internal sealed record ShardTraces(RowMajorMatrix<KoalaBear>[] Traces, KoalaBear[][] Publics)
+{
+    public int[] LogHeights { get; } = [.. Traces.Select(t => System.Numerics.BitOperations.Log2((uint)t.Height))];
+}
 
 /// <summary>
 /// The initial and final memory of a whole execution: for every RAM key any shard touched, plus every key
@@ -196,23 +197,16 @@ internal sealed record ShardTraces(RowMajorMatrix<KoalaBear>[] Traces, KoalaBear
 /// </summary>
 internal sealed class MemoryBoundaries
 {
-    private readonly Dictionary<ulong, ulong> _known = [];
-    private readonly HashSet<ulong> _image = [];
-    private readonly HashSet<ulong> _input = [];
+    /// <summary>Initial value of every image and input key, and whether it comes from the image (verifier) or the input chip.</summary>
+    private readonly Dictionary<ulong, (ulong Value, bool FromImage)> _known = [];
     private readonly Dictionary<ulong, (ulong Value, ulong Ts)> _last = [];
 
     public MemoryBoundaries(ZkvmProgram program, ReadOnlySpan<byte> input)
     {
         foreach (var (key, value) in program.Image)
-        {
-            _known[key] = value;
-            _image.Add(key);
-        }
+            _known[key] = (value, true);
         foreach (var (key, value) in InputCommitTrace.SentWords(input))
-        {
-            _known[key] = value;
-            _input.Add(key);
-        }
+            _known[key] = (value, false);
     }
 
     /// <summary>Records a shard's RAM accesses (in order) and checks first touches against the known initial memory.</summary>
@@ -221,7 +215,7 @@ internal sealed class MemoryBoundaries
         foreach (var e in record.InitialMemory)
         {
             ulong key = MemoryArgument.RamKey(e.Address);
-            if (e.Timestamp == 0 && e.Value != _known.GetValueOrDefault(key))
+            if (e.Timestamp == 0 && e.Value != _known.GetValueOrDefault(key).Value)
                 throw new InvalidOperationException($"double word 0x{e.Address:x} started as 0x{e.Value:x}, not its image/input value");
         }
         foreach (var e in record.MemoryAccesses)
@@ -236,8 +230,9 @@ internal sealed class MemoryBoundaries
         keys.UnionWith(_last.Keys);
         foreach (ulong key in keys)
         {
-            ulong v0 = _known.GetValueOrDefault(key);
-            init.Add(new MemoryEntry(key, v0, 0, Bound: _image.Contains(key), FromInput: _input.Contains(key)));
+            bool known = _known.TryGetValue(key, out var k);
+            ulong v0 = known ? k.Value : 0;
+            init.Add(new MemoryEntry(key, v0, 0, Bound: known && k.FromImage, FromInput: known && !k.FromImage));
             var (v, ts) = _last.TryGetValue(key, out var l) ? l : (v0, 0UL);
             final.Add(new MemoryEntry(key, v, ts));
         }
@@ -266,27 +261,15 @@ internal static class ShardTraceBuilder
         var cpu = CpuTrace.Generate<KoalaBear>(rows, registers, counts, out var cpuPublics, syscalls);
         memory.Add(record);
 
-        var addSub = new List<AluEvent>();
-        var bitwise = new List<AluEvent>();
-        var shift = new List<AluEvent>();
-        var compare = new List<AluEvent>();
-        var mul = new List<AluEvent>();
-        var divRem = new List<AluEvent>();
+        // The ALU requests the CPU sends, by receiving chip (LUI/AUIPC go to the add/sub chip).
+        var requests = Enum.GetValues<AluFamily>().Select(_ => new List<AluEvent>()).ToArray();
         var storeOperands = new Dictionary<long, ulong>();
         foreach (var r in rows)
         {
             if (AluRequest(r) is not { } e)
                 continue;
-            (e.Op switch
-            {
-                <= Opcode.Addiw => addSub,
-                <= Opcode.Andi => bitwise,
-                <= Opcode.Sraiw => shift,
-                <= Opcode.Sltiu => compare,
-                <= Opcode.Mulw => mul,
-                <= Opcode.Remuw => divRem,
-                _ => addSub, // LUI, AUIPC
-            }).Add(e);
+            var chip = OpcodeClasses.FamilyOf(e.Op);
+            requests[(int)(chip == AluFamily.UpperImmediate ? AluFamily.AddSub : chip)].Add(e);
             if (r.Ins.Has(InstructionFlags.Store))
                 storeOperands[r.Clk] = r.Rs2Val;
         }
@@ -296,12 +279,12 @@ internal static class ShardTraceBuilder
             publics[t] = [];
         traces[ZkvmTable.Cpu] = cpu;
         publics[ZkvmTable.Cpu] = cpuPublics;
-        traces[ZkvmTable.AddSub] = AddSubTrace.Generate<KoalaBear>(addSub, counts);
-        traces[ZkvmTable.Bitwise] = BitwiseTrace.Generate<KoalaBear>(bitwise, counts);
-        traces[ZkvmTable.Shift] = ShiftTrace.Generate<KoalaBear>(shift, counts);
-        traces[ZkvmTable.Compare] = CompareTrace.Generate<KoalaBear>(compare, counts);
-        traces[ZkvmTable.Mul] = MulTrace.Generate(mul, counts);
-        traces[ZkvmTable.DivRem] = DivRemTrace.Generate(divRem, counts);
+        traces[ZkvmTable.AddSub] = AddSubTrace.Generate<KoalaBear>(requests[(int)AluFamily.AddSub], counts);
+        traces[ZkvmTable.Bitwise] = BitwiseTrace.Generate<KoalaBear>(requests[(int)AluFamily.Bitwise], counts);
+        traces[ZkvmTable.Shift] = ShiftTrace.Generate<KoalaBear>(requests[(int)AluFamily.Shift], counts);
+        traces[ZkvmTable.Compare] = CompareTrace.Generate<KoalaBear>(requests[(int)AluFamily.Compare], counts);
+        traces[ZkvmTable.Mul] = MulTrace.Generate(requests[(int)AluFamily.Mul], counts);
+        traces[ZkvmTable.DivRem] = DivRemTrace.Generate(requests[(int)AluFamily.DivRem], counts);
         traces[ZkvmTable.LoadStore] = LoadStoreTrace.Generate<KoalaBear>(record.MemoryInstructions, record.MemoryAccesses, counts,
             program.Program.CodeEnd, inputSize, e => storeOperands[e.Timestamp]);
         publics[ZkvmTable.LoadStore] = LoadStoreTrace.PublicValues<KoalaBear>(inputSize);
