@@ -18,7 +18,7 @@ out=$(realpath -m "${3:-$root/.fuzz-out/$harness}")
 command -v afl-fuzz >/dev/null || { echo "afl-fuzz not found: apt-get install afl++" >&2; exit 2; }
 mkdir -p "$out"
 export AFL_SKIP_CPUFREQ=1 AFL_NO_AFFINITY=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_UI=1 AFL_QUIET=1
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 PROVER_REPO="$root"
 rm -rf "$out/afl" "$out/seeds"
 mkdir -p "$out/seeds"
 

@@ -34,10 +34,16 @@ internal static class ProveCommand
         config.AcceptOnlyFromAmong([.. StarkConfig.Presets.Select(p => p.Name)]);
         var shard = new Option<int>("--log-shard-size") { Description = "log2 of the cycles per shard (10..22)", DefaultValueFactory = _ => 20 };
         var json = new Option<bool>("--json") { Description = "print the report as JSON" };
+        var maxCycles = new Option<long>("--max-cycles")
+        {
+            Description = "stop with an error after this many cycles (the traced execution is kept in memory until proved)",
+            DefaultValueFactory = _ => ZkvmProverOptions.DefaultMaxCycles,
+        };
+        var maxInput = InputFiles.MaxInputOption();
         var backendOption = BackendChoice.Option("cpu");
         var command = new Command("prove", "prove a guest execution: the embedded Ethereum block validator on a block input, or any ELF")
         {
-            source, elf, input, output, config, shard, json, backendOption,
+            source, elf, input, output, config, shard, json, backendOption, maxCycles, maxInput,
         };
         command.SetAction(parse =>
         {
@@ -55,7 +61,7 @@ internal static class ProveCommand
             {
                 var inputFile = parse.GetValue(input) ?? parse.GetValue(source);
                 program = elfFile is null ? new ZkvmProgram(EthereumGuest.Program) : ZkvmProgram.FromElf(File.ReadAllBytes(elfFile.FullName));
-                data = inputFile is null ? (elfFile is null ? EthereumGuest.DefaultInput() : []) : File.ReadAllBytes(inputFile.FullName);
+                data = inputFile is null ? (elfFile is null ? EthereumGuest.DefaultInput() : []) : InputFiles.Read(inputFile, parse.GetValue(maxInput), "--max-input-bytes");
             }
             catch (Exception e) when (e is ElfLoadException or IOException or UnauthorizedAccessException)
             {
@@ -68,12 +74,17 @@ internal static class ProveCommand
             try
             {
                 proved = asJson || Console.IsOutputRedirected
-                    ? ZkvmProofs.Prove(program, data, parse.GetValue(config)!, 1L << logShard, backend)
-                    : ProveWithProgress(program, data, parse.GetValue(config)!, 1L << logShard, backend);
+                    ? ZkvmProofs.Prove(program, data, parse.GetValue(config)!, 1L << logShard, backend, maxCycles: parse.GetValue(maxCycles))
+                    : ProveWithProgress(program, data, parse.GetValue(config)!, 1L << logShard, backend, parse.GetValue(maxCycles));
             }
             catch (MachineException e)
             {
                 Console.Error.WriteLine("error: guest fault: " + e.Message);
+                return 2;
+            }
+            catch (ArgumentException e) when (e.ParamName == "input")
+            {
+                Console.Error.WriteLine("error: " + e.Message);
                 return 2;
             }
             finally
@@ -143,7 +154,7 @@ internal static class ProveCommand
     }
 
     private static (byte[], ZkvmProofReport) ProveWithProgress(ZkvmProgram program, byte[] input, string config, long shardSize,
-        IProverBackend<KoalaBearParameters> backend)
+        IProverBackend<KoalaBearParameters> backend, long maxCycles)
     {
         (byte[], ZkvmProofReport) result = default;
         AnsiConsole.Progress().AutoClear(true).Start(ctx =>
@@ -153,7 +164,7 @@ internal static class ProveCommand
             {
                 task.Description = phase;
                 task.Value = fraction;
-            });
+            }, maxCycles);
             task.Value = 1.0;
         });
         return result;

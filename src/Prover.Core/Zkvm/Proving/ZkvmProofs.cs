@@ -26,10 +26,10 @@ public static class ZkvmProofs
     public const string Statement = "zkvm";
 
     public static (byte[] File, ZkvmProofReport Report) Prove(ZkvmProgram program, byte[] input, string configName, long shardSize = 1L << 20,
-        IProverBackend<KoalaBearParameters>? backend = null, Action<string, double>? progress = null)
+        IProverBackend<KoalaBearParameters>? backend = null, Action<string, double>? progress = null, long maxCycles = ZkvmProverOptions.DefaultMaxCycles)
     {
         var config = DemoProofs.ConfigByName(configName);
-        var options = new ZkvmProverOptions { Config = config, ShardSize = shardSize, Backend = backend, Progress = progress };
+        var options = new ZkvmProverOptions { Config = config, ShardSize = shardSize, Backend = backend, Progress = progress, MaxCycles = maxCycles };
         return config.Name == StarkConfig.Development.Name ? Prove<KoalaBearQuartic>(program, input, options) : Prove<KoalaBearOctic>(program, input, options);
     }
 
