@@ -5,7 +5,8 @@
 # Writes seeds generated at run time (with the ordinary build of tools/Prover.Fuzz), publishes the tool and
 # instruments Prover.Core.dll and Prover.Witness.dll with the sharpfuzz tool (SharpFuzz.CommandLine 2.3.0;
 # FUZZ_PUBLISH=<dir> reuses one instrumented copy across runs), and runs afl-fuzz for the given seconds
-# (default 60) with one process and no CPU binding (shared machines).
+# (default 60) with one process and no CPU binding (shared machines). FUZZ_TIMEOUT_MS (default 10000) is
+# the per-input timeout; the zkvm-proof harness builds its verifying key on its first input and needs more.
 # Findings land in <out-dir>/afl/default/crashes and hangs; replay them with
 #   dotnet tools/Prover.Fuzz/bin/Release/net10.0/prover-fuzz.dll replay <harness> <out-dir>/afl/default/crashes
 # and commit each as tools/Prover.Fuzz/regressions/<harness>/<name> once fixed.
@@ -45,7 +46,7 @@ else
     for dll in Prover.Core.dll Prover.Witness.dll; do "$tool" "$publish/$dll" >/dev/null; done
     touch "$publish/.instrumented"
   fi
-  AFL_SKIP_BIN_CHECK=1 timeout $((seconds + 120)) afl-fuzz -V "$seconds" -m none -t 10000 -i "$out/seeds" -o "$out/afl" -- dotnet "$publish/prover-fuzz.dll" afl "$harness" >"$out/afl.log" 2>&1 || true
+  AFL_SKIP_BIN_CHECK=1 timeout $((seconds + 120)) afl-fuzz -V "$seconds" -m none -t "${FUZZ_TIMEOUT_MS:-10000}" -i "$out/seeds" -o "$out/afl" -- dotnet "$publish/prover-fuzz.dll" afl "$harness" >"$out/afl.log" 2>&1 || true
 fi
 
 stats="$out/afl/default/fuzzer_stats"

@@ -70,9 +70,8 @@ internal static class ConvertCommand
 
     private static JsonDocument ParseFile(FileInfo file)
     {
-        if (!file.Exists)
-            throw new IOException($"{file.FullName}: no such file");
-        return JsonInput.Parse(File.ReadAllBytes(file.FullName), file.Name);
+        // Fixtures and witnesses are tens of MB; 1 GiB (the input region) bounds what is read.
+        return JsonInput.Parse(InputFiles.Read(file, (long)Prover.Core.Machine.MemoryMap.InputMaxSize, "1 GiB"), file.Name);
     }
 
     private static string Sidecar(ConversionResult r, string source)
