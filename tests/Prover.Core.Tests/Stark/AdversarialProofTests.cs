@@ -237,6 +237,21 @@ public sealed class AdversarialProofTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Names_that_are_not_utf8_are_rejected_so_that_every_proof_file_has_one_encoding()
+    {
+        // Found by AFL++ on the proof-file harness: "develo\xBBment" decoded to a replacement character and
+        // re-encoded to other bytes (regressions/proof-file/invalid-utf8-config-name).
+        var proof = Patched(b => b[18] = 0xBB);
+        var e = Assert.Throws<ProofFormatException>(() => ProofSerializer.Deserialize<KoalaBearParameters, KoalaBearQuartic>(proof));
+        Assert.Contains("the configuration name is not valid UTF-8", e.Message, StringComparison.Ordinal);
+        var file = new ProofEnvelope("demo/fibonacci", Config.Name, Fib.Value.Bytes).ToBytes();
+        Assert.Equal("demo/fibonacci", ProofEnvelope.Parse(file).Statement);
+        file[7] = 0xFF; // first byte of the statement name
+        e = Assert.Throws<ProofFormatException>(() => ProofEnvelope.Parse(file));
+        Assert.Contains("statement name is not valid UTF-8", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Configuration_limits_follow_the_verifier()
     {
         var limits = ProofShapeLimits.For(Config, 3);
