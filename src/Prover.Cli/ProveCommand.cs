@@ -107,6 +107,8 @@ internal static class ProveCommand
                     ["peak_memory_bytes"] = peak,
                     ["provable_bits"] = Math.Round(report.ProvableBits, 1),
                     ["conjectured_bits"] = Math.Round(report.ConjecturedBits, 1),
+                    ["bus_load"] = Math.Round(report.BusLoad.Share, 4),
+                    ["bus_load_bus"] = report.BusLoad.Bus,
                     ["phases_ms"] = report.Timings.ToDictionary(p => p.Phase.Trim(), p => Math.Round(p.Milliseconds, 1)),
                 }));
             }
@@ -121,6 +123,7 @@ internal static class ProveCommand
                 Console.WriteLine($"proof         {file.Length:N0} bytes ({file.Length / 1024.0:F1} KiB)");
                 Console.WriteLine($"verified      {check.Result.IsValid} in {check.VerificationMilliseconds:F1} ms{(check.Result.Error is { } err ? ": " + err : "")}");
                 Console.WriteLine($"security      {report.ProvableBits:F1} provable bits (weakest shard), {report.ConjecturedBits:F1} conjectured (ethSTARK conjecture)");
+                Console.WriteLine($"bus load      {report.BusLoad.Share:P1} of p on bus {report.BusLoad.Bus} (an execution is refused at 100%: docs/zkvm.md)");
                 Console.WriteLine($"peak memory   {peak / (1024.0 * 1024 * 1024):F2} GiB");
                 foreach (var (phase, ms) in report.Timings)
                     Console.WriteLine($"  {phase,-40} {ms,10:F1} ms");
