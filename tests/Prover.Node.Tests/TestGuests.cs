@@ -8,7 +8,7 @@ namespace Prover.Node.Tests;
 /// followed by its input. Given a 43-byte StatelessValidationResult as input, its proven output ends with that
 /// result, which this binding reads (and the input's first 32 bytes are its payload root).
 /// </summary>
-internal static class TestGuests
+public static class TestGuests
 {
     private static readonly byte[] Greeting = Encoding.ASCII.GetBytes("hello, zkvm\n");
 
