@@ -56,7 +56,10 @@ public sealed class ProverGuest
     public static ProverGuest FromElf(string name, byte[] elf, Func<byte[], byte[]> inputRoot, Func<byte[], StatelessValidationResult?> decodeOutput) =>
         new(name, () => GuestProgram.FromElf(elf), inputRoot, decodeOutput);
 
-    internal static StatelessValidationResult? TryDecode(ReadOnlySpan<byte> output)
+    /// <summary>The output as a 43-byte StatelessValidationResult, or null when it is not one.</summary>
+    public static StatelessValidationResult? TryDecodeValidation(ReadOnlySpan<byte> output) => output.Length == StatelessValidationResult.Size ? TryDecode(output) : null;
+
+    private static StatelessValidationResult? TryDecode(ReadOnlySpan<byte> output)
     {
         try
         {

@@ -45,6 +45,22 @@ public static class ProofServiceHost
         return app;
     }
 
+    /// <summary>
+    /// Runs a service until <paramref name="cancellationToken"/> fires or the process gets SIGTERM/Ctrl+C (graceful:
+    /// the running proof is abandoned, the queue dropped, stored proofs stay). <paramref name="listening"/> gets the bound addresses.
+    /// </summary>
+    public static async Task RunAsync(ProofServiceOptions options, string urls, Action<IReadOnlyList<string>>? listening = null,
+        CancellationToken cancellationToken = default)
+    {
+        var app = Build(options, urls);
+        await using (app.ConfigureAwait(false))
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            listening?.Invoke(BoundAddresses(app));
+            await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>The addresses the server listens on (after <c>StartAsync</c>).</summary>
     public static IReadOnlyList<string> BoundAddresses(WebApplication app)
     {
