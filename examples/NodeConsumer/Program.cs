@@ -25,7 +25,7 @@ BlockInput toProve;
 byte[] expectedRoot;
 if (wholeBlock)
 {
-    options = new NodeProverOptions { Configuration = ProofConfiguration.Development, LogShardSize = 20 };
+    options = new NodeProverOptions { Configuration = ProofConfiguration.Development, LogShardSize = 20, AcceptInsecureProofs = true };
     toProve = block;
     expectedRoot = ProverGuest.Ethereum.InputRoot(block.Bytes);
 }
@@ -35,7 +35,8 @@ else
     byte[] greeting = "hello, zkvm\n"u8.ToArray();
     var guest = ProverGuest.FromElf("hello", elf, input => input[..32],
         output => output.AsSpan().StartsWith(greeting) ? ProverGuest.TryDecodeValidation(output.AsSpan(greeting.Length)) : null);
-    options = new NodeProverOptions { Configuration = ProofConfiguration.Development, LogShardSize = 10, Guest = guest };
+    // Development proofs (~60 provable bits) verify only when insecure proofs are accepted explicitly.
+    options = new NodeProverOptions { Configuration = ProofConfiguration.Development, LogShardSize = 10, Guest = guest, AcceptInsecureProofs = true };
     expectedRoot = ProverGuest.Ethereum.InputRoot(block.Bytes);
     toProve = new BlockInput("hello", new StatelessValidationResult(expectedRoot, true, 1, Fork.Prague.SchemaId()).Encode());
 }

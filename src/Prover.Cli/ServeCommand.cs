@@ -22,10 +22,11 @@ internal static class ServeCommand
         var timeout = new Option<int?>("--timeout-ms") { Description = "deadline of a request that names none (default: none)" };
         var typeName = new Option<string>("--proof-type") { Description = "the proof type name the API uses", DefaultValueFactory = _ => ProofTypeDescriptor.Default.Name };
         var typeId = new Option<byte>("--proof-type-id") { Description = "the EIP-8025 ProofType (uint8) written into ExecutionProofs", DefaultValueFactory = _ => ProofTypeDescriptor.Default.Id };
+        var allowInsecure = new Option<bool>("--allow-insecure") { Description = "verification accepts proofs below 100 provable bits (needed to verify development-configuration proofs)" };
         var backendOption = BackendChoice.Option("cpu");
         var command = new Command("serve", "run the proof service (zkboost v1 HTTP API: proof requests, SSE results, proofs, verification, health, metrics)")
         {
-            urls, dataDir, config, shard, timeout, typeName, typeId, backendOption,
+            urls, dataDir, config, shard, timeout, typeName, typeId, allowInsecure, backendOption,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -44,6 +45,7 @@ internal static class ServeCommand
                     LogShardSize = logShard,
                     Backend = BackendChoice.Kind(parse.GetValue(backendOption)),
                     ProofType = ProofTypeDescriptor.Default with { Name = name, Id = parse.GetValue(typeId) },
+                    AcceptInsecureProofs = parse.GetValue(allowInsecure),
                 },
                 DataDirectory = parse.GetValue(dataDir)?.FullName,
                 DefaultTimeout = parse.GetValue(timeout) is { } ms ? TimeSpan.FromMilliseconds(ms) : null,

@@ -125,8 +125,9 @@ public sealed class NodeProver : IDisposable
         cancellationToken.ThrowIfCancellationRequested();
         progress?.Report(new ProverProgress(ProverPhase.Verify, report.Shards, report.Shards));
         // The prover checks its buses before returning, so this verification guards against bugs, not cheats; it
-        // also gives the verified public values and the verification time of the report.
-        var check = ZkvmProofs.Verify(program, file, input.Bytes);
+        // also gives the verified public values and the verification time of the report. It demands what the chosen
+        // configuration promises (development: insecure, and reported so), not the options' verification policy.
+        var check = ZkvmProofs.Verify(program, file, input.Bytes, VerificationPolicy.Of(Options.Configuration.Stark));
         if (!check.Result.IsValid)
             throw new InvalidOperationException($"the proof of {input.Name} does not verify (a prover bug): {check.Result.Error}");
         var output = check.Result.Output ?? [];
@@ -151,7 +152,8 @@ public sealed class NodeProver : IDisposable
     }
 
     /// <summary>
-    /// Verifies a proof file against the guest program. With <paramref name="expectedInput"/>, the proof must
+    /// Verifies a proof file against the guest program, demanding the options' security level
+    /// (<see cref="NodeProverOptions.MinimumProvableBits"/>, <see cref="NodeProverOptions.AcceptInsecureProofs"/>). With <paramref name="expectedInput"/>, the proof must
     /// also be about that input (its size and Poseidon2 commitment). Malformed proofs are invalid, never exceptions.
     /// </summary>
     public Task<VerificationOutcome> VerifyAsync(byte[] proof, byte[]? expectedInput = null, CancellationToken cancellationToken = default)
@@ -161,15 +163,19 @@ public sealed class NodeProver : IDisposable
         return Task.Run(() =>
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var check = ZkvmProofs.Verify(Options.Guest.Program, proof, expectedInput);
+            var check = ZkvmProofs.Verify(Options.Guest.Program, proof, expectedInput, Options.VerificationPolicy);
             var r = check.Result;
+            double? bits = check.Security?.Provable;
             if (!r.IsValid)
-                return new VerificationOutcome(false, r.Error, null, null, 0, check.VerificationMilliseconds);
+                return new VerificationOutcome(false, r.Error, null, null, 0, check.VerificationMilliseconds) { ProvableBits = bits };
             if (!r.ProvesSuccess)
                 return new VerificationOutcome(false, $"the proof shows a failed execution (exit code {r.ExitCode})", r.Output, null, r.Cycles,
-                    check.VerificationMilliseconds);
+                    check.VerificationMilliseconds) { ProvableBits = bits };
             var output = r.Output ?? [];
-            return new VerificationOutcome(true, null, output, Options.Guest.DecodeOutput(output), r.Cycles, check.VerificationMilliseconds);
+            return new VerificationOutcome(true, null, output, Options.Guest.DecodeOutput(output), r.Cycles, check.VerificationMilliseconds)
+            {
+                ProvableBits = bits,
+            };
         }, cancellationToken);
     }
 

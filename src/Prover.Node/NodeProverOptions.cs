@@ -24,6 +24,18 @@ public sealed record NodeProverOptions
     /// <summary>The EIP-8025 proof type this prover's proofs carry (docs/design.md, "Node library").</summary>
     public ProofTypeDescriptor ProofType { get; init; } = ProofTypeDescriptor.Default;
 
+    /// <summary>
+    /// Provable security bits a proof must reach for <see cref="NodeProver.VerifyAsync"/> and
+    /// <see cref="NodeProver.VerifyExecutionProofAsync"/> to accept it, whatever configuration the proof names.
+    /// </summary>
+    public int MinimumProvableBits { get; init; } = Prover.Core.Stark.VerificationPolicy.DefaultMinimumProvableBits;
+
+    /// <summary>Accept proofs below <see cref="MinimumProvableBits"/> (development-configuration proofs): tests and development only.</summary>
+    public bool AcceptInsecureProofs { get; init; }
+
+    /// <summary>The verifier's policy: the one place these options map onto Core's.</summary>
+    internal Prover.Core.Stark.VerificationPolicy VerificationPolicy => new() { MinimumProvableBits = MinimumProvableBits, AllowInsecure = AcceptInsecureProofs };
+
     /// <summary>How many proofs may run at once in one process (each takes the memory of a shard's traces).</summary>
     public int MaxConcurrentProofs { get; init; } = 1;
 
@@ -35,6 +47,8 @@ public sealed record NodeProverOptions
         ArgumentNullException.ThrowIfNull(ProofType);
         if (LogShardSize is < 10 or > 22)
             throw new ArgumentException($"LogShardSize must be between 10 and 22, got {LogShardSize}");
+        if (MinimumProvableBits is < 0 or > 256)
+            throw new ArgumentException($"MinimumProvableBits must be between 0 and 256, got {MinimumProvableBits}");
         if (MaxConcurrentProofs < 1)
             throw new ArgumentException($"MaxConcurrentProofs must be at least 1, got {MaxConcurrentProofs}");
     }

@@ -12,6 +12,9 @@ public sealed record ProofOutcome(byte[] Proof, byte[] PublicValues, StatelessVa
 public sealed record VerificationOutcome(bool IsValid, string? Error, byte[]? PublicValues, StatelessValidationResult? Validation, long Cycles,
     double VerificationMilliseconds)
 {
+    /// <summary>The proof's provable security bits (weakest shard), when it could be read that far.</summary>
+    public double? ProvableBits { get; init; }
+
     /// <summary>Valid, the guest ran to completion and declared the block valid.</summary>
     public bool ProvesValidBlock => IsValid && Validation is { SuccessfulValidation: true };
 }

@@ -44,6 +44,15 @@ public class NodeProverTests
 
         var check = await prover.VerifyAsync(outcome.Proof, input.Bytes);
         Assert.True(check.IsValid, check.Error);
+        Assert.True(check.ProvableBits < 100);
+        // A verifier with the default policy refuses the development proof as insecure, naming the level.
+        using (var strict = new NodeProver(TestGuests.Options with { AcceptInsecureProofs = false }))
+        {
+            var refused = await strict.VerifyAsync(outcome.Proof);
+            Assert.False(refused.IsValid);
+            Assert.Contains("insecure proof", refused.Error);
+            Assert.False((await strict.VerifyExecutionProofAsync(prover.ToExecutionProof(outcome), Root)).IsValid);
+        }
         Assert.False((await prover.VerifyAsync(outcome.Proof, TestGuests.ResultFor(new byte[32]))).IsValid);
 
         var executionProof = prover.ToExecutionProof(outcome);

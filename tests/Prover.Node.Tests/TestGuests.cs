@@ -28,6 +28,7 @@ public static class TestGuests
         Configuration = ProofConfiguration.Development,
         LogShardSize = 10,
         Guest = Hello,
+        AcceptInsecureProofs = true, // development-configuration proofs (fast, ~60 provable bits)
     };
 
     /// <summary>An IProgress that reports on the caller's thread (Progress&lt;T&gt; posts to a synchronization context).</summary>

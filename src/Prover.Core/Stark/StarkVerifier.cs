@@ -102,9 +102,10 @@ public sealed class StarkVerifier<TParams, TDef>
                 return VerificationResult.Reject($"table {t}: wrong number of public values");
         }
         var layout = new StarkLayout<MontyField31<TParams>>(compiled, proof.LogHeights, TDef.Degree, _config.LogBlowup, _config.LogFinalPolyLength);
-        LastSecurity = StarkSecurity.Report(_config, layout, TParams.P);
+        LastSecurity = StarkSecurity.Report(_config, layout, TParams.P, shared?.StatementFractions);
         if (LastSecurity.Provable < _config.MinimumProvableBits && !_config.AllowInsecure)
-            return VerificationResult.Reject($"proof shape gives {LastSecurity}, below the required {_config.MinimumProvableBits} provable bits");
+            return VerificationResult.Reject($"insecure proof: configuration '{_config.Name}' gives {LastSecurity}, below the required {_config.MinimumProvableBits} provable bits "
+                + "(accept it only explicitly: --allow-insecure, VerificationPolicy.Insecure)");
         if (ShapeError(proof, layout) is { } shape)
             return VerificationResult.Reject(shape);
         if (!layout.HasLogUp && proof.LogUpRoot != default)
