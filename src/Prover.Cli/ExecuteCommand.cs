@@ -23,7 +23,7 @@ internal static class ExecuteCommand
         var json = new Option<bool>("--json") { Description = "print one JSON object instead of text" };
         var maxCycles = new Option<long>("--max-cycles") { Description = "stop with an error after this many cycles", DefaultValueFactory = _ => 1L << 36 };
         var trace = new Option<bool>("--trace") { Description = "tracing execution: build the execution record (events per chip, shards)" };
-        var maxInput = InputFiles.MaxInputOption();
+        var maxInput = FileLimits.MaxInputOption();
         var engine = new Option<ExecutionEngine>("--engine") { Description = "fast-mode engine: Jit (default) or Interpreter", DefaultValueFactory = _ => ExecutionEngine.Jit };
         var command = new Command("execute", "run a guest on the RV64IM emulator: the embedded Ethereum block validator on a block input, or any ELF")
         {
@@ -48,7 +48,7 @@ internal static class ExecuteCommand
         try
         {
             program = GuestProgram.FromElf(File.ReadAllBytes(elfFile.FullName));
-            input = inputFile is null ? [] : InputFiles.Read(inputFile, limits.MaxInputBytes, "--max-input-bytes");
+            input = inputFile is null ? [] : FileLimits.Read(inputFile, limits.MaxInputBytes, "--max-input-bytes");
         }
         catch (Exception e) when (e is ElfLoadException or IOException or UnauthorizedAccessException)
         {

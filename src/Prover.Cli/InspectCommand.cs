@@ -22,7 +22,7 @@ internal static class InspectCommand
         try
         {
             // Anything larger than the guest's input region cannot be an input.
-            var bytes = InputFiles.Read(file, (long)Prover.Core.Machine.MemoryMap.InputMaxSize, "the input region");
+            var bytes = FileLimits.Read(file, (long)Prover.Core.Machine.MemoryMap.InputMaxSize, "the input region");
             if (bytes.Length == StatelessValidationResult.Size)
                 PrintResult(StatelessValidationResult.Decode(bytes));
             else

@@ -30,7 +30,7 @@ internal static class VerifyCommand
         var maxProof = new Option<long>("--max-proof-bytes")
         {
             Description = "largest proof file accepted (checked before reading it)",
-            DefaultValueFactory = _ => InputFiles.DefaultMaxProofBytes,
+            DefaultValueFactory = _ => FileLimits.DefaultMaxProofBytes,
         };
         var command = new Command("verify", "verify a proof file (execution or demo); exits non-zero when it is invalid or below the required security")
         {
@@ -47,7 +47,7 @@ internal static class VerifyCommand
             byte[] bytes;
             try
             {
-                bytes = InputFiles.Read(path, parse.GetValue(maxProof), "--max-proof-bytes");
+                bytes = FileLimits.Read(path, parse.GetValue(maxProof), "--max-proof-bytes");
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -92,7 +92,7 @@ internal static class VerifyCommand
         try
         {
             program = elfFile is null ? new ZkvmProgram(EthereumGuest.Program) : ZkvmProgram.FromElf(File.ReadAllBytes(elfFile.FullName));
-            expected = inputFile is null ? null : InputFiles.Read(inputFile, (long)MemoryMap.InputMaxSize, "the input region");
+            expected = inputFile is null ? null : FileLimits.Read(inputFile, (long)MemoryMap.InputMaxSize, "the input region");
         }
         catch (Exception e) when (e is ElfLoadException or IOException or UnauthorizedAccessException)
         {

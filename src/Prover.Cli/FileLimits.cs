@@ -8,7 +8,7 @@ namespace Prover.Cli;
 /// checked on the file's length before anything is read: a huge or wrong file is a clear error, never an
 /// out-of-memory failure (docs/design.md, "Resource bounds").
 /// </summary>
-internal static class InputFiles
+internal static class FileLimits
 {
     /// <summary>Default of <c>--max-proof-bytes</c>: 1 GiB, about 600 shards of 2^20 cycles at 1.7 MB each (docs/benchmarks.md).</summary>
     public const long DefaultMaxProofBytes = 1L << 30;
