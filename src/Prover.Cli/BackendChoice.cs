@@ -2,6 +2,7 @@ using System.CommandLine;
 using Prover.Core.Field;
 using Prover.Core.Stark;
 using Prover.Gpu;
+using Prover.Gpu.Ilgpu;
 
 namespace Prover.Cli;
 
@@ -12,26 +13,31 @@ internal static class BackendChoice
     {
         var option = new Option<string>("--backend")
         {
-            Description = "auto (CUDA, then an OpenCL GPU, else CPU), cpu, cuda or opencl; an unavailable GPU falls back to the CPU. The proof bytes are the same on every backend",
+            Description = "auto (a GPU through ILGPU, then hand-written CUDA or an OpenCL GPU, else CPU), cpu, ilgpu (ILGPU on a GPU), ilgpu:cpu (ILGPU's CPU accelerator: slow, for checks), cuda or opencl; an unavailable GPU falls back to the CPU. The proof bytes are the same on every backend",
             DefaultValueFactory = _ => defaultValue,
         };
-        option.AcceptOnlyFromAmong("auto", "cpu", "cuda", "opencl");
+        option.AcceptOnlyFromAmong([.. GpuBackend.Names]);
         return option;
     }
 
     /// <summary>The backend for the option's value; warns on stderr when an explicitly requested GPU is unavailable.</summary>
     public static IProverBackend<KoalaBearParameters> Create(string? value, out string report)
     {
-        var kind = value switch
-        {
-            "cpu" => BackendKind.Cpu,
-            "cuda" => BackendKind.Cuda,
-            "opencl" => BackendKind.OpenCl,
-            _ => BackendKind.Auto,
-        };
+        var kind = value is null ? BackendKind.Auto : GpuBackend.Parse(value);
         var backend = GpuBackend.CreateOrCpu<KoalaBearParameters>(kind, out report);
-        if (kind is BackendKind.Cuda or BackendKind.OpenCl && backend is CpuBackend<KoalaBearParameters>)
+        if (kind is not (BackendKind.Auto or BackendKind.Cpu) && backend is CpuBackend<KoalaBearParameters>)
             Console.Error.WriteLine($"warning: {report}");
         return backend;
     }
+
+    /// <summary>Host↔device traffic and device memory of an ILGPU backend (null for other backends), read before it is disposed.</summary>
+    public static Dictionary<string, long>? DeviceCounters(IProverBackend<KoalaBearParameters> backend) =>
+        backend is IlgpuProverBackend<KoalaBearParameters> ilgpu
+            ? new Dictionary<string, long>
+            {
+                ["bytes_to_device"] = ilgpu.Device.BytesToDevice,
+                ["bytes_from_device"] = ilgpu.Device.BytesFromDevice,
+                ["peak_device_bytes"] = ilgpu.Device.PeakDeviceBytes,
+            }
+            : null;
 }

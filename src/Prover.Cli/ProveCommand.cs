@@ -64,6 +64,7 @@ internal static class ProveCommand
             var backend = BackendChoice.Create(parse.GetValue(backendOption), out _);
             var sw = Stopwatch.StartNew();
             (byte[] File, ZkvmProofReport Report) proved;
+            Dictionary<string, long>? deviceCounters = null;
             try
             {
                 proved = asJson || Console.IsOutputRedirected
@@ -77,6 +78,7 @@ internal static class ProveCommand
             }
             finally
             {
+                deviceCounters = BackendChoice.DeviceCounters(backend);
                 (backend as IDisposable)?.Dispose();
             }
             double proveMs = sw.Elapsed.TotalMilliseconds;
@@ -106,6 +108,7 @@ internal static class ProveCommand
                     ["provable_bits"] = Math.Round(report.ProvableBits, 1),
                     ["conjectured_bits"] = Math.Round(report.ConjecturedBits, 1),
                     ["phases_ms"] = report.Timings.ToDictionary(p => p.Phase.Trim(), p => Math.Round(p.Milliseconds, 1)),
+                    ["device"] = deviceCounters,
                 }));
             }
             else

@@ -6,7 +6,7 @@ namespace Prover.Cli.Tests;
 /// The <c>prover</c> commands end to end, in-process. One class, so its tests run one after another:
 /// they redirect the process-wide console.
 /// </summary>
-public sealed class CliTests : IDisposable
+public sealed partial class CliTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("prover-cli-").FullName;
 

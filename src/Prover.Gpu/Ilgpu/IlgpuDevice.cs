@@ -64,9 +64,15 @@ public sealed class IlgpuDevice : IDisposable
         {
             try
             {
-                var context = Context.Create(b => b.CPU().EnableAlgorithms());
+                // ILGPU's default CPU device simulates one multiprocessor of 16 threads that meet at
+                // barriers after every group: 16 spinning threads per launch. These kernels use no
+                // barriers or shared memory, so the leanest legal shape runs faster and leaves the
+                // machine to others: warps of 2 threads (ILGPU's minimum), one warp per group, and as
+                // many groups in parallel as there are cores.
+                var cpu = new CPUDevice(numThreadsPerWarp: 2, numWarpsPerMultiprocessor: 1, numMultiprocessors: Math.Max(1, Environment.ProcessorCount / 2));
+                var context = Context.Create(b => b.CPU(cpu).EnableAlgorithms());
                 var accelerator = context.CreateCPUAccelerator(0);
-                device = new IlgpuDevice(context, accelerator, $"ilgpu cpu accelerator ({accelerator.Name}, {Environment.ProcessorCount} threads)");
+                device = new IlgpuDevice(context, accelerator, $"ilgpu cpu accelerator ({accelerator.Name}, {cpu.NumThreads} threads)");
                 report = device.Description;
                 return true;
             }
