@@ -38,7 +38,7 @@ internal static class GpuBenchCommand
                 if (!asJson)
                     Console.WriteLine($"device: {dev!.Description}");
                 var results = IlgpuKernelBenchmarks.Run(dev!, n, r, asJson ? null : x =>
-                    Console.WriteLine($"{x.Name,-44} {x.Milliseconds,10:F2} ms {x.Rate,10:F2} {x.RateUnit}  ({x.BytesMoved >> 20} MiB host<->device)"));
+                    Console.WriteLine($"{x.Name,-44} {x.Milliseconds,10:F2} ms {x.Rate,10:F2} {x.RateUnit}  ({x.BytesMoved >> 10} KiB host<->device)"));
                 if (asJson)
                     Console.WriteLine(JsonSerializer.Serialize(new
                     {
