@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using System.Runtime.CompilerServices;
 using ILGPU;
 using ILGPU.Runtime;
 using ILGPU.Runtime.CPU;
@@ -169,21 +169,28 @@ public sealed class IlgpuDevice : IDisposable
     }
 
     /// <summary>Copies <paramref name="source"/> to the start of <paramref name="view"/>.</summary>
-    public void Upload(ArrayView<uint> view, ReadOnlySpan<uint> source)
+    /// <remarks>
+    /// The host memory is pinned for the copy: ILGPU's <c>ref T</c> copy overloads do not pin, and a
+    /// managed array moved by the GC during the copy gave corrupted uploads (seen once as a wrong Merkle
+    /// layer in a test run while other tests allocated).
+    /// </remarks>
+    public unsafe void Upload(ArrayView<uint> view, ReadOnlySpan<uint> source)
     {
         if (source.Length == 0)
             return;
-        view.SubView(0, source.Length).CopyFromCPU(ref MemoryMarshal.GetReference(source), source.Length);
+        fixed (uint* p = source)
+            view.SubView(0, source.Length).CopyFromCPU(ref Unsafe.AsRef<uint>(p), source.Length);
         BytesToDevice += (long)source.Length * sizeof(uint);
     }
 
     /// <summary>Waits for the launches and copies the start of <paramref name="view"/> to <paramref name="destination"/>.</summary>
-    public void Download(ArrayView<uint> view, Span<uint> destination)
+    public unsafe void Download(ArrayView<uint> view, Span<uint> destination)
     {
         if (destination.Length == 0)
             return;
         Accelerator.Synchronize();
-        view.SubView(0, destination.Length).CopyToCPU(ref MemoryMarshal.GetReference(destination), destination.Length);
+        fixed (uint* p = destination)
+            view.SubView(0, destination.Length).CopyToCPU(ref Unsafe.AsRef<uint>(p), destination.Length);
         BytesFromDevice += (long)destination.Length * sizeof(uint);
     }
 
