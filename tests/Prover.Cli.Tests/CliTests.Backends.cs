@@ -33,7 +33,7 @@ public sealed partial class CliTests
 
     /// <summary>
     /// The zkVM proof of hello.elf on ILGPU: on a GPU it must be the CPU backend's bytes. On ILGPU's CPU
-    /// accelerator the same check ran over 15 minutes on the shared 2-core machine without finishing
+    /// accelerator the same proof did not finish in 25 minutes on the shared 2-core machine
     /// (the zkVM's tables make hundreds of millions of simulated GPU threads), so it runs only with a
     /// GPU (scripts/gpu-check.sh runs it) and is skipped, with the reason, elsewhere.
     /// </summary>
