@@ -2,7 +2,6 @@ using System.CommandLine;
 using Prover.Core.Field;
 using Prover.Core.Stark;
 using Prover.Gpu;
-using Prover.Gpu.Ilgpu;
 
 namespace Prover.Cli;
 
@@ -20,6 +19,17 @@ internal static class BackendChoice
         return option;
     }
 
+    /// <summary>The library's backend kind for the option's value.</summary>
+    public static Prover.Node.ProverBackendKind Kind(string? value) => value switch
+    {
+        "cpu" => Prover.Node.ProverBackendKind.Cpu,
+        "cuda" => Prover.Node.ProverBackendKind.Cuda,
+        "opencl" => Prover.Node.ProverBackendKind.OpenCl,
+        "ilgpu" => Prover.Node.ProverBackendKind.Ilgpu,
+        "ilgpu:cpu" => Prover.Node.ProverBackendKind.IlgpuCpu,
+        _ => Prover.Node.ProverBackendKind.Auto,
+    };
+
     /// <summary>The backend for the option's value; warns on stderr when an explicitly requested GPU is unavailable.</summary>
     public static IProverBackend<KoalaBearParameters> Create(string? value, out string report)
     {
@@ -29,15 +39,4 @@ internal static class BackendChoice
             Console.Error.WriteLine($"warning: {report}");
         return backend;
     }
-
-    /// <summary>Host↔device traffic and device memory of an ILGPU backend (null for other backends), read before it is disposed.</summary>
-    public static Dictionary<string, long>? DeviceCounters(IProverBackend<KoalaBearParameters> backend) =>
-        backend is IlgpuProverBackend<KoalaBearParameters> ilgpu
-            ? new Dictionary<string, long>
-            {
-                ["bytes_to_device"] = ilgpu.Device.BytesToDevice,
-                ["bytes_from_device"] = ilgpu.Device.BytesFromDevice,
-                ["peak_device_bytes"] = ilgpu.Device.PeakDeviceBytes,
-            }
-            : null;
 }

@@ -94,6 +94,17 @@ public static class GpuBackend
         };
     }
 
+    /// <summary>Host↔device bytes and the most device memory held, for an ILGPU backend; null for other backends.</summary>
+    public static IReadOnlyDictionary<string, long>? DeviceCounters<TParams>(IProverBackend<TParams> backend) where TParams : struct, IMontyParameters =>
+        backend is IlgpuProverBackend<TParams> ilgpu
+            ? new Dictionary<string, long>
+            {
+                ["bytes_to_device"] = ilgpu.Device.BytesToDevice,
+                ["bytes_from_device"] = ilgpu.Device.BytesFromDevice,
+                ["peak_device_bytes"] = ilgpu.Device.PeakDeviceBytes,
+            }
+            : null;
+
     /// <summary>
     /// Opens an ILGPU backend: <see cref="BackendKind.Ilgpu"/> (and Auto) on a GPU,
     /// <see cref="BackendKind.IlgpuCpu"/> on ILGPU's CPU accelerator. False, with the reasons, when none opens.
