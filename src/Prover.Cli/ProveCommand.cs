@@ -121,6 +121,7 @@ internal static class ProveCommand
                 ["peak_memory_bytes"] = r.PeakMemoryBytes,
                 ["provable_bits"] = r.ProvableBits,
                 ["conjectured_bits"] = r.ConjecturedBits,
+                ["bus_load"] = r.BusLoad,
                 ["phases_ms"] = r.PhasesMs,
                 ["hardware"] = r.Hardware,
             }));
@@ -135,7 +136,8 @@ internal static class ProveCommand
             Console.WriteLine($"proved        {seconds:F2} s ({r.TotalNumCycles / seconds:N0} cycles/s), config {r.Config}, backend {r.Backend}");
             Console.WriteLine($"proof         {r.ProofSize:N0} bytes ({r.ProofSize / 1024.0:F1} KiB)");
             Console.WriteLine($"verified      {r.Verified} in {r.VerificationTimeMs:F1} ms");
-            Console.WriteLine($"security      {r.ProvableBits:F1} provable bits, {r.ConjecturedBits:F1} conjectured");
+            Console.WriteLine($"security      {r.ProvableBits:F1} provable bits (weakest shard), {r.ConjecturedBits:F1} conjectured (ethSTARK conjecture)");
+            Console.WriteLine($"bus load      {r.BusLoad:P1} of p on the fullest bus (an execution is refused at 100%: docs/zkvm.md)");
             Console.WriteLine($"peak memory   {r.PeakMemoryBytes / (1024.0 * 1024 * 1024):F2} GiB");
             foreach (var (phase, ms) in r.PhasesMs ?? new Dictionary<string, double>())
                 Console.WriteLine($"  {phase,-40} {ms,10:F1} ms");

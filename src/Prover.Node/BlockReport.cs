@@ -31,6 +31,8 @@ public sealed record BlockReport
     [JsonPropertyName("verified")] public bool? Verified { get; init; }
     [JsonPropertyName("provable_bits")] public double? ProvableBits { get; init; }
     [JsonPropertyName("conjectured_bits")] public double? ConjecturedBits { get; init; }
+    /// <summary>Share of the bus-count bound p used by the fullest bus (an execution is refused at 1; docs/zkvm.md).</summary>
+    [JsonPropertyName("bus_load")] public double? BusLoad { get; init; }
     [JsonPropertyName("peak_memory_bytes")] public long PeakMemoryBytes { get; init; }
     [JsonPropertyName("phases_ms")] public IReadOnlyDictionary<string, double>? PhasesMs { get; init; }
     [JsonPropertyName("hardware")] public required HardwareInfo Hardware { get; init; }

@@ -145,6 +145,7 @@ public sealed class NodeProver : IDisposable
             Verified = true,
             ProvableBits = Math.Round(report.ProvableBits, 1),
             ConjecturedBits = Math.Round(report.ConjecturedBits, 1),
+            BusLoad = Math.Round(report.BusLoad.Share, 4),
             PhasesMs = report.Timings.GroupBy(t => t.Phase.Trim()).ToDictionary(g => g.Key, g => Math.Round(g.Sum(t => t.Milliseconds), 1)),
         };
         progress?.Report(new ProverProgress(ProverPhase.Done, report.Shards, report.Shards));

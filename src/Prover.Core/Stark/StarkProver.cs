@@ -221,7 +221,7 @@ public sealed class StarkProver<TParams, TDef>
                 var zetaNext = zeta * MontyField31<TParams>.TwoAdicGenerator(logN);
                 // The two weight vectors (serial batch inversions each) are computed side by side.
                 ExtensionField<MontyField31<TParams>, TDef>[] wLocal = [], wNext = [];
-                if (ReferenceKernels.Enabled)
+                if (KernelSelection.IsReference(ReferenceFamily.Openings))
                 {
                     wLocal = Polynomials.BarycentricWeights(logN, MontyField31<TParams>.One, zeta);
                     wNext = Polynomials.BarycentricWeights(logN, MontyField31<TParams>.One, zetaNext);

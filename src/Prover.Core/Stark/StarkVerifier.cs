@@ -32,10 +32,12 @@ public sealed class StarkVerifier<TParams, TDef>
     /// <summary>Parses and verifies serialised proof bytes; malformed bytes are a rejection, never an exception.</summary>
     public VerificationResult Verify(IReadOnlyList<IAir<MontyField31<TParams>>> airs, ReadOnlySpan<byte> proofBytes, VerifyingKey<TParams>? key = null)
     {
+        ArgumentNullException.ThrowIfNull(airs);
         StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>> proof;
         try
         {
-            proof = ProofSerializer.Deserialize<TParams, TDef>(proofBytes);
+            // Counts beyond this verifier's configuration and statement are rejected while parsing, before allocation.
+            proof = ProofSerializer.Deserialize<TParams, TDef>(proofBytes, ProofShapeLimits.For(_config, Math.Max(1, airs.Count)));
         }
         catch (ProofFormatException e)
         {

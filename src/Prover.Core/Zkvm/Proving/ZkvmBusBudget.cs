@@ -47,6 +47,14 @@ public static class ZkvmBusBudget
     public static string? Check(ZkvmProgram program, IReadOnlyList<int[]> shardLogHeights, long outputLength, ulong? limit = null) =>
         BusBudget.Check(Tables(program, shardLogHeights), PublicCounts(program, outputLength), limit);
 
+    /// <summary>The fullest bus and its share of p (Σ height × bound / p): how far this execution is from the bound.</summary>
+    public static (int Bus, double Share) Load(ZkvmProgram program, IReadOnlyList<int[]> shardLogHeights, long outputLength)
+    {
+        var totals = BusBudget.Totals(Tables(program, shardLogHeights), PublicCounts(program, outputLength));
+        var (bus, total) = totals.MaxBy(kv => kv.Value);
+        return (bus, (double)total / KoalaBear.Modulus);
+    }
+
     /// <summary>
     /// All LogUp fractions of the statement (every shard's interactions × rows, plus the verifier's tuples): what the
     /// shared challenges' bus error term counts (<see cref="Stark.SharedBusChallenges{TExt}.StatementFractions"/>).

@@ -126,7 +126,7 @@ public static class ZkvmProofs
         ZkvmProof<TDef> proof;
         try
         {
-            proof = ZkvmProof<TDef>.Parse(bytes);
+            proof = ZkvmProof<TDef>.Parse(bytes, config);
         }
         catch (ProofFormatException e)
         {

@@ -56,7 +56,11 @@ public sealed record ZkvmProverOptions
 
 /// <summary>Figures of one proof: cycles, shards, time per phase (ms) and proof size.</summary>
 public sealed record ZkvmProofReport(string Config, long Cycles, int Shards, IReadOnlyList<(string Phase, double Milliseconds)> Timings, int ProofBytes, double ProvableBits,
-    double ConjecturedBits);
+    double ConjecturedBits)
+{
+    /// <summary>The fullest bus of the statement and its share of the bus-count bound p (docs/zkvm.md "Bus multiplicity bound").</summary>
+    public (int Bus, double Share) BusLoad { get; init; }
+}
 
 /// <summary>
 /// Proves guest executions (docs/zkvm.md, "Proving an execution"): runs the guest with tracing, builds
@@ -194,7 +198,10 @@ public sealed class ZkvmProver<TDef> where TDef : struct, IExtensionDefinition<K
             Output = output,
             Shards = proofs,
         };
-        LastReport = new ZkvmProofReport(_options.Config.Name, result.Cycles, shards.Count, timings, proof.ToBytes().Length, security?.Provable ?? 0, security?.Conjectured ?? 0);
+        LastReport = new ZkvmProofReport(_options.Config.Name, result.Cycles, shards.Count, timings, proof.ToBytes().Length, security?.Provable ?? 0, security?.Conjectured ?? 0)
+        {
+            BusLoad = ZkvmBusBudget.Load(program, [.. shards.Select(t => t.LogHeights)], output.Length),
+        };
         return proof;
     }
 

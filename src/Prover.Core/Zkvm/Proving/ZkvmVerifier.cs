@@ -50,7 +50,7 @@ public sealed class ZkvmVerifier<TDef> where TDef : struct, IExtensionDefinition
         ZkvmProof<TDef> proof;
         try
         {
-            proof = ZkvmProof<TDef>.Parse(proofBytes);
+            proof = ZkvmProof<TDef>.Parse(proofBytes, _config);
         }
         catch (ProofFormatException e)
         {
