@@ -43,8 +43,8 @@ public sealed class RpcWitnessSourceTests
         await using var node = await FakeNodeAsync(default, default, [], error: true);
         using var source = new RpcWitnessSource(new Uri(ProofServiceHost.BoundAddresses(node)[0]));
         var request = StatelessInput.Decode(Prover.Witness.Guest.EthereumGuest.DefaultInput()).NewPayloadRequest;
-        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => source.GetGuestInputAsync(request, CancellationToken.None));
-        Assert.Contains("eth_getBlockByHash", e.Message, StringComparison.Ordinal);
+        var e = await Assert.ThrowsAsync<Prover.Witness.Rpc.JsonRpcException>(() => source.GetGuestInputAsync(request, CancellationToken.None));
+        Assert.Equal("eth_getBlockByHash", e.Method);
     }
 
     private static async Task<WebApplication> FakeNodeAsync(JsonElement block, JsonElement witness, List<string> calls, bool error = false)
