@@ -122,6 +122,14 @@ public sealed partial class CliTests : IDisposable
     }
 
     [Fact]
+    public void Serve_reports_bad_arguments_before_listening()
+    {
+        Assert.Equal(2, Run("serve", "--log-shard-size", "3").Exit);
+        Assert.Equal(2, Run("serve", "--proof-type", "Not A Name").Exit);
+        Assert.Equal(2, Run("serve", "--urls", "http://127.0.0.1:0", "--el-rpc", "http://127.0.0.1:1", "--chain-config", Path.Combine(_dir, "missing.json")).Exit);
+    }
+
+    [Fact]
     public void Prove_reports_bad_arguments()
     {
         Assert.Equal(2, Run("prove", "--elf", Path.Combine(_dir, "missing.elf"), "--out", Path.Combine(_dir, "p.bin")).Exit);
