@@ -53,13 +53,19 @@ public sealed class CliTests : IDisposable
     {
         string proof = Path.Combine(_dir, "fib.bin");
         Assert.Equal(0, Run("demo", "fibonacci", "--log-rows", "4", "--config", "development", "--out", proof).Exit);
-        var (exit, output, _) = Run("verify", proof);
+        // A development proof is insecure: rejected by default, with the level named; accepted (and flagged) on request.
+        var strict = Run("verify", proof);
+        Assert.NotEqual(0, strict.Exit);
+        Assert.Contains("insecure proof", strict.Out);
+        Assert.Contains("provable bits", strict.Out);
+        var (exit, output, _) = Run("verify", proof, "--allow-insecure");
         Assert.Equal(0, exit);
         Assert.Contains("valid", output);
+        Assert.Contains("INSECURE", output);
         var bytes = File.ReadAllBytes(proof);
         bytes[bytes.Length / 2] ^= 0x01;
         File.WriteAllBytes(proof, bytes);
-        Assert.Equal(1, Run("verify", proof).Exit);
+        Assert.Equal(1, Run("verify", proof, "--allow-insecure").Exit);
     }
 
     [Fact]
@@ -92,17 +98,27 @@ public sealed class CliTests : IDisposable
             Assert.True(r.GetProperty("proof_size").GetInt32() > 0);
             Assert.True(r.GetProperty("peak_memory_bytes").GetInt64() > 0);
         }
-        var verified = Run("verify", proof, "--elf", elf);
+        // Development proofs are insecure: rejected by default, naming the level.
+        var strict = Run("verify", proof, "--elf", elf, "--json");
+        Assert.Equal(1, strict.Exit);
+        using (var doc = System.Text.Json.JsonDocument.Parse(strict.Out))
+        {
+            Assert.False(doc.RootElement.GetProperty("valid").GetBoolean());
+            Assert.Contains("insecure proof", doc.RootElement.GetProperty("error").GetString());
+        }
+        var verified = Run("verify", proof, "--elf", elf, "--allow-insecure");
         Assert.Equal(0, verified.Exit);
         Assert.Contains("valid execution proof", verified.Out);
+        Assert.Contains("provable", verified.Out);
+        Assert.Contains("INSECURE", verified.Out);
         // Against the embedded Ethereum guest (another program) it is rejected.
-        var other = Run("verify", proof);
+        var other = Run("verify", proof, "--allow-insecure");
         Assert.Equal(1, other.Exit);
         Assert.Contains("another program", other.Out + other.Err);
         var bytes = File.ReadAllBytes(proof);
         bytes[bytes.Length - 100] ^= 0x04;
         File.WriteAllBytes(proof, bytes);
-        Assert.Equal(1, Run("verify", proof, "--elf", elf).Exit);
+        Assert.Equal(1, Run("verify", proof, "--elf", elf, "--allow-insecure").Exit);
     }
 
     [Fact]
@@ -113,5 +129,46 @@ public sealed class CliTests : IDisposable
         string notElf = Path.Combine(_dir, "not.elf");
         File.WriteAllText(notElf, "not an elf");
         Assert.Equal(2, Run("prove", "--elf", notElf, "--out", Path.Combine(_dir, "p.bin")).Exit);
+    }
+    [Fact]
+    public void Bench_blocks_writes_the_reports_of_the_embedded_block()
+    {
+        string input = Path.Combine(_dir, "example.ssz");
+        File.WriteAllBytes(input, Prover.Witness.Guest.EthereumGuest.DefaultInput());
+        string output = Path.Combine(_dir, "report");
+        var (exit, text, _) = Run("bench", "blocks", input, "--out", output);
+        Assert.Equal(0, exit);
+        Assert.Contains("example: valid", text);
+        Assert.Contains("realtime:", text);
+        foreach (var file in new[] { "example.json", "summary.csv", "summary.md", "cycles_per_gas.png", "cycle_split_by_region.png" })
+            Assert.True(File.Exists(Path.Combine(output, file)), file);
+        Assert.Equal(2, Run("bench", "blocks", Path.Combine(_dir, "missing-folder"), "--out", output, "--log-shard-size", "3").Exit);
+        Assert.Equal(1, Run("bench", "blocks", Path.Combine(_dir, "missing.ssz"), "--out", output).Exit); // reported as a crashed block
+    }
+
+    [SharedFact]
+    public void Fetch_from_a_replay_node_writes_a_file_that_converts()
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(SharedData.PathOf("fixtures/ethereum/prague_witness/test_worst_modexp-mod_pawel_2.json")));
+        var bw = doc.RootElement.GetProperty("block_and_witness");
+        var block = new System.Text.Json.Nodes.JsonObject();
+        foreach (var part in new[] { "header", "body" })
+            foreach (var field in bw.GetProperty("block").GetProperty(part).EnumerateObject())
+                block[field.Name] = ReplayRpcServer.Json(field.Value);
+        using var server = new ReplayRpcServer(new()
+        {
+            ["eth_getBlockByNumber"] = block,
+            ["debug_executionWitness"] = ReplayRpcServer.Json(bw.GetProperty("witness")),
+            ["eth_chainId"] = "0x1",
+            ["debug_chainConfig"] = ReplayRpcServer.Json(bw.GetProperty("chain_config")),
+        });
+        string fetched = Path.Combine(_dir, "fetched");
+        var (exit, text, err) = Run("fetch", "--rpc", server.Endpoint.ToString(), "--block", "latest", "--out", fetched);
+        Assert.True(exit == 0, err);
+        Assert.Contains("block 1 (chain 1)", text);
+        var converted = Run("convert", Path.Combine(fetched, "block-1.json"), "--out", Path.Combine(_dir, "converted"));
+        Assert.True(converted.Exit == 0, converted.Err);
+        Assert.Contains("1 inputs written", converted.Out);
+        Assert.Equal(1, Run("fetch", "--rpc", "http://127.0.0.1:9/", "--block", "1", "--out", fetched, "--timeout", "5").Exit);
     }
 }

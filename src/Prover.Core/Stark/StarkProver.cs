@@ -87,7 +87,7 @@ public sealed class StarkProver<TParams, TDef>
                 if (AirChecker.FindViolation(airs[t], traces[t], publicValues[t], provingKey?.Traces[t]) is { } violation)
                     throw new ArgumentException("trace does not satisfy its AIR: " + violation);
         var layout = new StarkLayout<MontyField31<TParams>>(compiled, logHeights, TDef.Degree, logBlowup, _config.LogFinalPolyLength);
-        LastSecurity = StarkSecurity.Report(_config, layout, TParams.P);
+        LastSecurity = StarkSecurity.Report(_config, layout, TParams.P, shared?.StatementFractions);
         if (LastSecurity.Provable < _config.MinimumProvableBits && !_config.AllowInsecure)
             throw new InsecureConfigurationException($"configuration '{_config.Name}' gives {LastSecurity}; minimum is {_config.MinimumProvableBits} provable bits");
 
