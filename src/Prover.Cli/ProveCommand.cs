@@ -67,7 +67,7 @@ internal static class ProveCommand
             return 2;
         }
         using var prover = new NodeProver(new NodeProverOptions { Configuration = config, LogShardSize = logShard, Backend = backend, Guest = guest });
-        if (backend is ProverBackendKind.Cuda or ProverBackendKind.OpenCl && prover.BackendName == "cpu")
+        if (backend is not (ProverBackendKind.Cpu or ProverBackendKind.Auto) && prover.BackendName == "cpu")
             Console.Error.WriteLine($"warning: no {backend} device: proving on the CPU");
         ProofOutcome outcome;
         try
@@ -123,6 +123,7 @@ internal static class ProveCommand
                 ["conjectured_bits"] = r.ConjecturedBits,
                 ["bus_load"] = r.BusLoad,
                 ["phases_ms"] = r.PhasesMs,
+                ["device"] = prover.DeviceCounters,
                 ["hardware"] = r.Hardware,
             }));
         }
