@@ -77,7 +77,9 @@ public static class BenchmarkPlots
         }
         {
             var plot = NewPlot("Proving phases", "seconds", caption);
-            var phases = proved.SelectMany(r => r.Proving!.Phases.Select(p => p.Phase.Trim())).Distinct().ToList();
+            // disjoint parts (sub-phases instead of their parent), so the stack adds up to the proving time
+            var parts = proved.Select(r => ProvingPhases.Disjoint(r.Proving!.Phases)).ToList();
+            var phases = parts.SelectMany(p => p.Select(x => x.Name)).Distinct().ToList();
             var palette = new ScottPlot.Palettes.Category20();
             var bars = new List<Bar>();
             var bases = new double[proved.Count];
@@ -86,7 +88,7 @@ public static class BenchmarkPlots
                 var color = palette.GetColor(s);
                 for (int i = 0; i < proved.Count; i++)
                 {
-                    double seconds = proved[i].Proving!.Phases.Where(p => p.Phase.Trim() == phases[s]).Sum(p => p.Milliseconds) / 1e3;
+                    double seconds = parts[i].Where(p => p.Name == phases[s]).Sum(p => p.Milliseconds) / 1e3;
                     bars.Add(new Bar { Position = i, ValueBase = bases[i], Value = bases[i] + seconds, FillColor = color });
                     bases[i] += seconds;
                 }

@@ -99,3 +99,20 @@ public sealed class BlockBenchmarkTests : IDisposable
         Assert.True(BenchmarkPlots.Label(new string('x', 100), 3).Length <= 28);
     }
 }
+
+/// <summary>The two-level phase list splits into parts that add up without double counting.</summary>
+public sealed class ProvingPhasesTests
+{
+    [Fact]
+    public void Sub_phases_replace_their_parent_and_the_rest_is_kept()
+    {
+        (string, double)[] timings = [("execute", 10), ("shard proofs", 100), ("  main LDE", 30), ("  main commit", 50), ("verify", 5)];
+        var parts = ProvingPhases.Disjoint(timings);
+        Assert.Equal(["execute", "main LDE", "main commit", "shard proofs (rest)", "verify"], parts.Select(p => p.Name));
+        Assert.Equal(115, parts.Sum(p => p.Milliseconds), 9); // the top-level total
+        var qualified = ProvingPhases.Qualified(timings);
+        Assert.Equal("shard proofs / main LDE", qualified[2].Name);
+        Assert.True(qualified[2].IsSubPhase);
+        Assert.False(qualified[1].IsSubPhase);
+    }
+}
