@@ -53,7 +53,7 @@ internal static class EthereumExecution
         var bytes = InputFiles.ReadAllBytes(file.FullName);
         if (!InputFiles.IsJsonObject(bytes))
             return [new Job(file.Name, bytes, null)];
-        using var doc = JsonDocument.Parse(bytes);
+        using var doc = JsonInput.Parse(bytes, file.Name);
         var batch = InputConverter.Convert(doc.RootElement, Path.GetFileNameWithoutExtension(file.Name.EndsWith(".gz", StringComparison.Ordinal) ? file.Name[..^3] : file.Name));
         foreach (var failure in batch.Failures)
             Console.Error.WriteLine($"skipped: {failure}");
