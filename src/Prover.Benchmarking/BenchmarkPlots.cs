@@ -51,7 +51,7 @@ public static class BenchmarkPlots
                 plot.Legend.ManualItems.Add(new LegendItem { LabelText = series[s].name, FillColor = color });
             }
             plot.Add.Bars(bars);
-            plot.ShowLegend(Alignment.UpperRight);
+            plot.ShowLegend(Edge.Right);
             Ticks(plot, labels);
             written.Add(Save(plot, folder, "cycle_split_by_region.png"));
         }
@@ -95,7 +95,7 @@ public static class BenchmarkPlots
                 plot.Legend.ManualItems.Add(new LegendItem { LabelText = phases[s], FillColor = color });
             }
             plot.Add.Bars(bars);
-            plot.ShowLegend(Alignment.UpperRight);
+            plot.ShowLegend(Edge.Right);
             Ticks(plot, [.. proved.Select((r, i) => Label(r.Name, i))]);
             written.Add(Save(plot, folder, "proving_phases.png"));
         }
@@ -118,6 +118,7 @@ public static class BenchmarkPlots
         plot.Axes.Bottom.TickLabelStyle.Rotation = 30;
         plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
         plot.Axes.Bottom.MinimumSize = 160;
+        plot.Axes.Right.MinimumSize = 60; // room for the last rotated label
     }
 
     /// <summary>A short tick label: the block's name without its common prefixes, at most 28 characters.</summary>
