@@ -16,6 +16,7 @@ public static class ProverCli
         root.Subcommands.Add(VerifyCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(FetchCommand.Create());
+        root.Subcommands.Add(ServeCommand.Create());
         return root;
     }
 

@@ -26,10 +26,17 @@ public static class ZkvmProofs
     public const string Statement = "zkvm";
 
     public static (byte[] File, ZkvmProofReport Report) Prove(ZkvmProgram program, byte[] input, string configName, long shardSize = 1L << 20,
-        IProverBackend<KoalaBearParameters>? backend = null, Action<string, double>? progress = null)
+        IProverBackend<KoalaBearParameters>? backend = null, Action<string, double>? progress = null) =>
+        Prove(program, input, new ZkvmProverOptions
+        {
+            Config = DemoProofs.ConfigByName(configName), ShardSize = shardSize, Backend = backend, Progress = progress,
+        });
+
+    /// <summary>Proves with full options (cancellation, per-shard progress); the extension degree follows from the configuration.</summary>
+    public static (byte[] File, ZkvmProofReport Report) Prove(ZkvmProgram program, byte[] input, ZkvmProverOptions options)
     {
-        var config = DemoProofs.ConfigByName(configName);
-        var options = new ZkvmProverOptions { Config = config, ShardSize = shardSize, Backend = backend, Progress = progress };
+        ArgumentNullException.ThrowIfNull(options);
+        var config = options.Config;
         return config.Name == StarkConfig.Development.Name ? Prove<KoalaBearQuartic>(program, input, options) : Prove<KoalaBearOctic>(program, input, options);
     }
 
