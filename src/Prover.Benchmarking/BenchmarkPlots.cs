@@ -64,7 +64,7 @@ public static class BenchmarkPlots
             var plot = NewPlot("Proving time against gas", "proving time (s)", caption);
             var scatter = plot.Add.ScatterPoints(proved.Select(r => r.GasUsed / 1e6).ToArray(), proved.Select(r => r.Proving!.ProvingMs / 1e3).ToArray());
             scatter.MarkerSize = 10;
-            plot.XLabel("gas used (millions)");
+            FromZero(plot, proved.Select(r => r.GasUsed / 1e6), proved.Select(r => r.Proving!.ProvingMs / 1e3), caption);
             written.Add(Save(plot, folder, "proving_time_vs_gas.png"));
         }
         {
@@ -72,7 +72,7 @@ public static class BenchmarkPlots
             var scatter = plot.Add.ScatterPoints(proved.Select(r => r.GasUsed / 1e6).ToArray(), proved.Select(r => r.Proving!.ProofSize / 1024.0).ToArray());
             scatter.MarkerSize = 10;
             scatter.Color = Colors.DarkOrange;
-            plot.XLabel("gas used (millions)");
+            FromZero(plot, proved.Select(r => r.GasUsed / 1e6), proved.Select(r => r.Proving!.ProofSize / 1024.0), caption);
             written.Add(Save(plot, folder, "proof_size_vs_gas.png"));
         }
         {
@@ -110,6 +110,14 @@ public static class BenchmarkPlots
         plot.XLabel(caption);
         plot.Axes.Margins(bottom: 0);
         return plot;
+    }
+
+    /// <summary>Axes from zero to a little past the largest value (one point would otherwise get a degenerate range).</summary>
+    private static void FromZero(Plot plot, IEnumerable<double> xs, IEnumerable<double> ys, string caption)
+    {
+        double xMax = xs.DefaultIfEmpty(0).Max(), yMax = ys.DefaultIfEmpty(0).Max();
+        plot.Axes.SetLimits(0, xMax > 0 ? xMax * 1.15 : 1, 0, yMax > 0 ? yMax * 1.15 : 1);
+        plot.XLabel($"gas used (millions); {caption}");
     }
 
     private static void Ticks(Plot plot, string[] labels)
