@@ -137,7 +137,10 @@ public static class ProofSerializer
             LogFinalPolyLength = r.U8(),
             FoldingArity = r.U8(),
         };
-        config = config with { Name = Encoding.UTF8.GetString(r.Bytes(r.U8())) };
+        string? name = StrictUtf8.TryDecode(r.Bytes(r.U8()));
+        if (name is null)
+            r.Fail("the configuration name is not valid UTF-8");
+        config = config with { Name = name };
         try
         {
             config.Validate();

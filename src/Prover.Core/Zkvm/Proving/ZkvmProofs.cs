@@ -26,10 +26,10 @@ public static class ZkvmProofs
     public const string Statement = "zkvm";
 
     public static (byte[] File, ZkvmProofReport Report) Prove(ZkvmProgram program, byte[] input, string configName, long shardSize = 1L << 20,
-        IProverBackend<KoalaBearParameters>? backend = null, Action<string, double>? progress = null) =>
+        IProverBackend<KoalaBearParameters>? backend = null, Action<string, double>? progress = null, long maxCycles = ZkvmProverOptions.DefaultMaxCycles) =>
         Prove(program, input, new ZkvmProverOptions
         {
-            Config = DemoProofs.ConfigByName(configName), ShardSize = shardSize, Backend = backend, Progress = progress,
+            Config = DemoProofs.ConfigByName(configName), ShardSize = shardSize, Backend = backend, Progress = progress, MaxCycles = maxCycles,
         });
 
     /// <summary>Proves with full options (cancellation, per-shard progress); the extension degree follows from the configuration.</summary>

@@ -35,6 +35,19 @@ public sealed record ZkvmProverOptions
 
     public IProverBackend<KoalaBearParameters>? Backend { get; init; }
 
+    /// <summary>
+    /// Longest execution proved: a longer one stops with <see cref="MachineFault.CycleLimitExceeded"/> before it is
+    /// traced further. Tracing keeps every shard's events until proving starts, so this bounds the execution
+    /// record's memory as well as the proving time. At most <see cref="ZkvmProver{TDef}.MaxCycles"/>.
+    /// </summary>
+    public long MaxCycles { get; init; } = DefaultMaxCycles;
+
+    /// <summary>
+    /// 2^26 cycles: 26 times the example Ethereum block (2.6 M cycles), whose traced record and 2^20-cycle shard
+    /// proofs already peak near 15 GB (docs/benchmarks.md); longer executions are for machines with more memory.
+    /// </summary>
+    public const long DefaultMaxCycles = 1L << 26;
+
     /// <summary>Check every table against its AIR before proving (slower; a bug then fails with the violated constraint).</summary>
     public bool CheckConstraints { get; init; }
 
@@ -108,7 +121,7 @@ public sealed class ZkvmProver<TDef> where TDef : struct, IExtensionDefinition<K
 
         progress?.Invoke("execute", 0);
         // ts = 4·clk + slot must stay below 2^40 (ts_hi < 2^24): at most 2^38 − 1 cycles.
-        using var machine = new Machine.Machine(program.Program, input, new MachineOptions { ShardSize = _options.ShardSize, MaxCycles = MaxCycles });
+        using var machine = new Machine.Machine(program.Program, input, new MachineOptions { ShardSize = _options.ShardSize, MaxCycles = Math.Min(_options.MaxCycles, MaxCycles) });
         var (result, records) = machine.RunTraced();
         Lap("execute (traced)");
         cancel.ThrowIfCancellationRequested();
