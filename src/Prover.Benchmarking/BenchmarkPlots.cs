@@ -51,7 +51,7 @@ public static class BenchmarkPlots
                 plot.Legend.ManualItems.Add(new LegendItem { LabelText = series[s].name, FillColor = color });
             }
             plot.Add.Bars(bars);
-            plot.ShowLegend(Alignment.UpperRight);
+            plot.ShowLegend(Edge.Right);
             Ticks(plot, labels);
             written.Add(Save(plot, folder, "cycle_split_by_region.png"));
         }
@@ -64,7 +64,7 @@ public static class BenchmarkPlots
             var plot = NewPlot("Proving time against gas", "proving time (s)", caption);
             var scatter = plot.Add.ScatterPoints(proved.Select(r => r.GasUsed / 1e6).ToArray(), proved.Select(r => r.Proving!.ProvingMs / 1e3).ToArray());
             scatter.MarkerSize = 10;
-            plot.XLabel("gas used (millions)");
+            FromZero(plot, proved.Select(r => r.GasUsed / 1e6), proved.Select(r => r.Proving!.ProvingMs / 1e3), caption);
             written.Add(Save(plot, folder, "proving_time_vs_gas.png"));
         }
         {
@@ -72,12 +72,14 @@ public static class BenchmarkPlots
             var scatter = plot.Add.ScatterPoints(proved.Select(r => r.GasUsed / 1e6).ToArray(), proved.Select(r => r.Proving!.ProofSize / 1024.0).ToArray());
             scatter.MarkerSize = 10;
             scatter.Color = Colors.DarkOrange;
-            plot.XLabel("gas used (millions)");
+            FromZero(plot, proved.Select(r => r.GasUsed / 1e6), proved.Select(r => r.Proving!.ProofSize / 1024.0), caption);
             written.Add(Save(plot, folder, "proof_size_vs_gas.png"));
         }
         {
             var plot = NewPlot("Proving phases", "seconds", caption);
-            var phases = proved.SelectMany(r => r.Proving!.Phases.Select(p => p.Phase.Trim())).Distinct().ToList();
+            // disjoint parts (sub-phases instead of their parent), so the stack adds up to the proving time
+            var parts = proved.Select(r => ProvingPhases.Disjoint(r.Proving!.Phases)).ToList();
+            var phases = parts.SelectMany(p => p.Select(x => x.Name)).Distinct().ToList();
             var palette = new ScottPlot.Palettes.Category20();
             var bars = new List<Bar>();
             var bases = new double[proved.Count];
@@ -86,14 +88,14 @@ public static class BenchmarkPlots
                 var color = palette.GetColor(s);
                 for (int i = 0; i < proved.Count; i++)
                 {
-                    double seconds = proved[i].Proving!.Phases.Where(p => p.Phase.Trim() == phases[s]).Sum(p => p.Milliseconds) / 1e3;
+                    double seconds = parts[i].Where(p => p.Name == phases[s]).Sum(p => p.Milliseconds) / 1e3;
                     bars.Add(new Bar { Position = i, ValueBase = bases[i], Value = bases[i] + seconds, FillColor = color });
                     bases[i] += seconds;
                 }
                 plot.Legend.ManualItems.Add(new LegendItem { LabelText = phases[s], FillColor = color });
             }
             plot.Add.Bars(bars);
-            plot.ShowLegend(Alignment.UpperRight);
+            plot.ShowLegend(Edge.Right);
             Ticks(plot, [.. proved.Select((r, i) => Label(r.Name, i))]);
             written.Add(Save(plot, folder, "proving_phases.png"));
         }
@@ -110,12 +112,21 @@ public static class BenchmarkPlots
         return plot;
     }
 
+    /// <summary>Axes from zero to a little past the largest value (one point would otherwise get a degenerate range).</summary>
+    private static void FromZero(Plot plot, IEnumerable<double> xs, IEnumerable<double> ys, string caption)
+    {
+        double xMax = xs.DefaultIfEmpty(0).Max(), yMax = ys.DefaultIfEmpty(0).Max();
+        plot.Axes.SetLimits(0, xMax > 0 ? xMax * 1.15 : 1, 0, yMax > 0 ? yMax * 1.15 : 1);
+        plot.XLabel($"gas used (millions); {caption}");
+    }
+
     private static void Ticks(Plot plot, string[] labels)
     {
         plot.Axes.Bottom.SetTicks([.. Enumerable.Range(0, labels.Length).Select(i => (double)i)], labels);
         plot.Axes.Bottom.TickLabelStyle.Rotation = 30;
         plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
         plot.Axes.Bottom.MinimumSize = 160;
+        plot.Axes.Right.MinimumSize = 60; // room for the last rotated label
     }
 
     /// <summary>A short tick label: the block's name without its common prefixes, at most 28 characters.</summary>

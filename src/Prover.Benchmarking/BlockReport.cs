@@ -37,8 +37,8 @@ public sealed record BlockReport(
     ProvingFigures? Proving,
     string? ProvingError)
 {
-    /// <summary>Cycles per unit of gas (null for a block without gas).</summary>
-    public double? CyclesPerGas => GasUsed == 0 || Cycles == 0 ? null : Cycles / (double)GasUsed;
+    /// <summary>Cycles per unit of gas (null for a block without gas, or whose execution did not finish).</summary>
+    public double? CyclesPerGas => GasUsed == 0 || Cycles == 0 || ExecutionError is not null ? null : Cycles / (double)GasUsed;
 
     /// <summary>Whether the guest's verdict matched the expected one (null when nothing was expected).</summary>
     public bool? OutputMatched => ExpectedValid is { } e && ExecutionError is null ? SuccessfulValidation == e : null;

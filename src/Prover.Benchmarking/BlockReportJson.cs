@@ -99,8 +99,8 @@ public static class BlockReportJson
                 w.WriteNumber("conjectured_bits", Math.Round(q.ConjecturedBits, 1));
                 w.WriteNumber("cycles_per_second", Math.Round(r.Cycles / Math.Max(q.ProvingMs / 1e3, 1e-9)));
                 w.WriteStartObject("phases_ms");
-                foreach (var (phase, ms) in q.Phases)
-                    w.WriteNumber(phase.Trim(), Math.Round(ms, 1));
+                foreach (var phase in ProvingPhases.Qualified(q.Phases))
+                    w.WriteNumber(phase.Name, Math.Round(phase.Milliseconds, 1));
                 w.WriteEndObject();
             }
             w.WriteEndObject();

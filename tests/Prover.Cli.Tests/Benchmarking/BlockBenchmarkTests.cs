@@ -90,6 +90,7 @@ public sealed class BlockBenchmarkTests : IDisposable
         Assert.Contains("200.0x short", summary.Verdict());
         Assert.Equal(0.9 * 40_000_000, reports[1].UnattributedCycles);
         Assert.Equal(40.0, reports[1].CyclesPerGas!.Value, 9);
+        Assert.Null((reports[1] with { ExecutionError = "witness incomplete" }).CyclesPerGas); // no per-gas figure for an unfinished run
     }
 
     [Fact]
@@ -97,5 +98,22 @@ public sealed class BlockBenchmarkTests : IDisposable
     {
         Assert.Equal("modexp-mod_256_exp_2", BenchmarkPlots.Label("test_worst_modexp-mod_256_exp_2", 0));
         Assert.True(BenchmarkPlots.Label(new string('x', 100), 3).Length <= 28);
+    }
+}
+
+/// <summary>The two-level phase list splits into parts that add up without double counting.</summary>
+public sealed class ProvingPhasesTests
+{
+    [Fact]
+    public void Sub_phases_replace_their_parent_and_the_rest_is_kept()
+    {
+        (string, double)[] timings = [("execute", 10), ("shard proofs", 100), ("  main LDE", 30), ("  main commit", 50), ("verify", 5)];
+        var parts = ProvingPhases.Disjoint(timings);
+        Assert.Equal(["execute", "main LDE", "main commit", "shard proofs (rest)", "verify"], parts.Select(p => p.Name));
+        Assert.Equal(115, parts.Sum(p => p.Milliseconds), 9); // the top-level total
+        var qualified = ProvingPhases.Qualified(timings);
+        Assert.Equal("shard proofs / main LDE", qualified[2].Name);
+        Assert.True(qualified[2].IsSubPhase);
+        Assert.False(qualified[1].IsSubPhase);
     }
 }
