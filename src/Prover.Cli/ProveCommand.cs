@@ -31,21 +31,33 @@ internal static class ProveCommand
         var output = new Option<FileInfo>("--out") { Description = "where to write the proof", Required = true };
         var config = new Option<string>("--config") { Description = "development, provable-100 or provable-128", DefaultValueFactory = _ => "provable-100" };
         config.AcceptOnlyFromAmong([.. StarkConfig.Presets.Select(p => p.Name)]);
-        var shard = new Option<int>("--log-shard-size") { Description = "log2 of the cycles per shard (10..22)", DefaultValueFactory = _ => 20 };
+        var shard = new Option<int?>("--log-shard-size") { Description = "log2 of the cycles per shard (10..22); default: the largest that fits the memory budget" };
+        var budget = new Option<double?>("--memory-budget")
+        {
+            Description = "GiB the automatic shard size may plan for; default: 3/4 of the memory available to the process",
+        };
         var json = new Option<bool>("--json") { Description = "print the report as JSON" };
         var backendOption = BackendChoice.Option("cpu");
         var command = new Command("prove", "prove a guest execution: the embedded Ethereum block validator on a block input, or any ELF")
         {
-            source, elf, input, output, config, shard, json, backendOption,
+            source, elf, input, output, config, shard, budget, json, backendOption,
         };
         command.SetAction(parse =>
         {
-            int logShard = parse.GetValue(shard);
+            int? logShard = parse.GetValue(shard);
             if (logShard is < 10 or > 22)
             {
                 Console.Error.WriteLine("error: --log-shard-size must be between 10 and 22");
                 return 2;
             }
+            double? budgetGiB = parse.GetValue(budget);
+            if (budgetGiB is { } g && (!double.IsFinite(g) || g <= 0 || g > 1 << 20))
+            {
+                Console.Error.WriteLine("error: --memory-budget must be a positive number of GiB");
+                return 2;
+            }
+            long? shardSize = logShard is { } ls ? 1L << ls : null;
+            long? budgetBytes = budgetGiB is { } gib ? (long)(gib * (1L << 30)) : null;
             bool asJson = parse.GetValue(json);
             ZkvmProgram program;
             byte[] data;
@@ -67,12 +79,17 @@ internal static class ProveCommand
             try
             {
                 proved = asJson || Console.IsOutputRedirected
-                    ? ZkvmProofs.Prove(program, data, parse.GetValue(config)!, 1L << logShard, backend)
-                    : ProveWithProgress(program, data, parse.GetValue(config)!, 1L << logShard, backend);
+                    ? ZkvmProofs.Prove(program, data, parse.GetValue(config)!, shardSize, backend, memoryBudgetBytes: budgetBytes)
+                    : ProveWithProgress(program, data, parse.GetValue(config)!, shardSize, budgetBytes, backend);
             }
             catch (MachineException e)
             {
                 Console.Error.WriteLine("error: guest fault: " + e.Message);
+                return 2;
+            }
+            catch (InsufficientMemoryException e)
+            {
+                Console.Error.WriteLine("error: " + e.Message);
                 return 2;
             }
             finally
@@ -94,6 +111,9 @@ internal static class ProveCommand
                     ["backend"] = backend.Name,
                     ["total_num_cycles"] = report.Cycles,
                     ["shards"] = report.Shards,
+                    ["log_shard_size"] = report.LogShardSize,
+                    ["memory_budget_bytes"] = report.Memory?.Budget,
+                    ["memory_estimate_bytes"] = report.Memory?.Estimate,
                     ["exit_code"] = check.Result.ExitCode,
                     ["output"] = Convert.ToHexStringLower(check.Result.Output ?? []),
                     ["successful_validation"] = validation?.SuccessfulValidation,
@@ -111,7 +131,9 @@ internal static class ProveCommand
             else
             {
                 Console.WriteLine($"program       {Convert.ToHexStringLower(program.Digest)}");
-                Console.WriteLine($"cycles        {report.Cycles:N0} in {report.Shards} shard(s), exit code {check.Result.ExitCode}");
+                Console.WriteLine($"cycles        {report.Cycles:N0} in {report.Shards} shard(s) of 2^{report.LogShardSize}, exit code {check.Result.ExitCode}");
+                if (report.Memory is { } plan)
+                    Console.WriteLine($"shard size    from the memory budget {plan.Budget / (1024.0 * 1024 * 1024):F1} GiB (modelled peak {plan.Estimate / (1024.0 * 1024 * 1024):F1} GiB)");
                 Console.WriteLine($"output        {Convert.ToHexStringLower(check.Result.Output ?? [])}");
                 if (validation is not null)
                     Console.WriteLine($"block valid   {validation.SuccessfulValidation}");
@@ -140,7 +162,7 @@ internal static class ProveCommand
         }
     }
 
-    private static (byte[], ZkvmProofReport) ProveWithProgress(ZkvmProgram program, byte[] input, string config, long shardSize,
+    private static (byte[], ZkvmProofReport) ProveWithProgress(ZkvmProgram program, byte[] input, string config, long? shardSize, long? budgetBytes,
         IProverBackend<KoalaBearParameters> backend)
     {
         (byte[], ZkvmProofReport) result = default;
@@ -151,7 +173,7 @@ internal static class ProveCommand
             {
                 task.Description = phase;
                 task.Value = fraction;
-            });
+            }, budgetBytes);
             task.Value = 1.0;
         });
         return result;

@@ -18,11 +18,15 @@ public static class ZkvmProofs
 {
     public const string Statement = "zkvm";
 
-    public static (byte[] File, ZkvmProofReport Report) Prove(ZkvmProgram program, byte[] input, string configName, long shardSize = 1L << 20,
-        IProverBackend<KoalaBearParameters>? backend = null, Action<string, double>? progress = null)
+    /// <summary>
+    /// Proves <paramref name="program"/> on <paramref name="input"/>. Without <paramref name="shardSize"/> the shard size
+    /// follows <paramref name="memoryBudgetBytes"/> (default: <see cref="ShardMemoryModel.DefaultBudgetBytes"/>).
+    /// </summary>
+    public static (byte[] File, ZkvmProofReport Report) Prove(ZkvmProgram program, byte[] input, string configName, long? shardSize = null,
+        IProverBackend<KoalaBearParameters>? backend = null, Action<string, double>? progress = null, long? memoryBudgetBytes = null)
     {
         var config = DemoProofs.ConfigByName(configName);
-        var options = new ZkvmProverOptions { Config = config, ShardSize = shardSize, Backend = backend, Progress = progress };
+        var options = new ZkvmProverOptions { Config = config, ShardSize = shardSize, MemoryBudgetBytes = memoryBudgetBytes, Backend = backend, Progress = progress };
         return config.Name == StarkConfig.Development.Name ? Prove<KoalaBearQuartic>(program, input, options) : Prove<KoalaBearOctic>(program, input, options);
     }
 
