@@ -72,6 +72,11 @@ public sealed record StarkConfig
 
     public static IReadOnlyList<StarkConfig> Presets { get; } = [Development, Provable100, Provable128];
 
+    /// <summary>The preset called <paramref name="name"/>; an unknown name is an <see cref="ArgumentException"/> listing the known ones.</summary>
+    public static StarkConfig ByName(string name) =>
+        Presets.FirstOrDefault(c => c.Name == name)
+        ?? throw new ArgumentException($"unknown configuration '{name}' (known: {string.Join(", ", Presets.Select(p => p.Name))})", nameof(name));
+
     /// <summary>The security parameters of a proof under this configuration.</summary>
     public SecurityParameters SecurityParameters(ulong fieldPrime, int extensionDegree, int logMaxHeight, int maxDegree,
         int columns, int constraints, int batchSize, double logUpFractions, int logUpTupleWidth) => new()

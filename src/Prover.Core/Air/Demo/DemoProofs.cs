@@ -18,9 +18,7 @@ public sealed record ProofCheck(string Statement, string Config, VerificationRes
 /// </summary>
 public static class DemoProofs
 {
-    public static StarkConfig ConfigByName(string name) =>
-        StarkConfig.Presets.FirstOrDefault(c => c.Name == name)
-        ?? throw new ArgumentException($"unknown configuration '{name}' (known: {string.Join(", ", StarkConfig.Presets.Select(p => p.Name))})", nameof(name));
+    public static StarkConfig ConfigByName(string name) => StarkConfig.ByName(name);
 
     /// <summary>Proves a demo; <paramref name="backend"/> (default: the CPU) runs the LDEs and commitments, with the same proof bytes on every backend.</summary>
     public static (byte[] File, DemoProofReport Report) Prove(string demo, int logRows, string configName, IProverBackend<KoalaBearParameters>? backend = null)

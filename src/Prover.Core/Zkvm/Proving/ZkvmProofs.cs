@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Prover.Core.Air.Demo;
 using Prover.Core.Field;
 using Prover.Core.Stark;
 
@@ -25,7 +24,7 @@ public static class ZkvmProofs
     public static (byte[] File, ZkvmProofReport Report) Prove(ZkvmProgram program, byte[] input, string configName, long? shardSize = null,
         IProverBackend<KoalaBearParameters>? backend = null, Action<string, double>? progress = null, long? memoryBudgetBytes = null)
     {
-        var config = DemoProofs.ConfigByName(configName);
+        var config = StarkConfig.ByName(configName);
         var options = new ZkvmProverOptions { Config = config, ShardSize = shardSize, MemoryBudgetBytes = memoryBudgetBytes, Backend = backend, Progress = progress };
         return config.Name == StarkConfig.Development.Name ? Prove<KoalaBearQuartic>(program, input, options) : Prove<KoalaBearOctic>(program, input, options);
     }
