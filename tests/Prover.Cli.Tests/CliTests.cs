@@ -113,5 +113,29 @@ public sealed class CliTests : IDisposable
         string notElf = Path.Combine(_dir, "not.elf");
         File.WriteAllText(notElf, "not an elf");
         Assert.Equal(2, Run("prove", "--elf", notElf, "--out", Path.Combine(_dir, "p.bin")).Exit);
+        Assert.Equal(2, Run("prove", "--memory-budget", "0", "--out", Path.Combine(_dir, "p.bin")).Exit);
+        Assert.Equal(2, Run("prove", "--memory-budget", "-1", "--out", Path.Combine(_dir, "p.bin")).Exit);
+    }
+
+    [Fact]
+    public void Prove_without_a_shard_size_plans_for_the_memory_budget()
+    {
+        string elf = Path.Combine(Prover.TestSupport.SharedData.RepositoryRoot, "native", "guest", "tests", "elf", "hello.elf");
+        string proof = Path.Combine(_dir, "auto.bin");
+        var (exit, output, error) = Run("prove", "--elf", elf, "--config", "development", "--memory-budget", "64", "--out", proof, "--json");
+        Assert.True(exit == 0, error);
+        using (var doc = System.Text.Json.JsonDocument.Parse(output))
+        {
+            var r = doc.RootElement;
+            Assert.True(r.GetProperty("verified").GetBoolean());
+            Assert.Equal(64L << 30, r.GetProperty("memory_budget_bytes").GetInt64());
+            Assert.InRange(r.GetProperty("memory_estimate_bytes").GetInt64(), 1, 64L << 30);
+            // 206 cycles: the smallest shard size the automatic choice considers already holds them.
+            Assert.Equal(10, r.GetProperty("log_shard_size").GetInt32());
+        }
+        // A budget no shard fits is a clear error, not an out-of-memory kill.
+        var tooSmall = Run("prove", "--elf", elf, "--config", "development", "--memory-budget", "0.01", "--out", proof);
+        Assert.Equal(2, tooSmall.Exit);
+        Assert.Contains("memory budget", tooSmall.Err);
     }
 }

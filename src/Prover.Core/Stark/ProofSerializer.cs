@@ -124,6 +124,7 @@ public static class ProofSerializer
             QueryPowBits = r.U8(),
             LogFinalPolyLength = r.U8(),
             FoldingArity = r.U8(),
+            ExtensionDegree = TDef.Degree,
         };
         config = config with { Name = Encoding.UTF8.GetString(r.Bytes(r.U8())) };
         int tables = r.U16();

@@ -14,4 +14,15 @@ public sealed class StarkConfigTests
         Assert.Contains("provable-99", e.Message, StringComparison.Ordinal);
         Assert.Contains(StarkConfig.Development.Name, e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void The_extension_degree_follows_from_the_configuration()
+    {
+        Assert.Equal(4, StarkConfig.Development.ExtensionDegree);
+        Assert.Equal(8, StarkConfig.Provable100.ExtensionDegree);
+        Assert.Equal(8, StarkConfig.Provable128.ExtensionDegree);
+        foreach (var preset in StarkConfig.Presets)
+            preset.Validate();
+        Assert.Throws<ArgumentException>(() => (StarkConfig.Development with { ExtensionDegree = 5 }).Validate());
+    }
 }

@@ -25,7 +25,7 @@ public static class DemoProofs
     {
         var config = ConfigByName(configName);
         var (airs, traces, publics) = DemoCatalog.Build(demo, logRows);
-        return config == StarkConfig.Development
+        return config.ExtensionDegree == 4
             ? Prove<KoalaBearQuartic>(demo, logRows, config, airs, traces, publics, backend)
             : Prove<KoalaBearOctic>(demo, logRows, config, airs, traces, publics, backend);
     }
@@ -62,7 +62,7 @@ public static class DemoProofs
         if (airs is null)
             return new ProofCheck(envelope.Statement, config.Name, VerificationResult.Reject($"unknown statement '{envelope.Statement}'"), 0, null);
         var sw = Stopwatch.StartNew();
-        if (config == StarkConfig.Development)
+        if (config.ExtensionDegree == 4)
         {
             var v = new StarkVerifier<KoalaBearParameters, KoalaBearQuartic>(config);
             var r = v.Verify(airs, envelope.Proof);

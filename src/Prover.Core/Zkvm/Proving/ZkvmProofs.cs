@@ -11,7 +11,7 @@ public sealed record ZkvmProofCheck(string Config, ZkvmVerification Result, doub
 /// Proof files of guest executions: <c>Prove(elf, input)</c> and <c>Verify(proof)</c> for a caller that does
 /// not want to pick extension degrees. The file is a <see cref="ProofEnvelope"/> with statement
 /// <see cref="Statement"/>, the configuration name and the <see cref="ZkvmProof{TDef}"/> bytes. The
-/// development configuration uses the degree-4 extension, the provable ones degree 8 (docs/design.md).
+/// configuration's <see cref="StarkConfig.ExtensionDegree"/> picks the extension field (docs/design.md).
 /// </summary>
 public static class ZkvmProofs
 {
@@ -26,7 +26,8 @@ public static class ZkvmProofs
     {
         var config = StarkConfig.ByName(configName);
         var options = new ZkvmProverOptions { Config = config, ShardSize = shardSize, MemoryBudgetBytes = memoryBudgetBytes, Backend = backend, Progress = progress };
-        return config.Name == StarkConfig.Development.Name ? Prove<KoalaBearQuartic>(program, input, options) : Prove<KoalaBearOctic>(program, input, options);
+        config.Validate();
+        return config.ExtensionDegree == 4 ? Prove<KoalaBearQuartic>(program, input, options) : Prove<KoalaBearOctic>(program, input, options);
     }
 
     private static (byte[], ZkvmProofReport) Prove<TDef>(ZkvmProgram program, byte[] input, ZkvmProverOptions options)
@@ -98,7 +99,7 @@ public static class ZkvmProofs
         var config = StarkConfig.Presets.FirstOrDefault(p => p.Name == envelope.ConfigName);
         if (config is null)
             return new ZkvmProofCheck(envelope.ConfigName, ZkvmVerification.Reject($"unknown configuration '{envelope.ConfigName}'"), 0, []);
-        return config.Name == StarkConfig.Development.Name
+        return config.ExtensionDegree == 4
             ? Check<KoalaBearQuartic>(program, config, envelope.Proof, sw)
             : Check<KoalaBearOctic>(program, config, envelope.Proof, sw);
     }
