@@ -72,14 +72,7 @@ internal static class ConvertCommand
     {
         if (!file.Exists)
             throw new IOException($"{file.FullName}: no such file");
-        try
-        {
-            return JsonDocument.Parse(File.ReadAllBytes(file.FullName), new JsonDocumentOptions { MaxDepth = 64 });
-        }
-        catch (JsonException ex)
-        {
-            throw new FormatException($"{file.Name}: not valid JSON ({ex.Message})", ex);
-        }
+        return JsonInput.Parse(File.ReadAllBytes(file.FullName), file.Name);
     }
 
     private static string Sidecar(ConversionResult r, string source)

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Prover.Core.Machine;
 using Prover.Witness.Conversion;
+using Prover.Witness.Formats;
 using Prover.Witness.Guest;
 using Prover.Witness.Ssz;
 
@@ -53,7 +54,7 @@ internal static class EthereumExecution
         int first = Array.FindIndex(bytes, b => !char.IsWhiteSpace((char)b));
         if (first < 0 || bytes[first] != (byte)'{')
             return [new Job(file.Name, bytes, null)];
-        using var doc = JsonDocument.Parse(bytes);
+        using var doc = JsonInput.Parse(bytes, file.Name);
         var batch = InputConverter.Convert(doc.RootElement, Path.GetFileNameWithoutExtension(file.Name));
         foreach (var failure in batch.Failures)
             Console.Error.WriteLine($"skipped: {failure}");

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
+using Prover.Core.Air.Demo;
 using Prover.Core.Field;
 using Prover.Core.Machine;
 using Prover.Core.Stark;
@@ -99,7 +100,8 @@ internal static class ProveCommand
             double proveMs = sw.Elapsed.TotalMilliseconds;
             var (file, report) = proved;
             File.WriteAllBytes(parse.GetValue(output)!.FullName, file);
-            var check = ZkvmProofs.Verify(program, file, data);
+            // The self-check demands what the chosen configuration promises (development: insecure, and reported so).
+            var check = ZkvmProofs.Verify(program, file, data, VerificationPolicy.Of(DemoProofs.ConfigByName(report.Config)));
             long peak = Process.GetCurrentProcess().PeakWorkingSet64;
             var validation = elfFile is null && check.Result.Output is { } outBytes ? Decode(outBytes) : null;
             if (asJson)
@@ -125,6 +127,8 @@ internal static class ProveCommand
                     ["peak_memory_bytes"] = peak,
                     ["provable_bits"] = Math.Round(report.ProvableBits, 1),
                     ["conjectured_bits"] = Math.Round(report.ConjecturedBits, 1),
+                    ["bus_load"] = Math.Round(report.BusLoad.Share, 4),
+                    ["bus_load_bus"] = report.BusLoad.Bus,
                     ["phases_ms"] = report.Timings.ToDictionary(p => p.Phase.Trim(), p => Math.Round(p.Milliseconds, 1)),
                 }));
             }
@@ -140,7 +144,8 @@ internal static class ProveCommand
                 Console.WriteLine($"proved        {proveMs / 1e3:F2} s ({report.Cycles / Math.Max(proveMs / 1e3, 1e-9):N0} cycles/s), config {report.Config}, backend {backend.Name}");
                 Console.WriteLine($"proof         {file.Length:N0} bytes ({file.Length / 1024.0:F1} KiB)");
                 Console.WriteLine($"verified      {check.Result.IsValid} in {check.VerificationMilliseconds:F1} ms{(check.Result.Error is { } err ? ": " + err : "")}");
-                Console.WriteLine($"security      {report.ProvableBits:F1} provable bits, {report.ConjecturedBits:F1} conjectured");
+                Console.WriteLine($"security      {report.ProvableBits:F1} provable bits (weakest shard), {report.ConjecturedBits:F1} conjectured (ethSTARK conjecture)");
+                Console.WriteLine($"bus load      {report.BusLoad.Share:P1} of p on bus {report.BusLoad.Bus} (an execution is refused at 100%: docs/zkvm.md)");
                 Console.WriteLine($"peak memory   {peak / (1024.0 * 1024 * 1024):F2} GiB");
                 foreach (var (phase, ms) in report.Timings)
                     Console.WriteLine($"  {phase,-40} {ms,10:F1} ms");

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Prover.Core.Air.Demo;
 using Prover.Core.Machine;
+using Prover.Core.Stark;
 using Prover.Core.Zkvm.Proving;
 using Prover.Witness.Guest;
 using Prover.Witness.Ssz;
@@ -17,7 +18,19 @@ internal static class VerifyCommand
         var json = new Option<bool>("--json") { Description = "print the result as JSON" };
         var elf = new Option<FileInfo?>("--elf") { Description = "guest ELF of an execution proof (default: the embedded Ethereum guest)" };
         var input = new Option<FileInfo?>("--input") { Description = "execution proofs: also check that the proof is about this (private) input, by its commitment" };
-        var command = new Command("verify", "verify a proof file (execution or demo); exits non-zero when it is invalid") { proof, json, elf, input };
+        var allowInsecure = new Option<bool>("--allow-insecure")
+        {
+            Description = "accept proofs below the minimum security (e.g. the development configuration); the result still reports the level",
+        };
+        var minBits = new Option<int>("--min-bits")
+        {
+            Description = "minimum provable security bits to accept",
+            DefaultValueFactory = _ => VerificationPolicy.DefaultMinimumProvableBits,
+        };
+        var command = new Command("verify", "verify a proof file (execution or demo); exits non-zero when it is invalid or below the required security")
+        {
+            proof, json, elf, input, allowInsecure, minBits,
+        };
         command.SetAction(parse =>
         {
             var path = parse.GetValue(proof)!;
@@ -27,9 +40,11 @@ internal static class VerifyCommand
                 return 2;
             }
             var bytes = File.ReadAllBytes(path.FullName);
+            var policy = new VerificationPolicy { AllowInsecure = parse.GetValue(allowInsecure), MinimumProvableBits = parse.GetValue(minBits) };
             if (ZkvmProofs.IsExecutionProof(bytes))
-                return VerifyExecution(bytes, parse.GetValue(elf), parse.GetValue(input), parse.GetValue(json));
-            var check = DemoProofs.Verify(bytes);
+                return VerifyExecution(bytes, parse.GetValue(elf), parse.GetValue(input), parse.GetValue(json), policy);
+            var check = DemoProofs.Verify(bytes, policy);
+            bool insecure = check.Result.IsValid && check.Security is { } sec && sec.Provable < policy.MinimumProvableBits;
             if (parse.GetValue(json))
                 Console.WriteLine(JsonSerializer.Serialize(new
                 {
@@ -40,12 +55,15 @@ internal static class VerifyCommand
                     verification_time_ms = Math.Round(check.VerificationMilliseconds, 3),
                     provable_bits = check.Security?.Provable,
                     conjectured_bits = check.Security?.Conjectured,
+                    accepted_insecure = insecure,
                 }));
             else
             {
                 Console.WriteLine($"{check.Statement} ({check.Config}): {check.Result}");
                 if (check.Security is not null)
                     Console.WriteLine($"verified in {check.VerificationMilliseconds:F2} ms; security: {check.Security}");
+                if (insecure)
+                    Console.WriteLine($"WARNING: accepted an INSECURE proof ({check.Security!.Provable} provable bits < {policy.MinimumProvableBits}) because --allow-insecure was given");
             }
             return check.Result.IsValid ? 0 : 1;
         });
@@ -53,7 +71,7 @@ internal static class VerifyCommand
     }
 
     /// <summary>An execution proof: against <paramref name="elfFile"/>, or the embedded Ethereum guest.</summary>
-    private static int VerifyExecution(byte[] bytes, FileInfo? elfFile, FileInfo? inputFile, bool json)
+    private static int VerifyExecution(byte[] bytes, FileInfo? elfFile, FileInfo? inputFile, bool json, VerificationPolicy policy)
     {
         ZkvmProgram program;
         byte[]? expected;
@@ -69,8 +87,9 @@ internal static class VerifyCommand
         }
         if (ZkvmProofs.ProgramDigest(bytes) is { } digest && !digest.AsSpan().SequenceEqual(program.Digest))
             Console.Error.WriteLine($"note: the proof names program {Convert.ToHexStringLower(digest)}, not {(elfFile is null ? "the embedded Ethereum guest" : elfFile.Name)}; pass --elf");
-        var check = ZkvmProofs.Verify(program, bytes, expected);
+        var check = ZkvmProofs.Verify(program, bytes, expected, policy);
         var r = check.Result;
+        bool insecure = r.IsValid && check.Security is { } sec && sec.Provable < policy.MinimumProvableBits;
         StatelessValidationResult? validation = null;
         if (r.IsValid && elfFile is null && r.Output is { } output)
         {
@@ -100,6 +119,9 @@ internal static class VerifyCommand
                 ["input_commitment"] = r.InputCommitment is { } c ? Convert.ToHexStringLower(Prover.Core.Zkvm.Input.InputCommitment.ToBytes(c)) : null,
                 ["input_checked"] = expected is not null && r.IsValid,
                 ["verification_time_ms"] = Math.Round(check.VerificationMilliseconds, 3),
+                ["provable_bits"] = check.Security?.Provable,
+                ["conjectured_bits"] = check.Security?.Conjectured,
+                ["accepted_insecure"] = insecure,
             }));
         else if (r.IsValid)
         {
@@ -109,7 +131,9 @@ internal static class VerifyCommand
                 Console.WriteLine($"block valid {validation.SuccessfulValidation}, chain id {validation.ChainId}");
             Console.WriteLine($"input {r.InputSize:N0} bytes, commitment {Convert.ToHexStringLower(Prover.Core.Zkvm.Input.InputCommitment.ToBytes(r.InputCommitment))}"
                 + (expected is null ? " (not compared: pass --input to check it is your input)" : " = the given input's"));
-            Console.WriteLine($"verified in {check.VerificationMilliseconds:F1} ms");
+            Console.WriteLine($"verified in {check.VerificationMilliseconds:F1} ms; security: {check.Security}");
+            if (insecure)
+                Console.WriteLine($"WARNING: accepted an INSECURE proof ({check.Security!.Provable} provable bits < {policy.MinimumProvableBits}) because --allow-insecure was given");
         }
         else
             Console.WriteLine($"invalid execution proof: {r.Error}");

@@ -53,13 +53,19 @@ public sealed class CliTests : IDisposable
     {
         string proof = Path.Combine(_dir, "fib.bin");
         Assert.Equal(0, Run("demo", "fibonacci", "--log-rows", "4", "--config", "development", "--out", proof).Exit);
-        var (exit, output, _) = Run("verify", proof);
+        // A development proof is insecure: rejected by default, with the level named; accepted (and flagged) on request.
+        var strict = Run("verify", proof);
+        Assert.NotEqual(0, strict.Exit);
+        Assert.Contains("insecure proof", strict.Out);
+        Assert.Contains("provable bits", strict.Out);
+        var (exit, output, _) = Run("verify", proof, "--allow-insecure");
         Assert.Equal(0, exit);
         Assert.Contains("valid", output);
+        Assert.Contains("INSECURE", output);
         var bytes = File.ReadAllBytes(proof);
         bytes[bytes.Length / 2] ^= 0x01;
         File.WriteAllBytes(proof, bytes);
-        Assert.Equal(1, Run("verify", proof).Exit);
+        Assert.Equal(1, Run("verify", proof, "--allow-insecure").Exit);
     }
 
     [Fact]
@@ -92,17 +98,27 @@ public sealed class CliTests : IDisposable
             Assert.True(r.GetProperty("proof_size").GetInt32() > 0);
             Assert.True(r.GetProperty("peak_memory_bytes").GetInt64() > 0);
         }
-        var verified = Run("verify", proof, "--elf", elf);
+        // Development proofs are insecure: rejected by default, naming the level.
+        var strict = Run("verify", proof, "--elf", elf, "--json");
+        Assert.Equal(1, strict.Exit);
+        using (var doc = System.Text.Json.JsonDocument.Parse(strict.Out))
+        {
+            Assert.False(doc.RootElement.GetProperty("valid").GetBoolean());
+            Assert.Contains("insecure proof", doc.RootElement.GetProperty("error").GetString());
+        }
+        var verified = Run("verify", proof, "--elf", elf, "--allow-insecure");
         Assert.Equal(0, verified.Exit);
         Assert.Contains("valid execution proof", verified.Out);
+        Assert.Contains("provable", verified.Out);
+        Assert.Contains("INSECURE", verified.Out);
         // Against the embedded Ethereum guest (another program) it is rejected.
-        var other = Run("verify", proof);
+        var other = Run("verify", proof, "--allow-insecure");
         Assert.Equal(1, other.Exit);
         Assert.Contains("another program", other.Out + other.Err);
         var bytes = File.ReadAllBytes(proof);
         bytes[bytes.Length - 100] ^= 0x04;
         File.WriteAllBytes(proof, bytes);
-        Assert.Equal(1, Run("verify", proof, "--elf", elf).Exit);
+        Assert.Equal(1, Run("verify", proof, "--elf", elf, "--allow-insecure").Exit);
     }
 
     [Fact]

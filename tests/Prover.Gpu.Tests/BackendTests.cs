@@ -21,7 +21,7 @@ public class BackendTests
         var (cpuFile, _) = DemoProofs.Prove(demo, logRows, config);
         var (gpuFile, _) = DemoProofs.Prove(demo, logRows, config, backend);
         Assert.True(cpuFile.AsSpan().SequenceEqual(gpuFile), $"{demo} 2^{logRows} ({config}): proof bytes differ between cpu and {api}");
-        Assert.True(DemoProofs.Verify(gpuFile).Result.IsValid);
+        Assert.True(DemoProofs.Verify(gpuFile, Prover.Core.Stark.VerificationPolicy.Of(DemoProofs.ConfigByName(config))).Result.IsValid);
     }
 
     [Fact]

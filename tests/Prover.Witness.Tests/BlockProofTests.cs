@@ -35,7 +35,7 @@ public sealed class BlockProofTests(ITestOutputHelper output)
         var block = batch.Results.First(r => r.ExpectedValid == true);
         var program = new ZkvmProgram(EthereumGuest.Program);
         var (file, report) = ZkvmProofs.Prove(program, block.Bytes, StarkConfig.Development.Name, 1 << 20);
-        var check = ZkvmProofs.Verify(program, file, block.Bytes);
+        var check = ZkvmProofs.Verify(program, file, block.Bytes, VerificationPolicy.Of(StarkConfig.Development));
         Assert.True(check.Result.ProvesSuccess, check.Result.Error);
         var result = StatelessValidationResult.Decode(check.Result.Output!);
         Assert.True(result.SuccessfulValidation);

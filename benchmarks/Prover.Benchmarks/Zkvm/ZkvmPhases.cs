@@ -14,8 +14,8 @@ namespace Prover.Benchmarks.Zkvm;
 /// Both variants are warmed up on hello.elf first; checks that both produce the same proof bytes.
 /// <c>dotnet run -c Release --project benchmarks/Prover.Benchmarks -- zkvm-phases ELF LOG_SHARD [ROUNDS] [quartic|octic] [logup|openings]</c>;
 /// the last argument picks the kernels the reference variant switches: <c>logup</c> (default,
-/// <see cref="KernelSelection.UseReference"/>: LogUp and quotient) or <c>openings</c>
-/// (<see cref="ReferenceKernels.Enabled"/>: out-of-domain column combinations and barycentric weights, DEEP inverse distances).
+/// <see cref="ReferenceFamily.LogUp"/>: LogUp and quotient) or <c>openings</c> (<see cref="ReferenceFamily.Openings"/>:
+/// out-of-domain column combinations and barycentric weights, DEEP inverse distances), through <see cref="KernelSelection.UseReference(ReferenceFamily)"/>.
 /// </summary>
 public static class ZkvmPhases
 {
@@ -26,12 +26,11 @@ public static class ZkvmPhases
         int rounds = args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 2;
         bool octic = args.Length > 4 && args[4] == "octic";
         bool openings = args.Length > 5 && args[5] == "openings";
+        KernelSelection.Scope scope = default;
         void Select(bool reference)
         {
-            if (openings)
-                ReferenceKernels.Enabled = reference;
-            else
-                KernelSelection.UseReference = reference;
+            scope.Dispose();
+            scope = KernelSelection.UseReference(!reference ? ReferenceFamily.None : openings ? ReferenceFamily.Openings : ReferenceFamily.LogUp);
         }
         var program = ZkvmProgram.FromElf(File.ReadAllBytes(elf));
         var sums = new Dictionary<string, double>[] { new(), new() };
@@ -111,11 +110,10 @@ public static class ZkvmPhases
             {
                 if (compiled[t].Interactions.Count == 0) continue;
                 var clock = Stopwatch.StartNew();
-                KernelSelection.UseReference = true;
-                LogUpPacked<KoalaBearParameters, KoalaBearQuartic>.GenerateTrace(compiled[t], traces![t], key?.Traces[t], publics![t], gamma, beta);
+                using (KernelSelection.UseReference())
+                    LogUpPacked<KoalaBearParameters, KoalaBearQuartic>.GenerateTrace(compiled[t], traces![t], key?.Traces[t], publics![t], gamma, beta);
                 r += clock.Elapsed.TotalMilliseconds;
                 clock.Restart();
-                KernelSelection.UseReference = false;
                 var (trace, _) = LogUpPacked<KoalaBearParameters, KoalaBearQuartic>.GenerateTrace(compiled[t], traces[t], key?.Traces[t], publics![t], gamma, beta);
                 o += clock.Elapsed.TotalMilliseconds;
                 clock.Restart();

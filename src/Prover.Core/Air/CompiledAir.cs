@@ -20,6 +20,7 @@ public sealed class CompiledAir<F> where F : struct, IField<F>
         var builder = new AirBuilder<F>(air.Width, air.PreprocessedWidth, air.PublicValueCount);
         air.Eval(builder);
         Interactions = builder.Interactions;
+        MultiplicityBounds = Prover.Core.Air.MultiplicityBounds.Compute(builder.Constraints, builder.Interactions);
         ConstraintCount = builder.Constraints.Count;
         var outputs = new List<SymbolicExpression<F>>(builder.Constraints);
         _interactionOffsets = new int[Interactions.Count];
@@ -63,6 +64,12 @@ public sealed class CompiledAir<F> where F : struct, IField<F>
     public int ConstraintCount { get; }
 
     public IReadOnlyList<Interaction<F>> Interactions { get; }
+
+    /// <summary>
+    /// Per interaction: the largest absolute multiplicity the AIR's constraints allow on one row, or null when
+    /// they do not bound it (<see cref="Prover.Core.Air.MultiplicityBounds"/>; what <see cref="BusBudget"/> sums).
+    /// </summary>
+    public IReadOnlyList<long?> MultiplicityBounds { get; }
 
     /// <summary>Largest degree over the AIR and LogUp constraints.</summary>
     public int MaxConstraintDegree { get; }

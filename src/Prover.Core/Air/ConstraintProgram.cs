@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 using Prover.Core.Field;
 
 namespace Prover.Core.Air;
@@ -21,16 +20,16 @@ public interface IConstraintInputs<F, T>
     T Lift(F constant);
 }
 
-/// <summary>Supplies 16 points' values at once to <see cref="ConstraintProgram{F}.EvaluatePacked512"/> (Montgomery words).</summary>
-internal interface IPackedConstraintInputs
+/// <summary>Supplies one vector of points' values at once to <see cref="ConstraintProgram{F}.EvaluatePacked"/> (Montgomery words, one point per lane).</summary>
+internal interface IPackedConstraintInputs<TV> where TV : unmanaged
 {
-    Vector512<uint> Load(Variable variable);
+    TV Load(Variable variable);
 
-    Vector512<uint> IsFirstRow { get; }
+    TV IsFirstRow { get; }
 
-    Vector512<uint> IsLastRow { get; }
+    TV IsLastRow { get; }
 
-    Vector512<uint> IsTransition { get; }
+    TV IsTransition { get; }
 }
 
 /// <summary>
@@ -185,14 +184,17 @@ public sealed class ConstraintProgram<F> where F : struct, IField<F>
     }
 
     /// <summary>
-    /// The same program over 16 points at once (AVX-512, one lane per point), for the 31-bit Montgomery
-    /// field the program is over: the instruction dispatch is paid once per 16 points. Results equal
-    /// <see cref="Evaluate"/> lane by lane (the tests compare them).
+    /// The same program over one vector of points at once (16 with AVX-512, 8 with AVX2: one lane per
+    /// point, <typeparamref name="TL"/> the width), for the 31-bit Montgomery field the program is over:
+    /// the instruction dispatch is paid once per vector. Results equal <see cref="Evaluate"/> lane by
+    /// lane (the tests compare them).
     /// </summary>
     [SkipLocalsInit]
-    internal void EvaluatePacked512<TParams, TInputs>(ref TInputs inputs, Span<Vector512<uint>> registers, Span<Vector512<uint>> outputs)
+    internal void EvaluatePacked<TParams, TL, TV, TInputs>(ref TInputs inputs, Span<TV> registers, Span<TV> outputs)
         where TParams : struct, IMontyParameters
-        where TInputs : struct, IPackedConstraintInputs
+        where TL : struct, IPackedLanes<TV>
+        where TV : unmanaged
+        where TInputs : struct, IPackedConstraintInputs<TV>
     {
         if (typeof(F) != typeof(MontyField31<TParams>))
             throw new InvalidOperationException("packed evaluation needs the program's own Montgomery field");
@@ -202,15 +204,15 @@ public sealed class ConstraintProgram<F> where F : struct, IField<F>
             var ins = code[i];
             registers[i] = ins.Op switch
             {
-                Op.Const => Vector512.Create(Unsafe.As<F, MontyField31<TParams>>(ref _constants[ins.A]).Montgomery),
+                Op.Const => TL.Broadcast(Unsafe.As<F, MontyField31<TParams>>(ref _constants[ins.A]).Montgomery),
                 Op.Load => inputs.Load(_variables[ins.A]),
                 Op.First => inputs.IsFirstRow,
                 Op.Last => inputs.IsLastRow,
                 Op.Transition => inputs.IsTransition,
-                Op.Add => PackedMontyField31<TParams>.Add(registers[ins.A], registers[ins.B]),
-                Op.Sub => PackedMontyField31<TParams>.Sub(registers[ins.A], registers[ins.B]),
-                Op.Mul => PackedMontyField31<TParams>.Mul(registers[ins.A], registers[ins.B]),
-                _ => PackedMontyField31<TParams>.Neg(registers[ins.A]),
+                Op.Add => TL.Add(registers[ins.A], registers[ins.B]),
+                Op.Sub => TL.Sub(registers[ins.A], registers[ins.B]),
+                Op.Mul => TL.Mul(registers[ins.A], registers[ins.B]),
+                _ => TL.Neg(registers[ins.A]),
             };
         }
         for (int k = 0; k < _outputs.Length; k++)

@@ -7,16 +7,17 @@ using Prover.Core.Matrix;
 namespace Prover.Core.Air;
 
 /// <summary>
-/// LogUp trace generation on AVX-512 lanes (16 consecutive rows per step), producing exactly the trace
+/// LogUp trace generation on SIMD lanes (16 consecutive rows per step with AVX-512, 8 with AVX2: one
+/// kernel, generic over the width <see cref="IPackedLanes{TV}"/>), producing exactly the trace
 /// of <see cref="LogUp.GenerateTrace"/> (the reference; tests compare them). Per chunk of rows:
 /// <list type="number">
 /// <item>only the interaction outputs are evaluated (<see cref="CompiledAir{F}.InteractionProgram"/>),
 /// packed;</item>
 /// <item>fingerprints γ − (bus + Σ_j β^(j+1)·v_j) per coefficient: D base products per value;</item>
-/// <item>a group of 16 rows whose multiplicities are all zero (padding, unselected interactions) has
+/// <item>a group of rows (one vector) whose multiplicities are all zero (padding, unselected interactions) has
 /// h = 0 and takes no part in the inversion (h·fp − m = 0 holds with h = m = 0); a zero lane in an
 /// active group gets fp = 1 and h = 0·(1/1) = 0;</item>
-/// <item>Montgomery's batch inversion runs per lane, 16 independent chains on vectors, with one
+/// <item>Montgomery's batch inversion runs per lane, one independent chain per lane on vectors, with one
 /// scalar extension inversion per lane and chunk;</item>
 /// <item>the running sum: per-row sums in parallel, then chunk offsets, then a parallel fill.</item>
 /// </list>
@@ -29,45 +30,50 @@ internal static class LogUpPacked<TParams, TDef>
 {
     private const int ChunkRows = 256;
 
-    public static bool IsSupported => PackedMontyField31<TParams>.BestPath == SimdPath.Vector512;
+    public static bool IsSupported => KernelSelection.Simd<TParams>() >= SimdPath.Vector256;
 
-    /// <summary>The optimised kernel where AVX-512 is present and the table has ≥ 16 rows; the reference otherwise (or when <see cref="KernelSelection.UseReference"/>).</summary>
+    /// <summary>The optimised kernel where AVX-512 or AVX2 is present (the widest the selection allows) and the table has ≥ 16 rows; the reference otherwise (or inside <see cref="KernelSelection.UseReference"/>).</summary>
     public static (RowMajorMatrix<MontyField31<TParams>> Trace, ExtensionField<MontyField31<TParams>, TDef> CumulativeSum) GenerateTrace(
         CompiledAir<MontyField31<TParams>> air, RowMajorMatrix<MontyField31<TParams>> main, RowMajorMatrix<MontyField31<TParams>>? preprocessed,
         IReadOnlyList<MontyField31<TParams>> publicValues, ExtensionField<MontyField31<TParams>, TDef> gamma, ExtensionField<MontyField31<TParams>, TDef> beta)
     {
         ArgumentNullException.ThrowIfNull(air);
         ArgumentNullException.ThrowIfNull(main);
-        if (KernelSelection.UseReference || !IsSupported || main.Height < 16 || air.Interactions.Count == 0)
+        if (KernelSelection.IsReference(ReferenceFamily.LogUp) || !IsSupported || main.Height < 16 || air.Interactions.Count == 0)
             return LogUp.GenerateTrace(air, main, preprocessed, publicValues, gamma, beta);
-        return Generate(air, main, preprocessed, publicValues, gamma, beta);
+        return KernelSelection.Simd<TParams>() == SimdPath.Vector512
+            ? Generate<Lanes512<TParams>, Vector512<uint>>(air, main, preprocessed, publicValues, gamma, beta)
+            : Generate<Lanes256<TParams>, Vector256<uint>>(air, main, preprocessed, publicValues, gamma, beta);
     }
 
-    private sealed class Scratch(int instructions, int outputs, int entries, int d)
+    private sealed class Scratch<TV>(int instructions, int outputs, int entries, int d)
+        where TV : unmanaged
     {
-        public readonly Vector512<uint>[] Registers = new Vector512<uint>[instructions];
-        public readonly Vector512<uint>[] Outputs = new Vector512<uint>[outputs];
-        public readonly Vector512<uint>[] Multiplicities = new Vector512<uint>[entries];
+        public readonly TV[] Registers = new TV[instructions];
+        public readonly TV[] Outputs = new TV[outputs];
+        public readonly TV[] Multiplicities = new TV[entries];
         public readonly bool[] Active = new bool[entries];
-        public readonly Vector512<uint>[] Fingerprints = new Vector512<uint>[entries * d];
-        public readonly Vector512<uint>[] Prefix = new Vector512<uint>[entries * d];
+        public readonly TV[] Fingerprints = new TV[entries * d];
+        public readonly TV[] Prefix = new TV[entries * d];
     }
 
-    private static (RowMajorMatrix<MontyField31<TParams>>, ExtensionField<MontyField31<TParams>, TDef>) Generate(
+    private static (RowMajorMatrix<MontyField31<TParams>>, ExtensionField<MontyField31<TParams>, TDef>) Generate<TL, TV>(
         CompiledAir<MontyField31<TParams>> air, RowMajorMatrix<MontyField31<TParams>> main, RowMajorMatrix<MontyField31<TParams>>? preprocessed,
         IReadOnlyList<MontyField31<TParams>> publicValues, ExtensionField<MontyField31<TParams>, TDef> gamma, ExtensionField<MontyField31<TParams>, TDef> beta)
+        where TL : struct, IPackedLanes<TV>
+        where TV : unmanaged
     {
-        int n = main.Height, k = air.Interactions.Count, d = TDef.Degree;
+        int n = main.Height, k = air.Interactions.Count, d = TDef.Degree, lanesPer = TL.Count;
         int width = d * (k + 1);
         var program = air.InteractionProgram;
         int maxValues = air.Interactions.Max(i => i.Values.Count);
         var betaPowers = beta.Powers(maxValues + 1);
-        var betaParts = new Vector512<uint>[(maxValues + 1) * d];
+        var betaParts = new TV[(maxValues + 1) * d];
         for (int j = 0; j <= maxValues; j++)
             for (int c = 0; c < d; c++)
-                betaParts[j * d + c] = Vector512.Create(betaPowers[j][c].Montgomery);
+                betaParts[j * d + c] = TL.Broadcast(betaPowers[j][c].Montgomery);
         // γ − bus per interaction, and where each interaction's outputs start in the interaction program.
-        var gammaBus = new Vector512<uint>[k * d];
+        var gammaBus = new TV[k * d];
         var offsets = new int[k];
         var counts = new int[k];
         var sends = new bool[k];
@@ -76,7 +82,7 @@ internal static class LogUpPacked<TParams, TDef>
             var interaction = air.Interactions[i];
             var gb = gamma - ExtensionField<MontyField31<TParams>, TDef>.FromBase(MontyField31<TParams>.FromUInt64((ulong)interaction.Bus));
             for (int c = 0; c < d; c++)
-                gammaBus[i * d + c] = Vector512.Create(gb[c].Montgomery);
+                gammaBus[i * d + c] = TL.Broadcast(gb[c].Montgomery);
             offsets[i] = air.InteractionOutput(i) - air.ConstraintCount;
             counts[i] = interaction.Values.Count;
             sends[i] = interaction.Kind == InteractionKind.Send;
@@ -86,27 +92,27 @@ internal static class LogUpPacked<TParams, TDef>
             publics[i] = publicValues[i].Montgomery;
 
         var trace = new RowMajorMatrix<MontyField31<TParams>>(n, width);
-        int chunkRows = Math.Min(n, ChunkRows), chunks = n / chunkRows, groups = chunkRows / 16;
+        int chunkRows = Math.Min(n, ChunkRows), chunks = n / chunkRows, groups = chunkRows / lanesPer;
         var chunkTotals = new ExtensionField<MontyField31<TParams>, TDef>[chunks];
-        var one = Vector512.Create(MontyField31<TParams>.One.Montgomery);
+        var one = TL.Broadcast(MontyField31<TParams>.One.Montgomery);
         bool vanished = false;
-        Parallel.For(0, chunks, () => new Scratch(program.InstructionCount, program.ConstraintCount, groups * k, d), (chunk, _, s) =>
+        Parallel.For(0, chunks, () => new Scratch<TV>(program.InstructionCount, program.ConstraintCount, groups * k, d), (chunk, _, s) =>
         {
             int firstRow = chunk * chunkRows;
             // 1–2: interaction outputs and fingerprints.
             for (int g = 0; g < groups; g++)
             {
-                var inputs = new PackedRows(main, preprocessed, publics, firstRow + g * 16);
-                program.EvaluatePacked512<TParams, PackedRows>(ref inputs, s.Registers, s.Outputs);
+                var inputs = new PackedRows<TL, TV>(main, preprocessed, publics, firstRow + g * lanesPer);
+                program.EvaluatePacked<TParams, TL, TV, PackedRows<TL, TV>>(ref inputs, s.Registers, s.Outputs);
                 for (int i = 0; i < k; i++)
                 {
                     int e = g * k + i, o = offsets[i];
                     var m = s.Outputs[o + counts[i]];
                     if (!sends[i])
-                        m = PackedMontyField31<TParams>.Neg(m);
+                        m = TL.Neg(m);
                     s.Multiplicities[e] = m;
-                    var zero = Vector512.Equals(m, Vector512<uint>.Zero);
-                    s.Active[e] = zero != Vector512<uint>.AllBitsSet;
+                    var zero = TL.ZeroMask(m);
+                    s.Active[e] = !TL.AllSet(zero);
                     if (!s.Active[e])
                         continue;
                     var fp = s.Fingerprints.AsSpan(e * d, d);
@@ -114,14 +120,14 @@ internal static class LogUpPacked<TParams, TDef>
                     {
                         var acc = gammaBus[i * d + c];
                         for (int j = 0; j < counts[i]; j++)
-                            acc = PackedMontyField31<TParams>.Sub(acc, PackedMontyField31<TParams>.Mul(betaParts[(j + 1) * d + c], s.Outputs[o + j]));
-                        fp[c] = c == 0 ? Vector512.ConditionalSelect(zero, one, acc) : Vector512.AndNot(acc, zero);
+                            acc = TL.Sub(acc, TL.Mul(betaParts[(j + 1) * d + c], s.Outputs[o + j]));
+                        fp[c] = c == 0 ? TL.Select(zero, one, acc) : TL.Clear(acc, zero);
                     }
                 }
             }
             // 4: forward pass (prefix products), one inversion per lane, backward pass.
-            Span<Vector512<uint>> running = stackalloc Vector512<uint>[d];
-            Span<Vector512<uint>> tmp = stackalloc Vector512<uint>[d];
+            Span<TV> running = stackalloc TV[d];
+            Span<TV> tmp = stackalloc TV[d];
             running.Clear();
             running[0] = one;
             for (int e = 0; e < groups * k; e++)
@@ -129,13 +135,13 @@ internal static class LogUpPacked<TParams, TDef>
                 if (!s.Active[e])
                     continue;
                 running.CopyTo(s.Prefix.AsSpan(e * d, d));
-                PackedExtension<TParams, TDef>.Mul(running, s.Fingerprints.AsSpan(e * d, d), running);
+                PackedExtension<TParams, TDef, TL, TV>.Mul(running, s.Fingerprints.AsSpan(e * d, d), running);
             }
             Span<MontyField31<TParams>> parts = stackalloc MontyField31<TParams>[d];
             Span<uint> lanes = stackalloc uint[16 * d];
-            for (int lane = 0; lane < 16; lane++)
+            for (int lane = 0; lane < lanesPer; lane++)
             {
-                var product = PackedExtension<TParams, TDef>.Extract(running, lane);
+                var product = PackedExtension<TParams, TDef, TL, TV>.Extract(running, lane);
                 if (product.IsZero)
                 {
                     vanished = true; // reported after the loop, as the reference does (not as an AggregateException)
@@ -143,27 +149,27 @@ internal static class LogUpPacked<TParams, TDef>
                 }
                 var inverse = product.Inverse();
                 for (int c = 0; c < d; c++)
-                    lanes[c * 16 + lane] = inverse[c].Montgomery;
+                    lanes[c * lanesPer + lane] = inverse[c].Montgomery;
             }
             for (int c = 0; c < d; c++)
-                running[c] = Vector512.Create<uint>(lanes.Slice(c * 16, 16));
+                running[c] = TL.Create(lanes.Slice(c * lanesPer, lanesPer));
             for (int e = groups * k - 1; e >= 0; e--)
             {
                 if (!s.Active[e])
                     continue;
                 var fp = s.Fingerprints.AsSpan(e * d, d);
-                PackedExtension<TParams, TDef>.Mul(s.Prefix.AsSpan(e * d, d), running, tmp);
-                PackedExtension<TParams, TDef>.Mul(running, fp, running);
-                PackedExtension<TParams, TDef>.MulBase(tmp, s.Multiplicities[e], fp); // fp now holds h
+                PackedExtension<TParams, TDef, TL, TV>.Mul(s.Prefix.AsSpan(e * d, d), running, tmp);
+                PackedExtension<TParams, TDef, TL, TV>.Mul(running, fp, running);
+                PackedExtension<TParams, TDef, TL, TV>.MulBase(tmp, s.Multiplicities[e], fp); // fp now holds h
             }
             // Write h and the per-row sums (in the running-sum column for now).
             var values = MemoryMarshal.Cast<MontyField31<TParams>, uint>(trace.Values.AsSpan());
             var total = default(ExtensionField<MontyField31<TParams>, TDef>);
             for (int g = 0; g < groups; g++)
             {
-                Span<Vector512<uint>> rowSum = tmp;
+                Span<TV> rowSum = tmp;
                 rowSum.Clear();
-                int row0 = firstRow + g * 16;
+                int row0 = firstRow + g * lanesPer;
                 for (int i = 0; i < k; i++)
                 {
                     int e = g * k + i;
@@ -172,21 +178,21 @@ internal static class LogUpPacked<TParams, TDef>
                     for (int c = 0; c < d; c++)
                     {
                         var h = s.Fingerprints[e * d + c];
-                        rowSum[c] = PackedMontyField31<TParams>.Add(rowSum[c], h);
-                        h.CopyTo(lanes.Slice(0, 16));
+                        rowSum[c] = TL.Add(rowSum[c], h);
+                        TL.Store(h, lanes);
                         int col = d * i + c;
-                        for (int lane = 0; lane < 16; lane++)
+                        for (int lane = 0; lane < lanesPer; lane++)
                             values[(row0 + lane) * width + col] = lanes[lane];
                     }
                 }
                 for (int c = 0; c < d; c++)
                 {
-                    rowSum[c].CopyTo(lanes.Slice(0, 16));
+                    TL.Store(rowSum[c], lanes);
                     int col = d * k + c;
-                    for (int lane = 0; lane < 16; lane++)
+                    for (int lane = 0; lane < lanesPer; lane++)
                         values[(row0 + lane) * width + col] = lanes[lane];
                 }
-                for (int lane = 0; lane < 16; lane++)
+                for (int lane = 0; lane < lanesPer; lane++)
                     total += ExtensionField<MontyField31<TParams>, TDef>.FromCoefficients(trace.Row(row0 + lane).Slice(d * k, d));
             }
             chunkTotals[chunk] = total;
@@ -217,46 +223,48 @@ internal static class LogUpPacked<TParams, TDef>
         return (trace, sum);
     }
 
-    /// <summary>16 consecutive trace rows (and their cyclic successors) as lanes.</summary>
-    private readonly struct PackedRows(RowMajorMatrix<MontyField31<TParams>> main, RowMajorMatrix<MontyField31<TParams>>? preprocessed, uint[] publics, int row0)
-        : IPackedConstraintInputs
+    /// <summary>One vector of consecutive trace rows (and their cyclic successors) as lanes.</summary>
+    private readonly struct PackedRows<TL, TV>(RowMajorMatrix<MontyField31<TParams>> main, RowMajorMatrix<MontyField31<TParams>>? preprocessed, uint[] publics, int row0)
+        : IPackedConstraintInputs<TV>
+        where TL : struct, IPackedLanes<TV>
+        where TV : unmanaged
     {
-        public Vector512<uint> Load(Variable v)
+        public TV Load(Variable v)
         {
+            int count = TL.Count;
             if (v.Source == VariableSource.Public)
-                return Vector512.Create(publics[v.Index]);
+                return TL.Broadcast(publics[v.Index]);
             var m = v.Source == VariableSource.Main ? main : preprocessed!;
             var values = MemoryMarshal.Cast<MontyField31<TParams>, uint>(m.Values.AsSpan());
             int w = m.Width, n = m.Height;
             Span<uint> lanes = stackalloc uint[16];
             int first = row0 + v.Offset;
-            if (first + 15 < n)
+            if (first + count - 1 < n)
             {
                 ref uint start = ref Unsafe.Add(ref MemoryMarshal.GetReference(values), first * w + v.Index);
-                for (int j = 0; j < 16; j++)
+                for (int j = 0; j < count; j++)
                     lanes[j] = Unsafe.Add(ref start, j * w);
             }
             else
             {
-                for (int j = 0; j < 16; j++)
+                for (int j = 0; j < count; j++)
                     lanes[j] = values[((first + j) % n) * w + v.Index];
             }
-            return Vector512.Create<uint>(lanes);
+            return TL.Create(lanes);
         }
 
-        public Vector512<uint> IsFirstRow => Selector(0);
+        public TV IsFirstRow => Selector(0);
 
-        public Vector512<uint> IsLastRow => Selector(main.Height - 1);
+        public TV IsLastRow => Selector(main.Height - 1);
 
-        public Vector512<uint> IsTransition =>
-            PackedMontyField31<TParams>.Sub(Vector512.Create(MontyField31<TParams>.One.Montgomery), IsLastRow);
+        public TV IsTransition => TL.Sub(TL.Broadcast(MontyField31<TParams>.One.Montgomery), IsLastRow);
 
-        private Vector512<uint> Selector(int row)
+        private TV Selector(int row)
         {
             Span<uint> lanes = stackalloc uint[16];
-            for (int j = 0; j < 16; j++)
+            for (int j = 0; j < TL.Count; j++)
                 lanes[j] = row0 + j == row ? MontyField31<TParams>.One.Montgomery : 0;
-            return Vector512.Create<uint>(lanes);
+            return TL.Create(lanes);
         }
     }
 }

@@ -20,7 +20,7 @@ namespace Prover.Core.Air;
 /// </list>
 /// If the multisets sent and received differ (with multiplicities), Σ ±m/fp is a non-zero rational
 /// function of γ with at most M poles, so a zero total has probability ≤ M/(|F| − M) (plus
-/// fingerprint collisions, (w−1)/|F| per pair): see Security/SecurityCalculator.
+/// fingerprint collisions, (w−1)/|F| per fraction, γ and β being drawn together): see Security/SecurityCalculator.
 /// </summary>
 public static class LogUp
 {

@@ -122,6 +122,9 @@ public static partial class PackedMontyField31<TParams>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void ScaleInPlace(ref uint r, int n, uint s, SimdPath path)
     {
+        // A path wider than the hardware would throw PlatformNotSupportedException (or run the software
+        // fallback of Vector512); every entry point clamps, as Binary and NegInPlace do.
+        path = Clamp(path);
         nuint i = 0;
         if (path == SimdPath.Vector512 && n >= 16)
         {

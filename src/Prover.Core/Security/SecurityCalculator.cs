@@ -53,6 +53,20 @@ public sealed record SecurityParameters
 
     /// <summary>Longest tuple sent on a bus (fingerprinted with powers of one challenge).</summary>
     public int LogUpTupleWidth { get; init; } = 1;
+
+    /// <summary>
+    /// Every table of the proof: its log height and largest constraint degree. When given, the DEEP term is a
+    /// union bound over the tables (each is opened at the out-of-domain point and sized by its own height), and
+    /// each commit round counts the smaller tables' codewords that FRI folds in at that round.
+    /// </summary>
+    public IReadOnlyList<(int LogHeight, int MaxConstraintDegree)>? Tables { get; init; }
+
+    /// <summary>
+    /// Output size in bits of the hash behind the Merkle commitments and the transcript (0: not counted). A
+    /// collision breaks the commitment's binding, and a generic collision search succeeds with probability about
+    /// 2^-(bits/2) per attempt, so no proof can be more sound than half the digest (the "hash" term).
+    /// </summary>
+    public double DigestBits { get; init; }
 }
 
 /// <summary>One regime's analysis: the bits of each error term and their minimum.</summary>
@@ -62,13 +76,29 @@ public sealed record RegimeSecurity(string Regime, IReadOnlyDictionary<string, i
 }
 
 /// <summary>The result of <see cref="SecurityCalculator.Compute"/>.</summary>
+/// <param name="Conjectured">
+/// Bits under the ethSTARK "toy problem" conjecture (ethSTARK §5.9.1), capped by the hash term: a conjecture,
+/// not a proof (the EF's soundcalc no longer reports it); only <see cref="Provable"/> is a guarantee.
+/// </param>
 public sealed record SecurityReport(RegimeSecurity UniqueDecoding, RegimeSecurity JohnsonBound, int Conjectured)
 {
     /// <summary>Provable bits: each regime is a valid proof, so the better one counts.</summary>
     public int Provable => Math.Max(UniqueDecoding.Total, JohnsonBound.Total);
 
+    /// <summary>The hash term (half the digest), or null when the digest was not counted.</summary>
+    public int? HashBits => JohnsonBound.Terms.TryGetValue("hash", out int bits) ? bits : null;
+
+    /// <summary>The smaller report (fewer provable bits, then fewer conjectured bits): a statement of several proofs is as strong as its weakest.</summary>
+    public static SecurityReport Weakest(SecurityReport a, SecurityReport b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        return (a.Provable, a.Conjectured).CompareTo((b.Provable, b.Conjectured)) <= 0 ? a : b;
+    }
+
     public override string ToString() =>
-        $"provable {Provable} bits (UDR {UniqueDecoding.Total}, JBR {JohnsonBound.Total}), conjectured {Conjectured} bits";
+        $"provable {Provable} bits (UDR {UniqueDecoding.Total}, JBR {JohnsonBound.Total}{(HashBits is { } h ? $", hash {h}" : "")}), "
+        + $"conjectured {Conjectured} bits (ethSTARK conjecture)";
 }
 
 /// <summary>
@@ -82,7 +112,8 @@ public sealed record SecurityReport(RegimeSecurity UniqueDecoding, RegimeSecurit
 /// </list>
 /// Terms: batching (powers of one challenge over the batch), each commit round (folding by powers),
 /// the query phase ((1 − θ)^q · 2^-pow), ALI (random combination of constraints), DEEP (out-of-domain
-/// sampling), LogUp (Schwartz–Zippel on the summed fractions and tuple fingerprints).
+/// sampling), LogUp (Schwartz–Zippel on the summed fractions and tuple fingerprints), and the hash
+/// (half the Merkle/transcript digest: collision resistance caps every regime).
 /// </summary>
 public static class SecurityCalculator
 {
@@ -96,7 +127,10 @@ public static class SecurityCalculator
         double rho = Math.Pow(2, -p.LogBlowup);
         // Toy problem: commit-phase error 1/|F| plus query error ρ^q·2^-pow.
         double conjecturedError = Math.Pow(2, -logF) + Math.Pow(rho, p.NumQueries) * Math.Pow(2, -p.QueryPowBits);
-        return new SecurityReport(udr, jbr, Bits(conjecturedError));
+        int conjectured = Bits(conjecturedError);
+        if (p.DigestBits > 0)
+            conjectured = Math.Min(conjectured, HashBits(p.DigestBits));
+        return new SecurityReport(udr, jbr, conjectured);
     }
 
     private static void Validate(SecurityParameters p)
@@ -110,7 +144,13 @@ public static class SecurityCalculator
         if (p.LogFinalPolyLength < 0 || p.LogFinalPolyLength > p.LogTraceHeight) throw new ArgumentException("final polynomial longer than the trace");
         if (p.BatchSize < 1 || p.NumColumns < 1) throw new ArgumentException("batch size and columns must be positive");
         if (p.MaxConstraintDegree < 1) throw new ArgumentException("constraint degree must be ≥ 1");
+        if (p.DigestBits < 0) throw new ArgumentException("digest bits must be ≥ 0");
+        if (p.Tables is { } tables && tables.Any(t => t.LogHeight < 0 || t.LogHeight > p.LogTraceHeight || t.MaxConstraintDegree < 1))
+            throw new ArgumentException("a table's height exceeds the largest or its degree is < 1");
     }
+
+    /// <summary>Bits of the hash term: ⌊digest bits / 2⌋ (generic collision search, birthday bound).</summary>
+    public static int HashBits(double digestBits) => (int)Math.Floor(digestBits / 2);
 
     /// <summary>Largest k with error ≤ 2^-k (0 when the error is ≥ 1).</summary>
     public static int Bits(double error) => error >= 1 ? 0 : (int)Math.Floor(-Math.Log2(error));
@@ -148,11 +188,21 @@ public static class SecurityCalculator
         for (int i = 0; i < rounds; i++)
         {
             double dim = n / Math.Pow(p.FoldingArity, i + 1);
-            terms[$"commit round {i + 1}"] = Bits(LinearError(Math.Max(dim, 1)) * (p.FoldingArity - 1) * Math.Pow(2, -p.CommitPowBits));
+            // Round i + 1 combines the arity's cosets with powers of one challenge, plus (roll-in) the reduced codeword of
+            // every smaller table whose height the fold reaches in this round, with further powers of the same challenge:
+            // a combination of (arity + roll-ins) functions, whose error grows with the number of powers used.
+            int hi = p.LogTraceHeight - i * arityBits, lo = hi - arityBits;
+            int rollIns = p.Tables?.Select(t => t.LogHeight).Where(h => h < hi && h >= lo).Distinct().Count() ?? 0;
+            terms[$"commit round {i + 1}"] = Bits(LinearError(Math.Max(dim, 1)) * (p.FoldingArity - 1 + rollIns) * Math.Pow(2, -p.CommitPowBits));
         }
         terms["query phase"] = Bits(Math.Pow(1 - theta, p.NumQueries) * Math.Pow(2, -p.QueryPowBits));
         terms["ALI"] = Bits(listSize * Math.Max(p.NumColumns, p.NumConstraints) / field);
-        terms["DEEP"] = Bits(listSize * (p.MaxConstraintDegree * (n + p.OpeningPoints - 1) + (n - 1)) / (field - n - domain));
+        // DEEP: a false opening survives the out-of-domain point with probability ≤ (d·(n + points − 1) + n − 1)/(|F| − n − |D|)
+        // per table of height n; a union bound over the tables when they are known.
+        double DeepError(double height, int degree) => listSize * (degree * (height + p.OpeningPoints - 1) + (height - 1)) / (field - n - domain);
+        terms["DEEP"] = Bits(p.Tables is { Count: > 0 } tables
+            ? tables.Sum(t => DeepError(Math.Pow(2, t.LogHeight), t.MaxConstraintDegree))
+            : DeepError(n, p.MaxConstraintDegree));
         if (p.LogUpFractions > 0)
         {
             // The bus sum is a rational function of α whose numerator and denominator have degree at most
@@ -162,6 +212,8 @@ public static class SecurityCalculator
             double m = p.LogUpFractions;
             terms["LogUp"] = Bits(m / (field - m) + m * Math.Max(p.LogUpTupleWidth - 1, 0) / field);
         }
+        if (p.DigestBits > 0)
+            terms["hash"] = HashBits(p.DigestBits);
         return new RegimeSecurity(name, terms);
     }
 

@@ -1,3 +1,4 @@
+using Prover.Core.Air;
 using Prover.Core.Dft;
 using Prover.Core.Field;
 using Prover.Core.Merkle;
@@ -38,7 +39,7 @@ internal static class Deep<TParams, TDef>
         TableOpenings<ExtensionField<MontyField31<TParams>, TDef>>[] openings,
         ExtensionField<MontyField31<TParams>, TDef> zeta, ExtensionField<MontyField31<TParams>, TDef> lambda)
     {
-        if (ReferenceKernels.Enabled)
+        if (KernelSelection.IsReference(ReferenceFamily.Openings))
             return ReduceCodewordsReference(layout, trees, openings, zeta, lambda);
         var lambdaPowers = lambda.Powers(layout.LambdaPowers);
         var reduced = new Dictionary<int, ExtensionField<MontyField31<TParams>, TDef>[]>();
@@ -137,7 +138,7 @@ internal static class Deep<TParams, TDef>
     {
         // Chunks in parallel: each starts its powers at g·ω^start and inverts its own batch (inverses are
         // unique, so the values equal those of one serial batch inversion).
-        if (ReferenceKernels.Enabled)
+        if (KernelSelection.IsReference(ReferenceFamily.Openings))
             return InverseDistancesReference(z, logH);
         int h = 1 << logH;
         var omega = MontyField31<TParams>.TwoAdicGenerator(logH);

@@ -1,6 +1,8 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using Prover.Core.Air;
 using Prover.Core.Field;
 using Prover.Core.Matrix;
 
@@ -14,13 +16,6 @@ namespace Prover.Core.Stark;
 /// extension×base multiplication (D reductions) per term. The plain versions are kept as references
 /// and compared in the tests.
 /// </summary>
-/// <summary>Test hook: when set, the prover uses the previous (reference) opening and DEEP kernels: serial
-/// column blocks and barycentric weights one after the other, serial DEEP inverse distances.</summary>
-internal static class ReferenceKernels
-{
-    public static bool Enabled { get; set; }
-}
-
 internal static class ExtensionLinearAlgebra<TParams, TDef>
     where TParams : struct, IMontyParameters
     where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef>
@@ -66,7 +61,7 @@ internal static class ExtensionLinearAlgebra<TParams, TDef>
         RowMajorMatrix<MontyField31<TParams>> matrix, ReadOnlySpan<ExtensionField<MontyField31<TParams>, TDef>> weights)
     {
         int d = TDef.Degree, w = matrix.Width, h = matrix.Height;
-        if (ReferenceKernels.Enabled)
+        if (KernelSelection.IsReference(ReferenceFamily.Openings))
             return ColumnCombinationsReference(matrix, weights);
         if (weights.Length != h)
             throw new ArgumentException("one weight per row", nameof(weights));
@@ -90,6 +85,7 @@ internal static class ExtensionLinearAlgebra<TParams, TDef>
         for (int i = 0; i < chunks; i++)
             partials[i] = new MontyField31<TParams>[w * d];
         var values = matrix.Values;
+        var simd = KernelSelection.Simd<TParams>();
         Parallel.For(0, blocks * chunks, item =>
         {
             int block = item % blocks, chunk = item / blocks;
@@ -98,7 +94,7 @@ internal static class ExtensionLinearAlgebra<TParams, TDef>
             Span<ulong> acc = stackalloc ulong[Block * 8];
             acc = acc.Slice(0, width * d);
             acc.Clear();
-            Accumulate(values, weightParts, w, d, c0, width, r0, r1, acc);
+            Accumulate(values, weightParts, w, d, c0, width, r0, r1, acc, simd);
             var part = partials[chunk];
             for (int k = 0; k < d; k++)
                 for (int c = 0; c < width; c++)
@@ -123,12 +119,13 @@ internal static class ExtensionLinearAlgebra<TParams, TDef>
         return result;
     }
 
-    /// <summary>acc[k·width + c] += Σ_(r0 ≤ r < r1) weight_k[r]·matrix[r, c0 + c], kept below p·2^32.</summary>
+    /// <summary>acc[k·width + c] += Σ_(r0 ≤ r < r1) weight_k[r]·matrix[r, c0 + c], kept below p·2^32
+    /// (8 columns per step with AVX-512, 4 with AVX2, one at a time otherwise: the same sums).</summary>
     private static void Accumulate(MontyField31<TParams>[] values, uint[] weightParts, int w, int d,
-        int c0, int width, int r0, int r1, Span<ulong> acc)
+        int c0, int width, int r0, int r1, Span<ulong> acc, SimdPath simd)
     {
         ulong bound = (ulong)TParams.P << 32;
-        if (Vector512.IsHardwareAccelerated && width >= 8)
+        if (simd == SimdPath.Vector512 && width >= 8)
         {
             var vBound = Vector512.Create(bound);
             int vecEnd = width & ~7;
@@ -149,6 +146,41 @@ internal static class ExtensionLinearAlgebra<TParams, TDef>
                         ref ulong slot = ref Unsafe.Add(ref accRef, a + c);
                         var s = Vector512.LoadUnsafe(ref slot) + vw * x;
                         Vector512.Min(s, s - vBound).StoreUnsafe(ref slot);
+                    }
+                    for (; c < width; c++)
+                    {
+                        ulong s = acc[a + c] + wk * Unsafe.Add(ref row, c);
+                        acc[a + c] = Math.Min(s, s - bound);
+                    }
+                }
+            }
+            return;
+        }
+        if (simd == SimdPath.Vector256 && width >= 4)
+        {
+            // AVX2: vpmuludq multiplies the low 32-bit halves of each 64-bit lane, exactly wk·x here (both
+            // < p < 2^31 and the widened x has a zero high half). Bounds as in the scalar loop: acc < p·2^32
+            // and wk·x < p² < p·2^32, so s < 2^64 does not wrap, and min(s, s − p·2^32) subtracts once
+            // exactly when s ≥ p·2^32 (otherwise s − p·2^32 wraps above s).
+            var vBound = Vector256.Create(bound);
+            int vecEnd = width & ~3;
+            ref ulong accRef = ref MemoryMarshal.GetReference(acc);
+            for (int r = r0; r < r1; r++)
+            {
+                ref uint row = ref Unsafe.As<MontyField31<TParams>, uint>(ref values[r * w + c0]);
+                int wBase = r * d;
+                for (int k = 0; k < d; k++)
+                {
+                    ulong wk = weightParts[wBase + k];
+                    var vw = Vector256.Create(wk).AsUInt32();
+                    int a = k * width;
+                    int c = 0;
+                    for (; c < vecEnd; c += 4)
+                    {
+                        var x = Vector256.WidenLower(Vector128.LoadUnsafe(ref row, (nuint)c).ToVector256Unsafe());
+                        ref ulong slot = ref Unsafe.Add(ref accRef, a + c);
+                        var s = Vector256.LoadUnsafe(ref slot) + Avx2.Multiply(x.AsUInt32(), vw);
+                        Vector256.Min(s, s - vBound).StoreUnsafe(ref slot);
                     }
                     for (; c < width; c++)
                     {

@@ -22,7 +22,8 @@ public sealed record ProofSizeBreakdown(int Header, int Commitments, int Opening
 /// elements; digests as 8 elements. Header: "PRVF", u16 version, u32 field prime, u8 extension degree,
 /// the configuration (u8 log blowup, u16 queries, u8 PoW bits, u8 log final length, u8 arity, u8 name
 /// length + UTF-8 name). Then tables, commitments, openings, FRI and queries, each list preceded by its
-/// length. Reading rejects truncation, trailing bytes and any length larger than the bytes left.
+/// length. Reading rejects truncation, trailing bytes, any length larger than the bytes left and any count
+/// beyond the reader's <see cref="ProofShapeLimits"/> (checked before the allocation it would cause).
 /// </summary>
 public static class ProofSerializer
 {
@@ -105,8 +106,19 @@ public static class ProofSerializer
     /// <summary>Parses a proof; throws <see cref="ProofFormatException"/> with the offset on malformed bytes.</summary>
     public static StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>> Deserialize<TParams, TDef>(ReadOnlySpan<byte> bytes)
         where TParams : struct, IMontyParameters
+        where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef> => Deserialize<TParams, TDef>(bytes, ProofShapeLimits.Default);
+
+    /// <summary>
+    /// Parses a proof whose counts stay within <paramref name="limits"/>; throws <see cref="ProofFormatException"/>
+    /// with the offset on malformed bytes. Every count is checked against the limits and against the bytes left
+    /// before anything is allocated for it, so a proof claiming huge heights, tables, rounds, queries, paths or
+    /// value lists is rejected after reading a few bytes.
+    /// </summary>
+    public static StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>> Deserialize<TParams, TDef>(ReadOnlySpan<byte> bytes, ProofShapeLimits limits)
+        where TParams : struct, IMontyParameters
         where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef>
     {
+        ArgumentNullException.ThrowIfNull(limits);
         var r = new Reader<TParams>(bytes);
         if (!r.Bytes(4).SequenceEqual(Magic))
             Reader<TParams>.Fail(0, "not a proof (bad magic)");
@@ -127,14 +139,28 @@ public static class ProofSerializer
             ExtensionDegree = TDef.Degree,
         };
         config = config with { Name = Encoding.UTF8.GetString(r.Bytes(r.U8())) };
+        try
+        {
+            config.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            r.Fail($"unusable configuration: {e.Message}");
+        }
+        // No table, round, path or query list can be longer than the field's two-adic domains allow.
+        int maxLogLde = TParams.TwoAdicity;
         int tables = r.U16();
+        if (tables < 1 || tables > limits.MaxTables)
+            r.Fail($"{tables} tables, at most {limits.MaxTables} expected");
         r.EnsureAvailable(tables, 1);
         var logHeights = new int[tables];
         var publics = new MontyField31<TParams>[tables][];
         for (int t = 0; t < tables; t++)
         {
             logHeights[t] = r.U8();
-            publics[t] = r.Elements();
+            if (logHeights[t] + config.LogBlowup > maxLogLde)
+                r.Fail($"table {t}: trace height 2^{logHeights[t]} with blowup 2^{config.LogBlowup} exceeds the field's 2^{maxLogLde} domain");
+            publics[t] = r.Elements(limits.MaxPublicValues);
         }
         var mainRoot = r.Digest();
         var logUpRoot = r.Digest();
@@ -143,6 +169,8 @@ public static class ProofSerializer
         for (int t = 0; t < tables; t++)
             sums[t] = r.Ext<TDef>();
         int rounds = r.U16();
+        if (rounds > maxLogLde)
+            r.Fail($"{rounds} FRI rounds, a 2^{maxLogLde} domain allows at most {maxLogLde}");
         r.EnsureAvailable(rounds, 32);
         var friRoots = new Digest<TParams>[rounds];
         for (int i = 0; i < rounds; i++)
@@ -152,37 +180,45 @@ public static class ProofSerializer
         for (int t = 0; t < tables; t++)
             openings[t] = new TableOpenings<ExtensionField<MontyField31<TParams>, TDef>>
             {
-                PreprocessedLocal = r.Exts<TDef>(),
-                PreprocessedNext = r.Exts<TDef>(),
-                MainLocal = r.Exts<TDef>(),
-                MainNext = r.Exts<TDef>(),
-                LogUpLocal = r.Exts<TDef>(),
-                LogUpNext = r.Exts<TDef>(),
-                Quotient = r.Exts<TDef>(),
+                PreprocessedLocal = r.Exts<TDef>(limits.MaxOpenedValues),
+                PreprocessedNext = r.Exts<TDef>(limits.MaxOpenedValues),
+                MainLocal = r.Exts<TDef>(limits.MaxOpenedValues),
+                MainNext = r.Exts<TDef>(limits.MaxOpenedValues),
+                LogUpLocal = r.Exts<TDef>(limits.MaxOpenedValues),
+                LogUpNext = r.Exts<TDef>(limits.MaxOpenedValues),
+                Quotient = r.Exts<TDef>(limits.MaxOpenedValues),
             };
-        var final = r.Exts<TDef>();
+        var final = r.Exts<TDef>(1 << config.LogFinalPolyLength);
         int queryCount = r.U16();
+        if (queryCount > limits.MaxQueries)
+            r.Fail($"{queryCount} queries, at most {limits.MaxQueries} expected");
         r.EnsureAvailable(queryCount, 2);
         var queries = new QueryProof<TParams, ExtensionField<MontyField31<TParams>, TDef>>[queryCount];
         for (int q = 0; q < queryCount; q++)
         {
             int trees = r.U8();
+            if (trees > ProofShapeLimits.MaxTrees)
+                r.Fail($"query {q} opens {trees} commitments, a STARK has at most {ProofShapeLimits.MaxTrees}");
             r.EnsureAvailable(trees, 2);
             var inputs = new BatchOpening<TParams>[trees];
             for (int i = 0; i < trees; i++)
             {
                 int rows = r.U8();
+                if (rows > tables)
+                    r.Fail($"query {q}: {rows} opened matrices in commitment {i}, the proof has {tables} tables");
                 r.EnsureAvailable(rows, 4);
                 var opened = new MontyField31<TParams>[rows][];
                 for (int k = 0; k < rows; k++)
-                    opened[k] = r.Elements();
-                inputs[i] = new BatchOpening<TParams>(opened, r.Digests());
+                    opened[k] = r.Elements(limits.MaxOpenedValues);
+                inputs[i] = new BatchOpening<TParams>(opened, r.Digests(maxLogLde));
             }
             int steps = r.U8();
+            if (steps > rounds)
+                r.Fail($"query {q} has {steps} FRI steps, the proof has {rounds} rounds");
             r.EnsureAvailable(steps, 4 * TDef.Degree + 1);
             var fri = new FriStep<TParams, ExtensionField<MontyField31<TParams>, TDef>>[steps];
             for (int s = 0; s < steps; s++)
-                fri[s] = new FriStep<TParams, ExtensionField<MontyField31<TParams>, TDef>> { Sibling = r.Ext<TDef>(), Path = r.Digests() };
+                fri[s] = new FriStep<TParams, ExtensionField<MontyField31<TParams>, TDef>> { Sibling = r.Ext<TDef>(), Path = r.Digests(maxLogLde) };
             queries[q] = new QueryProof<TParams, ExtensionField<MontyField31<TParams>, TDef>> { Inputs = inputs, Steps = fri };
         }
         r.CheckEnd();
@@ -308,9 +344,11 @@ public static class ProofSerializer
             return MontyField31<TParams>.FromCanonical(v);
         }
 
-        public MontyField31<TParams>[] Elements()
+        public MontyField31<TParams>[] Elements(int max)
         {
             uint n = U32();
+            if (n > (uint)max)
+                Fail(_pos - 4, $"{n} field elements, at most {max} expected");
             EnsureAvailable(n, 4);
             var result = new MontyField31<TParams>[n];
             for (int i = 0; i < result.Length; i++)
@@ -326,9 +364,11 @@ public static class ProofSerializer
             return ExtensionField<MontyField31<TParams>, TDef>.FromCoefficients(c);
         }
 
-        public ExtensionField<MontyField31<TParams>, TDef>[] Exts<TDef>() where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef>
+        public ExtensionField<MontyField31<TParams>, TDef>[] Exts<TDef>(int max) where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef>
         {
             uint n = U32();
+            if (n > (uint)max)
+                Fail(_pos - 4, $"{n} extension elements, at most {max} expected");
             EnsureAvailable(n, 4 * TDef.Degree);
             var result = new ExtensionField<MontyField31<TParams>, TDef>[n];
             for (int i = 0; i < result.Length; i++)
@@ -344,9 +384,11 @@ public static class ProofSerializer
             return Hash.Digest<TParams>.FromElements(e);
         }
 
-        public Digest<TParams>[] Digests()
+        public Digest<TParams>[] Digests(int max)
         {
             int n = U8();
+            if (n > max)
+                Fail(_pos - 1, $"Merkle path of {n} digests, at most {max} expected");
             EnsureAvailable(n, 32);
             var result = new Digest<TParams>[n];
             for (int i = 0; i < n; i++)

@@ -79,25 +79,36 @@ internal static class QuotientEvaluator<TParams, TDef>
         }
         var ctx = new Context(air, program, mainLde, preprocessedLde, logUpLde, publics, logQ, d, e, k, constraints, logUpConstraints,
             alphaPowers, gamma, beta, cumulativeSum, firsts, lasts, transitions, zhInv, result);
-        const int Grain = 512;
-        bool packed = !ForceScalar && qn >= 16 && PackedMontyField31<TParams>.BestPath == SimdPath.Vector512;
+        var simd = qn >= 16 ? KernelSelection.Simd<TParams>() : SimdPath.Scalar;
         // The reference kernels (KernelSelection.UseReference) are the scalar path and the packed path with per-point LogUp.
-        var fast = packed && !KernelSelection.UseReference ? new PackedLogUp(ctx) : null;
+        bool reference = KernelSelection.IsReference(ReferenceFamily.LogUp);
+        if (simd == SimdPath.Vector512)
+            EvaluateAll<Lanes512<TParams>, Vector512<uint>>(ctx, reference);
+        else if (simd == SimdPath.Vector256)
+            EvaluateAll<Lanes256<TParams>, Vector256<uint>>(ctx, reference);
+        else
+            Parallel.For(0, (qn + Grain - 1) / Grain, chunk => EvaluateScalar(ctx, chunk * Grain, Math.Min(qn, (chunk + 1) * Grain)));
+        return result;
+    }
+
+    private const int Grain = 512;
+
+    /// <summary>The packed paths at one width: rows per point with the packed LogUp fold, or (reference) points with per-point LogUp.</summary>
+    private static void EvaluateAll<TL, TV>(Context ctx, bool reference)
+        where TL : struct, IPackedLanes<TV>
+        where TV : unmanaged
+    {
+        int qn = 1 << ctx.LogQ;
+        var fast = reference ? null : new PackedLogUp<TL, TV>(ctx);
         Parallel.For(0, (qn + Grain - 1) / Grain, chunk =>
         {
             int start = chunk * Grain, end = Math.Min(qn, start + Grain);
             if (fast is not null)
-                EvaluatePackedRows(ctx, fast, start, end);
-            else if (packed)
-                EvaluatePacked(ctx, start, end);
+                EvaluatePackedRows<TL, TV>(ctx, fast, start, end);
             else
-                EvaluateScalar(ctx, start, end);
+                EvaluatePacked<TL, TV>(ctx, start, end);
         });
-        return result;
     }
-
-    /// <summary>Forces the scalar path (tests compare it with the packed one).</summary>
-    internal static bool ForceScalar { get; set; }
 
     /// <summary>
     /// Constants of the packed LogUp fold, with α folded in: for interaction i (constraint
@@ -105,28 +116,30 @@ internal static class QuotientEvaluator<TParams, TDef>
     /// D base products per value, so a_i·L_i costs one packed extension product (with h_i) instead of
     /// the per-point extension fingerprint and two extension products of the reference.
     /// </summary>
-    private sealed class PackedLogUp
+    private sealed class PackedLogUp<TL, TV>
+        where TL : struct, IPackedLanes<TV>
+        where TV : unmanaged
     {
-        public readonly Vector512<uint>[][] GammaBus; // [i][c]: a_i·(γ − bus_i)
-        public readonly Vector512<uint>[][] Betas; // [i][j·D + c]: a_i·β^(j+1)
-        public readonly Vector512<uint>[][] Alphas; // [l][c]: α^(K+l), l < k + 3
+        public readonly TV[][] GammaBus; // [i][c]: a_i·(γ − bus_i)
+        public readonly TV[][] Betas; // [i][j·D + c]: a_i·β^(j+1)
+        public readonly TV[][] Alphas; // [l][c]: α^(K+l), l < k + 3
         public readonly int[] Offsets;
         public readonly int[] Counts;
         public readonly bool[] Sends;
-        public readonly Vector512<uint>[] CumulativeSum;
+        public readonly TV[] CumulativeSum;
 
         public PackedLogUp(Context c)
         {
             var air = c.Air;
             int k = air.Interactions.Count, e = c.E;
-            GammaBus = new Vector512<uint>[k][];
-            Betas = new Vector512<uint>[k][];
-            Alphas = new Vector512<uint>[c.LogUpConstraints][];
+            GammaBus = new TV[k][];
+            Betas = new TV[k][];
+            Alphas = new TV[c.LogUpConstraints][];
             Offsets = new int[k];
             Counts = new int[k];
             Sends = new bool[k];
             for (int l = 0; l < c.LogUpConstraints; l++)
-                Alphas[l] = PackedExtension<TParams, TDef>.Broadcast(c.AlphaPowers[c.Constraints + l]);
+                Alphas[l] = PackedExtension<TParams, TDef, TL, TV>.Broadcast(c.AlphaPowers[c.Constraints + l]);
             int maxValues = k == 0 ? 0 : air.Interactions.Max(i => i.Values.Count);
             var betaPowers = c.Beta.Powers(maxValues + 1);
             for (int i = 0; i < k; i++)
@@ -136,39 +149,41 @@ internal static class QuotientEvaluator<TParams, TDef>
                 Offsets[i] = air.InteractionOutput(i);
                 Counts[i] = interaction.Values.Count;
                 Sends[i] = interaction.Kind == InteractionKind.Send;
-                GammaBus[i] = PackedExtension<TParams, TDef>.Broadcast(
+                GammaBus[i] = PackedExtension<TParams, TDef, TL, TV>.Broadcast(
                     a * (c.Gamma - ExtensionField<MontyField31<TParams>, TDef>.FromBase(MontyField31<TParams>.FromUInt64((ulong)interaction.Bus))));
-                Betas[i] = new Vector512<uint>[Counts[i] * e];
+                Betas[i] = new TV[Counts[i] * e];
                 for (int j = 0; j < Counts[i]; j++)
-                    PackedExtension<TParams, TDef>.Broadcast(a * betaPowers[j + 1]).CopyTo(Betas[i], j * e);
+                    PackedExtension<TParams, TDef, TL, TV>.Broadcast(a * betaPowers[j + 1]).CopyTo(Betas[i], j * e);
             }
-            CumulativeSum = PackedExtension<TParams, TDef>.Broadcast(c.CumulativeSum);
+            CumulativeSum = PackedExtension<TParams, TDef, TL, TV>.Broadcast(c.CumulativeSum);
         }
     }
 
     /// <summary>
-    /// The optimised kernel: 16 consecutive LDE rows per step (so the main, preprocessed and LogUp rows
+    /// The optimised kernel: one vector of consecutive LDE rows per step (16 with AVX-512, 8 with AVX2) (so the main, preprocessed and LogUp rows
     /// read are contiguous; their points are the bit-reversed indices), the constraint program on
     /// AVX-512 lanes, and the LogUp constraints on lanes too (<see cref="PackedLogUp"/>). The values
     /// equal the reference paths' point by point (tests compare them, and the proofs).
     /// </summary>
     [SkipLocalsInit]
-    private static void EvaluatePackedRows(Context c, PackedLogUp lp, int start, int end)
+    private static void EvaluatePackedRows<TL, TV>(Context c, PackedLogUp<TL, TV> lp, int start, int end)
+        where TL : struct, IPackedLanes<TV>
+        where TV : unmanaged
     {
         var program = c.Program;
-        var registers = new Vector512<uint>[program.InstructionCount];
-        var outputs = new Vector512<uint>[program.ConstraintCount];
-        int e = c.E, k = lp.Offsets.Length;
-        var alphaParts = BroadcastAlphaPowers(c);
-        var rows = new int[16];
-        var nextRows = new int[16];
-        var points = new int[16];
-        var acc = new Vector512<uint>[e];
-        Span<Vector512<uint>> t = stackalloc Vector512<uint>[e];
-        Span<Vector512<uint>> h = stackalloc Vector512<uint>[e];
-        Span<Vector512<uint>> sumLocal = stackalloc Vector512<uint>[e];
-        Span<Vector512<uint>> sumNext = stackalloc Vector512<uint>[e];
-        Span<Vector512<uint>> s = stackalloc Vector512<uint>[e];
+        var registers = new TV[program.InstructionCount];
+        var outputs = new TV[program.ConstraintCount];
+        int e = c.E, k = lp.Offsets.Length, n = TL.Count;
+        var alphaParts = BroadcastAlphaPowers<TL, TV>(c);
+        var rows = new int[n];
+        var nextRows = new int[n];
+        var points = new int[n];
+        var acc = new TV[e];
+        Span<TV> t = stackalloc TV[e];
+        Span<TV> h = stackalloc TV[e];
+        Span<TV> sumLocal = stackalloc TV[e];
+        Span<TV> sumNext = stackalloc TV[e];
+        Span<TV> s = stackalloc TV[e];
         Span<uint> lanes = stackalloc uint[16];
         Span<uint> selectorLanes = stackalloc uint[48];
         Span<MontyField31<TParams>> parts = stackalloc MontyField31<TParams>[e];
@@ -177,9 +192,9 @@ internal static class QuotientEvaluator<TParams, TDef>
         var firsts = MemoryMarshal.Cast<MontyField31<TParams>, uint>(c.Firsts.AsSpan());
         var lasts = MemoryMarshal.Cast<MontyField31<TParams>, uint>(c.Lasts.AsSpan());
         var transitions = MemoryMarshal.Cast<MontyField31<TParams>, uint>(c.Transitions.AsSpan());
-        for (int r0 = start; r0 < end; r0 += 16)
+        for (int r0 = start; r0 < end; r0 += n)
         {
-            for (int j = 0; j < 16; j++)
+            for (int j = 0; j < n; j++)
             {
                 int i = Row(c, r0 + j); // bit reversal is an involution: row r holds point rev(r)
                 points[j] = i;
@@ -189,15 +204,15 @@ internal static class QuotientEvaluator<TParams, TDef>
                 selectorLanes[16 + j] = lasts[i];
                 selectorLanes[32 + j] = transitions[i];
             }
-            var first = Vector512.Create<uint>(selectorLanes[..16]);
-            var last = Vector512.Create<uint>(selectorLanes.Slice(16, 16));
-            var transition = Vector512.Create<uint>(selectorLanes.Slice(32, 16));
-            var inputs = new PackedRowInputs(c, rows, nextRows, first, last, transition);
-            program.EvaluatePacked512<TParams, PackedRowInputs>(ref inputs, registers, outputs);
+            var first = TL.Create(selectorLanes[..16]);
+            var last = TL.Create(selectorLanes.Slice(16, 16));
+            var transition = TL.Create(selectorLanes.Slice(32, 16));
+            var inputs = new PackedRowInputs<TL, TV>(c, rows, nextRows, first, last, transition);
+            program.EvaluatePacked<TParams, TL, TV, PackedRowInputs<TL, TV>>(ref inputs, registers, outputs);
             Array.Clear(acc);
             for (int q = 0; q < c.Constraints; q++)
                 for (int j = 0; j < e; j++)
-                    acc[j] = PackedMontyField31<TParams>.Add(acc[j], PackedMontyField31<TParams>.Mul(outputs[q], alphaParts[q * e + j]));
+                    acc[j] = TL.Add(acc[j], TL.Mul(outputs[q], alphaParts[q * e + j]));
             if (k > 0)
             {
                 sumLocal.Clear();
@@ -210,54 +225,56 @@ internal static class QuotientEvaluator<TParams, TDef>
                     {
                         var v = lp.GammaBus[i][cc];
                         for (int j = 0; j < count; j++)
-                            v = PackedMontyField31<TParams>.Sub(v, PackedMontyField31<TParams>.Mul(betas[j * e + cc], outputs[o + j]));
+                            v = TL.Sub(v, TL.Mul(betas[j * e + cc], outputs[o + j]));
                         t[cc] = v;
-                        h[cc] = LoadColumn(logUpValues, logUpWidth, rows, i * e + cc, lanes);
-                        sumLocal[cc] = PackedMontyField31<TParams>.Add(sumLocal[cc], h[cc]);
-                        sumNext[cc] = PackedMontyField31<TParams>.Add(sumNext[cc], LoadColumn(logUpValues, logUpWidth, nextRows, i * e + cc, lanes));
+                        h[cc] = LoadColumn<TL, TV>(logUpValues, logUpWidth, rows, i * e + cc, lanes);
+                        sumLocal[cc] = TL.Add(sumLocal[cc], h[cc]);
+                        sumNext[cc] = TL.Add(sumNext[cc], LoadColumn<TL, TV>(logUpValues, logUpWidth, nextRows, i * e + cc, lanes));
                     }
-                    PackedExtension<TParams, TDef>.Mul(t, h, t);
+                    PackedExtension<TParams, TDef, TL, TV>.Mul(t, h, t);
                     var m = outputs[o + count];
                     var alpha = lp.Alphas[i];
                     for (int cc = 0; cc < e; cc++)
                     {
-                        var am = PackedMontyField31<TParams>.Mul(alpha[cc], m);
-                        var term = lp.Sends[i] ? PackedMontyField31<TParams>.Sub(t[cc], am) : PackedMontyField31<TParams>.Add(t[cc], am);
-                        acc[cc] = PackedMontyField31<TParams>.Add(acc[cc], term);
+                        var am = TL.Mul(alpha[cc], m);
+                        var term = lp.Sends[i] ? TL.Sub(t[cc], am) : TL.Add(t[cc], am);
+                        acc[cc] = TL.Add(acc[cc], term);
                     }
                 }
                 // Running sum: first·(s − Σh), transition·(s' − s − Σh'), last·(s − cumulative sum).
                 for (int cc = 0; cc < e; cc++)
                 {
-                    s[cc] = LoadColumn(logUpValues, logUpWidth, rows, k * e + cc, lanes);
-                    var sNext = LoadColumn(logUpValues, logUpWidth, nextRows, k * e + cc, lanes);
-                    t[cc] = PackedMontyField31<TParams>.Mul(first, PackedMontyField31<TParams>.Sub(s[cc], sumLocal[cc]));
-                    h[cc] = PackedMontyField31<TParams>.Mul(transition,
-                        PackedMontyField31<TParams>.Sub(PackedMontyField31<TParams>.Sub(sNext, s[cc]), sumNext[cc]));
-                    sumLocal[cc] = PackedMontyField31<TParams>.Mul(last, PackedMontyField31<TParams>.Sub(s[cc], lp.CumulativeSum[cc]));
+                    s[cc] = LoadColumn<TL, TV>(logUpValues, logUpWidth, rows, k * e + cc, lanes);
+                    var sNext = LoadColumn<TL, TV>(logUpValues, logUpWidth, nextRows, k * e + cc, lanes);
+                    t[cc] = TL.Mul(first, TL.Sub(s[cc], sumLocal[cc]));
+                    h[cc] = TL.Mul(transition,
+                        TL.Sub(TL.Sub(sNext, s[cc]), sumNext[cc]));
+                    sumLocal[cc] = TL.Mul(last, TL.Sub(s[cc], lp.CumulativeSum[cc]));
                 }
-                PackedExtension<TParams, TDef>.Mul(t, lp.Alphas[k], t);
-                PackedExtension<TParams, TDef>.Mul(h, lp.Alphas[k + 1], h);
-                PackedExtension<TParams, TDef>.Mul(sumLocal, lp.Alphas[k + 2], sumLocal);
+                PackedExtension<TParams, TDef, TL, TV>.Mul(t, lp.Alphas[k], t);
+                PackedExtension<TParams, TDef, TL, TV>.Mul(h, lp.Alphas[k + 1], h);
+                PackedExtension<TParams, TDef, TL, TV>.Mul(sumLocal, lp.Alphas[k + 2], sumLocal);
                 for (int cc = 0; cc < e; cc++)
-                    acc[cc] = PackedMontyField31<TParams>.Add(acc[cc],
-                        PackedMontyField31<TParams>.Add(t[cc], PackedMontyField31<TParams>.Add(h[cc], sumLocal[cc])));
+                    acc[cc] = TL.Add(acc[cc],
+                        TL.Add(t[cc], TL.Add(h[cc], sumLocal[cc])));
             }
-            for (int j = 0; j < 16; j++)
+            for (int j = 0; j < n; j++)
             {
                 int i = points[j];
                 for (int cc = 0; cc < e; cc++)
-                    parts[cc] = MontyField31<TParams>.FromMontgomery(acc[cc].GetElement(j));
+                    parts[cc] = MontyField31<TParams>.FromMontgomery(TL.Get(acc[cc], j));
                 c.Result[i] = ExtensionField<MontyField31<TParams>, TDef>.FromCoefficients(parts) * c.ZhInv[i & (c.D - 1)];
             }
         }
     }
 
-    private static Vector512<uint> LoadColumn(ReadOnlySpan<uint> values, int width, int[] rows, int column, Span<uint> lanes)
+    private static TV LoadColumn<TL, TV>(ReadOnlySpan<uint> values, int width, int[] rows, int column, Span<uint> lanes)
+        where TL : struct, IPackedLanes<TV>
+        where TV : unmanaged
     {
-        for (int j = 0; j < 16; j++)
+        for (int j = 0; j < TL.Count; j++)
             lanes[j] = values[rows[j] * width + column];
-        return Vector512.Create<uint>(lanes);
+        return TL.Create(lanes);
     }
 
     private sealed record Context(CompiledAir<MontyField31<TParams>> Air, ConstraintProgram<MontyField31<TParams>> Program,
@@ -291,58 +308,63 @@ internal static class QuotientEvaluator<TParams, TDef>
         }
     }
 
-    /// <summary>
-    /// 16 points per step: the constraint program runs on AVX-512 lanes, and the fold Σ_q α^q·C_q is
-    /// done per extension coefficient on vectors; the LogUp part (extension arithmetic) stays per point.
-    /// </summary>
-    /// <summary>Every α power's base components broadcast to 16 lanes (Montgomery form): constraint q, component j at q·D + j.</summary>
-    private static Vector512<uint>[] BroadcastAlphaPowers(Context c)
+    /// <summary>Every α power's base components broadcast to every lane (Montgomery form): constraint q, component j at q·D + j.</summary>
+    private static TV[] BroadcastAlphaPowers<TL, TV>(Context c)
+        where TL : struct, IPackedLanes<TV>
+        where TV : unmanaged
     {
         int e = c.E;
-        var parts = new Vector512<uint>[c.Constraints * e];
+        var parts = new TV[c.Constraints * e];
         for (int q = 0; q < c.Constraints; q++)
             for (int j = 0; j < e; j++)
-                parts[q * e + j] = Vector512.Create(c.AlphaPowers[q][j].Montgomery);
+                parts[q * e + j] = TL.Broadcast(c.AlphaPowers[q][j].Montgomery);
         return parts;
     }
 
+    /// <summary>
+    /// One vector of points per step (the reference packed path): the constraint program runs on SIMD
+    /// lanes, and the fold Σ_q α^q·C_q is done per extension coefficient on vectors; the LogUp part
+    /// (extension arithmetic) stays per point.
+    /// </summary>
     [SkipLocalsInit]
-    private static void EvaluatePacked(Context c, int start, int end)
+    private static void EvaluatePacked<TL, TV>(Context c, int start, int end)
+        where TL : struct, IPackedLanes<TV>
+        where TV : unmanaged
     {
         var program = c.Program;
-        var registers = new Vector512<uint>[program.InstructionCount];
-        var outputs = new Vector512<uint>[program.ConstraintCount];
-        int e = c.E;
-        var alphaParts = BroadcastAlphaPowers(c);
-        var rows = new int[16];
-        var nextRows = new int[16];
-        var acc = new Vector512<uint>[e];
+        var registers = new TV[program.InstructionCount];
+        var outputs = new TV[program.ConstraintCount];
+        int e = c.E, n = TL.Count;
+        var alphaParts = BroadcastAlphaPowers<TL, TV>(c);
+        var rows = new int[n];
+        var nextRows = new int[n];
+        var acc = new TV[e];
         Span<MontyField31<TParams>> parts = stackalloc MontyField31<TParams>[e];
         var laneOutputs = new MontyField31<TParams>[program.ConstraintCount];
         var logUp = new LogUpScratch(c);
-        for (int i0 = start; i0 < end; i0 += 16)
+        for (int i0 = start; i0 < end; i0 += n)
         {
-            for (int j = 0; j < 16; j++)
+            for (int j = 0; j < n; j++)
             {
                 rows[j] = Row(c, i0 + j);
                 nextRows[j] = NextRow(c, i0 + j);
             }
-            var inputs = new PackedLdeInputs(c, rows, nextRows, i0);
-            program.EvaluatePacked512<TParams, PackedLdeInputs>(ref inputs, registers, outputs);
+            var inputs = new PackedLdeInputs<TL, TV>(c, rows, nextRows, i0);
+            program.EvaluatePacked<TParams, TL, TV, PackedLdeInputs<TL, TV>>(ref inputs, registers, outputs);
             Array.Clear(acc);
             for (int q = 0; q < c.Constraints; q++)
                 for (int j = 0; j < e; j++)
-                    acc[j] = PackedMontyField31<TParams>.Add(acc[j], PackedMontyField31<TParams>.Mul(outputs[q], alphaParts[q * e + j]));
-            for (int lane = 0; lane < 16; lane++)
+                    acc[j] = TL.Add(acc[j], TL.Mul(outputs[q], alphaParts[q * e + j]));
+            for (int lane = 0; lane < n; lane++)
             {
                 int i = i0 + lane;
                 for (int j = 0; j < e; j++)
-                    parts[j] = MontyField31<TParams>.FromMontgomery(acc[j].GetElement(lane));
+                    parts[j] = MontyField31<TParams>.FromMontgomery(TL.Get(acc[j], lane));
                 var value = ExtensionField<MontyField31<TParams>, TDef>.FromCoefficients(parts);
                 if (c.K > 0)
                 {
                     for (int o = 0; o < laneOutputs.Length; o++)
-                        laneOutputs[o] = MontyField31<TParams>.FromMontgomery(outputs[o].GetElement(lane));
+                        laneOutputs[o] = MontyField31<TParams>.FromMontgomery(TL.Get(outputs[o], lane));
                     value += logUp.Evaluate(i, laneOutputs);
                 }
                 c.Result[i] = value * c.ZhInv[i & (c.D - 1)];
@@ -379,52 +401,56 @@ internal static class QuotientEvaluator<TParams, TDef>
         }
     }
 
-    private readonly struct PackedLdeInputs(Context c, int[] rows, int[] nextRows, int i0) : IPackedConstraintInputs
+    private readonly struct PackedLdeInputs<TL, TV>(Context c, int[] rows, int[] nextRows, int i0) : IPackedConstraintInputs<TV>
+        where TL : struct, IPackedLanes<TV>
+        where TV : unmanaged
     {
         [SkipLocalsInit]
-        public Vector512<uint> Load(Variable v)
+        public TV Load(Variable v)
         {
             if (v.Source == VariableSource.Public)
-                return Vector512.Create(c.Publics[v.Index].Montgomery);
+                return TL.Broadcast(c.Publics[v.Index].Montgomery);
             var m = v.Source == VariableSource.Main ? c.Main : c.Preprocessed!;
             var which = v.Offset == 0 ? rows : nextRows;
             Span<uint> lanes = stackalloc uint[16];
             var values = m.Values;
             int w = m.Width;
-            for (int j = 0; j < 16; j++)
+            for (int j = 0; j < TL.Count; j++)
                 lanes[j] = values[which[j] * w + v.Index].Montgomery;
-            return Vector512.Create<uint>(lanes);
+            return TL.Create(lanes);
         }
 
-        public Vector512<uint> IsFirstRow => Lanes(c.Firsts);
+        public TV IsFirstRow => Lanes(c.Firsts);
 
-        public Vector512<uint> IsLastRow => Lanes(c.Lasts);
+        public TV IsLastRow => Lanes(c.Lasts);
 
-        public Vector512<uint> IsTransition => Lanes(c.Transitions);
+        public TV IsTransition => Lanes(c.Transitions);
 
-        private Vector512<uint> Lanes(MontyField31<TParams>[] array) =>
-            Vector512.Create<uint>(MemoryMarshal.Cast<MontyField31<TParams>, uint>(array.AsSpan(i0, 16)));
+        private TV Lanes(MontyField31<TParams>[] array) =>
+            TL.Create(MemoryMarshal.Cast<MontyField31<TParams>, uint>(array.AsSpan(i0, TL.Count)));
     }
 
-    private readonly struct PackedRowInputs(Context c, int[] rows, int[] nextRows, Vector512<uint> first, Vector512<uint> last, Vector512<uint> transition)
-        : IPackedConstraintInputs
+    private readonly struct PackedRowInputs<TL, TV>(Context c, int[] rows, int[] nextRows, TV first, TV last, TV transition)
+        : IPackedConstraintInputs<TV>
+        where TL : struct, IPackedLanes<TV>
+        where TV : unmanaged
     {
         [SkipLocalsInit]
-        public Vector512<uint> Load(Variable v)
+        public TV Load(Variable v)
         {
             if (v.Source == VariableSource.Public)
-                return Vector512.Create(c.Publics[v.Index].Montgomery);
+                return TL.Broadcast(c.Publics[v.Index].Montgomery);
             var m = v.Source == VariableSource.Main ? c.Main : c.Preprocessed!;
             var values = MemoryMarshal.Cast<MontyField31<TParams>, uint>(m.Values.AsSpan());
             Span<uint> lanes = stackalloc uint[16];
-            return LoadColumn(values, m.Width, v.Offset == 0 ? rows : nextRows, v.Index, lanes);
+            return LoadColumn<TL, TV>(values, m.Width, v.Offset == 0 ? rows : nextRows, v.Index, lanes);
         }
 
-        public Vector512<uint> IsFirstRow => first;
+        public TV IsFirstRow => first;
 
-        public Vector512<uint> IsLastRow => last;
+        public TV IsLastRow => last;
 
-        public Vector512<uint> IsTransition => transition;
+        public TV IsTransition => transition;
     }
 
     private readonly struct LdeInputs(RowMajorMatrix<MontyField31<TParams>> main, RowMajorMatrix<MontyField31<TParams>>? preprocessed, int row, int nextRow, MontyField31<TParams>[] publics,

@@ -11,4 +11,12 @@ namespace Prover.Core.Stark;
 /// required to balance alone: the caller checks that the sums of all proofs (plus any terms it adds for
 /// verifier-known tuples) add to zero.
 /// </summary>
-public sealed record SharedBusChallenges<TExt>(TExt Gamma, TExt Beta, ulong[] Seed) where TExt : struct;
+public sealed record SharedBusChallenges<TExt>(TExt Gamma, TExt Beta, ulong[] Seed) where TExt : struct
+{
+    /// <summary>
+    /// LogUp fractions (interactions × rows) of the whole group: the security report of each proof counts the bus
+    /// error over all of them, since one balance over the group is what the shared challenges must catch. Null
+    /// counts only the proof's own (an underestimate for a group; callers that know the group set it).
+    /// </summary>
+    public double? StatementFractions { get; init; }
+}

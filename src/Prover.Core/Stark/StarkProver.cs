@@ -87,7 +87,7 @@ public sealed class StarkProver<TParams, TDef>
                 if (AirChecker.FindViolation(airs[t], traces[t], publicValues[t], provingKey?.Traces[t]) is { } violation)
                     throw new ArgumentException("trace does not satisfy its AIR: " + violation);
         var layout = new StarkLayout<MontyField31<TParams>>(compiled, logHeights, TDef.Degree, logBlowup, _config.LogFinalPolyLength);
-        LastSecurity = StarkSecurity.Report(_config, layout, TParams.P);
+        LastSecurity = StarkSecurity.Report(_config, layout, TParams.P, shared?.StatementFractions);
         if (LastSecurity.Provable < _config.MinimumProvableBits && !_config.AllowInsecure)
             throw new InsecureConfigurationException($"configuration '{_config.Name}' gives {LastSecurity}; minimum is {_config.MinimumProvableBits} provable bits");
 
@@ -221,7 +221,7 @@ public sealed class StarkProver<TParams, TDef>
                 var zetaNext = zeta * MontyField31<TParams>.TwoAdicGenerator(logN);
                 // The two weight vectors (serial batch inversions each) are computed side by side.
                 ExtensionField<MontyField31<TParams>, TDef>[] wLocal = [], wNext = [];
-                if (ReferenceKernels.Enabled)
+                if (KernelSelection.IsReference(ReferenceFamily.Openings))
                 {
                     wLocal = Polynomials.BarycentricWeights(logN, MontyField31<TParams>.One, zeta);
                     wNext = Polynomials.BarycentricWeights(logN, MontyField31<TParams>.One, zetaNext);

@@ -32,10 +32,12 @@ public sealed class StarkVerifier<TParams, TDef>
     /// <summary>Parses and verifies serialised proof bytes; malformed bytes are a rejection, never an exception.</summary>
     public VerificationResult Verify(IReadOnlyList<IAir<MontyField31<TParams>>> airs, ReadOnlySpan<byte> proofBytes, VerifyingKey<TParams>? key = null)
     {
+        ArgumentNullException.ThrowIfNull(airs);
         StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>> proof;
         try
         {
-            proof = ProofSerializer.Deserialize<TParams, TDef>(proofBytes);
+            // Counts beyond this verifier's configuration and statement are rejected while parsing, before allocation.
+            proof = ProofSerializer.Deserialize<TParams, TDef>(proofBytes, ProofShapeLimits.For(_config, Math.Max(1, airs.Count)));
         }
         catch (ProofFormatException e)
         {
@@ -102,9 +104,10 @@ public sealed class StarkVerifier<TParams, TDef>
                 return VerificationResult.Reject($"table {t}: wrong number of public values");
         }
         var layout = new StarkLayout<MontyField31<TParams>>(compiled, proof.LogHeights, TDef.Degree, _config.LogBlowup, _config.LogFinalPolyLength);
-        LastSecurity = StarkSecurity.Report(_config, layout, TParams.P);
+        LastSecurity = StarkSecurity.Report(_config, layout, TParams.P, shared?.StatementFractions);
         if (LastSecurity.Provable < _config.MinimumProvableBits && !_config.AllowInsecure)
-            return VerificationResult.Reject($"proof shape gives {LastSecurity}, below the required {_config.MinimumProvableBits} provable bits");
+            return VerificationResult.Reject($"insecure proof: configuration '{_config.Name}' gives {LastSecurity}, below the required {_config.MinimumProvableBits} provable bits "
+                + "(accept it only explicitly: --allow-insecure, VerificationPolicy.Insecure)");
         if (ShapeError(proof, layout) is { } shape)
             return VerificationResult.Reject(shape);
         if (!layout.HasLogUp && proof.LogUpRoot != default)

@@ -78,7 +78,7 @@ public static class BlockchainTestConverter
     private static List<BlockOutcome> ConvertTest(string name, JsonElement test, PostStateExecutor executor)
     {
         var outcomes = new List<BlockOutcome>();
-        var blocks = test.Require(name, "blocks").EnumerateArray().ToArray();
+        var blocks = test.Require(name, "blocks").Array($"{name}.blocks").ToArray();
         BlockOutcome Fail(int i, bool valid, string reason) => new(null, new BlockConversionFailure(name, i, valid, reason));
         static bool Valid(JsonElement b) => b.Find("expectException") is null;
 

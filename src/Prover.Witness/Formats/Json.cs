@@ -34,10 +34,23 @@ internal static class Json
 
     public static string Text(this JsonElement e, string path) => e.ValueKind switch
     {
-        JsonValueKind.String => e.GetString()!,
+        JsonValueKind.String => String(e, path),
         JsonValueKind.Number => e.GetRawText(),
         _ => throw new FormatException($"{path}: expected a string, got {e.ValueKind}"),
     };
+
+    /// <summary>A string value; an escaped lone surrogate ("\ud800") cannot become a .NET string and is a format error.</summary>
+    private static string String(JsonElement e, string path)
+    {
+        try
+        {
+            return e.GetString()!;
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new FormatException($"{path}: {ex.Message}", ex);
+        }
+    }
 
     public static byte[] Data(this JsonElement e, string path) => Hex.ParseData(e.Text(path), path);
 

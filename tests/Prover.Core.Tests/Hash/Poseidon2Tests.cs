@@ -2,6 +2,7 @@ using System.Runtime.Intrinsics;
 using System.Text.Json;
 using Prover.Core.Field;
 using Prover.Core.Hash;
+using Prover.Core.Tests.Field;
 using Xunit.Abstractions;
 
 namespace Prover.Core.Tests.Hash;
@@ -218,28 +219,22 @@ public abstract class Poseidon2Tests<TParams>(ITestOutputHelper output, string v
     }
 
     [Theory]
-    [InlineData(16)]
-    [InlineData(24)]
-    public void Avx512_lanes_match_scalar(int width)
+    [SimdPathData(SimdPath.Vector512, 16)]
+    [SimdPathData(SimdPath.Vector512, 24)]
+    public void Avx512_lanes_match_scalar(SimdPath path, int width)
     {
-        if (!Avx512Lanes<TParams>.IsSupported)
-        {
-            output.WriteLine("AVX-512F not supported here: nothing to compare");
-            return;
-        }
+        Assert.Equal(SimdPath.Vector512, path);
+        Assert.True(Avx512Lanes<TParams>.IsSupported);
         CheckLanes<Avx512Lanes<TParams>, Vector512<uint>>(width, 16);
     }
 
     [Theory]
-    [InlineData(16)]
-    [InlineData(24)]
-    public void Avx2_lanes_match_scalar(int width)
+    [SimdPathData(SimdPath.Vector256, 16)]
+    [SimdPathData(SimdPath.Vector256, 24)]
+    public void Avx2_lanes_match_scalar(SimdPath path, int width)
     {
-        if (!Avx2Lanes<TParams>.IsSupported)
-        {
-            output.WriteLine("AVX2 not supported here: nothing to compare");
-            return;
-        }
+        Assert.Equal(SimdPath.Vector256, path);
+        Assert.True(Avx2Lanes<TParams>.IsSupported);
         CheckLanes<Avx2Lanes<TParams>, Vector256<uint>>(width, 8);
     }
 

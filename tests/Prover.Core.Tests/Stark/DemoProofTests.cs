@@ -13,12 +13,12 @@ public sealed class DemoProofTests
     {
         var (file, report) = DemoProofs.Prove(demo, logRows, "development");
         Assert.Equal(report.ProofBytes, report.Sizes.Total);
-        var check = DemoProofs.Verify(file);
+        var check = DemoProofs.Verify(file, VerificationPolicy.Insecure);
         Assert.True(check.Result.IsValid, check.Result.ToString());
         Assert.Equal("demo/" + demo, check.Statement);
         var tampered = (byte[])file.Clone();
         tampered[^40] ^= 0x10;
-        Assert.False(DemoProofs.Verify(tampered).Result.IsValid);
+        Assert.False(DemoProofs.Verify(tampered, VerificationPolicy.Insecure).Result.IsValid);
     }
 
     [Fact]
@@ -27,7 +27,40 @@ public sealed class DemoProofTests
         var (file, _) = DemoProofs.Prove("fibonacci", 4, "development");
         var envelope = ProofEnvelope.Parse(file);
         var relabelled = (envelope with { Statement = "demo/lookup" }).ToBytes();
-        Assert.False(DemoProofs.Verify(relabelled).Result.IsValid);
+        Assert.False(DemoProofs.Verify(relabelled, VerificationPolicy.Insecure).Result.IsValid);
+    }
+
+    [Fact]
+    public void The_proof_does_not_choose_its_own_security_level()
+    {
+        // A development proof (60-odd provable bits) names its configuration; the default policy still demands 100 bits.
+        var (file, _) = DemoProofs.Prove("fibonacci", 4, "development");
+        var strict = DemoProofs.Verify(file);
+        Assert.False(strict.Result.IsValid);
+        Assert.Contains("insecure proof", strict.Result.Error);
+        Assert.Contains("provable bits", strict.Result.Error);
+        Assert.Contains("development", strict.Result.Error);
+        var lenient = DemoProofs.Verify(file, VerificationPolicy.Insecure);
+        Assert.True(lenient.Result.IsValid, lenient.Result.ToString());
+        Assert.NotNull(lenient.Security);
+        Assert.True(lenient.Security!.Provable < VerificationPolicy.DefaultMinimumProvableBits);
+        // An expected configuration other than the proof's is refused even when insecure proofs are allowed.
+        var expected = DemoProofs.Verify(file, VerificationPolicy.Insecure with { ExpectedConfig = "provable-100" });
+        Assert.False(expected.Result.IsValid);
+        Assert.Contains("expected 'provable-100'", expected.Result.Error);
+    }
+
+    [Fact]
+    public void A_provable_proof_meets_the_default_policy_and_a_higher_minimum_rejects_it()
+    {
+        var (file, report) = DemoProofs.Prove("fibonacci", 4, "provable-100");
+        var check = DemoProofs.Verify(file);
+        Assert.True(check.Result.IsValid, check.Result.ToString());
+        Assert.Equal(report.Security.Provable, check.Security!.Provable);
+        Assert.True(check.Security.Provable >= 100);
+        var higher = DemoProofs.Verify(file, new VerificationPolicy { MinimumProvableBits = check.Security.Provable + 1 });
+        Assert.False(higher.Result.IsValid);
+        Assert.Contains("below the required", higher.Result.Error);
     }
 
     [Theory]

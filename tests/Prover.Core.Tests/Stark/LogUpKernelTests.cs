@@ -4,6 +4,7 @@ using Prover.Core.Dft;
 using Prover.Core.Field;
 using Prover.Core.Matrix;
 using Prover.Core.Stark;
+using Prover.Core.Tests.Field;
 using Prover.Core.Tests.Machine;
 using Prover.Core.Tests.Zkvm;
 using Prover.Core.Zkvm.Proving;
@@ -41,48 +42,61 @@ public sealed class LogUpKernelTests
 
     private static T WithReference<T>(bool reference, Func<T> f)
     {
-        KernelSelection.UseReference = reference;
-        try
-        {
+        using (KernelSelection.UseReference(reference ? ReferenceFamily.LogUp : ReferenceFamily.None))
             return f();
-        }
-        finally
-        {
-            KernelSelection.UseReference = false;
-        }
-    }
-
-    [Fact]
-    public void Packed_extension_product_equals_the_scalar_one()
-    {
-        if (!Vector512.IsHardwareAccelerated)
-            return;
-        Check<KoalaBearQuartic>();
-        Check<KoalaBearOctic>();
-        Check<KoalaBearQuintic>(); // not binomial: the general reduction
-
-        static void Check<TDef>() where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
-        {
-            var rng = new Random(11);
-            var a = Enumerable.Range(0, 16).Select(_ => Ext<TDef>(rng)).ToArray();
-            var b = Enumerable.Range(0, 16).Select(_ => Ext<TDef>(rng)).ToArray();
-            var pa = Pack(a);
-            var pb = Pack(b);
-            PackedExtension<KoalaBearParameters, TDef>.Mul(pa, pb, pa);
-            for (int lane = 0; lane < 16; lane++)
-                Assert.Equal(a[lane] * b[lane], PackedExtension<KoalaBearParameters, TDef>.Extract(pa, lane));
-        }
-
-        static Vector512<uint>[] Pack<TDef>(ExtensionField<KoalaBear, TDef>[] x) where TDef : struct, IExtensionDefinition<KoalaBear, TDef> =>
-            [.. Enumerable.Range(0, TDef.Degree).Select(c => Vector512.Create<uint>([.. x.Select(v => v[c].Montgomery)]))];
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void LogUp_trace_kernels_agree_on_zkvm_tables(bool octic)
+    [SimdPathData(SimdPath.Vector256)]
+    [SimdPathData(SimdPath.Vector512)]
+    public void Packed_extension_product_equals_the_scalar_one(SimdPath path)
     {
-        if (octic) Check<KoalaBearOctic>(); else Check<KoalaBearQuartic>();
+        if (path == SimdPath.Vector512)
+            CheckAll<Lanes512<KoalaBearParameters>, Vector512<uint>>();
+        else
+            CheckAll<Lanes256<KoalaBearParameters>, Vector256<uint>>();
+
+        static void CheckAll<TL, TV>() where TL : struct, IPackedLanes<TV> where TV : unmanaged
+        {
+            Check<KoalaBearQuartic, TL, TV>();
+            Check<KoalaBearOctic, TL, TV>();
+            Check<KoalaBearQuintic, TL, TV>(); // not binomial: the general reduction
+        }
+
+        static void Check<TDef, TL, TV>() where TDef : struct, IExtensionDefinition<KoalaBear, TDef> where TL : struct, IPackedLanes<TV> where TV : unmanaged
+        {
+            var rng = new Random(11);
+            int n = TL.Count;
+            var a = Enumerable.Range(0, n).Select(_ => Ext<TDef>(rng)).ToArray();
+            var b = Enumerable.Range(0, n).Select(_ => Ext<TDef>(rng)).ToArray();
+            var pa = Pack(a);
+            var pb = Pack(b);
+            var scaled = new TV[TDef.Degree];
+            PackedExtension<KoalaBearParameters, TDef, TL, TV>.MulBase(pa, pb[0], scaled);
+            PackedExtension<KoalaBearParameters, TDef, TL, TV>.Mul(pa, pb, pa);
+            for (int lane = 0; lane < n; lane++)
+            {
+                Assert.Equal(a[lane] * b[lane], PackedExtension<KoalaBearParameters, TDef, TL, TV>.Extract(pa, lane));
+                Assert.Equal(a[lane] * b[lane][0], PackedExtension<KoalaBearParameters, TDef, TL, TV>.Extract(scaled, lane));
+            }
+
+            TV[] Pack(ExtensionField<KoalaBear, TDef>[] x) =>
+                [.. Enumerable.Range(0, TDef.Degree).Select(c => TL.Create([.. x.Select(v => v[c].Montgomery)]))];
+        }
+    }
+
+    [Theory]
+    [SimdPathData(SimdPath.Vector256, false)]
+    [SimdPathData(SimdPath.Vector256, true)]
+    [SimdPathData(SimdPath.Vector512, false)]
+    [SimdPathData(SimdPath.Vector512, true)]
+    public void LogUp_trace_kernels_agree_on_zkvm_tables(SimdPath path, bool octic)
+    {
+        using (KernelSelection.LimitSimd(path))
+        {
+            Assert.Equal(path, KernelSelection.Simd<KoalaBearParameters>());
+            if (octic) Check<KoalaBearOctic>(); else Check<KoalaBearQuartic>();
+        }
 
         static void Check<TDef>() where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
         {
@@ -139,22 +153,19 @@ public sealed class LogUpKernelTests
                 RowMajorMatrix<KoalaBear>? logUpLde = null;
                 if (air.Interactions.Count > 0)
                     logUpLde = dft.CosetLdeBitReversed(LogUp.GenerateTrace(air, traces[t], key?.Traces[t], publics[t], gamma, beta).Trace, LogBlowup, shift);
-                ExtensionField<KoalaBear, TDef>[] Run(bool reference, bool scalar)
+                ExtensionField<KoalaBear, TDef>[] Run(bool reference, SimdPath path)
                 {
-                    QuotientEvaluator<KoalaBearParameters, TDef>.ForceScalar = scalar;
-                    try
-                    {
+                    using (KernelSelection.LimitSimd(path))
                         return WithReference(reference, () => QuotientEvaluator<KoalaBearParameters, TDef>.Evaluate(air, heights[t], lde, key?.Ldes[t], logUpLde,
                             publics[t], alpha, gamma, beta, sum));
-                    }
-                    finally
-                    {
-                        QuotientEvaluator<KoalaBearParameters, TDef>.ForceScalar = false;
-                    }
                 }
-                var fast = Run(false, false);
-                Assert.Equal(Run(true, true), fast);
-                Assert.Equal(Run(true, false), fast);
+                // The scalar reference against every packed path this machine has (optimised and reference LogUp fold).
+                var expected = Run(true, SimdPath.Scalar);
+                foreach (var path in new[] { SimdPath.Vector256, SimdPath.Vector512 }.Where(p => p <= SimdSupport.Best))
+                {
+                    Assert.Equal(expected, Run(false, path));
+                    Assert.Equal(expected, Run(true, path));
+                }
             }
         }
     }
@@ -166,5 +177,19 @@ public sealed class LogUpKernelTests
         byte[] Prove(bool reference) => WithReference(reference, () =>
             new ZkvmProver<KoalaBearQuartic>(new ZkvmProverOptions { Config = ZkvmProving.Config, ShardSize = 1 << 9 }).Prove(program, []).ToBytes());
         Assert.Equal(Prove(true), Prove(false));
+    }
+
+    [Theory]
+    [SimdPathData(SimdPath.Scalar)]
+    [SimdPathData(SimdPath.Vector256)]
+    public void Narrower_simd_paths_give_identical_zkvm_proofs(SimdPath path)
+    {
+        // The whole prover capped at a narrower path (the AVX2 packed LogUp and quotient kernels, or no
+        // packed kernels at all) gives the proof of the machine's best path, byte for byte.
+        var program = ZkvmProgram.FromElf(GuestTests.Elf("misaligned"));
+        byte[] Prove() => new ZkvmProver<KoalaBearQuartic>(new ZkvmProverOptions { Config = ZkvmProving.Config, ShardSize = 1 << 9 }).Prove(program, []).ToBytes();
+        var best = Prove();
+        using (KernelSelection.LimitSimd(path))
+            Assert.Equal(best, Prove());
     }
 }

@@ -1,6 +1,8 @@
+using Prover.Core.Air;
 using Prover.Core.Field;
 using Prover.Core.Matrix;
 using Prover.Core.Stark;
+using Prover.Core.Tests.Field;
 using Prover.Core.Tests.Machine;
 using Prover.Core.Tests.Zkvm;
 using Prover.Core.Zkvm.Proving;
@@ -25,8 +27,12 @@ public sealed class OpeningKernelTests
                 ? KoalaBear.FromCanonical(KoalaBear.Modulus - 1)
                 : KoalaBear.FromUInt64((ulong)rng.NextInt64(KoalaBear.Modulus)))])).ToArray();
         var expected = ExtensionLinearAlgebra<KoalaBearParameters, TDef>.ColumnCombinationsReference(m, weights);
-        var actual = ExtensionLinearAlgebra<KoalaBearParameters, TDef>.ColumnCombinations(m, weights);
-        Assert.Equal(expected, actual);
+        // The optimised kernel at every SIMD width this machine has (AVX-512, AVX2, scalar).
+        foreach (var path in new[] { SimdPath.Scalar, SimdPath.Vector256, SimdPath.Vector512 }.Where(p => p <= SimdSupport.Best))
+        {
+            using (KernelSelection.LimitSimd(path))
+                Assert.Equal(expected, ExtensionLinearAlgebra<KoalaBearParameters, TDef>.ColumnCombinations(m, weights));
+        }
     }
 
     public static TheoryData<int, int> Shapes()
@@ -52,15 +58,8 @@ public sealed class OpeningKernelTests
         var program = ZkvmProgram.FromElf(GuestTests.Elf("misaligned"));
         byte[] Prove(bool reference)
         {
-            ReferenceKernels.Enabled = reference;
-            try
-            {
+            using (KernelSelection.UseReference(reference ? ReferenceFamily.Openings : ReferenceFamily.None))
                 return new ZkvmProver<KoalaBearQuartic>(new ZkvmProverOptions { Config = ZkvmProving.Config, ShardSize = 1 << 9 }).Prove(program, []).ToBytes();
-            }
-            finally
-            {
-                ReferenceKernels.Enabled = false;
-            }
         }
         Assert.Equal(Prove(true), Prove(false));
     }

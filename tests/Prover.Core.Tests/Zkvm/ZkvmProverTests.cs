@@ -190,10 +190,16 @@ public sealed class ZkvmProverTests
         var (file, report) = ZkvmProofs.Prove(program, [], StarkConfig.Development.Name, 1 << 12);
         Assert.True(ZkvmProofs.IsExecutionProof(file));
         Assert.Equal(program.Digest, ZkvmProofs.ProgramDigest(file));
-        var check = ZkvmProofs.Verify(program, file);
+        // A development proof is refused under the default policy (it names its configuration, it does not choose its level).
+        var strict = ZkvmProofs.Verify(program, file);
+        Assert.False(strict.Result.IsValid);
+        Assert.Contains("insecure proof", strict.Result.Error);
+        var check = ZkvmProofs.Verify(program, file, policy: VerificationPolicy.Insecure);
         Assert.True(check.Result.ProvesSuccess, check.Result.Error);
         Assert.Equal(report.Cycles, check.Result.Cycles);
         Assert.Equal(file.Length, report.ProofBytes);
+        Assert.True(check.AcceptedInsecure);
+        Assert.Equal(report.ProvableBits, check.Security!.Provable);
     }
 }
 

@@ -43,9 +43,13 @@ public static class DemoProofs
         return (file, new DemoProofReport("demo/" + demo, config.Name, logRows, bytes.Length, sizes, ms, prover.LastSecurity!, prover.LastTimings));
     }
 
-    /// <summary>Verifies a proof file; never throws on bad bytes.</summary>
-    public static ProofCheck Verify(ReadOnlySpan<byte> file)
+    /// <summary>
+    /// Verifies a proof file; never throws on bad bytes. <paramref name="policy"/> (default: at least 100 provable
+    /// bits) decides the security level accepted, whatever configuration the proof names.
+    /// </summary>
+    public static ProofCheck Verify(ReadOnlySpan<byte> file, VerificationPolicy? policy = null)
     {
+        policy ??= VerificationPolicy.Default;
         ProofEnvelope envelope;
         try
         {
@@ -55,14 +59,17 @@ public static class DemoProofs
         {
             return new ProofCheck("?", "?", VerificationResult.Reject(e.Message), 0, null);
         }
-        var config = StarkConfig.Presets.FirstOrDefault(c => c.Name == envelope.ConfigName);
-        if (config is null)
+        var preset = StarkConfig.Presets.FirstOrDefault(c => c.Name == envelope.ConfigName);
+        if (preset is null)
             return new ProofCheck(envelope.Statement, envelope.ConfigName, VerificationResult.Reject($"unknown configuration '{envelope.ConfigName}'"), 0, null);
+        if (policy.RefuseConfig(preset.Name) is { } refused)
+            return new ProofCheck(envelope.Statement, preset.Name, VerificationResult.Reject(refused), 0, null);
+        var config = policy.Apply(preset);
         var airs = envelope.Statement.StartsWith("demo/", StringComparison.Ordinal) ? DemoCatalog.Airs(envelope.Statement[5..]) : null;
         if (airs is null)
             return new ProofCheck(envelope.Statement, config.Name, VerificationResult.Reject($"unknown statement '{envelope.Statement}'"), 0, null);
         var sw = Stopwatch.StartNew();
-        if (config.ExtensionDegree == 4)
+        if (preset.ExtensionDegree == 4)
         {
             var v = new StarkVerifier<KoalaBearParameters, KoalaBearQuartic>(config);
             var r = v.Verify(airs, envelope.Proof);

@@ -179,6 +179,9 @@ public sealed class LoadStoreAir<F> : IAir<F> where F : struct, IField<F>
             crossExpr += off[k] * SumWhere((_, w) => w > 8 - kk);
         }
         builder.AssertEq(cross, crossExpr);
+        // Implied by the line above for honest selectors, but stated so that the memory-bus multiplicity `cross`
+        // is syntactically boolean: the bus-count bound (docs/zkvm.md "Bus multiplicity bound") counts it as 1.
+        builder.AssertBool(cross);
 
         // New bytes: window byte i = offset + j is replaced by value byte j for stores with j < width;
         // every other byte (and every byte of a load) is unchanged. Degree 3: off_k · storeMask_j · (val − old).

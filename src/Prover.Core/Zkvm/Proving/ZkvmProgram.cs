@@ -49,6 +49,9 @@ public sealed class ZkvmProgram
         ];
         ShardAirs = shard;
         LastShardAirs = [.. shard, new MemoryInitAir<KoalaBear>(bindToInitialValues: true), new MemoryFinalAir<KoalaBear>(), new InputCommitAir()];
+        _compiledShard = new Lazy<CompiledAir<KoalaBear>[]>(() => [.. ShardAirs.Select(a => new CompiledAir<KoalaBear>(a))]);
+        _compiledLast = new Lazy<CompiledAir<KoalaBear>[]>(() =>
+            [.. CompiledShardAirs, .. LastShardAirs.Skip(ShardAirs.Count).Select(a => new CompiledAir<KoalaBear>(a))]);
         Image = ImageEntries(program);
         Digest = ImageDigest(program);
     }
@@ -62,6 +65,15 @@ public sealed class ZkvmProgram
     public IReadOnlyList<IAir<KoalaBear>> ShardAirs { get; }
 
     public IReadOnlyList<IAir<KoalaBear>> LastShardAirs { get; }
+
+    private readonly Lazy<CompiledAir<KoalaBear>[]> _compiledShard;
+    private readonly Lazy<CompiledAir<KoalaBear>[]> _compiledLast;
+
+    /// <summary><see cref="ShardAirs"/> compiled once (constraint programs, interaction multiplicity bounds).</summary>
+    public IReadOnlyList<CompiledAir<KoalaBear>> CompiledShardAirs => _compiledShard.Value;
+
+    /// <summary><see cref="LastShardAirs"/> compiled once; the first <see cref="ShardAirs"/>.Count are shared with <see cref="CompiledShardAirs"/>.</summary>
+    public IReadOnlyList<CompiledAir<KoalaBear>> CompiledLastShardAirs => _compiledLast.Value;
 
     /// <summary>(RAM key, value) of every non-zero double word of the loaded segments, keys increasing.</summary>
     public IReadOnlyList<(ulong Key, ulong Value)> Image { get; }

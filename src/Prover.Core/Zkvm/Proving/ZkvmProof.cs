@@ -67,8 +67,20 @@ public sealed class ZkvmProof<TDef> where TDef : struct, IExtensionDefinition<Ko
         bytes.Length >= 38 && bytes[..4].SequenceEqual(Magic) ? bytes[6..38].ToArray() : null;
 
     /// <summary>Parses proof bytes; throws <see cref="ProofFormatException"/> on anything malformed (never reads past the end or allocates beyond the input's size).</summary>
-    public static ZkvmProof<TDef> Parse(ReadOnlySpan<byte> bytes)
+    public static ZkvmProof<TDef> Parse(ReadOnlySpan<byte> bytes) => Parse(bytes, null);
+
+    /// <summary>
+    /// Parses proof bytes for a verifier under <paramref name="config"/> (null: any configuration); throws
+    /// <see cref="ProofFormatException"/> on anything malformed. Counts are checked before the allocations
+    /// they cause: at most <paramref name="maxShards"/> shards and no more shards than cycles (a shard is
+    /// cut only when an instruction starts in it), and each shard within
+    /// <see cref="ProofShapeLimits.For"/> the configuration and a last shard's table count, so parsing
+    /// allocates a small multiple of what a proof of the claimed shape needs, whatever it claims.
+    /// </summary>
+    public static ZkvmProof<TDef> Parse(ReadOnlySpan<byte> bytes, StarkConfig? config, int maxShards = MaxShards)
     {
+        var limits = config is null ? ProofShapeLimits.Default with { MaxTables = ZkvmTable.LastShardTables }
+            : ProofShapeLimits.For(config, ZkvmTable.LastShardTables);
         int pos = 0;
         ReadOnlySpan<byte> Take(ReadOnlySpan<byte> all, int n, string what)
         {
@@ -108,11 +120,20 @@ public sealed class ZkvmProof<TDef> where TDef : struct, IExtensionDefinition<Ko
         }
         var output = Blob(bytes, MaxOutputBytes, "output");
         uint count = BinaryPrimitives.ReadUInt32LittleEndian(Take(bytes, 4, "shard count"));
-        if (count == 0 || count > MaxShards)
-            throw new ProofFormatException($"{count} shards");
-        var shards = new List<StarkProof<KoalaBearParameters, ExtensionField<KoalaBear, TDef>>>();
+        if (count == 0 || count > (uint)Math.Min(maxShards, MaxShards) || count > cycles)
+            throw new ProofFormatException($"{count} shards for {cycles} cycles (at most {Math.Min(maxShards, MaxShards)} shards, and no more than cycles)");
+        // Each shard is at least a length and a proof header: a count the bytes cannot hold is rejected before the list is sized.
+        if (count > (uint)(bytes.Length - pos) / 8)
+            throw new ProofFormatException($"{count} shards do not fit in the {bytes.Length - pos} bytes left");
+        var shards = new List<StarkProof<KoalaBearParameters, ExtensionField<KoalaBear, TDef>>>((int)count);
         for (int s = 0; s < count; s++)
-            shards.Add(ProofSerializer.Deserialize<KoalaBearParameters, TDef>(Blob(bytes, int.MaxValue, $"shard {s}")));
+        {
+            uint n = BinaryPrimitives.ReadUInt32LittleEndian(Take(bytes, 4, $"shard {s} length"));
+            if (n > (uint)(bytes.Length - pos))
+                throw new ProofFormatException($"malformed zkVM proof at byte {pos}: shard {s} of {n} bytes exceeds the {bytes.Length - pos} bytes left");
+            // Parsed in place from the span: no copy of the shard's bytes.
+            shards.Add(ProofSerializer.Deserialize<KoalaBearParameters, TDef>(Take(bytes, (int)n, $"shard {s}"), limits));
+        }
         if (pos != bytes.Length)
             throw new ProofFormatException($"{bytes.Length - pos} trailing bytes after the zkVM proof");
         return new ZkvmProof<TDef> { ProgramDigest = digest, ExitCode = exit, Cycles = (long)cycles, InputSize = inputSize, InputCommitment = commitment, Output = output,

@@ -4,8 +4,15 @@ using Prover.Core.Stark;
 
 namespace Prover.Core.Zkvm.Proving;
 
-/// <summary>The verdict on a proof file of an execution, with its claims and the verification time.</summary>
-public sealed record ZkvmProofCheck(string Config, ZkvmVerification Result, double VerificationMilliseconds, byte[] ProgramDigest);
+/// <summary>The verdict on a proof file of an execution, with its claims, its security level (when known) and the verification time.</summary>
+public sealed record ZkvmProofCheck(string Config, ZkvmVerification Result, double VerificationMilliseconds, byte[] ProgramDigest)
+{
+    /// <summary>The weakest shard's security, bus term over the whole statement (null when the proof could not be read that far).</summary>
+    public Security.SecurityReport? Security { get; init; }
+
+    /// <summary>Whether the proof was accepted below the default minimum only because the caller allowed insecure proofs.</summary>
+    public bool AcceptedInsecure => Result.IsValid && (Security?.Provable ?? 0) < VerificationPolicy.DefaultMinimumProvableBits;
+}
 
 /// <summary>
 /// Proof files of guest executions: <c>Prove(elf, input)</c> and <c>Verify(proof)</c> for a caller that does
@@ -69,10 +76,12 @@ public static class ZkvmProofs
     /// <summary>
     /// Verifies a proof file against <paramref name="program"/>; malformed files are rejections. With
     /// <paramref name="expectedInput"/>, the proof must also be about that input (its size and commitment).
+    /// <paramref name="policy"/> (default <see cref="VerificationPolicy.Default"/>: at least 100 provable bits) decides
+    /// the security level accepted, whatever configuration the proof names.
     /// </summary>
-    public static ZkvmProofCheck Verify(ZkvmProgram program, ReadOnlySpan<byte> file, byte[]? expectedInput = null)
+    public static ZkvmProofCheck Verify(ZkvmProgram program, ReadOnlySpan<byte> file, byte[]? expectedInput = null, VerificationPolicy? policy = null)
     {
-        var check = VerifyAnyInput(program, file);
+        var check = VerifyAnyInput(program, file, policy ?? VerificationPolicy.Default);
         if (expectedInput is null || !check.Result.IsValid)
             return check;
         if (check.Result.InputSize != (ulong)expectedInput.Length
@@ -81,7 +90,7 @@ public static class ZkvmProofs
         return check;
     }
 
-    private static ZkvmProofCheck VerifyAnyInput(ZkvmProgram program, ReadOnlySpan<byte> file)
+    private static ZkvmProofCheck VerifyAnyInput(ZkvmProgram program, ReadOnlySpan<byte> file, VerificationPolicy policy)
     {
         ArgumentNullException.ThrowIfNull(program);
         var sw = Stopwatch.StartNew();
@@ -96,9 +105,13 @@ public static class ZkvmProofs
         }
         if (envelope.Statement != Statement)
             return new ZkvmProofCheck(envelope.ConfigName, ZkvmVerification.Reject($"not an execution proof (statement '{envelope.Statement}')"), 0, []);
-        var config = StarkConfig.Presets.FirstOrDefault(p => p.Name == envelope.ConfigName);
-        if (config is null)
+        var preset = StarkConfig.Presets.FirstOrDefault(p => p.Name == envelope.ConfigName);
+        if (preset is null)
             return new ZkvmProofCheck(envelope.ConfigName, ZkvmVerification.Reject($"unknown configuration '{envelope.ConfigName}'"), 0, []);
+        if (policy.RefuseConfig(preset.Name) is { } refused)
+            return new ZkvmProofCheck(preset.Name, ZkvmVerification.Reject(refused), 0, []);
+        // The policy, not the proof, sets the minimum: every shard's verifier rejects a shape below it before other work.
+        var config = policy.Apply(preset);
         return config.ExtensionDegree == 4
             ? Check<KoalaBearQuartic>(program, config, envelope.Proof, sw)
             : Check<KoalaBearOctic>(program, config, envelope.Proof, sw);
@@ -110,13 +123,13 @@ public static class ZkvmProofs
         ZkvmProof<TDef> proof;
         try
         {
-            proof = ZkvmProof<TDef>.Parse(bytes);
+            proof = ZkvmProof<TDef>.Parse(bytes, config);
         }
         catch (ProofFormatException e)
         {
             return new ZkvmProofCheck(config.Name, ZkvmVerification.Reject(e.Message), sw.Elapsed.TotalMilliseconds, []);
         }
         var result = new ZkvmVerifier<TDef>(config, program).Verify(proof);
-        return new ZkvmProofCheck(config.Name, result, sw.Elapsed.TotalMilliseconds, proof.ProgramDigest);
+        return new ZkvmProofCheck(config.Name, result, sw.Elapsed.TotalMilliseconds, proof.ProgramDigest) { Security = result.Security };
     }
 }

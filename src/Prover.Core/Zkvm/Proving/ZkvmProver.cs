@@ -44,6 +44,9 @@ public sealed record ZkvmProverOptions
     /// <summary>Called with a phase name and a fraction in [0, 1] as work progresses.</summary>
     public Action<string, double>? Progress { get; init; }
 
+    /// <summary>Tests only: a bus-count bound below p, so that a small execution shows the prover's refusal.</summary>
+    internal ulong? BusBudgetLimit { get; init; }
+
     /// <summary>Soundness tests only: edits a shard's traces and public values after generation (a cheating prover).</summary>
     internal Action<int, RowMajorMatrix<KoalaBear>[], KoalaBear[][]>? Tamper { get; init; }
 }
@@ -57,6 +60,9 @@ public sealed record ZkvmProofReport(string Config, long Cycles, int Shards, IRe
 
     /// <summary>The memory budget the shard size was chosen for, and the model's peak estimate for that size; null when the shard size was given.</summary>
     public (long Budget, long Estimate)? Memory { get; init; }
+
+    /// <summary>The fullest bus of the statement and its share of the bus-count bound p (docs/zkvm.md "Bus multiplicity bound").</summary>
+    public (int Bus, double Share) BusLoad { get; init; }
 }
 
 /// <summary>
@@ -119,6 +125,10 @@ public sealed class ZkvmProver<TDef> where TDef : struct, IExtensionDefinition<K
             _options.Tamper?.Invoke(s, shards[s].Traces, shards[s].Publics);
         }
         Lap("trace generation");
+        // Refuse a statement the verifier would refuse: every bus must stay below p bounded sends and receives over all
+        // shards (docs/zkvm.md "Bus multiplicity bound").
+        if (ZkvmBusBudget.Check(program, [.. shards.Select(t => t.LogHeights)], output.Length, _options.BusBudgetLimit) is { } budget && _options.Tamper is null)
+            throw new InvalidOperationException($"this execution ({result.Cycles:N0} cycles, {shards.Count} shards) is too large for one sound bus argument: {budget}");
 
         var prover = new StarkProver<KoalaBearParameters, TDef>(_options.Config, _options.Backend) { CheckConstraints = _options.CheckConstraints };
         var lastAirs = program.LastShardAirs;
@@ -144,6 +154,8 @@ public sealed class ZkvmProver<TDef> where TDef : struct, IExtensionDefinition<K
         var inputCommitment = shards[^1].Publics[ZkvmTable.InputCommit][InputCommitCols.PublicCommitment..];
         var (seeds, gamma, beta) = ZkvmStatement.Challenges<TDef>(_options.Config, program, lastKey.VerifyingKey.PreprocessedRoot, (ulong)input.Length,
             inputCommitment, output, result.ExitCode, result.Cycles, commitments);
+        double fractions = ZkvmBusBudget.StatementFractions(program, [.. shards.Select(t => t.LogHeights)], output.Length);
+        Security.SecurityReport? security = null;
         var proofs = new StarkProof<KoalaBearParameters, ExtensionField<KoalaBear, TDef>>[shards.Count];
         var total = default(ExtensionField<KoalaBear, TDef>);
         var phase = new Dictionary<string, double>();
@@ -152,7 +164,9 @@ public sealed class ZkvmProver<TDef> where TDef : struct, IExtensionDefinition<K
             progress?.Invoke("shard proofs", (double)s / shards.Count);
             bool last = s == shards.Count - 1;
             var t = shards[s];
-            proofs[s] = prover.Prove(last ? lastAirs : program.ShardAirs, t.Traces, t.Publics, last ? lastKey : shardKey, seeds[s]);
+            proofs[s] = prover.Prove(last ? lastAirs : program.ShardAirs, t.Traces, t.Publics, last ? lastKey : shardKey,
+                seeds[s] with { StatementFractions = fractions });
+            security = security is null ? prover.LastSecurity : Security.SecurityReport.Weakest(security, prover.LastSecurity!);
             if (proofs[s].MainRoot != commitments[s].MainRoot)
                 throw new InvalidOperationException($"shard {s}: the main commitment changed between the two phases");
             foreach (var (p, ms) in prover.LastTimings)
@@ -181,11 +195,11 @@ public sealed class ZkvmProver<TDef> where TDef : struct, IExtensionDefinition<K
             Output = output,
             Shards = proofs,
         };
-        var security = prover.LastSecurity;
         LastReport = new ZkvmProofReport(_options.Config.Name, result.Cycles, shards.Count, timings, proof.ToBytes().Length, security?.Provable ?? 0, security?.Conjectured ?? 0)
         {
             LogShardSize = System.Numerics.BitOperations.Log2((ulong)shardSize),
             Memory = memoryPlan,
+            BusLoad = ZkvmBusBudget.Load(program, [.. shards.Select(t => t.LogHeights)], output.Length),
         };
         return proof;
     }

@@ -10,6 +10,9 @@ namespace Prover.Core.Zkvm.Proving;
 public sealed record ZkvmVerification(bool IsValid, string? Error, int ExitCode = 0, byte[]? Output = null, long Cycles = 0,
     ulong InputSize = 0, KoalaBear[]? InputCommitment = null)
 {
+    /// <summary>The weakest shard's security (bus term over the whole statement); set when valid.</summary>
+    public Security.SecurityReport? Security { get; init; }
+
     /// <summary>Valid and the guest exited with 0 (EF termination semantics: anything else is a failed execution).</summary>
     public bool ProvesSuccess => IsValid && ExitCode == 0;
 
@@ -47,7 +50,7 @@ public sealed class ZkvmVerifier<TDef> where TDef : struct, IExtensionDefinition
         ZkvmProof<TDef> proof;
         try
         {
-            proof = ZkvmProof<TDef>.Parse(proofBytes);
+            proof = ZkvmProof<TDef>.Parse(proofBytes, _config);
         }
         catch (ProofFormatException e)
         {
@@ -87,6 +90,10 @@ public sealed class ZkvmVerifier<TDef> where TDef : struct, IExtensionDefinition
                 if (h is < 1 or > 24)
                     return ZkvmVerification.Reject($"shard {s}: table height 2^{h} out of range");
         }
+        // Before any other work: no bus of the claimed statement may allow p bounded sends and receives (a tuple sent p
+        // times would cancel modulo p; docs/zkvm.md "Bus multiplicity bound").
+        if (ZkvmBusBudget.Check(_program, [.. shards.Select(p => p.LogHeights)], proof.Output.Length) is { } budget)
+            return ZkvmVerification.Reject("statement too large for a sound bus argument: " + budget);
         var lastKey = _lastKey ??= Key(_program.LastShardAirs, shards[^1].LogHeights);
         var shardKey = n > 1 ? (_shardKey ??= Key(_program.ShardAirs, shards[0].LogHeights)) : null;
 
@@ -135,20 +142,26 @@ public sealed class ZkvmVerifier<TDef> where TDef : struct, IExtensionDefinition
         var commitments = shards.Select(p => new ShardCommitment(p.LogHeights, p.PublicValues, p.MainRoot)).ToArray();
         var (seeds, gamma, beta) = ZkvmStatement.Challenges<TDef>(_config, _program, lastKey.PreprocessedRoot, proof.InputSize,
             proof.InputCommitment, proof.Output, proof.ExitCode, proof.Cycles, commitments);
+        double fractions = ZkvmBusBudget.StatementFractions(_program, [.. shards.Select(p => p.LogHeights)], proof.Output.Length);
         var stark = new StarkVerifier<KoalaBearParameters, TDef>(_config);
         var total = default(ExtensionField<KoalaBear, TDef>);
+        Security.SecurityReport? security = null;
         for (int s = 0; s < n; s++)
         {
             bool last = s == n - 1;
-            var result = stark.Verify(last ? _program.LastShardAirs : _program.ShardAirs, shards[s], last ? lastKey : shardKey, seeds[s], out var sum);
+            var result = stark.Verify(last ? _program.LastShardAirs : _program.ShardAirs, shards[s], last ? lastKey : shardKey,
+                seeds[s] with { StatementFractions = fractions }, out var sum);
             if (!result.IsValid)
                 return ZkvmVerification.Reject($"shard {s}: {result.Error}");
+            // The execution is as sound as its weakest shard (each shard's FRI, ALI and DEEP terms), with the bus term
+            // counted over the whole statement in every shard's report.
+            security = security is null ? stark.LastSecurity : Security.SecurityReport.Weakest(security, stark.LastSecurity!);
             total += sum;
         }
         total += ZkvmStatement.PublicBusSum(_program, proof.Output, proof.ExitCode, ZkvmStatement.HaltTimestamp(end[6], end[7]), gamma, beta);
         if (!total.IsZero)
             return ZkvmVerification.Reject("the buses do not balance across the shards and the public tuples (initial memory, output, halt)");
-        return new ZkvmVerification(true, null, proof.ExitCode, proof.Output, proof.Cycles, proof.InputSize, proof.InputCommitment);
+        return new ZkvmVerification(true, null, proof.ExitCode, proof.Output, proof.Cycles, proof.InputSize, proof.InputCommitment) { Security = security };
     }
 
     private VerifyingKey<KoalaBearParameters> Key(IReadOnlyList<Air.IAir<KoalaBear>> airs, int[] logHeights) =>

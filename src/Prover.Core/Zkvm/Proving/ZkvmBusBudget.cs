@@ -1,0 +1,69 @@
+using Prover.Core.Air;
+using Prover.Core.Field;
+
+namespace Prover.Core.Zkvm.Proving;
+
+/// <summary>
+/// The bus-count bound of an execution proof (<see cref="BusBudget"/>, docs/zkvm.md "Bus multiplicity
+/// bound"). All shards share the LogUp challenges, so every bus is one sum over the whole execution: the
+/// bound is over all shards' tables at their claimed heights plus the verifier's own tuples (image and
+/// initial registers on InitialValue, one per output byte on Output, one Halt). The verifier checks it
+/// before any other work on the shards; the prover checks it before committing anything.
+/// </summary>
+public static class ZkvmBusBudget
+{
+    /// <summary>The tuples the verifier adds to each bus itself (<see cref="ZkvmStatement.PublicBusSum{TDef}"/>).</summary>
+    public static Dictionary<int, long> PublicCounts(ZkvmProgram program, long outputLength)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        int registers = ZkvmProgram.InitialRegisters().Skip(1).Count(r => r != 0);
+        return new Dictionary<int, long>
+        {
+            [ZkvmBus.InitialValue] = program.Image.Count + registers,
+            [ZkvmBus.Output] = outputLength,
+            [ZkvmBus.Halt] = 1,
+        };
+    }
+
+    /// <summary>The statement's tables: every shard's AIRs (the last shard's set for the last) at the given heights.</summary>
+    public static List<BusBudget.Table<KoalaBear>> Tables(ZkvmProgram program, IReadOnlyList<int[]> shardLogHeights)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        ArgumentNullException.ThrowIfNull(shardLogHeights);
+        var tables = new List<BusBudget.Table<KoalaBear>>();
+        for (int s = 0; s < shardLogHeights.Count; s++)
+        {
+            var airs = s == shardLogHeights.Count - 1 ? program.CompiledLastShardAirs : program.CompiledShardAirs;
+            var heights = shardLogHeights[s];
+            if (heights.Length != airs.Count)
+                throw new ArgumentException($"shard {s} has {heights.Length} heights for {airs.Count} tables");
+            for (int t = 0; t < airs.Count; t++)
+                tables.Add(new BusBudget.Table<KoalaBear>(airs[t], heights[t]));
+        }
+        return tables;
+    }
+
+    /// <summary>Null when no bus of the statement can reach p; otherwise why it is refused.</summary>
+    public static string? Check(ZkvmProgram program, IReadOnlyList<int[]> shardLogHeights, long outputLength, ulong? limit = null) =>
+        BusBudget.Check(Tables(program, shardLogHeights), PublicCounts(program, outputLength), limit);
+
+    /// <summary>The fullest bus and its share of p (Σ height × bound / p): how far this execution is from the bound.</summary>
+    public static (int Bus, double Share) Load(ZkvmProgram program, IReadOnlyList<int[]> shardLogHeights, long outputLength)
+    {
+        var totals = BusBudget.Totals(Tables(program, shardLogHeights), PublicCounts(program, outputLength));
+        var (bus, total) = totals.MaxBy(kv => kv.Value);
+        return (bus, (double)total / KoalaBear.Modulus);
+    }
+
+    /// <summary>
+    /// All LogUp fractions of the statement (every shard's interactions × rows, plus the verifier's tuples): what the
+    /// shared challenges' bus error term counts (<see cref="Stark.SharedBusChallenges{TExt}.StatementFractions"/>).
+    /// </summary>
+    public static double StatementFractions(ZkvmProgram program, IReadOnlyList<int[]> shardLogHeights, long outputLength)
+    {
+        double total = PublicCounts(program, outputLength).Values.Sum();
+        foreach (var t in Tables(program, shardLogHeights))
+            total += t.Air.Interactions.Count * Math.Pow(2, t.LogHeight);
+        return total;
+    }
+}

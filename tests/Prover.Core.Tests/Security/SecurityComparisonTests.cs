@@ -1,0 +1,193 @@
+using Prover.Core.Air;
+using Prover.Core.Air.Demo;
+using Prover.Core.Field;
+using Prover.Core.Hash;
+using Prover.Core.Security;
+using Prover.Core.Stark;
+using Prover.Core.Zkvm.Proving;
+using Xunit.Abstractions;
+
+namespace Prover.Core.Tests.Security;
+
+/// <summary>
+/// Our calculator's figures for the presets on two real proof shapes, recorded next to those of the EF's soundcalc
+/// (github.com/ethereum/soundcalc at 809896fb8d3aba4fd8f657c781601e3ef2b968dd, FRI_STARK/DEEP-ALI model, KoalaBear^8
+/// added as a field, power batching, one univariate LogUp lookup of all the statement's fractions; not part of this
+/// repository; docs/design.md, "Security level: comparison with soundcalc", says how it was run). A change to the calculator that moves any
+/// preset's level, or any term, fails here; so does a term that becomes more optimistic than soundcalc's.
+/// </summary>
+public sealed class SecurityComparisonTests(ITestOutputHelper output)
+{
+    private const ulong P = 2130706433; // KoalaBear: 2^31 − 2^24 + 1
+
+    /// <summary>
+    /// What <see cref="StarkSecurity"/> reads from a proof's layout, per extension degree D (the width of the LogUp
+    /// and quotient columns grows with D). <see cref="Recorded_shapes_match_the_code"/> checks them against the code.
+    /// </summary>
+    private sealed record Shape((int LogHeight, int MaxConstraintDegree)[] Tables, int Constraints, double Fractions, int TupleWidth,
+        int Columns4, int Batch4, int Columns8, int Batch8);
+
+    private static readonly Dictionary<string, Shape> Shapes = new()
+    {
+        // The Poseidon2 demo AIR (164 columns, 148 constraints of degree 3) at 2^16 rows; no bus.
+        ["poseidon2"] = new([(16, 3)], 148, 0, 1, 172, 336, 180, 344),
+        // bigmul (882,064 cycles) as one 2^20-cycle shard (the last shard's 15 tables): 651 main + 14 preprocessed columns,
+        // 587 AIR + 324 LogUp constraints, 51,121,752 fractions in the shard + 304 tuples the verifier adds (24 output bytes).
+        ["bigmul"] = new(
+            [(10, 2), (16, 2), (18, 2), (20, 3), (20, 3), (12, 2), (9, 3), (17, 3), (17, 3), (1, 3), (18, 3), (5, 3), (10, 3), (10, 3), (1, 3)],
+            911, 51_122_056, 15, 1945, 3786, 3225, 6242),
+    };
+
+    private const int BigmulOutputBytes = 24;
+
+    private static StarkConfig Preset(string name) => StarkConfig.Presets.Single(c => c.Name == name);
+
+    /// <summary>The extension degree the demos and the zkVM use with each preset (quartic for development, octic otherwise).</summary>
+    private static int Degree(StarkConfig config) => config == StarkConfig.Development ? 4 : 8;
+
+    /// <summary>The parameters <see cref="StarkSecurity"/> builds for this shape (StarkSecurity.cs, Report).</summary>
+    private static SecurityParameters Parameters(Shape s, StarkConfig config)
+    {
+        int d = Degree(config);
+        return config.SecurityParameters(P, d, s.Tables.Max(t => t.LogHeight), s.Tables.Max(t => t.MaxConstraintDegree),
+            d == 4 ? s.Columns4 : s.Columns8, s.Constraints, Math.Max(d == 4 ? s.Batch4 : s.Batch8, 2), s.Fractions, s.TupleWidth) with
+        {
+            // StarkLayout: FRI stops at the final polynomial, but never before the smallest table is rolled in.
+            LogFinalPolyLength = Math.Min(config.LogFinalPolyLength, s.Tables.Min(t => t.LogHeight)),
+            Tables = s.Tables,
+            DigestBits = Digest<KoalaBearParameters>.Length * Math.Log2(P),
+        };
+    }
+
+    /// <summary>One regime as "key=bits" tokens: total, batching, commit rounds (count, first, weakest), query, ALI, DEEP, LogUp, hash.</summary>
+    private static string Summary(RegimeSecurity r)
+    {
+        var commit = r.Terms.Where(t => t.Key.StartsWith("commit round", StringComparison.Ordinal)).Select(t => t.Value).ToList();
+        var parts = new List<string>
+        {
+            $"total={r.Total}", $"batching={r.Terms["batching"]}", $"rounds={commit.Count}", $"commit1={r.Terms["commit round 1"]}",
+            $"commitMin={commit.Min()}", $"query={r.Terms["query phase"]}", $"ALI={r.Terms["ALI"]}", $"DEEP={r.Terms["DEEP"]}",
+        };
+        if (r.Terms.TryGetValue("LogUp", out int logUp)) parts.Add($"LogUp={logUp}");
+        if (r.Terms.TryGetValue("hash", out int hash)) parts.Add($"hash={hash}");
+        return string.Join(' ', parts);
+    }
+
+    private static Dictionary<string, int> Tokens(string summary) =>
+        summary.Split(' ').Select(t => t.Split('=')).ToDictionary(kv => kv[0], kv => int.Parse(kv[1], System.Globalization.CultureInfo.InvariantCulture));
+
+    // Columns: shape, preset, ours (UDR, JBR, conjectured), soundcalc (UDR, JBR; it has no hash term and no conjectured level).
+    [Theory]
+    [InlineData("poseidon2", "development",
+        "total=57 batching=98 rounds=16 commit1=107 commitMin=107 query=57 ALI=116 DEEP=105 hash=123",
+        "total=60 batching=73 rounds=16 commit1=82 commitMin=82 query=60 ALI=111 DEEP=101 hash=123", 115,
+        "total=57 batching=100 rounds=16 commit1=109 commitMin=109 query=57 ALI=116 DEEP=105",
+        "total=60 batching=77 rounds=16 commit1=87 commitMin=87 query=60 ALI=111 DEEP=101")]
+    [InlineData("poseidon2", "provable-100",
+        "total=66 batching=220 rounds=11 commit1=229 commitMin=229 query=66 ALI=240 DEEP=229 hash=123",
+        "total=103 batching=183 rounds=11 commit1=192 commitMin=192 query=103 ALI=231 DEEP=221 hash=123", 123,
+        "total=66 batching=221 rounds=11 commit1=231 commitMin=231 query=66 ALI=240 DEEP=229",
+        "total=103 batching=188 rounds=11 commit1=197 commitMin=197 query=103 ALI=232 DEEP=221")]
+    [InlineData("poseidon2", "provable-128",
+        "total=81 batching=220 rounds=11 commit1=229 commitMin=229 query=81 ALI=240 DEEP=229 hash=123",
+        "total=123 batching=183 rounds=11 commit1=192 commitMin=192 query=129 ALI=231 DEEP=221 hash=123", 123,
+        "total=81 batching=221 rounds=11 commit1=231 commitMin=231 query=81 ALI=240 DEEP=229",
+        "total=129 batching=188 rounds=11 commit1=197 commitMin=197 query=129 ALI=232 DEEP=221")]
+    [InlineData("bigmul", "development",
+        "total=57 batching=91 rounds=20 commit1=103 commitMin=103 query=57 ALI=113 DEEP=100 LogUp=94 hash=123",
+        "total=60 batching=65 rounds=20 commit1=78 commitMin=78 query=60 ALI=108 DEEP=95 LogUp=94 hash=123", 115,
+        "total=57 batching=93 rounds=20 commit1=105 commitMin=105 query=57 ALI=114 DEEP=101 LogUp=94",
+        "total=60 batching=70 rounds=20 commit1=83 commitMin=83 query=60 ALI=109 DEEP=97 LogUp=94")]
+    [InlineData("bigmul", "provable-100",
+        "total=66 batching=212 rounds=19 commit1=225 commitMin=225 query=66 ALI=236 DEEP=224 LogUp=218 hash=123",
+        "total=103 batching=175 rounds=19 commit1=188 commitMin=188 query=103 ALI=227 DEEP=215 LogUp=218 hash=123", 123,
+        "total=66 batching=213 rounds=19 commit1=227 commitMin=227 query=66 ALI=238 DEEP=225 LogUp=218",
+        "total=103 batching=180 rounds=19 commit1=193 commitMin=193 query=103 ALI=229 DEEP=217 LogUp=218")]
+    [InlineData("bigmul", "provable-128",
+        "total=81 batching=212 rounds=19 commit1=225 commitMin=225 query=81 ALI=236 DEEP=224 LogUp=218 hash=123",
+        "total=123 batching=175 rounds=19 commit1=188 commitMin=188 query=129 ALI=227 DEEP=215 LogUp=218 hash=123", 123,
+        "total=81 batching=213 rounds=19 commit1=227 commitMin=227 query=81 ALI=238 DEEP=225 LogUp=218",
+        "total=129 batching=180 rounds=19 commit1=193 commitMin=193 query=129 ALI=229 DEEP=217 LogUp=218")]
+    public void Presets_match_the_recorded_figures_and_never_exceed_soundcalc(string shape, string preset, string udr, string jbr, int conjectured,
+        string soundcalcUdr, string soundcalcJbr)
+    {
+        var report = SecurityCalculator.Compute(Parameters(Shapes[shape], Preset(preset)));
+        output.WriteLine($"{shape} {preset}: {report}");
+        output.WriteLine($"  UDR ours      {Summary(report.UniqueDecoding)}");
+        output.WriteLine($"  UDR soundcalc {soundcalcUdr}");
+        output.WriteLine($"  JBR ours      {Summary(report.JohnsonBound)}");
+        output.WriteLine($"  JBR soundcalc {soundcalcJbr}");
+
+        Assert.Equal(udr, Summary(report.UniqueDecoding));
+        Assert.Equal(jbr, Summary(report.JohnsonBound));
+        Assert.Equal(conjectured, report.Conjectured);
+        Assert.Equal(Math.Max(Tokens(udr)["total"], Tokens(jbr)["total"]), report.Provable);
+        Assert.Equal(123, report.HashBits);
+
+        // Same IOP totals as soundcalc, capped by the hash term (which soundcalc does not count); no term more optimistic.
+        foreach (var (ours, theirs) in new[] { (report.UniqueDecoding, soundcalcUdr), (report.JohnsonBound, soundcalcJbr) })
+        {
+            var sc = Tokens(theirs);
+            Assert.Equal(Math.Min(sc["total"], report.HashBits!.Value), ours.Total);
+            var mine = Tokens(Summary(ours));
+            Assert.Equal(sc["rounds"], mine["rounds"]);
+            foreach (var (term, bits) in mine)
+                if (term != "rounds" && sc.TryGetValue(term, out int theirBits))
+                    Assert.True(bits <= theirBits, $"{ours.Regime} {term}: ours {bits} bits, soundcalc {theirBits}");
+        }
+    }
+
+    [Theory]
+    [InlineData("poseidon2")]
+    [InlineData("bigmul")]
+    public void Provable_presets_reach_their_levels(string shape)
+    {
+        var r100 = SecurityCalculator.Compute(Parameters(Shapes[shape], StarkConfig.Provable100));
+        Assert.True(r100.Provable >= 100, $"provable-100: {r100}");
+        Assert.True(r100.Provable >= StarkConfig.Provable100.MinimumProvableBits);
+
+        // provable-128: 129 bits from the IOP (the JBR query phase binds), capped at 123 by the 8-element digest.
+        var r128 = SecurityCalculator.Compute(Parameters(Shapes[shape], StarkConfig.Provable128));
+        Assert.Equal(123, r128.HashBits);
+        Assert.Equal(123, r128.Provable);
+        Assert.Equal(StarkConfig.Provable128.MinimumProvableBits, r128.Provable);
+        Assert.Equal(129, r128.JohnsonBound.Terms.Where(t => t.Key != "hash").Min(t => t.Value));
+        Assert.Equal(129, r128.JohnsonBound.Terms["query phase"]);
+        Assert.Equal(123, r128.Conjectured); // the ethSTARK conjecture's level is capped by the hash too
+    }
+
+    /// <summary>The recorded shapes are the code's: the same layouts give the same parameters and the same report as the prover's.</summary>
+    [Fact]
+    public void Recorded_shapes_match_the_code()
+    {
+        var poseidon2 = new[] { new CompiledAir<KoalaBear>(new Poseidon2Air<KoalaBearParameters>()) };
+        Check("poseidon2", poseidon2, null);
+
+        var program = ZkvmProgram.FromElf(File.ReadAllBytes(Path.Combine(SharedData.RepositoryRoot, "native", "guest", "tests", "elf", "bigmul.elf")));
+        int[] heights = [.. Shapes["bigmul"].Tables.Select(t => t.LogHeight)];
+        double statement = ZkvmBusBudget.StatementFractions(program, [heights], BigmulOutputBytes);
+        Check("bigmul", program.CompiledLastShardAirs, statement);
+
+        void Check(string name, IReadOnlyList<CompiledAir<KoalaBear>> airs, double? statementFractions)
+        {
+            var shape = Shapes[name];
+            int[] logHeights = [.. shape.Tables.Select(t => t.LogHeight)];
+            Assert.Equal(shape.Tables, airs.Select((a, t) => (logHeights[t], a.MaxConstraintDegree)).ToArray());
+            Assert.Equal(shape.Constraints, airs.Sum(a => a.ConstraintCount + LogUp.ConstraintCount(a)));
+            Assert.Equal(shape.Fractions, statementFractions ?? StarkSecurity.Fractions(airs, logHeights));
+            Assert.Equal(shape.TupleWidth, airs.SelectMany(a => a.Interactions).Select(i => i.Values.Count + 1).DefaultIfEmpty(1).Max());
+            foreach (var config in StarkConfig.Presets)
+            {
+                int d = Degree(config);
+                var layout = new StarkLayout<KoalaBear>(airs, logHeights, d, config.LogBlowup, config.LogFinalPolyLength);
+                Assert.Equal(d == 4 ? shape.Columns4 : shape.Columns8, layout.Matrices.Sum(m => m.Width));
+                Assert.Equal(d == 4 ? shape.Batch4 : shape.Batch8, layout.LambdaPowers);
+                var expected = StarkSecurity.Report(config, layout, P, statementFractions);
+                var ours = SecurityCalculator.Compute(Parameters(shape, config));
+                Assert.Equal(expected.UniqueDecoding.Terms, ours.UniqueDecoding.Terms);
+                Assert.Equal(expected.JohnsonBound.Terms, ours.JohnsonBound.Terms);
+                Assert.Equal(expected.Conjectured, ours.Conjectured);
+            }
+        }
+    }
+}

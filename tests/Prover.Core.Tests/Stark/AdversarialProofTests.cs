@@ -1,0 +1,246 @@
+using System.Buffers.Binary;
+using Prover.Core.Air;
+using Prover.Core.Air.Demo;
+using Prover.Core.Field;
+using Prover.Core.Stark;
+using Prover.Core.Tests.Machine;
+using Prover.Core.Zkvm.Proving;
+
+namespace Prover.Core.Tests.Stark;
+
+/// <summary>
+/// Proofs that claim huge heights, lengths and counts (an attacker's proof): the verifier rejects each one
+/// with a reason, after allocating no more than a small multiple of the bytes it was given, and without
+/// work that grows with the claim. Each case patches one count of a real serialised proof, at an offset
+/// computed from the format (docs/design.md, "Proof format"), so the rest of the proof is well formed.
+/// Allocation is measured with <see cref="GC.GetAllocatedBytesForCurrentThread"/>; parsing and rejecting
+/// runs on the test's thread.
+/// </summary>
+public sealed class AdversarialProofTests
+{
+    private static readonly StarkConfig Config = StarkConfig.Development with { NumQueries = 20, QueryPowBits = 0 };
+
+    /// <summary>Allocation allowed for parsing and rejecting <paramref name="proofLength"/> bytes: 4 bytes per byte plus 64 KiB.</summary>
+    private static long Budget(int proofLength) => 4L * proofLength + (64 << 10);
+
+    private static readonly Lazy<(byte[] Bytes, ProofSizeBreakdown Sizes, IAir<KoalaBear>[] Airs)> Fib = new(() =>
+    {
+        var trace = FibonacciAir<KoalaBear>.GenerateTrace(1 << 6, KoalaBear.Zero, KoalaBear.One);
+        IAir<KoalaBear>[] airs = [new FibonacciAir<KoalaBear>()];
+        KoalaBear[] publics = [trace[0, 0], trace[0, 1], trace[trace.Height - 1, 1]];
+        var proof = new StarkProver<KoalaBearParameters, KoalaBearQuartic>(Config).Prove(airs, [trace], [publics]);
+        return (ProofSerializer.Serialize(proof, out var sizes), sizes, airs);
+    });
+
+    /// <summary>Offsets of the counts in the Fibonacci proof (one table, three public values, degree-4 extension).</summary>
+    private static class At
+    {
+        public static int Tables => 18 + Config.Name.Length;
+        public static int LogHeight => Tables + 2;
+        public static int PublicCount => Tables + 3;
+        public static int NumQueriesInHeader => 12;
+        public static int LogBlowupInHeader => 11;
+        public static int FriRounds => Fib.Value.Sizes.Header + 3 * 32 + 16;
+        public static int FirstOpeningList => Fib.Value.Sizes.Header + Fib.Value.Sizes.Commitments;
+        public static int FinalPolynomial => FirstOpeningList + Fib.Value.Sizes.Openings;
+        public static int Queries => FinalPolynomial + Fib.Value.Sizes.FinalPolynomial;
+        public static int FirstQueryTrees => Queries + 2;
+        public static int FirstOpenedRows => Queries + 3;
+        public static int FirstRowLength => Queries + 4;
+        // The main tree's one row of width 2: u32 length + 2 elements, then the path's length byte.
+        public static int FirstMerklePath => Queries + 4 + 4 + 2 * 4;
+    }
+
+    private static byte[] Patched(Action<byte[]> patch)
+    {
+        var bytes = (byte[])Fib.Value.Bytes.Clone();
+        patch(bytes);
+        return bytes;
+    }
+
+    private static (VerificationResult Result, long Allocated) VerifyMeasured(byte[] bytes, StarkConfig? config = null)
+    {
+        var verifier = new StarkVerifier<KoalaBearParameters, KoalaBearQuartic>(config ?? Config);
+        var airs = Fib.Value.Airs;
+        verifier.Verify(airs, Fib.Value.Bytes); // JIT and statics warmed up outside the measurement
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var result = verifier.Verify(airs, bytes);
+        return (result, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
+    public void Unpatched_proof_verifies_and_the_offsets_point_at_the_counts()
+    {
+        var (bytes, _, _) = Fib.Value;
+        Assert.True(VerifyMeasured(bytes).Result.IsValid);
+        Assert.Equal(1, BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(At.Tables)));
+        Assert.Equal(6, bytes[At.LogHeight]);
+        Assert.Equal(3u, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(At.PublicCount)));
+        Assert.Equal(Config.NumQueries, BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(At.NumQueriesInHeader)));
+        Assert.Equal(Config.NumQueries, BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(At.Queries)));
+        Assert.Equal(6 - Config.LogFinalPolyLength, BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(At.FriRounds))); // down to the final codeword
+        Assert.Equal(1u << Config.LogFinalPolyLength, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(At.FinalPolynomial)));
+        Assert.Equal(0u, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(At.FirstOpeningList))); // no preprocessed columns
+        Assert.Equal(1, bytes[At.FirstQueryTrees] - 1); // main + quotient
+        Assert.Equal(1, bytes[At.FirstOpenedRows]);
+        Assert.Equal(2u, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(At.FirstRowLength)));
+        Assert.Equal(6 + Config.LogBlowup, bytes[At.FirstMerklePath]);
+    }
+
+    public static readonly TheoryData<string, string> HugeClaims = new()
+    {
+        { "tables", "65535 tables, at most 1 expected" },
+        { "log-height", "exceeds the field's 2^24 domain" },
+        { "public-values", "field elements, at most" },
+        { "fri-rounds", "65535 FRI rounds" },
+        { "opened-values", "extension elements, at most" },
+        { "final-polynomial", "extension elements, at most 1 expected" },
+        { "queries", "65535 queries, at most 20 expected" },
+        { "query-trees", "opens 255 commitments" },
+        { "opened-rows", "255 opened matrices" },
+        { "opened-row-length", "field elements, at most" },
+        { "merkle-path", "Merkle path of 255 digests" },
+        { "config-queries", "unusable configuration" },
+        { "config-blowup", "unusable configuration" },
+    };
+
+    private static void Patch(string claim, byte[] b)
+    {
+        switch (claim)
+        {
+            case "tables": BinaryPrimitives.WriteUInt16LittleEndian(b.AsSpan(At.Tables), ushort.MaxValue); break;
+            case "log-height": b[At.LogHeight] = 250; break;
+            case "public-values": BinaryPrimitives.WriteUInt32LittleEndian(b.AsSpan(At.PublicCount), uint.MaxValue); break;
+            case "fri-rounds": BinaryPrimitives.WriteUInt16LittleEndian(b.AsSpan(At.FriRounds), ushort.MaxValue); break;
+            case "opened-values": BinaryPrimitives.WriteUInt32LittleEndian(b.AsSpan(At.FirstOpeningList), 0x7FFF_FFFF); break;
+            case "final-polynomial": BinaryPrimitives.WriteUInt32LittleEndian(b.AsSpan(At.FinalPolynomial), 1u << 30); break;
+            case "queries": BinaryPrimitives.WriteUInt16LittleEndian(b.AsSpan(At.Queries), ushort.MaxValue); break;
+            case "query-trees": b[At.FirstQueryTrees] = 255; break;
+            case "opened-rows": b[At.FirstOpenedRows] = 255; break;
+            case "opened-row-length": BinaryPrimitives.WriteUInt32LittleEndian(b.AsSpan(At.FirstRowLength), uint.MaxValue); break;
+            case "merkle-path": b[At.FirstMerklePath] = 255; break;
+            case "config-queries": BinaryPrimitives.WriteUInt16LittleEndian(b.AsSpan(At.NumQueriesInHeader), ushort.MaxValue); break;
+            case "config-blowup": b[At.LogBlowupInHeader] = 200; break;
+            default: throw new ArgumentOutOfRangeException(nameof(claim));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(HugeClaims))]
+    public void Huge_claim_is_rejected_while_parsing_with_bounded_allocation(string claim, string reason)
+    {
+        var bytes = Patched(b => Patch(claim, b));
+        var (result, allocated) = VerifyMeasured(bytes);
+        Assert.False(result.IsValid);
+        Assert.Contains(reason, result.Error, StringComparison.Ordinal);
+        Assert.True(allocated < Budget(bytes.Length), $"{claim}: {allocated} bytes allocated for a {bytes.Length}-byte proof");
+    }
+
+    [Theory]
+    [MemberData(nameof(HugeClaims))]
+    public void Huge_claim_is_rejected_by_the_parser_without_limits(string claim, string reason)
+    {
+        _ = reason;
+        var bytes = Patched(b => Patch(claim, b));
+        // The format alone (no verifier limits) rejects every one of these claims too.
+        var e = Assert.Throws<ProofFormatException>(() => ProofSerializer.Deserialize<KoalaBearParameters, KoalaBearQuartic>(bytes));
+        Assert.StartsWith("malformed proof at byte", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(22)] // within the field's domains: the verifier's work must not grow with it
+    [InlineData(23)]
+    public void Large_but_possible_height_claim_is_rejected_without_work_proportional_to_it(int logHeight)
+    {
+        var bytes = Patched(b => b[At.LogHeight] = (byte)logHeight);
+        var (result, allocated) = VerifyMeasured(bytes);
+        Assert.False(result.IsValid);
+        Assert.True(allocated < Budget(bytes.Length) + (1 << 20), $"{allocated} bytes allocated for a claim of 2^{logHeight} rows");
+    }
+
+    // ---- zkVM proofs: header counts, then each shard through the STARK parser's limits ----
+
+    private static byte[] ZkvmBytes(ulong cycles, uint shardCount, IEnumerable<byte[]> shards, uint outputLength = 0)
+    {
+        using var ms = new MemoryStream();
+        var b = new byte[8];
+        void U32(uint v) { BinaryPrimitives.WriteUInt32LittleEndian(b, v); ms.Write(b, 0, 4); }
+        void U64(ulong v) { BinaryPrimitives.WriteUInt64LittleEndian(b, v); ms.Write(b); }
+        ms.Write("PRVZ"u8);
+        ms.Write([1, 0]);
+        ms.Write(new byte[32]);          // program digest
+        U32(0);                          // exit code
+        U64(cycles);
+        U64(0);                          // input size
+        for (int i = 0; i < 8; i++)
+            U32(0);                      // input commitment
+        U32(outputLength);
+        U32(shardCount);
+        foreach (var s in shards)
+        {
+            U32((uint)s.Length);
+            ms.Write(s);
+        }
+        return ms.ToArray();
+    }
+
+    private static (ZkvmVerification Result, long Allocated) VerifyZkvmMeasured(byte[] bytes)
+    {
+        var program = ZkvmProgram.FromElf(GuestTests.Elf("hello"));
+        var verifier = new ZkvmVerifier<KoalaBearQuartic>(Config, program);
+        verifier.Verify(ZkvmBytes(1, 1, [Fib.Value.Bytes]));
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var result = verifier.Verify(bytes);
+        return (result, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    public static readonly TheoryData<string, string> HugeZkvmClaims = new()
+    {
+        { "shards-beyond-cycles", "65536 shards for 10 cycles" },
+        { "shards-beyond-bytes", "do not fit" },
+        { "shards-beyond-maximum", "shards for 1099511627776 cycles" },
+        { "cycles", "cycle count" },
+        { "shard-length", "exceeds the" },
+        { "output-length", "output of 4294967295 bytes exceeds" },
+        { "shard-queries", "queries, at most 20 expected" },
+        { "shard-tables", "tables, at most 15 expected" },
+    };
+
+    [Theory]
+    [MemberData(nameof(HugeZkvmClaims))]
+    public void Huge_zkvm_claim_is_rejected_while_parsing_with_bounded_allocation(string claim, string reason)
+    {
+        var fib = Fib.Value.Bytes;
+        var bytes = claim switch
+        {
+            "shards-beyond-cycles" => ZkvmBytes(10, 1 << 16, [fib]),
+            "shards-beyond-bytes" => ZkvmBytes(1UL << 40, 1 << 16, [fib]),
+            "shards-beyond-maximum" => ZkvmBytes(1UL << 40, (1 << 16) + 1, [fib]),
+            "cycles" => ZkvmBytes(ulong.MaxValue, 1, [fib]),
+            // One shard announced, then a length far beyond the bytes that follow.
+            "shard-length" => [.. ZkvmBytes(10, 1, []), .. BitConverter.GetBytes(0xFFFF_FFF0u), .. fib],
+            "output-length" => ZkvmBytes(10, 1, [fib], uint.MaxValue),
+            "shard-queries" => ZkvmBytes(10, 1, [Patched(b => BinaryPrimitives.WriteUInt16LittleEndian(b.AsSpan(At.Queries), 1000))]),
+            "shard-tables" => ZkvmBytes(10, 1, [Patched(b => BinaryPrimitives.WriteUInt16LittleEndian(b.AsSpan(At.Tables), 300))]),
+            _ => throw new ArgumentOutOfRangeException(nameof(claim)),
+        };
+        var (result, allocated) = VerifyZkvmMeasured(bytes);
+        Assert.False(result.IsValid);
+        Assert.Contains(reason, result.Error, StringComparison.Ordinal);
+        Assert.True(allocated < Budget(bytes.Length), $"{claim}: {allocated} bytes allocated for a {bytes.Length}-byte proof");
+    }
+
+    [Fact]
+    public void Configuration_limits_follow_the_verifier()
+    {
+        var limits = ProofShapeLimits.For(Config, 3);
+        Assert.Equal((3, Config.NumQueries), (limits.MaxTables, limits.MaxQueries));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ProofShapeLimits.For(Config, 0));
+        // Parsing with the limits of another query count rejects the same proof that the default limits accept.
+        var bytes = Fib.Value.Bytes;
+        Assert.NotNull(ProofSerializer.Deserialize<KoalaBearParameters, KoalaBearQuartic>(bytes));
+        var e = Assert.Throws<ProofFormatException>(() =>
+            ProofSerializer.Deserialize<KoalaBearParameters, KoalaBearQuartic>(bytes, ProofShapeLimits.For(Config with { NumQueries = 19 }, 1)));
+        Assert.Contains("20 queries, at most 19 expected", e.Message, StringComparison.Ordinal);
+    }
+}
