@@ -19,6 +19,15 @@ internal static class BackendChoice
         return option;
     }
 
+    /// <summary>The library's backend kind for the option's value.</summary>
+    public static Prover.Node.ProverBackendKind Kind(string? value) => value switch
+    {
+        "cpu" => Prover.Node.ProverBackendKind.Cpu,
+        "cuda" => Prover.Node.ProverBackendKind.Cuda,
+        "opencl" => Prover.Node.ProverBackendKind.OpenCl,
+        _ => Prover.Node.ProverBackendKind.Auto,
+    };
+
     /// <summary>The backend for the option's value; warns on stderr when an explicitly requested GPU is unavailable.</summary>
     public static IProverBackend<KoalaBearParameters> Create(string? value, out string report)
     {

@@ -18,7 +18,8 @@ internal static class BenchCommand
     public static Command Create()
     {
         var seconds = new Option<double>("--seconds") { Description = "time spent per measurement", DefaultValueFactory = _ => 0.5 };
-        var command = new Command("bench", "measure primitive throughput on this machine (field, NTT, Poseidon2, Merkle)") { seconds };
+        var command = new Command("bench", "measure primitive throughput on this machine (field, NTT, Poseidon2, Merkle); `bench blocks` benchmarks Ethereum blocks") { seconds };
+        command.Subcommands.Add(BenchBlocksCommand.Create());
         command.SetAction(parse =>
         {
             double s = parse.GetValue(seconds);

@@ -13,7 +13,7 @@ internal static class ConvertCommand
 {
     public static Command Create()
     {
-        var input = new Argument<FileInfo>("input") { Description = "BlockchainTests/EEST fixture, EF benchmark fixture {block, witness, chain_config}, or a debug_executionWitness JSON (with --block)" };
+        var input = new Argument<FileInfo>("input") { Description = "BlockchainTests/EEST fixture, EF benchmark fixture {block, witness, chain_config}, eth_getProof RPC cache (.json or .json.gz), or a debug_executionWitness JSON (with --block)" };
         var output = new Option<DirectoryInfo>("--out") { Description = "output folder (created if absent)", Required = true };
         var block = new Option<FileInfo?>("--block") { Description = "for a bare witness: the block (RLP hex string, or RPC JSON with full transactions)" };
         var chainConfig = new Option<FileInfo?>("--chain-config") { Description = "for a bare witness: chain config JSON (geth genesis 'config' or EF chain_config); mainnet when absent" };
@@ -31,15 +31,15 @@ internal static class ConvertCommand
             {
                 if (blockFile is null)
                 {
-                    if (!EfBenchmarkFixture.Matches(doc.RootElement) && !BlockchainTestConverter.Matches(doc.RootElement))
-                        throw new FormatException($"{input.Name}: neither a BlockchainTests/EEST fixture nor an EF benchmark fixture; for a bare debug_executionWitness pass its block with --block");
-                    batch = InputConverter.Convert(doc.RootElement, Path.GetFileNameWithoutExtension(input.Name));
+                    if (!EfBenchmarkFixture.Matches(doc.RootElement) && !BlockchainTestConverter.Matches(doc.RootElement) && !ProofWitnessConverter.Matches(doc.RootElement))
+                        throw new FormatException($"{input.Name}: neither a BlockchainTests/EEST fixture, an EF benchmark fixture nor an eth_getProof RPC cache; for a bare debug_executionWitness pass its block with --block");
+                    batch = InputConverter.Convert(doc.RootElement, InputName(input.Name));
                 }
                 else
                 {
                     using var blockDoc = ParseFile(blockFile);
                     using var configDoc = configFile is null ? null : ParseFile(configFile);
-                    batch = InputConverter.Convert(doc.RootElement, Path.GetFileNameWithoutExtension(input.Name), blockDoc.RootElement, configDoc?.RootElement);
+                    batch = InputConverter.Convert(doc.RootElement, InputName(input.Name), blockDoc.RootElement, configDoc?.RootElement);
                 }
             }
             var (results, skipped) = (batch.Results, batch.Failures);
@@ -68,11 +68,14 @@ internal static class ConvertCommand
         }
     }
 
+    private static string InputName(string fileName) =>
+        Path.GetFileNameWithoutExtension(fileName.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? fileName[..^3] : fileName);
+
     private static JsonDocument ParseFile(FileInfo file)
     {
         if (!file.Exists)
             throw new IOException($"{file.FullName}: no such file");
-        return JsonInput.Parse(File.ReadAllBytes(file.FullName), file.Name);
+        return JsonInput.Parse(InputFiles.ReadAllBytes(file.FullName), file.Name);
     }
 
     private static string Sidecar(ConversionResult r, string source)

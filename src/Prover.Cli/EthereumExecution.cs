@@ -50,12 +50,11 @@ internal static class EthereumExecution
 
     private static List<Job> Load(FileInfo file)
     {
-        var bytes = File.ReadAllBytes(file.FullName);
-        int first = Array.FindIndex(bytes, b => !char.IsWhiteSpace((char)b));
-        if (first < 0 || bytes[first] != (byte)'{')
+        var bytes = InputFiles.ReadAllBytes(file.FullName);
+        if (!InputFiles.IsJsonObject(bytes))
             return [new Job(file.Name, bytes, null)];
         using var doc = JsonInput.Parse(bytes, file.Name);
-        var batch = InputConverter.Convert(doc.RootElement, Path.GetFileNameWithoutExtension(file.Name));
+        var batch = InputConverter.Convert(doc.RootElement, Path.GetFileNameWithoutExtension(file.Name.EndsWith(".gz", StringComparison.Ordinal) ? file.Name[..^3] : file.Name));
         foreach (var failure in batch.Failures)
             Console.Error.WriteLine($"skipped: {failure}");
         return [.. batch.Results.Select(r => new Job($"{r.Name} (block {r.BlockNumber})", r.Bytes, r.ExpectedValid))];
@@ -96,6 +95,8 @@ internal static class EthereumExecution
             report["schema_id"] = $"0x{v.SchemaId:x4}";
             report["new_payload_request_root"] = "0x" + Convert.ToHexStringLower(v.NewPayloadRequestRoot);
         }
+        else if (r.ExitCode == 5)
+            report["error"] = "witness incomplete: the guest needed a trie node or code the witness lacks (GUEST_EXIT_MISSING_NODE); no verdict";
         else if (run.OutputError is not null)
             report["error"] = run.OutputError;
         bool valid = run.BlockValid;

@@ -1,14 +1,8 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Text.Json;
-using Prover.Core.Air.Demo;
-using Prover.Core.Field;
 using Prover.Core.Machine;
-using Prover.Core.Stark;
-using Prover.Core.Zkvm.Proving;
-using Prover.Gpu;
+using Prover.Node;
 using Prover.Witness.Guest;
-using Prover.Witness.Ssz;
 using Spectre.Console;
 
 namespace Prover.Cli;
@@ -16,7 +10,8 @@ namespace Prover.Cli;
 /// <summary>
 /// <c>prover prove [input.ssz] --out proof.bin</c>: proves the embedded Ethereum guest on a block input (the
 /// embedded example without one), or <c>--elf guest.elf --input file</c> for any guest; reports cycles,
-/// proving time, proof size, verification time, peak memory and security (TARGETS.md fields).
+/// proving time, proof size, verification time, peak memory and security (TARGETS.md fields). A thin client of
+/// <see cref="NodeProver"/>: it parses, calls the library and prints.
 /// </summary>
 internal static class ProveCommand
 {
@@ -30,157 +25,145 @@ internal static class ProveCommand
         var elf = new Option<FileInfo?>("--elf") { Description = "guest ELF to prove instead of the embedded Ethereum guest" };
         var input = new Option<FileInfo?>("--input") { Description = "file preloaded as the guest's input" };
         var output = new Option<FileInfo>("--out") { Description = "where to write the proof", Required = true };
+        var executionProof = new Option<FileInfo?>("--execution-proof") { Description = "also write the EIP-8025 ExecutionProof (SSZ) here; the block must be valid" };
         var config = new Option<string>("--config") { Description = "development, provable-100 or provable-128", DefaultValueFactory = _ => "provable-100" };
-        config.AcceptOnlyFromAmong([.. StarkConfig.Presets.Select(p => p.Name)]);
-        var shard = new Option<int?>("--log-shard-size") { Description = "log2 of the cycles per shard (10..22); default: the largest that fits the memory budget" };
-        var budget = new Option<double?>("--memory-budget")
-        {
-            Description = "GiB the automatic shard size may plan for; default: 3/4 of the memory available to the process",
-        };
+        config.AcceptOnlyFromAmong([.. ProofConfiguration.All.Select(p => p.Name)]);
+        var shard = new Option<int>("--log-shard-size") { Description = "log2 of the cycles per shard (10..22)", DefaultValueFactory = _ => 20 };
         var json = new Option<bool>("--json") { Description = "print the report as JSON" };
         var backendOption = BackendChoice.Option("cpu");
         var command = new Command("prove", "prove a guest execution: the embedded Ethereum block validator on a block input, or any ELF")
         {
-            source, elf, input, output, config, shard, budget, json, backendOption,
+            source, elf, input, output, executionProof, config, shard, json, backendOption,
         };
-        command.SetAction(parse =>
-        {
-            int? logShard = parse.GetValue(shard);
-            if (logShard is < 10 or > 22)
-            {
-                Console.Error.WriteLine("error: --log-shard-size must be between 10 and 22");
-                return 2;
-            }
-            double? budgetGiB = parse.GetValue(budget);
-            if (budgetGiB is { } g && (!double.IsFinite(g) || g <= 0 || g > 1 << 20))
-            {
-                Console.Error.WriteLine("error: --memory-budget must be a positive number of GiB");
-                return 2;
-            }
-            long? shardSize = logShard is { } ls ? 1L << ls : null;
-            long? budgetBytes = budgetGiB is { } gib ? (long)(gib * (1L << 30)) : null;
-            bool asJson = parse.GetValue(json);
-            ZkvmProgram program;
-            byte[] data;
-            var elfFile = parse.GetValue(elf);
-            try
-            {
-                var inputFile = parse.GetValue(input) ?? parse.GetValue(source);
-                program = elfFile is null ? new ZkvmProgram(EthereumGuest.Program) : ZkvmProgram.FromElf(File.ReadAllBytes(elfFile.FullName));
-                data = inputFile is null ? (elfFile is null ? EthereumGuest.DefaultInput() : []) : File.ReadAllBytes(inputFile.FullName);
-            }
-            catch (Exception e) when (e is ElfLoadException or IOException or UnauthorizedAccessException)
-            {
-                Console.Error.WriteLine("error: " + e.Message);
-                return 2;
-            }
-            var backend = BackendChoice.Create(parse.GetValue(backendOption), out _);
-            var sw = Stopwatch.StartNew();
-            (byte[] File, ZkvmProofReport Report) proved;
-            try
-            {
-                proved = asJson || Console.IsOutputRedirected
-                    ? ZkvmProofs.Prove(program, data, parse.GetValue(config)!, shardSize, backend, memoryBudgetBytes: budgetBytes)
-                    : ProveWithProgress(program, data, parse.GetValue(config)!, shardSize, budgetBytes, backend);
-            }
-            catch (MachineException e)
-            {
-                Console.Error.WriteLine("error: guest fault: " + e.Message);
-                return 2;
-            }
-            catch (InsufficientMemoryException e)
-            {
-                Console.Error.WriteLine("error: " + e.Message);
-                return 2;
-            }
-            finally
-            {
-                (backend as IDisposable)?.Dispose();
-            }
-            double proveMs = sw.Elapsed.TotalMilliseconds;
-            var (file, report) = proved;
-            File.WriteAllBytes(parse.GetValue(output)!.FullName, file);
-            // The self-check demands what the chosen configuration promises (development: insecure, and reported so).
-            var check = ZkvmProofs.Verify(program, file, data, VerificationPolicy.Of(DemoProofs.ConfigByName(report.Config)));
-            long peak = Process.GetCurrentProcess().PeakWorkingSet64;
-            var validation = elfFile is null && check.Result.Output is { } outBytes ? Decode(outBytes) : null;
-            if (asJson)
-            {
-                Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object?>
-                {
-                    ["program"] = Convert.ToHexStringLower(program.Digest),
-                    ["config"] = report.Config,
-                    ["backend"] = backend.Name,
-                    ["total_num_cycles"] = report.Cycles,
-                    ["shards"] = report.Shards,
-                    ["log_shard_size"] = report.LogShardSize,
-                    ["memory_budget_bytes"] = report.Memory?.Budget,
-                    ["memory_estimate_bytes"] = report.Memory?.Estimate,
-                    ["exit_code"] = check.Result.ExitCode,
-                    ["output"] = Convert.ToHexStringLower(check.Result.Output ?? []),
-                    ["successful_validation"] = validation?.SuccessfulValidation,
-                    ["proving_time_ms"] = Math.Round(proveMs, 1),
-                    ["cycles_per_second"] = Math.Round(report.Cycles / Math.Max(proveMs / 1e3, 1e-9)),
-                    ["proof_size"] = file.Length,
-                    ["verification_time_ms"] = Math.Round(check.VerificationMilliseconds, 2),
-                    ["verified"] = check.Result.IsValid,
-                    ["peak_memory_bytes"] = peak,
-                    ["provable_bits"] = Math.Round(report.ProvableBits, 1),
-                    ["conjectured_bits"] = Math.Round(report.ConjecturedBits, 1),
-                    ["bus_load"] = Math.Round(report.BusLoad.Share, 4),
-                    ["bus_load_bus"] = report.BusLoad.Bus,
-                    ["phases_ms"] = report.Timings.ToDictionary(p => p.Phase.Trim(), p => Math.Round(p.Milliseconds, 1)),
-                }));
-            }
-            else
-            {
-                Console.WriteLine($"program       {Convert.ToHexStringLower(program.Digest)}");
-                Console.WriteLine($"cycles        {report.Cycles:N0} in {report.Shards} shard(s) of 2^{report.LogShardSize}, exit code {check.Result.ExitCode}");
-                if (report.Memory is { } plan)
-                    Console.WriteLine($"shard size    from the memory budget {plan.Budget / (1024.0 * 1024 * 1024):F1} GiB (modelled peak {plan.Estimate / (1024.0 * 1024 * 1024):F1} GiB)");
-                Console.WriteLine($"output        {Convert.ToHexStringLower(check.Result.Output ?? [])}");
-                if (validation is not null)
-                    Console.WriteLine($"block valid   {validation.SuccessfulValidation}");
-                Console.WriteLine($"proved        {proveMs / 1e3:F2} s ({report.Cycles / Math.Max(proveMs / 1e3, 1e-9):N0} cycles/s), config {report.Config}, backend {backend.Name}");
-                Console.WriteLine($"proof         {file.Length:N0} bytes ({file.Length / 1024.0:F1} KiB)");
-                Console.WriteLine($"verified      {check.Result.IsValid} in {check.VerificationMilliseconds:F1} ms{(check.Result.Error is { } err ? ": " + err : "")}");
-                Console.WriteLine($"security      {report.ProvableBits:F1} provable bits (weakest shard), {report.ConjecturedBits:F1} conjectured (ethSTARK conjecture)");
-                Console.WriteLine($"bus load      {report.BusLoad.Share:P1} of p on bus {report.BusLoad.Bus} (an execution is refused at 100%: docs/zkvm.md)");
-                Console.WriteLine($"peak memory   {peak / (1024.0 * 1024 * 1024):F2} GiB");
-                foreach (var (phase, ms) in report.Timings)
-                    Console.WriteLine($"  {phase,-40} {ms,10:F1} ms");
-            }
-            return check.Result.IsValid ? 0 : 1;
-        });
+        command.SetAction((parse, ct) => RunAsync(parse.GetValue(source), parse.GetValue(elf), parse.GetValue(input), parse.GetValue(output)!,
+            parse.GetValue(executionProof), ProofConfiguration.FromName(parse.GetValue(config)!)!, parse.GetValue(shard), parse.GetValue(json),
+            BackendChoice.Kind(parse.GetValue(backendOption)), ct));
         return command;
     }
 
-    private static StatelessValidationResult? Decode(byte[] output)
+    private static async Task<int> RunAsync(FileInfo? sourceFile, FileInfo? elfFile, FileInfo? inputFile, FileInfo outFile, FileInfo? executionProofFile,
+        ProofConfiguration config, int logShard, bool asJson, ProverBackendKind backend, CancellationToken ct)
     {
+        if (logShard is < 10 or > 22)
+        {
+            Console.Error.WriteLine("error: --log-shard-size must be between 10 and 22");
+            return 2;
+        }
+        ProverGuest guest;
+        BlockInput block;
         try
         {
-            return StatelessValidationResult.Decode(output);
+            var file = inputFile ?? sourceFile;
+            guest = elfFile is null ? ProverGuest.Ethereum : ProverGuest.FromElf(elfFile.Name, File.ReadAllBytes(elfFile.FullName),
+                _ => throw new FormatException("a custom guest's input names no payload root"), output => ProverGuest.TryDecodeValidation(output));
+            _ = guest.Program; // parse the ELF now, so a bad one is an argument error
+            block = file is null
+                ? elfFile is null ? BlockInput.Example() : new BlockInput("empty input", [])
+                : BlockInput.FromStatelessInput(File.ReadAllBytes(file.FullName), file.Name);
         }
-        catch (FormatException)
+        catch (Exception e) when (e is ElfLoadException or IOException or UnauthorizedAccessException)
         {
-            return null;
+            Console.Error.WriteLine("error: " + e.Message);
+            return 2;
         }
+        using var prover = new NodeProver(new NodeProverOptions { Configuration = config, LogShardSize = logShard, Backend = backend, Guest = guest });
+        if (backend is ProverBackendKind.Cuda or ProverBackendKind.OpenCl && prover.BackendName == "cpu")
+            Console.Error.WriteLine($"warning: no {backend} device: proving on the CPU");
+        ProofOutcome outcome;
+        try
+        {
+            outcome = asJson || Console.IsOutputRedirected
+                ? await prover.ProveAsync(block, null, ct)
+                : await ProveWithProgressAsync(prover, block, ct);
+        }
+        catch (MachineException e)
+        {
+            Console.Error.WriteLine("error: guest fault: " + e.Message);
+            return 2;
+        }
+        catch (InvalidOperationException e)
+        {
+            Console.Error.WriteLine("error: " + e.Message);
+            return 1;
+        }
+        await File.WriteAllBytesAsync(outFile.FullName, outcome.Proof, ct);
+        var r = outcome.Report;
+        if (executionProofFile is not null)
+        {
+            if (outcome.Validation is not { SuccessfulValidation: true })
+            {
+                Console.Error.WriteLine("error: the proof does not show a valid block: no EIP-8025 execution proof written");
+                return 1;
+            }
+            await File.WriteAllBytesAsync(executionProofFile.FullName, prover.ToExecutionProof(outcome).Encode(prover.Options.ProofType.MaxProofSize), ct);
+        }
+        double seconds = Math.Max((r.ProvingTimeMs ?? 0) / 1e3, 1e-9);
+        if (asJson)
+        {
+            Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object?>
+            {
+                ["program"] = Convert.ToHexStringLower(prover.ProgramDigest),
+                ["config"] = r.Config,
+                ["backend"] = r.Backend,
+                ["block_number"] = r.BlockNumber,
+                ["gas_used"] = r.GasUsed,
+                ["total_num_cycles"] = r.TotalNumCycles,
+                ["shards"] = r.Shards,
+                ["exit_code"] = r.ExitCode,
+                ["output"] = Convert.ToHexStringLower(outcome.PublicValues),
+                ["successful_validation"] = r.SuccessfulValidation,
+                ["new_payload_request_root"] = r.NewPayloadRequestRoot,
+                ["proving_time_ms"] = r.ProvingTimeMs,
+                ["cycles_per_second"] = Math.Round(r.TotalNumCycles / seconds),
+                ["proof_size"] = r.ProofSize,
+                ["verification_time_ms"] = r.VerificationTimeMs,
+                ["verified"] = r.Verified,
+                ["peak_memory_bytes"] = r.PeakMemoryBytes,
+                ["provable_bits"] = r.ProvableBits,
+                ["conjectured_bits"] = r.ConjecturedBits,
+                ["bus_load"] = r.BusLoad,
+                ["phases_ms"] = r.PhasesMs,
+                ["hardware"] = r.Hardware,
+            }));
+        }
+        else
+        {
+            Console.WriteLine($"program       {Convert.ToHexStringLower(prover.ProgramDigest)}");
+            Console.WriteLine($"cycles        {r.TotalNumCycles:N0} in {r.Shards} shard(s), exit code {r.ExitCode}");
+            Console.WriteLine($"output        {Convert.ToHexStringLower(outcome.PublicValues)}");
+            if (r.SuccessfulValidation is { } valid)
+                Console.WriteLine($"block valid   {valid} (new_payload_request_root {r.NewPayloadRequestRoot})");
+            Console.WriteLine($"proved        {seconds:F2} s ({r.TotalNumCycles / seconds:N0} cycles/s), config {r.Config}, backend {r.Backend}");
+            Console.WriteLine($"proof         {r.ProofSize:N0} bytes ({r.ProofSize / 1024.0:F1} KiB)");
+            Console.WriteLine($"verified      {r.Verified} in {r.VerificationTimeMs:F1} ms");
+            Console.WriteLine($"security      {r.ProvableBits:F1} provable bits (weakest shard), {r.ConjecturedBits:F1} conjectured (ethSTARK conjecture)");
+            Console.WriteLine($"bus load      {r.BusLoad:P1} of p on the fullest bus (an execution is refused at 100%: docs/zkvm.md)");
+            Console.WriteLine($"peak memory   {r.PeakMemoryBytes / (1024.0 * 1024 * 1024):F2} GiB");
+            foreach (var (phase, ms) in r.PhasesMs ?? new Dictionary<string, double>())
+                Console.WriteLine($"  {phase,-40} {ms,10:F1} ms");
+        }
+        return r.Verified == true ? 0 : 1;
     }
 
-    private static (byte[], ZkvmProofReport) ProveWithProgress(ZkvmProgram program, byte[] input, string config, long? shardSize, long? budgetBytes,
-        IProverBackend<KoalaBearParameters> backend)
+    private static async Task<ProofOutcome> ProveWithProgressAsync(NodeProver prover, BlockInput block, CancellationToken ct)
     {
-        (byte[], ZkvmProofReport) result = default;
-        AnsiConsole.Progress().AutoClear(true).Start(ctx =>
+        ProofOutcome? result = null;
+        await AnsiConsole.Progress().AutoClear(true).StartAsync(async ctx =>
         {
             var task = ctx.AddTask("proving", maxValue: 1.0);
-            result = ZkvmProofs.Prove(program, input, config, shardSize, backend, (phase, fraction) =>
+            result = await prover.ProveAsync(block, new ConsoleProgress(p =>
             {
-                task.Description = phase;
-                task.Value = fraction;
-            }, budgetBytes);
+                task.Description = p.ShardCount > 0 ? $"{p.Phase} ({p.ShardsDone}/{p.ShardCount})" : p.Phase.ToString();
+                task.Value = p.ShardCount > 0 ? (double)p.ShardsDone / p.ShardCount : 0;
+            }), ct);
             task.Value = 1.0;
         });
-        return result;
+        return result!;
+    }
+
+    /// <summary>Reports on the prover's thread (the console needs no synchronization context).</summary>
+    private sealed class ConsoleProgress(Action<ProverProgress> report) : IProgress<ProverProgress>
+    {
+        public void Report(ProverProgress value) => report(value);
     }
 }

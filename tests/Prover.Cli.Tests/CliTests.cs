@@ -129,29 +129,46 @@ public sealed class CliTests : IDisposable
         string notElf = Path.Combine(_dir, "not.elf");
         File.WriteAllText(notElf, "not an elf");
         Assert.Equal(2, Run("prove", "--elf", notElf, "--out", Path.Combine(_dir, "p.bin")).Exit);
-        Assert.Equal(2, Run("prove", "--memory-budget", "0", "--out", Path.Combine(_dir, "p.bin")).Exit);
-        Assert.Equal(2, Run("prove", "--memory-budget", "-1", "--out", Path.Combine(_dir, "p.bin")).Exit);
+    }
+    [Fact]
+    public void Bench_blocks_writes_the_reports_of_the_embedded_block()
+    {
+        string input = Path.Combine(_dir, "example.ssz");
+        File.WriteAllBytes(input, Prover.Witness.Guest.EthereumGuest.DefaultInput());
+        string output = Path.Combine(_dir, "report");
+        var (exit, text, _) = Run("bench", "blocks", input, "--out", output);
+        Assert.Equal(0, exit);
+        Assert.Contains("example: valid", text);
+        Assert.Contains("realtime:", text);
+        foreach (var file in new[] { "example.json", "summary.csv", "summary.md", "cycles_per_gas.png", "cycle_split_by_region.png" })
+            Assert.True(File.Exists(Path.Combine(output, file)), file);
+        Assert.Equal(2, Run("bench", "blocks", Path.Combine(_dir, "missing-folder"), "--out", output, "--log-shard-size", "3").Exit);
+        Assert.Equal(1, Run("bench", "blocks", Path.Combine(_dir, "missing.ssz"), "--out", output).Exit); // reported as a crashed block
     }
 
-    [Fact]
-    public void Prove_without_a_shard_size_plans_for_the_memory_budget()
+    [SharedFact]
+    public void Fetch_from_a_replay_node_writes_a_file_that_converts()
     {
-        string elf = Path.Combine(Prover.TestSupport.SharedData.RepositoryRoot, "native", "guest", "tests", "elf", "hello.elf");
-        string proof = Path.Combine(_dir, "auto.bin");
-        var (exit, output, error) = Run("prove", "--elf", elf, "--config", "development", "--memory-budget", "64", "--out", proof, "--json");
-        Assert.True(exit == 0, error);
-        using (var doc = System.Text.Json.JsonDocument.Parse(output))
+        using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(SharedData.PathOf("fixtures/ethereum/prague_witness/test_worst_modexp-mod_pawel_2.json")));
+        var bw = doc.RootElement.GetProperty("block_and_witness");
+        var block = new System.Text.Json.Nodes.JsonObject();
+        foreach (var part in new[] { "header", "body" })
+            foreach (var field in bw.GetProperty("block").GetProperty(part).EnumerateObject())
+                block[field.Name] = ReplayRpcServer.Json(field.Value);
+        using var server = new ReplayRpcServer(new()
         {
-            var r = doc.RootElement;
-            Assert.True(r.GetProperty("verified").GetBoolean());
-            Assert.Equal(64L << 30, r.GetProperty("memory_budget_bytes").GetInt64());
-            Assert.InRange(r.GetProperty("memory_estimate_bytes").GetInt64(), 1, 64L << 30);
-            // 206 cycles: the smallest shard size the automatic choice considers already holds them.
-            Assert.Equal(10, r.GetProperty("log_shard_size").GetInt32());
-        }
-        // A budget no shard fits is a clear error, not an out-of-memory kill.
-        var tooSmall = Run("prove", "--elf", elf, "--config", "development", "--memory-budget", "0.01", "--out", proof);
-        Assert.Equal(2, tooSmall.Exit);
-        Assert.Contains("memory budget", tooSmall.Err);
+            ["eth_getBlockByNumber"] = block,
+            ["debug_executionWitness"] = ReplayRpcServer.Json(bw.GetProperty("witness")),
+            ["eth_chainId"] = "0x1",
+            ["debug_chainConfig"] = ReplayRpcServer.Json(bw.GetProperty("chain_config")),
+        });
+        string fetched = Path.Combine(_dir, "fetched");
+        var (exit, text, err) = Run("fetch", "--rpc", server.Endpoint.ToString(), "--block", "latest", "--out", fetched);
+        Assert.True(exit == 0, err);
+        Assert.Contains("block 1 (chain 1)", text);
+        var converted = Run("convert", Path.Combine(fetched, "block-1.json"), "--out", Path.Combine(_dir, "converted"));
+        Assert.True(converted.Exit == 0, converted.Err);
+        Assert.Contains("1 inputs written", converted.Out);
+        Assert.Equal(1, Run("fetch", "--rpc", "http://127.0.0.1:9/", "--block", "1", "--out", fetched, "--timeout", "5").Exit);
     }
 }

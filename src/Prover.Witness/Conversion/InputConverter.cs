@@ -8,7 +8,7 @@ public sealed record ConversionBatch(List<ConversionResult> Results, List<BlockC
 
 /// <summary>
 /// One entry point for every supported source: an EF benchmark fixture, a BlockchainTests/EEST file,
-/// or a bare <c>debug_executionWitness</c> with its block (and optionally a chain config; mainnet's
+/// an <c>eth_getProof</c> RPC cache (<see cref="ProofWitnessConverter"/>), or a bare <c>debug_executionWitness</c> with its block (and optionally a chain config; mainnet's
 /// schedule otherwise).
 /// </summary>
 public static class InputConverter
@@ -24,6 +24,11 @@ public static class InputConverter
         {
             batch.Results.Add(EfBenchmarkFixture.Convert(source));
         }
+        else if (ProofWitnessConverter.Matches(source))
+        {
+            var schedule = chainConfig is { } c ? ScheduleOf(c) : null;
+            batch.Results.Add(ProofWitnessConverter.Convert(source, name, schedule));
+        }
         else if (BlockchainTestConverter.Matches(source))
         {
             foreach (var outcome in BlockchainTestConverter.Convert(source))
@@ -36,11 +41,12 @@ public static class InputConverter
         {
             if (block is not { } b)
                 throw new FormatException("neither a BlockchainTests/EEST fixture nor an EF benchmark fixture; a bare witness needs its block");
-            var schedule = chainConfig is { } c
-                ? ForkSchedule.FromChainConfig(c.ValueKind == JsonValueKind.Object && c.TryGetProperty("config", out var inner) ? inner : c)
-                : ForkSchedule.Mainnet;
+            var schedule = chainConfig is { } c ? ScheduleOf(c) : ForkSchedule.Mainnet;
             batch.Results.Add(StatelessInputBuilder.Build(name, BlockJson.Parse(b), ExecutionWitnessData.Parse(source), schedule));
         }
         return batch;
     }
+
+    private static ForkSchedule ScheduleOf(JsonElement c) =>
+        ForkSchedule.FromChainConfig(c.ValueKind == JsonValueKind.Object && c.TryGetProperty("config", out var inner) ? inner : c);
 }

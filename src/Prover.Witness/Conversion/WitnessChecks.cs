@@ -90,7 +90,7 @@ public static class WitnessChecks
     /// Collects every 32-byte string of a node (child references, storage roots and code hashes
     /// inside account leaves); leaf values that are themselves RLP lists (accounts) are searched too.
     /// </summary>
-    private static void CollectReferences(ref RlpReader reader, HashSet<Hash256> into)
+    internal static void CollectReferences(ref RlpReader reader, HashSet<Hash256> into)
     {
         while (reader.HasMore)
         {

@@ -29,10 +29,17 @@ public static class ZkvmProofs
     /// follows <paramref name="memoryBudgetBytes"/> (default: <see cref="ShardMemoryModel.DefaultBudgetBytes"/>).
     /// </summary>
     public static (byte[] File, ZkvmProofReport Report) Prove(ZkvmProgram program, byte[] input, string configName, long? shardSize = null,
-        IProverBackend<KoalaBearParameters>? backend = null, Action<string, double>? progress = null, long? memoryBudgetBytes = null)
+        IProverBackend<KoalaBearParameters>? backend = null, Action<string, double>? progress = null, long? memoryBudgetBytes = null) =>
+        Prove(program, input, new ZkvmProverOptions
+        {
+            Config = StarkConfig.ByName(configName), ShardSize = shardSize, MemoryBudgetBytes = memoryBudgetBytes, Backend = backend, Progress = progress,
+        });
+
+    /// <summary>Proves with full options (cancellation, per-shard progress); the extension degree follows from the configuration.</summary>
+    public static (byte[] File, ZkvmProofReport Report) Prove(ZkvmProgram program, byte[] input, ZkvmProverOptions options)
     {
-        var config = StarkConfig.ByName(configName);
-        var options = new ZkvmProverOptions { Config = config, ShardSize = shardSize, MemoryBudgetBytes = memoryBudgetBytes, Backend = backend, Progress = progress };
+        ArgumentNullException.ThrowIfNull(options);
+        var config = options.Config;
         config.Validate();
         return config.ExtensionDegree == 4 ? Prove<KoalaBearQuartic>(program, input, options) : Prove<KoalaBearOctic>(program, input, options);
     }

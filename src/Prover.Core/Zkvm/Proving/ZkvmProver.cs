@@ -44,6 +44,12 @@ public sealed record ZkvmProverOptions
     /// <summary>Called with a phase name and a fraction in [0, 1] as work progresses.</summary>
     public Action<string, double>? Progress { get; init; }
 
+    /// <summary>Called with a phase name, the shards done in that phase and the shard count, before each shard and at the phase's end.</summary>
+    public Action<string, int, int>? ShardProgress { get; init; }
+
+    /// <summary>Checked before every shard step of every phase (trace generation, main commitment, shard proof): a cancelled proof throws <see cref="OperationCanceledException"/>.</summary>
+    public CancellationToken Cancellation { get; init; }
+
     /// <summary>Tests only: a bus-count bound below p, so that a small execution shows the prover's refusal.</summary>
     internal ulong? BusBudgetLimit { get; init; }
 
@@ -104,6 +110,12 @@ public sealed class ZkvmProver<TDef> where TDef : struct, IExtensionDefinition<K
             clock.Restart();
         }
         var progress = _options.Progress;
+        var cancel = _options.Cancellation;
+        void Step(string phase, int done, int count)
+        {
+            cancel.ThrowIfCancellationRequested();
+            _options.ShardProgress?.Invoke(phase, done, count);
+        }
 
         progress?.Invoke("execute", 0);
         var (shardSize, memoryPlan) = ChooseShardSize(program, input);
@@ -113,6 +125,7 @@ public sealed class ZkvmProver<TDef> where TDef : struct, IExtensionDefinition<K
         using var machine = new Machine.Machine(program.Program, input, new MachineOptions { ShardSize = shardSize, MaxCycles = MaxCycles });
         var (result, records) = machine.RunTraced();
         Lap("execute (traced)");
+        cancel.ThrowIfCancellationRequested();
 
         var output = CommittedOutput(records);
         var shards = new List<ShardTraces>(records.Count);
@@ -121,6 +134,7 @@ public sealed class ZkvmProver<TDef> where TDef : struct, IExtensionDefinition<K
         for (int s = 0; s < records.Count; s++)
         {
             progress?.Invoke("trace generation", (double)s / records.Count);
+            Step("trace generation", s, records.Count);
             shards.Add(ShardTraceBuilder.Build(program, records[s], registers, memory, input, s == records.Count - 1));
             _options.Tamper?.Invoke(s, shards[s].Traces, shards[s].Publics);
         }
@@ -146,6 +160,7 @@ public sealed class ZkvmProver<TDef> where TDef : struct, IExtensionDefinition<K
         for (int s = 0; s < shards.Count; s++)
         {
             progress?.Invoke("main commitments", (double)s / shards.Count);
+            Step("main commitments", s, shards.Count);
             var t = shards[s];
             commitments[s] = new ShardCommitment(t.LogHeights, t.Publics, prover.CommitMainTraces(t.Traces));
         }
@@ -162,6 +177,7 @@ public sealed class ZkvmProver<TDef> where TDef : struct, IExtensionDefinition<K
         for (int s = 0; s < shards.Count; s++)
         {
             progress?.Invoke("shard proofs", (double)s / shards.Count);
+            Step("shard proofs", s, shards.Count);
             bool last = s == shards.Count - 1;
             var t = shards[s];
             proofs[s] = prover.Prove(last ? lastAirs : program.ShardAirs, t.Traces, t.Publics, last ? lastKey : shardKey,
@@ -175,6 +191,7 @@ public sealed class ZkvmProver<TDef> where TDef : struct, IExtensionDefinition<K
                 total += sum;
         }
         progress?.Invoke("shard proofs", 1);
+        _options.ShardProgress?.Invoke("shard proofs", shards.Count, shards.Count);
         Lap("shard proofs");
         foreach (var (p, ms) in phase)
             timings.Add(("  " + p, ms));

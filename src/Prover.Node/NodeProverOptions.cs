@@ -1,0 +1,55 @@
+using Prover.Node.Eip8025;
+
+namespace Prover.Node;
+
+/// <summary>Options of a <see cref="NodeProver"/> (immutable; bind from configuration with the property names).</summary>
+public sealed record NodeProverOptions
+{
+    /// <summary>The proof system's parameters (default: about 100 provable bits).</summary>
+    public ProofConfiguration Configuration { get; init; } = ProofConfiguration.Provable100;
+
+    /// <summary>
+    /// log2 of the cycles per shard, 10 to 22. Default 20: a 2^20-cycle shard peaks near 15 GB on the CPU
+    /// with the development configuration (docs/benchmarks.md); smaller shards need less memory and give
+    /// larger proofs.
+    /// </summary>
+    public int LogShardSize { get; init; } = 20;
+
+    /// <summary>Where the heavy kernels run.</summary>
+    public ProverBackendKind Backend { get; init; } = ProverBackendKind.Cpu;
+
+    /// <summary>The guest proved (default: the embedded Ethereum block validator).</summary>
+    public ProverGuest Guest { get; init; } = ProverGuest.Ethereum;
+
+    /// <summary>The EIP-8025 proof type this prover's proofs carry (docs/design.md, "Node library").</summary>
+    public ProofTypeDescriptor ProofType { get; init; } = ProofTypeDescriptor.Default;
+
+    /// <summary>
+    /// Provable security bits a proof must reach for <see cref="NodeProver.VerifyAsync"/> and
+    /// <see cref="NodeProver.VerifyExecutionProofAsync"/> to accept it, whatever configuration the proof names.
+    /// </summary>
+    public int MinimumProvableBits { get; init; } = Prover.Core.Stark.VerificationPolicy.DefaultMinimumProvableBits;
+
+    /// <summary>Accept proofs below <see cref="MinimumProvableBits"/> (development-configuration proofs): tests and development only.</summary>
+    public bool AcceptInsecureProofs { get; init; }
+
+    /// <summary>The verifier's policy: the one place these options map onto Core's.</summary>
+    internal Prover.Core.Stark.VerificationPolicy VerificationPolicy => new() { MinimumProvableBits = MinimumProvableBits, AllowInsecure = AcceptInsecureProofs };
+
+    /// <summary>How many proofs may run at once in one process (each takes the memory of a shard's traces).</summary>
+    public int MaxConcurrentProofs { get; init; } = 1;
+
+    /// <summary>Throws <see cref="ArgumentException"/> for out-of-range values.</summary>
+    public void Validate()
+    {
+        ArgumentNullException.ThrowIfNull(Configuration);
+        ArgumentNullException.ThrowIfNull(Guest);
+        ArgumentNullException.ThrowIfNull(ProofType);
+        if (LogShardSize is < 10 or > 22)
+            throw new ArgumentException($"LogShardSize must be between 10 and 22, got {LogShardSize}");
+        if (MinimumProvableBits is < 0 or > 256)
+            throw new ArgumentException($"MinimumProvableBits must be between 0 and 256, got {MinimumProvableBits}");
+        if (MaxConcurrentProofs < 1)
+            throw new ArgumentException($"MaxConcurrentProofs must be at least 1, got {MaxConcurrentProofs}");
+    }
+}
