@@ -12,10 +12,10 @@ internal static class BackendChoice
     {
         var option = new Option<string>("--backend")
         {
-            Description = "auto (CUDA, then an OpenCL GPU, else CPU), cpu, cuda or opencl; an unavailable GPU falls back to the CPU. The proof bytes are the same on every backend",
+            Description = "auto (a GPU through ILGPU, then hand-written CUDA or an OpenCL GPU, else CPU), cpu, ilgpu (ILGPU on a GPU), ilgpu:cpu (ILGPU's CPU accelerator: slow, for checks), cuda or opencl; an unavailable GPU falls back to the CPU. The proof bytes are the same on every backend",
             DefaultValueFactory = _ => defaultValue,
         };
-        option.AcceptOnlyFromAmong("auto", "cpu", "cuda", "opencl");
+        option.AcceptOnlyFromAmong([.. GpuBackend.Names]);
         return option;
     }
 
@@ -25,21 +25,17 @@ internal static class BackendChoice
         "cpu" => Prover.Node.ProverBackendKind.Cpu,
         "cuda" => Prover.Node.ProverBackendKind.Cuda,
         "opencl" => Prover.Node.ProverBackendKind.OpenCl,
+        "ilgpu" => Prover.Node.ProverBackendKind.Ilgpu,
+        "ilgpu:cpu" => Prover.Node.ProverBackendKind.IlgpuCpu,
         _ => Prover.Node.ProverBackendKind.Auto,
     };
 
     /// <summary>The backend for the option's value; warns on stderr when an explicitly requested GPU is unavailable.</summary>
     public static IProverBackend<KoalaBearParameters> Create(string? value, out string report)
     {
-        var kind = value switch
-        {
-            "cpu" => BackendKind.Cpu,
-            "cuda" => BackendKind.Cuda,
-            "opencl" => BackendKind.OpenCl,
-            _ => BackendKind.Auto,
-        };
+        var kind = value is null ? BackendKind.Auto : GpuBackend.Parse(value);
         var backend = GpuBackend.CreateOrCpu<KoalaBearParameters>(kind, out report);
-        if (kind is BackendKind.Cuda or BackendKind.OpenCl && backend is CpuBackend<KoalaBearParameters>)
+        if (kind is not (BackendKind.Auto or BackendKind.Cpu) && backend is CpuBackend<KoalaBearParameters>)
             Console.Error.WriteLine($"warning: {report}");
         return backend;
     }

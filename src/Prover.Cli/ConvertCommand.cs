@@ -73,9 +73,8 @@ internal static class ConvertCommand
 
     private static JsonDocument ParseFile(FileInfo file)
     {
-        if (!file.Exists)
-            throw new IOException($"{file.FullName}: no such file");
-        return JsonInput.Parse(InputFiles.ReadAllBytes(file.FullName), file.Name);
+        // Fixtures and witnesses are tens of MB (gzip allowed); 1 GiB bounds what is read and what it decompresses to.
+        return JsonInput.Parse(InputFiles.Decompress(FileLimits.Read(file, (long)Prover.Core.Machine.MemoryMap.InputMaxSize, "1 GiB"), file.Name), file.Name);
     }
 
     private static string Sidecar(ConversionResult r, string source)

@@ -21,7 +21,7 @@ internal static class EthereumExecution
         List<Job> jobs;
         try
         {
-            jobs = file is null ? [new Job(EthereumGuest.DefaultInputName, EthereumGuest.DefaultInput(), true)] : Load(file);
+            jobs = file is null ? [new Job(EthereumGuest.DefaultInputName, EthereumGuest.DefaultInput(), true)] : Load(file, options.MaxInputBytes);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or FormatException or ArgumentException)
         {
@@ -48,9 +48,9 @@ internal static class EthereumExecution
         return allAsExpected ? 0 : 1;
     }
 
-    private static List<Job> Load(FileInfo file)
+    private static List<Job> Load(FileInfo file, long maxBytes)
     {
-        var bytes = InputFiles.ReadAllBytes(file.FullName);
+        var bytes = InputFiles.Decompress(FileLimits.Read(file, maxBytes, "--max-input-bytes"), file.Name);
         if (!InputFiles.IsJsonObject(bytes))
             return [new Job(file.Name, bytes, null)];
         using var doc = JsonInput.Parse(bytes, file.Name);

@@ -23,30 +23,32 @@ internal static class ExecuteCommand
         var json = new Option<bool>("--json") { Description = "print one JSON object instead of text" };
         var maxCycles = new Option<long>("--max-cycles") { Description = "stop with an error after this many cycles", DefaultValueFactory = _ => 1L << 36 };
         var trace = new Option<bool>("--trace") { Description = "tracing execution: build the execution record (events per chip, shards)" };
+        var maxInput = FileLimits.MaxInputOption();
         var engine = new Option<ExecutionEngine>("--engine") { Description = "fast-mode engine: Jit (default) or Interpreter", DefaultValueFactory = _ => ExecutionEngine.Jit };
         var command = new Command("execute", "run a guest on the RV64IM emulator: the embedded Ethereum block validator on a block input, or any ELF")
         {
-            source, elf, input, json, maxCycles, trace, engine,
+            source, elf, input, json, maxCycles, trace, engine, maxInput,
         };
         command.SetAction(parse =>
         {
             var elfFile = parse.GetValue(elf);
             var inputFile = parse.GetValue(input) ?? parse.GetValue(source);
+            var options = new MachineOptions { MaxCycles = parse.GetValue(maxCycles), Engine = parse.GetValue(engine), MaxInputBytes = parse.GetValue(maxInput) };
             return elfFile is not null
-                ? Run(elfFile, inputFile, parse.GetValue(json), parse.GetValue(maxCycles), parse.GetValue(trace), parse.GetValue(engine))
-                : EthereumExecution.Run(inputFile, parse.GetValue(json), new MachineOptions { MaxCycles = parse.GetValue(maxCycles), Engine = parse.GetValue(engine) });
+                ? Run(elfFile, inputFile, parse.GetValue(json), options, parse.GetValue(trace))
+                : EthereumExecution.Run(inputFile, parse.GetValue(json), options);
         });
         return command;
     }
 
-    private static int Run(FileInfo elfFile, FileInfo? inputFile, bool json, long maxCycles, bool trace, ExecutionEngine engine)
+    private static int Run(FileInfo elfFile, FileInfo? inputFile, bool json, MachineOptions limits, bool trace)
     {
         GuestProgram program;
         byte[] input;
         try
         {
             program = GuestProgram.FromElf(File.ReadAllBytes(elfFile.FullName));
-            input = inputFile is null ? [] : File.ReadAllBytes(inputFile.FullName);
+            input = inputFile is null ? [] : FileLimits.Read(inputFile, limits.MaxInputBytes, "--max-input-bytes");
         }
         catch (Exception e) when (e is ElfLoadException or IOException or UnauthorizedAccessException)
         {
@@ -54,7 +56,7 @@ internal static class ExecuteCommand
         }
 
         using var stderr = Console.OpenStandardError();
-        var options = new MachineOptions { MaxCycles = maxCycles, DebugOutput = json ? null : stderr, Engine = engine };
+        var options = limits with { DebugOutput = json ? null : stderr };
         using var machine = new Machine(program, input, options);
         long events = 0;
         var sw = Stopwatch.StartNew();
@@ -95,8 +97,8 @@ internal static class ExecuteCommand
             w.WriteNumber("execution_duration_ms", seconds * 1e3);
             w.WriteNumber("mhz", Math.Round(mhz, 3));
             w.WriteString("mode", trace ? "trace" : "fast");
-            w.WriteString("engine", trace ? "interpreter" : engine.ToString().ToLowerInvariant());
-            if (!trace && engine == ExecutionEngine.Jit)
+            w.WriteString("engine", trace ? "interpreter" : limits.Engine.ToString().ToLowerInvariant());
+            if (!trace && limits.Engine == ExecutionEngine.Jit)
             {
                 w.WriteNumber("jit_regions", machine.CompiledBlocks);
                 w.WriteNumber("jit_compile_ms", machine.JitTime.TotalMilliseconds);
@@ -120,9 +122,9 @@ internal static class ExecuteCommand
                 Console.WriteLine($"region        {name}: {cycles:N0} cycles");
             if (trace)
                 Console.WriteLine($"trace         {result.Shards} shard(s), {events:N0} events");
-            else if (engine == ExecutionEngine.Jit)
+            else if (limits.Engine == ExecutionEngine.Jit)
                 Console.WriteLine($"jit           {machine.CompiledBlocks} region(s) compiled in {machine.JitTime.TotalMilliseconds:F1} ms");
-            Console.WriteLine($"wall time     {seconds * 1e3:F1} ms ({(trace ? "tracing mode" : $"fast mode, {engine.ToString().ToLowerInvariant()}")})");
+            Console.WriteLine($"wall time     {seconds * 1e3:F1} ms ({(trace ? "tracing mode" : $"fast mode, {limits.Engine.ToString().ToLowerInvariant()}")})");
             Console.WriteLine($"speed         {mhz:F1} MHz");
         }
         return result.Success ? 0 : 1;

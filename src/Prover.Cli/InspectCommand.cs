@@ -21,9 +21,8 @@ internal static class InspectCommand
     {
         try
         {
-            if (!file.Exists)
-                throw new IOException($"{file.FullName}: no such file");
-            var bytes = File.ReadAllBytes(file.FullName);
+            // Anything larger than the guest's input region cannot be an input.
+            var bytes = FileLimits.Read(file, (long)Prover.Core.Machine.MemoryMap.InputMaxSize, "the input region");
             if (bytes.Length == StatelessValidationResult.Size)
                 PrintResult(StatelessValidationResult.Decode(bytes));
             else

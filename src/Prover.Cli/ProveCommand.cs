@@ -30,19 +30,25 @@ internal static class ProveCommand
         config.AcceptOnlyFromAmong([.. ProofConfiguration.All.Select(p => p.Name)]);
         var shard = new Option<int>("--log-shard-size") { Description = "log2 of the cycles per shard (10..22)", DefaultValueFactory = _ => 20 };
         var json = new Option<bool>("--json") { Description = "print the report as JSON" };
+        var maxCycles = new Option<long>("--max-cycles")
+        {
+            Description = "stop with an error after this many cycles (the traced execution is kept in memory until proved)",
+            DefaultValueFactory = _ => Prover.Core.Zkvm.Proving.ZkvmProverOptions.DefaultMaxCycles,
+        };
+        var maxInput = FileLimits.MaxInputOption();
         var backendOption = BackendChoice.Option("cpu");
         var command = new Command("prove", "prove a guest execution: the embedded Ethereum block validator on a block input, or any ELF")
         {
-            source, elf, input, output, executionProof, config, shard, json, backendOption,
+            source, elf, input, output, executionProof, config, shard, json, backendOption, maxCycles, maxInput,
         };
         command.SetAction((parse, ct) => RunAsync(parse.GetValue(source), parse.GetValue(elf), parse.GetValue(input), parse.GetValue(output)!,
             parse.GetValue(executionProof), ProofConfiguration.FromName(parse.GetValue(config)!)!, parse.GetValue(shard), parse.GetValue(json),
-            BackendChoice.Kind(parse.GetValue(backendOption)), ct));
+            BackendChoice.Kind(parse.GetValue(backendOption)), new Limits(parse.GetValue(maxCycles), parse.GetValue(maxInput)), ct));
         return command;
     }
 
     private static async Task<int> RunAsync(FileInfo? sourceFile, FileInfo? elfFile, FileInfo? inputFile, FileInfo outFile, FileInfo? executionProofFile,
-        ProofConfiguration config, int logShard, bool asJson, ProverBackendKind backend, CancellationToken ct)
+        ProofConfiguration config, int logShard, bool asJson, ProverBackendKind backend, Limits limits, CancellationToken ct)
     {
         if (logShard is < 10 or > 22)
         {
@@ -59,15 +65,15 @@ internal static class ProveCommand
             _ = guest.Program; // parse the ELF now, so a bad one is an argument error
             block = file is null
                 ? elfFile is null ? BlockInput.Example() : new BlockInput("empty input", [])
-                : BlockInput.FromStatelessInput(File.ReadAllBytes(file.FullName), file.Name);
+                : BlockInput.FromStatelessInput(FileLimits.Read(file, limits.MaxInputBytes, "--max-input-bytes"), file.Name);
         }
         catch (Exception e) when (e is ElfLoadException or IOException or UnauthorizedAccessException)
         {
             Console.Error.WriteLine("error: " + e.Message);
             return 2;
         }
-        using var prover = new NodeProver(new NodeProverOptions { Configuration = config, LogShardSize = logShard, Backend = backend, Guest = guest });
-        if (backend is ProverBackendKind.Cuda or ProverBackendKind.OpenCl && prover.BackendName == "cpu")
+        using var prover = new NodeProver(new NodeProverOptions { Configuration = config, LogShardSize = logShard, Backend = backend, Guest = guest, MaxCycles = limits.MaxCycles });
+        if (backend is not (ProverBackendKind.Cpu or ProverBackendKind.Auto) && prover.BackendName == "cpu")
             Console.Error.WriteLine($"warning: no {backend} device: proving on the CPU");
         ProofOutcome outcome;
         try
@@ -123,6 +129,7 @@ internal static class ProveCommand
                 ["conjectured_bits"] = r.ConjecturedBits,
                 ["bus_load"] = r.BusLoad,
                 ["phases_ms"] = r.PhasesMs,
+                ["device"] = prover.DeviceCounters,
                 ["hardware"] = r.Hardware,
             }));
         }
@@ -144,6 +151,9 @@ internal static class ProveCommand
         }
         return r.Verified == true ? 0 : 1;
     }
+
+    /// <summary>The work limits of one proof (docs/design.md, "Resource bounds").</summary>
+    private sealed record Limits(long MaxCycles, long MaxInputBytes);
 
     private static async Task<ProofOutcome> ProveWithProgressAsync(NodeProver prover, BlockInput block, CancellationToken ct)
     {

@@ -23,10 +23,12 @@ internal static class ServeCommand
         var typeName = new Option<string>("--proof-type") { Description = "the proof type name the API uses", DefaultValueFactory = _ => ProofTypeDescriptor.Default.Name };
         var typeId = new Option<byte>("--proof-type-id") { Description = "the EIP-8025 ProofType (uint8) written into ExecutionProofs", DefaultValueFactory = _ => ProofTypeDescriptor.Default.Id };
         var allowInsecure = new Option<bool>("--allow-insecure") { Description = "verification accepts proofs below 100 provable bits (needed to verify development-configuration proofs)" };
+        var elRpc = new Option<Uri?>("--el-rpc") { Description = "execution node JSON-RPC URL: bare NewPayloadRequests get their witness from it (debug_executionWitness)" };
+        var chainConfig = new Option<FileInfo?>("--chain-config") { Description = "geth genesis or chain config JSON for --el-rpc (default: mainnet)" };
         var backendOption = BackendChoice.Option("cpu");
         var command = new Command("serve", "run the proof service (zkboost v1 HTTP API: proof requests, SSE results, proofs, verification, health, metrics)")
         {
-            urls, dataDir, config, shard, timeout, typeName, typeId, allowInsecure, backendOption,
+            urls, dataDir, config, shard, timeout, typeName, typeId, allowInsecure, elRpc, chainConfig, backendOption,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -50,7 +52,20 @@ internal static class ServeCommand
                 DataDirectory = parse.GetValue(dataDir)?.FullName,
                 DefaultTimeout = parse.GetValue(timeout) is { } ms ? TimeSpan.FromMilliseconds(ms) : null,
             };
-            await ProofServiceHost.RunAsync(options, parse.GetValue(urls)!, a => Console.Error.WriteLine($"listening on {string.Join(", ", a)}"), ct);
+            System.Text.Json.JsonDocument? chain = null;
+            try
+            {
+                if (parse.GetValue(chainConfig) is { } file)
+                    chain = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(file.FullName));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
+            {
+                Console.Error.WriteLine("error: --chain-config: " + e.Message);
+                return 2;
+            }
+            using var _ = chain;
+            using var witnesses = parse.GetValue(elRpc) is { } rpc ? new RpcWitnessSource(rpc, chain?.RootElement) : null;
+            await ProofServiceHost.RunAsync(options, parse.GetValue(urls)!, a => Console.Error.WriteLine($"listening on {string.Join(", ", a)}"), witnesses, ct);
             return 0;
         });
         return command;

@@ -27,9 +27,14 @@ internal static class VerifyCommand
             Description = "minimum provable security bits to accept",
             DefaultValueFactory = _ => VerificationPolicy.DefaultMinimumProvableBits,
         };
+        var maxProof = new Option<long>("--max-proof-bytes")
+        {
+            Description = "largest proof file accepted (checked before reading it)",
+            DefaultValueFactory = _ => FileLimits.DefaultMaxProofBytes,
+        };
         var command = new Command("verify", "verify a proof file (execution or demo); exits non-zero when it is invalid or below the required security")
         {
-            proof, json, elf, input, allowInsecure, minBits,
+            proof, json, elf, input, allowInsecure, minBits, maxProof,
         };
         command.SetAction(parse =>
         {
@@ -39,7 +44,16 @@ internal static class VerifyCommand
                 Console.Error.WriteLine($"error: {path.FullName} does not exist");
                 return 2;
             }
-            var bytes = File.ReadAllBytes(path.FullName);
+            byte[] bytes;
+            try
+            {
+                bytes = FileLimits.Read(path, parse.GetValue(maxProof), "--max-proof-bytes");
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine("error: " + e.Message);
+                return 2;
+            }
             var policy = new VerificationPolicy { AllowInsecure = parse.GetValue(allowInsecure), MinimumProvableBits = parse.GetValue(minBits) };
             if (ZkvmProofs.IsExecutionProof(bytes))
                 return VerifyExecution(bytes, parse.GetValue(elf), parse.GetValue(input), parse.GetValue(json), policy);
@@ -78,7 +92,7 @@ internal static class VerifyCommand
         try
         {
             program = elfFile is null ? new ZkvmProgram(EthereumGuest.Program) : ZkvmProgram.FromElf(File.ReadAllBytes(elfFile.FullName));
-            expected = inputFile is null ? null : File.ReadAllBytes(inputFile.FullName);
+            expected = inputFile is null ? null : FileLimits.Read(inputFile, (long)MemoryMap.InputMaxSize, "the input region");
         }
         catch (Exception e) when (e is ElfLoadException or IOException or UnauthorizedAccessException)
         {

@@ -4,17 +4,31 @@ using Prover.Core.Matrix;
 using Prover.Core.Merkle;
 using Prover.Core.Stark;
 using Prover.Gpu.Cuda;
+using Prover.Gpu.Ilgpu;
 using Prover.Gpu.OpenCl;
 
 namespace Prover.Gpu;
 
-/// <summary>Which backend to use: automatic (CUDA, then an OpenCL GPU, then CPU) or one in particular.</summary>
+/// <summary>
+/// Which backend to use: automatic (a GPU through ILGPU, then the hand-written CUDA and OpenCL-GPU
+/// paths, then the CPU) or one in particular.
+/// </summary>
 public enum BackendKind
 {
     Auto,
     Cpu,
+
+    /// <summary>Hand-written CUDA kernels compiled at run time by NVRTC.</summary>
     Cuda,
+
+    /// <summary>Hand-written OpenCL kernels (PoCL included).</summary>
     OpenCl,
+
+    /// <summary>ILGPU on a GPU (CUDA, or OpenCL with the generic address space).</summary>
+    Ilgpu,
+
+    /// <summary>ILGPU's CPU accelerator: the GPU kernels run on the CPU (slow; for correctness checks without a GPU).</summary>
+    IlgpuCpu,
 }
 
 /// <summary>
@@ -61,6 +75,55 @@ public sealed class GpuProverBackend<TParams> : IProverBackend<TParams>, IDispos
 /// <summary>Backend selection. Never throws for a missing driver, library or device: it reports why and falls back.</summary>
 public static class GpuBackend
 {
+    /// <summary>The option values <see cref="Parse"/> accepts, for command lines and library options.</summary>
+    public static IReadOnlyList<string> Names { get; } = ["auto", "cpu", "ilgpu", "ilgpu:cpu", "cuda", "opencl"];
+
+    /// <summary>"auto", "cpu", "ilgpu", "ilgpu:cpu", "cuda" or "opencl" (case-insensitive) → the kind; anything else is an error.</summary>
+    public static BackendKind Parse(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return value.Trim().ToLowerInvariant() switch
+        {
+            "auto" => BackendKind.Auto,
+            "cpu" => BackendKind.Cpu,
+            "ilgpu" => BackendKind.Ilgpu,
+            "ilgpu:cpu" => BackendKind.IlgpuCpu,
+            "cuda" => BackendKind.Cuda,
+            "opencl" => BackendKind.OpenCl,
+            _ => throw new ArgumentException($"unknown backend '{value}'; expected one of {string.Join(", ", Names)}", nameof(value)),
+        };
+    }
+
+    /// <summary>Host↔device bytes and the most device memory held, for an ILGPU backend; null for other backends.</summary>
+    public static IReadOnlyDictionary<string, long>? DeviceCounters<TParams>(IProverBackend<TParams> backend) where TParams : struct, IMontyParameters =>
+        backend is IlgpuProverBackend<TParams> ilgpu
+            ? new Dictionary<string, long>
+            {
+                ["bytes_to_device"] = ilgpu.Device.BytesToDevice,
+                ["bytes_from_device"] = ilgpu.Device.BytesFromDevice,
+                ["peak_device_bytes"] = ilgpu.Device.PeakDeviceBytes,
+            }
+            : null;
+
+    /// <summary>
+    /// Opens an ILGPU backend: <see cref="BackendKind.Ilgpu"/> (and Auto) on a GPU,
+    /// <see cref="BackendKind.IlgpuCpu"/> on ILGPU's CPU accelerator. False, with the reasons, when none opens.
+    /// </summary>
+    public static bool TryCreateIlgpu<TParams>(BackendKind kind, out IlgpuProverBackend<TParams>? backend, out string report)
+        where TParams : struct, IMontyParameters
+    {
+        backend = null;
+        if (kind is not (BackendKind.Auto or BackendKind.Ilgpu or BackendKind.IlgpuCpu))
+        {
+            report = $"{kind} is not an ILGPU backend";
+            return false;
+        }
+        if (!IlgpuDevice.TryOpen(kind == BackendKind.IlgpuCpu ? IlgpuDeviceKind.Cpu : IlgpuDeviceKind.Gpu, out var device, out report))
+            return false;
+        backend = new IlgpuProverBackend<TParams>(device!);
+        return true;
+    }
+
     /// <summary>
     /// Opens a GPU backend of the requested kind (Auto: CUDA first, then OpenCL). Returns false, with
     /// the reasons, when none is available; <paramref name="backend"/> is then null.
@@ -70,6 +133,11 @@ public static class GpuBackend
     {
         backend = null;
         var reasons = new List<string>();
+        if (kind is BackendKind.Ilgpu or BackendKind.IlgpuCpu)
+        {
+            report = $"{kind} is an ILGPU backend (TryCreateIlgpu)";
+            return false;
+        }
         if (kind is BackendKind.Auto or BackendKind.Cuda)
         {
             if (CudaDevice.TryOpen(out var cuda, out var why))
@@ -97,11 +165,27 @@ public static class GpuBackend
             report = "cpu (requested)";
             return CpuBackend<TParams>.Instance;
         }
+        string ilgpuWhy = "";
+        if (kind is BackendKind.Auto or BackendKind.Ilgpu or BackendKind.IlgpuCpu)
+        {
+            if (TryCreateIlgpu<TParams>(kind, out var ilgpu, out ilgpuWhy))
+            {
+                report = ilgpuWhy;
+                return ilgpu!;
+            }
+            if (kind != BackendKind.Auto)
+            {
+                report = "cpu (ILGPU not available: " + ilgpuWhy + ")";
+                return CpuBackend<TParams>.Instance;
+            }
+        }
         if (TryCreate<TParams>(kind, out var gpu, out var why))
         {
             report = why;
             return gpu!;
         }
+        if (ilgpuWhy.Length > 0)
+            why = ilgpuWhy + "; " + why;
         report = "cpu (GPU not available: " + why + ")";
         return CpuBackend<TParams>.Instance;
     }
@@ -117,6 +201,13 @@ public static class GpuBackend
     public static IReadOnlyList<string> Describe()
     {
         var lines = new List<string>();
+        if (IlgpuDevice.TryOpen(IlgpuDeviceKind.Gpu, out var ilgpu, out var ilgpuWhy))
+        {
+            lines.Add(ilgpu!.Description);
+            ilgpu.Dispose();
+        }
+        else
+            lines.Add("ilgpu gpu: not available (" + ilgpuWhy + ")");
         var cuda = CudaDevice.Enumerate(out var cudaWhy);
         lines.AddRange(cuda.Count > 0 ? cuda.Select(d => $"cuda: {d.Name}, {d.GlobalMemoryBytes >> 20} MiB, {d.Details}") : ["cuda: not available (" + cudaWhy + ")"]);
         var cl = OpenClDevice.Enumerate(out var clWhy);

@@ -35,6 +35,8 @@ public sealed class NodeProver : IDisposable
             ProverBackendKind.Auto => BackendKind.Auto,
             ProverBackendKind.Cuda => BackendKind.Cuda,
             ProverBackendKind.OpenCl => BackendKind.OpenCl,
+            ProverBackendKind.Ilgpu => BackendKind.Ilgpu,
+            ProverBackendKind.IlgpuCpu => BackendKind.IlgpuCpu,
             _ => BackendKind.Cpu,
         }, out var report);
         _proofSlots = new SemaphoreSlim(Options.MaxConcurrentProofs, Options.MaxConcurrentProofs);
@@ -44,8 +46,11 @@ public sealed class NodeProver : IDisposable
 
     public NodeProverOptions Options { get; }
 
-    /// <summary>The backend's name (cpu, cuda, opencl).</summary>
+    /// <summary>The backend's name (cpu, cuda, opencl, ilgpu-cuda, ilgpu-opencl, ilgpu-cpu).</summary>
     public string BackendName => _backend.Name;
+
+    /// <summary>Host↔device bytes and the device memory peak so far, for an ILGPU backend; null otherwise.</summary>
+    public IReadOnlyDictionary<string, long>? DeviceCounters => GpuBackend.DeviceCounters(_backend);
 
     /// <summary>The digest of the guest program the proofs are about (the program's verifying identity).</summary>
     public byte[] ProgramDigest => Options.Guest.Program.Digest;
@@ -105,6 +110,7 @@ public sealed class NodeProver : IDisposable
         {
             Config = Options.Configuration.Stark,
             ShardSize = 1L << Options.LogShardSize,
+            MaxCycles = Options.MaxCycles,
             Backend = _backend,
             Cancellation = cancellationToken,
             ShardProgress = (phase, done, count) =>

@@ -15,6 +15,9 @@ public sealed record NodeProverOptions
     /// </summary>
     public int LogShardSize { get; init; } = 20;
 
+    /// <summary>Longest execution proved (<see cref="Prover.Core.Zkvm.Proving.ZkvmProverOptions.MaxCycles"/>): a longer one is a guest fault, not an out-of-memory kill.</summary>
+    public long MaxCycles { get; init; } = Prover.Core.Zkvm.Proving.ZkvmProverOptions.DefaultMaxCycles;
+
     /// <summary>Where the heavy kernels run.</summary>
     public ProverBackendKind Backend { get; init; } = ProverBackendKind.Cpu;
 

@@ -6,7 +6,7 @@ public enum ProverBackendKind
     /// <summary>The CPU.</summary>
     Cpu,
 
-    /// <summary>CUDA if present, else an OpenCL GPU, else the CPU.</summary>
+    /// <summary>A GPU through ILGPU, else hand-written CUDA, else an OpenCL GPU, else the CPU.</summary>
     Auto,
 
     /// <summary>CUDA (NVRTC), else the CPU.</summary>
@@ -14,4 +14,10 @@ public enum ProverBackendKind
 
     /// <summary>OpenCL, else the CPU.</summary>
     OpenCl,
+
+    /// <summary>ILGPU on a GPU (CUDA, or OpenCL with the generic address space), else the CPU.</summary>
+    Ilgpu,
+
+    /// <summary>ILGPU's CPU accelerator: the GPU kernels run on the CPU (slow; for correctness checks).</summary>
+    IlgpuCpu,
 }

@@ -50,9 +50,9 @@ public static class ProofServiceHost
     /// the running proof is abandoned, the queue dropped, stored proofs stay). <paramref name="listening"/> gets the bound addresses.
     /// </summary>
     public static async Task RunAsync(ProofServiceOptions options, string urls, Action<IReadOnlyList<string>>? listening = null,
-        CancellationToken cancellationToken = default)
+        IWitnessSource? witnessSource = null, CancellationToken cancellationToken = default)
     {
-        var app = Build(options, urls);
+        var app = Build(options, urls, witnessSource: witnessSource);
         await using (app.ConfigureAwait(false))
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);

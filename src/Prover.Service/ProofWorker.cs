@@ -58,7 +58,12 @@ internal sealed class ProofWorker(ProofQueue queue, NodeProver prover, ProofStor
             }
             catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
             {
-                Fail(job, FailureReasons.WitnessTimeout, "the deadline passed while fetching the witness");
+                Fail(job, FailureReasons.WitnessTimeout, "the deadline or the call timeout passed while fetching the witness");
+                return;
+            }
+            catch (Exception e) when (e is not OperationCanceledException) // the node's answer; the worker keeps serving
+            {
+                Fail(job, FailureReasons.InternalError, "witness: " + e.Message);
                 return;
             }
         }

@@ -6,7 +6,7 @@ namespace Prover.Cli.Tests;
 /// The <c>prover</c> commands end to end, in-process. One class, so its tests run one after another:
 /// they redirect the process-wide console.
 /// </summary>
-public sealed class CliTests : IDisposable
+public sealed partial class CliTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("prover-cli-").FullName;
 
@@ -119,6 +119,14 @@ public sealed class CliTests : IDisposable
         bytes[bytes.Length - 100] ^= 0x04;
         File.WriteAllBytes(proof, bytes);
         Assert.Equal(1, Run("verify", proof, "--elf", elf, "--allow-insecure").Exit);
+    }
+
+    [Fact]
+    public void Serve_reports_bad_arguments_before_listening()
+    {
+        Assert.Equal(2, Run("serve", "--log-shard-size", "3").Exit);
+        Assert.Equal(2, Run("serve", "--proof-type", "Not A Name").Exit);
+        Assert.Equal(2, Run("serve", "--urls", "http://127.0.0.1:0", "--el-rpc", "http://127.0.0.1:1", "--chain-config", Path.Combine(_dir, "missing.json")).Exit);
     }
 
     [Fact]

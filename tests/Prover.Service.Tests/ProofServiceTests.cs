@@ -103,6 +103,34 @@ public sealed class ProofServiceTests : IDisposable
         Assert.Equal("witness_timeout", data.GetProperty("reason").GetString());
     }
 
+    /// <summary>Stands in for the execution node: gives hello the validation result of the requested payload.</summary>
+    private sealed class HelloWitnesses : IWitnessSource
+    {
+        public Task<byte[]> GetGuestInputAsync(NewPayloadRequest request, CancellationToken cancellationToken) =>
+            Task.FromResult(Prover.Node.Tests.TestGuests.ResultFor(request.HashTreeRoot()));
+    }
+
+    [Fact]
+    public async Task ABareNewPayloadRequestIsProvedWithTheWitnessSourcesInput()
+    {
+        await using var service = await ServiceHarness.StartAsync(null, witnessSource: new HelloWitnesses());
+        var request = StatelessInput.Decode(EthereumGuest.DefaultInput()).NewPayloadRequest;
+        var w = new SszWriter();
+        request.Write(w);
+        string root = "0x" + Convert.ToHexStringLower(request.HashTreeRoot());
+        using var events = await service.SubscribeAsync(root);
+        using var content = new ByteArrayContent(w.ToArray());
+        using var response = await service.Client.PostAsync($"/v1/execution_proof_requests?proof_types={ServiceHarness.ProofType}", content);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("proof_complete", (await events.NextAsync(TimeSpan.FromMinutes(2))).Name);
+        var proof = await service.Client.GetByteArrayAsync($"/v1/execution_proofs/{root}/{ServiceHarness.ProofType}");
+        Assert.Equal("VALID", await VerifyAsync(service, root, proof));
+        // The block hash index finds it too.
+        var byBlock = await service.Client.GetByteArrayAsync(
+            $"/v1/blocks/0x{Convert.ToHexStringLower(request.ExecutionPayload.BlockHash)}/execution_proofs/{ServiceHarness.ProofType}");
+        Assert.Equal(proof, byBlock);
+    }
+
     [Fact]
     public async Task BadRequestsGetZkboostErrorResponses()
     {

@@ -21,13 +21,23 @@ public sealed class SeedSources
     /// <summary>The shared folder, or null when absent (then only repository seeds exist).</summary>
     public string? SharedRoot { get; }
 
-    /// <summary>Finds the repository above the running assembly and ../shared beside it.</summary>
+    /// <summary>
+    /// Finds the repository (<c>PROVER_REPO</c>, else the folder holding Prover.sln above the running assembly or the
+    /// current directory: a published copy runs outside the tree) and ../shared beside it.
+    /// </summary>
     public static SeedSources Locate()
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Prover.sln")))
-            dir = dir.Parent;
-        string root = dir?.FullName ?? throw new InvalidOperationException("Prover.sln not found above " + AppContext.BaseDirectory);
+        static string? Above(string start)
+        {
+            var dir = new DirectoryInfo(start);
+            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Prover.sln")))
+                dir = dir.Parent;
+            return dir?.FullName;
+        }
+        string? repo = Environment.GetEnvironmentVariable("PROVER_REPO");
+        string root = (!string.IsNullOrEmpty(repo) && File.Exists(Path.Combine(repo, "Prover.sln")) ? Path.GetFullPath(repo) : null)
+            ?? Above(AppContext.BaseDirectory) ?? Above(Environment.CurrentDirectory)
+            ?? throw new InvalidOperationException("Prover.sln not found above " + AppContext.BaseDirectory + " or the current directory; set PROVER_REPO");
         string? env = Environment.GetEnvironmentVariable("PROVER_SHARED");
         string? shared = !string.IsNullOrEmpty(env) && Directory.Exists(env) ? Path.GetFullPath(env)
             : Path.GetFullPath(Path.Combine(root, "..", "shared"));

@@ -17,6 +17,12 @@ public sealed record MachineOptions
     /// <summary>Bytes of public output the guest may write before it faults.</summary>
     public long MaxOutputBytes { get; init; } = 1L << 24;
 
+    /// <summary>
+    /// Largest input accepted (at most the input region, <see cref="MemoryMap.InputMaxSize"/>); a larger one is an
+    /// <see cref="ArgumentException"/> naming both sizes, before any guest memory is set up.
+    /// </summary>
+    public long MaxInputBytes { get; init; } = (long)MemoryMap.InputMaxSize;
+
     /// <summary>Fast-mode engine (tracing always uses the interpreter).</summary>
     public ExecutionEngine Engine { get; init; } = ExecutionEngine.Jit;
 
@@ -79,6 +85,9 @@ public sealed unsafe partial class Machine : IDisposable
         _program = program;
         _options = options ?? new MachineOptions();
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(_options.ShardSize);
+        long maxInput = Math.Min(_options.MaxInputBytes, (long)MemoryMap.InputMaxSize);
+        if (input.Length > maxInput)
+            throw new ArgumentException($"input of {input.Length} bytes exceeds the limit of {maxInput} bytes", nameof(input));
         _memory = new GuestMemory(input);
         foreach (var seg in program.Segments)
             seg.Data.CopyTo(new Span<byte>(_memory.Ram + (seg.Address - MemoryMap.RamBase), seg.Data.Length));

@@ -53,8 +53,8 @@ public sealed record ProofEnvelope(string Statement, string ConfigName, byte[] P
         int version = BinaryPrimitives.ReadUInt16LittleEndian(Take(bytes, 2));
         if (version != Version)
             throw new ProofFormatException($"unsupported proof file version {version}");
-        string statement = Encoding.UTF8.GetString(Take(bytes, Take(bytes, 1)[0]));
-        string config = Encoding.UTF8.GetString(Take(bytes, Take(bytes, 1)[0]));
+        string statement = StrictUtf8.Decode(Take(bytes, Take(bytes, 1)[0]), "malformed proof file: the statement name");
+        string config = StrictUtf8.Decode(Take(bytes, Take(bytes, 1)[0]), "malformed proof file: the configuration name");
         uint length = BinaryPrimitives.ReadUInt32LittleEndian(Take(bytes, 4));
         if (length != bytes.Length - pos)
             throw new ProofFormatException($"proof length {length} does not match the {bytes.Length - pos} bytes that follow");

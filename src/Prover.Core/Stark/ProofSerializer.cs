@@ -138,7 +138,10 @@ public static class ProofSerializer
             FoldingArity = r.U8(),
             ExtensionDegree = TDef.Degree,
         };
-        config = config with { Name = Encoding.UTF8.GetString(r.Bytes(r.U8())) };
+        string? name = StrictUtf8.TryDecode(r.Bytes(r.U8()));
+        if (name is null)
+            r.Fail("the configuration name is not valid UTF-8");
+        config = config with { Name = name };
         try
         {
             config.Validate();

@@ -5,6 +5,7 @@ using Prover.Core.Field;
 using Prover.Core.Stark;
 using Prover.Core.Tests.Machine;
 using Prover.Core.Zkvm.Proving;
+using Xunit.Abstractions;
 
 namespace Prover.Core.Tests.Stark;
 
@@ -16,7 +17,7 @@ namespace Prover.Core.Tests.Stark;
 /// Allocation is measured with <see cref="GC.GetAllocatedBytesForCurrentThread"/>; parsing and rejecting
 /// runs on the test's thread.
 /// </summary>
-public sealed class AdversarialProofTests
+public sealed class AdversarialProofTests(ITestOutputHelper output)
 {
     private static readonly StarkConfig Config = StarkConfig.Development with { NumQueries = 20, QueryPowBits = 0 };
 
@@ -72,7 +73,9 @@ public sealed class AdversarialProofTests
     public void Unpatched_proof_verifies_and_the_offsets_point_at_the_counts()
     {
         var (bytes, _, _) = Fib.Value;
-        Assert.True(VerifyMeasured(bytes).Result.IsValid);
+        var (valid, allocated) = VerifyMeasured(bytes);
+        output.WriteLine($"valid proof of {bytes.Length:N0} bytes: verified with {allocated:N0} bytes allocated on the test thread");
+        Assert.True(valid.IsValid);
         Assert.Equal(1, BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(At.Tables)));
         Assert.Equal(6, bytes[At.LogHeight]);
         Assert.Equal(3u, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(At.PublicCount)));
@@ -131,6 +134,7 @@ public sealed class AdversarialProofTests
     {
         var bytes = Patched(b => Patch(claim, b));
         var (result, allocated) = VerifyMeasured(bytes);
+        output.WriteLine($"{claim}: rejected with {allocated:N0} bytes allocated for a {bytes.Length:N0}-byte proof: {result.Error}");
         Assert.False(result.IsValid);
         Assert.Contains(reason, result.Error, StringComparison.Ordinal);
         Assert.True(allocated < Budget(bytes.Length), $"{claim}: {allocated} bytes allocated for a {bytes.Length}-byte proof");
@@ -154,6 +158,7 @@ public sealed class AdversarialProofTests
     {
         var bytes = Patched(b => b[At.LogHeight] = (byte)logHeight);
         var (result, allocated) = VerifyMeasured(bytes);
+        output.WriteLine($"2^{logHeight} rows: rejected with {allocated:N0} bytes allocated: {result.Error}");
         Assert.False(result.IsValid);
         Assert.True(allocated < Budget(bytes.Length) + (1 << 20), $"{allocated} bytes allocated for a claim of 2^{logHeight} rows");
     }
@@ -225,9 +230,25 @@ public sealed class AdversarialProofTests
             _ => throw new ArgumentOutOfRangeException(nameof(claim)),
         };
         var (result, allocated) = VerifyZkvmMeasured(bytes);
+        output.WriteLine($"{claim}: rejected with {allocated:N0} bytes allocated for a {bytes.Length:N0}-byte proof: {result.Error}");
         Assert.False(result.IsValid);
         Assert.Contains(reason, result.Error, StringComparison.Ordinal);
         Assert.True(allocated < Budget(bytes.Length), $"{claim}: {allocated} bytes allocated for a {bytes.Length}-byte proof");
+    }
+
+    [Fact]
+    public void Names_that_are_not_utf8_are_rejected_so_that_every_proof_file_has_one_encoding()
+    {
+        // Found by AFL++ on the proof-file harness: "develo\xBBment" decoded to a replacement character and
+        // re-encoded to other bytes (regressions/proof-file/invalid-utf8-config-name).
+        var proof = Patched(b => b[18] = 0xBB);
+        var e = Assert.Throws<ProofFormatException>(() => ProofSerializer.Deserialize<KoalaBearParameters, KoalaBearQuartic>(proof));
+        Assert.Contains("the configuration name is not valid UTF-8", e.Message, StringComparison.Ordinal);
+        var file = new ProofEnvelope("demo/fibonacci", Config.Name, Fib.Value.Bytes).ToBytes();
+        Assert.Equal("demo/fibonacci", ProofEnvelope.Parse(file).Statement);
+        file[7] = 0xFF; // first byte of the statement name
+        e = Assert.Throws<ProofFormatException>(() => ProofEnvelope.Parse(file));
+        Assert.Contains("statement name is not valid UTF-8", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

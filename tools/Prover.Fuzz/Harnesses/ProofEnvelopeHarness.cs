@@ -7,7 +7,8 @@ namespace Prover.Fuzz.Harnesses;
 /// <summary>
 /// A proof file as <c>prover verify</c> reads it: <see cref="ProofEnvelope.Parse"/> (an accepted envelope must
 /// re-encode to its bytes), then the verification dispatch of the CLI, which never throws on bad bytes: an
-/// execution proof goes to <see cref="ZkvmProofs.Verify"/>, anything else to <see cref="DemoProofs.Verify"/>.
+/// execution proof goes to <see cref="ZkvmProofs.Verify"/>, anything else to <see cref="DemoProofs.Verify"/>, both
+/// with <see cref="VerificationPolicy.Insecure"/> so that development-preset seeds reach the whole verifier.
 /// Rejection: <see cref="ProofFormatException"/> from the envelope.
 /// </summary>
 public sealed class ProofEnvelopeHarness : FuzzHarness
@@ -22,9 +23,9 @@ public sealed class ProofEnvelopeHarness : FuzzHarness
         if (!envelope.ToBytes().AsSpan().SequenceEqual(data))
             throw new FindingException("an accepted proof envelope does not re-encode to its bytes");
         if (ZkvmProofs.IsExecutionProof(data))
-            _ = ZkvmProofs.ProgramDigest(data) is not null ? ZkvmProofs.Verify(ProofSeeds.Hello, data) : null;
+            _ = ZkvmProofs.ProgramDigest(data) is not null ? ZkvmProofs.Verify(ProofSeeds.Hello, data, policy: VerificationPolicy.Insecure) : null;
         else
-            _ = DemoProofs.Verify(data);
+            _ = DemoProofs.Verify(data, VerificationPolicy.Insecure);
     }
 
     protected override bool IsRejection(Exception e) => e is ProofFormatException;

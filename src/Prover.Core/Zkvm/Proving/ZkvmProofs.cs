@@ -29,10 +29,12 @@ public static class ZkvmProofs
     /// follows <paramref name="memoryBudgetBytes"/> (default: <see cref="ShardMemoryModel.DefaultBudgetBytes"/>).
     /// </summary>
     public static (byte[] File, ZkvmProofReport Report) Prove(ZkvmProgram program, byte[] input, string configName, long? shardSize = null,
-        IProverBackend<KoalaBearParameters>? backend = null, Action<string, double>? progress = null, long? memoryBudgetBytes = null) =>
+        IProverBackend<KoalaBearParameters>? backend = null, Action<string, double>? progress = null, long maxCycles = ZkvmProverOptions.DefaultMaxCycles,
+        long? memoryBudgetBytes = null) =>
         Prove(program, input, new ZkvmProverOptions
         {
             Config = StarkConfig.ByName(configName), ShardSize = shardSize, MemoryBudgetBytes = memoryBudgetBytes, Backend = backend, Progress = progress,
+            MaxCycles = maxCycles,
         });
 
     /// <summary>Proves with full options (cancellation, per-shard progress); the extension degree follows from the configuration.</summary>

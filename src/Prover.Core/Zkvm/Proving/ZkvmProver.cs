@@ -38,6 +38,19 @@ public sealed record ZkvmProverOptions
 
     public IProverBackend<KoalaBearParameters>? Backend { get; init; }
 
+    /// <summary>
+    /// Longest execution proved: a longer one stops with <see cref="MachineFault.CycleLimitExceeded"/> before it is
+    /// traced further. Tracing keeps every shard's events until proving starts, so this bounds the execution
+    /// record's memory as well as the proving time. At most <see cref="ZkvmProver{TDef}.MaxCycles"/>.
+    /// </summary>
+    public long MaxCycles { get; init; } = DefaultMaxCycles;
+
+    /// <summary>
+    /// 2^26 cycles: 26 times the example Ethereum block (2.6 M cycles), whose traced record and 2^20-cycle shard
+    /// proofs already peak near 15 GB (docs/benchmarks.md); longer executions are for machines with more memory.
+    /// </summary>
+    public const long DefaultMaxCycles = 1L << 26;
+
     /// <summary>Check every table against its AIR before proving (slower; a bug then fails with the violated constraint).</summary>
     public bool CheckConstraints { get; init; }
 
@@ -122,7 +135,7 @@ public sealed class ZkvmProver<TDef> where TDef : struct, IExtensionDefinition<K
         if (memoryPlan is not null)
             Lap("probe (table heights for the shard size)");
         // ts = 4·clk + slot must stay below 2^40 (ts_hi < 2^24): at most 2^38 − 1 cycles.
-        using var machine = new Machine.Machine(program.Program, input, new MachineOptions { ShardSize = shardSize, MaxCycles = MaxCycles });
+        using var machine = new Machine.Machine(program.Program, input, new MachineOptions { ShardSize = shardSize, MaxCycles = Math.Min(_options.MaxCycles, MaxCycles) });
         var (result, records) = machine.RunTraced();
         Lap("execute (traced)");
         cancel.ThrowIfCancellationRequested();
@@ -229,7 +242,7 @@ public sealed class ZkvmProver<TDef> where TDef : struct, IExtensionDefinition<K
     {
         if (_options.ShardSize is { } given)
             return (given, null);
-        var profile = ShardProfile.Probe(program, input, ShardMemoryModel.ProbeLogShardSize, MaxCycles);
+        var profile = ShardProfile.Probe(program, input, ShardMemoryModel.ProbeLogShardSize, Math.Min(_options.MaxCycles, MaxCycles));
         long budget = _options.MemoryBudgetBytes ?? ShardMemoryModel.DefaultBudgetBytes();
         var shapes = ShardMemoryModel.Shapes(program.LastShardAirs);
         int d = TDef.Degree, logBlowup = _options.Config.LogBlowup;

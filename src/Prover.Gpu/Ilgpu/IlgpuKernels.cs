@@ -1,0 +1,67 @@
+using System.Reflection;
+using ILGPU;
+using ILGPU.Runtime;
+
+namespace Prover.Gpu.Ilgpu;
+
+/// <summary>
+/// The ILGPU kernels loaded on one accelerator (compiled on first use, then cached by ILGPU), and the
+/// list of every kernel entry point (<see cref="All"/>) that the PTX test compiles for sm_80 and sm_90.
+/// </summary>
+public sealed class IlgpuKernels
+{
+    private readonly Accelerator _accelerator;
+    private Action<Index1D, ArrayView<uint>, ArrayView<uint>, int, int>? _bitReverseRows;
+    private Action<Index1D, ArrayView<uint>, ArrayView<uint>, int, MontyField>? _scaleRows;
+    private Action<Index1D, ArrayView<uint>, ArrayView<uint>, int, int, int, MontyField>? _ditLevel;
+    private Action<Index1D, ArrayView<uint>, ArrayView<uint>, int, int, int, MontyField>? _difLevel;
+    private Action<Index1D, ArrayView<uint>, ArrayView<uint>, Poseidon2Shape>? _permute;
+    private Action<Index1D, ArrayView<uint>, ArrayView<uint>, int, int, ArrayView<uint>, Poseidon2Shape>? _absorb;
+    private Action<Index1D, ArrayView<uint>, ArrayView<uint>, int, ArrayView<uint>, Poseidon2Shape>? _finish;
+    private Action<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, Poseidon2Shape>? _compressLayer;
+    private Action<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, Poseidon2Shape>? _compressInject;
+    private Action<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ExtensionShape>? _friFold;
+    private Action<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, int, ExtensionShape>? _combineColumns;
+
+    internal IlgpuKernels(Accelerator accelerator) => _accelerator = accelerator;
+
+    public Action<Index1D, ArrayView<uint>, ArrayView<uint>, int, int> BitReverseRows =>
+        _bitReverseRows ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<uint>, ArrayView<uint>, int, int>(NttKernels.BitReverseRows);
+
+    public Action<Index1D, ArrayView<uint>, ArrayView<uint>, int, MontyField> ScaleRows =>
+        _scaleRows ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<uint>, ArrayView<uint>, int, MontyField>(NttKernels.ScaleRows);
+
+    public Action<Index1D, ArrayView<uint>, ArrayView<uint>, int, int, int, MontyField> DitLevel =>
+        _ditLevel ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<uint>, ArrayView<uint>, int, int, int, MontyField>(NttKernels.DitLevel);
+
+    public Action<Index1D, ArrayView<uint>, ArrayView<uint>, int, int, int, MontyField> DifLevel =>
+        _difLevel ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<uint>, ArrayView<uint>, int, int, int, MontyField>(NttKernels.DifLevel);
+
+    public Action<Index1D, ArrayView<uint>, ArrayView<uint>, Poseidon2Shape> Permute =>
+        _permute ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<uint>, ArrayView<uint>, Poseidon2Shape>(Poseidon2Kernels.Permute);
+
+    public Action<Index1D, ArrayView<uint>, ArrayView<uint>, int, int, ArrayView<uint>, Poseidon2Shape> Absorb =>
+        _absorb ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<uint>, ArrayView<uint>, int, int, ArrayView<uint>, Poseidon2Shape>(Poseidon2Kernels.Absorb);
+
+    public Action<Index1D, ArrayView<uint>, ArrayView<uint>, int, ArrayView<uint>, Poseidon2Shape> Finish =>
+        _finish ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<uint>, ArrayView<uint>, int, ArrayView<uint>, Poseidon2Shape>(Poseidon2Kernels.Finish);
+
+    public Action<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, Poseidon2Shape> CompressLayer =>
+        _compressLayer ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, Poseidon2Shape>(Poseidon2Kernels.CompressLayer);
+
+    public Action<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, Poseidon2Shape> CompressInject =>
+        _compressInject ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, Poseidon2Shape>(Poseidon2Kernels.CompressInject);
+
+    public Action<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ExtensionShape> FriFold =>
+        _friFold ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ExtensionShape>(ExtensionKernels.FriFold);
+
+    public Action<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, int, ExtensionShape> CombineColumns =>
+        _combineColumns ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, int, ExtensionShape>(ExtensionKernels.CombineColumns);
+
+    /// <summary>Every kernel entry point (static methods taking an Index1D first).</summary>
+    public static IReadOnlyList<MethodInfo> All { get; } =
+        new[] { typeof(NttKernels), typeof(Poseidon2Kernels), typeof(ExtensionKernels) }
+            .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Static))
+            .Where(m => m.GetParameters() is [{ ParameterType: var p }, ..] && p == typeof(Index1D))
+            .ToArray();
+}

@@ -1,0 +1,424 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+using ILGPU;
+using ILGPU.Runtime;
+using Prover.Core.Dft;
+using Prover.Core.Field;
+using Prover.Core.Hash;
+using Prover.Core.Matrix;
+using Prover.Core.Merkle;
+
+namespace Prover.Gpu.Ilgpu;
+
+/// <summary>
+/// The prover's heavy operations for one field on one ILGPU accelerator: coset LDE in bit-reversed
+/// order, batched DFTs, Poseidon2 permutations, Merkle commitments with mixed heights, FRI folding and
+/// the DEEP column combination. Same algorithms and results, word for word, as the CPU implementation
+/// (and as <see cref="GpuOperations{TParams}"/> on the hand-written kernels). Device buffers come from
+/// the device's pool; twiddles and round constants stay resident. Calls are serialised by the device lock.
+/// </summary>
+public sealed class IlgpuOperations<TParams> : IDisposable where TParams : struct, IMontyParameters
+{
+    private readonly MontyField _field = MontyField.Of<TParams>();
+    private readonly Poseidon2Shape _shape;
+    private readonly Poseidon2<TParams> _permutation;
+    private readonly Dictionary<(int Log, bool Inverse), MemoryBuffer1D<uint, Stride1D.Dense>> _twiddles = [];
+    private MemoryBuffer1D<uint, Stride1D.Dense>? _roundConstants;
+    private bool _disposed;
+
+    public IlgpuOperations(IlgpuDevice device, Poseidon2<TParams>? permutation = null)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        Device = device;
+        _permutation = permutation ?? Poseidon2.Width16<TParams>();
+        if (_permutation.Width != 16)
+            throw new ArgumentException("the Merkle kernels need a width-16 permutation", nameof(permutation));
+        int degree = Poseidon2<TParams>.SBoxDegree;
+        if (degree is not (3 or 7))
+            throw new NotSupportedException($"S-box degree {degree}: the kernels implement 3 and 7");
+        _shape = new Poseidon2Shape(_field, _permutation.PartialRounds, degree);
+    }
+
+    public IlgpuDevice Device { get; }
+
+    private IlgpuKernels K => Device.Kernels;
+
+    // ---------------------------------------------------------------- DFT / LDE
+
+    /// <summary>Same result as <c>Radix2Dft.CosetLdeBitReversed</c>: evaluations on H (natural order) → shift·H', rows bit-reversed.</summary>
+    public RowMajorMatrix<MontyField31<TParams>> CosetLdeBitReversed(RowMajorMatrix<MontyField31<TParams>> evaluations, int addedBits, MontyField31<TParams> shift)
+    {
+        ArgumentNullException.ThrowIfNull(evaluations);
+        int log = Radix2Dft<TParams>.LogHeight(evaluations.Height, addedBits);
+        int n = 1 << log, width = evaluations.Width;
+        long smallWords = (long)n * width;
+        long bigWords = smallWords << addedBits;
+        CheckWords(bigWords);
+        var result = new MontyField31<TParams>[bigWords];
+        if (bigWords == 0)
+            return new RowMajorMatrix<MontyField31<TParams>>(result, width);
+        lock (Device.SyncRoot)
+        {
+            var input = Device.Rent(smallWords);
+            var data = Device.Rent(bigWords);
+            var factors = Device.Rent(n);
+            try
+            {
+                var d = data.View.SubView(0, bigWords);
+                Device.Upload(input.View, MontyField31<TParams>.AsMontgomery(evaluations.Values));
+                // Interpolate: bit-reverse the rows, DIT with inverse roots → n·coefficients (natural order).
+                K.BitReverseRows((int)smallWords, input.View, d, width, log);
+                if (bigWords > smallWords)
+                    d.SubView(smallWords, bigWords - smallWords).MemSetToZero();
+                RunLevels(d, width, log, dit: true, inverse: true);
+                // Coefficient i times shift^i / n; the rows above n stay zero (the low-degree extension).
+                var f = new uint[n];
+                var acc = MontyField31<TParams>.FromCanonical((uint)n).Inverse();
+                for (int i = 0; i < n; i++)
+                {
+                    f[i] = acc.Montgomery;
+                    acc *= shift;
+                }
+                Device.Upload(factors.View, f);
+                K.ScaleRows((int)smallWords, d, factors.View, width, _field);
+                // Evaluate: DIF on the large domain leaves the rows bit-reversed.
+                RunLevels(d, width, log + addedBits, dit: false, inverse: false);
+                Device.Download(d, MontyField31<TParams>.AsMontgomery(result));
+            }
+            finally
+            {
+                Device.Return(factors);
+                Device.Return(data);
+                Device.Return(input);
+            }
+        }
+        return new RowMajorMatrix<MontyField31<TParams>>(result, width);
+    }
+
+    /// <summary>Forward DFT of every column in place (natural order in and out), as <c>Radix2Dft.DftBatch</c>.</summary>
+    public void DftBatch(RowMajorMatrix<MontyField31<TParams>> matrix) => Transform(matrix, inverse: false);
+
+    /// <summary>Inverse DFT of every column in place, scaled by 1/n, as <c>Radix2Dft.IdftBatch</c>.</summary>
+    public void IdftBatch(RowMajorMatrix<MontyField31<TParams>> matrix) => Transform(matrix, inverse: true);
+
+    private void Transform(RowMajorMatrix<MontyField31<TParams>> matrix, bool inverse)
+    {
+        ArgumentNullException.ThrowIfNull(matrix);
+        int log = Radix2Dft<TParams>.LogHeight(matrix.Height, 0);
+        int n = matrix.Height, width = matrix.Width;
+        var words = MontyField31<TParams>.AsMontgomery(matrix.Values);
+        CheckWords(words.Length);
+        if (words.Length == 0)
+            return;
+        lock (Device.SyncRoot)
+        {
+            var input = Device.Rent(words.Length);
+            var data = Device.Rent(words.Length);
+            var factors = Device.Rent(n);
+            try
+            {
+                var d = data.View.SubView(0, words.Length);
+                Device.Upload(input.View, words);
+                K.BitReverseRows(words.Length, input.View, d, width, log);
+                RunLevels(d, width, log, dit: true, inverse);
+                if (inverse)
+                {
+                    var f = new uint[n];
+                    Array.Fill(f, MontyField31<TParams>.FromCanonical((uint)n).Inverse().Montgomery);
+                    Device.Upload(factors.View, f);
+                    K.ScaleRows(words.Length, d, factors.View, width, _field);
+                }
+                Device.Download(d, words);
+            }
+            finally
+            {
+                Device.Return(factors);
+                Device.Return(data);
+                Device.Return(input);
+            }
+        }
+    }
+
+    private void RunLevels(ArrayView<uint> data, int width, int log, bool dit, bool inverse)
+    {
+        if (log == 0)
+            return;
+        var tw = Twiddles(log, inverse, out int tableLog);
+        int butterflies = checked((1 << (log - 1)) * width);
+        for (int step = 0; step < log; step++)
+        {
+            int j = dit ? step : log - 1 - step;
+            if (dit)
+                K.DitLevel(butterflies, data, tw, width, j, tableLog - 1 - j, _field);
+            else
+                K.DifLevel(butterflies, data, tw, width, j, tableLog - 1 - j, _field);
+        }
+    }
+
+    /// <summary>tw[i] = ω^i (ω a primitive 2^L-th root, inverted for the inverse transform), L ≥ log, kept at the largest size used.</summary>
+    private ArrayView<uint> Twiddles(int log, bool inverse, out int tableLog)
+    {
+        foreach (var ((l, inv), buffer) in _twiddles)
+        {
+            if (inv == inverse && l >= log)
+            {
+                tableLog = l;
+                return buffer.View;
+            }
+        }
+        var root = MontyField31<TParams>.TwoAdicGenerator(log);
+        if (inverse)
+            root = root.Inverse();
+        var table = new uint[1 << (log - 1)];
+        var acc = MontyField31<TParams>.One;
+        for (int i = 0; i < table.Length; i++)
+        {
+            table[i] = acc.Montgomery;
+            acc *= root;
+        }
+        foreach (var key in _twiddles.Keys.Where(k => k.Inverse == inverse).ToArray())
+        {
+            _twiddles[key].Dispose();
+            _twiddles.Remove(key);
+        }
+        var uploaded = Device.Accelerator.Allocate1D<uint>(table.Length);
+        Device.Upload(uploaded.View, table);
+        _twiddles[(log, inverse)] = uploaded;
+        tableLog = log;
+        return uploaded.View;
+    }
+
+    // ---------------------------------------------------------------- Poseidon2 and Merkle
+
+    /// <summary>Permutes states (16 Montgomery words each, concatenated) in place.</summary>
+    public void Permute(Span<uint> states)
+    {
+        if (states.Length % 16 != 0)
+            throw new ArgumentException("states must be whole 16-word states", nameof(states));
+        if (states.Length == 0)
+            return;
+        CheckWords(states.Length);
+        lock (Device.SyncRoot)
+        {
+            var buffer = Device.Rent(states.Length);
+            try
+            {
+                Device.Upload(buffer.View, states);
+                K.Permute(states.Length / 16, buffer.View, RoundConstants(), _shape);
+                Device.Download(buffer.View, states);
+            }
+            finally
+            {
+                Device.Return(buffer);
+            }
+        }
+    }
+
+    /// <summary>Same tree as <c>MerkleTreeMmcs.Commit</c> with the default sponge and compression (Poseidon2 width 16).</summary>
+    public MerkleTree<TParams> Commit(IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> matrices)
+    {
+        ArgumentNullException.ThrowIfNull(matrices);
+        if (matrices.Count == 0)
+            throw new ArgumentException("nothing to commit: no matrices", nameof(matrices));
+        var mats = matrices.ToArray();
+        for (int m = 0; m < mats.Length; m++)
+        {
+            ArgumentNullException.ThrowIfNull(mats[m], nameof(matrices));
+            int h = mats[m].Height;
+            if (h == 0 || !BitOperations.IsPow2(h))
+                throw new ArgumentException($"matrix {m} has height {h}; heights must be powers of two", nameof(matrices));
+            CheckWords(mats[m].Values.LongLength);
+        }
+        // Groups of equal height, tallest first, commit order within a height (as MerkleTreeMmcs).
+        var groups = mats.OrderByDescending(m => m.Height).GroupBy(m => m.Height).Select(g => g.ToArray()).ToList();
+        int maxHeight = groups[0][0].Height;
+        int levels = BitOperations.Log2((uint)maxHeight);
+        CheckWords((long)maxHeight * 16);
+        var layers = new Digest<TParams>[levels + 1][];
+        lock (Device.SyncRoot)
+        {
+            var rc = RoundConstants();
+            var rented = new List<MemoryBuffer1D<uint, Stride1D.Dense>>();
+            try
+            {
+                var current = HashRows(groups[0], rc, rented);
+                layers[0] = DownloadDigests(current, maxHeight);
+                int nextGroup = 1;
+                for (int level = 1; level <= levels; level++)
+                {
+                    int count = maxHeight >> level;
+                    var parents = Device.Rent((long)count * 8);
+                    rented.Add(parents);
+                    K.CompressLayer(count, current, parents.View, rc, _shape);
+                    if (nextGroup < groups.Count && groups[nextGroup][0].Height == count)
+                    {
+                        var rowHashes = HashRows(groups[nextGroup], rc, rented);
+                        K.CompressInject(count, parents.View, rowHashes, rc, _shape);
+                        nextGroup++;
+                    }
+                    layers[level] = DownloadDigests(parents.View, count);
+                    current = parents.View;
+                }
+            }
+            finally
+            {
+                foreach (var b in rented)
+                    Device.Return(b);
+            }
+        }
+        return MerkleTree<TParams>.FromLayers(mats, layers);
+    }
+
+    /// <summary>Sponge of the concatenated rows of a group of equal-height matrices: one digest (8 words) per row.</summary>
+    private ArrayView<uint> HashRows(RowMajorMatrix<MontyField31<TParams>>[] group, ArrayView<uint> rc, List<MemoryBuffer1D<uint, Stride1D.Dense>> rented)
+    {
+        int height = group[0].Height;
+        var states = Device.Rent((long)height * 16);
+        rented.Add(states);
+        states.View.SubView(0, (long)height * 16).MemSetToZero();
+        int pos = 0;
+        foreach (var matrix in group)
+        {
+            if (matrix.Width == 0)
+                continue;
+            var data = Device.Rent(matrix.Values.LongLength);
+            rented.Add(data);
+            Device.Upload(data.View, MontyField31<TParams>.AsMontgomery(matrix.Values));
+            K.Absorb(height, states.View, data.View, matrix.Width, pos, rc, _shape);
+            pos = (pos + matrix.Width) % PaddingFreeSponge<TParams>.Rate;
+        }
+        var digests = Device.Rent((long)height * 8);
+        rented.Add(digests);
+        K.Finish(height, states.View, digests.View, pos, rc, _shape);
+        return digests.View;
+    }
+
+    private Digest<TParams>[] DownloadDigests(ArrayView<uint> view, int count)
+    {
+        var digests = new Digest<TParams>[count];
+        Device.Download(view, MemoryMarshal.Cast<Digest<TParams>, uint>(digests.AsSpan()));
+        return digests;
+    }
+
+    /// <summary>Round constants in the layout <see cref="Poseidon2State"/> expects: 64 initial, 64 final, partial, 16 diagonal.</summary>
+    private ArrayView<uint> RoundConstants()
+    {
+        if (_roundConstants is not null)
+            return _roundConstants.View;
+        var p = _permutation;
+        var words = new List<uint>();
+        for (int r = 0; r < 4; r++)
+            for (int i = 0; i < 16; i++)
+                words.Add(p.InitialRoundConstant(r, i).Montgomery);
+        for (int r = 0; r < 4; r++)
+            for (int i = 0; i < 16; i++)
+                words.Add(p.FinalRoundConstant(r, i).Montgomery);
+        for (int r = 0; r < p.PartialRounds; r++)
+            words.Add(p.PartialRoundConstant(r).Montgomery);
+        for (int i = 0; i < 16; i++)
+            words.Add(p.InternalDiagonal(i).Montgomery);
+        _roundConstants = Device.Accelerator.Allocate1D<uint>(words.Count);
+        Device.Upload(_roundConstants.View, words.ToArray());
+        return _roundConstants.View;
+    }
+
+    // ---------------------------------------------------------------- FRI and DEEP (quartic extension)
+
+    /// <summary>
+    /// One arity-2 FRI fold over the binomial quartic extension x^4 = <paramref name="w"/>:
+    /// folded[j] = (a+b)/2 + β·(a−b)·halfInverseX[j], a = codeword[2j], b = codeword[2j+1] (4 words each).
+    /// Same formula as <c>Fri.Fold</c>.
+    /// </summary>
+    public uint[] FriFold(MontyField31<TParams> w, ReadOnlySpan<uint> codeword, ReadOnlySpan<uint> beta, ReadOnlySpan<uint> halfInverseX)
+    {
+        const int D = ExtensionShape.Degree;
+        if (beta.Length != D || codeword.Length % (2 * D) != 0 || halfInverseX.Length != codeword.Length / (2 * D))
+            throw new ArgumentException("codeword, beta and 1/(2x) lengths do not match a quartic extension");
+        CheckWords(codeword.Length);
+        int half = halfInverseX.Length;
+        var result = new uint[half * D];
+        if (half == 0)
+            return result;
+        lock (Device.SyncRoot)
+        {
+            var src = Device.Rent(codeword.Length);
+            var b = Device.Rent(D);
+            var h = Device.Rent(half);
+            var dst = Device.Rent(result.Length);
+            try
+            {
+                Device.Upload(src.View, codeword);
+                Device.Upload(b.View, beta);
+                Device.Upload(h.View, halfInverseX);
+                K.FriFold(half, src.View, dst.View, b.View, h.View, new ExtensionShape(_field, w.Montgomery));
+                Device.Download(dst.View, result);
+            }
+            finally
+            {
+                Device.Return(dst);
+                Device.Return(h);
+                Device.Return(b);
+                Device.Return(src);
+            }
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// out[r] = Σ_c coeffs[c]·M[r, c] with quartic-extension coefficients (4 words each) over a base-field
+    /// matrix: the column combination of DEEP batching.
+    /// </summary>
+    public uint[] CombineColumns(MontyField31<TParams> w, RowMajorMatrix<MontyField31<TParams>> matrix, ReadOnlySpan<uint> coeffs)
+    {
+        ArgumentNullException.ThrowIfNull(matrix);
+        const int D = ExtensionShape.Degree;
+        if (coeffs.Length != matrix.Width * D)
+            throw new ArgumentException("one extension coefficient (4 words) per column is needed", nameof(coeffs));
+        CheckWords(matrix.Values.LongLength);
+        CheckWords((long)matrix.Height * D);
+        var result = new uint[matrix.Height * D];
+        if (matrix.Height == 0)
+            return result;
+        lock (Device.SyncRoot)
+        {
+            var m = Device.Rent(Math.Max(1, matrix.Values.LongLength));
+            var c = Device.Rent(Math.Max(1, coeffs.Length));
+            var o = Device.Rent(result.Length);
+            try
+            {
+                Device.Upload(m.View, MontyField31<TParams>.AsMontgomery(matrix.Values));
+                Device.Upload(c.View, coeffs);
+                K.CombineColumns(matrix.Height, m.View, c.View, o.View, matrix.Width, new ExtensionShape(_field, w.Montgomery));
+                Device.Download(o.View, result);
+            }
+            finally
+            {
+                Device.Return(o);
+                Device.Return(c);
+                Device.Return(m);
+            }
+        }
+        return result;
+    }
+
+    /// <summary>Kernels index words with 32-bit unsigned arithmetic and launch with 32-bit extents: buffers stay below 2^31 words.</summary>
+    private static void CheckWords(long words)
+    {
+        if (words >= 1L << 31)
+            throw new NotSupportedException($"{words} words exceed the ILGPU kernels' 32-bit launch extents");
+    }
+
+    public void Dispose()
+    {
+        if (_disposed)
+            return;
+        _disposed = true;
+        lock (Device.SyncRoot)
+        {
+            foreach (var b in _twiddles.Values)
+                b.Dispose();
+            _twiddles.Clear();
+            _roundConstants?.Dispose();
+        }
+    }
+}
