@@ -136,6 +136,7 @@ public static class ProofSerializer
             QueryPowBits = r.U8(),
             LogFinalPolyLength = r.U8(),
             FoldingArity = r.U8(),
+            ExtensionDegree = TDef.Degree,
         };
         string? name = StrictUtf8.TryDecode(r.Bytes(r.U8()));
         if (name is null)

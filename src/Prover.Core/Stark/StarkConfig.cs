@@ -11,6 +11,12 @@ public sealed record StarkConfig
     /// <summary>Name of a preset, or "custom".</summary>
     public string Name { get; init; } = "custom";
 
+    /// <summary>
+    /// Degree of the extension field the challenges and the LogUp/quotient columns live in: 4 (KoalaBear^4) or
+    /// 8 (KoalaBear^8). Callers that pick the extension type (proof files, demos) choose it from this value.
+    /// </summary>
+    public int ExtensionDegree { get; init; } = 4;
+
     /// <summary>log2 of the LDE blowup (rate 2^-LogBlowup). Must be ≥ log2 of the quotient chunk count.</summary>
     public int LogBlowup { get; init; } = 1;
 
@@ -57,6 +63,7 @@ public sealed record StarkConfig
         QueryPowBits = 20,
         LogFinalPolyLength = 5,
         MinimumProvableBits = 100,
+        ExtensionDegree = 8,
     };
 
     /// <summary>
@@ -73,9 +80,15 @@ public sealed record StarkConfig
         QueryPowBits = 20,
         LogFinalPolyLength = 5,
         MinimumProvableBits = 123,
+        ExtensionDegree = 8,
     };
 
     public static IReadOnlyList<StarkConfig> Presets { get; } = [Development, Provable100, Provable128];
+
+    /// <summary>The preset called <paramref name="name"/>; an unknown name is an <see cref="ArgumentException"/> listing the known ones.</summary>
+    public static StarkConfig ByName(string name) =>
+        Presets.FirstOrDefault(c => c.Name == name)
+        ?? throw new ArgumentException($"unknown configuration '{name}' (known: {string.Join(", ", Presets.Select(p => p.Name))})", nameof(name));
 
     /// <summary>The security parameters of a proof under this configuration.</summary>
     public SecurityParameters SecurityParameters(ulong fieldPrime, int extensionDegree, int logMaxHeight, int maxDegree,
@@ -104,6 +117,7 @@ public sealed record StarkConfig
         if (NumQueries < 1 || NumQueries > 1024) throw new ArgumentException($"query count {NumQueries} outside 1..1024");
         if (QueryPowBits < 0 || QueryPowBits > 30) throw new ArgumentException($"PoW bits {QueryPowBits} outside 0..30");
         if (LogFinalPolyLength < 0 || LogFinalPolyLength > 16) throw new ArgumentException($"final polynomial log length {LogFinalPolyLength} outside 0..16");
+        if (ExtensionDegree is not (4 or 8)) throw new ArgumentException($"extension degree {ExtensionDegree} is neither 4 nor 8");
         if (FoldingArity != 2) throw new ArgumentException("only FRI arity 2 is implemented");
     }
 }

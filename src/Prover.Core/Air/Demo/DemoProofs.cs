@@ -18,16 +18,14 @@ public sealed record ProofCheck(string Statement, string Config, VerificationRes
 /// </summary>
 public static class DemoProofs
 {
-    public static StarkConfig ConfigByName(string name) =>
-        StarkConfig.Presets.FirstOrDefault(c => c.Name == name)
-        ?? throw new ArgumentException($"unknown configuration '{name}' (known: {string.Join(", ", StarkConfig.Presets.Select(p => p.Name))})", nameof(name));
+    public static StarkConfig ConfigByName(string name) => StarkConfig.ByName(name);
 
     /// <summary>Proves a demo; <paramref name="backend"/> (default: the CPU) runs the LDEs and commitments, with the same proof bytes on every backend.</summary>
     public static (byte[] File, DemoProofReport Report) Prove(string demo, int logRows, string configName, IProverBackend<KoalaBearParameters>? backend = null)
     {
         var config = ConfigByName(configName);
         var (airs, traces, publics) = DemoCatalog.Build(demo, logRows);
-        return config == StarkConfig.Development
+        return config.ExtensionDegree == 4
             ? Prove<KoalaBearQuartic>(demo, logRows, config, airs, traces, publics, backend)
             : Prove<KoalaBearOctic>(demo, logRows, config, airs, traces, publics, backend);
     }
@@ -71,7 +69,7 @@ public static class DemoProofs
         if (airs is null)
             return new ProofCheck(envelope.Statement, config.Name, VerificationResult.Reject($"unknown statement '{envelope.Statement}'"), 0, null);
         var sw = Stopwatch.StartNew();
-        if (preset == StarkConfig.Development)
+        if (preset.ExtensionDegree == 4)
         {
             var v = new StarkVerifier<KoalaBearParameters, KoalaBearQuartic>(config);
             var r = v.Verify(airs, envelope.Proof);

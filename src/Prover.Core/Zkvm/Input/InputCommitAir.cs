@@ -1,5 +1,4 @@
 using Prover.Core.Air;
-using Prover.Core.Air.Demo;
 using Prover.Core.Field;
 using Prover.Core.Machine;
 using Prover.Core.Zkvm.Memory;

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Prover.Core.Air.Demo;
 using Prover.Core.Field;
 using Prover.Core.Stark;
 
@@ -19,17 +18,23 @@ public sealed record ZkvmProofCheck(string Config, ZkvmVerification Result, doub
 /// Proof files of guest executions: <c>Prove(elf, input)</c> and <c>Verify(proof)</c> for a caller that does
 /// not want to pick extension degrees. The file is a <see cref="ProofEnvelope"/> with statement
 /// <see cref="Statement"/>, the configuration name and the <see cref="ZkvmProof{TDef}"/> bytes. The
-/// development configuration uses the degree-4 extension, the provable ones degree 8 (docs/design.md).
+/// configuration's <see cref="StarkConfig.ExtensionDegree"/> picks the extension field (docs/design.md).
 /// </summary>
 public static class ZkvmProofs
 {
     public const string Statement = "zkvm";
 
-    public static (byte[] File, ZkvmProofReport Report) Prove(ZkvmProgram program, byte[] input, string configName, long shardSize = 1L << 20,
-        IProverBackend<KoalaBearParameters>? backend = null, Action<string, double>? progress = null, long maxCycles = ZkvmProverOptions.DefaultMaxCycles) =>
+    /// <summary>
+    /// Proves <paramref name="program"/> on <paramref name="input"/>. Without <paramref name="shardSize"/> the shard size
+    /// follows <paramref name="memoryBudgetBytes"/> (default: <see cref="ShardMemoryModel.DefaultBudgetBytes"/>).
+    /// </summary>
+    public static (byte[] File, ZkvmProofReport Report) Prove(ZkvmProgram program, byte[] input, string configName, long? shardSize = null,
+        IProverBackend<KoalaBearParameters>? backend = null, Action<string, double>? progress = null, long maxCycles = ZkvmProverOptions.DefaultMaxCycles,
+        long? memoryBudgetBytes = null) =>
         Prove(program, input, new ZkvmProverOptions
         {
-            Config = DemoProofs.ConfigByName(configName), ShardSize = shardSize, Backend = backend, Progress = progress, MaxCycles = maxCycles,
+            Config = StarkConfig.ByName(configName), ShardSize = shardSize, MemoryBudgetBytes = memoryBudgetBytes, Backend = backend, Progress = progress,
+            MaxCycles = maxCycles,
         });
 
     /// <summary>Proves with full options (cancellation, per-shard progress); the extension degree follows from the configuration.</summary>
@@ -37,7 +42,8 @@ public static class ZkvmProofs
     {
         ArgumentNullException.ThrowIfNull(options);
         var config = options.Config;
-        return config.Name == StarkConfig.Development.Name ? Prove<KoalaBearQuartic>(program, input, options) : Prove<KoalaBearOctic>(program, input, options);
+        config.Validate();
+        return config.ExtensionDegree == 4 ? Prove<KoalaBearQuartic>(program, input, options) : Prove<KoalaBearOctic>(program, input, options);
     }
 
     private static (byte[], ZkvmProofReport) Prove<TDef>(ZkvmProgram program, byte[] input, ZkvmProverOptions options)
@@ -115,7 +121,7 @@ public static class ZkvmProofs
             return new ZkvmProofCheck(preset.Name, ZkvmVerification.Reject(refused), 0, []);
         // The policy, not the proof, sets the minimum: every shard's verifier rejects a shape below it before other work.
         var config = policy.Apply(preset);
-        return config.Name == StarkConfig.Development.Name
+        return config.ExtensionDegree == 4
             ? Check<KoalaBearQuartic>(program, config, envelope.Proof, sw)
             : Check<KoalaBearOctic>(program, config, envelope.Proof, sw);
     }

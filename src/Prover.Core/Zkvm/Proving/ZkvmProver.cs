@@ -27,11 +27,14 @@ public sealed record ZkvmProverOptions
     public StarkConfig Config { get; init; } = StarkConfig.Provable100;
 
     /// <summary>
-    /// Cycles per shard (a power of two; each shard's tables are at most this tall). Default 2^20: a 2^20-cycle
-    /// shard peaks near 15 GB on the CPU with the development configuration (docs/benchmarks.md); 2^22
-    /// (the execution record's shard) fits GPU-sized memory.
+    /// Cycles per shard (a power of two; each shard's tables are at most this tall). Null (default): the largest
+    /// shard whose modelled peak memory fits <see cref="MemoryBudgetBytes"/> (<see cref="ShardMemoryModel"/>),
+    /// at most 2^<see cref="ShardMemoryModel.MaxLogShardSize"/>, chosen after an untraced run counts the cycles.
     /// </summary>
-    public long ShardSize { get; init; } = 1L << 20;
+    public long? ShardSize { get; init; }
+
+    /// <summary>Memory the automatic shard size may plan for; null: <see cref="ShardMemoryModel.DefaultBudgetBytes"/>. Ignored with an explicit <see cref="ShardSize"/>.</summary>
+    public long? MemoryBudgetBytes { get; init; }
 
     public IProverBackend<KoalaBearParameters>? Backend { get; init; }
 
@@ -71,6 +74,12 @@ public sealed record ZkvmProverOptions
 public sealed record ZkvmProofReport(string Config, long Cycles, int Shards, IReadOnlyList<(string Phase, double Milliseconds)> Timings, int ProofBytes, double ProvableBits,
     double ConjecturedBits)
 {
+    /// <summary>log2 of the cycles per shard the proof used (given, or chosen from the memory budget).</summary>
+    public int LogShardSize { get; init; }
+
+    /// <summary>The memory budget the shard size was chosen for, and the model's peak estimate for that size; null when the shard size was given.</summary>
+    public (long Budget, long Estimate)? Memory { get; init; }
+
     /// <summary>The fullest bus of the statement and its share of the bus-count bound p (docs/zkvm.md "Bus multiplicity bound").</summary>
     public (int Bus, double Share) BusLoad { get; init; }
 }
@@ -90,8 +99,10 @@ public sealed class ZkvmProver<TDef> where TDef : struct, IExtensionDefinition<K
     public ZkvmProver(ZkvmProverOptions? options = null)
     {
         _options = options ?? new ZkvmProverOptions();
-        if (_options.ShardSize < 2 || (_options.ShardSize & (_options.ShardSize - 1)) != 0 || _options.ShardSize > 1L << 24)
+        if (_options.ShardSize is { } size && (size < 2 || (size & (size - 1)) != 0 || size > 1L << 24))
             throw new ArgumentException("the shard size is a power of two between 2 and 2^24");
+        if (_options.MemoryBudgetBytes is <= 0)
+            throw new ArgumentException("the memory budget must be positive");
     }
 
     public ZkvmProofReport? LastReport { get; private set; }
@@ -120,8 +131,11 @@ public sealed class ZkvmProver<TDef> where TDef : struct, IExtensionDefinition<K
         }
 
         progress?.Invoke("execute", 0);
+        var (shardSize, memoryPlan) = ChooseShardSize(program, input);
+        if (memoryPlan is not null)
+            Lap("probe (table heights for the shard size)");
         // ts = 4·clk + slot must stay below 2^40 (ts_hi < 2^24): at most 2^38 − 1 cycles.
-        using var machine = new Machine.Machine(program.Program, input, new MachineOptions { ShardSize = _options.ShardSize, MaxCycles = Math.Min(_options.MaxCycles, MaxCycles) });
+        using var machine = new Machine.Machine(program.Program, input, new MachineOptions { ShardSize = shardSize, MaxCycles = Math.Min(_options.MaxCycles, MaxCycles) });
         var (result, records) = machine.RunTraced();
         Lap("execute (traced)");
         cancel.ThrowIfCancellationRequested();
@@ -213,9 +227,27 @@ public sealed class ZkvmProver<TDef> where TDef : struct, IExtensionDefinition<K
         };
         LastReport = new ZkvmProofReport(_options.Config.Name, result.Cycles, shards.Count, timings, proof.ToBytes().Length, security?.Provable ?? 0, security?.Conjectured ?? 0)
         {
+            LogShardSize = System.Numerics.BitOperations.Log2((ulong)shardSize),
+            Memory = memoryPlan,
             BusLoad = ZkvmBusBudget.Load(program, [.. shards.Select(t => t.LogHeights)], output.Length),
         };
         return proof;
+    }
+
+    /// <summary>
+    /// The given shard size, or the largest that fits the memory budget for this execution (its table heights
+    /// measured by a traced probe run in small shards, cheap next to proving), with the budget and the model's estimate.
+    /// </summary>
+    private (long ShardSize, (long Budget, long Estimate)? Plan) ChooseShardSize(ZkvmProgram program, byte[] input)
+    {
+        if (_options.ShardSize is { } given)
+            return (given, null);
+        var profile = ShardProfile.Probe(program, input, ShardMemoryModel.ProbeLogShardSize, Math.Min(_options.MaxCycles, MaxCycles));
+        long budget = _options.MemoryBudgetBytes ?? ShardMemoryModel.DefaultBudgetBytes();
+        var shapes = ShardMemoryModel.Shapes(program.LastShardAirs);
+        int d = TDef.Degree, logBlowup = _options.Config.LogBlowup;
+        int log = ShardMemoryModel.ChooseLogShardSize(shapes, profile, d, logBlowup, budget);
+        return (1L << log, (budget, ShardMemoryModel.EstimatePeakBytes(shapes, profile, log, d, logBlowup)));
     }
 
     /// <summary>The committed output: the bytes of the commit syscalls, in order.</summary>

@@ -3,7 +3,7 @@ using Prover.Core.Field;
 using Prover.Core.Hash;
 using Prover.Core.Matrix;
 
-namespace Prover.Core.Air.Demo;
+namespace Prover.Core.Air;
 
 /// <summary>
 /// One Poseidon2 width-16 permutation per row, for fields whose S-box is x^3 (KoalaBear). Columns:

@@ -1,0 +1,128 @@
+using System.Numerics;
+using Prover.Core.Air;
+using Prover.Core.Field;
+
+namespace Prover.Core.Zkvm.Proving;
+
+/// <summary>
+/// Peak-memory model of proving an execution shard by shard (docs/design.md, "Shard size from a memory
+/// budget"), and the shard size it implies for a budget. Counted in field elements (4 bytes), per table
+/// t with main width w, LogUp columns c (extension), 2^k quotient chunks, N rows (a bound from
+/// <see cref="ShardProfile"/>) and blowup B, extension degree D, S shards:
+/// <list type="bullet">
+/// <item>held for the whole proof: every shard's main traces S·Σ w·N, the preprocessed traces and LDEs
+/// with their tree (two proving keys: the shards' and the last shard's), and the execution record
+/// (<see cref="RecordBytesPerCycle"/> per cycle);</item>
+/// <item>one shard's proof at its peak (DEEP batching and FRI, when everything committed is alive): the
+/// LDEs Σ (w + D·c + D·2^k)·N·B, the LogUp traces and quotient coefficients Σ D·(c + 2^k)·N, one Merkle
+/// tree per commitment (2·N_max·B digests of 8 elements each) and the DEEP/FRI codewords (about
+/// 6·D·N_max·B: one reduced codeword and one sum per opening point per height, the FRI layers).</item>
+/// </list>
+/// The sum is multiplied by <see cref="GcOverhead"/> for garbage the GC has not returned yet (large-object
+/// arrays of the previous phase); the factor comes from measured peaks (docs/benchmarks.md).
+/// </summary>
+public static class ShardMemoryModel
+{
+    /// <summary>Smallest and largest log2 shard size the automatic choice considers.</summary>
+    public const int MinLogShardSize = 10, MaxLogShardSize = 22;
+
+    /// <summary>log2 of the probe's shard size (<see cref="ShardProfile"/>): small enough that its records and traces are cheap.</summary>
+    public const int ProbeLogShardSize = 16;
+
+    /// <summary>Bytes of execution record (events of every chip) per traced cycle, kept until the shards are built.</summary>
+    public const long RecordBytesPerCycle = 96;
+
+    /// <summary>Measured peak working set over the modelled live bytes (docs/benchmarks.md, "Shard size from a memory budget").</summary>
+    public const double GcOverhead = 1.5;
+
+    /// <summary>Share of the machine's available memory the default budget uses (the rest: runtime, JIT, other processes).</summary>
+    public const double DefaultBudgetShare = 0.75;
+
+    /// <summary>The default budget: <see cref="DefaultBudgetShare"/> of the memory available to this process (physical memory or the container's limit).</summary>
+    public static long DefaultBudgetBytes() => (long)(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes * DefaultBudgetShare);
+
+    /// <summary>The shape of one table as the model needs it.</summary>
+    public readonly record struct TableShape(int Width, int PreprocessedWidth, int LogUpColumns, int LogQuotientChunks);
+
+    /// <summary>The shapes of <paramref name="airs"/>.</summary>
+    public static TableShape[] Shapes(IReadOnlyList<IAir<KoalaBear>> airs)
+    {
+        ArgumentNullException.ThrowIfNull(airs);
+        var shapes = new TableShape[airs.Count];
+        for (int t = 0; t < airs.Count; t++)
+        {
+            var compiled = new CompiledAir<KoalaBear>(airs[t]);
+            shapes[t] = new TableShape(compiled.Width, compiled.Air.PreprocessedWidth, compiled.LogUpColumns, compiled.LogQuotientChunks);
+        }
+        return shapes;
+    }
+
+    /// <summary>
+    /// Modelled peak bytes of proving <paramref name="cycles"/> cycles in <paramref name="shards"/> shards whose
+    /// tables <paramref name="shapes"/> are at most 2^<paramref name="logHeights"/> rows (see the class comment).
+    /// </summary>
+    public static long EstimatePeakBytes(IReadOnlyList<TableShape> shapes, IReadOnlyList<int> logHeights, long shards, long cycles,
+        int extensionDegree, int logBlowup)
+    {
+        ArgumentNullException.ThrowIfNull(shapes);
+        ArgumentNullException.ThrowIfNull(logHeights);
+        if (shapes.Count != logHeights.Count)
+            throw new ArgumentException("one height per table");
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(shards);
+        ArgumentOutOfRangeException.ThrowIfNegative(cycles);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(extensionDegree);
+        if (logBlowup is < 0 or > 8)
+            throw new ArgumentOutOfRangeException(nameof(logBlowup), "log blowup outside 0..8");
+        double d = extensionDegree, blowup = 1L << logBlowup;
+        double traces = 0, ldes = 0, aux = 0, preprocessed = 0, maxRows = 0;
+        for (int t = 0; t < shapes.Count; t++)
+        {
+            var s = shapes[t];
+            if (logHeights[t] is < 0 or > 30)
+                throw new ArgumentOutOfRangeException(nameof(logHeights), "log height outside 0..30");
+            double n = 1L << logHeights[t];
+            maxRows = Math.Max(maxRows, n);
+            double chunks = 1L << s.LogQuotientChunks;
+            traces += s.Width * n;
+            ldes += (s.Width + d * s.LogUpColumns + d * chunks) * n * blowup;
+            aux += d * (s.LogUpColumns + chunks) * n;
+            preprocessed += s.PreprocessedWidth * n * (blowup + 1);
+        }
+        double tallest = maxRows * blowup;
+        double trees = 3 * 2 * tallest * 8; // main, LogUp and quotient trees: 2·leaves digests of 8 elements
+        double preprocessedTree = 2 * tallest * 8;
+        double deepAndFri = 6 * d * tallest;
+        double elements = shards * traces + 2 * (preprocessed + preprocessedTree) + ldes + aux + trees + deepAndFri;
+        double bytes = elements * 4 * GcOverhead + (double)cycles * RecordBytesPerCycle;
+        return bytes >= long.MaxValue ? long.MaxValue : (long)bytes;
+    }
+
+    /// <summary>Modelled peak bytes of proving the execution <paramref name="profile"/> measured in shards of 2^<paramref name="logShardSize"/>.</summary>
+    public static long EstimatePeakBytes(IReadOnlyList<TableShape> shapes, ShardProfile profile, int logShardSize, int extensionDegree, int logBlowup)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        return EstimatePeakBytes(shapes, profile.LogHeights(logShardSize), profile.Shards(logShardSize), profile.Cycles, extensionDegree, logBlowup);
+    }
+
+    /// <summary>
+    /// The largest log2 shard size in [<see cref="MinLogShardSize"/>, <paramref name="maxLogShardSize"/>] whose modelled peak
+    /// fits <paramref name="budgetBytes"/>; shard sizes beyond the execution's length are not considered (they
+    /// change nothing). Throws <see cref="InsufficientMemoryException"/> when even the smallest does not fit.
+    /// </summary>
+    public static int ChooseLogShardSize(IReadOnlyList<TableShape> shapes, ShardProfile profile, int extensionDegree, int logBlowup, long budgetBytes,
+        int maxLogShardSize = MaxLogShardSize)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(budgetBytes);
+        if (maxLogShardSize is < MinLogShardSize or > MaxLogShardSize)
+            throw new ArgumentOutOfRangeException(nameof(maxLogShardSize), $"outside {MinLogShardSize}..{MaxLogShardSize}");
+        int needed = Math.Max(MinLogShardSize, BitOperations.Log2((ulong)Math.Max(2, profile.Cycles) - 1) + 1);
+        for (int log = Math.Min(maxLogShardSize, needed); log >= MinLogShardSize; log--)
+            if (EstimatePeakBytes(shapes, profile, log, extensionDegree, logBlowup) <= budgetBytes)
+                return log;
+        long smallest = EstimatePeakBytes(shapes, profile, MinLogShardSize, extensionDegree, logBlowup);
+        throw new InsufficientMemoryException(
+            $"proving {profile.Cycles:N0} cycles needs about {smallest / (1024.0 * 1024 * 1024):F1} GiB even in shards of 2^{MinLogShardSize} cycles; " +
+            $"the memory budget is {budgetBytes / (1024.0 * 1024 * 1024):F1} GiB");
+    }
+}

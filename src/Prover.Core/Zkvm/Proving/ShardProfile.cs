@@ -1,0 +1,96 @@
+using System.Numerics;
+using Prover.Core.Machine;
+using Prover.Core.Zkvm.Cpu;
+
+namespace Prover.Core.Zkvm.Proving;
+
+/// <summary>
+/// The table heights of an execution measured at a small probe shard size, from which the heights at any
+/// larger shard size are bounded (the input of <see cref="ShardMemoryModel"/>). The probe runs the guest
+/// traced in shards of 2^<see cref="LogProbeShardSize"/> cycles and builds every shard's traces (then drops
+/// them), keeping the tallest height of each table over the shards.
+/// <para>
+/// Bound: a chip table's rows are a sum over the cycles of its shard, so a shard of 2^k ≥ 2^p cycles (the
+/// union of 2^(k−p) probe shards) has at most 2^(k−p) times the tallest probe shard's rows, a power of two
+/// when that height is; and never more than 2^k. The fixed tables (Program, Range16, ByteOp) and the
+/// last shard's whole-execution tables (memory boundaries, input commitment) do not depend on the shard
+/// size: their probe heights are exact.
+/// </para>
+/// </summary>
+public sealed class ShardProfile
+{
+    private readonly int[] _probeLogHeights;
+
+    private ShardProfile(int logProbeShardSize, long cycles, int[] probeLogHeights)
+    {
+        LogProbeShardSize = logProbeShardSize;
+        Cycles = cycles;
+        _probeLogHeights = probeLogHeights;
+    }
+
+    /// <summary>log2 of the probe's shard size.</summary>
+    public int LogProbeShardSize { get; }
+
+    /// <summary>Cycles of the execution.</summary>
+    public long Cycles { get; }
+
+    /// <summary>Tallest log height of each table (last-shard order) over the probe's shards.</summary>
+    public IReadOnlyList<int> ProbeLogHeights => _probeLogHeights;
+
+    /// <summary>Whether table <paramref name="t"/> has the same height at every shard size.</summary>
+    public static bool IsShardIndependent(int t) =>
+        t is ZkvmTable.Program or ZkvmTable.Range16 or ZkvmTable.ByteOp || t >= ZkvmTable.ShardTables;
+
+    /// <summary>Number of shards of 2^<paramref name="logShardSize"/> cycles.</summary>
+    public long Shards(int logShardSize) => Math.Max(1, (Cycles + (1L << logShardSize) - 1) >> logShardSize);
+
+    /// <summary>An upper bound on each table's log height in shards of 2^<paramref name="logShardSize"/> cycles (see the class comment).</summary>
+    public int[] LogHeights(int logShardSize)
+    {
+        if (logShardSize is < 1 or > 30)
+            throw new ArgumentOutOfRangeException(nameof(logShardSize), "log shard size outside 1..30");
+        // Shards at least as long as the execution are all the same single shard.
+        int whole = Math.Max(LogProbeShardSize, BitOperations.Log2((ulong)Math.Max(2, Cycles) - 1) + 1);
+        logShardSize = Math.Min(logShardSize, whole);
+        var heights = new int[_probeLogHeights.Length];
+        for (int t = 0; t < heights.Length; t++)
+        {
+            int probe = _probeLogHeights[t];
+            heights[t] = IsShardIndependent(t) ? probe
+                : Math.Max(probe, Math.Min(logShardSize, probe + Math.Max(0, logShardSize - LogProbeShardSize)));
+        }
+        return heights;
+    }
+
+    /// <summary>Runs <paramref name="program"/> on <paramref name="input"/> traced in shards of 2^<paramref name="logProbeShardSize"/> cycles and measures the table heights.</summary>
+    public static ShardProfile Probe(ZkvmProgram program, byte[] input, int logProbeShardSize, long maxCycles)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        ArgumentNullException.ThrowIfNull(input);
+        if (logProbeShardSize is < 1 or > 24)
+            throw new ArgumentOutOfRangeException(nameof(logProbeShardSize), "probe shard size outside 2^1..2^24");
+        var heights = new int[ZkvmTable.LastShardTables];
+        var registers = new RegisterFile(ZkvmProgram.InitialRegisters());
+        var memory = new MemoryBoundaries(program, input);
+        using var machine = new Machine.Machine(program.Program, input, new MachineOptions { ShardSize = 1L << logProbeShardSize, MaxCycles = maxCycles });
+        ExecutionRecord? pending = null;
+        void Measure(ExecutionRecord record, bool last)
+        {
+            var traces = ShardTraceBuilder.Build(program, record, registers, memory, input, last).Traces;
+            for (int t = 0; t < traces.Length; t++)
+                heights[t] = Math.Max(heights[t], BitOperations.Log2((uint)traces[t].Height));
+            machine.Recycle(record);
+        }
+        // A record is built once the next one arrives: only then is it known not to be the last.
+        var result = machine.RunTraced(record =>
+        {
+            if (pending is not null)
+                Measure(pending, last: false);
+            pending = record;
+        });
+        if (pending is null)
+            throw new InvalidOperationException("the traced run produced no shard");
+        Measure(pending, last: true);
+        return new ShardProfile(logProbeShardSize, result.Cycles, heights);
+    }
+}

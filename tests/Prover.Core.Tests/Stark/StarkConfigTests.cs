@@ -1,0 +1,28 @@
+using Prover.Core.Stark;
+
+namespace Prover.Core.Tests.Stark;
+
+/// <summary>Presets by name (what the CLI and the proof files name).</summary>
+public sealed class StarkConfigTests
+{
+    [Fact]
+    public void Every_preset_is_found_by_its_name_and_an_unknown_name_lists_the_known_ones()
+    {
+        foreach (var preset in StarkConfig.Presets)
+            Assert.Same(preset, StarkConfig.ByName(preset.Name));
+        var e = Assert.Throws<ArgumentException>(() => StarkConfig.ByName("provable-99"));
+        Assert.Contains("provable-99", e.Message, StringComparison.Ordinal);
+        Assert.Contains(StarkConfig.Development.Name, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_extension_degree_follows_from_the_configuration()
+    {
+        Assert.Equal(4, StarkConfig.Development.ExtensionDegree);
+        Assert.Equal(8, StarkConfig.Provable100.ExtensionDegree);
+        Assert.Equal(8, StarkConfig.Provable128.ExtensionDegree);
+        foreach (var preset in StarkConfig.Presets)
+            preset.Validate();
+        Assert.Throws<ArgumentException>(() => (StarkConfig.Development with { ExtensionDegree = 5 }).Validate());
+    }
+}
