@@ -28,7 +28,14 @@ internal static class ProveCommand
         var executionProof = new Option<FileInfo?>("--execution-proof") { Description = "also write the EIP-8025 ExecutionProof (SSZ) here; the block must be valid" };
         var config = new Option<string>("--config") { Description = "development, provable-100 or provable-128", DefaultValueFactory = _ => "provable-100" };
         config.AcceptOnlyFromAmong([.. ProofConfiguration.All.Select(p => p.Name)]);
-        var shard = new Option<int>("--log-shard-size") { Description = "log2 of the cycles per shard (10..22)", DefaultValueFactory = _ => 20 };
+        var shard = new Option<int?>("--log-shard-size")
+        {
+            Description = "log2 of the cycles per shard (10..22); default: the largest shard whose modelled peak fits --memory-budget",
+        };
+        var memoryBudget = new Option<double?>("--memory-budget")
+        {
+            Description = "GiB the automatic shard size may plan for (default: 3/4 of the memory available to this process)",
+        };
         var json = new Option<bool>("--json") { Description = "print the report as JSON" };
         var maxCycles = new Option<long>("--max-cycles")
         {
@@ -39,20 +46,25 @@ internal static class ProveCommand
         var backendOption = BackendChoice.Option("cpu");
         var command = new Command("prove", "prove a guest execution: the embedded Ethereum block validator on a block input, or any ELF")
         {
-            source, elf, input, output, executionProof, config, shard, json, backendOption, maxCycles, maxInput,
+            source, elf, input, output, executionProof, config, shard, memoryBudget, json, backendOption, maxCycles, maxInput,
         };
         command.SetAction((parse, ct) => RunAsync(parse.GetValue(source), parse.GetValue(elf), parse.GetValue(input), parse.GetValue(output)!,
-            parse.GetValue(executionProof), ProofConfiguration.FromName(parse.GetValue(config)!)!, parse.GetValue(shard), parse.GetValue(json),
+            parse.GetValue(executionProof), ProofConfiguration.FromName(parse.GetValue(config)!)!, parse.GetValue(shard), parse.GetValue(memoryBudget), parse.GetValue(json),
             BackendChoice.Kind(parse.GetValue(backendOption)), new Limits(parse.GetValue(maxCycles), parse.GetValue(maxInput)), ct));
         return command;
     }
 
     private static async Task<int> RunAsync(FileInfo? sourceFile, FileInfo? elfFile, FileInfo? inputFile, FileInfo outFile, FileInfo? executionProofFile,
-        ProofConfiguration config, int logShard, bool asJson, ProverBackendKind backend, Limits limits, CancellationToken ct)
+        ProofConfiguration config, int? logShard, double? memoryBudgetGiB, bool asJson, ProverBackendKind backend, Limits limits, CancellationToken ct)
     {
         if (logShard is < 10 or > 22)
         {
             Console.Error.WriteLine("error: --log-shard-size must be between 10 and 22");
+            return 2;
+        }
+        if (memoryBudgetGiB is <= 0 or > 1 << 20)
+        {
+            Console.Error.WriteLine("error: --memory-budget must be a positive number of GiB");
             return 2;
         }
         ProverGuest guest;
@@ -72,7 +84,15 @@ internal static class ProveCommand
             Console.Error.WriteLine("error: " + e.Message);
             return 2;
         }
-        using var prover = new NodeProver(new NodeProverOptions { Configuration = config, LogShardSize = logShard, Backend = backend, Guest = guest, MaxCycles = limits.MaxCycles });
+        using var prover = new NodeProver(new NodeProverOptions
+        {
+            Configuration = config,
+            LogShardSize = logShard,
+            MemoryBudgetBytes = memoryBudgetGiB is { } gib ? (long)(gib * (1L << 30)) : null,
+            Backend = backend,
+            Guest = guest,
+            MaxCycles = limits.MaxCycles,
+        });
         if (backend is not (ProverBackendKind.Cpu or ProverBackendKind.Auto) && prover.BackendName == "cpu")
             Console.Error.WriteLine($"warning: no {backend} device: proving on the CPU");
         ProofOutcome outcome;

@@ -105,11 +105,12 @@ public sealed class NodeProver : IDisposable
         var program = Options.Guest.Program;
         progress?.Report(new ProverProgress(ProverPhase.Execute, 0, 0));
         _logger.LogInformation("proving {Name} ({Bytes} bytes) with {Config}, shards of 2^{LogShard} cycles", input.Name, input.Bytes.Length,
-            Options.Configuration.Name, Options.LogShardSize);
+            Options.Configuration.Name, Options.LogShardSize?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(chosen by the memory budget)");
         var options = new ZkvmProverOptions
         {
             Config = Options.Configuration.Stark,
-            ShardSize = 1L << Options.LogShardSize,
+            ShardSize = Options.LogShardSize is { } log ? 1L << log : null,
+            MemoryBudgetBytes = Options.MemoryBudgetBytes,
             MaxCycles = Options.MaxCycles,
             Backend = _backend,
             Cancellation = cancellationToken,

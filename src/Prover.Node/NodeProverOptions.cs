@@ -9,11 +9,14 @@ public sealed record NodeProverOptions
     public ProofConfiguration Configuration { get; init; } = ProofConfiguration.Provable100;
 
     /// <summary>
-    /// log2 of the cycles per shard, 10 to 22. Default 20: a 2^20-cycle shard peaks near 15 GB on the CPU
-    /// with the development configuration (docs/benchmarks.md); smaller shards need less memory and give
-    /// larger proofs.
+    /// log2 of the cycles per shard, 10 to 22. Default (null): the largest shard whose modelled peak memory fits
+    /// <see cref="MemoryBudgetBytes"/> (<see cref="Prover.Core.Zkvm.Proving.ShardMemoryModel"/>, after a quick probe run);
+    /// smaller shards need less memory and give larger proofs.
     /// </summary>
-    public int LogShardSize { get; init; } = 20;
+    public int? LogShardSize { get; init; }
+
+    /// <summary>Memory the automatic shard size may plan for; null: 3/4 of the memory available to the process. Ignored with <see cref="LogShardSize"/>.</summary>
+    public long? MemoryBudgetBytes { get; init; }
 
     /// <summary>Longest execution proved (<see cref="Prover.Core.Zkvm.Proving.ZkvmProverOptions.MaxCycles"/>): a longer one is a guest fault, not an out-of-memory kill.</summary>
     public long MaxCycles { get; init; } = Prover.Core.Zkvm.Proving.ZkvmProverOptions.DefaultMaxCycles;
@@ -48,6 +51,8 @@ public sealed record NodeProverOptions
         ArgumentNullException.ThrowIfNull(Configuration);
         ArgumentNullException.ThrowIfNull(Guest);
         ArgumentNullException.ThrowIfNull(ProofType);
+        if (MemoryBudgetBytes is <= 0)
+            throw new ArgumentException($"MemoryBudgetBytes must be positive, got {MemoryBudgetBytes}");
         if (LogShardSize is < 10 or > 22)
             throw new ArgumentException($"LogShardSize must be between 10 and 22, got {LogShardSize}");
         if (MinimumProvableBits is < 0 or > 256)

@@ -137,7 +137,22 @@ public sealed partial class CliTests : IDisposable
         string notElf = Path.Combine(_dir, "not.elf");
         File.WriteAllText(notElf, "not an elf");
         Assert.Equal(2, Run("prove", "--elf", notElf, "--out", Path.Combine(_dir, "p.bin")).Exit);
+        Assert.Equal(2, Run("prove", "--memory-budget", "-1", "--out", Path.Combine(_dir, "p.bin")).Exit);
     }
+
+    [Fact]
+    public void Prove_without_a_shard_size_plans_one_from_the_memory_budget()
+    {
+        // No --log-shard-size: the library probes the execution and takes the largest shard that fits the budget.
+        string elf = Path.Combine(Prover.TestSupport.SharedData.RepositoryRoot, "native", "guest", "tests", "elf", "hello.elf");
+        string proof = Path.Combine(_dir, "auto.bin");
+        var (exit, output, error) = Run("prove", "--elf", elf, "--config", "development", "--memory-budget", "2", "--out", proof, "--json");
+        Assert.True(exit == 0, error);
+        using var doc = System.Text.Json.JsonDocument.Parse(output);
+        Assert.True(doc.RootElement.GetProperty("verified").GetBoolean());
+        Assert.Equal(0, Run("verify", proof, "--elf", elf, "--allow-insecure").Exit);
+    }
+
     [Fact]
     public void Bench_blocks_writes_the_reports_of_the_embedded_block()
     {

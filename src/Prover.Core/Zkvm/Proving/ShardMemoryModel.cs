@@ -32,8 +32,12 @@ public static class ShardMemoryModel
     /// <summary>Bytes of execution record (events of every chip) per traced cycle, kept until the shards are built.</summary>
     public const long RecordBytesPerCycle = 96;
 
-    /// <summary>Measured peak working set over the modelled live bytes (docs/benchmarks.md, "Shard size from a memory budget").</summary>
-    public const double GcOverhead = 1.5;
+    /// <summary>
+    /// Measured peak working set over the modelled live bytes (docs/benchmarks.md, "Shard size from a memory budget"):
+    /// 1.5 covered the development runs, but the embedded block at provable-100 in 2^18 shards peaked at 19.4 GB against
+    /// 16.3 GB modelled with 1.5, i.e. 1.79; 1.8 covers it.
+    /// </summary>
+    public const double GcOverhead = 1.8;
 
     /// <summary>Share of the machine's available memory the default budget uses (the rest: runtime, JIT, other processes).</summary>
     public const double DefaultBudgetShare = 0.75;
