@@ -1,6 +1,7 @@
 using Prover.Core.Air.Demo;
 using Prover.Core.Field;
 using Prover.Core.Stark;
+using Prover.Core.Hash;
 
 namespace Prover.Gpu.Tests;
 
@@ -98,7 +99,7 @@ public class GroupSizeTests
             var expected = Core.Dft.Radix2Dft<KoalaBearParameters>.Instance.CosetLdeBitReversed(input.Clone(), 1, shift);
             var lde = ops.CosetLdeBitReversed(input, 1, shift);
             Assert.True(expected.Values.AsSpan().SequenceEqual(lde.Values), $"LDE differs with work-groups of {groupSize}");
-            Assert.Equal(Core.Merkle.MerkleTreeMmcs<KoalaBearParameters>.Default.Commit([lde]).Root, ops.Commit([lde]).Root);
+            Assert.Equal(Core.Merkle.MerkleTreeMmcs<KoalaBearParameters, Digest<KoalaBearParameters>>.Default.Commit([lde]).Root, ops.Commit([lde]).Root);
         }
     }
 }

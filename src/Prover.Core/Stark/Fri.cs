@@ -32,24 +32,24 @@ internal static class Fri<TParams, TDef>
         return x.Double().Inverse();
     }
 
-    public sealed class ProverData
+    public sealed class ProverData<TDigest> where TDigest : struct, IDigest<TDigest, TParams>
     {
-        public required Digest<TParams>[] Roots { get; init; }
+        public required TDigest[] Roots { get; init; }
 
-        public required MerkleTree<TParams>[] Trees { get; init; }
+        public required MerkleTree<TParams, TDigest>[] Trees { get; init; }
 
         public required ExtensionField<MontyField31<TParams>, TDef>[][] Codewords { get; init; }
 
         public required ExtensionField<MontyField31<TParams>, TDef>[] FinalPolynomial { get; init; }
 
         /// <summary>The sibling and path of every round for the query at <paramref name="index"/>.</summary>
-        public FriStep<TParams, ExtensionField<MontyField31<TParams>, TDef>>[] Answer(MerkleTreeMmcs<TParams> mmcs, int index)
+        public FriStep<TParams, ExtensionField<MontyField31<TParams>, TDef>, TDigest>[] Answer(MerkleTreeMmcs<TParams, TDigest> mmcs, int index)
         {
-            var steps = new FriStep<TParams, ExtensionField<MontyField31<TParams>, TDef>>[Trees.Length];
+            var steps = new FriStep<TParams, ExtensionField<MontyField31<TParams>, TDef>, TDigest>[Trees.Length];
             for (int round = 0; round < Trees.Length; round++)
             {
                 var opening = mmcs.Open(index >> 1, Trees[round]);
-                steps[round] = new FriStep<TParams, ExtensionField<MontyField31<TParams>, TDef>>
+                steps[round] = new FriStep<TParams, ExtensionField<MontyField31<TParams>, TDef>, TDigest>
                 {
                     Sibling = Codewords[round][index ^ 1],
                     Path = [.. opening.Proof],
@@ -60,15 +60,16 @@ internal static class Fri<TParams, TDef>
         }
     }
 
-    public static ProverData CommitPhase(MerkleTreeMmcs<TParams> mmcs, DuplexChallenger<TParams> challenger,
+    public static ProverData<TDigest> CommitPhase<TDigest>(MerkleTreeMmcs<TParams, TDigest> mmcs, DuplexChallenger<TParams, TDigest> challenger,
         Dictionary<int, ExtensionField<MontyField31<TParams>, TDef>[]> reduced, StarkLayout<MontyField31<TParams>> layout,
         ITwoAdicSubgroupDft<MontyField31<TParams>> dft)
+        where TDigest : struct, IDigest<TDigest, TParams>
     {
         int d = TDef.Degree;
         int logN = layout.LogMaxLdeHeight;
         var current = reduced[logN];
-        var roots = new List<Digest<TParams>>();
-        var trees = new List<MerkleTree<TParams>>();
+        var roots = new List<TDigest>();
+        var trees = new List<MerkleTree<TParams, TDigest>>();
         var codewords = new List<ExtensionField<MontyField31<TParams>, TDef>[]>();
         for (int round = 0; round < layout.FriRounds; round++, logN--)
         {
@@ -133,6 +134,6 @@ internal static class Fri<TParams, TDef>
         }
         foreach (var c in final)
             challenger.ObserveExtension(c);
-        return new ProverData { Roots = [.. roots], Trees = [.. trees], Codewords = [.. codewords], FinalPolynomial = final };
+        return new ProverData<TDigest> { Roots = [.. roots], Trees = [.. trees], Codewords = [.. codewords], FinalPolynomial = final };
     }
 }

@@ -19,7 +19,8 @@ public sealed record ProofSizeBreakdown(int Header, int Commitments, int Opening
 /// <summary>
 /// Binary proof format, version <see cref="StarkProofFormat.Version"/> (docs/design.md, "Proof format"):
 /// little-endian; field elements as canonical u32 (&lt; p, checked on read); extension elements as D
-/// elements; digests as 8 elements. Header: "PRVF", u16 version, u32 field prime, u8 extension degree,
+/// elements; digests as L elements (8 in version 1, 12 in version 2: <see cref="StarkProofFormat.VersionFor"/>,
+/// the configuration's digest). Header: "PRVF", u16 version, u32 field prime, u8 extension degree,
 /// the configuration (u8 log blowup, u16 queries, u8 PoW bits, u8 log final length, u8 arity, u8 name
 /// length + UTF-8 name). Then tables, commitments, openings, FRI and queries, each list preceded by its
 /// length. Reading rejects truncation, trailing bytes, any length larger than the bytes left and any count
@@ -29,18 +30,20 @@ public static class ProofSerializer
 {
     private static ReadOnlySpan<byte> Magic => "PRVF"u8;
 
-    public static byte[] Serialize<TParams, TDef>(StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>> proof)
-        where TParams : struct, IMontyParameters
-        where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef> => Serialize(proof, out _);
-
-    public static byte[] Serialize<TParams, TDef>(StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>> proof, out ProofSizeBreakdown sizes)
+    public static byte[] Serialize<TParams, TDef, TDigest>(StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>, TDigest> proof)
         where TParams : struct, IMontyParameters
         where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef>
+        where TDigest : struct, IDigest<TDigest, TParams> => Serialize(proof, out _);
+
+    public static byte[] Serialize<TParams, TDef, TDigest>(StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>, TDigest> proof, out ProofSizeBreakdown sizes)
+        where TParams : struct, IMontyParameters
+        where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef>
+        where TDigest : struct, IDigest<TDigest, TParams>
     {
         ArgumentNullException.ThrowIfNull(proof);
         var w = new Writer<TParams>();
         w.Bytes(Magic);
-        w.U16(StarkProofFormat.Version);
+        w.U16(StarkProofFormat.VersionFor(TDigest.Length));
         w.U32(TParams.P);
         w.U8(TDef.Degree);
         var c = proof.Config;
@@ -104,9 +107,10 @@ public static class ProofSerializer
     }
 
     /// <summary>Parses a proof; throws <see cref="ProofFormatException"/> with the offset on malformed bytes.</summary>
-    public static StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>> Deserialize<TParams, TDef>(ReadOnlySpan<byte> bytes)
+    public static StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>, TDigest> Deserialize<TParams, TDef, TDigest>(ReadOnlySpan<byte> bytes)
         where TParams : struct, IMontyParameters
-        where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef> => Deserialize<TParams, TDef>(bytes, ProofShapeLimits.Default);
+        where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef>
+        where TDigest : struct, IDigest<TDigest, TParams> => Deserialize<TParams, TDef, TDigest>(bytes, ProofShapeLimits.Default);
 
     /// <summary>
     /// Parses a proof whose counts stay within <paramref name="limits"/>; throws <see cref="ProofFormatException"/>
@@ -114,17 +118,21 @@ public static class ProofSerializer
     /// before anything is allocated for it, so a proof claiming huge heights, tables, rounds, queries, paths or
     /// value lists is rejected after reading a few bytes.
     /// </summary>
-    public static StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>> Deserialize<TParams, TDef>(ReadOnlySpan<byte> bytes, ProofShapeLimits limits)
+    public static StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>, TDigest> Deserialize<TParams, TDef, TDigest>(ReadOnlySpan<byte> bytes, ProofShapeLimits limits)
         where TParams : struct, IMontyParameters
         where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef>
+        where TDigest : struct, IDigest<TDigest, TParams>
     {
         ArgumentNullException.ThrowIfNull(limits);
         var r = new Reader<TParams>(bytes);
         if (!r.Bytes(4).SequenceEqual(Magic))
             Reader<TParams>.Fail(0, "not a proof (bad magic)");
         int version = r.U16();
-        if (version != StarkProofFormat.Version)
-            r.Fail($"unsupported proof format version {version}");
+        int expectedVersion = StarkProofFormat.VersionFor(TDigest.Length);
+        if (version != expectedVersion)
+            r.Fail(version is StarkProofFormat.Version or StarkProofFormat.WideDigestVersion
+                ? $"proof format version {version} has {(version == StarkProofFormat.Version ? 8 : 12)}-element digests; this reader expects version {expectedVersion} ({TDigest.Length}-element digests)"
+                : $"unsupported proof format version {version}");
         if (r.U32() != TParams.P)
             r.Fail($"proof is over another field (expected p = {TParams.P})");
         if (r.U8() != TDef.Degree)
@@ -165,19 +173,19 @@ public static class ProofSerializer
                 r.Fail($"table {t}: trace height 2^{logHeights[t]} with blowup 2^{config.LogBlowup} exceeds the field's 2^{maxLogLde} domain");
             publics[t] = r.Elements(limits.MaxPublicValues);
         }
-        var mainRoot = r.Digest();
-        var logUpRoot = r.Digest();
-        var quotientRoot = r.Digest();
+        var mainRoot = r.Digest<TDigest>();
+        var logUpRoot = r.Digest<TDigest>();
+        var quotientRoot = r.Digest<TDigest>();
         var sums = new ExtensionField<MontyField31<TParams>, TDef>[tables];
         for (int t = 0; t < tables; t++)
             sums[t] = r.Ext<TDef>();
         int rounds = r.U16();
         if (rounds > maxLogLde)
             r.Fail($"{rounds} FRI rounds, a 2^{maxLogLde} domain allows at most {maxLogLde}");
-        r.EnsureAvailable(rounds, 32);
-        var friRoots = new Digest<TParams>[rounds];
+        r.EnsureAvailable(rounds, 4 * TDigest.Length);
+        var friRoots = new TDigest[rounds];
         for (int i = 0; i < rounds; i++)
-            friRoots[i] = r.Digest();
+            friRoots[i] = r.Digest<TDigest>();
         var witness = r.Element();
         var openings = new TableOpenings<ExtensionField<MontyField31<TParams>, TDef>>[tables];
         for (int t = 0; t < tables; t++)
@@ -196,14 +204,14 @@ public static class ProofSerializer
         if (queryCount > limits.MaxQueries)
             r.Fail($"{queryCount} queries, at most {limits.MaxQueries} expected");
         r.EnsureAvailable(queryCount, 2);
-        var queries = new QueryProof<TParams, ExtensionField<MontyField31<TParams>, TDef>>[queryCount];
+        var queries = new QueryProof<TParams, ExtensionField<MontyField31<TParams>, TDef>, TDigest>[queryCount];
         for (int q = 0; q < queryCount; q++)
         {
             int trees = r.U8();
             if (trees > ProofShapeLimits.MaxTrees)
                 r.Fail($"query {q} opens {trees} commitments, a STARK has at most {ProofShapeLimits.MaxTrees}");
             r.EnsureAvailable(trees, 2);
-            var inputs = new BatchOpening<TParams>[trees];
+            var inputs = new BatchOpening<TParams, TDigest>[trees];
             for (int i = 0; i < trees; i++)
             {
                 int rows = r.U8();
@@ -213,19 +221,19 @@ public static class ProofSerializer
                 var opened = new MontyField31<TParams>[rows][];
                 for (int k = 0; k < rows; k++)
                     opened[k] = r.Elements(limits.MaxOpenedValues);
-                inputs[i] = new BatchOpening<TParams>(opened, r.Digests(maxLogLde));
+                inputs[i] = new BatchOpening<TParams, TDigest>(opened, r.Digests<TDigest>(maxLogLde));
             }
             int steps = r.U8();
             if (steps > rounds)
                 r.Fail($"query {q} has {steps} FRI steps, the proof has {rounds} rounds");
             r.EnsureAvailable(steps, 4 * TDef.Degree + 1);
-            var fri = new FriStep<TParams, ExtensionField<MontyField31<TParams>, TDef>>[steps];
+            var fri = new FriStep<TParams, ExtensionField<MontyField31<TParams>, TDef>, TDigest>[steps];
             for (int s = 0; s < steps; s++)
-                fri[s] = new FriStep<TParams, ExtensionField<MontyField31<TParams>, TDef>> { Sibling = r.Ext<TDef>(), Path = r.Digests(maxLogLde) };
-            queries[q] = new QueryProof<TParams, ExtensionField<MontyField31<TParams>, TDef>> { Inputs = inputs, Steps = fri };
+                fri[s] = new FriStep<TParams, ExtensionField<MontyField31<TParams>, TDef>, TDigest> { Sibling = r.Ext<TDef>(), Path = r.Digests<TDigest>(maxLogLde) };
+            queries[q] = new QueryProof<TParams, ExtensionField<MontyField31<TParams>, TDef>, TDigest> { Inputs = inputs, Steps = fri };
         }
         r.CheckEnd();
-        return new StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>>
+        return new StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>, TDigest>
         {
             Config = config,
             LogHeights = logHeights,
@@ -290,13 +298,13 @@ public static class ProofSerializer
                 Ext(v);
         }
 
-        public void Digest(Digest<TParams> d)
+        public void Digest<TDigest>(TDigest d) where TDigest : struct, IDigest<TDigest, TParams>
         {
             foreach (var e in d.Elements)
                 Element(e);
         }
 
-        public void Digests(IReadOnlyList<Digest<TParams>> digests)
+        public void Digests<TDigest>(IReadOnlyList<TDigest> digests) where TDigest : struct, IDigest<TDigest, TParams>
         {
             U8(digests.Count);
             foreach (var d in digests)
@@ -379,23 +387,24 @@ public static class ProofSerializer
             return result;
         }
 
-        public Digest<TParams> Digest()
+        public TDigest Digest<TDigest>() where TDigest : struct, IDigest<TDigest, TParams>
         {
-            Span<MontyField31<TParams>> e = stackalloc MontyField31<TParams>[Hash.Digest<TParams>.Length];
+            Span<MontyField31<TParams>> e = stackalloc MontyField31<TParams>[Hash.Digests.MaxLength];
+            e = e[..TDigest.Length];
             for (int i = 0; i < e.Length; i++)
                 e[i] = Element();
-            return Hash.Digest<TParams>.FromElements(e);
+            return TDigest.FromElements(e);
         }
 
-        public Digest<TParams>[] Digests(int max)
+        public TDigest[] Digests<TDigest>(int max) where TDigest : struct, IDigest<TDigest, TParams>
         {
             int n = U8();
             if (n > max)
                 Fail(_pos - 1, $"Merkle path of {n} digests, at most {max} expected");
-            EnsureAvailable(n, 32);
-            var result = new Digest<TParams>[n];
+            EnsureAvailable(n, 4 * TDigest.Length);
+            var result = new TDigest[n];
             for (int i = 0; i < n; i++)
-                result[i] = Digest();
+                result[i] = Digest<TDigest>();
             return result;
         }
 

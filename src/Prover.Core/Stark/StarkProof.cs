@@ -32,36 +32,40 @@ public sealed class TableOpenings<TExt> where TExt : struct
 }
 
 /// <summary>One FRI folding step of one query: the sibling value and its Merkle path.</summary>
-public sealed class FriStep<TParams, TExt>
+public sealed class FriStep<TParams, TExt, TDigest>
     where TParams : struct, IMontyParameters
     where TExt : struct
+    where TDigest : struct, IDigest<TDigest, TParams>
 {
     public required TExt Sibling { get; init; }
 
-    public required Digest<TParams>[] Path { get; init; }
+    public required TDigest[] Path { get; init; }
 }
 
 /// <summary>The answers to one query: openings of every input commitment, then every FRI round.</summary>
-public sealed class QueryProof<TParams, TExt>
+public sealed class QueryProof<TParams, TExt, TDigest>
     where TParams : struct, IMontyParameters
     where TExt : struct
+    where TDigest : struct, IDigest<TDigest, TParams>
 {
     /// <summary>Openings of the main, LogUp (when present) and quotient commitments, in that order.</summary>
-    public required BatchOpening<TParams>[] Inputs { get; init; }
+    public required BatchOpening<TParams, TDigest>[] Inputs { get; init; }
 
-    public required FriStep<TParams, TExt>[] Steps { get; init; }
+    public required FriStep<TParams, TExt, TDigest>[] Steps { get; init; }
 }
 
 /// <summary>
-/// A multi-table STARK proof (format version <see cref="StarkProof{TParams, TExt}.FormatVersion"/>):
-/// configuration echo, table shapes and public values, commitments, out-of-domain openings and the
-/// FRI proof. Serialised by <see cref="ProofSerializer"/>.
+/// A multi-table STARK proof (format version <see cref="StarkProofFormat.VersionFor"/> the digest):
+/// configuration echo, table shapes and public values, commitments (digests of <typeparamref name="TDigest"/>),
+/// out-of-domain openings and the FRI proof. Serialised by <see cref="ProofSerializer"/>.
 /// </summary>
-public sealed class StarkProof<TParams, TExt>
+public sealed class StarkProof<TParams, TExt, TDigest>
     where TParams : struct, IMontyParameters
     where TExt : struct, IExtensionField<TExt, MontyField31<TParams>>
+    where TDigest : struct, IDigest<TDigest, TParams>
 {
-    public const ushort FormatVersion = 1;
+    /// <summary>The proof format version of this digest (<see cref="StarkProofFormat.VersionFor"/>).</summary>
+    public static ushort FormatVersion => StarkProofFormat.VersionFor(TDigest.Length);
 
     public required StarkConfig Config { get; init; }
 
@@ -71,26 +75,26 @@ public sealed class StarkProof<TParams, TExt>
     /// <summary>Public values of each table.</summary>
     public required MontyField31<TParams>[][] PublicValues { get; init; }
 
-    public required Digest<TParams> MainRoot { get; init; }
+    public required TDigest MainRoot { get; init; }
 
     /// <summary>Root of the LogUp traces; default when no table has interactions.</summary>
-    public required Digest<TParams> LogUpRoot { get; init; }
+    public required TDigest LogUpRoot { get; init; }
 
     /// <summary>Cumulative bus sum of each table (zero for tables without interactions).</summary>
     public required TExt[] CumulativeSums { get; init; }
 
-    public required Digest<TParams> QuotientRoot { get; init; }
+    public required TDigest QuotientRoot { get; init; }
 
     public required TableOpenings<TExt>[] Openings { get; init; }
 
-    public required Digest<TParams>[] FriRoots { get; init; }
+    public required TDigest[] FriRoots { get; init; }
 
     /// <summary>Coefficients of the final FRI polynomial.</summary>
     public required TExt[] FinalPolynomial { get; init; }
 
     public required MontyField31<TParams> PowWitness { get; init; }
 
-    public required QueryProof<TParams, TExt>[] Queries { get; init; }
+    public required QueryProof<TParams, TExt, TDigest>[] Queries { get; init; }
 }
 
 /// <summary>The outcome of verification: valid, or the reason for rejection.</summary>

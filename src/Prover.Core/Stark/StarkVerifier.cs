@@ -2,42 +2,45 @@ using System.Numerics;
 using Prover.Core.Air;
 using Prover.Core.Challenger;
 using Prover.Core.Field;
+using Prover.Core.Hash;
 using Prover.Core.Merkle;
 using Prover.Core.Security;
 
 namespace Prover.Core.Stark;
 
 /// <summary>
-/// Verifies <see cref="StarkProof{TParams, TExt}"/>s. Never throws on a malformed proof: every shape is
+/// Verifies <see cref="StarkProof{TParams, TExt, TDigest}"/>s. Never throws on a malformed proof: every shape is
 /// checked before use and any failure becomes a rejection with a reason.
 /// </summary>
-public sealed class StarkVerifier<TParams, TDef>
+public sealed class StarkVerifier<TParams, TDef, TDigest>
     where TParams : struct, IMontyParameters
     where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef>
+    where TDigest : struct, IDigest<TDigest, TParams>
 {
     private readonly StarkConfig _config;
-    private readonly MerkleTreeMmcs<TParams> _mmcs;
+    private readonly MerkleTreeMmcs<TParams, TDigest> _mmcs;
 
-    public StarkVerifier(StarkConfig config, MerkleTreeMmcs<TParams>? mmcs = null)
+    public StarkVerifier(StarkConfig config, MerkleTreeMmcs<TParams, TDigest>? mmcs = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         config.Validate();
+        StarkConfig.CheckDigest<TParams, TDigest>(config);
         _config = config;
-        _mmcs = mmcs ?? MerkleTreeMmcs<TParams>.Default;
+        _mmcs = mmcs ?? MerkleTreeMmcs<TParams, TDigest>.Default;
     }
 
     /// <summary>Security of the last verified proof's shape.</summary>
     public SecurityReport? LastSecurity { get; private set; }
 
     /// <summary>Parses and verifies serialised proof bytes; malformed bytes are a rejection, never an exception.</summary>
-    public VerificationResult Verify(IReadOnlyList<IAir<MontyField31<TParams>>> airs, ReadOnlySpan<byte> proofBytes, VerifyingKey<TParams>? key = null)
+    public VerificationResult Verify(IReadOnlyList<IAir<MontyField31<TParams>>> airs, ReadOnlySpan<byte> proofBytes, VerifyingKey<TParams, TDigest>? key = null)
     {
         ArgumentNullException.ThrowIfNull(airs);
-        StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>> proof;
+        StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>, TDigest> proof;
         try
         {
             // Counts beyond this verifier's configuration and statement are rejected while parsing, before allocation.
-            proof = ProofSerializer.Deserialize<TParams, TDef>(proofBytes, ProofShapeLimits.For(_config, Math.Max(1, airs.Count)));
+            proof = ProofSerializer.Deserialize<TParams, TDef, TDigest>(proofBytes, ProofShapeLimits.For(_config, Math.Max(1, airs.Count)));
         }
         catch (ProofFormatException e)
         {
@@ -50,8 +53,8 @@ public sealed class StarkVerifier<TParams, TDef>
     /// Verifies a proof. Statements with preprocessed columns need their <paramref name="key"/>; without
     /// one it is recomputed from the AIRs, which is allowed only for small tables (2^20 rows at most).
     /// </summary>
-    public VerificationResult Verify(IReadOnlyList<IAir<MontyField31<TParams>>> airs, StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>> proof,
-        VerifyingKey<TParams>? key = null) => Verify(airs, proof, key, null, out _);
+    public VerificationResult Verify(IReadOnlyList<IAir<MontyField31<TParams>>> airs, StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>, TDigest> proof,
+        VerifyingKey<TParams, TDigest>? key = null) => Verify(airs, proof, key, null, out _);
 
     /// <summary>
     /// Verifies one proof of a group that shares LogUp challenges (<see cref="SharedBusChallenges{TExt}"/>):
@@ -59,8 +62,8 @@ public sealed class StarkVerifier<TParams, TDef>
     /// group; <paramref name="busSum"/> is this proof's total. With <paramref name="shared"/> null this is
     /// the ordinary verification (the sums must balance) and <paramref name="busSum"/> is zero.
     /// </summary>
-    public VerificationResult Verify(IReadOnlyList<IAir<MontyField31<TParams>>> airs, StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>> proof,
-        VerifyingKey<TParams>? key, SharedBusChallenges<ExtensionField<MontyField31<TParams>, TDef>>? shared, out ExtensionField<MontyField31<TParams>, TDef> busSum)
+    public VerificationResult Verify(IReadOnlyList<IAir<MontyField31<TParams>>> airs, StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>, TDigest> proof,
+        VerifyingKey<TParams, TDigest>? key, SharedBusChallenges<ExtensionField<MontyField31<TParams>, TDef>>? shared, out ExtensionField<MontyField31<TParams>, TDef> busSum)
     {
         ArgumentNullException.ThrowIfNull(airs);
         busSum = default;
@@ -79,8 +82,8 @@ public sealed class StarkVerifier<TParams, TDef>
 
     private const int MaxLogHeightWithoutKey = 20;
 
-    private VerificationResult VerifyCore(IReadOnlyList<IAir<MontyField31<TParams>>> airs, StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>> proof,
-        VerifyingKey<TParams>? key, SharedBusChallenges<ExtensionField<MontyField31<TParams>, TDef>>? shared, out ExtensionField<MontyField31<TParams>, TDef> busSum)
+    private VerificationResult VerifyCore(IReadOnlyList<IAir<MontyField31<TParams>>> airs, StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>, TDigest> proof,
+        VerifyingKey<TParams, TDigest>? key, SharedBusChallenges<ExtensionField<MontyField31<TParams>, TDef>>? shared, out ExtensionField<MontyField31<TParams>, TDef> busSum)
     {
         busSum = default;
         var c = proof.Config;
@@ -104,7 +107,7 @@ public sealed class StarkVerifier<TParams, TDef>
                 return VerificationResult.Reject($"table {t}: wrong number of public values");
         }
         var layout = new StarkLayout<MontyField31<TParams>>(compiled, proof.LogHeights, TDef.Degree, _config.LogBlowup, _config.LogFinalPolyLength);
-        LastSecurity = StarkSecurity.Report(_config, layout, TParams.P, shared?.StatementFractions);
+        LastSecurity = StarkSecurity.Report(_config, layout, TParams.P, TDigest.Length, shared?.StatementFractions);
         if (LastSecurity.Provable < _config.MinimumProvableBits && !_config.AllowInsecure)
             return VerificationResult.Reject($"insecure proof: configuration '{_config.Name}' gives {LastSecurity}, below the required {_config.MinimumProvableBits} provable bits "
                 + "(accept it only explicitly: --allow-insecure, VerificationPolicy.Insecure)");
@@ -118,19 +121,19 @@ public sealed class StarkVerifier<TParams, TDef>
             {
                 if (proof.LogHeights.Max() > MaxLogHeightWithoutKey)
                     return VerificationResult.Reject("a verifying key is needed for preprocessed tables of this size");
-                key = StarkSetup.Preprocess(airs, proof.LogHeights, _config.LogBlowup)!.VerifyingKey;
+                key = StarkSetup.Preprocess<TParams, TDigest>(airs, proof.LogHeights, _config.LogBlowup)!.VerifyingKey;
             }
             if (!key.Matches(airs, proof.LogHeights) || key.LogBlowup != _config.LogBlowup)
                 return VerificationResult.Reject("the verifying key was made for other table heights");
         }
 
         // Replay the transcript.
-        var ch = DuplexChallenger<TParams>.Create();
+        var ch = DuplexChallenger<TParams, TDigest>.Create();
         layout.ObserveHeader(ch, _config, proof.PublicValues);
         if (layout.HasPreprocessed)
             ch.Observe(key!.PreprocessedRoot);
         if (shared is not null)
-            StarkProver<TParams, TDef>.ObserveSeed(ch, shared.Seed);
+            StarkProver<TParams, TDef, TDigest>.ObserveSeed(ch, shared.Seed);
         ch.Observe(proof.MainRoot);
         ExtensionField<MontyField31<TParams>, TDef> gamma = default, beta = default;
         if (layout.HasLogUp)
@@ -183,7 +186,7 @@ public sealed class StarkVerifier<TParams, TDef>
         var lambdaPowers = lambda.Powers(layout.LambdaPowers);
         var dims = Enumerable.Range(0, layout.TreeCount)
             .Select(tree => layout.InTree(tree).Select(m => new MatrixDimensions(m.Width, 1 << m.LogLdeHeight)).ToArray()).ToArray();
-        var roots = new List<Hash.Digest<TParams>>();
+        var roots = new List<TDigest>();
         if (layout.HasPreprocessed) roots.Add(key!.PreprocessedRoot);
         roots.Add(proof.MainRoot);
         if (layout.HasLogUp) roots.Add(proof.LogUpRoot);
@@ -197,7 +200,7 @@ public sealed class StarkVerifier<TParams, TDef>
             for (int tree = 0; tree < layout.TreeCount; tree++)
                 if (!_mmcs.Verify(roots[tree], dims[tree], index >> (layout.LogMaxLdeHeight - treeLogHeights[tree]), query.Inputs[tree], out var why))
                     return VerificationResult.Reject($"query {q}: opening of commitment {tree} does not verify: {why}");
-            var reduced = Deep<TParams, TDef>.ReduceAtQuery(layout, query.Inputs, index, proof.Openings, zeta, lambdaPowers);
+            var reduced = Deep<TParams, TDef>.ReduceAtQuery<TDigest>(layout, query.Inputs, index, proof.Openings, zeta, lambdaPowers);
             int logN = layout.LogMaxLdeHeight;
             var folded = reduced[logN];
             for (int r = 0; r < layout.FriRounds; r++, logN--)
@@ -208,7 +211,7 @@ public sealed class StarkVerifier<TParams, TDef>
                 a.Coefficients.CopyTo(leaf);
                 b.Coefficients.CopyTo(leaf.AsSpan(d));
                 int j = index >> 1;
-                if (!_mmcs.Verify(proof.FriRoots[r], [new MatrixDimensions(2 * d, 1 << (logN - 1))], j, new BatchOpening<TParams>([leaf], step.Path), out var why))
+                if (!_mmcs.Verify(proof.FriRoots[r], [new MatrixDimensions(2 * d, 1 << (logN - 1))], j, new BatchOpening<TParams, TDigest>([leaf], step.Path), out var why))
                     return VerificationResult.Reject($"query {q}: FRI round {r} opening does not verify: {why}");
                 folded = Fri<TParams, TDef>.Fold(a, b, betas[r], Fri<TParams, TDef>.HalfInverseX(logN, j));
                 if (reduced.TryGetValue(logN - 1, out var rollIn))
@@ -225,7 +228,7 @@ public sealed class StarkVerifier<TParams, TDef>
         return VerificationResult.Valid;
     }
 
-    private string? ShapeError(StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>> proof, StarkLayout<MontyField31<TParams>> layout)
+    private string? ShapeError(StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>, TDigest> proof, StarkLayout<MontyField31<TParams>> layout)
     {
         int d = TDef.Degree;
         for (int t = 0; t < layout.Airs.Count; t++)

@@ -22,7 +22,7 @@ public abstract class DuplexChallengerTests<TParams, TExt>(ITestOutputHelper out
     public void Transcript_matches_vectors(string variant, DuplexPadding padding)
     {
         var v = Section(variant);
-        var c = DuplexChallenger<TParams>.Create(padding);
+        var c = DuplexChallenger<TParams, Digest<TParams>>.Create(padding);
         foreach (uint x in v.GetProperty("observe").U32Array())
             c.Observe(F(x));
         Assert.Equal(v.GetProperty("then_sample_3").U32Array(), Enumerable.Range(0, 3).Select(_ => c.Sample().ToCanonical()).ToArray());
@@ -81,7 +81,7 @@ public abstract class DuplexChallengerTests<TParams, TExt>(ITestOutputHelper out
         const int seed = 99;
         output.WriteLine($"seed {seed}");
         var rng = new Random(seed);
-        var c = DuplexChallenger<TParams>.Create(padding);
+        var c = DuplexChallenger<TParams, Digest<TParams>>.Create(padding);
         var r = new ReferenceChallenger(padding == DuplexPadding.LengthBinding);
         for (int step = 0; step < 400; step++)
         {
@@ -101,13 +101,13 @@ public abstract class DuplexChallengerTests<TParams, TExt>(ITestOutputHelper out
     [Fact]
     public void Variants_differ_and_clone_is_independent()
     {
-        var a = DuplexChallenger<TParams>.Create(DuplexPadding.Classic);
-        var b = DuplexChallenger<TParams>.Create(DuplexPadding.LengthBinding);
+        var a = DuplexChallenger<TParams, Digest<TParams>>.Create(DuplexPadding.Classic);
+        var b = DuplexChallenger<TParams, Digest<TParams>>.Create(DuplexPadding.LengthBinding);
         a.Observe(F(1));
         b.Observe(F(1));
         Assert.NotEqual(a.Sample(), b.Sample());
 
-        var c = DuplexChallenger<TParams>.Create();
+        var c = DuplexChallenger<TParams, Digest<TParams>>.Create();
         c.Observe(F(5));
         var copy = c.Clone();
         var first = c.Sample();
@@ -120,8 +120,8 @@ public abstract class DuplexChallengerTests<TParams, TExt>(ITestOutputHelper out
     public void Digest_and_extension_observation_equal_their_elements()
     {
         var digest = Digest<TParams>.FromCanonical([1, 2, 3, 4, 5, 6, 7, 8]);
-        var a = DuplexChallenger<TParams>.Create();
-        var b = DuplexChallenger<TParams>.Create();
+        var a = DuplexChallenger<TParams, Digest<TParams>>.Create();
+        var b = DuplexChallenger<TParams, Digest<TParams>>.Create();
         a.Observe(digest);
         b.Observe(digest.Elements);
         var ext = TExt.FromCoefficients(Enumerable.Range(10, TExt.Degree).Select(i => F((uint)i)).ToArray());
@@ -138,17 +138,17 @@ public abstract class DuplexChallengerTests<TParams, TExt>(ITestOutputHelper out
     [Fact]
     public void SampleBits_masks_the_canonical_sample_and_checks_range()
     {
-        var a = DuplexChallenger<TParams>.Create();
+        var a = DuplexChallenger<TParams, Digest<TParams>>.Create();
         var b = a.Clone();
-        for (int bits = 0; bits <= DuplexChallenger<TParams>.MaxSampleBits; bits++)
+        for (int bits = 0; bits <= DuplexChallenger<TParams, Digest<TParams>>.MaxSampleBits; bits++)
             Assert.Equal(b.Sample().ToCanonical() & (uint)((1UL << bits) - 1), a.SampleBits(bits));
-        Assert.Equal(30, DuplexChallenger<TParams>.MaxSampleBits);
+        Assert.Equal(30, DuplexChallenger<TParams, Digest<TParams>>.MaxSampleBits);
         Assert.Throws<ArgumentOutOfRangeException>(() => a.SampleBits(31));
         Assert.Throws<ArgumentOutOfRangeException>(() => a.SampleBits(-1));
     }
 
     /// <summary>Serial search over clones, exactly the definition.</summary>
-    private static uint SerialWitness(DuplexChallenger<TParams> c, int bits)
+    private static uint SerialWitness(DuplexChallenger<TParams, Digest<TParams>> c, int bits)
     {
         for (uint w = 0; ; w++)
         {
@@ -167,7 +167,7 @@ public abstract class DuplexChallengerTests<TParams, TExt>(ITestOutputHelper out
     [InlineData(DuplexPadding.Classic, 0, 14)]
     public void Grind_finds_the_first_witness_deterministically(DuplexPadding padding, int observed, int bits)
     {
-        var c = DuplexChallenger<TParams>.Create(padding);
+        var c = DuplexChallenger<TParams, Digest<TParams>>.Create(padding);
         for (int i = 0; i < observed; i++)
             c.Observe(F((uint)(100 + i)));
         var verifier = c.Clone();
@@ -187,7 +187,7 @@ public abstract class DuplexChallengerTests<TParams, TExt>(ITestOutputHelper out
     public void CheckWitness_rejects_a_wrong_witness()
     {
         const int bits = 12;
-        var c = DuplexChallenger<TParams>.Create();
+        var c = DuplexChallenger<TParams, Digest<TParams>>.Create();
         c.Observe(F(42));
         uint w = SerialWitness(c, bits);
         Assert.True(w > 0, "the fixed transcript should need more than one try, so wrong witnesses exist below w");

@@ -49,7 +49,7 @@ public abstract class SpongeTests<TParams>(ITestOutputHelper output, string vect
     public void Sponge_vectors_match()
     {
         var h = HashSection;
-        var sponge = PaddingFreeSponge<TParams>.Default;
+        var sponge = PaddingFreeSponge<TParams, Digest<TParams>>.Default;
         Assert.Equal(h.GetProperty("sponge([0..7])").U32Array(), sponge.Hash(Range(0, 8)).ToCanonical());
         Assert.Equal(h.GetProperty("sponge([0..15])").U32Array(), sponge.Hash(Range(0, 16)).ToCanonical());
         Assert.Equal(h.GetProperty("sponge([0..9])").U32Array(), sponge.Hash(Range(0, 10)).ToCanonical());
@@ -64,14 +64,14 @@ public abstract class SpongeTests<TParams>(ITestOutputHelper output, string vect
         var expected = HashSection.GetProperty("compress([0..7],[8..15])").U32Array();
         var a = Digest<TParams>.FromElements(Range(0, 8));
         var b = Digest<TParams>.FromElements(Range(8, 16));
-        Assert.Equal(expected, TruncatedPermutation<TParams>.Default.Compress(a, b).ToCanonical());
+        Assert.Equal(expected, TruncatedPermutation<TParams, Digest<TParams>>.Default.Compress(a, b).ToCanonical());
     }
 
     [Fact]
     public void Streaming_hasher_matches_one_shot_for_any_split()
     {
         var rng = NewRandom();
-        var sponge = PaddingFreeSponge<TParams>.Default;
+        var sponge = PaddingFreeSponge<TParams, Digest<TParams>>.Default;
         for (int n = 0; n <= 40; n++)
         {
             var input = RandomElements(rng, n);
@@ -96,7 +96,7 @@ public abstract class SpongeTests<TParams>(ITestOutputHelper output, string vect
     {
         var rng = NewRandom();
         var matrices = widths.Select(w => new RowMajorMatrix<MontyField31<TParams>>(RandomElements(rng, w * height), w)).ToArray();
-        var sponge = PaddingFreeSponge<TParams>.Default;
+        var sponge = PaddingFreeSponge<TParams, Digest<TParams>>.Default;
         var batch = new Digest<TParams>[height - 3];
         sponge.HashRows(matrices, 3, batch);
         Assert.Throws<ArgumentOutOfRangeException>(() => sponge.HashRows(matrices, 4, batch));
@@ -116,7 +116,7 @@ public abstract class SpongeTests<TParams>(ITestOutputHelper output, string vect
     public void Batched_compression_matches_single(int count)
     {
         var rng = NewRandom();
-        var compress = TruncatedPermutation<TParams>.Default;
+        var compress = TruncatedPermutation<TParams, Digest<TParams>>.Default;
         var children = Enumerable.Range(0, 2 * count).Select(_ => Digest<TParams>.FromElements(RandomElements(rng, 8))).ToArray();
         var parents = new Digest<TParams>[count];
         compress.CompressLayer(children, parents);

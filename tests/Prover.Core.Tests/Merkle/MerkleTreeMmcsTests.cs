@@ -14,7 +14,7 @@ public abstract class MerkleTreeMmcsTests<TParams>(ITestOutputHelper output, str
 
     private static MontyField31<TParams> F(uint x) => MontyField31<TParams>.FromCanonical(x);
 
-    private static readonly MerkleTreeMmcs<TParams> Mmcs = MerkleTreeMmcs<TParams>.Default;
+    private static readonly MerkleTreeMmcs<TParams, Digest<TParams>> Mmcs = MerkleTreeMmcs<TParams, Digest<TParams>>.Default;
 
     private Random NewRandom()
     {
@@ -31,8 +31,8 @@ public abstract class MerkleTreeMmcsTests<TParams>(ITestOutputHelper output, str
     /// </summary>
     private static Digest<TParams> ReferenceRoot(RowMajorMatrix<MontyField31<TParams>>[] matrices)
     {
-        var sponge = PaddingFreeSponge<TParams>.Default;
-        var compress = TruncatedPermutation<TParams>.Default;
+        var sponge = PaddingFreeSponge<TParams, Digest<TParams>>.Default;
+        var compress = TruncatedPermutation<TParams, Digest<TParams>>.Default;
         int maxHeight = matrices.Max(m => m.Height);
         Digest<TParams> RowHash(int height, int row)
         {
@@ -192,8 +192,8 @@ public abstract class MerkleTreeMmcsTests<TParams>(ITestOutputHelper output, str
         var matrix = RandomMatrix(rng, 1 << 13, 9);
         var small = RandomMatrix(rng, 1 << 11, 3);
         var tree = Mmcs.Commit([matrix, small]);
-        var sponge = PaddingFreeSponge<TParams>.Default;
-        var compress = TruncatedPermutation<TParams>.Default;
+        var sponge = PaddingFreeSponge<TParams, Digest<TParams>>.Default;
+        var compress = TruncatedPermutation<TParams, Digest<TParams>>.Default;
         // Serial recomputation layer by layer with single hashes.
         var layer = Enumerable.Range(0, matrix.Height).Select(r => sponge.Hash(matrix.Row(r))).ToArray();
         Assert.Equal(layer, tree.Layer(0).ToArray());

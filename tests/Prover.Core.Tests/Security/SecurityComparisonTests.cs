@@ -182,7 +182,7 @@ public sealed class SecurityComparisonTests(ITestOutputHelper output)
                 var layout = new StarkLayout<KoalaBear>(airs, logHeights, d, config.LogBlowup, config.LogFinalPolyLength);
                 Assert.Equal(d == 4 ? shape.Columns4 : shape.Columns8, layout.Matrices.Sum(m => m.Width));
                 Assert.Equal(d == 4 ? shape.Batch4 : shape.Batch8, layout.LambdaPowers);
-                var expected = StarkSecurity.Report(config, layout, P, statementFractions);
+                var expected = StarkSecurity.Report(config, layout, P, config.DigestElements, statementFractions);
                 var ours = SecurityCalculator.Compute(Parameters(shape, config));
                 Assert.Equal(expected.UniqueDecoding.Terms, ours.UniqueDecoding.Terms);
                 Assert.Equal(expected.JohnsonBound.Terms, ours.JohnsonBound.Terms);

@@ -5,6 +5,7 @@ using Prover.Core.Tests.Machine;
 using Prover.Core.Tests.Zkvm;
 using Prover.Core.Zkvm.Proving;
 using Xunit.Abstractions;
+using Prover.Core.Hash;
 
 namespace Prover.Core.Tests.Stark;
 
@@ -41,7 +42,7 @@ public sealed class ProofBytesPinTests
     public void Zkvm_proof_bytes_are_those_of_main()
     {
         var program = ZkvmProgram.FromElf(GuestTests.Elf("hello"));
-        var proof = new ZkvmProver<KoalaBearQuartic>(new ZkvmProverOptions { Config = ZkvmProving.Config, ShardSize = 1 << 10 }).Prove(program, [1, 2, 3]);
+        var proof = new ZkvmProver<KoalaBearQuartic, Digest<KoalaBearParameters>>(new ZkvmProverOptions { Config = ZkvmProving.Config, ShardSize = 1 << 10 }).Prove(program, [1, 2, 3]);
         Assert.Equal("4d55d13d6866999491aa3b53d7cbdab3eca2ab654c435f45c3797213473d1df1", Sha(proof.ToBytes()));
     }
 }

@@ -9,7 +9,8 @@ using Prover.Core.Zkvm.Memory;
 namespace Prover.Core.Zkvm.Proving;
 
 /// <summary>What the global transcript of an execution proof observes about one shard before the shared challenges exist.</summary>
-public readonly record struct ShardCommitment(int[] LogHeights, KoalaBear[][] PublicValues, Digest<KoalaBearParameters> MainRoot);
+public readonly record struct ShardCommitment<TDigest>(int[] LogHeights, KoalaBear[][] PublicValues, TDigest MainRoot)
+    where TDigest : struct, IDigest<TDigest, KoalaBearParameters>;
 
 /// <summary>
 /// The parts of an execution proof that prover and verifier compute the same way: the global transcript
@@ -28,11 +29,14 @@ public static class ZkvmStatement
     /// eight elements drawn after γ and β).
     /// </summary>
     public static (SharedBusChallenges<ExtensionField<KoalaBear, TDef>>[] Seeds, ExtensionField<KoalaBear, TDef> Gamma, ExtensionField<KoalaBear, TDef> Beta)
-        Challenges<TDef>(StarkConfig config, ZkvmProgram program, Digest<KoalaBearParameters> preprocessedRoot, ulong inputSize,
-            ReadOnlySpan<KoalaBear> inputCommitment, ReadOnlySpan<byte> output, int exitCode, long cycles, IReadOnlyList<ShardCommitment> shards)
+        Challenges<TDef, TDigest>(StarkConfig config, ZkvmProgram program, TDigest preprocessedRoot, ulong inputSize,
+            ReadOnlySpan<KoalaBear> inputCommitment, ReadOnlySpan<byte> output, int exitCode, long cycles, IReadOnlyList<ShardCommitment<TDigest>> shards)
         where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+        where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
     {
-        var ch = DuplexChallenger<KoalaBearParameters>.Create();
+        // The statement's transcript runs on the configuration's digest and permutation, like each shard's.
+        StarkConfig.CheckDigest<KoalaBearParameters, TDigest>(config);
+        var ch = DuplexChallenger<KoalaBearParameters, TDigest>.Create();
         void O(ulong v) => ch.Observe(KoalaBear.FromUInt64(v));
         void Bytes(ReadOnlySpan<byte> b)
         {
@@ -41,7 +45,7 @@ public static class ZkvmStatement
                 O(b[i] | (i + 1 < b.Length ? (ulong)b[i + 1] << 8 : 0));
         }
         O(Tag);
-        O(ZkvmProof<TDef>.Version);
+        O(ZkvmProof<TDef, TDigest>.Version);
         O((ulong)TDef.Degree);
         Bytes(System.Text.Encoding.UTF8.GetBytes(config.Name));
         O((ulong)config.LogBlowup);
