@@ -55,7 +55,7 @@ public sealed class SecurityComparisonTests(ITestOutputHelper output)
             // StarkLayout: FRI stops at the final polynomial, but never before the smallest table is rolled in.
             LogFinalPolyLength = Math.Min(config.LogFinalPolyLength, s.Tables.Min(t => t.LogHeight)),
             Tables = s.Tables,
-            DigestBits = Digest<KoalaBearParameters>.Length * Math.Log2(P),
+            // The preset's digest (8 elements, 12 for provable-128) and the Poseidon2 design cap come from the configuration.
         };
     }
 
@@ -89,8 +89,8 @@ public sealed class SecurityComparisonTests(ITestOutputHelper output)
         "total=66 batching=221 rounds=11 commit1=231 commitMin=231 query=66 ALI=240 DEEP=229",
         "total=103 batching=188 rounds=11 commit1=197 commitMin=197 query=103 ALI=232 DEEP=221")]
     [InlineData("poseidon2", "provable-128",
-        "total=81 batching=220 rounds=11 commit1=229 commitMin=229 query=81 ALI=240 DEEP=229 hash=123",
-        "total=123 batching=183 rounds=11 commit1=192 commitMin=192 query=129 ALI=231 DEEP=221 hash=123", 123,
+        "total=81 batching=220 rounds=11 commit1=229 commitMin=229 query=81 ALI=240 DEEP=229 hash=128",
+        "total=128 batching=183 rounds=11 commit1=192 commitMin=192 query=129 ALI=231 DEEP=221 hash=128", 128,
         "total=81 batching=221 rounds=11 commit1=231 commitMin=231 query=81 ALI=240 DEEP=229",
         "total=129 batching=188 rounds=11 commit1=197 commitMin=197 query=129 ALI=232 DEEP=221")]
     [InlineData("bigmul", "development",
@@ -104,8 +104,8 @@ public sealed class SecurityComparisonTests(ITestOutputHelper output)
         "total=66 batching=213 rounds=19 commit1=227 commitMin=227 query=66 ALI=238 DEEP=225 LogUp=218",
         "total=103 batching=180 rounds=19 commit1=193 commitMin=193 query=103 ALI=229 DEEP=217 LogUp=218")]
     [InlineData("bigmul", "provable-128",
-        "total=81 batching=212 rounds=19 commit1=225 commitMin=225 query=81 ALI=236 DEEP=224 LogUp=218 hash=123",
-        "total=123 batching=175 rounds=19 commit1=188 commitMin=188 query=129 ALI=227 DEEP=215 LogUp=218 hash=123", 123,
+        "total=81 batching=212 rounds=19 commit1=225 commitMin=225 query=81 ALI=236 DEEP=224 LogUp=218 hash=128",
+        "total=128 batching=175 rounds=19 commit1=188 commitMin=188 query=129 ALI=227 DEEP=215 LogUp=218 hash=128", 128,
         "total=81 batching=213 rounds=19 commit1=227 commitMin=227 query=81 ALI=238 DEEP=225 LogUp=218",
         "total=129 batching=180 rounds=19 commit1=193 commitMin=193 query=129 ALI=229 DEEP=217 LogUp=218")]
     public void Presets_match_the_recorded_figures_and_never_exceed_soundcalc(string shape, string preset, string udr, string jbr, int conjectured,
@@ -122,7 +122,8 @@ public sealed class SecurityComparisonTests(ITestOutputHelper output)
         Assert.Equal(jbr, Summary(report.JohnsonBound));
         Assert.Equal(conjectured, report.Conjectured);
         Assert.Equal(Math.Max(Tokens(udr)["total"], Tokens(jbr)["total"]), report.Provable);
-        Assert.Equal(123, report.HashBits);
+        // 8-element digests: ⌊8·log2 p / 2⌋ = 123; 12-element digests: ⌊372/2⌋ = 185, capped at Poseidon2's design level 128.
+        Assert.Equal(Preset(preset).DigestElements == 8 ? 123 : 128, report.HashBits);
 
         // Same IOP totals as soundcalc, capped by the hash term (which soundcalc does not count); no term more optimistic.
         foreach (var (ours, theirs) in new[] { (report.UniqueDecoding, soundcalcUdr), (report.JohnsonBound, soundcalcJbr) })
@@ -146,14 +147,23 @@ public sealed class SecurityComparisonTests(ITestOutputHelper output)
         Assert.True(r100.Provable >= 100, $"provable-100: {r100}");
         Assert.True(r100.Provable >= StarkConfig.Provable100.MinimumProvableBits);
 
-        // provable-128: 129 bits from the IOP (the JBR query phase binds), capped at 123 by the 8-element digest.
+        // provable-128: 129 bits from the IOP (the JBR query phase binds); the 12-element digest's hash term is 128
+        // (⌊12·log2 p / 2⌋ = 185, capped by the permutation's design level), so 128 provable bits with the hash counted.
         var r128 = SecurityCalculator.Compute(Parameters(Shapes[shape], StarkConfig.Provable128));
-        Assert.Equal(123, r128.HashBits);
-        Assert.Equal(123, r128.Provable);
-        Assert.Equal(StarkConfig.Provable128.MinimumProvableBits, r128.Provable);
+        Assert.Equal(12, StarkConfig.Provable128.DigestElements);
+        Assert.Equal(185, SecurityCalculator.HashBits(12 * Math.Log2(P)));
+        Assert.Equal(128, r128.HashBits);
+        Assert.Equal(128, r128.Provable);
+        Assert.Equal(128, StarkConfig.Provable128.MinimumProvableBits);
+        Assert.True(r128.Provable >= StarkConfig.Provable128.MinimumProvableBits);
         Assert.Equal(129, r128.JohnsonBound.Terms.Where(t => t.Key != "hash").Min(t => t.Value));
         Assert.Equal(129, r128.JohnsonBound.Terms["query phase"]);
-        Assert.Equal(123, r128.Conjectured); // the ethSTARK conjecture's level is capped by the hash too
+        Assert.Equal(128, r128.Conjectured); // the ethSTARK conjecture's level is capped by the hash too
+
+        // With the 8-element digest the same preset would be capped at 123: the reason for the wide digest.
+        var narrow = SecurityCalculator.Compute(Parameters(Shapes[shape], StarkConfig.Provable128 with { DigestElements = 8 }));
+        Assert.Equal(123, narrow.HashBits);
+        Assert.Equal(123, narrow.Provable);
     }
 
     /// <summary>The recorded shapes are the code's: the same layouts give the same parameters and the same report as the prover's.</summary>
