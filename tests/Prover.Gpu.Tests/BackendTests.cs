@@ -13,6 +13,7 @@ public class BackendTests
     [InlineData("lookup", 5, "development")]
     [InlineData("poseidon2", 3, "development")]
     [InlineData("fibonacci", 4, "provable-100")]
+    [InlineData("fibonacci", 4, "provable-128")] // 12-element digests: the trees are built on the CPU, the LDEs on the device
     public void DemoProofBytesAreIdenticalOnOpenCl(string demo, int logRows, string config) => ProofBytesIdentical(demo, logRows, config, "opencl");
 
     internal static void ProofBytesIdentical(string demo, int logRows, string config, string api)
