@@ -65,6 +65,8 @@ public sealed class ShardMemoryModelTests
             long e = ShardMemoryModel.EstimatePeakBytes(shapes, profile, log, 4, 1);
             Assert.True(ShardMemoryModel.EstimatePeakBytes(shapes, profile, log, 8, 1) > e);
             Assert.True(ShardMemoryModel.EstimatePeakBytes(shapes, profile, log, 4, 3) > e);
+            Assert.True(ShardMemoryModel.EstimatePeakBytes(shapes, profile, log, 4, 1, digestElements: 12) > e); // provable-128's wider tree nodes
+            Assert.Equal(e, ShardMemoryModel.EstimatePeakBytes(shapes, profile, log, 4, 1, digestElements: 8));
         }
         int whole = int.Log2((int)profile.Cycles - 1) + 1;
         Assert.Equal(ShardMemoryModel.EstimatePeakBytes(shapes, profile, whole, 4, 1), ShardMemoryModel.EstimatePeakBytes(shapes, profile, whole + 3, 4, 1));

@@ -249,8 +249,8 @@ public sealed class ZkvmProver<TDef, TDigest>
         long budget = _options.MemoryBudgetBytes ?? ShardMemoryModel.DefaultBudgetBytes();
         var shapes = ShardMemoryModel.Shapes(program.LastShardAirs);
         int d = TDef.Degree, logBlowup = _options.Config.LogBlowup;
-        int log = ShardMemoryModel.ChooseLogShardSize(shapes, profile, d, logBlowup, budget);
-        return (1L << log, (budget, ShardMemoryModel.EstimatePeakBytes(shapes, profile, log, d, logBlowup)));
+        int log = ShardMemoryModel.ChooseLogShardSize(shapes, profile, d, logBlowup, budget, digestElements: TDigest.Length);
+        return (1L << log, (budget, ShardMemoryModel.EstimatePeakBytes(shapes, profile, log, d, logBlowup, TDigest.Length)));
     }
 
     /// <summary>The committed output: the bytes of the commit syscalls, in order.</summary>
