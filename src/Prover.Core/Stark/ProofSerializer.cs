@@ -19,7 +19,7 @@ public sealed record ProofSizeBreakdown(int Header, int Commitments, int Opening
 /// <summary>
 /// Binary proof format, version <see cref="StarkProofFormat.Version"/> (docs/design.md, "Proof format"):
 /// little-endian; field elements as canonical u32 (&lt; p, checked on read); extension elements as D
-/// elements; digests as L elements (8 in version 1, 12 in version 2: <see cref="StarkProofFormat.VersionFor"/>,
+/// elements; digests as L elements (8 in version 2, 12 in version 3: <see cref="StarkProofFormat.VersionFor"/>,
 /// the configuration's digest). Header: "PRVF", u16 version, u32 field prime, u8 extension degree,
 /// the configuration (u8 log blowup, u16 queries, u8 PoW bits, u8 log final length, u8 arity, u8 name
 /// length + UTF-8 name). Then tables, commitments, openings, FRI and queries, each list preceded by its

@@ -113,6 +113,7 @@ internal sealed class StarkLayout<F> where F : struct, IField<F>
             O(air.Width);
             O(air.ConstraintCount);
             O(air.Interactions.Count);
+            O(air.LogUpColumns); // the batched LogUp shape (derived from the AIR; bound so a transcript names it)
             O(air.Program.InstructionCount);
             O(publicValues[t].Length);
             challenger.Observe(publicValues[t]);
@@ -123,11 +124,14 @@ internal sealed class StarkLayout<F> where F : struct, IField<F>
 /// <summary>Version constants of the binary proof format (docs/design.md, "Proof format").</summary>
 public static class StarkProofFormat
 {
-    /// <summary>Digests of 8 elements (<see cref="Digest{TParams}"/>: development, provable-100).</summary>
-    public const ushort Version = 1;
+    /// <summary>
+    /// Digests of 8 elements (<see cref="Digest{TParams}"/>: development, provable-100). 2: batched LogUp (one column per
+    /// group of interactions, <see cref="Air.LogUpGrouping"/>); 1 was one column per interaction.
+    /// </summary>
+    public const ushort Version = 2;
 
-    /// <summary>The same layout with digests of 12 elements (<see cref="WideDigest{TParams}"/>: provable-128).</summary>
-    public const ushort WideDigestVersion = 2;
+    /// <summary>Version 2's layout with digests of 12 elements (<see cref="WideDigest{TParams}"/>: provable-128).</summary>
+    public const ushort WideDigestVersion = 3;
 
     /// <summary>The version of proofs whose digests have <paramref name="digestLength"/> elements.</summary>
     public static ushort VersionFor(int digestLength) => digestLength switch

@@ -10,7 +10,7 @@ namespace Prover.Core.Tests.Stark;
 
 /// <summary>
 /// provable-128 commits with 12-element digests (Poseidon2 width 24): its proofs report and demand 128 provable bits
-/// with the hash term counted, verify, reject tampering, carry format version 2, and a digest that differs from the
+/// with the hash term counted, verify, reject tampering, carry format version 3, and a digest that differs from the
 /// configuration's is refused with a clear error wherever it could meet one (prover, verifier, parser).
 /// </summary>
 public sealed class WideDigestProofTests(ITestOutputHelper output)
@@ -36,7 +36,7 @@ public sealed class WideDigestProofTests(ITestOutputHelper output)
         Assert.False(higher.Result.IsValid);
         Assert.Contains("insecure proof", higher.Result.Error);
 
-        // Format version 2 (12-element digests); the parse/serialise round trip is the identity.
+        // Format version 3 (12-element digests); the parse/serialise round trip is the identity.
         var bytes = StarkBytes;
         Assert.Equal(StarkProofFormat.WideDigestVersion, BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(4)));
         var proof = ProofSerializer.Deserialize<KoalaBearParameters, KoalaBearOctic, KoalaBearWideDigest>(bytes);
@@ -85,14 +85,14 @@ public sealed class WideDigestProofTests(ITestOutputHelper output)
         var e2 = Assert.Throws<ArgumentException>(() => new StarkVerifier<KoalaBearParameters, KoalaBearOctic, KoalaBearWideDigest>(StarkConfig.Provable100));
         Assert.Contains("8-element digests", e2.Message);
 
-        // A version-2 proof read as 8-element digests, and a version-1 proof read as 12-element digests.
+        // A wide proof read as 8-element digests, and an 8-element proof read as 12-element digests.
         var wide = StarkBytes;
         var p1 = Assert.Throws<ProofFormatException>(() => ProofSerializer.Deserialize<KoalaBearParameters, KoalaBearOctic, KoalaBearDigest>(wide));
-        Assert.Contains("version 2 has 12-element digests", p1.Message);
+        Assert.Contains($"version {StarkProofFormat.WideDigestVersion} has 12-element digests", p1.Message);
         var (narrowFile, _) = DemoProofs.Prove("fibonacci", 4, "provable-100");
         var narrow = ProofEnvelope.Parse(narrowFile).Proof;
         var p2 = Assert.Throws<ProofFormatException>(() => ProofSerializer.Deserialize<KoalaBearParameters, KoalaBearOctic, KoalaBearWideDigest>(narrow));
-        Assert.Contains("version 1 has 8-element digests", p2.Message);
+        Assert.Contains($"version {StarkProofFormat.Version} has 8-element digests", p2.Message);
 
         // A provable-128 proof made with 8-element digests (what this preset produced before): the file names
         // provable-128, the verifier reads the preset's digest and rejects it with the reason.

@@ -57,7 +57,7 @@ public sealed class WideDigestZkvmTests(ITestOutputHelper output)
     public void An_execution_proof_is_only_read_with_its_own_digest()
     {
         var (program, _, bytes) = Hello.Value;
-        // The 8-element verifier of the same parameters: the shards are format version 2.
+        // The 8-element verifier of the same parameters: the shards are format version 3 (12-element digests).
         var narrow = new ZkvmVerifier<KoalaBearQuartic, KoalaBearDigest>(ZkvmProving.Config, program).Verify(bytes);
         Assert.False(narrow.IsValid);
         Assert.Contains("12-element digests", narrow.Error);
