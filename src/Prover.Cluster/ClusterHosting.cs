@@ -100,19 +100,36 @@ public static class ClusterHosting
 
     /// <summary>
     /// A worker process until <paramref name="cancellationToken"/> fires or SIGTERM/Ctrl+C (graceful: running jobs are
-    /// given up, the silo leaves the membership so coordinators re-dispatch at once).
+    /// given up, the silo leaves the membership so coordinators re-dispatch at once). <paramref name="ready"/> gets the
+    /// worker's advertised devices once it is a member.
     /// </summary>
-    public static async Task RunWorkerAsync(ClusterOptions options, Action<ILoggingBuilder>? logging = null, CancellationToken cancellationToken = default)
+    public static async Task RunWorkerAsync(ClusterOptions options, Action<ILoggingBuilder>? logging = null, Action<WorkerDevices>? ready = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         var builder = Host.CreateApplicationBuilder();
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(10));
         builder.Logging.ClearProviders();
-        if (logging is not null)
-            logging(builder.Logging);
+        logging?.Invoke(builder.Logging);
         builder.UseOrleans(silo => silo.UseProverCluster(options).AddShardWorker(options));
         using var host = builder.Build();
-        await host.RunAsync(cancellationToken).ConfigureAwait(false);
+        await host.StartAsync(cancellationToken).ConfigureAwait(false);
+        ready?.Invoke(host.Services.GetRequiredService<ShardWorkerService>().Devices);
+        await host.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A coordinator's cluster: <c>local</c> (or empty) starts the in-process silo, anything else is the Redis endpoint
+    /// (host:port) of a cluster of <c>prover worker</c> processes.
+    /// </summary>
+    public static Task<ClusterConnection> OpenAsync(string cluster, ClusterOptions? options = null, ILoggerFactory? loggers = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(cluster);
+        options ??= new ClusterOptions();
+        return cluster is "" or "local"
+            ? StartInProcessAsync(options, loggers, cancellationToken)
+            : ConnectAsync(options with { Redis = cluster }, loggers, cancellationToken);
     }
 
     /// <summary>Connects to the Redis cluster <paramref name="options"/> names as a coordinator.</summary>

@@ -110,6 +110,7 @@ public sealed class ShardWorkerService : IDisposable
         try
         {
             item.State = WorkState.Running;
+            _logger.LogInformation("shard {Shard} phase {Phase} started", work.ShardIndex, (int)work.Phase);
             var bytes = ShardPayload.Decompress(work.Job);
             if (!ShardPayload.Digest(bytes).AsSpan().SequenceEqual(work.JobDigest))
                 throw new InvalidOperationException("the shard job's bytes do not match their digest");

@@ -34,10 +34,10 @@ public sealed class InProcessClusterTests
     public async Task AKilledWorkerLosesItsLeaseAndTheProofCompletesWithTheSameBytes()
     {
         var guest = ClusterTestGuests.Hello;
-        byte[] input = [.. Enumerable.Range(0, 200).Select(i => (byte)i)]; // about 1 900 cycles: several shards of 2^8
+        byte[] input = [.. Enumerable.Range(0, 60).Select(i => (byte)i)]; // about 720 cycles: three shards of 2^8
         var zkOptions = new Prover.Core.Zkvm.Proving.ZkvmProverOptions { Config = ClusterTestGuests.Development, ShardSize = 256 };
         var (reference, referenceReport) = Prover.Core.Zkvm.Proving.ZkvmProofs.Prove(guest.Program, input, zkOptions);
-        Assert.True(referenceReport.Shards >= 4);
+        Assert.Equal(3, referenceReport.Shards);
 
         var builder = new TestClusterBuilder(2);
         builder.AddSiloBuilderConfigurator<WorkerSilo>();
