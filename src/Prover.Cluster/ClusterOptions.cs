@@ -37,7 +37,13 @@ public sealed record ClusterOptions
     public TimeSpan LeaseTimeout { get; init; } = TimeSpan.FromSeconds(20);
 
     /// <summary>How often the coordinator polls a running job (each answer renews the lease).</summary>
-    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(200);
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>
+    /// Memory a worker may use to keep a shard's phase-1 traces until it proves that shard (saving their rebuild);
+    /// negative: a quarter of the memory it advertises; 0: keep nothing.
+    /// </summary>
+    public long TraceCacheBytes { get; init; } = -1;
 
     /// <summary>How long a worker keeps running a job nobody polls (the coordinator died or gave up).</summary>
     public TimeSpan WorkerLease { get; init; } = TimeSpan.FromSeconds(60);

@@ -73,6 +73,26 @@ public sealed class ClusterProver : IProofEngine
             System.Numerics.BitOperations.Log2((ulong)plan.ShardSize), jobs.Sum(j => (long)j.Packed.Length));
 
         var requestId = Guid.NewGuid();
+        try
+        {
+            return await ProveAsync(program, config, plan, jobs, context, input, requestId, timings, clock, options, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await _dispatcher.ReleaseAsync(requestId).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<(byte[] File, ZkvmProofReport Report)> ProveAsync(ZkvmProgram program, Core.Stark.StarkConfig config, ZkvmShardPlan plan,
+        (byte[] Packed, byte[] Digest, long Cycles, bool IsLast)[] jobs, ProofContext context, byte[] input, Guid requestId,
+        List<(string Phase, double Milliseconds)> timings, Stopwatch clock, ZkvmProverOptions options, CancellationToken cancellationToken)
+    {
+        void Lap(string phase)
+        {
+            timings.Add((phase, clock.Elapsed.TotalMilliseconds));
+            clock.Restart();
+        }
+
         int logShard = System.Numerics.BitOperations.Log2((ulong)plan.ShardSize);
         var shapes = ShardMemoryModel.Shapes(program.LastShardAirs);
         long Estimate(int[] logHeights, long cycles, bool last) => ShardMemoryModel.EstimatePeakBytes(last ? shapes : shapes[..ZkvmTable.ShardTables], logHeights, 1,

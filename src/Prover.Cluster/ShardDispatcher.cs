@@ -47,9 +47,12 @@ internal sealed class ShardDispatcher(IGrainFactory grains, ClusterOptions optio
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var used = new HashSet<Worker>();
+        bool completed = false;
         try
         {
-            return await RunCoreAsync(requestId, context, works, inputDigest, decode, progress, used, stop.Token, cancellationToken).ConfigureAwait(false);
+            var results = await RunCoreAsync(requestId, context, works, inputDigest, decode, progress, used, stop.Token, cancellationToken).ConfigureAwait(false);
+            completed = true;
+            return results;
         }
         finally
         {
@@ -58,16 +61,35 @@ internal sealed class ShardDispatcher(IGrainFactory grains, ClusterOptions optio
             {
                 w.Running = 0;
                 w.MemoryInUse = 0;
-                try
-                {
-                    await w.Grain.CancelRequestAsync(requestId).WaitAsync(TimeSpan.FromSeconds(2), CancellationToken.None).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is TimeoutException or OrleansException or SiloUnavailableException or OperationCanceledException)
-                {
-                    // A gone worker drops the work on its own when its lease runs out.
-                }
             }
+            // A failed or cancelled phase frees its workers at once; after a completed phase they keep what phase 2 may use.
+            if (!completed)
+                await ReleaseAsync(requestId, used).ConfigureAwait(false);
             _gate.Release();
+        }
+    }
+
+    /// <summary>Tells every worker to drop the request's work and kept traces (the end of a proof, or its failure).</summary>
+    public Task ReleaseAsync(Guid requestId)
+    {
+        List<Worker> all;
+        lock (_workers)
+            all = [.. _workers.Values];
+        return ReleaseAsync(requestId, all);
+    }
+
+    private static async Task ReleaseAsync(Guid requestId, IEnumerable<Worker> workers)
+    {
+        foreach (var w in workers)
+        {
+            try
+            {
+                await w.Grain.CancelRequestAsync(requestId).WaitAsync(TimeSpan.FromSeconds(2), CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is TimeoutException or OrleansException or SiloUnavailableException or OperationCanceledException)
+            {
+                // A gone worker drops the work on its own when its lease runs out.
+            }
         }
     }
 

@@ -17,6 +17,7 @@ public sealed class ShardWorkerService : IDisposable
 {
     private readonly ConcurrentDictionary<Guid, Item> _work = new();
     private readonly ConcurrentDictionary<string, Context> _contexts = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<Guid, ConcurrentDictionary<string, byte>> _kept = new();
     private readonly SemaphoreSlim _slots;
     private readonly ZkvmShardWorker _worker;
     private readonly IProverBackend<KoalaBearParameters> _backend;
@@ -28,11 +29,11 @@ public sealed class ShardWorkerService : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         _logger = (ILogger?)logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
         _backend = GpuBackend.CreateOrCpu<KoalaBearParameters>(GpuBackend.Parse(options.Backend), out string report);
-        _worker = new ZkvmShardWorker(_backend);
         var gpus = Prover.Gpu.Cuda.CudaDevice.Enumerate(out _).Select(d => $"{d.Name} ({d.GlobalMemoryBytes >> 20} MiB)").ToArray();
         int slots = options.Slots > 0 ? options.Slots : _backend.Name == "cpu" ? 1 : Math.Max(1, gpus.Length);
         long memory = options.MemoryBytes > 0 ? options.MemoryBytes : GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
         Devices = new WorkerDevices($"{Environment.MachineName}/{Environment.ProcessId}", Environment.ProcessorCount, memory, gpus, slots, _backend.Name);
+        _worker = new ZkvmShardWorker(_backend, options.TraceCacheBytes < 0 ? memory / 4 : options.TraceCacheBytes);
         _slots = new SemaphoreSlim(slots, slots);
         _sweeper = new Timer(_ => Sweep(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
         _logger.LogInformation("shard worker ready: {Cores} cores, {Memory:F1} GiB, {Slots} slot(s), backend {Backend} ({Report}), GPUs [{Gpus}]",
@@ -43,6 +44,9 @@ public sealed class ShardWorkerService : IDisposable
 
     /// <summary>Pieces of work started here (tests watch it to kill a worker mid-job).</summary>
     public int Started => _started;
+
+    /// <summary>Slots not running a job now.</summary>
+    public int FreeSlots => _slots.CurrentCount;
 
     private int _started;
 
@@ -84,8 +88,14 @@ public sealed class ShardWorkerService : IDisposable
         _contexts[id] = new Context(program, elf, input, Stopwatch.GetTimestamp());
     }
 
+    /// <summary>Phase-1 traces kept for phase 2 now.</summary>
+    public int KeptShards => _worker.CachedShards;
+
     public void CancelRequest(Guid requestId)
     {
+        if (_kept.TryRemove(requestId, out var keys))
+            foreach (var key in keys.Keys)
+                _worker.Forget(key);
         foreach (var item in _work.Values)
             if (item.Work.RequestId == requestId)
             {
@@ -122,13 +132,16 @@ public sealed class ShardWorkerService : IDisposable
             byte[] result;
             if (work.Phase == ShardPhase.Commit)
             {
-                result = ShardPayload.EncodeCommitment(_worker.Commit(context.Program, context.Input, job, config, item.Cancel.Token));
+                string key = Convert.ToHexString(work.JobDigest);
+                _kept.GetOrAdd(work.RequestId, _ => new ConcurrentDictionary<string, byte>())[key] = 0;
+                result = ShardPayload.EncodeCommitment(_worker.Commit(context.Program, context.Input, job, config, item.Cancel.Token, keepAs: key));
             }
             else
             {
                 var challenges = new ZkvmShardChallenges(work.Gamma ?? throw new ArgumentException("phase 2 without γ"), work.Beta ?? throw new ArgumentException("phase 2 without β"),
                     work.Seed ?? throw new ArgumentException("phase 2 without a seed"), work.StatementFractions);
-                result = ShardPayload.EncodeProof(_worker.Prove(context.Program, context.Input, job, config, challenges, item.Cancel.Token));
+                result = ShardPayload.EncodeProof(_worker.Prove(context.Program, context.Input, job, config, challenges, item.Cancel.Token,
+                    keptAs: Convert.ToHexString(work.JobDigest)));
             }
             item.ElapsedMs = sw.Elapsed.TotalMilliseconds;
             item.Finish(WorkState.Done, result, null);
@@ -138,9 +151,9 @@ public sealed class ShardWorkerService : IDisposable
         {
             item.Finish(WorkState.Failed, null, "cancelled");
         }
-        catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException or Core.Machine.MachineException
-            or InsufficientMemoryException or OutOfMemoryException)
+        catch (Exception e)
         {
+            // Any failure is reported, never left running: the coordinator tries the job elsewhere or fails the proof with this message.
             _logger.LogWarning("shard {Shard} phase {Phase} failed: {Error}", work.ShardIndex, (int)work.Phase, e.Message);
             item.Finish(WorkState.Failed, null, e.Message);
         }

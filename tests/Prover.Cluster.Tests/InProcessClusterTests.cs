@@ -31,6 +31,31 @@ public sealed class InProcessClusterTests
     }
 
     [Fact]
+    public async Task ACancelledProofFreesItsWorker()
+    {
+        await using var cluster = await ClusterHosting.StartInProcessAsync();
+        var service = cluster.Services.GetRequiredService<ShardWorkerService>();
+        using var prover = new NodeProver(ClusterTestGuests.Options(ClusterTestGuests.Misaligned, 10), engine: cluster.Prover);
+        using var cancel = new CancellationTokenSource();
+        var proving = prover.ProveAsync(new BlockInput("misaligned", []), null, cancel.Token);
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        while (service.Started == 0 && !proving.IsCompleted && DateTime.UtcNow < deadline)
+            await Task.Delay(20);
+        Assert.True(service.Started > 0, "no shard job started");
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => proving);
+        int started = service.Started;
+        // The running shard step ends, its slot is freed, and nothing of the cancelled proof starts afterwards.
+        deadline = DateTime.UtcNow + TimeSpan.FromMinutes(1);
+        while (service.FreeSlots < service.Devices.Slots && DateTime.UtcNow < deadline)
+            await Task.Delay(50);
+        Assert.Equal(service.Devices.Slots, service.FreeSlots);
+        await Task.Delay(1000);
+        Assert.Equal(started, service.Started);
+        Assert.Equal(service.Devices.Slots, service.FreeSlots);
+    }
+
+    [Fact]
     public async Task AKilledWorkerLosesItsLeaseAndTheProofCompletesWithTheSameBytes()
     {
         var guest = ClusterTestGuests.Hello;

@@ -20,15 +20,31 @@ public sealed record ZkvmShardProof(byte[] Proof, double ProvableBits, double Co
 /// Checks on the way: the program and input digests, the re-executed record against the job's memory, and the
 /// register file at the shard's end against the coordinator's replay. Thread-safe; caches preprocessed keys.
 /// </summary>
-public sealed class ZkvmShardWorker(IProverBackend<KoalaBearParameters>? backend = null)
+/// <param name="backend">Where the STARK kernels run (null: the CPU).</param>
+/// <param name="traceCacheBytes">
+/// Memory for keeping phase-1 traces until the same worker proves the shard (then phase 2 skips re-execution and trace
+/// generation, as the single-process prover does); 0 keeps nothing. A phase-2 job for traces not kept rebuilds them.
+/// </param>
+public sealed class ZkvmShardWorker(IProverBackend<KoalaBearParameters>? backend = null, long traceCacheBytes = 0)
 {
     private readonly ConcurrentDictionary<string, ProvingKey<KoalaBearParameters>?> _keys = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (ShardTraces Traces, long Bytes)> _traces = new(StringComparer.Ordinal);
+    private long _cachedBytes;
 
-    /// <summary>Phase 1: the shard's heights, public values and main commitment.</summary>
-    public ShardCommitment Commit(ZkvmProgram program, byte[] input, ZkvmShardJob job, StarkConfig config, CancellationToken cancellation = default)
+    /// <summary>Phase-1 traces kept for phase 2 now.</summary>
+    public int CachedShards => _traces.Count;
+
+    /// <summary>
+    /// Phase 1: the shard's heights, public values and main commitment. With <paramref name="keepAs"/> the traces are kept
+    /// (within the cache's budget) for a later <see cref="Prove"/> with the same key.
+    /// </summary>
+    public ShardCommitment Commit(ZkvmProgram program, byte[] input, ZkvmShardJob job, StarkConfig config, CancellationToken cancellation = default,
+        string? keepAs = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         var shard = BuildTraces(program, input, job, cancellation);
+        if (keepAs is not null)
+            Keep(keepAs, shard);
         cancellation.ThrowIfCancellationRequested();
         var root = config.ExtensionDegree == 4
             ? new StarkProver<KoalaBearParameters, KoalaBearQuartic>(config, backend).CommitMainTraces(shard.Traces)
@@ -36,21 +52,42 @@ public sealed class ZkvmShardWorker(IProverBackend<KoalaBearParameters>? backend
         return new ShardCommitment(shard.LogHeights, shard.Publics, root);
     }
 
-    /// <summary>Phase 2: the shard's proof under the shared challenges.</summary>
+    /// <summary>Phase 2: the shard's proof under the shared challenges (from the traces kept as <paramref name="keptAs"/>, else rebuilt).</summary>
     public ZkvmShardProof Prove(ZkvmProgram program, byte[] input, ZkvmShardJob job, StarkConfig config, ZkvmShardChallenges challenges,
-        CancellationToken cancellation = default)
+        CancellationToken cancellation = default, string? keptAs = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(challenges);
+        ShardTraces? kept = null;
+        if (keptAs is not null && _traces.TryRemove(keptAs, out var entry))
+        {
+            Interlocked.Add(ref _cachedBytes, -entry.Bytes);
+            kept = entry.Traces;
+        }
         return config.ExtensionDegree == 4
-            ? Prove<KoalaBearQuartic>(program, input, job, config, challenges, cancellation)
-            : Prove<KoalaBearOctic>(program, input, job, config, challenges, cancellation);
+            ? Prove<KoalaBearQuartic>(program, input, job, config, challenges, kept, cancellation)
+            : Prove<KoalaBearOctic>(program, input, job, config, challenges, kept, cancellation);
+    }
+
+    /// <summary>Drops kept traces (a cancelled or finished proof's).</summary>
+    public void Forget(string keptAs)
+    {
+        if (_traces.TryRemove(keptAs, out var entry))
+            Interlocked.Add(ref _cachedBytes, -entry.Bytes);
+    }
+
+    private void Keep(string key, ShardTraces shard)
+    {
+        long bytes = shard.Traces.Sum(t => (long)t.Width * t.Height * sizeof(uint));
+        if (Interlocked.Add(ref _cachedBytes, bytes) > traceCacheBytes || !_traces.TryAdd(key, (shard, bytes)))
+            Interlocked.Add(ref _cachedBytes, -bytes);
     }
 
     private ZkvmShardProof Prove<TDef>(ZkvmProgram program, byte[] input, ZkvmShardJob job, StarkConfig config, ZkvmShardChallenges challenges,
-        CancellationToken cancellation) where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+        ShardTraces? kept, CancellationToken cancellation) where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
     {
-        var shard = BuildTraces(program, input, job, cancellation);
+        // Kept traces were built from this very job in phase 1 (the key is the job's digest), so they are what a rebuild gives.
+        var shard = kept ?? BuildTraces(program, input, job, cancellation);
         cancellation.ThrowIfCancellationRequested();
         var airs = job.IsLast ? program.LastShardAirs : program.ShardAirs;
         var key = Key(program, airs, shard.LogHeights, config);
