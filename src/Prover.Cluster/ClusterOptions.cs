@@ -51,6 +51,12 @@ public sealed record ClusterOptions
     /// <summary>How long a proof waits for a worker to join when none is there.</summary>
     public TimeSpan WaitForWorkers { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// Jobs a busy worker is given beyond its slots, queued on it, so it starts the next shard the moment one ends
+    /// instead of waiting for the coordinator's next poll and dispatch (still within its memory).
+    /// </summary>
+    public int Prefetch { get; init; } = 1;
+
     /// <summary>Dispatches of one shard job that fail with an error (not a lost lease) before the proof fails.</summary>
     public int MaxAttempts { get; init; } = 3;
 }

@@ -8,8 +8,8 @@ namespace Prover.Cluster;
 
 /// <summary>
 /// Places shard work on the cluster's workers and collects one result per shard (docs/design.md, "Faults").
-/// A worker takes a job while it has a free slot and the memory the job is estimated to need (the one with the
-/// fewest busy slots, then the most free memory, wins). Each dispatched job is polled; every answer renews its
+/// A worker takes a job while it has a free slot (or <see cref="ClusterOptions.Prefetch"/> more, queued on it) and the
+/// memory the job is estimated to need (the one with the fewest busy slots, then the most free memory, wins). Each dispatched job is polled; every answer renews its
 /// lease. A worker silent for <see cref="ClusterOptions.LeaseTimeout"/> loses the lease: it is suspended and its
 /// job goes back to the queue, to the next free worker. Polling of the lost dispatch goes on, so a worker that
 /// comes back late still delivers — the first result of a shard that is bound to the job (shard index, job digest,
@@ -323,7 +323,7 @@ internal sealed class ShardDispatcher(IGrainFactory grains, ClusterOptions optio
             long largest = _workers.Values.Select(w => w.Devices.MemoryBytes).DefaultIfEmpty(0).Max();
             long need = Math.Min(memory, largest);
             return _workers.Values
-                .Where(w => w.SuspendedUntil <= now && w.Running < w.Devices.Slots && w.Devices.MemoryBytes - w.MemoryInUse >= need)
+                .Where(w => w.SuspendedUntil <= now && w.Running < w.Devices.Slots + options.Prefetch && w.Devices.MemoryBytes - w.MemoryInUse >= need)
                 .OrderBy(w => (double)w.Running / w.Devices.Slots)
                 .ThenByDescending(w => w.Devices.MemoryBytes - w.MemoryInUse)
                 .FirstOrDefault();
