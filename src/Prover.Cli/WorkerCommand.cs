@@ -46,9 +46,17 @@ internal static class WorkerCommand
                 Console.Error.WriteLine("error: --slots and --memory must not be negative, --advertise must be an IP address");
                 return 2;
             }
-            await ClusterHosting.RunWorkerAsync(options, Logging,
-                d => Console.Error.WriteLine($"worker ready: {d.Name}, {d.CpuCores} cores, {d.MemoryBytes / (double)(1L << 30):F1} GiB, {d.Slots} slot(s), " +
-                    $"backend {d.Backend}, GPUs [{string.Join(", ", d.Gpus)}], cluster {options.Redis}"), ct);
+            try
+            {
+                await ClusterHosting.RunWorkerAsync(options, Logging,
+                    d => Console.Error.WriteLine($"worker ready: {d.Name}, {d.CpuCores} cores, {d.MemoryBytes / (double)(1L << 30):F1} GiB, {d.Slots} slot(s), " +
+                        $"backend {d.Backend}, GPUs [{string.Join(", ", d.Gpus)}], cluster {options.Redis}"), ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                Console.Error.WriteLine($"error: the worker could not join or run in the cluster at {options.Redis}: {e.Message}");
+                return 1;
+            }
             return 0;
         });
         return command;
