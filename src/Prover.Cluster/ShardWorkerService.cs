@@ -140,8 +140,8 @@ public sealed class ShardWorkerService : IDisposable
             {
                 var challenges = new ZkvmShardChallenges(work.Gamma ?? throw new ArgumentException("phase 2 without γ"), work.Beta ?? throw new ArgumentException("phase 2 without β"),
                     work.Seed ?? throw new ArgumentException("phase 2 without a seed"), work.StatementFractions);
-                result = ShardPayload.EncodeProof(_worker.Prove(context.Program, context.Input, job, config, challenges, item.Cancel.Token,
-                    keptAs: Convert.ToHexString(work.JobDigest)));
+                var proof = _worker.Prove(context.Program, context.Input, job, config, challenges, item.Cancel.Token, keptAs: Convert.ToHexString(work.JobDigest));
+                result = ShardPayload.EncodeProof(proof with { Timings = [.. proof.Timings, ("shard job on the worker, whole", sw.Elapsed.TotalMilliseconds)] });
             }
             item.ElapsedMs = sw.Elapsed.TotalMilliseconds;
             item.Finish(WorkState.Done, result, null);

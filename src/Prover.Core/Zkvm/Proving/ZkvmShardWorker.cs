@@ -86,11 +86,17 @@ public sealed class ZkvmShardWorker(IProverBackend<KoalaBearParameters>? backend
     private ZkvmShardProof Prove<TDef>(ZkvmProgram program, byte[] input, ZkvmShardJob job, StarkConfig config, ZkvmShardChallenges challenges,
         ShardTraces? kept, CancellationToken cancellation) where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var extra = new List<(string, double)>();
         // Kept traces were built from this very job in phase 1 (the key is the job's digest), so they are what a rebuild gives.
         var shard = kept ?? BuildTraces(program, input, job, cancellation);
+        if (kept is null)
+            extra.Add(("traces rebuilt for phase 2", clock.Elapsed.TotalMilliseconds));
         cancellation.ThrowIfCancellationRequested();
         var airs = job.IsLast ? program.LastShardAirs : program.ShardAirs;
+        clock.Restart();
         var key = Key(program, airs, shard.LogHeights, config);
+        extra.Add(("preprocessed key (worker, cached)", clock.Elapsed.TotalMilliseconds));
         var seed = new SharedBusChallenges<ExtensionField<KoalaBear, TDef>>(Extension<TDef>(challenges.Gamma), Extension<TDef>(challenges.Beta), [.. challenges.Seed])
         {
             StatementFractions = challenges.StatementFractions,
@@ -98,7 +104,10 @@ public sealed class ZkvmShardWorker(IProverBackend<KoalaBearParameters>? backend
         var prover = new StarkProver<KoalaBearParameters, TDef>(config, backend);
         var proof = prover.Prove(airs, shard.Traces, shard.Publics, key, seed);
         var security = prover.LastSecurity!;
-        return new ZkvmShardProof(ProofSerializer.Serialize<KoalaBearParameters, TDef>(proof), security.Provable, security.Conjectured, [.. prover.LastTimings]);
+        clock.Restart();
+        var bytes = ProofSerializer.Serialize<KoalaBearParameters, TDef>(proof);
+        extra.Add(("shard proof serialised", clock.Elapsed.TotalMilliseconds));
+        return new ZkvmShardProof(bytes, security.Provable, security.Conjectured, [.. prover.LastTimings, .. extra]);
     }
 
     internal static ExtensionField<KoalaBear, TDef> Extension<TDef>(uint[] canonical) where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
