@@ -140,8 +140,14 @@ public sealed class ShardWorkerService : IDisposable
             {
                 var challenges = new ZkvmShardChallenges(work.Gamma ?? throw new ArgumentException("phase 2 without γ"), work.Beta ?? throw new ArgumentException("phase 2 without β"),
                     work.Seed ?? throw new ArgumentException("phase 2 without a seed"), work.StatementFractions);
+                double decoded = sw.Elapsed.TotalMilliseconds;
                 var proof = _worker.Prove(context.Program, context.Input, job, config, challenges, item.Cancel.Token, keptAs: Convert.ToHexString(work.JobDigest));
-                result = ShardPayload.EncodeProof(proof with { Timings = [.. proof.Timings, ("shard job on the worker, whole", sw.Elapsed.TotalMilliseconds)] });
+                double proved = sw.Elapsed.TotalMilliseconds;
+                result = ShardPayload.EncodeProof(proof with
+                {
+                    Timings = [.. proof.Timings, ("shard job: decode", decoded), ("shard job: worker prove call", proved - decoded),
+                        ("shard job on the worker, whole", sw.Elapsed.TotalMilliseconds)],
+                });
             }
             item.ElapsedMs = sw.Elapsed.TotalMilliseconds;
             item.Finish(WorkState.Done, result, null);

@@ -102,7 +102,9 @@ public sealed class ZkvmShardWorker(IProverBackend<KoalaBearParameters>? backend
             StatementFractions = challenges.StatementFractions,
         };
         var prover = new StarkProver<KoalaBearParameters, TDef>(config, backend);
+        clock.Restart();
         var proof = prover.Prove(airs, shard.Traces, shard.Publics, key, seed);
+        extra.Add(("stark prover call, whole", clock.Elapsed.TotalMilliseconds));
         var security = prover.LastSecurity!;
         clock.Restart();
         var bytes = ProofSerializer.Serialize<KoalaBearParameters, TDef>(proof);
