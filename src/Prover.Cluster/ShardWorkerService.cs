@@ -61,7 +61,9 @@ public sealed class ShardWorkerService : IDisposable
         if (!_work.TryAdd(work.WorkId, item))
             return _work[work.WorkId].Status();
         Interlocked.Increment(ref _started);
-        item.Task = Task.Run(() => RunAsync(item, context));
+        // A shard proof is seconds to minutes of CPU work: a dedicated thread, as the single-process prover's caller, not a
+        // thread-pool thread (which the proof's parallel loops and Orleans' own work items need).
+        item.Task = Task.Factory.StartNew(() => Run(item, context), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         return item.Status();
     }
 
@@ -104,12 +106,12 @@ public sealed class ShardWorkerService : IDisposable
             }
     }
 
-    private async Task RunAsync(Item item, Context context)
+    private void Run(Item item, Context context)
     {
         var work = item.Work;
         try
         {
-            await _slots.WaitAsync(item.Cancel.Token).ConfigureAwait(false);
+            _slots.Wait(item.Cancel.Token);
         }
         catch (OperationCanceledException)
         {
