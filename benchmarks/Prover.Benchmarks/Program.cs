@@ -13,6 +13,8 @@ public static class Program
             Zkvm.ZkvmPhases.LogUpSplit(args);
         else if (args is ["node-overhead", ..])
             Node.NodeOverhead.Run(args);
+        else if (args is ["cluster-overhead", ..])
+            Cluster.ClusterOverhead.Run(args);
         else
             BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
     }
