@@ -64,8 +64,10 @@ public static class ShardPayload
             foreach (var v in p)
                 U32(v.ToCanonical());
         }
-        foreach (uint v in c.MainRoot.ToCanonical())
-            U32(v);
+        // The main commitment: its length (the configuration's digest: 8 or 12 elements), then its elements.
+        U32((uint)c.MainRoot.Length);
+        foreach (var v in c.MainRoot)
+            U32(v.ToCanonical());
         return ms.ToArray();
     }
 
@@ -83,11 +85,14 @@ public static class ShardPayload
             for (int i = 0; i < publics[t].Length; i++)
                 publics[t][i] = r.Element();
         }
-        var root = new uint[Digest<KoalaBearParameters>.Length];
+        int rootLength = r.Count(Digests.MaxLength);
+        if (rootLength is not (8 or Digests.MaxLength))
+            throw new FormatException($"a main commitment of {rootLength} elements (digests have 8 or {Digests.MaxLength})");
+        var root = new KoalaBear[rootLength];
         for (int i = 0; i < root.Length; i++)
-            root[i] = r.Element().ToCanonical();
+            root[i] = r.Element();
         r.End();
-        return new ShardCommitment(heights, publics, Digest<KoalaBearParameters>.FromCanonical(root));
+        return new ShardCommitment(heights, publics, root);
     }
 
     public static byte[] EncodeProof(ZkvmShardProof p)

@@ -22,7 +22,7 @@ using SyscallNumbers = Prover.Core.Machine.Syscall;
 
 namespace Prover.Core.Zkvm.Proving;
 
-/// <summary>Options of <see cref="ZkvmProver{TDef}"/>.</summary>
+/// <summary>Options of <see cref="ZkvmProver{TDef, TDigest}"/>.</summary>
 public sealed record ZkvmProverOptions
 {
     public StarkConfig Config { get; init; } = StarkConfig.Provable100;
@@ -42,7 +42,7 @@ public sealed record ZkvmProverOptions
     /// <summary>
     /// Longest execution proved: a longer one stops with <see cref="MachineFault.CycleLimitExceeded"/> before it is
     /// traced further. Tracing keeps every shard's events until proving starts, so this bounds the execution
-    /// record's memory as well as the proving time. At most <see cref="ZkvmProver{TDef}.MaxCycles"/>.
+    /// record's memory as well as the proving time. At most <see cref="ZkvmProver{TDef, TDigest}.MaxCycles"/>.
     /// </summary>
     public long MaxCycles { get; init; } = DefaultMaxCycles;
 
@@ -172,13 +172,13 @@ public sealed class ZkvmProver<TDef, TDigest>
         }
         Lap("preprocessed commitment");
 
-        var commitments = new ShardCommitment<TDigest>[shards.Count];
+        var commitments = new ShardCommitment[shards.Count];
         for (int s = 0; s < shards.Count; s++)
         {
             progress?.Invoke("main commitments", (double)s / shards.Count);
             Step("main commitments", s, shards.Count);
             var t = shards[s];
-            commitments[s] = new ShardCommitment<TDigest>(t.LogHeights, t.Publics, prover.CommitMainTraces(t.Traces));
+            commitments[s] = new ShardCommitment(t.LogHeights, t.Publics, prover.CommitMainTraces(t.Traces).Elements.ToArray());
         }
         Lap("main commitments (all shards)");
 
@@ -199,7 +199,7 @@ public sealed class ZkvmProver<TDef, TDigest>
             proofs[s] = prover.Prove(last ? lastAirs : program.ShardAirs, t.Traces, t.Publics, last ? lastKey : shardKey,
                 seeds[s] with { StatementFractions = fractions });
             security = security is null ? prover.LastSecurity : Security.SecurityReport.Weakest(security, prover.LastSecurity!);
-            if (proofs[s].MainRoot != commitments[s].MainRoot)
+            if (!proofs[s].MainRoot.Elements.SequenceEqual(commitments[s].MainRoot))
                 throw new InvalidOperationException($"shard {s}: the main commitment changed between the two phases");
             foreach (var (p, ms) in prover.LastTimings)
                 phase[p] = phase.GetValueOrDefault(p) + ms;

@@ -8,9 +8,13 @@ using Prover.Core.Zkvm.Memory;
 
 namespace Prover.Core.Zkvm.Proving;
 
-/// <summary>What the global transcript of an execution proof observes about one shard before the shared challenges exist.</summary>
-public readonly record struct ShardCommitment<TDigest>(int[] LogHeights, KoalaBear[][] PublicValues, TDigest MainRoot)
-    where TDigest : struct, IDigest<TDigest, KoalaBearParameters>;
+/// <summary>
+/// What the global transcript of an execution proof observes about one shard before the shared challenges exist.
+/// <paramref name="MainRoot"/> is the main commitment's digest as its elements (8, or 12 under provable-128: the
+/// configuration's digest; <see cref="ZkvmStatement.Challenges{TDef, TDigest}"/> checks the length), so the record
+/// travels between a coordinator and its workers without naming the digest type.
+/// </summary>
+public readonly record struct ShardCommitment(int[] LogHeights, KoalaBear[][] PublicValues, KoalaBear[] MainRoot);
 
 /// <summary>
 /// The parts of an execution proof that prover and verifier compute the same way: the global transcript
@@ -30,7 +34,7 @@ public static class ZkvmStatement
     /// </summary>
     public static (SharedBusChallenges<ExtensionField<KoalaBear, TDef>>[] Seeds, ExtensionField<KoalaBear, TDef> Gamma, ExtensionField<KoalaBear, TDef> Beta)
         Challenges<TDef, TDigest>(StarkConfig config, ZkvmProgram program, TDigest preprocessedRoot, ulong inputSize,
-            ReadOnlySpan<KoalaBear> inputCommitment, ReadOnlySpan<byte> output, int exitCode, long cycles, IReadOnlyList<ShardCommitment<TDigest>> shards)
+            ReadOnlySpan<KoalaBear> inputCommitment, ReadOnlySpan<byte> output, int exitCode, long cycles, IReadOnlyList<ShardCommitment> shards)
         where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
         where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
     {
@@ -71,6 +75,9 @@ public static class ZkvmStatement
                 O((ulong)p.Length);
                 ch.Observe(p);
             }
+            // The digest's elements: the same transcript as observing the digest itself.
+            if (s.MainRoot is null || s.MainRoot.Length != TDigest.Length)
+                throw new ArgumentException($"a shard's main commitment has {s.MainRoot?.Length ?? 0} elements, the configuration's digest {TDigest.Length}");
             ch.Observe(s.MainRoot);
         }
         var gamma = ch.SampleExtension<ExtensionField<KoalaBear, TDef>>();

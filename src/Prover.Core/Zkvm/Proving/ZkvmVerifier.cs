@@ -21,7 +21,7 @@ public sealed record ZkvmVerification(bool IsValid, string? Error, int ExitCode 
 }
 
 /// <summary>
-/// Verifies <see cref="ZkvmProof{TDef}"/>s against a program (docs/zkvm.md, "Proving an execution"):
+/// Verifies <see cref="ZkvmProof{TDef, TDigest}"/>s against a program (docs/zkvm.md, "Proving an execution"):
 /// the proof must name the program, every shard proof must verify with the shared challenges replayed from
 /// the global transcript, the CPU boundaries must chain from the entry point (clk 1) shard to shard, every
 /// shard's syscall chip must use the input's size, the input-commitment chip must state the claimed
@@ -142,7 +142,7 @@ public sealed class ZkvmVerifier<TDef, TDigest>
         if (cycles != proof.Cycles)
             return ZkvmVerification.Reject($"the proof claims {proof.Cycles} cycles but its shards execute {cycles}");
 
-        var commitments = shards.Select(p => new ShardCommitment<TDigest>(p.LogHeights, p.PublicValues, p.MainRoot)).ToArray();
+        var commitments = shards.Select(p => new ShardCommitment(p.LogHeights, p.PublicValues, p.MainRoot.Elements.ToArray())).ToArray();
         var (seeds, gamma, beta) = ZkvmStatement.Challenges<TDef, TDigest>(_config, _program, lastKey.PreprocessedRoot, proof.InputSize,
             proof.InputCommitment, proof.Output, proof.ExitCode, proof.Cycles, commitments);
         double fractions = ZkvmBusBudget.StatementFractions(_program, [.. shards.Select(p => p.LogHeights)], proof.Output.Length);
