@@ -382,7 +382,7 @@ public sealed class CpuTests
     public void Cpu_proves_with_the_real_alu_chips()
     {
         // Same statement, but the ALU bus is received by the AddSub, Bitwise, Shift and Compare chips
-        // (MUL, whose chip lives elsewhere, keeps a stand-in), with subset Range16/ByteOp tables.
+        // (MUL, whose chip lives elsewhere, keeps a stand-in), with subset Range16/ByteAnd tables.
         var s = Honest(out var run, out _);
         var events = AluEvents(run);
         Assert.Contains(events, e => e.Op == Opcode.Sltu); // BGEU's comparison
