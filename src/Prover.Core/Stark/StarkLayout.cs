@@ -109,6 +109,7 @@ internal sealed class StarkLayout<F> where F : struct, IField<F>
             O(air.Width);
             O(air.ConstraintCount);
             O(air.Interactions.Count);
+            O(air.LogUpColumns); // the batched LogUp shape (derived from the AIR; bound so a transcript names it)
             O(air.Program.InstructionCount);
             O(publicValues[t].Length);
             challenger.Observe(publicValues[t]);
@@ -119,5 +120,6 @@ internal sealed class StarkLayout<F> where F : struct, IField<F>
 /// <summary>Version constants of the binary proof format (docs/design.md, "Proof format").</summary>
 public static class StarkProofFormat
 {
-    public const ushort Version = 1;
+    /// <summary>2: batched LogUp (one column per group of interactions, <see cref="Air.LogUpGrouping"/>); 1: one column per interaction.</summary>
+    public const ushort Version = 2;
 }
