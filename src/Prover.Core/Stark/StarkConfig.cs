@@ -28,8 +28,18 @@ public sealed record StarkConfig
     /// <summary>FRI stops folding at polynomials of 2^LogFinalPolyLength coefficients and sends them.</summary>
     public int LogFinalPolyLength { get; init; }
 
-    /// <summary>FRI folding arity; 2 for now (the proof format has room for more).</summary>
+    /// <summary>
+    /// FRI folding arity: 2, 4 or 8 codeword values folded per step (one commitment per step; a leaf holds the step's
+    /// values). A step folds fewer levels where a smaller table is rolled in or the final codeword is reached
+    /// (<see cref="Security.FoldingSchedule"/>).
+    /// </summary>
     public int FoldingArity { get; init; } = 2;
+
+    /// <summary>
+    /// Merkle cap height c: each commitment of the proof is the 2^c nodes c levels below its root (fewer for trees whose
+    /// shortest matrix is shorter), and openings stop there. The preprocessed commitment (the verifying key) stays a root.
+    /// </summary>
+    public int MerkleCapHeight { get; init; }
 
     /// <summary>The prover refuses to run when the provable level is below this, unless <see cref="AllowInsecure"/>.</summary>
     public int MinimumProvableBits { get; init; } = 100;
@@ -118,6 +128,8 @@ public sealed record StarkConfig
         if (QueryPowBits < 0 || QueryPowBits > 30) throw new ArgumentException($"PoW bits {QueryPowBits} outside 0..30");
         if (LogFinalPolyLength < 0 || LogFinalPolyLength > 16) throw new ArgumentException($"final polynomial log length {LogFinalPolyLength} outside 0..16");
         if (ExtensionDegree is not (4 or 8)) throw new ArgumentException($"extension degree {ExtensionDegree} is neither 4 nor 8");
-        if (FoldingArity != 2) throw new ArgumentException("only FRI arity 2 is implemented");
+        if (FoldingArity is not (2 or 4 or 8)) throw new ArgumentException($"FRI folding arity {FoldingArity} is not 2, 4 or 8");
+        if (MerkleCapHeight < 0 || MerkleCapHeight > Merkle.MerkleCap.MaxHeight)
+            throw new ArgumentException($"Merkle cap height {MerkleCapHeight} outside 0..{Merkle.MerkleCap.MaxHeight}");
     }
 }
