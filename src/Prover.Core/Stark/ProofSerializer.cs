@@ -148,6 +148,9 @@ public static class ProofSerializer
         {
             r.Fail($"unusable configuration: {e.Message}");
         }
+        // The query count bounds every list of the query phase: no more than the reader expects.
+        if (config.NumQueries > limits.MaxQueries)
+            r.Fail($"{config.NumQueries} queries, at most {limits.MaxQueries} expected");
         // No table, round, path or query list can be longer than the field's two-adic domains allow.
         int maxLogLde = TParams.TwoAdicity;
         int tables = r.U16();
@@ -194,7 +197,7 @@ public static class ProofSerializer
         var final = r.Exts<TDef>(1 << config.LogFinalPolyLength);
         // The query phase: at most MaxQueries distinct indices, so at most that many rows per matrix and leaves per FRI step,
         // and at most MaxQueries siblings per tree level.
-        int queries = Math.Min(limits.MaxQueries, config.NumQueries);
+        int queries = config.NumQueries;
         int trees = r.U8();
         if (trees > ProofShapeLimits.MaxTrees)
             r.Fail($"openings of {trees} commitments, a STARK has at most {ProofShapeLimits.MaxTrees}");
