@@ -49,7 +49,8 @@ public sealed record StarkConfig
 
     /// <summary>
     /// Fast parameters for tests and development: quartic extension, blowup 2, 100 queries, 16 PoW bits
-    /// (~116 conjectured bits, far below 100 provable bits). Must never protect real value.
+    /// (~116 conjectured bits, far below 100 provable bits). Must never protect real value. Openings as in the
+    /// provable presets (arity 8, final polynomial of 2^8 coefficients, cap height 0: <see cref="Provable100"/>).
     /// </summary>
     public static StarkConfig Development { get; } = new()
     {
@@ -57,13 +58,19 @@ public sealed record StarkConfig
         LogBlowup = 1,
         NumQueries = 100,
         QueryPowBits = 16,
+        FoldingArity = 8,
+        LogFinalPolyLength = 8,
+        MerkleCapHeight = 0,
         AllowInsecure = true,
     };
 
     /// <summary>
-    /// 100 bits provable (Johnson-bound regime) with the degree-8 extension, blowup 8. FRI stops at 32
-    /// coefficients: sending them (1 KiB) is cheaper than the last five rounds' siblings and paths for
-    /// every query (about 70 KB at 74 queries, measured on the Poseidon2 AIR).
+    /// 100 bits provable (Johnson-bound regime) with the degree-8 extension, blowup 8. Openings picked by counted
+    /// proof size (benchmarks <c>openings-model</c>, docs/benchmarks.md "Openings"): FRI arity 8 (against arity 2, 11% less on a
+    /// zkVM proof of hello.elf, 27% less on the Poseidon2 AIR); a final polynomial of 2^8 coefficients (8 KiB
+    /// sent once are cheaper than the last folding step's leaves at 56 queries; zkVM proofs stop at their smallest
+    /// table anyway); Merkle cap height 0, because with deduplicated openings the top levels of every tree are
+    /// derivable and a cap of 2^c digests saves almost nothing (each step up costs bytes on every preset measured).
     /// </summary>
     public static StarkConfig Provable100 { get; } = new()
     {
@@ -71,7 +78,9 @@ public sealed record StarkConfig
         LogBlowup = 3,
         NumQueries = 56,
         QueryPowBits = 20,
-        LogFinalPolyLength = 5,
+        FoldingArity = 8,
+        LogFinalPolyLength = 8,
+        MerkleCapHeight = 0,
         MinimumProvableBits = 100,
         ExtensionDegree = 8,
     };
@@ -88,7 +97,9 @@ public sealed record StarkConfig
         LogBlowup = 3,
         NumQueries = 74,
         QueryPowBits = 20,
-        LogFinalPolyLength = 5,
+        FoldingArity = 8,
+        LogFinalPolyLength = 8,
+        MerkleCapHeight = 0,
         MinimumProvableBits = 123,
         ExtensionDegree = 8,
     };
