@@ -19,7 +19,7 @@ namespace Prover.Core.Tests.Stark;
 /// </summary>
 public sealed class AdversarialProofTests(ITestOutputHelper output)
 {
-    private static readonly StarkConfig Config = StarkConfig.Development with { NumQueries = 20, QueryPowBits = 0 };
+    private static readonly StarkConfig Config = StarkConfig.Development with { NumQueries = 20, QueryPowBits = 0, LogFinalPolyLength = 0 }; // FRI folds these small tables
 
     /// <summary>Allocation allowed for parsing and rejecting <paramref name="proofLength"/> bytes: 4 bytes per byte plus 64 KiB.</summary>
     private static long Budget(int proofLength) => 4L * proofLength + (64 << 10);
