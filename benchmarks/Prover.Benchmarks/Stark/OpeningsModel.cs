@@ -93,6 +93,40 @@ public static class OpeningsModel
         }
     }
 
+    /// <summary>
+    /// Proving time of the preset against the same preset with FRI arity 2, alternately in one process (two rounds each
+    /// after a warm-up of both), with gen-2 collections and allocated bytes per proof.
+    /// <c>… -- openings-time ELF CONFIG LOG_SHARD</c>
+    /// </summary>
+    public static void Time(string[] args)
+    {
+        string elf = args[1];
+        var config = StarkConfig.ByName(args[2]);
+        int logShard = int.Parse(args[3], CultureInfo.InvariantCulture);
+        var program = ZkvmProgram.FromElf(File.ReadAllBytes(elf));
+        var warmup = ZkvmProgram.FromElf(File.ReadAllBytes(Path.Combine(Path.GetDirectoryName(elf)!, "hello.elf")));
+        StarkConfig[] variants = [config with { FoldingArity = 2 }, config];
+        foreach (var v in variants)
+            Prove(warmup, v, logShard);
+        for (int round = 0; round < 2; round++)
+            foreach (var v in round == 0 ? variants : variants.Reverse())
+            {
+                int gen2 = GC.CollectionCount(2);
+                long allocated = GC.GetTotalAllocatedBytes();
+                var clock = Stopwatch.StartNew();
+                var (bytes, report) = Prove(program, v, logShard);
+                Console.WriteLine($"arity {v.FoldingArity}: {clock.Elapsed.TotalSeconds:F1} s, {bytes:N0} bytes, {GC.CollectionCount(2) - gen2} gen-2 GCs, "
+                    + $"{(GC.GetTotalAllocatedBytes() - allocated) / 1e9:F1} GB allocated; FRI commit {report.Timings.Where(t => t.Phase.Contains("FRI", StringComparison.Ordinal)).Sum(t => t.Milliseconds):F0} ms");
+            }
+    }
+
+    private static (int Bytes, ZkvmProofReport Report) Prove(ZkvmProgram program, StarkConfig config, int logShard)
+    {
+        var prover = new ZkvmProver<KoalaBearQuartic>(new ZkvmProverOptions { Config = config, ShardSize = 1L << logShard });
+        var proof = prover.Prove(program, []);
+        return (proof.ToBytes().Length, prover.LastReport!);
+    }
+
     /// <summary>Mean bytes of the parts the opening parameters decide, over the shards; <paramref name="bits"/>: the weakest shard's provable bits.</summary>
     private static double Count((int[] Heights, IReadOnlyList<CompiledAir<KoalaBear>> Airs)[] shards, StarkConfig config, int d, out int bits, long[]? split = null)
     {
