@@ -66,8 +66,8 @@ public sealed record StarkConfig
 
     /// <summary>
     /// 100 bits provable (Johnson-bound regime) with the degree-8 extension, blowup 8. Openings picked by counted
-    /// proof size (benchmarks <c>openings-model</c>, docs/benchmarks.md "Openings"): FRI arity 8 (against arity 2, 11% less on a
-    /// zkVM proof of hello.elf, 27% less on the Poseidon2 AIR); a final polynomial of 2^8 coefficients (8 KiB
+    /// proof size (benchmarks <c>openings-model</c>, docs/benchmarks.md "Openings"): FRI arity 8 (against arity 2: a zkVM proof of hello.elf
+    /// 10% smaller; 27% fewer query-phase bytes on the Poseidon2 AIR); a final polynomial of 2^8 coefficients (8 KiB
     /// sent once are cheaper than the last folding step's leaves at 56 queries; zkVM proofs stop at their smallest
     /// table anyway); Merkle cap height 0, because with deduplicated openings the top levels of every tree are
     /// derivable and a cap of 2^c digests saves almost nothing (each step up costs bytes on every preset measured).
