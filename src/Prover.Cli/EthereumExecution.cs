@@ -16,7 +16,7 @@ internal static class EthereumExecution
 {
     private sealed record Job(string Name, byte[] Input, bool? ExpectedValid);
 
-    public static int Run(FileInfo? file, bool json, MachineOptions options)
+    public static int Run(FileInfo? file, bool json, MachineOptions options, int profileTop = 0)
     {
         List<Job> jobs;
         try
@@ -37,7 +37,7 @@ internal static class EthereumExecution
         var reports = new List<Dictionary<string, object?>>();
         foreach (var job in jobs)
         {
-            var report = Execute(job, options, out bool asExpected);
+            var report = Execute(job, options, profileTop, out bool asExpected);
             allAsExpected &= asExpected;
             reports.Add(report);
             if (!json)
@@ -60,7 +60,7 @@ internal static class EthereumExecution
         return [.. batch.Results.Select(r => new Job($"{r.Name} (block {r.BlockNumber})", r.Bytes, r.ExpectedValid))];
     }
 
-    private static Dictionary<string, object?> Execute(Job job, MachineOptions options, out bool asExpected)
+    private static Dictionary<string, object?> Execute(Job job, MachineOptions options, int profileTop, out bool asExpected)
     {
         var report = new Dictionary<string, object?> { ["name"] = job.Name };
         try
@@ -111,6 +111,18 @@ internal static class EthereumExecution
         report["unaligned_accesses"] = r.UnalignedAccesses;
         report["execution_duration_ms"] = Math.Round(run.Milliseconds, 3);
         report["mhz"] = Math.Round(r.Cycles / Math.Max(run.Milliseconds, 1e-6) / 1e3, 1);
+        if (profileTop > 0)
+        {
+            try
+            {
+                report["function_profile"] = ProfileReport.Entries(
+                    FunctionProfiler.Run(EthereumGuest.Program, ElfSymbols.Functions(EthereumGuest.Elf), job.Input, options), profileTop);
+            }
+            catch (MachineException e)
+            {
+                report["function_profile_error"] = e.Message;
+            }
+        }
         return report;
     }
 
@@ -120,6 +132,12 @@ internal static class EthereumExecution
         foreach (var (key, value) in report)
         {
             if (key == "name") continue;
+            if (value is List<Dictionary<string, object?>> profile)
+            {
+                Console.WriteLine($"  {key} (traced run):");
+                ProfileReport.PrintEntries(profile, "    ");
+                continue;
+            }
             string text = value switch
             {
                 IReadOnlyDictionary<string, long> regions => string.Join(", ", regions.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key} {p.Value:N0}")),

@@ -25,29 +25,40 @@ internal static class ExecuteCommand
         var trace = new Option<bool>("--trace") { Description = "tracing execution: build the execution record (events per chip, shards)" };
         var maxInput = FileLimits.MaxInputOption();
         var engine = new Option<ExecutionEngine>("--engine") { Description = "fast-mode engine: Jit (default) or Interpreter", DefaultValueFactory = _ => ExecutionEngine.Jit };
+        var profile = new Option<int>("--profile") { Description = "also run traced and print the N functions (ELF symbols) that took the most cycles" };
         var command = new Command("execute", "run a guest on the RV64IM emulator: the embedded Ethereum block validator on a block input, or any ELF")
         {
-            source, elf, input, json, maxCycles, trace, engine, maxInput,
+            source, elf, input, json, maxCycles, trace, engine, maxInput, profile,
         };
         command.SetAction(parse =>
         {
             var elfFile = parse.GetValue(elf);
             var inputFile = parse.GetValue(input) ?? parse.GetValue(source);
             var options = new MachineOptions { MaxCycles = parse.GetValue(maxCycles), Engine = parse.GetValue(engine), MaxInputBytes = parse.GetValue(maxInput) };
+            int top = parse.GetValue(profile);
+            if (top < 0)
+            {
+                Console.Error.WriteLine("error: --profile takes a positive number of functions");
+                return 2;
+            }
             return elfFile is not null
-                ? Run(elfFile, inputFile, parse.GetValue(json), options, parse.GetValue(trace))
-                : EthereumExecution.Run(inputFile, parse.GetValue(json), options);
+                ? Run(elfFile, inputFile, parse.GetValue(json), options, parse.GetValue(trace), top)
+                : EthereumExecution.Run(inputFile, parse.GetValue(json), options, top);
         });
         return command;
     }
 
-    private static int Run(FileInfo elfFile, FileInfo? inputFile, bool json, MachineOptions limits, bool trace)
+    private static int Run(FileInfo elfFile, FileInfo? inputFile, bool json, MachineOptions limits, bool trace, int profileTop)
     {
         GuestProgram program;
         byte[] input;
+        IReadOnlyList<ElfSymbol> symbols = [];
         try
         {
-            program = GuestProgram.FromElf(File.ReadAllBytes(elfFile.FullName));
+            byte[] elfBytes = File.ReadAllBytes(elfFile.FullName);
+            program = GuestProgram.FromElf(elfBytes);
+            if (profileTop > 0)
+                symbols = ElfSymbols.Functions(elfBytes);
             input = inputFile is null ? [] : FileLimits.Read(inputFile, limits.MaxInputBytes, "--max-input-bytes");
         }
         catch (Exception e) when (e is ElfLoadException or IOException or UnauthorizedAccessException)
@@ -77,6 +88,18 @@ internal static class ExecuteCommand
             return Fail(json, "guest fault: " + e.Message, machine.Cycles, sw.Elapsed.TotalSeconds);
         }
         sw.Stop();
+        FunctionProfile? profile = null;
+        if (profileTop > 0)
+        {
+            try
+            {
+                profile = FunctionProfiler.Run(program, symbols, input, limits with { DebugOutput = null });
+            }
+            catch (MachineException e)
+            {
+                return Fail(json, "guest fault while profiling: " + e.Message, machine.Cycles, sw.Elapsed.TotalSeconds);
+            }
+        }
         double seconds = sw.Elapsed.TotalSeconds;
         double mhz = result.Cycles / Math.Max(seconds, 1e-9) / 1e6;
         string outputHex = Convert.ToHexStringLower(result.Output);
@@ -108,6 +131,8 @@ internal static class ExecuteCommand
                 w.WriteNumber("shards", result.Shards);
                 w.WriteNumber("events", events);
             }
+            if (profile is not null)
+                ProfileReport.Write(w, profile, profileTop);
             w.WriteEndObject();
             w.Flush();
             Console.WriteLine();
@@ -126,6 +151,8 @@ internal static class ExecuteCommand
                 Console.WriteLine($"jit           {machine.CompiledBlocks} region(s) compiled in {machine.JitTime.TotalMilliseconds:F1} ms");
             Console.WriteLine($"wall time     {seconds * 1e3:F1} ms ({(trace ? "tracing mode" : $"fast mode, {limits.Engine.ToString().ToLowerInvariant()}")})");
             Console.WriteLine($"speed         {mhz:F1} MHz");
+            if (profile is not null)
+                ProfileReport.Print(profile, profileTop, "");
         }
         return result.Success ? 0 : 1;
     }

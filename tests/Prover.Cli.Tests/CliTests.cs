@@ -41,6 +41,27 @@ public sealed partial class CliTests : IDisposable
     }
 
     [Fact]
+    public void Execute_profile_names_the_costliest_functions_and_accounts_for_every_cycle()
+    {
+        // The embedded guest on its example block: the top functions plus the rest are the whole run.
+        var (exit, output, error) = Run("execute", "--profile", "3", "--json");
+        Assert.True(exit == 0, error);
+        using var doc = System.Text.Json.JsonDocument.Parse(output);
+        var profile = doc.RootElement.GetProperty("function_profile").EnumerateArray().ToList();
+        Assert.Equal(4, profile.Count); // three functions, then the rest
+        var top = profile.Take(3).Select(e => e.GetProperty("cycles").GetInt64()).ToList();
+        Assert.Equal(top.OrderDescending(), top);
+        Assert.All(profile.Take(3), e => Assert.DoesNotContain("rest", e.GetProperty("name").GetString()!, StringComparison.Ordinal));
+        Assert.Equal(doc.RootElement.GetProperty("total_num_cycles").GetInt64(), profile.Sum(e => e.GetProperty("cycles").GetInt64()));
+        // Any ELF, text report: the sort guest spends most of its cycles in merge_sort.
+        string elf = Path.Combine(Prover.TestSupport.SharedData.RepositoryRoot, "native", "guest", "tests", "elf", "sort.elf");
+        var (exit2, text, _) = Run("execute", "--elf", elf, "--profile", "2");
+        Assert.Equal(0, exit2);
+        Assert.Matches(@"function profile[^\n]*\n\s+merge_sort\s", text);
+        Assert.Equal(2, Run("execute", "--profile", "-1").Exit);
+    }
+
+    [Fact]
     public void Execute_reports_a_missing_file_as_an_error()
     {
         var (exit, _, error) = Run("execute", Path.Combine(_dir, "missing.ssz"));

@@ -78,13 +78,18 @@ public static class SharedData
     }
 }
 
-/// <summary>A fact that needs <c>../shared</c>; skipped with a reason when it is absent.</summary>
+/// <summary>
+/// A fact that needs <c>../shared</c> (and, when <paramref name="requiredFile"/> is given, that file
+/// under it); skipped with a reason when either is absent.
+/// </summary>
 public sealed class SharedFactAttribute : FactAttribute
 {
-    public SharedFactAttribute()
+    public SharedFactAttribute(string? requiredFile = null)
     {
         if (!SharedData.Exists)
             Skip = SharedData.MissingMessage;
+        else if (requiredFile is not null && !File.Exists(SharedData.PathOf(requiredFile)))
+            Skip = $"shared/{requiredFile} is not in this copy of ../shared ({SharedData.Directory})";
     }
 }
 

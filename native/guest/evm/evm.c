@@ -229,9 +229,12 @@ call_result evm_call(evm *e, const message *m)
         return fail_result(m->gas);
     state *st = e->st;
     snapshot snap = state_snapshot(st, e->log_count);
-    account *to = state_account(st, m->target);
+    /* The callee is touched (EIP-161); it is read here only if value moves to it, otherwise when its
+     * frame or the caller needs its fields (a touch alone needs no read after the merge, state.c). */
+    bool moves_value = m->transfer_value && !u256_is_zero(&m->value);
+    account *to = moves_value ? state_account(st, m->target) : state_account_ref(st, m->target);
     state_touch(st, to);
-    if (m->transfer_value && !u256_is_zero(&m->value)) {
+    if (moves_value) {
         account *from = state_account(st, m->caller);
         if (!state_transfer(st, from, to, &m->value))
             guest_fail(GUEST_EXIT_INTERNAL, "transfer without balance (checked by the caller)");
@@ -310,21 +313,30 @@ static halt op_call(frame *f, uint8_t kind)
     uint64_t mem_cost = gas_before - f->gas;
     f->gas = gas_before;
 
-    account *target = state_account(st, to);
+    bool has_value = !u256_is_zero(&value);
+    /* The callee's account is read for its code (and, from Prague, the EIP-7702 delegation that code
+     * may hold: execution-specs' access_delegation reads it for every callee) and for CALL with value
+     * its balance and liveness. Before Prague a precompile runs whatever its account holds, so a call
+     * to it that sends it no value depends on no field of its account: it is only warmed and touched,
+     * as a record (state.c); its code stays unread and empty here, never run. From Prague on it is
+     * read like any callee. */
+    bool record_only = !e->env->fp->prague && evm_is_precompile(e, to) && !(kind == 0xf1 && has_value);
+    account *target = record_only ? state_account_ref(st, to) : state_account(st, to);
     uint64_t extra = access_account(f, target);
     uint8_t code_addr[20];
     memcpy(code_addr, to, 20);
-    bytes code = account_code(st, target);
+    bytes code = {NULL, 0};
+    if (!record_only)
+        code = account_code(st, target);
     bool delegated = false;
     uint8_t dtarget[20];
-    if (evm_delegation(code, dtarget)) {
+    if (e->env->fp->prague && evm_delegation(code, dtarget)) {
         account *d = state_account(st, dtarget);
         extra += access_account(f, d);
         memcpy(code_addr, dtarget, 20);
         code = account_code(st, d);
         delegated = true;
     }
-    bool has_value = !u256_is_zero(&value);
     if (kind == 0xf1 && has_value && !account_is_alive(target))
         extra += G_NEW_ACCOUNT;
     if ((kind == 0xf1 || kind == 0xf2) && has_value)
@@ -884,17 +896,19 @@ static call_result run_frame(evm *e, const message *m, bytes code)
                 uint8_t a[20];
                 addr_from_u256(&s[-1], a);
                 f->sp--;
-                account *ben = state_account(st, a);
+                /* A beneficiary that receives nothing is only warmed and touched: a record (state.c). */
+                bool sends = !u256_is_zero(&f->self->balance);
+                account *ben = sends ? state_account(st, a) : state_account_ref(st, a);
                 uint64_t g = G_SELFDESTRUCT;
                 if (!ben->warm) {
                     state_warm_account(st, ben);
                     g += G_COLD_ACCOUNT;
                 }
-                if (!account_is_alive(ben) && !u256_is_zero(&f->self->balance))
+                if (sends && !account_is_alive(ben))
                     g += G_NEW_ACCOUNT;
                 if (!charge(f, g) || m->is_static) { h = H_ERROR; break; }
                 u256 bal = f->self->balance;
-                if (!state_transfer(st, f->self, ben, &bal))
+                if (sends && !state_transfer(st, f->self, ben, &bal))
                     guest_fail(GUEST_EXIT_INTERNAL, "selfdestruct transfer");
                 /* The beneficiary is touched (EIP-161): one that is left empty (nothing sent to a
                  * fresh address) is not created, or is removed, at the end of the transaction. */

@@ -322,7 +322,7 @@ static bool process_tx(block_ctx *b, size_t index)
     if (u256_lt(&need, &max_fee_total) || u256_lt(&sender->balance, &need))
         INVALID("insufficient balance");
     bytes scode = account_code(st, sender);
-    if (scode.len && !evm_delegation(scode, NULL))
+    if (scode.len && !(fp->prague && evm_delegation(scode, NULL))) /* EIP-7702 delegations from Prague */
         INVALID("sender has code (EIP-3607)");
 
     /* process_transaction */
@@ -336,11 +336,13 @@ static bool process_tx(block_ctx *b, size_t index)
     b->env.blob_hashes = t.blob_hashes;
     b->env.blob_hash_count = t.blob_count;
 
-    /* Warm set: coinbase (EIP-3651, from Shanghai), access list, sender, target, precompiles. */
+    /* Warm set: coinbase (EIP-3651, from Shanghai), access list, sender, target, precompiles. Warming
+     * reads no account: the coinbase, access-list and precompile accounts are records until something
+     * needs their fields (state_account_ref, state.c), as in clients that only mark them warm. */
     if (fp->shanghai)
-        state_warm_account(st, state_account(st, b->env.coinbase));
+        state_warm_account(st, state_account_ref(st, b->env.coinbase));
     for (size_t i = 0; i < t.access_count; i++) {
-        account *a = state_account(st, t.access[i].addr);
+        account *a = state_account_ref(st, t.access[i].addr);
         state_warm_account(st, a);
         for (size_t k = 0; k < t.access[i].key_count; k++)
             state_warm_slot(st, a, account_slot(st, a, t.access[i].keys + 32 * k, false));
@@ -356,12 +358,12 @@ static bool process_tx(block_ctx *b, size_t index)
     for (unsigned p = 1; p <= (fp->prague ? 0x11u : fp->cancun ? 0x0au : 0x09u); p++) {
         uint8_t pa[20] = {0};
         pa[19] = (uint8_t)p;
-        state_warm_account(st, state_account(st, pa));
+        state_warm_account(st, state_account_ref(st, pa));
     }
     if (fp->osaka) {
         uint8_t pa[20] = {0};
         pa[18] = 0x01;
-        state_warm_account(st, state_account(st, pa));
+        state_warm_account(st, state_account_ref(st, pa));
     }
 
     message m;
@@ -387,7 +389,7 @@ static bool process_tx(block_ctx *b, size_t index)
         m.data = t.data;
         m.code = account_code(st, ta);
         uint8_t dt[20];
-        if (evm_delegation(m.code, dt)) {
+        if (fp->prague && evm_delegation(m.code, dt)) {
             account *d = state_account(st, dt);
             state_warm_account(st, d);
             m.code = account_code(st, d);
@@ -412,12 +414,13 @@ static bool process_tx(block_ctx *b, size_t index)
     state_set_balance(st, sender, &bal);
     u256 prio = u256_sub(&price, base_fee), used_u = u256_from_u64(used);
     u256 fee = u256_mul(&used_u, &prio);
-    account *cb = state_account(st, b->env.coinbase);
     if (!u256_is_zero(&fee)) {
+        account *cb = state_account(st, b->env.coinbase);
         u256 cbb = u256_add(&cb->balance, &fee);
         state_set_balance(st, cb, &cbb);
     } else {
-        state_touch(st, cb);
+        /* A zero fee only touches the coinbase, which needs no read after the merge (state.c). */
+        state_touch(st, state_account_ref(st, b->env.coinbase));
     }
     state_end_tx(st);
     b->gas_used += used;
@@ -547,12 +550,17 @@ bool execute_block(const stateless_input *in, const header *h, const header *anc
     /* Withdrawals (EIP-4895, from Shanghai; a Paris payload has none): gwei to wei. */
     for (size_t i = 0; i < in->payload.withdrawal_count; i++) {
         const withdrawal *w = &in->payload.withdrawals[i];
-        account *a = state_account(b->st, w->address);
-        u256 amount = u256_from_u64(w->amount), gwei = u256_from_u64(1000000000);
-        amount = u256_mul(&amount, &gwei);
-        u256 nb = u256_add(&a->balance, &amount);
-        state_set_balance(b->st, a, &nb);
-        state_touch(b->st, a);
+        if (w->amount == 0) {
+            /* Nothing moves: only a touch, which needs no read after the merge (state.c). */
+            state_touch(b->st, state_account_ref(b->st, w->address));
+        } else {
+            account *a = state_account(b->st, w->address);
+            u256 amount = u256_from_u64(w->amount), gwei = u256_from_u64(1000000000);
+            amount = u256_mul(&amount, &gwei);
+            u256 nb = u256_add(&a->balance, &amount);
+            state_set_balance(b->st, a, &nb);
+            state_touch(b->st, a);
+        }
         state_end_tx(b->st);
     }
 

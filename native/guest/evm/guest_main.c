@@ -66,15 +66,17 @@ int guest_validate(const uint8_t *data, size_t len, uint8_t root_out[32], bool *
     }
 
     /* Pre-state: the witness nodes, keyed by hash; the parent's state root must be among them. */
+    zkvm_region_begin("witness_hash"); /* keccak of every witness node and code */
     node_store *nodes = store_new(in.state_count);
     for (size_t i = 0; i < in.state_count; i++)
         store_add(nodes, in.state[i]);
-    bytes root_node;
-    if (memcmp(parent->state_root, TRIE_EMPTY_ROOT, 32) != 0 && !store_get(nodes, parent->state_root, &root_node))
-        guest_fail(GUEST_EXIT_MISSING_NODE, "pre-state root node missing from the witness");
     node_store *codes = store_new(in.code_count);
     for (size_t i = 0; i < in.code_count; i++)
         store_add(codes, in.codes[i]);
+    zkvm_region_end("witness_hash");
+    bytes root_node;
+    if (memcmp(parent->state_root, TRIE_EMPTY_ROOT, 32) != 0 && !store_get(nodes, parent->state_root, &root_node))
+        guest_fail(GUEST_EXIT_MISSING_NODE, "pre-state root node missing from the witness");
 
     *valid_out = execute_block(&in, &h, anc, in.header_count, &fp, nodes, codes);
     return GUEST_EXIT_OK;

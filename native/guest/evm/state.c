@@ -19,6 +19,7 @@ typedef struct jentry {
     bytes old_code;
     uint8_t old_code_hash[32];
     bool old_flag, old_exists, old_dirty;
+    bool was_loaded; /* the account was read when the entry was made (old_exists, old_dirty are real) */
 } jentry;
 
 struct state {
@@ -26,7 +27,7 @@ struct state {
     trie accounts_trie;
     account **accounts; /* open addressing by address */
     size_t acct_cap, acct_count;
-    account **all;      /* insertion order, for deterministic commit */
+    account **all;      /* the accounts read, in the order they were read: a deterministic commit */
     size_t all_count, all_cap;
     account **tx_accounts;
     size_t tx_count, tx_cap;
@@ -82,8 +83,11 @@ static void acct_insert(account **tab, size_t cap, account *a)
     tab[i] = a;
 }
 
+/* Reads the account from the trie and lists it for the commit (only a read account can change). */
 static void load_account(state *s, account *a)
 {
+    a->loaded = true;
+    push_ptr((void ***)&s->all, &s->all_count, &s->all_cap, a);
     uint8_t h[32];
     keccak(a->addr, 20, h);
     bytes v;
@@ -102,7 +106,21 @@ static void load_account(state *s, account *a)
     a->exists = true;
 }
 
-account *state_account(state *s, const uint8_t addr[20])
+/* Account records that are not read (state_account_ref). A record is made without reading the
+ * account trie only where nothing the block computes depends on the account's fields:
+ *   - warming (EIP-2929) sets a flag of the transaction and reads nothing;
+ *   - touching (EIP-161) deletes the account at the end of the transaction only if it exists and is
+ *     empty. Every fork this guest runs is post-merge (enum fork starts at Paris, ssz.h), and
+ *     EIP-7523 states that no post-merge state holds an empty account. A record nobody has read is
+ *     unchanged since the pre-state (every change reads it first), so the account is absent or not
+ *     empty, and the touch deletes nothing. Once the account is read, state_end_tx applies the
+ *     EIP-161 rule to its real fields, as for any other account.
+ * Where a pre-Paris fork is ever added, its touches must read the account (empty accounts existed).
+ * So a witness without such an account (recorded by a client that never read it, e.g. a revm host
+ * for a precompile it only warmed) gives the verdict a full one gives. Everything that needs a field
+ * reads the account (state_account, the accessors and mutators below), and a node the witness lacks
+ * then still ends the guest with GUEST_EXIT_MISSING_NODE: nothing here guesses a value. */
+static account *account_record(state *s, const uint8_t addr[20])
 {
     size_t i = addr_slot(addr, s->acct_cap);
     while (s->accounts[i]) {
@@ -112,7 +130,6 @@ account *state_account(state *s, const uint8_t addr[20])
     }
     account *a = guest_zalloc(sizeof *a);
     memcpy(a->addr, addr, 20);
-    load_account(s, a);
     if ((s->acct_count + 1) * 2 > s->acct_cap) {
         size_t nc = s->acct_cap * 2;
         account **nt = guest_zalloc(nc * sizeof(account *));
@@ -124,22 +141,48 @@ account *state_account(state *s, const uint8_t addr[20])
     }
     acct_insert(s->accounts, s->acct_cap, a);
     s->acct_count++;
-    push_ptr((void ***)&s->all, &s->all_count, &s->all_cap, a);
     return a;
+}
+
+account *state_account_ref(state *s, const uint8_t addr[20])
+{
+    return account_record(s, addr);
+}
+
+static void ensure_loaded(state *s, account *a)
+{
+    if (!a->loaded)
+        load_account(s, a);
+}
+
+account *state_account(state *s, const uint8_t addr[20])
+{
+    account *a = account_record(s, addr);
+    ensure_loaded(s, a);
+    return a;
+}
+
+static void require_loaded(const account *a)
+{
+    if (!a->loaded)
+        guest_fail(GUEST_EXIT_INTERNAL, "account fields read before the account was loaded");
 }
 
 bool account_is_empty(const account *a)
 {
+    require_loaded(a);
     return a->nonce == 0 && u256_is_zero(&a->balance) && memcmp(a->code_hash, EMPTY_CODE_HASH, 32) == 0;
 }
 
 bool account_is_alive(const account *a)
 {
+    require_loaded(a);
     return a->exists && !account_is_empty(a);
 }
 
 bytes account_code(state *s, account *a)
 {
+    ensure_loaded(s, a);
     if (!a->code_loaded) {
         a->code.ptr = NULL;
         a->code.len = 0;
@@ -186,6 +229,8 @@ static void slot_load(state *s, account *a, slot *sl)
 
 slot *account_slot(state *s, account *a, const uint8_t key[32], bool load)
 {
+    if (load) /* the storage root comes from the account (a warm or transient slot needs neither) */
+        ensure_loaded(s, a);
     if (a->slot_cap) {
         size_t i = key_slot(key, a->slot_cap);
         while (a->slots[i]) {
@@ -217,6 +262,7 @@ slot *account_slot(state *s, account *a, const uint8_t key[32], bool load)
 
 bool account_has_storage(state *s, account *a)
 {
+    ensure_loaded(s, a);
     for (size_t i = 0; i < a->slot_cap; i++)
         if (a->slots[i] && a->slots[i]->loaded && !u256_is_zero(&a->slots[i]->current))
             return true;
@@ -258,6 +304,7 @@ static jentry *jpush(state *s, uint8_t kind, account *a)
     e->acct = a;
     e->old_exists = a->exists;
     e->old_dirty = a->dirty;
+    e->was_loaded = a->loaded;
     return e;
 }
 
@@ -279,6 +326,7 @@ static void note_tx_slot(state *s, slot *sl)
 
 void state_set_balance(state *s, account *a, const u256 *v)
 {
+    ensure_loaded(s, a);
     jentry *e = jpush(s, J_BALANCE, a);
     e->old_value = a->balance;
     a->balance = *v;
@@ -289,6 +337,7 @@ void state_set_balance(state *s, account *a, const u256 *v)
 
 void state_set_nonce(state *s, account *a, uint64_t v)
 {
+    ensure_loaded(s, a);
     jentry *e = jpush(s, J_NONCE, a);
     e->old_nonce = a->nonce;
     a->nonce = v;
@@ -299,6 +348,7 @@ void state_set_nonce(state *s, account *a, uint64_t v)
 
 void state_set_code(state *s, account *a, bytes code)
 {
+    ensure_loaded(s, a);
     jentry *e = jpush(s, J_CODE, a);
     (void)account_code(s, a);
     e->old_code = a->code;
@@ -316,6 +366,7 @@ void state_set_code(state *s, account *a, bytes code)
 
 void state_set_storage(state *s, account *a, slot *sl, const u256 *v)
 {
+    ensure_loaded(s, a);
     jentry *e = jpush(s, J_STORAGE, a);
     e->sl = sl;
     e->old_value = sl->current;
@@ -366,6 +417,7 @@ void state_touch(state *s, account *a)
 
 void state_mark_created(state *s, account *a)
 {
+    ensure_loaded(s, a);
     jentry *e = jpush(s, J_CREATED, a);
     e->old_flag = a->created_in_tx;
     a->created_in_tx = true;
@@ -376,6 +428,7 @@ void state_mark_created(state *s, account *a)
 
 void state_mark_destructed(state *s, account *a)
 {
+    ensure_loaded(s, a);
     if (a->destructed)
         return;
     jpush(s, J_DESTRUCTED, a);
@@ -385,6 +438,8 @@ void state_mark_destructed(state *s, account *a)
 
 bool state_transfer(state *s, account *from, account *to, const u256 *value)
 {
+    ensure_loaded(s, from);
+    ensure_loaded(s, to);
     if (u256_lt(&from->balance, value))
         return false;
     u256 fb = u256_sub(&from->balance, value);
@@ -428,8 +483,13 @@ void state_revert(state *s, snapshot snap)
         case J_CREATED: a->created_in_tx = e->old_flag; break;
         case J_DESTRUCTED: a->destructed = false; break;
         }
-        a->exists = e->old_exists;
-        a->dirty = e->old_dirty;
+        /* An entry made while the account was only a record (a warm or touch flag) holds the record's
+         * placeholders; every change since then read the account first and made its own entry, which
+         * is undone before this one, so exists and dirty already hold their values from before. */
+        if (e->was_loaded) {
+            a->exists = e->old_exists;
+            a->dirty = e->old_dirty;
+        }
     }
     s->refund = snap.refund;
 }
@@ -456,7 +516,8 @@ void state_end_tx(state *s)
 {
     for (size_t i = 0; i < s->tx_count; i++) {
         account *a = s->tx_accounts[i];
-        if (a->destructed || (a->touched && a->exists && account_is_empty(a)))
+        /* A touched record that was never read is absent or not empty (EIP-7523, above). */
+        if (a->destructed || (a->touched && a->loaded && a->exists && account_is_empty(a)))
             wipe_account(a);
         a->warm = a->touched = a->created_in_tx = a->destructed = a->in_tx_list = false;
     }

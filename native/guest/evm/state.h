@@ -21,6 +21,8 @@ typedef struct slot {
 
 typedef struct account {
     uint8_t addr[20];
+    bool loaded;          /* read from the account trie; false for a record from state_account_ref (its
+                           * nonce, balance, code and storage are then unknown, only its flags are used) */
     bool exists;          /* present in the state (the trie, or created) */
     uint64_t nonce;
     u256 balance;
@@ -43,16 +45,22 @@ typedef struct account {
 typedef struct state state;
 
 state *state_new(const node_store *nodes, const node_store *codes, const uint8_t root[32]);
+/* The account, read from the account trie the first time (a node the witness lacks ends the guest
+ * with GUEST_EXIT_MISSING_NODE). */
 account *state_account(state *s, const uint8_t addr[20]);
-bool account_is_empty(const account *a);   /* nonce 0, balance 0, no code */
-bool account_is_alive(const account *a);   /* exists and not empty */
+/* The account's record without reading it from the trie, for the uses that depend on none of its
+ * fields: warming it (EIP-2929) and touching it (EIP-161) when nothing moves to it (state.c says why
+ * that is exact). Any later state_account, mutation or accessor below reads it first. */
+account *state_account_ref(state *s, const uint8_t addr[20]);
+bool account_is_empty(const account *a);   /* nonce 0, balance 0, no code; the account must be loaded */
+bool account_is_alive(const account *a);   /* exists and not empty; the account must be loaded */
 bytes account_code(state *s, account *a);
 /* The cache entry of a slot; its storage value is read from the trie only when load is set (transient
  * storage never needs the trie). */
 slot *account_slot(state *s, account *a, const uint8_t key[32], bool load);
 bool account_has_storage(state *s, account *a); /* any non-zero slot (pre-block trie or cache) */
 
-/* Journaled mutations. */
+/* Journaled mutations (each reads the account first if it is only a record). */
 void state_set_balance(state *s, account *a, const u256 *v);
 void state_set_nonce(state *s, account *a, uint64_t v);
 void state_set_code(state *s, account *a, bytes code);

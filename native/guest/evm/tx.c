@@ -23,7 +23,10 @@ bool recover_signer(const uint8_t hash[32], const u256 *r, const u256 *s, uint8_
     uint8_t sig[64];
     u256_to_be32(r, sig);
     u256_to_be32(s, sig + 32);
-    return zkvm_secp256k1_ecrecover(hash, sig, parity, pub_out) == ZKVM_EOK;
+    zkvm_region_begin("signatures"); /* transaction senders and EIP-7702 authorities */
+    bool ok = zkvm_secp256k1_ecrecover(hash, sig, parity, pub_out) == ZKVM_EOK;
+    zkvm_region_end("signatures");
+    return ok;
 }
 
 static bool next_to(bytes *c, tx *t)

@@ -45,4 +45,51 @@ public static class AirChecker
         }
         return null;
     }
+
+    /// <summary>
+    /// Checks a table's LogUp trace (group columns and running sum, <see cref="LogUp"/>) against its main trace
+    /// row by row, for given challenges and claimed cumulative sum: the first LogUp constraint that fails, or null.
+    /// The violation's <see cref="ConstraintViolation.Constraint"/> indexes the LogUp constraints (group j is j;
+    /// then first-row, transition and last-row running-sum constraints).
+    /// </summary>
+    public static ConstraintViolation? FindLogUpViolation<F, TExt>(CompiledAir<F> air, RowMajorMatrix<F> main, RowMajorMatrix<F>? preprocessed,
+        IReadOnlyList<F> publicValues, RowMajorMatrix<F> logUp, TExt gamma, TExt beta, TExt cumulativeSum)
+        where F : struct, IField<F>
+        where TExt : struct, IExtensionField<TExt, F>
+    {
+        ArgumentNullException.ThrowIfNull(air);
+        ArgumentNullException.ThrowIfNull(main);
+        ArgumentNullException.ThrowIfNull(publicValues);
+        ArgumentNullException.ThrowIfNull(logUp);
+        int d = TExt.Degree, columns = air.LogUpColumns, n = main.Height;
+        if (logUp.Width != d * columns || logUp.Height != n)
+            throw new ArgumentException($"{air.Name}: LogUp trace is {logUp.Height} × {logUp.Width}, expected {n} × {d * columns}", nameof(logUp));
+        if (air.Air.PreprocessedWidth > 0)
+            preprocessed ??= air.Air.PreprocessedTrace(n) ?? throw new ArgumentException($"{air.Name}: no preprocessed trace");
+        var program = air.Program;
+        var registers = new F[program.InstructionCount];
+        var outputs = new F[program.ConstraintCount];
+        var lifted = new TExt[program.ConstraintCount];
+        var local = new TExt[columns];
+        var next = new TExt[columns];
+        var result = new TExt[LogUp.ConstraintCount(air)];
+        for (int row = 0; row < n; row++)
+        {
+            var inputs = new TraceRowInputs<F>(main, preprocessed, publicValues, row);
+            program.Evaluate<F, TraceRowInputs<F>>(ref inputs, registers, outputs);
+            for (int o = 0; o < outputs.Length; o++)
+                lifted[o] = TExt.FromBase(outputs[o]);
+            for (int c = 0; c < columns; c++)
+            {
+                local[c] = TExt.FromCoefficients(logUp.Row(row).Slice(d * c, d));
+                next[c] = TExt.FromCoefficients(logUp.Row((row + 1) % n).Slice(d * c, d));
+            }
+            LogUp.EvaluateConstraints<F, TExt>(air, lifted, local, next, gamma, beta, cumulativeSum,
+                row == 0 ? TExt.One : default, row == n - 1 ? TExt.One : default, row == n - 1 ? default : TExt.One, result);
+            for (int l = 0; l < result.Length; l++)
+                if (!result[l].IsZero)
+                    return new ConstraintViolation(air.Name + " (LogUp)", row, l, result[l].ToString() ?? "?");
+        }
+        return null;
+    }
 }

@@ -24,26 +24,48 @@ public sealed class CompiledAir<F> where F : struct, IField<F>
         ConstraintCount = builder.Constraints.Count;
         var outputs = new List<SymbolicExpression<F>>(builder.Constraints);
         _interactionOffsets = new int[Interactions.Count];
-        int valueDegree = 0, multiplicityDegree = 0;
+        var fingerprintDegrees = new int[Interactions.Count];
+        var multiplicityDegrees = new int[Interactions.Count];
         for (int i = 0; i < Interactions.Count; i++)
         {
             var interaction = Interactions[i];
             _interactionOffsets[i] = outputs.Count;
             outputs.AddRange(interaction.Values);
             outputs.Add(interaction.Multiplicity);
-            valueDegree = Math.Max(valueDegree, interaction.Values.Max(v => v.Degree));
-            multiplicityDegree = Math.Max(multiplicityDegree, interaction.Multiplicity.Degree);
+            // The fingerprint γ − (bus + Σ_j β^(j+1)·v_j) is linear in the values.
+            fingerprintDegrees[i] = interaction.Values.Max(v => v.Degree);
+            multiplicityDegrees[i] = interaction.Multiplicity.Degree;
         }
         Program = new ConstraintProgram<F>(outputs);
         _interactionProgram = new Lazy<ConstraintProgram<F>>(() => new ConstraintProgram<F>(outputs.GetRange(ConstraintCount, outputs.Count - ConstraintCount)));
         int constraintDegree = builder.Constraints.Count == 0 ? 1 : builder.Constraints.Max(c => c.Degree);
-        // LogUp rows: h·fingerprint(values) − m (degree 1 + deg(values), or deg(m)); running-sum rows are degree 2.
-        int logUpDegree = Interactions.Count == 0 ? 0 : Math.Max(Math.Max(1 + valueDegree, multiplicityDegree), 2);
-        MaxConstraintDegree = Math.Max(constraintDegree, logUpDegree);
-        // The quotient C(x)/Z_H(x) has degree ≤ (d − 1)·n; it is split into a power-of-two number of chunks.
-        int chunks = Math.Max(MaxConstraintDegree - 1, 1);
-        LogQuotientChunks = chunks == 1 ? 0 : int.Log2(chunks - 1) + 1;
+        // Unbatched, interaction i's constraint h·fp − m has degree max(1 + deg fp, deg m); the running-sum
+        // constraints (selector × linear) have degree 2. That degree fixes the quotient's chunk count c, and the
+        // batching may use any degree the same c allows (constraints of degree ≤ c + 1 give a quotient of degree
+        // ≤ c·n, which fits c chunks of n): it never raises the quotient's size, only fills it.
+        int unbatched = constraintDegree;
+        for (int i = 0; i < Interactions.Count; i++)
+            unbatched = Math.Max(unbatched, Math.Max(Math.Max(1 + fingerprintDegrees[i], multiplicityDegrees[i]), 2));
+        int logChunks = LogChunks(unbatched);
+        LogUpDegreeBudget = Interactions.Count == 0 ? 0 : 1 + (1 << logChunks);
+        _logUpGroups = LogUpGrouping.Compute(fingerprintDegrees, multiplicityDegrees, LogUpDegreeBudget);
+        int degree = constraintDegree;
+        foreach (var group in _logUpGroups)
+            degree = Math.Max(degree, Math.Max(LogUpGrouping.Degree(group, fingerprintDegrees, multiplicityDegrees), 2));
+        MaxConstraintDegree = degree;
+        LogQuotientChunks = LogChunks(degree);
+        if (LogQuotientChunks != logChunks)
+            throw new InvalidOperationException($"{air.Name}: LogUp batching changed the quotient's chunk count"); // cannot happen: the budget keeps it
     }
+
+    /// <summary>The quotient C(x)/Z_H(x) has degree ≤ (d − 1)·n; it is split into a power-of-two number of chunks.</summary>
+    private static int LogChunks(int degree)
+    {
+        int chunks = Math.Max(degree - 1, 1);
+        return chunks == 1 ? 0 : int.Log2(chunks - 1) + 1;
+    }
+
+    private readonly int[][] _logUpGroups;
 
     public IAir<F> Air { get; }
 
@@ -80,6 +102,15 @@ public sealed class CompiledAir<F> where F : struct, IField<F>
     /// <summary>Output index of interaction <paramref name="i"/>'s first value; its multiplicity follows its values.</summary>
     public int InteractionOutput(int i) => _interactionOffsets[i];
 
-    /// <summary>Number of extension-field columns of the LogUp trace: one per interaction plus the running sum.</summary>
-    public int LogUpColumns => Interactions.Count == 0 ? 0 : Interactions.Count + 1;
+    /// <summary>
+    /// The interactions that share each LogUp column (<see cref="LogUpGrouping"/>): column j holds
+    /// Σ_{i ∈ group j} ±m_i/fp_i. Every interaction is in exactly one group; empty without interactions.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<int>> LogUpGroups => _logUpGroups;
+
+    /// <summary>The largest degree a LogUp group's constraint may have: the largest that fits the quotient chunks the unbatched AIR needs (0 without interactions).</summary>
+    public int LogUpDegreeBudget { get; }
+
+    /// <summary>Number of extension-field columns of the LogUp trace: one per group of interactions plus the running sum.</summary>
+    public int LogUpColumns => Interactions.Count == 0 ? 0 : _logUpGroups.Length + 1;
 }

@@ -14,9 +14,12 @@ namespace Prover.Core.Air;
 /// <item>only the interaction outputs are evaluated (<see cref="CompiledAir{F}.InteractionProgram"/>),
 /// packed;</item>
 /// <item>fingerprints γ − (bus + Σ_j β^(j+1)·v_j) per coefficient: D base products per value;</item>
-/// <item>a group of rows (one vector) whose multiplicities are all zero (padding, unselected interactions) has
-/// h = 0 and takes no part in the inversion (h·fp − m = 0 holds with h = m = 0); a zero lane in an
-/// active group gets fp = 1 and h = 0·(1/1) = 0;</item>
+/// <item>per LogUp column (a group of interactions, <see cref="CompiledAir{F}.LogUpGroups"/>) one fraction
+/// N/D = Σ_i m̃_i/fp_i, built as N ← N·fp_i + m̃_i·D, D ← D·fp_i (for a group of one, N = m̃ and D = fp),
+/// so only one denominator per column is inverted;</item>
+/// <item>a vector of rows whose multiplicities in a column's group are all zero (padding, unselected
+/// interactions) has g = 0 and takes no part in the inversion (the group constraint holds with g = 0 and
+/// every m = 0); a lane whose multiplicities are all zero in an active vector gets D = 1 and N = 0, so g = 0;</item>
 /// <item>Montgomery's batch inversion runs per lane, one independent chain per lane on vectors, with one
 /// scalar extension inversion per lane and chunk;</item>
 /// <item>the running sum: per-row sums in parallel, then chunk offsets, then a parallel fill.</item>
@@ -51,10 +54,13 @@ internal static class LogUpPacked<TParams, TDef>
     {
         public readonly TV[] Registers = new TV[instructions];
         public readonly TV[] Outputs = new TV[outputs];
-        public readonly TV[] Multiplicities = new TV[entries];
+        public readonly TV[] Multiplicities = new TV[entries]; // groups of one: the signed multiplicity (N)
+        public readonly TV[] Numerators = new TV[entries * d]; // larger groups: N
         public readonly bool[] Active = new bool[entries];
-        public readonly TV[] Fingerprints = new TV[entries * d];
+        public readonly TV[] Denominators = new TV[entries * d]; // D; after the inversion, the column's value
         public readonly TV[] Prefix = new TV[entries * d];
+        public readonly TV[] Fingerprint = new TV[d];
+        public readonly TV[] Product = new TV[d];
     }
 
     private static (RowMajorMatrix<MontyField31<TParams>>, ExtensionField<MontyField31<TParams>, TDef>) Generate<TL, TV>(
@@ -64,7 +70,12 @@ internal static class LogUpPacked<TParams, TDef>
         where TV : unmanaged
     {
         int n = main.Height, k = air.Interactions.Count, d = TDef.Degree, lanesPer = TL.Count;
-        int width = d * (k + 1);
+        var groupList = air.LogUpGroups;
+        int columns = groupList.Count;
+        var members = new int[columns][];
+        for (int j = 0; j < columns; j++)
+            members[j] = [.. groupList[j]];
+        int width = d * (columns + 1);
         var program = air.InteractionProgram;
         int maxValues = air.Interactions.Max(i => i.Values.Count);
         var betaPowers = beta.Powers(maxValues + 1);
@@ -95,34 +106,72 @@ internal static class LogUpPacked<TParams, TDef>
         int chunkRows = Math.Min(n, ChunkRows), chunks = n / chunkRows, groups = chunkRows / lanesPer;
         var chunkTotals = new ExtensionField<MontyField31<TParams>, TDef>[chunks];
         var one = TL.Broadcast(MontyField31<TParams>.One.Montgomery);
+        var zeroVector = TL.Broadcast(0);
         bool vanished = false;
-        Parallel.For(0, chunks, () => new Scratch<TV>(program.InstructionCount, program.ConstraintCount, groups * k, d), (chunk, _, s) =>
+        Parallel.For(0, chunks, () => new Scratch<TV>(program.InstructionCount, program.ConstraintCount, groups * columns, d), (chunk, _, s) =>
         {
             int firstRow = chunk * chunkRows;
-            // 1–2: interaction outputs and fingerprints.
+            // Fingerprint of interaction i into fp (D base products per value).
+            void FingerprintOf(Scratch<TV> s, int i, Span<TV> fp)
+            {
+                int o = offsets[i];
+                for (int c = 0; c < d; c++)
+                {
+                    var acc = gammaBus[i * d + c];
+                    for (int j = 0; j < counts[i]; j++)
+                        acc = TL.Sub(acc, TL.Mul(betaParts[(j + 1) * d + c], s.Outputs[o + j]));
+                    fp[c] = acc;
+                }
+            }
+            TV Signed(Scratch<TV> s, int i)
+            {
+                var m = s.Outputs[offsets[i] + counts[i]];
+                return sends[i] ? m : TL.Neg(m);
+            }
+            // 1–3: interaction outputs, fingerprints, one fraction N/D per column.
             for (int g = 0; g < groups; g++)
             {
                 var inputs = new PackedRows<TL, TV>(main, preprocessed, publics, firstRow + g * lanesPer);
                 program.EvaluatePacked<TParams, TL, TV, PackedRows<TL, TV>>(ref inputs, s.Registers, s.Outputs);
-                for (int i = 0; i < k; i++)
+                for (int j = 0; j < columns; j++)
                 {
-                    int e = g * k + i, o = offsets[i];
-                    var m = s.Outputs[o + counts[i]];
-                    if (!sends[i])
-                        m = TL.Neg(m);
-                    s.Multiplicities[e] = m;
-                    var zero = TL.ZeroMask(m);
+                    int e = g * columns + j;
+                    var group = members[j];
+                    var den = s.Denominators.AsSpan(e * d, d);
+                    // Lanes where every multiplicity of the group is zero.
+                    var zero = TL.ZeroMask(Signed(s, group[0]));
+                    for (int a = 1; a < group.Length; a++)
+                        zero = TL.Select(TL.ZeroMask(Signed(s, group[a])), zero, zeroVector);
                     s.Active[e] = !TL.AllSet(zero);
                     if (!s.Active[e])
                         continue;
-                    var fp = s.Fingerprints.AsSpan(e * d, d);
-                    for (int c = 0; c < d; c++)
+                    FingerprintOf(s, group[0], den);
+                    if (group.Length == 1)
                     {
-                        var acc = gammaBus[i * d + c];
-                        for (int j = 0; j < counts[i]; j++)
-                            acc = TL.Sub(acc, TL.Mul(betaParts[(j + 1) * d + c], s.Outputs[o + j]));
-                        fp[c] = c == 0 ? TL.Select(zero, one, acc) : TL.Clear(acc, zero);
+                        s.Multiplicities[e] = Signed(s, group[0]);
                     }
+                    else
+                    {
+                        var num = s.Numerators.AsSpan(e * d, d);
+                        num.Clear();
+                        num[0] = Signed(s, group[0]);
+                        var fp = s.Fingerprint.AsSpan();
+                        var t = s.Product.AsSpan();
+                        for (int a = 1; a < group.Length; a++)
+                        {
+                            FingerprintOf(s, group[a], fp);
+                            // N ← N·fp + m̃·D, D ← D·fp: N/D gains m̃/fp.
+                            PackedExtension<TParams, TDef, TL, TV>.Mul(num, fp, num);
+                            PackedExtension<TParams, TDef, TL, TV>.MulBase(den, Signed(s, group[a]), t);
+                            for (int c = 0; c < d; c++)
+                                num[c] = TL.Add(num[c], t[c]);
+                            PackedExtension<TParams, TDef, TL, TV>.Mul(den, fp, den);
+                        }
+                    }
+                    // Lanes with nothing to add: D = 1 (N is 0 there), so they never make the inversion fail.
+                    den[0] = TL.Select(zero, one, den[0]);
+                    for (int c = 1; c < d; c++)
+                        den[c] = TL.Clear(den[c], zero);
                 }
             }
             // 4: forward pass (prefix products), one inversion per lane, backward pass.
@@ -130,14 +179,13 @@ internal static class LogUpPacked<TParams, TDef>
             Span<TV> tmp = stackalloc TV[d];
             running.Clear();
             running[0] = one;
-            for (int e = 0; e < groups * k; e++)
+            for (int e = 0; e < groups * columns; e++)
             {
                 if (!s.Active[e])
                     continue;
                 running.CopyTo(s.Prefix.AsSpan(e * d, d));
-                PackedExtension<TParams, TDef, TL, TV>.Mul(running, s.Fingerprints.AsSpan(e * d, d), running);
+                PackedExtension<TParams, TDef, TL, TV>.Mul(running, s.Denominators.AsSpan(e * d, d), running);
             }
-            Span<MontyField31<TParams>> parts = stackalloc MontyField31<TParams>[d];
             Span<uint> lanes = stackalloc uint[16 * d];
             for (int lane = 0; lane < lanesPer; lane++)
             {
@@ -153,16 +201,19 @@ internal static class LogUpPacked<TParams, TDef>
             }
             for (int c = 0; c < d; c++)
                 running[c] = TL.Create(lanes.Slice(c * lanesPer, lanesPer));
-            for (int e = groups * k - 1; e >= 0; e--)
+            for (int e = groups * columns - 1; e >= 0; e--)
             {
                 if (!s.Active[e])
                     continue;
-                var fp = s.Fingerprints.AsSpan(e * d, d);
-                PackedExtension<TParams, TDef, TL, TV>.Mul(s.Prefix.AsSpan(e * d, d), running, tmp);
-                PackedExtension<TParams, TDef, TL, TV>.Mul(running, fp, running);
-                PackedExtension<TParams, TDef, TL, TV>.MulBase(tmp, s.Multiplicities[e], fp); // fp now holds h
+                var den = s.Denominators.AsSpan(e * d, d);
+                PackedExtension<TParams, TDef, TL, TV>.Mul(s.Prefix.AsSpan(e * d, d), running, tmp); // 1/D
+                PackedExtension<TParams, TDef, TL, TV>.Mul(running, den, running);
+                if (members[e % columns].Length == 1)
+                    PackedExtension<TParams, TDef, TL, TV>.MulBase(tmp, s.Multiplicities[e], den); // den now holds g
+                else
+                    PackedExtension<TParams, TDef, TL, TV>.Mul(tmp, s.Numerators.AsSpan(e * d, d), den);
             }
-            // Write h and the per-row sums (in the running-sum column for now).
+            // Write g and the per-row sums (in the running-sum column for now).
             var values = MemoryMarshal.Cast<MontyField31<TParams>, uint>(trace.Values.AsSpan());
             var total = default(ExtensionField<MontyField31<TParams>, TDef>);
             for (int g = 0; g < groups; g++)
@@ -170,17 +221,17 @@ internal static class LogUpPacked<TParams, TDef>
                 Span<TV> rowSum = tmp;
                 rowSum.Clear();
                 int row0 = firstRow + g * lanesPer;
-                for (int i = 0; i < k; i++)
+                for (int j = 0; j < columns; j++)
                 {
-                    int e = g * k + i;
+                    int e = g * columns + j;
                     if (!s.Active[e])
                         continue;
                     for (int c = 0; c < d; c++)
                     {
-                        var h = s.Fingerprints[e * d + c];
+                        var h = s.Denominators[e * d + c];
                         rowSum[c] = TL.Add(rowSum[c], h);
                         TL.Store(h, lanes);
-                        int col = d * i + c;
+                        int col = d * j + c;
                         for (int lane = 0; lane < lanesPer; lane++)
                             values[(row0 + lane) * width + col] = lanes[lane];
                     }
@@ -188,18 +239,18 @@ internal static class LogUpPacked<TParams, TDef>
                 for (int c = 0; c < d; c++)
                 {
                     TL.Store(rowSum[c], lanes);
-                    int col = d * k + c;
+                    int col = d * columns + c;
                     for (int lane = 0; lane < lanesPer; lane++)
                         values[(row0 + lane) * width + col] = lanes[lane];
                 }
                 for (int lane = 0; lane < lanesPer; lane++)
-                    total += ExtensionField<MontyField31<TParams>, TDef>.FromCoefficients(trace.Row(row0 + lane).Slice(d * k, d));
+                    total += ExtensionField<MontyField31<TParams>, TDef>.FromCoefficients(trace.Row(row0 + lane).Slice(d * columns, d));
             }
             chunkTotals[chunk] = total;
             return s;
         }, _ => { });
         if (vanished)
-            // Probability ≤ rows/|F| for honest challenges (only fingerprints with a non-zero multiplicity count here).
+            // Probability ≤ rows·interactions/|F| for honest challenges (only fingerprints of columns with a non-zero multiplicity count here).
             throw new InvalidOperationException($"{air.Name}: a LogUp fingerprint vanished for these challenges");
 
         // 5: chunk offsets, then each chunk's running sums from its offset.
@@ -215,7 +266,7 @@ internal static class LogUpPacked<TParams, TDef>
             var acc = starts[chunk];
             for (int row = chunk * chunkRows; row < (chunk + 1) * chunkRows; row++)
             {
-                var slot = trace.Row(row).Slice(d * k, d);
+                var slot = trace.Row(row).Slice(d * columns, d);
                 acc += ExtensionField<MontyField31<TParams>, TDef>.FromCoefficients(slot);
                 acc.Coefficients.CopyTo(slot);
             }

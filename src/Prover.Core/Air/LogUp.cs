@@ -4,19 +4,24 @@ using Prover.Core.Matrix;
 namespace Prover.Core.Air;
 
 /// <summary>
-/// The LogUp (logarithmic-derivative) bus argument. With challenges γ (the pole) and β (tuple
-/// compression), interaction i on a row contributes h_i = ±m_i / fp_i where
-/// fp_i = γ − (bus_i + Σ_j β^(j+1)·v_ij). A table's LogUp trace holds the h_i columns and a running
-/// sum s; its last value is the table's cumulative sum, and the sums over all tables of a proof must
-/// add to zero.
+/// The LogUp (logarithmic-derivative) bus argument, batched. With challenges γ (the pole) and β (tuple
+/// compression), interaction i on a row contributes the fraction m̃_i/fp_i, m̃_i = ±m_i (+ send, − receive),
+/// fp_i = γ − (bus_i + Σ_j β^(j+1)·v_ij). The interactions are split into groups
+/// (<see cref="CompiledAir{F}.LogUpGroups"/>, <see cref="LogUpGrouping"/>); a table's LogUp trace holds one
+/// extension column g_j per group, g_j = Σ_{i ∈ group j} m̃_i/fp_i, and a running sum s; its last value is the
+/// table's cumulative sum, and the sums over all tables of a proof must add to zero.
 ///
 /// Constraints (all over the extension field):
 /// <list type="number">
-/// <item>every row, every interaction: h_i·fp_i ∓ m_i = 0. Soundness: γ is sampled after the main
-/// traces are committed, so fp_i = 0 on some row has probability ≤ rows/|F|; otherwise h_i is
-/// forced to be exactly ±m_i/fp_i.</item>
-/// <item>first row: s = Σ_i h_i; transition: s' = s + Σ_i h_i'; last row: s = the claimed
-/// cumulative sum. Together: the claimed sum is Σ over rows and interactions of h_i.</item>
+/// <item>every row, every group j: g_j·Π_i fp_i − Σ_i m̃_i·Π_{l≠i} fp_l = 0 (for a group of one: g·fp − m̃).
+/// Soundness: γ is sampled after the main traces are committed, so some fp_i vanishing on some row has
+/// probability ≤ (rows × interactions)/|F|; when none vanishes, Π_i fp_i ≠ 0 and dividing by it shows that
+/// g_j is exactly Σ_i m̃_i/fp_i. So no group column can take any value but the sum of its own fractions: a
+/// changed multiplicity, value or bus in one member, or a fraction left out or counted twice, violates this
+/// constraint on that row. Batching changes only how many columns carry the fractions, not which sum is
+/// proved, so the soundness error is that of unbatched LogUp.</item>
+/// <item>first row: s = Σ_j g_j; transition: s' = s + Σ_j g_j'; last row: s = the claimed cumulative sum.
+/// Together: the claimed sum is Σ over rows and interactions of m̃/fp.</item>
 /// </list>
 /// If the multisets sent and received differ (with multiplicities), Σ ±m/fp is a non-zero rational
 /// function of γ with at most M poles, so a zero total has probability ≤ M/(|F| − M) (plus
@@ -51,8 +56,9 @@ public static class LogUp
     }
 
     /// <summary>
-    /// Builds a table's LogUp trace: height × (D·(interactions + 1)) base-field columns, extension
-    /// column c stored as base columns D·c … D·c + D − 1. Returns the trace and the cumulative sum.
+    /// Builds a table's LogUp trace (the reference: every fraction m̃_i/fp_i computed on its own, by one batch
+    /// inversion of all fingerprints, then summed into its group's column): height × (D·(groups + 1)) base-field
+    /// columns, extension column c stored as base columns D·c … D·c + D − 1. Returns the trace and the cumulative sum.
     /// </summary>
     public static (RowMajorMatrix<F> Trace, TExt CumulativeSum) GenerateTrace<F, TExt>(
         CompiledAir<F> air, RowMajorMatrix<F> main, RowMajorMatrix<F>? preprocessed, IReadOnlyList<F> publicValues, TExt gamma, TExt beta)
@@ -66,6 +72,8 @@ public static class LogUp
             throw new InvalidOperationException($"{air.Name} has no bus interactions");
         int n = main.Height;
         int d = TExt.Degree;
+        var groups = air.LogUpGroups;
+        int columns = groups.Count;
         int maxValues = air.Interactions.Max(i => i.Values.Count);
         var betaPowers = beta.Powers(maxValues + 1);
 
@@ -104,29 +112,31 @@ public static class LogUp
             throw new InvalidOperationException($"{air.Name}: a LogUp fingerprint vanished for these challenges");
         }
 
-        var trace = new RowMajorMatrix<F>(n, d * (k + 1));
+        var trace = new RowMajorMatrix<F>(n, d * (columns + 1));
         TExt running = default;
         for (int row = 0; row < n; row++)
         {
             var dest = trace.Row(row);
             TExt rowSum = default;
-            for (int i = 0; i < k; i++)
+            for (int j = 0; j < columns; j++)
             {
-                TExt h = inverses[row * k + i] * multiplicities[row * k + i];
-                rowSum += h;
-                h.Coefficients.CopyTo(dest.Slice(d * i, d));
+                TExt g = default;
+                foreach (int i in groups[j])
+                    g += inverses[row * k + i] * multiplicities[row * k + i];
+                rowSum += g;
+                g.Coefficients.CopyTo(dest.Slice(d * j, d));
             }
             running += rowSum;
-            running.Coefficients.CopyTo(dest.Slice(d * k, d));
+            running.Coefficients.CopyTo(dest.Slice(d * columns, d));
         }
         return (trace, running);
     }
 
     /// <summary>
     /// Evaluates the LogUp constraints at one point, in the order documented on the class: one per
-    /// interaction, then first-row, transition and last-row running-sum constraints.
+    /// group, then first-row, transition and last-row running-sum constraints.
     /// <paramref name="outputs"/> holds the AIR program's outputs at the point (lifted to TExt),
-    /// <paramref name="local"/>/<paramref name="next"/> the LogUp trace's extension columns.
+    /// <paramref name="local"/>/<paramref name="next"/> the LogUp trace's extension columns (groups, then the running sum).
     /// </summary>
     public static void EvaluateConstraints<F, TExt>(
         CompiledAir<F> air, ReadOnlySpan<TExt> outputs, ReadOnlySpan<TExt> local, ReadOnlySpan<TExt> next,
@@ -135,30 +145,50 @@ public static class LogUp
         where TExt : struct, IExtensionField<TExt, F>
     {
         ArgumentNullException.ThrowIfNull(air);
-        int k = air.Interactions.Count;
+        var groups = air.LogUpGroups;
+        int columns = groups.Count;
         TExt sumLocal = default, sumNext = default;
-        for (int i = 0; i < k; i++)
+        for (int j = 0; j < columns; j++)
         {
-            var interaction = air.Interactions[i];
-            int o = air.InteractionOutput(i);
-            var values = outputs.Slice(o, interaction.Values.Count);
-            TExt m = outputs[o + interaction.Values.Count];
-            TExt fp = Fingerprint<F, TExt>(interaction.Bus, values, gamma, beta);
-            result[i] = interaction.Kind == InteractionKind.Send ? local[i] * fp - m : local[i] * fp + m;
-            sumLocal += local[i];
-            sumNext += next[i];
+            var members = groups[j];
+            // g·Π_i fp_i − Σ_i m̃_i·Π_{l≠i} fp_l, written out term by term (the reference the packed kernels are checked against).
+            var fingerprints = new TExt[members.Count];
+            var signed = new TExt[members.Count];
+            for (int a = 0; a < members.Count; a++)
+            {
+                var interaction = air.Interactions[members[a]];
+                int o = air.InteractionOutput(members[a]);
+                fingerprints[a] = Fingerprint<F, TExt>(interaction.Bus, outputs.Slice(o, interaction.Values.Count), gamma, beta);
+                TExt m = outputs[o + interaction.Values.Count];
+                signed[a] = interaction.Kind == InteractionKind.Send ? m : -m;
+            }
+            TExt product = TExt.One;
+            foreach (var f in fingerprints)
+                product *= f;
+            TExt numerator = default;
+            for (int a = 0; a < members.Count; a++)
+            {
+                TExt term = signed[a];
+                for (int l = 0; l < members.Count; l++)
+                    if (l != a)
+                        term *= fingerprints[l];
+                numerator += term;
+            }
+            result[j] = local[j] * product - numerator;
+            sumLocal += local[j];
+            sumNext += next[j];
         }
-        TExt s = local[k], sNext = next[k];
-        result[k] = isFirstRow * (s - sumLocal);
-        result[k + 1] = isTransition * (sNext - s - sumNext);
-        result[k + 2] = isLastRow * (s - cumulativeSum);
+        TExt s = local[columns], sNext = next[columns];
+        result[columns] = isFirstRow * (s - sumLocal);
+        result[columns + 1] = isTransition * (sNext - s - sumNext);
+        result[columns + 2] = isLastRow * (s - cumulativeSum);
     }
 
-    /// <summary>Number of constraints <see cref="EvaluateConstraints"/> produces for a table.</summary>
+    /// <summary>Number of constraints <see cref="EvaluateConstraints"/> produces for a table: one per group, and three for the running sum.</summary>
     public static int ConstraintCount<F>(CompiledAir<F> air) where F : struct, IField<F>
     {
         ArgumentNullException.ThrowIfNull(air);
-        return air.Interactions.Count == 0 ? 0 : air.Interactions.Count + 3;
+        return air.Interactions.Count == 0 ? 0 : air.LogUpGroups.Count + 3;
     }
 }
 

@@ -111,18 +111,21 @@ internal static class QuotientEvaluator<TParams, TDef>
     }
 
     /// <summary>
-    /// Constants of the packed LogUp fold, with α folded in: for interaction i (constraint
-    /// L_i = h_i·fp_i ∓ m_i, weight a_i = α^(K+i)), a_i·fp_i = a_i·(γ − bus_i) − Σ_j (a_i·β^(j+1))·v_j is
-    /// D base products per value, so a_i·L_i costs one packed extension product (with h_i) instead of
-    /// the per-point extension fingerprint and two extension products of the reference.
+    /// Constants of the packed LogUp fold, with α folded in. Group j's constraint L_j = g_j·Π_i fp_i −
+    /// Σ_i m̃_i·Π_{l≠i} fp_l has weight a_j = α^(K+j); with P_1 = a_j·fp_1 and T_1 = g_j·P_1 − m̃_1·a_j, then
+    /// T_i = T_(i−1)·fp_i − m̃_i·P_(i−1) and P_i = P_(i−1)·fp_i, the last T is a_j·L_j (expand: every term keeps
+    /// a_j and all fingerprints but its own). a_j·fp_1 = a_j·(γ − bus) − Σ_v (a_j·β^(v+1))·x_v is D base
+    /// products per value, so a group of one costs one packed extension product (with g), as unbatched LogUp
+    /// did, and each further member two (one for the last).
     /// </summary>
     private sealed class PackedLogUp<TL, TV>
         where TL : struct, IPackedLanes<TV>
         where TV : unmanaged
     {
-        public readonly TV[][] GammaBus; // [i][c]: a_i·(γ − bus_i)
-        public readonly TV[][] Betas; // [i][j·D + c]: a_i·β^(j+1)
-        public readonly TV[][] Alphas; // [l][c]: α^(K+l), l < k + 3
+        public readonly int[][] Members; // [j]: interactions of group j
+        public readonly TV[][] GammaBus; // [i][c]: γ − bus_i, times a_j for the first member of group j
+        public readonly TV[][] Betas; // [i][v·D + c]: β^(v+1), times a_j for the first member of group j
+        public readonly TV[][] Alphas; // [l][c]: α^(K+l), l < groups + 3
         public readonly int[] Offsets;
         public readonly int[] Counts;
         public readonly bool[] Sends;
@@ -131,7 +134,8 @@ internal static class QuotientEvaluator<TParams, TDef>
         public PackedLogUp(Context c)
         {
             var air = c.Air;
-            int k = air.Interactions.Count, e = c.E;
+            int k = air.Interactions.Count, e = c.E, columns = air.LogUpGroups.Count;
+            Members = [.. air.LogUpGroups.Select(g => g.ToArray())];
             GammaBus = new TV[k][];
             Betas = new TV[k][];
             Alphas = new TV[c.LogUpConstraints][];
@@ -142,18 +146,22 @@ internal static class QuotientEvaluator<TParams, TDef>
                 Alphas[l] = PackedExtension<TParams, TDef, TL, TV>.Broadcast(c.AlphaPowers[c.Constraints + l]);
             int maxValues = k == 0 ? 0 : air.Interactions.Max(i => i.Values.Count);
             var betaPowers = c.Beta.Powers(maxValues + 1);
-            for (int i = 0; i < k; i++)
+            for (int j = 0; j < columns; j++)
             {
-                var interaction = air.Interactions[i];
-                var a = c.AlphaPowers[c.Constraints + i];
-                Offsets[i] = air.InteractionOutput(i);
-                Counts[i] = interaction.Values.Count;
-                Sends[i] = interaction.Kind == InteractionKind.Send;
-                GammaBus[i] = PackedExtension<TParams, TDef, TL, TV>.Broadcast(
-                    a * (c.Gamma - ExtensionField<MontyField31<TParams>, TDef>.FromBase(MontyField31<TParams>.FromUInt64((ulong)interaction.Bus))));
-                Betas[i] = new TV[Counts[i] * e];
-                for (int j = 0; j < Counts[i]; j++)
-                    PackedExtension<TParams, TDef, TL, TV>.Broadcast(a * betaPowers[j + 1]).CopyTo(Betas[i], j * e);
+                for (int a = 0; a < Members[j].Length; a++)
+                {
+                    int i = Members[j][a];
+                    var interaction = air.Interactions[i];
+                    var weight = a == 0 ? c.AlphaPowers[c.Constraints + j] : ExtensionField<MontyField31<TParams>, TDef>.One;
+                    Offsets[i] = air.InteractionOutput(i);
+                    Counts[i] = interaction.Values.Count;
+                    Sends[i] = interaction.Kind == InteractionKind.Send;
+                    GammaBus[i] = PackedExtension<TParams, TDef, TL, TV>.Broadcast(
+                        weight * (c.Gamma - ExtensionField<MontyField31<TParams>, TDef>.FromBase(MontyField31<TParams>.FromUInt64((ulong)interaction.Bus))));
+                    Betas[i] = new TV[Counts[i] * e];
+                    for (int v = 0; v < Counts[i]; v++)
+                        PackedExtension<TParams, TDef, TL, TV>.Broadcast(weight * betaPowers[v + 1]).CopyTo(Betas[i], v * e);
+                }
             }
             CumulativeSum = PackedExtension<TParams, TDef, TL, TV>.Broadcast(c.CumulativeSum);
         }
@@ -173,7 +181,7 @@ internal static class QuotientEvaluator<TParams, TDef>
         var program = c.Program;
         var registers = new TV[program.InstructionCount];
         var outputs = new TV[program.ConstraintCount];
-        int e = c.E, k = lp.Offsets.Length, n = TL.Count;
+        int e = c.E, columns = lp.Members.Length, n = TL.Count;
         var alphaParts = BroadcastAlphaPowers<TL, TV>(c);
         var rows = new int[n];
         var nextRows = new int[n];
@@ -181,14 +189,16 @@ internal static class QuotientEvaluator<TParams, TDef>
         var acc = new TV[e];
         Span<TV> t = stackalloc TV[e];
         Span<TV> h = stackalloc TV[e];
+        Span<TV> fp = stackalloc TV[e];
+        Span<TV> p = stackalloc TV[e];
         Span<TV> sumLocal = stackalloc TV[e];
         Span<TV> sumNext = stackalloc TV[e];
         Span<TV> s = stackalloc TV[e];
         Span<uint> lanes = stackalloc uint[16];
         Span<uint> selectorLanes = stackalloc uint[48];
         Span<MontyField31<TParams>> parts = stackalloc MontyField31<TParams>[e];
-        var logUpValues = k > 0 ? MemoryMarshal.Cast<MontyField31<TParams>, uint>(c.LogUpLde!.Values.AsSpan()) : default;
-        int logUpWidth = k > 0 ? c.LogUpLde!.Width : 0;
+        var logUpValues = columns > 0 ? MemoryMarshal.Cast<MontyField31<TParams>, uint>(c.LogUpLde!.Values.AsSpan()) : default;
+        int logUpWidth = columns > 0 ? c.LogUpLde!.Width : 0;
         var firsts = MemoryMarshal.Cast<MontyField31<TParams>, uint>(c.Firsts.AsSpan());
         var lasts = MemoryMarshal.Cast<MontyField31<TParams>, uint>(c.Lasts.AsSpan());
         var transitions = MemoryMarshal.Cast<MontyField31<TParams>, uint>(c.Transitions.AsSpan());
@@ -213,47 +223,59 @@ internal static class QuotientEvaluator<TParams, TDef>
             for (int q = 0; q < c.Constraints; q++)
                 for (int j = 0; j < e; j++)
                     acc[j] = TL.Add(acc[j], TL.Mul(outputs[q], alphaParts[q * e + j]));
-            if (k > 0)
+            if (columns > 0)
             {
                 sumLocal.Clear();
                 sumNext.Clear();
-                for (int i = 0; i < k; i++)
+                for (int col = 0; col < columns; col++)
                 {
-                    int o = lp.Offsets[i], count = lp.Counts[i];
-                    var betas = lp.Betas[i];
+                    var members = lp.Members[col];
                     for (int cc = 0; cc < e; cc++)
                     {
-                        var v = lp.GammaBus[i][cc];
-                        for (int j = 0; j < count; j++)
-                            v = TL.Sub(v, TL.Mul(betas[j * e + cc], outputs[o + j]));
-                        t[cc] = v;
-                        h[cc] = LoadColumn<TL, TV>(logUpValues, logUpWidth, rows, i * e + cc, lanes);
+                        h[cc] = LoadColumn<TL, TV>(logUpValues, logUpWidth, rows, col * e + cc, lanes);
                         sumLocal[cc] = TL.Add(sumLocal[cc], h[cc]);
-                        sumNext[cc] = TL.Add(sumNext[cc], LoadColumn<TL, TV>(logUpValues, logUpWidth, nextRows, i * e + cc, lanes));
+                        sumNext[cc] = TL.Add(sumNext[cc], LoadColumn<TL, TV>(logUpValues, logUpWidth, nextRows, col * e + cc, lanes));
                     }
-                    PackedExtension<TParams, TDef, TL, TV>.Mul(t, h, t);
-                    var m = outputs[o + count];
-                    var alpha = lp.Alphas[i];
+                    // First member: P = a·fp (a folded into the constants), T = g·P − m̃·a.
+                    int i0 = members[0];
+                    Fingerprint(lp, i0, outputs, p);
+                    PackedExtension<TParams, TDef, TL, TV>.Mul(p, h, t);
+                    var m = outputs[lp.Offsets[i0] + lp.Counts[i0]];
+                    var alpha = lp.Alphas[col];
                     for (int cc = 0; cc < e; cc++)
                     {
                         var am = TL.Mul(alpha[cc], m);
-                        var term = lp.Sends[i] ? TL.Sub(t[cc], am) : TL.Add(t[cc], am);
-                        acc[cc] = TL.Add(acc[cc], term);
+                        t[cc] = lp.Sends[i0] ? TL.Sub(t[cc], am) : TL.Add(t[cc], am);
                     }
+                    // Further members: T ← T·fp − m̃·P, P ← P·fp.
+                    for (int a = 1; a < members.Length; a++)
+                    {
+                        int i = members[a];
+                        Fingerprint(lp, i, outputs, fp);
+                        PackedExtension<TParams, TDef, TL, TV>.Mul(t, fp, t);
+                        m = outputs[lp.Offsets[i] + lp.Counts[i]];
+                        PackedExtension<TParams, TDef, TL, TV>.MulBase(p, m, h);
+                        for (int cc = 0; cc < e; cc++)
+                            t[cc] = lp.Sends[i] ? TL.Sub(t[cc], h[cc]) : TL.Add(t[cc], h[cc]);
+                        if (a + 1 < members.Length)
+                            PackedExtension<TParams, TDef, TL, TV>.Mul(p, fp, p);
+                    }
+                    for (int cc = 0; cc < e; cc++)
+                        acc[cc] = TL.Add(acc[cc], t[cc]);
                 }
-                // Running sum: first·(s − Σh), transition·(s' − s − Σh'), last·(s − cumulative sum).
+                // Running sum: first·(s − Σg), transition·(s' − s − Σg'), last·(s − cumulative sum).
                 for (int cc = 0; cc < e; cc++)
                 {
-                    s[cc] = LoadColumn<TL, TV>(logUpValues, logUpWidth, rows, k * e + cc, lanes);
-                    var sNext = LoadColumn<TL, TV>(logUpValues, logUpWidth, nextRows, k * e + cc, lanes);
+                    s[cc] = LoadColumn<TL, TV>(logUpValues, logUpWidth, rows, columns * e + cc, lanes);
+                    var sNext = LoadColumn<TL, TV>(logUpValues, logUpWidth, nextRows, columns * e + cc, lanes);
                     t[cc] = TL.Mul(first, TL.Sub(s[cc], sumLocal[cc]));
                     h[cc] = TL.Mul(transition,
                         TL.Sub(TL.Sub(sNext, s[cc]), sumNext[cc]));
                     sumLocal[cc] = TL.Mul(last, TL.Sub(s[cc], lp.CumulativeSum[cc]));
                 }
-                PackedExtension<TParams, TDef, TL, TV>.Mul(t, lp.Alphas[k], t);
-                PackedExtension<TParams, TDef, TL, TV>.Mul(h, lp.Alphas[k + 1], h);
-                PackedExtension<TParams, TDef, TL, TV>.Mul(sumLocal, lp.Alphas[k + 2], sumLocal);
+                PackedExtension<TParams, TDef, TL, TV>.Mul(t, lp.Alphas[columns], t);
+                PackedExtension<TParams, TDef, TL, TV>.Mul(h, lp.Alphas[columns + 1], h);
+                PackedExtension<TParams, TDef, TL, TV>.Mul(sumLocal, lp.Alphas[columns + 2], sumLocal);
                 for (int cc = 0; cc < e; cc++)
                     acc[cc] = TL.Add(acc[cc],
                         TL.Add(t[cc], TL.Add(h[cc], sumLocal[cc])));
@@ -265,6 +287,23 @@ internal static class QuotientEvaluator<TParams, TDef>
                     parts[cc] = MontyField31<TParams>.FromMontgomery(TL.Get(acc[cc], j));
                 c.Result[i] = ExtensionField<MontyField31<TParams>, TDef>.FromCoefficients(parts) * c.ZhInv[i & (c.D - 1)];
             }
+        }
+    }
+
+    /// <summary>Interaction i's fingerprint (times its group's weight for a first member) from the program outputs: D base products per value.</summary>
+    private static void Fingerprint<TL, TV>(PackedLogUp<TL, TV> lp, int i, TV[] outputs, Span<TV> fp)
+        where TL : struct, IPackedLanes<TV>
+        where TV : unmanaged
+    {
+        int o = lp.Offsets[i], count = lp.Counts[i], e = fp.Length;
+        var betas = lp.Betas[i];
+        var gammaBus = lp.GammaBus[i];
+        for (int cc = 0; cc < e; cc++)
+        {
+            var v = gammaBus[cc];
+            for (int j = 0; j < count; j++)
+                v = TL.Sub(v, TL.Mul(betas[j * e + cc], outputs[o + j]));
+            fp[cc] = v;
         }
     }
 

@@ -118,6 +118,7 @@ internal sealed class StarkLayout<F> where F : struct, IField<F>
             O(air.Width);
             O(air.ConstraintCount);
             O(air.Interactions.Count);
+            O(air.LogUpColumns); // the batched LogUp shape (derived from the AIR; bound so a transcript names it)
             O(air.Program.InstructionCount);
             O(publicValues[t].Length);
             challenger.Observe(publicValues[t]);
@@ -128,6 +129,9 @@ internal sealed class StarkLayout<F> where F : struct, IField<F>
 /// <summary>Version constants of the binary proof format (docs/design.md, "Proof format").</summary>
 public static class StarkProofFormat
 {
-    /// <summary>2: Merkle caps, deduplicated multi-openings, FRI arity 2/4/8 (1: one root and one path per query and tree, arity 2).</summary>
-    public const ushort Version = 2;
+    /// <summary>
+    /// 3: Merkle caps, deduplicated multi-openings, FRI arity 2/4/8; 2: batched LogUp (one column per group of interactions,
+    /// <see cref="Air.LogUpGrouping"/>); 1: one column per interaction, one root and one path per query and tree, arity 2.
+    /// </summary>
+    public const ushort Version = 3;
 }

@@ -45,6 +45,16 @@ public sealed class StarkProver<TParams, TDef>
     /// <summary>When true (default), each trace is checked against its AIR before proving, so a wrong trace fails with the violated constraint.</summary>
     public bool CheckConstraints { get; init; } = true;
 
+    /// <summary>
+    /// Test hook for forged-trace tests: replaces a table's LogUp trace and claimed sum after they are generated,
+    /// before their LDE and commitment (so a proof of a forged LogUp trace can be shown to be rejected).
+    /// </summary>
+    internal Func<LogUpForgery, (RowMajorMatrix<MontyField31<TParams>> Trace, ExtensionField<MontyField31<TParams>, TDef> Sum)>? ForgeLogUp { get; init; }
+
+    /// <summary>What <see cref="ForgeLogUp"/> sees of one table: its index, main trace, honest LogUp trace and sum, and the challenges.</summary>
+    internal sealed record LogUpForgery(int Table, RowMajorMatrix<MontyField31<TParams>> Main, RowMajorMatrix<MontyField31<TParams>> LogUp,
+        ExtensionField<MontyField31<TParams>, TDef> Sum, ExtensionField<MontyField31<TParams>, TDef> Gamma, ExtensionField<MontyField31<TParams>, TDef> Beta);
+
     /// <summary>Security of the last proof's shape (set by <see cref="Prove"/>).</summary>
     public SecurityReport? LastSecurity { get; private set; }
 
@@ -178,6 +188,8 @@ public sealed class StarkProver<TParams, TDef>
                 {
                     if (airs[t].LogUpColumns == 0) continue;
                     (logUpTraces[t], sums[t]) = LogUpPacked<TParams, TDef>.GenerateTrace(airs[t], traces[t], key?.Traces[t], publics[t], gamma, beta);
+                    if (owner.ForgeLogUp is { } forge)
+                        (logUpTraces[t], sums[t]) = forge(new LogUpForgery(t, traces[t], logUpTraces[t]!, sums[t], gamma, beta));
                     logUpLdes[t] = owner._backend.CosetLdeBitReversed(logUpTraces[t]!, layout.LogBlowup, Shift);
                     committed.Add(logUpLdes[t]!);
                 }

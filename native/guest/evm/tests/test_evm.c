@@ -22,7 +22,8 @@ typedef struct run {
 static const uint8_t CONTRACT[20] = {0xc0, 0x01};
 static const uint8_t CALLER[20] = {0xca, 0x11};
 
-static run exec_code(enum fork fork, const char *hex, uint64_t gas)
+/* Runs hex as CONTRACT's code, called by CALLER with no value, on st (NULL: an empty state). */
+static run exec_code_in(enum fork fork, state *st, const char *hex, uint64_t gas)
 {
     static fork_params fp;
     static evm_env env;
@@ -32,7 +33,7 @@ static run exec_code(enum fork fork, const char *hex, uint64_t gas)
     env.number = 1;
     run out;
     memset(&out, 0, sizeof out);
-    out.st = state_new(store_new(0), store_new(0), TRIE_EMPTY_ROOT);
+    out.st = st != NULL ? st : state_new(store_new(0), store_new(0), TRIE_EMPTY_ROOT);
     evm_init(&out.e, out.st, &env);
     size_t cap = strlen(hex) / 2 + 1;
     unsigned char *code = malloc(cap);
@@ -52,6 +53,11 @@ static run exec_code(enum fork fork, const char *hex, uint64_t gas)
     if (out.r.success && out.r.output.len == 32)
         u256_from_be(&out.top, out.r.output.ptr, 32);
     return out;
+}
+
+static run exec_code(enum fork fork, const char *hex, uint64_t gas)
+{
+    return exec_code_in(fork, NULL, hex, gas);
 }
 
 /* Program tail: store the top of the stack at 0 and return it (PUSH1 0 MSTORE PUSH1 32 PUSH1 0 RETURN). */
@@ -499,4 +505,211 @@ void test_evm_call_depth(void)
     slot *sl = account_slot(x.st, a, key, false);
     /* Frames at depths 0..1024 each add one after their inner call returns. */
     CHECK_MSG(sl->transient.w[0] == 1025, "frames %llu", (unsigned long long)sl->transient.w[0]);
+}
+
+/* ---- accounts read only when needed (state_account_ref, state.c) ------------------------------ */
+
+static const uint8_t SHA256_ADDR[20] = {[19] = 0x02};
+static const uint8_t OTHER[20] = {0x0e, 0x0e};
+
+typedef struct witness_state {
+    node_store *nodes, *codes;
+    uint8_t root[32];
+} witness_state;
+
+static bytes account_rlp(uint64_t nonce, uint64_t balance, const uint8_t code_hash[32])
+{
+    rlp_buf b;
+    buf_init(&b, 128);
+    size_t l = rlp_list_begin(&b);
+    rlp_put_u64(&b, nonce);
+    rlp_put_u64(&b, balance);
+    rlp_put_bytes(&b, TRIE_EMPTY_ROOT, 32);
+    rlp_put_bytes(&b, code_hash, 32);
+    rlp_list_end(&b, l);
+    return (bytes){b.ptr, b.len};
+}
+
+/* A pre-state of three accounts whose hashed keys start with different nibbles (CONTRACT 0x05..,
+ * OTHER 0xa3.., the SHA-256 precompile 0xd5..), so the root is a branch over three leaves referenced
+ * by hash: CONTRACT with code `hex` and `balance`, OTHER (nonce 1, balance 5) and the precompile
+ * (balance 1, as on mainnet). With drop_precompile the precompile's leaf is left out of the witness:
+ * reading that account must end the guest with GUEST_EXIT_MISSING_NODE. */
+static witness_state precompile_witness(const char *hex, uint64_t balance, bool drop_precompile)
+{
+    witness_state w;
+    w.codes = store_new(4);
+    size_t cap = strlen(hex) / 2 + 1;
+    unsigned char *code = malloc(cap);
+    int n = test_hex(hex, code, (int)cap);
+    bytes c = {code, n < 0 ? 0 : (size_t)n};
+    uint8_t code_hash[32];
+    zkvm_keccak256(c.ptr, c.len, code_hash);
+    store_add(w.codes, c);
+    const uint8_t *addrs[3] = {CONTRACT, OTHER, SHA256_ADDR};
+    bytes values[3] = {account_rlp(0, balance, code_hash), account_rlp(1, 5, EMPTY_CODE_HASH),
+                       account_rlp(0, 1, EMPTY_CODE_HASH)};
+    trie t;
+    trie_init_empty(&t);
+    uint8_t keys[3][32];
+    for (int i = 0; i < 3; i++) {
+        zkvm_keccak256(addrs[i], 20, keys[i]);
+        trie_put(&t, keys[i], 32, values[i]);
+    }
+    CHECK((keys[0][0] >> 4) != (keys[1][0] >> 4) && (keys[0][0] >> 4) != (keys[2][0] >> 4) &&
+          (keys[1][0] >> 4) != (keys[2][0] >> 4));
+    trie_root(&t, w.root);
+    w.nodes = store_new(8);
+    node_store *all = store_new(8);
+    trie_collect_nodes(&t, all);
+    /* The precompile's leaf under the root branch: [hex-prefix(the 63 remaining nibbles), account]. */
+    uint8_t path[32];
+    path[0] = (uint8_t)(0x30 | (keys[2][0] & 0x0f));
+    memcpy(path + 1, keys[2] + 1, 31);
+    rlp_buf leaf;
+    buf_init(&leaf, 128);
+    size_t l = rlp_list_begin(&leaf);
+    rlp_put_bytes(&leaf, path, 32);
+    rlp_put_bytes(&leaf, values[2].ptr, values[2].len);
+    rlp_list_end(&leaf, l);
+    uint8_t leaf_hash[32];
+    zkvm_keccak256(leaf.ptr, leaf.len, leaf_hash);
+    bytes found;
+    CHECK(store_get(all, leaf_hash, &found)); /* the leaf is where this test expects it */
+    /* Root branch and the other two leaves, plus the precompile's leaf unless dropped. */
+    bytes root_node;
+    CHECK(store_get(all, w.root, &root_node));
+    store_add(w.nodes, root_node);
+    for (int i = 0; i < 2; i++) {
+        uint8_t p[32];
+        p[0] = (uint8_t)(0x30 | (keys[i][0] & 0x0f));
+        memcpy(p + 1, keys[i] + 1, 31);
+        rlp_buf b;
+        buf_init(&b, 128);
+        size_t bl = rlp_list_begin(&b);
+        rlp_put_bytes(&b, p, 32);
+        rlp_put_bytes(&b, values[i].ptr, values[i].len);
+        rlp_list_end(&b, bl);
+        uint8_t h[32];
+        zkvm_keccak256(b.ptr, b.len, h);
+        CHECK(store_get(all, h, &found));
+        store_add(w.nodes, found);
+    }
+    if (!drop_precompile)
+        store_add(w.nodes, (bytes){leaf.ptr, leaf.len});
+    return w;
+}
+
+struct witness_run {
+    enum fork fork;
+    const char *hex;
+    uint64_t balance;
+    bool drop;
+    run x;
+    bool precompile_read;
+    uint8_t post[32];
+};
+
+static void witness_run_fn(void *p)
+{
+    struct witness_run *c = p;
+    witness_state w = precompile_witness(c->hex, c->balance, c->drop);
+    state *st = state_new(w.nodes, w.codes, w.root);
+    c->x = exec_code_in(c->fork, st, c->hex, 1000000);
+    c->precompile_read = state_account_ref(st, SHA256_ADDR)->loaded;
+    state_end_tx(st);
+    state_commit(st, c->post);
+}
+
+/* Runs the program with the precompile's leaf dropped; returns the exit code (-1: it returned). */
+static int run_without_precompile(enum fork fork, const char *hex, uint64_t balance, struct witness_run *out)
+{
+    memset(out, 0, sizeof *out);
+    out->fork = fork;
+    out->hex = hex;
+    out->balance = balance;
+    out->drop = true;
+    return test_expect_exit(witness_run_fn, out);
+}
+
+/* SHA-256 of the empty string, the precompile's answer to an empty input. */
+static const char SHA256_EMPTY[] = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
+void test_evm_unread_accounts(void)
+{
+    /* STATICCALL(gas, 0x02, 0, 0, 0, 32) and CALL(gas, 0x02, 0 wei, 0, 0, 0, 32): before Prague a call
+     * that sends a precompile nothing reads none of its account (clients only warm it). The witness
+     * without the precompile's leaf gives the answer, gas and post-state root a full witness gives. */
+    static const char *const calls[2] = {"6020600060006000" "6002" "5afa" "50" "600051" RET,
+                                         "60206000600060006000" "6002" "5af1" "50" "600051" RET};
+    uint8_t want[32];
+    test_hex(SHA256_EMPTY, want, 32);
+    const enum fork pre_prague[3] = {FORK_PARIS, FORK_SHANGHAI, FORK_CANCUN};
+    for (int c = 0; c < 2; c++) {
+        for (int f = 0; f < 3; f++) {
+            struct witness_run lean, full;
+            int code = run_without_precompile(pre_prague[f], calls[c], 1000, &lean);
+            CHECK_MSG(code == -1, "call %d, fork 0x%02x: exit %d without the precompile's account", c, pre_prague[f], code);
+            if (code != -1)
+                continue;
+            uint8_t got[32];
+            u256_to_be32(&lean.x.top, got);
+            CHECK(lean.x.r.success && memcmp(got, want, 32) == 0 && !lean.precompile_read);
+            memset(&full, 0, sizeof full);
+            full.fork = pre_prague[f];
+            full.hex = calls[c];
+            full.balance = 1000;
+            CHECK(test_expect_exit(witness_run_fn, &full) == -1);
+            CHECK(full.x.r.success && full.x.r.gas_left == lean.x.r.gas_left && memcmp(full.post, lean.post, 32) == 0);
+        }
+        /* From Prague the callee's code is read for its EIP-7702 delegation: the node must be there. */
+        struct witness_run r;
+        CHECK_MSG(run_without_precompile(FORK_PRAGUE, calls[c], 1000, &r) == GUEST_EXIT_MISSING_NODE, "call %d in Prague", c);
+    }
+    /* Whatever needs a field of the account still ends with "missing node", never a guess: CALL with
+     * 1 wei to the precompile, BALANCE, EXTCODESIZE, EXTCODEHASH, and SELFDESTRUCT sending it a balance. */
+    static const char *const needs[5] = {"60206000600060006001" "6002" "5af1" "50" "00", "6002" "31" RET, "6002" "3b" RET,
+                                         "6002" "3f" RET, "6002" "ff"};
+    for (int i = 0; i < 5; i++) {
+        struct witness_run r;
+        int code = run_without_precompile(FORK_CANCUN, needs[i], 1000, &r);
+        CHECK_MSG(code == GUEST_EXIT_MISSING_NODE, "program %d: exit %d", i, code);
+    }
+    /* SELFDESTRUCT of an account with no balance only warms and touches the beneficiary. */
+    struct witness_run sd;
+    int code = run_without_precompile(FORK_CANCUN, "6002" "ff", 0, &sd);
+    CHECK_MSG(code == -1 && sd.x.r.success && !sd.precompile_read, "selfdestruct of nothing: exit %d", code);
+}
+
+void test_evm_record_journal(void)
+{
+    /* A journal entry made while an account was only a record (its warm flag) must not undo the read
+     * that came after it: warm the record, read the account, change it, revert to before the warm. */
+    witness_state w = precompile_witness("00", 1000, false);
+    state *s = state_new(w.nodes, w.codes, w.root);
+    snapshot snap = state_snapshot(s, 0);
+    account *r = state_account_ref(s, OTHER);
+    CHECK(!r->loaded);
+    state_warm_account(s, r);
+    account *a = state_account(s, OTHER);
+    CHECK(a == r && a->loaded && a->exists && a->nonce == 1 && a->balance.w[0] == 5);
+    u256 v = u256_from_u64(7);
+    state_set_balance(s, a, &v);
+    state_revert(s, snap);
+    CHECK(a->exists && a->balance.w[0] == 5 && !a->dirty && !a->warm);
+    /* A touched record that was never read deletes nothing (EIP-7523); a touched absent one neither. */
+    static const uint8_t absent[20] = {0xab};
+    state_touch(s, state_account_ref(s, absent));
+    state_touch(s, state_account_ref(s, SHA256_ADDR));
+    state_end_tx(s);
+    CHECK(!state_account_ref(s, absent)->loaded && !state_account_ref(s, SHA256_ADDR)->loaded);
+    uint8_t post[32];
+    state_commit(s, post);
+    CHECK(memcmp(post, w.root, 32) == 0);
+    /* A mutation of a record reads the account first. */
+    state *s2 = state_new(w.nodes, w.codes, w.root);
+    account *r2 = state_account_ref(s2, OTHER);
+    u256 nine = u256_from_u64(9);
+    state_set_balance(s2, r2, &nine);
+    CHECK(r2->loaded && r2->exists && r2->nonce == 1 && r2->balance.w[0] == 9);
 }

@@ -39,7 +39,9 @@
     T(evm, modexp_gas)             \
     T(evm, precompiles)            \
     T(evm, storage_emptiness)      \
-    T(evm, call_depth)
+    T(evm, call_depth)             \
+    T(evm, unread_accounts)        \
+    T(evm, record_journal)
 
 #define T(group, name) void test_##group##_##name(void);
 TEST_LIST
