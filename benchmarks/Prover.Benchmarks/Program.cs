@@ -15,8 +15,12 @@ public static class Program
             Stark.OpeningsModel.Time(args);
         else if (args is ["openings-model", ..])
             Stark.OpeningsModel.Run(args);
+        else if (args is ["fixed-tables", ..])
+            Zkvm.FixedTableShapes.Run(args);
         else if (args is ["node-overhead", ..])
             Node.NodeOverhead.Run(args);
+        else if (args is ["cluster-overhead", ..])
+            Cluster.ClusterOverhead.Run(args);
         else
             BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
     }

@@ -44,18 +44,19 @@ internal static class ProveCommand
         };
         var maxInput = FileLimits.MaxInputOption();
         var backendOption = BackendChoice.Option("cpu");
+        var cluster = WorkerCommand.ClusterOption();
         var command = new Command("prove", "prove a guest execution: the embedded Ethereum block validator on a block input, or any ELF")
         {
-            source, elf, input, output, executionProof, config, shard, memoryBudget, json, backendOption, maxCycles, maxInput,
+            source, elf, input, output, executionProof, config, shard, memoryBudget, json, backendOption, maxCycles, maxInput, cluster,
         };
         command.SetAction((parse, ct) => RunAsync(parse.GetValue(source), parse.GetValue(elf), parse.GetValue(input), parse.GetValue(output)!,
             parse.GetValue(executionProof), ProofConfiguration.FromName(parse.GetValue(config)!)!, parse.GetValue(shard), parse.GetValue(memoryBudget), parse.GetValue(json),
-            BackendChoice.Kind(parse.GetValue(backendOption)), new Limits(parse.GetValue(maxCycles), parse.GetValue(maxInput)), ct));
+            BackendChoice.Kind(parse.GetValue(backendOption)), new Limits(parse.GetValue(maxCycles), parse.GetValue(maxInput)), parse.GetValue(cluster), ct));
         return command;
     }
 
     private static async Task<int> RunAsync(FileInfo? sourceFile, FileInfo? elfFile, FileInfo? inputFile, FileInfo outFile, FileInfo? executionProofFile,
-        ProofConfiguration config, int? logShard, double? memoryBudgetGiB, bool asJson, ProverBackendKind backend, Limits limits, CancellationToken ct)
+        ProofConfiguration config, int? logShard, double? memoryBudgetGiB, bool asJson, ProverBackendKind backend, Limits limits, string? cluster, CancellationToken ct)
     {
         if (logShard is < 10 or > 22)
         {
@@ -84,6 +85,21 @@ internal static class ProveCommand
             Console.Error.WriteLine("error: " + e.Message);
             return 2;
         }
+        using var loggers = Microsoft.Extensions.Logging.LoggerFactory.Create(WorkerCommand.Logging);
+        Prover.Cluster.ClusterConnection? connection = null;
+        if (cluster is not null)
+        {
+            try
+            {
+                connection = await Prover.Cluster.ClusterHosting.OpenAsync(cluster, WorkerCommand.Settings(cluster), loggers, ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                Console.Error.WriteLine($"error: cannot join the cluster at {cluster}: {e.Message}");
+                return 2;
+            }
+        }
+        await using var clusterConnection = connection;
         using var prover = new NodeProver(new NodeProverOptions
         {
             Configuration = config,
@@ -92,7 +108,7 @@ internal static class ProveCommand
             Backend = backend,
             Guest = guest,
             MaxCycles = limits.MaxCycles,
-        });
+        }, engine: connection?.Prover);
         if (backend is not (ProverBackendKind.Cpu or ProverBackendKind.Auto) && prover.BackendName == "cpu")
             Console.Error.WriteLine($"warning: no {backend} device: proving on the CPU");
         ProofOutcome outcome;

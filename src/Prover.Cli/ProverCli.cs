@@ -18,6 +18,7 @@ public static class ProverCli
         root.Subcommands.Add(GpuBenchCommand.Create());
         root.Subcommands.Add(FetchCommand.Create());
         root.Subcommands.Add(ServeCommand.Create());
+        root.Subcommands.Add(WorkerCommand.Create());
         return root;
     }
 

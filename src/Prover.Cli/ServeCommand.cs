@@ -26,9 +26,10 @@ internal static class ServeCommand
         var elRpc = new Option<Uri?>("--el-rpc") { Description = "execution node JSON-RPC URL: bare NewPayloadRequests get their witness from it (debug_executionWitness)" };
         var chainConfig = new Option<FileInfo?>("--chain-config") { Description = "geth genesis or chain config JSON for --el-rpc (default: mainnet)" };
         var backendOption = BackendChoice.Option("cpu");
+        var cluster = WorkerCommand.ClusterOption();
         var command = new Command("serve", "run the proof service (zkboost v1 HTTP API: proof requests, SSE results, proofs, verification, health, metrics)")
         {
-            urls, dataDir, config, shard, timeout, typeName, typeId, allowInsecure, elRpc, chainConfig, backendOption,
+            urls, dataDir, config, shard, timeout, typeName, typeId, allowInsecure, elRpc, chainConfig, backendOption, cluster,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -39,8 +40,24 @@ internal static class ServeCommand
                 Console.Error.WriteLine("error: --log-shard-size must be 10..22, --proof-type 1..64 of [a-z0-9-], --timeout-ms positive");
                 return 2;
             }
+            using var loggers = Microsoft.Extensions.Logging.LoggerFactory.Create(WorkerCommand.Logging);
+            Prover.Cluster.ClusterConnection? connection = null;
+            if (parse.GetValue(cluster) is { } endpoint)
+            {
+                try
+                {
+                    connection = await Prover.Cluster.ClusterHosting.OpenAsync(endpoint, WorkerCommand.Settings(endpoint), loggers, ct);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    Console.Error.WriteLine($"error: cannot join the cluster at {endpoint}: {e.Message}");
+                    return 2;
+                }
+            }
+            await using var clusterConnection = connection;
             var options = new ProofServiceOptions
             {
+                Engine = connection?.Prover,
                 Prover = new NodeProverOptions
                 {
                     Configuration = ProofConfiguration.FromName(parse.GetValue(config)!)!,

@@ -23,11 +23,16 @@ public sealed class NodeProver : IDisposable
     private readonly IProverBackend<KoalaBearParameters> _backend;
     private readonly SemaphoreSlim _proofSlots;
     private readonly ILogger _logger;
+    private readonly IProofEngine? _engine;
     private bool _disposed;
 
-    public NodeProver(NodeProverOptions? options = null, ILogger<NodeProver>? logger = null)
+    /// <param name="options">What to prove and how.</param>
+    /// <param name="logger">Where the prover logs.</param>
+    /// <param name="engine">Where proofs are made; null: in this process, on <see cref="NodeProverOptions.Backend"/>.</param>
+    public NodeProver(NodeProverOptions? options = null, ILogger<NodeProver>? logger = null, IProofEngine? engine = null)
     {
         Options = options ?? new NodeProverOptions();
+        _engine = engine;
         Options.Validate();
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _backend = GpuBackend.CreateOrCpu<KoalaBearParameters>(Options.Backend switch
@@ -92,7 +97,7 @@ public sealed class NodeProver : IDisposable
         await _proofSlots.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return await Task.Run(() => Prove(input, progress, cancellationToken), cancellationToken).ConfigureAwait(false);
+            return await Task.Run(() => ProveAsyncCore(input, progress, cancellationToken), cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -100,7 +105,7 @@ public sealed class NodeProver : IDisposable
         }
     }
 
-    private ProofOutcome Prove(BlockInput input, IProgress<ProverProgress>? progress, CancellationToken cancellationToken)
+    private async Task<ProofOutcome> ProveAsyncCore(BlockInput input, IProgress<ProverProgress>? progress, CancellationToken cancellationToken)
     {
         var program = Options.Guest.Program;
         progress?.Report(new ProverProgress(ProverPhase.Execute, 0, 0));
@@ -127,7 +132,9 @@ public sealed class NodeProver : IDisposable
             },
         };
         var sw = Stopwatch.StartNew();
-        var (file, report) = ZkvmProofs.Prove(program, input.Bytes, options);
+        var (file, report) = _engine is null
+            ? ZkvmProofs.Prove(program, input.Bytes, options)
+            : await _engine.ProveAsync(Options.Guest, input.Bytes, options, cancellationToken).ConfigureAwait(false);
         double proveMs = sw.Elapsed.TotalMilliseconds;
         cancellationToken.ThrowIfCancellationRequested();
         progress?.Report(new ProverProgress(ProverPhase.Verify, report.Shards, report.Shards));
@@ -144,7 +151,7 @@ public sealed class NodeProver : IDisposable
         var blockReport = BaseReport(input, validation, check.Result.ExitCode, report.Cycles) with
         {
             Config = report.Config,
-            Backend = _backend.Name,
+            Backend = _engine is null ? _backend.Name : _engine.Name,
             Shards = report.Shards,
             ProvingTimeMs = Math.Round(proveMs, 1),
             ProofSize = file.Length,

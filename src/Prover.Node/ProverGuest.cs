@@ -18,6 +18,7 @@ public sealed class ProverGuest
     private readonly Lazy<ZkvmProgram> _program;
     private readonly Func<byte[], byte[]> _inputRoot;
     private readonly Func<byte[], StatelessValidationResult?> _decodeOutput;
+    private Lazy<byte[]>? _elf;
 
     /// <param name="name">A short name for logs and reports.</param>
     /// <param name="program">The guest program (parsed once, on first use).</param>
@@ -39,9 +40,15 @@ public sealed class ProverGuest
     /// </summary>
     public static ProverGuest Ethereum { get; } = new("ethereum", () => EthereumGuest.Program,
         input => StatelessInput.Decode(input).NewPayloadRequest.HashTreeRoot(),
-        output => output.Length == StatelessValidationResult.Size ? TryDecode(output) : null);
+        output => output.Length == StatelessValidationResult.Size ? TryDecode(output) : null)
+    {
+        _elf = new Lazy<byte[]>(() => EthereumGuest.Elf.ToArray()),
+    };
 
     public string Name { get; }
+
+    /// <summary>The ELF the program was loaded from (what a cluster ships to its workers), or null for a guest made without one.</summary>
+    public byte[]? Elf => _elf?.Value;
 
     /// <summary>The program as the prover and verifier see it.</summary>
     public ZkvmProgram Program => _program.Value;
@@ -54,7 +61,7 @@ public sealed class ProverGuest
 
     /// <summary>A guest from an ELF whose output ends with a StatelessValidationResult; for tests and experiments.</summary>
     public static ProverGuest FromElf(string name, byte[] elf, Func<byte[], byte[]> inputRoot, Func<byte[], StatelessValidationResult?> decodeOutput) =>
-        new(name, () => GuestProgram.FromElf(elf), inputRoot, decodeOutput);
+        new(name, () => GuestProgram.FromElf(elf), inputRoot, decodeOutput) { _elf = new Lazy<byte[]>(() => elf) };
 
     /// <summary>The output as a 43-byte StatelessValidationResult, or null when it is not one.</summary>
     public static StatelessValidationResult? TryDecodeValidation(ReadOnlySpan<byte> output) => output.Length == StatelessValidationResult.Size ? TryDecode(output) : null;

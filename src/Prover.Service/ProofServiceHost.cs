@@ -29,7 +29,7 @@ public static class ProofServiceHost
         logging?.Invoke(builder.Logging);
         var services = builder.Services;
         services.AddSingleton(options);
-        services.AddSingleton(sp => new NodeProver(options.Prover, sp.GetRequiredService<ILogger<NodeProver>>()));
+        services.AddSingleton(sp => new NodeProver(options.Prover, sp.GetRequiredService<ILogger<NodeProver>>(), options.Engine));
         services.AddSingleton(new ProofQueue(options.MaxQueuedJobs));
         services.AddSingleton(new ProofStore(options.DataDirectory, options.MemoryCacheEntries));
         services.AddSingleton<ProofEventHub>();

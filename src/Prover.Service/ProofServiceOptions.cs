@@ -8,6 +8,9 @@ public sealed record ProofServiceOptions
     /// <summary>The prover (configuration, shard size, backend, guest, proof type).</summary>
     public NodeProverOptions Prover { get; init; } = new();
 
+    /// <summary>Where proofs are made (e.g. a cluster of workers); null: in the service's process.</summary>
+    public IProofEngine? Engine { get; init; }
+
     /// <summary>Where proofs are kept across restarts (one file per proof); null keeps them in memory only.</summary>
     public string? DataDirectory { get; init; }
 

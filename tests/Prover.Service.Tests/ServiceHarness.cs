@@ -20,9 +20,12 @@ internal sealed class ServiceHarness : IAsyncDisposable
 
     public const string ProofType = "cevm-kbstark";
 
-    public static async Task<ServiceHarness> StartAsync(string? dataDirectory, TimeSpan? defaultTimeout = null, IWitnessSource? witnessSource = null)
+    public static Task<ServiceHarness> StartAsync(string? dataDirectory, TimeSpan? defaultTimeout = null, IWitnessSource? witnessSource = null) =>
+        StartWithAsync(new ProofServiceOptions { Prover = TestGuests.Options, DataDirectory = dataDirectory, DefaultTimeout = defaultTimeout, MemoryCacheEntries = 4 },
+            witnessSource);
+
+    public static async Task<ServiceHarness> StartWithAsync(ProofServiceOptions options, IWitnessSource? witnessSource = null)
     {
-        var options = new ProofServiceOptions { Prover = TestGuests.Options, DataDirectory = dataDirectory, DefaultTimeout = defaultTimeout, MemoryCacheEntries = 4 };
         var app = ProofServiceHost.Build(options, "http://127.0.0.1:0", witnessSource: witnessSource);
         await app.StartAsync();
         var address = ProofServiceHost.BoundAddresses(app).Single();

@@ -97,6 +97,13 @@ internal sealed unsafe class TraceBuilder(Machine machine, Action<ExecutionRecor
 
     public ExecutionRecord Record => _record!;
 
+    /// <summary>Resumes numbering at shard <paramref name="index"/>, whose first instruction is <paramref name="clk"/> (<see cref="Machine.RunShardTraced"/>).</summary>
+    public void ResumeAt(int index, long clk)
+    {
+        ShardCount = index;
+        _nextShardClk = clk;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Begin(long clk, ulong pc, ulong* registers)
     {

@@ -3,11 +3,14 @@ namespace Prover.Core.Zkvm;
 /// <summary>Bus ids of the zkVM (docs/zkvm.md, "Buses"). The id is part of every LogUp fingerprint, so buses cannot be confused.</summary>
 public static class ZkvmBus
 {
-    /// <summary>(x): x ∈ [0, 2^16). Received by <see cref="Tables.Range16Table{F}"/>.</summary>
+    /// <summary>(x): x ∈ [0, 2^16). Received by <see cref="Tables.ByteTable{F}"/> (its Range16 multiplicity column).</summary>
     public const int Range16 = 1;
 
-    /// <summary>(op, a, b, c): c = op(a, b) on bytes. Received by <see cref="Tables.ByteOpTable{F}"/>.</summary>
-    public const int ByteOp = 2;
+    /// <summary>
+    /// (a, b, c): a, b bytes and c = a AND b; RANGE8 of x is (x, 0, 0). Received by <see cref="Tables.ByteTable{F}"/> (its AND
+    /// multiplicity column); sent through <see cref="Tables.ByteLookup"/>.
+    /// </summary>
+    public const int ByteAnd = 2;
 
     /// <summary>(opcode, a0..a3, b0..b3, c0..c3): a = op(b, c) on 64-bit words in 16-bit limbs. Received by the ALU chips.</summary>
     public const int Alu = 3;
@@ -59,15 +62,4 @@ public static class ZkvmBus
 
     /// <summary>(key, v0..v3): an input double word as the input-commitment chip absorbed it, received by the bound MemoryInit.</summary>
     public const int InputValue = 12;
-}
-
-/// <summary>The operations of the <see cref="ZkvmBus.ByteOp"/> bus (the op field of its tuple).</summary>
-public enum ByteOpKind : byte
-{
-    And = 0,
-    Or = 1,
-    Xor = 2,
-
-    /// <summary>(RANGE8, a, 0, 0): a is a byte.</summary>
-    Range8 = 3,
 }

@@ -186,7 +186,8 @@ public sealed class AdversarialProofTests(ITestOutputHelper output)
         void U32(uint v) { BinaryPrimitives.WriteUInt32LittleEndian(b, v); ms.Write(b, 0, 4); }
         void U64(ulong v) { BinaryPrimitives.WriteUInt64LittleEndian(b, v); ms.Write(b); }
         ms.Write("PRVZ"u8);
-        ms.Write([1, 0]);
+        BinaryPrimitives.WriteUInt16LittleEndian(b, ZkvmProof<KoalaBearQuartic>.Version);
+        ms.Write(b, 0, 2);
         ms.Write(new byte[32]);          // program digest
         U32(0);                          // exit code
         U64(cycles);
@@ -222,7 +223,7 @@ public sealed class AdversarialProofTests(ITestOutputHelper output)
         { "shard-length", "exceeds the" },
         { "output-length", "output of 4294967295 bytes exceeds" },
         { "shard-queries", "queries, at most 20 expected" },
-        { "shard-tables", "tables, at most 15 expected" },
+        { "shard-tables", "tables, at most 14 expected" },
     };
 
     [Theory]

@@ -75,7 +75,7 @@ public sealed class AluChipsExecutionTests(ITestOutputHelper output)
 
         // One proof: requester (the CPU's stand-in) + the four chips + subset lookup tables.
         var (range, rangeTrace) = SubsetTableAir.Range16(counts);
-        var (byteOp, byteOpTrace) = SubsetTableAir.ByteOp(counts);
+        var (byteOp, byteOpTrace) = SubsetTableAir.And(counts);
         IAir<KoalaBear>[] airs = [new TupleSenderAir(ZkvmBus.Alu, ZkvmBus.AluTupleWidth, "alu-requester"), .. chips.Select(c => c.Air), range, byteOp];
         RowMajorMatrix<KoalaBear>[] traces = [TupleSenderAir.Trace(AluTests.AluTuples(all), ZkvmBus.AluTupleWidth), .. chips.Select(c => c.Trace), rangeTrace, byteOpTrace];
         var result = ZkvmProving.ProveAndVerify(airs, traces);

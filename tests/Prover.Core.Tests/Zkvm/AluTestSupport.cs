@@ -75,7 +75,7 @@ internal sealed class SubsetTableAir : IAir<KoalaBear>
     private SubsetTableAir(int bus, ulong[][] rows, string name)
     {
         _bus = bus;
-        _rows = rows.Length > 0 ? rows : [new ulong[bus == ZkvmBus.Range16 ? 1 : 4]]; // (0) and (AND, 0, 0, 0) are true
+        _rows = rows.Length > 0 ? rows : [new ulong[bus == ZkvmBus.Range16 ? 1 : 3]]; // (0) and (0, 0, 0 AND 0) are true
         Name = name;
         PreprocessedWidth = _rows[0].Length;
     }
@@ -115,22 +115,21 @@ internal sealed class SubsetTableAir : IAir<KoalaBear>
         return (air, Multiplicities(air, mult));
     }
 
-    /// <summary>The ByteOp tuples counted in <paramref name="counts"/>, each with its true result, and their multiplicities.</summary>
-    public static (SubsetTableAir, RowMajorMatrix<KoalaBear>) ByteOp(LookupCounts counts)
+    /// <summary>The AND lookups (RANGE8 included as (x, 0, 0)) counted in <paramref name="counts"/>, each as (a, b, a AND b), and their multiplicities.</summary>
+    public static (SubsetTableAir, RowMajorMatrix<KoalaBear>) And(LookupCounts counts)
     {
         var rows = new List<ulong[]>();
         var mult = new List<long>();
-        for (int op = 0; op < 4; op++)
-            for (int a = 0; a < 256; a++)
-                for (int b = 0; b < 256; b++)
-                {
-                    long n = counts.ByteOp[LookupCounts.ByteOpIndex((ByteOpKind)op, a, b)];
-                    if (n == 0)
-                        continue;
-                    rows.Add([(ulong)op, (ulong)a, (ulong)b, ByteOpTable<KoalaBear>.Apply((ByteOpKind)op, (ulong)a, (ulong)b)]);
-                    mult.Add(n);
-                }
-        var air = new SubsetTableAir(ZkvmBus.ByteOp, [.. rows], "byte-op-subset");
+        for (int a = 0; a < 256; a++)
+            for (int b = 0; b < 256; b++)
+            {
+                long n = counts.And[LookupCounts.AndIndex(a, b)];
+                if (n == 0)
+                    continue;
+                rows.Add([(ulong)a, (ulong)b, (ulong)(a & b)]);
+                mult.Add(n);
+            }
+        var air = new SubsetTableAir(ZkvmBus.ByteAnd, [.. rows], "byte-and-subset");
         return (air, Multiplicities(air, mult));
     }
 
@@ -166,7 +165,7 @@ internal static class AluTests
     /// what the chip's trace generator counted. Proves and verifies.
     /// </summary>
     public static VerificationResult RoundTrip(IAir<KoalaBear> chip, RowMajorMatrix<KoalaBear> chipTrace, LookupCounts counts, IEnumerable<AluEvent> events,
-        bool checkConstraints = true, bool range16 = true, bool byteOp = false, ulong[][]? tuples = null)
+        bool checkConstraints = true, bool range16 = true, bool byteAnd = false, ulong[][]? tuples = null)
     {
         var airs = new List<IAir<KoalaBear>> { new TupleSenderAir(ZkvmBus.Alu, ZkvmBus.AluTupleWidth, "alu-requester"), chip };
         var traces = new List<RowMajorMatrix<KoalaBear>> { TupleSenderAir.Trace(tuples ?? AluTuples(events), ZkvmBus.AluTupleWidth), chipTrace };
@@ -176,9 +175,9 @@ internal static class AluTests
             airs.Add(t);
             traces.Add(m);
         }
-        if (byteOp)
+        if (byteAnd)
         {
-            var (t, m) = SubsetTableAir.ByteOp(counts);
+            var (t, m) = SubsetTableAir.And(counts);
             airs.Add(t);
             traces.Add(m);
         }

@@ -31,14 +31,14 @@ public sealed class BitwiseTests(ITestOutputHelper output)
         var events = Events(6, 12).Where((_, i) => i % 11 == 0).ToList();
         var counts = new LookupCounts();
         var trace = BitwiseTrace.Generate<KoalaBear>(events, counts);
-        var result = AluTests.RoundTrip(Air, trace, counts, events, range16: false, byteOp: true);
+        var result = AluTests.RoundTrip(Air, trace, counts, events, range16: false, byteAnd: true);
         Assert.True(result.IsValid, result.ToString());
     }
 
     private static bool Proves(AluEvent claimed, Action<Prover.Core.Matrix.RowMajorMatrix<KoalaBear>> tamper, Opcode? requesterOp = null)
     {
         // The chip row of the claimed event (tampered), a requester that sends the same claim, and a
-        // ByteOp table holding the (true) rows of the honest event's lookups.
+        // byte table (AND relation) holding the (true) rows of the honest event's lookups.
         var honest = RiscV.Event(claimed.Op, claimed.B, claimed.C);
         var counts = new LookupCounts();
         BitwiseTrace.Generate<KoalaBear>([honest], counts);
@@ -49,27 +49,60 @@ public sealed class BitwiseTests(ITestOutputHelper output)
             tuple[1 + i] = Prover.Core.Zkvm.Word.Limb(claimed.A, i);
         if (requesterOp is { } op)
             tuple[0] = (ulong)op;
-        return AluTests.RoundTrip(Air, trace, counts, [honest], checkConstraints: false, range16: false, byteOp: true, tuples: [tuple]).IsValid;
+        return AluTests.RoundTrip(Air, trace, counts, [honest], checkConstraints: false, range16: false, byteAnd: true, tuples: [tuple]).IsValid;
     }
 
     [Fact]
-    public void Wrong_result_flipped_selector_and_non_byte_are_rejected_by_the_bus()
+    public void Wrong_result_flipped_selector_and_non_byte_are_rejected()
     {
         var e = RiscV.Event(Opcode.And, 0x0123_4567_89AB_CDEF, 0xFF00_FF00_F0F0_0F0F);
         Assert.True(Proves(e, _ => { }));
-        // A wrong result limb (the requester claims it too): the ByteOp lookup (AND, b_j, c_j, wrong) has no row.
-        Assert.False(Proves(e with { A = e.A ^ (1UL << 40) }, _ => { }));
-        // Selector flipped to OR (requester says OR too): the AND result is not the OR of the bytes.
+        var wrong = e with { A = e.A ^ (1UL << 40) };
+        // A wrong result limb (the requester claims it too) with the true AND byte: the result constraint a_j = n_j fails.
+        Assert.False(Proves(wrong, _ => { }));
+        // The same with the AND byte forged to match: the lookup (b_5, c_5, wrong) is no table row, so the bus cannot balance.
+        Assert.False(Proves(wrong, t => t[0, BitwiseCols.AndBytes + 5] = t[0, BitwiseCols.ABytes + 5]));
+        // Selector flipped to OR (requester says OR too): the AND result is not b + c − (b AND c).
         Assert.False(Proves(e, t => { t[0, BitwiseCols.Selectors] = KoalaBear.Zero; t[0, BitwiseCols.Selectors + 1] = KoalaBear.One; }, Opcode.Or));
-        // The limb a0 kept, its bytes changed to (a_0 + 256, a_1 − 1): not a byte, no row.
+        // The limb a0 kept, its bytes (and the AND bytes) changed to (a_0 + 256, a_1 − 1): every polynomial holds, but
+        // (b_0, c_0, a_0 + 256) is not a row.
         Assert.False(Proves(e, t =>
         {
-            t[0, BitwiseCols.ABytes] += KoalaBear.FromUInt64(256);
-            t[0, BitwiseCols.ABytes + 1] -= KoalaBear.One;
+            foreach (int col in new[] { BitwiseCols.ABytes, BitwiseCols.AndBytes })
+            {
+                t[0, col] += KoalaBear.FromUInt64(256);
+                t[0, col + 1] -= KoalaBear.One;
+            }
+        }));
+        // The operand limb b0 kept (the requester's tuple is unchanged), its bytes changed to (b_0 + 256, b_1 − 1): no row.
+        Assert.False(Proves(e, t =>
+        {
+            t[0, BitwiseCols.BBytes] += KoalaBear.FromUInt64(256);
+            t[0, BitwiseCols.BBytes + 1] -= KoalaBear.One;
         }));
         // Two selectors at once: a polynomial violation.
         var trace = BitwiseTrace.Generate<KoalaBear>([e], new LookupCounts());
         trace[0, BitwiseCols.Selectors + 2] = KoalaBear.One;
         AluTests.AssertViolated(Air, trace);
+    }
+
+    [Fact]
+    public void Or_and_xor_results_come_from_the_and_lookup()
+    {
+        // OR and XOR rows look up the AND of their operands; a trace that puts the OR (or XOR) result in the AND column
+        // violates the result constraint, and one whose AND column is right but whose result is the AND fails too.
+        foreach (var op in new[] { Opcode.Or, Opcode.Xor, Opcode.Ori, Opcode.Xori })
+        {
+            var e = RiscV.Event(op, 0x0F0F_3C3C_AAAA_5555, 0x00FF_0FF0_5A5A_FFFF);
+            Assert.True(Proves(e, _ => { }));
+            var trace = BitwiseTrace.Generate<KoalaBear>([e], new LookupCounts());
+            for (int j = 0; j < 8; j++)
+                Assert.Equal(Prover.Core.Zkvm.Word.Byte(e.B & e.C, j), trace[0, BitwiseCols.AndBytes + j].ToCanonical());
+            var forged = trace.Clone();
+            forged[0, BitwiseCols.AndBytes + 2] = forged[0, BitwiseCols.ABytes + 2];
+            Assert.NotEqual(trace[0, BitwiseCols.AndBytes + 2], forged[0, BitwiseCols.AndBytes + 2]);
+            AluTests.AssertViolated(Air, forged);
+            Assert.False(Proves(e with { A = e.B & e.C }, _ => { }, op));
+        }
     }
 }

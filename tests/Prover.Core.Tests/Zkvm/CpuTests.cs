@@ -382,7 +382,7 @@ public sealed class CpuTests
     public void Cpu_proves_with_the_real_alu_chips()
     {
         // Same statement, but the ALU bus is received by the AddSub, Bitwise, Shift and Compare chips
-        // (MUL, whose chip lives elsewhere, keeps a stand-in), with subset Range16/ByteOp tables.
+        // (MUL, whose chip lives elsewhere, keeps a stand-in), with subset Range16/ByteAnd tables.
         var s = Honest(out var run, out _);
         var events = AluEvents(run);
         Assert.Contains(events, e => e.Op == Opcode.Sltu); // BGEU's comparison
@@ -405,7 +405,7 @@ public sealed class CpuTests
             (new Prover.Core.Zkvm.Compare.CompareAir<KoalaBear>(), Prover.Core.Zkvm.Compare.CompareTrace.Generate<KoalaBear>(compare, counts)),
         };
         var (range, rangeTrace) = SubsetTableAir.Range16(counts);
-        var (byteOp, byteOpTrace) = SubsetTableAir.ByteOp(counts);
+        var (byteOp, byteOpTrace) = SubsetTableAir.And(counts);
         // Replace the ALU stand-in (index 3) and the Range16 table (index 2).
         IAir<KoalaBear>[] airs = [s.Airs[0], s.Airs[1], range, new StandInAir(ZkvmBus.Alu, ZkvmBus.AluTupleWidth, "mul-stand-in"), .. s.Airs[4..], .. chips.Select(c => c.Air), byteOp];
         RowMajorMatrix<KoalaBear>[] traces = [s.Traces[0], s.Traces[1], rangeTrace, StandInAir.Trace(AluTuples(rest), ZkvmBus.AluTupleWidth), .. s.Traces[4..], .. chips.Select(c => c.Trace), byteOpTrace];

@@ -228,8 +228,8 @@ public sealed class DivRemTests(ITestOutputHelper output)
         var counts = new LookupCounts();
         var mulTrace = MulTrace.Generate(mul, counts);
         var divTrace = DivRemTrace.Generate(div, counts);
-        // With the zkVM's own (full, preprocessed 0..2^16 − 1) Range16 table.
-        var table = new Range16Table<KoalaBear>();
+        // With the zkVM's own (full, 2^16-row) byte table, whose Range16 relation receives 0..2^16 − 1.
+        var table = new ByteTable<KoalaBear>();
         var result = ZkvmProving.ProveAndVerify(
             [new TupleSenderAir(ZkvmBus.Alu, ZkvmBus.AluTupleWidth, "alu-requester"), mulAir, divAir, table],
             [TupleSenderAir.Trace(MulDivProving.Tuples([.. mul, .. div]), ZkvmBus.AluTupleWidth), mulTrace, divTrace, table.GenerateTrace(counts)]);

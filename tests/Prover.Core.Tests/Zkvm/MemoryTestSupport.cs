@@ -199,7 +199,7 @@ internal sealed class MemoryScenario
 
     /// <summary>
     /// Stand-in CPU (sends <paramref name="requests"/> on the load/store bus), the chip, Init, Final, and
-    /// subset Range16/ByteOp tables holding <i>every valid</i> lookup the traces make (as a cheating prover
+    /// subset Range16/ByteAnd tables holding <i>every valid</i> lookup the traces make (as a cheating prover
     /// would supply): a rejection then comes from an invalid lookup or an unbalanced memory/request bus,
     /// never from a table the test made too small. Restricted to RAM keys: no register accesses are sent,
     /// and the record's Init/Final hold only RAM double words, so the memory bus is closed over RAM alone.
@@ -219,16 +219,16 @@ internal sealed class MemoryScenario
         };
         var counts = ValidLookups(chips.Skip(1).Select(c => (c.Air, c.Trace, (IReadOnlyList<KoalaBear>)c.Publics)));
         var (range, rangeTrace) = SubsetTableAir.Range16(counts);
-        var (bytes, bytesTrace) = SubsetTableAir.ByteOp(counts);
+        var (bytes, bytesTrace) = SubsetTableAir.And(counts);
         return ZkvmProving.ProveAndVerify([.. chips.Select(c => c.Air), range, bytes], [.. chips.Select(c => c.Trace), rangeTrace, bytesTrace], checkConstraints,
             [.. chips.Select(c => c.Publics), [], []]);
     }
 
-    /// <summary>The valid Range16 and ByteOp lookups (sends) the traces make, evaluated from the AIRs' interactions.</summary>
+    /// <summary>The valid Range16 and ByteAnd lookups (sends) the traces make, evaluated from the AIRs' interactions.</summary>
     public static LookupCounts ValidLookups(IEnumerable<(IAir<KoalaBear> Air, RowMajorMatrix<KoalaBear> Trace)> chips) =>
         ValidLookups(chips.Select(c => (c.Air, c.Trace, (IReadOnlyList<KoalaBear>)[])));
 
-    /// <summary>The valid Range16 and ByteOp lookups of chips with public values.</summary>
+    /// <summary>The valid Range16 and ByteAnd lookups of chips with public values.</summary>
     public static LookupCounts ValidLookups(IEnumerable<(IAir<KoalaBear> Air, RowMajorMatrix<KoalaBear> Trace, IReadOnlyList<KoalaBear> Publics)> chips)
     {
         var counts = new LookupCounts();
@@ -245,7 +245,7 @@ internal sealed class MemoryScenario
                 for (int i = 0; i < compiled.Interactions.Count; i++)
                 {
                     var interaction = compiled.Interactions[i];
-                    if (interaction.Kind != InteractionKind.Send || interaction.Bus is not (ZkvmBus.Range16 or ZkvmBus.ByteOp))
+                    if (interaction.Kind != InteractionKind.Send || interaction.Bus is not (ZkvmBus.Range16 or ZkvmBus.ByteAnd))
                         continue;
                     int o = compiled.InteractionOutput(i);
                     var v = outputs.AsSpan(o, interaction.Values.Count).ToArray().Select(x => (ulong)x.ToCanonical()).ToArray();
@@ -257,10 +257,9 @@ internal sealed class MemoryScenario
                             if (v[0] < 1 << 16)
                                 counts.AddRange16(v[0]);
                         }
-                        else if (v[0] <= 3 && v[1] < 256 && v[2] < 256 && (v[0] != 3 || v[2] == 0)
-                            && v[3] == ByteOpTable<KoalaBear>.Apply((ByteOpKind)v[0], v[1], v[2]))
+                        else if (v[0] < 256 && v[1] < 256 && v[2] == (v[0] & v[1]))
                         {
-                            counts.AddByteOp((ByteOpKind)v[0], v[1], v[2]);
+                            counts.AddAnd(v[0], v[1]);
                         }
                     }
                 }
@@ -274,7 +273,7 @@ internal sealed class MemoryScenario
     {
         var actual = ValidLookups([(LoadStoreAir, LoadStore, Publics), (InitAir, Init, []), (FinalAir, Final, [])]);
         Assert.True(actual.Range16.SequenceEqual(Counts.Range16), "Range16 counts differ from the AIRs' lookups");
-        Assert.True(actual.ByteOp.SequenceEqual(Counts.ByteOp), "ByteOp counts differ from the AIRs' lookups");
+        Assert.True(actual.And.SequenceEqual(Counts.And), "AND/RANGE8 counts differ from the AIRs' lookups");
     }
 
     /// <summary>Sets a field cell from a signed integer (negative values wrap modulo p, as a cheating prover may write them).</summary>

@@ -76,7 +76,7 @@ public sealed class ShiftTests(ITestOutputHelper output)
         var events = Events(4, 32).Where((_, i) => i % 41 == 0).ToList();
         var counts = new LookupCounts();
         var trace = ShiftTrace.Generate<KoalaBear>(events, counts);
-        var result = AluTests.RoundTrip(Air, trace, counts, events, byteOp: true);
+        var result = AluTests.RoundTrip(Air, trace, counts, events, byteAnd: true);
         Assert.True(result.IsValid, result.ToString());
         output.WriteLine($"{events.Count} events");
     }
@@ -97,7 +97,7 @@ public sealed class ShiftTests(ITestOutputHelper output)
             tuple[1 + i] = Word.Limb(claimed, i);
         if (requesterOp is { } op)
             tuple[0] = (ulong)op;
-        return AluTests.RoundTrip(Air, trace, counts, [e], checkConstraints: false, byteOp: true, tuples: [tuple]).IsValid;
+        return AluTests.RoundTrip(Air, trace, counts, [e], checkConstraints: false, byteAnd: true, tuples: [tuple]).IsValid;
     }
 
     [Fact]

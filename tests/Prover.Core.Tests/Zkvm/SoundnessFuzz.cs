@@ -38,10 +38,9 @@ internal static class SoundnessFuzz
     {
         if (bus == ZkvmBus.Range16)
             return values[0].ToCanonical() < 1 << 16;
-        uint op = values[0].ToCanonical(), a = values[1].ToCanonical(), b = values[2].ToCanonical(), c = values[3].ToCanonical();
-        if (op > 3 || a > 255 || b > 255)
-            return false;
-        return op == 3 ? b == 0 && c == 0 : c == ByteOpTable<KoalaBear>.Apply((ByteOpKind)op, a, b);
+        // ByteAnd: (a, b, a AND b) with a, b bytes (RANGE8 of x is (x, 0, 0)).
+        uint a = values[0].ToCanonical(), b = values[1].ToCanonical(), c = values[2].ToCanonical();
+        return a < 256 && b < 256 && c == (a & b);
     }
 
     public static Tally Run(IAir<KoalaBear> air, RowMajorMatrix<KoalaBear> trace, int rows, int seed)

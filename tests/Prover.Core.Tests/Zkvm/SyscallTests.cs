@@ -15,7 +15,7 @@ namespace Prover.Core.Tests.Zkvm;
 /// The syscall chip with stand-ins for everything around it: a CPU sending the Syscall tuples (results from
 /// the ABI's semantics, never from the generator), memory producing each register's previous (value, ts)
 /// and consuming the chip's new one, the verifier's receivers of Output (one per committed byte) and Halt
-/// (the exit's ts and code), and subset Range16/ByteOp tables holding every valid lookup the chip makes.
+/// (the exit's ts and code), and subset Range16/ByteAnd tables holding every valid lookup the chip makes.
 /// Lists are mutable so that negative tests can forge one side.
 /// </summary>
 internal sealed class SyscallScenario
@@ -127,7 +127,7 @@ internal sealed class SyscallScenario
     {
         var counts = MemoryScenario.ValidLookups([(Air, trace, Publics)]);
         var (range, rangeTrace) = SubsetTableAir.Range16(counts);
-        var (bytes, bytesTrace) = SubsetTableAir.ByteOp(counts);
+        var (bytes, bytesTrace) = SubsetTableAir.And(counts);
         IAir<KoalaBear>[] airs =
         [
             new StandInAir(ZkvmBus.Syscall, ZkvmBus.SyscallTupleWidth, "cpu-stand-in"),
@@ -180,10 +180,10 @@ public sealed class SyscallChipTests
         var s = new SyscallScenario();
         var tally = MemoryScenario.ValidLookups([(SyscallScenario.Air, s.Trace, s.Publics)]);
         Assert.True(tally.Range16.SequenceEqual(s.Counts.Range16), "Range16 counts differ from the AIR's lookups");
-        Assert.True(tally.ByteOp.SequenceEqual(s.Counts.ByteOp), "ByteOp counts differ from the AIR's lookups");
+        Assert.True(tally.And.SequenceEqual(s.Counts.And), "RANGE8 counts differ from the AIR's lookups");
         // 5 register accesses × (2 gadget + 2 ts pieces), 2 RANGE8 for the commits.
         Assert.Equal(15, s.Counts.Range16.ToArray().Sum());
-        Assert.Equal(2, s.Counts.ByteOp.ToArray().Sum());
+        Assert.Equal(2, s.Counts.And.ToArray().Sum());
     }
 
     [Fact]

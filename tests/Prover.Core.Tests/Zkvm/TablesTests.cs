@@ -1,142 +1,217 @@
 using System.Diagnostics;
 using Prover.Core.Air;
+using Prover.Core.Matrix;
 using Prover.Core.Zkvm;
 using Prover.Core.Zkvm.Tables;
 using Xunit.Abstractions;
 
 namespace Prover.Core.Tests.Zkvm;
 
+/// <summary>
+/// The fixed lookup table (<see cref="ByteTable{F}"/>): its rows, the tuples its AIR can receive (evaluated from the AIR
+/// itself, not from the code that fills it), the multiplicity columns, and proofs that a sent tuple outside the table
+/// (a wrong AND, a 17-bit "range16" value, a RANGE8 of 256) or a tampered multiplicity is rejected by the verifier.
+/// </summary>
 public sealed class TablesTests(ITestOutputHelper output)
 {
     [Fact]
-    public void Range16_preprocessed_column_is_0_to_2_16_minus_1()
+    public void Byte_table_rows_are_every_byte_pair_with_its_AND_and_no_padding()
     {
-        var table = new Range16Table<KoalaBear>();
-        var pre = table.PreprocessedTrace(1 << 16)!;
-        for (int r = 0; r < 1 << 16; r++)
-            Assert.Equal((uint)r, pre[r, 0].ToCanonical());
+        var table = new ByteTable<KoalaBear>();
+        Assert.Equal(1 << 16, table.Height);
+        var pre = table.PreprocessedTrace(table.Height)!;
+        var seen = new HashSet<(uint, uint)>();
+        for (int r = 0; r < table.Height; r++)
+        {
+            uint a = pre[r, 0].ToCanonical(), b = pre[r, 1].ToCanonical(), c = pre[r, 2].ToCanonical();
+            Assert.True(a < 256 && b < 256, $"row {r}");
+            Assert.Equal(a & b, c);
+            Assert.Equal(r, table.RowOf((int)a, (int)b));
+            Assert.True(seen.Add((a, b)), $"row {r} repeats a pair");
+        }
+        Assert.Equal(1 << 16, seen.Count);
         Assert.Throws<ArgumentException>(() => table.PreprocessedTrace(1 << 17));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ByteTable<KoalaBear>(bits: 9));
+    }
+
+    /// <summary>Every (bus, tuple) the table's AIR receives on some row, evaluated from its compiled interactions.</summary>
+    private static List<(int Bus, uint[] Tuple)> ReceivableTuples(ByteTable<KoalaBear> table)
+    {
+        var compiled = new CompiledAir<KoalaBear>(table);
+        var pre = table.PreprocessedTrace(table.Height)!;
+        var main = new RowMajorMatrix<KoalaBear>(table.Height, table.Width);
+        var program = compiled.Program;
+        var registers = new KoalaBear[program.InstructionCount];
+        var outputs = new KoalaBear[program.ConstraintCount];
+        var result = new List<(int, uint[])>();
+        for (int row = 0; row < table.Height; row++)
+        {
+            var inputs = new TraceRowInputs<KoalaBear>(main, pre, [], row);
+            program.Evaluate<KoalaBear, TraceRowInputs<KoalaBear>>(ref inputs, registers, outputs);
+            for (int i = 0; i < compiled.Interactions.Count; i++)
+            {
+                var interaction = compiled.Interactions[i];
+                Assert.Equal(InteractionKind.Receive, interaction.Kind);
+                int o = compiled.InteractionOutput(i);
+                result.Add((interaction.Bus, [.. outputs.AsSpan(o, interaction.Values.Count).ToArray().Select(x => x.ToCanonical())]));
+            }
+        }
+        return result;
     }
 
     [Fact]
-    public void Range16_counts_become_the_multiplicity_column()
+    public void Every_tuple_the_table_can_receive_is_a_true_statement_and_every_needed_one_is_there()
+    {
+        var tuples = ReceivableTuples(new ByteTable<KoalaBear>());
+        // Range16: exactly the values 0 .. 2^16 − 1, each once.
+        var range = tuples.Where(t => t.Bus == ZkvmBus.Range16).Select(t => Assert.Single(t.Tuple)).Order().ToArray();
+        Assert.Equal(Enumerable.Range(0, 1 << 16).Select(x => (uint)x), range);
+        // ByteAnd: exactly (a, b, a AND b) for every byte pair, so (x, 0, 0) for every byte x (RANGE8) and nothing else.
+        var and = tuples.Where(t => t.Bus == ZkvmBus.ByteAnd).Select(t => t.Tuple).ToArray();
+        Assert.Equal(1 << 16, and.Length);
+        Assert.All(and, t => Assert.True(t.Length == 3 && t[0] < 256 && t[1] < 256 && t[2] == (t[0] & t[1]), string.Join(",", t)));
+        Assert.Equal(1 << 16, and.Select(t => (t[0], t[1])).Distinct().Count());
+        Assert.Equal(2 << 16, tuples.Count);
+        // A test-sized table receives a subset of the full one.
+        var small = ReceivableTuples(new ByteTable<KoalaBear>(bits: 4));
+        Assert.All(small, t => Assert.True(t.Bus == ZkvmBus.Range16 ? t.Tuple[0] < 256 : t.Tuple[0] < 16 && t.Tuple[1] < 16 && t.Tuple[2] == (t.Tuple[0] & t.Tuple[1])));
+    }
+
+    [Fact]
+    public void Counts_become_the_multiplicity_columns()
     {
         var counts = new LookupCounts();
         foreach (ulong x in new ulong[] { 0, 5, 5, 0xFFFF, 5 })
             counts.AddRange16(x);
+        counts.AddAnd(0xF0, 0x3C);
+        counts.AddAnd(0xF0, 0x3C);
+        counts.AddRange8(7);
+        counts.AddRange8(0xFF);
         Assert.Throws<ArgumentOutOfRangeException>(() => counts.AddRange16(0x10000));
-        var trace = new Range16Table<KoalaBear>().GenerateTrace(counts);
-        Assert.Equal(1u, trace[0, 0].ToCanonical());
-        Assert.Equal(3u, trace[5, 0].ToCanonical());
-        Assert.Equal(1u, trace[0xFFFF, 0].ToCanonical());
-        Assert.Equal(0u, trace[6, 0].ToCanonical());
+        Assert.Throws<ArgumentOutOfRangeException>(() => counts.AddRange8(0x100));
+        Assert.Throws<ArgumentOutOfRangeException>(() => counts.AddAnd(1, 0x100));
+        var table = new ByteTable<KoalaBear>();
+        var trace = table.GenerateTrace(counts);
+        const int R = ByteTable<KoalaBear>.Range16Multiplicity, A = ByteTable<KoalaBear>.AndMultiplicity;
+        Assert.Equal(1u, trace[0, R].ToCanonical());
+        Assert.Equal(3u, trace[5, R].ToCanonical());
+        Assert.Equal(1u, trace[0xFFFF, R].ToCanonical());
+        Assert.Equal(2u, trace[table.RowOf(0xF0, 0x3C), A].ToCanonical());
+        Assert.Equal(1u, trace[table.RowOf(7, 0), A].ToCanonical());
+        Assert.Equal(1u, trace[table.RowOf(0xFF, 0), A].ToCanonical());
+        long total = 0;
+        for (int r = 0; r < trace.Height; r++)
+            total += trace[r, R].ToCanonical() + trace[r, A].ToCanonical();
+        Assert.Equal(9, total);
         // A test-sized table refuses counts it cannot hold instead of silently dropping them.
-        Assert.Throws<ArgumentException>(() => new Range16Table<KoalaBear>(bits: 8).GenerateTrace(counts));
+        Assert.Throws<ArgumentException>(() => new ByteTable<KoalaBear>(bits: 4).GenerateTrace(counts));
     }
 
-    private static (IAir<KoalaBear>[], Prover.Core.Matrix.RowMajorMatrix<KoalaBear>[]) RangeStatement(ulong[] values, int bits, bool honestCounts = true)
+    private static readonly Random Rng = new(16);
+
+    /// <summary>
+    /// A Range16 sender, an AND sender (RANGE8 included) and the byte table of <paramref name="bits"/>; the honest prover's
+    /// counts hold every sent tuple that is a row (a false tuple has no row to count).
+    /// </summary>
+    private static (IAir<KoalaBear>[], RowMajorMatrix<KoalaBear>[]) Statement(ulong[] range16, ulong[][] and, int bits = 8)
     {
-        var table = new Range16Table<KoalaBear>(bits);
+        var table = new ByteTable<KoalaBear>(bits);
         var counts = new LookupCounts();
-        foreach (var x in values)
-            if (honestCounts || x < (1UL << bits))
+        ulong values = 1UL << bits;
+        foreach (var x in range16)
+            if (x < values * values)
                 counts.AddRange16(x);
-        var sender = TupleSenderAir.Trace([.. values.Select(v => new[] { v })], 1);
-        return ([new TupleSenderAir(ZkvmBus.Range16, 1), table], [sender, table.GenerateTrace(counts)]);
+        foreach (var t in and)
+            if (t[0] < values && t[1] < values && t[2] == (t[0] & t[1]))
+                counts.AddAnd(t[0], t[1]);
+        return ([new TupleSenderAir(ZkvmBus.Range16, 1, "range16-sender"), new TupleSenderAir(ZkvmBus.ByteAnd, 3, "and-sender"), table],
+            [TupleSenderAir.Trace([.. range16.Select(v => new[] { v })], 1), TupleSenderAir.Trace(and, 3), table.GenerateTrace(counts)]);
     }
 
-    [Fact]
-    public void Range16_full_table_round_trip()
+    private static (ulong[] Range16, ulong[][] And) HonestLookups(int bits)
     {
-        var rng = new Random(16);
-        var values = Enumerable.Range(0, 200).Select(_ => (ulong)rng.Next(1 << 16)).Concat(new ulong[] { 0, 0xFFFF }).ToArray();
-        var (airs, traces) = RangeStatement(values, 16);
-        var clock = Stopwatch.StartNew();
-        var result = ZkvmProving.ProveAndVerify(airs, traces);
-        output.WriteLine($"2^16-row range table: prove + verify {clock.ElapsedMilliseconds} ms");
-        Assert.True(result.IsValid, result.ToString());
-    }
-
-    [Fact]
-    public void Range16_rejects_a_value_out_of_range()
-    {
-        // 2^8 sent to the 8-bit variant (the same argument as 2^16 to the full table): no row of the
-        // table can receive it, so the bus cannot balance whatever the multiplicities.
-        ulong[] values = [1, 2, 255, 256];
-        var (airs, traces) = RangeStatement(values, 8, honestCounts: false);
-        Assert.Throws<ArgumentException>(() => ZkvmProving.ProveAndVerify(airs, traces));
-        var result = ZkvmProving.ProveAndVerify(airs, traces, checkConstraints: false);
-        Assert.False(result.IsValid);
-        Assert.Contains("balance", result.Error);
-        // p − 1 ("−1") is not in range either.
-        var (airs2, traces2) = RangeStatement([3], 8);
-        traces2[0][0, 1] = -KoalaBear.One;
-        Assert.False(ZkvmProving.ProveAndVerify(airs2, traces2, checkConstraints: false).IsValid);
-    }
-
-    [Fact]
-    public void ByteOp_table_rows_are_true_statements_and_padding_repeats_AND_0_0_0()
-    {
-        var table = new ByteOpTable<KoalaBear>();
-        Assert.Equal(1 << 18, table.Height);
-        var pre = table.PreprocessedTrace(table.Height)!;
-        var seen = new HashSet<(uint, uint, uint)>();
-        for (int r = 0; r < table.Height; r++)
+        int values = 1 << bits;
+        var range = Enumerable.Range(0, 60).Select(_ => (ulong)Rng.Next(values * values)).Concat([0UL, (ulong)(values * values - 1)]).ToArray();
+        var and = new List<ulong[]>();
+        for (int i = 0; i < 40; i++)
         {
-            uint op = pre[r, 0].ToCanonical(), a = pre[r, 1].ToCanonical(), b = pre[r, 2].ToCanonical(), c = pre[r, 3].ToCanonical();
-            Assert.True(a < 256 && b < 256, $"row {r}");
-            uint expected = op switch { 0 => a & b, 1 => a | b, 2 => a ^ b, 3 => 0u, _ => throw new InvalidOperationException($"row {r}: op {op}") };
-            if (op == 3)
-                Assert.Equal(0u, b);
-            Assert.Equal(expected, c);
-            if (r >= table.UsedRows)
-                Assert.Equal((0u, 0u, 0u, 0u), (op, a, b, c));
-            else
-                Assert.True(seen.Add((op, a, b)), $"row {r} repeats a statement");
+            ulong a = (ulong)Rng.Next(values), b = (ulong)Rng.Next(values);
+            and.Add([a, b, a & b]);
+            and.Add([a, 0, 0]); // RANGE8 of a
         }
-        Assert.Equal(table.UsedRows, seen.Count);
-    }
-
-    private static (IAir<KoalaBear>[], Prover.Core.Matrix.RowMajorMatrix<KoalaBear>[]) ByteOpStatement(ulong[][] tuples, int bits)
-    {
-        var table = new ByteOpTable<KoalaBear>(bits);
-        var counts = new LookupCounts();
-        foreach (var t in tuples)
-        {
-            // The honest prover counts every tuple that is a row; a false tuple has no row to count.
-            bool isRow = t[0] <= 3 && t[1] < (1UL << bits) && t[2] < (1UL << bits) && (t[0] < 3 || t[2] == 0)
-                && t[3] == ByteOpTable<KoalaBear>.Apply((ByteOpKind)t[0], t[1], t[2]);
-            if (isRow)
-                counts.AddByteOp((ByteOpKind)t[0], t[1], t[2]);
-        }
-        var sender = TupleSenderAir.Trace(tuples, 4);
-        return ([new TupleSenderAir(ZkvmBus.ByteOp, 4), table], [sender, table.GenerateTrace(counts)]);
+        return (range, [.. and]);
     }
 
     [Fact]
-    public void ByteOp_round_trip_and_false_statements_rejected()
+    public void Full_table_round_trip_and_the_named_lies_are_rejected()
     {
-        // A 4-bit table (1024 rows) keeps the proof small; the 8-bit one differs only in size.
-        var rng = new Random(8);
-        var tuples = new List<ulong[]>();
-        for (int i = 0; i < 60; i++)
-        {
-            ulong op = (ulong)rng.Next(4), a = (ulong)rng.Next(16), b = op == 3 ? 0 : (ulong)rng.Next(16);
-            ulong c = op switch { 0 => a & b, 1 => a | b, 2 => a ^ b, _ => 0 };
-            tuples.Add([op, a, b, c]);
-        }
-        var (airs, traces) = ByteOpStatement([.. tuples], 4);
+        var (range, and) = HonestLookups(8);
+        var (airs, traces) = Statement(range, and);
         var clock = Stopwatch.StartNew();
         Assert.True(ZkvmProving.ProveAndVerify(airs, traces).IsValid);
-        output.WriteLine($"4-bit byte-op table: prove + verify {clock.ElapsedMilliseconds} ms");
+        output.WriteLine($"2^16-row byte table: prove + verify {clock.ElapsedMilliseconds} ms");
 
-        // Wrong results, a non-byte operand, a RANGE8 with b ≠ 0: none is a row, so the bus cannot balance.
-        ulong[][][] lies = [[[0, 3, 5, 2]], [[2, 7, 7, 1]], [[3, 16, 0, 0]], [[3, 1, 1, 0]], [[4, 0, 0, 0]]];
-        foreach (var lie in lies)
+        // With the zkVM's own table: a wrong AND result, a 17-bit "range16" value, a RANGE8 of 256. None is a row, so the bus
+        // cannot balance whatever the multiplicities; the prover's own check refuses first, the verifier when it is skipped.
+        (ulong[] Range16, ulong[][] And)[] lies = [(range, [.. and, [0xF0, 0x3C, 0x31]]), ([.. range, 1 << 16], and), (range, [.. and, [256, 0, 0]])];
+        foreach (var (lieRange, lieAnd) in lies)
         {
-            var (airs2, traces2) = ByteOpStatement([.. tuples, .. lie], 4);
+            var (airs2, traces2) = Statement(lieRange, lieAnd);
+            Assert.Throws<ArgumentException>(() => ZkvmProving.ProveAndVerify(airs2, traces2));
             var result = ZkvmProving.ProveAndVerify(airs2, traces2, checkConstraints: false);
-            Assert.False(result.IsValid, string.Join(",", lie[0]));
+            Assert.False(result.IsValid);
+            Assert.Contains("balance", result.Error);
         }
+    }
+
+    [Fact]
+    public void Small_table_rejects_every_kind_of_false_tuple()
+    {
+        // A 4-bit table (256 rows) keeps each proof small; the 8-bit one differs only in size.
+        var (range, and) = HonestLookups(4);
+        var (airs, traces) = Statement(range, and, bits: 4);
+        Assert.True(ZkvmProving.ProveAndVerify(airs, traces).IsValid);
+        // Wrong AND results (OR and XOR of the operands among them), non-byte operands, a RANGE8 with a non-zero result, p − 1.
+        ulong p1 = KoalaBear.Modulus - 1;
+        ulong[][] andLies = [[3, 5, 7], [3, 5, 6], [12, 10, 0], [16, 0, 0], [0, 16, 0], [5, 0, 5], [p1, 0, 0], [1, 1, 0]];
+        foreach (var lie in andLies)
+        {
+            var (airs2, traces2) = Statement(range, [.. and, lie], bits: 4);
+            var result = ZkvmProving.ProveAndVerify(airs2, traces2, checkConstraints: false);
+            Assert.False(result.IsValid, string.Join(",", lie));
+            Assert.Contains("balance", result.Error);
+        }
+        foreach (ulong lie in new[] { 256UL, 1UL << 16, p1 })
+        {
+            var (airs2, traces2) = Statement([.. range, lie], and, bits: 4);
+            var result = ZkvmProving.ProveAndVerify(airs2, traces2, checkConstraints: false);
+            Assert.False(result.IsValid, lie.ToString());
+            Assert.Contains("balance", result.Error);
+        }
+    }
+
+    [Fact]
+    public void Tampered_multiplicities_are_rejected()
+    {
+        var (range, and) = HonestLookups(4);
+        var table = new ByteTable<KoalaBear>(bits: 4);
+        foreach (var (row, col, delta) in new[] { (3, 0, 1L), (table.RowOf(2, 0), 1, 1L), (0, 1, -1L), (17, 0, 1L << 20) })
+        {
+            var (airs, traces) = Statement(range, and, bits: 4);
+            var m = traces[2];
+            m[row, col] += delta >= 0 ? KoalaBear.FromUInt64((ulong)delta) : -KoalaBear.FromUInt64((ulong)-delta);
+            var result = ZkvmProving.ProveAndVerify(airs, traces, checkConstraints: false);
+            Assert.False(result.IsValid, $"row {row} column {col} {delta:+#;-#}");
+            Assert.Contains("balance", result.Error);
+        }
+        // Moving a count from a true row to another true row (both counts stay non-negative) unbalances two tuples.
+        var (airs3, traces3) = Statement(range, and, bits: 4);
+        int from = Enumerable.Range(0, table.Height).First(r => !traces3[2][r, 0].IsZero);
+        int to = (from + 1) % table.Height;
+        traces3[2][from, 0] -= KoalaBear.One;
+        traces3[2][to, 0] += KoalaBear.One;
+        var moved = ZkvmProving.ProveAndVerify(airs3, traces3, checkConstraints: false);
+        Assert.False(moved.IsValid);
+        Assert.Contains("balance", moved.Error);
     }
 }

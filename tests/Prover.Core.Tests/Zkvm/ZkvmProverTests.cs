@@ -349,6 +349,47 @@ public sealed class ZkvmCheatingProverTests
             t[ZkvmTable.InputCommit][0, Prover.Core.Zkvm.Input.InputCommitCols.Permutation] += KoalaBear.One;
         }, input: [1, 2, 3, 4, 5, 6, 7, 8, 9]);
 
+    [Theory]
+    [InlineData(Prover.Core.Zkvm.Tables.ByteTable<KoalaBear>.Range16Multiplicity, true)]
+    [InlineData(Prover.Core.Zkvm.Tables.ByteTable<KoalaBear>.Range16Multiplicity, false)]
+    [InlineData(Prover.Core.Zkvm.Tables.ByteTable<KoalaBear>.AndMultiplicity, true)]
+    [InlineData(Prover.Core.Zkvm.Tables.ByteTable<KoalaBear>.AndMultiplicity, false)]
+    public void Byte_table_multiplicity_tampered_is_rejected(int column, bool usedRow)
+    {
+        // One more receive of a true tuple (on a row the shard looks up, or on one it does not): nothing sends it, so the
+        // buses cannot balance. In the middle shard of a multi-shard execution, whose table is proved like any other.
+        int shards = 0;
+        var result = ProveTampered("misaligned", 1 << 9, (s, t, _) =>
+        {
+            shards++;
+            if (s != 1)
+                return;
+            var bytes = t[ZkvmTable.Bytes];
+            int row = FirstRow(bytes, r => bytes[r, column].IsZero != usedRow);
+            bytes[row, column] += KoalaBear.One;
+        });
+        Assert.True(shards >= 3);
+        Assert.False(result.IsValid, "a tampered multiplicity verified");
+        Assert.Contains("do not balance", result.Error);
+    }
+
+    [Fact]
+    public void Byte_table_count_moved_to_another_row_is_rejected()
+    {
+        // The prover keeps every total and moves one Range16 receive from a looked-up value to its neighbour: the looked-up
+        // value is then sent once more than received.
+        var result = ProveTampered("hello", 1L << 22, (_, t, _) =>
+        {
+            var bytes = t[ZkvmTable.Bytes];
+            const int R = Prover.Core.Zkvm.Tables.ByteTable<KoalaBear>.Range16Multiplicity;
+            int row = FirstRow(bytes, r => !bytes[r, R].IsZero);
+            bytes[row, R] -= KoalaBear.One;
+            bytes[(row + 1) % bytes.Height, R] += KoalaBear.One;
+        });
+        Assert.False(result.IsValid, "a moved multiplicity verified");
+        Assert.Contains("do not balance", result.Error);
+    }
+
     [Fact]
     public void Load_store_input_size_other_than_the_input_is_rejected()
     {

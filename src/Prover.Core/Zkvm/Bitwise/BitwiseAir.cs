@@ -1,6 +1,7 @@
 using Prover.Core.Air;
 using Prover.Core.Field;
 using Prover.Core.Machine;
+using Prover.Core.Zkvm.Tables;
 
 namespace Prover.Core.Zkvm.Bitwise;
 
@@ -22,18 +23,26 @@ public static class BitwiseCols
     /// <summary>Bytes of c.</summary>
     public const int CBytes = 22;
 
-    public const int Width = 30;
+    /// <summary>Bytes n_j = b_j AND c_j (looked up for every opcode; OR and XOR are derived from them).</summary>
+    public const int AndBytes = 30;
+
+    public const int Width = 38;
 }
 
 /// <summary>
-/// AND, OR, XOR and their immediate forms: a_j = op(b_j, c_j) for each of the 8 bytes, proven by one
-/// ByteOp lookup per byte. The ALU tuple's limbs are the byte pairs (x_(2i) + 256·x_(2i+1)), so there
-/// are no limb columns. Constraint degree 2; 7 constraints, 1 receive, 8 ByteOp sends.
+/// AND, OR, XOR and their immediate forms, byte by byte: one lookup (b_j, c_j, n_j) per byte into the byte
+/// table's AND relation (<see cref="Tables.ByteLookup.SendAnd{F}"/>), and the result byte from n_j by
+/// a_j = n_j (AND), b_j + c_j − n_j (OR), b_j + c_j − 2·n_j (XOR). The ALU tuple's limbs are the byte pairs
+/// (x_(2i) + 256·x_(2i+1)), so there are no limb columns. Constraint degree 2; 15 constraints, 1 receive,
+/// 8 ByteAnd sends.
 /// <para>
-/// Soundness: the ByteOp table's rows are (op, u, v, op(u, v)) with u, v bytes, so each lookup proves
-/// b_j, c_j, a_j are bytes and a_j = op(b_j, c_j). Bytes make the limbs x_(2i) + 256·x_(2i+1)
-/// canonical 16-bit values and the decomposition unique, so the received b and c limbs are exactly
-/// the sender's and the produced a limbs need no Range16 check.
+/// Soundness: each lookup proves b_j, c_j are bytes and n_j = b_j AND c_j (the table's rows are exactly
+/// (u, v, u AND v) for bytes u, v). For bytes, b OR c = b + c − (b AND c) and b XOR c = (b OR c) − (b AND c)
+/// hold over the integers, and every term is below 2^10 ≪ p, so the field equation of the selected opcode
+/// (exactly one selector is set on a real row) forces a_j to be the true result byte, hence a byte. Bytes
+/// make the limbs x_(2i) + 256·x_(2i+1) canonical 16-bit values and the decomposition unique, so the received
+/// b and c limbs are exactly the sender's and the produced a limbs need no Range16 check. On padding rows
+/// (no selector) a_j = 0 and nothing is sent or received.
 /// </para>
 /// </summary>
 public sealed class BitwiseAir<F> : IAir<F> where F : struct, IField<F>
@@ -48,11 +57,16 @@ public sealed class BitwiseAir<F> : IAir<F> where F : struct, IField<F>
         var l = builder.Local;
         var ops = BitwiseCols.Opcodes;
         var (real, opcode) = AluChip.Selectors(builder, BitwiseCols.Selectors, ops);
-        // The ByteOp op code: AND = 0, OR = 1, XOR = 2 (linear in the selectors; exactly one is set on real rows).
-        var byteOp = AluChip.Any(builder, BitwiseCols.Selectors, ops, Opcode.Or, Opcode.Ori)
-            + AluChip.Any(builder, BitwiseCols.Selectors, ops, Opcode.Xor, Opcode.Xori) * Word.Constant<F>(2);
+        var isAnd = AluChip.Any(builder, BitwiseCols.Selectors, ops, Opcode.And, Opcode.Andi);
+        var isOr = AluChip.Any(builder, BitwiseCols.Selectors, ops, Opcode.Or, Opcode.Ori);
+        var isXor = AluChip.Any(builder, BitwiseCols.Selectors, ops, Opcode.Xor, Opcode.Xori);
         for (int j = 0; j < 8; j++)
-            builder.Send(ZkvmBus.ByteOp, [byteOp, l[BitwiseCols.BBytes + j], l[BitwiseCols.CBytes + j], l[BitwiseCols.ABytes + j]], real);
+        {
+            var (a, b, c, n) = (l[BitwiseCols.ABytes + j], l[BitwiseCols.BBytes + j], l[BitwiseCols.CBytes + j], l[BitwiseCols.AndBytes + j]);
+            // n = b AND c (lookup); the result byte by the selected opcode (see the class comment for why it is exact).
+            ByteLookup.SendAnd(builder, b, c, n, real);
+            builder.AssertEq(a, isAnd * n + isOr * (b + c - n) + isXor * (b + c - n * Word.Constant<F>(2)));
+        }
         AluChip.ReceiveAlu(builder, opcode, Limbs(l, BitwiseCols.ABytes), Limbs(l, BitwiseCols.BBytes), Limbs(l, BitwiseCols.CBytes), real);
     }
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Prover.Core.Air;
 using Prover.Core.Field;
 using Prover.Core.Machine;
+using Prover.Core.Zkvm.Tables;
 using Prover.Core.Zkvm.Memory;
 
 namespace Prover.Core.Zkvm.LoadStore;
@@ -280,6 +281,5 @@ public sealed class LoadStoreAir<F> : IAir<F> where F : struct, IField<F>
     private static SymbolicExpression<F>[] Limbs(SymbolicExpression<F>[] bytes, int start) =>
         [.. Enumerable.Range(0, Word.Limbs).Select(i => bytes[start + 2 * i] + bytes[start + 2 * i + 1] * C(256))];
 
-    private static void SendRange8(AirBuilder<F> builder, SymbolicExpression<F> x, SymbolicExpression<F> mult) =>
-        builder.Send(ZkvmBus.ByteOp, [C((ulong)ByteOpKind.Range8), x, SymbolicExpression<F>.Zero, SymbolicExpression<F>.Zero], mult);
+    private static void SendRange8(AirBuilder<F> builder, SymbolicExpression<F> x, SymbolicExpression<F> mult) => ByteLookup.SendRange8(builder, x, mult);
 }

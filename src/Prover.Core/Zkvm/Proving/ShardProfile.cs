@@ -12,7 +12,7 @@ namespace Prover.Core.Zkvm.Proving;
 /// <para>
 /// Bound: a chip table's rows are a sum over the cycles of its shard, so a shard of 2^k ≥ 2^p cycles (the
 /// union of 2^(k−p) probe shards) has at most 2^(k−p) times the tallest probe shard's rows, a power of two
-/// when that height is; and never more than 2^k. The fixed tables (Program, Range16, ByteOp) and the
+/// when that height is; and never more than 2^k. The fixed tables (Program, the byte table) and the
 /// last shard's whole-execution tables (memory boundaries, input commitment) do not depend on the shard
 /// size: their probe heights are exact.
 /// </para>
@@ -39,7 +39,7 @@ public sealed class ShardProfile
 
     /// <summary>Whether table <paramref name="t"/> has the same height at every shard size.</summary>
     public static bool IsShardIndependent(int t) =>
-        t is ZkvmTable.Program or ZkvmTable.Range16 or ZkvmTable.ByteOp || t >= ZkvmTable.ShardTables;
+        t is ZkvmTable.Program or ZkvmTable.Bytes || t >= ZkvmTable.ShardTables;
 
     /// <summary>Number of shards of 2^<paramref name="logShardSize"/> cycles.</summary>
     public long Shards(int logShardSize) => Math.Max(1, (Cycles + (1L << logShardSize) - 1) >> logShardSize);

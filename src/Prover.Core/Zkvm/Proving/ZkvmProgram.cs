@@ -21,11 +21,12 @@ namespace Prover.Core.Zkvm.Proving;
 /// <summary>Table order of a shard's statement (docs/zkvm.md, "Proving an execution").</summary>
 public static class ZkvmTable
 {
-    public const int Program = 0, Range16 = 1, ByteOp = 2, Cpu = 3, AddSub = 4, Bitwise = 5, Shift = 6, Compare = 7, Mul = 8, DivRem = 9,
-        LoadStore = 10, Syscall = 11, MemoryInit = 12, MemoryFinal = 13, InputCommit = 14;
+    /// <summary>Bytes is <see cref="ByteTable{F}"/>: the fixed lookup table of the Range16 and ByteAnd buses.</summary>
+    public const int Program = 0, Bytes = 1, Cpu = 2, AddSub = 3, Bitwise = 4, Shift = 5, Compare = 6, Mul = 7, DivRem = 8,
+        LoadStore = 9, Syscall = 10, MemoryInit = 11, MemoryFinal = 12, InputCommit = 13;
 
     /// <summary>Tables of every shard; the last shard has the two memory boundary tables and the input commitment as well.</summary>
-    public const int ShardTables = 12, LastShardTables = 15;
+    public const int ShardTables = 11, LastShardTables = 14;
 }
 
 /// <summary>
@@ -43,7 +44,7 @@ public sealed class ZkvmProgram
         Table = new ProgramTable<KoalaBear>(program);
         IAir<KoalaBear>[] shard =
         [
-            Table, new Range16Table<KoalaBear>(), new ByteOpTable<KoalaBear>(), new CpuAir<KoalaBear>(), new AddSubAir<KoalaBear>(),
+            Table, new ByteTable<KoalaBear>(), new CpuAir<KoalaBear>(), new AddSubAir<KoalaBear>(),
             new BitwiseAir<KoalaBear>(), new ShiftAir<KoalaBear>(), new CompareAir<KoalaBear>(), new MulAir(), new DivRemAir(),
             new LoadStoreAir<KoalaBear>(program.CodeEnd), new SyscallAir<KoalaBear>(),
         ];

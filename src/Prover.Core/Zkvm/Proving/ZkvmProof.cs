@@ -12,7 +12,8 @@ namespace Prover.Core.Zkvm.Proving;
 /// </summary>
 public sealed class ZkvmProof<TDef> where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
 {
-    public const ushort Version = 1;
+    /// <summary>2: the fixed tables became one 2^16-row byte table (14 tables in the last shard, not 15).</summary>
+    public const ushort Version = 2;
 
     /// <summary>Upper bounds enforced when parsing (an adversary controls the bytes).</summary>
     public const int MaxShards = 1 << 16, MaxInputBytes = 1 << 30, MaxOutputBytes = 1 << 24, CommitmentElements = 8;

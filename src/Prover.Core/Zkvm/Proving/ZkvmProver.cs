@@ -378,8 +378,7 @@ internal static class ShardTraceBuilder
                 out publics[ZkvmTable.InputCommit]);
         }
         traces[ZkvmTable.Program] = program.Table.GenerateTrace(rows.Select(r => r.Pc));
-        traces[ZkvmTable.Range16] = new Range16Table<KoalaBear>().GenerateTrace(counts);
-        traces[ZkvmTable.ByteOp] = new ByteOpTable<KoalaBear>().GenerateTrace(counts);
+        traces[ZkvmTable.Bytes] = new ByteTable<KoalaBear>().GenerateTrace(counts);
         return new ShardTraces(traces, publics);
     }
 

@@ -1,6 +1,7 @@
 using Prover.Core.Air;
 using Prover.Core.Field;
 using Prover.Core.Machine;
+using Prover.Core.Zkvm.Tables;
 
 namespace Prover.Core.Zkvm.Shift;
 
@@ -71,7 +72,7 @@ public static class ShiftCols
 /// every product below 2^16, far from p (16-bit limbs times 2^15 could exceed p ≈ 2^31 and lose
 /// uniqueness). W forms: the operand's bytes 4..7 are replaced by the fill (0, or 0xFF for SRAW
 /// with a negative low word), and the result's low word is sign-extended.
-/// Constraint degree 3; 55 constraints, 1 receive, 1 Range16 and 26 ByteOp (RANGE8) sends.
+/// Constraint degree 3; 55 constraints, 1 receive, 1 Range16 and 26 RANGE8 (ByteAnd) sends.
 /// <para>Assumes the sender's b and c limbs are canonical (bus contract).</para>
 /// </summary>
 public sealed class ShiftAir<F> : IAir<F> where F : struct, IField<F>
@@ -112,7 +113,7 @@ public sealed class ShiftAir<F> : IAir<F> where F : struct, IField<F>
         // Operand bytes: RANGE8 each. Soundness: b's limbs are canonical, so with bytes the split
         // b_i = b_(2i) + 256·b_(2i+1) is the unique one (the ALU tuple's b limbs are these sums).
         foreach (var x in b)
-            builder.Send(ZkvmBus.ByteOp, [K((ulong)ByteOpKind.Range8), x, SymbolicExpression<F>.Zero, SymbolicExpression<F>.Zero], real);
+            ByteLookup.SendRange8(builder, x, real);
 
         // Shift amount: c0 = Σ 2^i·s_i + 64·cHigh with boolean s_i and cHigh ∈ [0, 2^16) (Range16).
         // Soundness: the right side is then an integer < 2^23 < p equal to the canonical c0, so the
@@ -156,7 +157,7 @@ public sealed class ShiftAir<F> : IAir<F> where F : struct, IField<F>
         builder.AssertBool(fill);
         builder.When(one - isArith).AssertZero(fill);
         var signByte = b[7] + isW * (b[3] - b[7]);
-        builder.Send(ZkvmBus.ByteOp, [K((ulong)ByteOpKind.Range8), signByte * K(2) - fill * K(256), SymbolicExpression<F>.Zero, SymbolicExpression<F>.Zero], isArith);
+        ByteLookup.SendRange8(builder, signByte * K(2) - fill * K(256), isArith);
         var fillByte = fill * K(255);
 
         // x_j·mult = lo_j + 256·hi_j with lo, hi bytes (RANGE8). x_j = b_j, except bytes 4..7 of W
@@ -167,8 +168,8 @@ public sealed class ShiftAir<F> : IAir<F> where F : struct, IField<F>
         {
             var x = j < 4 ? b[j] : b[j] + isW * (fillByte - b[j]);
             builder.AssertEq(lo[j] + hi[j] * K(256), x * mult);
-            builder.Send(ZkvmBus.ByteOp, [K((ulong)ByteOpKind.Range8), lo[j], SymbolicExpression<F>.Zero, SymbolicExpression<F>.Zero], real);
-            builder.Send(ZkvmBus.ByteOp, [K((ulong)ByteOpKind.Range8), hi[j], SymbolicExpression<F>.Zero, SymbolicExpression<F>.Zero], real);
+            ByteLookup.SendRange8(builder, lo[j], real);
+            ByteLookup.SendRange8(builder, hi[j], real);
         }
         // The fill byte's low part for right shifts: (255·mult) mod 256 = 256 − mult (0 when mult = 256).
         builder.AssertEq(fillLo, fill * (K(256) - mult));
@@ -198,7 +199,7 @@ public sealed class ShiftAir<F> : IAir<F> where F : struct, IField<F>
         // 2·y_3 − 256·resultSign, y_3 being a byte), a2 = a3 = 0xFFFF·resultSign.
         builder.AssertBool(resultSign);
         builder.When(one - isW).AssertZero(resultSign);
-        builder.Send(ZkvmBus.ByteOp, [K((ulong)ByteOpKind.Range8), y[3] * K(2) - resultSign * K(256), SymbolicExpression<F>.Zero, SymbolicExpression<F>.Zero], isW);
+        ByteLookup.SendRange8(builder, y[3] * K(2) - resultSign * K(256), isW);
         var ext = resultSign * K(0xFFFF);
         SymbolicExpression<F> Pair(SymbolicExpression<F>[] bytes, int i) => bytes[2 * i] + bytes[2 * i + 1] * K(256);
         SymbolicExpression<F>[] a = [Pair(y, 0), Pair(y, 1), Pair(y, 2) + isW * (ext - Pair(y, 2)), Pair(y, 3) + isW * (ext - Pair(y, 3))];

@@ -1,6 +1,7 @@
 using Prover.Core.Air;
 using Prover.Core.Field;
 using Prover.Core.Machine;
+using Prover.Core.Zkvm.Tables;
 using Prover.Core.Zkvm.Memory;
 using SyscallNumber = Prover.Core.Machine.Syscall;
 
@@ -180,7 +181,7 @@ public sealed class SyscallAir<F> : IAir<F> where F : struct, IField<F>
             when.AssertZero(result[i]);
 
         // --- commit(index = a0, byte = a1) → 0. x11 is read (new = prev); its value v must be a byte:
-        // v1..v3 = 0 and (RANGE8, v0) in the ByteOp table. The index must fit 32 bits (a0 limbs 2, 3 = 0)
+        // v1..v3 = 0 and RANGE8 of v0 (the byte table's (v0, 0, 0)). The index must fit 32 bits (a0 limbs 2, 3 = 0)
         // and the Output send carries (index_lo, index_hi, v0): the verifier receives exactly one tuple
         // per committed byte index 0..n−1 with the claimed output byte, so no byte can be forged, left
         // out, duplicated or reordered (a second commit of an index would be an unmatched send).
@@ -195,7 +196,7 @@ public sealed class SyscallAir<F> : IAir<F> where F : struct, IField<F>
         when.AssertZero(x11Prev[3]);
         when.AssertZero(a0[2]);
         when.AssertZero(a0[3]);
-        builder.Send(ZkvmBus.ByteOp, [C((ulong)ByteOpKind.Range8), x11Prev[0], SymbolicExpression<F>.Zero, SymbolicExpression<F>.Zero], isCommit);
+        ByteLookup.SendRange8(builder, x11Prev[0], isCommit);
         builder.Send(ZkvmBus.Output, [a0[0], a0[1], x11Prev[0]], isCommit);
     }
 

@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Orleans;
+using Prover.Core.Zkvm.Proving;
+using Prover.Node;
+
+namespace Prover.Cluster;
+
+/// <summary>
+/// Proves on a cluster of shard workers (docs/design.md, "Distributed proving"): the coordinator executes the guest
+/// once (traced) and cuts it into shard jobs; phase 1 sends every job to the workers, which re-execute their shard
+/// and commit to its traces; the coordinator draws the shared LogUp challenges from all commitments; phase 2 sends
+/// every job again with its challenges and the workers prove; the coordinator checks and assembles the proof. The
+/// proof file is byte for byte the single-process prover's for the same configuration and shard size. Serves as a
+/// <see cref="NodeProver"/>'s <see cref="IProofEngine"/>; one proof at a time.
+/// </summary>
+public sealed class ClusterProver : IProofEngine
+{
+    private readonly ClusterOptions _options;
+    private readonly ILogger _logger;
+    private readonly ShardDispatcher _dispatcher;
+
+    public ClusterProver(IGrainFactory grains, ClusterOptions? options = null, ILogger<ClusterProver>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(grains);
+        _options = options ?? new ClusterOptions();
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _dispatcher = new ShardDispatcher(grains, _options, _logger);
+    }
+
+    public string Name => _options.Redis is null ? "cluster (in-process)" : $"cluster ({_options.Redis})";
+
+    /// <summary>Results dropped because another worker's result for the same shard came first.</summary>
+    public int DuplicateResults => _dispatcher.Duplicates;
+
+    /// <summary>Jobs dispatched again (lost lease, or a worker that no longer had them).</summary>
+    public int Redispatches => _dispatcher.Redispatches;
+
+    /// <summary>The workers seen so far, with what they advertised.</summary>
+    public IReadOnlyList<WorkerDevices> Workers => _dispatcher.Workers;
+
+    public async Task<(byte[] File, ZkvmProofReport Report)> ProveAsync(ProverGuest guest, byte[] input, ZkvmProverOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(guest);
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(options);
+        var elf = guest.Elf ?? throw new InvalidOperationException($"guest '{guest.Name}' was not made from an ELF: a cluster cannot ship it to workers");
+        var program = guest.Program;
+        var config = options.Config;
+        config.Validate();
+        var timings = new List<(string Phase, double Milliseconds)>();
+        var clock = Stopwatch.StartNew();
+        void Lap(string phase)
+        {
+            timings.Add((phase, clock.Elapsed.TotalMilliseconds));
+            clock.Restart();
+        }
+
+        var plan = await Task.Run(() =>
+        {
+            long shardSize = ZkvmShardPlanner.ChooseShardSize(program, input, options);
+            return ZkvmShardPlanner.Plan(program, input, shardSize, options.MaxCycles, cancellationToken);
+        }, cancellationToken).ConfigureAwait(false);
+        var jobs = plan.Jobs.Select(j =>
+        {
+            var bytes = j.ToBytes();
+            return (Packed: ShardPayload.Compress(bytes), Digest: ShardPayload.Digest(bytes), j.Resume.Cycles, j.IsLast);
+        }).ToArray();
+        var context = new ProofContext(ShardPayload.ContextId(program.Digest, plan.InputDigest), ShardPayload.Compress(elf), ShardPayload.Compress(input));
+        Lap("execute (traced) and shard jobs");
+        _logger.LogInformation("proving {Cycles} cycles in {Shards} shard job(s) of 2^{Log} cycles ({Bytes} bytes compressed) on the cluster", plan.Cycles, plan.Count,
+            System.Numerics.BitOperations.Log2((ulong)plan.ShardSize), jobs.Sum(j => (long)j.Packed.Length));
+
+        var requestId = Guid.NewGuid();
+        try
+        {
+            return await ProveAsync(program, config, plan, jobs, context, input, requestId, timings, clock, options, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await _dispatcher.ReleaseAsync(requestId).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<(byte[] File, ZkvmProofReport Report)> ProveAsync(ZkvmProgram program, Core.Stark.StarkConfig config, ZkvmShardPlan plan,
+        (byte[] Packed, byte[] Digest, long Cycles, bool IsLast)[] jobs, ProofContext context, byte[] input, Guid requestId,
+        List<(string Phase, double Milliseconds)> timings, Stopwatch clock, ZkvmProverOptions options, CancellationToken cancellationToken)
+    {
+        void Lap(string phase)
+        {
+            timings.Add((phase, clock.Elapsed.TotalMilliseconds));
+            clock.Restart();
+        }
+
+        int logShard = System.Numerics.BitOperations.Log2((ulong)plan.ShardSize);
+        var shapes = ShardMemoryModel.Shapes(program.LastShardAirs);
+        long Estimate(int[] logHeights, long cycles, bool last) => ShardMemoryModel.EstimatePeakBytes(last ? shapes : shapes[..ZkvmTable.ShardTables], logHeights, 1,
+            cycles, config.ExtensionDegree, config.LogBlowup);
+        // Before phase 1 the heights are unknown: a bound (every table as tall as the shard or the fixed tables, 2^18).
+        int bound = Math.Max(logShard, 18);
+        var commitWork = jobs.Select((j, i) => new ShardWork
+        {
+            WorkId = Guid.Empty, RequestId = requestId, ContextId = context.Id, Phase = ShardPhase.Commit, ShardIndex = i, Job = j.Packed, JobDigest = j.Digest,
+            Config = config.Name, MemoryEstimate = Estimate([.. Enumerable.Repeat(bound, j.IsLast ? ZkvmTable.LastShardTables : ZkvmTable.ShardTables)], j.Cycles, j.IsLast),
+        }).ToArray();
+        options.ShardProgress?.Invoke("main commitments", 0, plan.Count);
+        var commitments = await _dispatcher.RunAsync(requestId, context, commitWork, plan.InputDigest, bytes => ShardPayload.DecodeCommitment(bytes),
+            done => options.ShardProgress?.Invoke("main commitments", done, plan.Count), cancellationToken).ConfigureAwait(false);
+        Lap("main commitments (cluster, all shards)");
+
+        var assembly = new ZkvmShardAssembly(program, config, plan, input);
+        var challenges = await Task.Run(() => assembly.Challenges(commitments), cancellationToken).ConfigureAwait(false);
+        Lap("challenges");
+        var proveWork = commitWork.Select((w, i) => w with
+        {
+            Phase = ShardPhase.Prove, Gamma = challenges[i].Gamma, Beta = challenges[i].Beta, Seed = challenges[i].Seed,
+            StatementFractions = challenges[i].StatementFractions, MemoryEstimate = Estimate(commitments[i].LogHeights, jobs[i].Cycles, jobs[i].IsLast),
+        }).ToArray();
+        options.ShardProgress?.Invoke("shard proofs", 0, plan.Count);
+        var proofs = await _dispatcher.RunAsync(requestId, context, proveWork, plan.InputDigest, ShardPayload.DecodeProof,
+            done => options.ShardProgress?.Invoke("shard proofs", done, plan.Count), cancellationToken).ConfigureAwait(false);
+        Lap("shard proofs (cluster)");
+        foreach (var group in proofs.SelectMany(p => p.Timings).GroupBy(t => t.Phase))
+            timings.Add(("  " + group.Key, group.Sum(t => t.Milliseconds)));
+        var result = await Task.Run(() => assembly.Assemble(proofs, challenges, timings), cancellationToken).ConfigureAwait(false);
+        _logger.LogInformation("cluster proof assembled: {Bytes} bytes; {Redispatches} re-dispatch(es), {Duplicates} duplicate result(s) dropped",
+            result.File.Length, _dispatcher.Redispatches, _dispatcher.Duplicates);
+        return result;
+    }
+}

@@ -1,0 +1,139 @@
+using Prover.Core.Field;
+using Prover.Core.Stark;
+using Prover.Core.Zkvm.Input;
+
+namespace Prover.Core.Zkvm.Proving;
+
+/// <summary>
+/// The coordinator's side of a distributed proof between and after the workers' two phases (docs/design.md,
+/// "Distributed proving"): from every shard's commitment it checks the bus budget and the input commitment
+/// and draws the shared challenges from the same global transcript as <see cref="ZkvmProver{TDef}"/>; from every
+/// shard's proof it checks that each proof opens its phase-1 commitment and that the buses balance over all
+/// shards and the public tuples, and assembles the proof file. With the same plan the file is byte for byte
+/// the single-process prover's.
+/// </summary>
+public sealed class ZkvmShardAssembly
+{
+    private readonly ZkvmProgram _program;
+    private readonly StarkConfig _config;
+    private readonly ZkvmShardPlan _plan;
+    private readonly byte[] _input;
+    private readonly IProverBackend<KoalaBearParameters>? _backend;
+    private ShardCommitment[]? _commitments;
+
+    public ZkvmShardAssembly(ZkvmProgram program, StarkConfig config, ZkvmShardPlan plan, byte[] input, IProverBackend<KoalaBearParameters>? backend = null)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(input);
+        config.Validate();
+        (_program, _config, _plan, _input, _backend) = (program, config, plan, input, backend);
+    }
+
+    /// <summary>Every shard's challenges, from all shards' phase-1 commitments (in shard order).</summary>
+    public ZkvmShardChallenges[] Challenges(IReadOnlyList<ShardCommitment> commitments)
+    {
+        ArgumentNullException.ThrowIfNull(commitments);
+        if (commitments.Count != _plan.Count)
+            throw new ArgumentException($"{commitments.Count} commitments for {_plan.Count} shards");
+        for (int s = 0; s < commitments.Count; s++)
+        {
+            int tables = s == _plan.Count - 1 ? ZkvmTable.LastShardTables : ZkvmTable.ShardTables;
+            if (commitments[s].LogHeights.Length != tables || commitments[s].PublicValues.Length != tables)
+                throw new InvalidOperationException($"shard {s}: a commitment of {commitments[s].LogHeights.Length} tables, expected {tables}");
+        }
+        var heights = commitments.Select(c => c.LogHeights).ToArray();
+        if (ZkvmBusBudget.Check(_program, heights, _plan.Output.Length) is { } budget)
+            throw new InvalidOperationException($"this execution ({_plan.Cycles:N0} cycles, {_plan.Count} shards) is too large for one sound bus argument: {budget}");
+        // The last shard's worker committed to the input it was given; it must be this input.
+        var inputCommitment = InputCommitmentOf(commitments);
+        if (!inputCommitment.AsSpan().SequenceEqual(InputCommitment.Compute(_input)))
+            throw new InvalidOperationException("the last shard commits to another input");
+        _commitments = [.. commitments];
+        double fractions = ZkvmBusBudget.StatementFractions(_program, heights, _plan.Output.Length);
+        return _config.ExtensionDegree == 4 ? Challenges<KoalaBearQuartic>(fractions) : Challenges<KoalaBearOctic>(fractions);
+    }
+
+    private static KoalaBear[] InputCommitmentOf(IReadOnlyList<ShardCommitment> commitments) =>
+        commitments[^1].PublicValues[ZkvmTable.InputCommit][InputCommitCols.PublicCommitment..];
+
+    private ZkvmShardChallenges[] Challenges<TDef>(double fractions) where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+    {
+        var c = _commitments!;
+        var root = PreprocessedRoot(c[^1].LogHeights);
+        var (seeds, gamma, beta) = ZkvmStatement.Challenges<TDef>(_config, _program, root, (ulong)_input.Length, InputCommitmentOf(c), _plan.Output,
+            _plan.ExitCode, _plan.Cycles, c);
+        uint[] Canonical(ExtensionField<KoalaBear, TDef> e) => [.. e.Coefficients.ToArray().Select(x => x.ToCanonical())];
+        return [.. seeds.Select(s => new ZkvmShardChallenges(Canonical(gamma), Canonical(beta), [.. s.Seed], fractions))];
+    }
+
+    private Hash.Digest<KoalaBearParameters> PreprocessedRoot(int[] lastLogHeights) =>
+        StarkSetup.Preprocess(_program.LastShardAirs, lastLogHeights, _config.LogBlowup, _backend)!.VerifyingKey.PreprocessedRoot;
+
+    /// <summary>
+    /// The proof file (a <see cref="ProofEnvelope"/> of the <see cref="ZkvmProof{TDef}"/>) from every shard's proof, and its report.
+    /// Throws when a proof does not open its shard's phase-1 commitment or the buses do not balance.
+    /// </summary>
+    public (byte[] File, ZkvmProofReport Report) Assemble(IReadOnlyList<ZkvmShardProof> proofs, ZkvmShardChallenges[] challenges,
+        IReadOnlyList<(string Phase, double Milliseconds)> timings)
+    {
+        ArgumentNullException.ThrowIfNull(proofs);
+        ArgumentNullException.ThrowIfNull(challenges);
+        ArgumentNullException.ThrowIfNull(timings);
+        if (_commitments is null)
+            throw new InvalidOperationException("draw the challenges from the commitments first");
+        if (proofs.Count != _plan.Count || challenges.Length != _plan.Count)
+            throw new ArgumentException($"{proofs.Count} proofs for {_plan.Count} shards");
+        return _config.ExtensionDegree == 4 ? Assemble<KoalaBearQuartic>(proofs, challenges[0], timings) : Assemble<KoalaBearOctic>(proofs, challenges[0], timings);
+    }
+
+    private (byte[], ZkvmProofReport) Assemble<TDef>(IReadOnlyList<ZkvmShardProof> proofs, ZkvmShardChallenges challenges,
+        IReadOnlyList<(string Phase, double Milliseconds)> timings) where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+    {
+        var c = _commitments!;
+        var limits = ProofShapeLimits.For(_config, ZkvmTable.LastShardTables);
+        var shards = new StarkProof<KoalaBearParameters, ExtensionField<KoalaBear, TDef>>[proofs.Count];
+        var total = default(ExtensionField<KoalaBear, TDef>);
+        for (int s = 0; s < shards.Length; s++)
+        {
+            try
+            {
+                shards[s] = ProofSerializer.Deserialize<KoalaBearParameters, TDef>(proofs[s].Proof, limits);
+            }
+            catch (ProofFormatException e)
+            {
+                throw new InvalidOperationException($"shard {s}: a malformed shard proof: {e.Message}", e);
+            }
+            if (shards[s].MainCommitment != c[s].MainCommitment)
+                throw new InvalidOperationException($"shard {s}: the proof does not open the shard's phase-1 main commitment");
+            foreach (var sum in shards[s].CumulativeSums)
+                total += sum;
+        }
+        var gamma = ZkvmShardWorker.Extension<TDef>(challenges.Gamma);
+        var beta = ZkvmShardWorker.Extension<TDef>(challenges.Beta);
+        var cpuPublics = c[^1].PublicValues[ZkvmTable.Cpu];
+        ulong haltTs = ZkvmStatement.HaltTimestamp(cpuPublics[6], cpuPublics[7]);
+        total += ZkvmStatement.PublicBusSum(_program, _plan.Output, _plan.ExitCode, haltTs, gamma, beta);
+        if (!total.IsZero)
+            throw new InvalidOperationException("the execution's buses do not balance across shards and public tuples (a worker or prover bug)");
+        var proof = new ZkvmProof<TDef>
+        {
+            ProgramDigest = _program.Digest,
+            ExitCode = _plan.ExitCode,
+            Cycles = _plan.Cycles,
+            InputSize = (ulong)_input.Length,
+            InputCommitment = InputCommitmentOf(c),
+            Output = _plan.Output,
+            Shards = shards,
+        };
+        var file = new ProofEnvelope(ZkvmProofs.Statement, _config.Name, proof.ToBytes()).ToBytes();
+        var heights = c.Select(x => x.LogHeights).ToArray();
+        var report = new ZkvmProofReport(_config.Name, _plan.Cycles, _plan.Count, timings, file.Length, proofs.Min(p => p.ProvableBits), proofs.Min(p => p.ConjecturedBits))
+        {
+            LogShardSize = System.Numerics.BitOperations.Log2((ulong)_plan.ShardSize),
+            BusLoad = ZkvmBusBudget.Load(_program, heights, _plan.Output.Length),
+        };
+        return (file, report);
+    }
+}

@@ -1,0 +1,140 @@
+using System.Security.Cryptography;
+using Prover.Core.Machine;
+using Prover.Core.Zkvm.Cpu;
+using Prover.Core.Zkvm.Program;
+using SyscallNumbers = Prover.Core.Machine.Syscall;
+
+namespace Prover.Core.Zkvm.Proving;
+
+/// <summary>An execution cut into shard jobs, with what the coordinator of a distributed proof keeps for itself.</summary>
+public sealed record ZkvmShardPlan(IReadOnlyList<ZkvmShardJob> Jobs, int ExitCode, long Cycles, byte[] Output, byte[] InputDigest, long ShardSize)
+{
+    public int Count => Jobs.Count;
+}
+
+/// <summary>
+/// The coordinator's first step of a distributed proof (docs/design.md, "Distributed proving"): one traced run of
+/// the whole execution (the same run <see cref="ZkvmProver{TDef}"/> starts with) turned into
+/// <see cref="ZkvmShardJob"/>s as each shard's record completes; records are recycled at once, so the coordinator
+/// holds only the jobs (the memory each shard touches), never the events.
+/// </summary>
+public static class ZkvmShardPlanner
+{
+    /// <summary>Cuts <paramref name="program"/> on <paramref name="input"/> into shards of <paramref name="shardSize"/> cycles. Guest faults surface as <see cref="MachineException"/>.</summary>
+    public static ZkvmShardPlan Plan(ZkvmProgram program, byte[] input, long shardSize, long maxCycles = ZkvmProverOptions.DefaultMaxCycles,
+        CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        ArgumentNullException.ThrowIfNull(input);
+        if (shardSize < 2 || (shardSize & (shardSize - 1)) != 0 || shardSize > 1L << 24)
+            throw new ArgumentException("the shard size is a power of two between 2 and 2^24");
+        byte[] inputDigest = SHA256.HashData(input);
+        var jobs = new List<ZkvmShardJob>();
+        var registers = new RegisterFile(ZkvmProgram.InitialRegisters());
+        var output = new List<byte>();
+        long outputBytes = 0;
+        // Last access of every double word touched by the shards before the newest one (the last shard's memory boundary).
+        var lastAccess = new Dictionary<ulong, LastAccess>();
+        Dictionary<ulong, LastAccess>? pending = null;
+        using var machine = new Machine.Machine(program.Program, input,
+            new MachineOptions { ShardSize = shardSize, MaxCycles = Math.Min(maxCycles, ZkvmProver<Field.KoalaBearQuartic>.MaxCycles) });
+        ZkvmShardJob? previous = null;
+        var result = machine.RunTraced(record =>
+        {
+            cancellation.ThrowIfCancellationRequested();
+            if (pending is not null)
+                foreach (var (key, access) in pending)
+                    lastAccess[key] = access;
+            var start = RegisterFileState.Of(registers);
+            if (previous is not null)
+                jobs[^1] = previous with { ExpectedEnd = start };
+            previous = new ZkvmShardJob
+            {
+                ProgramDigest = program.Digest,
+                InputDigest = inputDigest,
+                InputSize = (ulong)input.Length,
+                Count = 0, // set when the run ends
+                Resume = new ShardResumeState(record.ShardIndex, record.Start, record.Cycles, [.. record.InitialMemory], outputBytes, output.Count),
+                Registers = start,
+            };
+            jobs.Add(previous);
+            ReplayRegisters(CpuTrace.Rows(record, program.Table, (ulong)input.Length), registers);
+            pending = new Dictionary<ulong, LastAccess>();
+            foreach (var e in record.MemoryAccesses)
+                pending[e.Address] = new LastAccess(e.Address, e.Value, e.Timestamp);
+            foreach (var e in record.Syscalls)
+            {
+                if (e.Number == SyscallNumbers.Commit)
+                    output.Add((byte)e.A1);
+                else if (e.Number == SyscallNumbers.Write && e.A0 == 1)
+                    outputBytes += (long)e.Result;
+            }
+            machine.Recycle(record);
+        });
+        if (jobs.Count == 0)
+            throw new InvalidOperationException("the traced run produced no shard");
+        int count = jobs.Count;
+        for (int s = 0; s < count; s++)
+            jobs[s] = jobs[s] with { Count = count };
+        jobs[^1] = jobs[^1] with { PriorAccesses = [.. lastAccess.Values.OrderBy(a => a.Address)] };
+        return new ZkvmShardPlan(jobs, result.ExitCode, result.Cycles, [.. output], inputDigest, shardSize);
+    }
+
+    /// <summary>
+    /// The shard size <see cref="ZkvmProver{TDef}"/> would use with <paramref name="options"/>: the given one, or the largest whose
+    /// modelled peak fits the memory budget (after the same probe run).
+    /// </summary>
+    public static long ChooseShardSize(ZkvmProgram program, byte[] input, ZkvmProverOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.ShardSize is { } given)
+            return given;
+        long maxCycles = Math.Min(options.MaxCycles, ZkvmProver<Field.KoalaBearQuartic>.MaxCycles);
+        var profile = ShardProfile.Probe(program, input, ShardMemoryModel.ProbeLogShardSize, maxCycles);
+        long budget = options.MemoryBudgetBytes ?? ShardMemoryModel.DefaultBudgetBytes();
+        var shapes = ShardMemoryModel.Shapes(program.LastShardAirs);
+        return 1L << ShardMemoryModel.ChooseLogShardSize(shapes, profile, options.Config.ExtensionDegree, options.Config.LogBlowup, budget);
+    }
+
+    /// <summary>
+    /// Advances <paramref name="registers"/> over a shard's rows exactly as <see cref="CpuTrace.Generate{F}(IReadOnlyList{CpuRow}, RegisterFile, Tables.LookupCounts, out F[], List{Syscall.SyscallRow}?)"/>
+    /// does, without building the trace. Workers check the result: each job carries it as <see cref="ZkvmShardJob.ExpectedEnd"/>
+    /// and the worker compares it with the register file its CPU trace ends with.
+    /// </summary>
+    internal static void ReplayRegisters(IReadOnlyList<CpuRow> rows, RegisterFile registers)
+    {
+        var regs = registers.Values;
+        var lastTs = registers.Timestamps;
+        var touched = registers.Touched;
+        foreach (var r in rows)
+        {
+            var ins = r.Ins;
+            long ts = 4 * r.Clk;
+            lastTs[ins.Rs1] = ts;
+            lastTs[ins.Rs2] = ts + 1;
+            touched[ins.Rs1] = touched[ins.Rs2] = true;
+            if (r.Syscall is { } se)
+            {
+                if (se.Number is SyscallNumbers.Input or SyscallNumbers.Commit)
+                {
+                    if (r.SyscallA1 is { } a1)
+                        regs[11] = a1;
+                    lastTs[11] = ts + 2;
+                    touched[11] = true;
+                }
+                else if (se.Number == SyscallNumbers.Write)
+                {
+                    lastTs[12] = ts + 2;
+                    touched[12] = true;
+                }
+            }
+            if (ins.Has(InstructionFlags.WritesRd))
+            {
+                regs[ins.Rd] = r.RdVal;
+                lastTs[ins.Rd] = ts + 3;
+                touched[ins.Rd] = true;
+            }
+        }
+    }
+}

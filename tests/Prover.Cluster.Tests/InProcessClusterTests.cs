@@ -1,0 +1,101 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.TestingHost;
+using Prover.Node;
+
+namespace Prover.Cluster.Tests;
+
+/// <summary>The Orleans path in this process: the embedded in-process silo, and a TestingHost cluster losing a worker mid-proof.</summary>
+public sealed class InProcessClusterTests
+{
+    [Fact]
+    public async Task TheInProcessSiloGivesTheLocalProofBytes()
+    {
+        var options = ClusterTestGuests.Options(ClusterTestGuests.Misaligned, 10);
+        var input = new BlockInput("misaligned", []);
+        using var local = new NodeProver(options);
+        var reference = await local.ProveAsync(input);
+        Assert.Equal(2, reference.Report.Shards);
+
+        await using var cluster = await ClusterHosting.StartInProcessAsync();
+        using var prover = new NodeProver(options, engine: cluster.Prover);
+        var shards = new List<(ProverPhase, int, int)>();
+        var outcome = await prover.ProveAsync(input, new Prover.Node.Tests.TestGuests.SyncProgress<ProverProgress>(p => shards.Add((p.Phase, p.ShardsDone, p.ShardCount))));
+        Assert.Equal(reference.Proof, outcome.Proof);
+        Assert.True(outcome.Report.Verified);
+        Assert.Equal("cluster (in-process)", outcome.Report.Backend);
+        Assert.Contains((ProverPhase.MainCommitments, 2, 2), shards);
+        Assert.Contains((ProverPhase.ShardProofs, 2, 2), shards);
+        var worker = Assert.Single(cluster.Prover.Workers);
+        Assert.Equal(Environment.ProcessorCount, worker.CpuCores);
+        Assert.True(worker.MemoryBytes > 0 && worker.Slots >= 1);
+    }
+
+    [Fact]
+    public async Task ACancelledProofFreesItsWorker()
+    {
+        await using var cluster = await ClusterHosting.StartInProcessAsync();
+        var service = cluster.Services.GetRequiredService<ShardWorkerService>();
+        using var prover = new NodeProver(ClusterTestGuests.Options(ClusterTestGuests.Misaligned, 10), engine: cluster.Prover);
+        using var cancel = new CancellationTokenSource();
+        var proving = prover.ProveAsync(new BlockInput("misaligned", []), null, cancel.Token);
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        while (service.Started == 0 && !proving.IsCompleted && DateTime.UtcNow < deadline)
+            await Task.Delay(20);
+        Assert.True(service.Started > 0, "no shard job started");
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => proving);
+        int started = service.Started;
+        // The running shard step ends, its slot is freed, and nothing of the cancelled proof starts afterwards.
+        deadline = DateTime.UtcNow + TimeSpan.FromMinutes(1);
+        while (service.FreeSlots < service.Devices.Slots && DateTime.UtcNow < deadline)
+            await Task.Delay(50);
+        Assert.Equal(service.Devices.Slots, service.FreeSlots);
+        await Task.Delay(1000);
+        Assert.Equal(started, service.Started);
+        Assert.Equal(service.Devices.Slots, service.FreeSlots);
+    }
+
+    [Fact]
+    public async Task AKilledWorkerLosesItsLeaseAndTheProofCompletesWithTheSameBytes()
+    {
+        var guest = ClusterTestGuests.Hello;
+        byte[] input = [.. Enumerable.Range(0, 60).Select(i => (byte)i)]; // about 720 cycles: three shards of 2^8
+        var zkOptions = new Prover.Core.Zkvm.Proving.ZkvmProverOptions { Config = ClusterTestGuests.Development, ShardSize = 256 };
+        var (reference, referenceReport) = Prover.Core.Zkvm.Proving.ZkvmProofs.Prove(guest.Program, input, zkOptions);
+        Assert.Equal(3, referenceReport.Shards);
+
+        var builder = new TestClusterBuilder(2);
+        builder.AddSiloBuilderConfigurator<WorkerSilo>();
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        try
+        {
+            var prover = new ClusterProver(cluster.Client, WorkerSilo.Options);
+            var proving = prover.ProveAsync(guest, input, zkOptions, CancellationToken.None);
+            // Kill the secondary silo (the primary holds the test membership) once it is working on a shard.
+            var victim = (InProcessSiloHandle)cluster.SecondarySilos[0];
+            var service = victim.SiloHost.Services.GetRequiredService<ShardWorkerService>();
+            var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+            while (service.FreeSlots == service.Devices.Slots && !proving.IsCompleted && DateTime.UtcNow < deadline)
+                await Task.Delay(20);
+            Assert.True(service.FreeSlots < service.Devices.Slots, "the second worker never ran a shard");
+            await cluster.KillSiloAsync(victim);
+            var (file, _) = await proving.WaitAsync(TimeSpan.FromMinutes(4));
+            Assert.Equal(reference, file);
+            Assert.True(prover.Redispatches >= 1, "the killed worker's job was not dispatched again");
+            Assert.True(ClusterTestGuests.Verify(guest, file, input).Result.IsValid);
+        }
+        finally
+        {
+            await cluster.StopAllSilosAsync();
+            await cluster.DisposeAsync();
+        }
+    }
+
+    private sealed class WorkerSilo : ISiloConfigurator
+    {
+        public static ClusterOptions Options { get; } = new() { LeaseTimeout = TimeSpan.FromSeconds(3), WaitForWorkers = TimeSpan.FromSeconds(30) };
+
+        public void Configure(ISiloBuilder siloBuilder) => siloBuilder.AddShardWorker(Options);
+    }
+}

@@ -1,0 +1,86 @@
+using Prover.Core.Zkvm.Proving;
+
+namespace Prover.Cluster.Tests;
+
+/// <summary>The Core seam without Orleans: shard jobs, the worker's two phases and the coordinator's assembly against the single-process prover.</summary>
+public sealed class ShardJobTests
+{
+    [Fact]
+    public void TheShardPathGivesTheSingleProcessProofBytes()
+    {
+        var guest = ClusterTestGuests.Hello;
+        var program = guest.Program;
+        byte[] input = [];
+        var options = new ZkvmProverOptions { Config = ClusterTestGuests.Development, ShardSize = 128 };
+        var (reference, referenceReport) = ZkvmProofs.Prove(program, input, options);
+        Assert.Equal(2, referenceReport.Shards);
+
+        var plan = ZkvmShardPlanner.Plan(program, input, 128);
+        Assert.Equal(2, plan.Count);
+        Assert.Equal(referenceReport.Cycles, plan.Cycles);
+        // Jobs travel as bytes: what the worker proves is the parsed copy.
+        var jobs = plan.Jobs.Select(j => ZkvmShardJob.Parse(j.ToBytes())).ToArray();
+        var worker = new ZkvmShardWorker();
+        var commitments = jobs.Select(j => worker.Commit(program, input, j, options.Config)).ToArray();
+        var assembly = new ZkvmShardAssembly(program, options.Config, plan, input);
+        var challenges = assembly.Challenges(commitments);
+        // Phase 2 in reverse order: shard proofs do not depend on each other.
+        var proofs = jobs.Reverse().Select(j => worker.Prove(program, input, j, options.Config, challenges[j.Index])).Reverse().ToArray();
+        var (file, report) = assembly.Assemble(proofs, challenges, []);
+        Assert.Equal(reference, file);
+        Assert.Equal(2, report.Shards);
+        Assert.True(ClusterTestGuests.Verify(guest, file, input).Result.IsValid);
+    }
+
+    [Fact]
+    public void AJobRoundTripsAndMalformedBytesAreRejected()
+    {
+        var plan = ZkvmShardPlanner.Plan(ClusterTestGuests.Hello.Program, [], 64);
+        Assert.True(plan.Count >= 3);
+        Assert.All(plan.Jobs, j => Assert.Equal(j.Index == plan.Count - 1, j.ExpectedEnd is null));
+        Assert.NotEmpty(plan.Jobs[^1].PriorAccesses);
+        foreach (var job in plan.Jobs)
+        {
+            var bytes = job.ToBytes();
+            Assert.Equal(bytes, ZkvmShardJob.Parse(bytes).ToBytes());
+            Assert.Throws<FormatException>(() => ZkvmShardJob.Parse(bytes.AsSpan(0, bytes.Length - 1)));
+            Assert.Throws<FormatException>(() => ZkvmShardJob.Parse([.. bytes, 0]));
+            var huge = (byte[])bytes.Clone();
+            // The initial-memory count sits after the header (4 + 2 + 32 + 32 + 8 + 4 + 4), pc, clk, 32 registers and three lengths.
+            int countAt = 86 + 8 + 8 + 32 * 8 + 3 * 8;
+            BitConverter.TryWriteBytes(huge.AsSpan(countAt), int.MaxValue);
+            Assert.Throws<FormatException>(() => ZkvmShardJob.Parse(huge));
+        }
+        var packed = ShardPayload.Compress(plan.Jobs[0].ToBytes());
+        Assert.Equal(plan.Jobs[0].ToBytes(), ShardPayload.Decompress(packed));
+        var lying = (byte[])packed.Clone();
+        BitConverter.TryWriteBytes(lying.AsSpan(0, 4), 1 << 29);
+        Assert.Throws<FormatException>(() => ShardPayload.Decompress(lying));
+    }
+
+    [Fact]
+    public void AWorkerRefusesAJobOfAnotherInputAndAForgedJobNeverBecomesAProof()
+    {
+        var guest = ClusterTestGuests.Hello;
+        var program = guest.Program;
+        byte[] input = [1, 2, 3];
+        var config = ClusterTestGuests.Development;
+        var plan = ZkvmShardPlanner.Plan(program, input, 128);
+        var worker = new ZkvmShardWorker();
+        var e = Assert.Throws<InvalidOperationException>(() => worker.Commit(program, [1, 2, 4], plan.Jobs[0], config));
+        Assert.Contains("another input", e.Message, StringComparison.Ordinal);
+
+        // A job whose memory lies about a value the shard reads: the worker's own checks or the coordinator's bus check refuse it.
+        var job = plan.Jobs[^1];
+        var forgedMemory = job.Resume.InitialMemory.Select((m, i) => i == 0 ? m with { Value = m.Value ^ 0x100 } : m).ToArray();
+        var forged = job with { Resume = job.Resume with { InitialMemory = forgedMemory } };
+        var jobs = plan.Jobs.Take(plan.Count - 1).Append(forged).ToArray();
+        Assert.Throws<InvalidOperationException>(() =>
+        {
+            var commitments = jobs.Select(j => worker.Commit(program, input, j, config)).ToArray();
+            var assembly = new ZkvmShardAssembly(program, config, plan, input);
+            var challenges = assembly.Challenges(commitments);
+            assembly.Assemble([.. jobs.Select(j => worker.Prove(program, input, j, config, challenges[j.Index]))], challenges, []);
+        });
+    }
+}
