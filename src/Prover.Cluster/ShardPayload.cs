@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using K4os.Compression.LZ4;
 using Prover.Core.Field;
 using Prover.Core.Hash;
+using Prover.Core.Merkle;
 using Prover.Core.Zkvm.Proving;
 using KoalaBear = Prover.Core.Field.MontyField31<Prover.Core.Field.KoalaBearParameters>;
 
@@ -64,8 +65,11 @@ public static class ShardPayload
             foreach (var v in p)
                 U32(v.ToCanonical());
         }
-        foreach (uint v in c.MainRoot.ToCanonical())
-            U32(v);
+        // The main commitment: a Merkle cap (count, then each digest's 8 elements).
+        U32((uint)c.MainCommitment.Count);
+        foreach (var digest in c.MainCommitment.Digests)
+            foreach (uint v in digest.ToCanonical())
+                U32(v);
         return ms.ToArray();
     }
 
@@ -83,11 +87,19 @@ public static class ShardPayload
             for (int i = 0; i < publics[t].Length; i++)
                 publics[t][i] = r.Element();
         }
-        var root = new uint[Digest<KoalaBearParameters>.Length];
-        for (int i = 0; i < root.Length; i++)
-            root[i] = r.Element().ToCanonical();
+        int capCount = r.Count(1 << MerkleCap.MaxHeight);
+        if (capCount == 0 || (capCount & (capCount - 1)) != 0)
+            throw new FormatException($"a main commitment of {capCount} digests (a power of two expected)");
+        var cap = new Digest<KoalaBearParameters>[capCount];
+        var words = new uint[Digest<KoalaBearParameters>.Length];
+        for (int d = 0; d < capCount; d++)
+        {
+            for (int i = 0; i < words.Length; i++)
+                words[i] = r.Element().ToCanonical();
+            cap[d] = Digest<KoalaBearParameters>.FromCanonical(words);
+        }
         r.End();
-        return new ShardCommitment(heights, publics, Digest<KoalaBearParameters>.FromCanonical(root));
+        return new ShardCommitment(heights, publics, new MerkleCap<KoalaBearParameters>(cap));
     }
 
     public static byte[] EncodeProof(ZkvmShardProof p)

@@ -14,7 +14,7 @@ namespace Prover.Core.Merkle;
 /// Openings at index i reveal row i >> (log2 H − log2 h) of each matrix of height h and the sibling of
 /// the path node at each layer.
 /// </summary>
-public sealed class MerkleTreeMmcs<TParams> where TParams : struct, IMontyParameters
+public sealed partial class MerkleTreeMmcs<TParams> where TParams : struct, IMontyParameters
 {
     /// <param name="hash">Leaf and row hash.</param>
     /// <param name="compress">2-to-1 node compression.</param>

@@ -196,7 +196,7 @@ public sealed class ZkvmProver<TDef> where TDef : struct, IExtensionDefinition<K
             proofs[s] = prover.Prove(last ? lastAirs : program.ShardAirs, t.Traces, t.Publics, last ? lastKey : shardKey,
                 seeds[s] with { StatementFractions = fractions });
             security = security is null ? prover.LastSecurity : Security.SecurityReport.Weakest(security, prover.LastSecurity!);
-            if (proofs[s].MainRoot != commitments[s].MainRoot)
+            if (proofs[s].MainCommitment != commitments[s].MainCommitment)
                 throw new InvalidOperationException($"shard {s}: the main commitment changed between the two phases");
             foreach (var (p, ms) in prover.LastTimings)
                 phase[p] = phase.GetValueOrDefault(p) + ms;

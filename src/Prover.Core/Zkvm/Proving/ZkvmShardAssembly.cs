@@ -105,7 +105,7 @@ public sealed class ZkvmShardAssembly
             {
                 throw new InvalidOperationException($"shard {s}: a malformed shard proof: {e.Message}", e);
             }
-            if (shards[s].MainRoot != c[s].MainRoot)
+            if (shards[s].MainCommitment != c[s].MainCommitment)
                 throw new InvalidOperationException($"shard {s}: the proof does not open the shard's phase-1 main commitment");
             foreach (var sum in shards[s].CumulativeSums)
                 total += sum;

@@ -2,6 +2,7 @@ using Prover.Core.Air;
 using Prover.Core.Challenger;
 using Prover.Core.Field;
 using Prover.Core.Hash;
+using Prover.Core.Merkle;
 using Prover.Core.Stark;
 using Prover.Core.Zkvm.Cpu;
 using Prover.Core.Zkvm.Memory;
@@ -9,7 +10,7 @@ using Prover.Core.Zkvm.Memory;
 namespace Prover.Core.Zkvm.Proving;
 
 /// <summary>What the global transcript of an execution proof observes about one shard before the shared challenges exist.</summary>
-public readonly record struct ShardCommitment(int[] LogHeights, KoalaBear[][] PublicValues, Digest<KoalaBearParameters> MainRoot);
+public readonly record struct ShardCommitment(int[] LogHeights, KoalaBear[][] PublicValues, MerkleCap<KoalaBearParameters> MainCommitment);
 
 /// <summary>
 /// The parts of an execution proof that prover and verifier compute the same way: the global transcript
@@ -67,7 +68,7 @@ public static class ZkvmStatement
                 O((ulong)p.Length);
                 ch.Observe(p);
             }
-            ch.Observe(s.MainRoot);
+            ch.Observe(s.MainCommitment);
         }
         var gamma = ch.SampleExtension<ExtensionField<KoalaBear, TDef>>();
         var beta = ch.SampleExtension<ExtensionField<KoalaBear, TDef>>();
