@@ -11,6 +11,10 @@ public static class Program
             Zkvm.ZkvmPhases.Run(args);
         else if (args is ["zkvm-logup", ..])
             Zkvm.ZkvmPhases.LogUpSplit(args);
+        else if (args is ["openings-time", ..])
+            Stark.OpeningsModel.Time(args);
+        else if (args is ["openings-model", ..])
+            Stark.OpeningsModel.Run(args);
         else if (args is ["fixed-tables", ..])
             Zkvm.FixedTableShapes.Run(args);
         else if (args is ["node-overhead", ..])

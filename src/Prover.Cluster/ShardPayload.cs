@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using K4os.Compression.LZ4;
 using Prover.Core.Field;
 using Prover.Core.Hash;
+using Prover.Core.Merkle;
 using Prover.Core.Zkvm.Proving;
 using KoalaBear = Prover.Core.Field.MontyField31<Prover.Core.Field.KoalaBearParameters>;
 
@@ -64,10 +65,12 @@ public static class ShardPayload
             foreach (var v in p)
                 U32(v.ToCanonical());
         }
-        // The main commitment: its length (the configuration's digest: 8 or 12 elements), then its elements.
-        U32((uint)c.MainRoot.Length);
-        foreach (var v in c.MainRoot)
-            U32(v.ToCanonical());
+        // The main commitment: a Merkle cap (count, the digests' length: 8 or 12 elements, then each digest's elements).
+        U32((uint)c.MainCommitment.Length);
+        U32((uint)(c.MainCommitment.Length == 0 ? 0 : c.MainCommitment[0].Length));
+        foreach (var digest in c.MainCommitment)
+            foreach (var v in digest)
+                U32(v.ToCanonical());
         return ms.ToArray();
     }
 
@@ -85,14 +88,21 @@ public static class ShardPayload
             for (int i = 0; i < publics[t].Length; i++)
                 publics[t][i] = r.Element();
         }
-        int rootLength = r.Count(Digests.MaxLength);
-        if (rootLength is not (8 or Digests.MaxLength))
-            throw new FormatException($"a main commitment of {rootLength} elements (digests have 8 or {Digests.MaxLength})");
-        var root = new KoalaBear[rootLength];
-        for (int i = 0; i < root.Length; i++)
-            root[i] = r.Element();
+        int capCount = r.Count(1 << MerkleCap.MaxHeight);
+        if (capCount == 0 || (capCount & (capCount - 1)) != 0)
+            throw new FormatException($"a main commitment of {capCount} digests (a power of two expected)");
+        int digestLength = r.Count(Digests.MaxLength);
+        if (digestLength is not (8 or Digests.MaxLength))
+            throw new FormatException($"a main commitment of {digestLength}-element digests (digests have 8 or {Digests.MaxLength})");
+        var cap = new KoalaBear[capCount][];
+        for (int d = 0; d < capCount; d++)
+        {
+            cap[d] = new KoalaBear[digestLength];
+            for (int i = 0; i < digestLength; i++)
+                cap[d][i] = r.Element();
+        }
         r.End();
-        return new ShardCommitment(heights, publics, root);
+        return new ShardCommitment(heights, publics, cap);
     }
 
     public static byte[] EncodeProof(ZkvmShardProof p)

@@ -49,7 +49,12 @@ public sealed class ShardJobTests
         var jobs = plan.Jobs.Select(j => ZkvmShardJob.Parse(j.ToBytes())).ToArray();
         var worker = new ZkvmShardWorker();
         var commitments = jobs.Select(j => ShardPayload.DecodeCommitment(ShardPayload.EncodeCommitment(worker.Commit(program, input, j, config)))).ToArray();
-        Assert.All(commitments, c => Assert.Equal(12, c.MainRoot.Length));
+        // The wire format keeps the digests' length.
+        Assert.Throws<FormatException>(() => ShardPayload.DecodeCommitment(ShardPayload.EncodeCommitment(commitments[0] with
+        {
+            MainCommitment = [.. commitments[0].MainCommitment.Select(d => d[..10])],
+        })));
+        Assert.All(commitments, c => Assert.All(c.MainCommitment, d => Assert.Equal(12, d.Length)));
         var assembly = new ZkvmShardAssembly(program, config, plan, input);
         var challenges = assembly.Challenges(commitments);
         var proofs = jobs.Select(j => worker.Prove(program, input, j, config, challenges[j.Index])).ToArray();
@@ -60,9 +65,10 @@ public sealed class ShardJobTests
             .Verify(envelope.Proof);
         Assert.True(result.IsValid, result.Error);
 
-        // An 8-element root where the configuration has 12: the coordinator refuses it.
-        var narrow = commitments.Select(c => c with { MainRoot = c.MainRoot[..8] }).ToArray();
-        Assert.Throws<ArgumentException>(() => new ZkvmShardAssembly(program, config, plan, input).Challenges(narrow));
+        // 8-element digests in a cap where the configuration has 12: the coordinator refuses them.
+        var narrow = commitments.Select(c => c with { MainCommitment = [.. c.MainCommitment.Select(d => d[..8])] }).ToArray();
+        var refused = Assert.Throws<ArgumentException>(() => new ZkvmShardAssembly(program, config, plan, input).Challenges(narrow));
+        Assert.Contains("12", refused.Message);
     }
 
     [Fact]

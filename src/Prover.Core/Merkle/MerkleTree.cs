@@ -63,6 +63,16 @@ public sealed class MerkleTree<TParams, TDigest>
     public ReadOnlySpan<TDigest> Layer(int level) => _layers[level];
 
     public IReadOnlyList<MatrixDimensions> Dimensions => Matrices.Select(m => new MatrixDimensions(m.Width, m.Height)).ToArray();
+
+    /// <summary>
+    /// The commitment for a cap height of <paramref name="capHeight"/>: the 2^c nodes c levels below the root, with
+    /// c = <see cref="MerkleTreeMmcs{TParams, TDigest}.EffectiveCapHeight"/> (never above the layer where the shortest matrix is hashed in).
+    /// </summary>
+    public MerkleCap<TParams, TDigest> Cap(int capHeight)
+    {
+        int c = MerkleTreeMmcs<TParams, TDigest>.EffectiveCapHeight(Dimensions, capHeight);
+        return new MerkleCap<TParams, TDigest>(_layers[LayerCount - 1 - c]);
+    }
 }
 
 /// <summary>An opening of all committed matrices at one row index: each matrix's row and the sibling path.</summary>

@@ -14,7 +14,7 @@ namespace Prover.Core.Merkle;
 /// Openings at index i reveal row i >> (log2 H − log2 h) of each matrix of height h and the sibling of
 /// the path node at each layer.
 /// </summary>
-public sealed class MerkleTreeMmcs<TParams, TDigest>
+public sealed partial class MerkleTreeMmcs<TParams, TDigest>
     where TParams : struct, IMontyParameters
     where TDigest : struct, IDigest<TDigest, TParams>
 {
@@ -34,7 +34,7 @@ public sealed class MerkleTreeMmcs<TParams, TDigest>
 
     private readonly ParallelOptions _parallel;
 
-    /// <summary>The digest's standard sponge and truncated-permutation compression (Poseidon2 of width 2L).</summary>
+    /// <summary>Poseidon2-16 sponge and truncated-permutation compression for <typeparamref name="TParams"/>.</summary>
     public static MerkleTreeMmcs<TParams, TDigest> Default { get; } =
         new(PaddingFreeSponge<TParams, TDigest>.Default, TruncatedPermutation<TParams, TDigest>.Default);
 

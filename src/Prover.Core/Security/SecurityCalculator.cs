@@ -42,7 +42,7 @@ public sealed record SecurityParameters
     /// <summary>Distinct points each column is opened at (ζ and ζ·g: 2).</summary>
     public int OpeningPoints { get; init; } = 2;
 
-    /// <summary>FRI folding arity (2 = halving each round).</summary>
+    /// <summary>Largest FRI folding arity (2 = halving each round); steps fold less where a smaller table is rolled in (<see cref="FoldingSchedule"/>).</summary>
     public int FoldingArity { get; init; } = 2;
 
     /// <summary>log2 of the final polynomial's length (FRI stops folding there).</summary>
@@ -199,17 +199,20 @@ public static class SecurityCalculator
         {
             ["batching"] = Bits(LinearError(n) * Math.Max(p.BatchSize - 1, 1)),
         };
-        int arityBits = int.Log2(p.FoldingArity);
-        int rounds = (p.LogTraceHeight - p.LogFinalPolyLength + arityBits - 1) / arityBits;
-        for (int i = 0; i < rounds; i++)
+        // The prover's schedule: steps of log2(arity) levels at most, each ending at every smaller table's height.
+        var schedule = Schedule(p);
+        int hi = p.LogTraceHeight;
+        for (int i = 0; i < schedule.Length; i++)
         {
-            double dim = n / Math.Pow(p.FoldingArity, i + 1);
-            // Round i + 1 combines the arity's cosets with powers of one challenge, plus (roll-in) the reduced codeword of
-            // every smaller table whose height the fold reaches in this round, with further powers of the same challenge:
-            // a combination of (arity + roll-ins) functions, whose error grows with the number of powers used.
-            int hi = p.LogTraceHeight - i * arityBits, lo = hi - arityBits;
+            int lo = hi - schedule[i], arity = 1 << schedule[i];
+            double dim = n / Math.Pow(2, p.LogTraceHeight - lo);
+            // Round i + 1 combines the step's `arity` functions f_t (f = Σ_t x^t·f_t(x^arity)) with powers of one challenge,
+            // plus (roll-in) the reduced codeword of every smaller table whose height the step reaches, with the next
+            // power: a combination of (arity + roll-ins) functions, whose error is (arity − 1 + roll-ins) times that of
+            // one linear combination of codewords of the folded dimension (soundcalc: get_error_powers(ρ, n/Π factors, factor)).
             int rollIns = p.Tables?.Select(t => t.LogHeight).Where(h => h < hi && h >= lo).Distinct().Count() ?? 0;
-            terms[$"commit round {i + 1}"] = Bits(LinearError(Math.Max(dim, 1)) * (p.FoldingArity - 1 + rollIns) * Math.Pow(2, -p.CommitPowBits));
+            terms[$"commit round {i + 1}"] = Bits(LinearError(Math.Max(dim, 1)) * (arity - 1 + rollIns) * Math.Pow(2, -p.CommitPowBits));
+            hi = lo;
         }
         terms["query phase"] = Bits(Math.Pow(1 - theta, p.NumQueries) * Math.Pow(2, -p.QueryPowBits));
         terms["ALI"] = Bits(listSize * Math.Max(p.NumColumns, p.NumConstraints) / field);
@@ -231,6 +234,16 @@ public static class SecurityCalculator
         if (p.DigestBits > 0)
             terms["hash"] = HashBits(p.DigestBits, p.HashPermutationBits);
         return new RegimeSecurity(name, terms);
+    }
+
+    /// <summary>
+    /// log2 of each FRI step's arity for these parameters: <see cref="FoldingSchedule.LogArities"/> from the largest trace
+    /// height to the final polynomial, cut at every table's height (the prover's schedule, shifted by the blowup).
+    /// </summary>
+    public static int[] Schedule(SecurityParameters p)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        return FoldingSchedule.LogArities(p.LogTraceHeight, p.LogFinalPolyLength, int.Log2(p.FoldingArity), p.Tables?.Select(t => t.LogHeight));
     }
 
     /// <summary>Fewest queries for which the provable level reaches <paramref name="targetBits"/>, or null if none ≤ 1000 does.</summary>

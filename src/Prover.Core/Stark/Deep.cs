@@ -188,17 +188,19 @@ internal static class Deep<TParams, TDef>
         return Fields.BatchInverse<ExtensionField<MontyField31<TParams>, TDef>>(diffs);
     }
 
-    /// <summary>The verifier's side: the batched DEEP value of each LDE height at one query.</summary>
-    public static Dictionary<int, ExtensionField<MontyField31<TParams>, TDef>> ReduceAtQuery<TDigest>(
-        StarkLayout<MontyField31<TParams>> layout, IReadOnlyList<BatchOpening<TParams, TDigest>> inputs, int index,
+    /// <summary>
+    /// The verifier's side: the batched DEEP value of each LDE height at one query. <paramref name="rows"/>[tree][matrix]
+    /// is the matrix's opened row at the query (index shifted down to its height).
+    /// </summary>
+    public static Dictionary<int, ExtensionField<MontyField31<TParams>, TDef>> ReduceAtQuery(
+        StarkLayout<MontyField31<TParams>> layout, IReadOnlyList<IReadOnlyList<MontyField31<TParams>[]>> rows, int index,
         TableOpenings<ExtensionField<MontyField31<TParams>, TDef>>[] openings,
         ExtensionField<MontyField31<TParams>, TDef> zeta, ExtensionField<MontyField31<TParams>, TDef>[] lambdaPowers)
-        where TDigest : struct, IDigest<TDigest, TParams>
     {
         var reduced = new Dictionary<int, ExtensionField<MontyField31<TParams>, TDef>>();
         foreach (var m in layout.Matrices)
         {
-            var row = inputs[m.Tree].OpenedRows[m.IndexInTree];
+            var row = rows[m.Tree][m.IndexInTree];
             int logH = m.LogLdeHeight;
             int r = index >> (layout.LogMaxLdeHeight - logH);
             var x = MontyField31<TParams>.MultiplicativeGenerator *

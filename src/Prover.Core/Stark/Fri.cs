@@ -8,15 +8,18 @@ using Prover.Core.Merkle;
 namespace Prover.Core.Stark;
 
 /// <summary>
-/// FRI with arity 2 over codewords in bit-reversed order. A codeword of size N is read as the values
-/// of a polynomial on the subgroup H_N (the coset shift of the LDE only rescales the polynomial's
-/// variable, which keeps its degree), so the pair of rows (2j, 2j+1) holds f(x) and f(−x) for
-/// x = ω_N^bitrev(2j), and folding with challenge β gives f'(x²) = (f(x) + f(−x))/2 + β·(f(x) − f(−x))/(2x).
-/// After each fold, the DEEP codeword of the matching smaller height (if any) is added with weight β².
-/// Each round's codeword is committed with pairs as leaves; the last codeword is sent as the
+/// FRI over codewords in bit-reversed order, arity 2, 4 or 8 per step. A codeword of size N is read as the values
+/// of a polynomial on the subgroup H_N (the coset shift of the LDE only rescales the polynomial's variable, which
+/// keeps its degree). In bit-reversed order the k = 2^a rows k·j … k·j + k − 1 are one coset x₀·H_k, so a step of
+/// arity k commits a tree whose leaf j holds those k values, and folds them into the value at j of the next
+/// codeword: f'(y) = Σ_t β^t·f_t(y) for f(x) = Σ_t x^t·f_t(x^k), y = x₀^k. It computes this as a binary folds
+/// with β, β², β⁴, … (f' = (f(x) + f(−x))/2 + β·(f(x) − f(−x))/(2x) each), which is the same polynomial
+/// (<see cref="FoldLeafReference"/> interpolates it directly; the tests compare them). After a step the DEEP
+/// codeword of the new height (a smaller table's) is added with weight β^k. Steps never fold past such a height
+/// nor past the final codeword (<see cref="Security.FoldingSchedule"/>). The last codeword is sent as the
 /// coefficients of a polynomial of degree &lt; 2^LogFinalPolyLength.
 /// </summary>
-internal static class Fri<TParams, TDef>
+internal static partial class Fri<TParams, TDef>
     where TParams : struct, IMontyParameters
     where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef>
 {
@@ -32,29 +35,96 @@ internal static class Fri<TParams, TDef>
         return x.Double().Inverse();
     }
 
+    /// <summary>
+    /// Folds leaf <paramref name="j"/> of a step of log arity <paramref name="logArity"/> over a codeword of
+    /// 2^<paramref name="logN"/> values: <paramref name="values"/> are rows k·j … k·j + k − 1; the result is row j of
+    /// the folded codeword (before any roll-in). Binary folds with β, β², β⁴, ….
+    /// </summary>
+    public static ExtensionField<MontyField31<TParams>, TDef> FoldLeaf(ReadOnlySpan<ExtensionField<MontyField31<TParams>, TDef>> values, int logN, int j,
+        int logArity, ExtensionField<MontyField31<TParams>, TDef> beta)
+    {
+        int k = 1 << logArity;
+        if (values.Length != k)
+            throw new ArgumentException($"a leaf of arity {k} has {k} values, got {values.Length}", nameof(values));
+        var v = values.ToArray();
+        var b = beta;
+        for (int level = 0; level < logArity; level++)
+        {
+            int half = k >> (level + 1);
+            for (int t = 0; t < half; t++)
+                v[t] = Fold(v[2 * t], v[2 * t + 1], b, HalfInverseX(logN - level, j * half + t));
+            b = b.Square();
+        }
+        return v[0];
+    }
+
+    /// <summary>One arity-2 fold of a whole codeword of 2^<paramref name="logN"/> values (bit-reversed), in parallel.</summary>
+    public static ExtensionField<MontyField31<TParams>, TDef>[] FoldCodeword(ExtensionField<MontyField31<TParams>, TDef>[] codeword, int logN,
+        ExtensionField<MontyField31<TParams>, TDef> beta)
+    {
+        int half = codeword.Length / 2;
+        // 1/(2x_j) for all j: x_j = ω_N^bitrev_logN(2j) = ω_N^bitrev_(logN−1)(j) (the top bit of the
+        // reversed index is 0), so the inverses are the powers ω_N^-i, i < N/2, at index bitrev(i), halved.
+        var omegaInv = MontyField31<TParams>.TwoAdicGenerator(logN).Inverse();
+        var halfInv = new MontyField31<TParams>[half];
+        var p = MontyField31<TParams>.One.Halve();
+        for (int i = 0; i < half; i++)
+        {
+            halfInv[BitReversal.ReverseBits(i, logN - 1)] = p;
+            p *= omegaInv;
+        }
+        var folded = new ExtensionField<MontyField31<TParams>, TDef>[half];
+        Parallel.For(0, (half + 1023) / 1024, chunk =>
+        {
+            int end = Math.Min(half, (chunk + 1) * 1024);
+            for (int j = chunk * 1024; j < end; j++)
+                folded[j] = Fold(codeword[2 * j], codeword[2 * j + 1], beta, halfInv[j]);
+        });
+        return folded;
+    }
+
     public sealed class ProverData<TDigest> where TDigest : struct, IDigest<TDigest, TParams>
     {
-        public required TDigest[] Roots { get; init; }
+        public required MerkleCap<TParams, TDigest>[] Caps { get; init; }
 
         public required MerkleTree<TParams, TDigest>[] Trees { get; init; }
 
         public required ExtensionField<MontyField31<TParams>, TDef>[][] Codewords { get; init; }
 
+        public required IReadOnlyList<int> LogArities { get; init; }
+
         public required ExtensionField<MontyField31<TParams>, TDef>[] FinalPolynomial { get; init; }
 
-        /// <summary>The sibling and path of every round for the query at <paramref name="index"/>.</summary>
-        public FriStep<TParams, ExtensionField<MontyField31<TParams>, TDef>, TDigest>[] Answer(MerkleTreeMmcs<TParams, TDigest> mmcs, int index)
+        /// <summary>
+        /// Every step's answer to the queries at <paramref name="indices"/> (rows of the first codeword, sorted and
+        /// distinct): the leaf values no query reaches and the leaves' multi-opening.
+        /// </summary>
+        public FriRoundOpening<TParams, ExtensionField<MontyField31<TParams>, TDef>, TDigest>[] Answer(MerkleTreeMmcs<TParams, TDigest> mmcs, int[] indices, int capHeight)
         {
-            var steps = new FriStep<TParams, ExtensionField<MontyField31<TParams>, TDef>, TDigest>[Trees.Length];
+            var steps = new FriRoundOpening<TParams, ExtensionField<MontyField31<TParams>, TDef>, TDigest>[Trees.Length];
+            var positions = indices;
             for (int round = 0; round < Trees.Length; round++)
             {
-                var opening = mmcs.Open(index >> 1, Trees[round]);
-                steps[round] = new FriStep<TParams, ExtensionField<MontyField31<TParams>, TDef>, TDigest>
+                int a = LogArities[round], k = 1 << a;
+                var leaves = MerkleTreeMmcs<TParams, TDigest>.Positions(positions, a);
+                var codeword = Codewords[round];
+                var values = new List<ExtensionField<MontyField31<TParams>, TDef>>();
+                int known = 0;
+                foreach (int j in leaves)
+                    for (int s = 0; s < k; s++)
+                    {
+                        int row = j * k + s;
+                        if (known < positions.Length && positions[known] == row)
+                            known++; // the verifier has this value
+                        else
+                            values.Add(codeword[row]);
+                    }
+                steps[round] = new FriRoundOpening<TParams, ExtensionField<MontyField31<TParams>, TDef>, TDigest>
                 {
-                    Sibling = Codewords[round][index ^ 1],
-                    Path = [.. opening.Proof],
+                    Values = [.. values],
+                    Siblings = [.. mmcs.OpenMulti(leaves, Trees[round], capHeight).Siblings],
                 };
-                index >>= 1;
+                positions = leaves;
             }
             return steps;
         }
@@ -62,57 +132,50 @@ internal static class Fri<TParams, TDef>
 
     public static ProverData<TDigest> CommitPhase<TDigest>(MerkleTreeMmcs<TParams, TDigest> mmcs, DuplexChallenger<TParams, TDigest> challenger,
         Dictionary<int, ExtensionField<MontyField31<TParams>, TDef>[]> reduced, StarkLayout<MontyField31<TParams>> layout,
-        ITwoAdicSubgroupDft<MontyField31<TParams>> dft)
+        ITwoAdicSubgroupDft<MontyField31<TParams>> dft, int capHeight)
         where TDigest : struct, IDigest<TDigest, TParams>
     {
         int d = TDef.Degree;
         int logN = layout.LogMaxLdeHeight;
         var current = reduced[logN];
-        var roots = new List<TDigest>();
+        var caps = new List<MerkleCap<TParams, TDigest>>();
         var trees = new List<MerkleTree<TParams, TDigest>>();
         var codewords = new List<ExtensionField<MontyField31<TParams>, TDef>[]>();
-        for (int round = 0; round < layout.FriRounds; round++, logN--)
+        foreach (int a in layout.FriLogArities)
         {
-            int half = current.Length / 2;
-            var leaves = new RowMajorMatrix<MontyField31<TParams>>(half, 2 * d);
-            for (int j = 0; j < half; j++)
+            int k = 1 << a, leafCount = current.Length / k;
+            var leaves = new RowMajorMatrix<MontyField31<TParams>>(leafCount, k * d);
+            for (int j = 0; j < leafCount; j++)
             {
                 var row = leaves.Row(j);
-                current[2 * j].Coefficients.CopyTo(row);
-                current[2 * j + 1].Coefficients.CopyTo(row[d..]);
+                for (int s = 0; s < k; s++)
+                    current[j * k + s].Coefficients.CopyTo(row.Slice(s * d, d));
             }
             var tree = mmcs.Commit([leaves]);
-            challenger.Observe(tree.Root);
+            var cap = tree.Cap(capHeight);
+            challenger.Observe(cap);
             var beta = challenger.SampleExtension<ExtensionField<MontyField31<TParams>, TDef>>();
-            roots.Add(tree.Root);
+            caps.Add(cap);
             trees.Add(tree);
             codewords.Add(current);
 
-            // 1/(2x_j) for all j: x_j = ω_N^bitrev_logN(2j) = ω_N^bitrev_(logN−1)(j) (the top bit of the
-            // reversed index is 0), so the inverses are the powers ω_N^-i, i < N/2, at index bitrev(i), halved.
-            var omegaInv = MontyField31<TParams>.TwoAdicGenerator(logN).Inverse();
-            var halfInv = new MontyField31<TParams>[half];
-            var p = MontyField31<TParams>.One.Halve();
-            for (int i = 0; i < half; i++)
+            var power = beta;
+            for (int level = 0; level < a; level++, logN--)
             {
-                halfInv[BitReversal.ReverseBits(i, logN - 1)] = p;
-                p *= omegaInv;
+                current = FoldCodeword(current, logN, power);
+                power = power.Square();
             }
-            var folded = new ExtensionField<MontyField31<TParams>, TDef>[half];
-            var src = current;
-            Parallel.For(0, (half + 1023) / 1024, chunk =>
+            if (reduced.TryGetValue(logN, out var rollIn))
             {
-                int end = Math.Min(half, (chunk + 1) * 1024);
-                for (int j = chunk * 1024; j < end; j++)
-                    folded[j] = Fold(src[2 * j], src[2 * j + 1], beta, halfInv[j]);
-            });
-            if (reduced.TryGetValue(logN - 1, out var rollIn))
-            {
-                var beta2 = beta.Square();
-                for (int j = 0; j < half; j++)
-                    folded[j] += beta2 * rollIn[j];
+                // power = β^k: the step's combination Σ_t β^t·f_t continues with the rolled-in codeword.
+                var folded = current;
+                Parallel.For(0, (folded.Length + 1023) / 1024, chunk =>
+                {
+                    int end = Math.Min(folded.Length, (chunk + 1) * 1024);
+                    for (int j = chunk * 1024; j < end; j++)
+                        folded[j] += power * rollIn[j];
+                });
             }
-            current = folded;
         }
 
         // Final codeword (bit-reversed on H_Nf) → natural order → coefficients per base component.
@@ -134,6 +197,6 @@ internal static class Fri<TParams, TDef>
         }
         foreach (var c in final)
             challenger.ObserveExtension(c);
-        return new ProverData<TDigest> { Roots = [.. roots], Trees = [.. trees], Codewords = [.. codewords], FinalPolynomial = final };
+        return new ProverData<TDigest> { Caps = [.. caps], Trees = [.. trees], Codewords = [.. codewords], LogArities = layout.FriLogArities, FinalPolynomial = final };
     }
 }

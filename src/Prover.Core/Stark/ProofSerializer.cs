@@ -17,14 +17,17 @@ public sealed record ProofSizeBreakdown(int Header, int Commitments, int Opening
 }
 
 /// <summary>
-/// Binary proof format, version <see cref="StarkProofFormat.Version"/> (docs/design.md, "Proof format"):
+/// Binary proof format, version <see cref="StarkProofFormat.Version"/> for 8-element digests and
+/// <see cref="StarkProofFormat.WideDigestVersion"/> for 12-element ones (docs/design.md, "Proof format"):
 /// little-endian; field elements as canonical u32 (&lt; p, checked on read); extension elements as D
-/// elements; digests as L elements (8 in version 2, 12 in version 3: <see cref="StarkProofFormat.VersionFor"/>,
-/// the configuration's digest). Header: "PRVF", u16 version, u32 field prime, u8 extension degree,
-/// the configuration (u8 log blowup, u16 queries, u8 PoW bits, u8 log final length, u8 arity, u8 name
-/// length + UTF-8 name). Then tables, commitments, openings, FRI and queries, each list preceded by its
-/// length. Reading rejects truncation, trailing bytes, any length larger than the bytes left and any count
-/// beyond the reader's <see cref="ProofShapeLimits"/> (checked before the allocation it would cause).
+/// elements; digests as L elements (8, or 12 in the wide-digest version); caps as u16 count + digests. Header: "PRVF", u16 version, u32 field prime,
+/// u8 extension degree, the configuration (u8 log blowup, u16 queries, u8 PoW bits, u8 log final length, u8 arity,
+/// u8 cap height, u8 name length + UTF-8 name). Then tables, commitments, out-of-domain openings, final polynomial,
+/// and the query phase: one multi-opening per input tree (per matrix: u32 count + the rows' elements; u32 count +
+/// siblings) and one answer per FRI step (u32 count + leaf values; u32 count + siblings). Reading rejects truncation,
+/// trailing bytes, any length larger than the bytes left and any count beyond the reader's
+/// <see cref="ProofShapeLimits"/> (checked before the allocation it would cause); the verifier then checks every
+/// count against the exact shape its configuration and the drawn query indices imply.
 /// </summary>
 public static class ProofSerializer
 {
@@ -41,7 +44,7 @@ public static class ProofSerializer
         where TDigest : struct, IDigest<TDigest, TParams>
     {
         ArgumentNullException.ThrowIfNull(proof);
-        var w = new Writer<TParams>();
+        var w = new Writer<TParams, TDigest>();
         w.Bytes(Magic);
         w.U16(StarkProofFormat.VersionFor(TDigest.Length));
         w.U32(TParams.P);
@@ -52,6 +55,7 @@ public static class ProofSerializer
         w.U8(c.QueryPowBits);
         w.U8(c.LogFinalPolyLength);
         w.U8(c.FoldingArity);
+        w.U8(c.MerkleCapHeight);
         var name = Encoding.UTF8.GetBytes(c.Name);
         w.U8(Math.Min(name.Length, 255));
         w.Bytes(name.AsSpan(0, Math.Min(name.Length, 255)));
@@ -62,14 +66,14 @@ public static class ProofSerializer
             w.Elements(proof.PublicValues[t]);
         }
         int header = w.Length;
-        w.Digest(proof.MainRoot);
-        w.Digest(proof.LogUpRoot);
-        w.Digest(proof.QuotientRoot);
+        w.Cap(proof.MainCommitment);
+        w.Cap(proof.LogUpCommitment);
+        w.Cap(proof.QuotientCommitment);
         foreach (var s in proof.CumulativeSums)
             w.Ext(s);
-        w.U16(proof.FriRoots.Length);
-        foreach (var r in proof.FriRoots)
-            w.Digest(r);
+        w.U16(proof.FriCommitments.Length);
+        foreach (var r in proof.FriCommitments)
+            w.Cap(r);
         w.Element(proof.PowWitness);
         int commitments = w.Length - header;
         foreach (var o in proof.Openings)
@@ -78,30 +82,23 @@ public static class ProofSerializer
         int openings = w.Length - header - commitments;
         w.Exts(proof.FinalPolynomial);
         int final = w.Length - header - commitments - openings;
-        w.U16(proof.Queries.Length);
-        int inputs = 0, fri = 0;
-        foreach (var q in proof.Queries)
+        int before = w.Length;
+        w.U8(proof.InputOpenings.Length);
+        foreach (var opening in proof.InputOpenings)
         {
-            int before = w.Length;
-            w.U8(q.Inputs.Length);
-            foreach (var opening in q.Inputs)
-            {
-                w.U8(opening.OpenedRows.Count);
-                foreach (var row in opening.OpenedRows)
-                    w.Elements(row);
-                w.Digests(opening.Proof);
-            }
-            int middle = w.Length;
-            w.U8(q.Steps.Length);
-            foreach (var step in q.Steps)
-            {
-                w.Ext(step.Sibling);
-                w.Digests(step.Path);
-            }
-            inputs += middle - before;
-            fri += w.Length - middle;
+            w.U8(opening.Rows.Count);
+            foreach (var rows in opening.Rows)
+                w.Elements(rows);
+            w.Digests(opening.Siblings);
         }
-        inputs += 2; // the query count
+        int inputs = w.Length - before;
+        w.U8(proof.FriOpenings.Length);
+        foreach (var step in proof.FriOpenings)
+        {
+            w.Exts(step.Values);
+            w.Digests(step.Siblings);
+        }
+        int fri = w.Length - before - inputs;
         sizes = new ProofSizeBreakdown(header, commitments, openings, inputs, fri, final);
         return w.ToArray();
     }
@@ -124,9 +121,9 @@ public static class ProofSerializer
         where TDigest : struct, IDigest<TDigest, TParams>
     {
         ArgumentNullException.ThrowIfNull(limits);
-        var r = new Reader<TParams>(bytes);
+        var r = new Reader<TParams, TDigest>(bytes);
         if (!r.Bytes(4).SequenceEqual(Magic))
-            Reader<TParams>.Fail(0, "not a proof (bad magic)");
+            Reader<TParams, TDigest>.Fail(0, "not a proof (bad magic)");
         int version = r.U16();
         int expectedVersion = StarkProofFormat.VersionFor(TDigest.Length);
         if (version != expectedVersion)
@@ -144,6 +141,7 @@ public static class ProofSerializer
             QueryPowBits = r.U8(),
             LogFinalPolyLength = r.U8(),
             FoldingArity = r.U8(),
+            MerkleCapHeight = r.U8(),
             ExtensionDegree = TDef.Degree,
         };
         string? name = StrictUtf8.TryDecode(r.Bytes(r.U8()));
@@ -158,6 +156,9 @@ public static class ProofSerializer
         {
             r.Fail($"unusable configuration: {e.Message}");
         }
+        // The query count bounds every list of the query phase: no more than the reader expects.
+        if (config.NumQueries > limits.MaxQueries)
+            r.Fail($"{config.NumQueries} queries, at most {limits.MaxQueries} expected");
         // No table, round, path or query list can be longer than the field's two-adic domains allow.
         int maxLogLde = TParams.TwoAdicity;
         int tables = r.U16();
@@ -173,19 +174,21 @@ public static class ProofSerializer
                 r.Fail($"table {t}: trace height 2^{logHeights[t]} with blowup 2^{config.LogBlowup} exceeds the field's 2^{maxLogLde} domain");
             publics[t] = r.Elements(limits.MaxPublicValues);
         }
-        var mainRoot = r.Digest<TDigest>();
-        var logUpRoot = r.Digest<TDigest>();
-        var quotientRoot = r.Digest<TDigest>();
+        // A cap has at most 2^(cap height) digests; only the LogUp cap may be absent (no bus).
+        int maxCap = 1 << config.MerkleCapHeight;
+        var mainCap = r.Cap(maxCap) ?? r.Fail<MerkleCap<TParams, TDigest>>("the main commitment is empty");
+        var logUpCap = r.Cap(maxCap);
+        var quotientCap = r.Cap(maxCap) ?? r.Fail<MerkleCap<TParams, TDigest>>("the quotient commitment is empty");
         var sums = new ExtensionField<MontyField31<TParams>, TDef>[tables];
         for (int t = 0; t < tables; t++)
             sums[t] = r.Ext<TDef>();
         int rounds = r.U16();
         if (rounds > maxLogLde)
             r.Fail($"{rounds} FRI rounds, a 2^{maxLogLde} domain allows at most {maxLogLde}");
-        r.EnsureAvailable(rounds, 4 * TDigest.Length);
-        var friRoots = new TDigest[rounds];
+        r.EnsureAvailable(rounds, 2 + 4 * TDigest.Length);
+        var friCaps = new MerkleCap<TParams, TDigest>[rounds];
         for (int i = 0; i < rounds; i++)
-            friRoots[i] = r.Digest<TDigest>();
+            friCaps[i] = r.Cap(maxCap) ?? r.Fail<MerkleCap<TParams, TDigest>>($"FRI round {i}: the commitment is empty");
         var witness = r.Element();
         var openings = new TableOpenings<ExtensionField<MontyField31<TParams>, TDef>>[tables];
         for (int t = 0; t < tables; t++)
@@ -200,57 +203,58 @@ public static class ProofSerializer
                 Quotient = r.Exts<TDef>(limits.MaxOpenedValues),
             };
         var final = r.Exts<TDef>(1 << config.LogFinalPolyLength);
-        int queryCount = r.U16();
-        if (queryCount > limits.MaxQueries)
-            r.Fail($"{queryCount} queries, at most {limits.MaxQueries} expected");
-        r.EnsureAvailable(queryCount, 2);
-        var queries = new QueryProof<TParams, ExtensionField<MontyField31<TParams>, TDef>, TDigest>[queryCount];
-        for (int q = 0; q < queryCount; q++)
+        // The query phase: at most MaxQueries distinct indices, so at most that many rows per matrix and leaves per FRI step,
+        // and at most MaxQueries siblings per tree level.
+        int queries = config.NumQueries;
+        int trees = r.U8();
+        if (trees > ProofShapeLimits.MaxTrees)
+            r.Fail($"openings of {trees} commitments, a STARK has at most {ProofShapeLimits.MaxTrees}");
+        r.EnsureAvailable(trees, 5);
+        var inputs = new MultiOpening<TParams, TDigest>[trees];
+        for (int i = 0; i < trees; i++)
         {
-            int trees = r.U8();
-            if (trees > ProofShapeLimits.MaxTrees)
-                r.Fail($"query {q} opens {trees} commitments, a STARK has at most {ProofShapeLimits.MaxTrees}");
-            r.EnsureAvailable(trees, 2);
-            var inputs = new BatchOpening<TParams, TDigest>[trees];
-            for (int i = 0; i < trees; i++)
-            {
-                int rows = r.U8();
-                if (rows > tables)
-                    r.Fail($"query {q}: {rows} opened matrices in commitment {i}, the proof has {tables} tables");
-                r.EnsureAvailable(rows, 4);
-                var opened = new MontyField31<TParams>[rows][];
-                for (int k = 0; k < rows; k++)
-                    opened[k] = r.Elements(limits.MaxOpenedValues);
-                inputs[i] = new BatchOpening<TParams, TDigest>(opened, r.Digests<TDigest>(maxLogLde));
-            }
-            int steps = r.U8();
-            if (steps > rounds)
-                r.Fail($"query {q} has {steps} FRI steps, the proof has {rounds} rounds");
-            r.EnsureAvailable(steps, 4 * TDef.Degree + 1);
-            var fri = new FriStep<TParams, ExtensionField<MontyField31<TParams>, TDef>, TDigest>[steps];
-            for (int s = 0; s < steps; s++)
-                fri[s] = new FriStep<TParams, ExtensionField<MontyField31<TParams>, TDef>, TDigest> { Sibling = r.Ext<TDef>(), Path = r.Digests<TDigest>(maxLogLde) };
-            queries[q] = new QueryProof<TParams, ExtensionField<MontyField31<TParams>, TDef>, TDigest> { Inputs = inputs, Steps = fri };
+            int matrices = r.U8();
+            if (matrices > tables)
+                r.Fail($"{matrices} opened matrices in commitment {i}, the proof has {tables} tables");
+            r.EnsureAvailable(matrices, 4);
+            var rows = new MontyField31<TParams>[matrices][];
+            for (int m = 0; m < matrices; m++)
+                rows[m] = r.Elements((int)Math.Min(int.MaxValue, (long)queries * limits.MaxOpenedValues));
+            inputs[i] = new MultiOpening<TParams, TDigest>(rows, r.Digests(queries * maxLogLde));
         }
+        int steps = r.U8();
+        if (steps != rounds)
+            r.Fail($"answers for {steps} FRI steps, the proof has {rounds} rounds");
+        r.EnsureAvailable(steps, 8);
+        var fri = new FriRoundOpening<TParams, ExtensionField<MontyField31<TParams>, TDef>, TDigest>[steps];
+        for (int st = 0; st < steps; st++)
+            fri[st] = new FriRoundOpening<TParams, ExtensionField<MontyField31<TParams>, TDef>, TDigest>
+            {
+                Values = r.Exts<TDef>(queries * (config.FoldingArity - 1)),
+                Siblings = r.Digests(queries * maxLogLde),
+            };
         r.CheckEnd();
         return new StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>, TDigest>
         {
             Config = config,
             LogHeights = logHeights,
             PublicValues = publics,
-            MainRoot = mainRoot,
-            LogUpRoot = logUpRoot,
+            MainCommitment = mainCap,
+            LogUpCommitment = logUpCap,
             CumulativeSums = sums,
-            QuotientRoot = quotientRoot,
+            QuotientCommitment = quotientCap,
             Openings = openings,
-            FriRoots = friRoots,
+            FriCommitments = friCaps,
             FinalPolynomial = final,
             PowWitness = witness,
-            Queries = queries,
+            InputOpenings = inputs,
+            FriOpenings = fri,
         };
     }
 
-    private sealed class Writer<TParams> where TParams : struct, IMontyParameters
+    private sealed class Writer<TParams, TDigest>
+        where TParams : struct, IMontyParameters
+        where TDigest : struct, IDigest<TDigest, TParams>
     {
         private readonly MemoryStream _stream = new();
 
@@ -298,21 +302,32 @@ public static class ProofSerializer
                 Ext(v);
         }
 
-        public void Digest<TDigest>(TDigest d) where TDigest : struct, IDigest<TDigest, TParams>
+        public void Digest(TDigest d)
         {
             foreach (var e in d.Elements)
                 Element(e);
         }
 
-        public void Digests<TDigest>(IReadOnlyList<TDigest> digests) where TDigest : struct, IDigest<TDigest, TParams>
+        public void Digests(IReadOnlyList<TDigest> digests)
         {
-            U8(digests.Count);
+            U32((uint)digests.Count);
             foreach (var d in digests)
                 Digest(d);
         }
+
+        /// <summary>u16 count + digests; an absent cap is the count 0.</summary>
+        public void Cap(MerkleCap<TParams, TDigest>? cap)
+        {
+            U16(cap?.Count ?? 0);
+            if (cap is not null)
+                foreach (var d in cap.Digests)
+                    Digest(d);
+        }
     }
 
-    private ref struct Reader<TParams> where TParams : struct, IMontyParameters
+    private ref struct Reader<TParams, TDigest>
+        where TParams : struct, IMontyParameters
+        where TDigest : struct, IDigest<TDigest, TParams>
     {
         private readonly ReadOnlySpan<byte> _data;
         private int _pos;
@@ -324,6 +339,9 @@ public static class ProofSerializer
 
         [DoesNotReturn]
         public readonly void Fail(string message) => Fail(_pos, message);
+
+        [DoesNotReturn]
+        public readonly T Fail<T>(string message) => throw new ProofFormatException($"malformed proof at byte {_pos}: {message}");
 
         public ReadOnlySpan<byte> Bytes(int n)
         {
@@ -387,7 +405,7 @@ public static class ProofSerializer
             return result;
         }
 
-        public TDigest Digest<TDigest>() where TDigest : struct, IDigest<TDigest, TParams>
+        public TDigest Digest()
         {
             Span<MontyField31<TParams>> e = stackalloc MontyField31<TParams>[Hash.Digests.MaxLength];
             e = e[..TDigest.Length];
@@ -396,16 +414,31 @@ public static class ProofSerializer
             return TDigest.FromElements(e);
         }
 
-        public TDigest[] Digests<TDigest>(int max) where TDigest : struct, IDigest<TDigest, TParams>
+        public TDigest[] Digests(int max)
         {
-            int n = U8();
-            if (n > max)
-                Fail(_pos - 1, $"Merkle path of {n} digests, at most {max} expected");
+            uint n = U32();
+            if (n > (uint)max)
+                Fail(_pos - 4, $"{n} Merkle siblings, at most {max} expected");
             EnsureAvailable(n, 4 * TDigest.Length);
             var result = new TDigest[n];
-            for (int i = 0; i < n; i++)
-                result[i] = Digest<TDigest>();
+            for (int i = 0; i < result.Length; i++)
+                result[i] = Digest();
             return result;
+        }
+
+        /// <summary>A cap of 1 to <paramref name="max"/> digests (a power of two), or null for the count 0.</summary>
+        public MerkleCap<TParams, TDigest>? Cap(int max)
+        {
+            int n = U16();
+            if (n == 0)
+                return null;
+            if (n > max || !System.Numerics.BitOperations.IsPow2(n))
+                Fail(_pos - 2, $"a cap of {n} digests, at most {max} (a power of two) expected");
+            EnsureAvailable(n, 4 * TDigest.Length);
+            var digests = new TDigest[n];
+            for (int i = 0; i < n; i++)
+                digests[i] = Digest();
+            return new MerkleCap<TParams, TDigest>(digests);
         }
 
         public readonly void CheckEnd()

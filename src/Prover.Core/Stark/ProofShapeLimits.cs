@@ -5,8 +5,10 @@ namespace Prover.Core.Stark;
 /// count is read, before anything is allocated for it. A verifier derives them from its own configuration
 /// and statement (<see cref="For"/>), so that parsing an attacker's proof allocates at most a small constant
 /// times the configuration's proof size, whatever the proof claims (docs/design.md, "Proof format").
-/// Counts that no configuration allows (trace heights beyond the field's two-adicity, Merkle paths and FRI
-/// rounds longer than that, more commitment trees than a STARK has) are rejected under any limits.
+/// Counts that no configuration allows (trace heights beyond the field's two-adicity, FRI rounds beyond it, more
+/// commitment trees than a STARK has, caps larger than the header's cap height allows) are rejected under any limits;
+/// the query phase's lists are bounded by the header's query count q (at most q rows per matrix, q·(arity − 1) leaf
+/// values per FRI step, q siblings per tree level).
 /// </summary>
 public sealed record ProofShapeLimits
 {
@@ -19,7 +21,7 @@ public sealed record ProofShapeLimits
     /// <summary>Most tables the proof may have.</summary>
     public int MaxTables { get; init; } = 4096;
 
-    /// <summary>Most FRI queries the proof may have (<see cref="StarkConfig.Validate"/> allows 1024).</summary>
+    /// <summary>Most FRI queries the proof's header may claim (<see cref="StarkConfig.Validate"/> allows 1024); it bounds every list of the query phase.</summary>
     public int MaxQueries { get; init; } = 1024;
 
     /// <summary>Most public values of one table.</summary>

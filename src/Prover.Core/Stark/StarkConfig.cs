@@ -30,8 +30,18 @@ public sealed record StarkConfig
     /// <summary>FRI stops folding at polynomials of 2^LogFinalPolyLength coefficients and sends them.</summary>
     public int LogFinalPolyLength { get; init; }
 
-    /// <summary>FRI folding arity; 2 for now (the proof format has room for more).</summary>
+    /// <summary>
+    /// FRI folding arity: 2, 4 or 8 codeword values folded per step (one commitment per step; a leaf holds the step's
+    /// values). A step folds fewer levels where a smaller table is rolled in or the final codeword is reached
+    /// (<see cref="Security.FoldingSchedule"/>).
+    /// </summary>
     public int FoldingArity { get; init; } = 2;
+
+    /// <summary>
+    /// Merkle cap height c: each commitment of the proof is the 2^c nodes c levels below its root (fewer for trees whose
+    /// shortest matrix is shorter), and openings stop there. The preprocessed commitment (the verifying key) stays a root.
+    /// </summary>
+    public int MerkleCapHeight { get; init; }
 
     /// <summary>
     /// Elements per Merkle/transcript digest: 8 (<see cref="Digest{TParams}"/>, Poseidon2 width 16, ~248 bits, so a
@@ -49,7 +59,8 @@ public sealed record StarkConfig
 
     /// <summary>
     /// Fast parameters for tests and development: quartic extension, blowup 2, 100 queries, 16 PoW bits
-    /// (~116 conjectured bits, far below 100 provable bits). Must never protect real value.
+    /// (~116 conjectured bits, far below 100 provable bits). Must never protect real value. Openings as in the
+    /// provable presets (arity 8, final polynomial of 2^8 coefficients, cap height 0: <see cref="Provable100"/>).
     /// </summary>
     public static StarkConfig Development { get; } = new()
     {
@@ -57,13 +68,19 @@ public sealed record StarkConfig
         LogBlowup = 1,
         NumQueries = 100,
         QueryPowBits = 16,
+        FoldingArity = 8,
+        LogFinalPolyLength = 8,
+        MerkleCapHeight = 0,
         AllowInsecure = true,
     };
 
     /// <summary>
-    /// 100 bits provable (Johnson-bound regime) with the degree-8 extension, blowup 8. FRI stops at 32
-    /// coefficients: sending them (1 KiB) is cheaper than the last five rounds' siblings and paths for
-    /// every query (about 70 KB at 74 queries, measured on the Poseidon2 AIR).
+    /// 100 bits provable (Johnson-bound regime) with the degree-8 extension, blowup 8. Openings picked by counted
+    /// proof size (benchmarks <c>openings-model</c>, docs/benchmarks.md "Openings"): FRI arity 8 (against arity 2: a zkVM proof of hello.elf
+    /// 10% smaller; 27% fewer query-phase bytes on the Poseidon2 AIR); a final polynomial of 2^8 coefficients (8 KiB
+    /// sent once are cheaper than the last folding step's leaves at 56 queries; zkVM proofs stop at their smallest
+    /// table anyway); Merkle cap height 0, because with deduplicated openings the top levels of every tree are
+    /// derivable and a cap of 2^c digests saves almost nothing (each step up costs bytes on every preset measured).
     /// </summary>
     public static StarkConfig Provable100 { get; } = new()
     {
@@ -71,7 +88,9 @@ public sealed record StarkConfig
         LogBlowup = 3,
         NumQueries = 56,
         QueryPowBits = 20,
-        LogFinalPolyLength = 5,
+        FoldingArity = 8,
+        LogFinalPolyLength = 8,
+        MerkleCapHeight = 0,
         MinimumProvableBits = 100,
         ExtensionDegree = 8,
     };
@@ -80,7 +99,7 @@ public sealed record StarkConfig
     /// 128 bits provable with the degree-8 extension, blowup 8 (the IOP gives 129 in the Johnson-bound regime) and
     /// 12-element digests (Poseidon2 width 24 for leaves, nodes and transcript): the hash term is 128, capped by the
     /// permutation's own design level (⌊372/2⌋ = 185 from the digest alone), where 8-element digests would cap
-    /// every proof at 123 (docs/design.md, "Security level").
+    /// every proof at 123 (docs/design.md, "Security level"). Openings as <see cref="Provable100"/>.
     /// </summary>
     public static StarkConfig Provable128 { get; } = new()
     {
@@ -88,7 +107,9 @@ public sealed record StarkConfig
         LogBlowup = 3,
         NumQueries = 74,
         QueryPowBits = 20,
-        LogFinalPolyLength = 5,
+        FoldingArity = 8,
+        LogFinalPolyLength = 8,
+        MerkleCapHeight = 0,
         MinimumProvableBits = 128,
         ExtensionDegree = 8,
         DigestElements = WideDigest<KoalaBearParameters>.Length,
@@ -131,7 +152,9 @@ public sealed record StarkConfig
         if (QueryPowBits < 0 || QueryPowBits > 30) throw new ArgumentException($"PoW bits {QueryPowBits} outside 0..30");
         if (LogFinalPolyLength < 0 || LogFinalPolyLength > 16) throw new ArgumentException($"final polynomial log length {LogFinalPolyLength} outside 0..16");
         if (ExtensionDegree is not (4 or 8)) throw new ArgumentException($"extension degree {ExtensionDegree} is neither 4 nor 8");
-        if (FoldingArity != 2) throw new ArgumentException("only FRI arity 2 is implemented");
+        if (FoldingArity is not (2 or 4 or 8)) throw new ArgumentException($"FRI folding arity {FoldingArity} is not 2, 4 or 8");
+        if (MerkleCapHeight < 0 || MerkleCapHeight > Merkle.MerkleCap.MaxHeight)
+            throw new ArgumentException($"Merkle cap height {MerkleCapHeight} outside 0..{Merkle.MerkleCap.MaxHeight}");
         if (DigestElements is not (8 or 12)) throw new ArgumentException($"digest of {DigestElements} elements is neither 8 nor 12");
     }
 

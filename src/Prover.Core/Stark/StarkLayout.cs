@@ -20,7 +20,8 @@ internal sealed record OpenedMatrix(CommitmentKind Kind, int Tree, int Table, in
 /// <summary>Shapes shared by the prover and the verifier.</summary>
 internal sealed class StarkLayout<F> where F : struct, IField<F>
 {
-    public StarkLayout(IReadOnlyList<CompiledAir<F>> airs, IReadOnlyList<int> logHeights, int extensionDegree, int logBlowup, int logFinalPolyLength)
+    public StarkLayout(IReadOnlyList<CompiledAir<F>> airs, IReadOnlyList<int> logHeights, int extensionDegree, int logBlowup, int logFinalPolyLength,
+        int foldingArity = 2)
     {
         Airs = airs;
         LogHeights = logHeights;
@@ -55,7 +56,10 @@ internal sealed class StarkLayout<F> where F : struct, IField<F>
         // FRI stops at the final polynomial, but never before every table has been rolled in.
         LogFinalPolyLength = Math.Min(logFinalPolyLength, logHeights.Min());
         LogFinalCodewordLength = LogFinalPolyLength + logBlowup;
-        FriRounds = LogMaxLdeHeight - LogFinalCodewordLength;
+        // Each FRI step folds log2(arity) levels at most and ends at every height where a smaller table is rolled in.
+        FriLogArities = Security.FoldingSchedule.LogArities(LogMaxLdeHeight, LogFinalCodewordLength, int.Log2(foldingArity),
+            logHeights.Select(h => h + logBlowup));
+        FriRounds = FriLogArities.Count;
     }
 
     public IReadOnlyList<CompiledAir<F>> Airs { get; }
@@ -84,7 +88,11 @@ internal sealed class StarkLayout<F> where F : struct, IField<F>
 
     public int LogFinalCodewordLength { get; }
 
+    /// <summary>Number of FRI steps (commitments): <see cref="FriLogArities"/>.Length.</summary>
     public int FriRounds { get; }
+
+    /// <summary>log2 of each FRI step's arity, in order (<see cref="Security.FoldingSchedule"/>).</summary>
+    public IReadOnlyList<int> FriLogArities { get; }
 
     public IEnumerable<OpenedMatrix> InTree(int tree) => Matrices.Where(m => m.Tree == tree);
 
@@ -105,6 +113,7 @@ internal sealed class StarkLayout<F> where F : struct, IField<F>
         O(config.QueryPowBits);
         O(LogFinalPolyLength);
         O(config.FoldingArity);
+        O(config.MerkleCapHeight);
         O(Airs.Count);
         for (int t = 0; t < Airs.Count; t++)
         {
@@ -125,13 +134,14 @@ internal sealed class StarkLayout<F> where F : struct, IField<F>
 public static class StarkProofFormat
 {
     /// <summary>
-    /// Digests of 8 elements (<see cref="Digest{TParams}"/>: development, provable-100). 2: batched LogUp (one column per
-    /// group of interactions, <see cref="Air.LogUpGrouping"/>); 1 was one column per interaction.
+    /// Digests of 8 elements (<see cref="Digest{TParams}"/>: development, provable-100). 3: Merkle caps, deduplicated
+    /// multi-openings, FRI arity 2/4/8; 2: batched LogUp (one column per group of interactions, <see cref="Air.LogUpGrouping"/>);
+    /// 1: one column per interaction, one root and one path per query and tree, arity 2.
     /// </summary>
-    public const ushort Version = 2;
+    public const ushort Version = 3;
 
-    /// <summary>Version 2's layout with digests of 12 elements (<see cref="WideDigest{TParams}"/>: provable-128).</summary>
-    public const ushort WideDigestVersion = 3;
+    /// <summary>Version 3's layout with digests of 12 elements (<see cref="WideDigest{TParams}"/>: provable-128).</summary>
+    public const ushort WideDigestVersion = 4;
 
     /// <summary>The version of proofs whose digests have <paramref name="digestLength"/> elements.</summary>
     public static ushort VersionFor(int digestLength) => digestLength switch

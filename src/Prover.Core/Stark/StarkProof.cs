@@ -31,33 +31,28 @@ public sealed class TableOpenings<TExt> where TExt : struct
     public TExt[][] Lists() => [PreprocessedLocal, PreprocessedNext, MainLocal, MainNext, LogUpLocal, LogUpNext, Quotient];
 }
 
-/// <summary>One FRI folding step of one query: the sibling value and its Merkle path.</summary>
-public sealed class FriStep<TParams, TExt, TDigest>
+/// <summary>
+/// The answers of one FRI step to all queries: the leaf values the verifier cannot compute and the Merkle siblings.
+/// The step's tree has one leaf per coset of 2^a codeword values (a = the step's log arity). For every distinct
+/// leaf the queries reach (ascending), <see cref="Values"/> holds the values of the leaf's slots that no query
+/// reaches, in slot order; the verifier knows the others (it folded them in the previous step, or, in the first
+/// step, computed them from the input openings). <see cref="Siblings"/> is the leaves' multi-opening
+/// (<see cref="MultiOpening{TParams, TDigest}.Siblings"/>).
+/// </summary>
+public sealed class FriRoundOpening<TParams, TExt, TDigest>
     where TParams : struct, IMontyParameters
     where TExt : struct
     where TDigest : struct, IDigest<TDigest, TParams>
 {
-    public required TExt Sibling { get; init; }
+    public required TExt[] Values { get; init; }
 
-    public required TDigest[] Path { get; init; }
-}
-
-/// <summary>The answers to one query: openings of every input commitment, then every FRI round.</summary>
-public sealed class QueryProof<TParams, TExt, TDigest>
-    where TParams : struct, IMontyParameters
-    where TExt : struct
-    where TDigest : struct, IDigest<TDigest, TParams>
-{
-    /// <summary>Openings of the main, LogUp (when present) and quotient commitments, in that order.</summary>
-    public required BatchOpening<TParams, TDigest>[] Inputs { get; init; }
-
-    public required FriStep<TParams, TExt, TDigest>[] Steps { get; init; }
+    public required TDigest[] Siblings { get; init; }
 }
 
 /// <summary>
 /// A multi-table STARK proof (format version <see cref="StarkProofFormat.VersionFor"/> the digest):
-/// configuration echo, table shapes and public values, commitments (digests of <typeparamref name="TDigest"/>),
-/// out-of-domain openings and the FRI proof. Serialised by <see cref="ProofSerializer"/>.
+/// configuration echo, table shapes and public values, commitments, out-of-domain openings and the
+/// FRI proof. Serialised by <see cref="ProofSerializer"/>.
 /// </summary>
 public sealed class StarkProof<TParams, TExt, TDigest>
     where TParams : struct, IMontyParameters
@@ -75,26 +70,35 @@ public sealed class StarkProof<TParams, TExt, TDigest>
     /// <summary>Public values of each table.</summary>
     public required MontyField31<TParams>[][] PublicValues { get; init; }
 
-    public required TDigest MainRoot { get; init; }
+    /// <summary>Cap of the main traces' tree (<see cref="StarkConfig.MerkleCapHeight"/>).</summary>
+    public required MerkleCap<TParams, TDigest> MainCommitment { get; init; }
 
-    /// <summary>Root of the LogUp traces; default when no table has interactions.</summary>
-    public required TDigest LogUpRoot { get; init; }
+    /// <summary>Cap of the LogUp traces' tree; null when no table has interactions.</summary>
+    public required MerkleCap<TParams, TDigest>? LogUpCommitment { get; init; }
 
     /// <summary>Cumulative bus sum of each table (zero for tables without interactions).</summary>
     public required TExt[] CumulativeSums { get; init; }
 
-    public required TDigest QuotientRoot { get; init; }
+    public required MerkleCap<TParams, TDigest> QuotientCommitment { get; init; }
 
     public required TableOpenings<TExt>[] Openings { get; init; }
 
-    public required TDigest[] FriRoots { get; init; }
+    /// <summary>Cap of each FRI step's tree.</summary>
+    public required MerkleCap<TParams, TDigest>[] FriCommitments { get; init; }
 
     /// <summary>Coefficients of the final FRI polynomial.</summary>
     public required TExt[] FinalPolynomial { get; init; }
 
     public required MontyField31<TParams> PowWitness { get; init; }
 
-    public required QueryProof<TParams, TExt, TDigest>[] Queries { get; init; }
+    /// <summary>
+    /// Multi-openings of the input trees (preprocessed when present, main, LogUp when present, quotient) at the distinct
+    /// query indices, each shifted down to its tree's height.
+    /// </summary>
+    public required MultiOpening<TParams, TDigest>[] InputOpenings { get; init; }
+
+    /// <summary>One per FRI step.</summary>
+    public required FriRoundOpening<TParams, TExt, TDigest>[] FriOpenings { get; init; }
 }
 
 /// <summary>The outcome of verification: valid, or the reason for rejection.</summary>

@@ -98,7 +98,7 @@ public sealed class StarkProver<TParams, TDef, TDigest>
             for (int t = 0; t < airs.Count; t++)
                 if (AirChecker.FindViolation(airs[t], traces[t], publicValues[t], provingKey?.Traces[t]) is { } violation)
                     throw new ArgumentException("trace does not satisfy its AIR: " + violation);
-        var layout = new StarkLayout<MontyField31<TParams>>(compiled, logHeights, TDef.Degree, logBlowup, _config.LogFinalPolyLength);
+        var layout = new StarkLayout<MontyField31<TParams>>(compiled, logHeights, TDef.Degree, logBlowup, _config.LogFinalPolyLength, _config.FoldingArity);
         LastSecurity = StarkSecurity.Report(_config, layout, TParams.P, TDigest.Length, shared?.StatementFractions);
         if (LastSecurity.Provable < _config.MinimumProvableBits && !_config.AllowInsecure)
             throw new InsecureConfigurationException($"configuration '{_config.Name}' gives {LastSecurity}; minimum is {_config.MinimumProvableBits} provable bits");
@@ -110,13 +110,13 @@ public sealed class StarkProver<TParams, TDef, TDigest>
     }
 
     /// <summary>
-    /// The main-trace commitment root that <see cref="Prove"/> will observe for these traces (same LDE and
+    /// The main-trace commitment (cap) that <see cref="Prove"/> will observe for these traces (same LDE and
     /// Merkle tree): what a group of proofs sharing LogUp challenges commits to before the challenges exist.
     /// </summary>
-    public TDigest CommitMainTraces(IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> traces)
+    public MerkleCap<TParams, TDigest> CommitMainTraces(IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> traces)
     {
         ArgumentNullException.ThrowIfNull(traces);
-        return _backend.Commit<TDigest>(MainLdes(traces)).Root;
+        return _backend.Commit<TDigest>(MainLdes(traces)).Cap(_config.MerkleCapHeight);
     }
 
     /// <summary>The coset LDEs (bit-reversed) of the main traces: what phase 1 of a proof commits.</summary>
@@ -168,7 +168,9 @@ public sealed class StarkProver<TParams, TDef, TDigest>
             var mainLdes = owner.MainLdes(traces);
             Lap("main LDE");
             var mainTree = owner._backend.Commit<TDigest>(mainLdes);
-            _challenger.Observe(mainTree.Root);
+            int capHeight = _config.MerkleCapHeight;
+            var mainCap = mainTree.Cap(capHeight);
+            _challenger.Observe(mainCap);
             Lap("main commit");
 
             // Phase 2: LogUp traces.
@@ -202,7 +204,7 @@ public sealed class StarkProver<TParams, TDef, TDigest>
                         throw new ArgumentException("the tables' bus interactions do not balance (a value is sent that is never received, or multiplicities differ)");
                 }
                 logUpTree = owner._backend.Commit<TDigest>(committed);
-                _challenger.Observe(logUpTree.Root);
+                _challenger.Observe(logUpTree.Cap(capHeight));
                 for (int t = 0; t < tables; t++)
                     if (airs[t].LogUpColumns > 0)
                         _challenger.ObserveExtension(sums[t]);
@@ -221,7 +223,7 @@ public sealed class StarkProver<TParams, TDef, TDigest>
             }
             Lap("quotient evaluation and LDE");
             var quotientTree = owner._backend.Commit<TDigest>(quotientLdes);
-            _challenger.Observe(quotientTree.Root);
+            _challenger.Observe(quotientTree.Cap(capHeight));
             Lap("quotient commit");
 
             // Phase 4: out-of-domain openings.
@@ -274,21 +276,25 @@ public sealed class StarkProver<TParams, TDef, TDigest>
             inputTrees.Add(quotientTree);
             var reduced = Deep<TParams, TDef>.ReduceCodewords(layout, inputTrees, openings, zeta, lambda);
             Lap("DEEP batching");
-            var fri = Fri<TParams, TDef>.CommitPhase(owner._mmcs, _challenger, reduced, layout, owner._dft);
+            var fri = Fri<TParams, TDef>.CommitPhase(owner._mmcs, _challenger, reduced, layout, owner._dft, capHeight);
             Lap("FRI commit phase");
 
             var witness = _challenger.Grind(_config.QueryPowBits);
-            var queries = new QueryProof<TParams, ExtensionField<MontyField31<TParams>, TDef>, TDigest>[_config.NumQueries];
-            for (int q = 0; q < queries.Length; q++)
+            var sampled = new int[_config.NumQueries];
+            for (int q = 0; q < sampled.Length; q++)
+                sampled[q] = (int)_challenger.SampleBits(layout.LogMaxLdeHeight);
+            // Each tree is opened once at the distinct indices (a repeated index is answered once); a tree whose tallest
+            // matrix is shorter than the largest LDE at the indices shifted down to its height. The preprocessed tree's
+            // commitment is the verifying key's root (cap height 0).
+            var indices = MerkleTreeMmcs<TParams, TDigest>.SortedDistinct(sampled);
+            var inputOpenings = new MultiOpening<TParams, TDigest>[inputTrees.Count];
+            for (int i = 0; i < inputTrees.Count; i++)
             {
-                int index = (int)_challenger.SampleBits(layout.LogMaxLdeHeight);
-                queries[q] = new QueryProof<TParams, ExtensionField<MontyField31<TParams>, TDef>, TDigest>
-                {
-                    // A tree whose tallest matrix is shorter than the largest LDE is opened at the scaled index.
-                    Inputs = inputTrees.Select(tree => owner._mmcs.Open(index >> (layout.LogMaxLdeHeight - int.Log2(tree.Height)), tree)).ToArray(),
-                    Steps = fri.Answer(owner._mmcs, index),
-                };
+                var tree = inputTrees[i];
+                var treeIndices = MerkleTreeMmcs<TParams, TDigest>.Positions(indices, layout.LogMaxLdeHeight - int.Log2(tree.Height));
+                inputOpenings[i] = owner._mmcs.OpenMulti(treeIndices, tree, key is not null && i == 0 ? 0 : capHeight);
             }
+            var friOpenings = fri.Answer(owner._mmcs, indices, capHeight);
 
             Lap("grinding and queries");
             return new StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>, TDigest>
@@ -296,15 +302,16 @@ public sealed class StarkProver<TParams, TDef, TDigest>
                 Config = _config,
                 LogHeights = [.. layout.LogHeights],
                 PublicValues = [.. publics.Select(p => p.ToArray())],
-                MainRoot = mainTree.Root,
-                LogUpRoot = logUpTree?.Root ?? default,
+                MainCommitment = mainCap,
+                LogUpCommitment = logUpTree?.Cap(capHeight),
                 CumulativeSums = sums,
-                QuotientRoot = quotientTree.Root,
+                QuotientCommitment = quotientTree.Cap(capHeight),
                 Openings = openings,
-                FriRoots = fri.Roots,
+                FriCommitments = fri.Caps,
                 FinalPolynomial = fri.FinalPolynomial,
                 PowWitness = witness,
-                Queries = queries,
+                InputOpenings = inputOpenings,
+                FriOpenings = friOpenings,
             };
         }
 

@@ -24,8 +24,8 @@ public sealed class StarkVerifier<TParams, TDef, TDigest>
     {
         ArgumentNullException.ThrowIfNull(config);
         config.Validate();
-        StarkConfig.CheckDigest<TParams, TDigest>(config);
         _config = config;
+        StarkConfig.CheckDigest<TParams, TDigest>(config);
         _mmcs = mmcs ?? MerkleTreeMmcs<TParams, TDigest>.Default;
     }
 
@@ -88,7 +88,7 @@ public sealed class StarkVerifier<TParams, TDef, TDigest>
         busSum = default;
         var c = proof.Config;
         if (c is null || c.Name != _config.Name || c.LogBlowup != _config.LogBlowup || c.NumQueries != _config.NumQueries || c.QueryPowBits != _config.QueryPowBits
-            || c.LogFinalPolyLength != _config.LogFinalPolyLength || c.FoldingArity != _config.FoldingArity)
+            || c.LogFinalPolyLength != _config.LogFinalPolyLength || c.FoldingArity != _config.FoldingArity || c.MerkleCapHeight != _config.MerkleCapHeight)
             return VerificationResult.Reject("proof was made under another configuration");
         int tables = airs.Count;
         if (tables == 0 || proof.LogHeights?.Length != tables || proof.PublicValues?.Length != tables || proof.Openings?.Length != tables
@@ -106,15 +106,13 @@ public sealed class StarkVerifier<TParams, TDef, TDigest>
             if (proof.PublicValues[t]?.Length != airs[t].PublicValueCount)
                 return VerificationResult.Reject($"table {t}: wrong number of public values");
         }
-        var layout = new StarkLayout<MontyField31<TParams>>(compiled, proof.LogHeights, TDef.Degree, _config.LogBlowup, _config.LogFinalPolyLength);
+        var layout = new StarkLayout<MontyField31<TParams>>(compiled, proof.LogHeights, TDef.Degree, _config.LogBlowup, _config.LogFinalPolyLength, _config.FoldingArity);
         LastSecurity = StarkSecurity.Report(_config, layout, TParams.P, TDigest.Length, shared?.StatementFractions);
         if (LastSecurity.Provable < _config.MinimumProvableBits && !_config.AllowInsecure)
             return VerificationResult.Reject($"insecure proof: configuration '{_config.Name}' gives {LastSecurity}, below the required {_config.MinimumProvableBits} provable bits "
                 + "(accept it only explicitly: --allow-insecure, VerificationPolicy.Insecure)");
         if (ShapeError(proof, layout) is { } shape)
             return VerificationResult.Reject(shape);
-        if (!layout.HasLogUp && proof.LogUpRoot != default)
-            return VerificationResult.Reject("no table has a bus, but the proof carries a LogUp commitment");
         if (layout.HasPreprocessed)
         {
             if (key is null)
@@ -134,20 +132,20 @@ public sealed class StarkVerifier<TParams, TDef, TDigest>
             ch.Observe(key!.PreprocessedRoot);
         if (shared is not null)
             StarkProver<TParams, TDef, TDigest>.ObserveSeed(ch, shared.Seed);
-        ch.Observe(proof.MainRoot);
+        ch.Observe(proof.MainCommitment);
         ExtensionField<MontyField31<TParams>, TDef> gamma = default, beta = default;
         if (layout.HasLogUp)
         {
             (gamma, beta) = shared is null
                 ? (ch.SampleExtension<ExtensionField<MontyField31<TParams>, TDef>>(), ch.SampleExtension<ExtensionField<MontyField31<TParams>, TDef>>())
                 : (shared.Gamma, shared.Beta);
-            ch.Observe(proof.LogUpRoot);
+            ch.Observe(proof.LogUpCommitment!);
             for (int t = 0; t < tables; t++)
                 if (compiled[t].LogUpColumns > 0)
                     ch.ObserveExtension(proof.CumulativeSums[t]);
         }
         var alpha = ch.SampleExtension<ExtensionField<MontyField31<TParams>, TDef>>();
-        ch.Observe(proof.QuotientRoot);
+        ch.Observe(proof.QuotientCommitment);
         var zeta = ch.SampleExtension<ExtensionField<MontyField31<TParams>, TDef>>();
         foreach (var o in proof.Openings)
             foreach (var list in o.Lists())
@@ -157,7 +155,7 @@ public sealed class StarkVerifier<TParams, TDef, TDigest>
         var betas = new ExtensionField<MontyField31<TParams>, TDef>[layout.FriRounds];
         for (int r = 0; r < betas.Length; r++)
         {
-            ch.Observe(proof.FriRoots[r]);
+            ch.Observe(proof.FriCommitments[r]);
             betas[r] = ch.SampleExtension<ExtensionField<MontyField31<TParams>, TDef>>();
         }
         foreach (var coefficient in proof.FinalPolynomial)
@@ -182,50 +180,134 @@ public sealed class StarkVerifier<TParams, TDef, TDigest>
             if (ConstraintError(compiled[t], layout.LogHeights[t], proof.Openings[t], proof.PublicValues[t], alpha, gamma, beta, proof.CumulativeSums[t], zeta) is { } error)
                 return VerificationResult.Reject($"table {t} ({compiled[t].Name}): {error}");
 
-        // FRI queries.
+        // Queries: every index is drawn, then each tree is checked once at the distinct indices (a repeated index adds nothing).
+        var sampled = new int[_config.NumQueries];
+        for (int q = 0; q < sampled.Length; q++)
+            sampled[q] = (int)ch.SampleBits(layout.LogMaxLdeHeight);
+        var indices = MerkleTreeMmcs<TParams, TDigest>.SortedDistinct(sampled);
+        if (InputRowsError(layout, proof, key, indices, out var rows) is { } inputError)
+            return VerificationResult.Reject(inputError);
         var lambdaPowers = lambda.Powers(layout.LambdaPowers);
-        var dims = Enumerable.Range(0, layout.TreeCount)
-            .Select(tree => layout.InTree(tree).Select(m => new MatrixDimensions(m.Width, 1 << m.LogLdeHeight)).ToArray()).ToArray();
-        var roots = new List<TDigest>();
-        if (layout.HasPreprocessed) roots.Add(key!.PreprocessedRoot);
-        roots.Add(proof.MainRoot);
-        if (layout.HasLogUp) roots.Add(proof.LogUpRoot);
-        roots.Add(proof.QuotientRoot);
-        var treeLogHeights = dims.Select(ds => ds.Max(x => int.Log2(x.Height))).ToArray();
-        int d = TDef.Degree;
-        for (int q = 0; q < proof.Queries.Length; q++)
-        {
-            int index = (int)ch.SampleBits(layout.LogMaxLdeHeight);
-            var query = proof.Queries[q];
-            for (int tree = 0; tree < layout.TreeCount; tree++)
-                if (!_mmcs.Verify(roots[tree], dims[tree], index >> (layout.LogMaxLdeHeight - treeLogHeights[tree]), query.Inputs[tree], out var why))
-                    return VerificationResult.Reject($"query {q}: opening of commitment {tree} does not verify: {why}");
-            var reduced = Deep<TParams, TDef>.ReduceAtQuery<TDigest>(layout, query.Inputs, index, proof.Openings, zeta, lambdaPowers);
-            int logN = layout.LogMaxLdeHeight;
-            var folded = reduced[logN];
-            for (int r = 0; r < layout.FriRounds; r++, logN--)
-            {
-                var step = query.Steps[r];
-                var (a, b) = (index & 1) == 0 ? (folded, step.Sibling) : (step.Sibling, folded);
-                var leaf = new MontyField31<TParams>[2 * d];
-                a.Coefficients.CopyTo(leaf);
-                b.Coefficients.CopyTo(leaf.AsSpan(d));
-                int j = index >> 1;
-                if (!_mmcs.Verify(proof.FriRoots[r], [new MatrixDimensions(2 * d, 1 << (logN - 1))], j, new BatchOpening<TParams, TDigest>([leaf], step.Path), out var why))
-                    return VerificationResult.Reject($"query {q}: FRI round {r} opening does not verify: {why}");
-                folded = Fri<TParams, TDef>.Fold(a, b, betas[r], Fri<TParams, TDef>.HalfInverseX(logN, j));
-                if (reduced.TryGetValue(logN - 1, out var rollIn))
-                    folded += betas[r].Square() * rollIn;
-                index = j;
-            }
-            var x = MontyField31<TParams>.TwoAdicGenerator(layout.LogFinalCodewordLength)
-                .Pow((ulong)Dft.BitReversal.ReverseBits(index, layout.LogFinalCodewordLength));
-            var expected = Polynomials.EvaluateCoefficients(proof.FinalPolynomial, ExtensionField<MontyField31<TParams>, TDef>.FromBase(x));
-            if (expected != folded)
-                return VerificationResult.Reject($"query {q}: FRI folding does not end on the final polynomial");
-        }
+        var reduced = new Dictionary<int, ExtensionField<MontyField31<TParams>, TDef>>[indices.Length];
+        for (int q = 0; q < indices.Length; q++)
+            reduced[q] = Deep<TParams, TDef>.ReduceAtQuery(layout, rows[q], indices[q], proof.Openings, zeta, lambdaPowers);
+        if (FriError(layout, proof, indices, reduced, betas) is { } friError)
+            return VerificationResult.Reject(friError);
         busSum = sum;
         return VerificationResult.Valid;
+    }
+
+    /// <summary>The matrices of each input tree (commit order) with their LDE heights.</summary>
+    private static MatrixDimensions[][] InputDimensions(StarkLayout<MontyField31<TParams>> layout) =>
+        Enumerable.Range(0, layout.TreeCount)
+            .Select(tree => layout.InTree(tree).Select(m => new MatrixDimensions(m.Width, 1 << m.LogLdeHeight)).ToArray()).ToArray();
+
+    /// <summary>
+    /// Checks the multi-opening of every input tree at the distinct query indices and collects, for each index, each
+    /// tree's opened rows (rows[query][tree][matrix]).
+    /// </summary>
+    private string? InputRowsError(StarkLayout<MontyField31<TParams>> layout, StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>, TDigest> proof,
+        VerifyingKey<TParams, TDigest>? key, int[] indices, out MontyField31<TParams>[][][][] rows)
+    {
+        var dims = InputDimensions(layout);
+        var caps = new List<(MerkleCap<TParams, TDigest> Cap, int Height)>();
+        if (layout.HasPreprocessed) caps.Add((MerkleCap<TParams, TDigest>.FromRoot(key!.PreprocessedRoot), 0)); // the key holds a root
+        caps.Add((proof.MainCommitment, _config.MerkleCapHeight));
+        if (layout.HasLogUp) caps.Add((proof.LogUpCommitment!, _config.MerkleCapHeight));
+        caps.Add((proof.QuotientCommitment, _config.MerkleCapHeight));
+        int logMax = layout.LogMaxLdeHeight;
+        rows = new MontyField31<TParams>[indices.Length][][][];
+        for (int q = 0; q < indices.Length; q++)
+            rows[q] = new MontyField31<TParams>[layout.TreeCount][][];
+        for (int tree = 0; tree < layout.TreeCount; tree++)
+        {
+            var d = dims[tree];
+            int treeLog = d.Max(x => int.Log2(x.Height));
+            var treeIndices = MerkleTreeMmcs<TParams, TDigest>.Positions(indices, logMax - treeLog);
+            var opening = proof.InputOpenings[tree];
+            if (!_mmcs.VerifyMulti(caps[tree].Cap, caps[tree].Height, d, treeIndices, opening, out var why))
+                return $"opening of commitment {tree} does not verify: {why}";
+            for (int q = 0; q < indices.Length; q++)
+                rows[q][tree] = new MontyField31<TParams>[d.Length][];
+            for (int m = 0; m < d.Length; m++)
+            {
+                // VerifyMulti checked that matrix m sent one row of its width per distinct position at its height.
+                int shift = logMax - int.Log2(d[m].Height), width = d[m].Width;
+                var positions = MerkleTreeMmcs<TParams, TDigest>.Positions(indices, shift);
+                for (int q = 0; q < indices.Length; q++)
+                {
+                    int k = Array.BinarySearch(positions, indices[q] >> shift);
+                    rows[q][tree][m] = opening.Rows[m].AsSpan(k * width, width).ToArray();
+                }
+            }
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// The FRI query phase at the distinct indices: each step rebuilds the leaves the queries reach from the values it
+    /// knows (the previous step's folds; at first the DEEP values) and the values sent for the other slots, checks their
+    /// multi-opening against the step's cap, folds each leaf and adds the rolled-in DEEP value; the last values must lie
+    /// on the final polynomial.
+    /// </summary>
+    private string? FriError(StarkLayout<MontyField31<TParams>> layout, StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>, TDigest> proof, int[] indices,
+        Dictionary<int, ExtensionField<MontyField31<TParams>, TDef>>[] reduced, ExtensionField<MontyField31<TParams>, TDef>[] betas)
+    {
+        int d = TDef.Degree;
+        int logN = layout.LogMaxLdeHeight;
+        var positions = indices;
+        var values = reduced.Select(r => r[logN]).ToArray();
+        // For each position, a query index that reaches it (its DEEP values give the roll-ins there).
+        var source = Enumerable.Range(0, indices.Length).ToArray();
+        for (int r = 0; r < layout.FriRounds; r++)
+        {
+            int a = layout.FriLogArities[r], k = 1 << a;
+            var leaves = MerkleTreeMmcs<TParams, TDigest>.Positions(positions, a);
+            var opening = proof.FriOpenings[r];
+            // Soundness: every slot of every opened leaf is either a value this verifier computed or exactly one sent value;
+            // a count that differs is rejected before anything is read, so values cannot be dropped, added or shifted.
+            long expected = (long)leaves.Length * k - positions.Length;
+            if (opening.Values.Length != expected)
+                return $"FRI step {r}: {opening.Values.Length} leaf values sent, {expected} expected";
+            var flat = new MontyField31<TParams>[leaves.Length * k * d];
+            var folded = new ExtensionField<MontyField31<TParams>, TDef>[leaves.Length];
+            var nextSource = new int[leaves.Length];
+            var leaf = new ExtensionField<MontyField31<TParams>, TDef>[k];
+            int known = 0, sent = 0;
+            for (int l = 0; l < leaves.Length; l++)
+            {
+                int j = leaves[l];
+                nextSource[l] = source[known];
+                for (int s = 0; s < k; s++)
+                {
+                    leaf[s] = known < positions.Length && positions[known] == j * k + s ? values[known++] : opening.Values[sent++];
+                    leaf[s].Coefficients.CopyTo(flat.AsSpan((l * k + s) * d, d));
+                }
+                folded[l] = Fri<TParams, TDef>.FoldLeaf(leaf, logN, j, a, betas[r]);
+            }
+            if (!_mmcs.VerifyMulti(proof.FriCommitments[r], _config.MerkleCapHeight, [new MatrixDimensions(k * d, 1 << (logN - a))], leaves,
+                    new MultiOpening<TParams, TDigest>([flat], opening.Siblings), out var why))
+                return $"FRI step {r} opening does not verify: {why}";
+            logN -= a;
+            var rollInWeight = betas[r];
+            for (int i = 0; i < a; i++)
+                rollInWeight = rollInWeight.Square(); // β^k
+            for (int l = 0; l < leaves.Length; l++)
+                if (reduced[nextSource[l]].TryGetValue(logN, out var rollIn))
+                    folded[l] += rollInWeight * rollIn;
+            positions = leaves;
+            values = folded;
+            source = nextSource;
+        }
+        for (int l = 0; l < positions.Length; l++)
+        {
+            var x = MontyField31<TParams>.TwoAdicGenerator(layout.LogFinalCodewordLength)
+                .Pow((ulong)Dft.BitReversal.ReverseBits(positions[l], layout.LogFinalCodewordLength));
+            var expected = Polynomials.EvaluateCoefficients(proof.FinalPolynomial, ExtensionField<MontyField31<TParams>, TDef>.FromBase(x));
+            if (expected != values[l])
+                return $"FRI folding at position {positions[l]} does not end on the final polynomial";
+        }
+        return null;
     }
 
     private string? ShapeError(StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>, TDigest> proof, StarkLayout<MontyField31<TParams>> layout)
@@ -241,23 +323,39 @@ public sealed class StarkVerifier<TParams, TDef, TDigest>
                 || o.LogUpNext?.Length != logUp || o.Quotient?.Length != d << air.LogQuotientChunks)
                 return $"table {t}: opened values have the wrong shape";
         }
-        if (proof.FriRoots?.Length != layout.FriRounds)
+        // Caps: exactly the size the configuration's cap height gives each tree (the transcript observes them before any opening is checked).
+        int c = _config.MerkleCapHeight;
+        var dims = InputDimensions(layout);
+        var commitments = new List<(string Name, MerkleCap<TParams, TDigest>? Cap)>();
+        if (layout.HasPreprocessed) commitments.Add(("preprocessed", null));
+        commitments.Add(("main", proof.MainCommitment));
+        if (layout.HasLogUp) commitments.Add(("LogUp", proof.LogUpCommitment));
+        commitments.Add(("quotient", proof.QuotientCommitment));
+        if (!layout.HasLogUp && proof.LogUpCommitment is not null)
+            return "no table has a bus, but the proof carries a LogUp commitment";
+        for (int tree = layout.HasPreprocessed ? 1 : 0; tree < layout.TreeCount; tree++)
+        {
+            var (name, cap) = commitments[tree];
+            int size = 1 << MerkleTreeMmcs<TParams, TDigest>.EffectiveCapHeight(dims[tree], c);
+            if (cap is null || cap.Count != size)
+                return $"the {name} commitment has {cap?.Count ?? 0} digests, {size} expected";
+        }
+        if (proof.FriCommitments?.Length != layout.FriRounds)
             return $"expected {layout.FriRounds} FRI rounds";
+        int logN = layout.LogMaxLdeHeight;
+        for (int r = 0; r < layout.FriRounds; r++)
+        {
+            logN -= layout.FriLogArities[r];
+            int size = 1 << Math.Min(c, logN);
+            if (proof.FriCommitments[r]?.Count != size)
+                return $"FRI step {r}: the commitment has {proof.FriCommitments[r]?.Count ?? 0} digests, {size} expected";
+        }
         if (proof.FinalPolynomial?.Length != 1 << layout.LogFinalPolyLength)
             return "final polynomial has the wrong length";
-        if (proof.Queries?.Length != _config.NumQueries)
-            return $"expected {_config.NumQueries} queries";
-        foreach (var q in proof.Queries)
-        {
-            if (q?.Inputs?.Length != layout.TreeCount || q.Steps?.Length != layout.FriRounds)
-                return "a query has the wrong shape";
-            for (int tree = 0; tree < layout.TreeCount; tree++)
-                if (q.Inputs[tree] is null)
-                    return "a query opening is missing";
-            foreach (var s in q.Steps)
-                if (s?.Path is null)
-                    return "a FRI step is missing its path";
-        }
+        if (proof.InputOpenings?.Length != layout.TreeCount || proof.InputOpenings.Any(o => o is null))
+            return $"expected openings of {layout.TreeCount} commitments";
+        if (proof.FriOpenings?.Length != layout.FriRounds || proof.FriOpenings.Any(o => o?.Values is null || o.Siblings is null))
+            return $"expected openings of {layout.FriRounds} FRI steps";
         return null;
     }
 

@@ -81,37 +81,41 @@ public sealed class SecurityComparisonTests(ITestOutputHelper output)
         summary.Split(' ').Select(t => t.Split('=')).ToDictionary(kv => kv[0], kv => int.Parse(kv[1], System.Globalization.CultureInfo.InvariantCulture));
 
     // Columns: shape, preset, ours (UDR, JBR, conjectured), soundcalc (UDR, JBR; it has no hash term and no conjectured level).
+    // Presets with FRI arity 8 and a final polynomial of 2^8 coefficients (2^1 on bigmul, whose smallest tables have 2 rows):
+    // folding factors [8, 8, 4] on Poseidon2 and [4, 2, 2, 8, 2, 4, 2, 8, 2, 8, 2] on bigmul (each step ends at every
+    // smaller table's height), given to soundcalc as `fri_folding_factors`. A step of arity k costs log2(k − 1) bits of its
+    // commit-round term (soundcalc: get_error_powers(ρ, n/Π factors, k)); no term is binding.
     [Theory]
     [InlineData("poseidon2", "development",
-        "total=57 batching=98 rounds=16 commit1=107 commitMin=107 query=57 ALI=116 DEEP=105 hash=123",
-        "total=60 batching=73 rounds=16 commit1=82 commitMin=82 query=60 ALI=111 DEEP=101 hash=123", 115,
-        "total=57 batching=100 rounds=16 commit1=109 commitMin=109 query=57 ALI=116 DEEP=105",
-        "total=60 batching=77 rounds=16 commit1=87 commitMin=87 query=60 ALI=111 DEEP=101")]
+        "total=57 batching=98 rounds=3 commit1=107 commitMin=107 query=57 ALI=116 DEEP=105 hash=123",
+        "total=60 batching=73 rounds=3 commit1=81 commitMin=81 query=60 ALI=111 DEEP=101 hash=123", 115,
+        "total=57 batching=100 rounds=3 commit1=109 commitMin=109 query=57 ALI=116 DEEP=105",
+        "total=60 batching=77 rounds=3 commit1=86 commitMin=86 query=60 ALI=111 DEEP=101")]
     [InlineData("poseidon2", "provable-100",
-        "total=66 batching=220 rounds=11 commit1=229 commitMin=229 query=66 ALI=240 DEEP=229 hash=123",
-        "total=103 batching=183 rounds=11 commit1=192 commitMin=192 query=103 ALI=231 DEEP=221 hash=123", 123,
-        "total=66 batching=221 rounds=11 commit1=231 commitMin=231 query=66 ALI=240 DEEP=229",
-        "total=103 batching=188 rounds=11 commit1=197 commitMin=197 query=103 ALI=232 DEEP=221")]
+        "total=66 batching=220 rounds=3 commit1=229 commitMin=229 query=66 ALI=240 DEEP=229 hash=123",
+        "total=103 batching=183 rounds=3 commit1=191 commitMin=191 query=103 ALI=231 DEEP=221 hash=123", 123,
+        "total=66 batching=221 rounds=3 commit1=230 commitMin=230 query=66 ALI=240 DEEP=229",
+        "total=103 batching=188 rounds=3 commit1=196 commitMin=196 query=103 ALI=232 DEEP=221")]
     [InlineData("poseidon2", "provable-128",
-        "total=81 batching=220 rounds=11 commit1=229 commitMin=229 query=81 ALI=240 DEEP=229 hash=128",
-        "total=128 batching=183 rounds=11 commit1=192 commitMin=192 query=129 ALI=231 DEEP=221 hash=128", 128,
-        "total=81 batching=221 rounds=11 commit1=231 commitMin=231 query=81 ALI=240 DEEP=229",
-        "total=129 batching=188 rounds=11 commit1=197 commitMin=197 query=129 ALI=232 DEEP=221")]
+        "total=81 batching=220 rounds=3 commit1=229 commitMin=229 query=81 ALI=240 DEEP=229 hash=128",
+        "total=128 batching=183 rounds=3 commit1=191 commitMin=191 query=129 ALI=231 DEEP=221 hash=128", 128,
+        "total=81 batching=221 rounds=3 commit1=230 commitMin=230 query=81 ALI=240 DEEP=229",
+        "total=129 batching=188 rounds=3 commit1=196 commitMin=196 query=129 ALI=232 DEEP=221")]
     [InlineData("bigmul", "development",
-        "total=57 batching=91 rounds=20 commit1=103 commitMin=103 query=57 ALI=113 DEEP=100 LogUp=94 hash=123",
-        "total=60 batching=66 rounds=20 commit1=78 commitMin=78 query=60 ALI=108 DEEP=95 LogUp=94 hash=123", 115,
-        "total=57 batching=93 rounds=20 commit1=105 commitMin=105 query=57 ALI=114 DEEP=101 LogUp=94",
-        "total=60 batching=70 rounds=20 commit1=83 commitMin=83 query=60 ALI=109 DEEP=97 LogUp=94")]
+        "total=57 batching=91 rounds=11 commit1=102 commitMin=102 query=57 ALI=113 DEEP=100 LogUp=94 hash=123",
+        "total=60 batching=66 rounds=11 commit1=77 commitMin=77 query=60 ALI=108 DEEP=95 LogUp=94 hash=123", 115,
+        "total=57 batching=93 rounds=11 commit1=105 commitMin=105 query=57 ALI=114 DEEP=101 LogUp=94",
+        "total=60 batching=70 rounds=11 commit1=82 commitMin=82 query=60 ALI=109 DEEP=97 LogUp=94")]
     [InlineData("bigmul", "provable-100",
-        "total=66 batching=212 rounds=19 commit1=225 commitMin=225 query=66 ALI=236 DEEP=224 LogUp=218 hash=123",
-        "total=103 batching=175 rounds=19 commit1=188 commitMin=188 query=103 ALI=228 DEEP=215 LogUp=218 hash=123", 123,
-        "total=66 batching=214 rounds=19 commit1=227 commitMin=227 query=66 ALI=238 DEEP=225 LogUp=218",
-        "total=103 batching=180 rounds=19 commit1=193 commitMin=193 query=103 ALI=229 DEEP=217 LogUp=218")]
+        "total=66 batching=212 rounds=11 commit1=224 commitMin=224 query=66 ALI=236 DEEP=224 LogUp=218 hash=123",
+        "total=103 batching=175 rounds=11 commit1=187 commitMin=187 query=103 ALI=228 DEEP=215 LogUp=218 hash=123", 123,
+        "total=66 batching=214 rounds=11 commit1=226 commitMin=226 query=66 ALI=238 DEEP=225 LogUp=218",
+        "total=103 batching=180 rounds=11 commit1=193 commitMin=193 query=103 ALI=229 DEEP=217 LogUp=218")]
     [InlineData("bigmul", "provable-128",
-        "total=81 batching=212 rounds=19 commit1=225 commitMin=225 query=81 ALI=236 DEEP=224 LogUp=218 hash=128",
-        "total=128 batching=175 rounds=19 commit1=188 commitMin=188 query=129 ALI=228 DEEP=215 LogUp=218 hash=128", 128,
-        "total=81 batching=214 rounds=19 commit1=227 commitMin=227 query=81 ALI=238 DEEP=225 LogUp=218",
-        "total=129 batching=180 rounds=19 commit1=193 commitMin=193 query=129 ALI=229 DEEP=217 LogUp=218")]
+        "total=81 batching=212 rounds=11 commit1=224 commitMin=224 query=81 ALI=236 DEEP=224 LogUp=218 hash=128",
+        "total=128 batching=175 rounds=11 commit1=187 commitMin=187 query=129 ALI=228 DEEP=215 LogUp=218 hash=128", 128,
+        "total=81 batching=214 rounds=11 commit1=226 commitMin=226 query=81 ALI=238 DEEP=225 LogUp=218",
+        "total=129 batching=180 rounds=11 commit1=193 commitMin=193 query=129 ALI=229 DEEP=217 LogUp=218")]
     public void Presets_match_the_recorded_figures_and_never_exceed_soundcalc(string shape, string preset, string udr, string jbr, int conjectured,
         string soundcalcUdr, string soundcalcJbr)
     {
@@ -193,7 +197,8 @@ public sealed class SecurityComparisonTests(ITestOutputHelper output)
             foreach (var config in StarkConfig.Presets)
             {
                 int d = Degree(config);
-                var layout = new StarkLayout<KoalaBear>(airs, logHeights, d, config.LogBlowup, config.LogFinalPolyLength);
+                var layout = new StarkLayout<KoalaBear>(airs, logHeights, d, config.LogBlowup, config.LogFinalPolyLength, config.FoldingArity);
+                Assert.Equal(layout.FriLogArities, SecurityCalculator.Schedule(Parameters(shape, config)));
                 Assert.Equal(d == 4 ? shape.Columns4 : shape.Columns8, layout.Matrices.Sum(m => m.Width));
                 Assert.Equal(d == 4 ? shape.Batch4 : shape.Batch8, layout.LambdaPowers);
                 var expected = StarkSecurity.Report(config, layout, P, config.DigestElements, statementFractions);

@@ -20,7 +20,7 @@ namespace Prover.Core.Tests.Stark;
 /// </summary>
 public sealed class AdversarialProofTests(ITestOutputHelper output)
 {
-    private static readonly StarkConfig Config = StarkConfig.Development with { NumQueries = 20, QueryPowBits = 0 };
+    private static readonly StarkConfig Config = StarkConfig.Development with { NumQueries = 20, QueryPowBits = 0, LogFinalPolyLength = 0 }; // FRI folds these small tables
 
     /// <summary>Allocation allowed for parsing and rejecting <paramref name="proofLength"/> bytes: 4 bytes per byte plus 64 KiB.</summary>
     private static long Budget(int proofLength) => 4L * proofLength + (64 << 10);
@@ -37,20 +37,26 @@ public sealed class AdversarialProofTests(ITestOutputHelper output)
     /// <summary>Offsets of the counts in the Fibonacci proof (one table, three public values, degree-4 extension).</summary>
     private static class At
     {
-        public static int Tables => 18 + Config.Name.Length;
+        private static StarkProof<KoalaBearParameters, KoalaBearExt4, Digest<KoalaBearParameters>> Parsed => ProofSerializer.Deserialize<KoalaBearParameters, KoalaBearQuartic, Digest<KoalaBearParameters>>(Fib.Value.Bytes);
+
+        public static int NameByte => 19;
+        public static int Tables => 19 + Config.Name.Length;
         public static int LogHeight => Tables + 2;
         public static int PublicCount => Tables + 3;
         public static int NumQueriesInHeader => 12;
         public static int LogBlowupInHeader => 11;
-        public static int FriRounds => Fib.Value.Sizes.Header + 3 * 32 + 16;
+        public static int MainCap => Fib.Value.Sizes.Header;
+        // Main cap, the empty LogUp cap (count 0), the quotient cap, one quartic bus sum.
+        public static int FriRounds => MainCap + 2 + 32 * Parsed.MainCommitment.Count + 2 + 2 + 32 * Parsed.QuotientCommitment.Count + 16;
         public static int FirstOpeningList => Fib.Value.Sizes.Header + Fib.Value.Sizes.Commitments;
         public static int FinalPolynomial => FirstOpeningList + Fib.Value.Sizes.Openings;
-        public static int Queries => FinalPolynomial + Fib.Value.Sizes.FinalPolynomial;
-        public static int FirstQueryTrees => Queries + 2;
-        public static int FirstOpenedRows => Queries + 3;
-        public static int FirstRowLength => Queries + 4;
-        // The main tree's one row of width 2: u32 length + 2 elements, then the path's length byte.
-        public static int FirstMerklePath => Queries + 4 + 4 + 2 * 4;
+        public static int InputTrees => FinalPolynomial + Fib.Value.Sizes.FinalPolynomial;
+        public static int FirstOpenedMatrices => InputTrees + 1;
+        public static int FirstRowsLength => InputTrees + 2;
+        // The main tree's one matrix (width 2): u32 count + its rows at the distinct indices, then the siblings' u32 count.
+        public static int FirstSiblings => FirstRowsLength + 4 + 4 * Parsed.InputOpenings[0].Rows[0].Length;
+        public static int FriSteps => InputTrees + Fib.Value.Sizes.QueryInputs;
+        public static int FirstFriValues => FriSteps + 1;
     }
 
     private static byte[] Patched(Action<byte[]> patch)
@@ -81,14 +87,18 @@ public sealed class AdversarialProofTests(ITestOutputHelper output)
         Assert.Equal(6, bytes[At.LogHeight]);
         Assert.Equal(3u, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(At.PublicCount)));
         Assert.Equal(Config.NumQueries, BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(At.NumQueriesInHeader)));
-        Assert.Equal(Config.NumQueries, BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(At.Queries)));
-        Assert.Equal(6 - Config.LogFinalPolyLength, BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(At.FriRounds))); // down to the final codeword
+        var proof = ProofSerializer.Deserialize<KoalaBearParameters, KoalaBearQuartic, Digest<KoalaBearParameters>>(bytes);
+        Assert.Equal(proof.MainCommitment.Count, BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(At.MainCap)));
+        Assert.Equal(proof.FriCommitments.Length, BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(At.FriRounds)));
         Assert.Equal(1u << Config.LogFinalPolyLength, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(At.FinalPolynomial)));
         Assert.Equal(0u, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(At.FirstOpeningList))); // no preprocessed columns
-        Assert.Equal(1, bytes[At.FirstQueryTrees] - 1); // main + quotient
-        Assert.Equal(1, bytes[At.FirstOpenedRows]);
-        Assert.Equal(2u, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(At.FirstRowLength)));
-        Assert.Equal(6 + Config.LogBlowup, bytes[At.FirstMerklePath]);
+        Assert.Equal(2, bytes[At.InputTrees]); // main + quotient
+        Assert.Equal(1, bytes[At.FirstOpenedMatrices]);
+        uint rowValues = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(At.FirstRowsLength));
+        Assert.True(rowValues % 2 == 0 && rowValues <= 2 * Config.NumQueries, $"{rowValues} values: rows of width 2 at ≤ 20 distinct indices");
+        Assert.Equal((uint)proof.InputOpenings[0].Siblings.Count, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(At.FirstSiblings)));
+        Assert.Equal(proof.FriOpenings.Length, bytes[At.FriSteps]);
+        Assert.Equal((uint)proof.FriOpenings[0].Values.Length, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(At.FirstFriValues)));
     }
 
     public static readonly TheoryData<string, string> HugeClaims = new()
@@ -96,14 +106,16 @@ public sealed class AdversarialProofTests(ITestOutputHelper output)
         { "tables", "65535 tables, at most 1 expected" },
         { "log-height", "exceeds the field's 2^24 domain" },
         { "public-values", "field elements, at most" },
+        { "main-cap", "a cap of 65535 digests" },
         { "fri-rounds", "65535 FRI rounds" },
         { "opened-values", "extension elements, at most" },
         { "final-polynomial", "extension elements, at most 1 expected" },
-        { "queries", "65535 queries, at most 20 expected" },
-        { "query-trees", "opens 255 commitments" },
+        { "query-trees", "openings of 255 commitments" },
         { "opened-rows", "255 opened matrices" },
         { "opened-row-length", "field elements, at most" },
-        { "merkle-path", "Merkle path of 255 digests" },
+        { "merkle-siblings", "Merkle siblings, at most" },
+        { "fri-steps", "answers for 255 FRI steps" },
+        { "fri-values", "extension elements, at most" },
         { "config-queries", "unusable configuration" },
         { "config-blowup", "unusable configuration" },
     };
@@ -115,14 +127,16 @@ public sealed class AdversarialProofTests(ITestOutputHelper output)
             case "tables": BinaryPrimitives.WriteUInt16LittleEndian(b.AsSpan(At.Tables), ushort.MaxValue); break;
             case "log-height": b[At.LogHeight] = 250; break;
             case "public-values": BinaryPrimitives.WriteUInt32LittleEndian(b.AsSpan(At.PublicCount), uint.MaxValue); break;
+            case "main-cap": BinaryPrimitives.WriteUInt16LittleEndian(b.AsSpan(At.MainCap), ushort.MaxValue); break;
             case "fri-rounds": BinaryPrimitives.WriteUInt16LittleEndian(b.AsSpan(At.FriRounds), ushort.MaxValue); break;
             case "opened-values": BinaryPrimitives.WriteUInt32LittleEndian(b.AsSpan(At.FirstOpeningList), 0x7FFF_FFFF); break;
             case "final-polynomial": BinaryPrimitives.WriteUInt32LittleEndian(b.AsSpan(At.FinalPolynomial), 1u << 30); break;
-            case "queries": BinaryPrimitives.WriteUInt16LittleEndian(b.AsSpan(At.Queries), ushort.MaxValue); break;
-            case "query-trees": b[At.FirstQueryTrees] = 255; break;
-            case "opened-rows": b[At.FirstOpenedRows] = 255; break;
-            case "opened-row-length": BinaryPrimitives.WriteUInt32LittleEndian(b.AsSpan(At.FirstRowLength), uint.MaxValue); break;
-            case "merkle-path": b[At.FirstMerklePath] = 255; break;
+            case "query-trees": b[At.InputTrees] = 255; break;
+            case "opened-rows": b[At.FirstOpenedMatrices] = 255; break;
+            case "opened-row-length": BinaryPrimitives.WriteUInt32LittleEndian(b.AsSpan(At.FirstRowsLength), uint.MaxValue); break;
+            case "merkle-siblings": BinaryPrimitives.WriteUInt32LittleEndian(b.AsSpan(At.FirstSiblings), uint.MaxValue); break;
+            case "fri-steps": b[At.FriSteps] = 255; break;
+            case "fri-values": BinaryPrimitives.WriteUInt32LittleEndian(b.AsSpan(At.FirstFriValues), uint.MaxValue); break;
             case "config-queries": BinaryPrimitives.WriteUInt16LittleEndian(b.AsSpan(At.NumQueriesInHeader), ushort.MaxValue); break;
             case "config-blowup": b[At.LogBlowupInHeader] = 200; break;
             default: throw new ArgumentOutOfRangeException(nameof(claim));
@@ -227,7 +241,7 @@ public sealed class AdversarialProofTests(ITestOutputHelper output)
             // One shard announced, then a length far beyond the bytes that follow.
             "shard-length" => [.. ZkvmBytes(10, 1, []), .. BitConverter.GetBytes(0xFFFF_FFF0u), .. fib],
             "output-length" => ZkvmBytes(10, 1, [fib], uint.MaxValue),
-            "shard-queries" => ZkvmBytes(10, 1, [Patched(b => BinaryPrimitives.WriteUInt16LittleEndian(b.AsSpan(At.Queries), 1000))]),
+            "shard-queries" => ZkvmBytes(10, 1, [Patched(b => BinaryPrimitives.WriteUInt16LittleEndian(b.AsSpan(At.NumQueriesInHeader), 1000))]),
             "shard-tables" => ZkvmBytes(10, 1, [Patched(b => BinaryPrimitives.WriteUInt16LittleEndian(b.AsSpan(At.Tables), 300))]),
             _ => throw new ArgumentOutOfRangeException(nameof(claim)),
         };
@@ -243,7 +257,7 @@ public sealed class AdversarialProofTests(ITestOutputHelper output)
     {
         // Found by AFL++ on the proof-file harness: "develo\xBBment" decoded to a replacement character and
         // re-encoded to other bytes (regressions/proof-file/invalid-utf8-config-name).
-        var proof = Patched(b => b[18] = 0xBB);
+        var proof = Patched(b => b[At.NameByte] = 0xBB);
         var e = Assert.Throws<ProofFormatException>(() => ProofSerializer.Deserialize<KoalaBearParameters, KoalaBearQuartic, Digest<KoalaBearParameters>>(proof));
         Assert.Contains("the configuration name is not valid UTF-8", e.Message, StringComparison.Ordinal);
         var file = new ProofEnvelope("demo/fibonacci", Config.Name, Fib.Value.Bytes).ToBytes();

@@ -34,7 +34,7 @@ internal sealed class FixedRangeTableAir(uint offset = 0) : IAir<KoalaBear>
 
 public sealed class PreprocessedTests
 {
-    private static readonly StarkConfig Config = StarkConfig.Development with { NumQueries = 16, QueryPowBits = 2 };
+    private static readonly StarkConfig Config = StarkConfig.Development with { NumQueries = 16, QueryPowBits = 2, LogFinalPolyLength = 0 }; // FRI folds these small tables
 
     private static (IAir<KoalaBear>[] Airs, RowMajorMatrix<KoalaBear>[] Traces) Statement()
     {

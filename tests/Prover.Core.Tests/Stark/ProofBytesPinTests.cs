@@ -11,7 +11,7 @@ namespace Prover.Core.Tests.Stark;
 
 /// <summary>
 /// Pins the bytes of proofs under the 8-element-digest configurations: the SHA-256 of each file below was
-/// computed by running main without the wide digest of provable-128 (at 7c36ac8: batched LogUp, one byte table;
+/// computed by running main without the wide digest of provable-128 (at e6a31d6: batched LogUp, one byte table, Merkle caps and multi-openings, FRI arity 8;
 /// first pinned at 902ed01 and recomputed by running main each time main changed the proofs), so any change to the
 /// 8-element Merkle, sponge, transcript or proof format path shows up here. Proofs are deterministic (no
 /// randomness; the PoW witness is the smallest that works), so the bytes must match exactly.
@@ -30,9 +30,11 @@ public sealed class ProofBytesPinTests
     }
 
     [Theory]
-    [InlineData("fibonacci", 6, "development", "ab5ec965361362026479cc28651b7a14888bd03bd1caf3ea8dbc6e51029a01e6")]
-    [InlineData("lookup", 5, "development", "5813583e3c1f732d17128c3d1ed0a214a867f864ab520df605bc34375a4ded90")]
-    [InlineData("fibonacci", 4, "provable-100", "3a0d844e8b9b9c3b210e457b18d9a32ceada9cf811b4ef4bf9d71ce31eac0ad2")]
+    [InlineData("fibonacci", 6, "development", "89a25d62fa5ff68a0913ccc43e395780b336ee290e796571befb3cc4678d8c01")]
+    [InlineData("lookup", 5, "development", "8aa4be5ef10ec9b40526e7ae52de2051469f85c2077e7ca7413b090ce7dd7659")]
+    [InlineData("fibonacci", 4, "provable-100", "6c7f32d473ab28bfa5c55a5dcd8dc52b8fb54a046cd135c3da819a55cbd176e5")]
+    [InlineData("fibonacci", 12, "development", "d1a12d88406028c3f2327853f7b4eb0bb5f3a7a33fe0b634447d11327a793c72")] // FRI steps and multi-openings
+    [InlineData("poseidon2", 9, "provable-100", "b6442889266a97e7d1488b7ce7005867ffcf6a65efb70249c5e2d4a2feae47a0")]
     public void Demo_proof_bytes_are_those_of_main(string demo, int logRows, string config, string sha256)
     {
         var (file, _) = DemoProofs.Prove(demo, logRows, config);
@@ -44,6 +46,6 @@ public sealed class ProofBytesPinTests
     {
         var program = ZkvmProgram.FromElf(GuestTests.Elf("hello"));
         var proof = new ZkvmProver<KoalaBearQuartic, Digest<KoalaBearParameters>>(new ZkvmProverOptions { Config = ZkvmProving.Config, ShardSize = 1 << 10 }).Prove(program, [1, 2, 3]);
-        Assert.Equal("44f0c98d60f4b8c67db429bbc89efa3085c6b20f99b288d300cb893a96f34b99", Sha(proof.ToBytes()));
+        Assert.Equal("5d6777c4491b98bc60e9fd69f29d31342fe8749e1f5fe4fe77aef2f958befe5d", Sha(proof.ToBytes()));
     }
 }

@@ -25,4 +25,16 @@ public sealed class StarkConfigTests
             preset.Validate();
         Assert.Throws<ArgumentException>(() => (StarkConfig.Development with { ExtensionDegree = 5 }).Validate());
     }
+
+    [Fact]
+    public void Arity_and_cap_height_are_validated()
+    {
+        foreach (int arity in new[] { 2, 4, 8 })
+            (StarkConfig.Development with { FoldingArity = arity }).Validate();
+        foreach (int arity in new[] { 0, 1, 3, 6, 16 })
+            Assert.Throws<ArgumentException>(() => (StarkConfig.Development with { FoldingArity = arity }).Validate());
+        (StarkConfig.Development with { MerkleCapHeight = Prover.Core.Merkle.MerkleCap.MaxHeight }).Validate();
+        Assert.Throws<ArgumentException>(() => (StarkConfig.Development with { MerkleCapHeight = -1 }).Validate());
+        Assert.Throws<ArgumentException>(() => (StarkConfig.Development with { MerkleCapHeight = Prover.Core.Merkle.MerkleCap.MaxHeight + 1 }).Validate());
+    }
 }

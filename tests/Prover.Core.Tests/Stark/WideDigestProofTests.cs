@@ -41,7 +41,7 @@ public sealed class WideDigestProofTests(ITestOutputHelper output)
         Assert.Equal(StarkProofFormat.WideDigestVersion, BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(4)));
         var proof = ProofSerializer.Deserialize<KoalaBearParameters, KoalaBearOctic, KoalaBearWideDigest>(bytes);
         Assert.Equal(bytes, ProofSerializer.Serialize(proof));
-        Assert.Equal(12, proof.MainRoot.Elements.Length);
+        Assert.All(proof.MainCommitment.Digests.ToArray(), d => Assert.Equal(12, d.Elements.Length));
     }
 
     [Fact]
@@ -53,14 +53,15 @@ public sealed class WideDigestProofTests(ITestOutputHelper output)
         Assert.True(verifier.Verify(airs, bytes).IsValid);
         var proof = ProofSerializer.Deserialize<KoalaBearParameters, KoalaBearOctic, KoalaBearWideDigest>(bytes);
         ProofSerializer.Serialize(proof, out var sizes);
-        // Positions: each word of the main root (including words 8..11, which only the wide digest has), the other
-        // roots, the openings, the final polynomial and a spread over the query section (rows, paths, siblings).
-        int commitments = sizes.Header;
+        // Positions: each word of the main cap's first digest (including words 8..11, which only the wide digest has),
+        // the LogUp cap's count (absent: 0), the quotient cap, the openings, the final polynomial and a spread over
+        // the query section (rows, siblings, FRI values). Caps are a u16 count and 48-byte digests.
+        int mainCap = sizes.Header, logUpCap = mainCap + 2 + 48 * proof.MainCommitment.Count, quotientCap = logUpCap + 2;
         var positions = new List<int>();
         for (int w = 0; w < 12; w++)
-            positions.Add(commitments + 4 * w);
-        positions.Add(commitments + 48 + 4 * 11);        // LogUp root (absent: zeros) last word
-        positions.Add(commitments + 96 + 4 * 10);        // quotient root
+            positions.Add(mainCap + 2 + 4 * w);
+        positions.Add(logUpCap);
+        positions.Add(quotientCap + 2 + 4 * 11);
         positions.Add(sizes.Header + sizes.Commitments + 8);
         positions.Add(sizes.Header + sizes.Commitments + sizes.Openings + 8);
         int queries = sizes.Header + sizes.Commitments + sizes.Openings + sizes.FinalPolynomial;
@@ -118,10 +119,10 @@ public sealed class WideDigestProofTests(ITestOutputHelper output)
         var wide = new StarkProver<KoalaBearParameters, KoalaBearQuartic, KoalaBearWideDigest>(wideConfig).Prove(airs, [trace], publics);
         Assert.True(new StarkVerifier<KoalaBearParameters, KoalaBearQuartic, KoalaBearDigest>(narrowConfig).Verify(airs, narrow).IsValid);
         Assert.True(new StarkVerifier<KoalaBearParameters, KoalaBearQuartic, KoalaBearWideDigest>(wideConfig).Verify(airs, wide).IsValid);
-        Assert.NotEqual(narrow.MainRoot.Elements[..8].ToArray(), wide.MainRoot.Elements[..8].ToArray());
+        Assert.NotEqual(narrow.MainCommitment[0].Elements.ToArray(), wide.MainCommitment[0].Elements[..8].ToArray());
         var wideBytes = ProofSerializer.Serialize(wide);
         var narrowBytes = ProofSerializer.Serialize(narrow);
-        // Each root, FRI root and path element is 16 bytes longer.
+        // Each cap digest and Merkle sibling is 16 bytes longer.
         Assert.True(wideBytes.Length > narrowBytes.Length);
         Assert.False(new StarkVerifier<KoalaBearParameters, KoalaBearQuartic, KoalaBearDigest>(narrowConfig).Verify(airs, wideBytes).IsValid);
         Assert.False(new StarkVerifier<KoalaBearParameters, KoalaBearQuartic, KoalaBearWideDigest>(wideConfig).Verify(airs, narrowBytes).IsValid);
@@ -134,26 +135,32 @@ public sealed class WideDigestProofTests(ITestOutputHelper output)
         var proof = ProofSerializer.Deserialize<KoalaBearParameters, KoalaBearOctic, KoalaBearWideDigest>(bytes);
         ProofSerializer.Serialize(proof, out var sizes);
         var limits = ProofShapeLimits.For(StarkConfig.Provable128, 1);
-        // FRI round count: after three 48-byte roots and one octic bus sum (8 elements).
-        int friRounds = sizes.Header + 3 * 48 + 8 * 4;
-        Assert.Equal(proof.FriRoots.Length, BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(friRounds)));
+        // FRI round count: after the main cap, the empty LogUp cap, the quotient cap (u16 count, 48-byte digests) and one
+        // octic bus sum (8 elements).
+        int friRounds = sizes.Header + 2 + 48 * proof.MainCommitment.Count + 2 + 2 + 48 * proof.QuotientCommitment.Count + 8 * 4;
+        Assert.Equal(proof.FriCommitments.Length, BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(friRounds)));
         var patched = (byte[])bytes.Clone();
         BinaryPrimitives.WriteUInt16LittleEndian(patched.AsSpan(friRounds), ushort.MaxValue);
         var e = Assert.Throws<ProofFormatException>(() => ProofSerializer.Deserialize<KoalaBearParameters, KoalaBearOctic, KoalaBearWideDigest>(patched, limits));
         Assert.Contains("65535 FRI rounds", e.Message);
         // A possible but wrong round count: the rest no longer parses as the proof, and the verifier says so.
-        BinaryPrimitives.WriteUInt16LittleEndian(patched.AsSpan(friRounds), (ushort)(proof.FriRoots.Length + 1));
+        BinaryPrimitives.WriteUInt16LittleEndian(patched.AsSpan(friRounds), (ushort)(proof.FriCommitments.Length + 1));
         var verdict = new StarkVerifier<KoalaBearParameters, KoalaBearOctic, KoalaBearWideDigest>(StarkConfig.Provable128)
             .Verify(DemoCatalog.Airs("fibonacci")!, patched);
         Assert.False(verdict.IsValid);
-        // First Merkle path of the first query: after the query count, tree count, row count and one row of width 2.
-        int queries = sizes.Header + sizes.Commitments + sizes.Openings + sizes.FinalPolynomial;
-        int path = queries + 4 + 4 + 2 * 4;
-        Assert.Equal(proof.Queries[0].Inputs[0].Proof.Count, bytes[path]);
+        // The main tree's siblings: after the tree count, the matrix count, and the one matrix's u32 count and rows.
+        int inputTrees = sizes.Header + sizes.Commitments + sizes.Openings + sizes.FinalPolynomial;
+        int siblings = inputTrees + 2 + 4 + 4 * proof.InputOpenings[0].Rows[0].Length;
+        Assert.Equal((uint)proof.InputOpenings[0].Siblings.Count, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(siblings)));
         patched = (byte[])bytes.Clone();
-        patched[path] = 255;
+        BinaryPrimitives.WriteUInt32LittleEndian(patched.AsSpan(siblings), uint.MaxValue);
         e = Assert.Throws<ProofFormatException>(() => ProofSerializer.Deserialize<KoalaBearParameters, KoalaBearOctic, KoalaBearWideDigest>(patched, limits));
-        Assert.Contains("Merkle path of 255 digests", e.Message);
+        Assert.Contains("Merkle siblings, at most", e.Message);
+        // The bytes cut one short of the siblings at 48 bytes each (they would hold them at 32): refused by the count check.
+        int k = proof.InputOpenings[0].Siblings.Count;
+        var short1 = bytes.AsSpan(0, siblings + 4 + 48 * k - 1).ToArray();
+        e = Assert.Throws<ProofFormatException>(() => ProofSerializer.Deserialize<KoalaBearParameters, KoalaBearOctic, KoalaBearWideDigest>(short1, limits));
+        Assert.Contains($"length {k} exceeds the remaining {48 * k - 1} bytes", e.Message);
         // Truncation anywhere is a format error, never another exception.
         for (int cut = 0; cut < bytes.Length; cut += 97)
             Assert.Throws<ProofFormatException>(() => ProofSerializer.Deserialize<KoalaBearParameters, KoalaBearOctic, KoalaBearWideDigest>(bytes.AsSpan(0, cut), limits));

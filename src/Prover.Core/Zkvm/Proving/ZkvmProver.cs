@@ -178,7 +178,7 @@ public sealed class ZkvmProver<TDef, TDigest>
             progress?.Invoke("main commitments", (double)s / shards.Count);
             Step("main commitments", s, shards.Count);
             var t = shards[s];
-            commitments[s] = new ShardCommitment(t.LogHeights, t.Publics, prover.CommitMainTraces(t.Traces).Elements.ToArray());
+            commitments[s] = ShardCommitment.Of(t.LogHeights, t.Publics, prover.CommitMainTraces(t.Traces));
         }
         Lap("main commitments (all shards)");
 
@@ -199,7 +199,7 @@ public sealed class ZkvmProver<TDef, TDigest>
             proofs[s] = prover.Prove(last ? lastAirs : program.ShardAirs, t.Traces, t.Publics, last ? lastKey : shardKey,
                 seeds[s] with { StatementFractions = fractions });
             security = security is null ? prover.LastSecurity : Security.SecurityReport.Weakest(security, prover.LastSecurity!);
-            if (!proofs[s].MainRoot.Elements.SequenceEqual(commitments[s].MainRoot))
+            if (proofs[s].MainCommitment != commitments[s].Cap<TDigest>())
                 throw new InvalidOperationException($"shard {s}: the main commitment changed between the two phases");
             foreach (var (p, ms) in prover.LastTimings)
                 phase[p] = phase.GetValueOrDefault(p) + ms;

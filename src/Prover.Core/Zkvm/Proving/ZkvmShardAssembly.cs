@@ -122,7 +122,7 @@ public sealed class ZkvmShardAssembly
             {
                 throw new InvalidOperationException($"shard {s}: a malformed shard proof: {e.Message}", e);
             }
-            if (!shards[s].MainRoot.Elements.SequenceEqual(c[s].MainRoot))
+            if (shards[s].MainCommitment != c[s].Cap<TDigest>())
                 throw new InvalidOperationException($"shard {s}: the proof does not open the shard's phase-1 main commitment");
             foreach (var sum in shards[s].CumulativeSums)
                 total += sum;

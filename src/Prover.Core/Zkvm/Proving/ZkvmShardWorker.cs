@@ -48,14 +48,17 @@ public sealed class ZkvmShardWorker(IProverBackend<KoalaBearParameters>? backend
         if (keepAs is not null)
             Keep(keepAs, shard);
         cancellation.ThrowIfCancellationRequested();
-        var root = (config.ExtensionDegree, config.DigestElements) switch
+        return (config.ExtensionDegree, config.DigestElements) switch
         {
-            (4, KoalaBearDigest.Length) => new StarkProver<KoalaBearParameters, KoalaBearQuartic, KoalaBearDigest>(config, backend).CommitMainTraces(shard.Traces).Elements.ToArray(),
-            (4, _) => new StarkProver<KoalaBearParameters, KoalaBearQuartic, KoalaBearWideDigest>(config, backend).CommitMainTraces(shard.Traces).Elements.ToArray(),
-            (_, KoalaBearDigest.Length) => new StarkProver<KoalaBearParameters, KoalaBearOctic, KoalaBearDigest>(config, backend).CommitMainTraces(shard.Traces).Elements.ToArray(),
-            _ => new StarkProver<KoalaBearParameters, KoalaBearOctic, KoalaBearWideDigest>(config, backend).CommitMainTraces(shard.Traces).Elements.ToArray(),
+            (4, KoalaBearDigest.Length) => ShardCommitment.Of(shard.LogHeights, shard.Publics,
+                new StarkProver<KoalaBearParameters, KoalaBearQuartic, KoalaBearDigest>(config, backend).CommitMainTraces(shard.Traces)),
+            (4, _) => ShardCommitment.Of(shard.LogHeights, shard.Publics,
+                new StarkProver<KoalaBearParameters, KoalaBearQuartic, KoalaBearWideDigest>(config, backend).CommitMainTraces(shard.Traces)),
+            (_, KoalaBearDigest.Length) => ShardCommitment.Of(shard.LogHeights, shard.Publics,
+                new StarkProver<KoalaBearParameters, KoalaBearOctic, KoalaBearDigest>(config, backend).CommitMainTraces(shard.Traces)),
+            _ => ShardCommitment.Of(shard.LogHeights, shard.Publics,
+                new StarkProver<KoalaBearParameters, KoalaBearOctic, KoalaBearWideDigest>(config, backend).CommitMainTraces(shard.Traces)),
         };
-        return new ShardCommitment(shard.LogHeights, shard.Publics, root);
     }
 
     /// <summary>Phase 2: the shard's proof under the shared challenges (from the traces kept as <paramref name="keptAs"/>, else rebuilt).</summary>

@@ -2,6 +2,7 @@ using Prover.Core.Air;
 using Prover.Core.Challenger;
 using Prover.Core.Field;
 using Prover.Core.Hash;
+using Prover.Core.Merkle;
 using Prover.Core.Stark;
 using Prover.Core.Zkvm.Cpu;
 using Prover.Core.Zkvm.Memory;
@@ -10,11 +11,35 @@ namespace Prover.Core.Zkvm.Proving;
 
 /// <summary>
 /// What the global transcript of an execution proof observes about one shard before the shared challenges exist.
-/// <paramref name="MainRoot"/> is the main commitment's digest as its elements (8, or 12 under provable-128: the
-/// configuration's digest; <see cref="ZkvmStatement.Challenges{TDef, TDigest}"/> checks the length), so the record
+/// <paramref name="MainCommitment"/> is the main traces' Merkle cap as its digests' elements (each 8 elements, or 12
+/// under provable-128: the configuration's digest; <see cref="Cap{TDigest}"/> checks the length), so the record
 /// travels between a coordinator and its workers without naming the digest type.
 /// </summary>
-public readonly record struct ShardCommitment(int[] LogHeights, KoalaBear[][] PublicValues, KoalaBear[] MainRoot);
+public readonly record struct ShardCommitment(int[] LogHeights, KoalaBear[][] PublicValues, KoalaBear[][] MainCommitment)
+{
+    /// <summary>A shard's commitment with the main cap <paramref name="cap"/>.</summary>
+    public static ShardCommitment Of<TDigest>(int[] logHeights, KoalaBear[][] publicValues, MerkleCap<KoalaBearParameters, TDigest> cap)
+        where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
+    {
+        ArgumentNullException.ThrowIfNull(cap);
+        return new(logHeights, publicValues, [.. cap.Digests.ToArray().Select(d => d.Elements.ToArray())]);
+    }
+
+    /// <summary>The main cap as digests of <typeparamref name="TDigest"/>; an <see cref="ArgumentException"/> when its digests have another length.</summary>
+    public MerkleCap<KoalaBearParameters, TDigest> Cap<TDigest>() where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
+    {
+        if (MainCommitment is null || MainCommitment.Length == 0)
+            throw new ArgumentException("a shard's main commitment is empty");
+        var digests = new TDigest[MainCommitment.Length];
+        for (int i = 0; i < digests.Length; i++)
+        {
+            if (MainCommitment[i] is null || MainCommitment[i].Length != TDigest.Length)
+                throw new ArgumentException($"a shard's main commitment has digests of {MainCommitment[i]?.Length ?? 0} elements, the configuration's have {TDigest.Length}");
+            digests[i] = TDigest.FromElements(MainCommitment[i]);
+        }
+        return new MerkleCap<KoalaBearParameters, TDigest>(digests);
+    }
+}
 
 /// <summary>
 /// The parts of an execution proof that prover and verifier compute the same way: the global transcript
@@ -75,10 +100,9 @@ public static class ZkvmStatement
                 O((ulong)p.Length);
                 ch.Observe(p);
             }
-            // The digest's elements: the same transcript as observing the digest itself.
-            if (s.MainRoot is null || s.MainRoot.Length != TDigest.Length)
-                throw new ArgumentException($"a shard's main commitment has {s.MainRoot?.Length ?? 0} elements, the configuration's digest {TDigest.Length}");
-            ch.Observe(s.MainRoot);
+            // The cap of the configuration's digest (a digest of another length is refused): the transcript the
+            // single-process prover observes.
+            ch.Observe(s.Cap<TDigest>());
         }
         var gamma = ch.SampleExtension<ExtensionField<KoalaBear, TDef>>();
         var beta = ch.SampleExtension<ExtensionField<KoalaBear, TDef>>();

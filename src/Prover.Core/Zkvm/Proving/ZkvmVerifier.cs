@@ -142,7 +142,7 @@ public sealed class ZkvmVerifier<TDef, TDigest>
         if (cycles != proof.Cycles)
             return ZkvmVerification.Reject($"the proof claims {proof.Cycles} cycles but its shards execute {cycles}");
 
-        var commitments = shards.Select(p => new ShardCommitment(p.LogHeights, p.PublicValues, p.MainRoot.Elements.ToArray())).ToArray();
+        var commitments = shards.Select(p => ShardCommitment.Of(p.LogHeights, p.PublicValues, p.MainCommitment)).ToArray();
         var (seeds, gamma, beta) = ZkvmStatement.Challenges<TDef, TDigest>(_config, _program, lastKey.PreprocessedRoot, proof.InputSize,
             proof.InputCommitment, proof.Output, proof.ExitCode, proof.Cycles, commitments);
         double fractions = ZkvmBusBudget.StatementFractions(_program, [.. shards.Select(p => p.LogHeights)], proof.Output.Length);
