@@ -30,6 +30,8 @@ internal static class DemoCommand
                 return 2;
             }
             var backend = BackendChoice.Create(parse.GetValue(backendOption), out var backendReport);
+            if (backend is not CpuBackend<KoalaBearParameters> && StarkConfig.ByName(parse.GetValue(config)!).DigestElements != 8)
+                backendReport += "; Merkle trees of 12-element digests on the CPU (the device kernels hash 8-element digests)";
             (byte[] file, DemoProofReport report) result;
             try
             {

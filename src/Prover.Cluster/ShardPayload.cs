@@ -65,11 +65,12 @@ public static class ShardPayload
             foreach (var v in p)
                 U32(v.ToCanonical());
         }
-        // The main commitment: a Merkle cap (count, then each digest's 8 elements).
-        U32((uint)c.MainCommitment.Count);
-        foreach (var digest in c.MainCommitment.Digests)
-            foreach (uint v in digest.ToCanonical())
-                U32(v);
+        // The main commitment: a Merkle cap (count, the digests' length: 8 or 12 elements, then each digest's elements).
+        U32((uint)c.MainCommitment.Length);
+        U32((uint)(c.MainCommitment.Length == 0 ? 0 : c.MainCommitment[0].Length));
+        foreach (var digest in c.MainCommitment)
+            foreach (var v in digest)
+                U32(v.ToCanonical());
         return ms.ToArray();
     }
 
@@ -90,16 +91,18 @@ public static class ShardPayload
         int capCount = r.Count(1 << MerkleCap.MaxHeight);
         if (capCount == 0 || (capCount & (capCount - 1)) != 0)
             throw new FormatException($"a main commitment of {capCount} digests (a power of two expected)");
-        var cap = new Digest<KoalaBearParameters>[capCount];
-        var words = new uint[Digest<KoalaBearParameters>.Length];
+        int digestLength = r.Count(Digests.MaxLength);
+        if (digestLength is not (8 or Digests.MaxLength))
+            throw new FormatException($"a main commitment of {digestLength}-element digests (digests have 8 or {Digests.MaxLength})");
+        var cap = new KoalaBear[capCount][];
         for (int d = 0; d < capCount; d++)
         {
-            for (int i = 0; i < words.Length; i++)
-                words[i] = r.Element().ToCanonical();
-            cap[d] = Digest<KoalaBearParameters>.FromCanonical(words);
+            cap[d] = new KoalaBear[digestLength];
+            for (int i = 0; i < digestLength; i++)
+                cap[d][i] = r.Element();
         }
         r.End();
-        return new ShardCommitment(heights, publics, new MerkleCap<KoalaBearParameters>(cap));
+        return new ShardCommitment(heights, publics, cap);
     }
 
     public static byte[] EncodeProof(ZkvmShardProof p)

@@ -188,8 +188,8 @@ public sealed class GpuOperations<TParams> : IDisposable where TParams : struct,
         }
     }
 
-    /// <summary>Same tree as <c>MerkleTreeMmcs.Commit</c> with the default sponge and compression (Poseidon2 width 16).</summary>
-    public MerkleTree<TParams> Commit(IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> matrices)
+    /// <summary>Same tree as <c>MerkleTreeMmcs.Commit</c> with the default sponge and compression of 8-element digests (Poseidon2 width 16).</summary>
+    public MerkleTree<TParams, Digest<TParams>> Commit(IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> matrices)
     {
         ArgumentNullException.ThrowIfNull(matrices);
         if (matrices.Count == 0)
@@ -243,7 +243,7 @@ public sealed class GpuOperations<TParams> : IDisposable where TParams : struct,
                     b.Dispose();
             }
         }
-        return MerkleTree<TParams>.FromLayers(mats, layers);
+        return MerkleTree<TParams, Digest<TParams>>.FromLayers(mats, layers);
     }
 
     /// <summary>Sponge of the concatenated rows of a group of equal-height matrices: one digest (8 words) per row.</summary>
@@ -259,7 +259,7 @@ public sealed class GpuOperations<TParams> : IDisposable where TParams : struct,
             CheckWords(matrix.Values.LongLength);
             using var data = Device.Upload(MontyField31<TParams>.AsMontgomery(matrix.Values));
             Device.Launch(absorb, height, states, data, (uint)matrix.Width, (uint)pos, rc, (uint)height);
-            pos = (pos + matrix.Width) % PaddingFreeSponge<TParams>.Rate;
+            pos = (pos + matrix.Width) % PaddingFreeSponge<TParams, Digest<TParams>>.Rate;
         }
         var digests = Device.Allocate((long)height * 8);
         Launch(_poseidon, "sponge_finish", height, states, digests, (uint)pos, rc, (uint)height);

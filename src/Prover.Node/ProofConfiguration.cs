@@ -25,7 +25,7 @@ public sealed class ProofConfiguration
     /// <summary>About 100 provable bits (degree-8 extension, blowup 8).</summary>
     public static ProofConfiguration Provable100 { get; } = new("provable-100", 8, () => StarkConfig.Provable100);
 
-    /// <summary>About 128 provable bits (degree-8 extension).</summary>
+    /// <summary>128 provable bits with the hash counted (degree-8 extension, 12-element Poseidon2-24 digests).</summary>
     public static ProofConfiguration Provable128 { get; } = new("provable-128", 8, () => StarkConfig.Provable128);
 
     public static IReadOnlyList<ProofConfiguration> All { get; } = [Development, Provable100, Provable128];

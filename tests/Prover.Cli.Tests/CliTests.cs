@@ -90,6 +90,24 @@ public sealed partial class CliTests : IDisposable
     }
 
     [Fact]
+    public void Provable_128_demo_proof_meets_128_bits_with_the_hash_counted()
+    {
+        string proof = Path.Combine(_dir, "fib128.bin");
+        var (made, madeOut, _) = Run("demo", "fibonacci", "--log-rows", "6", "--config", "provable-128", "--backend", "cpu", "--out", proof);
+        Assert.Equal(0, made);
+        Assert.Contains("hash 128", madeOut);
+        var (exit, output, _) = Run("verify", proof, "--min-bits", "128");
+        Assert.Equal(0, exit);
+        Assert.Contains("valid", output);
+        Assert.DoesNotContain("INSECURE", output);
+        Assert.Equal(1, Run("verify", proof, "--min-bits", "129").Exit);
+        var bytes = File.ReadAllBytes(proof);
+        bytes[bytes.Length / 2] ^= 0x01;
+        File.WriteAllBytes(proof, bytes);
+        Assert.Equal(1, Run("verify", proof, "--min-bits", "128").Exit);
+    }
+
+    [Fact]
     public void Garbage_inputs_get_clear_failures()
     {
         string junk = Path.Combine(_dir, "junk.bin");

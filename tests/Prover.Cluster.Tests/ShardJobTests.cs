@@ -33,6 +33,45 @@ public sealed class ShardJobTests
     }
 
     [Fact]
+    public void TheShardPathGivesTheSingleProcessProofBytesWithWideDigests()
+    {
+        // 12-element digests (provable-128's hash) on development's small parameters: the workers' commitments carry
+        // 12-element roots through the wire format, and the statement transcript runs on Poseidon2-24 on both paths.
+        var guest = ClusterTestGuests.Hello;
+        var program = guest.Program;
+        byte[] input = [7, 7, 7];
+        var config = ClusterTestGuests.Development with { DigestElements = 12 };
+        var options = new ZkvmProverOptions { Config = config, ShardSize = 128 };
+        var (reference, referenceReport) = ZkvmProofs.Prove(program, input, options);
+        Assert.True(referenceReport.Shards >= 2);
+
+        var plan = ZkvmShardPlanner.Plan(program, input, 128);
+        var jobs = plan.Jobs.Select(j => ZkvmShardJob.Parse(j.ToBytes())).ToArray();
+        var worker = new ZkvmShardWorker();
+        var commitments = jobs.Select(j => ShardPayload.DecodeCommitment(ShardPayload.EncodeCommitment(worker.Commit(program, input, j, config)))).ToArray();
+        // The wire format keeps the digests' length.
+        Assert.Throws<FormatException>(() => ShardPayload.DecodeCommitment(ShardPayload.EncodeCommitment(commitments[0] with
+        {
+            MainCommitment = [.. commitments[0].MainCommitment.Select(d => d[..10])],
+        })));
+        Assert.All(commitments, c => Assert.All(c.MainCommitment, d => Assert.Equal(12, d.Length)));
+        var assembly = new ZkvmShardAssembly(program, config, plan, input);
+        var challenges = assembly.Challenges(commitments);
+        var proofs = jobs.Select(j => worker.Prove(program, input, j, config, challenges[j.Index])).ToArray();
+        var (file, _) = assembly.Assemble(proofs, challenges, []);
+        Assert.Equal(reference, file);
+        var envelope = Prover.Core.Stark.ProofEnvelope.Parse(file);
+        var result = new ZkvmVerifier<Prover.Core.Field.KoalaBearQuartic, Prover.Core.Hash.WideDigest<Prover.Core.Field.KoalaBearParameters>>(config, program)
+            .Verify(envelope.Proof);
+        Assert.True(result.IsValid, result.Error);
+
+        // 8-element digests in a cap where the configuration has 12: the coordinator refuses them.
+        var narrow = commitments.Select(c => c with { MainCommitment = [.. c.MainCommitment.Select(d => d[..8])] }).ToArray();
+        var refused = Assert.Throws<ArgumentException>(() => new ZkvmShardAssembly(program, config, plan, input).Challenges(narrow));
+        Assert.Contains("12", refused.Message);
+    }
+
+    [Fact]
     public void AJobRoundTripsAndMalformedBytesAreRejected()
     {
         var plan = ZkvmShardPlanner.Plan(ClusterTestGuests.Hello.Program, [], 64);

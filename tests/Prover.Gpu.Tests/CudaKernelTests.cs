@@ -56,6 +56,7 @@ public class CudaKernelTests
     [InlineData("fibonacci", 10, "development")]
     [InlineData("lookup", 8, "development")]
     [InlineData("poseidon2", 6, "provable-100")]
+    [InlineData("fibonacci", 8, "provable-128")]
     public void DemoProofBytesAreIdentical(string demo, int logRows, string config) =>
         BackendTests.ProofBytesIdentical(demo, logRows, config, "cuda");
 }

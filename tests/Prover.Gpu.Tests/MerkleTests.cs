@@ -59,14 +59,14 @@ public class MerkleTests
         int seed = logHeights.Sum() * 131 + widths.Sum();
         var matrices = logHeights.Select((log, i) =>
             new RowMajorMatrix<MontyField31<TParams>>(Random31.Elements<TParams>((1 << log) * widths[i], seed + i), widths[i])).ToArray();
-        var expected = MerkleTreeMmcs<TParams>.Default.Commit(matrices);
+        var expected = MerkleTreeMmcs<TParams, Digest<TParams>>.Default.Commit(matrices);
         var actual = GpuDevices.Operations<TParams>(api).Commit(matrices);
         Assert.Equal(expected.LayerCount, actual.LayerCount);
         for (int level = 0; level < expected.LayerCount; level++)
             Assert.True(expected.Layer(level).SequenceEqual(actual.Layer(level)), $"layer {level} differs (seed {seed})");
         Assert.Equal(expected.Root, actual.Root);
         // The tree opens and verifies like the CPU one.
-        var mmcs = MerkleTreeMmcs<TParams>.Default;
+        var mmcs = MerkleTreeMmcs<TParams, Digest<TParams>>.Default;
         int index = actual.Height - 1;
         Assert.True(mmcs.Verify(actual.Root, actual.Dimensions, index, mmcs.Open(index, actual)));
     }
@@ -76,8 +76,8 @@ public class MerkleTests
     {
         var m = new RowMajorMatrix<KoalaBear>(4, 1);
         var d = default(Digest<KoalaBearParameters>);
-        Assert.Throws<ArgumentException>(() => MerkleTree<KoalaBearParameters>.FromLayers([m], [[d, d, d, d], [d]]));
-        Assert.Throws<ArgumentException>(() => MerkleTree<KoalaBearParameters>.FromLayers([m], [[d, d], [d]]));
-        Assert.Throws<ArgumentException>(() => MerkleTree<KoalaBearParameters>.FromLayers([m], [[d, d, d, d], [d, d]]));
+        Assert.Throws<ArgumentException>(() => MerkleTree<KoalaBearParameters, Digest<KoalaBearParameters>>.FromLayers([m], [[d, d, d, d], [d]]));
+        Assert.Throws<ArgumentException>(() => MerkleTree<KoalaBearParameters, Digest<KoalaBearParameters>>.FromLayers([m], [[d, d], [d]]));
+        Assert.Throws<ArgumentException>(() => MerkleTree<KoalaBearParameters, Digest<KoalaBearParameters>>.FromLayers([m], [[d, d, d, d], [d, d]]));
     }
 }

@@ -2,6 +2,7 @@ using Prover.Core.Air.Demo;
 using Prover.Core.Field;
 using Prover.Core.Stark;
 using Prover.Core.Zkvm.Proving;
+using Prover.Core.Hash;
 
 namespace Prover.Fuzz;
 
@@ -21,7 +22,7 @@ public static class ProofSeeds
     private static readonly Lazy<ZkvmProgram> HelloProgram = new(() => ZkvmProgram.FromElf(SeedSources.Locate().TestElf("hello")));
 
     private static readonly Lazy<byte[]> HelloProof = new(() =>
-        new ZkvmProver<KoalaBearQuartic>(new ZkvmProverOptions { Config = ZkvmConfig, ShardSize = 1 << 10 }).Prove(HelloProgram.Value, []).ToBytes());
+        new ZkvmProver<KoalaBearQuartic, Digest<KoalaBearParameters>>(new ZkvmProverOptions { Config = ZkvmConfig, ShardSize = 1 << 10 }).Prove(HelloProgram.Value, []).ToBytes());
 
     /// <summary>Demo proof files (envelopes), by demo name.</summary>
     public static IReadOnlyList<(string Demo, byte[] File)> Demos => DemoFiles.Value;

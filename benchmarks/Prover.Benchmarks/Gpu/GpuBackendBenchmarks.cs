@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Prover.Core.Field;
+using Prover.Core.Hash;
 using Prover.Core.Matrix;
 using Prover.Core.Stark;
 using Prover.Gpu;
@@ -52,7 +53,7 @@ public class GpuBackendBenchmarks
         _lde = _cpu.CosetLdeBitReversed(_trace, AddedBits, shift);
         if (!_lde.Values.AsSpan().SequenceEqual(_gpu.CosetLdeBitReversed(_trace, AddedBits, shift).Values))
             throw new InvalidOperationException("GPU and CPU LDEs differ");
-        if (_cpu.Commit([_lde]).Root != _gpu.Commit([_lde]).Root)
+        if (_cpu.Commit<Digest<KoalaBearParameters>>([_lde]).Root != _gpu.Commit<Digest<KoalaBearParameters>>([_lde]).Root)
             throw new InvalidOperationException("GPU and CPU Merkle roots differ");
     }
 
@@ -66,8 +67,8 @@ public class GpuBackendBenchmarks
     public RowMajorMatrix<KoalaBear> GpuLde() => _gpu.CosetLdeBitReversed(_trace, AddedBits, KoalaBear.MultiplicativeGenerator);
 
     [Benchmark]
-    public object CpuCommit() => _cpu.Commit([_lde]);
+    public object CpuCommit() => _cpu.Commit<Digest<KoalaBearParameters>>([_lde]);
 
     [Benchmark]
-    public object GpuCommit() => _gpu.Commit([_lde]);
+    public object GpuCommit() => _gpu.Commit<Digest<KoalaBearParameters>>([_lde]);
 }

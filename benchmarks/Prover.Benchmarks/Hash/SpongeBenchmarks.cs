@@ -18,7 +18,7 @@ public class SpongeBenchmarks
 
     private RowMajorMatrix<KoalaBear>[] _matrix = [];
     private Digest<KoalaBearParameters>[] _out = [];
-    private readonly PaddingFreeSponge<KoalaBearParameters> _sponge = PaddingFreeSponge<KoalaBearParameters>.Default;
+    private readonly PaddingFreeSponge<KoalaBearParameters, Digest<KoalaBearParameters>> _sponge = PaddingFreeSponge<KoalaBearParameters, Digest<KoalaBearParameters>>.Default;
 
     [Params(8, 64)]
     public int Width { get; set; }

@@ -18,8 +18,8 @@ public class MerkleBenchmarks
     private const int LogRows = 20;
 
     private RowMajorMatrix<KoalaBear>[] _matrix = [];
-    private MerkleTreeMmcs<KoalaBearParameters> _serial = null!;
-    private readonly MerkleTreeMmcs<KoalaBearParameters> _parallel = MerkleTreeMmcs<KoalaBearParameters>.Default;
+    private MerkleTreeMmcs<KoalaBearParameters, Digest<KoalaBearParameters>> _serial = null!;
+    private readonly MerkleTreeMmcs<KoalaBearParameters, Digest<KoalaBearParameters>> _parallel = MerkleTreeMmcs<KoalaBearParameters, Digest<KoalaBearParameters>>.Default;
 
     [Params(8, 64)]
     public int Width { get; set; }
@@ -32,7 +32,7 @@ public class MerkleBenchmarks
         for (int i = 0; i < values.Length; i++)
             values[i] = KoalaBear.FromCanonical((uint)rng.NextInt64(KoalaBear.Modulus));
         _matrix = [new RowMajorMatrix<KoalaBear>(values, Width)];
-        _serial = new MerkleTreeMmcs<KoalaBearParameters>(PaddingFreeSponge<KoalaBearParameters>.Default, TruncatedPermutation<KoalaBearParameters>.Default, maxDegreeOfParallelism: 1);
+        _serial = new MerkleTreeMmcs<KoalaBearParameters, Digest<KoalaBearParameters>>(PaddingFreeSponge<KoalaBearParameters, Digest<KoalaBearParameters>>.Default, TruncatedPermutation<KoalaBearParameters, Digest<KoalaBearParameters>>.Default, maxDegreeOfParallelism: 1);
         if (_serial.Commit(_matrix).Root != _parallel.Commit(_matrix).Root)
             throw new InvalidOperationException("serial and parallel Merkle roots disagree");
     }

@@ -6,6 +6,7 @@ using Prover.Core.Field;
 using Prover.Core.Merkle;
 using Prover.Core.Stark;
 using Prover.Core.Zkvm.Proving;
+using Prover.Core.Hash;
 
 namespace Prover.Benchmarks.Stark;
 
@@ -48,7 +49,7 @@ public static class OpeningsModel
         if (logShard is { } k)
             options = options with { ShardSize = 1L << k };
         var clock = Stopwatch.StartNew();
-        var proof = new ZkvmProver<TDef>(options).Prove(program, []);
+        var proof = new ZkvmProver<TDef, Digest<KoalaBearParameters>>(options).Prove(program, []);
         double seconds = clock.Elapsed.TotalSeconds;
         int d = TDef.Degree;
         var shards = proof.Shards.Select((s, i) => (Heights: s.LogHeights, Airs: i == proof.Shards.Count - 1 ? program.CompiledLastShardAirs : program.CompiledShardAirs)).ToArray();
@@ -122,7 +123,7 @@ public static class OpeningsModel
 
     private static (int Bytes, ZkvmProofReport Report) Prove(ZkvmProgram program, StarkConfig config, int logShard)
     {
-        var prover = new ZkvmProver<KoalaBearQuartic>(new ZkvmProverOptions { Config = config, ShardSize = 1L << logShard });
+        var prover = new ZkvmProver<KoalaBearQuartic, Digest<KoalaBearParameters>>(new ZkvmProverOptions { Config = config, ShardSize = 1L << logShard });
         var proof = prover.Prove(program, []);
         return (proof.ToBytes().Length, prover.LastReport!);
     }
@@ -136,10 +137,10 @@ public static class OpeningsModel
         foreach (var (heights, airs) in shards)
         {
             var layout = new StarkLayout<KoalaBear>(airs, heights, d, config.LogBlowup, config.LogFinalPolyLength, config.FoldingArity);
-            bits = Math.Min(bits, StarkSecurity.Report(config, layout, KoalaBearParameters.P).Provable);
+            bits = Math.Min(bits, StarkSecurity.Report(config, layout, KoalaBearParameters.P, config.DigestElements).Provable);
             for (int s = 0; s < Samples; s++)
             {
-                var indices = MerkleTreeMmcs<KoalaBearParameters>.SortedDistinct(
+                var indices = MerkleTreeMmcs<KoalaBearParameters, Digest<KoalaBearParameters>>.SortedDistinct(
                     Enumerable.Range(0, config.NumQueries).Select(_ => rng.Next(1 << layout.LogMaxLdeHeight)));
                 total += Bytes(layout, config, d, indices, split) / (double)Samples;
             }
@@ -152,14 +153,15 @@ public static class OpeningsModel
     {
         split ??= new long[5]; // caps, input rows, input siblings, FRI values, FRI siblings
         int logMax = layout.LogMaxLdeHeight, c = config.MerkleCapHeight;
+        int digest = 4 * config.DigestElements; // bytes per digest: 32, or 48 for provable-128
         long bytes = 0;
         // Commitments: main, LogUp (possibly empty) and quotient caps, the bus sums, the FRI caps, the PoW witness.
         var trees = Enumerable.Range(0, layout.TreeCount).Select(t => layout.InTree(t).ToArray()).ToArray();
         int first = layout.HasPreprocessed ? 1 : 0;
         for (int t = first; t < layout.TreeCount; t++)
         {
-            bytes += 2 + 32 * (1 << Math.Min(c, trees[t].Min(m => m.LogLdeHeight)));
-            split[0] += 32 * (1 << Math.Min(c, trees[t].Min(m => m.LogLdeHeight)));
+            bytes += 2 + digest * (1 << Math.Min(c, trees[t].Min(m => m.LogLdeHeight)));
+            split[0] += digest * (1 << Math.Min(c, trees[t].Min(m => m.LogLdeHeight)));
         }
         if (!layout.HasLogUp)
             bytes += 2;
@@ -169,17 +171,17 @@ public static class OpeningsModel
         for (int t = 0; t < layout.TreeCount; t++)
         {
             int treeLog = trees[t].Max(m => m.LogLdeHeight);
-            var leaves = MerkleTreeMmcs<KoalaBearParameters>.Positions(indices, logMax - treeLog);
+            var leaves = MerkleTreeMmcs<KoalaBearParameters, Digest<KoalaBearParameters>>.Positions(indices, logMax - treeLog);
             bytes += 1;
             foreach (var m in trees[t])
             {
-                long rows = 4L * m.Width * MerkleTreeMmcs<KoalaBearParameters>.Positions(leaves, treeLog - m.LogLdeHeight).Length;
+                long rows = 4L * m.Width * MerkleTreeMmcs<KoalaBearParameters, Digest<KoalaBearParameters>>.Positions(leaves, treeLog - m.LogLdeHeight).Length;
                 bytes += 4 + rows;
                 split[1] += rows;
             }
             int cap = t < first ? 0 : Math.Min(c, trees[t].Min(m => m.LogLdeHeight));
-            bytes += 4 + 32L * Siblings(leaves, treeLog - cap);
-            split[2] += 32L * Siblings(leaves, treeLog - cap);
+            bytes += 4 + (long)digest * Siblings(leaves, treeLog - cap);
+            split[2] += (long)digest * Siblings(leaves, treeLog - cap);
         }
         // FRI steps: cap, sent leaf values, siblings.
         bytes += 1;
@@ -187,15 +189,15 @@ public static class OpeningsModel
         int logN = logMax;
         foreach (int a in layout.FriLogArities)
         {
-            var leaves = MerkleTreeMmcs<KoalaBearParameters>.Positions(positions, a);
+            var leaves = MerkleTreeMmcs<KoalaBearParameters, Digest<KoalaBearParameters>>.Positions(positions, a);
             logN -= a;
             int cap = Math.Min(c, logN);
-            bytes += 2 + 32 * (1 << cap);
-            split[0] += 32 * (1 << cap);
+            bytes += 2 + digest * (1 << cap);
+            split[0] += digest * (1 << cap);
             bytes += 4 + 4L * d * ((long)leaves.Length * (1 << a) - positions.Length);
             split[3] += 4L * d * ((long)leaves.Length * (1 << a) - positions.Length);
-            bytes += 4 + 32L * Siblings(leaves, logN - cap);
-            split[4] += 32L * Siblings(leaves, logN - cap);
+            bytes += 4 + (long)digest * Siblings(leaves, logN - cap);
+            split[4] += (long)digest * Siblings(leaves, logN - cap);
             positions = leaves;
         }
         return bytes + 4 + 4L * d * (1 << layout.LogFinalPolyLength);
@@ -219,7 +221,7 @@ public static class OpeningsModel
                     i++;
                 }
             }
-            current = MerkleTreeMmcs<KoalaBearParameters>.Positions(current, 1);
+            current = MerkleTreeMmcs<KoalaBearParameters, Digest<KoalaBearParameters>>.Positions(current, 1);
         }
         return count;
     }

@@ -5,6 +5,7 @@ using Prover.Core.Field;
 using Prover.Core.Matrix;
 using Prover.Core.Stark;
 using KoalaBear = Prover.Core.Field.MontyField31<Prover.Core.Field.KoalaBearParameters>;
+using Prover.Core.Hash;
 
 namespace Prover.Benchmarks.Stark;
 
@@ -33,24 +34,24 @@ public class StarkBenchmarks
         (_airs, _traces, _publics) = DemoCatalog.Build("poseidon2", LogRows);
         _devProof = ProofSerializer.Serialize(ProveDevelopment());
         _provableProof = ProofSerializer.Serialize(ProveProvable100());
-        if (!new StarkVerifier<KoalaBearParameters, KoalaBearQuartic>(StarkConfig.Development).Verify(_airs, _devProof).IsValid
-            || !new StarkVerifier<KoalaBearParameters, KoalaBearOctic>(StarkConfig.Provable100).Verify(_airs, _provableProof).IsValid)
+        if (!new StarkVerifier<KoalaBearParameters, KoalaBearQuartic, Digest<KoalaBearParameters>>(StarkConfig.Development).Verify(_airs, _devProof).IsValid
+            || !new StarkVerifier<KoalaBearParameters, KoalaBearOctic, Digest<KoalaBearParameters>>(StarkConfig.Provable100).Verify(_airs, _provableProof).IsValid)
             throw new InvalidOperationException("a benchmark proof does not verify");
     }
 
     [Benchmark(Baseline = true)]
-    public StarkProof<KoalaBearParameters, ExtensionField<KoalaBear, KoalaBearQuartic>> ProveDevelopment() =>
-        new StarkProver<KoalaBearParameters, KoalaBearQuartic>(StarkConfig.Development).Prove(_airs, _traces, _publics);
+    public StarkProof<KoalaBearParameters, ExtensionField<KoalaBear, KoalaBearQuartic>, Digest<KoalaBearParameters>> ProveDevelopment() =>
+        new StarkProver<KoalaBearParameters, KoalaBearQuartic, Digest<KoalaBearParameters>>(StarkConfig.Development).Prove(_airs, _traces, _publics);
 
     [Benchmark]
-    public StarkProof<KoalaBearParameters, ExtensionField<KoalaBear, KoalaBearOctic>> ProveProvable100() =>
-        new StarkProver<KoalaBearParameters, KoalaBearOctic>(StarkConfig.Provable100).Prove(_airs, _traces, _publics);
+    public StarkProof<KoalaBearParameters, ExtensionField<KoalaBear, KoalaBearOctic>, Digest<KoalaBearParameters>> ProveProvable100() =>
+        new StarkProver<KoalaBearParameters, KoalaBearOctic, Digest<KoalaBearParameters>>(StarkConfig.Provable100).Prove(_airs, _traces, _publics);
 
     [Benchmark]
     public bool VerifyDevelopment() =>
-        new StarkVerifier<KoalaBearParameters, KoalaBearQuartic>(StarkConfig.Development).Verify(_airs, _devProof).IsValid;
+        new StarkVerifier<KoalaBearParameters, KoalaBearQuartic, Digest<KoalaBearParameters>>(StarkConfig.Development).Verify(_airs, _devProof).IsValid;
 
     [Benchmark]
     public bool VerifyProvable100() =>
-        new StarkVerifier<KoalaBearParameters, KoalaBearOctic>(StarkConfig.Provable100).Verify(_airs, _provableProof).IsValid;
+        new StarkVerifier<KoalaBearParameters, KoalaBearOctic, Digest<KoalaBearParameters>>(StarkConfig.Provable100).Verify(_airs, _provableProof).IsValid;
 }

@@ -5,6 +5,7 @@ using Prover.Core.Field;
 using Prover.Core.Matrix;
 using Prover.Core.Stark;
 using Prover.Core.Zkvm.Tables;
+using Prover.Core.Hash;
 
 namespace Prover.Benchmarks.Zkvm;
 
@@ -71,7 +72,13 @@ public static class FixedTableShapes
             {
                 var (airs, traces) = Design(d);
                 var clock = Stopwatch.StartNew();
-                int size = config.ExtensionDegree == 8 ? Prove<KoalaBearOctic>(config, airs, traces) : Prove<KoalaBearQuartic>(config, airs, traces);
+                int size = (config.ExtensionDegree, config.DigestElements) switch
+                {
+                    (8, 12) => Prove<KoalaBearOctic, WideDigest<KoalaBearParameters>>(config, airs, traces),
+                    (8, _) => Prove<KoalaBearOctic, Digest<KoalaBearParameters>>(config, airs, traces),
+                    (_, 12) => Prove<KoalaBearQuartic, WideDigest<KoalaBearParameters>>(config, airs, traces),
+                    _ => Prove<KoalaBearQuartic, Digest<KoalaBearParameters>>(config, airs, traces),
+                };
                 clock.Stop();
                 bytes[d] = size;
                 if (r >= 0)
@@ -84,12 +91,13 @@ public static class FixedTableShapes
             Console.WriteLine($"| {d} | {bytes[d]:N0} | {ms[d].Average():F0} |");
     }
 
-    private static int Prove<TDef>(StarkConfig config, IAir<KoalaBear>[] airs, RowMajorMatrix<KoalaBear>[] traces)
+    private static int Prove<TDef, TDigest>(StarkConfig config, IAir<KoalaBear>[] airs, RowMajorMatrix<KoalaBear>[] traces)
         where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+        where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
     {
-        var proof = new StarkProver<KoalaBearParameters, TDef>(config) { CheckConstraints = false }.Prove(airs, traces, [.. airs.Select(_ => Array.Empty<KoalaBear>())]);
-        if (!new StarkVerifier<KoalaBearParameters, TDef>(config).Verify(airs, proof).IsValid)
+        var proof = new StarkProver<KoalaBearParameters, TDef, TDigest>(config) { CheckConstraints = false }.Prove(airs, traces, [.. airs.Select(_ => Array.Empty<KoalaBear>())]);
+        if (!new StarkVerifier<KoalaBearParameters, TDef, TDigest>(config).Verify(airs, proof).IsValid)
             throw new InvalidOperationException("the table-only proof does not verify");
-        return ProofSerializer.Serialize<KoalaBearParameters, TDef>(proof).Length;
+        return ProofSerializer.Serialize<KoalaBearParameters, TDef, TDigest>(proof).Length;
     }
 }

@@ -5,6 +5,7 @@ using Prover.Core.Field;
 using Prover.Core.Matrix;
 using Prover.Core.Stark;
 using Prover.Core.Zkvm.Proving;
+using Prover.Core.Hash;
 
 namespace Prover.Benchmarks.Zkvm;
 
@@ -87,14 +88,14 @@ public static class ZkvmPhases
         var program = ZkvmProgram.FromElf(File.ReadAllBytes(elf));
         RowMajorMatrix<KoalaBear>[]? traces = null;
         KoalaBear[][]? publics = null;
-        new ZkvmProver<KoalaBearQuartic>(new ZkvmProverOptions
+        new ZkvmProver<KoalaBearQuartic, Digest<KoalaBearParameters>>(new ZkvmProverOptions
         {
             Config = StarkConfig.Development with { NumQueries = 1, QueryPowBits = 0 },
             ShardSize = 1L << logShard,
             Tamper = (s, t, p) => { if (s == 0) (traces, publics) = (t, p); },
         }).Prove(program, []);
         var airs = program.ShardAirs;
-        var key = StarkSetup.Preprocess(airs, [.. traces!.Select(t => int.Log2(t.Height))], 1);
+        var key = StarkSetup.Preprocess<KoalaBearParameters, Digest<KoalaBearParameters>>(airs, [.. traces!.Select(t => int.Log2(t.Height))], 1);
         var compiled = airs.Select(a => new CompiledAir<KoalaBear>(a)).ToArray();
         var rng = new Random(1);
         ExtensionField<KoalaBear, KoalaBearQuartic> Ext() =>
@@ -121,7 +122,7 @@ public static class ZkvmPhases
                 l += clock.Elapsed.TotalMilliseconds;
             }
             var commitClock = Stopwatch.StartNew();
-            backend.Commit(ldes);
+            backend.Commit<Digest<KoalaBearParameters>>(ldes);
             (reference, optimised, lde, commit) = (r, o, l, commitClock.Elapsed.TotalMilliseconds);
         }
         Console.WriteLine($"LogUp phase of shard 0, ms: trace generation reference {reference:F0}, optimised {optimised:F0} ({reference / optimised:F2}x); LDE {lde:F0}; commit {commit:F0}");
@@ -130,7 +131,7 @@ public static class ZkvmPhases
     private static (byte[] Proof, ZkvmProofReport Report) Prove<TDef>(ZkvmProgram program, int logShard, StarkConfig config)
         where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
     {
-        var prover = new ZkvmProver<TDef>(new ZkvmProverOptions { Config = config, ShardSize = 1L << logShard });
+        var prover = new ZkvmProver<TDef, Digest<KoalaBearParameters>>(new ZkvmProverOptions { Config = config, ShardSize = 1L << logShard });
         var proof = prover.Prove(program, []);
         return (proof.ToBytes(), prover.LastReport!);
     }

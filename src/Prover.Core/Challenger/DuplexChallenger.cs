@@ -11,30 +11,45 @@ public enum DuplexPadding
     Classic,
 
     /// <summary>
-    /// The inputs overwrite state[0..n], state[n..8] is zeroed and n is added to state[8] (the capacity),
+    /// The inputs overwrite state[0..n], state[n..rate] is zeroed and n is added to state[rate] (the capacity),
     /// so transcripts that differ only in where a duplex happened, or in trailing values equal to the
     /// stale rate, cannot collide. The project's default (ARCHITECTURE.md).
     /// </summary>
     LengthBinding,
 }
 
+/// <summary>Rate words of a transcript, inline: room for the widest rate (12).</summary>
+[InlineArray(Digests.MaxLength)]
+internal struct RateWords
+{
+    private uint _w0;
+}
+
 /// <summary>
-/// Fiat–Shamir transcript: a duplex sponge of width 16 and rate 8 over Poseidon2. Observing clears
-/// the output buffer and buffers the input, duplexing when 8 are buffered; sampling duplexes first
-/// when input is pending or no output is left, then pops from the END of the output buffer (the first
-/// sample after a duplex is state[7]). The state lives inline, so <see cref="Clone"/> is one small copy.
+/// Fiat–Shamir transcript: a duplex sponge over Poseidon2 whose width and rate come from the digest the
+/// proof commits with: width 16 and rate 8 for <see cref="Digest{TParams}"/>, width 24 and rate 12 for
+/// <see cref="WideDigest{TParams}"/> (capacity = rate = the digest's length, so the transcript is as
+/// collision resistant as the commitments it observes). Observing clears the output buffer and buffers the
+/// input, duplexing when a rate's worth is buffered; sampling duplexes first when input is pending or no
+/// output is left, then pops from the END of the output buffer (the first sample after a duplex is
+/// state[rate − 1]). The state lives inline, so <see cref="Clone"/> is one small copy.
 /// Not thread-safe (a transcript is sequential by nature).
 /// </summary>
-public sealed class DuplexChallenger<TParams> where TParams : struct, IMontyParameters
+public sealed class DuplexChallenger<TParams, TDigest>
+    where TParams : struct, IMontyParameters
+    where TDigest : struct, IDigest<TDigest, TParams>
 {
-    public const int Width = 16;
-    public const int Rate = 8;
+    /// <summary>Permutation width: twice the digest (16 or 24).</summary>
+    public static int Width => 2 * TDigest.Length;
+
+    /// <summary>Rate (and capacity): the digest's length (8 or 12).</summary>
+    public static int Rate => TDigest.Length;
 
     private readonly Poseidon2<TParams> _permutation;
     private SpongeWords _state;
-    private DigestWords _input;
+    private RateWords _input;
     private int _inputCount;
-    private DigestWords _output;
+    private RateWords _output;
     private int _outputCount;
 
     public DuplexChallenger(Poseidon2<TParams> permutation, DuplexPadding padding = DuplexPadding.LengthBinding)
@@ -42,18 +57,19 @@ public sealed class DuplexChallenger<TParams> where TParams : struct, IMontyPara
         ArgumentNullException.ThrowIfNull(permutation);
         if (permutation.Width != Width)
             throw new ArgumentException($"the challenger needs a width-{Width} permutation, got width {permutation.Width}", nameof(permutation));
+        Digests.CheckLayout<TDigest, TParams>();
         _permutation = permutation;
         Padding = padding;
     }
 
-    /// <summary>A fresh transcript over the standard Poseidon2-16 of <typeparamref name="TParams"/>.</summary>
-    public static DuplexChallenger<TParams> Create(DuplexPadding padding = DuplexPadding.LengthBinding) =>
-        new(Poseidon2.Width16<TParams>(), padding);
+    /// <summary>A fresh transcript over the digest's standard Poseidon2 (width 2L) of <typeparamref name="TParams"/>.</summary>
+    public static DuplexChallenger<TParams, TDigest> Create(DuplexPadding padding = DuplexPadding.LengthBinding) =>
+        new(TDigest.Permutation, padding);
 
     public DuplexPadding Padding { get; }
 
-    /// <summary>An independent copy of the transcript (one ~150-byte allocation).</summary>
-    public DuplexChallenger<TParams> Clone() => (DuplexChallenger<TParams>)MemberwiseClone();
+    /// <summary>An independent copy of the transcript (one ~200-byte allocation).</summary>
+    public DuplexChallenger<TParams, TDigest> Clone() => (DuplexChallenger<TParams, TDigest>)MemberwiseClone();
 
     public void Observe(MontyField31<TParams> value)
     {
@@ -69,7 +85,7 @@ public sealed class DuplexChallenger<TParams> where TParams : struct, IMontyPara
             Observe(v);
     }
 
-    public void Observe(in Digest<TParams> digest) => Observe(digest.Elements);
+    public void Observe(in TDigest digest) => Observe(digest.Elements);
 
     /// <summary>Observes an extension element as its base coefficients, lowest degree first.</summary>
     public void ObserveExtension<TExt>(TExt value) where TExt : struct, IExtensionField<TExt, MontyField31<TParams>> =>
@@ -139,7 +155,7 @@ public sealed class DuplexChallenger<TParams> where TParams : struct, IMontyPara
     private void Duplex()
     {
         int n = _inputCount;
-        Span<uint> state = _state;
+        Span<uint> state = ((Span<uint>)_state)[..Width];
         ((ReadOnlySpan<uint>)_input)[..n].CopyTo(state);
         if (Padding == DuplexPadding.LengthBinding)
         {
@@ -148,7 +164,7 @@ public sealed class DuplexChallenger<TParams> where TParams : struct, IMontyPara
         }
         _inputCount = 0;
         _permutation.PermuteMontgomery(state);
-        state[..Rate].CopyTo(_output);
+        state[..Rate].CopyTo((Span<uint>)_output);
         _outputCount = Rate;
     }
 
@@ -166,13 +182,13 @@ public sealed class DuplexChallenger<TParams> where TParams : struct, IMontyPara
     /// <summary>
     /// The state every candidate permutes: observe(w) appends w to the buffered inputs and the sample
     /// duplexes (inside observe when the buffer fills, else in sample) — either way one duplex with
-    /// n = inputCount + 1 inputs, w at position inputCount, and the sample is state[7] after it.
+    /// n = inputCount + 1 inputs, w at position inputCount, and the sample is state[rate − 1] after it.
     /// </summary>
     private MontyField31<TParams> FindWitness(int bits)
     {
         int slot = _inputCount;
         var template = new uint[Width];
-        ((ReadOnlySpan<uint>)_state).CopyTo(template);
+        ((ReadOnlySpan<uint>)_state)[..Width].CopyTo(template);
         ((ReadOnlySpan<uint>)_input)[..slot].CopyTo(template);
         if (Padding == DuplexPadding.LengthBinding)
         {

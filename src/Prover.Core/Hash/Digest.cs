@@ -13,15 +13,22 @@ internal struct DigestWords
 }
 
 /// <summary>
-/// A hash output of 8 field elements (the sponge's output and the Merkle tree's node). An immutable
-/// 32-byte value with value equality; copying it copies 32 bytes.
+/// A hash output of 8 field elements (the sponge's output and the Merkle tree's node), hashed with Poseidon2
+/// of width 16: the development and provable-100 digest (~248 bits, so ⌊248/2⌋ = 123 bits of collision
+/// resistance; <see cref="WideDigest{TParams}"/> for more). An immutable 32-byte value with value equality
+/// (one 256-bit compare); copying it copies 32 bytes.
 /// </summary>
 [StructLayout(LayoutKind.Sequential, Size = 32)]
-public readonly struct Digest<TParams> : IEquatable<Digest<TParams>>
+public readonly struct Digest<TParams> : IDigest<Digest<TParams>, TParams>
     where TParams : struct, IMontyParameters
 {
     /// <summary>Elements in a digest.</summary>
     public const int Length = 8;
+
+    static int IDigest<Digest<TParams>, TParams>.Length => Length;
+
+    /// <summary>Poseidon2 of width 16 (rate 8, capacity 8).</summary>
+    public static Poseidon2<TParams> Permutation => Poseidon2.Width16<TParams>();
 
     private readonly DigestWords _words;
 

@@ -6,40 +6,48 @@ using Prover.Core.Matrix;
 
 namespace Prover.Core.Hash;
 
-/// <summary>16 Montgomery words of sponge state, inline.</summary>
-[InlineArray(PaddingFreeSponge<KoalaBearParameters>.Width)]
+/// <summary>Sponge state words, inline: room for the widest permutation (24); a sponge uses its first Width.</summary>
+[InlineArray(Digests.MaxWidth)]
 internal struct SpongeWords
 {
     private uint _w0;
 }
 
 /// <summary>
-/// Plonky3's <c>PaddingFreeSponge</c> over a width-16 permutation, rate 8, output 8, in overwrite mode:
-/// the state starts at zero; each chunk of up to 8 input elements overwrites state[0..len] and is
-/// followed by a permutation; hashing stops after a partial chunk; the output is state[0..8]. No
-/// padding, so the empty input hashes to 8 zeros and inputs of different lengths are only separated
+/// Plonky3's <c>PaddingFreeSponge</c> over a width-2L permutation, rate L, output L (L = the digest's length:
+/// width 16, rate 8 for <see cref="Digest{TParams}"/>; width 24, rate 12 for <see cref="WideDigest{TParams}"/>),
+/// in overwrite mode: the state starts at zero; each chunk of up to L input elements overwrites state[0..len]
+/// and is followed by a permutation; hashing stops after a partial chunk; the output is state[0..L]. The
+/// capacity (L elements) equals the output, so the generic collision bound is half the digest either way. No
+/// padding, so the empty input hashes to L zeros and inputs of different lengths are only separated
 /// by the caller fixing the length (Merkle rows have fixed widths).
 /// </summary>
-public sealed class PaddingFreeSponge<TParams> where TParams : struct, IMontyParameters
+public sealed class PaddingFreeSponge<TParams, TDigest>
+    where TParams : struct, IMontyParameters
+    where TDigest : struct, IDigest<TDigest, TParams>
 {
-    public const int Width = 16;
-    public const int Rate = 8;
+    /// <summary>Permutation width: twice the digest (16 or 24).</summary>
+    public static int Width => 2 * TDigest.Length;
+
+    /// <summary>Elements absorbed per permutation: the digest's length (8 or 12).</summary>
+    public static int Rate => TDigest.Length;
 
     public PaddingFreeSponge(Poseidon2<TParams> permutation)
     {
         ArgumentNullException.ThrowIfNull(permutation);
         if (permutation.Width != Width)
             throw new ArgumentException($"the sponge needs a width-{Width} permutation, got width {permutation.Width}", nameof(permutation));
+        Digests.CheckLayout<TDigest, TParams>();
         Permutation = permutation;
     }
 
-    /// <summary>The standard sponge for <typeparamref name="TParams"/> (Poseidon2 width 16).</summary>
-    public static PaddingFreeSponge<TParams> Default { get; } = new(Poseidon2.Width16<TParams>());
+    /// <summary>The standard sponge for the digest (Poseidon2 of width 2L for <typeparamref name="TParams"/>).</summary>
+    public static PaddingFreeSponge<TParams, TDigest> Default { get; } = new(TDigest.Permutation);
 
     public Poseidon2<TParams> Permutation { get; }
 
     /// <summary>Hashes a sequence of elements.</summary>
-    public Digest<TParams> Hash(ReadOnlySpan<MontyField31<TParams>> input)
+    public TDigest Hash(ReadOnlySpan<MontyField31<TParams>> input)
     {
         var h = CreateHasher();
         h.Absorb(input);
@@ -47,7 +55,7 @@ public sealed class PaddingFreeSponge<TParams> where TParams : struct, IMontyPar
     }
 
     /// <summary>Hashes the concatenation of row <paramref name="row"/> of each matrix, in order, without copying.</summary>
-    public Digest<TParams> HashRows(IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> matrices, int row)
+    public TDigest HashRows(IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> matrices, int row)
     {
         ArgumentNullException.ThrowIfNull(matrices);
         var h = CreateHasher();
@@ -60,7 +68,7 @@ public sealed class PaddingFreeSponge<TParams> where TParams : struct, IMontyPar
     /// Hashes rows [<paramref name="firstRow"/>, firstRow + output.Length) of the concatenated matrices
     /// (all of the same height) into <paramref name="output"/>, 16 rows at a time with SIMD.
     /// </summary>
-    public void HashRows(IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> matrices, int firstRow, Span<Digest<TParams>> output)
+    public void HashRows(IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> matrices, int firstRow, Span<TDigest> output)
     {
         ArgumentNullException.ThrowIfNull(matrices);
         if (matrices.Count == 0)
@@ -75,7 +83,7 @@ public sealed class PaddingFreeSponge<TParams> where TParams : struct, IMontyPar
     }
 
     /// <summary>A streaming hasher: <c>Absorb</c> any number of spans, then <c>Finish</c>; same result as one <see cref="Hash"/> of the concatenation.</summary>
-    public SpongeHasher<TParams> CreateHasher() => new(Permutation);
+    public SpongeHasher<TParams, TDigest> CreateHasher() => new(Permutation);
 
     /// <summary>
     /// Hashes rows [<paramref name="firstRow"/>, firstRow + output.Length) of the concatenated matrices
@@ -83,7 +91,7 @@ public sealed class PaddingFreeSponge<TParams> where TParams : struct, IMontyPar
     /// rows at a time with SIMD across rows; the rows are read in place (transposed into lanes on the fly).
     /// </summary>
     [SkipLocalsInit]
-    internal void HashRowsBatch(IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> matrices, int firstRow, Span<Digest<TParams>> output)
+    internal void HashRowsBatch(IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> matrices, int firstRow, Span<TDigest> output)
     {
         int lanes = Poseidon2<TParams>.BatchLanes;
         int count = output.Length;
@@ -91,7 +99,7 @@ public sealed class PaddingFreeSponge<TParams> where TParams : struct, IMontyPar
         if (lanes > 1)
         {
             Span<uint> soa = stackalloc uint[Width * lanes];
-            Span<uint> outWords = Digest<TParams>.AsWords(output);
+            Span<uint> outWords = Digests.AsWords(output);
             for (; k + lanes <= count; k += lanes)
             {
                 soa.Clear();
@@ -124,8 +132,8 @@ public sealed class PaddingFreeSponge<TParams> where TParams : struct, IMontyPar
                 if (pos != 0)
                     Permutation.PermuteBlock(soa);
                 for (int l = 0; l < lanes; l++)
-                    for (int j = 0; j < Digest<TParams>.Length; j++)
-                        outWords[(k + l) * Digest<TParams>.Length + j] = soa[j * lanes + l];
+                    for (int j = 0; j < TDigest.Length; j++)
+                        outWords[(k + l) * TDigest.Length + j] = soa[j * lanes + l];
             }
         }
         for (; k < count; k++)
@@ -134,18 +142,24 @@ public sealed class PaddingFreeSponge<TParams> where TParams : struct, IMontyPar
 }
 
 /// <summary>
-/// Incremental <see cref="PaddingFreeSponge{TParams}"/> hashing (a mutable value: pass by ref).
+/// Incremental <see cref="PaddingFreeSponge{TParams, TDigest}"/> hashing (a mutable value: pass by ref).
 /// Equivalent to hashing the concatenation of everything absorbed.
 /// </summary>
-public struct SpongeHasher<TParams> where TParams : struct, IMontyParameters
+public struct SpongeHasher<TParams, TDigest>
+    where TParams : struct, IMontyParameters
+    where TDigest : struct, IDigest<TDigest, TParams>
 {
+    private static int Width => 2 * TDigest.Length;
+
+    private static int Rate => TDigest.Length;
+
     private readonly Poseidon2<TParams> _permutation;
     private SpongeWords _state;
     private int _position;
 
     internal SpongeHasher(Poseidon2<TParams> permutation)
     {
-        Debug.Assert(permutation.Width == PaddingFreeSponge<TParams>.Width);
+        Debug.Assert(permutation.Width == Width);
         _permutation = permutation;
         _state = default;
         _position = 0;
@@ -154,11 +168,11 @@ public struct SpongeHasher<TParams> where TParams : struct, IMontyParameters
     public void Absorb(MontyField31<TParams> value)
     {
         _state[_position++] = value.Montgomery;
-        if (_position == PaddingFreeSponge<TParams>.Rate)
+        if (_position == Rate)
         {
             // Permuting eagerly when a chunk fills is the same as permuting when the next one starts:
             // Finish only permutes a partial chunk.
-            _permutation.PermuteMontgomery(_state);
+            _permutation.PermuteMontgomery(((Span<uint>)_state)[..Width]);
             _position = 0;
         }
     }
@@ -168,26 +182,26 @@ public struct SpongeHasher<TParams> where TParams : struct, IMontyParameters
         ReadOnlySpan<uint> words = MemoryMarshal.Cast<MontyField31<TParams>, uint>(values);
         while (!words.IsEmpty)
         {
-            int n = Math.Min(PaddingFreeSponge<TParams>.Rate - _position, words.Length);
+            int n = Math.Min(Rate - _position, words.Length);
             words[..n].CopyTo(((Span<uint>)_state).Slice(_position, n));
             words = words[n..];
             _position += n;
-            if (_position == PaddingFreeSponge<TParams>.Rate)
+            if (_position == Rate)
             {
-                _permutation.PermuteMontgomery(_state);
+                _permutation.PermuteMontgomery(((Span<uint>)_state)[..Width]);
                 _position = 0;
             }
         }
     }
 
     /// <summary>The digest of everything absorbed; the hasher must not be used afterwards.</summary>
-    public Digest<TParams> Finish()
+    public TDigest Finish()
     {
         if (_position != 0)
         {
-            _permutation.PermuteMontgomery(_state);
+            _permutation.PermuteMontgomery(((Span<uint>)_state)[..Width]);
             _position = 0;
         }
-        return Digest<TParams>.FromElements(MontyField31<TParams>.FromMontgomery(((Span<uint>)_state)[..Digest<TParams>.Length]));
+        return TDigest.FromElements(MontyField31<TParams>.FromMontgomery(((Span<uint>)_state)[..TDigest.Length]));
     }
 }

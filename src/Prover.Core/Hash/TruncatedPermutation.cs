@@ -4,60 +4,66 @@ using Prover.Core.Field;
 namespace Prover.Core.Hash;
 
 /// <summary>
-/// Plonky3's <c>TruncatedPermutation</c> 2-to-1 compression: compress(a, b) = perm16(a ‖ b)[0..8].
-/// Used for Merkle tree nodes (and for injecting row hashes into a layer of the mixed-height tree).
+/// Plonky3's <c>TruncatedPermutation</c> 2-to-1 compression: compress(a, b) = perm(a ‖ b)[0..L] for digests of
+/// L elements and a permutation of width 2L (perm16 and 8 for <see cref="Digest{TParams}"/>, perm24 and 12 for
+/// <see cref="WideDigest{TParams}"/>). Used for Merkle tree nodes (and for injecting row hashes into a layer
+/// of the mixed-height tree).
 /// </summary>
-public sealed class TruncatedPermutation<TParams> where TParams : struct, IMontyParameters
+public sealed class TruncatedPermutation<TParams, TDigest>
+    where TParams : struct, IMontyParameters
+    where TDigest : struct, IDigest<TDigest, TParams>
 {
-    private const int Width = 16;
-    private const int Half = Digest<TParams>.Length;
+    private static int Width => 2 * TDigest.Length;
+
+    private static int Half => TDigest.Length;
 
     public TruncatedPermutation(Poseidon2<TParams> permutation)
     {
         ArgumentNullException.ThrowIfNull(permutation);
         if (permutation.Width != Width)
             throw new ArgumentException($"compression needs a width-{Width} permutation, got width {permutation.Width}", nameof(permutation));
+        Digests.CheckLayout<TDigest, TParams>();
         Permutation = permutation;
     }
 
-    /// <summary>The standard compression for <typeparamref name="TParams"/> (Poseidon2 width 16).</summary>
-    public static TruncatedPermutation<TParams> Default { get; } = new(Poseidon2.Width16<TParams>());
+    /// <summary>The standard compression for the digest (Poseidon2 of width 2L for <typeparamref name="TParams"/>).</summary>
+    public static TruncatedPermutation<TParams, TDigest> Default { get; } = new(TDigest.Permutation);
 
     public Poseidon2<TParams> Permutation { get; }
 
-    public Digest<TParams> Compress(in Digest<TParams> left, in Digest<TParams> right)
+    public TDigest Compress(in TDigest left, in TDigest right)
     {
         SpongeWords state = default;
-        Span<uint> s = state;
-        left.Words.CopyTo(s);
-        right.Words.CopyTo(s[Half..]);
+        Span<uint> s = ((Span<uint>)state)[..Width];
+        Digests.CopyWords<TDigest, TParams>(left, s);
+        Digests.CopyWords<TDigest, TParams>(right, s[Half..]);
         Permutation.PermuteMontgomery(s);
-        return Digest<TParams>.FromElements(MontyField31<TParams>.FromMontgomery(s[..Half]));
+        return TDigest.FromElements(MontyField31<TParams>.FromMontgomery(s[..Half]));
     }
 
     /// <summary>output[i] = compress(left[i], right[i]), SIMD across pairs.</summary>
-    public void CompressPairs(ReadOnlySpan<Digest<TParams>> left, ReadOnlySpan<Digest<TParams>> right, Span<Digest<TParams>> output)
+    public void CompressPairs(ReadOnlySpan<TDigest> left, ReadOnlySpan<TDigest> right, Span<TDigest> output)
     {
         if (left.Length != output.Length || right.Length != output.Length)
             throw new ArgumentException("left, right and output must have the same length");
-        CompressStrided(Digest<TParams>.AsWords(left), Digest<TParams>.AsWords(right), Half, output);
+        CompressStrided(Digests.AsWords(left), Digests.AsWords(right), Half, output);
     }
 
     /// <summary>One Merkle layer: parents[i] = compress(children[2i], children[2i+1]).</summary>
-    public void CompressLayer(ReadOnlySpan<Digest<TParams>> children, Span<Digest<TParams>> parents)
+    public void CompressLayer(ReadOnlySpan<TDigest> children, Span<TDigest> parents)
     {
         if (children.Length != 2 * parents.Length)
             throw new ArgumentException($"{children.Length} children do not make {parents.Length} parents");
-        ReadOnlySpan<uint> words = Digest<TParams>.AsWords(children);
+        ReadOnlySpan<uint> words = Digests.AsWords(children);
         CompressStrided(words, words.Length == 0 ? words : words[Half..], 2 * Half, parents);
     }
 
-    /// <summary>output[i] = compress(leftWords[i·stride ..+8], rightWords[i·stride ..+8]).</summary>
+    /// <summary>output[i] = compress(leftWords[i·stride ..+L], rightWords[i·stride ..+L]).</summary>
     [SkipLocalsInit]
-    private void CompressStrided(ReadOnlySpan<uint> leftWords, ReadOnlySpan<uint> rightWords, int stride, Span<Digest<TParams>> output)
+    private void CompressStrided(ReadOnlySpan<uint> leftWords, ReadOnlySpan<uint> rightWords, int stride, Span<TDigest> output)
     {
         int count = output.Length;
-        Span<uint> outWords = Digest<TParams>.AsWords(output);
+        Span<uint> outWords = Digests.AsWords(output);
         int lanes = Poseidon2<TParams>.BatchLanes;
         int k = 0;
         if (lanes > 1)

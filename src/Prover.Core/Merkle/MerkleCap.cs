@@ -14,15 +14,17 @@ public static class MerkleCap
 /// <summary>
 /// The commitment to a Merkle tree: its 2^c nodes at height c below the root, left to right (c = 0: the root
 /// alone). Sending 2^c digests once lets every opening stop c levels early; with deduplicated multi-openings
-/// (<see cref="MultiOpening{TParams}"/>) the top levels are mostly derivable anyway, so the best c is measured,
+/// (<see cref="MultiOpening{TParams, TDigest}"/>) the top levels are mostly derivable anyway, so the best c is measured,
 /// not assumed (docs/design.md, "Openings"). Value equality over the digests.
 /// </summary>
-public sealed class MerkleCap<TParams> : IEquatable<MerkleCap<TParams>> where TParams : struct, IMontyParameters
+public sealed class MerkleCap<TParams, TDigest> : IEquatable<MerkleCap<TParams, TDigest>>
+    where TParams : struct, IMontyParameters
+    where TDigest : struct, IDigest<TDigest, TParams>
 {
-    private readonly Digest<TParams>[] _digests;
+    private readonly TDigest[] _digests;
 
     /// <summary>A cap of <paramref name="digests"/> (a power of two of them, copied).</summary>
-    public MerkleCap(ReadOnlySpan<Digest<TParams>> digests)
+    public MerkleCap(ReadOnlySpan<TDigest> digests)
     {
         if (digests.Length == 0 || !BitOperations.IsPow2(digests.Length))
             throw new ArgumentException($"a cap has a power-of-two number of digests, got {digests.Length}", nameof(digests));
@@ -30,7 +32,7 @@ public sealed class MerkleCap<TParams> : IEquatable<MerkleCap<TParams>> where TP
     }
 
     /// <summary>The cap of height 0: the root.</summary>
-    public static MerkleCap<TParams> FromRoot(Digest<TParams> root) => new([root]);
+    public static MerkleCap<TParams, TDigest> FromRoot(TDigest root) => new([root]);
 
     /// <summary>Number of digests (2^<see cref="Height"/>).</summary>
     public int Count => _digests.Length;
@@ -38,13 +40,13 @@ public sealed class MerkleCap<TParams> : IEquatable<MerkleCap<TParams>> where TP
     /// <summary>Levels below the root at which the cap sits.</summary>
     public int Height => BitOperations.Log2((uint)_digests.Length);
 
-    public Digest<TParams> this[int index] => _digests[index];
+    public TDigest this[int index] => _digests[index];
 
-    public ReadOnlySpan<Digest<TParams>> Digests => _digests;
+    public ReadOnlySpan<TDigest> Digests => _digests;
 
-    public bool Equals(MerkleCap<TParams>? other) => other is not null && _digests.AsSpan().SequenceEqual(other._digests);
+    public bool Equals(MerkleCap<TParams, TDigest>? other) => other is not null && _digests.AsSpan().SequenceEqual(other._digests);
 
-    public override bool Equals(object? obj) => obj is MerkleCap<TParams> other && Equals(other);
+    public override bool Equals(object? obj) => obj is MerkleCap<TParams, TDigest> other && Equals(other);
 
     public override int GetHashCode()
     {
@@ -54,9 +56,9 @@ public sealed class MerkleCap<TParams> : IEquatable<MerkleCap<TParams>> where TP
         return h.ToHashCode();
     }
 
-    public static bool operator ==(MerkleCap<TParams>? left, MerkleCap<TParams>? right) => left is null ? right is null : left.Equals(right);
+    public static bool operator ==(MerkleCap<TParams, TDigest>? left, MerkleCap<TParams, TDigest>? right) => left is null ? right is null : left.Equals(right);
 
-    public static bool operator !=(MerkleCap<TParams>? left, MerkleCap<TParams>? right) => !(left == right);
+    public static bool operator !=(MerkleCap<TParams, TDigest>? left, MerkleCap<TParams, TDigest>? right) => !(left == right);
 
-    public override string ToString() => Count == 1 ? _digests[0].ToString() : $"cap of {Count} digests";
+    public override string ToString() => Count == 1 ? $"{_digests[0]}" : $"cap of {Count} digests";
 }

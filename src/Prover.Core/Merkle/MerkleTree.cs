@@ -11,11 +11,13 @@ public readonly record struct MatrixDimensions(int Width, int Height);
 /// Prover data of a commitment: the committed matrices and every digest layer, leaves first
 /// (<c>Layer(0)</c> has one digest per row of the tallest matrices), root last.
 /// </summary>
-public sealed class MerkleTree<TParams> where TParams : struct, IMontyParameters
+public sealed class MerkleTree<TParams, TDigest>
+    where TParams : struct, IMontyParameters
+    where TDigest : struct, IDigest<TDigest, TParams>
 {
-    private readonly Digest<TParams>[][] _layers;
+    private readonly TDigest[][] _layers;
 
-    internal MerkleTree(RowMajorMatrix<MontyField31<TParams>>[] matrices, Digest<TParams>[][] layers)
+    internal MerkleTree(RowMajorMatrix<MontyField31<TParams>>[] matrices, TDigest[][] layers)
     {
         Matrices = matrices;
         _layers = layers;
@@ -23,11 +25,11 @@ public sealed class MerkleTree<TParams> where TParams : struct, IMontyParameters
 
     /// <summary>
     /// A tree from digest layers computed elsewhere (a GPU backend builds the same layers as
-    /// <see cref="MerkleTreeMmcs{TParams}.Commit"/> on the device). Checks the shape only: layer 0 has
+    /// <see cref="MerkleTreeMmcs{TParams, TDigest}.Commit"/> on the device). Checks the shape only: layer 0 has
     /// one digest per row of the tallest matrix, each layer halves, the last has one digest; the
     /// caller answers for the digests (the prover's verifier re-derives the root from openings).
     /// </summary>
-    public static MerkleTree<TParams> FromLayers(IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> matrices, Digest<TParams>[][] layers)
+    public static MerkleTree<TParams, TDigest> FromLayers(IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> matrices, TDigest[][] layers)
     {
         ArgumentNullException.ThrowIfNull(matrices);
         ArgumentNullException.ThrowIfNull(layers);
@@ -43,13 +45,13 @@ public sealed class MerkleTree<TParams> where TParams : struct, IMontyParameters
         }
         if (layers[^1].Length != 1)
             throw new ArgumentException("the last layer must be the root", nameof(layers));
-        return new MerkleTree<TParams>([.. matrices], layers);
+        return new MerkleTree<TParams, TDigest>([.. matrices], layers);
     }
 
     /// <summary>The committed matrices, in the order given to Commit.</summary>
     public IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> Matrices { get; }
 
-    public Digest<TParams> Root => _layers[^1][0];
+    public TDigest Root => _layers[^1][0];
 
     /// <summary>Number of leaves: the height of the tallest matrix (a power of two).</summary>
     public int Height => _layers[0].Length;
@@ -58,25 +60,27 @@ public sealed class MerkleTree<TParams> where TParams : struct, IMontyParameters
     public int LayerCount => _layers.Length;
 
     /// <summary>Digest layer <paramref name="level"/> (0 = leaves).</summary>
-    public ReadOnlySpan<Digest<TParams>> Layer(int level) => _layers[level];
+    public ReadOnlySpan<TDigest> Layer(int level) => _layers[level];
 
     public IReadOnlyList<MatrixDimensions> Dimensions => Matrices.Select(m => new MatrixDimensions(m.Width, m.Height)).ToArray();
 
     /// <summary>
     /// The commitment for a cap height of <paramref name="capHeight"/>: the 2^c nodes c levels below the root, with
-    /// c = <see cref="MerkleTreeMmcs{TParams}.EffectiveCapHeight"/> (never above the layer where the shortest matrix is hashed in).
+    /// c = <see cref="MerkleTreeMmcs{TParams, TDigest}.EffectiveCapHeight"/> (never above the layer where the shortest matrix is hashed in).
     /// </summary>
-    public MerkleCap<TParams> Cap(int capHeight)
+    public MerkleCap<TParams, TDigest> Cap(int capHeight)
     {
-        int c = MerkleTreeMmcs<TParams>.EffectiveCapHeight(Dimensions, capHeight);
-        return new MerkleCap<TParams>(_layers[LayerCount - 1 - c]);
+        int c = MerkleTreeMmcs<TParams, TDigest>.EffectiveCapHeight(Dimensions, capHeight);
+        return new MerkleCap<TParams, TDigest>(_layers[LayerCount - 1 - c]);
     }
 }
 
 /// <summary>An opening of all committed matrices at one row index: each matrix's row and the sibling path.</summary>
-public sealed class BatchOpening<TParams> where TParams : struct, IMontyParameters
+public sealed class BatchOpening<TParams, TDigest>
+    where TParams : struct, IMontyParameters
+    where TDigest : struct, IDigest<TDigest, TParams>
 {
-    public BatchOpening(IReadOnlyList<MontyField31<TParams>[]> openedRows, IReadOnlyList<Digest<TParams>> proof)
+    public BatchOpening(IReadOnlyList<MontyField31<TParams>[]> openedRows, IReadOnlyList<TDigest> proof)
     {
         ArgumentNullException.ThrowIfNull(openedRows);
         ArgumentNullException.ThrowIfNull(proof);
@@ -88,5 +92,5 @@ public sealed class BatchOpening<TParams> where TParams : struct, IMontyParamete
     public IReadOnlyList<MontyField31<TParams>[]> OpenedRows { get; }
 
     /// <summary>Sibling digests from the leaf layer up (log2 of the tallest height entries).</summary>
-    public IReadOnlyList<Digest<TParams>> Proof { get; }
+    public IReadOnlyList<TDigest> Proof { get; }
 }

@@ -8,13 +8,13 @@ namespace Prover.Core.Merkle;
 /// Caps and deduplicated multi-openings (docs/design.md, "Openings"). The queries of one proof open many leaves of
 /// the same tree; their paths share nodes, and near the top every node is an ancestor of some opened leaf. A
 /// multi-opening works level by level on the sorted, distinct positions: a node whose sibling is also known is
-/// combined with it, any other node takes the next digest of <see cref="MultiOpening{TParams}.Siblings"/>. So each
+/// combined with it, any other node takes the next digest of <see cref="MultiOpening{TParams, TDigest}.Siblings"/>. So each
 /// node is sent at most once and nodes the verifier can compute are never sent. Rows of a matrix shorter than the
-/// tallest are sent once per distinct position at its height. The single-index <see cref="Open(int, MerkleTree{TParams})"/>
-/// and <see cref="Verify(Digest{TParams}, IReadOnlyList{MatrixDimensions}, int, BatchOpening{TParams}, out string?)"/>
+/// tallest are sent once per distinct position at its height. The single-index <see cref="Open(int, MerkleTree{TParams, TDigest})"/>
+/// and <see cref="Verify(TDigest, IReadOnlyList{MatrixDimensions}, int, BatchOpening{TParams, TDigest}, out string?)"/>
 /// are the reference the tests compare this with.
 /// </summary>
-public sealed partial class MerkleTreeMmcs<TParams>
+public sealed partial class MerkleTreeMmcs<TParams, TDigest>
 {
     /// <summary>
     /// The cap height a tree of these matrices gets for a requested <paramref name="capHeight"/>: at most the log
@@ -65,9 +65,9 @@ public sealed partial class MerkleTreeMmcs<TParams>
 
     /// <summary>
     /// Opens every matrix of <paramref name="tree"/> at <paramref name="indices"/> (rows of the tallest matrices; any
-    /// order, repeats allowed), up to the cap of height <paramref name="capHeight"/> (<see cref="MerkleTree{TParams}.Cap"/>).
+    /// order, repeats allowed), up to the cap of height <paramref name="capHeight"/> (<see cref="MerkleTree{TParams, TDigest}.Cap"/>).
     /// </summary>
-    public MultiOpening<TParams> OpenMulti(IEnumerable<int> indices, MerkleTree<TParams> tree, int capHeight)
+    public MultiOpening<TParams, TDigest> OpenMulti(IEnumerable<int> indices, MerkleTree<TParams, TDigest> tree, int capHeight)
     {
         ArgumentNullException.ThrowIfNull(tree);
         var leaves = SortedDistinct(indices);
@@ -87,7 +87,7 @@ public sealed partial class MerkleTreeMmcs<TParams>
                 matrix.Row(positions[k]).CopyTo(flat.AsSpan(k * matrix.Width));
             rows[m] = flat;
         }
-        var siblings = new List<Digest<TParams>>();
+        var siblings = new List<TDigest>();
         var current = leaves;
         for (int level = 0; level < levels; level++)
         {
@@ -105,7 +105,7 @@ public sealed partial class MerkleTreeMmcs<TParams>
             }
             current = Positions(current, 1);
         }
-        return new MultiOpening<TParams>(rows, siblings);
+        return new MultiOpening<TParams, TDigest>(rows, siblings);
     }
 
     /// <summary>
@@ -115,8 +115,8 @@ public sealed partial class MerkleTreeMmcs<TParams>
     /// imply before anything is hashed; a missing, extra or reordered sibling, a row of the wrong length, or a cap of
     /// the wrong size is a rejection with a reason. Never throws on malformed input.
     /// </summary>
-    public bool VerifyMulti(MerkleCap<TParams>? cap, int capHeight, IReadOnlyList<MatrixDimensions>? dimensions, IReadOnlyList<int>? indices,
-        MultiOpening<TParams>? opening, out string? error)
+    public bool VerifyMulti(MerkleCap<TParams, TDigest>? cap, int capHeight, IReadOnlyList<MatrixDimensions>? dimensions, IReadOnlyList<int>? indices,
+        MultiOpening<TParams, TDigest>? opening, out string? error)
     {
         if (cap is null)
             return Fail("no cap", out error);
@@ -163,12 +163,12 @@ public sealed partial class MerkleTreeMmcs<TParams>
         int next = 0;
         // Hashes, for each of `count` positions, the rows of every matrix of this height (the group's positions are
         // exactly the known positions of this level, in the same order: both are the distinct indices shifted down).
-        Digest<TParams>[] HashGroup(int height, int count)
+        TDigest[] HashGroup(int height, int count)
         {
             int first = next;
             while (next < order.Length && dimensions[order[next]].Height == height)
                 next++;
-            var hashes = new Digest<TParams>[count];
+            var hashes = new TDigest[count];
             for (int k = 0; k < count; k++)
             {
                 var h = Hash.CreateHasher();
@@ -189,7 +189,7 @@ public sealed partial class MerkleTreeMmcs<TParams>
         for (int level = 0; level < logMax - c; level++)
         {
             var parentPositions = Positions(positionsNow, 1);
-            var parents = new Digest<TParams>[parentPositions.Length];
+            var parents = new TDigest[parentPositions.Length];
             int n = 0;
             for (int i = 0; i < positionsNow.Length;)
             {

@@ -14,12 +14,14 @@ namespace Prover.Core.Merkle;
 /// Openings at index i reveal row i >> (log2 H − log2 h) of each matrix of height h and the sibling of
 /// the path node at each layer.
 /// </summary>
-public sealed partial class MerkleTreeMmcs<TParams> where TParams : struct, IMontyParameters
+public sealed partial class MerkleTreeMmcs<TParams, TDigest>
+    where TParams : struct, IMontyParameters
+    where TDigest : struct, IDigest<TDigest, TParams>
 {
     /// <param name="hash">Leaf and row hash.</param>
     /// <param name="compress">2-to-1 node compression.</param>
     /// <param name="maxDegreeOfParallelism">Threads used to build layers; −1 (default) for all, 1 for a serial build.</param>
-    public MerkleTreeMmcs(PaddingFreeSponge<TParams> hash, TruncatedPermutation<TParams> compress, int maxDegreeOfParallelism = -1)
+    public MerkleTreeMmcs(PaddingFreeSponge<TParams, TDigest> hash, TruncatedPermutation<TParams, TDigest> compress, int maxDegreeOfParallelism = -1)
     {
         ArgumentNullException.ThrowIfNull(hash);
         ArgumentNullException.ThrowIfNull(compress);
@@ -33,18 +35,18 @@ public sealed partial class MerkleTreeMmcs<TParams> where TParams : struct, IMon
     private readonly ParallelOptions _parallel;
 
     /// <summary>Poseidon2-16 sponge and truncated-permutation compression for <typeparamref name="TParams"/>.</summary>
-    public static MerkleTreeMmcs<TParams> Default { get; } =
-        new(PaddingFreeSponge<TParams>.Default, TruncatedPermutation<TParams>.Default);
+    public static MerkleTreeMmcs<TParams, TDigest> Default { get; } =
+        new(PaddingFreeSponge<TParams, TDigest>.Default, TruncatedPermutation<TParams, TDigest>.Default);
 
-    public PaddingFreeSponge<TParams> Hash { get; }
+    public PaddingFreeSponge<TParams, TDigest> Hash { get; }
 
-    public TruncatedPermutation<TParams> Compression { get; }
+    public TruncatedPermutation<TParams, TDigest> Compression { get; }
 
     /// <summary>Rows (or pairs) per parallel task: a few hundred microseconds of hashing.</summary>
     private const int Grain = 1024;
 
     /// <summary>Commits to the matrices (the root is <c>tree.Root</c>). Layers are built multi-threaded.</summary>
-    public MerkleTree<TParams> Commit(IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> matrices)
+    public MerkleTree<TParams, TDigest> Commit(IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> matrices)
     {
         ArgumentNullException.ThrowIfNull(matrices);
         if (matrices.Count == 0)
@@ -62,20 +64,20 @@ public sealed partial class MerkleTreeMmcs<TParams> where TParams : struct, IMon
         int maxHeight = groups[0].Height;
         int levels = BitOperations.Log2((uint)maxHeight);
 
-        var layers = new Digest<TParams>[levels + 1][];
-        var leaves = new Digest<TParams>[maxHeight];
+        var layers = new TDigest[levels + 1][];
+        var leaves = new TDigest[maxHeight];
         HashRowsParallel(groups[0].Matrices, leaves);
         layers[0] = leaves;
         int nextGroup = 1;
         for (int level = 1; level <= levels; level++)
         {
             var children = layers[level - 1];
-            var parents = new Digest<TParams>[children.Length / 2];
+            var parents = new TDigest[children.Length / 2];
             ParallelChunks(parents.Length, (start, count) =>
                 Compression.CompressLayer(children.AsSpan(2 * start, 2 * count), parents.AsSpan(start, count)));
             if (nextGroup < groups.Count && groups[nextGroup].Height == parents.Length)
             {
-                var rowHashes = new Digest<TParams>[parents.Length];
+                var rowHashes = new TDigest[parents.Length];
                 HashRowsParallel(groups[nextGroup].Matrices, rowHashes);
                 ParallelChunks(parents.Length, (start, count) =>
                     Compression.CompressPairs(parents.AsSpan(start, count), rowHashes.AsSpan(start, count), parents.AsSpan(start, count)));
@@ -83,11 +85,11 @@ public sealed partial class MerkleTreeMmcs<TParams> where TParams : struct, IMon
             }
             layers[level] = parents;
         }
-        return new MerkleTree<TParams>(mats, layers);
+        return new MerkleTree<TParams, TDigest>(mats, layers);
     }
 
     /// <summary>Opens every committed matrix at <paramref name="index"/> (a row of the tallest matrices).</summary>
-    public BatchOpening<TParams> Open(int index, MerkleTree<TParams> tree)
+    public BatchOpening<TParams, TDigest> Open(int index, MerkleTree<TParams, TDigest> tree)
     {
         ArgumentNullException.ThrowIfNull(tree);
         int maxHeight = tree.Height;
@@ -101,18 +103,18 @@ public sealed partial class MerkleTreeMmcs<TParams> where TParams : struct, IMon
             int shift = logMax - BitOperations.Log2((uint)matrix.Height);
             rows[m] = matrix.Row(index >> shift).ToArray();
         }
-        var proof = new Digest<TParams>[logMax];
+        var proof = new TDigest[logMax];
         for (int level = 0; level < logMax; level++)
             proof[level] = tree.Layer(level)[(index >> level) ^ 1];
-        return new BatchOpening<TParams>(rows, proof);
+        return new BatchOpening<TParams, TDigest>(rows, proof);
     }
 
     /// <summary>Verifies an opening; never throws on malformed input (returns false).</summary>
-    public bool Verify(Digest<TParams> root, IReadOnlyList<MatrixDimensions> dimensions, int index, BatchOpening<TParams> opening) =>
+    public bool Verify(TDigest root, IReadOnlyList<MatrixDimensions> dimensions, int index, BatchOpening<TParams, TDigest> opening) =>
         Verify(root, dimensions, index, opening, out _);
 
     /// <summary>Verifies an opening; on failure <paramref name="error"/> says why. Never throws on malformed input.</summary>
-    public bool Verify(Digest<TParams> root, IReadOnlyList<MatrixDimensions> dimensions, int index, BatchOpening<TParams> opening, out string? error)
+    public bool Verify(TDigest root, IReadOnlyList<MatrixDimensions> dimensions, int index, BatchOpening<TParams, TDigest> opening, out string? error)
     {
         if (opening is null)
         {
@@ -126,8 +128,8 @@ public sealed partial class MerkleTreeMmcs<TParams> where TParams : struct, IMon
     /// Verifies opened rows and a sibling path against <paramref name="root"/>, given each matrix's
     /// dimensions in commit order. Returns false with a reason for any mismatch; never throws.
     /// </summary>
-    public bool Verify(Digest<TParams> root, IReadOnlyList<MatrixDimensions> dimensions, int index,
-        IReadOnlyList<MontyField31<TParams>[]>? openedRows, IReadOnlyList<Digest<TParams>>? proof, out string? error)
+    public bool Verify(TDigest root, IReadOnlyList<MatrixDimensions> dimensions, int index,
+        IReadOnlyList<MontyField31<TParams>[]>? openedRows, IReadOnlyList<TDigest>? proof, out string? error)
     {
         if (dimensions is null || dimensions.Count == 0)
             return Fail("no matrix dimensions", out error);
@@ -156,7 +158,7 @@ public sealed partial class MerkleTreeMmcs<TParams> where TParams : struct, IMon
         // Matrices by height, tallest first, stable (the commit order within a height).
         var order = Enumerable.Range(0, dimensions.Count).OrderByDescending(m => dimensions[m].Height).ToArray();
         int next = 0;
-        Digest<TParams> HashGroup(int height)
+        TDigest HashGroup(int height)
         {
             var h = Hash.CreateHasher();
             while (next < order.Length && dimensions[order[next]].Height == height)
@@ -198,7 +200,7 @@ public sealed partial class MerkleTreeMmcs<TParams> where TParams : struct, IMon
             .Select(g => new HeightGroup(g.Key, g.ToArray()))
             .ToList();
 
-    private void HashRowsParallel(RowMajorMatrix<MontyField31<TParams>>[] matrices, Digest<TParams>[] output) =>
+    private void HashRowsParallel(RowMajorMatrix<MontyField31<TParams>>[] matrices, TDigest[] output) =>
         ParallelChunks(output.Length, (start, count) => Hash.HashRowsBatch(matrices, start, output.AsSpan(start, count)));
 
     /// <summary>Runs <paramref name="body"/>(start, count) over [0, total) in chunks of <see cref="Grain"/>, in parallel when worthwhile.</summary>

@@ -5,12 +5,14 @@ namespace Prover.Core.Merkle;
 
 /// <summary>
 /// An opening of every matrix of one tree at a set of leaf indices, sending each Merkle node at most once
-/// (<see cref="MerkleTreeMmcs{TParams}.OpenMulti"/>). Nothing here names the indices: the verifier knows them
+/// (<see cref="MerkleTreeMmcs{TParams, TDigest}.OpenMulti"/>). Nothing here names the indices: the verifier knows them
 /// (from its transcript) and derives the positions of every row and sibling from them.
 /// </summary>
-public sealed class MultiOpening<TParams> where TParams : struct, IMontyParameters
+public sealed class MultiOpening<TParams, TDigest>
+    where TParams : struct, IMontyParameters
+    where TDigest : struct, IDigest<TDigest, TParams>
 {
-    public MultiOpening(IReadOnlyList<MontyField31<TParams>[]> rows, IReadOnlyList<Digest<TParams>> siblings)
+    public MultiOpening(IReadOnlyList<MontyField31<TParams>[]> rows, IReadOnlyList<TDigest> siblings)
     {
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(siblings);
@@ -28,5 +30,5 @@ public sealed class MultiOpening<TParams> where TParams : struct, IMontyParamete
     /// The nodes the verifier cannot compute, level by level from the leaves up to the cap, ascending position within
     /// a level: at each level, the sibling of every known node whose sibling is not known too.
     /// </summary>
-    public IReadOnlyList<Digest<TParams>> Siblings { get; }
+    public IReadOnlyList<TDigest> Siblings { get; }
 }

@@ -64,9 +64,16 @@ public sealed record SecurityParameters
     /// <summary>
     /// Output size in bits of the hash behind the Merkle commitments and the transcript (0: not counted). A
     /// collision breaks the commitment's binding, and a generic collision search succeeds with probability about
-    /// 2^-(bits/2) per attempt, so no proof can be more sound than half the digest (the "hash" term).
+    /// 2^-(bits/2) per attempt, so no proof can be more sound than half the digest (the "hash" term). The sponge's
+    /// and the transcript's capacity must be at least this wide (ours equal the digest), or they are the bound.
     /// </summary>
     public double DigestBits { get; init; }
+
+    /// <summary>
+    /// The security level the hash permutation itself is designed for (its round numbers; 0: not counted). A digest
+    /// wider than twice this buys nothing: the hash term is the smaller of the two (128 for Plonky3's Poseidon2).
+    /// </summary>
+    public int HashPermutationBits { get; init; }
 }
 
 /// <summary>One regime's analysis: the bits of each error term and their minimum.</summary>
@@ -113,7 +120,8 @@ public sealed record SecurityReport(RegimeSecurity UniqueDecoding, RegimeSecurit
 /// Terms: batching (powers of one challenge over the batch), each commit round (folding by powers),
 /// the query phase ((1 − θ)^q · 2^-pow), ALI (random combination of constraints), DEEP (out-of-domain
 /// sampling), LogUp (Schwartz–Zippel on the summed fractions and tuple fingerprints), and the hash
-/// (half the Merkle/transcript digest: collision resistance caps every regime).
+/// (half the Merkle/transcript digest, at most the permutation's design level: collision resistance caps
+/// every regime).
 /// </summary>
 public static class SecurityCalculator
 {
@@ -129,7 +137,7 @@ public static class SecurityCalculator
         double conjecturedError = Math.Pow(2, -logF) + Math.Pow(rho, p.NumQueries) * Math.Pow(2, -p.QueryPowBits);
         int conjectured = Bits(conjecturedError);
         if (p.DigestBits > 0)
-            conjectured = Math.Min(conjectured, HashBits(p.DigestBits));
+            conjectured = Math.Min(conjectured, HashBits(p.DigestBits, p.HashPermutationBits));
         return new SecurityReport(udr, jbr, conjectured);
     }
 
@@ -145,12 +153,20 @@ public static class SecurityCalculator
         if (p.BatchSize < 1 || p.NumColumns < 1) throw new ArgumentException("batch size and columns must be positive");
         if (p.MaxConstraintDegree < 1) throw new ArgumentException("constraint degree must be ≥ 1");
         if (p.DigestBits < 0) throw new ArgumentException("digest bits must be ≥ 0");
+        if (p.HashPermutationBits < 0) throw new ArgumentException("the permutation's design bits must be ≥ 0");
         if (p.Tables is { } tables && tables.Any(t => t.LogHeight < 0 || t.LogHeight > p.LogTraceHeight || t.MaxConstraintDegree < 1))
             throw new ArgumentException("a table's height exceeds the largest or its degree is < 1");
     }
 
     /// <summary>Bits of the hash term: ⌊digest bits / 2⌋ (generic collision search, birthday bound).</summary>
     public static int HashBits(double digestBits) => (int)Math.Floor(digestBits / 2);
+
+    /// <summary>
+    /// Bits of the hash term: ⌊digest bits / 2⌋, capped at the permutation's design level when one is given
+    /// (<paramref name="permutationBits"/> &gt; 0): a generic attack on the digest and a dedicated one on the permutation.
+    /// </summary>
+    public static int HashBits(double digestBits, int permutationBits) =>
+        permutationBits > 0 ? Math.Min(HashBits(digestBits), permutationBits) : HashBits(digestBits);
 
     /// <summary>Largest k with error ≤ 2^-k (0 when the error is ≥ 1).</summary>
     public static int Bits(double error) => error >= 1 ? 0 : (int)Math.Floor(-Math.Log2(error));
@@ -216,7 +232,7 @@ public static class SecurityCalculator
             terms["LogUp"] = Bits(m / (field - m) + m * Math.Max(p.LogUpTupleWidth - 1, 0) / field);
         }
         if (p.DigestBits > 0)
-            terms["hash"] = HashBits(p.DigestBits);
+            terms["hash"] = HashBits(p.DigestBits, p.HashPermutationBits);
         return new RegimeSecurity(name, terms);
     }
 

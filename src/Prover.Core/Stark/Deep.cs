@@ -1,6 +1,7 @@
 using Prover.Core.Air;
 using Prover.Core.Dft;
 using Prover.Core.Field;
+using Prover.Core.Hash;
 using Prover.Core.Merkle;
 
 namespace Prover.Core.Stark;
@@ -34,10 +35,11 @@ internal static class Deep<TParams, TDef>
         point == 0 ? zeta : zeta * MontyField31<TParams>.TwoAdicGenerator(layout.LogHeights[m.Table]);
 
     /// <summary>The prover's side: the batched DEEP codeword of every LDE height (bit-reversed order).</summary>
-    public static Dictionary<int, ExtensionField<MontyField31<TParams>, TDef>[]> ReduceCodewords(
-        StarkLayout<MontyField31<TParams>> layout, IReadOnlyList<MerkleTree<TParams>> trees,
+    public static Dictionary<int, ExtensionField<MontyField31<TParams>, TDef>[]> ReduceCodewords<TDigest>(
+        StarkLayout<MontyField31<TParams>> layout, IReadOnlyList<MerkleTree<TParams, TDigest>> trees,
         TableOpenings<ExtensionField<MontyField31<TParams>, TDef>>[] openings,
         ExtensionField<MontyField31<TParams>, TDef> zeta, ExtensionField<MontyField31<TParams>, TDef> lambda)
+        where TDigest : struct, IDigest<TDigest, TParams>
     {
         if (KernelSelection.IsReference(ReferenceFamily.Openings))
             return ReduceCodewordsReference(layout, trees, openings, zeta, lambda);
@@ -95,10 +97,11 @@ internal static class Deep<TParams, TDef>
     }
 
     /// <summary>The previous version (one 1/(x − z) product per matrix and point), the reference for the tests.</summary>
-    internal static Dictionary<int, ExtensionField<MontyField31<TParams>, TDef>[]> ReduceCodewordsReference(
-        StarkLayout<MontyField31<TParams>> layout, IReadOnlyList<MerkleTree<TParams>> trees,
+    internal static Dictionary<int, ExtensionField<MontyField31<TParams>, TDef>[]> ReduceCodewordsReference<TDigest>(
+        StarkLayout<MontyField31<TParams>> layout, IReadOnlyList<MerkleTree<TParams, TDigest>> trees,
         TableOpenings<ExtensionField<MontyField31<TParams>, TDef>>[] openings,
         ExtensionField<MontyField31<TParams>, TDef> zeta, ExtensionField<MontyField31<TParams>, TDef> lambda)
+        where TDigest : struct, IDigest<TDigest, TParams>
     {
         var lambdaPowers = lambda.Powers(layout.LambdaPowers);
         var reduced = new Dictionary<int, ExtensionField<MontyField31<TParams>, TDef>[]>();

@@ -83,11 +83,11 @@ internal static partial class Fri<TParams, TDef>
         return folded;
     }
 
-    public sealed class ProverData
+    public sealed class ProverData<TDigest> where TDigest : struct, IDigest<TDigest, TParams>
     {
-        public required MerkleCap<TParams>[] Caps { get; init; }
+        public required MerkleCap<TParams, TDigest>[] Caps { get; init; }
 
-        public required MerkleTree<TParams>[] Trees { get; init; }
+        public required MerkleTree<TParams, TDigest>[] Trees { get; init; }
 
         public required ExtensionField<MontyField31<TParams>, TDef>[][] Codewords { get; init; }
 
@@ -99,14 +99,14 @@ internal static partial class Fri<TParams, TDef>
         /// Every step's answer to the queries at <paramref name="indices"/> (rows of the first codeword, sorted and
         /// distinct): the leaf values no query reaches and the leaves' multi-opening.
         /// </summary>
-        public FriRoundOpening<TParams, ExtensionField<MontyField31<TParams>, TDef>>[] Answer(MerkleTreeMmcs<TParams> mmcs, int[] indices, int capHeight)
+        public FriRoundOpening<TParams, ExtensionField<MontyField31<TParams>, TDef>, TDigest>[] Answer(MerkleTreeMmcs<TParams, TDigest> mmcs, int[] indices, int capHeight)
         {
-            var steps = new FriRoundOpening<TParams, ExtensionField<MontyField31<TParams>, TDef>>[Trees.Length];
+            var steps = new FriRoundOpening<TParams, ExtensionField<MontyField31<TParams>, TDef>, TDigest>[Trees.Length];
             var positions = indices;
             for (int round = 0; round < Trees.Length; round++)
             {
                 int a = LogArities[round], k = 1 << a;
-                var leaves = MerkleTreeMmcs<TParams>.Positions(positions, a);
+                var leaves = MerkleTreeMmcs<TParams, TDigest>.Positions(positions, a);
                 var codeword = Codewords[round];
                 var values = new List<ExtensionField<MontyField31<TParams>, TDef>>();
                 int known = 0;
@@ -119,7 +119,7 @@ internal static partial class Fri<TParams, TDef>
                         else
                             values.Add(codeword[row]);
                     }
-                steps[round] = new FriRoundOpening<TParams, ExtensionField<MontyField31<TParams>, TDef>>
+                steps[round] = new FriRoundOpening<TParams, ExtensionField<MontyField31<TParams>, TDef>, TDigest>
                 {
                     Values = [.. values],
                     Siblings = [.. mmcs.OpenMulti(leaves, Trees[round], capHeight).Siblings],
@@ -130,15 +130,16 @@ internal static partial class Fri<TParams, TDef>
         }
     }
 
-    public static ProverData CommitPhase(MerkleTreeMmcs<TParams> mmcs, DuplexChallenger<TParams> challenger,
+    public static ProverData<TDigest> CommitPhase<TDigest>(MerkleTreeMmcs<TParams, TDigest> mmcs, DuplexChallenger<TParams, TDigest> challenger,
         Dictionary<int, ExtensionField<MontyField31<TParams>, TDef>[]> reduced, StarkLayout<MontyField31<TParams>> layout,
         ITwoAdicSubgroupDft<MontyField31<TParams>> dft, int capHeight)
+        where TDigest : struct, IDigest<TDigest, TParams>
     {
         int d = TDef.Degree;
         int logN = layout.LogMaxLdeHeight;
         var current = reduced[logN];
-        var caps = new List<MerkleCap<TParams>>();
-        var trees = new List<MerkleTree<TParams>>();
+        var caps = new List<MerkleCap<TParams, TDigest>>();
+        var trees = new List<MerkleTree<TParams, TDigest>>();
         var codewords = new List<ExtensionField<MontyField31<TParams>, TDef>[]>();
         foreach (int a in layout.FriLogArities)
         {
@@ -196,6 +197,6 @@ internal static partial class Fri<TParams, TDef>
         }
         foreach (var c in final)
             challenger.ObserveExtension(c);
-        return new ProverData { Caps = [.. caps], Trees = [.. trees], Codewords = [.. codewords], LogArities = layout.FriLogArities, FinalPolynomial = final };
+        return new ProverData<TDigest> { Caps = [.. caps], Trees = [.. trees], Codewords = [.. codewords], LogArities = layout.FriLogArities, FinalPolynomial = final };
     }
 }

@@ -1,5 +1,6 @@
 using Prover.Core.Dft;
 using Prover.Core.Field;
+using Prover.Core.Hash;
 using Prover.Core.Matrix;
 using Prover.Core.Merkle;
 
@@ -18,14 +19,16 @@ public interface IProverBackend<TParams> where TParams : struct, IMontyParameter
     /// <summary>DFTs used on small matrices (quotient chunks, final polynomial).</summary>
     ITwoAdicSubgroupDft<MontyField31<TParams>> Dft { get; }
 
-    /// <summary>Commitment scheme whose trees the prover opens.</summary>
-    MerkleTreeMmcs<TParams> Mmcs { get; }
-
     /// <summary>Coset LDE of each column (evaluations on H in natural order) onto shift·H', rows bit-reversed.</summary>
     RowMajorMatrix<MontyField31<TParams>> CosetLdeBitReversed(RowMajorMatrix<MontyField31<TParams>> evaluations, int addedBits, MontyField31<TParams> shift);
 
-    /// <summary>Commits to matrices of power-of-two heights (mixed heights allowed).</summary>
-    MerkleTree<TParams> Commit(IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> matrices);
+    /// <summary>
+    /// Commits to matrices of power-of-two heights (mixed heights allowed) with the digest of the proof's
+    /// configuration: the same tree as <see cref="MerkleTreeMmcs{TParams, TDigest}.Default"/>, whose openings
+    /// the prover then takes. A backend whose kernels hash only some digests commits the others on the CPU.
+    /// </summary>
+    MerkleTree<TParams, TDigest> Commit<TDigest>(IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> matrices)
+        where TDigest : struct, IDigest<TDigest, TParams>;
 }
 
 /// <summary>The CPU backend: radix-2 DFT and the Poseidon2 Merkle MMCS, multi-threaded.</summary>
@@ -37,10 +40,9 @@ public sealed class CpuBackend<TParams> : IProverBackend<TParams> where TParams 
 
     public ITwoAdicSubgroupDft<MontyField31<TParams>> Dft => Radix2Dft<TParams>.Instance;
 
-    public MerkleTreeMmcs<TParams> Mmcs => MerkleTreeMmcs<TParams>.Default;
-
     public RowMajorMatrix<MontyField31<TParams>> CosetLdeBitReversed(RowMajorMatrix<MontyField31<TParams>> evaluations, int addedBits, MontyField31<TParams> shift) =>
         Dft.CosetLdeBitReversed(evaluations, addedBits, shift);
 
-    public MerkleTree<TParams> Commit(IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> matrices) => Mmcs.Commit(matrices);
+    public MerkleTree<TParams, TDigest> Commit<TDigest>(IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> matrices)
+        where TDigest : struct, IDigest<TDigest, TParams> => MerkleTreeMmcs<TParams, TDigest>.Default.Commit(matrices);
 }

@@ -17,9 +17,10 @@ public sealed record ProofSizeBreakdown(int Header, int Commitments, int Opening
 }
 
 /// <summary>
-/// Binary proof format, version <see cref="StarkProofFormat.Version"/> (docs/design.md, "Proof format"):
+/// Binary proof format, version <see cref="StarkProofFormat.Version"/> for 8-element digests and
+/// <see cref="StarkProofFormat.WideDigestVersion"/> for 12-element ones (docs/design.md, "Proof format"):
 /// little-endian; field elements as canonical u32 (&lt; p, checked on read); extension elements as D
-/// elements; digests as 8 elements; caps as u16 count + digests. Header: "PRVF", u16 version, u32 field prime,
+/// elements; digests as L elements (8, or 12 in the wide-digest version); caps as u16 count + digests. Header: "PRVF", u16 version, u32 field prime,
 /// u8 extension degree, the configuration (u8 log blowup, u16 queries, u8 PoW bits, u8 log final length, u8 arity,
 /// u8 cap height, u8 name length + UTF-8 name). Then tables, commitments, out-of-domain openings, final polynomial,
 /// and the query phase: one multi-opening per input tree (per matrix: u32 count + the rows' elements; u32 count +
@@ -32,18 +33,20 @@ public static class ProofSerializer
 {
     private static ReadOnlySpan<byte> Magic => "PRVF"u8;
 
-    public static byte[] Serialize<TParams, TDef>(StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>> proof)
-        where TParams : struct, IMontyParameters
-        where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef> => Serialize(proof, out _);
-
-    public static byte[] Serialize<TParams, TDef>(StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>> proof, out ProofSizeBreakdown sizes)
+    public static byte[] Serialize<TParams, TDef, TDigest>(StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>, TDigest> proof)
         where TParams : struct, IMontyParameters
         where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef>
+        where TDigest : struct, IDigest<TDigest, TParams> => Serialize(proof, out _);
+
+    public static byte[] Serialize<TParams, TDef, TDigest>(StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>, TDigest> proof, out ProofSizeBreakdown sizes)
+        where TParams : struct, IMontyParameters
+        where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef>
+        where TDigest : struct, IDigest<TDigest, TParams>
     {
         ArgumentNullException.ThrowIfNull(proof);
-        var w = new Writer<TParams>();
+        var w = new Writer<TParams, TDigest>();
         w.Bytes(Magic);
-        w.U16(StarkProofFormat.Version);
+        w.U16(StarkProofFormat.VersionFor(TDigest.Length));
         w.U32(TParams.P);
         w.U8(TDef.Degree);
         var c = proof.Config;
@@ -101,9 +104,10 @@ public static class ProofSerializer
     }
 
     /// <summary>Parses a proof; throws <see cref="ProofFormatException"/> with the offset on malformed bytes.</summary>
-    public static StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>> Deserialize<TParams, TDef>(ReadOnlySpan<byte> bytes)
+    public static StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>, TDigest> Deserialize<TParams, TDef, TDigest>(ReadOnlySpan<byte> bytes)
         where TParams : struct, IMontyParameters
-        where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef> => Deserialize<TParams, TDef>(bytes, ProofShapeLimits.Default);
+        where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef>
+        where TDigest : struct, IDigest<TDigest, TParams> => Deserialize<TParams, TDef, TDigest>(bytes, ProofShapeLimits.Default);
 
     /// <summary>
     /// Parses a proof whose counts stay within <paramref name="limits"/>; throws <see cref="ProofFormatException"/>
@@ -111,17 +115,21 @@ public static class ProofSerializer
     /// before anything is allocated for it, so a proof claiming huge heights, tables, rounds, queries, paths or
     /// value lists is rejected after reading a few bytes.
     /// </summary>
-    public static StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>> Deserialize<TParams, TDef>(ReadOnlySpan<byte> bytes, ProofShapeLimits limits)
+    public static StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>, TDigest> Deserialize<TParams, TDef, TDigest>(ReadOnlySpan<byte> bytes, ProofShapeLimits limits)
         where TParams : struct, IMontyParameters
         where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef>
+        where TDigest : struct, IDigest<TDigest, TParams>
     {
         ArgumentNullException.ThrowIfNull(limits);
-        var r = new Reader<TParams>(bytes);
+        var r = new Reader<TParams, TDigest>(bytes);
         if (!r.Bytes(4).SequenceEqual(Magic))
-            Reader<TParams>.Fail(0, "not a proof (bad magic)");
+            Reader<TParams, TDigest>.Fail(0, "not a proof (bad magic)");
         int version = r.U16();
-        if (version != StarkProofFormat.Version)
-            r.Fail($"unsupported proof format version {version}");
+        int expectedVersion = StarkProofFormat.VersionFor(TDigest.Length);
+        if (version != expectedVersion)
+            r.Fail(version is StarkProofFormat.Version or StarkProofFormat.WideDigestVersion
+                ? $"proof format version {version} has {(version == StarkProofFormat.Version ? 8 : 12)}-element digests; this reader expects version {expectedVersion} ({TDigest.Length}-element digests)"
+                : $"unsupported proof format version {version}");
         if (r.U32() != TParams.P)
             r.Fail($"proof is over another field (expected p = {TParams.P})");
         if (r.U8() != TDef.Degree)
@@ -168,19 +176,19 @@ public static class ProofSerializer
         }
         // A cap has at most 2^(cap height) digests; only the LogUp cap may be absent (no bus).
         int maxCap = 1 << config.MerkleCapHeight;
-        var mainCap = r.Cap(maxCap) ?? r.Fail<MerkleCap<TParams>>("the main commitment is empty");
+        var mainCap = r.Cap(maxCap) ?? r.Fail<MerkleCap<TParams, TDigest>>("the main commitment is empty");
         var logUpCap = r.Cap(maxCap);
-        var quotientCap = r.Cap(maxCap) ?? r.Fail<MerkleCap<TParams>>("the quotient commitment is empty");
+        var quotientCap = r.Cap(maxCap) ?? r.Fail<MerkleCap<TParams, TDigest>>("the quotient commitment is empty");
         var sums = new ExtensionField<MontyField31<TParams>, TDef>[tables];
         for (int t = 0; t < tables; t++)
             sums[t] = r.Ext<TDef>();
         int rounds = r.U16();
         if (rounds > maxLogLde)
             r.Fail($"{rounds} FRI rounds, a 2^{maxLogLde} domain allows at most {maxLogLde}");
-        r.EnsureAvailable(rounds, 2 + 32);
-        var friCaps = new MerkleCap<TParams>[rounds];
+        r.EnsureAvailable(rounds, 2 + 4 * TDigest.Length);
+        var friCaps = new MerkleCap<TParams, TDigest>[rounds];
         for (int i = 0; i < rounds; i++)
-            friCaps[i] = r.Cap(maxCap) ?? r.Fail<MerkleCap<TParams>>($"FRI round {i}: the commitment is empty");
+            friCaps[i] = r.Cap(maxCap) ?? r.Fail<MerkleCap<TParams, TDigest>>($"FRI round {i}: the commitment is empty");
         var witness = r.Element();
         var openings = new TableOpenings<ExtensionField<MontyField31<TParams>, TDef>>[tables];
         for (int t = 0; t < tables; t++)
@@ -202,7 +210,7 @@ public static class ProofSerializer
         if (trees > ProofShapeLimits.MaxTrees)
             r.Fail($"openings of {trees} commitments, a STARK has at most {ProofShapeLimits.MaxTrees}");
         r.EnsureAvailable(trees, 5);
-        var inputs = new MultiOpening<TParams>[trees];
+        var inputs = new MultiOpening<TParams, TDigest>[trees];
         for (int i = 0; i < trees; i++)
         {
             int matrices = r.U8();
@@ -212,21 +220,21 @@ public static class ProofSerializer
             var rows = new MontyField31<TParams>[matrices][];
             for (int m = 0; m < matrices; m++)
                 rows[m] = r.Elements((int)Math.Min(int.MaxValue, (long)queries * limits.MaxOpenedValues));
-            inputs[i] = new MultiOpening<TParams>(rows, r.Digests(queries * maxLogLde));
+            inputs[i] = new MultiOpening<TParams, TDigest>(rows, r.Digests(queries * maxLogLde));
         }
         int steps = r.U8();
         if (steps != rounds)
             r.Fail($"answers for {steps} FRI steps, the proof has {rounds} rounds");
         r.EnsureAvailable(steps, 8);
-        var fri = new FriRoundOpening<TParams, ExtensionField<MontyField31<TParams>, TDef>>[steps];
+        var fri = new FriRoundOpening<TParams, ExtensionField<MontyField31<TParams>, TDef>, TDigest>[steps];
         for (int st = 0; st < steps; st++)
-            fri[st] = new FriRoundOpening<TParams, ExtensionField<MontyField31<TParams>, TDef>>
+            fri[st] = new FriRoundOpening<TParams, ExtensionField<MontyField31<TParams>, TDef>, TDigest>
             {
                 Values = r.Exts<TDef>(queries * (config.FoldingArity - 1)),
                 Siblings = r.Digests(queries * maxLogLde),
             };
         r.CheckEnd();
-        return new StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>>
+        return new StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>, TDigest>
         {
             Config = config,
             LogHeights = logHeights,
@@ -244,7 +252,9 @@ public static class ProofSerializer
         };
     }
 
-    private sealed class Writer<TParams> where TParams : struct, IMontyParameters
+    private sealed class Writer<TParams, TDigest>
+        where TParams : struct, IMontyParameters
+        where TDigest : struct, IDigest<TDigest, TParams>
     {
         private readonly MemoryStream _stream = new();
 
@@ -292,13 +302,13 @@ public static class ProofSerializer
                 Ext(v);
         }
 
-        public void Digest(Digest<TParams> d)
+        public void Digest(TDigest d)
         {
             foreach (var e in d.Elements)
                 Element(e);
         }
 
-        public void Digests(IReadOnlyList<Digest<TParams>> digests)
+        public void Digests(IReadOnlyList<TDigest> digests)
         {
             U32((uint)digests.Count);
             foreach (var d in digests)
@@ -306,7 +316,7 @@ public static class ProofSerializer
         }
 
         /// <summary>u16 count + digests; an absent cap is the count 0.</summary>
-        public void Cap(MerkleCap<TParams>? cap)
+        public void Cap(MerkleCap<TParams, TDigest>? cap)
         {
             U16(cap?.Count ?? 0);
             if (cap is not null)
@@ -315,7 +325,9 @@ public static class ProofSerializer
         }
     }
 
-    private ref struct Reader<TParams> where TParams : struct, IMontyParameters
+    private ref struct Reader<TParams, TDigest>
+        where TParams : struct, IMontyParameters
+        where TDigest : struct, IDigest<TDigest, TParams>
     {
         private readonly ReadOnlySpan<byte> _data;
         private int _pos;
@@ -393,39 +405,40 @@ public static class ProofSerializer
             return result;
         }
 
-        public Digest<TParams> Digest()
+        public TDigest Digest()
         {
-            Span<MontyField31<TParams>> e = stackalloc MontyField31<TParams>[Hash.Digest<TParams>.Length];
+            Span<MontyField31<TParams>> e = stackalloc MontyField31<TParams>[Hash.Digests.MaxLength];
+            e = e[..TDigest.Length];
             for (int i = 0; i < e.Length; i++)
                 e[i] = Element();
-            return Hash.Digest<TParams>.FromElements(e);
+            return TDigest.FromElements(e);
         }
 
-        public Digest<TParams>[] Digests(int max)
+        public TDigest[] Digests(int max)
         {
             uint n = U32();
             if (n > (uint)max)
                 Fail(_pos - 4, $"{n} Merkle siblings, at most {max} expected");
-            EnsureAvailable(n, 32);
-            var result = new Digest<TParams>[n];
+            EnsureAvailable(n, 4 * TDigest.Length);
+            var result = new TDigest[n];
             for (int i = 0; i < result.Length; i++)
                 result[i] = Digest();
             return result;
         }
 
         /// <summary>A cap of 1 to <paramref name="max"/> digests (a power of two), or null for the count 0.</summary>
-        public MerkleCap<TParams>? Cap(int max)
+        public MerkleCap<TParams, TDigest>? Cap(int max)
         {
             int n = U16();
             if (n == 0)
                 return null;
             if (n > max || !System.Numerics.BitOperations.IsPow2(n))
                 Fail(_pos - 2, $"a cap of {n} digests, at most {max} (a power of two) expected");
-            EnsureAvailable(n, 32);
-            var digests = new Digest<TParams>[n];
+            EnsureAvailable(n, 4 * TDigest.Length);
+            var digests = new TDigest[n];
             for (int i = 0; i < n; i++)
                 digests[i] = Digest();
-            return new MerkleCap<TParams>(digests);
+            return new MerkleCap<TParams, TDigest>(digests);
         }
 
         public readonly void CheckEnd()

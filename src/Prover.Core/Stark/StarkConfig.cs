@@ -1,3 +1,5 @@
+using Prover.Core.Field;
+using Prover.Core.Hash;
 using Prover.Core.Security;
 
 namespace Prover.Core.Stark;
@@ -40,6 +42,14 @@ public sealed record StarkConfig
     /// shortest matrix is shorter), and openings stop there. The preprocessed commitment (the verifying key) stays a root.
     /// </summary>
     public int MerkleCapHeight { get; init; }
+
+    /// <summary>
+    /// Elements per Merkle/transcript digest: 8 (<see cref="Digest{TParams}"/>, Poseidon2 width 16, ~248 bits, so a
+    /// proof is capped at 123 bits by the hash) or 12 (<see cref="WideDigest{TParams}"/>, Poseidon2 width 24, ~372
+    /// bits). Callers that pick the digest type (proof files, demos) choose it from this value, as they choose the
+    /// extension from <see cref="ExtensionDegree"/>; not serialised (the proof format version names it).
+    /// </summary>
+    public int DigestElements { get; init; } = Digest<KoalaBearParameters>.Length;
 
     /// <summary>The prover refuses to run when the provable level is below this, unless <see cref="AllowInsecure"/>.</summary>
     public int MinimumProvableBits { get; init; } = 100;
@@ -86,10 +96,10 @@ public sealed record StarkConfig
     };
 
     /// <summary>
-    /// 128 bits provable for the IOP (Johnson-bound regime: 129) with the degree-8 extension, blowup 8 — but the
-    /// Merkle and transcript digests are 8 KoalaBear elements (~248 bits), whose collision resistance caps every
-    /// proof at 123 bits (the calculator's hash term). This preset therefore reports 123 provable bits, and demands
-    /// that much, until wider digests land (docs/design.md, "Security level").
+    /// 128 bits provable with the degree-8 extension, blowup 8 (the IOP gives 129 in the Johnson-bound regime) and
+    /// 12-element digests (Poseidon2 width 24 for leaves, nodes and transcript): the hash term is 128, capped by the
+    /// permutation's own design level (⌊372/2⌋ = 185 from the digest alone), where 8-element digests would cap
+    /// every proof at 123 (docs/design.md, "Security level"). Openings as <see cref="Provable100"/>.
     /// </summary>
     public static StarkConfig Provable128 { get; } = new()
     {
@@ -100,8 +110,9 @@ public sealed record StarkConfig
         FoldingArity = 8,
         LogFinalPolyLength = 8,
         MerkleCapHeight = 0,
-        MinimumProvableBits = 123,
+        MinimumProvableBits = 128,
         ExtensionDegree = 8,
+        DigestElements = WideDigest<KoalaBearParameters>.Length,
     };
 
     public static IReadOnlyList<StarkConfig> Presets { get; } = [Development, Provable100, Provable128];
@@ -111,10 +122,12 @@ public sealed record StarkConfig
         Presets.FirstOrDefault(c => c.Name == name)
         ?? throw new ArgumentException($"unknown configuration '{name}' (known: {string.Join(", ", Presets.Select(p => p.Name))})", nameof(name));
 
-    /// <summary>The security parameters of a proof under this configuration.</summary>
+    /// <summary>The security parameters of a proof under this configuration (the digest is this configuration's).</summary>
     public SecurityParameters SecurityParameters(ulong fieldPrime, int extensionDegree, int logMaxHeight, int maxDegree,
         int columns, int constraints, int batchSize, double logUpFractions, int logUpTupleWidth) => new()
         {
+            DigestBits = DigestElements * Math.Log2(fieldPrime),
+            HashPermutationBits = Poseidon2DesignBits,
             FieldPrime = fieldPrime,
             ExtensionDegree = extensionDegree,
             LogBlowup = LogBlowup,
@@ -142,5 +155,26 @@ public sealed record StarkConfig
         if (FoldingArity is not (2 or 4 or 8)) throw new ArgumentException($"FRI folding arity {FoldingArity} is not 2, 4 or 8");
         if (MerkleCapHeight < 0 || MerkleCapHeight > Merkle.MerkleCap.MaxHeight)
             throw new ArgumentException($"Merkle cap height {MerkleCapHeight} outside 0..{Merkle.MerkleCap.MaxHeight}");
+        if (DigestElements is not (8 or 12)) throw new ArgumentException($"digest of {DigestElements} elements is neither 8 nor 12");
+    }
+
+    /// <summary>
+    /// The security level Poseidon2's round numbers are chosen for (Plonky3's constants, which ours are: 8 full
+    /// rounds and 20 / 23 partial rounds at width 16 / 24 over KoalaBear, x^3, target 128 bits). A wider digest
+    /// cannot make the hash stronger than its permutation, so the calculator's hash term is capped here.
+    /// </summary>
+    public const int Poseidon2DesignBits = 128;
+
+    /// <summary>
+    /// Throws unless <typeparamref name="TDigest"/> is this configuration's digest: a prover or verifier
+    /// instantiated with the other digest would make or accept proofs of another hash strength.
+    /// </summary>
+    public static void CheckDigest<TParams, TDigest>(StarkConfig config)
+        where TParams : struct, IMontyParameters
+        where TDigest : struct, IDigest<TDigest, TParams>
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        if (TDigest.Length != config.DigestElements)
+            throw new ArgumentException($"configuration '{config.Name}' commits with {config.DigestElements}-element digests, not {TDigest.Length}-element {typeof(TDigest).Name.Split('`')[0]}");
     }
 }

@@ -1,6 +1,7 @@
 using Prover.Core.Air;
 using Prover.Core.Challenger;
 using Prover.Core.Field;
+using Prover.Core.Hash;
 
 namespace Prover.Core.Stark;
 
@@ -96,12 +97,15 @@ internal sealed class StarkLayout<F> where F : struct, IField<F>
     public IEnumerable<OpenedMatrix> InTree(int tree) => Matrices.Where(m => m.Tree == tree);
 
     /// <summary>Binds the statement to the transcript: format, field, configuration and every table's shape and public values.</summary>
-    public void ObserveHeader<TParams>(DuplexChallenger<TParams> challenger, StarkConfig config, IReadOnlyList<MontyField31<TParams>[]> publicValues)
+    public void ObserveHeader<TParams, TDigest>(DuplexChallenger<TParams, TDigest> challenger, StarkConfig config, IReadOnlyList<MontyField31<TParams>[]> publicValues)
         where TParams : struct, IMontyParameters
+        where TDigest : struct, IDigest<TDigest, TParams>
     {
         void O(long v) => challenger.Observe(MontyField31<TParams>.FromUInt64((ulong)v));
         O(0x5354_4152); // "STAR"
-        O(StarkProofFormat.Version);
+        // The version names the digest (and with it the permutation): transcripts of the two digests never meet,
+        // and besides they run on different permutations (width 16 or 24).
+        O(StarkProofFormat.VersionFor(TDigest.Length));
         O(TParams.P);
         O(D);
         O(config.LogBlowup);
@@ -130,8 +134,20 @@ internal sealed class StarkLayout<F> where F : struct, IField<F>
 public static class StarkProofFormat
 {
     /// <summary>
-    /// 3: Merkle caps, deduplicated multi-openings, FRI arity 2/4/8; 2: batched LogUp (one column per group of interactions,
-    /// <see cref="Air.LogUpGrouping"/>); 1: one column per interaction, one root and one path per query and tree, arity 2.
+    /// Digests of 8 elements (<see cref="Digest{TParams}"/>: development, provable-100). 3: Merkle caps, deduplicated
+    /// multi-openings, FRI arity 2/4/8; 2: batched LogUp (one column per group of interactions, <see cref="Air.LogUpGrouping"/>);
+    /// 1: one column per interaction, one root and one path per query and tree, arity 2.
     /// </summary>
     public const ushort Version = 3;
+
+    /// <summary>Version 3's layout with digests of 12 elements (<see cref="WideDigest{TParams}"/>: provable-128).</summary>
+    public const ushort WideDigestVersion = 4;
+
+    /// <summary>The version of proofs whose digests have <paramref name="digestLength"/> elements.</summary>
+    public static ushort VersionFor(int digestLength) => digestLength switch
+    {
+        Digest<KoalaBearParameters>.Length => Version,
+        WideDigest<KoalaBearParameters>.Length => WideDigestVersion,
+        _ => throw new ArgumentOutOfRangeException(nameof(digestLength), digestLength, "no proof format has digests of this length"),
+    };
 }

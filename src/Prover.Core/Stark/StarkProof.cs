@@ -37,27 +37,30 @@ public sealed class TableOpenings<TExt> where TExt : struct
 /// leaf the queries reach (ascending), <see cref="Values"/> holds the values of the leaf's slots that no query
 /// reaches, in slot order; the verifier knows the others (it folded them in the previous step, or, in the first
 /// step, computed them from the input openings). <see cref="Siblings"/> is the leaves' multi-opening
-/// (<see cref="MultiOpening{TParams}.Siblings"/>).
+/// (<see cref="MultiOpening{TParams, TDigest}.Siblings"/>).
 /// </summary>
-public sealed class FriRoundOpening<TParams, TExt>
+public sealed class FriRoundOpening<TParams, TExt, TDigest>
     where TParams : struct, IMontyParameters
     where TExt : struct
+    where TDigest : struct, IDigest<TDigest, TParams>
 {
     public required TExt[] Values { get; init; }
 
-    public required Digest<TParams>[] Siblings { get; init; }
+    public required TDigest[] Siblings { get; init; }
 }
 
 /// <summary>
-/// A multi-table STARK proof (format version <see cref="StarkProof{TParams, TExt}.FormatVersion"/>):
+/// A multi-table STARK proof (format version <see cref="StarkProofFormat.VersionFor"/> the digest):
 /// configuration echo, table shapes and public values, commitments, out-of-domain openings and the
 /// FRI proof. Serialised by <see cref="ProofSerializer"/>.
 /// </summary>
-public sealed class StarkProof<TParams, TExt>
+public sealed class StarkProof<TParams, TExt, TDigest>
     where TParams : struct, IMontyParameters
     where TExt : struct, IExtensionField<TExt, MontyField31<TParams>>
+    where TDigest : struct, IDigest<TDigest, TParams>
 {
-    public const ushort FormatVersion = StarkProofFormat.Version;
+    /// <summary>The proof format version of this digest (<see cref="StarkProofFormat.VersionFor"/>).</summary>
+    public static ushort FormatVersion => StarkProofFormat.VersionFor(TDigest.Length);
 
     public required StarkConfig Config { get; init; }
 
@@ -68,20 +71,20 @@ public sealed class StarkProof<TParams, TExt>
     public required MontyField31<TParams>[][] PublicValues { get; init; }
 
     /// <summary>Cap of the main traces' tree (<see cref="StarkConfig.MerkleCapHeight"/>).</summary>
-    public required MerkleCap<TParams> MainCommitment { get; init; }
+    public required MerkleCap<TParams, TDigest> MainCommitment { get; init; }
 
     /// <summary>Cap of the LogUp traces' tree; null when no table has interactions.</summary>
-    public required MerkleCap<TParams>? LogUpCommitment { get; init; }
+    public required MerkleCap<TParams, TDigest>? LogUpCommitment { get; init; }
 
     /// <summary>Cumulative bus sum of each table (zero for tables without interactions).</summary>
     public required TExt[] CumulativeSums { get; init; }
 
-    public required MerkleCap<TParams> QuotientCommitment { get; init; }
+    public required MerkleCap<TParams, TDigest> QuotientCommitment { get; init; }
 
     public required TableOpenings<TExt>[] Openings { get; init; }
 
     /// <summary>Cap of each FRI step's tree.</summary>
-    public required MerkleCap<TParams>[] FriCommitments { get; init; }
+    public required MerkleCap<TParams, TDigest>[] FriCommitments { get; init; }
 
     /// <summary>Coefficients of the final FRI polynomial.</summary>
     public required TExt[] FinalPolynomial { get; init; }
@@ -92,10 +95,10 @@ public sealed class StarkProof<TParams, TExt>
     /// Multi-openings of the input trees (preprocessed when present, main, LogUp when present, quotient) at the distinct
     /// query indices, each shifted down to its tree's height.
     /// </summary>
-    public required MultiOpening<TParams>[] InputOpenings { get; init; }
+    public required MultiOpening<TParams, TDigest>[] InputOpenings { get; init; }
 
     /// <summary>One per FRI step.</summary>
-    public required FriRoundOpening<TParams, TExt>[] FriOpenings { get; init; }
+    public required FriRoundOpening<TParams, TExt, TDigest>[] FriOpenings { get; init; }
 }
 
 /// <summary>The outcome of verification: valid, or the reason for rejection.</summary>

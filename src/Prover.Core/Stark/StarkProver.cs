@@ -20,23 +20,25 @@ public sealed class InsecureConfigurationException(string message) : Exception(m
 /// every column at ζ (and ζ·ω); draw λ and prove with FRI that the DEEP quotients of all openings are
 /// low-degree; grind; answer the queries.
 /// </summary>
-public sealed class StarkProver<TParams, TDef>
+public sealed class StarkProver<TParams, TDef, TDigest>
     where TParams : struct, IMontyParameters
     where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef>
+    where TDigest : struct, IDigest<TDigest, TParams>
 {
     private readonly StarkConfig _config;
     private readonly IProverBackend<TParams> _backend;
     private readonly ITwoAdicSubgroupDft<MontyField31<TParams>> _dft;
-    private readonly MerkleTreeMmcs<TParams> _mmcs;
+    private readonly MerkleTreeMmcs<TParams, TDigest> _mmcs;
 
     public StarkProver(StarkConfig config, IProverBackend<TParams>? backend = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         config.Validate();
+        StarkConfig.CheckDigest<TParams, TDigest>(config);
         _config = config;
         _backend = backend ?? CpuBackend<TParams>.Instance;
         _dft = _backend.Dft;
-        _mmcs = _backend.Mmcs;
+        _mmcs = MerkleTreeMmcs<TParams, TDigest>.Default;
     }
 
     /// <summary>Wall time of each phase of the last proof, in milliseconds, in protocol order.</summary>
@@ -58,10 +60,10 @@ public sealed class StarkProver<TParams, TDef>
     /// <summary>Security of the last proof's shape (set by <see cref="Prove"/>).</summary>
     public SecurityReport? LastSecurity { get; private set; }
 
-    public StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>> Prove(
+    public StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>, TDigest> Prove(
         IReadOnlyList<IAir<MontyField31<TParams>>> airs,
         IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> traces,
-        IReadOnlyList<MontyField31<TParams>[]> publicValues, ProvingKey<TParams>? provingKey = null,
+        IReadOnlyList<MontyField31<TParams>[]> publicValues, ProvingKey<TParams, TDigest>? provingKey = null,
         SharedBusChallenges<ExtensionField<MontyField31<TParams>, TDef>>? shared = null)
     {
         ArgumentNullException.ThrowIfNull(airs);
@@ -89,7 +91,7 @@ public sealed class StarkProver<TParams, TDef>
             if (logHeights[t] + logBlowup > TParams.TwoAdicity)
                 throw new ArgumentException($"{air.Name}: 2^{logHeights[t]} rows × blowup exceed the field's two-adic subgroup");
         }
-        provingKey ??= StarkSetup.Preprocess(airs, logHeights, logBlowup, _backend);
+        provingKey ??= StarkSetup.Preprocess<TParams, TDigest>(airs, logHeights, logBlowup, _backend);
         if (provingKey is not null && (!provingKey.VerifyingKey.Matches(airs, logHeights) || provingKey.VerifyingKey.LogBlowup != logBlowup))
             throw new ArgumentException("the proving key was made for other table heights or another blowup");
         if (CheckConstraints)
@@ -97,7 +99,7 @@ public sealed class StarkProver<TParams, TDef>
                 if (AirChecker.FindViolation(airs[t], traces[t], publicValues[t], provingKey?.Traces[t]) is { } violation)
                     throw new ArgumentException("trace does not satisfy its AIR: " + violation);
         var layout = new StarkLayout<MontyField31<TParams>>(compiled, logHeights, TDef.Degree, logBlowup, _config.LogFinalPolyLength, _config.FoldingArity);
-        LastSecurity = StarkSecurity.Report(_config, layout, TParams.P, shared?.StatementFractions);
+        LastSecurity = StarkSecurity.Report(_config, layout, TParams.P, TDigest.Length, shared?.StatementFractions);
         if (LastSecurity.Provable < _config.MinimumProvableBits && !_config.AllowInsecure)
             throw new InsecureConfigurationException($"configuration '{_config.Name}' gives {LastSecurity}; minimum is {_config.MinimumProvableBits} provable bits");
 
@@ -111,10 +113,10 @@ public sealed class StarkProver<TParams, TDef>
     /// The main-trace commitment (cap) that <see cref="Prove"/> will observe for these traces (same LDE and
     /// Merkle tree): what a group of proofs sharing LogUp challenges commits to before the challenges exist.
     /// </summary>
-    public MerkleCap<TParams> CommitMainTraces(IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> traces)
+    public MerkleCap<TParams, TDigest> CommitMainTraces(IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> traces)
     {
         ArgumentNullException.ThrowIfNull(traces);
-        return _backend.Commit(MainLdes(traces)).Cap(_config.MerkleCapHeight);
+        return _backend.Commit<TDigest>(MainLdes(traces)).Cap(_config.MerkleCapHeight);
     }
 
     /// <summary>The coset LDEs (bit-reversed) of the main traces: what phase 1 of a proof commits.</summary>
@@ -127,7 +129,7 @@ public sealed class StarkProver<TParams, TDef>
     }
 
     /// <summary>Observes a shared-challenge seed (length first, so seeds of different lengths cannot collide).</summary>
-    internal static void ObserveSeed(DuplexChallenger<TParams> challenger, ulong[] seed)
+    internal static void ObserveSeed(DuplexChallenger<TParams, TDigest> challenger, ulong[] seed)
     {
         challenger.Observe(MontyField31<TParams>.FromUInt64((ulong)seed.Length));
         foreach (ulong v in seed)
@@ -135,13 +137,13 @@ public sealed class StarkProver<TParams, TDef>
     }
 
     /// <summary>State of one proof (keeps the big intermediate matrices together).</summary>
-    private sealed class Run(StarkProver<TParams, TDef> owner, StarkLayout<MontyField31<TParams>> layout,
-        IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> traces, IReadOnlyList<MontyField31<TParams>[]> publics, ProvingKey<TParams>? key,
+    private sealed class Run(StarkProver<TParams, TDef, TDigest> owner, StarkLayout<MontyField31<TParams>> layout,
+        IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> traces, IReadOnlyList<MontyField31<TParams>[]> publics, ProvingKey<TParams, TDigest>? key,
         SharedBusChallenges<ExtensionField<MontyField31<TParams>, TDef>>? shared)
     {
         private static readonly MontyField31<TParams> Shift = MontyField31<TParams>.MultiplicativeGenerator;
         private readonly StarkConfig _config = owner._config;
-        private readonly DuplexChallenger<TParams> _challenger = DuplexChallenger<TParams>.Create();
+        private readonly DuplexChallenger<TParams, TDigest> _challenger = DuplexChallenger<TParams, TDigest>.Create();
         private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
 
         public List<(string Phase, double Milliseconds)> Timings { get; } = [];
@@ -152,7 +154,7 @@ public sealed class StarkProver<TParams, TDef>
             _clock.Restart();
         }
 
-        public StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>> Prove()
+        public StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>, TDigest> Prove()
         {
             int tables = traces.Count;
             var airs = layout.Airs;
@@ -165,7 +167,7 @@ public sealed class StarkProver<TParams, TDef>
             // Phase 1: main traces.
             var mainLdes = owner.MainLdes(traces);
             Lap("main LDE");
-            var mainTree = owner._backend.Commit(mainLdes);
+            var mainTree = owner._backend.Commit<TDigest>(mainLdes);
             int capHeight = _config.MerkleCapHeight;
             var mainCap = mainTree.Cap(capHeight);
             _challenger.Observe(mainCap);
@@ -177,7 +179,7 @@ public sealed class StarkProver<TParams, TDef>
             var logUpTraces = new RowMajorMatrix<MontyField31<TParams>>?[tables];
             var logUpLdes = new RowMajorMatrix<MontyField31<TParams>>?[tables];
             var sums = new ExtensionField<MontyField31<TParams>, TDef>[tables];
-            MerkleTree<TParams>? logUpTree = null;
+            MerkleTree<TParams, TDigest>? logUpTree = null;
             if (layout.HasLogUp)
             {
                 (gamma, beta) = shared is null
@@ -201,7 +203,7 @@ public sealed class StarkProver<TParams, TDef>
                     if (!total.IsZero)
                         throw new ArgumentException("the tables' bus interactions do not balance (a value is sent that is never received, or multiplicities differ)");
                 }
-                logUpTree = owner._backend.Commit(committed);
+                logUpTree = owner._backend.Commit<TDigest>(committed);
                 _challenger.Observe(logUpTree.Cap(capHeight));
                 for (int t = 0; t < tables; t++)
                     if (airs[t].LogUpColumns > 0)
@@ -220,7 +222,7 @@ public sealed class StarkProver<TParams, TDef>
                 (quotientCoefficients[t], quotientLdes[t]) = SplitQuotient(q, layout.LogHeights[t], airs[t].LogQuotientChunks);
             }
             Lap("quotient evaluation and LDE");
-            var quotientTree = owner._backend.Commit(quotientLdes);
+            var quotientTree = owner._backend.Commit<TDigest>(quotientLdes);
             _challenger.Observe(quotientTree.Cap(capHeight));
             Lap("quotient commit");
 
@@ -267,7 +269,7 @@ public sealed class StarkProver<TParams, TDef>
 
             // Phase 5: DEEP batching and FRI.
             var lambda = _challenger.SampleExtension<ExtensionField<MontyField31<TParams>, TDef>>();
-            var inputTrees = new List<MerkleTree<TParams>>();
+            var inputTrees = new List<MerkleTree<TParams, TDigest>>();
             if (key is not null) inputTrees.Add(key.Tree);
             inputTrees.Add(mainTree);
             if (logUpTree is not null) inputTrees.Add(logUpTree);
@@ -284,18 +286,18 @@ public sealed class StarkProver<TParams, TDef>
             // Each tree is opened once at the distinct indices (a repeated index is answered once); a tree whose tallest
             // matrix is shorter than the largest LDE at the indices shifted down to its height. The preprocessed tree's
             // commitment is the verifying key's root (cap height 0).
-            var indices = MerkleTreeMmcs<TParams>.SortedDistinct(sampled);
-            var inputOpenings = new MultiOpening<TParams>[inputTrees.Count];
+            var indices = MerkleTreeMmcs<TParams, TDigest>.SortedDistinct(sampled);
+            var inputOpenings = new MultiOpening<TParams, TDigest>[inputTrees.Count];
             for (int i = 0; i < inputTrees.Count; i++)
             {
                 var tree = inputTrees[i];
-                var treeIndices = MerkleTreeMmcs<TParams>.Positions(indices, layout.LogMaxLdeHeight - int.Log2(tree.Height));
+                var treeIndices = MerkleTreeMmcs<TParams, TDigest>.Positions(indices, layout.LogMaxLdeHeight - int.Log2(tree.Height));
                 inputOpenings[i] = owner._mmcs.OpenMulti(treeIndices, tree, key is not null && i == 0 ? 0 : capHeight);
             }
             var friOpenings = fri.Answer(owner._mmcs, indices, capHeight);
 
             Lap("grinding and queries");
-            return new StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>>
+            return new StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>, TDigest>
             {
                 Config = _config,
                 LogHeights = [.. layout.LogHeights],

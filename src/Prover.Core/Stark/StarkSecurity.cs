@@ -12,7 +12,7 @@ public static class StarkSecurity
     /// with other proofs (<see cref="SharedBusChallenges{TExt}"/>), the bus fractions of the whole statement, since
     /// one sum over all of them is what the shared challenges must catch; null counts this proof's own.
     /// </summary>
-    internal static SecurityReport Report<F>(StarkConfig config, StarkLayout<F> layout, ulong prime, double? statementFractions = null)
+    internal static SecurityReport Report<F>(StarkConfig config, StarkLayout<F> layout, ulong prime, int digestLength, double? statementFractions = null)
         where F : struct, IField<F>
     {
         var airs = layout.Airs;
@@ -27,7 +27,8 @@ public static class StarkSecurity
         {
             LogFinalPolyLength = layout.LogFinalPolyLength,
             Tables = [.. airs.Select((a, t) => (layout.LogHeights[t], a.MaxConstraintDegree))],
-            DigestBits = Digest<KoalaBearParameters>.Length * Math.Log2(prime),
+            // The digest that was actually hashed (the caller's type parameter, checked against the configuration).
+            DigestBits = digestLength * Math.Log2(prime),
         };
         return SecurityCalculator.Compute(parameters);
     }

@@ -10,8 +10,9 @@ namespace Prover.Core.Stark;
 /// What a verifier must know about the fixed (preprocessed) columns of a statement: the commitment to
 /// their LDEs and the table heights it was made for. For the zkVM this is the program identity.
 /// </summary>
-public sealed record VerifyingKey<TParams>(Digest<TParams> PreprocessedRoot, int[] LogHeights, int LogBlowup)
+public sealed record VerifyingKey<TParams, TDigest>(TDigest PreprocessedRoot, int[] LogHeights, int LogBlowup)
     where TParams : struct, IMontyParameters
+    where TDigest : struct, IDigest<TDigest, TParams>
 {
     /// <summary>
     /// Whether the key fits a statement with these tables and heights: same table count and the same
@@ -32,9 +33,11 @@ public sealed record VerifyingKey<TParams>(Digest<TParams> PreprocessedRoot, int
 }
 
 /// <summary>The prover's side of the preprocessed columns: traces, LDEs and their Merkle tree.</summary>
-public sealed class ProvingKey<TParams> where TParams : struct, IMontyParameters
+public sealed class ProvingKey<TParams, TDigest>
+    where TParams : struct, IMontyParameters
+    where TDigest : struct, IDigest<TDigest, TParams>
 {
-    internal ProvingKey(RowMajorMatrix<MontyField31<TParams>>?[] traces, RowMajorMatrix<MontyField31<TParams>>?[] ldes, MerkleTree<TParams> tree, VerifyingKey<TParams> key)
+    internal ProvingKey(RowMajorMatrix<MontyField31<TParams>>?[] traces, RowMajorMatrix<MontyField31<TParams>>?[] ldes, MerkleTree<TParams, TDigest> tree, VerifyingKey<TParams, TDigest> key)
     {
         Traces = traces;
         Ldes = ldes;
@@ -47,18 +50,19 @@ public sealed class ProvingKey<TParams> where TParams : struct, IMontyParameters
 
     internal RowMajorMatrix<MontyField31<TParams>>?[] Ldes { get; }
 
-    internal MerkleTree<TParams> Tree { get; }
+    internal MerkleTree<TParams, TDigest> Tree { get; }
 
-    public VerifyingKey<TParams> VerifyingKey { get; }
+    public VerifyingKey<TParams, TDigest> VerifyingKey { get; }
 }
 
 /// <summary>Commits to the preprocessed columns of a set of AIRs at fixed heights.</summary>
 public static class StarkSetup
 {
     /// <summary>The keys, or null when no AIR has preprocessed columns.</summary>
-    public static ProvingKey<TParams>? Preprocess<TParams>(IReadOnlyList<IAir<MontyField31<TParams>>> airs, IReadOnlyList<int> logHeights, int logBlowup,
+    public static ProvingKey<TParams, TDigest>? Preprocess<TParams, TDigest>(IReadOnlyList<IAir<MontyField31<TParams>>> airs, IReadOnlyList<int> logHeights, int logBlowup,
         IProverBackend<TParams>? backend = null)
         where TParams : struct, IMontyParameters
+        where TDigest : struct, IDigest<TDigest, TParams>
     {
         ArgumentNullException.ThrowIfNull(airs);
         ArgumentNullException.ThrowIfNull(logHeights);
@@ -81,7 +85,7 @@ public static class StarkSetup
             ldes[t] = backend.CosetLdeBitReversed(trace, logBlowup, MontyField31<TParams>.MultiplicativeGenerator);
             committed.Add(ldes[t]!);
         }
-        var tree = backend.Commit(committed);
-        return new ProvingKey<TParams>(traces, ldes, tree, new VerifyingKey<TParams>(tree.Root, [.. logHeights], logBlowup));
+        var tree = backend.Commit<TDigest>(committed);
+        return new ProvingKey<TParams, TDigest>(traces, ldes, tree, new VerifyingKey<TParams, TDigest>(tree.Root, [.. logHeights], logBlowup));
     }
 }

@@ -2,42 +2,45 @@ using System.Numerics;
 using Prover.Core.Air;
 using Prover.Core.Challenger;
 using Prover.Core.Field;
+using Prover.Core.Hash;
 using Prover.Core.Merkle;
 using Prover.Core.Security;
 
 namespace Prover.Core.Stark;
 
 /// <summary>
-/// Verifies <see cref="StarkProof{TParams, TExt}"/>s. Never throws on a malformed proof: every shape is
+/// Verifies <see cref="StarkProof{TParams, TExt, TDigest}"/>s. Never throws on a malformed proof: every shape is
 /// checked before use and any failure becomes a rejection with a reason.
 /// </summary>
-public sealed class StarkVerifier<TParams, TDef>
+public sealed class StarkVerifier<TParams, TDef, TDigest>
     where TParams : struct, IMontyParameters
     where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef>
+    where TDigest : struct, IDigest<TDigest, TParams>
 {
     private readonly StarkConfig _config;
-    private readonly MerkleTreeMmcs<TParams> _mmcs;
+    private readonly MerkleTreeMmcs<TParams, TDigest> _mmcs;
 
-    public StarkVerifier(StarkConfig config, MerkleTreeMmcs<TParams>? mmcs = null)
+    public StarkVerifier(StarkConfig config, MerkleTreeMmcs<TParams, TDigest>? mmcs = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         config.Validate();
         _config = config;
-        _mmcs = mmcs ?? MerkleTreeMmcs<TParams>.Default;
+        StarkConfig.CheckDigest<TParams, TDigest>(config);
+        _mmcs = mmcs ?? MerkleTreeMmcs<TParams, TDigest>.Default;
     }
 
     /// <summary>Security of the last verified proof's shape.</summary>
     public SecurityReport? LastSecurity { get; private set; }
 
     /// <summary>Parses and verifies serialised proof bytes; malformed bytes are a rejection, never an exception.</summary>
-    public VerificationResult Verify(IReadOnlyList<IAir<MontyField31<TParams>>> airs, ReadOnlySpan<byte> proofBytes, VerifyingKey<TParams>? key = null)
+    public VerificationResult Verify(IReadOnlyList<IAir<MontyField31<TParams>>> airs, ReadOnlySpan<byte> proofBytes, VerifyingKey<TParams, TDigest>? key = null)
     {
         ArgumentNullException.ThrowIfNull(airs);
-        StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>> proof;
+        StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>, TDigest> proof;
         try
         {
             // Counts beyond this verifier's configuration and statement are rejected while parsing, before allocation.
-            proof = ProofSerializer.Deserialize<TParams, TDef>(proofBytes, ProofShapeLimits.For(_config, Math.Max(1, airs.Count)));
+            proof = ProofSerializer.Deserialize<TParams, TDef, TDigest>(proofBytes, ProofShapeLimits.For(_config, Math.Max(1, airs.Count)));
         }
         catch (ProofFormatException e)
         {
@@ -50,8 +53,8 @@ public sealed class StarkVerifier<TParams, TDef>
     /// Verifies a proof. Statements with preprocessed columns need their <paramref name="key"/>; without
     /// one it is recomputed from the AIRs, which is allowed only for small tables (2^20 rows at most).
     /// </summary>
-    public VerificationResult Verify(IReadOnlyList<IAir<MontyField31<TParams>>> airs, StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>> proof,
-        VerifyingKey<TParams>? key = null) => Verify(airs, proof, key, null, out _);
+    public VerificationResult Verify(IReadOnlyList<IAir<MontyField31<TParams>>> airs, StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>, TDigest> proof,
+        VerifyingKey<TParams, TDigest>? key = null) => Verify(airs, proof, key, null, out _);
 
     /// <summary>
     /// Verifies one proof of a group that shares LogUp challenges (<see cref="SharedBusChallenges{TExt}"/>):
@@ -59,8 +62,8 @@ public sealed class StarkVerifier<TParams, TDef>
     /// group; <paramref name="busSum"/> is this proof's total. With <paramref name="shared"/> null this is
     /// the ordinary verification (the sums must balance) and <paramref name="busSum"/> is zero.
     /// </summary>
-    public VerificationResult Verify(IReadOnlyList<IAir<MontyField31<TParams>>> airs, StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>> proof,
-        VerifyingKey<TParams>? key, SharedBusChallenges<ExtensionField<MontyField31<TParams>, TDef>>? shared, out ExtensionField<MontyField31<TParams>, TDef> busSum)
+    public VerificationResult Verify(IReadOnlyList<IAir<MontyField31<TParams>>> airs, StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>, TDigest> proof,
+        VerifyingKey<TParams, TDigest>? key, SharedBusChallenges<ExtensionField<MontyField31<TParams>, TDef>>? shared, out ExtensionField<MontyField31<TParams>, TDef> busSum)
     {
         ArgumentNullException.ThrowIfNull(airs);
         busSum = default;
@@ -79,8 +82,8 @@ public sealed class StarkVerifier<TParams, TDef>
 
     private const int MaxLogHeightWithoutKey = 20;
 
-    private VerificationResult VerifyCore(IReadOnlyList<IAir<MontyField31<TParams>>> airs, StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>> proof,
-        VerifyingKey<TParams>? key, SharedBusChallenges<ExtensionField<MontyField31<TParams>, TDef>>? shared, out ExtensionField<MontyField31<TParams>, TDef> busSum)
+    private VerificationResult VerifyCore(IReadOnlyList<IAir<MontyField31<TParams>>> airs, StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>, TDigest> proof,
+        VerifyingKey<TParams, TDigest>? key, SharedBusChallenges<ExtensionField<MontyField31<TParams>, TDef>>? shared, out ExtensionField<MontyField31<TParams>, TDef> busSum)
     {
         busSum = default;
         var c = proof.Config;
@@ -104,7 +107,7 @@ public sealed class StarkVerifier<TParams, TDef>
                 return VerificationResult.Reject($"table {t}: wrong number of public values");
         }
         var layout = new StarkLayout<MontyField31<TParams>>(compiled, proof.LogHeights, TDef.Degree, _config.LogBlowup, _config.LogFinalPolyLength, _config.FoldingArity);
-        LastSecurity = StarkSecurity.Report(_config, layout, TParams.P, shared?.StatementFractions);
+        LastSecurity = StarkSecurity.Report(_config, layout, TParams.P, TDigest.Length, shared?.StatementFractions);
         if (LastSecurity.Provable < _config.MinimumProvableBits && !_config.AllowInsecure)
             return VerificationResult.Reject($"insecure proof: configuration '{_config.Name}' gives {LastSecurity}, below the required {_config.MinimumProvableBits} provable bits "
                 + "(accept it only explicitly: --allow-insecure, VerificationPolicy.Insecure)");
@@ -116,19 +119,19 @@ public sealed class StarkVerifier<TParams, TDef>
             {
                 if (proof.LogHeights.Max() > MaxLogHeightWithoutKey)
                     return VerificationResult.Reject("a verifying key is needed for preprocessed tables of this size");
-                key = StarkSetup.Preprocess(airs, proof.LogHeights, _config.LogBlowup)!.VerifyingKey;
+                key = StarkSetup.Preprocess<TParams, TDigest>(airs, proof.LogHeights, _config.LogBlowup)!.VerifyingKey;
             }
             if (!key.Matches(airs, proof.LogHeights) || key.LogBlowup != _config.LogBlowup)
                 return VerificationResult.Reject("the verifying key was made for other table heights");
         }
 
         // Replay the transcript.
-        var ch = DuplexChallenger<TParams>.Create();
+        var ch = DuplexChallenger<TParams, TDigest>.Create();
         layout.ObserveHeader(ch, _config, proof.PublicValues);
         if (layout.HasPreprocessed)
             ch.Observe(key!.PreprocessedRoot);
         if (shared is not null)
-            StarkProver<TParams, TDef>.ObserveSeed(ch, shared.Seed);
+            StarkProver<TParams, TDef, TDigest>.ObserveSeed(ch, shared.Seed);
         ch.Observe(proof.MainCommitment);
         ExtensionField<MontyField31<TParams>, TDef> gamma = default, beta = default;
         if (layout.HasLogUp)
@@ -181,7 +184,7 @@ public sealed class StarkVerifier<TParams, TDef>
         var sampled = new int[_config.NumQueries];
         for (int q = 0; q < sampled.Length; q++)
             sampled[q] = (int)ch.SampleBits(layout.LogMaxLdeHeight);
-        var indices = MerkleTreeMmcs<TParams>.SortedDistinct(sampled);
+        var indices = MerkleTreeMmcs<TParams, TDigest>.SortedDistinct(sampled);
         if (InputRowsError(layout, proof, key, indices, out var rows) is { } inputError)
             return VerificationResult.Reject(inputError);
         var lambdaPowers = lambda.Powers(layout.LambdaPowers);
@@ -203,12 +206,12 @@ public sealed class StarkVerifier<TParams, TDef>
     /// Checks the multi-opening of every input tree at the distinct query indices and collects, for each index, each
     /// tree's opened rows (rows[query][tree][matrix]).
     /// </summary>
-    private string? InputRowsError(StarkLayout<MontyField31<TParams>> layout, StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>> proof,
-        VerifyingKey<TParams>? key, int[] indices, out MontyField31<TParams>[][][][] rows)
+    private string? InputRowsError(StarkLayout<MontyField31<TParams>> layout, StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>, TDigest> proof,
+        VerifyingKey<TParams, TDigest>? key, int[] indices, out MontyField31<TParams>[][][][] rows)
     {
         var dims = InputDimensions(layout);
-        var caps = new List<(MerkleCap<TParams> Cap, int Height)>();
-        if (layout.HasPreprocessed) caps.Add((MerkleCap<TParams>.FromRoot(key!.PreprocessedRoot), 0)); // the key holds a root
+        var caps = new List<(MerkleCap<TParams, TDigest> Cap, int Height)>();
+        if (layout.HasPreprocessed) caps.Add((MerkleCap<TParams, TDigest>.FromRoot(key!.PreprocessedRoot), 0)); // the key holds a root
         caps.Add((proof.MainCommitment, _config.MerkleCapHeight));
         if (layout.HasLogUp) caps.Add((proof.LogUpCommitment!, _config.MerkleCapHeight));
         caps.Add((proof.QuotientCommitment, _config.MerkleCapHeight));
@@ -220,7 +223,7 @@ public sealed class StarkVerifier<TParams, TDef>
         {
             var d = dims[tree];
             int treeLog = d.Max(x => int.Log2(x.Height));
-            var treeIndices = MerkleTreeMmcs<TParams>.Positions(indices, logMax - treeLog);
+            var treeIndices = MerkleTreeMmcs<TParams, TDigest>.Positions(indices, logMax - treeLog);
             var opening = proof.InputOpenings[tree];
             if (!_mmcs.VerifyMulti(caps[tree].Cap, caps[tree].Height, d, treeIndices, opening, out var why))
                 return $"opening of commitment {tree} does not verify: {why}";
@@ -230,7 +233,7 @@ public sealed class StarkVerifier<TParams, TDef>
             {
                 // VerifyMulti checked that matrix m sent one row of its width per distinct position at its height.
                 int shift = logMax - int.Log2(d[m].Height), width = d[m].Width;
-                var positions = MerkleTreeMmcs<TParams>.Positions(indices, shift);
+                var positions = MerkleTreeMmcs<TParams, TDigest>.Positions(indices, shift);
                 for (int q = 0; q < indices.Length; q++)
                 {
                     int k = Array.BinarySearch(positions, indices[q] >> shift);
@@ -247,7 +250,7 @@ public sealed class StarkVerifier<TParams, TDef>
     /// multi-opening against the step's cap, folds each leaf and adds the rolled-in DEEP value; the last values must lie
     /// on the final polynomial.
     /// </summary>
-    private string? FriError(StarkLayout<MontyField31<TParams>> layout, StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>> proof, int[] indices,
+    private string? FriError(StarkLayout<MontyField31<TParams>> layout, StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>, TDigest> proof, int[] indices,
         Dictionary<int, ExtensionField<MontyField31<TParams>, TDef>>[] reduced, ExtensionField<MontyField31<TParams>, TDef>[] betas)
     {
         int d = TDef.Degree;
@@ -259,7 +262,7 @@ public sealed class StarkVerifier<TParams, TDef>
         for (int r = 0; r < layout.FriRounds; r++)
         {
             int a = layout.FriLogArities[r], k = 1 << a;
-            var leaves = MerkleTreeMmcs<TParams>.Positions(positions, a);
+            var leaves = MerkleTreeMmcs<TParams, TDigest>.Positions(positions, a);
             var opening = proof.FriOpenings[r];
             // Soundness: every slot of every opened leaf is either a value this verifier computed or exactly one sent value;
             // a count that differs is rejected before anything is read, so values cannot be dropped, added or shifted.
@@ -283,7 +286,7 @@ public sealed class StarkVerifier<TParams, TDef>
                 folded[l] = Fri<TParams, TDef>.FoldLeaf(leaf, logN, j, a, betas[r]);
             }
             if (!_mmcs.VerifyMulti(proof.FriCommitments[r], _config.MerkleCapHeight, [new MatrixDimensions(k * d, 1 << (logN - a))], leaves,
-                    new MultiOpening<TParams>([flat], opening.Siblings), out var why))
+                    new MultiOpening<TParams, TDigest>([flat], opening.Siblings), out var why))
                 return $"FRI step {r} opening does not verify: {why}";
             logN -= a;
             var rollInWeight = betas[r];
@@ -307,7 +310,7 @@ public sealed class StarkVerifier<TParams, TDef>
         return null;
     }
 
-    private string? ShapeError(StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>> proof, StarkLayout<MontyField31<TParams>> layout)
+    private string? ShapeError(StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>, TDigest> proof, StarkLayout<MontyField31<TParams>> layout)
     {
         int d = TDef.Degree;
         for (int t = 0; t < layout.Airs.Count; t++)
@@ -323,7 +326,7 @@ public sealed class StarkVerifier<TParams, TDef>
         // Caps: exactly the size the configuration's cap height gives each tree (the transcript observes them before any opening is checked).
         int c = _config.MerkleCapHeight;
         var dims = InputDimensions(layout);
-        var commitments = new List<(string Name, MerkleCap<TParams>? Cap)>();
+        var commitments = new List<(string Name, MerkleCap<TParams, TDigest>? Cap)>();
         if (layout.HasPreprocessed) commitments.Add(("preprocessed", null));
         commitments.Add(("main", proof.MainCommitment));
         if (layout.HasLogUp) commitments.Add(("LogUp", proof.LogUpCommitment));
@@ -333,7 +336,7 @@ public sealed class StarkVerifier<TParams, TDef>
         for (int tree = layout.HasPreprocessed ? 1 : 0; tree < layout.TreeCount; tree++)
         {
             var (name, cap) = commitments[tree];
-            int size = 1 << MerkleTreeMmcs<TParams>.EffectiveCapHeight(dims[tree], c);
+            int size = 1 << MerkleTreeMmcs<TParams, TDigest>.EffectiveCapHeight(dims[tree], c);
             if (cap is null || cap.Count != size)
                 return $"the {name} commitment has {cap?.Count ?? 0} digests, {size} expected";
         }

@@ -1,5 +1,6 @@
 using Prover.Core.Challenger;
 using Prover.Core.Field;
+using Prover.Core.Hash;
 using Prover.Core.Merkle;
 
 namespace Prover.Core.Stark;
@@ -11,7 +12,9 @@ internal static class TranscriptExtensions
     /// Observes a Merkle cap: its size, then every digest. The size already follows from the observed header (cap height,
     /// table heights); observing it too keeps caps of different sizes from ever sharing a transcript.
     /// </summary>
-    public static void Observe<TParams>(this DuplexChallenger<TParams> challenger, MerkleCap<TParams> cap) where TParams : struct, IMontyParameters
+    public static void Observe<TParams, TDigest>(this DuplexChallenger<TParams, TDigest> challenger, MerkleCap<TParams, TDigest> cap)
+        where TParams : struct, IMontyParameters
+        where TDigest : struct, IDigest<TDigest, TParams>
     {
         challenger.Observe(MontyField31<TParams>.FromUInt64((ulong)cap.Count));
         foreach (var digest in cap.Digests)

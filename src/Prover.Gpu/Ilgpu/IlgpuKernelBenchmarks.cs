@@ -65,7 +65,7 @@ public static class IlgpuKernelBenchmarks
         // Merkle commit of 2^logN leaves, 8 columns (one permutation per leaf and per node).
         var leaves = new RowMajorMatrix<KoalaBear>(Random(n * 8), 8);
         var tree = ops.Commit([leaves]);
-        if (tree.Root != Prover.Core.Merkle.MerkleTreeMmcs<KoalaBearParameters>.Default.Commit([leaves]).Root)
+        if (tree.Root != Prover.Core.Merkle.MerkleTreeMmcs<KoalaBearParameters, Prover.Core.Hash.Digest<KoalaBearParameters>>.Default.Commit([leaves]).Root)
             throw new InvalidOperationException("the device Merkle root differs from the CPU: not benchmarking it");
         Add(Time(device, $"Merkle commit 2^{logN} leaves x 8", repeats, n, "M leaves/s", () => ops.Commit([leaves])));
 

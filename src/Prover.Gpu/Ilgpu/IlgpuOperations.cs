@@ -214,8 +214,8 @@ public sealed class IlgpuOperations<TParams> : IDisposable where TParams : struc
         }
     }
 
-    /// <summary>Same tree as <c>MerkleTreeMmcs.Commit</c> with the default sponge and compression (Poseidon2 width 16).</summary>
-    public MerkleTree<TParams> Commit(IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> matrices)
+    /// <summary>Same tree as <c>MerkleTreeMmcs.Commit</c> with the default sponge and compression of 8-element digests (Poseidon2 width 16).</summary>
+    public MerkleTree<TParams, Digest<TParams>> Commit(IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> matrices)
     {
         ArgumentNullException.ThrowIfNull(matrices);
         if (matrices.Count == 0)
@@ -266,7 +266,7 @@ public sealed class IlgpuOperations<TParams> : IDisposable where TParams : struc
                     Device.Return(b);
             }
         }
-        return MerkleTree<TParams>.FromLayers(mats, layers);
+        return MerkleTree<TParams, Digest<TParams>>.FromLayers(mats, layers);
     }
 
     /// <summary>Sponge of the concatenated rows of a group of equal-height matrices: one digest (8 words) per row.</summary>
@@ -285,7 +285,7 @@ public sealed class IlgpuOperations<TParams> : IDisposable where TParams : struc
             rented.Add(data);
             Device.Upload(data.View, MontyField31<TParams>.AsMontgomery(matrix.Values));
             K.Absorb(height, states.View, data.View, matrix.Width, pos, rc, _shape);
-            pos = (pos + matrix.Width) % PaddingFreeSponge<TParams>.Rate;
+            pos = (pos + matrix.Width) % PaddingFreeSponge<TParams, Digest<TParams>>.Rate;
         }
         var digests = Device.Rent((long)height * 8);
         rented.Add(digests);

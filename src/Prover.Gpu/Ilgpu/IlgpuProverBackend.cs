@@ -1,5 +1,6 @@
 using Prover.Core.Dft;
 using Prover.Core.Field;
+using Prover.Core.Hash;
 using Prover.Core.Matrix;
 using Prover.Core.Merkle;
 using Prover.Core.Stark;
@@ -32,12 +33,22 @@ public sealed class IlgpuProverBackend<TParams> : IProverBackend<TParams>, IDisp
 
     public ITwoAdicSubgroupDft<MontyField31<TParams>> Dft => Radix2Dft<TParams>.Instance;
 
-    public MerkleTreeMmcs<TParams> Mmcs => MerkleTreeMmcs<TParams>.Default;
-
     public RowMajorMatrix<MontyField31<TParams>> CosetLdeBitReversed(RowMajorMatrix<MontyField31<TParams>> evaluations, int addedBits, MontyField31<TParams> shift) =>
         Operations.CosetLdeBitReversed(evaluations, addedBits, shift);
 
-    public MerkleTree<TParams> Commit(IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> matrices) => Operations.Commit(matrices);
+    /// <summary>
+    /// The device kernels hash 8-element digests (Poseidon2 width 16): those trees are built on the device. A
+    /// configuration with wider digests (provable-128: 12 elements, width 24) is committed by the CPU MMCS instead —
+    /// the same tree any backend must produce, so the proof stays correct and identical; only the LDEs run on the device.
+    /// </summary>
+    public MerkleTree<TParams, TDigest> Commit<TDigest>(IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> matrices)
+        where TDigest : struct, IDigest<TDigest, TParams> =>
+        typeof(TDigest) == typeof(Digest<TParams>)
+            ? (MerkleTree<TParams, TDigest>)(object)Operations.Commit(matrices)
+            : MerkleTreeMmcs<TParams, TDigest>.Default.Commit(matrices);
+
+    /// <summary>Whether trees of <typeparamref name="TDigest"/> are hashed on the device (else on the CPU).</summary>
+    public static bool HashesOnDevice<TDigest>() where TDigest : struct, IDigest<TDigest, TParams> => typeof(TDigest) == typeof(Digest<TParams>);
 
     public void Dispose()
     {

@@ -58,8 +58,8 @@ public sealed class Poseidon2AirTests
         var air = new Poseidon2Air<KoalaBearParameters>();
         var trace = air.GenerateTrace(Inputs(8, 3));
         var config = StarkConfig.Development with { NumQueries = 12, QueryPowBits = 2 };
-        var proof = new StarkProver<KoalaBearParameters, KoalaBearQuartic>(config).Prove([air], [trace], [[]]);
-        Assert.True(new StarkVerifier<KoalaBearParameters, KoalaBearQuartic>(config).Verify([air], proof).IsValid);
+        var proof = new StarkProver<KoalaBearParameters, KoalaBearQuartic, Digest<KoalaBearParameters>>(config).Prove([air], [trace], [[]]);
+        Assert.True(new StarkVerifier<KoalaBearParameters, KoalaBearQuartic, Digest<KoalaBearParameters>>(config).Verify([air], proof).IsValid);
     }
 
     [Fact]

@@ -6,35 +6,27 @@ using Xunit.Abstractions;
 
 namespace Prover.Core.Tests.Challenger;
 
-/// <summary>Duplex challenger over one field: both transcripts in the vectors, extension sampling and proof of work.</summary>
-public abstract class DuplexChallengerTests<TParams, TExt>(ITestOutputHelper output, string vectorFile)
+/// <summary>
+/// Duplex challenger over one field and one digest (width 16 / rate 8, or width 24 / rate 12): a reference written
+/// from the rules, extension sampling and proof of work; <see cref="ChallengerVectorTests{TParams, TExt}"/> adds
+/// both transcripts of the vectors for the 8-element digest.
+/// </summary>
+public abstract class DuplexChallengerTests<TParams, TExt, TDigest>(ITestOutputHelper output)
     where TParams : struct, IMontyParameters
     where TExt : struct, IExtensionField<TExt, MontyField31<TParams>>
+    where TDigest : struct, IDigest<TDigest, TParams>
 {
-    private static MontyField31<TParams> F(uint x) => MontyField31<TParams>.FromCanonical(x);
+    private static int Rate => TDigest.Length;
 
-    private JsonElement Section(string variant) =>
-        SharedData.Vectors(vectorFile).GetProperty("challenger").GetProperty(variant);
+    protected static MontyField31<TParams> F(uint x) => MontyField31<TParams>.FromCanonical(x);
 
-    [SharedTheory]
-    [InlineData("classic", DuplexPadding.Classic)]
-    [InlineData("length_binding", DuplexPadding.LengthBinding)]
-    public void Transcript_matches_vectors(string variant, DuplexPadding padding)
-    {
-        var v = Section(variant);
-        var c = DuplexChallenger<TParams>.Create(padding);
-        foreach (uint x in v.GetProperty("observe").U32Array())
-            c.Observe(F(x));
-        Assert.Equal(v.GetProperty("then_sample_3").U32Array(), Enumerable.Range(0, 3).Select(_ => c.Sample().ToCanonical()).ToArray());
-        c.Observe(v.GetProperty("then_observe").U32Array().Select(F).ToArray());
-        Assert.Equal(v.GetProperty("then_sample_2").U32Array(), Enumerable.Range(0, 2).Select(_ => c.Sample().ToCanonical()).ToArray());
-        Assert.Equal(v.GetProperty("then_sample_bits_20").GetUInt32(), c.SampleBits(20));
-    }
-
-    /// <summary>The rules string implemented independently with plain arrays and the single-state permutation.</summary>
+    /// <summary>
+    /// The rules string implemented independently with plain arrays and the single-state permutation of width
+    /// 2·rate (rate 8 as in the vectors, or 12).
+    /// </summary>
     private sealed class ReferenceChallenger(bool lengthBinding)
     {
-        private readonly MontyField31<TParams>[] _state = new MontyField31<TParams>[16];
+        private readonly MontyField31<TParams>[] _state = new MontyField31<TParams>[2 * Rate];
         private readonly List<MontyField31<TParams>> _input = [];
         private readonly List<MontyField31<TParams>> _output = [];
 
@@ -42,7 +34,7 @@ public abstract class DuplexChallengerTests<TParams, TExt>(ITestOutputHelper out
         {
             _output.Clear();
             _input.Add(x);
-            if (_input.Count == 8)
+            if (_input.Count == Rate)
                 Duplex();
         }
 
@@ -62,14 +54,14 @@ public abstract class DuplexChallengerTests<TParams, TExt>(ITestOutputHelper out
                 _state[i] = _input[i];
             if (lengthBinding)
             {
-                for (int i = n; i < 8; i++)
+                for (int i = n; i < Rate; i++)
                     _state[i] = default;
-                _state[8] += MontyField31<TParams>.FromCanonical((uint)n);
+                _state[Rate] += MontyField31<TParams>.FromCanonical((uint)n);
             }
             _input.Clear();
-            Poseidon2.Width16<TParams>().Permute(_state);
+            (Rate == 8 ? Poseidon2.Width16<TParams>() : Poseidon2.Width24<TParams>()).Permute(_state);
             _output.Clear();
-            _output.AddRange(_state.Take(8));
+            _output.AddRange(_state.Take(Rate));
         }
     }
 
@@ -81,7 +73,7 @@ public abstract class DuplexChallengerTests<TParams, TExt>(ITestOutputHelper out
         const int seed = 99;
         output.WriteLine($"seed {seed}");
         var rng = new Random(seed);
-        var c = DuplexChallenger<TParams>.Create(padding);
+        var c = DuplexChallenger<TParams, TDigest>.Create(padding);
         var r = new ReferenceChallenger(padding == DuplexPadding.LengthBinding);
         for (int step = 0; step < 400; step++)
         {
@@ -101,13 +93,13 @@ public abstract class DuplexChallengerTests<TParams, TExt>(ITestOutputHelper out
     [Fact]
     public void Variants_differ_and_clone_is_independent()
     {
-        var a = DuplexChallenger<TParams>.Create(DuplexPadding.Classic);
-        var b = DuplexChallenger<TParams>.Create(DuplexPadding.LengthBinding);
+        var a = DuplexChallenger<TParams, TDigest>.Create(DuplexPadding.Classic);
+        var b = DuplexChallenger<TParams, TDigest>.Create(DuplexPadding.LengthBinding);
         a.Observe(F(1));
         b.Observe(F(1));
         Assert.NotEqual(a.Sample(), b.Sample());
 
-        var c = DuplexChallenger<TParams>.Create();
+        var c = DuplexChallenger<TParams, TDigest>.Create();
         c.Observe(F(5));
         var copy = c.Clone();
         var first = c.Sample();
@@ -119,9 +111,9 @@ public abstract class DuplexChallengerTests<TParams, TExt>(ITestOutputHelper out
     [Fact]
     public void Digest_and_extension_observation_equal_their_elements()
     {
-        var digest = Digest<TParams>.FromCanonical([1, 2, 3, 4, 5, 6, 7, 8]);
-        var a = DuplexChallenger<TParams>.Create();
-        var b = DuplexChallenger<TParams>.Create();
+        var digest = TDigest.FromCanonical([.. Enumerable.Range(1, Rate).Select(i => (uint)i)]);
+        var a = DuplexChallenger<TParams, TDigest>.Create();
+        var b = DuplexChallenger<TParams, TDigest>.Create();
         a.Observe(digest);
         b.Observe(digest.Elements);
         var ext = TExt.FromCoefficients(Enumerable.Range(10, TExt.Degree).Select(i => F((uint)i)).ToArray());
@@ -138,17 +130,17 @@ public abstract class DuplexChallengerTests<TParams, TExt>(ITestOutputHelper out
     [Fact]
     public void SampleBits_masks_the_canonical_sample_and_checks_range()
     {
-        var a = DuplexChallenger<TParams>.Create();
+        var a = DuplexChallenger<TParams, TDigest>.Create();
         var b = a.Clone();
-        for (int bits = 0; bits <= DuplexChallenger<TParams>.MaxSampleBits; bits++)
+        for (int bits = 0; bits <= DuplexChallenger<TParams, TDigest>.MaxSampleBits; bits++)
             Assert.Equal(b.Sample().ToCanonical() & (uint)((1UL << bits) - 1), a.SampleBits(bits));
-        Assert.Equal(30, DuplexChallenger<TParams>.MaxSampleBits);
+        Assert.Equal(30, DuplexChallenger<TParams, TDigest>.MaxSampleBits);
         Assert.Throws<ArgumentOutOfRangeException>(() => a.SampleBits(31));
         Assert.Throws<ArgumentOutOfRangeException>(() => a.SampleBits(-1));
     }
 
     /// <summary>Serial search over clones, exactly the definition.</summary>
-    private static uint SerialWitness(DuplexChallenger<TParams> c, int bits)
+    private static uint SerialWitness(DuplexChallenger<TParams, TDigest> c, int bits)
     {
         for (uint w = 0; ; w++)
         {
@@ -165,9 +157,10 @@ public abstract class DuplexChallengerTests<TParams, TExt>(ITestOutputHelper out
     [InlineData(DuplexPadding.LengthBinding, 7, 12)]
     [InlineData(DuplexPadding.Classic, 5, 10)]
     [InlineData(DuplexPadding.Classic, 0, 14)]
+    [InlineData(DuplexPadding.LengthBinding, 11, 10)]
     public void Grind_finds_the_first_witness_deterministically(DuplexPadding padding, int observed, int bits)
     {
-        var c = DuplexChallenger<TParams>.Create(padding);
+        var c = DuplexChallenger<TParams, TDigest>.Create(padding);
         for (int i = 0; i < observed; i++)
             c.Observe(F((uint)(100 + i)));
         var verifier = c.Clone();
@@ -187,7 +180,7 @@ public abstract class DuplexChallengerTests<TParams, TExt>(ITestOutputHelper out
     public void CheckWitness_rejects_a_wrong_witness()
     {
         const int bits = 12;
-        var c = DuplexChallenger<TParams>.Create();
+        var c = DuplexChallenger<TParams, TDigest>.Create();
         c.Observe(F(42));
         uint w = SerialWitness(c, bits);
         Assert.True(w > 0, "the fixed transcript should need more than one try, so wrong witnesses exist below w");
@@ -200,6 +193,38 @@ public abstract class DuplexChallengerTests<TParams, TExt>(ITestOutputHelper out
     }
 }
 
-public sealed class KoalaBearChallengerTests(ITestOutputHelper output) : DuplexChallengerTests<KoalaBearParameters, KoalaBearExt4>(output, "koalabear");
+/// <summary>The 8-element digest's transcript plus both transcripts of the vectors.</summary>
+public abstract class ChallengerVectorTests<TParams, TExt>(ITestOutputHelper output, string vectorFile)
+    : DuplexChallengerTests<TParams, TExt, Digest<TParams>>(output)
+    where TParams : struct, IMontyParameters
+    where TExt : struct, IExtensionField<TExt, MontyField31<TParams>>
+{
+    private JsonElement Section(string variant) =>
+        SharedData.Vectors(vectorFile).GetProperty("challenger").GetProperty(variant);
 
-public sealed class BabyBearChallengerTests(ITestOutputHelper output) : DuplexChallengerTests<BabyBearParameters, BabyBearExt4>(output, "babybear");
+    [SharedTheory]
+    [InlineData("classic", DuplexPadding.Classic)]
+    [InlineData("length_binding", DuplexPadding.LengthBinding)]
+    public void Transcript_matches_vectors(string variant, DuplexPadding padding)
+    {
+        var v = Section(variant);
+        var c = DuplexChallenger<TParams, Digest<TParams>>.Create(padding);
+        foreach (uint x in v.GetProperty("observe").U32Array())
+            c.Observe(F(x));
+        Assert.Equal(v.GetProperty("then_sample_3").U32Array(), Enumerable.Range(0, 3).Select(_ => c.Sample().ToCanonical()).ToArray());
+        c.Observe(v.GetProperty("then_observe").U32Array().Select(F).ToArray());
+        Assert.Equal(v.GetProperty("then_sample_2").U32Array(), Enumerable.Range(0, 2).Select(_ => c.Sample().ToCanonical()).ToArray());
+        Assert.Equal(v.GetProperty("then_sample_bits_20").GetUInt32(), c.SampleBits(20));
+    }
+}
+
+public sealed class KoalaBearChallengerTests(ITestOutputHelper output) : ChallengerVectorTests<KoalaBearParameters, KoalaBearExt4>(output, "koalabear");
+
+public sealed class BabyBearChallengerTests(ITestOutputHelper output) : ChallengerVectorTests<BabyBearParameters, BabyBearExt4>(output, "babybear");
+
+/// <summary>The transcript of 12-element digests (Poseidon2 width 24, rate 12): provable-128's.</summary>
+public sealed class KoalaBearWideChallengerTests(ITestOutputHelper output)
+    : DuplexChallengerTests<KoalaBearParameters, KoalaBearExt8, WideDigest<KoalaBearParameters>>(output);
+
+public sealed class BabyBearWideChallengerTests(ITestOutputHelper output)
+    : DuplexChallengerTests<BabyBearParameters, BabyBearExt4, WideDigest<BabyBearParameters>>(output);

@@ -2,6 +2,7 @@ using Prover.Core.Field;
 using Prover.Core.Machine;
 using Prover.Core.Stark;
 using Prover.Core.Zkvm.Proving;
+using Prover.Core.Hash;
 
 namespace Prover.Core.Tests.Machine;
 
@@ -24,7 +25,7 @@ public sealed class WorkLimitTests
     {
         var program = ZkvmProgram.FromElf(GuestTests.Elf("bigmul"));
         var options = new ZkvmProverOptions { Config = StarkConfig.Development with { NumQueries = 2, QueryPowBits = 0 }, ShardSize = 1 << 10, MaxCycles = 300 };
-        var e = Assert.Throws<MachineException>(() => new ZkvmProver<KoalaBearQuartic>(options).Prove(program, []));
+        var e = Assert.Throws<MachineException>(() => new ZkvmProver<KoalaBearQuartic, Digest<KoalaBearParameters>>(options).Prove(program, []));
         Assert.Equal(MachineFault.CycleLimitExceeded, e.Fault);
         Assert.Contains("cycle limit 300 exceeded", e.Message, StringComparison.Ordinal);
     }

@@ -6,15 +6,19 @@ using Xunit.Abstractions;
 
 namespace Prover.Core.Tests.Merkle;
 
-/// <summary>Mixed-height Merkle commitments over one field: vectors, a recursive reference, openings and tamper detection.</summary>
-public abstract class MerkleTreeMmcsTests<TParams>(ITestOutputHelper output, string vectorFile)
+/// <summary>
+/// Mixed-height Merkle commitments over one field and one digest (8 or 12 elements): a recursive reference, openings
+/// and tamper detection; <see cref="MerkleVectorTests{TParams}"/> adds the vectors for the 8-element digest.
+/// </summary>
+public abstract class MerkleTreeMmcsTests<TParams, TDigest>(ITestOutputHelper output)
     where TParams : struct, IMontyParameters
+    where TDigest : struct, IDigest<TDigest, TParams>
 {
     private const int Seed = 4242;
 
-    private static MontyField31<TParams> F(uint x) => MontyField31<TParams>.FromCanonical(x);
+    protected static MontyField31<TParams> F(uint x) => MontyField31<TParams>.FromCanonical(x);
 
-    private static readonly MerkleTreeMmcs<TParams> Mmcs = MerkleTreeMmcs<TParams>.Default;
+    protected static readonly MerkleTreeMmcs<TParams, TDigest> Mmcs = MerkleTreeMmcs<TParams, TDigest>.Default;
 
     private Random NewRandom()
     {
@@ -29,17 +33,17 @@ public abstract class MerkleTreeMmcsTests<TParams>(ITestOutputHelper output, str
     /// The reference: node(level, i) defined recursively from the rule in the brief, with the plain
     /// single-state sponge and compression (no batching, no threads).
     /// </summary>
-    private static Digest<TParams> ReferenceRoot(RowMajorMatrix<MontyField31<TParams>>[] matrices)
+    protected static TDigest ReferenceRoot(RowMajorMatrix<MontyField31<TParams>>[] matrices)
     {
-        var sponge = PaddingFreeSponge<TParams>.Default;
-        var compress = TruncatedPermutation<TParams>.Default;
+        var sponge = PaddingFreeSponge<TParams, TDigest>.Default;
+        var compress = TruncatedPermutation<TParams, TDigest>.Default;
         int maxHeight = matrices.Max(m => m.Height);
-        Digest<TParams> RowHash(int height, int row)
+        TDigest RowHash(int height, int row)
         {
             var concat = matrices.Where(m => m.Height == height).SelectMany(m => m.Row(row).ToArray()).ToArray();
             return sponge.Hash(concat);
         }
-        Digest<TParams> Node(int height, int i)
+        TDigest Node(int height, int i)
         {
             if (height == maxHeight)
                 return RowHash(height, i);
@@ -47,20 +51,6 @@ public abstract class MerkleTreeMmcsTests<TParams>(ITestOutputHelper output, str
             return matrices.Any(m => m.Height == height) ? compress.Compress(node, RowHash(height, i)) : node;
         }
         return Node(1, 0);
-    }
-
-    [SharedFact]
-    public void Merkle_4x8_vector_matches()
-    {
-        var v = SharedData.Vectors(vectorFile).GetProperty("hash").GetProperty("merkle_4x8");
-        var matrix = new RowMajorMatrix<MontyField31<TParams>>(Enumerable.Range(0, 32).Select(i => F((uint)i)).ToArray(), 8);
-        var tree = Mmcs.Commit([matrix]);
-        var leaves = v.GetProperty("leaf_digests").U32Matrix();
-        Assert.Equal(4, tree.Height);
-        for (int i = 0; i < 4; i++)
-            Assert.Equal(leaves[i], tree.Layer(0)[i].ToCanonical());
-        Assert.Equal(v.GetProperty("root").U32Array(), tree.Root.ToCanonical());
-        Assert.Equal(ReferenceRoot([matrix]), tree.Root);
     }
 
     public static TheoryData<int[], int[]> Shapes => new()
@@ -118,12 +108,12 @@ public abstract class MerkleTreeMmcsTests<TParams>(ITestOutputHelper output, str
         // Every path element, every word.
         for (int level = 0; level < opening.Proof.Count; level++)
         {
-            for (int j = 0; j < 8; j++)
+            for (int j = 0; j < TDigest.Length; j++)
             {
                 var proof = opening.Proof.ToArray();
                 var e = proof[level].Elements.ToArray();
                 e[j] += MontyField31<TParams>.One;
-                proof[level] = Digest<TParams>.FromElements(e);
+                proof[level] = TDigest.FromElements(e);
                 Assert.False(Mmcs.Verify(tree.Root, dims, index, opening.OpenedRows, proof, out _), $"changed sibling {level}/{j} accepted");
             }
         }
@@ -134,7 +124,7 @@ public abstract class MerkleTreeMmcsTests<TParams>(ITestOutputHelper output, str
         // Root.
         var rootElems = tree.Root.Elements.ToArray();
         rootElems[0] += MontyField31<TParams>.One;
-        Assert.False(Mmcs.Verify(Digest<TParams>.FromElements(rootElems), dims, index, opening));
+        Assert.False(Mmcs.Verify(TDigest.FromElements(rootElems), dims, index, opening));
         // Dimensions: a different height (still a power of two) or width, or a reordering.
         var badHeight = dims.ToArray();
         badHeight[2] = badHeight[2] with { Height = 2 };
@@ -192,8 +182,8 @@ public abstract class MerkleTreeMmcsTests<TParams>(ITestOutputHelper output, str
         var matrix = RandomMatrix(rng, 1 << 13, 9);
         var small = RandomMatrix(rng, 1 << 11, 3);
         var tree = Mmcs.Commit([matrix, small]);
-        var sponge = PaddingFreeSponge<TParams>.Default;
-        var compress = TruncatedPermutation<TParams>.Default;
+        var sponge = PaddingFreeSponge<TParams, TDigest>.Default;
+        var compress = TruncatedPermutation<TParams, TDigest>.Default;
         // Serial recomputation layer by layer with single hashes.
         var layer = Enumerable.Range(0, matrix.Height).Select(r => sponge.Hash(matrix.Row(r))).ToArray();
         Assert.Equal(layer, tree.Layer(0).ToArray());
@@ -207,6 +197,30 @@ public abstract class MerkleTreeMmcsTests<TParams>(ITestOutputHelper output, str
     }
 }
 
-public sealed class KoalaBearMerkleTests(ITestOutputHelper output) : MerkleTreeMmcsTests<KoalaBearParameters>(output, "koalabear");
+/// <summary>The 8-element digest's tests plus the vectors' Merkle tree.</summary>
+public abstract class MerkleVectorTests<TParams>(ITestOutputHelper output, string vectorFile) : MerkleTreeMmcsTests<TParams, Digest<TParams>>(output)
+    where TParams : struct, IMontyParameters
+{
+    [SharedFact]
+    public void Merkle_4x8_vector_matches()
+    {
+        var v = SharedData.Vectors(vectorFile).GetProperty("hash").GetProperty("merkle_4x8");
+        var matrix = new RowMajorMatrix<MontyField31<TParams>>(Enumerable.Range(0, 32).Select(i => F((uint)i)).ToArray(), 8);
+        var tree = Mmcs.Commit([matrix]);
+        var leaves = v.GetProperty("leaf_digests").U32Matrix();
+        Assert.Equal(4, tree.Height);
+        for (int i = 0; i < 4; i++)
+            Assert.Equal(leaves[i], tree.Layer(0)[i].ToCanonical());
+        Assert.Equal(v.GetProperty("root").U32Array(), tree.Root.ToCanonical());
+        Assert.Equal(ReferenceRoot([matrix]), tree.Root);
+    }
+}
 
-public sealed class BabyBearMerkleTests(ITestOutputHelper output) : MerkleTreeMmcsTests<BabyBearParameters>(output, "babybear");
+public sealed class KoalaBearMerkleTests(ITestOutputHelper output) : MerkleVectorTests<KoalaBearParameters>(output, "koalabear");
+
+public sealed class BabyBearMerkleTests(ITestOutputHelper output) : MerkleVectorTests<BabyBearParameters>(output, "babybear");
+
+/// <summary>Merkle trees of 12-element digests (Poseidon2 width 24): provable-128's commitments.</summary>
+public sealed class KoalaBearWideMerkleTests(ITestOutputHelper output) : MerkleTreeMmcsTests<KoalaBearParameters, WideDigest<KoalaBearParameters>>(output);
+
+public sealed class BabyBearWideMerkleTests(ITestOutputHelper output) : MerkleTreeMmcsTests<BabyBearParameters, WideDigest<BabyBearParameters>>(output);

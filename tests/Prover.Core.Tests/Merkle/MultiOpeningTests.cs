@@ -11,11 +11,12 @@ namespace Prover.Core.Tests.Merkle;
 /// naive set computation says cannot be derived (in level, position order), acceptance by the reference for every
 /// index, and rejection of every dropped, added, swapped or changed node, wrong cap and wrong shape.
 /// </summary>
-public sealed class MultiOpeningTests(ITestOutputHelper output)
+public abstract class MultiOpeningTests<TDigest>(ITestOutputHelper output)
+    where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
 {
     private const int Seed = 5150;
 
-    private static readonly MerkleTreeMmcs<KoalaBearParameters> Mmcs = MerkleTreeMmcs<KoalaBearParameters>.Default;
+    private static readonly MerkleTreeMmcs<KoalaBearParameters, TDigest> Mmcs = MerkleTreeMmcs<KoalaBearParameters, TDigest>.Default;
 
     private Random NewRandom()
     {
@@ -26,14 +27,14 @@ public sealed class MultiOpeningTests(ITestOutputHelper output)
     private static RowMajorMatrix<KoalaBear> RandomMatrix(Random rng, int height, int width) =>
         new(Enumerable.Range(0, height * width).Select(_ => KoalaBear.FromCanonical((uint)rng.NextInt64(KoalaBearParameters.P))).ToArray(), width);
 
-    private static MerkleTree<KoalaBearParameters> RandomTree(Random rng, int[] heights, int[] widths) =>
+    private static MerkleTree<KoalaBearParameters, TDigest> RandomTree(Random rng, int[] heights, int[] widths) =>
         Mmcs.Commit(heights.Select((h, m) => RandomMatrix(rng, h, widths[m])).ToArray());
 
     /// <summary>
     /// The reference sibling list: every path node's sibling below the cap, minus every node on some opened path (those
     /// the verifier computes), sorted by level then position.
     /// </summary>
-    private static Digest<KoalaBearParameters>[] ReferenceSiblings(MerkleTree<KoalaBearParameters> tree, IEnumerable<int> indices, int effectiveCap)
+    private static TDigest[] ReferenceSiblings(MerkleTree<KoalaBearParameters, TDigest> tree, IEnumerable<int> indices, int effectiveCap)
     {
         int levels = int.Log2(tree.Height) - effectiveCap;
         var onPath = new HashSet<(int, int)>();
@@ -66,7 +67,7 @@ public sealed class MultiOpeningTests(ITestOutputHelper output)
         var rng = NewRandom();
         var tree = RandomTree(rng, heights, widths);
         int maxHeight = heights.Max();
-        int c = MerkleTreeMmcs<KoalaBearParameters>.EffectiveCapHeight(tree.Dimensions, capHeight);
+        int c = MerkleTreeMmcs<KoalaBearParameters, TDigest>.EffectiveCapHeight(tree.Dimensions, capHeight);
         Assert.Equal(Math.Min(capHeight, int.Log2(heights.Min())), c);
         var cap = tree.Cap(capHeight);
         Assert.Equal(1 << c, cap.Count);
@@ -116,7 +117,7 @@ public sealed class MultiOpeningTests(ITestOutputHelper output)
         var siblings = opening.Siblings.ToArray();
         Assert.True(siblings.Length >= 3);
 
-        void Rejected(string what, MerkleCap<KoalaBearParameters>? c, IReadOnlyList<int>? idx, MultiOpening<KoalaBearParameters>? o, string reason, int capHeight = CapHeight)
+        void Rejected(string what, MerkleCap<KoalaBearParameters, TDigest>? c, IReadOnlyList<int>? idx, MultiOpening<KoalaBearParameters, TDigest>? o, string reason, int capHeight = CapHeight)
         {
             Assert.False(Mmcs.VerifyMulti(c, capHeight, dims, idx, o, out string? why), $"{what} accepted");
             output.WriteLine($"{what}: {why}");
@@ -133,8 +134,8 @@ public sealed class MultiOpeningTests(ITestOutputHelper output)
         {
             var changed = siblings.ToArray();
             var e = changed[s].Elements.ToArray();
-            e[s % 8] += KoalaBear.One;
-            changed[s] = Digest<KoalaBearParameters>.FromElements(e);
+            e[s % TDigest.Length] += KoalaBear.One; // every word, the wide digest's last four included
+            changed[s] = TDigest.FromElements(e);
             Assert.False(Mmcs.VerifyMulti(cap, CapHeight, dims, indices, new(opening.Rows, changed), out _), $"changed sibling {s} accepted");
         }
         for (int m = 0; m < opening.Rows.Count; m++)
@@ -150,10 +151,10 @@ public sealed class MultiOpeningTests(ITestOutputHelper output)
         var capDigests = cap.Digests.ToArray();
         var ce = capDigests[1].Elements.ToArray();
         ce[0] += KoalaBear.One;
-        capDigests[1] = Digest<KoalaBearParameters>.FromElements(ce);
-        Rejected("wrong cap", new MerkleCap<KoalaBearParameters>(capDigests), indices, opening, "differs from the cap");
+        capDigests[1] = TDigest.FromElements(ce);
+        Rejected("wrong cap", new MerkleCap<KoalaBearParameters, TDigest>(capDigests), indices, opening, "differs from the cap");
         Rejected("cap of another height", tree.Cap(3), indices, opening, "the cap has 8 digests");
-        Rejected("root for a cap", MerkleCap<KoalaBearParameters>.FromRoot(tree.Root), indices, opening, "the cap has 1 digests");
+        Rejected("root for a cap", MerkleCap<KoalaBearParameters, TDigest>.FromRoot(tree.Root), indices, opening, "the cap has 1 digests");
         Rejected("another index set", cap, [.. indices[..^1], 254], opening, "differs from the cap");
         Rejected("one index fewer", cap, indices[1..], opening, "opened values");
         Rejected("index out of range", cap, [.. indices, 256], opening, "outside");
@@ -177,8 +178,13 @@ public sealed class MultiOpeningTests(ITestOutputHelper output)
         Assert.Throws<ArgumentOutOfRangeException>(() => Mmcs.OpenMulti([8], tree, 0));
         Assert.Throws<ArgumentOutOfRangeException>(() => Mmcs.OpenMulti([-1], tree, 0));
         Assert.Throws<ArgumentOutOfRangeException>(() => Mmcs.OpenMulti([1], tree, -1));
-        Assert.Throws<ArgumentException>(() => new MerkleCap<KoalaBearParameters>(new Digest<KoalaBearParameters>[3]));
-        Assert.Equal([1, 2, 5], MerkleTreeMmcs<KoalaBearParameters>.SortedDistinct([5, 1, 2, 5, 1]));
-        Assert.Equal([0, 1, 2], MerkleTreeMmcs<KoalaBearParameters>.Positions([1, 2, 3, 4, 5], 1));
+        Assert.Throws<ArgumentException>(() => new MerkleCap<KoalaBearParameters, TDigest>(new TDigest[3]));
+        Assert.Equal([1, 2, 5], MerkleTreeMmcs<KoalaBearParameters, TDigest>.SortedDistinct([5, 1, 2, 5, 1]));
+        Assert.Equal([0, 1, 2], MerkleTreeMmcs<KoalaBearParameters, TDigest>.Positions([1, 2, 3, 4, 5], 1));
     }
 }
+
+public sealed class MultiOpeningTests(ITestOutputHelper output) : MultiOpeningTests<Digest<KoalaBearParameters>>(output);
+
+/// <summary>The same over 12-element digests (Poseidon2 width 24): provable-128's trees.</summary>
+public sealed class WideMultiOpeningTests(ITestOutputHelper output) : MultiOpeningTests<WideDigest<KoalaBearParameters>>(output);

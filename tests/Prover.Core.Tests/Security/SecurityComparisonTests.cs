@@ -59,7 +59,7 @@ public sealed class SecurityComparisonTests(ITestOutputHelper output)
             // StarkLayout: FRI stops at the final polynomial, but never before the smallest table is rolled in.
             LogFinalPolyLength = Math.Min(config.LogFinalPolyLength, s.Tables.Min(t => t.LogHeight)),
             Tables = s.Tables,
-            DigestBits = Digest<KoalaBearParameters>.Length * Math.Log2(P),
+            // The preset's digest (8 elements, 12 for provable-128) and the Poseidon2 design cap come from the configuration.
         };
     }
 
@@ -97,8 +97,8 @@ public sealed class SecurityComparisonTests(ITestOutputHelper output)
         "total=66 batching=221 rounds=3 commit1=230 commitMin=230 query=66 ALI=240 DEEP=229",
         "total=103 batching=188 rounds=3 commit1=196 commitMin=196 query=103 ALI=232 DEEP=221")]
     [InlineData("poseidon2", "provable-128",
-        "total=81 batching=220 rounds=3 commit1=229 commitMin=229 query=81 ALI=240 DEEP=229 hash=123",
-        "total=123 batching=183 rounds=3 commit1=191 commitMin=191 query=129 ALI=231 DEEP=221 hash=123", 123,
+        "total=81 batching=220 rounds=3 commit1=229 commitMin=229 query=81 ALI=240 DEEP=229 hash=128",
+        "total=128 batching=183 rounds=3 commit1=191 commitMin=191 query=129 ALI=231 DEEP=221 hash=128", 128,
         "total=81 batching=221 rounds=3 commit1=230 commitMin=230 query=81 ALI=240 DEEP=229",
         "total=129 batching=188 rounds=3 commit1=196 commitMin=196 query=129 ALI=232 DEEP=221")]
     [InlineData("bigmul", "development",
@@ -112,8 +112,8 @@ public sealed class SecurityComparisonTests(ITestOutputHelper output)
         "total=66 batching=214 rounds=11 commit1=226 commitMin=226 query=66 ALI=238 DEEP=225 LogUp=218",
         "total=103 batching=180 rounds=11 commit1=193 commitMin=193 query=103 ALI=229 DEEP=217 LogUp=218")]
     [InlineData("bigmul", "provable-128",
-        "total=81 batching=212 rounds=11 commit1=224 commitMin=224 query=81 ALI=236 DEEP=224 LogUp=218 hash=123",
-        "total=123 batching=175 rounds=11 commit1=187 commitMin=187 query=129 ALI=228 DEEP=215 LogUp=218 hash=123", 123,
+        "total=81 batching=212 rounds=11 commit1=224 commitMin=224 query=81 ALI=236 DEEP=224 LogUp=218 hash=128",
+        "total=128 batching=175 rounds=11 commit1=187 commitMin=187 query=129 ALI=228 DEEP=215 LogUp=218 hash=128", 128,
         "total=81 batching=214 rounds=11 commit1=226 commitMin=226 query=81 ALI=238 DEEP=225 LogUp=218",
         "total=129 batching=180 rounds=11 commit1=193 commitMin=193 query=129 ALI=229 DEEP=217 LogUp=218")]
     public void Presets_match_the_recorded_figures_and_never_exceed_soundcalc(string shape, string preset, string udr, string jbr, int conjectured,
@@ -130,7 +130,8 @@ public sealed class SecurityComparisonTests(ITestOutputHelper output)
         Assert.Equal(jbr, Summary(report.JohnsonBound));
         Assert.Equal(conjectured, report.Conjectured);
         Assert.Equal(Math.Max(Tokens(udr)["total"], Tokens(jbr)["total"]), report.Provable);
-        Assert.Equal(123, report.HashBits);
+        // 8-element digests: ⌊8·log2 p / 2⌋ = 123; 12-element digests: ⌊372/2⌋ = 185, capped at Poseidon2's design level 128.
+        Assert.Equal(Preset(preset).DigestElements == 8 ? 123 : 128, report.HashBits);
 
         // Same IOP totals as soundcalc, capped by the hash term (which soundcalc does not count); no term more optimistic.
         foreach (var (ours, theirs) in new[] { (report.UniqueDecoding, soundcalcUdr), (report.JohnsonBound, soundcalcJbr) })
@@ -154,14 +155,23 @@ public sealed class SecurityComparisonTests(ITestOutputHelper output)
         Assert.True(r100.Provable >= 100, $"provable-100: {r100}");
         Assert.True(r100.Provable >= StarkConfig.Provable100.MinimumProvableBits);
 
-        // provable-128: 129 bits from the IOP (the JBR query phase binds), capped at 123 by the 8-element digest.
+        // provable-128: 129 bits from the IOP (the JBR query phase binds); the 12-element digest's hash term is 128
+        // (⌊12·log2 p / 2⌋ = 185, capped by the permutation's design level), so 128 provable bits with the hash counted.
         var r128 = SecurityCalculator.Compute(Parameters(Shapes[shape], StarkConfig.Provable128));
-        Assert.Equal(123, r128.HashBits);
-        Assert.Equal(123, r128.Provable);
-        Assert.Equal(StarkConfig.Provable128.MinimumProvableBits, r128.Provable);
+        Assert.Equal(12, StarkConfig.Provable128.DigestElements);
+        Assert.Equal(185, SecurityCalculator.HashBits(12 * Math.Log2(P)));
+        Assert.Equal(128, r128.HashBits);
+        Assert.Equal(128, r128.Provable);
+        Assert.Equal(128, StarkConfig.Provable128.MinimumProvableBits);
+        Assert.True(r128.Provable >= StarkConfig.Provable128.MinimumProvableBits);
         Assert.Equal(129, r128.JohnsonBound.Terms.Where(t => t.Key != "hash").Min(t => t.Value));
         Assert.Equal(129, r128.JohnsonBound.Terms["query phase"]);
-        Assert.Equal(123, r128.Conjectured); // the ethSTARK conjecture's level is capped by the hash too
+        Assert.Equal(128, r128.Conjectured); // the ethSTARK conjecture's level is capped by the hash too
+
+        // With the 8-element digest the same preset would be capped at 123: the reason for the wide digest.
+        var narrow = SecurityCalculator.Compute(Parameters(Shapes[shape], StarkConfig.Provable128 with { DigestElements = 8 }));
+        Assert.Equal(123, narrow.HashBits);
+        Assert.Equal(123, narrow.Provable);
     }
 
     /// <summary>The recorded shapes are the code's: the same layouts give the same parameters and the same report as the prover's.</summary>
@@ -191,7 +201,7 @@ public sealed class SecurityComparisonTests(ITestOutputHelper output)
                 Assert.Equal(layout.FriLogArities, SecurityCalculator.Schedule(Parameters(shape, config)));
                 Assert.Equal(d == 4 ? shape.Columns4 : shape.Columns8, layout.Matrices.Sum(m => m.Width));
                 Assert.Equal(d == 4 ? shape.Batch4 : shape.Batch8, layout.LambdaPowers);
-                var expected = StarkSecurity.Report(config, layout, P, statementFractions);
+                var expected = StarkSecurity.Report(config, layout, P, config.DigestElements, statementFractions);
                 var ours = SecurityCalculator.Compute(Parameters(shape, config));
                 Assert.Equal(expected.UniqueDecoding.Terms, ours.UniqueDecoding.Terms);
                 Assert.Equal(expected.JohnsonBound.Terms, ours.JohnsonBound.Terms);

@@ -6,6 +6,7 @@ using Prover.Core.Stark;
 using Prover.Core.Tests.Machine;
 using Prover.Core.Zkvm.Proving;
 using Xunit.Abstractions;
+using Prover.Core.Hash;
 
 namespace Prover.Core.Tests.Stark;
 
@@ -29,14 +30,14 @@ public sealed class AdversarialProofTests(ITestOutputHelper output)
         var trace = FibonacciAir<KoalaBear>.GenerateTrace(1 << 6, KoalaBear.Zero, KoalaBear.One);
         IAir<KoalaBear>[] airs = [new FibonacciAir<KoalaBear>()];
         KoalaBear[] publics = [trace[0, 0], trace[0, 1], trace[trace.Height - 1, 1]];
-        var proof = new StarkProver<KoalaBearParameters, KoalaBearQuartic>(Config).Prove(airs, [trace], [publics]);
+        var proof = new StarkProver<KoalaBearParameters, KoalaBearQuartic, Digest<KoalaBearParameters>>(Config).Prove(airs, [trace], [publics]);
         return (ProofSerializer.Serialize(proof, out var sizes), sizes, airs);
     });
 
     /// <summary>Offsets of the counts in the Fibonacci proof (one table, three public values, degree-4 extension).</summary>
     private static class At
     {
-        private static StarkProof<KoalaBearParameters, KoalaBearExt4> Parsed => ProofSerializer.Deserialize<KoalaBearParameters, KoalaBearQuartic>(Fib.Value.Bytes);
+        private static StarkProof<KoalaBearParameters, KoalaBearExt4, Digest<KoalaBearParameters>> Parsed => ProofSerializer.Deserialize<KoalaBearParameters, KoalaBearQuartic, Digest<KoalaBearParameters>>(Fib.Value.Bytes);
 
         public static int NameByte => 19;
         public static int Tables => 19 + Config.Name.Length;
@@ -67,7 +68,7 @@ public sealed class AdversarialProofTests(ITestOutputHelper output)
 
     private static (VerificationResult Result, long Allocated) VerifyMeasured(byte[] bytes, StarkConfig? config = null)
     {
-        var verifier = new StarkVerifier<KoalaBearParameters, KoalaBearQuartic>(config ?? Config);
+        var verifier = new StarkVerifier<KoalaBearParameters, KoalaBearQuartic, Digest<KoalaBearParameters>>(config ?? Config);
         var airs = Fib.Value.Airs;
         verifier.Verify(airs, Fib.Value.Bytes); // JIT and statics warmed up outside the measurement
         long before = GC.GetAllocatedBytesForCurrentThread();
@@ -86,7 +87,7 @@ public sealed class AdversarialProofTests(ITestOutputHelper output)
         Assert.Equal(6, bytes[At.LogHeight]);
         Assert.Equal(3u, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(At.PublicCount)));
         Assert.Equal(Config.NumQueries, BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(At.NumQueriesInHeader)));
-        var proof = ProofSerializer.Deserialize<KoalaBearParameters, KoalaBearQuartic>(bytes);
+        var proof = ProofSerializer.Deserialize<KoalaBearParameters, KoalaBearQuartic, Digest<KoalaBearParameters>>(bytes);
         Assert.Equal(proof.MainCommitment.Count, BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(At.MainCap)));
         Assert.Equal(proof.FriCommitments.Length, BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(At.FriRounds)));
         Assert.Equal(1u << Config.LogFinalPolyLength, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(At.FinalPolynomial)));
@@ -161,7 +162,7 @@ public sealed class AdversarialProofTests(ITestOutputHelper output)
         _ = reason;
         var bytes = Patched(b => Patch(claim, b));
         // The format alone (no verifier limits) rejects every one of these claims too.
-        var e = Assert.Throws<ProofFormatException>(() => ProofSerializer.Deserialize<KoalaBearParameters, KoalaBearQuartic>(bytes));
+        var e = Assert.Throws<ProofFormatException>(() => ProofSerializer.Deserialize<KoalaBearParameters, KoalaBearQuartic, Digest<KoalaBearParameters>>(bytes));
         Assert.StartsWith("malformed proof at byte", e.Message, StringComparison.Ordinal);
     }
 
@@ -186,7 +187,7 @@ public sealed class AdversarialProofTests(ITestOutputHelper output)
         void U32(uint v) { BinaryPrimitives.WriteUInt32LittleEndian(b, v); ms.Write(b, 0, 4); }
         void U64(ulong v) { BinaryPrimitives.WriteUInt64LittleEndian(b, v); ms.Write(b); }
         ms.Write("PRVZ"u8);
-        BinaryPrimitives.WriteUInt16LittleEndian(b, ZkvmProof<KoalaBearQuartic>.Version);
+        BinaryPrimitives.WriteUInt16LittleEndian(b, ZkvmProof<KoalaBearQuartic, Digest<KoalaBearParameters>>.Version);
         ms.Write(b, 0, 2);
         ms.Write(new byte[32]);          // program digest
         U32(0);                          // exit code
@@ -207,7 +208,7 @@ public sealed class AdversarialProofTests(ITestOutputHelper output)
     private static (ZkvmVerification Result, long Allocated) VerifyZkvmMeasured(byte[] bytes)
     {
         var program = ZkvmProgram.FromElf(GuestTests.Elf("hello"));
-        var verifier = new ZkvmVerifier<KoalaBearQuartic>(Config, program);
+        var verifier = new ZkvmVerifier<KoalaBearQuartic, Digest<KoalaBearParameters>>(Config, program);
         verifier.Verify(ZkvmBytes(1, 1, [Fib.Value.Bytes]));
         long before = GC.GetAllocatedBytesForCurrentThread();
         var result = verifier.Verify(bytes);
@@ -257,7 +258,7 @@ public sealed class AdversarialProofTests(ITestOutputHelper output)
         // Found by AFL++ on the proof-file harness: "develo\xBBment" decoded to a replacement character and
         // re-encoded to other bytes (regressions/proof-file/invalid-utf8-config-name).
         var proof = Patched(b => b[At.NameByte] = 0xBB);
-        var e = Assert.Throws<ProofFormatException>(() => ProofSerializer.Deserialize<KoalaBearParameters, KoalaBearQuartic>(proof));
+        var e = Assert.Throws<ProofFormatException>(() => ProofSerializer.Deserialize<KoalaBearParameters, KoalaBearQuartic, Digest<KoalaBearParameters>>(proof));
         Assert.Contains("the configuration name is not valid UTF-8", e.Message, StringComparison.Ordinal);
         var file = new ProofEnvelope("demo/fibonacci", Config.Name, Fib.Value.Bytes).ToBytes();
         Assert.Equal("demo/fibonacci", ProofEnvelope.Parse(file).Statement);
@@ -274,9 +275,9 @@ public sealed class AdversarialProofTests(ITestOutputHelper output)
         Assert.Throws<ArgumentOutOfRangeException>(() => ProofShapeLimits.For(Config, 0));
         // Parsing with the limits of another query count rejects the same proof that the default limits accept.
         var bytes = Fib.Value.Bytes;
-        Assert.NotNull(ProofSerializer.Deserialize<KoalaBearParameters, KoalaBearQuartic>(bytes));
+        Assert.NotNull(ProofSerializer.Deserialize<KoalaBearParameters, KoalaBearQuartic, Digest<KoalaBearParameters>>(bytes));
         var e = Assert.Throws<ProofFormatException>(() =>
-            ProofSerializer.Deserialize<KoalaBearParameters, KoalaBearQuartic>(bytes, ProofShapeLimits.For(Config with { NumQueries = 19 }, 1)));
+            ProofSerializer.Deserialize<KoalaBearParameters, KoalaBearQuartic, Digest<KoalaBearParameters>>(bytes, ProofShapeLimits.For(Config with { NumQueries = 19 }, 1)));
         Assert.Contains("20 queries, at most 19 expected", e.Message, StringComparison.Ordinal);
     }
 }

@@ -6,6 +6,7 @@ using Prover.Core.Merkle;
 using Prover.Core.Security;
 using Prover.Core.Stark;
 using Xunit.Abstractions;
+using Prover.Core.Hash;
 
 namespace Prover.Core.Tests.Stark;
 
@@ -137,13 +138,13 @@ public sealed class FriArityTests(ITestOutputHelper output)
 
     private static readonly StarkConfig Config = StarkConfig.Development with { NumQueries = 24, QueryPowBits = 2, LogFinalPolyLength = 1 };
 
-    private static (IAir<KoalaBear>[] Airs, StarkProof<KoalaBearParameters, KoalaBearExt4> Proof) ProveMixed(StarkConfig config)
+    private static (IAir<KoalaBear>[] Airs, StarkProof<KoalaBearParameters, KoalaBearExt4, Digest<KoalaBearParameters>> Proof) ProveMixed(StarkConfig config)
     {
         // Three tables of different heights (2^7, 2^5, 2^3) so that steps are cut at the roll-ins, and a bus.
         var fib = FibonacciAir<KoalaBear>.GenerateTrace(128, KoalaBear.One, KoalaBear.One);
         var (v, t) = LookupDemo.GenerateTraces<KoalaBear>([.. Enumerable.Range(0, 32).Select(i => (uint)(i % 8))], 8);
         IAir<KoalaBear>[] airs = [new FibonacciAir<KoalaBear>(), new ValuesAir<KoalaBear>(), new RangeTableAir<KoalaBear>()];
-        var proof = new StarkProver<KoalaBearParameters, KoalaBearQuartic>(config).Prove(airs, [fib, v, t], [[fib[0, 0], fib[0, 1], fib[127, 1]], [], []]);
+        var proof = new StarkProver<KoalaBearParameters, KoalaBearQuartic, Digest<KoalaBearParameters>>(config).Prove(airs, [fib, v, t], [[fib[0, 0], fib[0, 1], fib[127, 1]], [], []]);
         return (airs, proof);
     }
 
@@ -155,20 +156,20 @@ public sealed class FriArityTests(ITestOutputHelper output)
     {
         var config = Config with { FoldingArity = arity, MerkleCapHeight = capHeight };
         var (airs, proof) = ProveMixed(config);
-        var verifier = new StarkVerifier<KoalaBearParameters, KoalaBearQuartic>(config);
+        var verifier = new StarkVerifier<KoalaBearParameters, KoalaBearQuartic, Digest<KoalaBearParameters>>(config);
         Assert.True(verifier.Verify(airs, proof).IsValid, verifier.Verify(airs, proof).ToString());
         var bytes = ProofSerializer.Serialize(proof, out var sizes);
         output.WriteLine($"arity {arity}, cap {capHeight}: {bytes.Length} bytes ({sizes}); steps {proof.FriCommitments.Length}, main cap {proof.MainCommitment.Count}");
         Assert.True(verifier.Verify(airs, bytes).IsValid);
         Assert.Equal(bytes, ProofSerializer.Serialize(ProveMixed(config).Proof));
-        Assert.Equal(bytes, ProofSerializer.Serialize(ProofSerializer.Deserialize<KoalaBearParameters, KoalaBearQuartic>(bytes)));
+        Assert.Equal(bytes, ProofSerializer.Serialize(ProofSerializer.Deserialize<KoalaBearParameters, KoalaBearQuartic, Digest<KoalaBearParameters>>(bytes)));
         // Another arity or cap height is another configuration.
         var other = config with { FoldingArity = arity == 8 ? 4 : 8 };
-        Assert.False(new StarkVerifier<KoalaBearParameters, KoalaBearQuartic>(other).Verify(airs, bytes).IsValid);
-        Assert.False(new StarkVerifier<KoalaBearParameters, KoalaBearQuartic>(config with { MerkleCapHeight = capHeight + 1 }).Verify(airs, bytes).IsValid);
+        Assert.False(new StarkVerifier<KoalaBearParameters, KoalaBearQuartic, Digest<KoalaBearParameters>>(other).Verify(airs, bytes).IsValid);
+        Assert.False(new StarkVerifier<KoalaBearParameters, KoalaBearQuartic, Digest<KoalaBearParameters>>(config with { MerkleCapHeight = capHeight + 1 }).Verify(airs, bytes).IsValid);
     }
 
-    private static StarkProof<KoalaBearParameters, KoalaBearExt4> WithMainCommitment(StarkProof<KoalaBearParameters, KoalaBearExt4> p, MerkleCap<KoalaBearParameters> cap) => new()
+    private static StarkProof<KoalaBearParameters, KoalaBearExt4, Digest<KoalaBearParameters>> WithMainCommitment(StarkProof<KoalaBearParameters, KoalaBearExt4, Digest<KoalaBearParameters>> p, MerkleCap<KoalaBearParameters, Digest<KoalaBearParameters>> cap) => new()
     {
         Config = p.Config,
         LogHeights = p.LogHeights,
@@ -195,10 +196,10 @@ public sealed class FriArityTests(ITestOutputHelper output)
         var config = Config with { FoldingArity = arity, MerkleCapHeight = 1 };
         var (airs, honest) = ProveMixed(config);
         var bytes = ProofSerializer.Serialize(honest);
-        var verifier = new StarkVerifier<KoalaBearParameters, KoalaBearQuartic>(config);
-        StarkProof<KoalaBearParameters, KoalaBearExt4> Fresh() => ProofSerializer.Deserialize<KoalaBearParameters, KoalaBearQuartic>(bytes);
+        var verifier = new StarkVerifier<KoalaBearParameters, KoalaBearQuartic, Digest<KoalaBearParameters>>(config);
+        StarkProof<KoalaBearParameters, KoalaBearExt4, Digest<KoalaBearParameters>> Fresh() => ProofSerializer.Deserialize<KoalaBearParameters, KoalaBearQuartic, Digest<KoalaBearParameters>>(bytes);
 
-        void Rejected(string what, Action<StarkProof<KoalaBearParameters, KoalaBearExt4>> tamper, string? reason = null)
+        void Rejected(string what, Action<StarkProof<KoalaBearParameters, KoalaBearExt4, Digest<KoalaBearParameters>>> tamper, string? reason = null)
         {
             var proof = Fresh();
             tamper(proof);
@@ -236,14 +237,14 @@ public sealed class FriArityTests(ITestOutputHelper output)
             var e = digests[0].Elements.ToArray();
             e[0] += KoalaBear.One;
             digests[0] = Prover.Core.Hash.Digest<KoalaBearParameters>.FromElements(e);
-            p.FriCommitments[0] = new MerkleCap<KoalaBearParameters>(digests);
+            p.FriCommitments[0] = new MerkleCap<KoalaBearParameters, Digest<KoalaBearParameters>>(digests);
         });
-        Rejected("FRI cap of the wrong size", p => p.FriCommitments[0] = MerkleCap<KoalaBearParameters>.FromRoot(p.FriCommitments[0][0]), "digests, 2 expected");
-        var wrongCap = WithMainCommitment(Fresh(), MerkleCap<KoalaBearParameters>.FromRoot(honest.MainCommitment[0]));
+        Rejected("FRI cap of the wrong size", p => p.FriCommitments[0] = MerkleCap<KoalaBearParameters, Digest<KoalaBearParameters>>.FromRoot(p.FriCommitments[0][0]), "digests, 2 expected");
+        var wrongCap = WithMainCommitment(Fresh(), MerkleCap<KoalaBearParameters, Digest<KoalaBearParameters>>.FromRoot(honest.MainCommitment[0]));
         Assert.Contains("the main commitment has 1 digests, 2 expected", verifier.Verify(airs, wrongCap).Error, StringComparison.Ordinal);
         var otherCap = honest.MainCommitment.Digests.ToArray();
         (otherCap[0], otherCap[1]) = (otherCap[1], otherCap[0]);
-        Assert.False(verifier.Verify(airs, WithMainCommitment(Fresh(), new MerkleCap<KoalaBearParameters>(otherCap))).IsValid);
+        Assert.False(verifier.Verify(airs, WithMainCommitment(Fresh(), new MerkleCap<KoalaBearParameters, Digest<KoalaBearParameters>>(otherCap))).IsValid);
         Assert.True(verifier.Verify(airs, WithMainCommitment(Fresh(), honest.MainCommitment)).IsValid); // the copy itself is fine
         var main = honest.InputOpenings[0];
         Rejected("main sibling dropped", p => p.InputOpenings[0] = new(main.Rows, main.Siblings.Skip(1).ToArray()), "missing siblings");

@@ -4,6 +4,7 @@ using Prover.Core.Field;
 using Prover.Core.Matrix;
 using Prover.Core.Stark;
 using Xunit.Abstractions;
+using Prover.Core.Hash;
 
 namespace Prover.Core.Tests.Stark;
 
@@ -116,7 +117,7 @@ public sealed class LogUpForgeryTests(ITestOutputHelper output)
         RowMajorMatrix<KoalaBear>[] traces = [sender, TableTrace(sender, adjust)];
         var compiled = new CompiledAir<KoalaBear>(Airs[0]);
         ConstraintViolation? violation = null;
-        var prover = new StarkProver<KoalaBearParameters, KoalaBearQuartic>(Config)
+        var prover = new StarkProver<KoalaBearParameters, KoalaBearQuartic, Digest<KoalaBearParameters>>(Config)
         {
             CheckConstraints = false,
             ForgeLogUp = f =>
@@ -139,7 +140,7 @@ public sealed class LogUpForgeryTests(ITestOutputHelper output)
         var proof = prover.Prove(Airs, traces, [[], []]);
         // The forgery keeps the buses balanced: only the group constraint can see it.
         Assert.Equal(KoalaBearExt4.Zero, proof.CumulativeSums[0] + proof.CumulativeSums[1]);
-        var result = new StarkVerifier<KoalaBearParameters, KoalaBearQuartic>(Config).Verify(Airs, proof);
+        var result = new StarkVerifier<KoalaBearParameters, KoalaBearQuartic, Digest<KoalaBearParameters>>(Config).Verify(Airs, proof);
         output.WriteLine($"{forgery}: {result}; checker: {violation?.ToString() ?? "no violation"}");
         if (forgery == Forgery.None)
         {
@@ -184,7 +185,7 @@ public sealed class LogUpForgeryTests(ITestOutputHelper output)
         Assert.Null(AirChecker.FindViolation(Airs[0], changed, []));
         var compiled = new CompiledAir<KoalaBear>(Airs[0]);
         ConstraintViolation? violation = null;
-        var prover = new StarkProver<KoalaBearParameters, KoalaBearQuartic>(Config)
+        var prover = new StarkProver<KoalaBearParameters, KoalaBearQuartic, Digest<KoalaBearParameters>>(Config)
         {
             CheckConstraints = false,
             ForgeLogUp = f =>
@@ -198,7 +199,7 @@ public sealed class LogUpForgeryTests(ITestOutputHelper output)
         };
         var proof = prover.Prove(Airs, [changed, table], [[], []]);
         Assert.Equal(KoalaBearExt4.Zero, proof.CumulativeSums[0] + proof.CumulativeSums[1]);
-        var result = new StarkVerifier<KoalaBearParameters, KoalaBearQuartic>(Config).Verify(Airs, proof);
+        var result = new StarkVerifier<KoalaBearParameters, KoalaBearQuartic, Digest<KoalaBearParameters>>(Config).Verify(Airs, proof);
         output.WriteLine($"{result}; checker: {violation}");
         Assert.False(result.IsValid);
         Assert.Contains("constraints do not match the quotient", result.Error);

@@ -8,6 +8,7 @@ using Prover.Core.Tests.Field;
 using Prover.Core.Tests.Machine;
 using Prover.Core.Tests.Zkvm;
 using Prover.Core.Zkvm.Proving;
+using Prover.Core.Hash;
 
 namespace Prover.Core.Tests.Stark;
 
@@ -24,7 +25,7 @@ public sealed class LogUpKernelTests
         var program = ZkvmProgram.FromElf(GuestTests.Elf("misaligned"));
         RowMajorMatrix<KoalaBear>[]? traces = null;
         KoalaBear[][]? publics = null;
-        new ZkvmProver<KoalaBearQuartic>(new ZkvmProverOptions
+        new ZkvmProver<KoalaBearQuartic, Digest<KoalaBearParameters>>(new ZkvmProverOptions
         {
             Config = ZkvmProving.Config,
             ShardSize = 1 << 9,
@@ -102,7 +103,7 @@ public sealed class LogUpKernelTests
         {
             var (airs, traces, publics) = Shard.Value;
             var heights = traces.Select(t => int.Log2(t.Height)).ToArray();
-            var key = StarkSetup.Preprocess(airs, heights, 1);
+            var key = StarkSetup.Preprocess<KoalaBearParameters, Digest<KoalaBearParameters>>(airs, heights, 1);
             var rng = new Random(5);
             int checkedTables = 0;
             for (int t = 0; t < airs.Count; t++)
@@ -143,7 +144,7 @@ public sealed class LogUpKernelTests
     {
         var (airs, traces, publics) = Shard.Value;
         var heights = traces.Select(t => int.Log2(t.Height)).ToArray();
-        var key = StarkSetup.Preprocess(airs, heights, 1);
+        var key = StarkSetup.Preprocess<KoalaBearParameters, Digest<KoalaBearParameters>>(airs, heights, 1);
         var rng = new Random(7);
         int shared = 0;
         for (int t = 0; t < airs.Count; t++)
@@ -208,7 +209,7 @@ public sealed class LogUpKernelTests
             var (airs, traces, publics) = Shard.Value;
             const int LogBlowup = 2;
             var heights = traces.Select(t => int.Log2(t.Height)).ToArray();
-            var key = StarkSetup.Preprocess(airs, heights, LogBlowup);
+            var key = StarkSetup.Preprocess<KoalaBearParameters, Digest<KoalaBearParameters>>(airs, heights, LogBlowup);
             var shift = KoalaBear.MultiplicativeGenerator;
             var dft = Radix2Dft<KoalaBearParameters>.Instance;
             var rng = new Random(6);
@@ -242,7 +243,7 @@ public sealed class LogUpKernelTests
     {
         var program = ZkvmProgram.FromElf(GuestTests.Elf("misaligned"));
         byte[] Prove(bool reference) => WithReference(reference, () =>
-            new ZkvmProver<KoalaBearQuartic>(new ZkvmProverOptions { Config = ZkvmProving.Config, ShardSize = 1 << 9 }).Prove(program, []).ToBytes());
+            new ZkvmProver<KoalaBearQuartic, Digest<KoalaBearParameters>>(new ZkvmProverOptions { Config = ZkvmProving.Config, ShardSize = 1 << 9 }).Prove(program, []).ToBytes());
         Assert.Equal(Prove(true), Prove(false));
     }
 
@@ -254,7 +255,7 @@ public sealed class LogUpKernelTests
         // The whole prover capped at a narrower path (the AVX2 packed LogUp and quotient kernels, or no
         // packed kernels at all) gives the proof of the machine's best path, byte for byte.
         var program = ZkvmProgram.FromElf(GuestTests.Elf("misaligned"));
-        byte[] Prove() => new ZkvmProver<KoalaBearQuartic>(new ZkvmProverOptions { Config = ZkvmProving.Config, ShardSize = 1 << 9 }).Prove(program, []).ToBytes();
+        byte[] Prove() => new ZkvmProver<KoalaBearQuartic, Digest<KoalaBearParameters>>(new ZkvmProverOptions { Config = ZkvmProving.Config, ShardSize = 1 << 9 }).Prove(program, []).ToBytes();
         var best = Prove();
         using (KernelSelection.LimitSimd(path))
             Assert.Equal(best, Prove());

@@ -6,6 +6,7 @@ using Prover.Core.Tests.Field;
 using Prover.Core.Tests.Machine;
 using Prover.Core.Tests.Zkvm;
 using Prover.Core.Zkvm.Proving;
+using Prover.Core.Hash;
 
 namespace Prover.Core.Tests.Stark;
 
@@ -59,7 +60,7 @@ public sealed class OpeningKernelTests
         byte[] Prove(bool reference)
         {
             using (KernelSelection.UseReference(reference ? ReferenceFamily.Openings : ReferenceFamily.None))
-                return new ZkvmProver<KoalaBearQuartic>(new ZkvmProverOptions { Config = ZkvmProving.Config, ShardSize = 1 << 9 }).Prove(program, []).ToBytes();
+                return new ZkvmProver<KoalaBearQuartic, Digest<KoalaBearParameters>>(new ZkvmProverOptions { Config = ZkvmProving.Config, ShardSize = 1 << 9 }).Prove(program, []).ToBytes();
         }
         Assert.Equal(Prove(true), Prove(false));
     }

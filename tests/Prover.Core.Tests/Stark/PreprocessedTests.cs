@@ -3,6 +3,7 @@ using Prover.Core.Air.Demo;
 using Prover.Core.Field;
 using Prover.Core.Matrix;
 using Prover.Core.Stark;
+using Prover.Core.Hash;
 
 namespace Prover.Core.Tests.Stark;
 
@@ -49,9 +50,9 @@ public sealed class PreprocessedTests
     public void Preprocessed_table_proves_and_verifies_with_and_without_a_key()
     {
         var (airs, traces) = Statement();
-        var pk = StarkSetup.Preprocess(airs, [6, 4], Config.LogBlowup)!;
-        var proof = new StarkProver<KoalaBearParameters, KoalaBearQuartic>(Config).Prove(airs, traces, [[], []], pk);
-        var verifier = new StarkVerifier<KoalaBearParameters, KoalaBearQuartic>(Config);
+        var pk = StarkSetup.Preprocess<KoalaBearParameters, Digest<KoalaBearParameters>>(airs, [6, 4], Config.LogBlowup)!;
+        var proof = new StarkProver<KoalaBearParameters, KoalaBearQuartic, Digest<KoalaBearParameters>>(Config).Prove(airs, traces, [[], []], pk);
+        var verifier = new StarkVerifier<KoalaBearParameters, KoalaBearQuartic, Digest<KoalaBearParameters>>(Config);
         Assert.True(verifier.Verify(airs, proof, pk.VerifyingKey).IsValid);
         Assert.True(verifier.Verify(airs, proof).IsValid);
         var bytes = ProofSerializer.Serialize(proof);
@@ -62,10 +63,10 @@ public sealed class PreprocessedTests
     public void Another_verifying_key_is_rejected()
     {
         var (airs, traces) = Statement();
-        var proof = new StarkProver<KoalaBearParameters, KoalaBearQuartic>(Config).Prove(airs, traces, [[], []]);
+        var proof = new StarkProver<KoalaBearParameters, KoalaBearQuartic, Digest<KoalaBearParameters>>(Config).Prove(airs, traces, [[], []]);
         IAir<KoalaBear>[] other = [new ValuesAir<KoalaBear>(), new FixedRangeTableAir(offset: 1)];
-        var otherKey = StarkSetup.Preprocess(other, [6, 4], Config.LogBlowup)!.VerifyingKey;
-        var verifier = new StarkVerifier<KoalaBearParameters, KoalaBearQuartic>(Config);
+        var otherKey = StarkSetup.Preprocess<KoalaBearParameters, Digest<KoalaBearParameters>>(other, [6, 4], Config.LogBlowup)!.VerifyingKey;
+        var verifier = new StarkVerifier<KoalaBearParameters, KoalaBearQuartic, Digest<KoalaBearParameters>>(Config);
         Assert.False(verifier.Verify(airs, proof, otherKey).IsValid);
         Assert.False(verifier.Verify(airs, proof, otherKey with { LogHeights = [6, 5] }).IsValid);
     }
@@ -81,10 +82,10 @@ public sealed class PreprocessedTests
         foreach (var x in values)
             counts[(int)x - 1, 0] += KoalaBear.One;
         IAir<KoalaBear>[] shifted = [new ValuesAir<KoalaBear>(), new FixedRangeTableAir(offset: 1)];
-        var wrongKey = StarkSetup.Preprocess(shifted, [6, 4], Config.LogBlowup)!;
-        var proof = new StarkProver<KoalaBearParameters, KoalaBearQuartic>(Config) { CheckConstraints = false }.Prove(shifted, [v, counts], [[], []], wrongKey);
+        var wrongKey = StarkSetup.Preprocess<KoalaBearParameters, Digest<KoalaBearParameters>>(shifted, [6, 4], Config.LogBlowup)!;
+        var proof = new StarkProver<KoalaBearParameters, KoalaBearQuartic, Digest<KoalaBearParameters>>(Config) { CheckConstraints = false }.Prove(shifted, [v, counts], [[], []], wrongKey);
         IAir<KoalaBear>[] honest = [new ValuesAir<KoalaBear>(), new FixedRangeTableAir()];
-        var honestKey = StarkSetup.Preprocess(honest, [6, 4], Config.LogBlowup)!.VerifyingKey;
-        Assert.False(new StarkVerifier<KoalaBearParameters, KoalaBearQuartic>(Config).Verify(honest, proof, honestKey).IsValid);
+        var honestKey = StarkSetup.Preprocess<KoalaBearParameters, Digest<KoalaBearParameters>>(honest, [6, 4], Config.LogBlowup)!.VerifyingKey;
+        Assert.False(new StarkVerifier<KoalaBearParameters, KoalaBearQuartic, Digest<KoalaBearParameters>>(Config).Verify(honest, proof, honestKey).IsValid);
     }
 }

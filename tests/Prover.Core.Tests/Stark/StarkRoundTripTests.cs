@@ -3,6 +3,7 @@ using Prover.Core.Air.Demo;
 using Prover.Core.Field;
 using Prover.Core.Matrix;
 using Prover.Core.Stark;
+using Prover.Core.Hash;
 
 namespace Prover.Core.Tests.Stark;
 
@@ -10,12 +11,12 @@ public sealed class StarkRoundTripTests
 {
     private static readonly StarkConfig Config = StarkConfig.Development with { NumQueries = 20, QueryPowBits = 4, LogFinalPolyLength = 0 }; // FRI folds these small tables
 
-    private static StarkProof<KoalaBearParameters, KoalaBearExt4> ProveFib(int logRows, StarkConfig config, out IAir<KoalaBear>[] airs)
+    private static StarkProof<KoalaBearParameters, KoalaBearExt4, Digest<KoalaBearParameters>> ProveFib(int logRows, StarkConfig config, out IAir<KoalaBear>[] airs)
     {
         var trace = FibonacciAir<KoalaBear>.GenerateTrace(1 << logRows, KoalaBear.Zero, KoalaBear.One);
         airs = [new FibonacciAir<KoalaBear>()];
         KoalaBear[] publics = [trace[0, 0], trace[0, 1], trace[trace.Height - 1, 1]];
-        return new StarkProver<KoalaBearParameters, KoalaBearQuartic>(config).Prove(airs, [trace], [publics]);
+        return new StarkProver<KoalaBearParameters, KoalaBearQuartic, Digest<KoalaBearParameters>>(config).Prove(airs, [trace], [publics]);
     }
 
     [Theory]
@@ -25,7 +26,7 @@ public sealed class StarkRoundTripTests
     public void Fibonacci_proves_and_verifies(int logRows)
     {
         var proof = ProveFib(logRows, Config, out var airs);
-        var result = new StarkVerifier<KoalaBearParameters, KoalaBearQuartic>(Config).Verify(airs, proof);
+        var result = new StarkVerifier<KoalaBearParameters, KoalaBearQuartic, Digest<KoalaBearParameters>>(Config).Verify(airs, proof);
         Assert.True(result.IsValid, result.ToString());
     }
 
@@ -35,7 +36,7 @@ public sealed class StarkRoundTripTests
         var config = Config with { LogBlowup = 2, LogFinalPolyLength = 2 };
         var proof = ProveFib(6, config, out var airs);
         Assert.Equal(4, proof.FinalPolynomial.Length);
-        Assert.True(new StarkVerifier<KoalaBearParameters, KoalaBearQuartic>(config).Verify(airs, proof).IsValid);
+        Assert.True(new StarkVerifier<KoalaBearParameters, KoalaBearQuartic, Digest<KoalaBearParameters>>(config).Verify(airs, proof).IsValid);
     }
 
     [Fact]
@@ -45,8 +46,8 @@ public sealed class StarkRoundTripTests
         var values = Enumerable.Range(0, 64).Select(_ => (uint)rng.Next(16)).ToArray();
         var (v, t) = LookupDemo.GenerateTraces<KoalaBear>(values, 16);
         IAir<KoalaBear>[] airs = [new ValuesAir<KoalaBear>(), new RangeTableAir<KoalaBear>()];
-        var proof = new StarkProver<KoalaBearParameters, KoalaBearQuartic>(Config).Prove(airs, [v, t], [[], []]);
-        var result = new StarkVerifier<KoalaBearParameters, KoalaBearQuartic>(Config).Verify(airs, proof);
+        var proof = new StarkProver<KoalaBearParameters, KoalaBearQuartic, Digest<KoalaBearParameters>>(Config).Prove(airs, [v, t], [[], []]);
+        var result = new StarkVerifier<KoalaBearParameters, KoalaBearQuartic, Digest<KoalaBearParameters>>(Config).Verify(airs, proof);
         Assert.True(result.IsValid, result.ToString());
     }
 
@@ -55,7 +56,7 @@ public sealed class StarkRoundTripTests
     {
         var proof = ProveFib(4, Config, out var airs);
         proof.PublicValues[0][2] += KoalaBear.One;
-        var result = new StarkVerifier<KoalaBearParameters, KoalaBearQuartic>(Config).Verify(airs, proof);
+        var result = new StarkVerifier<KoalaBearParameters, KoalaBearQuartic, Digest<KoalaBearParameters>>(Config).Verify(airs, proof);
         Assert.False(result.IsValid);
     }
 }
@@ -70,8 +71,8 @@ public sealed class MixedTableTests
         var fib = FibonacciAir<KoalaBear>.GenerateTrace(128, KoalaBear.One, KoalaBear.One);
         var (v, t) = LookupDemo.GenerateTraces<KoalaBear>([.. Enumerable.Range(0, 32).Select(i => (uint)(i % 8))], 8);
         IAir<KoalaBear>[] airs = [new FibonacciAir<KoalaBear>(), new ValuesAir<KoalaBear>(), new RangeTableAir<KoalaBear>()];
-        var proof = new StarkProver<KoalaBearParameters, KoalaBearQuartic>(config).Prove(airs, [fib, v, t], [[fib[0, 0], fib[0, 1], fib[127, 1]], [], []]);
-        var result = new StarkVerifier<KoalaBearParameters, KoalaBearQuartic>(config).Verify(airs, proof);
+        var proof = new StarkProver<KoalaBearParameters, KoalaBearQuartic, Digest<KoalaBearParameters>>(config).Prove(airs, [fib, v, t], [[fib[0, 0], fib[0, 1], fib[127, 1]], [], []]);
+        var result = new StarkVerifier<KoalaBearParameters, KoalaBearQuartic, Digest<KoalaBearParameters>>(config).Verify(airs, proof);
         Assert.True(result.IsValid, result.ToString());
     }
 }

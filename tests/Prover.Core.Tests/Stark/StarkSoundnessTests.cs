@@ -3,6 +3,7 @@ using Prover.Core.Air.Demo;
 using Prover.Core.Field;
 using Prover.Core.Stark;
 using Xunit.Abstractions;
+using Prover.Core.Hash;
 
 namespace Prover.Core.Tests.Stark;
 
@@ -11,9 +12,9 @@ public sealed class StarkSoundnessTests(ITestOutputHelper output)
 {
     private static readonly StarkConfig Config = StarkConfig.Development with { NumQueries = 16, QueryPowBits = 2, LogFinalPolyLength = 0 }; // FRI folds these small tables
 
-    private static StarkProver<KoalaBearParameters, KoalaBearQuartic> Prover(bool check = true) => new(Config) { CheckConstraints = check };
+    private static StarkProver<KoalaBearParameters, KoalaBearQuartic, Digest<KoalaBearParameters>> Prover(bool check = true) => new(Config) { CheckConstraints = check };
 
-    private static StarkVerifier<KoalaBearParameters, KoalaBearQuartic> Verifier => new(Config);
+    private static StarkVerifier<KoalaBearParameters, KoalaBearQuartic, Digest<KoalaBearParameters>> Verifier => new(Config);
 
     private static (IAir<KoalaBear>[] Airs, Prover.Core.Matrix.RowMajorMatrix<KoalaBear>[] Traces) Lookup(uint[] values)
     {
@@ -56,9 +57,9 @@ public sealed class StarkSoundnessTests(ITestOutputHelper output)
         var bytes = ProofSerializer.Serialize(Prover().Prove(airs, traces, [[], []]));
         Assert.True(Verifier.Verify(airs, bytes).IsValid);
         foreach (var other in new[] { Config with { NumQueries = 17 }, Config with { LogBlowup = 2 }, Config with { QueryPowBits = 3 }, Config with { Name = "other" } })
-            Assert.False(new StarkVerifier<KoalaBearParameters, KoalaBearQuartic>(other).Verify(airs, bytes).IsValid);
+            Assert.False(new StarkVerifier<KoalaBearParameters, KoalaBearQuartic, Digest<KoalaBearParameters>>(other).Verify(airs, bytes).IsValid);
         // Another extension field: the bytes do not even parse.
-        Assert.False(new StarkVerifier<KoalaBearParameters, KoalaBearQuintic>(Config).Verify(airs, bytes).IsValid);
+        Assert.False(new StarkVerifier<KoalaBearParameters, KoalaBearQuintic, Digest<KoalaBearParameters>>(Config).Verify(airs, bytes).IsValid);
     }
 
     [Fact]
@@ -103,7 +104,7 @@ public sealed class StarkSoundnessTests(ITestOutputHelper output)
         var a = ProofSerializer.Serialize(Prover().Prove(airs, traces, [[], []]));
         var b = ProofSerializer.Serialize(Prover().Prove(airs, traces, [[], []]));
         Assert.Equal(a, b);
-        var again = ProofSerializer.Serialize(ProofSerializer.Deserialize<KoalaBearParameters, KoalaBearQuartic>(a));
+        var again = ProofSerializer.Serialize(ProofSerializer.Deserialize<KoalaBearParameters, KoalaBearQuartic, Digest<KoalaBearParameters>>(a));
         Assert.Equal(a, again);
     }
 }

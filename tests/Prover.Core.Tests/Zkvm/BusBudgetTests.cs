@@ -5,6 +5,7 @@ using Prover.Core.Tests.Machine;
 using Prover.Core.Zkvm;
 using Prover.Core.Zkvm.Proving;
 using Xunit.Abstractions;
+using Prover.Core.Hash;
 
 namespace Prover.Core.Tests.Zkvm;
 
@@ -19,7 +20,7 @@ public sealed class BusBudgetTests(ITestOutputHelper output)
     {
         var program = ZkvmProgram.FromElf(GuestTests.Elf("hello"));
         // 64-cycle shards: several shards, so both shard shapes (11 and 14 tables) are at hand.
-        var proof = new ZkvmProver<KoalaBearQuartic>(new ZkvmProverOptions { Config = ZkvmProving.Config, ShardSize = 64 }).Prove(program, []);
+        var proof = new ZkvmProver<KoalaBearQuartic, Digest<KoalaBearParameters>>(new ZkvmProverOptions { Config = ZkvmProving.Config, ShardSize = 64 }).Prove(program, []);
         return (program, proof.ToBytes());
     });
 
@@ -106,7 +107,7 @@ public sealed class BusBudgetTests(ITestOutputHelper output)
     public void The_honest_small_proof_is_within_the_budget_and_verifies()
     {
         var (program, bytes) = Hello.Value;
-        var result = new ZkvmVerifier<KoalaBearQuartic>(ZkvmProving.Config, program).Verify(bytes);
+        var result = new ZkvmVerifier<KoalaBearQuartic, Digest<KoalaBearParameters>>(ZkvmProving.Config, program).Verify(bytes);
         Assert.True(result.IsValid, result.Error);
         Assert.NotNull(result.Security);
     }
@@ -116,21 +117,21 @@ public sealed class BusBudgetTests(ITestOutputHelper output)
     {
         var (program, bytes) = Hello.Value;
         // One shard claiming every table at 2^24 rows: the Range16 bus alone could then see more than p sends.
-        var proof = ZkvmProof<KoalaBearQuartic>.Parse(bytes);
+        var proof = ZkvmProof<KoalaBearQuartic, Digest<KoalaBearParameters>>.Parse(bytes);
         Array.Fill(proof.Shards[0].LogHeights, 24);
-        var result = new ZkvmVerifier<KoalaBearQuartic>(ZkvmProving.Config, program).Verify(proof);
+        var result = new ZkvmVerifier<KoalaBearQuartic, Digest<KoalaBearParameters>>(ZkvmProving.Config, program).Verify(proof);
         Assert.False(result.IsValid);
         Assert.Contains("too large for a sound bus argument", result.Error);
 
         // Many shards of the honest shape, each claiming 2^20-row tables: 64 of them. Chaining would fail too, but the bound
         // is checked first, so its message is what comes back.
-        var honest = ZkvmProof<KoalaBearQuartic>.Parse(bytes);
+        var honest = ZkvmProof<KoalaBearQuartic, Digest<KoalaBearParameters>>.Parse(bytes);
         Assert.True(honest.Shards.Count > 1);
         var first = honest.Shards[0];
         var last = honest.Shards[^1];
         Array.Fill(first.LogHeights, 20);
         Array.Fill(last.LogHeights, 20);
-        var many = new ZkvmProof<KoalaBearQuartic>
+        var many = new ZkvmProof<KoalaBearQuartic, Digest<KoalaBearParameters>>
         {
             ProgramDigest = honest.ProgramDigest,
             ExitCode = honest.ExitCode,
@@ -140,7 +141,7 @@ public sealed class BusBudgetTests(ITestOutputHelper output)
             Output = honest.Output,
             Shards = [.. Enumerable.Repeat(first, 63), last],
         };
-        var result2 = new ZkvmVerifier<KoalaBearQuartic>(ZkvmProving.Config, program).Verify(many);
+        var result2 = new ZkvmVerifier<KoalaBearQuartic, Digest<KoalaBearParameters>>(ZkvmProving.Config, program).Verify(many);
         Assert.False(result2.IsValid);
         Assert.Contains("too large for a sound bus argument", result2.Error);
     }
@@ -151,7 +152,7 @@ public sealed class BusBudgetTests(ITestOutputHelper output)
         var program = ZkvmProgram.FromElf(GuestTests.Elf("hello"));
         // The real bound is p; a test limit shows the refusal on a small execution (same check, lower bound).
         var options = new ZkvmProverOptions { Config = ZkvmProving.Config, BusBudgetLimit = 1000 };
-        var e = Assert.Throws<InvalidOperationException>(() => new ZkvmProver<KoalaBearQuartic>(options).Prove(program, []));
+        var e = Assert.Throws<InvalidOperationException>(() => new ZkvmProver<KoalaBearQuartic, Digest<KoalaBearParameters>>(options).Prove(program, []));
         Assert.Contains("too large for one sound bus argument", e.Message);
         Assert.Contains("bus ", e.Message);
     }

@@ -8,6 +8,7 @@ using Prover.Core.Zkvm;
 using Prover.Core.Zkvm.Cpu;
 using Prover.Core.Zkvm.Program;
 using Prover.Core.Zkvm.Tables;
+using Prover.Core.Hash;
 
 namespace Prover.Core.Tests.Zkvm;
 
@@ -199,8 +200,8 @@ public sealed class CpuTests
 
     private static bool Verifies(Statement s, bool checkConstraints = true)
     {
-        var proof = new StarkProver<KoalaBearParameters, KoalaBearQuartic>(Config) { CheckConstraints = checkConstraints }.Prove(s.Airs, s.Traces, s.Publics);
-        return new StarkVerifier<KoalaBearParameters, KoalaBearQuartic>(Config).Verify(s.Airs, proof).IsValid;
+        var proof = new StarkProver<KoalaBearParameters, KoalaBearQuartic, Digest<KoalaBearParameters>>(Config) { CheckConstraints = checkConstraints }.Prove(s.Airs, s.Traces, s.Publics);
+        return new StarkVerifier<KoalaBearParameters, KoalaBearQuartic, Digest<KoalaBearParameters>>(Config).Verify(s.Airs, proof).IsValid;
     }
 
     private static ConstraintViolation? Violation(Statement s) => AirChecker.FindViolation(s.Airs[0], s.Traces[0], s.Publics[0]);

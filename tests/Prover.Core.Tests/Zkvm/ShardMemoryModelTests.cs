@@ -3,6 +3,7 @@ using Prover.Core.Machine;
 using Prover.Core.Tests.Machine;
 using Prover.Core.Zkvm.Cpu;
 using Prover.Core.Zkvm.Proving;
+using Prover.Core.Hash;
 
 namespace Prover.Core.Tests.Zkvm;
 
@@ -64,6 +65,8 @@ public sealed class ShardMemoryModelTests
             long e = ShardMemoryModel.EstimatePeakBytes(shapes, profile, log, 4, 1);
             Assert.True(ShardMemoryModel.EstimatePeakBytes(shapes, profile, log, 8, 1) > e);
             Assert.True(ShardMemoryModel.EstimatePeakBytes(shapes, profile, log, 4, 3) > e);
+            Assert.True(ShardMemoryModel.EstimatePeakBytes(shapes, profile, log, 4, 1, digestElements: 12) > e); // provable-128's wider tree nodes
+            Assert.Equal(e, ShardMemoryModel.EstimatePeakBytes(shapes, profile, log, 4, 1, digestElements: 8));
         }
         int whole = int.Log2((int)profile.Cycles - 1) + 1;
         Assert.Equal(ShardMemoryModel.EstimatePeakBytes(shapes, profile, whole, 4, 1), ShardMemoryModel.EstimatePeakBytes(shapes, profile, whole + 3, 4, 1));
@@ -101,22 +104,22 @@ public sealed class ShardMemoryModelTests
     public void Automatic_shard_size_proves_the_same_bytes_as_the_same_size_given()
     {
         var config = ZkvmProving.Config;
-        var auto = new ZkvmProver<KoalaBearQuartic>(new ZkvmProverOptions { Config = config, MemoryBudgetBytes = 1L << 40 });
+        var auto = new ZkvmProver<KoalaBearQuartic, Digest<KoalaBearParameters>>(new ZkvmProverOptions { Config = config, MemoryBudgetBytes = 1L << 40 });
         var proof = auto.Prove(Misaligned, []);
         var report = auto.LastReport!;
         Assert.NotNull(report.Memory);
         Assert.Equal(1L << 40, report.Memory!.Value.Budget);
         Assert.True(report.Memory.Value.Estimate <= 1L << 40);
-        var given = new ZkvmProver<KoalaBearQuartic>(new ZkvmProverOptions { Config = config, ShardSize = 1L << report.LogShardSize }).Prove(Misaligned, []);
+        var given = new ZkvmProver<KoalaBearQuartic, Digest<KoalaBearParameters>>(new ZkvmProverOptions { Config = config, ShardSize = 1L << report.LogShardSize }).Prove(Misaligned, []);
         Assert.Equal(given.ToBytes(), proof.ToBytes());
-        Assert.True(new ZkvmVerifier<KoalaBearQuartic>(config, Misaligned).Verify(proof.ToBytes()).IsValid);
+        Assert.True(new ZkvmVerifier<KoalaBearQuartic, Digest<KoalaBearParameters>>(config, Misaligned).Verify(proof.ToBytes()).IsValid);
     }
 
     [Fact]
     public void A_budget_too_small_for_any_shard_is_a_clear_error_and_a_bad_budget_is_refused()
     {
-        var prover = new ZkvmProver<KoalaBearQuartic>(new ZkvmProverOptions { Config = ZkvmProving.Config, MemoryBudgetBytes = 1 << 20 });
+        var prover = new ZkvmProver<KoalaBearQuartic, Digest<KoalaBearParameters>>(new ZkvmProverOptions { Config = ZkvmProving.Config, MemoryBudgetBytes = 1 << 20 });
         Assert.Throws<InsufficientMemoryException>(() => prover.Prove(Misaligned, []));
-        Assert.Throws<ArgumentException>(() => new ZkvmProver<KoalaBearQuartic>(new ZkvmProverOptions { MemoryBudgetBytes = 0 }));
+        Assert.Throws<ArgumentException>(() => new ZkvmProver<KoalaBearQuartic, Digest<KoalaBearParameters>>(new ZkvmProverOptions { MemoryBudgetBytes = 0 }));
     }
 }

@@ -2,6 +2,7 @@ using Prover.Core.Field;
 using Prover.Core.Stark;
 using Prover.Core.Tests.Machine;
 using Prover.Core.Zkvm.Proving;
+using Prover.Core.Hash;
 
 namespace Prover.Core.Tests.Zkvm;
 
@@ -14,17 +15,17 @@ public sealed class ZkvmProverTests
 {
     private static readonly StarkConfig Config = ZkvmProving.Config;
 
-    private static readonly Dictionary<(string, long), (ZkvmProgram Program, ZkvmProof<KoalaBearQuartic> Proof)> Cache = [];
+    private static readonly Dictionary<(string, long), (ZkvmProgram Program, ZkvmProof<KoalaBearQuartic, Digest<KoalaBearParameters>> Proof)> Cache = [];
 
     /// <summary>One proof per (guest, shard size), shared by the tests (proving dominates their time).</summary>
-    private static (ZkvmProgram Program, ZkvmProof<KoalaBearQuartic> Proof) Proved(string guest, long shardSize = 1L << 22, byte[]? input = null)
+    private static (ZkvmProgram Program, ZkvmProof<KoalaBearQuartic, Digest<KoalaBearParameters>> Proof) Proved(string guest, long shardSize = 1L << 22, byte[]? input = null)
     {
         lock (Cache)
         {
             if (input is null && Cache.TryGetValue((guest, shardSize), out var hit))
                 return hit;
             var program = ZkvmProgram.FromElf(GuestTests.Elf(guest));
-            var proof = new ZkvmProver<KoalaBearQuartic>(new ZkvmProverOptions { Config = Config, ShardSize = shardSize, CheckConstraints = true })
+            var proof = new ZkvmProver<KoalaBearQuartic, Digest<KoalaBearParameters>>(new ZkvmProverOptions { Config = Config, ShardSize = shardSize, CheckConstraints = true })
                 .Prove(program, input ?? []);
             if (input is null)
                 Cache[(guest, shardSize)] = (program, proof);
@@ -32,11 +33,11 @@ public sealed class ZkvmProverTests
         }
     }
 
-    private static ZkvmVerification Verify(ZkvmProgram program, ZkvmProof<KoalaBearQuartic> proof) =>
-        new ZkvmVerifier<KoalaBearQuartic>(Config, program).Verify(proof.ToBytes());
+    private static ZkvmVerification Verify(ZkvmProgram program, ZkvmProof<KoalaBearQuartic, Digest<KoalaBearParameters>> proof) =>
+        new ZkvmVerifier<KoalaBearQuartic, Digest<KoalaBearParameters>>(Config, program).Verify(proof.ToBytes());
 
-    private static ZkvmProof<KoalaBearQuartic> With(ZkvmProof<KoalaBearQuartic> p, byte[]? output = null, int? exitCode = null, byte[]? input = null,
-        long? cycles = null, IReadOnlyList<StarkProof<KoalaBearParameters, ExtensionField<KoalaBear, KoalaBearQuartic>>>? shards = null,
+    private static ZkvmProof<KoalaBearQuartic, Digest<KoalaBearParameters>> With(ZkvmProof<KoalaBearQuartic, Digest<KoalaBearParameters>> p, byte[]? output = null, int? exitCode = null, byte[]? input = null,
+        long? cycles = null, IReadOnlyList<StarkProof<KoalaBearParameters, ExtensionField<KoalaBear, KoalaBearQuartic>, Digest<KoalaBearParameters>>>? shards = null,
         ulong? inputSize = null) => new()
     {
         ProgramDigest = p.ProgramDigest,
@@ -142,7 +143,7 @@ public sealed class ZkvmProverTests
         var other = ZkvmProgram.FromElf(GuestTests.Elf("misaligned"));
         Assert.False(Verify(other, proof).IsValid);
         // Even when the digest is made to match, the shard proofs do not verify against the other program.
-        var forged = new ZkvmProof<KoalaBearQuartic>
+        var forged = new ZkvmProof<KoalaBearQuartic, Digest<KoalaBearParameters>>
         {
             ProgramDigest = other.Digest, ExitCode = proof.ExitCode, Cycles = proof.Cycles, InputSize = proof.InputSize, InputCommitment = proof.InputCommitment,
             Output = proof.Output, Shards = proof.Shards,
@@ -168,7 +169,7 @@ public sealed class ZkvmProverTests
     {
         var (program, proof) = Proved("hello");
         var bytes = proof.ToBytes();
-        var verifier = new ZkvmVerifier<KoalaBearQuartic>(Config, program);
+        var verifier = new ZkvmVerifier<KoalaBearQuartic, Digest<KoalaBearParameters>>(Config, program);
         Assert.True(verifier.Verify(bytes).IsValid);
         var rng = new Random(7);
         for (int i = 0; i < 24; i++)
@@ -215,8 +216,8 @@ public sealed class ZkvmCheatingProverTests
         byte[]? input = null)
     {
         var program = ZkvmProgram.FromElf(GuestTests.Elf(guest));
-        var proof = new ZkvmProver<KoalaBearQuartic>(new ZkvmProverOptions { Config = Config, ShardSize = shardSize, Tamper = tamper }).Prove(program, input ?? []);
-        return new ZkvmVerifier<KoalaBearQuartic>(Config, program).Verify(proof.ToBytes());
+        var proof = new ZkvmProver<KoalaBearQuartic, Digest<KoalaBearParameters>>(new ZkvmProverOptions { Config = Config, ShardSize = shardSize, Tamper = tamper }).Prove(program, input ?? []);
+        return new ZkvmVerifier<KoalaBearQuartic, Digest<KoalaBearParameters>>(Config, program).Verify(proof.ToBytes());
     }
 
     private static void AssertRejected(Action<int, Prover.Core.Matrix.RowMajorMatrix<KoalaBear>[], KoalaBear[][]> tamper, string guest = "hello", long shardSize = 1L << 22,

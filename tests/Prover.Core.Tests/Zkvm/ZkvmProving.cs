@@ -2,6 +2,7 @@ using Prover.Core.Air;
 using Prover.Core.Field;
 using Prover.Core.Matrix;
 using Prover.Core.Stark;
+using Prover.Core.Hash;
 
 namespace Prover.Core.Tests.Zkvm;
 
@@ -18,8 +19,8 @@ internal static class ZkvmProving
         KoalaBear[][]? publics = null)
     {
         publics ??= airs.Select(_ => Array.Empty<KoalaBear>()).ToArray();
-        var proof = new StarkProver<KoalaBearParameters, KoalaBearQuartic>(Config) { CheckConstraints = checkConstraints }.Prove(airs, traces, publics);
-        return new StarkVerifier<KoalaBearParameters, KoalaBearQuartic>(Config).Verify(airs, proof);
+        var proof = new StarkProver<KoalaBearParameters, KoalaBearQuartic, Digest<KoalaBearParameters>>(Config) { CheckConstraints = checkConstraints }.Prove(airs, traces, publics);
+        return new StarkVerifier<KoalaBearParameters, KoalaBearQuartic, Digest<KoalaBearParameters>>(Config).Verify(airs, proof);
     }
 
     public static KoalaBear F(ulong x) => KoalaBear.FromUInt64(x);

@@ -49,7 +49,7 @@ public class IlgpuGpuKernelTests
     {
         var big = new RowMajorMatrix<KoalaBear>(Random31.Elements<KoalaBearParameters>((1 << 20) * 8, 6), 8);
         var small = new RowMajorMatrix<KoalaBear>(Random31.Elements<KoalaBearParameters>((1 << 17) * 27, 7), 27);
-        Assert.Equal(MerkleTreeMmcs<KoalaBearParameters>.Default.Commit([big, small]).Root, Ops.Commit([big, small]).Root);
+        Assert.Equal(MerkleTreeMmcs<KoalaBearParameters, Digest<KoalaBearParameters>>.Default.Commit([big, small]).Root, Ops.Commit([big, small]).Root);
         var states = Random31.Elements<KoalaBearParameters>(16 << 16, 8);
         var expected = (KoalaBear[])states.Clone();
         Poseidon2.Width16<KoalaBearParameters>().PermuteManyParallel(expected);

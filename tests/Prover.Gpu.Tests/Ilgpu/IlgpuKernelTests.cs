@@ -105,13 +105,13 @@ public class IlgpuKernelTests
         int seed = logHeights.Sum() * 131 + widths.Sum();
         var matrices = logHeights.Select((log, i) =>
             new RowMajorMatrix<MontyField31<TParams>>(Random31.Elements<TParams>((1 << log) * widths[i], seed + i), widths[i])).ToArray();
-        var expected = MerkleTreeMmcs<TParams>.Default.Commit(matrices);
+        var expected = MerkleTreeMmcs<TParams, Digest<TParams>>.Default.Commit(matrices);
         var actual = IlgpuCpuDevice.Operations<TParams>().Commit(matrices);
         Assert.Equal(expected.LayerCount, actual.LayerCount);
         for (int level = 0; level < expected.LayerCount; level++)
             Assert.True(expected.Layer(level).SequenceEqual(actual.Layer(level)), $"layer {level} differs (seed {seed})");
         Assert.Equal(expected.Root, actual.Root);
-        var mmcs = MerkleTreeMmcs<TParams>.Default;
+        var mmcs = MerkleTreeMmcs<TParams, Digest<TParams>>.Default;
         int index = actual.Height - 1;
         Assert.True(mmcs.Verify(actual.Root, actual.Dimensions, index, mmcs.Open(index, actual)));
     }

@@ -1,6 +1,7 @@
 using Prover.Core.Air.Demo;
 using Prover.Core.Field;
 using Prover.Core.Stark;
+using Prover.Core.Hash;
 
 namespace Prover.Fuzz.Harnesses;
 
@@ -11,8 +12,8 @@ namespace Prover.Fuzz.Harnesses;
 /// </summary>
 public sealed class StarkProofHarness : FuzzHarness
 {
-    private static readonly Lazy<(StarkVerifier<KoalaBearParameters, KoalaBearQuartic> Verifier, Prover.Core.Air.IAir<MontyField31<KoalaBearParameters>>[] Airs)> Fibonacci =
-        new(() => (new StarkVerifier<KoalaBearParameters, KoalaBearQuartic>(StarkConfig.Development), DemoCatalog.Airs("fibonacci")!));
+    private static readonly Lazy<(StarkVerifier<KoalaBearParameters, KoalaBearQuartic, Digest<KoalaBearParameters>> Verifier, Prover.Core.Air.IAir<MontyField31<KoalaBearParameters>>[] Airs)> Fibonacci =
+        new(() => (new StarkVerifier<KoalaBearParameters, KoalaBearQuartic, Digest<KoalaBearParameters>>(StarkConfig.Development), DemoCatalog.Airs("fibonacci")!));
 
     public override string Name => "stark-proof";
 
@@ -22,7 +23,7 @@ public sealed class StarkProofHarness : FuzzHarness
     {
         var (verifier, airs) = Fibonacci.Value;
         _ = verifier.Verify(airs, data);
-        var proof = ProofSerializer.Deserialize<KoalaBearParameters, KoalaBearQuartic>(data);
+        var proof = ProofSerializer.Deserialize<KoalaBearParameters, KoalaBearQuartic, Digest<KoalaBearParameters>>(data);
         if (!ProofSerializer.Serialize(proof).AsSpan().SequenceEqual(data))
             throw new FindingException("an accepted STARK proof does not serialise back to its bytes");
     }

@@ -1,6 +1,7 @@
 using Prover.Core.Field;
 using Prover.Core.Stark;
 using Prover.Core.Zkvm.Proving;
+using Prover.Core.Hash;
 
 namespace Prover.Fuzz.Harnesses;
 
@@ -11,7 +12,7 @@ namespace Prover.Fuzz.Harnesses;
 /// </summary>
 public sealed class ZkvmProofHarness : FuzzHarness
 {
-    private static readonly Lazy<ZkvmVerifier<KoalaBearQuartic>> Verifier = new(() => new ZkvmVerifier<KoalaBearQuartic>(ProofSeeds.ZkvmConfig, ProofSeeds.Hello));
+    private static readonly Lazy<ZkvmVerifier<KoalaBearQuartic, Digest<KoalaBearParameters>>> Verifier = new(() => new ZkvmVerifier<KoalaBearQuartic, Digest<KoalaBearParameters>>(ProofSeeds.ZkvmConfig, ProofSeeds.Hello));
 
     public override string Name => "zkvm-proof";
 
@@ -20,7 +21,7 @@ public sealed class ZkvmProofHarness : FuzzHarness
     protected override void Run(ReadOnlySpan<byte> data)
     {
         _ = Verifier.Value.Verify(data);
-        var proof = ZkvmProof<KoalaBearQuartic>.Parse(data);
+        var proof = ZkvmProof<KoalaBearQuartic, Digest<KoalaBearParameters>>.Parse(data);
         if (!proof.ToBytes().AsSpan().SequenceEqual(data))
             throw new FindingException("an accepted zkVM proof does not serialise back to its bytes");
     }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Prover.Core.Field;
+using Prover.Core.Hash;
 using Prover.Core.Security;
 using Prover.Core.Stark;
 
@@ -14,7 +15,8 @@ public sealed record ProofCheck(string Statement, string Config, VerificationRes
 
 /// <summary>
 /// Proves and verifies the demo statements under a named configuration. The preset decides the
-/// extension field: "development" uses KoalaBear^4, the provable presets KoalaBear^8.
+/// extension field ("development" uses KoalaBear^4, the provable presets KoalaBear^8) and the digest
+/// (8 elements, 12 for provable-128).
 /// </summary>
 public static class DemoProofs
 {
@@ -25,16 +27,21 @@ public static class DemoProofs
     {
         var config = ConfigByName(configName);
         var (airs, traces, publics) = DemoCatalog.Build(demo, logRows);
-        return config.ExtensionDegree == 4
-            ? Prove<KoalaBearQuartic>(demo, logRows, config, airs, traces, publics, backend)
-            : Prove<KoalaBearOctic>(demo, logRows, config, airs, traces, publics, backend);
+        return (config.ExtensionDegree, config.DigestElements) switch
+        {
+            (4, KoalaBearDigest.Length) => Prove<KoalaBearQuartic, KoalaBearDigest>(demo, logRows, config, airs, traces, publics, backend),
+            (4, _) => Prove<KoalaBearQuartic, KoalaBearWideDigest>(demo, logRows, config, airs, traces, publics, backend),
+            (_, KoalaBearDigest.Length) => Prove<KoalaBearOctic, KoalaBearDigest>(demo, logRows, config, airs, traces, publics, backend),
+            _ => Prove<KoalaBearOctic, KoalaBearWideDigest>(demo, logRows, config, airs, traces, publics, backend),
+        };
     }
 
-    private static (byte[], DemoProofReport) Prove<TDef>(string demo, int logRows, StarkConfig config, IAir<KoalaBear>[] airs,
+    private static (byte[], DemoProofReport) Prove<TDef, TDigest>(string demo, int logRows, StarkConfig config, IAir<KoalaBear>[] airs,
         Matrix.RowMajorMatrix<KoalaBear>[] traces, KoalaBear[][] publics, IProverBackend<KoalaBearParameters>? backend)
         where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+        where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
     {
-        var prover = new StarkProver<KoalaBearParameters, TDef>(config, backend);
+        var prover = new StarkProver<KoalaBearParameters, TDef, TDigest>(config, backend);
         var sw = Stopwatch.StartNew();
         var proof = prover.Prove(airs, traces, publics);
         double ms = sw.Elapsed.TotalMilliseconds;
@@ -68,18 +75,22 @@ public static class DemoProofs
         var airs = envelope.Statement.StartsWith("demo/", StringComparison.Ordinal) ? DemoCatalog.Airs(envelope.Statement[5..]) : null;
         if (airs is null)
             return new ProofCheck(envelope.Statement, config.Name, VerificationResult.Reject($"unknown statement '{envelope.Statement}'"), 0, null);
+        return (preset.ExtensionDegree, preset.DigestElements) switch
+        {
+            (4, KoalaBearDigest.Length) => Check<KoalaBearQuartic, KoalaBearDigest>(envelope, config, airs),
+            (4, _) => Check<KoalaBearQuartic, KoalaBearWideDigest>(envelope, config, airs),
+            (_, KoalaBearDigest.Length) => Check<KoalaBearOctic, KoalaBearDigest>(envelope, config, airs),
+            _ => Check<KoalaBearOctic, KoalaBearWideDigest>(envelope, config, airs),
+        };
+    }
+
+    private static ProofCheck Check<TDef, TDigest>(ProofEnvelope envelope, StarkConfig config, IAir<KoalaBear>[] airs)
+        where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+        where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
+    {
         var sw = Stopwatch.StartNew();
-        if (preset.ExtensionDegree == 4)
-        {
-            var v = new StarkVerifier<KoalaBearParameters, KoalaBearQuartic>(config);
-            var r = v.Verify(airs, envelope.Proof);
-            return new ProofCheck(envelope.Statement, config.Name, r, sw.Elapsed.TotalMilliseconds, v.LastSecurity);
-        }
-        else
-        {
-            var v = new StarkVerifier<KoalaBearParameters, KoalaBearOctic>(config);
-            var r = v.Verify(airs, envelope.Proof);
-            return new ProofCheck(envelope.Statement, config.Name, r, sw.Elapsed.TotalMilliseconds, v.LastSecurity);
-        }
+        var v = new StarkVerifier<KoalaBearParameters, TDef, TDigest>(config);
+        var r = v.Verify(airs, envelope.Proof);
+        return new ProofCheck(envelope.Statement, config.Name, r, sw.Elapsed.TotalMilliseconds, v.LastSecurity);
     }
 }

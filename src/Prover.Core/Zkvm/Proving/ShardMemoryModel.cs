@@ -15,7 +15,7 @@ namespace Prover.Core.Zkvm.Proving;
 /// (<see cref="RecordBytesPerCycle"/> per cycle);</item>
 /// <item>one shard's proof at its peak (DEEP batching and FRI, when everything committed is alive): the
 /// LDEs Σ (w + D·c + D·2^k)·N·B, the LogUp traces and quotient coefficients Σ D·(c + 2^k)·N, one Merkle
-/// tree per commitment (2·N_max·B digests of 8 elements each) and the DEEP/FRI codewords (about
+/// tree per commitment (2·N_max·B digests of L elements each: 8, or 12 for provable-128) and the DEEP/FRI codewords (about
 /// 6·D·N_max·B: one reduced codeword and one sum per opening point per height, the FRI layers).</item>
 /// </list>
 /// The sum is multiplied by <see cref="GcOverhead"/> for garbage the GC has not returned yet (large-object
@@ -66,7 +66,7 @@ public static class ShardMemoryModel
     /// tables <paramref name="shapes"/> are at most 2^<paramref name="logHeights"/> rows (see the class comment).
     /// </summary>
     public static long EstimatePeakBytes(IReadOnlyList<TableShape> shapes, IReadOnlyList<int> logHeights, long shards, long cycles,
-        int extensionDegree, int logBlowup)
+        int extensionDegree, int logBlowup, int digestElements = 8)
     {
         ArgumentNullException.ThrowIfNull(shapes);
         ArgumentNullException.ThrowIfNull(logHeights);
@@ -75,6 +75,7 @@ public static class ShardMemoryModel
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(shards);
         ArgumentOutOfRangeException.ThrowIfNegative(cycles);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(extensionDegree);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(digestElements);
         if (logBlowup is < 0 or > 8)
             throw new ArgumentOutOfRangeException(nameof(logBlowup), "log blowup outside 0..8");
         double d = extensionDegree, blowup = 1L << logBlowup;
@@ -93,8 +94,8 @@ public static class ShardMemoryModel
             preprocessed += s.PreprocessedWidth * n * (blowup + 1);
         }
         double tallest = maxRows * blowup;
-        double trees = 3 * 2 * tallest * 8; // main, LogUp and quotient trees: 2·leaves digests of 8 elements
-        double preprocessedTree = 2 * tallest * 8;
+        double trees = 3 * 2 * tallest * digestElements; // main, LogUp and quotient trees: 2·leaves digests of L elements
+        double preprocessedTree = 2 * tallest * digestElements;
         double deepAndFri = 6 * d * tallest;
         double elements = shards * traces + 2 * (preprocessed + preprocessedTree) + ldes + aux + trees + deepAndFri;
         double bytes = elements * 4 * GcOverhead + (double)cycles * RecordBytesPerCycle;
@@ -102,10 +103,12 @@ public static class ShardMemoryModel
     }
 
     /// <summary>Modelled peak bytes of proving the execution <paramref name="profile"/> measured in shards of 2^<paramref name="logShardSize"/>.</summary>
-    public static long EstimatePeakBytes(IReadOnlyList<TableShape> shapes, ShardProfile profile, int logShardSize, int extensionDegree, int logBlowup)
+    public static long EstimatePeakBytes(IReadOnlyList<TableShape> shapes, ShardProfile profile, int logShardSize, int extensionDegree, int logBlowup,
+        int digestElements = 8)
     {
         ArgumentNullException.ThrowIfNull(profile);
-        return EstimatePeakBytes(shapes, profile.LogHeights(logShardSize), profile.Shards(logShardSize), profile.Cycles, extensionDegree, logBlowup);
+        return EstimatePeakBytes(shapes, profile.LogHeights(logShardSize), profile.Shards(logShardSize), profile.Cycles, extensionDegree, logBlowup,
+            digestElements);
     }
 
     /// <summary>
@@ -114,7 +117,7 @@ public static class ShardMemoryModel
     /// change nothing). Throws <see cref="InsufficientMemoryException"/> when even the smallest does not fit.
     /// </summary>
     public static int ChooseLogShardSize(IReadOnlyList<TableShape> shapes, ShardProfile profile, int extensionDegree, int logBlowup, long budgetBytes,
-        int maxLogShardSize = MaxLogShardSize)
+        int maxLogShardSize = MaxLogShardSize, int digestElements = 8)
     {
         ArgumentNullException.ThrowIfNull(profile);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(budgetBytes);
@@ -122,9 +125,9 @@ public static class ShardMemoryModel
             throw new ArgumentOutOfRangeException(nameof(maxLogShardSize), $"outside {MinLogShardSize}..{MaxLogShardSize}");
         int needed = Math.Max(MinLogShardSize, BitOperations.Log2((ulong)Math.Max(2, profile.Cycles) - 1) + 1);
         for (int log = Math.Min(maxLogShardSize, needed); log >= MinLogShardSize; log--)
-            if (EstimatePeakBytes(shapes, profile, log, extensionDegree, logBlowup) <= budgetBytes)
+            if (EstimatePeakBytes(shapes, profile, log, extensionDegree, logBlowup, digestElements) <= budgetBytes)
                 return log;
-        long smallest = EstimatePeakBytes(shapes, profile, MinLogShardSize, extensionDegree, logBlowup);
+        long smallest = EstimatePeakBytes(shapes, profile, MinLogShardSize, extensionDegree, logBlowup, digestElements);
         throw new InsufficientMemoryException(
             $"proving {profile.Cycles:N0} cycles needs about {smallest / (1024.0 * 1024 * 1024):F1} GiB even in shards of 2^{MinLogShardSize} cycles; " +
             $"the memory budget is {budgetBytes / (1024.0 * 1024 * 1024):F1} GiB");

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Prover.Core.Field;
+using Prover.Core.Hash;
 using Prover.Core.Stark;
 
 namespace Prover.Core.Zkvm.Proving;
@@ -10,7 +11,9 @@ namespace Prover.Core.Zkvm.Proving;
 /// instructions, committed <see cref="Output"/> and halted with <see cref="ExitCode"/>: one STARK proof per
 /// shard, sharing LogUp challenges (docs/zkvm.md, "Proving an execution", "Input").
 /// </summary>
-public sealed class ZkvmProof<TDef> where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+public sealed class ZkvmProof<TDef, TDigest>
+    where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+    where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
 {
     /// <summary>2: the fixed tables became one 2^16-row byte table (14 tables in the last shard, not 15).</summary>
     public const ushort Version = 2;
@@ -33,11 +36,11 @@ public sealed class ZkvmProof<TDef> where TDef : struct, IExtensionDefinition<Ko
 
     public required byte[] Output { get; init; }
 
-    public required IReadOnlyList<StarkProof<KoalaBearParameters, ExtensionField<KoalaBear, TDef>>> Shards { get; init; }
+    public required IReadOnlyList<StarkProof<KoalaBearParameters, ExtensionField<KoalaBear, TDef>, TDigest>> Shards { get; init; }
 
     public byte[] ToBytes()
     {
-        var shards = Shards.Select(ProofSerializer.Serialize<KoalaBearParameters, TDef>).ToArray();
+        var shards = Shards.Select(ProofSerializer.Serialize<KoalaBearParameters, TDef, TDigest>).ToArray();
         using var ms = new MemoryStream();
         var b8 = new byte[8];
         void U16(ushort v) { BinaryPrimitives.WriteUInt16LittleEndian(b8, v); ms.Write(b8, 0, 2); }
@@ -68,7 +71,7 @@ public sealed class ZkvmProof<TDef> where TDef : struct, IExtensionDefinition<Ko
         bytes.Length >= 38 && bytes[..4].SequenceEqual(Magic) ? bytes[6..38].ToArray() : null;
 
     /// <summary>Parses proof bytes; throws <see cref="ProofFormatException"/> on anything malformed (never reads past the end or allocates beyond the input's size).</summary>
-    public static ZkvmProof<TDef> Parse(ReadOnlySpan<byte> bytes) => Parse(bytes, null);
+    public static ZkvmProof<TDef, TDigest> Parse(ReadOnlySpan<byte> bytes) => Parse(bytes, null);
 
     /// <summary>
     /// Parses proof bytes for a verifier under <paramref name="config"/> (null: any configuration); throws
@@ -78,7 +81,7 @@ public sealed class ZkvmProof<TDef> where TDef : struct, IExtensionDefinition<Ko
     /// <see cref="ProofShapeLimits.For"/> the configuration and a last shard's table count, so parsing
     /// allocates a small multiple of what a proof of the claimed shape needs, whatever it claims.
     /// </summary>
-    public static ZkvmProof<TDef> Parse(ReadOnlySpan<byte> bytes, StarkConfig? config, int maxShards = MaxShards)
+    public static ZkvmProof<TDef, TDigest> Parse(ReadOnlySpan<byte> bytes, StarkConfig? config, int maxShards = MaxShards)
     {
         var limits = config is null ? ProofShapeLimits.Default with { MaxTables = ZkvmTable.LastShardTables }
             : ProofShapeLimits.For(config, ZkvmTable.LastShardTables);
@@ -126,18 +129,18 @@ public sealed class ZkvmProof<TDef> where TDef : struct, IExtensionDefinition<Ko
         // Each shard is at least a length and a proof header: a count the bytes cannot hold is rejected before the list is sized.
         if (count > (uint)(bytes.Length - pos) / 8)
             throw new ProofFormatException($"{count} shards do not fit in the {bytes.Length - pos} bytes left");
-        var shards = new List<StarkProof<KoalaBearParameters, ExtensionField<KoalaBear, TDef>>>((int)count);
+        var shards = new List<StarkProof<KoalaBearParameters, ExtensionField<KoalaBear, TDef>, TDigest>>((int)count);
         for (int s = 0; s < count; s++)
         {
             uint n = BinaryPrimitives.ReadUInt32LittleEndian(Take(bytes, 4, $"shard {s} length"));
             if (n > (uint)(bytes.Length - pos))
                 throw new ProofFormatException($"malformed zkVM proof at byte {pos}: shard {s} of {n} bytes exceeds the {bytes.Length - pos} bytes left");
             // Parsed in place from the span: no copy of the shard's bytes.
-            shards.Add(ProofSerializer.Deserialize<KoalaBearParameters, TDef>(Take(bytes, (int)n, $"shard {s}"), limits));
+            shards.Add(ProofSerializer.Deserialize<KoalaBearParameters, TDef, TDigest>(Take(bytes, (int)n, $"shard {s}"), limits));
         }
         if (pos != bytes.Length)
             throw new ProofFormatException($"{bytes.Length - pos} trailing bytes after the zkVM proof");
-        return new ZkvmProof<TDef> { ProgramDigest = digest, ExitCode = exit, Cycles = (long)cycles, InputSize = inputSize, InputCommitment = commitment, Output = output,
+        return new ZkvmProof<TDef, TDigest> { ProgramDigest = digest, ExitCode = exit, Cycles = (long)cycles, InputSize = inputSize, InputCommitment = commitment, Output = output,
             Shards = shards };
     }
 }

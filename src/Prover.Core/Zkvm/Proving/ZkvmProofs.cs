@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Prover.Core.Field;
+using Prover.Core.Hash;
 using Prover.Core.Stark;
 
 namespace Prover.Core.Zkvm.Proving;
@@ -17,8 +18,9 @@ public sealed record ZkvmProofCheck(string Config, ZkvmVerification Result, doub
 /// <summary>
 /// Proof files of guest executions: <c>Prove(elf, input)</c> and <c>Verify(proof)</c> for a caller that does
 /// not want to pick extension degrees. The file is a <see cref="ProofEnvelope"/> with statement
-/// <see cref="Statement"/>, the configuration name and the <see cref="ZkvmProof{TDef}"/> bytes. The
-/// configuration's <see cref="StarkConfig.ExtensionDegree"/> picks the extension field (docs/design.md).
+/// <see cref="Statement"/>, the configuration name and the <see cref="ZkvmProof{TDef, TDigest}"/> bytes. The
+/// configuration's <see cref="StarkConfig.ExtensionDegree"/> picks the extension field and its
+/// <see cref="StarkConfig.DigestElements"/> the digest (docs/design.md).
 /// </summary>
 public static class ZkvmProofs
 {
@@ -43,13 +45,20 @@ public static class ZkvmProofs
         ArgumentNullException.ThrowIfNull(options);
         var config = options.Config;
         config.Validate();
-        return config.ExtensionDegree == 4 ? Prove<KoalaBearQuartic>(program, input, options) : Prove<KoalaBearOctic>(program, input, options);
+        return (config.ExtensionDegree, config.DigestElements) switch
+        {
+            (4, KoalaBearDigest.Length) => Prove<KoalaBearQuartic, KoalaBearDigest>(program, input, options),
+            (4, _) => Prove<KoalaBearQuartic, KoalaBearWideDigest>(program, input, options),
+            (_, KoalaBearDigest.Length) => Prove<KoalaBearOctic, KoalaBearDigest>(program, input, options),
+            _ => Prove<KoalaBearOctic, KoalaBearWideDigest>(program, input, options),
+        };
     }
 
-    private static (byte[], ZkvmProofReport) Prove<TDef>(ZkvmProgram program, byte[] input, ZkvmProverOptions options)
+    private static (byte[], ZkvmProofReport) Prove<TDef, TDigest>(ZkvmProgram program, byte[] input, ZkvmProverOptions options)
         where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+        where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
     {
-        var prover = new ZkvmProver<TDef>(options);
+        var prover = new ZkvmProver<TDef, TDigest>(options);
         var proof = prover.Prove(program, input);
         var file = new ProofEnvelope(Statement, options.Config.Name, proof.ToBytes()).ToBytes();
         return (file, prover.LastReport! with { ProofBytes = file.Length });
@@ -74,7 +83,7 @@ public static class ZkvmProofs
         try
         {
             var envelope = ProofEnvelope.Parse(file);
-            return envelope.Statement == Statement ? ZkvmProof<KoalaBearQuartic>.PeekProgramDigest(envelope.Proof) : null;
+            return envelope.Statement == Statement ? ZkvmProof<KoalaBearQuartic, KoalaBearDigest>.PeekProgramDigest(envelope.Proof) : null;
         }
         catch (ProofFormatException)
         {
@@ -121,24 +130,29 @@ public static class ZkvmProofs
             return new ZkvmProofCheck(preset.Name, ZkvmVerification.Reject(refused), 0, []);
         // The policy, not the proof, sets the minimum: every shard's verifier rejects a shape below it before other work.
         var config = policy.Apply(preset);
-        return config.ExtensionDegree == 4
-            ? Check<KoalaBearQuartic>(program, config, envelope.Proof, sw)
-            : Check<KoalaBearOctic>(program, config, envelope.Proof, sw);
+        return (config.ExtensionDegree, config.DigestElements) switch
+        {
+            (4, KoalaBearDigest.Length) => Check<KoalaBearQuartic, KoalaBearDigest>(program, config, envelope.Proof, sw),
+            (4, _) => Check<KoalaBearQuartic, KoalaBearWideDigest>(program, config, envelope.Proof, sw),
+            (_, KoalaBearDigest.Length) => Check<KoalaBearOctic, KoalaBearDigest>(program, config, envelope.Proof, sw),
+            _ => Check<KoalaBearOctic, KoalaBearWideDigest>(program, config, envelope.Proof, sw),
+        };
     }
 
-    private static ZkvmProofCheck Check<TDef>(ZkvmProgram program, StarkConfig config, byte[] bytes, Stopwatch sw)
+    private static ZkvmProofCheck Check<TDef, TDigest>(ZkvmProgram program, StarkConfig config, byte[] bytes, Stopwatch sw)
         where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+        where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
     {
-        ZkvmProof<TDef> proof;
+        ZkvmProof<TDef, TDigest> proof;
         try
         {
-            proof = ZkvmProof<TDef>.Parse(bytes, config);
+            proof = ZkvmProof<TDef, TDigest>.Parse(bytes, config);
         }
         catch (ProofFormatException e)
         {
             return new ZkvmProofCheck(config.Name, ZkvmVerification.Reject(e.Message), sw.Elapsed.TotalMilliseconds, []);
         }
-        var result = new ZkvmVerifier<TDef>(config, program).Verify(proof);
+        var result = new ZkvmVerifier<TDef, TDigest>(config, program).Verify(proof);
         return new ZkvmProofCheck(config.Name, result, sw.Elapsed.TotalMilliseconds, proof.ProgramDigest) { Security = result.Security };
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Prover.Core.Air;
 using Prover.Core.Field;
+using Prover.Core.Hash;
 using Prover.Core.Machine;
 using Prover.Core.Matrix;
 using Prover.Core.Stark;
@@ -21,7 +22,7 @@ using SyscallNumbers = Prover.Core.Machine.Syscall;
 
 namespace Prover.Core.Zkvm.Proving;
 
-/// <summary>Options of <see cref="ZkvmProver{TDef}"/>.</summary>
+/// <summary>Options of <see cref="ZkvmProver{TDef, TDigest}"/>.</summary>
 public sealed record ZkvmProverOptions
 {
     public StarkConfig Config { get; init; } = StarkConfig.Provable100;
@@ -41,7 +42,7 @@ public sealed record ZkvmProverOptions
     /// <summary>
     /// Longest execution proved: a longer one stops with <see cref="MachineFault.CycleLimitExceeded"/> before it is
     /// traced further. Tracing keeps every shard's events until proving starts, so this bounds the execution
-    /// record's memory as well as the proving time. At most <see cref="ZkvmProver{TDef}.MaxCycles"/>.
+    /// record's memory as well as the proving time. At most <see cref="ZkvmProver{TDef, TDigest}.MaxCycles"/>.
     /// </summary>
     public long MaxCycles { get; init; } = DefaultMaxCycles;
 
@@ -92,7 +93,9 @@ public sealed record ZkvmProofReport(string Config, long Cycles, int Shards, IRe
 /// with them. Before returning it checks that the buses balance across all shards and the verifier's
 /// public tuples, so an internal inconsistency fails here, never as a proof that does not verify.
 /// </summary>
-public sealed class ZkvmProver<TDef> where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+public sealed class ZkvmProver<TDef, TDigest>
+    where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+    where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
 {
     private readonly ZkvmProverOptions _options;
 
@@ -111,7 +114,7 @@ public sealed class ZkvmProver<TDef> where TDef : struct, IExtensionDefinition<K
     public const long MaxCycles = (1L << 38) - 1;
 
     /// <summary>Executes <paramref name="program"/> on <paramref name="input"/> and proves it. Machine faults surface as <see cref="MachineException"/>.</summary>
-    public ZkvmProof<TDef> Prove(ZkvmProgram program, byte[] input)
+    public ZkvmProof<TDef, TDigest> Prove(ZkvmProgram program, byte[] input)
     {
         ArgumentNullException.ThrowIfNull(program);
         ArgumentNullException.ThrowIfNull(input);
@@ -157,13 +160,13 @@ public sealed class ZkvmProver<TDef> where TDef : struct, IExtensionDefinition<K
         if (ZkvmBusBudget.Check(program, [.. shards.Select(t => t.LogHeights)], output.Length, _options.BusBudgetLimit) is { } budget && _options.Tamper is null)
             throw new InvalidOperationException($"this execution ({result.Cycles:N0} cycles, {shards.Count} shards) is too large for one sound bus argument: {budget}");
 
-        var prover = new StarkProver<KoalaBearParameters, TDef>(_options.Config, _options.Backend) { CheckConstraints = _options.CheckConstraints };
+        var prover = new StarkProver<KoalaBearParameters, TDef, TDigest>(_options.Config, _options.Backend) { CheckConstraints = _options.CheckConstraints };
         var lastAirs = program.LastShardAirs;
-        var lastKey = StarkSetup.Preprocess(lastAirs, shards[^1].LogHeights, _options.Config.LogBlowup, _options.Backend)!;
-        ProvingKey<KoalaBearParameters>? shardKey = null;
+        var lastKey = StarkSetup.Preprocess<KoalaBearParameters, TDigest>(lastAirs, shards[^1].LogHeights, _options.Config.LogBlowup, _options.Backend)!;
+        ProvingKey<KoalaBearParameters, TDigest>? shardKey = null;
         if (shards.Count > 1)
         {
-            shardKey = StarkSetup.Preprocess(program.ShardAirs, shards[0].LogHeights, _options.Config.LogBlowup, _options.Backend)!;
+            shardKey = StarkSetup.Preprocess<KoalaBearParameters, TDigest>(program.ShardAirs, shards[0].LogHeights, _options.Config.LogBlowup, _options.Backend)!;
             if (shardKey.VerifyingKey.PreprocessedRoot != lastKey.VerifyingKey.PreprocessedRoot)
                 throw new InvalidOperationException("the preprocessed tables of the last shard differ from the others'");
         }
@@ -175,16 +178,16 @@ public sealed class ZkvmProver<TDef> where TDef : struct, IExtensionDefinition<K
             progress?.Invoke("main commitments", (double)s / shards.Count);
             Step("main commitments", s, shards.Count);
             var t = shards[s];
-            commitments[s] = new ShardCommitment(t.LogHeights, t.Publics, prover.CommitMainTraces(t.Traces));
+            commitments[s] = ShardCommitment.Of(t.LogHeights, t.Publics, prover.CommitMainTraces(t.Traces));
         }
         Lap("main commitments (all shards)");
 
         var inputCommitment = shards[^1].Publics[ZkvmTable.InputCommit][InputCommitCols.PublicCommitment..];
-        var (seeds, gamma, beta) = ZkvmStatement.Challenges<TDef>(_options.Config, program, lastKey.VerifyingKey.PreprocessedRoot, (ulong)input.Length,
+        var (seeds, gamma, beta) = ZkvmStatement.Challenges<TDef, TDigest>(_options.Config, program, lastKey.VerifyingKey.PreprocessedRoot, (ulong)input.Length,
             inputCommitment, output, result.ExitCode, result.Cycles, commitments);
         double fractions = ZkvmBusBudget.StatementFractions(program, [.. shards.Select(t => t.LogHeights)], output.Length);
         Security.SecurityReport? security = null;
-        var proofs = new StarkProof<KoalaBearParameters, ExtensionField<KoalaBear, TDef>>[shards.Count];
+        var proofs = new StarkProof<KoalaBearParameters, ExtensionField<KoalaBear, TDef>, TDigest>[shards.Count];
         var total = default(ExtensionField<KoalaBear, TDef>);
         var phase = new Dictionary<string, double>();
         for (int s = 0; s < shards.Count; s++)
@@ -196,7 +199,7 @@ public sealed class ZkvmProver<TDef> where TDef : struct, IExtensionDefinition<K
             proofs[s] = prover.Prove(last ? lastAirs : program.ShardAirs, t.Traces, t.Publics, last ? lastKey : shardKey,
                 seeds[s] with { StatementFractions = fractions });
             security = security is null ? prover.LastSecurity : Security.SecurityReport.Weakest(security, prover.LastSecurity!);
-            if (proofs[s].MainCommitment != commitments[s].MainCommitment)
+            if (proofs[s].MainCommitment != commitments[s].Cap<TDigest>())
                 throw new InvalidOperationException($"shard {s}: the main commitment changed between the two phases");
             foreach (var (p, ms) in prover.LastTimings)
                 phase[p] = phase.GetValueOrDefault(p) + ms;
@@ -215,7 +218,7 @@ public sealed class ZkvmProver<TDef> where TDef : struct, IExtensionDefinition<K
         if (!total.IsZero && _options.Tamper is null)
             throw new InvalidOperationException("the execution's buses do not balance across shards and public tuples (a prover bug)");
 
-        var proof = new ZkvmProof<TDef>
+        var proof = new ZkvmProof<TDef, TDigest>
         {
             ProgramDigest = program.Digest,
             ExitCode = result.ExitCode,
@@ -246,8 +249,8 @@ public sealed class ZkvmProver<TDef> where TDef : struct, IExtensionDefinition<K
         long budget = _options.MemoryBudgetBytes ?? ShardMemoryModel.DefaultBudgetBytes();
         var shapes = ShardMemoryModel.Shapes(program.LastShardAirs);
         int d = TDef.Degree, logBlowup = _options.Config.LogBlowup;
-        int log = ShardMemoryModel.ChooseLogShardSize(shapes, profile, d, logBlowup, budget);
-        return (1L << log, (budget, ShardMemoryModel.EstimatePeakBytes(shapes, profile, log, d, logBlowup)));
+        int log = ShardMemoryModel.ChooseLogShardSize(shapes, profile, d, logBlowup, budget, digestElements: TDigest.Length);
+        return (1L << log, (budget, ShardMemoryModel.EstimatePeakBytes(shapes, profile, log, d, logBlowup, TDigest.Length)));
     }
 
     /// <summary>The committed output: the bytes of the commit syscalls, in order.</summary>

@@ -1,4 +1,5 @@
 using Prover.Core.Field;
+using Prover.Core.Hash;
 using Prover.Core.Stark;
 using Prover.Core.Zkvm.Input;
 
@@ -7,7 +8,7 @@ namespace Prover.Core.Zkvm.Proving;
 /// <summary>
 /// The coordinator's side of a distributed proof between and after the workers' two phases (docs/design.md,
 /// "Distributed proving"): from every shard's commitment it checks the bus budget and the input commitment
-/// and draws the shared challenges from the same global transcript as <see cref="ZkvmProver{TDef}"/>; from every
+/// and draws the shared challenges from the same global transcript as <see cref="ZkvmProver{TDef, TDigest}"/>; from every
 /// shard's proof it checks that each proof opens its phase-1 commitment and that the buses balance over all
 /// shards and the public tuples, and assembles the proof file. With the same plan the file is byte for byte
 /// the single-process prover's.
@@ -52,27 +53,35 @@ public sealed class ZkvmShardAssembly
             throw new InvalidOperationException("the last shard commits to another input");
         _commitments = [.. commitments];
         double fractions = ZkvmBusBudget.StatementFractions(_program, heights, _plan.Output.Length);
-        return _config.ExtensionDegree == 4 ? Challenges<KoalaBearQuartic>(fractions) : Challenges<KoalaBearOctic>(fractions);
+        return (_config.ExtensionDegree, _config.DigestElements) switch
+        {
+            (4, KoalaBearDigest.Length) => Challenges<KoalaBearQuartic, KoalaBearDigest>(fractions),
+            (4, _) => Challenges<KoalaBearQuartic, KoalaBearWideDigest>(fractions),
+            (_, KoalaBearDigest.Length) => Challenges<KoalaBearOctic, KoalaBearDigest>(fractions),
+            _ => Challenges<KoalaBearOctic, KoalaBearWideDigest>(fractions),
+        };
     }
 
     private static KoalaBear[] InputCommitmentOf(IReadOnlyList<ShardCommitment> commitments) =>
         commitments[^1].PublicValues[ZkvmTable.InputCommit][InputCommitCols.PublicCommitment..];
 
-    private ZkvmShardChallenges[] Challenges<TDef>(double fractions) where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+    private ZkvmShardChallenges[] Challenges<TDef, TDigest>(double fractions)
+        where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+        where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
     {
         var c = _commitments!;
-        var root = PreprocessedRoot(c[^1].LogHeights);
-        var (seeds, gamma, beta) = ZkvmStatement.Challenges<TDef>(_config, _program, root, (ulong)_input.Length, InputCommitmentOf(c), _plan.Output,
+        var root = PreprocessedRoot<TDigest>(c[^1].LogHeights);
+        var (seeds, gamma, beta) = ZkvmStatement.Challenges<TDef, TDigest>(_config, _program, root, (ulong)_input.Length, InputCommitmentOf(c), _plan.Output,
             _plan.ExitCode, _plan.Cycles, c);
         uint[] Canonical(ExtensionField<KoalaBear, TDef> e) => [.. e.Coefficients.ToArray().Select(x => x.ToCanonical())];
         return [.. seeds.Select(s => new ZkvmShardChallenges(Canonical(gamma), Canonical(beta), [.. s.Seed], fractions))];
     }
 
-    private Hash.Digest<KoalaBearParameters> PreprocessedRoot(int[] lastLogHeights) =>
-        StarkSetup.Preprocess(_program.LastShardAirs, lastLogHeights, _config.LogBlowup, _backend)!.VerifyingKey.PreprocessedRoot;
+    private TDigest PreprocessedRoot<TDigest>(int[] lastLogHeights) where TDigest : struct, IDigest<TDigest, KoalaBearParameters> =>
+        StarkSetup.Preprocess<KoalaBearParameters, TDigest>(_program.LastShardAirs, lastLogHeights, _config.LogBlowup, _backend)!.VerifyingKey.PreprocessedRoot;
 
     /// <summary>
-    /// The proof file (a <see cref="ProofEnvelope"/> of the <see cref="ZkvmProof{TDef}"/>) from every shard's proof, and its report.
+    /// The proof file (a <see cref="ProofEnvelope"/> of the <see cref="ZkvmProof{TDef, TDigest}"/>) from every shard's proof, and its report.
     /// Throws when a proof does not open its shard's phase-1 commitment or the buses do not balance.
     /// </summary>
     public (byte[] File, ZkvmProofReport Report) Assemble(IReadOnlyList<ZkvmShardProof> proofs, ZkvmShardChallenges[] challenges,
@@ -85,27 +94,35 @@ public sealed class ZkvmShardAssembly
             throw new InvalidOperationException("draw the challenges from the commitments first");
         if (proofs.Count != _plan.Count || challenges.Length != _plan.Count)
             throw new ArgumentException($"{proofs.Count} proofs for {_plan.Count} shards");
-        return _config.ExtensionDegree == 4 ? Assemble<KoalaBearQuartic>(proofs, challenges[0], timings) : Assemble<KoalaBearOctic>(proofs, challenges[0], timings);
+        return (_config.ExtensionDegree, _config.DigestElements) switch
+        {
+            (4, KoalaBearDigest.Length) => Assemble<KoalaBearQuartic, KoalaBearDigest>(proofs, challenges[0], timings),
+            (4, _) => Assemble<KoalaBearQuartic, KoalaBearWideDigest>(proofs, challenges[0], timings),
+            (_, KoalaBearDigest.Length) => Assemble<KoalaBearOctic, KoalaBearDigest>(proofs, challenges[0], timings),
+            _ => Assemble<KoalaBearOctic, KoalaBearWideDigest>(proofs, challenges[0], timings),
+        };
     }
 
-    private (byte[], ZkvmProofReport) Assemble<TDef>(IReadOnlyList<ZkvmShardProof> proofs, ZkvmShardChallenges challenges,
-        IReadOnlyList<(string Phase, double Milliseconds)> timings) where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+    private (byte[], ZkvmProofReport) Assemble<TDef, TDigest>(IReadOnlyList<ZkvmShardProof> proofs, ZkvmShardChallenges challenges,
+        IReadOnlyList<(string Phase, double Milliseconds)> timings)
+        where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+        where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
     {
         var c = _commitments!;
         var limits = ProofShapeLimits.For(_config, ZkvmTable.LastShardTables);
-        var shards = new StarkProof<KoalaBearParameters, ExtensionField<KoalaBear, TDef>>[proofs.Count];
+        var shards = new StarkProof<KoalaBearParameters, ExtensionField<KoalaBear, TDef>, TDigest>[proofs.Count];
         var total = default(ExtensionField<KoalaBear, TDef>);
         for (int s = 0; s < shards.Length; s++)
         {
             try
             {
-                shards[s] = ProofSerializer.Deserialize<KoalaBearParameters, TDef>(proofs[s].Proof, limits);
+                shards[s] = ProofSerializer.Deserialize<KoalaBearParameters, TDef, TDigest>(proofs[s].Proof, limits);
             }
             catch (ProofFormatException e)
             {
                 throw new InvalidOperationException($"shard {s}: a malformed shard proof: {e.Message}", e);
             }
-            if (shards[s].MainCommitment != c[s].MainCommitment)
+            if (shards[s].MainCommitment != c[s].Cap<TDigest>())
                 throw new InvalidOperationException($"shard {s}: the proof does not open the shard's phase-1 main commitment");
             foreach (var sum in shards[s].CumulativeSums)
                 total += sum;
@@ -117,7 +134,7 @@ public sealed class ZkvmShardAssembly
         total += ZkvmStatement.PublicBusSum(_program, _plan.Output, _plan.ExitCode, haltTs, gamma, beta);
         if (!total.IsZero)
             throw new InvalidOperationException("the execution's buses do not balance across shards and public tuples (a worker or prover bug)");
-        var proof = new ZkvmProof<TDef>
+        var proof = new ZkvmProof<TDef, TDigest>
         {
             ProgramDigest = _program.Digest,
             ExitCode = _plan.ExitCode,

@@ -165,7 +165,7 @@ public sealed record ZkvmShardJob
         var inputDigest = Take(bytes, 32).ToArray();
         ulong inputSize = U64(bytes);
         uint count = U32(bytes), index = U32(bytes);
-        if (count == 0 || count > ZkvmProof<Field.KoalaBearQuartic>.MaxShards || index >= count)
+        if (count == 0 || count > ZkvmProof<Field.KoalaBearQuartic, KoalaBearDigest>.MaxShards || index >= count)
             throw new FormatException($"shard {index} of {count}");
         ulong pc = U64(bytes);
         long clk = (long)U64(bytes);

@@ -14,7 +14,7 @@ public sealed record ZkvmShardPlan(IReadOnlyList<ZkvmShardJob> Jobs, int ExitCod
 
 /// <summary>
 /// The coordinator's first step of a distributed proof (docs/design.md, "Distributed proving"): one traced run of
-/// the whole execution (the same run <see cref="ZkvmProver{TDef}"/> starts with) turned into
+/// the whole execution (the same run <see cref="ZkvmProver{TDef, TDigest}"/> starts with) turned into
 /// <see cref="ZkvmShardJob"/>s as each shard's record completes; records are recycled at once, so the coordinator
 /// holds only the jobs (the memory each shard touches), never the events.
 /// </summary>
@@ -37,7 +37,7 @@ public static class ZkvmShardPlanner
         var lastAccess = new Dictionary<ulong, LastAccess>();
         Dictionary<ulong, LastAccess>? pending = null;
         using var machine = new Machine.Machine(program.Program, input,
-            new MachineOptions { ShardSize = shardSize, MaxCycles = Math.Min(maxCycles, ZkvmProver<Field.KoalaBearQuartic>.MaxCycles) });
+            new MachineOptions { ShardSize = shardSize, MaxCycles = Math.Min(maxCycles, ZkvmProver<Field.KoalaBearQuartic, KoalaBearDigest>.MaxCycles) });
         ZkvmShardJob? previous = null;
         var result = machine.RunTraced(record =>
         {
@@ -81,7 +81,7 @@ public static class ZkvmShardPlanner
     }
 
     /// <summary>
-    /// The shard size <see cref="ZkvmProver{TDef}"/> would use with <paramref name="options"/>: the given one, or the largest whose
+    /// The shard size <see cref="ZkvmProver{TDef, TDigest}"/> would use with <paramref name="options"/>: the given one, or the largest whose
     /// modelled peak fits the memory budget (after the same probe run).
     /// </summary>
     public static long ChooseShardSize(ZkvmProgram program, byte[] input, ZkvmProverOptions options)
@@ -90,11 +90,12 @@ public static class ZkvmShardPlanner
         ArgumentNullException.ThrowIfNull(options);
         if (options.ShardSize is { } given)
             return given;
-        long maxCycles = Math.Min(options.MaxCycles, ZkvmProver<Field.KoalaBearQuartic>.MaxCycles);
+        long maxCycles = Math.Min(options.MaxCycles, ZkvmProver<Field.KoalaBearQuartic, KoalaBearDigest>.MaxCycles);
         var profile = ShardProfile.Probe(program, input, ShardMemoryModel.ProbeLogShardSize, maxCycles);
         long budget = options.MemoryBudgetBytes ?? ShardMemoryModel.DefaultBudgetBytes();
         var shapes = ShardMemoryModel.Shapes(program.LastShardAirs);
-        return 1L << ShardMemoryModel.ChooseLogShardSize(shapes, profile, options.Config.ExtensionDegree, options.Config.LogBlowup, budget);
+        return 1L << ShardMemoryModel.ChooseLogShardSize(shapes, profile, options.Config.ExtensionDegree, options.Config.LogBlowup, budget,
+            digestElements: options.Config.DigestElements);
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Prover.Core.Field;
+using Prover.Core.Hash;
 using Prover.Core.Machine;
 using Prover.Core.Stark;
 
@@ -14,7 +15,7 @@ public sealed record ZkvmShardProof(byte[] Proof, double ProvableBits, double Co
 
 /// <summary>
 /// A worker's side of a distributed proof (docs/design.md, "Distributed proving"): phase 1 re-executes a
-/// <see cref="ZkvmShardJob"/>, builds the shard's traces exactly as <see cref="ZkvmProver{TDef}"/> does and commits
+/// <see cref="ZkvmShardJob"/>, builds the shard's traces exactly as <see cref="ZkvmProver{TDef, TDigest}"/> does and commits
 /// them; phase 2 rebuilds them (re-execution and trace generation cost about 1% of a shard's proof, so nothing is
 /// kept between the phases and a phase-2 job can go to any worker) and proves the shard with the shared challenges.
 /// Checks on the way: the program and input digests, the re-executed record against the job's memory, and the
@@ -27,7 +28,8 @@ public sealed record ZkvmShardProof(byte[] Proof, double ProvableBits, double Co
 /// </param>
 public sealed class ZkvmShardWorker(IProverBackend<KoalaBearParameters>? backend = null, long traceCacheBytes = 0)
 {
-    private readonly ConcurrentDictionary<string, ProvingKey<KoalaBearParameters>?> _keys = new(StringComparer.Ordinal);
+    /// <summary>Preprocessed proving keys (a <see cref="ProvingKey{TParams, TDigest}"/> of the configuration's digest, or null) by program, configuration and heights.</summary>
+    private readonly ConcurrentDictionary<string, object?> _keys = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (ShardTraces Traces, long Bytes)> _traces = new(StringComparer.Ordinal);
     private long _cachedBytes;
 
@@ -46,10 +48,17 @@ public sealed class ZkvmShardWorker(IProverBackend<KoalaBearParameters>? backend
         if (keepAs is not null)
             Keep(keepAs, shard);
         cancellation.ThrowIfCancellationRequested();
-        var root = config.ExtensionDegree == 4
-            ? new StarkProver<KoalaBearParameters, KoalaBearQuartic>(config, backend).CommitMainTraces(shard.Traces)
-            : new StarkProver<KoalaBearParameters, KoalaBearOctic>(config, backend).CommitMainTraces(shard.Traces);
-        return new ShardCommitment(shard.LogHeights, shard.Publics, root);
+        return (config.ExtensionDegree, config.DigestElements) switch
+        {
+            (4, KoalaBearDigest.Length) => ShardCommitment.Of(shard.LogHeights, shard.Publics,
+                new StarkProver<KoalaBearParameters, KoalaBearQuartic, KoalaBearDigest>(config, backend).CommitMainTraces(shard.Traces)),
+            (4, _) => ShardCommitment.Of(shard.LogHeights, shard.Publics,
+                new StarkProver<KoalaBearParameters, KoalaBearQuartic, KoalaBearWideDigest>(config, backend).CommitMainTraces(shard.Traces)),
+            (_, KoalaBearDigest.Length) => ShardCommitment.Of(shard.LogHeights, shard.Publics,
+                new StarkProver<KoalaBearParameters, KoalaBearOctic, KoalaBearDigest>(config, backend).CommitMainTraces(shard.Traces)),
+            _ => ShardCommitment.Of(shard.LogHeights, shard.Publics,
+                new StarkProver<KoalaBearParameters, KoalaBearOctic, KoalaBearWideDigest>(config, backend).CommitMainTraces(shard.Traces)),
+        };
     }
 
     /// <summary>Phase 2: the shard's proof under the shared challenges (from the traces kept as <paramref name="keptAs"/>, else rebuilt).</summary>
@@ -64,9 +73,13 @@ public sealed class ZkvmShardWorker(IProverBackend<KoalaBearParameters>? backend
             Interlocked.Add(ref _cachedBytes, -entry.Bytes);
             kept = entry.Traces;
         }
-        return config.ExtensionDegree == 4
-            ? Prove<KoalaBearQuartic>(program, input, job, config, challenges, kept, cancellation)
-            : Prove<KoalaBearOctic>(program, input, job, config, challenges, kept, cancellation);
+        return (config.ExtensionDegree, config.DigestElements) switch
+        {
+            (4, KoalaBearDigest.Length) => Prove<KoalaBearQuartic, KoalaBearDigest>(program, input, job, config, challenges, kept, cancellation),
+            (4, _) => Prove<KoalaBearQuartic, KoalaBearWideDigest>(program, input, job, config, challenges, kept, cancellation),
+            (_, KoalaBearDigest.Length) => Prove<KoalaBearOctic, KoalaBearDigest>(program, input, job, config, challenges, kept, cancellation),
+            _ => Prove<KoalaBearOctic, KoalaBearWideDigest>(program, input, job, config, challenges, kept, cancellation),
+        };
     }
 
     /// <summary>Drops kept traces (a cancelled or finished proof's).</summary>
@@ -83,8 +96,10 @@ public sealed class ZkvmShardWorker(IProverBackend<KoalaBearParameters>? backend
             Interlocked.Add(ref _cachedBytes, -bytes);
     }
 
-    private ZkvmShardProof Prove<TDef>(ZkvmProgram program, byte[] input, ZkvmShardJob job, StarkConfig config, ZkvmShardChallenges challenges,
-        ShardTraces? kept, CancellationToken cancellation) where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+    private ZkvmShardProof Prove<TDef, TDigest>(ZkvmProgram program, byte[] input, ZkvmShardJob job, StarkConfig config, ZkvmShardChallenges challenges,
+        ShardTraces? kept, CancellationToken cancellation)
+        where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+        where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var extra = new List<(string, double)>();
@@ -95,19 +110,19 @@ public sealed class ZkvmShardWorker(IProverBackend<KoalaBearParameters>? backend
         cancellation.ThrowIfCancellationRequested();
         var airs = job.IsLast ? program.LastShardAirs : program.ShardAirs;
         clock.Restart();
-        var key = Key(program, airs, shard.LogHeights, config);
+        var key = Key<TDigest>(program, airs, shard.LogHeights, config);
         extra.Add(("preprocessed key (worker, cached)", clock.Elapsed.TotalMilliseconds));
         var seed = new SharedBusChallenges<ExtensionField<KoalaBear, TDef>>(Extension<TDef>(challenges.Gamma), Extension<TDef>(challenges.Beta), [.. challenges.Seed])
         {
             StatementFractions = challenges.StatementFractions,
         };
-        var prover = new StarkProver<KoalaBearParameters, TDef>(config, backend);
+        var prover = new StarkProver<KoalaBearParameters, TDef, TDigest>(config, backend);
         clock.Restart();
         var proof = prover.Prove(airs, shard.Traces, shard.Publics, key, seed);
         extra.Add(("stark prover call, whole", clock.Elapsed.TotalMilliseconds));
         var security = prover.LastSecurity!;
         clock.Restart();
-        var bytes = ProofSerializer.Serialize<KoalaBearParameters, TDef>(proof);
+        var bytes = ProofSerializer.Serialize<KoalaBearParameters, TDef, TDigest>(proof);
         extra.Add(("shard proof serialised", clock.Elapsed.TotalMilliseconds));
         return new ZkvmShardProof(bytes, security.Provable, security.Conjectured, [.. prover.LastTimings, .. extra]);
     }
@@ -123,13 +138,15 @@ public sealed class ZkvmShardWorker(IProverBackend<KoalaBearParameters>? backend
     }
 
     /// <summary>The preprocessed key (only the preprocessed tables' heights matter; the key is the same for every shard of a program and configuration).</summary>
-    private ProvingKey<KoalaBearParameters>? Key(ZkvmProgram program, IReadOnlyList<Air.IAir<KoalaBear>> airs, int[] logHeights, StarkConfig config)
+    private ProvingKey<KoalaBearParameters, TDigest>? Key<TDigest>(ZkvmProgram program, IReadOnlyList<Air.IAir<KoalaBear>> airs, int[] logHeights, StarkConfig config)
+        where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
     {
         string id = string.Join(',', [Convert.ToHexString(program.Digest), config.Name, config.LogBlowup.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            TDigest.Length.ToString(System.Globalization.CultureInfo.InvariantCulture),
             .. airs.Select((a, t) => a.PreprocessedWidth > 0 ? logHeights[t].ToString(System.Globalization.CultureInfo.InvariantCulture) : "-")]);
         if (_keys.Count > 16)
             _keys.Clear();
-        return _keys.GetOrAdd(id, _ => StarkSetup.Preprocess(airs, logHeights, config.LogBlowup, backend));
+        return (ProvingKey<KoalaBearParameters, TDigest>?)_keys.GetOrAdd(id, _ => StarkSetup.Preprocess<KoalaBearParameters, TDigest>(airs, logHeights, config.LogBlowup, backend));
     }
 
     /// <summary>Re-executes the job's shard and builds its traces, checking everything the job claims that the worker can see.</summary>

@@ -9,8 +9,37 @@ using Prover.Core.Zkvm.Memory;
 
 namespace Prover.Core.Zkvm.Proving;
 
-/// <summary>What the global transcript of an execution proof observes about one shard before the shared challenges exist.</summary>
-public readonly record struct ShardCommitment(int[] LogHeights, KoalaBear[][] PublicValues, MerkleCap<KoalaBearParameters> MainCommitment);
+/// <summary>
+/// What the global transcript of an execution proof observes about one shard before the shared challenges exist.
+/// <paramref name="MainCommitment"/> is the main traces' Merkle cap as its digests' elements (each 8 elements, or 12
+/// under provable-128: the configuration's digest; <see cref="Cap{TDigest}"/> checks the length), so the record
+/// travels between a coordinator and its workers without naming the digest type.
+/// </summary>
+public readonly record struct ShardCommitment(int[] LogHeights, KoalaBear[][] PublicValues, KoalaBear[][] MainCommitment)
+{
+    /// <summary>A shard's commitment with the main cap <paramref name="cap"/>.</summary>
+    public static ShardCommitment Of<TDigest>(int[] logHeights, KoalaBear[][] publicValues, MerkleCap<KoalaBearParameters, TDigest> cap)
+        where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
+    {
+        ArgumentNullException.ThrowIfNull(cap);
+        return new(logHeights, publicValues, [.. cap.Digests.ToArray().Select(d => d.Elements.ToArray())]);
+    }
+
+    /// <summary>The main cap as digests of <typeparamref name="TDigest"/>; an <see cref="ArgumentException"/> when its digests have another length.</summary>
+    public MerkleCap<KoalaBearParameters, TDigest> Cap<TDigest>() where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
+    {
+        if (MainCommitment is null || MainCommitment.Length == 0)
+            throw new ArgumentException("a shard's main commitment is empty");
+        var digests = new TDigest[MainCommitment.Length];
+        for (int i = 0; i < digests.Length; i++)
+        {
+            if (MainCommitment[i] is null || MainCommitment[i].Length != TDigest.Length)
+                throw new ArgumentException($"a shard's main commitment has digests of {MainCommitment[i]?.Length ?? 0} elements, the configuration's have {TDigest.Length}");
+            digests[i] = TDigest.FromElements(MainCommitment[i]);
+        }
+        return new MerkleCap<KoalaBearParameters, TDigest>(digests);
+    }
+}
 
 /// <summary>
 /// The parts of an execution proof that prover and verifier compute the same way: the global transcript
@@ -29,11 +58,14 @@ public static class ZkvmStatement
     /// eight elements drawn after γ and β).
     /// </summary>
     public static (SharedBusChallenges<ExtensionField<KoalaBear, TDef>>[] Seeds, ExtensionField<KoalaBear, TDef> Gamma, ExtensionField<KoalaBear, TDef> Beta)
-        Challenges<TDef>(StarkConfig config, ZkvmProgram program, Digest<KoalaBearParameters> preprocessedRoot, ulong inputSize,
+        Challenges<TDef, TDigest>(StarkConfig config, ZkvmProgram program, TDigest preprocessedRoot, ulong inputSize,
             ReadOnlySpan<KoalaBear> inputCommitment, ReadOnlySpan<byte> output, int exitCode, long cycles, IReadOnlyList<ShardCommitment> shards)
         where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+        where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
     {
-        var ch = DuplexChallenger<KoalaBearParameters>.Create();
+        // The statement's transcript runs on the configuration's digest and permutation, like each shard's.
+        StarkConfig.CheckDigest<KoalaBearParameters, TDigest>(config);
+        var ch = DuplexChallenger<KoalaBearParameters, TDigest>.Create();
         void O(ulong v) => ch.Observe(KoalaBear.FromUInt64(v));
         void Bytes(ReadOnlySpan<byte> b)
         {
@@ -42,7 +74,7 @@ public static class ZkvmStatement
                 O(b[i] | (i + 1 < b.Length ? (ulong)b[i + 1] << 8 : 0));
         }
         O(Tag);
-        O(ZkvmProof<TDef>.Version);
+        O(ZkvmProof<TDef, TDigest>.Version);
         O((ulong)TDef.Degree);
         Bytes(System.Text.Encoding.UTF8.GetBytes(config.Name));
         O((ulong)config.LogBlowup);
@@ -68,7 +100,9 @@ public static class ZkvmStatement
                 O((ulong)p.Length);
                 ch.Observe(p);
             }
-            ch.Observe(s.MainCommitment);
+            // The cap of the configuration's digest (a digest of another length is refused): the transcript the
+            // single-process prover observes.
+            ch.Observe(s.Cap<TDigest>());
         }
         var gamma = ch.SampleExtension<ExtensionField<KoalaBear, TDef>>();
         var beta = ch.SampleExtension<ExtensionField<KoalaBear, TDef>>();

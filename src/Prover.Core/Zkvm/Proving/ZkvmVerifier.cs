@@ -1,4 +1,5 @@
 using Prover.Core.Field;
+using Prover.Core.Hash;
 using Prover.Core.Machine;
 using Prover.Core.Stark;
 using Prover.Core.Zkvm.LoadStore;
@@ -20,7 +21,7 @@ public sealed record ZkvmVerification(bool IsValid, string? Error, int ExitCode 
 }
 
 /// <summary>
-/// Verifies <see cref="ZkvmProof{TDef}"/>s against a program (docs/zkvm.md, "Proving an execution"):
+/// Verifies <see cref="ZkvmProof{TDef, TDigest}"/>s against a program (docs/zkvm.md, "Proving an execution"):
 /// the proof must name the program, every shard proof must verify with the shared challenges replayed from
 /// the global transcript, the CPU boundaries must chain from the entry point (clk 1) shard to shard, every
 /// shard's syscall chip must use the input's size, the input-commitment chip must state the claimed
@@ -30,12 +31,14 @@ public sealed record ZkvmVerification(bool IsValid, string? Error, int ExitCode 
 /// caller compares with <see cref="Input.InputCommitment.Compute"/> of the input it expects. Malformed
 /// proofs are rejections, never exceptions.
 /// </summary>
-public sealed class ZkvmVerifier<TDef> where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+public sealed class ZkvmVerifier<TDef, TDigest>
+    where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+    where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
 {
     private readonly StarkConfig _config;
     private readonly ZkvmProgram _program;
-    private VerifyingKey<KoalaBearParameters>? _shardKey;
-    private VerifyingKey<KoalaBearParameters>? _lastKey;
+    private VerifyingKey<KoalaBearParameters, TDigest>? _shardKey;
+    private VerifyingKey<KoalaBearParameters, TDigest>? _lastKey;
 
     public ZkvmVerifier(StarkConfig config, ZkvmProgram program)
     {
@@ -47,10 +50,10 @@ public sealed class ZkvmVerifier<TDef> where TDef : struct, IExtensionDefinition
 
     public ZkvmVerification Verify(ReadOnlySpan<byte> proofBytes)
     {
-        ZkvmProof<TDef> proof;
+        ZkvmProof<TDef, TDigest> proof;
         try
         {
-            proof = ZkvmProof<TDef>.Parse(proofBytes, _config);
+            proof = ZkvmProof<TDef, TDigest>.Parse(proofBytes, _config);
         }
         catch (ProofFormatException e)
         {
@@ -59,7 +62,7 @@ public sealed class ZkvmVerifier<TDef> where TDef : struct, IExtensionDefinition
         return Verify(proof);
     }
 
-    public ZkvmVerification Verify(ZkvmProof<TDef> proof)
+    public ZkvmVerification Verify(ZkvmProof<TDef, TDigest> proof)
     {
         if (proof is null)
             return ZkvmVerification.Reject("no proof");
@@ -73,7 +76,7 @@ public sealed class ZkvmVerifier<TDef> where TDef : struct, IExtensionDefinition
         }
     }
 
-    private ZkvmVerification VerifyCore(ZkvmProof<TDef> proof)
+    private ZkvmVerification VerifyCore(ZkvmProof<TDef, TDigest> proof)
     {
         if (!proof.ProgramDigest.AsSpan().SequenceEqual(_program.Digest))
             return ZkvmVerification.Reject("the proof is for another program");
@@ -139,11 +142,11 @@ public sealed class ZkvmVerifier<TDef> where TDef : struct, IExtensionDefinition
         if (cycles != proof.Cycles)
             return ZkvmVerification.Reject($"the proof claims {proof.Cycles} cycles but its shards execute {cycles}");
 
-        var commitments = shards.Select(p => new ShardCommitment(p.LogHeights, p.PublicValues, p.MainCommitment)).ToArray();
-        var (seeds, gamma, beta) = ZkvmStatement.Challenges<TDef>(_config, _program, lastKey.PreprocessedRoot, proof.InputSize,
+        var commitments = shards.Select(p => ShardCommitment.Of(p.LogHeights, p.PublicValues, p.MainCommitment)).ToArray();
+        var (seeds, gamma, beta) = ZkvmStatement.Challenges<TDef, TDigest>(_config, _program, lastKey.PreprocessedRoot, proof.InputSize,
             proof.InputCommitment, proof.Output, proof.ExitCode, proof.Cycles, commitments);
         double fractions = ZkvmBusBudget.StatementFractions(_program, [.. shards.Select(p => p.LogHeights)], proof.Output.Length);
-        var stark = new StarkVerifier<KoalaBearParameters, TDef>(_config);
+        var stark = new StarkVerifier<KoalaBearParameters, TDef, TDigest>(_config);
         var total = default(ExtensionField<KoalaBear, TDef>);
         Security.SecurityReport? security = null;
         for (int s = 0; s < n; s++)
@@ -164,6 +167,6 @@ public sealed class ZkvmVerifier<TDef> where TDef : struct, IExtensionDefinition
         return new ZkvmVerification(true, null, proof.ExitCode, proof.Output, proof.Cycles, proof.InputSize, proof.InputCommitment) { Security = security };
     }
 
-    private VerifyingKey<KoalaBearParameters> Key(IReadOnlyList<Air.IAir<KoalaBear>> airs, int[] logHeights) =>
-        StarkSetup.Preprocess(airs, logHeights, _config.LogBlowup)!.VerifyingKey;
+    private VerifyingKey<KoalaBearParameters, TDigest> Key(IReadOnlyList<Air.IAir<KoalaBear>> airs, int[] logHeights) =>
+        StarkSetup.Preprocess<KoalaBearParameters, TDigest>(airs, logHeights, _config.LogBlowup)!.VerifyingKey;
 }
