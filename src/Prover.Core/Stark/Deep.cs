@@ -34,8 +34,11 @@ internal static class Deep<TParams, TDef>
         ExtensionField<MontyField31<TParams>, TDef> zeta, int point) =>
         point == 0 ? zeta : zeta * MontyField31<TParams>.TwoAdicGenerator(layout.LogHeights[m.Table]);
 
-    /// <summary>The prover's side: the batched DEEP codeword of every LDE height (bit-reversed order).</summary>
-    public static Dictionary<int, ExtensionField<MontyField31<TParams>, TDef>[]> ReduceCodewords<TDigest>(
+    /// <summary>
+    /// The prover's side: the batched DEEP codeword of every LDE height (bit-reversed order). The column
+    /// combinations run on <paramref name="backend"/> (which may read its device copies of the LDEs).
+    /// </summary>
+    public static Dictionary<int, ExtensionField<MontyField31<TParams>, TDef>[]> ReduceCodewords<TDigest>(IProverBackend<TParams> backend,
         StarkLayout<MontyField31<TParams>> layout, IReadOnlyList<MerkleTree<TParams, TDigest>> trees,
         TableOpenings<ExtensionField<MontyField31<TParams>, TDef>>[] openings,
         ExtensionField<MontyField31<TParams>, TDef> zeta, ExtensionField<MontyField31<TParams>, TDef> lambda)
@@ -56,7 +59,7 @@ internal static class Deep<TParams, TDef>
             if (!reduced.ContainsKey(logH))
                 reduced[logH] = new ExtensionField<MontyField31<TParams>, TDef>[h];
             // S(r) = Σ_c λ^c·M[r, c] (relative powers; each point scales it by its own start power).
-            var s = ExtensionLinearAlgebra<TParams, TDef>.RowCombinations(matrix, lambdaPowers.AsSpan(0, matrix.Width));
+            var s = backend.CombineColumns(matrix, lambdaPowers.AsSpan(0, matrix.Width));
             for (int point = 0; point < m.PointCount; point++)
             {
                 var z = Point(m, layout, zeta, point);

@@ -83,6 +83,23 @@ internal static partial class Fri<TParams, TDef>
         return folded;
     }
 
+    /// <summary>The folds of one step of log arity <paramref name="logArity"/>: arity-2 folds with β, β², β⁴, … (always a new array).</summary>
+    public static ExtensionField<MontyField31<TParams>, TDef>[] FoldSteps(ExtensionField<MontyField31<TParams>, TDef>[] codeword, int logN, int logArity,
+        ExtensionField<MontyField31<TParams>, TDef> beta)
+    {
+        ArgumentNullException.ThrowIfNull(codeword);
+        if (logArity < 1 || logArity > logN || codeword.Length != 1 << logN)
+            throw new ArgumentException($"a step of log arity {logArity} cannot fold a codeword of {codeword.Length} values as 2^{logN}");
+        var current = codeword;
+        var power = beta;
+        for (int level = 0; level < logArity; level++)
+        {
+            current = FoldCodeword(current, logN - level, power);
+            power = power.Square();
+        }
+        return current;
+    }
+
     public sealed class ProverData<TDigest> where TDigest : struct, IDigest<TDigest, TParams>
     {
         public required MerkleCap<TParams, TDigest>[] Caps { get; init; }
@@ -130,9 +147,12 @@ internal static partial class Fri<TParams, TDef>
         }
     }
 
-    public static ProverData<TDigest> CommitPhase<TDigest>(MerkleTreeMmcs<TParams, TDigest> mmcs, DuplexChallenger<TParams, TDigest> challenger,
-        Dictionary<int, ExtensionField<MontyField31<TParams>, TDef>[]> reduced, StarkLayout<MontyField31<TParams>> layout,
-        ITwoAdicSubgroupDft<MontyField31<TParams>> dft, int capHeight)
+    /// <summary>
+    /// The commit phase: each step's leaves are committed and folded by <paramref name="backend"/> (the same tree and
+    /// values on every backend); the final polynomial's inverse DFT uses the backend's small-matrix DFT.
+    /// </summary>
+    public static ProverData<TDigest> CommitPhase<TDigest>(IProverBackend<TParams> backend, DuplexChallenger<TParams, TDigest> challenger,
+        Dictionary<int, ExtensionField<MontyField31<TParams>, TDef>[]> reduced, StarkLayout<MontyField31<TParams>> layout, int capHeight)
         where TDigest : struct, IDigest<TDigest, TParams>
     {
         int d = TDef.Degree;
@@ -151,7 +171,7 @@ internal static partial class Fri<TParams, TDef>
                 for (int s = 0; s < k; s++)
                     current[j * k + s].Coefficients.CopyTo(row.Slice(s * d, d));
             }
-            var tree = mmcs.Commit([leaves]);
+            var tree = backend.Commit<TDigest>([leaves]);
             var cap = tree.Cap(capHeight);
             challenger.Observe(cap);
             var beta = challenger.SampleExtension<ExtensionField<MontyField31<TParams>, TDef>>();
@@ -159,12 +179,11 @@ internal static partial class Fri<TParams, TDef>
             trees.Add(tree);
             codewords.Add(current);
 
+            current = backend.FriFold(current, logN, a, beta);
+            logN -= a;
             var power = beta;
-            for (int level = 0; level < a; level++, logN--)
-            {
-                current = FoldCodeword(current, logN, power);
+            for (int level = 0; level < a; level++)
                 power = power.Square();
-            }
             if (reduced.TryGetValue(logN, out var rollIn))
             {
                 // power = β^k: the step's combination Σ_t β^t·f_t continues with the rolled-in codeword.
@@ -184,7 +203,7 @@ internal static partial class Fri<TParams, TDef>
         var m = new RowMajorMatrix<MontyField31<TParams>>(nf, d);
         for (int i = 0; i < nf; i++)
             current[BitReversal.ReverseBits(i, logFinal)].Coefficients.CopyTo(m.Row(i));
-        dft.IdftBatch(m);
+        backend.Dft.IdftBatch(m);
         int terms = 1 << layout.LogFinalPolyLength;
         var final = new ExtensionField<MontyField31<TParams>, TDef>[terms];
         for (int i = 0; i < nf; i++)

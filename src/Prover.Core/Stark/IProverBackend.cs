@@ -7,10 +7,18 @@ using Prover.Core.Merkle;
 namespace Prover.Core.Stark;
 
 /// <summary>
-/// The seam between the STARK protocol and the hardware that runs its heavy kernels (LDEs and Merkle
-/// trees). Prover.Core ships the CPU implementation; GPU backends (Prover.Gpu) implement the same
-/// interface and must return bit-identical results, so proofs are the same bytes on every backend.
+/// The seam between the STARK protocol and the hardware that runs its heavy kernels (LDEs, Merkle
+/// trees, the DEEP column combination and FRI folding). Prover.Core ships the CPU implementation; GPU
+/// backends (Prover.Gpu) implement the same interface and must return bit-identical results, so proofs
+/// are the same bytes on every backend. The DEEP, FRI and release hooks have default bodies (the CPU
+/// reference), so a backend overrides only what its device runs.
 /// </summary>
+/// <remarks>
+/// A backend may keep a device copy of a matrix it returned from <see cref="CosetLdeBitReversed"/> and read
+/// that copy in later calls on the same matrix object (<see cref="Commit{TDigest}"/>, <see cref="CombineColumns{TDef}"/>)
+/// instead of uploading the host values again; callers therefore never modify such a matrix, and hand it to
+/// <see cref="Release"/> when the proof no longer needs it.
+/// </remarks>
 public interface IProverBackend<TParams> where TParams : struct, IMontyParameters
 {
     /// <summary>Backend name for reports ("cpu", "cuda", "opencl").</summary>
@@ -29,6 +37,29 @@ public interface IProverBackend<TParams> where TParams : struct, IMontyParameter
     /// </summary>
     MerkleTree<TParams, TDigest> Commit<TDigest>(IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> matrices)
         where TDigest : struct, IDigest<TDigest, TParams>;
+
+    /// <summary>
+    /// The column combination of DEEP batching: result[r] = Σ_c coefficients[c]·matrix[r, c] (one extension
+    /// value per row of a committed LDE matrix).
+    /// </summary>
+    ExtensionField<MontyField31<TParams>, TDef>[] CombineColumns<TDef>(RowMajorMatrix<MontyField31<TParams>> matrix,
+        ReadOnlySpan<ExtensionField<MontyField31<TParams>, TDef>> coefficients)
+        where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef> =>
+        ExtensionLinearAlgebra<TParams, TDef>.RowCombinations(matrix, coefficients);
+
+    /// <summary>
+    /// The folds of one FRI step of log arity <paramref name="logArity"/> over a codeword of 2^<paramref name="logN"/>
+    /// values (bit-reversed order): arity-2 folds with β, β², β⁴, … (<c>Fri.FoldCodeword</c>); returns a new array.
+    /// </summary>
+    ExtensionField<MontyField31<TParams>, TDef>[] FriFold<TDef>(ExtensionField<MontyField31<TParams>, TDef>[] codeword, int logN, int logArity,
+        ExtensionField<MontyField31<TParams>, TDef> beta)
+        where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef> =>
+        Fri<TParams, TDef>.FoldSteps(codeword, logN, logArity, beta);
+
+    /// <summary>Frees any device copies of these matrices (the end of a proof or of a commitment); a no-op on the CPU.</summary>
+    void Release(IEnumerable<RowMajorMatrix<MontyField31<TParams>>?> matrices)
+    {
+    }
 }
 
 /// <summary>The CPU backend: radix-2 DFT and the Poseidon2 Merkle MMCS, multi-threaded.</summary>

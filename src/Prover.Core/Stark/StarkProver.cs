@@ -104,7 +104,16 @@ public sealed class StarkProver<TParams, TDef, TDigest>
             throw new InsecureConfigurationException($"configuration '{_config.Name}' gives {LastSecurity}; minimum is {_config.MinimumProvableBits} provable bits");
 
         var run = new Run(this, layout, traces, publicValues, provingKey, shared);
-        var proof = run.Prove();
+        StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>, TDigest> proof;
+        try
+        {
+            proof = run.Prove();
+        }
+        finally
+        {
+            // The backend's device copies of this proof's LDEs (if it keeps any) are freed, also after a failure.
+            _backend.Release(run.Ldes);
+        }
         LastTimings = run.Timings;
         return proof;
     }
@@ -116,7 +125,15 @@ public sealed class StarkProver<TParams, TDef, TDigest>
     public MerkleCap<TParams, TDigest> CommitMainTraces(IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> traces)
     {
         ArgumentNullException.ThrowIfNull(traces);
-        return _backend.Commit<TDigest>(MainLdes(traces)).Cap(_config.MerkleCapHeight);
+        var ldes = MainLdes(traces);
+        try
+        {
+            return _backend.Commit<TDigest>(ldes).Cap(_config.MerkleCapHeight);
+        }
+        finally
+        {
+            _backend.Release(ldes);
+        }
     }
 
     /// <summary>The coset LDEs (bit-reversed) of the main traces: what phase 1 of a proof commits.</summary>
@@ -148,6 +165,9 @@ public sealed class StarkProver<TParams, TDef, TDigest>
 
         public List<(string Phase, double Milliseconds)> Timings { get; } = [];
 
+        /// <summary>Every LDE this proof asked the backend for (released when the proof ends).</summary>
+        public List<RowMajorMatrix<MontyField31<TParams>>?> Ldes { get; } = [];
+
         private void Lap(string phase)
         {
             Timings.Add((phase, _clock.Elapsed.TotalMilliseconds));
@@ -166,6 +186,7 @@ public sealed class StarkProver<TParams, TDef, TDigest>
 
             // Phase 1: main traces.
             var mainLdes = owner.MainLdes(traces);
+            Ldes.AddRange(mainLdes);
             Lap("main LDE");
             var mainTree = owner._backend.Commit<TDigest>(mainLdes);
             int capHeight = _config.MerkleCapHeight;
@@ -193,6 +214,7 @@ public sealed class StarkProver<TParams, TDef, TDigest>
                     if (owner.ForgeLogUp is { } forge)
                         (logUpTraces[t], sums[t]) = forge(new LogUpForgery(t, traces[t], logUpTraces[t]!, sums[t], gamma, beta));
                     logUpLdes[t] = owner._backend.CosetLdeBitReversed(logUpTraces[t]!, layout.LogBlowup, Shift);
+                    Ldes.Add(logUpLdes[t]);
                     committed.Add(logUpLdes[t]!);
                 }
                 if (owner.CheckConstraints && shared is null)
@@ -274,9 +296,9 @@ public sealed class StarkProver<TParams, TDef, TDigest>
             inputTrees.Add(mainTree);
             if (logUpTree is not null) inputTrees.Add(logUpTree);
             inputTrees.Add(quotientTree);
-            var reduced = Deep<TParams, TDef>.ReduceCodewords(layout, inputTrees, openings, zeta, lambda);
+            var reduced = Deep<TParams, TDef>.ReduceCodewords(owner._backend, layout, inputTrees, openings, zeta, lambda);
             Lap("DEEP batching");
-            var fri = Fri<TParams, TDef>.CommitPhase(owner._mmcs, _challenger, reduced, layout, owner._dft, capHeight);
+            var fri = Fri<TParams, TDef>.CommitPhase(owner._backend, _challenger, reduced, layout, capHeight);
             Lap("FRI commit phase");
 
             var witness = _challenger.Grind(_config.QueryPowBits);

@@ -24,12 +24,17 @@ public sealed class IlgpuOperations<TParams> : IDisposable where TParams : struc
     private readonly Poseidon2<TParams> _permutation;
     private readonly Dictionary<(int Log, bool Inverse), MemoryBuffer1D<uint, Stride1D.Dense>> _twiddles = [];
     private MemoryBuffer1D<uint, Stride1D.Dense>? _roundConstants;
+    // LDE matrices whose device copy is kept (keyed by the host matrix object): commitments and the DEEP
+    // column combination read them there instead of uploading the host values again.
+    private readonly Dictionary<RowMajorMatrix<MontyField31<TParams>>, MemoryBuffer1D<uint, Stride1D.Dense>> _resident = new(ReferenceEqualityComparer.Instance);
+    private long _residentBytes;
     private bool _disposed;
 
     public IlgpuOperations(IlgpuDevice device, Poseidon2<TParams>? permutation = null)
     {
         ArgumentNullException.ThrowIfNull(device);
         Device = device;
+        ResidentBudgetBytes = device.Api == "cpu" ? Math.Min(device.Accelerator.MemorySize / 2, 4L << 30) : device.Accelerator.MemorySize / 2;
         _permutation = permutation ?? Poseidon2.Width16<TParams>();
         if (_permutation.Width != 16)
             throw new ArgumentException("the Merkle kernels need a width-16 permutation", nameof(permutation));
@@ -43,6 +48,73 @@ public sealed class IlgpuOperations<TParams> : IDisposable where TParams : struc
 
     private IlgpuKernels K => Device.Kernels;
 
+    /// <summary>
+    /// Whether <see cref="CosetLdeBitReversed"/> keeps the device copy of its result (until <see cref="Release"/>)
+    /// for later commitments and column combinations of the same matrix. Default off (every call uploads what it
+    /// reads); <see cref="IlgpuProverBackend{TParams}"/> turns it on, since the prover releases its LDEs.
+    /// </summary>
+    public bool KeepLdesOnDevice { get; set; }
+
+    /// <summary>
+    /// Most bytes of LDE copies kept at once: an LDE that would exceed it is not kept (it is uploaded again when
+    /// needed, never wrong). Default: half the device memory, at most 4 GiB on ILGPU's CPU accelerator (host memory).
+    /// </summary>
+    public long ResidentBudgetBytes { get; set; }
+
+    /// <summary>LDE matrices whose device copy is kept now, and their bytes.</summary>
+    public int ResidentCount
+    {
+        get
+        {
+            lock (Device.SyncRoot)
+                return _resident.Count;
+        }
+    }
+
+    public long ResidentBytes
+    {
+        get
+        {
+            lock (Device.SyncRoot)
+                return _residentBytes;
+        }
+    }
+
+    /// <summary>Whether a device copy of this matrix is kept.</summary>
+    public bool IsResident(RowMajorMatrix<MontyField31<TParams>> matrix)
+    {
+        lock (Device.SyncRoot)
+            return _resident.ContainsKey(matrix);
+    }
+
+    /// <summary>Frees the kept device copies of these matrices (matrices without one are ignored).</summary>
+    public void Release(IEnumerable<RowMajorMatrix<MontyField31<TParams>>?> matrices)
+    {
+        ArgumentNullException.ThrowIfNull(matrices);
+        lock (Device.SyncRoot)
+        {
+            foreach (var m in matrices)
+            {
+                if (m is not null && _resident.Remove(m, out var buffer))
+                {
+                    _residentBytes -= buffer.Length * sizeof(uint);
+                    Device.Return(buffer);
+                }
+            }
+        }
+    }
+
+    /// <summary>The matrix's words on the device: its kept copy, or an upload into <paramref name="rented"/> (caller holds the lock).</summary>
+    private ArrayView<uint> OnDevice(RowMajorMatrix<MontyField31<TParams>> matrix, List<MemoryBuffer1D<uint, Stride1D.Dense>> rented)
+    {
+        if (_resident.TryGetValue(matrix, out var kept))
+            return kept.View;
+        var data = Device.Rent(Math.Max(1, matrix.Values.LongLength));
+        rented.Add(data);
+        Device.Upload(data.View, MontyField31<TParams>.AsMontgomery(matrix.Values));
+        return data.View;
+    }
+
     // ---------------------------------------------------------------- DFT / LDE
 
     /// <summary>Same result as <c>Radix2Dft.CosetLdeBitReversed</c>: evaluations on H (natural order) → shift·H', rows bit-reversed.</summary>
@@ -55,13 +127,15 @@ public sealed class IlgpuOperations<TParams> : IDisposable where TParams : struc
         long bigWords = smallWords << addedBits;
         CheckWords(bigWords);
         var result = new MontyField31<TParams>[bigWords];
+        var matrix = new RowMajorMatrix<MontyField31<TParams>>(result, width);
         if (bigWords == 0)
-            return new RowMajorMatrix<MontyField31<TParams>>(result, width);
+            return matrix;
         lock (Device.SyncRoot)
         {
             var input = Device.Rent(smallWords);
             var data = Device.Rent(bigWords);
             var factors = Device.Rent(n);
+            bool kept = false;
             try
             {
                 var d = data.View.SubView(0, bigWords);
@@ -84,15 +158,23 @@ public sealed class IlgpuOperations<TParams> : IDisposable where TParams : struc
                 // Evaluate: DIF on the large domain leaves the rows bit-reversed.
                 RunLevels(d, width, log + addedBits, dit: false, inverse: false);
                 Device.Download(d, MontyField31<TParams>.AsMontgomery(result));
+                long bytes = data.Length * sizeof(uint);
+                if (KeepLdesOnDevice && _residentBytes + bytes <= ResidentBudgetBytes)
+                {
+                    _resident.Add(matrix, data);
+                    _residentBytes += bytes;
+                    kept = true;
+                }
             }
             finally
             {
                 Device.Return(factors);
-                Device.Return(data);
+                if (!kept)
+                    Device.Return(data);
                 Device.Return(input);
             }
         }
-        return new RowMajorMatrix<MontyField31<TParams>>(result, width);
+        return matrix;
     }
 
     /// <summary>Forward DFT of every column in place (natural order in and out), as <c>Radix2Dft.DftBatch</c>.</summary>
@@ -281,10 +363,7 @@ public sealed class IlgpuOperations<TParams> : IDisposable where TParams : struc
         {
             if (matrix.Width == 0)
                 continue;
-            var data = Device.Rent(matrix.Values.LongLength);
-            rented.Add(data);
-            Device.Upload(data.View, MontyField31<TParams>.AsMontgomery(matrix.Values));
-            K.Absorb(height, states.View, data.View, matrix.Width, pos, rc, _shape);
+            K.Absorb(height, states.View, OnDevice(matrix, rented), matrix.Width, pos, rc, _shape);
             pos = (pos + matrix.Width) % PaddingFreeSponge<TParams, Digest<TParams>>.Rate;
         }
         var digests = Device.Rent((long)height * 8);
@@ -365,6 +444,66 @@ public sealed class IlgpuOperations<TParams> : IDisposable where TParams : struc
     }
 
     /// <summary>
+    /// The folds of one FRI step over the binomial quartic extension x^4 = <paramref name="w"/>: <paramref name="betas"/>
+    /// holds β, β², β⁴, … (4 words each, one per arity-2 fold); the codeword (2^<paramref name="logN"/> values, bit-reversed)
+    /// is uploaded once, folded on the device and only the result comes back. Same values as <c>Fri.FoldSteps</c>.
+    /// </summary>
+    public uint[] FriFoldSteps(MontyField31<TParams> w, ReadOnlySpan<uint> codeword, int logN, ReadOnlySpan<uint> betas)
+    {
+        const int D = ExtensionShape.Degree;
+        int logArity = betas.Length / D;
+        if (betas.Length % D != 0 || logArity < 1 || logN < logArity || logN > 30 || codeword.Length != D << logN)
+            throw new ArgumentException($"a codeword of {codeword.Length} words and {betas.Length} β words do not make folds of a 2^{logN}-value quartic codeword");
+        CheckWords(codeword.Length);
+        var result = new uint[(D << logN) >> logArity];
+        lock (Device.SyncRoot)
+        {
+            var a = Device.Rent(codeword.Length);
+            var b = Device.Rent(codeword.Length / 2);
+            var beta = Device.Rent(betas.Length);
+            var h = Device.Rent(1L << (logN - 1));
+            try
+            {
+                Device.Upload(a.View, codeword);
+                Device.Upload(beta.View, betas);
+                var shape = new ExtensionShape(_field, w.Montgomery);
+                ArrayView<uint> src = a.View, dst = b.View;
+                for (int level = 0; level < logArity; level++)
+                {
+                    int log = logN - level, half = 1 << (log - 1);
+                    Device.Upload(h.View, HalfInverseX(log));
+                    K.FriFold(half, src, dst, beta.View.SubView(level * D, D), h.View, shape);
+                    (src, dst) = (dst, src);
+                }
+                Device.Download(src, result);
+            }
+            finally
+            {
+                Device.Return(h);
+                Device.Return(beta);
+                Device.Return(b);
+                Device.Return(a);
+            }
+        }
+        return result;
+    }
+
+    /// <summary>1/(2x_j) for j &lt; N/2, x_j = ω_N^bitrev(2j), in Montgomery form (as <c>Fri.FoldCodeword</c> computes them).</summary>
+    private static uint[] HalfInverseX(int logN)
+    {
+        int half = 1 << (logN - 1);
+        var omegaInv = MontyField31<TParams>.TwoAdicGenerator(logN).Inverse();
+        var table = new uint[half];
+        var p = MontyField31<TParams>.One.Halve();
+        for (int i = 0; i < half; i++)
+        {
+            table[BitReversal.ReverseBits(i, logN - 1)] = p.Montgomery;
+            p *= omegaInv;
+        }
+        return table;
+    }
+
+    /// <summary>
     /// out[r] = Σ_c coeffs[c]·M[r, c] with quartic-extension coefficients (4 words each) over a base-field
     /// matrix: the column combination of DEEP batching.
     /// </summary>
@@ -381,21 +520,22 @@ public sealed class IlgpuOperations<TParams> : IDisposable where TParams : struc
             return result;
         lock (Device.SyncRoot)
         {
-            var m = Device.Rent(Math.Max(1, matrix.Values.LongLength));
-            var c = Device.Rent(Math.Max(1, coeffs.Length));
-            var o = Device.Rent(result.Length);
+            var rented = new List<MemoryBuffer1D<uint, Stride1D.Dense>>();
             try
             {
-                Device.Upload(m.View, MontyField31<TParams>.AsMontgomery(matrix.Values));
+                var m = OnDevice(matrix, rented);
+                var c = Device.Rent(Math.Max(1, coeffs.Length));
+                rented.Add(c);
+                var o = Device.Rent(result.Length);
+                rented.Add(o);
                 Device.Upload(c.View, coeffs);
-                K.CombineColumns(matrix.Height, m.View, c.View, o.View, matrix.Width, new ExtensionShape(_field, w.Montgomery));
+                K.CombineColumns(matrix.Height, m, c.View, o.View, matrix.Width, new ExtensionShape(_field, w.Montgomery));
                 Device.Download(o.View, result);
             }
             finally
             {
-                Device.Return(o);
-                Device.Return(c);
-                Device.Return(m);
+                foreach (var b in rented)
+                    Device.Return(b);
             }
         }
         return result;
@@ -415,6 +555,10 @@ public sealed class IlgpuOperations<TParams> : IDisposable where TParams : struc
         _disposed = true;
         lock (Device.SyncRoot)
         {
+            foreach (var b in _resident.Values)
+                Device.Return(b);
+            _resident.Clear();
+            _residentBytes = 0;
             foreach (var b in _twiddles.Values)
                 b.Dispose();
             _twiddles.Clear();

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Prover.Core.Dft;
 using Prover.Core.Field;
 using Prover.Core.Hash;
@@ -9,8 +10,10 @@ namespace Prover.Gpu.Ilgpu;
 
 /// <summary>
 /// <see cref="IProverBackend{TParams}"/> on an ILGPU accelerator (CUDA, OpenCL or ILGPU's CPU
-/// accelerator): the trace and quotient LDEs and the Merkle commitments run as C# ILGPU kernels. Results
-/// are word-for-word those of <see cref="CpuBackend{TParams}"/>, so proofs are the same bytes.
+/// accelerator): the trace LDEs, the Merkle commitments (traces, quotients, FRI layers), the DEEP column
+/// combination and the FRI folds run as C# ILGPU kernels. The LDEs it makes stay on the device until the
+/// prover releases them at the end of the proof, so their commitment and DEEP combination upload nothing.
+/// Results are word-for-word those of <see cref="CpuBackend{TParams}"/>, so proofs are the same bytes.
 /// </summary>
 public sealed class IlgpuProverBackend<TParams> : IProverBackend<TParams>, IDisposable where TParams : struct, IMontyParameters
 {
@@ -21,7 +24,7 @@ public sealed class IlgpuProverBackend<TParams> : IProverBackend<TParams>, IDisp
         ArgumentNullException.ThrowIfNull(device);
         Device = device;
         _ownsDevice = ownsDevice;
-        Operations = new IlgpuOperations<TParams>(device);
+        Operations = new IlgpuOperations<TParams>(device) { KeepLdesOnDevice = true };
     }
 
     public IlgpuDevice Device { get; }
@@ -46,6 +49,61 @@ public sealed class IlgpuProverBackend<TParams> : IProverBackend<TParams>, IDisp
         typeof(TDigest) == typeof(Digest<TParams>)
             ? (MerkleTree<TParams, TDigest>)(object)Operations.Commit(matrices)
             : MerkleTreeMmcs<TParams, TDigest>.Default.Commit(matrices);
+
+    /// <summary>Whether the DEEP column combination runs on the device (default; off: the CPU reference, for comparisons).</summary>
+    public bool DeepOnDevice { get; set; } = true;
+
+    /// <summary>Whether FRI folds run on the device (default; off: the CPU reference, for comparisons).</summary>
+    public bool FriOnDevice { get; set; } = true;
+
+    /// <summary>Whether LDEs stay on the device until released (<see cref="IlgpuOperations{TParams}.KeepLdesOnDevice"/>).</summary>
+    public bool KeepLdesOnDevice
+    {
+        get => Operations.KeepLdesOnDevice;
+        set => Operations.KeepLdesOnDevice = value;
+    }
+
+    /// <summary>
+    /// The extension fields the device kernels implement: binomial quartic x^4 = W (KoalaBear/BabyBear's
+    /// challenge fields). Others (the octic extension) are combined and folded by the CPU reference instead.
+    /// </summary>
+    public static bool ExtensionOnDevice<TDef>() where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef> =>
+        TDef.Degree == ExtensionShape.Degree && TDef.IsBinomial;
+
+    public ExtensionField<MontyField31<TParams>, TDef>[] CombineColumns<TDef>(RowMajorMatrix<MontyField31<TParams>> matrix,
+        ReadOnlySpan<ExtensionField<MontyField31<TParams>, TDef>> coefficients)
+        where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef>
+    {
+        ArgumentNullException.ThrowIfNull(matrix);
+        if (!DeepOnDevice || !ExtensionOnDevice<TDef>())
+            return Cpu.CombineColumns(matrix, coefficients);
+        if (coefficients.Length != matrix.Width)
+            throw new ArgumentException($"{coefficients.Length} coefficients for {matrix.Width} columns", nameof(coefficients));
+        var words = Operations.CombineColumns(TDef.W, matrix, MemoryMarshal.Cast<ExtensionField<MontyField31<TParams>, TDef>, uint>(coefficients));
+        return MemoryMarshal.Cast<uint, ExtensionField<MontyField31<TParams>, TDef>>(words).ToArray();
+    }
+
+    public ExtensionField<MontyField31<TParams>, TDef>[] FriFold<TDef>(ExtensionField<MontyField31<TParams>, TDef>[] codeword, int logN, int logArity,
+        ExtensionField<MontyField31<TParams>, TDef> beta)
+        where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef>
+    {
+        ArgumentNullException.ThrowIfNull(codeword);
+        if (!FriOnDevice || !ExtensionOnDevice<TDef>())
+            return Cpu.FriFold(codeword, logN, logArity, beta);
+        if (logArity < 1 || logArity > logN || logN > 30 || codeword.Length != 1 << logN)
+            throw new ArgumentException($"a step of log arity {logArity} cannot fold a codeword of {codeword.Length} values as 2^{logN}");
+        var betas = new ExtensionField<MontyField31<TParams>, TDef>[logArity];
+        betas[0] = beta;
+        for (int i = 1; i < logArity; i++)
+            betas[i] = betas[i - 1].Square();
+        var words = Operations.FriFoldSteps(TDef.W, MemoryMarshal.Cast<ExtensionField<MontyField31<TParams>, TDef>, uint>(codeword.AsSpan()), logN,
+            MemoryMarshal.Cast<ExtensionField<MontyField31<TParams>, TDef>, uint>(betas.AsSpan()));
+        return MemoryMarshal.Cast<uint, ExtensionField<MontyField31<TParams>, TDef>>(words).ToArray();
+    }
+
+    public void Release(IEnumerable<RowMajorMatrix<MontyField31<TParams>>?> matrices) => Operations.Release(matrices);
+
+    private static IProverBackend<TParams> Cpu => CpuBackend<TParams>.Instance;
 
     /// <summary>Whether trees of <typeparamref name="TDigest"/> are hashed on the device (else on the CPU).</summary>
     public static bool HashesOnDevice<TDigest>() where TDigest : struct, IDigest<TDigest, TParams> => typeof(TDigest) == typeof(Digest<TParams>);

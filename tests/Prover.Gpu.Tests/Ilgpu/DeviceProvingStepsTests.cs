@@ -1,0 +1,153 @@
+using Prover.Core.Air.Demo;
+using Prover.Core.Field;
+using Prover.Core.Matrix;
+using Prover.Core.Merkle;
+using Prover.Core.Stark;
+using Prover.Gpu.Ilgpu;
+using Xunit.Abstractions;
+
+namespace Prover.Gpu.Tests.Ilgpu;
+
+/// <summary>
+/// The proving steps behind the seam that run on the device (issue 13): the DEEP column combination, FRI folding
+/// and FRI layer commitments, and LDEs kept on the device between their commitment and the DEEP batching. Each is
+/// compared word for word with the CPU reference on ILGPU's CPU accelerator, and whole proofs must be the CPU's bytes.
+/// </summary>
+public class DeviceProvingStepsTests(ITestOutputHelper output)
+{
+    private static IProverBackend<KoalaBearParameters> Cpu => CpuBackend<KoalaBearParameters>.Instance;
+
+    private static KoalaBearExt4[] RandomExt4(int count, int seed)
+    {
+        var words = Random31.Elements<KoalaBearParameters>(count * 4, seed);
+        var result = new KoalaBearExt4[count];
+        for (int i = 0; i < count; i++)
+            result[i] = KoalaBearExt4.FromCoefficients(words.AsSpan(i * 4, 4));
+        return result;
+    }
+
+    [Theory]
+    [InlineData(5, 1, false)]
+    [InlineData(6, 9, false)]
+    [InlineData(6, 9, true)]
+    [InlineData(7, 33, true)]
+    public void Column_combination_hook_matches_the_cpu_reference(int logRows, int width, bool resident)
+    {
+        using var backend = new IlgpuProverBackend<KoalaBearParameters>(IlgpuCpuDevice.Device, ownsDevice: false);
+        int seed = logRows * 100 + width;
+        var trace = new RowMajorMatrix<KoalaBear>(Random31.Elements<KoalaBearParameters>((1 << logRows) * width, seed), width);
+        // An LDE made by the backend is read from its device copy; a host matrix is uploaded.
+        var matrix = resident ? backend.CosetLdeBitReversed(trace, 1, KoalaBear.MultiplicativeGenerator) : trace;
+        Assert.Equal(resident, backend.Operations.IsResident(matrix));
+        var coefficients = RandomExt4(width, seed + 1);
+        var expected = Cpu.CombineColumns<KoalaBearQuartic>(matrix, coefficients);
+        var actual = ((IProverBackend<KoalaBearParameters>)backend).CombineColumns<KoalaBearQuartic>(matrix, coefficients);
+        Assert.Equal(expected.Length, actual.Length);
+        for (int r = 0; r < expected.Length; r++)
+            Assert.True(expected[r] == actual[r], $"row {r} differs (seed {seed})");
+        // The reference itself against the definition, on a few rows.
+        for (int r = 0; r < matrix.Height; r += 7)
+        {
+            var sum = default(KoalaBearExt4);
+            for (int c = 0; c < width; c++)
+                sum += coefficients[c] * matrix[r, c];
+            Assert.True(sum == actual[r], $"row {r} differs from Σ_c λ_c·M[r, c] (seed {seed})");
+        }
+        backend.Release([matrix]);
+        Assert.False(backend.Operations.IsResident(matrix));
+        Assert.Throws<ArgumentException>(() => backend.CombineColumns<KoalaBearQuartic>(matrix, coefficients.AsSpan(1)));
+    }
+
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(6, 1)]
+    [InlineData(6, 2)]
+    [InlineData(7, 3)]
+    [InlineData(3, 3)]
+    public void Fri_fold_hook_matches_the_cpu_reference_for_arities_2_4_8(int logN, int logArity)
+    {
+        using var backend = new IlgpuProverBackend<KoalaBearParameters>(IlgpuCpuDevice.Device, ownsDevice: false);
+        int seed = 31 * logN + logArity;
+        var codeword = RandomExt4(1 << logN, seed);
+        var beta = RandomExt4(1, seed + 1)[0];
+        var copy = (KoalaBearExt4[])codeword.Clone();
+        var expected = Cpu.FriFold(codeword, logN, logArity, beta);
+        var actual = ((IProverBackend<KoalaBearParameters>)backend).FriFold(codeword, logN, logArity, beta);
+        Assert.Equal(1 << (logN - logArity), actual.Length);
+        Assert.Equal(copy, codeword); // the input is not folded in place
+        for (int j = 0; j < actual.Length; j++)
+        {
+            Assert.True(expected[j] == actual[j], $"value {j} differs (seed {seed})");
+            // Each value is the leaf's fold by its definition (an inverse DFT of size k, then Σ β^t·f_t).
+            var leaf = codeword.AsSpan(j << logArity, 1 << logArity);
+            Assert.True(Fri<KoalaBearParameters, KoalaBearQuartic>.FoldLeafReference(leaf, logN, j, logArity, beta) == actual[j], $"leaf {j} differs from its definition");
+        }
+        Assert.Throws<ArgumentException>(() => backend.FriFold(codeword, logN + 1, logArity, beta));
+        Assert.Throws<ArgumentException>(() => backend.FriFold(codeword, logN, 0, beta));
+    }
+
+    [Fact]
+    public void Octic_extension_falls_back_to_the_cpu_reference()
+    {
+        Assert.True(IlgpuProverBackend<KoalaBearParameters>.ExtensionOnDevice<KoalaBearQuartic>());
+        Assert.False(IlgpuProverBackend<KoalaBearParameters>.ExtensionOnDevice<KoalaBearOctic>());
+        using var backend = new IlgpuProverBackend<KoalaBearParameters>(IlgpuCpuDevice.Device, ownsDevice: false);
+        var words = Random31.Elements<KoalaBearParameters>(8 * 16 + 8, 77);
+        var codeword = new ExtensionField<KoalaBear, KoalaBearOctic>[16];
+        for (int i = 0; i < 16; i++)
+            codeword[i] = ExtensionField<KoalaBear, KoalaBearOctic>.FromCoefficients(words.AsSpan(i * 8, 8));
+        var beta = ExtensionField<KoalaBear, KoalaBearOctic>.FromCoefficients(words.AsSpan(128, 8));
+        Assert.Equal(Cpu.FriFold(codeword, 4, 2, beta), ((IProverBackend<KoalaBearParameters>)backend).FriFold(codeword, 4, 2, beta));
+    }
+
+    [Fact]
+    public void Resident_lde_commits_to_the_cpu_tree_and_is_freed_on_release()
+    {
+        using var backend = new IlgpuProverBackend<KoalaBearParameters>(IlgpuCpuDevice.Device, ownsDevice: false);
+        var a = new RowMajorMatrix<KoalaBear>(Random31.Elements<KoalaBearParameters>(32 * 5, 5), 5);
+        var b = new RowMajorMatrix<KoalaBear>(Random31.Elements<KoalaBearParameters>(16 * 3, 6), 3);
+        var ldeA = backend.CosetLdeBitReversed(a, 1, KoalaBear.MultiplicativeGenerator);
+        var ldeB = backend.CosetLdeBitReversed(b, 1, KoalaBear.MultiplicativeGenerator);
+        Assert.Equal(2, backend.Operations.ResidentCount);
+        Assert.True(backend.Operations.ResidentBytes >= (64 * 5 + 32 * 3) * sizeof(uint));
+        var expected = MerkleTreeMmcs<KoalaBearParameters, Prover.Core.Hash.Digest<KoalaBearParameters>>.Default.Commit([ldeA, ldeB]);
+        var actual = backend.Commit<Prover.Core.Hash.Digest<KoalaBearParameters>>([ldeA, ldeB]);
+        for (int level = 0; level < expected.LayerCount; level++)
+            Assert.True(expected.Layer(level).SequenceEqual(actual.Layer(level)), $"layer {level}");
+        backend.Release([ldeA, null, ldeB]);
+        Assert.Equal(0, backend.Operations.ResidentCount);
+        Assert.Equal(0, backend.Operations.ResidentBytes);
+        // Over the budget nothing is kept (and the result is the same).
+        backend.Operations.ResidentBudgetBytes = 0;
+        var again = backend.CosetLdeBitReversed(a, 1, KoalaBear.MultiplicativeGenerator);
+        Assert.False(backend.Operations.IsResident(again));
+        Assert.Equal(ldeA.Values, again.Values);
+    }
+
+    [Theory]
+    [InlineData("fibonacci", 6)]
+    [InlineData("lookup", 6)]
+    public void Whole_proofs_are_the_cpu_bytes_and_keeping_ldes_on_the_device_moves_fewer_bytes(string demo, int logRows)
+    {
+        // A device of its own: the byte counters must not see other tests' traffic.
+        Assert.True(IlgpuDevice.TryOpen(IlgpuDeviceKind.Cpu, out var device, out string report), report);
+        using var backend = new IlgpuProverBackend<KoalaBearParameters>(device!);
+        var (cpuFile, _) = DemoProofs.Prove(demo, logRows, "development");
+        long Traffic(bool deep, bool fri, bool keep)
+        {
+            backend.DeepOnDevice = deep;
+            backend.FriOnDevice = fri;
+            backend.KeepLdesOnDevice = keep;
+            long before = device!.BytesToDevice + device.BytesFromDevice;
+            var (file, _) = DemoProofs.Prove(demo, logRows, "development", backend);
+            Assert.True(cpuFile.AsSpan().SequenceEqual(file), $"{demo}: proof bytes differ from the CPU's (deep {deep}, fri {fri}, keep {keep})");
+            Assert.Equal(0, backend.Operations.ResidentCount); // every LDE released at the end of the proof
+            return device.BytesToDevice + device.BytesFromDevice - before;
+        }
+        long previous = Traffic(deep: false, fri: false, keep: false); // LDE and commitments only, as before
+        long uploadEveryCall = Traffic(deep: true, fri: true, keep: false);
+        long resident = Traffic(deep: true, fri: true, keep: true);
+        output.WriteLine($"{demo} 2^{logRows}: host<->device bytes: LDE+commit only {previous}, all hooks uploading every call {uploadEveryCall}, all hooks with resident LDEs {resident}");
+        Assert.True(resident < uploadEveryCall, $"resident LDEs moved {resident} bytes, uploading every call {uploadEveryCall}");
+    }
+}
