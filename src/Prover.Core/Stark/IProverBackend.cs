@@ -16,8 +16,9 @@ namespace Prover.Core.Stark;
 /// <remarks>
 /// A backend may keep a device copy of a matrix it returned from <see cref="CosetLdeBitReversed"/> and read
 /// that copy in later calls on the same matrix object (<see cref="Commit{TDigest}"/>, <see cref="CombineColumns{TDef}"/>)
-/// instead of uploading the host values again; callers therefore never modify such a matrix, and hand it to
-/// <see cref="Release"/> when the proof no longer needs it.
+/// instead of uploading the host values again (likewise FRI codewords between <see cref="FriLeaves{TDef}"/>,
+/// <see cref="FriFold{TDef}"/> and <see cref="FriRollIn{TDef}"/>); callers therefore modify such data only through these
+/// hooks, and hand it to <see cref="Release"/> when the proof no longer needs it.
 /// </remarks>
 public interface IProverBackend<TParams> where TParams : struct, IMontyParameters
 {
@@ -56,8 +57,26 @@ public interface IProverBackend<TParams> where TParams : struct, IMontyParameter
         where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef> =>
         Fri<TParams, TDef>.FoldSteps(codeword, logN, logArity, beta);
 
-    /// <summary>Frees any device copies of these matrices (the end of a proof or of a commitment); a no-op on the CPU.</summary>
-    void Release(IEnumerable<RowMajorMatrix<MontyField31<TParams>>?> matrices)
+    /// <summary>
+    /// The leaves of a FRI step (row j holds codeword values k·j … k·j + k − 1, D coefficients each), committed next
+    /// with <see cref="Commit{TDigest}"/>; the rows are the codeword's words in order, so a backend may read its device
+    /// copy of the codeword for them.
+    /// </summary>
+    RowMajorMatrix<MontyField31<TParams>> FriLeaves<TDef>(ExtensionField<MontyField31<TParams>, TDef>[] codeword, int logArity)
+        where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef> =>
+        Fri<TParams, TDef>.Leaves(codeword, logArity);
+
+    /// <summary>folded[j] += weight·rollIn[j] in place: a smaller table's DEEP codeword joins FRI after a step.</summary>
+    void FriRollIn<TDef>(ExtensionField<MontyField31<TParams>, TDef>[] folded, ExtensionField<MontyField31<TParams>, TDef> weight,
+        ExtensionField<MontyField31<TParams>, TDef>[] rollIn)
+        where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef> =>
+        Fri<TParams, TDef>.RollIn(folded, weight, rollIn);
+
+    /// <summary>
+    /// Frees any device copies of these objects (matrices and codewords this backend returned or was given), at the end
+    /// of a proof, a commitment or the FRI commit phase; a no-op on the CPU.
+    /// </summary>
+    void Release(IEnumerable<object?> data)
     {
     }
 }

@@ -73,6 +73,18 @@ public static class ExtensionKernels
         output[o + 3] = a3;
     }
 
+    /// <summary>dst[j] += weight·src[j] (4 words each): a smaller table's DEEP codeword rolled into FRI with weight β^k.</summary>
+    public static void AddScaled(Index1D i, ArrayView<uint> dst, ArrayView<uint> src, ArrayView<uint> weight, ExtensionShape e)
+    {
+        var f = e.Field;
+        long o = 4L * i.X;
+        Mul(e, weight[0], weight[1], weight[2], weight[3], src[o], src[o + 1], src[o + 2], src[o + 3], out uint t0, out uint t1, out uint t2, out uint t3);
+        dst[o] = f.Add(dst[o], t0);
+        dst[o + 1] = f.Add(dst[o + 1], t1);
+        dst[o + 2] = f.Add(dst[o + 2], t2);
+        dst[o + 3] = f.Add(dst[o + 3], t3);
+    }
+
     /// <summary>(a0..a3)·(b0..b3) mod x^4 − W: r_k = Σ_{i≤k} a_i·b_(k−i) + W·Σ_{i>k} a_i·b_(k+4−i).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Mul(in ExtensionShape e, uint a0, uint a1, uint a2, uint a3, uint b0, uint b1, uint b2, uint b3,

@@ -22,6 +22,7 @@ public sealed class IlgpuKernels
     private Action<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, Poseidon2Shape>? _compressInject;
     private Action<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ExtensionShape>? _friFold;
     private Action<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, int, ExtensionShape>? _combineColumns;
+    private Action<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ExtensionShape>? _addScaled;
 
     internal IlgpuKernels(Accelerator accelerator) => _accelerator = accelerator;
 
@@ -57,6 +58,9 @@ public sealed class IlgpuKernels
 
     public Action<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, int, ExtensionShape> CombineColumns =>
         _combineColumns ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, int, ExtensionShape>(ExtensionKernels.CombineColumns);
+
+    public Action<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ExtensionShape> AddScaled =>
+        _addScaled ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ExtensionShape>(ExtensionKernels.AddScaled);
 
     /// <summary>Every kernel entry point (static methods taking an Index1D first).</summary>
     public static IReadOnlyList<MethodInfo> All { get; } =

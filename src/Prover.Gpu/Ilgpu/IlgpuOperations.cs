@@ -24,9 +24,11 @@ public sealed class IlgpuOperations<TParams> : IDisposable where TParams : struc
     private readonly Poseidon2<TParams> _permutation;
     private readonly Dictionary<(int Log, bool Inverse), MemoryBuffer1D<uint, Stride1D.Dense>> _twiddles = [];
     private MemoryBuffer1D<uint, Stride1D.Dense>? _roundConstants;
-    // LDE matrices whose device copy is kept (keyed by the host matrix object): commitments and the DEEP
-    // column combination read them there instead of uploading the host values again.
-    private readonly Dictionary<RowMajorMatrix<MontyField31<TParams>>, MemoryBuffer1D<uint, Stride1D.Dense>> _resident = new(ReferenceEqualityComparer.Instance);
+    // Data whose device copy is kept, keyed by the host object (an LDE matrix, a FRI codeword): commitments, the
+    // DEEP column combination and FRI folds read it there instead of uploading the host values again. An alias
+    // (a FRI step's leaves matrix) names another key's words in the same order.
+    private readonly Dictionary<object, MemoryBuffer1D<uint, Stride1D.Dense>> _resident = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<object, object> _aliases = new(ReferenceEqualityComparer.Instance);
     private long _residentBytes;
     private bool _disposed;
 
@@ -61,7 +63,7 @@ public sealed class IlgpuOperations<TParams> : IDisposable where TParams : struc
     /// </summary>
     public long ResidentBudgetBytes { get; set; }
 
-    /// <summary>LDE matrices whose device copy is kept now, and their bytes.</summary>
+    /// <summary>Matrices and codewords whose device copy is kept now (aliases not counted), and their bytes.</summary>
     public int ResidentCount
     {
         get
@@ -80,40 +82,101 @@ public sealed class IlgpuOperations<TParams> : IDisposable where TParams : struc
         }
     }
 
-    /// <summary>Whether a device copy of this matrix is kept.</summary>
-    public bool IsResident(RowMajorMatrix<MontyField31<TParams>> matrix)
+    /// <summary>Whether a device copy of this object (or of the data it aliases) is kept.</summary>
+    public bool IsResident(object data)
     {
+        ArgumentNullException.ThrowIfNull(data);
         lock (Device.SyncRoot)
-            return _resident.ContainsKey(matrix);
+            return TryKept(data, out _);
     }
 
-    /// <summary>Frees the kept device copies of these matrices (matrices without one are ignored).</summary>
-    public void Release(IEnumerable<RowMajorMatrix<MontyField31<TParams>>?> matrices)
+    /// <summary>
+    /// Keeps a device copy of <paramref name="words"/> under <paramref name="key"/> unless one is kept already; false
+    /// when it is not kept (keeping off, or over the budget).
+    /// </summary>
+    public bool Keep(object key, ReadOnlySpan<uint> words)
     {
-        ArgumentNullException.ThrowIfNull(matrices);
+        ArgumentNullException.ThrowIfNull(key);
+        CheckWords(words.Length);
         lock (Device.SyncRoot)
         {
-            foreach (var m in matrices)
+            if (TryKept(key, out _))
+                return true;
+            if (!KeepLdesOnDevice || _residentBytes + (long)words.Length * sizeof(uint) > ResidentBudgetBytes)
+                return false; // nothing uploaded: the caller's later calls upload what they read
+            var buffer = Device.Rent(Math.Max(1, words.Length));
+            Device.Upload(buffer.View, words);
+            if (KeepBuffer(key, buffer))
+                return true;
+            Device.Return(buffer);
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Lets <paramref name="alias"/> name the kept copy of <paramref name="key"/> (the same words in the same order:
+    /// a FRI step's leaves and its codeword). Nothing happens when no copy of <paramref name="key"/> is kept.
+    /// </summary>
+    public void Alias(object alias, object key)
+    {
+        ArgumentNullException.ThrowIfNull(alias);
+        ArgumentNullException.ThrowIfNull(key);
+        lock (Device.SyncRoot)
+        {
+            if (_resident.ContainsKey(key) && !_resident.ContainsKey(alias))
+                _aliases[alias] = key;
+        }
+    }
+
+    /// <summary>Frees the kept device copies of these objects (objects without one are ignored; an alias only stops naming its copy).</summary>
+    public void Release(IEnumerable<object?> data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        lock (Device.SyncRoot)
+        {
+            foreach (var m in data)
             {
-                if (m is not null && _resident.Remove(m, out var buffer))
-                {
-                    _residentBytes -= buffer.Length * sizeof(uint);
-                    Device.Return(buffer);
-                }
+                if (m is null || _aliases.Remove(m) || !_resident.Remove(m, out var buffer))
+                    continue;
+                _residentBytes -= buffer.Length * sizeof(uint);
+                Device.Return(buffer);
+                foreach (var stale in _aliases.Where(a => ReferenceEquals(a.Value, m)).Select(a => a.Key).ToArray())
+                    _aliases.Remove(stale);
             }
         }
     }
 
-    /// <summary>The matrix's words on the device: its kept copy, or an upload into <paramref name="rented"/> (caller holds the lock).</summary>
-    private ArrayView<uint> OnDevice(RowMajorMatrix<MontyField31<TParams>> matrix, List<MemoryBuffer1D<uint, Stride1D.Dense>> rented)
+    /// <summary>Registers a device buffer as <paramref name="key"/>'s copy if keeping is on and the budget allows (caller holds the lock).</summary>
+    private bool KeepBuffer(object key, MemoryBuffer1D<uint, Stride1D.Dense> buffer)
     {
-        if (_resident.TryGetValue(matrix, out var kept))
+        long bytes = buffer.Length * sizeof(uint);
+        if (!KeepLdesOnDevice || _residentBytes + bytes > ResidentBudgetBytes || _resident.ContainsKey(key) || _aliases.ContainsKey(key))
+            return false;
+        _resident.Add(key, buffer);
+        _residentBytes += bytes;
+        return true;
+    }
+
+    private bool TryKept(object key, out MemoryBuffer1D<uint, Stride1D.Dense> buffer)
+    {
+        if (_aliases.TryGetValue(key, out var target))
+            key = target;
+        return _resident.TryGetValue(key, out buffer!);
+    }
+
+    /// <summary>The words of <paramref name="key"/> on the device: its kept copy, or an upload of <paramref name="words"/> into <paramref name="rented"/> (caller holds the lock).</summary>
+    private ArrayView<uint> OnDevice(object key, ReadOnlySpan<uint> words, List<MemoryBuffer1D<uint, Stride1D.Dense>> rented)
+    {
+        if (TryKept(key, out var kept))
             return kept.View;
-        var data = Device.Rent(Math.Max(1, matrix.Values.LongLength));
+        var data = Device.Rent(Math.Max(1, words.Length));
         rented.Add(data);
-        Device.Upload(data.View, MontyField31<TParams>.AsMontgomery(matrix.Values));
+        Device.Upload(data.View, words);
         return data.View;
     }
+
+    private ArrayView<uint> OnDevice(RowMajorMatrix<MontyField31<TParams>> matrix, List<MemoryBuffer1D<uint, Stride1D.Dense>> rented) =>
+        OnDevice(matrix, MontyField31<TParams>.AsMontgomery(matrix.Values), rented);
 
     // ---------------------------------------------------------------- DFT / LDE
 
@@ -158,13 +221,7 @@ public sealed class IlgpuOperations<TParams> : IDisposable where TParams : struc
                 // Evaluate: DIF on the large domain leaves the rows bit-reversed.
                 RunLevels(d, width, log + addedBits, dit: false, inverse: false);
                 Device.Download(d, MontyField31<TParams>.AsMontgomery(result));
-                long bytes = data.Length * sizeof(uint);
-                if (KeepLdesOnDevice && _residentBytes + bytes <= ResidentBudgetBytes)
-                {
-                    _resident.Add(matrix, data);
-                    _residentBytes += bytes;
-                    kept = true;
-                }
+                kept = KeepBuffer(matrix, data);
             }
             finally
             {
@@ -450,42 +507,103 @@ public sealed class IlgpuOperations<TParams> : IDisposable where TParams : struc
     /// </summary>
     public uint[] FriFoldSteps(MontyField31<TParams> w, ReadOnlySpan<uint> codeword, int logN, ReadOnlySpan<uint> betas)
     {
+        int logArity = betas.Length / ExtensionShape.Degree;
+        var result = new uint[logArity >= 1 && logN >= logArity && logN <= 30 ? (ExtensionShape.Degree << logN) >> logArity : 0];
+        FriFoldSteps(w, codeword, logN, betas, result, null, null);
+        return result;
+    }
+
+    /// <summary>
+    /// <see cref="FriFoldSteps(MontyField31{TParams}, ReadOnlySpan{uint}, int, ReadOnlySpan{uint})"/> into
+    /// <paramref name="result"/>, reading the kept copy of <paramref name="codewordKey"/> when there is one (no upload)
+    /// and keeping the result's device copy under <paramref name="resultKey"/> (when keeping is on and the budget allows).
+    /// </summary>
+    public void FriFoldSteps(MontyField31<TParams> w, ReadOnlySpan<uint> codeword, int logN, ReadOnlySpan<uint> betas, Span<uint> result,
+        object? codewordKey, object? resultKey)
+    {
         const int D = ExtensionShape.Degree;
         int logArity = betas.Length / D;
         if (betas.Length % D != 0 || logArity < 1 || logN < logArity || logN > 30 || codeword.Length != D << logN)
             throw new ArgumentException($"a codeword of {codeword.Length} words and {betas.Length} β words do not make folds of a 2^{logN}-value quartic codeword");
+        if (result.Length != codeword.Length >> logArity)
+            throw new ArgumentException($"the folded codeword has {codeword.Length >> logArity} words, not {result.Length}", nameof(result));
         CheckWords(codeword.Length);
-        var result = new uint[(D << logN) >> logArity];
         lock (Device.SyncRoot)
         {
-            var a = Device.Rent(codeword.Length);
-            var b = Device.Rent(codeword.Length / 2);
-            var beta = Device.Rent(betas.Length);
-            var h = Device.Rent(1L << (logN - 1));
+            var rented = new List<MemoryBuffer1D<uint, Stride1D.Dense>>();
+            MemoryBuffer1D<uint, Stride1D.Dense>? last = null;
+            bool kept = false;
             try
             {
-                Device.Upload(a.View, codeword);
+                ArrayView<uint> src = codewordKey is not null && TryKept(codewordKey, out var k) ? k.View.AsContiguous() : Upload(codeword, rented);
+                var beta = Device.Rent(betas.Length);
+                rented.Add(beta);
+                var h = Device.Rent(1L << (logN - 1));
+                rented.Add(h);
                 Device.Upload(beta.View, betas);
                 var shape = new ExtensionShape(_field, w.Montgomery);
-                ArrayView<uint> src = a.View, dst = b.View;
                 for (int level = 0; level < logArity; level++)
                 {
                     int log = logN - level, half = 1 << (log - 1);
+                    // A fresh buffer per level (the pool reuses them): the last one may be kept as the result's copy.
+                    var dst = Device.Rent((long)half * D);
+                    if (last is not null)
+                        rented.Add(last);
+                    last = dst;
                     Device.Upload(h.View, HalfInverseX(log));
-                    K.FriFold(half, src, dst, beta.View.SubView(level * D, D), h.View, shape);
-                    (src, dst) = (dst, src);
+                    K.FriFold(half, src, dst.View, beta.View.SubView(level * D, D), h.View, shape);
+                    src = dst.View;
                 }
                 Device.Download(src, result);
+                kept = resultKey is not null && KeepBuffer(resultKey, last!);
             }
             finally
             {
-                Device.Return(h);
-                Device.Return(beta);
-                Device.Return(b);
-                Device.Return(a);
+                if (last is not null && !kept)
+                    Device.Return(last);
+                foreach (var b in rented)
+                    Device.Return(b);
             }
         }
-        return result;
+    }
+
+    /// <summary>
+    /// folded[j] += weight·rollIn[j] over the quartic extension (4 words per value), on the kept copy of
+    /// <paramref name="foldedKey"/> (uploaded first when there is none); the result is written back to <paramref name="folded"/>.
+    /// </summary>
+    public void AddScaled(MontyField31<TParams> w, Span<uint> folded, ReadOnlySpan<uint> weight, ReadOnlySpan<uint> rollIn, object? foldedKey)
+    {
+        const int D = ExtensionShape.Degree;
+        if (weight.Length != D || folded.Length != rollIn.Length || folded.Length % D != 0)
+            throw new ArgumentException("folded, weight and roll-in lengths do not match a quartic extension");
+        CheckWords(folded.Length);
+        if (folded.Length == 0)
+            return;
+        lock (Device.SyncRoot)
+        {
+            var rented = new List<MemoryBuffer1D<uint, Stride1D.Dense>>();
+            try
+            {
+                ArrayView<uint> dst = foldedKey is not null && TryKept(foldedKey, out var k) ? k.View.AsContiguous() : Upload(folded, rented);
+                var src = Upload(rollIn, rented);
+                var wt = Upload(weight, rented);
+                K.AddScaled(folded.Length / D, dst, src, wt, new ExtensionShape(_field, w.Montgomery));
+                Device.Download(dst, folded);
+            }
+            finally
+            {
+                foreach (var b in rented)
+                    Device.Return(b);
+            }
+        }
+    }
+
+    private ArrayView<uint> Upload(ReadOnlySpan<uint> words, List<MemoryBuffer1D<uint, Stride1D.Dense>> rented)
+    {
+        var buffer = Device.Rent(Math.Max(1, words.Length));
+        rented.Add(buffer);
+        Device.Upload(buffer.View, words);
+        return buffer.View;
     }
 
     /// <summary>1/(2x_j) for j &lt; N/2, x_j = ω_N^bitrev(2j), in Montgomery form (as <c>Fri.FoldCodeword</c> computes them).</summary>
@@ -558,6 +676,7 @@ public sealed class IlgpuOperations<TParams> : IDisposable where TParams : struc
             foreach (var b in _resident.Values)
                 Device.Return(b);
             _resident.Clear();
+            _aliases.Clear();
             _residentBytes = 0;
             foreach (var b in _twiddles.Values)
                 b.Dispose();

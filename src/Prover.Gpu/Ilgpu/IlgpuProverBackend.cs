@@ -96,12 +96,47 @@ public sealed class IlgpuProverBackend<TParams> : IProverBackend<TParams>, IDisp
         betas[0] = beta;
         for (int i = 1; i < logArity; i++)
             betas[i] = betas[i - 1].Square();
-        var words = Operations.FriFoldSteps(TDef.W, MemoryMarshal.Cast<ExtensionField<MontyField31<TParams>, TDef>, uint>(codeword.AsSpan()), logN,
-            MemoryMarshal.Cast<ExtensionField<MontyField31<TParams>, TDef>, uint>(betas.AsSpan()));
-        return MemoryMarshal.Cast<uint, ExtensionField<MontyField31<TParams>, TDef>>(words).ToArray();
+        // The codeword's kept copy (from FriLeaves or the previous fold) is read without an upload; the folded
+        // codeword's copy is kept for the next step's leaves, fold and roll-in.
+        var folded = new ExtensionField<MontyField31<TParams>, TDef>[codeword.Length >> logArity];
+        Operations.FriFoldSteps(TDef.W, Words(codeword), logN, Words(betas), Words(folded), codeword, folded);
+        return folded;
     }
 
-    public void Release(IEnumerable<RowMajorMatrix<MontyField31<TParams>>?> matrices) => Operations.Release(matrices);
+    public RowMajorMatrix<MontyField31<TParams>> FriLeaves<TDef>(ExtensionField<MontyField31<TParams>, TDef>[] codeword, int logArity)
+        where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef>
+    {
+        var leaves = Cpu.FriLeaves(codeword, logArity);
+        // The leaves are the codeword's words in order: their commitment reads the codeword's device copy
+        // (the DEEP codeword of the first step is uploaded here once, for its commitment and its fold).
+        if (FriOnDevice && ExtensionOnDevice<TDef>() && Operations.Keep(codeword, Words(codeword)))
+            Operations.Alias(leaves, codeword);
+        return leaves;
+    }
+
+    public void FriRollIn<TDef>(ExtensionField<MontyField31<TParams>, TDef>[] folded, ExtensionField<MontyField31<TParams>, TDef> weight,
+        ExtensionField<MontyField31<TParams>, TDef>[] rollIn)
+        where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef>
+    {
+        ArgumentNullException.ThrowIfNull(folded);
+        ArgumentNullException.ThrowIfNull(rollIn);
+        // Only a codeword kept on the device is updated there (its copy must stay equal to the host values).
+        if (!FriOnDevice || !ExtensionOnDevice<TDef>() || !Operations.IsResident(folded))
+        {
+            Cpu.FriRollIn(folded, weight, rollIn);
+            return;
+        }
+        if (rollIn.Length != folded.Length)
+            throw new ArgumentException($"a codeword of {rollIn.Length} values cannot roll into one of {folded.Length}", nameof(rollIn));
+        Span<ExtensionField<MontyField31<TParams>, TDef>> w = [weight];
+        Operations.AddScaled(TDef.W, Words(folded), Words(w), Words(rollIn), folded);
+    }
+
+    public void Release(IEnumerable<object?> data) => Operations.Release(data);
+
+    private static Span<uint> Words<TDef>(Span<ExtensionField<MontyField31<TParams>, TDef>> values)
+        where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef> =>
+        MemoryMarshal.Cast<ExtensionField<MontyField31<TParams>, TDef>, uint>(values);
 
     private static IProverBackend<TParams> Cpu => CpuBackend<TParams>.Instance;
 

@@ -87,6 +87,51 @@ public class DeviceProvingStepsTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Fri_chain_of_leaves_commit_fold_and_roll_in_stays_on_the_device_and_matches_the_cpu()
+    {
+        using var backend = new IlgpuProverBackend<KoalaBearParameters>(IlgpuCpuDevice.Device, ownsDevice: false);
+        IProverBackend<KoalaBearParameters> device = backend;
+        var codeword = RandomExt4(1 << 7, 901);
+        var rollIn = RandomExt4(1 << 5, 902);
+        var betas = RandomExt4(3, 903);
+        // The CPU chain: leaves (arity 4) → commit → fold → roll in with β^4 → leaves (arity 8) → commit → fold.
+        var cpuLeaves = Cpu.FriLeaves(codeword, 2);
+        var cpuTree = Cpu.Commit<Prover.Core.Hash.Digest<KoalaBearParameters>>([cpuLeaves]);
+        var cpuFolded = Cpu.FriFold(codeword, 7, 2, betas[0]);
+        Cpu.FriRollIn(cpuFolded, betas[2], rollIn);
+        var cpuLeaves2 = Cpu.FriLeaves(cpuFolded, 3);
+        var cpuTree2 = Cpu.Commit<Prover.Core.Hash.Digest<KoalaBearParameters>>([cpuLeaves2]);
+        var cpuFinal = Cpu.FriFold(cpuFolded, 5, 3, betas[1]);
+        // The device chain: the codeword is uploaded once (by its leaves) and every later step reads device copies.
+        var leaves = device.FriLeaves(codeword, 2);
+        Assert.True(backend.Operations.IsResident(codeword) && backend.Operations.IsResident(leaves));
+        Assert.Equal(cpuLeaves.Values, leaves.Values);
+        var tree = device.Commit<Prover.Core.Hash.Digest<KoalaBearParameters>>([leaves]);
+        var folded = device.FriFold(codeword, 7, 2, betas[0]);
+        Assert.True(backend.Operations.IsResident(folded));
+        device.FriRollIn(folded, betas[2], rollIn);
+        Assert.Equal(cpuFolded, folded);
+        var leaves2 = device.FriLeaves(folded, 3);
+        var tree2 = device.Commit<Prover.Core.Hash.Digest<KoalaBearParameters>>([leaves2]);
+        var final = device.FriFold(folded, 5, 3, betas[1]);
+        Assert.Equal(cpuFinal, final);
+        Assert.Equal(cpuTree.Root, tree.Root);
+        Assert.Equal(cpuTree2.Root, tree2.Root);
+        for (int level = 0; level < cpuTree2.LayerCount; level++)
+            Assert.True(cpuTree2.Layer(level).SequenceEqual(tree2.Layer(level)), $"layer {level}");
+        Assert.Equal(3, backend.Operations.ResidentCount); // codeword, folded, final (leaves are aliases)
+        device.Release([codeword, leaves, folded, leaves2, final]);
+        Assert.Equal(0, backend.Operations.ResidentCount);
+        Assert.False(backend.Operations.IsResident(leaves2));
+        // A roll-in into a codeword without a device copy runs on the CPU, with the same result.
+        var host = (KoalaBearExt4[])cpuFolded.Clone();
+        device.FriRollIn(host, betas[2], rollIn);
+        Cpu.FriRollIn(cpuFolded, betas[2], rollIn);
+        Assert.Equal(cpuFolded, host);
+        Assert.Throws<ArgumentException>(() => device.FriRollIn(host, betas[2], codeword));
+    }
+
+    [Fact]
     public void Octic_extension_falls_back_to_the_cpu_reference()
     {
         Assert.True(IlgpuProverBackend<KoalaBearParameters>.ExtensionOnDevice<KoalaBearQuartic>());
@@ -141,7 +186,7 @@ public class DeviceProvingStepsTests(ITestOutputHelper output)
             long before = device!.BytesToDevice + device.BytesFromDevice;
             var (file, _) = DemoProofs.Prove(demo, logRows, "development", backend);
             Assert.True(cpuFile.AsSpan().SequenceEqual(file), $"{demo}: proof bytes differ from the CPU's (deep {deep}, fri {fri}, keep {keep})");
-            Assert.Equal(0, backend.Operations.ResidentCount); // every LDE released at the end of the proof
+            Assert.Equal(0, backend.Operations.ResidentCount); // every LDE and FRI codeword released
             return device.BytesToDevice + device.BytesFromDevice - before;
         }
         long previous = Traffic(deep: false, fri: false, keep: false); // LDE and commitments only, as before
