@@ -196,7 +196,7 @@ internal static partial class Fri<TParams, TDef>
         var trees = new List<MerkleTree<TParams, TDigest>>();
         var codewords = new List<ExtensionField<MontyField31<TParams>, TDef>[]>();
         // Codewords and leaves the backend may hold device copies of: freed when the commit phase ends.
-        var made = new List<object>();
+        var made = new List<object>(reduced.Values);
         try
         {
             foreach (int a in layout.FriLogArities)

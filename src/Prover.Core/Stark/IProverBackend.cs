@@ -49,6 +49,17 @@ public interface IProverBackend<TParams> where TParams : struct, IMontyParameter
         ExtensionLinearAlgebra<TParams, TDef>.RowCombinations(matrix, coefficients);
 
     /// <summary>
+    /// The DEEP codeword of one LDE height (bit-reversed order, 2^<paramref name="logHeight"/> values):
+    /// result[r] = Σ_points (Σ_m Scales[m]·S_m[r] − Y)/(x_r − Z), S_m[r] = Σ_c columnCoefficients[c]·matrices[m][r, c]
+    /// (<see cref="CombineColumns{TDef}"/>), x_r = g·ω^bitrev(r) on the LDE coset. A backend may keep a device copy of the
+    /// result for the FRI hooks.
+    /// </summary>
+    ExtensionField<MontyField31<TParams>, TDef>[] DeepReduce<TDef>(int logHeight, IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> matrices,
+        ReadOnlySpan<ExtensionField<MontyField31<TParams>, TDef>> columnCoefficients, IReadOnlyList<DeepPoint<TParams, TDef>> points)
+        where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef> =>
+        Deep<TParams, TDef>.ReduceHeight(this, logHeight, matrices, columnCoefficients, points);
+
+    /// <summary>
     /// The folds of one FRI step of log arity <paramref name="logArity"/> over a codeword of 2^<paramref name="logN"/>
     /// values (bit-reversed order): arity-2 folds with β, β², β⁴, … (<c>Fri.FoldCodeword</c>); returns a new array.
     /// </summary>

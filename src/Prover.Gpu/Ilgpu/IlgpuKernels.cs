@@ -23,6 +23,8 @@ public sealed class IlgpuKernels
     private Action<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ExtensionShape>? _friFold;
     private Action<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, int, ExtensionShape>? _combineColumns;
     private Action<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ExtensionShape>? _addScaled;
+    private Action<Index1D, ArrayView<uint>, ArrayView<uint>, uint, uint, int, ExtensionShape>? _deepInverse;
+    private Action<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ExtensionShape>? _deepAccumulate;
 
     internal IlgpuKernels(Accelerator accelerator) => _accelerator = accelerator;
 
@@ -61,6 +63,12 @@ public sealed class IlgpuKernels
 
     public Action<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ExtensionShape> AddScaled =>
         _addScaled ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ExtensionShape>(ExtensionKernels.AddScaled);
+
+    public Action<Index1D, ArrayView<uint>, ArrayView<uint>, uint, uint, int, ExtensionShape> DeepInverse =>
+        _deepInverse ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<uint>, ArrayView<uint>, uint, uint, int, ExtensionShape>(ExtensionKernels.DeepInverse);
+
+    public Action<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ExtensionShape> DeepAccumulate =>
+        _deepAccumulate ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ExtensionShape>(ExtensionKernels.DeepAccumulate);
 
     /// <summary>Every kernel entry point (static methods taking an Index1D first).</summary>
     public static IReadOnlyList<MethodInfo> All { get; } =

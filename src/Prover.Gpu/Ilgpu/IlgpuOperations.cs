@@ -571,7 +571,7 @@ public sealed class IlgpuOperations<TParams> : IDisposable where TParams : struc
     /// folded[j] += weight·rollIn[j] over the quartic extension (4 words per value), on the kept copy of
     /// <paramref name="foldedKey"/> (uploaded first when there is none); the result is written back to <paramref name="folded"/>.
     /// </summary>
-    public void AddScaled(MontyField31<TParams> w, Span<uint> folded, ReadOnlySpan<uint> weight, ReadOnlySpan<uint> rollIn, object? foldedKey)
+    public void AddScaled(MontyField31<TParams> w, Span<uint> folded, ReadOnlySpan<uint> weight, ReadOnlySpan<uint> rollIn, object? foldedKey, object? rollInKey = null)
     {
         const int D = ExtensionShape.Degree;
         if (weight.Length != D || folded.Length != rollIn.Length || folded.Length % D != 0)
@@ -585,7 +585,7 @@ public sealed class IlgpuOperations<TParams> : IDisposable where TParams : struc
             try
             {
                 ArrayView<uint> dst = foldedKey is not null && TryKept(foldedKey, out var k) ? k.View.AsContiguous() : Upload(folded, rented);
-                var src = Upload(rollIn, rented);
+                var src = rollInKey is null ? Upload(rollIn, rented) : OnDevice(rollInKey, rollIn, rented);
                 var wt = Upload(weight, rented);
                 K.AddScaled(folded.Length / D, dst, src, wt, new ExtensionShape(_field, w.Montgomery));
                 Device.Download(dst, folded);
@@ -596,6 +596,125 @@ public sealed class IlgpuOperations<TParams> : IDisposable where TParams : struc
                     Device.Return(b);
             }
         }
+    }
+
+    /// <summary>
+    /// DEEP batching of one LDE height on the device (<c>IProverBackend.DeepReduce</c>): result[r] = Σ_p (Σ_m scale_pm·S_m[r] − y_p)/(x_r − z_p),
+    /// S_m[r] = Σ_c coefficients[c]·M_m[r, c], x_r = g·ω^bitrev(r). Matrices with a kept copy are read there; the result's
+    /// device copy is kept under <paramref name="resultKey"/> (for FRI). Extension values are 4 words; a point's
+    /// <c>Scales</c> hold 4 words per matrix.
+    /// </summary>
+    public void DeepReduce(MontyField31<TParams> w, int logH, IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> matrices, ReadOnlySpan<uint> coefficients,
+        IReadOnlyList<(uint[] Z, uint[] Scales, uint[] Y)> points, Span<uint> result, object? resultKey)
+    {
+        const int D = ExtensionShape.Degree;
+        ArgumentNullException.ThrowIfNull(matrices);
+        ArgumentNullException.ThrowIfNull(points);
+        if (logH < 0 || logH > 30 || result.Length != D << logH || coefficients.Length % D != 0)
+            throw new ArgumentException($"a DEEP codeword of 2^{logH} values takes {D << Math.Clamp(logH, 0, 30)} words, and {D} words per coefficient");
+        int h = 1 << logH;
+        CheckWords((long)D * h);
+        foreach (var m in matrices)
+        {
+            ArgumentNullException.ThrowIfNull(m, nameof(matrices));
+            if (m.Height != h || m.Width * D > coefficients.Length)
+                throw new ArgumentException($"a {m.Height}×{m.Width} matrix at a height of {h} rows with {coefficients.Length / D} coefficients", nameof(matrices));
+            CheckWords(m.Values.LongLength);
+        }
+        foreach (var (z, scales, y) in points)
+            if (z.Length != D || y.Length != D || scales.Length != D * matrices.Count)
+                throw new ArgumentException("a point needs z and y (4 words each) and 4 words of weight per matrix", nameof(points));
+        var shape = new ExtensionShape(_field, w.Montgomery);
+        uint omega = MontyField31<TParams>.TwoAdicGenerator(logH).Montgomery, shift = MontyField31<TParams>.MultiplicativeGenerator.Montgomery;
+        lock (Device.SyncRoot)
+        {
+            var rented = new List<MemoryBuffer1D<uint, Stride1D.Dense>>();
+            MemoryBuffer1D<uint, Stride1D.Dense>? acc = null;
+            bool kept = false;
+            try
+            {
+                var coeffs = Upload(coefficients, rented);
+                // Every point's z, y and weights in one upload: point p at 8p (z) and 8p + 4 (y), weights after.
+                int pc = points.Count, mc = matrices.Count;
+                var small = new uint[8 * pc + D * pc * mc];
+                for (int p = 0; p < pc; p++)
+                {
+                    points[p].Z.CopyTo(small, 8 * p);
+                    points[p].Y.CopyTo(small, 8 * p + 4);
+                    points[p].Scales.CopyTo(small, 8 * pc + D * p * mc);
+                }
+                var smallView = Upload(small, rented);
+                var terms = new ArrayView<uint>[pc];
+                for (int p = 0; p < pc; p++)
+                {
+                    var t = Device.Rent((long)D * h);
+                    rented.Add(t);
+                    terms[p] = t.View.SubView(0, (long)D * h);
+                    terms[p].MemSetToZero();
+                }
+                var s = Device.Rent((long)D * h);
+                rented.Add(s);
+                for (int m = 0; m < mc; m++)
+                {
+                    var matrix = matrices[m];
+                    K.CombineColumns(h, OnDevice(matrix, rented), coeffs, s.View, matrix.Width, shape);
+                    for (int p = 0; p < pc; p++)
+                    {
+                        int at = 8 * pc + D * (p * mc + m);
+                        if (small[at] == 0 && small[at + 1] == 0 && small[at + 2] == 0 && small[at + 3] == 0)
+                            continue; // not opened at this point
+                        K.AddScaled(h, terms[p], s.View, smallView.SubView(at, D), shape);
+                    }
+                }
+                acc = Device.Rent((long)D * h);
+                acc.View.SubView(0, (long)D * h).MemSetToZero();
+                var inv = Device.Rent((long)D * h);
+                rented.Add(inv);
+                for (int p = 0; p < pc; p++)
+                {
+                    K.DeepInverse(h, inv.View, smallView.SubView(8 * p, D), omega, shift, logH, shape);
+                    K.DeepAccumulate(h, acc.View, terms[p], inv.View, smallView.SubView(8 * p + 4, D), shape);
+                }
+                Device.Download(acc.View, result);
+                kept = resultKey is not null && KeepBuffer(resultKey, acc);
+            }
+            finally
+            {
+                if (acc is not null && !kept)
+                    Device.Return(acc);
+                foreach (var b in rented)
+                    Device.Return(b);
+            }
+        }
+    }
+
+    /// <summary>1/(x_r − z) for x_r = g·ω^bitrev(r) on a domain of 2^<paramref name="logH"/> points, on the device (4 words per value).</summary>
+    public uint[] DeepInverse(MontyField31<TParams> w, int logH, ReadOnlySpan<uint> z)
+    {
+        const int D = ExtensionShape.Degree;
+        if (logH < 0 || logH > 30 || z.Length != D)
+            throw new ArgumentException("a point of 4 words on a domain of at most 2^30 points");
+        var result = new uint[D << logH];
+        CheckWords(result.Length);
+        lock (Device.SyncRoot)
+        {
+            var rented = new List<MemoryBuffer1D<uint, Stride1D.Dense>>();
+            try
+            {
+                var zv = Upload(z, rented);
+                var o = Device.Rent(result.Length);
+                rented.Add(o);
+                K.DeepInverse(1 << logH, o.View, zv, MontyField31<TParams>.TwoAdicGenerator(logH).Montgomery, MontyField31<TParams>.MultiplicativeGenerator.Montgomery,
+                    logH, new ExtensionShape(_field, w.Montgomery));
+                Device.Download(o.View, result);
+            }
+            finally
+            {
+                foreach (var b in rented)
+                    Device.Return(b);
+            }
+        }
+        return result;
     }
 
     private ArrayView<uint> Upload(ReadOnlySpan<uint> words, List<MemoryBuffer1D<uint, Stride1D.Dense>> rented)

@@ -103,6 +103,32 @@ public sealed class IlgpuProverBackend<TParams> : IProverBackend<TParams>, IDisp
         return folded;
     }
 
+    public ExtensionField<MontyField31<TParams>, TDef>[] DeepReduce<TDef>(int logHeight, IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> matrices,
+        ReadOnlySpan<ExtensionField<MontyField31<TParams>, TDef>> columnCoefficients, IReadOnlyList<DeepPoint<TParams, TDef>> points)
+        where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef>
+    {
+        ArgumentNullException.ThrowIfNull(matrices);
+        ArgumentNullException.ThrowIfNull(points);
+        if (!DeepOnDevice || !ExtensionOnDevice<TDef>())
+            return Cpu.DeepReduce(logHeight, matrices, columnCoefficients, points);
+        if (logHeight < 0 || logHeight > Math.Min(30, TParams.TwoAdicity))
+            throw new ArgumentOutOfRangeException(nameof(logHeight), $"no LDE domain of 2^{logHeight} points");
+        var words = new List<(uint[] Z, uint[] Scales, uint[] Y)>(points.Count);
+        foreach (var p in points)
+        {
+            ArgumentNullException.ThrowIfNull(p, nameof(points));
+            if (p.Scales.Length != matrices.Count)
+                throw new ArgumentException($"a point with {p.Scales.Length} weights for {matrices.Count} matrices", nameof(points));
+            Span<ExtensionField<MontyField31<TParams>, TDef>> z = [p.Z], y = [p.Y];
+            words.Add((Words(z).ToArray(), Words(p.Scales.AsSpan()).ToArray(), Words(y).ToArray()));
+        }
+        // The codeword's device copy is kept: FRI's first leaves (or a roll-in) read it without an upload.
+        var result = new ExtensionField<MontyField31<TParams>, TDef>[1 << logHeight];
+        Operations.DeepReduce(TDef.W, logHeight, matrices, MemoryMarshal.Cast<ExtensionField<MontyField31<TParams>, TDef>, uint>(columnCoefficients), words,
+            Words(result.AsSpan()), result);
+        return result;
+    }
+
     public RowMajorMatrix<MontyField31<TParams>> FriLeaves<TDef>(ExtensionField<MontyField31<TParams>, TDef>[] codeword, int logArity)
         where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef>
     {
@@ -129,7 +155,7 @@ public sealed class IlgpuProverBackend<TParams> : IProverBackend<TParams>, IDisp
         if (rollIn.Length != folded.Length)
             throw new ArgumentException($"a codeword of {rollIn.Length} values cannot roll into one of {folded.Length}", nameof(rollIn));
         Span<ExtensionField<MontyField31<TParams>, TDef>> w = [weight];
-        Operations.AddScaled(TDef.W, Words(folded), Words(w), Words(rollIn), folded);
+        Operations.AddScaled(TDef.W, Words(folded), Words(w), Words(rollIn), folded, rollIn);
     }
 
     public void Release(IEnumerable<object?> data) => Operations.Release(data);

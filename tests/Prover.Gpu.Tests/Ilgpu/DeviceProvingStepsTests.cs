@@ -131,6 +131,78 @@ public class DeviceProvingStepsTests(ITestOutputHelper output)
         Assert.Throws<ArgumentException>(() => device.FriRollIn(host, betas[2], codeword));
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(6)]
+    public void Deep_denominators_on_the_device_are_the_inverses_of_x_minus_z(int logH)
+    {
+        var z = RandomExt4(1, 500 + logH)[0];
+        var actual = IlgpuCpuDevice.Operations<KoalaBearParameters>().DeepInverse(KoalaBearQuartic.W, logH, KoalaBear.AsMontgomery(z.Coefficients.ToArray()));
+        var omega = KoalaBear.TwoAdicGenerator(logH);
+        for (int r = 0; r < 1 << logH; r++)
+        {
+            var x = KoalaBear.MultiplicativeGenerator * omega.Pow((ulong)Prover.Core.Dft.BitReversal.ReverseBits(r, logH));
+            var expected = (KoalaBearExt4.FromBase(x) - z).Inverse();
+            for (int i = 0; i < 4; i++)
+                Assert.True(expected.Coefficients[i].Montgomery == actual[4 * r + i], $"row {r} coefficient {i}");
+        }
+    }
+
+    [Theory]
+    [InlineData(3, false)]
+    [InlineData(6, false)]
+    [InlineData(6, true)]
+    public void Deep_reduce_hook_matches_the_cpu_reference(int logH, bool resident)
+    {
+        using var backend = new IlgpuProverBackend<KoalaBearParameters>(IlgpuCpuDevice.Device, ownsDevice: false);
+        IProverBackend<KoalaBearParameters> device = backend;
+        int seed = 700 + logH;
+        int[] widths = [3, 1, 8];
+        var matrices = new List<RowMajorMatrix<KoalaBear>>();
+        for (int m = 0; m < widths.Length; m++)
+        {
+            var values = Random31.Elements<KoalaBearParameters>((1 << logH) * widths[m], seed + m);
+            var trace = new RowMajorMatrix<KoalaBear>(values, widths[m]);
+            // Resident: LDEs of half-height traces, read from their device copies.
+            matrices.Add(resident ? backend.CosetLdeBitReversed(new RowMajorMatrix<KoalaBear>(values[..(values.Length / 2)], widths[m]), 1, KoalaBear.MultiplicativeGenerator) : trace);
+        }
+        var coefficients = RandomExt4(8, seed + 10);
+        var zs = RandomExt4(2, seed + 11);
+        var scales = RandomExt4(6, seed + 12);
+        var ys = RandomExt4(2, seed + 13);
+        // Point 0 opens every matrix; point 1 only the first and last (a zero weight: not opened there).
+        var points = new List<DeepPoint<KoalaBearParameters, KoalaBearQuartic>>
+        {
+            new(zs[0], [scales[0], scales[1], scales[2]], ys[0]),
+            new(zs[1], [scales[3], default, scales[5]], ys[1]),
+        };
+        var expected = Cpu.DeepReduce<KoalaBearQuartic>(logH, matrices, coefficients, points);
+        var actual = device.DeepReduce<KoalaBearQuartic>(logH, matrices, coefficients, points);
+        Assert.True(backend.Operations.IsResident(actual)); // kept for FRI
+        Assert.Equal(expected, actual);
+        // The CPU reference against the definition, on a few rows.
+        var omega = KoalaBear.TwoAdicGenerator(logH);
+        for (int r = 0; r < 1 << logH; r += 5)
+        {
+            var x = KoalaBearExt4.FromBase(KoalaBear.MultiplicativeGenerator * omega.Pow((ulong)Prover.Core.Dft.BitReversal.ReverseBits(r, logH)));
+            var sum = default(KoalaBearExt4);
+            foreach (var p in points)
+            {
+                var t = -p.Y;
+                for (int m = 0; m < matrices.Count; m++)
+                    for (int c = 0; c < matrices[m].Width; c++)
+                        t += p.Scales[m] * coefficients[c] * matrices[m][r, c];
+                sum += t * (x - p.Z).Inverse();
+            }
+            Assert.True(sum == expected[r], $"row {r} differs from the definition");
+        }
+        device.Release([actual, .. matrices]);
+        Assert.Equal(0, backend.Operations.ResidentCount);
+        Assert.Throws<ArgumentException>(() => device.DeepReduce<KoalaBearQuartic>(logH, matrices, coefficients, [new(zs[0], [scales[0]], ys[0])]));
+        Assert.Throws<ArgumentException>(() => device.DeepReduce<KoalaBearQuartic>(logH, matrices, coefficients.AsSpan(0, 2), points));
+    }
+
     [Fact]
     public void Octic_extension_falls_back_to_the_cpu_reference()
     {
@@ -172,6 +244,7 @@ public class DeviceProvingStepsTests(ITestOutputHelper output)
     [Theory]
     [InlineData("fibonacci", 6)]
     [InlineData("lookup", 6)]
+    [InlineData("poseidon2", 4)]
     public void Whole_proofs_are_the_cpu_bytes_and_keeping_ldes_on_the_device_moves_fewer_bytes(string demo, int logRows)
     {
         // A device of its own: the byte counters must not see other tests' traffic.
