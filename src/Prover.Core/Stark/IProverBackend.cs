@@ -1,3 +1,4 @@
+using Prover.Core.Air;
 using Prover.Core.Dft;
 using Prover.Core.Field;
 using Prover.Core.Hash;
@@ -47,6 +48,17 @@ public interface IProverBackend<TParams> where TParams : struct, IMontyParameter
         ReadOnlySpan<ExtensionField<MontyField31<TParams>, TDef>> coefficients)
         where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef> =>
         ExtensionLinearAlgebra<TParams, TDef>.RowCombinations(matrix, coefficients);
+
+    /// <summary>
+    /// A table's quotient on the quotient domain g·H_(n·d) (natural order, n = 2^<paramref name="logN"/>, d the AIR's
+    /// quotient chunks): (Σ_q α^q·C_q(x) + the LogUp constraints)/Z_H(x), read from the LDEs (bit-reversed rows).
+    /// </summary>
+    ExtensionField<MontyField31<TParams>, TDef>[] EvaluateQuotient<TDef>(CompiledAir<MontyField31<TParams>> air, int logN,
+        RowMajorMatrix<MontyField31<TParams>> mainLde, RowMajorMatrix<MontyField31<TParams>>? preprocessedLde, RowMajorMatrix<MontyField31<TParams>>? logUpLde,
+        MontyField31<TParams>[] publics, ExtensionField<MontyField31<TParams>, TDef> alpha, ExtensionField<MontyField31<TParams>, TDef> gamma,
+        ExtensionField<MontyField31<TParams>, TDef> beta, ExtensionField<MontyField31<TParams>, TDef> cumulativeSum)
+        where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef> =>
+        QuotientEvaluator<TParams, TDef>.Evaluate(air, logN, mainLde, preprocessedLde, logUpLde, publics, alpha, gamma, beta, cumulativeSum);
 
     /// <summary>
     /// The DEEP codeword of one LDE height (bit-reversed order, 2^<paramref name="logHeight"/> values):

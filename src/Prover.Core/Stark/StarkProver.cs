@@ -239,7 +239,7 @@ public sealed class StarkProver<TParams, TDef, TDigest>
             var quotientLdes = new RowMajorMatrix<MontyField31<TParams>>[tables];
             for (int t = 0; t < tables; t++)
             {
-                var q = QuotientEvaluator<TParams, TDef>.Evaluate(airs[t], layout.LogHeights[t], mainLdes[t], key?.Ldes[t], logUpLdes[t], publics[t],
+                var q = owner._backend.EvaluateQuotient(airs[t], layout.LogHeights[t], mainLdes[t], key?.Ldes[t], logUpLdes[t], publics[t],
                     alpha, gamma, beta, sums[t]);
                 (quotientCoefficients[t], quotientLdes[t]) = SplitQuotient(q, layout.LogHeights[t], airs[t].LogQuotientChunks);
             }

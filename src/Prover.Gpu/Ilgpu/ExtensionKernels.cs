@@ -135,18 +135,7 @@ public static class ExtensionKernels
         uint n0 = f.Sub(f.Add(f.Mul(a0, a0), f.Mul(w, f.Mul(a2, a2))), f.Mul(w, f.Add(f.Mul(a1, a3), f.Mul(a1, a3))));
         uint n1 = f.Sub(f.Add(f.Mul(a0, a2), f.Mul(a0, a2)), f.Add(f.Mul(a1, a1), f.Mul(w, f.Mul(a3, a3))));
         uint norm = f.Sub(f.Mul(n0, n0), f.Mul(w, f.Mul(n1, n1)));
-        // norm^(p−2), left to right from the top bit of p − 2 (bit 30 for a 31-bit p).
-        uint exponent = f.P - 2u;
-        int top = 31;
-        while (top > 0 && ((exponent >> top) & 1u) == 0u)
-            top--;
-        uint inv = norm;
-        for (int b = top - 1; b >= 0; b--)
-        {
-            inv = f.Mul(inv, inv);
-            if (((exponent >> b) & 1u) != 0u)
-                inv = f.Mul(inv, norm);
-        }
+        uint inv = f.Inverse(norm);
         uint m0 = f.Mul(n0, inv), m1 = f.Sub(0u, f.Mul(n1, inv));
         r0 = f.Add(f.Mul(a0, m0), f.Mul(w, f.Mul(a2, m1)));
         r1 = f.Sub(0u, f.Add(f.Mul(a1, m0), f.Mul(w, f.Mul(a3, m1))));

@@ -717,6 +717,74 @@ public sealed class IlgpuOperations<TParams> : IDisposable where TParams : struc
         return result;
     }
 
+    /// <summary>
+    /// The quotient of an AIR without LogUp columns on the device (<see cref="QuotientKernels.QuotientRows"/>): the
+    /// constraint program (<paramref name="program"/>: code, variables and outputs in the kernel's layout; constants
+    /// and public values in <paramref name="values"/>) at every point of the quotient domain of 2^(logN + logD)
+    /// points, folded with <paramref name="alphaPowers"/> (4 words per constraint) and multiplied by 1/Z_H
+    /// (<paramref name="zhInverse"/>, 2^logD words; <paramref name="zh"/> are the Z_H values, for the selectors, which
+    /// the kernel computes per point). The main and preprocessed LDEs are read from their kept copies
+    /// when there are. Launches cover slices of the domain so the registers (one per instruction and point) stay bounded.
+    /// </summary>
+    public void EvaluateQuotient(MontyField31<TParams> w, int[] program, int instructions, int variablesAt, int outputsAt, int outputs, uint[] values, int publicsAt,
+        RowMajorMatrix<MontyField31<TParams>> main, RowMajorMatrix<MontyField31<TParams>>? preprocessed, int logN, int logD,
+        ReadOnlySpan<uint> alphaPowers, ReadOnlySpan<uint> zhInverse, ReadOnlySpan<uint> zh, Span<uint> result)
+    {
+        const int D = ExtensionShape.Degree;
+        ArgumentNullException.ThrowIfNull(program);
+        ArgumentNullException.ThrowIfNull(values);
+        ArgumentNullException.ThrowIfNull(main);
+        if (logN < 0 || logD < 0 || logN + logD > 30)
+            throw new ArgumentOutOfRangeException(nameof(logN), $"no quotient domain of 2^{logN}·2^{logD} points");
+        int q = 1 << (logN + logD);
+        if (main.Height < q || preprocessed is not null && preprocessed.Height < q)
+            throw new ArgumentException($"LDEs of {main.Height} (preprocessed {preprocessed?.Height}) rows cannot serve a quotient domain of {q} points", nameof(main));
+        if (alphaPowers.Length != D * outputs || zhInverse.Length != 1 << logD || zh.Length != 1 << logD || result.Length != D * q)
+            throw new ArgumentException("α powers, Z_H, 1/Z_H or the result have the wrong length");
+        if (instructions < 0 || program.Length < 3 * instructions || outputsAt + outputs > program.Length || publicsAt > values.Length)
+            throw new ArgumentException("the program arrays do not match their layout", nameof(program));
+        CheckWords(main.Values.LongLength);
+        CheckWords((long)D * q);
+        int slice = Math.Max(1, Math.Min(q, (1 << 26) / Math.Max(1, instructions)));
+        var alphaZh = new uint[alphaPowers.Length + 2 * zhInverse.Length];
+        alphaPowers.CopyTo(alphaZh);
+        zhInverse.CopyTo(alphaZh.AsSpan(alphaPowers.Length));
+        zh.CopyTo(alphaZh.AsSpan(alphaPowers.Length + zhInverse.Length));
+        var omegaN = MontyField31<TParams>.TwoAdicGenerator(logN);
+        var domain = new QuotientDomain(MontyField31<TParams>.MultiplicativeGenerator.Montgomery, MontyField31<TParams>.TwoAdicGenerator(logN + logD).Montgomery,
+            omegaN.Montgomery, omegaN.Inverse().Montgomery, MontyField31<TParams>.FromUInt64((ulong)(1L << logN)).Montgomery);
+        lock (Device.SyncRoot)
+        {
+            var rented = new List<MemoryBuffer1D<uint, Stride1D.Dense>>();
+            try
+            {
+                var code = Upload(MemoryMarshal.Cast<int, uint>(program.AsSpan()), rented).Cast<int>();
+                var vals = Upload(values, rented);
+                var m = OnDevice(main, rented);
+                var pre = preprocessed is null ? Upload([0u], rented) : OnDevice(preprocessed, rented);
+                var az = Upload(alphaZh, rented);
+                var registers = Device.Rent(Math.Max(1L, (long)slice * instructions));
+                rented.Add(registers);
+                var o = Device.Rent((long)D * q);
+                rented.Add(o);
+                var ext = new ExtensionShape(_field, w.Montgomery);
+                for (int first = 0; first < q; first += slice)
+                {
+                    int count = Math.Min(slice, q - first);
+                    var shape = new QuotientShape(ext, instructions, variablesAt, outputsAt, outputs, publicsAt, main.Width, preprocessed?.Width ?? 0,
+                        logN + logD, logD, first, domain);
+                    K.QuotientRows(count, code, vals, m, pre, az, registers.View, o.View, shape);
+                }
+                Device.Download(o.View, result);
+            }
+            finally
+            {
+                foreach (var b in rented)
+                    Device.Return(b);
+            }
+        }
+    }
+
     private ArrayView<uint> Upload(ReadOnlySpan<uint> words, List<MemoryBuffer1D<uint, Stride1D.Dense>> rented)
     {
         var buffer = Device.Rent(Math.Max(1, words.Length));

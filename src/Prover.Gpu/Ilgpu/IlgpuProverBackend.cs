@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Prover.Core.Air;
 using Prover.Core.Dft;
 using Prover.Core.Field;
 using Prover.Core.Hash;
@@ -101,6 +102,67 @@ public sealed class IlgpuProverBackend<TParams> : IProverBackend<TParams>, IDisp
         var folded = new ExtensionField<MontyField31<TParams>, TDef>[codeword.Length >> logArity];
         Operations.FriFoldSteps(TDef.W, Words(codeword), logN, Words(betas), Words(folded), codeword, folded);
         return folded;
+    }
+
+    /// <summary>Whether the quotient of AIRs without LogUp columns is evaluated on the device (default; off: the CPU).</summary>
+    public bool QuotientOnDevice { get; set; } = true;
+
+    /// <summary>
+    /// The quotient on the device for AIRs without LogUp columns over the quartic extension (the constraint program
+    /// interpreted by <see cref="QuotientKernels.QuotientRows"/>, the LDEs read from their kept copies); tables with LogUp
+    /// columns, and other extensions, are evaluated by the CPU.
+    /// </summary>
+    public ExtensionField<MontyField31<TParams>, TDef>[] EvaluateQuotient<TDef>(CompiledAir<MontyField31<TParams>> air, int logN,
+        RowMajorMatrix<MontyField31<TParams>> mainLde, RowMajorMatrix<MontyField31<TParams>>? preprocessedLde, RowMajorMatrix<MontyField31<TParams>>? logUpLde,
+        MontyField31<TParams>[] publics, ExtensionField<MontyField31<TParams>, TDef> alpha, ExtensionField<MontyField31<TParams>, TDef> gamma,
+        ExtensionField<MontyField31<TParams>, TDef> beta, ExtensionField<MontyField31<TParams>, TDef> cumulativeSum)
+        where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef>
+    {
+        ArgumentNullException.ThrowIfNull(air);
+        ArgumentNullException.ThrowIfNull(mainLde);
+        ArgumentNullException.ThrowIfNull(publics);
+        if (!QuotientOnDevice || !ExtensionOnDevice<TDef>() || air.LogUpColumns > 0)
+            return Cpu.EvaluateQuotient(air, logN, mainLde, preprocessedLde, logUpLde, publics, alpha, gamma, beta, cumulativeSum);
+        int logD = air.LogQuotientChunks;
+        var (code, constants, variables, outputs) = air.Program.Export();
+        int constraints = air.ConstraintCount;
+        if (outputs.Length < constraints)
+            throw new InvalidOperationException($"{air.Name}: the constraint program has {outputs.Length} outputs for {constraints} constraints");
+        // One int array: code (3 per instruction), variables (source 0 main / 1 preprocessed / 2 public, column, row offset), outputs.
+        int instructions = code.Length / 3;
+        var program = new int[code.Length + 3 * variables.Length + constraints];
+        code.CopyTo(program, 0);
+        int variablesAt = code.Length, outputsAt = variablesAt + 3 * variables.Length;
+        for (int v = 0; v < variables.Length; v++)
+        {
+            var variable = variables[v];
+            if (variable.Source == VariableSource.Public && (uint)variable.Index >= (uint)publics.Length)
+                throw new ArgumentException($"{air.Name}: public value {variable.Index} of {publics.Length}", nameof(publics));
+            program[variablesAt + 3 * v] = variable.Source switch
+            {
+                VariableSource.Main => 0,
+                VariableSource.Preprocessed => preprocessedLde is null
+                    ? throw new ArgumentException($"{air.Name} reads preprocessed columns but no preprocessed LDE was given", nameof(preprocessedLde))
+                    : 1,
+                _ => 2,
+            };
+            program[variablesAt + 3 * v + 1] = variable.Index;
+            program[variablesAt + 3 * v + 2] = variable.Offset;
+        }
+        outputs.AsSpan(0, constraints).CopyTo(program.AsSpan(outputsAt));
+        var values = new uint[constants.Length + publics.Length];
+        MontyField31<TParams>.AsMontgomery(constants).CopyTo(values);
+        MontyField31<TParams>.AsMontgomery(publics).CopyTo(values.AsSpan(constants.Length));
+        // Z_H takes d values (QuotientSelectors' definition); the per-point selectors are computed on the device.
+        if (logN < 0 || logN + logD > 30)
+            throw new ArgumentOutOfRangeException(nameof(logN), $"no quotient domain of 2^{logN}·2^{logD} points");
+        var zh = QuotientSelectors<TParams>.Vanishing(logN, logD);
+        var zhInverse = Fields.BatchInverse<MontyField31<TParams>>(zh);
+        var alphaPowers = alpha.Powers(constraints);
+        var result = new ExtensionField<MontyField31<TParams>, TDef>[1 << (logN + logD)];
+        Operations.EvaluateQuotient(TDef.W, program, instructions, variablesAt, outputsAt, constraints, values, constants.Length, mainLde, preprocessedLde,
+            logN, logD, Words(alphaPowers.AsSpan()), MontyField31<TParams>.AsMontgomery(zhInverse), MontyField31<TParams>.AsMontgomery(zh), Words(result.AsSpan()));
+        return result;
     }
 
     public ExtensionField<MontyField31<TParams>, TDef>[] DeepReduce<TDef>(int logHeight, IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> matrices,

@@ -203,6 +203,39 @@ public class DeviceProvingStepsTests(ITestOutputHelper output)
         Assert.Throws<ArgumentException>(() => device.DeepReduce<KoalaBearQuartic>(logH, matrices, coefficients.AsSpan(0, 2), points));
     }
 
+    [Theory]
+    [InlineData("fibonacci", 5, false, false)]
+    [InlineData("fibonacci", 5, true, true)]
+    [InlineData("poseidon2", 3, false, true)]
+    [InlineData("poseidon2", 3, true, false)]
+    [InlineData("lookup", 4, false, true)]
+    public void Quotient_hook_matches_the_cpu_evaluator(string demo, int logRows, bool randomTrace, bool resident)
+    {
+        using var backend = new IlgpuProverBackend<KoalaBearParameters>(IlgpuCpuDevice.Device, ownsDevice: false);
+        IProverBackend<KoalaBearParameters> device = backend;
+        var (airs, traces, publics) = DemoCatalog.Build(demo, logRows);
+        var ext = RandomExt4(4, logRows * 3 + (randomTrace ? 1 : 0));
+        for (int t = 0; t < airs.Length; t++)
+        {
+            var air = new Prover.Core.Air.CompiledAir<KoalaBear>(airs[t]);
+            // A random trace satisfies nothing: its quotient is not low-degree, and must still be the same words.
+            var trace = randomTrace ? new RowMajorMatrix<KoalaBear>(Random31.Elements<KoalaBearParameters>(traces[t].Values.Length, 40 + t), traces[t].Width) : traces[t];
+            int logN = int.Log2(trace.Height), blowup = Math.Max(1, air.LogQuotientChunks);
+            var lde = resident ? backend.CosetLdeBitReversed(trace, blowup, KoalaBear.MultiplicativeGenerator)
+                : Cpu.CosetLdeBitReversed(trace, blowup, KoalaBear.MultiplicativeGenerator);
+            RowMajorMatrix<KoalaBear>? logUpLde = null;
+            if (air.LogUpColumns > 0)
+                logUpLde = new RowMajorMatrix<KoalaBear>(Random31.Elements<KoalaBearParameters>((trace.Height << blowup) * air.LogUpColumns * 4, 50 + t), air.LogUpColumns * 4);
+            var expected = Cpu.EvaluateQuotient(air, logN, lde, null, logUpLde, publics[t], ext[0], ext[1], ext[2], ext[3]);
+            var actual = device.EvaluateQuotient(air, logN, lde, null, logUpLde, publics[t], ext[0], ext[1], ext[2], ext[3]);
+            Assert.Equal(expected.Length, actual.Length);
+            for (int i = 0; i < expected.Length; i++)
+                Assert.True(expected[i] == actual[i], $"{demo} table {t}: point {i} differs (random trace {randomTrace})");
+            device.Release([lde]);
+        }
+        Assert.Equal(0, backend.Operations.ResidentCount);
+    }
+
     [Fact]
     public void Octic_extension_falls_back_to_the_cpu_reference()
     {
@@ -257,6 +290,7 @@ public class DeviceProvingStepsTests(ITestOutputHelper output)
             backend.FriOnDevice = fri;
             backend.KeepLdesOnDevice = keep;
             long before = device!.BytesToDevice + device.BytesFromDevice;
+            backend.QuotientOnDevice = deep;
             var (file, _) = DemoProofs.Prove(demo, logRows, "development", backend);
             Assert.True(cpuFile.AsSpan().SequenceEqual(file), $"{demo}: proof bytes differ from the CPU's (deep {deep}, fri {fri}, keep {keep})");
             Assert.Equal(0, backend.Operations.ResidentCount); // every LDE and FRI codeword released
