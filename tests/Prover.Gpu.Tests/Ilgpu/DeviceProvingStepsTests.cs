@@ -236,6 +236,89 @@ public class DeviceProvingStepsTests(ITestOutputHelper output)
         Assert.Equal(0, backend.Operations.ResidentCount);
     }
 
+    /// <summary>
+    /// A table without LogUp that reads preprocessed columns (local and next), public values and every selector: the
+    /// device quotient's other inputs. Preprocessed column 0 counts rows; main a = p² + pub₀ on every row, a₀ = pub₀ on
+    /// the first row, p' = p + 1 on transitions, and the last row's p is n − 1 (pub₁).
+    /// </summary>
+    private sealed class SquaresAir : Prover.Core.Air.IAir<KoalaBear>
+    {
+        public string Name => "squares";
+
+        public int Width => 1;
+
+        public int PreprocessedWidth => 1;
+
+        public int PublicValueCount => 2;
+
+        public RowMajorMatrix<KoalaBear>? PreprocessedTrace(int height)
+        {
+            var m = new RowMajorMatrix<KoalaBear>(height, 1);
+            for (int r = 0; r < height; r++)
+                m[r, 0] = KoalaBear.FromUInt64((ulong)r);
+            return m;
+        }
+
+        public void Eval(Prover.Core.Air.AirBuilder<KoalaBear> b)
+        {
+            var p = b.PreprocessedLocal[0];
+            b.AssertEq(b.Local[0], p * p + b.PublicValues[0]);
+            b.WhenFirstRow().AssertEq(b.Local[0], b.PublicValues[0]);
+            b.WhenTransition().AssertEq(b.PreprocessedNext[0], p + Prover.Core.Air.SymbolicExpression<KoalaBear>.One);
+            b.WhenLastRow().AssertEq(p, b.PublicValues[1]);
+        }
+
+        public static (RowMajorMatrix<KoalaBear> Trace, KoalaBear[] Publics) Witness(int logRows)
+        {
+            int n = 1 << logRows;
+            var publics = new[] { KoalaBear.FromUInt64(7), KoalaBear.FromUInt64((ulong)n - 1) };
+            var trace = new RowMajorMatrix<KoalaBear>(n, 1);
+            for (int r = 0; r < n; r++)
+                trace[r, 0] = KoalaBear.FromUInt64((ulong)r * (ulong)r) + publics[0];
+            return (trace, publics);
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Quotient_hook_reads_preprocessed_columns_and_public_values_like_the_cpu(bool randomTrace)
+    {
+        using var backend = new IlgpuProverBackend<KoalaBearParameters>(IlgpuCpuDevice.Device, ownsDevice: false);
+        IProverBackend<KoalaBearParameters> device = backend;
+        var air = new Prover.Core.Air.CompiledAir<KoalaBear>(new SquaresAir());
+        var (trace, publics) = SquaresAir.Witness(5);
+        if (randomTrace)
+            trace = new RowMajorMatrix<KoalaBear>(Random31.Elements<KoalaBearParameters>(trace.Values.Length, 61), 1);
+        int blowup = Math.Max(1, air.LogQuotientChunks);
+        var lde = device.CosetLdeBitReversed(trace, blowup, KoalaBear.MultiplicativeGenerator);
+        var pre = Cpu.CosetLdeBitReversed(new SquaresAir().PreprocessedTrace(32)!, blowup, KoalaBear.MultiplicativeGenerator);
+        var ext = RandomExt4(4, 62);
+        var expected = Cpu.EvaluateQuotient(air, 5, lde, pre, null, publics, ext[0], ext[1], ext[2], ext[3]);
+        var actual = device.EvaluateQuotient(air, 5, lde, pre, null, publics, ext[0], ext[1], ext[2], ext[3]);
+        Assert.Equal(expected, actual);
+        device.Release([lde]);
+        Assert.Throws<ArgumentException>(() => device.EvaluateQuotient(air, 5, lde, null, null, publics, ext[0], ext[1], ext[2], ext[3]));
+    }
+
+    [Fact]
+    public void Preprocessed_proof_without_logup_is_the_cpu_bytes_on_the_device()
+    {
+        using var backend = new IlgpuProverBackend<KoalaBearParameters>(IlgpuCpuDevice.Device, ownsDevice: false);
+        var config = StarkConfig.Development with { NumQueries = 16, QueryPowBits = 2, LogFinalPolyLength = 0 };
+        Prover.Core.Air.IAir<KoalaBear>[] airs = [new SquaresAir()];
+        var (trace, publics) = SquaresAir.Witness(6);
+        byte[] Prove(IProverBackend<KoalaBearParameters>? b)
+        {
+            var key = StarkSetup.Preprocess<KoalaBearParameters, Prover.Core.Hash.Digest<KoalaBearParameters>>(airs, [6], config.LogBlowup, b);
+            var proof = new StarkProver<KoalaBearParameters, KoalaBearQuartic, Prover.Core.Hash.Digest<KoalaBearParameters>>(config, b).Prove(airs, [trace], [publics], key);
+            return ProofSerializer.Serialize(proof);
+        }
+        var cpu = Prove(null);
+        Assert.True(cpu.AsSpan().SequenceEqual(Prove(backend)), "proof bytes differ between the CPU and the ILGPU backend");
+        Assert.Equal(0, backend.Operations.ResidentCount);
+    }
+
     [Fact]
     public void Octic_extension_falls_back_to_the_cpu_reference()
     {
