@@ -1,6 +1,9 @@
 using Prover.Core.Zkvm.AddSub;
+using Prover.Core.Zkvm.Bitwise;
 using Prover.Core.Zkvm.Chips;
 using Prover.Core.Zkvm.Compare;
+using Prover.Core.Zkvm.Memory;
+using Prover.Core.Zkvm.Shift;
 
 namespace Prover.Core.Tests.Zkvm;
 
@@ -31,6 +34,17 @@ public sealed class ColumnLayoutTests
         Assert.Equal(AddSubCols.Width, AddSubCols.Layout.Width);
         Assert.Equal((0, 4, 8, 12, 16, 20, 21, 22, 23), (CompareCols.Selectors, CompareCols.B, CompareCols.C, CompareCols.Diff, CompareCols.Borrow, CompareCols.BSign,
             CompareCols.CSign, CompareCols.SignsDiffer, CompareCols.Width));
+        Assert.Equal((0, 6, 14, 22, 30, 38), (BitwiseCols.Selectors, BitwiseCols.ABytes, BitwiseCols.BBytes, BitwiseCols.CBytes, BitwiseCols.AndBytes, BitwiseCols.Width));
+        Assert.Equal([0, 12, 20, 24, 30, 31, 39, 40, 41, 42, 43, 44, 52, 60, 61, 69, 70],
+        [
+            ShiftCols.Selectors, ShiftCols.BBytes, ShiftCols.C, ShiftCols.ShiftBits, ShiftCols.CHigh, ShiftCols.ByteShift, ShiftCols.Pow01, ShiftCols.Pow,
+            ShiftCols.PowR, ShiftCols.Mult, ShiftCols.FillBit, ShiftCols.Lo, ShiftCols.Hi, ShiftCols.FillLo, ShiftCols.Y, ShiftCols.ResultSign, ShiftCols.Width,
+        ]);
+        Assert.Equal([0, 1, 2, 3, 7, 8, 9, 10, 11, 12, 13],
+        [
+            MemoryBoundaryCols.Real, MemoryBoundaryCols.KeyLo, MemoryBoundaryCols.KeyHi, MemoryBoundaryCols.Value, MemoryBoundaryCols.TsLo, MemoryBoundaryCols.TsHi,
+            MemoryBoundaryCols.GapLo, MemoryBoundaryCols.GapHi, MemoryBoundaryCols.Bound, MemoryBoundaryCols.FromInput, MemoryBoundaryCols.Width,
+        ]);
         Assert.Equal("Carry[3]", AddSubCols.Layout.NameOf(AddSubCols.Carry + 3));
     }
 }
