@@ -12,7 +12,7 @@ namespace Prover.Benchmarks.Cluster;
 /// (<see cref="ClusterHosting.StartInProcessAsync"/>: an Orleans silo in this process, shard jobs through grain calls,
 /// two phases) against direct proving (<see cref="ZkvmProofs.Prove(ZkvmProgram, byte[], ZkvmProverOptions)"/>) on the same
 /// input, alternating direct and cluster per repetition after one warm-up of each; checks the proof bytes are equal
-/// and prints each time and the ratio of the sums.
+/// and prints each time, each repetition's ratio, their median and spread, and the ratio of the sums.
 /// </summary>
 public static class ClusterOverhead
 {
@@ -64,7 +64,11 @@ public static class ClusterOverhead
         Console.WriteLine($"guest {guest.Name}, {input.Length} input bytes, {last!.Cycles:N0} cycles in {last.Shards} shard(s) of 2^{logShard}, config {config.Name}, {reps} reps");
         Console.WriteLine($"direct  (ms): {F(direct)}");
         Console.WriteLine($"cluster (ms): {F(viaCluster)}");
-        Console.WriteLine($"cluster / direct: {viaCluster.Sum() / direct.Sum():F3} (identical proof bytes: yes)");
+        var ratios = direct.Select((d, i) => viaCluster[i] / d).ToList();
+        var sorted = ratios.Order().ToList();
+        double median = sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+        Console.WriteLine($"cluster / direct per rep: {string.Join(", ", ratios.Select(r => r.ToString("F3", CultureInfo.InvariantCulture)))}");
+        Console.WriteLine($"cluster / direct: median {median:F3}, min {sorted[0]:F3}, max {sorted[^1]:F3}, ratio of sums {viaCluster.Sum() / direct.Sum():F3} (identical proof bytes: yes)");
         Console.WriteLine("last direct run, by phase:");
         foreach (var (phase, ms) in directReport!.Timings)
             Console.WriteLine($"  {phase,-44} {ms,10:F1} ms");
