@@ -31,6 +31,20 @@ public sealed class InProcessClusterTests
     }
 
     [Fact]
+    public async Task WorkersCheckTheAirsOnlyWhenTheRequestAsks()
+    {
+        var guest = ClusterTestGuests.Hello;
+        var zkOptions = new Prover.Core.Zkvm.Proving.ZkvmProverOptions { Config = ClusterTestGuests.Development, ShardSize = 128 };
+        await using var cluster = await ClusterHosting.StartInProcessAsync();
+        var (plain, plainReport) = await cluster.Prover.ProveAsync(guest, [], zkOptions, CancellationToken.None);
+        var (checkedFile, checkedReport) = await cluster.Prover.ProveAsync(guest, [], zkOptions with { CheckConstraints = true }, CancellationToken.None);
+        // The shard proofs' phases are listed in the report with two leading spaces.
+        Assert.DoesNotContain(plainReport.Timings, t => t.Phase.Trim() == "AIR constraint check");
+        Assert.Contains(checkedReport.Timings, t => t.Phase.Trim() == "AIR constraint check");
+        Assert.Equal(plain, checkedFile);
+    }
+
+    [Fact]
     public async Task ACancelledProofFreesItsWorker()
     {
         await using var cluster = await ClusterHosting.StartInProcessAsync();
