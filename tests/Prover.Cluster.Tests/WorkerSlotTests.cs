@@ -68,6 +68,11 @@ public sealed class WorkerSlotTests
         Assert.Equal(["ilgpu:cpu:0", "ilgpu:cpu:1"], service.Devices.SlotList.Select(s => s.Device));
         Assert.Equal("ilgpu-cpu", service.Devices.Backend);
         Assert.Equal(2, service.FreeSlots);
+
+        // --backend ilgpu: each ILGPU GPU of this machine is a slot; without one, the worker proves on one CPU slot.
+        int gpus = Prover.Gpu.Ilgpu.IlgpuDevice.EnumerateGpus(out _).Count;
+        using var ilgpu = new ShardWorkerService(new ClusterOptions { Backend = "ilgpu" });
+        Assert.Equal(gpus == 0 ? ["cpu"] : [.. Enumerable.Range(0, gpus).Select(i => $"ilgpu:{i}")], ilgpu.Devices.SlotList.Select(s => s.Device));
     }
 
     [Fact]
