@@ -41,6 +41,9 @@ public sealed class StarkProver<TParams, TDef, TDigest>
         _mmcs = MerkleTreeMmcs<TParams, TDigest>.Default;
     }
 
+    /// <summary>The phase <see cref="LastTimings"/> names for the <see cref="CheckConstraints"/> pass (listed only when it ran).</summary>
+    public const string ConstraintCheckPhase = "AIR constraint check";
+
     /// <summary>Wall time of each phase of the last proof, in milliseconds, in protocol order.</summary>
     public IReadOnlyList<(string Phase, double Milliseconds)> LastTimings { get; private set; } = [];
 
@@ -94,10 +97,17 @@ public sealed class StarkProver<TParams, TDef, TDigest>
         provingKey ??= StarkSetup.Preprocess<TParams, TDigest>(airs, logHeights, logBlowup, _backend);
         if (provingKey is not null && (!provingKey.VerifyingKey.Matches(airs, logHeights) || provingKey.VerifyingKey.LogBlowup != logBlowup))
             throw new ArgumentException("the proving key was made for other table heights or another blowup");
+        // The check is timed and reported as a phase of its own: it costs about as much as a phase of the proof (a
+        // caller that leaves it on by accident, as the cluster's workers once did, shows it in its timings).
+        double checkMs = -1;
         if (CheckConstraints)
+        {
+            long checkStart = System.Diagnostics.Stopwatch.GetTimestamp();
             for (int t = 0; t < airs.Count; t++)
                 if (AirChecker.FindViolation(airs[t], traces[t], publicValues[t], provingKey?.Traces[t]) is { } violation)
                     throw new ArgumentException("trace does not satisfy its AIR: " + violation);
+            checkMs = System.Diagnostics.Stopwatch.GetElapsedTime(checkStart).TotalMilliseconds;
+        }
         var layout = new StarkLayout<MontyField31<TParams>>(compiled, logHeights, TDef.Degree, logBlowup, _config.LogFinalPolyLength, _config.FoldingArity);
         LastSecurity = StarkSecurity.Report(_config, layout, TParams.P, TDigest.Length, shared?.StatementFractions);
         if (LastSecurity.Provable < _config.MinimumProvableBits && !_config.AllowInsecure)
@@ -114,7 +124,7 @@ public sealed class StarkProver<TParams, TDef, TDigest>
             // The backend's device copies of this proof's LDEs (if it keeps any) are freed, also after a failure.
             _backend.Release(run.Ldes);
         }
-        LastTimings = run.Timings;
+        LastTimings = checkMs >= 0 ? [(ConstraintCheckPhase, checkMs), .. run.Timings] : run.Timings;
         return proof;
     }
 
