@@ -296,19 +296,22 @@ public static class RecursiveStarkVerifier<TParams, TDef, TDigest>
         private (Ext NegZ, Ext Y, Ext Scale)[][] DeepClaims(Ext[][][] openings, Ext zeta, Ext[] lambdaPowers)
         {
             var result = new (Ext, Ext, Ext)[layout.Matrices.Count][];
+            var negatives = new Dictionary<int, Ext>(); // −z per trace height (−1 for ζ itself): one 1/(x − z) per query and LDE height
             for (int i = 0; i < result.Length; i++)
             {
                 var m = layout.Matrices[i];
                 result[i] = new (Ext, Ext, Ext)[m.PointCount];
                 for (int point = 0; point < m.PointCount; point++)
                 {
-                    var z = point == 0 ? zeta : b.Mul(zeta, b.Constant(MontyField31<TParams>.TwoAdicGenerator(layout.LogHeights[m.Table])));
+                    int key = point == 0 ? -1 : layout.LogHeights[m.Table];
+                    if (!negatives.TryGetValue(key, out var negZ))
+                        negatives[key] = negZ = b.Sub(b.ExtZero, point == 0 ? zeta : b.Mul(zeta, b.Constant(MontyField31<TParams>.TwoAdicGenerator(key))));
                     var claimed = Claimed(openings[m.Table], m.Kind, point);
                     int start = m.LambdaStart + point * m.Width;
                     var y = b.ExtZero;
                     for (int c = 0; c < m.Width; c++)
                         y = b.Add(y, b.Mul(lambdaPowers[start + c], claimed[c]));
-                    result[i][point] = (b.Sub(b.ExtZero, z), y, lambdaPowers[start]);
+                    result[i][point] = (negZ, y, lambdaPowers[start]);
                 }
             }
             return result;
