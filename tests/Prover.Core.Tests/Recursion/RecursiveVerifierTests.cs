@@ -201,4 +201,48 @@ public sealed class RecursiveVerifierTests(ITestOutputHelper output)
         var other = RecursiveVerification<KoalaBearParameters, KoalaBearQuartic, KoalaBearDigest>.Verify(Small with { NumQueries = 13 }, a.Airs, a.Fresh());
         Assert.False(other.Run.Accepted);
     }
+    /// <summary>Passes every hint through, except that the felt at one position of the whole hint stream is changed.</summary>
+    private sealed class OneWrongHint(IRecursionHints<KoalaBearParameters> inner, long position) : IRecursionHints<KoalaBearParameters>
+    {
+        private long _read;
+
+        public KoalaBear[] Read(int channel, ReadOnlySpan<KoalaBear> arguments, int count)
+        {
+            var data = inner.Read(channel, arguments, count);
+            if (position >= _read && position < _read + data.Length)
+                data[position - _read] += KoalaBear.One;
+            _read += data.Length;
+            return data;
+        }
+    }
+
+    /// <summary>Changes each of <paramref name="samples"/> sampled felts of the hint stream of an honest proof: every run must fail.</summary>
+    private void EveryHintMatters<TDef, TDigest>(Case<TDef, TDigest> c, int samples)
+        where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+        where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
+    {
+        var proof = c.Fresh();
+        var program = RecursiveStarkVerifier<KoalaBearParameters, TDef, TDigest>.Build(c.Config, c.Airs, proof.LogHeights);
+        StarkProofHints<KoalaBearParameters, TDef, TDigest> Hints() => new(c.Config, c.Airs, proof, c.Key);
+        Assert.True(RecursionExecutor<KoalaBearParameters, TDef>.Run(program, Hints()).Accepted);
+        var rng = new Random(99);
+        var positions = Enumerable.Range(0, samples).Select(_ => rng.NextInt64(program.HintFelts)).Append(0).Append(program.HintFelts - 1);
+        var failures = new Dictionary<string, int>();
+        foreach (long position in positions)
+        {
+            var run = RecursionExecutor<KoalaBearParameters, TDef>.Run(program, new OneWrongHint(Hints(), position));
+            Assert.False(run.Accepted, $"{c.Name}: hinted felt {position} of {program.HintFelts} changed, the run still accepts");
+            failures[run.Failure!] = failures.GetValueOrDefault(run.Failure!) + 1;
+        }
+        output.WriteLine($"{c.Name}: {samples + 2} of {program.HintFelts} hinted felts changed, all rejected: " + string.Join("; ", failures.Select(f => $"{f.Value}× {f.Key}")));
+    }
+
+    [Fact]
+    public void Every_hinted_felt_is_checked()
+    {
+        // The hints are untrusted: changing any one felt of them — a proof value, or a per-query row, sibling or FRI
+        // leaf value the hint source derived from the multi-openings — makes the run of an honest proof fail.
+        EveryHintMatters(Demo<KoalaBearQuartic, KoalaBearDigest>("lookup", 5, Small with { FoldingArity = 4, MerkleCapHeight = 1 }), 150);
+        EveryHintMatters(Demo<KoalaBearOctic, KoalaBearWideDigest>("fibonacci", 7, StarkConfig.Provable128 with { NumQueries = 8, QueryPowBits = 8, AllowInsecure = true }), 100);
+    }
 }
