@@ -45,7 +45,9 @@ internal static class RecursionSizeCommand
                     var profile = ShardProfile.Probe(program, input, ShardMemoryModel.ProbeLogShardSize, ZkvmProverOptions.DefaultMaxCycles);
                     var heights = profile.LogHeights(parse.GetValue(logShard));
                     shape = $"last shard of the embedded block at 2^{parse.GetValue(logShard)} cycles";
-                    report = RecursionProgramReport.For(preset, program.LastShardAirs, heights);
+                    // A shard is one proof of a shared-challenge group; its seed is (shard index, shard count, 8 samples of the
+                    // group transcript) (ZkvmStatement).
+                    report = RecursionProgramReport.For(preset, program.LastShardAirs, heights, sharedSeedLength: 10);
                 }
             }
             catch (ArgumentException e)

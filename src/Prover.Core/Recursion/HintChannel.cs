@@ -31,4 +31,8 @@ public enum HintChannel
     FriLeaf,
     /// <summary>Query q, FRI step r: the leaf's Merkle siblings.</summary>
     FriSiblings,
+    /// <summary>Shared bus challenges: the seed (each value reduced mod p).</summary>
+    SharedSeed,
+    /// <summary>Shared bus challenges: γ then β.</summary>
+    SharedChallenges,
 }

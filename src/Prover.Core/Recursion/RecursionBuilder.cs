@@ -22,6 +22,7 @@ public sealed class RecursionBuilder<TParams, TDef>
     private readonly List<uint> _feltConstants = [];
     private readonly List<uint> _extConstants = [];
     private readonly List<string> _messages = [];
+    private readonly List<int> _outputs = [];
     private readonly Dictionary<int, MontyField31<TParams>> _knownFelt = [];
     private readonly Dictionary<int, ExtensionField<MontyField31<TParams>, TDef>> _knownExt = [];
     private readonly Dictionary<MontyField31<TParams>, Felt> _feltByValue = [];
@@ -318,7 +319,17 @@ public sealed class RecursionBuilder<TParams, TDef>
         return result;
     }
 
+    /// <summary>Appends felts to the program's public outputs.</summary>
+    public void Output(params Felt[] values)
+    {
+        foreach (var v in values)
+            _outputs.Add(v.Id);
+    }
+
+    /// <summary>Appends an extension element's coefficients to the program's public outputs.</summary>
+    public void Output(Ext value) => Output(Coefficients(value));
+
     /// <summary>The program built so far.</summary>
     public RecursionProgram Build() =>
-        new([.. _code], _felts, _exts, [.. _feltConstants], [.. _extConstants], [.. _messages], D);
+        new([.. _code], _felts, _exts, [.. _feltConstants], [.. _extConstants], [.. _messages], D, [.. _outputs]);
 }

@@ -19,6 +19,9 @@ public sealed class RecursionHintException(string message) : Exception(message);
 /// <summary>The outcome of running a recursion program: accepted, or the failed check and where.</summary>
 public sealed record RecursionRun(bool Accepted, string? Failure, int FailedInstruction, long Executed)
 {
+    /// <summary>Canonical values of the program's <see cref="RecursionProgram.Outputs"/> after an accepted run (empty otherwise).</summary>
+    public IReadOnlyList<uint> Outputs { get; init; } = [];
+
     public override string ToString() => Accepted ? "accepted" : $"rejected at instruction {FailedInstruction}: {Failure}";
 }
 
@@ -132,6 +135,6 @@ public static class RecursionExecutor<TParams, TDef>
                     throw new InvalidOperationException($"unknown recursion operation {i.Op}");
             }
         }
-        return new RecursionRun(true, null, -1, code.Count);
+        return new RecursionRun(true, null, -1, code.Count) { Outputs = [.. program.Outputs.Select(o => f[o].ToCanonical())] };
     }
 }

@@ -59,8 +59,9 @@ public readonly record struct RecursionInstruction(RecursionOp Op, int Dst, int 
 public sealed class RecursionProgram
 {
     internal RecursionProgram(RecursionInstruction[] instructions, int feltCount, int extCount, uint[] feltConstants, uint[] extConstants,
-        string[] messages, int extensionDegree)
+        string[] messages, int extensionDegree, int[] outputs)
     {
+        Outputs = outputs;
         Instructions = instructions;
         FeltCount = feltCount;
         ExtCount = extCount;
@@ -88,6 +89,12 @@ public sealed class RecursionProgram
     public IReadOnlyList<string> Messages { get; }
 
     public int ExtensionDegree { get; }
+
+    /// <summary>
+    /// The felts the program states as its public outputs, in order (what a proof of its run will expose: for the
+    /// verifier program of a proof in a shared-challenge group, its statement and bus sum, which the layer above checks).
+    /// </summary>
+    public IReadOnlyList<int> Outputs { get; }
 
     /// <summary>How many instructions of each operation the program holds (what sizes the recursion chips' tables).</summary>
     public IReadOnlyDictionary<RecursionOp, int> Counts()

@@ -14,24 +14,25 @@ public sealed record RecursionProgramReport(string Config, int Tables, int[] Log
     IReadOnlyDictionary<RecursionOp, int> Operations, IReadOnlyDictionary<int, int> Permutations, double BuildMilliseconds)
 {
     /// <summary>The program for <paramref name="airs"/> at 2^<paramref name="logHeights"/> rows under a preset (its extension and digest).</summary>
-    public static RecursionProgramReport For(StarkConfig config, IReadOnlyList<IAir<KoalaBear>> airs, int[] logHeights)
+    /// <param name="sharedSeedLength">For a proof of a shared-challenge group (a zkVM shard): its seed's length.</param>
+    public static RecursionProgramReport For(StarkConfig config, IReadOnlyList<IAir<KoalaBear>> airs, int[] logHeights, int? sharedSeedLength = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         return (config.ExtensionDegree, config.DigestElements) switch
         {
-            (4, KoalaBearDigest.Length) => For<KoalaBearQuartic, KoalaBearDigest>(config, airs, logHeights),
-            (4, _) => For<KoalaBearQuartic, KoalaBearWideDigest>(config, airs, logHeights),
-            (_, KoalaBearDigest.Length) => For<KoalaBearOctic, KoalaBearDigest>(config, airs, logHeights),
-            _ => For<KoalaBearOctic, KoalaBearWideDigest>(config, airs, logHeights),
+            (4, KoalaBearDigest.Length) => For<KoalaBearQuartic, KoalaBearDigest>(config, airs, logHeights, sharedSeedLength),
+            (4, _) => For<KoalaBearQuartic, KoalaBearWideDigest>(config, airs, logHeights, sharedSeedLength),
+            (_, KoalaBearDigest.Length) => For<KoalaBearOctic, KoalaBearDigest>(config, airs, logHeights, sharedSeedLength),
+            _ => For<KoalaBearOctic, KoalaBearWideDigest>(config, airs, logHeights, sharedSeedLength),
         };
     }
 
-    private static RecursionProgramReport For<TDef, TDigest>(StarkConfig config, IReadOnlyList<IAir<KoalaBear>> airs, int[] logHeights)
+    private static RecursionProgramReport For<TDef, TDigest>(StarkConfig config, IReadOnlyList<IAir<KoalaBear>> airs, int[] logHeights, int? sharedSeedLength)
         where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
         where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
     {
         var sw = Stopwatch.StartNew();
-        var program = RecursiveStarkVerifier<KoalaBearParameters, TDef, TDigest>.Build(config, airs, logHeights);
+        var program = RecursiveStarkVerifier<KoalaBearParameters, TDef, TDigest>.Build(config, airs, logHeights, sharedSeedLength);
         double ms = sw.Elapsed.TotalMilliseconds;
         return new(config.Name, airs.Count, logHeights, program.Instructions.Count, program.FeltCount, program.ExtCount, program.HintFelts,
             program.Counts(), program.Permutations(), ms);

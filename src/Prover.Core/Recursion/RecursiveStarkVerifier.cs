@@ -21,7 +21,13 @@ namespace Prover.Core.Recursion;
 /// hashes every opened row and leaf up to the committed cap and checks that each FRI leaf holds the value the query
 /// folded, so it accepts exactly the proofs the per-query verifier accepts; a repeated index is checked twice.
 /// </para>
-/// Not supported yet (the build throws): proofs in a group with shared bus challenges.
+/// <para>
+/// A proof of a group with shared bus challenges (<see cref="SharedBusChallenges{TExt}"/>: the shards of a zkVM
+/// execution) is verified as the native verifier does with <c>shared</c>: the seed is observed, γ and β are inputs
+/// instead of samples, and the bus need not balance alone. Those are the group's business, so the program states them
+/// as its outputs — public values, seed, main commitment, γ, β and the proof's bus sum, in that order — for the layer
+/// above to check across the group (γ and β drawn from the group's transcript, the sums adding to zero).
+/// </para>
 /// </summary>
 public static class RecursiveStarkVerifier<TParams, TDef, TDigest>
     where TParams : struct, IMontyParameters
@@ -35,7 +41,10 @@ public static class RecursiveStarkVerifier<TParams, TDef, TDigest>
     /// <paramref name="config"/>. Throws for a shape the native verifier would refuse before reading the proof's data
     /// (heights out of range, degree too high for the blowup, insecure configuration not allowed).
     /// </summary>
-    public static RecursionProgram Build(StarkConfig config, IReadOnlyList<IAir<MontyField31<TParams>>> airs, IReadOnlyList<int> logHeights)
+    /// <param name="sharedSeedLength">For a proof of a shared-challenge group: the length of its seed; null for a proof that balances alone.</param>
+    /// <param name="statementFractions">The group's LogUp fractions (<see cref="SharedBusChallenges{TExt}.StatementFractions"/>) for the security check.</param>
+    public static RecursionProgram Build(StarkConfig config, IReadOnlyList<IAir<MontyField31<TParams>>> airs, IReadOnlyList<int> logHeights,
+        int? sharedSeedLength = null, double? statementFractions = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(airs);
@@ -53,16 +62,18 @@ public static class RecursiveStarkVerifier<TParams, TDef, TDigest>
                 throw new ArgumentException($"table {t}: constraint degree too high for the blowup");
         }
         var layout = new StarkLayout<MontyField31<TParams>>(compiled, [.. logHeights], D, config.LogBlowup, config.LogFinalPolyLength, config.FoldingArity);
-        var security = StarkSecurity.Report(config, layout, TParams.P, TDigest.Length, null);
+        if (sharedSeedLength is < 0)
+            throw new ArgumentException("negative seed length");
+        var security = StarkSecurity.Report(config, layout, TParams.P, TDigest.Length, statementFractions);
         if (security.Provable < config.MinimumProvableBits && !config.AllowInsecure)
             throw new ArgumentException($"insecure shape: configuration '{config.Name}' gives {security}");
         var b = new RecursionBuilder<TParams, TDef>();
         using (SymbolicExt<TParams, TDef>.Scope(b))
-            new Emitter(b, config, layout).Run();
+            new Emitter(b, config, layout, sharedSeedLength).Run();
         return b.Build();
     }
 
-    private sealed class Emitter(RecursionBuilder<TParams, TDef> b, StarkConfig config, StarkLayout<MontyField31<TParams>> layout)
+    private sealed class Emitter(RecursionBuilder<TParams, TDef> b, StarkConfig config, StarkLayout<MontyField31<TParams>> layout, int? sharedSeedLength)
     {
         private readonly HashGadgets<TParams, TDef> _hash = new(b, TDigest.Length);
         private int L => TDigest.Length;
@@ -127,15 +138,32 @@ public static class RecursiveStarkVerifier<TParams, TDef, TDigest>
                 ch.Observe(root);
                 caps.Add([root]);
             }
+            Felt[] seed = [];
+            if (sharedSeedLength is int seedLength)
+            {
+                // StarkProver.ObserveSeed: the length, then the values.
+                seed = Hint(HintChannel.SharedSeed, seedLength);
+                ch.Observe(seedLength);
+                ch.Observe(seed);
+            }
             int firstProofTree = caps.Count;
             Felt[][] CapOf(int tree) => ObserveCap(ch, Hint(HintChannel.InputCap, L << InputCapHeight(tree), tree - firstProofTree));
             caps.Add(CapOf(caps.Count));
+            var mainCap = caps[^1];
             Ext gamma = b.ExtZero, beta = b.ExtZero;
             var sums = new Ext[tables];
             if (layout.HasLogUp)
             {
-                gamma = ch.SampleExt().Value;
-                beta = ch.SampleExt().Value;
+                if (sharedSeedLength is null)
+                {
+                    gamma = ch.SampleExt().Value;
+                    beta = ch.SampleExt().Value;
+                }
+                else
+                {
+                    var challenges = Exts(b, Hint(HintChannel.SharedChallenges, 2 * D));
+                    (gamma, beta) = (challenges[0], challenges[1]);
+                }
                 caps.Add(CapOf(caps.Count));
             }
             for (int t = 0; t < tables; t++)
@@ -193,7 +221,19 @@ public static class RecursiveStarkVerifier<TParams, TDef, TDigest>
                     b.AssertEqual(sums[t], b.ExtZero, $"table {t} has no bus but claims a non-zero bus sum");
                 total = b.Add(total, sums[t]);
             }
-            b.AssertEqual(total, b.ExtZero, "LogUp buses do not balance");
+            if (sharedSeedLength is null)
+                b.AssertEqual(total, b.ExtZero, "LogUp buses do not balance");
+            else
+            {
+                foreach (var p in publics)
+                    b.Output(p);
+                b.Output(seed);
+                foreach (var digest in mainCap)
+                    b.Output(digest);
+                b.Output(gamma);
+                b.Output(beta);
+                b.Output(total);
+            }
 
             for (int t = 0; t < tables; t++)
                 Constraints(t, openings[t], publics[t], alpha, gamma, beta, sums[t], zeta);

@@ -15,9 +15,13 @@ public static class RecursiveVerification<TParams, TDef, TDigest>
     where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef>
     where TDigest : struct, IDigest<TDigest, TParams>
 {
-    /// <summary>The verdict, and the program that gave it (null where the proof's shape could not have a program).</summary>
+    /// <summary>
+    /// The verdict, and the program that gave it (null where the proof's shape could not have a program). With
+    /// <paramref name="shared"/>, the run's outputs are the proof's statement and bus sum (<see cref="RecursiveStarkVerifier{TParams, TDef, TDigest}"/>).
+    /// </summary>
     public static (RecursionRun Run, RecursionProgram? Program) Verify(StarkConfig config, IReadOnlyList<IAir<MontyField31<TParams>>> airs,
-        StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>, TDigest> proof, VerifyingKey<TParams, TDigest>? key = null)
+        StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>, TDigest> proof, VerifyingKey<TParams, TDigest>? key = null,
+        SharedBusChallenges<ExtensionField<MontyField31<TParams>, TDef>>? shared = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(airs);
@@ -32,12 +36,12 @@ public static class RecursiveVerification<TParams, TDef, TDigest>
         RecursionProgram program;
         try
         {
-            program = RecursiveStarkVerifier<TParams, TDef, TDigest>.Build(config, airs, proof.LogHeights);
+            program = RecursiveStarkVerifier<TParams, TDef, TDigest>.Build(config, airs, proof.LogHeights, shared?.Seed.Length, shared?.StatementFractions);
         }
         catch (ArgumentException e)
         {
             return Reject(e.Message);
         }
-        return (RecursionExecutor<TParams, TDef>.Run(program, new StarkProofHints<TParams, TDef, TDigest>(config, airs, proof, key)), program);
+        return (RecursionExecutor<TParams, TDef>.Run(program, new StarkProofHints<TParams, TDef, TDigest>(config, airs, proof, key, shared)), program);
     }
 }

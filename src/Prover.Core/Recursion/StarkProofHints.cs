@@ -22,6 +22,7 @@ public sealed class StarkProofHints<TParams, TDef, TDigest> : IRecursionHints<TP
     private readonly StarkConfig _config;
     private readonly StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>, TDigest> _proof;
     private readonly VerifyingKey<TParams, TDigest>? _key;
+    private readonly SharedBusChallenges<ExtensionField<MontyField31<TParams>, TDef>>? _shared;
     private readonly StarkLayout<MontyField31<TParams>> _layout;
     private readonly MerkleTreeMmcs<TParams, TDigest> _mmcs = MerkleTreeMmcs<TParams, TDigest>.Default;
 
@@ -33,8 +34,10 @@ public sealed class StarkProofHints<TParams, TDef, TDigest> : IRecursionHints<TP
     private Dictionary<int, TDigest>[][] _friNodes = []; // [step][level]
 
     public StarkProofHints(StarkConfig config, IReadOnlyList<IAir<MontyField31<TParams>>> airs,
-        StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>, TDigest> proof, VerifyingKey<TParams, TDigest>? key = null)
+        StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>, TDigest> proof, VerifyingKey<TParams, TDigest>? key = null,
+        SharedBusChallenges<ExtensionField<MontyField31<TParams>, TDef>>? shared = null)
     {
+        _shared = shared;
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(airs);
         ArgumentNullException.ThrowIfNull(proof);
@@ -81,6 +84,8 @@ public sealed class StarkProofHints<TParams, TDef, TDigest> : IRecursionHints<TP
             HintChannel.InputSiblings => Exact(Path(_inputNodes[args[1]], TreePosition(args[0], args[1]), count / TDigest.Length), count, "input siblings"),
             HintChannel.FriLeaf => Exact(Flat(_friLeaves[args[1]][FriLeafIndex(args[0], args[1])]), count, "FRI leaf"),
             HintChannel.FriSiblings => Exact(Path(_friNodes[args[1]], FriLeafIndex(args[0], args[1]), count / TDigest.Length), count, "FRI siblings"),
+            HintChannel.SharedSeed => Exact((_shared ?? throw new RecursionHintException("no shared challenges")).Seed.Select(v => MontyField31<TParams>.FromUInt64(v)), count, "seed"),
+            HintChannel.SharedChallenges => Exact(Flat([(_shared ?? throw new RecursionHintException("no shared challenges")).Gamma, _shared.Beta]), count, "shared challenges"),
             _ => throw new RecursionHintException($"unknown hint channel {channel}"),
         };
     }

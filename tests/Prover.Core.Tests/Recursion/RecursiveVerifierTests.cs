@@ -245,4 +245,46 @@ public sealed class RecursiveVerifierTests(ITestOutputHelper output)
         EveryHintMatters(Demo<KoalaBearQuartic, KoalaBearDigest>("lookup", 5, Small with { FoldingArity = 4, MerkleCapHeight = 1 }), 150);
         EveryHintMatters(Demo<KoalaBearOctic, KoalaBearWideDigest>("fibonacci", 7, StarkConfig.Provable128 with { NumQueries = 8, QueryPowBits = 8, AllowInsecure = true }), 100);
     }
+    [Fact]
+    public void Shared_challenge_group_states_its_bus_sums_and_they_cancel()
+    {
+        // The lookup demo's two tables proved as two proofs of one group with shared challenges (as zkVM shards are):
+        // each program run states the proof's bus sum as outputs; the native verifier's sums equal them and cancel.
+        var values = Enumerable.Range(0, 64).Select(i => (uint)(i * 5 % 16)).ToArray();
+        var (v, t) = LookupDemo.GenerateTraces<KoalaBear>(values, 16);
+        var rng = new Random(4);
+        KoalaBearExt4 R() => KoalaBearExt4.FromCoefficients([.. Enumerable.Range(0, 4).Select(_ => KoalaBear.FromUInt64((ulong)rng.NextInt64(KoalaBear.Modulus)))]);
+        var (gamma, beta) = (R(), R());
+        IAir<KoalaBear>[][] airs = [[new ValuesAir<KoalaBear>()], [new RangeTableAir<KoalaBear>()]];
+        RowMajorMatrix<KoalaBear>[][] traces = [[v], [t]];
+        var total = KoalaBearExt4.Zero;
+        for (int k = 0; k < 2; k++)
+        {
+            var shared = new SharedBusChallenges<KoalaBearExt4>(gamma, beta, [7, (ulong)k]);
+            var proof = new StarkProver<KoalaBearParameters, KoalaBearQuartic, KoalaBearDigest>(Small).Prove(airs[k], traces[k], [[]], null, shared);
+            var native = new StarkVerifier<KoalaBearParameters, KoalaBearQuartic, KoalaBearDigest>(Small).Verify(airs[k], proof, null, shared, out var busSum);
+            var (run, program) = RecursiveVerification<KoalaBearParameters, KoalaBearQuartic, KoalaBearDigest>.Verify(Small, airs[k], proof, null, shared);
+            output.WriteLine($"shard {k}: native {native}, sum {busSum}; program {run}, {program!.Instructions.Count} instructions, {run.Outputs.Count} outputs");
+            Assert.True(native.IsValid);
+            Assert.True(run.Accepted);
+            Assert.False(busSum.IsZero);
+            // Outputs: seed (2), main cap (8), γ, β, bus sum (4 each).
+            Assert.Equal(2 + 8 + 3 * 4, run.Outputs.Count);
+            Assert.Equal([7u, (uint)k], run.Outputs.Take(2));
+            Assert.Equal(proof.MainCommitment[0].ToCanonical(), run.Outputs.Skip(2).Take(8));
+            Assert.Equal(gamma.Coefficients.ToArray().Select(c => c.ToCanonical()), run.Outputs.Skip(10).Take(4));
+            Assert.Equal(busSum.Coefficients.ToArray().Select(c => c.ToCanonical()), run.Outputs.Skip(18));
+            total += busSum;
+
+            // Other challenges than the proof was made with, or a moved bus sum: both reject.
+            var wrong = shared with { Beta = beta + KoalaBearExt4.One };
+            Assert.False(new StarkVerifier<KoalaBearParameters, KoalaBearQuartic, KoalaBearDigest>(Small).Verify(airs[k], proof, null, wrong, out _).IsValid);
+            Assert.False(RecursiveVerification<KoalaBearParameters, KoalaBearQuartic, KoalaBearDigest>.Verify(Small, airs[k], proof, null, wrong).Run.Accepted);
+            var moved = ProofSerializer.Deserialize<KoalaBearParameters, KoalaBearQuartic, KoalaBearDigest>(ProofSerializer.Serialize(proof));
+            moved.CumulativeSums[0] += KoalaBearExt4.One;
+            Assert.False(new StarkVerifier<KoalaBearParameters, KoalaBearQuartic, KoalaBearDigest>(Small).Verify(airs[k], moved, null, shared, out _).IsValid);
+            Assert.False(RecursiveVerification<KoalaBearParameters, KoalaBearQuartic, KoalaBearDigest>.Verify(Small, airs[k], moved, null, shared).Run.Accepted);
+        }
+        Assert.True(total.IsZero);
+    }
 }
