@@ -67,6 +67,19 @@ public sealed class StarkProofHints<TParams, TDef, TDigest> : IRecursionHints<TP
 
     public MontyField31<TParams>[] Read(int channel, ReadOnlySpan<MontyField31<TParams>> arguments, int count)
     {
+        try
+        {
+            return Answer(channel, arguments, count);
+        }
+        catch (Exception e) when (e is IndexOutOfRangeException or ArgumentException or NullReferenceException or InvalidOperationException)
+        {
+            // A request this source cannot answer (malformed proof data, or a program not built for this proof).
+            throw new RecursionHintException($"hint channel {(HintChannel)channel}: {e.Message}");
+        }
+    }
+
+    private MontyField31<TParams>[] Answer(int channel, ReadOnlySpan<MontyField31<TParams>> arguments, int count)
+    {
         var args = arguments.ToArray().Select(a => (int)a.ToCanonical()).ToArray();
         var p = _proof;
         return (HintChannel)channel switch

@@ -287,4 +287,17 @@ public sealed class RecursiveVerifierTests(ITestOutputHelper output)
         }
         Assert.True(total.IsZero);
     }
+    [Fact]
+    public void Hint_requests_the_proof_cannot_answer_are_rejections_not_crashes()
+    {
+        var c = Demo<KoalaBearQuartic, KoalaBearDigest>("fibonacci", 5, Small);
+        foreach (var (channel, args) in new (HintChannel, int[])[] { (HintChannel.InputRow, [0, 0, 0]), (HintChannel.PublicValues, [5]), (HintChannel.FriCap, [40]), ((HintChannel)99, []) })
+        {
+            var b = new RecursionBuilder<KoalaBearParameters, KoalaBearQuartic>();
+            b.Hint((int)channel, 2, [.. args.Select(a => b.Constant(a))]);
+            var run = RecursionExecutor<KoalaBearParameters, KoalaBearQuartic>.Run(b.Build(), new StarkProofHints<KoalaBearParameters, KoalaBearQuartic, KoalaBearDigest>(c.Config, c.Airs, c.Fresh()));
+            Assert.False(run.Accepted);
+            Assert.Contains("does not fit", run.Failure);
+        }
+    }
 }
