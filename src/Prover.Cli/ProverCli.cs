@@ -14,6 +14,7 @@ public static class ProverCli
         root.Subcommands.Add(ProveCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(VerifyCommand.Create());
+        root.Subcommands.Add(RecursionSizeCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(GpuBenchCommand.Create());
         root.Subcommands.Add(FetchCommand.Create());

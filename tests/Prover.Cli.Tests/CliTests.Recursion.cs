@@ -1,0 +1,28 @@
+using System.Text.Json;
+
+namespace Prover.Cli.Tests;
+
+public sealed partial class CliTests
+{
+    [Fact]
+    public void Recursion_size_reports_the_verifier_program_of_a_demo_shape()
+    {
+        var (exit, output, error) = Run("recursion-size", "--demo", "lookup", "--log-rows", "6", "--config", "provable-100", "--json");
+        Assert.True(exit == 0, error);
+        using var doc = JsonDocument.Parse(output);
+        var r = doc.RootElement;
+        Assert.Equal("demo/lookup", r.GetProperty("shape").GetString());
+        Assert.Equal([6, 4], r.GetProperty("log_heights").EnumerateArray().Select(e => e.GetInt32()));
+        Assert.True(r.GetProperty("permutations").GetProperty("16").GetInt32() > 1000);
+        Assert.True(r.GetProperty("instructions").GetInt32() > r.GetProperty("ext_operations").GetInt32());
+        // provable-128 hashes with the width-24 permutation.
+        var (exit128, output128, _) = Run("recursion-size", "--demo", "fibonacci", "--log-rows", "6", "--config", "provable-128", "--json");
+        Assert.Equal(0, exit128);
+        using var doc128 = JsonDocument.Parse(output128);
+        Assert.True(doc128.RootElement.GetProperty("permutations").GetProperty("24").GetInt32() > 0);
+        // An unknown demo is an error, not a crash.
+        var (bad, _, badError) = Run("recursion-size", "--demo", "nope");
+        Assert.Equal(2, bad);
+        Assert.Contains("unknown demo", badError);
+    }
+}

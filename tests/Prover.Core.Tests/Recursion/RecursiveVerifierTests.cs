@@ -1,0 +1,303 @@
+using Prover.Core.Air;
+using Prover.Core.Air.Demo;
+using Prover.Core.Field;
+using Prover.Core.Hash;
+using Prover.Core.Merkle;
+using Prover.Core.Matrix;
+using Prover.Core.Recursion;
+using Prover.Core.Stark;
+using Prover.Core.Tests.Stark;
+using Xunit.Abstractions;
+
+namespace Prover.Core.Tests.Recursion;
+
+/// <summary>
+/// Differential tests: the verifier program, run by the executor on a proof's hints, gives the native
+/// <see cref="StarkVerifier{TParams, TDef, TDigest}"/>'s verdict on honest proofs and on proofs tampered in each part
+/// (public value, opened value, quotient value, opened row, Merkle sibling, cap, FRI leaf value, FRI sibling, final
+/// polynomial, proof-of-work witness, bus sum), over both extensions, both digests, caps, FRI arities, LogUp,
+/// preprocessed columns and forged traces.
+/// </summary>
+public sealed class RecursiveVerifierTests(ITestOutputHelper output)
+{
+    // No proof-of-work grinding, so that a tampered value reaches the check it is meant for instead of failing the
+    // proof of work (the transcript changes with it); the provable presets' cases keep 8 bits to exercise that check.
+    private static readonly StarkConfig Small = StarkConfig.Development with { NumQueries = 12, QueryPowBits = 0, LogFinalPolyLength = 0 };
+
+    private sealed record Case<TDef, TDigest>(string Name, StarkConfig Config, IAir<KoalaBear>[] Airs, byte[] Bytes, VerifyingKey<KoalaBearParameters, TDigest>? Key)
+        where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+        where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
+    {
+        public StarkProof<KoalaBearParameters, ExtensionField<KoalaBear, TDef>, TDigest> Fresh() =>
+            ProofSerializer.Deserialize<KoalaBearParameters, TDef, TDigest>(Bytes);
+    }
+
+    private static Case<TDef, TDigest> Prove<TDef, TDigest>(string name, StarkConfig config, IAir<KoalaBear>[] airs, RowMajorMatrix<KoalaBear>[] traces,
+        KoalaBear[][] publics, bool preprocessed = false, bool check = true)
+        where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+        where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
+    {
+        var pk = preprocessed ? StarkSetup.Preprocess<KoalaBearParameters, TDigest>(airs, traces.Select(t => int.Log2(t.Height)).ToArray(), config.LogBlowup) : null;
+        var proof = new StarkProver<KoalaBearParameters, TDef, TDigest>(config) { CheckConstraints = check }.Prove(airs, traces, publics, pk);
+        return new(name, config, airs, ProofSerializer.Serialize(proof), pk?.VerifyingKey);
+    }
+
+    private static Case<TDef, TDigest> Demo<TDef, TDigest>(string demo, int logRows, StarkConfig config)
+        where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+        where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
+    {
+        var (airs, traces, publics) = DemoCatalog.Build(demo, logRows);
+        return Prove<TDef, TDigest>($"{demo} 2^{logRows} {config.Name}", config, airs, traces, publics);
+    }
+
+    /// <summary>Both verdicts on one proof; returns the program's run.</summary>
+    private RecursionRun Compare<TDef, TDigest>(Case<TDef, TDigest> c, StarkProof<KoalaBearParameters, ExtensionField<KoalaBear, TDef>, TDigest> proof, bool expected, string what)
+        where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+        where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
+    {
+        var native = new StarkVerifier<KoalaBearParameters, TDef, TDigest>(c.Config).Verify(c.Airs, proof, c.Key);
+        var (run, program) = RecursiveVerification<KoalaBearParameters, TDef, TDigest>.Verify(c.Config, c.Airs, proof, c.Key);
+        output.WriteLine($"{c.Name}, {what}: native {native}; program {run}" + (program is null ? "" : $" ({program.Instructions.Count} instructions)"));
+        Assert.Equal(expected, native.IsValid);
+        Assert.Equal(expected, run.Accepted);
+        return run;
+    }
+
+    private static KoalaBear One => KoalaBear.One;
+
+    private static TDigest Bump<TDigest>(TDigest d) where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
+    {
+        var e = d.Elements.ToArray();
+        e[0] += One;
+        return TDigest.FromElements(e);
+    }
+
+    private static StarkProof<KoalaBearParameters, TExt, TDigest> WithPow<TExt, TDigest>(StarkProof<KoalaBearParameters, TExt, TDigest> p, KoalaBear witness)
+        where TExt : struct, IExtensionField<TExt, KoalaBear>
+        where TDigest : struct, IDigest<TDigest, KoalaBearParameters> => new()
+        {
+            Config = p.Config, LogHeights = p.LogHeights, PublicValues = p.PublicValues, MainCommitment = p.MainCommitment, LogUpCommitment = p.LogUpCommitment,
+            CumulativeSums = p.CumulativeSums, QuotientCommitment = p.QuotientCommitment, Openings = p.Openings, FriCommitments = p.FriCommitments,
+            FinalPolynomial = p.FinalPolynomial, PowWitness = witness, InputOpenings = p.InputOpenings, FriOpenings = p.FriOpenings,
+        };
+
+    /// <summary>The honest proof is accepted by both; every tampering is rejected by both.</summary>
+    private void HonestAndTampered<TDef, TDigest>(Case<TDef, TDigest> c)
+        where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+        where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
+    {
+        Compare(c, c.Fresh(), true, "honest");
+        var e1 = ExtensionField<KoalaBear, TDef>.One;
+        var tamperings = new List<(string, Func<StarkProof<KoalaBearParameters, ExtensionField<KoalaBear, TDef>, TDigest>, StarkProof<KoalaBearParameters, ExtensionField<KoalaBear, TDef>, TDigest>>)>
+        {
+            ("opened main value", p => { p.Openings[0].MainLocal[0] += e1; return p; }),
+            ("opened next-row value", p => { p.Openings[^1].MainNext[^1] += e1; return p; }),
+            ("opened quotient value", p => { p.Openings[0].Quotient[1] += e1; return p; }),
+            ("opened row of the main tree", p => { p.InputOpenings[c.Key is null ? 0 : 1].Rows[0][0] += One; return p; }),
+            ("Merkle sibling of the quotient tree", p => { var s = (TDigest[])p.InputOpenings[^1].Siblings; s[s.Length / 2] = Bump(s[s.Length / 2]); return p; }),
+            ("main commitment", p => { var d = p.MainCommitment.Digests.ToArray(); d[0] = Bump(d[0]); return WithCap(p, new MerkleCap<KoalaBearParameters, TDigest>(d)); }),
+            ("final polynomial", p => { p.FinalPolynomial[0] += e1; return p; }),
+            ("proof-of-work witness", p => WithPow(p, p.PowWitness + One)),
+        };
+        // FRI data exists only where FRI folds (and siblings only where the queries leave some node unknown).
+        var shape = c.Fresh();
+        if (shape.FriOpenings.Any(o => o.Values.Length > 0))
+        {
+            tamperings.Add(("FRI leaf value of the first step that sends one", p => { p.FriOpenings.First(o => o.Values.Length > 0).Values[0] += e1; return p; }));
+            tamperings.Add(("FRI leaf value of the last step that sends one", p => { p.FriOpenings.Last(o => o.Values.Length > 0).Values[^1] += e1; return p; }));
+        }
+        if (shape.FriOpenings.Any(o => o.Siblings.Length > 0))
+            tamperings.Add(("FRI sibling", p => { var s = p.FriOpenings.First(o => o.Siblings.Length > 0).Siblings; s[^1] = Bump(s[^1]); return p; }));
+        Assert.True(shape.FriOpenings.Length == 0 || tamperings.Count > 8, "a case with FRI steps tampers with their data");
+        if (c.Airs[0].PublicValueCount > 0)
+            tamperings.Add(("public value", p => { p.PublicValues[0][0] += One; return p; }));
+        if (c.Airs.Any(a => new CompiledAir<KoalaBear>(a).LogUpColumns > 0))
+        {
+            tamperings.Add(("bus sum moved between tables", p => { p.CumulativeSums[0] += e1; p.CumulativeSums[1] -= e1; return p; }));
+            tamperings.Add(("opened LogUp value", p => { p.Openings[0].LogUpLocal[0] += e1; return p; }));
+        }
+        foreach (var (what, tamper) in tamperings)
+            Compare(c, tamper(c.Fresh()), false, what);
+    }
+
+    private static StarkProof<KoalaBearParameters, TExt, TDigest> WithCap<TExt, TDigest>(StarkProof<KoalaBearParameters, TExt, TDigest> p, MerkleCap<KoalaBearParameters, TDigest> main)
+        where TExt : struct, IExtensionField<TExt, KoalaBear>
+        where TDigest : struct, IDigest<TDigest, KoalaBearParameters> => new()
+        {
+            Config = p.Config, LogHeights = p.LogHeights, PublicValues = p.PublicValues, MainCommitment = main, LogUpCommitment = p.LogUpCommitment,
+            CumulativeSums = p.CumulativeSums, QuotientCommitment = p.QuotientCommitment, Openings = p.Openings, FriCommitments = p.FriCommitments,
+            FinalPolynomial = p.FinalPolynomial, PowWitness = p.PowWitness, InputOpenings = p.InputOpenings, FriOpenings = p.FriOpenings,
+        };
+
+    [Fact]
+    public void Fibonacci_quartic_arity_8() => HonestAndTampered(Demo<KoalaBearQuartic, KoalaBearDigest>("fibonacci", 6, Small));
+
+    [Fact]
+    public void Fibonacci_arity_2_and_4_with_merkle_caps() 
+    {
+        HonestAndTampered(Demo<KoalaBearQuartic, KoalaBearDigest>("fibonacci", 7, Small with { FoldingArity = 2, MerkleCapHeight = 2 }));
+        HonestAndTampered(Demo<KoalaBearQuartic, KoalaBearDigest>("fibonacci", 7, Small with { FoldingArity = 4, MerkleCapHeight = 3, LogFinalPolyLength = 2 }));
+    }
+
+    [Fact]
+    public void Lookup_with_logup_and_two_heights() => HonestAndTampered(Demo<KoalaBearQuartic, KoalaBearDigest>("lookup", 6, Small));
+
+    [Fact]
+    public void Poseidon2_demo() => HonestAndTampered(Demo<KoalaBearQuartic, KoalaBearDigest>("poseidon2", 3, Small));
+
+    [Fact]
+    public void Octic_extension_with_provable100_openings() =>
+        HonestAndTampered(Demo<KoalaBearOctic, KoalaBearDigest>("lookup", 5, StarkConfig.Provable100 with { NumQueries = 8, QueryPowBits = 8, AllowInsecure = true }));
+
+    [Fact]
+    public void Wide_digest_with_provable128_openings() =>
+        HonestAndTampered(Demo<KoalaBearOctic, KoalaBearWideDigest>("fibonacci", 7, StarkConfig.Provable128 with { NumQueries = 8, QueryPowBits = 8, AllowInsecure = true }));
+
+    [Fact]
+    public void Preprocessed_columns_and_another_key()
+    {
+        var values = Enumerable.Range(0, 64).Select(i => (uint)(i * 3 % 16)).ToArray();
+        var (v, t) = LookupDemo.GenerateTraces<KoalaBear>(values, 16);
+        var multiplicities = new RowMajorMatrix<KoalaBear>(16, 1);
+        for (int r = 0; r < 16; r++)
+            multiplicities[r, 0] = t[r, 1];
+        var c = Prove<KoalaBearQuartic, KoalaBearDigest>("fixed range", Small, [new ValuesAir<KoalaBear>(), new FixedRangeTableAir()], [v, multiplicities], [[], []], preprocessed: true);
+        HonestAndTampered(c);
+        var otherKey = StarkSetup.Preprocess<KoalaBearParameters, KoalaBearDigest>([new ValuesAir<KoalaBear>(), new FixedRangeTableAir(offset: 1)], [6, 4], Small.LogBlowup)!.VerifyingKey;
+        Compare(c with { Key = otherKey }, c.Fresh(), false, "another verifying key");
+    }
+
+    [Fact]
+    public void Forged_traces_are_rejected_by_both()
+    {
+        var air = new FibonacciAir<KoalaBear>();
+        var trace = FibonacciAir<KoalaBear>.GenerateTrace(32, KoalaBear.Zero, KoalaBear.One);
+        KoalaBear[] publics = [trace[0, 0], trace[0, 1], trace[31, 1]];
+        trace[10, 1] += One;
+        var run = Compare(Prove<KoalaBearQuartic, KoalaBearDigest>("forged fibonacci", Small, [air], [trace], [publics], check: false), ProofSerializer.Deserialize<KoalaBearParameters, KoalaBearQuartic, KoalaBearDigest>(
+            ProofSerializer.Serialize(new StarkProver<KoalaBearParameters, KoalaBearQuartic, KoalaBearDigest>(Small) { CheckConstraints = false }.Prove([air], [trace], [publics]))), false, "forged trace");
+        Assert.Contains("constraints do not match", run.Failure);
+
+        var values = Enumerable.Range(0, 32).Select(i => (uint)(i % 16)).ToArray();
+        values[7] = 20; // outside the table: the bus cannot balance
+        var (v, t) = LookupDemo.GenerateTraces<KoalaBear>(values, 16);
+        var lookup = Prove<KoalaBearQuartic, KoalaBearDigest>("unbalanced lookup", Small, [new ValuesAir<KoalaBear>(), new RangeTableAir<KoalaBear>()], [v, t], [[], []], check: false);
+        Assert.Contains("balance", Compare(lookup, lookup.Fresh(), false, "unbalanced bus").Failure);
+    }
+
+    [Fact]
+    public void Program_depends_on_the_shape_only()
+    {
+        // Two proofs of the same shape (different witnesses) are checked by the same instruction list.
+        var a = Demo<KoalaBearQuartic, KoalaBearDigest>("poseidon2", 3, Small);
+        var (airs, traces, publics) = DemoCatalog.Build("poseidon2", 3, seed: 2);
+        var b = Prove<KoalaBearQuartic, KoalaBearDigest>("poseidon2 seed 2", Small, airs, traces, publics);
+        var pa = RecursiveVerification<KoalaBearParameters, KoalaBearQuartic, KoalaBearDigest>.Verify(Small, a.Airs, a.Fresh());
+        var pb = RecursiveVerification<KoalaBearParameters, KoalaBearQuartic, KoalaBearDigest>.Verify(Small, b.Airs, b.Fresh());
+        Assert.True(pa.Run.Accepted && pb.Run.Accepted);
+        Assert.Equal(pa.Program!.Instructions.Count, pb.Program!.Instructions.Count);
+        Assert.True(pa.Program.Instructions.Zip(pb.Program.Instructions).All(x => x.First.Op == x.Second.Op && x.First.Dst == x.Second.Dst && x.First.A == x.Second.A && x.First.B == x.Second.B));
+        // Under another configuration the program refuses the proof before running.
+        var other = RecursiveVerification<KoalaBearParameters, KoalaBearQuartic, KoalaBearDigest>.Verify(Small with { NumQueries = 13 }, a.Airs, a.Fresh());
+        Assert.False(other.Run.Accepted);
+    }
+    /// <summary>Passes every hint through, except that the felt at one position of the whole hint stream is changed.</summary>
+    private sealed class OneWrongHint(IRecursionHints<KoalaBearParameters> inner, long position) : IRecursionHints<KoalaBearParameters>
+    {
+        private long _read;
+
+        public KoalaBear[] Read(int channel, ReadOnlySpan<KoalaBear> arguments, int count)
+        {
+            var data = inner.Read(channel, arguments, count);
+            if (position >= _read && position < _read + data.Length)
+                data[position - _read] += KoalaBear.One;
+            _read += data.Length;
+            return data;
+        }
+    }
+
+    /// <summary>Changes each of <paramref name="samples"/> sampled felts of the hint stream of an honest proof: every run must fail.</summary>
+    private void EveryHintMatters<TDef, TDigest>(Case<TDef, TDigest> c, int samples)
+        where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+        where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
+    {
+        var proof = c.Fresh();
+        var program = RecursiveStarkVerifier<KoalaBearParameters, TDef, TDigest>.Build(c.Config, c.Airs, proof.LogHeights);
+        StarkProofHints<KoalaBearParameters, TDef, TDigest> Hints() => new(c.Config, c.Airs, proof, c.Key);
+        Assert.True(RecursionExecutor<KoalaBearParameters, TDef>.Run(program, Hints()).Accepted);
+        var rng = new Random(99);
+        var positions = Enumerable.Range(0, samples).Select(_ => rng.NextInt64(program.HintFelts)).Append(0).Append(program.HintFelts - 1);
+        var failures = new Dictionary<string, int>();
+        foreach (long position in positions)
+        {
+            var run = RecursionExecutor<KoalaBearParameters, TDef>.Run(program, new OneWrongHint(Hints(), position));
+            Assert.False(run.Accepted, $"{c.Name}: hinted felt {position} of {program.HintFelts} changed, the run still accepts");
+            failures[run.Failure!] = failures.GetValueOrDefault(run.Failure!) + 1;
+        }
+        output.WriteLine($"{c.Name}: {samples + 2} of {program.HintFelts} hinted felts changed, all rejected: " + string.Join("; ", failures.Select(f => $"{f.Value}× {f.Key}")));
+    }
+
+    [Fact]
+    public void Every_hinted_felt_is_checked()
+    {
+        // The hints are untrusted: changing any one felt of them — a proof value, or a per-query row, sibling or FRI
+        // leaf value the hint source derived from the multi-openings — makes the run of an honest proof fail.
+        EveryHintMatters(Demo<KoalaBearQuartic, KoalaBearDigest>("lookup", 5, Small with { FoldingArity = 4, MerkleCapHeight = 1 }), 150);
+        EveryHintMatters(Demo<KoalaBearOctic, KoalaBearWideDigest>("fibonacci", 7, StarkConfig.Provable128 with { NumQueries = 8, QueryPowBits = 8, AllowInsecure = true }), 100);
+    }
+    [Fact]
+    public void Shared_challenge_group_states_its_bus_sums_and_they_cancel()
+    {
+        // The lookup demo's two tables proved as two proofs of one group with shared challenges (as zkVM shards are):
+        // each program run states the proof's bus sum as outputs; the native verifier's sums equal them and cancel.
+        var values = Enumerable.Range(0, 64).Select(i => (uint)(i * 5 % 16)).ToArray();
+        var (v, t) = LookupDemo.GenerateTraces<KoalaBear>(values, 16);
+        var rng = new Random(4);
+        KoalaBearExt4 R() => KoalaBearExt4.FromCoefficients([.. Enumerable.Range(0, 4).Select(_ => KoalaBear.FromUInt64((ulong)rng.NextInt64(KoalaBear.Modulus)))]);
+        var (gamma, beta) = (R(), R());
+        IAir<KoalaBear>[][] airs = [[new ValuesAir<KoalaBear>()], [new RangeTableAir<KoalaBear>()]];
+        RowMajorMatrix<KoalaBear>[][] traces = [[v], [t]];
+        var total = KoalaBearExt4.Zero;
+        for (int k = 0; k < 2; k++)
+        {
+            var shared = new SharedBusChallenges<KoalaBearExt4>(gamma, beta, [7, (ulong)k]);
+            var proof = new StarkProver<KoalaBearParameters, KoalaBearQuartic, KoalaBearDigest>(Small).Prove(airs[k], traces[k], [[]], null, shared);
+            var native = new StarkVerifier<KoalaBearParameters, KoalaBearQuartic, KoalaBearDigest>(Small).Verify(airs[k], proof, null, shared, out var busSum);
+            var (run, program) = RecursiveVerification<KoalaBearParameters, KoalaBearQuartic, KoalaBearDigest>.Verify(Small, airs[k], proof, null, shared);
+            output.WriteLine($"shard {k}: native {native}, sum {busSum}; program {run}, {program!.Instructions.Count} instructions, {run.Outputs.Count} outputs");
+            Assert.True(native.IsValid);
+            Assert.True(run.Accepted);
+            Assert.False(busSum.IsZero);
+            // Outputs: seed (2), main cap (8), γ, β, bus sum (4 each).
+            Assert.Equal(2 + 8 + 3 * 4, run.Outputs.Count);
+            Assert.Equal([7u, (uint)k], run.Outputs.Take(2));
+            Assert.Equal(proof.MainCommitment[0].ToCanonical(), run.Outputs.Skip(2).Take(8));
+            Assert.Equal(gamma.Coefficients.ToArray().Select(c => c.ToCanonical()), run.Outputs.Skip(10).Take(4));
+            Assert.Equal(busSum.Coefficients.ToArray().Select(c => c.ToCanonical()), run.Outputs.Skip(18));
+            total += busSum;
+
+            // Other challenges than the proof was made with, or a moved bus sum: both reject.
+            var wrong = shared with { Beta = beta + KoalaBearExt4.One };
+            Assert.False(new StarkVerifier<KoalaBearParameters, KoalaBearQuartic, KoalaBearDigest>(Small).Verify(airs[k], proof, null, wrong, out _).IsValid);
+            Assert.False(RecursiveVerification<KoalaBearParameters, KoalaBearQuartic, KoalaBearDigest>.Verify(Small, airs[k], proof, null, wrong).Run.Accepted);
+            var moved = ProofSerializer.Deserialize<KoalaBearParameters, KoalaBearQuartic, KoalaBearDigest>(ProofSerializer.Serialize(proof));
+            moved.CumulativeSums[0] += KoalaBearExt4.One;
+            Assert.False(new StarkVerifier<KoalaBearParameters, KoalaBearQuartic, KoalaBearDigest>(Small).Verify(airs[k], moved, null, shared, out _).IsValid);
+            Assert.False(RecursiveVerification<KoalaBearParameters, KoalaBearQuartic, KoalaBearDigest>.Verify(Small, airs[k], moved, null, shared).Run.Accepted);
+        }
+        Assert.True(total.IsZero);
+    }
+    [Fact]
+    public void Hint_requests_the_proof_cannot_answer_are_rejections_not_crashes()
+    {
+        var c = Demo<KoalaBearQuartic, KoalaBearDigest>("fibonacci", 5, Small);
+        foreach (var (channel, args) in new (HintChannel, int[])[] { (HintChannel.InputRow, [0, 0, 0]), (HintChannel.PublicValues, [5]), (HintChannel.FriCap, [40]), ((HintChannel)99, []) })
+        {
+            var b = new RecursionBuilder<KoalaBearParameters, KoalaBearQuartic>();
+            b.Hint((int)channel, 2, [.. args.Select(a => b.Constant(a))]);
+            var run = RecursionExecutor<KoalaBearParameters, KoalaBearQuartic>.Run(b.Build(), new StarkProofHints<KoalaBearParameters, KoalaBearQuartic, KoalaBearDigest>(c.Config, c.Airs, c.Fresh()));
+            Assert.False(run.Accepted);
+            Assert.Contains("does not fit", run.Failure);
+        }
+    }
+}
