@@ -2,6 +2,7 @@ using Prover.Core.Air;
 using Prover.Core.Dft;
 using Prover.Core.Field;
 using Prover.Core.Hash;
+using Prover.Core.Matrix;
 using Prover.Core.Merkle;
 
 namespace Prover.Core.Stark;
@@ -55,15 +56,19 @@ internal static class Deep<TParams, TDef>
             int logH = m.LogLdeHeight, h = 1 << logH;
             if (!reduced.ContainsKey(logH))
                 reduced[logH] = new ExtensionField<MontyField31<TParams>, TDef>[h];
-            // S(r) = Σ_c λ^c·M[r, c] (relative powers; each point scales it by its own start power).
+            // S(r) = Σ_c λ^c·M[r, c] (relative powers; each point scales it by its own start power). A point that opens
+            // only some columns has its own combination of those columns.
             var s = ExtensionLinearAlgebra<TParams, TDef>.RowCombinations(matrix, lambdaPowers.AsSpan(0, matrix.Width));
             for (int point = 0; point < m.PointCount; point++)
             {
                 var z = Point(m, layout, zeta, point);
                 var claimed = Claimed(m, openings[m.Table], point);
-                int start = m.LambdaStart + point * m.Width;
+                int start = m.LambdaAt(point), width = m.WidthAt(point);
+                var sp = m.Columns(point) is { } columns
+                    ? ExtensionLinearAlgebra<TParams, TDef>.RowCombinations(SelectColumns(matrix, columns), lambdaPowers.AsSpan(0, width))
+                    : s;
                 var y = default(ExtensionField<MontyField31<TParams>, TDef>);
-                for (int c = 0; c < m.Width; c++)
+                for (int c = 0; c < width; c++)
                     y += lambdaPowers[start + c] * claimed[c];
                 var scale = lambdaPowers[start];
                 if (!terms.TryGetValue((z, logH), out var t))
@@ -75,7 +80,7 @@ internal static class Deep<TParams, TDef>
                 {
                     int end = Math.Min(h, (chunk + 1) * 1024);
                     for (int r = chunk * 1024; r < end; r++)
-                        t[r] += scale * s[r] - y;
+                        t[r] += scale * sp[r] - y;
                 });
             }
         }
@@ -118,9 +123,12 @@ internal static class Deep<TParams, TDef>
             {
                 var z = Point(m, layout, zeta, point);
                 var claimed = Claimed(m, openings[m.Table], point);
-                int start = m.LambdaStart + point * m.Width;
+                int start = m.LambdaAt(point), width = m.WidthAt(point);
+                var sp = m.Columns(point) is { } columns
+                    ? ExtensionLinearAlgebra<TParams, TDef>.RowCombinations(SelectColumns(matrix, columns), lambdaPowers.AsSpan(0, width))
+                    : s;
                 var y = default(ExtensionField<MontyField31<TParams>, TDef>);
-                for (int c = 0; c < m.Width; c++)
+                for (int c = 0; c < width; c++)
                     y += lambdaPowers[start + c] * claimed[c];
                 var scale = lambdaPowers[start];
                 if (!inverseCache.TryGetValue((z, logH), out var inv))
@@ -129,11 +137,30 @@ internal static class Deep<TParams, TDef>
                 {
                     int end = Math.Min(h, (chunk + 1) * 1024);
                     for (int r = chunk * 1024; r < end; r++)
-                        acc[r] += inv[r] * (scale * s[r] - y);
+                        acc[r] += inv[r] * (scale * sp[r] - y);
                 });
             }
         }
         return reduced;
+    }
+
+    /// <summary>The columns <paramref name="columns"/> of <paramref name="matrix"/>, in that order, as a new matrix.</summary>
+    private static RowMajorMatrix<MontyField31<TParams>> SelectColumns(RowMajorMatrix<MontyField31<TParams>> matrix, IReadOnlyList<int> columns)
+    {
+        int h = matrix.Height, k = columns.Count;
+        var selected = new RowMajorMatrix<MontyField31<TParams>>(h, k);
+        Parallel.For(0, (h + 4095) / 4096, chunk =>
+        {
+            int end = Math.Min(h, (chunk + 1) * 4096);
+            for (int r = chunk * 4096; r < end; r++)
+            {
+                var from = matrix.Row(r);
+                var to = selected.Row(r);
+                for (int j = 0; j < k; j++)
+                    to[j] = from[columns[j]];
+            }
+        });
+        return selected;
     }
 
     /// <summary>1/(x_r − z) for the points x_r = g·ω^bitrev(r) of the LDE domain of size 2^logH.</summary>
@@ -210,10 +237,11 @@ internal static class Deep<TParams, TDef>
             {
                 var z = Point(m, layout, zeta, point);
                 var claimed = Claimed(m, openings[m.Table], point);
-                int start = m.LambdaStart + point * m.Width;
+                int start = m.LambdaAt(point), width = m.WidthAt(point);
+                var columns = m.Columns(point);
                 var sum = default(ExtensionField<MontyField31<TParams>, TDef>);
-                for (int c = 0; c < m.Width; c++)
-                    sum += lambdaPowers[start + c] * (ExtensionField<MontyField31<TParams>, TDef>.FromBase(row[c]) - claimed[c]);
+                for (int c = 0; c < width; c++)
+                    sum += lambdaPowers[start + c] * (ExtensionField<MontyField31<TParams>, TDef>.FromBase(row[columns is null ? c : columns[c]]) - claimed[c]);
                 acc += sum * (ExtensionField<MontyField31<TParams>, TDef>.FromBase(x) - z).Inverse();
             }
             reduced[logH] = acc;

@@ -51,6 +51,24 @@ public sealed record StarkConfig
     /// </summary>
     public int DigestElements { get; init; } = Digest<KoalaBearParameters>.Length;
 
+    /// <summary>
+    /// log2 of the largest quotient chunk count a table's LogUp grouping may raise its quotient to (capped at
+    /// <see cref="LogBlowup"/>): 0 never raises it (the groups fill the chunks the table's unbatched constraints need);
+    /// k &gt; 0 lets up to 2^k degree-1 fractions share a LogUp column where that opens fewer elements per proof, chosen
+    /// per table from its height and this configuration (<see cref="Air.LogUpBatching"/>; the verifier recomputes the
+    /// choice). Fewer LogUp columns cost more quotient evaluation for the prover on the tables where it applies.
+    /// </summary>
+    public int LogUpMaxLogQuotientChunks { get; init; }
+
+    /// <summary>
+    /// The LogUp batching of a table of 2^<paramref name="logHeight"/> rows under this configuration, or null when
+    /// <see cref="LogUpMaxLogQuotientChunks"/> is 0: a query opens one row per query, at most the LDE's height.
+    /// </summary>
+    public Air.LogUpBatching? LogUpBatchingFor(int logHeight) => LogUpMaxLogQuotientChunks == 0
+        ? null
+        : new Air.LogUpBatching(Math.Min(LogUpMaxLogQuotientChunks, LogBlowup), ExtensionDegree,
+            (int)Math.Min(NumQueries, 1L << Math.Min(logHeight + LogBlowup, 40)));
+
     /// <summary>The prover refuses to run when the provable level is below this, unless <see cref="AllowInsecure"/>.</summary>
     public int MinimumProvableBits { get; init; } = 100;
 
@@ -155,6 +173,8 @@ public sealed record StarkConfig
         if (FoldingArity is not (2 or 4 or 8)) throw new ArgumentException($"FRI folding arity {FoldingArity} is not 2, 4 or 8");
         if (MerkleCapHeight < 0 || MerkleCapHeight > Merkle.MerkleCap.MaxHeight)
             throw new ArgumentException($"Merkle cap height {MerkleCapHeight} outside 0..{Merkle.MerkleCap.MaxHeight}");
+        if (LogUpMaxLogQuotientChunks < 0 || LogUpMaxLogQuotientChunks > 8)
+            throw new ArgumentException($"LogUp quotient raise {LogUpMaxLogQuotientChunks} outside 0..8");
         if (DigestElements is not (8 or 12)) throw new ArgumentException($"digest of {DigestElements} elements is neither 8 nor 12");
     }
 
