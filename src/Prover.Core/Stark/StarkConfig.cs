@@ -78,7 +78,8 @@ public sealed record StarkConfig
     /// <summary>
     /// Fast parameters for tests and development: quartic extension, blowup 2, 100 queries, 16 PoW bits
     /// (~116 conjectured bits, far below 100 provable bits). Must never protect real value. Openings as in the
-    /// provable presets (arity 8, final polynomial of 2^8 coefficients, cap height 0: <see cref="Provable100"/>).
+    /// provable presets (arity 8, final polynomial of 2^8 coefficients, cap height 0: <see cref="Provable100"/>). Blowup 2
+    /// leaves no room to raise a quotient for LogUp (<see cref="LogUpMaxLogQuotientChunks"/> 0).
     /// </summary>
     public static StarkConfig Development { get; } = new()
     {
@@ -99,6 +100,11 @@ public sealed record StarkConfig
     /// sent once are cheaper than the last folding step's leaves at 56 queries; zkVM proofs stop at their smallest
     /// table anyway); Merkle cap height 0, because with deduplicated openings the top levels of every tree are
     /// derivable and a cap of 2^c digests saves almost nothing (each step up costs bytes on every preset measured).
+    /// LogUp groups may raise a table's quotient up to 2^3 chunks (<see cref="LogUpMaxLogQuotientChunks"/>: hello.elf's
+    /// proof 12% smaller, docs/benchmarks.md "Byte account"). 56 queries give 103 provable bits (JBR: 1.49 bits per query
+    /// at ρ = 1/8, plus 20 PoW bits; 54 would give 100, 2–3% fewer bytes, but 56 keeps the level checked against soundcalc
+    /// in SecurityComparisonTests). Larger blowups (16/32/64, with the calculator's 41/33/27 queries) would make hello's
+    /// proof a further 6/11/19% smaller (counted) at 2×/4×/8× the LDE work and memory: not taken here.
     /// </summary>
     public static StarkConfig Provable100 { get; } = new()
     {
@@ -109,6 +115,7 @@ public sealed record StarkConfig
         FoldingArity = 8,
         LogFinalPolyLength = 8,
         MerkleCapHeight = 0,
+        LogUpMaxLogQuotientChunks = 3,
         MinimumProvableBits = 100,
         ExtensionDegree = 8,
     };
@@ -117,7 +124,7 @@ public sealed record StarkConfig
     /// 128 bits provable with the degree-8 extension, blowup 8 (the IOP gives 129 in the Johnson-bound regime) and
     /// 12-element digests (Poseidon2 width 24 for leaves, nodes and transcript): the hash term is 128, capped by the
     /// permutation's own design level (⌊372/2⌋ = 185 from the digest alone), where 8-element digests would cap
-    /// every proof at 123 (docs/design.md, "Security level"). Openings as <see cref="Provable100"/>.
+    /// every proof at 123 (docs/design.md, "Security level"). Openings and the LogUp quotient raise as <see cref="Provable100"/>.
     /// </summary>
     public static StarkConfig Provable128 { get; } = new()
     {
@@ -128,6 +135,7 @@ public sealed record StarkConfig
         FoldingArity = 8,
         LogFinalPolyLength = 8,
         MerkleCapHeight = 0,
+        LogUpMaxLogQuotientChunks = 3,
         MinimumProvableBits = 128,
         ExtensionDegree = 8,
         DigestElements = WideDigest<KoalaBearParameters>.Length,
