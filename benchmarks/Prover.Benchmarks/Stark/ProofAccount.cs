@@ -81,7 +81,7 @@ public static class ProofAccount
         for (int s = 0; s < proof.Shards.Count; s++)
         {
             var shard = proof.Shards[s];
-            var airs = (s == proof.Shards.Count - 1 ? program.LastShardAirs : program.ShardAirs)
+            var airs = program.AirsOf(proof.ShardChips[s])
                 .Select((a, t) => new Prover.Core.Air.CompiledAir<KoalaBear>(a, config.LogUpBatchingFor(shard.LogHeights[t]))).ToList();
             var layout = new StarkLayout<KoalaBear>(airs, shard.LogHeights, d, config.LogBlowup, config.LogFinalPolyLength, config.FoldingArity);
             long serialized = ProofSerializer.Serialize(shard, out var sizes).Length;

@@ -6,6 +6,7 @@ using Prover.Core.Hash;
 using Prover.Core.Machine;
 using Prover.Core.Merkle;
 using Prover.Core.Stark;
+using Prover.Core.Zkvm.Chips;
 using Prover.Core.Zkvm.Cpu;
 using Prover.Core.Zkvm.Proving;
 
@@ -30,7 +31,7 @@ public static class SizeModel
         int? logShard = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : null;
         var program = ZkvmProgram.FromElf(File.ReadAllBytes(elf));
         var heights = Heights(program, logShard);
-        Console.WriteLine($"{elf}: {heights.Count} shards; last shard heights {string.Join(",", heights[^1])}");
+        Console.WriteLine($"{elf}: {heights.Count} shards; last shard heights {string.Join(",", heights[^1].Heights)}");
         Console.WriteLine($"| log blowup | PoW bits | LogUp raise | queries | provable bits | counted bytes | OOD | query phase |");
         Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
         int[] blowups = config.LogBlowup == 1 ? [1, 2, 3] : [3, 4, 5, 6];
@@ -60,37 +61,41 @@ public static class SizeModel
     }
 
     /// <summary>Each shard's table heights (trace generation only).</summary>
-    internal static List<int[]> Heights(ZkvmProgram program, int? logShard)
+    internal static List<(ChipSet Chips, int[] Heights)> Heights(ZkvmProgram program, int? logShard)
     {
         using var machine = new Prover.Core.Machine.Machine(program.Program, [], logShard is { } k ? new MachineOptions { ShardSize = 1L << k } : new MachineOptions());
         var (_, records) = machine.RunTraced();
         var registers = new RegisterFile(ZkvmProgram.InitialRegisters());
         var memory = new MemoryBoundaries(program, []);
-        var heights = new List<int[]>();
+        var heights = new List<(ChipSet, int[])>();
         for (int s = 0; s < records.Count; s++)
-            heights.Add([.. ShardTraceBuilder.Build(program, records[s], registers, memory, [], s == records.Count - 1).LogHeights]);
+        {
+            var shard = ShardTraceBuilder.Build(program, records[s], registers, memory, [], s == records.Count - 1);
+            heights.Add((shard.Chips, [.. shard.LogHeights]));
+        }
         return heights;
     }
 
-    private static (List<CompiledAir<KoalaBear>> Airs, StarkLayout<KoalaBear> Layout) Shape(ZkvmProgram program, int[] heights, bool last, StarkConfig c)
+    private static (List<CompiledAir<KoalaBear>> Airs, StarkLayout<KoalaBear> Layout) Shape(ZkvmProgram program, (ChipSet Chips, int[] Heights) shard, StarkConfig c)
     {
-        var airs = (last ? program.LastShardAirs : program.ShardAirs).Select((a, t) => new CompiledAir<KoalaBear>(a, c.LogUpBatchingFor(heights[t]))).ToList();
+        var heights = shard.Heights;
+        var airs = program.AirsOf(shard.Chips).Select((a, t) => new CompiledAir<KoalaBear>(a, c.LogUpBatchingFor(heights[t]))).ToList();
         return (airs, new StarkLayout<KoalaBear>(airs, heights, c.ExtensionDegree, c.LogBlowup, c.LogFinalPolyLength, c.FoldingArity));
     }
 
-    private static int Bits(ZkvmProgram program, List<int[]> heights, StarkConfig c)
+    private static int Bits(ZkvmProgram program, List<(ChipSet Chips, int[] Heights)> heights, StarkConfig c)
     {
         int bits = int.MaxValue;
         for (int s = 0; s < heights.Count; s++)
         {
-            var (_, layout) = Shape(program, heights[s], s == heights.Count - 1, c);
+            var (_, layout) = Shape(program, heights[s], c);
             bits = Math.Min(bits, StarkSecurity.Report(c, layout, KoalaBearParameters.P, c.DigestElements).Provable);
         }
         return bits;
     }
 
     /// <summary>Counted bytes of all shard proofs: total, out-of-domain values, and the rest decided by the openings.</summary>
-    private static (double Total, long Ood, double Query) Count(ZkvmProgram program, List<int[]> heights, StarkConfig c)
+    private static (double Total, long Ood, double Query) Count(ZkvmProgram program, List<(ChipSet Chips, int[] Heights)> heights, StarkConfig c)
     {
         int d = c.ExtensionDegree;
         long ood = 0, header = 0;
@@ -98,7 +103,7 @@ public static class SizeModel
         var rng = new Random(11);
         for (int s = 0; s < heights.Count; s++)
         {
-            var (airs, layout) = Shape(program, heights[s], s == heights.Count - 1, c);
+            var (airs, layout) = Shape(program, heights[s], c);
             header += 4 + 2 + 4 + 1 + 7 + 1 + c.Name.Length + 2 + airs.Sum(a => 1 + 4 + 4 * a.Air.PublicValueCount);
             foreach (var a in airs)
             {

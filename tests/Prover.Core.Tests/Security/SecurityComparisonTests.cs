@@ -195,8 +195,8 @@ public sealed class SecurityComparisonTests(ITestOutputHelper output)
 
         var program = ZkvmProgram.FromElf(File.ReadAllBytes(Path.Combine(SharedData.RepositoryRoot, "native", "guest", "tests", "elf", "bigmul.elf")));
         int[] heights = [.. Shapes["bigmul"].Tables.Select(t => t.LogHeight)];
-        double statement = ZkvmBusBudget.StatementFractions(program, [heights], BigmulOutputBytes);
-        Check("bigmul", program.LastShardAirs, statement);
+        double statement = ZkvmBusBudget.StatementFractions(program, [Prover.Core.Zkvm.Chips.ZkvmChips.Full(lastShard: true)], [heights], BigmulOutputBytes);
+        Check("bigmul", program.AirsOf(Prover.Core.Zkvm.Chips.ZkvmChips.Full(lastShard: true)), statement);
         IAir<KoalaBear>[] poseidon2 = [new Poseidon2Air<KoalaBearParameters>()];
         Check("poseidon2", poseidon2, null);
 
