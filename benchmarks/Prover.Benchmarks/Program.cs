@@ -15,6 +15,10 @@ public static class Program
             Stark.OpeningsModel.Time(args);
         else if (args is ["openings-model", ..])
             Stark.OpeningsModel.Run(args);
+        else if (args is ["size-model", ..])
+            Stark.SizeModel.Run(args);
+        else if (args is ["proof-account", ..])
+            Stark.ProofAccount.Run(args);
         else if (args is ["fixed-tables", ..])
             Zkvm.FixedTableShapes.Run(args);
         else if (args is ["node-overhead", ..])

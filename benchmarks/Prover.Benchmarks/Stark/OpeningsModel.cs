@@ -149,7 +149,7 @@ public static class OpeningsModel
     }
 
     /// <summary>Bytes of the commitments section, the query phase and the final polynomial of one shard (format 2) for these indices.</summary>
-    private static long Bytes(StarkLayout<KoalaBear> layout, StarkConfig config, int d, int[] indices, long[]? split = null)
+    internal static long Bytes(StarkLayout<KoalaBear> layout, StarkConfig config, int d, int[] indices, long[]? split = null)
     {
         split ??= new long[5]; // caps, input rows, input siblings, FRI values, FRI siblings
         int logMax = layout.LogMaxLdeHeight, c = config.MerkleCapHeight;

@@ -13,7 +13,16 @@ public sealed class CompiledAir<F> where F : struct, IField<F>
     private readonly int[] _interactionOffsets;
     private readonly Lazy<ConstraintProgram<F>> _interactionProgram;
 
-    public CompiledAir(IAir<F> air)
+    /// <summary>Compiles <paramref name="air"/>; its LogUp groups fill the quotient chunks its unbatched constraints need.</summary>
+    public CompiledAir(IAir<F> air) : this(air, null)
+    {
+    }
+
+    /// <summary>
+    /// Compiles <paramref name="air"/>; with <paramref name="batching"/>, its LogUp grouping may raise the quotient's chunk
+    /// count where that opens fewer elements (<see cref="LogUpBatching"/>).
+    /// </summary>
+    public CompiledAir(IAir<F> air, LogUpBatching? batching)
     {
         ArgumentNullException.ThrowIfNull(air);
         Air = air;
@@ -37,33 +46,46 @@ public sealed class CompiledAir<F> where F : struct, IField<F>
             multiplicityDegrees[i] = interaction.Multiplicity.Degree;
         }
         Program = new ConstraintProgram<F>(outputs);
+        // The program reads exactly these cells (constraints and interactions): only they are opened on the next row.
+        NextMainColumns = [.. Program.Variables.Where(v => v.Source == VariableSource.Main && v.Offset == 1).Select(v => v.Index).Distinct().Order()];
+        NextPreprocessedColumns = [.. Program.Variables.Where(v => v.Source == VariableSource.Preprocessed && v.Offset == 1).Select(v => v.Index).Distinct().Order()];
         _interactionProgram = new Lazy<ConstraintProgram<F>>(() => new ConstraintProgram<F>(outputs.GetRange(ConstraintCount, outputs.Count - ConstraintCount)));
         int constraintDegree = builder.Constraints.Count == 0 ? 1 : builder.Constraints.Max(c => c.Degree);
         // Unbatched, interaction i's constraint h·fp − m has degree max(1 + deg fp, deg m); the running-sum
         // constraints (selector × linear) have degree 2. That degree fixes the quotient's chunk count c, and the
         // batching may use any degree the same c allows (constraints of degree ≤ c + 1 give a quotient of degree
-        // ≤ c·n, which fits c chunks of n): it never raises the quotient's size, only fills it.
+        // ≤ c·n, which fits c chunks of n): it never raises the quotient's size, only fills it, unless a
+        // LogUpBatching lets it raise the chunk count where that opens fewer elements.
         int unbatched = constraintDegree;
         for (int i = 0; i < Interactions.Count; i++)
             unbatched = Math.Max(unbatched, Math.Max(Math.Max(1 + fingerprintDegrees[i], multiplicityDegrees[i]), 2));
         int logChunks = LogChunks(unbatched);
-        LogUpDegreeBudget = Interactions.Count == 0 ? 0 : 1 + (1 << logChunks);
-        _logUpGroups = LogUpGrouping.Compute(fingerprintDegrees, multiplicityDegrees, LogUpDegreeBudget);
+        if (Interactions.Count == 0)
+            _logUpGroups = [];
+        else if (batching is null)
+        {
+            LogUpDegreeBudget = 1 + (1 << logChunks);
+            _logUpGroups = LogUpGrouping.Compute(fingerprintDegrees, multiplicityDegrees, LogUpDegreeBudget);
+        }
+        else
+        {
+            if (batching.MaxLogQuotientChunks < 0 || batching.ExtensionDegree < 1 || batching.OpenedRows < 0)
+                throw new ArgumentException($"unusable LogUp batching {batching}", nameof(batching));
+            (_logUpGroups, LogUpDegreeBudget) = batching.Choose(fingerprintDegrees, multiplicityDegrees, constraintDegree, logChunks);
+        }
         int degree = constraintDegree;
         foreach (var group in _logUpGroups)
             degree = Math.Max(degree, Math.Max(LogUpGrouping.Degree(group, fingerprintDegrees, multiplicityDegrees), 2));
         MaxConstraintDegree = degree;
         LogQuotientChunks = LogChunks(degree);
-        if (LogQuotientChunks != logChunks)
-            throw new InvalidOperationException($"{air.Name}: LogUp batching changed the quotient's chunk count"); // cannot happen: the budget keeps it
+        // Cannot happen: the budget 1 + 2^k keeps every group within 2^k chunks, and k is the unbatched count, or at
+        // most the batching's maximum when that is larger.
+        if (LogQuotientChunks < logChunks || LogQuotientChunks > Math.Max(logChunks, batching?.MaxLogQuotientChunks ?? logChunks))
+            throw new InvalidOperationException($"{air.Name}: LogUp batching gave {1 << LogQuotientChunks} quotient chunks outside its bounds");
     }
 
     /// <summary>The quotient C(x)/Z_H(x) has degree ≤ (d − 1)·n; it is split into a power-of-two number of chunks.</summary>
-    private static int LogChunks(int degree)
-    {
-        int chunks = Math.Max(degree - 1, 1);
-        return chunks == 1 ? 0 : int.Log2(chunks - 1) + 1;
-    }
+    private static int LogChunks(int degree) => CompiledAirDegrees.LogChunks(degree);
 
     private readonly int[][] _logUpGroups;
 
@@ -81,6 +103,15 @@ public sealed class CompiledAir<F> where F : struct, IField<F>
     /// the AIR constraints.
     /// </summary>
     public ConstraintProgram<F> InteractionProgram => _interactionProgram.Value;
+
+    /// <summary>
+    /// Main columns that some constraint or interaction reads on the next row, ascending: the only main columns opened
+    /// at ζ·ω (a value no constraint reads cannot change C(ζ), so opening it would prove nothing the verifier uses).
+    /// </summary>
+    public IReadOnlyList<int> NextMainColumns { get; }
+
+    /// <summary>Preprocessed columns read on the next row, ascending (as <see cref="NextMainColumns"/>).</summary>
+    public IReadOnlyList<int> NextPreprocessedColumns { get; }
 
     /// <summary>Number of AIR constraints (the first outputs of <see cref="Program"/>).</summary>
     public int ConstraintCount { get; }
@@ -108,7 +139,10 @@ public sealed class CompiledAir<F> where F : struct, IField<F>
     /// </summary>
     public IReadOnlyList<IReadOnlyList<int>> LogUpGroups => _logUpGroups;
 
-    /// <summary>The largest degree a LogUp group's constraint may have: the largest that fits the quotient chunks the unbatched AIR needs (0 without interactions).</summary>
+    /// <summary>
+    /// The largest degree a LogUp group's constraint may have (0 without interactions): the largest that fits the quotient
+    /// chunks the unbatched AIR needs, or the one <see cref="LogUpBatching"/> chose.
+    /// </summary>
     public int LogUpDegreeBudget { get; }
 
     /// <summary>Number of extension-field columns of the LogUp trace: one per group of interactions plus the running sum.</summary>

@@ -67,16 +67,25 @@ internal static class Deep<TParams, TDef>
                 points[logH] = [];
             }
             list.Add(matrix);
+            int whole = list.Count - 1;
             maxWidth = Math.Max(maxWidth, matrix.Width);
             var atHeight = points[logH];
             for (int point = 0; point < m.PointCount; point++)
             {
                 var z = Point(m, layout, zeta, point);
                 var claimed = Claimed(m, openings[m.Table], point);
-                int start = m.LambdaStart + point * m.Width;
+                int start = m.LambdaAt(point), width = m.WidthAt(point);
                 var y = default(ExtensionField<MontyField31<TParams>, TDef>);
-                for (int c = 0; c < m.Width; c++)
+                for (int c = 0; c < width; c++)
                     y += lambdaPowers[start + c] * claimed[c];
+                // A point that opens only some columns (ζ·ω: those read on the next row) combines only those: their own
+                // matrix in the height's list, scaled at this point alone.
+                int matrixIndex = whole;
+                if (m.Columns(point) is { } columns)
+                {
+                    list.Add(SelectColumns(matrix, columns));
+                    matrixIndex = list.Count - 1;
+                }
                 int index = atHeight.FindIndex(p => p.Z == z);
                 if (index < 0)
                 {
@@ -84,7 +93,7 @@ internal static class Deep<TParams, TDef>
                     index = atHeight.Count - 1;
                 }
                 var entry = atHeight[index];
-                entry.Scales.Add((list.Count - 1, lambdaPowers[start]));
+                entry.Scales.Add((matrixIndex, lambdaPowers[start]));
                 atHeight[index] = (entry.Z, entry.Scales, entry.Y + y);
             }
         }
@@ -190,9 +199,12 @@ internal static class Deep<TParams, TDef>
             {
                 var z = Point(m, layout, zeta, point);
                 var claimed = Claimed(m, openings[m.Table], point);
-                int start = m.LambdaStart + point * m.Width;
+                int start = m.LambdaAt(point), width = m.WidthAt(point);
+                var sp = m.Columns(point) is { } columns
+                    ? ExtensionLinearAlgebra<TParams, TDef>.RowCombinations(SelectColumns(matrix, columns), lambdaPowers.AsSpan(0, width))
+                    : s;
                 var y = default(ExtensionField<MontyField31<TParams>, TDef>);
-                for (int c = 0; c < m.Width; c++)
+                for (int c = 0; c < width; c++)
                     y += lambdaPowers[start + c] * claimed[c];
                 var scale = lambdaPowers[start];
                 if (!inverseCache.TryGetValue((z, logH), out var inv))
@@ -201,11 +213,30 @@ internal static class Deep<TParams, TDef>
                 {
                     int end = Math.Min(h, (chunk + 1) * 1024);
                     for (int r = chunk * 1024; r < end; r++)
-                        acc[r] += inv[r] * (scale * s[r] - y);
+                        acc[r] += inv[r] * (scale * sp[r] - y);
                 });
             }
         }
         return reduced;
+    }
+
+    /// <summary>The columns <paramref name="columns"/> of <paramref name="matrix"/>, in that order, as a new matrix.</summary>
+    private static RowMajorMatrix<MontyField31<TParams>> SelectColumns(RowMajorMatrix<MontyField31<TParams>> matrix, IReadOnlyList<int> columns)
+    {
+        int h = matrix.Height, k = columns.Count;
+        var selected = new RowMajorMatrix<MontyField31<TParams>>(h, k);
+        Parallel.For(0, (h + 4095) / 4096, chunk =>
+        {
+            int end = Math.Min(h, (chunk + 1) * 4096);
+            for (int r = chunk * 4096; r < end; r++)
+            {
+                var from = matrix.Row(r);
+                var to = selected.Row(r);
+                for (int j = 0; j < k; j++)
+                    to[j] = from[columns[j]];
+            }
+        });
+        return selected;
     }
 
     /// <summary>1/(x_r − z) for the points x_r = g·ω^bitrev(r) of the LDE domain of size 2^logH.</summary>
@@ -282,10 +313,11 @@ internal static class Deep<TParams, TDef>
             {
                 var z = Point(m, layout, zeta, point);
                 var claimed = Claimed(m, openings[m.Table], point);
-                int start = m.LambdaStart + point * m.Width;
+                int start = m.LambdaAt(point), width = m.WidthAt(point);
+                var columns = m.Columns(point);
                 var sum = default(ExtensionField<MontyField31<TParams>, TDef>);
-                for (int c = 0; c < m.Width; c++)
-                    sum += lambdaPowers[start + c] * (ExtensionField<MontyField31<TParams>, TDef>.FromBase(row[c]) - claimed[c]);
+                for (int c = 0; c < width; c++)
+                    sum += lambdaPowers[start + c] * (ExtensionField<MontyField31<TParams>, TDef>.FromBase(row[columns is null ? c : columns[c]]) - claimed[c]);
                 acc += sum * (ExtensionField<MontyField31<TParams>, TDef>.FromBase(x) - z).Inverse();
             }
             reduced[logH] = acc;

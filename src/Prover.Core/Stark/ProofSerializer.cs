@@ -22,7 +22,7 @@ public sealed record ProofSizeBreakdown(int Header, int Commitments, int Opening
 /// little-endian; field elements as canonical u32 (&lt; p, checked on read); extension elements as D
 /// elements; digests as L elements (8, or 12 in the wide-digest version); caps as u16 count + digests. Header: "PRVF", u16 version, u32 field prime,
 /// u8 extension degree, the configuration (u8 log blowup, u16 queries, u8 PoW bits, u8 log final length, u8 arity,
-/// u8 cap height, u8 name length + UTF-8 name). Then tables, commitments, out-of-domain openings, final polynomial,
+/// u8 cap height, u8 LogUp quotient raise, u8 name length + UTF-8 name). Then tables, commitments, out-of-domain openings, final polynomial,
 /// and the query phase: one multi-opening per input tree (per matrix: u32 count + the rows' elements; u32 count +
 /// siblings) and one answer per FRI step (u32 count + leaf values; u32 count + siblings). Reading rejects truncation,
 /// trailing bytes, any length larger than the bytes left and any count beyond the reader's
@@ -56,6 +56,7 @@ public static class ProofSerializer
         w.U8(c.LogFinalPolyLength);
         w.U8(c.FoldingArity);
         w.U8(c.MerkleCapHeight);
+        w.U8(c.LogUpMaxLogQuotientChunks);
         var name = Encoding.UTF8.GetBytes(c.Name);
         w.U8(Math.Min(name.Length, 255));
         w.Bytes(name.AsSpan(0, Math.Min(name.Length, 255)));
@@ -142,6 +143,7 @@ public static class ProofSerializer
             LogFinalPolyLength = r.U8(),
             FoldingArity = r.U8(),
             MerkleCapHeight = r.U8(),
+            LogUpMaxLogQuotientChunks = r.U8(),
             ExtensionDegree = TDef.Degree,
         };
         string? name = StrictUtf8.TryDecode(r.Bytes(r.U8()));

@@ -51,6 +51,24 @@ public sealed record StarkConfig
     /// </summary>
     public int DigestElements { get; init; } = Digest<KoalaBearParameters>.Length;
 
+    /// <summary>
+    /// log2 of the largest quotient chunk count a table's LogUp grouping may raise its quotient to (capped at
+    /// <see cref="LogBlowup"/>): 0 never raises it (the groups fill the chunks the table's unbatched constraints need);
+    /// k &gt; 0 lets up to 2^k degree-1 fractions share a LogUp column where that opens fewer elements per proof, chosen
+    /// per table from its height and this configuration (<see cref="Air.LogUpBatching"/>; the verifier recomputes the
+    /// choice). Fewer LogUp columns cost more quotient evaluation for the prover on the tables where it applies.
+    /// </summary>
+    public int LogUpMaxLogQuotientChunks { get; init; }
+
+    /// <summary>
+    /// The LogUp batching of a table of 2^<paramref name="logHeight"/> rows under this configuration, or null when
+    /// <see cref="LogUpMaxLogQuotientChunks"/> is 0: a query opens one row per query, at most the LDE's height.
+    /// </summary>
+    public Air.LogUpBatching? LogUpBatchingFor(int logHeight) => LogUpMaxLogQuotientChunks == 0
+        ? null
+        : new Air.LogUpBatching(Math.Min(LogUpMaxLogQuotientChunks, LogBlowup), ExtensionDegree,
+            (int)Math.Min(NumQueries, 1L << Math.Min(logHeight + LogBlowup, 40)));
+
     /// <summary>The prover refuses to run when the provable level is below this, unless <see cref="AllowInsecure"/>.</summary>
     public int MinimumProvableBits { get; init; } = 100;
 
@@ -60,7 +78,8 @@ public sealed record StarkConfig
     /// <summary>
     /// Fast parameters for tests and development: quartic extension, blowup 2, 100 queries, 16 PoW bits
     /// (~116 conjectured bits, far below 100 provable bits). Must never protect real value. Openings as in the
-    /// provable presets (arity 8, final polynomial of 2^8 coefficients, cap height 0: <see cref="Provable100"/>).
+    /// provable presets (arity 8, final polynomial of 2^8 coefficients, cap height 0: <see cref="Provable100"/>). Blowup 2
+    /// leaves no room to raise a quotient for LogUp (<see cref="LogUpMaxLogQuotientChunks"/> 0).
     /// </summary>
     public static StarkConfig Development { get; } = new()
     {
@@ -81,6 +100,11 @@ public sealed record StarkConfig
     /// sent once are cheaper than the last folding step's leaves at 56 queries; zkVM proofs stop at their smallest
     /// table anyway); Merkle cap height 0, because with deduplicated openings the top levels of every tree are
     /// derivable and a cap of 2^c digests saves almost nothing (each step up costs bytes on every preset measured).
+    /// LogUp groups may raise a table's quotient up to 2^3 chunks (<see cref="LogUpMaxLogQuotientChunks"/>: hello.elf's
+    /// proof 12% smaller, docs/benchmarks.md "Byte account"). 56 queries give 103 provable bits (JBR: 1.49 bits per query
+    /// at ρ = 1/8, plus 20 PoW bits; 54 would give 100, 2–3% fewer bytes, but 56 keeps the level checked against soundcalc
+    /// in SecurityComparisonTests). Larger blowups (16/32/64, with the calculator's 41/33/27 queries) would make hello's
+    /// proof a further 6/11/19% smaller (counted) at 2×/4×/8× the LDE work and memory: not taken here.
     /// </summary>
     public static StarkConfig Provable100 { get; } = new()
     {
@@ -91,6 +115,7 @@ public sealed record StarkConfig
         FoldingArity = 8,
         LogFinalPolyLength = 8,
         MerkleCapHeight = 0,
+        LogUpMaxLogQuotientChunks = 3,
         MinimumProvableBits = 100,
         ExtensionDegree = 8,
     };
@@ -99,7 +124,7 @@ public sealed record StarkConfig
     /// 128 bits provable with the degree-8 extension, blowup 8 (the IOP gives 129 in the Johnson-bound regime) and
     /// 12-element digests (Poseidon2 width 24 for leaves, nodes and transcript): the hash term is 128, capped by the
     /// permutation's own design level (⌊372/2⌋ = 185 from the digest alone), where 8-element digests would cap
-    /// every proof at 123 (docs/design.md, "Security level"). Openings as <see cref="Provable100"/>.
+    /// every proof at 123 (docs/design.md, "Security level"). Openings and the LogUp quotient raise as <see cref="Provable100"/>.
     /// </summary>
     public static StarkConfig Provable128 { get; } = new()
     {
@@ -110,6 +135,7 @@ public sealed record StarkConfig
         FoldingArity = 8,
         LogFinalPolyLength = 8,
         MerkleCapHeight = 0,
+        LogUpMaxLogQuotientChunks = 3,
         MinimumProvableBits = 128,
         ExtensionDegree = 8,
         DigestElements = WideDigest<KoalaBearParameters>.Length,
@@ -155,6 +181,8 @@ public sealed record StarkConfig
         if (FoldingArity is not (2 or 4 or 8)) throw new ArgumentException($"FRI folding arity {FoldingArity} is not 2, 4 or 8");
         if (MerkleCapHeight < 0 || MerkleCapHeight > Merkle.MerkleCap.MaxHeight)
             throw new ArgumentException($"Merkle cap height {MerkleCapHeight} outside 0..{Merkle.MerkleCap.MaxHeight}");
+        if (LogUpMaxLogQuotientChunks < 0 || LogUpMaxLogQuotientChunks > 8)
+            throw new ArgumentException($"LogUp quotient raise {LogUpMaxLogQuotientChunks} outside 0..8");
         if (DigestElements is not (8 or 12)) throw new ArgumentException($"digest of {DigestElements} elements is neither 8 nor 12");
     }
 

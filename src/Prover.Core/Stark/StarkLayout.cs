@@ -13,9 +13,21 @@ internal enum CommitmentKind : byte { Preprocessed, Main, LogUp, Quotient }
 /// is opened at, and the first power of the batching challenge λ its columns use. Prover and verifier
 /// build the same list from the table shapes, so the DEEP batching order is fixed by construction:
 /// commitments in order (main, LogUp, quotient), tables in order, points in order (ζ, then ζ·ω),
-/// columns in order.
+/// columns in order. At ζ every column is opened; at ζ·ω the columns <see cref="NextColumns"/> names
+/// (null: all), in that order, and the matrix has a second point only when that set is not empty.
 /// </summary>
-internal sealed record OpenedMatrix(CommitmentKind Kind, int Tree, int Table, int IndexInTree, int Width, int LogLdeHeight, int PointCount, int LambdaStart);
+internal sealed record OpenedMatrix(CommitmentKind Kind, int Tree, int Table, int IndexInTree, int Width, int LogLdeHeight, int PointCount, int LambdaStart,
+    IReadOnlyList<int>? NextColumns = null)
+{
+    /// <summary>The columns opened at point <paramref name="point"/>: null for all of them.</summary>
+    public IReadOnlyList<int>? Columns(int point) => point == 0 ? null : NextColumns;
+
+    /// <summary>Number of columns opened at point <paramref name="point"/>.</summary>
+    public int WidthAt(int point) => point == 0 ? Width : NextColumns?.Count ?? Width;
+
+    /// <summary>The power of λ of the first column opened at point <paramref name="point"/>.</summary>
+    public int LambdaAt(int point) => LambdaStart + (point == 0 ? 0 : Width);
+}
 
 /// <summary>Shapes shared by the prover and the verifier.</summary>
 internal sealed class StarkLayout<F> where F : struct, IField<F>
@@ -31,24 +43,29 @@ internal sealed class StarkLayout<F> where F : struct, IField<F>
         HasPreprocessed = airs.Any(a => a.Air.PreprocessedWidth > 0);
         var matrices = new List<OpenedMatrix>();
         int lambda = 0, tree = 0;
-        void Add(CommitmentKind kind, Func<int, int> width, Func<int, bool> include, int points)
+        // next(t): the columns opened at ζ·ω (null: all); a matrix without any has only the point ζ.
+        void Add(CommitmentKind kind, Func<int, int> width, Func<int, bool> include, Func<int, IReadOnlyList<int>?>? next)
         {
             int index = 0;
             for (int t = 0; t < airs.Count; t++)
             {
                 if (!include(t)) continue;
                 int w = width(t);
-                matrices.Add(new OpenedMatrix(kind, tree, t, index++, w, logHeights[t] + logBlowup, points, lambda));
-                lambda += w * points;
+                var columns = next?.Invoke(t);
+                int points = next is null || columns is { Count: 0 } ? 1 : 2;
+                var m = new OpenedMatrix(kind, tree, t, index++, w, logHeights[t] + logBlowup, points, lambda, points == 2 ? columns : null);
+                matrices.Add(m);
+                lambda += w + (points == 2 ? m.WidthAt(1) : 0);
             }
             tree++;
         }
         if (HasPreprocessed)
-            Add(CommitmentKind.Preprocessed, t => airs[t].Air.PreprocessedWidth, t => airs[t].Air.PreprocessedWidth > 0, 2);
-        Add(CommitmentKind.Main, t => airs[t].Width, _ => true, 2);
+            Add(CommitmentKind.Preprocessed, t => airs[t].Air.PreprocessedWidth, t => airs[t].Air.PreprocessedWidth > 0, t => airs[t].NextPreprocessedColumns);
+        Add(CommitmentKind.Main, t => airs[t].Width, _ => true, t => airs[t].NextMainColumns);
+        // The running-sum constraint reads every LogUp column on the next row.
         if (HasLogUp)
-            Add(CommitmentKind.LogUp, t => D * airs[t].LogUpColumns, t => airs[t].LogUpColumns > 0, 2);
-        Add(CommitmentKind.Quotient, t => D << airs[t].LogQuotientChunks, _ => true, 1);
+            Add(CommitmentKind.LogUp, t => D * airs[t].LogUpColumns, t => airs[t].LogUpColumns > 0, _ => null);
+        Add(CommitmentKind.Quotient, t => D << airs[t].LogQuotientChunks, _ => true, null);
         Matrices = matrices;
         TreeCount = tree;
         LambdaPowers = lambda;
@@ -114,6 +131,7 @@ internal sealed class StarkLayout<F> where F : struct, IField<F>
         O(LogFinalPolyLength);
         O(config.FoldingArity);
         O(config.MerkleCapHeight);
+        O(config.LogUpMaxLogQuotientChunks);
         O(Airs.Count);
         for (int t = 0; t < Airs.Count; t++)
         {
@@ -134,14 +152,16 @@ internal sealed class StarkLayout<F> where F : struct, IField<F>
 public static class StarkProofFormat
 {
     /// <summary>
-    /// Digests of 8 elements (<see cref="Digest{TParams}"/>: development, provable-100). 3: Merkle caps, deduplicated
+    /// Digests of 8 elements (<see cref="Digest{TParams}"/>: development, provable-100). 5: the configuration's LogUp quotient
+    /// raise (<see cref="StarkConfig.LogUpMaxLogQuotientChunks"/>) in the header, LogUp groups chosen per table by opened
+    /// elements (<see cref="Air.LogUpBatching"/>); 3: Merkle caps, deduplicated
     /// multi-openings, FRI arity 2/4/8; 2: batched LogUp (one column per group of interactions, <see cref="Air.LogUpGrouping"/>);
     /// 1: one column per interaction, one root and one path per query and tree, arity 2.
     /// </summary>
-    public const ushort Version = 3;
+    public const ushort Version = 5;
 
-    /// <summary>Version 3's layout with digests of 12 elements (<see cref="WideDigest{TParams}"/>: provable-128).</summary>
-    public const ushort WideDigestVersion = 4;
+    /// <summary>Version 5's layout with digests of 12 elements (<see cref="WideDigest{TParams}"/>: provable-128); 4 was version 3's.</summary>
+    public const ushort WideDigestVersion = 6;
 
     /// <summary>The version of proofs whose digests have <paramref name="digestLength"/> elements.</summary>
     public static ushort VersionFor(int digestLength) => digestLength switch

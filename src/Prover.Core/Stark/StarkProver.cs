@@ -87,8 +87,8 @@ public sealed class StarkProver<TParams, TDef, TDigest>
                 throw new ArgumentException($"{air.Name}: trace height {trace.Height} is not a power of two ≥ 2");
             if (publicValues[t].Length != air.PublicValueCount)
                 throw new ArgumentException($"{air.Name}: {publicValues[t].Length} public values, {air.PublicValueCount} expected");
-            compiled[t] = new CompiledAir<MontyField31<TParams>>(air);
             logHeights[t] = BitOperations.Log2((uint)trace.Height);
+            compiled[t] = new CompiledAir<MontyField31<TParams>>(air, _config.LogUpBatchingFor(logHeights[t]));
             if (compiled[t].LogQuotientChunks > logBlowup)
                 throw new ArgumentException($"{air.Name}: constraint degree {compiled[t].MaxConstraintDegree} needs log blowup ≥ {compiled[t].LogQuotientChunks}");
             if (logHeights[t] + logBlowup > TParams.TwoAdicity)
@@ -284,9 +284,10 @@ public sealed class StarkProver<TParams, TDef, TDigest>
                 openings[t] = new TableOpenings<ExtensionField<MontyField31<TParams>, TDef>>
                 {
                     PreprocessedLocal = pre is null ? [] : EvaluateColumns(pre, wLocal),
-                    PreprocessedNext = pre is null ? [] : EvaluateColumns(pre, wNext),
+                    // At ζ·ω only the columns some constraint reads on the next row (StarkLayout, OpenedMatrix.NextColumns).
+                    PreprocessedNext = pre is null ? [] : Select(EvaluateColumns(pre, wNext), layout.Airs[t].NextPreprocessedColumns),
                     MainLocal = EvaluateColumns(traces[t], wLocal),
-                    MainNext = EvaluateColumns(traces[t], wNext),
+                    MainNext = Select(EvaluateColumns(traces[t], wNext), layout.Airs[t].NextMainColumns),
                     LogUpLocal = logUpTraces[t] is { } lt ? EvaluateColumns(lt, wLocal) : [],
                     LogUpNext = logUpTraces[t] is { } ln ? EvaluateColumns(ln, wNext) : [],
                     Quotient = EvaluateCoefficientColumns(quotientCoefficients[t], zeta),
@@ -388,6 +389,9 @@ public sealed class StarkProver<TParams, TDef, TDigest>
         {
             return ExtensionLinearAlgebra<TParams, TDef>.ColumnCombinations(trace, weights);
         }
+
+        private static ExtensionField<MontyField31<TParams>, TDef>[] Select(ExtensionField<MontyField31<TParams>, TDef>[] values, IReadOnlyList<int> columns) =>
+            [.. columns.Select(c => values[c])];
 
         private static ExtensionField<MontyField31<TParams>, TDef>[] EvaluateCoefficientColumns(
             RowMajorMatrix<MontyField31<TParams>> coefficients, ExtensionField<MontyField31<TParams>, TDef> x)

@@ -88,7 +88,8 @@ public sealed class StarkVerifier<TParams, TDef, TDigest>
         busSum = default;
         var c = proof.Config;
         if (c is null || c.Name != _config.Name || c.LogBlowup != _config.LogBlowup || c.NumQueries != _config.NumQueries || c.QueryPowBits != _config.QueryPowBits
-            || c.LogFinalPolyLength != _config.LogFinalPolyLength || c.FoldingArity != _config.FoldingArity || c.MerkleCapHeight != _config.MerkleCapHeight)
+            || c.LogFinalPolyLength != _config.LogFinalPolyLength || c.FoldingArity != _config.FoldingArity || c.MerkleCapHeight != _config.MerkleCapHeight
+            || c.LogUpMaxLogQuotientChunks != _config.LogUpMaxLogQuotientChunks)
             return VerificationResult.Reject("proof was made under another configuration");
         int tables = airs.Count;
         if (tables == 0 || proof.LogHeights?.Length != tables || proof.PublicValues?.Length != tables || proof.Openings?.Length != tables
@@ -97,10 +98,11 @@ public sealed class StarkVerifier<TParams, TDef, TDigest>
         var compiled = new CompiledAir<MontyField31<TParams>>[tables];
         for (int t = 0; t < tables; t++)
         {
-            compiled[t] = new CompiledAir<MontyField31<TParams>>(airs[t]);
             int logH = proof.LogHeights[t];
             if (logH < 1 || logH + _config.LogBlowup > TParams.TwoAdicity)
                 return VerificationResult.Reject($"table {t}: trace height 2^{logH} out of range");
+            // The LogUp grouping is the prover's: the same function of the AIR, the configuration and the height.
+            compiled[t] = new CompiledAir<MontyField31<TParams>>(airs[t], _config.LogUpBatchingFor(logH));
             if (compiled[t].LogQuotientChunks > _config.LogBlowup)
                 return VerificationResult.Reject($"table {t}: constraint degree too high for the blowup");
             if (proof.PublicValues[t]?.Length != airs[t].PublicValueCount)
@@ -319,7 +321,8 @@ public sealed class StarkVerifier<TParams, TDef, TDigest>
             var o = proof.Openings[t];
             int logUp = d * air.LogUpColumns;
             int pre = air.Air.PreprocessedWidth;
-            if (o is null || o.PreprocessedLocal?.Length != pre || o.PreprocessedNext?.Length != pre || o.MainLocal?.Length != air.Width || o.MainNext?.Length != air.Width || o.LogUpLocal?.Length != logUp
+            if (o is null || o.PreprocessedLocal?.Length != pre || o.PreprocessedNext?.Length != (pre == 0 ? 0 : air.NextPreprocessedColumns.Count)
+                || o.MainLocal?.Length != air.Width || o.MainNext?.Length != air.NextMainColumns.Count || o.LogUpLocal?.Length != logUp
                 || o.LogUpNext?.Length != logUp || o.Quotient?.Length != d << air.LogQuotientChunks)
                 return $"table {t}: opened values have the wrong shape";
         }
@@ -368,7 +371,9 @@ public sealed class StarkVerifier<TParams, TDef, TDigest>
             return "ζ lies on the trace domain";
         var (first, last, transition, _) = Polynomials.Selectors<MontyField31<TParams>, ExtensionField<MontyField31<TParams>, TDef>>(logN, zeta);
         var program = air.Program;
-        var inputs = new OpenedInputs(o.PreprocessedLocal, o.PreprocessedNext, o.MainLocal, o.MainNext, publics, first, last, transition);
+        // Next-row values sit at the columns the program reads there; it reads no other (CompiledAir.NextMainColumns).
+        var inputs = new OpenedInputs(o.PreprocessedLocal, Scatter(o.PreprocessedNext, air.NextPreprocessedColumns, air.Air.PreprocessedWidth),
+            o.MainLocal, Scatter(o.MainNext, air.NextMainColumns, air.Width), publics, first, last, transition);
         var registers = new ExtensionField<MontyField31<TParams>, TDef>[program.InstructionCount];
         var outputs = new ExtensionField<MontyField31<TParams>, TDef>[program.ConstraintCount];
         program.Evaluate<ExtensionField<MontyField31<TParams>, TDef>, OpenedInputs>(ref inputs, registers, outputs);
@@ -402,6 +407,15 @@ public sealed class StarkVerifier<TParams, TDef, TDigest>
             power *= zetaN;
         }
         return acc == zh * quotient ? null : "constraints do not match the quotient at the out-of-domain point";
+    }
+
+    /// <summary>A row of <paramref name="width"/> values holding <paramref name="values"/>[j] at column <paramref name="columns"/>[j], zero elsewhere.</summary>
+    private static ExtensionField<MontyField31<TParams>, TDef>[] Scatter(ExtensionField<MontyField31<TParams>, TDef>[] values, IReadOnlyList<int> columns, int width)
+    {
+        var row = new ExtensionField<MontyField31<TParams>, TDef>[width];
+        for (int j = 0; j < columns.Count; j++)
+            row[columns[j]] = values[j];
+        return row;
     }
 
     /// <summary>Σ_c X^c·parts[c]: an extension-valued function from the openings of its D base components.</summary>

@@ -39,8 +39,9 @@ public sealed class AdversarialProofTests(ITestOutputHelper output)
     {
         private static StarkProof<KoalaBearParameters, KoalaBearExt4, Digest<KoalaBearParameters>> Parsed => ProofSerializer.Deserialize<KoalaBearParameters, KoalaBearQuartic, Digest<KoalaBearParameters>>(Fib.Value.Bytes);
 
-        public static int NameByte => 19;
-        public static int Tables => 19 + Config.Name.Length;
+        // Header: magic, version, prime, degree, then blowup, queries (u16), PoW, final length, arity, cap height, LogUp raise, name length.
+        public static int NameByte => 20;
+        public static int Tables => 20 + Config.Name.Length;
         public static int LogHeight => Tables + 2;
         public static int PublicCount => Tables + 3;
         public static int NumQueriesInHeader => 12;
