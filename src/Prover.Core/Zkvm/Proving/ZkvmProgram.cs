@@ -8,6 +8,7 @@ using Prover.Core.Zkvm.Compare;
 using Prover.Core.Zkvm.Cpu;
 using Prover.Core.Zkvm.DivRem;
 using Prover.Core.Zkvm.Input;
+using Prover.Core.Zkvm.Keccak;
 using Prover.Core.Zkvm.LoadStore;
 using Prover.Core.Zkvm.Memory;
 using Prover.Core.Zkvm.Mul;
@@ -23,10 +24,10 @@ public static class ZkvmTable
 {
     /// <summary>Bytes is <see cref="ByteTable{F}"/>: the fixed lookup table of the Range16 and ByteAnd buses.</summary>
     public const int Program = 0, Bytes = 1, Cpu = 2, AddSub = 3, Bitwise = 4, Shift = 5, Compare = 6, Mul = 7, DivRem = 8,
-        LoadStore = 9, Syscall = 10, MemoryInit = 11, MemoryFinal = 12, InputCommit = 13;
+        LoadStore = 9, Syscall = 10, Keccak = 11, MemoryInit = 12, MemoryFinal = 13, InputCommit = 14;
 
     /// <summary>Tables of every shard; the last shard has the two memory boundary tables and the input commitment as well.</summary>
-    public const int ShardTables = 11, LastShardTables = 14;
+    public const int ShardTables = 12, LastShardTables = 15;
 }
 
 /// <summary>
@@ -46,7 +47,7 @@ public sealed class ZkvmProgram
         [
             Table, new ByteTable<KoalaBear>(), new CpuAir<KoalaBear>(), new AddSubAir<KoalaBear>(),
             new BitwiseAir<KoalaBear>(), new ShiftAir<KoalaBear>(), new CompareAir<KoalaBear>(), new MulAir(), new DivRemAir(),
-            new LoadStoreAir<KoalaBear>(program.CodeEnd), new SyscallAir<KoalaBear>(),
+            new LoadStoreAir<KoalaBear>(program.CodeEnd), new SyscallAir<KoalaBear>(), new KeccakAir<KoalaBear>(program.CodeEnd),
         ];
         ShardAirs = shard;
         LastShardAirs = [.. shard, new MemoryInitAir<KoalaBear>(bindToInitialValues: true), new MemoryFinalAir<KoalaBear>(), new InputCommitAir()];

@@ -11,6 +11,7 @@ using Prover.Core.Zkvm.Compare;
 using Prover.Core.Zkvm.Cpu;
 using Prover.Core.Zkvm.DivRem;
 using Prover.Core.Zkvm.Input;
+using Prover.Core.Zkvm.Keccak;
 using Prover.Core.Zkvm.LoadStore;
 using Prover.Core.Zkvm.Memory;
 using Prover.Core.Zkvm.Mul;
@@ -372,6 +373,7 @@ internal static class ShardTraceBuilder
         publics[ZkvmTable.LoadStore] = LoadStoreTrace.PublicValues<KoalaBear>(inputSize);
         traces[ZkvmTable.Syscall] = SyscallTrace.Generate<KoalaBear>(syscalls, inputSize, counts, out var syscallPublics);
         publics[ZkvmTable.Syscall] = syscallPublics;
+        traces[ZkvmTable.Keccak] = KeccakTrace.Generate<KoalaBear>(record.KeccakPermutes, program.Program.CodeEnd, counts);
         if (last)
         {
             var (init, final) = memory.Entries(registers);

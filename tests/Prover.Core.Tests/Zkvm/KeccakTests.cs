@@ -1,0 +1,226 @@
+using Prover.Core.Air;
+using Prover.Core.Field;
+using Prover.Core.Hash;
+using Prover.Core.Machine;
+using Prover.Core.Matrix;
+using Prover.Core.Tests.Machine;
+using Prover.Core.Zkvm;
+using Prover.Core.Zkvm.Keccak;
+using Prover.Core.Zkvm.Proving;
+using Prover.Core.Zkvm.Syscall;
+using Prover.Core.Zkvm.Tables;
+using static Prover.Core.Tests.Machine.Asm;
+
+namespace Prover.Core.Tests.Zkvm;
+
+/// <summary>Keccak-f[1600] reference, the KECCAK_PERMUTE syscall and the keccak chip (docs/zkvm.md, "Keccak chip").</summary>
+public sealed class KeccakTests
+{
+    private const ulong CodeEnd = 0x1_1000;
+
+    /// <summary>Keccak-256 (pad 0x01, rate 136) over the reference permutation: the test's own sponge.</summary>
+    internal static byte[] Keccak256(ReadOnlySpan<byte> data)
+    {
+        var st = new ulong[25];
+        var padded = new byte[(data.Length / 136 + 1) * 136];
+        data.CopyTo(padded);
+        padded[data.Length] ^= 0x01;
+        padded[^1] ^= 0x80;
+        for (int block = 0; block < padded.Length; block += 136)
+        {
+            for (int i = 0; i < 17; i++)
+                st[i] ^= BitConverter.ToUInt64(padded, block + 8 * i);
+            KeccakF1600.Permute(st);
+        }
+        var hash = new byte[32];
+        for (int i = 0; i < 4; i++)
+            BitConverter.TryWriteBytes(hash.AsSpan(8 * i), st[i]);
+        return hash;
+    }
+
+    [Fact]
+    public void Reference_permutation_of_the_zero_state_matches_the_known_answer()
+    {
+        var st = new ulong[25];
+        KeccakF1600.Permute(st);
+        // Keccak team's KeccakF-1600 intermediate values, zero input: first four lanes of the output.
+        Assert.Equal([0xF1258F7940E1DDE7UL, 0x84D5CCF933C0478AUL, 0xD598261EA65AA9EEUL, 0xBD1547306F80494DUL], st[..4]);
+    }
+
+    [Theory]
+    [InlineData("", "c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470")]
+    [InlineData("abc", "4e03657aea45a94fc7d47ba826c8d667c0d1e6e33a64a036ec44f58fa12d6c45")]
+    public void Reference_sponge_gives_the_keccak256_vectors(string text, string hex) =>
+        Assert.Equal(hex, Convert.ToHexStringLower(Keccak256(System.Text.Encoding.ASCII.GetBytes(text))));
+
+    private static uint[] Li(int rd, int value) => [Lui(rd, (value + 0x800) & unchecked((int)0xFFFFF000)), Addiw(rd, rd, value << 20 >> 20)];
+
+    private static uint[] Permute(ulong pointer) => [.. Li(10, (int)pointer), .. Li(17, (int)Syscall.KeccakPermute), Ecall];
+
+    [Fact]
+    public void Syscall_permutes_the_state_in_place_in_every_engine_and_records_the_event()
+    {
+        var rng = new Random(15);
+        var pre = Enumerable.Range(0, 25).Select(_ => (ulong)rng.NextInt64()).ToArray();
+        var expected = (ulong[])pre.Clone();
+        KeccakF1600.Permute(expected);
+        KeccakF1600.Permute(expected);
+        var bytes = new byte[200];
+        for (int i = 0; i < 25; i++)
+            BitConverter.TryWriteBytes(bytes.AsSpan(8 * i), pre[i]);
+        // Two permutations, then a load of lane 1 so that a later access chains on the syscall's write.
+        var o = Emu.Run([.. Permute(Emu.Data), .. Permute(Emu.Data), Addi(20, 10, 0), .. Li(21, (int)Emu.Data), Ld(22, 21, 8)],
+            m => m.WriteMemory(Emu.Data, bytes));
+        Assert.Equal(0UL, o[20]);
+        Assert.Equal(expected[1], o[22]);
+        Assert.Equal(expected[0], BitConverter.ToUInt64(o.Data, 0));
+        var events = o.Shards.SelectMany(s => s.KeccakPermutes).ToList();
+        Assert.Equal(2, events.Count);
+        Assert.Equal(pre, events[0].Pre);
+        Assert.Equal(events[0].Post, events[1].Pre);
+        Assert.Equal(expected, events[1].Post);
+        Assert.All(events[0].PrevClk, c => Assert.Equal(0L, c));
+        Assert.All(events[1].PrevClk, c => Assert.Equal(events[0].Clk, c));
+        var accesses = o.Shards.SelectMany(s => s.MemoryAccesses).Where(a => a.Timestamp == events[1].Clk).ToList();
+        Assert.Equal(25, accesses.Count);
+        Assert.Equal(expected, accesses.Select(a => a.Value));
+    }
+
+    [Theory]
+    [InlineData(Emu.Data + 4)] // not 8-aligned
+    [InlineData(0x1_0000)] // in the code
+    [InlineData(MemoryMap.RamEnd - 192)] // runs past the end of RAM
+    [InlineData(MemoryMap.InputBase)] // the read-only input
+    public void Bad_state_pointer_faults(ulong pointer)
+    {
+        var e = Emu.Fault(Permute(pointer));
+        Assert.Equal(MachineFault.BadSyscallArgument, e.Fault);
+        Assert.Contains("keccak_permute", e.Message, StringComparison.Ordinal);
+    }
+
+    private static List<KeccakPermuteEvent> Events(int count, int seed = 1)
+    {
+        var rng = new Random(seed);
+        var list = new List<KeccakPermuteEvent>();
+        for (int p = 0; p < count; p++)
+        {
+            var pre = Enumerable.Range(0, 25).Select(_ => (ulong)rng.NextInt64() ^ ((ulong)rng.Next() << 63)).ToArray();
+            var post = (ulong[])pre.Clone();
+            KeccakF1600.Permute(post);
+            long clk = 70_000 + 10 * p;
+            list.Add(new KeccakPermuteEvent(clk, 0x20_0000 + 0x100 * (ulong)p, pre, post, [.. Enumerable.Range(0, 25).Select(i => i % 3 == 0 ? 0L : clk - 1 - i)]));
+        }
+        return list;
+    }
+
+    private static readonly KeccakAir<KoalaBear> Air = new(CodeEnd);
+
+    private static RowMajorMatrix<KoalaBear> Trace(List<KeccakPermuteEvent> events) => KeccakTrace.Generate<KoalaBear>(events, CodeEnd, new LookupCounts());
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void Honest_trace_satisfies_the_air_and_its_export_rows_carry_input_and_output(int count)
+    {
+        var events = Events(count);
+        var trace = Trace(events);
+        Assert.Equal(KeccakTrace.Height(count), trace.Height);
+        Assert.Null(AirChecker.FindViolation(Air, trace, []));
+        for (int p = 0; p < count; p++)
+        {
+            int row = 24 * p + 23;
+            Assert.Equal(KoalaBear.One, trace[row, KeccakCols.Export]);
+            for (int lane = 0; lane < 25; lane++)
+            {
+                Assert.Equal(events[p].Pre[lane], LaneOf(trace, row, KeccakCols.PreimageLimb(lane, 0)));
+                int output = lane == 0 ? KeccakCols.APrimePrimePrime00 : KeccakCols.APrimePrimeLimb(lane, 0);
+                Assert.Equal(events[p].Post[lane], LaneOf(trace, row, output));
+            }
+        }
+        Assert.Equal(count, Enumerable.Range(0, trace.Height).Count(r => trace[r, KeccakCols.Export] == KoalaBear.One));
+    }
+
+    private static ulong LaneOf(RowMajorMatrix<KoalaBear> trace, int row, int offset)
+    {
+        ulong v = 0;
+        for (int k = 0; k < 4; k++)
+            v |= (ulong)trace[row, offset + k].ToCanonical() << (16 * k);
+        return v;
+    }
+
+    [Fact]
+    public void Generator_refuses_a_wrong_post_state_and_a_bad_pointer()
+    {
+        var events = Events(1);
+        events[0].Post[3] ^= 1;
+        Assert.Throws<ArgumentException>(() => Trace(events));
+        var misaligned = Events(1)[0] with { Pointer = 0x20_0004 };
+        Assert.Throws<ArgumentException>(() => Trace([misaligned]));
+        var inCode = Events(1)[0] with { Pointer = 0x1_0000 };
+        Assert.Throws<ArgumentException>(() => Trace([inCode]));
+    }
+
+    public static readonly TheoryData<string> Forgeries = new()
+    {
+        "output lane", "output lane 0 (iota)", "theta parity", "round constant", "row order", "export on a middle row", "preimage changed mid-permutation",
+        "step flag moved",
+    };
+
+    /// <summary>Cheating traces: each must break a constraint of the AIR.</summary>
+    [Theory]
+    [MemberData(nameof(Forgeries))]
+    public void Forged_trace_is_rejected_by_the_air(string forgery)
+    {
+        var trace = Trace(Events(2));
+        int last = 24 + 23;
+        switch (forgery)
+        {
+            case "output lane":
+                trace[last, KeccakCols.APrimePrimeLimb(7, 2)] += KoalaBear.One;
+                break;
+            case "output lane 0 (iota)":
+                trace[last, KeccakCols.APrimePrimePrime00] += KoalaBear.One;
+                break;
+            case "theta parity":
+                // Flip C[2] bit 5 and every dependent C' bit consistently would still break the parity check; flipping
+                // C alone breaks C' at once.
+                trace[30, KeccakCols.CBit(2, 5)] = KoalaBear.One - trace[30, KeccakCols.CBit(2, 5)];
+                break;
+            case "round constant":
+                // Round 3's constant applied on round 4's row: the ι output changes by RC[3] ⊕ RC[4].
+                {
+                    ulong v = LaneOf(trace, 28, KeccakCols.APrimePrimePrime00) ^ KeccakF1600.RoundConstants[4] ^ KeccakF1600.RoundConstants[3];
+                    for (int k = 0; k < 4; k++)
+                        trace[28, KeccakCols.APrimePrimePrime00 + k] = KoalaBear.FromUInt64(Word.Limb(v, k));
+                }
+                break;
+            case "row order":
+                {
+                    var a = trace.Row(30).ToArray();
+                    trace.Row(31).CopyTo(trace.Row(30));
+                    a.CopyTo(trace.Row(31));
+                }
+                break;
+            case "export on a middle row":
+                trace[30, KeccakCols.Export] = KoalaBear.One;
+                break;
+            case "preimage changed mid-permutation":
+                for (int r = 36; r < 48; r++)
+                    trace[r, KeccakCols.PreimageLimb(4, 1)] += KoalaBear.One;
+                break;
+            case "step flag moved":
+                trace[30, KeccakCols.StepFlags + 6] = KoalaBear.Zero;
+                trace[30, KeccakCols.StepFlags + 7] = KoalaBear.One;
+                break;
+        }
+        Assert.NotNull(AirChecker.FindViolation(Air, trace, []));
+    }
+
+    [Fact]
+    public void Every_interaction_multiplicity_is_bounded()
+    {
+        var compiled = new CompiledAir<KoalaBear>(Air);
+        Assert.DoesNotContain(compiled.MultiplicityBounds, b => b is null);
+    }
+}
