@@ -9,6 +9,7 @@ using Prover.Core.Zkvm.Keccak;
 using Prover.Core.Zkvm.Proving;
 using Prover.Core.Zkvm.Syscall;
 using Prover.Core.Zkvm.Tables;
+using Prover.Core.Stark;
 using static Prover.Core.Tests.Machine.Asm;
 
 namespace Prover.Core.Tests.Zkvm;
@@ -223,4 +224,92 @@ public sealed class KeccakTests
         var compiled = new CompiledAir<KoalaBear>(Air);
         Assert.DoesNotContain(compiled.MultiplicityBounds, b => b is null);
     }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(3)]
+    [InlineData(135)]
+    [InlineData(136)]
+    [InlineData(300)]
+    public void Guest_sponge_through_the_syscall_equals_the_reference(int length)
+    {
+        var input = Enumerable.Range(0, length).Select(i => (byte)(i * 7 + 1)).ToArray();
+        using var m = Prover.Core.Machine.Machine.FromElf(GuestTests.Elf("keccak"), input);
+        var r = m.Run();
+        Assert.Equal(0, r.ExitCode);
+        var zero = new ulong[25];
+        KeccakF1600.Permute(zero);
+        var expected = Keccak256(input).Concat(zero.SelectMany(BitConverter.GetBytes)).ToArray();
+        Assert.Equal(expected, r.CommittedOutput);
+    }
+}
+
+/// <summary>Whole zkVM proofs of the keccak guest with the keccak table (or its syscall row) tampered: all rejected.</summary>
+public sealed class KeccakCheatingProverTests
+{
+    private static readonly byte[] Input = [.. Enumerable.Range(0, 200).Select(i => (byte)i)];
+
+    private static ZkvmVerification ProveTampered(Action<RowMajorMatrix<KoalaBear>[]> tamper)
+    {
+        var program = ZkvmProgram.FromElf(GuestTests.Elf("keccak"));
+        var options = new ZkvmProverOptions { Config = ZkvmProving.Config, ShardSize = 1L << 22, Tamper = (_, t, _) => tamper(t) };
+        var proof = new ZkvmProver<KoalaBearQuartic, Digest<KoalaBearParameters>>(options).Prove(program, Input);
+        return new ZkvmVerifier<KoalaBearQuartic, Digest<KoalaBearParameters>>(ZkvmProving.Config, program).Verify(proof.ToBytes());
+    }
+
+    private static int ExportRow(RowMajorMatrix<KoalaBear> keccak, int which = 0)
+    {
+        for (int r = 0; r < keccak.Height; r++)
+            if (keccak[r, KeccakCols.Export] == KoalaBear.One && which-- == 0)
+                return r;
+        throw new InvalidOperationException("no export row");
+    }
+
+    [Fact]
+    public void Untampered_keccak_statement_verifies() => Assert.True(ProveTampered(_ => { }).IsValid);
+
+    [Fact]
+    public void Forged_output_lane_is_rejected() =>
+        Assert.False(ProveTampered(t => t[ZkvmTable.Keccak][ExportRow(t[ZkvmTable.Keccak]), KeccakCols.APrimePrimeLimb(3, 0)] += KoalaBear.One).IsValid);
+
+    [Fact]
+    public void Skipped_permutation_is_rejected() =>
+        // The export flag cleared: the table's constraints still hold, but the syscall row's request and the 25 accesses go unmatched.
+        Assert.False(ProveTampered(t => t[ZkvmTable.Keccak][ExportRow(t[ZkvmTable.Keccak], 1), KeccakCols.Export] = KoalaBear.Zero).IsValid);
+
+    [Fact]
+    public void Syscall_row_without_a_keccak_selector_is_rejected() =>
+        Assert.False(ProveTampered(t =>
+        {
+            var sys = t[ZkvmTable.Syscall];
+            for (int r = 0; r < sys.Height; r++)
+                if (sys[r, SyscallCols.IsKeccak] == KoalaBear.One)
+                {
+                    sys[r, SyscallCols.IsKeccak] = KoalaBear.Zero;
+                    return;
+                }
+        }).IsValid);
+
+    [Fact]
+    public void State_read_from_another_address_is_rejected() =>
+        // Key and pointer moved together by one double word (all in-chip constraints hold): the request no longer matches the syscall's a0.
+        Assert.False(ProveTampered(t =>
+        {
+            var k = t[ZkvmTable.Keccak];
+            int row = ExportRow(k);
+            k[row, KeccakCols.KeyBase] += KoalaBear.One;
+            k[row, KeccakCols.PtrLo] += KoalaBear.FromUInt64(8);
+            k[row, KeccakCols.Low0] += KoalaBear.One;
+            k[row, KeccakCols.High0] -= KoalaBear.One;
+        }).IsValid);
+
+    [Fact]
+    public void Wrong_round_order_is_rejected() =>
+        Assert.False(ProveTampered(t =>
+        {
+            var k = t[ZkvmTable.Keccak];
+            var a = k.Row(5).ToArray();
+            k.Row(6).CopyTo(k.Row(5));
+            a.CopyTo(k.Row(6));
+        }).IsValid);
 }
