@@ -218,6 +218,29 @@ public sealed class KeccakTests
         Assert.NotNull(AirChecker.FindViolation(Air, trace, []));
     }
 
+    [Theory]
+    [InlineData("honest")]
+    [InlineData("result")]
+    [InlineData("pointer high limb")]
+    [InlineData("number")]
+    public void Syscall_chip_row_of_keccak_permute(string forgery)
+    {
+        var e = new SyscallEvent(0x10100, 500, Syscall.KeccakPermute, 0x20_0000, 0, 0, 0);
+        var trace = SyscallTrace.Generate<KoalaBear>([new SyscallRow(e, default, default)], 0, new LookupCounts(), out var publics);
+        Assert.Equal(KoalaBear.One, trace[0, SyscallCols.IsKeccak]);
+        switch (forgery)
+        {
+            case "result": trace[0, SyscallCols.Result] = KoalaBear.One; break;
+            case "pointer high limb": trace[0, SyscallCols.A0 + 2] = KoalaBear.One; break;
+            case "number": trace[0, SyscallCols.A7] += KoalaBear.One; break;
+        }
+        var violation = AirChecker.FindViolation(new SyscallAir<KoalaBear>(), trace, publics);
+        if (forgery == "honest")
+            Assert.Null(violation);
+        else
+            Assert.NotNull(violation);
+    }
+
     [Fact]
     public void Every_interaction_multiplicity_is_bounded()
     {
