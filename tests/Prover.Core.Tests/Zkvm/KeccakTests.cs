@@ -292,6 +292,25 @@ public sealed class KeccakCheatingProverTests
     public void Untampered_keccak_statement_verifies() => Assert.True(ProveTampered(_ => { }).IsValid);
 
     [Fact]
+    public void Keccak_calls_spread_over_shards_prove_and_verify()
+    {
+        // 2^10-cycle shards: the sponge's permutations fall into different shards and their lanes chain through the memory
+        // argument across shards (the state on the stack was written in one shard and permuted in another).
+        var program = ZkvmProgram.FromElf(GuestTests.Elf("keccak"));
+        byte[] input = [.. Enumerable.Range(0, 700).Select(i => (byte)(i * 13))];
+        var prover = new ZkvmProver<KoalaBearQuartic, Digest<KoalaBearParameters>>(new ZkvmProverOptions { Config = ZkvmProving.Config, ShardSize = 1L << 10 });
+        var proof = prover.Prove(program, input);
+        Assert.True(proof.Shards.Count > 3);
+        var result = new ZkvmVerifier<KoalaBearQuartic, Digest<KoalaBearParameters>>(ZkvmProving.Config, program).Verify(proof.ToBytes());
+        Assert.True(result.IsValid);
+        Assert.Equal(KeccakTests.Keccak256(input), proof.Output[..32]);
+    }
+
+    [Fact]
+    public void Forged_previous_timestamp_is_rejected() =>
+        Assert.False(ProveTampered(t => t[ZkvmTable.Keccak][ExportRow(t[ZkvmTable.Keccak]), KeccakCols.PrevTsLo(4)] += KoalaBear.One).IsValid);
+
+    [Fact]
     public void Forged_output_lane_is_rejected() =>
         Assert.False(ProveTampered(t => t[ZkvmTable.Keccak][ExportRow(t[ZkvmTable.Keccak]), KeccakCols.APrimePrimeLimb(3, 0)] += KoalaBear.One).IsValid);
 
