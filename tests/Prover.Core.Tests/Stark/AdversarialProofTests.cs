@@ -224,7 +224,7 @@ public sealed class AdversarialProofTests(ITestOutputHelper output)
         { "shard-length", "exceeds the" },
         { "output-length", "output of 4294967295 bytes exceeds" },
         { "shard-queries", "queries, at most 20 expected" },
-        { "shard-tables", "tables, at most 14 expected" },
+        { "shard-tables", "tables, at most 15 expected" },
     };
 
     [Theory]
