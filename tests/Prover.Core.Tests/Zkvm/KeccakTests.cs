@@ -272,7 +272,7 @@ public sealed class KeccakCheatingProverTests
 {
     private static readonly byte[] Input = [.. Enumerable.Range(0, 200).Select(i => (byte)i)];
 
-    private static ZkvmVerification ProveTampered(Action<RowMajorMatrix<KoalaBear>[]> tamper)
+    private static ZkvmVerification ProveTampered(Action<RowMajorMatrix<KoalaBear>?[]> tamper)
     {
         var program = ZkvmProgram.FromElf(GuestTests.Elf("keccak"));
         var options = new ZkvmProverOptions { Config = ZkvmProving.Config, ShardSize = 1L << 22, Tamper = (_, t, _) => tamper(t) };
@@ -307,23 +307,39 @@ public sealed class KeccakCheatingProverTests
     }
 
     [Fact]
+    public void Keccak_table_left_out_of_a_shard_with_calls_is_rejected() =>
+        // The registry lets a shard omit the keccak table (WhenUsed); with KECCAK_PERMUTE rows in the syscall table their
+        // requests and the lanes' memory accesses have no counterpart.
+        Assert.False(ProveTampered(t => t[ZkvmTable.Keccak] = null).IsValid);
+
+    [Fact]
+    public void Hello_has_no_keccak_table()
+    {
+        var program = ZkvmProgram.FromElf(GuestTests.Elf("hello"));
+        var proof = new ZkvmProver<KoalaBearQuartic, Digest<KoalaBearParameters>>(new ZkvmProverOptions { Config = ZkvmProving.Config, ShardSize = 1L << 22 })
+            .Prove(program, []);
+        Assert.Equal(ZkvmTable.Keccak + 1, Prover.Core.Zkvm.Chips.ZkvmChips.Count);
+        Assert.False(proof.ShardChips[0].Contains(ZkvmTable.Keccak));
+    }
+
+    [Fact]
     public void Forged_previous_timestamp_is_rejected() =>
-        Assert.False(ProveTampered(t => t[ZkvmTable.Keccak][ExportRow(t[ZkvmTable.Keccak]), KeccakCols.PrevTsLo(4)] += KoalaBear.One).IsValid);
+        Assert.False(ProveTampered(t => t[ZkvmTable.Keccak]![ExportRow(t[ZkvmTable.Keccak]!), KeccakCols.PrevTsLo(4)] += KoalaBear.One).IsValid);
 
     [Fact]
     public void Forged_output_lane_is_rejected() =>
-        Assert.False(ProveTampered(t => t[ZkvmTable.Keccak][ExportRow(t[ZkvmTable.Keccak]), KeccakCols.APrimePrimeLimb(3, 0)] += KoalaBear.One).IsValid);
+        Assert.False(ProveTampered(t => t[ZkvmTable.Keccak]![ExportRow(t[ZkvmTable.Keccak]!), KeccakCols.APrimePrimeLimb(3, 0)] += KoalaBear.One).IsValid);
 
     [Fact]
     public void Skipped_permutation_is_rejected() =>
         // The export flag cleared: the table's constraints still hold, but the syscall row's request and the 25 accesses go unmatched.
-        Assert.False(ProveTampered(t => t[ZkvmTable.Keccak][ExportRow(t[ZkvmTable.Keccak], 1), KeccakCols.Export] = KoalaBear.Zero).IsValid);
+        Assert.False(ProveTampered(t => t[ZkvmTable.Keccak]![ExportRow(t[ZkvmTable.Keccak]!, 1), KeccakCols.Export] = KoalaBear.Zero).IsValid);
 
     [Fact]
     public void Syscall_row_without_a_keccak_selector_is_rejected() =>
         Assert.False(ProveTampered(t =>
         {
-            var sys = t[ZkvmTable.Syscall];
+            var sys = t[ZkvmTable.Syscall]!;
             for (int r = 0; r < sys.Height; r++)
                 if (sys[r, SyscallCols.IsKeccak] == KoalaBear.One)
                 {
@@ -337,7 +353,7 @@ public sealed class KeccakCheatingProverTests
         // Key and pointer moved together by one double word (all in-chip constraints hold): the request no longer matches the syscall's a0.
         Assert.False(ProveTampered(t =>
         {
-            var k = t[ZkvmTable.Keccak];
+            var k = t[ZkvmTable.Keccak]!;
             int row = ExportRow(k);
             k[row, KeccakCols.KeyBase] += KoalaBear.One;
             k[row, KeccakCols.PtrLo] += KoalaBear.FromUInt64(8);
@@ -349,7 +365,7 @@ public sealed class KeccakCheatingProverTests
     public void Wrong_round_order_is_rejected() =>
         Assert.False(ProveTampered(t =>
         {
-            var k = t[ZkvmTable.Keccak];
+            var k = t[ZkvmTable.Keccak]!;
             var a = k.Row(5).ToArray();
             k.Row(6).CopyTo(k.Row(5));
             a.CopyTo(k.Row(6));
