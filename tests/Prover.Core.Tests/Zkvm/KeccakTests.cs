@@ -323,6 +323,28 @@ public sealed class KeccakCheatingProverTests
     }
 
     [Fact]
+    public void Shard_jobs_give_the_single_process_proof_bytes()
+    {
+        // The distributed path (planner, worker re-execution, assembly) with keccak calls in several shards: workers
+        // re-execute their shard from its resume state, so the events' previous timestamps and the lanes' boundary values
+        // must come out as in one process.
+        var program = ZkvmProgram.FromElf(GuestTests.Elf("keccak"));
+        byte[] input = [.. Enumerable.Range(0, 300).Select(i => (byte)(i * 5))];
+        var options = new ZkvmProverOptions { Config = ZkvmProving.Config, ShardSize = 1L << 11 };
+        var (reference, report) = ZkvmProofs.Prove(program, input, options);
+        Assert.True(report.Shards > 2);
+        var plan = ZkvmShardPlanner.Plan(program, input, 1L << 11);
+        var jobs = plan.Jobs.Select(j => ZkvmShardJob.Parse(j.ToBytes())).ToArray();
+        var worker = new ZkvmShardWorker();
+        var commitments = jobs.Select(j => worker.Commit(program, input, j, options.Config)).ToArray();
+        var assembly = new ZkvmShardAssembly(program, options.Config, plan, input);
+        var challenges = assembly.Challenges(commitments);
+        var proofs = jobs.Select(j => worker.Prove(program, input, j, options.Config, challenges[j.Index])).ToArray();
+        var (file, _) = assembly.Assemble(proofs, challenges, []);
+        Assert.Equal(reference, file);
+    }
+
+    [Fact]
     public void Forged_previous_timestamp_is_rejected() =>
         Assert.False(ProveTampered(t => t[ZkvmTable.Keccak]![ExportRow(t[ZkvmTable.Keccak]!), KeccakCols.PrevTsLo(4)] += KoalaBear.One).IsValid);
 
