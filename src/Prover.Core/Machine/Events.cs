@@ -33,8 +33,8 @@ public readonly record struct MemoryInstructionEvent(uint Pc, Opcode Op, ulong A
 /// <summary>
 /// One access to an 8-byte aligned double word: its value after and before the access and the
 /// timestamps of this and the previous access (the memory-consistency argument's tuple). A misaligned
-/// access that crosses a double-word boundary produces two. Syscalls make no memory accesses (write's
-/// buffer is not proven; the proven output is committed byte by byte through registers).
+/// access that crosses a double-word boundary produces two. Syscalls make no memory accesses except
+/// modmul's (<see cref="ModMulEvent"/>; write's buffer is not proven: the proven output is committed byte by byte).
 /// </summary>
 public readonly record struct MemoryAccessEvent(ulong Address, ulong Value, ulong PrevValue, long Timestamp, long PrevTimestamp);
 
@@ -43,6 +43,14 @@ public readonly record struct MemoryInitEvent(ulong Address, ulong Value, long T
 
 /// <summary>An <c>ecall</c>: the number (a7), arguments a0..a2 and the result left in a0.</summary>
 public readonly record struct SyscallEvent(uint Pc, long Timestamp, ulong Number, ulong A0, ulong A1, ulong A2, ulong Result);
+
+/// <summary>
+/// A modmul syscall (<see cref="Machine.Syscall.ModMul256"/> or <see cref="Machine.Syscall.ModMul384"/>) at clk
+/// <paramref name="Timestamp"/>: <paramref name="Limbs"/> (4 or 6) 64-bit limbs, x at <paramref name="XPtr"/>, y then m at
+/// <paramref name="YmPtr"/>. <paramref name="Accesses"/> are its 3·Limbs double-word accesses, also in
+/// <see cref="ExecutionRecord.MemoryAccesses"/>: x's limbs (prev value x, value the result), then y's, then m's (reads).
+/// </summary>
+public sealed record ModMulEvent(long Timestamp, int Limbs, ulong XPtr, ulong YmPtr, MemoryAccessEvent[] Accesses);
 
 /// <summary>Machine state at the start of a shard: pc and the 32 integer registers (x0 = 0).</summary>
 public sealed record ShardStart(ulong Pc, long Clk, ulong[] Registers);
@@ -82,6 +90,7 @@ public sealed class ExecutionRecord
         MemoryInstructions.Capacity = Hint(previous.MemoryInstructions.Count);
         MemoryAccesses.Capacity = Hint(previous.MemoryAccesses.Count);
         Syscalls.Capacity = Hint(previous.Syscalls.Count);
+        ModMuls.Capacity = Hint(previous.ModMuls.Count);
     }
 
     public int ShardIndex { get; private set; }
@@ -110,6 +119,7 @@ public sealed class ExecutionRecord
         MemoryInstructions.Clear();
         MemoryAccesses.Clear();
         Syscalls.Clear();
+        ModMuls.Clear();
     }
 
     public long Cycles { get; internal set; }
@@ -152,6 +162,9 @@ public sealed class ExecutionRecord
     public List<MemoryAccessEvent> MemoryAccesses { get; } = [];
 
     public List<SyscallEvent> Syscalls { get; } = [];
+
+    /// <summary>The modmul syscalls (also in <see cref="Syscalls"/>), with their memory accesses.</summary>
+    public List<ModMulEvent> ModMuls { get; } = [];
 
     /// <summary>Instructions that emit no event: FENCE (a no-op).</summary>
     public long Nops { get; internal set; }

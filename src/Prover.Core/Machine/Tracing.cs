@@ -29,6 +29,9 @@ internal unsafe interface ITracer
     void Nop();
 
     void Syscall(ulong pc, ulong number, ulong a0, ulong a1, ulong a2, ulong result);
+
+    /// <summary>Inside a modmul syscall, before x is overwritten with <paramref name="result"/> (the pointers are valid).</summary>
+    void ModMul(ulong xPtr, ulong ymPtr, int limbs, ReadOnlySpan<ulong> result);
 }
 
 internal unsafe struct NoTracer : ITracer
@@ -50,6 +53,8 @@ internal unsafe struct NoTracer : ITracer
     public readonly void Nop() { }
 
     public readonly void Syscall(ulong pc, ulong number, ulong a0, ulong a1, ulong a2, ulong result) { }
+
+    public readonly void ModMul(ulong xPtr, ulong ymPtr, int limbs, ReadOnlySpan<ulong> result) { }
 }
 
 internal unsafe readonly struct RecordingTracer(TraceBuilder builder) : ITracer
@@ -76,6 +81,8 @@ internal unsafe readonly struct RecordingTracer(TraceBuilder builder) : ITracer
 
     public void Syscall(ulong pc, ulong number, ulong a0, ulong a1, ulong a2, ulong result) =>
         Builder.Record.Syscalls.Add(new SyscallEvent((uint)pc, Builder.Clk, number, a0, a1, a2, result));
+
+    public void ModMul(ulong xPtr, ulong ymPtr, int limbs, ReadOnlySpan<ulong> result) => Builder.EmitModMul(xPtr, ymPtr, limbs, result);
 }
 
 /// <summary>
@@ -173,6 +180,20 @@ internal sealed unsafe class TraceBuilder(Machine machine, Action<ExecutionRecor
         Access(first, Unsafe.ReadUnaligned<ulong>(ref window[0]));
         if (last != first)
             Access(last, Unsafe.ReadUnaligned<ulong>(ref window[8]));
+    }
+
+    /// <summary>
+    /// A modmul syscall's memory: x's double words read and overwritten with the result, then y's and m's read,
+    /// all at the ECALL's clk (the chip's slot, ts = 4·clk + 2), in that order; the event lists the accesses.
+    /// </summary>
+    public void EmitModMul(ulong xPtr, ulong ymPtr, int limbs, ReadOnlySpan<ulong> result)
+    {
+        var r = Record;
+        int first = r.MemoryAccesses.Count;
+        for (int i = 0; i < limbs; i++)
+            Access(xPtr + 8 * (ulong)i, result[i]);
+        EmitRead(ymPtr, 16 * (ulong)limbs);
+        r.ModMuls.Add(new ModMulEvent(Clk, limbs, xPtr, ymPtr, [.. System.Runtime.InteropServices.CollectionsMarshal.AsSpan(r.MemoryAccesses)[first..]]));
     }
 
     /// <summary>Read accesses to every double word covering [address, address + length).</summary>

@@ -10,6 +10,7 @@ using Prover.Core.Zkvm.DivRem;
 using Prover.Core.Zkvm.Input;
 using Prover.Core.Zkvm.LoadStore;
 using Prover.Core.Zkvm.Memory;
+using Prover.Core.Zkvm.ModMul;
 using Prover.Core.Zkvm.Mul;
 using Prover.Core.Zkvm.Program;
 using Prover.Core.Zkvm.Shift;
@@ -23,10 +24,10 @@ public static class ZkvmTable
 {
     /// <summary>Bytes is <see cref="ByteTable{F}"/>: the fixed lookup table of the Range16 and ByteAnd buses.</summary>
     public const int Program = 0, Bytes = 1, Cpu = 2, AddSub = 3, Bitwise = 4, Shift = 5, Compare = 6, Mul = 7, DivRem = 8,
-        LoadStore = 9, Syscall = 10, MemoryInit = 11, MemoryFinal = 12, InputCommit = 13;
+        LoadStore = 9, Syscall = 10, ModMul256 = 11, ModMul384 = 12, MemoryInit = 13, MemoryFinal = 14, InputCommit = 15;
 
     /// <summary>Tables of every shard; the last shard has the two memory boundary tables and the input commitment as well.</summary>
-    public const int ShardTables = 11, LastShardTables = 14;
+    public const int ShardTables = 13, LastShardTables = 16;
 }
 
 /// <summary>
@@ -47,6 +48,7 @@ public sealed class ZkvmProgram
             Table, new ByteTable<KoalaBear>(), new CpuAir<KoalaBear>(), new AddSubAir<KoalaBear>(),
             new BitwiseAir<KoalaBear>(), new ShiftAir<KoalaBear>(), new CompareAir<KoalaBear>(), new MulAir(), new DivRemAir(),
             new LoadStoreAir<KoalaBear>(program.CodeEnd), new SyscallAir<KoalaBear>(),
+            new ModMulAir<KoalaBear>(4, program.CodeEnd), new ModMulAir<KoalaBear>(6, program.CodeEnd),
         ];
         ShardAirs = shard;
         LastShardAirs = [.. shard, new MemoryInitAir<KoalaBear>(bindToInitialValues: true), new MemoryFinalAir<KoalaBear>(), new InputCommitAir()];

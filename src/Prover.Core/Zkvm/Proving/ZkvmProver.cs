@@ -13,6 +13,7 @@ using Prover.Core.Zkvm.DivRem;
 using Prover.Core.Zkvm.Input;
 using Prover.Core.Zkvm.LoadStore;
 using Prover.Core.Zkvm.Memory;
+using Prover.Core.Zkvm.ModMul;
 using Prover.Core.Zkvm.Mul;
 using Prover.Core.Zkvm.Program;
 using Prover.Core.Zkvm.Shift;
@@ -372,6 +373,8 @@ internal static class ShardTraceBuilder
         publics[ZkvmTable.LoadStore] = LoadStoreTrace.PublicValues<KoalaBear>(inputSize);
         traces[ZkvmTable.Syscall] = SyscallTrace.Generate<KoalaBear>(syscalls, inputSize, counts, out var syscallPublics);
         publics[ZkvmTable.Syscall] = syscallPublics;
+        traces[ZkvmTable.ModMul256] = ModMulTrace.Generate((ModMulAir<KoalaBear>)program.ShardAirs[ZkvmTable.ModMul256], record.ModMuls, counts);
+        traces[ZkvmTable.ModMul384] = ModMulTrace.Generate((ModMulAir<KoalaBear>)program.ShardAirs[ZkvmTable.ModMul384], record.ModMuls, counts);
         if (last)
         {
             var (init, final) = memory.Entries(registers);
