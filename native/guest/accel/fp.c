@@ -304,8 +304,44 @@ static inline void mul2_lazy_core(const fp_ctx *c, fe *r0, fe *r1, const fe *a0,
     redc_wide(r1->l, s, c->p, c->pinv, n);
 }
 
+#ifdef ACCEL_FP_MODMUL
+#include "../runtime/zkvm.h"
+
+/* r = a·b·R^-1 mod p by two modmul syscalls (b < p, so the first quotient fits; R^-1 mod p < p). */
+static void mont_mul_syscall(const fp_ctx *c, uint64_t *r, const uint64_t *a, const uint64_t *b)
+{
+    uint64_t x[FP_MAX_LIMBS], ym[2 * FP_MAX_LIMBS];
+    size_t n = c->n;
+    for (size_t i = 0; i < n; i++) {
+        x[i] = a[i];
+        ym[i] = b[i];
+        ym[n + i] = c->p[i];
+    }
+    if (n == 4) {
+        zkvm_modmul256(x, ym);
+        zkvm_modmul256(x, c->rinv_p);
+    } else {
+        zkvm_modmul384(x, ym);
+        zkvm_modmul384(x, c->rinv_p);
+    }
+    for (size_t i = 0; i < n; i++)
+        r[i] = x[i];
+}
+#endif
+
 void fp_mul2_lazy(const fp_ctx *c, fe *r0, fe *r1, const fe *a0, const fe *a1, const fe *b0, const fe *b1)
 {
+#ifdef ACCEL_FP_MODMUL
+    /* Four proved products beat the lazy reduction's long arithmetic here. */
+    fe t00, t11, t01, t10;
+    fp_mul(c, &t00, a0, b0);
+    fp_mul(c, &t11, a1, b1);
+    fp_mul(c, &t01, a0, b1);
+    fp_mul(c, &t10, a1, b0);
+    fp_sub(c, r0, &t00, &t11);
+    fp_add(c, r1, &t01, &t10);
+    return;
+#endif
     if (c->n == 4)
         mul2_lazy_core(c, r0, r1, a0, a1, b0, b1, 4);
     else
@@ -314,6 +350,10 @@ void fp_mul2_lazy(const fp_ctx *c, fe *r0, fe *r1, const fe *a0, const fe *a1, c
 
 void fp_mul(const fp_ctx *c, fe *r, const fe *a, const fe *b)
 {
+#ifdef ACCEL_FP_MODMUL
+    mont_mul_syscall(c, r->l, a->l, b->l);
+    return;
+#endif
     if (c->n == 4)
         mont_mul4(r->l, a->l, b->l, c->p, c->pinv);
     else
@@ -593,6 +633,13 @@ void fp_ctx_init(fp_ctx *c, const uint8_t *p_be, size_t bytes)
     mp_from_be(c->p, c->n, p_be, bytes);
     c->pinv = mp_neg_inv64(c->p[0]);
     size_t n = c->n;
+    {
+        /* R^-1 mod p = Montgomery product of 1 and 1 (the CIOS code, on both builds). */
+        uint64_t one1[FP_MAX_LIMBS] = {1}, t[FP_MAX_LIMBS + 2];
+        mont_mul_core(c->rinv_p, one1, one1, c->p, c->pinv, n, t);
+        for (size_t i = 0; i < n; i++)
+            c->rinv_p[n + i] = c->p[i];
+    }
     /* R^2 mod p by doubling 1 modulo p 2·64·n times (plain integers; one-time set-up). */
     fe x;
     fp_set_zero(&x);
