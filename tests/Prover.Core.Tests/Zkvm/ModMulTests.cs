@@ -302,6 +302,21 @@ public sealed class ModMulChipTests
         })));
 
     [Fact]
+    public void A_call_claimed_for_the_other_size_is_rejected() =>
+        // The syscall row of the 256-bit call claims 384 bits: its a7 (0x10020) no longer equals the selected number.
+        Assert.False(ProveAndVerify((_, t, _) =>
+        {
+            var sys = t[ZkvmTable.Syscall];
+            for (int r = 0; r < sys.Height; r++)
+                if (sys[r, Prover.Core.Zkvm.Syscall.SyscallCols.IsModMul256] == KoalaBear.One)
+                {
+                    sys[r, Prover.Core.Zkvm.Syscall.SyscallCols.IsModMul256] = KoalaBear.Zero;
+                    sys[r, Prover.Core.Zkvm.Syscall.SyscallCols.IsModMul384] = KoalaBear.One;
+                    return;
+                }
+        }));
+
+    [Fact]
     public void A_skipped_call_is_rejected() =>
         Assert.False(ProveAndVerify(OnRow((t, _) => t.Row(0).Clear())));
 }
