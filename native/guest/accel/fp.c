@@ -307,7 +307,8 @@ static inline void mul2_lazy_core(const fp_ctx *c, fe *r0, fe *r1, const fe *a0,
 #ifdef ACCEL_FP_MODMUL
 #include "../runtime/zkvm.h"
 
-/* r = a·b·R^-1 mod p by two modmul syscalls (b < p, so the first quotient fits; R^-1 mod p < p). */
+/* r = a·b mod p (the Montgomery product with R = 1) by one modmul syscall. b < p (elements and the context's
+ * constants are reduced), so the quotient a·b / p < a < 2^(64n) fits even for an unreduced a. */
 static void mont_mul_syscall(const fp_ctx *c, uint64_t *r, const uint64_t *a, const uint64_t *b)
 {
     uint64_t x[FP_MAX_LIMBS], ym[2 * FP_MAX_LIMBS];
@@ -317,13 +318,10 @@ static void mont_mul_syscall(const fp_ctx *c, uint64_t *r, const uint64_t *a, co
         ym[i] = b[i];
         ym[n + i] = c->p[i];
     }
-    if (n == 4) {
+    if (n == 4)
         zkvm_modmul256(x, ym);
-        zkvm_modmul256(x, c->rinv_p);
-    } else {
+    else
         zkvm_modmul384(x, ym);
-        zkvm_modmul384(x, c->rinv_p);
-    }
     for (size_t i = 0; i < n; i++)
         r[i] = x[i];
 }
@@ -633,13 +631,13 @@ void fp_ctx_init(fp_ctx *c, const uint8_t *p_be, size_t bytes)
     mp_from_be(c->p, c->n, p_be, bytes);
     c->pinv = mp_neg_inv64(c->p[0]);
     size_t n = c->n;
-    {
-        /* R^-1 mod p = Montgomery product of 1 and 1 (the CIOS code, on both builds). */
-        uint64_t one1[FP_MAX_LIMBS] = {1}, t[FP_MAX_LIMBS + 2];
-        mont_mul_core(c->rinv_p, one1, one1, c->p, c->pinv, n, t);
-        for (size_t i = 0; i < n; i++)
-            c->rinv_p[n + i] = c->p[i];
-    }
+#ifdef ACCEL_FP_MODMUL
+    /* R = 1: one, R^2 and R^3 are 1 (no set-up loop). */
+    fp_set_zero(&c->one);
+    c->one.l[0] = 1;
+    c->r2 = c->one;
+    c->r3 = c->one;
+#else
     /* R^2 mod p by doubling 1 modulo p 2·64·n times (plain integers; one-time set-up). */
     fe x;
     fp_set_zero(&x);
@@ -655,6 +653,7 @@ void fp_ctx_init(fp_ctx *c, const uint8_t *p_be, size_t bytes)
     }
     c->r2 = x;
     fp_mul(c, &c->r3, &c->r2, &c->r2); /* R^2·R^2·R^-1 = R^3 */
+#endif
     mul_wide(c->p2, c->p, c->p, n);
     uint64_t two[FP_MAX_LIMBS] = {2}, one[FP_MAX_LIMBS] = {1};
     mp_sub(c->pm2, c->p, two, n);

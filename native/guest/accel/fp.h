@@ -26,13 +26,13 @@ typedef struct fp_ctx {
     uint64_t sqrt_exp[FP_MAX_LIMBS]; /* (p + 1) / 4, valid when p = 3 mod 4 */
     fe r3;                      /* R^3 mod p (plain limbs), for the binary inversion */
     uint64_t p2[2 * FP_MAX_LIMBS]; /* p^2, for lazily reduced Fp2 products */
-    uint64_t rinv_p[2 * FP_MAX_LIMBS]; /* R^-1 mod p then p (n limbs each): the modmul syscall's (y, m) block */
 } fp_ctx;
 
 /* The zkVM build (rv64) multiplies through the MODMUL256/384 syscalls (docs/design.md, "Guest accelerator
- * library"): the Montgomery product a·b·R^-1 mod p is two proved calls, x := a·b mod p then x := x·R^-1 mod p,
- * so elements keep their Montgomery form and every other function is shared with the host build, whose
- * CIOS code stays the reference. Define ACCEL_NO_MODMUL to build the plain-C path for rv64 too. */
+ * library") with R = 1: the context's one, R^2 and R^3 are all 1, so "Montgomery form" is the plain value
+ * and the Montgomery product a·b·R^-1 is one proved call x := a·b mod p. Every other function is shared
+ * with the host build, whose CIOS code (R = 2^(64n)) stays the reference. Define ACCEL_NO_MODMUL to build
+ * the plain-C path for rv64 too. */
 #if defined(__riscv) && !defined(ACCEL_NO_MODMUL)
 #define ACCEL_FP_MODMUL 1
 #endif
