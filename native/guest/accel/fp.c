@@ -305,7 +305,42 @@ static inline void mul2_lazy_core(const fp_ctx *c, fe *r0, fe *r1, const fe *a0,
 }
 
 #ifdef ACCEL_FP_MODMUL
+#if defined(__riscv)
 #include "../runtime/zkvm.h"
+#else
+/* Host emulation of the modmul syscalls (ACCEL_EMULATE_MODMUL, tests only): x := x·y mod m as two CIOS
+ * products, (x·y·R^-1)·(R^2 mod m)·R^-1, with R^2 mod m cached per modulus. Needs m odd and y < m (the fp
+ * layer's case: x·y < m·R is the CIOS bound). */
+static void emulated_modmul(uint64_t *x, const uint64_t *ym, size_t n)
+{
+    enum { SLOTS = 8 };
+    static uint64_t mods[SLOTS][FP_MAX_LIMBS], r2s[SLOTS][FP_MAX_LIMBS];
+    static size_t ns[SLOTS], used;
+    const uint64_t *m = ym + n;
+    size_t s = 0;
+    while (s < used && !(ns[s] == n && memcmp(mods[s], m, n * sizeof(uint64_t)) == 0))
+        s++;
+    if (s == used) {
+        s = used < SLOTS ? used++ : 0;
+        uint64_t v[FP_MAX_LIMBS] = {1};
+        for (size_t i = 0; i < 2 * 64 * n; i++) {
+            uint64_t d[FP_MAX_LIMBS];
+            uint64_t carry = mp_add(v, v, v, n);
+            uint64_t borrow = mp_sub(d, v, m, n);
+            if (carry || !borrow)
+                memcpy(v, d, n * sizeof(uint64_t));
+        }
+        memcpy(mods[s], m, n * sizeof(uint64_t));
+        memcpy(r2s[s], v, n * sizeof(uint64_t));
+        ns[s] = n;
+    }
+    uint64_t t[FP_MAX_LIMBS + 2], pinv = mp_neg_inv64(m[0]);
+    mont_mul_core(x, x, ym, m, pinv, n, t);
+    mont_mul_core(x, x, r2s[s], m, pinv, n, t);
+}
+static inline void zkvm_modmul256(uint64_t x[4], const uint64_t ym[8]) { emulated_modmul(x, ym, 4); }
+static inline void zkvm_modmul384(uint64_t x[6], const uint64_t ym[12]) { emulated_modmul(x, ym, 6); }
+#endif
 
 /* r = a·b mod p (the Montgomery product with R = 1) by one modmul syscall. b < p (elements and the context's
  * constants are reduced), so the quotient a·b / p < a < 2^(64n) fits even for an unreduced a. */

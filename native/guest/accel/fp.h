@@ -35,6 +35,9 @@ typedef struct fp_ctx {
  * the plain-C path for rv64 too. */
 #if defined(__riscv) && !defined(ACCEL_NO_MODMUL)
 #define ACCEL_FP_MODMUL 1
+#elif defined(ACCEL_EMULATE_MODMUL)
+/* Host test of the zkVM path (make host-test-modmul): R = 1 contexts with the syscall emulated in C. */
+#define ACCEL_FP_MODMUL 1
 #endif
 
 typedef unsigned __int128 u128;
