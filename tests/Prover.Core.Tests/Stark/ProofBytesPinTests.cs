@@ -47,6 +47,6 @@ public sealed class ProofBytesPinTests
     {
         var program = ZkvmProgram.FromElf(GuestTests.Elf("hello"));
         var proof = new ZkvmProver<KoalaBearQuartic, Digest<KoalaBearParameters>>(new ZkvmProverOptions { Config = ZkvmProving.Config, ShardSize = 1 << 10 }).Prove(program, [1, 2, 3]);
-        Assert.Equal("3862abc390ec49033c05d11e323e27cafd3a6015a340cd3a9f3a9092b17d7847", Sha(proof.ToBytes()));
+        Assert.Equal("dd79ae885150bd9918d57f94d3a57eb04bc1737025f250d313a36b69dc0b4e80", Sha(proof.ToBytes()));
     }
 }

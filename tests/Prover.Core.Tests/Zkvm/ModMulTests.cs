@@ -190,6 +190,19 @@ public sealed class ModMulChipTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new ModMulLayout(5));
     }
 
+    [Theory]
+    [InlineData(4, 374, 325)]
+    [InlineData(6, 554, 483)]
+    public void Shape_degree_3_with_paired_logup_columns(int limbs, int width, int interactions)
+    {
+        var compiled = new CompiledAir<KoalaBear>(Air(limbs));
+        Assert.Equal(width, compiled.Air.Width);
+        Assert.Equal(interactions, compiled.Interactions.Count);
+        Assert.Equal(3, compiled.MaxConstraintDegree);
+        // Every interaction is linear, so they pair: ⌈n / 2⌉ group columns plus the running sum.
+        Assert.Equal((interactions + 1) / 2 + 1, compiled.LogUpColumns);
+    }
+
     [Fact]
     public void Honest_traces_satisfy_the_air_for_edge_and_random_operands()
     {
