@@ -94,15 +94,26 @@ public sealed class ClusterProver : IProofEngine
         }
 
         int logShard = System.Numerics.BitOperations.Log2((ulong)plan.ShardSize);
-        var shapes = ShardMemoryModel.Shapes(program.LastShardAirs);
-        long Estimate(int[] logHeights, long cycles, bool last) => ShardMemoryModel.EstimatePeakBytes(last ? shapes : shapes[..ZkvmTable.ShardTables], logHeights, 1,
+        var shapes = ShardMemoryModel.Shapes(program.Airs);
+        long Estimate(int[] logHeights, long cycles, bool last) => ShardMemoryModel.EstimatePeakBytes(shapes, logHeights, 1,
             cycles, config.ExtensionDegree, config.LogBlowup);
-        // Before phase 1 the heights are unknown: a bound (every table as tall as the shard or the fixed tables, 2^18).
+        // Before phase 1 the heights are unknown: a bound (every chip the shard may have as tall as the shard or the fixed
+        // tables, 2^18; −1 for a chip it cannot have).
         int bound = Math.Max(logShard, 18);
+        // A committed shard's heights by chip (−1 for a chip it has no table for).
+        static int[] Heights(ShardCommitment c)
+        {
+            var heights = Enumerable.Repeat(-1, Core.Zkvm.Chips.ZkvmChips.Count).ToArray();
+            var chips = c.Chips.Indices();
+            for (int i = 0; i < chips.Length && i < c.LogHeights.Length && chips[i] < heights.Length; i++)
+                heights[chips[i]] = c.LogHeights[i];
+            return heights;
+        }
+        int[] Bound(bool last) => [.. Core.Zkvm.Chips.ZkvmChips.All.Select(c => c.Allowed(last) ? bound : -1)];
         var commitWork = jobs.Select((j, i) => new ShardWork
         {
             WorkId = Guid.Empty, RequestId = requestId, ContextId = context.Id, Phase = ShardPhase.Commit, ShardIndex = i, Job = j.Packed, JobDigest = j.Digest,
-            Config = config.Name, MemoryEstimate = Estimate([.. Enumerable.Repeat(bound, j.IsLast ? ZkvmTable.LastShardTables : ZkvmTable.ShardTables)], j.Cycles, j.IsLast),
+            Config = config.Name, MemoryEstimate = Estimate(Bound(j.IsLast), j.Cycles, j.IsLast),
         }).ToArray();
         options.ShardProgress?.Invoke("main commitments", 0, plan.Count);
         var commitments = await _dispatcher.RunAsync(requestId, context, commitWork, plan.InputDigest, bytes => ShardPayload.DecodeCommitment(bytes),
@@ -115,7 +126,7 @@ public sealed class ClusterProver : IProofEngine
         var proveWork = commitWork.Select((w, i) => w with
         {
             Phase = ShardPhase.Prove, Gamma = challenges[i].Gamma, Beta = challenges[i].Beta, Seed = challenges[i].Seed,
-            StatementFractions = challenges[i].StatementFractions, MemoryEstimate = Estimate(commitments[i].LogHeights, jobs[i].Cycles, jobs[i].IsLast),
+            StatementFractions = challenges[i].StatementFractions, MemoryEstimate = Estimate(Heights(commitments[i]), jobs[i].Cycles, jobs[i].IsLast),
         }).ToArray();
         options.ShardProgress?.Invoke("shard proofs", 0, plan.Count);
         var proofs = await _dispatcher.RunAsync(requestId, context, proveWork, plan.InputDigest, ShardPayload.DecodeProof,

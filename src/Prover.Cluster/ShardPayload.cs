@@ -55,6 +55,8 @@ public static class ShardPayload
         using var ms = new MemoryStream();
         var b = new byte[4];
         void U32(uint v) { BinaryPrimitives.WriteUInt32LittleEndian(b, v); ms.Write(b); }
+        U32((uint)c.Chips.Bits);
+        U32((uint)(c.Chips.Bits >> 32));
         U32((uint)c.LogHeights.Length);
         foreach (int h in c.LogHeights)
             U32((uint)h);
@@ -77,6 +79,7 @@ public static class ShardPayload
     public static ShardCommitment DecodeCommitment(ReadOnlySpan<byte> bytes)
     {
         var r = new Reader(bytes);
+        var chips = new Core.Zkvm.Chips.ChipSet(r.U32() | (ulong)r.U32() << 32);
         int tables = r.Count(64);
         var heights = new int[tables];
         for (int t = 0; t < tables; t++)
@@ -102,7 +105,7 @@ public static class ShardPayload
                 cap[d][i] = r.Element();
         }
         r.End();
-        return new ShardCommitment(heights, publics, cap);
+        return new ShardCommitment(chips, heights, publics, cap);
     }
 
     public static byte[] EncodeProof(ZkvmShardProof p)

@@ -88,13 +88,19 @@ public static class ZkvmPhases
         var program = ZkvmProgram.FromElf(File.ReadAllBytes(elf));
         RowMajorMatrix<KoalaBear>[]? traces = null;
         KoalaBear[][]? publics = null;
+        int[]? chips = null;
         new ZkvmProver<KoalaBearQuartic, Digest<KoalaBearParameters>>(new ZkvmProverOptions
         {
             Config = StarkConfig.Development with { NumQueries = 1, QueryPowBits = 0 },
             ShardSize = 1L << logShard,
-            Tamper = (s, t, p) => { if (s == 0) (traces, publics) = (t, p); },
+            Tamper = (s, t, p) =>
+            {
+                if (s == 0)
+                    (traces, publics, chips) = ([.. t.OfType<RowMajorMatrix<KoalaBear>>()], [.. p.Where((_, c) => t[c] is not null)],
+                        [.. t.Select((m, c) => (m, c)).Where(x => x.m is not null).Select(x => x.c)]);
+            },
         }).Prove(program, []);
-        var airs = program.ShardAirs;
+        IReadOnlyList<Prover.Core.Air.IAir<KoalaBear>> airs = [.. chips!.Select(c => program.Airs[c])];
         var key = StarkSetup.Preprocess<KoalaBearParameters, Digest<KoalaBearParameters>>(airs, [.. traces!.Select(t => int.Log2(t.Height))], 1);
         var compiled = airs.Select(a => new CompiledAir<KoalaBear>(a)).ToArray();
         var rng = new Random(1);

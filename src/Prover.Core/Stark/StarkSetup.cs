@@ -30,6 +30,17 @@ public sealed record VerifyingKey<TParams, TDigest>(TDigest PreprocessedRoot, in
                 return false;
         return true;
     }
+
+    /// <summary>
+    /// The key of a statement whose table i is this key's table <paramref name="tables"/>[i] (a statement with some of
+    /// the tables left out; the same commitment). Every table with preprocessed columns must be kept, in its order: the
+    /// commitment covers exactly those, in table order.
+    /// </summary>
+    public VerifyingKey<TParams, TDigest> Subset<TAir>(IReadOnlyList<TAir> airs, IReadOnlyList<int> tables) where TAir : Air.IAir<MontyField31<TParams>>
+    {
+        StarkSetup.CheckSubset<TAir, MontyField31<TParams>>(airs, tables, LogHeights.Length);
+        return new VerifyingKey<TParams, TDigest>(PreprocessedRoot, [.. tables.Select(t => LogHeights[t])], LogBlowup);
+    }
 }
 
 /// <summary>The prover's side of the preprocessed columns: traces, LDEs and their Merkle tree.</summary>
@@ -53,6 +64,10 @@ public sealed class ProvingKey<TParams, TDigest>
     internal MerkleTree<TParams, TDigest> Tree { get; }
 
     public VerifyingKey<TParams, TDigest> VerifyingKey { get; }
+
+    /// <summary>The key of a statement with only the tables <paramref name="tables"/> of this key's (see <see cref="VerifyingKey{TParams, TDigest}.Subset"/>); nothing is recomputed.</summary>
+    public ProvingKey<TParams, TDigest> Subset<TAir>(IReadOnlyList<TAir> airs, IReadOnlyList<int> tables) where TAir : Air.IAir<MontyField31<TParams>> =>
+        new([.. tables.Select(t => Traces[t])], [.. tables.Select(t => Ldes[t])], Tree, VerifyingKey.Subset(airs, tables));
 }
 
 /// <summary>Commits to the preprocessed columns of a set of AIRs at fixed heights.</summary>
@@ -87,5 +102,24 @@ public static class StarkSetup
         }
         var tree = backend.Commit<TDigest>(committed);
         return new ProvingKey<TParams, TDigest>(traces, ldes, tree, new VerifyingKey<TParams, TDigest>(tree.Root, [.. logHeights], logBlowup));
+    }
+
+    /// <summary>Checks that <paramref name="tables"/> increase, lie below <paramref name="count"/> and keep every table of <paramref name="airs"/> (the key's) with preprocessed columns.</summary>
+    internal static void CheckSubset<TAir, F>(IReadOnlyList<TAir> airs, IReadOnlyList<int> tables, int count) where TAir : IAir<F> where F : struct, IField<F>
+    {
+        ArgumentNullException.ThrowIfNull(airs);
+        ArgumentNullException.ThrowIfNull(tables);
+        if (airs.Count != count)
+            throw new ArgumentException($"{airs.Count} AIRs for a key of {count} tables");
+        int kept = 0;
+        for (int i = 0; i < tables.Count; i++)
+        {
+            if (tables[i] < 0 || tables[i] >= count || (i > 0 && tables[i] <= tables[i - 1]))
+                throw new ArgumentException("a key subset's tables must increase and lie inside the key");
+            if (airs[tables[i]].PreprocessedWidth > 0)
+                kept++;
+        }
+        if (kept != airs.Count(a => a.PreprocessedWidth > 0))
+            throw new ArgumentException("a key subset must keep every table with preprocessed columns");
     }
 }

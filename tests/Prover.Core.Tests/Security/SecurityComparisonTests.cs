@@ -183,7 +183,7 @@ public sealed class SecurityComparisonTests(ITestOutputHelper output)
 
         var program = ZkvmProgram.FromElf(File.ReadAllBytes(Path.Combine(SharedData.RepositoryRoot, "native", "guest", "tests", "elf", "bigmul.elf")));
         int[] heights = [.. Shapes["bigmul"].Tables.Select(t => t.LogHeight)];
-        double statement = ZkvmBusBudget.StatementFractions(program, [heights], BigmulOutputBytes);
+        double statement = ZkvmBusBudget.StatementFractions(program, [Prover.Core.Zkvm.Chips.ZkvmChips.Full(lastShard: true)], [heights], BigmulOutputBytes);
         Check("bigmul", program.CompiledLastShardAirs, statement);
 
         void Check(string name, IReadOnlyList<CompiledAir<KoalaBear>> airs, double? statementFractions)

@@ -199,6 +199,7 @@ public sealed class AdversarialProofTests(ITestOutputHelper output)
         U32(shardCount);
         foreach (var s in shards)
         {
+            U64(Prover.Core.Zkvm.Chips.ZkvmChips.Full(lastShard: true).Bits); // chip set
             U32((uint)s.Length);
             ms.Write(s);
         }
@@ -224,7 +225,7 @@ public sealed class AdversarialProofTests(ITestOutputHelper output)
         { "shard-length", "exceeds the" },
         { "output-length", "output of 4294967295 bytes exceeds" },
         { "shard-queries", "queries, at most 20 expected" },
-        { "shard-tables", "tables, at most 14 expected" },
+        { "shard-tables", $"tables, at most {Prover.Core.Zkvm.Chips.ZkvmChips.Count} expected" },
     };
 
     [Theory]
@@ -239,7 +240,8 @@ public sealed class AdversarialProofTests(ITestOutputHelper output)
             "shards-beyond-maximum" => ZkvmBytes(1UL << 40, (1 << 16) + 1, [fib]),
             "cycles" => ZkvmBytes(ulong.MaxValue, 1, [fib]),
             // One shard announced, then a length far beyond the bytes that follow.
-            "shard-length" => [.. ZkvmBytes(10, 1, []), .. BitConverter.GetBytes(0xFFFF_FFF0u), .. fib],
+            "shard-length" => [.. ZkvmBytes(10, 1, []), .. BitConverter.GetBytes(Prover.Core.Zkvm.Chips.ZkvmChips.Full(lastShard: true).Bits),
+                .. BitConverter.GetBytes(0xFFFF_FFF0u), .. fib],
             "output-length" => ZkvmBytes(10, 1, [fib], uint.MaxValue),
             "shard-queries" => ZkvmBytes(10, 1, [Patched(b => BinaryPrimitives.WriteUInt16LittleEndian(b.AsSpan(At.NumQueriesInHeader), 1000))]),
             "shard-tables" => ZkvmBytes(10, 1, [Patched(b => BinaryPrimitives.WriteUInt16LittleEndian(b.AsSpan(At.Tables), 300))]),

@@ -19,12 +19,13 @@ namespace Prover.Core.Tests.Stark;
 /// </summary>
 public sealed class LogUpKernelTests
 {
-    /// <summary>Shard 0 of the misaligned guest in shards of 2^9 cycles: every chip, with padding.</summary>
+    /// <summary>Shard 0 of the misaligned guest in shards of 2^9 cycles: every chip it has, with padding.</summary>
     private static readonly Lazy<(IReadOnlyList<IAir<KoalaBear>> Airs, RowMajorMatrix<KoalaBear>[] Traces, KoalaBear[][] Publics)> Shard = new(() =>
     {
         var program = ZkvmProgram.FromElf(GuestTests.Elf("misaligned"));
         RowMajorMatrix<KoalaBear>[]? traces = null;
         KoalaBear[][]? publics = null;
+        int[]? chips = null;
         new ZkvmProver<KoalaBearQuartic, Digest<KoalaBearParameters>>(new ZkvmProverOptions
         {
             Config = ZkvmProving.Config,
@@ -32,10 +33,11 @@ public sealed class LogUpKernelTests
             Tamper = (s, t, p) =>
             {
                 if (s == 0)
-                    (traces, publics) = ([.. t.Select(m => m.Clone())], [.. p.Select(x => x.ToArray())]);
+                    (traces, publics) = ([.. t.OfType<RowMajorMatrix<KoalaBear>>().Select(m => m.Clone())], [.. p.Where((_, c) => t[c] is not null).Select(x => x.ToArray())]);
+                chips ??= [.. t.Select((m, c) => (m, c)).Where(x => x.m is not null).Select(x => x.c)];
             },
         }).Prove(program, []);
-        return (program.ShardAirs, traces!, publics!);
+        return ([.. chips!.Select(c => program.Airs[c])], traces!, publics!);
     });
 
     private static ExtensionField<KoalaBear, TDef> Ext<TDef>(Random rng) where TDef : struct, IExtensionDefinition<KoalaBear, TDef> =>

@@ -3,6 +3,7 @@ using Prover.Core.Field;
 using Prover.Core.Stark;
 using Prover.Core.Tests.Machine;
 using Prover.Core.Zkvm;
+using Prover.Core.Zkvm.Chips;
 using Prover.Core.Zkvm.Proving;
 using Xunit.Abstractions;
 using Prover.Core.Hash;
@@ -19,7 +20,7 @@ public sealed class BusBudgetTests(ITestOutputHelper output)
     private static readonly Lazy<(ZkvmProgram Program, byte[] Proof)> Hello = new(() =>
     {
         var program = ZkvmProgram.FromElf(GuestTests.Elf("hello"));
-        // 64-cycle shards: several shards, so both shard shapes (11 and 14 tables) are at hand.
+        // 64-cycle shards: several shards, so both shard kinds (last and not) are at hand.
         var proof = new ZkvmProver<KoalaBearQuartic, Digest<KoalaBearParameters>>(new ZkvmProverOptions { Config = ZkvmProving.Config, ShardSize = 64 }).Prove(program, []);
         return (program, proof.ToBytes());
     });
@@ -93,14 +94,16 @@ public sealed class BusBudgetTests(ITestOutputHelper output)
         // What one full shard costs each bus (all tables at 2^20): the figures docs/zkvm.md quotes.
         var program = Hello.Value.Program;
         var heights = program.CompiledLastShardAirs.Select(_ => 20).ToArray();
-        var totals = BusBudget.Totals(ZkvmBusBudget.Tables(program, [heights]), ZkvmBusBudget.PublicCounts(program, 0));
+        var full = ZkvmChips.Full(lastShard: true);
+        var totals = BusBudget.Totals(ZkvmBusBudget.Tables(program, [full], [heights]), ZkvmBusBudget.PublicCounts(program, 0));
         foreach (var (bus, total) in totals)
             output.WriteLine($"bus {bus}: {total} = 2^{Math.Log2((double)total):F2}");
         Assert.True(totals[ZkvmBus.Range16] > totals[ZkvmBus.Memory]);
-        Assert.Null(ZkvmBusBudget.Check(program, [heights], 0));
+        Assert.Null(ZkvmBusBudget.Check(program, [full], [heights], 0));
         // Sixteen such shards exceed p on the Range16 bus.
-        var shardHeights = heights[..ZkvmTable.ShardTables];
-        Assert.NotNull(ZkvmBusBudget.Check(program, [.. Enumerable.Repeat(shardHeights, 15), heights], 0));
+        var shard = ZkvmChips.Full(lastShard: false);
+        var shardHeights = Enumerable.Repeat(20, shard.Count).ToArray();
+        Assert.NotNull(ZkvmBusBudget.Check(program, [.. Enumerable.Repeat(shard, 15), full], [.. Enumerable.Repeat(shardHeights, 15), heights], 0));
     }
 
     [Fact]
@@ -116,9 +119,11 @@ public sealed class BusBudgetTests(ITestOutputHelper output)
     public void The_verifier_refuses_claimed_heights_that_allow_p_sends_before_any_other_work()
     {
         var (program, bytes) = Hello.Value;
-        // One shard claiming every table at 2^24 rows: the Range16 bus alone could then see more than p sends.
+        // Every shard claiming every table at 2^24 rows: the Range16 bus alone could then see more than p sends. (One shard
+        // of hello's chips is not enough: it has no Mul or DivRem table.)
         var proof = ZkvmProof<KoalaBearQuartic, Digest<KoalaBearParameters>>.Parse(bytes);
-        Array.Fill(proof.Shards[0].LogHeights, 24);
+        foreach (var shard in proof.Shards)
+            Array.Fill(shard.LogHeights, 24);
         var result = new ZkvmVerifier<KoalaBearQuartic, Digest<KoalaBearParameters>>(ZkvmProving.Config, program).Verify(proof);
         Assert.False(result.IsValid);
         Assert.Contains("too large for a sound bus argument", result.Error);
@@ -139,6 +144,7 @@ public sealed class BusBudgetTests(ITestOutputHelper output)
             InputSize = honest.InputSize,
             InputCommitment = honest.InputCommitment,
             Output = honest.Output,
+            ShardChips = [.. Enumerable.Repeat(honest.ShardChips[0], 63), honest.ShardChips[^1]],
             Shards = [.. Enumerable.Repeat(first, 63), last],
         };
         var result2 = new ZkvmVerifier<KoalaBearQuartic, Digest<KoalaBearParameters>>(ZkvmProving.Config, program).Verify(many);

@@ -175,7 +175,7 @@ public sealed class ModMulChipTests
         return [.. records.SelectMany(r => r.ModMuls)];
     }
 
-    private static ModMulAir<KoalaBear> Air(int limbs) => (ModMulAir<KoalaBear>)Program.ShardAirs[limbs == 4 ? ZkvmTable.ModMul256 : ZkvmTable.ModMul384];
+    private static ModMulAir<KoalaBear> Air(int limbs) => (ModMulAir<KoalaBear>)Program.Airs[limbs == 4 ? ZkvmTable.ModMul256 : ZkvmTable.ModMul384];
 
     [Fact]
     public void Layout_is_computed_and_covers_every_column()
@@ -260,7 +260,7 @@ public sealed class ModMulChipTests
     private static readonly (int, BigInteger, BigInteger, BigInteger)[] ProofCases =
         [(4, ModMulCases.Secp256k1P - 5, ModMulCases.Secp256k1P - 7, ModMulCases.Secp256k1P), (6, 12345, ModMulCases.Bls12381P - 1, ModMulCases.Bls12381P)];
 
-    private static bool ProveAndVerify(Action<int, RowMajorMatrix<KoalaBear>[], KoalaBear[][]>? tamper)
+    private static bool ProveAndVerify(Action<int, RowMajorMatrix<KoalaBear>?[], KoalaBear[][]>? tamper)
     {
         var input = ModMulCases.Input(ProofCases);
         var prover = new ZkvmProver<KoalaBearQuartic, Digest<KoalaBearParameters>>(new ZkvmProverOptions { Config = ZkvmProving.Config, ShardSize = 1L << 12, Tamper = tamper });
@@ -271,10 +271,9 @@ public sealed class ModMulChipTests
     }
 
     /// <summary>Applies <paramref name="edit"/> to the first row of the 256-bit chip in the shard that has one.</summary>
-    private static Action<int, RowMajorMatrix<KoalaBear>[], KoalaBear[][]> OnRow(Action<RowMajorMatrix<KoalaBear>, ModMulLayout> edit) => (_, t, _) =>
+    private static Action<int, RowMajorMatrix<KoalaBear>?[], KoalaBear[][]> OnRow(Action<RowMajorMatrix<KoalaBear>, ModMulLayout> edit) => (_, t, _) =>
     {
-        var table = t[ZkvmTable.ModMul256];
-        if (table[0, new ModMulLayout(4).IsReal] == KoalaBear.One)
+        if (t[ZkvmTable.ModMul256] is { } table && table[0, new ModMulLayout(4).IsReal] == KoalaBear.One)
             edit(table, new ModMulLayout(4));
     };
 
@@ -319,7 +318,7 @@ public sealed class ModMulChipTests
         // The syscall row of the 256-bit call claims 384 bits: its a7 (0x10020) no longer equals the selected number.
         Assert.False(ProveAndVerify((_, t, _) =>
         {
-            var sys = t[ZkvmTable.Syscall];
+            var sys = t[ZkvmTable.Syscall]!;
             for (int r = 0; r < sys.Height; r++)
                 if (sys[r, Prover.Core.Zkvm.Syscall.SyscallCols.IsModMul256] == KoalaBear.One)
                 {
@@ -332,4 +331,33 @@ public sealed class ModMulChipTests
     [Fact]
     public void A_skipped_call_is_rejected() =>
         Assert.False(ProveAndVerify(OnRow((t, _) => t.Row(0).Clear())));
+
+    [Fact]
+    public void A_table_left_out_while_its_calls_happen_is_rejected() =>
+        // The chip set then omits ModMul384 although the syscall chip sent its calls on the ModMul bus.
+        Assert.False(ProveAndVerify((_, t, _) =>
+        {
+            if (t[ZkvmTable.ModMul384] is not null)
+                t[ZkvmTable.ModMul384] = null;
+        }));
+
+    [Theory]
+    [InlineData("hello", false)]
+    [InlineData("modmul", true)]
+    public void Modmul_tables_are_present_exactly_when_calls_are(string guest, bool calls)
+    {
+        var program = ZkvmProgram.FromElf(GuestTests.Elf(guest));
+        byte[] input = calls ? ModMulCases.Input(ProofCases) : [];
+        var present = new List<bool>();
+        var prover = new ZkvmProver<KoalaBearQuartic, Digest<KoalaBearParameters>>(new ZkvmProverOptions
+        {
+            Config = ZkvmProving.Config,
+            ShardSize = 1L << 12,
+            Tamper = (_, t, _) => present.Add(t[ZkvmTable.ModMul256] is not null || t[ZkvmTable.ModMul384] is not null),
+        });
+        var proof = prover.Prove(program, input);
+        Assert.True(new ZkvmVerifier<KoalaBearQuartic, Digest<KoalaBearParameters>>(ZkvmProving.Config, program).Verify(proof.ToBytes()).IsValid);
+        Assert.Equal(calls, present.Any(p => p));
+    }
+
 }

@@ -23,12 +23,13 @@ public sealed class ShardMemoryModelTests
         var (_, records) = machine.RunTraced();
         var registers = new RegisterFile(ZkvmProgram.InitialRegisters());
         var memory = new MemoryBoundaries(program, []);
-        var heights = new int[ZkvmTable.LastShardTables];
+        var heights = Enumerable.Repeat(-1, Prover.Core.Zkvm.Chips.ZkvmChips.Count).ToArray();
         for (int s = 0; s < records.Count; s++)
         {
-            var traces = ShardTraceBuilder.Build(program, records[s], registers, memory, [], s == records.Count - 1).Traces;
-            for (int t = 0; t < traces.Length; t++)
-                heights[t] = Math.Max(heights[t], int.Log2(traces[t].Height));
+            var shard = ShardTraceBuilder.Build(program, records[s], registers, memory, [], s == records.Count - 1);
+            var chips = shard.Chips.Indices();
+            for (int i = 0; i < chips.Length; i++)
+                heights[chips[i]] = Math.Max(heights[chips[i]], shard.LogHeights[i]);
         }
         return heights;
     }

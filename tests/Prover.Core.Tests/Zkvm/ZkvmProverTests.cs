@@ -1,6 +1,7 @@
 using Prover.Core.Field;
 using Prover.Core.Stark;
 using Prover.Core.Tests.Machine;
+using Prover.Core.Zkvm.Chips;
 using Prover.Core.Zkvm.Proving;
 using Prover.Core.Hash;
 
@@ -38,7 +39,7 @@ public sealed class ZkvmProverTests
 
     private static ZkvmProof<KoalaBearQuartic, Digest<KoalaBearParameters>> With(ZkvmProof<KoalaBearQuartic, Digest<KoalaBearParameters>> p, byte[]? output = null, int? exitCode = null, byte[]? input = null,
         long? cycles = null, IReadOnlyList<StarkProof<KoalaBearParameters, ExtensionField<KoalaBear, KoalaBearQuartic>, Digest<KoalaBearParameters>>>? shards = null,
-        ulong? inputSize = null) => new()
+        ulong? inputSize = null, IReadOnlyList<ChipSet>? chips = null) => new()
     {
         ProgramDigest = p.ProgramDigest,
         ExitCode = exitCode ?? p.ExitCode,
@@ -46,6 +47,8 @@ public sealed class ZkvmProverTests
         InputSize = inputSize ?? (input is null ? p.InputSize : (ulong)input.Length),
         InputCommitment = input is null ? p.InputCommitment : Prover.Core.Zkvm.Input.InputCommitment.Compute(input),
         Output = output ?? p.Output,
+        // Each shard keeps its own chip set (a shard from elsewhere takes the first shard's).
+        ShardChips = chips ?? (shards is null ? p.ShardChips : [.. shards.Select(x => p.Shards.ToList().IndexOf(x) is var i && i >= 0 ? p.ShardChips[i] : p.ShardChips[0])]),
         Shards = shards ?? p.Shards,
     };
 
@@ -146,7 +149,7 @@ public sealed class ZkvmProverTests
         var forged = new ZkvmProof<KoalaBearQuartic, Digest<KoalaBearParameters>>
         {
             ProgramDigest = other.Digest, ExitCode = proof.ExitCode, Cycles = proof.Cycles, InputSize = proof.InputSize, InputCommitment = proof.InputCommitment,
-            Output = proof.Output, Shards = proof.Shards,
+            Output = proof.Output, ShardChips = proof.ShardChips, Shards = proof.Shards,
         };
         Assert.False(Verify(other, forged).IsValid);
     }
@@ -212,7 +215,7 @@ public sealed class ZkvmCheatingProverTests
 {
     private static readonly StarkConfig Config = ZkvmProving.Config;
 
-    private static ZkvmVerification ProveTampered(string guest, long shardSize, Action<int, Prover.Core.Matrix.RowMajorMatrix<KoalaBear>[], KoalaBear[][]> tamper,
+    private static ZkvmVerification ProveTampered(string guest, long shardSize, Action<int, Prover.Core.Matrix.RowMajorMatrix<KoalaBear>?[], KoalaBear[][]> tamper,
         byte[]? input = null)
     {
         var program = ZkvmProgram.FromElf(GuestTests.Elf(guest));
@@ -220,7 +223,7 @@ public sealed class ZkvmCheatingProverTests
         return new ZkvmVerifier<KoalaBearQuartic, Digest<KoalaBearParameters>>(Config, program).Verify(proof.ToBytes());
     }
 
-    private static void AssertRejected(Action<int, Prover.Core.Matrix.RowMajorMatrix<KoalaBear>[], KoalaBear[][]> tamper, string guest = "hello", long shardSize = 1L << 22,
+    private static void AssertRejected(Action<int, Prover.Core.Matrix.RowMajorMatrix<KoalaBear>?[], KoalaBear[][]> tamper, string guest = "hello", long shardSize = 1L << 22,
         byte[]? input = null)
     {
         var result = ProveTampered(guest, shardSize, tamper, input);
@@ -243,15 +246,15 @@ public sealed class ZkvmCheatingProverTests
 
     [Fact]
     public void Wrong_alu_result_is_rejected() =>
-        AssertRejected((_, t, _) => t[ZkvmTable.AddSub][0, Prover.Core.Zkvm.AddSub.AddSubCols.A] += KoalaBear.One);
+        AssertRejected((_, t, _) => t[ZkvmTable.AddSub]![0, Prover.Core.Zkvm.AddSub.AddSubCols.A] += KoalaBear.One);
 
     [Fact]
     public void Wrong_alu_result_consistently_in_cpu_and_chip_is_rejected() =>
         // The CPU writes the forged value to rd and the AddSub chip claims it: the chip's own constraints fail.
         AssertRejected((_, t, _) =>
         {
-            var cpu = t[ZkvmTable.Cpu];
-            var add = t[ZkvmTable.AddSub];
+            var cpu = t[ZkvmTable.Cpu]!;
+            var add = t[ZkvmTable.AddSub]!;
             int row = FirstRow(cpu, r => cpu[r, Prover.Core.Zkvm.Cpu.CpuCols.FlagColumn(Prover.Core.Zkvm.Program.InstructionFlags.Alu)] == KoalaBear.One
                 && cpu[r, Prover.Core.Zkvm.Cpu.CpuCols.Opcode] == KoalaBear.FromUInt64((ulong)Prover.Core.Machine.Opcode.Addi));
             var a = cpu[row, Prover.Core.Zkvm.Cpu.CpuCols.AluA];
@@ -263,18 +266,18 @@ public sealed class ZkvmCheatingProverTests
 
     [Fact]
     public void Wrong_loaded_value_is_rejected() =>
-        AssertRejected((_, t, _) => t[ZkvmTable.LoadStore][0, Prover.Core.Zkvm.LoadStore.LoadStoreCols.Value] += KoalaBear.One);
+        AssertRejected((_, t, _) => t[ZkvmTable.LoadStore]![0, Prover.Core.Zkvm.LoadStore.LoadStoreCols.Value] += KoalaBear.One);
 
     [Fact]
     public void Wrong_memory_value_in_the_chain_is_rejected() =>
         // The old value of the first access (what memory held) changed: it no longer matches the previous produce.
-        AssertRejected((_, t, _) => t[ZkvmTable.LoadStore][0, Prover.Core.Zkvm.LoadStore.LoadStoreCols.Old] += KoalaBear.One);
+        AssertRejected((_, t, _) => t[ZkvmTable.LoadStore]![0, Prover.Core.Zkvm.LoadStore.LoadStoreCols.Old] += KoalaBear.One);
 
     [Fact]
     public void Skipped_instruction_is_rejected() =>
         AssertRejected((_, t, _) =>
         {
-            var cpu = t[ZkvmTable.Cpu];
+            var cpu = t[ZkvmTable.Cpu]!;
             for (int r = 5; r < cpu.Height - 1; r++)
                 cpu.Row(r + 1).CopyTo(cpu.Row(r));
             cpu.Row(cpu.Height - 1).Clear();
@@ -285,7 +288,7 @@ public sealed class ZkvmCheatingProverTests
         // The commit row's x11 value (the byte) changed: memory and the claimed output no longer match it.
         AssertRejected((_, t, _) =>
         {
-            var sys = t[ZkvmTable.Syscall];
+            var sys = t[ZkvmTable.Syscall]!;
             int row = FirstRow(sys, r => sys[r, Prover.Core.Zkvm.Syscall.SyscallCols.IsCommit] == KoalaBear.One);
             sys[row, Prover.Core.Zkvm.Syscall.SyscallCols.X11Prev] += KoalaBear.One;
             sys[row, Prover.Core.Zkvm.Syscall.SyscallCols.X11New] += KoalaBear.One;
@@ -295,9 +298,9 @@ public sealed class ZkvmCheatingProverTests
     public void Initial_memory_not_matching_the_image_is_rejected() =>
         AssertRejected((_, t, _) =>
         {
-            if (t.Length <= ZkvmTable.MemoryInit)
+            if (t[ZkvmTable.MemoryInit] is null)
                 return;
-            var init = t[ZkvmTable.MemoryInit];
+            var init = t[ZkvmTable.MemoryInit]!;
             int row = FirstRow(init, r => init[r, Prover.Core.Zkvm.Memory.MemoryBoundaryCols.Bound] == KoalaBear.One);
             init[row, Prover.Core.Zkvm.Memory.MemoryBoundaryCols.Value] += KoalaBear.One;
         });
@@ -307,9 +310,9 @@ public sealed class ZkvmCheatingProverTests
         // Claim an image word is "not known" (so it would start at 0): its value must then be 0, and the verifier's send goes unmatched.
         AssertRejected((_, t, _) =>
         {
-            if (t.Length <= ZkvmTable.MemoryInit)
+            if (t[ZkvmTable.MemoryInit] is null)
                 return;
-            var init = t[ZkvmTable.MemoryInit];
+            var init = t[ZkvmTable.MemoryInit]!;
             int row = FirstRow(init, r => init[r, Prover.Core.Zkvm.Memory.MemoryBoundaryCols.Bound] == KoalaBear.One);
             init[row, Prover.Core.Zkvm.Memory.MemoryBoundaryCols.Bound] = KoalaBear.Zero;
             for (int k = 0; k < 4; k++)
@@ -323,7 +326,7 @@ public sealed class ZkvmCheatingProverTests
         {
             if (s != 1)
                 return;
-            var cpu = t[ZkvmTable.Cpu];
+            var cpu = t[ZkvmTable.Cpu]!;
             cpu[0, Prover.Core.Zkvm.Cpu.CpuCols.PcLo] += KoalaBear.FromUInt64(4);
             p[ZkvmTable.Cpu][0] += KoalaBear.FromUInt64(4);
         }, "misaligned", 1 << 9);
@@ -333,9 +336,9 @@ public sealed class ZkvmCheatingProverTests
         // The guest would read another input than the committed one.
         AssertRejected((_, t, _) =>
         {
-            if (t.Length <= ZkvmTable.MemoryInit)
+            if (t[ZkvmTable.MemoryInit] is null)
                 return;
-            var init = t[ZkvmTable.MemoryInit];
+            var init = t[ZkvmTable.MemoryInit]!;
             int row = FirstRow(init, r => init[r, Prover.Core.Zkvm.Memory.MemoryBoundaryCols.FromInput] == KoalaBear.One);
             init[row, Prover.Core.Zkvm.Memory.MemoryBoundaryCols.Value] += KoalaBear.One;
         }, input: [1, 2, 3, 4, 5, 6, 7, 8, 9]);
@@ -345,9 +348,9 @@ public sealed class ZkvmCheatingProverTests
         // The chip absorbs another word than it claims to commit: the permutation no longer matches its output.
         AssertRejected((_, t, _) =>
         {
-            if (t.Length <= ZkvmTable.InputCommit)
+            if (t[ZkvmTable.InputCommit] is null)
                 return;
-            t[ZkvmTable.InputCommit][0, Prover.Core.Zkvm.Input.InputCommitCols.Permutation] += KoalaBear.One;
+            t[ZkvmTable.InputCommit]![0, Prover.Core.Zkvm.Input.InputCommitCols.Permutation] += KoalaBear.One;
         }, input: [1, 2, 3, 4, 5, 6, 7, 8, 9]);
 
     [Theory]
@@ -365,7 +368,7 @@ public sealed class ZkvmCheatingProverTests
             shards++;
             if (s != 1)
                 return;
-            var bytes = t[ZkvmTable.Bytes];
+            var bytes = t[ZkvmTable.Bytes]!;
             int row = FirstRow(bytes, r => bytes[r, column].IsZero != usedRow);
             bytes[row, column] += KoalaBear.One;
         });
@@ -381,7 +384,7 @@ public sealed class ZkvmCheatingProverTests
         // value is then sent once more than received.
         var result = ProveTampered("hello", 1L << 22, (_, t, _) =>
         {
-            var bytes = t[ZkvmTable.Bytes];
+            var bytes = t[ZkvmTable.Bytes]!;
             const int R = Prover.Core.Zkvm.Tables.ByteTable<KoalaBear>.Range16Multiplicity;
             int row = FirstRow(bytes, r => !bytes[r, R].IsZero);
             bytes[row, R] -= KoalaBear.One;

@@ -83,8 +83,10 @@ public static class ShardMemoryModel
         for (int t = 0; t < shapes.Count; t++)
         {
             var s = shapes[t];
+            if (logHeights[t] == -1)
+                continue; // a chip absent from every shard (ShardProfile)
             if (logHeights[t] is < 0 or > 30)
-                throw new ArgumentOutOfRangeException(nameof(logHeights), "log height outside 0..30");
+                throw new ArgumentOutOfRangeException(nameof(logHeights), "log height outside 0..30 (or −1: absent)");
             double n = 1L << logHeights[t];
             maxRows = Math.Max(maxRows, n);
             double chunks = 1L << s.LogQuotientChunks;

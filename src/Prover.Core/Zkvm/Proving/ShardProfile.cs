@@ -14,7 +14,8 @@ namespace Prover.Core.Zkvm.Proving;
 /// union of 2^(k−p) probe shards) has at most 2^(k−p) times the tallest probe shard's rows, a power of two
 /// when that height is; and never more than 2^k. The fixed tables (Program, the byte table) and the
 /// last shard's whole-execution tables (memory boundaries, input commitment) do not depend on the shard
-/// size: their probe heights are exact.
+/// size: their probe heights are exact. An optional chip with no table in any probe shard has no events in the
+/// whole execution, so no table at any shard size: its height is −1 (absent).
 /// </para>
 /// </summary>
 public sealed class ShardProfile
@@ -34,17 +35,17 @@ public sealed class ShardProfile
     /// <summary>Cycles of the execution.</summary>
     public long Cycles { get; }
 
-    /// <summary>Tallest log height of each table (last-shard order) over the probe's shards.</summary>
+    /// <summary>Tallest log height of each chip's table (by chip index) over the probe's shards; −1 for a chip absent from all of them.</summary>
     public IReadOnlyList<int> ProbeLogHeights => _probeLogHeights;
 
-    /// <summary>Whether table <paramref name="t"/> has the same height at every shard size.</summary>
+    /// <summary>Whether chip <paramref name="t"/>'s table has the same height at every shard size.</summary>
     public static bool IsShardIndependent(int t) =>
-        t is ZkvmTable.Program or ZkvmTable.Bytes || t >= ZkvmTable.ShardTables;
+        t is ZkvmTable.Program or ZkvmTable.Bytes || Chips.ZkvmChips.All[t].Presence == Chips.ChipPresence.LastShard;
 
     /// <summary>Number of shards of 2^<paramref name="logShardSize"/> cycles.</summary>
     public long Shards(int logShardSize) => Math.Max(1, (Cycles + (1L << logShardSize) - 1) >> logShardSize);
 
-    /// <summary>An upper bound on each table's log height in shards of 2^<paramref name="logShardSize"/> cycles (see the class comment).</summary>
+    /// <summary>An upper bound on each chip's table's log height (−1: absent) in shards of 2^<paramref name="logShardSize"/> cycles (see the class comment).</summary>
     public int[] LogHeights(int logShardSize)
     {
         if (logShardSize is < 1 or > 30)
@@ -56,7 +57,7 @@ public sealed class ShardProfile
         for (int t = 0; t < heights.Length; t++)
         {
             int probe = _probeLogHeights[t];
-            heights[t] = IsShardIndependent(t) ? probe
+            heights[t] = IsShardIndependent(t) || probe < 0 ? probe
                 : Math.Max(probe, Math.Min(logShardSize, probe + Math.Max(0, logShardSize - LogProbeShardSize)));
         }
         return heights;
@@ -69,16 +70,17 @@ public sealed class ShardProfile
         ArgumentNullException.ThrowIfNull(input);
         if (logProbeShardSize is < 1 or > 24)
             throw new ArgumentOutOfRangeException(nameof(logProbeShardSize), "probe shard size outside 2^1..2^24");
-        var heights = new int[ZkvmTable.LastShardTables];
+        var heights = Enumerable.Repeat(-1, Chips.ZkvmChips.Count).ToArray();
         var registers = new RegisterFile(ZkvmProgram.InitialRegisters());
         var memory = new MemoryBoundaries(program, input);
         using var machine = new Machine.Machine(program.Program, input, new MachineOptions { ShardSize = 1L << logProbeShardSize, MaxCycles = maxCycles });
         ExecutionRecord? pending = null;
         void Measure(ExecutionRecord record, bool last)
         {
-            var traces = ShardTraceBuilder.Build(program, record, registers, memory, input, last).Traces;
-            for (int t = 0; t < traces.Length; t++)
-                heights[t] = Math.Max(heights[t], BitOperations.Log2((uint)traces[t].Height));
+            var shard = ShardTraceBuilder.Build(program, record, registers, memory, input, last);
+            var chips = shard.Chips.Indices();
+            for (int i = 0; i < chips.Length; i++)
+                heights[chips[i]] = Math.Max(heights[chips[i]], shard.LogHeights[i]);
             machine.Recycle(record);
         }
         // A record is built once the next one arrives: only then is it known not to be the last.

@@ -1,5 +1,6 @@
 using Prover.Core.Air;
 using Prover.Core.Field;
+using Prover.Core.Zkvm.Chips;
 
 namespace Prover.Core.Zkvm.Proving;
 
@@ -25,15 +26,18 @@ public static class ZkvmBusBudget
         };
     }
 
-    /// <summary>The statement's tables: every shard's AIRs (the last shard's set for the last) at the given heights.</summary>
-    public static List<BusBudget.Table<KoalaBear>> Tables(ZkvmProgram program, IReadOnlyList<int[]> shardLogHeights)
+    /// <summary>The statement's tables: every shard's chips' AIRs at the given heights.</summary>
+    public static List<BusBudget.Table<KoalaBear>> Tables(ZkvmProgram program, IReadOnlyList<ChipSet> shardChips, IReadOnlyList<int[]> shardLogHeights)
     {
         ArgumentNullException.ThrowIfNull(program);
+        ArgumentNullException.ThrowIfNull(shardChips);
         ArgumentNullException.ThrowIfNull(shardLogHeights);
+        if (shardChips.Count != shardLogHeights.Count)
+            throw new ArgumentException($"{shardChips.Count} chip sets for {shardLogHeights.Count} shards");
         var tables = new List<BusBudget.Table<KoalaBear>>();
         for (int s = 0; s < shardLogHeights.Count; s++)
         {
-            var airs = s == shardLogHeights.Count - 1 ? program.CompiledLastShardAirs : program.CompiledShardAirs;
+            var airs = program.CompiledAirsOf(shardChips[s]);
             var heights = shardLogHeights[s];
             if (heights.Length != airs.Count)
                 throw new ArgumentException($"shard {s} has {heights.Length} heights for {airs.Count} tables");
@@ -44,13 +48,13 @@ public static class ZkvmBusBudget
     }
 
     /// <summary>Null when no bus of the statement can reach p; otherwise why it is refused.</summary>
-    public static string? Check(ZkvmProgram program, IReadOnlyList<int[]> shardLogHeights, long outputLength, ulong? limit = null) =>
-        BusBudget.Check(Tables(program, shardLogHeights), PublicCounts(program, outputLength), limit);
+    public static string? Check(ZkvmProgram program, IReadOnlyList<ChipSet> shardChips, IReadOnlyList<int[]> shardLogHeights, long outputLength, ulong? limit = null) =>
+        BusBudget.Check(Tables(program, shardChips, shardLogHeights), PublicCounts(program, outputLength), limit);
 
     /// <summary>The fullest bus and its share of p (Σ height × bound / p): how far this execution is from the bound.</summary>
-    public static (int Bus, double Share) Load(ZkvmProgram program, IReadOnlyList<int[]> shardLogHeights, long outputLength)
+    public static (int Bus, double Share) Load(ZkvmProgram program, IReadOnlyList<ChipSet> shardChips, IReadOnlyList<int[]> shardLogHeights, long outputLength)
     {
-        var totals = BusBudget.Totals(Tables(program, shardLogHeights), PublicCounts(program, outputLength));
+        var totals = BusBudget.Totals(Tables(program, shardChips, shardLogHeights), PublicCounts(program, outputLength));
         var (bus, total) = totals.MaxBy(kv => kv.Value);
         return (bus, (double)total / KoalaBear.Modulus);
     }
@@ -59,10 +63,10 @@ public static class ZkvmBusBudget
     /// All LogUp fractions of the statement (every shard's interactions × rows, plus the verifier's tuples): what the
     /// shared challenges' bus error term counts (<see cref="Stark.SharedBusChallenges{TExt}.StatementFractions"/>).
     /// </summary>
-    public static double StatementFractions(ZkvmProgram program, IReadOnlyList<int[]> shardLogHeights, long outputLength)
+    public static double StatementFractions(ZkvmProgram program, IReadOnlyList<ChipSet> shardChips, IReadOnlyList<int[]> shardLogHeights, long outputLength)
     {
         double total = PublicCounts(program, outputLength).Values.Sum();
-        foreach (var t in Tables(program, shardLogHeights))
+        foreach (var t in Tables(program, shardChips, shardLogHeights))
             total += t.Air.Interactions.Count * Math.Pow(2, t.LogHeight);
         return total;
     }

@@ -2,32 +2,24 @@ using System.Security.Cryptography;
 using Prover.Core.Air;
 using Prover.Core.Field;
 using Prover.Core.Machine;
-using Prover.Core.Zkvm.AddSub;
-using Prover.Core.Zkvm.Bitwise;
-using Prover.Core.Zkvm.Compare;
-using Prover.Core.Zkvm.Cpu;
-using Prover.Core.Zkvm.DivRem;
-using Prover.Core.Zkvm.Input;
-using Prover.Core.Zkvm.LoadStore;
+using Prover.Core.Stark;
+using Prover.Core.Zkvm.Chips;
 using Prover.Core.Zkvm.Memory;
-using Prover.Core.Zkvm.ModMul;
-using Prover.Core.Zkvm.Mul;
 using Prover.Core.Zkvm.Program;
-using Prover.Core.Zkvm.Shift;
-using Prover.Core.Zkvm.Syscall;
 using Prover.Core.Zkvm.Tables;
 
 namespace Prover.Core.Zkvm.Proving;
 
-/// <summary>Table order of a shard's statement (docs/zkvm.md, "Proving an execution").</summary>
+/// <summary>
+/// The chip indices of the registry (<see cref="ZkvmChips"/>): a chip's bit in a shard's <see cref="ChipSet"/> and its
+/// rank in the shard's table order (docs/zkvm.md, "Chips and the chip registry"). A shard's table of chip c is at
+/// position <see cref="ChipSet.Position"/>(c), not c, when optional chips before it are absent.
+/// </summary>
 public static class ZkvmTable
 {
     /// <summary>Bytes is <see cref="ByteTable{F}"/>: the fixed lookup table of the Range16 and ByteAnd buses.</summary>
     public const int Program = 0, Bytes = 1, Cpu = 2, AddSub = 3, Bitwise = 4, Shift = 5, Compare = 6, Mul = 7, DivRem = 8,
-        LoadStore = 9, Syscall = 10, ModMul256 = 11, ModMul384 = 12, MemoryInit = 13, MemoryFinal = 14, InputCommit = 15;
-
-    /// <summary>Tables of every shard; the last shard has the two memory boundary tables and the input commitment as well.</summary>
-    public const int ShardTables = 13, LastShardTables = 16;
+        LoadStore = 9, Syscall = 10, MemoryInit = 11, MemoryFinal = 12, InputCommit = 13, ModMul256 = 14, ModMul384 = 15;
 }
 
 /// <summary>
@@ -43,18 +35,10 @@ public sealed class ZkvmProgram
         ArgumentNullException.ThrowIfNull(program);
         Program = program;
         Table = new ProgramTable<KoalaBear>(program);
-        IAir<KoalaBear>[] shard =
-        [
-            Table, new ByteTable<KoalaBear>(), new CpuAir<KoalaBear>(), new AddSubAir<KoalaBear>(),
-            new BitwiseAir<KoalaBear>(), new ShiftAir<KoalaBear>(), new CompareAir<KoalaBear>(), new MulAir(), new DivRemAir(),
-            new LoadStoreAir<KoalaBear>(program.CodeEnd), new SyscallAir<KoalaBear>(),
-            new ModMulAir<KoalaBear>(4, program.CodeEnd), new ModMulAir<KoalaBear>(6, program.CodeEnd),
-        ];
-        ShardAirs = shard;
-        LastShardAirs = [.. shard, new MemoryInitAir<KoalaBear>(bindToInitialValues: true), new MemoryFinalAir<KoalaBear>(), new InputCommitAir()];
-        _compiledShard = new Lazy<CompiledAir<KoalaBear>[]>(() => [.. ShardAirs.Select(a => new CompiledAir<KoalaBear>(a))]);
-        _compiledLast = new Lazy<CompiledAir<KoalaBear>[]>(() =>
-            [.. CompiledShardAirs, .. LastShardAirs.Skip(ShardAirs.Count).Select(a => new CompiledAir<KoalaBear>(a))]);
+        Airs = [.. ZkvmChips.All.Select(c => c.Air(this))];
+        _compiled = new Lazy<CompiledAir<KoalaBear>[]>(() => [.. Airs.Select(a => new CompiledAir<KoalaBear>(a))]);
+        ShardAirs = AirsOf(ZkvmChips.Full(lastShard: false));
+        LastShardAirs = AirsOf(ZkvmChips.Full(lastShard: true));
         Image = ImageEntries(program);
         Digest = ImageDigest(program);
     }
@@ -65,18 +49,49 @@ public sealed class ZkvmProgram
 
     public ProgramTable<KoalaBear> Table { get; }
 
+    /// <summary>Every registry chip's AIR for this program, by chip index (<see cref="ZkvmChips"/>).</summary>
+    public IReadOnlyList<IAir<KoalaBear>> Airs { get; }
+
+    private readonly Lazy<CompiledAir<KoalaBear>[]> _compiled;
+
+    /// <summary><see cref="Airs"/> compiled once (constraint programs, interaction multiplicity bounds), by chip index.</summary>
+    public IReadOnlyList<CompiledAir<KoalaBear>> CompiledAirs => _compiled.Value;
+
+    /// <summary>The AIRs of a shard with the chips <paramref name="chips"/>, in table order.</summary>
+    public IReadOnlyList<IAir<KoalaBear>> AirsOf(ChipSet chips) => [.. chips.Indices().Select(c => c < Airs.Count ? Airs[c]
+        : throw new ArgumentException($"unknown chip index {c}"))];
+
+    /// <summary>The compiled AIRs of a shard with the chips <paramref name="chips"/>, in table order.</summary>
+    public IReadOnlyList<CompiledAir<KoalaBear>> CompiledAirsOf(ChipSet chips) => [.. chips.Indices().Select(c => c < Airs.Count ? CompiledAirs[c]
+        : throw new ArgumentException($"unknown chip index {c}"))];
+
+    /// <summary>The AIRs of a shard that is not the last with every chip it may have (<see cref="ZkvmChips.Full"/>).</summary>
     public IReadOnlyList<IAir<KoalaBear>> ShardAirs { get; }
 
+    /// <summary>The AIRs of a last shard with every chip it may have.</summary>
     public IReadOnlyList<IAir<KoalaBear>> LastShardAirs { get; }
 
-    private readonly Lazy<CompiledAir<KoalaBear>[]> _compiledShard;
-    private readonly Lazy<CompiledAir<KoalaBear>[]> _compiledLast;
+    /// <summary><see cref="ShardAirs"/> compiled.</summary>
+    public IReadOnlyList<CompiledAir<KoalaBear>> CompiledShardAirs => CompiledAirsOf(ZkvmChips.Full(lastShard: false));
 
-    /// <summary><see cref="ShardAirs"/> compiled once (constraint programs, interaction multiplicity bounds).</summary>
-    public IReadOnlyList<CompiledAir<KoalaBear>> CompiledShardAirs => _compiledShard.Value;
+    /// <summary><see cref="LastShardAirs"/> compiled.</summary>
+    public IReadOnlyList<CompiledAir<KoalaBear>> CompiledLastShardAirs => CompiledAirsOf(ZkvmChips.Full(lastShard: true));
 
-    /// <summary><see cref="LastShardAirs"/> compiled once; the first <see cref="ShardAirs"/>.Count are shared with <see cref="CompiledShardAirs"/>.</summary>
-    public IReadOnlyList<CompiledAir<KoalaBear>> CompiledLastShardAirs => _compiledLast.Value;
+    /// <summary>
+    /// A shard's table heights spread over the registry (chip index → log height; 1 for a chip the shard lacks): the
+    /// heights of the one preprocessed key of all chips (<see cref="StarkSetup"/>), whose subsets serve every shard.
+    /// </summary>
+    public static int[] RegistryHeights(ChipSet chips, IReadOnlyList<int> logHeights)
+    {
+        ArgumentNullException.ThrowIfNull(logHeights);
+        var indices = chips.Indices();
+        if (indices.Length != logHeights.Count)
+            throw new ArgumentException($"{logHeights.Count} heights for {indices.Length} chips");
+        var heights = Enumerable.Repeat(1, ZkvmChips.Count).ToArray();
+        for (int i = 0; i < indices.Length; i++)
+            heights[indices[i] < heights.Length ? indices[i] : throw new ArgumentException($"unknown chip index {indices[i]}")] = logHeights[i];
+        return heights;
+    }
 
     /// <summary>(RAM key, value) of every non-zero double word of the loaded segments, keys increasing.</summary>
     public IReadOnlyList<(ulong Key, ulong Value)> Image { get; }

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using Prover.Core.Field;
 using Prover.Core.Hash;
 using Prover.Core.Stark;
+using Prover.Core.Zkvm.Chips;
 
 namespace Prover.Core.Zkvm.Proving;
 
@@ -15,8 +16,11 @@ public sealed class ZkvmProof<TDef, TDigest>
     where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
     where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
 {
-    /// <summary>2: the fixed tables became one 2^16-row byte table (14 tables in the last shard, not 15).</summary>
-    public const ushort Version = 2;
+    /// <summary>
+    /// 2: the fixed tables became one 2^16-row byte table (14 tables in the last shard, not 15). 3: each shard names its
+    /// chips (<see cref="ShardChips"/>); optional chips without events in a shard have no table there.
+    /// </summary>
+    public const ushort Version = 3;
 
     /// <summary>Upper bounds enforced when parsing (an adversary controls the bytes).</summary>
     public const int MaxShards = 1 << 16, MaxInputBytes = 1 << 30, MaxOutputBytes = 1 << 24, CommitmentElements = 8;
@@ -35,6 +39,9 @@ public sealed class ZkvmProof<TDef, TDigest>
     public required KoalaBear[] InputCommitment { get; init; }
 
     public required byte[] Output { get; init; }
+
+    /// <summary>Each shard's chips (<see cref="ChipSet"/>): which registry chips have a table in it, fixing its AIR list.</summary>
+    public required IReadOnlyList<ChipSet> ShardChips { get; init; }
 
     public required IReadOnlyList<StarkProof<KoalaBearParameters, ExtensionField<KoalaBear, TDef>, TDigest>> Shards { get; init; }
 
@@ -60,9 +67,14 @@ public sealed class ZkvmProof<TDef, TDigest>
         foreach (var e in InputCommitment)
             U32(e.ToCanonical());
         Bytes(Output);
+        if (ShardChips.Count != shards.Length)
+            throw new InvalidOperationException($"{ShardChips.Count} chip sets for {shards.Length} shards");
         U32((uint)shards.Length);
-        foreach (var s in shards)
-            Bytes(s);
+        for (int s = 0; s < shards.Length; s++)
+        {
+            U64(ShardChips[s].Bits);
+            Bytes(shards[s]);
+        }
         return ms.ToArray();
     }
 
@@ -83,8 +95,8 @@ public sealed class ZkvmProof<TDef, TDigest>
     /// </summary>
     public static ZkvmProof<TDef, TDigest> Parse(ReadOnlySpan<byte> bytes, StarkConfig? config, int maxShards = MaxShards)
     {
-        var limits = config is null ? ProofShapeLimits.Default with { MaxTables = ZkvmTable.LastShardTables }
-            : ProofShapeLimits.For(config, ZkvmTable.LastShardTables);
+        var limits = config is null ? ProofShapeLimits.Default with { MaxTables = ZkvmChips.Count }
+            : ProofShapeLimits.For(config, ZkvmChips.Count);
         int pos = 0;
         ReadOnlySpan<byte> Take(ReadOnlySpan<byte> all, int n, string what)
         {
@@ -126,12 +138,15 @@ public sealed class ZkvmProof<TDef, TDigest>
         uint count = BinaryPrimitives.ReadUInt32LittleEndian(Take(bytes, 4, "shard count"));
         if (count == 0 || count > (uint)Math.Min(maxShards, MaxShards) || count > cycles)
             throw new ProofFormatException($"{count} shards for {cycles} cycles (at most {Math.Min(maxShards, MaxShards)} shards, and no more than cycles)");
-        // Each shard is at least a length and a proof header: a count the bytes cannot hold is rejected before the list is sized.
-        if (count > (uint)(bytes.Length - pos) / 8)
+        // Each shard is at least a chip set, a length and a proof header: a count the bytes cannot hold is rejected before the list is sized.
+        if (count > (uint)(bytes.Length - pos) / 16)
             throw new ProofFormatException($"{count} shards do not fit in the {bytes.Length - pos} bytes left");
         var shards = new List<StarkProof<KoalaBearParameters, ExtensionField<KoalaBear, TDef>, TDigest>>((int)count);
+        var chips = new List<ChipSet>((int)count);
         for (int s = 0; s < count; s++)
         {
+            // The verifier checks the set against the registry (ZkvmChips.Check); parsing only reads it.
+            chips.Add(new ChipSet(BinaryPrimitives.ReadUInt64LittleEndian(Take(bytes, 8, $"shard {s} chip set"))));
             uint n = BinaryPrimitives.ReadUInt32LittleEndian(Take(bytes, 4, $"shard {s} length"));
             if (n > (uint)(bytes.Length - pos))
                 throw new ProofFormatException($"malformed zkVM proof at byte {pos}: shard {s} of {n} bytes exceeds the {bytes.Length - pos} bytes left");
@@ -141,6 +156,6 @@ public sealed class ZkvmProof<TDef, TDigest>
         if (pos != bytes.Length)
             throw new ProofFormatException($"{bytes.Length - pos} trailing bytes after the zkVM proof");
         return new ZkvmProof<TDef, TDigest> { ProgramDigest = digest, ExitCode = exit, Cycles = (long)cycles, InputSize = inputSize, InputCommitment = commitment, Output = output,
-            Shards = shards };
+            ShardChips = chips, Shards = shards };
     }
 }

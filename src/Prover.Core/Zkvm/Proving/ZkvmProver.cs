@@ -5,20 +5,10 @@ using Prover.Core.Hash;
 using Prover.Core.Machine;
 using Prover.Core.Matrix;
 using Prover.Core.Stark;
-using Prover.Core.Zkvm.AddSub;
-using Prover.Core.Zkvm.Bitwise;
-using Prover.Core.Zkvm.Compare;
+using Prover.Core.Zkvm.Chips;
 using Prover.Core.Zkvm.Cpu;
-using Prover.Core.Zkvm.DivRem;
 using Prover.Core.Zkvm.Input;
-using Prover.Core.Zkvm.LoadStore;
 using Prover.Core.Zkvm.Memory;
-using Prover.Core.Zkvm.ModMul;
-using Prover.Core.Zkvm.Mul;
-using Prover.Core.Zkvm.Program;
-using Prover.Core.Zkvm.Shift;
-using Prover.Core.Zkvm.Syscall;
-using Prover.Core.Zkvm.Tables;
 using SyscallNumbers = Prover.Core.Machine.Syscall;
 
 namespace Prover.Core.Zkvm.Proving;
@@ -68,8 +58,12 @@ public sealed record ZkvmProverOptions
     /// <summary>Tests only: a bus-count bound below p, so that a small execution shows the prover's refusal.</summary>
     internal ulong? BusBudgetLimit { get; init; }
 
-    /// <summary>Soundness tests only: edits a shard's traces and public values after generation (a cheating prover).</summary>
-    internal Action<int, RowMajorMatrix<KoalaBear>[], KoalaBear[][]>? Tamper { get; init; }
+    /// <summary>
+    /// Soundness tests only: edits a shard's traces and public values after generation (a cheating prover). Both arrays
+    /// are indexed by chip (<see cref="ZkvmTable"/>); an absent chip's trace is null, and a trace set to null (or to a
+    /// matrix) takes the chip out of (or into) the shard. The prover then skips its own chip-set and balance checks.
+    /// </summary>
+    internal Action<int, RowMajorMatrix<KoalaBear>?[], KoalaBear[][]>? Tamper { get; init; }
 }
 
 /// <summary>Figures of one proof: cycles, shards, time per phase (ms) and proof size.</summary>
@@ -152,25 +146,34 @@ public sealed class ZkvmProver<TDef, TDigest>
         {
             progress?.Invoke("trace generation", (double)s / records.Count);
             Step("trace generation", s, records.Count);
-            shards.Add(ShardTraceBuilder.Build(program, records[s], registers, memory, input, s == records.Count - 1));
-            _options.Tamper?.Invoke(s, shards[s].Traces, shards[s].Publics);
+            bool last = s == records.Count - 1;
+            var shard = ShardTraceBuilder.Build(program, records[s], registers, memory, input, last);
+            if (_options.Tamper is { } tamper)
+            {
+                // The hook edits the traces by chip index; a table it sets to null is left out of the shard.
+                var (byChip, publicsByChip) = shard.ByChip();
+                tamper(s, byChip, publicsByChip);
+                shard = ShardTraces.FromChips(byChip, publicsByChip);
+            }
+            else if (ZkvmChips.Check(shard.Chips, last) is { } error)
+                throw new InvalidOperationException($"shard {s}: {error} (a trace generator bug)");
+            shards.Add(shard);
         }
         Lap("trace generation");
+        var chips = shards.Select(t => t.Chips).ToArray();
+        var heights = shards.Select(t => t.LogHeights).ToArray();
         // Refuse a statement the verifier would refuse: every bus must stay below p bounded sends and receives over all
         // shards (docs/zkvm.md "Bus multiplicity bound").
-        if (ZkvmBusBudget.Check(program, [.. shards.Select(t => t.LogHeights)], output.Length, _options.BusBudgetLimit) is { } budget && _options.Tamper is null)
+        if (ZkvmBusBudget.Check(program, chips, heights, output.Length, _options.BusBudgetLimit) is { } budget && _options.Tamper is null)
             throw new InvalidOperationException($"this execution ({result.Cycles:N0} cycles, {shards.Count} shards) is too large for one sound bus argument: {budget}");
 
         var prover = new StarkProver<KoalaBearParameters, TDef, TDigest>(_options.Config, _options.Backend) { CheckConstraints = _options.CheckConstraints };
-        var lastAirs = program.LastShardAirs;
-        var lastKey = StarkSetup.Preprocess<KoalaBearParameters, TDigest>(lastAirs, shards[^1].LogHeights, _options.Config.LogBlowup, _options.Backend)!;
-        ProvingKey<KoalaBearParameters, TDigest>? shardKey = null;
-        if (shards.Count > 1)
-        {
-            shardKey = StarkSetup.Preprocess<KoalaBearParameters, TDigest>(program.ShardAirs, shards[0].LogHeights, _options.Config.LogBlowup, _options.Backend)!;
-            if (shardKey.VerifyingKey.PreprocessedRoot != lastKey.VerifyingKey.PreprocessedRoot)
-                throw new InvalidOperationException("the preprocessed tables of the last shard differ from the others'");
-        }
+        // One preprocessed key over every chip (only the preprocessed tables' heights matter: the Program and byte tables,
+        // present in every shard); each shard proves with its subset. A shard whose preprocessed heights differ from the
+        // last shard's fails in the STARK prover's key check.
+        var fullKey = StarkSetup.Preprocess<KoalaBearParameters, TDigest>(program.Airs, ZkvmProgram.RegistryHeights(chips[^1], heights[^1]),
+            _options.Config.LogBlowup, _options.Backend)!;
+        ProvingKey<KoalaBearParameters, TDigest> Key(ChipSet c) => fullKey.Subset(program.Airs, c.Indices());
         Lap("preprocessed commitment");
 
         var commitments = new ShardCommitment[shards.Count];
@@ -179,14 +182,14 @@ public sealed class ZkvmProver<TDef, TDigest>
             progress?.Invoke("main commitments", (double)s / shards.Count);
             Step("main commitments", s, shards.Count);
             var t = shards[s];
-            commitments[s] = ShardCommitment.Of(t.LogHeights, t.Publics, prover.CommitMainTraces(t.Traces));
+            commitments[s] = ShardCommitment.Of(t.Chips, t.LogHeights, t.Publics, prover.CommitMainTraces(t.Traces));
         }
         Lap("main commitments (all shards)");
 
-        var inputCommitment = shards[^1].Publics[ZkvmTable.InputCommit][InputCommitCols.PublicCommitment..];
-        var (seeds, gamma, beta) = ZkvmStatement.Challenges<TDef, TDigest>(_options.Config, program, lastKey.VerifyingKey.PreprocessedRoot, (ulong)input.Length,
+        var inputCommitment = shards[^1].PublicsOf(ZkvmTable.InputCommit)[InputCommitCols.PublicCommitment..];
+        var (seeds, gamma, beta) = ZkvmStatement.Challenges<TDef, TDigest>(_options.Config, program, fullKey.VerifyingKey.PreprocessedRoot, (ulong)input.Length,
             inputCommitment, output, result.ExitCode, result.Cycles, commitments);
-        double fractions = ZkvmBusBudget.StatementFractions(program, [.. shards.Select(t => t.LogHeights)], output.Length);
+        double fractions = ZkvmBusBudget.StatementFractions(program, chips, heights, output.Length);
         Security.SecurityReport? security = null;
         var proofs = new StarkProof<KoalaBearParameters, ExtensionField<KoalaBear, TDef>, TDigest>[shards.Count];
         var total = default(ExtensionField<KoalaBear, TDef>);
@@ -195,10 +198,8 @@ public sealed class ZkvmProver<TDef, TDigest>
         {
             progress?.Invoke("shard proofs", (double)s / shards.Count);
             Step("shard proofs", s, shards.Count);
-            bool last = s == shards.Count - 1;
             var t = shards[s];
-            proofs[s] = prover.Prove(last ? lastAirs : program.ShardAirs, t.Traces, t.Publics, last ? lastKey : shardKey,
-                seeds[s] with { StatementFractions = fractions });
+            proofs[s] = prover.Prove(program.AirsOf(t.Chips), t.Traces, t.Publics, Key(t.Chips), seeds[s] with { StatementFractions = fractions });
             security = security is null ? prover.LastSecurity : Security.SecurityReport.Weakest(security, prover.LastSecurity!);
             if (proofs[s].MainCommitment != commitments[s].Cap<TDigest>())
                 throw new InvalidOperationException($"shard {s}: the main commitment changed between the two phases");
@@ -213,7 +214,7 @@ public sealed class ZkvmProver<TDef, TDigest>
         foreach (var (p, ms) in phase)
             timings.Add(("  " + p, ms));
 
-        var cpuPublics = shards[^1].Publics[ZkvmTable.Cpu];
+        var cpuPublics = shards[^1].PublicsOf(ZkvmTable.Cpu);
         ulong haltTs = ZkvmStatement.HaltTimestamp(cpuPublics[6], cpuPublics[7]);
         total += ZkvmStatement.PublicBusSum(program, output, result.ExitCode, haltTs, gamma, beta);
         if (!total.IsZero && _options.Tamper is null)
@@ -227,13 +228,14 @@ public sealed class ZkvmProver<TDef, TDigest>
             InputSize = (ulong)input.Length,
             InputCommitment = inputCommitment,
             Output = output,
+            ShardChips = chips,
             Shards = proofs,
         };
         LastReport = new ZkvmProofReport(_options.Config.Name, result.Cycles, shards.Count, timings, proof.ToBytes().Length, security?.Provable ?? 0, security?.Conjectured ?? 0)
         {
             LogShardSize = System.Numerics.BitOperations.Log2((ulong)shardSize),
             Memory = memoryPlan,
-            BusLoad = ZkvmBusBudget.Load(program, [.. shards.Select(t => t.LogHeights)], output.Length),
+            BusLoad = ZkvmBusBudget.Load(program, chips, heights, output.Length),
         };
         return proof;
     }
@@ -248,7 +250,7 @@ public sealed class ZkvmProver<TDef, TDigest>
             return (given, null);
         var profile = ShardProfile.Probe(program, input, ShardMemoryModel.ProbeLogShardSize, Math.Min(_options.MaxCycles, MaxCycles));
         long budget = _options.MemoryBudgetBytes ?? ShardMemoryModel.DefaultBudgetBytes();
-        var shapes = ShardMemoryModel.Shapes(program.LastShardAirs);
+        var shapes = ShardMemoryModel.Shapes(program.Airs);
         int d = TDef.Degree, logBlowup = _options.Config.LogBlowup;
         int log = ShardMemoryModel.ChooseLogShardSize(shapes, profile, d, logBlowup, budget, digestElements: TDigest.Length);
         return (1L << log, (budget, ShardMemoryModel.EstimatePeakBytes(shapes, profile, log, d, logBlowup, TDigest.Length)));
@@ -267,10 +269,38 @@ public sealed class ZkvmProver<TDef, TDigest>
     }
 }
 
-/// <summary>The traces and public values of one shard's statement.</summary>
-internal sealed record ShardTraces(RowMajorMatrix<KoalaBear>[] Traces, KoalaBear[][] Publics)
+/// <summary>The traces and public values of one shard's statement: its chips' tables in registry order.</summary>
+internal sealed record ShardTraces(ChipSet Chips, RowMajorMatrix<KoalaBear>[] Traces, KoalaBear[][] Publics)
 {
     public int[] LogHeights { get; } = [.. Traces.Select(t => System.Numerics.BitOperations.Log2((uint)t.Height))];
+
+    /// <summary>The public values of chip <paramref name="chip"/>'s table (it must be present).</summary>
+    public KoalaBear[] PublicsOf(int chip) => Publics[Chips.Position(chip)];
+
+    /// <summary>The shard from traces and public values by chip index (null trace: chip absent).</summary>
+    public static ShardTraces FromChips(RowMajorMatrix<KoalaBear>?[] traces, KoalaBear[][] publics)
+    {
+        ulong bits = 0;
+        for (int c = 0; c < traces.Length; c++)
+            if (traces[c] is not null)
+                bits |= 1UL << c;
+        var chips = new ChipSet(bits);
+        var indices = chips.Indices();
+        return new ShardTraces(chips, [.. indices.Select(c => traces[c]!)], [.. indices.Select(c => publics[c] ?? [])]);
+    }
+
+    /// <summary>Traces and public values by chip index (null trace and no public values for an absent chip).</summary>
+    public (RowMajorMatrix<KoalaBear>?[] Traces, KoalaBear[][] Publics) ByChip()
+    {
+        var traces = new RowMajorMatrix<KoalaBear>?[ZkvmChips.Count];
+        var publics = new KoalaBear[ZkvmChips.Count][];
+        for (int c = 0; c < publics.Length; c++)
+            publics[c] = [];
+        var indices = Chips.Indices();
+        for (int i = 0; i < indices.Length; i++)
+            (traces[indices[i]], publics[indices[i]]) = (Traces[i], Publics[i]);
+        return (traces, publics);
+    }
 }
 
 /// <summary>
@@ -332,72 +362,24 @@ internal sealed class MemoryBoundaries
     }
 }
 
-/// <summary>Builds one shard's traces from its execution record.</summary>
+/// <summary>Builds one shard's traces from its execution record: every registry chip's generator, in stage then registry order.</summary>
 internal static class ShardTraceBuilder
 {
-    public static ShardTraces Build(ZkvmProgram program, ExecutionRecord record, RegisterFile registers, MemoryBoundaries memory, ReadOnlySpan<byte> input, bool last)
+    public static ShardTraces Build(ZkvmProgram program, ExecutionRecord record, RegisterFile registers, MemoryBoundaries memory, byte[] input, bool last)
     {
-        ulong inputSize = (ulong)input.Length;
-        var counts = new LookupCounts();
-        var rows = CpuTrace.Rows(record, program.Table, inputSize);
-        var syscalls = new List<SyscallRow>();
-        var cpu = CpuTrace.Generate<KoalaBear>(rows, registers, counts, out var cpuPublics, syscalls);
-        memory.Add(record);
-
-        // The ALU requests the CPU sends, by receiving chip (LUI/AUIPC go to the add/sub chip).
-        var requests = Enum.GetValues<AluFamily>().Select(_ => new List<AluEvent>()).ToArray();
-        var storeOperands = new Dictionary<long, ulong>();
-        foreach (var r in rows)
-        {
-            if (AluRequest(r) is not { } e)
-                continue;
-            var chip = OpcodeClasses.FamilyOf(e.Op);
-            requests[(int)(chip == AluFamily.UpperImmediate ? AluFamily.AddSub : chip)].Add(e);
-            if (r.Ins.Has(InstructionFlags.Store))
-                storeOperands[r.Clk] = r.Rs2Val;
-        }
-        var traces = new RowMajorMatrix<KoalaBear>[last ? ZkvmTable.LastShardTables : ZkvmTable.ShardTables];
-        var publics = new KoalaBear[traces.Length][];
-        for (int t = 0; t < publics.Length; t++)
-            publics[t] = [];
-        traces[ZkvmTable.Cpu] = cpu;
-        publics[ZkvmTable.Cpu] = cpuPublics;
-        traces[ZkvmTable.AddSub] = AddSubTrace.Generate<KoalaBear>(requests[(int)AluFamily.AddSub], counts);
-        traces[ZkvmTable.Bitwise] = BitwiseTrace.Generate<KoalaBear>(requests[(int)AluFamily.Bitwise], counts);
-        traces[ZkvmTable.Shift] = ShiftTrace.Generate<KoalaBear>(requests[(int)AluFamily.Shift], counts);
-        traces[ZkvmTable.Compare] = CompareTrace.Generate<KoalaBear>(requests[(int)AluFamily.Compare], counts);
-        traces[ZkvmTable.Mul] = MulTrace.Generate(requests[(int)AluFamily.Mul], counts);
-        traces[ZkvmTable.DivRem] = DivRemTrace.Generate(requests[(int)AluFamily.DivRem], counts);
-        traces[ZkvmTable.LoadStore] = LoadStoreTrace.Generate<KoalaBear>(record.MemoryInstructions, record.MemoryAccesses, counts,
-            program.Program.CodeEnd, inputSize, e => storeOperands[e.Timestamp]);
-        publics[ZkvmTable.LoadStore] = LoadStoreTrace.PublicValues<KoalaBear>(inputSize);
-        traces[ZkvmTable.Syscall] = SyscallTrace.Generate<KoalaBear>(syscalls, inputSize, counts, out var syscallPublics);
-        publics[ZkvmTable.Syscall] = syscallPublics;
-        traces[ZkvmTable.ModMul256] = ModMulTrace.Generate((ModMulAir<KoalaBear>)program.ShardAirs[ZkvmTable.ModMul256], record.ModMuls, counts);
-        traces[ZkvmTable.ModMul384] = ModMulTrace.Generate((ModMulAir<KoalaBear>)program.ShardAirs[ZkvmTable.ModMul384], record.ModMuls, counts);
-        if (last)
-        {
-            var (init, final) = memory.Entries(registers);
-            traces[ZkvmTable.MemoryInit] = MemoryTrace.Generate<KoalaBear>(init, init: true, counts, boundInit: true);
-            traces[ZkvmTable.MemoryFinal] = MemoryTrace.Generate<KoalaBear>(final, init: false, counts);
-            traces[ZkvmTable.InputCommit] = InputCommitTrace.Generate((InputCommitAir)program.LastShardAirs[ZkvmTable.InputCommit], input, counts,
-                out publics[ZkvmTable.InputCommit]);
-        }
-        traces[ZkvmTable.Program] = program.Table.GenerateTrace(rows.Select(r => r.Pc));
-        traces[ZkvmTable.Bytes] = new ByteTable<KoalaBear>().GenerateTrace(counts);
-        return new ShardTraces(traces, publics);
-    }
-
-    /// <summary>The tuple the CPU row sends on the ALU bus (docs/zkvm.md), as an event for the receiving chip; null when it sends none.</summary>
-    internal static AluEvent? AluRequest(CpuRow r)
-    {
-        var ins = r.Ins;
-        if (ins.Has(InstructionFlags.Alu))
-            return new AluEvent(r.Pc, ins.Op, r.AluA, ins.Has(InstructionFlags.Auipc) ? r.Pc : r.Rs1Val, ins.Has(InstructionFlags.ImmC) ? ins.Imm64 : r.Rs2Val);
-        if (ins.Has(InstructionFlags.BranchCmp))
-            return new AluEvent(r.Pc, ins.Has(InstructionFlags.BranchUnsigned) ? Opcode.Sltu : Opcode.Slt, r.AluA, r.Rs1Val, r.Rs2Val);
-        if (ins.Has(InstructionFlags.Jalr) || ins.Has(InstructionFlags.Load) || ins.Has(InstructionFlags.Store))
-            return new AluEvent(r.Pc, Opcode.Add, r.AluA, r.Rs1Val, ins.Imm64);
-        return null;
+        var context = new ShardTraceContext(program, record, registers, memory, input, last);
+        var traces = new RowMajorMatrix<KoalaBear>?[ZkvmChips.Count];
+        var publics = new KoalaBear[ZkvmChips.Count][];
+        foreach (int stage in (int[])[0, 1])
+            foreach (var chip in ZkvmChips.All)
+            {
+                if (chip.Stage != stage || !chip.Allowed(last))
+                    continue;
+                var trace = chip.Generate(context);
+                if (trace is null && chip.Presence != ChipPresence.WhenUsed)
+                    throw new InvalidOperationException($"the {chip.Name} chip's generator gave no trace, but the chip is in every {(last ? "last " : "")}shard");
+                (traces[chip.Index], publics[chip.Index]) = (trace?.Trace, trace?.PublicValues ?? []);
+            }
+        return ShardTraces.FromChips(traces, publics);
     }
 }

@@ -1,6 +1,7 @@
 using Prover.Core.Field;
 using Prover.Core.Hash;
 using Prover.Core.Stark;
+using Prover.Core.Zkvm.Chips;
 using Prover.Core.Zkvm.Input;
 
 namespace Prover.Core.Zkvm.Proving;
@@ -40,19 +41,22 @@ public sealed class ZkvmShardAssembly
             throw new ArgumentException($"{commitments.Count} commitments for {_plan.Count} shards");
         for (int s = 0; s < commitments.Count; s++)
         {
-            int tables = s == _plan.Count - 1 ? ZkvmTable.LastShardTables : ZkvmTable.ShardTables;
+            if (ZkvmChips.Check(commitments[s].Chips, s == _plan.Count - 1) is { } error)
+                throw new InvalidOperationException($"shard {s}: {error}");
+            int tables = commitments[s].Chips.Count;
             if (commitments[s].LogHeights.Length != tables || commitments[s].PublicValues.Length != tables)
                 throw new InvalidOperationException($"shard {s}: a commitment of {commitments[s].LogHeights.Length} tables, expected {tables}");
         }
+        var chips = commitments.Select(c => c.Chips).ToArray();
         var heights = commitments.Select(c => c.LogHeights).ToArray();
-        if (ZkvmBusBudget.Check(_program, heights, _plan.Output.Length) is { } budget)
+        if (ZkvmBusBudget.Check(_program, chips, heights, _plan.Output.Length) is { } budget)
             throw new InvalidOperationException($"this execution ({_plan.Cycles:N0} cycles, {_plan.Count} shards) is too large for one sound bus argument: {budget}");
         // The last shard's worker committed to the input it was given; it must be this input.
         var inputCommitment = InputCommitmentOf(commitments);
         if (!inputCommitment.AsSpan().SequenceEqual(InputCommitment.Compute(_input)))
             throw new InvalidOperationException("the last shard commits to another input");
         _commitments = [.. commitments];
-        double fractions = ZkvmBusBudget.StatementFractions(_program, heights, _plan.Output.Length);
+        double fractions = ZkvmBusBudget.StatementFractions(_program, chips, heights, _plan.Output.Length);
         return (_config.ExtensionDegree, _config.DigestElements) switch
         {
             (4, KoalaBearDigest.Length) => Challenges<KoalaBearQuartic, KoalaBearDigest>(fractions),
@@ -63,22 +67,23 @@ public sealed class ZkvmShardAssembly
     }
 
     private static KoalaBear[] InputCommitmentOf(IReadOnlyList<ShardCommitment> commitments) =>
-        commitments[^1].PublicValues[ZkvmTable.InputCommit][InputCommitCols.PublicCommitment..];
+        commitments[^1].PublicsOf(ZkvmTable.InputCommit)[InputCommitCols.PublicCommitment..];
 
     private ZkvmShardChallenges[] Challenges<TDef, TDigest>(double fractions)
         where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
         where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
     {
         var c = _commitments!;
-        var root = PreprocessedRoot<TDigest>(c[^1].LogHeights);
+        var root = PreprocessedRoot<TDigest>(c[^1]);
         var (seeds, gamma, beta) = ZkvmStatement.Challenges<TDef, TDigest>(_config, _program, root, (ulong)_input.Length, InputCommitmentOf(c), _plan.Output,
             _plan.ExitCode, _plan.Cycles, c);
         uint[] Canonical(ExtensionField<KoalaBear, TDef> e) => [.. e.Coefficients.ToArray().Select(x => x.ToCanonical())];
         return [.. seeds.Select(s => new ZkvmShardChallenges(Canonical(gamma), Canonical(beta), [.. s.Seed], fractions))];
     }
 
-    private TDigest PreprocessedRoot<TDigest>(int[] lastLogHeights) where TDigest : struct, IDigest<TDigest, KoalaBearParameters> =>
-        StarkSetup.Preprocess<KoalaBearParameters, TDigest>(_program.LastShardAirs, lastLogHeights, _config.LogBlowup, _backend)!.VerifyingKey.PreprocessedRoot;
+    private TDigest PreprocessedRoot<TDigest>(ShardCommitment last) where TDigest : struct, IDigest<TDigest, KoalaBearParameters> =>
+        StarkSetup.Preprocess<KoalaBearParameters, TDigest>(_program.Airs, ZkvmProgram.RegistryHeights(last.Chips, last.LogHeights), _config.LogBlowup, _backend)!
+            .VerifyingKey.PreprocessedRoot;
 
     /// <summary>
     /// The proof file (a <see cref="ProofEnvelope"/> of the <see cref="ZkvmProof{TDef, TDigest}"/>) from every shard's proof, and its report.
@@ -109,7 +114,7 @@ public sealed class ZkvmShardAssembly
         where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
     {
         var c = _commitments!;
-        var limits = ProofShapeLimits.For(_config, ZkvmTable.LastShardTables);
+        var limits = ProofShapeLimits.For(_config, ZkvmChips.Count);
         var shards = new StarkProof<KoalaBearParameters, ExtensionField<KoalaBear, TDef>, TDigest>[proofs.Count];
         var total = default(ExtensionField<KoalaBear, TDef>);
         for (int s = 0; s < shards.Length; s++)
@@ -129,7 +134,7 @@ public sealed class ZkvmShardAssembly
         }
         var gamma = ZkvmShardWorker.Extension<TDef>(challenges.Gamma);
         var beta = ZkvmShardWorker.Extension<TDef>(challenges.Beta);
-        var cpuPublics = c[^1].PublicValues[ZkvmTable.Cpu];
+        var cpuPublics = c[^1].PublicsOf(ZkvmTable.Cpu);
         ulong haltTs = ZkvmStatement.HaltTimestamp(cpuPublics[6], cpuPublics[7]);
         total += ZkvmStatement.PublicBusSum(_program, _plan.Output, _plan.ExitCode, haltTs, gamma, beta);
         if (!total.IsZero)
@@ -142,14 +147,16 @@ public sealed class ZkvmShardAssembly
             InputSize = (ulong)_input.Length,
             InputCommitment = InputCommitmentOf(c),
             Output = _plan.Output,
+            ShardChips = [.. c.Select(x => x.Chips)],
             Shards = shards,
         };
         var file = new ProofEnvelope(ZkvmProofs.Statement, _config.Name, proof.ToBytes()).ToBytes();
         var heights = c.Select(x => x.LogHeights).ToArray();
+        var chips = c.Select(x => x.Chips).ToArray();
         var report = new ZkvmProofReport(_config.Name, _plan.Cycles, _plan.Count, timings, file.Length, proofs.Min(p => p.ProvableBits), proofs.Min(p => p.ConjecturedBits))
         {
             LogShardSize = System.Numerics.BitOperations.Log2((ulong)_plan.ShardSize),
-            BusLoad = ZkvmBusBudget.Load(_program, heights, _plan.Output.Length),
+            BusLoad = ZkvmBusBudget.Load(_program, chips, heights, _plan.Output.Length),
         };
         return (file, report);
     }

@@ -93,7 +93,7 @@ public static class ZkvmShardPlanner
         long maxCycles = Math.Min(options.MaxCycles, ZkvmProver<Field.KoalaBearQuartic, KoalaBearDigest>.MaxCycles);
         var profile = ShardProfile.Probe(program, input, ShardMemoryModel.ProbeLogShardSize, maxCycles);
         long budget = options.MemoryBudgetBytes ?? ShardMemoryModel.DefaultBudgetBytes();
-        var shapes = ShardMemoryModel.Shapes(program.LastShardAirs);
+        var shapes = ShardMemoryModel.Shapes(program.Airs);
         return 1L << ShardMemoryModel.ChooseLogShardSize(shapes, profile, options.Config.ExtensionDegree, options.Config.LogBlowup, budget,
             digestElements: options.Config.DigestElements);
     }

@@ -4,6 +4,7 @@ using Prover.Core.Field;
 using Prover.Core.Hash;
 using Prover.Core.Machine;
 using Prover.Core.Stark;
+using Prover.Core.Zkvm.Chips;
 
 namespace Prover.Core.Zkvm.Proving;
 
@@ -50,13 +51,13 @@ public sealed class ZkvmShardWorker(IProverBackend<KoalaBearParameters>? backend
         cancellation.ThrowIfCancellationRequested();
         return (config.ExtensionDegree, config.DigestElements) switch
         {
-            (4, KoalaBearDigest.Length) => ShardCommitment.Of(shard.LogHeights, shard.Publics,
+            (4, KoalaBearDigest.Length) => ShardCommitment.Of(shard.Chips, shard.LogHeights, shard.Publics,
                 new StarkProver<KoalaBearParameters, KoalaBearQuartic, KoalaBearDigest>(config, backend).CommitMainTraces(shard.Traces)),
-            (4, _) => ShardCommitment.Of(shard.LogHeights, shard.Publics,
+            (4, _) => ShardCommitment.Of(shard.Chips, shard.LogHeights, shard.Publics,
                 new StarkProver<KoalaBearParameters, KoalaBearQuartic, KoalaBearWideDigest>(config, backend).CommitMainTraces(shard.Traces)),
-            (_, KoalaBearDigest.Length) => ShardCommitment.Of(shard.LogHeights, shard.Publics,
+            (_, KoalaBearDigest.Length) => ShardCommitment.Of(shard.Chips, shard.LogHeights, shard.Publics,
                 new StarkProver<KoalaBearParameters, KoalaBearOctic, KoalaBearDigest>(config, backend).CommitMainTraces(shard.Traces)),
-            _ => ShardCommitment.Of(shard.LogHeights, shard.Publics,
+            _ => ShardCommitment.Of(shard.Chips, shard.LogHeights, shard.Publics,
                 new StarkProver<KoalaBearParameters, KoalaBearOctic, KoalaBearWideDigest>(config, backend).CommitMainTraces(shard.Traces)),
         };
     }
@@ -108,9 +109,11 @@ public sealed class ZkvmShardWorker(IProverBackend<KoalaBearParameters>? backend
         if (kept is null)
             extra.Add(("traces rebuilt for phase 2", clock.Elapsed.TotalMilliseconds));
         cancellation.ThrowIfCancellationRequested();
-        var airs = job.IsLast ? program.LastShardAirs : program.ShardAirs;
+        if (ZkvmChips.Check(shard.Chips, job.IsLast) is { } error)
+            throw new InvalidOperationException($"shard {job.Index}: {error} (a trace generator bug)");
+        var airs = program.AirsOf(shard.Chips);
         clock.Restart();
-        var key = Key<TDigest>(program, airs, shard.LogHeights, config);
+        var key = Key<TDigest>(program, shard.Chips, shard.LogHeights, config);
         extra.Add(("preprocessed key (worker, cached)", clock.Elapsed.TotalMilliseconds));
         var seed = new SharedBusChallenges<ExtensionField<KoalaBear, TDef>>(Extension<TDef>(challenges.Gamma), Extension<TDef>(challenges.Beta), [.. challenges.Seed])
         {
@@ -137,16 +140,21 @@ public sealed class ZkvmShardWorker(IProverBackend<KoalaBearParameters>? backend
         return ExtensionField<KoalaBear, TDef>.FromCoefficients(c);
     }
 
-    /// <summary>The preprocessed key (only the preprocessed tables' heights matter; the key is the same for every shard of a program and configuration).</summary>
-    private ProvingKey<KoalaBearParameters, TDigest>? Key<TDigest>(ZkvmProgram program, IReadOnlyList<Air.IAir<KoalaBear>> airs, int[] logHeights, StarkConfig config)
+    /// <summary>
+    /// The preprocessed key of a shard with <paramref name="chips"/>: a subset of the key over all chips (only the preprocessed
+    /// tables' heights matter; the key is the same for every shard of a program and configuration).
+    /// </summary>
+    private ProvingKey<KoalaBearParameters, TDigest>? Key<TDigest>(ZkvmProgram program, ChipSet chips, int[] logHeights, StarkConfig config)
         where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
     {
+        var heights = ZkvmProgram.RegistryHeights(chips, logHeights);
         string id = string.Join(',', [Convert.ToHexString(program.Digest), config.Name, config.LogBlowup.ToString(System.Globalization.CultureInfo.InvariantCulture),
             TDigest.Length.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            .. airs.Select((a, t) => a.PreprocessedWidth > 0 ? logHeights[t].ToString(System.Globalization.CultureInfo.InvariantCulture) : "-")]);
+            .. program.Airs.Select((a, t) => a.PreprocessedWidth > 0 ? heights[t].ToString(System.Globalization.CultureInfo.InvariantCulture) : "-")]);
         if (_keys.Count > 16)
             _keys.Clear();
-        return (ProvingKey<KoalaBearParameters, TDigest>?)_keys.GetOrAdd(id, _ => StarkSetup.Preprocess<KoalaBearParameters, TDigest>(airs, logHeights, config.LogBlowup, backend));
+        var full = (ProvingKey<KoalaBearParameters, TDigest>?)_keys.GetOrAdd(id, _ => StarkSetup.Preprocess<KoalaBearParameters, TDigest>(program.Airs, heights, config.LogBlowup, backend));
+        return full?.Subset(program.Airs, chips.Indices());
     }
 
     /// <summary>Re-executes the job's shard and builds its traces, checking everything the job claims that the worker can see.</summary>

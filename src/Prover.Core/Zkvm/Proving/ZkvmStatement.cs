@@ -4,26 +4,31 @@ using Prover.Core.Field;
 using Prover.Core.Hash;
 using Prover.Core.Merkle;
 using Prover.Core.Stark;
+using Prover.Core.Zkvm.Chips;
 using Prover.Core.Zkvm.Cpu;
 using Prover.Core.Zkvm.Memory;
 
 namespace Prover.Core.Zkvm.Proving;
 
 /// <summary>
-/// What the global transcript of an execution proof observes about one shard before the shared challenges exist.
-/// <paramref name="MainCommitment"/> is the main traces' Merkle cap as its digests' elements (each 8 elements, or 12
+/// What the global transcript of an execution proof observes about one shard before the shared challenges exist:
+/// its chips (<paramref name="Chips"/>: which registry chips have a table, fixing the shard's AIR list), the tables'
+/// heights and public values (in the chips' order), and the main commitment. <paramref name="MainCommitment"/> is the main traces' Merkle cap as its digests' elements (each 8 elements, or 12
 /// under provable-128: the configuration's digest; <see cref="Cap{TDigest}"/> checks the length), so the record
 /// travels between a coordinator and its workers without naming the digest type.
 /// </summary>
-public readonly record struct ShardCommitment(int[] LogHeights, KoalaBear[][] PublicValues, KoalaBear[][] MainCommitment)
+public readonly record struct ShardCommitment(ChipSet Chips, int[] LogHeights, KoalaBear[][] PublicValues, KoalaBear[][] MainCommitment)
 {
     /// <summary>A shard's commitment with the main cap <paramref name="cap"/>.</summary>
-    public static ShardCommitment Of<TDigest>(int[] logHeights, KoalaBear[][] publicValues, MerkleCap<KoalaBearParameters, TDigest> cap)
+    public static ShardCommitment Of<TDigest>(ChipSet chips, int[] logHeights, KoalaBear[][] publicValues, MerkleCap<KoalaBearParameters, TDigest> cap)
         where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
     {
         ArgumentNullException.ThrowIfNull(cap);
-        return new(logHeights, publicValues, [.. cap.Digests.ToArray().Select(d => d.Elements.ToArray())]);
+        return new(chips, logHeights, publicValues, [.. cap.Digests.ToArray().Select(d => d.Elements.ToArray())]);
     }
+
+    /// <summary>The public values of chip <paramref name="chip"/>'s table (an <see cref="ArgumentException"/> when the shard lacks it).</summary>
+    public KoalaBear[] PublicsOf(int chip) => PublicValues[Chips.Position(chip)];
 
     /// <summary>The main cap as digests of <typeparamref name="TDigest"/>; an <see cref="ArgumentException"/> when its digests have another length.</summary>
     public MerkleCap<KoalaBearParameters, TDigest> Cap<TDigest>() where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
@@ -53,7 +58,7 @@ public static class ZkvmStatement
     /// <summary>
     /// γ, β and each shard's seed. The transcript observes the configuration, the program (image digest
     /// and preprocessed commitment), the input's size and commitment, the claimed output and exit code, the cycle count, and
-    /// every shard's heights, public values and main commitment, so no trace (and no claim) can depend on
+    /// every shard's chip set, heights, public values and main commitment, so no trace (and no claim) can depend on
     /// the challenges. Each shard's own transcript then observes its seed: (shard index, shard count,
     /// eight elements drawn after γ and β).
     /// </summary>
@@ -92,6 +97,9 @@ public static class ZkvmStatement
         O((ulong)shards.Count);
         foreach (var s in shards)
         {
+            // The chip set first (16-bit pieces): it fixes which AIRs the heights, public values and commitment are of.
+            for (int i = 0; i < 64; i += 16)
+                O(s.Chips.Bits >> i & 0xFFFF);
             O((ulong)s.LogHeights.Length);
             foreach (int h in s.LogHeights)
                 O((ulong)h);

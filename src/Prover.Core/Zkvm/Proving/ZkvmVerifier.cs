@@ -2,6 +2,7 @@ using Prover.Core.Field;
 using Prover.Core.Hash;
 using Prover.Core.Machine;
 using Prover.Core.Stark;
+using Prover.Core.Zkvm.Chips;
 using Prover.Core.Zkvm.LoadStore;
 using Prover.Core.Zkvm.Memory;
 
@@ -37,8 +38,7 @@ public sealed class ZkvmVerifier<TDef, TDigest>
 {
     private readonly StarkConfig _config;
     private readonly ZkvmProgram _program;
-    private VerifyingKey<KoalaBearParameters, TDigest>? _shardKey;
-    private VerifyingKey<KoalaBearParameters, TDigest>? _lastKey;
+    private VerifyingKey<KoalaBearParameters, TDigest>? _fullKey;
 
     public ZkvmVerifier(StarkConfig config, ZkvmProgram program)
     {
@@ -84,28 +84,38 @@ public sealed class ZkvmVerifier<TDef, TDigest>
             return ZkvmVerification.Reject($"the input of {proof.InputSize} bytes exceeds the input region");
         var shards = proof.Shards;
         int n = shards.Count;
+        if (proof.ShardChips is null || proof.ShardChips.Count != n)
+            return ZkvmVerification.Reject("the proof does not name every shard's chips");
+        var chips = proof.ShardChips;
         for (int s = 0; s < n; s++)
         {
-            int expected = s == n - 1 ? ZkvmTable.LastShardTables : ZkvmTable.ShardTables;
+            // The shard's AIR list is its chip set's (ChipSet: why leaving out a table with events cannot balance the buses).
+            if (ZkvmChips.Check(chips[s], s == n - 1) is { } error)
+                return ZkvmVerification.Reject($"shard {s}: {error}");
+            int expected = chips[s].Count;
             if (shards[s].LogHeights?.Length != expected || shards[s].PublicValues?.Length != expected)
-                return ZkvmVerification.Reject($"shard {s} does not have the {expected} tables of a {(s == n - 1 ? "last " : "")}shard");
+                return ZkvmVerification.Reject($"shard {s} does not have the {expected} tables of its chips");
             foreach (int h in shards[s].LogHeights)
                 if (h is < 1 or > 24)
                     return ZkvmVerification.Reject($"shard {s}: table height 2^{h} out of range");
         }
+        var heights = shards.Select(p => p.LogHeights).ToArray();
         // Before any other work: no bus of the claimed statement may allow p bounded sends and receives (a tuple sent p
         // times would cancel modulo p; docs/zkvm.md "Bus multiplicity bound").
-        if (ZkvmBusBudget.Check(_program, [.. shards.Select(p => p.LogHeights)], proof.Output.Length) is { } budget)
+        if (ZkvmBusBudget.Check(_program, chips, heights, proof.Output.Length) is { } budget)
             return ZkvmVerification.Reject("statement too large for a sound bus argument: " + budget);
-        var lastKey = _lastKey ??= Key(_program.LastShardAirs, shards[^1].LogHeights);
-        var shardKey = n > 1 ? (_shardKey ??= Key(_program.ShardAirs, shards[0].LogHeights)) : null;
+        // One preprocessed key over all chips; each shard verifies with its subset (the preprocessed Program and byte
+        // tables are required chips, so every shard keeps them and the commitment is the same).
+        var fullKey = _fullKey ??= StarkSetup.Preprocess<KoalaBearParameters, TDigest>(_program.Airs, ZkvmProgram.RegistryHeights(chips[^1], heights[^1]),
+            _config.LogBlowup)!.VerifyingKey;
+        KoalaBear[] Publics(int s, int chip) => shards[s].PublicValues[chips[s].Position(chip)];
 
         // CPU boundaries: shard 0 starts at the entry with clk 1; each shard starts where the previous ended.
         // Clock pieces must be canonical (q < 2^14) so that equal pieces mean equal clocks.
         ulong Clk(KoalaBear q, KoalaBear hi) => q.ToCanonical() + ((ulong)hi.ToCanonical() << 14);
         for (int s = 0; s < n; s++)
         {
-            var cpu = shards[s].PublicValues[ZkvmTable.Cpu];
+            var cpu = Publics(s, ZkvmTable.Cpu);
             if (cpu.Length != 8)
                 return ZkvmVerification.Reject($"shard {s}: CPU public values");
             // q < 2^14 and hi < 2^24: with clk_hi monotone inside a shard (hi' = hi + carry), every row's ts_hi is then
@@ -119,40 +129,40 @@ public sealed class ZkvmVerifier<TDef, TDigest>
             }
             else
             {
-                var prev = shards[s - 1].PublicValues[ZkvmTable.Cpu];
+                var prev = Publics(s - 1, ZkvmTable.Cpu);
                 for (int i = 0; i < 4; i++)
                     if (cpu[i] != prev[4 + i])
                         return ZkvmVerification.Reject($"shard {s} does not start where shard {s - 1} ended");
             }
-            var sys = shards[s].PublicValues[ZkvmTable.Syscall];
+            var sys = Publics(s, ZkvmTable.Syscall);
             if (sys.Length != 2 || sys[0].ToCanonical() != (proof.InputSize & 0xFFFF) || sys[1].ToCanonical() != proof.InputSize >> 16)
                 return ZkvmVerification.Reject($"shard {s}: the syscall chip's input size is not the input's");
             // The load/store chip's memory-map bound: loads from the input stay below InputBase + this size.
-            var ls = shards[s].PublicValues[ZkvmTable.LoadStore];
+            var ls = Publics(s, ZkvmTable.LoadStore);
             if (ls.Length != LoadStoreCols.PublicValueCount || ls[LoadStoreCols.PublicInputSizeLo].ToCanonical() != (proof.InputSize & 0xFFFF)
                 || ls[LoadStoreCols.PublicInputSizeHi].ToCanonical() != proof.InputSize >> 16)
                 return ZkvmVerification.Reject($"shard {s}: the load/store chip's input size is not the input's");
         }
-        var commit = shards[^1].PublicValues[ZkvmTable.InputCommit];
+        var commit = Publics(n - 1, ZkvmTable.InputCommit);
         if (commit.Length != Input.InputCommitCols.PublicValueCount || commit[0].ToCanonical() != (proof.InputSize & 0xFFFF)
             || commit[1].ToCanonical() != proof.InputSize >> 16 || !commit.AsSpan(Input.InputCommitCols.PublicCommitment).SequenceEqual(proof.InputCommitment))
             return ZkvmVerification.Reject("the input-commitment chip does not state the claimed input size and commitment");
-        var end = shards[^1].PublicValues[ZkvmTable.Cpu];
+        var end = Publics(n - 1, ZkvmTable.Cpu);
         long cycles = (long)Clk(end[6], end[7]) - 1;
         if (cycles != proof.Cycles)
             return ZkvmVerification.Reject($"the proof claims {proof.Cycles} cycles but its shards execute {cycles}");
 
-        var commitments = shards.Select(p => ShardCommitment.Of(p.LogHeights, p.PublicValues, p.MainCommitment)).ToArray();
-        var (seeds, gamma, beta) = ZkvmStatement.Challenges<TDef, TDigest>(_config, _program, lastKey.PreprocessedRoot, proof.InputSize,
+        var commitments = shards.Select((p, s) => ShardCommitment.Of(chips[s], p.LogHeights, p.PublicValues, p.MainCommitment)).ToArray();
+        var (seeds, gamma, beta) = ZkvmStatement.Challenges<TDef, TDigest>(_config, _program, fullKey.PreprocessedRoot, proof.InputSize,
             proof.InputCommitment, proof.Output, proof.ExitCode, proof.Cycles, commitments);
-        double fractions = ZkvmBusBudget.StatementFractions(_program, [.. shards.Select(p => p.LogHeights)], proof.Output.Length);
+        double fractions = ZkvmBusBudget.StatementFractions(_program, chips, heights, proof.Output.Length);
         var stark = new StarkVerifier<KoalaBearParameters, TDef, TDigest>(_config);
         var total = default(ExtensionField<KoalaBear, TDef>);
         Security.SecurityReport? security = null;
         for (int s = 0; s < n; s++)
         {
-            bool last = s == n - 1;
-            var result = stark.Verify(last ? _program.LastShardAirs : _program.ShardAirs, shards[s], last ? lastKey : shardKey,
+            var indices = chips[s].Indices();
+            var result = stark.Verify(_program.AirsOf(chips[s]), shards[s], fullKey.Subset(_program.Airs, indices),
                 seeds[s] with { StatementFractions = fractions }, out var sum);
             if (!result.IsValid)
                 return ZkvmVerification.Reject($"shard {s}: {result.Error}");
@@ -167,6 +177,4 @@ public sealed class ZkvmVerifier<TDef, TDigest>
         return new ZkvmVerification(true, null, proof.ExitCode, proof.Output, proof.Cycles, proof.InputSize, proof.InputCommitment) { Security = security };
     }
 
-    private VerifyingKey<KoalaBearParameters, TDigest> Key(IReadOnlyList<Air.IAir<KoalaBear>> airs, int[] logHeights) =>
-        StarkSetup.Preprocess<KoalaBearParameters, TDigest>(airs, logHeights, _config.LogBlowup)!.VerifyingKey;
 }

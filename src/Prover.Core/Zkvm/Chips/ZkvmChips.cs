@@ -1,0 +1,129 @@
+using Prover.Core.Field;
+using Prover.Core.Machine;
+using Prover.Core.Zkvm.AddSub;
+using Prover.Core.Zkvm.Bitwise;
+using Prover.Core.Zkvm.Compare;
+using Prover.Core.Zkvm.Cpu;
+using Prover.Core.Zkvm.DivRem;
+using Prover.Core.Zkvm.Input;
+using Prover.Core.Zkvm.LoadStore;
+using Prover.Core.Zkvm.Memory;
+using Prover.Core.Zkvm.ModMul;
+using Prover.Core.Zkvm.Mul;
+using Prover.Core.Zkvm.Proving;
+using Prover.Core.Zkvm.Shift;
+using Prover.Core.Zkvm.Syscall;
+using Prover.Core.Zkvm.Tables;
+
+namespace Prover.Core.Zkvm.Chips;
+
+/// <summary>
+/// The chip registry: every chip a shard's statement may contain, in table order (docs/zkvm.md, "Chips and the chip
+/// registry"). A shard's tables are the chips of its <see cref="ChipSet"/> in this order. Prover, verifier, the
+/// distributed workers and coordinator, the bus budget and the memory model all read this list; adding a chip is
+/// adding an entry (docs/zkvm.md, "Adding a chip"). The indices are <see cref="ZkvmTable"/>'s constants; a new chip takes
+/// the next free index (never renumber: the index is the chip's bit in every proof's chip sets).
+/// </summary>
+public static class ZkvmChips
+{
+    /// <summary>The registry, indexed by chip index.</summary>
+    public static IReadOnlyList<ZkvmChip> All { get; } = Build();
+
+    public static int Count => All.Count;
+
+    private static ZkvmChip[] Build()
+    {
+        ZkvmChip[] chips =
+        [
+            new(ZkvmTable.Program, "Program", ChipPresence.Always, p => p.Table,
+                c => new ChipTrace(c.Program.Table.GenerateTrace(c.Rows.Select(r => r.Pc)))),
+            new(ZkvmTable.Bytes, "Bytes", ChipPresence.Always, _ => new ByteTable<KoalaBear>(),
+                c => new ChipTrace(new ByteTable<KoalaBear>().GenerateTrace(c.Counts)), stage: 1),
+            new(ZkvmTable.Cpu, "Cpu", ChipPresence.Always, _ => new CpuAir<KoalaBear>(), c => new ChipTrace(c.Cpu, c.CpuPublics)),
+            new(ZkvmTable.AddSub, "AddSub", ChipPresence.Always, _ => new AddSubAir<KoalaBear>(),
+                c => new ChipTrace(AddSubTrace.Generate<KoalaBear>(c.AluRequests(AluFamily.AddSub), c.Counts))),
+            new(ZkvmTable.Bitwise, "Bitwise", ChipPresence.Always, _ => new BitwiseAir<KoalaBear>(),
+                c => new ChipTrace(BitwiseTrace.Generate<KoalaBear>(c.AluRequests(AluFamily.Bitwise), c.Counts))),
+            new(ZkvmTable.Shift, "Shift", ChipPresence.Always, _ => new ShiftAir<KoalaBear>(),
+                c => new ChipTrace(ShiftTrace.Generate<KoalaBear>(c.AluRequests(AluFamily.Shift), c.Counts))),
+            new(ZkvmTable.Compare, "Compare", ChipPresence.Always, _ => new CompareAir<KoalaBear>(),
+                c => new ChipTrace(CompareTrace.Generate<KoalaBear>(c.AluRequests(AluFamily.Compare), c.Counts))),
+            // Mul and DivRem only receive the CPU's requests on the ALU bus and send byte lookups: with no request in the
+            // shard their table is left out (ChipSet: an absent table is an all-padding table on every bus).
+            new(ZkvmTable.Mul, "Mul", ChipPresence.WhenUsed, _ => new MulAir(),
+                c => c.AluRequests(AluFamily.Mul) is { Count: > 0 } e ? new ChipTrace(MulTrace.Generate(e, c.Counts)) : null),
+            new(ZkvmTable.DivRem, "DivRem", ChipPresence.WhenUsed, _ => new DivRemAir(),
+                c => c.AluRequests(AluFamily.DivRem) is { Count: > 0 } e ? new ChipTrace(DivRemTrace.Generate(e, c.Counts)) : null),
+            new(ZkvmTable.LoadStore, "LoadStore", ChipPresence.Always, p => new LoadStoreAir<KoalaBear>(p.Program.CodeEnd),
+                c => new ChipTrace(LoadStoreTrace.Generate<KoalaBear>(c.Record.MemoryInstructions, c.Record.MemoryAccesses, c.Counts,
+                    c.Program.Program.CodeEnd, c.InputSize, e => c.StoreOperands[e.Timestamp]), LoadStoreTrace.PublicValues<KoalaBear>(c.InputSize))),
+            new(ZkvmTable.Syscall, "Syscall", ChipPresence.Always, _ => new SyscallAir<KoalaBear>(), c =>
+            {
+                var trace = SyscallTrace.Generate<KoalaBear>(c.Syscalls, c.InputSize, c.Counts, out var publics);
+                return new ChipTrace(trace, publics);
+            }),
+            new(ZkvmTable.MemoryInit, "MemoryInit", ChipPresence.LastShard, _ => new MemoryInitAir<KoalaBear>(bindToInitialValues: true),
+                c => new ChipTrace(MemoryTrace.Generate<KoalaBear>(c.MemoryEntries.Init, init: true, c.Counts, boundInit: true))),
+            new(ZkvmTable.MemoryFinal, "MemoryFinal", ChipPresence.LastShard, _ => new MemoryFinalAir<KoalaBear>(),
+                c => new ChipTrace(MemoryTrace.Generate<KoalaBear>(c.MemoryEntries.Final, init: false, c.Counts))),
+            new(ZkvmTable.InputCommit, "InputCommit", ChipPresence.LastShard, _ => new InputCommitAir(), c =>
+            {
+                var trace = InputCommitTrace.Generate((InputCommitAir)c.Program.Airs[ZkvmTable.InputCommit], c.Input, c.Counts, out var publics);
+                return new ChipTrace(trace, publics);
+            }),
+            // The modmul chips receive the syscall chip's calls on the ModMul bus and make memory accesses and byte lookups
+            // only for their own rows: a shard without a call of that size leaves the table out (a call with the table left
+            // out is an unmatched ModMul send).
+            new(ZkvmTable.ModMul256, "ModMul256", ChipPresence.WhenUsed, p => new ModMulAir<KoalaBear>(4, p.Program.CodeEnd), c => ModMul(c, ZkvmTable.ModMul256)),
+            new(ZkvmTable.ModMul384, "ModMul384", ChipPresence.WhenUsed, p => new ModMulAir<KoalaBear>(6, p.Program.CodeEnd), c => ModMul(c, ZkvmTable.ModMul384)),
+        ];
+        for (int i = 0; i < chips.Length; i++)
+            if (chips[i].Index != i)
+                throw new InvalidOperationException($"chip {chips[i].Name} has index {chips[i].Index} at registry position {i}");
+        if (chips.Length > ChipSet.Capacity)
+            throw new InvalidOperationException($"{chips.Length} chips do not fit a {ChipSet.Capacity}-bit chip set");
+        return chips;
+    }
+
+    private static ChipTrace? ModMul(ShardTraceContext c, int chip)
+    {
+        var air = (ModMulAir<KoalaBear>)c.Program.Airs[chip];
+        int limbs = air.Layout.Limbs;
+        return c.Record.ModMuls.Exists(e => e.Limbs == limbs) ? new ChipTrace(ModMulTrace.Generate(air, c.Record.ModMuls, c.Counts)) : null;
+    }
+
+    /// <summary>Every chip a shard (last or not) may have: the largest statement of that kind.</summary>
+    public static ChipSet Full(bool lastShard) => Of(c => c.Allowed(lastShard));
+
+    /// <summary>The chips every shard (last or not) must have.</summary>
+    public static ChipSet Required(bool lastShard) => Of(c => c.Required(lastShard));
+
+    private static ChipSet Of(Func<ZkvmChip, bool> keep)
+    {
+        ulong bits = 0;
+        foreach (var c in All)
+            if (keep(c))
+                bits |= 1UL << c.Index;
+        return new ChipSet(bits);
+    }
+
+    /// <summary>
+    /// Null when <paramref name="chips"/> is a valid chip set of a shard (last or not): only registry chips, every
+    /// required chip, last-shard chips only in the last shard. Otherwise why not. The verifier rejects a proof whose
+    /// shard names an invalid set before any other work on the shard.
+    /// </summary>
+    public static string? Check(ChipSet chips, bool lastShard)
+    {
+        ulong unknown = chips.Bits & ~(Count >= 64 ? ulong.MaxValue : (1UL << Count) - 1);
+        if (unknown != 0)
+            return $"unknown chip index {System.Numerics.BitOperations.TrailingZeroCount(unknown)} (the registry has {Count} chips)";
+        foreach (var c in All)
+        {
+            if (c.Required(lastShard) && !chips.Contains(c.Index))
+                return $"the {c.Name} chip is required in every {(lastShard ? "last " : "")}shard but absent";
+            if (!c.Allowed(lastShard) && chips.Contains(c.Index))
+                return $"the {c.Name} chip belongs to the last shard only";
+        }
+        return null;
+    }
+}
