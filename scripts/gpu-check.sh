@@ -6,7 +6,8 @@
 # failure), 4. BenchmarkDotNet GPU benchmarks (LDE, Merkle, whole demo proofs, CPU vs CUDA), 5. energy:
 # NVML power samples (nvidia-smi, 100 ms) integrated over the benchmark run, reported in joules,
 # 6. ILGPU (issue 13): the ILGPU kernel benchmarks (`prover gpu-bench`: coset LDE 2^23->2^24, Poseidon2
-# perms/s, Merkle 2^24 leaves, FRI fold 2^24), the byte-identity CLI tests, and whole proofs of bigmul.elf
+# perms/s, Merkle 2^24 leaves, FRI fold 2^24), the byte-identity CLI tests, the device proving steps (DEEP
+# and FRI hooks at 2^18, demo proofs with host<->device bytes with and without kept LDEs), and whole proofs of bigmul.elf
 # and the embedded block on --backend cpu and --backend ilgpu (same bytes required) with per-phase
 # times, host<->device bytes and the GPU memory peak (nvidia-smi memory.used, 100 ms samples).
 # Everything lands in $out/report.md (the figures for docs/benchmarks.md) and $out/summary.txt.
@@ -72,6 +73,19 @@ dotnet test tests/Prover.Cli.Tests -c Release --no-build --filter "FullyQualifie
 grep -E "Passed!|Failed!" "$out/cli-tests.log" | tee -a "$out/summary.txt" >> "$report"
 if grep -q 'outcome="NotExecuted"' "$out/cli.trx" 2>/dev/null; then
   echo "the ILGPU GPU proof test was skipped on a GPU machine" | tee -a "$out/summary.txt"; status=1
+fi
+
+echo "== ILGPU device proving steps (DEEP, FRI fold/roll-in/commit, kept LDEs) on the GPU" | tee -a "$out/summary.txt"
+echo "## device proving steps (DEEP and FRI hooks on the GPU; demo proofs with and without kept device copies)" >> "$report"
+dotnet test tests/Prover.Gpu.Tests -c Release --no-build --filter "FullyQualifiedName~DeepAndFriHooksMatchCpuAtScale|FullyQualifiedName~DemoProofBytesAndTrafficOnTheGpu" \
+  --logger "console;verbosity=detailed" --logger "trx;LogFileName=hooks.trx" --results-directory "$out" > "$out/hooks-tests.log" 2>&1 || status=1
+{
+  echo '```'
+  grep -E "Passed!|Failed!|host<->device|keep=" "$out/hooks-tests.log"
+  echo '```'
+} | tee -a "$out/summary.txt" >> "$report"
+if grep -q 'outcome="NotExecuted"' "$out/hooks.trx" 2>/dev/null; then
+  echo "the ILGPU device-step tests were skipped on a GPU machine" | tee -a "$out/summary.txt"; status=1
 fi
 
 # Whole proofs: the same bytes on both backends; per-phase times, device traffic and GPU memory peak.

@@ -14,15 +14,20 @@ internal static class WorkerCommand
     public static Command Create()
     {
         var cluster = ClusterOption();
-        var slots = new Option<int?>("--slots") { Description = "shard jobs run at once (default: one per GPU, at least one)" };
+        var slots = new Option<int?>("--slots")
+        {
+            Description = "shard jobs run at once (default: one per GPU, each bound to its device; one CPU slot without GPUs); with GPUs at most this many of them",
+        };
+        var cpuSlot = new Option<bool?>("--cpu-slot") { Description = "also prove on the CPU beside the GPUs (default: the CPU is a slot only without GPUs)" };
         var memory = new Option<double?>("--memory") { Description = "GiB this worker advertises (default: the memory available to the process)" };
         var advertise = new Option<string?>("--advertise") { Description = "the address other members reach this worker at (default 127.0.0.1)" };
         var siloPort = new Option<int?>("--silo-port") { Description = "silo-to-silo port (default: a free one)" };
         var gatewayPort = new Option<int?>("--gateway-port") { Description = "client gateway port (default: a free one)" };
-        var backendOption = BackendChoice.Option("cpu");
+        // Every local GPU (each a slot) and the CPU: a worker without GPUs proves on the CPU.
+        var backendOption = BackendChoice.Option("auto");
         var command = new Command("worker", "run a shard worker of a proving cluster (Orleans silo; Redis membership) until SIGTERM")
         {
-            cluster, slots, memory, advertise, siloPort, gatewayPort, backendOption,
+            cluster, slots, cpuSlot, memory, advertise, siloPort, gatewayPort, backendOption,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -30,11 +35,13 @@ internal static class WorkerCommand
             options = options with
             {
                 Slots = parse.GetValue(slots) ?? options.Slots,
+                CpuSlot = parse.GetValue(cpuSlot) ?? options.CpuSlot,
                 MemoryBytes = parse.GetValue(memory) is { } gib ? (long)(gib * (1L << 30)) : options.MemoryBytes,
                 AdvertisedAddress = parse.GetValue(advertise) ?? options.AdvertisedAddress,
                 SiloPort = parse.GetValue(siloPort) ?? options.SiloPort,
                 GatewayPort = parse.GetValue(gatewayPort) ?? options.GatewayPort,
-                Backend = parse.GetResult(backendOption) is { Implicit: false } ? parse.GetValue(backendOption)! : options.Backend,
+                Backend = parse.GetResult(backendOption) is { Implicit: false } ? parse.GetValue(backendOption)!
+                    : ClusterHosting.LoadConfiguration()[ClusterOptions.Section + ":Backend"] ?? "auto",
             };
             if (options.Redis is null)
             {
@@ -50,7 +57,7 @@ internal static class WorkerCommand
             {
                 await ClusterHosting.RunWorkerAsync(options, Logging,
                     d => Console.Error.WriteLine($"worker ready: {d.Name}, {d.CpuCores} cores, {d.MemoryBytes / (double)(1L << 30):F1} GiB, {d.Slots} slot(s), " +
-                        $"backend {d.Backend}, GPUs [{string.Join(", ", d.Gpus)}], cluster {options.Redis}"), ct);
+                        $"backend {d.Backend}, slots [{string.Join("; ", d.SlotList.Select(s => s.ToString()))}], cluster {options.Redis}"), ct);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

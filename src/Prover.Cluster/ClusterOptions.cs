@@ -24,10 +24,20 @@ public sealed record ClusterOptions
 
     public int GatewayPort { get; init; }
 
-    /// <summary>Shard jobs a worker runs at once; 0: one per GPU, at least one.</summary>
+    /// <summary>
+    /// Shard jobs a worker runs at once. 0: one per GPU the backend finds, or one CPU slot without GPUs. With GPUs, at most
+    /// this many of them; without, this many CPU slots; with <c>ilgpu:cpu</c>, this many ILGPU CPU accelerators.
+    /// </summary>
     public int Slots { get; init; }
 
-    /// <summary>The worker's backend (cpu, auto, cuda, opencl, ilgpu, ilgpu:cpu).</summary>
+    /// <summary>Whether the CPU is a slot of its own beside the GPUs (null: only when there is no GPU).</summary>
+    public bool? CpuSlot { get; init; }
+
+    /// <summary>
+    /// The worker's backend (cpu, auto, cuda, opencl, ilgpu, ilgpu:cpu): every device of that kind becomes a slot whose jobs
+    /// prove on that device alone (<see cref="WorkerSlots"/>). The in-process silo defaults to the CPU, as direct proving does;
+    /// <c>prover worker</c> defaults to auto (every local GPU, else the CPU).
+    /// </summary>
     public string Backend { get; init; } = "cpu";
 
     /// <summary>Memory a worker advertises; 0: what the runtime reports as available to the process.</summary>

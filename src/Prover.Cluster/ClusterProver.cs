@@ -113,7 +113,7 @@ public sealed class ClusterProver : IProofEngine
         var commitWork = jobs.Select((j, i) => new ShardWork
         {
             WorkId = Guid.Empty, RequestId = requestId, ContextId = context.Id, Phase = ShardPhase.Commit, ShardIndex = i, Job = j.Packed, JobDigest = j.Digest,
-            Config = config.Name, MemoryEstimate = Estimate(Bound(j.IsLast), j.Cycles, j.IsLast),
+            Config = config.Name, CheckConstraints = options.CheckConstraints, MemoryEstimate = Estimate(Bound(j.IsLast), j.Cycles, j.IsLast),
         }).ToArray();
         options.ShardProgress?.Invoke("main commitments", 0, plan.Count);
         var commitments = await _dispatcher.RunAsync(requestId, context, commitWork, plan.InputDigest, bytes => ShardPayload.DecodeCommitment(bytes),

@@ -259,7 +259,10 @@ internal sealed class ShardDispatcher(IGrainFactory grains, ClusterOptions optio
         }
         catch (Exception e) when (e is TimeoutException or OrleansException or SiloUnavailableException or ArgumentException)
         {
-            d.Worker.SuspendedUntil = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 2;
+            // A worker that did not answer the start within the call timeout is as silent as one that lost a lease (stopped,
+            // overloaded, partitioned): it sits out a lease, not two seconds, so the job is not sent back to it at once.
+            var pause = e is TimeoutException ? options.LeaseTimeout : TimeSpan.FromSeconds(2);
+            d.Worker.SuspendedUntil = Stopwatch.GetTimestamp() + (long)(pause.TotalSeconds * Stopwatch.Frequency);
             events.TryWrite(new Event(EventKind.Gone, d, null, e.Message));
             return;
         }

@@ -7,21 +7,34 @@ namespace Prover.Cluster;
 [WorkerPlacement]
 internal sealed class ShardWorkerGrain(ShardWorkerService service) : Grain, IShardWorkerGrain
 {
-    public Task<WorkerDevices> DescribeAsync() => Task.FromResult(service.Devices);
-
-    public Task<WorkStatus> StartAsync(ShardWork work) => Task.FromResult(service.Start(work));
-
-    public Task<WorkStatus> PollAsync(Guid workId) => Task.FromResult(service.Poll(workId));
-
-    public Task LoadContextAsync(ProofContext context)
+    // Each call first awaits WhileStalled (completed at once, except under the tests' stall hook).
+    public async Task<WorkerDevices> DescribeAsync()
     {
-        service.LoadContext(context);
-        return Task.CompletedTask;
+        await service.WhileStalled();
+        return service.Devices;
     }
 
-    public Task CancelRequestAsync(Guid requestId)
+    public async Task<WorkStatus> StartAsync(ShardWork work)
     {
+        await service.WhileStalled();
+        return service.Start(work);
+    }
+
+    public async Task<WorkStatus> PollAsync(Guid workId)
+    {
+        await service.WhileStalled();
+        return service.Poll(workId);
+    }
+
+    public async Task LoadContextAsync(ProofContext context)
+    {
+        await service.WhileStalled();
+        service.LoadContext(context);
+    }
+
+    public async Task CancelRequestAsync(Guid requestId)
+    {
+        await service.WhileStalled();
         service.CancelRequest(requestId);
-        return Task.CompletedTask;
     }
 }

@@ -4,7 +4,8 @@ namespace Prover.Cluster;
 
 /// <summary>
 /// What a worker advertises: where it runs, its CPU cores and memory, its GPUs, and how many shard jobs it runs at
-/// once (its slots: one per GPU, or one for the CPU, which a shard proof already uses on all cores).
+/// once (its slots: one per GPU, each job bound to its slot's device; or the CPU, which a shard proof already uses on
+/// all cores). <see cref="SlotList"/> names each slot's device.
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record WorkerDevices(
@@ -13,7 +14,12 @@ public sealed record WorkerDevices(
     [property: Id(2)] long MemoryBytes,
     [property: Id(3)] string[] Gpus,
     [property: Id(4)] int Slots,
-    [property: Id(5)] string Backend);
+    [property: Id(5)] string Backend)
+{
+    /// <summary>The slots, one per GPU (and the CPU when it is one), in the order jobs take free ones.</summary>
+    [Id(6)]
+    public WorkerSlot[] SlotList { get; init; } = [];
+}
 
 /// <summary>The two kinds of shard work (docs/design.md, "Distributed proving").</summary>
 public enum ShardPhase
@@ -64,6 +70,9 @@ public sealed record ShardWork
 
     /// <summary>How long the worker keeps the job without a poll before it gives it up (the coordinator is gone).</summary>
     [Id(13)] public TimeSpan Lease { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Check the shard's tables against their AIRs before proving (the request's <see cref="Core.Zkvm.Proving.ZkvmProverOptions.CheckConstraints"/>; off by default, as on the single-process path).</summary>
+    [Id(14)] public bool CheckConstraints { get; init; }
 }
 
 /// <summary>The program (its ELF) and the input of one proof, LZ4-compressed; <see cref="Id"/> is the hex SHA-256 of their digests.</summary>
@@ -109,6 +118,9 @@ public sealed record WorkStatus
     [Id(5)] public byte[]? Result { get; init; }
 
     [Id(6)] public double ElapsedMs { get; init; }
+
+    /// <summary>The slot that ran (or runs) the work (<see cref="WorkerSlot.ToString"/>); null before it has one.</summary>
+    [Id(7)] public string? Slot { get; init; }
 
     public static WorkStatus Of(WorkState state, string? error = null) => new() { State = state, Error = error };
 }

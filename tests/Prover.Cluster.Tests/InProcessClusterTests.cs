@@ -31,6 +31,20 @@ public sealed class InProcessClusterTests
     }
 
     [Fact]
+    public async Task WorkersCheckTheAirsOnlyWhenTheRequestAsks()
+    {
+        var guest = ClusterTestGuests.Hello;
+        var zkOptions = new Prover.Core.Zkvm.Proving.ZkvmProverOptions { Config = ClusterTestGuests.Development, ShardSize = 128 };
+        await using var cluster = await ClusterHosting.StartInProcessAsync();
+        var (plain, plainReport) = await cluster.Prover.ProveAsync(guest, [], zkOptions, CancellationToken.None);
+        var (checkedFile, checkedReport) = await cluster.Prover.ProveAsync(guest, [], zkOptions with { CheckConstraints = true }, CancellationToken.None);
+        // The shard proofs' phases are listed in the report with two leading spaces.
+        Assert.DoesNotContain(plainReport.Timings, t => t.Phase.Trim() == "AIR constraint check");
+        Assert.Contains(checkedReport.Timings, t => t.Phase.Trim() == "AIR constraint check");
+        Assert.Equal(plain, checkedFile);
+    }
+
+    [Fact]
     public async Task ACancelledProofFreesItsWorker()
     {
         await using var cluster = await ClusterHosting.StartInProcessAsync();
@@ -87,6 +101,55 @@ public sealed class InProcessClusterTests
         }
         finally
         {
+            await cluster.StopAllSilosAsync();
+            await cluster.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task AStalledWorkerLosesItsLeaseAndTheProofCompletesWithTheSameBytesAndItServesAgainWhenResumed()
+    {
+        var guest = ClusterTestGuests.Hello;
+        byte[] input = [.. Enumerable.Range(0, 60).Select(i => (byte)i)]; // three shards of 2^8
+        var zkOptions = new Prover.Core.Zkvm.Proving.ZkvmProverOptions { Config = ClusterTestGuests.Development, ShardSize = 256 };
+        var (reference, _) = Prover.Core.Zkvm.Proving.ZkvmProofs.Prove(guest.Program, input, zkOptions);
+
+        var builder = new TestClusterBuilder(2);
+        builder.AddSiloBuilderConfigurator<WorkerSilo>();
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        var victim = ((InProcessSiloHandle)cluster.SecondarySilos[0]).SiloHost.Services.GetRequiredService<ShardWorkerService>();
+        try
+        {
+            var prover = new ClusterProver(cluster.Client, WorkerSilo.Options);
+            var proving = prover.ProveAsync(guest, input, zkOptions, CancellationToken.None);
+            var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+            while (victim.FreeSlots == victim.Devices.Slots && !proving.IsCompleted && DateTime.UtcNow < deadline)
+                await Task.Delay(20);
+            Assert.True(victim.FreeSlots < victim.Devices.Slots, "the second worker never ran a shard");
+            // Stop it (its grain answers nothing, no job starts): silent for the lease, its job goes to the other worker.
+            victim.StallForTest();
+            deadline = DateTime.UtcNow + TimeSpan.FromMinutes(1);
+            while (prover.Redispatches == 0 && !proving.IsCompleted && DateTime.UtcNow < deadline)
+                await Task.Delay(20);
+            Assert.True(prover.Redispatches >= 1, "the stalled worker's job was not dispatched again");
+            // Resume it while the proof may still run: whatever it delivers late is a duplicate of a shard already
+            // done (dropped) or the first result of its shard (bound to the same job, so the same bytes).
+            victim.ResumeForTest();
+            var (file, _) = await proving.WaitAsync(TimeSpan.FromMinutes(4));
+            Assert.Equal(reference, file);
+            Assert.True(ClusterTestGuests.Verify(guest, file, input).Result.IsValid);
+
+            // The resumed worker is a member again once its suspension (one lease) ends: the next proof uses it, same bytes.
+            await Task.Delay(WorkerSilo.Options.LeaseTimeout + TimeSpan.FromSeconds(1));
+            int before = victim.Started;
+            var (again, _) = await prover.ProveAsync(guest, input, zkOptions, CancellationToken.None).WaitAsync(TimeSpan.FromMinutes(4));
+            Assert.Equal(reference, again);
+            Assert.True(victim.Started > before, "the resumed worker got no work");
+        }
+        finally
+        {
+            victim.ResumeForTest();
             await cluster.StopAllSilosAsync();
             await cluster.DisposeAsync();
         }

@@ -8,14 +8,54 @@ namespace Prover.Cluster.Tests;
 /// <summary>
 /// The rig with real processes: redis-server on 127.0.0.1, two <c>prover worker --cluster</c> processes and
 /// <c>prover prove --cluster</c>, against the single-process <c>prover prove</c>; one worker is killed with SIGKILL
-/// while it proves a shard.
+/// while it proves a shard, or stopped with SIGSTOP and continued with SIGCONT once its lease is lost.
 /// </summary>
 public sealed class ProcessClusterTests
 {
     private static string ProverDll => Path.Combine(AppContext.BaseDirectory, "prover.dll");
 
     [RedisFact]
-    public async Task TwoWorkerProcessesGiveTheSingleProcessProofEvenWhenOneIsKilled()
+    public Task TwoWorkerProcessesGiveTheSingleProcessProofEvenWhenOneIsKilled() => RigAsync(async (workers, prove) =>
+    {
+        // SIGKILL the first worker that starts proving a shard (phase 2): its job must be dispatched again.
+        var victim = await FirstToProveAsync(workers);
+        victim.Process.Kill();
+    }, (_, output) =>
+    {
+        Assert.Contains("re-dispatch", output, StringComparison.Ordinal);
+        Assert.DoesNotContain(" 0 re-dispatch(es)", output, StringComparison.Ordinal);
+    });
+
+    [RedisFact]
+    public Task AStoppedWorkerProcessLosesItsLeaseAndItsLateResultIsIgnoredWhenItContinues() => RigAsync(async (workers, prove) =>
+    {
+        // SIGSTOP the first worker that starts proving a shard: it answers nothing, its lease runs out (or, when it stops
+        // before its answer to the start went out, the start times out) and its job goes to the other worker; once the
+        // coordinator says so, SIGCONT: the stopped worker's late result must change nothing.
+        var victim = await FirstToProveAsync(workers);
+        Signal("STOP", victim.Process.Id);
+        try
+        {
+            await prove.WaitForAsync("dispatching again", TimeSpan.FromMinutes(2));
+        }
+        finally
+        {
+            Signal("CONT", victim.Process.Id);
+        }
+    }, (workers, output) =>
+    {
+        Assert.Contains("dispatching again", output, StringComparison.Ordinal);
+        Assert.DoesNotContain(" 0 re-dispatch(es)", output, StringComparison.Ordinal);
+        // Both workers are still running: stopping and continuing a worker does not kill it.
+        Assert.All(workers, w => Assert.False(w.Process.HasExited, "a worker exited:\n" + w.Output()));
+    });
+
+    /// <summary>
+    /// redis-server, two workers and <c>prover prove --cluster</c> against the single-process <c>prover prove</c> of the same
+    /// input: <paramref name="disturb"/> acts on the workers while the coordinator runs, <paramref name="check"/> reads the
+    /// coordinator's output; the proof must complete, equal the single-process file and verify.
+    /// </summary>
+    private static async Task RigAsync(Func<Running[], Running, Task> disturb, Action<Running[], string> check)
     {
         string redisServer = RedisFactAttribute.Path!;
         var dir = Directory.CreateTempSubdirectory("prover-cluster-").FullName;
@@ -45,23 +85,16 @@ public sealed class ProcessClusterTests
             var prove = Start([.. proveArgs, "--out", Path.Combine(dir, "cluster.bin"), "--cluster", endpoint], dir,
                 ("Prover__Cluster__LeaseTimeout", "00:00:04"));
             processes.Add(prove.Process);
-            // SIGKILL the first worker that starts proving a shard (phase 2): its job must be dispatched again.
-            var victim = await Task.WhenAny(workers.Select(async w =>
-            {
-                await w.WaitForAsync("phase 2 started", TimeSpan.FromMinutes(3));
-                return w;
-            }));
-            (await victim).Process.Kill();
+            await disturb(workers, prove);
             Assert.True(await prove.ExitAsync(TimeSpan.FromMinutes(3)) == 0, prove.Output());
-            Assert.Contains("re-dispatch", prove.Output(), StringComparison.Ordinal);
-            Assert.DoesNotContain(" 0 re-dispatch(es)", prove.Output(), StringComparison.Ordinal);
+            check(workers, prove.Output());
 
             var expected = await File.ReadAllBytesAsync(Path.Combine(dir, "single.bin"));
             var actual = await File.ReadAllBytesAsync(Path.Combine(dir, "cluster.bin"));
             Assert.Equal(expected, actual);
-            var check = ZkvmProofs.Verify(Prover.Core.Zkvm.Proving.ZkvmProgram.FromElf(File.ReadAllBytes(elf)), actual, File.ReadAllBytes(input),
+            var check2 = ZkvmProofs.Verify(Prover.Core.Zkvm.Proving.ZkvmProgram.FromElf(File.ReadAllBytes(elf)), actual, File.ReadAllBytes(input),
                 ClusterTestGuests.Insecure);
-            Assert.True(check.Result.IsValid, check.Result.Error);
+            Assert.True(check2.Result.IsValid, check2.Result.Error);
         }
         finally
         {
@@ -70,7 +103,10 @@ public sealed class ProcessClusterTests
                 try
                 {
                     if (!p.HasExited)
+                    {
+                        Signal("CONT", p.Id); // a stopped process cannot be reaped
                         p.Kill(entireProcessTree: true);
+                    }
                     await p.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
                 }
                 catch (Exception e) when (e is InvalidOperationException or TimeoutException or System.ComponentModel.Win32Exception)
@@ -81,6 +117,25 @@ public sealed class ProcessClusterTests
             }
             Directory.Delete(dir, recursive: true);
         }
+    }
+
+    /// <summary>The first worker whose log says it started proving a shard (phase 2).</summary>
+    private static async Task<Running> FirstToProveAsync(Running[] workers) =>
+        await await Task.WhenAny(workers.Select(async w =>
+        {
+            await w.WaitForAsync("phase 2 started", TimeSpan.FromMinutes(3));
+            return w;
+        }));
+
+    /// <summary>Sends SIGSTOP or SIGCONT (kill(1); the tests run on Linux, where the rig runs).</summary>
+    private static void Signal(string signal, int pid)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", ["-" + signal, pid.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+        {
+            UseShellExecute = false,
+            RedirectStandardError = true,
+        })!;
+        kill.WaitForExit();
     }
 
     private static Running Start(string[] args, string dir, params (string Name, string Value)[] env) => Start("dotnet", [ProverDll, .. args], dir, env);

@@ -72,6 +72,26 @@ public sealed class ShardJobTests
     }
 
     [Fact]
+    public void AWorkerChecksTheAirsOnlyWhenAskedAndTheProofIsTheSame()
+    {
+        // The single-process prover leaves the AIR check off by default; a worker must too (it cost the cluster path about
+        // half a second per 2^18-cycle shard), and run it when the request asks (ZkvmProverOptions.CheckConstraints).
+        var program = ClusterTestGuests.Hello.Program;
+        byte[] input = [];
+        var config = ClusterTestGuests.Development;
+        var plan = ZkvmShardPlanner.Plan(program, input, 128);
+        var worker = new ZkvmShardWorker();
+        var challenges = new ZkvmShardAssembly(program, config, plan, input).Challenges([.. plan.Jobs.Select(j => worker.Commit(program, input, j, config))]);
+        var job = plan.Jobs[0];
+        var quick = worker.Prove(program, input, job, config, challenges[0]);
+        var withCheck = worker.Prove(program, input, job, config, challenges[0], checkConstraints: true);
+        Assert.DoesNotContain(quick.Timings, t => t.Phase == Prover.Core.Stark.StarkProver<Prover.Core.Field.KoalaBearParameters,
+            Prover.Core.Field.KoalaBearQuartic, Prover.Core.Hash.Digest<Prover.Core.Field.KoalaBearParameters>>.ConstraintCheckPhase);
+        Assert.Contains(withCheck.Timings, t => t.Phase == "AIR constraint check");
+        Assert.Equal(quick.Proof, withCheck.Proof);
+    }
+
+    [Fact]
     public void AJobRoundTripsAndMalformedBytesAreRejected()
     {
         var plan = ZkvmShardPlanner.Plan(ClusterTestGuests.Hello.Program, [], 64);

@@ -152,6 +152,24 @@ public sealed class ConstraintProgram<F> where F : struct, IField<F>
     /// <summary>The distinct trace cells the constraints read.</summary>
     public IReadOnlyList<Variable> Variables => _variables;
 
+    /// <summary>
+    /// The program as plain arrays, for a device interpreter: <c>Code</c> holds 3 ints per instruction (operation,
+    /// A, B), the operation numbered 0 Const (register = Constants[A]), 1 Load (Variables[A]), 2 IsFirstRow,
+    /// 3 IsLastRow, 4 IsTransition, 5 Add, 6 Sub, 7 Mul (registers A and B), 8 Neg (register A); instruction i
+    /// writes register i; <c>Outputs</c>[k] is the register of constraint k.
+    /// </summary>
+    public (int[] Code, F[] Constants, Variable[] Variables, int[] Outputs) Export()
+    {
+        var code = new int[3 * _code.Length];
+        for (int i = 0; i < _code.Length; i++)
+        {
+            code[3 * i] = (int)_code[i].Op;
+            code[3 * i + 1] = _code[i].A;
+            code[3 * i + 2] = _code[i].B;
+        }
+        return (code, [.. _constants], [.. _variables], [.. _outputs]);
+    }
+
     /// <summary>Evaluates every constraint at one point; <paramref name="registers"/> needs <see cref="InstructionCount"/> slots.</summary>
     [SkipLocalsInit]
     public void Evaluate<T, TInputs>(ref TInputs inputs, Span<T> registers, Span<T> outputs)

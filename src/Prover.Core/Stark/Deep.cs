@@ -2,6 +2,7 @@ using Prover.Core.Air;
 using Prover.Core.Dft;
 using Prover.Core.Field;
 using Prover.Core.Hash;
+using Prover.Core.Matrix;
 using Prover.Core.Merkle;
 
 namespace Prover.Core.Stark;
@@ -34,8 +35,12 @@ internal static class Deep<TParams, TDef>
         ExtensionField<MontyField31<TParams>, TDef> zeta, int point) =>
         point == 0 ? zeta : zeta * MontyField31<TParams>.TwoAdicGenerator(layout.LogHeights[m.Table]);
 
-    /// <summary>The prover's side: the batched DEEP codeword of every LDE height (bit-reversed order).</summary>
-    public static Dictionary<int, ExtensionField<MontyField31<TParams>, TDef>[]> ReduceCodewords<TDigest>(
+    /// <summary>
+    /// The prover's side: the batched DEEP codeword of every LDE height (bit-reversed order). Each height's
+    /// codeword is made by <paramref name="backend"/> (<see cref="IProverBackend{TParams}.DeepReduce{TDef}"/>), which
+    /// may read its device copies of the LDEs and keep the codeword on the device for FRI.
+    /// </summary>
+    public static Dictionary<int, ExtensionField<MontyField31<TParams>, TDef>[]> ReduceCodewords<TDigest>(IProverBackend<TParams> backend,
         StarkLayout<MontyField31<TParams>> layout, IReadOnlyList<MerkleTree<TParams, TDigest>> trees,
         TableOpenings<ExtensionField<MontyField31<TParams>, TDef>>[] openings,
         ExtensionField<MontyField31<TParams>, TDef> zeta, ExtensionField<MontyField31<TParams>, TDef> lambda)
@@ -44,19 +49,26 @@ internal static class Deep<TParams, TDef>
         if (KernelSelection.IsReference(ReferenceFamily.Openings))
             return ReduceCodewordsReference(layout, trees, openings, zeta, lambda);
         var lambdaPowers = lambda.Powers(layout.LambdaPowers);
-        var reduced = new Dictionary<int, ExtensionField<MontyField31<TParams>, TDef>[]>();
-        // Σ over the matrices opened at the same point z and height: T_(z,h)[r] = Σ_m (λ^start·S_m[r] − y_m),
-        // multiplied by 1/(x_r − z) once per (z, h) rather than once per matrix (exact arithmetic, same sums).
-        var terms = new Dictionary<(ExtensionField<MontyField31<TParams>, TDef>, int), ExtensionField<MontyField31<TParams>, TDef>[]>();
-        var termOrder = new List<(ExtensionField<MontyField31<TParams>, TDef>, int)>();
+        // Per height: its matrices (layout order) and its opening points (first-seen order). Σ over the matrices
+        // opened at the same point z: T_z[r] = Σ_m λ^start·S_m[r] − Σ y_m, multiplied by 1/(x_r − z) once per point
+        // rather than once per matrix (exact arithmetic, same sums as the reference).
+        var heights = new List<int>();
+        var matrices = new Dictionary<int, List<RowMajorMatrix<MontyField31<TParams>>>>();
+        var points = new Dictionary<int, List<(ExtensionField<MontyField31<TParams>, TDef> Z, List<(int Matrix, ExtensionField<MontyField31<TParams>, TDef> Scale)> Scales, ExtensionField<MontyField31<TParams>, TDef> Y)>>();
+        int maxWidth = 0;
         foreach (var m in layout.Matrices)
         {
             var matrix = trees[m.Tree].Matrices[m.IndexInTree];
-            int logH = m.LogLdeHeight, h = 1 << logH;
-            if (!reduced.ContainsKey(logH))
-                reduced[logH] = new ExtensionField<MontyField31<TParams>, TDef>[h];
-            // S(r) = Σ_c λ^c·M[r, c] (relative powers; each point scales it by its own start power).
-            var s = ExtensionLinearAlgebra<TParams, TDef>.RowCombinations(matrix, lambdaPowers.AsSpan(0, matrix.Width));
+            int logH = m.LogLdeHeight;
+            if (!matrices.TryGetValue(logH, out var list))
+            {
+                heights.Add(logH);
+                matrices[logH] = list = [];
+                points[logH] = [];
+            }
+            list.Add(matrix);
+            maxWidth = Math.Max(maxWidth, matrix.Width);
+            var atHeight = points[logH];
             for (int point = 0; point < m.PointCount; point++)
             {
                 var z = Point(m, layout, zeta, point);
@@ -65,35 +77,95 @@ internal static class Deep<TParams, TDef>
                 var y = default(ExtensionField<MontyField31<TParams>, TDef>);
                 for (int c = 0; c < m.Width; c++)
                     y += lambdaPowers[start + c] * claimed[c];
-                var scale = lambdaPowers[start];
-                if (!terms.TryGetValue((z, logH), out var t))
+                int index = atHeight.FindIndex(p => p.Z == z);
+                if (index < 0)
                 {
-                    terms[(z, logH)] = t = new ExtensionField<MontyField31<TParams>, TDef>[h];
-                    termOrder.Add((z, logH));
+                    atHeight.Add((z, [], default));
+                    index = atHeight.Count - 1;
                 }
+                var entry = atHeight[index];
+                entry.Scales.Add((list.Count - 1, lambdaPowers[start]));
+                atHeight[index] = (entry.Z, entry.Scales, entry.Y + y);
+            }
+        }
+        var reduced = new Dictionary<int, ExtensionField<MontyField31<TParams>, TDef>[]>();
+        foreach (int logH in heights)
+        {
+            var list = matrices[logH];
+            var deepPoints = new List<DeepPoint<TParams, TDef>>();
+            foreach (var (z, scales, y) in points[logH])
+            {
+                var perMatrix = new ExtensionField<MontyField31<TParams>, TDef>[list.Count];
+                foreach (var (matrix, scale) in scales)
+                    perMatrix[matrix] += scale;
+                deepPoints.Add(new DeepPoint<TParams, TDef>(z, perMatrix, y));
+            }
+            reduced[logH] = backend.DeepReduce(logH, list, lambdaPowers.AsSpan(0, maxWidth), deepPoints);
+        }
+        return reduced;
+    }
+
+    /// <summary>The CPU implementation of <see cref="IProverBackend{TParams}.DeepReduce{TDef}"/> (column combinations through <paramref name="backend"/>).</summary>
+    internal static ExtensionField<MontyField31<TParams>, TDef>[] ReduceHeight(IProverBackend<TParams> backend, int logH,
+        IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> matrices, ReadOnlySpan<ExtensionField<MontyField31<TParams>, TDef>> columnCoefficients,
+        IReadOnlyList<DeepPoint<TParams, TDef>> points)
+    {
+        ArgumentNullException.ThrowIfNull(matrices);
+        ArgumentNullException.ThrowIfNull(points);
+        CheckHeight(logH, matrices, columnCoefficients.Length, points);
+        int h = 1 << logH;
+        var terms = new ExtensionField<MontyField31<TParams>, TDef>[points.Count][];
+        for (int p = 0; p < points.Count; p++)
+            terms[p] = new ExtensionField<MontyField31<TParams>, TDef>[h];
+        for (int m = 0; m < matrices.Count; m++)
+        {
+            // S(r) = Σ_c λ^c·M[r, c] (relative powers; each point scales it by its own start power).
+            var s = backend.CombineColumns(matrices[m], columnCoefficients[..matrices[m].Width]);
+            for (int p = 0; p < points.Count; p++)
+            {
+                var scale = points[p].Scales[m];
+                if (scale.IsZero)
+                    continue; // not opened at this point (adding 0·S would change nothing)
+                var t = terms[p];
                 Parallel.For(0, (h + 1023) / 1024, chunk =>
                 {
                     int end = Math.Min(h, (chunk + 1) * 1024);
                     for (int r = chunk * 1024; r < end; r++)
-                        t[r] += scale * s[r] - y;
+                        t[r] += scale * s[r];
                 });
             }
         }
-        foreach (var key in termOrder)
+        var acc = new ExtensionField<MontyField31<TParams>, TDef>[h];
+        for (int p = 0; p < points.Count; p++)
         {
-            var (z, logH) = key;
-            int h = 1 << logH;
-            var t = terms[key];
-            var acc = reduced[logH];
-            var inv = InverseDistances(z, logH);
+            var t = terms[p];
+            var y = points[p].Y;
+            var inv = InverseDistances(points[p].Z, logH);
             Parallel.For(0, (h + 1023) / 1024, chunk =>
             {
                 int end = Math.Min(h, (chunk + 1) * 1024);
                 for (int r = chunk * 1024; r < end; r++)
-                    acc[r] += inv[r] * t[r];
+                    acc[r] += inv[r] * (t[r] - y);
             });
         }
-        return reduced;
+        return acc;
+    }
+
+    /// <summary>The shape checks of <see cref="IProverBackend{TParams}.DeepReduce{TDef}"/>'s arguments (shared by every backend).</summary>
+    public static void CheckHeight(int logH, IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> matrices, int coefficientCount, IReadOnlyList<DeepPoint<TParams, TDef>> points)
+    {
+        if (logH < 0 || logH > TParams.TwoAdicity)
+            throw new ArgumentOutOfRangeException(nameof(logH), $"no LDE domain of 2^{logH} points");
+        foreach (var m in matrices)
+        {
+            if (m.Height != 1 << logH)
+                throw new ArgumentException($"a matrix of {m.Height} rows at an LDE height of 2^{logH}", nameof(matrices));
+            if (m.Width > coefficientCount)
+                throw new ArgumentException($"a matrix of {m.Width} columns and {coefficientCount} column coefficients", nameof(matrices));
+        }
+        foreach (var p in points)
+            if (p.Scales.Length != matrices.Count)
+                throw new ArgumentException($"a point with {p.Scales.Length} weights for {matrices.Count} matrices", nameof(points));
     }
 
     /// <summary>The previous version (one 1/(x − z) product per matrix and point), the reference for the tests.</summary>

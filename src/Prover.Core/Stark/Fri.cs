@@ -83,6 +83,57 @@ internal static partial class Fri<TParams, TDef>
         return folded;
     }
 
+    /// <summary>The folds of one step of log arity <paramref name="logArity"/>: arity-2 folds with β, β², β⁴, … (always a new array).</summary>
+    public static ExtensionField<MontyField31<TParams>, TDef>[] FoldSteps(ExtensionField<MontyField31<TParams>, TDef>[] codeword, int logN, int logArity,
+        ExtensionField<MontyField31<TParams>, TDef> beta)
+    {
+        ArgumentNullException.ThrowIfNull(codeword);
+        if (logArity < 1 || logArity > logN || codeword.Length != 1 << logN)
+            throw new ArgumentException($"a step of log arity {logArity} cannot fold a codeword of {codeword.Length} values as 2^{logN}");
+        var current = codeword;
+        var power = beta;
+        for (int level = 0; level < logArity; level++)
+        {
+            current = FoldCodeword(current, logN - level, power);
+            power = power.Square();
+        }
+        return current;
+    }
+
+    /// <summary>The leaves of a step of log arity <paramref name="logArity"/>: row j holds values k·j … k·j + k − 1 (D coefficients each).</summary>
+    public static RowMajorMatrix<MontyField31<TParams>> Leaves(ExtensionField<MontyField31<TParams>, TDef>[] codeword, int logArity)
+    {
+        ArgumentNullException.ThrowIfNull(codeword);
+        int d = TDef.Degree, k = 1 << logArity;
+        if (logArity < 1 || codeword.Length % k != 0)
+            throw new ArgumentException($"{codeword.Length} values do not make leaves of arity {k}", nameof(codeword));
+        int leafCount = codeword.Length / k;
+        var leaves = new RowMajorMatrix<MontyField31<TParams>>(leafCount, k * d);
+        for (int j = 0; j < leafCount; j++)
+        {
+            var row = leaves.Row(j);
+            for (int s = 0; s < k; s++)
+                codeword[j * k + s].Coefficients.CopyTo(row.Slice(s * d, d));
+        }
+        return leaves;
+    }
+
+    /// <summary>folded[j] += weight·rollIn[j] in place, in parallel (a smaller table's DEEP codeword joins FRI).</summary>
+    public static void RollIn(ExtensionField<MontyField31<TParams>, TDef>[] folded, ExtensionField<MontyField31<TParams>, TDef> weight,
+        ExtensionField<MontyField31<TParams>, TDef>[] rollIn)
+    {
+        ArgumentNullException.ThrowIfNull(folded);
+        ArgumentNullException.ThrowIfNull(rollIn);
+        if (rollIn.Length != folded.Length)
+            throw new ArgumentException($"a codeword of {rollIn.Length} values cannot roll into one of {folded.Length}", nameof(rollIn));
+        Parallel.For(0, (folded.Length + 1023) / 1024, chunk =>
+        {
+            int end = Math.Min(folded.Length, (chunk + 1) * 1024);
+            for (int j = chunk * 1024; j < end; j++)
+                folded[j] += weight * rollIn[j];
+        });
+    }
+
     public sealed class ProverData<TDigest> where TDigest : struct, IDigest<TDigest, TParams>
     {
         public required MerkleCap<TParams, TDigest>[] Caps { get; init; }
@@ -130,9 +181,12 @@ internal static partial class Fri<TParams, TDef>
         }
     }
 
-    public static ProverData<TDigest> CommitPhase<TDigest>(MerkleTreeMmcs<TParams, TDigest> mmcs, DuplexChallenger<TParams, TDigest> challenger,
-        Dictionary<int, ExtensionField<MontyField31<TParams>, TDef>[]> reduced, StarkLayout<MontyField31<TParams>> layout,
-        ITwoAdicSubgroupDft<MontyField31<TParams>> dft, int capHeight)
+    /// <summary>
+    /// The commit phase: each step's leaves are committed and folded by <paramref name="backend"/> (the same tree and
+    /// values on every backend); the final polynomial's inverse DFT uses the backend's small-matrix DFT.
+    /// </summary>
+    public static ProverData<TDigest> CommitPhase<TDigest>(IProverBackend<TParams> backend, DuplexChallenger<TParams, TDigest> challenger,
+        Dictionary<int, ExtensionField<MontyField31<TParams>, TDef>[]> reduced, StarkLayout<MontyField31<TParams>> layout, int capHeight)
         where TDigest : struct, IDigest<TDigest, TParams>
     {
         int d = TDef.Degree;
@@ -141,41 +195,37 @@ internal static partial class Fri<TParams, TDef>
         var caps = new List<MerkleCap<TParams, TDigest>>();
         var trees = new List<MerkleTree<TParams, TDigest>>();
         var codewords = new List<ExtensionField<MontyField31<TParams>, TDef>[]>();
-        foreach (int a in layout.FriLogArities)
+        // Codewords and leaves the backend may hold device copies of: freed when the commit phase ends.
+        var made = new List<object>(reduced.Values);
+        try
         {
-            int k = 1 << a, leafCount = current.Length / k;
-            var leaves = new RowMajorMatrix<MontyField31<TParams>>(leafCount, k * d);
-            for (int j = 0; j < leafCount; j++)
+            foreach (int a in layout.FriLogArities)
             {
-                var row = leaves.Row(j);
-                for (int s = 0; s < k; s++)
-                    current[j * k + s].Coefficients.CopyTo(row.Slice(s * d, d));
-            }
-            var tree = mmcs.Commit([leaves]);
-            var cap = tree.Cap(capHeight);
-            challenger.Observe(cap);
-            var beta = challenger.SampleExtension<ExtensionField<MontyField31<TParams>, TDef>>();
-            caps.Add(cap);
-            trees.Add(tree);
-            codewords.Add(current);
+                var leaves = backend.FriLeaves(current, a);
+                made.Add(current);
+                made.Add(leaves);
+                var tree = backend.Commit<TDigest>([leaves]);
+                var cap = tree.Cap(capHeight);
+                challenger.Observe(cap);
+                var beta = challenger.SampleExtension<ExtensionField<MontyField31<TParams>, TDef>>();
+                caps.Add(cap);
+                trees.Add(tree);
+                codewords.Add(current);
 
-            var power = beta;
-            for (int level = 0; level < a; level++, logN--)
-            {
-                current = FoldCodeword(current, logN, power);
-                power = power.Square();
-            }
-            if (reduced.TryGetValue(logN, out var rollIn))
-            {
+                current = backend.FriFold(current, logN, a, beta);
+                logN -= a;
+                var power = beta;
+                for (int level = 0; level < a; level++)
+                    power = power.Square();
+                made.Add(current);
                 // power = β^k: the step's combination Σ_t β^t·f_t continues with the rolled-in codeword.
-                var folded = current;
-                Parallel.For(0, (folded.Length + 1023) / 1024, chunk =>
-                {
-                    int end = Math.Min(folded.Length, (chunk + 1) * 1024);
-                    for (int j = chunk * 1024; j < end; j++)
-                        folded[j] += power * rollIn[j];
-                });
+                if (reduced.TryGetValue(logN, out var rollIn))
+                    backend.FriRollIn(current, power, rollIn);
             }
+        }
+        finally
+        {
+            backend.Release(made);
         }
 
         // Final codeword (bit-reversed on H_Nf) → natural order → coefficients per base component.
@@ -184,7 +234,7 @@ internal static partial class Fri<TParams, TDef>
         var m = new RowMajorMatrix<MontyField31<TParams>>(nf, d);
         for (int i = 0; i < nf; i++)
             current[BitReversal.ReverseBits(i, logFinal)].Coefficients.CopyTo(m.Row(i));
-        dft.IdftBatch(m);
+        backend.Dft.IdftBatch(m);
         int terms = 1 << layout.LogFinalPolyLength;
         var final = new ExtensionField<MontyField31<TParams>, TDef>[terms];
         for (int i = 0; i < nf; i++)

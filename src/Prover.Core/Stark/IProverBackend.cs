@@ -1,3 +1,4 @@
+using Prover.Core.Air;
 using Prover.Core.Dft;
 using Prover.Core.Field;
 using Prover.Core.Hash;
@@ -7,10 +8,19 @@ using Prover.Core.Merkle;
 namespace Prover.Core.Stark;
 
 /// <summary>
-/// The seam between the STARK protocol and the hardware that runs its heavy kernels (LDEs and Merkle
-/// trees). Prover.Core ships the CPU implementation; GPU backends (Prover.Gpu) implement the same
-/// interface and must return bit-identical results, so proofs are the same bytes on every backend.
+/// The seam between the STARK protocol and the hardware that runs its heavy kernels (LDEs, Merkle
+/// trees, the quotient, DEEP batching and FRI folding). Prover.Core ships the CPU implementation; GPU
+/// backends (Prover.Gpu) implement the same interface and must return bit-identical results, so proofs
+/// are the same bytes on every backend. The quotient, DEEP, FRI and release hooks have default bodies
+/// (the CPU reference), so a backend overrides only what its device runs.
 /// </summary>
+/// <remarks>
+/// A backend may keep a device copy of a matrix it returned from <see cref="CosetLdeBitReversed"/> and read
+/// that copy in later calls on the same matrix object (<see cref="Commit{TDigest}"/>, <see cref="CombineColumns{TDef}"/>)
+/// instead of uploading the host values again (likewise FRI codewords between <see cref="FriLeaves{TDef}"/>,
+/// <see cref="FriFold{TDef}"/> and <see cref="FriRollIn{TDef}"/>); callers therefore modify such data only through these
+/// hooks, and hand it to <see cref="Release"/> when the proof no longer needs it.
+/// </remarks>
 public interface IProverBackend<TParams> where TParams : struct, IMontyParameters
 {
     /// <summary>Backend name for reports ("cpu", "cuda", "opencl").</summary>
@@ -29,6 +39,69 @@ public interface IProverBackend<TParams> where TParams : struct, IMontyParameter
     /// </summary>
     MerkleTree<TParams, TDigest> Commit<TDigest>(IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> matrices)
         where TDigest : struct, IDigest<TDigest, TParams>;
+
+    /// <summary>
+    /// The column combination of DEEP batching: result[r] = Σ_c coefficients[c]·matrix[r, c] (one extension
+    /// value per row of a committed LDE matrix).
+    /// </summary>
+    ExtensionField<MontyField31<TParams>, TDef>[] CombineColumns<TDef>(RowMajorMatrix<MontyField31<TParams>> matrix,
+        ReadOnlySpan<ExtensionField<MontyField31<TParams>, TDef>> coefficients)
+        where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef> =>
+        ExtensionLinearAlgebra<TParams, TDef>.RowCombinations(matrix, coefficients);
+
+    /// <summary>
+    /// A table's quotient on the quotient domain g·H_(n·d) (natural order, n = 2^<paramref name="logN"/>, d the AIR's
+    /// quotient chunks): (Σ_q α^q·C_q(x) + the LogUp constraints)/Z_H(x), read from the LDEs (bit-reversed rows).
+    /// </summary>
+    ExtensionField<MontyField31<TParams>, TDef>[] EvaluateQuotient<TDef>(CompiledAir<MontyField31<TParams>> air, int logN,
+        RowMajorMatrix<MontyField31<TParams>> mainLde, RowMajorMatrix<MontyField31<TParams>>? preprocessedLde, RowMajorMatrix<MontyField31<TParams>>? logUpLde,
+        MontyField31<TParams>[] publics, ExtensionField<MontyField31<TParams>, TDef> alpha, ExtensionField<MontyField31<TParams>, TDef> gamma,
+        ExtensionField<MontyField31<TParams>, TDef> beta, ExtensionField<MontyField31<TParams>, TDef> cumulativeSum)
+        where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef> =>
+        QuotientEvaluator<TParams, TDef>.Evaluate(air, logN, mainLde, preprocessedLde, logUpLde, publics, alpha, gamma, beta, cumulativeSum);
+
+    /// <summary>
+    /// The DEEP codeword of one LDE height (bit-reversed order, 2^<paramref name="logHeight"/> values):
+    /// result[r] = Σ_points (Σ_m Scales[m]·S_m[r] − Y)/(x_r − Z), S_m[r] = Σ_c columnCoefficients[c]·matrices[m][r, c]
+    /// (<see cref="CombineColumns{TDef}"/>), x_r = g·ω^bitrev(r) on the LDE coset. A backend may keep a device copy of the
+    /// result for the FRI hooks.
+    /// </summary>
+    ExtensionField<MontyField31<TParams>, TDef>[] DeepReduce<TDef>(int logHeight, IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> matrices,
+        ReadOnlySpan<ExtensionField<MontyField31<TParams>, TDef>> columnCoefficients, IReadOnlyList<DeepPoint<TParams, TDef>> points)
+        where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef> =>
+        Deep<TParams, TDef>.ReduceHeight(this, logHeight, matrices, columnCoefficients, points);
+
+    /// <summary>
+    /// The folds of one FRI step of log arity <paramref name="logArity"/> over a codeword of 2^<paramref name="logN"/>
+    /// values (bit-reversed order): arity-2 folds with β, β², β⁴, … (<c>Fri.FoldCodeword</c>); returns a new array.
+    /// </summary>
+    ExtensionField<MontyField31<TParams>, TDef>[] FriFold<TDef>(ExtensionField<MontyField31<TParams>, TDef>[] codeword, int logN, int logArity,
+        ExtensionField<MontyField31<TParams>, TDef> beta)
+        where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef> =>
+        Fri<TParams, TDef>.FoldSteps(codeword, logN, logArity, beta);
+
+    /// <summary>
+    /// The leaves of a FRI step (row j holds codeword values k·j … k·j + k − 1, D coefficients each), committed next
+    /// with <see cref="Commit{TDigest}"/>; the rows are the codeword's words in order, so a backend may read its device
+    /// copy of the codeword for them.
+    /// </summary>
+    RowMajorMatrix<MontyField31<TParams>> FriLeaves<TDef>(ExtensionField<MontyField31<TParams>, TDef>[] codeword, int logArity)
+        where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef> =>
+        Fri<TParams, TDef>.Leaves(codeword, logArity);
+
+    /// <summary>folded[j] += weight·rollIn[j] in place: a smaller table's DEEP codeword joins FRI after a step.</summary>
+    void FriRollIn<TDef>(ExtensionField<MontyField31<TParams>, TDef>[] folded, ExtensionField<MontyField31<TParams>, TDef> weight,
+        ExtensionField<MontyField31<TParams>, TDef>[] rollIn)
+        where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef> =>
+        Fri<TParams, TDef>.RollIn(folded, weight, rollIn);
+
+    /// <summary>
+    /// Frees any device copies of these objects (matrices and codewords this backend returned or was given), at the end
+    /// of a proof, a commitment or the FRI commit phase; a no-op on the CPU.
+    /// </summary>
+    void Release(IEnumerable<object?> data)
+    {
+    }
 }
 
 /// <summary>The CPU backend: radix-2 DFT and the Poseidon2 Merkle MMCS, multi-threaded.</summary>

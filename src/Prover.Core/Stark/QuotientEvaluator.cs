@@ -27,38 +27,9 @@ internal static class QuotientEvaluator<TParams, TDef>
     {
         int logD = air.LogQuotientChunks;
         int logQ = logN + logD;
-        int qn = 1 << logQ, n = 1 << logN, d = 1 << logD, e = TDef.Degree;
-        var shift = MontyField31<TParams>.MultiplicativeGenerator;
-        var omegaQ = MontyField31<TParams>.TwoAdicGenerator(logQ);
-        var omegaN = MontyField31<TParams>.TwoAdicGenerator(logN);
-        var omegaNInv = omegaN.Inverse();
-        var nF = MontyField31<TParams>.FromUInt64((ulong)n);
-
-        // Points x_i = g·ω_Q^i, and the per-point denominators of the Lagrange selectors.
-        var xs = new MontyField31<TParams>[qn];
-        var firstDen = new MontyField31<TParams>[qn];
-        var lastDen = new MontyField31<TParams>[qn];
-        var x = shift;
-        for (int i = 0; i < qn; i++)
-        {
-            xs[i] = x;
-            firstDen[i] = (x - MontyField31<TParams>.One) * nF;
-            lastDen[i] = (x * omegaN - MontyField31<TParams>.One) * nF;
-            x *= omegaQ;
-        }
-        var firstInv = Fields.BatchInverse<MontyField31<TParams>>(firstDen);
-        var lastInv = Fields.BatchInverse<MontyField31<TParams>>(lastDen);
-        // Z_H(x_i) = g^n·ω_d^i − 1 takes only d values; none is zero because g ∉ H.
-        var zh = new MontyField31<TParams>[d];
-        var gn = shift.Pow((ulong)n);
-        var omegaD = MontyField31<TParams>.TwoAdicGenerator(logD);
-        var p = MontyField31<TParams>.One;
-        for (int j = 0; j < d; j++)
-        {
-            zh[j] = gn * p - MontyField31<TParams>.One;
-            p *= omegaD;
-        }
-        var zhInv = Fields.BatchInverse<MontyField31<TParams>>(zh);
+        int qn = 1 << logQ, d = 1 << logD, e = TDef.Degree;
+        var selectors = QuotientSelectors<TParams>.Compute(logN, logD);
+        var zhInv = selectors.ZhInverse;
 
         int constraints = air.ConstraintCount;
         int logUpConstraints = LogUp.ConstraintCount(air);
@@ -67,16 +38,7 @@ internal static class QuotientEvaluator<TParams, TDef>
         var result = new ExtensionField<MontyField31<TParams>, TDef>[qn];
         var program = air.Program;
         // Selector values and 1/Z_H per point (natural order): shared by both evaluation paths.
-        var firsts = new MontyField31<TParams>[qn];
-        var lasts = new MontyField31<TParams>[qn];
-        var transitions = new MontyField31<TParams>[qn];
-        for (int i = 0; i < qn; i++)
-        {
-            var zhValue = zh[i & (d - 1)];
-            firsts[i] = zhValue * firstInv[i];
-            lasts[i] = zhValue * lastInv[i];
-            transitions[i] = xs[i] - omegaNInv;
-        }
+        var (firsts, lasts, transitions) = (selectors.Firsts, selectors.Lasts, selectors.Transitions);
         var ctx = new Context(air, program, mainLde, preprocessedLde, logUpLde, publics, logQ, d, e, k, constraints, logUpConstraints,
             alphaPowers, gamma, beta, cumulativeSum, firsts, lasts, transitions, zhInv, result);
         var simd = qn >= 16 ? KernelSelection.Simd<TParams>() : SimdPath.Scalar;

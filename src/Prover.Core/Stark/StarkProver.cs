@@ -41,6 +41,9 @@ public sealed class StarkProver<TParams, TDef, TDigest>
         _mmcs = MerkleTreeMmcs<TParams, TDigest>.Default;
     }
 
+    /// <summary>The phase <see cref="LastTimings"/> names for the <see cref="CheckConstraints"/> pass (listed only when it ran).</summary>
+    public const string ConstraintCheckPhase = "AIR constraint check";
+
     /// <summary>Wall time of each phase of the last proof, in milliseconds, in protocol order.</summary>
     public IReadOnlyList<(string Phase, double Milliseconds)> LastTimings { get; private set; } = [];
 
@@ -94,18 +97,34 @@ public sealed class StarkProver<TParams, TDef, TDigest>
         provingKey ??= StarkSetup.Preprocess<TParams, TDigest>(airs, logHeights, logBlowup, _backend);
         if (provingKey is not null && (!provingKey.VerifyingKey.Matches(airs, logHeights) || provingKey.VerifyingKey.LogBlowup != logBlowup))
             throw new ArgumentException("the proving key was made for other table heights or another blowup");
+        // The check is timed and reported as a phase of its own: it costs about as much as a phase of the proof (a
+        // caller that leaves it on by accident, as the cluster's workers once did, shows it in its timings).
+        double checkMs = -1;
         if (CheckConstraints)
+        {
+            long checkStart = System.Diagnostics.Stopwatch.GetTimestamp();
             for (int t = 0; t < airs.Count; t++)
                 if (AirChecker.FindViolation(airs[t], traces[t], publicValues[t], provingKey?.Traces[t]) is { } violation)
                     throw new ArgumentException("trace does not satisfy its AIR: " + violation);
+            checkMs = System.Diagnostics.Stopwatch.GetElapsedTime(checkStart).TotalMilliseconds;
+        }
         var layout = new StarkLayout<MontyField31<TParams>>(compiled, logHeights, TDef.Degree, logBlowup, _config.LogFinalPolyLength, _config.FoldingArity);
         LastSecurity = StarkSecurity.Report(_config, layout, TParams.P, TDigest.Length, shared?.StatementFractions);
         if (LastSecurity.Provable < _config.MinimumProvableBits && !_config.AllowInsecure)
             throw new InsecureConfigurationException($"configuration '{_config.Name}' gives {LastSecurity}; minimum is {_config.MinimumProvableBits} provable bits");
 
         var run = new Run(this, layout, traces, publicValues, provingKey, shared);
-        var proof = run.Prove();
-        LastTimings = run.Timings;
+        StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>, TDigest> proof;
+        try
+        {
+            proof = run.Prove();
+        }
+        finally
+        {
+            // The backend's device copies of this proof's LDEs (if it keeps any) are freed, also after a failure.
+            _backend.Release(run.Ldes);
+        }
+        LastTimings = checkMs >= 0 ? [(ConstraintCheckPhase, checkMs), .. run.Timings] : run.Timings;
         return proof;
     }
 
@@ -116,7 +135,15 @@ public sealed class StarkProver<TParams, TDef, TDigest>
     public MerkleCap<TParams, TDigest> CommitMainTraces(IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> traces)
     {
         ArgumentNullException.ThrowIfNull(traces);
-        return _backend.Commit<TDigest>(MainLdes(traces)).Cap(_config.MerkleCapHeight);
+        var ldes = MainLdes(traces);
+        try
+        {
+            return _backend.Commit<TDigest>(ldes).Cap(_config.MerkleCapHeight);
+        }
+        finally
+        {
+            _backend.Release(ldes);
+        }
     }
 
     /// <summary>The coset LDEs (bit-reversed) of the main traces: what phase 1 of a proof commits.</summary>
@@ -148,6 +175,9 @@ public sealed class StarkProver<TParams, TDef, TDigest>
 
         public List<(string Phase, double Milliseconds)> Timings { get; } = [];
 
+        /// <summary>Every LDE this proof asked the backend for (released when the proof ends).</summary>
+        public List<RowMajorMatrix<MontyField31<TParams>>?> Ldes { get; } = [];
+
         private void Lap(string phase)
         {
             Timings.Add((phase, _clock.Elapsed.TotalMilliseconds));
@@ -166,6 +196,7 @@ public sealed class StarkProver<TParams, TDef, TDigest>
 
             // Phase 1: main traces.
             var mainLdes = owner.MainLdes(traces);
+            Ldes.AddRange(mainLdes);
             Lap("main LDE");
             var mainTree = owner._backend.Commit<TDigest>(mainLdes);
             int capHeight = _config.MerkleCapHeight;
@@ -193,6 +224,7 @@ public sealed class StarkProver<TParams, TDef, TDigest>
                     if (owner.ForgeLogUp is { } forge)
                         (logUpTraces[t], sums[t]) = forge(new LogUpForgery(t, traces[t], logUpTraces[t]!, sums[t], gamma, beta));
                     logUpLdes[t] = owner._backend.CosetLdeBitReversed(logUpTraces[t]!, layout.LogBlowup, Shift);
+                    Ldes.Add(logUpLdes[t]);
                     committed.Add(logUpLdes[t]!);
                 }
                 if (owner.CheckConstraints && shared is null)
@@ -217,7 +249,7 @@ public sealed class StarkProver<TParams, TDef, TDigest>
             var quotientLdes = new RowMajorMatrix<MontyField31<TParams>>[tables];
             for (int t = 0; t < tables; t++)
             {
-                var q = QuotientEvaluator<TParams, TDef>.Evaluate(airs[t], layout.LogHeights[t], mainLdes[t], key?.Ldes[t], logUpLdes[t], publics[t],
+                var q = owner._backend.EvaluateQuotient(airs[t], layout.LogHeights[t], mainLdes[t], key?.Ldes[t], logUpLdes[t], publics[t],
                     alpha, gamma, beta, sums[t]);
                 (quotientCoefficients[t], quotientLdes[t]) = SplitQuotient(q, layout.LogHeights[t], airs[t].LogQuotientChunks);
             }
@@ -274,9 +306,9 @@ public sealed class StarkProver<TParams, TDef, TDigest>
             inputTrees.Add(mainTree);
             if (logUpTree is not null) inputTrees.Add(logUpTree);
             inputTrees.Add(quotientTree);
-            var reduced = Deep<TParams, TDef>.ReduceCodewords(layout, inputTrees, openings, zeta, lambda);
+            var reduced = Deep<TParams, TDef>.ReduceCodewords(owner._backend, layout, inputTrees, openings, zeta, lambda);
             Lap("DEEP batching");
-            var fri = Fri<TParams, TDef>.CommitPhase(owner._mmcs, _challenger, reduced, layout, owner._dft, capHeight);
+            var fri = Fri<TParams, TDef>.CommitPhase(owner._backend, _challenger, reduced, layout, capHeight);
             Lap("FRI commit phase");
 
             var witness = _challenger.Grind(_config.QueryPowBits);

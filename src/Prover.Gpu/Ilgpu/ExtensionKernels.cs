@@ -73,6 +73,76 @@ public static class ExtensionKernels
         output[o + 3] = a3;
     }
 
+    /// <summary>dst[j] += weight·src[j] (4 words each): a smaller table's DEEP codeword rolled into FRI with weight β^k.</summary>
+    public static void AddScaled(Index1D i, ArrayView<uint> dst, ArrayView<uint> src, ArrayView<uint> weight, ExtensionShape e)
+    {
+        var f = e.Field;
+        long o = 4L * i.X;
+        Mul(e, weight[0], weight[1], weight[2], weight[3], src[o], src[o + 1], src[o + 2], src[o + 3], out uint t0, out uint t1, out uint t2, out uint t3);
+        dst[o] = f.Add(dst[o], t0);
+        dst[o + 1] = f.Add(dst[o + 1], t1);
+        dst[o + 2] = f.Add(dst[o + 2], t2);
+        dst[o + 3] = f.Add(dst[o + 3], t3);
+    }
+
+    /// <summary>
+    /// output[r] = 1/(x_r − z) for the LDE points x_r = shift·ω^bitrev(r) of a domain of 2^<paramref name="logH"/> points
+    /// (DEEP's denominators; z is 4 words, ω and shift Montgomery words). Each thread inverts its own value
+    /// (inverses are unique, so the words equal the CPU's batch inversion).
+    /// </summary>
+    public static void DeepInverse(Index1D i, ArrayView<uint> output, ArrayView<uint> z, uint omega, uint shift, int logH, ExtensionShape e)
+    {
+        var f = e.Field;
+        uint exponent = MontyField.BitReverse((uint)i.X, logH);
+        uint x = shift, power = omega;
+        for (int b = 0; b < logH; b++)
+        {
+            if (((exponent >> b) & 1u) != 0u)
+                x = f.Mul(x, power);
+            power = f.Mul(power, power);
+        }
+        Inverse(e, f.Sub(x, z[0]), f.Sub(0u, z[1]), f.Sub(0u, z[2]), f.Sub(0u, z[3]), out uint r0, out uint r1, out uint r2, out uint r3);
+        long o = 4L * i.X;
+        output[o] = r0;
+        output[o + 1] = r1;
+        output[o + 2] = r2;
+        output[o + 3] = r3;
+    }
+
+    /// <summary>acc[r] += inv[r]·(t[r] − y): one opening point's DEEP quotient added to its height's codeword (y is 4 words).</summary>
+    public static void DeepAccumulate(Index1D i, ArrayView<uint> acc, ArrayView<uint> t, ArrayView<uint> inv, ArrayView<uint> y, ExtensionShape e)
+    {
+        var f = e.Field;
+        long o = 4L * i.X;
+        Mul(e, inv[o], inv[o + 1], inv[o + 2], inv[o + 3],
+            f.Sub(t[o], y[0]), f.Sub(t[o + 1], y[1]), f.Sub(t[o + 2], y[2]), f.Sub(t[o + 3], y[3]),
+            out uint r0, out uint r1, out uint r2, out uint r3);
+        acc[o] = f.Add(acc[o], r0);
+        acc[o + 1] = f.Add(acc[o + 1], r1);
+        acc[o + 2] = f.Add(acc[o + 2], r2);
+        acc[o + 3] = f.Add(acc[o + 3], r3);
+    }
+
+    /// <summary>
+    /// a^−1 in F[x]/(x^4 − W) through the tower y = x²: a = A + B·x with A, B in F[y]/(y² − W); a·(A − B·x) = A² − B²·y
+    /// = N = n0 + n1·y; N·(n0 − n1·y) = n0² − W·n1² (the norm, in F, inverted by Fermat: p − 2). Zero maps to zero.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Inverse(in ExtensionShape e, uint a0, uint a1, uint a2, uint a3, out uint r0, out uint r1, out uint r2, out uint r3)
+    {
+        var f = e.Field;
+        uint w = e.W;
+        uint n0 = f.Sub(f.Add(f.Mul(a0, a0), f.Mul(w, f.Mul(a2, a2))), f.Mul(w, f.Add(f.Mul(a1, a3), f.Mul(a1, a3))));
+        uint n1 = f.Sub(f.Add(f.Mul(a0, a2), f.Mul(a0, a2)), f.Add(f.Mul(a1, a1), f.Mul(w, f.Mul(a3, a3))));
+        uint norm = f.Sub(f.Mul(n0, n0), f.Mul(w, f.Mul(n1, n1)));
+        uint inv = f.Inverse(norm);
+        uint m0 = f.Mul(n0, inv), m1 = f.Sub(0u, f.Mul(n1, inv));
+        r0 = f.Add(f.Mul(a0, m0), f.Mul(w, f.Mul(a2, m1)));
+        r1 = f.Sub(0u, f.Add(f.Mul(a1, m0), f.Mul(w, f.Mul(a3, m1))));
+        r2 = f.Add(f.Mul(a0, m1), f.Mul(a2, m0));
+        r3 = f.Sub(0u, f.Add(f.Mul(a1, m1), f.Mul(a3, m0)));
+    }
+
     /// <summary>(a0..a3)·(b0..b3) mod x^4 − W: r_k = Σ_{i≤k} a_i·b_(k−i) + W·Σ_{i>k} a_i·b_(k+4−i).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Mul(in ExtensionShape e, uint a0, uint a1, uint a2, uint a3, uint b0, uint b1, uint b2, uint b3,

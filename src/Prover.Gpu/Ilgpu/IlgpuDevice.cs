@@ -96,6 +96,78 @@ public sealed class IlgpuDevice : IDisposable
         return false;
     }
 
+    /// <summary>
+    /// Every GPU ILGPU can open, in the order <see cref="TryOpenGpu(int, out IlgpuDevice?, out string)"/> numbers them: the
+    /// CUDA devices, then the OpenCL GPUs with the generic address space. Empty, with the reasons, when there is none.
+    /// Never throws for a missing driver.
+    /// </summary>
+    public static IReadOnlyList<GpuDeviceInfo> EnumerateGpus(out string reason)
+    {
+        var list = new List<GpuDeviceInfo>();
+        var reasons = new List<string>();
+        foreach (var (api, configure, devices) in GpuApis())
+        {
+            try
+            {
+                using var context = Context.Create(configure);
+                var found = devices(context);
+                list.AddRange(found.Select(d => new GpuDeviceInfo("ilgpu " + api, d.Name, d.MemorySize, $"ilgpu {api} device")));
+                if (found.Count == 0)
+                    reasons.Add($"ilgpu {api}: no device");
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                reasons.Add($"ilgpu {api}: {e.GetType().Name}: {e.Message}");
+            }
+        }
+        reason = list.Count > 0 ? "" : string.Join("; ", reasons);
+        return list;
+    }
+
+    /// <summary>Opens GPU number <paramref name="ordinal"/> of <see cref="EnumerateGpus"/>; false (with the reasons) when there is no such device.</summary>
+    public static bool TryOpenGpu(int ordinal, out IlgpuDevice? device, out string report)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(ordinal);
+        device = null;
+        var reasons = new List<string>();
+        int skipped = 0;
+        foreach (var (api, configure, devices) in GpuApis())
+        {
+            Context? context = null;
+            try
+            {
+                context = Context.Create(configure);
+                var found = devices(context);
+                if (ordinal - skipped < found.Count)
+                {
+                    var accelerator = found[ordinal - skipped].CreateAccelerator(context);
+                    device = new IlgpuDevice(context, accelerator, $"ilgpu {api}: {accelerator.Name} ({accelerator.MemorySize >> 20} MiB)");
+                    report = device.Description;
+                    return true;
+                }
+                skipped += found.Count;
+                context.Dispose();
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                reasons.Add($"ilgpu {api}: {e.GetType().Name}: {e.Message}");
+                context?.Dispose();
+            }
+        }
+        reasons.Add($"no ILGPU GPU number {ordinal} ({skipped} found)");
+        report = string.Join("; ", reasons);
+        return false;
+    }
+
+    /// <summary>The GPU APIs ILGPU is asked for, in order, with the devices each context lists.</summary>
+    private static IEnumerable<(string Api, Action<Context.Builder> Configure, Func<Context, IReadOnlyList<Device>> Devices)> GpuApis()
+    {
+        yield return ("cuda", b => b.Cuda().EnableAlgorithms(), c => [.. c.GetCudaDevices()]);
+        // As in TryOpen: OpenCL GPUs with the generic address space only.
+        yield return ("opencl", b => b.OpenCL(d => d.Capabilities.GenericAddressSpace && d.DeviceType == CLDeviceType.CL_DEVICE_TYPE_GPU).EnableAlgorithms(),
+            c => [.. c.GetCLDevices()]);
+    }
+
     private static bool TryOpenGpu(Action<Context.Builder> configure, Func<Context, Accelerator?> create, string api, List<string> reasons, out IlgpuDevice? device)
     {
         device = null;

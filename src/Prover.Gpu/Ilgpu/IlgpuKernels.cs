@@ -22,6 +22,10 @@ public sealed class IlgpuKernels
     private Action<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, Poseidon2Shape>? _compressInject;
     private Action<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ExtensionShape>? _friFold;
     private Action<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, int, ExtensionShape>? _combineColumns;
+    private Action<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ExtensionShape>? _addScaled;
+    private Action<Index1D, ArrayView<uint>, ArrayView<uint>, uint, uint, int, ExtensionShape>? _deepInverse;
+    private Action<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ExtensionShape>? _deepAccumulate;
+    private Action<Index1D, ArrayView<int>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, QuotientShape>? _quotientRows;
 
     internal IlgpuKernels(Accelerator accelerator) => _accelerator = accelerator;
 
@@ -58,9 +62,21 @@ public sealed class IlgpuKernels
     public Action<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, int, ExtensionShape> CombineColumns =>
         _combineColumns ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, int, ExtensionShape>(ExtensionKernels.CombineColumns);
 
+    public Action<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ExtensionShape> AddScaled =>
+        _addScaled ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ExtensionShape>(ExtensionKernels.AddScaled);
+
+    public Action<Index1D, ArrayView<uint>, ArrayView<uint>, uint, uint, int, ExtensionShape> DeepInverse =>
+        _deepInverse ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<uint>, ArrayView<uint>, uint, uint, int, ExtensionShape>(ExtensionKernels.DeepInverse);
+
+    public Action<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ExtensionShape> DeepAccumulate =>
+        _deepAccumulate ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ExtensionShape>(ExtensionKernels.DeepAccumulate);
+
+    public Action<Index1D, ArrayView<int>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, QuotientShape> QuotientRows =>
+        _quotientRows ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<int>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, QuotientShape>(QuotientKernels.QuotientRows);
+
     /// <summary>Every kernel entry point (static methods taking an Index1D first).</summary>
     public static IReadOnlyList<MethodInfo> All { get; } =
-        new[] { typeof(NttKernels), typeof(Poseidon2Kernels), typeof(ExtensionKernels) }
+        new[] { typeof(NttKernels), typeof(Poseidon2Kernels), typeof(ExtensionKernels), typeof(QuotientKernels) }
             .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Static))
             .Where(m => m.GetParameters() is [{ ParameterType: var p }, ..] && p == typeof(Index1D))
             .ToArray();

@@ -55,6 +55,23 @@ public readonly struct MontyField
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public uint Mul(uint a, uint b) => Reduce((ulong)a * b);
 
+    /// <summary>a^(p−2) = a^−1 for a ≠ 0 (0 for 0), left to right from the top bit of p − 2.</summary>
+    public uint Inverse(uint a)
+    {
+        uint exponent = P - 2u;
+        int top = 31;
+        while (top > 0 && ((exponent >> top) & 1u) == 0u)
+            top--;
+        uint r = a;
+        for (int b = top - 1; b >= 0; b--)
+        {
+            r = Mul(r, r);
+            if (((exponent >> b) & 1u) != 0u)
+                r = Mul(r, a);
+        }
+        return r;
+    }
+
     /// <summary>x/2 (linear, so exact in Montgomery form as well).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public uint Halve(uint v) => (v & 1u) == 0u ? v >> 1 : (v + P) >> 1;

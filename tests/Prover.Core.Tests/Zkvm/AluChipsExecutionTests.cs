@@ -64,10 +64,10 @@ public sealed class AluChipsExecutionTests(ITestOutputHelper output)
         var counts = new LookupCounts();
         var chips = new (IAir<KoalaBear> Air, RowMajorMatrix<KoalaBear> Trace)[]
         {
-            (new AddSubAir<KoalaBear>(), AddSubTrace.Generate<KoalaBear>(record, counts)),
-            (new BitwiseAir<KoalaBear>(), BitwiseTrace.Generate<KoalaBear>(record, counts)),
-            (new ShiftAir<KoalaBear>(), ShiftTrace.Generate<KoalaBear>(record, counts)),
-            (new CompareAir<KoalaBear>(), CompareTrace.Generate<KoalaBear>(record, counts)),
+            (new AddSubAir<KoalaBear>(), AddSubTrace.Generate<KoalaBear>([.. record.AddSub, .. record.UpperImmediate], counts)),
+            (new BitwiseAir<KoalaBear>(), BitwiseTrace.Generate<KoalaBear>(record.Bitwise, counts)),
+            (new ShiftAir<KoalaBear>(), ShiftTrace.Generate<KoalaBear>(record.Shift, counts)),
+            (new CompareAir<KoalaBear>(), CompareTrace.Generate<KoalaBear>(record.Compare, counts)),
         };
         foreach (var (air, trace) in chips)
             AluTests.AssertSatisfied(air, trace);

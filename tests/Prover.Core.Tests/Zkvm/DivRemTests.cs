@@ -18,9 +18,9 @@ public sealed class DivRemTests(ITestOutputHelper output)
 
     private static void AssertHonest(List<AluEvent> events)
     {
-        var air = new DivRemAir();
+        var air = new DivRemAir<KoalaBear>();
         var counts = new LookupCounts();
-        var trace = DivRemTrace.Generate(events, counts);
+        var trace = DivRemTrace.Generate<KoalaBear>(events, counts);
         Assert.Null(AirChecker.FindViolation(air, trace, []));
         MulDivProving.AssertCountsMatchBus(counts, air, trace);
         var received = BusTally.Interactions(air, trace, 3).ToList();
@@ -82,9 +82,9 @@ public sealed class DivRemTests(ITestOutputHelper output)
         Assert.Equal(0xFFFF_FFFF_FFFF_FFFE, MulDivRef.Eval(Opcode.Divuw, 0xFFFF_FFFE, 1)); // 32-bit quotient sign-extended
     }
 
-    private static (DivRemAir Air, RowMajorMatrix<KoalaBear> Trace) Forged(Opcode op, ulong b, ulong c, ulong q, ulong r, bool qNeg)
+    private static (DivRemAir<KoalaBear> Air, RowMajorMatrix<KoalaBear> Trace) Forged(Opcode op, ulong b, ulong c, ulong q, ulong r, bool qNeg)
     {
-        var air = new DivRemAir();
+        var air = new DivRemAir<KoalaBear>();
         var trace = new RowMajorMatrix<KoalaBear>(2, air.Width);
         DivRemTrace.Fill(trace.Row(0), Event(op, b, c), q, r, qNeg, null);
         return (air, trace);
@@ -122,13 +122,13 @@ public sealed class DivRemTests(ITestOutputHelper output)
     [Fact]
     public void Forged_division_by_zero_flag_is_caught()
     {
-        var air = new DivRemAir();
+        var air = new DivRemAir<KoalaBear>();
         // Claiming C = 0 for C = 7 (which would allow q = −1, r = B).
-        var trace = DivRemTrace.Generate([Event(Opcode.Div, 100, 7)], new LookupCounts());
+        var trace = DivRemTrace.Generate<KoalaBear>([Event(Opcode.Div, 100, 7)], new LookupCounts());
         trace[0, DivRemAir.CZero] = KoalaBear.One;
         Assert.NotNull(AirChecker.FindViolation(air, trace, []));
         // Denying C = 0 for C = 0 (W form: only the low word counts).
-        trace = DivRemTrace.Generate([Event(Opcode.Divw, 100, 0xFFFF_FFFF_0000_0000)], new LookupCounts());
+        trace = DivRemTrace.Generate<KoalaBear>([Event(Opcode.Divw, 100, 0xFFFF_FFFF_0000_0000)], new LookupCounts());
         Assert.Null(AirChecker.FindViolation(air, trace, []));
         trace[0, DivRemAir.CZero] = KoalaBear.Zero;
         Assert.NotNull(AirChecker.FindViolation(air, trace, []));
@@ -223,11 +223,11 @@ public sealed class DivRemTests(ITestOutputHelper output)
             div.Add(Event(op, unchecked((ulong)-7L), 2));
         }
         var mul = new List<AluEvent> { new(0, Opcode.Mulh, MulDivRef.Eval(Opcode.Mulh, 1UL << 63, 3), 1UL << 63, 3) };
-        var mulAir = new MulAir();
-        var divAir = new DivRemAir();
+        var mulAir = new MulAir<KoalaBear>();
+        var divAir = new DivRemAir<KoalaBear>();
         var counts = new LookupCounts();
-        var mulTrace = MulTrace.Generate(mul, counts);
-        var divTrace = DivRemTrace.Generate(div, counts);
+        var mulTrace = MulTrace.Generate<KoalaBear>(mul, counts);
+        var divTrace = DivRemTrace.Generate<KoalaBear>(div, counts);
         // With the zkVM's own (full, 2^16-row) byte table, whose Range16 relation receives 0..2^16 − 1.
         var table = new ByteTable<KoalaBear>();
         var result = ZkvmProving.ProveAndVerify(

@@ -46,10 +46,10 @@ public sealed class MulDivExecutionTests(ITestOutputHelper output)
             Assert.True(e.A == MulDivRef.Eval(e.Op, e.B, e.C), e.ToString());
 
         var counts = new LookupCounts();
-        var mulAir = new MulAir();
-        var divAir = new DivRemAir();
-        var mulTrace = MulTrace.Generate(record, counts);
-        var divTrace = DivRemTrace.Generate(record, counts);
+        var mulAir = new MulAir<KoalaBear>();
+        var divAir = new DivRemAir<KoalaBear>();
+        var mulTrace = MulTrace.Generate<KoalaBear>(record.Mul, counts);
+        var divTrace = DivRemTrace.Generate<KoalaBear>(record.DivRem, counts);
         AluTests.AssertSatisfied(mulAir, mulTrace);
         AluTests.AssertSatisfied(divAir, divTrace);
 

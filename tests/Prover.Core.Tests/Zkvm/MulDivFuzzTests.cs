@@ -30,8 +30,8 @@ public sealed class MulDivFuzzTests(ITestOutputHelper output)
     {
         const int Seed = 51;
         var events = Events([Opcode.Mul, Opcode.Mulh, Opcode.Mulhsu, Opcode.Mulhu, Opcode.Mulw], Seed);
-        var air = new MulAir();
-        var trace = MulTrace.Generate(events, new LookupCounts());
+        var air = new MulAir<KoalaBear>();
+        var trace = MulTrace.Generate<KoalaBear>(events, new LookupCounts());
         AluTests.AssertSatisfied(air, trace);
         var tally = SoundnessFuzz.Run(air, trace, Math.Min(events.Count + 1, trace.Height), Seed);
         output.WriteLine($"mul (seed {Seed}): {tally}");
@@ -43,8 +43,8 @@ public sealed class MulDivFuzzTests(ITestOutputHelper output)
     {
         const int Seed = 52;
         var events = Events([Opcode.Div, Opcode.Divu, Opcode.Rem, Opcode.Remu, Opcode.Divw, Opcode.Divuw, Opcode.Remw, Opcode.Remuw], Seed);
-        var air = new DivRemAir();
-        var trace = DivRemTrace.Generate(events, new LookupCounts());
+        var air = new DivRemAir<KoalaBear>();
+        var trace = DivRemTrace.Generate<KoalaBear>(events, new LookupCounts());
         AluTests.AssertSatisfied(air, trace);
         var tally = SoundnessFuzz.Run(air, trace, Math.Min(events.Count + 1, trace.Height), Seed);
         output.WriteLine($"divrem (seed {Seed}): {tally}");

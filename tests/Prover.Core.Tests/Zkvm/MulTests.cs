@@ -23,9 +23,9 @@ public sealed class MulTests(ITestOutputHelper output)
     /// <summary>Checks the constraints and that every received tuple is (op, reference result, b, c).</summary>
     private static void AssertHonest(List<AluEvent> events)
     {
-        var air = new MulAir();
+        var air = new MulAir<KoalaBear>();
         var counts = new LookupCounts();
-        var trace = MulTrace.Generate(events, counts);
+        var trace = MulTrace.Generate<KoalaBear>(events, counts);
         Assert.Null(AirChecker.FindViolation(air, trace, []));
         MulDivProving.AssertCountsMatchBus(counts, air, trace);
         var received = BusTally.Interactions(air, trace, 3).ToList();
@@ -69,10 +69,10 @@ public sealed class MulTests(ITestOutputHelper output)
         Assert.Equal(0xFFFF_FFFF_8000_0000, MulDivRef.Eval(Opcode.Mulw, 0xFFFF_0000_0001_0000, 0x8000)); // 2^31 → sign-extended
     }
 
-    private static (MulAir Air, RowMajorMatrix<KoalaBear> Trace) OneRow(Opcode op, ulong b, ulong c)
+    private static (MulAir<KoalaBear> Air, RowMajorMatrix<KoalaBear> Trace) OneRow(Opcode op, ulong b, ulong c)
     {
-        var air = new MulAir();
-        var trace = MulTrace.Generate([Event(op, b, c)], new LookupCounts());
+        var air = new MulAir<KoalaBear>();
+        var trace = MulTrace.Generate<KoalaBear>([Event(op, b, c)], new LookupCounts());
         Assert.Null(AirChecker.FindViolation(air, trace, []));
         return (air, trace);
     }
@@ -234,9 +234,9 @@ public sealed class MulTests(ITestOutputHelper output)
             events.Add(Event(op, ulong.MaxValue, ulong.MaxValue));
             events.Add(Event(op, 0xDEAD_BEEF_8000_0000, 0x7FFF_FFFF));
         }
-        var air = new MulAir();
+        var air = new MulAir<KoalaBear>();
         var counts = new LookupCounts();
-        var trace = MulTrace.Generate(events, counts);
+        var trace = MulTrace.Generate<KoalaBear>(events, counts);
         var result = MulDivProving.RoundTrip(MulDivProving.Tuples(events), counts, true, (air, trace));
         Assert.True(result.IsValid, result.ToString());
         var compiled = new CompiledAir<KoalaBear>(air);

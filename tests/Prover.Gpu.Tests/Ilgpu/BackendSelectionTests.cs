@@ -34,6 +34,24 @@ public class BackendSelectionTests
     }
 
     [Fact]
+    public void EveryIlgpuGpuOpensByItsOrdinalAndOnePastTheLastDoesNot()
+    {
+        // A cluster worker makes each of these a slot (Prover.Cluster's LocalDevices); without a GPU the list is empty with reasons.
+        var gpus = IlgpuDevice.EnumerateGpus(out var why);
+        Assert.True(gpus.Count > 0 || why.Length > 0, "no GPU and no reason");
+        for (int i = 0; i < gpus.Count; i++)
+        {
+            Assert.True(IlgpuDevice.TryOpenGpu(i, out var device, out var report), report);
+            using (device)
+                Assert.Equal(gpus[i].Api, "ilgpu " + device!.Api);
+        }
+        Assert.False(IlgpuDevice.TryOpenGpu(gpus.Count, out var none, out var missing));
+        Assert.Null(none);
+        Assert.Contains($"no ILGPU GPU number {gpus.Count}", missing, StringComparison.Ordinal);
+        Assert.Throws<ArgumentOutOfRangeException>(() => IlgpuDevice.TryOpenGpu(-1, out _, out _));
+    }
+
+    [Fact]
     public void IlgpuOnAGpuFallsBackToTheCpuBackendWithTheReasonWhenThereIsNoGpu()
     {
         bool hasGpu = IlgpuDevice.TryOpen(IlgpuDeviceKind.Gpu, out var device, out _);

@@ -3,7 +3,10 @@ using Prover.Core.Field;
 using Prover.Core.Hash;
 using Prover.Core.Matrix;
 using Prover.Core.Merkle;
+using Prover.Core.Air.Demo;
+using Prover.Core.Stark;
 using Prover.Gpu.Ilgpu;
+using Xunit.Abstractions;
 
 namespace Prover.Gpu.Tests.Ilgpu;
 
@@ -31,7 +34,7 @@ public sealed class IlgpuGpuFactAttribute : FactAttribute
 }
 
 /// <summary>The ILGPU kernels on a real GPU against the CPU reference at sizes the CPU accelerator cannot afford (2^18–2^20).</summary>
-public class IlgpuGpuKernelTests
+public class IlgpuGpuKernelTests(ITestOutputHelper output)
 {
     private static IlgpuOperations<KoalaBearParameters> Ops => IlgpuGpuDevice.Operations!;
 
@@ -56,5 +59,67 @@ public class IlgpuGpuKernelTests
         var words = KoalaBear.AsMontgomery(states.AsSpan()).ToArray();
         Ops.Permute(words);
         Assert.True(KoalaBear.AsMontgomery(expected.AsSpan()).SequenceEqual(words));
+    }
+
+    /// <summary>The DEEP and FRI hooks of the prover on the GPU (issue 13) against the CPU reference at 2^18–2^20.</summary>
+    [IlgpuGpuFact]
+    public void DeepAndFriHooksMatchCpuAtScale()
+    {
+        using var backend = new IlgpuProverBackend<KoalaBearParameters>(Ops.Device, ownsDevice: false);
+        IProverBackend<KoalaBearParameters> gpu = backend, cpu = CpuBackend<KoalaBearParameters>.Instance;
+        const int LogH = 18;
+        var shift = KoalaBear.MultiplicativeGenerator;
+        var ldes = new List<RowMajorMatrix<KoalaBear>>();
+        int[] widths = [40, 7];
+        for (int m = 0; m < widths.Length; m++)
+            ldes.Add(gpu.CosetLdeBitReversed(new RowMajorMatrix<KoalaBear>(Random31.Elements<KoalaBearParameters>((1 << (LogH - 1)) * widths[m], 20 + m), widths[m]), 1, shift));
+        var ext = Ext4(64 + 6, 30);
+        var points = new List<DeepPoint<KoalaBearParameters, KoalaBearQuartic>> { new(ext[64], [ext[65], ext[66]], ext[67]), new(ext[68], [default, ext[69]], ext[67]) };
+        var deep = gpu.DeepReduce<KoalaBearQuartic>(LogH, ldes, ext.AsSpan(0, 64), points);
+        Assert.Equal(cpu.DeepReduce<KoalaBearQuartic>(LogH, ldes, ext.AsSpan(0, 64), points), deep);
+        var folded = gpu.FriFold(deep, LogH, 3, ext[0]);
+        Assert.Equal(cpu.FriFold(deep, LogH, 3, ext[0]), folded);
+        var rollIn = Ext4(1 << (LogH - 3), 31);
+        var expected = (KoalaBearExt4[])folded.Clone();
+        cpu.FriRollIn(expected, ext[1], rollIn);
+        gpu.FriRollIn(folded, ext[1], rollIn);
+        Assert.Equal(expected, folded);
+        var leaves = gpu.FriLeaves(folded, 2);
+        Assert.Equal(cpu.Commit<Digest<KoalaBearParameters>>([cpu.FriLeaves(expected, 2)]).Root, gpu.Commit<Digest<KoalaBearParameters>>([leaves]).Root);
+        gpu.Release([.. ldes, deep, folded, leaves]);
+        Assert.Equal(0, backend.Operations.ResidentCount);
+    }
+
+    /// <summary>Whole demo proofs on the GPU backend are the CPU's bytes; prints the host↔device bytes with and without kept copies.</summary>
+    [IlgpuGpuFact]
+    public void DemoProofBytesAndTrafficOnTheGpu()
+    {
+        using var backend = new IlgpuProverBackend<KoalaBearParameters>(Ops.Device, ownsDevice: false);
+        foreach (var (demo, logRows) in new[] { ("fibonacci", 16), ("lookup", 14), ("poseidon2", 10) })
+        {
+            var (cpuFile, _) = DemoProofs.Prove(demo, logRows, "development");
+            var traffic = new List<long>();
+            foreach (bool keep in new[] { false, true })
+            {
+                backend.KeepLdesOnDevice = keep;
+                long before = Ops.Device.BytesToDevice + Ops.Device.BytesFromDevice;
+                var (file, report) = DemoProofs.Prove(demo, logRows, "development", backend);
+                Assert.True(cpuFile.AsSpan().SequenceEqual(file), $"{demo}: GPU proof bytes differ (keep {keep})");
+                traffic.Add(Ops.Device.BytesToDevice + Ops.Device.BytesFromDevice - before);
+                output.WriteLine($"{demo} 2^{logRows} keep={keep}: {report.ProvingMilliseconds:F0} ms, phases " +
+                    string.Join(", ", report.Phases.Select(t => $"{t.Phase} {t.Milliseconds:F0}")));
+            }
+            output.WriteLine($"{demo} 2^{logRows}: host<->device bytes uploading every call {traffic[0]}, with kept copies {traffic[1]}");
+            Assert.True(traffic[1] < traffic[0]);
+        }
+    }
+
+    private static KoalaBearExt4[] Ext4(int count, int seed)
+    {
+        var words = Random31.Elements<KoalaBearParameters>(count * 4, seed);
+        var result = new KoalaBearExt4[count];
+        for (int i = 0; i < count; i++)
+            result[i] = KoalaBearExt4.FromCoefficients(words.AsSpan(i * 4, 4));
+        return result;
     }
 }

@@ -1,34 +1,38 @@
 using Prover.Core.Air;
 using Prover.Core.Field;
 using Prover.Core.Machine;
+using Prover.Core.Zkvm.Chips;
 
 namespace Prover.Core.Zkvm.AddSub;
 
 /// <summary>Column layout of <see cref="AddSubAir{F}"/> (offsets into a row).</summary>
 public static class AddSubCols
 {
+    /// <summary>The computed layout: the fields below, in declaration order (static initialisers run in textual order).</summary>
+    public static ColumnLayout Layout { get; } = new();
+
     /// <summary>The opcodes, in selector-column order.</summary>
     public static ReadOnlySpan<Opcode> Opcodes => [Opcode.Add, Opcode.Sub, Opcode.Addi, Opcode.Addw, Opcode.Subw, Opcode.Addiw, Opcode.Lui, Opcode.Auipc];
 
     /// <summary>8 boolean selectors, one per opcode of <see cref="Opcodes"/>.</summary>
-    public const int Selectors = 0;
+    public static readonly int Selectors = Layout.Add("Selectors", 8);
 
     /// <summary>Result limbs a0..a3.</summary>
-    public const int A = 8;
+    public static readonly int A = Layout.Word("A");
 
     /// <summary>First operand limbs b0..b3 (rs1, 0 for LUI, pc for AUIPC).</summary>
-    public const int B = 12;
+    public static readonly int B = Layout.Word("B");
 
     /// <summary>Second operand limbs c0..c3 (rs2 or the sign-extended immediate).</summary>
-    public const int C = 16;
+    public static readonly int C = Layout.Word("C");
 
     /// <summary>Carries out of limbs 0..3 of x + c = z (x, z = b, a for additions; a, b for subtractions).</summary>
-    public const int Carry = 20;
+    public static readonly int Carry = Layout.Add("Carry", 4);
 
     /// <summary>W forms: bit 31 of the result (bit 15 of a1), which fills a2 and a3.</summary>
-    public const int Sign = 24;
+    public static readonly int Sign = Layout.Add("Sign");
 
-    public const int Width = 25;
+    public static readonly int Width = Layout.Width;
 }
 
 /// <summary>

@@ -8,12 +8,6 @@ namespace Prover.Core.Zkvm.AddSub;
 /// <summary>Trace generation for <see cref="AddSubAir{F}"/>.</summary>
 public static class AddSubTrace
 {
-    /// <summary>The chip's events of a shard: <see cref="ExecutionRecord.AddSub"/> and <see cref="ExecutionRecord.UpperImmediate"/>.</summary>
-    public static RowMajorMatrix<F> Generate<F>(ExecutionRecord record, LookupCounts counts) where F : struct, IField<F>
-    {
-        ArgumentNullException.ThrowIfNull(record);
-        return Generate<F>([.. record.AddSub, .. record.UpperImmediate], counts);
-    }
 
     /// <summary>
     /// One row per event (its A is taken as the claimed result; a wrong A yields a trace that fails

@@ -2,31 +2,35 @@ using Prover.Core.Air;
 using Prover.Core.Field;
 using Prover.Core.Machine;
 using Prover.Core.Zkvm.Tables;
+using Prover.Core.Zkvm.Chips;
 
 namespace Prover.Core.Zkvm.Bitwise;
 
 /// <summary>Column layout of <see cref="BitwiseAir{F}"/>.</summary>
 public static class BitwiseCols
 {
+    /// <summary>The computed layout: the fields below, in declaration order (static initialisers run in textual order).</summary>
+    public static ColumnLayout Layout { get; } = new();
+
     /// <summary>The opcodes, in selector-column order.</summary>
     public static ReadOnlySpan<Opcode> Opcodes => [Opcode.And, Opcode.Or, Opcode.Xor, Opcode.Andi, Opcode.Ori, Opcode.Xori];
 
     /// <summary>6 boolean selectors.</summary>
-    public const int Selectors = 0;
+    public static readonly int Selectors = Layout.Add("Selectors", 6);
 
     /// <summary>Bytes a_0..a_7 of the result (little-endian).</summary>
-    public const int ABytes = 6;
+    public static readonly int ABytes = Layout.Add("ABytes", 8);
 
     /// <summary>Bytes of b.</summary>
-    public const int BBytes = 14;
+    public static readonly int BBytes = Layout.Add("BBytes", 8);
 
     /// <summary>Bytes of c.</summary>
-    public const int CBytes = 22;
+    public static readonly int CBytes = Layout.Add("CBytes", 8);
 
     /// <summary>Bytes n_j = b_j AND c_j (looked up for every opcode; OR and XOR are derived from them).</summary>
-    public const int AndBytes = 30;
+    public static readonly int AndBytes = Layout.Add("AndBytes", 8);
 
-    public const int Width = 38;
+    public static readonly int Width = Layout.Width;
 }
 
 /// <summary>

@@ -8,12 +8,6 @@ namespace Prover.Core.Zkvm.Bitwise;
 /// <summary>Trace generation for <see cref="BitwiseAir{F}"/>.</summary>
 public static class BitwiseTrace
 {
-    /// <summary>The chip's events of a shard: <see cref="ExecutionRecord.Bitwise"/>.</summary>
-    public static RowMajorMatrix<F> Generate<F>(ExecutionRecord record, LookupCounts counts) where F : struct, IField<F>
-    {
-        ArgumentNullException.ThrowIfNull(record);
-        return Generate<F>(record.Bitwise, counts);
-    }
 
     /// <summary>One row per event (its A is the claimed result), zero padding; counts the AND lookups.</summary>
     public static RowMajorMatrix<F> Generate<F>(IReadOnlyList<AluEvent> events, LookupCounts counts) where F : struct, IField<F> =>

@@ -50,10 +50,10 @@ public static class ZkvmChips
                 c => new ChipTrace(CompareTrace.Generate<KoalaBear>(c.AluRequests(AluFamily.Compare), c.Counts))),
             // Mul and DivRem only receive the CPU's requests on the ALU bus and send byte lookups: with no request in the
             // shard their table is left out (ChipSet: an absent table is an all-padding table on every bus).
-            new(ZkvmTable.Mul, "Mul", ChipPresence.WhenUsed, _ => new MulAir(),
-                c => c.AluRequests(AluFamily.Mul) is { Count: > 0 } e ? new ChipTrace(MulTrace.Generate(e, c.Counts)) : null),
-            new(ZkvmTable.DivRem, "DivRem", ChipPresence.WhenUsed, _ => new DivRemAir(),
-                c => c.AluRequests(AluFamily.DivRem) is { Count: > 0 } e ? new ChipTrace(DivRemTrace.Generate(e, c.Counts)) : null),
+            new(ZkvmTable.Mul, "Mul", ChipPresence.WhenUsed, _ => new MulAir<KoalaBear>(),
+                c => c.AluRequests(AluFamily.Mul) is { Count: > 0 } e ? new ChipTrace(MulTrace.Generate<KoalaBear>(e, c.Counts)) : null),
+            new(ZkvmTable.DivRem, "DivRem", ChipPresence.WhenUsed, _ => new DivRemAir<KoalaBear>(),
+                c => c.AluRequests(AluFamily.DivRem) is { Count: > 0 } e ? new ChipTrace(DivRemTrace.Generate<KoalaBear>(e, c.Counts)) : null),
             new(ZkvmTable.LoadStore, "LoadStore", ChipPresence.Always, p => new LoadStoreAir<KoalaBear>(p.Program.CodeEnd),
                 c => new ChipTrace(LoadStoreTrace.Generate<KoalaBear>(c.Record.MemoryInstructions, c.Record.MemoryAccesses, c.Counts,
                     c.Program.Program.CodeEnd, c.InputSize, e => c.StoreOperands[e.Timestamp]), LoadStoreTrace.PublicValues<KoalaBear>(c.InputSize))),

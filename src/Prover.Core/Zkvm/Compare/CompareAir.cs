@@ -1,40 +1,44 @@
 using Prover.Core.Air;
 using Prover.Core.Field;
 using Prover.Core.Machine;
+using Prover.Core.Zkvm.Chips;
 
 namespace Prover.Core.Zkvm.Compare;
 
 /// <summary>Column layout of <see cref="CompareAir{F}"/>.</summary>
 public static class CompareCols
 {
+    /// <summary>The computed layout: the fields below, in declaration order (static initialisers run in textual order).</summary>
+    public static ColumnLayout Layout { get; } = new();
+
     /// <summary>The opcodes, in selector-column order.</summary>
     public static ReadOnlySpan<Opcode> Opcodes => [Opcode.Slt, Opcode.Sltu, Opcode.Slti, Opcode.Sltiu];
 
     /// <summary>4 boolean selectors.</summary>
-    public const int Selectors = 0;
+    public static readonly int Selectors = Layout.Add("Selectors", 4);
 
     /// <summary>b0..b3.</summary>
-    public const int B = 4;
+    public static readonly int B = Layout.Word("B");
 
     /// <summary>c0..c3.</summary>
-    public const int C = 8;
+    public static readonly int C = Layout.Word("C");
 
     /// <summary>Limbs of b − c + 2^64·[b &lt; c] (unsigned), range-checked.</summary>
-    public const int Diff = 12;
+    public static readonly int Diff = Layout.Add("Diff", 4);
 
     /// <summary>Borrows out of limbs 0..3 of b − c; borrow 3 is [b &lt;u c].</summary>
-    public const int Borrow = 16;
+    public static readonly int Borrow = Layout.Add("Borrow", 4);
 
     /// <summary>Signed forms: bit 63 of b (0 for unsigned forms).</summary>
-    public const int BSign = 20;
+    public static readonly int BSign = Layout.Add("BSign");
 
     /// <summary>Signed forms: bit 63 of c (0 for unsigned forms).</summary>
-    public const int CSign = 21;
+    public static readonly int CSign = Layout.Add("CSign");
 
     /// <summary>BSign XOR CSign.</summary>
-    public const int SignsDiffer = 22;
+    public static readonly int SignsDiffer = Layout.Add("SignsDiffer");
 
-    public const int Width = 23;
+    public static readonly int Width = Layout.Width;
 }
 
 /// <summary>

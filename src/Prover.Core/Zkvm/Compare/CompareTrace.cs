@@ -8,12 +8,6 @@ namespace Prover.Core.Zkvm.Compare;
 /// <summary>Trace generation for <see cref="CompareAir{F}"/>.</summary>
 public static class CompareTrace
 {
-    /// <summary>The chip's events of a shard: <see cref="ExecutionRecord.Compare"/>.</summary>
-    public static RowMajorMatrix<F> Generate<F>(ExecutionRecord record, LookupCounts counts) where F : struct, IField<F>
-    {
-        ArgumentNullException.ThrowIfNull(record);
-        return Generate<F>(record.Compare, counts);
-    }
 
     /// <summary>
     /// One row per event, zero padding; counts the Range16 lookups. The row's result is derived

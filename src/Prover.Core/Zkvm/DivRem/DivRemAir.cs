@@ -1,6 +1,8 @@
 using Prover.Core.Air;
 using Prover.Core.Machine;
 using Prover.Core.Zkvm.Mul;
+using Prover.Core.Field;
+using static Prover.Core.Zkvm.DivRem.DivRemAir;
 
 namespace Prover.Core.Zkvm.DivRem;
 
@@ -20,7 +22,7 @@ namespace Prover.Core.Zkvm.DivRem;
 /// The result is q or r, for W forms the low 32 bits sign-extended.
 /// </para>
 /// </summary>
-public sealed class DivRemAir : IAir<KoalaBear>
+public static class DivRemAir
 {
     internal static readonly Opcode[] Ops =
         [Opcode.Div, Opcode.Divu, Opcode.Rem, Opcode.Remu, Opcode.Divw, Opcode.Divuw, Opcode.Remw, Opcode.Remuw];
@@ -49,20 +51,27 @@ public sealed class DivRemAir : IAir<KoalaBear>
     /// <summary>X = q (bytes produced here: fully checked), Y = effective divisor C (limbs equal bus values or 0/0xFFFF).</summary>
     internal static readonly WideMulGadget Gadget = new(GadgetOffset, xLimbsTrusted: false, yLimbsTrusted: true);
 
+    /// <summary>Main-trace width.</summary>
+    public const int Width = GadgetOffset + WideMulGadget.Width;
+}
+
+/// <summary>The AIR of <see cref="DivRemAir"/>'s layout, generic over the field (p &gt; 2^29: see <see cref="WideMulGadget"/>).</summary>
+public sealed class DivRemAir<F> : IAir<F> where F : struct, IField<F>
+{
     public string Name => "zkvm-divrem";
 
-    public int Width => GadgetOffset + WideMulGadget.Width;
+    public int Width => DivRemAir.Width;
 
-    private static SymbolicExpression<KoalaBear> K(long v) => WideMulGadget.C(v);
+    private static SymbolicExpression<F> K(long v) => WideMulGadget.C<F>(v);
 
-    public void Eval(AirBuilder<KoalaBear> builder)
+    public void Eval(AirBuilder<F> builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var row = builder.Local;
         const int Range = ZkvmBus.Range16;
-        var sel = new SymbolicExpression<KoalaBear>[8];
-        var isReal = SymbolicExpression<KoalaBear>.Zero;
-        var opcode = SymbolicExpression<KoalaBear>.Zero;
+        var sel = new SymbolicExpression<F>[8];
+        var isReal = SymbolicExpression<F>.Zero;
+        var opcode = SymbolicExpression<F>.Zero;
         for (int i = 0; i < 8; i++)
         {
             sel[i] = row[Selectors + i];
@@ -79,7 +88,7 @@ public sealed class DivRemAir : IAir<KoalaBear>
 
         // Bits of the (range-checked, bus-supplied) operand limbs: limb = 2^15·bit + rest with
         // 2·rest ∈ [0, 2^16); limb < 2^16 makes 2·rest ∈ (−2^16, 2^17) an integer, so rest < 2^15.
-        void Bit(int bit, SymbolicExpression<KoalaBear> limb)
+        void Bit(int bit, SymbolicExpression<F> limb)
         {
             builder.AssertBool(row[bit]);
             builder.Send(Range, [(limb - row[bit] * K(1 << 15)) * K(2)], isReal);
@@ -92,12 +101,12 @@ public sealed class DivRemAir : IAir<KoalaBear>
         // (signed W) or zeros (unsigned W).
         builder.AssertEq(row[BW], row[B31] * (divw + remw));
         builder.AssertEq(row[CW], row[C31] * (divw + remw));
-        var effB = new SymbolicExpression<KoalaBear>[4];
-        var effC = new SymbolicExpression<KoalaBear>[4];
+        var effB = new SymbolicExpression<F>[4];
+        var effC = new SymbolicExpression<F>[4];
         for (int k = 0; k < 4; k++)
         {
-            effB[k] = k < 2 ? row[B + k] : (SymbolicExpression<KoalaBear>.One - isW) * row[B + k] + row[BW] * K(0xFFFF);
-            effC[k] = k < 2 ? row[C + k] : (SymbolicExpression<KoalaBear>.One - isW) * row[C + k] + row[CW] * K(0xFFFF);
+            effB[k] = k < 2 ? row[B + k] : (SymbolicExpression<F>.One - isW) * row[B + k] + row[BW] * K(0xFFFF);
+            effC[k] = k < 2 ? row[C + k] : (SymbolicExpression<F>.One - isW) * row[C + k] + row[CW] * K(0xFFFF);
             // The gadget's divisor bytes are the effective divisor (so its limbs are < 2^16: "trusted").
             builder.AssertEq(Gadget.YLimb(row, k), effC[k]);
             // From here on the divisor is read through its bytes (degree 1), which keeps the
@@ -114,8 +123,8 @@ public sealed class DivRemAir : IAir<KoalaBear>
         // is harmless: q·C = B − r with |B − r| ≤ 2^63 + |C| − 1 and |q·C| ≥ 2^63·|C| force |C| = 1,
         // r = 0, q = 2^63, B = −2^63, C = −1: exactly signed overflow, where q = −2^63 is the answer.
         builder.AssertBool(row[QNeg]);
-        builder.AssertZero(row[QNeg] * (SymbolicExpression<KoalaBear>.One - row[Gadget.XMsb]));
-        builder.AssertZero(row[QNeg] * (SymbolicExpression<KoalaBear>.One - isSigned));
+        builder.AssertZero(row[QNeg] * (SymbolicExpression<F>.One - row[Gadget.XMsb]));
+        builder.AssertZero(row[QNeg] * (SymbolicExpression<F>.One - isSigned));
 
         // Remainder limbs are produced here: range-checked; r's msb from r_3 as above.
         for (int k = 0; k < 4; k++)
@@ -123,8 +132,8 @@ public sealed class DivRemAir : IAir<KoalaBear>
         builder.Send(Range, [(row[R + 3] - row[RMsb] * K(1 << 15)) * K(2)], isReal);
 
         // q·C + r = B over the integers (128-bit, mod 2^128 exact: see the type comment).
-        var addend = new SymbolicExpression<KoalaBear>[8];
-        var target = new SymbolicExpression<KoalaBear>[8];
+        var addend = new SymbolicExpression<F>[8];
+        var target = new SymbolicExpression<F>[8];
         for (int m = 0; m < 8; m++)
         {
             addend[m] = m < 4 ? row[R + m] : row[RNeg] * K(0xFFFF);
@@ -155,7 +164,7 @@ public sealed class DivRemAir : IAir<KoalaBear>
         // absorbing the 2^64 terms. Every term is below 2^19 in absolute value once cy + 3 ∈ [0, 8)
         // (range-checked twice), so no equation wraps mod p.
         var gate = isReal - row[CZero];
-        var one = SymbolicExpression<KoalaBear>.One;
+        var one = SymbolicExpression<F>.One;
         for (int k = 0; k < 4; k++)
         {
             var lhs = (one - row[CNeg] * K(2)) * effC[k] - (one - row[RNeg] * K(2)) * row[R + k] - row[D + k];
@@ -174,7 +183,7 @@ public sealed class DivRemAir : IAir<KoalaBear>
         }
 
         // Result: q for DIV*, r for REM*; W forms sign-extend bit 31 (res_1 = 2^15·w31 + rest, as above).
-        var res = new SymbolicExpression<KoalaBear>[4];
+        var res = new SymbolicExpression<F>[4];
         for (int k = 0; k < 2; k++)
             res[k] = isDiv * Gadget.XLimb(row, k) + isRem * row[R + k];
         builder.AssertBool(row[W31]);

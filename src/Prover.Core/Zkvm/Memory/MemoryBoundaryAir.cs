@@ -1,27 +1,31 @@
 using Prover.Core.Air;
 using Prover.Core.Field;
+using Prover.Core.Zkvm.Chips;
 
 namespace Prover.Core.Zkvm.Memory;
 
 /// <summary>Columns of <see cref="MemoryInitAir{F}"/> and <see cref="MemoryFinalAir{F}"/> (one row per key, keys strictly increasing).</summary>
 public static class MemoryBoundaryCols
 {
+    /// <summary>The computed layout: the fields below, in declaration order (static initialisers run in textual order).</summary>
+    public static ColumnLayout Layout { get; } = new();
+
     /// <summary>1 on the rows holding a key (a prefix of the table), 0 on padding.</summary>
-    public const int Real = 0;
-    public const int KeyLo = 1;
-    public const int KeyHi = 2;
+    public static readonly int Real = Layout.Add("Real");
+    public static readonly int KeyLo = Layout.Add("KeyLo");
+    public static readonly int KeyHi = Layout.Add("KeyHi");
     /// <summary>Value limbs v0..v3.</summary>
-    public const int Value = 3;
-    public const int TsLo = 7;
-    public const int TsHi = 8;
+    public static readonly int Value = Layout.Word("Value");
+    public static readonly int TsLo = Layout.Add("TsLo");
+    public static readonly int TsHi = Layout.Add("TsHi");
     /// <summary>key − previous row's key − 1 = d_lo + 2^16·d_hi (unused on the first row).</summary>
-    public const int GapLo = 9;
-    public const int GapHi = 10;
+    public static readonly int GapLo = Layout.Add("GapLo");
+    public static readonly int GapHi = Layout.Add("GapHi");
     /// <summary>Bound-init mode only: 1 when the row's value is a verifier-known initial value (received on <see cref="ZkvmBus.InitialValue"/>), 0 when it is zero.</summary>
-    public const int Bound = 11;
+    public static readonly int Bound = Layout.Add("Bound");
     /// <summary>Bound-init mode only: 1 when the row's value is an input double word (received on <see cref="ZkvmBus.InputValue"/> from the input-commitment chip).</summary>
-    public const int FromInput = 12;
-    public const int Width = 13;
+    public static readonly int FromInput = Layout.Add("FromInput");
+    public static readonly int Width = Layout.Width;
 }
 
 /// <summary>

@@ -1,5 +1,7 @@
 using Prover.Core.Air;
 using Prover.Core.Machine;
+using Prover.Core.Field;
+using static Prover.Core.Zkvm.Mul.MulAir;
 
 namespace Prover.Core.Zkvm.Mul;
 
@@ -13,7 +15,7 @@ namespace Prover.Core.Zkvm.Mul;
 /// for MULW), 8 product limbs, then the gadget (b bytes, c bytes, msbs, carries): 42 in all.
 /// </para>
 /// </summary>
-public sealed class MulAir : IAir<KoalaBear>
+public static class MulAir
 {
     internal static readonly Opcode[] Ops = [Opcode.Mul, Opcode.Mulh, Opcode.Mulhsu, Opcode.Mulhu, Opcode.Mulw];
 
@@ -25,21 +27,28 @@ public sealed class MulAir : IAir<KoalaBear>
 
     internal static readonly WideMulGadget Gadget = new(16, xLimbsTrusted: true, yLimbsTrusted: true);
 
+    /// <summary>Main-trace width.</summary>
+    public const int Width = Product + 8 + WideMulGadget.Width;
+}
+
+/// <summary>The AIR of <see cref="MulAir"/>'s layout, generic over the field (p &gt; 2^29: see <see cref="WideMulGadget"/>).</summary>
+public sealed class MulAir<F> : IAir<F> where F : struct, IField<F>
+{
     public string Name => "zkvm-mul";
 
-    public int Width => Product + 8 + WideMulGadget.Width;
+    public int Width => MulAir.Width;
 
-    public void Eval(AirBuilder<KoalaBear> builder)
+    public void Eval(AirBuilder<F> builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var row = builder.Local;
-        var isReal = SymbolicExpression<KoalaBear>.Zero;
-        var opcode = SymbolicExpression<KoalaBear>.Zero;
+        var isReal = SymbolicExpression<F>.Zero;
+        var opcode = SymbolicExpression<F>.Zero;
         for (int i = 0; i < Ops.Length; i++)
         {
             builder.AssertBool(row[Selectors + i]);
             isReal += row[Selectors + i];
-            opcode += row[Selectors + i] * WideMulGadget.C((int)Ops[i]);
+            opcode += row[Selectors + i] * WideMulGadget.C<F>((int)Ops[i]);
         }
         // At most one selector: the sum is boolean (0 on padding rows, which receive nothing).
         builder.AssertBool(isReal);
@@ -56,12 +65,12 @@ public sealed class MulAir : IAir<KoalaBear>
         builder.AssertEq(row[BNeg], row[Gadget.XMsb] * (isMulh + isMulhsu));
         builder.AssertEq(row[CNeg], row[Gadget.YMsb] * isMulh);
 
-        var product = new SymbolicExpression<KoalaBear>[8];
-        var zero = new SymbolicExpression<KoalaBear>[8];
+        var product = new SymbolicExpression<F>[8];
+        var zero = new SymbolicExpression<F>[8];
         for (int m = 0; m < 8; m++)
         {
             product[m] = row[Product + m];
-            zero[m] = SymbolicExpression<KoalaBear>.Zero;
+            zero[m] = SymbolicExpression<F>.Zero;
             // The product limbs are results: range-checked here (they also bound the gadget's equations).
             builder.Send(ZkvmBus.Range16, [product[m]], isReal);
         }
@@ -71,16 +80,16 @@ public sealed class MulAir : IAir<KoalaBear>
         // limb1 < 2^16 is range-checked, so 2·rest ∈ (−2^16, 2^17) over the integers, and only rest ∈
         // [0, 2^15) lands in [0, 2^16): w_sign is the true bit.
         builder.AssertBool(row[WSign]);
-        builder.Send(ZkvmBus.Range16, [(product[1] - row[WSign] * WideMulGadget.C(1 << 15)) * WideMulGadget.C(2)], isReal);
+        builder.Send(ZkvmBus.Range16, [(product[1] - row[WSign] * WideMulGadget.C<F>(1 << 15)) * WideMulGadget.C<F>(2)], isReal);
 
         var isHigh = isMulh + isMulhsu + isMulhu;
-        var a = new SymbolicExpression<KoalaBear>[4];
+        var a = new SymbolicExpression<F>[4];
         for (int k = 0; k < 4; k++)
         {
-            var low = k < 2 ? (isMul + isMulw) * product[k] : isMul * product[k] + isMulw * row[WSign] * WideMulGadget.C(0xFFFF);
+            var low = k < 2 ? (isMul + isMulw) * product[k] : isMul * product[k] + isMulw * row[WSign] * WideMulGadget.C<F>(0xFFFF);
             a[k] = low + isHigh * product[4 + k];
         }
-        SymbolicExpression<KoalaBear>[] tuple =
+        SymbolicExpression<F>[] tuple =
         [
             opcode, a[0], a[1], a[2], a[3],
             Gadget.XLimb(row, 0), Gadget.XLimb(row, 1), Gadget.XLimb(row, 2), Gadget.XLimb(row, 3),

@@ -1,4 +1,5 @@
 using Prover.Core.Air;
+using Prover.Core.Field;
 using Prover.Core.Zkvm.Tables;
 
 namespace Prover.Core.Zkvm.Mul;
@@ -20,6 +21,9 @@ namespace Prover.Core.Zkvm.Mul;
 /// and the chain telescopes to the 128-bit identity. Honest carries are ≤ (267,317,775 + 65,535 +
 /// 4,095) / 2^16 &lt; 4,081 &lt; 2^12.
 /// </para>
+/// <para>
+/// Generic over the field like the other chips; the bounds above need p &gt; 2^29 (KoalaBear and BabyBear: p ≈ 2^31).
+/// </para>
 /// </summary>
 public sealed class WideMulGadget(int offset, bool xLimbsTrusted, bool yLimbsTrusted)
 {
@@ -38,24 +42,24 @@ public sealed class WideMulGadget(int offset, bool xLimbsTrusted, bool yLimbsTru
     public int Carry(int m) => Offset + 18 + m;
 
     /// <summary>Limb k (16 bits) of X as an expression of its bytes.</summary>
-    public static SymbolicExpression<KoalaBear> Limb(IReadOnlyList<SymbolicExpression<KoalaBear>> row, int firstByte, int k) =>
-        row[firstByte + 2 * k] + row[firstByte + 2 * k + 1] * C(256);
+    public static SymbolicExpression<F> Limb<F>(IReadOnlyList<SymbolicExpression<F>> row, int firstByte, int k) where F : struct, IField<F> =>
+        row[firstByte + 2 * k] + row[firstByte + 2 * k + 1] * C<F>(256);
 
-    public SymbolicExpression<KoalaBear> XLimb(IReadOnlyList<SymbolicExpression<KoalaBear>> row, int k) => Limb(row, XByte(0), k);
+    public SymbolicExpression<F> XLimb<F>(IReadOnlyList<SymbolicExpression<F>> row, int k) where F : struct, IField<F> => Limb(row, XByte(0), k);
 
-    public SymbolicExpression<KoalaBear> YLimb(IReadOnlyList<SymbolicExpression<KoalaBear>> row, int k) => Limb(row, YByte(0), k);
+    public SymbolicExpression<F> YLimb<F>(IReadOnlyList<SymbolicExpression<F>> row, int k) where F : struct, IField<F> => Limb(row, YByte(0), k);
 
-    internal static SymbolicExpression<KoalaBear> C(long v) =>
-        SymbolicExpression<KoalaBear>.FromConstant(v >= 0 ? KoalaBear.FromUInt64((ulong)v) : -KoalaBear.FromUInt64((ulong)-v));
+    internal static SymbolicExpression<F> C<F>(long v) where F : struct, IField<F> =>
+        SymbolicExpression<F>.FromConstant(v >= 0 ? F.FromUInt64((ulong)v) : -F.FromUInt64((ulong)-v));
 
     /// <summary>
     /// States the constraints. <paramref name="xNeg"/>/<paramref name="yNeg"/> (boolean, degree 1) select
     /// sign extension; the caller ties them to <see cref="XMsb"/>/<see cref="YMsb"/> (and its opcode).
     /// Range checks are sent with <paramref name="multiplicity"/> (1 on real rows, 0 on padding).
     /// </summary>
-    public void Eval(AirBuilder<KoalaBear> builder, SymbolicExpression<KoalaBear> xNeg, SymbolicExpression<KoalaBear> yNeg,
-        IReadOnlyList<SymbolicExpression<KoalaBear>> addend, IReadOnlyList<SymbolicExpression<KoalaBear>> target,
-        SymbolicExpression<KoalaBear> multiplicity)
+    public void Eval<F>(AirBuilder<F> builder, SymbolicExpression<F> xNeg, SymbolicExpression<F> yNeg,
+        IReadOnlyList<SymbolicExpression<F>> addend, IReadOnlyList<SymbolicExpression<F>> target,
+        SymbolicExpression<F> multiplicity) where F : struct, IField<F>
     {
         ArgumentNullException.ThrowIfNull(builder);
         var row = builder.Local;
@@ -63,16 +67,16 @@ public sealed class WideMulGadget(int offset, bool xLimbsTrusted, bool yLimbsTru
         RangeCheckBytes(builder, row, YByte(0), YMsb, yLimbsTrusted, multiplicity);
 
         // Extended bytes: bytes 8..15 are 255 when the operand is sign-extended (degree 1).
-        var x = new SymbolicExpression<KoalaBear>[16];
-        var y = new SymbolicExpression<KoalaBear>[16];
+        var x = new SymbolicExpression<F>[16];
+        var y = new SymbolicExpression<F>[16];
         for (int i = 0; i < 16; i++)
         {
-            x[i] = i < 8 ? row[XByte(i)] : xNeg * C(255);
-            y[i] = i < 8 ? row[YByte(i)] : yNeg * C(255);
+            x[i] = i < 8 ? row[XByte(i)] : xNeg * C<F>(255);
+            y[i] = i < 8 ? row[YByte(i)] : yNeg * C<F>(255);
         }
-        SymbolicExpression<KoalaBear> T(int k)
+        SymbolicExpression<F> T(int k)
         {
-            var sum = SymbolicExpression<KoalaBear>.Zero;
+            var sum = SymbolicExpression<F>.Zero;
             for (int i = 0; i <= k; i++)
                 sum += x[i] * y[k - i];
             return sum;
@@ -81,14 +85,14 @@ public sealed class WideMulGadget(int offset, bool xLimbsTrusted, bool yLimbsTru
         {
             // Bounds in the type comment: every term is below 2^28 + 2^17 < p, so equality mod p is
             // equality of integers; no wrap-around can hide a wrong limb or carry.
-            var s = T(2 * m) + T(2 * m + 1) * C(256) + addend[m];
+            var s = T(2 * m) + T(2 * m + 1) * C<F>(256) + addend[m];
             if (m > 0)
                 s += row[Carry(m - 1)];
-            builder.AssertEq(s, target[m] + row[Carry(m)] * C(65536));
+            builder.AssertEq(s, target[m] + row[Carry(m)] * C<F>(65536));
             // carry < 2^12: carry ∈ [0, 2^16) and 16·carry ∈ [0, 2^16) (16·carry < 2^20 cannot wrap).
             // A bare 16-bit check would not do: 2^16·carry could then reach 2^32 > p.
             builder.Send(ZkvmBus.Range16, [row[Carry(m)]], multiplicity);
-            builder.Send(ZkvmBus.Range16, [row[Carry(m)] * C(16)], multiplicity);
+            builder.Send(ZkvmBus.Range16, [row[Carry(m)] * C<F>(16)], multiplicity);
         }
     }
 
@@ -101,21 +105,21 @@ public sealed class WideMulGadget(int offset, bool xLimbsTrusted, bool yLimbsTru
     /// boolean and 2^9·rest ∈ [0, 2^16); byte 7 &lt; 2^8 makes 2^9·rest ∈ (−2^16, 2^17) an integer range
     /// whose only values in [0, 2^16) are rest ∈ [0, 2^7).
     /// </summary>
-    private static void RangeCheckBytes(AirBuilder<KoalaBear> builder, IReadOnlyList<SymbolicExpression<KoalaBear>> row,
-        int first, int msb, bool trusted, SymbolicExpression<KoalaBear> multiplicity)
+    private static void RangeCheckBytes<F>(AirBuilder<F> builder, IReadOnlyList<SymbolicExpression<F>> row,
+        int first, int msb, bool trusted, SymbolicExpression<F> multiplicity) where F : struct, IField<F>
     {
         for (int k = 0; k < 4; k++)
         {
             var lo = row[first + 2 * k];
             var hi = row[first + 2 * k + 1];
             builder.Send(ZkvmBus.Range16, [lo], multiplicity);
-            builder.Send(ZkvmBus.Range16, [lo * C(256)], multiplicity);
+            builder.Send(ZkvmBus.Range16, [lo * C<F>(256)], multiplicity);
             builder.Send(ZkvmBus.Range16, [hi], multiplicity);
             if (!trusted)
-                builder.Send(ZkvmBus.Range16, [hi * C(256)], multiplicity);
+                builder.Send(ZkvmBus.Range16, [hi * C<F>(256)], multiplicity);
         }
         builder.AssertBool(row[msb]);
-        builder.Send(ZkvmBus.Range16, [(row[first + 7] - row[msb] * C(128)) * C(512)], multiplicity);
+        builder.Send(ZkvmBus.Range16, [(row[first + 7] - row[msb] * C<F>(128)) * C<F>(512)], multiplicity);
     }
 
     /// <summary>
@@ -123,7 +127,7 @@ public sealed class WideMulGadget(int offset, bool xLimbsTrusted, bool yLimbsTru
     /// <paramref name="counts"/> (when given), and returns the target (the low 128 bits of
     /// X_ext·Y_ext + addend_ext).
     /// </summary>
-    public UInt128 Populate(Span<KoalaBear> row, ulong x, ulong y, bool xNeg, bool yNeg, UInt128 addend, LookupCounts? counts)
+    public UInt128 Populate<F>(Span<F> row, ulong x, ulong y, bool xNeg, bool yNeg, UInt128 addend, LookupCounts? counts) where F : struct, IField<F>
     {
         if (counts is not null)
         {
@@ -132,11 +136,11 @@ public sealed class WideMulGadget(int offset, bool xLimbsTrusted, bool yLimbsTru
         }
         for (int i = 0; i < 8; i++)
         {
-            row[XByte(i)] = KoalaBear.FromUInt64((x >> (8 * i)) & 0xFF);
-            row[YByte(i)] = KoalaBear.FromUInt64((y >> (8 * i)) & 0xFF);
+            row[XByte(i)] = F.FromUInt64((x >> (8 * i)) & 0xFF);
+            row[YByte(i)] = F.FromUInt64((y >> (8 * i)) & 0xFF);
         }
-        row[XMsb] = KoalaBear.FromUInt64(x >> 63);
-        row[YMsb] = KoalaBear.FromUInt64(y >> 63);
+        row[XMsb] = F.FromUInt64(x >> 63);
+        row[YMsb] = F.FromUInt64(y >> 63);
         Span<long> xb = stackalloc long[16];
         Span<long> yb = stackalloc long[16];
         for (int i = 0; i < 16; i++)
@@ -154,7 +158,7 @@ public sealed class WideMulGadget(int offset, bool xLimbsTrusted, bool yLimbsTru
                     s += xb[i] * yb[k - i] << (8 * (k - 2 * m));
             long limb = s & 0xFFFF;
             carry = s >> 16;
-            row[Carry(m)] = KoalaBear.FromUInt64((ulong)carry);
+            row[Carry(m)] = F.FromUInt64((ulong)carry);
             counts?.AddRange16((ulong)carry);
             counts?.AddRange16((ulong)carry * 16);
             result |= (UInt128)(ulong)limb << (16 * m);

@@ -62,9 +62,13 @@ public sealed class ZkvmShardWorker(IProverBackend<KoalaBearParameters>? backend
         };
     }
 
-    /// <summary>Phase 2: the shard's proof under the shared challenges (from the traces kept as <paramref name="keptAs"/>, else rebuilt).</summary>
+    /// <summary>
+    /// Phase 2: the shard's proof under the shared challenges (from the traces kept as <paramref name="keptAs"/>, else rebuilt).
+    /// <paramref name="checkConstraints"/> checks every table against its AIR first, as <see cref="ZkvmProverOptions.CheckConstraints"/>
+    /// does on the single-process path (off by default there and here: it costs about half a second per 2^18-cycle shard).
+    /// </summary>
     public ZkvmShardProof Prove(ZkvmProgram program, byte[] input, ZkvmShardJob job, StarkConfig config, ZkvmShardChallenges challenges,
-        CancellationToken cancellation = default, string? keptAs = null)
+        CancellationToken cancellation = default, string? keptAs = null, bool checkConstraints = false)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(challenges);
@@ -76,10 +80,10 @@ public sealed class ZkvmShardWorker(IProverBackend<KoalaBearParameters>? backend
         }
         return (config.ExtensionDegree, config.DigestElements) switch
         {
-            (4, KoalaBearDigest.Length) => Prove<KoalaBearQuartic, KoalaBearDigest>(program, input, job, config, challenges, kept, cancellation),
-            (4, _) => Prove<KoalaBearQuartic, KoalaBearWideDigest>(program, input, job, config, challenges, kept, cancellation),
-            (_, KoalaBearDigest.Length) => Prove<KoalaBearOctic, KoalaBearDigest>(program, input, job, config, challenges, kept, cancellation),
-            _ => Prove<KoalaBearOctic, KoalaBearWideDigest>(program, input, job, config, challenges, kept, cancellation),
+            (4, KoalaBearDigest.Length) => Prove<KoalaBearQuartic, KoalaBearDigest>(program, input, job, config, challenges, kept, checkConstraints, cancellation),
+            (4, _) => Prove<KoalaBearQuartic, KoalaBearWideDigest>(program, input, job, config, challenges, kept, checkConstraints, cancellation),
+            (_, KoalaBearDigest.Length) => Prove<KoalaBearOctic, KoalaBearDigest>(program, input, job, config, challenges, kept, checkConstraints, cancellation),
+            _ => Prove<KoalaBearOctic, KoalaBearWideDigest>(program, input, job, config, challenges, kept, checkConstraints, cancellation),
         };
     }
 
@@ -98,7 +102,7 @@ public sealed class ZkvmShardWorker(IProverBackend<KoalaBearParameters>? backend
     }
 
     private ZkvmShardProof Prove<TDef, TDigest>(ZkvmProgram program, byte[] input, ZkvmShardJob job, StarkConfig config, ZkvmShardChallenges challenges,
-        ShardTraces? kept, CancellationToken cancellation)
+        ShardTraces? kept, bool checkConstraints, CancellationToken cancellation)
         where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
         where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
     {
@@ -119,7 +123,7 @@ public sealed class ZkvmShardWorker(IProverBackend<KoalaBearParameters>? backend
         {
             StatementFractions = challenges.StatementFractions,
         };
-        var prover = new StarkProver<KoalaBearParameters, TDef, TDigest>(config, backend);
+        var prover = new StarkProver<KoalaBearParameters, TDef, TDigest>(config, backend) { CheckConstraints = checkConstraints };
         clock.Restart();
         var proof = prover.Prove(airs, shard.Traces, shard.Publics, key, seed);
         extra.Add(("stark prover call, whole", clock.Elapsed.TotalMilliseconds));

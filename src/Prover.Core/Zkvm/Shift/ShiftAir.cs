@@ -2,65 +2,69 @@ using Prover.Core.Air;
 using Prover.Core.Field;
 using Prover.Core.Machine;
 using Prover.Core.Zkvm.Tables;
+using Prover.Core.Zkvm.Chips;
 
 namespace Prover.Core.Zkvm.Shift;
 
 /// <summary>Column layout of <see cref="ShiftAir{F}"/>.</summary>
 public static class ShiftCols
 {
+    /// <summary>The computed layout: the fields below, in declaration order (static initialisers run in textual order).</summary>
+    public static ColumnLayout Layout { get; } = new();
+
     /// <summary>The opcodes, in selector-column order.</summary>
     public static ReadOnlySpan<Opcode> Opcodes =>
         [Opcode.Sll, Opcode.Srl, Opcode.Sra, Opcode.Slli, Opcode.Srli, Opcode.Srai, Opcode.Sllw, Opcode.Srlw, Opcode.Sraw, Opcode.Slliw, Opcode.Srliw, Opcode.Sraiw];
 
     /// <summary>12 boolean selectors.</summary>
-    public const int Selectors = 0;
+    public static readonly int Selectors = Layout.Add("Selectors", 12);
 
     /// <summary>Bytes b_0..b_7 of the shifted operand (RANGE8-checked).</summary>
-    public const int BBytes = 12;
+    public static readonly int BBytes = Layout.Add("BBytes", 8);
 
     /// <summary>c0..c3 (only c0's low 6 bits matter: the shift amount).</summary>
-    public const int C = 20;
+    public static readonly int C = Layout.Word("C");
 
     /// <summary>Bits s_0..s_5 of c0.</summary>
-    public const int ShiftBits = 24;
+    public static readonly int ShiftBits = Layout.Add("ShiftBits", 6);
 
     /// <summary>c0 &gt;&gt; 6 (Range16-checked).</summary>
-    public const int CHigh = 30;
+    public static readonly int CHigh = Layout.Add("CHigh");
 
     /// <summary>One-hot byte shift: M_t = 1 for t = shift / 8 (t = 0..7).</summary>
-    public const int ByteShift = 31;
+    public static readonly int ByteShift = Layout.Add("ByteShift", 8);
 
     /// <summary>(1 + s_0)(1 + 3·s_1) = 2^(s_0 + 2 s_1).</summary>
-    public const int Pow01 = 39;
+    public static readonly int Pow01 = Layout.Add("Pow01");
 
     /// <summary>2^k, k = shift mod 8.</summary>
-    public const int Pow = 40;
+    public static readonly int Pow = Layout.Add("Pow");
 
     /// <summary>2^(8 − k) (256 / Pow).</summary>
-    public const int PowR = 41;
+    public static readonly int PowR = Layout.Add("PowR");
 
     /// <summary>The byte multiplier: 2^k for left shifts, 2^(8−k) for right shifts.</summary>
-    public const int Mult = 42;
+    public static readonly int Mult = Layout.Add("Mult");
 
     /// <summary>Right arithmetic shifts: the operand's sign (bit 63, or bit 31 for W forms); else 0.</summary>
-    public const int FillBit = 43;
+    public static readonly int FillBit = Layout.Add("FillBit");
 
     /// <summary>x_j·Mult = Lo_j + 256·Hi_j for the 8 operand bytes x_j.</summary>
-    public const int Lo = 44;
+    public static readonly int Lo = Layout.Add("Lo", 8);
 
     /// <summary>See <see cref="Lo"/>.</summary>
-    public const int Hi = 52;
+    public static readonly int Hi = Layout.Add("Hi", 8);
 
     /// <summary>The low byte of the fill byte (255·FillBit) times Mult: FillBit·(256 − Mult).</summary>
-    public const int FillLo = 60;
+    public static readonly int FillLo = Layout.Add("FillLo");
 
     /// <summary>Bytes y_0..y_7 of the 64-bit shifted value.</summary>
-    public const int Y = 61;
+    public static readonly int Y = Layout.Add("Y", 8);
 
     /// <summary>W forms: bit 31 of the result (top bit of y_3); else 0.</summary>
-    public const int ResultSign = 69;
+    public static readonly int ResultSign = Layout.Add("ResultSign");
 
-    public const int Width = 70;
+    public static readonly int Width = Layout.Width;
 }
 
 /// <summary>

@@ -18,12 +18,6 @@ public static class ShiftTrace
         return AluChip.Generate<F>(events, ShiftCols.Width, counts, Populate);
     }
 
-    /// <summary>The chip's events of a shard: <see cref="ExecutionRecord.Shift"/>.</summary>
-    public static RowMajorMatrix<F> Generate<F>(ExecutionRecord record, LookupCounts counts) where F : struct, IField<F>
-    {
-        ArgumentNullException.ThrowIfNull(record);
-        return Generate<F>(record.Shift, counts);
-    }
 
     private static void Populate<F>(Span<F> row, AluEvent e, LookupCounts counts) where F : struct, IField<F>
     {
