@@ -304,8 +304,77 @@ static inline void mul2_lazy_core(const fp_ctx *c, fe *r0, fe *r1, const fe *a0,
     redc_wide(r1->l, s, c->p, c->pinv, n);
 }
 
+#ifdef ACCEL_FP_MODMUL
+#if defined(__riscv)
+#include "../runtime/zkvm.h"
+#else
+/* Host emulation of the modmul syscalls (ACCEL_EMULATE_MODMUL, tests only): x := x·y mod m as two CIOS
+ * products, (x·y·R^-1)·(R^2 mod m)·R^-1, with R^2 mod m cached per modulus. Needs m odd and y < m (the fp
+ * layer's case: x·y < m·R is the CIOS bound). */
+static void emulated_modmul(uint64_t *x, const uint64_t *ym, size_t n)
+{
+    enum { SLOTS = 8 };
+    static uint64_t mods[SLOTS][FP_MAX_LIMBS], r2s[SLOTS][FP_MAX_LIMBS];
+    static size_t ns[SLOTS], used;
+    const uint64_t *m = ym + n;
+    size_t s = 0;
+    while (s < used && !(ns[s] == n && memcmp(mods[s], m, n * sizeof(uint64_t)) == 0))
+        s++;
+    if (s == used) {
+        s = used < SLOTS ? used++ : 0;
+        uint64_t v[FP_MAX_LIMBS] = {1};
+        for (size_t i = 0; i < 2 * 64 * n; i++) {
+            uint64_t d[FP_MAX_LIMBS];
+            uint64_t carry = mp_add(v, v, v, n);
+            uint64_t borrow = mp_sub(d, v, m, n);
+            if (carry || !borrow)
+                memcpy(v, d, n * sizeof(uint64_t));
+        }
+        memcpy(mods[s], m, n * sizeof(uint64_t));
+        memcpy(r2s[s], v, n * sizeof(uint64_t));
+        ns[s] = n;
+    }
+    uint64_t t[FP_MAX_LIMBS + 2], pinv = mp_neg_inv64(m[0]);
+    mont_mul_core(x, x, ym, m, pinv, n, t);
+    mont_mul_core(x, x, r2s[s], m, pinv, n, t);
+}
+static inline void zkvm_modmul256(uint64_t x[4], const uint64_t ym[8]) { emulated_modmul(x, ym, 4); }
+static inline void zkvm_modmul384(uint64_t x[6], const uint64_t ym[12]) { emulated_modmul(x, ym, 6); }
+#endif
+
+/* r = a·b mod p (the Montgomery product with R = 1) by one modmul syscall. b < p (elements and the context's
+ * constants are reduced), so the quotient a·b / p < a < 2^(64n) fits even for an unreduced a. */
+static void mont_mul_syscall(const fp_ctx *c, uint64_t *r, const uint64_t *a, const uint64_t *b)
+{
+    uint64_t x[FP_MAX_LIMBS], ym[2 * FP_MAX_LIMBS];
+    size_t n = c->n;
+    for (size_t i = 0; i < n; i++) {
+        x[i] = a[i];
+        ym[i] = b[i];
+        ym[n + i] = c->p[i];
+    }
+    if (n == 4)
+        zkvm_modmul256(x, ym);
+    else
+        zkvm_modmul384(x, ym);
+    for (size_t i = 0; i < n; i++)
+        r[i] = x[i];
+}
+#endif
+
 void fp_mul2_lazy(const fp_ctx *c, fe *r0, fe *r1, const fe *a0, const fe *a1, const fe *b0, const fe *b1)
 {
+#ifdef ACCEL_FP_MODMUL
+    /* Four proved products beat the lazy reduction's long arithmetic here. */
+    fe t00, t11, t01, t10;
+    fp_mul(c, &t00, a0, b0);
+    fp_mul(c, &t11, a1, b1);
+    fp_mul(c, &t01, a0, b1);
+    fp_mul(c, &t10, a1, b0);
+    fp_sub(c, r0, &t00, &t11);
+    fp_add(c, r1, &t01, &t10);
+    return;
+#endif
     if (c->n == 4)
         mul2_lazy_core(c, r0, r1, a0, a1, b0, b1, 4);
     else
@@ -314,6 +383,10 @@ void fp_mul2_lazy(const fp_ctx *c, fe *r0, fe *r1, const fe *a0, const fe *a1, c
 
 void fp_mul(const fp_ctx *c, fe *r, const fe *a, const fe *b)
 {
+#ifdef ACCEL_FP_MODMUL
+    mont_mul_syscall(c, r->l, a->l, b->l);
+    return;
+#endif
     if (c->n == 4)
         mont_mul4(r->l, a->l, b->l, c->p, c->pinv);
     else
@@ -593,6 +666,13 @@ void fp_ctx_init(fp_ctx *c, const uint8_t *p_be, size_t bytes)
     mp_from_be(c->p, c->n, p_be, bytes);
     c->pinv = mp_neg_inv64(c->p[0]);
     size_t n = c->n;
+#ifdef ACCEL_FP_MODMUL
+    /* R = 1: one, R^2 and R^3 are 1 (no set-up loop). */
+    fp_set_zero(&c->one);
+    c->one.l[0] = 1;
+    c->r2 = c->one;
+    c->r3 = c->one;
+#else
     /* R^2 mod p by doubling 1 modulo p 2·64·n times (plain integers; one-time set-up). */
     fe x;
     fp_set_zero(&x);
@@ -608,6 +688,7 @@ void fp_ctx_init(fp_ctx *c, const uint8_t *p_be, size_t bytes)
     }
     c->r2 = x;
     fp_mul(c, &c->r3, &c->r2, &c->r2); /* R^2·R^2·R^-1 = R^3 */
+#endif
     mul_wide(c->p2, c->p, c->p, n);
     uint64_t two[FP_MAX_LIMBS] = {2}, one[FP_MAX_LIMBS] = {1};
     mp_sub(c->pm2, c->p, two, n);

@@ -28,6 +28,18 @@ typedef struct fp_ctx {
     uint64_t p2[2 * FP_MAX_LIMBS]; /* p^2, for lazily reduced Fp2 products */
 } fp_ctx;
 
+/* The zkVM build (rv64) multiplies through the MODMUL256/384 syscalls (docs/design.md, "Guest accelerator
+ * library") with R = 1: the context's one, R^2 and R^3 are all 1, so "Montgomery form" is the plain value
+ * and the Montgomery product a·b·R^-1 is one proved call x := a·b mod p. Every other function is shared
+ * with the host build, whose CIOS code (R = 2^(64n)) stays the reference. Define ACCEL_NO_MODMUL to build
+ * the plain-C path for rv64 too. */
+#if defined(__riscv) && !defined(ACCEL_NO_MODMUL)
+#define ACCEL_FP_MODMUL 1
+#elif defined(ACCEL_EMULATE_MODMUL)
+/* Host test of the zkVM path (make host-test-modmul): R = 1 contexts with the syscall emulated in C. */
+#define ACCEL_FP_MODMUL 1
+#endif
+
 typedef unsigned __int128 u128;
 
 /* Builds a context from the big-endian modulus; p must be odd and > 3. */

@@ -36,6 +36,25 @@ void zkvm_debug_print(const char *text, size_t len);
 void zkvm_region_begin(const char *name);
 void zkvm_region_end(const char *name);
 
+/* Modular multiplication accelerators (zkVM only; proved by the modmul chip, docs/zkvm.md "Modular
+ * multiplication"): x := x·y mod m, fully reduced, for 4 (256-bit) or 6 (384-bit) little-endian u64 limbs.
+ * x is 8-aligned writable memory; ym holds y then m (8-aligned) and must not overlap x. The machine faults
+ * when m = 0 or x·y ≥ m·2^(64·limbs) (never when y < m). Inline so that guests which do not use them are
+ * unchanged. */
+#if defined(__riscv)
+#define ZKVM_SYS_MODMUL256 0x10020
+#define ZKVM_SYS_MODMUL384 0x10021
+static inline void zkvm_modmul(long number, uint64_t *x, const uint64_t *ym)
+{
+    register long a0 __asm__("a0") = (long)x;
+    register long a1 __asm__("a1") = (long)ym;
+    register long a7 __asm__("a7") = number;
+    __asm__ volatile("ecall" : "+r"(a0) : "r"(a1), "r"(a7) : "memory");
+}
+static inline void zkvm_modmul256(uint64_t x[4], const uint64_t ym[8]) { zkvm_modmul(ZKVM_SYS_MODMUL256, x, ym); }
+static inline void zkvm_modmul384(uint64_t x[6], const uint64_t ym[12]) { zkvm_modmul(ZKVM_SYS_MODMUL384, x, ym); }
+#endif
+
 /* The tiny libc subset the runtime provides. malloc is a bump allocator over the heap region; free
  * is a no-op; allocation failure aborts. */
 void *memcpy(void *dst, const void *src, size_t n);

@@ -33,8 +33,8 @@ public readonly record struct MemoryInstructionEvent(uint Pc, Opcode Op, ulong A
 /// <summary>
 /// One access to an 8-byte aligned double word: its value after and before the access and the
 /// timestamps of this and the previous access (the memory-consistency argument's tuple). A misaligned
-/// access that crosses a double-word boundary produces two. Syscalls make no memory accesses (write's
-/// buffer is not proven; the proven output is committed byte by byte through registers).
+/// access that crosses a double-word boundary produces two. Syscalls make no memory accesses except
+/// modmul's (<see cref="ModMulEvent"/>; write's buffer is not proven: the proven output is committed byte by byte).
 /// </summary>
 public readonly record struct MemoryAccessEvent(ulong Address, ulong Value, ulong PrevValue, long Timestamp, long PrevTimestamp);
 
@@ -52,6 +52,12 @@ public readonly record struct SyscallEvent(uint Pc, long Timestamp, ulong Number
 /// sees them like any other access.
 /// </summary>
 public sealed record KeccakPermuteEvent(long Clk, ulong Pointer, ulong[] Pre, ulong[] Post, long[] PrevClk);
+/// A modmul syscall (<see cref="Machine.Syscall.ModMul256"/> or <see cref="Machine.Syscall.ModMul384"/>) at clk
+/// <paramref name="Timestamp"/>: <paramref name="Limbs"/> (4 or 6) 64-bit limbs, x at <paramref name="XPtr"/>, y then m at
+/// <paramref name="YmPtr"/>. <paramref name="Accesses"/> are its 3·Limbs double-word accesses, also in
+/// <see cref="ExecutionRecord.MemoryAccesses"/>: x's limbs (prev value x, value the result), then y's, then m's (reads).
+/// </summary>
+public sealed record ModMulEvent(long Timestamp, int Limbs, ulong XPtr, ulong YmPtr, MemoryAccessEvent[] Accesses);
 
 /// <summary>Machine state at the start of a shard: pc and the 32 integer registers (x0 = 0).</summary>
 public sealed record ShardStart(ulong Pc, long Clk, ulong[] Registers);
@@ -92,6 +98,7 @@ public sealed class ExecutionRecord
         MemoryAccesses.Capacity = Hint(previous.MemoryAccesses.Count);
         Syscalls.Capacity = Hint(previous.Syscalls.Count);
         KeccakPermutes.Capacity = Hint(previous.KeccakPermutes.Count);
+        ModMuls.Capacity = Hint(previous.ModMuls.Count);
     }
 
     public int ShardIndex { get; private set; }
@@ -121,6 +128,7 @@ public sealed class ExecutionRecord
         MemoryAccesses.Clear();
         Syscalls.Clear();
         KeccakPermutes.Clear();
+        ModMuls.Clear();
     }
 
     public long Cycles { get; internal set; }
@@ -166,6 +174,8 @@ public sealed class ExecutionRecord
 
     /// <summary>KECCAK_PERMUTE calls (each also has its <see cref="SyscallEvent"/> in <see cref="Syscalls"/>).</summary>
     public List<KeccakPermuteEvent> KeccakPermutes { get; } = [];
+    /// <summary>The modmul syscalls (also in <see cref="Syscalls"/>), with their memory accesses.</summary>
+    public List<ModMulEvent> ModMuls { get; } = [];
 
     /// <summary>Instructions that emit no event: FENCE (a no-op).</summary>
     public long Nops { get; internal set; }

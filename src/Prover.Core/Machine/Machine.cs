@@ -352,6 +352,10 @@ public sealed unsafe partial class Machine : IDisposable
                 result = MemoryMap.InputBase;
                 x[11] = _memory.InputSize;
                 break;
+            case Syscall.ModMul256 or Syscall.ModMul384:
+                ModMul(ref tracer, a0, a1, num == Syscall.ModMul256 ? 4 : 6, index, cycles);
+                result = 0;
+                break;
             case Syscall.RegionBegin:
                 _openRegions.Push((ReadName(a0, index, cycles), cycles));
                 result = 0;

@@ -66,6 +66,16 @@ public static class Syscall
     /// Proven by the keccak chip (Zkvm/Keccak): the 25 double words are read and written through the memory argument.
     /// </summary>
     public const ulong KeccakPermute = 0x1_0010;
+    /// modmul256(x = a0, ym = a1) → a0 = 0: x := x·y mod m on 256-bit values (4 little-endian u64 limbs each):
+    /// a0 points to x (read, then overwritten with the fully reduced result), a1 to y followed by m. Both
+    /// pointers are 8-aligned, the x block lies in writable RAM (above the code), the y‖m block in RAM, the
+    /// two blocks do not overlap, m ≠ 0 and the quotient x·y / m is below 2^256 (guaranteed by y &lt; m); anything else faults (<see cref="MachineFault.BadSyscallArgument"/>).
+    /// Proved by the modular-multiplication chip (docs/zkvm.md, "Modular multiplication").
+    /// </summary>
+    public const ulong ModMul256 = 0x1_0020;
+
+    /// <summary><see cref="ModMul256"/> on 384-bit values (6 limbs each).</summary>
+    public const ulong ModMul384 = 0x1_0021;
 
     public const long EBadF = 9;
 }

@@ -32,6 +32,8 @@ internal unsafe interface ITracer
 
     /// <summary>Before KECCAK_PERMUTE writes <paramref name="post"/> over the state at <paramref name="pointer"/> (still <paramref name="pre"/> in memory).</summary>
     void KeccakPermute(ulong pointer, ReadOnlySpan<ulong> pre, ReadOnlySpan<ulong> post);
+    /// <summary>Inside a modmul syscall, before x is overwritten with <paramref name="result"/> (the pointers are valid).</summary>
+    void ModMul(ulong xPtr, ulong ymPtr, int limbs, ReadOnlySpan<ulong> result);
 }
 
 internal unsafe struct NoTracer : ITracer
@@ -55,6 +57,7 @@ internal unsafe struct NoTracer : ITracer
     public readonly void Syscall(ulong pc, ulong number, ulong a0, ulong a1, ulong a2, ulong result) { }
 
     public readonly void KeccakPermute(ulong pointer, ReadOnlySpan<ulong> pre, ReadOnlySpan<ulong> post) { }
+    public readonly void ModMul(ulong xPtr, ulong ymPtr, int limbs, ReadOnlySpan<ulong> result) { }
 }
 
 internal unsafe readonly struct RecordingTracer(TraceBuilder builder) : ITracer
@@ -83,6 +86,7 @@ internal unsafe readonly struct RecordingTracer(TraceBuilder builder) : ITracer
         Builder.Record.Syscalls.Add(new SyscallEvent((uint)pc, Builder.Clk, number, a0, a1, a2, result));
 
     public void KeccakPermute(ulong pointer, ReadOnlySpan<ulong> pre, ReadOnlySpan<ulong> post) => Builder.EmitKeccakPermute(pointer, pre, post);
+    public void ModMul(ulong xPtr, ulong ymPtr, int limbs, ReadOnlySpan<ulong> result) => Builder.EmitModMul(xPtr, ymPtr, limbs, result);
 }
 
 /// <summary>
@@ -180,6 +184,20 @@ internal sealed unsafe class TraceBuilder(Machine machine, Action<ExecutionRecor
         Access(first, Unsafe.ReadUnaligned<ulong>(ref window[0]));
         if (last != first)
             Access(last, Unsafe.ReadUnaligned<ulong>(ref window[8]));
+    }
+
+    /// <summary>
+    /// A modmul syscall's memory: x's double words read and overwritten with the result, then y's and m's read,
+    /// all at the ECALL's clk (the chip's slot, ts = 4·clk + 2), in that order; the event lists the accesses.
+    /// </summary>
+    public void EmitModMul(ulong xPtr, ulong ymPtr, int limbs, ReadOnlySpan<ulong> result)
+    {
+        var r = Record;
+        int first = r.MemoryAccesses.Count;
+        for (int i = 0; i < limbs; i++)
+            Access(xPtr + 8 * (ulong)i, result[i]);
+        EmitRead(ymPtr, 16 * (ulong)limbs);
+        r.ModMuls.Add(new ModMulEvent(Clk, limbs, xPtr, ymPtr, [.. System.Runtime.InteropServices.CollectionsMarshal.AsSpan(r.MemoryAccesses)[first..]]));
     }
 
     /// <summary>Read accesses to every double word covering [address, address + length).</summary>

@@ -9,6 +9,7 @@ using Prover.Core.Zkvm.Input;
 using Prover.Core.Zkvm.Keccak;
 using Prover.Core.Zkvm.LoadStore;
 using Prover.Core.Zkvm.Memory;
+using Prover.Core.Zkvm.ModMul;
 using Prover.Core.Zkvm.Mul;
 using Prover.Core.Zkvm.Proving;
 using Prover.Core.Zkvm.Shift;
@@ -75,6 +76,11 @@ public static class ZkvmChips
             // touch memory; its padding permutations send and receive nothing, so a shard without calls leaves it out.
             new(ZkvmTable.Keccak, "Keccak", ChipPresence.WhenUsed, p => new KeccakAir<KoalaBear>(p.Program.CodeEnd),
                 c => c.Record.KeccakPermutes is { Count: > 0 } e ? new ChipTrace(KeccakTrace.Generate<KoalaBear>(e, c.Program.Program.CodeEnd, c.Counts)) : null),
+            // The modmul chips receive the syscall chip's calls on the ModMul bus and make memory accesses and byte lookups
+            // only for their own rows: a shard without a call of that size leaves the table out (a call with the table left
+            // out is an unmatched ModMul send).
+            new(ZkvmTable.ModMul256, "ModMul256", ChipPresence.WhenUsed, p => new ModMulAir<KoalaBear>(4, p.Program.CodeEnd), c => ModMul(c, ZkvmTable.ModMul256)),
+            new(ZkvmTable.ModMul384, "ModMul384", ChipPresence.WhenUsed, p => new ModMulAir<KoalaBear>(6, p.Program.CodeEnd), c => ModMul(c, ZkvmTable.ModMul384)),
         ];
         for (int i = 0; i < chips.Length; i++)
             if (chips[i].Index != i)
@@ -82,6 +88,13 @@ public static class ZkvmChips
         if (chips.Length > ChipSet.Capacity)
             throw new InvalidOperationException($"{chips.Length} chips do not fit a {ChipSet.Capacity}-bit chip set");
         return chips;
+    }
+
+    private static ChipTrace? ModMul(ShardTraceContext c, int chip)
+    {
+        var air = (ModMulAir<KoalaBear>)c.Program.Airs[chip];
+        int limbs = air.Layout.Limbs;
+        return c.Record.ModMuls.Exists(e => e.Limbs == limbs) ? new ChipTrace(ModMulTrace.Generate(air, c.Record.ModMuls, c.Counts)) : null;
     }
 
     /// <summary>Every chip a shard (last or not) may have: the largest statement of that kind.</summary>

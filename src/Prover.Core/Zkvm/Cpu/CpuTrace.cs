@@ -225,9 +225,9 @@ public static class CpuTrace
             if (r.Syscall is { } se)
             {
                 // The syscall chip's accesses at slot 2 (not CPU accesses; the next access of the register
-                // consumes what they produce): input writes a1, commit reads a1, write reads a2.
+                // consumes what they produce): input writes a1, commit and modmul read a1, write reads a2.
                 syscalls?.Add(new SyscallRow(se, new RegisterWitness(regs[11], (ulong)lastTs[11]), new RegisterWitness(regs[12], (ulong)lastTs[12])));
-                if (se.Number is SyscallNumbers.Input or SyscallNumbers.Commit)
+                if (Prover.Core.Zkvm.Syscall.SyscallCols.AccessesX11(se.Number))
                 {
                     if (r.SyscallA1 is { } a1)
                         regs[11] = a1;

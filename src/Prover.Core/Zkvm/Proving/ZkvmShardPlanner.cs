@@ -117,7 +117,7 @@ public static class ZkvmShardPlanner
             touched[ins.Rs1] = touched[ins.Rs2] = true;
             if (r.Syscall is { } se)
             {
-                if (se.Number is SyscallNumbers.Input or SyscallNumbers.Commit)
+                if (Prover.Core.Zkvm.Syscall.SyscallCols.AccessesX11(se.Number))
                 {
                     if (r.SyscallA1 is { } a1)
                         regs[11] = a1;

@@ -15,9 +15,13 @@ public static class SyscallCols
     [
         SyscallNumber.Write, SyscallNumber.Exit, SyscallNumber.Input,
         SyscallNumber.Commit, SyscallNumber.RegionBegin, SyscallNumber.RegionEnd,
+        SyscallNumber.ModMul256, SyscallNumber.ModMul384,
     ];
 
-    /// <summary>6 boolean selectors, one per number of <see cref="Numbers"/>: write, exit, input, commit, region begin, region end.</summary>
+    /// <summary>Selector column of <see cref="Numbers"/>[i]: the first six lead the row, the modmul two follow <see cref="X12Gadget"/>.</summary>
+    public static int SelectorColumn(int i) => i < 6 ? Selectors + i : IsModMul256 + (i - 6);
+
+    /// <summary>6 boolean selectors, one per number of <see cref="Numbers"/>: write, exit, input, commit, region begin, region end (the modmul two are at <see cref="IsModMul256"/>).</summary>
     public const int Selectors = 0;
     public const int IsWrite = Selectors + 0;
     public const int IsExit = Selectors + 1;
@@ -55,12 +59,20 @@ public static class SyscallCols
     /// <summary>Boolean selector of KECCAK_PERMUTE (0x10010), kept apart from <see cref="Numbers"/>: its row hands (ts, a0) to the keccak chip.</summary>
     public const int IsKeccak = X12Gadget + TimestampGadget.Columns;
 
-    public const int Width = IsKeccak + 1;
+    /// <summary>Selectors of <see cref="SyscallNumber.ModMul256"/> and <see cref="SyscallNumber.ModMul384"/>.</summary>
+    public const int IsModMul256 = IsKeccak + 1;
+    public const int IsModMul384 = IsModMul256 + 1;
+
+    public const int Width = IsModMul384 + 1;
 
     /// <summary>Public values: the input size as (lo, hi) 16-bit pieces, set and range-checked by the verifier.</summary>
     public const int PublicInputSizeLo = 0;
     public const int PublicInputSizeHi = 1;
     public const int PublicValueCount = 2;
+
+    /// <summary>Whether the chip accesses x11 (a1) at slot 2 for syscall <paramref name="number"/>: input writes it, commit and modmul read it.</summary>
+    public static bool AccessesX11(ulong number) =>
+        number is SyscallNumber.Input or SyscallNumber.Commit or SyscallNumber.ModMul256 or SyscallNumber.ModMul384;
 
     /// <summary>Memory key of register x_r.</summary>
     public static ulong RegisterKey(int r) => MemoryArgument.RegisterKeyBase + (ulong)r;
@@ -102,6 +114,9 @@ public sealed class SyscallAir<F> : IAir<F> where F : struct, IField<F>
         var isInput = l[SyscallCols.IsInput];
         var isCommit = l[SyscallCols.IsCommit];
         var isRegion = l[SyscallCols.IsRegionBegin] + l[SyscallCols.IsRegionEnd];
+        var isModMul256 = l[SyscallCols.IsModMul256];
+        var isModMul384 = l[SyscallCols.IsModMul384];
+        var isModMul = isModMul256 + isModMul384;
 
         // Selectors: booleans whose sum `real` is boolean, so at most one is set; padding rows (real = 0)
         // receive and send nothing.
@@ -111,7 +126,7 @@ public sealed class SyscallAir<F> : IAir<F> where F : struct, IField<F>
         var numbers = SyscallCols.Numbers;
         for (int i = 0; i < numbers.Length; i++)
         {
-            var s = l[SyscallCols.Selectors + i];
+            var s = l[SyscallCols.SelectorColumn(i)];
             builder.AssertBool(s);
             real += s;
             numLo += s * C(numbers[i] & 0xFFFF);
@@ -126,7 +141,7 @@ public sealed class SyscallAir<F> : IAir<F> where F : struct, IField<F>
 
         // The number: a7 = Σ sel·number limb by limb. a7 is received from the CPU (the register's
         // canonical limbs), so a row whose selector claims another syscall than the guest's a7 fails
-        // here; a number outside the six (exit_group 94 included) equals no selector's and has no row
+        // here; a number outside the eight (exit_group 94 included) equals no selector's and has no row
         // that can receive its tuple, so such an execution cannot be proven.
         builder.AssertEq(a7[0], numLo);
         builder.AssertEq(a7[1], numHi);
@@ -144,7 +159,7 @@ public sealed class SyscallAir<F> : IAir<F> where F : struct, IField<F>
         // 4·clk_q + 2 with clk_q range-checked, clk_hi bounded by the verifier), so canonical; produced values are canonical: reads re-produce a consumed
         // (hence produced and checked) value and the input size comes from public values the verifier
         // range-checks.
-        var accessA = isInput + isCommit;
+        var accessA = isInput + isCommit + isModMul;
         var x11Prev = Limbs(SyscallCols.X11Prev);
         var x11New = Limbs(SyscallCols.X11New);
         var x12Prev = Limbs(SyscallCols.X12Prev);
@@ -206,6 +221,19 @@ public sealed class SyscallAir<F> : IAir<F> where F : struct, IField<F>
         when.AssertZero(a0[3]);
         ByteLookup.SendRange8(builder, x11Prev[0], isCommit);
         builder.Send(ZkvmBus.Output, [a0[0], a0[1], x11Prev[0]], isCommit);
+
+        // --- modmul256/384(x = a0, ym = a1) → 0. x11 (a1) is read at ts (new = prev), so the pointer sent is the guest's a1;
+        // the call goes to the modmul chip of its size as (limbs, ts, a0, a1), which proves the memory effect at this ts
+        // (docs/zkvm.md, "Modular multiplication"). The chip receives exactly one tuple per row of its table, so a call
+        // cannot be skipped and no call can be invented.
+        when = builder.When(isModMul);
+        for (int i = 0; i < 4; i++)
+        {
+            when.AssertZero(result[i]);
+            when.AssertEq(x11New[i], x11Prev[i]);
+        }
+        builder.Send(ZkvmBus.ModMul, [C(4), tsLo, tsHi, .. a0, .. x11Prev], isModMul256);
+        builder.Send(ZkvmBus.ModMul, [C(6), tsLo, tsHi, .. a0, .. x11Prev], isModMul384);
 
         KeccakPermute(builder, isKeccak, a0, result, tsLo, tsHi);
     }

@@ -48,7 +48,7 @@ public static class SyscallTrace
         else if (selector < 0)
             throw new ArgumentException($"syscall {e.Number} at pc 0x{e.Pc:x} (clk {e.Timestamp}) cannot be proven by the syscall chip", nameof(syscall));
         else
-            row[SyscallCols.Selectors + selector] = F.One;
+            row[SyscallCols.SelectorColumn(selector)] = F.One;
         Word.Write(row, SyscallCols.A7, e.Number);
         Word.Write(row, SyscallCols.A0, e.A0);
         Word.Write(row, SyscallCols.Result, e.Result);
@@ -79,6 +79,12 @@ public static class SyscallTrace
                 Access(row, SyscallCols.X11Prev, SyscallCols.X11PrevTsLo, SyscallCols.X11Gadget, syscall.X11, ts, counts);
                 Word.Write(row, SyscallCols.X11New, syscall.X11.PrevValue);
                 counts.AddRange8(e.A1);
+                break;
+            case SyscallNumber.ModMul256 or SyscallNumber.ModMul384:
+                if (syscall.X11.PrevValue != e.A1)
+                    throw new ArgumentException($"x11 witness {syscall.X11.PrevValue} differs from the event's a1 {e.A1} (clk {e.Timestamp})", nameof(syscall));
+                Access(row, SyscallCols.X11Prev, SyscallCols.X11PrevTsLo, SyscallCols.X11Gadget, syscall.X11, ts, counts);
+                Word.Write(row, SyscallCols.X11New, syscall.X11.PrevValue);
                 break;
         }
     }
