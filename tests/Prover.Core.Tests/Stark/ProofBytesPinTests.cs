@@ -48,8 +48,9 @@ public sealed class ProofBytesPinTests
     {
         var program = ZkvmProgram.FromElf(GuestTests.Elf("hello"));
         var proof = new ZkvmProver<KoalaBearQuartic, Digest<KoalaBearParameters>>(new ZkvmProverOptions { Config = ZkvmProving.Config, ShardSize = 1 << 10 }).Prove(program, [1, 2, 3]);
-        // Recomputed by running main after merging branch keccak onto format 5 (issue 15): the syscall chip gained the
-        // KECCAK_PERMUTE selector column and its send (hello has no keccak table: the chip is WhenUsed).
-        Assert.Equal("3124c9b6d5a0c528deafe09997fac080130a228c721a9135e6ba2aec8e9e329b", Sha(proof.ToBytes()));
+        // Recomputed by running main after merging branches keccak and modmul onto format 5 (issue 15): the syscall chip
+        // gained the KECCAK_PERMUTE and MODMUL256/384 selector columns and their sends (hello has no accelerator tables:
+        // those chips are WhenUsed).
+        Assert.Equal("cd7507fe870400efbbc8366247ba9d611bacca0b95fcb0148562e069c8e0474b", Sha(proof.ToBytes()));
     }
 }

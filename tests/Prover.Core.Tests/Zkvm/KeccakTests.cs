@@ -318,7 +318,7 @@ public sealed class KeccakCheatingProverTests
         var program = ZkvmProgram.FromElf(GuestTests.Elf("hello"));
         var proof = new ZkvmProver<KoalaBearQuartic, Digest<KoalaBearParameters>>(new ZkvmProverOptions { Config = ZkvmProving.Config, ShardSize = 1L << 22 })
             .Prove(program, []);
-        Assert.Equal(ZkvmTable.Keccak + 1, Prover.Core.Zkvm.Chips.ZkvmChips.Count);
+        Assert.True(ZkvmTable.Keccak < Prover.Core.Zkvm.Chips.ZkvmChips.Count);
         Assert.False(proof.ShardChips[0].Contains(ZkvmTable.Keccak));
     }
 
