@@ -44,6 +44,15 @@ public readonly record struct MemoryInitEvent(ulong Address, ulong Value, long T
 /// <summary>An <c>ecall</c>: the number (a7), arguments a0..a2 and the result left in a0.</summary>
 public readonly record struct SyscallEvent(uint Pc, long Timestamp, ulong Number, ulong A0, ulong A1, ulong A2, ulong Result);
 
+/// <summary>
+/// A KECCAK_PERMUTE syscall at <paramref name="Clk"/> (the ECALL's clk; its memory accesses use ts = 4·clk + 2):
+/// the state at <paramref name="Pointer"/> before (<paramref name="Pre"/>) and after (<paramref name="Post"/>) the
+/// permutation, and each lane's previous access clk (<paramref name="PrevClk"/>, 0 = initial memory). The 25 accesses
+/// are also in <see cref="ExecutionRecord.MemoryAccesses"/> (at the same clk, lane order), so the memory boundary
+/// sees them like any other access.
+/// </summary>
+public sealed record KeccakPermuteEvent(long Clk, ulong Pointer, ulong[] Pre, ulong[] Post, long[] PrevClk);
+
 /// <summary>Machine state at the start of a shard: pc and the 32 integer registers (x0 = 0).</summary>
 public sealed record ShardStart(ulong Pc, long Clk, ulong[] Registers);
 
@@ -82,6 +91,7 @@ public sealed class ExecutionRecord
         MemoryInstructions.Capacity = Hint(previous.MemoryInstructions.Count);
         MemoryAccesses.Capacity = Hint(previous.MemoryAccesses.Count);
         Syscalls.Capacity = Hint(previous.Syscalls.Count);
+        KeccakPermutes.Capacity = Hint(previous.KeccakPermutes.Count);
     }
 
     public int ShardIndex { get; private set; }
@@ -110,6 +120,7 @@ public sealed class ExecutionRecord
         MemoryInstructions.Clear();
         MemoryAccesses.Clear();
         Syscalls.Clear();
+        KeccakPermutes.Clear();
     }
 
     public long Cycles { get; internal set; }
@@ -152,6 +163,9 @@ public sealed class ExecutionRecord
     public List<MemoryAccessEvent> MemoryAccesses { get; } = [];
 
     public List<SyscallEvent> Syscalls { get; } = [];
+
+    /// <summary>KECCAK_PERMUTE calls (each also has its <see cref="SyscallEvent"/> in <see cref="Syscalls"/>).</summary>
+    public List<KeccakPermuteEvent> KeccakPermutes { get; } = [];
 
     /// <summary>Instructions that emit no event: FENCE (a no-op).</summary>
     public long Nops { get; internal set; }

@@ -344,6 +344,10 @@ public sealed unsafe partial class Machine : IDisposable
                 _committed.WriteByte((byte)a1);
                 result = 0;
                 break;
+            case Syscall.KeccakPermute:
+                KeccakPermute(ref tracer, a0, index, cycles);
+                result = 0;
+                break;
             case Syscall.Input:
                 result = MemoryMap.InputBase;
                 x[11] = _memory.InputSize;
@@ -370,6 +374,22 @@ public sealed unsafe partial class Machine : IDisposable
             tracer.Syscall(PcOf(index), num, a0, a1, a2, result);
         x[10] = result;
         return false;
+    }
+
+    /// <summary>KECCAK_PERMUTE on the 200 bytes at <paramref name="pointer"/> (8-aligned, in writable RAM, else a fault).</summary>
+    private void KeccakPermute<T>(ref T tracer, ulong pointer, int index, long cycles) where T : struct, ITracer
+    {
+        const ulong Bytes = 8 * Hash.KeccakF1600.Lanes;
+        if ((pointer & 7) != 0 || pointer < _program.CodeEnd || pointer >= MemoryMap.RamEnd || Bytes > MemoryMap.RamEnd - pointer)
+            Fault(MachineFault.BadSyscallArgument, index, cycles - 1,
+                $"keccak_permute of the state at 0x{pointer:x}: not 8-aligned or not 200 bytes of writable RAM");
+        var lanes = new Span<ulong>(_memory.Ram + (pointer - MemoryMap.RamBase), Hash.KeccakF1600.Lanes);
+        Span<ulong> state = stackalloc ulong[Hash.KeccakF1600.Lanes];
+        lanes.CopyTo(state);
+        Hash.KeccakF1600.Permute(state);
+        if (T.Enabled)
+            tracer.KeccakPermute(pointer, lanes, state);
+        state.CopyTo(lanes);
     }
 
     private string ReadName(ulong addr, int index, long cycles)

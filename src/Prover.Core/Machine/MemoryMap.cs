@@ -59,5 +59,13 @@ public static class Syscall
     /// </summary>
     public const ulong Commit = 0x1_0003;
 
+    /// <summary>
+    /// keccak_permute(state = a0) → a0 = 0: applies Keccak-f[1600] in place to the 25 little-endian 64-bit lanes at
+    /// a0 (lane (x, y) at a0 + 8·(x + 5y)). a0 must be 8-aligned and the 200 bytes must lie in writable RAM
+    /// ([code end, <see cref="MemoryMap.RamEnd"/>)), else the machine faults (<see cref="MachineFault.BadSyscallArgument"/>).
+    /// Proven by the keccak chip (Zkvm/Keccak): the 25 double words are read and written through the memory argument.
+    /// </summary>
+    public const ulong KeccakPermute = 0x1_0010;
+
     public const long EBadF = 9;
 }

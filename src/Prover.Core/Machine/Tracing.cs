@@ -29,6 +29,9 @@ internal unsafe interface ITracer
     void Nop();
 
     void Syscall(ulong pc, ulong number, ulong a0, ulong a1, ulong a2, ulong result);
+
+    /// <summary>Before KECCAK_PERMUTE writes <paramref name="post"/> over the state at <paramref name="pointer"/> (still <paramref name="pre"/> in memory).</summary>
+    void KeccakPermute(ulong pointer, ReadOnlySpan<ulong> pre, ReadOnlySpan<ulong> post);
 }
 
 internal unsafe struct NoTracer : ITracer
@@ -50,6 +53,8 @@ internal unsafe struct NoTracer : ITracer
     public readonly void Nop() { }
 
     public readonly void Syscall(ulong pc, ulong number, ulong a0, ulong a1, ulong a2, ulong result) { }
+
+    public readonly void KeccakPermute(ulong pointer, ReadOnlySpan<ulong> pre, ReadOnlySpan<ulong> post) { }
 }
 
 internal unsafe readonly struct RecordingTracer(TraceBuilder builder) : ITracer
@@ -76,6 +81,8 @@ internal unsafe readonly struct RecordingTracer(TraceBuilder builder) : ITracer
 
     public void Syscall(ulong pc, ulong number, ulong a0, ulong a1, ulong a2, ulong result) =>
         Builder.Record.Syscalls.Add(new SyscallEvent((uint)pc, Builder.Clk, number, a0, a1, a2, result));
+
+    public void KeccakPermute(ulong pointer, ReadOnlySpan<ulong> pre, ReadOnlySpan<ulong> post) => Builder.EmitKeccakPermute(pointer, pre, post);
 }
 
 /// <summary>
@@ -183,6 +190,19 @@ internal sealed unsafe class TraceBuilder(Machine machine, Action<ExecutionRecor
         ulong last = (address + length - 1) & ~7UL;
         for (ulong d = address & ~7UL; d <= last; d += 8)
             Access(d, _memory.ReadDword(d));
+    }
+
+    /// <summary>The 25 read-modify-write accesses of KECCAK_PERMUTE (before memory is overwritten) and its event.</summary>
+    public void EmitKeccakPermute(ulong pointer, ReadOnlySpan<ulong> pre, ReadOnlySpan<ulong> post)
+    {
+        var prevClk = new long[pre.Length];
+        for (int i = 0; i < pre.Length; i++)
+        {
+            ulong dword = pointer + 8 * (ulong)i;
+            prevClk[i] = *_memory.StampSlot(dword);
+            Access(dword, post[i]);
+        }
+        Record.KeccakPermutes.Add(new KeccakPermuteEvent(Clk, pointer, pre.ToArray(), post.ToArray(), prevClk));
     }
 
     private void Access(ulong dword, ulong newValue)

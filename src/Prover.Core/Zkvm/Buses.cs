@@ -62,4 +62,14 @@ public static class ZkvmBus
 
     /// <summary>(key, v0..v3): an input double word as the input-commitment chip absorbed it, received by the bound MemoryInit.</summary>
     public const int InputValue = 12;
+
+    /// <summary>
+    /// (ts_lo, ts_hi, ptr_lo, ptr_hi): a KECCAK_PERMUTE ECALL at ts = 4·clk + 2 on the state at ptr, sent by
+    /// <see cref="Prover.Core.Zkvm.Syscall.SyscallAir{F}"/>, received once by <see cref="Prover.Core.Zkvm.Keccak.KeccakAir{F}"/>
+    /// on the last row of the permutation it proves.
+    /// </summary>
+    public const int KeccakPermute = 13;
+
+    /// <summary>Number of field elements of a <see cref="KeccakPermute"/> tuple.</summary>
+    public const int KeccakPermuteTupleWidth = 4;
 }

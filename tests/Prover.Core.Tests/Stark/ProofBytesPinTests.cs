@@ -48,6 +48,8 @@ public sealed class ProofBytesPinTests
     {
         var program = ZkvmProgram.FromElf(GuestTests.Elf("hello"));
         var proof = new ZkvmProver<KoalaBearQuartic, Digest<KoalaBearParameters>>(new ZkvmProverOptions { Config = ZkvmProving.Config, ShardSize = 1 << 10 }).Prove(program, [1, 2, 3]);
-        Assert.Equal("9b606efecf1eb925e822267d105ee03df7c3458dde0c8aef9896fcafac5fe07d", Sha(proof.ToBytes()));
+        // Recomputed by running main after merging branch keccak onto format 5 (issue 15): the syscall chip gained the
+        // KECCAK_PERMUTE selector column and its send (hello has no keccak table: the chip is WhenUsed).
+        Assert.Equal("3124c9b6d5a0c528deafe09997fac080130a228c721a9135e6ba2aec8e9e329b", Sha(proof.ToBytes()));
     }
 }

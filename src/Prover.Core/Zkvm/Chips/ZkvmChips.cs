@@ -6,6 +6,7 @@ using Prover.Core.Zkvm.Compare;
 using Prover.Core.Zkvm.Cpu;
 using Prover.Core.Zkvm.DivRem;
 using Prover.Core.Zkvm.Input;
+using Prover.Core.Zkvm.Keccak;
 using Prover.Core.Zkvm.LoadStore;
 using Prover.Core.Zkvm.Memory;
 using Prover.Core.Zkvm.Mul;
@@ -70,6 +71,10 @@ public static class ZkvmChips
                 var trace = InputCommitTrace.Generate((InputCommitAir)c.Program.Airs[ZkvmTable.InputCommit], c.Input, c.Counts, out var publics);
                 return new ChipTrace(trace, publics);
             }),
+            // Keccak-f (issue 15): only the syscall chip's KECCAK_PERMUTE rows send to it (bus 13) and only its export rows
+            // touch memory; its padding permutations send and receive nothing, so a shard without calls leaves it out.
+            new(ZkvmTable.Keccak, "Keccak", ChipPresence.WhenUsed, p => new KeccakAir<KoalaBear>(p.Program.CodeEnd),
+                c => c.Record.KeccakPermutes is { Count: > 0 } e ? new ChipTrace(KeccakTrace.Generate<KoalaBear>(e, c.Program.Program.CodeEnd, c.Counts)) : null),
         ];
         for (int i = 0; i < chips.Length; i++)
             if (chips[i].Index != i)

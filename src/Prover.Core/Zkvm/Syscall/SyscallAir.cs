@@ -52,7 +52,10 @@ public static class SyscallCols
     public const int X12PrevTsHi = X12Prev + 5;
     public const int X12Gadget = X12Prev + 6;
 
-    public const int Width = X12Gadget + TimestampGadget.Columns;
+    /// <summary>Boolean selector of KECCAK_PERMUTE (0x10010), kept apart from <see cref="Numbers"/>: its row hands (ts, a0) to the keccak chip.</summary>
+    public const int IsKeccak = X12Gadget + TimestampGadget.Columns;
+
+    public const int Width = IsKeccak + 1;
 
     /// <summary>Public values: the input size as (lo, hi) 16-bit pieces, set and range-checked by the verifier.</summary>
     public const int PublicInputSizeLo = 0;
@@ -114,6 +117,11 @@ public sealed class SyscallAir<F> : IAir<F> where F : struct, IField<F>
             numLo += s * C(numbers[i] & 0xFFFF);
             numHi += s * C(numbers[i] >> 16);
         }
+        var isKeccak = l[SyscallCols.IsKeccak];
+        builder.AssertBool(isKeccak);
+        real += isKeccak;
+        numLo += isKeccak * C(SyscallNumber.KeccakPermute & 0xFFFF);
+        numHi += isKeccak * C(SyscallNumber.KeccakPermute >> 16);
         builder.AssertBool(real);
 
         // The number: a7 = Σ sel·number limb by limb. a7 is received from the CPU (the register's
@@ -198,6 +206,25 @@ public sealed class SyscallAir<F> : IAir<F> where F : struct, IField<F>
         when.AssertZero(a0[3]);
         ByteLookup.SendRange8(builder, x11Prev[0], isCommit);
         builder.Send(ZkvmBus.Output, [a0[0], a0[1], x11Prev[0]], isCommit);
+
+        KeccakPermute(builder, isKeccak, a0, result, tsLo, tsHi);
+    }
+
+    /// <summary>
+    /// keccak_permute(state = a0) → 0. The permutation and its 25 memory accesses are the keccak chip's: this row sends
+    /// (ts, a0_lo, a0_hi) on <see cref="ZkvmBus.KeccakPermute"/>, which the chip receives exactly once, on the last row
+    /// of a permutation whose consumed and produced lanes are at keys a0/8 + i and ts (a0 limbs 2, 3 = 0 here; the
+    /// chip proves a0 &lt; 2^30, 8-aligned, and the 200 bytes in writable RAM).
+    /// </summary>
+    private static void KeccakPermute(AirBuilder<F> builder, SymbolicExpression<F> isKeccak, SymbolicExpression<F>[] a0, SymbolicExpression<F>[] result,
+        SymbolicExpression<F> tsLo, SymbolicExpression<F> tsHi)
+    {
+        var when = builder.When(isKeccak);
+        for (int i = 0; i < 4; i++)
+            when.AssertZero(result[i]);
+        when.AssertZero(a0[2]);
+        when.AssertZero(a0[3]);
+        builder.Send(ZkvmBus.KeccakPermute, [tsLo, tsHi, a0[0], a0[1]], isKeccak);
     }
 
     /// <summary>Consumes (x_r, prev, prev_ts), produces (x_r, new, ts), proves prev_ts &lt; ts.</summary>

@@ -43,9 +43,12 @@ public static class SyscallTrace
     {
         var e = syscall.Event;
         int selector = SyscallCols.Numbers.IndexOf(e.Number);
-        if (selector < 0)
+        if (e.Number == SyscallNumber.KeccakPermute)
+            row[SyscallCols.IsKeccak] = F.One;
+        else if (selector < 0)
             throw new ArgumentException($"syscall {e.Number} at pc 0x{e.Pc:x} (clk {e.Timestamp}) cannot be proven by the syscall chip", nameof(syscall));
-        row[SyscallCols.Selectors + selector] = F.One;
+        else
+            row[SyscallCols.Selectors + selector] = F.One;
         Word.Write(row, SyscallCols.A7, e.Number);
         Word.Write(row, SyscallCols.A0, e.A0);
         Word.Write(row, SyscallCols.Result, e.Result);
