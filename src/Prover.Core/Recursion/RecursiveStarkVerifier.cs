@@ -53,11 +53,14 @@ public static class RecursiveStarkVerifier<TParams, TDef, TDigest>
         StarkConfig.CheckDigest<TParams, TDigest>(config);
         if (airs.Count == 0 || logHeights.Count != airs.Count)
             throw new ArgumentException($"{airs.Count} AIRs and {logHeights.Count} heights");
-        var compiled = airs.Select(a => new CompiledAir<MontyField31<TParams>>(a)).ToArray();
+        var compiled = new CompiledAir<MontyField31<TParams>>[airs.Count];
         for (int t = 0; t < compiled.Length; t++)
         {
             if (logHeights[t] < 1 || logHeights[t] + config.LogBlowup > TParams.TwoAdicity)
                 throw new ArgumentException($"table {t}: trace height 2^{logHeights[t]} out of range");
+            // The LogUp grouping (and with it the quotient's chunk count) is the native verifier's: the same function of
+            // the AIR, the configuration and the height.
+            compiled[t] = new CompiledAir<MontyField31<TParams>>(airs[t], config.LogUpBatchingFor(logHeights[t]));
             if (compiled[t].LogQuotientChunks > config.LogBlowup)
                 throw new ArgumentException($"table {t}: constraint degree too high for the blowup");
         }
@@ -114,6 +117,7 @@ public static class RecursiveStarkVerifier<TParams, TDef, TDigest>
             ch.Observe(layout.LogFinalPolyLength);
             ch.Observe(config.FoldingArity);
             ch.Observe(config.MerkleCapHeight);
+            ch.Observe(config.LogUpMaxLogQuotientChunks);
             ch.Observe(tables);
             var publics = new Felt[tables][];
             for (int t = 0; t < tables; t++)
@@ -181,7 +185,9 @@ public static class RecursiveStarkVerifier<TParams, TDef, TDigest>
             {
                 var air = layout.Airs[t];
                 int pre = air.Air.PreprocessedWidth, w = air.Width, logUp = D * air.LogUpColumns, q = D << air.LogQuotientChunks;
-                int[] lengths = [pre, pre, w, w, logUp, logUp, q];
+                // At ζ·ω only the columns some constraint reads on the next row (StarkVerifier's shape check).
+                int preNext = pre == 0 ? 0 : air.NextPreprocessedColumns.Count, wNext = air.NextMainColumns.Count;
+                int[] lengths = [pre, preNext, w, wNext, logUp, logUp, q];
                 var felts = Hint(HintChannel.Openings, lengths.Sum() * D, t);
                 ch.Observe(felts);
                 var all = Exts(b, felts);
@@ -265,7 +271,11 @@ public static class RecursiveStarkVerifier<TParams, TDef, TDigest>
             // domain, where the native verifier rejects ("ζ lies on the trace domain").
             var (first, last, transition, _) = Polynomials.Selectors<MontyField31<TParams>, SymbolicExt<TParams, TDef>>(logN, z);
             var program = air.Program;
-            var inputs = new SymbolicInputs(o.Select(list => list.Select(S).ToArray()).ToArray(), publics.Select(p => S(b.Lift(p))).ToArray(), first, last, transition);
+            // Next-row values sit at the columns the program reads there, zero elsewhere (StarkVerifier's Scatter); it reads no other.
+            var lists = o.Select(list => list.Select(S).ToArray()).ToArray();
+            lists[1] = Scatter(lists[1], air.NextPreprocessedColumns, air.Air.PreprocessedWidth);
+            lists[3] = Scatter(lists[3], air.NextMainColumns, air.Width);
+            var inputs = new SymbolicInputs(lists, publics.Select(p => S(b.Lift(p))).ToArray(), first, last, transition);
             var registers = new SymbolicExt<TParams, TDef>[program.InstructionCount];
             var outputs = new SymbolicExt<TParams, TDef>[program.ConstraintCount];
             program.Evaluate<SymbolicExt<TParams, TDef>, SymbolicInputs>(ref inputs, registers, outputs);
@@ -297,6 +307,15 @@ public static class RecursiveStarkVerifier<TParams, TDef, TDigest>
                 power *= zetaN;
             }
             b.AssertEqual(acc.Variable, (zh * quotient).Variable, $"table {t} ({air.Name}): constraints do not match the quotient at the out-of-domain point");
+        }
+
+        /// <summary>A row of <paramref name="width"/> values holding <paramref name="values"/>[j] at column <paramref name="columns"/>[j], zero elsewhere.</summary>
+        private static SymbolicExt<TParams, TDef>[] Scatter(SymbolicExt<TParams, TDef>[] values, IReadOnlyList<int> columns, int width)
+        {
+            var row = new SymbolicExt<TParams, TDef>[width];
+            for (int j = 0; j < columns.Count; j++)
+                row[columns[j]] = values[j];
+            return row;
         }
 
         /// <summary>Σ_c X^c·parts[c].</summary>
@@ -347,9 +366,9 @@ public static class RecursiveStarkVerifier<TParams, TDef, TDigest>
                     if (!negatives.TryGetValue(key, out var negZ))
                         negatives[key] = negZ = b.Sub(b.ExtZero, point == 0 ? zeta : b.Mul(zeta, b.Constant(MontyField31<TParams>.TwoAdicGenerator(key))));
                     var claimed = Claimed(openings[m.Table], m.Kind, point);
-                    int start = m.LambdaStart + point * m.Width;
+                    int start = m.LambdaAt(point), width = m.WidthAt(point);
                     var y = b.ExtZero;
-                    for (int c = 0; c < m.Width; c++)
+                    for (int c = 0; c < width; c++)
                         y = b.Add(y, b.Mul(lambdaPowers[start + c], claimed[c]));
                     result[i][point] = (negZ, y, lambdaPowers[start]);
                 }
@@ -448,9 +467,18 @@ public static class RecursiveStarkVerifier<TParams, TDef, TDigest>
                 for (int point = 0; point < m.PointCount; point++)
                 {
                     var (negZ, y, scale) = deep[i][point];
+                    // A point that opens only some columns (ζ·ω: those read on the next row) combines only those, in
+                    // their order, with λ^0, λ^1, … before the point's scale (Deep's SelectColumns).
+                    var sp = s;
+                    if (m.Columns(point) is { } columns)
+                    {
+                        sp = b.ExtZero;
+                        for (int c = 0; c < columns.Count; c++)
+                            sp = b.Add(sp, b.Mul(lambdaPowers[c], row[columns[c]]));
+                    }
                     if (!inverses.TryGetValue((logH, negZ.Id), out var inv))
                         inverses[(logH, negZ.Id)] = inv = b.Inverse(b.Add(negZ, x));
-                    acc = b.Add(acc, b.Mul(b.Sub(b.Mul(scale, s), y), inv));
+                    acc = b.Add(acc, b.Mul(b.Sub(b.Mul(scale, sp), y), inv));
                 }
                 reduced[logH] = acc;
             }

@@ -29,7 +29,8 @@ public static class RecursiveVerification<TParams, TDef, TDigest>
         static (RecursionRun, RecursionProgram?) Reject(string why) => (new RecursionRun(false, why, -1, 0), null);
         var c = proof.Config;
         if (c is null || c.Name != config.Name || c.LogBlowup != config.LogBlowup || c.NumQueries != config.NumQueries || c.QueryPowBits != config.QueryPowBits
-            || c.LogFinalPolyLength != config.LogFinalPolyLength || c.FoldingArity != config.FoldingArity || c.MerkleCapHeight != config.MerkleCapHeight)
+            || c.LogFinalPolyLength != config.LogFinalPolyLength || c.FoldingArity != config.FoldingArity || c.MerkleCapHeight != config.MerkleCapHeight
+            || c.LogUpMaxLogQuotientChunks != config.LogUpMaxLogQuotientChunks)
             return Reject("proof was made under another configuration");
         if (proof.LogHeights is null || proof.LogHeights.Length != airs.Count)
             return Reject($"proof does not have the shape of {airs.Count} tables");

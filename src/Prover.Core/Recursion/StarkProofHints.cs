@@ -44,7 +44,10 @@ public sealed class StarkProofHints<TParams, TDef, TDigest> : IRecursionHints<TP
         _config = config;
         _proof = proof;
         _key = key;
-        var compiled = airs.Select(a => new CompiledAir<MontyField31<TParams>>(a)).ToArray();
+        if (proof.LogHeights is null || proof.LogHeights.Length != airs.Count)
+            throw new RecursionHintException($"proof has {proof.LogHeights?.Length ?? 0} trace heights for {airs.Count} AIRs");
+        // The LogUp grouping per table as the prover and the native verifier derive it (StarkConfig.LogUpBatchingFor).
+        var compiled = airs.Select((a, t) => new CompiledAir<MontyField31<TParams>>(a, config.LogUpBatchingFor(proof.LogHeights[t]))).ToArray();
         _layout = new StarkLayout<MontyField31<TParams>>(compiled, proof.LogHeights, TDef.Degree, config.LogBlowup, config.LogFinalPolyLength, config.FoldingArity);
     }
 
