@@ -17,8 +17,9 @@ public sealed record ZkvmShardProof(byte[] Proof, double ProvableBits, double Co
 /// <summary>
 /// A worker's side of a distributed proof (docs/design.md, "Distributed proving"): phase 1 re-executes a
 /// <see cref="ZkvmShardJob"/>, builds the shard's traces exactly as <see cref="ZkvmProver{TDef, TDigest}"/> does and commits
-/// them; phase 2 rebuilds them (re-execution and trace generation cost about 1% of a shard's proof, so nothing is
-/// kept between the phases and a phase-2 job can go to any worker) and proves the shard with the shared challenges.
+/// them; phase 2 takes the traces phase 1 kept on this worker (within <c>traceCacheBytes</c>) or rebuilds them
+/// (re-execution and trace generation cost about 1% of a shard's proof, so a phase-2 job can go to any worker) and
+/// proves the shard with the shared challenges.
 /// Checks on the way: the program and input digests, the re-executed record against the job's memory, and the
 /// register file at the shard's end against the coordinator's replay. Thread-safe; caches preprocessed keys.
 /// </summary>
