@@ -1,4 +1,5 @@
 using Prover.Core.Hash;
+using Prover.Core.Zkvm.Chips;
 using Prover.Core.Zkvm.Memory;
 
 namespace Prover.Core.Zkvm.Keccak;
@@ -62,35 +63,29 @@ public static class KeccakCols
 
     static KeccakCols()
     {
-        int next = 0;
-        int Block(int columns)
-        {
-            int start = next;
-            next += columns;
-            return start;
-        }
-        StepFlags = Block(KeccakF1600.Rounds);
-        Export = Block(1);
-        Preimage = Block(KeccakF1600.Lanes * Limbs);
-        A = Block(KeccakF1600.Lanes * Limbs);
-        C = Block(5 * Bits);
-        CPrime = Block(5 * Bits);
-        APrime = Block(KeccakF1600.Lanes * Bits);
-        APrimePrime = Block(KeccakF1600.Lanes * Limbs);
-        APrimePrime00Bits = Block(Bits);
-        APrimePrimePrime00 = Block(Limbs);
-        KeyBase = Block(1);
-        PtrLo = Block(1);
-        PtrHi = Block(1);
-        TsLo = Block(1);
-        TsHi = Block(1);
-        Low0 = Block(1);
-        Low1 = Block(1);
-        High0 = Block(1);
-        High1 = Block(1);
-        PrevTs = Block(KeccakF1600.Lanes * 2);
-        Gadgets = Block(KeccakF1600.Lanes * TimestampGadget.Columns);
-        Width = next;
+        var layout = new ColumnLayout();
+        StepFlags = layout.Add(nameof(StepFlags), KeccakF1600.Rounds);
+        Export = layout.Add(nameof(Export), 1);
+        Preimage = layout.Add(nameof(Preimage), KeccakF1600.Lanes * Limbs);
+        A = layout.Add(nameof(A), KeccakF1600.Lanes * Limbs);
+        C = layout.Add(nameof(C), 5 * Bits);
+        CPrime = layout.Add(nameof(CPrime), 5 * Bits);
+        APrime = layout.Add(nameof(APrime), KeccakF1600.Lanes * Bits);
+        APrimePrime = layout.Add(nameof(APrimePrime), KeccakF1600.Lanes * Limbs);
+        APrimePrime00Bits = layout.Add(nameof(APrimePrime00Bits), Bits);
+        APrimePrimePrime00 = layout.Add(nameof(APrimePrimePrime00), Limbs);
+        KeyBase = layout.Add(nameof(KeyBase), 1);
+        PtrLo = layout.Add(nameof(PtrLo), 1);
+        PtrHi = layout.Add(nameof(PtrHi), 1);
+        TsLo = layout.Add(nameof(TsLo), 1);
+        TsHi = layout.Add(nameof(TsHi), 1);
+        Low0 = layout.Add(nameof(Low0), 1);
+        Low1 = layout.Add(nameof(Low1), 1);
+        High0 = layout.Add(nameof(High0), 1);
+        High1 = layout.Add(nameof(High1), 1);
+        PrevTs = layout.Add(nameof(PrevTs), KeccakF1600.Lanes * 2);
+        Gadgets = layout.Add(nameof(Gadgets), KeccakF1600.Lanes * TimestampGadget.Columns);
+        Width = layout.Width;
     }
 
     public static int PreimageLimb(int lane, int limb) => Preimage + Limbs * lane + limb;

@@ -1,3 +1,5 @@
+using Prover.Core.Zkvm.Chips;
+
 namespace Prover.Core.Zkvm.ModMul;
 
 /// <summary>
@@ -6,14 +8,7 @@ namespace Prover.Core.Zkvm.ModMul;
 /// </summary>
 public sealed class ModMulLayout
 {
-    private int _next;
-
-    private int Take(int count)
-    {
-        int at = _next;
-        _next += count;
-        return at;
-    }
+    private readonly ColumnLayout _layout = new();
 
     /// <param name="limbs">64-bit limbs per operand: 4 (256 bits) or 6 (384 bits).</param>
     public ModMulLayout(int limbs)
@@ -22,26 +17,26 @@ public sealed class ModMulLayout
             throw new ArgumentOutOfRangeException(nameof(limbs), "the modmul chip proves 4- or 6-limb operands");
         Limbs = limbs;
         Bytes = 8 * limbs;
-        IsReal = Take(1);
-        TsLo = Take(1);
-        TsHi = Take(1);
-        XPtrLo = Take(1);
-        XPtrHi = Take(1);
-        YmPtrLo = Take(1);
-        YmPtrHi = Take(1);
-        XKeyLo = Take(1);
-        YmKeyLo = Take(1);
-        Bounds = Take(4 * BoundColumns);
-        X = Take(Bytes);
-        Y = Take(Bytes);
-        M = Take(Bytes);
-        R = Take(Bytes);
-        Q = Take(Bytes);
-        D = Take(Bytes);
-        Carries = Take(CarryCount);
-        Borrows = Take(Bytes - 1);
-        Accesses = Take(3 * limbs * AccessColumns);
-        Width = _next;
+        IsReal = _layout.Add(nameof(IsReal), 1);
+        TsLo = _layout.Add(nameof(TsLo), 1);
+        TsHi = _layout.Add(nameof(TsHi), 1);
+        XPtrLo = _layout.Add(nameof(XPtrLo), 1);
+        XPtrHi = _layout.Add(nameof(XPtrHi), 1);
+        YmPtrLo = _layout.Add(nameof(YmPtrLo), 1);
+        YmPtrHi = _layout.Add(nameof(YmPtrHi), 1);
+        XKeyLo = _layout.Add(nameof(XKeyLo), 1);
+        YmKeyLo = _layout.Add(nameof(YmKeyLo), 1);
+        Bounds = _layout.Add(nameof(Bounds), 4 * BoundColumns);
+        X = _layout.Add(nameof(X), Bytes);
+        Y = _layout.Add(nameof(Y), Bytes);
+        M = _layout.Add(nameof(M), Bytes);
+        R = _layout.Add(nameof(R), Bytes);
+        Q = _layout.Add(nameof(Q), Bytes);
+        D = _layout.Add(nameof(D), Bytes);
+        Carries = _layout.Add(nameof(Carries), CarryCount);
+        Borrows = _layout.Add(nameof(Borrows), Bytes - 1);
+        Accesses = _layout.Add(nameof(Accesses), 3 * limbs * AccessColumns);
+        Width = _layout.Width;
     }
 
     /// <summary>64-bit limbs per operand (4 or 6).</summary>
