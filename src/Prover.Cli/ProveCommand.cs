@@ -51,12 +51,14 @@ internal static class ProveCommand
         };
         command.SetAction((parse, ct) => RunAsync(parse.GetValue(source), parse.GetValue(elf), parse.GetValue(input), parse.GetValue(output)!,
             parse.GetValue(executionProof), ProofConfiguration.FromName(parse.GetValue(config)!)!, parse.GetValue(shard), parse.GetValue(memoryBudget), parse.GetValue(json),
-            BackendChoice.Kind(parse.GetValue(backendOption)), new Limits(parse.GetValue(maxCycles), parse.GetValue(maxInput)), parse.GetValue(cluster), ct));
+            BackendChoice.Kind(parse.GetValue(backendOption)), new Limits(parse.GetValue(maxCycles), parse.GetValue(maxInput)), parse.GetValue(cluster),
+            WorkerCommand.ExplicitBackend(parse, backendOption), ct));
         return command;
     }
 
     private static async Task<int> RunAsync(FileInfo? sourceFile, FileInfo? elfFile, FileInfo? inputFile, FileInfo outFile, FileInfo? executionProofFile,
-        ProofConfiguration config, int? logShard, double? memoryBudgetGiB, bool asJson, ProverBackendKind backend, Limits limits, string? cluster, CancellationToken ct)
+        ProofConfiguration config, int? logShard, double? memoryBudgetGiB, bool asJson, ProverBackendKind backend, Limits limits, string? cluster, string? explicitBackend,
+        CancellationToken ct)
     {
         if (logShard is < 10 or > 22)
         {
@@ -91,7 +93,7 @@ internal static class ProveCommand
         {
             try
             {
-                connection = await Prover.Cluster.ClusterHosting.OpenAsync(cluster, WorkerCommand.Settings(cluster), loggers, ct);
+                connection = await Prover.Cluster.ClusterHosting.OpenAsync(cluster, WorkerCommand.CoordinatorSettings(cluster, explicitBackend), loggers, ct);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

@@ -46,7 +46,8 @@ internal static class ServeCommand
             {
                 try
                 {
-                    connection = await Prover.Cluster.ClusterHosting.OpenAsync(endpoint, WorkerCommand.Settings(endpoint), loggers, ct);
+                    connection = await Prover.Cluster.ClusterHosting.OpenAsync(endpoint, WorkerCommand.CoordinatorSettings(endpoint, WorkerCommand.ExplicitBackend(parse, backendOption)),
+                        loggers, ct);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {

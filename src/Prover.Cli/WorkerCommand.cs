@@ -82,6 +82,28 @@ internal static class WorkerCommand
         return cluster is null ? options : options with { Redis = cluster == "local" ? null : cluster };
     }
 
+    /// <summary>
+    /// A coordinator's cluster settings (<c>prove --cluster</c>, <c>serve --cluster</c>): <see cref="Settings"/>, and for
+    /// <c>--cluster local</c> the in-process worker proves on <paramref name="backend"/> (the command's explicit <c>--backend</c>;
+    /// null: the configuration's <c>Prover:Cluster:Backend</c>, else the CPU, as direct proving). A Redis cluster's workers keep
+    /// their own <c>prover worker --backend</c>: the coordinator proves nothing itself.
+    /// </summary>
+    public static ClusterOptions CoordinatorSettings(string cluster, string? backend)
+    {
+        ArgumentNullException.ThrowIfNull(cluster);
+        var options = Settings(cluster);
+        if (backend is null)
+            return options;
+        if (options.Redis is null)
+            return options with { Backend = backend };
+        Console.Error.WriteLine($"note: --backend {backend} is ignored with --cluster {cluster}: each worker proves on its own `prover worker --backend`");
+        return options;
+    }
+
+    /// <summary>The <c>--backend</c> value when given on the command line (null when it is the default).</summary>
+    public static string? ExplicitBackend(ParseResult parse, Option<string> backend) =>
+        parse.GetResult(backend) is { Implicit: false } ? parse.GetValue(backend) : null;
+
     /// <summary>Worker and coordinator logs on stderr: the cluster's own at Information, Orleans' at Warning.</summary>
     public static void Logging(ILoggingBuilder logging)
     {

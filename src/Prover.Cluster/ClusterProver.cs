@@ -29,7 +29,16 @@ public sealed class ClusterProver : IProofEngine
         _dispatcher = new ShardDispatcher(grains, _options, _logger);
     }
 
-    public string Name => _options.Redis is null ? "cluster (in-process)" : $"cluster ({_options.Redis})";
+    /// <summary>"cluster (in-process: cpu)", "cluster (host:port: cuda+cpu)": where, and the backends of the workers seen so far.</summary>
+    public string Name
+    {
+        get
+        {
+            string where = _options.Redis ?? "in-process";
+            string backends = string.Join("+", Workers.SelectMany(w => w.Backend.Split('+')).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
+            return backends.Length == 0 ? $"cluster ({where})" : $"cluster ({where}: {backends})";
+        }
+    }
 
     /// <summary>Results dropped because another worker's result for the same shard came first.</summary>
     public int DuplicateResults => _dispatcher.Duplicates;

@@ -22,7 +22,7 @@ public sealed class InProcessClusterTests
         var outcome = await prover.ProveAsync(input, new Prover.Node.Tests.TestGuests.SyncProgress<ProverProgress>(p => shards.Add((p.Phase, p.ShardsDone, p.ShardCount))));
         Assert.Equal(reference.Proof, outcome.Proof);
         Assert.True(outcome.Report.Verified);
-        Assert.Equal("cluster (in-process)", outcome.Report.Backend);
+        Assert.Equal("cluster (in-process: cpu)", outcome.Report.Backend);
         Assert.Contains((ProverPhase.MainCommitments, 2, 2), shards);
         Assert.Contains((ProverPhase.ShardProofs, 2, 2), shards);
         var worker = Assert.Single(cluster.Prover.Workers);
