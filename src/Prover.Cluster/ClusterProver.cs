@@ -49,6 +49,12 @@ public sealed class ClusterProver : IProofEngine
     /// <summary>The workers seen so far, with what they advertised.</summary>
     public IReadOnlyList<WorkerDevices> Workers => _dispatcher.Workers;
 
+    /// <summary>
+    /// The report's line (indented: a part of the phase above it) with the workers' own time for the phase-1 jobs, summed
+    /// (re-execution, trace generation and main commitment of every shard); phase 2's is "shard job on the worker, whole".
+    /// </summary>
+    public const string CommitJobsPhase = "  commit jobs on the workers, whole";
+
     public async Task<(byte[] File, ZkvmProofReport Report)> ProveAsync(ProverGuest guest, byte[] input, ZkvmProverOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(guest);
@@ -125,9 +131,10 @@ public sealed class ClusterProver : IProofEngine
             Config = config.Name, CheckConstraints = options.CheckConstraints, MemoryEstimate = Estimate(Bound(j.IsLast), j.Cycles, j.IsLast),
         }).ToArray();
         options.ShardProgress?.Invoke("main commitments", 0, plan.Count);
-        var commitments = await _dispatcher.RunAsync(requestId, context, commitWork, plan.InputDigest, bytes => ShardPayload.DecodeCommitment(bytes),
+        var (commitments, commitMs) = await _dispatcher.RunAsync(requestId, context, commitWork, plan.InputDigest, bytes => ShardPayload.DecodeCommitment(bytes),
             done => options.ShardProgress?.Invoke("main commitments", done, plan.Count), cancellationToken).ConfigureAwait(false);
         Lap("main commitments (cluster, all shards)");
+        timings.Add((CommitJobsPhase, commitMs));
 
         var assembly = new ZkvmShardAssembly(program, config, plan, input);
         var challenges = await Task.Run(() => assembly.Challenges(commitments), cancellationToken).ConfigureAwait(false);
@@ -138,7 +145,7 @@ public sealed class ClusterProver : IProofEngine
             StatementFractions = challenges[i].StatementFractions, MemoryEstimate = Estimate(Heights(commitments[i]), jobs[i].Cycles, jobs[i].IsLast),
         }).ToArray();
         options.ShardProgress?.Invoke("shard proofs", 0, plan.Count);
-        var proofs = await _dispatcher.RunAsync(requestId, context, proveWork, plan.InputDigest, ShardPayload.DecodeProof,
+        var (proofs, _) = await _dispatcher.RunAsync(requestId, context, proveWork, plan.InputDigest, ShardPayload.DecodeProof,
             done => options.ShardProgress?.Invoke("shard proofs", done, plan.Count), cancellationToken).ConfigureAwait(false);
         Lap("shard proofs (cluster)");
         foreach (var group in proofs.SelectMany(p => p.Timings).GroupBy(t => t.Phase))

@@ -39,8 +39,13 @@ internal sealed class ShardDispatcher(IGrainFactory grains, ClusterOptions optio
         }
     }
 
-    /// <summary>Runs every piece of work to a result; <paramref name="decode"/> turns a result's bytes into <typeparamref name="T"/> (a <see cref="FormatException"/> counts as a failure).</summary>
-    public async Task<T[]> RunAsync<T>(Guid requestId, ProofContext context, IReadOnlyList<ShardWork> works, byte[] inputDigest, Func<byte[], T> decode,
+    /// <summary>
+    /// Runs every piece of work to a result; <paramref name="decode"/> turns a result's bytes into <typeparamref name="T"/> (a
+    /// <see cref="FormatException"/> counts as a failure). With the results, the workers' own time (each accepted job's run on
+    /// its slot, as its worker reports it) summed: when the jobs ran one after another (one slot, the in-process silo), the
+    /// phase's wall time minus this is what dispatching, polling and messaging added.
+    /// </summary>
+    public async Task<(T[] Results, double WorkerMilliseconds)> RunAsync<T>(Guid requestId, ProofContext context, IReadOnlyList<ShardWork> works, byte[] inputDigest, Func<byte[], T> decode,
         Action<int>? progress, CancellationToken cancellationToken)
     {
         // One proof at a time per coordinator: the worker table's slot and memory counts are the dispatcher's alone.
@@ -93,7 +98,7 @@ internal sealed class ShardDispatcher(IGrainFactory grains, ClusterOptions optio
         }
     }
 
-    private async Task<T[]> RunCoreAsync<T>(Guid requestId, ProofContext context, IReadOnlyList<ShardWork> works, byte[] inputDigest, Func<byte[], T> decode,
+    private async Task<(T[] Results, double WorkerMilliseconds)> RunCoreAsync<T>(Guid requestId, ProofContext context, IReadOnlyList<ShardWork> works, byte[] inputDigest, Func<byte[], T> decode,
         Action<int>? progress, HashSet<Worker> used, CancellationToken stop, CancellationToken cancellationToken)
     {
         int n = works.Count;
@@ -108,6 +113,7 @@ internal sealed class ShardDispatcher(IGrainFactory grains, ClusterOptions optio
         var queued = new bool[n];
         Array.Fill(queued, true);
         var events = Channel.CreateUnbounded<Event>();
+        double workerMs = 0;
         long waitingSince = Stopwatch.GetTimestamp();
         while (doneCount < n)
         {
@@ -195,6 +201,7 @@ internal sealed class ShardDispatcher(IGrainFactory grains, ClusterOptions optio
                             break;
                         }
                         results[i] = value;
+                        workerMs += e.Status.ElapsedMs;
                         done[i] = true;
                         doneCount++;
                         progress?.Invoke(doneCount);
@@ -235,7 +242,7 @@ internal sealed class ShardDispatcher(IGrainFactory grains, ClusterOptions optio
                 }
             }
         }
-        return results;
+        return (results, workerMs);
     }
 
     /// <summary>Starts a dispatch on its worker (sending the context when asked) and polls it until a result, reporting a lost lease once.</summary>

@@ -42,6 +42,10 @@ public sealed class InProcessClusterTests
         Assert.DoesNotContain(plainReport.Timings, t => t.Phase.Trim() == "AIR constraint check");
         Assert.Contains(checkedReport.Timings, t => t.Phase.Trim() == "AIR constraint check");
         Assert.Equal(plain, checkedFile);
+        // The workers' own time for the phase-1 jobs is listed under the phase, and the jobs ran inside the phase's wall time.
+        double commitPhase = plainReport.Timings.Single(t => t.Phase == "main commitments (cluster, all shards)").Milliseconds;
+        double commitJobs = plainReport.Timings.Single(t => t.Phase == ClusterProver.CommitJobsPhase).Milliseconds;
+        Assert.InRange(commitJobs, double.Epsilon, commitPhase);
     }
 
     [Fact]

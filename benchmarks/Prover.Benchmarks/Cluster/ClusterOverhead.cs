@@ -75,7 +75,11 @@ public static class ClusterOverhead
         var reference = Direct().Proof;
         if (!(await Cluster()).Proof.AsSpan().SequenceEqual(reference))
             throw new InvalidOperationException("the cluster's proof differs from the direct one");
-        var rows = new List<(string Load, string First, (double Wall, double Cpu) Direct, (double Wall, double Cpu) Cluster)>();
+        var rows = new List<(string Load, string First, (double Wall, double Cpu) Direct, (double Wall, double Cpu) Cluster, double Outside)>();
+        // The cluster run's wall time outside its worker jobs (both phases, one slot: the jobs run one after another): what the
+        // coordinator's planning, the challenges, the assembly, dispatching, polling and messaging added to the proving itself.
+        double OutsideJobs(double wall) => wall - clusterReport!.Timings.Where(t => t.Phase == ClusterProver.CommitJobsPhase || t.Phase.Trim() == "shard job on the worker, whole")
+            .Sum(t => t.Milliseconds);
         for (int p = 0; p < pairs; p++)
         {
             string load = Load();
@@ -93,20 +97,21 @@ public static class ClusterOverhead
             }
             if (!d.Proof.AsSpan().SequenceEqual(c.Proof) || !d.Proof.AsSpan().SequenceEqual(reference))
                 throw new InvalidOperationException($"pair {p + 1}: the cluster's proof differs from the direct one");
-            rows.Add((load, directFirst ? "direct" : "cluster", (d.Wall, d.Cpu), (c.Wall, c.Cpu)));
-            Console.WriteLine($"pair {p + 1}: direct {F0(d.Wall)} ms wall, {F0(d.Cpu)} ms CPU; cluster {F0(c.Wall)} ms wall, {F0(c.Cpu)} ms CPU; load {load}");
+            rows.Add((load, directFirst ? "direct" : "cluster", (d.Wall, d.Cpu), (c.Wall, c.Cpu), OutsideJobs(c.Wall)));
+            Console.WriteLine($"pair {p + 1}: direct {F0(d.Wall)} ms wall, {F0(d.Cpu)} ms CPU; cluster {F0(c.Wall)} ms wall ({F0(rows[^1].Outside)} outside the worker jobs), " +
+                $"{F0(c.Cpu)} ms CPU; load {load}");
         }
         Console.WriteLine($"end {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, load average {Load()}");
         Console.WriteLine($"guest {guest.Name}, {input.Length} input bytes, {clusterReport!.Cycles:N0} cycles in {clusterReport.Shards} shard(s) of 2^{logShard}, " +
             $"config {config.Name}, {pairs} pairs, identical proof bytes in every pair: yes");
         Console.WriteLine();
-        Console.WriteLine("| pair | load (1/5/15 min) | first | direct wall (ms) | cluster wall (ms) | wall ratio | direct CPU (ms) | cluster CPU (ms) | CPU ratio |");
-        Console.WriteLine("|---:|---|---|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine("| pair | load (1/5/15 min) | first | direct wall (ms) | cluster wall (ms) | wall ratio | direct CPU (ms) | cluster CPU (ms) | CPU ratio | cluster wall outside worker jobs (ms) |");
+        Console.WriteLine("|---:|---|---|---:|---:|---:|---:|---:|---:|---:|");
         for (int p = 0; p < rows.Count; p++)
         {
             var r = rows[p];
             Console.WriteLine($"| {p + 1} | {r.Load} | {r.First} | {F0(r.Direct.Wall)} | {F0(r.Cluster.Wall)} | {F3(r.Cluster.Wall / r.Direct.Wall)} | " +
-                $"{F0(r.Direct.Cpu)} | {F0(r.Cluster.Cpu)} | {F3(r.Cluster.Cpu / r.Direct.Cpu)} |");
+                $"{F0(r.Direct.Cpu)} | {F0(r.Cluster.Cpu)} | {F3(r.Cluster.Cpu / r.Direct.Cpu)} | {F0(r.Outside)} |");
         }
         Console.WriteLine();
         void Summary(string what, Func<(double Wall, double Cpu), double> pick)
@@ -117,6 +122,8 @@ public static class ClusterOverhead
         }
         Summary("wall time", x => x.Wall);
         Summary("process CPU time", x => x.Cpu);
+        Console.WriteLine($"cluster wall outside the worker jobs: median {F0(Median(rows.Select(r => r.Outside)))} ms " +
+            $"({F3(Median(rows.Select(r => r.Outside / r.Direct.Wall)))} of the direct wall time, median)");
 
         if (args.Length > 6 && args[6] == "check")
         {
