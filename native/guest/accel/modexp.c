@@ -1,8 +1,12 @@
 /* EIP-198 modular exponentiation for operands of any length.
  *
- * The modulus m is split as m = 2^s · q with q odd. The odd part uses Montgomery arithmetic with
- * k = ceil(bits(q) / 64) limbs, the power-of-two part truncated products modulo 2^s; the two are joined by CRT:
- *   x = x1 + q · ((x2 − x1) · q^-1 mod 2^s),  x1 = b^e mod q,  x2 = b^e mod 2^s.
+ * Two implementations behind one switch (ACCEL_FP_MODMUL, fp.h):
+ * - the zkVM build, for moduli of up to 384 bits, multiplies through the proved MODMUL256/384 syscalls
+ *   (x := x·y mod m for any m ≠ 0, even moduli included): no Montgomery form, no CRT;
+ * - every other case (the host build always: it is the reference) splits m = 2^s · q with q odd. The odd part
+ *   uses Montgomery arithmetic with k = ceil(bits(q) / 64) limbs, the power-of-two part truncated products
+ *   modulo 2^s; the two are joined by CRT:
+ *     x = x1 + q · ((x2 − x1) · q^-1 mod 2^s),  x1 = b^e mod q,  x2 = b^e mod 2^s.
  *
  * Cost follows what the precompile charges (EIP-2565: words² · bits(e) / 3): the setup is linear in the
  * operand lengths (R mod q by at most 64 doublings, R² mod q by log2(64k) squarings, the base reduced by one
@@ -167,6 +171,130 @@ static void pow_odd(uint64_t *x1, const uint64_t *b, size_t bl, const uint8_t *e
 #undef MONT_MUL
 }
 
+#ifdef ACCEL_FP_MODMUL
+#if defined(__riscv)
+#include "../runtime/zkvm.h"
+#else
+/* Host emulation of the modmul syscalls for tests (ACCEL_EMULATE_MODMUL): x := x·y mod m for any m ≠ 0 by the
+ * schoolbook product and bitwise long division (slow and obviously right); the machine's fault conditions
+ * (m = 0, quotient ≥ 2^(64n)) abort. */
+static void emulated_modmul_any(uint64_t *x, const uint64_t *ym, size_t n)
+{
+    const uint64_t *y = ym, *m = ym + n;
+    uint64_t p[12] = {0}, r[7] = {0}, mm[7] = {0};
+    if (mp_is_zero(m, n))
+        abort();
+    for (size_t i = 0; i < n; i++) {
+        uint64_t carry = 0;
+        for (size_t j = 0; j < n; j++) {
+            u128 s = (u128)x[i] * y[j] + p[i + j] + carry;
+            p[i + j] = (uint64_t)s;
+            carry = (uint64_t)(s >> 64);
+        }
+        p[i + n] = carry;
+    }
+    memcpy(mm, m, n * sizeof(uint64_t));
+    size_t quotient_bits = 0;
+    for (size_t bit = 2 * 64 * n; bit-- > 0;) {
+        uint64_t out = 0; /* r = 2r + bit; r < 2m < 2^(64n+1) fits n + 1 limbs */
+        for (size_t i = 0; i <= n; i++) {
+            uint64_t v = r[i];
+            r[i] = (v << 1) | out;
+            out = v >> 63;
+        }
+        r[0] |= (p[bit / 64] >> (bit % 64)) & 1;
+        if (mp_cmp(r, mm, n + 1) >= 0) {
+            mp_sub(r, r, mm, n + 1);
+            if (bit >= 64 * n)
+                quotient_bits++;
+        }
+    }
+    if (quotient_bits != 0)
+        abort();
+    memcpy(x, r, n * sizeof(uint64_t));
+}
+static inline void zkvm_modmul256(uint64_t x[4], const uint64_t ym[8]) { emulated_modmul_any(x, ym, 4); }
+static inline void zkvm_modmul384(uint64_t x[6], const uint64_t ym[12]) { emulated_modmul_any(x, ym, 6); }
+#endif
+
+/* out = b^e mod m for 1 ≤ m < 2^(64n), n = 4 or 6, by proved x := x·y mod m products (y < m always, so the
+ * quotient fits and the machine never faults). Inlined once per n so that the limb copies around each call are
+ * unrolled (the freestanding build calls memcpy out of line). */
+static inline __attribute__((always_inline)) void pow_modmul_n(uint8_t *out, size_t mod_len, const uint64_t *b,
+                                                               size_t bl, const uint8_t *exp, size_t exp_len,
+                                                               size_t ebits, const uint64_t *m_in, size_t m_limbs,
+                                                               const size_t n)
+{
+    /* ym = [y | m] per call; acc the accumulator; tbl the odd powers for up to 6-bit windows. */
+    uint64_t acc[6] = {0}, ym[12] = {0}, rad[6] = {0}, tbl[TABLE_MAX * 6];
+    for (size_t i = 0; i < n; i++)
+        ym[n + i] = i < m_limbs ? m_in[i] : 0;
+    const uint64_t *m = ym + n;
+#define MM(xv, yv)                                                                                         \
+    do {                                                                                                   \
+        const uint64_t *y_ = (yv);                                                                         \
+        for (size_t i_ = 0; i_ < n; i_++)                                                                  \
+            ym[i_] = y_[i_];                                                                               \
+        if (n == 4)                                                                                        \
+            zkvm_modmul256((xv), ym);                                                                      \
+        else                                                                                               \
+            zkvm_modmul384((xv), ym);                                                                      \
+    } while (0)
+#define PM_SQR(a) MM((a), (a))
+#define PM_MUL(a, y) MM((a), (y))
+    uint64_t one[6] = {1};
+    if (ebits == 0) { /* 1 mod m */
+        acc[0] = 1;
+        MM(acc, one);
+        mp_to_be(out, mod_len, acc, n);
+        return;
+    }
+    /* rad = 2^(64n) mod m = (2^(64n) − m)·1 mod m (any x < 2^(64n) times 1 keeps the quotient below 2^(64n)). */
+    mp_sub(rad, rad, m, n);
+    MM(rad, one);
+    /* base mod m by Horner over n-limb chunks from the top: a = a·2^(64n) + c = (a·rad + c·1) mod m. */
+    uint64_t c[6];
+    size_t chunks = (bl + n - 1) / n;
+    for (size_t ci = chunks; ci-- > 0;) {
+        for (size_t i = 0; i < n; i++)
+            c[i] = ci * n + i < bl ? b[ci * n + i] : 0;
+        MM(c, one);       /* c mod m */
+        if (ci + 1 < chunks)
+            MM(acc, rad); /* a·2^(64n) mod m (a = 0 before the top chunk) */
+        if (mp_add(acc, acc, c, n) || mp_cmp(acc, m, n) >= 0)
+            mp_sub(acc, acc, m, n);
+    }
+    unsigned w = window_bits(ebits);
+    for (size_t i = 0; i < n; i++)
+        tbl[i] = acc[i];
+    if (w > 1) {
+        uint64_t b2[6];
+        for (size_t i = 0; i < n; i++)
+            b2[i] = acc[i];
+        PM_SQR(b2);
+        for (size_t t = 1; t < ((size_t)1 << (w - 1)); t++) {
+            for (size_t i = 0; i < n; i++)
+                tbl[t * n + i] = tbl[(t - 1) * n + i];
+            PM_MUL(tbl + t * n, b2);
+        }
+    }
+    SLIDING_WINDOW(acc, tbl, n, exp, exp_len, ebits, w, PM_SQR, PM_MUL);
+    mp_to_be(out, mod_len, acc, n);
+#undef PM_SQR
+#undef PM_MUL
+#undef MM
+}
+
+static void pow_modmul(uint8_t *out, size_t mod_len, const uint64_t *b, size_t bl, const uint8_t *exp,
+                       size_t exp_len, size_t ebits, const uint64_t *m, size_t m_limbs, size_t n)
+{
+    if (n == 4)
+        pow_modmul_n(out, mod_len, b, bl, exp, exp_len, ebits, m, m_limbs, 4);
+    else
+        pow_modmul_n(out, mod_len, b, bl, exp, exp_len, ebits, m, m_limbs, 6);
+}
+#endif
+
 zkvm_status zkvm_modexp(const uint8_t *base, size_t base_len, const uint8_t *exp, size_t exp_len,
                         const uint8_t *mod, size_t mod_len, uint8_t *out)
 {
@@ -212,6 +340,13 @@ zkvm_status zkvm_modexp(const uint8_t *base, size_t base_len, const uint8_t *exp
         status = ZKVM_EOK;
         goto done;
     }
+#ifdef ACCEL_FP_MODMUL
+    if (mbits <= 384) {
+        pow_modmul(out, mod_len, b, bl, exp, exp_len, ebits, m, n, mbits <= 256 ? 4 : 6);
+        status = ZKVM_EOK;
+        goto done;
+    }
+#endif
 
     /* m = 2^s · q */
     size_t s = 0;
