@@ -8,11 +8,11 @@
  *   modulo 2^s; the two are joined by CRT:
  *     x = x1 + q · ((x2 − x1) · q^-1 mod 2^s),  x1 = b^e mod q,  x2 = b^e mod 2^s.
  *
- * Cost follows what the precompile charges (EIP-2565: words² · bits(e) / 3): the setup is linear in the
- * operand lengths (R mod q by at most 64 doublings, R² mod q by log2(64k) squarings, the base reduced by one
- * Montgomery product per k-limb chunk), and the left-to-right sliding window takes its width from the exponent
- * length (no table at all for exponents of up to 6 bits). The exponent is public (a precompile input), so the
- * window lookups and skipped zero bits are not constant-time; see docs/design.md. */
+ * Cost follows what the precompile charges (EIP-2565: words² · bits(e) / 3): the set-up costs about two
+ * products (R² mod q by one long division, the base reduced by one Montgomery product per k-limb chunk), and
+ * the left-to-right sliding window takes its width from the exponent length (no table at all for exponents of
+ * up to 6 bits). The exponent is public (a precompile input), so the window lookups and skipped zero bits are
+ * not constant-time; see docs/design.md. */
 #include "fp.h"
 
 /* Working memory: one static arena, reused by every call, when the operands fit the EIP-7823 bounds
@@ -95,19 +95,83 @@ static unsigned window_bits(size_t ebits)
         }                                                                                                  \
     } while (0)
 
-/* r = 2r mod q for r < q */
-static void mod_dbl(uint64_t *r, const uint64_t *q, size_t k)
+/* r2 = 2^(128k) mod q = R² mod q for q > 1 of k limbs (top limb nonzero), by one long division: Knuth's algorithm
+ * D (TAOCP 4.3.1) over 32-bit digits, so each quotient digit is one 64/32-bit division (RV64M's DIVU; no
+ * 128-bit division helper) and costs about one k-limb product in all, where building R² by doublings and
+ * Montgomery squarings took 12 products for a 2048-bit q. work: 6k + 2 digits. */
+static void r2_mod(uint64_t *r2, const uint64_t *q, size_t k, uint32_t *work)
 {
-    uint64_t carry = mp_add(r, r, r, k);
-    if (carry || mp_cmp(r, q, k) >= 0)
-        mp_sub(r, r, q, k);
+    uint32_t *v = work, *u = work + 2 * k;
+    size_t n = 2 * k;
+    for (size_t i = 0; i < k; i++) {
+        v[2 * i] = (uint32_t)q[i];
+        v[2 * i + 1] = (uint32_t)(q[i] >> 32);
+    }
+    while (v[n - 1] == 0)
+        n--;
+    /* normalise: shift v left until its top digit has its top bit set, and the dividend 2^(128k) by as much */
+    unsigned sh = 0;
+    while ((v[n - 1] << sh & 0x80000000u) == 0)
+        sh++;
+    for (size_t i = n; i-- > 1;)
+        v[i] = (v[i] << sh) | (sh ? (uint32_t)((uint64_t)v[i - 1] >> (32 - sh)) : 0);
+    v[0] <<= sh;
+    size_t m = 4 * k + 1; /* digits of the shifted dividend; u[m] = 0 is its extra top digit */
+    memset(u, 0, (m + 1) * sizeof(uint32_t));
+    u[4 * k] = (uint32_t)1 << sh;
+    if (n == 1) {
+        uint64_t rem = 0;
+        for (size_t j = m; j-- > 0;)
+            rem = ((rem << 32) | u[j]) % v[0];
+        memset(r2, 0, k * sizeof(uint64_t));
+        r2[0] = rem >> sh;
+        return;
+    }
+    const uint64_t base = (uint64_t)1 << 32;
+    for (size_t j = m - n + 1; j-- > 0;) {
+        uint64_t num = ((uint64_t)u[j + n] << 32) | u[j + n - 1];
+        uint64_t qhat = num / v[n - 1], rhat = num % v[n - 1];
+        while (qhat >= base || qhat * v[n - 2] > ((rhat << 32) | u[j + n - 2])) {
+            qhat--;
+            rhat += v[n - 1];
+            if (rhat >= base)
+                break;
+        }
+        /* u[j..j+n] −= qhat·v */
+        int64_t borrow = 0;
+        uint64_t carry = 0;
+        for (size_t i = 0; i < n; i++) {
+            uint64_t p = qhat * v[i] + carry;
+            carry = p >> 32;
+            int64_t t = (int64_t)u[i + j] - (int64_t)(p & 0xffffffffu) + borrow;
+            u[i + j] = (uint32_t)t;
+            borrow = t >> 32; /* arithmetic: 0 or −1 */
+        }
+        int64_t t = (int64_t)u[j + n] - (int64_t)carry + borrow;
+        u[j + n] = (uint32_t)t;
+        if (t < 0) { /* qhat was one too large: add v back */
+            uint64_t c = 0;
+            for (size_t i = 0; i < n; i++) {
+                uint64_t sum = (uint64_t)u[i + j] + v[i] + c;
+                u[i + j] = (uint32_t)sum;
+                c = sum >> 32;
+            }
+            u[j + n] = (uint32_t)((uint64_t)u[j + n] + c);
+        }
+    }
+    /* remainder: the low n digits, shifted back */
+    memset(r2, 0, k * sizeof(uint64_t));
+    for (size_t i = 0; i < n; i++) {
+        uint32_t d = (u[i] >> sh) | (sh && i + 1 < n ? (uint32_t)((uint64_t)u[i + 1] << (32 - sh)) : 0);
+        r2[i / 2] |= (uint64_t)d << (32 * (i % 2));
+    }
 }
 
 /* x1 = b^e mod q for odd q > 1 of k limbs, in Montgomery arithmetic. scratch: SCRATCH_LIMBS(k). */
 static void pow_odd(uint64_t *x1, const uint64_t *b, size_t bl, const uint8_t *exp, size_t exp_len,
                     size_t ebits, const uint64_t *q, size_t k, uint64_t *scratch)
 {
-    uint64_t *t = scratch, *one = t + (2 * k + 2), *r2 = one + k, *acc = r2 + k, *chunk = acc + k;
+    uint64_t *t = scratch, *r2 = t + (2 * k + 2) + k, *acc = r2 + k, *chunk = acc + k;
     uint64_t *tbl = chunk + k;
     uint64_t pinv = mp_neg_inv64(q[0]);
 #define MONT_SQR(a) mp_mont_sqr((a), (a), q, pinv, k, t)
@@ -119,24 +183,7 @@ static void pow_odd(uint64_t *x1, const uint64_t *b, size_t bl, const uint8_t *e
         return;
     }
 
-    /* one = R mod q: 2^(bits(q)−1) < q (q is odd and > 1, so not a power of two), doubled up to 2^(64k). */
-    size_t qbits = bit_length(q, k);
-    memset(one, 0, k * sizeof(uint64_t));
-    one[(qbits - 1) / 64] = (uint64_t)1 << ((qbits - 1) % 64);
-    for (size_t i = qbits - 1; i < 64 * k; i++)
-        mod_dbl(one, q, k);
-    /* r2 = R² mod q = Montgomery form of 2^(64k): square-and-double from Montgomery 1 over the bits of 64k
-     * (doubling a Montgomery form doubles the value), log2(64k) squarings instead of 64k doublings. */
-    memcpy(r2, one, k * sizeof(uint64_t));
-    size_t e64 = 64 * k;
-    size_t top = 0;
-    while ((e64 >> top) > 1)
-        top++;
-    for (size_t i = top + 1; i-- > 0;) {
-        MONT_SQR(r2);
-        if ((e64 >> i) & 1)
-            mod_dbl(r2, q, k);
-    }
+    r2_mod(r2, q, k, (uint32_t *)tbl);
 
     /* Base in Montgomery form by Horner over k-limb chunks c from the top: with A = Mont(a),
      * Mont(a·R + c) = (a·R + c)·R = (A + c)·R = mont_mul(A + c, R²). A + c < q + R; one subtraction of q on
