@@ -5,8 +5,7 @@ using Prover.Core.Field;
 namespace Prover.Gpu.Ilgpu;
 
 /// <summary>
-/// A table's LogUp groups and challenges as <see cref="LogUpShape"/> describes them for the device kernels (quartic extension
-/// words): the groups' member lists, β^1 … β^maxValues, γ − bus per interaction and, for the quotient, α^(K+l) and the
+/// A table's LogUp groups and challenges as <see cref="LogUpShape"/> describes them for the device kernels (D words per extension value): the groups' member lists, β^1 … β^maxValues, γ − bus per interaction and, for the quotient, α^(K+l) and the
 /// claimed cumulative sum.
 /// </summary>
 public sealed record DeviceLogUp(int[] Layout, uint[] Challenges, LogUpShape Shape)
@@ -23,8 +22,9 @@ public sealed record DeviceLogUp(int[] Layout, uint[] Challenges, LogUpShape Sha
         where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef>
     {
         ArgumentNullException.ThrowIfNull(air);
-        if (TDef.Degree != ExtensionShape.Degree || !TDef.IsBinomial)
-            throw new NotSupportedException($"the device LogUp kernels implement the binomial quartic extension, not {TDef.Name}");
+        if (TDef.Degree is not (ExtensionShape.Degree or 8) || !TDef.IsBinomial)
+            throw new NotSupportedException($"the device LogUp kernels implement the binomial quartic and octic extensions, not {TDef.Name}");
+        int d = TDef.Degree;
         var groups = air.LogUpGroups;
         int k = air.Interactions.Count;
         int members = groups.Sum(g => g.Count);
@@ -47,12 +47,12 @@ public sealed record DeviceLogUp(int[] Layout, uint[] Challenges, LogUpShape Sha
         int maxValues = k == 0 ? 0 : air.Interactions.Max(i => i.Values.Count);
         var betaPowers = beta.Powers(maxValues + 1);
         var words = new List<ExtensionField<MontyField31<TParams>, TDef>>(betaPowers.AsSpan(1).ToArray());
-        int gammaBusAt = 4 * words.Count;
+        int gammaBusAt = d * words.Count;
         foreach (var interaction in air.Interactions)
             words.Add(gamma - ExtensionField<MontyField31<TParams>, TDef>.FromBase(MontyField31<TParams>.FromUInt64((ulong)interaction.Bus)));
-        int alphaAt = 4 * words.Count;
+        int alphaAt = d * words.Count;
         words.AddRange(logUpAlphas.ToArray());
-        int sumAt = 4 * words.Count;
+        int sumAt = d * words.Count;
         words.Add(cumulativeSum);
         var challenges = MemoryMarshal.Cast<ExtensionField<MontyField31<TParams>, TDef>, uint>(CollectionsMarshal.AsSpan(words)).ToArray();
         return new DeviceLogUp(layout, challenges, new LogUpShape(groups.Count, membersAt, gammaBusAt, alphaAt, sumAt, MontyField31<TParams>.One.Montgomery));

@@ -17,7 +17,7 @@ public sealed partial class IlgpuOperations<TParams>
     /// (output indices relative to that program). The trace's device copy is kept under the returned matrix (when keeping is on),
     /// so its LDE uploads nothing. Throws when a fingerprint vanishes (as the CPU reference does).
     /// </summary>
-    public RowMajorMatrix<MontyField31<TParams>> GenerateLogUp(string name, MontyField31<TParams> w, DeviceProgram program, DeviceLogUp logUp,
+    public RowMajorMatrix<MontyField31<TParams>> GenerateLogUp(string name, MontyField31<TParams> w, int degree, DeviceProgram program, DeviceLogUp logUp,
         RowMajorMatrix<MontyField31<TParams>> main, RowMajorMatrix<MontyField31<TParams>>? preprocessed)
     {
         ArgumentNullException.ThrowIfNull(program);
@@ -26,7 +26,8 @@ public sealed partial class IlgpuOperations<TParams>
         int n = main.Height;
         if (n == 0 || preprocessed is not null && preprocessed.Height != n)
             throw new ArgumentException($"{name}: a LogUp trace needs a main trace of at least one row (and a preprocessed trace of the same height)", nameof(main));
-        int width = 4 * (logUp.Shape.Groups + 1);
+        CheckDegree(degree);
+        int width = degree * (logUp.Shape.Groups + 1);
         CheckWords((long)n * width);
         CheckWords(main.Values.LongLength);
         int slice = Math.Max(1, Math.Min(n, (1 << 26) / Math.Max(1, program.Instructions)));
@@ -49,23 +50,40 @@ public sealed partial class IlgpuOperations<TParams>
                 var challenges = Upload(logUp.Challenges, rented);
                 var registers = Device.Rent(Math.Max(1L, (long)slice * program.Instructions));
                 rented.Add(registers);
-                var rowSums = Device.Rent(4L * n + 1);
+                var rowSums = Device.Rent((long)degree * n + 1);
                 rented.Add(rowSums);
-                rowSums.View.SubView(4L * n, 1).MemSetToZero();
-                var blockSums = Device.Rent(4L * blocks);
+                rowSums.View.SubView((long)degree * n, 1).MemSetToZero();
+                var blockSums = Device.Rent((long)degree * blocks);
                 rented.Add(blockSums);
                 trace = Device.Rent((long)n * width);
                 var ext = new ExtensionShape(_field, w.Montgomery);
+                var wide = new WideShape(_field, w.Montgomery, degree);
+                var scratch = degree == ExtensionShape.Degree ? rowSums : Device.Rent((long)slice * WideKernels.Slots * degree);
+                if (degree != ExtensionShape.Degree)
+                    rented.Add(scratch);
                 for (int first = 0; first < n; first += slice)
                 {
                     var shape = new LogUpTraceShape(ext, program.Instructions, program.VariablesAt, program.OutputsAt, program.PublicsAt,
                         main.Width, preprocessed?.Width ?? 0, n, first);
-                    K.LogUpRows(Math.Min(slice, n - first), code, vals, m, pre, layout, challenges, registers.View, trace.View, rowSums.View, shape, logUp.Shape);
+                    if (degree == ExtensionShape.Degree)
+                        K.LogUpRows(Math.Min(slice, n - first), code, vals, m, pre, layout, challenges, registers.View, trace.View, rowSums.View, shape, logUp.Shape);
+                    else
+                        K.WideLogUpRows(Math.Min(slice, n - first), code, vals, m, pre, layout, challenges, registers.View, trace.View, rowSums.View,
+                            scratch.View, shape, logUp.Shape, wide);
                 }
-                K.LogUpBlockSums(blocks, rowSums.View, blockSums.View, n, ScanBlock, _field);
-                K.LogUpBlockPrefix(1, blockSums.View, blocks, _field);
-                K.LogUpRunningSum(blocks, rowSums.View, blockSums.View, trace.View, n, ScanBlock, width, _field);
-                Device.Download(rowSums.View.SubView(4L * n, 1), status);
+                if (degree == ExtensionShape.Degree)
+                {
+                    K.LogUpBlockSums(blocks, rowSums.View, blockSums.View, n, ScanBlock, _field);
+                    K.LogUpBlockPrefix(1, blockSums.View, blocks, _field);
+                    K.LogUpRunningSum(blocks, rowSums.View, blockSums.View, trace.View, n, ScanBlock, width, _field);
+                }
+                else
+                {
+                    K.WideBlockSums(blocks, rowSums.View, blockSums.View, n, ScanBlock, wide);
+                    K.WideBlockPrefix(1, blockSums.View, blocks, wide);
+                    K.WideRunningSum(blocks, rowSums.View, blockSums.View, trace.View, n, ScanBlock, width, wide);
+                }
+                Device.Download(rowSums.View.SubView((long)degree * n, 1), status);
                 if (status[0] != 0)
                     throw new InvalidOperationException($"{name}: a LogUp fingerprint vanished for these challenges");
                 Device.Download(trace.View, MontyField31<TParams>.AsMontgomery(result));
@@ -88,28 +106,29 @@ public sealed partial class IlgpuOperations<TParams>
     /// (<paramref name="logUpLde"/>, its kept copy when there is one). <paramref name="logUp"/>'s output indices are the full
     /// program's.
     /// </summary>
-    public void EvaluateQuotientWithLogUp(MontyField31<TParams> w, DeviceProgram program, int constraints, DeviceLogUp logUp,
-        RowMajorMatrix<MontyField31<TParams>> main, RowMajorMatrix<MontyField31<TParams>>? preprocessed, RowMajorMatrix<MontyField31<TParams>> logUpLde,
+    public void EvaluateQuotientWithLogUp(MontyField31<TParams> w, int degree, DeviceProgram program, int constraints, DeviceLogUp? logUp,
+        RowMajorMatrix<MontyField31<TParams>> main, RowMajorMatrix<MontyField31<TParams>>? preprocessed, RowMajorMatrix<MontyField31<TParams>>? logUpLde,
         int logN, int logD, ReadOnlySpan<uint> alphaPowers, ReadOnlySpan<uint> zhInverse, ReadOnlySpan<uint> zh, Span<uint> result)
     {
-        const int D = ExtensionShape.Degree;
+        CheckDegree(degree);
+        int D = degree;
         ArgumentNullException.ThrowIfNull(program);
-        ArgumentNullException.ThrowIfNull(logUp);
         ArgumentNullException.ThrowIfNull(main);
-        ArgumentNullException.ThrowIfNull(logUpLde);
+        if (logUp is null != logUpLde is null)
+            throw new ArgumentException("a LogUp layout needs its LDE and the other way round", nameof(logUpLde));
         if (logN < 0 || logD < 0 || logN + logD > 30)
             throw new ArgumentOutOfRangeException(nameof(logN), $"no quotient domain of 2^{logN}·2^{logD} points");
         int q = 1 << (logN + logD);
-        if (main.Height < q || preprocessed is not null && preprocessed.Height < q || logUpLde.Height < q)
-            throw new ArgumentException($"LDEs of {main.Height} (preprocessed {preprocessed?.Height}, LogUp {logUpLde.Height}) rows cannot serve a quotient domain of {q} points", nameof(main));
-        if (logUpLde.Width != D * (logUp.Shape.Groups + 1))
+        if (main.Height < q || preprocessed is not null && preprocessed.Height < q || logUpLde is not null && logUpLde.Height < q)
+            throw new ArgumentException($"LDEs of {main.Height} (preprocessed {preprocessed?.Height}, LogUp {logUpLde?.Height}) rows cannot serve a quotient domain of {q} points", nameof(main));
+        if (logUp is not null && logUpLde!.Width != D * (logUp.Shape.Groups + 1))
             throw new ArgumentException($"a LogUp LDE of {logUpLde.Width} columns for {logUp.Shape.Groups} groups", nameof(logUpLde));
         if (alphaPowers.Length != D * constraints || zhInverse.Length != 1 << logD || zh.Length != 1 << logD || result.Length != D * q)
             throw new ArgumentException("α powers, Z_H, 1/Z_H or the result have the wrong length");
         if (constraints > program.Outputs)
             throw new ArgumentException($"{constraints} constraints for a program of {program.Outputs} outputs", nameof(constraints));
         CheckWords(main.Values.LongLength);
-        CheckWords(logUpLde.Values.LongLength);
+        CheckWords(logUpLde?.Values.LongLength ?? 0);
         CheckWords((long)D * q);
         int instructions = program.Instructions;
         int slice = Math.Max(1, Math.Min(q, (1 << 26) / Math.Max(1, instructions)));
@@ -129,22 +148,36 @@ public sealed partial class IlgpuOperations<TParams>
                 var vals = Upload(program.Values, rented);
                 var m = OnDevice(main, rented);
                 var pre = preprocessed is null ? Upload([0u], rented) : OnDevice(preprocessed, rented);
-                var lu = OnDevice(logUpLde, rented);
-                var layout = Upload(System.Runtime.InteropServices.MemoryMarshal.Cast<int, uint>(logUp.Layout.AsSpan()), rented).Cast<int>();
-                var challenges = Upload(logUp.Challenges, rented);
+                var lu = logUpLde is null ? Upload([0u], rented) : OnDevice(logUpLde, rented);
+                var layout = Upload(System.Runtime.InteropServices.MemoryMarshal.Cast<int, uint>((logUp?.Layout ?? [0]).AsSpan()), rented).Cast<int>();
+                var challenges = Upload(logUp?.Challenges ?? [0u], rented);
                 var az = Upload(alphaZh, rented);
                 var registers = Device.Rent(Math.Max(1L, (long)slice * instructions));
                 rented.Add(registers);
                 var o = Device.Rent((long)D * q);
                 rented.Add(o);
                 var ext = new ExtensionShape(_field, w.Montgomery);
+                var wide = new WideShape(_field, w.Montgomery, degree);
+                var scratch = degree == ExtensionShape.Degree || logUp is null ? o : Device.Rent((long)slice * WideKernels.Slots * degree);
+                if (!ReferenceEquals(scratch, o))
+                    rented.Add(scratch);
                 for (int first = 0; first < q; first += slice)
                 {
                     int count = Math.Min(slice, q - first);
                     var shape = new QuotientShape(ext, instructions, program.VariablesAt, program.OutputsAt, constraints, program.PublicsAt, main.Width,
                         preprocessed?.Width ?? 0, logN + logD, logD, first, domain);
-                    K.QuotientRows(count, code, vals, m, pre, az, registers.View, o.View, shape);
-                    K.QuotientLogUp(count, code, layout, challenges, lu, az, registers.View, o.View, shape, logUp.Shape);
+                    if (degree == ExtensionShape.Degree)
+                    {
+                        K.QuotientRows(count, code, vals, m, pre, az, registers.View, o.View, shape);
+                        if (logUp is not null)
+                            K.QuotientLogUp(count, code, layout, challenges, lu, az, registers.View, o.View, shape, logUp.Shape);
+                    }
+                    else
+                    {
+                        K.WideQuotientRows(count, code, vals, m, pre, az, registers.View, o.View, shape, wide);
+                        if (logUp is not null)
+                            K.WideQuotientLogUp(count, code, layout, challenges, lu, az, registers.View, o.View, scratch.View, shape, logUp.Shape, wide);
+                    }
                 }
                 Device.Download(o.View, result);
             }
@@ -162,16 +195,17 @@ public sealed partial class IlgpuOperations<TParams>
     /// Σ_r w_r(z)·M[r, c] with the barycentric weights (<see cref="OpeningKernels"/>). Returns [point][matrix] the column
     /// values, 4 words each. Matrices kept on the device are read from their copies; the others are uploaded once for all points.
     /// </summary>
-    public uint[][][] EvaluateOutOfDomain(MontyField31<TParams> w, int logN, IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> matrices,
+    public uint[][][] EvaluateOutOfDomain(MontyField31<TParams> w, int degree, int logN, IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> matrices,
         ReadOnlySpan<uint> points, ReadOnlySpan<uint> scales)
     {
-        const int D = ExtensionShape.Degree;
+        CheckDegree(degree);
+        int D = degree;
         ArgumentNullException.ThrowIfNull(matrices);
         if (logN < 0 || logN > Math.Min(30, TParams.TwoAdicity))
             throw new ArgumentOutOfRangeException(nameof(logN), $"no trace domain of 2^{logN} rows");
         int n = 1 << logN;
         if (points.Length % D != 0 || scales.Length != points.Length)
-            throw new ArgumentException("points and scales are 4 words each, one scale per point", nameof(points));
+            throw new ArgumentException($"points and scales are {D} words each, one scale per point", nameof(points));
         foreach (var matrix in matrices)
         {
             ArgumentNullException.ThrowIfNull(matrix, nameof(matrices));
@@ -187,6 +221,8 @@ public sealed partial class IlgpuOperations<TParams>
         var results = new uint[count][][];
         var omega = MontyField31<TParams>.TwoAdicGenerator(logN).Montgomery;
         var ext = new ExtensionShape(_field, w.Montgomery);
+        var wide = new WideShape(_field, w.Montgomery, degree);
+        bool quartic = degree == ExtensionShape.Degree;
         lock (Device.SyncRoot)
         {
             var rented = new List<MemoryBuffer1D<uint, Stride1D.Dense>>();
@@ -203,13 +239,17 @@ public sealed partial class IlgpuOperations<TParams>
                 rented.Add(partial);
                 var output = Device.Rent(Math.Max(1L, (long)D * maxWidth));
                 rented.Add(output);
-                Span<uint> zs = stackalloc uint[2 * D];
+                Span<uint> zs = stackalloc uint[2 * 8];
+                zs = zs[..(2 * D)];
                 for (int p = 0; p < count; p++)
                 {
                     points.Slice(D * p, D).CopyTo(zs);
                     scales.Slice(D * p, D).CopyTo(zs[D..]);
                     Device.Upload(zScale.View, zs);
-                    K.OpeningWeights(n, weights.View, zScale.View, omega, logN, MontyField31<TParams>.One.Montgomery, ext);
+                    if (quartic)
+                        K.OpeningWeights(n, weights.View, zScale.View, omega, logN, MontyField31<TParams>.One.Montgomery, ext);
+                    else
+                        K.WideWeights(n, weights.View, zScale.View, omega, logN, MontyField31<TParams>.One.Montgomery, wide);
                     results[p] = new uint[matrices.Count][];
                     for (int i = 0; i < views.Length; i++)
                     {
@@ -217,8 +257,16 @@ public sealed partial class IlgpuOperations<TParams>
                         results[p][i] = new uint[D * width];
                         if (width == 0)
                             continue;
-                        K.OpeningPartialSums(blocks * width, views[i], weights.View, partial.View, width, n, ScanBlock, ext);
-                        K.OpeningReduceColumns(width, partial.View, output.View, width, blocks, _field);
+                        if (quartic)
+                        {
+                            K.OpeningPartialSums(blocks * width, views[i], weights.View, partial.View, width, n, ScanBlock, ext);
+                            K.OpeningReduceColumns(width, partial.View, output.View, width, blocks, _field);
+                        }
+                        else
+                        {
+                            K.WidePartialSums(blocks * width, views[i], weights.View, partial.View, width, n, ScanBlock, wide);
+                            K.WideReduceColumns(width, partial.View, output.View, width, blocks, wide);
+                        }
                         Device.Download(output.View, results[p][i]);
                     }
                 }
@@ -230,5 +278,11 @@ public sealed partial class IlgpuOperations<TParams>
             }
         }
         return results;
+    }
+
+    private static void CheckDegree(int degree)
+    {
+        if (degree is not (ExtensionShape.Degree or 8))
+            throw new NotSupportedException($"the device extension kernels implement degrees 4 and 8, not {degree}");
     }
 }

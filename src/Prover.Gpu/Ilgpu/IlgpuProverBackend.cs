@@ -71,6 +71,13 @@ public sealed class IlgpuProverBackend<TParams> : IProverBackend<TParams>, IDisp
     public static bool ExtensionOnDevice<TDef>() where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef> =>
         TDef.Degree == ExtensionShape.Degree && TDef.IsBinomial;
 
+    /// <summary>
+    /// The extension fields the LogUp, quotient and opening kernels implement: the binomial quartic (written-out kernels) and
+    /// octic (<see cref="WideKernels"/>) extensions, those of every preset.
+    /// </summary>
+    public static bool WideOnDevice<TDef>() where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef> =>
+        TDef.IsBinomial && TDef.Degree is ExtensionShape.Degree or 8;
+
     public ExtensionField<MontyField31<TParams>, TDef>[] CombineColumns<TDef>(RowMajorMatrix<MontyField31<TParams>> matrix,
         ReadOnlySpan<ExtensionField<MontyField31<TParams>, TDef>> coefficients)
         where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef>
@@ -115,7 +122,7 @@ public sealed class IlgpuProverBackend<TParams> : IProverBackend<TParams>, IDisp
 
     /// <summary>
     /// A table's LogUp trace on the device (<see cref="LogUpKernels"/>: the interaction program per row, one inversion per group
-    /// and row, a two-level scan for the running sum) over the quartic extension; its device copy is kept for the LDE and the
+    /// and row, a two-level scan for the running sum) over the quartic and octic extensions; its device copy is kept for the LDE and the
     /// openings. Other extensions, and tables without interactions, go to the CPU reference.
     /// </summary>
     public (RowMajorMatrix<MontyField31<TParams>> Trace, ExtensionField<MontyField31<TParams>, TDef> CumulativeSum) GenerateLogUp<TDef>(
@@ -126,18 +133,18 @@ public sealed class IlgpuProverBackend<TParams> : IProverBackend<TParams>, IDisp
         ArgumentNullException.ThrowIfNull(air);
         ArgumentNullException.ThrowIfNull(main);
         ArgumentNullException.ThrowIfNull(publics);
-        if (!LogUpOnDevice || !ExtensionOnDevice<TDef>() || air.Interactions.Count == 0)
+        if (!LogUpOnDevice || !WideOnDevice<TDef>() || air.Interactions.Count == 0)
             return Cpu.GenerateLogUp(air, main, preprocessed, publics, gamma, beta);
         // The interaction program alone (its outputs are the full program's from ConstraintCount on).
         var program = DeviceProgram.From(air.Name, air.InteractionProgram, publics, preprocessed is not null);
         var logUp = DeviceLogUp.From(air, air.ConstraintCount, gamma, beta, [], default);
-        var trace = Operations.GenerateLogUp(air.Name, TDef.W, program, logUp, main, preprocessed);
+        var trace = Operations.GenerateLogUp(air.Name, TDef.W, TDef.Degree, program, logUp, main, preprocessed);
         var last = trace.Row(trace.Height - 1)[^TDef.Degree..];
         return (trace, ExtensionField<MontyField31<TParams>, TDef>.FromCoefficients(last));
     }
 
     /// <summary>
-    /// The quotient on the device over the quartic extension: the constraint program interpreted by
+    /// The quotient on the device over the quartic and octic extensions: the constraint program interpreted by
     /// <see cref="QuotientKernels.QuotientRows"/>, then (tables with LogUp columns) the LogUp constraints by
     /// <see cref="QuotientKernels.QuotientLogUp"/>, the LDEs read from their kept copies. Other extensions are evaluated by the CPU.
     /// </summary>
@@ -150,7 +157,7 @@ public sealed class IlgpuProverBackend<TParams> : IProverBackend<TParams>, IDisp
         ArgumentNullException.ThrowIfNull(air);
         ArgumentNullException.ThrowIfNull(mainLde);
         ArgumentNullException.ThrowIfNull(publics);
-        if (!QuotientOnDevice || !ExtensionOnDevice<TDef>())
+        if (!QuotientOnDevice || !WideOnDevice<TDef>())
             return Cpu.EvaluateQuotient(air, logN, mainLde, preprocessedLde, logUpLde, publics, alpha, gamma, beta, cumulativeSum);
         if (air.LogUpColumns > 0 && logUpLde is null)
             throw new ArgumentException($"{air.Name} has LogUp columns but no LogUp LDE was given", nameof(logUpLde));
@@ -167,15 +174,15 @@ public sealed class IlgpuProverBackend<TParams> : IProverBackend<TParams>, IDisp
         int logUpConstraints = LogUp.ConstraintCount(air);
         var alphaPowers = alpha.Powers(constraints + logUpConstraints);
         var result = new ExtensionField<MontyField31<TParams>, TDef>[1 << (logN + logD)];
-        if (logUpConstraints == 0)
+        if (logUpConstraints == 0 && ExtensionOnDevice<TDef>())
         {
             Operations.EvaluateQuotient(TDef.W, program.Packed, program.Instructions, program.VariablesAt, program.OutputsAt, constraints, program.Values,
                 program.PublicsAt, mainLde, preprocessedLde, logN, logD, Words(alphaPowers.AsSpan()), MontyField31<TParams>.AsMontgomery(zhInverse),
                 MontyField31<TParams>.AsMontgomery(zh), Words(result.AsSpan()));
             return result;
         }
-        var logUp = DeviceLogUp.From(air, 0, gamma, beta, alphaPowers.AsSpan(constraints), cumulativeSum);
-        Operations.EvaluateQuotientWithLogUp(TDef.W, program, constraints, logUp, mainLde, preprocessedLde, logUpLde!, logN, logD,
+        var logUp = logUpConstraints == 0 ? null : DeviceLogUp.From(air, 0, gamma, beta, alphaPowers.AsSpan(constraints), cumulativeSum);
+        Operations.EvaluateQuotientWithLogUp(TDef.W, TDef.Degree, program, constraints, logUp, mainLde, preprocessedLde, logUp is null ? null : logUpLde, logN, logD,
             Words(alphaPowers.AsSpan(0, constraints)), MontyField31<TParams>.AsMontgomery(zhInverse), MontyField31<TParams>.AsMontgomery(zh),
             Words(result.AsSpan()));
         return result;
@@ -183,7 +190,7 @@ public sealed class IlgpuProverBackend<TParams> : IProverBackend<TParams>, IDisp
 
     /// <summary>
     /// Out-of-domain openings on the device (<see cref="OpeningKernels"/>: each point's barycentric weights, then block partial
-    /// sums and one reduction per column) over the quartic extension; traces kept on the device (LogUp traces made there) are
+    /// sums and one reduction per column) over the quartic and octic extensions; traces kept on the device (LogUp traces made there) are
     /// read from their copies, the others are uploaded once. Other extensions go to the CPU reference.
     /// </summary>
     public ExtensionField<MontyField31<TParams>, TDef>[][][] EvaluateOutOfDomain<TDef>(int logN, IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> matrices,
@@ -191,7 +198,7 @@ public sealed class IlgpuProverBackend<TParams> : IProverBackend<TParams>, IDisp
         where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef>
     {
         ArgumentNullException.ThrowIfNull(matrices);
-        if (!OpeningsOnDevice || !ExtensionOnDevice<TDef>())
+        if (!OpeningsOnDevice || !WideOnDevice<TDef>())
             return Cpu.EvaluateOutOfDomain(logN, matrices, points);
         if (logN < 0 || logN > Math.Min(30, TParams.TwoAdicity))
             throw new ArgumentOutOfRangeException(nameof(logN), $"no trace domain of 2^{logN} rows");
@@ -203,7 +210,7 @@ public sealed class IlgpuProverBackend<TParams> : IProverBackend<TParams>, IDisp
                 throw new ArgumentException("evaluation point lies on the domain", nameof(points));
             scales[p] = OutOfDomain<TParams, TDef>.Scale(logN, points[p]);
         }
-        var words = Operations.EvaluateOutOfDomain(TDef.W, logN, matrices, MemoryMarshal.Cast<ExtensionField<MontyField31<TParams>, TDef>, uint>(points),
+        var words = Operations.EvaluateOutOfDomain(TDef.W, TDef.Degree, logN, matrices, MemoryMarshal.Cast<ExtensionField<MontyField31<TParams>, TDef>, uint>(points),
             Words(scales.AsSpan()));
         var result = new ExtensionField<MontyField31<TParams>, TDef>[points.Length][][];
         for (int p = 0; p < points.Length; p++)

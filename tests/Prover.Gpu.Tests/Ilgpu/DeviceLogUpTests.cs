@@ -184,4 +184,72 @@ public class DeviceLogUpTests(ITestOutputHelper output)
 
     private static byte[] ProofBytes(StarkProof<KoalaBearParameters, KoalaBearExt4, Prover.Core.Hash.Digest<KoalaBearParameters>> proof) =>
         ProofSerializer.Serialize(proof);
+
+    // ------------------------------------------------------------------ octic extension (provable-100/128): WideKernels
+
+    private static ExtensionField<KoalaBear, TDef>[] RandomExt<TDef>(int count, int seed) where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+    {
+        var words = Random31.Elements<KoalaBearParameters>(count * TDef.Degree, seed);
+        var result = new ExtensionField<KoalaBear, TDef>[count];
+        for (int i = 0; i < count; i++)
+            result[i] = ExtensionField<KoalaBear, TDef>.FromCoefficients(words.AsSpan(i * TDef.Degree, TDef.Degree));
+        return result;
+    }
+
+    /// <summary>The octic extension through <see cref="WideKernels"/>: LogUp trace, quotient with and without LogUp, openings.</summary>
+    [Theory]
+    [InlineData("lookup", 4, false)]
+    [InlineData("lookup", 6, true)]
+    [InlineData("fibonacci", 5, true)]
+    public void Octic_logup_quotient_and_openings_on_the_device_are_the_cpu_words(string demo, int logRows, bool randomTrace)
+    {
+        using var backend = new IlgpuProverBackend<KoalaBearParameters>(IlgpuCpuDevice.Device, ownsDevice: false);
+        IProverBackend<KoalaBearParameters> device = backend;
+        Assert.True(IlgpuProverBackend<KoalaBearParameters>.WideOnDevice<KoalaBearOctic>());
+        var (airs, traces, publics) = DemoCatalog.Build(demo, logRows);
+        var ext = RandomExt<KoalaBearOctic>(4, logRows * 11 + (randomTrace ? 1 : 0));
+        for (int t = 0; t < airs.Length; t++)
+        {
+            var air = new CompiledAir<KoalaBear>(airs[t]);
+            var trace = randomTrace ? new RowMajorMatrix<KoalaBear>(Random31.Elements<KoalaBearParameters>(traces[t].Values.Length, 80 + t), traces[t].Width) : traces[t];
+            int logN = int.Log2(trace.Height), blowup = Math.Max(1, air.LogQuotientChunks);
+            var lde = device.CosetLdeBitReversed(trace, blowup, KoalaBear.MultiplicativeGenerator);
+            RowMajorMatrix<KoalaBear>? logUpTrace = null, logUpLde = null;
+            var sum = default(ExtensionField<KoalaBear, KoalaBearOctic>);
+            if (air.Interactions.Count > 0)
+            {
+                var (expected, expectedSum) = Cpu.GenerateLogUp(air, trace, null, publics[t], ext[1], ext[2]);
+                (logUpTrace, sum) = device.GenerateLogUp(air, trace, null, publics[t], ext[1], ext[2]);
+                AssertSameWords(expected, logUpTrace, $"{demo} table {t} octic LogUp trace");
+                Assert.True(expectedSum == sum, $"{demo} table {t}: octic cumulative sum differs");
+                logUpLde = device.CosetLdeBitReversed(logUpTrace, blowup, KoalaBear.MultiplicativeGenerator);
+            }
+            var q = Cpu.EvaluateQuotient(air, logN, lde, null, logUpLde, publics[t], ext[0], ext[1], ext[2], sum);
+            var qd = device.EvaluateQuotient(air, logN, lde, null, logUpLde, publics[t], ext[0], ext[1], ext[2], sum);
+            Assert.True(q.AsSpan().SequenceEqual(qd), $"{demo} table {t}: octic quotient differs");
+            var zeta = ext[3];
+            ExtensionField<KoalaBear, KoalaBearOctic>[] points = [zeta, zeta * KoalaBear.TwoAdicGenerator(logN)];
+            var matrices = logUpTrace is null ? new[] { trace } : new[] { trace, logUpTrace };
+            var o = Cpu.EvaluateOutOfDomain(logN, matrices, points);
+            var od = device.EvaluateOutOfDomain(logN, matrices, points);
+            for (int p = 0; p < points.Length; p++)
+                for (int m = 0; m < matrices.Length; m++)
+                    Assert.True(o[p][m].AsSpan().SequenceEqual(od[p][m]), $"{demo} table {t}: octic opening {p} of matrix {m} differs");
+            device.Release([lde, logUpTrace, logUpLde]);
+        }
+        Assert.Equal(0, backend.Operations.ResidentCount);
+    }
+
+    /// <summary>A whole lookup proof over the octic extension (LogUp, quotient and openings on the device): the CPU's bytes.</summary>
+    [Fact]
+    public void Octic_lookup_proof_on_the_device_is_the_cpu_bytes()
+    {
+        var config = StarkConfig.Development with { ExtensionDegree = 8, NumQueries = 8, QueryPowBits = 0 };
+        var (airs, traces, publics) = DemoCatalog.Build("lookup", 6);
+        var cpu = new StarkProver<KoalaBearParameters, KoalaBearOctic, Prover.Core.Hash.Digest<KoalaBearParameters>>(config).Prove(airs, traces, publics);
+        using var backend = new IlgpuProverBackend<KoalaBearParameters>(IlgpuCpuDevice.Device, ownsDevice: false);
+        var gpu = new StarkProver<KoalaBearParameters, KoalaBearOctic, Prover.Core.Hash.Digest<KoalaBearParameters>>(config, backend).Prove(airs, traces, publics);
+        Assert.Equal(ProofSerializer.Serialize(cpu), ProofSerializer.Serialize(gpu));
+        Assert.Equal(0, backend.Operations.ResidentCount);
+    }
 }
