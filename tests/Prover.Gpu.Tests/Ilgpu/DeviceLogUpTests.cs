@@ -252,4 +252,37 @@ public class DeviceLogUpTests(ITestOutputHelper output)
         Assert.Equal(ProofSerializer.Serialize(cpu), ProofSerializer.Serialize(gpu));
         Assert.Equal(0, backend.Operations.ResidentCount);
     }
+
+    /// <summary>
+    /// A forged LogUp trace proved with the quotient on the device: one group value changed on one row, the running sum and the
+    /// claimed sums left as they were (so the buses balance and only the group and transition constraints, evaluated by
+    /// <see cref="QuotientKernels.QuotientLogUp"/>, can see it). The verifier must reject the proof; the honest proof verifies.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Forged_logup_trace_proved_on_the_device_is_rejected(bool forge)
+    {
+        var config = StarkConfig.Development with { NumQueries = 16, QueryPowBits = 2 };
+        var (airs, traces, publics) = DemoCatalog.Build("lookup", 5);
+        using var backend = new IlgpuProverBackend<KoalaBearParameters>(IlgpuCpuDevice.Device, ownsDevice: false);
+        int forged = 0;
+        var prover = new StarkProver<KoalaBearParameters, KoalaBearQuartic, Prover.Core.Hash.Digest<KoalaBearParameters>>(config, backend)
+        {
+            CheckConstraints = false,
+            ForgeLogUp = f =>
+            {
+                if (!forge || forged++ > 0)
+                    return (f.LogUp, f.Sum);
+                var copy = new RowMajorMatrix<KoalaBear>((KoalaBear[])f.LogUp.Values.Clone(), f.LogUp.Width);
+                copy[3, 0] += KoalaBear.One; // group 0's value on row 3
+                return (copy, f.Sum);
+            },
+        };
+        var proof = prover.Prove(airs, traces, publics);
+        var result = new StarkVerifier<KoalaBearParameters, KoalaBearQuartic, Prover.Core.Hash.Digest<KoalaBearParameters>>(config).Verify(airs, proof);
+        output.WriteLine($"forged {forge}: {result}");
+        Assert.Equal(forge, !result.IsValid);
+        Assert.Equal(0, backend.Operations.ResidentCount);
+    }
 }
