@@ -9,10 +9,10 @@ namespace Prover.Core.Stark;
 
 /// <summary>
 /// The seam between the STARK protocol and the hardware that runs its heavy kernels (LDEs, Merkle
-/// trees, the quotient, DEEP batching and FRI folding). Prover.Core ships the CPU implementation; GPU
-/// backends (Prover.Gpu) implement the same interface and must return bit-identical results, so proofs
-/// are the same bytes on every backend. The quotient, DEEP, FRI and release hooks have default bodies
-/// (the CPU reference), so a backend overrides only what its device runs.
+/// trees, LogUp traces, the quotient, out-of-domain openings, DEEP batching and FRI folding). Prover.Core
+/// ships the CPU implementation; GPU backends (Prover.Gpu) implement the same interface and must return
+/// bit-identical results, so proofs are the same bytes on every backend. The LogUp, quotient, opening, DEEP,
+/// FRI and release hooks have default bodies (the CPU reference), so a backend overrides only what its device runs.
 /// </summary>
 /// <remarks>
 /// A backend may keep a device copy of a matrix it returned from <see cref="CosetLdeBitReversed"/> and read

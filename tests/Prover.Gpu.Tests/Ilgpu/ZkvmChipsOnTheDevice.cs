@@ -129,28 +129,3 @@ public class ZkvmChipsOnTheDevice(ITestOutputHelper output)
         Assert.NotNull(proof);
     }
 }
-
-/// <summary>The whole zkVM proof of hello.elf with every step on ILGPU's CPU accelerator: the CPU backend's bytes.</summary>
-public class ZkvmProofOnTheDevice(ITestOutputHelper output)
-{
-    [Fact]
-    public void Hello_elf_proof_on_the_cpu_accelerator_is_the_cpu_bytes()
-    {
-        Assert.True(IlgpuDevice.TryOpen(IlgpuDeviceKind.Cpu, out var own, out string report), report);
-        using var device = new IlgpuProverBackend<KoalaBearParameters>(own!);
-        var elf = File.ReadAllBytes(Path.Combine(Prover.TestSupport.SharedData.RepositoryRoot, "native", "guest", "tests", "elf", "hello.elf"));
-        var program = ZkvmProgram.FromElf(elf);
-        var config = StarkConfig.Development with { NumQueries = 8, QueryPowBits = 0 };
-        byte[] Prove(IProverBackend<KoalaBearParameters>? backend) =>
-            new ZkvmProver<KoalaBearQuartic, Digest<KoalaBearParameters>>(new ZkvmProverOptions { Config = config, ShardSize = 1 << 10, Backend = backend })
-                .Prove(program, []).ToBytes();
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        var cpu = Prove(null);
-        double cpuSeconds = clock.Elapsed.TotalSeconds;
-        clock.Restart();
-        var gpu = Prove(device);
-        output.WriteLine($"hello.elf: CPU backend {cpuSeconds:F1} s, ILGPU CPU accelerator {clock.Elapsed.TotalSeconds:F1} s; {own!.BytesToDevice} B to the device, {own.BytesFromDevice} B back, peak {own.PeakDeviceBytes} B");
-        Assert.True(cpu.AsSpan().SequenceEqual(gpu), "hello.elf proof bytes differ between the CPU backend and ILGPU's CPU accelerator");
-        Assert.Equal(0, device.Operations.ResidentCount);
-    }
-}
