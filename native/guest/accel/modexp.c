@@ -167,6 +167,31 @@ static void r2_mod(uint64_t *r2, const uint64_t *q, size_t k, uint32_t *work)
     }
 }
 
+/* r = a·R^-1 mod q for a < q (Montgomery reduction of the k-limb a alone: k² products where a Montgomery product
+ * by 1 takes 2k²). t: 2k + 1 limbs of scratch; r may alias a. */
+static void redc(uint64_t *r, const uint64_t *a, const uint64_t *q, uint64_t pinv, size_t k, uint64_t *t)
+{
+    memcpy(t, a, k * sizeof(uint64_t));
+    memset(t + k, 0, (k + 1) * sizeof(uint64_t));
+    for (size_t i = 0; i < k; i++) { /* add m·q·2^(64i) so that limb i vanishes */
+        uint64_t m = t[i] * pinv, c = 0;
+        for (size_t j = 0; j < k; j++) {
+            u128 sum = (u128)m * q[j] + t[i + j] + c;
+            t[i + j] = (uint64_t)sum;
+            c = (uint64_t)(sum >> 64);
+        }
+        for (size_t j = i + k; c != 0 && j < 2 * k + 1; j++) {
+            u128 sum = (u128)t[j] + c;
+            t[j] = (uint64_t)sum;
+            c = (uint64_t)(sum >> 64);
+        }
+    }
+    /* (a + M·q) / R < (q + R·q) / R < q + 1, so t[k..2k] ≤ q: at most one subtraction */
+    if (t[2 * k] != 0 || mp_cmp(t + k, q, k) >= 0)
+        mp_sub(t + k, t + k, q, k);
+    memcpy(r, t + k, k * sizeof(uint64_t));
+}
+
 /* x1 = b^e mod q for odd q > 1 of k limbs, in Montgomery arithmetic. scratch: SCRATCH_LIMBS(k). */
 static void pow_odd(uint64_t *x1, const uint64_t *b, size_t bl, const uint8_t *exp, size_t exp_len,
                     size_t ebits, const uint64_t *q, size_t k, uint64_t *scratch)
@@ -210,10 +235,8 @@ static void pow_odd(uint64_t *x1, const uint64_t *b, size_t bl, const uint8_t *e
             mp_mont_mul(tbl + i * k, tbl + (i - 1) * k, b2, q, pinv, k, t);
     }
     SLIDING_WINDOW(acc, tbl, k, exp, exp_len, ebits, w, MONT_SQR, MONT_MUL);
-    /* out of Montgomery form */
-    memset(chunk, 0, k * sizeof(uint64_t));
-    chunk[0] = 1;
-    mp_mont_mul(x1, acc, chunk, q, pinv, k, t);
+    /* out of Montgomery form: x1 = acc·R^-1 mod q by one reduction (half a product) */
+    redc(x1, acc, q, pinv, k, t);
 #undef MONT_SQR
 #undef MONT_MUL
 }
