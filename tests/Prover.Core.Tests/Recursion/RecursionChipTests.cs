@@ -162,6 +162,38 @@ public sealed class RecursionChipTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void OcticProgramProvesAndVerifies()
+    {
+        // A provable-100-shaped inner proof (degree-8 extension, blowup 8, LogUp quotient raise) with few queries, and a
+        // degree-8 recursion proof: the extension table's columns and product are the octic ones.
+        var inner = StarkConfig.Provable100 with { NumQueries = 3, QueryPowBits = 0, LogFinalPolyLength = 2, AllowInsecure = true };
+        var outer = StarkConfig.Development with { ExtensionDegree = 8, NumQueries = 20, QueryPowBits = 4 };
+        var (airs, traces, publics) = DemoCatalog.Build("lookup", 4);
+        var proof = new StarkProver<KoalaBearParameters, KoalaBearOctic, KoalaBearDigest>(inner).Prove(airs, traces, publics);
+        var program = RecursiveStarkVerifier<KoalaBearParameters, KoalaBearOctic, KoalaBearDigest>.Build(inner, airs, proof.LogHeights);
+        var hints = new StarkProofHints<KoalaBearParameters, KoalaBearOctic, KoalaBearDigest>(inner, airs, proof);
+        var recursion = new RecursionProver<KoalaBearParameters, KoalaBearOctic, KoalaBearDigest>(outer) { CheckConstraints = true }.Prove(program, hints);
+        output.WriteLine($"{program.Instructions.Count} instructions, EMul {program.Counts().GetValueOrDefault(RecursionOp.EMul)}");
+        var verifier = new RecursionVerifier<KoalaBearParameters, KoalaBearOctic, KoalaBearDigest>(outer);
+        var verdict = verifier.Verify(program, recursion.Outputs, recursion.Stark);
+        Assert.True(verdict.IsValid, verdict.ToString());
+        Assert.Equal(proof.PublicValues.SelectMany(p => p).Select(v => v.ToCanonical()), recursion.Outputs);
+
+        // A wrong coefficient of an extension product, in the trace only.
+        var machine = new RecursionMachine<KoalaBearParameters, KoalaBearOctic>(program);
+        var key = machine.Setup<KoalaBearDigest>(outer);
+        Assert.True(RecursionExecutor<KoalaBearParameters, KoalaBearOctic>.Run(program, hints, out var memory).Accepted);
+        var forged = machine.GenerateTraces(memory);
+        var extCode = program.Instructions.Where(i => ExtAluChip<KoalaBearParameters, KoalaBearOctic>.Operations.Contains(i.Op)).ToList();
+        int mulRow = extCode.FindIndex(i => i.Op == RecursionOp.EMul);
+        forged[1][mulRow, 3 * 8 + 5] += KoalaBear.One;
+        var bad = new RecursionProver<KoalaBearParameters, KoalaBearOctic, KoalaBearDigest>(outer).ProveTraces(machine, key, forged, recursion.Outputs, check: false);
+        var rejected = verifier.Verify(machine, key.VerifyingKey, recursion.Outputs, bad);
+        output.WriteLine($"wrong extension product: {rejected}");
+        Assert.False(rejected.IsValid);
+    }
+
+    [Fact]
     public void BitsMustBeCanonical()
     {
         var chip = new BitsChip<KoalaBearParameters, KoalaBearQuartic>(RecursionMemoryPlan.For(new RecursionBuilder<KoalaBearParameters, KoalaBearQuartic>().Build()), []);

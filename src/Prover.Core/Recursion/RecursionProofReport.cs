@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using Prover.Core.Air;
+using Prover.Core.Air.Demo;
+using Prover.Core.Field;
+using Prover.Core.Hash;
+using Prover.Core.Recursion.Chips;
+using Prover.Core.Stark;
+
+namespace Prover.Core.Recursion;
+
+/// <summary>One recursion table of a proof: instructions it executes, height and columns (cells = height × all columns).</summary>
+public sealed record RecursionTableReport(string Table, int Rows, int LogHeight, int Width, int PreprocessedWidth)
+{
+    public long Cells => (long)(Width + PreprocessedWidth) << LogHeight;
+}
+
+/// <summary>
+/// A recursive proof measured end to end (docs/benchmarks.md, "Recursion"): an inner proof is made, the verifier program
+/// for its shape built and run, its run proved by the recursion chips and the recursion proof verified.
+/// </summary>
+public sealed record RecursionProofReport(string Shape, string InnerConfig, string OuterConfig, int InnerProofBytes, double InnerProvingMilliseconds,
+    int Instructions, IReadOnlyDictionary<RecursionOp, int> Operations, double BuildMilliseconds, IReadOnlyList<RecursionTableReport> Tables,
+    IReadOnlyList<(string Phase, double Milliseconds)> Phases, double ProvingMilliseconds, int ProofBytes, double VerificationMilliseconds, bool Valid, string Verdict,
+    IReadOnlyList<uint> Outputs)
+{
+    /// <summary>Proves the demo <paramref name="demo"/> at 2^<paramref name="logRows"/> rows under <paramref name="inner"/>, then its verification under <paramref name="outer"/> (same extension, 8-element digests).</summary>
+    public static RecursionProofReport ForDemo(string demo, int logRows, StarkConfig inner, StarkConfig outer)
+    {
+        ArgumentNullException.ThrowIfNull(inner);
+        ArgumentNullException.ThrowIfNull(outer);
+        if (inner.ExtensionDegree != outer.ExtensionDegree || inner.DigestElements != KoalaBearDigest.Length || outer.DigestElements != KoalaBearDigest.Length)
+            throw new ArgumentException("the recursion chips prove width-16 Poseidon2 (8-element digests), with the inner proof's extension for the outer proof");
+        var (airs, traces, publics) = DemoCatalog.Build(demo, logRows);
+        return inner.ExtensionDegree == 4
+            ? For<KoalaBearQuartic>($"demo/{demo} 2^{logRows}", airs, traces, publics, inner, outer)
+            : For<KoalaBearOctic>($"demo/{demo} 2^{logRows}", airs, traces, publics, inner, outer);
+    }
+
+    private static RecursionProofReport For<TDef>(string shape, IAir<KoalaBear>[] airs, Matrix.RowMajorMatrix<KoalaBear>[] traces, KoalaBear[][] publics,
+        StarkConfig inner, StarkConfig outer)
+        where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+    {
+        var sw = Stopwatch.StartNew();
+        var proof = new StarkProver<KoalaBearParameters, TDef, KoalaBearDigest>(inner).Prove(airs, traces, publics);
+        double innerMs = sw.Elapsed.TotalMilliseconds;
+        int innerBytes = ProofSerializer.Serialize(proof).Length;
+        sw.Restart();
+        var program = RecursiveStarkVerifier<KoalaBearParameters, TDef, KoalaBearDigest>.Build(inner, airs, proof.LogHeights);
+        double buildMs = sw.Elapsed.TotalMilliseconds;
+        var hints = new StarkProofHints<KoalaBearParameters, TDef, KoalaBearDigest>(inner, airs, proof);
+        var prover = new RecursionProver<KoalaBearParameters, TDef, KoalaBearDigest>(outer);
+        sw.Restart();
+        var recursion = prover.Prove(program, hints);
+        double provingMs = sw.Elapsed.TotalMilliseconds;
+        int bytes = ProofSerializer.Serialize(recursion.Stark).Length;
+        var machine = new RecursionMachine<KoalaBearParameters, TDef>(program);
+        var key = machine.Setup<KoalaBearDigest>(outer).VerifyingKey;
+        // Verification timed warm: the machine and its key (the program) are made once, as a verifier of many proofs would.
+        var verifier = new RecursionVerifier<KoalaBearParameters, TDef, KoalaBearDigest>(outer);
+        verifier.Verify(machine, key, recursion.Outputs, recursion.Stark);
+        sw.Restart();
+        var verdict = verifier.Verify(machine, key, recursion.Outputs, recursion.Stark);
+        double verifyMs = sw.Elapsed.TotalMilliseconds;
+        var tables = machine.Shape().Select(s => new RecursionTableReport(s.Table, s.Rows, s.LogHeight, s.Width, s.PreprocessedWidth)).ToArray();
+        var phases = prover.LastTimings.Concat(prover.LastStarkTimings.Select(t => ("  STARK: " + t.Phase, t.Milliseconds))).ToArray();
+        return new RecursionProofReport(shape, inner.Name, outer.Name, innerBytes, innerMs, program.Instructions.Count, program.Counts(), buildMs, tables,
+            phases, provingMs, bytes, verifyMs, verdict.IsValid, verdict.ToString(), recursion.Outputs);
+    }
+}
