@@ -18,8 +18,14 @@ internal static class RecursionProveCommand
         var logRows = new Option<int>("--log-rows") { Description = "log2 of the inner trace height", DefaultValueFactory = _ => 10 };
         var config = new Option<string>("--config") { Description = "the inner proof's configuration (development or provable-100)", DefaultValueFactory = _ => "development" };
         var outer = new Option<string?>("--outer-config") { Description = "the recursion proof's configuration (default: the inner one)" };
+        var elf = new Option<FileInfo?>("--elf") { Description = "instead of a demo: prove this RV64IM guest, then the verification of one of its shards" };
+        var input = new Option<FileInfo?>("--input") { Description = "the guest's input (with --elf)" };
+        var shard = new Option<int>("--shard") { Description = "which shard (with --elf; default: the last)", DefaultValueFactory = _ => -1 };
         var json = new Option<bool>("--json") { Description = "print the report as JSON" };
-        var command = new Command("recursion-prove", "prove that the verifier program accepts a demo proof, and verify that proof") { demo, logRows, config, outer, json };
+        var command = new Command("recursion-prove", "prove that the verifier program accepts a demo proof or a zkVM shard proof, and verify that proof")
+        {
+            demo, logRows, config, outer, elf, input, shard, json,
+        };
         command.SetAction(parse =>
         {
             RecursionProofReport r;
@@ -27,9 +33,12 @@ internal static class RecursionProveCommand
             {
                 var inner = StarkConfig.ByName(parse.GetValue(config)!);
                 var outerConfig = parse.GetValue(outer) is { } o ? StarkConfig.ByName(o) : inner;
-                r = RecursionProofReport.ForDemo(parse.GetValue(demo)!, parse.GetValue(logRows), inner, outerConfig);
+                r = parse.GetValue(elf) is { } guest
+                    ? RecursionProofReport.ForZkvmShard(File.ReadAllBytes(guest.FullName), parse.GetValue(input) is { } i ? File.ReadAllBytes(i.FullName) : [],
+                        inner, outerConfig, parse.GetValue(shard))
+                    : RecursionProofReport.ForDemo(parse.GetValue(demo)!, parse.GetValue(logRows), inner, outerConfig);
             }
-            catch (Exception e) when (e is ArgumentException or NotSupportedException)
+            catch (Exception e) when (e is ArgumentException or NotSupportedException or IOException)
             {
                 Console.Error.WriteLine("error: " + e.Message);
                 return 2;
