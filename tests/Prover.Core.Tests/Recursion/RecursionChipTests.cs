@@ -194,6 +194,20 @@ public sealed class RecursionChipTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void VerificationOfAZkvmShardIsProved()
+    {
+        // hello.elf's one shard, proved with few queries, verified as one proof of the shards' shared-challenge group
+        // (the key and seed as the zkVM verifier derives them); the recursion proof states the shard's statement and bus sum.
+        var inner = StarkConfig.Development with { NumQueries = 2, QueryPowBits = 0, LogFinalPolyLength = 2 };
+        var r = RecursionProofReport.ForZkvmShard(Machine.GuestTests.Elf("hello"), [], inner, Outer);
+        output.WriteLine($"{r.Shape}: {r.Instructions} instructions, proof {r.ProofBytes} B in {r.ProvingMilliseconds:F0} ms: {r.Verdict}");
+        foreach (var t in r.Tables)
+            output.WriteLine($"  {t.Table}: {t.Rows} rows");
+        Assert.True(r.Valid, r.Verdict);
+        Assert.True(r.Outputs.Count > 22);
+    }
+
+    [Fact]
     public void BitsMustBeCanonical()
     {
         var chip = new BitsChip<KoalaBearParameters, KoalaBearQuartic>(RecursionMemoryPlan.For(new RecursionBuilder<KoalaBearParameters, KoalaBearQuartic>().Build()), []);
