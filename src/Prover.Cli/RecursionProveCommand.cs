@@ -52,7 +52,7 @@ internal static class RecursionProveCommand
                     operations = r.Operations.ToDictionary(p => p.Key.ToString(), p => p.Value),
                     tables = r.Tables.Select(t => new { table = t.Table, rows = t.Rows, log_height = t.LogHeight, width = t.Width, preprocessed_width = t.PreprocessedWidth, cells = t.Cells }),
                     phases = r.Phases.Select(p => new { phase = p.Phase, ms = p.Milliseconds }), proving_ms = r.ProvingMilliseconds, proof_bytes = r.ProofBytes,
-                    verification_ms = r.VerificationMilliseconds, valid = r.Valid, verdict = r.Verdict, outputs = r.Outputs,
+                    verification_ms = r.VerificationMilliseconds, provable_bits = r.Security.Provable, conjectured_bits = r.Security.Conjectured, valid = r.Valid, verdict = r.Verdict, outputs = r.Outputs,
                 }));
                 return r.Valid ? 0 : 1;
             }
@@ -62,7 +62,8 @@ internal static class RecursionProveCommand
             long cells = r.Tables.Sum(t => t.Cells);
             foreach (var t in r.Tables)
                 Console.WriteLine($"  {t.Table,-24} {t.Rows,9:N0} rows  2^{t.LogHeight,-2}  {t.Width,4} + {t.PreprocessedWidth,3} columns  {100.0 * t.Cells / cells,5:F1}% of cells");
-            Console.WriteLine($"recursion proof under {r.OuterConfig}: {r.ProofBytes:N0} B in {r.ProvingMilliseconds:F0} ms; verified in {r.VerificationMilliseconds:F1} ms: {r.Verdict}");
+            Console.WriteLine($"recursion proof under {r.OuterConfig} ({r.Security.Provable} provable, {r.Security.Conjectured} conjectured bits): {r.ProofBytes:N0} B in {r.ProvingMilliseconds:F0} ms; "
+                + $"verified in {r.VerificationMilliseconds:F1} ms: {r.Verdict}");
             foreach (var (phase, ms) in r.Phases)
                 Console.WriteLine($"  {phase}: {ms:F0} ms");
             Console.WriteLine($"outputs: [{string.Join(", ", r.Outputs)}]");

@@ -23,6 +23,9 @@ public sealed record RecursionProofReport(string Shape, string InnerConfig, stri
     IReadOnlyList<(string Phase, double Milliseconds)> Phases, double ProvingMilliseconds, int ProofBytes, double VerificationMilliseconds, bool Valid, string Verdict,
     IReadOnlyList<uint> Outputs)
 {
+    /// <summary>Provable and conjectured bits of the recursion proof (the outer configuration at the chips' heights).</summary>
+    public (int Provable, int Conjectured) Security { get; init; }
+
     /// <summary>Proves the demo <paramref name="demo"/> at 2^<paramref name="logRows"/> rows under <paramref name="inner"/>, then its verification under <paramref name="outer"/> (same extension, 8-element digests).</summary>
     public static RecursionProofReport ForDemo(string demo, int logRows, StarkConfig inner, StarkConfig outer)
     {
@@ -117,6 +120,9 @@ public sealed record RecursionProofReport(string Shape, string InnerConfig, stri
         var tables = machine.Shape().Select(t => new RecursionTableReport(t.Table, t.Rows, t.LogHeight, t.Width, t.PreprocessedWidth)).ToArray();
         var phases = prover.LastTimings.Concat(prover.LastStarkTimings.Select(t => ("  STARK: " + t.Phase, t.Milliseconds))).ToArray();
         return new RecursionProofReport(shape, inner.Name, outer.Name, innerBytes, innerMs, program.Instructions.Count, program.Counts(), buildMs, tables,
-            phases, provingMs, bytes, verifyMs, verdict.IsValid, verdict.ToString(), recursion.Outputs);
+            phases, provingMs, bytes, verifyMs, verdict.IsValid, verdict.ToString(), recursion.Outputs)
+        {
+            Security = (prover.LastSecurity!.Provable, prover.LastSecurity.Conjectured),
+        };
     }
 }
