@@ -63,7 +63,11 @@ public sealed class RecursionChipTests(ITestOutputHelper output)
         Assert.Equal(s.Fresh().PublicValues[0].Select(v => v.ToCanonical()), proof.Outputs);
         var verdict = Verifier.Verify(s.Program, proof.Outputs, proof.Stark);
         Assert.True(verdict.IsValid, verdict.ToString());
-        // The same proof with any other claimed output is rejected, and so is a proof whose stated output is changed.
+        // The proof survives serialisation (what a layer above or a node receives).
+        var bytes = ProofSerializer.Serialize(proof.Stark);
+        Assert.True(Verifier.Verify(s.Program, proof.Outputs, ProofSerializer.Deserialize<KoalaBearParameters, KoalaBearQuartic, KoalaBearDigest>(bytes)).IsValid);
+        // The same proof with any other claimed output is rejected, and so is a proof whose stated output is changed to
+        // that claim (the check then falls to the STARK: the output table reads the run's value from memory).
         var other = proof.Outputs.ToArray();
         other[2] = (other[2] + 1) % (uint)KoalaBear.Modulus;
         Assert.False(Verifier.Verify(s.Program, other, proof.Stark).IsValid);
