@@ -133,7 +133,7 @@ public sealed class IlgpuProverBackend<TParams> : IProverBackend<TParams>, IDisp
         ArgumentNullException.ThrowIfNull(air);
         ArgumentNullException.ThrowIfNull(main);
         ArgumentNullException.ThrowIfNull(publics);
-        if (!LogUpOnDevice || !WideOnDevice<TDef>() || air.Interactions.Count == 0)
+        if (!LogUpOnDevice || !WideOnDevice<TDef>() || air.Interactions.Count == 0 || main.Height == 0)
             return Cpu.GenerateLogUp(air, main, preprocessed, publics, gamma, beta);
         // The interaction program alone (its outputs are the full program's from ConstraintCount on).
         var program = DeviceProgram.From(air.Name, air.InteractionProgram, publics, preprocessed is not null);
