@@ -285,4 +285,14 @@ public class DeviceLogUpTests(ITestOutputHelper output)
         Assert.Equal(forge, !result.IsValid);
         Assert.Equal(0, backend.Operations.ResidentCount);
     }
+
+    /// <summary>The GPU test's comparison (<see cref="IlgpuGpuKernelTests.LogUpQuotientAndOpeningsMatchCpuAtScale"/>) at a small size here.</summary>
+    [Fact]
+    public void Gpu_scale_comparison_runs_on_the_cpu_accelerator_at_a_small_size()
+    {
+        using var backend = new IlgpuProverBackend<KoalaBearParameters>(IlgpuCpuDevice.Device, ownsDevice: false);
+        IlgpuGpuKernelTests.CompareLogUpQuotientAndOpenings<KoalaBearQuartic>(backend, 7);
+        IlgpuGpuKernelTests.CompareLogUpQuotientAndOpenings<KoalaBearOctic>(backend, 7);
+        Assert.Equal(0, backend.Operations.ResidentCount);
+    }
 }
