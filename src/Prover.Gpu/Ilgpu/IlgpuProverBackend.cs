@@ -25,7 +25,7 @@ public sealed class IlgpuProverBackend<TParams> : IProverBackend<TParams>, IDisp
         ArgumentNullException.ThrowIfNull(device);
         Device = device;
         _ownsDevice = ownsDevice;
-        Operations = new IlgpuOperations<TParams>(device) { KeepLdesOnDevice = true };
+        Operations = new IlgpuOperations<TParams>(device) { KeepLdesOnDevice = true, KeepTracesOnDevice = true };
     }
 
     public IlgpuDevice Device { get; }
@@ -56,6 +56,16 @@ public sealed class IlgpuProverBackend<TParams> : IProverBackend<TParams>, IDisp
 
     /// <summary>Whether FRI folds run on the device (default; off: the CPU reference, for comparisons).</summary>
     public bool FriOnDevice { get; set; } = true;
+
+    /// <summary>
+    /// Whether the traces an LDE was made from stay on the device with it, for their openings (default; the prover releases
+    /// its traces with its LDEs; <see cref="IlgpuOperations{TParams}.KeepTracesOnDevice"/>).
+    /// </summary>
+    public bool KeepTracesOnDevice
+    {
+        get => Operations.KeepTracesOnDevice;
+        set => Operations.KeepTracesOnDevice = value;
+    }
 
     /// <summary>Whether LDEs stay on the device until released (<see cref="IlgpuOperations{TParams}.KeepLdesOnDevice"/>).</summary>
     public bool KeepLdesOnDevice

@@ -127,7 +127,7 @@ public class DeviceLogUpTests(ITestOutputHelper output)
             var actualWrong = device.EvaluateQuotient(air, logN, lde, null, logUpLde, publics[t], ext[0], ext[1], ext[2], wrong);
             Assert.True(expectedWrong.AsSpan().SequenceEqual(actualWrong), $"lookup table {t}: quotient with a wrong claimed sum differs");
             Assert.False(expectedWrong.AsSpan().SequenceEqual(expected), "a wrong claimed sum must change the quotient");
-            device.Release([lde, logUpLde]);
+            device.Release([lde, logUpLde, traces[t], logUpTrace]);
             compared++;
         }
         Assert.True(compared > 0);
@@ -235,7 +235,7 @@ public class DeviceLogUpTests(ITestOutputHelper output)
             for (int p = 0; p < points.Length; p++)
                 for (int m = 0; m < matrices.Length; m++)
                     Assert.True(o[p][m].AsSpan().SequenceEqual(od[p][m]), $"{demo} table {t}: octic opening {p} of matrix {m} differs");
-            device.Release([lde, logUpTrace, logUpLde]);
+            device.Release([lde, logUpTrace, logUpLde, trace]);
         }
         Assert.Equal(0, backend.Operations.ResidentCount);
     }

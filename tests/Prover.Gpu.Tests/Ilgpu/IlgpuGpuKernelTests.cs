@@ -67,6 +67,7 @@ public class IlgpuGpuKernelTests(ITestOutputHelper output)
     {
         using var backend = new IlgpuProverBackend<KoalaBearParameters>(Ops.Device, ownsDevice: false);
         IProverBackend<KoalaBearParameters> gpu = backend, cpu = CpuBackend<KoalaBearParameters>.Instance;
+        backend.KeepTracesOnDevice = false; // the traces are made inline: only their LDEs are kept
         const int LogH = 18;
         var shift = KoalaBear.MultiplicativeGenerator;
         var ldes = new List<RowMajorMatrix<KoalaBear>>();
@@ -132,7 +133,7 @@ public class IlgpuGpuKernelTests(ITestOutputHelper output)
             for (int p = 0; p < 2; p++)
                 for (int m = 0; m < 2; m++)
                     Assert.True(o[p][m].AsSpan().SequenceEqual(od[p][m]), $"{TDef.Name} table {t}: opening {p}/{m} differs");
-            gpu.Release([lde, logUpLde, actual]);
+            gpu.Release([lde, logUpLde, actual, traces[t]]);
         }
     }
 
