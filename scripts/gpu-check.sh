@@ -68,16 +68,16 @@ cat "$out/ilgpu-bench.txt" | tee -a "$out/summary.txt" >> "$report"
 echo '```' >> "$report"
 
 echo "== ILGPU byte-identity CLI tests (demo AIRs on ilgpu:cpu, hello.elf on the GPU)" | tee -a "$out/summary.txt"
-dotnet test tests/Prover.Cli.Tests -c Release --no-build --filter "FullyQualifiedName~Demo_proof_bytes_are_the_same|FullyQualifiedName~Elf_proof_bytes_are_the_same" \
+dotnet test tests/Prover.Cli.Tests -c Release --no-build --filter "FullyQualifiedName~Demo_proof_bytes_are_the_same|FullyQualifiedName~Elf_proof_bytes_are_the_same_on_ilgpu_and_cpu" \
   --logger "trx;LogFileName=cli.trx" --results-directory "$out" > "$out/cli-tests.log" 2>&1 || status=1
 grep -E "Passed!|Failed!" "$out/cli-tests.log" | tee -a "$out/summary.txt" >> "$report"
 if grep -q 'outcome="NotExecuted"' "$out/cli.trx" 2>/dev/null; then
   echo "the ILGPU GPU proof test was skipped on a GPU machine" | tee -a "$out/summary.txt"; status=1
 fi
 
-echo "== ILGPU device proving steps (DEEP, FRI fold/roll-in/commit, kept LDEs) on the GPU" | tee -a "$out/summary.txt"
+echo "== ILGPU device proving steps (LogUp, quotient, openings, DEEP, FRI fold/roll-in/commit, kept LDEs) on the GPU" | tee -a "$out/summary.txt"
 echo "## device proving steps (DEEP and FRI hooks on the GPU; demo proofs with and without kept device copies)" >> "$report"
-dotnet test tests/Prover.Gpu.Tests -c Release --no-build --filter "FullyQualifiedName~DeepAndFriHooksMatchCpuAtScale|FullyQualifiedName~DemoProofBytesAndTrafficOnTheGpu" \
+dotnet test tests/Prover.Gpu.Tests -c Release --no-build --filter "FullyQualifiedName~DeepAndFriHooksMatchCpuAtScale|FullyQualifiedName~LogUpQuotientAndOpeningsMatchCpuAtScale|FullyQualifiedName~DemoProofBytesAndTrafficOnTheGpu" \
   --logger "console;verbosity=detailed" --logger "trx;LogFileName=hooks.trx" --results-directory "$out" > "$out/hooks-tests.log" 2>&1 || status=1
 {
   echo '```'

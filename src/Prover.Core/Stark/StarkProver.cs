@@ -142,7 +142,7 @@ public sealed class StarkProver<TParams, TDef, TDigest>
         }
         finally
         {
-            _backend.Release(ldes);
+            _backend.Release([.. ldes, .. traces]);
         }
     }
 
@@ -197,6 +197,8 @@ public sealed class StarkProver<TParams, TDef, TDigest>
             // Phase 1: main traces.
             var mainLdes = owner.MainLdes(traces);
             Ldes.AddRange(mainLdes);
+            // A backend may keep the traces it made LDEs of (for their openings): freed with the LDEs.
+            Ldes.AddRange(traces);
             Lap("main LDE");
             var mainTree = owner._backend.Commit<TDigest>(mainLdes);
             int capHeight = _config.MerkleCapHeight;
@@ -224,7 +226,10 @@ public sealed class StarkProver<TParams, TDef, TDigest>
                     // A device copy of the LogUp trace (kept for its LDE and openings) is freed with the LDEs.
                     Ldes.Add(logUpTraces[t]);
                     if (owner.ForgeLogUp is { } forge)
+                    {
                         (logUpTraces[t], sums[t]) = forge(new LogUpForgery(t, traces[t], logUpTraces[t]!, sums[t], gamma, beta));
+                        Ldes.Add(logUpTraces[t]);
+                    }
                     logUpLdes[t] = owner._backend.CosetLdeBitReversed(logUpTraces[t]!, layout.LogBlowup, Shift);
                     Ldes.Add(logUpLdes[t]);
                     committed.Add(logUpLdes[t]!);

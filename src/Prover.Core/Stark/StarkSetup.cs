@@ -101,8 +101,8 @@ public static class StarkSetup
             committed.Add(ldes[t]!);
         }
         var tree = backend.Commit<TDigest>(committed);
-        // The key outlives any one proof: no device copy of its LDEs is kept.
-        backend.Release(committed);
+        // The key outlives any one proof: no device copy of its LDEs (or of the traces they were made from) is kept.
+        backend.Release([.. committed, .. traces]);
         return new ProvingKey<TParams, TDigest>(traces, ldes, tree, new VerifyingKey<TParams, TDigest>(tree.Root, [.. logHeights], logBlowup));
     }
 

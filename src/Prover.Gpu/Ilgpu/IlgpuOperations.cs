@@ -58,6 +58,13 @@ public sealed partial class IlgpuOperations<TParams> : IDisposable where TParams
     public bool KeepLdesOnDevice { get; set; }
 
     /// <summary>
+    /// Whether <see cref="CosetLdeBitReversed"/> also keeps the evaluations it uploaded, as their own device copy (when
+    /// <see cref="KeepLdesOnDevice"/> is on): the trace openings then read the trace without a second upload. Callers release
+    /// the evaluations with the LDE (the prover does).
+    /// </summary>
+    public bool KeepTracesOnDevice { get; set; }
+
+    /// <summary>
     /// Most bytes of LDE copies kept at once: an LDE that would exceed it is not kept (it is uploaded again when
     /// needed, never wrong). Default: half the device memory, at most 4 GiB on ILGPU's CPU accelerator (host memory).
     /// </summary>
@@ -198,16 +205,17 @@ public sealed partial class IlgpuOperations<TParams> : IDisposable where TParams
             var input = Device.Rent(smallWords);
             var data = Device.Rent(bigWords);
             var factors = Device.Rent(n);
-            bool kept = false;
+            bool kept = false, inputKept = false;
             try
             {
                 var d = data.View.SubView(0, bigWords);
                 // A trace kept on the device (a LogUp trace made there) is read from its copy, which stays unchanged.
                 var source = input.View;
-                if (TryKept(evaluations, out var keptTrace))
-                    source = keptTrace.View;
-                else
+                bool uploaded = !TryKept(evaluations, out var keptTrace);
+                if (uploaded)
                     Device.Upload(input.View, MontyField31<TParams>.AsMontgomery(evaluations.Values));
+                else
+                    source = keptTrace.View;
                 // Interpolate: bit-reverse the rows, DIT with inverse roots → n·coefficients (natural order).
                 K.BitReverseRows((int)smallWords, source, d, width, log);
                 if (bigWords > smallWords)
@@ -227,13 +235,17 @@ public sealed partial class IlgpuOperations<TParams> : IDisposable where TParams
                 RunLevels(d, width, log + addedBits, dit: false, inverse: false);
                 Device.Download(d, MontyField31<TParams>.AsMontgomery(result));
                 kept = KeepBuffer(matrix, data);
+                // The uploaded evaluations (unchanged: the bit reversal wrote to the LDE buffer) stay as their copy.
+                if (KeepTracesOnDevice && uploaded)
+                    inputKept = KeepBuffer(evaluations, input);
             }
             finally
             {
                 Device.Return(factors);
                 if (!kept)
                     Device.Return(data);
-                Device.Return(input);
+                if (!inputKept)
+                    Device.Return(input);
             }
         }
         return matrix;

@@ -25,7 +25,7 @@ public sealed class IlgpuProverBackend<TParams> : IProverBackend<TParams>, IDisp
         ArgumentNullException.ThrowIfNull(device);
         Device = device;
         _ownsDevice = ownsDevice;
-        Operations = new IlgpuOperations<TParams>(device) { KeepLdesOnDevice = true };
+        Operations = new IlgpuOperations<TParams>(device) { KeepLdesOnDevice = true, KeepTracesOnDevice = true };
     }
 
     public IlgpuDevice Device { get; }
@@ -56,6 +56,16 @@ public sealed class IlgpuProverBackend<TParams> : IProverBackend<TParams>, IDisp
 
     /// <summary>Whether FRI folds run on the device (default; off: the CPU reference, for comparisons).</summary>
     public bool FriOnDevice { get; set; } = true;
+
+    /// <summary>
+    /// Whether the traces an LDE was made from stay on the device with it, for their openings (default; the prover releases
+    /// its traces with its LDEs; <see cref="IlgpuOperations{TParams}.KeepTracesOnDevice"/>).
+    /// </summary>
+    public bool KeepTracesOnDevice
+    {
+        get => Operations.KeepTracesOnDevice;
+        set => Operations.KeepTracesOnDevice = value;
+    }
 
     /// <summary>Whether LDEs stay on the device until released (<see cref="IlgpuOperations{TParams}.KeepLdesOnDevice"/>).</summary>
     public bool KeepLdesOnDevice
@@ -133,7 +143,7 @@ public sealed class IlgpuProverBackend<TParams> : IProverBackend<TParams>, IDisp
         ArgumentNullException.ThrowIfNull(air);
         ArgumentNullException.ThrowIfNull(main);
         ArgumentNullException.ThrowIfNull(publics);
-        if (!LogUpOnDevice || !WideOnDevice<TDef>() || air.Interactions.Count == 0)
+        if (!LogUpOnDevice || !WideOnDevice<TDef>() || air.Interactions.Count == 0 || main.Height == 0)
             return Cpu.GenerateLogUp(air, main, preprocessed, publics, gamma, beta);
         // The interaction program alone (its outputs are the full program's from ConstraintCount on).
         var program = DeviceProgram.From(air.Name, air.InteractionProgram, publics, preprocessed is not null);

@@ -127,7 +127,7 @@ public class DeviceLogUpTests(ITestOutputHelper output)
             var actualWrong = device.EvaluateQuotient(air, logN, lde, null, logUpLde, publics[t], ext[0], ext[1], ext[2], wrong);
             Assert.True(expectedWrong.AsSpan().SequenceEqual(actualWrong), $"lookup table {t}: quotient with a wrong claimed sum differs");
             Assert.False(expectedWrong.AsSpan().SequenceEqual(expected), "a wrong claimed sum must change the quotient");
-            device.Release([lde, logUpLde]);
+            device.Release([lde, logUpLde, traces[t], logUpTrace]);
             compared++;
         }
         Assert.True(compared > 0);
@@ -235,7 +235,7 @@ public class DeviceLogUpTests(ITestOutputHelper output)
             for (int p = 0; p < points.Length; p++)
                 for (int m = 0; m < matrices.Length; m++)
                     Assert.True(o[p][m].AsSpan().SequenceEqual(od[p][m]), $"{demo} table {t}: octic opening {p} of matrix {m} differs");
-            device.Release([lde, logUpTrace, logUpLde]);
+            device.Release([lde, logUpTrace, logUpLde, trace]);
         }
         Assert.Equal(0, backend.Operations.ResidentCount);
     }
@@ -283,6 +283,16 @@ public class DeviceLogUpTests(ITestOutputHelper output)
         var result = new StarkVerifier<KoalaBearParameters, KoalaBearQuartic, Prover.Core.Hash.Digest<KoalaBearParameters>>(config).Verify(airs, proof);
         output.WriteLine($"forged {forge}: {result}");
         Assert.Equal(forge, !result.IsValid);
+        Assert.Equal(0, backend.Operations.ResidentCount);
+    }
+
+    /// <summary>The GPU test's comparison (<see cref="IlgpuGpuKernelTests.LogUpQuotientAndOpeningsMatchCpuAtScale"/>) at a small size here.</summary>
+    [Fact]
+    public void Gpu_scale_comparison_runs_on_the_cpu_accelerator_at_a_small_size()
+    {
+        using var backend = new IlgpuProverBackend<KoalaBearParameters>(IlgpuCpuDevice.Device, ownsDevice: false);
+        IlgpuGpuKernelTests.CompareLogUpQuotientAndOpenings<KoalaBearQuartic>(backend, 7);
+        IlgpuGpuKernelTests.CompareLogUpQuotientAndOpenings<KoalaBearOctic>(backend, 7);
         Assert.Equal(0, backend.Operations.ResidentCount);
     }
 }

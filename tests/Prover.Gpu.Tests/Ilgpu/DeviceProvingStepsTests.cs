@@ -156,6 +156,7 @@ public class DeviceProvingStepsTests(ITestOutputHelper output)
     public void Deep_reduce_hook_matches_the_cpu_reference(int logH, bool resident)
     {
         using var backend = new IlgpuProverBackend<KoalaBearParameters>(IlgpuCpuDevice.Device, ownsDevice: false);
+        backend.KeepTracesOnDevice = false; // the half-height traces are not released here: only their LDEs are kept
         IProverBackend<KoalaBearParameters> device = backend;
         int seed = 700 + logH;
         int[] widths = [3, 1, 8];
@@ -231,7 +232,7 @@ public class DeviceProvingStepsTests(ITestOutputHelper output)
             Assert.Equal(expected.Length, actual.Length);
             for (int i = 0; i < expected.Length; i++)
                 Assert.True(expected[i] == actual[i], $"{demo} table {t}: point {i} differs (random trace {randomTrace})");
-            device.Release([lde]);
+            device.Release([lde, trace]);
         }
         Assert.Equal(0, backend.Operations.ResidentCount);
     }
@@ -297,7 +298,7 @@ public class DeviceProvingStepsTests(ITestOutputHelper output)
         var expected = Cpu.EvaluateQuotient(air, 5, lde, pre, null, publics, ext[0], ext[1], ext[2], ext[3]);
         var actual = device.EvaluateQuotient(air, 5, lde, pre, null, publics, ext[0], ext[1], ext[2], ext[3]);
         Assert.Equal(expected, actual);
-        device.Release([lde]);
+        device.Release([lde, trace]);
         Assert.Throws<ArgumentException>(() => device.EvaluateQuotient(air, 5, lde, null, null, publics, ext[0], ext[1], ext[2], ext[3]));
     }
 
@@ -341,13 +342,13 @@ public class DeviceProvingStepsTests(ITestOutputHelper output)
         var b = new RowMajorMatrix<KoalaBear>(Random31.Elements<KoalaBearParameters>(16 * 3, 6), 3);
         var ldeA = backend.CosetLdeBitReversed(a, 1, KoalaBear.MultiplicativeGenerator);
         var ldeB = backend.CosetLdeBitReversed(b, 1, KoalaBear.MultiplicativeGenerator);
-        Assert.Equal(2, backend.Operations.ResidentCount);
-        Assert.True(backend.Operations.ResidentBytes >= (64 * 5 + 32 * 3) * sizeof(uint));
+        Assert.Equal(4, backend.Operations.ResidentCount); // the LDEs and the traces they were made from (for their openings)
+        Assert.True(backend.Operations.ResidentBytes >= (64 * 5 + 32 * 3 + 32 * 5 + 16 * 3) * sizeof(uint));
         var expected = MerkleTreeMmcs<KoalaBearParameters, Prover.Core.Hash.Digest<KoalaBearParameters>>.Default.Commit([ldeA, ldeB]);
         var actual = backend.Commit<Prover.Core.Hash.Digest<KoalaBearParameters>>([ldeA, ldeB]);
         for (int level = 0; level < expected.LayerCount; level++)
             Assert.True(expected.Layer(level).SequenceEqual(actual.Layer(level)), $"layer {level}");
-        backend.Release([ldeA, null, ldeB]);
+        backend.Release([ldeA, null, ldeB, a, b]);
         Assert.Equal(0, backend.Operations.ResidentCount);
         Assert.Equal(0, backend.Operations.ResidentBytes);
         // Over the budget nothing is kept (and the result is the same).

@@ -67,6 +67,7 @@ public class IlgpuGpuKernelTests(ITestOutputHelper output)
     {
         using var backend = new IlgpuProverBackend<KoalaBearParameters>(Ops.Device, ownsDevice: false);
         IProverBackend<KoalaBearParameters> gpu = backend, cpu = CpuBackend<KoalaBearParameters>.Instance;
+        backend.KeepTracesOnDevice = false; // the traces are made inline: only their LDEs are kept
         const int LogH = 18;
         var shift = KoalaBear.MultiplicativeGenerator;
         var ldes = new List<RowMajorMatrix<KoalaBear>>();
@@ -88,6 +89,52 @@ public class IlgpuGpuKernelTests(ITestOutputHelper output)
         Assert.Equal(cpu.Commit<Digest<KoalaBearParameters>>([cpu.FriLeaves(expected, 2)]).Root, gpu.Commit<Digest<KoalaBearParameters>>([leaves]).Root);
         gpu.Release([.. ldes, deep, folded, leaves]);
         Assert.Equal(0, backend.Operations.ResidentCount);
+    }
+
+    /// <summary>
+    /// LogUp traces, quotients with LogUp and out-of-domain openings on the GPU (issue 13) against the CPU reference, for the
+    /// lookup demo at 2^16 rows, quartic and octic.
+    /// </summary>
+    [IlgpuGpuFact]
+    public void LogUpQuotientAndOpeningsMatchCpuAtScale()
+    {
+        using var backend = new IlgpuProverBackend<KoalaBearParameters>(Ops.Device, ownsDevice: false);
+        CompareLogUpQuotientAndOpenings<KoalaBearQuartic>(backend, 16);
+        CompareLogUpQuotientAndOpenings<KoalaBearOctic>(backend, 16);
+        Assert.Equal(0, backend.Operations.ResidentCount);
+    }
+
+    /// <summary>The comparison of <see cref="LogUpQuotientAndOpeningsMatchCpuAtScale"/> (also run small on the CPU accelerator by <c>DeviceLogUpTests</c>).</summary>
+    internal static void CompareLogUpQuotientAndOpenings<TDef>(IlgpuProverBackend<KoalaBearParameters> backend, int logRows)
+        where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+    {
+        IProverBackend<KoalaBearParameters> gpu = backend, cpu = CpuBackend<KoalaBearParameters>.Instance;
+        var (airs, traces, publics) = Prover.Core.Air.Demo.DemoCatalog.Build("lookup", logRows);
+        var words = Random31.Elements<KoalaBearParameters>(4 * TDef.Degree, 40);
+        var ext = new ExtensionField<KoalaBear, TDef>[4];
+        for (int i = 0; i < 4; i++)
+            ext[i] = ExtensionField<KoalaBear, TDef>.FromCoefficients(words.AsSpan(i * TDef.Degree, TDef.Degree));
+        for (int t = 0; t < airs.Length; t++)
+        {
+            var air = new Prover.Core.Air.CompiledAir<KoalaBear>(airs[t]);
+            if (air.Interactions.Count == 0)
+                continue;
+            int logN = int.Log2(traces[t].Height), blowup = Math.Max(1, air.LogQuotientChunks);
+            var (expected, sum) = cpu.GenerateLogUp(air, traces[t], null, publics[t], ext[1], ext[2]);
+            var (actual, actualSum) = gpu.GenerateLogUp(air, traces[t], null, publics[t], ext[1], ext[2]);
+            Assert.True(expected.Values.AsSpan().SequenceEqual(actual.Values) && sum == actualSum, $"{TDef.Name} table {t}: LogUp trace differs");
+            var lde = gpu.CosetLdeBitReversed(traces[t], blowup, KoalaBear.MultiplicativeGenerator);
+            var logUpLde = gpu.CosetLdeBitReversed(actual, blowup, KoalaBear.MultiplicativeGenerator);
+            Assert.True(cpu.EvaluateQuotient(air, logN, lde, null, logUpLde, publics[t], ext[0], ext[1], ext[2], sum).AsSpan()
+                .SequenceEqual(gpu.EvaluateQuotient(air, logN, lde, null, logUpLde, publics[t], ext[0], ext[1], ext[2], sum)), $"{TDef.Name} table {t}: quotient differs");
+            ExtensionField<KoalaBear, TDef>[] points = [ext[3], ext[3] * KoalaBear.TwoAdicGenerator(logN)];
+            var o = cpu.EvaluateOutOfDomain(logN, [traces[t], actual], points);
+            var od = gpu.EvaluateOutOfDomain(logN, [traces[t], actual], points);
+            for (int p = 0; p < 2; p++)
+                for (int m = 0; m < 2; m++)
+                    Assert.True(o[p][m].AsSpan().SequenceEqual(od[p][m]), $"{TDef.Name} table {t}: opening {p}/{m} differs");
+            gpu.Release([lde, logUpLde, actual, traces[t]]);
+        }
     }
 
     /// <summary>Whole demo proofs on the GPU backend are the CPU's bytes; prints the host↔device bytes with and without kept copies.</summary>
