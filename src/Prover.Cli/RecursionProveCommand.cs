@@ -21,10 +21,16 @@ internal static class RecursionProveCommand
         var elf = new Option<FileInfo?>("--elf") { Description = "instead of a demo: prove this RV64IM guest, then the verification of one of its shards" };
         var input = new Option<FileInfo?>("--input") { Description = "the guest's input (with --elf)" };
         var shard = new Option<int>("--shard") { Description = "which shard (with --elf; default: the last)", DefaultValueFactory = _ => -1 };
+        var layer = new Option<string>("--layer")
+        {
+            Description = "first: the demo's verification; second: the verification of that recursion proof; aggregate: a 2-to-1 node over two first-layer proofs (demos only)",
+            DefaultValueFactory = _ => "first",
+        };
+        layer.AcceptOnlyFromAmong("first", "second", "aggregate");
         var json = new Option<bool>("--json") { Description = "print the report as JSON" };
         var command = new Command("recursion-prove", "prove that the verifier program accepts a demo proof or a zkVM shard proof, and verify that proof")
         {
-            demo, logRows, config, outer, elf, input, shard, json,
+            demo, logRows, config, outer, elf, input, shard, layer, json,
         };
         command.SetAction(parse =>
         {
@@ -33,7 +39,12 @@ internal static class RecursionProveCommand
             {
                 var inner = StarkConfig.ByName(parse.GetValue(config)!);
                 var outerConfig = parse.GetValue(outer) is { } o ? StarkConfig.ByName(o) : inner;
-                r = parse.GetValue(elf) is { } guest
+                string layerName = parse.GetValue(layer)!;
+                if (layerName != "first" && parse.GetValue(elf) is not null)
+                    throw new ArgumentException("--layer second/aggregate works on demos only");
+                r = layerName != "first"
+                    ? RecursionProofReport.ForDemoLayer(parse.GetValue(demo)!, parse.GetValue(logRows), inner, outerConfig, layerName == "second" ? 1 : 2)
+                    : parse.GetValue(elf) is { } guest
                     ? RecursionProofReport.ForZkvmShard(File.ReadAllBytes(guest.FullName), parse.GetValue(input) is { } i ? File.ReadAllBytes(i.FullName) : [],
                         inner, outerConfig, parse.GetValue(shard))
                     : RecursionProofReport.ForDemo(parse.GetValue(demo)!, parse.GetValue(logRows), inner, outerConfig);

@@ -47,4 +47,15 @@ public sealed partial class CliTests
         Assert.Equal(2, bad);
         Assert.Contains("width-16", badError);
     }
+
+    [Fact]
+    public void Recursion_prove_refuses_a_layer_above_the_first_for_a_guest()
+    {
+        // The layers above the first (RecursionLayerTests prove them) take demos only; a guest with --layer is an error, not a crash.
+        var (exit, _, error) = Run("recursion-prove", "--elf", "none.elf", "--layer", "second");
+        Assert.Equal(2, exit);
+        Assert.Contains("demos only", error);
+        var (badLayer, _, _) = Run("recursion-prove", "--layer", "third");
+        Assert.NotEqual(0, badLayer);
+    }
 }

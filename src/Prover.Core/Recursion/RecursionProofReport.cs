@@ -104,6 +104,61 @@ public sealed record RecursionProofReport(string Shape, string InnerConfig, stri
         var program = RecursiveStarkVerifier<KoalaBearParameters, TDef, KoalaBearDigest>.Build(inner, airs, proof.LogHeights, shared?.Seed.Length, shared?.StatementFractions);
         double buildMs = sw.Elapsed.TotalMilliseconds;
         var hints = new StarkProofHints<KoalaBearParameters, TDef, KoalaBearDigest>(inner, airs, proof, innerKey, shared);
+        return ProveRun<TDef>(shape, program, hints, inner, outer, innerMs, innerBytes, buildMs);
+    }
+
+    /// <summary>
+    /// The layers above a first recursion proof of the demo <paramref name="demo"/>: the demo is proved under
+    /// <paramref name="inner"/> and its verification proved under <paramref name="inner"/> (the first layer); then with
+    /// <paramref name="children"/> = 1 the verification of that recursion proof (its program's key pinned), with 2 a 2-to-1
+    /// aggregation node over two first-layer proofs (of the demo built with seeds 1 and 2), proved under <paramref name="outer"/>.
+    /// "Inner proof" figures are the first layer's (the demo proofs and their recursion proofs, all of them).
+    /// </summary>
+    public static RecursionProofReport ForDemoLayer(string demo, int logRows, StarkConfig inner, StarkConfig outer, int children)
+    {
+        ArgumentNullException.ThrowIfNull(inner);
+        ArgumentNullException.ThrowIfNull(outer);
+        if (children is < 1 or > 2)
+            throw new ArgumentException("a layer above the first verifies 1 recursion proof (a second layer) or 2 (a 2-to-1 aggregation node)");
+        if (inner.ExtensionDegree != outer.ExtensionDegree || inner.DigestElements != KoalaBearDigest.Length || outer.DigestElements != KoalaBearDigest.Length)
+            throw new ArgumentException("the recursion chips prove width-16 Poseidon2 (8-element digests), with the inner proof's extension for the outer proof");
+        return inner.ExtensionDegree == 4
+            ? Layer<KoalaBearQuartic>(demo, logRows, inner, outer, children)
+            : Layer<KoalaBearOctic>(demo, logRows, inner, outer, children);
+    }
+
+    private static RecursionProofReport Layer<TDef>(string demo, int logRows, StarkConfig inner, StarkConfig outer, int children)
+        where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+    {
+        var sw = Stopwatch.StartNew();
+        var first = new List<StarkProof<KoalaBearParameters, ExtensionField<KoalaBear, TDef>, KoalaBearDigest>>();
+        RecursionMachine<KoalaBearParameters, TDef>? machine = null;
+        VerifyingKey<KoalaBearParameters, KoalaBearDigest>? key = null;
+        for (int c = 0; c < children; c++)
+        {
+            var (airs, traces, publics) = DemoCatalog.Build(demo, logRows, seed: c + 1);
+            var proof = new StarkProver<KoalaBearParameters, TDef, KoalaBearDigest>(inner).Prove(airs, traces, publics);
+            var program = RecursiveStarkVerifier<KoalaBearParameters, TDef, KoalaBearDigest>.Build(inner, airs, proof.LogHeights);
+            machine ??= new RecursionMachine<KoalaBearParameters, TDef>(program);
+            key ??= machine.Setup<KoalaBearDigest>(inner).VerifyingKey;
+            first.Add(new RecursionProver<KoalaBearParameters, TDef, KoalaBearDigest>(inner).Prove(program, new StarkProofHints<KoalaBearParameters, TDef, KoalaBearDigest>(inner, airs, proof)).Stark);
+        }
+        double innerMs = sw.Elapsed.TotalMilliseconds;
+        int innerBytes = first.Sum(p => ProofSerializer.Serialize(p).Length);
+        sw.Restart();
+        var top = RecursiveStarkVerifier<KoalaBearParameters, TDef, KoalaBearDigest>.BuildAggregation(inner, machine!.Airs, [.. first.Select(p => (IReadOnlyList<int>)p.LogHeights)],
+            key!.PreprocessedRoot);
+        double buildMs = sw.Elapsed.TotalMilliseconds;
+        var hints = new AggregationHints<KoalaBearParameters>([.. first.Select(p => new StarkProofHints<KoalaBearParameters, TDef, KoalaBearDigest>(inner, machine.Airs, p, key))]);
+        string shape = children == 1 ? $"second layer over demo/{demo} 2^{logRows}" : $"2-to-1 node over 2 × demo/{demo} 2^{logRows}";
+        return ProveRun<TDef>(shape, top, hints, inner, outer, innerMs, innerBytes, buildMs);
+    }
+
+    private static RecursionProofReport ProveRun<TDef>(string shape, RecursionProgram program, IRecursionHints<KoalaBearParameters> hints, StarkConfig inner, StarkConfig outer,
+        double innerMs, int innerBytes, double buildMs)
+        where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+    {
+        var sw = Stopwatch.StartNew();
         var prover = new RecursionProver<KoalaBearParameters, TDef, KoalaBearDigest>(outer);
         sw.Restart();
         var recursion = prover.Prove(program, hints);

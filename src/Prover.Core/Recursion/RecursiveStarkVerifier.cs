@@ -46,9 +46,63 @@ public static class RecursiveStarkVerifier<TParams, TDef, TDigest>
     public static RecursionProgram Build(StarkConfig config, IReadOnlyList<IAir<MontyField31<TParams>>> airs, IReadOnlyList<int> logHeights,
         int? sharedSeedLength = null, double? statementFractions = null)
     {
+        var b = new RecursionBuilder<TParams, TDef>();
+        Emit(b, config, airs, logHeights, 0, sharedSeedLength, statementFractions);
+        return b.Build();
+    }
+
+    /// <summary>
+    /// Hint channels of child c of a program that verifies several proofs are <c>c · ChannelStride + (int)HintChannel</c>
+    /// (<see cref="AggregationHints{TParams}"/> routes them); child 0's are the plain channels.
+    /// </summary>
+    public const int ChannelStride = AggregationHints<TParams>.ChannelStride;
+
+    /// <summary>
+    /// The program verifying proofs of one program of the recursion chips (or any statement with preprocessed columns)
+    /// whose verifying key is pinned: the hinted preprocessed root must equal <paramref name="pinnedKey"/> (constants of
+    /// the program, so the outer proof's own key names the inner program), and the outputs are the inner proof's public
+    /// values only (the inner program's outputs, for a recursion proof).
+    /// </summary>
+    public static RecursionProgram BuildPinned(StarkConfig config, IReadOnlyList<IAir<MontyField31<TParams>>> airs, IReadOnlyList<int> logHeights, TDigest pinnedKey)
+    {
+        var b = new RecursionBuilder<TParams, TDef>();
+        Emit(b, config, airs, logHeights, 0, pinnedKey: pinnedKey);
+        return b.Build();
+    }
+
+    /// <summary>
+    /// A k-to-1 aggregation node: one program that verifies <paramref name="childLogHeights"/>.Count proofs of
+    /// <paramref name="airs"/> (each with its own heights) one after the other, each with its own transcript and hint
+    /// channels (child c's at c · <see cref="ChannelStride"/>), every verifying key pinned to <paramref name="pinnedKey"/>
+    /// where given. Its outputs are the children's outputs in child order (each child's public values, and its key's
+    /// root where not pinned).
+    /// </summary>
+    public static RecursionProgram BuildAggregation(StarkConfig config, IReadOnlyList<IAir<MontyField31<TParams>>> airs,
+        IReadOnlyList<IReadOnlyList<int>> childLogHeights, TDigest? pinnedKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(childLogHeights);
+        if (childLogHeights.Count < 1)
+            throw new ArgumentException("an aggregation node needs at least one child");
+        var b = new RecursionBuilder<TParams, TDef>();
+        for (int c = 0; c < childLogHeights.Count; c++)
+            Emit(b, config, airs, childLogHeights[c], c, pinnedKey: pinnedKey);
+        return b.Build();
+    }
+
+    /// <summary>
+    /// Emits into <paramref name="b"/> the verification of one proof of the shape, reading its data from the hint channels
+    /// of child <paramref name="child"/> and appending its outputs to the program's. Throws for a shape the native
+    /// verifier would refuse before reading the proof's data.
+    /// </summary>
+    public static void Emit(RecursionBuilder<TParams, TDef> b, StarkConfig config, IReadOnlyList<IAir<MontyField31<TParams>>> airs, IReadOnlyList<int> logHeights,
+        int child, int? sharedSeedLength = null, double? statementFractions = null, TDigest? pinnedKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(b);
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(airs);
         ArgumentNullException.ThrowIfNull(logHeights);
+        if (child < 0 || child > int.MaxValue / ChannelStride - 1)
+            throw new ArgumentException($"child index {child} out of range");
         config.Validate();
         StarkConfig.CheckDigest<TParams, TDigest>(config);
         if (airs.Count == 0 || logHeights.Count != airs.Count)
@@ -67,21 +121,22 @@ public static class RecursiveStarkVerifier<TParams, TDef, TDigest>
         var layout = new StarkLayout<MontyField31<TParams>>(compiled, [.. logHeights], D, config.LogBlowup, config.LogFinalPolyLength, config.FoldingArity);
         if (sharedSeedLength is < 0)
             throw new ArgumentException("negative seed length");
+        if (pinnedKey is not null && (!layout.HasPreprocessed || sharedSeedLength is not null))
+            throw new ArgumentException("only a proof with preprocessed columns that balances alone can have its verifying key pinned");
         var security = StarkSecurity.Report(config, layout, TParams.P, TDigest.Length, statementFractions);
         if (security.Provable < config.MinimumProvableBits && !config.AllowInsecure)
             throw new ArgumentException($"insecure shape: configuration '{config.Name}' gives {security}");
-        var b = new RecursionBuilder<TParams, TDef>();
         using (SymbolicExt<TParams, TDef>.Scope(b))
-            new Emitter(b, config, layout, sharedSeedLength).Run();
-        return b.Build();
+            new Emitter(b, config, layout, sharedSeedLength, child * ChannelStride, pinnedKey).Run();
     }
 
-    private sealed class Emitter(RecursionBuilder<TParams, TDef> b, StarkConfig config, StarkLayout<MontyField31<TParams>> layout, int? sharedSeedLength)
+    private sealed class Emitter(RecursionBuilder<TParams, TDef> b, StarkConfig config, StarkLayout<MontyField31<TParams>> layout, int? sharedSeedLength,
+        int channelBase, TDigest? pinnedKey)
     {
         private readonly HashGadgets<TParams, TDef> _hash = new(b, TDigest.Length);
         private int L => TDigest.Length;
 
-        private Felt[] Hint(HintChannel channel, int count, params int[] args) => b.Hint((int)channel, count, args.Select(a => b.Constant(a)).ToArray());
+        private Felt[] Hint(HintChannel channel, int count, params int[] args) => b.Hint(channelBase + (int)channel, count, args.Select(a => b.Constant(a)).ToArray());
 
         private static Ext[] Exts(RecursionBuilder<TParams, TDef> b, Felt[] felts) =>
             Enumerable.Range(0, felts.Length / D).Select(i => b.FromCoefficients(felts.AsSpan(i * D, D))).ToArray();
@@ -139,6 +194,15 @@ public static class RecursiveStarkVerifier<TParams, TDef, TDigest>
             if (layout.HasPreprocessed)
             {
                 var root = Hint(HintChannel.PreprocessedRoot, L);
+                if (pinnedKey is TDigest pinned)
+                {
+                    // The inner proof's verifying key must be the pinned one. Its root is a hint, so without this check
+                    // (or the root as an output) a proof of the run would only say that some program of this shape was
+                    // run; the constants live in this program's own fixed columns, i.e. in the outer verifying key.
+                    var expected = pinned.Elements.ToArray();
+                    for (int i = 0; i < L; i++)
+                        b.AssertEqual(root[i], b.Constant(expected[i]), "the proof's verifying key is not the pinned program's");
+                }
                 ch.Observe(root);
                 caps.Add([root]);
             }
@@ -235,7 +299,7 @@ public static class RecursiveStarkVerifier<TParams, TDef, TDigest>
                 // expose them, or it would say only that some proof of this shape verified).
                 foreach (var p in publics)
                     b.Output(p);
-                if (layout.HasPreprocessed)
+                if (layout.HasPreprocessed && pinnedKey is null)
                     b.Output(caps[0][0]);
             }
             else
@@ -258,7 +322,7 @@ public static class RecursiveStarkVerifier<TParams, TDef, TDigest>
             var indexBits = new Felt[config.NumQueries][];
             for (int q = 0; q < samples.Length; q++)
                 (indexBits[q], samples[q]) = ch.SampleBits(layout.LogMaxLdeHeight);
-            b.Hint((int)HintChannel.BeginQueries, 0, [.. samples, .. zetaFelts, .. lambdaFelts, .. betaFelts]);
+            b.Hint(channelBase + (int)HintChannel.BeginQueries, 0, [.. samples, .. zetaFelts, .. lambdaFelts, .. betaFelts]);
             var lambdaPowers = S(lambda).Powers(layout.LambdaPowers).Select(s => s.Variable).ToArray();
             var deep = DeepClaims(openings, zeta, lambdaPowers);
             for (int q = 0; q < samples.Length; q++)
