@@ -59,6 +59,14 @@ public sealed record KeccakPermuteEvent(long Clk, ulong Pointer, ulong[] Pre, ul
 /// </summary>
 public sealed record ModMulEvent(long Timestamp, int Limbs, ulong XPtr, ulong YmPtr, MemoryAccessEvent[] Accesses);
 
+/// <summary>
+/// A SHA256_COMPRESS syscall (<see cref="Machine.Syscall.Sha256Compress"/>) at clk <paramref name="Timestamp"/>: the state at
+/// <paramref name="StatePtr"/>, the block at <paramref name="BlockPtr"/>. <paramref name="Accesses"/> are its 12 double-word
+/// accesses, also in <see cref="ExecutionRecord.MemoryAccesses"/>: the state's 4 (prev value the input state, value the
+/// output), then the block's 8 (reads).
+/// </summary>
+public sealed record Sha256CompressEvent(long Timestamp, ulong StatePtr, ulong BlockPtr, MemoryAccessEvent[] Accesses);
+
 /// <summary>Machine state at the start of a shard: pc and the 32 integer registers (x0 = 0).</summary>
 public sealed record ShardStart(ulong Pc, long Clk, ulong[] Registers);
 
@@ -99,6 +107,7 @@ public sealed class ExecutionRecord
         Syscalls.Capacity = Hint(previous.Syscalls.Count);
         KeccakPermutes.Capacity = Hint(previous.KeccakPermutes.Count);
         ModMuls.Capacity = Hint(previous.ModMuls.Count);
+        Sha256Compresses.Capacity = Hint(previous.Sha256Compresses.Count);
     }
 
     public int ShardIndex { get; private set; }
@@ -129,6 +138,7 @@ public sealed class ExecutionRecord
         Syscalls.Clear();
         KeccakPermutes.Clear();
         ModMuls.Clear();
+        Sha256Compresses.Clear();
     }
 
     public long Cycles { get; internal set; }
@@ -176,6 +186,8 @@ public sealed class ExecutionRecord
     public List<KeccakPermuteEvent> KeccakPermutes { get; } = [];
     /// <summary>The modmul syscalls (also in <see cref="Syscalls"/>), with their memory accesses.</summary>
     public List<ModMulEvent> ModMuls { get; } = [];
+    /// <summary>The SHA256_COMPRESS syscalls (also in <see cref="Syscalls"/>), with their memory accesses.</summary>
+    public List<Sha256CompressEvent> Sha256Compresses { get; } = [];
 
     /// <summary>Instructions that emit no event: FENCE (a no-op).</summary>
     public long Nops { get; internal set; }

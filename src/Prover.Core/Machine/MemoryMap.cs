@@ -77,5 +77,15 @@ public static class Syscall
     /// <summary><see cref="ModMul256"/> on 384-bit values (6 limbs each).</summary>
     public const ulong ModMul384 = 0x1_0021;
 
+    /// <summary>
+    /// sha256_compress(state = a0, block = a1) → a0 = 0: one SHA-256 compression (FIPS 180-4 §6.2.2, schedule included),
+    /// H := H + rounds(H, W). a0 points to the state H_0..H_7 as eight little-endian uint32 (H_2i in the low half of
+    /// double word i); a1 to the block's 16 message words W_0..W_15 as little-endian uint32 (the numbers FIPS reads
+    /// big-endian from the message bytes: the guest converts). Both 8-aligned, the state's 32 bytes in writable RAM
+    /// ([code end, RamEnd)), the block's 64 bytes in RAM, not overlapping; anything else faults
+    /// (<see cref="MachineFault.BadSyscallArgument"/>). Proved by the sha256 chip (docs/zkvm.md, "SHA-256 chip").
+    /// </summary>
+    public const ulong Sha256Compress = 0x1_0030;
+
     public const long EBadF = 9;
 }

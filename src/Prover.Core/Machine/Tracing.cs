@@ -34,6 +34,8 @@ internal unsafe interface ITracer
     void KeccakPermute(ulong pointer, ReadOnlySpan<ulong> pre, ReadOnlySpan<ulong> post);
     /// <summary>Inside a modmul syscall, before x is overwritten with <paramref name="result"/> (the pointers are valid).</summary>
     void ModMul(ulong xPtr, ulong ymPtr, int limbs, ReadOnlySpan<ulong> result);
+    /// <summary>Inside SHA256_COMPRESS, before the state is overwritten with <paramref name="output"/> (4 double words; the pointers are valid).</summary>
+    void Sha256Compress(ulong statePtr, ulong blockPtr, ReadOnlySpan<ulong> output);
 }
 
 internal unsafe struct NoTracer : ITracer
@@ -58,6 +60,7 @@ internal unsafe struct NoTracer : ITracer
 
     public readonly void KeccakPermute(ulong pointer, ReadOnlySpan<ulong> pre, ReadOnlySpan<ulong> post) { }
     public readonly void ModMul(ulong xPtr, ulong ymPtr, int limbs, ReadOnlySpan<ulong> result) { }
+    public readonly void Sha256Compress(ulong statePtr, ulong blockPtr, ReadOnlySpan<ulong> output) { }
 }
 
 internal unsafe readonly struct RecordingTracer(TraceBuilder builder) : ITracer
@@ -87,6 +90,7 @@ internal unsafe readonly struct RecordingTracer(TraceBuilder builder) : ITracer
 
     public void KeccakPermute(ulong pointer, ReadOnlySpan<ulong> pre, ReadOnlySpan<ulong> post) => Builder.EmitKeccakPermute(pointer, pre, post);
     public void ModMul(ulong xPtr, ulong ymPtr, int limbs, ReadOnlySpan<ulong> result) => Builder.EmitModMul(xPtr, ymPtr, limbs, result);
+    public void Sha256Compress(ulong statePtr, ulong blockPtr, ReadOnlySpan<ulong> output) => Builder.EmitSha256Compress(statePtr, blockPtr, output);
 }
 
 /// <summary>
@@ -198,6 +202,20 @@ internal sealed unsafe class TraceBuilder(Machine machine, Action<ExecutionRecor
             Access(xPtr + 8 * (ulong)i, result[i]);
         EmitRead(ymPtr, 16 * (ulong)limbs);
         r.ModMuls.Add(new ModMulEvent(Clk, limbs, xPtr, ymPtr, [.. System.Runtime.InteropServices.CollectionsMarshal.AsSpan(r.MemoryAccesses)[first..]]));
+    }
+
+    /// <summary>
+    /// SHA256_COMPRESS's memory: the state's 4 double words read and overwritten with the output, then the block's 8 read,
+    /// all at the ECALL's clk (ts = 4·clk + 2), in that order; the event lists the accesses.
+    /// </summary>
+    public void EmitSha256Compress(ulong statePtr, ulong blockPtr, ReadOnlySpan<ulong> output)
+    {
+        var r = Record;
+        int first = r.MemoryAccesses.Count;
+        for (int i = 0; i < output.Length; i++)
+            Access(statePtr + 8 * (ulong)i, output[i]);
+        EmitRead(blockPtr, 64);
+        r.Sha256Compresses.Add(new Sha256CompressEvent(Clk, statePtr, blockPtr, [.. System.Runtime.InteropServices.CollectionsMarshal.AsSpan(r.MemoryAccesses)[first..]]));
     }
 
     /// <summary>Read accesses to every double word covering [address, address + length).</summary>

@@ -81,4 +81,14 @@ public static class ZkvmBus
 
     /// <summary>Number of field elements of a <see cref="ModMul"/> tuple.</summary>
     public const int ModMulTupleWidth = 11;
+
+    /// <summary>
+    /// (ts_lo, ts_hi, a0 limbs, a1 limbs): a SHA256_COMPRESS ECALL at ts = 4·clk + 2 (a0 the state, a1 the block), sent by
+    /// <see cref="Prover.Core.Zkvm.Syscall.SyscallAir{F}"/>, received once by <see cref="Prover.Core.Zkvm.Sha256.Sha256Air{F}"/>
+    /// on the last row of the compression it proves.
+    /// </summary>
+    public const int Sha256Compress = 14;
+
+    /// <summary>Number of field elements of a <see cref="Sha256Compress"/> tuple.</summary>
+    public const int Sha256CompressTupleWidth = 10;
 }

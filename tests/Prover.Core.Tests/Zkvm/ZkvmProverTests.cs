@@ -57,6 +57,7 @@ public sealed class ZkvmProverTests
     [InlineData("misaligned", 0)]
     [InlineData("abort", 134)]
     [InlineData("keccak", 0)]
+    [InlineData("sha256", 0)]
     public void Test_guest_proves_and_verifies_with_its_output_and_exit_code(string guest, int exitCode)
     {
         var (program, proof) = Proved(guest);

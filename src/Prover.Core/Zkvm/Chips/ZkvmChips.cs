@@ -12,6 +12,7 @@ using Prover.Core.Zkvm.Memory;
 using Prover.Core.Zkvm.ModMul;
 using Prover.Core.Zkvm.Mul;
 using Prover.Core.Zkvm.Proving;
+using Prover.Core.Zkvm.Sha256;
 using Prover.Core.Zkvm.Shift;
 using Prover.Core.Zkvm.Syscall;
 using Prover.Core.Zkvm.Tables;
@@ -81,6 +82,10 @@ public static class ZkvmChips
             // out is an unmatched ModMul send).
             new(ZkvmTable.ModMul256, "ModMul256", ChipPresence.WhenUsed, p => new ModMulAir<KoalaBear>(4, p.Program.CodeEnd), c => ModMul(c, ZkvmTable.ModMul256)),
             new(ZkvmTable.ModMul384, "ModMul384", ChipPresence.WhenUsed, p => new ModMulAir<KoalaBear>(6, p.Program.CodeEnd), c => ModMul(c, ZkvmTable.ModMul384)),
+            // SHA-256 compression (issue 15): only the syscall chip's SHA256_COMPRESS rows send to it (bus 14) and only its export
+            // rows touch memory; its padding compressions send and receive nothing, so a shard without calls leaves it out.
+            new(ZkvmTable.Sha256, "Sha256", ChipPresence.WhenUsed, p => new Sha256Air<KoalaBear>(p.Program.CodeEnd),
+                c => c.Record.Sha256Compresses is { Count: > 0 } e ? new ChipTrace(Sha256Trace.Generate<KoalaBear>(e, c.Program.Program.CodeEnd, c.Counts)) : null),
         ];
         for (int i = 0; i < chips.Length; i++)
             if (chips[i].Index != i)

@@ -63,7 +63,12 @@ public static class SyscallCols
     public const int IsModMul256 = IsKeccak + 1;
     public const int IsModMul384 = IsModMul256 + 1;
 
-    public const int Width = IsModMul384 + 1;
+    // --- sha256 branch (issue 15): the SHA256_COMPRESS selector; its row reads x11 (the block pointer) and hands
+    // (ts, a0, a1) to the sha256 chip.
+    /// <summary>Selector of <see cref="SyscallNumber.Sha256Compress"/>.</summary>
+    public const int IsSha256Compress = IsModMul384 + 1;
+
+    public const int Width = IsSha256Compress + 1;
 
     /// <summary>Public values: the input size as (lo, hi) 16-bit pieces, set and range-checked by the verifier.</summary>
     public const int PublicInputSizeLo = 0;
@@ -72,7 +77,8 @@ public static class SyscallCols
 
     /// <summary>Whether the chip accesses x11 (a1) at slot 2 for syscall <paramref name="number"/>: input writes it, commit and modmul read it.</summary>
     public static bool AccessesX11(ulong number) =>
-        number is SyscallNumber.Input or SyscallNumber.Commit or SyscallNumber.ModMul256 or SyscallNumber.ModMul384;
+        number is SyscallNumber.Input or SyscallNumber.Commit or SyscallNumber.ModMul256 or SyscallNumber.ModMul384
+            or SyscallNumber.Sha256Compress;
 
     /// <summary>Memory key of register x_r.</summary>
     public static ulong RegisterKey(int r) => MemoryArgument.RegisterKeyBase + (ulong)r;
@@ -137,6 +143,11 @@ public sealed class SyscallAir<F> : IAir<F> where F : struct, IField<F>
         real += isKeccak;
         numLo += isKeccak * C(SyscallNumber.KeccakPermute & 0xFFFF);
         numHi += isKeccak * C(SyscallNumber.KeccakPermute >> 16);
+        var isSha256 = l[SyscallCols.IsSha256Compress];
+        builder.AssertBool(isSha256);
+        real += isSha256;
+        numLo += isSha256 * C(SyscallNumber.Sha256Compress & 0xFFFF);
+        numHi += isSha256 * C(SyscallNumber.Sha256Compress >> 16);
         builder.AssertBool(real);
 
         // The number: a7 = Σ sel·number limb by limb. a7 is received from the CPU (the register's
@@ -159,7 +170,7 @@ public sealed class SyscallAir<F> : IAir<F> where F : struct, IField<F>
         // 4·clk_q + 2 with clk_q range-checked, clk_hi bounded by the verifier), so canonical; produced values are canonical: reads re-produce a consumed
         // (hence produced and checked) value and the input size comes from public values the verifier
         // range-checks.
-        var accessA = isInput + isCommit + isModMul;
+        var accessA = isInput + isCommit + isModMul + isSha256;
         var x11Prev = Limbs(SyscallCols.X11Prev);
         var x11New = Limbs(SyscallCols.X11New);
         var x12Prev = Limbs(SyscallCols.X12Prev);
@@ -236,6 +247,17 @@ public sealed class SyscallAir<F> : IAir<F> where F : struct, IField<F>
         builder.Send(ZkvmBus.ModMul, [C(6), tsLo, tsHi, .. a0, .. x11Prev], isModMul384);
 
         KeccakPermute(builder, isKeccak, a0, result, tsLo, tsHi);
+
+        // --- sha256_compress(state = a0, block = a1) → 0. x11 (a1) is read at ts (new = prev), so the block pointer sent is
+        // the guest's a1; the sha256 chip receives (ts, a0, a1) exactly once, on the last row of the compression whose state
+        // and block accesses it makes at this ts (docs/zkvm.md, "SHA-256 chip"), so a call cannot be skipped or invented.
+        when = builder.When(isSha256);
+        for (int i = 0; i < 4; i++)
+        {
+            when.AssertZero(result[i]);
+            when.AssertEq(x11New[i], x11Prev[i]);
+        }
+        builder.Send(ZkvmBus.Sha256Compress, [tsLo, tsHi, .. a0, .. x11Prev], isSha256);
     }
 
     /// <summary>
