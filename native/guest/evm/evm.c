@@ -89,7 +89,7 @@ typedef struct frame {
     const message *m;
     account *self;
     bytes code;
-    uint8_t *jumpdests; /* bitmap */
+    const uint8_t *jumpdests; /* bitmap */
     u256 *stack;
     int sp;
     uint8_t *mem;
@@ -167,17 +167,66 @@ static void copy_padded(uint8_t *dst, bytes src, const u256 *off, uint64_t n)
     }
 }
 
-static void analyze_jumpdests(frame *f)
+static uint8_t *analyze_jumpdests(const uint8_t *code, size_t n)
 {
-    size_t n = f->code.len;
-    f->jumpdests = guest_zalloc(n / 8 + 1);
+    uint8_t *map = guest_zalloc(n / 8 + 1);
     for (size_t i = 0; i < n; i++) {
-        uint8_t op = f->code.ptr[i];
+        uint8_t op = code[i];
         if (op == 0x5b)
-            f->jumpdests[i / 8] |= (uint8_t)(1u << (i % 8));
+            map[i / 8] |= (uint8_t)(1u << (i % 8));
         else if (op >= 0x60 && op <= 0x7f)
             i += op - 0x5f;
     }
+    return map;
+}
+
+static size_t jumpdest_slot(const uint8_t *code, size_t cap)
+{
+    uint64_t h = (uint64_t)(uintptr_t)code * 0x9e3779b97f4a7c15ull;
+    return (size_t)(h >> 32) & (cap - 1);
+}
+
+/* The JUMPDEST bitmap of a code, analysed once per block: the same contract runs in many frames (every call
+ * to a token, a router, a proxy's implementation), and the scan costs about 11 cycles per code byte. The key
+ * is the code's address and length. That is sound because no code buffer changes or is freed while the block
+ * runs: codes are the witness's bytes, created code and init code are fresh allocations written once before
+ * they run, and the evm (with this cache) is set up anew for each block (evm_init). */
+static const uint8_t *jumpdests_of(evm *e, bytes code)
+{
+    if (e->jumpdest_cap) {
+        for (size_t i = jumpdest_slot(code.ptr, e->jumpdest_cap);; i = (i + 1) & (e->jumpdest_cap - 1)) {
+            jumpdest_entry *j = &e->jumpdests[i];
+            if (j->code == NULL)
+                break;
+            if (j->code == code.ptr && j->len == code.len)
+                return j->map;
+        }
+    }
+    if (2 * (e->jumpdest_count + 1) > e->jumpdest_cap) {
+        size_t cap = e->jumpdest_cap ? 2 * e->jumpdest_cap : 64;
+        jumpdest_entry *t = guest_zalloc(cap * sizeof *t);
+        for (size_t i = 0; i < e->jumpdest_cap; i++) {
+            jumpdest_entry *j = &e->jumpdests[i];
+            if (j->code == NULL)
+                continue;
+            size_t k = jumpdest_slot(j->code, cap);
+            while (t[k].code)
+                k = (k + 1) & (cap - 1);
+            t[k] = *j;
+        }
+        free(e->jumpdests);
+        e->jumpdests = t;
+        e->jumpdest_cap = cap;
+    }
+    uint8_t *map = analyze_jumpdests(code.ptr, code.len);
+    size_t k = jumpdest_slot(code.ptr, e->jumpdest_cap);
+    while (e->jumpdests[k].code)
+        k = (k + 1) & (e->jumpdest_cap - 1);
+    e->jumpdests[k].code = code.ptr;
+    e->jumpdests[k].len = code.len;
+    e->jumpdests[k].map = map;
+    e->jumpdest_count++;
+    return map;
 }
 
 static bool valid_jump(const frame *f, const u256 *dest)
@@ -589,7 +638,7 @@ static call_result run_frame(evm *e, const message *m, bytes code)
     if (e->stacks[m->depth] == NULL)
         e->stacks[m->depth] = guest_alloc(STACK_LIMIT * sizeof(u256));
     f->stack = e->stacks[m->depth];
-    analyze_jumpdests(f);
+    f->jumpdests = jumpdests_of(e, code);
     size_t pc = 0;
     halt h = H_RUNNING;
     u256 *s;

@@ -30,12 +30,21 @@ typedef struct log_entry {
     bytes data;
 } log_entry;
 
+/* A code's JUMPDEST bitmap, kept for the block (evm.c, jumpdests_of). */
+typedef struct jumpdest_entry {
+    const uint8_t *code;
+    size_t len;
+    uint8_t *map;
+} jumpdest_entry;
+
 typedef struct evm {
     state *st;
     const evm_env *env;
     log_entry *logs;
     size_t log_count, log_cap;
     u256 *stacks[1025];
+    jumpdest_entry *jumpdests; /* open addressing by code pointer; jumpdest_cap a power of two or 0 */
+    size_t jumpdest_count, jumpdest_cap;
 } evm;
 
 typedef struct message {
