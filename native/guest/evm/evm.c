@@ -881,11 +881,31 @@ static call_result run_frame(evm *e, const message *m, bytes code)
             if (op >= 0x60 && op <= 0x7f) {
                 if (!charge(f, 3)) { h = H_ERROR; break; }
                 unsigned n = op - 0x5f;
-                uint8_t b[32];
-                memset(b, 0, sizeof b);
-                for (unsigned i = 0; i < n; i++)
-                    b[32 - n + i] = pc + i < code.len ? code.ptr[pc + i] : 0;
-                u256_from_be(&s[0], b, 32);
+                if (n <= code.len - pc) {
+                    /* The n immediate bytes, big-endian, straight into the limbs: the most significant limb
+                     * takes the first n - 8L bytes (L = its index), each lower one the next 8. */
+                    const uint8_t *p = code.ptr + pc;
+                    u256 v = u256_from_u64(0);
+                    unsigned limb = (n - 1) / 8, count = n - 8 * limb;
+                    for (;;) {
+                        uint64_t x = 0;
+                        for (unsigned i = 0; i < count; i++)
+                            x = (x << 8) | *p++;
+                        v.w[limb] = x;
+                        if (limb == 0)
+                            break;
+                        limb--;
+                        count = 8;
+                    }
+                    s[0] = v;
+                } else {
+                    /* Immediate cut off by the code's end: the missing bytes read as zero. */
+                    uint8_t b[32];
+                    memset(b, 0, sizeof b);
+                    for (unsigned i = 0; i < n; i++)
+                        b[32 - n + i] = pc + i < code.len ? code.ptr[pc + i] : 0;
+                    u256_from_be(&s[0], b, 32);
+                }
                 f->sp++;
                 pc += n;
             } else if (op >= 0x80 && op <= 0x8f) {
