@@ -127,7 +127,7 @@ _Noreturn static void bad_node(void)
     guest_fail(GUEST_EXIT_BAD_WITNESS, "trie: witness node does not decode");
 }
 
-static trie_node *decode_node(bytes enc);
+static trie_node *decode_node(bytes enc, const uint8_t *known_hash);
 
 /* A child reference inside a node: empty string (none), a 32-byte hash, or an embedded node. */
 static trie_node *decode_ref(bytes *cur)
@@ -139,7 +139,7 @@ static trie_node *decode_ref(bytes *cur)
         bytes emb = {it.payload.ptr - (it.encoded_len - it.payload.len), it.encoded_len};
         if (emb.len >= 32)
             bad_node(); /* nodes of 32 bytes or more are referenced by hash */
-        return decode_node(emb);
+        return decode_node(emb, NULL);
     }
     if (it.payload.len == 0)
         return NULL;
@@ -148,7 +148,8 @@ static trie_node *decode_ref(bytes *cur)
     return hash_ref(it.payload.ptr);
 }
 
-static trie_node *decode_node(bytes enc)
+/* known_hash: keccak256(enc) when the caller has it (a node looked up in the store by its hash), else NULL. */
+static trie_node *decode_node(bytes enc, const uint8_t *known_hash)
 {
     rlp_item top;
     if (!rlp_single(enc, &top) || !top.is_list)
@@ -195,8 +196,12 @@ static trie_node *decode_node(bytes enc)
     }
     n->enc = enc;
     n->cached = true;
-    if (enc.len >= 32)
-        keccak(enc.ptr, enc.len, n->hash);
+    if (enc.len >= 32) {
+        if (known_hash)
+            memcpy(n->hash, known_hash, 32);
+        else
+            keccak(enc.ptr, enc.len, n->hash);
+    }
     return n;
 }
 
@@ -208,7 +213,9 @@ static trie_node *resolve(const trie *t, trie_node *n)
     bytes enc;
     if (t->store == NULL || !store_get(t->store, n->hash, &enc))
         guest_fail(GUEST_EXIT_MISSING_NODE, "trie: node missing from the witness");
-    trie_node *d = decode_node(enc);
+    /* The store holds each node under keccak256 of its bytes (store_add; trie.h), and the lookup matched all 32
+     * bytes, so n->hash is the node's hash: it is not computed again. */
+    trie_node *d = decode_node(enc, n->hash);
     if (enc.len < 32)
         bad_node(); /* a hash-referenced node must be at least 32 bytes */
     return d;
