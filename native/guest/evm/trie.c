@@ -480,9 +480,10 @@ static void encode(trie_node *n)
 {
     if (n->cached)
         return;
+    /* Room for a branch of 16 hashes without regrowing: header, 16 x 33 bytes, a short value. */
     rlp_buf b;
-    buf_init(&b, 64);
-    size_t l = rlp_list_begin(&b);
+    buf_init(&b, n->type == N_BRANCH ? 576 + n->value.len : 96 + n->value.len);
+    size_t l = rlp_list_open(&b);
     if (n->type == N_LEAF) {
         put_hex_prefix(&b, n->path, n->path_len, true);
         rlp_put_bytes(&b, n->value.ptr, n->value.len);
@@ -494,11 +495,9 @@ static void encode(trie_node *n)
             put_ref(&b, n->children[i]);
         rlp_put_bytes(&b, n->value.ptr, n->value.len);
     }
-    rlp_list_end(&b, l);
-    n->enc.ptr = b.ptr;
-    n->enc.len = b.len;
-    if (b.len >= 32)
-        keccak(b.ptr, b.len, n->hash);
+    n->enc = rlp_list_close(&b, l);
+    if (n->enc.len >= 32)
+        keccak(n->enc.ptr, n->enc.len, n->hash);
     n->cached = true;
 }
 
