@@ -603,6 +603,25 @@ static const uint8_t G_STATIC[0x60] = {
     2, 3, 3, 3, 0, 0, 8, 10, 2, 2, 2, 1, 100, 100, 3, 2,
 };
 
+/* The interpreter's per-opcode table for the evm's fork, built from stack_shape and G_STATIC on the first frame
+ * (and again should the fork change): one load per instruction instead of the fork tests of stack_shape. PUSH,
+ * DUP and SWAP cost 3 (their static gas, charged here with the others'). */
+static const op_shape *op_shapes(evm *e, const fork_params *fp)
+{
+    if (e->shape_fp != fp) {
+        for (int op = 0; op < 256; op++) {
+            int pop, push;
+            stack_shape((uint8_t)op, fp, &pop, &push);
+            op_shape *sh = &e->shape[op];
+            sh->pop = (signed char)pop;
+            sh->grow = (signed char)(pop < 0 ? 0 : push - pop);
+            sh->gas = op < 0x60 ? G_STATIC[op] : op <= 0x9f ? 3 : 0;
+        }
+        e->shape_fp = fp;
+    }
+    return e->shape;
+}
+
 static bool blockhash(const evm_env *env, const u256 *n, u256 *out)
 {
     *out = u256_from_u64(0);
@@ -639,17 +658,17 @@ static call_result run_frame(evm *e, const message *m, bytes code)
         e->stacks[m->depth] = guest_alloc(STACK_LIMIT * sizeof(u256));
     f->stack = e->stacks[m->depth];
     f->jumpdests = jumpdests_of(e, code);
+    const op_shape *shapes = op_shapes(e, fp);
     size_t pc = 0;
     halt h = H_RUNNING;
     u256 *s;
     /* Each iteration charges at least 1 gas, or ends the frame: bounded by the gas. */
     while (h == H_RUNNING) {
         uint8_t op = pc < code.len ? code.ptr[pc] : 0x00;
-        int npop, npush;
-        stack_shape(op, fp, &npop, &npush);
-        if (npop < 0) { h = H_ERROR; break; }
-        if (f->sp < npop || f->sp - npop + npush > STACK_LIMIT) { h = H_ERROR; break; }
-        if (op < 0x60 && !charge(f, G_STATIC[op])) { h = H_ERROR; break; }
+        op_shape sh = shapes[op];
+        if (sh.pop < 0) { h = H_ERROR; break; }
+        if (f->sp < sh.pop || f->sp + sh.grow > STACK_LIMIT) { h = H_ERROR; break; }
+        if (!charge(f, sh.gas)) { h = H_ERROR; break; }
         s = f->stack + f->sp; /* s[-1] is the top */
         pc++;
         switch (op) {
@@ -879,7 +898,6 @@ static call_result run_frame(evm *e, const message *m, bytes code)
         case 0x5f: s[0] = u256_from_u64(0); f->sp++; break;
         default:
             if (op >= 0x60 && op <= 0x7f) {
-                if (!charge(f, 3)) { h = H_ERROR; break; }
                 unsigned n = op - 0x5f;
                 if (n <= code.len - pc) {
                     /* The n immediate bytes, big-endian, straight into the limbs: the most significant limb
@@ -909,11 +927,9 @@ static call_result run_frame(evm *e, const message *m, bytes code)
                 f->sp++;
                 pc += n;
             } else if (op >= 0x80 && op <= 0x8f) {
-                if (!charge(f, 3)) { h = H_ERROR; break; }
                 s[0] = s[-(int)(op - 0x7f)];
                 f->sp++;
             } else if (op >= 0x90 && op <= 0x9f) {
-                if (!charge(f, 3)) { h = H_ERROR; break; }
                 int k = op - 0x8e;
                 u256 t = s[-1];
                 s[-1] = s[-k];
