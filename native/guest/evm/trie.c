@@ -104,7 +104,8 @@ struct trie_node {
     trie_node *child;   /* extension */
     trie_node *children[16];
     bytes value;        /* leaf; branch (len 0 = none) */
-    uint8_t hash[32];   /* N_HASH: the reference; otherwise the cached hash when enc >= 32 bytes */
+    uint8_t hash[32];   /* the cached hash when enc >= 32 bytes; N_HASH made by hash_ref: the reference */
+    const uint8_t *ref; /* N_HASH: the reference's 32 bytes (hash, or inside an encoding that never changes) */
     bytes enc;          /* cached encoding */
 };
 
@@ -119,6 +120,7 @@ static trie_node *hash_ref(const uint8_t hash[32])
 {
     trie_node *n = new_node(N_HASH);
     memcpy(n->hash, hash, 32);
+    n->ref = n->hash;
     return n;
 }
 
@@ -145,7 +147,11 @@ static trie_node *decode_ref(bytes *cur)
         return NULL;
     if (it.payload.len != 32)
         bad_node();
-    return hash_ref(it.payload.ptr);
+    /* The reference points into the node's encoding (witness bytes or an encode() buffer, neither of which is
+     * written again) instead of copying its 32 bytes. */
+    trie_node *n = new_node(N_HASH);
+    n->ref = it.payload.ptr;
+    return n;
 }
 
 /* known_hash: keccak256(enc) when the caller has it (a node looked up in the store by its hash), else NULL. */
@@ -211,11 +217,11 @@ static trie_node *resolve(const trie *t, trie_node *n)
     if (n == NULL || n->type != N_HASH)
         return n;
     bytes enc;
-    if (t->store == NULL || !store_get(t->store, n->hash, &enc))
+    if (t->store == NULL || !store_get(t->store, n->ref, &enc))
         guest_fail(GUEST_EXIT_MISSING_NODE, "trie: node missing from the witness");
     /* The store holds each node under keccak256 of its bytes (store_add; trie.h), and the lookup matched all 32
-     * bytes, so n->hash is the node's hash: it is not computed again. */
-    trie_node *d = decode_node(enc, n->hash);
+     * bytes, so n->ref is the node's hash: it is not computed again. */
+    trie_node *d = decode_node(enc, n->ref);
     if (enc.len < 32)
         bad_node(); /* a hash-referenced node must be at least 32 bytes */
     return d;
@@ -466,7 +472,7 @@ static void put_ref(rlp_buf *b, trie_node *n)
         return;
     }
     if (n->type == N_HASH) {
-        rlp_put_bytes(b, n->hash, 32);
+        rlp_put_bytes(b, n->ref, 32);
         return;
     }
     encode(n);
@@ -509,7 +515,7 @@ void trie_root(trie *t, uint8_t out[32])
         return;
     }
     if (n->type == N_HASH) {
-        memcpy(out, n->hash, 32);
+        memcpy(out, n->ref, 32);
         return;
     }
     encode(n);
