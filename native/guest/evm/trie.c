@@ -160,16 +160,22 @@ static trie_node *decode_node(bytes enc, const uint8_t *known_hash)
     rlp_item top;
     if (!rlp_single(enc, &top) || !top.is_list)
         bad_node();
-    long count = rlp_count(top.payload);
+    /* Two items make a leaf or an extension, 17 a branch, anything else is malformed. The list is not counted
+     * first: two items are skipped, and a branch is decoded in full and must then end (exactly 17 items). */
     bytes cur = top.payload;
+    rlp_item skip;
+    if (!rlp_next(&cur, &skip) || !rlp_next(&cur, &skip))
+        bad_node();
+    bool two = cur.len == 0;
+    cur = top.payload;
     trie_node *n;
-    if (count == 17) {
+    if (!two) {
         n = new_node(N_BRANCH);
         for (int i = 0; i < 16; i++)
             n->children[i] = decode_ref(&cur);
-        if (!rlp_next_string(&cur, &n->value))
+        if (!rlp_next_string(&cur, &n->value) || cur.len != 0)
             bad_node();
-    } else if (count == 2) {
+    } else {
         bytes path;
         if (!rlp_next_string(&cur, &path) || path.len == 0 || path.len > 33)
             bad_node();
@@ -197,8 +203,6 @@ static trie_node *decode_node(bytes enc, const uint8_t *known_hash)
             if (n->child == NULL)
                 bad_node();
         }
-    } else {
-        bad_node();
     }
     n->enc = enc;
     n->cached = true;
