@@ -223,9 +223,9 @@ void rlp_list_end(rlp_buf *b, size_t start)
 
 size_t rlp_list_open(rlp_buf *b)
 {
-    buf_reserve(b, RLP_MAX_HEADER);
-    memset(b->ptr + b->len, 0, RLP_MAX_HEADER);
-    b->len += RLP_MAX_HEADER;
+    buf_reserve(b, RLP_LIST_ROOM);
+    memset(b->ptr + b->len, 0, RLP_LIST_ROOM);
+    b->len += RLP_LIST_ROOM;
     return b->len;
 }
 
