@@ -134,12 +134,13 @@ NO_LIBCALLS void *memset(void *dst, int c, size_t n)
     return dst;
 }
 
-/* Words while both pointers share their alignment and the words are equal; the first differing word
- * (or the tail) is settled byte by byte, so the sign is the first differing byte's, as before. */
+/* Words while they are equal: the first pointer is brought to 8-byte alignment, the second one's words are
+ * loaded whole or shifted together from two aligned words as in copy_forward (never past the range's end). The
+ * first differing word, or the tail, is settled byte by byte, so the sign is the first differing byte's. */
 NO_LIBCALLS int memcmp(const void *a, const void *b, size_t n)
 {
     const uint8_t *p = a, *q = b;
-    if (n >= 16 && (((uintptr_t)p ^ (uintptr_t)q) & 7) == 0) {
+    if (n >= 16) {
         while (((uintptr_t)p & 7) != 0) {
             if (*p != *q)
                 return *p < *q ? -1 : 1;
@@ -147,8 +148,21 @@ NO_LIBCALLS int memcmp(const void *a, const void *b, size_t n)
             q++;
             n--;
         }
-        for (; n >= 8 && *(const word *)p == *(const word *)q; n -= 8, p += 8, q += 8)
-            ;
+        unsigned k = (uintptr_t)q & 7;
+        if (k == 0) {
+            for (; n >= 8 && *(const word *)p == *(const word *)q; n -= 8, p += 8, q += 8)
+                ;
+        } else {
+            const word *w = (const word *)(q - k);
+            unsigned lo_shift = 8 * k, hi_shift = 64 - 8 * k;
+            uint64_t lo = *w++;
+            for (; n + k >= 16; n -= 8, p += 8, q += 8) {
+                uint64_t hi = *w++;
+                if (*(const word *)p != ((lo >> lo_shift) | (hi << hi_shift)))
+                    break;
+                lo = hi;
+            }
+        }
     }
     for (size_t i = 0; i < n; i++)
         if (p[i] != q[i])

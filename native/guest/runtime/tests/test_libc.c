@@ -74,11 +74,27 @@ static void check_len(size_t n)
                 fail("memset", n, so, d0);
             checks++;
 
-            /* memcmp: equal, then one differing byte at several positions, both signs. */
+            /* memcmp: equal, then one differing byte at several positions, both signs; each operand also
+             * as an exact heap block (ASan: no word read past its end). */
             for (size_t i = 0; i < n; i++)
                 dst_buf[PAD + d0 + i] = src_buf[PAD + so + i];
             if (zk_memcmp(dst_buf + PAD + d0, src_buf + PAD + so, n) != 0)
                 fail("memcmp equal", n, so, d0);
+            uint8_t *ea = malloc(d0 + n + 1), *eb = malloc(so + n + 1);
+            for (size_t i = 0; i < n; i++) {
+                ea[d0 + i] = src_buf[PAD + so + i];
+                eb[so + i] = src_buf[PAD + so + i];
+            }
+            if (zk_memcmp(ea + d0, eb + so, n) != 0 || zk_memcmp(eb + so, ea + d0, n) != 0)
+                fail("memcmp equal (exact blocks)", n, so, d0);
+            if (n > 0) {
+                ea[d0 + n - 1] ^= 0x40;
+                int want = ea[d0 + n - 1] < eb[so + n - 1] ? -1 : 1;
+                if (zk_memcmp(ea + d0, eb + so, n) != want || zk_memcmp(eb + so, ea + d0, n) != -want)
+                    fail("memcmp last byte (exact blocks)", n, so, d0);
+            }
+            free(ea);
+            free(eb);
             checks++;
             size_t positions[] = {0, n / 3, n / 2, n - 1};
             for (int k = 0; k < 4 && n > 0; k++) {
