@@ -167,16 +167,21 @@ static void copy_padded(uint8_t *dst, bytes src, const u256 *off, uint64_t n)
     }
 }
 
+/* Bytes from an opcode to the next one: 1, or 1 + n for PUSHn (0x60 + n - 1). */
+static const uint8_t OP_ADVANCE[256] = {
+    [0x00 ... 0x5f] = 1,
+    /* 0x60 PUSH1 .. 0x7f PUSH32 */
+    2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18,
+    19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33,
+    [0x80 ... 0xff] = 1,
+};
+
 static uint8_t *analyze_jumpdests(const uint8_t *code, size_t n)
 {
     uint8_t *map = guest_zalloc(n / 8 + 1);
-    for (size_t i = 0; i < n; i++) {
-        uint8_t op = code[i];
-        if (op == 0x5b)
+    for (size_t i = 0; i < n; i += OP_ADVANCE[code[i]])
+        if (code[i] == 0x5b)
             map[i / 8] |= (uint8_t)(1u << (i % 8));
-        else if (op >= 0x60 && op <= 0x7f)
-            i += op - 0x5f;
-    }
     return map;
 }
 
