@@ -161,6 +161,10 @@ static uint64_t words_of(uint64_t n)
 static void copy_padded(uint8_t *dst, bytes src, const u256 *off, uint64_t n)
 {
     uint64_t start = u256_fits_u64(off) ? off->w[0] : UINT64_MAX;
+    if (n > 0 && start <= src.len && n <= src.len - start) { /* all inside src */
+        memcpy(dst, src.ptr + start, (size_t)n);
+        return;
+    }
     for (uint64_t i = 0; i < n; i++) {
         unsigned __int128 p = (unsigned __int128)start + i;
         dst[i] = p < src.len ? src.ptr[(size_t)p] : 0;
