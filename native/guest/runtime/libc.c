@@ -12,7 +12,8 @@ typedef uint64_t __attribute__((may_alias)) word;
  * endian), so no access is misaligned (misaligned ones would also work, Zicclsm, but cost the prover more).
  * Every aligned source word read holds at least one byte of the source range, so no read leaves the
  * aligned words the range touches. */
-NO_LIBCALLS static uint8_t *copy_forward(uint8_t *d, const uint8_t *s, size_t n)
+/* Inlined into memcpy and memmove, so that a profile by function still names memcpy for its copies. */
+NO_LIBCALLS __attribute__((always_inline)) static inline uint8_t *copy_forward(uint8_t *d, const uint8_t *s, size_t n)
 {
     if (n >= 16) {
         while (((uintptr_t)d & 7) != 0) {
