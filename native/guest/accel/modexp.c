@@ -1,14 +1,18 @@
 /* EIP-198 modular exponentiation for operands of any length.
  *
- * The modulus m is split as m = 2^s · q with q odd. The odd part uses Montgomery arithmetic with
- * k = ceil(bits(q) / 64) limbs, the power-of-two part truncated products modulo 2^s; the two are joined by CRT:
- *   x = x1 + q · ((x2 − x1) · q^-1 mod 2^s),  x1 = b^e mod q,  x2 = b^e mod 2^s.
+ * Two implementations behind one switch (ACCEL_FP_MODMUL, fp.h):
+ * - the zkVM build, for moduli of up to 384 bits, multiplies through the proved MODMUL256/384 syscalls
+ *   (x := x·y mod m for any m ≠ 0, even moduli included): no Montgomery form, no CRT;
+ * - every other case (the host build always: it is the reference) splits m = 2^s · q with q odd. The odd part
+ *   uses Montgomery arithmetic with k = ceil(bits(q) / 64) limbs, the power-of-two part truncated products
+ *   modulo 2^s; the two are joined by CRT:
+ *     x = x1 + q · ((x2 − x1) · q^-1 mod 2^s),  x1 = b^e mod q,  x2 = b^e mod 2^s.
  *
- * Cost follows what the precompile charges (EIP-2565: words² · bits(e) / 3): the setup is linear in the
- * operand lengths (R mod q by at most 64 doublings, R² mod q by log2(64k) squarings, the base reduced by one
- * Montgomery product per k-limb chunk), and the left-to-right sliding window takes its width from the exponent
- * length (no table at all for exponents of up to 6 bits). The exponent is public (a precompile input), so the
- * window lookups and skipped zero bits are not constant-time; see docs/design.md. */
+ * Cost follows what the precompile charges (EIP-2565: words² · bits(e) / 3): the set-up costs about two
+ * products (R² mod q by one long division, the base reduced by one Montgomery product per k-limb chunk), and
+ * the left-to-right sliding window takes its width from the exponent length (no table at all for exponents of
+ * up to 6 bits). The exponent is public (a precompile input), so the window lookups and skipped zero bits are
+ * not constant-time; see docs/design.md. */
 #include "fp.h"
 
 /* Working memory: one static arena, reused by every call, when the operands fit the EIP-7823 bounds
@@ -91,19 +95,108 @@ static unsigned window_bits(size_t ebits)
         }                                                                                                  \
     } while (0)
 
-/* r = 2r mod q for r < q */
-static void mod_dbl(uint64_t *r, const uint64_t *q, size_t k)
+/* r2 = 2^(128k) mod q = R² mod q for q > 1 of k limbs (top limb nonzero), by one long division: Knuth's algorithm
+ * D (TAOCP 4.3.1) over 32-bit digits, so each quotient digit is one 64/32-bit division (RV64M's DIVU; no
+ * 128-bit division helper) and costs about one k-limb product in all, where building R² by doublings and
+ * Montgomery squarings took 12 products for a 2048-bit q. work: 6k + 2 digits. */
+static void r2_mod(uint64_t *r2, const uint64_t *q, size_t k, uint32_t *work)
 {
-    uint64_t carry = mp_add(r, r, r, k);
-    if (carry || mp_cmp(r, q, k) >= 0)
-        mp_sub(r, r, q, k);
+    uint32_t *v = work, *u = work + 2 * k;
+    size_t n = 2 * k;
+    for (size_t i = 0; i < k; i++) {
+        v[2 * i] = (uint32_t)q[i];
+        v[2 * i + 1] = (uint32_t)(q[i] >> 32);
+    }
+    while (v[n - 1] == 0)
+        n--;
+    /* normalise: shift v left until its top digit has its top bit set, and the dividend 2^(128k) by as much */
+    unsigned sh = 0;
+    while ((v[n - 1] << sh & 0x80000000u) == 0)
+        sh++;
+    for (size_t i = n; i-- > 1;)
+        v[i] = (v[i] << sh) | (sh ? (uint32_t)((uint64_t)v[i - 1] >> (32 - sh)) : 0);
+    v[0] <<= sh;
+    size_t m = 4 * k + 1; /* digits of the shifted dividend; u[m] = 0 is its extra top digit */
+    memset(u, 0, (m + 1) * sizeof(uint32_t));
+    u[4 * k] = (uint32_t)1 << sh;
+    if (n == 1) {
+        uint64_t rem = 0;
+        for (size_t j = m; j-- > 0;)
+            rem = ((rem << 32) | u[j]) % v[0];
+        memset(r2, 0, k * sizeof(uint64_t));
+        r2[0] = rem >> sh;
+        return;
+    }
+    const uint64_t base = (uint64_t)1 << 32;
+    for (size_t j = m - n + 1; j-- > 0;) {
+        uint64_t num = ((uint64_t)u[j + n] << 32) | u[j + n - 1];
+        uint64_t qhat = num / v[n - 1], rhat = num % v[n - 1];
+        while (qhat >= base || qhat * v[n - 2] > ((rhat << 32) | u[j + n - 2])) {
+            qhat--;
+            rhat += v[n - 1];
+            if (rhat >= base)
+                break;
+        }
+        /* u[j..j+n] −= qhat·v */
+        int64_t borrow = 0;
+        uint64_t carry = 0;
+        for (size_t i = 0; i < n; i++) {
+            uint64_t p = qhat * v[i] + carry;
+            carry = p >> 32;
+            int64_t t = (int64_t)u[i + j] - (int64_t)(p & 0xffffffffu) + borrow;
+            u[i + j] = (uint32_t)t;
+            borrow = t >> 32; /* arithmetic: 0 or −1 */
+        }
+        int64_t t = (int64_t)u[j + n] - (int64_t)carry + borrow;
+        u[j + n] = (uint32_t)t;
+        if (t < 0) { /* qhat was one too large: add v back */
+            uint64_t c = 0;
+            for (size_t i = 0; i < n; i++) {
+                uint64_t sum = (uint64_t)u[i + j] + v[i] + c;
+                u[i + j] = (uint32_t)sum;
+                c = sum >> 32;
+            }
+            u[j + n] = (uint32_t)((uint64_t)u[j + n] + c);
+        }
+    }
+    /* remainder: the low n digits, shifted back */
+    memset(r2, 0, k * sizeof(uint64_t));
+    for (size_t i = 0; i < n; i++) {
+        uint32_t d = (u[i] >> sh) | (sh && i + 1 < n ? (uint32_t)((uint64_t)u[i + 1] << (32 - sh)) : 0);
+        r2[i / 2] |= (uint64_t)d << (32 * (i % 2));
+    }
+}
+
+/* r = a·R^-1 mod q for a < q (Montgomery reduction of the k-limb a alone: k² products where a Montgomery product
+ * by 1 takes 2k²). t: 2k + 1 limbs of scratch; r may alias a. */
+static void redc(uint64_t *r, const uint64_t *a, const uint64_t *q, uint64_t pinv, size_t k, uint64_t *t)
+{
+    memcpy(t, a, k * sizeof(uint64_t));
+    memset(t + k, 0, (k + 1) * sizeof(uint64_t));
+    for (size_t i = 0; i < k; i++) { /* add m·q·2^(64i) so that limb i vanishes */
+        uint64_t m = t[i] * pinv, c = 0;
+        for (size_t j = 0; j < k; j++) {
+            u128 sum = (u128)m * q[j] + t[i + j] + c;
+            t[i + j] = (uint64_t)sum;
+            c = (uint64_t)(sum >> 64);
+        }
+        for (size_t j = i + k; c != 0 && j < 2 * k + 1; j++) {
+            u128 sum = (u128)t[j] + c;
+            t[j] = (uint64_t)sum;
+            c = (uint64_t)(sum >> 64);
+        }
+    }
+    /* (a + M·q) / R < (q + R·q) / R < q + 1, so t[k..2k] ≤ q: at most one subtraction */
+    if (t[2 * k] != 0 || mp_cmp(t + k, q, k) >= 0)
+        mp_sub(t + k, t + k, q, k);
+    memcpy(r, t + k, k * sizeof(uint64_t));
 }
 
 /* x1 = b^e mod q for odd q > 1 of k limbs, in Montgomery arithmetic. scratch: SCRATCH_LIMBS(k). */
 static void pow_odd(uint64_t *x1, const uint64_t *b, size_t bl, const uint8_t *exp, size_t exp_len,
                     size_t ebits, const uint64_t *q, size_t k, uint64_t *scratch)
 {
-    uint64_t *t = scratch, *one = t + (2 * k + 2), *r2 = one + k, *acc = r2 + k, *chunk = acc + k;
+    uint64_t *t = scratch, *r2 = t + (2 * k + 2) + k, *acc = r2 + k, *chunk = acc + k;
     uint64_t *tbl = chunk + k;
     uint64_t pinv = mp_neg_inv64(q[0]);
 #define MONT_SQR(a) mp_mont_sqr((a), (a), q, pinv, k, t)
@@ -115,24 +208,7 @@ static void pow_odd(uint64_t *x1, const uint64_t *b, size_t bl, const uint8_t *e
         return;
     }
 
-    /* one = R mod q: 2^(bits(q)−1) < q (q is odd and > 1, so not a power of two), doubled up to 2^(64k). */
-    size_t qbits = bit_length(q, k);
-    memset(one, 0, k * sizeof(uint64_t));
-    one[(qbits - 1) / 64] = (uint64_t)1 << ((qbits - 1) % 64);
-    for (size_t i = qbits - 1; i < 64 * k; i++)
-        mod_dbl(one, q, k);
-    /* r2 = R² mod q = Montgomery form of 2^(64k): square-and-double from Montgomery 1 over the bits of 64k
-     * (doubling a Montgomery form doubles the value), log2(64k) squarings instead of 64k doublings. */
-    memcpy(r2, one, k * sizeof(uint64_t));
-    size_t e64 = 64 * k;
-    size_t top = 0;
-    while ((e64 >> top) > 1)
-        top++;
-    for (size_t i = top + 1; i-- > 0;) {
-        MONT_SQR(r2);
-        if ((e64 >> i) & 1)
-            mod_dbl(r2, q, k);
-    }
+    r2_mod(r2, q, k, (uint32_t *)tbl);
 
     /* Base in Montgomery form by Horner over k-limb chunks c from the top: with A = Mont(a),
      * Mont(a·R + c) = (a·R + c)·R = (A + c)·R = mont_mul(A + c, R²). A + c < q + R; one subtraction of q on
@@ -159,13 +235,135 @@ static void pow_odd(uint64_t *x1, const uint64_t *b, size_t bl, const uint8_t *e
             mp_mont_mul(tbl + i * k, tbl + (i - 1) * k, b2, q, pinv, k, t);
     }
     SLIDING_WINDOW(acc, tbl, k, exp, exp_len, ebits, w, MONT_SQR, MONT_MUL);
-    /* out of Montgomery form */
-    memset(chunk, 0, k * sizeof(uint64_t));
-    chunk[0] = 1;
-    mp_mont_mul(x1, acc, chunk, q, pinv, k, t);
+    /* out of Montgomery form: x1 = acc·R^-1 mod q by one reduction (half a product) */
+    redc(x1, acc, q, pinv, k, t);
 #undef MONT_SQR
 #undef MONT_MUL
 }
+
+#ifdef ACCEL_FP_MODMUL
+#if defined(__riscv)
+#include "../runtime/zkvm.h"
+#else
+/* Host emulation of the modmul syscalls for tests (ACCEL_EMULATE_MODMUL): x := x·y mod m for any m ≠ 0 by the
+ * schoolbook product and bitwise long division (slow and obviously right); the machine's fault conditions
+ * (m = 0, quotient ≥ 2^(64n)) abort. */
+static void emulated_modmul_any(uint64_t *x, const uint64_t *ym, size_t n)
+{
+    const uint64_t *y = ym, *m = ym + n;
+    uint64_t p[12] = {0}, r[7] = {0}, mm[7] = {0};
+    if (mp_is_zero(m, n))
+        abort();
+    for (size_t i = 0; i < n; i++) {
+        uint64_t carry = 0;
+        for (size_t j = 0; j < n; j++) {
+            u128 s = (u128)x[i] * y[j] + p[i + j] + carry;
+            p[i + j] = (uint64_t)s;
+            carry = (uint64_t)(s >> 64);
+        }
+        p[i + n] = carry;
+    }
+    memcpy(mm, m, n * sizeof(uint64_t));
+    size_t quotient_bits = 0;
+    for (size_t bit = 2 * 64 * n; bit-- > 0;) {
+        uint64_t out = 0; /* r = 2r + bit; r < 2m < 2^(64n+1) fits n + 1 limbs */
+        for (size_t i = 0; i <= n; i++) {
+            uint64_t v = r[i];
+            r[i] = (v << 1) | out;
+            out = v >> 63;
+        }
+        r[0] |= (p[bit / 64] >> (bit % 64)) & 1;
+        if (mp_cmp(r, mm, n + 1) >= 0) {
+            mp_sub(r, r, mm, n + 1);
+            if (bit >= 64 * n)
+                quotient_bits++;
+        }
+    }
+    if (quotient_bits != 0)
+        abort();
+    memcpy(x, r, n * sizeof(uint64_t));
+}
+static inline void zkvm_modmul256(uint64_t x[4], const uint64_t ym[8]) { emulated_modmul_any(x, ym, 4); }
+static inline void zkvm_modmul384(uint64_t x[6], const uint64_t ym[12]) { emulated_modmul_any(x, ym, 6); }
+#endif
+
+/* out = b^e mod m for 1 ≤ m < 2^(64n), n = 4 or 6, by proved x := x·y mod m products (y < m always, so the
+ * quotient fits and the machine never faults). Inlined once per n so that the limb copies around each call are
+ * unrolled (the freestanding build calls memcpy out of line). */
+static inline __attribute__((always_inline)) void pow_modmul_n(uint8_t *out, size_t mod_len, const uint64_t *b,
+                                                               size_t bl, const uint8_t *exp, size_t exp_len,
+                                                               size_t ebits, const uint64_t *m_in, size_t m_limbs,
+                                                               const size_t n)
+{
+    /* ym = [y | m] per call; acc the accumulator; tbl the odd powers for up to 6-bit windows. */
+    uint64_t acc[6] = {0}, ym[12] = {0}, rad[6] = {0}, tbl[TABLE_MAX * 6];
+    for (size_t i = 0; i < n; i++)
+        ym[n + i] = i < m_limbs ? m_in[i] : 0;
+    const uint64_t *m = ym + n;
+#define MM(xv, yv)                                                                                         \
+    do {                                                                                                   \
+        const uint64_t *y_ = (yv);                                                                         \
+        for (size_t i_ = 0; i_ < n; i_++)                                                                  \
+            ym[i_] = y_[i_];                                                                               \
+        if (n == 4)                                                                                        \
+            zkvm_modmul256((xv), ym);                                                                      \
+        else                                                                                               \
+            zkvm_modmul384((xv), ym);                                                                      \
+    } while (0)
+#define PM_SQR(a) MM((a), (a))
+#define PM_MUL(a, y) MM((a), (y))
+    uint64_t one[6] = {1};
+    if (ebits == 0) { /* 1 mod m */
+        acc[0] = 1;
+        MM(acc, one);
+        mp_to_be(out, mod_len, acc, n);
+        return;
+    }
+    /* rad = 2^(64n) mod m = (2^(64n) − m)·1 mod m (any x < 2^(64n) times 1 keeps the quotient below 2^(64n)). */
+    mp_sub(rad, rad, m, n);
+    MM(rad, one);
+    /* base mod m by Horner over n-limb chunks from the top: a = a·2^(64n) + c = (a·rad + c·1) mod m. */
+    uint64_t c[6];
+    size_t chunks = (bl + n - 1) / n;
+    for (size_t ci = chunks; ci-- > 0;) {
+        for (size_t i = 0; i < n; i++)
+            c[i] = ci * n + i < bl ? b[ci * n + i] : 0;
+        MM(c, one);       /* c mod m */
+        if (ci + 1 < chunks)
+            MM(acc, rad); /* a·2^(64n) mod m (a = 0 before the top chunk) */
+        if (mp_add(acc, acc, c, n) || mp_cmp(acc, m, n) >= 0)
+            mp_sub(acc, acc, m, n);
+    }
+    unsigned w = window_bits(ebits);
+    for (size_t i = 0; i < n; i++)
+        tbl[i] = acc[i];
+    if (w > 1) {
+        uint64_t b2[6];
+        for (size_t i = 0; i < n; i++)
+            b2[i] = acc[i];
+        PM_SQR(b2);
+        for (size_t t = 1; t < ((size_t)1 << (w - 1)); t++) {
+            for (size_t i = 0; i < n; i++)
+                tbl[t * n + i] = tbl[(t - 1) * n + i];
+            PM_MUL(tbl + t * n, b2);
+        }
+    }
+    SLIDING_WINDOW(acc, tbl, n, exp, exp_len, ebits, w, PM_SQR, PM_MUL);
+    mp_to_be(out, mod_len, acc, n);
+#undef PM_SQR
+#undef PM_MUL
+#undef MM
+}
+
+static void pow_modmul(uint8_t *out, size_t mod_len, const uint64_t *b, size_t bl, const uint8_t *exp,
+                       size_t exp_len, size_t ebits, const uint64_t *m, size_t m_limbs, size_t n)
+{
+    if (n == 4)
+        pow_modmul_n(out, mod_len, b, bl, exp, exp_len, ebits, m, m_limbs, 4);
+    else
+        pow_modmul_n(out, mod_len, b, bl, exp, exp_len, ebits, m, m_limbs, 6);
+}
+#endif
 
 zkvm_status zkvm_modexp(const uint8_t *base, size_t base_len, const uint8_t *exp, size_t exp_len,
                         const uint8_t *mod, size_t mod_len, uint8_t *out)
@@ -212,6 +410,13 @@ zkvm_status zkvm_modexp(const uint8_t *base, size_t base_len, const uint8_t *exp
         status = ZKVM_EOK;
         goto done;
     }
+#ifdef ACCEL_FP_MODMUL
+    if (mbits <= 384) {
+        pow_modmul(out, mod_len, b, bl, exp, exp_len, ebits, m, n, mbits <= 256 ? 4 : 6);
+        status = ZKVM_EOK;
+        goto done;
+    }
+#endif
 
     /* m = 2^s · q */
     size_t s = 0;

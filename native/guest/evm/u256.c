@@ -1,20 +1,72 @@
 /* 256-bit arithmetic. Multiplication uses 64x64->128 products (one mul + mulhu on RV64); division is
  * Knuth's algorithm D (TAOCP 4.3.1) over 32-bit digits so every intermediate fits in 64 bits and no
- * libgcc helper (__udivti3) is needed on the guest. */
+ * libgcc helper (__udivti3) is needed on the guest.
+ *
+ * The zkVM build (U256_MODMUL) reduces through the proved MODMUL256 syscall (x := x·y mod m, docs/zkvm.md
+ * "Modular multiplication") in MOD, ADDMOD and MULMOD instead of the division; the host build keeps the division
+ * as the reference (define U256_PLAIN to build it for rv64 too). */
 #include "u256.h"
 
 #include "common.h"
 
 typedef unsigned __int128 u128;
 
+#if defined(__riscv) && !defined(U256_PLAIN)
+#define U256_MODMUL 1
+#endif
+
+/* One big-endian 64-bit word, written out (8 loads, 7 shifts, 7 ors; a loop here costs 5 instructions a byte). */
+static inline uint64_t be64_word(const uint8_t *p)
+{
+    return ((uint64_t)p[0] << 56) | ((uint64_t)p[1] << 48) | ((uint64_t)p[2] << 40) | ((uint64_t)p[3] << 32) |
+           ((uint64_t)p[4] << 24) | ((uint64_t)p[5] << 16) | ((uint64_t)p[6] << 8) | (uint64_t)p[7];
+}
+
 void u256_from_be(u256 *r, const uint8_t *be, unsigned len)
 {
-    r->w[0] = r->w[1] = r->w[2] = r->w[3] = 0;
-    for (unsigned i = 0; i < len && i < 32; i++) {
-        unsigned pos = len - 1 - i; /* byte significance */
-        r->w[pos / 8] |= (uint64_t)be[i] << (8 * (pos % 8));
+    /* Word by word from the least significant end: each full 8-byte group is one big-endian word, the
+     * remaining top len % 8 bytes one short loop. len ≤ 32 (longer input is cut to its first 32 bytes). */
+    if (len >= 32) {
+        r->w[3] = be64_word(be);
+        r->w[2] = be64_word(be + 8);
+        r->w[1] = be64_word(be + 16);
+        r->w[0] = be64_word(be + 24);
+        return;
     }
+    uint64_t w[4] = {0, 0, 0, 0};
+    unsigned full = len / 8;
+    const uint8_t *end = be + len;
+    for (unsigned i = 0; i < full; i++)
+        w[i] = be64_word(end - 8 * (i + 1));
+    if (len % 8) {
+        uint64_t v = 0;
+        for (unsigned k = 0; k < len % 8; k++)
+            v = (v << 8) | be[k];
+        w[full] = v;
+    }
+    r->w[0] = w[0];
+    r->w[1] = w[1];
+    r->w[2] = w[2];
+    r->w[3] = w[3];
 }
+
+#ifdef U256_MODMUL
+/* x := x·y mod m by one proved call; y < m, or x·y < m·2^256 in general (y = 1 always qualifies). */
+static void modmul_call(uint64_t x[4], const uint64_t y[4], const uint64_t m[4])
+{
+    uint64_t ym[8] = {y[0], y[1], y[2], y[3], m[0], m[1], m[2], m[3]};
+    zkvm_modmul256(x, ym);
+}
+
+/* a mod m for m ≠ 0 (a·1 mod m: the quotient is a / m < 2^256). */
+static u256 reduce_call(const u256 *a, const u256 *m)
+{
+    static const uint64_t one[4] = {1, 0, 0, 0};
+    u256 r = *a;
+    modmul_call(r.w, one, m->w);
+    return r;
+}
+#endif
 
 void u256_to_be32(const u256 *a, uint8_t out[32])
 {
@@ -262,6 +314,9 @@ u256 u256_mod(const u256 *a, const u256 *b)
     u256 r = {{0, 0, 0, 0}};
     if (u256_is_zero(b))
         return r;
+#ifdef U256_MODMUL
+    return reduce_call(a, b);
+#endif
     divmod_limbs(a->w, 4, b, NULL, &r);
     return r;
 }
@@ -293,6 +348,17 @@ u256 u256_addmod(const u256 *a, const u256 *b, const u256 *n)
 {
     if (u256_is_zero(n))
         return u256_from_u64(0);
+#ifdef U256_MODMUL
+    {
+        /* (a mod n) + (b mod n) < 2n, one conditional subtraction (the sum may carry out of 256 bits). */
+        u256 ra = reduce_call(a, n), rb = reduce_call(b, n);
+        u256 t = u256_add(&ra, &rb);
+        bool carry = u256_lt(&t, &ra);
+        if (carry || !u256_lt(&t, n))
+            t = u256_sub(&t, n);
+        return t;
+    }
+#endif
     uint64_t sum[5];
     uint64_t carry = 0;
     for (int i = 0; i < 4; i++) {
@@ -313,6 +379,15 @@ u256 u256_mulmod(const u256 *a, const u256 *b, const u256 *n)
 {
     if (u256_is_zero(n))
         return u256_from_u64(0);
+#ifdef U256_MODMUL
+    {
+        /* a·(b mod n) mod n: with y = b mod n < n the quotient a·y / n < a < 2^256 fits. */
+        u256 rb = reduce_call(b, n);
+        u256 r = *a;
+        modmul_call(r.w, rb.w, n->w);
+        return r;
+    }
+#endif
     uint64_t prod[8];
     mul_full(a, b, prod);
     u256 r;

@@ -36,6 +36,9 @@ public sealed class RecursionProver<TParams, TDef, TDigest>(StarkConfig config, 
     /// <summary>Time of each step of the last proof: run, setup, traces, STARK.</summary>
     public IReadOnlyList<(string Phase, double Milliseconds)> LastTimings { get; private set; } = [];
 
+    /// <summary>Security of the last recursion proof's shape.</summary>
+    public Security.SecurityReport? LastSecurity { get; private set; }
+
     /// <summary>The phases of the last STARK proof.</summary>
     public IReadOnlyList<(string Phase, double Milliseconds)> LastStarkTimings { get; private set; } = [];
 
@@ -72,6 +75,7 @@ public sealed class RecursionProver<TParams, TDef, TDigest>(StarkConfig config, 
         var prover = new StarkProver<TParams, TDef, TDigest>(config, backend) { CheckConstraints = check };
         var proof = prover.Prove(machine.Airs, traces, machine.PublicValues(outputs), key);
         LastStarkTimings = prover.LastTimings;
+        LastSecurity = prover.LastSecurity;
         return proof;
     }
 }

@@ -63,7 +63,11 @@ public sealed class RecursionChipTests(ITestOutputHelper output)
         Assert.Equal(s.Fresh().PublicValues[0].Select(v => v.ToCanonical()), proof.Outputs);
         var verdict = Verifier.Verify(s.Program, proof.Outputs, proof.Stark);
         Assert.True(verdict.IsValid, verdict.ToString());
-        // The same proof with any other claimed output is rejected, and so is a proof whose stated output is changed.
+        // The proof survives serialisation (what a layer above or a node receives).
+        var bytes = ProofSerializer.Serialize(proof.Stark);
+        Assert.True(Verifier.Verify(s.Program, proof.Outputs, ProofSerializer.Deserialize<KoalaBearParameters, KoalaBearQuartic, KoalaBearDigest>(bytes)).IsValid);
+        // The same proof with any other claimed output is rejected, and so is a proof whose stated output is changed to
+        // that claim (the check then falls to the STARK: the output table reads the run's value from memory).
         var other = proof.Outputs.ToArray();
         other[2] = (other[2] + 1) % (uint)KoalaBear.Modulus;
         Assert.False(Verifier.Verify(s.Program, other, proof.Stark).IsValid);
@@ -159,6 +163,52 @@ public sealed class RecursionChipTests(ITestOutputHelper output)
         var verdict = Verifier.Verify(s.Machine, s.Key.VerifyingKey, outputs, proof);
         output.WriteLine($"{what}: {verdict}");
         Assert.False(verdict.IsValid);
+    }
+
+    [Fact]
+    public void OcticProgramProvesAndVerifies()
+    {
+        // A provable-100-shaped inner proof (degree-8 extension, blowup 8, LogUp quotient raise) with few queries, and a
+        // degree-8 recursion proof: the extension table's columns and product are the octic ones.
+        var inner = StarkConfig.Provable100 with { NumQueries = 3, QueryPowBits = 0, LogFinalPolyLength = 2, AllowInsecure = true };
+        var outer = StarkConfig.Development with { ExtensionDegree = 8, NumQueries = 20, QueryPowBits = 4 };
+        var (airs, traces, publics) = DemoCatalog.Build("lookup", 4);
+        var proof = new StarkProver<KoalaBearParameters, KoalaBearOctic, KoalaBearDigest>(inner).Prove(airs, traces, publics);
+        var program = RecursiveStarkVerifier<KoalaBearParameters, KoalaBearOctic, KoalaBearDigest>.Build(inner, airs, proof.LogHeights);
+        var hints = new StarkProofHints<KoalaBearParameters, KoalaBearOctic, KoalaBearDigest>(inner, airs, proof);
+        var recursion = new RecursionProver<KoalaBearParameters, KoalaBearOctic, KoalaBearDigest>(outer) { CheckConstraints = true }.Prove(program, hints);
+        output.WriteLine($"{program.Instructions.Count} instructions, EMul {program.Counts().GetValueOrDefault(RecursionOp.EMul)}");
+        var verifier = new RecursionVerifier<KoalaBearParameters, KoalaBearOctic, KoalaBearDigest>(outer);
+        var verdict = verifier.Verify(program, recursion.Outputs, recursion.Stark);
+        Assert.True(verdict.IsValid, verdict.ToString());
+        Assert.Equal(proof.PublicValues.SelectMany(p => p).Select(v => v.ToCanonical()), recursion.Outputs);
+
+        // A wrong coefficient of an extension product, in the trace only.
+        var machine = new RecursionMachine<KoalaBearParameters, KoalaBearOctic>(program);
+        var key = machine.Setup<KoalaBearDigest>(outer);
+        Assert.True(RecursionExecutor<KoalaBearParameters, KoalaBearOctic>.Run(program, hints, out var memory).Accepted);
+        var forged = machine.GenerateTraces(memory);
+        var extCode = program.Instructions.Where(i => ExtAluChip<KoalaBearParameters, KoalaBearOctic>.Operations.Contains(i.Op)).ToList();
+        int mulRow = extCode.FindIndex(i => i.Op == RecursionOp.EMul);
+        forged[1][mulRow, 3 * 8 + 5] += KoalaBear.One;
+        var bad = new RecursionProver<KoalaBearParameters, KoalaBearOctic, KoalaBearDigest>(outer).ProveTraces(machine, key, forged, recursion.Outputs, check: false);
+        var rejected = verifier.Verify(machine, key.VerifyingKey, recursion.Outputs, bad);
+        output.WriteLine($"wrong extension product: {rejected}");
+        Assert.False(rejected.IsValid);
+    }
+
+    [Fact]
+    public void VerificationOfAZkvmShardIsProved()
+    {
+        // hello.elf's one shard, proved with few queries, verified as one proof of the shards' shared-challenge group
+        // (the key and seed as the zkVM verifier derives them); the recursion proof states the shard's statement and bus sum.
+        var inner = StarkConfig.Development with { NumQueries = 2, QueryPowBits = 0, LogFinalPolyLength = 2 };
+        var r = RecursionProofReport.ForZkvmShard(Machine.GuestTests.Elf("hello"), [], inner, Outer);
+        output.WriteLine($"{r.Shape}: {r.Instructions} instructions, proof {r.ProofBytes} B in {r.ProvingMilliseconds:F0} ms: {r.Verdict}");
+        foreach (var t in r.Tables)
+            output.WriteLine($"  {t.Table}: {t.Rows} rows");
+        Assert.True(r.Valid, r.Verdict);
+        Assert.True(r.Outputs.Count > 22);
     }
 
     [Fact]

@@ -139,4 +139,20 @@ void test_u256_bytes(void)
     CHECK(memcmp(out, be, 32) == 0);
     u256_from_be(&v, be, 3);
     CHECK(v.w[0] == 0x010203 && v.w[1] == 0);
+
+    /* every length 0..32 at every alignment against the byte-by-byte definition (value = Σ be[i]·256^(len−1−i)) */
+    unsigned char buf[40];
+    for (int i = 0; i < 40; i++)
+        buf[i] = (unsigned char)(0x9b * i + 0x37);
+    for (unsigned off = 0; off < 8; off++) {
+        for (unsigned len = 0; len <= 32; len++) {
+            u256 want = {{0, 0, 0, 0}};
+            for (unsigned i = 0; i < len; i++) {
+                unsigned pos = len - 1 - i;
+                want.w[pos / 8] |= (uint64_t)buf[off + i] << (8 * (pos % 8));
+            }
+            u256_from_be(&v, buf + off, len);
+            CHECK_MSG(u256_eq(&v, &want), "from_be len %u offset %u", len, off);
+        }
+    }
 }
