@@ -54,6 +54,12 @@ typedef struct bytes {
 
 static inline uint64_t load_le64(const uint8_t *p)
 {
+#if defined(__riscv)
+    /* An aligned word in one load (the byte loop costs the zkVM about 30 instructions); may_alias keeps it
+     * valid over any buffer. The host compiler merges the loop below into one load by itself. */
+    if (((uintptr_t)p & 7) == 0)
+        return *(const uint64_t __attribute__((may_alias)) *)p;
+#endif
     uint64_t v = 0;
     for (int i = 7; i >= 0; i--)
         v = (v << 8) | p[i];

@@ -89,7 +89,7 @@ typedef struct frame {
     const message *m;
     account *self;
     bytes code;
-    uint8_t *jumpdests; /* bitmap */
+    const uint8_t *jumpdests; /* bitmap */
     u256 *stack;
     int sp;
     uint8_t *mem;
@@ -161,23 +161,81 @@ static uint64_t words_of(uint64_t n)
 static void copy_padded(uint8_t *dst, bytes src, const u256 *off, uint64_t n)
 {
     uint64_t start = u256_fits_u64(off) ? off->w[0] : UINT64_MAX;
+    if (n > 0 && start <= src.len && n <= src.len - start) { /* all inside src */
+        memcpy(dst, src.ptr + start, (size_t)n);
+        return;
+    }
     for (uint64_t i = 0; i < n; i++) {
         unsigned __int128 p = (unsigned __int128)start + i;
         dst[i] = p < src.len ? src.ptr[(size_t)p] : 0;
     }
 }
 
-static void analyze_jumpdests(frame *f)
+/* Bytes from an opcode to the next one: 1, or 1 + n for PUSHn (0x60 + n - 1). */
+static const uint8_t OP_ADVANCE[256] = {
+    [0x00 ... 0x5f] = 1,
+    /* 0x60 PUSH1 .. 0x7f PUSH32 */
+    2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18,
+    19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33,
+    [0x80 ... 0xff] = 1,
+};
+
+static uint8_t *analyze_jumpdests(const uint8_t *code, size_t n)
 {
-    size_t n = f->code.len;
-    f->jumpdests = guest_zalloc(n / 8 + 1);
-    for (size_t i = 0; i < n; i++) {
-        uint8_t op = f->code.ptr[i];
-        if (op == 0x5b)
-            f->jumpdests[i / 8] |= (uint8_t)(1u << (i % 8));
-        else if (op >= 0x60 && op <= 0x7f)
-            i += op - 0x5f;
+    uint8_t *map = guest_zalloc(n / 8 + 1);
+    for (size_t i = 0; i < n; i += OP_ADVANCE[code[i]])
+        if (code[i] == 0x5b)
+            map[i / 8] |= (uint8_t)(1u << (i % 8));
+    return map;
+}
+
+static size_t jumpdest_slot(const uint8_t *code, size_t cap)
+{
+    uint64_t h = (uint64_t)(uintptr_t)code * 0x9e3779b97f4a7c15ull;
+    return (size_t)(h >> 32) & (cap - 1);
+}
+
+/* The JUMPDEST bitmap of a code, analysed once per block: the same contract runs in many frames (every call
+ * to a token, a router, a proxy's implementation), and the scan costs about 11 cycles per code byte. The key
+ * is the code's address and length. That is sound because no code buffer changes or is freed while the block
+ * runs: codes are the witness's bytes, created code and init code are fresh allocations written once before
+ * they run, and the evm (with this cache) is set up anew for each block (evm_init). */
+static const uint8_t *jumpdests_of(evm *e, bytes code)
+{
+    if (e->jumpdest_cap) {
+        for (size_t i = jumpdest_slot(code.ptr, e->jumpdest_cap);; i = (i + 1) & (e->jumpdest_cap - 1)) {
+            jumpdest_entry *j = &e->jumpdests[i];
+            if (j->code == NULL)
+                break;
+            if (j->code == code.ptr && j->len == code.len)
+                return j->map;
+        }
     }
+    if (2 * (e->jumpdest_count + 1) > e->jumpdest_cap) {
+        size_t cap = e->jumpdest_cap ? 2 * e->jumpdest_cap : 64;
+        jumpdest_entry *t = guest_zalloc(cap * sizeof *t);
+        for (size_t i = 0; i < e->jumpdest_cap; i++) {
+            jumpdest_entry *j = &e->jumpdests[i];
+            if (j->code == NULL)
+                continue;
+            size_t k = jumpdest_slot(j->code, cap);
+            while (t[k].code)
+                k = (k + 1) & (cap - 1);
+            t[k] = *j;
+        }
+        free(e->jumpdests);
+        e->jumpdests = t;
+        e->jumpdest_cap = cap;
+    }
+    uint8_t *map = analyze_jumpdests(code.ptr, code.len);
+    size_t k = jumpdest_slot(code.ptr, e->jumpdest_cap);
+    while (e->jumpdests[k].code)
+        k = (k + 1) & (e->jumpdest_cap - 1);
+    e->jumpdests[k].code = code.ptr;
+    e->jumpdests[k].len = code.len;
+    e->jumpdests[k].map = map;
+    e->jumpdest_count++;
+    return map;
 }
 
 static bool valid_jump(const frame *f, const u256 *dest)
@@ -554,6 +612,25 @@ static const uint8_t G_STATIC[0x60] = {
     2, 3, 3, 3, 0, 0, 8, 10, 2, 2, 2, 1, 100, 100, 3, 2,
 };
 
+/* The interpreter's per-opcode table for the evm's fork, built from stack_shape and G_STATIC on the first frame
+ * (and again should the fork change): one load per instruction instead of the fork tests of stack_shape. PUSH,
+ * DUP and SWAP cost 3 (their static gas, charged here with the others'). */
+static const op_shape *op_shapes(evm *e, const fork_params *fp)
+{
+    if (e->shape_fp != fp) {
+        for (int op = 0; op < 256; op++) {
+            int pop, push;
+            stack_shape((uint8_t)op, fp, &pop, &push);
+            op_shape *sh = &e->shape[op];
+            sh->pop = (signed char)pop;
+            sh->grow = (signed char)(pop < 0 ? 0 : push - pop);
+            sh->gas = op < 0x60 ? G_STATIC[op] : op <= 0x9f ? 3 : 0;
+        }
+        e->shape_fp = fp;
+    }
+    return e->shape;
+}
+
 static bool blockhash(const evm_env *env, const u256 *n, u256 *out)
 {
     *out = u256_from_u64(0);
@@ -589,18 +666,18 @@ static call_result run_frame(evm *e, const message *m, bytes code)
     if (e->stacks[m->depth] == NULL)
         e->stacks[m->depth] = guest_alloc(STACK_LIMIT * sizeof(u256));
     f->stack = e->stacks[m->depth];
-    analyze_jumpdests(f);
+    f->jumpdests = jumpdests_of(e, code);
+    const op_shape *shapes = op_shapes(e, fp);
     size_t pc = 0;
     halt h = H_RUNNING;
     u256 *s;
     /* Each iteration charges at least 1 gas, or ends the frame: bounded by the gas. */
     while (h == H_RUNNING) {
         uint8_t op = pc < code.len ? code.ptr[pc] : 0x00;
-        int npop, npush;
-        stack_shape(op, fp, &npop, &npush);
-        if (npop < 0) { h = H_ERROR; break; }
-        if (f->sp < npop || f->sp - npop + npush > STACK_LIMIT) { h = H_ERROR; break; }
-        if (op < 0x60 && !charge(f, G_STATIC[op])) { h = H_ERROR; break; }
+        op_shape sh = shapes[op];
+        if (sh.pop < 0) { h = H_ERROR; break; }
+        if (f->sp < sh.pop || f->sp + sh.grow > STACK_LIMIT) { h = H_ERROR; break; }
+        if (!charge(f, sh.gas)) { h = H_ERROR; break; }
         s = f->stack + f->sp; /* s[-1] is the top */
         pc++;
         switch (op) {
@@ -830,21 +907,38 @@ static call_result run_frame(evm *e, const message *m, bytes code)
         case 0x5f: s[0] = u256_from_u64(0); f->sp++; break;
         default:
             if (op >= 0x60 && op <= 0x7f) {
-                if (!charge(f, 3)) { h = H_ERROR; break; }
                 unsigned n = op - 0x5f;
-                uint8_t b[32];
-                memset(b, 0, sizeof b);
-                for (unsigned i = 0; i < n; i++)
-                    b[32 - n + i] = pc + i < code.len ? code.ptr[pc + i] : 0;
-                u256_from_be(&s[0], b, 32);
+                if (n <= code.len - pc) {
+                    /* The n immediate bytes, big-endian, straight into the limbs: the most significant limb
+                     * takes the first n - 8L bytes (L = its index), each lower one the next 8. */
+                    const uint8_t *p = code.ptr + pc;
+                    u256 v = u256_from_u64(0);
+                    unsigned limb = (n - 1) / 8, count = n - 8 * limb;
+                    for (;;) {
+                        uint64_t x = 0;
+                        for (unsigned i = 0; i < count; i++)
+                            x = (x << 8) | *p++;
+                        v.w[limb] = x;
+                        if (limb == 0)
+                            break;
+                        limb--;
+                        count = 8;
+                    }
+                    s[0] = v;
+                } else {
+                    /* Immediate cut off by the code's end: the missing bytes read as zero. */
+                    uint8_t b[32];
+                    memset(b, 0, sizeof b);
+                    for (unsigned i = 0; i < n; i++)
+                        b[32 - n + i] = pc + i < code.len ? code.ptr[pc + i] : 0;
+                    u256_from_be(&s[0], b, 32);
+                }
                 f->sp++;
                 pc += n;
             } else if (op >= 0x80 && op <= 0x8f) {
-                if (!charge(f, 3)) { h = H_ERROR; break; }
                 s[0] = s[-(int)(op - 0x7f)];
                 f->sp++;
             } else if (op >= 0x90 && op <= 0x9f) {
-                if (!charge(f, 3)) { h = H_ERROR; break; }
                 int k = op - 0x8e;
                 u256 t = s[-1];
                 s[-1] = s[-k];

@@ -30,12 +30,29 @@ typedef struct log_entry {
     bytes data;
 } log_entry;
 
+/* A code's JUMPDEST bitmap, kept for the block (evm.c, jumpdests_of). */
+typedef struct jumpdest_entry {
+    const uint8_t *code;
+    size_t len;
+    uint8_t *map;
+} jumpdest_entry;
+
+/* Per opcode under one fork: stack items needed (pop < 0: undefined), net stack growth, static gas. */
+typedef struct op_shape {
+    signed char pop, grow;
+    unsigned char gas;
+} op_shape;
+
 typedef struct evm {
     state *st;
     const evm_env *env;
     log_entry *logs;
     size_t log_count, log_cap;
     u256 *stacks[1025];
+    jumpdest_entry *jumpdests; /* open addressing by code pointer; jumpdest_cap a power of two or 0 */
+    size_t jumpdest_count, jumpdest_cap;
+    const fork_params *shape_fp; /* the fork `shape` was built for (evm.c, op_shapes) */
+    op_shape shape[256];
 } evm;
 
 typedef struct message {

@@ -173,14 +173,18 @@ static size_t header(uint8_t *out, uint8_t base, size_t n)
 
 void rlp_put_bytes(rlp_buf *b, const uint8_t *data, size_t n)
 {
+    /* One reservation for header and bytes; a short header is written in place. */
+    buf_reserve(b, n + 9);
+    uint8_t *out = b->ptr + b->len;
     if (n == 1 && data[0] < 0x80) {
-        buf_append(b, data, 1);
+        out[0] = data[0];
+        b->len += 1;
         return;
     }
-    uint8_t h[9];
-    size_t hl = header(h, 0x80, n);
-    buf_append(b, h, hl);
-    buf_append(b, data, n);
+    size_t hl = n < 56 ? (out[0] = (uint8_t)(0x80 + n), 1) : header(out, 0x80, n);
+    if (n)
+        memcpy(out + hl, data, n);
+    b->len += hl + n;
 }
 
 void rlp_put_u64(rlp_buf *b, uint64_t v)
@@ -215,4 +219,22 @@ void rlp_list_end(rlp_buf *b, size_t start)
     memmove(b->ptr + start + hl, b->ptr + start, n);
     memcpy(b->ptr + start, h, hl);
     b->len += hl;
+}
+
+size_t rlp_list_open(rlp_buf *b)
+{
+    buf_reserve(b, RLP_LIST_ROOM);
+    memset(b->ptr + b->len, 0, RLP_LIST_ROOM);
+    b->len += RLP_LIST_ROOM;
+    return b->len;
+}
+
+bytes rlp_list_close(rlp_buf *b, size_t items)
+{
+    uint8_t h[RLP_MAX_HEADER];
+    size_t hl = header(h, 0xc0, b->len - items);
+    uint8_t *start = b->ptr + items - hl;
+    memcpy(start, h, hl);
+    bytes r = {start, b->len - items + hl};
+    return r;
 }

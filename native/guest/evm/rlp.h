@@ -44,5 +44,13 @@ void rlp_put_u256(rlp_buf *b, const u256 *v);
  * inserts the header in front of the items written since. */
 size_t rlp_list_begin(rlp_buf *b);
 void rlp_list_end(rlp_buf *b, size_t start);
+/* A buffer's outermost list without moving its items: rlp_list_open reserves room for the longest header
+ * (1 + 8 bytes) and returns where the items start; rlp_list_close writes the header just before them and
+ * returns the whole encoding, which starts inside the reserved room (b->ptr is not its start). The room is
+ * 11 bytes, so that in a buffer opened empty (8-aligned) a 3-byte header (lists of 256 to 65535 bytes, e.g. a
+ * trie branch of hashes) starts 8-aligned, where keccak reads it fastest. */
+enum { RLP_MAX_HEADER = 9, RLP_LIST_ROOM = 11 };
+size_t rlp_list_open(rlp_buf *b);
+bytes rlp_list_close(rlp_buf *b, size_t items);
 
 #endif

@@ -104,13 +104,24 @@ struct trie_node {
     trie_node *child;   /* extension */
     trie_node *children[16];
     bytes value;        /* leaf; branch (len 0 = none) */
-    uint8_t hash[32];   /* N_HASH: the reference; otherwise the cached hash when enc >= 32 bytes */
+    uint8_t hash[32];   /* the cached hash when enc >= 32 bytes; N_HASH made by hash_ref: the reference */
+    const uint8_t *ref; /* N_HASH: the reference's 32 bytes (hash, or inside an encoding that never changes) */
     bytes enc;          /* cached encoding */
 };
 
+/* Nodes come zeroed from slabs of 64 (one allocation instead of one per node: a decoded branch makes up to 16
+ * hash references at once). Nodes are never freed, like every guest allocation. */
 static trie_node *new_node(uint8_t type)
 {
-    trie_node *n = guest_zalloc(sizeof *n);
+    enum { SLAB = 64 };
+    static trie_node *slab;
+    static size_t left;
+    if (left == 0) {
+        slab = guest_zalloc(SLAB * sizeof *slab);
+        left = SLAB;
+    }
+    trie_node *n = slab++;
+    left--;
     n->type = type;
     return n;
 }
@@ -119,6 +130,7 @@ static trie_node *hash_ref(const uint8_t hash[32])
 {
     trie_node *n = new_node(N_HASH);
     memcpy(n->hash, hash, 32);
+    n->ref = n->hash;
     return n;
 }
 
@@ -127,7 +139,7 @@ _Noreturn static void bad_node(void)
     guest_fail(GUEST_EXIT_BAD_WITNESS, "trie: witness node does not decode");
 }
 
-static trie_node *decode_node(bytes enc);
+static trie_node *decode_node(bytes enc, const uint8_t *known_hash);
 
 /* A child reference inside a node: empty string (none), a 32-byte hash, or an embedded node. */
 static trie_node *decode_ref(bytes *cur)
@@ -139,30 +151,41 @@ static trie_node *decode_ref(bytes *cur)
         bytes emb = {it.payload.ptr - (it.encoded_len - it.payload.len), it.encoded_len};
         if (emb.len >= 32)
             bad_node(); /* nodes of 32 bytes or more are referenced by hash */
-        return decode_node(emb);
+        return decode_node(emb, NULL);
     }
     if (it.payload.len == 0)
         return NULL;
     if (it.payload.len != 32)
         bad_node();
-    return hash_ref(it.payload.ptr);
+    /* The reference points into the node's encoding (witness bytes or an encode() buffer, neither of which is
+     * written again) instead of copying its 32 bytes. */
+    trie_node *n = new_node(N_HASH);
+    n->ref = it.payload.ptr;
+    return n;
 }
 
-static trie_node *decode_node(bytes enc)
+/* known_hash: keccak256(enc) when the caller has it (a node looked up in the store by its hash), else NULL. */
+static trie_node *decode_node(bytes enc, const uint8_t *known_hash)
 {
     rlp_item top;
     if (!rlp_single(enc, &top) || !top.is_list)
         bad_node();
-    long count = rlp_count(top.payload);
+    /* Two items make a leaf or an extension, 17 a branch, anything else is malformed. The list is not counted
+     * first: two items are skipped, and a branch is decoded in full and must then end (exactly 17 items). */
     bytes cur = top.payload;
+    rlp_item skip;
+    if (!rlp_next(&cur, &skip) || !rlp_next(&cur, &skip))
+        bad_node();
+    bool two = cur.len == 0;
+    cur = top.payload;
     trie_node *n;
-    if (count == 17) {
+    if (!two) {
         n = new_node(N_BRANCH);
         for (int i = 0; i < 16; i++)
             n->children[i] = decode_ref(&cur);
-        if (!rlp_next_string(&cur, &n->value))
+        if (!rlp_next_string(&cur, &n->value) || cur.len != 0)
             bad_node();
-    } else if (count == 2) {
+    } else {
         bytes path;
         if (!rlp_next_string(&cur, &path) || path.len == 0 || path.len > 33)
             bad_node();
@@ -190,13 +213,15 @@ static trie_node *decode_node(bytes enc)
             if (n->child == NULL)
                 bad_node();
         }
-    } else {
-        bad_node();
     }
     n->enc = enc;
     n->cached = true;
-    if (enc.len >= 32)
-        keccak(enc.ptr, enc.len, n->hash);
+    if (enc.len >= 32) {
+        if (known_hash)
+            memcpy(n->hash, known_hash, 32);
+        else
+            keccak(enc.ptr, enc.len, n->hash);
+    }
     return n;
 }
 
@@ -206,9 +231,11 @@ static trie_node *resolve(const trie *t, trie_node *n)
     if (n == NULL || n->type != N_HASH)
         return n;
     bytes enc;
-    if (t->store == NULL || !store_get(t->store, n->hash, &enc))
+    if (t->store == NULL || !store_get(t->store, n->ref, &enc))
         guest_fail(GUEST_EXIT_MISSING_NODE, "trie: node missing from the witness");
-    trie_node *d = decode_node(enc);
+    /* The store holds each node under keccak256 of its bytes (store_add; trie.h), and the lookup matched all 32
+     * bytes, so n->ref is the node's hash: it is not computed again. */
+    trie_node *d = decode_node(enc, n->ref);
     if (enc.len < 32)
         bad_node(); /* a hash-referenced node must be at least 32 bytes */
     return d;
@@ -459,7 +486,7 @@ static void put_ref(rlp_buf *b, trie_node *n)
         return;
     }
     if (n->type == N_HASH) {
-        rlp_put_bytes(b, n->hash, 32);
+        rlp_put_bytes(b, n->ref, 32);
         return;
     }
     encode(n);
@@ -473,9 +500,10 @@ static void encode(trie_node *n)
 {
     if (n->cached)
         return;
+    /* Room for a branch of 16 hashes without regrowing: header, 16 x 33 bytes, a short value. */
     rlp_buf b;
-    buf_init(&b, 64);
-    size_t l = rlp_list_begin(&b);
+    buf_init(&b, n->type == N_BRANCH ? 576 + n->value.len : 96 + n->value.len);
+    size_t l = rlp_list_open(&b);
     if (n->type == N_LEAF) {
         put_hex_prefix(&b, n->path, n->path_len, true);
         rlp_put_bytes(&b, n->value.ptr, n->value.len);
@@ -487,11 +515,9 @@ static void encode(trie_node *n)
             put_ref(&b, n->children[i]);
         rlp_put_bytes(&b, n->value.ptr, n->value.len);
     }
-    rlp_list_end(&b, l);
-    n->enc.ptr = b.ptr;
-    n->enc.len = b.len;
-    if (b.len >= 32)
-        keccak(b.ptr, b.len, n->hash);
+    n->enc = rlp_list_close(&b, l);
+    if (n->enc.len >= 32)
+        keccak(n->enc.ptr, n->enc.len, n->hash);
     n->cached = true;
 }
 
@@ -503,7 +529,7 @@ void trie_root(trie *t, uint8_t out[32])
         return;
     }
     if (n->type == N_HASH) {
-        memcpy(out, n->hash, 32);
+        memcpy(out, n->ref, 32);
         return;
     }
     encode(n);

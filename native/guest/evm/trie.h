@@ -15,7 +15,7 @@ typedef struct trie_node trie_node;
 /* A hash-keyed store of RLP nodes (or code). Entries borrow their bytes. */
 node_store *store_new(size_t expected);
 void store_add(node_store *s, bytes data); /* key = keccak256(data) */
-void store_add_hashed(node_store *s, const uint8_t hash[32], bytes data);
+void store_add_hashed(node_store *s, const uint8_t hash[32], bytes data); /* hash must be keccak256(data): tries trust it */
 bool store_get(const node_store *s, const uint8_t hash[32], bytes *out);
 
 typedef struct trie {

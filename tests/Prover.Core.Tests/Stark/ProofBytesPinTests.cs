@@ -51,6 +51,8 @@ public sealed class ProofBytesPinTests
         // Recomputed by running main after merging branches keccak and modmul onto format 5 (issue 15): the syscall chip
         // gained the KECCAK_PERMUTE and MODMUL256/384 selector columns and their sends (hello has no accelerator tables:
         // those chips are WhenUsed).
+        // Recomputed on branch guestopt: hello.elf's runtime (libc.c's word-wise memcpy, memmove, memset, memcmp) changed its
+        // code and so the Program ROM; hello's cycles are unchanged (206).
         // Recomputed on branch sha256 (issue 15): the syscall chip gained the SHA256_COMPRESS selector column and its send.
         Assert.Equal("3dc744fcaff99452e312c9f5354360c91e86162aad4fa6458dcd031456db49fb", Sha(proof.ToBytes()));
     }

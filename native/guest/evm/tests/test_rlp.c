@@ -86,6 +86,35 @@ void test_rlp_encode(void)
     buf_init(&b, 4);
     rlp_put_bytes(&b, big, sizeof big);
     CHECK(b.len == 1003 && b.ptr[0] == 0xb9 && b.ptr[1] == 0x03 && b.ptr[2] == 0xe8);
+
+    /* rlp_list_open/close (header written in front of the items, nothing moved) against rlp_list_begin/end, for
+     * payloads with 1-, 2-, 3- and 4-byte headers, and every string length around the short/long boundary. */
+    static uint8_t items[70000];
+    for (size_t i = 0; i < sizeof items; i++)
+        items[i] = (uint8_t)(i * 7 + 3);
+    const size_t sizes[] = {0, 1, 2, 30, 53, 54, 55, 56, 57, 200, 253, 254, 255, 256, 1000, 65533, 65534, 65535, 65536, 69990};
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+        rlp_buf ref, fast;
+        buf_init(&ref, 1);
+        buf_init(&fast, 1);
+        size_t r0 = rlp_list_begin(&ref), f0 = rlp_list_open(&fast);
+        rlp_put_bytes(&ref, items, sizes[k]);
+        rlp_put_bytes(&fast, items, sizes[k]);
+        rlp_put_bytes(&ref, items + 1, 1); /* a single byte below 0x80 encodes itself */
+        rlp_put_bytes(&fast, items + 1, 1);
+        rlp_list_end(&ref, r0);
+        bytes enc = rlp_list_close(&fast, f0);
+        CHECK(enc.len == ref.len && memcmp(enc.ptr, ref.ptr, ref.len) == 0);
+        CHECK(enc.ptr >= fast.ptr && enc.ptr + enc.len == fast.ptr + fast.len);
+    }
+    for (size_t n = 0; n < 70; n++) {
+        rlp_buf b2;
+        buf_init(&b2, 1);
+        rlp_put_bytes(&b2, items, n);
+        size_t hl = (n == 1 && items[0] < 0x80) ? 0 : n < 56 ? 1 : 2;
+        CHECK(b2.len == hl + n && memcmp(b2.ptr + hl, items, n) == 0);
+        CHECK(hl == 0 || b2.ptr[0] == (n < 56 ? 0x80 + n : 0xb8));
+    }
 }
 
 void test_rlp_decode(void)
