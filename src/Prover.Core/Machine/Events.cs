@@ -59,6 +59,15 @@ public sealed record KeccakPermuteEvent(long Clk, ulong Pointer, ulong[] Pre, ul
 /// </summary>
 public sealed record ModMulEvent(long Timestamp, int Limbs, ulong XPtr, ulong YmPtr, MemoryAccessEvent[] Accesses);
 
+/// <summary>
+/// A Weierstrass point syscall (<see cref="Machine.Syscall.Secp256k1Add"/>, <see cref="Machine.Syscall.Secp256k1Double"/>)
+/// at clk <paramref name="Timestamp"/>, syscall <paramref name="Number"/>, P at <paramref name="PPtr"/>, Q at
+/// <paramref name="QPtr"/> (add only; 0 for double). <paramref name="Accesses"/> are its double-word accesses, also in
+/// <see cref="ExecutionRecord.MemoryAccesses"/>: P's 2·limbs (x then y; prev value the input, value the result), then
+/// Q's 2·limbs (reads, add only).
+/// </summary>
+public sealed record WeierstrassEvent(long Timestamp, ulong Number, ulong PPtr, ulong QPtr, MemoryAccessEvent[] Accesses);
+
 /// <summary>Machine state at the start of a shard: pc and the 32 integer registers (x0 = 0).</summary>
 public sealed record ShardStart(ulong Pc, long Clk, ulong[] Registers);
 
@@ -99,6 +108,7 @@ public sealed class ExecutionRecord
         Syscalls.Capacity = Hint(previous.Syscalls.Count);
         KeccakPermutes.Capacity = Hint(previous.KeccakPermutes.Count);
         ModMuls.Capacity = Hint(previous.ModMuls.Count);
+        WeierstrassOps.Capacity = Hint(previous.WeierstrassOps.Count);
     }
 
     public int ShardIndex { get; private set; }
@@ -129,6 +139,7 @@ public sealed class ExecutionRecord
         Syscalls.Clear();
         KeccakPermutes.Clear();
         ModMuls.Clear();
+        WeierstrassOps.Clear();
     }
 
     public long Cycles { get; internal set; }
@@ -176,6 +187,9 @@ public sealed class ExecutionRecord
     public List<KeccakPermuteEvent> KeccakPermutes { get; } = [];
     /// <summary>The modmul syscalls (also in <see cref="Syscalls"/>), with their memory accesses.</summary>
     public List<ModMulEvent> ModMuls { get; } = [];
+
+    /// <summary>The Weierstrass point syscalls (also in <see cref="Syscalls"/>), with their memory accesses.</summary>
+    public List<WeierstrassEvent> WeierstrassOps { get; } = [];
 
     /// <summary>Instructions that emit no event: FENCE (a no-op).</summary>
     public long Nops { get; internal set; }

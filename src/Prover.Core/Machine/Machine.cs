@@ -356,6 +356,10 @@ public sealed unsafe partial class Machine : IDisposable
                 ModMul(ref tracer, a0, a1, num == Syscall.ModMul256 ? 4 : 6, index, cycles);
                 result = 0;
                 break;
+            case Syscall.Secp256k1Add or Syscall.Secp256k1Double:
+                Weierstrass(ref tracer, num, a0, a1, index, cycles);
+                result = 0;
+                break;
             case Syscall.RegionBegin:
                 _openRegions.Push((ReadName(a0, index, cycles), cycles));
                 result = 0;

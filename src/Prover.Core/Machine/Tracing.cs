@@ -34,6 +34,8 @@ internal unsafe interface ITracer
     void KeccakPermute(ulong pointer, ReadOnlySpan<ulong> pre, ReadOnlySpan<ulong> post);
     /// <summary>Inside a modmul syscall, before x is overwritten with <paramref name="result"/> (the pointers are valid).</summary>
     void ModMul(ulong xPtr, ulong ymPtr, int limbs, ReadOnlySpan<ulong> result);
+    /// <summary>Inside a Weierstrass point syscall, before P is overwritten with <paramref name="result"/> (the pointers are valid).</summary>
+    void Weierstrass(ulong number, ulong pPtr, ulong qPtr, int limbs, ReadOnlySpan<ulong> result);
 }
 
 internal unsafe struct NoTracer : ITracer
@@ -58,6 +60,7 @@ internal unsafe struct NoTracer : ITracer
 
     public readonly void KeccakPermute(ulong pointer, ReadOnlySpan<ulong> pre, ReadOnlySpan<ulong> post) { }
     public readonly void ModMul(ulong xPtr, ulong ymPtr, int limbs, ReadOnlySpan<ulong> result) { }
+    public readonly void Weierstrass(ulong number, ulong pPtr, ulong qPtr, int limbs, ReadOnlySpan<ulong> result) { }
 }
 
 internal unsafe readonly struct RecordingTracer(TraceBuilder builder) : ITracer
@@ -87,6 +90,8 @@ internal unsafe readonly struct RecordingTracer(TraceBuilder builder) : ITracer
 
     public void KeccakPermute(ulong pointer, ReadOnlySpan<ulong> pre, ReadOnlySpan<ulong> post) => Builder.EmitKeccakPermute(pointer, pre, post);
     public void ModMul(ulong xPtr, ulong ymPtr, int limbs, ReadOnlySpan<ulong> result) => Builder.EmitModMul(xPtr, ymPtr, limbs, result);
+    public void Weierstrass(ulong number, ulong pPtr, ulong qPtr, int limbs, ReadOnlySpan<ulong> result) =>
+        Builder.EmitWeierstrass(number, pPtr, qPtr, limbs, result);
 }
 
 /// <summary>
@@ -198,6 +203,22 @@ internal sealed unsafe class TraceBuilder(Machine machine, Action<ExecutionRecor
             Access(xPtr + 8 * (ulong)i, result[i]);
         EmitRead(ymPtr, 16 * (ulong)limbs);
         r.ModMuls.Add(new ModMulEvent(Clk, limbs, xPtr, ymPtr, [.. System.Runtime.InteropServices.CollectionsMarshal.AsSpan(r.MemoryAccesses)[first..]]));
+    }
+
+    /// <summary>
+    /// A Weierstrass point syscall's memory: P's 2·limbs double words read and overwritten with the result, then Q's read
+    /// (add only), all at the ECALL's clk (ts = 4·clk + 2), in that order; the event lists the accesses.
+    /// </summary>
+    public void EmitWeierstrass(ulong number, ulong pPtr, ulong qPtr, int limbs, ReadOnlySpan<ulong> result)
+    {
+        var r = Record;
+        int first = r.MemoryAccesses.Count;
+        for (int i = 0; i < 2 * limbs; i++)
+            Access(pPtr + 8 * (ulong)i, result[i]);
+        if (qPtr != 0)
+            EmitRead(qPtr, 16 * (ulong)limbs);
+        r.WeierstrassOps.Add(new WeierstrassEvent(Clk, number, pPtr, qPtr,
+            [.. System.Runtime.InteropServices.CollectionsMarshal.AsSpan(r.MemoryAccesses)[first..]]));
     }
 
     /// <summary>Read accesses to every double word covering [address, address + length).</summary>

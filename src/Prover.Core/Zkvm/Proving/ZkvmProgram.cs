@@ -19,7 +19,9 @@ public static class ZkvmTable
 {
     /// <summary>Bytes is <see cref="ByteTable{F}"/>: the fixed lookup table of the Range16 and ByteAnd buses.</summary>
     public const int Program = 0, Bytes = 1, Cpu = 2, AddSub = 3, Bitwise = 4, Shift = 5, Compare = 6, Mul = 7, DivRem = 8,
-        LoadStore = 9, Syscall = 10, MemoryInit = 11, MemoryFinal = 12, InputCommit = 13, Keccak = 14, ModMul256 = 15, ModMul384 = 16;
+        LoadStore = 9, Syscall = 10, MemoryInit = 11, MemoryFinal = 12, InputCommit = 13, Keccak = 14, ModMul256 = 15, ModMul384 = 16,
+        // ecc branch (issue 15): the Weierstrass point chips take 19–24.
+        Secp256k1Add = 19, Secp256k1Double = 20;
 }
 
 /// <summary>
