@@ -76,6 +76,18 @@ static inline void zkvm_secp256k1_double(uint64_t p[8])
     register long a7 __asm__("a7") = ZKVM_SYS_SECP256K1_DOUBLE;
     __asm__ volatile("ecall" : "+r"(a0) : "r"(a7) : "memory");
 }
+/* The same two operations on bn254 G1 (4-limb coordinates) and BLS12-381 G1 (6-limb coordinates, 96-byte points). */
+#define ZKVM_SYS_BN254_ADD 0x10042
+#define ZKVM_SYS_BN254_DOUBLE 0x10043
+#define ZKVM_SYS_BLS12381_ADD 0x10044
+#define ZKVM_SYS_BLS12381_DOUBLE 0x10045
+static inline void zkvm_point_op(long number, uint64_t *p, const uint64_t *q)
+{
+    register long a0 __asm__("a0") = (long)p;
+    register long a1 __asm__("a1") = (long)q;
+    register long a7 __asm__("a7") = number;
+    __asm__ volatile("ecall" : "+r"(a0) : "r"(a1), "r"(a7) : "memory");
+}
 #endif
 
 /* The tiny libc subset the runtime provides. malloc is a bump allocator over the heap region; free

@@ -93,5 +93,17 @@ public static class Syscall
     /// </summary>
     public const ulong Secp256k1Double = 0x1_0041;
 
+    /// <summary><see cref="Secp256k1Add"/> on bn254 G1 (4-limb coordinates).</summary>
+    public const ulong Bn254Add = 0x1_0042;
+
+    /// <summary><see cref="Secp256k1Double"/> on bn254 G1.</summary>
+    public const ulong Bn254Double = 0x1_0043;
+
+    /// <summary><see cref="Secp256k1Add"/> on BLS12-381 G1: 6-limb coordinates, 96-byte points.</summary>
+    public const ulong Bls12381Add = 0x1_0044;
+
+    /// <summary><see cref="Secp256k1Double"/> on BLS12-381 G1 (96-byte points).</summary>
+    public const ulong Bls12381Double = 0x1_0045;
+
     public const long EBadF = 9;
 }

@@ -27,8 +27,16 @@ public sealed class WeierstrassCurve
     public static WeierstrassCurve Secp256k1 { get; } = new("secp256k1",
         "fffffffffffffffffffffffffffffffffffffffffffffffffffffffefffffc2f", 4, Syscall.Secp256k1Add, Syscall.Secp256k1Double);
 
+    /// <summary>bn254 (alt_bn128) G1: y² = x³ + 3.</summary>
+    public static WeierstrassCurve Bn254 { get; } = new("bn254",
+        "30644e72e131a029b85045b68181585d97816a916871ca8d3c208c16d87cfd47", 4, Syscall.Bn254Add, Syscall.Bn254Double);
+
+    /// <summary>BLS12-381 G1: y² = x³ + 4, 381-bit prime in 6 limbs.</summary>
+    public static WeierstrassCurve Bls12381 { get; } = new("bls12381",
+        "1a0111ea397fe69a4b1ba7b6434bacd764774b84f38512bf6730d2a0f6b0f6241eabfffeb153ffffb9feffffffffaaab", 6, Syscall.Bls12381Add, Syscall.Bls12381Double);
+
     /// <summary>Every curve with point syscalls.</summary>
-    public static IReadOnlyList<WeierstrassCurve> All { get; } = [Secp256k1];
+    public static IReadOnlyList<WeierstrassCurve> All { get; } = [Secp256k1, Bn254, Bls12381];
 
     public string Name { get; }
 

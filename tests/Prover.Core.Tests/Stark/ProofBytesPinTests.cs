@@ -50,8 +50,8 @@ public sealed class ProofBytesPinTests
         var proof = new ZkvmProver<KoalaBearQuartic, Digest<KoalaBearParameters>>(new ZkvmProverOptions { Config = ZkvmProving.Config, ShardSize = 1 << 10 }).Prove(program, [1, 2, 3]);
         // Recomputed by running main after merging branches keccak and modmul onto format 5 (issue 15): the syscall chip
         // gained the KECCAK_PERMUTE and MODMUL256/384 selector columns and their sends (hello has no accelerator tables:
-        // those chips are WhenUsed). Recomputed on branch ecc: the syscall chip gained the two secp256k1 point selectors
-        // and their Weierstrass sends, and the registry four WhenUsed chips (17–18 reserved, 19–20 the point chips).
-        Assert.Equal("186d59c4c0605e3aa790682f947b1adeeda5338ca480ef6725d64f8665b91f5f", Sha(proof.ToBytes()));
+        // those chips are WhenUsed). Recomputed on branch ecc: the syscall chip gained the six point selectors (secp256k1, bn254, BLS12-381 G1 add/double)
+        // and their Weierstrass sends, and the registry eight WhenUsed chips (17–18 reserved, 19–24 the point chips).
+        Assert.Equal("9336a8f48a1e296fef57548316908baab56d4b31e55b2c063b3ea786b9f6f73c", Sha(proof.ToBytes()));
     }
 }

@@ -441,3 +441,90 @@ public sealed class WeierstrassChipTests
                 t[ZkvmTable.Secp256k1Double] = null;
         }));
 }
+
+/// <summary>bn254 and BLS12-381 G1 point chips (a parameter away from secp256k1): machine results and their AIRs on honest and forged rows.</summary>
+public sealed class WeierstrassOtherCurveTests
+{
+    public static TheoryData<string> Curves => ["bn254", "bls12381"];
+
+    private static WeierstrassCurve Curve(string name) => WeierstrassCurve.All.Single(c => c.Name == name);
+
+    private static BigInteger Mod(BigInteger v, BigInteger p) => ((v % p) + p) % p;
+
+    /// <summary>Affine add/double with an extended-Euclid inverse, independent of <see cref="WeierstrassCurve"/>'s.</summary>
+    private static (BigInteger, BigInteger) Reference(BigInteger p, bool isDouble, (BigInteger X, BigInteger Y) a, (BigInteger X, BigInteger Y) b)
+    {
+        static BigInteger Inverse(BigInteger v, BigInteger p)
+        {
+            BigInteger r0 = p, r1 = ((v % p) + p) % p, s0 = 0, s1 = 1;
+            while (!r1.IsZero)
+            {
+                var q = r0 / r1;
+                (r0, r1) = (r1, r0 - q * r1);
+                (s0, s1) = (s1, s0 - q * s1);
+            }
+            return ((s0 % p) + p) % p;
+        }
+        var l = isDouble ? Mod(3 * a.X * a.X * Inverse(2 * a.Y, p), p) : Mod((b.Y - a.Y) * Inverse(b.X - a.X, p), p);
+        var x = Mod(l * l - a.X - (isDouble ? a.X : b.X), p);
+        return (x, Mod(l * (a.X - x) - a.Y, p));
+    }
+
+    private static byte[] Point(BigInteger x, BigInteger y, int limbs)
+    {
+        var b = new byte[16 * limbs];
+        x.TryWriteBytes(b.AsSpan(0, 8 * limbs), out _, isUnsigned: true);
+        y.TryWriteBytes(b.AsSpan(8 * limbs, 8 * limbs), out _, isUnsigned: true);
+        return b;
+    }
+
+    /// <summary>Runs one call on the machine (interpreter, JIT, tracer) and returns its event.</summary>
+    private static WeierstrassEvent Run(WeierstrassCurve curve, bool isDouble, (BigInteger X, BigInteger Y) a, (BigInteger X, BigInteger Y) b)
+    {
+        const ulong Pp = Emu.Data, Qp = Emu.Data + 0x200;
+        var outcome = Emu.Run([Ecall], m =>
+        {
+            m.SetRegister(17, isDouble ? curve.DoubleNumber : curve.AddNumber);
+            m.SetRegister(10, Pp);
+            m.SetRegister(11, Qp);
+            m.WriteMemory(Pp, Point(a.X, a.Y, curve.Limbs));
+            m.WriteMemory(Qp, Point(b.X, b.Y, curve.Limbs));
+        });
+        return Assert.Single(outcome.Shards.SelectMany(s => s.WeierstrassOps));
+    }
+
+    private static (BigInteger X, BigInteger Y) Written(WeierstrassEvent e, int limbs)
+    {
+        var bytes = e.Accesses.Take(2 * limbs).SelectMany(a => BitConverter.GetBytes(a.Value)).ToArray();
+        return (new BigInteger(bytes.AsSpan(0, 8 * limbs), isUnsigned: true), new BigInteger(bytes.AsSpan(8 * limbs), isUnsigned: true));
+    }
+
+    [Theory]
+    [MemberData(nameof(Curves))]
+    public void Results_equal_the_reference_and_forged_ones_violate_the_air(string name)
+    {
+        var curve = Curve(name);
+        var rng = new Random(23);
+        int bits = 64 * curve.Limbs;
+        foreach (bool isDouble in new[] { false, true })
+        {
+            var air = new WeierstrassAir<KoalaBear>(curve, isDouble, MemoryMap.RamBase);
+            var events = new List<WeierstrassEvent>();
+            for (int i = 0; i < 4; i++)
+            {
+                // Any coordinates (the operation does not need curve points), some unreduced (≥ p).
+                var a = (EccCases.Random(rng, bits), EccCases.Random(rng, bits));
+                var b = (EccCases.Random(rng, bits), EccCases.Random(rng, bits));
+                var e = Run(curve, isDouble, a, b);
+                Assert.Equal(Reference(curve.P, isDouble, (Mod(a.Item1, curve.P), Mod(a.Item2, curve.P)), (Mod(b.Item1, curve.P), Mod(b.Item2, curve.P))), Written(e, curve.Limbs));
+                events.Add(e);
+            }
+            Assert.Null(AirChecker.FindViolation(air, WeierstrassTrace.Generate(air, events, new LookupCounts()), []));
+            var forged = events[0].Accesses.ToArray();
+            forged[0] = forged[0] with { Value = forged[0].Value ^ 1 };
+            Assert.NotNull(AirChecker.FindViolation(air, WeierstrassTrace.Generate(air, [events[0] with { Accesses = forged }], new LookupCounts()), []));
+            var compiled = new CompiledAir<KoalaBear>(air);
+            Assert.Equal(3, compiled.MaxConstraintDegree);
+        }
+    }
+}

@@ -94,6 +94,14 @@ public static class ZkvmChips
                 p => new WeierstrassAir<KoalaBear>(WeierstrassCurve.Secp256k1, isDouble: false, p.Program.CodeEnd), c => Weierstrass(c, ZkvmTable.Secp256k1Add)),
             new(ZkvmTable.Secp256k1Double, "Secp256k1Double", ChipPresence.WhenUsed,
                 p => new WeierstrassAir<KoalaBear>(WeierstrassCurve.Secp256k1, isDouble: true, p.Program.CodeEnd), c => Weierstrass(c, ZkvmTable.Secp256k1Double)),
+            new(ZkvmTable.Bn254Add, "Bn254Add", ChipPresence.WhenUsed,
+                p => new WeierstrassAir<KoalaBear>(WeierstrassCurve.Bn254, isDouble: false, p.Program.CodeEnd), c => Weierstrass(c, ZkvmTable.Bn254Add)),
+            new(ZkvmTable.Bn254Double, "Bn254Double", ChipPresence.WhenUsed,
+                p => new WeierstrassAir<KoalaBear>(WeierstrassCurve.Bn254, isDouble: true, p.Program.CodeEnd), c => Weierstrass(c, ZkvmTable.Bn254Double)),
+            new(ZkvmTable.Bls12381Add, "Bls12381Add", ChipPresence.WhenUsed,
+                p => new WeierstrassAir<KoalaBear>(WeierstrassCurve.Bls12381, isDouble: false, p.Program.CodeEnd), c => Weierstrass(c, ZkvmTable.Bls12381Add)),
+            new(ZkvmTable.Bls12381Double, "Bls12381Double", ChipPresence.WhenUsed,
+                p => new WeierstrassAir<KoalaBear>(WeierstrassCurve.Bls12381, isDouble: true, p.Program.CodeEnd), c => Weierstrass(c, ZkvmTable.Bls12381Double)),
         ];
         for (int i = 0; i < chips.Length; i++)
             if (chips[i].Index != i)

@@ -21,7 +21,7 @@ public static class ZkvmTable
     public const int Program = 0, Bytes = 1, Cpu = 2, AddSub = 3, Bitwise = 4, Shift = 5, Compare = 6, Mul = 7, DivRem = 8,
         LoadStore = 9, Syscall = 10, MemoryInit = 11, MemoryFinal = 12, InputCommit = 13, Keccak = 14, ModMul256 = 15, ModMul384 = 16,
         // ecc branch (issue 15): the Weierstrass point chips take 19–24.
-        Secp256k1Add = 19, Secp256k1Double = 20;
+        Secp256k1Add = 19, Secp256k1Double = 20, Bn254Add = 21, Bn254Double = 22, Bls12381Add = 23, Bls12381Double = 24;
 }
 
 /// <summary>

@@ -69,9 +69,13 @@ public static class SyscallCols
     public const int IsWeierstrass = IsModMul384 + 1;
 
     /// <summary>The point syscall numbers in selector order.</summary>
-    public static ReadOnlySpan<ulong> WeierstrassNumbers => [SyscallNumber.Secp256k1Add, SyscallNumber.Secp256k1Double];
+    public static ReadOnlySpan<ulong> WeierstrassNumbers =>
+    [
+        SyscallNumber.Secp256k1Add, SyscallNumber.Secp256k1Double, SyscallNumber.Bn254Add, SyscallNumber.Bn254Double,
+        SyscallNumber.Bls12381Add, SyscallNumber.Bls12381Double,
+    ];
 
-    public const int Width = IsWeierstrass + 2;
+    public const int Width = IsWeierstrass + 6;
 
     /// <summary>Public values: the input size as (lo, hi) 16-bit pieces, set and range-checked by the verifier.</summary>
     public const int PublicInputSizeLo = 0;
@@ -81,7 +85,7 @@ public static class SyscallCols
     /// <summary>Whether the chip accesses x11 (a1) at slot 2 for syscall <paramref name="number"/>: input writes it, commit and modmul read it.</summary>
     public static bool AccessesX11(ulong number) =>
         number is SyscallNumber.Input or SyscallNumber.Commit or SyscallNumber.ModMul256 or SyscallNumber.ModMul384
-            or SyscallNumber.Secp256k1Add;
+            or SyscallNumber.Secp256k1Add or SyscallNumber.Bn254Add or SyscallNumber.Bls12381Add;
 
     /// <summary>Memory key of register x_r.</summary>
     public static ulong RegisterKey(int r) => MemoryArgument.RegisterKeyBase + (ulong)r;

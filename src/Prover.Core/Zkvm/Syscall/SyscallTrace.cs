@@ -82,7 +82,7 @@ public static class SyscallTrace
                 Word.Write(row, SyscallCols.X11New, syscall.X11.PrevValue);
                 counts.AddRange8(e.A1);
                 break;
-            case SyscallNumber.ModMul256 or SyscallNumber.ModMul384 or SyscallNumber.Secp256k1Add:
+            case SyscallNumber.ModMul256 or SyscallNumber.ModMul384 or SyscallNumber.Secp256k1Add or SyscallNumber.Bn254Add or SyscallNumber.Bls12381Add:
                 if (syscall.X11.PrevValue != e.A1)
                     throw new ArgumentException($"x11 witness {syscall.X11.PrevValue} differs from the event's a1 {e.A1} (clk {e.Timestamp})", nameof(syscall));
                 Access(row, SyscallCols.X11Prev, SyscallCols.X11PrevTsLo, SyscallCols.X11Gadget, syscall.X11, ts, counts);
