@@ -1,11 +1,14 @@
 /* EIP-198 modular exponentiation for operands of any length.
  *
  * The modulus m is split as m = 2^s · q with q odd. The odd part uses Montgomery arithmetic with
- * k = ceil(bits(q) / 64) limbs and a fixed 4-bit window; the power-of-two part is computed with
- * truncated products modulo 2^s; the two are joined by CRT:
+ * k = ceil(bits(q) / 64) limbs, the power-of-two part truncated products modulo 2^s; the two are joined by CRT:
  *   x = x1 + q · ((x2 − x1) · q^-1 mod 2^s),  x1 = b^e mod q,  x2 = b^e mod 2^s.
- * No division is needed anywhere. The exponent is public (a precompile input), so the window
- * lookups and the skipped leading zero bits are not constant-time; see docs/design.md. */
+ *
+ * Cost follows what the precompile charges (EIP-2565: words² · bits(e) / 3): the setup is linear in the
+ * operand lengths (R mod q by at most 64 doublings, R² mod q by log2(64k) squarings, the base reduced by one
+ * Montgomery product per k-limb chunk), and the left-to-right sliding window takes its width from the exponent
+ * length (no table at all for exponents of up to 6 bits). The exponent is public (a precompile input), so the
+ * window lookups and skipped zero bits are not constant-time; see docs/design.md. */
 #include "fp.h"
 
 /* Working memory: one static arena, reused by every call, when the operands fit the EIP-7823 bounds
@@ -13,7 +16,9 @@
  * guest's malloc is a bump allocator with a no-op free, so the arena keeps repeated calls from
  * growing the heap. The guest is single-threaded; the arena is not reentrant. */
 #define ARENA_N 128 /* limbs of a 1024-byte operand */
-#define ARENA_LIMBS (6 * ARENA_N + ARENA_N + 20 * (ARENA_N + 2) + 2 * ARENA_N)
+#define TABLE_MAX 32 /* odd powers b, b^3, …, b^63 for the widest window (6 bits) */
+#define SCRATCH_LIMBS(n) (2 * (n) + 2 + 4 * (n) + TABLE_MAX * (n))
+#define ARENA_LIMBS (6 * ARENA_N + ARENA_N + SCRATCH_LIMBS(ARENA_N))
 static uint64_t arena[ARENA_LIMBS];
 
 /* r = a·b mod 2^(64w) (w-limb truncated product); r must not alias a or b. */
@@ -49,6 +54,119 @@ static unsigned exp_bit(const uint8_t *exp, size_t exp_len, size_t bit)
     return (exp[exp_len - 1 - bit / 8] >> (bit % 8)) & 1;
 }
 
+/* Sliding-window width for an exponent of ebits bits (the usual thresholds: the table of 2^(w−1) odd powers
+ * costs 2^(w−1) products, each window saves about one product per w bits). */
+static unsigned window_bits(size_t ebits)
+{
+    return ebits > 671 ? 6 : ebits > 239 ? 5 : ebits > 79 ? 4 : ebits > 23 ? 3 : ebits > 6 ? 2 : 1;
+}
+
+/* One left-to-right sliding-window exponentiation, shared by both multiplication back ends: acc = b^e where
+ * tbl holds the odd powers b^1, b^3, …, b^(2^w − 1) (tbl[i] = b^(2i+1), each n limbs). The caller handles
+ * e = 0 (ebits = 0). sqr(acc) and mul(acc, y) are the back end's in-place products. */
+#define SLIDING_WINDOW(acc, tbl, n, exp, exp_len, ebits, w, SQR, MUL)                                       \
+    do {                                                                                                   \
+        bool started_ = false;                                                                             \
+        size_t i_ = (ebits);                                                                               \
+        while (i_-- > 0) {                                                                                 \
+            if (!exp_bit((exp), (exp_len), i_)) {                                                          \
+                SQR(acc);                                                                                  \
+                continue;                                                                                  \
+            }                                                                                              \
+            size_t j_ = i_ + 1 >= (w) ? i_ + 1 - (w) : 0; /* lowest bit the window may reach */          \
+            while (!exp_bit((exp), (exp_len), j_))                                                         \
+                j_++;                                                                                      \
+            unsigned val_ = 0;                                                                             \
+            for (size_t b_ = i_ + 1; b_-- > j_;)                                                           \
+                val_ = (val_ << 1) | exp_bit((exp), (exp_len), b_);                                        \
+            if (started_) {                                                                                \
+                for (size_t b_ = j_; b_ <= i_; b_++)                                                       \
+                    SQR(acc);                                                                              \
+                MUL(acc, (tbl) + (size_t)(val_ >> 1) * (n));                                               \
+            } else {                                                                                       \
+                memcpy((acc), (tbl) + (size_t)(val_ >> 1) * (n), (n) * sizeof(uint64_t));                  \
+                started_ = true;                                                                           \
+            }                                                                                              \
+            i_ = j_;                                                                                       \
+        }                                                                                                  \
+    } while (0)
+
+/* r = 2r mod q for r < q */
+static void mod_dbl(uint64_t *r, const uint64_t *q, size_t k)
+{
+    uint64_t carry = mp_add(r, r, r, k);
+    if (carry || mp_cmp(r, q, k) >= 0)
+        mp_sub(r, r, q, k);
+}
+
+/* x1 = b^e mod q for odd q > 1 of k limbs, in Montgomery arithmetic. scratch: SCRATCH_LIMBS(k). */
+static void pow_odd(uint64_t *x1, const uint64_t *b, size_t bl, const uint8_t *exp, size_t exp_len,
+                    size_t ebits, const uint64_t *q, size_t k, uint64_t *scratch)
+{
+    uint64_t *t = scratch, *one = t + (2 * k + 2), *r2 = one + k, *acc = r2 + k, *chunk = acc + k;
+    uint64_t *tbl = chunk + k;
+    uint64_t pinv = mp_neg_inv64(q[0]);
+#define MONT_SQR(a) mp_mont_sqr((a), (a), q, pinv, k, t)
+#define MONT_MUL(a, y) mp_mont_mul((a), (a), (y), q, pinv, k, t)
+
+    if (ebits == 0) { /* b^0 = 1 (EIP-198 takes 0^0 = 1) */
+        memset(x1, 0, k * sizeof(uint64_t));
+        x1[0] = 1;
+        return;
+    }
+
+    /* one = R mod q: 2^(bits(q)−1) < q (q is odd and > 1, so not a power of two), doubled up to 2^(64k). */
+    size_t qbits = bit_length(q, k);
+    memset(one, 0, k * sizeof(uint64_t));
+    one[(qbits - 1) / 64] = (uint64_t)1 << ((qbits - 1) % 64);
+    for (size_t i = qbits - 1; i < 64 * k; i++)
+        mod_dbl(one, q, k);
+    /* r2 = R² mod q = Montgomery form of 2^(64k): square-and-double from Montgomery 1 over the bits of 64k
+     * (doubling a Montgomery form doubles the value), log2(64k) squarings instead of 64k doublings. */
+    memcpy(r2, one, k * sizeof(uint64_t));
+    size_t e64 = 64 * k;
+    size_t top = 0;
+    while ((e64 >> top) > 1)
+        top++;
+    for (size_t i = top + 1; i-- > 0;) {
+        MONT_SQR(r2);
+        if ((e64 >> i) & 1)
+            mod_dbl(r2, q, k);
+    }
+
+    /* Base in Montgomery form by Horner over k-limb chunks c from the top: with A = Mont(a),
+     * Mont(a·R + c) = (a·R + c)·R = (A + c)·R = mont_mul(A + c, R²). A + c < q + R; one subtraction of q on
+     * carry keeps it below R, and x·R² < R·q is the CIOS bound, so any chunk value works unreduced. */
+    memset(acc, 0, k * sizeof(uint64_t));
+    size_t chunks = (bl + k - 1) / k;
+    for (size_t c = chunks; c-- > 0;) {
+        memset(chunk, 0, k * sizeof(uint64_t));
+        for (size_t i = 0; i < k && c * k + i < bl; i++)
+            chunk[i] = b[c * k + i];
+        if (mp_add(acc, acc, chunk, k))
+            mp_sub(acc, acc, q, k);
+        MONT_MUL(acc, r2);
+    }
+
+    /* odd powers: tbl[i] = b^(2i+1) */
+    unsigned w = window_bits(ebits);
+    memcpy(tbl, acc, k * sizeof(uint64_t));
+    if (w > 1) {
+        uint64_t *b2 = chunk;
+        memcpy(b2, acc, k * sizeof(uint64_t));
+        MONT_SQR(b2);
+        for (size_t i = 1; i < ((size_t)1 << (w - 1)); i++)
+            mp_mont_mul(tbl + i * k, tbl + (i - 1) * k, b2, q, pinv, k, t);
+    }
+    SLIDING_WINDOW(acc, tbl, k, exp, exp_len, ebits, w, MONT_SQR, MONT_MUL);
+    /* out of Montgomery form */
+    memset(chunk, 0, k * sizeof(uint64_t));
+    chunk[0] = 1;
+    mp_mont_mul(x1, acc, chunk, q, pinv, k, t);
+#undef MONT_SQR
+#undef MONT_MUL
+}
+
 zkvm_status zkvm_modexp(const uint8_t *base, size_t base_len, const uint8_t *exp, size_t exp_len,
                         const uint8_t *mod, size_t mod_len, uint8_t *out)
 {
@@ -62,17 +180,18 @@ zkvm_status zkvm_modexp(const uint8_t *base, size_t base_len, const uint8_t *exp
     size_t bl = (base_len + 7) / 8;
     zkvm_status status = ZKVM_EINVAL;
     size_t bcap = bl ? bl : 1;
-    size_t total = 6 * n + bcap + 20 * (n + 2) + 2 * n;
+    size_t total = 6 * n + bcap + SCRATCH_LIMBS(n);
     uint64_t *block = total <= ARENA_LIMBS ? arena : malloc(total * sizeof(uint64_t));
     if (block == NULL)
         return ZKVM_EINVAL;
-    memset(block, 0, total * sizeof(uint64_t));
     uint64_t *m = block, *q = m + n, *x = q + n, *x1 = x + n, *x2 = x1 + n, *b = x2 + n;
     uint64_t *scratch = b + bcap;
+    memset(block, 0, (6 * n + bcap) * sizeof(uint64_t));
     mp_from_be(m, n, mod, mod_len);
     mp_from_be(b, bl, base, base_len);
     memset(out, 0, mod_len);
-    if (mp_is_zero(m, n)) { /* EIP-198: modulus 0 gives all-zero output */
+    size_t mbits = bit_length(m, n);
+    if (mbits == 0) { /* EIP-198: modulus 0 gives all-zero output */
         status = ZKVM_EOK;
         goto done;
     }
@@ -89,6 +208,11 @@ zkvm_status zkvm_modexp(const uint8_t *base, size_t base_len, const uint8_t *exp
         }
     }
 
+    if (mbits == 1) { /* m = 1: everything is 0 */
+        status = ZKVM_EOK;
+        goto done;
+    }
+
     /* m = 2^s · q */
     size_t s = 0;
     while (((m[s / 64] >> (s % 64)) & 1) == 0)
@@ -102,57 +226,8 @@ zkvm_status zkvm_modexp(const uint8_t *base, size_t base_len, const uint8_t *exp
     size_t k = (bit_length(q, n) + 63) / 64; /* limbs of q, >= 1 */
 
     /* x1 = b^e mod q */
-    bool q_is_one = k == 1 && q[0] == 1;
-    if (!q_is_one) {
-        uint64_t *t = scratch, *r2 = t + (2 * k + 2), *one = r2 + k, *acc = one + k, *chunk = acc + k;
-        uint64_t *tbl = chunk + k; /* 16 entries of k limbs */
-        uint64_t pinv = mp_neg_inv64(q[0]);
-        /* R mod q and R^2 mod q by doubling (bounded: 128·k steps). */
-        memset(r2, 0, k * sizeof(uint64_t));
-        r2[0] = 1;
-        for (size_t i = 0; i < 2 * 64 * k; i++) {
-            uint64_t carry = mp_add(r2, r2, r2, k);
-            if (carry || mp_cmp(r2, q, k) >= 0)
-                mp_sub(r2, r2, q, k);
-            if (i + 1 == 64 * k)
-                memcpy(one, r2, k * sizeof(uint64_t));
-        }
-        /* base in Montgomery form by Horner over k-limb chunks from the top:
-         * accM = accM·R (mont_mul by R^2) + chunkM. */
-        memset(acc, 0, k * sizeof(uint64_t));
-        size_t chunks = (bl + k - 1) / k;
-        for (size_t c = chunks; c-- > 0;) {
-            memset(chunk, 0, k * sizeof(uint64_t));
-            for (size_t i = 0; i < k && c * k + i < bl; i++)
-                chunk[i] = b[c * k + i];
-            mp_mont_mul(acc, acc, r2, q, pinv, k, t);
-            mp_mont_mul(chunk, chunk, r2, q, pinv, k, t);
-            if (mp_add(acc, acc, chunk, k) || mp_cmp(acc, q, k) >= 0)
-                mp_sub(acc, acc, q, k);
-        }
-        /* table of acc^0..acc^15 */
-        memcpy(tbl, one, k * sizeof(uint64_t));
-        for (size_t i = 1; i < 16; i++)
-            mp_mont_mul(tbl + i * k, tbl + (i - 1) * k, acc, q, pinv, k, t);
-        /* left-to-right 4-bit fixed windows */
-        memcpy(acc, one, k * sizeof(uint64_t));
-        size_t windows = (ebits + 3) / 4;
-        for (size_t w = windows; w-- > 0;) {
-            for (int j = 0; j < 4; j++)
-                mp_mont_sqr(acc, acc, q, pinv, k, t);
-            unsigned digit = 0;
-            for (int j = 3; j >= 0; j--) {
-                size_t bit = 4 * w + (size_t)j;
-                digit = (digit << 1) | (bit < ebits ? exp_bit(exp, exp_len, bit) : 0);
-            }
-            if (digit)
-                mp_mont_mul(acc, acc, tbl + digit * k, q, pinv, k, t);
-        }
-        /* out of Montgomery form */
-        memset(chunk, 0, k * sizeof(uint64_t));
-        chunk[0] = 1;
-        mp_mont_mul(x1, acc, chunk, q, pinv, k, t);
-    }
+    if (!(k == 1 && q[0] == 1))
+        pow_odd(x1, b, bl, exp, exp_len, ebits, q, k, scratch);
 
     if (s == 0) {
         memcpy(x, x1, n * sizeof(uint64_t));

@@ -16,6 +16,14 @@ public interface IRecursionHints<TParams> where TParams : struct, IMontyParamete
 /// <summary>The hint source cannot answer: the proof does not have the shape the program was built for.</summary>
 public sealed class RecursionHintException(string message) : Exception(message);
 
+/// <summary>
+/// The memory of a run: every felt and ext variable's value (each written once). What the recursion chips' trace
+/// generator reads each instruction's operands from.
+/// </summary>
+public sealed record RecursionMemory<TParams, TDef>(MontyField31<TParams>[] Felts, ExtensionField<MontyField31<TParams>, TDef>[] Exts)
+    where TParams : struct, IMontyParameters
+    where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef>;
+
 /// <summary>The outcome of running a recursion program: accepted, or the failed check and where.</summary>
 public sealed record RecursionRun(bool Accepted, string? Failure, int FailedInstruction, long Executed)
 {
@@ -42,7 +50,24 @@ public static class RecursionExecutor<TParams, TDef>
         _ => throw new ArgumentOutOfRangeException(nameof(width), width, "Poseidon2 widths are 16 and 24"),
     };
 
-    public static RecursionRun Run(RecursionProgram program, IRecursionHints<TParams> hints)
+    public static RecursionRun Run(RecursionProgram program, IRecursionHints<TParams> hints) => Run(program, hints, out _);
+
+    /// <summary>
+    /// Runs the program and hands back its memory (every variable's value; the recursion chips' trace generator reads
+    /// each instruction's operands from it). Where the run fails, the memory holds the values written before the failure.
+    /// </summary>
+    public static RecursionRun Run(RecursionProgram program, IRecursionHints<TParams> hints, out RecursionMemory<TParams, TDef> memory) =>
+        Execute(program, hints, keepGoing: false, out memory);
+
+    /// <summary>
+    /// For tests of the recursion chips only: runs past failed checks (an inverse of zero writes zero, a select on a
+    /// non-bit writes c + a·(b − c), a failed assertion is ignored, an unanswered hint writes zeros) and reports the
+    /// first failure, so that a forced trace of a rejected run can be built and shown to be unprovable.
+    /// </summary>
+    internal static RecursionRun RunPastFailures(RecursionProgram program, IRecursionHints<TParams> hints, out RecursionMemory<TParams, TDef> memory) =>
+        Execute(program, hints, keepGoing: true, out memory);
+
+    private static RecursionRun Execute(RecursionProgram program, IRecursionHints<TParams> hints, bool keepGoing, out RecursionMemory<TParams, TDef> memory)
     {
         ArgumentNullException.ThrowIfNull(program);
         ArgumentNullException.ThrowIfNull(hints);
@@ -51,6 +76,8 @@ public static class RecursionExecutor<TParams, TDef>
         int d = TDef.Degree;
         var f = new MontyField31<TParams>[program.FeltCount];
         var e = new ExtensionField<MontyField31<TParams>, TDef>[program.ExtCount];
+        memory = new RecursionMemory<TParams, TDef>(f, e);
+        RecursionRun? firstFailure = null;
         var one = MontyField31<TParams>.One;
         var code = program.Instructions;
         Span<MontyField31<TParams>> coefficients = stackalloc MontyField31<TParams>[d];
@@ -59,6 +86,12 @@ public static class RecursionExecutor<TParams, TDef>
         {
             var i = code[pc];
             RecursionRun Fail(string why) => new(false, why, pc, pc);
+            // In keepGoing mode a failure is remembered and the instruction completes as its chip's trace would be forced.
+            bool Failed(string why)
+            {
+                firstFailure ??= Fail(why);
+                return !keepGoing;
+            }
             switch (i.Op)
             {
                 case RecursionOp.FConst: f[i.Dst] = MontyField31<TParams>.FromCanonical(program.FeltConstants[i.A]); break;
@@ -71,15 +104,15 @@ public static class RecursionExecutor<TParams, TDef>
                 case RecursionOp.FSub: f[i.Dst] = f[i.A] - f[i.B]; break;
                 case RecursionOp.FMul: f[i.Dst] = f[i.A] * f[i.B]; break;
                 case RecursionOp.FInv:
-                    if (f[i.A].IsZero) return Fail("inverse of zero");
-                    f[i.Dst] = f[i.A].Inverse();
+                    if (f[i.A].IsZero && Failed("inverse of zero")) return firstFailure!;
+                    f[i.Dst] = f[i.A].IsZero ? default : f[i.A].Inverse();
                     break;
                 case RecursionOp.EAdd: e[i.Dst] = e[i.A] + e[i.B]; break;
                 case RecursionOp.ESub: e[i.Dst] = e[i.A] - e[i.B]; break;
                 case RecursionOp.EMul: e[i.Dst] = e[i.A] * e[i.B]; break;
                 case RecursionOp.EInv:
-                    if (e[i.A].IsZero) return Fail("inverse of zero");
-                    e[i.Dst] = e[i.A].Inverse();
+                    if (e[i.A].IsZero && Failed("inverse of zero")) return firstFailure!;
+                    e[i.Dst] = e[i.A].IsZero ? default : e[i.A].Inverse();
                     break;
                 case RecursionOp.EMulF: e[i.Dst] = e[i.A] * f[i.B]; break;
                 case RecursionOp.EAddF: e[i.Dst] = e[i.A] + f[i.B]; break;
@@ -95,7 +128,13 @@ public static class RecursionExecutor<TParams, TDef>
                 case RecursionOp.FSelect:
                 case RecursionOp.ESelect:
                     var bit = f[i.A];
-                    if (!bit.IsZero && bit != one) return Fail("select on a value that is not a bit");
+                    if (!bit.IsZero && bit != one)
+                    {
+                        if (Failed("select on a value that is not a bit")) return firstFailure!;
+                        if (i.Op == RecursionOp.FSelect) f[i.Dst] = f[i.C] + bit * (f[i.B] - f[i.C]);
+                        else e[i.Dst] = e[i.C] + (e[i.B] - e[i.C]) * bit;
+                        break;
+                    }
                     if (i.Op == RecursionOp.FSelect) f[i.Dst] = bit.IsZero ? f[i.C] : f[i.B];
                     else e[i.Dst] = bit.IsZero ? e[i.C] : e[i.B];
                     break;
@@ -112,10 +151,10 @@ public static class RecursionExecutor<TParams, TDef>
                     state.AsSpan(0, w).CopyTo(f.AsSpan(i.Dst, w));
                     break;
                 case RecursionOp.AssertEqF:
-                    if (f[i.A] != f[i.B]) return Fail(program.Messages[i.C]);
+                    if (f[i.A] != f[i.B] && Failed(program.Messages[i.C])) return firstFailure!;
                     break;
                 case RecursionOp.AssertEqE:
-                    if (e[i.A] != e[i.B]) return Fail(program.Messages[i.C]);
+                    if (e[i.A] != e[i.B] && Failed(program.Messages[i.C])) return firstFailure!;
                     break;
                 case RecursionOp.Hint:
                     var args = i.Operands!.Select(a => f[a]).ToArray();
@@ -126,15 +165,22 @@ public static class RecursionExecutor<TParams, TDef>
                     }
                     catch (RecursionHintException x)
                     {
-                        return Fail("the proof does not fit the program: " + x.Message);
+                        if (Failed("the proof does not fit the program: " + x.Message)) return firstFailure!;
+                        data = new MontyField31<TParams>[i.B];
                     }
-                    if (data.Length != i.B) return Fail($"hint channel {i.A} answered {data.Length} values, {i.B} read");
+                    if (data.Length != i.B)
+                    {
+                        if (Failed($"hint channel {i.A} answered {data.Length} values, {i.B} read")) return firstFailure!;
+                        data = new MontyField31<TParams>[i.B];
+                    }
                     data.CopyTo(f.AsSpan(i.Dst, i.B));
                     break;
                 default:
                     throw new InvalidOperationException($"unknown recursion operation {i.Op}");
             }
         }
+        if (firstFailure is not null)
+            return firstFailure;
         return new RecursionRun(true, null, -1, code.Count) { Outputs = [.. program.Outputs.Select(o => f[o].ToCanonical())] };
     }
 }

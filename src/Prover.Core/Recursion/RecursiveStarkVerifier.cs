@@ -228,7 +228,16 @@ public static class RecursiveStarkVerifier<TParams, TDef, TDigest>
                 total = b.Add(total, sums[t]);
             }
             if (sharedSeedLength is null)
+            {
                 b.AssertEqual(total, b.ExtZero, "LogUp buses do not balance");
+                // The statement the proof was checked against, stated as the program's outputs: every table's public
+                // values and the verifying key's preprocessed root (both come in as hints, so a proof of the run must
+                // expose them, or it would say only that some proof of this shape verified).
+                foreach (var p in publics)
+                    b.Output(p);
+                if (layout.HasPreprocessed)
+                    b.Output(caps[0][0]);
+            }
             else
             {
                 foreach (var p in publics)

@@ -9,10 +9,10 @@ namespace Prover.Core.Stark;
 
 /// <summary>
 /// The seam between the STARK protocol and the hardware that runs its heavy kernels (LDEs, Merkle
-/// trees, the quotient, DEEP batching and FRI folding). Prover.Core ships the CPU implementation; GPU
-/// backends (Prover.Gpu) implement the same interface and must return bit-identical results, so proofs
-/// are the same bytes on every backend. The quotient, DEEP, FRI and release hooks have default bodies
-/// (the CPU reference), so a backend overrides only what its device runs.
+/// trees, LogUp traces, the quotient, out-of-domain openings, DEEP batching and FRI folding). Prover.Core
+/// ships the CPU implementation; GPU backends (Prover.Gpu) implement the same interface and must return
+/// bit-identical results, so proofs are the same bytes on every backend. The LogUp, quotient, opening, DEEP,
+/// FRI and release hooks have default bodies (the CPU reference), so a backend overrides only what its device runs.
 /// </summary>
 /// <remarks>
 /// A backend may keep a device copy of a matrix it returned from <see cref="CosetLdeBitReversed"/> and read
@@ -50,6 +50,17 @@ public interface IProverBackend<TParams> where TParams : struct, IMontyParameter
         ExtensionLinearAlgebra<TParams, TDef>.RowCombinations(matrix, coefficients);
 
     /// <summary>
+    /// A table's LogUp trace and cumulative sum (<see cref="LogUp.GenerateTrace{F, TExt}"/>: height × D·(groups + 1) base columns,
+    /// the groups' fraction sums then the running sum) from its main and preprocessed traces (natural order). A backend may keep
+    /// a device copy of the returned trace for its LDE (<see cref="CosetLdeBitReversed"/>) and openings.
+    /// </summary>
+    (RowMajorMatrix<MontyField31<TParams>> Trace, ExtensionField<MontyField31<TParams>, TDef> CumulativeSum) GenerateLogUp<TDef>(
+        CompiledAir<MontyField31<TParams>> air, RowMajorMatrix<MontyField31<TParams>> main, RowMajorMatrix<MontyField31<TParams>>? preprocessed,
+        IReadOnlyList<MontyField31<TParams>> publics, ExtensionField<MontyField31<TParams>, TDef> gamma, ExtensionField<MontyField31<TParams>, TDef> beta)
+        where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef> =>
+        LogUpPacked<TParams, TDef>.GenerateTrace(air, main, preprocessed, publics, gamma, beta);
+
+    /// <summary>
     /// A table's quotient on the quotient domain g·H_(n·d) (natural order, n = 2^<paramref name="logN"/>, d the AIR's
     /// quotient chunks): (Σ_q α^q·C_q(x) + the LogUp constraints)/Z_H(x), read from the LDEs (bit-reversed rows).
     /// </summary>
@@ -59,6 +70,16 @@ public interface IProverBackend<TParams> where TParams : struct, IMontyParameter
         ExtensionField<MontyField31<TParams>, TDef> beta, ExtensionField<MontyField31<TParams>, TDef> cumulativeSum)
         where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef> =>
         QuotientEvaluator<TParams, TDef>.Evaluate(air, logN, mainLde, preprocessedLde, logUpLde, publics, alpha, gamma, beta, cumulativeSum);
+
+    /// <summary>
+    /// Out-of-domain openings of one table: each matrix (traces of 2^<paramref name="logN"/> rows, natural order, on the trace
+    /// domain H) evaluated column by column at each point z (off H) by the barycentric formula; result[p][m][c] is column c of
+    /// matrix m at points[p] (<see cref="OutOfDomain{TParams, TDef}.Evaluate"/>).
+    /// </summary>
+    ExtensionField<MontyField31<TParams>, TDef>[][][] EvaluateOutOfDomain<TDef>(int logN, IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> matrices,
+        ReadOnlySpan<ExtensionField<MontyField31<TParams>, TDef>> points)
+        where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef> =>
+        OutOfDomain<TParams, TDef>.Evaluate(logN, matrices, points);
 
     /// <summary>
     /// The DEEP codeword of one LDE height (bit-reversed order, 2^<paramref name="logHeight"/> values):

@@ -220,7 +220,9 @@ public sealed class StarkProver<TParams, TDef, TDigest>
                 for (int t = 0; t < tables; t++)
                 {
                     if (airs[t].LogUpColumns == 0) continue;
-                    (logUpTraces[t], sums[t]) = LogUpPacked<TParams, TDef>.GenerateTrace(airs[t], traces[t], key?.Traces[t], publics[t], gamma, beta);
+                    (logUpTraces[t], sums[t]) = owner._backend.GenerateLogUp(airs[t], traces[t], key?.Traces[t], publics[t], gamma, beta);
+                    // A device copy of the LogUp trace (kept for its LDE and openings) is freed with the LDEs.
+                    Ldes.Add(logUpTraces[t]);
                     if (owner.ForgeLogUp is { } forge)
                         (logUpTraces[t], sums[t]) = forge(new LogUpForgery(t, traces[t], logUpTraces[t]!, sums[t], gamma, beta));
                     logUpLdes[t] = owner._backend.CosetLdeBitReversed(logUpTraces[t]!, layout.LogBlowup, Shift);
@@ -267,29 +269,23 @@ public sealed class StarkProver<TParams, TDef, TDigest>
                 if (Polynomials.Vanishing(logN, zeta).IsZero)
                     throw new InvalidOperationException("ζ fell on a trace domain (probability ~2^-100)");
                 var zetaNext = zeta * MontyField31<TParams>.TwoAdicGenerator(logN);
-                // The two weight vectors (serial batch inversions each) are computed side by side.
-                ExtensionField<MontyField31<TParams>, TDef>[] wLocal = [], wNext = [];
-                if (KernelSelection.IsReference(ReferenceFamily.Openings))
-                {
-                    wLocal = Polynomials.BarycentricWeights(logN, MontyField31<TParams>.One, zeta);
-                    wNext = Polynomials.BarycentricWeights(logN, MontyField31<TParams>.One, zetaNext);
-                }
-                else
-                {
-                    Parallel.Invoke(
-                        () => wLocal = Polynomials.BarycentricWeights(logN, MontyField31<TParams>.One, zeta),
-                        () => wNext = Polynomials.BarycentricWeights(logN, MontyField31<TParams>.One, zetaNext));
-                }
+                // Every trace of the table at ζ and ζ·ω in one backend call (the weights of both points side by side on the CPU).
                 var pre = key?.Traces[t];
+                var matrices = new List<RowMajorMatrix<MontyField31<TParams>>>(3) { traces[t] };
+                if (pre is not null) matrices.Add(pre);
+                if (logUpTraces[t] is { } lt) matrices.Add(lt);
+                var values = owner._backend.EvaluateOutOfDomain(logN, matrices, [zeta, zetaNext]);
+                var (local, next) = (values[0], values[1]);
+                int logUpAt = pre is null ? 1 : 2;
                 openings[t] = new TableOpenings<ExtensionField<MontyField31<TParams>, TDef>>
                 {
-                    PreprocessedLocal = pre is null ? [] : EvaluateColumns(pre, wLocal),
+                    PreprocessedLocal = pre is null ? [] : local[1],
                     // At ζ·ω only the columns some constraint reads on the next row (StarkLayout, OpenedMatrix.NextColumns).
-                    PreprocessedNext = pre is null ? [] : Select(EvaluateColumns(pre, wNext), layout.Airs[t].NextPreprocessedColumns),
-                    MainLocal = EvaluateColumns(traces[t], wLocal),
-                    MainNext = Select(EvaluateColumns(traces[t], wNext), layout.Airs[t].NextMainColumns),
-                    LogUpLocal = logUpTraces[t] is { } lt ? EvaluateColumns(lt, wLocal) : [],
-                    LogUpNext = logUpTraces[t] is { } ln ? EvaluateColumns(ln, wNext) : [],
+                    PreprocessedNext = pre is null ? [] : Select(next[1], layout.Airs[t].NextPreprocessedColumns),
+                    MainLocal = local[0],
+                    MainNext = Select(next[0], layout.Airs[t].NextMainColumns),
+                    LogUpLocal = logUpTraces[t] is null ? [] : local[logUpAt],
+                    LogUpNext = logUpTraces[t] is null ? [] : next[logUpAt],
                     Quotient = EvaluateCoefficientColumns(quotientCoefficients[t], zeta),
                 };
             }
@@ -384,12 +380,6 @@ public sealed class StarkProver<TParams, TDef, TDigest>
         }
 
         /// <summary>Each column's value at a point from its values on H (barycentric weights given).</summary>
-        private static ExtensionField<MontyField31<TParams>, TDef>[] EvaluateColumns(
-            RowMajorMatrix<MontyField31<TParams>> trace, ExtensionField<MontyField31<TParams>, TDef>[] weights)
-        {
-            return ExtensionLinearAlgebra<TParams, TDef>.ColumnCombinations(trace, weights);
-        }
-
         private static ExtensionField<MontyField31<TParams>, TDef>[] Select(ExtensionField<MontyField31<TParams>, TDef>[] values, IReadOnlyList<int> columns) =>
             [.. columns.Select(c => values[c])];
 

@@ -82,6 +82,8 @@ public static class ZkvmBus
 
     /// <summary>Number of field elements of a <see cref="Weierstrass"/> tuple.</summary>
     public const int WeierstrassTupleWidth = 11;
+
+    /// <summary>
     /// (limbs, ts_lo, ts_hi, a0 limbs, a1 limbs): a modmul ECALL (limbs 4 or 6), sent by <see cref="Prover.Core.Zkvm.Syscall.SyscallAir{F}"/>,
     /// received by the <see cref="Prover.Core.Zkvm.ModMul.ModMulAir{F}"/> of that limb count. Id 20 leaves 13–19 to other accelerator buses.
     /// </summary>

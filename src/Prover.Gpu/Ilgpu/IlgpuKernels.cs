@@ -27,6 +27,25 @@ public sealed class IlgpuKernels
     private Action<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ExtensionShape>? _deepAccumulate;
     private Action<Index1D, ArrayView<int>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, QuotientShape>? _quotientRows;
 
+    private Action<Index1D, ArrayView<int>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<int>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, LogUpTraceShape, LogUpShape>? _logUpRows;
+    private Action<Index1D, ArrayView<uint>, ArrayView<uint>, int, int, MontyField>? _logUpBlockSums;
+    private Action<Index1D, ArrayView<uint>, int, MontyField>? _logUpBlockPrefix;
+    private Action<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, int, int, int, MontyField>? _logUpRunningSum;
+    private Action<Index1D, ArrayView<int>, ArrayView<int>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, QuotientShape, LogUpShape>? _quotientLogUp;
+    private Action<Index1D, ArrayView<uint>, ArrayView<uint>, uint, int, uint, ExtensionShape>? _openingWeights;
+    private Action<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, int, int, int, ExtensionShape>? _openingPartialSums;
+    private Action<Index1D, ArrayView<uint>, ArrayView<uint>, int, int, MontyField>? _openingReduceColumns;
+
+    private Action<Index1D, ArrayView<int>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, QuotientShape, WideShape>? _wideQuotientRows;
+    private Action<Index1D, ArrayView<int>, ArrayView<int>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, QuotientShape, LogUpShape, WideShape>? _wideQuotientLogUp;
+    private Action<Index1D, ArrayView<int>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<int>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, LogUpTraceShape, LogUpShape, WideShape>? _wideLogUpRows;
+    private Action<Index1D, ArrayView<uint>, ArrayView<uint>, int, int, WideShape>? _wideBlockSums;
+    private Action<Index1D, ArrayView<uint>, int, WideShape>? _wideBlockPrefix;
+    private Action<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, int, int, int, WideShape>? _wideRunningSum;
+    private Action<Index1D, ArrayView<uint>, ArrayView<uint>, uint, int, uint, WideShape>? _wideWeights;
+    private Action<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, int, int, int, WideShape>? _widePartialSums;
+    private Action<Index1D, ArrayView<uint>, ArrayView<uint>, int, int, WideShape>? _wideReduceColumns;
+
     internal IlgpuKernels(Accelerator accelerator) => _accelerator = accelerator;
 
     public Action<Index1D, ArrayView<uint>, ArrayView<uint>, int, int> BitReverseRows =>
@@ -74,9 +93,60 @@ public sealed class IlgpuKernels
     public Action<Index1D, ArrayView<int>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, QuotientShape> QuotientRows =>
         _quotientRows ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<int>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, QuotientShape>(QuotientKernels.QuotientRows);
 
+    public Action<Index1D, ArrayView<int>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<int>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, LogUpTraceShape, LogUpShape> LogUpRows =>
+        _logUpRows ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<int>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<int>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, LogUpTraceShape, LogUpShape>(LogUpKernels.LogUpRows);
+
+    public Action<Index1D, ArrayView<uint>, ArrayView<uint>, int, int, MontyField> LogUpBlockSums =>
+        _logUpBlockSums ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<uint>, ArrayView<uint>, int, int, MontyField>(LogUpKernels.BlockSums);
+
+    public Action<Index1D, ArrayView<uint>, int, MontyField> LogUpBlockPrefix =>
+        _logUpBlockPrefix ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<uint>, int, MontyField>(LogUpKernels.BlockPrefix);
+
+    public Action<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, int, int, int, MontyField> LogUpRunningSum =>
+        _logUpRunningSum ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, int, int, int, MontyField>(LogUpKernels.RunningSum);
+
+    public Action<Index1D, ArrayView<int>, ArrayView<int>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, QuotientShape, LogUpShape> QuotientLogUp =>
+        _quotientLogUp ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<int>, ArrayView<int>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, QuotientShape, LogUpShape>(QuotientKernels.QuotientLogUp);
+
+    public Action<Index1D, ArrayView<uint>, ArrayView<uint>, uint, int, uint, ExtensionShape> OpeningWeights =>
+        _openingWeights ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<uint>, ArrayView<uint>, uint, int, uint, ExtensionShape>(OpeningKernels.Weights);
+
+    public Action<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, int, int, int, ExtensionShape> OpeningPartialSums =>
+        _openingPartialSums ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, int, int, int, ExtensionShape>(OpeningKernels.PartialSums);
+
+    public Action<Index1D, ArrayView<uint>, ArrayView<uint>, int, int, MontyField> OpeningReduceColumns =>
+        _openingReduceColumns ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<uint>, ArrayView<uint>, int, int, MontyField>(OpeningKernels.ReduceColumns);
+
+    public Action<Index1D, ArrayView<int>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, QuotientShape, WideShape> WideQuotientRows =>
+        _wideQuotientRows ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<int>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, QuotientShape, WideShape>(WideKernels.QuotientRows);
+
+    public Action<Index1D, ArrayView<int>, ArrayView<int>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, QuotientShape, LogUpShape, WideShape> WideQuotientLogUp =>
+        _wideQuotientLogUp ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<int>, ArrayView<int>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, QuotientShape, LogUpShape, WideShape>(WideKernels.QuotientLogUp);
+
+    public Action<Index1D, ArrayView<int>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<int>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, LogUpTraceShape, LogUpShape, WideShape> WideLogUpRows =>
+        _wideLogUpRows ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<int>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<int>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, LogUpTraceShape, LogUpShape, WideShape>(WideKernels.LogUpRows);
+
+    public Action<Index1D, ArrayView<uint>, ArrayView<uint>, int, int, WideShape> WideBlockSums =>
+        _wideBlockSums ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<uint>, ArrayView<uint>, int, int, WideShape>(WideKernels.BlockSums);
+
+    public Action<Index1D, ArrayView<uint>, int, WideShape> WideBlockPrefix =>
+        _wideBlockPrefix ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<uint>, int, WideShape>(WideKernels.BlockPrefix);
+
+    public Action<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, int, int, int, WideShape> WideRunningSum =>
+        _wideRunningSum ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, int, int, int, WideShape>(WideKernels.RunningSum);
+
+    public Action<Index1D, ArrayView<uint>, ArrayView<uint>, uint, int, uint, WideShape> WideWeights =>
+        _wideWeights ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<uint>, ArrayView<uint>, uint, int, uint, WideShape>(WideKernels.Weights);
+
+    public Action<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, int, int, int, WideShape> WidePartialSums =>
+        _widePartialSums ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, int, int, int, WideShape>(WideKernels.PartialSums);
+
+    public Action<Index1D, ArrayView<uint>, ArrayView<uint>, int, int, WideShape> WideReduceColumns =>
+        _wideReduceColumns ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<uint>, ArrayView<uint>, int, int, WideShape>(WideKernels.ReduceColumns);
+
     /// <summary>Every kernel entry point (static methods taking an Index1D first).</summary>
     public static IReadOnlyList<MethodInfo> All { get; } =
-        new[] { typeof(NttKernels), typeof(Poseidon2Kernels), typeof(ExtensionKernels), typeof(QuotientKernels) }
+        new[] { typeof(NttKernels), typeof(Poseidon2Kernels), typeof(ExtensionKernels), typeof(QuotientKernels), typeof(LogUpKernels), typeof(OpeningKernels), typeof(WideKernels) }
             .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Static))
             .Where(m => m.GetParameters() is [{ ParameterType: var p }, ..] && p == typeof(Index1D))
             .ToArray();

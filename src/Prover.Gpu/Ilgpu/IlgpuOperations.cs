@@ -17,7 +17,7 @@ namespace Prover.Gpu.Ilgpu;
 /// (and as <see cref="GpuOperations{TParams}"/> on the hand-written kernels). Device buffers come from
 /// the device's pool; twiddles and round constants stay resident. Calls are serialised by the device lock.
 /// </summary>
-public sealed class IlgpuOperations<TParams> : IDisposable where TParams : struct, IMontyParameters
+public sealed partial class IlgpuOperations<TParams> : IDisposable where TParams : struct, IMontyParameters
 {
     private readonly MontyField _field = MontyField.Of<TParams>();
     private readonly Poseidon2Shape _shape;
@@ -202,9 +202,14 @@ public sealed class IlgpuOperations<TParams> : IDisposable where TParams : struc
             try
             {
                 var d = data.View.SubView(0, bigWords);
-                Device.Upload(input.View, MontyField31<TParams>.AsMontgomery(evaluations.Values));
+                // A trace kept on the device (a LogUp trace made there) is read from its copy, which stays unchanged.
+                var source = input.View;
+                if (TryKept(evaluations, out var keptTrace))
+                    source = keptTrace.View;
+                else
+                    Device.Upload(input.View, MontyField31<TParams>.AsMontgomery(evaluations.Values));
                 // Interpolate: bit-reverse the rows, DIT with inverse roots → n·coefficients (natural order).
-                K.BitReverseRows((int)smallWords, input.View, d, width, log);
+                K.BitReverseRows((int)smallWords, source, d, width, log);
                 if (bigWords > smallWords)
                     d.SubView(smallWords, bigWords - smallWords).MemSetToZero();
                 RunLevels(d, width, log, dit: true, inverse: true);

@@ -71,6 +71,13 @@ public sealed class IlgpuProverBackend<TParams> : IProverBackend<TParams>, IDisp
     public static bool ExtensionOnDevice<TDef>() where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef> =>
         TDef.Degree == ExtensionShape.Degree && TDef.IsBinomial;
 
+    /// <summary>
+    /// The extension fields the LogUp, quotient and opening kernels implement: the binomial quartic (written-out kernels) and
+    /// octic (<see cref="WideKernels"/>) extensions, those of every preset.
+    /// </summary>
+    public static bool WideOnDevice<TDef>() where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef> =>
+        TDef.IsBinomial && TDef.Degree is ExtensionShape.Degree or 8;
+
     public ExtensionField<MontyField31<TParams>, TDef>[] CombineColumns<TDef>(RowMajorMatrix<MontyField31<TParams>> matrix,
         ReadOnlySpan<ExtensionField<MontyField31<TParams>, TDef>> coefficients)
         where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef>
@@ -104,13 +111,42 @@ public sealed class IlgpuProverBackend<TParams> : IProverBackend<TParams>, IDisp
         return folded;
     }
 
-    /// <summary>Whether the quotient of AIRs without LogUp columns is evaluated on the device (default; off: the CPU).</summary>
+    /// <summary>Whether quotients are evaluated on the device (default; off: the CPU).</summary>
     public bool QuotientOnDevice { get; set; } = true;
 
+    /// <summary>Whether LogUp traces are generated on the device (default; off: the CPU).</summary>
+    public bool LogUpOnDevice { get; set; } = true;
+
+    /// <summary>Whether out-of-domain openings are evaluated on the device (default; off: the CPU).</summary>
+    public bool OpeningsOnDevice { get; set; } = true;
+
     /// <summary>
-    /// The quotient on the device for AIRs without LogUp columns over the quartic extension (the constraint program
-    /// interpreted by <see cref="QuotientKernels.QuotientRows"/>, the LDEs read from their kept copies); tables with LogUp
-    /// columns, and other extensions, are evaluated by the CPU.
+    /// A table's LogUp trace on the device (<see cref="LogUpKernels"/>: the interaction program per row, one inversion per group
+    /// and row, a two-level scan for the running sum) over the quartic and octic extensions; its device copy is kept for the LDE and the
+    /// openings. Other extensions, and tables without interactions, go to the CPU reference.
+    /// </summary>
+    public (RowMajorMatrix<MontyField31<TParams>> Trace, ExtensionField<MontyField31<TParams>, TDef> CumulativeSum) GenerateLogUp<TDef>(
+        CompiledAir<MontyField31<TParams>> air, RowMajorMatrix<MontyField31<TParams>> main, RowMajorMatrix<MontyField31<TParams>>? preprocessed,
+        IReadOnlyList<MontyField31<TParams>> publics, ExtensionField<MontyField31<TParams>, TDef> gamma, ExtensionField<MontyField31<TParams>, TDef> beta)
+        where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef>
+    {
+        ArgumentNullException.ThrowIfNull(air);
+        ArgumentNullException.ThrowIfNull(main);
+        ArgumentNullException.ThrowIfNull(publics);
+        if (!LogUpOnDevice || !WideOnDevice<TDef>() || air.Interactions.Count == 0)
+            return Cpu.GenerateLogUp(air, main, preprocessed, publics, gamma, beta);
+        // The interaction program alone (its outputs are the full program's from ConstraintCount on).
+        var program = DeviceProgram.From(air.Name, air.InteractionProgram, publics, preprocessed is not null);
+        var logUp = DeviceLogUp.From(air, air.ConstraintCount, gamma, beta, [], default);
+        var trace = Operations.GenerateLogUp(air.Name, TDef.W, TDef.Degree, program, logUp, main, preprocessed);
+        var last = trace.Row(trace.Height - 1)[^TDef.Degree..];
+        return (trace, ExtensionField<MontyField31<TParams>, TDef>.FromCoefficients(last));
+    }
+
+    /// <summary>
+    /// The quotient on the device over the quartic and octic extensions: the constraint program interpreted by
+    /// <see cref="QuotientKernels.QuotientRows"/>, then (tables with LogUp columns) the LogUp constraints by
+    /// <see cref="QuotientKernels.QuotientLogUp"/>, the LDEs read from their kept copies. Other extensions are evaluated by the CPU.
     /// </summary>
     public ExtensionField<MontyField31<TParams>, TDef>[] EvaluateQuotient<TDef>(CompiledAir<MontyField31<TParams>> air, int logN,
         RowMajorMatrix<MontyField31<TParams>> mainLde, RowMajorMatrix<MontyField31<TParams>>? preprocessedLde, RowMajorMatrix<MontyField31<TParams>>? logUpLde,
@@ -121,47 +157,68 @@ public sealed class IlgpuProverBackend<TParams> : IProverBackend<TParams>, IDisp
         ArgumentNullException.ThrowIfNull(air);
         ArgumentNullException.ThrowIfNull(mainLde);
         ArgumentNullException.ThrowIfNull(publics);
-        if (!QuotientOnDevice || !ExtensionOnDevice<TDef>() || air.LogUpColumns > 0)
+        if (!QuotientOnDevice || !WideOnDevice<TDef>())
             return Cpu.EvaluateQuotient(air, logN, mainLde, preprocessedLde, logUpLde, publics, alpha, gamma, beta, cumulativeSum);
+        if (air.LogUpColumns > 0 && logUpLde is null)
+            throw new ArgumentException($"{air.Name} has LogUp columns but no LogUp LDE was given", nameof(logUpLde));
         int logD = air.LogQuotientChunks;
-        var (code, constants, variables, outputs) = air.Program.Export();
+        var program = DeviceProgram.From(air.Name, air.Program, publics, preprocessedLde is not null);
         int constraints = air.ConstraintCount;
-        if (outputs.Length < constraints)
-            throw new InvalidOperationException($"{air.Name}: the constraint program has {outputs.Length} outputs for {constraints} constraints");
-        // One int array: code (3 per instruction), variables (source 0 main / 1 preprocessed / 2 public, column, row offset), outputs.
-        int instructions = code.Length / 3;
-        var program = new int[code.Length + 3 * variables.Length + constraints];
-        code.CopyTo(program, 0);
-        int variablesAt = code.Length, outputsAt = variablesAt + 3 * variables.Length;
-        for (int v = 0; v < variables.Length; v++)
-        {
-            var variable = variables[v];
-            if (variable.Source == VariableSource.Public && (uint)variable.Index >= (uint)publics.Length)
-                throw new ArgumentException($"{air.Name}: public value {variable.Index} of {publics.Length}", nameof(publics));
-            program[variablesAt + 3 * v] = variable.Source switch
-            {
-                VariableSource.Main => 0,
-                VariableSource.Preprocessed => preprocessedLde is null
-                    ? throw new ArgumentException($"{air.Name} reads preprocessed columns but no preprocessed LDE was given", nameof(preprocessedLde))
-                    : 1,
-                _ => 2,
-            };
-            program[variablesAt + 3 * v + 1] = variable.Index;
-            program[variablesAt + 3 * v + 2] = variable.Offset;
-        }
-        outputs.AsSpan(0, constraints).CopyTo(program.AsSpan(outputsAt));
-        var values = new uint[constants.Length + publics.Length];
-        MontyField31<TParams>.AsMontgomery(constants).CopyTo(values);
-        MontyField31<TParams>.AsMontgomery(publics).CopyTo(values.AsSpan(constants.Length));
+        if (program.Outputs < constraints)
+            throw new InvalidOperationException($"{air.Name}: the constraint program has {program.Outputs} outputs for {constraints} constraints");
         // Z_H takes d values (QuotientSelectors' definition); the per-point selectors are computed on the device.
         if (logN < 0 || logN + logD > 30)
             throw new ArgumentOutOfRangeException(nameof(logN), $"no quotient domain of 2^{logN}·2^{logD} points");
         var zh = QuotientSelectors<TParams>.Vanishing(logN, logD);
         var zhInverse = Fields.BatchInverse<MontyField31<TParams>>(zh);
-        var alphaPowers = alpha.Powers(constraints);
+        int logUpConstraints = LogUp.ConstraintCount(air);
+        var alphaPowers = alpha.Powers(constraints + logUpConstraints);
         var result = new ExtensionField<MontyField31<TParams>, TDef>[1 << (logN + logD)];
-        Operations.EvaluateQuotient(TDef.W, program, instructions, variablesAt, outputsAt, constraints, values, constants.Length, mainLde, preprocessedLde,
-            logN, logD, Words(alphaPowers.AsSpan()), MontyField31<TParams>.AsMontgomery(zhInverse), MontyField31<TParams>.AsMontgomery(zh), Words(result.AsSpan()));
+        if (logUpConstraints == 0 && ExtensionOnDevice<TDef>())
+        {
+            Operations.EvaluateQuotient(TDef.W, program.Packed, program.Instructions, program.VariablesAt, program.OutputsAt, constraints, program.Values,
+                program.PublicsAt, mainLde, preprocessedLde, logN, logD, Words(alphaPowers.AsSpan()), MontyField31<TParams>.AsMontgomery(zhInverse),
+                MontyField31<TParams>.AsMontgomery(zh), Words(result.AsSpan()));
+            return result;
+        }
+        var logUp = logUpConstraints == 0 ? null : DeviceLogUp.From(air, 0, gamma, beta, alphaPowers.AsSpan(constraints), cumulativeSum);
+        Operations.EvaluateQuotientWithLogUp(TDef.W, TDef.Degree, program, constraints, logUp, mainLde, preprocessedLde, logUp is null ? null : logUpLde, logN, logD,
+            Words(alphaPowers.AsSpan(0, constraints)), MontyField31<TParams>.AsMontgomery(zhInverse), MontyField31<TParams>.AsMontgomery(zh),
+            Words(result.AsSpan()));
+        return result;
+    }
+
+    /// <summary>
+    /// Out-of-domain openings on the device (<see cref="OpeningKernels"/>: each point's barycentric weights, then block partial
+    /// sums and one reduction per column) over the quartic and octic extensions; traces kept on the device (LogUp traces made there) are
+    /// read from their copies, the others are uploaded once. Other extensions go to the CPU reference.
+    /// </summary>
+    public ExtensionField<MontyField31<TParams>, TDef>[][][] EvaluateOutOfDomain<TDef>(int logN, IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> matrices,
+        ReadOnlySpan<ExtensionField<MontyField31<TParams>, TDef>> points)
+        where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef>
+    {
+        ArgumentNullException.ThrowIfNull(matrices);
+        if (!OpeningsOnDevice || !WideOnDevice<TDef>())
+            return Cpu.EvaluateOutOfDomain(logN, matrices, points);
+        if (logN < 0 || logN > Math.Min(30, TParams.TwoAdicity))
+            throw new ArgumentOutOfRangeException(nameof(logN), $"no trace domain of 2^{logN} rows");
+        var scales = new ExtensionField<MontyField31<TParams>, TDef>[points.Length];
+        for (int p = 0; p < points.Length; p++)
+        {
+            // Off the domain (z^n ≠ 1) every weight's denominator z − ω^i is non-zero; on it the CPU reference throws too.
+            if (Polynomials.Vanishing(logN, points[p]).IsZero)
+                throw new ArgumentException("evaluation point lies on the domain", nameof(points));
+            scales[p] = OutOfDomain<TParams, TDef>.Scale(logN, points[p]);
+        }
+        var words = Operations.EvaluateOutOfDomain(TDef.W, TDef.Degree, logN, matrices, MemoryMarshal.Cast<ExtensionField<MontyField31<TParams>, TDef>, uint>(points),
+            Words(scales.AsSpan()));
+        var result = new ExtensionField<MontyField31<TParams>, TDef>[points.Length][][];
+        for (int p = 0; p < points.Length; p++)
+        {
+            result[p] = new ExtensionField<MontyField31<TParams>, TDef>[matrices.Count][];
+            for (int m = 0; m < matrices.Count; m++)
+                result[p][m] = MemoryMarshal.Cast<uint, ExtensionField<MontyField31<TParams>, TDef>>(words[p][m]).ToArray();
+        }
         return result;
     }
 

@@ -374,6 +374,8 @@ public class DeviceProvingStepsTests(ITestOutputHelper output)
             backend.KeepLdesOnDevice = keep;
             long before = device!.BytesToDevice + device.BytesFromDevice;
             backend.QuotientOnDevice = deep;
+            backend.LogUpOnDevice = deep;
+            backend.OpeningsOnDevice = deep;
             var (file, _) = DemoProofs.Prove(demo, logRows, "development", backend);
             Assert.True(cpuFile.AsSpan().SequenceEqual(file), $"{demo}: proof bytes differ from the CPU's (deep {deep}, fri {fri}, keep {keep})");
             Assert.Equal(0, backend.Operations.ResidentCount); // every LDE and FRI codeword released

@@ -1,0 +1,84 @@
+using Prover.Core.Air;
+using Prover.Core.Field;
+using Prover.Core.Hash;
+using Prover.Core.Matrix;
+using Prover.Core.Stark;
+
+namespace Prover.Core.Recursion.Chips;
+
+/// <summary>
+/// The recursion chips for one <see cref="RecursionProgram"/>: every instruction is assigned to the table that executes
+/// it (base ALU, ext ALU, conversions, Poseidon2, bits, assertions, hints) and the program's outputs to the output table,
+/// each table with the program's rows as preprocessed columns. The tables' heights and fixed columns depend only on the
+/// program, so the verifying key (<see cref="Setup{TDigest}"/>) identifies the program.
+/// </summary>
+public sealed class RecursionMachine<TParams, TDef>
+    where TParams : struct, IMontyParameters
+    where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef>
+{
+    private readonly RecursionChip<TParams, TDef>[] _chips;
+
+    /// <summary>The chips of a program; throws <see cref="ArgumentException"/> for a malformed program and <see cref="NotSupportedException"/> for width-24 permutations.</summary>
+    public RecursionMachine(RecursionProgram program)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        if (program.ExtensionDegree != TDef.Degree)
+            throw new ArgumentException($"the program works in a degree-{program.ExtensionDegree} extension, not {TDef.Name}");
+        Program = program;
+        Plan = RecursionMemoryPlan.For(program);
+        var code = program.Instructions;
+        RecursionInstruction[] Of(params RecursionOp[] ops) => code.Where(i => ops.Contains(i.Op)).ToArray();
+        var chips = new List<RecursionChip<TParams, TDef>>
+        {
+            new BaseAluChip<TParams, TDef>(program, Plan, Of(BaseAluChip<TParams, TDef>.Operations)),
+            new ExtAluChip<TParams, TDef>(program, Plan, Of(ExtAluChip<TParams, TDef>.Operations)),
+            new ExtConvertChip<TParams, TDef>(Plan, Of(ExtConvertChip<TParams, TDef>.Operations)),
+            new Poseidon2Chip<TParams, TDef>(Plan, Of(RecursionOp.Permute)),
+            new BitsChip<TParams, TDef>(Plan, Of(RecursionOp.Bits)),
+            new AssertEqChip<TParams, TDef>(Of(AssertEqChip<TParams, TDef>.Operations)),
+            new HintChip<TParams, TDef>(Plan, Of(RecursionOp.Hint)),
+        };
+        if (program.Outputs.Count > 0)
+            chips.Add(new PublicOutputChip<TParams, TDef>(program.Outputs));
+        _chips = [.. chips];
+        // Every multiplicity is a fixed column, so the integer count of each bus's fractions is known here; below p, a
+        // tuple's count cannot wrap around to zero (RecursionBus). Each read is one receive and one unit of its write's send.
+        long reads = Plan.FeltReads.Sum(r => (long)r) + Plan.ExtReads.Sum(r => (long)r);
+        if (2 * reads >= (long)TParams.P)
+            throw new ArgumentException($"the program's {reads} memory reads would let a bus count wrap around p");
+    }
+
+    public RecursionProgram Program { get; }
+
+    public RecursionMemoryPlan Plan { get; }
+
+    /// <summary>The tables, in proof order (the output table last, where the program has outputs).</summary>
+    public IReadOnlyList<RecursionChip<TParams, TDef>> Chips => _chips;
+
+    public IAir<MontyField31<TParams>>[] Airs => [.. _chips];
+
+    public int[] LogHeights => [.. _chips.Select(c => c.LogHeight)];
+
+    /// <summary>The proving key: the program's fixed columns committed at the tables' heights (its verifying key names the program).</summary>
+    public ProvingKey<TParams, TDigest> Setup<TDigest>(StarkConfig config, IProverBackend<TParams>? backend = null)
+        where TDigest : struct, IDigest<TDigest, TParams>
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return StarkSetup.Preprocess<TParams, TDigest>(Airs, LogHeights, config.LogBlowup, backend)!;
+    }
+
+    /// <summary>The main traces of a run whose memory is <paramref name="memory"/>.</summary>
+    public RowMajorMatrix<MontyField31<TParams>>[] GenerateTraces(RecursionMemory<TParams, TDef> memory) =>
+        [.. _chips.Select(c => c.GenerateTrace(memory))];
+
+    /// <summary>The public values of each table: the outputs on the output table, none elsewhere.</summary>
+    public MontyField31<TParams>[][] PublicValues(IReadOnlyList<uint> outputs)
+    {
+        ArgumentNullException.ThrowIfNull(outputs);
+        return [.. _chips.Select(c => c is PublicOutputChip<TParams, TDef> ? outputs.Select(MontyField31<TParams>.FromCanonical).ToArray() : [])];
+    }
+
+    /// <summary>Rows of each table (the instructions it executes) and its height, for reports.</summary>
+    public IEnumerable<(string Table, int Rows, int LogHeight, int Width, int PreprocessedWidth)> Shape() =>
+        _chips.Select(c => (c.Name, c.Rows, c.LogHeight, c.Width, c.PreprocessedWidth));
+}

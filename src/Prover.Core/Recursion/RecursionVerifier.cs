@@ -1,0 +1,67 @@
+using Prover.Core.Field;
+using Prover.Core.Hash;
+using Prover.Core.Recursion.Chips;
+using Prover.Core.Stark;
+
+namespace Prover.Core.Recursion;
+
+/// <summary>
+/// Verifies a proof that a <see cref="RecursionProgram"/> accepted a run with the stated outputs: rebuilds the recursion
+/// chips and their verifying key from the program (the key is the program), checks that the proof's public values are
+/// the claimed outputs, and verifies the STARK with the ordinary <see cref="StarkVerifier{TParams, TDef, TDigest}"/>.
+/// </summary>
+public sealed class RecursionVerifier<TParams, TDef, TDigest>(StarkConfig config)
+    where TParams : struct, IMontyParameters
+    where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef>
+    where TDigest : struct, IDigest<TDigest, TParams>
+{
+    public VerificationResult Verify(RecursionProgram program, IReadOnlyList<uint> outputs,
+        StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>, TDigest> proof)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        ArgumentNullException.ThrowIfNull(outputs);
+        if (proof is null)
+            return VerificationResult.Reject("no proof");
+        RecursionMachine<TParams, TDef> machine;
+        try
+        {
+            machine = new RecursionMachine<TParams, TDef>(program);
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException)
+        {
+            return VerificationResult.Reject("the program cannot be proved by the recursion chips: " + e.Message);
+        }
+        return Verify(machine, machine.Setup<TDigest>(config).VerifyingKey, outputs, proof);
+    }
+
+    /// <summary>Same with the machine and its verifying key made once (<see cref="RecursionMachine{TParams, TDef}.Setup{TDigest}"/>).</summary>
+    public VerificationResult Verify(RecursionMachine<TParams, TDef> machine, VerifyingKey<TParams, TDigest> key, IReadOnlyList<uint> outputs,
+        StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>, TDigest> proof)
+    {
+        ArgumentNullException.ThrowIfNull(machine);
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(outputs);
+        if (proof is null)
+            return VerificationResult.Reject("no proof");
+        if (outputs.Any(o => o >= TParams.P))
+            return VerificationResult.Reject("a claimed output is not a canonical field element");
+        if (outputs.Count != machine.Program.Outputs.Count)
+            return VerificationResult.Reject($"the program states {machine.Program.Outputs.Count} outputs, {outputs.Count} claimed");
+        var airs = machine.Airs;
+        if (proof.PublicValues is null || proof.PublicValues.Length != airs.Length)
+            return VerificationResult.Reject($"proof does not have the shape of {airs.Length} tables");
+        // The output table's public values are the outputs the proof states; they must be the claimed ones (the
+        // verifier binds them into the transcript, and the output table reads each from the run's memory).
+        var expected = machine.PublicValues(outputs);
+        for (int t = 0; t < airs.Length; t++)
+        {
+            var stated = proof.PublicValues[t];
+            if (stated is null || stated.Length != expected[t].Length)
+                return VerificationResult.Reject($"table {t}: wrong number of public values");
+            for (int k = 0; k < stated.Length; k++)
+                if (stated[k] != expected[t][k])
+                    return VerificationResult.Reject($"the proof states output {k} = {stated[k].ToCanonical()}, not the claimed {outputs[k]}");
+        }
+        return new StarkVerifier<TParams, TDef, TDigest>(config).Verify(airs, proof, key);
+    }
+}
