@@ -19,14 +19,19 @@ public readonly record struct FieldTerm(int Coefficient, int A, int B = -1);
 /// <see cref="QuotientBytes"/> byte limbs (RANGE8 here) and the carries c_k are range-checked signed integers.
 /// <para>Why the identity over the integers follows: every coefficient of the left side is bounded by
 /// <see cref="CoefficientBound"/> &lt; 2^27 in absolute value (bytes, the given coefficients and the limb counts) and
-/// every right side |c_{k−1} − 256·c_k| ≤ 257·2^19 &lt; 2^28, both far below (p_KoalaBear − 1)/2 ≈ 2^30, so the equation
-/// of each coefficient, true modulo the KoalaBear prime, is true over the integers. Equal coefficients give equal
+/// every carry satisfies |c_k| &lt; 2^20 (see <see cref="WideOffset"/>), so |c_{k−1} − 256·c_k| &lt; 2^29; the difference of
+/// the two sides is then an integer of magnitude below 2^27 + 2^29 &lt; p_KoalaBear ≈ 2^31, and being ≡ 0 modulo the
+/// KoalaBear prime it is 0: the equation of each coefficient is true over the integers. Equal coefficients give equal
 /// polynomials over Z; at X = 256 the right side vanishes: Σ … + K·p + c₀ = q·p, hence Σ … + c₀ ≡ 0 (mod p).</para>
 /// Every constraint is gated by the row's `real` (degree 3 with the products).
 /// </summary>
 public sealed class FieldIdentity
 {
-    /// <summary>Narrow carries: c + 2^15 ∈ [0, 2^16) (one Range16). Wide carries: c + 2^19 = lo + 2^16·hi, Range16(lo), Range16(2^12·hi).</summary>
+    /// <summary>
+    /// Narrow carries: the column is c + 2^15 ∈ [0, 2^16) (one Range16), so c ∈ [−2^15, 2^15). Wide carries: c + 2^19 =
+    /// lo + 2^16·hi with Range16(lo) and Range16(v) for v = 2^12·hi. Whatever field element hi is, 2^16·hi = 16·v in the
+    /// field, so c + 2^19 = lo + 16·v ∈ [0, 2^16 + 2^20) and |c| &lt; 2^20 (an honest carry has |c| &lt; 2^19, hi &lt; 16).
+    /// </summary>
     public const int NarrowOffset = 1 << 15;
 
     public const int WideOffset = 1 << 19;
@@ -158,7 +163,7 @@ public sealed class FieldIdentity
         {
             if (Wide)
             {
-                // c + 2^19 = lo + 2^16·hi with lo < 2^16 and 2^12·hi < 2^16 (hi < 16): c ∈ [−2^19, 2^19).
+                // c + 2^19 = lo + 2^16·hi = lo + 16·(2^12·hi) with both Range16: |c| < 2^20 (WideOffset's comment).
                 builder.Send(ZkvmBus.Range16, [l[Carries + 2 * k]], real);
                 builder.Send(ZkvmBus.Range16, [l[Carries + 2 * k + 1] * C<F>(1 << 12)], real);
             }
