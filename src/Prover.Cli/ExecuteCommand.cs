@@ -69,7 +69,7 @@ internal static class ExecuteCommand
         using var stderr = Console.OpenStandardError();
         var options = limits with { DebugOutput = json ? null : stderr };
         using var machine = new Machine(program, input, options);
-        long events = 0, modmuls = 0;
+        long events = 0, modmuls = 0, pointOps = 0;
         var sw = Stopwatch.StartNew();
         ExecutionResult result;
         try
@@ -79,6 +79,7 @@ internal static class ExecuteCommand
                 {
                     events += r.InstructionEventCount + r.MemoryAccesses.Count;
                     modmuls += r.ModMuls.Count;
+                    pointOps += r.WeierstrassOps.Count;
                     machine.Recycle(r);
                 })
                 : machine.Run();
@@ -132,6 +133,7 @@ internal static class ExecuteCommand
                 w.WriteNumber("shards", result.Shards);
                 w.WriteNumber("events", events);
                 w.WriteNumber("modmul_calls", modmuls);
+                w.WriteNumber("point_calls", pointOps);
             }
             if (profile is not null)
                 ProfileReport.Write(w, profile, profileTop);
@@ -148,7 +150,7 @@ internal static class ExecuteCommand
             foreach (var (name, cycles) in result.RegionCycles.OrderBy(p => p.Key, StringComparer.Ordinal))
                 Console.WriteLine($"region        {name}: {cycles:N0} cycles");
             if (trace)
-                Console.WriteLine($"trace         {result.Shards} shard(s), {events:N0} events, {modmuls:N0} modmul calls");
+                Console.WriteLine($"trace         {result.Shards} shard(s), {events:N0} events, {modmuls:N0} modmul calls, {pointOps:N0} point calls");
             else if (limits.Engine == ExecutionEngine.Jit)
                 Console.WriteLine($"jit           {machine.CompiledBlocks} region(s) compiled in {machine.JitTime.TotalMilliseconds:F1} ms");
             Console.WriteLine($"wall time     {seconds * 1e3:F1} ms ({(trace ? "tracing mode" : $"fast mode, {limits.Engine.ToString().ToLowerInvariant()}")})");

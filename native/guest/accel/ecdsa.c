@@ -136,6 +136,159 @@ static void double_mul(const ecdsa_curve *c, ecp_pt *r, const fe *u1, const ecp_
     ecp_mul_multi_wnaf(&c->cv, r, pts, (const uint64_t(*)[4])ks, 4);
 }
 
+#ifdef ACCEL_FP_MODMUL
+/* The zkVM build's secp256k1 scalar multiplication (docs/design.md, "Accelerator chips"): affine points, every
+ * addition and doubling one SECP256K1_ADD / SECP256K1_DOUBLE syscall (proved by the point chips), so no field
+ * inversion or projective bookkeeping runs in RV64 code. The exceptional cases the syscalls leave out (the point at
+ * infinity, P = ±Q, y = 0) are handled here. With ACCEL_FP_MODMUL the contexts have R = 1, so an fe's limbs are the
+ * plain, fully reduced coordinate. ACCEL_EMULATE_MODMUL (host tests) emulates the two syscalls with the fp code. */
+#define ACCEL_EC_SYSCALL 1
+
+typedef struct aff_pt {
+    uint64_t v[8]; /* x (limbs 0..3) then y (limbs 4..7), the syscalls' layout */
+    bool inf;
+} aff_pt;
+
+#ifdef ACCEL_EMULATE_MODMUL
+static void emulated_point_op(uint64_t p[8], const uint64_t *q)
+{
+    const fp_ctx *f = &secp256k1()->fp;
+    fe x1 = {{0}}, y1 = {{0}}, x2 = {{0}}, y2 = {{0}}, l, t, x3, y3;
+    memcpy(x1.l, p, 32);
+    memcpy(y1.l, p + 4, 32);
+    if (q) {
+        memcpy(x2.l, q, 32);
+        memcpy(y2.l, q + 4, 32);
+        fp_sub(f, &t, &x2, &x1);
+        if (fp_is_zero(f, &t))
+            __builtin_trap(); /* the machine faults: x_P = x_Q */
+        fp_inv(f, &t, &t);
+        fp_sub(f, &l, &y2, &y1);
+        fp_mul(f, &l, &l, &t);
+    } else {
+        if (fp_is_zero(f, &y1))
+            __builtin_trap(); /* the machine faults: y = 0 */
+        fp_dbl(f, &t, &y1);
+        fp_inv(f, &t, &t);
+        fp_sqr(f, &l, &x1);
+        fp_mul(f, &l, &l, &t);
+        fp_dbl(f, &t, &l);
+        fp_add(f, &l, &l, &t); /* 3·x² / 2y */
+        x2 = x1;
+    }
+    fp_sqr(f, &x3, &l);
+    fp_sub(f, &x3, &x3, &x1);
+    fp_sub(f, &x3, &x3, &x2);
+    fp_sub(f, &t, &x1, &x3);
+    fp_mul(f, &t, &t, &l);
+    fp_sub(f, &y3, &t, &y1);
+    memcpy(p, x3.l, 32);
+    memcpy(p + 4, y3.l, 32);
+}
+static void zkvm_secp256k1_add(uint64_t p[8], const uint64_t q[8]) { emulated_point_op(p, q); }
+static void zkvm_secp256k1_double(uint64_t p[8]) { emulated_point_op(p, NULL); }
+#endif
+
+static bool limbs4_eq(const uint64_t *a, const uint64_t *b)
+{
+    return ((a[0] ^ b[0]) | (a[1] ^ b[1]) | (a[2] ^ b[2]) | (a[3] ^ b[3])) == 0;
+}
+
+static void aff_dbl(aff_pt *a)
+{
+    if (a->inf)
+        return;
+    if ((a->v[4] | a->v[5] | a->v[6] | a->v[7]) == 0) {
+        a->inf = true; /* y = 0: a point of order 2 (none on secp256k1, kept for completeness) */
+        return;
+    }
+    zkvm_secp256k1_double(a->v);
+}
+
+/* a += b (b may not alias a) */
+static void aff_add(aff_pt *a, const aff_pt *b)
+{
+    if (b->inf)
+        return;
+    if (a->inf) {
+        *a = *b;
+        return;
+    }
+    if (limbs4_eq(a->v, b->v)) {
+        if (limbs4_eq(a->v + 4, b->v + 4))
+            aff_dbl(a);
+        else
+            a->inf = true; /* P + (−P) */
+        return;
+    }
+    zkvm_secp256k1_add(a->v, b->v);
+}
+
+static void aff_neg(const ecdsa_curve *c, aff_pt *r, const aff_pt *a)
+{
+    *r = *a;
+    if (!a->inf && (a->v[4] | a->v[5] | a->v[6] | a->v[7]) != 0)
+        mp_sub(r->v + 4, c->fp.p, a->v + 4, 4);
+}
+
+static void aff_from_fe(aff_pt *r, const fe *x, const fe *y)
+{
+    memcpy(r->v, x->l, 32);
+    memcpy(r->v + 4, y->l, 32);
+    r->inf = false;
+}
+
+/* r = u1·G + u2·(qx, qy) with the GLV split (four half-length scalars over G, φ(G), Q, φ(Q)) and joint width-5 wNAF
+ * over affine odd-multiple tables: about 130 doublings and 90 additions, each one syscall. */
+static void double_mul_affine(const ecdsa_curve *c, aff_pt *r, const fe *u1, const fe *qx, const fe *qy, const fe *u2)
+{
+    uint64_t ks[4][4];
+    bool neg[4];
+    glv_split(c, ks, neg, u1);
+    glv_split(c, ks + 2, neg + 2, u2);
+    aff_pt tbl[4][8], two, acc, m;
+    int8_t dg[4][260];
+    size_t len[4], top = 0;
+    aff_from_fe(&tbl[0][0], &c->g.x, &c->g.y);
+    aff_from_fe(&tbl[2][0], qx, qy);
+    for (int i = 0; i < 4; i += 2) {
+        fe bx;
+        memcpy(bx.l, tbl[i][0].v, 32);
+        memset(bx.l + 4, 0, sizeof(bx.l) - 32);
+        fp_mul(&c->fp, &bx, &bx, &c->beta); /* φ(x, y) = (βx, y) */
+        tbl[i + 1][0] = tbl[i][0];
+        memcpy(tbl[i + 1][0].v, bx.l, 32);
+    }
+    for (int j = 0; j < 4; j++) {
+        if (neg[j])
+            aff_neg(c, &tbl[j][0], &tbl[j][0]);
+        len[j] = ec_wnaf5(dg[j], ks[j], 4);
+        if (len[j] > top)
+            top = len[j];
+        two = tbl[j][0];
+        aff_dbl(&two);
+        for (int i = 1; i < 8; i++) {
+            tbl[j][i] = tbl[j][i - 1];
+            aff_add(&tbl[j][i], &two);
+        }
+    }
+    acc.inf = true;
+    for (size_t i = top; i-- > 0;) {
+        aff_dbl(&acc);
+        for (int j = 0; j < 4; j++) {
+            int d = i < len[j] ? dg[j][i] : 0;
+            if (d > 0) {
+                aff_add(&acc, &tbl[j][d / 2]);
+            } else if (d < 0) {
+                aff_neg(c, &m, &tbl[j][-d / 2]);
+                aff_add(&acc, &m);
+            }
+        }
+    }
+    *r = acc;
+}
+#endif
+
 static const ecdsa_curve *secp256r1(void)
 {
     if (!r1.ready)
@@ -190,6 +343,19 @@ static bool ecdsa_verify(const ecdsa_curve *c, const uint8_t hash[32], const uin
     fp_inv(&c->fn, &w, &s);
     fp_mul(&c->fn, &u1, &e, &w);
     fp_mul(&c->fn, &u2, &r, &w);
+#ifdef ACCEL_EC_SYSCALL
+    if (c->glv) {
+        aff_pt A;
+        double_mul_affine(c, &A, &u1, &q->x, &q->y, &u2); /* q is affine (Z = 1, read_point) */
+        if (A.inf)
+            return false;
+        uint8_t xb[32];
+        fe xn;
+        mp_to_be(xb, 32, A.v, 4);
+        fp_from_bytes_reduce(&c->fn, &xn, xb, 32);
+        return fp_eq(&c->fn, &xn, &r);
+    }
+#endif
     ecp_pt R;
     double_mul(c, &R, &u1, q, &u2);
     if (ecp_is_inf(&c->cv, &R))
@@ -237,6 +403,22 @@ zkvm_status zkvm_secp256k1_ecrecover(const uint8_t msg_hash[32], const uint8_t s
         return ZKVM_EINVAL; /* r is not the x-coordinate of a curve point */
     if (fp_is_odd(&c->fp, &y) != (recid & 1))
         fp_neg(&c->fp, &y, &y);
+#ifdef ACCEL_EC_SYSCALL
+    {
+        fp_from_bytes_reduce(&c->fn, &e, msg_hash, 32);
+        fp_inv(&c->fn, &rinv, &r);
+        fp_mul(&c->fn, &u1, &e, &rinv);
+        fp_neg(&c->fn, &u1, &u1);
+        fp_mul(&c->fn, &u2, &s, &rinv);
+        aff_pt A;
+        double_mul_affine(c, &A, &u1, &x, &y, &u2);
+        if (A.inf)
+            return ZKVM_EINVAL;
+        mp_to_be(pubkey_out, 32, A.v, 4);
+        mp_to_be(pubkey_out + 32, 32, A.v + 4, 4);
+        return ZKVM_EOK;
+    }
+#endif
     ecp_pt R, Q;
     ecp_from_affine(&c->cv, &R, &x, &y);
     /* Q = r^-1 (s·R − e·G) = (−e·r^-1)·G + (s·r^-1)·R */

@@ -55,6 +55,41 @@ static inline void zkvm_modmul256(uint64_t x[4], const uint64_t ym[8]) { zkvm_mo
 static inline void zkvm_modmul384(uint64_t x[6], const uint64_t ym[12]) { zkvm_modmul(ZKVM_SYS_MODMUL384, x, ym); }
 #endif
 
+/* Weierstrass point accelerators (zkVM only; proved by the point chips, docs/zkvm.md "Weierstrass point chips"):
+ * affine points as x then y, 4 little-endian u64 limbs each (secp256k1). add: p := p + q for x_p != x_q (mod the
+ * field prime; P = ±Q and the point at infinity are the caller's cases); double: p := 2p for y_p != 0. Coordinates
+ * are read modulo the prime, results are fully reduced; p is 8-aligned writable memory, q 8-aligned and not
+ * overlapping p. Anything else faults. */
+#if defined(__riscv)
+#define ZKVM_SYS_SECP256K1_ADD 0x10040
+#define ZKVM_SYS_SECP256K1_DOUBLE 0x10041
+static inline void zkvm_secp256k1_add(uint64_t p[8], const uint64_t q[8])
+{
+    register long a0 __asm__("a0") = (long)p;
+    register long a1 __asm__("a1") = (long)q;
+    register long a7 __asm__("a7") = ZKVM_SYS_SECP256K1_ADD;
+    __asm__ volatile("ecall" : "+r"(a0) : "r"(a1), "r"(a7) : "memory");
+}
+static inline void zkvm_secp256k1_double(uint64_t p[8])
+{
+    register long a0 __asm__("a0") = (long)p;
+    register long a7 __asm__("a7") = ZKVM_SYS_SECP256K1_DOUBLE;
+    __asm__ volatile("ecall" : "+r"(a0) : "r"(a7) : "memory");
+}
+/* The same two operations on bn254 G1 (4-limb coordinates) and BLS12-381 G1 (6-limb coordinates, 96-byte points). */
+#define ZKVM_SYS_BN254_ADD 0x10042
+#define ZKVM_SYS_BN254_DOUBLE 0x10043
+#define ZKVM_SYS_BLS12381_ADD 0x10044
+#define ZKVM_SYS_BLS12381_DOUBLE 0x10045
+static inline void zkvm_point_op(long number, uint64_t *p, const uint64_t *q)
+{
+    register long a0 __asm__("a0") = (long)p;
+    register long a1 __asm__("a1") = (long)q;
+    register long a7 __asm__("a7") = number;
+    __asm__ volatile("ecall" : "+r"(a0) : "r"(a1), "r"(a7) : "memory");
+}
+#endif
+
 /* The tiny libc subset the runtime provides. malloc is a bump allocator over the heap region; free
  * is a no-op; allocation failure aborts. */
 void *memcpy(void *dst, const void *src, size_t n);

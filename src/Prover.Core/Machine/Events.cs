@@ -67,6 +67,15 @@ public sealed record ModMulEvent(long Timestamp, int Limbs, ulong XPtr, ulong Ym
 /// </summary>
 public sealed record Sha256CompressEvent(long Timestamp, ulong StatePtr, ulong BlockPtr, MemoryAccessEvent[] Accesses);
 
+/// <summary>
+/// A Weierstrass point syscall (<see cref="Machine.Syscall.Secp256k1Add"/>, <see cref="Machine.Syscall.Secp256k1Double"/>)
+/// at clk <paramref name="Timestamp"/>, syscall <paramref name="Number"/>, P at <paramref name="PPtr"/>, Q at
+/// <paramref name="QPtr"/> (add only; 0 for double). <paramref name="Accesses"/> are its double-word accesses, also in
+/// <see cref="ExecutionRecord.MemoryAccesses"/>: P's 2·limbs (x then y; prev value the input, value the result), then
+/// Q's 2·limbs (reads, add only).
+/// </summary>
+public sealed record WeierstrassEvent(long Timestamp, ulong Number, ulong PPtr, ulong QPtr, MemoryAccessEvent[] Accesses);
+
 /// <summary>Machine state at the start of a shard: pc and the 32 integer registers (x0 = 0).</summary>
 public sealed record ShardStart(ulong Pc, long Clk, ulong[] Registers);
 
@@ -108,6 +117,7 @@ public sealed class ExecutionRecord
         KeccakPermutes.Capacity = Hint(previous.KeccakPermutes.Count);
         ModMuls.Capacity = Hint(previous.ModMuls.Count);
         Sha256Compresses.Capacity = Hint(previous.Sha256Compresses.Count);
+        WeierstrassOps.Capacity = Hint(previous.WeierstrassOps.Count);
     }
 
     public int ShardIndex { get; private set; }
@@ -139,6 +149,7 @@ public sealed class ExecutionRecord
         KeccakPermutes.Clear();
         ModMuls.Clear();
         Sha256Compresses.Clear();
+        WeierstrassOps.Clear();
     }
 
     public long Cycles { get; internal set; }
@@ -188,6 +199,9 @@ public sealed class ExecutionRecord
     public List<ModMulEvent> ModMuls { get; } = [];
     /// <summary>The SHA256_COMPRESS syscalls (also in <see cref="Syscalls"/>), with their memory accesses.</summary>
     public List<Sha256CompressEvent> Sha256Compresses { get; } = [];
+
+    /// <summary>The Weierstrass point syscalls (also in <see cref="Syscalls"/>), with their memory accesses.</summary>
+    public List<WeierstrassEvent> WeierstrassOps { get; } = [];
 
     /// <summary>Instructions that emit no event: FENCE (a no-op).</summary>
     public long Nops { get; internal set; }

@@ -360,6 +360,10 @@ public sealed unsafe partial class Machine : IDisposable
                 Sha256Compress(ref tracer, a0, a1, index, cycles);
                 result = 0;
                 break;
+            case Syscall.Secp256k1Add or Syscall.Secp256k1Double or Syscall.Bn254Add or Syscall.Bn254Double or Syscall.Bls12381Add or Syscall.Bls12381Double:
+                Weierstrass(ref tracer, num, a0, a1, index, cycles);
+                result = 0;
+                break;
             case Syscall.RegionBegin:
                 _openRegions.Push((ReadName(a0, index, cycles), cycles));
                 result = 0;

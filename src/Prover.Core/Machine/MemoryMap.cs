@@ -87,5 +87,33 @@ public static class Syscall
     /// </summary>
     public const ulong Sha256Compress = 0x1_0030;
 
+    /// <summary>
+    /// secp256k1_add(p = a0, q = a1) → a0 = 0 (issue 15, Weierstrass point chips): P := P + Q on secp256k1 in affine
+    /// coordinates. Each point is x then y, 4 little-endian u64 limbs each (64 bytes); the coordinates read are taken
+    /// modulo the field prime (any 256-bit value), the result written over P is fully reduced. Both pointers are
+    /// 8-aligned, P lies in writable RAM (above the code), Q in RAM, the blocks do not overlap and x_P ≢ x_Q (mod p)
+    /// (P ≠ ±Q; the guest handles those cases and the point at infinity); anything else faults
+    /// (<see cref="MachineFault.BadSyscallArgument"/>). Proved by the Weierstrass add chip (Zkvm/EllipticCurve).
+    /// </summary>
+    public const ulong Secp256k1Add = 0x1_0040;
+
+    /// <summary>
+    /// secp256k1_double(p = a0) → a0 = 0: P := 2P (a = 0 formula) on the 64-byte affine point at a0 (as
+    /// <see cref="Secp256k1Add"/>); y ≢ 0 (mod p) or the machine faults.
+    /// </summary>
+    public const ulong Secp256k1Double = 0x1_0041;
+
+    /// <summary><see cref="Secp256k1Add"/> on bn254 G1 (4-limb coordinates).</summary>
+    public const ulong Bn254Add = 0x1_0042;
+
+    /// <summary><see cref="Secp256k1Double"/> on bn254 G1.</summary>
+    public const ulong Bn254Double = 0x1_0043;
+
+    /// <summary><see cref="Secp256k1Add"/> on BLS12-381 G1: 6-limb coordinates, 96-byte points.</summary>
+    public const ulong Bls12381Add = 0x1_0044;
+
+    /// <summary><see cref="Secp256k1Double"/> on BLS12-381 G1 (96-byte points).</summary>
+    public const ulong Bls12381Double = 0x1_0045;
+
     public const long EBadF = 9;
 }

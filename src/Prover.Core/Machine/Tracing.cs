@@ -36,6 +36,8 @@ internal unsafe interface ITracer
     void ModMul(ulong xPtr, ulong ymPtr, int limbs, ReadOnlySpan<ulong> result);
     /// <summary>Inside SHA256_COMPRESS, before the state is overwritten with <paramref name="output"/> (4 double words; the pointers are valid).</summary>
     void Sha256Compress(ulong statePtr, ulong blockPtr, ReadOnlySpan<ulong> output);
+    /// <summary>Inside a Weierstrass point syscall, before P is overwritten with <paramref name="result"/> (the pointers are valid).</summary>
+    void Weierstrass(ulong number, ulong pPtr, ulong qPtr, int limbs, ReadOnlySpan<ulong> result);
 }
 
 internal unsafe struct NoTracer : ITracer
@@ -61,6 +63,7 @@ internal unsafe struct NoTracer : ITracer
     public readonly void KeccakPermute(ulong pointer, ReadOnlySpan<ulong> pre, ReadOnlySpan<ulong> post) { }
     public readonly void ModMul(ulong xPtr, ulong ymPtr, int limbs, ReadOnlySpan<ulong> result) { }
     public readonly void Sha256Compress(ulong statePtr, ulong blockPtr, ReadOnlySpan<ulong> output) { }
+    public readonly void Weierstrass(ulong number, ulong pPtr, ulong qPtr, int limbs, ReadOnlySpan<ulong> result) { }
 }
 
 internal unsafe readonly struct RecordingTracer(TraceBuilder builder) : ITracer
@@ -91,6 +94,8 @@ internal unsafe readonly struct RecordingTracer(TraceBuilder builder) : ITracer
     public void KeccakPermute(ulong pointer, ReadOnlySpan<ulong> pre, ReadOnlySpan<ulong> post) => Builder.EmitKeccakPermute(pointer, pre, post);
     public void ModMul(ulong xPtr, ulong ymPtr, int limbs, ReadOnlySpan<ulong> result) => Builder.EmitModMul(xPtr, ymPtr, limbs, result);
     public void Sha256Compress(ulong statePtr, ulong blockPtr, ReadOnlySpan<ulong> output) => Builder.EmitSha256Compress(statePtr, blockPtr, output);
+    public void Weierstrass(ulong number, ulong pPtr, ulong qPtr, int limbs, ReadOnlySpan<ulong> result) =>
+        Builder.EmitWeierstrass(number, pPtr, qPtr, limbs, result);
 }
 
 /// <summary>
@@ -216,6 +221,22 @@ internal sealed unsafe class TraceBuilder(Machine machine, Action<ExecutionRecor
             Access(statePtr + 8 * (ulong)i, output[i]);
         EmitRead(blockPtr, 64);
         r.Sha256Compresses.Add(new Sha256CompressEvent(Clk, statePtr, blockPtr, [.. System.Runtime.InteropServices.CollectionsMarshal.AsSpan(r.MemoryAccesses)[first..]]));
+    }
+
+    /// <summary>
+    /// A Weierstrass point syscall's memory: P's 2·limbs double words read and overwritten with the result, then Q's read
+    /// (add only), all at the ECALL's clk (ts = 4·clk + 2), in that order; the event lists the accesses.
+    /// </summary>
+    public void EmitWeierstrass(ulong number, ulong pPtr, ulong qPtr, int limbs, ReadOnlySpan<ulong> result)
+    {
+        var r = Record;
+        int first = r.MemoryAccesses.Count;
+        for (int i = 0; i < 2 * limbs; i++)
+            Access(pPtr + 8 * (ulong)i, result[i]);
+        if (qPtr != 0)
+            EmitRead(qPtr, 16 * (ulong)limbs);
+        r.WeierstrassOps.Add(new WeierstrassEvent(Clk, number, pPtr, qPtr,
+            [.. System.Runtime.InteropServices.CollectionsMarshal.AsSpan(r.MemoryAccesses)[first..]]));
     }
 
     /// <summary>Read accesses to every double word covering [address, address + length).</summary>

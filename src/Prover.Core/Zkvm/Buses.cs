@@ -74,6 +74,16 @@ public static class ZkvmBus
     public const int KeccakPermuteTupleWidth = 4;
 
     /// <summary>
+    /// (number_lo, ts_lo, ts_hi, a0 limbs, a1 limbs): a Weierstrass point ECALL (number_lo = the syscall number's low 16
+    /// bits, e.g. 0x40 for secp256k1_add; a1 = 0 for double), sent by <see cref="Prover.Core.Zkvm.Syscall.SyscallAir{F}"/>,
+    /// received by the <see cref="Prover.Core.Zkvm.EllipticCurve.WeierstrassAir{F}"/> of that operation (ecc branch: ids 16–17).
+    /// </summary>
+    public const int Weierstrass = 16;
+
+    /// <summary>Number of field elements of a <see cref="Weierstrass"/> tuple.</summary>
+    public const int WeierstrassTupleWidth = 11;
+
+    /// <summary>
     /// (limbs, ts_lo, ts_hi, a0 limbs, a1 limbs): a modmul ECALL (limbs 4 or 6), sent by <see cref="Prover.Core.Zkvm.Syscall.SyscallAir{F}"/>,
     /// received by the <see cref="Prover.Core.Zkvm.ModMul.ModMulAir{F}"/> of that limb count. Id 20 leaves 13–19 to other accelerator buses.
     /// </summary>

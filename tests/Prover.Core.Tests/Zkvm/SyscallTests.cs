@@ -170,7 +170,7 @@ public sealed class SyscallChipTests
     {
         var shape = AluTests.Shape(SyscallScenario.Air);
         Assert.True(shape.Degree <= 3, $"degree {shape.Degree}");
-        Assert.Equal(48, SyscallScenario.Air.Width); // 44 + IsKeccak + IsModMul256 + IsModMul384 + IsSha256Compress
+        Assert.Equal(54, SyscallScenario.Air.Width); // 44 + IsKeccak + IsModMul256 + IsModMul384 + IsSha256Compress + 6 point selectors
         Assert.Equal(2, SyscallScenario.Air.PublicValueCount);
     }
 

@@ -5,6 +5,7 @@ using Prover.Core.Zkvm.Bitwise;
 using Prover.Core.Zkvm.Compare;
 using Prover.Core.Zkvm.Cpu;
 using Prover.Core.Zkvm.DivRem;
+using Prover.Core.Zkvm.EllipticCurve;
 using Prover.Core.Zkvm.Input;
 using Prover.Core.Zkvm.Keccak;
 using Prover.Core.Zkvm.LoadStore;
@@ -87,6 +88,23 @@ public static class ZkvmChips
             new(ZkvmTable.Sha256, "Sha256", ChipPresence.WhenUsed, p => new Sha256Air<KoalaBear>(p.Program.CodeEnd),
                 c => c.Record.Sha256Compresses is { Count: > 0 } e ? new ChipTrace(Sha256Trace.Generate<KoalaBear>(e, c.Program.Program.CodeEnd, c.Counts)) : null),
         ];
+        // The Weierstrass point chips (issue 15; indices 18–23, secp256k1 add/double first) receive the syscall chip's calls
+        // on the Weierstrass bus and make memory accesses and byte lookups only for their own rows: a shard without a call of
+        // that number leaves the table out (a call with the table left out is an unmatched send).
+        chips = [.. chips,
+            new(ZkvmTable.Secp256k1Add, "Secp256k1Add", ChipPresence.WhenUsed,
+                p => new WeierstrassAir<KoalaBear>(WeierstrassCurve.Secp256k1, isDouble: false, p.Program.CodeEnd), c => Weierstrass(c, ZkvmTable.Secp256k1Add)),
+            new(ZkvmTable.Secp256k1Double, "Secp256k1Double", ChipPresence.WhenUsed,
+                p => new WeierstrassAir<KoalaBear>(WeierstrassCurve.Secp256k1, isDouble: true, p.Program.CodeEnd), c => Weierstrass(c, ZkvmTable.Secp256k1Double)),
+            new(ZkvmTable.Bn254Add, "Bn254Add", ChipPresence.WhenUsed,
+                p => new WeierstrassAir<KoalaBear>(WeierstrassCurve.Bn254, isDouble: false, p.Program.CodeEnd), c => Weierstrass(c, ZkvmTable.Bn254Add)),
+            new(ZkvmTable.Bn254Double, "Bn254Double", ChipPresence.WhenUsed,
+                p => new WeierstrassAir<KoalaBear>(WeierstrassCurve.Bn254, isDouble: true, p.Program.CodeEnd), c => Weierstrass(c, ZkvmTable.Bn254Double)),
+            new(ZkvmTable.Bls12381Add, "Bls12381Add", ChipPresence.WhenUsed,
+                p => new WeierstrassAir<KoalaBear>(WeierstrassCurve.Bls12381, isDouble: false, p.Program.CodeEnd), c => Weierstrass(c, ZkvmTable.Bls12381Add)),
+            new(ZkvmTable.Bls12381Double, "Bls12381Double", ChipPresence.WhenUsed,
+                p => new WeierstrassAir<KoalaBear>(WeierstrassCurve.Bls12381, isDouble: true, p.Program.CodeEnd), c => Weierstrass(c, ZkvmTable.Bls12381Double)),
+        ];
         for (int i = 0; i < chips.Length; i++)
             if (chips[i].Index != i)
                 throw new InvalidOperationException($"chip {chips[i].Name} has index {chips[i].Index} at registry position {i}");
@@ -100,6 +118,13 @@ public static class ZkvmChips
         var air = (ModMulAir<KoalaBear>)c.Program.Airs[chip];
         int limbs = air.Layout.Limbs;
         return c.Record.ModMuls.Exists(e => e.Limbs == limbs) ? new ChipTrace(ModMulTrace.Generate(air, c.Record.ModMuls, c.Counts)) : null;
+    }
+
+    private static ChipTrace? Weierstrass(ShardTraceContext c, int chip)
+    {
+        var air = (WeierstrassAir<KoalaBear>)c.Program.Airs[chip];
+        return c.Record.WeierstrassOps.Exists(e => e.Number == air.Number)
+            ? new ChipTrace(WeierstrassTrace.Generate(air, c.Record.WeierstrassOps, c.Counts)) : null;
     }
 
     /// <summary>Every chip a shard (last or not) may have: the largest statement of that kind.</summary>

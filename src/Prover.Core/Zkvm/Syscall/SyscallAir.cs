@@ -68,7 +68,19 @@ public static class SyscallCols
     /// <summary>Selector of <see cref="SyscallNumber.Sha256Compress"/>.</summary>
     public const int IsSha256Compress = IsModMul384 + 1;
 
-    public const int Width = IsSha256Compress + 1;
+    // --- ecc branch (issue 15, Weierstrass point chips): one selector per point syscall, in WeierstrassCurve.All order
+    // (add, double per curve).
+    /// <summary>First selector of the point syscalls: <see cref="WeierstrassNumbers"/>[i] at IsWeierstrass + i.</summary>
+    public const int IsWeierstrass = IsSha256Compress + 1;
+
+    /// <summary>The point syscall numbers in selector order.</summary>
+    public static ReadOnlySpan<ulong> WeierstrassNumbers =>
+    [
+        SyscallNumber.Secp256k1Add, SyscallNumber.Secp256k1Double, SyscallNumber.Bn254Add, SyscallNumber.Bn254Double,
+        SyscallNumber.Bls12381Add, SyscallNumber.Bls12381Double,
+    ];
+
+    public const int Width = IsWeierstrass + 6;
 
     /// <summary>Public values: the input size as (lo, hi) 16-bit pieces, set and range-checked by the verifier.</summary>
     public const int PublicInputSizeLo = 0;
@@ -78,7 +90,7 @@ public static class SyscallCols
     /// <summary>Whether the chip accesses x11 (a1) at slot 2 for syscall <paramref name="number"/>: input writes it, commit and modmul read it.</summary>
     public static bool AccessesX11(ulong number) =>
         number is SyscallNumber.Input or SyscallNumber.Commit or SyscallNumber.ModMul256 or SyscallNumber.ModMul384
-            or SyscallNumber.Sha256Compress;
+            or SyscallNumber.Sha256Compress or SyscallNumber.Secp256k1Add or SyscallNumber.Bn254Add or SyscallNumber.Bls12381Add;
 
     /// <summary>Memory key of register x_r.</summary>
     public static ulong RegisterKey(int r) => MemoryArgument.RegisterKeyBase + (ulong)r;
@@ -148,6 +160,19 @@ public sealed class SyscallAir<F> : IAir<F> where F : struct, IField<F>
         real += isSha256;
         numLo += isSha256 * C(SyscallNumber.Sha256Compress & 0xFFFF);
         numHi += isSha256 * C(SyscallNumber.Sha256Compress >> 16);
+        // ecc branch: the point syscalls' selectors (their rows are checked in Weierstrass below).
+        var pointOps = SyscallCols.WeierstrassNumbers;
+        var isPointAdd = SymbolicExpression<F>.Zero;
+        for (int i = 0; i < pointOps.Length; i++)
+        {
+            var s = l[SyscallCols.IsWeierstrass + i];
+            builder.AssertBool(s);
+            real += s;
+            numLo += s * C(pointOps[i] & 0xFFFF);
+            numHi += s * C(pointOps[i] >> 16);
+            if (!WeierstrassCurve.Of(pointOps[i])!.Value.IsDouble)
+                isPointAdd += s;
+        }
         builder.AssertBool(real);
 
         // The number: a7 = Σ sel·number limb by limb. a7 is received from the CPU (the register's
@@ -170,7 +195,7 @@ public sealed class SyscallAir<F> : IAir<F> where F : struct, IField<F>
         // 4·clk_q + 2 with clk_q range-checked, clk_hi bounded by the verifier), so canonical; produced values are canonical: reads re-produce a consumed
         // (hence produced and checked) value and the input size comes from public values the verifier
         // range-checks.
-        var accessA = isInput + isCommit + isModMul + isSha256;
+        var accessA = isInput + isCommit + isModMul + isSha256 + isPointAdd;
         var x11Prev = Limbs(SyscallCols.X11Prev);
         var x11New = Limbs(SyscallCols.X11New);
         var x12Prev = Limbs(SyscallCols.X12Prev);
@@ -258,6 +283,36 @@ public sealed class SyscallAir<F> : IAir<F> where F : struct, IField<F>
             when.AssertEq(x11New[i], x11Prev[i]);
         }
         builder.Send(ZkvmBus.Sha256Compress, [tsLo, tsHi, .. a0, .. x11Prev], isSha256);
+
+        Weierstrass(builder, a0, x11Prev, x11New, result, tsLo, tsHi);
+    }
+
+    /// <summary>
+    /// ecc branch: secp256k1_add(p = a0, q = a1) / secp256k1_double(p = a0) → 0. Add reads x11 (a1) at ts (new = prev), so
+    /// the Q pointer sent is the guest's a1; double sends 0 for it. The row sends (number_lo, ts, a0, a1) on
+    /// <see cref="ZkvmBus.Weierstrass"/>, which the point chip of that number receives exactly once per row of its table
+    /// (reading and writing the points through the memory argument at this ts): a call cannot be skipped or invented, and a
+    /// call cannot be claimed by the chip of another operation (the number's low limb is in the tuple).
+    /// </summary>
+    private static void Weierstrass(AirBuilder<F> builder, SymbolicExpression<F>[] a0, SymbolicExpression<F>[] x11Prev, SymbolicExpression<F>[] x11New,
+        SymbolicExpression<F>[] result, SymbolicExpression<F> tsLo, SymbolicExpression<F> tsHi)
+    {
+        var l = builder.Local;
+        var pointOps = SyscallCols.WeierstrassNumbers;
+        for (int i = 0; i < pointOps.Length; i++)
+        {
+            var s = l[SyscallCols.IsWeierstrass + i];
+            bool isDouble = WeierstrassCurve.Of(pointOps[i])!.Value.IsDouble;
+            var when = builder.When(s);
+            for (int k = 0; k < 4; k++)
+            {
+                when.AssertZero(result[k]);
+                if (!isDouble)
+                    when.AssertEq(x11New[k], x11Prev[k]);
+            }
+            SymbolicExpression<F>[] q = isDouble ? [C(0), C(0), C(0), C(0)] : x11Prev;
+            builder.Send(ZkvmBus.Weierstrass, [C(pointOps[i] & 0xFFFF), tsLo, tsHi, .. a0, .. q], s);
+        }
     }
 
     /// <summary>

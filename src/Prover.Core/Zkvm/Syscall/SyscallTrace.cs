@@ -47,6 +47,8 @@ public static class SyscallTrace
             row[SyscallCols.IsKeccak] = F.One;
         else if (e.Number == SyscallNumber.Sha256Compress)
             row[SyscallCols.IsSha256Compress] = F.One;
+        else if (SyscallCols.WeierstrassNumbers.IndexOf(e.Number) is int point and >= 0)
+            row[SyscallCols.IsWeierstrass + point] = F.One;
         else if (selector < 0)
             throw new ArgumentException($"syscall {e.Number} at pc 0x{e.Pc:x} (clk {e.Timestamp}) cannot be proven by the syscall chip", nameof(syscall));
         else
@@ -82,7 +84,8 @@ public static class SyscallTrace
                 Word.Write(row, SyscallCols.X11New, syscall.X11.PrevValue);
                 counts.AddRange8(e.A1);
                 break;
-            case SyscallNumber.ModMul256 or SyscallNumber.ModMul384 or SyscallNumber.Sha256Compress:
+            case SyscallNumber.ModMul256 or SyscallNumber.ModMul384 or SyscallNumber.Sha256Compress or SyscallNumber.Secp256k1Add
+                or SyscallNumber.Bn254Add or SyscallNumber.Bls12381Add:
                 if (syscall.X11.PrevValue != e.A1)
                     throw new ArgumentException($"x11 witness {syscall.X11.PrevValue} differs from the event's a1 {e.A1} (clk {e.Timestamp})", nameof(syscall));
                 Access(row, SyscallCols.X11Prev, SyscallCols.X11PrevTsLo, SyscallCols.X11Gadget, syscall.X11, ts, counts);
