@@ -7,6 +7,7 @@
  * isogeny map, then multiplication by h_eff (EIP-2537 field_to_curve.md, RFC 9380 §6.6.3, §8.8; for
  * G2 through the equivalent ψ decomposition of RFC 9380 §G.3). */
 #include "bls12_381.h"
+#include "ec_affine.h"
 
 #define BLS_P "1a0111ea397fe69a4b1ba7b6434bacd764774b84f38512bf6730d2a0f6b0f6241eabfffeb153ffffb9feffffffffaaab"
 #define BLS_R "73eda753299d7d483339d80809a1d80553bda402fffe5bfeffffffff00000001"
@@ -354,6 +355,42 @@ static void write_g2(uint8_t out[256], const bg2_pt *Q)
     write_fp(out + 192, &y.c1);
 }
 
+#ifdef ACCEL_FP_MODMUL
+/* The zkVM build's G1 ADD and MSM arithmetic: affine points through BLS12381_ADD / BLS12381_DOUBLE (ec_affine.h;
+ * the subgroup checks and the G1 map stay on the Jacobian code). read_g1 leaves a finite point with Z = 1, and
+ * R = 1 makes its limbs the plain coordinates. */
+static const ecaff_curve *bls_aff(void)
+{
+    static ecaff_curve c;
+    c.f = &accel_bls.fp;
+#if defined(__riscv)
+    c.add_nr = ZKVM_SYS_BLS12381_ADD;
+    c.dbl_nr = ZKVM_SYS_BLS12381_DOUBLE;
+#endif
+    return &c;
+}
+
+static void aff_from_bg1(ecaff_pt *r, const bg1_pt *P)
+{
+    r->inf = bg1_is_inf(&accel_bls.g1, P);
+    if (!r->inf)
+        ecaff_from_fe(bls_aff(), r, &P->x, &P->y);
+}
+
+static void write_aff_g1(uint8_t out[128], const ecaff_pt *A)
+{
+    if (A->inf) {
+        memset(out, 0, 128);
+        return;
+    }
+    fe x = {{0}}, y = {{0}};
+    memcpy(x.l, A->v, 48);
+    memcpy(y.l, A->v + 6, 48);
+    write_fp(out, &x);
+    write_fp(out + 64, &y);
+}
+#endif
+
 /* ---- precompiles ---- */
 
 zkvm_status zkvm_bls12_g1_add(const uint8_t p[128], const uint8_t q[128], uint8_t out[128])
@@ -362,6 +399,16 @@ zkvm_status zkvm_bls12_g1_add(const uint8_t p[128], const uint8_t q[128], uint8_
     bg1_pt P, Q, R;
     if (!read_g1(&P, p, false) || !read_g1(&Q, q, false))
         return ZKVM_EINVAL;
+#ifdef ACCEL_FP_MODMUL
+    {
+        ecaff_pt A, B;
+        aff_from_bg1(&A, &P);
+        aff_from_bg1(&B, &Q);
+        ecaff_add(bls_aff(), &A, &B);
+        write_aff_g1(out, &A);
+        return ZKVM_EOK;
+    }
+#endif
     bg1_add(&accel_bls.g1, &R, &P, &Q);
     write_g1(out, &R);
     return ZKVM_EOK;
@@ -385,15 +432,29 @@ zkvm_status zkvm_bls12_g1_msm(const uint8_t *pairs, size_t num_pairs, uint8_t ou
         return ZKVM_EINVAL;
     bg1_pt acc, P, T;
     bg1_set_inf(&accel_bls.g1, &acc);
+#ifdef ACCEL_FP_MODMUL
+    ecaff_pt aacc, aP, aT;
+    aacc.inf = true;
+#endif
     for (size_t i = 0; i < num_pairs; i++) {
         const uint8_t *in = pairs + 160 * i;
         if (!read_g1(&P, in, true))
             return ZKVM_EINVAL;
         uint64_t k[4];
         mp_from_be(k, 4, in + 128, 32); /* not reduced: EIP-2537 allows any 256-bit scalar */
+#ifdef ACCEL_FP_MODMUL
+        aff_from_bg1(&aP, &P);
+        ecaff_mul(bls_aff(), &aT, &aP, k);
+        ecaff_add(bls_aff(), &aacc, &aT);
+        continue;
+#endif
         bg1_mul(&accel_bls.g1, &T, &P, k, 4);
         bg1_add(&accel_bls.g1, &acc, &acc, &T);
     }
+#ifdef ACCEL_FP_MODMUL
+    write_aff_g1(out, &aacc);
+    return ZKVM_EOK;
+#endif
     write_g1(out, &acc);
     return ZKVM_EOK;
 }

@@ -20,6 +20,7 @@
 #define EC_CURVE g2_curve
 #define EC_P(fn) g2_##fn
 #include "ec_impl.h"
+#include "ec_affine.h"
 
 /* Derived by tools/gen_pairing_constants.py from p, r and x = 4965661367192848881. */
 static const char BN_P[] = "30644e72e131a029b85045b68181585d97816a916871ca8d3c208c16d87cfd47";
@@ -148,12 +149,54 @@ static bool read_g2(g2_pt *Q, fe2 *x, fe2 *y, const uint8_t in[128])
     return g2_is_inf(&bn.g2, &t);
 }
 
+#ifdef ACCEL_FP_MODMUL
+/* The zkVM build's G1 arithmetic: affine points through BN254_ADD / BN254_DOUBLE (ec_affine.h). read_g1 leaves
+ * a finite point with Z = 1, and R = 1 makes its limbs the plain coordinates. */
+static const ecaff_curve *bn_aff(void)
+{
+    static ecaff_curve c;
+    c.f = &bn.fp;
+#if defined(__riscv)
+    c.add_nr = ZKVM_SYS_BN254_ADD;
+    c.dbl_nr = ZKVM_SYS_BN254_DOUBLE;
+#endif
+    return &c;
+}
+
+static void aff_from_g1(ecaff_pt *r, const g1_pt *P)
+{
+    r->inf = g1_is_inf(&bn.g1, P);
+    if (!r->inf)
+        ecaff_from_fe(bn_aff(), r, &P->x, &P->y);
+}
+
+static void write_aff(uint8_t out[64], const ecaff_pt *A)
+{
+    if (A->inf) {
+        memset(out, 0, 64);
+        return;
+    }
+    mp_to_be(out, 32, A->v, 4);
+    mp_to_be(out + 32, 32, A->v + 4, 4);
+}
+#endif
+
 zkvm_status zkvm_bn254_g1_add(const uint8_t p[64], const uint8_t q[64], uint8_t out[64])
 {
     bn_init();
     g1_pt P, Q, R;
     if (!read_g1(&P, p) || !read_g1(&Q, q))
         return ZKVM_EINVAL;
+#ifdef ACCEL_FP_MODMUL
+    {
+        ecaff_pt A, B;
+        aff_from_g1(&A, &P);
+        aff_from_g1(&B, &Q);
+        ecaff_add(bn_aff(), &A, &B);
+        write_aff(out, &A);
+        return ZKVM_EOK;
+    }
+#endif
     g1_add(&bn.g1, &R, &P, &Q);
     write_g1(out, &R);
     return ZKVM_EOK;
@@ -167,6 +210,15 @@ zkvm_status zkvm_bn254_g1_mul(const uint8_t p[64], const uint8_t scalar[32], uin
         return ZKVM_EINVAL;
     uint64_t k[4];
     mp_from_be(k, 4, scalar, 32); /* the full 256-bit scalar, not reduced (same point: r·P = O) */
+#ifdef ACCEL_FP_MODMUL
+    {
+        ecaff_pt A, Rk;
+        aff_from_g1(&A, &P);
+        ecaff_mul(bn_aff(), &Rk, &A, k);
+        write_aff(out, &Rk);
+        return ZKVM_EOK;
+    }
+#endif
     g1_mul(&bn.g1, &R, &P, k, 4);
     write_g1(out, &R);
     return ZKVM_EOK;
