@@ -150,41 +150,8 @@ typedef struct aff_pt {
 } aff_pt;
 
 #ifdef ACCEL_EMULATE_MODMUL
-static void emulated_point_op(uint64_t p[8], const uint64_t *q)
-{
-    const fp_ctx *f = &secp256k1()->fp;
-    fe x1 = {{0}}, y1 = {{0}}, x2 = {{0}}, y2 = {{0}}, l, t, x3, y3;
-    memcpy(x1.l, p, 32);
-    memcpy(y1.l, p + 4, 32);
-    if (q) {
-        memcpy(x2.l, q, 32);
-        memcpy(y2.l, q + 4, 32);
-        fp_sub(f, &t, &x2, &x1);
-        if (fp_is_zero(f, &t))
-            __builtin_trap(); /* the machine faults: x_P = x_Q */
-        fp_inv(f, &t, &t);
-        fp_sub(f, &l, &y2, &y1);
-        fp_mul(f, &l, &l, &t);
-    } else {
-        if (fp_is_zero(f, &y1))
-            __builtin_trap(); /* the machine faults: y = 0 */
-        fp_dbl(f, &t, &y1);
-        fp_inv(f, &t, &t);
-        fp_sqr(f, &l, &x1);
-        fp_mul(f, &l, &l, &t);
-        fp_dbl(f, &t, &l);
-        fp_add(f, &l, &l, &t); /* 3·x² / 2y */
-        x2 = x1;
-    }
-    fp_sqr(f, &x3, &l);
-    fp_sub(f, &x3, &x3, &x1);
-    fp_sub(f, &x3, &x3, &x2);
-    fp_sub(f, &t, &x1, &x3);
-    fp_mul(f, &t, &t, &l);
-    fp_sub(f, &y3, &t, &y1);
-    memcpy(p, x3.l, 32);
-    memcpy(p + 4, y3.l, 32);
-}
+#include "ec_emulate.h"
+static void emulated_point_op(uint64_t p[8], const uint64_t *q) { ecaff_emulated_op(&secp256k1()->fp, p, q); }
 static void zkvm_secp256k1_add(uint64_t p[8], const uint64_t q[8]) { emulated_point_op(p, q); }
 static void zkvm_secp256k1_double(uint64_t p[8]) { emulated_point_op(p, NULL); }
 #endif
