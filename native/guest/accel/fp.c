@@ -343,22 +343,36 @@ static inline void zkvm_modmul384(uint64_t x[6], const uint64_t ym[12]) { emulat
 #endif
 
 /* r = a·b mod p (the Montgomery product with R = 1) by one modmul syscall. b < p (elements and the context's
- * constants are reduced), so the quotient a·b / p < a < 2^(64n) fits even for an unreduced a. */
-static void mont_mul_syscall(const fp_ctx *c, uint64_t *r, const uint64_t *a, const uint64_t *b)
+ * constants are reduced), so the quotient a·b / p < a < 2^(64n) fits even for an unreduced a. The product is
+ * computed in place in r (the syscall's x): a is copied there first unless r is a, and b goes with the modulus
+ * into the syscall's y || m block on the stack (so x and ym never overlap, even when r aliases b). Limb-count
+ * specialised and unrolled: this glue runs once per field product. */
+static inline __attribute__((always_inline)) void mont_mul_syscall_n(const fp_ctx *c, uint64_t *r, const uint64_t *a,
+                                                                   const uint64_t *b, size_t n)
 {
-    uint64_t x[FP_MAX_LIMBS], ym[2 * FP_MAX_LIMBS];
-    size_t n = c->n;
+    uint64_t ym[2 * FP_MAX_LIMBS];
+#pragma GCC unroll 6
     for (size_t i = 0; i < n; i++) {
-        x[i] = a[i];
         ym[i] = b[i];
         ym[n + i] = c->p[i];
     }
+    if (r != a) {
+#pragma GCC unroll 6
+        for (size_t i = 0; i < n; i++)
+            r[i] = a[i];
+    }
     if (n == 4)
-        zkvm_modmul256(x, ym);
+        zkvm_modmul256(r, ym);
     else
-        zkvm_modmul384(x, ym);
-    for (size_t i = 0; i < n; i++)
-        r[i] = x[i];
+        zkvm_modmul384(r, ym);
+}
+
+static void mont_mul_syscall(const fp_ctx *c, uint64_t *r, const uint64_t *a, const uint64_t *b)
+{
+    if (c->n == 6)
+        mont_mul_syscall_n(c, r, a, b, 6);
+    else
+        mont_mul_syscall_n(c, r, a, b, 4);
 }
 #endif
 
@@ -443,8 +457,78 @@ static inline void sub_core(uint64_t *r, const uint64_t *a, const uint64_t *b, c
     }
 }
 
+#ifdef ACCEL_FP_MODMUL
+/* The zkVM build's addition and subtraction: the same results as add_core / sub_core, with the conditional
+ * correction taken by a branch instead of a mask (about 40% fewer instructions on RV64IM). The branch depends
+ * on the values, which is acceptable here because every input of these precompiles and of transaction sender
+ * recovery is public (docs/design.md, "Guest accelerator library"). The host build keeps the masked code as
+ * the reference; host-test-modmul runs these. r may alias a or b (limb i is read before it is written). */
+static inline __attribute__((always_inline)) void add_pub(uint64_t *r, const uint64_t *a, const uint64_t *b,
+                                                        const uint64_t *p, size_t n)
+{
+    uint64_t carry = 0;
+#pragma GCC unroll 6
+    for (size_t i = 0; i < n; i++) {
+        uint64_t t = a[i] + carry;
+        carry = t < carry;
+        uint64_t s = t + b[i];
+        carry += s < t;
+        r[i] = s;
+    }
+    if (!carry) {
+        /* r >= p? decided at the first limb from the top that differs (almost always the top one) */
+        for (size_t i = n; i-- > 0;) {
+            if (r[i] != p[i]) {
+                if (r[i] < p[i])
+                    return;
+                break;
+            }
+        }
+    }
+    uint64_t borrow = 0;
+#pragma GCC unroll 6
+    for (size_t i = 0; i < n; i++) {
+        uint64_t t = r[i] - p[i];
+        uint64_t bo = r[i] < p[i];
+        r[i] = t - borrow;
+        borrow = bo | (t < borrow);
+    }
+}
+
+static inline __attribute__((always_inline)) void sub_pub(uint64_t *r, const uint64_t *a, const uint64_t *b,
+                                                        const uint64_t *p, size_t n)
+{
+    uint64_t borrow = 0;
+#pragma GCC unroll 6
+    for (size_t i = 0; i < n; i++) {
+        uint64_t t = a[i] - b[i];
+        uint64_t bo = a[i] < b[i];
+        r[i] = t - borrow;
+        borrow = bo | (t < borrow);
+    }
+    if (!borrow)
+        return;
+    uint64_t carry = 0;
+#pragma GCC unroll 6
+    for (size_t i = 0; i < n; i++) {
+        uint64_t t = r[i] + carry;
+        carry = t < carry;
+        uint64_t s = t + p[i];
+        carry += s < t;
+        r[i] = s;
+    }
+}
+#endif
+
 void fp_add(const fp_ctx *c, fe *r, const fe *a, const fe *b)
 {
+#ifdef ACCEL_FP_MODMUL
+    if (c->n == 6)
+        add_pub(r->l, a->l, b->l, c->p, 6);
+    else
+        add_pub(r->l, a->l, b->l, c->p, 4);
+    return;
+#endif
     if (c->n == 4)
         add_core(r->l, a->l, b->l, c->p, 4);
     else
@@ -458,6 +542,13 @@ void fp_dbl(const fp_ctx *c, fe *r, const fe *a)
 
 void fp_sub(const fp_ctx *c, fe *r, const fe *a, const fe *b)
 {
+#ifdef ACCEL_FP_MODMUL
+    if (c->n == 6)
+        sub_pub(r->l, a->l, b->l, c->p, 6);
+    else
+        sub_pub(r->l, a->l, b->l, c->p, 4);
+    return;
+#endif
     if (c->n == 4)
         sub_core(r->l, a->l, b->l, c->p, 4);
     else
