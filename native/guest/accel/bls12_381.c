@@ -240,8 +240,18 @@ static bool all_zero(const uint8_t *p, size_t n)
     return acc == 0;
 }
 
+#ifdef ACCEL_FP_MODMUL
+static bool g1_in_subgroup_aff(const fe *x, const fe *y);
+#endif
+
 bool bls_g1_in_subgroup(const bg1_pt *P)
 {
+#ifdef ACCEL_FP_MODMUL
+    /* A finite point with Z = 1 (every caller's case: decoded or decompressed points) goes through the point
+     * syscalls; anything else takes the Jacobian code below. */
+    if (!bg1_is_inf(&accel_bls.g1, P) && fp_eq(&accel_bls.fp, &P->z, &accel_bls.fp.one))
+        return g1_in_subgroup_aff(&P->x, &P->y);
+#endif
     /* φ(P) + x^2·P = O; φ acts on Jacobian X as on affine x (β·X/Z^2 = βx). */
     bg1_pt t, phi = *P;
     fp_mul(&accel_bls.fp, &phi.x, &phi.x, &map.beta);
@@ -375,6 +385,29 @@ static void aff_from_bg1(ecaff_pt *r, const bg1_pt *P)
     r->inf = bg1_is_inf(&accel_bls.g1, P);
     if (!r->inf)
         ecaff_from_fe(bls_aff(), r, &P->x, &P->y);
+}
+
+const ecaff_curve *bls_g1_aff(void)
+{
+    return bls_aff();
+}
+
+/* bls_g1_in_subgroup's test φ(P) + x^2·P = O for a finite affine P, through the point syscalls (wNAF of x^2,
+ * about 128 doublings and 30 additions): x^2·P = −φ(P) = (β·x_P, −y_P). φ(P) is finite for a finite P, so an
+ * x^2·P at infinity fails. The Jacobian code stays the reference (host-test; host-test-modmul runs this). */
+static bool g1_in_subgroup_aff(const fe *x, const fe *y)
+{
+    const fp_ctx *f = &accel_bls.fp;
+    ecaff_pt P, T;
+    ecaff_from_fe(bls_aff(), &P, x, y);
+    const uint64_t k[4] = {X_SQUARED[0], X_SQUARED[1], 0, 0};
+    ecaff_mul(bls_aff(), &T, &P, k);
+    if (T.inf)
+        return false;
+    fe bx, ny;
+    fp_mul(f, &bx, x, &map.beta);
+    fp_neg(f, &ny, y);
+    return ecaff_limbs_eq(T.v, bx.l, 6) && ecaff_limbs_eq(T.v + 6, ny.l, 6);
 }
 
 static void write_aff_g1(uint8_t out[128], const ecaff_pt *A)

@@ -52,4 +52,15 @@ void bls_map_to_g2(bg2_pt *out, const fe2 *u);
 /* Compressed (ZCash) G1 point, validated on the curve and in the subgroup; infinity allowed. */
 bool bls_g1_decompress(bg1_pt *P, const uint8_t in[48]);
 
+/* The verification of kzg.c before the fixed-argument pairing (G2 scalar multiplication, Miller loops on the fly):
+ * kept as the reference that the tests compare zkvm_kzg_point_eval with. */
+zkvm_status accel_kzg_point_eval_reference(const uint8_t commitment[48], const uint8_t z[32], const uint8_t y[32],
+                                           const uint8_t proof[48], bool *valid);
+
+#ifdef ACCEL_FP_MODMUL
+#include "ec_affine.h"
+/* BLS12-381 G1 for the affine point-syscall helpers (ec_affine.h). */
+const ecaff_curve *bls_g1_aff(void);
+#endif
+
 #endif

@@ -41,9 +41,9 @@ static void fp6_mul_fp2(const tower *t, fe6 *r, const fe6 *a, const fe2 *b)
 
 /* f *= the line c_const + c_x·x_P + c_y·y_P, placed per twist type (see the header comment), with a
  * sparse Karatsuba product (13 Fp2 multiplications instead of 18). */
-static void line_mul(const pairing_params *pp, fe12 *f, const fe2 *c_const, const fe2 *c_x, const fe2 *c_y,
-                     const fe *px, const fe *py)
+static void line_mul(const pairing_params *pp, fe12 *f, const pairing_line *L, const fe *px, const fe *py)
 {
+    const fe2 *c_const = &L->c0, *c_x = &L->cx, *c_y = &L->cy;
     const tower *t = &pp->t;
     const fp_ctx *fc = t->f;
     fe2 a, y, s;
@@ -82,9 +82,10 @@ typedef struct tpt {
  * (2011): with B = Y^2, E = 3b'Z^2, H = 2YZ the tangent line scaled by H is
  * (B − E) + (−3X^2)·x_P + H·y_P; X3 = XY/2 (B − 9b'Z^2), Y3 = ((B + 9b'Z^2)/2)^2 − 3E^2, Z3 = BH.
  * The scale factors lie in Fp2 and vanish in the final exponentiation. */
-static void step_dbl(const pairing_params *pp, fe12 *f, tpt *T, const fe *px, const fe *py)
+static void step_dbl(const pairing_params *pp, pairing_line *L, tpt *T)
 {
     const fp_ctx *fc = pp->t.f;
+    L->on = false;
     if (T->inf)
         return;
     fe2 A, B, C, E, F, G, H, t, cx;
@@ -105,8 +106,10 @@ static void step_dbl(const pairing_params *pp, fe12 *f, tpt *T, const fe *px, co
     fp2_dbl(fc, &t, &cx);
     fp2_add(fc, &cx, &cx, &t);
     fp2_neg(fc, &cx, &cx);                  /* −3X^2 */
-    fp2_sub(fc, &t, &B, &E);                /* B − E */
-    line_mul(pp, f, &t, &cx, &H, px, py);
+    fp2_sub(fc, &L->c0, &B, &E);            /* B − E */
+    L->cx = cx;
+    L->cy = H;
+    L->on = true;
     fp2_sub(fc, &t, &B, &F);
     fp2_mul(fc, &T->x, &A, &t);
     fp2_sqr(fc, &t, &E);
@@ -120,10 +123,10 @@ static void step_dbl(const pairing_params *pp, fe12 *f, tpt *T, const fe *px, co
 /* f *= line through T and the affine Q; T = T + Q. With θ = Y − y_Q Z, λ = X − x_Q Z the line scaled
  * by λ is (θ x_Q − λ y_Q) + (−θ)·x_P + λ·y_P; C = θ^2, D = λ^2, E = λ^3, F = ZC, G = XD,
  * H = E + F − 2G, X3 = λH, Y3 = θ(G − H) − YE, Z3 = ZE. */
-static void step_add(const pairing_params *pp, fe12 *f, tpt *T, const fe2 *qx, const fe2 *qy, const fe *px,
-                     const fe *py)
+static void step_add(const pairing_params *pp, pairing_line *L, tpt *T, const fe2 *qx, const fe2 *qy)
 {
     const fp_ctx *fc = pp->t.f;
+    L->on = false;
     if (T->inf) {
         T->x = *qx;
         T->y = *qy;
@@ -138,16 +141,17 @@ static void step_add(const pairing_params *pp, fe12 *f, tpt *T, const fe2 *qx, c
     fp2_sub(fc, &la, &T->x, &t);
     if (fp2_is_zero(fc, &la)) {
         if (fp2_is_zero(fc, &th))
-            step_dbl(pp, f, T, px, py); /* T = Q */
+            step_dbl(pp, L, T);         /* T = Q */
         else
             T->inf = true;              /* T = −Q: vertical line, vanishes */
         return;
     }
     fp2_mul(fc, &t, &th, qx);
     fp2_mul(fc, &u, &la, qy);
-    fp2_sub(fc, &t, &t, &u);
-    fp2_neg(fc, &u, &th);
-    line_mul(pp, f, &t, &u, &la, px, py);
+    fp2_sub(fc, &L->c0, &t, &u);
+    fp2_neg(fc, &L->cx, &th);
+    L->cy = la;
+    L->on = true;
     fp2_sqr(fc, &C, &th);
     fp2_sqr(fc, &D, &la);
     fp2_mul(fc, &E, &D, &la);
@@ -174,49 +178,173 @@ static void frobenius_twist(const pairing_params *pp, fe2 *rx, fe2 *ry, const fe
     fp2_mul(fc, ry, ry, &pp->frob_y);
 }
 
-void pairing_miller_acc(const pairing_params *pp, fe12 *f, const fe *px, const fe *py, const fe2 *qx, const fe2 *qy)
+/* The loop scalar's digits below the top one (which is 1: T starts at Q), most significant first: the Miller
+ * loop squares, doubles, and adds ±Q for a digit ±1. */
+static size_t loop_len(const pairing_params *pp)
 {
-    fe12 acc;
-    fp12_set_one(&pp->t, &acc);
+    if (pp->loop_naf != NULL)
+        return pp->loop_naf_len - 1;
+    size_t top = 64 * pp->loop_limbs;
+    while (top > 0 && ((pp->loop[(top - 1) / 64] >> ((top - 1) % 64)) & 1) == 0)
+        top--;
+    return top - 1;
+}
+
+/* digit i (0 = least significant) of the loop scalar: −1, 0 or 1 */
+static int loop_digit(const pairing_params *pp, size_t i)
+{
+    if (pp->loop_naf != NULL)
+        return pp->loop_naf[i];
+    return (int)((pp->loop[i / 64] >> (i % 64)) & 1);
+}
+
+/* Runs T over the Miller loop of Q, calling emit for every line slot in order: one per doubling, one per
+ * nonzero digit, and the two bn254 Frobenius additions; sqr marks the start of each iteration (where f is
+ * squared) and conj the loop_negative conjugation. The on-the-fly and the precomputed Miller loops both walk
+ * this one schedule, so their slots line up by construction. */
+typedef struct line_sink {
+    void (*sqr)(struct line_sink *s);
+    void (*line)(struct line_sink *s, const pairing_line *L);
+    void (*conj)(struct line_sink *s);
+} line_sink;
+
+static void miller_schedule(const pairing_params *pp, line_sink *sink, const fe2 *qx, const fe2 *qy)
+{
     tpt T;
+    pairing_line L;
     T.x = *qx;
     T.y = *qy;
     fp2_set_one(pp->t.f, &T.z);
     T.inf = false;
-    if (pp->loop_naf != NULL) {
-        /* signed digits: the top digit is 1 (T starts at Q); −1 adds −Q */
-        fe2 nqy;
-        fp2_neg(pp->t.f, &nqy, qy);
-        for (size_t i = pp->loop_naf_len - 1; i-- > 0;) {
-            fp12_sqr(&pp->t, &acc, &acc);
-            step_dbl(pp, &acc, &T, px, py);
-            if (pp->loop_naf[i] == 1)
-                step_add(pp, &acc, &T, qx, qy, px, py);
-            else if (pp->loop_naf[i] == -1)
-                step_add(pp, &acc, &T, qx, &nqy, px, py);
-        }
-    } else {
-        size_t top = 64 * pp->loop_limbs;
-        while (top > 0 && ((pp->loop[(top - 1) / 64] >> ((top - 1) % 64)) & 1) == 0)
-            top--;
-        for (size_t i = top - 1; i-- > 0;) {
-            fp12_sqr(&pp->t, &acc, &acc);
-            step_dbl(pp, &acc, &T, px, py);
-            if ((pp->loop[i / 64] >> (i % 64)) & 1)
-                step_add(pp, &acc, &T, qx, qy, px, py);
+    fe2 nqy;
+    fp2_neg(pp->t.f, &nqy, qy);
+    for (size_t i = loop_len(pp); i-- > 0;) {
+        sink->sqr(sink);
+        step_dbl(pp, &L, &T);
+        sink->line(sink, &L);
+        int d = loop_digit(pp, i);
+        if (d != 0) {
+            step_add(pp, &L, &T, qx, d > 0 ? qy : &nqy);
+            sink->line(sink, &L);
         }
     }
     if (pp->loop_negative)
-        fp12_conj(&pp->t, &acc, &acc);
+        sink->conj(sink);
     if (pp->bn_frobenius_lines) {
         fe2 q1x, q1y, q2x, q2y;
         frobenius_twist(pp, &q1x, &q1y, qx, qy);
         frobenius_twist(pp, &q2x, &q2y, &q1x, &q1y);
         fp2_neg(pp->t.f, &q2y, &q2y);
-        step_add(pp, &acc, &T, &q1x, &q1y, px, py);
-        step_add(pp, &acc, &T, &q2x, &q2y, px, py);
+        step_add(pp, &L, &T, &q1x, &q1y);
+        sink->line(sink, &L);
+        step_add(pp, &L, &T, &q2x, &q2y);
+        sink->line(sink, &L);
     }
-    fp12_mul(&pp->t, f, f, &acc);
+}
+
+/* on the fly: acc is squared and multiplied by each line at P as the schedule produces it */
+typedef struct eval_sink {
+    line_sink base;
+    const pairing_params *pp;
+    fe12 acc;
+    const fe *px, *py;
+} eval_sink;
+
+static void eval_sqr(line_sink *s)
+{
+    eval_sink *e = (eval_sink *)s;
+    fp12_sqr(&e->pp->t, &e->acc, &e->acc);
+}
+
+static void eval_line(line_sink *s, const pairing_line *L)
+{
+    eval_sink *e = (eval_sink *)s;
+    if (L->on)
+        line_mul(e->pp, &e->acc, L, e->px, e->py);
+}
+
+static void eval_conj(line_sink *s)
+{
+    eval_sink *e = (eval_sink *)s;
+    fp12_conj(&e->pp->t, &e->acc, &e->acc);
+}
+
+void pairing_miller_acc(const pairing_params *pp, fe12 *f, const fe *px, const fe *py, const fe2 *qx, const fe2 *qy)
+{
+    eval_sink e;
+    e.base.sqr = eval_sqr;
+    e.base.line = eval_line;
+    e.base.conj = eval_conj;
+    e.pp = pp;
+    e.px = px;
+    e.py = py;
+    fp12_set_one(&pp->t, &e.acc);
+    miller_schedule(pp, &e.base, qx, qy);
+    fp12_mul(&pp->t, f, f, &e.acc);
+}
+
+/* precomputation: the lines are stored in schedule order */
+typedef struct store_sink {
+    line_sink base;
+    pairing_line *out;
+    size_t n, cap;
+} store_sink;
+
+static void store_nop(line_sink *s)
+{
+    (void)s;
+}
+
+static void store_line(line_sink *s, const pairing_line *L)
+{
+    store_sink *st = (store_sink *)s;
+    if (st->n < st->cap)
+        st->out[st->n] = *L;
+    st->n++;
+}
+
+size_t pairing_line_slots(const pairing_params *pp)
+{
+    size_t n = 0, len = loop_len(pp);
+    for (size_t i = 0; i < len; i++)
+        n += 1 + (loop_digit(pp, i) != 0);
+    return n + (pp->bn_frobenius_lines ? 2 : 0);
+}
+
+size_t pairing_lines_precompute(const pairing_params *pp, pairing_line *out, size_t cap, const fe2 *qx, const fe2 *qy)
+{
+    store_sink st = {{store_nop, store_line, store_nop}, out, 0, cap};
+    miller_schedule(pp, &st.base, qx, qy);
+    return st.n <= cap ? st.n : 0;
+}
+
+void pairing_miller_lines(const pairing_params *pp, fe12 *f, size_t n, const fe *px, const fe *py,
+                          const pairing_line *const *lines)
+{
+    const tower *t = &pp->t;
+    fe12 acc;
+    fp12_set_one(t, &acc);
+    size_t k = 0;
+    bool started = false; /* acc = 1 until the first line: its squarings are skipped */
+    for (size_t i = loop_len(pp); i-- > 0;) {
+        if (started)
+            fp12_sqr(t, &acc, &acc);
+        int slots = 1 + (loop_digit(pp, i) != 0);
+        for (int s = 0; s < slots; s++, k++)
+            for (size_t j = 0; j < n; j++)
+                if (lines[j][k].on) {
+                    line_mul(pp, &acc, &lines[j][k], &px[j], &py[j]);
+                    started = true;
+                }
+    }
+    if (pp->loop_negative)
+        fp12_conj(t, &acc, &acc);
+    if (pp->bn_frobenius_lines)
+        for (int s = 0; s < 2; s++, k++)
+            for (size_t j = 0; j < n; j++)
+                if (lines[j][k].on)
+                    line_mul(pp, &acc, &lines[j][k], &px[j], &py[j]);
+    fp12_mul(t, f, f, &acc);
 }
 
 void pairing_set_frobenius(pairing_params *pp, const fe2 *gamma1, const fe2 *gamma2)

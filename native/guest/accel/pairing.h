@@ -36,6 +36,25 @@ void pairing_frob1(const pairing_params *pp, fe12 *r, const fe12 *a);
 /* a^(p^2) */
 void pairing_frob2(const pairing_params *pp, fe12 *r, const fe12 *a);
 
+/* One line of the Miller loop of a point Q on the twist, before evaluation at P: the value at P is
+ * c0 + cx·x_P + cy·y_P placed in Fp12 per twist type (pairing.c). on = false for a slot without a line (a
+ * vertical line or T at infinity; it vanishes in the final exponentiation). */
+typedef struct pairing_line {
+    fe2 c0, cx, cy;
+    bool on;
+} pairing_line;
+
+/* The number of line slots of one Miller loop (doublings, additions, bn254's two Frobenius additions). */
+size_t pairing_line_slots(const pairing_params *pp);
+/* Stores the line slots of Q's Miller loop (finite Q in the order-r subgroup) in out; returns their number, or 0
+ * when more than cap. Depends on Q only: for a fixed Q (KZG's G2 points) it runs once. */
+size_t pairing_lines_precompute(const pairing_params *pp, pairing_line *out, size_t cap, const fe2 *qx, const fe2 *qy);
+/* f = f · Π_j f_{loop,Q_j}(P_j) from precomputed lines (lines[j] of pairing_lines_precompute for Q_j), with one
+ * shared Fp12 squaring per loop step for all n pairs. Equal (as an Fp12 element) to n calls of
+ * pairing_miller_acc. */
+void pairing_miller_lines(const pairing_params *pp, fe12 *f, size_t n, const fe *px, const fe *py,
+                          const pairing_line *const *lines);
+
 /* f = f · f_{loop,Q}(P) (and the bn254 Frobenius lines) for affine P in E(Fp), Q in E'(Fp2), both
  * finite and Q in the order-r subgroup. */
 void pairing_miller_acc(const pairing_params *pp, fe12 *f, const fe *px, const fe *py, const fe2 *qx, const fe2 *qy);
