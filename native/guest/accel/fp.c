@@ -555,6 +555,77 @@ void fp_sub(const fp_ctx *c, fe *r, const fe *a, const fe *b)
         sub_core(r->l, a->l, b->l, c->p, 6);
 }
 
+static inline __attribute__((always_inline)) void raw_add(uint64_t *r, const uint64_t *a, const uint64_t *b, size_t n)
+{
+    uint64_t carry = 0;
+#pragma GCC unroll 6
+    for (size_t i = 0; i < n; i++) {
+        uint64_t t = a[i] + carry;
+        carry = t < carry;
+        uint64_t s = t + b[i];
+        carry += s < t;
+        r[i] = s;
+    }
+}
+
+static inline __attribute__((always_inline)) void raw_sub(uint64_t *r, const uint64_t *a, const uint64_t *b, size_t n)
+{
+    uint64_t borrow = 0;
+#pragma GCC unroll 6
+    for (size_t i = 0; i < n; i++) {
+        uint64_t t = a[i] - b[i];
+        uint64_t bo = a[i] < b[i];
+        r[i] = t - borrow;
+        borrow = bo | (t < borrow);
+    }
+}
+
+void fp_add_nr(const fp_ctx *c, fe *r, const fe *a, const fe *b)
+{
+    if (c->n == 6)
+        raw_add(r->l, a->l, b->l, 6);
+    else
+        raw_add(r->l, a->l, b->l, 4);
+}
+
+void fp_sub_nr(const fp_ctx *c, fe *r, const fe *a, const fe *b)
+{
+    /* a + (p − b): p − b does not borrow (b ≤ p) and the sum stays below 2^(64n) for a < 2^(64n) − p */
+    uint64_t t[FP_MAX_LIMBS];
+    if (c->n == 6) {
+        raw_sub(t, c->p, b->l, 6);
+        raw_add(r->l, a->l, t, 6);
+    } else {
+        raw_sub(t, c->p, b->l, 4);
+        raw_add(r->l, a->l, t, 4);
+    }
+}
+
+static inline __attribute__((always_inline)) void reduce_small_n(const uint64_t *p, uint64_t *r, size_t n)
+{
+    for (;;) {
+        for (size_t i = n; i-- > 0;) {
+            if (r[i] != p[i]) {
+                if (r[i] < p[i])
+                    return;
+                break;
+            }
+        }
+        raw_sub(r, r, p, n);
+    }
+}
+
+void fp_reduce_small(const fp_ctx *c, fe *r, const fe *a)
+{
+    size_t n = c->n;
+    if (r != a)
+        memcpy(r->l, a->l, n * sizeof(uint64_t));
+    if (n == 6)
+        reduce_small_n(c->p, r->l, 6);
+    else
+        reduce_small_n(c->p, r->l, 4);
+}
+
 void fp_neg(const fp_ctx *c, fe *r, const fe *a)
 {
     fe z;

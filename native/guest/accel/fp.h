@@ -86,6 +86,15 @@ bool fp_is_lex_largest(const fp_ctx *c, const fe *a);
  * below 2p^2 < pR since p < R/2), then reduced. Used by tower.c. */
 void fp_mul2_lazy(const fp_ctx *c, fe *r0, fe *r1, const fe *a0, const fe *a1, const fe *b0, const fe *b1);
 
+/* Unreduced helpers for operands of fp_mul. fp_mul needs only a·b < p·2^(64n) (the CIOS bound on the host, the
+ * modmul syscall's bound in the zkVM build), not a, b < p, so a sum that feeds only a product can skip its
+ * reduction. The caller states the bound at each use (both operands below 2p is always within it: 4p < 2^(64n)
+ * for bn254 and BLS12-381). r may alias a or b. */
+void fp_add_nr(const fp_ctx *c, fe *r, const fe *a, const fe *b); /* r = a + b (no reduction; a + b < 2^(64n)) */
+void fp_sub_nr(const fp_ctx *c, fe *r, const fe *a, const fe *b); /* r = a − b + p for b ≤ p (in [0, a + p)) */
+/* r = a mod p for a value a < 2^(64n) that is a small multiple of p at most (repeated subtraction; public data). */
+void fp_reduce_small(const fp_ctx *c, fe *r, const fe *a);
+
 /* Multi-precision helpers on little-endian limb arrays. */
 uint64_t mp_add(uint64_t *r, const uint64_t *a, const uint64_t *b, size_t n);
 uint64_t mp_sub(uint64_t *r, const uint64_t *a, const uint64_t *b, size_t n);

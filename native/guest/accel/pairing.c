@@ -408,8 +408,295 @@ static void cyc_combine(const fp_ctx *f, fe2 *z, const fe2 *t, bool plus)
     fp2_add(f, z, &u, t);
 }
 
+#ifdef ACCEL_FP_MODMUL
+/* ---- the zkVM build's cyclotomic squaring: products through the modmul syscall, then every output coefficient as
+ * one linear combination of reduced values with small integer weights, reduced once (lincomb). In the generic code
+ * each output coefficient costs about eight reduced additions; here it is one pass over its 3-5 terms. ---- */
+
+/* v mod p for v < 2^(64n) · 64 (n + 1 limbs; v is clobbered): q̂ = ⌊(v >> sh) / ((p >> sh) + 1)⌋ with sh = bitlen(p) − 33
+ * never exceeds ⌊v / p⌋ (v ≥ (v >> sh)·2^sh and p < ((p >> sh) + 1)·2^sh) and falls short by at most 2 (the divisor's
+ * relative error is below 2^-32, v / p < 64); v − q̂p, then at most a few subtractions of p. sh ≥ 64(n − 1) (checked by
+ * the caller) keeps v >> sh within limbs n − 1 and n. */
+static inline __attribute__((always_inline)) void lc_reduce(uint64_t *r, uint64_t *v, const uint64_t *p, size_t n,
+                                                          unsigned sh, uint64_t d)
+{
+    unsigned off = sh - 64 * (unsigned)(n - 1);
+    uint64_t top = off == 0 ? v[n - 1] : (v[n - 1] >> off) | (v[n] << (64 - off));
+    uint64_t q = top / d;
+    uint64_t borrow = 0, carry = 0;
+#pragma GCC unroll 6
+    for (size_t i = 0; i < n; i++) {
+        u128 m = (u128)q * p[i] + carry;
+        carry = (uint64_t)(m >> 64);
+        uint64_t lo = (uint64_t)m;
+        uint64_t t = v[i] - lo;
+        uint64_t bo = v[i] < lo;
+        v[i] = t - borrow;
+        borrow = bo | (t < borrow);
+    }
+    v[n] = v[n] - carry - borrow;
+    for (;;) {
+        if (v[n] == 0) {
+            size_t i = n;
+            while (i-- > 0 && v[i] == p[i])
+                ;
+            if (i != (size_t)-1 && v[i] < p[i])
+                break; /* v < p; v = p (the scan ran off the end) still subtracts, to 0 */
+        }
+        uint64_t b2 = 0;
+#pragma GCC unroll 6
+        for (size_t i = 0; i < n; i++) {
+            uint64_t t = v[i] - p[i];
+            uint64_t bo = v[i] < p[i];
+            v[i] = t - b2;
+            b2 = bo | (t < b2);
+        }
+        v[n] -= b2;
+    }
+#pragma GCC unroll 6
+    for (size_t i = 0; i < n; i++)
+        r[i] = v[i];
+}
+
+typedef struct lc_ctx {
+    const uint64_t *p;
+    size_t n;
+    unsigned sh;
+    uint64_t d;
+    bool chip3; /* 6 limbs and p < 2^381 (BLS12-381): outputs by one product with 3 (cyc_out3) */
+} lc_ctx;
+
+/* false when the modulus does not suit lc_reduce (then the generic code runs) */
+static bool lc_init(lc_ctx *lc, const fp_ctx *f)
+{
+    size_t n = f->n;
+    uint64_t top = f->p[n - 1];
+    unsigned bits = 0;
+    while (top != 0) {
+        top >>= 1;
+        bits++;
+    }
+    if (bits < 34)
+        return false;
+    lc->p = f->p;
+    lc->n = n;
+    lc->sh = 64 * (unsigned)(n - 1) + bits - 33;
+    unsigned off = bits - 33;
+    lc->d = (f->p[n - 1] >> off) + 1;
+    lc->chip3 = n == 6 && bits <= 61;
+    return true;
+}
+
+/* r = (Σ k_i x_i) mod p for reduced x_i (< p) and integer weights with Σ|k_i| < 64; a negative weight takes p − x_i. */
+static inline __attribute__((always_inline)) void lincomb_n(const lc_ctx *lc, uint64_t *r, size_t terms, const int *k,
+                                                          const fe *const *x, size_t n)
+{
+    uint64_t v[FP_MAX_LIMBS + 1] = {0};
+    for (size_t j = 0; j < terms; j++) {
+        uint64_t w = (uint64_t)(k[j] < 0 ? -k[j] : k[j]);
+        const uint64_t *xl = x[j]->l;
+        uint64_t neg[FP_MAX_LIMBS];
+        if (k[j] < 0) {
+            uint64_t b = 0;
+#pragma GCC unroll 6
+            for (size_t i = 0; i < n; i++) {
+                uint64_t t = lc->p[i] - xl[i];
+                uint64_t bo = lc->p[i] < xl[i];
+                neg[i] = t - b;
+                b = bo | (t < b);
+            }
+            xl = neg;
+        }
+        uint64_t carry = 0;
+#pragma GCC unroll 6
+        for (size_t i = 0; i < n; i++) {
+            u128 m = (u128)w * xl[i] + v[i] + carry;
+            v[i] = (uint64_t)m;
+            carry = (uint64_t)(m >> 64);
+        }
+        v[n] += carry;
+    }
+    lc_reduce(r, v, lc->p, n, lc->sh, lc->d);
+}
+
+static void lincomb(const lc_ctx *lc, fe *r, size_t terms, const int *k, const fe *const *x)
+{
+    if (lc->n == 6)
+        lincomb_n(lc, r->l, terms, k, x, 6);
+    else
+        lincomb_n(lc, r->l, terms, k, x, 4);
+}
+
+/* The products of one Fp4 pair (a, b) of the Granger-Scott squaring: a^2 = A0 + A1 u, b^2 = B0 + B1 u and
+ * 2ab = (m00 − m11) + (m01 + m10) u, with m_ij = 2a_i·b_j. Operands are unreduced sums below 2p (fp_add_nr). */
+typedef struct cyc_prod {
+    fe A0, A1, B0, B1, m00, m11, m01, m10;
+} cyc_prod;
+
+static void cyc_products(const fp_ctx *f, cyc_prod *o, const fe2 *a, const fe2 *b)
+{
+    fe s, d, a0x2, a1x2, b0x2;
+    fp_add_nr(f, &s, &a->c0, &a->c1);
+    fp_sub_nr(f, &d, &a->c0, &a->c1);
+    fp_mul(f, &o->A0, &s, &d);
+    fp_add_nr(f, &a0x2, &a->c0, &a->c0);
+    fp_add_nr(f, &a1x2, &a->c1, &a->c1);
+    fp_mul(f, &o->A1, &a0x2, &a->c1);
+    fp_add_nr(f, &s, &b->c0, &b->c1);
+    fp_sub_nr(f, &d, &b->c0, &b->c1);
+    fp_mul(f, &o->B0, &s, &d);
+    fp_add_nr(f, &b0x2, &b->c0, &b->c0);
+    fp_mul(f, &o->B1, &b0x2, &b->c1);
+    fp_mul(f, &o->m00, &a0x2, &b->c0);
+    fp_mul(f, &o->m11, &a1x2, &b->c1);
+    fp_mul(f, &o->m01, &a0x2, &b->c1);
+    fp_mul(f, &o->m10, &a1x2, &b->c0);
+}
+
+/* BLS12-381 (ξ = 1 + u, p < 2^381): an output 3s ∓ 2c = 3(s ∓ c) ± c, with s ∓ c summed unreduced in one pass
+ * (v = Σ pos + Σ (p − neg) < 6p < 2^384), reduced and tripled by one modmul with the constant 3 (v·3 < p·2^384: within
+ * the syscall's bound), then one reduced addition or subtraction of c. plus: 3s + 2c; else 3s − 2c. */
+static inline __attribute__((always_inline)) void cyc_out3(const fp_ctx *f, fe *z, int npos, const fe *const *pos,
+                                                         int nneg, const fe *const *neg, const fe *c, bool plus)
+{
+    static const fe three = {{3}}; /* R = 1 in the zkVM build: the plain 3 */
+    const uint64_t *p = f->p;
+    fe x;
+    uint64_t *v = x.l;
+    for (int i = 0; i < 6; i++)
+        v[i] = 0;
+    int nn = nneg + (plus ? 0 : 1); /* − c counts as a negative term in the minus case */
+    for (int j = 0; j < nn; j++) {
+        const uint64_t *x = j < nneg ? neg[j]->l : c->l;
+        uint64_t t[6], b = 0, carry = 0;
+#pragma GCC unroll 6
+        for (int i = 0; i < 6; i++) { /* t = p − x (x ≤ p) */
+            uint64_t d = p[i] - x[i];
+            uint64_t bo = p[i] < x[i];
+            t[i] = d - b;
+            b = bo | (d < b);
+        }
+#pragma GCC unroll 6
+        for (int i = 0; i < 6; i++) {
+            uint64_t s = v[i] + carry;
+            carry = s < carry;
+            uint64_t s2 = s + t[i];
+            carry += s2 < s;
+            v[i] = s2;
+        }
+    }
+    int np = npos + (plus ? 1 : 0);
+    for (int j = 0; j < np; j++) {
+        const uint64_t *x = j < npos ? pos[j]->l : c->l;
+        uint64_t carry = 0;
+#pragma GCC unroll 6
+        for (int i = 0; i < 6; i++) {
+            uint64_t s = v[i] + carry;
+            carry = s < carry;
+            uint64_t s2 = s + x[i];
+            carry += s2 < s;
+            v[i] = s2;
+        }
+    }
+    fe t;
+    fp_mul(f, &t, &x, &three);
+    if (plus)
+        fp_sub(f, z, &t, c);
+    else
+        fp_add(f, z, &t, c);
+}
+
+static void cyc_outputs3(const fp_ctx *f, const cyc_prod *o, const fe2 *za_in, fe2 *za, const fe2 *zb_in, fe2 *zb,
+                         bool xi_b)
+{
+    /* za ← 3 t0 − 2 za with t0 = (A0 + B0 − B1) + (A1 + B0 + B1) u (k = 1) */
+    const fe *p0[2] = {&o->A0, &o->B0}, *n0[1] = {&o->B1};
+    cyc_out3(f, &za->c0, 2, p0, 1, n0, &za_in->c0, false);
+    const fe *p1[3] = {&o->A1, &o->B0, &o->B1};
+    cyc_out3(f, &za->c1, 3, p1, 0, NULL, &za_in->c1, false);
+    if (!xi_b) {
+        /* zb ← 3 t1 + 2 zb, t1 = (m00 − m11) + (m01 + m10) u */
+        const fe *q0[1] = {&o->m00}, *r0[1] = {&o->m11};
+        cyc_out3(f, &zb->c0, 1, q0, 1, r0, &zb_in->c0, true);
+        const fe *q1[2] = {&o->m01, &o->m10};
+        cyc_out3(f, &zb->c1, 2, q1, 0, NULL, &zb_in->c1, true);
+    } else {
+        /* ξ t1 = (m00 − m11 − m01 − m10) + (m00 − m11 + m01 + m10) u */
+        const fe *q0[1] = {&o->m00}, *r0[3] = {&o->m11, &o->m01, &o->m10};
+        cyc_out3(f, &zb->c0, 1, q0, 3, r0, &zb_in->c0, true);
+        const fe *q1[3] = {&o->m00, &o->m01, &o->m10}, *r1[1] = {&o->m11};
+        cyc_out3(f, &zb->c1, 3, q1, 1, r1, &zb_in->c1, true);
+    }
+}
+
+/* With ξ = k + u: t0 = a^2 + ξ b^2 = (A0 + k B0 − B1) + (A1 + B0 + k B1) u; t1 = 2ab.
+ * za ← 3 t0 − 2 za (the "a" slot), and the "b" slot zb ← 3 t1 + 2 zb, or ← 3 ξ t1 + 2 zb when xi_b. */
+static void cyc_outputs(const lc_ctx *lc, int k, const cyc_prod *o, const fe2 *za_in, fe2 *za, const fe2 *zb_in,
+                        fe2 *zb, bool xi_b)
+{
+    {
+        const int w[4] = {3, 3 * k, -3, -2};
+        const fe *x[4] = {&o->A0, &o->B0, &o->B1, &za_in->c0};
+        lincomb(lc, &za->c0, 4, w, x);
+    }
+    {
+        const int w[4] = {3, 3, 3 * k, -2};
+        const fe *x[4] = {&o->A1, &o->B0, &o->B1, &za_in->c1};
+        lincomb(lc, &za->c1, 4, w, x);
+    }
+    if (!xi_b) {
+        const int w0[3] = {3, -3, 2};
+        const fe *x0[3] = {&o->m00, &o->m11, &zb_in->c0};
+        lincomb(lc, &zb->c0, 3, w0, x0);
+        const int w1[3] = {3, 3, 2};
+        const fe *x1[3] = {&o->m01, &o->m10, &zb_in->c1};
+        lincomb(lc, &zb->c1, 3, w1, x1);
+    } else {
+        /* ξ t1 = (k t10 − t11) + (t10 + k t11) u with t10 = m00 − m11, t11 = m01 + m10 */
+        const int w0[5] = {3 * k, -3 * k, -3, -3, 2};
+        const fe *x0[5] = {&o->m00, &o->m11, &o->m01, &o->m10, &zb_in->c0};
+        lincomb(lc, &zb->c0, 5, w0, x0);
+        const int w1[5] = {3, -3, 3 * k, 3 * k, 2};
+        const fe *x1[5] = {&o->m00, &o->m11, &o->m01, &o->m10, &zb_in->c1};
+        lincomb(lc, &zb->c1, 5, w1, x1);
+    }
+}
+
+/* the same squaring as the generic pairing_cyclotomic_sqr (pairs (c0.c0, c1.c1), (c1.c0, c0.c2), (c0.c1, c1.c2));
+ * false when the tower does not suit (ξ = k + u with k ≤ 9 and a modulus lc_reduce handles) */
+static bool cyclotomic_sqr_lc(const tower *t, fe12 *r, const fe12 *a)
+{
+    lc_ctx lc;
+    if (t->xi_a > 9 || !lc_init(&lc, t->f))
+        return false;
+    const fp_ctx *f = t->f;
+    int k = (int)t->xi_a;
+    cyc_prod p1, p2, p3;
+    cyc_products(f, &p1, &a->c0.c0, &a->c1.c1);
+    cyc_products(f, &p2, &a->c1.c0, &a->c0.c2);
+    cyc_products(f, &p3, &a->c0.c1, &a->c1.c2);
+    fe12 z;
+    if (k == 1 && lc.chip3) {
+        cyc_outputs3(f, &p1, &a->c0.c0, &z.c0.c0, &a->c1.c1, &z.c1.c1, false);
+        cyc_outputs3(f, &p2, &a->c0.c1, &z.c0.c1, &a->c1.c2, &z.c1.c2, false);
+        cyc_outputs3(f, &p3, &a->c0.c2, &z.c0.c2, &a->c1.c0, &z.c1.c0, true);
+        *r = z;
+        return true;
+    }
+    cyc_outputs(&lc, k, &p1, &a->c0.c0, &z.c0.c0, &a->c1.c1, &z.c1.c1, false);
+    cyc_outputs(&lc, k, &p2, &a->c0.c1, &z.c0.c1, &a->c1.c2, &z.c1.c2, false);
+    cyc_outputs(&lc, k, &p3, &a->c0.c2, &z.c0.c2, &a->c1.c0, &z.c1.c0, true);
+    *r = z;
+    return true;
+}
+#endif
+
 void pairing_cyclotomic_sqr(const tower *t, fe12 *r, const fe12 *a)
 {
+#ifdef ACCEL_FP_MODMUL
+    if (cyclotomic_sqr_lc(t, r, a))
+        return;
+#endif
     /* Granger and Scott (PKC 2010), squaring in the cyclotomic subgroup of Fp12 viewed as Fp4^3 with
      * the pairs (c0.c0, c1.c1), (c1.c0, c0.c2), (c0.c1, c1.c2) (w^2 = v, w^6 = ξ): three Fp4 squarings
      * instead of a full Fp12 squaring. Valid only for elements of order dividing p^4 − p^2 + 1
