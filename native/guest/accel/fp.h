@@ -90,8 +90,29 @@ void fp_mul2_lazy(const fp_ctx *c, fe *r0, fe *r1, const fe *a0, const fe *a1, c
  * modmul syscall's bound in the zkVM build), not a, b < p, so a sum that feeds only a product can skip its
  * reduction. The caller states the bound at each use (both operands below 2p is always within it: 4p < 2^(64n)
  * for bn254 and BLS12-381). r may alias a or b. */
-void fp_add_nr(const fp_ctx *c, fe *r, const fe *a, const fe *b); /* r = a + b (no reduction; a + b < 2^(64n)) */
-void fp_sub_nr(const fp_ctx *c, fe *r, const fe *a, const fe *b); /* r = a − b + p for b ≤ p (in [0, a + p)) */
+static inline __attribute__((always_inline)) void fp_raw_add_n(uint64_t *r, const uint64_t *a, const uint64_t *b,
+                                                             size_t n)
+{
+    uint64_t carry = 0;
+#pragma GCC unroll 6
+    for (size_t i = 0; i < n; i++) {
+        uint64_t t = a[i] + carry;
+        carry = t < carry;
+        uint64_t s = t + b[i];
+        carry += s < t;
+        r[i] = s;
+    }
+}
+/* r = a + b (no reduction; a + b < 2^(64n)); inline, it runs once per product operand */
+static inline void fp_add_nr(const fp_ctx *c, fe *r, const fe *a, const fe *b)
+{
+    if (c->n == 6)
+        fp_raw_add_n(r->l, a->l, b->l, 6);
+    else
+        fp_raw_add_n(r->l, a->l, b->l, 4);
+}
+/* r = a − b + p for b ≤ p (in [0, a + p)) */
+void fp_sub_nr(const fp_ctx *c, fe *r, const fe *a, const fe *b);
 /* r = a mod p for a value a < 2^(64n) that is a small multiple of p at most (repeated subtraction; public data). */
 void fp_reduce_small(const fp_ctx *c, fe *r, const fe *a);
 
