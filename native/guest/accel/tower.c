@@ -3,12 +3,26 @@
 
 void fp2_add(const fp_ctx *f, fe2 *r, const fe2 *a, const fe2 *b)
 {
+#ifdef ACCEL_FP_MODMUL
+    if (f->n == 6) {
+        fp_add_pub_n(r->c0.l, a->c0.l, b->c0.l, f->p, 6);
+        fp_add_pub_n(r->c1.l, a->c1.l, b->c1.l, f->p, 6);
+        return;
+    }
+#endif
     fp_add(f, &r->c0, &a->c0, &b->c0);
     fp_add(f, &r->c1, &a->c1, &b->c1);
 }
 
 void fp2_sub(const fp_ctx *f, fe2 *r, const fe2 *a, const fe2 *b)
 {
+#ifdef ACCEL_FP_MODMUL
+    if (f->n == 6) {
+        fp_sub_pub_n(r->c0.l, a->c0.l, b->c0.l, f->p, 6);
+        fp_sub_pub_n(r->c1.l, a->c1.l, b->c1.l, f->p, 6);
+        return;
+    }
+#endif
     fp_sub(f, &r->c0, &a->c0, &b->c0);
     fp_sub(f, &r->c1, &a->c1, &b->c1);
 }
@@ -188,6 +202,14 @@ void fp2_mul_xi(const tower *t, fe2 *r, const fe2 *a)
         fp_mul(f, &ka1, &a->c1, &k);
     }
     fe c0;
+#ifdef ACCEL_FP_MODMUL
+    if (f->n == 6) {
+        fp_sub_pub_n(c0.l, ka0.l, a->c1.l, f->p, 6);
+        fp_add_pub_n(r->c1.l, a->c0.l, ka1.l, f->p, 6);
+        r->c0 = c0;
+        return;
+    }
+#endif
     fp_sub(f, &c0, &ka0, &a->c1);
     fp_add(f, &r->c1, &a->c0, &ka1);
     r->c0 = c0;
