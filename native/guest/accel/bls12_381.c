@@ -542,6 +542,7 @@ zkvm_status zkvm_bls12_pairing(const uint8_t *pairs, size_t num_pairs, bool *is_
         return ZKVM_EINVAL;
     fe12 f;
     fp12_set_one(&accel_bls.pp.t, &f);
+    pairing_batch_begin();
     bool any = false;
     for (size_t i = 0; i < num_pairs; i++) {
         const uint8_t *in = pairs + 384 * i;
@@ -555,9 +556,10 @@ zkvm_status zkvm_bls12_pairing(const uint8_t *pairs, size_t num_pairs, bool *is_
         fe2 qx, qy;
         bg1_to_affine(&accel_bls.g1, &px, &py, &P);
         bg2_to_affine(&accel_bls.g2, &qx, &qy, &Q);
-        pairing_miller_acc(&accel_bls.pp, &f, &px, &py, &qx, &qy);
+        pairing_batch_add(&accel_bls.pp, &f, &px, &py, &qx, &qy);
         any = true;
     }
+    pairing_batch_flush(&accel_bls.pp, &f);
     if (!any) {
         *is_one = true;
         return ZKVM_EOK;

@@ -232,6 +232,7 @@ zkvm_status zkvm_bn254_pairing(const uint8_t *pairs, size_t num_pairs, bool *is_
         return ZKVM_EINVAL;
     fe12 f;
     fp12_set_one(&bn.pp.t, &f);
+    pairing_batch_begin();
     bool any = false;
     for (size_t i = 0; i < num_pairs; i++) {
         const uint8_t *in = pairs + 192 * i;
@@ -244,9 +245,10 @@ zkvm_status zkvm_bn254_pairing(const uint8_t *pairs, size_t num_pairs, bool *is_
             continue; /* e(O, Q) = e(P, O) = 1 */
         fe px, py;
         g1_to_affine(&bn.g1, &px, &py, &P);
-        pairing_miller_acc(&bn.pp, &f, &px, &py, &qx, &qy);
+        pairing_batch_add(&bn.pp, &f, &px, &py, &qx, &qy);
         any = true;
     }
+    pairing_batch_flush(&bn.pp, &f);
     if (!any) { /* empty input or only infinities: the empty product is 1 */
         *is_one = true;
         return ZKVM_EOK;

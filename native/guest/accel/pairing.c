@@ -347,6 +347,44 @@ void pairing_miller_lines(const pairing_params *pp, fe12 *f, size_t n, const fe 
     fp12_mul(t, f, f, &acc);
 }
 
+/* The batch for variable-Q pairings: up to PB_PAIRS pairs' lines, then one shared Miller loop (static storage: the
+ * precompiles do not nest). */
+#define PB_PAIRS 4
+#define PB_SLOTS 96
+static struct {
+    size_t n;
+    fe px[PB_PAIRS], py[PB_PAIRS];
+    pairing_line lines[PB_PAIRS][PB_SLOTS];
+} pb;
+
+void pairing_batch_begin(void)
+{
+    pb.n = 0;
+}
+
+void pairing_batch_flush(const pairing_params *pp, fe12 *f)
+{
+    if (pb.n == 0)
+        return;
+    const pairing_line *lp[PB_PAIRS];
+    for (size_t j = 0; j < pb.n; j++)
+        lp[j] = pb.lines[j];
+    pairing_miller_lines(pp, f, pb.n, pb.px, pb.py, lp);
+    pb.n = 0;
+}
+
+void pairing_batch_add(const pairing_params *pp, fe12 *f, const fe *px, const fe *py, const fe2 *qx, const fe2 *qy)
+{
+    if (pairing_lines_precompute(pp, pb.lines[pb.n], PB_SLOTS, qx, qy) == 0) {
+        pairing_miller_acc(pp, f, px, py, qx, qy); /* a loop longer than the slots (no curve here): on the fly */
+        return;
+    }
+    pb.px[pb.n] = *px;
+    pb.py[pb.n] = *py;
+    if (++pb.n == PB_PAIRS)
+        pairing_batch_flush(pp, f);
+}
+
 void pairing_set_frobenius(pairing_params *pp, const fe2 *gamma1, const fe2 *gamma2)
 {
     fp2_set_one(pp->t.f, &pp->frob1_w[0]);

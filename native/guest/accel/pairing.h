@@ -55,6 +55,14 @@ size_t pairing_lines_precompute(const pairing_params *pp, pairing_line *out, siz
 void pairing_miller_lines(const pairing_params *pp, fe12 *f, size_t n, const fe *px, const fe *py,
                           const pairing_line *const *lines);
 
+/* f = f · f_{loop,Q}(P) for a pair with a variable Q, batched: the lines of up to four pairs are stored and their Miller
+ * loops run together (pairing_miller_lines: one Fp12 squaring per step for all of them). pairing_batch_flush must run
+ * before f is used (the final exponentiation); the result equals pairing_miller_acc's on every pair. */
+/* Starts a batch, dropping pairs a previous call left when it stopped at an invalid input. */
+void pairing_batch_begin(void);
+void pairing_batch_add(const pairing_params *pp, fe12 *f, const fe *px, const fe *py, const fe2 *qx, const fe2 *qy);
+void pairing_batch_flush(const pairing_params *pp, fe12 *f);
+
 /* f = f · f_{loop,Q}(P) (and the bn254 Frobenius lines) for affine P in E(Fp), Q in E'(Fp2), both
  * finite and Q in the order-r subgroup. */
 void pairing_miller_acc(const pairing_params *pp, fe12 *f, const fe *px, const fe *py, const fe2 *qx, const fe2 *qy);

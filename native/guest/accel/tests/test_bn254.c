@@ -102,4 +102,49 @@ void group_bn254(void)
     pair[63] ^= 1; /* G1 off the curve */
     CHECK(zkvm_bn254_pairing(pair, 1, &one) == ZKVM_EINVAL);
     t_end_case("bn254.pairing-invalid");
+
+    /* The Miller loops run in batches of four pairs (pairing_batch_add): products of more pairs than one batch, and
+     * an input that stops at an invalid pair after valid ones must not leave pairs for the next call. */
+    const struct bn_pair_vec *yes = NULL, *no = NULL;
+    for (size_t i = 0; i < COUNT(bn_pair_vectors); i++) {
+        const struct bn_pair_vec *v = &bn_pair_vectors[i];
+        if (v->want && v->n >= 2 && yes == NULL)
+            yes = v;
+        if (!v->want && no == NULL)
+            no = v;
+    }
+    CHECK(yes != NULL && no != NULL);
+    if (yes != NULL && no != NULL) {
+        size_t n = 3 * yes->n + no->n;
+        uint8_t *in = malloc(192 * n);
+        for (int k = 0; k < 3; k++)
+            t_hex(yes->pairs, in + 192 * yes->n * k, 192 * yes->n);
+        one = false;
+        CHECK(zkvm_bn254_pairing(in, 3 * yes->n, &one) == ZKVM_EOK && one); /* 1 · 1 · 1 */
+        t_hex(no->pairs, in + 192 * 3 * yes->n, 192 * no->n);
+        one = true;
+        CHECK(zkvm_bn254_pairing(in, n, &one) == ZKVM_EOK && !one); /* 1 · 1 · 1 · (≠ 1) */
+        memcpy(in + 192 * (3 * yes->n), pair, 192); /* G1 off the curve after the valid pairs */
+        CHECK(zkvm_bn254_pairing(in, 3 * yes->n + 1, &one) == ZKVM_EINVAL);
+        /* five valid (G1, G2) pairs (e ≠ 1), then the invalid one: one pair is still unflushed when it stops */
+        uint8_t *in5 = malloc(192 * 6);
+        for (int k = 0; k < 5; k++) {
+            t_hex(bn_g1_gen, in5 + 192 * k, 64);
+            t_hex(bn_g2_gen, in5 + 192 * k + 64, 128);
+        }
+        memcpy(in5 + 192 * 5, pair, 192);
+        CHECK(zkvm_bn254_pairing(in5, 6, &one) == ZKVM_EINVAL);
+        free(in5);
+        t_hex(yes->pairs, in, 192 * yes->n);
+        one = false;
+        CHECK(zkvm_bn254_pairing(in, yes->n, &one) == ZKVM_EOK && one);
+        t_hex(no->pairs, in, 192 * no->n);
+        one = true;
+        CHECK(zkvm_bn254_pairing(in, no->n, &one) == ZKVM_EOK && !one);
+        t_hex(yes->pairs, in, 192 * yes->n);
+        one = false;
+        CHECK(zkvm_bn254_pairing(in, yes->n, &one) == ZKVM_EOK && one);
+        free(in);
+    }
+    t_end_case("bn254.pairing-batches");
 }
