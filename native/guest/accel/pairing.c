@@ -509,11 +509,13 @@ static bool lc_init(lc_ctx *lc, const fp_ctx *f)
 {
     size_t n = f->n;
     uint64_t top = f->p[n - 1];
-    unsigned bits = 0;
-    while (top != 0) {
-        top >>= 1;
-        bits++;
-    }
+    unsigned bits = 0; /* bit length of the top limb, by halving steps */
+    for (unsigned s = 32; s != 0; s >>= 1)
+        if (top >> s) {
+            top >>= s;
+            bits += s;
+        }
+    bits += top != 0;
     if (bits < 34)
         return false;
     lc->p = f->p;
