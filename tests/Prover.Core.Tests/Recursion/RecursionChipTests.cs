@@ -82,6 +82,27 @@ public sealed class RecursionChipTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void VerifierCommitsAProgramsKeyOnceAndItIsTheSetupsKey()
+    {
+        var s = Fibonacci.Value;
+        var verifier = new RecursionVerifier<KoalaBearParameters, KoalaBearQuartic, KoalaBearDigest>(Outer);
+        var key = verifier.Prepare(s.Program);
+        // The cached key is reused (the same object: no second commitment) and equals a fresh setup's.
+        Assert.Same(key, verifier.Prepare(s.Program));
+        Assert.Equal(s.Key.VerifyingKey.PreprocessedRoot, key.Key.PreprocessedRoot);
+        Assert.Equal(s.Key.VerifyingKey.LogHeights, key.Key.LogHeights);
+        // Another program gets its own key; a proof of one is not accepted under the other's.
+        var (airs, traces, publics) = DemoCatalog.Build("fibonacci", 5);
+        var bigger = new StarkProver<KoalaBearParameters, KoalaBearQuartic, KoalaBearDigest>(Inner).Prove(airs, traces, publics);
+        var otherProgram = RecursiveStarkVerifier<KoalaBearParameters, KoalaBearQuartic, KoalaBearDigest>.Build(Inner, airs, bigger.LogHeights);
+        Assert.NotEqual(key.Key.PreprocessedRoot, verifier.Prepare(otherProgram).Key.PreprocessedRoot);
+        var proof = Prover().Prove(s.Program, s.Hints());
+        Assert.True(verifier.Verify(s.Program, proof.Outputs, proof.Stark).IsValid);
+        Assert.True(verifier.Verify(s.Program, proof.Outputs, proof.Stark).IsValid);
+        Assert.False(verifier.Verify(otherProgram, proof.Outputs, proof.Stark).IsValid);
+    }
+
+    [Fact]
     public void TamperedInnerProofCannotBeProved()
     {
         var s = Fibonacci.Value;
