@@ -265,7 +265,7 @@ static const k1_fast *k1_fast_init(const ecdsa_curve *c)
         uint64_t e[4], two[4] = {2, 0, 0, 0}, one[4] = {1, 0, 0, 0};
         mp_sub(e, c->fn.p, two, 4);
         fp_pow_plan_init(&k1f.inv_n, e, 4);
-        fp_pow_plan_init(&k1f.sqrt_p, c->fp.sqrt_exp, 4);
+        fp_pow_plan_init_k1_sqrt(&k1f.sqrt_p);
         mp_sub(e, c->fn.p, one, 4);
         for (int i = 0; i < 4; i++)
             k1f.half_n[i] = (e[i] >> 1) | (i < 3 ? e[i + 1] << 63 : 0);
@@ -326,39 +326,39 @@ typedef struct k1_sched {
 /* Width-w NAF of k (4 limbs) as events into s: digits d (odd, |d| < 2^(w−1)) at their bit positions, each an
  * entry of tbl (sign flipped when neg). Runs of equal bits are skipped a limb word at a time (the de Bruijn count
  * of trailing zeros), so the cost is per digit, not per bit. */
-static void k1_wnaf(k1_sched *s, const uint64_t k[4], bool neg, unsigned w, const aff_pt *tbl)
+static void k1_wnaf(k1_sched *s, const uint64_t k[4], bool neg, uint64_t w, const aff_pt *tbl)
 {
     const uint64_t v[6] = {k[0], k[1], k[2], k[3], 0, 0};
-    const unsigned mask = (1u << w) - 1, off = (1u << (w - 1)) - 1;
-    unsigned bit = 0, carry = 0;
+    const uint64_t mask = ((uint64_t)1 << w) - 1, off = ((uint64_t)1 << (w - 1)) - 1;
+    uint64_t bit = 0, carry = 0, n = s->n;
+    int64_t top = s->top;
     while (bit < 320) {
-        unsigned limb = bit >> 6, sh = bit & 63;
-        uint64_t cur = v[limb] >> sh;
-        if (carry)
-            cur = ~cur & (~(uint64_t)0 >> sh); /* the next 0 bit of this limb (bits shifted in are not k's) */
+        uint64_t limb = bit >> 6, sh = bit & 63;
+        uint64_t cur = (v[limb] ^ (0 - carry)) >> sh; /* the next bit that differs from carry (shifted-in bits are 0) */
         if (cur == 0) {
             bit = (limb + 1) << 6;
             continue;
         }
-        bit += ctz64(cur); /* the first bit that differs from carry: the digit there is odd */
+        bit += ctz64(cur); /* the digit there is odd */
         limb = bit >> 6, sh = bit & 63;
-        uint64_t word = v[limb] >> sh;
-        if (sh + w > 64)
-            word |= v[limb + 1] << (64 - sh);
+        /* w bits from bit (two limbs; the double shift keeps sh = 0 defined) */
+        uint64_t word = (v[limb] >> sh) | ((v[limb + 1] << 1) << (63 - sh));
         word = (word & mask) + carry;
-        carry = (unsigned)(word >> (w - 1)) & 1;
-        int d = (int)word - (int)(carry << w);
+        carry = (word >> (w - 1)) & 1;
+        int64_t d = (int64_t)word - (int64_t)(carry << w);
         if (neg)
             d = -d;
-        if (bit >= K1_POS || s->n >= sizeof s->ev / sizeof s->ev[0])
+        if (bit >= K1_POS || n >= sizeof s->ev / sizeof s->ev[0])
             __builtin_trap(); /* unreachable for k < 2^256 (see k1_sched) */
-        s->ev[s->n].pt = tbl[(unsigned)(d + (int)off) >> 1].v;
-        s->ev[s->n].next = s->head[bit];
-        s->head[bit] = (uint8_t)++s->n;
-        if ((int)bit > s->top)
-            s->top = (int)bit;
+        s->ev[n].pt = tbl[(uint64_t)(d + (int64_t)off) >> 1].v;
+        s->ev[n].next = s->head[bit];
+        s->head[bit] = (uint8_t)++n;
+        if ((int64_t)bit > top)
+            top = (int64_t)bit;
         bit += w;
     }
+    s->n = (unsigned)n;
+    s->top = (int)top;
 }
 
 /* *r = u1·G + u2·Q (plain u1, u2 < n; Q a curve point) with the GLV split (four half-length scalars over G, φ(G),
@@ -393,7 +393,7 @@ static bool double_mul_affine(const ecdsa_curve *c, uint64_t r[8], const uint64_
             if (inf) {
                 cp8(acc.v, t);
                 inf = false;
-            } else if (limbs4_eq(acc.v, t)) {
+            } else if (acc.v[0] == t[0] && limbs4_eq(acc.v, t)) { /* limb 0 first: almost always differs */
                 if (limbs4_eq(acc.v + 4, t + 4))
                     zkvm_secp256k1_double(acc.v); /* acc = T */
                 else

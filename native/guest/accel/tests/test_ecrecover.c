@@ -97,6 +97,21 @@ static void case_pow_plans(void)
             CHECK(fp_eq(&c, &x, &y));
         }
         CHECK((c.p[0] & 3) != 3 || (squares > 20 && nonsquares > 20));
+        if (m == 0) { /* the secp256k1 square-root chain against the same exponent by fp_pow */
+            static fp_pow_plan chain;
+            fp_pow_plan_init_k1_sqrt(&chain);
+            for (int i = 0; i < 60; i++) {
+                fe a, x, y;
+                uint8_t b[32];
+                rnd_bytes(b, sizeof b);
+                if (i < 2)
+                    memset(b, 0, sizeof b), b[31] = (uint8_t)i;
+                fp_from_bytes_reduce(&c, &a, b, sizeof b);
+                fp_pow(&c, &x, &a, c.sqrt_exp, c.n);
+                fp_pow_plan_run(&c, &y, &a, &chain);
+                CHECK(fp_eq(&c, &x, &y));
+            }
+        }
     }
     t_end_case("ecrecover.pow-plans");
 }
