@@ -19,7 +19,8 @@ namespace Prover.Core.Stark;
 /// that copy in later calls on the same matrix object (<see cref="Commit{TDigest}"/>, <see cref="CombineColumns{TDef}"/>)
 /// instead of uploading the host values again (likewise FRI codewords between <see cref="FriLeaves{TDef}"/>,
 /// <see cref="FriFold{TDef}"/> and <see cref="FriRollIn{TDef}"/>); callers therefore modify such data only through these
-/// hooks, and hand it to <see cref="Release"/> when the proof no longer needs it.
+/// hooks, and hand it to <see cref="Release"/> when the proof no longer needs it. A tree from <see cref="Commit{TDigest}"/> may keep
+/// a device copy of its digest layers for <see cref="OpenMulti{TDigest}"/>: callers release their trees too.
 /// </remarks>
 public interface IProverBackend<TParams> where TParams : struct, IMontyParameters
 {
@@ -117,8 +118,18 @@ public interface IProverBackend<TParams> where TParams : struct, IMontyParameter
         Fri<TParams, TDef>.RollIn(folded, weight, rollIn);
 
     /// <summary>
-    /// Frees any device copies of these objects (matrices and codewords this backend returned or was given), at the end
-    /// of a proof, a commitment or the FRI commit phase; a no-op on the CPU.
+    /// The query openings of one tree: every committed matrix's rows at <paramref name="indices"/> (rows of the tallest matrices)
+    /// and the sibling digests up to the cap of height <paramref name="capHeight"/>, exactly
+    /// <see cref="MerkleTreeMmcs{TParams, TDigest}.OpenMulti"/> (the reference). A backend that keeps a device copy of the tree's
+    /// digest layers and of its matrices gathers the opened words there, so only they cross the bus.
+    /// </summary>
+    MultiOpening<TParams, TDigest> OpenMulti<TDigest>(MerkleTree<TParams, TDigest> tree, IReadOnlyList<int> indices, int capHeight)
+        where TDigest : struct, IDigest<TDigest, TParams> =>
+        MerkleTreeMmcs<TParams, TDigest>.Default.OpenMulti(indices, tree, capHeight);
+
+    /// <summary>
+    /// Frees any device copies of these objects (matrices, codewords and Merkle trees this backend returned or was given), at
+    /// the end of a proof, a commitment or the FRI commit phase; a no-op on the CPU.
     /// </summary>
     void Release(IEnumerable<object?> data)
     {

@@ -101,8 +101,10 @@ public static class StarkSetup
             committed.Add(ldes[t]!);
         }
         var tree = backend.Commit<TDigest>(committed);
-        // The key outlives any one proof: no device copy of its LDEs (or of the traces they were made from) is kept.
-        backend.Release([.. committed, .. traces]);
+        // The key outlives any one proof: no device copy of its LDEs (or of the traces they were made from, or of its tree's
+        // layers) is kept; a tree whose layers a backend left on the device brings them to the host first.
+        tree.FetchAllLayers();
+        backend.Release([.. committed, .. traces, tree]);
         return new ProvingKey<TParams, TDigest>(traces, ldes, tree, new VerifyingKey<TParams, TDigest>(tree.Root, [.. logHeights], logBlowup));
     }
 

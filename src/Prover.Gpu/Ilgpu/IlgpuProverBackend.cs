@@ -25,7 +25,8 @@ public sealed class IlgpuProverBackend<TParams> : IProverBackend<TParams>, IDisp
         ArgumentNullException.ThrowIfNull(device);
         Device = device;
         _ownsDevice = ownsDevice;
-        Operations = new IlgpuOperations<TParams>(device) { KeepLdesOnDevice = true, KeepTracesOnDevice = true };
+        Operations = new IlgpuOperations<TParams>(device) { KeepLdesOnDevice = true, KeepTracesOnDevice = true, KeepTreesOnDevice = true };
+        Operations.LayerFetched = bytes => Traffic.Add(IlgpuTraffic.TreeLayers, 0, bytes);
     }
 
     public IlgpuDevice Device { get; }
@@ -83,6 +84,16 @@ public sealed class IlgpuProverBackend<TParams> : IProverBackend<TParams>, IDisp
     {
         get => Operations.KeepTracesOnDevice;
         set => Operations.KeepTracesOnDevice = value;
+    }
+
+    /// <summary>
+    /// Whether the digest layers of the trees it commits stay on the device (default; the host fetches a layer when it reads one,
+    /// the query openings gather their siblings there; <see cref="IlgpuOperations{TParams}.KeepTreesOnDevice"/>).
+    /// </summary>
+    public bool KeepTreesOnDevice
+    {
+        get => Operations.KeepTreesOnDevice;
+        set => Operations.KeepTreesOnDevice = value;
     }
 
     /// <summary>Whether LDEs stay on the device until released (<see cref="IlgpuOperations{TParams}.KeepLdesOnDevice"/>).</summary>
@@ -324,6 +335,26 @@ public sealed class IlgpuProverBackend<TParams> : IProverBackend<TParams>, IDisp
         var mark = Mark();
         Operations.AddScaled(TDef.W, Words(folded), Words(w), Words(rollIn), folded, rollIn, TDef.Degree);
         Count(IlgpuTraffic.FriRollIn, mark);
+    }
+
+    /// <summary>Whether query openings are gathered on the device (default; off: the CPU reference, for comparisons).</summary>
+    public bool QueriesOnDevice { get; set; } = true;
+
+    /// <summary>
+    /// The query openings of a tree of 8-element digests on the device (<see cref="IlgpuOperations{TParams}.OpenMulti"/>): the opened
+    /// rows gathered from the kept copies of its matrices (LDEs, FRI leaves), the siblings from the kept copy of its digest layers (kept
+    /// by <see cref="Commit{TDigest}"/> until released). Trees of wider digests, hashed on the CPU, are opened by the CPU reference.
+    /// </summary>
+    public MultiOpening<TParams, TDigest> OpenMulti<TDigest>(MerkleTree<TParams, TDigest> tree, IReadOnlyList<int> indices, int capHeight)
+        where TDigest : struct, IDigest<TDigest, TParams>
+    {
+        ArgumentNullException.ThrowIfNull(tree);
+        if (!QueriesOnDevice || !HashesOnDevice<TDigest>())
+            return Cpu.OpenMulti(tree, indices, capHeight);
+        var mark = Mark();
+        var opening = Operations.OpenMulti((MerkleTree<TParams, Digest<TParams>>)(object)tree, indices, capHeight);
+        Count(IlgpuTraffic.QueryOpenings, mark);
+        return (MultiOpening<TParams, TDigest>)(object)opening;
     }
 
     public void Release(IEnumerable<object?> data) => Operations.Release(data);

@@ -19,6 +19,9 @@ public sealed class IlgpuTraffic
     public const string FriRollIn = "FRI roll-in";
     public const string QueryOpenings = "query openings";
 
+    /// <summary>Digest layers a tree left on the device fetched when the host read them (its cap), counted as they are fetched.</summary>
+    public const string TreeLayers = "tree layers read by the host";
+
     private readonly object _lock = new();
     private readonly Dictionary<string, (long Calls, long ToDevice, long FromDevice)> _phases = [];
 

@@ -1,0 +1,122 @@
+using Prover.Core.Air.Demo;
+using Prover.Core.Field;
+using Prover.Core.Hash;
+using Prover.Core.Matrix;
+using Prover.Core.Merkle;
+using Prover.Core.Stark;
+using Prover.Gpu.Ilgpu;
+using Xunit.Abstractions;
+
+namespace Prover.Gpu.Tests.Ilgpu;
+
+/// <summary>
+/// Query openings on the device (issue 13): the opened rows gathered from the LDEs' and FRI codewords' device copies, the sibling
+/// digests from the tree's layers left on the device, compared with <see cref="MerkleTreeMmcs{TParams, TDigest}.OpenMulti"/>
+/// (the CPU reference) word for word; the bytes that cross are counted and must be the opened words only.
+/// </summary>
+public class DeviceQueryOpeningsTests(ITestOutputHelper output)
+{
+    private static readonly MerkleTreeMmcs<KoalaBearParameters, Digest<KoalaBearParameters>> Mmcs = MerkleTreeMmcs<KoalaBearParameters, Digest<KoalaBearParameters>>.Default;
+
+    private static void AssertSameOpening(MultiOpening<KoalaBearParameters, Digest<KoalaBearParameters>> expected,
+        MultiOpening<KoalaBearParameters, Digest<KoalaBearParameters>> actual)
+    {
+        Assert.Equal(expected.Rows.Count, actual.Rows.Count);
+        for (int m = 0; m < expected.Rows.Count; m++)
+            Assert.True(expected.Rows[m].AsSpan().SequenceEqual(actual.Rows[m]), $"rows of matrix {m} differ");
+        Assert.Equal(expected.Siblings, actual.Siblings);
+    }
+
+    [Theory]
+    [InlineData(0, 1)]
+    [InlineData(1, 2)]
+    [InlineData(3, 3)]
+    public void Openings_gathered_on_the_device_are_the_cpu_openings_and_only_the_opened_words_cross(int capHeight, int seed)
+    {
+        // A device of its own: the byte counts below must not see other tests' traffic.
+        Assert.True(IlgpuDevice.TryOpen(IlgpuDeviceKind.Cpu, out var own, out string report), report);
+        using var backend = new IlgpuProverBackend<KoalaBearParameters>(own!);
+        IProverBackend<KoalaBearParameters> device = backend;
+        var shift = KoalaBear.MultiplicativeGenerator;
+        var a = new RowMajorMatrix<KoalaBear>(Random31.Elements<KoalaBearParameters>(32 * 5, seed), 5);
+        var b = new RowMajorMatrix<KoalaBear>(Random31.Elements<KoalaBearParameters>(16 * 3, seed + 1), 3);
+        var ldeA = device.CosetLdeBitReversed(a, 1, shift); // 64 × 5, on the device
+        var ldeB = device.CosetLdeBitReversed(b, 1, shift); // 32 × 3, on the device
+        var host = new RowMajorMatrix<KoalaBear>(Random31.Elements<KoalaBearParameters>(64 * 2, seed + 2), 2); // never uploaded for keeping
+        var tree = device.Commit<Digest<KoalaBearParameters>>([ldeA, host, ldeB]);
+        var cpuTree = Mmcs.Commit([ldeA, host, ldeB]);
+        Assert.False(tree.HasHostLayers); // nothing of the tree came back yet
+        Assert.Equal(0, backend.Traffic.FromDevice(IlgpuTraffic.Commit));
+        var random = new Random(seed);
+        int[] indices = [.. Enumerable.Range(0, 12).Select(_ => random.Next(64)), 5, 4, 5]; // unsorted, with repeats and a sibling pair
+        var opening = device.OpenMulti(tree, indices, capHeight);
+        AssertSameOpening(Mmcs.OpenMulti(indices, cpuTree, capHeight), opening);
+        Assert.False(tree.HasHostLayers); // the siblings were gathered on the device
+        // Exactly the opened words of the device matrices and the siblings came back; one index per opened row (or digest) went up.
+        var leaves = MerkleTreeMmcs<KoalaBearParameters, Digest<KoalaBearParameters>>.SortedDistinct(indices);
+        int rowsA = leaves.Length, rowsB = MerkleTreeMmcs<KoalaBearParameters, Digest<KoalaBearParameters>>.Positions(leaves, 1).Length;
+        int siblings = opening.Siblings.Count;
+        Assert.Equal(4L * (rowsA * 5 + rowsB * 3 + siblings * 8), backend.Traffic.FromDevice(IlgpuTraffic.QueryOpenings));
+        Assert.Equal(4L * (rowsA + rowsB + siblings), backend.Traffic.ToDevice(IlgpuTraffic.QueryOpenings));
+        output.WriteLine($"cap {capHeight}: {leaves.Length} leaves, {siblings} siblings; {backend.Traffic}");
+        // The cap is fetched when read (one layer of 2^c digests); the root is the CPU's.
+        Assert.Equal(cpuTree.Cap(capHeight).Digests.ToArray(), tree.Cap(capHeight).Digests.ToArray());
+        Assert.Equal(4L * 8 << capHeight, backend.Traffic.FromDevice(IlgpuTraffic.TreeLayers));
+        Assert.Equal(cpuTree.Root, tree.Root);
+        // Bad indices are refused as the reference refuses them.
+        Assert.Throws<ArgumentException>(() => device.OpenMulti(tree, [], capHeight));
+        Assert.Throws<ArgumentOutOfRangeException>(() => device.OpenMulti(tree, [64], capHeight));
+        Assert.Throws<ArgumentOutOfRangeException>(() => device.OpenMulti(tree, [-1], capHeight));
+        // Released without its layers: a later read fails loudly (never other digests); fetched first, the host answers the same.
+        var second = device.Commit<Digest<KoalaBearParameters>>([ldeA, host, ldeB]);
+        device.Release([tree]);
+        Assert.Throws<InvalidOperationException>(() => device.OpenMulti(tree, indices, capHeight));
+        second.FetchAllLayers();
+        Assert.True(second.HasHostLayers);
+        device.Release([second, ldeA, ldeB, a, b]);
+        Assert.Equal(0, backend.Operations.ResidentCount);
+        AssertSameOpening(Mmcs.OpenMulti(indices, cpuTree, capHeight), device.OpenMulti(second, indices, capHeight));
+    }
+
+    /// <summary>A FRI step's tree (octic codeword): its leaves' rows are gathered from the codeword's device copy.</summary>
+    [Fact]
+    public void Fri_leaves_openings_are_gathered_from_the_codeword_copy()
+    {
+        using var backend = new IlgpuProverBackend<KoalaBearParameters>(IlgpuCpuDevice.Device, ownsDevice: false);
+        IProverBackend<KoalaBearParameters> device = backend;
+        var words = Random31.Elements<KoalaBearParameters>(8 << 7, 41);
+        var codeword = new ExtensionField<KoalaBear, KoalaBearOctic>[1 << 7];
+        for (int i = 0; i < codeword.Length; i++)
+            codeword[i] = ExtensionField<KoalaBear, KoalaBearOctic>.FromCoefficients(words.AsSpan(8 * i, 8));
+        var leaves = device.FriLeaves(codeword, 3);
+        Assert.True(backend.Operations.IsResident(leaves));
+        var tree = device.Commit<Digest<KoalaBearParameters>>([leaves]);
+        var cpuTree = Mmcs.Commit([((IProverBackend<KoalaBearParameters>)CpuBackend<KoalaBearParameters>.Instance).FriLeaves(codeword, 3)]);
+        int[] indices = [0, 15, 7, 6, 3];
+        AssertSameOpening(Mmcs.OpenMulti(indices, cpuTree, 1), device.OpenMulti(tree, indices, 1));
+        Assert.Equal(1, backend.Traffic.Calls(IlgpuTraffic.QueryOpenings));
+        device.Release([codeword, leaves, tree]);
+        Assert.Equal(0, backend.Operations.ResidentCount);
+    }
+
+    /// <summary>
+    /// Whole proofs with the query openings on the device are the CPU's bytes; the trees' layers never come back whole (the
+    /// commitments download nothing, the host reads the caps only), and the per-phase traffic is reported.
+    /// </summary>
+    [Theory]
+    [InlineData("fibonacci", 10)]
+    [InlineData("lookup", 6)]
+    public void Whole_proofs_with_device_query_openings_are_the_cpu_bytes(string demo, int logRows)
+    {
+        Assert.True(IlgpuDevice.TryOpen(IlgpuDeviceKind.Cpu, out var own, out string report), report);
+        using var backend = new IlgpuProverBackend<KoalaBearParameters>(own!);
+        var (cpuFile, _) = DemoProofs.Prove(demo, logRows, "development");
+        var (file, _) = DemoProofs.Prove(demo, logRows, "development", backend);
+        Assert.True(cpuFile.AsSpan().SequenceEqual(file), $"{demo}: proof bytes differ from the CPU's");
+        Assert.Equal(0, backend.Operations.ResidentCount);
+        Assert.True(backend.Traffic.Calls(IlgpuTraffic.QueryOpenings) > 0);
+        Assert.Equal(0, backend.Traffic.FromDevice(IlgpuTraffic.Commit));
+        output.WriteLine($"{demo} 2^{logRows} (development, ILGPU CPU accelerator):{Environment.NewLine}{backend.Traffic}");
+        output.WriteLine($"total: {own!.BytesToDevice:N0} B to the device, {own.BytesFromDevice:N0} B back");
+    }
+}
