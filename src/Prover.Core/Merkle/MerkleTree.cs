@@ -19,7 +19,6 @@ public sealed class MerkleTree<TParams, TDigest>
     // A layer is null until first read when the tree was made by FromDeviceLayers (its digests stay on a device until then).
     private readonly TDigest[]?[] _layers;
     private readonly Func<int, TDigest[]>? _fetch;
-    private readonly object _fetchLock = new();
 
     internal MerkleTree(RowMajorMatrix<MontyField31<TParams>>[] matrices, TDigest[][] layers)
     {
@@ -38,10 +37,10 @@ public sealed class MerkleTree<TParams, TDigest>
 
     /// <summary>
     /// A tree whose digest layers stay where a GPU backend built them (the same layers as <see cref="MerkleTreeMmcs{TParams, TDigest}.Commit"/>):
-    /// a layer is fetched by <paramref name="fetch"/> (level → its digests) the first time it is read on the host — a cap, or every
+    /// a layer is fetched by <paramref name="fetch"/> (level → its digests) when it is first read on the host — a cap, or every
     /// layer for a CPU opening — and kept. The backend's query openings gather siblings on the device instead, so the big layers
     /// need never cross the bus. <paramref name="fetch"/> must return the level's digests or throw (never other digests); each
-    /// result's length is checked.
+    /// result's length is checked. Threads reading an absent layer at once may each fetch it.
     /// </summary>
     public static MerkleTree<TParams, TDigest> FromDeviceLayers(IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> matrices, Func<int, TDigest[]> fetch)
     {
@@ -70,18 +69,13 @@ public sealed class MerkleTree<TParams, TDigest>
         var layer = Volatile.Read(ref _layers[level]);
         if (layer is not null)
             return layer;
-        lock (_fetchLock)
-        {
-            layer = _layers[level];
-            if (layer is not null)
-                return layer;
-            layer = _fetch!(level);
-            int expected = Height >> level;
-            if (layer is null || layer.Length != expected)
-                throw new InvalidOperationException($"layer {level} of a tree of {Height} leaves came back with {layer?.Length ?? 0} digests, not {expected}");
-            Volatile.Write(ref _layers[level], layer);
-            return layer;
-        }
+        // No lock around the fetch (it takes the device's lock, whose holders may read layers): two threads may both fetch a
+        // layer, the first stored wins (the same digests either way).
+        layer = _fetch!(level);
+        int expected = Height >> level;
+        if (layer is null || layer.Length != expected)
+            throw new InvalidOperationException($"layer {level} of a tree of {Height} leaves came back with {layer?.Length ?? 0} digests, not {expected}");
+        return Interlocked.CompareExchange(ref _layers[level], layer, null) ?? layer;
     }
 
     /// <summary>

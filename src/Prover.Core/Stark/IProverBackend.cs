@@ -94,6 +94,14 @@ public interface IProverBackend<TParams> where TParams : struct, IMontyParameter
         Deep<TParams, TDef>.ReduceHeight(this, logHeight, matrices, columnCoefficients, points);
 
     /// <summary>
+    /// Columns <paramref name="columns"/> of a committed LDE matrix, in that order, as a new matrix (<see cref="ColumnSelection.Select{T}"/>):
+    /// DEEP's ζ·ω point opens only the columns read on the next row. A backend may make it from its device copy and keep the result
+    /// there; the caller hands it to <see cref="Release"/>.
+    /// </summary>
+    RowMajorMatrix<MontyField31<TParams>> SelectColumns(RowMajorMatrix<MontyField31<TParams>> matrix, IReadOnlyList<int> columns) =>
+        ColumnSelection.Select(matrix, columns);
+
+    /// <summary>
     /// The folds of one FRI step of log arity <paramref name="logArity"/> over a codeword of 2^<paramref name="logN"/>
     /// values (bit-reversed order): arity-2 folds with β, β², β⁴, … (<c>Fri.FoldCodeword</c>); returns a new array.
     /// </summary>

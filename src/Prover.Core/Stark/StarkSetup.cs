@@ -102,8 +102,10 @@ public static class StarkSetup
         }
         var tree = backend.Commit<TDigest>(committed);
         // The key outlives any one proof: no device copy of its LDEs (or of the traces they were made from, or of its tree's
-        // layers) is kept; a tree whose layers a backend left on the device brings them to the host first.
+        // layers) is kept; LDE values and tree layers a backend left on the device are brought to the host first.
         tree.FetchAllLayers();
+        foreach (var lde in committed)
+            _ = lde.Values;
         backend.Release([.. committed, .. traces, tree]);
         return new ProvingKey<TParams, TDigest>(traces, ldes, tree, new VerifyingKey<TParams, TDigest>(tree.Root, [.. logHeights], logBlowup));
     }

@@ -15,4 +15,14 @@ public static class GatherKernels
         int k = i.X / width;
         output[i] = source[(long)rows[k] * width + (i.X - k * width)];
     }
+
+    /// <summary>
+    /// output[r·k + j] = source[r·width + columns[j]] (k = <paramref name="count"/>): the listed columns of every row, as a new
+    /// row-major matrix (DEEP's ζ·ω point reads only the columns opened on the next row).
+    /// </summary>
+    public static void GatherColumns(Index1D i, ArrayView<uint> source, ArrayView<int> columns, ArrayView<uint> output, int width, int count)
+    {
+        int r = i.X / count;
+        output[i] = source[(long)r * width + columns[i.X - r * count]];
+    }
 }

@@ -52,6 +52,7 @@ public sealed class IlgpuKernels
     private Action<Index1D, ArrayView<uint>, ArrayView<uint>, uint, uint, int, WideShape>? _wideDeepInverse;
     private Action<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, WideShape>? _wideDeepAccumulate;
     private Action<Index1D, ArrayView<uint>, ArrayView<int>, ArrayView<uint>, int>? _gatherRows;
+    private Action<Index1D, ArrayView<uint>, ArrayView<int>, ArrayView<uint>, int, int>? _gatherColumns;
 
     internal IlgpuKernels(Accelerator accelerator) => _accelerator = accelerator;
 
@@ -168,6 +169,9 @@ public sealed class IlgpuKernels
 
     public Action<Index1D, ArrayView<uint>, ArrayView<int>, ArrayView<uint>, int> GatherRows =>
         _gatherRows ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<uint>, ArrayView<int>, ArrayView<uint>, int>(GatherKernels.GatherRows);
+
+    public Action<Index1D, ArrayView<uint>, ArrayView<int>, ArrayView<uint>, int, int> GatherColumns =>
+        _gatherColumns ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<uint>, ArrayView<int>, ArrayView<uint>, int, int>(GatherKernels.GatherColumns);
 
     /// <summary>Every kernel entry point (static methods taking an Index1D first).</summary>
     public static IReadOnlyList<MethodInfo> All { get; } =

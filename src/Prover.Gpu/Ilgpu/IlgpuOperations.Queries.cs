@@ -95,6 +95,55 @@ public sealed partial class IlgpuOperations<TParams>
         return new MultiOpening<TParams, Digest<TParams>>(rows, siblings);
     }
 
+    /// <summary>
+    /// Columns <paramref name="columns"/> of <paramref name="matrix"/> as a new matrix (<c>ColumnSelection.Select</c>): gathered on the
+    /// device from the matrix's kept copy and kept under the result (its values fetched when read, with <see cref="LdesOnDemand"/>);
+    /// a matrix without a kept copy is selected on the host.
+    /// </summary>
+    public RowMajorMatrix<MontyField31<TParams>> SelectColumns(RowMajorMatrix<MontyField31<TParams>> matrix, IReadOnlyList<int> columns)
+    {
+        ColumnSelection.Check(matrix, columns);
+        int h = matrix.Height, k = columns.Count;
+        long words = (long)h * k;
+        CheckWords(words);
+        lock (Device.SyncRoot)
+        {
+            if (h == 0 || !TryKept(matrix, out var source))
+                return ColumnSelection.Select(matrix, columns);
+            var rented = new List<MemoryBuffer1D<uint, Stride1D.Dense>>();
+            var output = Device.Rent(words);
+            bool kept = false;
+            try
+            {
+                var columnView = Upload(MemoryMarshal.Cast<int, uint>(columns.ToArray().AsSpan()), rented).Cast<int>();
+                K.GatherColumns((int)words, source.View, columnView, output.View, matrix.Width, k);
+                RowMajorMatrix<MontyField31<TParams>> result;
+                if (LdesOnDemand && KeepLdesOnDevice && _residentBytes + output.Length * sizeof(uint) <= ResidentBudgetBytes)
+                {
+                    result = OnDemand(h, k);
+                    kept = KeepBuffer(result, output);
+                    if (!kept)
+                        throw new InvalidOperationException("internal: selected columns left on the device could not be kept");
+                }
+                else
+                {
+                    var values = new MontyField31<TParams>[words];
+                    Device.Download(output.View.SubView(0, words), MontyField31<TParams>.AsMontgomery(values));
+                    result = new RowMajorMatrix<MontyField31<TParams>>(values, k);
+                    kept = KeepBuffer(result, output);
+                }
+                return result;
+            }
+            finally
+            {
+                if (!kept)
+                    Device.Return(output);
+                foreach (var b in rented)
+                    Device.Return(b);
+            }
+        }
+    }
+
     /// <summary>Gathers rows of <paramref name="width"/> words of <paramref name="source"/> into <paramref name="output"/> (caller holds the lock).</summary>
     private void Gather(ArrayView<uint> source, ReadOnlySpan<int> rowIndices, int width, Span<uint> output, List<MemoryBuffer1D<uint, Stride1D.Dense>> rented)
     {

@@ -65,6 +65,18 @@ public sealed partial class IlgpuOperations<TParams> : IDisposable where TParams
     public bool KeepTracesOnDevice { get; set; }
 
     /// <summary>
+    /// Whether a kept LDE (and a LogUp trace made on the device) comes back to the host only when the host reads its values
+    /// (<see cref="RowMajorMatrix{T}.FromDevice"/>): on the device path nothing reads them (commitments, quotients, openings, DEEP
+    /// and the query openings use the kept copy), so they never cross the bus; a CPU fallback that reads them fetches them. A
+    /// matrix released before it was read can no longer fetch its values (read <c>Values</c> first). Default off;
+    /// <see cref="IlgpuProverBackend{TParams}"/> turns it on.
+    /// </summary>
+    public bool LdesOnDemand { get; set; }
+
+    /// <summary>Called with the bytes of each matrix fetched from the device when the host read its values (for traffic reports).</summary>
+    public Action<long>? MatrixFetched { get; set; }
+
+    /// <summary>
     /// Most bytes of LDE copies kept at once: an LDE that would exceed it is not kept (it is uploaded again when
     /// needed, never wrong). Default: half the device memory, at most 4 GiB on ILGPU's CPU accelerator (host memory).
     /// </summary>
@@ -183,7 +195,8 @@ public sealed partial class IlgpuOperations<TParams> : IDisposable where TParams
     }
 
     private ArrayView<uint> OnDevice(RowMajorMatrix<MontyField31<TParams>> matrix, List<MemoryBuffer1D<uint, Stride1D.Dense>> rented) =>
-        OnDevice(matrix, MontyField31<TParams>.AsMontgomery(matrix.Values), rented);
+        // The kept copy first: a matrix whose values stayed on the device is not fetched to be uploaded again.
+        TryKept(matrix, out var kept) ? kept.View : OnDevice(matrix, MontyField31<TParams>.AsMontgomery(matrix.Values), rented);
 
     // ---------------------------------------------------------------- DFT / LDE
 
@@ -196,10 +209,9 @@ public sealed partial class IlgpuOperations<TParams> : IDisposable where TParams
         long smallWords = (long)n * width;
         long bigWords = smallWords << addedBits;
         CheckWords(bigWords);
-        var result = new MontyField31<TParams>[bigWords];
-        var matrix = new RowMajorMatrix<MontyField31<TParams>>(result, width);
         if (bigWords == 0)
-            return matrix;
+            return new RowMajorMatrix<MontyField31<TParams>>([], width);
+        RowMajorMatrix<MontyField31<TParams>> matrix;
         lock (Device.SyncRoot)
         {
             var input = Device.Rent(smallWords);
@@ -233,8 +245,21 @@ public sealed partial class IlgpuOperations<TParams> : IDisposable where TParams
                 K.ScaleRows((int)smallWords, d, factors.View, width, _field);
                 // Evaluate: DIF on the large domain leaves the rows bit-reversed.
                 RunLevels(d, width, log + addedBits, dit: false, inverse: false);
-                Device.Download(d, MontyField31<TParams>.AsMontgomery(result));
-                kept = KeepBuffer(matrix, data);
+                // Left on the device (values fetched when read) only when it will be kept: checked under the lock with KeepBuffer's budget.
+                if (LdesOnDemand && KeepLdesOnDevice && _residentBytes + data.Length * sizeof(uint) <= ResidentBudgetBytes)
+                {
+                    matrix = OnDemand((int)(bigWords / width), width);
+                    kept = KeepBuffer(matrix, data);
+                    if (!kept)
+                        throw new InvalidOperationException("internal: an LDE left on the device could not be kept");
+                }
+                else
+                {
+                    var result = new MontyField31<TParams>[bigWords];
+                    Device.Download(d, MontyField31<TParams>.AsMontgomery(result));
+                    matrix = new RowMajorMatrix<MontyField31<TParams>>(result, width);
+                    kept = KeepBuffer(matrix, data);
+                }
                 // The uploaded evaluations (unchanged: the bit reversal wrote to the LDE buffer) stay as their copy.
                 if (KeepTracesOnDevice && uploaded)
                     inputKept = KeepBuffer(evaluations, input);
@@ -249,6 +274,28 @@ public sealed partial class IlgpuOperations<TParams> : IDisposable where TParams
             }
         }
         return matrix;
+    }
+
+    /// <summary>A matrix whose values are the kept device copy registered under it (by the caller, at once), fetched when read.</summary>
+    private RowMajorMatrix<MontyField31<TParams>> OnDemand(int height, int width)
+    {
+        RowMajorMatrix<MontyField31<TParams>>? self = null;
+        self = RowMajorMatrix<MontyField31<TParams>>.FromDevice(height, width, () => FetchValues(self!));
+        return self;
+    }
+
+    private MontyField31<TParams>[] FetchValues(RowMajorMatrix<MontyField31<TParams>> matrix)
+    {
+        lock (Device.SyncRoot)
+        {
+            if (!_resident.TryGetValue(matrix, out var kept))
+                throw new InvalidOperationException($"the values of this {matrix.Height}×{matrix.Width} matrix stayed on the device, and its device copy " +
+                    "was released: read a matrix's values before releasing it when they are still needed");
+            var values = new MontyField31<TParams>[(long)matrix.Height * matrix.Width];
+            Device.Download(kept.View, MontyField31<TParams>.AsMontgomery(values));
+            MatrixFetched?.Invoke(values.LongLength * sizeof(uint));
+            return values;
+        }
     }
 
     /// <summary>Forward DFT of every column in place (natural order in and out), as <c>Radix2Dft.DftBatch</c>.</summary>
@@ -400,7 +447,7 @@ public sealed partial class IlgpuOperations<TParams> : IDisposable where TParams
             int h = mats[m].Height;
             if (h == 0 || !BitOperations.IsPow2(h))
                 throw new ArgumentException($"matrix {m} has height {h}; heights must be powers of two", nameof(matrices));
-            CheckWords(mats[m].Values.LongLength);
+            CheckWords((long)mats[m].Height * mats[m].Width);
         }
         // Groups of equal height, tallest first, commit order within a height (as MerkleTreeMmcs).
         var groups = mats.OrderByDescending(m => m.Height).GroupBy(m => m.Height).Select(g => g.ToArray()).ToList();
@@ -577,7 +624,7 @@ public sealed partial class IlgpuOperations<TParams> : IDisposable where TParams
             throw new ArgumentException("α powers, Z_H, 1/Z_H or the result have the wrong length");
         if (instructions < 0 || program.Length < 3 * instructions || outputsAt + outputs > program.Length || publicsAt > values.Length)
             throw new ArgumentException("the program arrays do not match their layout", nameof(program));
-        CheckWords(main.Values.LongLength);
+        CheckWords((long)main.Height * main.Width);
         CheckWords((long)D * q);
         int slice = Math.Max(1, Math.Min(q, (1 << 26) / Math.Max(1, instructions)));
         var alphaZh = new uint[alphaPowers.Length + 2 * zhInverse.Length];

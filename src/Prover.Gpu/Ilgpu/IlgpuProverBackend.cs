@@ -25,8 +25,9 @@ public sealed class IlgpuProverBackend<TParams> : IProverBackend<TParams>, IDisp
         ArgumentNullException.ThrowIfNull(device);
         Device = device;
         _ownsDevice = ownsDevice;
-        Operations = new IlgpuOperations<TParams>(device) { KeepLdesOnDevice = true, KeepTracesOnDevice = true, KeepTreesOnDevice = true };
+        Operations = new IlgpuOperations<TParams>(device) { KeepLdesOnDevice = true, KeepTracesOnDevice = true, KeepTreesOnDevice = true, LdesOnDemand = true };
         Operations.LayerFetched = bytes => Traffic.Add(IlgpuTraffic.TreeLayers, 0, bytes);
+        Operations.MatrixFetched = bytes => Traffic.Add(IlgpuTraffic.MatrixValues, 0, bytes);
     }
 
     public IlgpuDevice Device { get; }
@@ -94,6 +95,16 @@ public sealed class IlgpuProverBackend<TParams> : IProverBackend<TParams>, IDisp
     {
         get => Operations.KeepTreesOnDevice;
         set => Operations.KeepTreesOnDevice = value;
+    }
+
+    /// <summary>
+    /// Whether LDEs and LogUp traces made on the device come back to the host only when the host reads their values (default;
+    /// <see cref="IlgpuOperations{TParams}.LdesOnDemand"/>).
+    /// </summary>
+    public bool LdesOnDemand
+    {
+        get => Operations.LdesOnDemand;
+        set => Operations.LdesOnDemand = value;
     }
 
     /// <summary>Whether LDEs stay on the device until released (<see cref="IlgpuOperations{TParams}.KeepLdesOnDevice"/>).</summary>
@@ -184,10 +195,11 @@ public sealed class IlgpuProverBackend<TParams> : IProverBackend<TParams>, IDisp
         var program = DeviceProgram.From(air.Name, air.InteractionProgram, publics, preprocessed is not null);
         var logUp = DeviceLogUp.From(air, air.ConstraintCount, gamma, beta, [], default);
         var mark = Mark();
-        var trace = Operations.GenerateLogUp(air.Name, TDef.W, TDef.Degree, program, logUp, main, preprocessed);
+        var sum = new uint[TDef.Degree];
+        var trace = Operations.GenerateLogUp(air.Name, TDef.W, TDef.Degree, program, logUp, main, preprocessed, sum);
         Count(IlgpuTraffic.LogUp, mark);
-        var last = trace.Row(trace.Height - 1)[^TDef.Degree..];
-        return (trace, ExtensionField<MontyField31<TParams>, TDef>.FromCoefficients(last));
+        // The last row's running sum, read on the device (the trace's values may stay there).
+        return (trace, ExtensionField<MontyField31<TParams>, TDef>.FromCoefficients(MontyField31<TParams>.FromMontgomery(sum.AsSpan())));
     }
 
     /// <summary>
@@ -355,6 +367,17 @@ public sealed class IlgpuProverBackend<TParams> : IProverBackend<TParams>, IDisp
         var opening = Operations.OpenMulti((MerkleTree<TParams, Digest<TParams>>)(object)tree, indices, capHeight);
         Count(IlgpuTraffic.QueryOpenings, mark);
         return (MultiOpening<TParams, TDigest>)(object)opening;
+    }
+
+    /// <summary>DEEP's column selection on the device when the matrix is kept there (<see cref="IlgpuOperations{TParams}.SelectColumns"/>; counted as DEEP).</summary>
+    public RowMajorMatrix<MontyField31<TParams>> SelectColumns(RowMajorMatrix<MontyField31<TParams>> matrix, IReadOnlyList<int> columns)
+    {
+        if (!DeepOnDevice)
+            return ColumnSelection.Select(matrix, columns);
+        var mark = Mark();
+        var selected = Operations.SelectColumns(matrix, columns);
+        Count(IlgpuTraffic.Deep, mark);
+        return selected;
     }
 
     public void Release(IEnumerable<object?> data) => Operations.Release(data);

@@ -78,6 +78,41 @@ public class DeviceQueryOpeningsTests(ITestOutputHelper output)
         AssertSameOpening(Mmcs.OpenMulti(indices, cpuTree, capHeight), device.OpenMulti(second, indices, capHeight));
     }
 
+    /// <summary>
+    /// An LDE kept on the device has no host values until read (then they are the CPU's words, fetched once); DEEP's column
+    /// selection runs on its device copy and stays there too; a matrix released unread fails loudly when read.
+    /// </summary>
+    [Fact]
+    public void Ldes_stay_on_the_device_until_read_and_their_columns_are_selected_there()
+    {
+        Assert.True(IlgpuDevice.TryOpen(IlgpuDeviceKind.Cpu, out var own, out string report), report);
+        using var backend = new IlgpuProverBackend<KoalaBearParameters>(own!);
+        IProverBackend<KoalaBearParameters> device = backend, cpu = CpuBackend<KoalaBearParameters>.Instance;
+        var trace = new RowMajorMatrix<KoalaBear>(Random31.Elements<KoalaBearParameters>(32 * 5, 51), 5);
+        var expected = cpu.CosetLdeBitReversed(trace, 1, KoalaBear.MultiplicativeGenerator);
+        var lde = device.CosetLdeBitReversed(trace, 1, KoalaBear.MultiplicativeGenerator);
+        Assert.False(lde.HasHostValues);
+        Assert.Equal((64, 5), (lde.Height, lde.Width)); // known without the values
+        int[] columns = [4, 0, 2];
+        var selected = device.SelectColumns(lde, columns);
+        Assert.False(selected.HasHostValues);
+        Assert.False(lde.HasHostValues);
+        Assert.Equal(ColumnSelection.Select(expected, columns).Values, selected.Values);
+        Assert.Equal(0L, backend.Traffic.FromDevice(IlgpuTraffic.Deep)); // the selection itself downloads nothing
+        Assert.Equal(4L * 64 * 3, backend.Traffic.FromDevice(IlgpuTraffic.MatrixValues));
+        Assert.Equal(expected.Values, lde.Values);
+        Assert.True(lde.HasHostValues);
+        Assert.Equal(4L * 64 * 8, backend.Traffic.FromDevice(IlgpuTraffic.MatrixValues));
+        Assert.Throws<ArgumentOutOfRangeException>(() => device.SelectColumns(lde, [5]));
+        Assert.Throws<ArgumentException>(() => device.SelectColumns(lde, []));
+        var unread = device.CosetLdeBitReversed(trace, 1, KoalaBear.MultiplicativeGenerator);
+        device.Release([lde, selected, unread, trace]);
+        Assert.Equal(0, backend.Operations.ResidentCount);
+        Assert.Throws<InvalidOperationException>(() => unread.Values);
+        // A host matrix is selected on the host (same values).
+        Assert.Equal(ColumnSelection.Select(expected, columns).Values, device.SelectColumns(expected, columns).Values);
+    }
+
     /// <summary>A FRI step's tree (octic codeword): its leaves' rows are gathered from the codeword's device copy.</summary>
     [Fact]
     public void Fri_leaves_openings_are_gathered_from_the_codeword_copy()
@@ -116,13 +151,14 @@ public class DeviceQueryOpeningsTests(ITestOutputHelper output)
         {
             backend.KeepTreesOnDevice = onDevice;
             backend.QueriesOnDevice = onDevice;
+            backend.LdesOnDemand = onDevice;
             backend.Traffic.Reset();
             long before = own!.BytesToDevice + own.BytesFromDevice;
             var (file, _) = DemoProofs.Prove(demo, logRows, "development", backend);
             Assert.True(cpuFile.AsSpan().SequenceEqual(file), $"{demo}: proof bytes differ from the CPU's (queries on the device {onDevice})");
             Assert.Equal(0, backend.Operations.ResidentCount);
             long moved = own.BytesToDevice + own.BytesFromDevice - before;
-            output.WriteLine($"{demo} 2^{logRows} (development, ILGPU CPU accelerator), trees and queries on the device {onDevice}: {moved:N0} B in all{Environment.NewLine}{backend.Traffic}");
+            output.WriteLine($"{demo} 2^{logRows} (development, ILGPU CPU accelerator), trees, LDEs and queries on the device {onDevice}: {moved:N0} B in all{Environment.NewLine}{backend.Traffic}");
             return moved;
         }
         long host = Traffic(onDevice: false);
@@ -130,6 +166,8 @@ public class DeviceQueryOpeningsTests(ITestOutputHelper output)
         long device = Traffic(onDevice: true);
         Assert.True(backend.Traffic.Calls(IlgpuTraffic.QueryOpenings) > 0);
         Assert.Equal(0, backend.Traffic.FromDevice(IlgpuTraffic.Commit));
+        Assert.Equal(0, backend.Traffic.Calls(IlgpuTraffic.MatrixValues)); // no LDE or LogUp trace was read on the host
+        Assert.Equal(0, backend.Traffic.FromDevice(IlgpuTraffic.Lde));
         Assert.True(device < host, $"{demo}: {device} B with the queries on the device, {host} B with the trees downloaded");
     }
 }
