@@ -59,9 +59,11 @@ public sealed class ShardProfile
             int probe = _probeLogHeights[t];
             heights[t] = IsShardIndependent(t) || probe < 0 ? probe
                 : Math.Max(probe, Math.Min(logShardSize, probe + Math.Max(0, logShardSize - LogProbeShardSize)));
-            // The byte table has a row per byte pair the shard looks up: it grows with the shard up to 2^16 rows.
+            // The byte table has a row per byte pair the shard looks up, which can exceed its cycles (several lookups per
+            // cycle) but not the union of the probe shards it spans: at most 2^(log shard − log probe) times the probe's
+            // tallest, and never more than the 2^16 pairs.
             if (t == ZkvmTable.Bytes && probe >= 0)
-                heights[t] = Math.Max(probe, Math.Min(heights[t], 16));
+                heights[t] = Math.Max(probe, Math.Min(Tables.ByteTable<KoalaBear>.MaxHeightLog, probe + Math.Max(0, logShardSize - LogProbeShardSize)));
         }
         return heights;
     }

@@ -56,7 +56,10 @@ public sealed class ByteTable<F> : IAir<F> where F : struct, IField<F>
     public const int MinHeight = 2;
 
     /// <summary>The most rows the table needs: one per byte pair.</summary>
-    public const int MaxHeight = 1 << 16;
+    public const int MaxHeight = 1 << MaxHeightLog;
+
+    /// <summary>log2 of <see cref="MaxHeight"/>.</summary>
+    public const int MaxHeightLog = 16;
 
     public void Eval(AirBuilder<F> builder)
     {
