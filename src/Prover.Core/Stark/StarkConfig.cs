@@ -104,7 +104,8 @@ public sealed record StarkConfig
     /// proof 12% smaller, docs/benchmarks.md "Byte account"). 56 queries give 103 provable bits (JBR: 1.49 bits per query
     /// at ρ = 1/8, plus 20 PoW bits; 54 would give 100, 2–3% fewer bytes, but 56 keeps the level checked against soundcalc
     /// in SecurityComparisonTests). Larger blowups (16/32/64, with the calculator's 41/33/27 queries) would make hello's
-    /// proof a further 6/11/19% smaller (counted) at 2×/4×/8× the LDE work and memory: not taken here.
+    /// proof a further 6/11/19% smaller (counted) at 2×/4×/8× the LDE work and memory: not taken for large statements;
+    /// statements whose tables are all at most 2^12 rows use <see cref="Provable100Small"/> (blowup 64) instead.
     /// </summary>
     public static StarkConfig Provable100 { get; } = new()
     {
@@ -151,8 +152,9 @@ public sealed record StarkConfig
 
     /// <summary>
     /// <see cref="Provable100"/>'s shape for small statements (every table at most 2^<see cref="SmallStatementMaxLogHeight"/>
-    /// rows): blowup 64 and the fewest queries that keep at least the provable level of <see cref="Provable100"/> itself
-    /// (103 bits by the calculator; SecurityComparisonTests). Same name, extension, digest and openings: a proof states its
+    /// rows): blowup 64, 27 queries and 24 PoW bits, 104 provable bits by the calculator, at least the level of
+    /// <see cref="Provable100"/> itself (103 bits; SecurityComparisonTests). With 20 PoW bits it would take 28 queries
+    /// (103 bits) and 2% more bytes; 24 bits of grinding cost well under a second. Same name, extension, digest and openings: a proof states its
     /// shape in every shard's header, and the zkVM verifier accepts this shape under "provable-100" only for a statement
     /// whose claimed tables all fit the bound. For such a statement the LDE is at most 2^18 rows, so the 8× larger
     /// blowup costs milliseconds, while the query phase, the bulk of a small proof, shrinks with the query count
