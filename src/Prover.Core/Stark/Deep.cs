@@ -294,6 +294,88 @@ internal static class Deep<TParams, TDef>
     public static Dictionary<int, ExtensionField<MontyField31<TParams>, TDef>> ReduceAtQuery(
         StarkLayout<MontyField31<TParams>> layout, IReadOnlyList<IReadOnlyList<MontyField31<TParams>[]>> rows, int index,
         TableOpenings<ExtensionField<MontyField31<TParams>, TDef>>[] openings,
+        ExtensionField<MontyField31<TParams>, TDef> zeta, ExtensionField<MontyField31<TParams>, TDef>[] lambdaPowers) =>
+        ReduceAtQuery(layout, rows, index, ClaimsAt(layout, openings, zeta, lambdaPowers), lambdaPowers);
+
+    /// <summary>
+    /// The query-independent part of the DEEP reduction, per matrix and point: the point z and
+    /// Y = Σ_c λ^(start+c)·claimed_c (computed once per proof, not once per query).
+    /// </summary>
+    public static (ExtensionField<MontyField31<TParams>, TDef> Z, ExtensionField<MontyField31<TParams>, TDef> Y)[][] ClaimsAt(
+        StarkLayout<MontyField31<TParams>> layout, TableOpenings<ExtensionField<MontyField31<TParams>, TDef>>[] openings,
+        ExtensionField<MontyField31<TParams>, TDef> zeta, ExtensionField<MontyField31<TParams>, TDef>[] lambdaPowers)
+    {
+        var result = new (ExtensionField<MontyField31<TParams>, TDef>, ExtensionField<MontyField31<TParams>, TDef>)[layout.Matrices.Count][];
+        for (int i = 0; i < result.Length; i++)
+        {
+            var m = layout.Matrices[i];
+            result[i] = new (ExtensionField<MontyField31<TParams>, TDef>, ExtensionField<MontyField31<TParams>, TDef>)[m.PointCount];
+            for (int point = 0; point < m.PointCount; point++)
+            {
+                var claimed = Claimed(m, openings[m.Table], point);
+                int start = m.LambdaAt(point), width = m.WidthAt(point);
+                var y = default(ExtensionField<MontyField31<TParams>, TDef>);
+                for (int c = 0; c < width; c++)
+                    y += lambdaPowers[start + c] * claimed[c];
+                result[i][point] = (Point(m, layout, zeta, point), y);
+            }
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// The DEEP value of every LDE height at one query: Σ over matrices and points of (λ^start·S − Y)/(x − z) with
+    /// S = Σ_c λ^c·row_c (extension × base products: the row is base-field) and Y from <see cref="ClaimsAt"/>; one
+    /// inverse per distinct (height, point). Equal to <see cref="ReduceAtQueryReference"/> (Σ_c λ^(start+c)·(row_c −
+    /// claimed_c)/(x − z) term by term), which a test compares it with.
+    /// </summary>
+    public static Dictionary<int, ExtensionField<MontyField31<TParams>, TDef>> ReduceAtQuery(
+        StarkLayout<MontyField31<TParams>> layout, IReadOnlyList<IReadOnlyList<MontyField31<TParams>[]>> rows, int index,
+        (ExtensionField<MontyField31<TParams>, TDef> Z, ExtensionField<MontyField31<TParams>, TDef> Y)[][] claims,
+        ExtensionField<MontyField31<TParams>, TDef>[] lambdaPowers)
+    {
+        var reduced = new Dictionary<int, ExtensionField<MontyField31<TParams>, TDef>>();
+        var inverses = new Dictionary<(int, ExtensionField<MontyField31<TParams>, TDef>), ExtensionField<MontyField31<TParams>, TDef>>();
+        for (int i = 0; i < layout.Matrices.Count; i++)
+        {
+            var m = layout.Matrices[i];
+            var row = rows[m.Tree][m.IndexInTree];
+            int logH = m.LogLdeHeight;
+            int r = index >> (layout.LogMaxLdeHeight - logH);
+            var x = MontyField31<TParams>.MultiplicativeGenerator *
+                    MontyField31<TParams>.TwoAdicGenerator(logH).Pow((ulong)BitReversal.ReverseBits(r, logH));
+            reduced.TryGetValue(logH, out var acc);
+            var full = default(ExtensionField<MontyField31<TParams>, TDef>);
+            int fullWidth = -1;
+            for (int point = 0; point < m.PointCount; point++)
+            {
+                var (z, y) = claims[i][point];
+                int start = m.LambdaAt(point), width = m.WidthAt(point);
+                var columns = m.Columns(point);
+                ExtensionField<MontyField31<TParams>, TDef> s;
+                if (columns is null && fullWidth == width)
+                    s = full;
+                else
+                {
+                    s = default;
+                    for (int c = 0; c < width; c++)
+                        s += lambdaPowers[c] * row[columns is null ? c : columns[c]];
+                    if (columns is null)
+                        (full, fullWidth) = (s, width);
+                }
+                if (!inverses.TryGetValue((logH, z), out var inv))
+                    inverses[(logH, z)] = inv = (ExtensionField<MontyField31<TParams>, TDef>.FromBase(x) - z).Inverse();
+                acc += (lambdaPowers[start] * s - y) * inv;
+            }
+            reduced[logH] = acc;
+        }
+        return reduced;
+    }
+
+    /// <summary>The DEEP reduction term by term (the reference <see cref="ReduceAtQuery(StarkLayout{MontyField31{TParams}}, IReadOnlyList{IReadOnlyList{MontyField31{TParams}[]}}, int, ValueTuple{ExtensionField{MontyField31{TParams}, TDef}, ExtensionField{MontyField31{TParams}, TDef}}[][], ExtensionField{MontyField31{TParams}, TDef}[])"/> is tested against).</summary>
+    public static Dictionary<int, ExtensionField<MontyField31<TParams>, TDef>> ReduceAtQueryReference(
+        StarkLayout<MontyField31<TParams>> layout, IReadOnlyList<IReadOnlyList<MontyField31<TParams>[]>> rows, int index,
+        TableOpenings<ExtensionField<MontyField31<TParams>, TDef>>[] openings,
         ExtensionField<MontyField31<TParams>, TDef> zeta, ExtensionField<MontyField31<TParams>, TDef>[] lambdaPowers)
     {
         var reduced = new Dictionary<int, ExtensionField<MontyField31<TParams>, TDef>>();

@@ -193,10 +193,30 @@ public sealed record StarkConfig
         return a with { MinimumProvableBits = b.MinimumProvableBits, AllowInsecure = b.AllowInsecure } == b;
     }
 
+    /// <summary>
+    /// The last recursion proof of an aggregation tree (issue 14): the provable-100 extension and digest at a low rate —
+    /// blowup 64, 26 queries, 24 PoW bits (101 provable bits at the measured final program's shape), LogUp quotient
+    /// raise up to the blowup — so that the one proof a block ends in is small (docs/benchmarks.md, "Recursion: the
+    /// final layer": 288,206 B for the verification of a recursion proof, against 322,818 B at blowup 32 / 31 queries
+    /// and 352,074 B at blowup 32 over a provable-100 layer). The prover pays 8× the LDE of blowup 8 on a program of
+    /// ~2^17 rows: minutes, ~12 GB on the CPU. Not one of <see cref="Presets"/> (not a preset for zkVM proofs).
+    /// </summary>
+    public static StarkConfig Final100 { get; } = Provable100 with
+    {
+        Name = "final-100",
+        LogBlowup = 6,
+        NumQueries = 26,
+        QueryPowBits = 24,
+        LogUpMaxLogQuotientChunks = 6,
+    };
+
+    /// <summary>Configurations for recursion layers only (found by <see cref="ByName"/>, not offered for zkVM proofs).</summary>
+    public static IReadOnlyList<StarkConfig> RecursionPresets { get; } = [Final100];
+
     /// <summary>The preset called <paramref name="name"/>; an unknown name is an <see cref="ArgumentException"/> listing the known ones.</summary>
     public static StarkConfig ByName(string name) =>
-        Presets.FirstOrDefault(c => c.Name == name)
-        ?? throw new ArgumentException($"unknown configuration '{name}' (known: {string.Join(", ", Presets.Select(p => p.Name))})", nameof(name));
+        Presets.Concat(RecursionPresets).FirstOrDefault(c => c.Name == name)
+        ?? throw new ArgumentException($"unknown configuration '{name}' (known: {string.Join(", ", Presets.Concat(RecursionPresets).Select(p => p.Name))})", nameof(name));
 
     /// <summary>The security parameters of a proof under this configuration (the digest is this configuration's).</summary>
     public SecurityParameters SecurityParameters(ulong fieldPrime, int extensionDegree, int logMaxHeight, int maxDegree,
