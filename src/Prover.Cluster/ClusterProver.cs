@@ -135,6 +135,19 @@ public sealed class ClusterProver : IProofEngine
             done => options.ShardProgress?.Invoke("main commitments", done, plan.Count), cancellationToken).ConfigureAwait(false);
         Lap("main commitments (cluster, all shards)");
         timings.Add((CommitJobsPhase, commitMs));
+        // The direct prover proves a small statement in its configuration's small-statement shape, chosen from the
+        // tallest table of all shards (ZkvmProver); the heights are known only now, so phase 1 runs again in that shape
+        // (cheap: every table is at most 2^12 rows) and the proof is the direct prover's bytes.
+        int tallest = commitments.Max(c => c.LogHeights.Length == 0 ? 0 : c.LogHeights.Max());
+        if (config.ForTallestTable(tallest) is var shaped && !ReferenceEquals(shaped, config))
+        {
+            config = shaped;
+            commitWork = [.. commitWork.Select(w => w with { TallestLogHeight = tallest })];
+            (commitments, commitMs) = await _dispatcher.RunAsync(requestId, context, commitWork, plan.InputDigest, bytes => ShardPayload.DecodeCommitment(bytes),
+                done => options.ShardProgress?.Invoke("main commitments", done, plan.Count), cancellationToken).ConfigureAwait(false);
+            Lap("main commitments again (small-statement shape)");
+            timings.Add((CommitJobsPhase, commitMs));
+        }
 
         var assembly = new ZkvmShardAssembly(program, config, plan, input);
         var challenges = await Task.Run(() => assembly.Challenges(commitments), cancellationToken).ConfigureAwait(false);

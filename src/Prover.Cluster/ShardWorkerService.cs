@@ -189,6 +189,8 @@ public sealed class ShardWorkerService : IDisposable
                 throw new InvalidOperationException($"the job is shard {job.Index}, the work names shard {work.ShardIndex}");
             item.InputDigest = job.InputDigest;
             var config = StarkConfig.ByName(work.Config);
+            if (work.TallestLogHeight is { } tallest)
+                config = config.ForTallestTable(tallest);
             byte[] result;
             if (work.Phase == ShardPhase.Commit)
             {

@@ -73,6 +73,12 @@ public sealed record ShardWork
 
     /// <summary>Check the shard's tables against their AIRs before proving (the request's <see cref="Core.Zkvm.Proving.ZkvmProverOptions.CheckConstraints"/>; off by default, as on the single-process path).</summary>
     [Id(14)] public bool CheckConstraints { get; init; }
+
+    /// <summary>
+    /// The statement's tallest table (log2 rows) when the coordinator proves it in the configuration's small-statement
+    /// shape (<see cref="Core.Stark.StarkConfig.ForTallestTable"/>), as the direct prover does; null: the named configuration as it is.
+    /// </summary>
+    [Id(15)] public int? TallestLogHeight { get; init; }
 }
 
 /// <summary>The program (its ELF) and the input of one proof, LZ4-compressed; <see cref="Id"/> is the hex SHA-256 of their digests.</summary>

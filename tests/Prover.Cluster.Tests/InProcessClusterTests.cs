@@ -31,6 +31,25 @@ public sealed class InProcessClusterTests
     }
 
     [Fact]
+    public async Task ASmallProvable100StatementGetsTheDirectProversSmallShapeOnTheCluster()
+    {
+        // Every table of this two-shard statement is at most 2^12 rows: the direct prover uses provable-100's small-statement
+        // shape (StarkConfig.ForTallestTable), and the cluster, which learns the heights only from phase 1, must too.
+        var options = ClusterTestGuests.Options(ClusterTestGuests.Misaligned, 10) with { Configuration = ProofConfiguration.Provable100 };
+        var input = new BlockInput("misaligned", []);
+        using var local = new NodeProver(options);
+        var reference = await local.ProveAsync(input);
+        Assert.Equal(2, reference.Report.Shards);
+
+        await using var cluster = await ClusterHosting.StartInProcessAsync();
+        using var prover = new NodeProver(options, engine: cluster.Prover);
+        var outcome = await prover.ProveAsync(input);
+        Assert.Equal(reference.Proof, outcome.Proof);
+        Assert.True(outcome.Report.Verified);
+        Assert.Contains(outcome.Report.PhasesMs!.Keys, k => k.Contains("small-statement shape", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task WorkersCheckTheAirsOnlyWhenTheRequestAsks()
     {
         var guest = ClusterTestGuests.Hello;

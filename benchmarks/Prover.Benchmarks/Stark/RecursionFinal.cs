@@ -18,24 +18,37 @@ namespace Prover.Benchmarks.Stark;
 /// key pinned) is proved under candidate final configurations: for each log blowup, the fewest queries the security
 /// calculator gives the target provable bits. Prints per candidate: size, proving time, provable / conjectured bits,
 /// warm verification time (median; the verifying key made once) and the account of the proof's bytes by part.
-/// <c>recursion-final [demo=fibonacci] [log=10] [inner=provable-100] [blowups=4,5,6] [pow=20] [bits=100] [dir=DIR]
-/// [verify-runs=9] [verify-only]</c>: proofs are written to DIR as final-B.bin; with verify-only they are read back
+/// <c>recursion-final [demo=fibonacci] [log=10] [inner=provable-100] [inner-blowup=B inner-queries=Q inner-pow=P] [blowups=4,5,6] [pow=20] [bits=100] [dir=DIR]
+/// [verify-runs=9] [verify-only] [shape-only]</c>: proofs are written to DIR as final-B.bin; with verify-only they are read back
 /// instead of proved (run that under <c>taskset -c 0</c> and <c>DOTNET_PROCESSOR_COUNT=1</c> for one core).
 /// </summary>
 public static class RecursionFinal
 {
+    /// <summary>shape-only: print the final program's tables and each candidate's query count and bits, prove nothing.</summary>
+    private static bool ShapeOnly;
+
     public static void Run(string[] args)
     {
         var options = args.Skip(1).Select(a => a.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : "true");
         string demo = options.GetValueOrDefault("demo", "fibonacci");
         int log = int.Parse(options.GetValueOrDefault("log", "10"));
         var inner = StarkConfig.ByName(options.GetValueOrDefault("inner", "provable-100"));
+        // The layer below the final one may itself be a lower-rate layer (fewer queries make the final program smaller):
+        // inner-blowup=B inner-queries=Q inner-pow=P override the preset (LogUp raise = B).
+        if (options.TryGetValue("inner-blowup", out var ib))
+            inner = inner with
+            {
+                Name = $"{inner.Name}-b{ib}", LogBlowup = int.Parse(ib), LogUpMaxLogQuotientChunks = int.Parse(ib),
+                NumQueries = int.Parse(options.GetValueOrDefault("inner-queries", inner.NumQueries.ToString())),
+                QueryPowBits = int.Parse(options.GetValueOrDefault("inner-pow", inner.QueryPowBits.ToString())),
+            };
         int[] blowups = [.. options.GetValueOrDefault("blowups", "4,5,6").Split(',').Select(int.Parse)];
         int pow = int.Parse(options.GetValueOrDefault("pow", "20"));
         int bits = int.Parse(options.GetValueOrDefault("bits", "100"));
         string dir = options.GetValueOrDefault("dir", "/tmp/recursion-final");
         int verifyRuns = int.Parse(options.GetValueOrDefault("verify-runs", "9"));
         bool verifyOnly = options.ContainsKey("verify-only");
+        ShapeOnly = options.ContainsKey("shape-only");
         Directory.CreateDirectory(dir);
         if (inner.ExtensionDegree == 8)
             Run<KoalaBearOctic>(demo, log, inner, blowups, pow, bits, dir, verifyRuns, verifyOnly);
@@ -69,7 +82,6 @@ public static class RecursionFinal
         Console.WriteLine();
         Console.WriteLine("| log blowup | queries | PoW | provable / conjectured bits | proof bytes | proving (of which setup) | verification (warm, median) |");
         Console.WriteLine("|---:|---:|---:|---|---:|---|---:|");
-        var accounts = new List<(StarkConfig, ProofAccount.ByteAccount)>();
         foreach (int blowup in blowups)
         {
             var candidate = inner with { Name = $"final-b{blowup}", LogBlowup = blowup, LogUpMaxLogQuotientChunks = blowup, QueryPowBits = pow };
@@ -82,6 +94,11 @@ public static class RecursionFinal
             }
             candidate = candidate with { NumQueries = queries.Value };
             var security = Security(finalMachine, candidate);
+            if (ShapeOnly)
+            {
+                Console.WriteLine($"| {blowup} | {queries} | {pow} | {security.Provable} / {security.Conjectured} | | | |");
+                continue;
+            }
             string file = Path.Combine(dir, $"final-{blowup}.bin");
             StarkProof<KoalaBearParameters, ExtensionField<KoalaBear, TDef>, KoalaBearDigest> outer;
             IReadOnlyList<uint> outputs;
@@ -119,15 +136,24 @@ public static class RecursionFinal
                 times[k] = sw.Elapsed.TotalMilliseconds;
             }
             Array.Sort(times);
+            // What compiling the tables' AIRs (symbolic constraints, done inside every verification) costs of that.
+            var compileTimes = new double[verifyRuns];
+            for (int k = 0; k < verifyRuns; k++)
+            {
+                sw.Restart();
+                foreach (var (a, t) in finalMachine.Airs.Select((a, t) => (a, t)))
+                    _ = new CompiledAir<KoalaBear>(a, candidate.LogUpBatchingFor(outer.LogHeights[t]));
+                compileTimes[k] = sw.Elapsed.TotalMilliseconds;
+            }
+            Array.Sort(compileTimes);
+            Console.Error.WriteLine($"blowup 2^{blowup}: compiling the AIRs {compileTimes[verifyRuns / 2]:F1} ms of a verification's {times[verifyRuns / 2]:F1} ms");
             Console.WriteLine($"| {blowup} | {queries} | {pow} | {security.Provable} / {security.Conjectured} | {bytes:N0} | {proving} | {times[verifyRuns / 2]:F1} ms "
                 + $"(min {times[0]:F1}; key made once in {keyMs / 1000:F1} s) |");
-            accounts.Add((candidate, ProofAccount.Account(outer, finalMachine.Airs, candidate)));
-        }
-        foreach (var (c, account) in accounts)
-        {
+            // The account at once (a later candidate may not fit in memory).
             Console.WriteLine();
-            Console.WriteLine($"byte account, log blowup {c.LogBlowup}, {c.NumQueries} queries:");
-            ProofAccount.Print(account, c.NumQueries);
+            Console.WriteLine($"byte account, log blowup {candidate.LogBlowup}, {candidate.NumQueries} queries:");
+            ProofAccount.Print(ProofAccount.Account(outer, finalMachine.Airs, candidate), candidate.NumQueries);
+            Console.WriteLine();
         }
     }
 

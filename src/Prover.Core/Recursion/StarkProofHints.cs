@@ -144,7 +144,9 @@ public sealed class StarkProofHints<TParams, TDef, TDigest> : IRecursionHints<TP
         {
             var rowsAt = InputOpenings(distinct);
             _rows = _indices.Select(i => rowsAt[Array.BinarySearch(distinct, i)]).ToArray();
-            var reduced = distinct.Select((index, k) => Deep<TParams, TDef>.ReduceAtQuery(_layout, rowsAt[k], index, _proof.Openings, zeta, lambda.Powers(_layout.LambdaPowers))).ToArray();
+            var lambdaPowers = lambda.Powers(_layout.LambdaPowers);
+            var claims = Deep<TParams, TDef>.ClaimsAt(_layout, _proof.Openings, zeta, lambdaPowers);
+            var reduced = distinct.Select((index, k) => Deep<TParams, TDef>.ReduceAtQuery(_layout, rowsAt[k], index, claims, lambdaPowers)).ToArray();
             FriOpenings(distinct, reduced, betas);
         }
         catch (Exception e) when (e is ArgumentException or IndexOutOfRangeException or DivideByZeroException or NullReferenceException or InvalidOperationException)

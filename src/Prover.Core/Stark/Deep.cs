@@ -56,62 +56,73 @@ internal static class Deep<TParams, TDef>
         var matrices = new Dictionary<int, List<RowMajorMatrix<MontyField31<TParams>>>>();
         var points = new Dictionary<int, List<(ExtensionField<MontyField31<TParams>, TDef> Z, List<(int Matrix, ExtensionField<MontyField31<TParams>, TDef> Scale)> Scales, ExtensionField<MontyField31<TParams>, TDef> Y)>>();
         int maxWidth = 0;
-        foreach (var m in layout.Matrices)
+        var selected = new List<RowMajorMatrix<MontyField31<TParams>>>();
+        try
         {
-            var matrix = trees[m.Tree].Matrices[m.IndexInTree];
-            int logH = m.LogLdeHeight;
-            if (!matrices.TryGetValue(logH, out var list))
+            foreach (var m in layout.Matrices)
             {
-                heights.Add(logH);
-                matrices[logH] = list = [];
-                points[logH] = [];
+                var matrix = trees[m.Tree].Matrices[m.IndexInTree];
+                int logH = m.LogLdeHeight;
+                if (!matrices.TryGetValue(logH, out var list))
+                {
+                    heights.Add(logH);
+                    matrices[logH] = list = [];
+                    points[logH] = [];
+                }
+                list.Add(matrix);
+                int whole = list.Count - 1;
+                maxWidth = Math.Max(maxWidth, matrix.Width);
+                var atHeight = points[logH];
+                for (int point = 0; point < m.PointCount; point++)
+                {
+                    var z = Point(m, layout, zeta, point);
+                    var claimed = Claimed(m, openings[m.Table], point);
+                    int start = m.LambdaAt(point), width = m.WidthAt(point);
+                    var y = default(ExtensionField<MontyField31<TParams>, TDef>);
+                    for (int c = 0; c < width; c++)
+                        y += lambdaPowers[start + c] * claimed[c];
+                    // A point that opens only some columns (ζ·ω: those read on the next row) combines only those: their own
+                    // matrix in the height's list, scaled at this point alone.
+                    int matrixIndex = whole;
+                    if (m.Columns(point) is { } columns)
+                    {
+                        // Selected by the backend (on its device copy, if it keeps one); released once the codewords are made.
+                        var selectedColumns = backend.SelectColumns(matrix, columns);
+                        selected.Add(selectedColumns);
+                        list.Add(selectedColumns);
+                        matrixIndex = list.Count - 1;
+                    }
+                    int index = atHeight.FindIndex(p => p.Z == z);
+                    if (index < 0)
+                    {
+                        atHeight.Add((z, [], default));
+                        index = atHeight.Count - 1;
+                    }
+                    var entry = atHeight[index];
+                    entry.Scales.Add((matrixIndex, lambdaPowers[start]));
+                    atHeight[index] = (entry.Z, entry.Scales, entry.Y + y);
+                }
             }
-            list.Add(matrix);
-            int whole = list.Count - 1;
-            maxWidth = Math.Max(maxWidth, matrix.Width);
-            var atHeight = points[logH];
-            for (int point = 0; point < m.PointCount; point++)
+            var reduced = new Dictionary<int, ExtensionField<MontyField31<TParams>, TDef>[]>();
+            foreach (int logH in heights)
             {
-                var z = Point(m, layout, zeta, point);
-                var claimed = Claimed(m, openings[m.Table], point);
-                int start = m.LambdaAt(point), width = m.WidthAt(point);
-                var y = default(ExtensionField<MontyField31<TParams>, TDef>);
-                for (int c = 0; c < width; c++)
-                    y += lambdaPowers[start + c] * claimed[c];
-                // A point that opens only some columns (ζ·ω: those read on the next row) combines only those: their own
-                // matrix in the height's list, scaled at this point alone.
-                int matrixIndex = whole;
-                if (m.Columns(point) is { } columns)
+                var list = matrices[logH];
+                var deepPoints = new List<DeepPoint<TParams, TDef>>();
+                foreach (var (z, scales, y) in points[logH])
                 {
-                    list.Add(SelectColumns(matrix, columns));
-                    matrixIndex = list.Count - 1;
+                    var perMatrix = new ExtensionField<MontyField31<TParams>, TDef>[list.Count];
+                    foreach (var (matrix, scale) in scales)
+                        perMatrix[matrix] += scale;
+                    deepPoints.Add(new DeepPoint<TParams, TDef>(z, perMatrix, y));
                 }
-                int index = atHeight.FindIndex(p => p.Z == z);
-                if (index < 0)
-                {
-                    atHeight.Add((z, [], default));
-                    index = atHeight.Count - 1;
-                }
-                var entry = atHeight[index];
-                entry.Scales.Add((matrixIndex, lambdaPowers[start]));
-                atHeight[index] = (entry.Z, entry.Scales, entry.Y + y);
+                reduced[logH] = backend.DeepReduce(logH, list, lambdaPowers.AsSpan(0, maxWidth), deepPoints);
             }
+            return reduced;
         }
-        var reduced = new Dictionary<int, ExtensionField<MontyField31<TParams>, TDef>[]>();
-        foreach (int logH in heights)
+        finally
         {
-            var list = matrices[logH];
-            var deepPoints = new List<DeepPoint<TParams, TDef>>();
-            foreach (var (z, scales, y) in points[logH])
-            {
-                var perMatrix = new ExtensionField<MontyField31<TParams>, TDef>[list.Count];
-                foreach (var (matrix, scale) in scales)
-                    perMatrix[matrix] += scale;
-                deepPoints.Add(new DeepPoint<TParams, TDef>(z, perMatrix, y));
-            }
-            reduced[logH] = backend.DeepReduce(logH, list, lambdaPowers.AsSpan(0, maxWidth), deepPoints);
+            backend.Release(selected);
         }
-        return reduced;
     }
 
     /// <summary>The CPU implementation of <see cref="IProverBackend{TParams}.DeepReduce{TDef}"/> (column combinations through <paramref name="backend"/>).</summary>
@@ -221,23 +232,8 @@ internal static class Deep<TParams, TDef>
     }
 
     /// <summary>The columns <paramref name="columns"/> of <paramref name="matrix"/>, in that order, as a new matrix.</summary>
-    private static RowMajorMatrix<MontyField31<TParams>> SelectColumns(RowMajorMatrix<MontyField31<TParams>> matrix, IReadOnlyList<int> columns)
-    {
-        int h = matrix.Height, k = columns.Count;
-        var selected = new RowMajorMatrix<MontyField31<TParams>>(h, k);
-        Parallel.For(0, (h + 4095) / 4096, chunk =>
-        {
-            int end = Math.Min(h, (chunk + 1) * 4096);
-            for (int r = chunk * 4096; r < end; r++)
-            {
-                var from = matrix.Row(r);
-                var to = selected.Row(r);
-                for (int j = 0; j < k; j++)
-                    to[j] = from[columns[j]];
-            }
-        });
-        return selected;
-    }
+    private static RowMajorMatrix<MontyField31<TParams>> SelectColumns(RowMajorMatrix<MontyField31<TParams>> matrix, IReadOnlyList<int> columns) =>
+        ColumnSelection.Select(matrix, columns);
 
     /// <summary>1/(x_r − z) for the points x_r = g·ω^bitrev(r) of the LDE domain of size 2^logH.</summary>
     private static ExtensionField<MontyField31<TParams>, TDef>[] InverseDistances(ExtensionField<MontyField31<TParams>, TDef> z, int logH)
@@ -296,6 +292,88 @@ internal static class Deep<TParams, TDef>
     /// is the matrix's opened row at the query (index shifted down to its height).
     /// </summary>
     public static Dictionary<int, ExtensionField<MontyField31<TParams>, TDef>> ReduceAtQuery(
+        StarkLayout<MontyField31<TParams>> layout, IReadOnlyList<IReadOnlyList<MontyField31<TParams>[]>> rows, int index,
+        TableOpenings<ExtensionField<MontyField31<TParams>, TDef>>[] openings,
+        ExtensionField<MontyField31<TParams>, TDef> zeta, ExtensionField<MontyField31<TParams>, TDef>[] lambdaPowers) =>
+        ReduceAtQuery(layout, rows, index, ClaimsAt(layout, openings, zeta, lambdaPowers), lambdaPowers);
+
+    /// <summary>
+    /// The query-independent part of the DEEP reduction, per matrix and point: the point z and
+    /// Y = Σ_c λ^(start+c)·claimed_c (computed once per proof, not once per query).
+    /// </summary>
+    public static (ExtensionField<MontyField31<TParams>, TDef> Z, ExtensionField<MontyField31<TParams>, TDef> Y)[][] ClaimsAt(
+        StarkLayout<MontyField31<TParams>> layout, TableOpenings<ExtensionField<MontyField31<TParams>, TDef>>[] openings,
+        ExtensionField<MontyField31<TParams>, TDef> zeta, ExtensionField<MontyField31<TParams>, TDef>[] lambdaPowers)
+    {
+        var result = new (ExtensionField<MontyField31<TParams>, TDef>, ExtensionField<MontyField31<TParams>, TDef>)[layout.Matrices.Count][];
+        for (int i = 0; i < result.Length; i++)
+        {
+            var m = layout.Matrices[i];
+            result[i] = new (ExtensionField<MontyField31<TParams>, TDef>, ExtensionField<MontyField31<TParams>, TDef>)[m.PointCount];
+            for (int point = 0; point < m.PointCount; point++)
+            {
+                var claimed = Claimed(m, openings[m.Table], point);
+                int start = m.LambdaAt(point), width = m.WidthAt(point);
+                var y = default(ExtensionField<MontyField31<TParams>, TDef>);
+                for (int c = 0; c < width; c++)
+                    y += lambdaPowers[start + c] * claimed[c];
+                result[i][point] = (Point(m, layout, zeta, point), y);
+            }
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// The DEEP value of every LDE height at one query: Σ over matrices and points of (λ^start·S − Y)/(x − z) with
+    /// S = Σ_c λ^c·row_c (extension × base products: the row is base-field) and Y from <see cref="ClaimsAt"/>; one
+    /// inverse per distinct (height, point). Equal to <see cref="ReduceAtQueryReference"/> (Σ_c λ^(start+c)·(row_c −
+    /// claimed_c)/(x − z) term by term), which a test compares it with.
+    /// </summary>
+    public static Dictionary<int, ExtensionField<MontyField31<TParams>, TDef>> ReduceAtQuery(
+        StarkLayout<MontyField31<TParams>> layout, IReadOnlyList<IReadOnlyList<MontyField31<TParams>[]>> rows, int index,
+        (ExtensionField<MontyField31<TParams>, TDef> Z, ExtensionField<MontyField31<TParams>, TDef> Y)[][] claims,
+        ExtensionField<MontyField31<TParams>, TDef>[] lambdaPowers)
+    {
+        var reduced = new Dictionary<int, ExtensionField<MontyField31<TParams>, TDef>>();
+        var inverses = new Dictionary<(int, ExtensionField<MontyField31<TParams>, TDef>), ExtensionField<MontyField31<TParams>, TDef>>();
+        for (int i = 0; i < layout.Matrices.Count; i++)
+        {
+            var m = layout.Matrices[i];
+            var row = rows[m.Tree][m.IndexInTree];
+            int logH = m.LogLdeHeight;
+            int r = index >> (layout.LogMaxLdeHeight - logH);
+            var x = MontyField31<TParams>.MultiplicativeGenerator *
+                    MontyField31<TParams>.TwoAdicGenerator(logH).Pow((ulong)BitReversal.ReverseBits(r, logH));
+            reduced.TryGetValue(logH, out var acc);
+            var full = default(ExtensionField<MontyField31<TParams>, TDef>);
+            int fullWidth = -1;
+            for (int point = 0; point < m.PointCount; point++)
+            {
+                var (z, y) = claims[i][point];
+                int start = m.LambdaAt(point), width = m.WidthAt(point);
+                var columns = m.Columns(point);
+                ExtensionField<MontyField31<TParams>, TDef> s;
+                if (columns is null && fullWidth == width)
+                    s = full;
+                else
+                {
+                    s = default;
+                    for (int c = 0; c < width; c++)
+                        s += lambdaPowers[c] * row[columns is null ? c : columns[c]];
+                    if (columns is null)
+                        (full, fullWidth) = (s, width);
+                }
+                if (!inverses.TryGetValue((logH, z), out var inv))
+                    inverses[(logH, z)] = inv = (ExtensionField<MontyField31<TParams>, TDef>.FromBase(x) - z).Inverse();
+                acc += (lambdaPowers[start] * s - y) * inv;
+            }
+            reduced[logH] = acc;
+        }
+        return reduced;
+    }
+
+    /// <summary>The DEEP reduction term by term (the reference <see cref="ReduceAtQuery(StarkLayout{MontyField31{TParams}}, IReadOnlyList{IReadOnlyList{MontyField31{TParams}[]}}, int, ValueTuple{ExtensionField{MontyField31{TParams}, TDef}, ExtensionField{MontyField31{TParams}, TDef}}[][], ExtensionField{MontyField31{TParams}, TDef}[])"/> is tested against).</summary>
+    public static Dictionary<int, ExtensionField<MontyField31<TParams>, TDef>> ReduceAtQueryReference(
         StarkLayout<MontyField31<TParams>> layout, IReadOnlyList<IReadOnlyList<MontyField31<TParams>[]>> rows, int index,
         TableOpenings<ExtensionField<MontyField31<TParams>, TDef>>[] openings,
         ExtensionField<MontyField31<TParams>, TDef> zeta, ExtensionField<MontyField31<TParams>, TDef>[] lambdaPowers)

@@ -191,8 +191,9 @@ public sealed class StarkVerifier<TParams, TDef, TDigest>
             return VerificationResult.Reject(inputError);
         var lambdaPowers = lambda.Powers(layout.LambdaPowers);
         var reduced = new Dictionary<int, ExtensionField<MontyField31<TParams>, TDef>>[indices.Length];
+        var claims = Deep<TParams, TDef>.ClaimsAt(layout, proof.Openings, zeta, lambdaPowers); // query-independent: once
         for (int q = 0; q < indices.Length; q++)
-            reduced[q] = Deep<TParams, TDef>.ReduceAtQuery(layout, rows[q], indices[q], proof.Openings, zeta, lambdaPowers);
+            reduced[q] = Deep<TParams, TDef>.ReduceAtQuery(layout, rows[q], indices[q], claims, lambdaPowers);
         if (FriError(layout, proof, indices, reduced, betas) is { } friError)
             return VerificationResult.Reject(friError);
         busSum = sum;

@@ -8,8 +8,13 @@ public sealed class StarkConfigTests
     [Fact]
     public void Every_preset_is_found_by_its_name_and_an_unknown_name_lists_the_known_ones()
     {
-        foreach (var preset in StarkConfig.Presets)
+        foreach (var preset in StarkConfig.Presets.Concat(StarkConfig.RecursionPresets))
             Assert.Same(preset, StarkConfig.ByName(preset.Name));
+        // The final recursion layer: the provable-100 extension and digest at blowup 64 with fewer queries and more grinding.
+        var final = StarkConfig.ByName("final-100");
+        final.Validate();
+        Assert.Equal((8, 8, 6, 26, 24), (final.ExtensionDegree, final.DigestElements, final.LogBlowup, final.NumQueries, final.QueryPowBits));
+        Assert.DoesNotContain(final, StarkConfig.Presets);
         var e = Assert.Throws<ArgumentException>(() => StarkConfig.ByName("provable-99"));
         Assert.Contains("provable-99", e.Message, StringComparison.Ordinal);
         Assert.Contains(StarkConfig.Development.Name, e.Message, StringComparison.Ordinal);

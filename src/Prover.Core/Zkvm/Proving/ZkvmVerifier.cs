@@ -38,7 +38,7 @@ public sealed class ZkvmVerifier<TDef, TDigest>
 {
     private readonly StarkConfig _config;
     private readonly ZkvmProgram _program;
-    private VerifyingKey<KoalaBearParameters, TDigest>? _fullKey;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, VerifyingKey<KoalaBearParameters, TDigest>> _fullKeys = new();
 
     public ZkvmVerifier(StarkConfig config, ZkvmProgram program)
     {
@@ -100,14 +100,18 @@ public sealed class ZkvmVerifier<TDef, TDigest>
                     return ZkvmVerification.Reject($"shard {s}: table height 2^{h} out of range");
         }
         var heights = shards.Select(p => p.LogHeights).ToArray();
+        // The proof's shape: the configuration's own, or, for a statement whose claimed tables are all small enough, that
+        // configuration's small-statement shape (StarkConfig.ForTallestTable; the same provable level, checked again per
+        // shard below). Every shard's STARK verifier then requires exactly this shape.
+        var config = n == 0 ? _config : _config.ExpectedShape(shards[0].Config, heights.Max(h => h.Max()));
         // Before any other work: no bus of the claimed statement may allow p bounded sends and receives (a tuple sent p
         // times would cancel modulo p; docs/zkvm.md "Bus multiplicity bound").
         if (ZkvmBusBudget.Check(_program, chips, heights, proof.Output.Length) is { } budget)
             return ZkvmVerification.Reject("statement too large for a sound bus argument: " + budget);
-        // One preprocessed key over all chips; each shard verifies with its subset (the preprocessed Program and byte
-        // tables are required chips, so every shard keeps them and the commitment is the same).
-        var fullKey = _fullKey ??= StarkSetup.Preprocess<KoalaBearParameters, TDigest>(_program.Airs, ZkvmProgram.RegistryHeights(chips[^1], heights[^1]),
-            _config.LogBlowup)!.VerifyingKey;
+        // One preprocessed key over all chips; each shard verifies with its subset (the preprocessed Program table
+        // is a required chip, so every shard keeps it and the commitment is the same).
+        var fullKey = _fullKeys.GetOrAdd(config.LogBlowup, blowup => StarkSetup.Preprocess<KoalaBearParameters, TDigest>(_program.Airs,
+            ZkvmProgram.RegistryHeights(chips[^1], heights[^1]), blowup)!.VerifyingKey);
         KoalaBear[] Publics(int s, int chip) => shards[s].PublicValues[chips[s].Position(chip)];
 
         // CPU boundaries: shard 0 starts at the entry with clk 1; each shard starts where the previous ended.
@@ -153,10 +157,10 @@ public sealed class ZkvmVerifier<TDef, TDigest>
             return ZkvmVerification.Reject($"the proof claims {proof.Cycles} cycles but its shards execute {cycles}");
 
         var commitments = shards.Select((p, s) => ShardCommitment.Of(chips[s], p.LogHeights, p.PublicValues, p.MainCommitment)).ToArray();
-        var (seeds, gamma, beta) = ZkvmStatement.Challenges<TDef, TDigest>(_config, _program, fullKey.PreprocessedRoot, proof.InputSize,
+        var (seeds, gamma, beta) = ZkvmStatement.Challenges<TDef, TDigest>(config, _program, fullKey.PreprocessedRoot, proof.InputSize,
             proof.InputCommitment, proof.Output, proof.ExitCode, proof.Cycles, commitments);
         double fractions = ZkvmBusBudget.StatementFractions(_program, chips, heights, proof.Output.Length);
-        var stark = new StarkVerifier<KoalaBearParameters, TDef, TDigest>(_config);
+        var stark = new StarkVerifier<KoalaBearParameters, TDef, TDigest>(config);
         var total = default(ExtensionField<KoalaBear, TDef>);
         Security.SecurityReport? security = null;
         for (int s = 0; s < n; s++)
