@@ -25,7 +25,7 @@ namespace Prover.Core.Recursion;
 /// A proof of a group with shared bus challenges (<see cref="SharedBusChallenges{TExt}"/>: the shards of a zkVM
 /// execution) is verified as the native verifier does with <c>shared</c>: the seed is observed, γ and β are inputs
 /// instead of samples, and the bus need not balance alone. Those are the group's business, so the program states them
-/// as its outputs — public values, seed, main commitment, γ, β and the proof's bus sum, in that order — for the layer
+/// as its outputs — public values, seed, main commitment, γ, β, the proof's bus sum and, where it has preprocessed columns, the key's root, in that order — for the layer
 /// above to check across the group (γ and β drawn from the group's transcript, the sums adding to zero).
 /// </para>
 /// </summary>
