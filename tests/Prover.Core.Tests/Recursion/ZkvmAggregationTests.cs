@@ -201,9 +201,13 @@ public sealed class ZkvmAggregationTests(ITestOutputHelper output)
         result = Verifier.Verify(e.Aggregator.FromRoot(other).ToBytes());
         output.WriteLine(result.Error);
         Assert.False(result.IsValid);
-        // A truncated proof is a rejection, not an exception.
+        // Truncated proofs and trailing bytes are rejections, not exceptions (every cut through the claim and commitments,
+        // and some through the root proof).
         var bytes = honest.ToBytes();
-        Assert.False(Verifier.Verify(bytes.AsSpan(0, bytes.Length - 1)).IsValid);
+        var verifier = Verifier;
+        for (int cut = 0; cut < bytes.Length; cut += cut < 2048 ? 3 : 997)
+            Assert.False(verifier.Verify(bytes.AsSpan(0, cut)).IsValid);
+        Assert.False(verifier.Verify([.. bytes, 0]).IsValid);
     }
 
     [Fact]
