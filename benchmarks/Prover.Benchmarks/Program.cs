@@ -17,6 +17,8 @@ public static class Program
             Stark.OpeningsModel.Run(args);
         else if (args is ["size-model", ..])
             Stark.SizeModel.Run(args);
+        else if (args is ["recursion-final", ..])
+            Stark.RecursionFinal.Run(args);
         else if (args is ["proof-account", ..])
             Stark.ProofAccount.Run(args);
         else if (args is ["fixed-tables", ..])

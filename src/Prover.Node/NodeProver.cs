@@ -35,7 +35,11 @@ public sealed class NodeProver : IDisposable
         _engine = engine;
         Options.Validate();
         _logger = (ILogger?)logger ?? NullLogger.Instance;
-        _backend = GpuBackend.CreateOrCpu<KoalaBearParameters>(Options.Backend switch
+        // With an engine (a cluster) the proofs are made elsewhere: opening a device here as well would hold a second
+        // context on the GPU the in-process worker already uses (`--cluster local --backend ilgpu`), so the node keeps
+        // the CPU backend for the little it does itself.
+        string report = "proofs made by the engine";
+        _backend = engine is not null ? CpuBackend<KoalaBearParameters>.Instance : GpuBackend.CreateOrCpu<KoalaBearParameters>(Options.Backend switch
         {
             ProverBackendKind.Auto => BackendKind.Auto,
             ProverBackendKind.Cuda => BackendKind.Cuda,
@@ -43,7 +47,7 @@ public sealed class NodeProver : IDisposable
             ProverBackendKind.Ilgpu => BackendKind.Ilgpu,
             ProverBackendKind.IlgpuCpu => BackendKind.IlgpuCpu,
             _ => BackendKind.Cpu,
-        }, out var report);
+        }, out report);
         _proofSlots = new SemaphoreSlim(Options.MaxConcurrentProofs, Options.MaxConcurrentProofs);
         _logger.LogInformation("prover ready: guest {Guest}, configuration {Config}, backend {Backend} ({Report})", Options.Guest.Name,
             Options.Configuration.Name, _backend.Name, report);
@@ -52,7 +56,7 @@ public sealed class NodeProver : IDisposable
     public NodeProverOptions Options { get; }
 
     /// <summary>The backend's name (cpu, cuda, opencl, ilgpu-cuda, ilgpu-opencl, ilgpu-cpu).</summary>
-    public string BackendName => _backend.Name;
+    public string BackendName => _engine is null ? _backend.Name : _engine.Name;
 
     /// <summary>Host↔device bytes and the device memory peak so far, for an ILGPU backend; null otherwise.</summary>
     public IReadOnlyDictionary<string, long>? DeviceCounters => GpuBackend.DeviceCounters(_backend);

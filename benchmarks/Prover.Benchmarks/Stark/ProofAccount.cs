@@ -77,11 +77,28 @@ public static class ProofAccount
         where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
     {
         var account = new ByteAccount();
-        int d = TDef.Degree, digest = 4 * Digest<KoalaBearParameters>.Length;
         for (int s = 0; s < proof.Shards.Count; s++)
+            AddProof(account, proof.Shards[s], program.AirsOf(proof.ShardChips[s]).ToArray(), config, $"shard {s}");
+        return account;
+    }
+
+    /// <summary>The account of one STARK proof of <paramref name="rawAirs"/> (a recursion proof, for one).</summary>
+    internal static ByteAccount Account<TDef>(StarkProof<KoalaBearParameters, ExtensionField<KoalaBear, TDef>, Digest<KoalaBearParameters>> proof,
+        IReadOnlyList<Prover.Core.Air.IAir<KoalaBear>> rawAirs, StarkConfig config)
+        where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+    {
+        var account = new ByteAccount();
+        AddProof(account, proof, rawAirs, config, "proof");
+        return account;
+    }
+
+    private static void AddProof<TDef>(ByteAccount account, StarkProof<KoalaBearParameters, ExtensionField<KoalaBear, TDef>, Digest<KoalaBearParameters>> shard,
+        IReadOnlyList<Prover.Core.Air.IAir<KoalaBear>> rawAirs, StarkConfig config, string what)
+        where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+    {
+        int d = TDef.Degree, digest = 4 * Digest<KoalaBearParameters>.Length;
         {
-            var shard = proof.Shards[s];
-            var airs = program.AirsOf(proof.ShardChips[s])
+            var airs = rawAirs
                 .Select((a, t) => new Prover.Core.Air.CompiledAir<KoalaBear>(a, config.LogUpBatchingFor(shard.LogHeights[t]))).ToList();
             var layout = new StarkLayout<KoalaBear>(airs, shard.LogHeights, d, config.LogBlowup, config.LogFinalPolyLength, config.FoldingArity);
             long serialized = ProofSerializer.Serialize(shard, out var sizes).Length;
@@ -141,12 +158,11 @@ public static class ProofAccount
                 Add("query: FRI siblings", "", 4 + (long)digest * step.Siblings.Length);
             }
             if (counted != serialized)
-                throw new InvalidOperationException($"shard {s}: the account counts {counted:N0} bytes, the proof has {serialized:N0}");
+                throw new InvalidOperationException($"{what}: the account counts {counted:N0} bytes, the proof has {serialized:N0}");
         }
-        return account;
     }
 
-    private static void Print(ByteAccount account, int queries)
+    internal static void Print(ByteAccount account, int queries)
     {
         Console.WriteLine();
         Console.WriteLine($"| part | bytes | share |");

@@ -38,6 +38,15 @@ public sealed class HashGadgets<TParams, TDef>(RecursionBuilder<TParams, TDef> b
     /// <summary><see cref="Hash.TruncatedPermutation{TParams, TDigest}"/>: the first L elements of the permuted left ‖ right.</summary>
     public Felt[] Compress(Felt[] left, Felt[] right) => b.Permute([.. left, .. right])[..L];
 
+    /// <summary>
+    /// One Merkle step: Compress(node, sibling) where <paramref name="bit"/> is 0, Compress(sibling, node) where it is 1 —
+    /// one <see cref="RecursionOp.PermuteSwap"/> row, which orders the two children itself (no selects).
+    /// </summary>
+    public Felt[] CompressOrdered(Felt bit, Felt[] node, Felt[] sibling) => b.PermuteSwap(bit, [.. node, .. sibling])[..L];
+
+    /// <summary>The same step with two selects per digest element and a plain permutation (the reference the fused row is tested against).</summary>
+    public Felt[] CompressOrderedBySelects(Felt bit, Felt[] node, Felt[] sibling) => Compress(Select(bit, sibling, node), Select(bit, node, sibling));
+
     public Felt[] Select(Felt bit, Felt[] a, Felt[] c) => a.Zip(c, (x, y) => b.Select(bit, x, y)).ToArray();
 
     /// <summary>The entry of <paramref name="entries"/> (a power of two of them) at the position whose bits (least significant first) are given.</summary>

@@ -184,6 +184,32 @@ public sealed class RecursionBuilder<TParams, TDef>
         return ExtOp(RecursionOp.EMulF, a.Id, b.Id);
     }
 
+    /// <summary>acc + a·b in one instruction (<see cref="RecursionOp.EMulFAdd"/>), folded where an operand is a constant.</summary>
+    public Ext MulAdd(Ext acc, Ext a, Felt b)
+    {
+        if (TryConstant(acc, out var z) && z.IsZero) return Mul(a, b);
+        if ((TryConstant(a, out var x) && x.IsZero) || (TryConstant(b, out var y) && y.IsZero)) return acc;
+        if (TryConstant(a, out x) && TryConstant(b, out y)) return Add(acc, Constant(x * y));
+        if (TryConstant(b, out y) && y == MontyField31<TParams>.One) return Add(acc, a);
+        var r = NewExt();
+        Emit(RecursionOp.EMulFAdd, r.Id, a.Id, b.Id, acc.Id);
+        return r;
+    }
+
+    /// <summary>acc + a·b in one instruction (<see cref="RecursionOp.EMulAdd"/>), folded where an operand is a constant.</summary>
+    public Ext MulAdd(Ext acc, Ext a, Ext b)
+    {
+        var one = ExtensionField<MontyField31<TParams>, TDef>.One;
+        if (TryConstant(acc, out var z) && z.IsZero) return Mul(a, b);
+        if ((TryConstant(a, out var x) && x.IsZero) || (TryConstant(b, out var y) && y.IsZero)) return acc;
+        if (TryConstant(a, out x) && TryConstant(b, out y)) return Add(acc, Constant(x * y));
+        if (TryConstant(a, out x) && x == one) return Add(acc, b);
+        if (TryConstant(b, out y) && y == one) return Add(acc, a);
+        var r = NewExt();
+        Emit(RecursionOp.EMulAdd, r.Id, a.Id, b.Id, acc.Id);
+        return r;
+    }
+
     public Ext Add(Ext a, Felt b)
     {
         if (TryConstant(a, out var x) && TryConstant(b, out var y)) return Constant(x + y);
@@ -272,6 +298,27 @@ public sealed class RecursionBuilder<TParams, TDef>
         int first = _felts;
         _felts += state.Length;
         Emit(RecursionOp.Permute, first, operands: state.ToArray().Select(f => f.Id).ToArray());
+        var result = new Felt[state.Length];
+        for (int i = 0; i < result.Length; i++)
+            result[i] = new Felt(first + i);
+        return result;
+    }
+
+    /// <summary>
+    /// The permutation of <paramref name="state"/> with its two halves swapped where <paramref name="bit"/> is 1
+    /// (<see cref="RecursionOp.PermuteSwap"/>): a Merkle step on (node ‖ sibling) ordered by the index bit. The bit must be
+    /// 0 or 1 (the executor and the chip check it); a constant bit gives a plain permutation of the ordered state.
+    /// </summary>
+    public Felt[] PermuteSwap(Felt bit, ReadOnlySpan<Felt> state)
+    {
+        if (state.Length is not (16 or 24))
+            throw new ArgumentException($"Poseidon2 has width 16 or 24, not {state.Length}", nameof(state));
+        int half = state.Length / 2;
+        if (TryConstant(bit, out var c) && (c.IsZero || c == MontyField31<TParams>.One))
+            return c.IsZero ? Permute(state) : Permute([.. state[half..], .. state[..half]]);
+        int first = _felts;
+        _felts += state.Length;
+        Emit(RecursionOp.PermuteSwap, first, bit.Id, operands: state.ToArray().Select(f => f.Id).ToArray());
         var result = new Felt[state.Length];
         for (int i = 0; i < result.Length; i++)
             result[i] = new Felt(first + i);

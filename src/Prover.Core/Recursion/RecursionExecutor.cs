@@ -150,6 +150,25 @@ public static class RecursionExecutor<TParams, TDef>
                     Permutation(w).Permute(state.AsSpan(0, w));
                     state.AsSpan(0, w).CopyTo(f.AsSpan(i.Dst, w));
                     break;
+                case RecursionOp.PermuteSwap:
+                {
+                    int w2 = i.Operands!.Length, h = w2 / 2;
+                    var swap = f[i.A];
+                    if (!swap.IsZero && swap != one && Failed("a Merkle step's order bit is not a bit"))
+                        return firstFailure!;
+                    // Forced (keepGoing) with a non-bit: the chip's input columns x + bit·(x' − x), x' the other half's word.
+                    for (int c = 0; c < w2; c++)
+                    {
+                        var x = f[i.Operands[c]];
+                        var other = f[i.Operands[c < h ? c + h : c - h]];
+                        state[c] = x + swap * (other - x);
+                    }
+                    Permutation(w2).Permute(state.AsSpan(0, w2));
+                    state.AsSpan(0, w2).CopyTo(f.AsSpan(i.Dst, w2));
+                    break;
+                }
+                case RecursionOp.EMulFAdd: e[i.Dst] = e[i.C] + e[i.A] * f[i.B]; break;
+                case RecursionOp.EMulAdd: e[i.Dst] = e[i.C] + e[i.A] * e[i.B]; break;
                 case RecursionOp.AssertEqF:
                     if (f[i.A] != f[i.B] && Failed(program.Messages[i.C])) return firstFailure!;
                     break;

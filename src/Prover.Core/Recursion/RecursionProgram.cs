@@ -46,6 +46,16 @@ public enum RecursionOp : byte
     /// everything it reads; hints only supply the data.
     /// </summary>
     Hint,
+    /// <summary>
+    /// felt[Dst..Dst+W) = Poseidon2_W(felt[A] = 0 ? felt[Operands] : the two halves of felt[Operands] swapped), felt[A]
+    /// boolean: a Merkle path's step, (node ‖ sibling) or (sibling ‖ node) by the index bit, in one Poseidon2 row (the
+    /// chip orders the halves itself; no selects).
+    /// </summary>
+    PermuteSwap,
+    /// <summary>ext[Dst] = ext[C] + ext[A]·felt[B] (a fused multiply-add row: the DEEP row combination's step).</summary>
+    EMulFAdd,
+    /// <summary>ext[Dst] = ext[C] + ext[A]·ext[B].</summary>
+    EMulAdd,
 }
 
 /// <summary>One IR instruction; <see cref="Operands"/> is used by the operations that take a list.</summary>
@@ -110,7 +120,7 @@ public sealed class RecursionProgram
     {
         var counts = new SortedDictionary<int, int>();
         foreach (var i in Instructions)
-            if (i.Op == RecursionOp.Permute)
+            if (i.Op is RecursionOp.Permute or RecursionOp.PermuteSwap)
                 counts[i.Operands!.Length] = counts.GetValueOrDefault(i.Operands!.Length) + 1;
         return counts;
     }

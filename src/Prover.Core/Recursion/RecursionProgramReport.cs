@@ -38,11 +38,11 @@ public sealed record RecursionProgramReport(string Config, int Tables, int[] Log
             program.Counts(), program.Permutations(), ms);
     }
 
-    /// <summary>Extension-field multiplications (ext × ext), the costliest arithmetic row.</summary>
-    public int ExtMultiplications => Operations.GetValueOrDefault(RecursionOp.EMul);
+    /// <summary>Extension-field multiplications (ext × ext, plain or fused with an addition), the costliest arithmetic rows.</summary>
+    public int ExtMultiplications => Operations.GetValueOrDefault(RecursionOp.EMul) + Operations.GetValueOrDefault(RecursionOp.EMulAdd);
 
-    /// <summary>All extension-field operations (add, sub, mul, mul by a felt, add a felt, inverse, select).</summary>
-    public int ExtOperations => new[] { RecursionOp.EAdd, RecursionOp.ESub, RecursionOp.EMul, RecursionOp.EMulF, RecursionOp.EAddF, RecursionOp.EInv, RecursionOp.ESelect }
+    /// <summary>All extension-field operations (add, sub, mul, mul by a felt, add a felt, inverse, select, the fused multiply-adds).</summary>
+    public int ExtOperations => new[] { RecursionOp.EAdd, RecursionOp.ESub, RecursionOp.EMul, RecursionOp.EMulF, RecursionOp.EAddF, RecursionOp.EInv, RecursionOp.ESelect, RecursionOp.EMulFAdd, RecursionOp.EMulAdd }
         .Sum(op => Operations.GetValueOrDefault(op));
 
     /// <summary>Base-field operations (add, sub, mul, inverse, select).</summary>

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Prover.Core.Field;
 using Prover.Core.Hash;
 using Prover.Core.Recursion.Chips;
@@ -15,6 +16,28 @@ public sealed class RecursionVerifier<TParams, TDef, TDigest>(StarkConfig config
     where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef>
     where TDigest : struct, IDigest<TDigest, TParams>
 {
+    // The chips and verifying key of each program this verifier has seen, made once: committing a program's fixed
+    // columns (the key) costs seconds for a large program, verifying a proof of it milliseconds. Keyed by the program
+    // object (weakly: a program no longer referenced drops its key); the key depends only on the program and this
+    // verifier's configuration, so a cached key is the one a fresh setup would commit.
+    private readonly ConditionalWeakTable<RecursionProgram, RecursionVerifyingKey<TParams, TDef, TDigest>> _keys = new();
+
+    /// <summary>
+    /// The chips and verifying key of <paramref name="program"/> under this verifier's configuration, made on first use
+    /// and reused after (<see cref="Verify(RecursionProgram, IReadOnlyList{uint}, StarkProof{TParams, ExtensionField{MontyField31{TParams}, TDef}, TDigest})"/>
+    /// no longer recommits it per proof). Throws <see cref="ArgumentException"/> or <see cref="NotSupportedException"/> for a
+    /// program the recursion chips cannot prove.
+    /// </summary>
+    public RecursionVerifyingKey<TParams, TDef, TDigest> Prepare(RecursionProgram program)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        return _keys.GetValue(program, p =>
+        {
+            var machine = new RecursionMachine<TParams, TDef>(p);
+            return new RecursionVerifyingKey<TParams, TDef, TDigest>(machine, machine.Setup<TDigest>(config).VerifyingKey);
+        });
+    }
+
     public VerificationResult Verify(RecursionProgram program, IReadOnlyList<uint> outputs,
         StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>, TDigest> proof)
     {
@@ -22,16 +45,16 @@ public sealed class RecursionVerifier<TParams, TDef, TDigest>(StarkConfig config
         ArgumentNullException.ThrowIfNull(outputs);
         if (proof is null)
             return VerificationResult.Reject("no proof");
-        RecursionMachine<TParams, TDef> machine;
+        RecursionVerifyingKey<TParams, TDef, TDigest> key;
         try
         {
-            machine = new RecursionMachine<TParams, TDef>(program);
+            key = Prepare(program);
         }
         catch (Exception e) when (e is ArgumentException or NotSupportedException)
         {
             return VerificationResult.Reject("the program cannot be proved by the recursion chips: " + e.Message);
         }
-        return Verify(machine, machine.Setup<TDigest>(config).VerifyingKey, outputs, proof);
+        return Verify(key.Machine, key.Key, outputs, proof);
     }
 
     /// <summary>Same with the machine and its verifying key made once (<see cref="RecursionMachine{TParams, TDef}.Setup{TDigest}"/>).</summary>

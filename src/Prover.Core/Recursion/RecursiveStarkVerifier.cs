@@ -457,7 +457,7 @@ public static class RecursiveStarkVerifier<TParams, TDef, TDigest>
                     int start = m.LambdaAt(point), width = m.WidthAt(point);
                     var y = b.ExtZero;
                     for (int c = 0; c < width; c++)
-                        y = b.Add(y, b.Mul(lambdaPowers[start + c], claimed[c]));
+                        y = b.MulAdd(y, lambdaPowers[start + c], claimed[c]);
                     result[i][point] = (negZ, y, lambdaPowers[start]);
                 }
             }
@@ -520,7 +520,7 @@ public static class RecursiveStarkVerifier<TParams, TDef, TDigest>
                 for (int level = 0; level < levels; level++)
                 {
                     var sibling = siblings[(level * L)..((level + 1) * L)];
-                    node = _hash.Compress(_hash.Select(bits[level], sibling, node), _hash.Select(bits[level], node, sibling));
+                    node = _hash.CompressOrdered(bits[level], node, sibling);
                     height--;
                     if (next < order.Length && matrices[order[next]].LogLdeHeight == height)
                         node = _hash.Compress(node, HashGroup(height));
@@ -550,7 +550,7 @@ public static class RecursiveStarkVerifier<TParams, TDef, TDigest>
                 }
                 var s = b.ExtZero;
                 for (int c = 0; c < m.Width; c++)
-                    s = b.Add(s, b.Mul(lambdaPowers[c], row[c]));
+                    s = b.MulAdd(s, lambdaPowers[c], row[c]);
                 var acc = reduced.TryGetValue(logH, out var a) ? a : b.ExtZero;
                 for (int point = 0; point < m.PointCount; point++)
                 {
@@ -562,11 +562,11 @@ public static class RecursiveStarkVerifier<TParams, TDef, TDigest>
                     {
                         sp = b.ExtZero;
                         for (int c = 0; c < columns.Count; c++)
-                            sp = b.Add(sp, b.Mul(lambdaPowers[c], row[columns[c]]));
+                            sp = b.MulAdd(sp, lambdaPowers[c], row[columns[c]]);
                     }
                     if (!inverses.TryGetValue((logH, negZ.Id), out var inv))
                         inverses[(logH, negZ.Id)] = inv = b.Inverse(b.Add(negZ, x));
-                    acc = b.Add(acc, b.Mul(b.Sub(b.Mul(scale, sp), y), inv));
+                    acc = b.MulAdd(acc, b.Sub(b.Mul(scale, sp), y), inv);
                 }
                 reduced[logH] = acc;
             }
@@ -595,7 +595,7 @@ public static class RecursiveStarkVerifier<TParams, TDef, TDigest>
                 for (int level = 0; level < levels; level++)
                 {
                     var sibling = siblings[(level * L)..((level + 1) * L)];
-                    node = _hash.Compress(_hash.Select(leafBits[level], sibling, node), _hash.Select(leafBits[level], node, sibling));
+                    node = _hash.CompressOrdered(leafBits[level], node, sibling);
                 }
                 var expected = _hash.Choose(friCaps[r], leafBits.AsSpan(levels, capHeights[r]), b.Select);
                 _hash.AssertDigest(node, expected, $"FRI step {r} opening does not verify");
@@ -617,15 +617,14 @@ public static class RecursiveStarkVerifier<TParams, TDef, TDigest>
                         var xInv = PowerFromBits(omegaInv, pBits.Take(m).Reverse().ToArray());
                         var halfInvX = b.Mul(xInv, half);
                         var sum = b.Mul(b.Add(v[2 * t], v[2 * t + 1]), half);
-                        var diff = b.Mul(b.Mul(bl, b.Sub(v[2 * t], v[2 * t + 1])), halfInvX);
-                        v[t] = b.Add(sum, diff);
+                        v[t] = b.MulAdd(sum, b.Mul(bl, b.Sub(v[2 * t], v[2 * t + 1])), halfInvX);
                     }
                     bl = b.Mul(bl, bl);
                 }
                 var folded = v[0];
                 logN -= a;
                 if (reduced.TryGetValue(logN, out var rollIn))
-                    folded = b.Add(folded, b.Mul(bl, rollIn)); // bl is β^k after the a squarings
+                    folded = b.MulAdd(folded, bl, rollIn); // bl is β^k after the a squarings
                 value = folded;
                 bits = leafBits;
             }
@@ -634,7 +633,7 @@ public static class RecursiveStarkVerifier<TParams, TDef, TDigest>
             var xFinal = PowerFromBits(MontyField31<TParams>.TwoAdicGenerator(lfc), bits[..lfc].Reverse().ToArray());
             var acc = b.ExtZero;
             for (int i = finalPolynomial.Length - 1; i >= 0; i--)
-                acc = b.Add(b.Mul(acc, xFinal), finalPolynomial[i]);
+                acc = b.MulAdd(finalPolynomial[i], acc, xFinal);
             b.AssertEqual(acc, value, "FRI folding does not end on the final polynomial");
         }
     }

@@ -46,6 +46,13 @@ public sealed class IlgpuKernels
     private Action<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, int, int, int, WideShape>? _widePartialSums;
     private Action<Index1D, ArrayView<uint>, ArrayView<uint>, int, int, WideShape>? _wideReduceColumns;
 
+    private Action<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, WideShape>? _wideFriFold;
+    private Action<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, int, WideShape>? _wideCombineColumns;
+    private Action<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, WideShape>? _wideAddScaled;
+    private Action<Index1D, ArrayView<uint>, ArrayView<uint>, uint, uint, int, WideShape>? _wideDeepInverse;
+    private Action<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, WideShape>? _wideDeepAccumulate;
+    private Action<Index1D, ArrayView<uint>, ArrayView<int>, ArrayView<uint>>? _gather;
+
     internal IlgpuKernels(Accelerator accelerator) => _accelerator = accelerator;
 
     public Action<Index1D, ArrayView<uint>, ArrayView<uint>, int, int> BitReverseRows =>
@@ -144,9 +151,28 @@ public sealed class IlgpuKernels
     public Action<Index1D, ArrayView<uint>, ArrayView<uint>, int, int, WideShape> WideReduceColumns =>
         _wideReduceColumns ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<uint>, ArrayView<uint>, int, int, WideShape>(WideKernels.ReduceColumns);
 
+    public Action<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, WideShape> WideFriFold =>
+        _wideFriFold ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, WideShape>(WideFriKernels.FriFold);
+
+    public Action<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, int, WideShape> WideCombineColumns =>
+        _wideCombineColumns ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, int, WideShape>(WideFriKernels.CombineColumns);
+
+    public Action<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, WideShape> WideAddScaled =>
+        _wideAddScaled ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, WideShape>(WideFriKernels.AddScaled);
+
+    public Action<Index1D, ArrayView<uint>, ArrayView<uint>, uint, uint, int, WideShape> WideDeepInverse =>
+        _wideDeepInverse ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<uint>, ArrayView<uint>, uint, uint, int, WideShape>(WideFriKernels.DeepInverse);
+
+    public Action<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, WideShape> WideDeepAccumulate =>
+        _wideDeepAccumulate ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, WideShape>(WideFriKernels.DeepAccumulate);
+
+    public Action<Index1D, ArrayView<uint>, ArrayView<int>, ArrayView<uint>> Gather =>
+        _gather ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<uint>, ArrayView<int>, ArrayView<uint>>(GatherKernels.Gather);
+
     /// <summary>Every kernel entry point (static methods taking an Index1D first).</summary>
     public static IReadOnlyList<MethodInfo> All { get; } =
-        new[] { typeof(NttKernels), typeof(Poseidon2Kernels), typeof(ExtensionKernels), typeof(QuotientKernels), typeof(LogUpKernels), typeof(OpeningKernels), typeof(WideKernels) }
+        new[] { typeof(NttKernels), typeof(Poseidon2Kernels), typeof(ExtensionKernels), typeof(QuotientKernels), typeof(LogUpKernels), typeof(OpeningKernels), typeof(WideKernels), typeof(WideFriKernels),
+            typeof(GatherKernels) }
             .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Static))
             .Where(m => m.GetParameters() is [{ ParameterType: var p }, ..] && p == typeof(Index1D))
             .ToArray();

@@ -11,8 +11,8 @@ namespace Prover.Gpu.Ilgpu;
 
 /// <summary>
 /// <see cref="IProverBackend{TParams}"/> on an ILGPU accelerator (CUDA, OpenCL or ILGPU's CPU
-/// accelerator): the trace LDEs, the Merkle commitments (traces, quotients, FRI layers), the DEEP column
-/// combination and the FRI folds run as C# ILGPU kernels. The LDEs it makes stay on the device until the
+/// accelerator): the trace LDEs, the Merkle commitments (traces, quotients, FRI layers), the LogUp traces, the quotients,
+/// the out-of-domain openings, DEEP batching and the FRI folds (quartic and octic extensions) run as C# ILGPU kernels. The LDEs it makes stay on the device until the
 /// prover releases them at the end of the proof, so their commitment and DEEP combination upload nothing.
 /// Results are word-for-word those of <see cref="CpuBackend{TParams}"/>, so proofs are the same bytes.
 /// </summary>
@@ -37,8 +37,21 @@ public sealed class IlgpuProverBackend<TParams> : IProverBackend<TParams>, IDisp
 
     public ITwoAdicSubgroupDft<MontyField31<TParams>> Dft => Radix2Dft<TParams>.Instance;
 
-    public RowMajorMatrix<MontyField31<TParams>> CosetLdeBitReversed(RowMajorMatrix<MontyField31<TParams>> evaluations, int addedBits, MontyField31<TParams> shift) =>
-        Operations.CosetLdeBitReversed(evaluations, addedBits, shift);
+    /// <summary>Host↔device bytes per phase of the hooks that ran on the device (<see cref="IlgpuTraffic"/>).</summary>
+    public IlgpuTraffic Traffic { get; } = new();
+
+    private (long To, long From) Mark() => (Device.BytesToDevice, Device.BytesFromDevice);
+
+    private void Count(string phase, (long To, long From) mark) =>
+        Traffic.Add(phase, Device.BytesToDevice - mark.To, Device.BytesFromDevice - mark.From);
+
+    public RowMajorMatrix<MontyField31<TParams>> CosetLdeBitReversed(RowMajorMatrix<MontyField31<TParams>> evaluations, int addedBits, MontyField31<TParams> shift)
+    {
+        var mark = Mark();
+        var lde = Operations.CosetLdeBitReversed(evaluations, addedBits, shift);
+        Count(IlgpuTraffic.Lde, mark);
+        return lde;
+    }
 
     /// <summary>
     /// The device kernels hash 8-element digests (Poseidon2 width 16): those trees are built on the device. A
@@ -46,10 +59,15 @@ public sealed class IlgpuProverBackend<TParams> : IProverBackend<TParams>, IDisp
     /// the same tree any backend must produce, so the proof stays correct and identical; only the LDEs run on the device.
     /// </summary>
     public MerkleTree<TParams, TDigest> Commit<TDigest>(IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> matrices)
-        where TDigest : struct, IDigest<TDigest, TParams> =>
-        typeof(TDigest) == typeof(Digest<TParams>)
-            ? (MerkleTree<TParams, TDigest>)(object)Operations.Commit(matrices)
-            : MerkleTreeMmcs<TParams, TDigest>.Default.Commit(matrices);
+        where TDigest : struct, IDigest<TDigest, TParams>
+    {
+        if (typeof(TDigest) != typeof(Digest<TParams>))
+            return MerkleTreeMmcs<TParams, TDigest>.Default.Commit(matrices);
+        var mark = Mark();
+        var tree = (MerkleTree<TParams, TDigest>)(object)Operations.Commit(matrices);
+        Count(IlgpuTraffic.Commit, mark);
+        return tree;
+    }
 
     /// <summary>Whether the DEEP column combination runs on the device (default; off: the CPU reference, for comparisons).</summary>
     public bool DeepOnDevice { get; set; } = true;
@@ -75,15 +93,17 @@ public sealed class IlgpuProverBackend<TParams> : IProverBackend<TParams>, IDisp
     }
 
     /// <summary>
-    /// The extension fields the device kernels implement: binomial quartic x^4 = W (KoalaBear/BabyBear's
-    /// challenge fields). Others (the octic extension) are combined and folded by the CPU reference instead.
+    /// The extension fields the written-out register kernels implement (<see cref="ExtensionKernels"/>, <see cref="QuotientKernels"/>):
+    /// binomial quartic x^4 = W (KoalaBear/BabyBear's challenge fields). The octic extension runs on the degree-generic kernels
+    /// (<see cref="WideOnDevice{TDef}"/>).
     /// </summary>
     public static bool ExtensionOnDevice<TDef>() where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef> =>
         TDef.Degree == ExtensionShape.Degree && TDef.IsBinomial;
 
     /// <summary>
-    /// The extension fields the LogUp, quotient and opening kernels implement: the binomial quartic (written-out kernels) and
-    /// octic (<see cref="WideKernels"/>) extensions, those of every preset.
+    /// The extension fields every device hook implements (LogUp, quotient, openings, DEEP and FRI): the binomial quartic (written-out
+    /// kernels) and octic (<see cref="WideKernels"/>, <see cref="WideFriKernels"/>) extensions, those of every preset. Others go to the
+    /// CPU reference.
     /// </summary>
     public static bool WideOnDevice<TDef>() where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef> =>
         TDef.IsBinomial && TDef.Degree is ExtensionShape.Degree or 8;
@@ -93,11 +113,13 @@ public sealed class IlgpuProverBackend<TParams> : IProverBackend<TParams>, IDisp
         where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef>
     {
         ArgumentNullException.ThrowIfNull(matrix);
-        if (!DeepOnDevice || !ExtensionOnDevice<TDef>())
+        if (!DeepOnDevice || !WideOnDevice<TDef>())
             return Cpu.CombineColumns(matrix, coefficients);
         if (coefficients.Length != matrix.Width)
             throw new ArgumentException($"{coefficients.Length} coefficients for {matrix.Width} columns", nameof(coefficients));
-        var words = Operations.CombineColumns(TDef.W, matrix, MemoryMarshal.Cast<ExtensionField<MontyField31<TParams>, TDef>, uint>(coefficients));
+        var mark = Mark();
+        var words = Operations.CombineColumns(TDef.W, matrix, MemoryMarshal.Cast<ExtensionField<MontyField31<TParams>, TDef>, uint>(coefficients), TDef.Degree);
+        Count(IlgpuTraffic.Deep, mark);
         return MemoryMarshal.Cast<uint, ExtensionField<MontyField31<TParams>, TDef>>(words).ToArray();
     }
 
@@ -106,7 +128,7 @@ public sealed class IlgpuProverBackend<TParams> : IProverBackend<TParams>, IDisp
         where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef>
     {
         ArgumentNullException.ThrowIfNull(codeword);
-        if (!FriOnDevice || !ExtensionOnDevice<TDef>())
+        if (!FriOnDevice || !WideOnDevice<TDef>())
             return Cpu.FriFold(codeword, logN, logArity, beta);
         if (logArity < 1 || logArity > logN || logN > 30 || codeword.Length != 1 << logN)
             throw new ArgumentException($"a step of log arity {logArity} cannot fold a codeword of {codeword.Length} values as 2^{logN}");
@@ -117,7 +139,9 @@ public sealed class IlgpuProverBackend<TParams> : IProverBackend<TParams>, IDisp
         // The codeword's kept copy (from FriLeaves or the previous fold) is read without an upload; the folded
         // codeword's copy is kept for the next step's leaves, fold and roll-in.
         var folded = new ExtensionField<MontyField31<TParams>, TDef>[codeword.Length >> logArity];
-        Operations.FriFoldSteps(TDef.W, Words(codeword), logN, Words(betas), Words(folded), codeword, folded);
+        var mark = Mark();
+        Operations.FriFoldSteps(TDef.W, Words(codeword), logN, Words(betas), Words(folded), codeword, folded, TDef.Degree);
+        Count(IlgpuTraffic.FriFold, mark);
         return folded;
     }
 
@@ -148,7 +172,9 @@ public sealed class IlgpuProverBackend<TParams> : IProverBackend<TParams>, IDisp
         // The interaction program alone (its outputs are the full program's from ConstraintCount on).
         var program = DeviceProgram.From(air.Name, air.InteractionProgram, publics, preprocessed is not null);
         var logUp = DeviceLogUp.From(air, air.ConstraintCount, gamma, beta, [], default);
+        var mark = Mark();
         var trace = Operations.GenerateLogUp(air.Name, TDef.W, TDef.Degree, program, logUp, main, preprocessed);
+        Count(IlgpuTraffic.LogUp, mark);
         var last = trace.Row(trace.Height - 1)[^TDef.Degree..];
         return (trace, ExtensionField<MontyField31<TParams>, TDef>.FromCoefficients(last));
     }
@@ -184,17 +210,20 @@ public sealed class IlgpuProverBackend<TParams> : IProverBackend<TParams>, IDisp
         int logUpConstraints = LogUp.ConstraintCount(air);
         var alphaPowers = alpha.Powers(constraints + logUpConstraints);
         var result = new ExtensionField<MontyField31<TParams>, TDef>[1 << (logN + logD)];
+        var mark = Mark();
         if (logUpConstraints == 0 && ExtensionOnDevice<TDef>())
         {
             Operations.EvaluateQuotient(TDef.W, program.Packed, program.Instructions, program.VariablesAt, program.OutputsAt, constraints, program.Values,
                 program.PublicsAt, mainLde, preprocessedLde, logN, logD, Words(alphaPowers.AsSpan()), MontyField31<TParams>.AsMontgomery(zhInverse),
                 MontyField31<TParams>.AsMontgomery(zh), Words(result.AsSpan()));
+            Count(IlgpuTraffic.Quotient, mark);
             return result;
         }
         var logUp = logUpConstraints == 0 ? null : DeviceLogUp.From(air, 0, gamma, beta, alphaPowers.AsSpan(constraints), cumulativeSum);
         Operations.EvaluateQuotientWithLogUp(TDef.W, TDef.Degree, program, constraints, logUp, mainLde, preprocessedLde, logUp is null ? null : logUpLde, logN, logD,
             Words(alphaPowers.AsSpan(0, constraints)), MontyField31<TParams>.AsMontgomery(zhInverse), MontyField31<TParams>.AsMontgomery(zh),
             Words(result.AsSpan()));
+        Count(IlgpuTraffic.Quotient, mark);
         return result;
     }
 
@@ -220,8 +249,10 @@ public sealed class IlgpuProverBackend<TParams> : IProverBackend<TParams>, IDisp
                 throw new ArgumentException("evaluation point lies on the domain", nameof(points));
             scales[p] = OutOfDomain<TParams, TDef>.Scale(logN, points[p]);
         }
+        var mark = Mark();
         var words = Operations.EvaluateOutOfDomain(TDef.W, TDef.Degree, logN, matrices, MemoryMarshal.Cast<ExtensionField<MontyField31<TParams>, TDef>, uint>(points),
             Words(scales.AsSpan()));
+        Count(IlgpuTraffic.OutOfDomain, mark);
         var result = new ExtensionField<MontyField31<TParams>, TDef>[points.Length][][];
         for (int p = 0; p < points.Length; p++)
         {
@@ -238,7 +269,7 @@ public sealed class IlgpuProverBackend<TParams> : IProverBackend<TParams>, IDisp
     {
         ArgumentNullException.ThrowIfNull(matrices);
         ArgumentNullException.ThrowIfNull(points);
-        if (!DeepOnDevice || !ExtensionOnDevice<TDef>())
+        if (!DeepOnDevice || !WideOnDevice<TDef>())
             return Cpu.DeepReduce(logHeight, matrices, columnCoefficients, points);
         if (logHeight < 0 || logHeight > Math.Min(30, TParams.TwoAdicity))
             throw new ArgumentOutOfRangeException(nameof(logHeight), $"no LDE domain of 2^{logHeight} points");
@@ -253,8 +284,10 @@ public sealed class IlgpuProverBackend<TParams> : IProverBackend<TParams>, IDisp
         }
         // The codeword's device copy is kept: FRI's first leaves (or a roll-in) read it without an upload.
         var result = new ExtensionField<MontyField31<TParams>, TDef>[1 << logHeight];
+        var mark = Mark();
         Operations.DeepReduce(TDef.W, logHeight, matrices, MemoryMarshal.Cast<ExtensionField<MontyField31<TParams>, TDef>, uint>(columnCoefficients), words,
-            Words(result.AsSpan()), result);
+            Words(result.AsSpan()), result, TDef.Degree);
+        Count(IlgpuTraffic.Deep, mark);
         return result;
     }
 
@@ -264,8 +297,12 @@ public sealed class IlgpuProverBackend<TParams> : IProverBackend<TParams>, IDisp
         var leaves = Cpu.FriLeaves(codeword, logArity);
         // The leaves are the codeword's words in order: their commitment reads the codeword's device copy
         // (the DEEP codeword of the first step is uploaded here once, for its commitment and its fold).
-        if (FriOnDevice && ExtensionOnDevice<TDef>() && Operations.Keep(codeword, Words(codeword)))
+        var mark = Mark();
+        if (FriOnDevice && WideOnDevice<TDef>() && Operations.Keep(codeword, Words(codeword)))
+        {
             Operations.Alias(leaves, codeword);
+            Count(IlgpuTraffic.FriLeaves, mark);
+        }
         return leaves;
     }
 
@@ -276,7 +313,7 @@ public sealed class IlgpuProverBackend<TParams> : IProverBackend<TParams>, IDisp
         ArgumentNullException.ThrowIfNull(folded);
         ArgumentNullException.ThrowIfNull(rollIn);
         // Only a codeword kept on the device is updated there (its copy must stay equal to the host values).
-        if (!FriOnDevice || !ExtensionOnDevice<TDef>() || !Operations.IsResident(folded))
+        if (!FriOnDevice || !WideOnDevice<TDef>() || !Operations.IsResident(folded))
         {
             Cpu.FriRollIn(folded, weight, rollIn);
             return;
@@ -284,7 +321,9 @@ public sealed class IlgpuProverBackend<TParams> : IProverBackend<TParams>, IDisp
         if (rollIn.Length != folded.Length)
             throw new ArgumentException($"a codeword of {rollIn.Length} values cannot roll into one of {folded.Length}", nameof(rollIn));
         Span<ExtensionField<MontyField31<TParams>, TDef>> w = [weight];
-        Operations.AddScaled(TDef.W, Words(folded), Words(w), Words(rollIn), folded, rollIn);
+        var mark = Mark();
+        Operations.AddScaled(TDef.W, Words(folded), Words(w), Words(rollIn), folded, rollIn, TDef.Degree);
+        Count(IlgpuTraffic.FriRollIn, mark);
     }
 
     public void Release(IEnumerable<object?> data) => Operations.Release(data);

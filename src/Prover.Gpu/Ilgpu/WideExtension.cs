@@ -63,6 +63,34 @@ public static class WideExtension
         dv[d + 7] = s7;
     }
 
+    /// <summary>dv[d..] += av[a..]·bv[b..] (the product is formed in registers before dv is written, so dv may overlap an operand).</summary>
+    public static void MulAdd(in WideShape e, ArrayView<uint> av, long a, ArrayView<uint> bv, long b, ArrayView<uint> dv, long d)
+    {
+        var q = e.Quartic;
+        var f = e.Field;
+        if (e.Degree == 4)
+        {
+            ExtensionKernels.Mul(q, av[a], av[a + 1], av[a + 2], av[a + 3], bv[b], bv[b + 1], bv[b + 2], bv[b + 3],
+                out uint r0, out uint r1, out uint r2, out uint r3);
+            dv[d] = f.Add(dv[d], r0);
+            dv[d + 1] = f.Add(dv[d + 1], r1);
+            dv[d + 2] = f.Add(dv[d + 2], r2);
+            dv[d + 3] = f.Add(dv[d + 3], r3);
+            return;
+        }
+        Mul8(q, av[a], av[a + 1], av[a + 2], av[a + 3], av[a + 4], av[a + 5], av[a + 6], av[a + 7],
+            bv[b], bv[b + 1], bv[b + 2], bv[b + 3], bv[b + 4], bv[b + 5], bv[b + 6], bv[b + 7],
+            out uint s0, out uint s1, out uint s2, out uint s3, out uint s4, out uint s5, out uint s6, out uint s7);
+        dv[d] = f.Add(dv[d], s0);
+        dv[d + 1] = f.Add(dv[d + 1], s1);
+        dv[d + 2] = f.Add(dv[d + 2], s2);
+        dv[d + 3] = f.Add(dv[d + 3], s3);
+        dv[d + 4] = f.Add(dv[d + 4], s4);
+        dv[d + 5] = f.Add(dv[d + 5], s5);
+        dv[d + 6] = f.Add(dv[d + 6], s6);
+        dv[d + 7] = f.Add(dv[d + 7], s7);
+    }
+
     /// <summary>dv[d..] = av[a..]^−1 (zero maps to zero).</summary>
     public static void Inverse(in WideShape e, ArrayView<uint> av, long a, ArrayView<uint> dv, long d)
     {

@@ -82,6 +82,27 @@ public sealed class RecursionChipTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void VerifierCommitsAProgramsKeyOnceAndItIsTheSetupsKey()
+    {
+        var s = Fibonacci.Value;
+        var verifier = new RecursionVerifier<KoalaBearParameters, KoalaBearQuartic, KoalaBearDigest>(Outer);
+        var key = verifier.Prepare(s.Program);
+        // The cached key is reused (the same object: no second commitment) and equals a fresh setup's.
+        Assert.Same(key, verifier.Prepare(s.Program));
+        Assert.Equal(s.Key.VerifyingKey.PreprocessedRoot, key.Key.PreprocessedRoot);
+        Assert.Equal(s.Key.VerifyingKey.LogHeights, key.Key.LogHeights);
+        // Another program gets its own key; a proof of one is not accepted under the other's.
+        var (airs, traces, publics) = DemoCatalog.Build("fibonacci", 5);
+        var bigger = new StarkProver<KoalaBearParameters, KoalaBearQuartic, KoalaBearDigest>(Inner).Prove(airs, traces, publics);
+        var otherProgram = RecursiveStarkVerifier<KoalaBearParameters, KoalaBearQuartic, KoalaBearDigest>.Build(Inner, airs, bigger.LogHeights);
+        Assert.NotEqual(key.Key.PreprocessedRoot, verifier.Prepare(otherProgram).Key.PreprocessedRoot);
+        var proof = Prover().Prove(s.Program, s.Hints());
+        Assert.True(verifier.Verify(s.Program, proof.Outputs, proof.Stark).IsValid);
+        Assert.True(verifier.Verify(s.Program, proof.Outputs, proof.Stark).IsValid);
+        Assert.False(verifier.Verify(otherProgram, proof.Outputs, proof.Stark).IsValid);
+    }
+
+    [Fact]
     public void TamperedInnerProofCannotBeProved()
     {
         var s = Fibonacci.Value;
@@ -151,6 +172,140 @@ public sealed class RecursionChipTests(ITestOutputHelper output)
         });
         // A hinted felt changed in its table only (readers still receive the honest value).
         RejectsForged("hint changed in the hint table", s, memory, run.Outputs, t => t[Table<HintChip<KoalaBearParameters, KoalaBearQuartic>>()][0, 0] += one);
+        // A fused multiply-add (the DEEP row combination) with a wrong coefficient of its result.
+        var extCode = code.Where(i => ExtAluChip<KoalaBearParameters, KoalaBearQuartic>.Operations.Contains(i.Op)).ToList();
+        foreach (var op in new[] { RecursionOp.EMulFAdd, RecursionOp.EMulAdd })
+        {
+            int row = extCode.FindIndex(i => i.Op == op);
+            Assert.True(row >= 0, $"the verifier program has no {op}");
+            RejectsForged($"wrong {op} result", s, memory, run.Outputs, t => t[Table<ExtAluChip<KoalaBearParameters, KoalaBearQuartic>>()][row, 3 * 4 + 1] += one);
+        }
+    }
+
+    /// <summary>
+    /// A program of one Merkle step (order bit and both children hinted) and one plain permutation, each stating its first
+    /// 8 output words: small enough that a forged row's outputs can be made consistent everywhere else (memory and the
+    /// stated outputs rewritten), so the only thing that can reject it is the Poseidon2 row's own order constraints.
+    /// </summary>
+    private sealed class MerkleStep
+    {
+        public readonly RecursionProgram Program;
+        public readonly RecursionMachine<KoalaBearParameters, KoalaBearQuartic> Machine;
+        public readonly ProvingKey<KoalaBearParameters, KoalaBearDigest> Key;
+        public readonly int Table;
+
+        public MerkleStep()
+        {
+            var b = new RecursionBuilder<KoalaBearParameters, KoalaBearQuartic>();
+            var bit = b.Hint(0, 1)[0];
+            var children = b.Hint(0, 16);
+            var state = b.Hint(0, 16);
+            b.Output(b.PermuteSwap(bit, children)[..8]);
+            b.Output(b.Permute(state)[..8]);
+            Program = b.Build();
+            Machine = new RecursionMachine<KoalaBearParameters, KoalaBearQuartic>(Program);
+            Key = Machine.Setup<KoalaBearDigest>(Outer);
+            Table = Machine.Chips.ToList().FindIndex(c => c is Poseidon2Chip<KoalaBearParameters, KoalaBearQuartic>);
+        }
+
+        public Poseidon2Chip<KoalaBearParameters, KoalaBearQuartic> Chip => (Poseidon2Chip<KoalaBearParameters, KoalaBearQuartic>)Machine.Chips[Table];
+
+        /// <summary>Row <paramref name="row"/> of the Poseidon2 table as a permutation of <paramref name="input"/> with the given bit and differences; its outputs written to memory at the instruction's addresses.</summary>
+        public void Refill(RowMajorMatrix<KoalaBear> trace, RecursionMemory<KoalaBearParameters, KoalaBearQuartic> memory, int row, KoalaBear[] input, KoalaBear bit, KoalaBear[] d)
+        {
+            var r = trace.Row(row);
+            r.Clear();
+            new Poseidon2Air<KoalaBearParameters>().FillPermutation(r, 0, input);
+            r[Chip.BitColumn] = bit;
+            for (int k = 0; k < 8; k++)
+                r[Chip.DifferenceColumn(k)] = d[k];
+            var dst = Program.Instructions.Where(i => i.Op is RecursionOp.Permute or RecursionOp.PermuteSwap).ElementAt(row).Dst;
+            var permuted = input.ToArray();
+            KoalaBearDigest.Permutation.Permute(permuted);
+            permuted.CopyTo(memory.Felts, dst);
+        }
+    }
+
+    [Fact]
+    public void MerkleStepOrdersItsChildrenByTheBitAndCannotBeForged()
+    {
+        var m = new MerkleStep();
+        var rng = new Random(3);
+        var children = Enumerable.Range(0, 16).Select(_ => KoalaBear.FromUInt64((ulong)rng.Next())).ToArray();
+        var state = Enumerable.Range(0, 16).Select(_ => KoalaBear.FromUInt64((ulong)rng.Next())).ToArray();
+        KoalaBear[] Swapped(KoalaBear[] x) => [.. x[8..], .. x[..8]];
+        KoalaBear[] Diffs(KoalaBear[] input, KoalaBear bit) => Enumerable.Range(0, 8).Select(k => bit * (input[k + 8] - input[k])).ToArray();
+        var zero = KoalaBear.Zero;
+        var one = KoalaBear.One;
+        var noDiffs = new KoalaBear[8];
+        foreach (uint bitValue in new uint[] { 0, 1 })
+        {
+            var bit = KoalaBear.FromUInt64(bitValue);
+            var hints = new ListHints([bit, .. children, .. state]);
+            var run = RecursionExecutor<KoalaBearParameters, KoalaBearQuartic>.Run(m.Program, hints, out var memory);
+            Assert.True(run.Accepted, run.ToString());
+            // The step's outputs are the compression of the children in the bit's order.
+            var expected = (bitValue == 0 ? children : Swapped(children)).ToArray();
+            KoalaBearDigest.Permutation.Permute(expected);
+            Assert.Equal(expected[..8].Select(v => v.ToCanonical()), run.Outputs.Take(8));
+            var proof = new RecursionProver<KoalaBearParameters, KoalaBearQuartic, KoalaBearDigest>(Outer) { CheckConstraints = true }.Prove(m.Program, new ListHints([bit, .. children, .. state]));
+            Assert.True(Verifier.Verify(m.Machine, m.Key.VerifyingKey, proof.Outputs, proof.Stark).IsValid);
+
+            void Forged(string what, Action<RowMajorMatrix<KoalaBear>[], RecursionMemory<KoalaBearParameters, KoalaBearQuartic>> forge,
+                RecursionMemory<KoalaBearParameters, KoalaBearQuartic>? start = null)
+            {
+                var mem = start ?? memory;
+                mem = mem with { Felts = (KoalaBear[])mem.Felts.Clone() };
+                // Forge the Poseidon2 row (which rewrites its outputs in memory), then the other tables from that memory,
+                // so every reader of the forged outputs, and the stated outputs, agree with the forged row.
+                var traces = m.Machine.GenerateTraces(mem);
+                forge(traces, mem);
+                var others = m.Machine.GenerateTraces(mem);
+                for (int i = 0; i < traces.Length; i++)
+                    if (i != m.Table)
+                        traces[i] = others[i];
+                var outputs = m.Program.Outputs.Select(o => mem.Felts[o].ToCanonical()).ToArray();
+                var forgedProof = new RecursionProver<KoalaBearParameters, KoalaBearQuartic, KoalaBearDigest>(Outer).ProveTraces(m.Machine, m.Key, traces, outputs, check: false);
+                var verdict = Verifier.Verify(m.Machine, m.Key.VerifyingKey, outputs, forgedProof);
+                output.WriteLine($"bit {bitValue}, {what}: {verdict}");
+                Assert.False(verdict.IsValid);
+            }
+
+            // The other order with the bit column flipped to match (d consistent, outputs rewritten everywhere): the row
+            // receives a bit the program never wrote.
+            var flipped = one - bit;
+            Forged("the other order, bit column flipped", (t, mem) =>
+                m.Refill(t[m.Table], mem, 0, bitValue == 0 ? Swapped(children) : children, flipped, Diffs(bitValue == 0 ? Swapped(children) : children, flipped)));
+            // The other order with the honest bit and no differences (the words read still match memory): d ≠ bit·(…).
+            Forged("the other order, differences zeroed", (t, mem) =>
+                m.Refill(t[m.Table], mem, 0, bitValue == 0 ? Swapped(children) : children, bit, bitValue == 0 ? Diffs(Swapped(children), one) : noDiffs));
+            // A plain permutation (a sponge or compression) reordered by a bit of 1 on its row: its bit must be zero.
+            Forged("a plain permutation swapped", (t, mem) => m.Refill(t[m.Table], mem, 1, Swapped(state), one, Diffs(Swapped(state), one)));
+        }
+        // A non-bit order value (2, hinted): the executor refuses it. Forced, the row's input is the executor's affine mix
+        // x + 2·(x' − x); a non-bit swap is no involution, so the words the row reads back no longer match memory (the
+        // bus fails), and the row's own constraints fail too (booleanity: the differences are consistent with the bit).
+        var two = KoalaBear.FromUInt64(2);
+        var nonBitHints = new ListHints([two, .. children, .. state]);
+        var refused = RecursionExecutor<KoalaBearParameters, KoalaBearQuartic>.RunPastFailures(m.Program, nonBitHints, out var forcedMemory);
+        Assert.False(refused.Accepted);
+        var mix = Enumerable.Range(0, 16).Select(k => children[k] + two * (children[k < 8 ? k + 8 : k - 8] - children[k])).ToArray();
+        var traces2 = m.Machine.GenerateTraces(forcedMemory);
+        Assert.Equal(two, traces2[m.Table][0, m.Chip.BitColumn]);
+        Assert.Equal(two * (mix[8] - mix[0]), traces2[m.Table][0, m.Chip.DifferenceColumn(0)]);
+        var outs = m.Program.Outputs.Select(o => forcedMemory.Felts[o].ToCanonical()).ToArray();
+        var nonBitProof = new RecursionProver<KoalaBearParameters, KoalaBearQuartic, KoalaBearDigest>(Outer).ProveTraces(m.Machine, m.Key, traces2, outs, check: false);
+        var nonBitVerdict = Verifier.Verify(m.Machine, m.Key.VerifyingKey, outs, nonBitProof);
+        output.WriteLine($"order value 2: {nonBitVerdict}");
+        Assert.False(nonBitVerdict.IsValid);
+        Assert.Null(AirChecker.FindViolation(m.Chip, m.Machine.GenerateTraces(RunMemory(m, KoalaBear.One, children, state))[m.Table], [], m.Chip.PreprocessedTrace(1 << m.Chip.LogHeight)!));
+        Assert.NotNull(AirChecker.FindViolation(m.Chip, traces2[m.Table], [], m.Chip.PreprocessedTrace(1 << m.Chip.LogHeight)!));
+    }
+
+    private static RecursionMemory<KoalaBearParameters, KoalaBearQuartic> RunMemory(MerkleStep m, KoalaBear bit, KoalaBear[] children, KoalaBear[] state)
+    {
+        Assert.True(RecursionExecutor<KoalaBearParameters, KoalaBearQuartic>.Run(m.Program, new ListHints([bit, .. children, .. state]), out var memory).Accepted);
+        return memory;
     }
 
     /// <summary>Builds the traces from <paramref name="memory"/>, applies <paramref name="forge"/>, proves without checks and expects the verifier to reject.</summary>

@@ -167,6 +167,88 @@ public sealed class RecursionIrTests
         HashesMatch<KoalaBearWideDigest>();
     }
 
+    private static void OrderedCompressionMatches<TDigest>() where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
+    {
+        // The fused Merkle step (one PermuteSwap row) against the commitment scheme's compression of the children in the
+        // bit's order, and against the reference gadget (two selects per element and a plain permutation), for both bits.
+        var rng = new Random(11);
+        var compress = TruncatedPermutation<KoalaBearParameters, TDigest>.Default;
+        foreach (uint bitValue in new uint[] { 0, 1 })
+        {
+            var b = new RecursionBuilder<KoalaBearParameters, KoalaBearQuartic>();
+            var hash = new HashGadgets<KoalaBearParameters, KoalaBearQuartic>(b, TDigest.Length);
+            var node = TDigest.FromElements(Enumerable.Range(0, TDigest.Length).Select(_ => Random(rng)).ToArray());
+            var sibling = TDigest.FromElements(Enumerable.Range(0, TDigest.Length).Select(_ => Random(rng)).ToArray());
+            var bit = b.Hint(0, 1)[0];
+            var n = b.Hint(0, TDigest.Length);
+            var sib = b.Hint(0, TDigest.Length);
+            var fused = hash.CompressOrdered(bit, n, sib);
+            var reference = hash.CompressOrderedBySelects(bit, n, sib);
+            for (int i = 0; i < TDigest.Length; i++)
+                b.AssertEqual(fused[i], reference[i], "fused and reference steps differ");
+            hash.AssertDigest(fused, b.Hint(0, TDigest.Length), "native");
+            var program = b.Build();
+            Assert.Contains(program.Instructions, i => i.Op == RecursionOp.PermuteSwap);
+            var expected = bitValue == 0 ? compress.Compress(node, sibling) : compress.Compress(sibling, node);
+            List<KoalaBear> Hints(KoalaBear bitHint) => [bitHint, .. node.Elements.ToArray(), .. sibling.Elements.ToArray(), .. expected.Elements.ToArray()];
+            Assert.True(RecursionExecutor<KoalaBearParameters, KoalaBearQuartic>.Run(program, new ListHints(Hints(KoalaBear.FromUInt64(bitValue)))).Accepted);
+            // The other order does not give the digest (the children differ), and a non-bit is refused.
+            var wrong = RecursionExecutor<KoalaBearParameters, KoalaBearQuartic>.Run(program, new ListHints(Hints(KoalaBear.FromUInt64(1 - bitValue))));
+            Assert.False(wrong.Accepted);
+            Assert.Equal("native", wrong.Failure);
+            var nonBit = RecursionExecutor<KoalaBearParameters, KoalaBearQuartic>.Run(program, new ListHints(Hints(KoalaBear.FromUInt64(2))));
+            Assert.False(nonBit.Accepted);
+            Assert.Contains("not a bit", nonBit.Failure);
+        }
+        // A constant bit folds to a plain permutation of the ordered children.
+        var c = new RecursionBuilder<KoalaBearParameters, KoalaBearQuartic>();
+        var h = new HashGadgets<KoalaBearParameters, KoalaBearQuartic>(c, TDigest.Length);
+        h.CompressOrdered(c.One, c.Hint(0, TDigest.Length), c.Hint(0, TDigest.Length));
+        Assert.DoesNotContain(c.Build().Instructions, i => i.Op == RecursionOp.PermuteSwap);
+    }
+
+    [Fact]
+    public void Fused_merkle_step_orders_the_children_by_the_bit_for_both_digests()
+    {
+        OrderedCompressionMatches<KoalaBearDigest>();
+        OrderedCompressionMatches<KoalaBearWideDigest>();
+    }
+
+    [Fact]
+    public void Fused_multiply_adds_match_the_unfused_operations()
+    {
+        var rng = new Random(13);
+        for (int trial = 0; trial < 10; trial++)
+        {
+            KoalaBearExt4 acc = RandomExt(rng), x = RandomExt(rng), y = RandomExt(rng);
+            KoalaBear f = Random(rng);
+            var b = new RecursionBuilder<KoalaBearParameters, KoalaBearQuartic>();
+            var e = b.HintExt(0, 3);
+            var g = b.Hint(0, 1)[0];
+            var fusedF = b.MulAdd(e[0], e[1], g);
+            var fusedE = b.MulAdd(e[0], e[1], e[2]);
+            b.AssertEqual(fusedF, b.Add(e[0], b.Mul(e[1], g)), "felt reference");
+            b.AssertEqual(fusedE, b.Add(e[0], b.Mul(e[1], e[2])), "ext reference");
+            var claimed = b.HintExt(0, 2);
+            b.AssertEqual(fusedF, claimed[0], "felt native");
+            b.AssertEqual(fusedE, claimed[1], "ext native");
+            var program = b.Build();
+            Assert.Contains(program.Instructions, i => i.Op == RecursionOp.EMulFAdd);
+            Assert.Contains(program.Instructions, i => i.Op == RecursionOp.EMulAdd);
+            List<KoalaBear> hints = [.. acc.Coefficients, .. x.Coefficients, .. y.Coefficients, f, .. (acc + x * f).Coefficients, .. (acc + x * y).Coefficients];
+            Assert.True(RecursionExecutor<KoalaBearParameters, KoalaBearQuartic>.Run(program, new ListHints(hints)).Accepted);
+            hints[^1] += KoalaBear.One;
+            Assert.Equal("ext native", RecursionExecutor<KoalaBearParameters, KoalaBearQuartic>.Run(program, new ListHints(hints)).Failure);
+        }
+        // Constant operands fold: acc + 0·x is acc, 0 + x·y is a plain product, acc + x·1 an addition.
+        var c = new RecursionBuilder<KoalaBearParameters, KoalaBearQuartic>();
+        var v = c.HintExt(0, 2);
+        Assert.Equal(v[0], c.MulAdd(v[0], c.ExtZero, v[1]));
+        c.MulAdd(c.ExtZero, v[0], v[1]);
+        c.MulAdd(v[0], v[1], c.One);
+        Assert.DoesNotContain(c.Build().Instructions, i => i.Op is RecursionOp.EMulAdd or RecursionOp.EMulFAdd);
+    }
+
     [Fact]
     public void Operations_on_constants_are_folded_at_build_time()
     {

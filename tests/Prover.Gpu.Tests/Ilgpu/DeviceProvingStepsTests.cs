@@ -321,10 +321,11 @@ public class DeviceProvingStepsTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Octic_extension_falls_back_to_the_cpu_reference()
+    public void Octic_extension_folds_on_the_generic_kernels()
     {
         Assert.True(IlgpuProverBackend<KoalaBearParameters>.ExtensionOnDevice<KoalaBearQuartic>());
-        Assert.False(IlgpuProverBackend<KoalaBearParameters>.ExtensionOnDevice<KoalaBearOctic>());
+        Assert.False(IlgpuProverBackend<KoalaBearParameters>.ExtensionOnDevice<KoalaBearOctic>()); // no written-out octic kernels
+        Assert.True(IlgpuProverBackend<KoalaBearParameters>.WideOnDevice<KoalaBearOctic>()); // but the degree-generic ones
         using var backend = new IlgpuProverBackend<KoalaBearParameters>(IlgpuCpuDevice.Device, ownsDevice: false);
         var words = Random31.Elements<KoalaBearParameters>(8 * 16 + 8, 77);
         var codeword = new ExtensionField<KoalaBear, KoalaBearOctic>[16];
@@ -332,6 +333,7 @@ public class DeviceProvingStepsTests(ITestOutputHelper output)
             codeword[i] = ExtensionField<KoalaBear, KoalaBearOctic>.FromCoefficients(words.AsSpan(i * 8, 8));
         var beta = ExtensionField<KoalaBear, KoalaBearOctic>.FromCoefficients(words.AsSpan(128, 8));
         Assert.Equal(Cpu.FriFold(codeword, 4, 2, beta), ((IProverBackend<KoalaBearParameters>)backend).FriFold(codeword, 4, 2, beta));
+        Assert.Equal(1, backend.Traffic.Calls(IlgpuTraffic.FriFold)); // it ran on the device
     }
 
     [Fact]

@@ -5,7 +5,8 @@ namespace Prover.Core.Recursion.Chips;
 
 /// <summary>
 /// Extension-field arithmetic of a recursion program (degree D of the program's extension, 4 or 8), one instruction per
-/// row: constants, add, sub, mul, inverse, ext × felt, ext + felt, embedding a felt, and select on a bit. Main columns:
+/// row: constants, add, sub, mul, inverse, ext × felt, ext + felt, embedding a felt, select on a bit, and the fused
+/// multiply-adds c + a·felt and c + a·b (the DEEP row combination and Horner steps: one row where two were). Main columns:
 /// the operands a, b, c and the result out, D coefficients each (an operand that is a felt sits in coefficient 0 and
 /// the row's constraints read only that one). Preprocessed: the addresses, out's read count, one selector per
 /// operation, and the constant's D coefficients.
@@ -17,7 +18,7 @@ public sealed class ExtAluChip<TParams, TDef> : RecursionChip<TParams, TDef>
     public static readonly RecursionOp[] Operations =
     [
         RecursionOp.EConst, RecursionOp.EAdd, RecursionOp.ESub, RecursionOp.EMul, RecursionOp.EInv, RecursionOp.EMulF, RecursionOp.EAddF,
-        RecursionOp.EFromF, RecursionOp.ESelect,
+        RecursionOp.EFromF, RecursionOp.ESelect, RecursionOp.EMulFAdd, RecursionOp.EMulAdd,
     ];
 
     // Main columns: a, b, c, out at 0, D, 2D, 3D.
@@ -28,7 +29,7 @@ public sealed class ExtAluChip<TParams, TDef> : RecursionChip<TParams, TDef>
 
     // Preprocessed columns.
     private const int AddrA = 0, AddrB = 1, AddrC = 2, AddrOut = 3, MultOut = 4, IsConst = 5, IsAdd = 6, IsSub = 7, IsMul = 8, IsInv = 9,
-        IsMulF = 10, IsAddF = 11, IsFromF = 12, IsSelect = 13, ConstValue = 14;
+        IsMulF = 10, IsAddF = 11, IsFromF = 12, IsSelect = 13, IsMulFAdd = 14, IsMulAdd = 15, ConstValue = 16;
 
     private readonly RecursionInstruction[] _code;
     private readonly RecursionProgram _program;
@@ -75,19 +76,23 @@ public sealed class ExtAluChip<TParams, TDef> : RecursionChip<TParams, TDef>
             builder.When(p[IsAddF]).AssertEq(o[k], k == 0 ? a[0] + b[0] : a[k]);
             builder.When(p[IsFromF]).AssertEq(o[k], k == 0 ? a[0] : zero);
             builder.When(p[IsSelect]).AssertEq(o[k], c[k] + a[0] * (b[k] - c[k]));
+            // The fused rows: out is fixed by the three operands read (c from the ext memory, b as a felt or an ext).
+            builder.When(p[IsMulFAdd]).AssertEq(o[k], c[k] + a[k] * b[0]);
+            builder.When(p[IsMulAdd]).AssertEq(o[k], c[k] + product[k]);
         }
         // The select bit (a felt in a's coefficient 0) is boolean; otherwise out could be any affine mix of b and c.
         builder.When(p[IsSelect]).AssertBool(a[0]);
 
-        var readExtA = p[IsAdd] + p[IsSub] + p[IsMul] + p[IsInv] + p[IsMulF] + p[IsAddF];
+        var readExtA = p[IsAdd] + p[IsSub] + p[IsMul] + p[IsInv] + p[IsMulF] + p[IsAddF] + p[IsMulFAdd] + p[IsMulAdd];
         var readFeltA = p[IsFromF] + p[IsSelect];
-        var readExtB = p[IsAdd] + p[IsSub] + p[IsMul] + p[IsSelect];
-        var readFeltB = p[IsMulF] + p[IsAddF];
+        var readExtB = p[IsAdd] + p[IsSub] + p[IsMul] + p[IsSelect] + p[IsMulAdd];
+        var readFeltB = p[IsMulF] + p[IsAddF] + p[IsMulFAdd];
+        var readExtC = p[IsSelect] + p[IsMulFAdd] + p[IsMulAdd];
         builder.Receive(RecursionBus.ExtMemory, Tuple(p[AddrA], a), readExtA);
         builder.Receive(RecursionBus.FeltMemory, Tuple(p[AddrA], a[0]), readFeltA);
         builder.Receive(RecursionBus.ExtMemory, Tuple(p[AddrB], b), readExtB);
         builder.Receive(RecursionBus.FeltMemory, Tuple(p[AddrB], b[0]), readFeltB);
-        builder.Receive(RecursionBus.ExtMemory, Tuple(p[AddrC], c), p[IsSelect]);
+        builder.Receive(RecursionBus.ExtMemory, Tuple(p[AddrC], c), readExtC);
         builder.Send(RecursionBus.ExtMemory, Tuple(p[AddrOut], o), p[MultOut]);
     }
 
@@ -128,12 +133,14 @@ public sealed class ExtAluChip<TParams, TDef> : RecursionChip<TParams, TDef>
             case RecursionOp.EAddF: columns[IsAddF] = Value(1); break;
             case RecursionOp.EFromF: columns[IsFromF] = Value(1); break;
             case RecursionOp.ESelect: columns[IsSelect] = Value(1); break;
+            case RecursionOp.EMulFAdd: columns[IsMulFAdd] = Value(1); break;
+            case RecursionOp.EMulAdd: columns[IsMulAdd] = Value(1); break;
             default: throw new InvalidOperationException($"{i.Op} is not an extension ALU operation");
         }
         columns[AddrA] = Value(i.A);
         if (i.Op is not (RecursionOp.EInv or RecursionOp.EFromF))
             columns[AddrB] = Value(i.B);
-        if (i.Op == RecursionOp.ESelect)
+        if (i.Op is RecursionOp.ESelect or RecursionOp.EMulFAdd or RecursionOp.EMulAdd)
             columns[AddrC] = Value(i.C);
     }
 
@@ -159,6 +166,16 @@ public sealed class ExtAluChip<TParams, TDef> : RecursionChip<TParams, TDef>
                 break;
             case RecursionOp.EFromF:
                 columns[A] = f[i.A];
+                break;
+            case RecursionOp.EMulFAdd:
+                e[i.A].Coefficients.CopyTo(columns[A..]);
+                columns[B] = f[i.B];
+                e[i.C].Coefficients.CopyTo(columns[C..]);
+                break;
+            case RecursionOp.EMulAdd:
+                e[i.A].Coefficients.CopyTo(columns[A..]);
+                e[i.B].Coefficients.CopyTo(columns[B..]);
+                e[i.C].Coefficients.CopyTo(columns[C..]);
                 break;
             case RecursionOp.ESelect:
                 columns[A] = f[i.A];

@@ -6,9 +6,12 @@ namespace Prover.Core.Recursion.Chips;
 /// <summary>
 /// The program's Poseidon2 permutations (width 16), one per row, on the production permutation AIR
 /// (<see cref="Poseidon2Air{TParams}"/>, the one the input commitment uses): its constraints force every round column
-/// from the 16 inputs, so the 16 outputs are the permutation of the inputs and nothing else. Preprocessed: the 16 input
-/// addresses, the first output address (outputs are consecutive), the 16 outputs' read counts and a flag for real rows.
-/// Padding rows hold the permutation of the zero state (the round constraints hold on every row) and touch no bus.
+/// from the 16 inputs, so the 16 outputs are the permutation of the inputs and nothing else. A row also executes a
+/// Merkle step (<see cref="RecursionOp.PermuteSwap"/>): it reads (node ‖ sibling) and an order bit and permutes
+/// (node ‖ sibling) where the bit is 0, (sibling ‖ node) where it is 1 — the path's conditional swap, without selects.
+/// Preprocessed: the 16 input addresses, the first output address (outputs are consecutive), the 16 outputs' read
+/// counts, a flag for real rows, the order bit's address and a flag for Merkle-step rows. Padding rows hold the
+/// permutation of the zero state (the round constraints hold on every row) and touch no bus.
 /// </summary>
 public sealed class Poseidon2Chip<TParams, TDef> : RecursionChip<TParams, TDef>
     where TParams : struct, IMontyParameters
@@ -16,8 +19,10 @@ public sealed class Poseidon2Chip<TParams, TDef> : RecursionChip<TParams, TDef>
 {
     public const int StateWidth = Poseidon2Air<TParams>.StateWidth;
 
+    private const int Half = StateWidth / 2;
+
     // Preprocessed columns.
-    private const int InAddr = 0, OutAddr = StateWidth, OutMult = StateWidth + 1, IsReal = 2 * StateWidth + 1;
+    private const int InAddr = 0, OutAddr = StateWidth, OutMult = StateWidth + 1, IsReal = 2 * StateWidth + 1, BitAddr = IsReal + 1, IsSwap = BitAddr + 1;
 
     private readonly Poseidon2Air<TParams> _air = new();
     private readonly RecursionInstruction[] _code;
@@ -31,25 +36,52 @@ public sealed class Poseidon2Chip<TParams, TDef> : RecursionChip<TParams, TDef>
                 throw new NotSupportedException($"the recursion chips prove Poseidon2 of width {StateWidth} only, not {i.Operands.Length} (a provable-128 program)");
         _plan = plan;
         _code = code;
-        _padding = new MontyField31<TParams>[_air.Width];
+        _padding = new MontyField31<TParams>[Width];
         _air.FillPermutation(_padding, 0, new MontyField31<TParams>[StateWidth]);
     }
 
     public override string Name => "recursion-poseidon2";
 
-    public override int Width => _air.Width;
+    /// <summary>Main columns after the permutation's: the order bit, then the 8 differences d_k = bit·(in[k+8] − in[k]).</summary>
+    public int BitColumn => _air.Width;
 
-    public override int PreprocessedWidth => IsReal + 1;
+    public int DifferenceColumn(int k) => _air.Width + 1 + k;
+
+    public override int Width => _air.Width + 1 + Half;
+
+    public override int PreprocessedWidth => IsSwap + 1;
 
     public override void Eval(AirBuilder<MontyField31<TParams>> builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        // Every row is a permutation: inputs in columns [0, 16), outputs in the last 16.
+        // Every row is a permutation: inputs in columns [0, 16), outputs in the last 16 of the permutation's columns.
         _air.EvalPermutation(builder, 0);
         var m = builder.Local;
         var p = builder.PreprocessedLocal;
+        var bit = m[BitColumn];
+        var one = SymbolicExpression<MontyField31<TParams>>.One;
+        // The order bit. Why the swap cannot be cheated:
+        // - it is boolean (a non-bit would make the permutation's input an affine mix of the two children);
+        // - on a Merkle-step row it is read from memory at the program's address (a fixed column), so it is the index bit
+        //   the program computed — the prover cannot choose the order;
+        // - on every other row (plain permutations, padding) it is zero, so a sponge's or a compression's input cannot be
+        //   reordered.
+        builder.AssertBool(bit);
+        builder.AssertZero(bit * (one - p[IsSwap]));
+        // d_k = bit·(in[k+8] − in[k]) (degree 2), so the words read from memory, raw[k] = in[k] + d_k and
+        // raw[k+8] = in[k+8] − d_k, are linear in the columns: raw = in where the bit is 0, raw = in with its halves
+        // swapped where it is 1. The permutation's input is therefore exactly the children in the order the bit gives.
+        var raw = new SymbolicExpression<MontyField31<TParams>>[StateWidth];
+        for (int k = 0; k < Half; k++)
+        {
+            var d = m[DifferenceColumn(k)];
+            builder.AssertEq(d, bit * (m[k + Half] - m[k]));
+            raw[k] = m[k] + d;
+            raw[k + Half] = m[k + Half] - d;
+        }
         for (int k = 0; k < StateWidth; k++)
-            builder.Receive(RecursionBus.FeltMemory, Tuple(p[InAddr + k], m[k]), p[IsReal]);
+            builder.Receive(RecursionBus.FeltMemory, Tuple(p[InAddr + k], raw[k]), p[IsReal]);
+        builder.Receive(RecursionBus.FeltMemory, Tuple(p[BitAddr], bit), p[IsSwap]);
         for (int k = 0; k < StateWidth; k++)
             builder.Send(RecursionBus.FeltMemory, Tuple(p[OutAddr] + Value(k), m[_air.OutputColumn(k)]), p[OutMult + k]);
     }
@@ -64,15 +96,29 @@ public sealed class Poseidon2Chip<TParams, TDef> : RecursionChip<TParams, TDef>
         }
         columns[OutAddr] = Value(i.Dst);
         columns[IsReal] = Value(1);
+        if (i.Op == RecursionOp.PermuteSwap)
+        {
+            columns[BitAddr] = Value(i.A);
+            columns[IsSwap] = Value(1);
+        }
     }
 
     protected override void FillMain(int row, Span<MontyField31<TParams>> columns, RecursionMemory<TParams, TDef> memory)
     {
         var i = _code[row];
         Span<MontyField31<TParams>> input = stackalloc MontyField31<TParams>[StateWidth];
+        var bit = i.Op == RecursionOp.PermuteSwap ? memory.Felts[i.A] : default;
+        // The permutation's input: the words read, their halves swapped by the bit (x + bit·(x' − x), as the executor).
         for (int k = 0; k < StateWidth; k++)
-            input[k] = memory.Felts[i.Operands![k]];
+        {
+            var x = memory.Felts[i.Operands![k]];
+            var other = memory.Felts[i.Operands[k < Half ? k + Half : k - Half]];
+            input[k] = x + bit * (other - x);
+        }
         _air.FillPermutation(columns, 0, input);
+        columns[BitColumn] = bit;
+        for (int k = 0; k < Half; k++)
+            columns[DifferenceColumn(k)] = bit * (input[k + Half] - input[k]);
     }
 
     protected override void FillPadding(Span<MontyField31<TParams>> columns) => _padding.CopyTo(columns);

@@ -33,7 +33,7 @@ public sealed class RecursionMachine<TParams, TDef>
             new BaseAluChip<TParams, TDef>(program, Plan, Of(BaseAluChip<TParams, TDef>.Operations)),
             new ExtAluChip<TParams, TDef>(program, Plan, Of(ExtAluChip<TParams, TDef>.Operations)),
             new ExtConvertChip<TParams, TDef>(Plan, Of(ExtConvertChip<TParams, TDef>.Operations)),
-            new Poseidon2Chip<TParams, TDef>(Plan, Of(RecursionOp.Permute)),
+            new Poseidon2Chip<TParams, TDef>(Plan, Of(RecursionOp.Permute, RecursionOp.PermuteSwap)),
             new BitsChip<TParams, TDef>(Plan, Of(RecursionOp.Bits)),
             new AssertEqChip<TParams, TDef>(Of(AssertEqChip<TParams, TDef>.Operations)),
             new HintChip<TParams, TDef>(Plan, Of(RecursionOp.Hint)),

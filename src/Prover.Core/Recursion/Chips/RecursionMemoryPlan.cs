@@ -106,6 +106,21 @@ public sealed class RecursionMemoryPlan
                 foreach (int a in i.Operands!)
                     yield return new(false, a);
                 break;
+            case RecursionOp.PermuteSwap:
+                foreach (int a in i.Operands!)
+                    yield return new(false, a);
+                yield return new(false, i.A);
+                break;
+            case RecursionOp.EMulFAdd:
+                yield return new(true, i.A);
+                yield return new(false, i.B);
+                yield return new(true, i.C);
+                break;
+            case RecursionOp.EMulAdd:
+                yield return new(true, i.A);
+                yield return new(true, i.B);
+                yield return new(true, i.C);
+                break;
             case RecursionOp.FConst or RecursionOp.EConst or RecursionOp.Hint:
                 break;
             default:
@@ -122,7 +137,7 @@ public sealed class RecursionMemoryPlan
                 yield return new(false, i.Dst);
                 break;
             case RecursionOp.EConst or RecursionOp.EAdd or RecursionOp.ESub or RecursionOp.EMul or RecursionOp.EInv or RecursionOp.EMulF
-                or RecursionOp.EAddF or RecursionOp.EFromF or RecursionOp.ESelect or RecursionOp.EFromCoeffs:
+                or RecursionOp.EAddF or RecursionOp.EFromF or RecursionOp.ESelect or RecursionOp.EFromCoeffs or RecursionOp.EMulFAdd or RecursionOp.EMulAdd:
                 yield return new(true, i.Dst);
                 break;
             case RecursionOp.EToCoeffs:
@@ -133,7 +148,7 @@ public sealed class RecursionMemoryPlan
                 for (int k = 0; k < BitCount; k++)
                     yield return new(false, i.Dst + k);
                 break;
-            case RecursionOp.Permute:
+            case RecursionOp.Permute or RecursionOp.PermuteSwap:
                 for (int k = 0; k < i.Operands!.Length; k++)
                     yield return new(false, i.Dst + k);
                 break;

@@ -1,0 +1,142 @@
+using KoalaBear = Prover.Core.Field.MontyField31<Prover.Core.Field.KoalaBearParameters>;
+using KoalaBearDigest = Prover.Core.Hash.Digest<Prover.Core.Field.KoalaBearParameters>;
+using System.Diagnostics;
+using Prover.Core.Air;
+using Prover.Core.Air.Demo;
+using Prover.Core.Field;
+using Prover.Core.Hash;
+using Prover.Core.Recursion;
+using Prover.Core.Recursion.Chips;
+using Prover.Core.Stark;
+
+namespace Prover.Benchmarks.Stark;
+
+/// <summary>
+/// The final low-rate layer (docs/benchmarks.md, "Recursion: the final layer"): a demo statement is proved under an
+/// inner configuration, its verification proved by the recursion chips under the same configuration (a first-layer
+/// recursion proof, what the tree's layers produce), and then the verification of that recursion proof (its program's
+/// key pinned) is proved under candidate final configurations: for each log blowup, the fewest queries the security
+/// calculator gives the target provable bits. Prints per candidate: size, proving time, provable / conjectured bits,
+/// warm verification time (median; the verifying key made once) and the account of the proof's bytes by part.
+/// <c>recursion-final [demo=fibonacci] [log=10] [inner=provable-100] [blowups=4,5,6] [pow=20] [bits=100] [dir=DIR]
+/// [verify-runs=9] [verify-only]</c>: proofs are written to DIR as final-B.bin; with verify-only they are read back
+/// instead of proved (run that under <c>taskset -c 0</c> and <c>DOTNET_PROCESSOR_COUNT=1</c> for one core).
+/// </summary>
+public static class RecursionFinal
+{
+    public static void Run(string[] args)
+    {
+        var options = args.Skip(1).Select(a => a.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : "true");
+        string demo = options.GetValueOrDefault("demo", "fibonacci");
+        int log = int.Parse(options.GetValueOrDefault("log", "10"));
+        var inner = StarkConfig.ByName(options.GetValueOrDefault("inner", "provable-100"));
+        int[] blowups = [.. options.GetValueOrDefault("blowups", "4,5,6").Split(',').Select(int.Parse)];
+        int pow = int.Parse(options.GetValueOrDefault("pow", "20"));
+        int bits = int.Parse(options.GetValueOrDefault("bits", "100"));
+        string dir = options.GetValueOrDefault("dir", "/tmp/recursion-final");
+        int verifyRuns = int.Parse(options.GetValueOrDefault("verify-runs", "9"));
+        bool verifyOnly = options.ContainsKey("verify-only");
+        Directory.CreateDirectory(dir);
+        if (inner.ExtensionDegree == 8)
+            Run<KoalaBearOctic>(demo, log, inner, blowups, pow, bits, dir, verifyRuns, verifyOnly);
+        else
+            Run<KoalaBearQuartic>(demo, log, inner, blowups, pow, bits, dir, verifyRuns, verifyOnly);
+    }
+
+    private static void Run<TDef>(string demo, int log, StarkConfig inner, int[] blowups, int pow, int bits, string dir, int verifyRuns, bool verifyOnly)
+        where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+    {
+        var sw = Stopwatch.StartNew();
+        var (airs, traces, publics) = DemoCatalog.Build(demo, log);
+        var proof = new StarkProver<KoalaBearParameters, TDef, KoalaBearDigest>(inner).Prove(airs, traces, publics);
+        var program = RecursiveStarkVerifier<KoalaBearParameters, TDef, KoalaBearDigest>.Build(inner, airs, proof.LogHeights);
+        var first = new RecursionProver<KoalaBearParameters, TDef, KoalaBearDigest>(inner)
+            .Prove(program, new StarkProofHints<KoalaBearParameters, TDef, KoalaBearDigest>(inner, airs, proof));
+        var machine = new RecursionMachine<KoalaBearParameters, TDef>(program);
+        var key = machine.Setup<KoalaBearDigest>(inner).VerifyingKey;
+        Console.WriteLine($"first layer: demo/{demo} 2^{log} under {inner.Name}: program {program.Instructions.Count:N0} instructions, "
+            + $"recursion proof {ProofSerializer.Serialize(first.Stark).Length:N0} B ({sw.Elapsed.TotalSeconds:F1} s with the demo proof)");
+
+        sw.Restart();
+        var final = RecursiveStarkVerifier<KoalaBearParameters, TDef, KoalaBearDigest>.BuildPinned(inner, machine.Airs, first.Stark.LogHeights, key.PreprocessedRoot);
+        var hints = new StarkProofHints<KoalaBearParameters, TDef, KoalaBearDigest>(inner, machine.Airs, first.Stark, key);
+        var finalMachine = new RecursionMachine<KoalaBearParameters, TDef>(final);
+        Console.WriteLine($"final program (verifies the first-layer proof, key pinned): {final.Instructions.Count:N0} instructions in {sw.ElapsedMilliseconds} ms: "
+            + string.Join(", ", final.Counts().Select(p => $"{p.Key} {p.Value:N0}")));
+        foreach (var t in finalMachine.Shape())
+            Console.WriteLine($"  {t.Table,-24} {t.Rows,9:N0} rows  2^{t.LogHeight,-2}  {t.Width,4} + {t.PreprocessedWidth,3} columns");
+
+        Console.WriteLine();
+        Console.WriteLine("| log blowup | queries | PoW | provable / conjectured bits | proof bytes | proving (of which setup) | verification (warm, median) |");
+        Console.WriteLine("|---:|---:|---:|---|---:|---|---:|");
+        var accounts = new List<(StarkConfig, ProofAccount.ByteAccount)>();
+        foreach (int blowup in blowups)
+        {
+            var candidate = inner with { Name = $"final-b{blowup}", LogBlowup = blowup, LogUpMaxLogQuotientChunks = blowup, QueryPowBits = pow };
+            int? queries = Enumerable.Range(1, 300).Select(n => (int?)n)
+                .FirstOrDefault(n => Security(finalMachine, candidate with { NumQueries = n!.Value }).Provable >= bits);
+            if (queries is null)
+            {
+                Console.WriteLine($"| {blowup} | — | {pow} | no query count reaches {bits} bits | | | |");
+                continue;
+            }
+            candidate = candidate with { NumQueries = queries.Value };
+            var security = Security(finalMachine, candidate);
+            string file = Path.Combine(dir, $"final-{blowup}.bin");
+            StarkProof<KoalaBearParameters, ExtensionField<KoalaBear, TDef>, KoalaBearDigest> outer;
+            IReadOnlyList<uint> outputs;
+            string proving = "(read back)";
+            if (verifyOnly)
+            {
+                outer = ProofSerializer.Deserialize<KoalaBearParameters, TDef, KoalaBearDigest>(File.ReadAllBytes(file));
+                outputs = RecursionExecutor<KoalaBearParameters, TDef>.Run(final, hints).Outputs;
+            }
+            else
+            {
+                var prover = new RecursionProver<KoalaBearParameters, TDef, KoalaBearDigest>(candidate);
+                sw.Restart();
+                var r = prover.Prove(final, hints);
+                double ms = sw.Elapsed.TotalMilliseconds;
+                outer = r.Stark;
+                outputs = r.Outputs;
+                File.WriteAllBytes(file, ProofSerializer.Serialize(outer));
+                double setup = prover.LastTimings.FirstOrDefault(t => t.Phase.StartsWith("setup", StringComparison.Ordinal)).Milliseconds;
+                proving = $"{ms / 1000:F1} s ({setup / 1000:F1} s)";
+            }
+            int bytes = ProofSerializer.Serialize(outer).Length;
+            var verifier = new RecursionVerifier<KoalaBearParameters, TDef, KoalaBearDigest>(candidate);
+            sw.Restart();
+            verifier.Prepare(final);
+            double keyMs = sw.Elapsed.TotalMilliseconds;
+            var verdict = verifier.Verify(final, outputs, outer);
+            if (!verdict.IsValid)
+                throw new InvalidOperationException($"blowup 2^{blowup}: the final proof does not verify: {verdict}");
+            var times = new double[verifyRuns];
+            for (int k = 0; k < verifyRuns; k++)
+            {
+                sw.Restart();
+                verifier.Verify(final, outputs, outer);
+                times[k] = sw.Elapsed.TotalMilliseconds;
+            }
+            Array.Sort(times);
+            Console.WriteLine($"| {blowup} | {queries} | {pow} | {security.Provable} / {security.Conjectured} | {bytes:N0} | {proving} | {times[verifyRuns / 2]:F1} ms "
+                + $"(min {times[0]:F1}; key made once in {keyMs / 1000:F1} s) |");
+            accounts.Add((candidate, ProofAccount.Account(outer, finalMachine.Airs, candidate)));
+        }
+        foreach (var (c, account) in accounts)
+        {
+            Console.WriteLine();
+            Console.WriteLine($"byte account, log blowup {c.LogBlowup}, {c.NumQueries} queries:");
+            ProofAccount.Print(account, c.NumQueries);
+        }
+    }
+
+    private static Prover.Core.Security.SecurityReport Security<TDef>(RecursionMachine<KoalaBearParameters, TDef> machine, StarkConfig c)
+        where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+    {
+        var heights = machine.LogHeights;
+        var compiled = machine.Airs.Select((a, t) => new CompiledAir<KoalaBear>(a, c.LogUpBatchingFor(heights[t]))).ToList();
+        var layout = new StarkLayout<KoalaBear>(compiled, heights, c.ExtensionDegree, c.LogBlowup, c.LogFinalPolyLength, c.FoldingArity);
+        return StarkSecurity.Report(c, layout, KoalaBearParameters.P, c.DigestElements);
+    }
+}

@@ -1,0 +1,71 @@
+namespace Prover.Gpu.Ilgpu;
+
+/// <summary>
+/// Host↔device bytes per proving phase of an <see cref="IlgpuProverBackend{TParams}"/>: each hook that ran on the device adds one
+/// call and the bytes the device's counters (<see cref="IlgpuDevice.BytesToDevice"/>, <see cref="IlgpuDevice.BytesFromDevice"/>)
+/// moved while it ran. The bytes are exact when the device serves one backend at a time (a device shared by threads attributes
+/// another caller's copies made meanwhile to the running hook). Hooks that fell back to the CPU count nothing.
+/// </summary>
+public sealed class IlgpuTraffic
+{
+    public const string Lde = "LDE";
+    public const string Commit = "Merkle commit";
+    public const string LogUp = "LogUp trace";
+    public const string Quotient = "quotient";
+    public const string OutOfDomain = "out-of-domain openings";
+    public const string Deep = "DEEP batching";
+    public const string FriLeaves = "FRI leaves";
+    public const string FriFold = "FRI fold";
+    public const string FriRollIn = "FRI roll-in";
+    public const string QueryOpenings = "query openings";
+
+    private readonly object _lock = new();
+    private readonly Dictionary<string, (long Calls, long ToDevice, long FromDevice)> _phases = [];
+
+    /// <summary>Adds one call of <paramref name="phase"/> that moved these bytes.</summary>
+    public void Add(string phase, long toDevice, long fromDevice)
+    {
+        ArgumentNullException.ThrowIfNull(phase);
+        lock (_lock)
+        {
+            _phases.TryGetValue(phase, out var p);
+            _phases[phase] = (p.Calls + 1, p.ToDevice + toDevice, p.FromDevice + fromDevice);
+        }
+    }
+
+    /// <summary>Calls of <paramref name="phase"/> that ran on the device.</summary>
+    public long Calls(string phase)
+    {
+        lock (_lock)
+            return _phases.TryGetValue(phase, out var p) ? p.Calls : 0;
+    }
+
+    public long ToDevice(string phase)
+    {
+        lock (_lock)
+            return _phases.TryGetValue(phase, out var p) ? p.ToDevice : 0;
+    }
+
+    public long FromDevice(string phase)
+    {
+        lock (_lock)
+            return _phases.TryGetValue(phase, out var p) ? p.FromDevice : 0;
+    }
+
+    /// <summary>Every phase counted so far, in the order first seen.</summary>
+    public IReadOnlyList<(string Phase, long Calls, long ToDevice, long FromDevice)> Snapshot()
+    {
+        lock (_lock)
+            return _phases.Select(p => (p.Key, p.Value.Calls, p.Value.ToDevice, p.Value.FromDevice)).ToArray();
+    }
+
+    public void Reset()
+    {
+        lock (_lock)
+            _phases.Clear();
+    }
+
+    /// <summary>One line per phase: "phase: calls, bytes to the device, bytes back".</summary>
+    public override string ToString() =>
+        string.Join(Environment.NewLine, Snapshot().Select(p => $"{p.Phase}: {p.Calls} calls, {p.ToDevice:N0} B to the device, {p.FromDevice:N0} B back"));
+}
