@@ -7,6 +7,12 @@
 #include "zkvm_accelerators.h"
 #include "../runtime/zkvm.h"
 
+/* The plain-C secp256k1 recovery and verification (Jacobian GLV/wNAF, binary inversion; ecdsa.c). The zkVM build's
+ * zkvm_secp256k1_ecrecover / zkvm_secp256k1_verify run the syscall path instead; these stay callable in every build
+ * as the reference of the differential tests (tests/test_ecrecover.c). */
+zkvm_status accel_secp256k1_ecrecover_ref(const uint8_t msg_hash[32], const uint8_t sig[64], uint8_t recid, uint8_t pubkey_out[64]);
+zkvm_status accel_secp256k1_verify_ref(const uint8_t msg_hash[32], const uint8_t sig[64], const uint8_t pubkey[64], bool *valid);
+
 static inline uint32_t rd32be(const uint8_t *p)
 {
     return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | (uint32_t)p[3];

@@ -340,6 +340,7 @@ static void emulated_modmul(uint64_t *x, const uint64_t *ym, size_t n)
 }
 static inline void zkvm_modmul256(uint64_t x[4], const uint64_t ym[8]) { emulated_modmul(x, ym, 4); }
 static inline void zkvm_modmul384(uint64_t x[6], const uint64_t ym[12]) { emulated_modmul(x, ym, 6); }
+void fp_emulated_modmul256(uint64_t x[4], const uint64_t ym[8]) { emulated_modmul(x, ym, 4); }
 #endif
 
 /* r = a·b mod p (the Montgomery product with R = 1) by one modmul syscall. b < p (elements and the context's

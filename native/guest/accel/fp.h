@@ -61,6 +61,39 @@ void fp_inv(const fp_ctx *c, fe *r, const fe *a);
 void fp_inv_fermat(const fp_ctx *c, fe *r, const fe *a);
 /* Square root for p = 3 mod 4; returns false when a is not a square (r is then unspecified). */
 bool fp_sqrt(const fp_ctx *c, fe *r, const fe *a);
+
+/* A fixed exponent's schedule (fp_pow.c): built once per exponent (n − 2, (p + 1)/4, ...), then run without per-bit
+ * work. Eight slots hold powers of a. Step i squares the accumulator sq[i] times, multiplies it by slot idx[i]
+ * unless idx[i] is FP_POW_NONE, then stores it into slot save[i] unless that is FP_POW_NONE; step 0 starts from
+ * slot idx[0] (sq[0] = 0). A sliding-window plan (odd_table) preloads the slots with a, a^3, ..., a^15 (width-4
+ * windows); an addition-chain plan starts with a in slot 0 and fills the others by its saves. */
+#define FP_POW_PLAN_MAX (64 * FP_MAX_LIMBS + 2)
+#define FP_POW_NONE 0xff
+#define FP_POW_NO_MUL FP_POW_NONE
+typedef struct fp_pow_plan {
+    size_t steps;
+    bool odd_table;
+    uint16_t sq[FP_POW_PLAN_MAX];
+    uint8_t idx[FP_POW_PLAN_MAX];
+    uint8_t save[FP_POW_PLAN_MAX];
+} fp_pow_plan;
+/* The sliding-window plan of e: little-endian, elimbs ≤ FP_MAX_LIMBS limbs (treated as public). */
+void fp_pow_plan_init(fp_pow_plan *pl, const uint64_t *e, size_t elimbs);
+/* The addition chain for (p + 1)/4 with p = 2^256 − 2^32 − 977 (secp256k1's base field; 253 squarings and 13
+ * products: the x^(2^k − 1) chain for the blocks of 1 bits of lengths 2, 22 and 223, as in libsecp256k1). */
+void fp_pow_plan_init_k1_sqrt(fp_pow_plan *pl);
+/* r = a^e for the plan's e (the same value as fp_pow; 0^0 = 1). In the zkVM build a 4-limb context runs every product
+ * as one MODMUL256 call on fixed buffers (about 12 cycles per product instead of fp_mul's ~100). */
+void fp_pow_plan_run(const fp_ctx *c, fe *r, const fe *a, const fp_pow_plan *pl);
+#ifdef ACCEL_FP_MODMUL
+/* x := x·y mod m (ym = y ‖ m, 4 limbs each; y < m): the MODMUL256 syscall, or its emulation in the host test build. */
+#if defined(__riscv)
+#define fp_modmul4(x, ym) zkvm_modmul256((x), (ym))
+#else
+void fp_emulated_modmul256(uint64_t x[4], const uint64_t ym[8]);
+#define fp_modmul4(x, ym) fp_emulated_modmul256((x), (ym))
+#endif
+#endif
 bool fp_is_zero(const fp_ctx *c, const fe *a);
 bool fp_eq(const fp_ctx *c, const fe *a, const fe *b);
 void fp_set_zero(fe *r);

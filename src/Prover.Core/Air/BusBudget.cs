@@ -55,9 +55,9 @@ public static class BusBudget
         ArgumentNullException.ThrowIfNull(tables);
         foreach (var air in tables.Select(t => t.Air).Distinct())
             for (int i = 0; i < air.Interactions.Count; i++)
-                if (air.MultiplicityBounds[i] is null && !MultiplicityBounds.HasFixedTuple(air.Interactions[i]))
+                if (air.MultiplicityBounds[i] is null && !air.FixedTuples[i])
                     return $"{air.Name}: interaction {i} on bus {air.Interactions[i].Bus} has a multiplicity its constraints do not bound "
-                        + "and a tuple the verifying key does not fix";
+                        + "and a tuple neither the verifying key nor its boolean columns fix";
         ulong p = Math.Min(F.Modulus, limit ?? F.Modulus);
         foreach (var (bus, total) in Totals(tables, publicCounts))
             if (total >= p)

@@ -30,6 +30,7 @@ public sealed class CompiledAir<F> where F : struct, IField<F>
         air.Eval(builder);
         Interactions = builder.Interactions;
         MultiplicityBounds = Prover.Core.Air.MultiplicityBounds.Compute(builder.Constraints, builder.Interactions);
+        FixedTuples = [.. builder.Interactions.Select(i => Prover.Core.Air.MultiplicityBounds.HasFixedTuple(i, builder.Constraints))];
         ConstraintCount = builder.Constraints.Count;
         var outputs = new List<SymbolicExpression<F>>(builder.Constraints);
         _interactionOffsets = new int[Interactions.Count];
@@ -123,6 +124,13 @@ public sealed class CompiledAir<F> where F : struct, IField<F>
     /// they do not bound it (<see cref="Prover.Core.Air.MultiplicityBounds"/>; what <see cref="BusBudget"/> sums).
     /// </summary>
     public IReadOnlyList<long?> MultiplicityBounds { get; }
+
+    /// <summary>
+    /// Per interaction: whether its tuple is fixed by the verifying key or the AIR's boolean columns
+    /// (<see cref="Prover.Core.Air.MultiplicityBounds.HasFixedTuple{F}(Interaction{F}, IReadOnlyList{SymbolicExpression{F}})"/>),
+    /// which is what lets its multiplicity be unbounded in <see cref="BusBudget"/>.
+    /// </summary>
+    public IReadOnlyList<bool> FixedTuples { get; }
 
     /// <summary>Largest degree over the AIR and LogUp constraints.</summary>
     public int MaxConstraintDegree { get; }

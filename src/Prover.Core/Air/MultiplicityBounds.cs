@@ -13,7 +13,8 @@ namespace Prover.Core.Air;
 /// bounded of (rows × bound) is below p, then for a tuple that no unbounded interaction offers, its
 /// signed count lies in (−p, p), so "≡ 0 (mod p)" means "= 0". Unbounded multiplicities are allowed only
 /// on interactions whose tuple is fixed by the verifying key (preprocessed columns and constants: a
-/// lookup table's rows), where any count of a genuine table row is harmless.
+/// lookup table's rows) or by the AIR (expressions of asserted-boolean columns: a table whose rows are computed from
+/// bits), where any count of a genuine table row is harmless.
 /// See <see cref="BusBudget"/> for the check over a whole statement.
 /// </para>
 /// <para>
@@ -46,15 +47,30 @@ public static class MultiplicityBounds
     }
 
     /// <summary>Whether every value of the interaction's tuple is fixed by the verifying key (preprocessed columns and constants).</summary>
-    public static bool HasFixedTuple<F>(Interaction<F> interaction) where F : struct, IField<F>
+    public static bool HasFixedTuple<F>(Interaction<F> interaction) where F : struct, IField<F> =>
+        HasFixedTuple(interaction, []);
+
+    /// <summary>
+    /// Whether every value of the interaction's tuple is an expression of preprocessed columns, constants and variables
+    /// that <paramref name="constraints"/> assert boolean on every row (x·(x − 1) = 0 with no condition factor). Such a
+    /// tuple ranges over a finite set the AIR itself fixes (the expression's values over 0/1 inputs and the verifying
+    /// key's rows), exactly as a preprocessed table's rows are fixed: a table whose rows are computed from asserted bits
+    /// (<c>ByteTable</c>) can receive nothing else, so an unbounded count of its tuples is harmless like a fixed table's.
+    /// </summary>
+    public static bool HasFixedTuple<F>(Interaction<F> interaction, IReadOnlyList<SymbolicExpression<F>> constraints) where F : struct, IField<F>
     {
         ArgumentNullException.ThrowIfNull(interaction);
+        ArgumentNullException.ThrowIfNull(constraints);
+        var booleans = new List<SymbolicExpression<F>>();
+        foreach (var c in constraints)
+            if (AssertedBoolean(c) is { } x && x.Kind == ExpressionKind.Variable)
+                booleans.Add(x);
         return interaction.Values.All(Fixed);
 
-        static bool Fixed(SymbolicExpression<F> e) => e.Kind switch
+        bool Fixed(SymbolicExpression<F> e) => e.Kind switch
         {
             ExpressionKind.Constant => true,
-            ExpressionKind.Variable => e.Variable.Source == VariableSource.Preprocessed,
+            ExpressionKind.Variable => e.Variable.Source == VariableSource.Preprocessed || booleans.Exists(b => b.Variable == e.Variable),
             ExpressionKind.Add or ExpressionKind.Sub or ExpressionKind.Mul => Fixed(e.Left!) && Fixed(e.Right!),
             ExpressionKind.Neg => Fixed(e.Left!),
             _ => false,

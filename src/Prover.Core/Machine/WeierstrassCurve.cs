@@ -21,7 +21,10 @@ public sealed class WeierstrassCurve
         DoubleNumber = doubleNumber;
         if (P.GetBitLength() > 64 * limbs || P.IsEven)
             throw new ArgumentException($"{name}: the prime does not fit {limbs} limbs");
+        _field = new MontgomeryModulus(P);
     }
+
+    private readonly MontgomeryModulus _field;
 
     /// <summary>secp256k1: p = 2^256 − 2^32 − 977.</summary>
     public static WeierstrassCurve Secp256k1 { get; } = new("secp256k1",
@@ -69,7 +72,7 @@ public sealed class WeierstrassCurve
         var dx = Mod(x2 - x1);
         if (dx.IsZero)
             return null;
-        var lambda = Mod((y2 - y1) * BigInteger.ModPow(dx, P - 2, P));
+        var lambda = Mod((y2 - y1) * Inverse(dx));
         var x3 = Mod(lambda * lambda - x1 - x2);
         return (x3, Mod(lambda * (x1 - x3) - y1));
     }
@@ -80,10 +83,13 @@ public sealed class WeierstrassCurve
         var twoY = Mod(2 * y);
         if (twoY.IsZero)
             return null;
-        var lambda = Mod(3 * x * x * BigInteger.ModPow(twoY, P - 2, P));
+        var lambda = Mod(3 * x * x * Inverse(twoY));
         var x3 = Mod(lambda * lambda - 2 * x);
         return (x3, Mod(lambda * (x - x3) - y));
     }
+
+    /// <summary>a⁻¹ mod p (a^(p−2): 0 for a ≡ 0), in limb arithmetic (<see cref="MontgomeryModulus"/>), not BigInteger.ModPow.</summary>
+    public BigInteger Inverse(BigInteger a) => _field.Inverse(a);
 
     /// <summary>The canonical residue in [0, p).</summary>
     public BigInteger Mod(BigInteger v)

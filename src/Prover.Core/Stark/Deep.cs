@@ -56,62 +56,73 @@ internal static class Deep<TParams, TDef>
         var matrices = new Dictionary<int, List<RowMajorMatrix<MontyField31<TParams>>>>();
         var points = new Dictionary<int, List<(ExtensionField<MontyField31<TParams>, TDef> Z, List<(int Matrix, ExtensionField<MontyField31<TParams>, TDef> Scale)> Scales, ExtensionField<MontyField31<TParams>, TDef> Y)>>();
         int maxWidth = 0;
-        foreach (var m in layout.Matrices)
+        var selected = new List<RowMajorMatrix<MontyField31<TParams>>>();
+        try
         {
-            var matrix = trees[m.Tree].Matrices[m.IndexInTree];
-            int logH = m.LogLdeHeight;
-            if (!matrices.TryGetValue(logH, out var list))
+            foreach (var m in layout.Matrices)
             {
-                heights.Add(logH);
-                matrices[logH] = list = [];
-                points[logH] = [];
+                var matrix = trees[m.Tree].Matrices[m.IndexInTree];
+                int logH = m.LogLdeHeight;
+                if (!matrices.TryGetValue(logH, out var list))
+                {
+                    heights.Add(logH);
+                    matrices[logH] = list = [];
+                    points[logH] = [];
+                }
+                list.Add(matrix);
+                int whole = list.Count - 1;
+                maxWidth = Math.Max(maxWidth, matrix.Width);
+                var atHeight = points[logH];
+                for (int point = 0; point < m.PointCount; point++)
+                {
+                    var z = Point(m, layout, zeta, point);
+                    var claimed = Claimed(m, openings[m.Table], point);
+                    int start = m.LambdaAt(point), width = m.WidthAt(point);
+                    var y = default(ExtensionField<MontyField31<TParams>, TDef>);
+                    for (int c = 0; c < width; c++)
+                        y += lambdaPowers[start + c] * claimed[c];
+                    // A point that opens only some columns (ζ·ω: those read on the next row) combines only those: their own
+                    // matrix in the height's list, scaled at this point alone.
+                    int matrixIndex = whole;
+                    if (m.Columns(point) is { } columns)
+                    {
+                        // Selected by the backend (on its device copy, if it keeps one); released once the codewords are made.
+                        var selectedColumns = backend.SelectColumns(matrix, columns);
+                        selected.Add(selectedColumns);
+                        list.Add(selectedColumns);
+                        matrixIndex = list.Count - 1;
+                    }
+                    int index = atHeight.FindIndex(p => p.Z == z);
+                    if (index < 0)
+                    {
+                        atHeight.Add((z, [], default));
+                        index = atHeight.Count - 1;
+                    }
+                    var entry = atHeight[index];
+                    entry.Scales.Add((matrixIndex, lambdaPowers[start]));
+                    atHeight[index] = (entry.Z, entry.Scales, entry.Y + y);
+                }
             }
-            list.Add(matrix);
-            int whole = list.Count - 1;
-            maxWidth = Math.Max(maxWidth, matrix.Width);
-            var atHeight = points[logH];
-            for (int point = 0; point < m.PointCount; point++)
+            var reduced = new Dictionary<int, ExtensionField<MontyField31<TParams>, TDef>[]>();
+            foreach (int logH in heights)
             {
-                var z = Point(m, layout, zeta, point);
-                var claimed = Claimed(m, openings[m.Table], point);
-                int start = m.LambdaAt(point), width = m.WidthAt(point);
-                var y = default(ExtensionField<MontyField31<TParams>, TDef>);
-                for (int c = 0; c < width; c++)
-                    y += lambdaPowers[start + c] * claimed[c];
-                // A point that opens only some columns (ζ·ω: those read on the next row) combines only those: their own
-                // matrix in the height's list, scaled at this point alone.
-                int matrixIndex = whole;
-                if (m.Columns(point) is { } columns)
+                var list = matrices[logH];
+                var deepPoints = new List<DeepPoint<TParams, TDef>>();
+                foreach (var (z, scales, y) in points[logH])
                 {
-                    list.Add(SelectColumns(matrix, columns));
-                    matrixIndex = list.Count - 1;
+                    var perMatrix = new ExtensionField<MontyField31<TParams>, TDef>[list.Count];
+                    foreach (var (matrix, scale) in scales)
+                        perMatrix[matrix] += scale;
+                    deepPoints.Add(new DeepPoint<TParams, TDef>(z, perMatrix, y));
                 }
-                int index = atHeight.FindIndex(p => p.Z == z);
-                if (index < 0)
-                {
-                    atHeight.Add((z, [], default));
-                    index = atHeight.Count - 1;
-                }
-                var entry = atHeight[index];
-                entry.Scales.Add((matrixIndex, lambdaPowers[start]));
-                atHeight[index] = (entry.Z, entry.Scales, entry.Y + y);
+                reduced[logH] = backend.DeepReduce(logH, list, lambdaPowers.AsSpan(0, maxWidth), deepPoints);
             }
+            return reduced;
         }
-        var reduced = new Dictionary<int, ExtensionField<MontyField31<TParams>, TDef>[]>();
-        foreach (int logH in heights)
+        finally
         {
-            var list = matrices[logH];
-            var deepPoints = new List<DeepPoint<TParams, TDef>>();
-            foreach (var (z, scales, y) in points[logH])
-            {
-                var perMatrix = new ExtensionField<MontyField31<TParams>, TDef>[list.Count];
-                foreach (var (matrix, scale) in scales)
-                    perMatrix[matrix] += scale;
-                deepPoints.Add(new DeepPoint<TParams, TDef>(z, perMatrix, y));
-            }
-            reduced[logH] = backend.DeepReduce(logH, list, lambdaPowers.AsSpan(0, maxWidth), deepPoints);
+            backend.Release(selected);
         }
-        return reduced;
     }
 
     /// <summary>The CPU implementation of <see cref="IProverBackend{TParams}.DeepReduce{TDef}"/> (column combinations through <paramref name="backend"/>).</summary>
@@ -221,23 +232,8 @@ internal static class Deep<TParams, TDef>
     }
 
     /// <summary>The columns <paramref name="columns"/> of <paramref name="matrix"/>, in that order, as a new matrix.</summary>
-    private static RowMajorMatrix<MontyField31<TParams>> SelectColumns(RowMajorMatrix<MontyField31<TParams>> matrix, IReadOnlyList<int> columns)
-    {
-        int h = matrix.Height, k = columns.Count;
-        var selected = new RowMajorMatrix<MontyField31<TParams>>(h, k);
-        Parallel.For(0, (h + 4095) / 4096, chunk =>
-        {
-            int end = Math.Min(h, (chunk + 1) * 4096);
-            for (int r = chunk * 4096; r < end; r++)
-            {
-                var from = matrix.Row(r);
-                var to = selected.Row(r);
-                for (int j = 0; j < k; j++)
-                    to[j] = from[columns[j]];
-            }
-        });
-        return selected;
-    }
+    private static RowMajorMatrix<MontyField31<TParams>> SelectColumns(RowMajorMatrix<MontyField31<TParams>> matrix, IReadOnlyList<int> columns) =>
+        ColumnSelection.Select(matrix, columns);
 
     /// <summary>1/(x_r − z) for the points x_r = g·ω^bitrev(r) of the LDE domain of size 2^logH.</summary>
     private static ExtensionField<MontyField31<TParams>, TDef>[] InverseDistances(ExtensionField<MontyField31<TParams>, TDef> z, int logH)

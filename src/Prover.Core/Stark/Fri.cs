@@ -152,6 +152,20 @@ internal static partial class Fri<TParams, TDef>
         /// </summary>
         public FriRoundOpening<TParams, ExtensionField<MontyField31<TParams>, TDef>, TDigest>[] Answer(MerkleTreeMmcs<TParams, TDigest> mmcs, int[] indices, int capHeight)
         {
+            ArgumentNullException.ThrowIfNull(mmcs);
+            return Answer(indices, capHeight, (leaves, tree) => mmcs.OpenMulti(leaves, tree, capHeight));
+        }
+
+        /// <summary>As <see cref="Answer(MerkleTreeMmcs{TParams, TDigest}, int[], int)"/>, the siblings opened by <paramref name="backend"/>'s hook.</summary>
+        public FriRoundOpening<TParams, ExtensionField<MontyField31<TParams>, TDef>, TDigest>[] Answer(IProverBackend<TParams> backend, int[] indices, int capHeight)
+        {
+            ArgumentNullException.ThrowIfNull(backend);
+            return Answer(indices, capHeight, (leaves, tree) => backend.OpenMulti(tree, leaves, capHeight));
+        }
+
+        private FriRoundOpening<TParams, ExtensionField<MontyField31<TParams>, TDef>, TDigest>[] Answer(int[] indices, int capHeight,
+            Func<int[], MerkleTree<TParams, TDigest>, MultiOpening<TParams, TDigest>> open)
+        {
             var steps = new FriRoundOpening<TParams, ExtensionField<MontyField31<TParams>, TDef>, TDigest>[Trees.Length];
             var positions = indices;
             for (int round = 0; round < Trees.Length; round++)
@@ -173,7 +187,7 @@ internal static partial class Fri<TParams, TDef>
                 steps[round] = new FriRoundOpening<TParams, ExtensionField<MontyField31<TParams>, TDef>, TDigest>
                 {
                     Values = [.. values],
-                    Siblings = [.. mmcs.OpenMulti(leaves, Trees[round], capHeight).Siblings],
+                    Siblings = [.. open(leaves, Trees[round]).Siblings],
                 };
                 positions = leaves;
             }
@@ -222,6 +236,11 @@ internal static partial class Fri<TParams, TDef>
                 if (reduced.TryGetValue(logN, out var rollIn))
                     backend.FriRollIn(current, power, rollIn);
             }
+        }
+        catch
+        {
+            backend.Release(trees); // kept for the query openings: freed here only when the phase fails
+            throw;
         }
         finally
         {

@@ -19,7 +19,8 @@ namespace Prover.Core.Stark;
 /// that copy in later calls on the same matrix object (<see cref="Commit{TDigest}"/>, <see cref="CombineColumns{TDef}"/>)
 /// instead of uploading the host values again (likewise FRI codewords between <see cref="FriLeaves{TDef}"/>,
 /// <see cref="FriFold{TDef}"/> and <see cref="FriRollIn{TDef}"/>); callers therefore modify such data only through these
-/// hooks, and hand it to <see cref="Release"/> when the proof no longer needs it.
+/// hooks, and hand it to <see cref="Release"/> when the proof no longer needs it. A tree from <see cref="Commit{TDigest}"/> may keep
+/// a device copy of its digest layers for <see cref="OpenMulti{TDigest}"/>: callers release their trees too.
 /// </remarks>
 public interface IProverBackend<TParams> where TParams : struct, IMontyParameters
 {
@@ -93,6 +94,14 @@ public interface IProverBackend<TParams> where TParams : struct, IMontyParameter
         Deep<TParams, TDef>.ReduceHeight(this, logHeight, matrices, columnCoefficients, points);
 
     /// <summary>
+    /// Columns <paramref name="columns"/> of a committed LDE matrix, in that order, as a new matrix (<see cref="ColumnSelection.Select{T}"/>):
+    /// DEEP's ζ·ω point opens only the columns read on the next row. A backend may make it from its device copy and keep the result
+    /// there; the caller hands it to <see cref="Release"/>.
+    /// </summary>
+    RowMajorMatrix<MontyField31<TParams>> SelectColumns(RowMajorMatrix<MontyField31<TParams>> matrix, IReadOnlyList<int> columns) =>
+        ColumnSelection.Select(matrix, columns);
+
+    /// <summary>
     /// The folds of one FRI step of log arity <paramref name="logArity"/> over a codeword of 2^<paramref name="logN"/>
     /// values (bit-reversed order): arity-2 folds with β, β², β⁴, … (<c>Fri.FoldCodeword</c>); returns a new array.
     /// </summary>
@@ -117,8 +126,18 @@ public interface IProverBackend<TParams> where TParams : struct, IMontyParameter
         Fri<TParams, TDef>.RollIn(folded, weight, rollIn);
 
     /// <summary>
-    /// Frees any device copies of these objects (matrices and codewords this backend returned or was given), at the end
-    /// of a proof, a commitment or the FRI commit phase; a no-op on the CPU.
+    /// The query openings of one tree: every committed matrix's rows at <paramref name="indices"/> (rows of the tallest matrices)
+    /// and the sibling digests up to the cap of height <paramref name="capHeight"/>, exactly
+    /// <see cref="MerkleTreeMmcs{TParams, TDigest}.OpenMulti"/> (the reference). A backend that keeps a device copy of the tree's
+    /// digest layers and of its matrices gathers the opened words there, so only they cross the bus.
+    /// </summary>
+    MultiOpening<TParams, TDigest> OpenMulti<TDigest>(MerkleTree<TParams, TDigest> tree, IReadOnlyList<int> indices, int capHeight)
+        where TDigest : struct, IDigest<TDigest, TParams> =>
+        MerkleTreeMmcs<TParams, TDigest>.Default.OpenMulti(indices, tree, capHeight);
+
+    /// <summary>
+    /// Frees any device copies of these objects (matrices, codewords and Merkle trees this backend returned or was given), at
+    /// the end of a proof, a commitment or the FRI commit phase; a no-op on the CPU.
     /// </summary>
     void Release(IEnumerable<object?> data)
     {

@@ -104,7 +104,8 @@ public sealed record StarkConfig
     /// proof 12% smaller, docs/benchmarks.md "Byte account"). 56 queries give 103 provable bits (JBR: 1.49 bits per query
     /// at ρ = 1/8, plus 20 PoW bits; 54 would give 100, 2–3% fewer bytes, but 56 keeps the level checked against soundcalc
     /// in SecurityComparisonTests). Larger blowups (16/32/64, with the calculator's 41/33/27 queries) would make hello's
-    /// proof a further 6/11/19% smaller (counted) at 2×/4×/8× the LDE work and memory: not taken here.
+    /// proof a further 6/11/19% smaller (counted) at 2×/4×/8× the LDE work and memory: not taken for large statements;
+    /// statements whose tables are all at most 2^12 rows use <see cref="Provable100Small"/> (blowup 64) instead.
     /// </summary>
     public static StarkConfig Provable100 { get; } = new()
     {
@@ -142,6 +143,55 @@ public sealed record StarkConfig
     };
 
     public static IReadOnlyList<StarkConfig> Presets { get; } = [Development, Provable100, Provable128];
+
+    /// <summary>
+    /// The tallest table (log2 of its rows) up to which a zkVM statement under <see cref="Provable100"/> may be proved
+    /// with <see cref="Provable100Small"/>'s shape instead (<see cref="ForTallestTable"/>).
+    /// </summary>
+    public const int SmallStatementMaxLogHeight = 12;
+
+    /// <summary>
+    /// <see cref="Provable100"/>'s shape for small statements (every table at most 2^<see cref="SmallStatementMaxLogHeight"/>
+    /// rows): blowup 64, 27 queries and 24 PoW bits, 104 provable bits by the calculator, at least the level of
+    /// <see cref="Provable100"/> itself (103 bits; SecurityComparisonTests). With 20 PoW bits it would take 28 queries
+    /// (103 bits) and 2% more bytes; 24 bits of grinding cost well under a second. Same name, extension, digest and openings: a proof states its
+    /// shape in every shard's header, and the zkVM verifier accepts this shape under "provable-100" only for a statement
+    /// whose claimed tables all fit the bound. For such a statement the LDE is at most 2^18 rows, so the 8× larger
+    /// blowup costs milliseconds, while the query phase, the bulk of a small proof, shrinks with the query count
+    /// (docs/benchmarks.md, "Byte table sized to use"). Not a preset of its own: it is never chosen by name.
+    /// </summary>
+    public static StarkConfig Provable100Small { get; } = Provable100 with { LogBlowup = SmallLogBlowup, NumQueries = SmallQueries, QueryPowBits = SmallPowBits, LogUpMaxLogQuotientChunks = SmallRaise };
+
+    private const int SmallLogBlowup = 6, SmallQueries = 27, SmallPowBits = 24, SmallRaise = 6;
+
+    /// <summary>
+    /// The configuration a zkVM statement whose tallest table has 2^<paramref name="maxLogHeight"/> rows is proved with:
+    /// <see cref="Provable100Small"/> (with this configuration's policy fields) when this is <see cref="Provable100"/>'s shape
+    /// and the statement is small, otherwise this configuration unchanged (a modified copy of a preset keeps its own shape).
+    /// </summary>
+    public StarkConfig ForTallestTable(int maxLogHeight) =>
+        maxLogHeight <= SmallStatementMaxLogHeight && SmallStatementShape() is { } small ? small : this;
+
+    /// <summary>
+    /// What a verifier expecting this configuration requires of a zkVM statement whose claimed tallest table has
+    /// 2^<paramref name="maxLogHeight"/> rows and whose proof states the shape <paramref name="claimed"/>: the small-statement
+    /// shape when the statement is small and the proof claims exactly that shape, otherwise this configuration (so a
+    /// large statement in the small shape, or any other shape, fails the STARK verifier's configuration check).
+    /// </summary>
+    public StarkConfig ExpectedShape(StarkConfig? claimed, int maxLogHeight) =>
+        claimed is not null && ForTallestTable(maxLogHeight) is var small && !ReferenceEquals(small, this) && SameShape(claimed, small) ? small : this;
+
+    /// <summary><see cref="Provable100Small"/> with this configuration's policy fields when this has <see cref="Provable100"/>'s shape; otherwise null.</summary>
+    public StarkConfig? SmallStatementShape() =>
+        SameShape(this, Provable100) ? Provable100Small with { MinimumProvableBits = MinimumProvableBits, AllowInsecure = AllowInsecure } : null;
+
+    /// <summary>Whether two configurations make proofs of the same shape (every field but the policy's minimum and opt-in).</summary>
+    public static bool SameShape(StarkConfig a, StarkConfig b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        return a with { MinimumProvableBits = b.MinimumProvableBits, AllowInsecure = b.AllowInsecure } == b;
+    }
 
     /// <summary>The preset called <paramref name="name"/>; an unknown name is an <see cref="ArgumentException"/> listing the known ones.</summary>
     public static StarkConfig ByName(string name) =>

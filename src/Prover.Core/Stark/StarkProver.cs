@@ -28,7 +28,6 @@ public sealed class StarkProver<TParams, TDef, TDigest>
     private readonly StarkConfig _config;
     private readonly IProverBackend<TParams> _backend;
     private readonly ITwoAdicSubgroupDft<MontyField31<TParams>> _dft;
-    private readonly MerkleTreeMmcs<TParams, TDigest> _mmcs;
 
     public StarkProver(StarkConfig config, IProverBackend<TParams>? backend = null)
     {
@@ -38,7 +37,6 @@ public sealed class StarkProver<TParams, TDef, TDigest>
         _config = config;
         _backend = backend ?? CpuBackend<TParams>.Instance;
         _dft = _backend.Dft;
-        _mmcs = MerkleTreeMmcs<TParams, TDigest>.Default;
     }
 
     /// <summary>The phase <see cref="LastTimings"/> names for the <see cref="CheckConstraints"/> pass (listed only when it ran).</summary>
@@ -122,7 +120,7 @@ public sealed class StarkProver<TParams, TDef, TDigest>
         finally
         {
             // The backend's device copies of this proof's LDEs (if it keeps any) are freed, also after a failure.
-            _backend.Release(run.Ldes);
+            _backend.Release([.. run.Ldes, .. run.Trees]);
         }
         LastTimings = checkMs >= 0 ? [(ConstraintCheckPhase, checkMs), .. run.Timings] : run.Timings;
         return proof;
@@ -138,7 +136,10 @@ public sealed class StarkProver<TParams, TDef, TDigest>
         var ldes = MainLdes(traces);
         try
         {
-            return _backend.Commit<TDigest>(ldes).Cap(_config.MerkleCapHeight);
+            var tree = _backend.Commit<TDigest>(ldes);
+            var cap = tree.Cap(_config.MerkleCapHeight); // read before the tree's device copy (if any) is released
+            _backend.Release([tree]);
+            return cap;
         }
         finally
         {
@@ -178,6 +179,9 @@ public sealed class StarkProver<TParams, TDef, TDigest>
         /// <summary>Every LDE this proof asked the backend for (released when the proof ends).</summary>
         public List<RowMajorMatrix<MontyField31<TParams>>?> Ldes { get; } = [];
 
+        /// <summary>Every Merkle tree this proof asked the backend for (a backend may keep their layers for the query openings; released with the LDEs).</summary>
+        public List<object?> Trees { get; } = [];
+
         private void Lap(string phase)
         {
             Timings.Add((phase, _clock.Elapsed.TotalMilliseconds));
@@ -201,6 +205,7 @@ public sealed class StarkProver<TParams, TDef, TDigest>
             Ldes.AddRange(traces);
             Lap("main LDE");
             var mainTree = owner._backend.Commit<TDigest>(mainLdes);
+            Trees.Add(mainTree);
             int capHeight = _config.MerkleCapHeight;
             var mainCap = mainTree.Cap(capHeight);
             _challenger.Observe(mainCap);
@@ -243,6 +248,7 @@ public sealed class StarkProver<TParams, TDef, TDigest>
                         throw new ArgumentException("the tables' bus interactions do not balance (a value is sent that is never received, or multiplicities differ)");
                 }
                 logUpTree = owner._backend.Commit<TDigest>(committed);
+                Trees.Add(logUpTree);
                 _challenger.Observe(logUpTree.Cap(capHeight));
                 for (int t = 0; t < tables; t++)
                     if (airs[t].LogUpColumns > 0)
@@ -262,6 +268,7 @@ public sealed class StarkProver<TParams, TDef, TDigest>
             }
             Lap("quotient evaluation and LDE");
             var quotientTree = owner._backend.Commit<TDigest>(quotientLdes);
+            Trees.Add(quotientTree);
             _challenger.Observe(quotientTree.Cap(capHeight));
             Lap("quotient commit");
 
@@ -311,6 +318,7 @@ public sealed class StarkProver<TParams, TDef, TDigest>
             var reduced = Deep<TParams, TDef>.ReduceCodewords(owner._backend, layout, inputTrees, openings, zeta, lambda);
             Lap("DEEP batching");
             var fri = Fri<TParams, TDef>.CommitPhase(owner._backend, _challenger, reduced, layout, capHeight);
+            Trees.AddRange(fri.Trees);
             Lap("FRI commit phase");
 
             var witness = _challenger.Grind(_config.QueryPowBits);
@@ -326,9 +334,9 @@ public sealed class StarkProver<TParams, TDef, TDigest>
             {
                 var tree = inputTrees[i];
                 var treeIndices = MerkleTreeMmcs<TParams, TDigest>.Positions(indices, layout.LogMaxLdeHeight - int.Log2(tree.Height));
-                inputOpenings[i] = owner._mmcs.OpenMulti(treeIndices, tree, key is not null && i == 0 ? 0 : capHeight);
+                inputOpenings[i] = owner._backend.OpenMulti(tree, treeIndices, key is not null && i == 0 ? 0 : capHeight);
             }
-            var friOpenings = fri.Answer(owner._mmcs, indices, capHeight);
+            var friOpenings = fri.Answer(owner._backend, indices, capHeight);
 
             Lap("grinding and queries");
             return new StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>, TDigest>

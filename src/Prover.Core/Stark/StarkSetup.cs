@@ -101,8 +101,12 @@ public static class StarkSetup
             committed.Add(ldes[t]!);
         }
         var tree = backend.Commit<TDigest>(committed);
-        // The key outlives any one proof: no device copy of its LDEs (or of the traces they were made from) is kept.
-        backend.Release([.. committed, .. traces]);
+        // The key outlives any one proof: no device copy of its LDEs (or of the traces they were made from, or of its tree's
+        // layers) is kept; LDE values and tree layers a backend left on the device are brought to the host first.
+        tree.FetchAllLayers();
+        foreach (var lde in committed)
+            _ = lde.Values;
+        backend.Release([.. committed, .. traces, tree]);
         return new ProvingKey<TParams, TDigest>(traces, ldes, tree, new VerifyingKey<TParams, TDigest>(tree.Root, [.. logHeights], logBlowup));
     }
 

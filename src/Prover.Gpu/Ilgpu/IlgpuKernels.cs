@@ -51,7 +51,8 @@ public sealed class IlgpuKernels
     private Action<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, WideShape>? _wideAddScaled;
     private Action<Index1D, ArrayView<uint>, ArrayView<uint>, uint, uint, int, WideShape>? _wideDeepInverse;
     private Action<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, WideShape>? _wideDeepAccumulate;
-    private Action<Index1D, ArrayView<uint>, ArrayView<int>, ArrayView<uint>>? _gather;
+    private Action<Index1D, ArrayView<uint>, ArrayView<int>, ArrayView<uint>, int>? _gatherRows;
+    private Action<Index1D, ArrayView<uint>, ArrayView<int>, ArrayView<uint>, int, int>? _gatherColumns;
 
     internal IlgpuKernels(Accelerator accelerator) => _accelerator = accelerator;
 
@@ -166,8 +167,11 @@ public sealed class IlgpuKernels
     public Action<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, WideShape> WideDeepAccumulate =>
         _wideDeepAccumulate ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, WideShape>(WideFriKernels.DeepAccumulate);
 
-    public Action<Index1D, ArrayView<uint>, ArrayView<int>, ArrayView<uint>> Gather =>
-        _gather ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<uint>, ArrayView<int>, ArrayView<uint>>(GatherKernels.Gather);
+    public Action<Index1D, ArrayView<uint>, ArrayView<int>, ArrayView<uint>, int> GatherRows =>
+        _gatherRows ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<uint>, ArrayView<int>, ArrayView<uint>, int>(GatherKernels.GatherRows);
+
+    public Action<Index1D, ArrayView<uint>, ArrayView<int>, ArrayView<uint>, int, int> GatherColumns =>
+        _gatherColumns ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<uint>, ArrayView<int>, ArrayView<uint>, int, int>(GatherKernels.GatherColumns);
 
     /// <summary>Every kernel entry point (static methods taking an Index1D first).</summary>
     public static IReadOnlyList<MethodInfo> All { get; } =

@@ -222,7 +222,7 @@ public sealed partial class IlgpuOperations<TParams>
             ArgumentNullException.ThrowIfNull(m, nameof(matrices));
             if (m.Height != h || m.Width * D > coefficients.Length)
                 throw new ArgumentException($"a {m.Height}×{m.Width} matrix at a height of {h} rows with {coefficients.Length / D} coefficients", nameof(matrices));
-            CheckWords(m.Values.LongLength);
+            CheckWords((long)m.Height * m.Width);
         }
         foreach (var (z, scales, y) in points)
             if (z.Length != D || y.Length != D || scales.Length != D * matrices.Count)
@@ -331,7 +331,7 @@ public sealed partial class IlgpuOperations<TParams>
         int D = degree;
         if (coeffs.Length != matrix.Width * D)
             throw new ArgumentException($"one extension coefficient ({D} words) per column is needed", nameof(coeffs));
-        CheckWords(matrix.Values.LongLength);
+        CheckWords((long)matrix.Height * matrix.Width);
         CheckWords((long)matrix.Height * D);
         var result = new uint[matrix.Height * D];
         if (matrix.Height == 0)

@@ -18,7 +18,17 @@ public sealed partial class IlgpuOperations<TParams>
     /// so its LDE uploads nothing. Throws when a fingerprint vanishes (as the CPU reference does).
     /// </summary>
     public RowMajorMatrix<MontyField31<TParams>> GenerateLogUp(string name, MontyField31<TParams> w, int degree, DeviceProgram program, DeviceLogUp logUp,
-        RowMajorMatrix<MontyField31<TParams>> main, RowMajorMatrix<MontyField31<TParams>>? preprocessed)
+        RowMajorMatrix<MontyField31<TParams>> main, RowMajorMatrix<MontyField31<TParams>>? preprocessed) =>
+        GenerateLogUp(name, w, degree, program, logUp, main, preprocessed, null);
+
+    /// <summary>
+    /// As <see cref="GenerateLogUp(string, MontyField31{TParams}, int, DeviceProgram, DeviceLogUp, RowMajorMatrix{MontyField31{TParams}}, RowMajorMatrix{MontyField31{TParams}}?)"/>,
+    /// also writing the last row's running sum (the cumulative sum, <paramref name="degree"/> words) into <paramref name="cumulativeSum"/>
+    /// when given: with <see cref="LdesOnDemand"/> the trace then stays on the device (its values fetched when read) and only
+    /// those words come back.
+    /// </summary>
+    public RowMajorMatrix<MontyField31<TParams>> GenerateLogUp(string name, MontyField31<TParams> w, int degree, DeviceProgram program, DeviceLogUp logUp,
+        RowMajorMatrix<MontyField31<TParams>> main, RowMajorMatrix<MontyField31<TParams>>? preprocessed, uint[]? cumulativeSum)
     {
         ArgumentNullException.ThrowIfNull(program);
         ArgumentNullException.ThrowIfNull(logUp);
@@ -29,11 +39,12 @@ public sealed partial class IlgpuOperations<TParams>
         CheckDegree(degree);
         int width = degree * (logUp.Shape.Groups + 1);
         CheckWords((long)n * width);
-        CheckWords(main.Values.LongLength);
+        CheckWords((long)main.Height * main.Width);
         int slice = Math.Max(1, Math.Min(n, (1 << 26) / Math.Max(1, program.Instructions)));
         int blocks = (n + ScanBlock - 1) / ScanBlock;
-        var result = new MontyField31<TParams>[(long)n * width];
-        var matrix = new RowMajorMatrix<MontyField31<TParams>>(result, width);
+        if (cumulativeSum is not null && cumulativeSum.Length != degree)
+            throw new ArgumentException($"a cumulative sum of degree {degree} has {degree} words", nameof(cumulativeSum));
+        RowMajorMatrix<MontyField31<TParams>> matrix;
         var status = new uint[1];
         lock (Device.SyncRoot)
         {
@@ -86,8 +97,22 @@ public sealed partial class IlgpuOperations<TParams>
                 Device.Download(rowSums.View.SubView((long)degree * n, 1), status);
                 if (status[0] != 0)
                     throw new InvalidOperationException($"{name}: a LogUp fingerprint vanished for these challenges");
-                Device.Download(trace.View, MontyField31<TParams>.AsMontgomery(result));
-                kept = KeepBuffer(matrix, trace);
+                if (cumulativeSum is not null)
+                    Device.Download(trace.View.SubView((long)n * width - degree, degree), cumulativeSum);
+                if (cumulativeSum is not null && LdesOnDemand && KeepLdesOnDevice && _residentBytes + trace.Length * sizeof(uint) <= ResidentBudgetBytes)
+                {
+                    matrix = OnDemand(n, width);
+                    kept = KeepBuffer(matrix, trace);
+                    if (!kept)
+                        throw new InvalidOperationException("internal: a LogUp trace left on the device could not be kept");
+                }
+                else
+                {
+                    var result = new MontyField31<TParams>[(long)n * width];
+                    Device.Download(trace.View, MontyField31<TParams>.AsMontgomery(result));
+                    matrix = new RowMajorMatrix<MontyField31<TParams>>(result, width);
+                    kept = KeepBuffer(matrix, trace);
+                }
             }
             finally
             {
@@ -127,8 +152,8 @@ public sealed partial class IlgpuOperations<TParams>
             throw new ArgumentException("α powers, Z_H, 1/Z_H or the result have the wrong length");
         if (constraints > program.Outputs)
             throw new ArgumentException($"{constraints} constraints for a program of {program.Outputs} outputs", nameof(constraints));
-        CheckWords(main.Values.LongLength);
-        CheckWords(logUpLde?.Values.LongLength ?? 0);
+        CheckWords((long)main.Height * main.Width);
+        CheckWords(logUpLde is null ? 0 : (long)logUpLde.Height * logUpLde.Width);
         CheckWords((long)D * q);
         int instructions = program.Instructions;
         int slice = Math.Max(1, Math.Min(q, (1 << 26) / Math.Max(1, instructions)));
@@ -211,7 +236,7 @@ public sealed partial class IlgpuOperations<TParams>
             ArgumentNullException.ThrowIfNull(matrix, nameof(matrices));
             if (matrix.Height != n)
                 throw new ArgumentException($"a matrix of {matrix.Height} rows on a domain of {n}", nameof(matrices));
-            CheckWords(matrix.Values.LongLength);
+            CheckWords((long)matrix.Height * matrix.Width);
         }
         CheckWords((long)D * n);
         int count = points.Length / D;

@@ -65,6 +65,18 @@ public sealed partial class IlgpuOperations<TParams> : IDisposable where TParams
     public bool KeepTracesOnDevice { get; set; }
 
     /// <summary>
+    /// Whether a kept LDE (and a LogUp trace made on the device) comes back to the host only when the host reads its values
+    /// (<see cref="RowMajorMatrix{T}.FromDevice"/>): on the device path nothing reads them (commitments, quotients, openings, DEEP
+    /// and the query openings use the kept copy), so they never cross the bus; a CPU fallback that reads them fetches them. A
+    /// matrix released before it was read can no longer fetch its values (read <c>Values</c> first). Default off;
+    /// <see cref="IlgpuProverBackend{TParams}"/> turns it on.
+    /// </summary>
+    public bool LdesOnDemand { get; set; }
+
+    /// <summary>Called with the bytes of each matrix fetched from the device when the host read its values (for traffic reports).</summary>
+    public Action<long>? MatrixFetched { get; set; }
+
+    /// <summary>
     /// Most bytes of LDE copies kept at once: an LDE that would exceed it is not kept (it is uploaded again when
     /// needed, never wrong). Default: half the device memory, at most 4 GiB on ILGPU's CPU accelerator (host memory).
     /// </summary>
@@ -183,7 +195,8 @@ public sealed partial class IlgpuOperations<TParams> : IDisposable where TParams
     }
 
     private ArrayView<uint> OnDevice(RowMajorMatrix<MontyField31<TParams>> matrix, List<MemoryBuffer1D<uint, Stride1D.Dense>> rented) =>
-        OnDevice(matrix, MontyField31<TParams>.AsMontgomery(matrix.Values), rented);
+        // The kept copy first: a matrix whose values stayed on the device is not fetched to be uploaded again.
+        TryKept(matrix, out var kept) ? kept.View : OnDevice(matrix, MontyField31<TParams>.AsMontgomery(matrix.Values), rented);
 
     // ---------------------------------------------------------------- DFT / LDE
 
@@ -196,10 +209,9 @@ public sealed partial class IlgpuOperations<TParams> : IDisposable where TParams
         long smallWords = (long)n * width;
         long bigWords = smallWords << addedBits;
         CheckWords(bigWords);
-        var result = new MontyField31<TParams>[bigWords];
-        var matrix = new RowMajorMatrix<MontyField31<TParams>>(result, width);
         if (bigWords == 0)
-            return matrix;
+            return new RowMajorMatrix<MontyField31<TParams>>([], width);
+        RowMajorMatrix<MontyField31<TParams>> matrix;
         lock (Device.SyncRoot)
         {
             var input = Device.Rent(smallWords);
@@ -233,8 +245,21 @@ public sealed partial class IlgpuOperations<TParams> : IDisposable where TParams
                 K.ScaleRows((int)smallWords, d, factors.View, width, _field);
                 // Evaluate: DIF on the large domain leaves the rows bit-reversed.
                 RunLevels(d, width, log + addedBits, dit: false, inverse: false);
-                Device.Download(d, MontyField31<TParams>.AsMontgomery(result));
-                kept = KeepBuffer(matrix, data);
+                // Left on the device (values fetched when read) only when it will be kept: checked under the lock with KeepBuffer's budget.
+                if (LdesOnDemand && KeepLdesOnDevice && _residentBytes + data.Length * sizeof(uint) <= ResidentBudgetBytes)
+                {
+                    matrix = OnDemand((int)(bigWords / width), width);
+                    kept = KeepBuffer(matrix, data);
+                    if (!kept)
+                        throw new InvalidOperationException("internal: an LDE left on the device could not be kept");
+                }
+                else
+                {
+                    var result = new MontyField31<TParams>[bigWords];
+                    Device.Download(d, MontyField31<TParams>.AsMontgomery(result));
+                    matrix = new RowMajorMatrix<MontyField31<TParams>>(result, width);
+                    kept = KeepBuffer(matrix, data);
+                }
                 // The uploaded evaluations (unchanged: the bit reversal wrote to the LDE buffer) stay as their copy.
                 if (KeepTracesOnDevice && uploaded)
                     inputKept = KeepBuffer(evaluations, input);
@@ -249,6 +274,28 @@ public sealed partial class IlgpuOperations<TParams> : IDisposable where TParams
             }
         }
         return matrix;
+    }
+
+    /// <summary>A matrix whose values are the kept device copy registered under it (by the caller, at once), fetched when read.</summary>
+    private RowMajorMatrix<MontyField31<TParams>> OnDemand(int height, int width)
+    {
+        RowMajorMatrix<MontyField31<TParams>>? self = null;
+        self = RowMajorMatrix<MontyField31<TParams>>.FromDevice(height, width, () => FetchValues(self!));
+        return self;
+    }
+
+    private MontyField31<TParams>[] FetchValues(RowMajorMatrix<MontyField31<TParams>> matrix)
+    {
+        lock (Device.SyncRoot)
+        {
+            if (!_resident.TryGetValue(matrix, out var kept))
+                throw new InvalidOperationException($"the values of this {matrix.Height}×{matrix.Width} matrix stayed on the device, and its device copy " +
+                    "was released: read a matrix's values before releasing it when they are still needed");
+            var values = new MontyField31<TParams>[(long)matrix.Height * matrix.Width];
+            Device.Download(kept.View, MontyField31<TParams>.AsMontgomery(values));
+            MatrixFetched?.Invoke(values.LongLength * sizeof(uint));
+            return values;
+        }
     }
 
     /// <summary>Forward DFT of every column in place (natural order in and out), as <c>Radix2Dft.DftBatch</c>.</summary>
@@ -370,7 +417,24 @@ public sealed partial class IlgpuOperations<TParams> : IDisposable where TParams
         }
     }
 
-    /// <summary>Same tree as <c>MerkleTreeMmcs.Commit</c> with the default sponge and compression of 8-element digests (Poseidon2 width 16).</summary>
+    /// <summary>
+    /// Whether <see cref="Commit"/> leaves a tree's digest layers on the device (when keeping is on and the budget allows): the tree
+    /// (<see cref="MerkleTree{TParams, TDigest}.FromDeviceLayers"/>) fetches a layer when the host first reads it (its cap), and the
+    /// query openings gather siblings on the device (<see cref="OpenMulti"/>). Default off (every layer is downloaded);
+    /// <see cref="IlgpuProverBackend{TParams}"/> turns it on, since the prover releases its trees after their openings. A tree
+    /// released before its layers were read can no longer fetch them (<see cref="MerkleTree{TParams, TDigest}.FetchAllLayers"/> first).
+    /// </summary>
+    public bool KeepTreesOnDevice { get; set; }
+
+    /// <summary>Called with the bytes of each layer a tree fetched from the device when the host read it (for traffic reports).</summary>
+    public Action<long>? LayerFetched { get; set; }
+
+    /// <summary>
+    /// Same tree as <c>MerkleTreeMmcs.Commit</c> with the default sponge and compression of 8-element digests (Poseidon2 width 16).
+    /// Every digest layer is written into one device buffer (level l at <see cref="LayerOffset"/>), which is kept under the returned
+    /// tree when keeping is on and the budget allows (until <see cref="Release"/>), for the query openings (<see cref="OpenMulti"/>);
+    /// with <see cref="KeepTreesOnDevice"/> the layers are then not downloaded until the host reads them.
+    /// </summary>
     public MerkleTree<TParams, Digest<TParams>> Commit(IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> matrices)
     {
         ArgumentNullException.ThrowIfNull(matrices);
@@ -383,7 +447,7 @@ public sealed partial class IlgpuOperations<TParams> : IDisposable where TParams
             int h = mats[m].Height;
             if (h == 0 || !BitOperations.IsPow2(h))
                 throw new ArgumentException($"matrix {m} has height {h}; heights must be powers of two", nameof(matrices));
-            CheckWords(mats[m].Values.LongLength);
+            CheckWords((long)mats[m].Height * mats[m].Width);
         }
         // Groups of equal height, tallest first, commit order within a height (as MerkleTreeMmcs).
         var groups = mats.OrderByDescending(m => m.Height).GroupBy(m => m.Height).Select(g => g.ToArray()).ToList();
@@ -391,42 +455,92 @@ public sealed partial class IlgpuOperations<TParams> : IDisposable where TParams
         int levels = BitOperations.Log2((uint)maxHeight);
         CheckWords((long)maxHeight * 16);
         var layers = new Digest<TParams>[levels + 1][];
+        MerkleTree<TParams, Digest<TParams>> tree;
         lock (Device.SyncRoot)
         {
             var rc = RoundConstants();
             var rented = new List<MemoryBuffer1D<uint, Stride1D.Dense>>();
+            long layerWords = LayerOffset(maxHeight, levels + 1);
+            var all = Device.Rent(layerWords);
+            bool kept = false;
+            // Left on the device only when the buffer will be kept (checked now, under the lock, with the same budget KeepBuffer applies).
+            bool onDevice = KeepTreesOnDevice && KeepLdesOnDevice && _residentBytes + all.Length * sizeof(uint) <= ResidentBudgetBytes;
             try
             {
-                var current = HashRows(groups[0], rc, rented);
-                layers[0] = DownloadDigests(current, maxHeight);
+                var current = all.View.SubView(0, (long)maxHeight * 8);
+                HashRows(groups[0], rc, rented, current);
+                if (!onDevice)
+                    layers[0] = DownloadDigests(current, maxHeight);
                 int nextGroup = 1;
                 for (int level = 1; level <= levels; level++)
                 {
                     int count = maxHeight >> level;
-                    var parents = Device.Rent((long)count * 8);
-                    rented.Add(parents);
-                    K.CompressLayer(count, current, parents.View, rc, _shape);
+                    var parents = all.View.SubView(LayerOffset(maxHeight, level), (long)count * 8);
+                    K.CompressLayer(count, current, parents, rc, _shape);
                     if (nextGroup < groups.Count && groups[nextGroup][0].Height == count)
                     {
-                        var rowHashes = HashRows(groups[nextGroup], rc, rented);
-                        K.CompressInject(count, parents.View, rowHashes, rc, _shape);
+                        var rowHashes = HashRows(groups[nextGroup], rc, rented, null);
+                        K.CompressInject(count, parents, rowHashes, rc, _shape);
                         nextGroup++;
                     }
-                    layers[level] = DownloadDigests(parents.View, count);
-                    current = parents.View;
+                    if (!onDevice)
+                        layers[level] = DownloadDigests(parents, count);
+                    current = parents;
                 }
+                if (onDevice)
+                {
+                    MerkleTree<TParams, Digest<TParams>>? self = null;
+                    tree = self = MerkleTree<TParams, Digest<TParams>>.FromDeviceLayers(mats, level => FetchLayer(self!, level));
+                }
+                else
+                {
+                    tree = MerkleTree<TParams, Digest<TParams>>.FromLayers(mats, layers);
+                }
+                kept = KeepBuffer(tree, all);
+                if (onDevice && !kept)
+                    throw new InvalidOperationException("internal: a tree left on the device could not be kept");
             }
             finally
             {
+                if (!kept)
+                    Device.Return(all);
                 foreach (var b in rented)
                     Device.Return(b);
             }
         }
-        return MerkleTree<TParams, Digest<TParams>>.FromLayers(mats, layers);
+        return tree;
     }
 
-    /// <summary>Sponge of the concatenated rows of a group of equal-height matrices: one digest (8 words) per row.</summary>
-    private ArrayView<uint> HashRows(RowMajorMatrix<MontyField31<TParams>>[] group, ArrayView<uint> rc, List<MemoryBuffer1D<uint, Stride1D.Dense>> rented)
+    /// <summary>Downloads layer <paramref name="level"/> of a tree whose layers were left on the device (<see cref="KeepTreesOnDevice"/>).</summary>
+    private Digest<TParams>[] FetchLayer(MerkleTree<TParams, Digest<TParams>> tree, int level)
+    {
+        lock (Device.SyncRoot)
+        {
+            if (!TryKept(tree, out var layers))
+                throw new InvalidOperationException($"layer {level} of this tree stayed on the device, and its device copy was released: " +
+                    "fetch its layers (FetchAllLayers) before releasing a tree that is still needed");
+            int count = tree.Height >> level;
+            var digests = DownloadDigests(layers.View.SubView(LayerOffset(tree.Height, level), (long)count * 8), count);
+            LayerFetched?.Invoke((long)count * 8 * sizeof(uint));
+            return digests;
+        }
+    }
+
+    /// <summary>Where level <paramref name="level"/> of a tree of <paramref name="maxHeight"/> leaves starts in its layer buffer (8 words per digest).</summary>
+    private static long LayerOffset(int maxHeight, int level)
+    {
+        long words = 0;
+        for (int l = 0; l < level; l++)
+            words += (long)(maxHeight >> l) * 8;
+        return words;
+    }
+
+    /// <summary>
+    /// Sponge of the concatenated rows of a group of equal-height matrices: one digest (8 words) per row, into
+    /// <paramref name="output"/> when given (else a rented buffer).
+    /// </summary>
+    private ArrayView<uint> HashRows(RowMajorMatrix<MontyField31<TParams>>[] group, ArrayView<uint> rc, List<MemoryBuffer1D<uint, Stride1D.Dense>> rented,
+        ArrayView<uint>? output)
     {
         int height = group[0].Height;
         var states = Device.Rent((long)height * 16);
@@ -440,10 +554,19 @@ public sealed partial class IlgpuOperations<TParams> : IDisposable where TParams
             K.Absorb(height, states.View, OnDevice(matrix, rented), matrix.Width, pos, rc, _shape);
             pos = (pos + matrix.Width) % PaddingFreeSponge<TParams, Digest<TParams>>.Rate;
         }
-        var digests = Device.Rent((long)height * 8);
-        rented.Add(digests);
-        K.Finish(height, states.View, digests.View, pos, rc, _shape);
-        return digests.View;
+        ArrayView<uint> digests;
+        if (output is { } o)
+        {
+            digests = o;
+        }
+        else
+        {
+            var buffer = Device.Rent((long)height * 8);
+            rented.Add(buffer);
+            digests = buffer.View;
+        }
+        K.Finish(height, states.View, digests, pos, rc, _shape);
+        return digests;
     }
 
     private Digest<TParams>[] DownloadDigests(ArrayView<uint> view, int count)
@@ -501,7 +624,7 @@ public sealed partial class IlgpuOperations<TParams> : IDisposable where TParams
             throw new ArgumentException("α powers, Z_H, 1/Z_H or the result have the wrong length");
         if (instructions < 0 || program.Length < 3 * instructions || outputsAt + outputs > program.Length || publicsAt > values.Length)
             throw new ArgumentException("the program arrays do not match their layout", nameof(program));
-        CheckWords(main.Values.LongLength);
+        CheckWords((long)main.Height * main.Width);
         CheckWords((long)D * q);
         int slice = Math.Max(1, Math.Min(q, (1 << 26) / Math.Max(1, instructions)));
         var alphaZh = new uint[alphaPowers.Length + 2 * zhInverse.Length];

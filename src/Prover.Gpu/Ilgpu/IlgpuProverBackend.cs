@@ -25,7 +25,9 @@ public sealed class IlgpuProverBackend<TParams> : IProverBackend<TParams>, IDisp
         ArgumentNullException.ThrowIfNull(device);
         Device = device;
         _ownsDevice = ownsDevice;
-        Operations = new IlgpuOperations<TParams>(device) { KeepLdesOnDevice = true, KeepTracesOnDevice = true };
+        Operations = new IlgpuOperations<TParams>(device) { KeepLdesOnDevice = true, KeepTracesOnDevice = true, KeepTreesOnDevice = true, LdesOnDemand = true };
+        Operations.LayerFetched = bytes => Traffic.Add(IlgpuTraffic.TreeLayers, 0, bytes);
+        Operations.MatrixFetched = bytes => Traffic.Add(IlgpuTraffic.MatrixValues, 0, bytes);
     }
 
     public IlgpuDevice Device { get; }
@@ -83,6 +85,26 @@ public sealed class IlgpuProverBackend<TParams> : IProverBackend<TParams>, IDisp
     {
         get => Operations.KeepTracesOnDevice;
         set => Operations.KeepTracesOnDevice = value;
+    }
+
+    /// <summary>
+    /// Whether the digest layers of the trees it commits stay on the device (default; the host fetches a layer when it reads one,
+    /// the query openings gather their siblings there; <see cref="IlgpuOperations{TParams}.KeepTreesOnDevice"/>).
+    /// </summary>
+    public bool KeepTreesOnDevice
+    {
+        get => Operations.KeepTreesOnDevice;
+        set => Operations.KeepTreesOnDevice = value;
+    }
+
+    /// <summary>
+    /// Whether LDEs and LogUp traces made on the device come back to the host only when the host reads their values (default;
+    /// <see cref="IlgpuOperations{TParams}.LdesOnDemand"/>).
+    /// </summary>
+    public bool LdesOnDemand
+    {
+        get => Operations.LdesOnDemand;
+        set => Operations.LdesOnDemand = value;
     }
 
     /// <summary>Whether LDEs stay on the device until released (<see cref="IlgpuOperations{TParams}.KeepLdesOnDevice"/>).</summary>
@@ -173,10 +195,11 @@ public sealed class IlgpuProverBackend<TParams> : IProverBackend<TParams>, IDisp
         var program = DeviceProgram.From(air.Name, air.InteractionProgram, publics, preprocessed is not null);
         var logUp = DeviceLogUp.From(air, air.ConstraintCount, gamma, beta, [], default);
         var mark = Mark();
-        var trace = Operations.GenerateLogUp(air.Name, TDef.W, TDef.Degree, program, logUp, main, preprocessed);
+        var sum = new uint[TDef.Degree];
+        var trace = Operations.GenerateLogUp(air.Name, TDef.W, TDef.Degree, program, logUp, main, preprocessed, sum);
         Count(IlgpuTraffic.LogUp, mark);
-        var last = trace.Row(trace.Height - 1)[^TDef.Degree..];
-        return (trace, ExtensionField<MontyField31<TParams>, TDef>.FromCoefficients(last));
+        // The last row's running sum, read on the device (the trace's values may stay there).
+        return (trace, ExtensionField<MontyField31<TParams>, TDef>.FromCoefficients(MontyField31<TParams>.FromMontgomery(sum.AsSpan())));
     }
 
     /// <summary>
@@ -324,6 +347,37 @@ public sealed class IlgpuProverBackend<TParams> : IProverBackend<TParams>, IDisp
         var mark = Mark();
         Operations.AddScaled(TDef.W, Words(folded), Words(w), Words(rollIn), folded, rollIn, TDef.Degree);
         Count(IlgpuTraffic.FriRollIn, mark);
+    }
+
+    /// <summary>Whether query openings are gathered on the device (default; off: the CPU reference, for comparisons).</summary>
+    public bool QueriesOnDevice { get; set; } = true;
+
+    /// <summary>
+    /// The query openings of a tree of 8-element digests on the device (<see cref="IlgpuOperations{TParams}.OpenMulti"/>): the opened
+    /// rows gathered from the kept copies of its matrices (LDEs, FRI leaves), the siblings from the kept copy of its digest layers (kept
+    /// by <see cref="Commit{TDigest}"/> until released). Trees of wider digests, hashed on the CPU, are opened by the CPU reference.
+    /// </summary>
+    public MultiOpening<TParams, TDigest> OpenMulti<TDigest>(MerkleTree<TParams, TDigest> tree, IReadOnlyList<int> indices, int capHeight)
+        where TDigest : struct, IDigest<TDigest, TParams>
+    {
+        ArgumentNullException.ThrowIfNull(tree);
+        if (!QueriesOnDevice || !HashesOnDevice<TDigest>())
+            return Cpu.OpenMulti(tree, indices, capHeight);
+        var mark = Mark();
+        var opening = Operations.OpenMulti((MerkleTree<TParams, Digest<TParams>>)(object)tree, indices, capHeight);
+        Count(IlgpuTraffic.QueryOpenings, mark);
+        return (MultiOpening<TParams, TDigest>)(object)opening;
+    }
+
+    /// <summary>DEEP's column selection on the device when the matrix is kept there (<see cref="IlgpuOperations{TParams}.SelectColumns"/>; counted as DEEP).</summary>
+    public RowMajorMatrix<MontyField31<TParams>> SelectColumns(RowMajorMatrix<MontyField31<TParams>> matrix, IReadOnlyList<int> columns)
+    {
+        if (!DeepOnDevice)
+            return ColumnSelection.Select(matrix, columns);
+        var mark = Mark();
+        var selected = Operations.SelectColumns(matrix, columns);
+        Count(IlgpuTraffic.Deep, mark);
+        return selected;
     }
 
     public void Release(IEnumerable<object?> data) => Operations.Release(data);

@@ -19,6 +19,12 @@ public sealed class IlgpuTraffic
     public const string FriRollIn = "FRI roll-in";
     public const string QueryOpenings = "query openings";
 
+    /// <summary>Digest layers a tree left on the device fetched when the host read them (its cap), counted as they are fetched.</summary>
+    public const string TreeLayers = "tree layers read by the host";
+
+    /// <summary>LDE or LogUp trace values left on the device that the host read (a CPU fallback), counted as they are fetched.</summary>
+    public const string MatrixValues = "matrix values read by the host";
+
     private readonly object _lock = new();
     private readonly Dictionary<string, (long Calls, long ToDevice, long FromDevice)> _phases = [];
 

@@ -78,9 +78,8 @@ public sealed class ZkvmAggregationTests(ITestOutputHelper output)
     private static ZkvmCheckedStatement<KoalaBearQuartic, KoalaBearDigest> ZkvmVerifierStatement(Execution e)
     {
         var commitments = e.Proof.Shards.Select((p, s) => ShardCommitment.Of(e.Proof.ShardChips[s], p.LogHeights, p.PublicValues, p.MainCommitment)).ToArray();
-        VerifyingKey<KoalaBearParameters, KoalaBearDigest>? key = null;
         var claim = new ZkvmClaim(e.Proof.InputSize, e.Proof.InputCommitment, e.Proof.Output, e.Proof.ExitCode, e.Proof.Cycles);
-        var (error, statement) = ZkvmVerifier<KoalaBearQuartic, KoalaBearDigest>.CheckStatement(ShardConfig, e.Program, claim, commitments, ref key);
+        var (error, statement) = ZkvmVerifier<KoalaBearQuartic, KoalaBearDigest>.CheckStatement(ShardConfig, e.Program, claim, commitments, e.Proof.Shards[0].Config);
         Assert.Null(error);
         return statement!;
     }

@@ -53,6 +53,9 @@ public sealed class ProofBytesPinTests
         // those chips are WhenUsed). Recomputed for the merge of branches guestopt (hello.elf's runtime: word-wise libc
         // routines changed its code and so the Program ROM; still 206 cycles), sha256 (the syscall chip's SHA256_COMPRESS
         // selector and send) and ecc (six point selectors and their Weierstrass sends; registry 17 sha256, 18–23 point chips).
-        Assert.Equal("b2291a4792c30e7811da37d2dfdbe6bdd0229ec216fdba9251f413a3e1d6aab4", Sha(proof.ToBytes()));
+        _output.WriteLine($"hello zkVM proof: {proof.ToBytes().Length} B, SHA-256 {Sha(proof.ToBytes())}");
+        // Recomputed on branch lean2 (issue 19) from this test's output: the byte table is sized to use (rows of the pairs
+        // the shard looks up, 16 bit columns, no preprocessed columns) and the zkVM proof version is 4.
+        Assert.Equal("13dcd625aebb62443f7183bbf0a0ae835d31e6452d0e421687d9c703685dec37", Sha(proof.ToBytes()));
     }
 }

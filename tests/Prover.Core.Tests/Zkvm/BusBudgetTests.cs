@@ -75,16 +75,18 @@ public sealed class BusBudgetTests(ITestOutputHelper output)
         var program = Hello.Value.Program;
         foreach (var air in program.CompiledLastShardAirs)
             for (int i = 0; i < air.Interactions.Count; i++)
-                Assert.True(air.MultiplicityBounds[i] is not null || MultiplicityBounds.HasFixedTuple(air.Interactions[i]),
+                Assert.True(air.MultiplicityBounds[i] is not null || air.FixedTuples[i],
                     $"{air.Name} interaction {i} (bus {air.Interactions[i].Bus})");
         // The lookup tables are the only unbounded ones: the Program ROM and the byte table (Range16 and ByteAnd).
         var unbounded = program.CompiledLastShardAirs.Where(a => a.MultiplicityBounds.Any(b => b is null)).ToArray();
         Assert.Equal([program.CompiledLastShardAirs[ZkvmTable.Program], program.CompiledLastShardAirs[ZkvmTable.Bytes]], unbounded);
-        // The byte table's receives: both unbounded, both with tuples the verifying key fixes (the Range16 value 256·a + b is an
-        // expression of preprocessed columns, the AND tuple is three of them).
+        // The byte table's receives: both unbounded, both with tuples its own boolean columns fix (the Range16 value 256·a + b
+        // and the AND tuple (a, b, Σ 2^i·a_i·b_i) are expressions of the 16 asserted bits; ByteTable's class comment).
         var bytes = program.CompiledLastShardAirs[ZkvmTable.Bytes];
         Assert.Equal([ZkvmBus.Range16, ZkvmBus.ByteAnd], bytes.Interactions.Select(i => i.Bus));
-        Assert.All(bytes.Interactions, i => Assert.True(MultiplicityBounds.HasFixedTuple(i)));
+        Assert.All(bytes.FixedTuples, Assert.True);
+        // The Program ROM's tuples are fixed by the verifying key itself.
+        Assert.All(program.CompiledLastShardAirs[ZkvmTable.Program].Interactions, i => Assert.True(MultiplicityBounds.HasFixedTuple(i)));
         Assert.All(bytes.MultiplicityBounds, b => Assert.Null(b));
     }
 

@@ -228,7 +228,7 @@ public sealed class DivRemTests(ITestOutputHelper output)
         var counts = new LookupCounts();
         var mulTrace = MulTrace.Generate<KoalaBear>(mul, counts);
         var divTrace = DivRemTrace.Generate<KoalaBear>(div, counts);
-        // With the zkVM's own (full, 2^16-row) byte table, whose Range16 relation receives 0..2^16 − 1.
+        // With the zkVM's own byte table, sized to the lookups counted.
         var table = new ByteTable<KoalaBear>();
         var result = ZkvmProving.ProveAndVerify(
             [new TupleSenderAir(ZkvmBus.Alu, ZkvmBus.AluTupleWidth, "alu-requester"), mulAir, divAir, table],

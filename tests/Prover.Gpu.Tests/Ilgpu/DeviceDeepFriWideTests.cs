@@ -156,7 +156,7 @@ public class DeviceDeepFriWideTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.Equal(cpuFinal, final);
         Assert.Equal(cpuTree.Root, tree.Root);
         Assert.Equal(cpuTree2.Root, tree2.Root);
-        device.Release([codeword, leaves, foldedChain, leaves2, final]);
+        device.Release([codeword, leaves, foldedChain, leaves2, final, tree, tree2]);
         Assert.Equal(0, backend.Operations.ResidentCount);
         Assert.Throws<ArgumentException>(() => device.FriRollIn(cpuFolded, betas[2], codeword));
     }

@@ -119,8 +119,8 @@ public class DeviceProvingStepsTests(ITestOutputHelper output)
         Assert.Equal(cpuTree2.Root, tree2.Root);
         for (int level = 0; level < cpuTree2.LayerCount; level++)
             Assert.True(cpuTree2.Layer(level).SequenceEqual(tree2.Layer(level)), $"layer {level}");
-        Assert.Equal(3, backend.Operations.ResidentCount); // codeword, folded, final (leaves are aliases)
-        device.Release([codeword, leaves, folded, leaves2, final]);
+        Assert.Equal(5, backend.Operations.ResidentCount); // codeword, folded, final, the two trees' layers (leaves are aliases)
+        device.Release([codeword, leaves, folded, leaves2, final, tree, tree2]);
         Assert.Equal(0, backend.Operations.ResidentCount);
         Assert.False(backend.Operations.IsResident(leaves2));
         // A roll-in into a codeword without a device copy runs on the CPU, with the same result.
@@ -350,7 +350,7 @@ public class DeviceProvingStepsTests(ITestOutputHelper output)
         var actual = backend.Commit<Prover.Core.Hash.Digest<KoalaBearParameters>>([ldeA, ldeB]);
         for (int level = 0; level < expected.LayerCount; level++)
             Assert.True(expected.Layer(level).SequenceEqual(actual.Layer(level)), $"layer {level}");
-        backend.Release([ldeA, null, ldeB, a, b]);
+        backend.Release([ldeA, null, ldeB, a, b, actual]);
         Assert.Equal(0, backend.Operations.ResidentCount);
         Assert.Equal(0, backend.Operations.ResidentBytes);
         // Over the budget nothing is kept (and the result is the same).

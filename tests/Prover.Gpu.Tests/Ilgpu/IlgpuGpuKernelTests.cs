@@ -86,8 +86,16 @@ public class IlgpuGpuKernelTests(ITestOutputHelper output)
         gpu.FriRollIn(folded, ext[1], rollIn);
         Assert.Equal(expected, folded);
         var leaves = gpu.FriLeaves(folded, 2);
-        Assert.Equal(cpu.Commit<Digest<KoalaBearParameters>>([cpu.FriLeaves(expected, 2)]).Root, gpu.Commit<Digest<KoalaBearParameters>>([leaves]).Root);
-        gpu.Release([.. ldes, deep, folded, leaves]);
+        var cpuTree = cpu.Commit<Digest<KoalaBearParameters>>([cpu.FriLeaves(expected, 2)]);
+        var tree = gpu.Commit<Digest<KoalaBearParameters>>([leaves]);
+        Assert.Equal(cpuTree.Root, tree.Root);
+        // Query openings gathered on the device (the leaves' rows from the folded codeword's copy, siblings from the tree's layers).
+        int[] queries = [.. Enumerable.Range(0, 100).Select(i => (int)((uint)(i * 2654435761u) % (uint)tree.Height))];
+        var expectedOpening = cpu.OpenMulti(cpuTree, queries, 2);
+        var opening = gpu.OpenMulti(tree, queries, 2);
+        Assert.Equal(expectedOpening.Siblings, opening.Siblings);
+        Assert.Equal(expectedOpening.Rows[0], opening.Rows[0]);
+        gpu.Release([.. ldes, deep, folded, leaves, tree]);
         Assert.Equal(0, backend.Operations.ResidentCount);
     }
 

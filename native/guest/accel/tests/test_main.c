@@ -63,6 +63,7 @@ static const struct {
     {"ripemd160", group_ripemd160},
     {"modexp", group_modexp},
     {"secp256k1", group_secp256k1},
+    {"ecrecover", group_ecrecover},
     {"p256", group_p256},
     {"bn254", group_bn254},
     {"blake2f", group_blake2f},

@@ -52,5 +52,6 @@ void group_blake2f(void);
 void group_bls12(void);
 void group_kzg(void);
 void group_field(void);
+void group_ecrecover(void);
 
 #endif

@@ -18,7 +18,7 @@ public sealed class ZkvmAggregateVerifier<TDef>
     where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
 {
     private readonly ZkvmAggregationKeys<TDef> _keys;
-    private VerifyingKey<KoalaBearParameters, KoalaBearDigest>? _fullKey;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, VerifyingKey<KoalaBearParameters, KoalaBearDigest>> _fullKeys = new();
 
     public ZkvmAggregateVerifier(StarkConfig shardConfig, StarkConfig recursionConfig, ZkvmProgram program)
         : this(new ZkvmAggregationKeys<TDef>(shardConfig, recursionConfig, program))
@@ -64,10 +64,12 @@ public sealed class ZkvmAggregateVerifier<TDef>
         if (!proof.ProgramDigest.AsSpan().SequenceEqual(_keys.Program.Digest))
             return ZkvmVerification.Reject("the proof is for another program");
         var claim = proof.Claim;
-        var (error, statement) = ZkvmVerifier<TDef, KoalaBearDigest>.CheckStatement(_keys.ShardConfig, _keys.Program, claim, proof.Shards, ref _fullKey);
+        var (error, statement) = ZkvmVerifier<TDef, KoalaBearDigest>.CheckStatement(_keys.ShardConfig, _keys.Program, claim, proof.Shards, claimedShape: null, _fullKeys);
         if (error is not null)
             return ZkvmVerification.Reject(error);
-        var root = _keys.Root(proof.Shards, statement!.Fractions);
+        // The shards' shape is the one a prover under the configuration chooses for this statement (the aggregated proof does
+        // not state it; a leaf of another shape is another program, so its root would not be this one).
+        var root = _keys.Root(statement!.Config, proof.Shards, statement.Fractions);
         var expected = ZkvmAggregateStatement.Expected(proof.Shards, statement, claim.InputSize);
         var result = new RecursionVerifier<KoalaBearParameters, TDef, KoalaBearDigest>(_keys.RecursionConfig).Verify(root.Machine, root.Key, expected, proof.Root);
         if (!result.IsValid)

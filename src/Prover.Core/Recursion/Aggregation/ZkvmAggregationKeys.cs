@@ -22,12 +22,16 @@ public sealed class ZkvmAggregationKeys<TDef>(StarkConfig shardConfig, StarkConf
 
     public ZkvmProgram Program => program;
 
-    /// <summary>The leaf program (and key) of a shard of this shape.</summary>
-    public ZkvmAggregationChild<TDef> Leaf(ChipSet chips, int[] logHeights, double statementFractions)
+    /// <summary>
+    /// The leaf program (and key) of a shard of this shape, proved in <paramref name="shape"/> (the shard configuration
+    /// or its small-statement shape: <see cref="ZkvmCheckedStatement{TDef, TDigest}.Config"/>).
+    /// </summary>
+    public ZkvmAggregationChild<TDef> Leaf(StarkConfig shape, ChipSet chips, int[] logHeights, double statementFractions)
     {
-        string id = $"leaf {chips.Bits:x} {string.Join(',', logHeights)} {statementFractions.ToString("R", CultureInfo.InvariantCulture)}";
+        ArgumentNullException.ThrowIfNull(shape);
+        string id = $"leaf {shape} {chips.Bits:x} {string.Join(',', logHeights)} {statementFractions.ToString("R", CultureInfo.InvariantCulture)}";
         if (!_cache.TryGetValue(id, out var child))
-            _cache[id] = child = ZkvmAggregationChild<TDef>.Of(ZkvmAggregationPrograms<TDef>.Leaf(shardConfig, program, chips, logHeights, statementFractions), recursionConfig);
+            _cache[id] = child = ZkvmAggregationChild<TDef>.Of(ZkvmAggregationPrograms<TDef>.Leaf(shape, program, chips, logHeights, statementFractions), recursionConfig);
         return child;
     }
 
@@ -43,10 +47,10 @@ public sealed class ZkvmAggregationKeys<TDef>(StarkConfig shardConfig, StarkConf
     private static string Id(ZkvmAggregationChild<TDef> c) => string.Join(',', c.Key.PreprocessedRoot.ToCanonical());
 
     /// <summary>Every program of the tree over shards of these shapes, level by level (level 0: the leaves); the last level holds the root.</summary>
-    public IReadOnlyList<ZkvmAggregationChild<TDef>[]> Tree(IReadOnlyList<ShardCommitment> shards, double statementFractions)
+    public IReadOnlyList<ZkvmAggregationChild<TDef>[]> Tree(StarkConfig shape, IReadOnlyList<ShardCommitment> shards, double statementFractions)
     {
         ArgumentNullException.ThrowIfNull(shards);
-        var levels = new List<ZkvmAggregationChild<TDef>[]> { shards.Select(s => Leaf(s.Chips, s.LogHeights, statementFractions)).ToArray() };
+        var levels = new List<ZkvmAggregationChild<TDef>[]> { shards.Select(s => Leaf(shape, s.Chips, s.LogHeights, statementFractions)).ToArray() };
         foreach (var pairs in ZkvmAggregateStatement.TreeShape(shards.Count))
         {
             var below = levels[^1];
@@ -56,5 +60,5 @@ public sealed class ZkvmAggregationKeys<TDef>(StarkConfig shardConfig, StarkConf
     }
 
     /// <summary>The root program over shards of these shapes.</summary>
-    public ZkvmAggregationChild<TDef> Root(IReadOnlyList<ShardCommitment> shards, double statementFractions) => Tree(shards, statementFractions)[^1][0];
+    public ZkvmAggregationChild<TDef> Root(StarkConfig shape, IReadOnlyList<ShardCommitment> shards, double statementFractions) => Tree(shape, shards, statementFractions)[^1][0];
 }

@@ -49,8 +49,7 @@ public sealed class ZkvmAggregator<TDef>
         _keys = keys;
         _proof = proof;
         _commitments = [.. proof.Shards.Select((p, s) => ShardCommitment.Of(proof.ShardChips[s], p.LogHeights, p.PublicValues, p.MainCommitment))];
-        VerifyingKey<KoalaBearParameters, KoalaBearDigest>? fullKey = null;
-        var (error, statement) = ZkvmVerifier<TDef, KoalaBearDigest>.CheckStatement(keys.ShardConfig, keys.Program, Claim, _commitments, ref fullKey);
+        var (error, statement) = ZkvmVerifier<TDef, KoalaBearDigest>.CheckStatement(keys.ShardConfig, keys.Program, Claim, _commitments, proof.Shards[0].Config ?? keys.ShardConfig);
         _statement = statement ?? throw new ArgumentException("the execution proof does not check: " + error);
     }
 
@@ -68,9 +67,9 @@ public sealed class ZkvmAggregator<TDef>
             throw new ArgumentOutOfRangeException(nameof(shard));
         var sw = Stopwatch.StartNew();
         var c = _commitments[shard];
-        var child = _keys.Leaf(c.Chips, c.LogHeights, _statement.Fractions);
+        var child = _keys.Leaf(_statement.Config, c.Chips, c.LogHeights, _statement.Fractions);
         var airs = _keys.Program.AirsOf(c.Chips);
-        var hints = new StarkProofHints<KoalaBearParameters, TDef, KoalaBearDigest>(_keys.ShardConfig, airs, _proof.Shards[shard],
+        var hints = new StarkProofHints<KoalaBearParameters, TDef, KoalaBearDigest>(_statement.Config, airs, _proof.Shards[shard],
             _statement.FullKey.Subset(_keys.Program.Airs, c.Chips.Indices()), _statement.Seeds[shard] with { StatementFractions = _statement.Fractions });
         return Prove($"leaf {shard}", child, hints, sw);
     }

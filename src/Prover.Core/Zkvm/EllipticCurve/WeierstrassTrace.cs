@@ -105,7 +105,7 @@ public static class WeierstrassTrace
         }
         if (denominator.IsZero)
             throw new ArgumentException($"{air.Name} at clk {e.Timestamp}: the slope's denominator is 0 (the machine faults on this call)", nameof(e));
-        var w = BigInteger.ModPow(denominator, curve.P - 2, curve.P);
+        var w = curve.Inverse(denominator);
         var lambda = curve.Mod(numerator * w);
         values[L.W] = ToBytes(w, bytes);
         values[L.Lambda] = ToBytes(lambda, bytes);

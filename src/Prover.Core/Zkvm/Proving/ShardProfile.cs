@@ -40,7 +40,7 @@ public sealed class ShardProfile
 
     /// <summary>Whether chip <paramref name="t"/>'s table has the same height at every shard size.</summary>
     public static bool IsShardIndependent(int t) =>
-        t is ZkvmTable.Program or ZkvmTable.Bytes || Chips.ZkvmChips.All[t].Presence == Chips.ChipPresence.LastShard;
+        t is ZkvmTable.Program || Chips.ZkvmChips.All[t].Presence == Chips.ChipPresence.LastShard;
 
     /// <summary>Number of shards of 2^<paramref name="logShardSize"/> cycles.</summary>
     public long Shards(int logShardSize) => Math.Max(1, (Cycles + (1L << logShardSize) - 1) >> logShardSize);
@@ -59,6 +59,11 @@ public sealed class ShardProfile
             int probe = _probeLogHeights[t];
             heights[t] = IsShardIndependent(t) || probe < 0 ? probe
                 : Math.Max(probe, Math.Min(logShardSize, probe + Math.Max(0, logShardSize - LogProbeShardSize)));
+            // The byte table has a row per byte pair the shard looks up, which can exceed its cycles (several lookups per
+            // cycle) but not the union of the probe shards it spans: at most 2^(log shard − log probe) times the probe's
+            // tallest, and never more than the 2^16 pairs.
+            if (t == ZkvmTable.Bytes && probe >= 0)
+                heights[t] = Math.Max(probe, Math.Min(Tables.ByteTable<KoalaBear>.MaxHeightLog, probe + Math.Max(0, logShardSize - LogProbeShardSize)));
         }
         return heights;
     }

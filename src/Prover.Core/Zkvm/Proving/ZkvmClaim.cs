@@ -11,11 +11,12 @@ namespace Prover.Core.Zkvm.Proving;
 public sealed record ZkvmClaim(ulong InputSize, KoalaBear[] InputCommitment, byte[] Output, int ExitCode, long Cycles);
 
 /// <summary>
-/// An execution's statement checked by <see cref="ZkvmVerifier{TDef, TDigest}.CheckStatement"/>: each shard's shared
+/// An execution's statement checked by <see cref="ZkvmVerifier{TDef, TDigest}.CheckStatement"/>: the shape every shard proof
+/// has (the configuration, or its small-statement shape), each shard's shared
 /// challenges and seed, γ and β, the bus fractions of the whole statement (for the security bound), the preprocessed key
 /// over all chips, and the bus sum of the verifier's own tuples (which every shard's sum must cancel with).
 /// </summary>
-public sealed record ZkvmCheckedStatement<TDef, TDigest>(SharedBusChallenges<ExtensionField<KoalaBear, TDef>>[] Seeds, ExtensionField<KoalaBear, TDef> Gamma,
+public sealed record ZkvmCheckedStatement<TDef, TDigest>(StarkConfig Config, SharedBusChallenges<ExtensionField<KoalaBear, TDef>>[] Seeds, ExtensionField<KoalaBear, TDef> Gamma,
     ExtensionField<KoalaBear, TDef> Beta, double Fractions, VerifyingKey<KoalaBearParameters, TDigest> FullKey, ExtensionField<KoalaBear, TDef> PublicBusSum)
     where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
     where TDigest : struct, IDigest<TDigest, KoalaBearParameters>;

@@ -17,7 +17,7 @@ namespace Prover.Core.Zkvm.Proving;
 /// </summary>
 public static class ZkvmTable
 {
-    /// <summary>Bytes is <see cref="ByteTable{F}"/>: the fixed lookup table of the Range16 and ByteAnd buses.</summary>
+    /// <summary>Bytes is <see cref="ByteTable{F}"/>: the byte lookup table of the Range16 and ByteAnd buses.</summary>
     public const int Program = 0, Bytes = 1, Cpu = 2, AddSub = 3, Bitwise = 4, Shift = 5, Compare = 6, Mul = 7, DivRem = 8,
         LoadStore = 9, Syscall = 10, MemoryInit = 11, MemoryFinal = 12, InputCommit = 13, Keccak = 14, ModMul256 = 15, ModMul384 = 16,
         Sha256 = 17, Secp256k1Add = 18, Secp256k1Double = 19, Bn254Add = 20, Bn254Double = 21, Bls12381Add = 22, Bls12381Double = 23;

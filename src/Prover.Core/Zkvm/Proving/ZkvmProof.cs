@@ -18,9 +18,11 @@ public sealed class ZkvmProof<TDef, TDigest>
 {
     /// <summary>
     /// 2: the fixed tables became one 2^16-row byte table (14 tables in the last shard, not 15). 3: each shard names its
-    /// chips (<see cref="ShardChips"/>); optional chips without events in a shard have no table there.
+    /// chips (<see cref="ShardChips"/>); optional chips without events in a shard have no table there. 4: the byte table
+    /// is sized to use (16 bit columns per looked-up byte pair, no preprocessed columns), and a provable-100 statement whose
+    /// tables are at most 2^12 rows may be in the small-statement shape (<see cref="Stark.StarkConfig.Provable100Small"/>).
     /// </summary>
-    public const ushort Version = 3;
+    public const ushort Version = 4;
 
     /// <summary>Upper bounds enforced when parsing (an adversary controls the bytes).</summary>
     public const int MaxShards = 1 << 16, MaxInputBytes = 1 << 30, MaxOutputBytes = 1 << 24, CommitmentElements = 8;

@@ -167,12 +167,15 @@ public sealed class ZkvmProver<TDef, TDigest>
         if (ZkvmBusBudget.Check(program, chips, heights, output.Length, _options.BusBudgetLimit) is { } budget && _options.Tamper is null)
             throw new InvalidOperationException($"this execution ({result.Cycles:N0} cycles, {shards.Count} shards) is too large for one sound bus argument: {budget}");
 
-        var prover = new StarkProver<KoalaBearParameters, TDef, TDigest>(_options.Config, _options.Backend) { CheckConstraints = _options.CheckConstraints };
-        // One preprocessed key over every chip (only the preprocessed tables' heights matter: the Program and byte tables,
+        // A small statement under provable-100 is proved with that preset's small-statement shape (StarkConfig.ForTallestTable:
+        // blowup 64, fewer queries, the same provable level); the verifier accepts it for statements that small only.
+        var config = _options.Config.ForTallestTable(heights.Max(h => h.Max()));
+        var prover = new StarkProver<KoalaBearParameters, TDef, TDigest>(config, _options.Backend) { CheckConstraints = _options.CheckConstraints };
+        // One preprocessed key over every chip (only the preprocessed table's height matters: the Program table,
         // present in every shard); each shard proves with its subset. A shard whose preprocessed heights differ from the
         // last shard's fails in the STARK prover's key check.
         var fullKey = StarkSetup.Preprocess<KoalaBearParameters, TDigest>(program.Airs, ZkvmProgram.RegistryHeights(chips[^1], heights[^1]),
-            _options.Config.LogBlowup, _options.Backend)!;
+            config.LogBlowup, _options.Backend)!;
         ProvingKey<KoalaBearParameters, TDigest> Key(ChipSet c) => fullKey.Subset(program.Airs, c.Indices());
         Lap("preprocessed commitment");
 
@@ -187,7 +190,7 @@ public sealed class ZkvmProver<TDef, TDigest>
         Lap("main commitments (all shards)");
 
         var inputCommitment = shards[^1].PublicsOf(ZkvmTable.InputCommit)[InputCommitCols.PublicCommitment..];
-        var (seeds, gamma, beta) = ZkvmStatement.Challenges<TDef, TDigest>(_options.Config, program, fullKey.VerifyingKey.PreprocessedRoot, (ulong)input.Length,
+        var (seeds, gamma, beta) = ZkvmStatement.Challenges<TDef, TDigest>(config, program, fullKey.VerifyingKey.PreprocessedRoot, (ulong)input.Length,
             inputCommitment, output, result.ExitCode, result.Cycles, commitments);
         double fractions = ZkvmBusBudget.StatementFractions(program, chips, heights, output.Length);
         Security.SecurityReport? security = null;
@@ -231,7 +234,7 @@ public sealed class ZkvmProver<TDef, TDigest>
             ShardChips = chips,
             Shards = proofs,
         };
-        LastReport = new ZkvmProofReport(_options.Config.Name, result.Cycles, shards.Count, timings, proof.ToBytes().Length, security?.Provable ?? 0, security?.Conjectured ?? 0)
+        LastReport = new ZkvmProofReport(config.Name, result.Cycles, shards.Count, timings, proof.ToBytes().Length, security?.Provable ?? 0, security?.Conjectured ?? 0)
         {
             LogShardSize = System.Numerics.BitOperations.Log2((ulong)shardSize),
             Memory = memoryPlan,

@@ -38,7 +38,7 @@ public sealed class ZkvmVerifier<TDef, TDigest>
 {
     private readonly StarkConfig _config;
     private readonly ZkvmProgram _program;
-    private VerifyingKey<KoalaBearParameters, TDigest>? _fullKey;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, VerifyingKey<KoalaBearParameters, TDigest>> _fullKeys = new();
 
     public ZkvmVerifier(StarkConfig config, ZkvmProgram program)
     {
@@ -98,12 +98,12 @@ public sealed class ZkvmVerifier<TDef, TDigest>
             commitments[s] = ShardCommitment.Of(proof.ShardChips[s], shards[s].LogHeights, shards[s].PublicValues, shards[s].MainCommitment);
         }
         var claim = new ZkvmClaim(proof.InputSize, proof.InputCommitment, proof.Output, proof.ExitCode, proof.Cycles);
-        var (error, statement) = CheckStatement(_config, _program, claim, commitments, ref _fullKey);
+        var (error, statement) = CheckStatement(_config, _program, claim, commitments, n == 0 ? null : shards[0].Config ?? _config, _fullKeys);
         if (error is not null)
             return ZkvmVerification.Reject(error);
         var (seeds, fractions, fullKey, publicSum) = (statement!.Seeds, statement.Fractions, statement.FullKey, statement.PublicBusSum);
         var chips = proof.ShardChips;
-        var stark = new StarkVerifier<KoalaBearParameters, TDef, TDigest>(_config);
+        var stark = new StarkVerifier<KoalaBearParameters, TDef, TDigest>(statement.Config);
         var total = default(ExtensionField<KoalaBear, TDef>);
         Security.SecurityReport? security = null;
         for (int s = 0; s < n; s++)
@@ -127,17 +127,22 @@ public sealed class ZkvmVerifier<TDef, TDigest>
     /// <summary>
     /// Everything <see cref="Verify(ZkvmProof{TDef, TDigest})"/> checks about an execution before and besides the shard
     /// proofs themselves, from what each shard commits to (<see cref="ShardCommitment"/>: chips, heights, public values,
-    /// main cap): the chip sets, the bus budget, the CPU chaining from the entry with clk 1, every shard's input sizes,
-    /// the input-commitment chip's claim, the cycle count; then the shared challenges and the bus terms of the
-    /// verifier's own tuples. Shared with the verifier of an aggregated proof (<c>ZkvmAggregateVerifier</c>), which has
-    /// the same commitments bound by its root's statement instead of the shard proofs. <paramref name="fullKeyCache"/> caches
-    /// the preprocessed key over all chips.
+    /// main cap): the chip sets, the proof's shape, the bus budget, the CPU chaining from the entry with clk 1, every
+    /// shard's input sizes, the input-commitment chip's claim, the cycle count; then the shared challenges and the bus
+    /// terms of the verifier's own tuples. Shared with the verifier of an aggregated proof
+    /// (<c>Recursion.Aggregation.ZkvmAggregateVerifier</c>), which has the same commitments bound by its root's statement
+    /// instead of the shard proofs. <paramref name="claimedShape"/> is the configuration the shard proofs state (null: the
+    /// shape a prover under <paramref name="config"/> chooses for this statement, <see cref="StarkConfig.ForTallestTable"/>);
+    /// the statement's <see cref="ZkvmCheckedStatement{TDef, TDigest}.Config"/> is the shape every shard proof must have.
+    /// <paramref name="fullKeys"/> caches the preprocessed key over all chips per blowup.
     /// </summary>
     public static (string? Error, ZkvmCheckedStatement<TDef, TDigest>? Statement) CheckStatement(StarkConfig config, ZkvmProgram program, ZkvmClaim claim,
-        IReadOnlyList<ShardCommitment> commitments, ref VerifyingKey<KoalaBearParameters, TDigest>? fullKeyCache)
+        IReadOnlyList<ShardCommitment> commitments, StarkConfig? claimedShape,
+        System.Collections.Concurrent.ConcurrentDictionary<int, VerifyingKey<KoalaBearParameters, TDigest>>? fullKeys = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(program);
+        ArgumentNullException.ThrowIfNull(claim);
         ArgumentNullException.ThrowIfNull(commitments);
         if (claim.InputSize > MemoryMap.InputMaxSize)
             return ($"the input of {claim.InputSize} bytes exceeds the input region", null);
@@ -158,14 +163,20 @@ public sealed class ZkvmVerifier<TDef, TDigest>
                     return ($"shard {s}: table height 2^{h} out of range", null);
         }
         var heights = commitments.Select(c => c.LogHeights).ToArray();
+        int tallest = heights.Max(h => h.Max());
+        // The proof's shape: the configuration's own, or, for a statement whose claimed tables are all small enough, that
+        // configuration's small-statement shape (StarkConfig.ForTallestTable; the same provable level, checked again per
+        // shard). Every shard's STARK verifier (or leaf) then requires exactly this shape.
+        var shape = config.ExpectedShape(claimedShape ?? config.ForTallestTable(tallest), tallest);
         // Before any other work: no bus of the claimed statement may allow p bounded sends and receives (a tuple sent p
         // times would cancel modulo p; docs/zkvm.md "Bus multiplicity bound").
         if (ZkvmBusBudget.Check(program, chips, heights, claim.Output.Length) is { } budget)
             return ("statement too large for a sound bus argument: " + budget, null);
-        // One preprocessed key over all chips; each shard verifies with its subset (the preprocessed Program and byte
-        // tables are required chips, so every shard keeps them and the commitment is the same).
-        var fullKey = fullKeyCache ??= StarkSetup.Preprocess<KoalaBearParameters, TDigest>(program.Airs, ZkvmProgram.RegistryHeights(chips[^1], heights[^1]),
-            config.LogBlowup)!.VerifyingKey;
+        // One preprocessed key over all chips; each shard verifies with its subset (the preprocessed Program table
+        // is a required chip, so every shard keeps it and the commitment is the same).
+        VerifyingKey<KoalaBearParameters, TDigest> MakeKey(int blowup) => StarkSetup.Preprocess<KoalaBearParameters, TDigest>(program.Airs,
+            ZkvmProgram.RegistryHeights(chips[^1], heights[^1]), blowup)!.VerifyingKey;
+        var fullKey = fullKeys is null ? MakeKey(shape.LogBlowup) : fullKeys.GetOrAdd(shape.LogBlowup, MakeKey);
         KoalaBear[] Publics(int s, int chip) => commitments[s].PublicValues[chips[s].Position(chip)];
 
         // CPU boundaries: shard 0 starts at the entry with clk 1; each shard starts where the previous ended.
@@ -210,10 +221,10 @@ public sealed class ZkvmVerifier<TDef, TDigest>
         if (cycles != claim.Cycles)
             return ($"the proof claims {claim.Cycles} cycles but its shards execute {cycles}", null);
 
-        var (seeds, gamma, beta) = ZkvmStatement.Challenges<TDef, TDigest>(config, program, fullKey.PreprocessedRoot, claim.InputSize,
+        var (seeds, gamma, beta) = ZkvmStatement.Challenges<TDef, TDigest>(shape, program, fullKey.PreprocessedRoot, claim.InputSize,
             claim.InputCommitment, claim.Output, claim.ExitCode, claim.Cycles, commitments);
         double fractions = ZkvmBusBudget.StatementFractions(program, chips, heights, claim.Output.Length);
         var publicSum = ZkvmStatement.PublicBusSum(program, claim.Output, claim.ExitCode, ZkvmStatement.HaltTimestamp(end[6], end[7]), gamma, beta);
-        return (null, new ZkvmCheckedStatement<TDef, TDigest>(seeds, gamma, beta, fractions, fullKey, publicSum));
+        return (null, new ZkvmCheckedStatement<TDef, TDigest>(shape, seeds, gamma, beta, fractions, fullKey, publicSum));
     }
 }

@@ -5,27 +5,30 @@ using Prover.Core.Matrix;
 namespace Prover.Core.Zkvm.Tables;
 
 /// <summary>
-/// The zkVM's one fixed lookup table, serving two buses from the same rows. Row r = a·2^bits + b holds,
-/// for every pair (a, b) with a, b &lt; 2^bits, the preprocessed columns (a, b, a AND b); exactly 4^bits rows,
-/// so there is no padding. Main columns: the multiplicity of each relation the row serves:
+/// The zkVM's byte lookup table, serving two buses from the same rows, sized to the shard's use. Each row holds
+/// a pair of bytes (a, b) as 16 boolean main columns (a's bits, then b's, least significant first) and, per relation,
+/// the multiplicity with which the row receives:
 /// <list type="bullet">
-/// <item>column 0, <see cref="ZkvmBus.Range16"/>: receives (a·2^bits + b), i.e. every value of [0, 4^bits) once;</item>
-/// <item>column 1, <see cref="ZkvmBus.ByteAnd"/>: receives (a, b, a AND b). RANGE8 of x is the lookup (x, 0, 0) of
-/// row (x, 0) (<see cref="ByteLookup.SendRange8{F}"/>); OR and XOR are derived from AND by the bitwise chip
-/// (b OR c = b + c − (b AND c), b XOR c = b + c − 2·(b AND c)).</item>
+/// <item><see cref="ZkvmBus.Range16"/>: receives (a·2^8 + b), with multiplicity column <see cref="Range16Multiplicity"/>;</item>
+/// <item><see cref="ZkvmBus.ByteAnd"/>: receives (a, b, a AND b), with multiplicity column <see cref="AndMultiplicity"/>.
+/// RANGE8 of x is the lookup (x, 0, 0) of a row (x, 0) (<see cref="ByteLookup.SendRange8{F}"/>); OR and XOR are derived
+/// from AND by the bitwise chip (b OR c = b + c − (b AND c), b XOR c = b + c − 2·(b AND c)).</item>
 /// </list>
-/// The zkVM uses bits = 8 (2^16 rows: Range16 covers [0, 2^16), the AND relation every byte pair); smaller
-/// widths exist for tests only and receive a subset of what the 8-bit table receives, never more.
+/// The prover writes one row per pair the shard's lookups use (a Range16 value x is the pair (x ≫ 8, x AND 255)),
+/// in increasing pair order, and pads to a power of two with rows of the pair (0, 0) and zero multiplicities
+/// (<see cref="HeightFor"/>): a shard of a few hundred cycles has a table of a few hundred rows, not 2^16.
 /// <para>
-/// Soundness: (a, b, a AND b) are fixed in the verifying key (the preprocessed commitment) and the Range16 value
-/// is an expression of them, so the prover chooses only the two multiplicity columns; whatever it chooses,
-/// every tuple the table can receive is one of its rows' tuples, and each is a true statement: "a·2^bits + b
-/// lies in [0, 2^16)" and "a, b are bytes and c = a AND b" (for (x, 0, 0): "x is a byte", as x AND 0 = 0).
-/// No row is padding, so no row holds anything else. A sent tuple that is not among them (a wrong AND, a
-/// 17-bit "range16" value, a RANGE8 of 256) cannot be matched, so the bus cannot balance. Receives are
-/// unbounded (free multiplicity columns), which the bus-count bound allows only because every received
-/// tuple is fixed by the verifying key (<see cref="MultiplicityBounds.HasFixedTuple{F}"/>): any count of a
-/// true row is harmless.
+/// Soundness: the table is not fixed by the verifying key, so every row must be a true statement on its own. The
+/// AIR asserts each of the 16 bit columns boolean (x·(x − 1) = 0 on every row, padding included), and both received
+/// tuples are expressions of those bits alone: a = Σ 2^i·a_i and b = Σ 2^i·b_i are then bytes, a·2^8 + b lies in
+/// [0, 2^16), and the third AND value Σ 2^i·a_i·b_i is exactly a AND b (bitwise product of 0/1 values). So whatever
+/// the prover writes, every tuple a row can receive is one of the 2^16 true tuples the fixed table held, and a sent
+/// tuple that is not (a wrong AND, a 17-bit "range16" value, a RANGE8 of 256) has no receiver and the bus cannot
+/// balance. The multiplicities are free (unbounded) columns; the bus-count bound allows that only because every
+/// received tuple is an expression of preprocessed columns, constants and asserted-boolean columns
+/// (<see cref="MultiplicityBounds.HasFixedTuple{F}(Interaction{F}, IReadOnlyList{SymbolicExpression{F}})"/>): any
+/// count of a true tuple is harmless. The table's height is the prover's choice, stated in the shard's header like
+/// every table's; it is not constrained, since any height only holds true rows.
 /// </para>
 /// <para>
 /// Sharding: every shard carries this table and balances its own lookups against it (the trace generator counts
@@ -33,85 +36,87 @@ namespace Prover.Core.Zkvm.Tables;
 /// (docs/zkvm.md, "Bus multiplicity bound").
 /// </para>
 /// </summary>
-public sealed class ByteTable<F>(int bits = 8) : IAir<F> where F : struct, IField<F>
+public sealed class ByteTable<F> : IAir<F> where F : struct, IField<F>
 {
-    private readonly int _bits = bits is >= 1 and <= 8 ? bits : throw new ArgumentOutOfRangeException(nameof(bits));
+    public string Name => "bytes";
 
-    public string Name => _bits == 8 ? "bytes" : $"bytes-{_bits}bit";
+    /// <summary>Main columns: a's 8 bits, b's 8 bits, the Range16 multiplicity, the AND multiplicity.</summary>
+    public int Width => 18;
 
-    /// <summary>Values of each operand: 2^bits.</summary>
-    private int Values => 1 << _bits;
-
-    /// <summary>Table height: 4^bits rows, one per operand pair (no padding).</summary>
-    public int Height => Values * Values;
-
-    /// <summary>Main columns: the Range16 multiplicity, the AND multiplicity.</summary>
-    public int Width => 2;
-
-    /// <summary>Preprocessed columns: a, b, a AND b.</summary>
-    public int PreprocessedWidth => 3;
+    /// <summary>First main column of a's bits (least significant first); b's bits follow at <see cref="BBits"/>.</summary>
+    public const int ABits = 0, BBits = 8;
 
     /// <summary>Main column of the Range16 multiplicities.</summary>
-    public const int Range16Multiplicity = 0;
+    public const int Range16Multiplicity = 16;
 
     /// <summary>Main column of the AND (and RANGE8) multiplicities.</summary>
-    public const int AndMultiplicity = 1;
+    public const int AndMultiplicity = 17;
 
-    /// <summary>Row of the pair (a, b); also the Range16 value that row receives.</summary>
-    public int RowOf(int a, int b) => a * Values + b;
+    /// <summary>The fewest rows the table has (a shard without lookups still carries two padding rows).</summary>
+    public const int MinHeight = 2;
 
-    public RowMajorMatrix<F>? PreprocessedTrace(int height)
-    {
-        if (height != Height)
-            throw new ArgumentException($"{Name} has exactly {Height} rows, not {height}", nameof(height));
-        var m = new RowMajorMatrix<F>(height, 3);
-        for (int a = 0; a < Values; a++)
-            for (int b = 0; b < Values; b++)
-            {
-                int r = RowOf(a, b);
-                m[r, 0] = F.FromUInt64((ulong)a);
-                m[r, 1] = F.FromUInt64((ulong)b);
-                m[r, 2] = F.FromUInt64((ulong)(a & b));
-            }
-        return m;
-    }
+    /// <summary>The most rows the table needs: one per byte pair.</summary>
+    public const int MaxHeight = 1 << MaxHeightLog;
+
+    /// <summary>log2 of <see cref="MaxHeight"/>.</summary>
+    public const int MaxHeightLog = 16;
 
     public void Eval(AirBuilder<F> builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var p = builder.PreprocessedLocal;
         var l = builder.Local;
-        // No constraint: every tuple is an expression of preprocessed (verifier-fixed) columns, the multiplicities are free.
-        builder.Receive(ZkvmBus.Range16, [p[0] * F.FromUInt64((ulong)Values) + p[1]], l[Range16Multiplicity]);
-        builder.Receive(ZkvmBus.ByteAnd, [p[0], p[1], p[2]], l[AndMultiplicity]);
+        var a = SymbolicExpression<F>.Zero;
+        var b = SymbolicExpression<F>.Zero;
+        var and = SymbolicExpression<F>.Zero;
+        for (int i = 0; i < 8; i++)
+        {
+            // Booleans: a and b are then bytes, and Σ 2^i·a_i·b_i is their AND (see the class comment).
+            builder.AssertBool(l[ABits + i]);
+            builder.AssertBool(l[BBits + i]);
+            var weight = F.FromUInt64(1UL << i);
+            a += l[ABits + i] * weight;
+            b += l[BBits + i] * weight;
+            and += l[ABits + i] * l[BBits + i] * weight;
+        }
+        builder.Receive(ZkvmBus.Range16, [a * F.FromUInt64(256) + b], l[Range16Multiplicity]);
+        builder.Receive(ZkvmBus.ByteAnd, [a, b, and], l[AndMultiplicity]);
     }
 
-    /// <summary>The multiplicity columns from the counts the chips gathered.</summary>
-    /// <exception cref="ArgumentException">A counted lookup is not in this table (possible only with a test-sized table).</exception>
+    /// <summary>Whether the pair (a, b) = (<paramref name="pair"/> ≫ 8, <paramref name="pair"/> AND 255) is looked up in <paramref name="counts"/>.</summary>
+    private static bool Used(LookupCounts counts, int pair) => counts.Range16[pair] != 0 || counts.And[pair] != 0;
+
+    /// <summary>The rows the table has for <paramref name="counts"/>: the used pairs rounded up to a power of two, at least <see cref="MinHeight"/>.</summary>
+    public static int HeightFor(LookupCounts counts)
+    {
+        ArgumentNullException.ThrowIfNull(counts);
+        int used = 0;
+        for (int pair = 0; pair < MaxHeight; pair++)
+            if (Used(counts, pair))
+                used++;
+        return Math.Max(MinHeight, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(used, 1)));
+    }
+
+    /// <summary>The trace from the counts the chips gathered: one row per used pair, increasing, then (0, 0) padding rows.</summary>
     public RowMajorMatrix<F> GenerateTrace(LookupCounts counts)
     {
         ArgumentNullException.ThrowIfNull(counts);
-        var m = new RowMajorMatrix<F>(Height, 2);
-        var range = counts.Range16;
-        var and = counts.And;
-        for (int x = 0; x < range.Length; x++)
+        var m = new RowMajorMatrix<F>(HeightFor(counts), Width);
+        int r = 0;
+        for (int pair = 0; pair < MaxHeight; pair++)
         {
-            if (range[x] == 0)
+            if (!Used(counts, pair))
                 continue;
-            if (x >= Height)
-                throw new ArgumentException($"{Name}: Range16 value {x} was looked up but is not in the table", nameof(counts));
-            m[x, Range16Multiplicity] = F.FromUInt64((ulong)range[x]);
-        }
-        for (int a = 0; a < 256; a++)
-            for (int b = 0; b < 256; b++)
+            // LookupCounts indexes a Range16 value x and an AND pair (a, b) the same way: x = a·2^8 + b.
+            int a = pair >> 8, b = pair & 0xFF;
+            for (int i = 0; i < 8; i++)
             {
-                long n = and[LookupCounts.AndIndex(a, b)];
-                if (n == 0)
-                    continue;
-                if (a >= Values || b >= Values)
-                    throw new ArgumentException($"{Name}: ({a} AND {b}) was looked up but is not in the table", nameof(counts));
-                m[RowOf(a, b), AndMultiplicity] = F.FromUInt64((ulong)n);
+                m[r, ABits + i] = (a >> i & 1) == 1 ? F.One : F.Zero;
+                m[r, BBits + i] = (b >> i & 1) == 1 ? F.One : F.Zero;
             }
+            m[r, Range16Multiplicity] = F.FromUInt64((ulong)counts.Range16[pair]);
+            m[r, AndMultiplicity] = F.FromUInt64((ulong)counts.And[pair]);
+            r++;
+        }
         return m;
     }
 }
