@@ -16,6 +16,7 @@ public static class ProverCli
         root.Subcommands.Add(VerifyCommand.Create());
         root.Subcommands.Add(RecursionSizeCommand.Create());
         root.Subcommands.Add(RecursionProveCommand.Create());
+        root.Subcommands.Add(AggregateCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(GpuBenchCommand.Create());
         root.Subcommands.Add(FetchCommand.Create());

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Prover.Core.Air.Demo;
 using Prover.Core.Machine;
+using Prover.Core.Recursion.Aggregation;
 using Prover.Core.Stark;
 using Prover.Core.Zkvm.Proving;
 using Prover.Witness.Guest;
@@ -56,7 +57,9 @@ internal static class VerifyCommand
             }
             var policy = new VerificationPolicy { AllowInsecure = parse.GetValue(allowInsecure), MinimumProvableBits = parse.GetValue(minBits) };
             if (ZkvmProofs.IsExecutionProof(bytes))
-                return VerifyExecution(bytes, parse.GetValue(elf), parse.GetValue(input), parse.GetValue(json), policy);
+                return VerifyExecution(bytes, parse.GetValue(elf), parse.GetValue(input), parse.GetValue(json), policy, aggregate: false);
+            if (ZkvmAggregateProofs.IsAggregateProof(bytes))
+                return VerifyExecution(bytes, parse.GetValue(elf), parse.GetValue(input), parse.GetValue(json), policy, aggregate: true);
             var check = DemoProofs.Verify(bytes, policy);
             bool insecure = check.Result.IsValid && check.Security is { } sec && sec.Provable < policy.MinimumProvableBits;
             if (parse.GetValue(json))
@@ -84,8 +87,8 @@ internal static class VerifyCommand
         return command;
     }
 
-    /// <summary>An execution proof: against <paramref name="elfFile"/>, or the embedded Ethereum guest.</summary>
-    private static int VerifyExecution(byte[] bytes, FileInfo? elfFile, FileInfo? inputFile, bool json, VerificationPolicy policy)
+    /// <summary>An execution proof (shards, or <paramref name="aggregate"/>d to one root proof): against <paramref name="elfFile"/>, or the embedded Ethereum guest.</summary>
+    private static int VerifyExecution(byte[] bytes, FileInfo? elfFile, FileInfo? inputFile, bool json, VerificationPolicy policy, bool aggregate)
     {
         ZkvmProgram program;
         byte[]? expected;
@@ -101,7 +104,7 @@ internal static class VerifyCommand
         }
         if (ZkvmProofs.ProgramDigest(bytes) is { } digest && !digest.AsSpan().SequenceEqual(program.Digest))
             Console.Error.WriteLine($"note: the proof names program {Convert.ToHexStringLower(digest)}, not {(elfFile is null ? "the embedded Ethereum guest" : elfFile.Name)}; pass --elf");
-        var check = ZkvmProofs.Verify(program, bytes, expected, policy);
+        var check = aggregate ? ZkvmAggregateProofs.Verify(program, bytes, expected, policy) : ZkvmProofs.Verify(program, bytes, expected, policy);
         var r = check.Result;
         bool insecure = r.IsValid && check.Security is { } sec && sec.Provable < policy.MinimumProvableBits;
         StatelessValidationResult? validation = null;
@@ -118,7 +121,7 @@ internal static class VerifyCommand
         if (json)
             Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object?>
             {
-                ["statement"] = ZkvmProofs.Statement,
+                ["statement"] = aggregate ? ZkvmAggregateProofs.Statement : ZkvmProofs.Statement,
                 ["config"] = check.Config,
                 ["program"] = Convert.ToHexStringLower(check.ProgramDigest),
                 ["valid"] = r.IsValid,
@@ -139,13 +142,13 @@ internal static class VerifyCommand
             }));
         else if (r.IsValid)
         {
-            Console.WriteLine($"valid execution proof ({check.Config}): {r.Cycles:N0} cycles, exit code {r.ExitCode}{(r.ProvesSuccess ? "" : " (a failed execution)")}");
+            Console.WriteLine($"valid {(aggregate ? "aggregated " : "")}execution proof ({check.Config}): {r.Cycles:N0} cycles, exit code {r.ExitCode}{(r.ProvesSuccess ? "" : " (a failed execution)")}");
             Console.WriteLine($"output {Convert.ToHexStringLower(r.Output ?? [])}");
             if (validation is not null)
                 Console.WriteLine($"block valid {validation.SuccessfulValidation}, chain id {validation.ChainId}");
             Console.WriteLine($"input {r.InputSize:N0} bytes, commitment {Convert.ToHexStringLower(Prover.Core.Zkvm.Input.InputCommitment.ToBytes(r.InputCommitment))}"
                 + (expected is null ? " (not compared: pass --input to check it is your input)" : " = the given input's"));
-            Console.WriteLine($"verified in {check.VerificationMilliseconds:F1} ms; security: {check.Security}");
+            Console.WriteLine($"verified in {check.VerificationMilliseconds:F1} ms; security: {(check.Security?.ToString() ?? "not reported for aggregated proofs (the tree's weakest layer is not computed yet)")}");
             if (insecure)
                 Console.WriteLine($"WARNING: accepted an INSECURE proof ({check.Security!.Provable} provable bits < {policy.MinimumProvableBits}) because --allow-insecure was given");
         }

@@ -58,4 +58,22 @@ public sealed partial class CliTests
         var (badLayer, _, _) = Run("recursion-prove", "--layer", "third");
         Assert.NotEqual(0, badLayer);
     }
+
+    [Fact]
+    public void Aggregate_refuses_what_is_not_an_execution_proof()
+    {
+        // The tree itself is proved and attacked in ZkvmAggregationTests; here the command's errors: exit code 2, no crash.
+        string demo = Path.Combine(_dir, "fib.bin");
+        Assert.Equal(0, Run("demo", "fibonacci", "--log-rows", "4", "--config", "development", "--out", demo).Exit);
+        string elf = Path.Combine(Prover.TestSupport.SharedData.RepositoryRoot, "native", "guest", "tests", "elf", "hello.elf");
+        var (exit, _, error) = Run("aggregate", "--proof", demo, "--out", Path.Combine(_dir, "agg.bin"), "--elf", elf);
+        Assert.Equal(2, exit);
+        Assert.Contains("not an execution proof", error);
+        string junk = Path.Combine(_dir, "junk.bin");
+        File.WriteAllBytes(junk, [1, 2, 3]);
+        (exit, _, error) = Run("aggregate", "--proof", junk, "--out", Path.Combine(_dir, "agg.bin"), "--elf", elf);
+        Assert.Equal(2, exit);
+        Assert.Contains("not a proof file", error);
+        Assert.False(File.Exists(Path.Combine(_dir, "agg.bin")));
+    }
 }

@@ -25,7 +25,7 @@ namespace Prover.Core.Recursion;
 /// A proof of a group with shared bus challenges (<see cref="SharedBusChallenges{TExt}"/>: the shards of a zkVM
 /// execution) is verified as the native verifier does with <c>shared</c>: the seed is observed, γ and β are inputs
 /// instead of samples, and the bus need not balance alone. Those are the group's business, so the program states them
-/// as its outputs — public values, seed, main commitment, γ, β and the proof's bus sum, in that order — for the layer
+/// as its outputs — public values, seed, main commitment, γ, β, the proof's bus sum and, where it has preprocessed columns, the key's root, in that order — for the layer
 /// above to check across the group (γ and β drawn from the group's transcript, the sums adding to zero).
 /// </para>
 /// </summary>
@@ -95,7 +95,7 @@ public static class RecursiveStarkVerifier<TParams, TDef, TDigest>
     /// verifier would refuse before reading the proof's data.
     /// </summary>
     public static void Emit(RecursionBuilder<TParams, TDef> b, StarkConfig config, IReadOnlyList<IAir<MontyField31<TParams>>> airs, IReadOnlyList<int> logHeights,
-        int child, int? sharedSeedLength = null, double? statementFractions = null, TDigest? pinnedKey = null)
+        int child, int? sharedSeedLength = null, double? statementFractions = null, TDigest? pinnedKey = null, List<Felt>? statement = null)
     {
         ArgumentNullException.ThrowIfNull(b);
         ArgumentNullException.ThrowIfNull(config);
@@ -127,12 +127,23 @@ public static class RecursiveStarkVerifier<TParams, TDef, TDigest>
         if (security.Provable < config.MinimumProvableBits && !config.AllowInsecure)
             throw new ArgumentException($"insecure shape: configuration '{config.Name}' gives {security}");
         using (SymbolicExt<TParams, TDef>.Scope(b))
-            new Emitter(b, config, layout, sharedSeedLength, child * ChannelStride, pinnedKey).Run();
+            new Emitter(b, config, layout, sharedSeedLength, child * ChannelStride, pinnedKey, statement).Run();
     }
 
     private sealed class Emitter(RecursionBuilder<TParams, TDef> b, StarkConfig config, StarkLayout<MontyField31<TParams>> layout, int? sharedSeedLength,
-        int channelBase, TDigest? pinnedKey)
+        int channelBase, TDigest? pinnedKey, List<Felt>? statement)
     {
+        /// <summary>States felts as the program's outputs, or hands them to the caller's <c>statement</c> (which states what it derives from them).</summary>
+        private void Output(params Felt[] values)
+        {
+            if (statement is null)
+                b.Output(values);
+            else
+                statement.AddRange(values);
+        }
+
+        private void Output(Ext value) => Output(b.Coefficients(value));
+
         private readonly HashGadgets<TParams, TDef> _hash = new(b, TDigest.Length);
         private int L => TDigest.Length;
 
@@ -298,20 +309,24 @@ public static class RecursiveStarkVerifier<TParams, TDef, TDigest>
                 // values and the verifying key's preprocessed root (both come in as hints, so a proof of the run must
                 // expose them, or it would say only that some proof of this shape verified).
                 foreach (var p in publics)
-                    b.Output(p);
+                    Output(p);
                 if (layout.HasPreprocessed && pinnedKey is null)
-                    b.Output(caps[0][0]);
+                    Output(caps[0][0]);
             }
             else
             {
                 foreach (var p in publics)
-                    b.Output(p);
-                b.Output(seed);
+                    Output(p);
+                Output(seed);
                 foreach (var digest in mainCap)
-                    b.Output(digest);
-                b.Output(gamma);
-                b.Output(beta);
-                b.Output(total);
+                    Output(digest);
+                Output(gamma);
+                Output(beta);
+                Output(total);
+                // The verifying key's root too: it comes in as a hint, and a shard of another program (another
+                // preprocessed Program table) would otherwise verify here; the layer above compares it with the program's.
+                if (layout.HasPreprocessed)
+                    Output(caps[0][0]);
             }
 
             for (int t = 0; t < tables; t++)

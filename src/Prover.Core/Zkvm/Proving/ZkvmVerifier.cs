@@ -80,87 +80,30 @@ public sealed class ZkvmVerifier<TDef, TDigest>
     {
         if (!proof.ProgramDigest.AsSpan().SequenceEqual(_program.Digest))
             return ZkvmVerification.Reject("the proof is for another program");
-        if (proof.InputSize > MemoryMap.InputMaxSize)
-            return ZkvmVerification.Reject($"the input of {proof.InputSize} bytes exceeds the input region");
         var shards = proof.Shards;
         int n = shards.Count;
+        if (proof.InputSize > MemoryMap.InputMaxSize)
+            return ZkvmVerification.Reject($"the input of {proof.InputSize} bytes exceeds the input region");
         if (proof.ShardChips is null || proof.ShardChips.Count != n)
             return ZkvmVerification.Reject("the proof does not name every shard's chips");
-        var chips = proof.ShardChips;
+        var commitments = new ShardCommitment[n];
         for (int s = 0; s < n; s++)
         {
-            // The shard's AIR list is its chip set's (ChipSet: why leaving out a table with events cannot balance the buses).
-            if (ZkvmChips.Check(chips[s], s == n - 1) is { } error)
-                return ZkvmVerification.Reject($"shard {s}: {error}");
-            int expected = chips[s].Count;
+            // The chips and table counts are checked before the commitment is read (CheckStatement checks them again).
+            if (ZkvmChips.Check(proof.ShardChips[s], s == n - 1) is { } chipError)
+                return ZkvmVerification.Reject($"shard {s}: {chipError}");
+            int expected = proof.ShardChips[s].Count;
             if (shards[s].LogHeights?.Length != expected || shards[s].PublicValues?.Length != expected)
                 return ZkvmVerification.Reject($"shard {s} does not have the {expected} tables of its chips");
-            foreach (int h in shards[s].LogHeights)
-                if (h is < 1 or > 24)
-                    return ZkvmVerification.Reject($"shard {s}: table height 2^{h} out of range");
+            commitments[s] = ShardCommitment.Of(proof.ShardChips[s], shards[s].LogHeights, shards[s].PublicValues, shards[s].MainCommitment);
         }
-        var heights = shards.Select(p => p.LogHeights).ToArray();
-        // The proof's shape: the configuration's own, or, for a statement whose claimed tables are all small enough, that
-        // configuration's small-statement shape (StarkConfig.ForTallestTable; the same provable level, checked again per
-        // shard below). Every shard's STARK verifier then requires exactly this shape.
-        var config = n == 0 ? _config : _config.ExpectedShape(shards[0].Config, heights.Max(h => h.Max()));
-        // Before any other work: no bus of the claimed statement may allow p bounded sends and receives (a tuple sent p
-        // times would cancel modulo p; docs/zkvm.md "Bus multiplicity bound").
-        if (ZkvmBusBudget.Check(_program, chips, heights, proof.Output.Length) is { } budget)
-            return ZkvmVerification.Reject("statement too large for a sound bus argument: " + budget);
-        // One preprocessed key over all chips; each shard verifies with its subset (the preprocessed Program table
-        // is a required chip, so every shard keeps it and the commitment is the same).
-        var fullKey = _fullKeys.GetOrAdd(config.LogBlowup, blowup => StarkSetup.Preprocess<KoalaBearParameters, TDigest>(_program.Airs,
-            ZkvmProgram.RegistryHeights(chips[^1], heights[^1]), blowup)!.VerifyingKey);
-        KoalaBear[] Publics(int s, int chip) => shards[s].PublicValues[chips[s].Position(chip)];
-
-        // CPU boundaries: shard 0 starts at the entry with clk 1; each shard starts where the previous ended.
-        // Clock pieces must be canonical (q < 2^14) so that equal pieces mean equal clocks.
-        ulong Clk(KoalaBear q, KoalaBear hi) => q.ToCanonical() + ((ulong)hi.ToCanonical() << 14);
-        for (int s = 0; s < n; s++)
-        {
-            var cpu = Publics(s, ZkvmTable.Cpu);
-            if (cpu.Length != 8)
-                return ZkvmVerification.Reject($"shard {s}: CPU public values");
-            // q < 2^14 and hi < 2^24: with clk_hi monotone inside a shard (hi' = hi + carry), every row's ts_hi is then
-            // below 2^24, which the memory argument's timestamp comparisons rely on (TimestampGadget).
-            if (cpu[2].ToCanonical() >= 1 << 14 || cpu[6].ToCanonical() >= 1 << 14 || cpu[3].ToCanonical() >= 1 << 24 || cpu[7].ToCanonical() >= 1 << 24)
-                return ZkvmVerification.Reject($"shard {s}: clock pieces out of range");
-            if (s == 0)
-            {
-                if (cpu[0].ToCanonical() != (_program.Program.Entry & 0xFFFF) || cpu[1].ToCanonical() != _program.Program.Entry >> 16 || Clk(cpu[2], cpu[3]) != 1)
-                    return ZkvmVerification.Reject("the first shard does not start at the entry point with clk 1");
-            }
-            else
-            {
-                var prev = Publics(s - 1, ZkvmTable.Cpu);
-                for (int i = 0; i < 4; i++)
-                    if (cpu[i] != prev[4 + i])
-                        return ZkvmVerification.Reject($"shard {s} does not start where shard {s - 1} ended");
-            }
-            var sys = Publics(s, ZkvmTable.Syscall);
-            if (sys.Length != 2 || sys[0].ToCanonical() != (proof.InputSize & 0xFFFF) || sys[1].ToCanonical() != proof.InputSize >> 16)
-                return ZkvmVerification.Reject($"shard {s}: the syscall chip's input size is not the input's");
-            // The load/store chip's memory-map bound: loads from the input stay below InputBase + this size.
-            var ls = Publics(s, ZkvmTable.LoadStore);
-            if (ls.Length != LoadStoreCols.PublicValueCount || ls[LoadStoreCols.PublicInputSizeLo].ToCanonical() != (proof.InputSize & 0xFFFF)
-                || ls[LoadStoreCols.PublicInputSizeHi].ToCanonical() != proof.InputSize >> 16)
-                return ZkvmVerification.Reject($"shard {s}: the load/store chip's input size is not the input's");
-        }
-        var commit = Publics(n - 1, ZkvmTable.InputCommit);
-        if (commit.Length != Input.InputCommitCols.PublicValueCount || commit[0].ToCanonical() != (proof.InputSize & 0xFFFF)
-            || commit[1].ToCanonical() != proof.InputSize >> 16 || !commit.AsSpan(Input.InputCommitCols.PublicCommitment).SequenceEqual(proof.InputCommitment))
-            return ZkvmVerification.Reject("the input-commitment chip does not state the claimed input size and commitment");
-        var end = Publics(n - 1, ZkvmTable.Cpu);
-        long cycles = (long)Clk(end[6], end[7]) - 1;
-        if (cycles != proof.Cycles)
-            return ZkvmVerification.Reject($"the proof claims {proof.Cycles} cycles but its shards execute {cycles}");
-
-        var commitments = shards.Select((p, s) => ShardCommitment.Of(chips[s], p.LogHeights, p.PublicValues, p.MainCommitment)).ToArray();
-        var (seeds, gamma, beta) = ZkvmStatement.Challenges<TDef, TDigest>(config, _program, fullKey.PreprocessedRoot, proof.InputSize,
-            proof.InputCommitment, proof.Output, proof.ExitCode, proof.Cycles, commitments);
-        double fractions = ZkvmBusBudget.StatementFractions(_program, chips, heights, proof.Output.Length);
-        var stark = new StarkVerifier<KoalaBearParameters, TDef, TDigest>(config);
+        var claim = new ZkvmClaim(proof.InputSize, proof.InputCommitment, proof.Output, proof.ExitCode, proof.Cycles);
+        var (error, statement) = CheckStatement(_config, _program, claim, commitments, n == 0 ? null : shards[0].Config ?? _config, _fullKeys);
+        if (error is not null)
+            return ZkvmVerification.Reject(error);
+        var (seeds, fractions, fullKey, publicSum) = (statement!.Seeds, statement.Fractions, statement.FullKey, statement.PublicBusSum);
+        var chips = proof.ShardChips;
+        var stark = new StarkVerifier<KoalaBearParameters, TDef, TDigest>(statement.Config);
         var total = default(ExtensionField<KoalaBear, TDef>);
         Security.SecurityReport? security = null;
         for (int s = 0; s < n; s++)
@@ -175,10 +118,113 @@ public sealed class ZkvmVerifier<TDef, TDigest>
             security = security is null ? stark.LastSecurity : Security.SecurityReport.Weakest(security, stark.LastSecurity!);
             total += sum;
         }
-        total += ZkvmStatement.PublicBusSum(_program, proof.Output, proof.ExitCode, ZkvmStatement.HaltTimestamp(end[6], end[7]), gamma, beta);
+        total += publicSum;
         if (!total.IsZero)
             return ZkvmVerification.Reject("the buses do not balance across the shards and the public tuples (initial memory, output, halt)");
         return new ZkvmVerification(true, null, proof.ExitCode, proof.Output, proof.Cycles, proof.InputSize, proof.InputCommitment) { Security = security };
     }
 
+    /// <summary>
+    /// Everything <see cref="Verify(ZkvmProof{TDef, TDigest})"/> checks about an execution before and besides the shard
+    /// proofs themselves, from what each shard commits to (<see cref="ShardCommitment"/>: chips, heights, public values,
+    /// main cap): the chip sets, the proof's shape, the bus budget, the CPU chaining from the entry with clk 1, every
+    /// shard's input sizes, the input-commitment chip's claim, the cycle count; then the shared challenges and the bus
+    /// terms of the verifier's own tuples. Shared with the verifier of an aggregated proof
+    /// (<c>Recursion.Aggregation.ZkvmAggregateVerifier</c>), which has the same commitments bound by its root's statement
+    /// instead of the shard proofs. <paramref name="claimedShape"/> is the configuration the shard proofs state (null: the
+    /// shape a prover under <paramref name="config"/> chooses for this statement, <see cref="StarkConfig.ForTallestTable"/>);
+    /// the statement's <see cref="ZkvmCheckedStatement{TDef, TDigest}.Config"/> is the shape every shard proof must have.
+    /// <paramref name="fullKeys"/> caches the preprocessed key over all chips per blowup.
+    /// </summary>
+    public static (string? Error, ZkvmCheckedStatement<TDef, TDigest>? Statement) CheckStatement(StarkConfig config, ZkvmProgram program, ZkvmClaim claim,
+        IReadOnlyList<ShardCommitment> commitments, StarkConfig? claimedShape,
+        System.Collections.Concurrent.ConcurrentDictionary<int, VerifyingKey<KoalaBearParameters, TDigest>>? fullKeys = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(program);
+        ArgumentNullException.ThrowIfNull(claim);
+        ArgumentNullException.ThrowIfNull(commitments);
+        if (claim.InputSize > MemoryMap.InputMaxSize)
+            return ($"the input of {claim.InputSize} bytes exceeds the input region", null);
+        int n = commitments.Count;
+        if (n == 0)
+            return ("the proof has no shards", null);
+        var chips = commitments.Select(c => c.Chips).ToArray();
+        for (int s = 0; s < n; s++)
+        {
+            // The shard's AIR list is its chip set's (ChipSet: why leaving out a table with events cannot balance the buses).
+            if (ZkvmChips.Check(chips[s], s == n - 1) is { } error)
+                return ($"shard {s}: {error}", null);
+            int expected = chips[s].Count;
+            if (commitments[s].LogHeights?.Length != expected || commitments[s].PublicValues?.Length != expected)
+                return ($"shard {s} does not have the {expected} tables of its chips", null);
+            foreach (int h in commitments[s].LogHeights)
+                if (h is < 1 or > 24)
+                    return ($"shard {s}: table height 2^{h} out of range", null);
+        }
+        var heights = commitments.Select(c => c.LogHeights).ToArray();
+        int tallest = heights.Max(h => h.Max());
+        // The proof's shape: the configuration's own, or, for a statement whose claimed tables are all small enough, that
+        // configuration's small-statement shape (StarkConfig.ForTallestTable; the same provable level, checked again per
+        // shard). Every shard's STARK verifier (or leaf) then requires exactly this shape.
+        var shape = config.ExpectedShape(claimedShape ?? config.ForTallestTable(tallest), tallest);
+        // Before any other work: no bus of the claimed statement may allow p bounded sends and receives (a tuple sent p
+        // times would cancel modulo p; docs/zkvm.md "Bus multiplicity bound").
+        if (ZkvmBusBudget.Check(program, chips, heights, claim.Output.Length) is { } budget)
+            return ("statement too large for a sound bus argument: " + budget, null);
+        // One preprocessed key over all chips; each shard verifies with its subset (the preprocessed Program table
+        // is a required chip, so every shard keeps it and the commitment is the same).
+        VerifyingKey<KoalaBearParameters, TDigest> MakeKey(int blowup) => StarkSetup.Preprocess<KoalaBearParameters, TDigest>(program.Airs,
+            ZkvmProgram.RegistryHeights(chips[^1], heights[^1]), blowup)!.VerifyingKey;
+        var fullKey = fullKeys is null ? MakeKey(shape.LogBlowup) : fullKeys.GetOrAdd(shape.LogBlowup, MakeKey);
+        KoalaBear[] Publics(int s, int chip) => commitments[s].PublicValues[chips[s].Position(chip)];
+
+        // CPU boundaries: shard 0 starts at the entry with clk 1; each shard starts where the previous ended.
+        // Clock pieces must be canonical (q < 2^14) so that equal pieces mean equal clocks.
+        ulong Clk(KoalaBear q, KoalaBear hi) => q.ToCanonical() + ((ulong)hi.ToCanonical() << 14);
+        for (int s = 0; s < n; s++)
+        {
+            var cpu = Publics(s, ZkvmTable.Cpu);
+            if (cpu.Length != 8)
+                return ($"shard {s}: CPU public values", null);
+            // q < 2^14 and hi < 2^24: with clk_hi monotone inside a shard (hi' = hi + carry), every row's ts_hi is then
+            // below 2^24, which the memory argument's timestamp comparisons rely on (TimestampGadget).
+            if (cpu[2].ToCanonical() >= 1 << 14 || cpu[6].ToCanonical() >= 1 << 14 || cpu[3].ToCanonical() >= 1 << 24 || cpu[7].ToCanonical() >= 1 << 24)
+                return ($"shard {s}: clock pieces out of range", null);
+            if (s == 0)
+            {
+                if (cpu[0].ToCanonical() != (program.Program.Entry & 0xFFFF) || cpu[1].ToCanonical() != program.Program.Entry >> 16 || Clk(cpu[2], cpu[3]) != 1)
+                    return ("the first shard does not start at the entry point with clk 1", null);
+            }
+            else
+            {
+                var prev = Publics(s - 1, ZkvmTable.Cpu);
+                for (int i = 0; i < 4; i++)
+                    if (cpu[i] != prev[4 + i])
+                        return ($"shard {s} does not start where shard {s - 1} ended", null);
+            }
+            var sys = Publics(s, ZkvmTable.Syscall);
+            if (sys.Length != 2 || sys[0].ToCanonical() != (claim.InputSize & 0xFFFF) || sys[1].ToCanonical() != claim.InputSize >> 16)
+                return ($"shard {s}: the syscall chip's input size is not the input's", null);
+            // The load/store chip's memory-map bound: loads from the input stay below InputBase + this size.
+            var ls = Publics(s, ZkvmTable.LoadStore);
+            if (ls.Length != LoadStoreCols.PublicValueCount || ls[LoadStoreCols.PublicInputSizeLo].ToCanonical() != (claim.InputSize & 0xFFFF)
+                || ls[LoadStoreCols.PublicInputSizeHi].ToCanonical() != claim.InputSize >> 16)
+                return ($"shard {s}: the load/store chip's input size is not the input's", null);
+        }
+        var commit = Publics(n - 1, ZkvmTable.InputCommit);
+        if (commit.Length != Input.InputCommitCols.PublicValueCount || commit[0].ToCanonical() != (claim.InputSize & 0xFFFF)
+            || commit[1].ToCanonical() != claim.InputSize >> 16 || !commit.AsSpan(Input.InputCommitCols.PublicCommitment).SequenceEqual(claim.InputCommitment))
+            return ("the input-commitment chip does not state the claimed input size and commitment", null);
+        var end = Publics(n - 1, ZkvmTable.Cpu);
+        long cycles = (long)Clk(end[6], end[7]) - 1;
+        if (cycles != claim.Cycles)
+            return ($"the proof claims {claim.Cycles} cycles but its shards execute {cycles}", null);
+
+        var (seeds, gamma, beta) = ZkvmStatement.Challenges<TDef, TDigest>(shape, program, fullKey.PreprocessedRoot, claim.InputSize,
+            claim.InputCommitment, claim.Output, claim.ExitCode, claim.Cycles, commitments);
+        double fractions = ZkvmBusBudget.StatementFractions(program, chips, heights, claim.Output.Length);
+        var publicSum = ZkvmStatement.PublicBusSum(program, claim.Output, claim.ExitCode, ZkvmStatement.HaltTimestamp(end[6], end[7]), gamma, beta);
+        return (null, new ZkvmCheckedStatement<TDef, TDigest>(shape, seeds, gamma, beta, fractions, fullKey, publicSum));
+    }
 }

@@ -1,0 +1,64 @@
+using System.Globalization;
+using Prover.Core.Field;
+using Prover.Core.Stark;
+using Prover.Core.Zkvm.Chips;
+using Prover.Core.Zkvm.Proving;
+
+namespace Prover.Core.Recursion.Aggregation;
+
+/// <summary>
+/// The programs of an aggregation tree and their keys, made once per shape: a leaf per (chip set, heights, bus
+/// fractions), a node per pair of children's keys. The prover and the verifier of a root derive the tree the same way
+/// (<see cref="Root"/>), so the verifier's root key is the one the prover proved against.
+/// </summary>
+public sealed class ZkvmAggregationKeys<TDef>(StarkConfig shardConfig, StarkConfig recursionConfig, ZkvmProgram program)
+    where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+{
+    private readonly Dictionary<string, ZkvmAggregationChild<TDef>> _cache = [];
+
+    public StarkConfig ShardConfig => shardConfig;
+
+    public StarkConfig RecursionConfig => recursionConfig;
+
+    public ZkvmProgram Program => program;
+
+    /// <summary>
+    /// The leaf program (and key) of a shard of this shape, proved in <paramref name="shape"/> (the shard configuration
+    /// or its small-statement shape: <see cref="ZkvmCheckedStatement{TDef, TDigest}.Config"/>).
+    /// </summary>
+    public ZkvmAggregationChild<TDef> Leaf(StarkConfig shape, ChipSet chips, int[] logHeights, double statementFractions)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        string id = $"leaf {shape} {chips.Bits:x} {string.Join(',', logHeights)} {statementFractions.ToString("R", CultureInfo.InvariantCulture)}";
+        if (!_cache.TryGetValue(id, out var child))
+            _cache[id] = child = ZkvmAggregationChild<TDef>.Of(ZkvmAggregationPrograms<TDef>.Leaf(shape, program, chips, logHeights, statementFractions), recursionConfig);
+        return child;
+    }
+
+    /// <summary>The node program (and key) over children of these programs.</summary>
+    public ZkvmAggregationChild<TDef> Node(ZkvmAggregationChild<TDef> left, ZkvmAggregationChild<TDef> right)
+    {
+        string id = $"node {Id(left)} {Id(right)}";
+        if (!_cache.TryGetValue(id, out var child))
+            _cache[id] = child = ZkvmAggregationChild<TDef>.Of(ZkvmAggregationPrograms<TDef>.Node(recursionConfig, left, right), recursionConfig);
+        return child;
+    }
+
+    private static string Id(ZkvmAggregationChild<TDef> c) => string.Join(',', c.Key.PreprocessedRoot.ToCanonical());
+
+    /// <summary>Every program of the tree over shards of these shapes, level by level (level 0: the leaves); the last level holds the root.</summary>
+    public IReadOnlyList<ZkvmAggregationChild<TDef>[]> Tree(StarkConfig shape, IReadOnlyList<ShardCommitment> shards, double statementFractions)
+    {
+        ArgumentNullException.ThrowIfNull(shards);
+        var levels = new List<ZkvmAggregationChild<TDef>[]> { shards.Select(s => Leaf(shape, s.Chips, s.LogHeights, statementFractions)).ToArray() };
+        foreach (var pairs in ZkvmAggregateStatement.TreeShape(shards.Count))
+        {
+            var below = levels[^1];
+            levels.Add([.. pairs.Select(p => p.Right < 0 ? below[p.Left] : Node(below[p.Left], below[p.Right]))]);
+        }
+        return levels;
+    }
+
+    /// <summary>The root program over shards of these shapes.</summary>
+    public ZkvmAggregationChild<TDef> Root(StarkConfig shape, IReadOnlyList<ShardCommitment> shards, double statementFractions) => Tree(shape, shards, statementFractions)[^1][0];
+}

@@ -1,0 +1,175 @@
+using Prover.Core.Field;
+using Prover.Core.Stark;
+using Prover.Core.Zkvm.Chips;
+using Prover.Core.Zkvm.Proving;
+using S = Prover.Core.Recursion.Aggregation.ZkvmAggregateStatement;
+
+namespace Prover.Core.Recursion.Aggregation;
+
+/// <summary>
+/// The two kinds of program of a zkVM aggregation tree (docs/design.md, "Recursion", aggregation tree), both stating a
+/// <see cref="ZkvmAggregateStatement"/>:
+/// <list type="bullet">
+/// <item>a <b>leaf</b> verifies one shard proof as a member of the execution's shared-challenge group
+/// (<see cref="RecursiveStarkVerifier{TParams, TDef, TDigest}"/> with the seed, γ and β as inputs) and states its
+/// index and count (seed), the common seed, γ, β, its bus sum, the key root, its CPU start and end, its input size and
+/// the digest of its commitment;</item>
+/// <item>a <b>node</b> verifies two children (leaves or nodes, each of a program whose key is pinned) and checks
+/// across them what <see cref="ZkvmVerifier{TDef, TDigest}"/> checks across shards.</item>
+/// </list>
+/// A program depends only on shapes: a leaf on the shard's chip set and heights (and the configuration), a node on its
+/// children's programs. The verifier of a root rebuilds them from the shards' commitments.
+/// </summary>
+public static class ZkvmAggregationPrograms<TDef>
+    where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+{
+    private static int D => TDef.Degree;
+
+    /// <summary>
+    /// The leaf program of a shard with <paramref name="chips"/> and <paramref name="logHeights"/> of
+    /// <paramref name="program"/> proved under <paramref name="shardConfig"/> (<paramref name="statementFractions"/>: the
+    /// execution's bus fractions, for the shape's security check).
+    /// </summary>
+    public static RecursionProgram Leaf(StarkConfig shardConfig, ZkvmProgram program, ChipSet chips, int[] logHeights, double statementFractions)
+    {
+        ArgumentNullException.ThrowIfNull(shardConfig);
+        ArgumentNullException.ThrowIfNull(program);
+        ArgumentNullException.ThrowIfNull(logHeights);
+        var airs = program.AirsOf(chips);
+        var b = new RecursionBuilder<KoalaBearParameters, TDef>();
+        var raw = new List<Felt>();
+        RecursiveStarkVerifier<KoalaBearParameters, TDef, KoalaBearDigest>.Emit(b, shardConfig, airs, logHeights, 0, S.SeedLength, statementFractions, statement: raw);
+        // The shard program's statement (RecursiveStarkVerifier, shared): every table's public values, the seed, the main
+        // cap, γ, β, the bus sum and the key root.
+        int publicCount = airs.Sum(a => a.PublicValueCount);
+        int capLength = raw.Count - publicCount - S.SeedLength - 3 * D - S.DigestLength;
+        if (capLength <= 0 || capLength % S.DigestLength != 0)
+            throw new InvalidOperationException($"the shard program states {raw.Count} values, not the shared-group statement");
+        var publics = new Felt[airs.Count][];
+        for (int t = 0, at = 0; t < airs.Count; at += airs[t++].PublicValueCount)
+            publics[t] = [.. raw.GetRange(at, airs[t].PublicValueCount)];
+        int pos = publicCount;
+        var seed = raw.GetRange(pos, S.SeedLength);
+        pos += S.SeedLength;
+        var cap = raw.GetRange(pos, capLength);
+        pos += capLength;
+        var challengesAndSum = raw.GetRange(pos, 3 * D);
+        pos += 3 * D;
+        var root = raw.GetRange(pos, S.DigestLength);
+
+        var cpu = publics[chips.Position(ZkvmTable.Cpu)];
+        var sys = publics[chips.Position(ZkvmTable.Syscall)];
+        var ls = publics[chips.Position(ZkvmTable.LoadStore)];
+        if (cpu.Length != 8 || sys.Length != 2)
+            throw new InvalidOperationException("the CPU states 8 public values and the syscall chip 2");
+        // One input size per leaf: the syscall chip's, which the load/store chip's bound must equal (the native verifier
+        // checks both against the claimed size; here a shard disagreeing with itself fails at its leaf).
+        b.AssertEqual(ls[Zkvm.LoadStore.LoadStoreCols.PublicInputSizeLo], sys[0], "the load/store chip's input size is not the syscall chip's");
+        b.AssertEqual(ls[Zkvm.LoadStore.LoadStoreCols.PublicInputSizeHi], sys[1], "the load/store chip's input size is not the syscall chip's");
+
+        // The commitment digest: chips and heights are constants of this program (its shape), the public values and the
+        // main cap are the hinted values the shard's transcript observed, so the digest binds exactly what the global
+        // transcript observed of this shard (ZkvmStatement.Challenges), in ShardDigestInput's order.
+        var input = new List<Felt>();
+        for (int i = 0; i < 64; i += 16)
+            input.Add(b.Constant((long)(chips.Bits >> i & 0xFFFF)));
+        input.Add(b.Constant(logHeights.Length));
+        foreach (int h in logHeights)
+            input.Add(b.Constant(h));
+        foreach (var p in publics)
+        {
+            input.Add(b.Constant(p.Length));
+            input.AddRange(p);
+        }
+        input.AddRange(cap);
+        var digest = new HashGadgets<KoalaBearParameters, TDef>(b, S.DigestLength).HashRow(input);
+
+        // The statement: [index, index, count] from the seed, the common seed, γ, β, sum, root, start, end, input size, digest.
+        b.Output(seed[0], seed[0], seed[1]);
+        b.Output([.. seed.GetRange(2, 8)]);
+        b.Output([.. challengesAndSum]);
+        b.Output([.. root]);
+        b.Output(cpu[0], cpu[1], cpu[2], cpu[3]);
+        b.Output(cpu[4], cpu[5], cpu[6], cpu[7]);
+        b.Output(sys[0], sys[1]);
+        b.Output(digest);
+        var built = b.Build();
+        if (built.Outputs.Count != S.Length(D))
+            throw new InvalidOperationException($"the leaf states {built.Outputs.Count} values, not {S.Length(D)}");
+        return built;
+    }
+
+    /// <summary>
+    /// The node program over two children: proofs under <paramref name="recursionConfig"/> of the programs of
+    /// <paramref name="left"/> and <paramref name="right"/> (their machines), whose keys are pinned.
+    /// </summary>
+    public static RecursionProgram Node(StarkConfig recursionConfig, ZkvmAggregationChild<TDef> left, ZkvmAggregationChild<TDef> right)
+    {
+        ArgumentNullException.ThrowIfNull(recursionConfig);
+        ArgumentNullException.ThrowIfNull(left);
+        ArgumentNullException.ThrowIfNull(right);
+        var b = new RecursionBuilder<KoalaBearParameters, TDef>();
+        var l = new List<Felt>();
+        var r = new List<Felt>();
+        // Each child's program is pinned: its proof's key must be the program this node was built over, so a child
+        // cannot be a proof of some other program stating the same fields (a leaf that skips its shard's checks).
+        RecursiveStarkVerifier<KoalaBearParameters, TDef, KoalaBearDigest>.Emit(b, recursionConfig, left.Machine.Airs, left.Machine.LogHeights, 0,
+            pinnedKey: left.Key.PreprocessedRoot, statement: l);
+        RecursiveStarkVerifier<KoalaBearParameters, TDef, KoalaBearDigest>.Emit(b, recursionConfig, right.Machine.Airs, right.Machine.LogHeights, 1,
+            pinnedKey: right.Key.PreprocessedRoot, statement: r);
+        int n = S.Length(D);
+        if (l.Count != n || r.Count != n)
+            throw new ArgumentException($"the children state {l.Count} and {r.Count} values, not an aggregation statement of {n}");
+
+        // Cross-child checks (ZkvmVerifier's across shards):
+        // consecutive shards: the right child starts at the shard after the left's last (so no shard is dropped,
+        // repeated or reordered: with leaf indices from the seeds, which the global transcript fixes per shard);
+        b.AssertEqual(r[S.FirstShard], b.Add(l[S.LastShard], b.One), "the right child does not start at the shard after the left child's last");
+        // one execution: the same shard count, common seed, γ and β (all drawn by one global transcript), one program key,
+        // one input size;
+        void Same(int at, int count, string what)
+        {
+            for (int i = 0; i < count; i++)
+                b.AssertEqual(l[at + i], r[at + i], $"the children have different {what}");
+        }
+        Same(S.ShardCount, 1, "shard counts");
+        Same(S.Common, 8, "common seeds");
+        Same(S.Gamma, D, "γ");
+        Same(S.Beta(D), D, "β");
+        Same(S.KeyRoot(D), S.DigestLength, "program keys");
+        Same(S.InputSize(D), 2, "input sizes");
+        // the CPU chaining: the right child starts (pc, clk) where the left one ended.
+        for (int i = 0; i < 4; i++)
+            b.AssertEqual(r[S.Start(D) + i], l[S.End(D) + i], "the right child does not start where the left child ended");
+
+        b.Output(l[S.FirstShard], r[S.LastShard], l[S.ShardCount]);
+        b.Output([.. l.GetRange(S.Common, 8)]);
+        b.Output([.. l.GetRange(S.Gamma, 2 * D)]);
+        // The bus sums add (extension addition is coefficient-wise); the root's verifier checks the total cancels the
+        // public tuples' terms.
+        for (int i = 0; i < D; i++)
+            b.Output(b.Add(l[S.BusSum(D) + i], r[S.BusSum(D) + i]));
+        b.Output([.. l.GetRange(S.KeyRoot(D), S.DigestLength)]);
+        b.Output([.. l.GetRange(S.Start(D), 4)]);
+        b.Output([.. r.GetRange(S.End(D), 4)]);
+        b.Output([.. l.GetRange(S.InputSize(D), 2)]);
+        var hash = new HashGadgets<KoalaBearParameters, TDef>(b, S.DigestLength);
+        b.Output(hash.Compress([.. l.GetRange(S.Digest(D), S.DigestLength)], [.. r.GetRange(S.Digest(D), S.DigestLength)]));
+        return b.Build();
+    }
+}
+
+/// <summary>A program of the tree with its machine and verifying key under the recursion configuration (what a parent pins).</summary>
+public sealed record ZkvmAggregationChild<TDef>(RecursionProgram Program, Chips.RecursionMachine<KoalaBearParameters, TDef> Machine,
+    ProvingKey<KoalaBearParameters, KoalaBearDigest> ProvingKey)
+    where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+{
+    public VerifyingKey<KoalaBearParameters, KoalaBearDigest> Key => ProvingKey.VerifyingKey;
+
+    /// <summary>The machine of <paramref name="program"/> and its key under <paramref name="config"/> (the fixed columns' commitment).</summary>
+    public static ZkvmAggregationChild<TDef> Of(RecursionProgram program, StarkConfig config)
+    {
+        var machine = new Chips.RecursionMachine<KoalaBearParameters, TDef>(program);
+        return new(program, machine, machine.Setup<KoalaBearDigest>(config));
+    }
+}

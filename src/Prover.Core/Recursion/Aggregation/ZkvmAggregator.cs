@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using Prover.Core.Field;
+using Prover.Core.Stark;
+using Prover.Core.Zkvm.Proving;
+
+namespace Prover.Core.Recursion.Aggregation;
+
+/// <summary>A proof of the tree: the program it is a run of (with machine and key) and the recursion proof with its stated outputs.</summary>
+public sealed record ZkvmAggregationItem<TDef>(ZkvmAggregationChild<TDef> Child, RecursionProof<KoalaBearParameters, TDef, KoalaBearDigest> Proof)
+    where TDef : struct, IExtensionDefinition<KoalaBear, TDef>;
+
+/// <summary>
+/// Aggregates an execution proof (<see cref="ZkvmProof{TDef, TDigest}"/>: one STARK per shard with shared challenges)
+/// into one root proof: a leaf recursion proof per shard, then nodes pairwise up the tree of
+/// <see cref="ZkvmAggregateStatement.TreeShape"/> (an odd last proof is carried up unchanged). Every proof is under the
+/// recursion configuration, with the shard proofs' extension. The shard proofs are checked on the way (a proof the tree
+/// rejects is refused with <see cref="RecursionRejectedException"/>); <see cref="Leaf"/> and <see cref="Node"/> are
+/// public so that tests can assemble other trees.
+/// </summary>
+public sealed class ZkvmAggregator<TDef>
+    where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+{
+    private readonly ZkvmAggregationKeys<TDef> _keys;
+    private readonly ZkvmProof<TDef, KoalaBearDigest> _proof;
+    private readonly ShardCommitment[] _commitments;
+    private readonly ZkvmCheckedStatement<TDef, KoalaBearDigest> _statement;
+    private readonly List<(string Layer, double Milliseconds, int Bytes)> _timings = [];
+
+    /// <summary>
+    /// Prepares the aggregation of <paramref name="proof"/> of <paramref name="program"/> (shards under
+    /// <paramref name="shardConfig"/>) into proofs under <paramref name="recursionConfig"/>; an
+    /// <see cref="ArgumentException"/> when the execution's statement does not check (<see cref="ZkvmVerifier{TDef, TDigest}.CheckStatement"/>).
+    /// </summary>
+    public ZkvmAggregator(StarkConfig shardConfig, StarkConfig recursionConfig, ZkvmProgram program, ZkvmProof<TDef, KoalaBearDigest> proof)
+        : this(new ZkvmAggregationKeys<TDef>(shardConfig, recursionConfig, program), proof)
+    {
+    }
+
+    /// <summary>Same, with programs and keys made once for several executions (<paramref name="keys"/>).</summary>
+    public ZkvmAggregator(ZkvmAggregationKeys<TDef> keys, ZkvmProof<TDef, KoalaBearDigest> proof)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        ArgumentNullException.ThrowIfNull(proof);
+        if (keys.ShardConfig.ExtensionDegree != TDef.Degree || keys.RecursionConfig.ExtensionDegree != TDef.Degree
+            || keys.ShardConfig.DigestElements != KoalaBearDigest.Length || keys.RecursionConfig.DigestElements != KoalaBearDigest.Length)
+            throw new ArgumentException("the recursion chips prove width-16 Poseidon2 (8-element digests) over the shard proofs' extension");
+        if (!proof.ProgramDigest.AsSpan().SequenceEqual(keys.Program.Digest))
+            throw new ArgumentException("the proof is for another program");
+        _keys = keys;
+        _proof = proof;
+        _commitments = [.. proof.Shards.Select((p, s) => ShardCommitment.Of(proof.ShardChips[s], p.LogHeights, p.PublicValues, p.MainCommitment))];
+        var (error, statement) = ZkvmVerifier<TDef, KoalaBearDigest>.CheckStatement(keys.ShardConfig, keys.Program, Claim, _commitments, proof.Shards[0].Config ?? keys.ShardConfig);
+        _statement = statement ?? throw new ArgumentException("the execution proof does not check: " + error);
+    }
+
+    public ZkvmClaim Claim => new(_proof.InputSize, _proof.InputCommitment, _proof.Output, _proof.ExitCode, _proof.Cycles);
+
+    public int ShardCount => _commitments.Length;
+
+    /// <summary>Every proof made so far: layer ("leaf s" or "node"), proving time (build, execution, traces and STARK) and proof bytes.</summary>
+    public IReadOnlyList<(string Layer, double Milliseconds, int Bytes)> Timings => _timings;
+
+    /// <summary>The leaf proof of shard <paramref name="shard"/>.</summary>
+    public ZkvmAggregationItem<TDef> Leaf(int shard)
+    {
+        if (shard < 0 || shard >= _commitments.Length)
+            throw new ArgumentOutOfRangeException(nameof(shard));
+        var sw = Stopwatch.StartNew();
+        var c = _commitments[shard];
+        var child = _keys.Leaf(_statement.Config, c.Chips, c.LogHeights, _statement.Fractions);
+        var airs = _keys.Program.AirsOf(c.Chips);
+        var hints = new StarkProofHints<KoalaBearParameters, TDef, KoalaBearDigest>(_statement.Config, airs, _proof.Shards[shard],
+            _statement.FullKey.Subset(_keys.Program.Airs, c.Chips.Indices()), _statement.Seeds[shard] with { StatementFractions = _statement.Fractions });
+        return Prove($"leaf {shard}", child, hints, sw);
+    }
+
+    /// <summary>The node proof over <paramref name="left"/> and <paramref name="right"/> (refused where they do not chain).</summary>
+    public ZkvmAggregationItem<TDef> Node(ZkvmAggregationItem<TDef> left, ZkvmAggregationItem<TDef> right)
+    {
+        ArgumentNullException.ThrowIfNull(left);
+        ArgumentNullException.ThrowIfNull(right);
+        var sw = Stopwatch.StartNew();
+        var child = _keys.Node(left.Child, right.Child);
+        var hints = new AggregationHints<KoalaBearParameters>([Hints(left), Hints(right)]);
+        return Prove("node", child, hints, sw);
+    }
+
+    private StarkProofHints<KoalaBearParameters, TDef, KoalaBearDigest> Hints(ZkvmAggregationItem<TDef> item) =>
+        new(_keys.RecursionConfig, item.Child.Machine.Airs, item.Proof.Stark, item.Child.Key);
+
+    private ZkvmAggregationItem<TDef> Prove(string layer, ZkvmAggregationChild<TDef> child, IRecursionHints<KoalaBearParameters> hints, Stopwatch sw)
+    {
+        var run = RecursionExecutor<KoalaBearParameters, TDef>.Run(child.Program, hints, out var memory);
+        if (!run.Accepted)
+            throw new RecursionRejectedException(run);
+        var traces = child.Machine.GenerateTraces(memory);
+        var stark = new RecursionProver<KoalaBearParameters, TDef, KoalaBearDigest>(_keys.RecursionConfig).ProveTraces(child.Machine, child.ProvingKey, traces, run.Outputs, false);
+        _timings.Add((layer, sw.Elapsed.TotalMilliseconds, ProofSerializer.Serialize(stark).Length));
+        return new ZkvmAggregationItem<TDef>(child, new RecursionProof<KoalaBearParameters, TDef, KoalaBearDigest>(stark, run.Outputs));
+    }
+
+    /// <summary>The whole tree: every leaf, then the nodes level by level; the root's proof.</summary>
+    public ZkvmAggregationItem<TDef> Root()
+    {
+        var items = Enumerable.Range(0, _commitments.Length).Select(Leaf).ToList();
+        foreach (var level in ZkvmAggregateStatement.TreeShape(items.Count))
+            items = [.. level.Select(p => p.Right < 0 ? items[p.Left] : Node(items[p.Left], items[p.Right]))];
+        return items[0];
+    }
+
+    /// <summary>The aggregated proof: the execution's claim, the shards' commitments and the root's proof.</summary>
+    public ZkvmAggregateProof<TDef> Aggregate() => FromRoot(Root());
+
+    /// <summary>An aggregated proof with <paramref name="root"/> as its root (tests pass roots of other trees).</summary>
+    public ZkvmAggregateProof<TDef> FromRoot(ZkvmAggregationItem<TDef> root)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        return new ZkvmAggregateProof<TDef>
+        {
+            ProgramDigest = _proof.ProgramDigest,
+            Claim = Claim,
+            Shards = _commitments,
+            Root = root.Proof.Stark,
+        };
+    }
+}
