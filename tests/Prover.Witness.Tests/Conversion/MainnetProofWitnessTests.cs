@@ -80,7 +80,9 @@ public sealed class MainnetProofWitnessTests
         Assert.Equal(1UL, run.Validation.ChainId);
         Assert.Equal(r.Input.NewPayloadRequest.HashTreeRoot(), run.Validation.NewPayloadRequestRoot);
         // The 67 senders were recovered and the post-state root computed (regions the guest marks).
-        Assert.True(run.Result.RegionCycles.GetValueOrDefault("signatures") > 67 * 100_000, "signatures region too small");
+        // One recovery is ≈ 18–21 k cycles through the point and modmul syscalls (docs/benchmarks.md, "ecrecover below SP1"):
+        // 67 of them cannot take less than 67 × 10 k.
+        Assert.True(run.Result.RegionCycles.GetValueOrDefault("signatures") > 67 * 10_000, "signatures region too small");
         Assert.True(run.Result.RegionCycles.GetValueOrDefault("post_state_root") > 1_000_000, "post-state root region too small");
     }
 
