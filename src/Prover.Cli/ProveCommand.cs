@@ -130,6 +130,12 @@ internal static class ProveCommand
             Console.Error.WriteLine("error: " + e.Message);
             return 1;
         }
+        catch (InsufficientMemoryException e)
+        {
+            // The automatic shard size found no size whose modelled peak fits the budget (ShardMemoryModel).
+            Console.Error.WriteLine("error: " + e.Message + " (choose a shard size with --log-shard-size, or a budget with --memory-budget)");
+            return 1;
+        }
         await File.WriteAllBytesAsync(outFile.FullName, outcome.Proof, ct);
         var r = outcome.Report;
         if (executionProofFile is not null)

@@ -47,7 +47,12 @@ internal static class RecursionSizeCommand
                     shape = $"last shard of the embedded block at 2^{parse.GetValue(logShard)} cycles";
                     // A shard is one proof of a shared-challenge group; its seed is (shard index, shard count, 8 samples of the
                     // group transcript) (ZkvmStatement).
-                    report = RecursionProgramReport.For(preset, program.LastShardAirs, heights, sharedSeedLength: 10);
+                    // The profile gives −1 for a chip the block never uses (no table in its shards): the last shard's
+                    // statement has only the tables it uses, so the verifier program is sized over those.
+                    var full = Prover.Core.Zkvm.Chips.ZkvmChips.Full(lastShard: true).Indices();
+                    var present = Enumerable.Range(0, full.Length).Where(p => heights[full[p]] >= 0).ToArray();
+                    report = RecursionProgramReport.For(preset, [.. present.Select(p => program.LastShardAirs[p])],
+                        [.. present.Select(p => heights[full[p]])], sharedSeedLength: 10);
                 }
             }
             catch (ArgumentException e)

@@ -193,6 +193,18 @@ public sealed partial class CliTests : IDisposable
     }
 
     [Fact]
+    public void Prove_reports_a_budget_no_shard_size_fits_as_an_error_not_a_crash()
+    {
+        string elf = Path.Combine(Prover.TestSupport.SharedData.RepositoryRoot, "native", "guest", "tests", "elf", "hello.elf");
+        var (exit, _, error) = Run("prove", "--elf", elf, "--config", "development", "--memory-budget", "0.001", "--out", Path.Combine(_dir, "tiny.bin"));
+        Assert.Equal(1, exit);
+        Assert.Contains("error: proving", error, StringComparison.Ordinal);
+        Assert.Contains("--log-shard-size", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_dir, "tiny.bin")));
+    }
+
+    [Fact]
     public void Bench_blocks_writes_the_reports_of_the_embedded_block()
     {
         string input = Path.Combine(_dir, "example.ssz");
