@@ -526,31 +526,6 @@ void fp_sub(const fp_ctx *c, fe *r, const fe *a, const fe *b)
         sub_core(r->l, a->l, b->l, c->p, 6);
 }
 
-static inline __attribute__((always_inline)) void raw_add(uint64_t *r, const uint64_t *a, const uint64_t *b, size_t n)
-{
-    uint64_t carry = 0;
-#pragma GCC unroll 6
-    for (size_t i = 0; i < n; i++) {
-        uint64_t t = a[i] + carry;
-        carry = t < carry;
-        uint64_t s = t + b[i];
-        carry += s < t;
-        r[i] = s;
-    }
-}
-
-static inline __attribute__((always_inline)) void raw_sub(uint64_t *r, const uint64_t *a, const uint64_t *b, size_t n)
-{
-    uint64_t borrow = 0;
-#pragma GCC unroll 6
-    for (size_t i = 0; i < n; i++) {
-        uint64_t t = a[i] - b[i];
-        uint64_t bo = a[i] < b[i];
-        r[i] = t - borrow;
-        borrow = bo | (t < borrow);
-    }
-}
-
 static inline __attribute__((always_inline)) void reduce_small_n(const uint64_t *p, uint64_t *r, size_t n)
 {
     for (;;) {
@@ -561,7 +536,7 @@ static inline __attribute__((always_inline)) void reduce_small_n(const uint64_t 
                 break;
             }
         }
-        raw_sub(r, r, p, n);
+        fp_raw_sub_n(r, r, p, n);
     }
 }
 

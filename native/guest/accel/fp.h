@@ -123,8 +123,8 @@ void fp_mul2_lazy(const fp_ctx *c, fe *r0, fe *r1, const fe *a0, const fe *a1, c
  * modmul syscall's bound in the zkVM build), not a, b < p, so a sum that feeds only a product can skip its
  * reduction. The caller states the bound at each use (both operands below 2p is always within it: 4p < 2^(64n)
  * for bn254 and BLS12-381). r may alias a or b. */
-static inline __attribute__((always_inline)) void fp_raw_add_n(uint64_t *r, const uint64_t *a, const uint64_t *b,
-                                                             size_t n)
+static inline __attribute__((always_inline)) uint64_t fp_raw_add_n(uint64_t *r, const uint64_t *a, const uint64_t *b,
+                                                                 size_t n)
 {
     uint64_t carry = 0;
 #pragma GCC unroll 6
@@ -135,6 +135,21 @@ static inline __attribute__((always_inline)) void fp_raw_add_n(uint64_t *r, cons
         carry += s < t;
         r[i] = s;
     }
+    return carry;
+}
+/* r = a − b on n limbs; returns the borrow out. r may alias a or b. */
+static inline __attribute__((always_inline)) uint64_t fp_raw_sub_n(uint64_t *r, const uint64_t *a, const uint64_t *b,
+                                                                 size_t n)
+{
+    uint64_t borrow = 0;
+#pragma GCC unroll 6
+    for (size_t i = 0; i < n; i++) {
+        uint64_t t = a[i] - b[i];
+        uint64_t bo = a[i] < b[i];
+        r[i] = t - borrow;
+        borrow = bo | (t < borrow);
+    }
+    return borrow;
 }
 /* r = a + b (no reduction; a + b < 2^(64n)); inline, it runs once per product operand */
 static inline void fp_add_nr(const fp_ctx *c, fe *r, const fe *a, const fe *b)
@@ -150,13 +165,7 @@ static inline void fp_sub_nr(const fp_ctx *c, fe *r, const fe *a, const fe *b)
     /* a + (p − b): p − b does not borrow (b ≤ p) and the sum stays below 2^(64n) for a < 2^(64n) − p */
     uint64_t t[FP_MAX_LIMBS];
     size_t n = c->n;
-    uint64_t borrow = 0;
-    for (size_t i = 0; i < n; i++) {
-        uint64_t d = c->p[i] - b->l[i];
-        uint64_t bo = c->p[i] < b->l[i];
-        t[i] = d - borrow;
-        borrow = bo | (d < borrow);
-    }
+    fp_raw_sub_n(t, c->p, b->l, n);
     if (n == 6)
         fp_raw_add_n(r->l, a->l, t, 6);
     else
@@ -172,16 +181,7 @@ static inline void fp_sub_nr(const fp_ctx *c, fe *r, const fe *a, const fe *b)
 static inline __attribute__((always_inline)) void fp_add_pub_n(uint64_t *r, const uint64_t *a, const uint64_t *b,
                                                              const uint64_t *p, size_t n)
 {
-    uint64_t carry = 0;
-#pragma GCC unroll 6
-    for (size_t i = 0; i < n; i++) {
-        uint64_t t = a[i] + carry;
-        carry = t < carry;
-        uint64_t s = t + b[i];
-        carry += s < t;
-        r[i] = s;
-    }
-    if (!carry) {
+    if (!fp_raw_add_n(r, a, b, n)) {
         /* r >= p? decided at the first limb from the top that differs (almost always the top one) */
         for (size_t i = n; i-- > 0;) {
             if (r[i] != p[i]) {
@@ -191,38 +191,14 @@ static inline __attribute__((always_inline)) void fp_add_pub_n(uint64_t *r, cons
             }
         }
     }
-    uint64_t borrow = 0;
-#pragma GCC unroll 6
-    for (size_t i = 0; i < n; i++) {
-        uint64_t t = r[i] - p[i];
-        uint64_t bo = r[i] < p[i];
-        r[i] = t - borrow;
-        borrow = bo | (t < borrow);
-    }
+    fp_raw_sub_n(r, r, p, n);
 }
 
 static inline __attribute__((always_inline)) void fp_sub_pub_n(uint64_t *r, const uint64_t *a, const uint64_t *b,
                                                              const uint64_t *p, size_t n)
 {
-    uint64_t borrow = 0;
-#pragma GCC unroll 6
-    for (size_t i = 0; i < n; i++) {
-        uint64_t t = a[i] - b[i];
-        uint64_t bo = a[i] < b[i];
-        r[i] = t - borrow;
-        borrow = bo | (t < borrow);
-    }
-    if (!borrow)
-        return;
-    uint64_t carry = 0;
-#pragma GCC unroll 6
-    for (size_t i = 0; i < n; i++) {
-        uint64_t t = r[i] + carry;
-        carry = t < carry;
-        uint64_t s = t + p[i];
-        carry += s < t;
-        r[i] = s;
-    }
+    if (fp_raw_sub_n(r, a, b, n))
+        fp_raw_add_n(r, r, p, n);
 }
 #endif
 
