@@ -9,9 +9,10 @@ namespace Prover.Core.Recursion.Aggregation;
 /// <summary>
 /// The programs of an aggregation tree and their keys, made once per shape: a leaf per (chip set, heights, bus
 /// fractions), a node per pair of children's keys. The prover and the verifier of a root derive the tree the same way
-/// (<see cref="Root"/>), so the verifier's root key is the one the prover proved against.
+/// (<see cref="Root"/>), so the verifier's root key is the one the prover proved against. The final program over a root
+/// (<see cref="Final"/>) is proved under <paramref name="finalConfig"/> (default: the recursion configuration).
 /// </summary>
-public sealed class ZkvmAggregationKeys<TDef>(StarkConfig shardConfig, StarkConfig recursionConfig, ZkvmProgram program)
+public sealed class ZkvmAggregationKeys<TDef>(StarkConfig shardConfig, StarkConfig recursionConfig, ZkvmProgram program, StarkConfig? finalConfig = null)
     where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
 {
     private readonly Dictionary<string, ZkvmAggregationChild<TDef>> _cache = [];
@@ -21,6 +22,16 @@ public sealed class ZkvmAggregationKeys<TDef>(StarkConfig shardConfig, StarkConf
     public StarkConfig RecursionConfig => recursionConfig;
 
     public ZkvmProgram Program => program;
+
+    /// <summary>The configuration of the final proof over the tree's root.</summary>
+    public StarkConfig FinalConfig => finalConfig ?? recursionConfig;
+
+    /// <summary>The programs and keys of <paramref name="program"/>'s trees under <paramref name="layers"/>.</summary>
+    public static ZkvmAggregationKeys<TDef> For(ZkvmRecursionLayers layers, ZkvmProgram program)
+    {
+        ArgumentNullException.ThrowIfNull(layers);
+        return new(layers.Shard, layers.Layer, program, layers.Final);
+    }
 
     /// <summary>
     /// The leaf program (and key) of a shard of this shape, proved in <paramref name="shape"/> (the shard configuration
@@ -41,6 +52,20 @@ public sealed class ZkvmAggregationKeys<TDef>(StarkConfig shardConfig, StarkConf
         string id = $"node {Id(left)} {Id(right)}";
         if (!_cache.TryGetValue(id, out var child))
             _cache[id] = child = ZkvmAggregationChild<TDef>.Of(ZkvmAggregationPrograms<TDef>.Node(recursionConfig, left, right), recursionConfig);
+        return child;
+    }
+
+    /// <summary>
+    /// The final program over <paramref name="root"/> (a tree's root program) and its key under <see cref="FinalConfig"/>: the
+    /// key a final proof is verified against. It pins the root's key, which pins every program below, so it depends on
+    /// the guest program, the configurations and the shards' shapes (chip sets and heights, hence the shard count).
+    /// </summary>
+    public ZkvmAggregationChild<TDef> Final(ZkvmAggregationChild<TDef> root)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        string id = $"final {Id(root)}";
+        if (!_cache.TryGetValue(id, out var child))
+            _cache[id] = child = ZkvmAggregationChild<TDef>.Of(ZkvmAggregationPrograms<TDef>.Final(recursionConfig, root), FinalConfig);
         return child;
     }
 

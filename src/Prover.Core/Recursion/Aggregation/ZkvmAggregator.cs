@@ -85,16 +85,29 @@ public sealed class ZkvmAggregator<TDef>
         return Prove("node", child, hints, sw);
     }
 
+    /// <summary>
+    /// The final proof over <paramref name="root"/> (the tree's root, or any proof of the tree: tests pass others), under
+    /// the keys' final configuration; refused where the root's proof does not verify against its pinned key.
+    /// </summary>
+    public ZkvmAggregationItem<TDef> Final(ZkvmAggregationItem<TDef> root)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        var sw = Stopwatch.StartNew();
+        var child = _keys.Final(root.Child);
+        return Prove("final", child, Hints(root), sw, _keys.FinalConfig);
+    }
+
     private StarkProofHints<KoalaBearParameters, TDef, KoalaBearDigest> Hints(ZkvmAggregationItem<TDef> item) =>
         new(_keys.RecursionConfig, item.Child.Machine.Airs, item.Proof.Stark, item.Child.Key);
 
-    private ZkvmAggregationItem<TDef> Prove(string layer, ZkvmAggregationChild<TDef> child, IRecursionHints<KoalaBearParameters> hints, Stopwatch sw)
+    private ZkvmAggregationItem<TDef> Prove(string layer, ZkvmAggregationChild<TDef> child, IRecursionHints<KoalaBearParameters> hints, Stopwatch sw,
+        StarkConfig? config = null)
     {
         var run = RecursionExecutor<KoalaBearParameters, TDef>.Run(child.Program, hints, out var memory);
         if (!run.Accepted)
             throw new RecursionRejectedException(run);
         var traces = child.Machine.GenerateTraces(memory);
-        var stark = new RecursionProver<KoalaBearParameters, TDef, KoalaBearDigest>(_keys.RecursionConfig).ProveTraces(child.Machine, child.ProvingKey, traces, run.Outputs, false);
+        var stark = new RecursionProver<KoalaBearParameters, TDef, KoalaBearDigest>(config ?? _keys.RecursionConfig).ProveTraces(child.Machine, child.ProvingKey, traces, run.Outputs, false);
         _timings.Add((layer, sw.Elapsed.TotalMilliseconds, ProofSerializer.Serialize(stark).Length));
         return new ZkvmAggregationItem<TDef>(child, new RecursionProof<KoalaBearParameters, TDef, KoalaBearDigest>(stark, run.Outputs));
     }
@@ -112,15 +125,21 @@ public sealed class ZkvmAggregator<TDef>
     public ZkvmAggregateProof<TDef> Aggregate() => FromRoot(Root());
 
     /// <summary>An aggregated proof with <paramref name="root"/> as its root (tests pass roots of other trees).</summary>
-    public ZkvmAggregateProof<TDef> FromRoot(ZkvmAggregationItem<TDef> root)
+    public ZkvmAggregateProof<TDef> FromRoot(ZkvmAggregationItem<TDef> root) => From(root, ZkvmAggregateKind.Aggregated);
+
+    /// <summary>The final proof of the execution: the claim, the shards' commitments and <paramref name="final"/> (a <see cref="Final"/> proof).</summary>
+    public ZkvmAggregateProof<TDef> FromFinal(ZkvmAggregationItem<TDef> final) => From(final, ZkvmAggregateKind.Final);
+
+    private ZkvmAggregateProof<TDef> From(ZkvmAggregationItem<TDef> top, ZkvmAggregateKind kind)
     {
-        ArgumentNullException.ThrowIfNull(root);
+        ArgumentNullException.ThrowIfNull(top);
         return new ZkvmAggregateProof<TDef>
         {
+            Kind = kind,
             ProgramDigest = _proof.ProgramDigest,
             Claim = Claim,
             Shards = _commitments,
-            Root = root.Proof.Stark,
+            Root = top.Proof.Stark,
         };
     }
 }
