@@ -84,6 +84,23 @@ public sealed class ZkvmFinalProofTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void LayersFollowTheShardsShapeNotTheirName()
+    {
+        var layers = ZkvmRecursionLayers.For(StarkConfig.Provable100);
+        Assert.True(StarkConfig.SameShape(layers.Layer, StarkConfig.Recursion100));
+        Assert.True(StarkConfig.SameShape(layers.Final, StarkConfig.Final100));
+        // The policy fields follow the shards'.
+        var lenient = ZkvmRecursionLayers.For(StarkConfig.Provable100 with { MinimumProvableBits = 80, AllowInsecure = true });
+        Assert.Equal((80, true), (lenient.Layer.MinimumProvableBits, lenient.Layer.AllowInsecure));
+        Assert.Equal((80, true), (lenient.Final.MinimumProvableBits, lenient.Final.AllowInsecure));
+        // Another shape named "provable-100" is not provable-100: its layers are its own.
+        var renamed = StarkConfig.Provable100 with { NumQueries = 60 };
+        Assert.Equal(renamed, ZkvmRecursionLayers.For(renamed).Final);
+        Assert.Equal(StarkConfig.Development, ZkvmRecursionLayers.For(StarkConfig.Development).Layer);
+        Assert.Equal(StarkConfig.Development, ZkvmRecursionLayers.For(StarkConfig.Development).Final);
+    }
+
+    [Fact]
     public void ChangedPublicValueIsRejected()
     {
         var e = Hello2.Value;
