@@ -23,7 +23,9 @@ public sealed class ZkvmFinalProofTests(ITestOutputHelper output)
 
     private static readonly StarkConfig RecursionConfig = StarkConfig.Development with { NumQueries = 3, QueryPowBits = 0, LogFinalPolyLength = 2 };
 
-    /// <summary>The final layer in another shape than the tree's (blowup 4, fewer queries), as final-100 differs from recursion-100.</summary>
+    /// <summary>The final layers in other shapes than the tree's, as provable-100's wrap (recursion-100) and final-100 differ from it.</summary>
+    private static readonly StarkConfig WrapConfig = StarkConfig.Development with { NumQueries = 4, QueryPowBits = 0, LogFinalPolyLength = 1 };
+
     private static readonly StarkConfig FinalConfig = StarkConfig.Development with { LogBlowup = 2, NumQueries = 2, QueryPowBits = 0, LogFinalPolyLength = 2 };
 
     private sealed record Execution(ZkvmProgram Program, ZkvmProof<KoalaBearQuartic, KoalaBearDigest> Proof, ZkvmAggregationKeys<KoalaBearQuartic> Keys,
@@ -38,7 +40,7 @@ public sealed class ZkvmFinalProofTests(ITestOutputHelper output)
     {
         var program = ZkvmProgram.FromElf(GuestTests.Elf(guest));
         var proof = new ZkvmProver<KoalaBearQuartic, KoalaBearDigest>(new ZkvmProverOptions { Config = ShardConfig, ShardSize = shardSize }).Prove(program, []);
-        var keys = new ZkvmAggregationKeys<KoalaBearQuartic>(ShardConfig, RecursionConfig, program, FinalConfig);
+        var keys = new ZkvmAggregationKeys<KoalaBearQuartic>(ShardConfig, RecursionConfig, program, [WrapConfig, FinalConfig]);
         var aggregator = new ZkvmAggregator<KoalaBearQuartic>(keys, proof);
         var root = aggregator.Root();
         return new Execution(program, proof, keys, aggregator, root, aggregator.Final(root));
@@ -60,6 +62,8 @@ public sealed class ZkvmFinalProofTests(ITestOutputHelper output)
             foreach (var (layer, ms, size) in e.Aggregator.Timings)
                 output.WriteLine($"{e.Proof.Shards.Count} shard(s): {layer}: {size} B in {ms:F0} ms");
             Assert.Equal(ZkvmAggregateKind.Final, ZkvmAggregateProof<KoalaBearQuartic>.KindOf(bytes));
+            // One wrap layer, then the final proof, each once.
+            Assert.Equal(["wrap 0", "final"], e.Aggregator.Timings.Select(t => t.Layer).Where(l => l is "wrap 0" or "final"));
             // Its recursion proof is under the final configuration, and states the root's statement unchanged.
             Assert.Equal(FinalConfig.LogBlowup, final.Root.Config!.LogBlowup);
             Assert.Equal(e.Root.Proof.Outputs, e.Final.Proof.Outputs);
@@ -87,17 +91,19 @@ public sealed class ZkvmFinalProofTests(ITestOutputHelper output)
     public void LayersFollowTheShardsShapeNotTheirName()
     {
         var layers = ZkvmRecursionLayers.For(StarkConfig.Provable100);
-        Assert.True(StarkConfig.SameShape(layers.Layer, StarkConfig.Recursion100));
+        Assert.True(StarkConfig.SameShape(layers.Layer, StarkConfig.Provable100));
+        Assert.Equal(2, layers.Finals.Count);
+        Assert.True(StarkConfig.SameShape(layers.Finals[0], StarkConfig.Recursion100));
         Assert.True(StarkConfig.SameShape(layers.Final, StarkConfig.Final100));
         // The policy fields follow the shards'.
         var lenient = ZkvmRecursionLayers.For(StarkConfig.Provable100 with { MinimumProvableBits = 80, AllowInsecure = true });
-        Assert.Equal((80, true), (lenient.Layer.MinimumProvableBits, lenient.Layer.AllowInsecure));
+        Assert.Equal((80, true), (lenient.Finals[0].MinimumProvableBits, lenient.Finals[0].AllowInsecure));
         Assert.Equal((80, true), (lenient.Final.MinimumProvableBits, lenient.Final.AllowInsecure));
         // Another shape named "provable-100" is not provable-100: its layers are its own.
         var renamed = StarkConfig.Provable100 with { NumQueries = 60 };
         Assert.Equal(renamed, ZkvmRecursionLayers.For(renamed).Final);
         Assert.Equal(StarkConfig.Development, ZkvmRecursionLayers.For(StarkConfig.Development).Layer);
-        Assert.Equal(StarkConfig.Development, ZkvmRecursionLayers.For(StarkConfig.Development).Final);
+        Assert.Equal([StarkConfig.Development], ZkvmRecursionLayers.For(StarkConfig.Development).Finals);
     }
 
     [Fact]

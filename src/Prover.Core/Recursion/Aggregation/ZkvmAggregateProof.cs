@@ -22,12 +22,11 @@ public enum ZkvmAggregateKind
 /// values, main cap: what the global transcript observed, a few hundred elements per shard, from which the verifier
 /// derives the shared challenges, the tree's programs and the root's expected statement) and the root's STARK proof — or,
 /// for a <see cref="ZkvmAggregateKind.Final"/> proof, the final proof over the root, which states the same statement.
-/// Version 2: the layers under provable-100 are <see cref="ZkvmRecursionLayers"/>' (recursion-100), no longer the shards'.
 /// </summary>
 public sealed record ZkvmAggregateProof<TDef>
     where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
 {
-    public const ushort Version = 2;
+    public const ushort Version = 1;
 
     /// <summary>Parsing bounds (an adversary controls the bytes).</summary>
     public const int MaxShards = 1 << 16, MaxCapDigests = 1 << 10, MaxPublicValues = 1 << 10;

@@ -22,8 +22,8 @@ public sealed record ZkvmAggregateReport(byte[] File, int Shards, IReadOnlyList<
 /// Aggregated and final proof files: a <see cref="ProofEnvelope"/> with statement <see cref="Statement"/> (the tree's
 /// root) or <see cref="FinalStatement"/> (the final proof over it), the shards' configuration name and the
 /// <see cref="ZkvmAggregateProof{TDef}"/> bytes. The recursion layers' configurations follow from the shards' by
-/// <see cref="ZkvmRecursionLayers.For"/> (provable-100 shards: recursion-100 leaves and nodes, a final-100 final proof;
-/// otherwise the shards' own); 8-element digests only (provable-128's 12-element digests need width-24 Poseidon2 in the
+/// <see cref="ZkvmRecursionLayers.For"/> (provable-100 shards: provable-100 leaves and nodes, then a recursion-100 wrap
+/// and the final-100 final proof; otherwise the shards' own); 8-element digests only (provable-128's 12-element digests need width-24 Poseidon2 in the
 /// recursion chips, which they do not have yet). The envelope handling is <see cref="ZkvmProofFile"/>'s, shared with
 /// <see cref="ZkvmProofs"/>.
 /// </summary>
@@ -86,10 +86,17 @@ public static class ZkvmAggregateProofs
         ArgumentNullException.ThrowIfNull(keys);
         var sw = Stopwatch.StartNew();
         var aggregator = new ZkvmAggregator<TDef>(keys, proof);
-        var items = Enumerable.Range(0, aggregator.ShardCount).Select(s => Report(aggregator, aggregator.Leaf(s), progress)).ToList();
+        int reported = 0;
+        ZkvmAggregationItem<TDef> Report(ZkvmAggregationItem<TDef> item)
+        {
+            for (; reported < aggregator.Timings.Count; reported++)
+                progress?.Invoke(aggregator.Timings[reported].Layer, aggregator.Timings[reported].Milliseconds, aggregator.Timings[reported].Bytes);
+            return item;
+        }
+        var items = Enumerable.Range(0, aggregator.ShardCount).Select(s => Report(aggregator.Leaf(s))).ToList();
         foreach (var level in ZkvmAggregateStatement.TreeShape(items.Count))
-            items = [.. level.Select(p => p.Right < 0 ? items[p.Left] : Report(aggregator, aggregator.Node(items[p.Left], items[p.Right]), progress))];
-        var result = kind == ZkvmAggregateKind.Final ? aggregator.FromFinal(Report(aggregator, aggregator.Final(items[0]), progress)) : aggregator.FromRoot(items[0]);
+            items = [.. level.Select(p => p.Right < 0 ? items[p.Left] : Report(aggregator.Node(items[p.Left], items[p.Right])))];
+        var result = kind == ZkvmAggregateKind.Final ? aggregator.FromFinal(Report(aggregator.Final(items[0]))) : aggregator.FromRoot(items[0]);
         var bytesOut = result.ToBytes();
         var file = new ProofEnvelope(StatementOf(kind), keys.ShardConfig.Name, bytesOut).ToBytes();
         double total = sw.Elapsed.TotalMilliseconds;
@@ -126,17 +133,6 @@ public static class ZkvmAggregateProofs
     private static ZkvmAggregateReport Aggregate<TDef>(ZkvmAggregationKeys<TDef> keys, byte[] bytes, ZkvmAggregateKind kind, Action<string, double, int>? progress)
         where TDef : struct, IExtensionDefinition<KoalaBear, TDef> =>
         Aggregate(keys, ParseExecution<TDef>(bytes, keys.ShardConfig), kind, progress);
-
-    private static ZkvmAggregationItem<TDef> Report<TDef>(ZkvmAggregator<TDef> aggregator, ZkvmAggregationItem<TDef> item, Action<string, double, int>? progress)
-        where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
-    {
-        if (progress is not null)
-        {
-            var (layer, ms, size) = aggregator.Timings[^1];
-            progress(layer, ms, size);
-        }
-        return item;
-    }
 
     /// <summary>
     /// Verifies an aggregated or final proof file against <paramref name="program"/> (and, with

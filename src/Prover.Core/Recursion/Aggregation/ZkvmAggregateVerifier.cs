@@ -20,8 +20,8 @@ public sealed class ZkvmAggregateVerifier<TDef>
     private readonly ZkvmAggregationKeys<TDef> _keys;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<int, VerifyingKey<KoalaBearParameters, KoalaBearDigest>> _fullKeys = new();
 
-    public ZkvmAggregateVerifier(StarkConfig shardConfig, StarkConfig recursionConfig, ZkvmProgram program, StarkConfig? finalConfig = null)
-        : this(new ZkvmAggregationKeys<TDef>(shardConfig, recursionConfig, program, finalConfig))
+    public ZkvmAggregateVerifier(StarkConfig shardConfig, StarkConfig recursionConfig, ZkvmProgram program, IReadOnlyList<StarkConfig>? finalConfigs = null)
+        : this(new ZkvmAggregationKeys<TDef>(shardConfig, recursionConfig, program, finalConfigs))
     {
     }
 
@@ -91,7 +91,8 @@ public sealed class ZkvmAggregateVerifier<TDef>
         // checked against the final program over that root: it states the root's statement unchanged.
         bool final = proof.Kind == ZkvmAggregateKind.Final;
         var tree = _keys.Tree(statement!.Config, proof.Shards, statement.Fractions);
-        var top = final ? _keys.Final(tree[^1][0]) : tree[^1][0];
+        var chain = final ? _keys.FinalChain(tree[^1][0]) : [];
+        var top = final ? chain[^1] : tree[^1][0];
         var expected = ZkvmAggregateStatement.Expected(proof.Shards, statement, claim.InputSize);
         var verifier = new RecursionVerifier<KoalaBearParameters, TDef, KoalaBearDigest>(final ? _keys.FinalConfig : _keys.RecursionConfig);
         LastKey = top.Key.PreprocessedRoot;
@@ -100,19 +101,21 @@ public sealed class ZkvmAggregateVerifier<TDef>
             return ZkvmVerification.Reject((final ? "the final proof: " : "the root proof: ") + result.Error);
         return new ZkvmVerification(true, null, claim.ExitCode, claim.Output, claim.Cycles, claim.InputSize, claim.InputCommitment)
         {
-            Security = Weakest(verifier.LastSecurity!, tree, proof.Shards, statement),
+            Security = Weakest(verifier.LastSecurity!, tree, chain, proof.Shards, statement),
         };
     }
 
     /// <summary>
     /// The execution is as sound as the weakest proof of its chain: the top proof (verified here), every recursion proof
-    /// of the tree (verified in-circuit, their shapes fixed by their programs) and every shard proof (verified by its leaf;
-    /// bus term over the whole statement, as the native verifier counts it).
+    /// of the tree and of the final layers below the top (verified in-circuit, their shapes fixed by their programs) and
+    /// every shard proof (verified by its leaf; bus term over the whole statement, as the native verifier counts it).
     /// </summary>
-    private Security.SecurityReport Weakest(Security.SecurityReport top, IReadOnlyList<ZkvmAggregationChild<TDef>[]> tree, IReadOnlyList<ShardCommitment> shards,
-        ZkvmCheckedStatement<TDef, KoalaBearDigest> statement)
+    private Security.SecurityReport Weakest(Security.SecurityReport top, IReadOnlyList<ZkvmAggregationChild<TDef>[]> tree,
+        IReadOnlyList<ZkvmAggregationChild<TDef>> chain, IReadOnlyList<ShardCommitment> shards, ZkvmCheckedStatement<TDef, KoalaBearDigest> statement)
     {
         var weakest = top;
+        for (int i = 0; i < chain.Count - 1; i++)
+            weakest = Security.SecurityReport.Weakest(weakest, StarkSecurity.OfShape(_keys.FinalConfigs[i], chain[i].Machine.Airs, chain[i].Machine.LogHeights, KoalaBearParameters.P));
         foreach (var child in tree.SelectMany(level => level).Distinct())
             weakest = Security.SecurityReport.Weakest(weakest, StarkSecurity.OfShape(_keys.RecursionConfig, child.Machine.Airs, child.Machine.LogHeights, KoalaBearParameters.P));
         foreach (var shard in shards.DistinctBy(s => (s.Chips.Bits, string.Join(',', s.LogHeights))))

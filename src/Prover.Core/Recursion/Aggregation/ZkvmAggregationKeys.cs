@@ -9,10 +9,12 @@ namespace Prover.Core.Recursion.Aggregation;
 /// <summary>
 /// The programs of an aggregation tree and their keys, made once per shape: a leaf per (chip set, heights, bus
 /// fractions), a node per pair of children's keys. The prover and the verifier of a root derive the tree the same way
-/// (<see cref="Root"/>), so the verifier's root key is the one the prover proved against. The final program over a root
-/// (<see cref="Final"/>) is proved under <paramref name="finalConfig"/> (default: the recursion configuration).
+/// (<see cref="Root"/>), so the verifier's root key is the one the prover proved against. Over a root, the final layers
+/// (<see cref="FinalChain"/>) are one-child programs proved under <paramref name="finalConfigs"/> in order (default: one,
+/// under the recursion configuration); the last is the final proof.
 /// </summary>
-public sealed class ZkvmAggregationKeys<TDef>(StarkConfig shardConfig, StarkConfig recursionConfig, ZkvmProgram program, StarkConfig? finalConfig = null)
+public sealed class ZkvmAggregationKeys<TDef>(StarkConfig shardConfig, StarkConfig recursionConfig, ZkvmProgram program,
+    IReadOnlyList<StarkConfig>? finalConfigs = null)
     where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
 {
     private readonly Dictionary<string, ZkvmAggregationChild<TDef>> _cache = [];
@@ -23,14 +25,17 @@ public sealed class ZkvmAggregationKeys<TDef>(StarkConfig shardConfig, StarkConf
 
     public ZkvmProgram Program => program;
 
-    /// <summary>The configuration of the final proof over the tree's root.</summary>
-    public StarkConfig FinalConfig => finalConfig ?? recursionConfig;
+    /// <summary>The configurations of the final layers over the tree's root, in order (the last: the final proof's).</summary>
+    public IReadOnlyList<StarkConfig> FinalConfigs => finalConfigs is { Count: > 0 } ? finalConfigs : [recursionConfig];
+
+    /// <summary>The configuration of the final proof.</summary>
+    public StarkConfig FinalConfig => FinalConfigs[^1];
 
     /// <summary>The programs and keys of <paramref name="program"/>'s trees under <paramref name="layers"/>.</summary>
     public static ZkvmAggregationKeys<TDef> For(ZkvmRecursionLayers layers, ZkvmProgram program)
     {
         ArgumentNullException.ThrowIfNull(layers);
-        return new(layers.Shard, layers.Layer, program, layers.Final);
+        return new(layers.Shard, layers.Layer, program, layers.Finals);
     }
 
     /// <summary>
@@ -56,18 +61,30 @@ public sealed class ZkvmAggregationKeys<TDef>(StarkConfig shardConfig, StarkConf
     }
 
     /// <summary>
-    /// The final program over <paramref name="root"/> (a tree's root program) and its key under <see cref="FinalConfig"/>: the
-    /// key a final proof is verified against. It pins the root's key, which pins every program below, so it depends on
-    /// the guest program, the configurations and the shards' shapes (chip sets and heights, hence the shard count).
+    /// The final layers over <paramref name="root"/> (a tree's root program): program i verifies a proof of program i − 1
+    /// (of the root for i = 0) made under <see cref="FinalConfigs"/>[i − 1] (the recursion configuration for i = 0), with
+    /// its key pinned, and is keyed under <see cref="FinalConfigs"/>[i]. Each pins the one below, down to the root and every
+    /// program of the tree, so the last key depends on the guest program, the configurations and the shards' shapes (chip
+    /// sets and heights, hence the shard count).
     /// </summary>
-    public ZkvmAggregationChild<TDef> Final(ZkvmAggregationChild<TDef> root)
+    public IReadOnlyList<ZkvmAggregationChild<TDef>> FinalChain(ZkvmAggregationChild<TDef> root)
     {
         ArgumentNullException.ThrowIfNull(root);
-        string id = $"final {Id(root)}";
-        if (!_cache.TryGetValue(id, out var child))
-            _cache[id] = child = ZkvmAggregationChild<TDef>.Of(ZkvmAggregationPrograms<TDef>.Final(recursionConfig, root), FinalConfig);
-        return child;
+        var chain = new List<ZkvmAggregationChild<TDef>>();
+        var (below, belowConfig) = (root, recursionConfig);
+        for (int i = 0; i < FinalConfigs.Count; i++)
+        {
+            string id = $"final {i} {Id(below)}";
+            if (!_cache.TryGetValue(id, out var child))
+                _cache[id] = child = ZkvmAggregationChild<TDef>.Of(ZkvmAggregationPrograms<TDef>.Final(belowConfig, below), FinalConfigs[i]);
+            chain.Add(child);
+            (below, belowConfig) = (child, FinalConfigs[i]);
+        }
+        return chain;
     }
+
+    /// <summary>The final program over <paramref name="root"/> (the last of <see cref="FinalChain"/>): the key a final proof is verified against.</summary>
+    public ZkvmAggregationChild<TDef> Final(ZkvmAggregationChild<TDef> root) => FinalChain(root)[^1];
 
     private static string Id(ZkvmAggregationChild<TDef> c) => string.Join(',', c.Key.PreprocessedRoot.ToCanonical());
 

@@ -86,19 +86,27 @@ public sealed class ZkvmAggregator<TDef>
     }
 
     /// <summary>
-    /// The final proof over <paramref name="root"/> (the tree's root, or any proof of the tree: tests pass others), under
-    /// the keys' final configuration; refused where the root's proof does not verify against its pinned key.
+    /// The final proof over <paramref name="root"/> (the tree's root, or any proof of the tree: tests pass others): each
+    /// final layer of <see cref="ZkvmAggregationKeys{TDef}.FinalChain"/> in turn ("wrap i", then "final"), under its
+    /// configuration; refused where a proof does not verify against its pinned key.
     /// </summary>
     public ZkvmAggregationItem<TDef> Final(ZkvmAggregationItem<TDef> root)
     {
         ArgumentNullException.ThrowIfNull(root);
-        var sw = Stopwatch.StartNew();
-        var child = _keys.Final(root.Child);
-        return Prove("final", child, Hints(root), sw, _keys.FinalConfig);
+        var chain = _keys.FinalChain(root.Child);
+        var (item, belowConfig) = (root, _keys.RecursionConfig);
+        for (int i = 0; i < chain.Count; i++)
+        {
+            var sw = Stopwatch.StartNew();
+            var config = _keys.FinalConfigs[i];
+            item = Prove(i == chain.Count - 1 ? "final" : $"wrap {i}", chain[i], Hints(item, belowConfig), sw, config);
+            belowConfig = config;
+        }
+        return item;
     }
 
-    private StarkProofHints<KoalaBearParameters, TDef, KoalaBearDigest> Hints(ZkvmAggregationItem<TDef> item) =>
-        new(_keys.RecursionConfig, item.Child.Machine.Airs, item.Proof.Stark, item.Child.Key);
+    private StarkProofHints<KoalaBearParameters, TDef, KoalaBearDigest> Hints(ZkvmAggregationItem<TDef> item, StarkConfig? config = null) =>
+        new(config ?? _keys.RecursionConfig, item.Child.Machine.Airs, item.Proof.Stark, item.Child.Key);
 
     private ZkvmAggregationItem<TDef> Prove(string layer, ZkvmAggregationChild<TDef> child, IRecursionHints<KoalaBearParameters> hints, Stopwatch sw,
         StarkConfig? config = null)
