@@ -96,7 +96,8 @@ public static class ShardRetention
 
     /// <summary>
     /// The memory model's estimate at every shard size for one execution and the size it chooses for a budget (no proof):
-    /// <c>shard-model ELF|- INPUT|- CONFIG [BUDGET_GIB]</c> (budget default: <see cref="ShardMemoryModel.DefaultBudgetBytes"/>).
+    /// <c>shard-model ELF|- INPUT|- CONFIG [BUDGET_GIB]</c> (budget default: <see cref="ShardMemoryModel.DefaultBudgetBytes"/>;
+    /// the choice is also printed for 3/4 of a 15 GiB heap limit, the default budget under <c>DOTNET_GCHeapHardLimit=0x3C0000000</c>).
     /// </summary>
     public static void Model(string[] args)
     {
@@ -110,13 +111,16 @@ public static class ShardRetention
         for (int log = ShardMemoryModel.MinLogShardSize + 6; log <= ShardMemoryModel.MaxLogShardSize; log++)
             Console.WriteLine($"2^{log}: {profile.Shards(log)} shards, tallest 2^{profile.LogHeights(log).Max()}, estimate " +
                 $"{ShardMemoryModel.EstimatePeakBytes(shapes, profile, log, config.ExtensionDegree, config.LogBlowup, config.DigestElements) / 1e9:F2} GB");
-        try
+        foreach (long b in (long[])[budget, (long)(0.75 * 15 * (1L << 30))])
         {
-            Console.WriteLine($"chosen: 2^{ShardMemoryModel.ChooseLogShardSize(shapes, profile, config.ExtensionDegree, config.LogBlowup, budget, digestElements: config.DigestElements)}");
-        }
-        catch (InsufficientMemoryException e)
-        {
-            Console.WriteLine($"refused: {e.Message}");
+            try
+            {
+                Console.WriteLine($"budget {b / (double)(1L << 30):F2} GiB: chosen 2^{ShardMemoryModel.ChooseLogShardSize(shapes, profile, config.ExtensionDegree, config.LogBlowup, b, digestElements: config.DigestElements)}");
+            }
+            catch (InsufficientMemoryException e)
+            {
+                Console.WriteLine($"budget {b / (double)(1L << 30):F2} GiB: refused: {e.Message}");
+            }
         }
     }
 

@@ -192,6 +192,15 @@ public sealed class ZkvmProver<TDef, TDigest>
                 throw new InvalidOperationException($"shard {s}: {error} (a trace generator bug)");
             return shard;
         }
+        void CommitWaiting()
+        {
+            for (int w = 0; w < commitments.Count; w++)
+                if (commitments[w] is null)
+                {
+                    Step("main commitments", w, Math.Max(expectedShards, checkpoints.Count));
+                    commitments[w] = Commit(kept[w] ?? Rebuild(w));
+                }
+        }
         using var machine = new Machine.Machine(program.Program, input, new MachineOptions { ShardSize = shardSize, MaxCycles = maxCycles });
         void Phase1(ExecutionRecord record, bool last)
         {
@@ -219,8 +228,7 @@ public sealed class ZkvmProver<TDef, TDigest>
             {
                 Decide(_options.Config);
                 // Shards that waited for the configuration: rebuilt and committed now (their tables are small).
-                for (int w = 0; w < commitments.Count; w++)
-                    commitments[w] ??= Commit(kept[w] ?? Rebuild(w));
+                CommitWaiting();
             }
             if (config is not null)
             {
@@ -251,8 +259,7 @@ public sealed class ZkvmProver<TDef, TDigest>
             // A small statement under provable-100 is proved with that preset's small-statement shape (StarkConfig.ForTallestTable:
             // blowup 64, fewer queries, the same provable level); the verifier accepts it for statements that small only.
             Decide(_options.Config.ForTallestTable(tallest));
-            for (int w = 0; w < commitments.Count; w++)
-                commitments[w] ??= Commit(kept[w] ?? Rebuild(w));
+            CommitWaiting();
         }
         runClock.Stop();
         timings.Add(("execute (traced)", Math.Max(0, runClock.Elapsed.TotalMilliseconds - traceClock.Elapsed.TotalMilliseconds - commitClock.Elapsed.TotalMilliseconds)));
