@@ -73,6 +73,30 @@ public interface IProverBackend<TParams> where TParams : struct, IMontyParameter
         QuotientEvaluator<TParams, TDef>.Evaluate(air, logN, mainLde, preprocessedLde, logUpLde, publics, alpha, gamma, beta, cumulativeSum);
 
     /// <summary>
+    /// A table's quotient (<see cref="EvaluateQuotient{TDef}"/>) split into its d = 2^<c>air.LogQuotientChunks</c> chunks: the chunks'
+    /// coefficients (2^<paramref name="logN"/> rows, chunk j's component c in column j·D + c) for their out-of-domain openings
+    /// (<see cref="EvaluateCoefficientColumns{TDef}"/>), and their coset LDEs (blowup 2^<paramref name="logBlowup"/>, rows bit-reversed), committed
+    /// next (<see cref="QuotientChunks{TParams, TDef}.Split"/>). A backend may keep the quotient values and both matrices on its device;
+    /// the caller releases the matrices.
+    /// </summary>
+    (RowMajorMatrix<MontyField31<TParams>> Coefficients, RowMajorMatrix<MontyField31<TParams>> Lde) QuotientChunks<TDef>(CompiledAir<MontyField31<TParams>> air,
+        int logN, RowMajorMatrix<MontyField31<TParams>> mainLde, RowMajorMatrix<MontyField31<TParams>>? preprocessedLde, RowMajorMatrix<MontyField31<TParams>>? logUpLde,
+        MontyField31<TParams>[] publics, ExtensionField<MontyField31<TParams>, TDef> alpha, ExtensionField<MontyField31<TParams>, TDef> gamma,
+        ExtensionField<MontyField31<TParams>, TDef> beta, ExtensionField<MontyField31<TParams>, TDef> cumulativeSum, int logBlowup)
+        where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef> =>
+        QuotientChunks<TParams, TDef>.Split(Dft, EvaluateQuotient(air, logN, mainLde, preprocessedLde, logUpLde, publics, alpha, gamma, beta, cumulativeSum),
+            logN, air.LogQuotientChunks, logBlowup);
+
+    /// <summary>
+    /// Each column of a coefficient matrix (row i holds the coefficient of x^i; the quotient chunks of <see cref="QuotientChunks{TDef}"/>)
+    /// evaluated at <paramref name="point"/> (<see cref="QuotientChunks{TParams, TDef}.EvaluateColumns"/>).
+    /// </summary>
+    ExtensionField<MontyField31<TParams>, TDef>[] EvaluateCoefficientColumns<TDef>(RowMajorMatrix<MontyField31<TParams>> coefficients,
+        ExtensionField<MontyField31<TParams>, TDef> point)
+        where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef> =>
+        QuotientChunks<TParams, TDef>.EvaluateColumns(coefficients, point);
+
+    /// <summary>
     /// Out-of-domain openings of one table: each matrix (traces of 2^<paramref name="logN"/> rows, natural order, on the trace
     /// domain H) evaluated column by column at each point z (off H) by the barycentric formula; result[p][m][c] is column c of
     /// matrix m at points[p] (<see cref="OutOfDomain{TParams, TDef}.Evaluate"/>).

@@ -150,7 +150,8 @@ public sealed partial class IlgpuOperations<TParams>
                     if (last is not null)
                         rented.Add(last);
                     last = dst;
-                    Device.Upload(h.View, HalfInverseX(log));
+                    // 1/(2x_j) = ½·ω^-bitrev(j) made on the device (HalfInverseX's words).
+                    K.Geometric(half, h.View, MontyField31<TParams>.One.Halve().Montgomery, MontyField31<TParams>.TwoAdicGenerator(log).Inverse().Montgomery, log - 1, _field);
                     LaunchFriFold(D, half, src, dst.View, beta.SubView(level * D, D), h.View, w);
                     src = dst.View;
                 }

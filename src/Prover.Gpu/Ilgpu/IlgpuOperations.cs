@@ -233,15 +233,8 @@ public sealed partial class IlgpuOperations<TParams> : IDisposable where TParams
                 if (bigWords > smallWords)
                     d.SubView(smallWords, bigWords - smallWords).MemSetToZero();
                 RunLevels(d, width, log, dit: true, inverse: true);
-                // Coefficient i times shift^i / n; the rows above n stay zero (the low-degree extension).
-                var f = new uint[n];
-                var acc = MontyField31<TParams>.FromCanonical((uint)n).Inverse();
-                for (int i = 0; i < n; i++)
-                {
-                    f[i] = acc.Montgomery;
-                    acc *= shift;
-                }
-                Device.Upload(factors.View, f);
+                // Coefficient i times shift^i / n (the factors made on the device); the rows above n stay zero (the low-degree extension).
+                K.Geometric(n, factors.View, MontyField31<TParams>.FromCanonical((uint)n).Inverse().Montgomery, shift.Montgomery, 0, _field);
                 K.ScaleRows((int)smallWords, d, factors.View, width, _field);
                 // Evaluate: DIF on the large domain leaves the rows bit-reversed.
                 RunLevels(d, width, log + addedBits, dit: false, inverse: false);
@@ -674,8 +667,37 @@ public sealed partial class IlgpuOperations<TParams> : IDisposable where TParams
         return buffer.View;
     }
 
-    /// <summary>1/(2x_j) for j &lt; N/2, x_j = ω_N^bitrev(2j), in Montgomery form (as <c>Fri.FoldCodeword</c> computes them).</summary>
-    private static uint[] HalfInverseX(int logN)
+    /// <summary>
+    /// <see cref="NttKernels.Geometric"/> read back: first·ratio^e for e = i (or bitrev(i) over <paramref name="reverseBits"/> bits), i &lt;
+    /// <paramref name="count"/> (the tests compare it with the host's tables).
+    /// </summary>
+    internal uint[] Geometric(int count, MontyField31<TParams> first, MontyField31<TParams> ratio, int reverseBits)
+    {
+        var result = new uint[count];
+        if (count == 0)
+            return result;
+        lock (Device.SyncRoot)
+        {
+            var buffer = Device.Rent(count);
+            try
+            {
+                K.Geometric(count, buffer.View, first.Montgomery, ratio.Montgomery, reverseBits, _field);
+                Device.Download(buffer.View, result);
+            }
+            finally
+            {
+                Device.Return(buffer);
+            }
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// 1/(2x_j) for j &lt; N/2, x_j = ω_N^bitrev(2j), in Montgomery form (as <c>Fri.FoldCodeword</c> computes them): the host reference of
+    /// the tables <see cref="FriFoldSteps(MontyField31{TParams}, ReadOnlySpan{uint}, int, ReadOnlySpan{uint}, Span{uint}, object?, object?, int)"/>
+    /// makes on the device.
+    /// </summary>
+    internal static uint[] HalfInverseX(int logN)
     {
         int half = 1 << (logN - 1);
         var omegaInv = MontyField31<TParams>.TwoAdicGenerator(logN).Inverse();

@@ -251,6 +251,71 @@ public sealed class IlgpuProverBackend<TParams> : IProverBackend<TParams>, IDisp
     }
 
     /// <summary>
+    /// The quotient and its chunks on the device (<see cref="IlgpuOperations{TParams}.QuotientChunks"/>): the quotient is evaluated as in
+    /// <see cref="EvaluateQuotient{TDef}"/> into a device buffer that never comes back, split into chunks and extended there; the chunk
+    /// coefficients (for their openings at ζ) and the LDE (for the commitment, DEEP and the query openings) stay on the device. Other
+    /// extensions, or the quotient off the device, go to the CPU reference.
+    /// </summary>
+    public (RowMajorMatrix<MontyField31<TParams>> Coefficients, RowMajorMatrix<MontyField31<TParams>> Lde) QuotientChunks<TDef>(CompiledAir<MontyField31<TParams>> air,
+        int logN, RowMajorMatrix<MontyField31<TParams>> mainLde, RowMajorMatrix<MontyField31<TParams>>? preprocessedLde, RowMajorMatrix<MontyField31<TParams>>? logUpLde,
+        MontyField31<TParams>[] publics, ExtensionField<MontyField31<TParams>, TDef> alpha, ExtensionField<MontyField31<TParams>, TDef> gamma,
+        ExtensionField<MontyField31<TParams>, TDef> beta, ExtensionField<MontyField31<TParams>, TDef> cumulativeSum, int logBlowup)
+        where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef>
+    {
+        ArgumentNullException.ThrowIfNull(air);
+        ArgumentNullException.ThrowIfNull(mainLde);
+        ArgumentNullException.ThrowIfNull(publics);
+        if (!QuotientOnDevice || !QuotientChunksOnDevice || !WideOnDevice<TDef>())
+            return QuotientChunks<TParams, TDef>.Split(Dft, EvaluateQuotient(air, logN, mainLde, preprocessedLde, logUpLde, publics, alpha, gamma, beta, cumulativeSum),
+                logN, air.LogQuotientChunks, logBlowup);
+        if (air.LogUpColumns > 0 && logUpLde is null)
+            throw new ArgumentException($"{air.Name} has LogUp columns but no LogUp LDE was given", nameof(logUpLde));
+        int logD = air.LogQuotientChunks;
+        if (logN < 0 || logN + Math.Max(logD, logBlowup) > Math.Min(30, TParams.TwoAdicity))
+            throw new ArgumentOutOfRangeException(nameof(logN), $"no quotient chunks of 2^{logN} rows (2^{logD} chunks, blowup 2^{logBlowup})");
+        var program = DeviceProgram.From(air.Name, air.Program, publics, preprocessedLde is not null);
+        int constraints = air.ConstraintCount;
+        if (program.Outputs < constraints)
+            throw new InvalidOperationException($"{air.Name}: the constraint program has {program.Outputs} outputs for {constraints} constraints");
+        var zh = QuotientSelectors<TParams>.Vanishing(logN, logD);
+        var zhInverse = Fields.BatchInverse<MontyField31<TParams>>(zh);
+        int logUpConstraints = LogUp.ConstraintCount(air);
+        var alphaPowers = alpha.Powers(constraints + logUpConstraints);
+        var logUp = logUpConstraints == 0 ? null : DeviceLogUp.From(air, 0, gamma, beta, alphaPowers.AsSpan(constraints), cumulativeSum);
+        var mark = Mark();
+        var chunks = Operations.QuotientChunks(TDef.W, TDef.Degree, program, constraints, logUp, mainLde, preprocessedLde, logUp is null ? null : logUpLde, logN, logD,
+            Words(alphaPowers.AsSpan(0, constraints)), MontyField31<TParams>.AsMontgomery(zhInverse), MontyField31<TParams>.AsMontgomery(zh), logBlowup);
+        Count(IlgpuTraffic.Quotient, mark);
+        return chunks;
+    }
+
+    /// <summary>Whether the quotient's chunk split and LDE run on the device (default; off: the quotient's values come back and are split on the CPU).</summary>
+    public bool QuotientChunksOnDevice { get; set; } = true;
+
+    /// <summary>
+    /// The quotient chunks' values at a point on the device (<see cref="IlgpuOperations{TParams}.EvaluateCoefficientColumns"/>), reading the
+    /// kept coefficient matrix; other extensions go to the CPU reference. Counted as out-of-domain openings.
+    /// </summary>
+    public ExtensionField<MontyField31<TParams>, TDef>[] EvaluateCoefficientColumns<TDef>(RowMajorMatrix<MontyField31<TParams>> coefficients,
+        ExtensionField<MontyField31<TParams>, TDef> point)
+        where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef>
+    {
+        ArgumentNullException.ThrowIfNull(coefficients);
+        if (!OpeningsOnDevice || !WideOnDevice<TDef>() || coefficients.Height == 0 || !System.Numerics.BitOperations.IsPow2(coefficients.Height))
+            return Cpu.EvaluateCoefficientColumns(coefficients, point);
+        int logN = System.Numerics.BitOperations.Log2((uint)coefficients.Height);
+        var squares = new ExtensionField<MontyField31<TParams>, TDef>[logN];
+        if (logN > 0)
+            squares[0] = point;
+        for (int b = 1; b < logN; b++)
+            squares[b] = squares[b - 1].Square();
+        var mark = Mark();
+        var words = Operations.EvaluateCoefficientColumns(TDef.W, TDef.Degree, coefficients, Words(squares.AsSpan()));
+        Count(IlgpuTraffic.OutOfDomain, mark);
+        return MemoryMarshal.Cast<uint, ExtensionField<MontyField31<TParams>, TDef>>(words).ToArray();
+    }
+
+    /// <summary>
     /// Out-of-domain openings on the device (<see cref="OpeningKernels"/>: each point's barycentric weights, then block partial
     /// sums and one reduction per column) over the quartic and octic extensions; traces kept on the device (LogUp traces made there) are
     /// read from their copies, the others are uploaded once. Other extensions go to the CPU reference.
