@@ -17,9 +17,9 @@ namespace Prover.Core.Stark;
 /// <remarks>
 /// A backend may keep a device copy of a matrix it returned from <see cref="CosetLdeBitReversed"/> and read
 /// that copy in later calls on the same matrix object (<see cref="Commit{TDigest}"/>, <see cref="CombineColumns{TDef}"/>)
-/// instead of uploading the host values again (likewise FRI codewords between <see cref="FriLeaves{TDef}"/>,
-/// <see cref="FriFold{TDef}"/> and <see cref="FriRollIn{TDef}"/>); callers therefore modify such data only through these
-/// hooks, and hand it to <see cref="Release"/> when the proof no longer needs it. A tree from <see cref="Commit{TDigest}"/> may keep
+/// instead of uploading the host values again (likewise FRI codewords between <see cref="DeepReduce{TDef}"/>, <see cref="FriLeaves{TDef}"/>,
+/// <see cref="FriFold{TDef}"/> and <see cref="FriRollIn{TDef}"/>, whose host arrays may hold no values until <see cref="FetchCodeword{TDef}"/>);
+/// callers therefore modify such data only through these hooks, and hand it to <see cref="Release"/> when the proof no longer needs it. A tree from <see cref="Commit{TDigest}"/> may keep
 /// a device copy of its digest layers for <see cref="OpenMulti{TDigest}"/>: callers release their trees too.
 /// </remarks>
 public interface IProverBackend<TParams> where TParams : struct, IMontyParameters
@@ -142,6 +142,17 @@ public interface IProverBackend<TParams> where TParams : struct, IMontyParameter
     RowMajorMatrix<MontyField31<TParams>> FriLeaves<TDef>(ExtensionField<MontyField31<TParams>, TDef>[] codeword, int logArity)
         where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef> =>
         Fri<TParams, TDef>.Leaves(codeword, logArity);
+
+    /// <summary>
+    /// Makes the host values of a codeword this backend returned (<see cref="DeepReduce{TDef}"/>, <see cref="FriFold{TDef}"/>) readable: a
+    /// backend may leave a codeword's values on its device (the array's contents are then unspecified) and download them here. Callers
+    /// read a codeword's values only after this call (FRI reads its final codeword; the query answers take the opened leaves'
+    /// rows from <see cref="OpenMulti{TDigest}"/>); a no-op on the CPU.
+    /// </summary>
+    void FetchCodeword<TDef>(ExtensionField<MontyField31<TParams>, TDef>[] codeword)
+        where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef>
+    {
+    }
 
     /// <summary>folded[j] += weight·rollIn[j] in place: a smaller table's DEEP codeword joins FRI after a step.</summary>
     void FriRollIn<TDef>(ExtensionField<MontyField31<TParams>, TDef>[] folded, ExtensionField<MontyField31<TParams>, TDef> weight,

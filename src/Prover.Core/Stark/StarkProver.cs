@@ -321,6 +321,7 @@ public sealed class StarkProver<TParams, TDef, TDigest>
             Lap("DEEP batching");
             var fri = Fri<TParams, TDef>.CommitPhase(owner._backend, _challenger, reduced, layout, capHeight);
             Trees.AddRange(fri.Trees);
+            Trees.AddRange(fri.Kept); // each step's codeword and leaves, for the query openings
             Lap("FRI commit phase");
 
             var witness = _challenger.Grind(_config.QueryPowBits);

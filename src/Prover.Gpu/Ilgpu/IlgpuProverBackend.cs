@@ -151,7 +151,10 @@ public sealed class IlgpuProverBackend<TParams> : IProverBackend<TParams>, IDisp
     {
         ArgumentNullException.ThrowIfNull(codeword);
         if (!FriOnDevice || !WideOnDevice<TDef>())
+        {
+            FetchCodeword(codeword);
             return Cpu.FriFold(codeword, logN, logArity, beta);
+        }
         if (logArity < 1 || logArity > logN || logN > 30 || codeword.Length != 1 << logN)
             throw new ArgumentException($"a step of log arity {logArity} cannot fold a codeword of {codeword.Length} values as 2^{logN}");
         var betas = new ExtensionField<MontyField31<TParams>, TDef>[logArity];
@@ -379,19 +382,44 @@ public sealed class IlgpuProverBackend<TParams> : IProverBackend<TParams>, IDisp
         return result;
     }
 
+    /// <summary>
+    /// A FRI step's leaves: the codeword's words in order, so they name the codeword's device copy (a codeword made on the host is
+    /// uploaded here once, for its commitment and its fold). With <see cref="LdesOnDemand"/> the leaves' values are fetched only
+    /// when the host reads them (the query openings gather the opened rows on the device); else they are made on the host too.
+    /// </summary>
     public RowMajorMatrix<MontyField31<TParams>> FriLeaves<TDef>(ExtensionField<MontyField31<TParams>, TDef>[] codeword, int logArity)
         where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef>
     {
-        var leaves = Cpu.FriLeaves(codeword, logArity);
-        // The leaves are the codeword's words in order: their commitment reads the codeword's device copy
-        // (the DEEP codeword of the first step is uploaded here once, for its commitment and its fold).
+        ArgumentNullException.ThrowIfNull(codeword);
         var mark = Mark();
-        if (FriOnDevice && WideOnDevice<TDef>() && Operations.Keep(codeword, Words(codeword)))
+        if (FriOnDevice && WideOnDevice<TDef>() && logArity >= 1 && codeword.Length % (1 << logArity) == 0
+            && (Operations.IsResident(codeword) || Operations.Keep(codeword, Words(codeword))))
         {
-            Operations.Alias(leaves, codeword);
+            int k = 1 << logArity;
+            var leaves = LdesOnDemand ? Operations.LeavesOf(codeword, codeword.Length / k, k * TDef.Degree) : null;
+            if (leaves is null)
+            {
+                FetchCodeword(codeword);
+                leaves = Cpu.FriLeaves(codeword, logArity);
+                Operations.Alias(leaves, codeword);
+            }
             Count(IlgpuTraffic.FriLeaves, mark);
+            return leaves;
         }
-        return leaves;
+        FetchCodeword(codeword);
+        return Cpu.FriLeaves(codeword, logArity);
+    }
+
+    /// <summary>Downloads a codeword whose values were left on the device (DEEP, FRI folds and roll-ins leave them there when keeping and fetching on demand).</summary>
+    public void FetchCodeword<TDef>(ExtensionField<MontyField31<TParams>, TDef>[] codeword)
+        where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef>
+    {
+        ArgumentNullException.ThrowIfNull(codeword);
+        if (!Operations.IsOnDeviceOnly(codeword))
+            return;
+        var mark = Mark();
+        Operations.FetchCodeword(codeword, Words(codeword.AsSpan()));
+        Count(IlgpuTraffic.FriFinal, mark);
     }
 
     public void FriRollIn<TDef>(ExtensionField<MontyField31<TParams>, TDef>[] folded, ExtensionField<MontyField31<TParams>, TDef> weight,
@@ -403,6 +431,8 @@ public sealed class IlgpuProverBackend<TParams> : IProverBackend<TParams>, IDisp
         // Only a codeword kept on the device is updated there (its copy must stay equal to the host values).
         if (!FriOnDevice || !WideOnDevice<TDef>() || !Operations.IsResident(folded))
         {
+            FetchCodeword(folded);
+            FetchCodeword(rollIn);
             Cpu.FriRollIn(folded, weight, rollIn);
             return;
         }
