@@ -174,4 +174,30 @@ public sealed class ZkvmFinalProofTests(ITestOutputHelper output)
         output.WriteLine(result.Error);
         Assert.False(result.IsValid);
     }
+
+    [Fact]
+    public void WarmVerifierGivesTheSameVerdictsAgain()
+    {
+        // One verifier kept across proofs (what caches it holds: keys, shape securities, the program's image tuples)
+        // judges a tampered file the same way cold and warm, and still accepts the honest one in between.
+        var e = Hello2.Value;
+        var honest = e.FinalProof.ToBytes();
+        var changedOutput = e.FinalProof with { Claim = e.FinalProof.Claim with { Output = [.. e.FinalProof.Claim.Output.Select((b, i) => i == 0 ? (byte)(b ^ 1) : b)] } };
+        var flipped = honest.ToArray();
+        flipped[^40] ^= 1; // a byte of the final STARK's query openings
+        var verifier = e.Verifier;
+        foreach (var tampered in new[] { changedOutput.ToBytes(), flipped })
+        {
+            var cold = verifier.Verify(tampered);
+            Assert.False(cold.IsValid);
+            Assert.True(verifier.Verify(honest).IsValid);
+            var warm = verifier.Verify(tampered);
+            output.WriteLine($"cold: {cold.Error}; warm: {warm.Error}");
+            Assert.False(warm.IsValid);
+            Assert.Equal(cold.Error, warm.Error);
+            // A fresh verifier agrees.
+            Assert.Equal(cold.Error, e.Verifier.Verify(tampered).Error);
+        }
+        Assert.True(verifier.Verify(honest).IsValid);
+    }
 }

@@ -130,7 +130,90 @@ public static class ZkvmStatement
     /// output byte, and receives one (ts, exit code) on <see cref="ZkvmBus.Halt"/> at the ts of the last
     /// instruction. With the shards' sums these must add to zero.
     /// </summary>
+    /// <remarks>
+    /// The same field element as <see cref="PublicBusSumReference{TDef}"/>, computed for a verifier that checks many
+    /// proofs of one program: the image's tuples are converted to field elements once per program
+    /// (<see cref="InitialValueTuples"/>), and the sum of the n fractions ±1/fp_i is kept as one fraction num/den
+    /// (num·fp ± den over den·fp: two extension products per tuple) with a single inversion at the end, where the
+    /// reference inverts every fingerprint (an extension inversion costs dozens of products). Exact field arithmetic,
+    /// so the order and grouping do not change the result; every fingerprint is still checked non-zero on its own.
+    /// </remarks>
     public static ExtensionField<KoalaBear, TDef> PublicBusSum<TDef>(ZkvmProgram program, ReadOnlySpan<byte> output,
+        int exitCode, ulong haltTimestamp, ExtensionField<KoalaBear, TDef> gamma, ExtensionField<KoalaBear, TDef> beta)
+        where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        var betaPowers = beta.Powers(7);
+        var num = ExtensionField<KoalaBear, TDef>.Zero;
+        var den = ExtensionField<KoalaBear, TDef>.One;
+        ReadOnlySpan<KoalaBear> initial = InitialValueTuples(program);
+        for (int i = 0; i < initial.Length; i += InitialValueArity)
+            Accumulate(ref num, ref den, LogUp.Fingerprint<KoalaBear, ExtensionField<KoalaBear, TDef>>(ZkvmBus.InitialValue,
+                initial.Slice(i, InitialValueArity), gamma, betaPowers), send: true);
+        Span<KoalaBear> values = stackalloc KoalaBear[6];
+        for (int i = 0; i < output.Length; i++)
+        {
+            values[0] = KoalaBear.FromUInt64((ulong)i & 0xFFFF);
+            values[1] = KoalaBear.FromUInt64((ulong)i >> 16);
+            values[2] = KoalaBear.FromUInt64(output[i]);
+            Accumulate(ref num, ref den, LogUp.Fingerprint<KoalaBear, ExtensionField<KoalaBear, TDef>>(ZkvmBus.Output, values[..3], gamma, betaPowers), send: false);
+        }
+        ulong code = unchecked((ulong)(long)exitCode);
+        values[0] = KoalaBear.FromUInt64(MemoryArgument.Lo(haltTimestamp));
+        values[1] = KoalaBear.FromUInt64(MemoryArgument.Hi(haltTimestamp));
+        for (int l = 0; l < 4; l++)
+            values[2 + l] = KoalaBear.FromUInt64(Word.Limb(code, l));
+        Accumulate(ref num, ref den, LogUp.Fingerprint<KoalaBear, ExtensionField<KoalaBear, TDef>>(ZkvmBus.Halt, values, gamma, betaPowers), send: false);
+        // den is the product of non-zero fingerprints, so it is non-zero.
+        return num * den.Inverse();
+    }
+
+    /// <summary>num/den ± 1/fp as one fraction: (num·fp ± den) / (den·fp).</summary>
+    private static void Accumulate<TDef>(ref ExtensionField<KoalaBear, TDef> num, ref ExtensionField<KoalaBear, TDef> den, ExtensionField<KoalaBear, TDef> fp, bool send)
+        where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+    {
+        if (fp.IsZero)
+            throw new InvalidOperationException("a public tuple's fingerprint vanished (probability ~2^-100)");
+        num = send ? num * fp + den : num * fp - den;
+        den *= fp;
+    }
+
+    private const int InitialValueArity = 5;
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ZkvmProgram, KoalaBear[]> s_initialValues = new();
+
+    /// <summary>
+    /// The verifier's <see cref="ZkvmBus.InitialValue"/> tuples of <paramref name="program"/>, (key, four 16-bit limbs of
+    /// the value) for every image double word, then every non-zero initial register, flattened; made once per program
+    /// (the program and its image are immutable).
+    /// </summary>
+    private static KoalaBear[] InitialValueTuples(ZkvmProgram program) => s_initialValues.GetValue(program, p =>
+    {
+        var regs = ZkvmProgram.InitialRegisters();
+        var tuples = new List<KoalaBear>((p.Image.Count + 32) * InitialValueArity);
+        void Add(ulong key, ulong value)
+        {
+            tuples.Add(KoalaBear.FromUInt64(key));
+            for (int l = 0; l < 4; l++)
+                tuples.Add(KoalaBear.FromUInt64(Word.Limb(value, l)));
+        }
+        foreach (var (key, value) in p.Image)
+            Add(key, value);
+        for (int r = 1; r < 32; r++)
+            if (regs[r] != 0)
+                Add(MemoryArgument.RegisterKeyBase + (ulong)r, regs[r]);
+        return [.. tuples];
+    });
+
+    /// <summary>
+    /// The bus terms of the tuples the verifier contributes itself: it sends (key, value) on
+    /// <see cref="ZkvmBus.InitialValue"/> for every non-zero double word of the image and every non-zero
+    /// initial register (the input's words come from the input-commitment chip), receives (index, byte) on <see cref="ZkvmBus.Output"/> for every
+    /// output byte, and receives one (ts, exit code) on <see cref="ZkvmBus.Halt"/> at the ts of the last
+    /// instruction. With the shards' sums these must add to zero. The reference: one tuple list, one fingerprint and one
+    /// inversion per tuple (<see cref="PublicBusSum{TDef}"/> is the same sum, checked against this in ZkvmStatementTests).
+    /// </summary>
+    public static ExtensionField<KoalaBear, TDef> PublicBusSumReference<TDef>(ZkvmProgram program, ReadOnlySpan<byte> output,
         int exitCode, ulong haltTimestamp, ExtensionField<KoalaBear, TDef> gamma, ExtensionField<KoalaBear, TDef> beta)
         where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
     {
