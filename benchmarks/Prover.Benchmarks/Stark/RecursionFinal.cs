@@ -129,13 +129,27 @@ public static class RecursionFinal
             if (!verdict.IsValid)
                 throw new InvalidOperationException($"blowup 2^{blowup}: the final proof does not verify: {verdict}");
             var times = new double[verifyRuns];
+            var phases = new Dictionary<string, List<double>>();
+            var cpu = System.Diagnostics.Process.GetCurrentProcess();
+            var cpuStart = cpu.TotalProcessorTime;
             for (int k = 0; k < verifyRuns; k++)
             {
                 sw.Restart();
                 verifier.Verify(final, outputs, outer);
                 times[k] = sw.Elapsed.TotalMilliseconds;
+                foreach (var (phase, phaseMs) in verifier.LastTimings)
+                    (phases.TryGetValue(phase, out var list) ? list : phases[phase] = []).Add(phaseMs);
             }
+            cpu.Refresh();
+            double cpuMs = (cpu.TotalProcessorTime - cpuStart).TotalMilliseconds / verifyRuns;
             Array.Sort(times);
+            Console.Error.WriteLine($"blowup 2^{blowup}: {verifyRuns} warm verifications: median {times[verifyRuns / 2]:F2} ms, min {times[0]:F2} ms, "
+                + $"mean CPU time {cpuMs:F2} ms (process, all threads)");
+            foreach (var (phase, list) in phases)
+            {
+                list.Sort();
+                Console.Error.WriteLine($"  {phase,-40} median {list[list.Count / 2],7:F2} ms  min {list[0],7:F2} ms");
+            }
             // What compiling the tables' AIRs (symbolic constraints, done inside every verification) costs of that.
             var compileTimes = new double[verifyRuns];
             for (int k = 0; k < verifyRuns; k++)
