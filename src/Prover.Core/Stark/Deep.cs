@@ -437,6 +437,20 @@ internal static class Deep<TParams, TDef>
             }
         }
         var inverses = Fields.BatchInverse<ExtensionField<MontyField31<TParams>, TDef>>(denominators);
+        // S = Σ_c λ^c·row_c coefficient by coefficient: D base-field dot products with one reduction each
+        // (MontyField31.SumOfProducts), components[k][c] = coefficient k of λ^c; selected columns are gathered first.
+        int d = TDef.Degree, maxWidth = 0;
+        foreach (var m in matrices)
+            maxWidth = Math.Max(maxWidth, m.Width);
+        var components = new MontyField31<TParams>[d][];
+        for (int k = 0; k < d; k++)
+        {
+            components[k] = new MontyField31<TParams>[maxWidth];
+            for (int c = 0; c < maxWidth; c++)
+                components[k][c] = lambdaPowers[c][k];
+        }
+        var gathered = new MontyField31<TParams>[maxWidth];
+        var parts = new MontyField31<TParams>[d];
         var result = new Dictionary<int, ExtensionField<MontyField31<TParams>, TDef>>[queries];
         var numerators = new ExtensionField<MontyField31<TParams>, TDef>[slots];
         for (int q = 0; q < queries; q++)
@@ -457,9 +471,16 @@ internal static class Deep<TParams, TDef>
                         sum = full;
                     else
                     {
-                        sum = default;
-                        for (int c = 0; c < width; c++)
-                            sum += lambdaPowers[c] * row[columns is null ? c : columns[c]];
+                        ReadOnlySpan<MontyField31<TParams>> values = row.AsSpan(0, width);
+                        if (columns is not null)
+                        {
+                            for (int c = 0; c < width; c++)
+                                gathered[c] = row[columns[c]];
+                            values = gathered.AsSpan(0, width);
+                        }
+                        for (int k = 0; k < d; k++)
+                            parts[k] = MontyField31<TParams>.SumOfProducts(values, components[k].AsSpan(0, width));
+                        sum = ExtensionField<MontyField31<TParams>, TDef>.FromCoefficients(parts);
                         if (columns is null)
                             (full, fullWidth) = (sum, width);
                     }
