@@ -96,6 +96,10 @@ public sealed class RecursionVerifier<TParams, TDef, TDigest>(StarkConfig config
         var verifier = new StarkVerifier<TParams, TDef, TDigest>(config, compiledAirs: _compiledAirs);
         var result = verifier.Verify(airs, proof, key);
         LastTimings = verifier.LastTimings;
+        LastSecurity = verifier.LastSecurity;
         return result;
     }
+
+    /// <summary>The security of the last proof verified (its shape under this verifier's configuration; null before one was read that far).</summary>
+    public Security.SecurityReport? LastSecurity { get; private set; }
 }
