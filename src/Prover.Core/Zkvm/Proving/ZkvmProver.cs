@@ -31,6 +31,14 @@ public sealed record ZkvmProverOptions
     public IProverBackend<KoalaBearParameters>? Backend { get; init; }
 
     /// <summary>
+    /// Several backends (one per device): the shard proofs run on them at once, one shard per backend at a time, each shard on a
+    /// backend whose <see cref="IProverBackend{TParams}.DeviceMemoryBytes"/> holds its modelled peak (<see cref="ShardProofSlots"/>);
+    /// the proof is the same bytes as with one backend. The main commitments and the preprocessed key use <see cref="Backend"/>, or the
+    /// first of these when it is null. Null or empty: <see cref="Backend"/> alone.
+    /// </summary>
+    public IReadOnlyList<IProverBackend<KoalaBearParameters>>? Backends { get; init; }
+
+    /// <summary>
     /// Longest execution proved: a longer one stops with <see cref="MachineFault.CycleLimitExceeded"/> before it is
     /// traced further. Tracing keeps every shard's events until proving starts, so this bounds the execution
     /// record's memory as well as the proving time. At most <see cref="ZkvmProver{TDef, TDigest}.MaxCycles"/>.
@@ -170,12 +178,13 @@ public sealed class ZkvmProver<TDef, TDigest>
         // A small statement under provable-100 is proved with that preset's small-statement shape (StarkConfig.ForTallestTable:
         // blowup 64, fewer queries, the same provable level); the verifier accepts it for statements that small only.
         var config = _options.Config.ForTallestTable(heights.Max(h => h.Max()));
-        var prover = new StarkProver<KoalaBearParameters, TDef, TDigest>(config, _options.Backend) { CheckConstraints = _options.CheckConstraints };
+        var backend = _options.Backend ?? _options.Backends?.FirstOrDefault();
+        var prover = new StarkProver<KoalaBearParameters, TDef, TDigest>(config, backend) { CheckConstraints = _options.CheckConstraints };
         // One preprocessed key over every chip (only the preprocessed table's height matters: the Program table,
         // present in every shard); each shard proves with its subset. A shard whose preprocessed heights differ from the
         // last shard's fails in the STARK prover's key check.
         var fullKey = StarkSetup.Preprocess<KoalaBearParameters, TDigest>(program.Airs, ZkvmProgram.RegistryHeights(chips[^1], heights[^1]),
-            config.LogBlowup, _options.Backend)!;
+            config.LogBlowup, backend)!;
         ProvingKey<KoalaBearParameters, TDigest> Key(ChipSet c) => fullKey.Subset(program.Airs, c.Indices());
         Lap("preprocessed commitment");
 
@@ -197,20 +206,49 @@ public sealed class ZkvmProver<TDef, TDigest>
         var proofs = new StarkProof<KoalaBearParameters, ExtensionField<KoalaBear, TDef>, TDigest>[shards.Count];
         var total = default(ExtensionField<KoalaBear, TDef>);
         var phase = new Dictionary<string, double>();
-        for (int s = 0; s < shards.Count; s++)
+        // Phase 2 on one slot per backend (the first is phase 1's prover); the shared state below is updated under a lock, and
+        // its updates (a sum, the weakest security, summed timings) do not depend on the order in which the shards finish.
+        var slots = _options.Backends is { Count: > 1 } several
+            ? several.Select((b, i) => i == 0 && ReferenceEquals(b, backend) ? prover : new StarkProver<KoalaBearParameters, TDef, TDigest>(config, b)
+                { CheckConstraints = _options.CheckConstraints }).ToArray()
+            : [prover];
+        var shapes = slots.Length > 1 ? ShardMemoryModel.Shapes(program.Airs) : null;
+        var gate = new object();
+        bool Fits(StarkProver<KoalaBearParameters, TDef, TDigest> slot, int s)
         {
-            progress?.Invoke("shard proofs", (double)s / shards.Count);
-            Step("shard proofs", s, shards.Count);
-            var t = shards[s];
-            proofs[s] = prover.Prove(program.AirsOf(t.Chips), t.Traces, t.Publics, Key(t.Chips), seeds[s] with { StatementFractions = fractions });
-            security = security is null ? prover.LastSecurity : Security.SecurityReport.Weakest(security, prover.LastSecurity!);
-            if (proofs[s].MainCommitment != commitments[s].Cap<TDigest>())
-                throw new InvalidOperationException($"shard {s}: the main commitment changed between the two phases");
-            foreach (var (p, ms) in prover.LastTimings)
-                phase[p] = phase.GetValueOrDefault(p) + ms;
-            foreach (var sum in proofs[s].CumulativeSums)
-                total += sum;
+            if (shapes is null || slot.Backend.DeviceMemoryBytes is not { } available)
+                return true;
+            // The shard alone (its tables' heights, no execution record): the model's peak of one shard proof.
+            var logHeights = Enumerable.Repeat(-1, shapes.Length).ToArray();
+            var indices = chips[s].Indices();
+            for (int i = 0; i < indices.Length; i++)
+                logHeights[indices[i]] = heights[s][i];
+            return ShardMemoryModel.EstimatePeakBytes(shapes, logHeights, 1, 0, TDef.Degree, config.LogBlowup, TDigest.Length) <= available;
         }
+        int started = 0;
+        void ProveShard(StarkProver<KoalaBearParameters, TDef, TDigest> slot, int s)
+        {
+            ShardTraces t;
+            lock (gate)
+            {
+                progress?.Invoke("shard proofs", (double)started / shards.Count);
+                Step("shard proofs", started++, shards.Count);
+                t = shards[s];
+            }
+            var shardProof = slot.Prove(program.AirsOf(t.Chips), t.Traces, t.Publics, Key(t.Chips), seeds[s] with { StatementFractions = fractions });
+            if (shardProof.MainCommitment != commitments[s].Cap<TDigest>())
+                throw new InvalidOperationException($"shard {s}: the main commitment changed between the two phases");
+            lock (gate)
+            {
+                proofs[s] = shardProof;
+                security = security is null ? slot.LastSecurity : Security.SecurityReport.Weakest(security, slot.LastSecurity!);
+                foreach (var (p, ms) in slot.LastTimings)
+                    phase[p] = phase.GetValueOrDefault(p) + ms;
+                foreach (var sum in shardProof.CumulativeSums)
+                    total += sum;
+            }
+        }
+        ShardProofSlots.Run(slots, shards.Count, Fits, ProveShard, cancel);
         progress?.Invoke("shard proofs", 1);
         _options.ShardProgress?.Invoke("shard proofs", shards.Count, shards.Count);
         Lap("shard proofs");
