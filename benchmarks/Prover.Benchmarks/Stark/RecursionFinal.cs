@@ -50,29 +50,43 @@ public static class RecursionFinal
         bool verifyOnly = options.ContainsKey("verify-only");
         ShapeOnly = options.ContainsKey("shape-only");
         Directory.CreateDirectory(dir);
-        if (inner.ExtensionDegree == 8)
-            Run<KoalaBearOctic>(demo, log, inner, blowups, pow, bits, dir, verifyRuns, verifyOnly);
-        else
-            Run<KoalaBearQuartic>(demo, log, inner, blowups, pow, bits, dir, verifyRuns, verifyOnly);
+        // The layers commit with the inner configuration's digest: 12-element digests (provable-128) make every layer,
+        // the final one included, hash with width-24 Poseidon2 (the recursion program's width-24 table).
+        switch (inner.ExtensionDegree, inner.DigestElements)
+        {
+            case (8, KoalaBearDigest.Length):
+                Run<KoalaBearOctic, KoalaBearDigest>(demo, log, inner, blowups, pow, bits, dir, verifyRuns, verifyOnly);
+                break;
+            case (8, _):
+                Run<KoalaBearOctic, WideDigest<KoalaBearParameters>>(demo, log, inner, blowups, pow, bits, dir, verifyRuns, verifyOnly);
+                break;
+            case (_, KoalaBearDigest.Length):
+                Run<KoalaBearQuartic, KoalaBearDigest>(demo, log, inner, blowups, pow, bits, dir, verifyRuns, verifyOnly);
+                break;
+            default:
+                Run<KoalaBearQuartic, WideDigest<KoalaBearParameters>>(demo, log, inner, blowups, pow, bits, dir, verifyRuns, verifyOnly);
+                break;
+        }
     }
 
-    private static void Run<TDef>(string demo, int log, StarkConfig inner, int[] blowups, int pow, int bits, string dir, int verifyRuns, bool verifyOnly)
+    private static void Run<TDef, TDigest>(string demo, int log, StarkConfig inner, int[] blowups, int pow, int bits, string dir, int verifyRuns, bool verifyOnly)
         where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+        where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
     {
         var sw = Stopwatch.StartNew();
         var (airs, traces, publics) = DemoCatalog.Build(demo, log);
-        var proof = new StarkProver<KoalaBearParameters, TDef, KoalaBearDigest>(inner).Prove(airs, traces, publics);
-        var program = RecursiveStarkVerifier<KoalaBearParameters, TDef, KoalaBearDigest>.Build(inner, airs, proof.LogHeights);
-        var first = new RecursionProver<KoalaBearParameters, TDef, KoalaBearDigest>(inner)
-            .Prove(program, new StarkProofHints<KoalaBearParameters, TDef, KoalaBearDigest>(inner, airs, proof));
+        var proof = new StarkProver<KoalaBearParameters, TDef, TDigest>(inner).Prove(airs, traces, publics);
+        var program = RecursiveStarkVerifier<KoalaBearParameters, TDef, TDigest>.Build(inner, airs, proof.LogHeights);
+        var first = new RecursionProver<KoalaBearParameters, TDef, TDigest>(inner)
+            .Prove(program, new StarkProofHints<KoalaBearParameters, TDef, TDigest>(inner, airs, proof));
         var machine = new RecursionMachine<KoalaBearParameters, TDef>(program);
-        var key = machine.Setup<KoalaBearDigest>(inner).VerifyingKey;
+        var key = machine.Setup<TDigest>(inner).VerifyingKey;
         Console.WriteLine($"first layer: demo/{demo} 2^{log} under {inner.Name}: program {program.Instructions.Count:N0} instructions, "
             + $"recursion proof {ProofSerializer.Serialize(first.Stark).Length:N0} B ({sw.Elapsed.TotalSeconds:F1} s with the demo proof)");
 
         sw.Restart();
-        var final = RecursiveStarkVerifier<KoalaBearParameters, TDef, KoalaBearDigest>.BuildPinned(inner, machine.Airs, first.Stark.LogHeights, key.PreprocessedRoot);
-        var hints = new StarkProofHints<KoalaBearParameters, TDef, KoalaBearDigest>(inner, machine.Airs, first.Stark, key);
+        var final = RecursiveStarkVerifier<KoalaBearParameters, TDef, TDigest>.BuildPinned(inner, machine.Airs, first.Stark.LogHeights, key.PreprocessedRoot);
+        var hints = new StarkProofHints<KoalaBearParameters, TDef, TDigest>(inner, machine.Airs, first.Stark, key);
         var finalMachine = new RecursionMachine<KoalaBearParameters, TDef>(final);
         Console.WriteLine($"final program (verifies the first-layer proof, key pinned): {final.Instructions.Count:N0} instructions in {sw.ElapsedMilliseconds} ms: "
             + string.Join(", ", final.Counts().Select(p => $"{p.Key} {p.Value:N0}")));
@@ -100,17 +114,17 @@ public static class RecursionFinal
                 continue;
             }
             string file = Path.Combine(dir, $"final-{blowup}.bin");
-            StarkProof<KoalaBearParameters, ExtensionField<KoalaBear, TDef>, KoalaBearDigest> outer;
+            StarkProof<KoalaBearParameters, ExtensionField<KoalaBear, TDef>, TDigest> outer;
             IReadOnlyList<uint> outputs;
             string proving = "(read back)";
             if (verifyOnly)
             {
-                outer = ProofSerializer.Deserialize<KoalaBearParameters, TDef, KoalaBearDigest>(File.ReadAllBytes(file));
+                outer = ProofSerializer.Deserialize<KoalaBearParameters, TDef, TDigest>(File.ReadAllBytes(file));
                 outputs = RecursionExecutor<KoalaBearParameters, TDef>.Run(final, hints).Outputs;
             }
             else
             {
-                var prover = new RecursionProver<KoalaBearParameters, TDef, KoalaBearDigest>(candidate);
+                var prover = new RecursionProver<KoalaBearParameters, TDef, TDigest>(candidate);
                 sw.Restart();
                 var r = prover.Prove(final, hints);
                 double ms = sw.Elapsed.TotalMilliseconds;
@@ -121,7 +135,7 @@ public static class RecursionFinal
                 proving = $"{ms / 1000:F1} s ({setup / 1000:F1} s)";
             }
             int bytes = ProofSerializer.Serialize(outer).Length;
-            var verifier = new RecursionVerifier<KoalaBearParameters, TDef, KoalaBearDigest>(candidate);
+            var verifier = new RecursionVerifier<KoalaBearParameters, TDef, TDigest>(candidate);
             sw.Restart();
             verifier.Prepare(final);
             double keyMs = sw.Elapsed.TotalMilliseconds;
