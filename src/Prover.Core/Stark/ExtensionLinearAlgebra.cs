@@ -24,6 +24,161 @@ internal static class ExtensionLinearAlgebra<TParams, TDef>
     public static ExtensionField<MontyField31<TParams>, TDef>[] RowCombinations(
         RowMajorMatrix<MontyField31<TParams>> matrix, ReadOnlySpan<ExtensionField<MontyField31<TParams>, TDef>> coefficients)
     {
+        if (KernelSelection.IsReference(ReferenceFamily.Openings))
+            return RowCombinationsReference(matrix, coefficients);
+        var result = new ExtensionField<MontyField31<TParams>, TDef>[matrix.Height];
+        RowCombinationsInto(matrix, coefficients, result, accumulate: false);
+        return result;
+    }
+
+    /// <summary>
+    /// target[r] += Σ_c coefficients[c]·matrix[r, c] (<see cref="RowCombinations"/> added into an existing vector: DEEP
+    /// batching sums many matrices' combinations per point without a temporary per matrix).
+    /// </summary>
+    public static void AccumulateRowCombinations(
+        RowMajorMatrix<MontyField31<TParams>> matrix, ReadOnlySpan<ExtensionField<MontyField31<TParams>, TDef>> coefficients,
+        ExtensionField<MontyField31<TParams>, TDef>[] target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        if (target.Length != matrix.Height)
+            throw new ArgumentException("one target value per row", nameof(target));
+        if (KernelSelection.IsReference(ReferenceFamily.Openings))
+        {
+            var s = RowCombinationsReference(matrix, coefficients);
+            for (int r = 0; r < s.Length; r++)
+                target[r] += s[r];
+            return;
+        }
+        RowCombinationsInto(matrix, coefficients, target, accumulate: true);
+    }
+
+    /// <summary>
+    /// The packed row combination. Per row and component k, a 64-bit accumulator per lane sums x_c·a_(k,c) (Montgomery
+    /// words, each product &lt; p²) over the row's columns, kept below p·2^32 by one conditional subtraction per step, and
+    /// is reduced once: the same residue as <see cref="MontyField31{TParams}.SumOfProducts"/>, so the same values as the
+    /// reference. With AVX-512 a step takes 16 columns (8 lanes): <c>vpmuludq</c> multiplies the low 32-bit halves of each
+    /// 64-bit lane, i.e. the even columns of the loaded words against the even coefficients, and after a 32-bit right
+    /// shift the odd ones; AVX2 does the same with 8 columns (4 lanes). Bounds: acc &lt; p·2^32 and two products &lt; 2p²
+    /// give s &lt; p·2^32 + 2p² &lt; 2^64 (no wrap, p &lt; 2^31), and since 2p² &lt; p·2^32 one conditional subtraction of
+    /// p·2^32 brings s back below p·2^32. Lanes are summed the same way; columns past the last full step go one at a time.
+    /// </summary>
+    [SkipLocalsInit]
+    private static void RowCombinationsInto(
+        RowMajorMatrix<MontyField31<TParams>> matrix, ReadOnlySpan<ExtensionField<MontyField31<TParams>, TDef>> coefficients,
+        ExtensionField<MontyField31<TParams>, TDef>[] result, bool accumulate)
+    {
+        int d = TDef.Degree, w = matrix.Width, h = matrix.Height;
+        if (coefficients.Length < w)
+            throw new ArgumentException($"{coefficients.Length} coefficients for {w} columns", nameof(coefficients));
+        var simd = KernelSelection.Simd<TParams>();
+        int step = simd == SimdPath.Vector512 ? 16 : simd == SimdPath.Vector256 ? 8 : 1;
+        int vecW = step == 1 ? 0 : w / step * step;
+        int half = vecW / 2;
+        // even[k·half + i] / odd[k·half + i]: component k of the coefficient of column 2i / 2i + 1 (i < half), in the low
+        // half of a 64-bit word, so that a step's 8 (or 4) words line up with the lanes of its loaded columns.
+        var even = new ulong[d * half];
+        var odd = new ulong[d * half];
+        var tail = new uint[d * (w - vecW)];
+        for (int k = 0; k < d; k++)
+        {
+            for (int i = 0; i < half; i++)
+            {
+                even[k * half + i] = coefficients[2 * i][k].Montgomery;
+                odd[k * half + i] = coefficients[2 * i + 1][k].Montgomery;
+            }
+            for (int c = vecW; c < w; c++)
+                tail[k * (w - vecW) + c - vecW] = coefficients[c][k].Montgomery;
+        }
+        var values = matrix.Values;
+        int grain = Math.Max(64, (1 << 16) / Math.Max(1, w * d));
+        Parallel.For(0, (h + grain - 1) / grain, chunk =>
+        {
+            Span<MontyField31<TParams>> parts = stackalloc MontyField31<TParams>[d];
+            int end = Math.Min(h, (chunk + 1) * grain);
+            ulong bound = (ulong)TParams.P << 32;
+            // References, not indexing: a matrix narrower than one step has empty coefficient arrays (never read then).
+            ref ulong evenRef = ref MemoryMarshal.GetArrayDataReference(even);
+            ref ulong oddRef = ref MemoryMarshal.GetArrayDataReference(odd);
+            for (int r = chunk * grain; r < end; r++)
+            {
+                ref uint row = ref Unsafe.As<MontyField31<TParams>, uint>(ref values[r * w]);
+                for (int k = 0; k < d; k++)
+                {
+                    ulong acc = step switch
+                    {
+                        16 => Lanes512(ref row, ref Unsafe.Add(ref evenRef, k * half), ref Unsafe.Add(ref oddRef, k * half), vecW),
+                        8 => Lanes256(ref row, ref Unsafe.Add(ref evenRef, k * half), ref Unsafe.Add(ref oddRef, k * half), vecW),
+                        _ => 0,
+                    };
+                    int tk = k * (w - vecW);
+                    for (int c = vecW; c < w; c++)
+                    {
+                        ulong s = acc + (ulong)tail[tk + c - vecW] * Unsafe.Add(ref row, c);
+                        acc = Math.Min(s, s - bound);
+                    }
+                    parts[k] = MontyField31<TParams>.FromMontgomery(MontyField31<TParams>.MontyReduce(acc));
+                }
+                var value = ExtensionField<MontyField31<TParams>, TDef>.FromCoefficients(parts);
+                result[r] = accumulate ? result[r] + value : value;
+            }
+        });
+    }
+
+    /// <summary>Σ over the first <paramref name="count"/> columns (a multiple of 16) of one component, &lt; p·2^32 (AVX-512).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Lanes512(ref uint row, ref ulong even, ref ulong odd, int count)
+    {
+        var vBound = Vector512.Create((ulong)TParams.P << 32);
+        var acc = Vector512<ulong>.Zero;
+        for (int c = 0; c < count; c += 16)
+        {
+            var x = Vector512.LoadUnsafe(ref row, (nuint)c);
+            var e = Vector512.LoadUnsafe(ref even, (nuint)(c / 2)).AsUInt32();
+            var o = Vector512.LoadUnsafe(ref odd, (nuint)(c / 2)).AsUInt32();
+            var s = acc + Avx512F.Multiply(x, e) + Avx512F.Multiply(Vector512.ShiftRightLogical(x.AsUInt64(), 32).AsUInt32(), o);
+            acc = Vector512.Min(s, s - vBound);
+        }
+        var h = Vector256.Create((ulong)TParams.P << 32);
+        var s256 = acc.GetLower() + acc.GetUpper();
+        return FoldLanes(Vector256.Min(s256, s256 - h));
+    }
+
+    /// <summary>Σ over the first <paramref name="count"/> columns (a multiple of 8) of one component, &lt; p·2^32 (AVX2).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Lanes256(ref uint row, ref ulong even, ref ulong odd, int count)
+    {
+        var vBound = Vector256.Create((ulong)TParams.P << 32);
+        var acc = Vector256<ulong>.Zero;
+        for (int c = 0; c < count; c += 8)
+        {
+            var x = Vector256.LoadUnsafe(ref row, (nuint)c);
+            var e = Vector256.LoadUnsafe(ref even, (nuint)(c / 2)).AsUInt32();
+            var o = Vector256.LoadUnsafe(ref odd, (nuint)(c / 2)).AsUInt32();
+            var s = acc + Avx2.Multiply(x, e) + Avx2.Multiply(Vector256.ShiftRightLogical(x.AsUInt64(), 32).AsUInt32(), o);
+            acc = Vector256.Min(s, s - vBound);
+        }
+        return FoldLanes(acc);
+    }
+
+    /// <summary>The sum of four lanes, each &lt; p·2^32, kept &lt; p·2^32 (two lanes sum below 2^64).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong FoldLanes(Vector256<ulong> v)
+    {
+        ulong bound = (ulong)TParams.P << 32;
+        ulong a = v.GetElement(0) + v.GetElement(1);
+        a = Math.Min(a, a - bound);
+        ulong b = v.GetElement(2) + v.GetElement(3);
+        b = Math.Min(b, b - bound);
+        ulong s = a + b;
+        return Math.Min(s, s - bound);
+    }
+
+    /// <summary>rowSums[r] = Σ_c coefficients[c]·matrix[r, c], one scalar dot product per row and component: the previous
+    /// version of <see cref="RowCombinations"/>, kept as the reference for the tests (and the kernel under
+    /// <see cref="KernelSelection.UseReference(ReferenceFamily)"/> with <see cref="ReferenceFamily.Openings"/>).</summary>
+    public static ExtensionField<MontyField31<TParams>, TDef>[] RowCombinationsReference(
+        RowMajorMatrix<MontyField31<TParams>> matrix, ReadOnlySpan<ExtensionField<MontyField31<TParams>, TDef>> coefficients)
+    {
         int d = TDef.Degree, w = matrix.Width, h = matrix.Height;
         // components[k][c] = coefficient k of coefficients[c]: D base-field vectors.
         var components = new MontyField31<TParams>[d][];
