@@ -15,6 +15,11 @@ public sealed class StarkConfigTests
         final.Validate();
         Assert.Equal((8, 8, 6, 26, 24), (final.ExtensionDegree, final.DigestElements, final.LogBlowup, final.NumQueries, final.QueryPowBits));
         Assert.DoesNotContain(final, StarkConfig.Presets);
+        // The layer below it: blowup 16, 41 queries (a smaller final program).
+        var layer = StarkConfig.ByName("recursion-100");
+        layer.Validate();
+        Assert.Equal((8, 8, 4, 41, 20), (layer.ExtensionDegree, layer.DigestElements, layer.LogBlowup, layer.NumQueries, layer.QueryPowBits));
+        Assert.DoesNotContain(layer, StarkConfig.Presets);
         var e = Assert.Throws<ArgumentException>(() => StarkConfig.ByName("provable-99"));
         Assert.Contains("provable-99", e.Message, StringComparison.Ordinal);
         Assert.Contains(StarkConfig.Development.Name, e.Message, StringComparison.Ordinal);
