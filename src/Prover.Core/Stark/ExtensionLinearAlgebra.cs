@@ -71,6 +71,11 @@ internal static class ExtensionLinearAlgebra<TParams, TDef>
         if (coefficients.Length < w)
             throw new ArgumentException($"{coefficients.Length} coefficients for {w} columns", nameof(coefficients));
         var simd = KernelSelection.Simd<TParams>();
+        if (simd == SimdPath.Vector512 && d == 4 && Avx2.IsSupported)
+        {
+            RowCombinationsQuartic512(matrix, coefficients, result, accumulate);
+            return;
+        }
         int step = simd == SimdPath.Vector512 ? 16 : simd == SimdPath.Vector256 ? 8 : 1;
         int vecW = step == 1 ? 0 : w / step * step;
         int half = vecW / 2;
@@ -122,6 +127,113 @@ internal static class ExtensionLinearAlgebra<TParams, TDef>
                 result[r] = accumulate ? result[r] + value : value;
             }
         });
+    }
+
+    /// <summary>
+    /// <see cref="RowCombinationsInto"/> for the quartic extension with AVX-512: one sweep over a row's columns feeds all four
+    /// components' accumulators (each loaded word is multiplied by the four coefficient components), the four lane sums are
+    /// folded together on AVX2 (unpack and 128-bit permutes, with the same conditional subtraction), the columns past the last
+    /// full step are added on the four components at once, and the four Montgomery reductions and the accumulation into the
+    /// target run on one vector. Bounds as in <see cref="RowCombinationsInto"/>; the reduction is <see cref="MontyField31{TParams}.MontyReduce"/>
+    /// lane-wise (u = (x·μ mod 2^32)·p, (x − u)/2^32 in (−p, p), plus p when negative, taken as the unsigned minimum of r and r + p).
+    /// </summary>
+    [SkipLocalsInit]
+    private static void RowCombinationsQuartic512(
+        RowMajorMatrix<MontyField31<TParams>> matrix, ReadOnlySpan<ExtensionField<MontyField31<TParams>, TDef>> coefficients,
+        ExtensionField<MontyField31<TParams>, TDef>[] result, bool accumulate)
+    {
+        const int D = 4;
+        int w = matrix.Width, h = matrix.Height, blocks = w / 16, vecW = blocks * 16, rest = w - vecW;
+        // Per 16-column block and component k: 8 words of the even columns' coefficients, then 8 of the odd ones (low halves).
+        var packed = new ulong[blocks * D * 16];
+        for (int b = 0; b < blocks; b++)
+            for (int k = 0; k < D; k++)
+                for (int i = 0; i < 8; i++)
+                {
+                    packed[(b * D + k) * 16 + i] = coefficients[b * 16 + 2 * i][k].Montgomery;
+                    packed[(b * D + k) * 16 + 8 + i] = coefficients[b * 16 + 2 * i + 1][k].Montgomery;
+                }
+        // Columns past the last block: the four components of a column's coefficient in the low halves of four lanes.
+        var tail = new ulong[rest * D];
+        for (int c = 0; c < rest; c++)
+            for (int k = 0; k < D; k++)
+                tail[c * D + k] = coefficients[vecW + c][k].Montgomery;
+        var values = matrix.Values;
+        var resultWords = result;
+        int grain = Math.Max(64, (1 << 16) / Math.Max(1, w * D));
+        Parallel.For(0, (h + grain - 1) / grain, chunk =>
+        {
+            var bound512 = Vector512.Create((ulong)TParams.P << 32);
+            var bound = Vector256.Create((ulong)TParams.P << 32);
+            var mu = Vector256.Create((ulong)TParams.MontyMu).AsUInt32();
+            var p64 = Vector256.Create((ulong)TParams.P).AsUInt32();
+            var p32 = Vector256.Create(TParams.P);
+            var gather = Vector256.Create(0u, 2u, 4u, 6u, 0u, 2u, 4u, 6u);
+            var p128 = Vector128.Create(TParams.P);
+            ref ulong packedRef = ref MemoryMarshal.GetArrayDataReference(packed);
+            ref ulong tailRef = ref MemoryMarshal.GetArrayDataReference(tail);
+            ref uint outRef = ref Unsafe.As<ExtensionField<MontyField31<TParams>, TDef>, uint>(ref MemoryMarshal.GetArrayDataReference(resultWords));
+            int end = Math.Min(h, (chunk + 1) * grain);
+            for (int r = chunk * grain; r < end; r++)
+            {
+                ref uint row = ref Unsafe.As<MontyField31<TParams>, uint>(ref values[r * w]);
+                Vector512<ulong> a0 = default, a1 = default, a2 = default, a3 = default;
+                for (int b = 0; b < blocks; b++)
+                {
+                    var x = Vector512.LoadUnsafe(ref row, (nuint)(b * 16));
+                    var xo = Vector512.ShiftRightLogical(x.AsUInt64(), 32).AsUInt32();
+                    ref ulong cb = ref Unsafe.Add(ref packedRef, b * D * 16);
+                    a0 = Step(a0, x, xo, ref cb, 0, bound512);
+                    a1 = Step(a1, x, xo, ref cb, 16, bound512);
+                    a2 = Step(a2, x, xo, ref cb, 32, bound512);
+                    a3 = Step(a3, x, xo, ref cb, 48, bound512);
+                }
+                var v0 = Half(a0, bound);
+                var v1 = Half(a1, bound);
+                var v2 = Half(a2, bound);
+                var v3 = Half(a3, bound);
+                var p01 = Avx2.UnpackLow(v0, v1) + Avx2.UnpackHigh(v0, v1);
+                p01 = Vector256.Min(p01, p01 - bound);
+                var p23 = Avx2.UnpackLow(v2, v3) + Avx2.UnpackHigh(v2, v3);
+                p23 = Vector256.Min(p23, p23 - bound);
+                var sum = Avx2.Permute2x128(p01, p23, 0x20) + Avx2.Permute2x128(p01, p23, 0x31);
+                sum = Vector256.Min(sum, sum - bound); // lane k: component k
+                for (int c = 0; c < rest; c++)
+                {
+                    var xc = Vector256.Create((ulong)Unsafe.Add(ref row, vecW + c)).AsUInt32();
+                    var t = sum + Avx2.Multiply(xc, Vector256.LoadUnsafe(ref tailRef, (nuint)(c * D)).AsUInt32());
+                    sum = Vector256.Min(t, t - bound);
+                }
+                // Montgomery reduction of the four lanes.
+                var u = Avx2.Multiply(Avx2.Multiply(sum.AsUInt32(), mu).AsUInt32(), p64);
+                var hi = Vector256.ShiftRightLogical(sum - u, 32).AsUInt32(); // low halves: (x − u)/2^32 mod 2^32
+                var reduced = Vector256.Min(hi, hi + p32);
+                var packedOut = Avx2.PermuteVar8x32(reduced, gather).GetLower();
+                ref uint dst = ref Unsafe.Add(ref outRef, r * D);
+                if (accumulate)
+                {
+                    var s2 = Vector128.LoadUnsafe(ref dst) + packedOut;
+                    packedOut = Vector128.Min(s2, s2 - p128);
+                }
+                packedOut.StoreUnsafe(ref dst);
+            }
+        });
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<ulong> Step(Vector512<ulong> acc, Vector512<uint> x, Vector512<uint> xo, ref ulong cb, int at, Vector512<ulong> bound)
+    {
+        var e = Vector512.LoadUnsafe(ref cb, (nuint)at).AsUInt32();
+        var o = Vector512.LoadUnsafe(ref cb, (nuint)(at + 8)).AsUInt32();
+        var s = acc + Avx512F.Multiply(x, e) + Avx512F.Multiply(xo, o);
+        return Vector512.Min(s, s - bound);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<ulong> Half(Vector512<ulong> v, Vector256<ulong> bound)
+    {
+        var s = v.GetLower() + v.GetUpper();
+        return Vector256.Min(s, s - bound);
     }
 
     /// <summary>Σ over the first <paramref name="count"/> columns (a multiple of 16) of one component, &lt; p·2^32 (AVX-512).</summary>
