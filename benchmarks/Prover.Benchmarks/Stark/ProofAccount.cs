@@ -83,20 +83,22 @@ public static class ProofAccount
     }
 
     /// <summary>The account of one STARK proof of <paramref name="rawAirs"/> (a recursion proof, for one).</summary>
-    internal static ByteAccount Account<TDef>(StarkProof<KoalaBearParameters, ExtensionField<KoalaBear, TDef>, Digest<KoalaBearParameters>> proof,
+    internal static ByteAccount Account<TDef, TDigest>(StarkProof<KoalaBearParameters, ExtensionField<KoalaBear, TDef>, TDigest> proof,
         IReadOnlyList<Prover.Core.Air.IAir<KoalaBear>> rawAirs, StarkConfig config)
         where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+        where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
     {
         var account = new ByteAccount();
         AddProof(account, proof, rawAirs, config, "proof");
         return account;
     }
 
-    private static void AddProof<TDef>(ByteAccount account, StarkProof<KoalaBearParameters, ExtensionField<KoalaBear, TDef>, Digest<KoalaBearParameters>> shard,
+    private static void AddProof<TDef, TDigest>(ByteAccount account, StarkProof<KoalaBearParameters, ExtensionField<KoalaBear, TDef>, TDigest> shard,
         IReadOnlyList<Prover.Core.Air.IAir<KoalaBear>> rawAirs, StarkConfig config, string what)
         where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+        where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
     {
-        int d = TDef.Degree, digest = 4 * Digest<KoalaBearParameters>.Length;
+        int d = TDef.Degree, digest = 4 * TDigest.Length;
         {
             var airs = rawAirs
                 .Select((a, t) => new Prover.Core.Air.CompiledAir<KoalaBear>(a, config.LogUpBatchingFor(shard.LogHeights[t]))).ToList();

@@ -19,8 +19,10 @@ namespace Prover.Benchmarks.Stark;
 /// calculator gives the target provable bits. Prints per candidate: size, proving time, provable / conjectured bits,
 /// warm verification time (median; the verifying key made once) and the account of the proof's bytes by part.
 /// <c>recursion-final [demo=fibonacci] [log=10] [inner=provable-100] [inner-blowup=B inner-queries=Q inner-pow=P] [blowups=4,5,6] [pow=20] [bits=100] [dir=DIR]
-/// [verify-runs=9] [verify-only] [shape-only]</c>: proofs are written to DIR as final-B.bin; with verify-only they are read back
-/// instead of proved (run that under <c>taskset -c 0</c> and <c>DOTNET_PROCESSOR_COUNT=1</c> for one core).
+/// [verify-runs=9] [verify-only] [compare-reference] [shape-only]</c>: proofs are written to DIR as final-B.bin; with verify-only they are read back
+/// instead of proved (run that under <c>taskset -c 0</c> and <c>DOTNET_PROCESSOR_COUNT=1</c> for one core); compare-reference also
+/// times the reference verifier (ReferenceFamily.Verifier, no compiled-AIR cache) alternately with the fast one. Each
+/// verification's phases (StarkVerifier.LastTimings) and the process CPU time per verification go to stderr.
 /// </summary>
 public static class RecursionFinal
 {
@@ -48,31 +50,47 @@ public static class RecursionFinal
         string dir = options.GetValueOrDefault("dir", "/tmp/recursion-final");
         int verifyRuns = int.Parse(options.GetValueOrDefault("verify-runs", "9"));
         bool verifyOnly = options.ContainsKey("verify-only");
+        bool compareReference = options.ContainsKey("compare-reference");
         ShapeOnly = options.ContainsKey("shape-only");
         Directory.CreateDirectory(dir);
-        if (inner.ExtensionDegree == 8)
-            Run<KoalaBearOctic>(demo, log, inner, blowups, pow, bits, dir, verifyRuns, verifyOnly);
-        else
-            Run<KoalaBearQuartic>(demo, log, inner, blowups, pow, bits, dir, verifyRuns, verifyOnly);
+        // The layers commit with the inner configuration's digest: 12-element digests (provable-128) make every layer,
+        // the final one included, hash with width-24 Poseidon2 (the recursion program's width-24 table).
+        switch (inner.ExtensionDegree, inner.DigestElements)
+        {
+            case (8, KoalaBearDigest.Length):
+                Run<KoalaBearOctic, KoalaBearDigest>(demo, log, inner, blowups, pow, bits, dir, verifyRuns, verifyOnly, compareReference);
+                break;
+            case (8, _):
+                Run<KoalaBearOctic, WideDigest<KoalaBearParameters>>(demo, log, inner, blowups, pow, bits, dir, verifyRuns, verifyOnly, compareReference);
+                break;
+            case (_, KoalaBearDigest.Length):
+                Run<KoalaBearQuartic, KoalaBearDigest>(demo, log, inner, blowups, pow, bits, dir, verifyRuns, verifyOnly, compareReference);
+                break;
+            default:
+                Run<KoalaBearQuartic, WideDigest<KoalaBearParameters>>(demo, log, inner, blowups, pow, bits, dir, verifyRuns, verifyOnly, compareReference);
+                break;
+        }
     }
 
-    private static void Run<TDef>(string demo, int log, StarkConfig inner, int[] blowups, int pow, int bits, string dir, int verifyRuns, bool verifyOnly)
+    private static void Run<TDef, TDigest>(string demo, int log, StarkConfig inner, int[] blowups, int pow, int bits, string dir, int verifyRuns, bool verifyOnly,
+        bool compareReference)
         where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+        where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
     {
         var sw = Stopwatch.StartNew();
         var (airs, traces, publics) = DemoCatalog.Build(demo, log);
-        var proof = new StarkProver<KoalaBearParameters, TDef, KoalaBearDigest>(inner).Prove(airs, traces, publics);
-        var program = RecursiveStarkVerifier<KoalaBearParameters, TDef, KoalaBearDigest>.Build(inner, airs, proof.LogHeights);
-        var first = new RecursionProver<KoalaBearParameters, TDef, KoalaBearDigest>(inner)
-            .Prove(program, new StarkProofHints<KoalaBearParameters, TDef, KoalaBearDigest>(inner, airs, proof));
+        var proof = new StarkProver<KoalaBearParameters, TDef, TDigest>(inner).Prove(airs, traces, publics);
+        var program = RecursiveStarkVerifier<KoalaBearParameters, TDef, TDigest>.Build(inner, airs, proof.LogHeights);
+        var first = new RecursionProver<KoalaBearParameters, TDef, TDigest>(inner)
+            .Prove(program, new StarkProofHints<KoalaBearParameters, TDef, TDigest>(inner, airs, proof));
         var machine = new RecursionMachine<KoalaBearParameters, TDef>(program);
-        var key = machine.Setup<KoalaBearDigest>(inner).VerifyingKey;
+        var key = machine.Setup<TDigest>(inner).VerifyingKey;
         Console.WriteLine($"first layer: demo/{demo} 2^{log} under {inner.Name}: program {program.Instructions.Count:N0} instructions, "
             + $"recursion proof {ProofSerializer.Serialize(first.Stark).Length:N0} B ({sw.Elapsed.TotalSeconds:F1} s with the demo proof)");
 
         sw.Restart();
-        var final = RecursiveStarkVerifier<KoalaBearParameters, TDef, KoalaBearDigest>.BuildPinned(inner, machine.Airs, first.Stark.LogHeights, key.PreprocessedRoot);
-        var hints = new StarkProofHints<KoalaBearParameters, TDef, KoalaBearDigest>(inner, machine.Airs, first.Stark, key);
+        var final = RecursiveStarkVerifier<KoalaBearParameters, TDef, TDigest>.BuildPinned(inner, machine.Airs, first.Stark.LogHeights, key.PreprocessedRoot);
+        var hints = new StarkProofHints<KoalaBearParameters, TDef, TDigest>(inner, machine.Airs, first.Stark, key);
         var finalMachine = new RecursionMachine<KoalaBearParameters, TDef>(final);
         Console.WriteLine($"final program (verifies the first-layer proof, key pinned): {final.Instructions.Count:N0} instructions in {sw.ElapsedMilliseconds} ms: "
             + string.Join(", ", final.Counts().Select(p => $"{p.Key} {p.Value:N0}")));
@@ -100,17 +118,17 @@ public static class RecursionFinal
                 continue;
             }
             string file = Path.Combine(dir, $"final-{blowup}.bin");
-            StarkProof<KoalaBearParameters, ExtensionField<KoalaBear, TDef>, KoalaBearDigest> outer;
+            StarkProof<KoalaBearParameters, ExtensionField<KoalaBear, TDef>, TDigest> outer;
             IReadOnlyList<uint> outputs;
             string proving = "(read back)";
             if (verifyOnly)
             {
-                outer = ProofSerializer.Deserialize<KoalaBearParameters, TDef, KoalaBearDigest>(File.ReadAllBytes(file));
+                outer = ProofSerializer.Deserialize<KoalaBearParameters, TDef, TDigest>(File.ReadAllBytes(file));
                 outputs = RecursionExecutor<KoalaBearParameters, TDef>.Run(final, hints).Outputs;
             }
             else
             {
-                var prover = new RecursionProver<KoalaBearParameters, TDef, KoalaBearDigest>(candidate);
+                var prover = new RecursionProver<KoalaBearParameters, TDef, TDigest>(candidate);
                 sw.Restart();
                 var r = prover.Prove(final, hints);
                 double ms = sw.Elapsed.TotalMilliseconds;
@@ -121,7 +139,7 @@ public static class RecursionFinal
                 proving = $"{ms / 1000:F1} s ({setup / 1000:F1} s)";
             }
             int bytes = ProofSerializer.Serialize(outer).Length;
-            var verifier = new RecursionVerifier<KoalaBearParameters, TDef, KoalaBearDigest>(candidate);
+            var verifier = new RecursionVerifier<KoalaBearParameters, TDef, TDigest>(candidate);
             sw.Restart();
             verifier.Prepare(final);
             double keyMs = sw.Elapsed.TotalMilliseconds;
@@ -129,13 +147,53 @@ public static class RecursionFinal
             if (!verdict.IsValid)
                 throw new InvalidOperationException($"blowup 2^{blowup}: the final proof does not verify: {verdict}");
             var times = new double[verifyRuns];
+            var phases = new Dictionary<string, List<double>>();
+            var cpu = System.Diagnostics.Process.GetCurrentProcess();
+            var cpuStart = cpu.TotalProcessorTime;
             for (int k = 0; k < verifyRuns; k++)
             {
                 sw.Restart();
                 verifier.Verify(final, outputs, outer);
                 times[k] = sw.Elapsed.TotalMilliseconds;
+                foreach (var (phase, phaseMs) in verifier.LastTimings)
+                    (phases.TryGetValue(phase, out var list) ? list : phases[phase] = []).Add(phaseMs);
             }
+            cpu.Refresh();
+            double cpuMs = (cpu.TotalProcessorTime - cpuStart).TotalMilliseconds / verifyRuns;
             Array.Sort(times);
+            if (compareReference)
+            {
+                // The reference verifier (every AIR compiled afresh, Merkle openings one hash at a time, DEEP per query)
+                // and the fast one alternately, so both see the same machine load.
+                var preparedKey = verifier.Prepare(final).Key;
+                var referenceTimes = new double[verifyRuns];
+                var fastTimes = new double[verifyRuns];
+                for (int k = 0; k < verifyRuns; k++)
+                {
+                    using (KernelSelection.UseReference(ReferenceFamily.Verifier))
+                    {
+                        sw.Restart();
+                        var r = new StarkVerifier<KoalaBearParameters, TDef, TDigest>(candidate).Verify(finalMachine.Airs, outer, preparedKey);
+                        referenceTimes[k] = sw.Elapsed.TotalMilliseconds;
+                        if (!r.IsValid)
+                            throw new InvalidOperationException($"the reference verifier rejects the final proof: {r}");
+                    }
+                    sw.Restart();
+                    verifier.Verify(final, outputs, outer);
+                    fastTimes[k] = sw.Elapsed.TotalMilliseconds;
+                }
+                Array.Sort(referenceTimes);
+                Array.Sort(fastTimes);
+                Console.Error.WriteLine($"blowup 2^{blowup}: alternating {verifyRuns} + {verifyRuns}: reference median {referenceTimes[verifyRuns / 2]:F2} ms "
+                    + $"(min {referenceTimes[0]:F2}), fast median {fastTimes[verifyRuns / 2]:F2} ms (min {fastTimes[0]:F2})");
+            }
+            Console.Error.WriteLine($"blowup 2^{blowup}: {verifyRuns} warm verifications: median {times[verifyRuns / 2]:F2} ms, min {times[0]:F2} ms, "
+                + $"mean CPU time {cpuMs:F2} ms (process, all threads)");
+            foreach (var (phase, list) in phases)
+            {
+                list.Sort();
+                Console.Error.WriteLine($"  {phase,-40} median {list[list.Count / 2],7:F2} ms  min {list[0],7:F2} ms");
+            }
             // What compiling the tables' AIRs (symbolic constraints, done inside every verification) costs of that.
             var compileTimes = new double[verifyRuns];
             for (int k = 0; k < verifyRuns; k++)

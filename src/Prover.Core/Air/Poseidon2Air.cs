@@ -6,27 +6,40 @@ using Prover.Core.Matrix;
 namespace Prover.Core.Air;
 
 /// <summary>
-/// One Poseidon2 width-16 permutation per row, for fields whose S-box is x^3 (KoalaBear). Columns:
-/// the 16 inputs, the 16 state elements after each of the 4 initial full rounds, the S-box output of
-/// each partial round, and the 16 state elements after each of the 4 final full rounds (the last 16
-/// are the permutation's output). Every committed column is constrained to equal a degree-3
-/// expression of earlier columns — the S-box of a linear combination — so the whole row is forced to
-/// be the permutation of its inputs: no column is free.
+/// One Poseidon2 permutation of width W (16, or 24 for 12-element digests) per row, for fields whose S-box is x^3
+/// (KoalaBear). Columns: the W inputs, the W state elements after each of the 4 initial full rounds, the S-box output of
+/// each partial round, and the W state elements after each of the 4 final full rounds (the last W are the permutation's
+/// output). Every committed column is constrained to equal a degree-3 expression of earlier columns — the S-box of a
+/// linear combination — so the whole row is forced to be the permutation of its inputs: no column is free. The
+/// constraints are written once over the width (the round structure, MLight and the internal layer are the same
+/// algorithm at both widths; only the constants and the number of partial rounds differ: 20 at width 16, 23 at 24).
 /// </summary>
 public sealed class Poseidon2Air<TParams> : IAir<MontyField31<TParams>> where TParams : struct, IMontyParameters
 {
-    public const int StateWidth = 16;
-
     private readonly Poseidon2<TParams> _perm;
 
-    public Poseidon2Air()
+    /// <summary>The width-16 permutation's AIR (the input commitment's and the recursion's 8-element-digest hash).</summary>
+    public Poseidon2Air() : this(16)
     {
-        _perm = Poseidon2.Width16<TParams>();
+    }
+
+    /// <summary>The AIR of the standard permutation of width <paramref name="width"/> (16 or 24).</summary>
+    public Poseidon2Air(int width)
+    {
+        _perm = width switch
+        {
+            16 => Poseidon2.Width16<TParams>(),
+            24 => Poseidon2.Width24<TParams>(),
+            _ => throw new ArgumentOutOfRangeException(nameof(width), width, "Poseidon2 has width 16 or 24"),
+        };
         if (Poseidon2<TParams>.SBoxDegree != 3)
             throw new NotSupportedException($"the Poseidon2 AIR needs the x^3 S-box ({TParams.Name} uses x^{Poseidon2<TParams>.SBoxDegree})");
     }
 
-    public string Name => "poseidon2";
+    /// <summary>The permutation's width W (inputs and outputs per row).</summary>
+    public int StateWidth => _perm.Width;
+
+    public string Name => StateWidth == 16 ? "poseidon2" : $"poseidon2-w{StateWidth}";
 
     private int PartialRounds => _perm.PartialRounds;
 

@@ -4,45 +4,61 @@ using Prover.Core.Field;
 namespace Prover.Core.Recursion.Chips;
 
 /// <summary>
-/// The program's Poseidon2 permutations (width 16), one per row, on the production permutation AIR
-/// (<see cref="Poseidon2Air{TParams}"/>, the one the input commitment uses): its constraints force every round column
-/// from the 16 inputs, so the 16 outputs are the permutation of the inputs and nothing else. A row also executes a
-/// Merkle step (<see cref="RecursionOp.PermuteSwap"/>): it reads (node ‖ sibling) and an order bit and permutes
-/// (node ‖ sibling) where the bit is 0, (sibling ‖ node) where it is 1 — the path's conditional swap, without selects.
-/// Preprocessed: the 16 input addresses, the first output address (outputs are consecutive), the 16 outputs' read
-/// counts, a flag for real rows, the order bit's address and a flag for Merkle-step rows. Padding rows hold the
-/// permutation of the zero state (the round constraints hold on every row) and touch no bus.
+/// The program's Poseidon2 permutations of one width W (16 for 8-element digests, 24 for the 12-element digests of
+/// provable-128), one per row, on the production permutation AIR (<see cref="Poseidon2Air{TParams}"/> of width W, the
+/// one the input commitment uses at 16): its constraints force every round column from the W inputs, so the W outputs
+/// are the permutation of the inputs and nothing else. A row also executes a Merkle step
+/// (<see cref="RecursionOp.PermuteSwap"/>): it reads (node ‖ sibling) and an order bit and permutes (node ‖ sibling)
+/// where the bit is 0, (sibling ‖ node) where it is 1 — the path's conditional swap of the two W/2-element children,
+/// without selects. Preprocessed: the W input addresses, the first output address (outputs are consecutive), the W
+/// outputs' read counts, a flag for real rows, the order bit's address and a flag for Merkle-step rows. Padding rows
+/// hold the permutation of the zero state (the round constraints hold on every row) and touch no bus. The constraints
+/// are written once over W; a machine has one such table per width its program uses.
 /// </summary>
 public sealed class Poseidon2Chip<TParams, TDef> : RecursionChip<TParams, TDef>
     where TParams : struct, IMontyParameters
     where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef>
 {
-    public const int StateWidth = Poseidon2Air<TParams>.StateWidth;
-
-    private const int Half = StateWidth / 2;
-
-    // Preprocessed columns.
-    private const int InAddr = 0, OutAddr = StateWidth, OutMult = StateWidth + 1, IsReal = 2 * StateWidth + 1, BitAddr = IsReal + 1, IsSwap = BitAddr + 1;
-
-    private readonly Poseidon2Air<TParams> _air = new();
+    private readonly Poseidon2Air<TParams> _air;
     private readonly RecursionInstruction[] _code;
     private readonly RecursionMemoryPlan _plan;
     private readonly MontyField31<TParams>[] _padding;
 
-    public Poseidon2Chip(RecursionMemoryPlan plan, RecursionInstruction[] code) : base(code.Length)
+    // Preprocessed columns: InAddr + k (k < W), OutAddr, OutMult + k, IsReal, BitAddr, IsSwap.
+    private const int InAddr = 0;
+    private int OutAddr => StateWidth;
+    private int OutMult => StateWidth + 1;
+    private int IsReal => 2 * StateWidth + 1;
+    private int BitAddr => IsReal + 1;
+    private int IsSwap => BitAddr + 1;
+
+    /// <summary>The width-16 table (every instruction must be a width-16 permutation).</summary>
+    public Poseidon2Chip(RecursionMemoryPlan plan, RecursionInstruction[] code) : this(plan, code, 16)
     {
+    }
+
+    /// <summary>The table of width-<paramref name="width"/> permutations (16 or 24); an instruction of another width is refused.</summary>
+    public Poseidon2Chip(RecursionMemoryPlan plan, RecursionInstruction[] code, int width) : base(code.Length)
+    {
+        ArgumentNullException.ThrowIfNull(code);
+        _air = new Poseidon2Air<TParams>(width);
         foreach (var i in code)
-            if (i.Operands!.Length != StateWidth)
-                throw new NotSupportedException($"the recursion chips prove Poseidon2 of width {StateWidth} only, not {i.Operands.Length} (a provable-128 program)");
+            if (i.Operands!.Length != width)
+                throw new NotSupportedException($"this table proves Poseidon2 of width {width}, not {i.Operands.Length}");
         _plan = plan;
         _code = code;
         _padding = new MontyField31<TParams>[Width];
-        _air.FillPermutation(_padding, 0, new MontyField31<TParams>[StateWidth]);
+        _air.FillPermutation(_padding, 0, new MontyField31<TParams>[width]);
     }
 
-    public override string Name => "recursion-poseidon2";
+    /// <summary>The permutation's width W.</summary>
+    public int StateWidth => _air.StateWidth;
 
-    /// <summary>Main columns after the permutation's: the order bit, then the 8 differences d_k = bit·(in[k+8] − in[k]).</summary>
+    private int Half => StateWidth / 2;
+
+    public override string Name => StateWidth == 16 ? "recursion-poseidon2" : $"recursion-poseidon2-w{StateWidth}";
+
+    /// <summary>Main columns after the permutation's: the order bit, then the W/2 differences d_k = bit·(in[k+W/2] − in[k]).</summary>
     public int BitColumn => _air.Width;
 
     public int DifferenceColumn(int k) => _air.Width + 1 + k;
@@ -54,7 +70,7 @@ public sealed class Poseidon2Chip<TParams, TDef> : RecursionChip<TParams, TDef>
     public override void Eval(AirBuilder<MontyField31<TParams>> builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        // Every row is a permutation: inputs in columns [0, 16), outputs in the last 16 of the permutation's columns.
+        // Every row is a permutation: inputs in columns [0, W), outputs in the last W of the permutation's columns.
         _air.EvalPermutation(builder, 0);
         var m = builder.Local;
         var p = builder.PreprocessedLocal;
@@ -68,8 +84,8 @@ public sealed class Poseidon2Chip<TParams, TDef> : RecursionChip<TParams, TDef>
         //   reordered.
         builder.AssertBool(bit);
         builder.AssertZero(bit * (one - p[IsSwap]));
-        // d_k = bit·(in[k+8] − in[k]) (degree 2), so the words read from memory, raw[k] = in[k] + d_k and
-        // raw[k+8] = in[k+8] − d_k, are linear in the columns: raw = in where the bit is 0, raw = in with its halves
+        // d_k = bit·(in[k+W/2] − in[k]) (degree 2), so the words read from memory, raw[k] = in[k] + d_k and
+        // raw[k+W/2] = in[k+W/2] − d_k, are linear in the columns: raw = in where the bit is 0, raw = in with its halves
         // swapped where it is 1. The permutation's input is therefore exactly the children in the order the bit gives.
         var raw = new SymbolicExpression<MontyField31<TParams>>[StateWidth];
         for (int k = 0; k < Half; k++)
@@ -106,7 +122,8 @@ public sealed class Poseidon2Chip<TParams, TDef> : RecursionChip<TParams, TDef>
     protected override void FillMain(int row, Span<MontyField31<TParams>> columns, RecursionMemory<TParams, TDef> memory)
     {
         var i = _code[row];
-        Span<MontyField31<TParams>> input = stackalloc MontyField31<TParams>[StateWidth];
+        Span<MontyField31<TParams>> input = stackalloc MontyField31<TParams>[24];
+        input = input[..StateWidth];
         var bit = i.Op == RecursionOp.PermuteSwap ? memory.Felts[i.A] : default;
         // The permutation's input: the words read, their halves swapped by the bit (x + bit·(x' − x), as the executor).
         for (int k = 0; k < StateWidth; k++)

@@ -18,7 +18,7 @@ public sealed class RecursionMachine<TParams, TDef>
 {
     private readonly RecursionChip<TParams, TDef>[] _chips;
 
-    /// <summary>The chips of a program; throws <see cref="ArgumentException"/> for a malformed program and <see cref="NotSupportedException"/> for width-24 permutations.</summary>
+    /// <summary>The chips of a program; throws <see cref="ArgumentException"/> for a malformed program and <see cref="NotSupportedException"/> for permutations of a width other than 16 or 24.</summary>
     public RecursionMachine(RecursionProgram program)
     {
         ArgumentNullException.ThrowIfNull(program);
@@ -28,16 +28,28 @@ public sealed class RecursionMachine<TParams, TDef>
         Plan = RecursionMemoryPlan.For(program);
         var code = program.Instructions;
         RecursionInstruction[] Of(params RecursionOp[] ops) => code.Where(i => ops.Contains(i.Op)).ToArray();
+        // One Poseidon2 table per permutation width the program uses (16 for 8-element digests, 24 for 12-element ones),
+        // in increasing width; a program with no permutation keeps the (empty) width-16 table, so the tables of a
+        // width-16 program are exactly those of before the width-24 table existed.
+        var permutations = Of(RecursionOp.Permute, RecursionOp.PermuteSwap);
+        var widths = permutations.Select(i => i.Operands!.Length).Distinct().Order().DefaultIfEmpty(16).ToArray();
+        foreach (int w in widths)
+            if (w is not (16 or 24))
+                throw new NotSupportedException($"the recursion chips prove Poseidon2 of width 16 or 24, not {w}");
         var chips = new List<RecursionChip<TParams, TDef>>
         {
             new BaseAluChip<TParams, TDef>(program, Plan, Of(BaseAluChip<TParams, TDef>.Operations)),
             new ExtAluChip<TParams, TDef>(program, Plan, Of(ExtAluChip<TParams, TDef>.Operations)),
             new ExtConvertChip<TParams, TDef>(Plan, Of(ExtConvertChip<TParams, TDef>.Operations)),
-            new Poseidon2Chip<TParams, TDef>(Plan, Of(RecursionOp.Permute, RecursionOp.PermuteSwap)),
+        };
+        foreach (int w in widths)
+            chips.Add(new Poseidon2Chip<TParams, TDef>(Plan, permutations.Where(i => i.Operands!.Length == w).ToArray(), w));
+        chips.AddRange(
+        [
             new BitsChip<TParams, TDef>(Plan, Of(RecursionOp.Bits)),
             new AssertEqChip<TParams, TDef>(Of(AssertEqChip<TParams, TDef>.Operations)),
             new HintChip<TParams, TDef>(Plan, Of(RecursionOp.Hint)),
-        };
+        ]);
         if (program.Outputs.Count > 0)
             chips.Add(new PublicOutputChip<TParams, TDef>(program.Outputs));
         _chips = [.. chips];
