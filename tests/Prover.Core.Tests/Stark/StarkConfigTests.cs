@@ -15,6 +15,11 @@ public sealed class StarkConfigTests
         final.Validate();
         Assert.Equal((8, 8, 6, 26, 24), (final.ExtensionDegree, final.DigestElements, final.LogBlowup, final.NumQueries, final.QueryPowBits));
         Assert.DoesNotContain(final, StarkConfig.Presets);
+        // Its provable-128 counterpart: the extension and 12-element digests of provable-128, at blowup 32.
+        var final128 = StarkConfig.ByName("final-128");
+        final128.Validate();
+        Assert.Equal((8, 12, 5, 42, 24, 128), (final128.ExtensionDegree, final128.DigestElements, final128.LogBlowup, final128.NumQueries, final128.QueryPowBits, final128.MinimumProvableBits));
+        Assert.DoesNotContain(final128, StarkConfig.Presets);
         var e = Assert.Throws<ArgumentException>(() => StarkConfig.ByName("provable-99"));
         Assert.Contains("provable-99", e.Message, StringComparison.Ordinal);
         Assert.Contains(StarkConfig.Development.Name, e.Message, StringComparison.Ordinal);
