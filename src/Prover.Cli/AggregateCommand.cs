@@ -26,9 +26,13 @@ internal static class AggregateCommand
             DefaultValueFactory = _ => FileLimits.DefaultMaxProofBytes,
         };
         var json = new Option<bool>("--json") { Description = "print the report as JSON" };
-        var command = new Command("aggregate", "aggregate an execution proof's shard proofs into one proof (recursion tree)")
+        var final = new Option<bool>("--final")
         {
-            proof, output, elf, maxProof, json,
+            Description = "also prove the final low-rate layer over the tree's root (provable-100: final-100, ≈ 290 KB; minutes and ~15 GB)",
+        };
+        var command = new Command("aggregate", "aggregate an execution proof's shard proofs into one proof (recursion tree, optionally the final layer)")
+        {
+            proof, output, elf, maxProof, json, final,
         };
         command.SetAction(parse =>
         {
@@ -38,7 +42,8 @@ internal static class AggregateCommand
                 var bytes = FileLimits.Read(parse.GetValue(proof)!, parse.GetValue(maxProof), "--max-proof-bytes");
                 var program = parse.GetValue(elf) is { } e ? ZkvmProgram.FromElf(File.ReadAllBytes(e.FullName)) : new ZkvmProgram(EthereumGuest.Program);
                 bool quiet = parse.GetValue(json);
-                report = ZkvmAggregateProofs.Aggregate(program, bytes, quiet ? null : (layer, ms, size) => Console.WriteLine($"  {layer}: {size:N0} B in {ms:F0} ms"));
+                var kind = parse.GetValue(final) ? ZkvmAggregateKind.Final : ZkvmAggregateKind.Aggregated;
+                report = ZkvmAggregateProofs.Aggregate(program, bytes, kind, quiet ? null : (layer, ms, size) => Console.WriteLine($"  {layer}: {size:N0} B in {ms:F0} ms"));
                 File.WriteAllBytes(parse.GetValue(output)!.FullName, report.File);
             }
             catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException or ElfLoadException or RecursionRejectedException or NotSupportedException)
@@ -54,10 +59,17 @@ internal static class AggregateCommand
                     proving_ms = Math.Round(report.TotalMilliseconds, 1),
                     proofs = report.Proofs.Select(p => new { layer = p.Layer, ms = Math.Round(p.Milliseconds, 1), bytes = p.Bytes }),
                     verification_time_ms = Math.Round(report.VerificationMilliseconds, 3),
+                    provable_bits = report.Security?.Provable,
+                    conjectured_bits = report.Security?.Conjectured,
+                    verifying_key = report.VerifyingKey,
                 }));
             else
             {
-                Console.WriteLine($"aggregated {report.Shards} shard proofs into one proof of {report.File.Length:N0} B in {report.TotalMilliseconds / 1000:F1} s");
+                Console.WriteLine($"aggregated {report.Shards} shard proofs into one {(parse.GetValue(final) ? "final" : "root")} proof of {report.File.Length:N0} B in {report.TotalMilliseconds / 1000:F1} s");
+                if (report.Security is { } security)
+                    Console.WriteLine($"security: {security} (the weakest proof of the chain)");
+                if (report.VerifyingKey is { } key)
+                    Console.WriteLine($"verifying key [{string.Join(", ", key)}] (depends on the program, the configurations and the shards' shapes)");
                 Console.WriteLine($"verified (warm: the tree's programs and keys kept) in {report.VerificationMilliseconds:F1} ms");
             }
             return 0;

@@ -37,6 +37,12 @@ internal static class ProveCommand
             Description = "GiB the automatic shard size may plan for (default: 3/4 of the memory available to this process)",
         };
         var json = new Option<bool>("--json") { Description = "print the report as JSON" };
+        var stage = new Option<ProofStage>("--stage")
+        {
+            Description = "shards: one STARK per shard (default, fastest); aggregated: one root recursion proof; final: the final low-rate proof over it "
+                + "(provable-100: ≈ 290 KB, minutes and ~15 GB more)",
+            DefaultValueFactory = _ => ProofStage.Shards,
+        };
         var maxCycles = new Option<long>("--max-cycles")
         {
             Description = "stop with an error after this many cycles (the traced execution is kept in memory until proved)",
@@ -47,17 +53,18 @@ internal static class ProveCommand
         var cluster = WorkerCommand.ClusterOption();
         var command = new Command("prove", "prove a guest execution: the embedded Ethereum block validator on a block input, or any ELF")
         {
-            source, elf, input, output, executionProof, config, shard, memoryBudget, json, backendOption, maxCycles, maxInput, cluster,
+            source, elf, input, output, executionProof, config, shard, memoryBudget, json, stage, backendOption, maxCycles, maxInput, cluster,
         };
         command.SetAction((parse, ct) => RunAsync(parse.GetValue(source), parse.GetValue(elf), parse.GetValue(input), parse.GetValue(output)!,
             parse.GetValue(executionProof), ProofConfiguration.FromName(parse.GetValue(config)!)!, parse.GetValue(shard), parse.GetValue(memoryBudget), parse.GetValue(json),
+            parse.GetValue(stage),
             BackendChoice.Kind(parse.GetValue(backendOption)), new Limits(parse.GetValue(maxCycles), parse.GetValue(maxInput)), parse.GetValue(cluster),
             WorkerCommand.ExplicitBackend(parse, backendOption), ct));
         return command;
     }
 
     private static async Task<int> RunAsync(FileInfo? sourceFile, FileInfo? elfFile, FileInfo? inputFile, FileInfo outFile, FileInfo? executionProofFile,
-        ProofConfiguration config, int? logShard, double? memoryBudgetGiB, bool asJson, ProverBackendKind backend, Limits limits, string? cluster, string? explicitBackend,
+        ProofConfiguration config, int? logShard, double? memoryBudgetGiB, bool asJson, ProofStage stage, ProverBackendKind backend, Limits limits, string? cluster, string? explicitBackend,
         CancellationToken ct)
     {
         if (logShard is < 10 or > 22)
@@ -110,6 +117,7 @@ internal static class ProveCommand
             Backend = backend,
             Guest = guest,
             MaxCycles = limits.MaxCycles,
+            Stage = stage,
         }, engine: connection?.Prover);
         if (backend is not (ProverBackendKind.Cpu or ProverBackendKind.Auto) && prover.BackendName == "cpu")
             Console.Error.WriteLine($"warning: no {backend} device: proving on the CPU");
@@ -154,6 +162,7 @@ internal static class ProveCommand
             {
                 ["program"] = Convert.ToHexStringLower(prover.ProgramDigest),
                 ["config"] = r.Config,
+                ["stage"] = stage.ToString().ToLowerInvariant(),
                 ["backend"] = r.Backend,
                 ["block_number"] = r.BlockNumber,
                 ["gas_used"] = r.GasUsed,
@@ -185,7 +194,7 @@ internal static class ProveCommand
             if (r.SuccessfulValidation is { } valid)
                 Console.WriteLine($"block valid   {valid} (new_payload_request_root {r.NewPayloadRequestRoot})");
             Console.WriteLine($"proved        {seconds:F2} s ({r.TotalNumCycles / seconds:N0} cycles/s), config {r.Config}, backend {r.Backend}");
-            Console.WriteLine($"proof         {r.ProofSize:N0} bytes ({r.ProofSize / 1024.0:F1} KiB)");
+            Console.WriteLine($"proof         {r.ProofSize:N0} bytes ({r.ProofSize / 1024.0:F1} KiB), stage {stage.ToString().ToLowerInvariant()}");
             Console.WriteLine($"verified      {r.Verified} in {r.VerificationTimeMs:F1} ms");
             Console.WriteLine($"security      {r.ProvableBits:F1} provable bits (weakest shard), {r.ConjecturedBits:F1} conjectured (ethSTARK conjecture)");
             Console.WriteLine($"bus load      {r.BusLoad:P1} of p on the fullest bus (an execution is refused at 100%: docs/zkvm.md)");

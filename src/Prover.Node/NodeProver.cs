@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Prover.Core.Field;
 using Prover.Core.Machine;
+using Prover.Core.Recursion.Aggregation;
 using Prover.Core.Stark;
 using Prover.Core.Zkvm.Proving;
 using Prover.Gpu;
@@ -166,8 +167,37 @@ public sealed class NodeProver : IDisposable
             BusLoad = Math.Round(report.BusLoad.Share, 4),
             PhasesMs = report.Timings.GroupBy(t => t.Phase.Trim()).ToDictionary(g => g.Key, g => Math.Round(g.Sum(t => t.Milliseconds), 1)),
         };
+        if (Options.Stage != ProofStage.Shards)
+            (file, blockReport) = Aggregate(file, blockReport, cancellationToken);
         progress?.Report(new ProverProgress(ProverPhase.Done, report.Shards, report.Shards));
         return new ProofOutcome(file, output, validation, blockReport);
+    }
+
+    /// <summary>
+    /// The shard proof file <paramref name="shards"/> taken to <see cref="NodeProverOptions.Stage"/>: aggregated, and for
+    /// <see cref="ProofStage.Final"/> the final proof over the root (<see cref="ZkvmAggregateProofs"/>; the result is
+    /// verified by a warm verifier there). The report states the result's size, security and verification, and adds each
+    /// recursion proof's time to the phases.
+    /// </summary>
+    private (byte[] File, BlockReport Report) Aggregate(byte[] shards, BlockReport report, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var kind = Options.Stage == ProofStage.Final ? ZkvmAggregateKind.Final : ZkvmAggregateKind.Aggregated;
+        var aggregate = ZkvmAggregateProofs.Aggregate(Options.Guest.Program, shards, kind,
+            (layer, ms, bytes) => _logger.LogInformation("recursion {Layer}: {Bytes} bytes in {Seconds:F1} s", layer, bytes, ms / 1e3));
+        var phases = new Dictionary<string, double>(report.PhasesMs ?? new Dictionary<string, double>());
+        foreach (var (layer, ms, _) in aggregate.Proofs)
+            phases["recursion " + layer] = Math.Round(ms, 1);
+        return (aggregate.File, report with
+        {
+            ProvingTimeMs = Math.Round((report.ProvingTimeMs ?? 0) + aggregate.TotalMilliseconds, 1),
+            ProofSize = aggregate.File.Length,
+            VerificationTimeMs = Math.Round(aggregate.VerificationMilliseconds, 2),
+            ProvableBits = aggregate.Security?.Provable,
+            ConjecturedBits = aggregate.Security?.Conjectured,
+            PhasesMs = phases,
+            PeakMemoryBytes = Process.GetCurrentProcess().PeakWorkingSet64,
+        });
     }
 
     /// <summary>
@@ -182,7 +212,10 @@ public sealed class NodeProver : IDisposable
         return Task.Run(() =>
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var check = ZkvmProofs.Verify(Options.Guest.Program, proof, expectedInput, Options.VerificationPolicy);
+            // Any stage: shard proofs, or an aggregated or final proof (by the file's envelope).
+            var check = ZkvmAggregateProofs.IsAggregateProof(proof)
+                ? ZkvmAggregateProofs.Verify(Options.Guest.Program, proof, expectedInput, Options.VerificationPolicy)
+                : ZkvmProofs.Verify(Options.Guest.Program, proof, expectedInput, Options.VerificationPolicy);
             var r = check.Result;
             double? bits = check.Security?.Provable;
             if (!r.IsValid)

@@ -21,6 +21,12 @@ public sealed record NodeProverOptions
     /// <summary>Longest execution proved (<see cref="Prover.Core.Zkvm.Proving.ZkvmProverOptions.MaxCycles"/>): a longer one is a guest fault, not an out-of-memory kill.</summary>
     public long MaxCycles { get; init; } = Prover.Core.Zkvm.Proving.ZkvmProverOptions.DefaultMaxCycles;
 
+    /// <summary>
+    /// How far a proof is taken: the shard proofs (default), their aggregation tree's root, or the final proof over it
+    /// (docs/design.md, "Recursion": the stages above shards cost minutes and ~15 GB at provable-100, so they are asked for).
+    /// </summary>
+    public ProofStage Stage { get; init; } = ProofStage.Shards;
+
     /// <summary>Where the heavy kernels run.</summary>
     public ProverBackendKind Backend { get; init; } = ProverBackendKind.Cpu;
 

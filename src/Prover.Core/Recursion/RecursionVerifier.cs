@@ -85,6 +85,12 @@ public sealed class RecursionVerifier<TParams, TDef, TDigest>(StarkConfig config
                 if (stated[k] != expected[t][k])
                     return VerificationResult.Reject($"the proof states output {k} = {stated[k].ToCanonical()}, not the claimed {outputs[k]}");
         }
-        return new StarkVerifier<TParams, TDef, TDigest>(config).Verify(airs, proof, key);
+        var stark = new StarkVerifier<TParams, TDef, TDigest>(config);
+        var result = stark.Verify(airs, proof, key);
+        LastSecurity = stark.LastSecurity;
+        return result;
     }
+
+    /// <summary>The security of the last proof verified (its shape under this verifier's configuration; null before one was read that far).</summary>
+    public Security.SecurityReport? LastSecurity { get; private set; }
 }

@@ -211,6 +211,22 @@ public sealed record StarkConfig
     };
 
     /// <summary>
+    /// The leaves and nodes of an aggregation tree whose final layer is <see cref="Final100"/>: the provable-100 extension
+    /// and digest at blowup 16 with 41 queries and 20 PoW bits (101 provable bits at the measured programs' shapes). Fewer
+    /// queries than provable-100's 56 make the final program, which verifies one such proof, 21% smaller (tables one level
+    /// lower), which is what lets the final layer's blowup-64 proof fit memory (docs/benchmarks.md, "Recursion: … the
+    /// final low-rate layer"). Not one of <see cref="Presets"/> (not a preset for zkVM proofs).
+    /// </summary>
+    public static StarkConfig Recursion100 { get; } = Provable100 with
+    {
+        Name = "recursion-100",
+        LogBlowup = 4,
+        NumQueries = 41,
+        QueryPowBits = 20,
+        LogUpMaxLogQuotientChunks = 4,
+    };
+
+    /// <summary>
     /// The last recursion proof at 128 provable bits: <see cref="Provable128"/>'s extension (degree 8) and 12-element
     /// digests (width-24 Poseidon2 in every layer: 8-element digests cap the hash term at 123 bits) at blowup 32 with
     /// 42 queries and 24 PoW bits — the fewest queries the calculator gives 128 provable bits at the measured final
@@ -230,7 +246,7 @@ public sealed record StarkConfig
     };
 
     /// <summary>Configurations for recursion layers only (found by <see cref="ByName"/>, not offered for zkVM proofs).</summary>
-    public static IReadOnlyList<StarkConfig> RecursionPresets { get; } = [Final100, Final128];
+    public static IReadOnlyList<StarkConfig> RecursionPresets { get; } = [Recursion100, Final100, Final128];
 
     /// <summary>The preset called <paramref name="name"/>; an unknown name is an <see cref="ArgumentException"/> listing the known ones.</summary>
     public static StarkConfig ByName(string name) =>

@@ -33,6 +33,22 @@ public static class StarkSecurity
         return SecurityCalculator.Compute(parameters);
     }
 
+    /// <summary>
+    /// The report of a proof of <paramref name="airs"/> at <paramref name="logHeights"/> under <paramref name="config"/>
+    /// (its own digest), from the shape alone: what a verifier states of the proofs a recursion layer verified in-circuit.
+    /// </summary>
+    public static SecurityReport OfShape<F>(StarkConfig config, IReadOnlyList<Air.IAir<F>> airs, IReadOnlyList<int> logHeights, ulong prime,
+        double? statementFractions = null)
+        where F : struct, IField<F>
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(airs);
+        ArgumentNullException.ThrowIfNull(logHeights);
+        var compiled = airs.Select((a, t) => new Air.CompiledAir<F>(a, config.LogUpBatchingFor(logHeights[t]))).ToList();
+        var layout = new StarkLayout<F>(compiled, [.. logHeights], config.ExtensionDegree, config.LogBlowup, config.LogFinalPolyLength, config.FoldingArity);
+        return Report(config, layout, prime, config.DigestElements, statementFractions);
+    }
+
     /// <summary>LogUp fractions of tables at the given heights: interactions × rows.</summary>
     public static double Fractions<F>(IReadOnlyList<Air.CompiledAir<F>> airs, IReadOnlyList<int> logHeights) where F : struct, IField<F>
     {

@@ -6,13 +6,24 @@ using Prover.Core.Zkvm.Proving;
 
 namespace Prover.Core.Recursion.Aggregation;
 
+/// <summary>What the recursion proof of a <see cref="ZkvmAggregateProof{TDef}"/> is: the tree's root, or the final proof over it.</summary>
+public enum ZkvmAggregateKind
+{
+    /// <summary>The root of the aggregation tree (magic "PRVA"), under the tree's layer configuration.</summary>
+    Aggregated,
+
+    /// <summary>The final proof over the root (magic "PRVF"), under the final configuration: the one small proof of an execution.</summary>
+    Final,
+}
+
 /// <summary>
 /// An execution proved as ONE recursion proof (docs/design.md, "Recursion", aggregation tree): the claim (program
 /// digest, input size and commitment, output, exit code, cycles), every shard's commitment (chips, heights, public
 /// values, main cap: what the global transcript observed, a few hundred elements per shard, from which the verifier
-/// derives the shared challenges, the tree's programs and the root's expected statement) and the root's STARK proof.
+/// derives the shared challenges, the tree's programs and the root's expected statement) and the root's STARK proof — or,
+/// for a <see cref="ZkvmAggregateKind.Final"/> proof, the final proof over the root, which states the same statement.
 /// </summary>
-public sealed class ZkvmAggregateProof<TDef>
+public sealed record ZkvmAggregateProof<TDef>
     where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
 {
     public const ushort Version = 1;
@@ -20,7 +31,10 @@ public sealed class ZkvmAggregateProof<TDef>
     /// <summary>Parsing bounds (an adversary controls the bytes).</summary>
     public const int MaxShards = 1 << 16, MaxCapDigests = 1 << 10, MaxPublicValues = 1 << 10;
 
-    private static ReadOnlySpan<byte> Magic => "PRVA"u8;
+    private static ReadOnlySpan<byte> MagicOf(ZkvmAggregateKind kind) => kind == ZkvmAggregateKind.Final ? "PRVF"u8 : "PRVA"u8;
+
+    /// <summary>The root of the tree, or the final proof over it.</summary>
+    public ZkvmAggregateKind Kind { get; init; }
 
     public required byte[] ProgramDigest { get; init; }
 
@@ -28,10 +42,15 @@ public sealed class ZkvmAggregateProof<TDef>
 
     public required IReadOnlyList<ShardCommitment> Shards { get; init; }
 
+    /// <summary>The recursion proof: the tree's root (<see cref="ZkvmAggregateKind.Aggregated"/>) or the final proof over it.</summary>
     public required StarkProof<KoalaBearParameters, ExtensionField<KoalaBear, TDef>, KoalaBearDigest> Root { get; init; }
 
-    /// <summary>Whether <paramref name="bytes"/> start like an aggregated proof (the CLI tells the proof kinds apart by this).</summary>
-    public static bool IsAggregate(ReadOnlySpan<byte> bytes) => bytes.Length >= 4 && bytes[..4].SequenceEqual(Magic);
+    /// <summary>The kind <paramref name="bytes"/> start like, or null when they start like neither.</summary>
+    public static ZkvmAggregateKind? KindOf(ReadOnlySpan<byte> bytes) =>
+        bytes.Length < 4 ? null
+        : bytes[..4].SequenceEqual(MagicOf(ZkvmAggregateKind.Aggregated)) ? ZkvmAggregateKind.Aggregated
+        : bytes[..4].SequenceEqual(MagicOf(ZkvmAggregateKind.Final)) ? ZkvmAggregateKind.Final
+        : null;
 
     public byte[] ToBytes()
     {
@@ -41,7 +60,7 @@ public sealed class ZkvmAggregateProof<TDef>
         void U32(uint v) { BinaryPrimitives.WriteUInt32LittleEndian(b8, v); ms.Write(b8, 0, 4); }
         void U64(ulong v) { BinaryPrimitives.WriteUInt64LittleEndian(b8, v); ms.Write(b8); }
         void Felts(IReadOnlyList<KoalaBear> v) { U32((uint)v.Count); foreach (var e in v) U32(e.ToCanonical()); }
-        ms.Write(Magic);
+        ms.Write(MagicOf(Kind));
         U16(Version);
         U16((ushort)TDef.Degree);
         if (ProgramDigest.Length != 32)
@@ -72,8 +91,12 @@ public sealed class ZkvmAggregateProof<TDef>
         return ms.ToArray();
     }
 
-    /// <summary>Parses proof bytes; throws <see cref="ProofFormatException"/> on anything malformed (bounded allocations).</summary>
-    public static ZkvmAggregateProof<TDef> Parse(ReadOnlySpan<byte> bytes, StarkConfig recursionConfig)
+    /// <summary>
+    /// Parses proof bytes of either kind (the recursion proof's shape bounded by <paramref name="recursionConfig"/> for a
+    /// root, <paramref name="finalConfig"/> for a final proof); throws <see cref="ProofFormatException"/> on anything
+    /// malformed (bounded allocations).
+    /// </summary>
+    public static ZkvmAggregateProof<TDef> Parse(ReadOnlySpan<byte> bytes, StarkConfig recursionConfig, StarkConfig? finalConfig = null)
     {
         ArgumentNullException.ThrowIfNull(recursionConfig);
         int pos = 0;
@@ -101,8 +124,8 @@ public sealed class ZkvmAggregateProof<TDef>
             }
             return v;
         }
-        if (!Take(bytes, 4, "magic").SequenceEqual(Magic))
-            throw new ProofFormatException("not an aggregated zkVM proof (magic)");
+        var kind = KindOf(bytes) ?? throw new ProofFormatException("not an aggregated or final zkVM proof (magic)");
+        Take(bytes, 4, "magic");
         ushort version = BinaryPrimitives.ReadUInt16LittleEndian(Take(bytes, 2, "version"));
         if (version != Version)
             throw new ProofFormatException($"aggregated proof version {version}, expected {Version}");
@@ -155,11 +178,12 @@ public sealed class ZkvmAggregateProof<TDef>
         }
         uint rootLength = U32(bytes, "root proof length");
         var root = ProofSerializer.Deserialize<KoalaBearParameters, TDef, KoalaBearDigest>(Take(bytes, (int)Math.Min(rootLength, int.MaxValue), "root proof"),
-            ProofShapeLimits.For(recursionConfig, 16));
+            ProofShapeLimits.For(kind == ZkvmAggregateKind.Final ? finalConfig ?? recursionConfig : recursionConfig, 16));
         if (pos != bytes.Length)
             throw new ProofFormatException($"{bytes.Length - pos} trailing bytes after the aggregated proof");
         return new ZkvmAggregateProof<TDef>
         {
+            Kind = kind,
             ProgramDigest = digest,
             Claim = new ZkvmClaim(inputSize, commitment, output, exit, (long)cycles),
             Shards = shards,

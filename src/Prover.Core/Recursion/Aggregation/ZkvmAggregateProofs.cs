@@ -5,42 +5,56 @@ using Prover.Core.Zkvm.Proving;
 
 namespace Prover.Core.Recursion.Aggregation;
 
-/// <summary>The aggregation of an execution proof file: the aggregated file, and what each proof of the tree cost.</summary>
-/// <param name="VerificationMilliseconds">The aggregated proof verified once by a warm verifier (the tree's programs and keys
-/// already made, as a verifier of many proofs of one program keeps them): the native statement checks and the root's STARK.</param>
+/// <summary>The aggregation of an execution proof file: the aggregated (or final) file, and what each proof of the tree cost.</summary>
+/// <param name="VerificationMilliseconds">The result verified once by a warm verifier (the tree's programs and keys
+/// already made, as a verifier of many proofs of one program keeps them): the native statement checks and the top STARK.</param>
 public sealed record ZkvmAggregateReport(byte[] File, int Shards, IReadOnlyList<(string Layer, double Milliseconds, int Bytes)> Proofs, double TotalMilliseconds,
-    double VerificationMilliseconds);
+    double VerificationMilliseconds)
+{
+    /// <summary>The verification's security: the weakest proof of the chain (shards, tree, top proof).</summary>
+    public Security.SecurityReport? Security { get; init; }
+
+    /// <summary>The verifying key the top proof is checked against (<see cref="ZkvmAggregateVerifier{TDef}.LastKey"/>), 8 canonical elements.</summary>
+    public uint[]? VerifyingKey { get; init; }
+}
 
 /// <summary>
-/// Aggregated proof files: a <see cref="ProofEnvelope"/> with statement <see cref="Statement"/>, the shards' configuration
-/// name and the <see cref="ZkvmAggregateProof{TDef}"/> bytes. Every recursion proof of the tree is made under the same
-/// configuration as the shards (its extension; 8-element digests: provable-128's 12-element digests need width-24
-/// Poseidon2 in the recursion chips, which they do not have yet).
+/// Aggregated and final proof files: a <see cref="ProofEnvelope"/> with statement <see cref="Statement"/> (the tree's
+/// root) or <see cref="FinalStatement"/> (the final proof over it), the shards' configuration name and the
+/// <see cref="ZkvmAggregateProof{TDef}"/> bytes. The recursion layers' configurations follow from the shards' by
+/// <see cref="ZkvmRecursionLayers.For"/> (provable-100 shards: provable-100 leaves and nodes, then a recursion-100 wrap
+/// and the final-100 final proof; otherwise the shards' own); 8-element digests only (provable-128's 12-element digests need width-24 Poseidon2 in the
+/// recursion chips, which they do not have yet). The envelope handling is <see cref="ZkvmProofFile"/>'s, shared with
+/// <see cref="ZkvmProofs"/>.
 /// </summary>
 public static class ZkvmAggregateProofs
 {
     public const string Statement = "zkvm-aggregate";
 
-    /// <summary>Whether <paramref name="file"/> is an aggregated proof file (by its envelope).</summary>
-    public static bool IsAggregateProof(ReadOnlySpan<byte> file)
+    public const string FinalStatement = "zkvm-final";
+
+    /// <summary>The envelope statement of a proof of <paramref name="kind"/>.</summary>
+    public static string StatementOf(ZkvmAggregateKind kind) => kind == ZkvmAggregateKind.Final ? FinalStatement : Statement;
+
+    /// <summary>The kind of <paramref name="file"/> (by its envelope), or null when it is neither an aggregated nor a final proof file.</summary>
+    public static ZkvmAggregateKind? KindOf(ReadOnlySpan<byte> file) => ZkvmProofFile.StatementOf(file) switch
     {
-        try
-        {
-            return ProofEnvelope.Parse(file).Statement == Statement;
-        }
-        catch (ProofFormatException)
-        {
-            return false;
-        }
-    }
+        Statement => ZkvmAggregateKind.Aggregated,
+        FinalStatement => ZkvmAggregateKind.Final,
+        _ => null,
+    };
+
+    /// <summary>Whether <paramref name="file"/> is an aggregated or final proof file (by its envelope).</summary>
+    public static bool IsAggregateProof(ReadOnlySpan<byte> file) => KindOf(file) is not null;
 
     /// <summary>
     /// Aggregates the execution proof file <paramref name="executionFile"/> of <paramref name="program"/> into one root
-    /// proof. An <see cref="ArgumentException"/> when the file is not a valid execution proof of the program (or of a
-    /// configuration the recursion chips cannot verify), <see cref="RecursionRejectedException"/> when a shard's proof fails
-    /// its leaf.
+    /// proof, and with <paramref name="kind"/> <see cref="ZkvmAggregateKind.Final"/> the final proof over it. An
+    /// <see cref="ArgumentException"/> when the file is not a valid execution proof of the program (or of a configuration
+    /// the recursion chips cannot verify), <see cref="RecursionRejectedException"/> when a shard's proof fails its leaf.
     /// </summary>
-    public static ZkvmAggregateReport Aggregate(ZkvmProgram program, ReadOnlySpan<byte> executionFile, Action<string, double, int>? progress = null)
+    public static ZkvmAggregateReport Aggregate(ZkvmProgram program, ReadOnlySpan<byte> executionFile, ZkvmAggregateKind kind = ZkvmAggregateKind.Aggregated,
+        Action<string, double, int>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(program);
         ProofEnvelope envelope;
@@ -58,88 +72,109 @@ public static class ZkvmAggregateProofs
             ?? throw new ArgumentException($"unknown configuration '{envelope.ConfigName}'");
         if (config.DigestElements != KoalaBearDigest.Length)
             throw new ArgumentException($"configuration '{config.Name}' uses {config.DigestElements}-element digests; the recursion chips prove width-16 Poseidon2 (8 elements) only");
+        var layers = ZkvmRecursionLayers.For(config);
         return config.ExtensionDegree == 4
-            ? Aggregate<KoalaBearQuartic>(program, config, envelope.Proof, progress)
-            : Aggregate<KoalaBearOctic>(program, config, envelope.Proof, progress);
+            ? Aggregate(ZkvmAggregationKeys<KoalaBearQuartic>.For(layers, program), envelope.Proof, kind, progress)
+            : Aggregate(ZkvmAggregationKeys<KoalaBearOctic>.For(layers, program), envelope.Proof, kind, progress);
     }
 
-    private static ZkvmAggregateReport Aggregate<TDef>(ZkvmProgram program, StarkConfig config, byte[] bytes, Action<string, double, int>? progress)
+    /// <summary>The same from a parsed execution proof, with the tree's programs and keys <paramref name="keys"/> (made once for several executions).</summary>
+    public static ZkvmAggregateReport Aggregate<TDef>(ZkvmAggregationKeys<TDef> keys, ZkvmProof<TDef, KoalaBearDigest> proof, ZkvmAggregateKind kind,
+        Action<string, double, int>? progress = null)
         where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
     {
+        ArgumentNullException.ThrowIfNull(keys);
         var sw = Stopwatch.StartNew();
-        ZkvmProof<TDef, KoalaBearDigest> proof;
+        var aggregator = new ZkvmAggregator<TDef>(keys, proof);
+        int reported = 0;
+        ZkvmAggregationItem<TDef> Report(ZkvmAggregationItem<TDef> item)
+        {
+            for (; reported < aggregator.Timings.Count; reported++)
+                progress?.Invoke(aggregator.Timings[reported].Layer, aggregator.Timings[reported].Milliseconds, aggregator.Timings[reported].Bytes);
+            return item;
+        }
+        var items = Enumerable.Range(0, aggregator.ShardCount).Select(s => Report(aggregator.Leaf(s))).ToList();
+        foreach (var level in ZkvmAggregateStatement.TreeShape(items.Count))
+            items = [.. level.Select(p => p.Right < 0 ? items[p.Left] : Report(aggregator.Node(items[p.Left], items[p.Right])))];
+        var result = kind == ZkvmAggregateKind.Final ? aggregator.FromFinal(Report(aggregator.Final(items[0]))) : aggregator.FromRoot(items[0]);
+        var bytesOut = result.ToBytes();
+        var file = new ProofEnvelope(StatementOf(kind), keys.ShardConfig.Name, bytesOut).ToBytes();
+        double total = sw.Elapsed.TotalMilliseconds;
+        // The result checked by a verifier that shares the prover's programs and keys (warm): a proof that does not verify is a bug here.
+        var verifier = new ZkvmAggregateVerifier<TDef>(keys);
+        sw.Restart();
+        var verdict = verifier.Verify(bytesOut);
+        double verifyMs = sw.Elapsed.TotalMilliseconds;
+        if (!verdict.IsValid)
+            throw new InvalidOperationException("the aggregated proof does not verify: " + verdict.Error);
+        return new ZkvmAggregateReport(file, aggregator.ShardCount, aggregator.Timings, total, verifyMs)
+        {
+            Security = verdict.Security,
+            VerifyingKey = verifier.LastKey?.ToCanonical(),
+        };
+    }
+
+    /// <summary>
+    /// Parses an execution proof file under its named preset (what <see cref="Aggregate(ZkvmProgram, ReadOnlySpan{byte}, ZkvmAggregateKind, Action{string, double, int}?)"/> reads).
+    /// </summary>
+    private static ZkvmProof<TDef, KoalaBearDigest> ParseExecution<TDef>(byte[] bytes, StarkConfig config)
+        where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+    {
         try
         {
-            proof = ZkvmProof<TDef, KoalaBearDigest>.Parse(bytes, config);
+            return ZkvmProof<TDef, KoalaBearDigest>.Parse(bytes, config);
         }
         catch (ProofFormatException e)
         {
             throw new ArgumentException("malformed execution proof: " + e.Message, e);
         }
-        var keys = new ZkvmAggregationKeys<TDef>(config, config, program);
-        var aggregator = new ZkvmAggregator<TDef>(keys, proof);
-        var items = Enumerable.Range(0, aggregator.ShardCount).Select(s => Report(aggregator, aggregator.Leaf(s), progress)).ToList();
-        foreach (var level in ZkvmAggregateStatement.TreeShape(items.Count))
-            items = [.. level.Select(p => p.Right < 0 ? items[p.Left] : Report(aggregator, aggregator.Node(items[p.Left], items[p.Right]), progress))];
-        var bytesOut = aggregator.FromRoot(items[0]).ToBytes();
-        var file = new ProofEnvelope(Statement, config.Name, bytesOut).ToBytes();
-        double total = sw.Elapsed.TotalMilliseconds;
-        // The result checked by a verifier that shares the prover's programs and keys (warm): a proof that does not verify is a bug here.
-        sw.Restart();
-        var verdict = new ZkvmAggregateVerifier<TDef>(keys).Verify(bytesOut);
-        double verifyMs = sw.Elapsed.TotalMilliseconds;
-        if (!verdict.IsValid)
-            throw new InvalidOperationException("the aggregated proof does not verify: " + verdict.Error);
-        return new ZkvmAggregateReport(file, aggregator.ShardCount, aggregator.Timings, total, verifyMs);
     }
 
-    private static ZkvmAggregationItem<TDef> Report<TDef>(ZkvmAggregator<TDef> aggregator, ZkvmAggregationItem<TDef> item, Action<string, double, int>? progress)
-        where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
-    {
-        if (progress is not null)
-        {
-            var (layer, ms, size) = aggregator.Timings[^1];
-            progress(layer, ms, size);
-        }
-        return item;
-    }
+    private static ZkvmAggregateReport Aggregate<TDef>(ZkvmAggregationKeys<TDef> keys, byte[] bytes, ZkvmAggregateKind kind, Action<string, double, int>? progress)
+        where TDef : struct, IExtensionDefinition<KoalaBear, TDef> =>
+        Aggregate(keys, ParseExecution<TDef>(bytes, keys.ShardConfig), kind, progress);
 
     /// <summary>
-    /// Verifies an aggregated proof file against <paramref name="program"/> (and, with <paramref name="expectedInput"/>, its
-    /// input); malformed files are rejections. <paramref name="policy"/> decides whether the configuration is accepted.
-    /// The time includes rebuilding the tree's programs and keys (a cold verifier; <see cref="ZkvmAggregateVerifier{TDef}"/>
-    /// keeps them for the next proof).
+    /// Verifies an aggregated or final proof file against <paramref name="program"/> (and, with
+    /// <paramref name="expectedInput"/>, its input); malformed files are rejections. <paramref name="policy"/> decides
+    /// whether the configuration is accepted. The proof is verified <paramref name="runs"/> times by one verifier and the
+    /// last time is reported: the first run rebuilds the tree's programs and keys (a cold verifier), later runs are warm
+    /// (a verifier of many proofs of one program keeps them). The check's <see cref="ZkvmProofCheck.VerifyingKey"/> is the
+    /// top program's key.
     /// </summary>
-    public static ZkvmProofCheck Verify(ZkvmProgram program, ReadOnlySpan<byte> file, byte[]? expectedInput = null, VerificationPolicy? policy = null)
+    public static ZkvmProofCheck Verify(ZkvmProgram program, ReadOnlySpan<byte> file, byte[]? expectedInput = null, VerificationPolicy? policy = null, int runs = 1)
     {
         ArgumentNullException.ThrowIfNull(program);
-        policy ??= VerificationPolicy.Default;
+        ArgumentOutOfRangeException.ThrowIfLessThan(runs, 1);
         var sw = Stopwatch.StartNew();
-        ProofEnvelope envelope;
-        try
+        var (envelope, config, rejection) = ZkvmProofFile.Open(file, [Statement, FinalStatement], "an aggregated or final proof", policy ?? VerificationPolicy.Default, sw);
+        if (rejection is not null)
+            return rejection;
+        if (config!.DigestElements != KoalaBearDigest.Length)
+            return new ZkvmProofCheck(config.Name, ZkvmVerification.Reject("aggregated proofs use 8-element digests"), 0, []);
+        var layers = ZkvmRecursionLayers.For(config);
+        var check = config.ExtensionDegree == 4
+            ? Check(new ZkvmAggregateVerifier<KoalaBearQuartic>(ZkvmAggregationKeys<KoalaBearQuartic>.For(layers, program)), config, envelope!, runs, sw)
+            : Check(new ZkvmAggregateVerifier<KoalaBearOctic>(ZkvmAggregationKeys<KoalaBearOctic>.For(layers, program)), config, envelope!, runs, sw);
+        return ZkvmProofFile.CheckInput(check, expectedInput);
+    }
+
+    private static ZkvmProofCheck Check<TDef>(ZkvmAggregateVerifier<TDef> verifier, StarkConfig config, ProofEnvelope envelope, int runs, Stopwatch sw)
+        where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+    {
+        ZkvmVerification result = null!;
+        for (int run = 0; run < runs; run++)
         {
-            envelope = ProofEnvelope.Parse(file);
+            sw.Restart();
+            result = verifier.Verify(envelope.Proof);
+            // A proof of the other kind inside this envelope (a root labelled final, or the reverse) is another statement.
+            if (result.IsValid && ZkvmAggregateProof<TDef>.KindOf(envelope.Proof) is var kind && StatementOf(kind!.Value) != envelope.Statement)
+                result = ZkvmVerification.Reject($"the envelope says '{envelope.Statement}' but holds a proof of another kind");
         }
-        catch (ProofFormatException e)
+        return new ZkvmProofCheck(config.Name, result, sw.Elapsed.TotalMilliseconds, envelope.Proof.Length >= 40 ? envelope.Proof[8..40] : [])
         {
-            return new ZkvmProofCheck("?", ZkvmVerification.Reject(e.Message), sw.Elapsed.TotalMilliseconds, []);
-        }
-        if (envelope.Statement != Statement)
-            return new ZkvmProofCheck(envelope.ConfigName, ZkvmVerification.Reject($"not an aggregated proof (statement '{envelope.Statement}')"), 0, []);
-        var preset = StarkConfig.Presets.FirstOrDefault(p => p.Name == envelope.ConfigName);
-        if (preset is null)
-            return new ZkvmProofCheck(envelope.ConfigName, ZkvmVerification.Reject($"unknown configuration '{envelope.ConfigName}'"), 0, []);
-        if (policy.RefuseConfig(preset.Name) is { } refused)
-            return new ZkvmProofCheck(preset.Name, ZkvmVerification.Reject(refused), 0, []);
-        if (preset.DigestElements != KoalaBearDigest.Length)
-            return new ZkvmProofCheck(preset.Name, ZkvmVerification.Reject("aggregated proofs use 8-element digests"), 0, []);
-        var config = policy.Apply(preset);
-        var result = config.ExtensionDegree == 4
-            ? new ZkvmAggregateVerifier<KoalaBearQuartic>(config, config, program).Verify(envelope.Proof)
-            : new ZkvmAggregateVerifier<KoalaBearOctic>(config, config, program).Verify(envelope.Proof);
-        if (result.IsValid && expectedInput is not null && (result.InputSize != (ulong)expectedInput.Length
-            || !result.InputCommitment.AsSpan().SequenceEqual(Zkvm.Input.InputCommitment.Compute(expectedInput))))
-            result = ZkvmVerification.Reject("the proof is about another input (size or commitment differs)");
-        return new ZkvmProofCheck(config.Name, result, sw.Elapsed.TotalMilliseconds, envelope.Proof.Length >= 40 ? envelope.Proof[8..40] : []);
+            Security = result.IsValid ? result.Security : null,
+            VerifyingKey = verifier.LastKey?.ToCanonical(),
+        };
     }
 }

@@ -20,8 +20,8 @@ public sealed class ZkvmAggregateVerifier<TDef>
     private readonly ZkvmAggregationKeys<TDef> _keys;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<int, VerifyingKey<KoalaBearParameters, KoalaBearDigest>> _fullKeys = new();
 
-    public ZkvmAggregateVerifier(StarkConfig shardConfig, StarkConfig recursionConfig, ZkvmProgram program)
-        : this(new ZkvmAggregationKeys<TDef>(shardConfig, recursionConfig, program))
+    public ZkvmAggregateVerifier(StarkConfig shardConfig, StarkConfig recursionConfig, ZkvmProgram program, IReadOnlyList<StarkConfig>? finalConfigs = null)
+        : this(new ZkvmAggregationKeys<TDef>(shardConfig, recursionConfig, program, finalConfigs))
     {
     }
 
@@ -36,7 +36,7 @@ public sealed class ZkvmAggregateVerifier<TDef>
         ZkvmAggregateProof<TDef> proof;
         try
         {
-            proof = ZkvmAggregateProof<TDef>.Parse(bytes, _keys.RecursionConfig);
+            proof = ZkvmAggregateProof<TDef>.Parse(bytes, _keys.RecursionConfig, _keys.FinalConfig);
         }
         catch (ProofFormatException e)
         {
@@ -59,6 +59,25 @@ public sealed class ZkvmAggregateVerifier<TDef>
         }
     }
 
+    /// <summary>
+    /// The verifying key (the top program's fixed columns' root) the last proof read that far was checked against: the
+    /// root program's for an aggregated proof, the final program's for a final one. It depends on the guest program, the
+    /// configurations and the shards' shapes (<see cref="TopProgram"/>).
+    /// </summary>
+    public KoalaBearDigest? LastKey { get; private set; }
+
+    /// <summary>
+    /// The verifying key a proof of this kind over these shards must be a proof of: the root program's, or the final
+    /// program's over it (the key <c>prover verify</c> prints). It pins every program of the tree, so it depends on the
+    /// guest program, the configurations and the shards' shapes (chip sets and heights: the shard count).
+    /// </summary>
+    public ZkvmAggregationChild<TDef> TopProgram(ZkvmAggregateKind kind, ZkvmCheckedStatement<TDef, KoalaBearDigest> statement, IReadOnlyList<ShardCommitment> shards)
+    {
+        ArgumentNullException.ThrowIfNull(statement);
+        var root = _keys.Root(statement.Config, shards, statement.Fractions);
+        return kind == ZkvmAggregateKind.Final ? _keys.Final(root) : root;
+    }
+
     private ZkvmVerification VerifyCore(ZkvmAggregateProof<TDef> proof)
     {
         if (!proof.ProgramDigest.AsSpan().SequenceEqual(_keys.Program.Digest))
@@ -68,12 +87,40 @@ public sealed class ZkvmAggregateVerifier<TDef>
         if (error is not null)
             return ZkvmVerification.Reject(error);
         // The shards' shape is the one a prover under the configuration chooses for this statement (the aggregated proof does
-        // not state it; a leaf of another shape is another program, so its root would not be this one).
-        var root = _keys.Root(statement!.Config, proof.Shards, statement.Fractions);
+        // not state it; a leaf of another shape is another program, so its root would not be this one). A final proof is
+        // checked against the final program over that root: it states the root's statement unchanged.
+        bool final = proof.Kind == ZkvmAggregateKind.Final;
+        var tree = _keys.Tree(statement!.Config, proof.Shards, statement.Fractions);
+        var chain = final ? _keys.FinalChain(tree[^1][0]) : [];
+        var top = final ? chain[^1] : tree[^1][0];
         var expected = ZkvmAggregateStatement.Expected(proof.Shards, statement, claim.InputSize);
-        var result = new RecursionVerifier<KoalaBearParameters, TDef, KoalaBearDigest>(_keys.RecursionConfig).Verify(root.Machine, root.Key, expected, proof.Root);
+        var verifier = new RecursionVerifier<KoalaBearParameters, TDef, KoalaBearDigest>(final ? _keys.FinalConfig : _keys.RecursionConfig);
+        LastKey = top.Key.PreprocessedRoot;
+        var result = verifier.Verify(top.Machine, top.Key, expected, proof.Root);
         if (!result.IsValid)
-            return ZkvmVerification.Reject("the root proof: " + result.Error);
-        return new ZkvmVerification(true, null, claim.ExitCode, claim.Output, claim.Cycles, claim.InputSize, claim.InputCommitment);
+            return ZkvmVerification.Reject((final ? "the final proof: " : "the root proof: ") + result.Error);
+        return new ZkvmVerification(true, null, claim.ExitCode, claim.Output, claim.Cycles, claim.InputSize, claim.InputCommitment)
+        {
+            Security = Weakest(verifier.LastSecurity!, tree, chain, proof.Shards, statement),
+        };
+    }
+
+    /// <summary>
+    /// The execution is as sound as the weakest proof of its chain: the top proof (verified here), every recursion proof
+    /// of the tree and of the final layers below the top (verified in-circuit, their shapes fixed by their programs) and
+    /// every shard proof (verified by its leaf; bus term over the whole statement, as the native verifier counts it).
+    /// </summary>
+    private Security.SecurityReport Weakest(Security.SecurityReport top, IReadOnlyList<ZkvmAggregationChild<TDef>[]> tree,
+        IReadOnlyList<ZkvmAggregationChild<TDef>> chain, IReadOnlyList<ShardCommitment> shards, ZkvmCheckedStatement<TDef, KoalaBearDigest> statement)
+    {
+        var weakest = top;
+        for (int i = 0; i < chain.Count - 1; i++)
+            weakest = Security.SecurityReport.Weakest(weakest, StarkSecurity.OfShape(_keys.FinalConfigs[i], chain[i].Machine.Airs, chain[i].Machine.LogHeights, KoalaBearParameters.P));
+        foreach (var child in tree.SelectMany(level => level).Distinct())
+            weakest = Security.SecurityReport.Weakest(weakest, StarkSecurity.OfShape(_keys.RecursionConfig, child.Machine.Airs, child.Machine.LogHeights, KoalaBearParameters.P));
+        foreach (var shard in shards.DistinctBy(s => (s.Chips.Bits, string.Join(',', s.LogHeights))))
+            weakest = Security.SecurityReport.Weakest(weakest, StarkSecurity.OfShape(statement.Config, _keys.Program.AirsOf(shard.Chips), shard.LogHeights,
+                KoalaBearParameters.P, statement.Fractions));
+        return weakest;
     }
 }

@@ -157,6 +157,31 @@ public static class ZkvmAggregationPrograms<TDef>
         b.Output(hash.Compress([.. l.GetRange(S.Digest(D), S.DigestLength)], [.. r.GetRange(S.Digest(D), S.DigestLength)]));
         return b.Build();
     }
+
+    /// <summary>
+    /// The final program (docs/design.md, "Recursion", the final layer): verifies one proof under
+    /// <paramref name="recursionConfig"/> of the tree's root program <paramref name="root"/> (a node, or the single leaf of a
+    /// one-shard execution), its key pinned, and restates the root's statement unchanged. It is proved under the final
+    /// configuration (a low rate, few queries): what makes the one proof of an execution small.
+    /// </summary>
+    public static RecursionProgram Final(StarkConfig recursionConfig, ZkvmAggregationChild<TDef> root)
+    {
+        ArgumentNullException.ThrowIfNull(recursionConfig);
+        ArgumentNullException.ThrowIfNull(root);
+        var b = new RecursionBuilder<KoalaBearParameters, TDef>();
+        var statement = new List<Felt>();
+        // The root's key is pinned (constants of this program, so the final key names the root program and, through its
+        // own pins, every program of the tree down to the shards' shapes): a proof of another program stating the same
+        // fields (one that skipped a shard's checks) fails the pinned-key assertion.
+        RecursiveStarkVerifier<KoalaBearParameters, TDef, KoalaBearDigest>.Emit(b, recursionConfig, root.Machine.Airs, root.Machine.LogHeights, 0,
+            pinnedKey: root.Key.PreprocessedRoot, statement: statement);
+        if (statement.Count != S.Length(D))
+            throw new ArgumentException($"the root states {statement.Count} values, not an aggregation statement of {S.Length(D)}");
+        // The same statement, in the same order: the verifier checks it against what it derives from the claim and the
+        // shards' commitments, exactly as it checks a root's (ZkvmAggregateStatement.Expected).
+        b.Output([.. statement]);
+        return b.Build();
+    }
 }
 
 /// <summary>A program of the tree with its machine and verifying key under the recursion configuration (what a parent pins).</summary>

@@ -85,16 +85,37 @@ public sealed class ZkvmAggregator<TDef>
         return Prove("node", child, hints, sw);
     }
 
-    private StarkProofHints<KoalaBearParameters, TDef, KoalaBearDigest> Hints(ZkvmAggregationItem<TDef> item) =>
-        new(_keys.RecursionConfig, item.Child.Machine.Airs, item.Proof.Stark, item.Child.Key);
+    /// <summary>
+    /// The final proof over <paramref name="root"/> (the tree's root, or any proof of the tree: tests pass others): each
+    /// final layer of <see cref="ZkvmAggregationKeys{TDef}.FinalChain"/> in turn ("wrap i", then "final"), under its
+    /// configuration; refused where a proof does not verify against its pinned key.
+    /// </summary>
+    public ZkvmAggregationItem<TDef> Final(ZkvmAggregationItem<TDef> root)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        var chain = _keys.FinalChain(root.Child);
+        var (item, belowConfig) = (root, _keys.RecursionConfig);
+        for (int i = 0; i < chain.Count; i++)
+        {
+            var sw = Stopwatch.StartNew();
+            var config = _keys.FinalConfigs[i];
+            item = Prove(i == chain.Count - 1 ? "final" : $"wrap {i}", chain[i], Hints(item, belowConfig), sw, config);
+            belowConfig = config;
+        }
+        return item;
+    }
 
-    private ZkvmAggregationItem<TDef> Prove(string layer, ZkvmAggregationChild<TDef> child, IRecursionHints<KoalaBearParameters> hints, Stopwatch sw)
+    private StarkProofHints<KoalaBearParameters, TDef, KoalaBearDigest> Hints(ZkvmAggregationItem<TDef> item, StarkConfig? config = null) =>
+        new(config ?? _keys.RecursionConfig, item.Child.Machine.Airs, item.Proof.Stark, item.Child.Key);
+
+    private ZkvmAggregationItem<TDef> Prove(string layer, ZkvmAggregationChild<TDef> child, IRecursionHints<KoalaBearParameters> hints, Stopwatch sw,
+        StarkConfig? config = null)
     {
         var run = RecursionExecutor<KoalaBearParameters, TDef>.Run(child.Program, hints, out var memory);
         if (!run.Accepted)
             throw new RecursionRejectedException(run);
         var traces = child.Machine.GenerateTraces(memory);
-        var stark = new RecursionProver<KoalaBearParameters, TDef, KoalaBearDigest>(_keys.RecursionConfig).ProveTraces(child.Machine, child.ProvingKey, traces, run.Outputs, false);
+        var stark = new RecursionProver<KoalaBearParameters, TDef, KoalaBearDigest>(config ?? _keys.RecursionConfig).ProveTraces(child.Machine, child.ProvingKey, traces, run.Outputs, false);
         _timings.Add((layer, sw.Elapsed.TotalMilliseconds, ProofSerializer.Serialize(stark).Length));
         return new ZkvmAggregationItem<TDef>(child, new RecursionProof<KoalaBearParameters, TDef, KoalaBearDigest>(stark, run.Outputs));
     }
@@ -112,15 +133,21 @@ public sealed class ZkvmAggregator<TDef>
     public ZkvmAggregateProof<TDef> Aggregate() => FromRoot(Root());
 
     /// <summary>An aggregated proof with <paramref name="root"/> as its root (tests pass roots of other trees).</summary>
-    public ZkvmAggregateProof<TDef> FromRoot(ZkvmAggregationItem<TDef> root)
+    public ZkvmAggregateProof<TDef> FromRoot(ZkvmAggregationItem<TDef> root) => From(root, ZkvmAggregateKind.Aggregated);
+
+    /// <summary>The final proof of the execution: the claim, the shards' commitments and <paramref name="final"/> (a <see cref="Final"/> proof).</summary>
+    public ZkvmAggregateProof<TDef> FromFinal(ZkvmAggregationItem<TDef> final) => From(final, ZkvmAggregateKind.Final);
+
+    private ZkvmAggregateProof<TDef> From(ZkvmAggregationItem<TDef> top, ZkvmAggregateKind kind)
     {
-        ArgumentNullException.ThrowIfNull(root);
+        ArgumentNullException.ThrowIfNull(top);
         return new ZkvmAggregateProof<TDef>
         {
+            Kind = kind,
             ProgramDigest = _proof.ProgramDigest,
             Claim = Claim,
             Shards = _commitments,
-            Root = root.Proof.Stark,
+            Root = top.Proof.Stark,
         };
     }
 }

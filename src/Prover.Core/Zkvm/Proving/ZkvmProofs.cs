@@ -11,6 +11,9 @@ public sealed record ZkvmProofCheck(string Config, ZkvmVerification Result, doub
     /// <summary>The weakest shard's security, bus term over the whole statement (null when the proof could not be read that far).</summary>
     public Security.SecurityReport? Security { get; init; }
 
+    /// <summary>For an aggregated or final proof: the verifying key (8 canonical elements) its top recursion proof was checked against.</summary>
+    public uint[]? VerifyingKey { get; init; }
+
     /// <summary>Whether the proof was accepted below the default minimum only because the caller allowed insecure proofs.</summary>
     public bool AcceptedInsecure => Result.IsValid && (Security?.Provable ?? 0) < VerificationPolicy.DefaultMinimumProvableBits;
 }
@@ -65,17 +68,7 @@ public static class ZkvmProofs
     }
 
     /// <summary>Whether <paramref name="file"/> is an execution proof file (by its envelope).</summary>
-    public static bool IsExecutionProof(ReadOnlySpan<byte> file)
-    {
-        try
-        {
-            return ProofEnvelope.Parse(file).Statement == Statement;
-        }
-        catch (ProofFormatException)
-        {
-            return false;
-        }
-    }
+    public static bool IsExecutionProof(ReadOnlySpan<byte> file) => ZkvmProofFile.StatementOf(file) == Statement;
 
     /// <summary>The program digest a proof file names (to pick the ELF), or null when the file is not a well-formed execution proof.</summary>
     public static byte[]? ProgramDigest(ReadOnlySpan<byte> file)
@@ -97,62 +90,50 @@ public static class ZkvmProofs
     /// <paramref name="policy"/> (default <see cref="VerificationPolicy.Default"/>: at least 100 provable bits) decides
     /// the security level accepted, whatever configuration the proof names.
     /// </summary>
-    public static ZkvmProofCheck Verify(ZkvmProgram program, ReadOnlySpan<byte> file, byte[]? expectedInput = null, VerificationPolicy? policy = null)
-    {
-        var check = VerifyAnyInput(program, file, policy ?? VerificationPolicy.Default);
-        if (expectedInput is null || !check.Result.IsValid)
-            return check;
-        if (check.Result.InputSize != (ulong)expectedInput.Length
-            || !check.Result.InputCommitment.AsSpan().SequenceEqual(Input.InputCommitment.Compute(expectedInput)))
-            return check with { Result = ZkvmVerification.Reject("the proof is about another input (size or commitment differs)") };
-        return check;
-    }
+    /// <remarks>The proof is verified <paramref name="runs"/> times by one verifier and the last time is reported (2: a warm verification).</remarks>
+    public static ZkvmProofCheck Verify(ZkvmProgram program, ReadOnlySpan<byte> file, byte[]? expectedInput = null, VerificationPolicy? policy = null, int runs = 1) =>
+        ZkvmProofFile.CheckInput(VerifyAnyInput(program, file, policy ?? VerificationPolicy.Default, runs), expectedInput);
 
-    private static ZkvmProofCheck VerifyAnyInput(ZkvmProgram program, ReadOnlySpan<byte> file, VerificationPolicy policy)
+    private static ZkvmProofCheck VerifyAnyInput(ZkvmProgram program, ReadOnlySpan<byte> file, VerificationPolicy policy, int runs)
     {
         ArgumentNullException.ThrowIfNull(program);
+        ArgumentOutOfRangeException.ThrowIfLessThan(runs, 1);
         var sw = Stopwatch.StartNew();
-        ProofEnvelope envelope;
-        try
+        var (envelope, config, rejection) = ZkvmProofFile.Open(file, [Statement], "an execution proof", policy, sw);
+        if (rejection is not null)
+            return rejection;
+        // Every shard's verifier rejects a shape below the policy's minimum before other work.
+        return (config!.ExtensionDegree, config.DigestElements) switch
         {
-            envelope = ProofEnvelope.Parse(file);
-        }
-        catch (ProofFormatException e)
-        {
-            return new ZkvmProofCheck("?", ZkvmVerification.Reject(e.Message), sw.Elapsed.TotalMilliseconds, []);
-        }
-        if (envelope.Statement != Statement)
-            return new ZkvmProofCheck(envelope.ConfigName, ZkvmVerification.Reject($"not an execution proof (statement '{envelope.Statement}')"), 0, []);
-        var preset = StarkConfig.Presets.FirstOrDefault(p => p.Name == envelope.ConfigName);
-        if (preset is null)
-            return new ZkvmProofCheck(envelope.ConfigName, ZkvmVerification.Reject($"unknown configuration '{envelope.ConfigName}'"), 0, []);
-        if (policy.RefuseConfig(preset.Name) is { } refused)
-            return new ZkvmProofCheck(preset.Name, ZkvmVerification.Reject(refused), 0, []);
-        // The policy, not the proof, sets the minimum: every shard's verifier rejects a shape below it before other work.
-        var config = policy.Apply(preset);
-        return (config.ExtensionDegree, config.DigestElements) switch
-        {
-            (4, KoalaBearDigest.Length) => Check<KoalaBearQuartic, KoalaBearDigest>(program, config, envelope.Proof, sw),
-            (4, _) => Check<KoalaBearQuartic, KoalaBearWideDigest>(program, config, envelope.Proof, sw),
-            (_, KoalaBearDigest.Length) => Check<KoalaBearOctic, KoalaBearDigest>(program, config, envelope.Proof, sw),
-            _ => Check<KoalaBearOctic, KoalaBearWideDigest>(program, config, envelope.Proof, sw),
+            (4, KoalaBearDigest.Length) => Check<KoalaBearQuartic, KoalaBearDigest>(program, config, envelope!.Proof, sw, runs),
+            (4, _) => Check<KoalaBearQuartic, KoalaBearWideDigest>(program, config, envelope!.Proof, sw, runs),
+            (_, KoalaBearDigest.Length) => Check<KoalaBearOctic, KoalaBearDigest>(program, config, envelope!.Proof, sw, runs),
+            _ => Check<KoalaBearOctic, KoalaBearWideDigest>(program, config, envelope!.Proof, sw, runs),
         };
     }
 
-    private static ZkvmProofCheck Check<TDef, TDigest>(ZkvmProgram program, StarkConfig config, byte[] bytes, Stopwatch sw)
+    private static ZkvmProofCheck Check<TDef, TDigest>(ZkvmProgram program, StarkConfig config, byte[] bytes, Stopwatch sw, int runs)
         where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
         where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
     {
-        ZkvmProof<TDef, TDigest> proof;
-        try
+        var verifier = new ZkvmVerifier<TDef, TDigest>(config, program);
+        ZkvmProofCheck check = null!;
+        for (int run = 0; run < runs; run++)
         {
-            proof = ZkvmProof<TDef, TDigest>.Parse(bytes, config);
+            if (run > 0)
+                sw.Restart();
+            ZkvmProof<TDef, TDigest> proof;
+            try
+            {
+                proof = ZkvmProof<TDef, TDigest>.Parse(bytes, config);
+            }
+            catch (ProofFormatException e)
+            {
+                return new ZkvmProofCheck(config.Name, ZkvmVerification.Reject(e.Message), sw.Elapsed.TotalMilliseconds, []);
+            }
+            var result = verifier.Verify(proof);
+            check = new ZkvmProofCheck(config.Name, result, sw.Elapsed.TotalMilliseconds, proof.ProgramDigest) { Security = result.Security };
         }
-        catch (ProofFormatException e)
-        {
-            return new ZkvmProofCheck(config.Name, ZkvmVerification.Reject(e.Message), sw.Elapsed.TotalMilliseconds, []);
-        }
-        var result = new ZkvmVerifier<TDef, TDigest>(config, program).Verify(proof);
-        return new ZkvmProofCheck(config.Name, result, sw.Elapsed.TotalMilliseconds, proof.ProgramDigest) { Security = result.Security };
+        return check;
     }
 }

@@ -1,0 +1,177 @@
+using Prover.Core.Field;
+using Prover.Core.Recursion;
+using Prover.Core.Recursion.Aggregation;
+using Prover.Core.Stark;
+using Prover.Core.Tests.Machine;
+using Prover.Core.Zkvm.Proving;
+using Xunit.Abstractions;
+using Proof = Prover.Core.Stark.StarkProof<Prover.Core.Field.KoalaBearParameters, Prover.Core.Field.ExtensionField<Prover.Core.Field.MontyField31<Prover.Core.Field.KoalaBearParameters>, Prover.Core.Field.KoalaBearQuartic>, Prover.Core.Hash.Digest<Prover.Core.Field.KoalaBearParameters>>;
+
+namespace Prover.Core.Tests.Recursion;
+
+/// <summary>
+/// The final layer over an aggregation tree's root (docs/design.md, "Recursion", the final layer): hello.elf in two
+/// shards (leaf, leaf, node = root) and in one (the leaf is the root), each ending in one final proof. The final proof
+/// verifies and states the execution's claim; a changed output, exit code, input commitment or program digest is
+/// rejected; a final proof over a tampered root is refused by its prover; a final proof of another program, or a final
+/// proof presented as another execution's, is rejected. Small query counts keep these fast (the statement is under
+/// test, not FRI).
+/// </summary>
+public sealed class ZkvmFinalProofTests(ITestOutputHelper output)
+{
+    private static readonly StarkConfig ShardConfig = StarkConfig.Development with { NumQueries = 2, QueryPowBits = 0, LogFinalPolyLength = 2 };
+
+    private static readonly StarkConfig RecursionConfig = StarkConfig.Development with { NumQueries = 3, QueryPowBits = 0, LogFinalPolyLength = 2 };
+
+    /// <summary>The final layers in other shapes than the tree's, as provable-100's wrap (recursion-100) and final-100 differ from it.</summary>
+    private static readonly StarkConfig WrapConfig = StarkConfig.Development with { NumQueries = 4, QueryPowBits = 0, LogFinalPolyLength = 1 };
+
+    private static readonly StarkConfig FinalConfig = StarkConfig.Development with { LogBlowup = 2, NumQueries = 2, QueryPowBits = 0, LogFinalPolyLength = 2 };
+
+    private sealed record Execution(ZkvmProgram Program, ZkvmProof<KoalaBearQuartic, KoalaBearDigest> Proof, ZkvmAggregationKeys<KoalaBearQuartic> Keys,
+        ZkvmAggregator<KoalaBearQuartic> Aggregator, ZkvmAggregationItem<KoalaBearQuartic> Root, ZkvmAggregationItem<KoalaBearQuartic> Final)
+    {
+        public ZkvmAggregateProof<KoalaBearQuartic> FinalProof => Aggregator.FromFinal(Final);
+
+        public ZkvmAggregateVerifier<KoalaBearQuartic> Verifier => new(Keys);
+    }
+
+    private static Execution Prove(string guest, long shardSize)
+    {
+        var program = ZkvmProgram.FromElf(GuestTests.Elf(guest));
+        var proof = new ZkvmProver<KoalaBearQuartic, KoalaBearDigest>(new ZkvmProverOptions { Config = ShardConfig, ShardSize = shardSize }).Prove(program, []);
+        var keys = new ZkvmAggregationKeys<KoalaBearQuartic>(ShardConfig, RecursionConfig, program, [WrapConfig, FinalConfig]);
+        var aggregator = new ZkvmAggregator<KoalaBearQuartic>(keys, proof);
+        var root = aggregator.Root();
+        return new Execution(program, proof, keys, aggregator, root, aggregator.Final(root));
+    }
+
+    private static readonly Lazy<Execution> Hello2 = new(() => Prove("hello", 1 << 7));
+
+    private static readonly Lazy<Execution> Hello1 = new(() => Prove("hello", 1 << 22));
+
+    private static Proof Copy(Proof p) => ProofSerializer.Deserialize<KoalaBearParameters, KoalaBearQuartic, KoalaBearDigest>(ProofSerializer.Serialize(p));
+
+    [Fact]
+    public void FinalProofOverTheRootVerifiesAndStatesTheClaim()
+    {
+        foreach (var e in new[] { Hello2.Value, Hello1.Value })
+        {
+            var final = e.FinalProof;
+            var bytes = final.ToBytes();
+            foreach (var (layer, ms, size) in e.Aggregator.Timings)
+                output.WriteLine($"{e.Proof.Shards.Count} shard(s): {layer}: {size} B in {ms:F0} ms");
+            Assert.Equal(ZkvmAggregateKind.Final, ZkvmAggregateProof<KoalaBearQuartic>.KindOf(bytes));
+            // One wrap layer, then the final proof, each once.
+            Assert.Equal(["wrap 0", "final"], e.Aggregator.Timings.Select(t => t.Layer).Where(l => l is "wrap 0" or "final"));
+            // Its recursion proof is under the final configuration, and states the root's statement unchanged.
+            Assert.Equal(FinalConfig.LogBlowup, final.Root.Config!.LogBlowup);
+            Assert.Equal(e.Root.Proof.Outputs, e.Final.Proof.Outputs);
+            var verifier = e.Verifier;
+            var result = verifier.Verify(bytes);
+            Assert.True(result.IsValid, result.Error);
+            Assert.Equal(e.Proof.ExitCode, result.ExitCode);
+            Assert.Equal(e.Proof.Output, result.Output);
+            Assert.Equal(e.Proof.Cycles, result.Cycles);
+            Assert.Equal(e.Proof.InputCommitment, result.InputCommitment);
+            Assert.NotNull(result.Security);
+            // The key it was checked against is the final program's over the root, not the root's.
+            Assert.Equal(e.Final.Child.Key.PreprocessedRoot, verifier.LastKey);
+            Assert.NotEqual(e.Root.Child.Key.PreprocessedRoot, verifier.LastKey);
+            // The root alone, labelled as final (its kind changed), is not a final proof: another key and configuration.
+            Assert.False(verifier.Verify(e.Aggregator.FromFinal(e.Root)).IsValid);
+            // And the final proof labelled as a root is rejected by the root's check.
+            Assert.False(verifier.Verify(e.Aggregator.FromRoot(e.Final)).IsValid);
+        }
+        Assert.Equal(2, Hello2.Value.Proof.Shards.Count);
+        Assert.Single(Hello1.Value.Proof.Shards);
+    }
+
+    [Fact]
+    public void LayersFollowTheShardsShapeNotTheirName()
+    {
+        var layers = ZkvmRecursionLayers.For(StarkConfig.Provable100);
+        Assert.True(StarkConfig.SameShape(layers.Layer, StarkConfig.Provable100));
+        Assert.Equal(2, layers.Finals.Count);
+        Assert.True(StarkConfig.SameShape(layers.Finals[0], StarkConfig.Recursion100));
+        Assert.True(StarkConfig.SameShape(layers.Final, StarkConfig.Final100));
+        // The policy fields follow the shards'.
+        var lenient = ZkvmRecursionLayers.For(StarkConfig.Provable100 with { MinimumProvableBits = 80, AllowInsecure = true });
+        Assert.Equal((80, true), (lenient.Finals[0].MinimumProvableBits, lenient.Finals[0].AllowInsecure));
+        Assert.Equal((80, true), (lenient.Final.MinimumProvableBits, lenient.Final.AllowInsecure));
+        // Another shape named "provable-100" is not provable-100: its layers are its own.
+        var renamed = StarkConfig.Provable100 with { NumQueries = 60 };
+        Assert.Equal(renamed, ZkvmRecursionLayers.For(renamed).Final);
+        Assert.Equal(StarkConfig.Development, ZkvmRecursionLayers.For(StarkConfig.Development).Layer);
+        Assert.Equal([StarkConfig.Development], ZkvmRecursionLayers.For(StarkConfig.Development).Finals);
+    }
+
+    [Fact]
+    public void ChangedPublicValueIsRejected()
+    {
+        var e = Hello2.Value;
+        var honest = e.FinalProof;
+        var commitment = honest.Claim.InputCommitment.ToArray();
+        commitment[0] += KoalaBear.One;
+        var digest = honest.ProgramDigest.ToArray();
+        digest[0] ^= 1;
+        foreach (var (what, proof) in new (string, ZkvmAggregateProof<KoalaBearQuartic>)[]
+        {
+            ("output", honest with { Claim = honest.Claim with { Output = [.. honest.Claim.Output, 7] } }),
+            ("changed output byte", honest with { Claim = honest.Claim with { Output = [.. honest.Claim.Output.Select((b, i) => i == 0 ? (byte)(b ^ 1) : b)] } }),
+            ("exit code", honest with { Claim = honest.Claim with { ExitCode = honest.Claim.ExitCode ^ 1 } }),
+            ("input commitment", honest with { Claim = honest.Claim with { InputCommitment = commitment } }),
+            ("input size", honest with { Claim = honest.Claim with { InputSize = honest.Claim.InputSize + 4 } }),
+            ("cycles", honest with { Claim = honest.Claim with { Cycles = honest.Claim.Cycles + 1 } }),
+            ("program digest", honest with { ProgramDigest = digest }),
+        })
+        {
+            var result = e.Verifier.Verify(proof.ToBytes());
+            output.WriteLine($"{what}: {result.Error}");
+            Assert.False(result.IsValid, what);
+        }
+    }
+
+    [Fact]
+    public void FinalProofOverATamperedRootIsRefused()
+    {
+        var e = Hello2.Value;
+        var bad = Copy(e.Root.Proof.Stark);
+        bad.FinalPolynomial[0] += ExtensionField<KoalaBear, KoalaBearQuartic>.One;
+        string why = Assert.Throws<RecursionRejectedException>(() => e.Aggregator.Final(e.Root with { Proof = e.Root.Proof with { Stark = bad } })).Message;
+        output.WriteLine(why);
+        // A tampered child below the root already fails at the root's node (ZkvmAggregationTests). A final proof over a
+        // proof of the tree that is not its root (leaf 0: a final program pinned to the leaf's key) is provable, but it
+        // is not a proof of the final program over the root: the verifier, which derives that key, rejects it.
+        var overLeaf = e.Aggregator.FromFinal(e.Aggregator.Final(e.Aggregator.Leaf(0)));
+        var rejected = e.Verifier.Verify(overLeaf.ToBytes());
+        output.WriteLine(rejected.Error);
+        Assert.False(rejected.IsValid);
+        // A final proof whose own proof was tampered with is rejected by the verifier.
+        var honest = e.FinalProof;
+        var tampered = Copy(honest.Root);
+        tampered.FinalPolynomial[0] += ExtensionField<KoalaBear, KoalaBearQuartic>.One;
+        var result = e.Verifier.Verify(honest with { Root = tampered });
+        output.WriteLine(result.Error);
+        Assert.False(result.IsValid);
+    }
+
+    [Fact]
+    public void FinalProofOfAnotherProgramOrExecutionIsRejected()
+    {
+        var two = Hello2.Value;
+        var misaligned = Prove("misaligned", 1 << 22);
+        // misaligned.elf's final proof against hello's verifier: another program.
+        var result = two.Verifier.Verify(misaligned.FinalProof.ToBytes());
+        output.WriteLine(result.Error);
+        Assert.Contains("another program", result.Error);
+        // Its final proof presented with hello's claim and commitments: the key and statement are hello's.
+        result = two.Verifier.Verify(two.FinalProof with { Root = misaligned.FinalProof.Root });
+        output.WriteLine(result.Error);
+        Assert.False(result.IsValid);
+        // hello's one-shard final proof presented as the two-shard execution's (another shard shape, another key).
+        result = two.Verifier.Verify(two.FinalProof with { Root = Hello1.Value.FinalProof.Root });
+        output.WriteLine(result.Error);
+        Assert.False(result.IsValid);
+    }
+}
