@@ -9,6 +9,10 @@ public static class Program
     {
         if (args is ["zkvm-phases", ..])
             Zkvm.ZkvmPhases.Run(args);
+        else if (args is ["shard-model", ..])
+            Zkvm.ShardRetention.Model(args);
+        else if (args is ["shard-retention", ..])
+            Zkvm.ShardRetention.Run(args);
         else if (args is ["zkvm-logup", ..])
             Zkvm.ZkvmPhases.LogUpSplit(args);
         else if (args is ["openings-time", ..])

@@ -140,7 +140,11 @@ internal static partial class Fri<TParams, TDef>
 
         public required MerkleTree<TParams, TDigest>[] Trees { get; init; }
 
+        /// <summary>Each step's codeword (its values may have stayed on the backend's device: <see cref="IProverBackend{TParams}.FetchCodeword{TDef}"/>).</summary>
         public required ExtensionField<MontyField31<TParams>, TDef>[][] Codewords { get; init; }
+
+        /// <summary>Each step's codeword and leaves, whose device copies (if any) the query openings read: the caller releases them after <see cref="Answer(IProverBackend{TParams}, int[], int)"/>.</summary>
+        public required IReadOnlyList<object> Kept { get; init; }
 
         public required IReadOnlyList<int> LogArities { get; init; }
 
@@ -172,22 +176,28 @@ internal static partial class Fri<TParams, TDef>
             {
                 int a = LogArities[round], k = 1 << a;
                 var leaves = MerkleTreeMmcs<TParams, TDigest>.Positions(positions, a);
-                var codeword = Codewords[round];
+                // The opened leaves' rows are the codeword's values k·j … k·j + k − 1 (FriLeaves): read from the opening, so a codeword
+                // whose values stayed on a device is not needed on the host.
+                var opening = open(leaves, Trees[round]);
+                var rows = opening.Rows[0];
+                int d = TDef.Degree;
+                if (rows.Length != leaves.Length * k * d)
+                    throw new InvalidOperationException($"FRI step {round}: {rows.Length} opened words for {leaves.Length} leaves of arity {k}");
                 var values = new List<ExtensionField<MontyField31<TParams>, TDef>>();
                 int known = 0;
-                foreach (int j in leaves)
+                for (int l = 0; l < leaves.Length; l++)
                     for (int s = 0; s < k; s++)
                     {
-                        int row = j * k + s;
+                        int row = leaves[l] * k + s;
                         if (known < positions.Length && positions[known] == row)
                             known++; // the verifier has this value
                         else
-                            values.Add(codeword[row]);
+                            values.Add(ExtensionField<MontyField31<TParams>, TDef>.FromCoefficients(rows.AsSpan((l * k + s) * d, d)));
                     }
                 steps[round] = new FriRoundOpening<TParams, ExtensionField<MontyField31<TParams>, TDef>, TDigest>
                 {
                     Values = [.. values],
-                    Siblings = [.. open(leaves, Trees[round]).Siblings],
+                    Siblings = [.. opening.Siblings],
                 };
                 positions = leaves;
             }
@@ -209,15 +219,17 @@ internal static partial class Fri<TParams, TDef>
         var caps = new List<MerkleCap<TParams, TDigest>>();
         var trees = new List<MerkleTree<TParams, TDigest>>();
         var codewords = new List<ExtensionField<MontyField31<TParams>, TDef>[]>();
-        // Codewords and leaves the backend may hold device copies of: freed when the commit phase ends.
+        // Codewords the backend may hold device copies of: freed when the commit phase ends, except each step's codeword and
+        // leaves (kept), whose copies the query openings read; the caller releases those with the trees.
         var made = new List<object>(reduced.Values);
+        var kept = new List<object>();
         try
         {
             foreach (int a in layout.FriLogArities)
             {
                 var leaves = backend.FriLeaves(current, a);
-                made.Add(current);
-                made.Add(leaves);
+                kept.Add(current);
+                kept.Add(leaves);
                 var tree = backend.Commit<TDigest>([leaves]);
                 var cap = tree.Cap(capHeight);
                 challenger.Observe(cap);
@@ -236,15 +248,20 @@ internal static partial class Fri<TParams, TDef>
                 if (reduced.TryGetValue(logN, out var rollIn))
                     backend.FriRollIn(current, power, rollIn);
             }
+            // The final codeword's values come to the host (a backend may have left them on its device).
+            backend.FetchCodeword(current);
         }
         catch
         {
-            backend.Release(trees); // kept for the query openings: freed here only when the phase fails
+            // Kept for the query openings: freed here only when the phase fails.
+            backend.Release(trees);
+            backend.Release(kept);
             throw;
         }
         finally
         {
-            backend.Release(made);
+            var keep = new HashSet<object>(kept, ReferenceEqualityComparer.Instance);
+            backend.Release(made.Where(o => !keep.Contains(o)));
         }
 
         // Final codeword (bit-reversed on H_Nf) → natural order → coefficients per base component.
@@ -266,6 +283,9 @@ internal static partial class Fri<TParams, TDef>
         }
         foreach (var c in final)
             challenger.ObserveExtension(c);
-        return new ProverData<TDigest> { Caps = [.. caps], Trees = [.. trees], Codewords = [.. codewords], LogArities = layout.FriLogArities, FinalPolynomial = final };
+        return new ProverData<TDigest>
+        {
+            Caps = [.. caps], Trees = [.. trees], Codewords = [.. codewords], Kept = kept, LogArities = layout.FriLogArities, FinalPolynomial = final,
+        };
     }
 }

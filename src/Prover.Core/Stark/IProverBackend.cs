@@ -17,9 +17,9 @@ namespace Prover.Core.Stark;
 /// <remarks>
 /// A backend may keep a device copy of a matrix it returned from <see cref="CosetLdeBitReversed"/> and read
 /// that copy in later calls on the same matrix object (<see cref="Commit{TDigest}"/>, <see cref="CombineColumns{TDef}"/>)
-/// instead of uploading the host values again (likewise FRI codewords between <see cref="FriLeaves{TDef}"/>,
-/// <see cref="FriFold{TDef}"/> and <see cref="FriRollIn{TDef}"/>); callers therefore modify such data only through these
-/// hooks, and hand it to <see cref="Release"/> when the proof no longer needs it. A tree from <see cref="Commit{TDigest}"/> may keep
+/// instead of uploading the host values again (likewise FRI codewords between <see cref="DeepReduce{TDef}"/>, <see cref="FriLeaves{TDef}"/>,
+/// <see cref="FriFold{TDef}"/> and <see cref="FriRollIn{TDef}"/>, whose host arrays may hold no values until <see cref="FetchCodeword{TDef}"/>);
+/// callers therefore modify such data only through these hooks, and hand it to <see cref="Release"/> when the proof no longer needs it. A tree from <see cref="Commit{TDigest}"/> may keep
 /// a device copy of its digest layers for <see cref="OpenMulti{TDigest}"/>: callers release their trees too.
 /// </remarks>
 public interface IProverBackend<TParams> where TParams : struct, IMontyParameters
@@ -73,6 +73,30 @@ public interface IProverBackend<TParams> where TParams : struct, IMontyParameter
         QuotientEvaluator<TParams, TDef>.Evaluate(air, logN, mainLde, preprocessedLde, logUpLde, publics, alpha, gamma, beta, cumulativeSum);
 
     /// <summary>
+    /// A table's quotient (<see cref="EvaluateQuotient{TDef}"/>) split into its d = 2^<c>air.LogQuotientChunks</c> chunks: the chunks'
+    /// coefficients (2^<paramref name="logN"/> rows, chunk j's component c in column j·D + c) for their out-of-domain openings
+    /// (<see cref="EvaluateCoefficientColumns{TDef}"/>), and their coset LDEs (blowup 2^<paramref name="logBlowup"/>, rows bit-reversed), committed
+    /// next (<see cref="QuotientChunks{TParams, TDef}.Split"/>). A backend may keep the quotient values and both matrices on its device;
+    /// the caller releases the matrices.
+    /// </summary>
+    (RowMajorMatrix<MontyField31<TParams>> Coefficients, RowMajorMatrix<MontyField31<TParams>> Lde) QuotientChunks<TDef>(CompiledAir<MontyField31<TParams>> air,
+        int logN, RowMajorMatrix<MontyField31<TParams>> mainLde, RowMajorMatrix<MontyField31<TParams>>? preprocessedLde, RowMajorMatrix<MontyField31<TParams>>? logUpLde,
+        MontyField31<TParams>[] publics, ExtensionField<MontyField31<TParams>, TDef> alpha, ExtensionField<MontyField31<TParams>, TDef> gamma,
+        ExtensionField<MontyField31<TParams>, TDef> beta, ExtensionField<MontyField31<TParams>, TDef> cumulativeSum, int logBlowup)
+        where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef> =>
+        QuotientChunks<TParams, TDef>.Split(Dft, EvaluateQuotient(air, logN, mainLde, preprocessedLde, logUpLde, publics, alpha, gamma, beta, cumulativeSum),
+            logN, air.LogQuotientChunks, logBlowup);
+
+    /// <summary>
+    /// Each column of a coefficient matrix (row i holds the coefficient of x^i; the quotient chunks of <see cref="QuotientChunks{TDef}"/>)
+    /// evaluated at <paramref name="point"/> (<see cref="QuotientChunks{TParams, TDef}.EvaluateColumns"/>).
+    /// </summary>
+    ExtensionField<MontyField31<TParams>, TDef>[] EvaluateCoefficientColumns<TDef>(RowMajorMatrix<MontyField31<TParams>> coefficients,
+        ExtensionField<MontyField31<TParams>, TDef> point)
+        where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef> =>
+        QuotientChunks<TParams, TDef>.EvaluateColumns(coefficients, point);
+
+    /// <summary>
     /// Out-of-domain openings of one table: each matrix (traces of 2^<paramref name="logN"/> rows, natural order, on the trace
     /// domain H) evaluated column by column at each point z (off H) by the barycentric formula; result[p][m][c] is column c of
     /// matrix m at points[p] (<see cref="OutOfDomain{TParams, TDef}.Evaluate"/>).
@@ -118,6 +142,17 @@ public interface IProverBackend<TParams> where TParams : struct, IMontyParameter
     RowMajorMatrix<MontyField31<TParams>> FriLeaves<TDef>(ExtensionField<MontyField31<TParams>, TDef>[] codeword, int logArity)
         where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef> =>
         Fri<TParams, TDef>.Leaves(codeword, logArity);
+
+    /// <summary>
+    /// Makes the host values of a codeword this backend returned (<see cref="DeepReduce{TDef}"/>, <see cref="FriFold{TDef}"/>) readable: a
+    /// backend may leave a codeword's values on its device (the array's contents are then unspecified) and download them here. Callers
+    /// read a codeword's values only after this call (FRI reads its final codeword; the query answers take the opened leaves'
+    /// rows from <see cref="OpenMulti{TDigest}"/>); a no-op on the CPU.
+    /// </summary>
+    void FetchCodeword<TDef>(ExtensionField<MontyField31<TParams>, TDef>[] codeword)
+        where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef>
+    {
+    }
 
     /// <summary>folded[j] += weight·rollIn[j] in place: a smaller table's DEEP codeword joins FRI after a step.</summary>
     void FriRollIn<TDef>(ExtensionField<MontyField31<TParams>, TDef>[] folded, ExtensionField<MontyField31<TParams>, TDef> weight,

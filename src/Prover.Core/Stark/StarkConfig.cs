@@ -211,19 +211,20 @@ public sealed record StarkConfig
     };
 
     /// <summary>
-    /// The leaves and nodes of an aggregation tree whose final layer is <see cref="Final100"/>: the provable-100 extension
-    /// and digest at blowup 16 with 41 queries and 20 PoW bits (101 provable bits at the measured programs' shapes). Fewer
-    /// queries than provable-100's 56 make the final program, which verifies one such proof, 21% smaller (tables one level
-    /// lower), which is what lets the final layer's blowup-64 proof fit memory (docs/benchmarks.md, "Recursion: … the
-    /// final low-rate layer"). Not one of <see cref="Presets"/> (not a preset for zkVM proofs).
+    /// The wrap layer under <see cref="Final100"/> (docs/design.md, "Recursion", the final layer): the provable-100 extension
+    /// and digest at blowup 32 with 31 queries and 24 PoW bits (101 provable bits at the shape of the wrap of a 2^18-cycle
+    /// shard's leaf). The final program's size follows the queries of the proof it verifies: over this wrap it is a
+    /// 115,741-instruction program (hints 2^17 rows), over a blowup-16 / 41-query proof 143,770 (hints 2^18: every table of
+    /// the final program one level taller, beyond ~16 GB at blowup 64). Not one of <see cref="Presets"/> (not a preset for
+    /// zkVM proofs).
     /// </summary>
     public static StarkConfig Recursion100 { get; } = Provable100 with
     {
         Name = "recursion-100",
-        LogBlowup = 4,
-        NumQueries = 41,
-        QueryPowBits = 20,
-        LogUpMaxLogQuotientChunks = 4,
+        LogBlowup = 5,
+        NumQueries = 31,
+        QueryPowBits = 24,
+        LogUpMaxLogQuotientChunks = 5,
     };
 
     /// <summary>

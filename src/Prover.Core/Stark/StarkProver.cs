@@ -262,9 +262,11 @@ public sealed class StarkProver<TParams, TDef, TDigest>
             var quotientLdes = new RowMajorMatrix<MontyField31<TParams>>[tables];
             for (int t = 0; t < tables; t++)
             {
-                var q = owner._backend.EvaluateQuotient(airs[t], layout.LogHeights[t], mainLdes[t], key?.Ldes[t], logUpLdes[t], publics[t],
-                    alpha, gamma, beta, sums[t]);
-                (quotientCoefficients[t], quotientLdes[t]) = SplitQuotient(q, layout.LogHeights[t], airs[t].LogQuotientChunks);
+                // The quotient's values, its chunks' coefficients and their LDE (a backend may keep all three on its device).
+                (quotientCoefficients[t], quotientLdes[t]) = owner._backend.QuotientChunks(airs[t], layout.LogHeights[t], mainLdes[t], key?.Ldes[t],
+                    logUpLdes[t], publics[t], alpha, gamma, beta, sums[t], layout.LogBlowup);
+                Ldes.Add(quotientCoefficients[t]);
+                Ldes.Add(quotientLdes[t]);
             }
             Lap("quotient evaluation and LDE");
             var quotientTree = owner._backend.Commit<TDigest>(quotientLdes);
@@ -298,7 +300,7 @@ public sealed class StarkProver<TParams, TDef, TDigest>
                     MainNext = Select(next[0], layout.Airs[t].NextMainColumns),
                     LogUpLocal = logUpTraces[t] is null ? [] : local[logUpAt],
                     LogUpNext = logUpTraces[t] is null ? [] : next[logUpAt],
-                    Quotient = EvaluateCoefficientColumns(quotientCoefficients[t], zeta),
+                    Quotient = owner._backend.EvaluateCoefficientColumns(quotientCoefficients[t], zeta),
                 };
             }
             foreach (var o in openings)
@@ -319,6 +321,7 @@ public sealed class StarkProver<TParams, TDef, TDigest>
             Lap("DEEP batching");
             var fri = Fri<TParams, TDef>.CommitPhase(owner._backend, _challenger, reduced, layout, capHeight);
             Trees.AddRange(fri.Trees);
+            Trees.AddRange(fri.Kept); // each step's codeword and leaves, for the query openings
             Lap("FRI commit phase");
 
             var witness = _challenger.Grind(_config.QueryPowBits);
@@ -357,52 +360,8 @@ public sealed class StarkProver<TParams, TDef, TDigest>
             };
         }
 
-        /// <summary>
-        /// Quotient values on the coset g·H_(n·d) (natural order, extension elements) → coefficients →
-        /// d chunks of n coefficients, Q(x) = Σ_j x^(j·n)·q_j(x) → each chunk's coset LDE. Returns the
-        /// chunk coefficients (for the openings) and the LDEs side by side (width D·d, committed).
-        /// </summary>
-        private (RowMajorMatrix<MontyField31<TParams>> Coefficients, RowMajorMatrix<MontyField31<TParams>> Lde) SplitQuotient(
-            ExtensionField<MontyField31<TParams>, TDef>[] values, int logN, int logChunks)
-        {
-            int d = TDef.Degree, n = 1 << logN, chunks = 1 << logChunks;
-            var m = new RowMajorMatrix<MontyField31<TParams>>(values.Length, d);
-            for (int i = 0; i < values.Length; i++)
-                values[i].Coefficients.CopyTo(m.Row(i));
-            // Coset IDFT: coefficients of p(g·x) by a plain IDFT, then c_j ← c_j·g^-j.
-            owner._dft.IdftBatch(m);
-            var shiftInv = Shift.Inverse();
-            var power = MontyField31<TParams>.One;
-            for (int i = 0; i < m.Height; i++)
-            {
-                var row = m.Row(i);
-                for (int c = 0; c < d; c++)
-                    row[c] *= power;
-                power *= shiftInv;
-            }
-            // Chunk j, component c → column j·D + c of an n-row coefficient matrix.
-            var coefficients = new RowMajorMatrix<MontyField31<TParams>>(n, d * chunks);
-            for (int j = 0; j < chunks; j++)
-                for (int i = 0; i < n; i++)
-                    m.Row(j * n + i).CopyTo(coefficients.Row(i).Slice(j * d, d));
-            var lde = new RowMajorMatrix<MontyField31<TParams>>(n << layout.LogBlowup, d * chunks);
-            coefficients.Values.CopyTo(lde.Values, 0);
-            owner._dft.CosetDftBatch(lde, Shift);
-            BitReversal.ReverseRows(lde);
-            return (coefficients, lde);
-        }
-
         /// <summary>Each column's value at a point from its values on H (barycentric weights given).</summary>
         private static ExtensionField<MontyField31<TParams>, TDef>[] Select(ExtensionField<MontyField31<TParams>, TDef>[] values, IReadOnlyList<int> columns) =>
             [.. columns.Select(c => values[c])];
-
-        private static ExtensionField<MontyField31<TParams>, TDef>[] EvaluateCoefficientColumns(
-            RowMajorMatrix<MontyField31<TParams>> coefficients, ExtensionField<MontyField31<TParams>, TDef> x)
-        {
-            var result = new ExtensionField<MontyField31<TParams>, TDef>[coefficients.Width];
-            Parallel.For(0, coefficients.Width, c =>
-                result[c] = Polynomials.EvaluateCoefficients<MontyField31<TParams>, ExtensionField<MontyField31<TParams>, TDef>>(coefficients.Column(c), x));
-            return result;
-        }
     }
 }

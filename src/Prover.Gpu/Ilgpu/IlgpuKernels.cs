@@ -53,6 +53,9 @@ public sealed class IlgpuKernels
     private Action<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, WideShape>? _wideDeepAccumulate;
     private Action<Index1D, ArrayView<uint>, ArrayView<int>, ArrayView<uint>, int>? _gatherRows;
     private Action<Index1D, ArrayView<uint>, ArrayView<int>, ArrayView<uint>, int, int>? _gatherColumns;
+    private Action<Index1D, ArrayView<uint>, ArrayView<uint>, int, int, int>? _splitChunks;
+    private Action<Index1D, ArrayView<uint>, uint, uint, int, MontyField>? _geometric;
+    private Action<Index1D, ArrayView<uint>, ArrayView<uint>, int, uint, WideShape>? _powers;
 
     internal IlgpuKernels(Accelerator accelerator) => _accelerator = accelerator;
 
@@ -173,10 +176,19 @@ public sealed class IlgpuKernels
     public Action<Index1D, ArrayView<uint>, ArrayView<int>, ArrayView<uint>, int, int> GatherColumns =>
         _gatherColumns ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<uint>, ArrayView<int>, ArrayView<uint>, int, int>(GatherKernels.GatherColumns);
 
+    public Action<Index1D, ArrayView<uint>, uint, uint, int, MontyField> Geometric =>
+        _geometric ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<uint>, uint, uint, int, MontyField>(NttKernels.Geometric);
+
+    public Action<Index1D, ArrayView<uint>, ArrayView<uint>, int, int, int> SplitChunks =>
+        _splitChunks ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<uint>, ArrayView<uint>, int, int, int>(QuotientChunkKernels.SplitChunks);
+
+    public Action<Index1D, ArrayView<uint>, ArrayView<uint>, int, uint, WideShape> Powers =>
+        _powers ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<uint>, ArrayView<uint>, int, uint, WideShape>(QuotientChunkKernels.Powers);
+
     /// <summary>Every kernel entry point (static methods taking an Index1D first).</summary>
     public static IReadOnlyList<MethodInfo> All { get; } =
         new[] { typeof(NttKernels), typeof(Poseidon2Kernels), typeof(ExtensionKernels), typeof(QuotientKernels), typeof(LogUpKernels), typeof(OpeningKernels), typeof(WideKernels), typeof(WideFriKernels),
-            typeof(GatherKernels) }
+            typeof(GatherKernels), typeof(QuotientChunkKernels) }
             .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Static))
             .Where(m => m.GetParameters() is [{ ParameterType: var p }, ..] && p == typeof(Index1D))
             .ToArray();

@@ -150,12 +150,24 @@ public sealed partial class IlgpuOperations<TParams>
                     if (last is not null)
                         rented.Add(last);
                     last = dst;
-                    Device.Upload(h.View, HalfInverseX(log));
+                    // 1/(2x_j) = ½·ω^-bitrev(j) made on the device (HalfInverseX's words).
+                    K.Geometric(half, h.View, MontyField31<TParams>.One.Halve().Montgomery, MontyField31<TParams>.TwoAdicGenerator(log).Inverse().Montgomery, log - 1, _field);
                     LaunchFriFold(D, half, src, dst.View, beta.SubView(level * D, D), h.View, w);
                     src = dst.View;
                 }
-                Device.Download(src, result);
-                kept = resultKey is not null && KeepBuffer(resultKey, last!);
+                // Left on the device (the host array marked, its values fetched when read) when it will be kept; else downloaded.
+                if (resultKey is not null && MayLeaveOnDevice(last!.Length))
+                {
+                    kept = KeepBuffer(resultKey, last);
+                    if (!kept)
+                        throw new InvalidOperationException("internal: a folded codeword left on the device could not be kept");
+                    LeftOnDevice(resultKey, result);
+                }
+                else
+                {
+                    Device.Download(src, result);
+                    kept = resultKey is not null && KeepBuffer(resultKey, last!);
+                }
             }
             finally
             {
@@ -169,7 +181,8 @@ public sealed partial class IlgpuOperations<TParams>
 
     /// <summary>
     /// folded[j] += weight·rollIn[j] over the extension of degree D (D words per value), on the kept copy of
-    /// <paramref name="foldedKey"/> (uploaded first when there is none); the result is written back to <paramref name="folded"/>.
+    /// <paramref name="foldedKey"/> (uploaded first when there is none); the result is written back to <paramref name="folded"/> unless
+    /// <paramref name="foldedKey"/>'s values were left on the device (<see cref="IsOnDeviceOnly"/>), where they stay.
     /// </summary>
     public void AddScaled(MontyField31<TParams> w, Span<uint> folded, ReadOnlySpan<uint> weight, ReadOnlySpan<uint> rollIn, object? foldedKey, object? rollInKey = null,
         int degree = ExtensionShape.Degree)
@@ -190,7 +203,9 @@ public sealed partial class IlgpuOperations<TParams>
                 var src = rollInKey is null ? Upload(rollIn, rented) : OnDevice(rollInKey, rollIn, rented);
                 var wt = Upload(weight, rented);
                 LaunchAddScaled(D, folded.Length / D, dst, src, wt, w);
-                Device.Download(dst, folded);
+                // A codeword left on the device stays there (its kept copy now holds the sum).
+                if (foldedKey is null || !_unfilled.Contains(foldedKey))
+                    Device.Download(dst, folded);
             }
             finally
             {
@@ -277,8 +292,18 @@ public sealed partial class IlgpuOperations<TParams>
                     LaunchDeepInverse(D, h, inv.View, smallView.SubView(2 * D * p, D), omega, shift, logH, w);
                     LaunchDeepAccumulate(D, h, acc.View, terms[p], inv.View, smallView.SubView(2 * D * p + D, D), w);
                 }
-                Device.Download(acc.View, result);
-                kept = resultKey is not null && KeepBuffer(resultKey, acc);
+                if (resultKey is not null && MayLeaveOnDevice(acc.Length))
+                {
+                    kept = KeepBuffer(resultKey, acc);
+                    if (!kept)
+                        throw new InvalidOperationException("internal: a DEEP codeword left on the device could not be kept");
+                    LeftOnDevice(resultKey, result);
+                }
+                else
+                {
+                    Device.Download(acc.View, result);
+                    kept = resultKey is not null && KeepBuffer(resultKey, acc);
+                }
             }
             finally
             {

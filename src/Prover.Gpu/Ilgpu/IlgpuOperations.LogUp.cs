@@ -136,6 +136,38 @@ public sealed partial class IlgpuOperations<TParams>
         int logN, int logD, ReadOnlySpan<uint> alphaPowers, ReadOnlySpan<uint> zhInverse, ReadOnlySpan<uint> zh, Span<uint> result)
     {
         CheckDegree(degree);
+        if (logN < 0 || logD < 0 || logN + logD > 30)
+            throw new ArgumentOutOfRangeException(nameof(logN), $"no quotient domain of 2^{logN}·2^{logD} points");
+        if (result.Length != degree << (logN + logD))
+            throw new ArgumentException($"the quotient has {degree << (logN + logD)} words, not {result.Length}", nameof(result));
+        lock (Device.SyncRoot)
+        {
+            var rented = new List<MemoryBuffer1D<uint, Stride1D.Dense>>();
+            try
+            {
+                var o = Device.Rent((long)degree << (logN + logD));
+                rented.Add(o);
+                QuotientInto(w, degree, program, constraints, logUp, main, preprocessed, logUpLde, logN, logD, alphaPowers, zhInverse, zh, o.View, rented);
+                Device.Download(o.View, result);
+            }
+            finally
+            {
+                foreach (var b in rented)
+                    Device.Return(b);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The launches of <see cref="EvaluateQuotientWithLogUp"/> into <paramref name="o"/> (D·2^(logN + logD) words, left on the device);
+    /// the buffers it rents join <paramref name="rented"/>. The caller holds the device lock.
+    /// </summary>
+    private void QuotientInto(MontyField31<TParams> w, int degree, DeviceProgram program, int constraints, DeviceLogUp? logUp,
+        RowMajorMatrix<MontyField31<TParams>> main, RowMajorMatrix<MontyField31<TParams>>? preprocessed, RowMajorMatrix<MontyField31<TParams>>? logUpLde,
+        int logN, int logD, ReadOnlySpan<uint> alphaPowers, ReadOnlySpan<uint> zhInverse, ReadOnlySpan<uint> zh, ArrayView<uint> o,
+        List<MemoryBuffer1D<uint, Stride1D.Dense>> rented)
+    {
+        CheckDegree(degree);
         int D = degree;
         ArgumentNullException.ThrowIfNull(program);
         ArgumentNullException.ThrowIfNull(main);
@@ -148,7 +180,7 @@ public sealed partial class IlgpuOperations<TParams>
             throw new ArgumentException($"LDEs of {main.Height} (preprocessed {preprocessed?.Height}, LogUp {logUpLde?.Height}) rows cannot serve a quotient domain of {q} points", nameof(main));
         if (logUp is not null && logUpLde!.Width != D * (logUp.Shape.Groups + 1))
             throw new ArgumentException($"a LogUp LDE of {logUpLde.Width} columns for {logUp.Shape.Groups} groups", nameof(logUpLde));
-        if (alphaPowers.Length != D * constraints || zhInverse.Length != 1 << logD || zh.Length != 1 << logD || result.Length != D * q)
+        if (alphaPowers.Length != D * constraints || zhInverse.Length != 1 << logD || zh.Length != 1 << logD || o.Length < (long)D * q)
             throw new ArgumentException("α powers, Z_H, 1/Z_H or the result have the wrong length");
         if (constraints > program.Outputs)
             throw new ArgumentException($"{constraints} constraints for a program of {program.Outputs} outputs", nameof(constraints));
@@ -164,52 +196,41 @@ public sealed partial class IlgpuOperations<TParams>
         var omegaN = MontyField31<TParams>.TwoAdicGenerator(logN);
         var domain = new QuotientDomain(MontyField31<TParams>.MultiplicativeGenerator.Montgomery, MontyField31<TParams>.TwoAdicGenerator(logN + logD).Montgomery,
             omegaN.Montgomery, omegaN.Inverse().Montgomery, MontyField31<TParams>.FromUInt64((ulong)(1L << logN)).Montgomery);
-        lock (Device.SyncRoot)
+        var code = Upload(System.Runtime.InteropServices.MemoryMarshal.Cast<int, uint>(program.Packed.AsSpan()), rented).Cast<int>();
+        var vals = Upload(program.Values, rented);
+        var m = OnDevice(main, rented);
+        var pre = preprocessed is null ? Upload([0u], rented) : OnDevice(preprocessed, rented);
+        var lu = logUpLde is null ? Upload([0u], rented) : OnDevice(logUpLde, rented);
+        var layout = Upload(System.Runtime.InteropServices.MemoryMarshal.Cast<int, uint>((logUp?.Layout ?? [0]).AsSpan()), rented).Cast<int>();
+        var challenges = Upload(logUp?.Challenges ?? [0u], rented);
+        var az = Upload(alphaZh, rented);
+        var registers = Device.Rent(Math.Max(1L, (long)slice * instructions));
+        rented.Add(registers);
+        var ext = new ExtensionShape(_field, w.Montgomery);
+        var wide = new WideShape(_field, w.Montgomery, degree);
+        var scratch = o;
+        if (degree != ExtensionShape.Degree && logUp is not null)
         {
-            var rented = new List<MemoryBuffer1D<uint, Stride1D.Dense>>();
-            try
+            var s = Device.Rent((long)slice * WideKernels.Slots * degree);
+            rented.Add(s);
+            scratch = s.View;
+        }
+        for (int first = 0; first < q; first += slice)
+        {
+            int count = Math.Min(slice, q - first);
+            var shape = new QuotientShape(ext, instructions, program.VariablesAt, program.OutputsAt, constraints, program.PublicsAt, main.Width,
+                preprocessed?.Width ?? 0, logN + logD, logD, first, domain);
+            if (degree == ExtensionShape.Degree)
             {
-                var code = Upload(System.Runtime.InteropServices.MemoryMarshal.Cast<int, uint>(program.Packed.AsSpan()), rented).Cast<int>();
-                var vals = Upload(program.Values, rented);
-                var m = OnDevice(main, rented);
-                var pre = preprocessed is null ? Upload([0u], rented) : OnDevice(preprocessed, rented);
-                var lu = logUpLde is null ? Upload([0u], rented) : OnDevice(logUpLde, rented);
-                var layout = Upload(System.Runtime.InteropServices.MemoryMarshal.Cast<int, uint>((logUp?.Layout ?? [0]).AsSpan()), rented).Cast<int>();
-                var challenges = Upload(logUp?.Challenges ?? [0u], rented);
-                var az = Upload(alphaZh, rented);
-                var registers = Device.Rent(Math.Max(1L, (long)slice * instructions));
-                rented.Add(registers);
-                var o = Device.Rent((long)D * q);
-                rented.Add(o);
-                var ext = new ExtensionShape(_field, w.Montgomery);
-                var wide = new WideShape(_field, w.Montgomery, degree);
-                var scratch = degree == ExtensionShape.Degree || logUp is null ? o : Device.Rent((long)slice * WideKernels.Slots * degree);
-                if (!ReferenceEquals(scratch, o))
-                    rented.Add(scratch);
-                for (int first = 0; first < q; first += slice)
-                {
-                    int count = Math.Min(slice, q - first);
-                    var shape = new QuotientShape(ext, instructions, program.VariablesAt, program.OutputsAt, constraints, program.PublicsAt, main.Width,
-                        preprocessed?.Width ?? 0, logN + logD, logD, first, domain);
-                    if (degree == ExtensionShape.Degree)
-                    {
-                        K.QuotientRows(count, code, vals, m, pre, az, registers.View, o.View, shape);
-                        if (logUp is not null)
-                            K.QuotientLogUp(count, code, layout, challenges, lu, az, registers.View, o.View, shape, logUp.Shape);
-                    }
-                    else
-                    {
-                        K.WideQuotientRows(count, code, vals, m, pre, az, registers.View, o.View, shape, wide);
-                        if (logUp is not null)
-                            K.WideQuotientLogUp(count, code, layout, challenges, lu, az, registers.View, o.View, scratch.View, shape, logUp.Shape, wide);
-                    }
-                }
-                Device.Download(o.View, result);
+                K.QuotientRows(count, code, vals, m, pre, az, registers.View, o, shape);
+                if (logUp is not null)
+                    K.QuotientLogUp(count, code, layout, challenges, lu, az, registers.View, o, shape, logUp.Shape);
             }
-            finally
+            else
             {
-                foreach (var b in rented)
-                    Device.Return(b);
+                K.WideQuotientRows(count, code, vals, m, pre, az, registers.View, o, shape, wide);
+                if (logUp is not null)
+                    K.WideQuotientLogUp(count, code, layout, challenges, lu, az, registers.View, o, scratch, shape, logUp.Shape, wide);
             }
         }
     }

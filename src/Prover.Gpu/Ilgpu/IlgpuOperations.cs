@@ -29,6 +29,9 @@ public sealed partial class IlgpuOperations<TParams> : IDisposable where TParams
     // (a FRI step's leaves matrix) names another key's words in the same order.
     private readonly Dictionary<object, MemoryBuffer1D<uint, Stride1D.Dense>> _resident = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<object, object> _aliases = new(ReferenceEqualityComparer.Instance);
+    // Codewords (host arrays) whose values were left on the device: the host array holds no values (all words 0xFFFFFFFF, never a
+    // canonical field element) until FetchCodeword downloads them.
+    private readonly HashSet<object> _unfilled = new(ReferenceEqualityComparer.Instance);
     private long _residentBytes;
     private bool _disposed;
 
@@ -155,7 +158,10 @@ public sealed partial class IlgpuOperations<TParams> : IDisposable where TParams
         {
             foreach (var m in data)
             {
-                if (m is null || _aliases.Remove(m) || !_resident.Remove(m, out var buffer))
+                if (m is null || _aliases.Remove(m))
+                    continue;
+                _unfilled.Remove(m); // its host array keeps the marker words: released, its values are no longer needed
+                if (!_resident.Remove(m, out var buffer))
                     continue;
                 _residentBytes -= buffer.Length * sizeof(uint);
                 Device.Return(buffer);
@@ -233,15 +239,8 @@ public sealed partial class IlgpuOperations<TParams> : IDisposable where TParams
                 if (bigWords > smallWords)
                     d.SubView(smallWords, bigWords - smallWords).MemSetToZero();
                 RunLevels(d, width, log, dit: true, inverse: true);
-                // Coefficient i times shift^i / n; the rows above n stay zero (the low-degree extension).
-                var f = new uint[n];
-                var acc = MontyField31<TParams>.FromCanonical((uint)n).Inverse();
-                for (int i = 0; i < n; i++)
-                {
-                    f[i] = acc.Montgomery;
-                    acc *= shift;
-                }
-                Device.Upload(factors.View, f);
+                // Coefficient i times shift^i / n (the factors made on the device); the rows above n stay zero (the low-degree extension).
+                K.Geometric(n, factors.View, MontyField31<TParams>.FromCanonical((uint)n).Inverse().Montgomery, shift.Montgomery, 0, _field);
                 K.ScaleRows((int)smallWords, d, factors.View, width, _field);
                 // Evaluate: DIF on the large domain leaves the rows bit-reversed.
                 RunLevels(d, width, log + addedBits, dit: false, inverse: false);
@@ -288,13 +287,70 @@ public sealed partial class IlgpuOperations<TParams> : IDisposable where TParams
     {
         lock (Device.SyncRoot)
         {
-            if (!_resident.TryGetValue(matrix, out var kept))
+            if (!TryKept(matrix, out var kept))
                 throw new InvalidOperationException($"the values of this {matrix.Height}×{matrix.Width} matrix stayed on the device, and its device copy " +
                     "was released: read a matrix's values before releasing it when they are still needed");
             var values = new MontyField31<TParams>[(long)matrix.Height * matrix.Width];
             Device.Download(kept.View, MontyField31<TParams>.AsMontgomery(values));
             MatrixFetched?.Invoke(values.LongLength * sizeof(uint));
             return values;
+        }
+    }
+
+    /// <summary>Whether <paramref name="codeword"/>'s values were left on the device (its host array holds none until <see cref="FetchCodeword"/>).</summary>
+    public bool IsOnDeviceOnly(object codeword)
+    {
+        ArgumentNullException.ThrowIfNull(codeword);
+        lock (Device.SyncRoot)
+            return _unfilled.Contains(codeword);
+    }
+
+    /// <summary>
+    /// Downloads the values of a codeword left on the device into its host words (<paramref name="words"/>, the array's words);
+    /// nothing happens when its host array already holds them. Returns the bytes downloaded.
+    /// </summary>
+    public long FetchCodeword(object codeword, Span<uint> words)
+    {
+        ArgumentNullException.ThrowIfNull(codeword);
+        lock (Device.SyncRoot)
+        {
+            if (!_unfilled.Contains(codeword))
+                return 0;
+            if (!TryKept(codeword, out var kept))
+                throw new InvalidOperationException("internal: a codeword left on the device has no device copy");
+            Device.Download(kept.View, words);
+            _unfilled.Remove(codeword);
+            return (long)words.Length * sizeof(uint);
+        }
+    }
+
+    /// <summary>Marks a codeword whose device copy was just kept as left there: its host words get the marker (caller holds the lock).</summary>
+    private void LeftOnDevice(object codeword, Span<uint> words)
+    {
+        words.Fill(uint.MaxValue);
+        _unfilled.Add(codeword);
+    }
+
+    /// <summary>Whether a result of <paramref name="words"/> words may be left on the device: keeping and fetching on demand on, within the budget (caller holds the lock).</summary>
+    private bool MayLeaveOnDevice(long words) =>
+        LdesOnDemand && KeepLdesOnDevice && _residentBytes + words * sizeof(uint) <= ResidentBudgetBytes;
+
+    /// <summary>
+    /// A FRI step's leaves (<paramref name="height"/> rows of <paramref name="width"/> words) as a matrix naming the kept copy of
+    /// <paramref name="codeword"/> (the same words in the same order): its values are fetched from that copy when the host reads them.
+    /// Null when no copy of the codeword is kept.
+    /// </summary>
+    public RowMajorMatrix<MontyField31<TParams>>? LeavesOf(object codeword, int height, int width)
+    {
+        ArgumentNullException.ThrowIfNull(codeword);
+        lock (Device.SyncRoot)
+        {
+            if (!TryKept(codeword, out var kept) || kept.Length < (long)height * width)
+                return null;
+            RowMajorMatrix<MontyField31<TParams>>? self = null;
+            self = RowMajorMatrix<MontyField31<TParams>>.FromDevice(height, width, () => FetchValues(self!));
+            Alias(self, codeword);
+            return self;
         }
     }
 
@@ -674,8 +730,37 @@ public sealed partial class IlgpuOperations<TParams> : IDisposable where TParams
         return buffer.View;
     }
 
-    /// <summary>1/(2x_j) for j &lt; N/2, x_j = ω_N^bitrev(2j), in Montgomery form (as <c>Fri.FoldCodeword</c> computes them).</summary>
-    private static uint[] HalfInverseX(int logN)
+    /// <summary>
+    /// <see cref="NttKernels.Geometric"/> read back: first·ratio^e for e = i (or bitrev(i) over <paramref name="reverseBits"/> bits), i &lt;
+    /// <paramref name="count"/> (the tests compare it with the host's tables).
+    /// </summary>
+    internal uint[] Geometric(int count, MontyField31<TParams> first, MontyField31<TParams> ratio, int reverseBits)
+    {
+        var result = new uint[count];
+        if (count == 0)
+            return result;
+        lock (Device.SyncRoot)
+        {
+            var buffer = Device.Rent(count);
+            try
+            {
+                K.Geometric(count, buffer.View, first.Montgomery, ratio.Montgomery, reverseBits, _field);
+                Device.Download(buffer.View, result);
+            }
+            finally
+            {
+                Device.Return(buffer);
+            }
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// 1/(2x_j) for j &lt; N/2, x_j = ω_N^bitrev(2j), in Montgomery form (as <c>Fri.FoldCodeword</c> computes them): the host reference of
+    /// the tables <see cref="FriFoldSteps(MontyField31{TParams}, ReadOnlySpan{uint}, int, ReadOnlySpan{uint}, Span{uint}, object?, object?, int)"/>
+    /// makes on the device.
+    /// </summary>
+    internal static uint[] HalfInverseX(int logN)
     {
         int half = 1 << (logN - 1);
         var omegaInv = MontyField31<TParams>.TwoAdicGenerator(logN).Inverse();
@@ -708,6 +793,7 @@ public sealed partial class IlgpuOperations<TParams> : IDisposable where TParams
                 Device.Return(b);
             _resident.Clear();
             _aliases.Clear();
+            _unfilled.Clear();
             _residentBytes = 0;
             foreach (var b in _twiddles.Values)
                 b.Dispose();

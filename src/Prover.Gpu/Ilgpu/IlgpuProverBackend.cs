@@ -151,7 +151,10 @@ public sealed class IlgpuProverBackend<TParams> : IProverBackend<TParams>, IDisp
     {
         ArgumentNullException.ThrowIfNull(codeword);
         if (!FriOnDevice || !WideOnDevice<TDef>())
+        {
+            FetchCodeword(codeword);
             return Cpu.FriFold(codeword, logN, logArity, beta);
+        }
         if (logArity < 1 || logArity > logN || logN > 30 || codeword.Length != 1 << logN)
             throw new ArgumentException($"a step of log arity {logArity} cannot fold a codeword of {codeword.Length} values as 2^{logN}");
         var betas = new ExtensionField<MontyField31<TParams>, TDef>[logArity];
@@ -251,6 +254,71 @@ public sealed class IlgpuProverBackend<TParams> : IProverBackend<TParams>, IDisp
     }
 
     /// <summary>
+    /// The quotient and its chunks on the device (<see cref="IlgpuOperations{TParams}.QuotientChunks"/>): the quotient is evaluated as in
+    /// <see cref="EvaluateQuotient{TDef}"/> into a device buffer that never comes back, split into chunks and extended there; the chunk
+    /// coefficients (for their openings at ζ) and the LDE (for the commitment, DEEP and the query openings) stay on the device. Other
+    /// extensions, or the quotient off the device, go to the CPU reference.
+    /// </summary>
+    public (RowMajorMatrix<MontyField31<TParams>> Coefficients, RowMajorMatrix<MontyField31<TParams>> Lde) QuotientChunks<TDef>(CompiledAir<MontyField31<TParams>> air,
+        int logN, RowMajorMatrix<MontyField31<TParams>> mainLde, RowMajorMatrix<MontyField31<TParams>>? preprocessedLde, RowMajorMatrix<MontyField31<TParams>>? logUpLde,
+        MontyField31<TParams>[] publics, ExtensionField<MontyField31<TParams>, TDef> alpha, ExtensionField<MontyField31<TParams>, TDef> gamma,
+        ExtensionField<MontyField31<TParams>, TDef> beta, ExtensionField<MontyField31<TParams>, TDef> cumulativeSum, int logBlowup)
+        where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef>
+    {
+        ArgumentNullException.ThrowIfNull(air);
+        ArgumentNullException.ThrowIfNull(mainLde);
+        ArgumentNullException.ThrowIfNull(publics);
+        if (!QuotientOnDevice || !QuotientChunksOnDevice || !WideOnDevice<TDef>())
+            return QuotientChunks<TParams, TDef>.Split(Dft, EvaluateQuotient(air, logN, mainLde, preprocessedLde, logUpLde, publics, alpha, gamma, beta, cumulativeSum),
+                logN, air.LogQuotientChunks, logBlowup);
+        if (air.LogUpColumns > 0 && logUpLde is null)
+            throw new ArgumentException($"{air.Name} has LogUp columns but no LogUp LDE was given", nameof(logUpLde));
+        int logD = air.LogQuotientChunks;
+        if (logN < 0 || logN + Math.Max(logD, logBlowup) > Math.Min(30, TParams.TwoAdicity))
+            throw new ArgumentOutOfRangeException(nameof(logN), $"no quotient chunks of 2^{logN} rows (2^{logD} chunks, blowup 2^{logBlowup})");
+        var program = DeviceProgram.From(air.Name, air.Program, publics, preprocessedLde is not null);
+        int constraints = air.ConstraintCount;
+        if (program.Outputs < constraints)
+            throw new InvalidOperationException($"{air.Name}: the constraint program has {program.Outputs} outputs for {constraints} constraints");
+        var zh = QuotientSelectors<TParams>.Vanishing(logN, logD);
+        var zhInverse = Fields.BatchInverse<MontyField31<TParams>>(zh);
+        int logUpConstraints = LogUp.ConstraintCount(air);
+        var alphaPowers = alpha.Powers(constraints + logUpConstraints);
+        var logUp = logUpConstraints == 0 ? null : DeviceLogUp.From(air, 0, gamma, beta, alphaPowers.AsSpan(constraints), cumulativeSum);
+        var mark = Mark();
+        var chunks = Operations.QuotientChunks(TDef.W, TDef.Degree, program, constraints, logUp, mainLde, preprocessedLde, logUp is null ? null : logUpLde, logN, logD,
+            Words(alphaPowers.AsSpan(0, constraints)), MontyField31<TParams>.AsMontgomery(zhInverse), MontyField31<TParams>.AsMontgomery(zh), logBlowup);
+        Count(IlgpuTraffic.Quotient, mark);
+        return chunks;
+    }
+
+    /// <summary>Whether the quotient's chunk split and LDE run on the device (default; off: the quotient's values come back and are split on the CPU).</summary>
+    public bool QuotientChunksOnDevice { get; set; } = true;
+
+    /// <summary>
+    /// The quotient chunks' values at a point on the device (<see cref="IlgpuOperations{TParams}.EvaluateCoefficientColumns"/>), reading the
+    /// kept coefficient matrix; other extensions go to the CPU reference. Counted as out-of-domain openings.
+    /// </summary>
+    public ExtensionField<MontyField31<TParams>, TDef>[] EvaluateCoefficientColumns<TDef>(RowMajorMatrix<MontyField31<TParams>> coefficients,
+        ExtensionField<MontyField31<TParams>, TDef> point)
+        where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef>
+    {
+        ArgumentNullException.ThrowIfNull(coefficients);
+        if (!OpeningsOnDevice || !WideOnDevice<TDef>() || coefficients.Height == 0 || !System.Numerics.BitOperations.IsPow2(coefficients.Height))
+            return Cpu.EvaluateCoefficientColumns(coefficients, point);
+        int logN = System.Numerics.BitOperations.Log2((uint)coefficients.Height);
+        var squares = new ExtensionField<MontyField31<TParams>, TDef>[logN];
+        if (logN > 0)
+            squares[0] = point;
+        for (int b = 1; b < logN; b++)
+            squares[b] = squares[b - 1].Square();
+        var mark = Mark();
+        var words = Operations.EvaluateCoefficientColumns(TDef.W, TDef.Degree, coefficients, Words(squares.AsSpan()));
+        Count(IlgpuTraffic.OutOfDomain, mark);
+        return MemoryMarshal.Cast<uint, ExtensionField<MontyField31<TParams>, TDef>>(words).ToArray();
+    }
+
+    /// <summary>
     /// Out-of-domain openings on the device (<see cref="OpeningKernels"/>: each point's barycentric weights, then block partial
     /// sums and one reduction per column) over the quartic and octic extensions; traces kept on the device (LogUp traces made there) are
     /// read from their copies, the others are uploaded once. Other extensions go to the CPU reference.
@@ -314,19 +382,44 @@ public sealed class IlgpuProverBackend<TParams> : IProverBackend<TParams>, IDisp
         return result;
     }
 
+    /// <summary>
+    /// A FRI step's leaves: the codeword's words in order, so they name the codeword's device copy (a codeword made on the host is
+    /// uploaded here once, for its commitment and its fold). With <see cref="LdesOnDemand"/> the leaves' values are fetched only
+    /// when the host reads them (the query openings gather the opened rows on the device); else they are made on the host too.
+    /// </summary>
     public RowMajorMatrix<MontyField31<TParams>> FriLeaves<TDef>(ExtensionField<MontyField31<TParams>, TDef>[] codeword, int logArity)
         where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef>
     {
-        var leaves = Cpu.FriLeaves(codeword, logArity);
-        // The leaves are the codeword's words in order: their commitment reads the codeword's device copy
-        // (the DEEP codeword of the first step is uploaded here once, for its commitment and its fold).
+        ArgumentNullException.ThrowIfNull(codeword);
         var mark = Mark();
-        if (FriOnDevice && WideOnDevice<TDef>() && Operations.Keep(codeword, Words(codeword)))
+        if (FriOnDevice && WideOnDevice<TDef>() && logArity >= 1 && codeword.Length % (1 << logArity) == 0
+            && (Operations.IsResident(codeword) || Operations.Keep(codeword, Words(codeword))))
         {
-            Operations.Alias(leaves, codeword);
+            int k = 1 << logArity;
+            var leaves = LdesOnDemand ? Operations.LeavesOf(codeword, codeword.Length / k, k * TDef.Degree) : null;
+            if (leaves is null)
+            {
+                FetchCodeword(codeword);
+                leaves = Cpu.FriLeaves(codeword, logArity);
+                Operations.Alias(leaves, codeword);
+            }
             Count(IlgpuTraffic.FriLeaves, mark);
+            return leaves;
         }
-        return leaves;
+        FetchCodeword(codeword);
+        return Cpu.FriLeaves(codeword, logArity);
+    }
+
+    /// <summary>Downloads a codeword whose values were left on the device (DEEP, FRI folds and roll-ins leave them there when keeping and fetching on demand).</summary>
+    public void FetchCodeword<TDef>(ExtensionField<MontyField31<TParams>, TDef>[] codeword)
+        where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef>
+    {
+        ArgumentNullException.ThrowIfNull(codeword);
+        if (!Operations.IsOnDeviceOnly(codeword))
+            return;
+        var mark = Mark();
+        Operations.FetchCodeword(codeword, Words(codeword.AsSpan()));
+        Count(IlgpuTraffic.FriFinal, mark);
     }
 
     public void FriRollIn<TDef>(ExtensionField<MontyField31<TParams>, TDef>[] folded, ExtensionField<MontyField31<TParams>, TDef> weight,
@@ -338,6 +431,8 @@ public sealed class IlgpuProverBackend<TParams> : IProverBackend<TParams>, IDisp
         // Only a codeword kept on the device is updated there (its copy must stay equal to the host values).
         if (!FriOnDevice || !WideOnDevice<TDef>() || !Operations.IsResident(folded))
         {
+            FetchCodeword(folded);
+            FetchCodeword(rollIn);
             Cpu.FriRollIn(folded, weight, rollIn);
             return;
         }

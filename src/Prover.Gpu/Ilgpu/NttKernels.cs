@@ -28,6 +28,25 @@ public static class NttKernels
     }
 
     /// <summary>
+    /// output[i] = first·ratio^e with e = i, or bitrev(i) over <paramref name="reverseBits"/> bits when that is positive (square and
+    /// multiply): the scale factors of the LDEs and quotient chunks and FRI's 1/(2x) tables, made on the device instead of uploaded.
+    /// Field products are exact, so these are the words of the host's running products.
+    /// </summary>
+    public static void Geometric(Index1D i, ArrayView<uint> output, uint first, uint ratio, int reverseBits, MontyField f)
+    {
+        uint e = reverseBits > 0 ? MontyField.BitReverse((uint)i.X, reverseBits) : (uint)i.X;
+        uint acc = first, power = ratio;
+        while (e != 0)
+        {
+            if ((e & 1) != 0)
+                acc = f.Mul(acc, power);
+            power = f.Mul(power, power);
+            e >>= 1;
+        }
+        output[i] = acc;
+    }
+
+    /// <summary>
     /// One decimation-in-time level (bit-reversed → natural when run for j = 0 .. log−1):
     /// (x, y) ← (x + w·y, x − w·y). One thread per (butterfly, column): (rows/2)·width threads.
     /// </summary>

@@ -15,10 +15,10 @@ public sealed class StarkConfigTests
         final.Validate();
         Assert.Equal((8, 8, 6, 26, 24), (final.ExtensionDegree, final.DigestElements, final.LogBlowup, final.NumQueries, final.QueryPowBits));
         Assert.DoesNotContain(final, StarkConfig.Presets);
-        // The layer below it: blowup 16, 41 queries (a smaller final program).
+        // The wrap layer below it: blowup 32, 31 queries, 24 PoW bits (a smaller final program).
         var layer = StarkConfig.ByName("recursion-100");
         layer.Validate();
-        Assert.Equal((8, 8, 4, 41, 20), (layer.ExtensionDegree, layer.DigestElements, layer.LogBlowup, layer.NumQueries, layer.QueryPowBits));
+        Assert.Equal((8, 8, 5, 31, 24), (layer.ExtensionDegree, layer.DigestElements, layer.LogBlowup, layer.NumQueries, layer.QueryPowBits));
         Assert.DoesNotContain(layer, StarkConfig.Presets);
         // Its provable-128 counterpart: the extension and 12-element digests of provable-128, at blowup 32.
         var final128 = StarkConfig.ByName("final-128");

@@ -67,6 +67,7 @@ public class DeviceDeepFriWideTests(Xunit.Abstractions.ITestOutputHelper output)
         var cpu = Cpu.DeepReduce<TDef>(logH, matrices, coefficients, points);
         var actual = device.DeepReduce<TDef>(logH, matrices, coefficients, points);
         Assert.True(backend.Operations.IsResident(actual)); // kept for FRI
+        device.FetchCodeword(actual); // its values stayed on the device
         Assert.Equal(cpu, actual);
         // The reference against the definition, on a few rows.
         var omega = KoalaBear.TwoAdicGenerator(logH);
@@ -125,6 +126,7 @@ public class DeviceDeepFriWideTests(Xunit.Abstractions.ITestOutputHelper output)
         {
             var copy = (ExtensionField<KoalaBear, TDef>[])codeword.Clone();
             var folded = device.FriFold(codeword, 7, logArity, betas[0]);
+            device.FetchCodeword(folded);
             Assert.Equal(copy, codeword); // not folded in place
             Assert.Equal(Cpu.FriFold(codeword, 7, logArity, betas[0]), folded);
             for (int j = 0; j < folded.Length; j += 3)
@@ -149,10 +151,12 @@ public class DeviceDeepFriWideTests(Xunit.Abstractions.ITestOutputHelper output)
         var foldedChain = device.FriFold(codeword, 7, 2, betas[0]);
         Assert.True(backend.Operations.IsResident(foldedChain));
         device.FriRollIn(foldedChain, betas[2], rollIn);
+        device.FetchCodeword(foldedChain);
         Assert.Equal(cpuFolded, foldedChain);
         var leaves2 = device.FriLeaves(foldedChain, 3);
         var tree2 = device.Commit<Digest<KoalaBearParameters>>([leaves2]);
         var final = device.FriFold(foldedChain, 5, 3, betas[1]);
+        device.FetchCodeword(final);
         Assert.Equal(cpuFinal, final);
         Assert.Equal(cpuTree.Root, tree.Root);
         Assert.Equal(cpuTree2.Root, tree2.Root);

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Prover.Core.Air.Demo;
 using Prover.Core.Field;
 using Prover.Core.Matrix;
@@ -74,6 +75,11 @@ public class DeviceProvingStepsTests(ITestOutputHelper output)
         var expected = Cpu.FriFold(codeword, logN, logArity, beta);
         var actual = ((IProverBackend<KoalaBearParameters>)backend).FriFold(codeword, logN, logArity, beta);
         Assert.Equal(1 << (logN - logArity), actual.Length);
+        // Left on the device (its host array marked) until fetched.
+        Assert.True(backend.Operations.IsOnDeviceOnly(actual));
+        Assert.All(MemoryMarshal.Cast<KoalaBearExt4, uint>(actual.AsSpan()).ToArray(), w => Assert.Equal(uint.MaxValue, w));
+        backend.FetchCodeword(actual);
+        Assert.False(backend.Operations.IsOnDeviceOnly(actual));
         Assert.Equal(copy, codeword); // the input is not folded in place
         for (int j = 0; j < actual.Length; j++)
         {
@@ -110,10 +116,13 @@ public class DeviceProvingStepsTests(ITestOutputHelper output)
         var folded = device.FriFold(codeword, 7, 2, betas[0]);
         Assert.True(backend.Operations.IsResident(folded));
         device.FriRollIn(folded, betas[2], rollIn);
+        Assert.True(backend.Operations.IsOnDeviceOnly(folded)); // the fold and the roll-in stayed on the device
+        device.FetchCodeword(folded);
         Assert.Equal(cpuFolded, folded);
         var leaves2 = device.FriLeaves(folded, 3);
         var tree2 = device.Commit<Prover.Core.Hash.Digest<KoalaBearParameters>>([leaves2]);
         var final = device.FriFold(folded, 5, 3, betas[1]);
+        device.FetchCodeword(final);
         Assert.Equal(cpuFinal, final);
         Assert.Equal(cpuTree.Root, tree.Root);
         Assert.Equal(cpuTree2.Root, tree2.Root);
@@ -181,6 +190,8 @@ public class DeviceProvingStepsTests(ITestOutputHelper output)
         var expected = Cpu.DeepReduce<KoalaBearQuartic>(logH, matrices, coefficients, points);
         var actual = device.DeepReduce<KoalaBearQuartic>(logH, matrices, coefficients, points);
         Assert.True(backend.Operations.IsResident(actual)); // kept for FRI
+        Assert.True(backend.Operations.IsOnDeviceOnly(actual)); // its values too, until fetched
+        device.FetchCodeword(actual);
         Assert.Equal(expected, actual);
         // The CPU reference against the definition, on a few rows.
         var omega = KoalaBear.TwoAdicGenerator(logH);
@@ -332,7 +343,9 @@ public class DeviceProvingStepsTests(ITestOutputHelper output)
         for (int i = 0; i < 16; i++)
             codeword[i] = ExtensionField<KoalaBear, KoalaBearOctic>.FromCoefficients(words.AsSpan(i * 8, 8));
         var beta = ExtensionField<KoalaBear, KoalaBearOctic>.FromCoefficients(words.AsSpan(128, 8));
-        Assert.Equal(Cpu.FriFold(codeword, 4, 2, beta), ((IProverBackend<KoalaBearParameters>)backend).FriFold(codeword, 4, 2, beta));
+        var folded = ((IProverBackend<KoalaBearParameters>)backend).FriFold(codeword, 4, 2, beta);
+        backend.FetchCodeword(folded);
+        Assert.Equal(Cpu.FriFold(codeword, 4, 2, beta), folded);
         Assert.Equal(1, backend.Traffic.Calls(IlgpuTraffic.FriFold)); // it ran on the device
     }
 

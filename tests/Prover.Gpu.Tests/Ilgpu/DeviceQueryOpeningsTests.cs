@@ -168,6 +168,11 @@ public class DeviceQueryOpeningsTests(ITestOutputHelper output)
         Assert.Equal(0, backend.Traffic.FromDevice(IlgpuTraffic.Commit));
         Assert.Equal(0, backend.Traffic.Calls(IlgpuTraffic.MatrixValues)); // no LDE or LogUp trace was read on the host
         Assert.Equal(0, backend.Traffic.FromDevice(IlgpuTraffic.Lde));
+        // The quotient's values and chunks, the DEEP codewords and the folded FRI codewords stay on the device: only FRI's final
+        // codeword comes back (and the opened rows and siblings).
+        foreach (var phase in new[] { IlgpuTraffic.Quotient, IlgpuTraffic.Deep, IlgpuTraffic.FriFold, IlgpuTraffic.FriRollIn })
+            Assert.Equal(0, backend.Traffic.FromDevice(phase));
+        Assert.Equal(1, backend.Traffic.Calls(IlgpuTraffic.FriFinal));
         Assert.True(device < host, $"{demo}: {device} B with the queries on the device, {host} B with the trees downloaded");
     }
 }

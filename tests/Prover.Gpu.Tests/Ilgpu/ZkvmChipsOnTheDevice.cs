@@ -11,7 +11,7 @@ using Xunit.Abstractions;
 namespace Prover.Gpu.Tests.Ilgpu;
 
 /// <summary>
-/// The zkVM chips' real traces through the device's LogUp, quotient and opening kernels: a zkVM proof of hello.elf on the CPU
+/// The zkVM chips' real traces through the device's LogUp, quotient, quotient-chunk and opening kernels: a zkVM proof of hello.elf on the CPU
 /// backend, where a comparing backend also runs each of these steps on ILGPU's CPU accelerator and asserts the same words
 /// (tables up to <see cref="MaxLogRows"/> rows, which for hello.elf is every table: the 2^16-row byte table is the tallest;
 /// the accelerator simulates every GPU thread). The proof itself is the CPU backend's.
@@ -81,6 +81,38 @@ public class ZkvmChipsOnTheDevice(ITestOutputHelper output)
             return expected;
         }
 
+        public HashSet<string> ChunkTables { get; } = [];
+
+        /// <summary>The quotient (compared above), its chunk split and LDE on the device from the same values, compared with the CPU's.</summary>
+        public (RowMajorMatrix<KoalaBear> Coefficients, RowMajorMatrix<KoalaBear> Lde) QuotientChunks<TDef>(CompiledAir<KoalaBear> air, int logN,
+            RowMajorMatrix<KoalaBear> mainLde, RowMajorMatrix<KoalaBear>? preprocessedLde, RowMajorMatrix<KoalaBear>? logUpLde, KoalaBear[] publics,
+            ExtensionField<KoalaBear, TDef> alpha, ExtensionField<KoalaBear, TDef> gamma, ExtensionField<KoalaBear, TDef> beta,
+            ExtensionField<KoalaBear, TDef> cumulativeSum, int logBlowup)
+            where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+        {
+            var values = EvaluateQuotient(air, logN, mainLde, preprocessedLde, logUpLde, publics, alpha, gamma, beta, cumulativeSum);
+            var expected = QuotientChunks<KoalaBearParameters, TDef>.Split(Cpu.Dft, values, logN, air.LogQuotientChunks, logBlowup);
+            if (logN <= MaxLogRows)
+            {
+                var (coefficients, lde) = device.Operations.SplitQuotient(System.Runtime.InteropServices.MemoryMarshal.Cast<ExtensionField<KoalaBear, TDef>, uint>(values.AsSpan()),
+                    TDef.Degree, logN, air.LogQuotientChunks, logBlowup);
+                DeviceLogUpTests.AssertSameWords(expected.Coefficients, coefficients, air.Name + " quotient chunk coefficients");
+                DeviceLogUpTests.AssertSameWords(expected.Lde, lde, air.Name + " quotient chunk LDE");
+                Device.Release([coefficients, lde]);
+                ChunkTables.Add(air.Name);
+            }
+            return expected;
+        }
+
+        public ExtensionField<KoalaBear, TDef>[] EvaluateCoefficientColumns<TDef>(RowMajorMatrix<KoalaBear> coefficients, ExtensionField<KoalaBear, TDef> point)
+            where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+        {
+            var expected = Cpu.EvaluateCoefficientColumns(coefficients, point);
+            if (coefficients.Height <= 1 << MaxLogRows)
+                Assert.True(expected.AsSpan().SequenceEqual(Device.EvaluateCoefficientColumns(coefficients, point)), "quotient chunks' values at ζ differ");
+            return expected;
+        }
+
         public ExtensionField<KoalaBear, TDef>[][][] EvaluateOutOfDomain<TDef>(int logN, IReadOnlyList<RowMajorMatrix<KoalaBear>> matrices,
             ReadOnlySpan<ExtensionField<KoalaBear, TDef>> points)
             where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
@@ -124,6 +156,7 @@ public class ZkvmChipsOnTheDevice(ITestOutputHelper output)
         Assert.True(backend.LogUpTables.Count >= 5, $"only {backend.LogUpTables.Count} tables' LogUp traces compared");
         Assert.True(backend.QuotientTables.Count >= 5, $"only {backend.QuotientTables.Count} tables' quotients compared");
         Assert.True(backend.OpeningCalls > 0);
+        Assert.Equal(backend.QuotientTables.Order(), backend.ChunkTables.Order()); // every compared quotient's chunks too
         Assert.Empty(backend.Skipped);
         Assert.Equal(0, device.Operations.ResidentCount);
         Assert.NotNull(proof);

@@ -20,6 +20,10 @@ public sealed class ZkvmAggregateVerifier<TDef>
     private readonly ZkvmAggregationKeys<TDef> _keys;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<int, VerifyingKey<KoalaBearParameters, KoalaBearDigest>> _fullKeys = new();
 
+    // The security of each proof shape below the top (a program of the tree or a wrap, a shard shape), computed once: it
+    // depends only on the shape and the configuration (compiling the AIRs for it costs more than the top proof's check).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Security.SecurityReport> _shapeSecurity = new();
+
     public ZkvmAggregateVerifier(StarkConfig shardConfig, StarkConfig recursionConfig, ZkvmProgram program, IReadOnlyList<StarkConfig>? finalConfigs = null)
         : this(new ZkvmAggregationKeys<TDef>(shardConfig, recursionConfig, program, finalConfigs))
     {
@@ -114,13 +118,17 @@ public sealed class ZkvmAggregateVerifier<TDef>
         IReadOnlyList<ZkvmAggregationChild<TDef>> chain, IReadOnlyList<ShardCommitment> shards, ZkvmCheckedStatement<TDef, KoalaBearDigest> statement)
     {
         var weakest = top;
+        Security.SecurityReport Program(ZkvmAggregationChild<TDef> child, StarkConfig config) =>
+            _shapeSecurity.GetOrAdd($"program {config} {string.Join(',', child.Key.PreprocessedRoot.ToCanonical())}",
+                _ => StarkSecurity.OfShape(config, child.Machine.Airs, child.Machine.LogHeights, KoalaBearParameters.P));
         for (int i = 0; i < chain.Count - 1; i++)
-            weakest = Security.SecurityReport.Weakest(weakest, StarkSecurity.OfShape(_keys.FinalConfigs[i], chain[i].Machine.Airs, chain[i].Machine.LogHeights, KoalaBearParameters.P));
+            weakest = Security.SecurityReport.Weakest(weakest, Program(chain[i], _keys.FinalConfigs[i]));
         foreach (var child in tree.SelectMany(level => level).Distinct())
-            weakest = Security.SecurityReport.Weakest(weakest, StarkSecurity.OfShape(_keys.RecursionConfig, child.Machine.Airs, child.Machine.LogHeights, KoalaBearParameters.P));
+            weakest = Security.SecurityReport.Weakest(weakest, Program(child, _keys.RecursionConfig));
         foreach (var shard in shards.DistinctBy(s => (s.Chips.Bits, string.Join(',', s.LogHeights))))
-            weakest = Security.SecurityReport.Weakest(weakest, StarkSecurity.OfShape(statement.Config, _keys.Program.AirsOf(shard.Chips), shard.LogHeights,
-                KoalaBearParameters.P, statement.Fractions));
+            weakest = Security.SecurityReport.Weakest(weakest, _shapeSecurity.GetOrAdd(
+                $"shard {statement.Config} {shard.Chips.Bits} {string.Join(',', shard.LogHeights)} {statement.Fractions.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}",
+                _ => StarkSecurity.OfShape(statement.Config, _keys.Program.AirsOf(shard.Chips), shard.LogHeights, KoalaBearParameters.P, statement.Fractions)));
         return weakest;
     }
 }

@@ -15,10 +15,10 @@ public sealed record ZkvmRecursionLayers(StarkConfig Shard, StarkConfig Layer, I
     /// <summary>
     /// The layers for shards under <paramref name="shard"/> (docs/design.md, "Recursion", the final layer): shards in
     /// <see cref="StarkConfig.Provable100"/>'s shape get a tree in their own configuration, then a wrap under
-    /// <see cref="StarkConfig.Recursion100"/> (blowup 16, 41 queries: the smaller program the final layer verifies) and the
-    /// final proof under <see cref="StarkConfig.Final100"/> (blowup 64, 26 queries: ≈ 290 KB). Leaves at blowup 16 do not
-    /// fit 16 GB for a 2^18-cycle shard (a leaf program of ~670 k instructions), hence the tree at provable-100's blowup 8
-    /// and one wrap. Any other configuration (development, custom test shapes) keeps its own for every layer. The choice is
+    /// <see cref="StarkConfig.Recursion100"/> (blowup 32, 31 queries: few queries make the program the final layer runs
+    /// small) and the final proof under <see cref="StarkConfig.Final100"/> (blowup 64, 26 queries: ≈ 290 KB). Leaves at a
+    /// low rate do not fit 16 GB for a 2^18-cycle shard (a leaf program of ~670 k instructions), hence the tree at
+    /// provable-100's blowup 8 and one wrap. Any other configuration (development, custom test shapes) keeps its own for every layer. The choice is
     /// by shape (<see cref="StarkConfig.SameShape"/>), not by name; the policy fields (minimum bits, insecure opt-in)
     /// follow <paramref name="shard"/>'s.
     /// </summary>

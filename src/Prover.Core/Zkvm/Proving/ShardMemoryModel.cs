@@ -10,9 +10,11 @@ namespace Prover.Core.Zkvm.Proving;
 /// t with main width w, LogUp columns c (extension), 2^k quotient chunks, N rows (a bound from
 /// <see cref="ShardProfile"/>) and blowup B, extension degree D, S shards:
 /// <list type="bullet">
-/// <item>held for the whole proof: every shard's main traces S·Σ w·N, the preprocessed traces and LDEs
-/// with their tree (two proving keys: the shards' and the last shard's), and the execution record
-/// (<see cref="RecordBytesPerCycle"/> per cycle);</item>
+/// <item>held for the whole proof: each shard's checkpoint (<see cref="CheckpointBytesPerCycle"/> per cycle of the
+/// execution: the prover keeps no shard's traces between its phases, docs/design.md "Shard retention between the
+/// phases"), the preprocessed traces and LDEs with their tree (two proving keys: the shards' and the last shard's);</item>
+/// <item>one shard's traces Σ w·N, and two shards' execution records (<see cref="RecordBytesPerCycle"/> per cycle of
+/// the shard: the one whose traces are built and the one the machine fills next);</item>
 /// <item>one shard's proof at its peak (DEEP batching and FRI, when everything committed is alive): the
 /// LDEs Σ (w + D·c + D·2^k)·N·B, the LogUp traces and quotient coefficients Σ D·(c + 2^k)·N, one Merkle
 /// tree per commitment (2·N_max·B digests of L elements each: 8, or 12 for provable-128) and the DEEP/FRI codewords (about
@@ -29,8 +31,15 @@ public static class ShardMemoryModel
     /// <summary>log2 of the probe's shard size (<see cref="ShardProfile"/>): small enough that its records and traces are cheap.</summary>
     public const int ProbeLogShardSize = 16;
 
-    /// <summary>Bytes of execution record (events of every chip) per traced cycle, kept until the shards are built.</summary>
+    /// <summary>Bytes of execution record (events of every chip) per traced cycle, kept until the shard's traces are built.</summary>
     public const long RecordBytesPerCycle = 96;
+
+    /// <summary>
+    /// Bytes of re-execution checkpoint (<see cref="ShardCheckpoint"/>: 24 per double word the shard touches) per cycle, kept
+    /// from phase 1 to phase 2 for every shard. Measured (docs/benchmarks.md, "Shard retention between the phases"): at most
+    /// 0.08 on the point-evaluation block and 0.02 on bigmul; 1 leaves room for executions that touch more memory per cycle.
+    /// </summary>
+    public const double CheckpointBytesPerCycle = 1;
 
     /// <summary>
     /// Measured peak working set over the modelled live bytes (docs/benchmarks.md, "Shard size from a memory budget"):
@@ -63,7 +72,8 @@ public static class ShardMemoryModel
 
     /// <summary>
     /// Modelled peak bytes of proving <paramref name="cycles"/> cycles in <paramref name="shards"/> shards whose
-    /// tables <paramref name="shapes"/> are at most 2^<paramref name="logHeights"/> rows (see the class comment).
+    /// tables <paramref name="shapes"/> are at most 2^<paramref name="logHeights"/> rows (see the class comment); a shard
+    /// runs at most ⌈cycles / shards⌉ cycles.
     /// </summary>
     public static long EstimatePeakBytes(IReadOnlyList<TableShape> shapes, IReadOnlyList<int> logHeights, long shards, long cycles,
         int extensionDegree, int logBlowup, int digestElements = 8)
@@ -99,8 +109,9 @@ public static class ShardMemoryModel
         double trees = 3 * 2 * tallest * digestElements; // main, LogUp and quotient trees: 2·leaves digests of L elements
         double preprocessedTree = 2 * tallest * digestElements;
         double deepAndFri = 6 * d * tallest;
-        double elements = shards * traces + 2 * (preprocessed + preprocessedTree) + ldes + aux + trees + deepAndFri;
-        double bytes = elements * 4 * GcOverhead + (double)cycles * RecordBytesPerCycle;
+        double elements = traces + 2 * (preprocessed + preprocessedTree) + ldes + aux + trees + deepAndFri;
+        double shardCycles = Math.Ceiling((double)cycles / shards);
+        double bytes = elements * 4 * GcOverhead + 2 * shardCycles * RecordBytesPerCycle + cycles * CheckpointBytesPerCycle;
         return bytes >= long.MaxValue ? long.MaxValue : (long)bytes;
     }
 

@@ -8,25 +8,32 @@ namespace Prover.Core.Zkvm.Proving;
 /// The table heights of an execution measured at a small probe shard size, from which the heights at any
 /// larger shard size are bounded (the input of <see cref="ShardMemoryModel"/>). The probe runs the guest
 /// traced in shards of 2^<see cref="LogProbeShardSize"/> cycles and builds every shard's traces (then drops
-/// them), keeping the tallest height of each table over the shards.
+/// them), keeping each table's height in every probe shard.
 /// <para>
-/// Bound: a chip table's rows are a sum over the cycles of its shard, so a shard of 2^k ≥ 2^p cycles (the
-/// union of 2^(k−p) probe shards) has at most 2^(k−p) times the tallest probe shard's rows, a power of two
-/// when that height is; and never more than 2^k. The fixed tables (Program, the byte table) and the
-/// last shard's whole-execution tables (memory boundaries, input commitment) do not depend on the shard
-/// size: their probe heights are exact. An optional chip with no table in any probe shard has no events in the
-/// whole execution, so no table at any shard size: its height is −1 (absent).
+/// Bound: a chip table's rows are a sum over the cycles of its shard, so a shard of 2^k ≥ 2^p cycles, which is
+/// the union of 2^(k−p) consecutive probe shards (shards start at multiples of their size), has at most as
+/// many rows as those probe shards' tables together: the bound is the largest such window sum of the probe
+/// heights (each at least its table's rows), rounded up to a power of two, and never more than 2^k. A phase
+/// of the execution that fills one chip (the SHA-256 rows of SSZ hashing, the point chips of a KZG check) so
+/// counts where it runs, not in every shard. The fixed tables (Program, the byte table) and the last shard's
+/// whole-execution tables (memory boundaries, input commitment) do not depend on the shard size: their probe
+/// heights are exact. An optional chip with no table in any probe shard has no events in the whole
+/// execution, so no table at any shard size: its height is −1 (absent).
 /// </para>
 /// </summary>
 public sealed class ShardProfile
 {
     private readonly int[] _probeLogHeights;
 
-    private ShardProfile(int logProbeShardSize, long cycles, int[] probeLogHeights)
+    /// <summary>Each probe shard's log height of every chip's table (−1: no table in that shard).</summary>
+    private readonly IReadOnlyList<int[]> _perShard;
+
+    private ShardProfile(int logProbeShardSize, long cycles, int[] probeLogHeights, IReadOnlyList<int[]> perShard)
     {
         LogProbeShardSize = logProbeShardSize;
         Cycles = cycles;
         _probeLogHeights = probeLogHeights;
+        _perShard = perShard;
     }
 
     /// <summary>log2 of the probe's shard size.</summary>
@@ -53,17 +60,31 @@ public sealed class ShardProfile
         // Shards at least as long as the execution are all the same single shard.
         int whole = Math.Max(LogProbeShardSize, BitOperations.Log2((ulong)Math.Max(2, Cycles) - 1) + 1);
         logShardSize = Math.Min(logShardSize, whole);
+        int span = 1 << Math.Max(0, logShardSize - LogProbeShardSize); // probe shards per shard
         var heights = new int[_probeLogHeights.Length];
         for (int t = 0; t < heights.Length; t++)
         {
             int probe = _probeLogHeights[t];
-            heights[t] = IsShardIndependent(t) || probe < 0 ? probe
-                : Math.Max(probe, Math.Min(logShardSize, probe + Math.Max(0, logShardSize - LogProbeShardSize)));
+            if (IsShardIndependent(t) || probe < 0)
+            {
+                heights[t] = probe;
+                continue;
+            }
+            // The fullest window of `span` consecutive probe shards, aligned as the shards of 2^logShardSize are.
+            long fullest = 0;
+            for (int w = 0; w < _perShard.Count; w += span)
+            {
+                long rows = 0;
+                for (int s = w; s < Math.Min(_perShard.Count, w + span); s++)
+                    rows += _perShard[s][t] < 0 ? 0 : 1L << _perShard[s][t];
+                fullest = Math.Max(fullest, rows);
+            }
+            int window = fullest <= 1 ? 0 : BitOperations.Log2((ulong)fullest - 1) + 1;
+            heights[t] = Math.Max(probe, Math.Min(logShardSize, window));
             // The byte table has a row per byte pair the shard looks up, which can exceed its cycles (several lookups per
-            // cycle) but not the union of the probe shards it spans: at most 2^(log shard − log probe) times the probe's
-            // tallest, and never more than the 2^16 pairs.
-            if (t == ZkvmTable.Bytes && probe >= 0)
-                heights[t] = Math.Max(probe, Math.Min(Tables.ByteTable<KoalaBear>.MaxHeightLog, probe + Math.Max(0, logShardSize - LogProbeShardSize)));
+            // cycle) but not the union of the probe shards it spans (the window), and never the 2^16 pairs.
+            if (t == ZkvmTable.Bytes)
+                heights[t] = Math.Max(probe, Math.Min(Tables.ByteTable<KoalaBear>.MaxHeightLog, window));
         }
         return heights;
     }
@@ -76,6 +97,7 @@ public sealed class ShardProfile
         if (logProbeShardSize is < 1 or > 24)
             throw new ArgumentOutOfRangeException(nameof(logProbeShardSize), "probe shard size outside 2^1..2^24");
         var heights = Enumerable.Repeat(-1, Chips.ZkvmChips.Count).ToArray();
+        var perShard = new List<int[]>();
         var registers = new RegisterFile(ZkvmProgram.InitialRegisters());
         var memory = new MemoryBoundaries(program, input);
         using var machine = new Machine.Machine(program.Program, input, new MachineOptions { ShardSize = 1L << logProbeShardSize, MaxCycles = maxCycles });
@@ -84,8 +106,13 @@ public sealed class ShardProfile
         {
             var shard = ShardTraceBuilder.Build(program, record, registers, memory, input, last);
             var chips = shard.Chips.Indices();
+            var these = Enumerable.Repeat(-1, Chips.ZkvmChips.Count).ToArray();
             for (int i = 0; i < chips.Length; i++)
+            {
                 heights[chips[i]] = Math.Max(heights[chips[i]], shard.LogHeights[i]);
+                these[chips[i]] = shard.LogHeights[i];
+            }
+            perShard.Add(these);
             machine.Recycle(record);
         }
         // A record is built once the next one arrives: only then is it known not to be the last.
@@ -98,6 +125,6 @@ public sealed class ShardProfile
         if (pending is null)
             throw new InvalidOperationException("the traced run produced no shard");
         Measure(pending, last: true);
-        return new ShardProfile(logProbeShardSize, result.Cycles, heights);
+        return new ShardProfile(logProbeShardSize, result.Cycles, heights, perShard);
     }
 }

@@ -32,14 +32,14 @@ public sealed record ZkvmProverOptions
 
     /// <summary>
     /// Longest execution proved: a longer one stops with <see cref="MachineFault.CycleLimitExceeded"/> before it is
-    /// traced further. Tracing keeps every shard's events until proving starts, so this bounds the execution
-    /// record's memory as well as the proving time. At most <see cref="ZkvmProver{TDef, TDigest}.MaxCycles"/>.
+    /// traced further. It bounds the proving time; the memory held between the phases grows with it only by each
+    /// shard's checkpoint (docs/design.md, "Shard retention between the phases"). At most <see cref="ZkvmProver{TDef, TDigest}.MaxCycles"/>.
     /// </summary>
     public long MaxCycles { get; init; } = DefaultMaxCycles;
 
     /// <summary>
-    /// 2^26 cycles: 26 times the example Ethereum block (2.6 M cycles), whose traced record and 2^20-cycle shard
-    /// proofs already peak near 15 GB (docs/benchmarks.md); longer executions are for machines with more memory.
+    /// 2^26 cycles: 26 times the example Ethereum block (2.6 M cycles), about 2.5 mainnet blocks; longer executions
+    /// take hours on a CPU and are bounded by the bus argument (docs/zkvm.md, "Bus multiplicity bound").
     /// </summary>
     public const long DefaultMaxCycles = 1L << 26;
 
@@ -54,6 +54,12 @@ public sealed record ZkvmProverOptions
 
     /// <summary>Checked before every shard step of every phase (trace generation, main commitment, shard proof): a cancelled proof throws <see cref="OperationCanceledException"/>.</summary>
     public CancellationToken Cancellation { get; init; }
+
+    /// <summary>
+    /// Reference retention (tests only): keep every shard's traces from phase 1 to phase 2, as the prover did before
+    /// shards were rebuilt from checkpoints; the proof bytes are the same (ShardRetentionTests), the memory is not.
+    /// </summary>
+    internal bool RetainTraces { get; init; }
 
     /// <summary>Tests only: a bus-count bound below p, so that a small execution shows the prover's refusal.</summary>
     internal ulong? BusBudgetLimit { get; init; }
@@ -76,6 +82,9 @@ public sealed record ZkvmProofReport(string Config, long Cycles, int Shards, IRe
     /// <summary>The memory budget the shard size was chosen for, and the model's peak estimate for that size; null when the shard size was given.</summary>
     public (long Budget, long Estimate)? Memory { get; init; }
 
+    /// <summary>Bytes of the per-shard checkpoints kept between the two phases (docs/design.md, "Shard retention between the phases").</summary>
+    public long CheckpointBytes { get; init; }
+
     /// <summary>The fullest bus of the statement and its share of the bus-count bound p (docs/zkvm.md "Bus multiplicity bound").</summary>
     public (int Bus, double Share) BusLoad { get; init; }
 }
@@ -83,9 +92,10 @@ public sealed record ZkvmProofReport(string Config, long Cycles, int Shards, IRe
 /// <summary>
 /// Proves guest executions (docs/zkvm.md, "Proving an execution"): runs the guest with tracing, builds
 /// every chip's trace shard by shard (registers carried across shards with absolute timestamps, the one
-/// memory boundary of the whole execution in the last shard), commits every shard's main traces, draws
-/// the shared LogUp challenges from a transcript of all commitments and claims, and proves each shard
-/// with them. Before returning it checks that the buses balance across all shards and the verifier's
+/// memory boundary of the whole execution in the last shard) and commits each shard's main traces as its
+/// record completes, keeping only a checkpoint per shard; draws the shared LogUp challenges from a transcript
+/// of all commitments and claims; then rebuilds and proves one shard at a time with them (docs/design.md,
+/// "Shard retention between the phases"). Before returning it checks that the buses balance across all shards and the verifier's
 /// public tuples, so an internal inconsistency fails here, never as a proof that does not verify.
 /// </summary>
 public sealed class ZkvmProver<TDef, TDigest>
@@ -129,82 +139,174 @@ public sealed class ZkvmProver<TDef, TDigest>
         }
 
         progress?.Invoke("execute", 0);
-        var (shardSize, memoryPlan) = ChooseShardSize(program, input);
+        var (shardSize, memoryPlan, plannedShards) = ChooseShardSize(program, input);
         if (memoryPlan is not null)
             Lap("probe (table heights for the shard size)");
         // ts = 4·clk + slot must stay below 2^40 (ts_hi < 2^24): at most 2^38 − 1 cycles.
-        using var machine = new Machine.Machine(program.Program, input, new MachineOptions { ShardSize = shardSize, MaxCycles = Math.Min(_options.MaxCycles, MaxCycles) });
-        var (result, records) = machine.RunTraced();
-        Lap("execute (traced)");
-        cancel.ThrowIfCancellationRequested();
+        long maxCycles = Math.Min(_options.MaxCycles, MaxCycles);
+        int expectedShards = plannedShards; // 0 when unknown (a given shard size: no probe ran)
 
-        var output = CommittedOutput(records);
-        var shards = new List<ShardTraces>(records.Count);
+        // Phase 1 (docs/design.md, "Shard retention between the phases"): one traced run; each shard's traces are built as
+        // soon as its record is complete, committed, and dropped with the record. What stays per shard is its statement
+        // (chips, heights, public values, main commitment) and a checkpoint to rebuild the same traces in phase 2, so the
+        // memory held grows with one shard's traces, not with the execution. The configuration is known once a table is
+        // taller than the small-statement bound (StarkConfig.ForTallestTable); until then shards wait for their commitment
+        // and are rebuilt (cheaply: every table is at most 2^12 rows) once the run ends.
+        bool retainTraces = _options.RetainTraces || _options.Tamper is not null;
+        var checkpoints = new List<ShardCheckpoint>();
+        var statements = new List<ShardTraces>(); // traces dropped (empty) unless retained
+        var kept = new List<ShardTraces?>();
+        var commitments = new List<ShardCommitment?>();
         var registers = new RegisterFile(ZkvmProgram.InitialRegisters());
         var memory = new MemoryBoundaries(program, input);
-        for (int s = 0; s < records.Count; s++)
+        MemoryBoundaries? checkOnly = null; // for rebuilding shards that are not the last
+        var outputBytes = new List<byte>();
+        long consoleBytes = 0;
+        StarkConfig? config = null;
+        StarkProver<KoalaBearParameters, TDef, TDigest>? prover = null;
+        int tallest = 0;
+        var traceClock = new Stopwatch();
+        var commitClock = new Stopwatch();
+        ShardCommitment Commit(ShardTraces t)
         {
-            progress?.Invoke("trace generation", (double)s / records.Count);
-            Step("trace generation", s, records.Count);
-            bool last = s == records.Count - 1;
-            var shard = ShardTraceBuilder.Build(program, records[s], registers, memory, input, last);
+            commitClock.Start();
+            var c = ShardCommitment.Of(t.Chips, t.LogHeights, t.Publics, prover!.CommitMainTraces(t.Traces));
+            commitClock.Stop();
+            return c;
+        }
+        void Decide(StarkConfig c)
+        {
+            config = c;
+            prover = new StarkProver<KoalaBearParameters, TDef, TDigest>(c, _options.Backend) { CheckConstraints = _options.CheckConstraints };
+        }
+        ShardTraces Checked(int s, ShardTraces shard, bool last)
+        {
             if (_options.Tamper is { } tamper)
             {
                 // The hook edits the traces by chip index; a table it sets to null is left out of the shard.
                 var (byChip, publicsByChip) = shard.ByChip();
                 tamper(s, byChip, publicsByChip);
-                shard = ShardTraces.FromChips(byChip, publicsByChip);
+                return ShardTraces.FromChips(byChip, publicsByChip);
             }
-            else if (ZkvmChips.Check(shard.Chips, last) is { } error)
+            if (ZkvmChips.Check(shard.Chips, last) is { } error)
                 throw new InvalidOperationException($"shard {s}: {error} (a trace generator bug)");
-            shards.Add(shard);
+            return shard;
         }
-        Lap("trace generation");
-        var chips = shards.Select(t => t.Chips).ToArray();
-        var heights = shards.Select(t => t.LogHeights).ToArray();
+        void CommitWaiting()
+        {
+            for (int w = 0; w < commitments.Count; w++)
+                if (commitments[w] is null)
+                {
+                    Step("main commitments", w, Math.Max(expectedShards, checkpoints.Count));
+                    commitments[w] = Commit(kept[w] ?? Rebuild(w));
+                }
+        }
+        using var machine = new Machine.Machine(program.Program, input, new MachineOptions { ShardSize = shardSize, MaxCycles = maxCycles });
+        void Phase1(ExecutionRecord record, bool last)
+        {
+            int s = checkpoints.Count;
+            progress?.Invoke("trace generation", expectedShards == 0 ? 0 : Math.Min(1, (double)s / expectedShards));
+            Step("trace generation", s, Math.Max(expectedShards, s + 1));
+            traceClock.Start();
+            var checkpoint = ShardCheckpoint.Of(record, registers, consoleBytes, outputBytes.Count, last);
+            foreach (var e in record.Syscalls)
+            {
+                if (e.Number == SyscallNumbers.Commit)
+                    outputBytes.Add((byte)e.A1);
+                else if (e.Number == SyscallNumbers.Write && e.A0 == 1)
+                    consoleBytes += (long)e.Result;
+            }
+            var shard = Checked(s, ShardTraceBuilder.Build(program, record, registers, memory, input, last), last);
+            machine.Recycle(record);
+            traceClock.Stop();
+            checkpoints.Add(checkpoint);
+            // The statement without its traces (a record copy keeps the heights computed from the traces).
+            statements.Add(shard with { Traces = [] });
+            kept.Add(retainTraces ? shard : null);
+            tallest = Math.Max(tallest, shard.LogHeights.DefaultIfEmpty(0).Max());
+            if (config is null && ReferenceEquals(_options.Config.ForTallestTable(tallest), _options.Config))
+            {
+                Decide(_options.Config);
+                // Shards that waited for the configuration: rebuilt and committed now (their tables are small).
+                CommitWaiting();
+            }
+            if (config is not null)
+            {
+                Step("main commitments", s, Math.Max(expectedShards, s + 1));
+                commitments.Add(Commit(shard));
+            }
+            else
+            {
+                commitments.Add(null);
+            }
+        }
+        // A record is built once the next one arrives: only then is it known not to be the last.
+        ExecutionRecord? pending = null;
+        var runClock = Stopwatch.StartNew();
+        var result = machine.RunTraced(record =>
+        {
+            cancel.ThrowIfCancellationRequested();
+            if (pending is not null)
+                Phase1(pending, last: false);
+            pending = record;
+        });
+        if (pending is null)
+            throw new InvalidOperationException("the traced run produced no shard");
+        Phase1(pending, last: true);
+        pending = null;
+        if (config is null)
+        {
+            // A small statement under provable-100 is proved with that preset's small-statement shape (StarkConfig.ForTallestTable:
+            // blowup 64, fewer queries, the same provable level); the verifier accepts it for statements that small only.
+            Decide(_options.Config.ForTallestTable(tallest));
+            CommitWaiting();
+        }
+        runClock.Stop();
+        timings.Add(("execute (traced)", Math.Max(0, runClock.Elapsed.TotalMilliseconds - traceClock.Elapsed.TotalMilliseconds - commitClock.Elapsed.TotalMilliseconds)));
+        timings.Add(("trace generation", traceClock.Elapsed.TotalMilliseconds));
+        timings.Add(("main commitments (all shards)", commitClock.Elapsed.TotalMilliseconds));
+        clock.Restart();
+        cancel.ThrowIfCancellationRequested();
+
+        var output = outputBytes.ToArray();
+        int count = statements.Count;
+        var chips = statements.Select(t => t.Chips).ToArray();
+        var heights = statements.Select(t => t.LogHeights).ToArray();
         // Refuse a statement the verifier would refuse: every bus must stay below p bounded sends and receives over all
         // shards (docs/zkvm.md "Bus multiplicity bound").
         if (ZkvmBusBudget.Check(program, chips, heights, output.Length, _options.BusBudgetLimit) is { } budget && _options.Tamper is null)
-            throw new InvalidOperationException($"this execution ({result.Cycles:N0} cycles, {shards.Count} shards) is too large for one sound bus argument: {budget}");
+            throw new InvalidOperationException($"this execution ({result.Cycles:N0} cycles, {count} shards) is too large for one sound bus argument: {budget}");
 
-        // A small statement under provable-100 is proved with that preset's small-statement shape (StarkConfig.ForTallestTable:
-        // blowup 64, fewer queries, the same provable level); the verifier accepts it for statements that small only.
-        var config = _options.Config.ForTallestTable(heights.Max(h => h.Max()));
-        var prover = new StarkProver<KoalaBearParameters, TDef, TDigest>(config, _options.Backend) { CheckConstraints = _options.CheckConstraints };
         // One preprocessed key over every chip (only the preprocessed table's height matters: the Program table,
         // present in every shard); each shard proves with its subset. A shard whose preprocessed heights differ from the
         // last shard's fails in the STARK prover's key check.
         var fullKey = StarkSetup.Preprocess<KoalaBearParameters, TDigest>(program.Airs, ZkvmProgram.RegistryHeights(chips[^1], heights[^1]),
-            config.LogBlowup, _options.Backend)!;
+            config!.LogBlowup, _options.Backend)!;
         ProvingKey<KoalaBearParameters, TDigest> Key(ChipSet c) => fullKey.Subset(program.Airs, c.Indices());
         Lap("preprocessed commitment");
 
-        var commitments = new ShardCommitment[shards.Count];
-        for (int s = 0; s < shards.Count; s++)
-        {
-            progress?.Invoke("main commitments", (double)s / shards.Count);
-            Step("main commitments", s, shards.Count);
-            var t = shards[s];
-            commitments[s] = ShardCommitment.Of(t.Chips, t.LogHeights, t.Publics, prover.CommitMainTraces(t.Traces));
-        }
-        Lap("main commitments (all shards)");
-
-        var inputCommitment = shards[^1].PublicsOf(ZkvmTable.InputCommit)[InputCommitCols.PublicCommitment..];
+        var committed = commitments.Select(c => c!.Value).ToArray();
+        var inputCommitment = statements[^1].PublicsOf(ZkvmTable.InputCommit)[InputCommitCols.PublicCommitment..];
         var (seeds, gamma, beta) = ZkvmStatement.Challenges<TDef, TDigest>(config, program, fullKey.VerifyingKey.PreprocessedRoot, (ulong)input.Length,
-            inputCommitment, output, result.ExitCode, result.Cycles, commitments);
+            inputCommitment, output, result.ExitCode, result.Cycles, committed);
         double fractions = ZkvmBusBudget.StatementFractions(program, chips, heights, output.Length);
         Security.SecurityReport? security = null;
-        var proofs = new StarkProof<KoalaBearParameters, ExtensionField<KoalaBear, TDef>, TDigest>[shards.Count];
+        var proofs = new StarkProof<KoalaBearParameters, ExtensionField<KoalaBear, TDef>, TDigest>[count];
         var total = default(ExtensionField<KoalaBear, TDef>);
         var phase = new Dictionary<string, double>();
-        for (int s = 0; s < shards.Count; s++)
+        var rebuildClock = new Stopwatch();
+        for (int s = 0; s < count; s++)
         {
-            progress?.Invoke("shard proofs", (double)s / shards.Count);
-            Step("shard proofs", s, shards.Count);
-            var t = shards[s];
-            proofs[s] = prover.Prove(program.AirsOf(t.Chips), t.Traces, t.Publics, Key(t.Chips), seeds[s] with { StatementFractions = fractions });
+            progress?.Invoke("shard proofs", (double)s / count);
+            Step("shard proofs", s, count);
+            // Phase 2: this shard's traces again (kept only when retained), proved, then dropped before the next shard.
+            rebuildClock.Start();
+            var t = kept[s] ?? Rebuild(s);
+            kept[s] = null;
+            rebuildClock.Stop();
+            proofs[s] = prover!.Prove(program.AirsOf(t.Chips), t.Traces, t.Publics, Key(t.Chips), seeds[s] with { StatementFractions = fractions });
             security = security is null ? prover.LastSecurity : Security.SecurityReport.Weakest(security, prover.LastSecurity!);
-            if (proofs[s].MainCommitment != commitments[s].Cap<TDigest>())
+            if (proofs[s].MainCommitment != committed[s].Cap<TDigest>())
                 throw new InvalidOperationException($"shard {s}: the main commitment changed between the two phases");
             foreach (var (p, ms) in prover.LastTimings)
                 phase[p] = phase.GetValueOrDefault(p) + ms;
@@ -212,12 +314,33 @@ public sealed class ZkvmProver<TDef, TDigest>
                 total += sum;
         }
         progress?.Invoke("shard proofs", 1);
-        _options.ShardProgress?.Invoke("shard proofs", shards.Count, shards.Count);
+        _options.ShardProgress?.Invoke("shard proofs", count, count);
         Lap("shard proofs");
+        if (!retainTraces)
+            phase["traces rebuilt for phase 2"] = rebuildClock.Elapsed.TotalMilliseconds;
         foreach (var (p, ms) in phase)
             timings.Add(("  " + p, ms));
 
-        var cpuPublics = shards[^1].PublicsOf(ZkvmTable.Cpu);
+        // Rebuilds shard s from its checkpoint and checks it against what phase 1 committed to: the same chips, heights and
+        // public values, and (except for the last shard) the register file the next shard starts from.
+        ShardTraces Rebuild(int s)
+        {
+            var checkpoint = checkpoints[s];
+            var regs = checkpoint.Registers.ToRegisterFile();
+            // Only the last shard reads the memory boundary; phase 1's holds every shard's last accesses, and rebuilding the last
+            // shard adds its accesses again in the same order, which leaves the boundary as it was.
+            var shard = checkpoint.Rebuild(program, input, regs, checkpoint.IsLast ? memory : checkOnly ??= new MemoryBoundaries(program, input, recordAccesses: false),
+                maxCycles);
+            var expected = statements[s];
+            if (shard.Chips != expected.Chips || !shard.LogHeights.AsSpan().SequenceEqual(expected.LogHeights)
+                || !shard.Publics.Zip(expected.Publics).All(p => p.First.AsSpan().SequenceEqual(p.Second)) || shard.Publics.Length != expected.Publics.Length)
+                throw new InvalidOperationException($"shard {s}: the rebuilt shard's chips, heights or public values differ from phase 1's");
+            if (s + 1 < checkpoints.Count && !checkpoints[s + 1].Registers.Matches(regs))
+                throw new InvalidOperationException($"shard {s}: the rebuilt shard ends with another register file than the next shard starts from");
+            return shard;
+        }
+
+        var cpuPublics = statements[^1].PublicsOf(ZkvmTable.Cpu);
         ulong haltTs = ZkvmStatement.HaltTimestamp(cpuPublics[6], cpuPublics[7]);
         total += ZkvmStatement.PublicBusSum(program, output, result.ExitCode, haltTs, gamma, beta);
         if (!total.IsZero && _options.Tamper is null)
@@ -234,11 +357,12 @@ public sealed class ZkvmProver<TDef, TDigest>
             ShardChips = chips,
             Shards = proofs,
         };
-        LastReport = new ZkvmProofReport(config.Name, result.Cycles, shards.Count, timings, proof.ToBytes().Length, security?.Provable ?? 0, security?.Conjectured ?? 0)
+        LastReport = new ZkvmProofReport(config.Name, result.Cycles, count, timings, proof.ToBytes().Length, security?.Provable ?? 0, security?.Conjectured ?? 0)
         {
             LogShardSize = System.Numerics.BitOperations.Log2((ulong)shardSize),
             Memory = memoryPlan,
             BusLoad = ZkvmBusBudget.Load(program, chips, heights, output.Length),
+            CheckpointBytes = checkpoints.Sum(c => c.Bytes),
         };
         return proof;
     }
@@ -247,16 +371,17 @@ public sealed class ZkvmProver<TDef, TDigest>
     /// The given shard size, or the largest that fits the memory budget for this execution (its table heights
     /// measured by a traced probe run in small shards, cheap next to proving), with the budget and the model's estimate.
     /// </summary>
-    private (long ShardSize, (long Budget, long Estimate)? Plan) ChooseShardSize(ZkvmProgram program, byte[] input)
+    private (long ShardSize, (long Budget, long Estimate)? Plan, int Shards) ChooseShardSize(ZkvmProgram program, byte[] input)
     {
         if (_options.ShardSize is { } given)
-            return (given, null);
+            return (given, null, 0);
         var profile = ShardProfile.Probe(program, input, ShardMemoryModel.ProbeLogShardSize, Math.Min(_options.MaxCycles, MaxCycles));
         long budget = _options.MemoryBudgetBytes ?? ShardMemoryModel.DefaultBudgetBytes();
         var shapes = ShardMemoryModel.Shapes(program.Airs);
         int d = TDef.Degree, logBlowup = _options.Config.LogBlowup;
         int log = ShardMemoryModel.ChooseLogShardSize(shapes, profile, d, logBlowup, budget, digestElements: TDigest.Length);
-        return (1L << log, (budget, ShardMemoryModel.EstimatePeakBytes(shapes, profile, log, d, logBlowup, TDigest.Length)));
+        return (1L << log, (budget, ShardMemoryModel.EstimatePeakBytes(shapes, profile, log, d, logBlowup, TDigest.Length)),
+            (int)Math.Min(int.MaxValue, profile.Shards(log)));
     }
 
     /// <summary>The committed output: the bytes of the commit syscalls, in order.</summary>
@@ -317,8 +442,12 @@ internal sealed class MemoryBoundaries
     private readonly Dictionary<ulong, (ulong Value, bool FromImage)> _known = [];
     private readonly Dictionary<ulong, (ulong Value, ulong Ts)> _last = [];
 
-    public MemoryBoundaries(ZkvmProgram program, ReadOnlySpan<byte> input)
+    /// <summary>Whether <see cref="Add"/> records the accesses (false: it only checks first touches, for rebuilding a shard that is not the last).</summary>
+    private readonly bool _recordAccesses;
+
+    public MemoryBoundaries(ZkvmProgram program, ReadOnlySpan<byte> input, bool recordAccesses = true)
     {
+        _recordAccesses = recordAccesses;
         foreach (var (key, value) in program.Image)
             _known[key] = (value, true);
         foreach (var (key, value) in InputCommitTrace.SentWords(input))
@@ -334,12 +463,16 @@ internal sealed class MemoryBoundaries
             if (e.Timestamp == 0 && e.Value != _known.GetValueOrDefault(key).Value)
                 throw new InvalidOperationException($"double word 0x{e.Address:x} started as 0x{e.Value:x}, not its image/input value");
         }
+        if (!_recordAccesses)
+            return;
         foreach (var e in record.MemoryAccesses)
             _last[MemoryArgument.RamKey(e.Address)] = (e.Value, MemoryArgument.RamTimestamp(e.Timestamp));
     }
 
     public (List<MemoryEntry> Init, List<MemoryEntry> Final) Entries(RegisterFile registers)
     {
+        if (!_recordAccesses)
+            throw new InvalidOperationException("a check-only memory boundary has no entries (it rebuilds shards that are not the last)");
         var init = new List<MemoryEntry>();
         var final = new List<MemoryEntry>();
         var keys = new SortedSet<ulong>(_known.Keys);

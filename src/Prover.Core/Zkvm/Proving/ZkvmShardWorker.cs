@@ -173,10 +173,6 @@ public sealed class ZkvmShardWorker(IProverBackend<KoalaBearParameters>? backend
         if (job.InputSize != (ulong)input.Length || !job.InputDigest.AsSpan().SequenceEqual(SHA256.HashData(input)))
             throw new InvalidOperationException("the shard job is about another input");
         cancellation.ThrowIfCancellationRequested();
-        using var machine = new Machine.Machine(program.Program, input, new MachineOptions { ShardSize = 1L << 40 });
-        var record = machine.RunShardTraced(job.Resume);
-        if (!record.InitialMemory.SequenceEqual(job.Resume.InitialMemory))
-            throw new InvalidOperationException($"shard {job.Index}: the re-executed shard touched other memory than its job lists (a corrupt job)");
         var registers = job.Registers.ToRegisterFile();
         var memory = new MemoryBoundaries(program, input);
         if (job.IsLast && job.PriorAccesses.Count > 0)
@@ -188,7 +184,9 @@ public sealed class ZkvmShardWorker(IProverBackend<KoalaBearParameters>? backend
                 prior.MemoryAccesses.Add(new MemoryAccessEvent(a.Address, a.Value, 0, a.Clk, 0));
             memory.Add(prior);
         }
-        var shard = ShardTraceBuilder.Build(program, record, registers, memory, input, job.IsLast);
+        // The same re-execution as the single-process prover's phase 2 (ShardCheckpoint); a record that touches other
+        // memory than the job lists is a corrupt job.
+        var shard = ShardCheckpoint.Rebuild(program, input, job.Resume, registers, memory, job.IsLast, new MachineOptions().MaxCycles);
         if (job.ExpectedEnd is { } end && !end.Matches(registers))
             throw new InvalidOperationException($"shard {job.Index}: the register file at the shard's end differs from the coordinator's replay");
         return shard;
