@@ -19,8 +19,10 @@ namespace Prover.Benchmarks.Stark;
 /// calculator gives the target provable bits. Prints per candidate: size, proving time, provable / conjectured bits,
 /// warm verification time (median; the verifying key made once) and the account of the proof's bytes by part.
 /// <c>recursion-final [demo=fibonacci] [log=10] [inner=provable-100] [inner-blowup=B inner-queries=Q inner-pow=P] [blowups=4,5,6] [pow=20] [bits=100] [dir=DIR]
-/// [verify-runs=9] [verify-only] [shape-only]</c>: proofs are written to DIR as final-B.bin; with verify-only they are read back
-/// instead of proved (run that under <c>taskset -c 0</c> and <c>DOTNET_PROCESSOR_COUNT=1</c> for one core).
+/// [verify-runs=9] [verify-only] [compare-reference] [shape-only]</c>: proofs are written to DIR as final-B.bin; with verify-only they are read back
+/// instead of proved (run that under <c>taskset -c 0</c> and <c>DOTNET_PROCESSOR_COUNT=1</c> for one core); compare-reference also
+/// times the reference verifier (ReferenceFamily.Verifier, no compiled-AIR cache) alternately with the fast one. Each
+/// verification's phases (StarkVerifier.LastTimings) and the process CPU time per verification go to stderr.
 /// </summary>
 public static class RecursionFinal
 {
@@ -48,6 +50,7 @@ public static class RecursionFinal
         string dir = options.GetValueOrDefault("dir", "/tmp/recursion-final");
         int verifyRuns = int.Parse(options.GetValueOrDefault("verify-runs", "9"));
         bool verifyOnly = options.ContainsKey("verify-only");
+        bool compareReference = options.ContainsKey("compare-reference");
         ShapeOnly = options.ContainsKey("shape-only");
         Directory.CreateDirectory(dir);
         // The layers commit with the inner configuration's digest: 12-element digests (provable-128) make every layer,
@@ -55,21 +58,22 @@ public static class RecursionFinal
         switch (inner.ExtensionDegree, inner.DigestElements)
         {
             case (8, KoalaBearDigest.Length):
-                Run<KoalaBearOctic, KoalaBearDigest>(demo, log, inner, blowups, pow, bits, dir, verifyRuns, verifyOnly);
+                Run<KoalaBearOctic, KoalaBearDigest>(demo, log, inner, blowups, pow, bits, dir, verifyRuns, verifyOnly, compareReference);
                 break;
             case (8, _):
-                Run<KoalaBearOctic, WideDigest<KoalaBearParameters>>(demo, log, inner, blowups, pow, bits, dir, verifyRuns, verifyOnly);
+                Run<KoalaBearOctic, WideDigest<KoalaBearParameters>>(demo, log, inner, blowups, pow, bits, dir, verifyRuns, verifyOnly, compareReference);
                 break;
             case (_, KoalaBearDigest.Length):
-                Run<KoalaBearQuartic, KoalaBearDigest>(demo, log, inner, blowups, pow, bits, dir, verifyRuns, verifyOnly);
+                Run<KoalaBearQuartic, KoalaBearDigest>(demo, log, inner, blowups, pow, bits, dir, verifyRuns, verifyOnly, compareReference);
                 break;
             default:
-                Run<KoalaBearQuartic, WideDigest<KoalaBearParameters>>(demo, log, inner, blowups, pow, bits, dir, verifyRuns, verifyOnly);
+                Run<KoalaBearQuartic, WideDigest<KoalaBearParameters>>(demo, log, inner, blowups, pow, bits, dir, verifyRuns, verifyOnly, compareReference);
                 break;
         }
     }
 
-    private static void Run<TDef, TDigest>(string demo, int log, StarkConfig inner, int[] blowups, int pow, int bits, string dir, int verifyRuns, bool verifyOnly)
+    private static void Run<TDef, TDigest>(string demo, int log, StarkConfig inner, int[] blowups, int pow, int bits, string dir, int verifyRuns, bool verifyOnly,
+        bool compareReference)
         where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
         where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
     {
@@ -157,13 +161,53 @@ public static class RecursionFinal
             if (!verdict.IsValid)
                 throw new InvalidOperationException($"blowup 2^{blowup}: the final proof does not verify: {verdict}");
             var times = new double[verifyRuns];
+            var phases = new Dictionary<string, List<double>>();
+            var cpu = System.Diagnostics.Process.GetCurrentProcess();
+            var cpuStart = cpu.TotalProcessorTime;
             for (int k = 0; k < verifyRuns; k++)
             {
                 sw.Restart();
                 verifier.Verify(final, outputs, outer);
                 times[k] = sw.Elapsed.TotalMilliseconds;
+                foreach (var (phase, phaseMs) in verifier.LastTimings)
+                    (phases.TryGetValue(phase, out var list) ? list : phases[phase] = []).Add(phaseMs);
             }
+            cpu.Refresh();
+            double cpuMs = (cpu.TotalProcessorTime - cpuStart).TotalMilliseconds / verifyRuns;
             Array.Sort(times);
+            if (compareReference)
+            {
+                // The reference verifier (every AIR compiled afresh, Merkle openings one hash at a time, DEEP per query)
+                // and the fast one alternately, so both see the same machine load.
+                var preparedKey = verifier.Prepare(final).Key;
+                var referenceTimes = new double[verifyRuns];
+                var fastTimes = new double[verifyRuns];
+                for (int k = 0; k < verifyRuns; k++)
+                {
+                    using (KernelSelection.UseReference(ReferenceFamily.Verifier))
+                    {
+                        sw.Restart();
+                        var r = new StarkVerifier<KoalaBearParameters, TDef, TDigest>(candidate).Verify(finalMachine.Airs, outer, preparedKey);
+                        referenceTimes[k] = sw.Elapsed.TotalMilliseconds;
+                        if (!r.IsValid)
+                            throw new InvalidOperationException($"the reference verifier rejects the final proof: {r}");
+                    }
+                    sw.Restart();
+                    verifier.Verify(final, outputs, outer);
+                    fastTimes[k] = sw.Elapsed.TotalMilliseconds;
+                }
+                Array.Sort(referenceTimes);
+                Array.Sort(fastTimes);
+                Console.Error.WriteLine($"blowup 2^{blowup}: alternating {verifyRuns} + {verifyRuns}: reference median {referenceTimes[verifyRuns / 2]:F2} ms "
+                    + $"(min {referenceTimes[0]:F2}), fast median {fastTimes[verifyRuns / 2]:F2} ms (min {fastTimes[0]:F2})");
+            }
+            Console.Error.WriteLine($"blowup 2^{blowup}: {verifyRuns} warm verifications: median {times[verifyRuns / 2]:F2} ms, min {times[0]:F2} ms, "
+                + $"mean CPU time {cpuMs:F2} ms (process, all threads)");
+            foreach (var (phase, list) in phases)
+            {
+                list.Sort();
+                Console.Error.WriteLine($"  {phase,-40} median {list[list.Count / 2],7:F2} ms  min {list[0],7:F2} ms");
+            }
             // What compiling the tables' AIRs (symbolic constraints, done inside every verification) costs of that.
             var compileTimes = new double[verifyRuns];
             for (int k = 0; k < verifyRuns; k++)

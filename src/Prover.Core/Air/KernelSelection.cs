@@ -76,6 +76,9 @@ internal enum ReferenceFamily
     /// <summary>Out-of-domain openings (column combinations, barycentric weights) and DEEP inverse distances.</summary>
     Openings = 2,
 
+    /// <summary>The verifier's batched work: Merkle multi-openings hashed one state at a time, DEEP per query.</summary>
+    Verifier = 4,
+
     /// <summary>Every reference kernel.</summary>
-    All = LogUp | Openings,
+    All = LogUp | Openings | Verifier,
 }

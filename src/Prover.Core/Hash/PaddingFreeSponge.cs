@@ -82,6 +82,9 @@ public sealed class PaddingFreeSponge<TParams, TDigest>
         HashRowsBatch(matrices, firstRow, output);
     }
 
+    /// <summary>The fewest rows a partial SIMD block is used for (fewer are hashed one state at a time).</summary>
+    internal const int MinPaddedLanes = 2;
+
     /// <summary>A streaming hasher: <c>Absorb</c> any number of spans, then <c>Finish</c>; same result as one <see cref="Hash"/> of the concatenation.</summary>
     public SpongeHasher<TParams, TDigest> CreateHasher() => new(Permutation);
 
@@ -100,8 +103,11 @@ public sealed class PaddingFreeSponge<TParams, TDigest>
         {
             Span<uint> soa = stackalloc uint[Width * lanes];
             Span<uint> outWords = Digests.AsWords(output);
-            for (; k + lanes <= count; k += lanes)
+            // Full blocks, then a last partial block of at least MinPaddedLanes rows with its unused lanes zero (a lane's
+            // result does not depend on the others; one block costs about as much as two states alone).
+            for (; k < count && (count - k >= lanes || count - k >= MinPaddedLanes); k += Math.Min(lanes, count - k))
             {
+                int rowsHere = Math.Min(lanes, count - k);
                 soa.Clear();
                 int pos = 0;
                 int row0 = firstRow + k;
@@ -109,12 +115,12 @@ public sealed class PaddingFreeSponge<TParams, TDigest>
                 {
                     var matrix = matrices[m];
                     int w = matrix.Width;
-                    ReadOnlySpan<uint> words = MemoryMarshal.Cast<MontyField31<TParams>, uint>(matrix.Values.AsSpan(row0 * w, lanes * w));
+                    ReadOnlySpan<uint> words = MemoryMarshal.Cast<MontyField31<TParams>, uint>(matrix.Values.AsSpan(row0 * w, rowsHere * w));
                     int c = 0;
                     while (c < w)
                     {
                         int n = Math.Min(Rate - pos, w - c);
-                        for (int l = 0; l < lanes; l++)
+                        for (int l = 0; l < rowsHere; l++)
                         {
                             ReadOnlySpan<uint> src = words.Slice(l * w + c, n);
                             for (int j = 0; j < n; j++)
@@ -131,7 +137,7 @@ public sealed class PaddingFreeSponge<TParams, TDigest>
                 }
                 if (pos != 0)
                     Permutation.PermuteBlock(soa);
-                for (int l = 0; l < lanes; l++)
+                for (int l = 0; l < rowsHere; l++)
                     for (int j = 0; j < TDigest.Length; j++)
                         outWords[(k + l) * TDigest.Length + j] = soa[j * lanes + l];
             }

@@ -69,9 +69,14 @@ public sealed class TruncatedPermutation<TParams, TDigest>
         if (lanes > 1)
         {
             Span<uint> soa = stackalloc uint[Width * lanes];
-            for (; k + lanes <= count; k += lanes)
+            // Full blocks, then a last partial block of at least two pairs with its unused lanes zero (a lane's result
+            // does not depend on the others; one block costs about as much as two states alone).
+            for (; k < count && (count - k >= lanes || count - k >= PaddingFreeSponge<TParams, TDigest>.MinPaddedLanes); k += Math.Min(lanes, count - k))
             {
-                for (int l = 0; l < lanes; l++)
+                int pairs = Math.Min(lanes, count - k);
+                if (pairs < lanes)
+                    soa.Clear();
+                for (int l = 0; l < pairs; l++)
                 {
                     ReadOnlySpan<uint> a = leftWords.Slice((k + l) * stride, Half);
                     ReadOnlySpan<uint> b = rightWords.Slice((k + l) * stride, Half);
@@ -82,7 +87,7 @@ public sealed class TruncatedPermutation<TParams, TDigest>
                     }
                 }
                 Permutation.PermuteBlock(soa);
-                for (int l = 0; l < lanes; l++)
+                for (int l = 0; l < pairs; l++)
                     for (int j = 0; j < Half; j++)
                         outWords[(k + l) * Half + j] = soa[j * lanes + l];
             }

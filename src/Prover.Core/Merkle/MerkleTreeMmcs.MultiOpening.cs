@@ -1,6 +1,8 @@
 using System.Numerics;
 using Prover.Core.Field;
+using Prover.Core.Air;
 using Prover.Core.Hash;
+using Prover.Core.Matrix;
 
 namespace Prover.Core.Merkle;
 
@@ -160,6 +162,84 @@ public sealed partial class MerkleTreeMmcs<TParams, TDigest>
 
         // Matrices by height, tallest first, stable (the commit order within a height), as Commit groups them.
         var order = Enumerable.Range(0, dimensions.Count).OrderByDescending(m => dimensions[m].Height).ToArray();
+        return KernelSelection.IsReference(ReferenceFamily.Verifier)
+            ? RecomputeReference(cap, dimensions, opening, order, leaves, logMax, c, out error)
+            : Recompute(cap, dimensions, opening, order, leaves, logMax, c, out error);
+    }
+
+    /// <summary>
+    /// <see cref="VerifyMulti"/>'s recomputation of the nodes up to the cap after the shape checks, batched: the row
+    /// hashes of one height and the compressions of one level are independent, so they go through the packed Poseidon2
+    /// (<see cref="Poseidon2{TParams}.BatchLanes"/> states at once; one state at a time where the machine has no SIMD
+    /// path). Same nodes, same sibling consumption and the same failures, in the same order, as
+    /// <see cref="RecomputeReference"/> (one hash at a time), which the tests compare it with.
+    /// </summary>
+    private bool Recompute(MerkleCap<TParams, TDigest> cap, IReadOnlyList<MatrixDimensions> dimensions, MultiOpening<TParams, TDigest> opening,
+        int[] order, int[] leaves, int logMax, int c, out string? error)
+    {
+        int next = 0;
+        // Hashes, for each of `count` positions, the rows of every matrix of this height (the group's positions are
+        // exactly the known positions of this level, in the same order: both are the distinct indices shifted down).
+        // Each matrix's opened rows are `count` rows of its width, one after another: a row-major matrix read in place.
+        TDigest[] HashGroup(int height, int count)
+        {
+            int first = next;
+            while (next < order.Length && dimensions[order[next]].Height == height)
+                next++;
+            var group = new RowMajorMatrix<MontyField31<TParams>>[next - first];
+            for (int g = first; g < next; g++)
+                group[g - first] = new RowMajorMatrix<MontyField31<TParams>>(opening.Rows[order[g]], dimensions[order[g]].Width);
+            var hashes = new TDigest[count];
+            Hash.HashRowsBatch(group, 0, hashes);
+            return hashes;
+        }
+
+        var positionsNow = leaves;
+        var nodes = HashGroup(1 << logMax, leaves.Length);
+        int height = 1 << logMax, used = 0;
+        var siblings = opening.Siblings;
+        var left = new TDigest[nodes.Length];
+        var right = new TDigest[nodes.Length];
+        for (int level = 0; level < logMax - c; level++)
+        {
+            var parentPositions = Positions(positionsNow, 1);
+            int n = 0;
+            for (int i = 0; i < positionsNow.Length;)
+            {
+                int p = positionsNow[i];
+                if ((p & 1) == 0 && i + 1 < positionsNow.Length && positionsNow[i + 1] == p + 1)
+                {
+                    (left[n], right[n]) = (nodes[i], nodes[i + 1]);
+                    n++;
+                    i += 2;
+                    continue;
+                }
+                if (used == siblings.Count)
+                    return Fail($"missing siblings: level {level} needs more than the {siblings.Count} sent", out error);
+                var sibling = siblings[used++];
+                (left[n], right[n]) = (p & 1) == 0 ? (nodes[i], sibling) : (sibling, nodes[i]);
+                n++;
+                i++;
+            }
+            var parents = new TDigest[n];
+            Compression.CompressPairs(left.AsSpan(0, n), right.AsSpan(0, n), parents);
+            positionsNow = parentPositions;
+            nodes = parents;
+            height >>= 1;
+            if (next < order.Length && dimensions[order[next]].Height == height)
+            {
+                var rowHashes = HashGroup(height, nodes.Length);
+                Compression.CompressPairs(nodes, rowHashes, nodes);
+            }
+        }
+        return CheckCap(cap, siblings, used, order, next, nodes, positionsNow, out error);
+    }
+
+    /// <summary>The reference recomputation of <see cref="VerifyMulti"/> (one hash at a time).</summary>
+    private bool RecomputeReference(MerkleCap<TParams, TDigest> cap, IReadOnlyList<MatrixDimensions> dimensions, MultiOpening<TParams, TDigest> opening,
+        int[] order, int[] leaves, int logMax, int c, out string? error)
+    {
+        int maxHeight = 1 << logMax;
         int next = 0;
         // Hashes, for each of `count` positions, the rows of every matrix of this height (the group's positions are
         // exactly the known positions of this level, in the same order: both are the distinct indices shifted down).
@@ -216,6 +296,13 @@ public sealed partial class MerkleTreeMmcs<TParams, TDigest>
                     nodes[k] = Compression.Compress(nodes[k], rowHashes[k]);
             }
         }
+        return CheckCap(cap, siblings, used, order, next, nodes, positionsNow, out error);
+    }
+
+    /// <summary>The last checks of a recomputation: every sibling used, every matrix hashed, the nodes equal to the cap.</summary>
+    private static bool CheckCap(MerkleCap<TParams, TDigest> cap, IReadOnlyList<TDigest> siblings, int used, int[] order, int next, TDigest[] nodes,
+        int[] positionsNow, out string? error)
+    {
         if (used != siblings.Count)
             return Fail($"{siblings.Count - used} siblings sent beyond the {used} the opened positions need", out error);
         if (next != order.Length)

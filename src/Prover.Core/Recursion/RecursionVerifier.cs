@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Prover.Core.Air;
 using Prover.Core.Field;
 using Prover.Core.Hash;
 using Prover.Core.Recursion.Chips;
@@ -21,6 +22,13 @@ public sealed class RecursionVerifier<TParams, TDef, TDigest>(StarkConfig config
     // object (weakly: a program no longer referenced drops its key); the key depends only on the program and this
     // verifier's configuration, so a cached key is the one a fresh setup would commit.
     private readonly ConditionalWeakTable<RecursionProgram, RecursionVerifyingKey<TParams, TDef, TDigest>> _keys = new();
+
+    // The chips' AIRs compiled once (their constraint programs depend only on the AIR and the LogUp batching the
+    // configuration gives each height), not once per verification.
+    private readonly CompiledAirCache<MontyField31<TParams>> _compiledAirs = new();
+
+    /// <summary>The phases of the last STARK verification this verifier ran (<see cref="StarkVerifier{TParams, TDef, TDigest}.LastTimings"/>).</summary>
+    public IReadOnlyList<(string Phase, double Milliseconds)> LastTimings { get; private set; } = [];
 
     /// <summary>
     /// The chips and verifying key of <paramref name="program"/> under this verifier's configuration, made on first use
@@ -85,9 +93,10 @@ public sealed class RecursionVerifier<TParams, TDef, TDigest>(StarkConfig config
                 if (stated[k] != expected[t][k])
                     return VerificationResult.Reject($"the proof states output {k} = {stated[k].ToCanonical()}, not the claimed {outputs[k]}");
         }
-        var stark = new StarkVerifier<TParams, TDef, TDigest>(config);
-        var result = stark.Verify(airs, proof, key);
-        LastSecurity = stark.LastSecurity;
+        var verifier = new StarkVerifier<TParams, TDef, TDigest>(config, compiledAirs: _compiledAirs);
+        var result = verifier.Verify(airs, proof, key);
+        LastTimings = verifier.LastTimings;
+        LastSecurity = verifier.LastSecurity;
         return result;
     }
 

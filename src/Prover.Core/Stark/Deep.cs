@@ -137,10 +137,29 @@ internal static class Deep<TParams, TDef>
         var terms = new ExtensionField<MontyField31<TParams>, TDef>[points.Count][];
         for (int p = 0; p < points.Count; p++)
             terms[p] = new ExtensionField<MontyField31<TParams>, TDef>[h];
+        bool cpu = backend is CpuBackend<TParams> && !KernelSelection.IsReference(ReferenceFamily.Openings);
         for (int m = 0; m < matrices.Count; m++)
         {
+            int width = matrices[m].Width;
+            if (cpu)
+            {
+                // T_p[r] += Σ_c (scale_p·λ^c)·M[r, c]: the point's scale folded into the column coefficients (exact field
+                // arithmetic, so the same values as scale·S(r) below), one pass over the matrix per point that opens it and
+                // no extension product per row.
+                var scaled = new ExtensionField<MontyField31<TParams>, TDef>[width];
+                for (int p = 0; p < points.Count; p++)
+                {
+                    var scale = points[p].Scales[m];
+                    if (scale.IsZero)
+                        continue;
+                    for (int c = 0; c < width; c++)
+                        scaled[c] = scale * columnCoefficients[c];
+                    ExtensionLinearAlgebra<TParams, TDef>.AccumulateRowCombinations(matrices[m], scaled, terms[p]);
+                }
+                continue;
+            }
             // S(r) = Σ_c λ^c·M[r, c] (relative powers; each point scales it by its own start power).
-            var s = backend.CombineColumns(matrices[m], columnCoefficients[..matrices[m].Width]);
+            var s = backend.CombineColumns(matrices[m], columnCoefficients[..width]);
             for (int p = 0; p < points.Count; p++)
             {
                 var scale = points[p].Scales[m];
@@ -370,6 +389,144 @@ internal static class Deep<TParams, TDef>
             reduced[logH] = acc;
         }
         return reduced;
+    }
+
+    /// <summary>
+    /// The DEEP values of every query at once (the verifier's path): the same sums as <see cref="ReduceAtQuery(StarkLayout{MontyField31{TParams}}, IReadOnlyList{IReadOnlyList{MontyField31{TParams}[]}}, int, ValueTuple{ExtensionField{MontyField31{TParams}, TDef}, ExtensionField{MontyField31{TParams}, TDef}}[][], ExtensionField{MontyField31{TParams}, TDef}[])"/>
+    /// per query, with the distinct opening points (height, z) found once per proof, the matrices opened at one point
+    /// summed before their single product with 1/(x − z), and every 1/(x − z) of every query from one batch inversion
+    /// (exact arithmetic: the values are the per-query ones). <paramref name="rows"/>[q][tree][matrix] is query q's row.
+    /// If some x − z is zero (ζ on an LDE coset: the per-query path then fails on its inverse), the per-query path runs,
+    /// so the outcome, failure included, is that path's. Under <see cref="KernelSelection.UseReference(ReferenceFamily)"/>
+    /// with <see cref="ReferenceFamily.Verifier"/> the per-query path always runs.
+    /// </summary>
+    public static Dictionary<int, ExtensionField<MontyField31<TParams>, TDef>>[] ReduceAtQueries(
+        StarkLayout<MontyField31<TParams>> layout, IReadOnlyList<IReadOnlyList<IReadOnlyList<MontyField31<TParams>[]>>> rows, int[] indices,
+        (ExtensionField<MontyField31<TParams>, TDef> Z, ExtensionField<MontyField31<TParams>, TDef> Y)[][] claims,
+        ExtensionField<MontyField31<TParams>, TDef>[] lambdaPowers)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(indices);
+        if (rows.Count != indices.Length)
+            throw new ArgumentException($"{rows.Count} rows for {indices.Length} queries", nameof(rows));
+        if (KernelSelection.IsReference(ReferenceFamily.Verifier))
+            return PerQuery(layout, rows, indices, claims, lambdaPowers);
+        // Slots: the distinct (height, point) pairs, first-seen order; heights in first-seen order.
+        var matrices = layout.Matrices;
+        var slotOf = new int[matrices.Count][];
+        var slotHeight = new List<int>();
+        var slotZ = new List<ExtensionField<MontyField31<TParams>, TDef>>();
+        var heights = new List<int>();
+        var slotIndex = new Dictionary<(int, ExtensionField<MontyField31<TParams>, TDef>), int>();
+        for (int i = 0; i < matrices.Count; i++)
+        {
+            var m = matrices[i];
+            if (!heights.Contains(m.LogLdeHeight))
+                heights.Add(m.LogLdeHeight);
+            slotOf[i] = new int[m.PointCount];
+            for (int point = 0; point < m.PointCount; point++)
+            {
+                var z = claims[i][point].Z;
+                if (!slotIndex.TryGetValue((m.LogLdeHeight, z), out int slot))
+                {
+                    slotIndex[(m.LogLdeHeight, z)] = slot = slotHeight.Count;
+                    slotHeight.Add(m.LogLdeHeight);
+                    slotZ.Add(z);
+                }
+                slotOf[i][point] = slot;
+            }
+        }
+        int slots = slotHeight.Count, queries = indices.Length;
+        var denominators = new ExtensionField<MontyField31<TParams>, TDef>[queries * slots];
+        var xs = new MontyField31<TParams>[TParams.TwoAdicity + 1];
+        for (int q = 0; q < queries; q++)
+        {
+            foreach (int logH in heights)
+            {
+                int r = indices[q] >> (layout.LogMaxLdeHeight - logH);
+                xs[logH] = MontyField31<TParams>.MultiplicativeGenerator *
+                           MontyField31<TParams>.TwoAdicGenerator(logH).Pow((ulong)BitReversal.ReverseBits(r, logH));
+            }
+            for (int slot = 0; slot < slots; slot++)
+            {
+                var denominator = ExtensionField<MontyField31<TParams>, TDef>.FromBase(xs[slotHeight[slot]]) - slotZ[slot];
+                if (denominator.IsZero)
+                    return PerQuery(layout, rows, indices, claims, lambdaPowers);
+                denominators[q * slots + slot] = denominator;
+            }
+        }
+        var inverses = Fields.BatchInverse<ExtensionField<MontyField31<TParams>, TDef>>(denominators);
+        // S = Σ_c λ^c·row_c coefficient by coefficient: D base-field dot products with one reduction each
+        // (MontyField31.SumOfProducts), components[k][c] = coefficient k of λ^c; selected columns are gathered first.
+        int d = TDef.Degree, maxWidth = 0;
+        foreach (var m in matrices)
+            maxWidth = Math.Max(maxWidth, m.Width);
+        var components = new MontyField31<TParams>[d][];
+        for (int k = 0; k < d; k++)
+        {
+            components[k] = new MontyField31<TParams>[maxWidth];
+            for (int c = 0; c < maxWidth; c++)
+                components[k][c] = lambdaPowers[c][k];
+        }
+        var gathered = new MontyField31<TParams>[maxWidth];
+        var parts = new MontyField31<TParams>[d];
+        var result = new Dictionary<int, ExtensionField<MontyField31<TParams>, TDef>>[queries];
+        var numerators = new ExtensionField<MontyField31<TParams>, TDef>[slots];
+        for (int q = 0; q < queries; q++)
+        {
+            Array.Clear(numerators);
+            for (int i = 0; i < matrices.Count; i++)
+            {
+                var m = matrices[i];
+                var row = rows[q][m.Tree][m.IndexInTree];
+                var full = default(ExtensionField<MontyField31<TParams>, TDef>);
+                int fullWidth = -1;
+                for (int point = 0; point < m.PointCount; point++)
+                {
+                    int start = m.LambdaAt(point), width = m.WidthAt(point);
+                    var columns = m.Columns(point);
+                    ExtensionField<MontyField31<TParams>, TDef> sum;
+                    if (columns is null && fullWidth == width)
+                        sum = full;
+                    else
+                    {
+                        ReadOnlySpan<MontyField31<TParams>> values = row.AsSpan(0, width);
+                        if (columns is not null)
+                        {
+                            for (int c = 0; c < width; c++)
+                                gathered[c] = row[columns[c]];
+                            values = gathered.AsSpan(0, width);
+                        }
+                        for (int k = 0; k < d; k++)
+                            parts[k] = MontyField31<TParams>.SumOfProducts(values, components[k].AsSpan(0, width));
+                        sum = ExtensionField<MontyField31<TParams>, TDef>.FromCoefficients(parts);
+                        if (columns is null)
+                            (full, fullWidth) = (sum, width);
+                    }
+                    numerators[slotOf[i][point]] += lambdaPowers[start] * sum - claims[i][point].Y;
+                }
+            }
+            var reduced = new Dictionary<int, ExtensionField<MontyField31<TParams>, TDef>>();
+            for (int slot = 0; slot < slots; slot++)
+            {
+                reduced.TryGetValue(slotHeight[slot], out var acc);
+                reduced[slotHeight[slot]] = acc + numerators[slot] * inverses[q * slots + slot];
+            }
+            result[q] = reduced;
+        }
+        return result;
+    }
+
+    /// <summary><see cref="ReduceAtQuery(StarkLayout{MontyField31{TParams}}, IReadOnlyList{IReadOnlyList{MontyField31{TParams}[]}}, int, ValueTuple{ExtensionField{MontyField31{TParams}, TDef}, ExtensionField{MontyField31{TParams}, TDef}}[][], ExtensionField{MontyField31{TParams}, TDef}[])"/> at each query in turn.</summary>
+    private static Dictionary<int, ExtensionField<MontyField31<TParams>, TDef>>[] PerQuery(
+        StarkLayout<MontyField31<TParams>> layout, IReadOnlyList<IReadOnlyList<IReadOnlyList<MontyField31<TParams>[]>>> rows, int[] indices,
+        (ExtensionField<MontyField31<TParams>, TDef> Z, ExtensionField<MontyField31<TParams>, TDef> Y)[][] claims,
+        ExtensionField<MontyField31<TParams>, TDef>[] lambdaPowers)
+    {
+        var result = new Dictionary<int, ExtensionField<MontyField31<TParams>, TDef>>[indices.Length];
+        for (int q = 0; q < indices.Length; q++)
+            result[q] = ReduceAtQuery(layout, rows[q], indices[q], claims, lambdaPowers);
+        return result;
     }
 
     /// <summary>The DEEP reduction term by term (the reference <see cref="ReduceAtQuery(StarkLayout{MontyField31{TParams}}, IReadOnlyList{IReadOnlyList{MontyField31{TParams}[]}}, int, ValueTuple{ExtensionField{MontyField31{TParams}, TDef}, ExtensionField{MontyField31{TParams}, TDef}}[][], ExtensionField{MontyField31{TParams}, TDef}[])"/> is tested against).</summary>

@@ -31,9 +31,24 @@ internal static partial class Fri<TParams, TDef>
     /// <summary>1/(2x) for x = ω_N^bitrev(2j), j &lt; N/2.</summary>
     public static MontyField31<TParams> HalfInverseX(int logN, int j)
     {
+        if ((uint)logN >= (uint)s_inverseGenerators.Length)
+            return HalfInverseXReference(logN, j); // out of range: the reference's exception
+        // 1/(2x) = (1/2)·(ω_N^-1)^bitrev(2j): no inversion per call (the verifier calls this per query, step and pair).
+        return s_half * s_inverseGenerators[logN].Pow((ulong)BitReversal.ReverseBits(2 * j, logN));
+    }
+
+    /// <summary><see cref="HalfInverseX"/> as first written (ω_N^bitrev(2j), doubled, inverted); a test compares the two.</summary>
+    internal static MontyField31<TParams> HalfInverseXReference(int logN, int j)
+    {
         var x = MontyField31<TParams>.TwoAdicGenerator(logN).Pow((ulong)BitReversal.ReverseBits(2 * j, logN));
         return x.Double().Inverse();
     }
+
+    /// <summary>ω_(2^k)^-1 for k = 0 … two-adicity.</summary>
+    private static readonly MontyField31<TParams>[] s_inverseGenerators =
+        [.. Enumerable.Range(0, TParams.TwoAdicity + 1).Select(k => MontyField31<TParams>.TwoAdicGenerator(k).Inverse())];
+
+    private static readonly MontyField31<TParams> s_half = MontyField31<TParams>.One.Halve();
 
     /// <summary>
     /// Folds leaf <paramref name="j"/> of a step of log arity <paramref name="logArity"/> over a codeword of

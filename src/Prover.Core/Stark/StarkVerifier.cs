@@ -19,18 +19,32 @@ public sealed class StarkVerifier<TParams, TDef, TDigest>
 {
     private readonly StarkConfig _config;
     private readonly MerkleTreeMmcs<TParams, TDigest> _mmcs;
+    private readonly CompiledAirCache<MontyField31<TParams>>? _compiledAirs;
 
-    public StarkVerifier(StarkConfig config, MerkleTreeMmcs<TParams, TDigest>? mmcs = null)
+    /// <param name="config">The configuration proofs must have been made under.</param>
+    /// <param name="mmcs">The commitment scheme (default: Poseidon2-16 Merkle trees).</param>
+    /// <param name="compiledAirs">
+    /// Compiled AIRs kept across verifications (a verifier of many proofs of one statement); without it every
+    /// verification compiles its tables' constraints afresh. Either way the same compiled programs are used.
+    /// </param>
+    public StarkVerifier(StarkConfig config, MerkleTreeMmcs<TParams, TDigest>? mmcs = null, CompiledAirCache<MontyField31<TParams>>? compiledAirs = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         config.Validate();
         _config = config;
         StarkConfig.CheckDigest<TParams, TDigest>(config);
         _mmcs = mmcs ?? MerkleTreeMmcs<TParams, TDigest>.Default;
+        _compiledAirs = compiledAirs;
     }
 
     /// <summary>Security of the last verified proof's shape.</summary>
     public SecurityReport? LastSecurity { get; private set; }
+
+    /// <summary>
+    /// Wall time of each phase of the last verification that got past the shape checks, in milliseconds, in order
+    /// (a rejected proof lists the phases it reached).
+    /// </summary>
+    public IReadOnlyList<(string Phase, double Milliseconds)> LastTimings { get; private set; } = [];
 
     /// <summary>Parses and verifies serialised proof bytes; malformed bytes are a rejection, never an exception.</summary>
     public VerificationResult Verify(IReadOnlyList<IAir<MontyField31<TParams>>> airs, ReadOnlySpan<byte> proofBytes, VerifyingKey<TParams, TDigest>? key = null)
@@ -86,6 +100,15 @@ public sealed class StarkVerifier<TParams, TDef, TDigest>
         VerifyingKey<TParams, TDigest>? key, SharedBusChallenges<ExtensionField<MontyField31<TParams>, TDef>>? shared, out ExtensionField<MontyField31<TParams>, TDef> busSum)
     {
         busSum = default;
+        var timings = new List<(string, double)>();
+        LastTimings = timings;
+        long mark = System.Diagnostics.Stopwatch.GetTimestamp();
+        void Phase(string name)
+        {
+            long now = System.Diagnostics.Stopwatch.GetTimestamp();
+            timings.Add((name, System.Diagnostics.Stopwatch.GetElapsedTime(mark, now).TotalMilliseconds));
+            mark = now;
+        }
         var c = proof.Config;
         if (c is null || c.Name != _config.Name || c.LogBlowup != _config.LogBlowup || c.NumQueries != _config.NumQueries || c.QueryPowBits != _config.QueryPowBits
             || c.LogFinalPolyLength != _config.LogFinalPolyLength || c.FoldingArity != _config.FoldingArity || c.MerkleCapHeight != _config.MerkleCapHeight
@@ -102,7 +125,8 @@ public sealed class StarkVerifier<TParams, TDef, TDigest>
             if (logH < 1 || logH + _config.LogBlowup > TParams.TwoAdicity)
                 return VerificationResult.Reject($"table {t}: trace height 2^{logH} out of range");
             // The LogUp grouping is the prover's: the same function of the AIR, the configuration and the height.
-            compiled[t] = new CompiledAir<MontyField31<TParams>>(airs[t], _config.LogUpBatchingFor(logH));
+            var batching = _config.LogUpBatchingFor(logH);
+            compiled[t] = _compiledAirs?.Get(airs[t], batching) ?? new CompiledAir<MontyField31<TParams>>(airs[t], batching);
             if (compiled[t].LogQuotientChunks > _config.LogBlowup)
                 return VerificationResult.Reject($"table {t}: constraint degree too high for the blowup");
             if (proof.PublicValues[t]?.Length != airs[t].PublicValueCount)
@@ -126,6 +150,8 @@ public sealed class StarkVerifier<TParams, TDef, TDigest>
             if (!key.Matches(airs, proof.LogHeights) || key.LogBlowup != _config.LogBlowup)
                 return VerificationResult.Reject("the verifying key was made for other table heights");
         }
+
+        Phase("AIRs, layout, security, shape");
 
         // Replay the transcript.
         var ch = DuplexChallenger<TParams, TDigest>.Create();
@@ -165,6 +191,8 @@ public sealed class StarkVerifier<TParams, TDef, TDigest>
         if (!ch.CheckWitness(_config.QueryPowBits, proof.PowWitness))
             return VerificationResult.Reject("proof-of-work witness is wrong");
 
+        Phase("transcript and proof of work");
+
         // The bus balances over all tables.
         var total = default(ExtensionField<MontyField31<TParams>, TDef>);
         for (int t = 0; t < tables; t++)
@@ -182,6 +210,8 @@ public sealed class StarkVerifier<TParams, TDef, TDigest>
             if (ConstraintError(compiled[t], layout.LogHeights[t], proof.Openings[t], proof.PublicValues[t], alpha, gamma, beta, proof.CumulativeSums[t], zeta) is { } error)
                 return VerificationResult.Reject($"table {t} ({compiled[t].Name}): {error}");
 
+        Phase("constraints at the out-of-domain point");
+
         // Queries: every index is drawn, then each tree is checked once at the distinct indices (a repeated index adds nothing).
         var sampled = new int[_config.NumQueries];
         for (int q = 0; q < sampled.Length; q++)
@@ -189,13 +219,16 @@ public sealed class StarkVerifier<TParams, TDef, TDigest>
         var indices = MerkleTreeMmcs<TParams, TDigest>.SortedDistinct(sampled);
         if (InputRowsError(layout, proof, key, indices, out var rows) is { } inputError)
             return VerificationResult.Reject(inputError);
+        Phase("input trees' multi-openings");
         var lambdaPowers = lambda.Powers(layout.LambdaPowers);
-        var reduced = new Dictionary<int, ExtensionField<MontyField31<TParams>, TDef>>[indices.Length];
         var claims = Deep<TParams, TDef>.ClaimsAt(layout, proof.Openings, zeta, lambdaPowers); // query-independent: once
-        for (int q = 0; q < indices.Length; q++)
-            reduced[q] = Deep<TParams, TDef>.ReduceAtQuery(layout, rows[q], indices[q], claims, lambdaPowers);
-        if (FriError(layout, proof, indices, reduced, betas) is { } friError)
+        var reduced = Deep<TParams, TDef>.ReduceAtQueries(layout, rows, indices, claims, lambdaPowers);
+        Phase("DEEP");
+        if (FriError(layout, proof, indices, reduced, betas, out double friMerkleMs) is { } friError)
             return VerificationResult.Reject(friError);
+        Phase("FRI");
+        timings[^1] = ("FRI: folding and final polynomial", timings[^1].Item2 - friMerkleMs);
+        timings.Add(("FRI: Merkle multi-openings", friMerkleMs));
         busSum = sum;
         return VerificationResult.Valid;
     }
@@ -254,8 +287,9 @@ public sealed class StarkVerifier<TParams, TDef, TDigest>
     /// on the final polynomial.
     /// </summary>
     private string? FriError(StarkLayout<MontyField31<TParams>> layout, StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>, TDigest> proof, int[] indices,
-        Dictionary<int, ExtensionField<MontyField31<TParams>, TDef>>[] reduced, ExtensionField<MontyField31<TParams>, TDef>[] betas)
+        Dictionary<int, ExtensionField<MontyField31<TParams>, TDef>>[] reduced, ExtensionField<MontyField31<TParams>, TDef>[] betas, out double merkleMs)
     {
+        merkleMs = 0;
         int d = TDef.Degree;
         int logN = layout.LogMaxLdeHeight;
         var positions = indices;
@@ -288,8 +322,11 @@ public sealed class StarkVerifier<TParams, TDef, TDigest>
                 }
                 folded[l] = Fri<TParams, TDef>.FoldLeaf(leaf, logN, j, a, betas[r]);
             }
-            if (!_mmcs.VerifyMulti(proof.FriCommitments[r], _config.MerkleCapHeight, [new MatrixDimensions(k * d, 1 << (logN - a))], leaves,
-                    new MultiOpening<TParams, TDigest>([flat], opening.Siblings), out var why))
+            long start = System.Diagnostics.Stopwatch.GetTimestamp();
+            bool opened = _mmcs.VerifyMulti(proof.FriCommitments[r], _config.MerkleCapHeight, [new MatrixDimensions(k * d, 1 << (logN - a))], leaves,
+                new MultiOpening<TParams, TDigest>([flat], opening.Siblings), out var why);
+            merkleMs += System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            if (!opened)
                 return $"FRI step {r} opening does not verify: {why}";
             logN -= a;
             var rollInWeight = betas[r];

@@ -170,6 +170,77 @@ public abstract class MultiOpeningTests<TDigest>(ITestOutputHelper output)
         Assert.False(Mmcs.VerifyMulti(cap, CapHeight, dims, indices, new([opening.Rows[0], opening.Rows[1], null!], siblings), out _));
     }
 
+    /// <summary>(verdict, reason) of the batched recomputation and of the one-hash-at-a-time reference.</summary>
+    private static ((bool, string?) Batched, (bool, string?) Reference) Both(MerkleCap<KoalaBearParameters, TDigest> cap, int capHeight,
+        IReadOnlyList<MatrixDimensions> dims, IReadOnlyList<int> indices, MultiOpening<KoalaBearParameters, TDigest> opening)
+    {
+        bool batched = Mmcs.VerifyMulti(cap, capHeight, dims, indices, opening, out string? batchedError);
+        using var scope = Prover.Core.Air.KernelSelection.UseReference(Prover.Core.Air.ReferenceFamily.Verifier);
+        bool reference = Mmcs.VerifyMulti(cap, capHeight, dims, indices, opening, out string? referenceError);
+        return ((batched, batchedError), (reference, referenceError));
+    }
+
+    /// <summary>
+    /// The batched recomputation (packed Poseidon2 over the row hashes of a height and the compressions of a level) gives
+    /// the verdict and reason of the reference on honest openings (index counts below, at and above the SIMD lane
+    /// counts) and on every changed sibling, every changed opened value, and dropped, added and swapped siblings.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Batched_recomputation_agrees_with_the_reference(int[] heights, int[] widths, int capHeight)
+    {
+        var rng = NewRandom();
+        var tree = RandomTree(rng, heights, widths);
+        var cap = tree.Cap(capHeight);
+        int rejected = 0;
+        foreach (int count in new[] { 1, 7, 8, 16, 17, 40 })
+        {
+            var indices = Enumerable.Range(0, count).Select(_ => rng.Next(tree.Height)).ToArray();
+            var opening = Mmcs.OpenMulti(indices, tree, capHeight);
+            var honest = Both(cap, capHeight, tree.Dimensions, indices, opening);
+            Assert.Equal((true, null), honest.Batched);
+            Assert.Equal(honest.Reference, honest.Batched);
+            var siblings = opening.Siblings.ToArray();
+            var variants = new List<MultiOpening<KoalaBearParameters, TDigest>>();
+            for (int s = 0; s < siblings.Length; s++)
+            {
+                var changed = siblings.ToArray();
+                var e = changed[s].Elements.ToArray();
+                e[s % TDigest.Length] += KoalaBear.One;
+                changed[s] = TDigest.FromElements(e);
+                variants.Add(new(opening.Rows, changed));
+            }
+            for (int m = 0; m < opening.Rows.Count; m++)
+                for (int v = 0; v < opening.Rows[m].Length; v += 1 + opening.Rows[m].Length / 12)
+                {
+                    var rows = opening.Rows.Select(r => (KoalaBear[])r.Clone()).ToArray();
+                    rows[m][v] += KoalaBear.One;
+                    variants.Add(new(rows, siblings));
+                }
+            if (siblings.Length > 0)
+            {
+                variants.Add(new(opening.Rows, siblings[..^1]));
+                variants.Add(new(opening.Rows, siblings[1..]));
+                variants.Add(new(opening.Rows, [.. siblings, siblings[0]]));
+            }
+            if (siblings.Length > 1 && siblings[0] != siblings[^1])
+            {
+                var swapped = siblings.ToArray();
+                (swapped[0], swapped[^1]) = (swapped[^1], swapped[0]);
+                variants.Add(new(opening.Rows, swapped));
+            }
+            foreach (var variant in variants)
+            {
+                var (batched, reference) = Both(cap, capHeight, tree.Dimensions, indices, variant);
+                Assert.Equal(reference, batched);
+                Assert.False(batched.Item1, "a tampered opening was accepted");
+                rejected++;
+            }
+        }
+        output.WriteLine($"{rejected} tampered openings rejected alike");
+        Assert.True(rejected > 0);
+    }
+
     [Fact]
     public void Open_rejects_bad_arguments()
     {

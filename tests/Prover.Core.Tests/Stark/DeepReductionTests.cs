@@ -36,6 +36,28 @@ public sealed class DeepReductionTests
             rows[0][0][0] += KoalaBear.One;
             Assert.NotEqual(fast[layout.InTree(0).First().LogLdeHeight], Deep<KoalaBearParameters, TDef>.ReduceAtQuery(layout, rows, index, proof.Openings, zeta, lambdaPowers)[layout.InTree(0).First().LogLdeHeight]);
         }
+        // All queries at once (one batch inversion, numerators summed per point) equals the reference at each query,
+        // for query counts below and above the lane counts and with repeated indices.
+        foreach (int queries in new[] { 1, 5, 21 })
+        {
+            var zeta = E();
+            var lambdaPowers = E().Powers(layout.LambdaPowers);
+            var claims = Deep<KoalaBearParameters, TDef>.ClaimsAt(layout, proof.Openings, zeta, lambdaPowers);
+            var indices = Enumerable.Range(0, queries).Select(_ => rng.Next(1 << layout.LogMaxLdeHeight)).ToArray();
+            var rows = indices.Select(_ => (IReadOnlyList<IReadOnlyList<KoalaBear[]>>)Enumerable.Range(0, layout.TreeCount)
+                .Select(tree => (IReadOnlyList<KoalaBear[]>)layout.InTree(tree).Select(m => Enumerable.Range(0, m.Width).Select(_ => F()).ToArray()).ToList()).ToList()).ToList();
+            var all = Deep<KoalaBearParameters, TDef>.ReduceAtQueries(layout, rows, indices, claims, lambdaPowers);
+            Assert.Equal(queries, all.Length);
+            for (int q = 0; q < queries; q++)
+                Assert.Equal(Deep<KoalaBearParameters, TDef>.ReduceAtQueryReference(layout, rows[q], indices[q], proof.Openings, zeta, lambdaPowers).OrderBy(p => p.Key),
+                    all[q].OrderBy(p => p.Key));
+            using (KernelSelection.UseReference(ReferenceFamily.Verifier))
+            {
+                var perQuery = Deep<KoalaBearParameters, TDef>.ReduceAtQueries(layout, rows, indices, claims, lambdaPowers);
+                for (int q = 0; q < queries; q++)
+                    Assert.Equal(perQuery[q].OrderBy(p => p.Key), all[q].OrderBy(p => p.Key));
+            }
+        }
     }
 
     [Fact]

@@ -21,6 +21,18 @@ public sealed class FriArityTests(ITestOutputHelper output)
     private static KoalaBearExt4 RandomExt(Random rng) =>
         KoalaBearExt4.FromCoefficients([.. Enumerable.Range(0, 4).Select(_ => KoalaBear.FromCanonical((uint)rng.NextInt64(KoalaBearParameters.P)))]);
 
+    [Fact]
+    public void Half_inverse_x_equals_the_inverted_point()
+    {
+        var rng = new Random(Seed);
+        for (int logN = 1; logN <= KoalaBearParameters.TwoAdicity; logN++)
+            for (int trial = 0; trial < 8; trial++)
+            {
+                int j = rng.Next(1 << (logN - 1));
+                Assert.Equal(Fri<KoalaBearParameters, KoalaBearQuartic>.HalfInverseXReference(logN, j), Fri<KoalaBearParameters, KoalaBearQuartic>.HalfInverseX(logN, j));
+            }
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(2)]

@@ -1,0 +1,68 @@
+using Prover.Core.Air;
+using Prover.Core.Air.Demo;
+using Prover.Core.Field;
+using Prover.Core.Stark;
+using Xunit.Abstractions;
+
+namespace Prover.Core.Tests.Stark;
+
+/// <summary>
+/// The verifier's fast paths (compiled AIRs kept across verifications, batched Poseidon2 in the Merkle multi-openings,
+/// DEEP over all queries with one batch inversion) against the reference paths (every AIR compiled afresh, one hash at
+/// a time, DEEP per query): the same verdict and the same reason on an honest proof and on every tampered copy, a byte
+/// changed at positions spread over the whole serialised proof (header, commitments, out-of-domain values, opened rows,
+/// siblings, FRI answers, final polynomial, proof-of-work witness).
+/// </summary>
+public sealed class VerifierFastPathTests(ITestOutputHelper output)
+{
+    private static void Agree<TDef>(string demo, StarkConfig config, ITestOutputHelper output) where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+    {
+        var (airs, traces, publics) = DemoCatalog.Build(demo, 6);
+        var proof = new StarkProver<KoalaBearParameters, TDef, KoalaBearDigest>(config).Prove(airs, traces, publics);
+        var bytes = ProofSerializer.Serialize(proof);
+        var cache = new CompiledAirCache<KoalaBear>();
+        // One fast verifier for every copy: its compiled AIRs are made by the first verification and reused after.
+        var fast = new StarkVerifier<KoalaBearParameters, TDef, KoalaBearDigest>(config, compiledAirs: cache);
+        var reference = new StarkVerifier<KoalaBearParameters, TDef, KoalaBearDigest>(config);
+        VerificationResult Reference(byte[] b)
+        {
+            using var scope = KernelSelection.UseReference(ReferenceFamily.Verifier);
+            return reference.Verify(airs, b);
+        }
+
+        Assert.True(fast.Verify(airs, bytes).IsValid);
+        Assert.Equal(VerificationResult.Valid, Reference(bytes));
+        Assert.Equal(VerificationResult.Valid, fast.Verify(airs, bytes)); // with the cached compilations
+        int step = Math.Max(1, bytes.Length / 400);
+        var reasons = new Dictionary<string, int>();
+        for (int position = 0; position < bytes.Length; position += step)
+        {
+            var tampered = (byte[])bytes.Clone();
+            tampered[position] ^= (byte)(1 << (position % 8));
+            var expected = Reference(tampered);
+            var actual = fast.Verify(airs, tampered);
+            Assert.Equal(expected, actual);
+            Assert.False(actual.IsValid, $"byte {position} changed: accepted");
+            string kind = actual.Error!.Split(':')[0];
+            reasons[kind] = reasons.GetValueOrDefault(kind) + 1;
+        }
+        foreach (var (kind, count) in reasons.OrderByDescending(p => p.Value))
+            output.WriteLine($"{count,4}  {kind}");
+        // The tampering reached the Merkle checks of the input trees and of FRI, and the out-of-domain check.
+        Assert.Contains(reasons.Keys, k => k.StartsWith("opening of commitment", StringComparison.Ordinal));
+        Assert.Contains(reasons.Keys, k => k.StartsWith("FRI step", StringComparison.Ordinal));
+        Assert.Contains(reasons.Keys, k => k.StartsWith("table", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Quartic_development_proof() =>
+        Agree<KoalaBearQuartic>("lookup", StarkConfig.Development with { NumQueries = 20, QueryPowBits = 0, LogFinalPolyLength = 2 }, output);
+
+    [Fact]
+    public void Octic_provable_100_shape() =>
+        Agree<KoalaBearOctic>("lookup", StarkConfig.Provable100 with { NumQueries = 21, QueryPowBits = 0, LogFinalPolyLength = 2, AllowInsecure = true }, output);
+
+    [Fact]
+    public void Fibonacci_single_table() =>
+        Agree<KoalaBearQuartic>("fibonacci", StarkConfig.Development with { NumQueries = 17, QueryPowBits = 0, LogFinalPolyLength = 2 }, output);
+}
