@@ -9,6 +9,8 @@ public static class Program
     {
         if (args is ["zkvm-phases", ..])
             Zkvm.ZkvmPhases.Run(args);
+        else if (args is ["shard-prove", ..])
+            Zkvm.ShardRetention.Prove(args);
         else if (args is ["shard-model", ..])
             Zkvm.ShardRetention.Model(args);
         else if (args is ["shard-retention", ..])

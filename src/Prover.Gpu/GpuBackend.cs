@@ -136,6 +136,29 @@ public static class GpuBackend
     }
 
     /// <summary>
+    /// ILGPU backends on every GPU after the first (ordinals 1, 2, … of <see cref="IlgpuDevice.EnumerateGpus"/>; the first is the one
+    /// <see cref="TryCreateIlgpu{TParams}"/> opens): with it, one slot per GPU for the zkVM prover's shard proofs
+    /// (<c>ZkvmProverOptions.Backends</c>). Empty with one GPU or none; a GPU that does not open is left out, with the reason.
+    /// </summary>
+    public static IReadOnlyList<IlgpuProverBackend<TParams>> OpenOtherIlgpuGpus<TParams>(out string report)
+        where TParams : struct, IMontyParameters
+    {
+        var gpus = IlgpuDevice.EnumerateGpus(out report);
+        var opened = new List<IlgpuProverBackend<TParams>>();
+        var reasons = new List<string>();
+        for (int ordinal = 1; ordinal < gpus.Count; ordinal++)
+        {
+            if (IlgpuDevice.TryOpenGpu(ordinal, out var device, out string why))
+                opened.Add(new IlgpuProverBackend<TParams>(device!));
+            else
+                reasons.Add(why);
+        }
+        report = opened.Count == 0 && reasons.Count == 0 ? (gpus.Count <= 1 ? "one GPU or none" : report) : string.Join("; ",
+            opened.Select(b => b.Device.Description).Concat(reasons));
+        return opened;
+    }
+
+    /// <summary>
     /// Opens a GPU backend of the requested kind (Auto: CUDA first, then OpenCL). Returns false, with
     /// the reasons, when none is available; <paramref name="backend"/> is then null.
     /// </summary>

@@ -7,6 +7,7 @@ using Prover.Core.Recursion.Aggregation;
 using Prover.Core.Stark;
 using Prover.Core.Zkvm.Proving;
 using Prover.Gpu;
+using Prover.Gpu.Ilgpu;
 using Prover.Node.Eip8025;
 using Prover.Witness.Ssz;
 
@@ -22,6 +23,7 @@ namespace Prover.Node;
 public sealed class NodeProver : IDisposable
 {
     private readonly IProverBackend<KoalaBearParameters> _backend;
+    private readonly IReadOnlyList<IProverBackend<KoalaBearParameters>> _otherDevices = [];
     private readonly SemaphoreSlim _proofSlots;
     private readonly ILogger _logger;
     private readonly IProofEngine? _engine;
@@ -49,6 +51,13 @@ public sealed class NodeProver : IDisposable
             ProverBackendKind.IlgpuCpu => BackendKind.IlgpuCpu,
             _ => BackendKind.Cpu,
         }, out report);
+        // Several GPUs: every other GPU is a slot of its own for the shard proofs (ZkvmProverOptions.Backends).
+        if (_backend is IlgpuProverBackend<KoalaBearParameters> { Device.Api: not "cpu" } && Options.Backend is ProverBackendKind.Ilgpu or ProverBackendKind.Auto)
+        {
+            _otherDevices = GpuBackend.OpenOtherIlgpuGpus<KoalaBearParameters>(out string others);
+            if (_otherDevices.Count > 0)
+                report += $"; shard proofs also on {others}";
+        }
         _proofSlots = new SemaphoreSlim(Options.MaxConcurrentProofs, Options.MaxConcurrentProofs);
         _logger.LogInformation("prover ready: guest {Guest}, configuration {Config}, backend {Backend} ({Report})", Options.Guest.Name,
             Options.Configuration.Name, _backend.Name, report);
@@ -123,6 +132,7 @@ public sealed class NodeProver : IDisposable
             MemoryBudgetBytes = Options.MemoryBudgetBytes,
             MaxCycles = Options.MaxCycles,
             Backend = _backend,
+            Backends = _otherDevices.Count > 0 ? [_backend, .. _otherDevices] : null,
             Cancellation = cancellationToken,
             ShardProgress = (phase, done, count) =>
             {
@@ -312,6 +322,8 @@ public sealed class NodeProver : IDisposable
             return;
         _disposed = true;
         (_backend as IDisposable)?.Dispose();
+        foreach (var other in _otherDevices)
+            (other as IDisposable)?.Dispose();
         _proofSlots.Dispose();
     }
 }

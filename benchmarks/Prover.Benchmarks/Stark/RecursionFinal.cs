@@ -81,16 +81,30 @@ public static class RecursionFinal
         var (airs, traces, publics) = DemoCatalog.Build(demo, log);
         var proof = new StarkProver<KoalaBearParameters, TDef, TDigest>(inner).Prove(airs, traces, publics);
         var program = RecursiveStarkVerifier<KoalaBearParameters, TDef, TDigest>.Build(inner, airs, proof.LogHeights);
-        var first = new RecursionProver<KoalaBearParameters, TDef, TDigest>(inner)
-            .Prove(program, new StarkProofHints<KoalaBearParameters, TDef, TDigest>(inner, airs, proof));
+        // The first-layer proof is written to DIR/first.bin; verify-only reads it back (proofs are deterministic), so a
+        // one-core verification run does not prove the layer again.
+        string firstFile = Path.Combine(dir, "first.bin");
+        StarkProof<KoalaBearParameters, ExtensionField<KoalaBear, TDef>, TDigest> first;
+        var firstProver = new RecursionProver<KoalaBearParameters, TDef, TDigest>(inner);
+        if (verifyOnly && File.Exists(firstFile))
+        {
+            first = ProofSerializer.Deserialize<KoalaBearParameters, TDef, TDigest>(File.ReadAllBytes(firstFile));
+        }
+        else
+        {
+            first = firstProver.Prove(program, new StarkProofHints<KoalaBearParameters, TDef, TDigest>(inner, airs, proof)).Stark;
+            File.WriteAllBytes(firstFile, ProofSerializer.Serialize(first));
+        }
         var machine = new RecursionMachine<KoalaBearParameters, TDef>(program);
         var key = machine.Setup<TDigest>(inner).VerifyingKey;
-        Console.WriteLine($"first layer: demo/{demo} 2^{log} under {inner.Name}: program {program.Instructions.Count:N0} instructions, "
-            + $"recursion proof {ProofSerializer.Serialize(first.Stark).Length:N0} B ({sw.Elapsed.TotalSeconds:F1} s with the demo proof)");
+        Console.WriteLine($"first layer: demo/{demo} 2^{log} under {inner.Name} ({inner.DigestElements}-element digests; demo proof {ProofSerializer.Serialize(proof).Length:N0} B): "
+            + $"program {program.Instructions.Count:N0} instructions, recursion proof {ProofSerializer.Serialize(first).Length:N0} B"
+            + (firstProver.LastSecurity is { } firstSecurity ? $", {firstSecurity.Provable} provable / {firstSecurity.Conjectured} conjectured bits" : "")
+            + $" ({sw.Elapsed.TotalSeconds:F1} s with the demo proof; peak RSS so far {Process.GetCurrentProcess().PeakWorkingSet64 / 1e9:F1} GB)");
 
         sw.Restart();
-        var final = RecursiveStarkVerifier<KoalaBearParameters, TDef, TDigest>.BuildPinned(inner, machine.Airs, first.Stark.LogHeights, key.PreprocessedRoot);
-        var hints = new StarkProofHints<KoalaBearParameters, TDef, TDigest>(inner, machine.Airs, first.Stark, key);
+        var final = RecursiveStarkVerifier<KoalaBearParameters, TDef, TDigest>.BuildPinned(inner, machine.Airs, first.LogHeights, key.PreprocessedRoot);
+        var hints = new StarkProofHints<KoalaBearParameters, TDef, TDigest>(inner, machine.Airs, first, key);
         var finalMachine = new RecursionMachine<KoalaBearParameters, TDef>(final);
         Console.WriteLine($"final program (verifies the first-layer proof, key pinned): {final.Instructions.Count:N0} instructions in {sw.ElapsedMilliseconds} ms: "
             + string.Join(", ", final.Counts().Select(p => $"{p.Key} {p.Value:N0}")));
@@ -136,7 +150,7 @@ public static class RecursionFinal
                 outputs = r.Outputs;
                 File.WriteAllBytes(file, ProofSerializer.Serialize(outer));
                 double setup = prover.LastTimings.FirstOrDefault(t => t.Phase.StartsWith("setup", StringComparison.Ordinal)).Milliseconds;
-                proving = $"{ms / 1000:F1} s ({setup / 1000:F1} s)";
+                proving = $"{ms / 1000:F1} s ({setup / 1000:F1} s), peak RSS so far {Process.GetCurrentProcess().PeakWorkingSet64 / 1e9:F1} GB";
             }
             int bytes = ProofSerializer.Serialize(outer).Length;
             var verifier = new RecursionVerifier<KoalaBearParameters, TDef, TDigest>(candidate);

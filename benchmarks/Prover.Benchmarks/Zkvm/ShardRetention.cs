@@ -95,6 +95,25 @@ public static class ShardRetention
     }
 
     /// <summary>
+    /// One development proof of ELF in shards of 2^LOG_SHARD with the reference retention (every shard's traces kept
+    /// between the phases, <c>retain</c>) or the checkpoints (<c>checkpoint</c>), for a peak-memory comparison in
+    /// separate processes: <c>shard-prove ELF LOG_SHARD retain|checkpoint</c>; prints time, size and the SHA-256 of the bytes.
+    /// </summary>
+    public static void Prove(string[] args)
+    {
+        var program = ZkvmProgram.FromElf(File.ReadAllBytes(args[1]));
+        int logShard = int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture);
+        var prover = new ZkvmProver<Prover.Core.Field.KoalaBearQuartic, Prover.Core.Hash.Digest<Prover.Core.Field.KoalaBearParameters>>(new ZkvmProverOptions
+        {
+            Config = Prover.Core.Stark.StarkConfig.Development, ShardSize = 1L << logShard, RetainTraces = args[3] == "retain",
+        });
+        var clock = Stopwatch.StartNew();
+        var bytes = prover.Prove(program, []).ToBytes();
+        Console.WriteLine($"{args[3]}: {prover.LastReport!.Shards} shards, {clock.Elapsed.TotalSeconds:F1} s, {bytes.Length:N0} B, " +
+            $"SHA-256 {Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes))}");
+    }
+
+    /// <summary>
     /// The memory model's estimate at every shard size for one execution and the size it chooses for a budget (no proof):
     /// <c>shard-model ELF|- INPUT|- CONFIG [BUDGET_GIB]</c> (budget default: <see cref="ShardMemoryModel.DefaultBudgetBytes"/>;
     /// the choice is also printed for 3/4 of a 15 GiB heap limit, the default budget under <c>DOTNET_GCHeapHardLimit=0x3C0000000</c>).

@@ -137,10 +137,29 @@ internal static class Deep<TParams, TDef>
         var terms = new ExtensionField<MontyField31<TParams>, TDef>[points.Count][];
         for (int p = 0; p < points.Count; p++)
             terms[p] = new ExtensionField<MontyField31<TParams>, TDef>[h];
+        bool cpu = backend is CpuBackend<TParams> && !KernelSelection.IsReference(ReferenceFamily.Openings);
         for (int m = 0; m < matrices.Count; m++)
         {
+            int width = matrices[m].Width;
+            if (cpu)
+            {
+                // T_p[r] += Σ_c (scale_p·λ^c)·M[r, c]: the point's scale folded into the column coefficients (exact field
+                // arithmetic, so the same values as scale·S(r) below), one pass over the matrix per point that opens it and
+                // no extension product per row.
+                var scaled = new ExtensionField<MontyField31<TParams>, TDef>[width];
+                for (int p = 0; p < points.Count; p++)
+                {
+                    var scale = points[p].Scales[m];
+                    if (scale.IsZero)
+                        continue;
+                    for (int c = 0; c < width; c++)
+                        scaled[c] = scale * columnCoefficients[c];
+                    ExtensionLinearAlgebra<TParams, TDef>.AccumulateRowCombinations(matrices[m], scaled, terms[p]);
+                }
+                continue;
+            }
             // S(r) = Σ_c λ^c·M[r, c] (relative powers; each point scales it by its own start power).
-            var s = backend.CombineColumns(matrices[m], columnCoefficients[..matrices[m].Width]);
+            var s = backend.CombineColumns(matrices[m], columnCoefficients[..width]);
             for (int p = 0; p < points.Count; p++)
             {
                 var scale = points[p].Scales[m];

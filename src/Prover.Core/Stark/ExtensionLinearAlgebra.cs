@@ -24,6 +24,273 @@ internal static class ExtensionLinearAlgebra<TParams, TDef>
     public static ExtensionField<MontyField31<TParams>, TDef>[] RowCombinations(
         RowMajorMatrix<MontyField31<TParams>> matrix, ReadOnlySpan<ExtensionField<MontyField31<TParams>, TDef>> coefficients)
     {
+        if (KernelSelection.IsReference(ReferenceFamily.Openings))
+            return RowCombinationsReference(matrix, coefficients);
+        var result = new ExtensionField<MontyField31<TParams>, TDef>[matrix.Height];
+        RowCombinationsInto(matrix, coefficients, result, accumulate: false);
+        return result;
+    }
+
+    /// <summary>
+    /// target[r] += Σ_c coefficients[c]·matrix[r, c] (<see cref="RowCombinations"/> added into an existing vector: DEEP
+    /// batching sums many matrices' combinations per point without a temporary per matrix).
+    /// </summary>
+    public static void AccumulateRowCombinations(
+        RowMajorMatrix<MontyField31<TParams>> matrix, ReadOnlySpan<ExtensionField<MontyField31<TParams>, TDef>> coefficients,
+        ExtensionField<MontyField31<TParams>, TDef>[] target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        if (target.Length != matrix.Height)
+            throw new ArgumentException("one target value per row", nameof(target));
+        if (KernelSelection.IsReference(ReferenceFamily.Openings))
+        {
+            var s = RowCombinationsReference(matrix, coefficients);
+            for (int r = 0; r < s.Length; r++)
+                target[r] += s[r];
+            return;
+        }
+        RowCombinationsInto(matrix, coefficients, target, accumulate: true);
+    }
+
+    /// <summary>
+    /// The packed row combination. Per row and component k, a 64-bit accumulator per lane sums x_c·a_(k,c) (Montgomery
+    /// words, each product &lt; p²) over the row's columns, kept below p·2^32 by one conditional subtraction per step, and
+    /// is reduced once: the same residue as <see cref="MontyField31{TParams}.SumOfProducts"/>, so the same values as the
+    /// reference. With AVX-512 a step takes 16 columns (8 lanes): <c>vpmuludq</c> multiplies the low 32-bit halves of each
+    /// 64-bit lane, i.e. the even columns of the loaded words against the even coefficients, and after a 32-bit right
+    /// shift the odd ones; AVX2 does the same with 8 columns (4 lanes). Bounds: acc &lt; p·2^32 and two products &lt; 2p²
+    /// give s &lt; p·2^32 + 2p² &lt; 2^64 (no wrap, p &lt; 2^31), and since 2p² &lt; p·2^32 one conditional subtraction of
+    /// p·2^32 brings s back below p·2^32. Lanes are summed the same way; columns past the last full step go one at a time.
+    /// </summary>
+    [SkipLocalsInit]
+    private static void RowCombinationsInto(
+        RowMajorMatrix<MontyField31<TParams>> matrix, ReadOnlySpan<ExtensionField<MontyField31<TParams>, TDef>> coefficients,
+        ExtensionField<MontyField31<TParams>, TDef>[] result, bool accumulate)
+    {
+        int d = TDef.Degree, w = matrix.Width, h = matrix.Height;
+        if (coefficients.Length < w)
+            throw new ArgumentException($"{coefficients.Length} coefficients for {w} columns", nameof(coefficients));
+        var simd = KernelSelection.Simd<TParams>();
+        if (simd == SimdPath.Vector512 && d == 4 && Avx2.IsSupported)
+        {
+            RowCombinationsQuartic512(matrix, coefficients, result, accumulate);
+            return;
+        }
+        int step = simd == SimdPath.Vector512 ? 16 : simd == SimdPath.Vector256 ? 8 : 1;
+        int vecW = step == 1 ? 0 : w / step * step;
+        int half = vecW / 2;
+        // even[k·half + i] / odd[k·half + i]: component k of the coefficient of column 2i / 2i + 1 (i < half), in the low
+        // half of a 64-bit word, so that a step's 8 (or 4) words line up with the lanes of its loaded columns.
+        var even = new ulong[d * half];
+        var odd = new ulong[d * half];
+        var tail = new uint[d * (w - vecW)];
+        for (int k = 0; k < d; k++)
+        {
+            for (int i = 0; i < half; i++)
+            {
+                even[k * half + i] = coefficients[2 * i][k].Montgomery;
+                odd[k * half + i] = coefficients[2 * i + 1][k].Montgomery;
+            }
+            for (int c = vecW; c < w; c++)
+                tail[k * (w - vecW) + c - vecW] = coefficients[c][k].Montgomery;
+        }
+        var values = matrix.Values;
+        int grain = Math.Max(64, (1 << 16) / Math.Max(1, w * d));
+        Parallel.For(0, (h + grain - 1) / grain, chunk =>
+        {
+            Span<MontyField31<TParams>> parts = stackalloc MontyField31<TParams>[d];
+            int end = Math.Min(h, (chunk + 1) * grain);
+            ulong bound = (ulong)TParams.P << 32;
+            // References, not indexing: a matrix narrower than one step has empty coefficient arrays (never read then).
+            ref ulong evenRef = ref MemoryMarshal.GetArrayDataReference(even);
+            ref ulong oddRef = ref MemoryMarshal.GetArrayDataReference(odd);
+            for (int r = chunk * grain; r < end; r++)
+            {
+                ref uint row = ref Unsafe.As<MontyField31<TParams>, uint>(ref values[r * w]);
+                for (int k = 0; k < d; k++)
+                {
+                    ulong acc = step switch
+                    {
+                        16 => Lanes512(ref row, ref Unsafe.Add(ref evenRef, k * half), ref Unsafe.Add(ref oddRef, k * half), vecW),
+                        8 => Lanes256(ref row, ref Unsafe.Add(ref evenRef, k * half), ref Unsafe.Add(ref oddRef, k * half), vecW),
+                        _ => 0,
+                    };
+                    int tk = k * (w - vecW);
+                    for (int c = vecW; c < w; c++)
+                    {
+                        ulong s = acc + (ulong)tail[tk + c - vecW] * Unsafe.Add(ref row, c);
+                        acc = Math.Min(s, s - bound);
+                    }
+                    parts[k] = MontyField31<TParams>.FromMontgomery(MontyField31<TParams>.MontyReduce(acc));
+                }
+                var value = ExtensionField<MontyField31<TParams>, TDef>.FromCoefficients(parts);
+                result[r] = accumulate ? result[r] + value : value;
+            }
+        });
+    }
+
+    /// <summary>
+    /// <see cref="RowCombinationsInto"/> for the quartic extension with AVX-512: one sweep over a row's columns feeds all four
+    /// components' accumulators (each loaded word is multiplied by the four coefficient components), the four lane sums are
+    /// folded together on AVX2 (unpack and 128-bit permutes, with the same conditional subtraction), the columns past the last
+    /// full step are added on the four components at once, and the four Montgomery reductions and the accumulation into the
+    /// target run on one vector. Bounds as in <see cref="RowCombinationsInto"/>; the reduction is <see cref="MontyField31{TParams}.MontyReduce"/>
+    /// lane-wise (u = (x·μ mod 2^32)·p, (x − u)/2^32 in (−p, p), plus p when negative, taken as the unsigned minimum of r and r + p).
+    /// </summary>
+    [SkipLocalsInit]
+    private static void RowCombinationsQuartic512(
+        RowMajorMatrix<MontyField31<TParams>> matrix, ReadOnlySpan<ExtensionField<MontyField31<TParams>, TDef>> coefficients,
+        ExtensionField<MontyField31<TParams>, TDef>[] result, bool accumulate)
+    {
+        const int D = 4;
+        int w = matrix.Width, h = matrix.Height, blocks = w / 16, vecW = blocks * 16, rest = w - vecW;
+        // Per 16-column block and component k: 8 words of the even columns' coefficients, then 8 of the odd ones (low halves).
+        var packed = new ulong[blocks * D * 16];
+        for (int b = 0; b < blocks; b++)
+            for (int k = 0; k < D; k++)
+                for (int i = 0; i < 8; i++)
+                {
+                    packed[(b * D + k) * 16 + i] = coefficients[b * 16 + 2 * i][k].Montgomery;
+                    packed[(b * D + k) * 16 + 8 + i] = coefficients[b * 16 + 2 * i + 1][k].Montgomery;
+                }
+        // Columns past the last block: the four components of a column's coefficient in the low halves of four lanes.
+        var tail = new ulong[rest * D];
+        for (int c = 0; c < rest; c++)
+            for (int k = 0; k < D; k++)
+                tail[c * D + k] = coefficients[vecW + c][k].Montgomery;
+        var values = matrix.Values;
+        var resultWords = result;
+        int grain = Math.Max(64, (1 << 16) / Math.Max(1, w * D));
+        Parallel.For(0, (h + grain - 1) / grain, chunk =>
+        {
+            var bound512 = Vector512.Create((ulong)TParams.P << 32);
+            var bound = Vector256.Create((ulong)TParams.P << 32);
+            var mu = Vector256.Create((ulong)TParams.MontyMu).AsUInt32();
+            var p64 = Vector256.Create((ulong)TParams.P).AsUInt32();
+            var p32 = Vector256.Create(TParams.P);
+            var gather = Vector256.Create(0u, 2u, 4u, 6u, 0u, 2u, 4u, 6u);
+            var p128 = Vector128.Create(TParams.P);
+            ref ulong packedRef = ref MemoryMarshal.GetArrayDataReference(packed);
+            ref ulong tailRef = ref MemoryMarshal.GetArrayDataReference(tail);
+            ref uint outRef = ref Unsafe.As<ExtensionField<MontyField31<TParams>, TDef>, uint>(ref MemoryMarshal.GetArrayDataReference(resultWords));
+            int end = Math.Min(h, (chunk + 1) * grain);
+            for (int r = chunk * grain; r < end; r++)
+            {
+                ref uint row = ref Unsafe.As<MontyField31<TParams>, uint>(ref values[r * w]);
+                Vector512<ulong> a0 = default, a1 = default, a2 = default, a3 = default;
+                for (int b = 0; b < blocks; b++)
+                {
+                    var x = Vector512.LoadUnsafe(ref row, (nuint)(b * 16));
+                    var xo = Vector512.ShiftRightLogical(x.AsUInt64(), 32).AsUInt32();
+                    ref ulong cb = ref Unsafe.Add(ref packedRef, b * D * 16);
+                    a0 = Step(a0, x, xo, ref cb, 0, bound512);
+                    a1 = Step(a1, x, xo, ref cb, 16, bound512);
+                    a2 = Step(a2, x, xo, ref cb, 32, bound512);
+                    a3 = Step(a3, x, xo, ref cb, 48, bound512);
+                }
+                var v0 = Half(a0, bound);
+                var v1 = Half(a1, bound);
+                var v2 = Half(a2, bound);
+                var v3 = Half(a3, bound);
+                var p01 = Avx2.UnpackLow(v0, v1) + Avx2.UnpackHigh(v0, v1);
+                p01 = Vector256.Min(p01, p01 - bound);
+                var p23 = Avx2.UnpackLow(v2, v3) + Avx2.UnpackHigh(v2, v3);
+                p23 = Vector256.Min(p23, p23 - bound);
+                var sum = Avx2.Permute2x128(p01, p23, 0x20) + Avx2.Permute2x128(p01, p23, 0x31);
+                sum = Vector256.Min(sum, sum - bound); // lane k: component k
+                for (int c = 0; c < rest; c++)
+                {
+                    var xc = Vector256.Create((ulong)Unsafe.Add(ref row, vecW + c)).AsUInt32();
+                    var t = sum + Avx2.Multiply(xc, Vector256.LoadUnsafe(ref tailRef, (nuint)(c * D)).AsUInt32());
+                    sum = Vector256.Min(t, t - bound);
+                }
+                // Montgomery reduction of the four lanes.
+                var u = Avx2.Multiply(Avx2.Multiply(sum.AsUInt32(), mu).AsUInt32(), p64);
+                var hi = Vector256.ShiftRightLogical(sum - u, 32).AsUInt32(); // low halves: (x − u)/2^32 mod 2^32
+                var reduced = Vector256.Min(hi, hi + p32);
+                var packedOut = Avx2.PermuteVar8x32(reduced, gather).GetLower();
+                ref uint dst = ref Unsafe.Add(ref outRef, r * D);
+                if (accumulate)
+                {
+                    var s2 = Vector128.LoadUnsafe(ref dst) + packedOut;
+                    packedOut = Vector128.Min(s2, s2 - p128);
+                }
+                packedOut.StoreUnsafe(ref dst);
+            }
+        });
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<ulong> Step(Vector512<ulong> acc, Vector512<uint> x, Vector512<uint> xo, ref ulong cb, int at, Vector512<ulong> bound)
+    {
+        var e = Vector512.LoadUnsafe(ref cb, (nuint)at).AsUInt32();
+        var o = Vector512.LoadUnsafe(ref cb, (nuint)(at + 8)).AsUInt32();
+        var s = acc + Avx512F.Multiply(x, e) + Avx512F.Multiply(xo, o);
+        return Vector512.Min(s, s - bound);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<ulong> Half(Vector512<ulong> v, Vector256<ulong> bound)
+    {
+        var s = v.GetLower() + v.GetUpper();
+        return Vector256.Min(s, s - bound);
+    }
+
+    /// <summary>Σ over the first <paramref name="count"/> columns (a multiple of 16) of one component, &lt; p·2^32 (AVX-512).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Lanes512(ref uint row, ref ulong even, ref ulong odd, int count)
+    {
+        var vBound = Vector512.Create((ulong)TParams.P << 32);
+        var acc = Vector512<ulong>.Zero;
+        for (int c = 0; c < count; c += 16)
+        {
+            var x = Vector512.LoadUnsafe(ref row, (nuint)c);
+            var e = Vector512.LoadUnsafe(ref even, (nuint)(c / 2)).AsUInt32();
+            var o = Vector512.LoadUnsafe(ref odd, (nuint)(c / 2)).AsUInt32();
+            var s = acc + Avx512F.Multiply(x, e) + Avx512F.Multiply(Vector512.ShiftRightLogical(x.AsUInt64(), 32).AsUInt32(), o);
+            acc = Vector512.Min(s, s - vBound);
+        }
+        var h = Vector256.Create((ulong)TParams.P << 32);
+        var s256 = acc.GetLower() + acc.GetUpper();
+        return FoldLanes(Vector256.Min(s256, s256 - h));
+    }
+
+    /// <summary>Σ over the first <paramref name="count"/> columns (a multiple of 8) of one component, &lt; p·2^32 (AVX2).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Lanes256(ref uint row, ref ulong even, ref ulong odd, int count)
+    {
+        var vBound = Vector256.Create((ulong)TParams.P << 32);
+        var acc = Vector256<ulong>.Zero;
+        for (int c = 0; c < count; c += 8)
+        {
+            var x = Vector256.LoadUnsafe(ref row, (nuint)c);
+            var e = Vector256.LoadUnsafe(ref even, (nuint)(c / 2)).AsUInt32();
+            var o = Vector256.LoadUnsafe(ref odd, (nuint)(c / 2)).AsUInt32();
+            var s = acc + Avx2.Multiply(x, e) + Avx2.Multiply(Vector256.ShiftRightLogical(x.AsUInt64(), 32).AsUInt32(), o);
+            acc = Vector256.Min(s, s - vBound);
+        }
+        return FoldLanes(acc);
+    }
+
+    /// <summary>The sum of four lanes, each &lt; p·2^32, kept &lt; p·2^32 (two lanes sum below 2^64).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong FoldLanes(Vector256<ulong> v)
+    {
+        ulong bound = (ulong)TParams.P << 32;
+        ulong a = v.GetElement(0) + v.GetElement(1);
+        a = Math.Min(a, a - bound);
+        ulong b = v.GetElement(2) + v.GetElement(3);
+        b = Math.Min(b, b - bound);
+        ulong s = a + b;
+        return Math.Min(s, s - bound);
+    }
+
+    /// <summary>rowSums[r] = Σ_c coefficients[c]·matrix[r, c], one scalar dot product per row and component: the previous
+    /// version of <see cref="RowCombinations"/>, kept as the reference for the tests (and the kernel under
+    /// <see cref="KernelSelection.UseReference(ReferenceFamily)"/> with <see cref="ReferenceFamily.Openings"/>).</summary>
+    public static ExtensionField<MontyField31<TParams>, TDef>[] RowCombinationsReference(
+        RowMajorMatrix<MontyField31<TParams>> matrix, ReadOnlySpan<ExtensionField<MontyField31<TParams>, TDef>> coefficients)
+    {
         int d = TDef.Degree, w = matrix.Width, h = matrix.Height;
         // components[k][c] = coefficient k of coefficients[c]: D base-field vectors.
         var components = new MontyField31<TParams>[d][];

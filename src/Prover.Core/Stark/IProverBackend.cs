@@ -27,6 +27,12 @@ public interface IProverBackend<TParams> where TParams : struct, IMontyParameter
     /// <summary>Backend name for reports ("cpu", "cuda", "opencl").</summary>
     string Name { get; }
 
+    /// <summary>
+    /// Memory of the device this backend proves on, in bytes; null (default) when it proves in host memory. The zkVM prover gives a
+    /// shard to a backend only when the shard's modelled peak fits it (<c>ZkvmProverOptions.Backends</c>).
+    /// </summary>
+    long? DeviceMemoryBytes => null;
+
     /// <summary>DFTs used on small matrices (quotient chunks, final polynomial).</summary>
     ITwoAdicSubgroupDft<MontyField31<TParams>> Dft { get; }
 

@@ -227,8 +227,27 @@ public sealed record StarkConfig
         LogUpMaxLogQuotientChunks = 5,
     };
 
+    /// <summary>
+    /// The last recursion proof at 128 provable bits: <see cref="Provable128"/>'s extension (degree 8) and 12-element
+    /// digests (width-24 Poseidon2 in every layer: 8-element digests cap the hash term at 123 bits) at blowup 32 with
+    /// 42 queries and 24 PoW bits — the fewest queries the calculator gives 128 provable bits at the measured final
+    /// program's shape (128 / 128: the hash caps both) — LogUp quotient raise up to the blowup. Measured over a
+    /// provable-128 layer at blowup 16 and 56 queries verifying Fibonacci 2^10: 542,054 B (docs/benchmarks.md,
+    /// "Recursion: a provable-128 final layer"). Blowup 64 (35 queries by the calculator) would be smaller but does not fit
+    /// in 16 GB: the program verifying a provable-128 layer is ~2^18 rows (a 2^18-row hint table, a 2^15-row width-24
+    /// Poseidon2 table of 252 + 52 columns), and blowup 32 already peaks at 15.6 GB. Not one of <see cref="Presets"/>.
+    /// </summary>
+    public static StarkConfig Final128 { get; } = Provable128 with
+    {
+        Name = "final-128",
+        LogBlowup = 5,
+        NumQueries = 42,
+        QueryPowBits = 24,
+        LogUpMaxLogQuotientChunks = 5,
+    };
+
     /// <summary>Configurations for recursion layers only (found by <see cref="ByName"/>, not offered for zkVM proofs).</summary>
-    public static IReadOnlyList<StarkConfig> RecursionPresets { get; } = [Recursion100, Final100];
+    public static IReadOnlyList<StarkConfig> RecursionPresets { get; } = [Recursion100, Final100, Final128];
 
     /// <summary>The preset called <paramref name="name"/>; an unknown name is an <see cref="ArgumentException"/> listing the known ones.</summary>
     public static StarkConfig ByName(string name) =>

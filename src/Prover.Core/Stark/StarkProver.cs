@@ -39,6 +39,9 @@ public sealed class StarkProver<TParams, TDef, TDigest>
         _dft = _backend.Dft;
     }
 
+    /// <summary>The backend this prover runs its heavy steps on.</summary>
+    public IProverBackend<TParams> Backend => _backend;
+
     /// <summary>The phase <see cref="LastTimings"/> names for the <see cref="CheckConstraints"/> pass (listed only when it ran).</summary>
     public const string ConstraintCheckPhase = "AIR constraint check";
 

@@ -39,6 +39,15 @@ public sealed class IlgpuProverBackend<TParams> : IProverBackend<TParams>, IDisp
 
     public ITwoAdicSubgroupDft<MontyField31<TParams>> Dft => Radix2Dft<TParams>.Instance;
 
+    /// <summary>
+    /// The device's memory for the zkVM prover's shard placement: <see cref="DeviceMemoryLimit"/> when set, else a GPU's memory; null on
+    /// ILGPU's CPU accelerator (host memory).
+    /// </summary>
+    public long? DeviceMemoryBytes => DeviceMemoryLimit ?? (Device.Api == "cpu" ? null : Device.Accelerator.MemorySize);
+
+    /// <summary>Overrides <see cref="DeviceMemoryBytes"/> (a share of a device, or a test's small device).</summary>
+    public long? DeviceMemoryLimit { get; set; }
+
     /// <summary>Host↔device bytes per phase of the hooks that ran on the device (<see cref="IlgpuTraffic"/>).</summary>
     public IlgpuTraffic Traffic { get; } = new();
 

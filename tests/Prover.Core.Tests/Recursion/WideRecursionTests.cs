@@ -78,6 +78,35 @@ public sealed class WideRecursionTests(ITestOutputHelper output)
         Assert.False(verifier.Verify(s.Program, other, proof.Stark).IsValid);
     }
 
+    [Fact]
+    public void Final128GivesAtLeast128ProvableBitsAtTheMeasuredFinalProgramsShape()
+    {
+        // The tables of the program that verifies a provable-128 recursion layer (Fibonacci 2^10 at blowup 16, 56 queries;
+        // docs/benchmarks.md): their widths and constraints are the chips' (the program only fills fixed columns), their
+        // heights the measured ones. The calculator gives final-128 its 128 bits there, and one query fewer falls short.
+        var machine = Fibonacci.Value.Machine;
+        Assert.Equal(["recursion-base-alu", "recursion-ext-alu", "recursion-ext-convert", "recursion-poseidon2-w24", "recursion-bits", "recursion-assert-eq", "recursion-hint", "recursion-public-output"],
+            machine.Chips.Select(c => c.Name));
+        int[] heights = [16, 17, 12, 15, 6, 13, 18, 1];
+        Prover.Core.Security.SecurityReport Report(StarkConfig c)
+        {
+            var compiled = machine.Airs.Select((a, t) => new CompiledAir<KoalaBear>(a, c.LogUpBatchingFor(heights[t]))).ToList();
+            var layout = new StarkLayout<KoalaBear>(compiled, heights, c.ExtensionDegree, c.LogBlowup, c.LogFinalPolyLength, c.FoldingArity);
+            return StarkSecurity.Report(c, layout, KoalaBearParameters.P, c.DigestElements);
+        }
+        var final = Report(StarkConfig.Final128);
+        output.WriteLine($"final-128: {final}");
+        Assert.True(final.Provable >= 128, final.ToString());
+        Assert.True(Report(StarkConfig.Final128 with { NumQueries = 41 }).Provable < 128);
+        // The fewest queries for 128 bits at the other blowups (what a machine with more memory could take).
+        foreach (int blowup in new[] { 4, 6 })
+        {
+            var c = StarkConfig.Final128 with { LogBlowup = blowup, LogUpMaxLogQuotientChunks = blowup };
+            int queries = Enumerable.Range(1, 200).First(n => Report(c with { NumQueries = n }).Provable >= 128);
+            output.WriteLine($"log blowup {blowup}: {queries} queries");
+        }
+    }
+
     private static KoalaBearWideDigest Bump(KoalaBearWideDigest d)
     {
         var e = d.Elements.ToArray();

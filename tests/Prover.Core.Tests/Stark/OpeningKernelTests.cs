@@ -11,8 +11,8 @@ using Prover.Core.Hash;
 namespace Prover.Core.Tests.Stark;
 
 /// <summary>
-/// The row-chunked, vectorised column combinations (out-of-domain openings) and the parallel DEEP
-/// inverse distances against their references: odd matrix shapes for the quartic and octic
+/// The row-chunked, vectorised column combinations (out-of-domain openings), the vectorised row combinations
+/// (DEEP batching) and the parallel DEEP inverse distances against their references: odd matrix shapes for the quartic and octic
 /// extensions, and a whole zkVM proof byte for byte.
 /// </summary>
 public sealed class OpeningKernelTests
@@ -28,11 +28,41 @@ public sealed class OpeningKernelTests
                 ? KoalaBear.FromCanonical(KoalaBear.Modulus - 1)
                 : KoalaBear.FromUInt64((ulong)rng.NextInt64(KoalaBear.Modulus)))])).ToArray();
         var expected = ExtensionLinearAlgebra<KoalaBearParameters, TDef>.ColumnCombinationsReference(m, weights);
+        // Row combinations (DEEP batching): coefficients with the largest value in some components, as the weights above.
+        var coefficients = Enumerable.Range(0, w).Select(c => weights[(c * 3 + 1) % h]).ToArray();
+        var expectedRows = ExtensionLinearAlgebra<KoalaBearParameters, TDef>.RowCombinationsReference(m, coefficients);
+        var start = Enumerable.Range(0, h).Select(r => weights[(r * 5) % h]).ToArray();
+        var expectedSums = start.Zip(expectedRows, (a, b) => a + b).ToArray();
         // The optimised kernel at every SIMD width this machine has (AVX-512, AVX2, scalar).
         foreach (var path in new[] { SimdPath.Scalar, SimdPath.Vector256, SimdPath.Vector512 }.Where(p => p <= SimdSupport.Best))
         {
             using (KernelSelection.LimitSimd(path))
+            {
                 Assert.Equal(expected, ExtensionLinearAlgebra<KoalaBearParameters, TDef>.ColumnCombinations(m, weights));
+                Assert.Equal(expectedRows, ExtensionLinearAlgebra<KoalaBearParameters, TDef>.RowCombinations(m, coefficients));
+                var target = (ExtensionField<KoalaBear, TDef>[])start.Clone();
+                ExtensionLinearAlgebra<KoalaBearParameters, TDef>.AccumulateRowCombinations(m, coefficients, target);
+                Assert.Equal(expectedSums, target);
+            }
+        }
+    }
+
+    [Fact]
+    public void Row_combinations_of_all_maximal_values_match_reference()
+    {
+        // Every word p − 1 and every coefficient component p − 1: the largest products, so the accumulators' bound is exercised.
+        var max = KoalaBear.FromCanonical(KoalaBear.Modulus - 1);
+        foreach (int w in new[] { 16, 17, 31, 32, 48, 300 })
+        {
+            var m = new RowMajorMatrix<KoalaBear>(9, w);
+            m.Values.AsSpan().Fill(max);
+            var coefficients = Enumerable.Repeat(ExtensionField<KoalaBear, KoalaBearQuartic>.FromCoefficients([max, max, max, max]), w).ToArray();
+            var expected = ExtensionLinearAlgebra<KoalaBearParameters, KoalaBearQuartic>.RowCombinationsReference(m, coefficients);
+            foreach (var path in new[] { SimdPath.Scalar, SimdPath.Vector256, SimdPath.Vector512 }.Where(p => p <= SimdSupport.Best))
+            {
+                using (KernelSelection.LimitSimd(path))
+                    Assert.Equal(expected, ExtensionLinearAlgebra<KoalaBearParameters, KoalaBearQuartic>.RowCombinations(m, coefficients));
+            }
         }
     }
 

@@ -20,6 +20,11 @@ public sealed class StarkConfigTests
         layer.Validate();
         Assert.Equal((8, 8, 5, 31, 24), (layer.ExtensionDegree, layer.DigestElements, layer.LogBlowup, layer.NumQueries, layer.QueryPowBits));
         Assert.DoesNotContain(layer, StarkConfig.Presets);
+        // The provable-128 final layer: the extension and 12-element digests of provable-128, at blowup 32.
+        var final128 = StarkConfig.ByName("final-128");
+        final128.Validate();
+        Assert.Equal((8, 12, 5, 42, 24, 128), (final128.ExtensionDegree, final128.DigestElements, final128.LogBlowup, final128.NumQueries, final128.QueryPowBits, final128.MinimumProvableBits));
+        Assert.DoesNotContain(final128, StarkConfig.Presets);
         var e = Assert.Throws<ArgumentException>(() => StarkConfig.ByName("provable-99"));
         Assert.Contains("provable-99", e.Message, StringComparison.Ordinal);
         Assert.Contains(StarkConfig.Development.Name, e.Message, StringComparison.Ordinal);

@@ -31,6 +31,14 @@ public sealed record ZkvmProverOptions
     public IProverBackend<KoalaBearParameters>? Backend { get; init; }
 
     /// <summary>
+    /// Several backends (one per device): the shard proofs run on them at once, one shard per backend at a time, each shard on a
+    /// backend whose <see cref="IProverBackend{TParams}.DeviceMemoryBytes"/> holds its modelled peak (<see cref="ShardProofSlots"/>);
+    /// the proof is the same bytes as with one backend. The main commitments and the preprocessed key use <see cref="Backend"/>, or the
+    /// first of these when it is null. Null or empty: <see cref="Backend"/> alone.
+    /// </summary>
+    public IReadOnlyList<IProverBackend<KoalaBearParameters>>? Backends { get; init; }
+
+    /// <summary>
     /// Longest execution proved: a longer one stops with <see cref="MachineFault.CycleLimitExceeded"/> before it is
     /// traced further. It bounds the proving time; the memory held between the phases grows with it only by each
     /// shard's checkpoint (docs/design.md, "Shard retention between the phases"). At most <see cref="ZkvmProver{TDef, TDigest}.MaxCycles"/>.
@@ -174,10 +182,12 @@ public sealed class ZkvmProver<TDef, TDigest>
             commitClock.Stop();
             return c;
         }
+        // Phase 1 (and the key) run on the given backend, or the first of several.
+        var backend = _options.Backend ?? _options.Backends?.FirstOrDefault();
         void Decide(StarkConfig c)
         {
             config = c;
-            prover = new StarkProver<KoalaBearParameters, TDef, TDigest>(c, _options.Backend) { CheckConstraints = _options.CheckConstraints };
+            prover = new StarkProver<KoalaBearParameters, TDef, TDigest>(c, backend) { CheckConstraints = _options.CheckConstraints };
         }
         ShardTraces Checked(int s, ShardTraces shard, bool last)
         {
@@ -281,7 +291,7 @@ public sealed class ZkvmProver<TDef, TDigest>
         // present in every shard); each shard proves with its subset. A shard whose preprocessed heights differ from the
         // last shard's fails in the STARK prover's key check.
         var fullKey = StarkSetup.Preprocess<KoalaBearParameters, TDigest>(program.Airs, ZkvmProgram.RegistryHeights(chips[^1], heights[^1]),
-            config!.LogBlowup, _options.Backend)!;
+            config!.LogBlowup, backend)!;
         ProvingKey<KoalaBearParameters, TDigest> Key(ChipSet c) => fullKey.Subset(program.Airs, c.Indices());
         Lap("preprocessed commitment");
 
@@ -295,24 +305,54 @@ public sealed class ZkvmProver<TDef, TDigest>
         var total = default(ExtensionField<KoalaBear, TDef>);
         var phase = new Dictionary<string, double>();
         var rebuildClock = new Stopwatch();
-        for (int s = 0; s < count; s++)
+        // Phase 2 on one slot per backend (the first is phase 1's prover); the shared state below is updated under a lock, and
+        // its updates (a sum, the weakest security, summed timings) do not depend on the order in which the shards finish. A
+        // shard's traces are rebuilt under the lock too (the rebuild shares the memory boundaries), then proved on the slot.
+        var slots = _options.Backends is { Count: > 1 } several
+            ? several.Select((b, i) => i == 0 && ReferenceEquals(b, backend) ? prover! : new StarkProver<KoalaBearParameters, TDef, TDigest>(config, b)
+                { CheckConstraints = _options.CheckConstraints }).ToArray()
+            : [prover!];
+        var shapes = slots.Length > 1 ? ShardMemoryModel.Shapes(program.Airs) : null;
+        var gate = new object();
+        bool Fits(StarkProver<KoalaBearParameters, TDef, TDigest> slot, int s)
         {
-            progress?.Invoke("shard proofs", (double)s / count);
-            Step("shard proofs", s, count);
-            // Phase 2: this shard's traces again (kept only when retained), proved, then dropped before the next shard.
-            rebuildClock.Start();
-            var t = kept[s] ?? Rebuild(s);
-            kept[s] = null;
-            rebuildClock.Stop();
-            proofs[s] = prover!.Prove(program.AirsOf(t.Chips), t.Traces, t.Publics, Key(t.Chips), seeds[s] with { StatementFractions = fractions });
-            security = security is null ? prover.LastSecurity : Security.SecurityReport.Weakest(security, prover.LastSecurity!);
-            if (proofs[s].MainCommitment != committed[s].Cap<TDigest>())
-                throw new InvalidOperationException($"shard {s}: the main commitment changed between the two phases");
-            foreach (var (p, ms) in prover.LastTimings)
-                phase[p] = phase.GetValueOrDefault(p) + ms;
-            foreach (var sum in proofs[s].CumulativeSums)
-                total += sum;
+            if (shapes is null || slot.Backend.DeviceMemoryBytes is not { } available)
+                return true;
+            // The shard alone (its tables' heights, no execution record): the model's peak of one shard proof.
+            var logHeights = Enumerable.Repeat(-1, shapes.Length).ToArray();
+            var indices = chips[s].Indices();
+            for (int i = 0; i < indices.Length; i++)
+                logHeights[indices[i]] = heights[s][i];
+            return ShardMemoryModel.EstimatePeakBytes(shapes, logHeights, 1, 0, TDef.Degree, config.LogBlowup, TDigest.Length) <= available;
         }
+        int started = 0;
+        void ProveShard(StarkProver<KoalaBearParameters, TDef, TDigest> slot, int s)
+        {
+            ShardTraces t;
+            lock (gate)
+            {
+                progress?.Invoke("shard proofs", (double)started / count);
+                Step("shard proofs", started++, count);
+                // Phase 2: this shard's traces again (kept only when retained), proved, then dropped.
+                rebuildClock.Start();
+                t = kept[s] ?? Rebuild(s);
+                kept[s] = null;
+                rebuildClock.Stop();
+            }
+            var shardProof = slot.Prove(program.AirsOf(t.Chips), t.Traces, t.Publics, Key(t.Chips), seeds[s] with { StatementFractions = fractions });
+            if (shardProof.MainCommitment != committed[s].Cap<TDigest>())
+                throw new InvalidOperationException($"shard {s}: the main commitment changed between the two phases");
+            lock (gate)
+            {
+                proofs[s] = shardProof;
+                security = security is null ? slot.LastSecurity : Security.SecurityReport.Weakest(security, slot.LastSecurity!);
+                foreach (var (p, ms) in slot.LastTimings)
+                    phase[p] = phase.GetValueOrDefault(p) + ms;
+                foreach (var sum in shardProof.CumulativeSums)
+                    total += sum;
+            }
+        }
+        ShardProofSlots.Run(slots, count, Fits, ProveShard, cancel);
         progress?.Invoke("shard proofs", 1);
         _options.ShardProgress?.Invoke("shard proofs", count, count);
         Lap("shard proofs");
