@@ -32,7 +32,7 @@ public sealed record RecursionProofReport(string Shape, string InnerConfig, stri
         ArgumentNullException.ThrowIfNull(inner);
         ArgumentNullException.ThrowIfNull(outer);
         if (inner.ExtensionDegree != outer.ExtensionDegree || inner.DigestElements != KoalaBearDigest.Length || outer.DigestElements != KoalaBearDigest.Length)
-            throw new ArgumentException("the recursion chips prove width-16 Poseidon2 (8-element digests), with the inner proof's extension for the outer proof");
+            throw new ArgumentException("this report is built for 8-element digests (provable-128 recursion is measured by the recursion-final benchmark, not here), with the inner proof's extension for the outer proof");
         var (airs, traces, publics) = DemoCatalog.Build(demo, logRows);
         return inner.ExtensionDegree == 4
             ? For<KoalaBearQuartic>($"demo/{demo} 2^{logRows}", airs, traces, publics, inner, outer)
@@ -61,7 +61,7 @@ public sealed record RecursionProofReport(string Shape, string InnerConfig, stri
         ArgumentNullException.ThrowIfNull(inner);
         ArgumentNullException.ThrowIfNull(outer);
         if (inner.ExtensionDegree != outer.ExtensionDegree || inner.DigestElements != KoalaBearDigest.Length || outer.DigestElements != KoalaBearDigest.Length)
-            throw new ArgumentException("the recursion chips prove width-16 Poseidon2 (8-element digests), with the inner proof's extension for the outer proof");
+            throw new ArgumentException("this report is built for 8-element digests (provable-128 recursion is measured by the recursion-final benchmark, not here), with the inner proof's extension for the outer proof");
         return inner.ExtensionDegree == 4
             ? ForShard<KoalaBearQuartic>(elf, input, inner, outer, shard)
             : ForShard<KoalaBearOctic>(elf, input, inner, outer, shard);
@@ -121,7 +121,7 @@ public sealed record RecursionProofReport(string Shape, string InnerConfig, stri
         if (children is < 1 or > 2)
             throw new ArgumentException("a layer above the first verifies 1 recursion proof (a second layer) or 2 (a 2-to-1 aggregation node)");
         if (inner.ExtensionDegree != outer.ExtensionDegree || inner.DigestElements != KoalaBearDigest.Length || outer.DigestElements != KoalaBearDigest.Length)
-            throw new ArgumentException("the recursion chips prove width-16 Poseidon2 (8-element digests), with the inner proof's extension for the outer proof");
+            throw new ArgumentException("this report is built for 8-element digests (provable-128 recursion is measured by the recursion-final benchmark, not here), with the inner proof's extension for the outer proof");
         return inner.ExtensionDegree == 4
             ? Layer<KoalaBearQuartic>(demo, logRows, inner, outer, children)
             : Layer<KoalaBearOctic>(demo, logRows, inner, outer, children);

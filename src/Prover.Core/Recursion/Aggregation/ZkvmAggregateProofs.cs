@@ -71,7 +71,7 @@ public static class ZkvmAggregateProofs
         var config = StarkConfig.Presets.FirstOrDefault(p => p.Name == envelope.ConfigName)
             ?? throw new ArgumentException($"unknown configuration '{envelope.ConfigName}'");
         if (config.DigestElements != KoalaBearDigest.Length)
-            throw new ArgumentException($"configuration '{config.Name}' uses {config.DigestElements}-element digests; the recursion chips prove width-16 Poseidon2 (8 elements) only");
+            throw new ArgumentException($"configuration '{config.Name}' uses {config.DigestElements}-element digests; the aggregation of zkVM executions is built for 8-element digests only (provable-128 executions are not aggregated yet, although the recursion chips prove width-24 Poseidon2)");
         var layers = ZkvmRecursionLayers.For(config);
         return config.ExtensionDegree == 4
             ? Aggregate(ZkvmAggregationKeys<KoalaBearQuartic>.For(layers, program), envelope.Proof, kind, progress)

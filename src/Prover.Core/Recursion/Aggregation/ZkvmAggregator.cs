@@ -43,7 +43,7 @@ public sealed class ZkvmAggregator<TDef>
         ArgumentNullException.ThrowIfNull(proof);
         if (keys.ShardConfig.ExtensionDegree != TDef.Degree || keys.RecursionConfig.ExtensionDegree != TDef.Degree
             || keys.ShardConfig.DigestElements != KoalaBearDigest.Length || keys.RecursionConfig.DigestElements != KoalaBearDigest.Length)
-            throw new ArgumentException("the recursion chips prove width-16 Poseidon2 (8-element digests) over the shard proofs' extension");
+            throw new ArgumentException("the aggregation of zkVM executions is built for 8-element digests over the shard proofs' extension (provable-128 executions are not aggregated yet)");
         if (!proof.ProgramDigest.AsSpan().SequenceEqual(keys.Program.Digest))
             throw new ArgumentException("the proof is for another program");
         _keys = keys;
