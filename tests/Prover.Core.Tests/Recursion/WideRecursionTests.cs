@@ -127,6 +127,12 @@ public sealed class WideRecursionTests(ITestOutputHelper output)
         int fewest = Enumerable.Range(1, 200).First(n => Report(StarkConfig.Recursion128 with { NumQueries = n }).Provable >= 128);
         output.WriteLine($"fewest queries for 128 bits at blowup 16, 24 PoW bits: {fewest}");
         Assert.True(fewest <= StarkConfig.Recursion128.NumQueries);
+        // Two levels taller everywhere (a larger shard's wrap): the fewest for 128 bits there.
+        for (int t = 0; t < heights.Length; t++)
+            heights[t] += 2;
+        var taller = Report(StarkConfig.Recursion128);
+        output.WriteLine($"two levels taller: {taller}; fewest {Enumerable.Range(1, 200).First(n => Report(StarkConfig.Recursion128 with { NumQueries = n }).Provable >= 128)}");
+        Assert.True(taller.Provable >= 128, taller.ToString());
     }
 
     private static KoalaBearWideDigest Bump(KoalaBearWideDigest d)
