@@ -197,6 +197,22 @@ public interface IProverBackend<TParams> where TParams : struct, IMontyParameter
     void Release(IEnumerable<object?> data)
     {
     }
+
+    /// <summary>
+    /// Matrices that outlive a proof (a proving key's preprocessed traces and LDEs, which every proof and shard with that key reads): a
+    /// backend may keep the device copy it makes the first time a hook reads one and reuse it in later proofs, instead of uploading it
+    /// per proof. <see cref="Release"/> leaves retained matrices alone; <see cref="ReleaseRetained"/> (or disposing the backend) frees
+    /// them, and a backend may drop the least recently retained ones to stay within its memory. The prover retains its key's matrices
+    /// at the start of each proof; a no-op on the CPU.
+    /// </summary>
+    void Retain(IEnumerable<RowMajorMatrix<MontyField31<TParams>>?> matrices)
+    {
+    }
+
+    /// <summary>Frees the device copies of retained matrices (<see cref="Retain"/>) and stops retaining them; a no-op on the CPU.</summary>
+    void ReleaseRetained(IEnumerable<RowMajorMatrix<MontyField31<TParams>>?> matrices)
+    {
+    }
 }
 
 /// <summary>The CPU backend: radix-2 DFT and the Poseidon2 Merkle MMCS, multi-threaded.</summary>

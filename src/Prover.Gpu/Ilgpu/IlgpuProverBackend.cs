@@ -520,6 +520,15 @@ public sealed class IlgpuProverBackend<TParams> : IProverBackend<TParams>, IDisp
 
     public void Release(IEnumerable<object?> data) => Operations.Release(data);
 
+    /// <summary>
+    /// A proving key's traces and LDEs stay on the device across proofs and shards once a hook has read them (uploaded once per key and
+    /// device; <see cref="IlgpuOperations{TParams}.Retain"/>), until <see cref="ReleaseRetained"/>, eviction by newer keys over
+    /// <see cref="IlgpuOperations{TParams}.RetainedBudgetBytes"/>, or disposal.
+    /// </summary>
+    public void Retain(IEnumerable<RowMajorMatrix<MontyField31<TParams>>?> matrices) => Operations.Retain(matrices);
+
+    public void ReleaseRetained(IEnumerable<RowMajorMatrix<MontyField31<TParams>>?> matrices) => Operations.ReleaseRetained(matrices);
+
     private static Span<uint> Words<TDef>(Span<ExtensionField<MontyField31<TParams>, TDef>> values)
         where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef> =>
         MemoryMarshal.Cast<ExtensionField<MontyField31<TParams>, TDef>, uint>(values);
