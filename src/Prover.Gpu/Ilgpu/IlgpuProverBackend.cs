@@ -117,8 +117,8 @@ public sealed class IlgpuProverBackend<TParams> : IProverBackend<TParams>, IDisp
     }
 
     /// <summary>
-    /// Whether the NTT's inner levels run in group-local memory (<see cref="IlgpuOperations{TParams}.SharedMemoryNtt"/>; same words,
-    /// default off until a GPU measurement shows it faster).
+    /// Whether the NTT's inner levels run in group-local memory (<see cref="IlgpuOperations{TParams}.SharedMemoryNtt"/>; same words;
+    /// default on for ILGPU's CPU accelerator, off on GPUs until a GPU measurement shows it faster).
     /// </summary>
     public bool SharedMemoryNtt
     {

@@ -66,9 +66,11 @@ public class SharedMemoryNttTests
     public void Coset_lde_in_shared_memory_is_the_cpu_words(int log, int width, int added)
     {
         using var shared = Ops<KoalaBearParameters>(true);
+        using var global = Ops<KoalaBearParameters>(false);
         var trace = new RowMajorMatrix<KoalaBear>(Random31.Elements<KoalaBearParameters>(width << log, 950 + log), width);
         var expected = Radix2Dft<KoalaBearParameters>.Instance.CosetLdeBitReversed(trace.Clone(), added, KoalaBear.MultiplicativeGenerator);
         Assert.Equal(expected.Values, shared.CosetLdeBitReversed(trace, added, KoalaBear.MultiplicativeGenerator).Values);
+        Assert.Equal(expected.Values, global.CosetLdeBitReversed(trace, added, KoalaBear.MultiplicativeGenerator).Values);
     }
 
     [Theory]
@@ -77,6 +79,7 @@ public class SharedMemoryNttTests
     public void Quotient_chunk_split_in_shared_memory_is_the_cpu_words(int logN, int logD, int logBlowup)
     {
         using var shared = Ops<KoalaBearParameters>(true);
+        using var global = Ops<KoalaBearParameters>(false);
         var values = Random31.Elements<KoalaBearParameters>(4 << (logN + logD), 970 + logN);
         var quotient = new ExtensionField<KoalaBear, KoalaBearQuartic>[1 << (logN + logD)];
         for (int i = 0; i < quotient.Length; i++)
@@ -85,6 +88,9 @@ public class SharedMemoryNttTests
         var (c, l) = shared.SplitQuotient(KoalaBear.AsMontgomery(values), 4, logN, logD, logBlowup);
         Assert.Equal(coefficients.Values, c.Values);
         Assert.Equal(lde.Values, l.Values);
+        var (gc, gl) = global.SplitQuotient(KoalaBear.AsMontgomery(values), 4, logN, logD, logBlowup);
+        Assert.Equal(coefficients.Values, gc.Values);
+        Assert.Equal(lde.Values, gl.Values);
     }
 
     /// <summary>The kernel benchmarks (<c>prover gpu-bench</c>, run by scripts/gpu-check.sh on a GPU) time the NTT both ways, each checked first.</summary>
@@ -96,15 +102,28 @@ public class SharedMemoryNttTests
         Assert.Contains(results, r => r.Name == "NTT 2^6 x 8 on the device (shared-memory chunks 2^11)" && r.Milliseconds > 0 && r.BytesMoved == 0);
     }
 
-    /// <summary>Whole proofs with every NTT's inner levels in shared memory are the CPU's bytes (demo AIRs, LogUp included).</summary>
+    /// <summary>
+    /// Whole proofs with every NTT's inner levels in shared memory (the CPU accelerator's default) and with the global levels only
+    /// (the GPUs' default) are the CPU's bytes (demo AIRs, LogUp included).
+    /// </summary>
     [Theory]
-    [InlineData("fibonacci", 8)]
-    [InlineData("lookup", 6)]
-    public void Proofs_with_the_shared_memory_ntt_are_the_cpu_bytes(string demo, int logRows)
+    [InlineData("fibonacci", 8, true)]
+    [InlineData("lookup", 6, true)]
+    [InlineData("fibonacci", 8, false)]
+    [InlineData("lookup", 6, false)]
+    public void Proofs_with_either_ntt_are_the_cpu_bytes(string demo, int logRows, bool sharedMemory)
     {
-        using var backend = new IlgpuProverBackend<KoalaBearParameters>(IlgpuCpuDevice.Device, ownsDevice: false) { SharedMemoryNtt = true };
+        using var backend = new IlgpuProverBackend<KoalaBearParameters>(IlgpuCpuDevice.Device, ownsDevice: false) { SharedMemoryNtt = sharedMemory };
         var (cpu, _) = Prover.Core.Air.Demo.DemoProofs.Prove(demo, logRows, "development");
         var (device, _) = Prover.Core.Air.Demo.DemoProofs.Prove(demo, logRows, "development", backend);
-        Assert.True(cpu.AsSpan().SequenceEqual(device), $"{demo}: proof bytes differ with the shared-memory NTT");
+        Assert.True(cpu.AsSpan().SequenceEqual(device), $"{demo}: proof bytes differ (shared-memory NTT {sharedMemory})");
+    }
+
+    [Fact]
+    public void The_cpu_accelerator_defaults_to_the_shared_memory_ntt()
+    {
+        using var ops = new IlgpuOperations<KoalaBearParameters>(IlgpuCpuDevice.Device);
+        Assert.Equal("cpu", IlgpuCpuDevice.Device.Api);
+        Assert.True(ops.SharedMemoryNtt);
     }
 }
