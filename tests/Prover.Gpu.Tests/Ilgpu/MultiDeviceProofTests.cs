@@ -49,6 +49,7 @@ public class MultiDeviceProofTests(ITestOutputHelper output)
             // together ran one per shard (so at least one device proved several shards in turn).
             Assert.Equal(shards, devices[0].Traffic.Calls(IlgpuTraffic.FriFinal) + devices[1].Traffic.Calls(IlgpuTraffic.FriFinal));
             Assert.All(devices, d => Assert.Equal(0, d.Operations.ResidentCount));
+            Assert.All(devices, d => Assert.Equal(0, d.Operations.RetainedCount)); // the proof's key went with it
         }
         finally
         {
