@@ -11,7 +11,7 @@ public sealed record ZkvmProofCheck(string Config, ZkvmVerification Result, doub
     /// <summary>The weakest shard's security, bus term over the whole statement (null when the proof could not be read that far).</summary>
     public Security.SecurityReport? Security { get; init; }
 
-    /// <summary>For an aggregated or final proof: the verifying key (8 canonical elements) its top recursion proof was checked against.</summary>
+    /// <summary>For an aggregated or final proof: the verifying key (8 canonical elements, 12 for a provable-128 execution) its top recursion proof was checked against.</summary>
     public uint[]? VerifyingKey { get; init; }
 
     /// <summary>Whether the proof was accepted below the default minimum only because the caller allowed insecure proofs.</summary>
