@@ -68,13 +68,15 @@ public sealed class StarkProver<TParams, TDef, TDigest>
         IReadOnlyList<IAir<MontyField31<TParams>>> airs,
         IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> traces,
         IReadOnlyList<MontyField31<TParams>[]> publicValues, ProvingKey<TParams, TDigest>? provingKey = null,
-        SharedBusChallenges<ExtensionField<MontyField31<TParams>, TDef>>? shared = null)
+        SharedBusChallenges<ExtensionField<MontyField31<TParams>, TDef>>? shared = null, RetainedMain? main = null)
     {
         ArgumentNullException.ThrowIfNull(airs);
         ArgumentNullException.ThrowIfNull(traces);
         ArgumentNullException.ThrowIfNull(publicValues);
         if (airs.Count == 0 || airs.Count != traces.Count || airs.Count != publicValues.Count)
             throw new ArgumentException("need one trace and one public-value list per AIR");
+        if (main is not null)
+            main.CheckFits(traces, _config.LogBlowup);
         int logBlowup = _config.LogBlowup;
         var compiled = new CompiledAir<MontyField31<TParams>>[airs.Count];
         var logHeights = new int[airs.Count];
@@ -117,7 +119,7 @@ public sealed class StarkProver<TParams, TDef, TDigest>
         if (LastSecurity.Provable < _config.MinimumProvableBits && !_config.AllowInsecure)
             throw new InsecureConfigurationException($"configuration '{_config.Name}' gives {LastSecurity}; minimum is {_config.MinimumProvableBits} provable bits");
 
-        var run = new Run(this, layout, traces, publicValues, provingKey, shared);
+        var run = new Run(this, layout, traces, publicValues, provingKey, shared, main?.Take());
         StarkProof<TParams, ExtensionField<MontyField31<TParams>, TDef>, TDigest> proof;
         try
         {
@@ -155,6 +157,68 @@ public sealed class StarkProver<TParams, TDef, TDigest>
         }
     }
 
+    /// <summary>
+    /// <see cref="CommitMainTraces"/> that keeps the coset LDEs and their Merkle tree for <see cref="Prove"/> (its
+    /// <c>main</c> argument), which then commits nothing again: the same cap, the same proof bytes, one main LDE and
+    /// commitment fewer. The caller holds the LDEs' memory until the proof (docs/design.md, "Shard retention between the
+    /// phases"). The traces' device copies (if the backend made any) are released now.
+    /// </summary>
+    public RetainedMain CommitMainTracesRetained(IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> traces)
+    {
+        ArgumentNullException.ThrowIfNull(traces);
+        var ldes = MainLdes(traces);
+        var tree = _backend.Commit<TDigest>(ldes);
+        _backend.Release([.. traces]);
+        return new RetainedMain(ldes, tree, tree.Cap(_config.MerkleCapHeight), [.. traces.Select(t => (t.Height, t.Width))]);
+    }
+
+    /// <summary>
+    /// A main-trace commitment kept from <see cref="CommitMainTracesRetained"/>: the coset LDEs and their tree, for one
+    /// <see cref="Prove"/> of the same traces (taken by it; a second use is refused).
+    /// </summary>
+    public sealed class RetainedMain
+    {
+        private RowMajorMatrix<MontyField31<TParams>>[]? _ldes;
+        private MerkleTree<TParams, TDigest>? _tree;
+        private readonly (int Height, int Width)[] _shapes;
+
+        internal RetainedMain(RowMajorMatrix<MontyField31<TParams>>[] ldes, MerkleTree<TParams, TDigest> tree, MerkleCap<TParams, TDigest> cap,
+            (int Height, int Width)[] shapes)
+        {
+            _ldes = ldes;
+            _tree = tree;
+            _shapes = shapes;
+            Cap = cap;
+            Bytes = ldes.Sum(l => (long)l.Height * l.Width * 4) + 2L * ldes.Max(l => (long)l.Height) * TDigest.Length * 4;
+        }
+
+        /// <summary>The commitment, as <see cref="CommitMainTraces"/> returns it.</summary>
+        public MerkleCap<TParams, TDigest> Cap { get; }
+
+        /// <summary>Bytes held: the LDE elements and the tree's digests (at most two per leaf of the tallest LDE).</summary>
+        public long Bytes { get; }
+
+        /// <summary>Throws unless these LDEs were made from traces of the same heights and widths, at this blowup.</summary>
+        internal void CheckFits(IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> traces, int logBlowup)
+        {
+            if (_ldes is null)
+                throw new InvalidOperationException("this retained main commitment was already used by a proof");
+            if (traces.Count != _shapes.Length)
+                throw new ArgumentException($"the retained main commitment has {_shapes.Length} tables, the proof {traces.Count}");
+            for (int t = 0; t < traces.Count; t++)
+                if (traces[t].Height != _shapes[t].Height || traces[t].Width != _shapes[t].Width || _ldes[t].Height != traces[t].Height << logBlowup)
+                    throw new ArgumentException($"table {t}: the retained main commitment was made for another shape or blowup");
+        }
+
+        internal (RowMajorMatrix<MontyField31<TParams>>[] Ldes, MerkleTree<TParams, TDigest> Tree) Take()
+        {
+            var taken = (_ldes!, _tree!);
+            _ldes = null;
+            _tree = null;
+            return taken;
+        }
+    }
+
     /// <summary>The coset LDEs (bit-reversed) of the main traces: what phase 1 of a proof commits.</summary>
     private RowMajorMatrix<MontyField31<TParams>>[] MainLdes(IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> traces)
     {
@@ -175,7 +239,8 @@ public sealed class StarkProver<TParams, TDef, TDigest>
     /// <summary>State of one proof (keeps the big intermediate matrices together).</summary>
     private sealed class Run(StarkProver<TParams, TDef, TDigest> owner, StarkLayout<MontyField31<TParams>> layout,
         IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> traces, IReadOnlyList<MontyField31<TParams>[]> publics, ProvingKey<TParams, TDigest>? key,
-        SharedBusChallenges<ExtensionField<MontyField31<TParams>, TDef>>? shared)
+        SharedBusChallenges<ExtensionField<MontyField31<TParams>, TDef>>? shared,
+        (RowMajorMatrix<MontyField31<TParams>>[] Ldes, MerkleTree<TParams, TDigest> Tree)? retained)
     {
         private static readonly MontyField31<TParams> Shift = MontyField31<TParams>.MultiplicativeGenerator;
         private readonly StarkConfig _config = owner._config;
@@ -210,13 +275,14 @@ public sealed class StarkProver<TParams, TDef, TDigest>
             if (shared is not null)
                 ObserveSeed(_challenger, shared.Seed);
 
-            // Phase 1: main traces.
-            var mainLdes = owner.MainLdes(traces);
+            // Phase 1: main traces (or the LDEs and tree a group of proofs kept from committing them before the challenges:
+            // the same matrices, so the same cap and openings).
+            var mainLdes = retained?.Ldes ?? owner.MainLdes(traces);
             Ldes.AddRange(mainLdes);
             // A backend may keep the traces it made LDEs of (for their openings): freed with the LDEs.
             Ldes.AddRange(traces);
             Lap("main LDE");
-            var mainTree = owner._backend.Commit<TDigest>(mainLdes);
+            var mainTree = retained?.Tree ?? owner._backend.Commit<TDigest>(mainLdes);
             Trees.Add(mainTree);
             int capHeight = _config.MerkleCapHeight;
             var mainCap = mainTree.Cap(capHeight);

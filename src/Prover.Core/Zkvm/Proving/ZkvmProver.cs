@@ -4,6 +4,7 @@ using Prover.Core.Field;
 using Prover.Core.Hash;
 using Prover.Core.Machine;
 using Prover.Core.Matrix;
+using Prover.Core.Merkle;
 using Prover.Core.Stark;
 using Prover.Core.Zkvm.Chips;
 using Prover.Core.Zkvm.Cpu;
@@ -25,7 +26,11 @@ public sealed record ZkvmProverOptions
     /// </summary>
     public long? ShardSize { get; init; }
 
-    /// <summary>Memory the automatic shard size may plan for; null: <see cref="ShardMemoryModel.DefaultBudgetBytes"/>. Ignored with an explicit <see cref="ShardSize"/>.</summary>
+    /// <summary>
+    /// Memory the automatic shard size may plan for, and that bounds the main LDEs kept between the phases
+    /// (<see cref="RetainMainCommitments"/>); null: <see cref="ShardMemoryModel.DefaultBudgetBytes"/>. The shard size ignores it when
+    /// <see cref="ShardSize"/> is given.
+    /// </summary>
     public long? MemoryBudgetBytes { get; init; }
 
     public IProverBackend<KoalaBearParameters>? Backend { get; init; }
@@ -64,6 +69,15 @@ public sealed record ZkvmProverOptions
     public CancellationToken Cancellation { get; init; }
 
     /// <summary>
+    /// Whether phase 2 reuses the main LDEs and Merkle trees phase 1 made for the main commitments instead of making them
+    /// again (docs/design.md, "Shard retention between the phases"). Null (default): each shard's, in order, while the kept
+    /// bytes stay within the memory budget less the modelled peak of proving (<see cref="MainRetentionAllowance"/>), on a
+    /// single host backend; false: never (every shard's main LDE and tree are made twice); true: every shard's on a single
+    /// host backend, whatever the memory (tests). The proof bytes are the same either way (ShardRetentionTests).
+    /// </summary>
+    public bool? RetainMainCommitments { get; init; }
+
+    /// <summary>
     /// Reference retention (tests only): keep every shard's traces from phase 1 to phase 2, as the prover did before
     /// shards were rebuilt from checkpoints; the proof bytes are the same (ShardRetentionTests), the memory is not.
     /// </summary>
@@ -92,6 +106,12 @@ public sealed record ZkvmProofReport(string Config, long Cycles, int Shards, IRe
 
     /// <summary>Bytes of the per-shard checkpoints kept between the two phases (docs/design.md, "Shard retention between the phases").</summary>
     public long CheckpointBytes { get; init; }
+
+    /// <summary>
+    /// Shards whose phase 2 reused phase 1's main LDEs and tree (<see cref="ZkvmProverOptions.RetainMainCommitments"/>), and
+    /// the most bytes those held at once.
+    /// </summary>
+    public (int Shards, long Bytes) MainCommitmentsKept { get; init; }
 
     /// <summary>The fullest bus of the statement and its share of the bus-count bound p (docs/zkvm.md "Bus multiplicity bound").</summary>
     public (int Bus, double Share) BusLoad { get; init; }
@@ -175,15 +195,45 @@ public sealed class ZkvmProver<TDef, TDigest>
         int tallest = 0;
         var traceClock = new Stopwatch();
         var commitClock = new Stopwatch();
-        ShardCommitment Commit(ShardTraces t)
+        // Phase 1 (and the key) run on the given backend, or the first of several.
+        var backend = _options.Backend ?? _options.Backends?.FirstOrDefault();
+        // Main LDEs and trees kept for phase 2 (null: made again there). Only on one host backend: several backends prove
+        // shards on others, and a device backend's copies would hold device memory across the phases.
+        var retainedMains = new List<StarkProver<KoalaBearParameters, TDef, TDigest>.RetainedMain?>();
+        bool mayRetain = _options.RetainMainCommitments != false && _options.Backends is not { Count: > 1 }
+            && (backend ?? CpuBackend<KoalaBearParameters>.Instance).DeviceMemoryBytes is null;
+        long? retainAllowance = null; // set from the first committed shard when the budget decides
+        long retainedBytes = 0;
+        int mainsUsed = 0;
+        ShardCommitment Commit(ShardTraces t, int s)
         {
             commitClock.Start();
-            var c = ShardCommitment.Of(t.Chips, t.LogHeights, t.Publics, prover!.CommitMainTraces(t.Traces));
+            StarkProver<KoalaBearParameters, TDef, TDigest>.RetainedMain? kept = null;
+            MerkleCap<KoalaBearParameters, TDigest> cap;
+            if (mayRetain)
+            {
+                kept = prover!.CommitMainTracesRetained(t.Traces);
+                cap = kept.Cap;
+                if (_options.RetainMainCommitments != true)
+                {
+                    retainAllowance ??= MainRetentionAllowance(program, t, memoryPlan, config!);
+                    if (retainedBytes + kept.Bytes > retainAllowance)
+                        kept = null; // over the allowance: this shard's LDE is dropped and made again in phase 2
+                }
+                if (kept is not null)
+                    retainedBytes += kept.Bytes;
+            }
+            else
+            {
+                cap = prover!.CommitMainTraces(t.Traces);
+            }
+            while (retainedMains.Count <= s)
+                retainedMains.Add(null);
+            retainedMains[s] = kept;
+            var c = ShardCommitment.Of(t.Chips, t.LogHeights, t.Publics, cap);
             commitClock.Stop();
             return c;
         }
-        // Phase 1 (and the key) run on the given backend, or the first of several.
-        var backend = _options.Backend ?? _options.Backends?.FirstOrDefault();
         void Decide(StarkConfig c)
         {
             config = c;
@@ -208,7 +258,7 @@ public sealed class ZkvmProver<TDef, TDigest>
                 if (commitments[w] is null)
                 {
                     Step("main commitments", w, Math.Max(expectedShards, checkpoints.Count));
-                    commitments[w] = Commit(kept[w] ?? Rebuild(w));
+                    commitments[w] = Commit(kept[w] ?? Rebuild(w), w);
                 }
         }
         using var machine = new Machine.Machine(program.Program, input, new MachineOptions { ShardSize = shardSize, MaxCycles = maxCycles });
@@ -243,7 +293,7 @@ public sealed class ZkvmProver<TDef, TDigest>
             if (config is not null)
             {
                 Step("main commitments", s, Math.Max(expectedShards, s + 1));
-                commitments.Add(Commit(shard));
+                commitments.Add(Commit(shard, s));
             }
             else
             {
@@ -339,7 +389,19 @@ public sealed class ZkvmProver<TDef, TDigest>
                 kept[s] = null;
                 rebuildClock.Stop();
             }
-            var shardProof = slot.Prove(program.AirsOf(t.Chips), t.Traces, t.Publics, Key(t.Chips), seeds[s] with { StatementFractions = fractions });
+            StarkProver<KoalaBearParameters, TDef, TDigest>.RetainedMain? main = null;
+            lock (gate)
+            {
+                // Phase 1's LDEs and tree of this shard, when kept (one backend: the slot is phase 1's prover).
+                if (s < retainedMains.Count && ReferenceEquals(slot, prover))
+                {
+                    main = retainedMains[s];
+                    retainedMains[s] = null;
+                    if (main is not null)
+                        mainsUsed++;
+                }
+            }
+            var shardProof = slot.Prove(program.AirsOf(t.Chips), t.Traces, t.Publics, Key(t.Chips), seeds[s] with { StatementFractions = fractions }, main);
             if (shardProof.MainCommitment != committed[s].Cap<TDigest>())
                 throw new InvalidOperationException($"shard {s}: the main commitment changed between the two phases");
             lock (gate)
@@ -412,6 +474,7 @@ public sealed class ZkvmProver<TDef, TDigest>
             Memory = memoryPlan,
             BusLoad = ZkvmBusBudget.Load(program, chips, heights, output.Length),
             CheckpointBytes = checkpoints.Sum(c => c.Bytes),
+            MainCommitmentsKept = (mainsUsed, retainedBytes),
         };
         return proof;
     }
@@ -420,6 +483,33 @@ public sealed class ZkvmProver<TDef, TDigest>
     /// The given shard size, or the largest that fits the memory budget for this execution (its table heights
     /// measured by a traced probe run in small shards, cheap next to proving), with the budget and the model's estimate.
     /// </summary>
+    /// <summary>
+    /// Bytes phase 1 may keep of main LDEs and trees for phase 2: the memory budget (<see cref="ZkvmProverOptions.MemoryBudgetBytes"/>,
+    /// or <see cref="ShardMemoryModel.DefaultBudgetBytes"/>) less the modelled peak of the proof without them (the chosen
+    /// shard size's estimate, or, with a given shard size, that of one proof of the first committed shard's tables, as
+    /// <see cref="ShardProofSlots"/> models a shard). Never negative. What the model counts stays within the budget, so a
+    /// statement the automatic shard size fits keeps fitting, and one the model fills keeps nothing.
+    /// </summary>
+    private long MainRetentionAllowance(ZkvmProgram program, ShardTraces first, (long Budget, long Estimate)? plan, StarkConfig config)
+    {
+        long budget = _options.MemoryBudgetBytes ?? ShardMemoryModel.DefaultBudgetBytes();
+        long estimate;
+        if (plan is { } p)
+        {
+            estimate = p.Estimate;
+        }
+        else
+        {
+            var shapes = ShardMemoryModel.Shapes(program.Airs);
+            var logHeights = Enumerable.Repeat(-1, shapes.Length).ToArray();
+            var indices = first.Chips.Indices();
+            for (int i = 0; i < indices.Length; i++)
+                logHeights[indices[i]] = first.LogHeights[i];
+            estimate = ShardMemoryModel.EstimatePeakBytes(shapes, logHeights, 1, 0, TDef.Degree, config.LogBlowup, TDigest.Length);
+        }
+        return Math.Max(0, budget - estimate);
+    }
+
     private (long ShardSize, (long Budget, long Estimate)? Plan, int Shards) ChooseShardSize(ZkvmProgram program, byte[] input)
     {
         if (_options.ShardSize is { } given)
