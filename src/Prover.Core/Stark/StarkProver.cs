@@ -95,6 +95,9 @@ public sealed class StarkProver<TParams, TDef, TDigest>
             if (logHeights[t] + logBlowup > TParams.TwoAdicity)
                 throw new ArgumentException($"{air.Name}: 2^{logHeights[t]} rows × blowup exceed the field's two-adic subgroup");
         }
+        // A key made here lives for this proof only: its matrices' retained device copies are freed at the end (a caller's key stays
+        // retained for the caller's next proof).
+        bool ownKey = provingKey is null;
         provingKey ??= StarkSetup.Preprocess<TParams, TDigest>(airs, logHeights, logBlowup, _backend);
         if (provingKey is not null && (!provingKey.VerifyingKey.Matches(airs, logHeights) || provingKey.VerifyingKey.LogBlowup != logBlowup))
             throw new ArgumentException("the proving key was made for other table heights or another blowup");
@@ -124,6 +127,8 @@ public sealed class StarkProver<TParams, TDef, TDigest>
         {
             // The backend's device copies of this proof's LDEs (if it keeps any) are freed, also after a failure.
             _backend.Release([.. run.Ldes, .. run.Trees]);
+            if (ownKey && provingKey is not null)
+                _backend.ReleaseRetained([.. provingKey.Traces, .. provingKey.Ldes]);
         }
         LastTimings = checkMs >= 0 ? [(ConstraintCheckPhase, checkMs), .. run.Timings] : run.Timings;
         return proof;
@@ -197,7 +202,11 @@ public sealed class StarkProver<TParams, TDef, TDigest>
             var airs = layout.Airs;
             layout.ObserveHeader(_challenger, _config, publics);
             if (key is not null)
+            {
                 _challenger.Observe(key.VerifyingKey.PreprocessedRoot);
+                // The key outlives this proof: a backend may keep its device copies of the key's traces and LDEs for the next proof.
+                owner._backend.Retain([.. key.Traces, .. key.Ldes]);
+            }
             if (shared is not null)
                 ObserveSeed(_challenger, shared.Seed);
 

@@ -32,6 +32,10 @@ public sealed partial class IlgpuOperations<TParams> : IDisposable where TParams
     // Codewords (host arrays) whose values were left on the device: the host array holds no values (all words 0xFFFFFFFF, never a
     // canonical field element) until FetchCodeword downloads them.
     private readonly HashSet<object> _unfilled = new(ReferenceEqualityComparer.Instance);
+    // Matrices retained across proofs (a proving key's traces and LDEs, Retain): kept the first time a hook reads them, left alone
+    // by Release; the value orders them by their last Retain (the least recent are dropped first when over RetainedBudgetBytes).
+    private readonly Dictionary<object, long> _retained = new(ReferenceEqualityComparer.Instance);
+    private long _retainStamp;
     private long _residentBytes;
     private bool _disposed;
 
@@ -40,6 +44,10 @@ public sealed partial class IlgpuOperations<TParams> : IDisposable where TParams
         ArgumentNullException.ThrowIfNull(device);
         Device = device;
         ResidentBudgetBytes = device.Api == "cpu" ? Math.Min(device.Accelerator.MemorySize / 2, 4L << 30) : device.Accelerator.MemorySize / 2;
+        RetainedBudgetBytes = ResidentBudgetBytes / 4;
+        // On ILGPU's CPU accelerator the chunk kernel is measured faster (a hello.elf shard proof 29.9 s → 9.1 s, side by side): it pays
+        // the simulator's per-thread cost once per chunk instead of once per butterfly and level. On GPUs off until measured there.
+        SharedMemoryNtt = device.Api == "cpu";
         _permutation = permutation ?? Poseidon2.Width16<TParams>();
         if (_permutation.Width != 16)
             throw new ArgumentException("the Merkle kernels need a width-16 permutation", nameof(permutation));
@@ -85,13 +93,16 @@ public sealed partial class IlgpuOperations<TParams> : IDisposable where TParams
     /// </summary>
     public long ResidentBudgetBytes { get; set; }
 
-    /// <summary>Matrices and codewords whose device copy is kept now (aliases not counted), and their bytes.</summary>
+    /// <summary>
+    /// Matrices and codewords whose device copy is kept now (aliases and retained matrices not counted: see <see cref="RetainedCount"/>),
+    /// and their bytes.
+    /// </summary>
     public int ResidentCount
     {
         get
         {
             lock (Device.SyncRoot)
-                return _resident.Count;
+                return _resident.Keys.Count(k => !_retained.ContainsKey(k));
         }
     }
 
@@ -100,7 +111,82 @@ public sealed partial class IlgpuOperations<TParams> : IDisposable where TParams
         get
         {
             lock (Device.SyncRoot)
-                return _residentBytes;
+                return _residentBytes - RetainedBytesHeld();
+        }
+    }
+
+    /// <summary>Retained matrices (<see cref="Retain"/>: a proving key's) whose device copy is kept now, and their bytes.</summary>
+    public int RetainedCount
+    {
+        get
+        {
+            lock (Device.SyncRoot)
+                return _retained.Keys.Count(_resident.ContainsKey);
+        }
+    }
+
+    public long RetainedBytes
+    {
+        get
+        {
+            lock (Device.SyncRoot)
+                return RetainedBytesHeld();
+        }
+    }
+
+    /// <summary>
+    /// Most bytes of retained copies (<see cref="Retain"/>) held at once, within <see cref="ResidentBudgetBytes"/>; default a quarter of it.
+    /// A retained matrix that does not fit is uploaded per use, as before.
+    /// </summary>
+    public long RetainedBudgetBytes { get; set; }
+
+    private long RetainedBytesHeld() => _retained.Keys.Sum(k => _resident.TryGetValue(k, out var b) ? b.Length * sizeof(uint) : 0L);
+
+    /// <summary>
+    /// Retains these matrices across proofs (a proving key's traces and LDEs): the first hook that reads one keeps the copy it uploads,
+    /// later proofs read it without an upload, and <see cref="Release"/> leaves it alone until <see cref="ReleaseRetained"/> or
+    /// <see cref="Dispose"/>. The least recently retained matrices not in this call are dropped (their copies freed) while the retained
+    /// copies and these matrices would exceed <see cref="RetainedBudgetBytes"/>. Nothing happens when keeping is off.
+    /// </summary>
+    public void Retain(IEnumerable<RowMajorMatrix<MontyField31<TParams>>?> matrices)
+    {
+        ArgumentNullException.ThrowIfNull(matrices);
+        lock (Device.SyncRoot)
+        {
+            if (!KeepLdesOnDevice)
+                return;
+            long stamp = ++_retainStamp;
+            long incoming = 0;
+            foreach (var m in matrices)
+            {
+                if (m is null || _retained.TryGetValue(m, out long s) && s == stamp)
+                    continue;
+                _retained[m] = stamp;
+                if (!_resident.ContainsKey(m))
+                    incoming += (long)m.Height * m.Width * sizeof(uint);
+            }
+            long held = RetainedBytesHeld();
+            foreach (var old in _retained.Where(r => r.Value != stamp).OrderBy(r => r.Value).Select(r => r.Key).ToArray())
+            {
+                if (held + incoming <= RetainedBudgetBytes)
+                    break;
+                if (_resident.TryGetValue(old, out var b))
+                    held -= b.Length * sizeof(uint);
+                _retained.Remove(old);
+                Free(old);
+            }
+        }
+    }
+
+    /// <summary>Stops retaining these matrices and frees their device copies.</summary>
+    public void ReleaseRetained(IEnumerable<object?> matrices)
+    {
+        ArgumentNullException.ThrowIfNull(matrices);
+        lock (Device.SyncRoot)
+        {
+            foreach (var m in matrices)
+                if (m is not null && _retained.Remove(m))
+                    Free(m);
         }
     }
 
@@ -158,17 +244,23 @@ public sealed partial class IlgpuOperations<TParams> : IDisposable where TParams
         {
             foreach (var m in data)
             {
-                if (m is null || _aliases.Remove(m))
-                    continue;
-                _unfilled.Remove(m); // its host array keeps the marker words: released, its values are no longer needed
-                if (!_resident.Remove(m, out var buffer))
-                    continue;
-                _residentBytes -= buffer.Length * sizeof(uint);
-                Device.Return(buffer);
-                foreach (var stale in _aliases.Where(a => ReferenceEquals(a.Value, m)).Select(a => a.Key).ToArray())
-                    _aliases.Remove(stale);
+                if (m is null || _aliases.Remove(m) || _retained.ContainsKey(m))
+                    continue; // a retained matrix (a proving key's) outlives the proof: ReleaseRetained frees it
+                Free(m);
             }
         }
+    }
+
+    /// <summary>Frees the kept copy of <paramref name="m"/> and the aliases naming it (caller holds the lock).</summary>
+    private void Free(object m)
+    {
+        _unfilled.Remove(m); // its host array keeps the marker words: released, its values are no longer needed
+        if (!_resident.Remove(m, out var buffer))
+            return;
+        _residentBytes -= buffer.Length * sizeof(uint);
+        Device.Return(buffer);
+        foreach (var stale in _aliases.Where(a => ReferenceEquals(a.Value, m)).Select(a => a.Key).ToArray())
+            _aliases.Remove(stale);
     }
 
     /// <summary>Registers a device buffer as <paramref name="key"/>'s copy if keeping is on and the budget allows (caller holds the lock).</summary>
@@ -195,8 +287,11 @@ public sealed partial class IlgpuOperations<TParams> : IDisposable where TParams
         if (TryKept(key, out var kept))
             return kept.View;
         var data = Device.Rent(Math.Max(1, words.Length));
-        rented.Add(data);
         Device.Upload(data.View, words);
+        // A retained matrix (a proving key's) keeps this upload for later proofs when the retained budget allows; else it is temporary.
+        if (_retained.ContainsKey(key) && RetainedBytesHeld() + data.Length * sizeof(uint) <= RetainedBudgetBytes && KeepBuffer(key, data))
+            return data.View;
+        rented.Add(data);
         return data.View;
     }
 
@@ -398,19 +493,79 @@ public sealed partial class IlgpuOperations<TParams> : IDisposable where TParams
         }
     }
 
-    private void RunLevels(ArrayView<uint> data, int width, int log, bool dit, bool inverse)
+    /// <summary>
+    /// Whether the NTT's inner levels (those below 2^<see cref="NttBlockKernels.MaxLogChunk"/> rows) run in group-local memory
+    /// (<see cref="NttBlockKernels"/>: one kernel for all of them, a barrier between levels) instead of one global-memory launch per
+    /// level (<see cref="NttKernels.DitLevel"/>/<see cref="NttKernels.DifLevel"/>, the reference). Same words either way. Default: on for
+    /// ILGPU's CPU accelerator (measured faster there), off on GPUs, where which is faster can only be measured (<c>prover gpu-bench</c>
+    /// times both; scripts/gpu-check.sh).
+    /// </summary>
+    public bool SharedMemoryNtt { get; set; }
+
+    private void RunLevels(ArrayView<uint> data, int width, int log, bool dit, bool inverse) => RunLevels(data, width, log, dit, inverse, SharedMemoryNtt);
+
+    private void RunLevels(ArrayView<uint> data, int width, int log, bool dit, bool inverse, bool sharedMemory)
     {
-        if (log == 0)
+        if (log == 0 || width == 0)
             return;
         var tw = Twiddles(log, inverse, out int tableLog);
         int butterflies = checked((1 << (log - 1)) * width);
-        for (int step = 0; step < log; step++)
+        // Levels below `inner` run in one shared-memory kernel per direction: first for DIT (levels 0 … inner − 1), last for DIF.
+        int inner = sharedMemory ? Math.Min(log, NttBlockKernels.MaxLogChunk) : 0;
+        var chunks = inner == 0 ? default : new KernelConfig(checked((1 << (log - inner)) * width), Math.Min(K.ChunkGroupSize, 1 << (inner - 1)));
+        if (dit && inner > 0)
+            K.DitChunk(chunks, data, tw, width, inner, tableLog, _field);
+        for (int step = inner; step < log; step++)
         {
-            int j = dit ? step : log - 1 - step;
+            int j = dit ? step : log - 1 - step + inner;
             if (dit)
                 K.DitLevel(butterflies, data, tw, width, j, tableLog - 1 - j, _field);
             else
                 K.DifLevel(butterflies, data, tw, width, j, tableLog - 1 - j, _field);
+        }
+        if (!dit && inner > 0)
+            K.DifChunk(chunks, data, tw, width, inner, tableLog, _field);
+    }
+
+    /// <summary>
+    /// Device time of one batched NTT (2^<paramref name="log"/> rows × <paramref name="width"/> columns, DIF, already on the device):
+    /// the best of <paramref name="repeats"/> runs after a warm-up, with the global-level kernels or the shared-memory chunk kernel
+    /// (<see cref="SharedMemoryNtt"/>), for the kernel benchmarks. Nothing crosses the bus but the random input, once.
+    /// </summary>
+    public double TimeNtt(int log, int width, bool sharedMemory, int repeats)
+    {
+        if (log < 1 || log > Math.Min(30, TParams.TwoAdicity) || width < 1 || repeats < 1)
+            throw new ArgumentOutOfRangeException(nameof(log), $"no NTT of 2^{log} rows × {width}, {repeats} runs");
+        long words = (long)width << log;
+        CheckWords(words);
+        lock (Device.SyncRoot)
+        {
+            var data = Device.Rent(words);
+            try
+            {
+                var rng = new Random(7);
+                var input = new uint[words];
+                for (long i = 0; i < words; i++)
+                    input[i] = MontyField31<TParams>.FromCanonical((uint)rng.NextInt64(TParams.P)).Montgomery;
+                Device.Upload(data.View, input);
+                var d = data.View.SubView(0, words);
+                double best = double.MaxValue;
+                for (int r = 0; r <= repeats; r++)
+                {
+                    Device.Accelerator.Synchronize();
+                    long start = System.Diagnostics.Stopwatch.GetTimestamp();
+                    RunLevels(d, width, log, dit: false, inverse: false, sharedMemory);
+                    Device.Accelerator.Synchronize();
+                    double ms = System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+                    if (r > 0) // the first run compiles the kernels
+                        best = Math.Min(best, ms);
+                }
+                return best;
+            }
+            finally
+            {
+                Device.Return(data);
+            }
         }
     }
 
@@ -792,6 +947,7 @@ public sealed partial class IlgpuOperations<TParams> : IDisposable where TParams
             foreach (var b in _resident.Values)
                 Device.Return(b);
             _resident.Clear();
+            _retained.Clear();
             _aliases.Clear();
             _unfilled.Clear();
             _residentBytes = 0;

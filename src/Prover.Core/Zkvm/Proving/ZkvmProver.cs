@@ -352,7 +352,16 @@ public sealed class ZkvmProver<TDef, TDigest>
                     total += sum;
             }
         }
-        ShardProofSlots.Run(slots, count, Fits, ProveShard, cancel);
+        try
+        {
+            ShardProofSlots.Run(slots, count, Fits, ProveShard, cancel);
+        }
+        finally
+        {
+            // The key was made for this proof: the copies its shards had each device retain (IProverBackend.Retain) go with it.
+            foreach (var b in slots.Select(p => p.Backend).Distinct<IProverBackend<KoalaBearParameters>>(ReferenceEqualityComparer.Instance))
+                b.ReleaseRetained([.. fullKey.Traces, .. fullKey.Ldes]);
+        }
         progress?.Invoke("shard proofs", 1);
         _options.ShardProgress?.Invoke("shard proofs", count, count);
         Lap("shard proofs");
