@@ -27,6 +27,8 @@ public static class Program
             Stark.RecursionFinal.Run(args);
         else if (args is ["final-verify", ..])
             Stark.FinalVerify.Run(args);
+        else if (args is ["table-shapes", ..])
+            Stark.TableShapes.Run(args);
         else if (args is ["proof-account", ..])
             Stark.ProofAccount.Run(args);
         else if (args is ["fixed-tables", ..])

@@ -1,8 +1,10 @@
 using KoalaBear = Prover.Core.Field.MontyField31<Prover.Core.Field.KoalaBearParameters>;
 using KoalaBearDigest = Prover.Core.Hash.Digest<Prover.Core.Field.KoalaBearParameters>;
+using KoalaBearWideDigest = Prover.Core.Hash.WideDigest<Prover.Core.Field.KoalaBearParameters>;
 using System.Diagnostics;
 using Prover.Core.Air;
 using Prover.Core.Field;
+using Prover.Core.Hash;
 using Prover.Core.Recursion;
 using Prover.Core.Recursion.Aggregation;
 using Prover.Core.Stark;
@@ -13,8 +15,8 @@ namespace Prover.Benchmarks.Stark;
 
 /// <summary>
 /// Where a warm verification of an aggregated or final zkVM proof file goes (docs/benchmarks.md, "Verification of a
-/// final proof: the whole check"): one verifier (<see cref="ZkvmAggregateVerifier{TDef}"/>) made once, the file verified
-/// cold once and then <c>runs</c> times; per run the verifier's own steps (<see cref="ZkvmAggregateVerifier{TDef}.LastTimings"/>)
+/// final proof: the whole check"): one verifier (<see cref="ZkvmAggregateVerifier{TDef, TDigest}"/>) made once, the file verified
+/// cold once and then <c>runs</c> times; per run the verifier's own steps (<see cref="ZkvmAggregateVerifier{TDef, TDigest}.LastTimings"/>)
 /// and the top STARK's phases, and beside them, in the same process and run, the public bus terms alone
 /// (<see cref="ZkvmStatement.PublicBusSum"/>: the image's terms, to subtract) and the top STARK verified by a verifier
 /// that compiles its AIRs afresh (the path before the shared compiled-AIR cache). Medians over the last half of the runs
@@ -41,17 +43,29 @@ public static class FinalVerify
             var envelope = ProofEnvelope.Parse(bytes);
             var config = StarkConfig.ByName(envelope.ConfigName);
             var layers = ZkvmRecursionLayers.For(config);
-            if (config.ExtensionDegree == 4)
-                Measure(path, ZkvmAggregationKeys<KoalaBearQuartic>.For(layers, program), envelope.Proof, runs);
-            else
-                Measure(path, ZkvmAggregationKeys<KoalaBearOctic>.For(layers, program), envelope.Proof, runs);
+            switch (config.ExtensionDegree, config.DigestElements)
+            {
+                case (4, KoalaBearDigest.Length):
+                    Measure(path, ZkvmAggregationKeys<KoalaBearQuartic, KoalaBearDigest>.For(layers, program), envelope.Proof, runs);
+                    break;
+                case (4, _):
+                    Measure(path, ZkvmAggregationKeys<KoalaBearQuartic, KoalaBearWideDigest>.For(layers, program), envelope.Proof, runs);
+                    break;
+                case (_, KoalaBearDigest.Length):
+                    Measure(path, ZkvmAggregationKeys<KoalaBearOctic, KoalaBearDigest>.For(layers, program), envelope.Proof, runs);
+                    break;
+                default:
+                    Measure(path, ZkvmAggregationKeys<KoalaBearOctic, KoalaBearWideDigest>.For(layers, program), envelope.Proof, runs);
+                    break;
+            }
         }
     }
 
-    private static void Measure<TDef>(string path, ZkvmAggregationKeys<TDef> keys, byte[] proofBytes, int runs)
+    private static void Measure<TDef, TDigest>(string path, ZkvmAggregationKeys<TDef, TDigest> keys, byte[] proofBytes, int runs)
         where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+        where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
     {
-        var verifier = new ZkvmAggregateVerifier<TDef>(keys);
+        var verifier = new ZkvmAggregateVerifier<TDef, TDigest>(keys);
         var sw = Stopwatch.StartNew();
         var cold = verifier.Verify(proofBytes);
         double coldMs = sw.Elapsed.TotalMilliseconds;
@@ -60,8 +74,8 @@ public static class FinalVerify
         Console.WriteLine($"{Path.GetFileName(path)} ({proofBytes.Length:N0} B): cold {coldMs:F0} ms (the tree's programs and keys), {cold.Security}");
 
         // What the steps beside the verifier need, made once (the statement's γ, β and the top program).
-        var proof = ZkvmAggregateProof<TDef>.Parse(proofBytes, keys.RecursionConfig, keys.FinalConfig);
-        var (error, statement) = ZkvmVerifier<TDef, KoalaBearDigest>.CheckStatement(keys.ShardConfig, keys.Program, proof.Claim, proof.Shards, null);
+        var proof = ZkvmAggregateProof<TDef, TDigest>.Parse(proofBytes, keys.RecursionConfig, keys.FinalConfig);
+        var (error, statement) = ZkvmVerifier<TDef, TDigest>.CheckStatement(keys.ShardConfig, keys.Program, proof.Claim, proof.Shards, null);
         if (error is not null)
             throw new InvalidOperationException(error);
         var tree = keys.Tree(statement!.Config, proof.Shards, statement.Fractions);
@@ -106,7 +120,7 @@ public static class FinalVerify
             Add("apart: whole minus the public bus terms", ms - busMs);
 
             sw.Restart();
-            var fresh = new RecursionVerifier<KoalaBearParameters, TDef, KoalaBearDigest>(topConfig).Verify(top.Machine, top.Key, expected, proof.Root);
+            var fresh = new RecursionVerifier<KoalaBearParameters, TDef, TDigest>(topConfig).Verify(top.Machine, top.Key, expected, proof.Root);
             Add("apart: top STARK, AIRs compiled afresh (before: a RecursionVerifier per proof)", sw.Elapsed.TotalMilliseconds);
             if (!fresh.IsValid)
                 throw new InvalidOperationException("the top STARK alone is rejected: " + fresh.Error);

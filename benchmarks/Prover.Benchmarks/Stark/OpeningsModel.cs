@@ -74,7 +74,7 @@ public static class OpeningsModel
         Grid(shards, config, d);
     }
 
-    private static void Grid((int[] Heights, IReadOnlyList<CompiledAir<KoalaBear>> Airs)[] shards, StarkConfig config, int d)
+    internal static void Grid((int[] Heights, IReadOnlyList<CompiledAir<KoalaBear>> Airs)[] shards, StarkConfig config, int d)
     {
         var results = new List<(int Arity, int LogFinal, int Cap, double Bytes, int Bits)>();
         foreach (int arity in new[] { 2, 4, 8 })

@@ -221,14 +221,43 @@ internal static partial class Fri<TParams, TDef>
     }
 
     /// <summary>
+    /// The final polynomial of FRI (the CPU reference of <see cref="IProverBackend{TParams}.FriFinalPolynomial{TDef}"/>): the final
+    /// codeword (2^<paramref name="logFinal"/> values, bit-reversed on H_Nf) in natural order, its inverse DFT per base component
+    /// (<paramref name="dft"/>), the first <paramref name="terms"/> coefficients; every higher coefficient must be zero (else the
+    /// committed polynomials are inconsistent: a prover bug, thrown).
+    /// </summary>
+    public static ExtensionField<MontyField31<TParams>, TDef>[] FinalPolynomial(ITwoAdicSubgroupDft<MontyField31<TParams>> dft,
+        ExtensionField<MontyField31<TParams>, TDef>[] codeword, int logFinal, int terms)
+    {
+        ArgumentNullException.ThrowIfNull(dft);
+        ArgumentNullException.ThrowIfNull(codeword);
+        if (logFinal < 0 || logFinal > 30 || codeword.Length != 1 << logFinal || terms < 1 || terms > codeword.Length)
+            throw new ArgumentException($"no final polynomial of {terms} terms from a codeword of {codeword.Length} values as 2^{logFinal}");
+        int d = TDef.Degree, nf = 1 << logFinal;
+        var m = new RowMajorMatrix<MontyField31<TParams>>(nf, d);
+        for (int i = 0; i < nf; i++)
+            codeword[BitReversal.ReverseBits(i, logFinal)].Coefficients.CopyTo(m.Row(i));
+        dft.IdftBatch(m);
+        var final = new ExtensionField<MontyField31<TParams>, TDef>[terms];
+        for (int i = 0; i < nf; i++)
+        {
+            var c = ExtensionField<MontyField31<TParams>, TDef>.FromCoefficients(m.Row(i));
+            if (i < terms)
+                final[i] = c;
+            else if (!c.IsZero)
+                throw new InvalidOperationException("FRI: the final codeword is not of low degree (a bug in the prover: the committed polynomials are inconsistent)");
+        }
+        return final;
+    }
+
+    /// <summary>
     /// The commit phase: each step's leaves are committed and folded by <paramref name="backend"/> (the same tree and
-    /// values on every backend); the final polynomial's inverse DFT uses the backend's small-matrix DFT.
+    /// values on every backend); the final polynomial comes from <see cref="IProverBackend{TParams}.FriFinalPolynomial{TDef}"/>.
     /// </summary>
     public static ProverData<TDigest> CommitPhase<TDigest>(IProverBackend<TParams> backend, DuplexChallenger<TParams, TDigest> challenger,
         Dictionary<int, ExtensionField<MontyField31<TParams>, TDef>[]> reduced, StarkLayout<MontyField31<TParams>> layout, int capHeight)
         where TDigest : struct, IDigest<TDigest, TParams>
     {
-        int d = TDef.Degree;
         int logN = layout.LogMaxLdeHeight;
         var current = reduced[logN];
         var caps = new List<MerkleCap<TParams, TDigest>>();
@@ -238,6 +267,7 @@ internal static partial class Fri<TParams, TDef>
         // leaves (kept), whose copies the query openings read; the caller releases those with the trees.
         var made = new List<object>(reduced.Values);
         var kept = new List<object>();
+        ExtensionField<MontyField31<TParams>, TDef>[] final;
         try
         {
             foreach (int a in layout.FriLogArities)
@@ -263,8 +293,9 @@ internal static partial class Fri<TParams, TDef>
                 if (reduced.TryGetValue(logN, out var rollIn))
                     backend.FriRollIn(current, power, rollIn);
             }
-            // The final codeword's values come to the host (a backend may have left them on its device).
-            backend.FetchCodeword(current);
+            // The final polynomial: the last codeword's inverse DFT, its 2^LogFinalPolyLength coefficients (a backend may compute
+            // them on its device, where the codeword stayed, and bring back only the coefficients).
+            final = backend.FriFinalPolynomial(current, layout.LogFinalCodewordLength, 1 << layout.LogFinalPolyLength);
         }
         catch
         {
@@ -279,23 +310,6 @@ internal static partial class Fri<TParams, TDef>
             backend.Release(made.Where(o => !keep.Contains(o)));
         }
 
-        // Final codeword (bit-reversed on H_Nf) → natural order → coefficients per base component.
-        int logFinal = layout.LogFinalCodewordLength;
-        int nf = 1 << logFinal;
-        var m = new RowMajorMatrix<MontyField31<TParams>>(nf, d);
-        for (int i = 0; i < nf; i++)
-            current[BitReversal.ReverseBits(i, logFinal)].Coefficients.CopyTo(m.Row(i));
-        backend.Dft.IdftBatch(m);
-        int terms = 1 << layout.LogFinalPolyLength;
-        var final = new ExtensionField<MontyField31<TParams>, TDef>[terms];
-        for (int i = 0; i < nf; i++)
-        {
-            var c = ExtensionField<MontyField31<TParams>, TDef>.FromCoefficients(m.Row(i));
-            if (i < terms)
-                final[i] = c;
-            else if (!c.IsZero)
-                throw new InvalidOperationException("FRI: the final codeword is not of low degree (a bug in the prover: the committed polynomials are inconsistent)");
-        }
         foreach (var c in final)
             challenger.ObserveExtension(c);
         return new ProverData<TDigest>

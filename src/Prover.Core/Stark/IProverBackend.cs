@@ -160,6 +160,20 @@ public interface IProverBackend<TParams> where TParams : struct, IMontyParameter
     {
     }
 
+    /// <summary>
+    /// FRI's final polynomial from its final codeword (a codeword this backend returned, 2^<paramref name="logFinal"/> values bit-reversed
+    /// on H_Nf): the inverse DFT's first <paramref name="terms"/> coefficients, every higher one checked to be zero (a prover bug
+    /// otherwise: <see cref="InvalidOperationException"/>). The CPU body (<see cref="Fri{TParams, TDef}.FinalPolynomial"/>) fetches the
+    /// codeword and uses <see cref="Dft"/>; a backend that left the codeword on its device may transform it there and bring back only
+    /// the coefficients (the same words: the inverse DFT is unique).
+    /// </summary>
+    ExtensionField<MontyField31<TParams>, TDef>[] FriFinalPolynomial<TDef>(ExtensionField<MontyField31<TParams>, TDef>[] codeword, int logFinal, int terms)
+        where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef>
+    {
+        FetchCodeword(codeword);
+        return Fri<TParams, TDef>.FinalPolynomial(Dft, codeword, logFinal, terms);
+    }
+
     /// <summary>folded[j] += weight·rollIn[j] in place: a smaller table's DEEP codeword joins FRI after a step.</summary>
     void FriRollIn<TDef>(ExtensionField<MontyField31<TParams>, TDef>[] folded, ExtensionField<MontyField31<TParams>, TDef> weight,
         ExtensionField<MontyField31<TParams>, TDef>[] rollIn)
@@ -181,6 +195,22 @@ public interface IProverBackend<TParams> where TParams : struct, IMontyParameter
     /// the end of a proof, a commitment or the FRI commit phase; a no-op on the CPU.
     /// </summary>
     void Release(IEnumerable<object?> data)
+    {
+    }
+
+    /// <summary>
+    /// Matrices that outlive a proof (a proving key's preprocessed traces and LDEs, which every proof and shard with that key reads): a
+    /// backend may keep the device copy it makes the first time a hook reads one and reuse it in later proofs, instead of uploading it
+    /// per proof. <see cref="Release"/> leaves retained matrices alone; <see cref="ReleaseRetained"/> (or disposing the backend) frees
+    /// them, and a backend may drop the least recently retained ones to stay within its memory. The prover retains its key's matrices
+    /// at the start of each proof; a no-op on the CPU.
+    /// </summary>
+    void Retain(IEnumerable<RowMajorMatrix<MontyField31<TParams>>?> matrices)
+    {
+    }
+
+    /// <summary>Frees the device copies of retained matrices (<see cref="Retain"/>) and stops retaining them; a no-op on the CPU.</summary>
+    void ReleaseRetained(IEnumerable<RowMajorMatrix<MontyField31<TParams>>?> matrices)
     {
     }
 }

@@ -246,8 +246,26 @@ public sealed record StarkConfig
         LogUpMaxLogQuotientChunks = 5,
     };
 
+    /// <summary>
+    /// The wrap layer under <see cref="Final128"/> for provable-128 executions (docs/design.md, "Recursion", the final
+    /// layer): <see cref="Provable128"/>'s extension and 12-element digests at blowup 16 with 56 queries and 24 PoW bits.
+    /// Its role is recursion-100's for final-100: the final program's size follows the queries of the proof it verifies,
+    /// and final-128 at blowup 32 fits 16 GB only over a proof of this shape (the measured final-128 program verified a
+    /// blowup-16 / 56-query provable-128 layer: hints 2^18, 15.5 GB); over the tree's provable-128 root (74 queries) it
+    /// would be a level taller. Blowup 16 rather than 32 because this wrap verifies the root itself (74 queries: a program
+    /// about twice the final one's). Not one of <see cref="Presets"/>.
+    /// </summary>
+    public static StarkConfig Recursion128 { get; } = Provable128 with
+    {
+        Name = "recursion-128",
+        LogBlowup = 4,
+        NumQueries = 56,
+        QueryPowBits = 24,
+        LogUpMaxLogQuotientChunks = 4,
+    };
+
     /// <summary>Configurations for recursion layers only (found by <see cref="ByName"/>, not offered for zkVM proofs).</summary>
-    public static IReadOnlyList<StarkConfig> RecursionPresets { get; } = [Recursion100, Final100, Final128];
+    public static IReadOnlyList<StarkConfig> RecursionPresets { get; } = [Recursion100, Final100, Recursion128, Final128];
 
     /// <summary>The preset called <paramref name="name"/>; an unknown name is an <see cref="ArgumentException"/> listing the known ones.</summary>
     public static StarkConfig ByName(string name) =>

@@ -197,7 +197,11 @@ public sealed class StarkProver<TParams, TDef, TDigest>
             var airs = layout.Airs;
             layout.ObserveHeader(_challenger, _config, publics);
             if (key is not null)
+            {
                 _challenger.Observe(key.VerifyingKey.PreprocessedRoot);
+                // The key outlives this proof: a backend may keep its device copies of the key's traces and LDEs for the next proof.
+                owner._backend.Retain([.. key.Traces, .. key.Ldes]);
+            }
             if (shared is not null)
                 ObserveSeed(_challenger, shared.Seed);
 

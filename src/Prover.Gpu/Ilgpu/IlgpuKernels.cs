@@ -55,6 +55,7 @@ public sealed class IlgpuKernels
     private Action<Index1D, ArrayView<uint>, ArrayView<int>, ArrayView<uint>, int, int>? _gatherColumns;
     private Action<Index1D, ArrayView<uint>, ArrayView<uint>, int, int, int>? _splitChunks;
     private Action<Index1D, ArrayView<uint>, uint, uint, int, MontyField>? _geometric;
+    private Action<Index1D, ArrayView<uint>, ArrayView<uint>>? _flagNonZero;
     private Action<Index1D, ArrayView<uint>, ArrayView<uint>, int, uint, WideShape>? _powers;
 
     internal IlgpuKernels(Accelerator accelerator) => _accelerator = accelerator;
@@ -178,6 +179,9 @@ public sealed class IlgpuKernels
 
     public Action<Index1D, ArrayView<uint>, uint, uint, int, MontyField> Geometric =>
         _geometric ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<uint>, uint, uint, int, MontyField>(NttKernels.Geometric);
+
+    public Action<Index1D, ArrayView<uint>, ArrayView<uint>> FlagNonZero =>
+        _flagNonZero ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<uint>, ArrayView<uint>>(NttKernels.FlagNonZero);
 
     public Action<Index1D, ArrayView<uint>, ArrayView<uint>, int, int, int> SplitChunks =>
         _splitChunks ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<uint>, ArrayView<uint>, int, int, int>(QuotientChunkKernels.SplitChunks);

@@ -65,6 +65,69 @@ public sealed partial class IlgpuOperations<TParams>
     }
 
     /// <summary>
+    /// FRI's final polynomial on the device: the final codeword (2^<paramref name="logFinal"/> values of <paramref name="degree"/> words,
+    /// bit-reversed on H_Nf; its kept copy when there is one, else <paramref name="codeword"/> uploaded) copied, its inverse DFT per base
+    /// component (DIT with inverse roots, which takes bit-reversed input, times 1/n made on the device), the first
+    /// <paramref name="coefficients"/>.Length / degree coefficients downloaded into <paramref name="coefficients"/>, and the rest checked
+    /// to be zero there (<see cref="NttKernels.FlagNonZero"/>: one word comes back). Returns false when a higher coefficient is not zero
+    /// (the caller throws, as the CPU reference does). Same words as <c>Fri.FinalPolynomial</c>: the inverse DFT is unique.
+    /// </summary>
+    public bool FinalPolynomial(object codewordKey, ReadOnlySpan<uint> codeword, int degree, int logFinal, Span<uint> coefficients)
+    {
+        ArgumentNullException.ThrowIfNull(codewordKey);
+        CheckDegree(degree);
+        int D = degree;
+        if (logFinal < 0 || logFinal > Math.Min(30, TParams.TwoAdicity))
+            throw new ArgumentOutOfRangeException(nameof(logFinal), $"no final codeword of 2^{logFinal} values");
+        long words = (long)D << logFinal;
+        CheckWords(words);
+        if (coefficients.Length == 0 || coefficients.Length % D != 0 || coefficients.Length > words)
+            throw new ArgumentException($"{coefficients.Length} words are not 1 … 2^{logFinal} coefficients of {D} words", nameof(coefficients));
+        int n = 1 << logFinal;
+        lock (Device.SyncRoot)
+        {
+            var rented = new List<MemoryBuffer1D<uint, Stride1D.Dense>>();
+            try
+            {
+                ArrayView<uint> source;
+                if (TryKept(codewordKey, out var kept))
+                    source = kept.View.SubView(0, words);
+                else if (_unfilled.Contains(codewordKey))
+                    throw new InvalidOperationException("internal: a codeword left on the device has no device copy");
+                else if (codeword.Length != words)
+                    throw new ArgumentException($"a final codeword of {codeword.Length} words for 2^{logFinal} values of {D} words", nameof(codeword));
+                else
+                    source = Upload(codeword, rented);
+                // The codeword is bit-reversed on H_Nf: the order DIT takes (the CPU reverses it to natural order, and its inverse DFT
+                // reverses again). A copy is transformed: the kept copy stays unchanged.
+                var data = Device.Rent(words);
+                rented.Add(data);
+                var d = data.View.SubView(0, words);
+                d.CopyFrom(source);
+                RunLevels(d, D, logFinal, dit: true, inverse: true);
+                var factors = Device.Rent(n);
+                rented.Add(factors);
+                K.Geometric(n, factors.View, MontyField31<TParams>.FromCanonical((uint)n).Inverse().Montgomery, MontyField31<TParams>.One.Montgomery, 0, _field);
+                K.ScaleRows((int)words, d, factors.View, D, _field);
+                var flag = Device.Rent(1);
+                rented.Add(flag);
+                flag.View.SubView(0, 1).MemSetToZero();
+                if (coefficients.Length < words)
+                    K.FlagNonZero((int)(words - coefficients.Length), d.SubView(coefficients.Length, words - coefficients.Length), flag.View);
+                Device.Download(d.SubView(0, coefficients.Length), coefficients);
+                Span<uint> nonZero = stackalloc uint[1];
+                Device.Download(flag.View.SubView(0, 1), nonZero);
+                return nonZero[0] == 0;
+            }
+            finally
+            {
+                foreach (var r in rented)
+                    Device.Return(r);
+            }
+        }
+    }
+
+    /// <summary>
     /// One arity-2 FRI fold over the binomial extension x^D = <paramref name="w"/>: folded[j] = (a+b)/2 + β·(a−b)·halfInverseX[j],
     /// a = codeword[2j], b = codeword[2j+1] (D words each). Same formula as <c>Fri.Fold</c>.
     /// </summary>

@@ -45,7 +45,8 @@ public sealed partial class IlgpuOperations<TParams>
         if (cumulativeSum is not null && cumulativeSum.Length != degree)
             throw new ArgumentException($"a cumulative sum of degree {degree} has {degree} words", nameof(cumulativeSum));
         RowMajorMatrix<MontyField31<TParams>> matrix;
-        var status = new uint[1];
+        // The vanished-fingerprint flag and the cumulative sum come back in one copy (one synchronisation per table).
+        var status = new uint[1 + degree];
         lock (Device.SyncRoot)
         {
             var rented = new List<MemoryBuffer1D<uint, Stride1D.Dense>>();
@@ -61,7 +62,7 @@ public sealed partial class IlgpuOperations<TParams>
                 var challenges = Upload(logUp.Challenges, rented);
                 var registers = Device.Rent(Math.Max(1L, (long)slice * program.Instructions));
                 rented.Add(registers);
-                var rowSums = Device.Rent((long)degree * n + 1);
+                var rowSums = Device.Rent((long)degree * n + 1 + degree);
                 rented.Add(rowSums);
                 rowSums.View.SubView((long)degree * n, 1).MemSetToZero();
                 var blockSums = Device.Rent((long)degree * blocks);
@@ -94,11 +95,16 @@ public sealed partial class IlgpuOperations<TParams>
                     K.WideBlockPrefix(1, blockSums.View, blocks, wide);
                     K.WideRunningSum(blocks, rowSums.View, blockSums.View, trace.View, n, ScanBlock, width, wide);
                 }
-                Device.Download(rowSums.View.SubView((long)degree * n, 1), status);
+                // The cumulative sum is a proof value (observed by the transcript, written to the proof): it must come back. It is copied
+                // next to the flag word so one download brings both.
+                var tail = rowSums.View.SubView((long)degree * n, 1 + degree);
+                if (cumulativeSum is not null)
+                    tail.SubView(1, degree).CopyFrom(trace.View.SubView((long)n * width - degree, degree));
+                Device.Download(tail, cumulativeSum is null ? status.AsSpan(0, 1) : status);
                 if (status[0] != 0)
                     throw new InvalidOperationException($"{name}: a LogUp fingerprint vanished for these challenges");
                 if (cumulativeSum is not null)
-                    Device.Download(trace.View.SubView((long)n * width - degree, degree), cumulativeSum);
+                    status.AsSpan(1).CopyTo(cumulativeSum);
                 if (cumulativeSum is not null && LdesOnDemand && KeepLdesOnDevice && _residentBytes + trace.Length * sizeof(uint) <= ResidentBudgetBytes)
                 {
                     matrix = OnDemand(n, width);

@@ -32,6 +32,10 @@ public sealed partial class IlgpuOperations<TParams> : IDisposable where TParams
     // Codewords (host arrays) whose values were left on the device: the host array holds no values (all words 0xFFFFFFFF, never a
     // canonical field element) until FetchCodeword downloads them.
     private readonly HashSet<object> _unfilled = new(ReferenceEqualityComparer.Instance);
+    // Matrices retained across proofs (a proving key's traces and LDEs, Retain): kept the first time a hook reads them, left alone
+    // by Release; the value orders them by their last Retain (the least recent are dropped first when over RetainedBudgetBytes).
+    private readonly Dictionary<object, long> _retained = new(ReferenceEqualityComparer.Instance);
+    private long _retainStamp;
     private long _residentBytes;
     private bool _disposed;
 
@@ -40,6 +44,7 @@ public sealed partial class IlgpuOperations<TParams> : IDisposable where TParams
         ArgumentNullException.ThrowIfNull(device);
         Device = device;
         ResidentBudgetBytes = device.Api == "cpu" ? Math.Min(device.Accelerator.MemorySize / 2, 4L << 30) : device.Accelerator.MemorySize / 2;
+        RetainedBudgetBytes = ResidentBudgetBytes / 4;
         _permutation = permutation ?? Poseidon2.Width16<TParams>();
         if (_permutation.Width != 16)
             throw new ArgumentException("the Merkle kernels need a width-16 permutation", nameof(permutation));
@@ -85,13 +90,16 @@ public sealed partial class IlgpuOperations<TParams> : IDisposable where TParams
     /// </summary>
     public long ResidentBudgetBytes { get; set; }
 
-    /// <summary>Matrices and codewords whose device copy is kept now (aliases not counted), and their bytes.</summary>
+    /// <summary>
+    /// Matrices and codewords whose device copy is kept now (aliases and retained matrices not counted: see <see cref="RetainedCount"/>),
+    /// and their bytes.
+    /// </summary>
     public int ResidentCount
     {
         get
         {
             lock (Device.SyncRoot)
-                return _resident.Count;
+                return _resident.Keys.Count(k => !_retained.ContainsKey(k));
         }
     }
 
@@ -100,7 +108,82 @@ public sealed partial class IlgpuOperations<TParams> : IDisposable where TParams
         get
         {
             lock (Device.SyncRoot)
-                return _residentBytes;
+                return _residentBytes - RetainedBytesHeld();
+        }
+    }
+
+    /// <summary>Retained matrices (<see cref="Retain"/>: a proving key's) whose device copy is kept now, and their bytes.</summary>
+    public int RetainedCount
+    {
+        get
+        {
+            lock (Device.SyncRoot)
+                return _retained.Keys.Count(_resident.ContainsKey);
+        }
+    }
+
+    public long RetainedBytes
+    {
+        get
+        {
+            lock (Device.SyncRoot)
+                return RetainedBytesHeld();
+        }
+    }
+
+    /// <summary>
+    /// Most bytes of retained copies (<see cref="Retain"/>) held at once, within <see cref="ResidentBudgetBytes"/>; default a quarter of it.
+    /// A retained matrix that does not fit is uploaded per use, as before.
+    /// </summary>
+    public long RetainedBudgetBytes { get; set; }
+
+    private long RetainedBytesHeld() => _retained.Keys.Sum(k => _resident.TryGetValue(k, out var b) ? b.Length * sizeof(uint) : 0L);
+
+    /// <summary>
+    /// Retains these matrices across proofs (a proving key's traces and LDEs): the first hook that reads one keeps the copy it uploads,
+    /// later proofs read it without an upload, and <see cref="Release"/> leaves it alone until <see cref="ReleaseRetained"/> or
+    /// <see cref="Dispose"/>. The least recently retained matrices not in this call are dropped (their copies freed) while the retained
+    /// copies and these matrices would exceed <see cref="RetainedBudgetBytes"/>. Nothing happens when keeping is off.
+    /// </summary>
+    public void Retain(IEnumerable<RowMajorMatrix<MontyField31<TParams>>?> matrices)
+    {
+        ArgumentNullException.ThrowIfNull(matrices);
+        lock (Device.SyncRoot)
+        {
+            if (!KeepLdesOnDevice)
+                return;
+            long stamp = ++_retainStamp;
+            long incoming = 0;
+            foreach (var m in matrices)
+            {
+                if (m is null || _retained.TryGetValue(m, out long s) && s == stamp)
+                    continue;
+                _retained[m] = stamp;
+                if (!_resident.ContainsKey(m))
+                    incoming += (long)m.Height * m.Width * sizeof(uint);
+            }
+            long held = RetainedBytesHeld();
+            foreach (var old in _retained.Where(r => r.Value != stamp).OrderBy(r => r.Value).Select(r => r.Key).ToArray())
+            {
+                if (held + incoming <= RetainedBudgetBytes)
+                    break;
+                if (_resident.TryGetValue(old, out var b))
+                    held -= b.Length * sizeof(uint);
+                _retained.Remove(old);
+                Free(old);
+            }
+        }
+    }
+
+    /// <summary>Stops retaining these matrices and frees their device copies.</summary>
+    public void ReleaseRetained(IEnumerable<object?> matrices)
+    {
+        ArgumentNullException.ThrowIfNull(matrices);
+        lock (Device.SyncRoot)
+        {
+            foreach (var m in matrices)
+                if (m is not null && _retained.Remove(m))
+                    Free(m);
         }
     }
 
@@ -158,17 +241,23 @@ public sealed partial class IlgpuOperations<TParams> : IDisposable where TParams
         {
             foreach (var m in data)
             {
-                if (m is null || _aliases.Remove(m))
-                    continue;
-                _unfilled.Remove(m); // its host array keeps the marker words: released, its values are no longer needed
-                if (!_resident.Remove(m, out var buffer))
-                    continue;
-                _residentBytes -= buffer.Length * sizeof(uint);
-                Device.Return(buffer);
-                foreach (var stale in _aliases.Where(a => ReferenceEquals(a.Value, m)).Select(a => a.Key).ToArray())
-                    _aliases.Remove(stale);
+                if (m is null || _aliases.Remove(m) || _retained.ContainsKey(m))
+                    continue; // a retained matrix (a proving key's) outlives the proof: ReleaseRetained frees it
+                Free(m);
             }
         }
+    }
+
+    /// <summary>Frees the kept copy of <paramref name="m"/> and the aliases naming it (caller holds the lock).</summary>
+    private void Free(object m)
+    {
+        _unfilled.Remove(m); // its host array keeps the marker words: released, its values are no longer needed
+        if (!_resident.Remove(m, out var buffer))
+            return;
+        _residentBytes -= buffer.Length * sizeof(uint);
+        Device.Return(buffer);
+        foreach (var stale in _aliases.Where(a => ReferenceEquals(a.Value, m)).Select(a => a.Key).ToArray())
+            _aliases.Remove(stale);
     }
 
     /// <summary>Registers a device buffer as <paramref name="key"/>'s copy if keeping is on and the budget allows (caller holds the lock).</summary>
@@ -195,8 +284,11 @@ public sealed partial class IlgpuOperations<TParams> : IDisposable where TParams
         if (TryKept(key, out var kept))
             return kept.View;
         var data = Device.Rent(Math.Max(1, words.Length));
-        rented.Add(data);
         Device.Upload(data.View, words);
+        // A retained matrix (a proving key's) keeps this upload for later proofs when the retained budget allows; else it is temporary.
+        if (_retained.ContainsKey(key) && RetainedBytesHeld() + data.Length * sizeof(uint) <= RetainedBudgetBytes && KeepBuffer(key, data))
+            return data.View;
+        rented.Add(data);
         return data.View;
     }
 
@@ -792,6 +884,7 @@ public sealed partial class IlgpuOperations<TParams> : IDisposable where TParams
             foreach (var b in _resident.Values)
                 Device.Return(b);
             _resident.Clear();
+            _retained.Clear();
             _aliases.Clear();
             _unfilled.Clear();
             _residentBytes = 0;

@@ -431,6 +431,40 @@ public sealed class IlgpuProverBackend<TParams> : IProverBackend<TParams>, IDisp
         Count(IlgpuTraffic.FriFinal, mark);
     }
 
+    /// <summary>
+    /// FRI's final polynomial on the device (<see cref="IlgpuOperations{TParams}.FinalPolynomial"/>) when the final codeword is kept there:
+    /// its inverse DFT runs on the device and only the 2^LogFinalPolyLength coefficients (and one flag word for the check that the rest
+    /// vanish) come back, not the codeword. Otherwise the CPU reference (which fetches the codeword).
+    /// A final codeword that is not of low degree is handed to the CPU reference, which throws.
+    /// </summary>
+    public ExtensionField<MontyField31<TParams>, TDef>[] FriFinalPolynomial<TDef>(ExtensionField<MontyField31<TParams>, TDef>[] codeword, int logFinal, int terms)
+        where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef>
+    {
+        ArgumentNullException.ThrowIfNull(codeword);
+        if (!FriOnDevice || !FinalPolynomialOnDevice || !WideOnDevice<TDef>() || !Operations.IsResident(codeword))
+        {
+            FetchCodeword(codeword);
+            return Cpu.FriFinalPolynomial(codeword, logFinal, terms);
+        }
+        if (logFinal < 0 || logFinal > 30 || codeword.Length != 1 << logFinal || terms < 1 || terms > codeword.Length)
+            throw new ArgumentException($"no final polynomial of {terms} terms from a codeword of {codeword.Length} values as 2^{logFinal}");
+        var final = new ExtensionField<MontyField31<TParams>, TDef>[terms];
+        var mark = Mark();
+        // The host array may hold no values (left on the device): the kept copy is read, never the array.
+        bool lowDegree = Operations.FinalPolynomial(codeword, Operations.IsOnDeviceOnly(codeword) ? [] : Words(codeword.AsSpan()), TDef.Degree, logFinal,
+            Words(final.AsSpan()));
+        Count(IlgpuTraffic.FriFinal, mark);
+        if (lowDegree)
+            return final;
+        // A higher coefficient does not vanish (a prover bug): the CPU reference repeats the transform on the fetched codeword and
+        // throws its own error.
+        FetchCodeword(codeword);
+        return Cpu.FriFinalPolynomial(codeword, logFinal, terms);
+    }
+
+    /// <summary>Whether FRI's final polynomial is computed on the device (default; off: the final codeword comes back and the CPU transforms it).</summary>
+    public bool FinalPolynomialOnDevice { get; set; } = true;
+
     public void FriRollIn<TDef>(ExtensionField<MontyField31<TParams>, TDef>[] folded, ExtensionField<MontyField31<TParams>, TDef> weight,
         ExtensionField<MontyField31<TParams>, TDef>[] rollIn)
         where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef>
@@ -485,6 +519,15 @@ public sealed class IlgpuProverBackend<TParams> : IProverBackend<TParams>, IDisp
     }
 
     public void Release(IEnumerable<object?> data) => Operations.Release(data);
+
+    /// <summary>
+    /// A proving key's traces and LDEs stay on the device across proofs and shards once a hook has read them (uploaded once per key and
+    /// device; <see cref="IlgpuOperations{TParams}.Retain"/>), until <see cref="ReleaseRetained"/>, eviction by newer keys over
+    /// <see cref="IlgpuOperations{TParams}.RetainedBudgetBytes"/>, or disposal.
+    /// </summary>
+    public void Retain(IEnumerable<RowMajorMatrix<MontyField31<TParams>>?> matrices) => Operations.Retain(matrices);
+
+    public void ReleaseRetained(IEnumerable<RowMajorMatrix<MontyField31<TParams>>?> matrices) => Operations.ReleaseRetained(matrices);
 
     private static Span<uint> Words<TDef>(Span<ExtensionField<MontyField31<TParams>, TDef>> values)
         where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef> =>

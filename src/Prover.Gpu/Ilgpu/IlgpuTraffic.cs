@@ -18,8 +18,8 @@ public sealed class IlgpuTraffic
     public const string FriFold = "FRI fold";
     public const string FriRollIn = "FRI roll-in";
 
-    /// <summary>A codeword left on the device downloaded for the host (FRI's final codeword).</summary>
-    public const string FriFinal = "FRI final codeword";
+    /// <summary>FRI's final polynomial: its coefficients made on the device (or a codeword left there downloaded for the host's transform).</summary>
+    public const string FriFinal = "FRI final polynomial";
     public const string QueryOpenings = "query openings";
 
     /// <summary>Digest layers a tree left on the device fetched when the host read them (its cap), counted as they are fetched.</summary>

@@ -47,6 +47,16 @@ public static class NttKernels
     }
 
     /// <summary>
+    /// flag[0] = 1 when data[i] ≠ 0 (else unchanged; concurrent writers all write 1): FRI's final polynomial checks on the device that
+    /// its coefficients above 2^LogFinalPolyLength vanish, so only the low coefficients and this word come back.
+    /// </summary>
+    public static void FlagNonZero(Index1D i, ArrayView<uint> data, ArrayView<uint> flag)
+    {
+        if (data[i] != 0u)
+            flag[0] = 1u;
+    }
+
+    /// <summary>
     /// One decimation-in-time level (bit-reversed → natural when run for j = 0 .. log−1):
     /// (x, y) ← (x + w·y, x − w·y). One thread per (butterfly, column): (rows/2)·width threads.
     /// </summary>

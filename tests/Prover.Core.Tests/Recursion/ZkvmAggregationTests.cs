@@ -24,28 +24,28 @@ public sealed class ZkvmAggregationTests(ITestOutputHelper output)
 
     private static readonly StarkConfig RecursionConfig = StarkConfig.Development with { NumQueries = 3, QueryPowBits = 0, LogFinalPolyLength = 2 };
 
-    private sealed record Execution(ZkvmProgram Program, ZkProof Proof, ZkvmAggregationKeys<KoalaBearQuartic> Keys, ZkvmAggregator<KoalaBearQuartic> Aggregator,
-        ZkvmAggregationItem<KoalaBearQuartic>[] Leaves);
+    private sealed record Execution(ZkvmProgram Program, ZkProof Proof, ZkvmAggregationKeys<KoalaBearQuartic, KoalaBearDigest> Keys, ZkvmAggregator<KoalaBearQuartic, KoalaBearDigest> Aggregator,
+        ZkvmAggregationItem<KoalaBearQuartic, KoalaBearDigest>[] Leaves);
 
     private static Execution Prove(string guest, long shardSize)
     {
         var program = ZkvmProgram.FromElf(GuestTests.Elf(guest));
         var proof = new ZkvmProver<KoalaBearQuartic, KoalaBearDigest>(new ZkvmProverOptions { Config = ShardConfig, ShardSize = shardSize }).Prove(program, []);
-        var keys = new ZkvmAggregationKeys<KoalaBearQuartic>(ShardConfig, RecursionConfig, program);
-        var aggregator = new ZkvmAggregator<KoalaBearQuartic>(keys, proof);
+        var keys = new ZkvmAggregationKeys<KoalaBearQuartic, KoalaBearDigest>(ShardConfig, RecursionConfig, program);
+        var aggregator = new ZkvmAggregator<KoalaBearQuartic, KoalaBearDigest>(keys, proof);
         return new Execution(program, proof, keys, aggregator, [.. Enumerable.Range(0, proof.Shards.Count).Select(aggregator.Leaf)]);
     }
 
     private static readonly Lazy<Execution> Misaligned = new(() => Prove("misaligned", 1 << 9));
 
-    private static readonly Lazy<(ZkvmAggregationItem<KoalaBearQuartic> Node01, ZkvmAggregateProof<KoalaBearQuartic> Aggregate)> Honest = new(() =>
+    private static readonly Lazy<(ZkvmAggregationItem<KoalaBearQuartic, KoalaBearDigest> Node01, ZkvmAggregateProof<KoalaBearQuartic, KoalaBearDigest> Aggregate)> Honest = new(() =>
     {
         var e = Misaligned.Value;
         var node = e.Aggregator.Node(e.Leaves[0], e.Leaves[1]);
         return (node, e.Aggregator.FromRoot(e.Aggregator.Node(node, e.Leaves[2])));
     });
 
-    private static ZkvmAggregateVerifier<KoalaBearQuartic> Verifier => new(Misaligned.Value.Keys);
+    private static ZkvmAggregateVerifier<KoalaBearQuartic, KoalaBearDigest> Verifier => new(Misaligned.Value.Keys);
 
     private static Proof Copy(Proof p) => ProofSerializer.Deserialize<KoalaBearParameters, KoalaBearQuartic, KoalaBearDigest>(ProofSerializer.Serialize(p));
 
@@ -92,12 +92,12 @@ public sealed class ZkvmAggregationTests(ITestOutputHelper output)
         for (int s = 0; s < 3; s++)
         {
             var o = e.Leaves[s].Proof.Outputs;
-            Assert.Equal(ZkvmAggregateStatement.Length(d), o.Count);
+            Assert.Equal(ZkvmAggregateStatement.Length(d, 8), o.Count);
             Assert.Equal([(uint)s, (uint)s, 3u], o.Take(3));
             var cpu = e.Proof.Shards[s].PublicValues[e.Proof.ShardChips[s].Position(ZkvmTable.Cpu)].Select(v => v.ToCanonical()).ToArray();
-            Assert.Equal(cpu, o.Skip(ZkvmAggregateStatement.Start(d)).Take(8));
+            Assert.Equal(cpu, o.Skip(ZkvmAggregateStatement.Start(d, 8)).Take(8));
             var c = ShardCommitment.Of(e.Proof.ShardChips[s], e.Proof.Shards[s].LogHeights, e.Proof.Shards[s].PublicValues, e.Proof.Shards[s].MainCommitment);
-            Assert.Equal(ZkvmAggregateStatement.ShardDigest(c).ToCanonical(), o.Skip(ZkvmAggregateStatement.Digest(d)).Take(8));
+            Assert.Equal(ZkvmAggregateStatement.ShardDigest<KoalaBearDigest>(c).ToCanonical(), o.Skip(ZkvmAggregateStatement.Digest(d, 8)).Take(8));
         }
     }
 
@@ -164,13 +164,13 @@ public sealed class ZkvmAggregationTests(ITestOutputHelper output)
         var forged = ZkProof.Parse(e.Proof.ToBytes());
         int t = Array.FindIndex(forged.Shards[1].CumulativeSums, v => !v.IsZero);
         forged.Shards[1].CumulativeSums[t] += ExtensionField<KoalaBear, KoalaBearQuartic>.One;
-        var aggregator = new ZkvmAggregator<KoalaBearQuartic>(e.Keys, forged);
+        var aggregator = new ZkvmAggregator<KoalaBearQuartic, KoalaBearDigest>(e.Keys, forged);
         output.WriteLine(Refusal(() => aggregator.Leaf(1)));
         // A claim whose public bus terms differ (another exit code, another output): the root's sum does not cancel them.
         var honest = Honest.Value.Aggregate;
         foreach (var claim in new[] { honest.Claim with { ExitCode = honest.Claim.ExitCode ^ 1 }, honest.Claim with { Output = [.. honest.Claim.Output, 7] } })
         {
-            var result = Verifier.Verify(new ZkvmAggregateProof<KoalaBearQuartic> { ProgramDigest = honest.ProgramDigest, Claim = claim, Shards = honest.Shards, Root = honest.Root });
+            var result = Verifier.Verify(new ZkvmAggregateProof<KoalaBearQuartic, KoalaBearDigest> { ProgramDigest = honest.ProgramDigest, Claim = claim, Shards = honest.Shards, Root = honest.Root });
             output.WriteLine(result.Error);
             Assert.False(result.IsValid);
         }
@@ -186,7 +186,7 @@ public sealed class ZkvmAggregationTests(ITestOutputHelper output)
         var changed = honest.Shards.ToArray();
         changed[0] = changed[0] with { MainCommitment = [.. changed[0].MainCommitment.Select(d => d.ToArray())] };
         changed[0].MainCommitment[0][0] += KoalaBear.One;
-        var result = Verifier.Verify(new ZkvmAggregateProof<KoalaBearQuartic> { ProgramDigest = honest.ProgramDigest, Claim = honest.Claim, Shards = changed, Root = honest.Root });
+        var result = Verifier.Verify(new ZkvmAggregateProof<KoalaBearQuartic, KoalaBearDigest> { ProgramDigest = honest.ProgramDigest, Claim = honest.Claim, Shards = changed, Root = honest.Root });
         output.WriteLine(result.Error);
         Assert.False(result.IsValid);
         Assert.Contains("root proof", result.Error);
@@ -194,7 +194,7 @@ public sealed class ZkvmAggregationTests(ITestOutputHelper output)
         // hashed along the tree, differs), but it is not the verifier's tree.
         var other = e.Aggregator.Node(e.Leaves[0], e.Aggregator.Node(e.Leaves[1], e.Leaves[2]));
         var standard = e.Aggregator.Node(Honest.Value.Node01, e.Leaves[2]).Proof.Outputs;
-        int digest = ZkvmAggregateStatement.Digest(4);
+        int digest = ZkvmAggregateStatement.Digest(4, 8);
         Assert.Equal(standard.Take(digest), other.Proof.Outputs.Take(digest));
         Assert.NotEqual(standard.Skip(digest), other.Proof.Outputs.Skip(digest));
         result = Verifier.Verify(e.Aggregator.FromRoot(other).ToBytes());
@@ -215,7 +215,7 @@ public sealed class ZkvmAggregationTests(ITestOutputHelper output)
         var hello = Prove("hello", 1 << 22);
         Assert.Single(hello.Proof.Shards);
         var aggregate = hello.Aggregator.Aggregate();
-        var result = new ZkvmAggregateVerifier<KoalaBearQuartic>(hello.Keys).Verify(aggregate.ToBytes());
+        var result = new ZkvmAggregateVerifier<KoalaBearQuartic, KoalaBearDigest>(hello.Keys).Verify(aggregate.ToBytes());
         Assert.True(result.IsValid, result.Error);
         // Against another program's verifier (misaligned's), it is rejected before any proof is read.
         Assert.Contains("another program", Verifier.Verify(aggregate.ToBytes()).Error);

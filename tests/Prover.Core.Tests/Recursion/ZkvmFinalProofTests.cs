@@ -28,20 +28,20 @@ public sealed class ZkvmFinalProofTests(ITestOutputHelper output)
 
     private static readonly StarkConfig FinalConfig = StarkConfig.Development with { LogBlowup = 2, NumQueries = 2, QueryPowBits = 0, LogFinalPolyLength = 2 };
 
-    private sealed record Execution(ZkvmProgram Program, ZkvmProof<KoalaBearQuartic, KoalaBearDigest> Proof, ZkvmAggregationKeys<KoalaBearQuartic> Keys,
-        ZkvmAggregator<KoalaBearQuartic> Aggregator, ZkvmAggregationItem<KoalaBearQuartic> Root, ZkvmAggregationItem<KoalaBearQuartic> Final)
+    private sealed record Execution(ZkvmProgram Program, ZkvmProof<KoalaBearQuartic, KoalaBearDigest> Proof, ZkvmAggregationKeys<KoalaBearQuartic, KoalaBearDigest> Keys,
+        ZkvmAggregator<KoalaBearQuartic, KoalaBearDigest> Aggregator, ZkvmAggregationItem<KoalaBearQuartic, KoalaBearDigest> Root, ZkvmAggregationItem<KoalaBearQuartic, KoalaBearDigest> Final)
     {
-        public ZkvmAggregateProof<KoalaBearQuartic> FinalProof => Aggregator.FromFinal(Final);
+        public ZkvmAggregateProof<KoalaBearQuartic, KoalaBearDigest> FinalProof => Aggregator.FromFinal(Final);
 
-        public ZkvmAggregateVerifier<KoalaBearQuartic> Verifier => new(Keys);
+        public ZkvmAggregateVerifier<KoalaBearQuartic, KoalaBearDigest> Verifier => new(Keys);
     }
 
     private static Execution Prove(string guest, long shardSize)
     {
         var program = ZkvmProgram.FromElf(GuestTests.Elf(guest));
         var proof = new ZkvmProver<KoalaBearQuartic, KoalaBearDigest>(new ZkvmProverOptions { Config = ShardConfig, ShardSize = shardSize }).Prove(program, []);
-        var keys = new ZkvmAggregationKeys<KoalaBearQuartic>(ShardConfig, RecursionConfig, program, [WrapConfig, FinalConfig]);
-        var aggregator = new ZkvmAggregator<KoalaBearQuartic>(keys, proof);
+        var keys = new ZkvmAggregationKeys<KoalaBearQuartic, KoalaBearDigest>(ShardConfig, RecursionConfig, program, [WrapConfig, FinalConfig]);
+        var aggregator = new ZkvmAggregator<KoalaBearQuartic, KoalaBearDigest>(keys, proof);
         var root = aggregator.Root();
         return new Execution(program, proof, keys, aggregator, root, aggregator.Final(root));
     }
@@ -61,7 +61,7 @@ public sealed class ZkvmFinalProofTests(ITestOutputHelper output)
             var bytes = final.ToBytes();
             foreach (var (layer, ms, size) in e.Aggregator.Timings)
                 output.WriteLine($"{e.Proof.Shards.Count} shard(s): {layer}: {size} B in {ms:F0} ms");
-            Assert.Equal(ZkvmAggregateKind.Final, ZkvmAggregateProof<KoalaBearQuartic>.KindOf(bytes));
+            Assert.Equal(ZkvmAggregateKind.Final, ZkvmAggregateProof<KoalaBearQuartic, KoalaBearDigest>.KindOf(bytes));
             // One wrap layer, then the final proof, each once.
             Assert.Equal(["wrap 0", "final"], e.Aggregator.Timings.Select(t => t.Layer).Where(l => l is "wrap 0" or "final"));
             // Its recursion proof is under the final configuration, and states the root's statement unchanged.
@@ -115,7 +115,7 @@ public sealed class ZkvmFinalProofTests(ITestOutputHelper output)
         commitment[0] += KoalaBear.One;
         var digest = honest.ProgramDigest.ToArray();
         digest[0] ^= 1;
-        foreach (var (what, proof) in new (string, ZkvmAggregateProof<KoalaBearQuartic>)[]
+        foreach (var (what, proof) in new (string, ZkvmAggregateProof<KoalaBearQuartic, KoalaBearDigest>)[]
         {
             ("output", honest with { Claim = honest.Claim with { Output = [.. honest.Claim.Output, 7] } }),
             ("changed output byte", honest with { Claim = honest.Claim with { Output = [.. honest.Claim.Output.Select((b, i) => i == 0 ? (byte)(b ^ 1) : b)] } }),
@@ -173,6 +173,30 @@ public sealed class ZkvmFinalProofTests(ITestOutputHelper output)
         result = two.Verifier.Verify(two.FinalProof with { Root = Hello1.Value.FinalProof.Root });
         output.WriteLine(result.Error);
         Assert.False(result.IsValid);
+    }
+
+    [Fact]
+    public void EightElementDigestFinalProofPresentedAsAWideOneIsRejected()
+    {
+        // The reverse of WideZkvmAggregationTests.WideFinalProofPresentedAsAnEightElementDigestProofIsRejected: this
+        // execution's final proof (8-element digests) read by the verifier of the same extension with 12-element digests
+        // (provable-128's hash): its 8-element cap digests and recursion proof are not that format — a rejection, not an exception.
+        var e = Hello2.Value;
+        var bytes = e.FinalProof.ToBytes();
+        var wideConfig = StarkConfig.Development with { DigestElements = KoalaBearWideDigest.Length, NumQueries = 2, QueryPowBits = 0 };
+        var wide = new ZkvmAggregateVerifier<KoalaBearQuartic, KoalaBearWideDigest>(
+            new ZkvmAggregationKeys<KoalaBearQuartic, KoalaBearWideDigest>(wideConfig, wideConfig, e.Program, [wideConfig]));
+        var result = wide.Verify(bytes);
+        output.WriteLine(result.Error);
+        Assert.False(result.IsValid);
+        Assert.Contains("12", result.Error);
+        // In a file labelled provable-128 (the 128-bit preset): rejected.
+        foreach (string statement in new[] { ZkvmAggregateProofs.FinalStatement, ZkvmAggregateProofs.Statement })
+        {
+            var check = ZkvmAggregateProofs.Verify(e.Program, new ProofEnvelope(statement, StarkConfig.Provable128.Name, bytes).ToBytes());
+            output.WriteLine($"{statement} as provable-128: {check.Result.Error}");
+            Assert.False(check.Result.IsValid);
+        }
     }
 
     [Fact]

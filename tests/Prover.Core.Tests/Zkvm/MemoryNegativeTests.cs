@@ -24,6 +24,22 @@ public class MemoryNegativeTests
     {
         for (int j = 0; j < count; j++)
             t[row, column + j] = KoalaBear.FromUInt64(Word.Byte(value, j));
+        SetPairAnds(t, row);
+    }
+
+    /// <summary>
+    /// Sets the row's pair-AND columns to the ANDs of its old and value byte pairs (where both are bytes), as a cheating
+    /// prover would: the forgeries below then stand or fall on what they forge, not on a stale AND.
+    /// </summary>
+    private static void SetPairAnds(RowMajorMatrix<KoalaBear> t, int row)
+    {
+        for (int i = 0; i < 12; i++)
+        {
+            int first = i < 8 ? LoadStoreCols.Old + 2 * i : LoadStoreCols.Value + 2 * (i - 8);
+            uint x = t[row, first].ToCanonical(), y = t[row, first + 1].ToCanonical();
+            if (x < 256 && y < 256)
+                t[row, LoadStoreCols.PairAnd + i] = KoalaBear.FromUInt64(x & y);
+        }
     }
 
     private static void SetLoadWord(List<ulong[]> requests, int index, ulong value)
@@ -86,6 +102,29 @@ public class MemoryNegativeTests
         var requests = CopyRequests(s);
         SetLoadWord(requests, 1, (byte)A);
         AssertForgeryRejected(s, requests);
+    }
+
+    /// <summary>
+    /// A byte split of a loaded double word: old byte 2i and value byte 2i hold 256 more, old and value byte 2i + 1 one
+    /// less. Every 16-bit limb (memory tuples, the request), every row constraint and every other bus are unchanged;
+    /// only the pair lookup (byte 2i, byte 2i + 1, AND) can reject it, whatever its AND column holds.
+    /// </summary>
+    [Theory]
+    [InlineData(0)]
+    [InlineData(3)]
+    public void A_byte_split_of_a_loaded_double_word_is_rejected_by_the_pair_lookups(int pair)
+    {
+        var s = new MemoryScenario([new(Opcode.Sd, 10, 0), new(Opcode.Ld, 20, 0)]);
+        int row = s.RowOf(2);
+        Assert.True(Word.Byte(A, 2 * pair + 1) >= 1);
+        foreach (int first in new[] { LoadStoreCols.Old, LoadStoreCols.Value })
+        {
+            s.LoadStore[row, first + 2 * pair] += KoalaBear.FromUInt64(256);
+            s.LoadStore[row, first + 2 * pair + 1] -= KoalaBear.One;
+        }
+        s.LoadStore[row, LoadStoreCols.New + 2 * pair] += KoalaBear.FromUInt64(256);
+        s.LoadStore[row, LoadStoreCols.New + 2 * pair + 1] -= KoalaBear.One;
+        AssertForgeryRejected(s);
     }
 
     [Fact]

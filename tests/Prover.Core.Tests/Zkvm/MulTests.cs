@@ -2,6 +2,7 @@ using Prover.Core.Air;
 using Prover.Core.Field;
 using Prover.Core.Machine;
 using Prover.Core.Matrix;
+using Prover.Core.Zkvm;
 using Prover.Core.Zkvm.Mul;
 using Prover.Core.Zkvm.Tables;
 using Xunit.Abstractions;
@@ -107,11 +108,13 @@ public sealed class MulTests(ITestOutputHelper output)
         var (air, trace) = OneRow(Opcode.Mulh, 0xFFFF_FFFF_FFFF_FFF0, 3);
         trace[0, MulAir.BNeg] = KoalaBear.Zero;
         Assert.NotNull(AirChecker.FindViolation(air, trace, []));
-        // And the msb itself cannot be flipped: its decomposition of the top byte is range-checked (bus).
+        // And the msb itself cannot be flipped: it is looked up as (byte 7, 128, 128·msb) on the ByteAnd bus.
         (air, trace) = OneRow(Opcode.Mulhu, 0x7FFF_FFFF_FFFF_FFF0, 3);
         trace[0, MulAir.Gadget.XMsb] = KoalaBear.One;
         Assert.Null(AirChecker.FindViolation(air, trace, [])); // polynomially fine (MULHU ignores it) …
-        Assert.Contains(BusTally.Interactions(air, trace, 1), s => s.Values[0].ToCanonical() >= 1 << 16); // … but an out-of-range lookup
+        Assert.Contains(BusTally.Interactions(air, trace, ZkvmBus.ByteAnd), s => !MulDivProving.IsTrueAnd(s.Values)); // … but a false AND lookup
+        var tuples = MulDivProving.Tuples([Event(Opcode.Mulhu, 0x7FFF_FFFF_FFFF_FFF0, 3)]);
+        Assert.False(MulDivProving.RoundTrip(tuples, MulDivProving.CountsFromBus((air, trace)), false, (air, trace)).IsValid);
     }
 
     [Fact]
@@ -211,6 +214,53 @@ public sealed class MulTests(ITestOutputHelper output)
         var result = MulDivProving.RoundTrip(tuples, MulDivProving.CountsFromBus((air, trace)), false, (air, trace));
         output.WriteLine(result.ToString());
         Assert.False(result.IsValid);
+    }
+
+    /// <summary>
+    /// A byte-split forgery: an operand's byte k holds 256 more and byte k + 1 one less, so the operand, its limbs on
+    /// the Alu bus, the convolution and every polynomial constraint are unchanged, but a "byte" is 256 or more. Only
+    /// the byte lookups stand in the way (the pair lookups for bytes 0–5, RANGE8 for byte 6); the proof of the forged
+    /// trace must be rejected, as must one whose pair lookup carries a wrong AND.
+    /// </summary>
+    [Theory]
+    [InlineData(0, false)]
+    [InlineData(2, false)]
+    [InlineData(4, true)]
+    [InlineData(6, true)]
+    public void Byte_split_forgery_is_rejected_by_the_byte_lookups(int k, bool onY)
+    {
+        ulong b = 0x0123_4567_89AB_CDEF, c = 0x0FED_CBA9_8765_4321;
+        var (air, trace) = OneRow(Opcode.Mul, b, c);
+        int first = onY ? MulAir.Gadget.YByte(0) : MulAir.Gadget.XByte(0);
+        trace[0, first + k] += KoalaBear.FromUInt64(256);
+        trace[0, first + k + 1] -= KoalaBear.One;
+        // The per-limb sums move by 2^16·y between neighbouring limbs: the carries follow (integers, the product is unchanged).
+        long carry = 0;
+        for (int m = 0; m < 8; m++)
+        {
+            long sum = carry - trace[0, MulAir.Product + m].ToCanonical();
+            for (int i = 0; i < 8; i++)
+                for (int j = 0; j < 8; j++)
+                    if (i + j == 2 * m || i + j == 2 * m + 1)
+                        sum += (long)trace[0, MulAir.Gadget.XByte(i)].ToCanonical() * trace[0, MulAir.Gadget.YByte(j)].ToCanonical() << (8 * (i + j - 2 * m));
+            Assert.Equal(0, sum & 0xFFFF);
+            carry = sum >> 16;
+            Assert.InRange(carry, 0, (1 << 12) - 1);
+            trace[0, MulAir.Gadget.Carry(m)] = KoalaBear.FromUInt64((ulong)carry);
+        }
+        Assert.Null(AirChecker.FindViolation(air, trace, []));
+        Assert.Contains(BusTally.Interactions(air, trace, ZkvmBus.ByteAnd), s => !MulDivProving.IsTrueAnd(s.Values));
+        var tuples = MulDivProving.Tuples([Event(Opcode.Mul, b, c)]);
+        var result = MulDivProving.RoundTrip(tuples, MulDivProving.CountsFromBus((air, trace)), false, (air, trace));
+        output.WriteLine(result.ToString());
+        Assert.False(result.IsValid);
+        Assert.Contains("balance", result.Error);
+
+        // The pair's AND column is checked too: the honest bytes with a wrong AND are a tuple the table does not hold.
+        (air, trace) = OneRow(Opcode.Mul, b, c);
+        trace[0, MulAir.Gadget.XAnd(1)] += KoalaBear.One;
+        Assert.Null(AirChecker.FindViolation(air, trace, []));
+        Assert.False(MulDivProving.RoundTrip(tuples, MulDivProving.CountsFromBus((air, trace)), false, (air, trace)).IsValid);
     }
 
     [Fact]

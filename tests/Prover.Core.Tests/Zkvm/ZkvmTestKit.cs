@@ -128,7 +128,7 @@ internal static class BusTally
     }
 }
 
-/// <summary>Round trips: a stand-in CPU sending the events' tuples (results from <see cref="MulDivRef"/>), the chips, a Range16 (subset) table.</summary>
+/// <summary>Round trips: a stand-in CPU sending the events' tuples (results from <see cref="MulDivRef"/>), the chips, Range16 and ByteAnd (subset) tables.</summary>
 internal static class MulDivProving
 {
     public static ulong[][] Tuples(IEnumerable<AluEvent> events) =>
@@ -137,23 +137,40 @@ internal static class MulDivProving
             .Concat(Enumerable.Range(0, 4).Select(i => Word.Limb(e.B, i)))
             .Concat(Enumerable.Range(0, 4).Select(i => Word.Limb(e.C, i))).ToArray())];
 
-    /// <summary>Counts of the in-range values the tables send on Range16 (for forged traces, whose generator counts do not exist).</summary>
+    /// <summary>
+    /// Counts of the true lookups the tables send (for forged traces, whose generator counts do not exist): Range16 values
+    /// below 2^16, and ByteAnd tuples (a, b, a AND b) of bytes. A false lookup is left out, so it has no receiver.
+    /// </summary>
     public static LookupCounts CountsFromBus(params (IAir<KoalaBear> Air, RowMajorMatrix<KoalaBear> Trace)[] senders)
     {
         var counts = new LookupCounts();
         foreach (var (air, trace) in senders)
+        {
             foreach (var (kind, values, m) in BusTally.Interactions(air, trace, ZkvmBus.Range16))
                 if (kind == InteractionKind.Send && values[0].ToCanonical() < (1u << 16))
                     for (uint i = 0; i < m.ToCanonical(); i++)
                         counts.AddRange16(values[0].ToCanonical());
+            foreach (var (kind, values, m) in BusTally.Interactions(air, trace, ZkvmBus.ByteAnd))
+                if (kind == InteractionKind.Send && IsTrueAnd(values))
+                    for (uint i = 0; i < m.ToCanonical(); i++)
+                        counts.AddAnd(values[0].ToCanonical(), values[1].ToCanonical());
+        }
         return counts;
+    }
+
+    /// <summary>Whether a ByteAnd tuple is one the byte table holds: (a, b, a AND b) with a and b bytes.</summary>
+    public static bool IsTrueAnd(KoalaBear[] values)
+    {
+        uint a = values[0].ToCanonical(), b = values[1].ToCanonical();
+        return a < 256 && b < 256 && values[2].ToCanonical() == (a & b);
     }
 
     public static VerificationResult RoundTrip(ulong[][] tuples, LookupCounts counts, bool checkConstraints, params (IAir<KoalaBear> Air, RowMajorMatrix<KoalaBear> Trace)[] chips)
     {
         var (table, multiplicities) = SubsetTableAir.Range16(counts);
-        IAir<KoalaBear>[] airs = [new TupleSenderAir(ZkvmBus.Alu, ZkvmBus.AluTupleWidth, "alu-requester"), .. chips.Select(c => c.Air), table];
-        RowMajorMatrix<KoalaBear>[] traces = [TupleSenderAir.Trace(tuples, ZkvmBus.AluTupleWidth), .. chips.Select(c => c.Trace), multiplicities];
+        var (andTable, andMultiplicities) = SubsetTableAir.And(counts);
+        IAir<KoalaBear>[] airs = [new TupleSenderAir(ZkvmBus.Alu, ZkvmBus.AluTupleWidth, "alu-requester"), .. chips.Select(c => c.Air), table, andTable];
+        RowMajorMatrix<KoalaBear>[] traces = [TupleSenderAir.Trace(tuples, ZkvmBus.AluTupleWidth), .. chips.Select(c => c.Trace), multiplicities, andMultiplicities];
         return ZkvmProving.ProveAndVerify(airs, traces, checkConstraints);
     }
 
@@ -162,6 +179,8 @@ internal static class MulDivProving
     {
         var tally = CountsFromBus((air, trace));
         Assert.Equal(tally.Range16.ToArray(), counts.Range16.ToArray());
+        Assert.Equal(tally.And.ToArray(), counts.And.ToArray());
         Assert.All(BusTally.Interactions(air, trace, ZkvmBus.Range16), s => Assert.True(s.Values[0].ToCanonical() < 1 << 16));
+        Assert.All(BusTally.Interactions(air, trace, ZkvmBus.ByteAnd), s => Assert.True(IsTrueAnd(s.Values)));
     }
 }

@@ -331,6 +331,68 @@ public class DeviceProvingStepsTests(ITestOutputHelper output)
         Assert.Equal(0, backend.Operations.ResidentCount);
     }
 
+    /// <summary>
+    /// A proving key's preprocessed trace and LDE stay on the device across proofs (<see cref="IlgpuProverBackend{TParams}.Retain"/>):
+    /// two proofs in a row with one key and one backend are the CPU's bytes, the second uploads neither (exactly their size fewer bytes
+    /// to the device), proof-scoped copies are all freed after each proof, and <c>ReleaseRetained</c> frees the key's.
+    /// </summary>
+    [Fact]
+    public void Preprocessed_key_stays_on_the_device_across_proofs()
+    {
+        Assert.True(IlgpuDevice.TryOpen(IlgpuDeviceKind.Cpu, out var own, out string report), report);
+        using var backend = new IlgpuProverBackend<KoalaBearParameters>(own!);
+        var config = StarkConfig.Development with { NumQueries = 16, QueryPowBits = 2, LogFinalPolyLength = 0 };
+        Prover.Core.Air.IAir<KoalaBear>[] airs = [new SquaresAir()];
+        var (trace, publics) = SquaresAir.Witness(6);
+        var cpuKey = StarkSetup.Preprocess<KoalaBearParameters, Prover.Core.Hash.Digest<KoalaBearParameters>>(airs, [6], config.LogBlowup);
+        var cpu = ProofSerializer.Serialize(new StarkProver<KoalaBearParameters, KoalaBearQuartic, Prover.Core.Hash.Digest<KoalaBearParameters>>(config)
+            .Prove(airs, [trace], [publics], cpuKey));
+        var key = StarkSetup.Preprocess<KoalaBearParameters, Prover.Core.Hash.Digest<KoalaBearParameters>>(airs, [6], config.LogBlowup, backend);
+        long ToDevice()
+        {
+            long before = own!.BytesToDevice;
+            var proof = new StarkProver<KoalaBearParameters, KoalaBearQuartic, Prover.Core.Hash.Digest<KoalaBearParameters>>(config, backend)
+                .Prove(airs, [trace], [publics], key);
+            Assert.True(cpu.AsSpan().SequenceEqual(ProofSerializer.Serialize(proof)), "proof bytes differ between the CPU and the ILGPU backend");
+            Assert.Equal(0, backend.Operations.ResidentCount); // the proof's own copies are freed
+            return own.BytesToDevice - before;
+        }
+        long first = ToDevice();
+        Assert.Equal(2, backend.Operations.RetainedCount); // the key's trace (openings, LogUp) and LDE (quotient, DEEP, queries)
+        long second = ToDevice();
+        Assert.Equal(2, backend.Operations.RetainedCount);
+        long keyBytes = (64 + 128) * sizeof(uint); // the 2^6 × 1 trace and its 2^7 × 1 LDE
+        output.WriteLine($"preprocessed proof 2^6 on the ILGPU CPU accelerator: {first:N0} B to the device in the first proof, {second:N0} B in the second");
+        Assert.Equal(first - keyBytes, second); // the first proof uploaded the key once (each read after that used its copy)
+        backend.ReleaseRetained([.. key!.Traces, .. key.Ldes]);
+        Assert.Equal(0, backend.Operations.RetainedCount);
+        Assert.Equal(0L, backend.Operations.RetainedBytes);
+        // A third proof uploads the key again (the same bytes as the first).
+        Assert.Equal(first, ToDevice());
+    }
+
+    /// <summary>The retained copies stay within their budget: an older key is dropped when a newer one needs the room.</summary>
+    [Fact]
+    public void Retained_keys_are_dropped_oldest_first_over_the_budget()
+    {
+        using var backend = new IlgpuProverBackend<KoalaBearParameters>(IlgpuCpuDevice.Device, ownsDevice: false);
+        var ops = backend.Operations;
+        var a = new RowMajorMatrix<KoalaBear>(Random31.Elements<KoalaBearParameters>(256, 1), 2);
+        var b = new RowMajorMatrix<KoalaBear>(Random31.Elements<KoalaBearParameters>(256, 2), 2);
+        ops.RetainedBudgetBytes = 256 * sizeof(uint) + 100; // one of them
+        var lde = new RowMajorMatrix<KoalaBear>[2];
+        backend.Retain([a]);
+        lde[0] = backend.CosetLdeBitReversed(a, 0, KoalaBear.One); // reads a: a fresh LDE, but a itself is kept as the LDE's trace copy
+        backend.Release([lde[0]]);
+        // a was read through the trace-keeping path (KeepTracesOnDevice): it is resident and retained, so Release left it.
+        Assert.Equal(1, ops.RetainedCount);
+        backend.Retain([b]); // b needs the room: a is dropped
+        Assert.Equal(0, ops.RetainedCount);
+        Assert.False(ops.IsResident(a));
+        backend.ReleaseRetained([b]);
+        Assert.Equal(0, ops.ResidentCount);
+    }
+
     [Fact]
     public void Octic_extension_folds_on_the_generic_kernels()
     {

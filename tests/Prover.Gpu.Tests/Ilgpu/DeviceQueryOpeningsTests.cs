@@ -146,7 +146,7 @@ public class DeviceQueryOpeningsTests(ITestOutputHelper output)
     {
         Assert.True(IlgpuDevice.TryOpen(IlgpuDeviceKind.Cpu, out var own, out string report), report);
         using var backend = new IlgpuProverBackend<KoalaBearParameters>(own!);
-        var (cpuFile, _) = DemoProofs.Prove(demo, logRows, "development");
+        var (cpuFile, cpuReport) = DemoProofs.Prove(demo, logRows, "development");
         long Traffic(bool onDevice)
         {
             backend.KeepTreesOnDevice = onDevice;
@@ -168,11 +168,15 @@ public class DeviceQueryOpeningsTests(ITestOutputHelper output)
         Assert.Equal(0, backend.Traffic.FromDevice(IlgpuTraffic.Commit));
         Assert.Equal(0, backend.Traffic.Calls(IlgpuTraffic.MatrixValues)); // no LDE or LogUp trace was read on the host
         Assert.Equal(0, backend.Traffic.FromDevice(IlgpuTraffic.Lde));
-        // The quotient's values and chunks, the DEEP codewords and the folded FRI codewords stay on the device: only FRI's final
-        // codeword comes back (and the opened rows and siblings).
+        // The quotient's values and chunks, the DEEP codewords and the folded FRI codewords stay on the device: of FRI's final
+        // codeword only the final polynomial's coefficients come back (and the opened rows and siblings).
         foreach (var phase in new[] { IlgpuTraffic.Quotient, IlgpuTraffic.Deep, IlgpuTraffic.FriFold, IlgpuTraffic.FriRollIn })
             Assert.Equal(0, backend.Traffic.FromDevice(phase));
         Assert.Equal(1, backend.Traffic.Calls(IlgpuTraffic.FriFinal));
+        Assert.Equal(0, backend.Traffic.ToDevice(IlgpuTraffic.FriFinal));
+        // The proof's final polynomial section is a 4-byte count and the coefficients; the device sends the coefficients and a 4-byte
+        // flag (the higher coefficients vanish), so the same number of bytes, and a blowup factor less than the codeword.
+        Assert.Equal(cpuReport.Sizes.FinalPolynomial, backend.Traffic.FromDevice(IlgpuTraffic.FriFinal));
         Assert.True(device < host, $"{demo}: {device} B with the queries on the device, {host} B with the trees downloaded");
     }
 }

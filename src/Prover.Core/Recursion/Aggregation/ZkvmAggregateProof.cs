@@ -1,12 +1,13 @@
 using System.Buffers.Binary;
 using Prover.Core.Field;
+using Prover.Core.Hash;
 using Prover.Core.Stark;
 using Prover.Core.Zkvm.Chips;
 using Prover.Core.Zkvm.Proving;
 
 namespace Prover.Core.Recursion.Aggregation;
 
-/// <summary>What the recursion proof of a <see cref="ZkvmAggregateProof{TDef}"/> is: the tree's root, or the final proof over it.</summary>
+/// <summary>What the recursion proof of a <see cref="ZkvmAggregateProof{TDef, TDigest}"/> is: the tree's root, or the final proof over it.</summary>
 public enum ZkvmAggregateKind
 {
     /// <summary>The root of the aggregation tree (magic "PRVA"), under the tree's layer configuration.</summary>
@@ -23,8 +24,9 @@ public enum ZkvmAggregateKind
 /// derives the shared challenges, the tree's programs and the root's expected statement) and the root's STARK proof — or,
 /// for a <see cref="ZkvmAggregateKind.Final"/> proof, the final proof over the root, which states the same statement.
 /// </summary>
-public sealed record ZkvmAggregateProof<TDef>
+public sealed record ZkvmAggregateProof<TDef, TDigest>
     where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+    where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
 {
     public const ushort Version = 1;
 
@@ -43,7 +45,7 @@ public sealed record ZkvmAggregateProof<TDef>
     public required IReadOnlyList<ShardCommitment> Shards { get; init; }
 
     /// <summary>The recursion proof: the tree's root (<see cref="ZkvmAggregateKind.Aggregated"/>) or the final proof over it.</summary>
-    public required StarkProof<KoalaBearParameters, ExtensionField<KoalaBear, TDef>, KoalaBearDigest> Root { get; init; }
+    public required StarkProof<KoalaBearParameters, ExtensionField<KoalaBear, TDef>, TDigest> Root { get; init; }
 
     /// <summary>The kind <paramref name="bytes"/> start like, or null when they start like neither.</summary>
     public static ZkvmAggregateKind? KindOf(ReadOnlySpan<byte> bytes) =>
@@ -96,7 +98,7 @@ public sealed record ZkvmAggregateProof<TDef>
     /// root, <paramref name="finalConfig"/> for a final proof); throws <see cref="ProofFormatException"/> on anything
     /// malformed (bounded allocations).
     /// </summary>
-    public static ZkvmAggregateProof<TDef> Parse(ReadOnlySpan<byte> bytes, StarkConfig recursionConfig, StarkConfig? finalConfig = null)
+    public static ZkvmAggregateProof<TDef, TDigest> Parse(ReadOnlySpan<byte> bytes, StarkConfig recursionConfig, StarkConfig? finalConfig = null)
     {
         ArgumentNullException.ThrowIfNull(recursionConfig);
         int pos = 0;
@@ -138,13 +140,13 @@ public sealed record ZkvmAggregateProof<TDef>
         if (cycles == 0 || cycles > 1UL << 40)
             throw new ProofFormatException($"cycle count {cycles} out of range");
         ulong inputSize = BinaryPrimitives.ReadUInt64LittleEndian(Take(bytes, 8, "input size"));
-        if (inputSize > (ulong)ZkvmProof<TDef, KoalaBearDigest>.MaxInputBytes)
+        if (inputSize > (ulong)ZkvmProof<TDef, TDigest>.MaxInputBytes)
             throw new ProofFormatException($"input size {inputSize} out of range");
-        var commitment = Felts(bytes, ZkvmProof<TDef, KoalaBearDigest>.CommitmentElements, "input commitment");
-        if (commitment.Length != ZkvmProof<TDef, KoalaBearDigest>.CommitmentElements)
+        var commitment = Felts(bytes, ZkvmProof<TDef, TDigest>.CommitmentElements, "input commitment");
+        if (commitment.Length != ZkvmProof<TDef, TDigest>.CommitmentElements)
             throw new ProofFormatException("the input commitment has 8 elements");
         uint outputLength = U32(bytes, "output length");
-        if (outputLength > ZkvmProof<TDef, KoalaBearDigest>.MaxOutputBytes)
+        if (outputLength > ZkvmProof<TDef, TDigest>.MaxOutputBytes)
             throw new ProofFormatException($"output of {outputLength} bytes out of range");
         var output = Take(bytes, (int)outputLength, "output").ToArray();
         uint count = U32(bytes, "shard count");
@@ -173,15 +175,19 @@ public sealed record ZkvmAggregateProof<TDef>
                 throw new ProofFormatException($"shard {s}: cap of {digests} digests out of range");
             var cap = new KoalaBear[digests][];
             for (int i = 0; i < cap.Length; i++)
-                cap[i] = Felts(bytes, KoalaBearDigest.Length, "cap digest");
+            {
+                cap[i] = Felts(bytes, TDigest.Length, "cap digest");
+                if (cap[i].Length != TDigest.Length)
+                    throw new ProofFormatException($"shard {s}: a cap digest of {cap[i].Length} elements, the configuration's have {TDigest.Length}");
+            }
             shards[s] = new ShardCommitment(chips, heights, publics, cap);
         }
         uint rootLength = U32(bytes, "root proof length");
-        var root = ProofSerializer.Deserialize<KoalaBearParameters, TDef, KoalaBearDigest>(Take(bytes, (int)Math.Min(rootLength, int.MaxValue), "root proof"),
+        var root = ProofSerializer.Deserialize<KoalaBearParameters, TDef, TDigest>(Take(bytes, (int)Math.Min(rootLength, int.MaxValue), "root proof"),
             ProofShapeLimits.For(kind == ZkvmAggregateKind.Final ? finalConfig ?? recursionConfig : recursionConfig, 16));
         if (pos != bytes.Length)
             throw new ProofFormatException($"{bytes.Length - pos} trailing bytes after the aggregated proof");
-        return new ZkvmAggregateProof<TDef>
+        return new ZkvmAggregateProof<TDef, TDigest>
         {
             Kind = kind,
             ProgramDigest = digest,

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Prover.Core.Field;
+using Prover.Core.Hash;
 using Prover.Core.Stark;
 using Prover.Core.Zkvm.Proving;
 
@@ -14,18 +15,18 @@ public sealed record ZkvmAggregateReport(byte[] File, int Shards, IReadOnlyList<
     /// <summary>The verification's security: the weakest proof of the chain (shards, tree, top proof).</summary>
     public Security.SecurityReport? Security { get; init; }
 
-    /// <summary>The verifying key the top proof is checked against (<see cref="ZkvmAggregateVerifier{TDef}.LastKey"/>), 8 canonical elements.</summary>
+    /// <summary>The verifying key the top proof is checked against (<see cref="ZkvmAggregateVerifier{TDef, TDigest}.LastKey"/>), 8 or 12 canonical elements.</summary>
     public uint[]? VerifyingKey { get; init; }
 }
 
 /// <summary>
 /// Aggregated and final proof files: a <see cref="ProofEnvelope"/> with statement <see cref="Statement"/> (the tree's
 /// root) or <see cref="FinalStatement"/> (the final proof over it), the shards' configuration name and the
-/// <see cref="ZkvmAggregateProof{TDef}"/> bytes. The recursion layers' configurations follow from the shards' by
+/// <see cref="ZkvmAggregateProof{TDef, TDigest}"/> bytes. The recursion layers' configurations follow from the shards' by
 /// <see cref="ZkvmRecursionLayers.For"/> (provable-100 shards: provable-100 leaves and nodes, then a recursion-100 wrap
-/// and the final-100 final proof; otherwise the shards' own); 8-element digests only (provable-128's 12-element digests need width-24 Poseidon2 in the
-/// recursion chips, which they do not have yet). The envelope handling is <see cref="ZkvmProofFile"/>'s, shared with
-/// <see cref="ZkvmProofs"/>.
+/// and the final-100 final proof; provable-128 shards: provable-128 leaves and nodes, a recursion-128 wrap and the
+/// final-128 final proof, every layer with 12-element digests; otherwise the shards' own). The envelope handling is
+/// <see cref="ZkvmProofFile"/>'s, shared with <see cref="ZkvmProofs"/>.
 /// </summary>
 public static class ZkvmAggregateProofs
 {
@@ -70,24 +71,29 @@ public static class ZkvmAggregateProofs
             throw new ArgumentException($"not an execution proof (statement '{envelope.Statement}')");
         var config = StarkConfig.Presets.FirstOrDefault(p => p.Name == envelope.ConfigName)
             ?? throw new ArgumentException($"unknown configuration '{envelope.ConfigName}'");
-        if (config.DigestElements != KoalaBearDigest.Length)
-            throw new ArgumentException($"configuration '{config.Name}' uses {config.DigestElements}-element digests; the aggregation of zkVM executions is built for 8-element digests only (provable-128 executions are not aggregated yet, although the recursion chips prove width-24 Poseidon2)");
         var layers = ZkvmRecursionLayers.For(config);
-        return config.ExtensionDegree == 4
-            ? Aggregate(ZkvmAggregationKeys<KoalaBearQuartic>.For(layers, program), envelope.Proof, kind, progress)
-            : Aggregate(ZkvmAggregationKeys<KoalaBearOctic>.For(layers, program), envelope.Proof, kind, progress);
+        // The tree's extension and digest are the shards' (a provable-128 execution: the octic extension and 12-element
+        // digests in every layer, width-24 Poseidon2 throughout).
+        return (config.ExtensionDegree, config.DigestElements) switch
+        {
+            (4, KoalaBearDigest.Length) => Aggregate(ZkvmAggregationKeys<KoalaBearQuartic, KoalaBearDigest>.For(layers, program), envelope.Proof, kind, progress),
+            (4, _) => Aggregate(ZkvmAggregationKeys<KoalaBearQuartic, KoalaBearWideDigest>.For(layers, program), envelope.Proof, kind, progress),
+            (_, KoalaBearDigest.Length) => Aggregate(ZkvmAggregationKeys<KoalaBearOctic, KoalaBearDigest>.For(layers, program), envelope.Proof, kind, progress),
+            _ => Aggregate(ZkvmAggregationKeys<KoalaBearOctic, KoalaBearWideDigest>.For(layers, program), envelope.Proof, kind, progress),
+        };
     }
 
     /// <summary>The same from a parsed execution proof, with the tree's programs and keys <paramref name="keys"/> (made once for several executions).</summary>
-    public static ZkvmAggregateReport Aggregate<TDef>(ZkvmAggregationKeys<TDef> keys, ZkvmProof<TDef, KoalaBearDigest> proof, ZkvmAggregateKind kind,
+    public static ZkvmAggregateReport Aggregate<TDef, TDigest>(ZkvmAggregationKeys<TDef, TDigest> keys, ZkvmProof<TDef, TDigest> proof, ZkvmAggregateKind kind,
         Action<string, double, int>? progress = null)
         where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+        where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
     {
         ArgumentNullException.ThrowIfNull(keys);
         var sw = Stopwatch.StartNew();
-        var aggregator = new ZkvmAggregator<TDef>(keys, proof);
+        var aggregator = new ZkvmAggregator<TDef, TDigest>(keys, proof);
         int reported = 0;
-        ZkvmAggregationItem<TDef> Report(ZkvmAggregationItem<TDef> item)
+        ZkvmAggregationItem<TDef, TDigest> Report(ZkvmAggregationItem<TDef, TDigest> item)
         {
             for (; reported < aggregator.Timings.Count; reported++)
                 progress?.Invoke(aggregator.Timings[reported].Layer, aggregator.Timings[reported].Milliseconds, aggregator.Timings[reported].Bytes);
@@ -101,7 +107,7 @@ public static class ZkvmAggregateProofs
         var file = new ProofEnvelope(StatementOf(kind), keys.ShardConfig.Name, bytesOut).ToBytes();
         double total = sw.Elapsed.TotalMilliseconds;
         // The result checked by a verifier that shares the prover's programs and keys (warm): a proof that does not verify is a bug here.
-        var verifier = new ZkvmAggregateVerifier<TDef>(keys);
+        var verifier = new ZkvmAggregateVerifier<TDef, TDigest>(keys);
         sw.Restart();
         var verdict = verifier.Verify(bytesOut);
         double verifyMs = sw.Elapsed.TotalMilliseconds;
@@ -117,12 +123,13 @@ public static class ZkvmAggregateProofs
     /// <summary>
     /// Parses an execution proof file under its named preset (what <see cref="Aggregate(ZkvmProgram, ReadOnlySpan{byte}, ZkvmAggregateKind, Action{string, double, int}?)"/> reads).
     /// </summary>
-    private static ZkvmProof<TDef, KoalaBearDigest> ParseExecution<TDef>(byte[] bytes, StarkConfig config)
+    private static ZkvmProof<TDef, TDigest> ParseExecution<TDef, TDigest>(byte[] bytes, StarkConfig config)
         where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+        where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
     {
         try
         {
-            return ZkvmProof<TDef, KoalaBearDigest>.Parse(bytes, config);
+            return ZkvmProof<TDef, TDigest>.Parse(bytes, config);
         }
         catch (ProofFormatException e)
         {
@@ -130,9 +137,10 @@ public static class ZkvmAggregateProofs
         }
     }
 
-    private static ZkvmAggregateReport Aggregate<TDef>(ZkvmAggregationKeys<TDef> keys, byte[] bytes, ZkvmAggregateKind kind, Action<string, double, int>? progress)
-        where TDef : struct, IExtensionDefinition<KoalaBear, TDef> =>
-        Aggregate(keys, ParseExecution<TDef>(bytes, keys.ShardConfig), kind, progress);
+    private static ZkvmAggregateReport Aggregate<TDef, TDigest>(ZkvmAggregationKeys<TDef, TDigest> keys, byte[] bytes, ZkvmAggregateKind kind, Action<string, double, int>? progress)
+        where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+        where TDigest : struct, IDigest<TDigest, KoalaBearParameters> =>
+        Aggregate(keys, ParseExecution<TDef, TDigest>(bytes, keys.ShardConfig), kind, progress);
 
     /// <summary>
     /// Verifies an aggregated or final proof file against <paramref name="program"/> (and, with
@@ -152,17 +160,20 @@ public static class ZkvmAggregateProofs
         var (envelope, config, rejection) = ZkvmProofFile.Open(file, [Statement, FinalStatement], "an aggregated or final proof", policy ?? VerificationPolicy.Default, sw);
         if (rejection is not null)
             return rejection;
-        if (config!.DigestElements != KoalaBearDigest.Length)
-            return new ZkvmProofCheck(config.Name, ZkvmVerification.Reject("aggregated proofs use 8-element digests"), 0, []);
-        var layers = ZkvmRecursionLayers.For(config);
-        var check = config.ExtensionDegree == 4
-            ? Check(new ZkvmAggregateVerifier<KoalaBearQuartic>(ZkvmAggregationKeys<KoalaBearQuartic>.For(layers, program)), config, envelope!, runs, sw)
-            : Check(new ZkvmAggregateVerifier<KoalaBearOctic>(ZkvmAggregationKeys<KoalaBearOctic>.For(layers, program)), config, envelope!, runs, sw);
+        var layers = ZkvmRecursionLayers.For(config!);
+        var check = (config!.ExtensionDegree, config.DigestElements) switch
+        {
+            (4, KoalaBearDigest.Length) => Check(new ZkvmAggregateVerifier<KoalaBearQuartic, KoalaBearDigest>(ZkvmAggregationKeys<KoalaBearQuartic, KoalaBearDigest>.For(layers, program)), config, envelope!, runs, sw),
+            (4, _) => Check(new ZkvmAggregateVerifier<KoalaBearQuartic, KoalaBearWideDigest>(ZkvmAggregationKeys<KoalaBearQuartic, KoalaBearWideDigest>.For(layers, program)), config, envelope!, runs, sw),
+            (_, KoalaBearDigest.Length) => Check(new ZkvmAggregateVerifier<KoalaBearOctic, KoalaBearDigest>(ZkvmAggregationKeys<KoalaBearOctic, KoalaBearDigest>.For(layers, program)), config, envelope!, runs, sw),
+            _ => Check(new ZkvmAggregateVerifier<KoalaBearOctic, KoalaBearWideDigest>(ZkvmAggregationKeys<KoalaBearOctic, KoalaBearWideDigest>.For(layers, program)), config, envelope!, runs, sw),
+        };
         return ZkvmProofFile.CheckInput(check, expectedInput);
     }
 
-    private static ZkvmProofCheck Check<TDef>(ZkvmAggregateVerifier<TDef> verifier, StarkConfig config, ProofEnvelope envelope, int runs, Stopwatch sw)
+    private static ZkvmProofCheck Check<TDef, TDigest>(ZkvmAggregateVerifier<TDef, TDigest> verifier, StarkConfig config, ProofEnvelope envelope, int runs, Stopwatch sw)
         where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+        where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
     {
         ZkvmVerification result = null!;
         var times = new List<double>(runs);
@@ -171,7 +182,7 @@ public static class ZkvmAggregateProofs
             sw.Restart();
             result = verifier.Verify(envelope.Proof);
             // A proof of the other kind inside this envelope (a root labelled final, or the reverse) is another statement.
-            if (result.IsValid && ZkvmAggregateProof<TDef>.KindOf(envelope.Proof) is var kind && StatementOf(kind!.Value) != envelope.Statement)
+            if (result.IsValid && ZkvmAggregateProof<TDef, TDigest>.KindOf(envelope.Proof) is var kind && StatementOf(kind!.Value) != envelope.Statement)
                 result = ZkvmVerification.Reject($"the envelope says '{envelope.Statement}' but holds a proof of another kind");
             times.Add(sw.Elapsed.TotalMilliseconds);
             if (!result.IsValid)

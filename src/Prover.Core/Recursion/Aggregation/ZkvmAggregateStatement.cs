@@ -7,23 +7,24 @@ namespace Prover.Core.Recursion.Aggregation;
 
 /// <summary>
 /// The fixed-size statement every proof of a zkVM aggregation tree states (a leaf: one shard; a node: a run of
-/// consecutive shards), as a fixed list of field elements (not hashed: the list is 49 elements under a quartic
-/// extension, 61 under an octic one, and a flat list lets a node compare the fields it chains). In order:
+/// consecutive shards), as a fixed list of field elements (not hashed: a flat list lets a node compare the fields it
+/// chains). Its length depends on the extension degree d and the digest length w (8, or 12 under provable-128's
+/// 12-element digests): 49 elements for (4, 8), 61 for (8, 8), 69 for (8, 12). In order:
 /// <list type="bullet">
 /// <item>first shard index, last shard index, shard count (from the shards' seeds);</item>
 /// <item>the eight common seed elements the global transcript drew after γ and β (every shard's seed shares them);</item>
-/// <item>γ, β (D coefficients each) and the bus sum of the covered shards (D);</item>
-/// <item>the preprocessed key's root (8: the program's Program and byte tables);</item>
+/// <item>γ, β (d coefficients each) and the bus sum of the covered shards (d);</item>
+/// <item>the preprocessed key's root (w: the program's Program and byte tables);</item>
 /// <item>the CPU's start (pc lo, pc hi, clk q, clk hi) of the first shard and end of the last (4 + 4);</item>
 /// <item>the input size (lo 16 bits, the rest) as the syscall chip states it;</item>
-/// <item>the commitment digest (8): a leaf's is the Poseidon2 sponge of its shard's commitment (<see cref="ShardDigest"/>),
+/// <item>the commitment digest (w): a leaf's is the Poseidon2 sponge of its shard's commitment (<see cref="ShardDigest"/>),
 /// a node's the compression of its children's (<see cref="TreeDigest"/>), so the root's binds every shard's chips,
-/// heights, public values and main cap in order.</item>
+/// heights, public values and main cap in order. Both hash with the shards' digest (width-24 Poseidon2 for 12-element
+/// digests): the same hash as the shards' own commitments, so the binding is as strong as they are.</item>
 /// </list>
 /// </summary>
 public static class ZkvmAggregateStatement
 {
-    public const int DigestLength = 8;
     public const int SeedLength = 10;
 
     public const int FirstShard = 0, LastShard = 1, ShardCount = 2, Common = 3;
@@ -36,15 +37,16 @@ public static class ZkvmAggregateStatement
 
     public static int KeyRoot(int d) => Gamma + 3 * d;
 
-    public static int Start(int d) => KeyRoot(d) + DigestLength;
+    /// <summary>Where the CPU's start is, for extension degree <paramref name="d"/> and <paramref name="w"/>-element digests.</summary>
+    public static int Start(int d, int w) => KeyRoot(d) + w;
 
-    public static int End(int d) => Start(d) + 4;
+    public static int End(int d, int w) => Start(d, w) + 4;
 
-    public static int InputSize(int d) => End(d) + 4;
+    public static int InputSize(int d, int w) => End(d, w) + 4;
 
-    public static int Digest(int d) => InputSize(d) + 2;
+    public static int Digest(int d, int w) => InputSize(d, w) + 2;
 
-    public static int Length(int d) => Digest(d) + DigestLength;
+    public static int Length(int d, int w) => Digest(d, w) + w;
 
     /// <summary>
     /// The elements a leaf hashes for its shard: the chip set (four 16-bit pieces), the table count and heights, every
@@ -69,8 +71,8 @@ public static class ZkvmAggregateStatement
     }
 
     /// <summary>The leaf's digest of its shard's commitment (the padding-free Poseidon2 sponge the Merkle rows use).</summary>
-    public static KoalaBearDigest ShardDigest(ShardCommitment c) =>
-        PaddingFreeSponge<KoalaBearParameters, KoalaBearDigest>.Default.Hash(ShardDigestInput(c.Chips, c.LogHeights, c.PublicValues, c.MainCommitment).ToArray());
+    public static TDigest ShardDigest<TDigest>(ShardCommitment c) where TDigest : struct, IDigest<TDigest, KoalaBearParameters> =>
+        PaddingFreeSponge<KoalaBearParameters, TDigest>.Default.Hash(ShardDigestInput(c.Chips, c.LogHeights, c.PublicValues, c.MainCommitment).ToArray());
 
     /// <summary>
     /// The tree over <paramref name="count"/> leaves: level by level, pairs (0, 1), (2, 3), … and an odd last item carried
@@ -94,11 +96,11 @@ public static class ZkvmAggregateStatement
     }
 
     /// <summary>The root's commitment digest over the shards in order (the tree of <see cref="TreeShape"/>, nodes compressed).</summary>
-    public static KoalaBearDigest TreeDigest(IReadOnlyList<ShardCommitment> shards)
+    public static TDigest TreeDigest<TDigest>(IReadOnlyList<ShardCommitment> shards) where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
     {
-        var items = shards.Select(ShardDigest).ToList();
+        var items = shards.Select(ShardDigest<TDigest>).ToList();
         foreach (var level in TreeShape(items.Count))
-            items = [.. level.Select(p => p.Right < 0 ? items[p.Left] : TruncatedPermutation<KoalaBearParameters, KoalaBearDigest>.Default.Compress(items[p.Left], items[p.Right]))];
+            items = [.. level.Select(p => p.Right < 0 ? items[p.Left] : TruncatedPermutation<KoalaBearParameters, TDigest>.Default.Compress(items[p.Left], items[p.Right]))];
         return items[0];
     }
 
@@ -108,11 +110,12 @@ public static class ZkvmAggregateStatement
     /// the shards' sums plus the public terms must be zero), the program's key root, shard 0's start and the last shard's
     /// end, the input size and the tree digest of the shards' commitments.
     /// </summary>
-    public static uint[] Expected<TDef>(IReadOnlyList<ShardCommitment> shards, ZkvmCheckedStatement<TDef, KoalaBearDigest> statement, ulong inputSize)
+    public static uint[] Expected<TDef, TDigest>(IReadOnlyList<ShardCommitment> shards, ZkvmCheckedStatement<TDef, TDigest> statement, ulong inputSize)
         where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+        where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
     {
-        int d = TDef.Degree, n = shards.Count;
-        var s = new uint[Length(d)];
+        int d = TDef.Degree, w = TDigest.Length, n = shards.Count;
+        var s = new uint[Length(d, w)];
         s[FirstShard] = 0;
         s[LastShard] = (uint)(n - 1);
         s[ShardCount] = (uint)n;
@@ -128,20 +131,20 @@ public static class ZkvmAggregateStatement
         Ext(Beta(d), statement.Beta);
         Ext(BusSum(d), -statement.PublicBusSum);
         var root = statement.FullKey.PreprocessedRoot.Elements;
-        for (int i = 0; i < DigestLength; i++)
+        for (int i = 0; i < w; i++)
             s[KeyRoot(d) + i] = root[i].ToCanonical();
         var first = shards[0].PublicsOf(ZkvmTable.Cpu);
         var last = shards[^1].PublicsOf(ZkvmTable.Cpu);
         for (int i = 0; i < 4; i++)
         {
-            s[Start(d) + i] = first[i].ToCanonical();
-            s[End(d) + i] = last[4 + i].ToCanonical();
+            s[Start(d, w) + i] = first[i].ToCanonical();
+            s[End(d, w) + i] = last[4 + i].ToCanonical();
         }
-        s[InputSize(d)] = (uint)(inputSize & 0xFFFF);
-        s[InputSize(d) + 1] = (uint)(inputSize >> 16);
-        var digest = TreeDigest(shards).Elements;
-        for (int i = 0; i < DigestLength; i++)
-            s[Digest(d) + i] = digest[i].ToCanonical();
+        s[InputSize(d, w)] = (uint)(inputSize & 0xFFFF);
+        s[InputSize(d, w) + 1] = (uint)(inputSize >> 16);
+        var digest = TreeDigest<TDigest>(shards).Elements;
+        for (int i = 0; i < w; i++)
+            s[Digest(d, w) + i] = digest[i].ToCanonical();
         return s;
     }
 }

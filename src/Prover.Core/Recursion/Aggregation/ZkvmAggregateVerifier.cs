@@ -1,12 +1,13 @@
 using Prover.Core.Air;
 using Prover.Core.Field;
+using Prover.Core.Hash;
 using Prover.Core.Stark;
 using Prover.Core.Zkvm.Proving;
 
 namespace Prover.Core.Recursion.Aggregation;
 
 /// <summary>
-/// Verifies an aggregated execution proof (<see cref="ZkvmAggregateProof{TDef}"/>) against a program: the statement
+/// Verifies an aggregated execution proof (<see cref="ZkvmAggregateProof{TDef, TDigest}"/>) against a program: the statement
 /// checks <see cref="ZkvmVerifier{TDef, TDigest}"/> makes from the shards' commitments (chips, bus budget, CPU chaining
 /// from the entry, input sizes and commitment, cycles) and the shared challenges they yield; then the root recursion
 /// proof, against the root program of the tree over those shards' shapes (its key, rebuilt here, pins every program
@@ -15,11 +16,12 @@ namespace Prover.Core.Recursion.Aggregation;
 /// ends, the input size and the tree digest of the commitments the challenges were derived from. Programs and keys are
 /// made once per shape and kept (a warm verifier). Malformed proofs are rejections.
 /// </summary>
-public sealed class ZkvmAggregateVerifier<TDef>
+public sealed class ZkvmAggregateVerifier<TDef, TDigest>
     where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+    where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
 {
-    private readonly ZkvmAggregationKeys<TDef> _keys;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, VerifyingKey<KoalaBearParameters, KoalaBearDigest>> _fullKeys = new();
+    private readonly ZkvmAggregationKeys<TDef, TDigest> _keys;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, VerifyingKey<KoalaBearParameters, TDigest>> _fullKeys = new();
 
     // The security of each proof shape below the top (a program of the tree or a wrap, a shard shape), computed once: it
     // depends only on the shape and the configuration (compiling the AIRs for it costs more than the top proof's check).
@@ -31,11 +33,11 @@ public sealed class ZkvmAggregateVerifier<TDef>
     private readonly CompiledAirCache<KoalaBear> _compiledAirs = new();
 
     public ZkvmAggregateVerifier(StarkConfig shardConfig, StarkConfig recursionConfig, ZkvmProgram program, IReadOnlyList<StarkConfig>? finalConfigs = null)
-        : this(new ZkvmAggregationKeys<TDef>(shardConfig, recursionConfig, program, finalConfigs))
+        : this(new ZkvmAggregationKeys<TDef, TDigest>(shardConfig, recursionConfig, program, finalConfigs))
     {
     }
 
-    public ZkvmAggregateVerifier(ZkvmAggregationKeys<TDef> keys)
+    public ZkvmAggregateVerifier(ZkvmAggregationKeys<TDef, TDigest> keys)
     {
         ArgumentNullException.ThrowIfNull(keys);
         _keys = keys;
@@ -44,10 +46,10 @@ public sealed class ZkvmAggregateVerifier<TDef>
     public ZkvmVerification Verify(ReadOnlySpan<byte> bytes)
     {
         long start = System.Diagnostics.Stopwatch.GetTimestamp();
-        ZkvmAggregateProof<TDef> proof;
+        ZkvmAggregateProof<TDef, TDigest> proof;
         try
         {
-            proof = ZkvmAggregateProof<TDef>.Parse(bytes, _keys.RecursionConfig, _keys.FinalConfig);
+            proof = ZkvmAggregateProof<TDef, TDigest>.Parse(bytes, _keys.RecursionConfig, _keys.FinalConfig);
         }
         catch (ProofFormatException e)
         {
@@ -69,7 +71,7 @@ public sealed class ZkvmAggregateVerifier<TDef>
     /// <summary>The phases of the last top STARK verification (<see cref="StarkVerifier{TParams, TDef, TDigest}.LastTimings"/>).</summary>
     public IReadOnlyList<(string Phase, double Milliseconds)> LastStarkTimings { get; private set; } = [];
 
-    public ZkvmVerification Verify(ZkvmAggregateProof<TDef> proof)
+    public ZkvmVerification Verify(ZkvmAggregateProof<TDef, TDigest> proof)
     {
         if (proof is null)
             return ZkvmVerification.Reject("no proof");
@@ -88,21 +90,21 @@ public sealed class ZkvmAggregateVerifier<TDef>
     /// root program's for an aggregated proof, the final program's for a final one. It depends on the guest program, the
     /// configurations and the shards' shapes (<see cref="TopProgram"/>).
     /// </summary>
-    public KoalaBearDigest? LastKey { get; private set; }
+    public TDigest? LastKey { get; private set; }
 
     /// <summary>
     /// The verifying key a proof of this kind over these shards must be a proof of: the root program's, or the final
     /// program's over it (the key <c>prover verify</c> prints). It pins every program of the tree, so it depends on the
     /// guest program, the configurations and the shards' shapes (chip sets and heights: the shard count).
     /// </summary>
-    public ZkvmAggregationChild<TDef> TopProgram(ZkvmAggregateKind kind, ZkvmCheckedStatement<TDef, KoalaBearDigest> statement, IReadOnlyList<ShardCommitment> shards)
+    public ZkvmAggregationChild<TDef, TDigest> TopProgram(ZkvmAggregateKind kind, ZkvmCheckedStatement<TDef, TDigest> statement, IReadOnlyList<ShardCommitment> shards)
     {
         ArgumentNullException.ThrowIfNull(statement);
         var root = _keys.Root(statement.Config, shards, statement.Fractions);
         return kind == ZkvmAggregateKind.Final ? _keys.Final(root) : root;
     }
 
-    private ZkvmVerification VerifyCore(ZkvmAggregateProof<TDef> proof)
+    private ZkvmVerification VerifyCore(ZkvmAggregateProof<TDef, TDigest> proof)
     {
         var timings = new List<(string, double)>();
         LastTimings = timings;
@@ -117,7 +119,7 @@ public sealed class ZkvmAggregateVerifier<TDef>
         if (!proof.ProgramDigest.AsSpan().SequenceEqual(_keys.Program.Digest))
             return ZkvmVerification.Reject("the proof is for another program");
         var claim = proof.Claim;
-        var (error, statement) = ZkvmVerifier<TDef, KoalaBearDigest>.CheckStatement(_keys.ShardConfig, _keys.Program, claim, proof.Shards, claimedShape: null, _fullKeys);
+        var (error, statement) = ZkvmVerifier<TDef, TDigest>.CheckStatement(_keys.ShardConfig, _keys.Program, claim, proof.Shards, claimedShape: null, _fullKeys);
         Step("statement checks, challenges, public bus terms");
         if (error is not null)
             return ZkvmVerification.Reject(error);
@@ -129,7 +131,7 @@ public sealed class ZkvmAggregateVerifier<TDef>
         var chain = final ? _keys.FinalChain(tree[^1][0]) : [];
         var top = final ? chain[^1] : tree[^1][0];
         var expected = ZkvmAggregateStatement.Expected(proof.Shards, statement, claim.InputSize);
-        var verifier = new RecursionVerifier<KoalaBearParameters, TDef, KoalaBearDigest>(final ? _keys.FinalConfig : _keys.RecursionConfig, _compiledAirs);
+        var verifier = new RecursionVerifier<KoalaBearParameters, TDef, TDigest>(final ? _keys.FinalConfig : _keys.RecursionConfig, _compiledAirs);
         LastKey = top.Key.PreprocessedRoot;
         Step("tree and chain lookups, expected statement");
         var result = verifier.Verify(top.Machine, top.Key, expected, proof.Root);
@@ -150,11 +152,11 @@ public sealed class ZkvmAggregateVerifier<TDef>
     /// of the tree and of the final layers below the top (verified in-circuit, their shapes fixed by their programs) and
     /// every shard proof (verified by its leaf; bus term over the whole statement, as the native verifier counts it).
     /// </summary>
-    private Security.SecurityReport Weakest(Security.SecurityReport top, IReadOnlyList<ZkvmAggregationChild<TDef>[]> tree,
-        IReadOnlyList<ZkvmAggregationChild<TDef>> chain, IReadOnlyList<ShardCommitment> shards, ZkvmCheckedStatement<TDef, KoalaBearDigest> statement)
+    private Security.SecurityReport Weakest(Security.SecurityReport top, IReadOnlyList<ZkvmAggregationChild<TDef, TDigest>[]> tree,
+        IReadOnlyList<ZkvmAggregationChild<TDef, TDigest>> chain, IReadOnlyList<ShardCommitment> shards, ZkvmCheckedStatement<TDef, TDigest> statement)
     {
         var weakest = top;
-        Security.SecurityReport Program(ZkvmAggregationChild<TDef> child, StarkConfig config) =>
+        Security.SecurityReport Program(ZkvmAggregationChild<TDef, TDigest> child, StarkConfig config) =>
             _shapeSecurity.GetOrAdd($"program {config} {string.Join(',', child.Key.PreprocessedRoot.ToCanonical())}",
                 _ => StarkSecurity.OfShape(config, child.Machine.Airs, child.Machine.LogHeights, KoalaBearParameters.P));
         for (int i = 0; i < chain.Count - 1; i++)

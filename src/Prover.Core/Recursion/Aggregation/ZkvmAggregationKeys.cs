@@ -1,5 +1,6 @@
 using System.Globalization;
 using Prover.Core.Field;
+using Prover.Core.Hash;
 using Prover.Core.Stark;
 using Prover.Core.Zkvm.Chips;
 using Prover.Core.Zkvm.Proving;
@@ -10,29 +11,55 @@ namespace Prover.Core.Recursion.Aggregation;
 /// The programs of an aggregation tree and their keys, made once per shape: a leaf per (chip set, heights, bus
 /// fractions), a node per pair of children's keys. The prover and the verifier of a root derive the tree the same way
 /// (<see cref="Root"/>), so the verifier's root key is the one the prover proved against. Over a root, the final layers
-/// (<see cref="FinalChain"/>) are one-child programs proved under <paramref name="finalConfigs"/> in order (default: one,
+/// (<see cref="FinalChain"/>) are one-child programs proved under <see cref="FinalConfigs"/> in order (default: one,
 /// under the recursion configuration); the last is the final proof.
 /// </summary>
-public sealed class ZkvmAggregationKeys<TDef>(StarkConfig shardConfig, StarkConfig recursionConfig, ZkvmProgram program,
-    IReadOnlyList<StarkConfig>? finalConfigs = null)
+public sealed class ZkvmAggregationKeys<TDef, TDigest>
     where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+    where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
 {
-    private readonly Dictionary<string, ZkvmAggregationChild<TDef>> _cache = [];
+    private readonly Dictionary<string, ZkvmAggregationChild<TDef, TDigest>> _cache = [];
+    private readonly StarkConfig _shardConfig, _recursionConfig;
+    private readonly ZkvmProgram _program;
+    private readonly IReadOnlyList<StarkConfig>? _finalConfigs;
 
-    public StarkConfig ShardConfig => shardConfig;
+    /// <summary>
+    /// The programs of <paramref name="program"/>'s trees over shards under <paramref name="shardConfig"/>, proved under
+    /// <paramref name="recursionConfig"/> (leaves and nodes) and <paramref name="finalConfigs"/> (the final layers). Every
+    /// configuration must have <typeparamref name="TDef"/>'s extension and <typeparamref name="TDigest"/>'s digest: a tree
+    /// mixing digest widths would bind its shards with another hash than their own (an <see cref="ArgumentException"/>).
+    /// </summary>
+    public ZkvmAggregationKeys(StarkConfig shardConfig, StarkConfig recursionConfig, ZkvmProgram program, IReadOnlyList<StarkConfig>? finalConfigs = null)
+    {
+        ArgumentNullException.ThrowIfNull(shardConfig);
+        ArgumentNullException.ThrowIfNull(recursionConfig);
+        ArgumentNullException.ThrowIfNull(program);
+        foreach (var c in (IEnumerable<StarkConfig>)[shardConfig, recursionConfig, .. finalConfigs ?? []])
+        {
+            StarkConfig.CheckDigest<KoalaBearParameters, TDigest>(c);
+            if (c.ExtensionDegree != TDef.Degree)
+                throw new ArgumentException($"configuration '{c.Name}' uses a degree-{c.ExtensionDegree} extension; this tree is over the degree-{TDef.Degree} extension of the shard proofs");
+        }
+        _shardConfig = shardConfig;
+        _recursionConfig = recursionConfig;
+        _program = program;
+        _finalConfigs = finalConfigs;
+    }
 
-    public StarkConfig RecursionConfig => recursionConfig;
+    public StarkConfig ShardConfig => _shardConfig;
 
-    public ZkvmProgram Program => program;
+    public StarkConfig RecursionConfig => _recursionConfig;
+
+    public ZkvmProgram Program => _program;
 
     /// <summary>The configurations of the final layers over the tree's root, in order (the last: the final proof's).</summary>
-    public IReadOnlyList<StarkConfig> FinalConfigs => finalConfigs is { Count: > 0 } ? finalConfigs : [recursionConfig];
+    public IReadOnlyList<StarkConfig> FinalConfigs => _finalConfigs is { Count: > 0 } ? _finalConfigs : [_recursionConfig];
 
     /// <summary>The configuration of the final proof.</summary>
     public StarkConfig FinalConfig => FinalConfigs[^1];
 
     /// <summary>The programs and keys of <paramref name="program"/>'s trees under <paramref name="layers"/>.</summary>
-    public static ZkvmAggregationKeys<TDef> For(ZkvmRecursionLayers layers, ZkvmProgram program)
+    public static ZkvmAggregationKeys<TDef, TDigest> For(ZkvmRecursionLayers layers, ZkvmProgram program)
     {
         ArgumentNullException.ThrowIfNull(layers);
         return new(layers.Shard, layers.Layer, program, layers.Finals);
@@ -42,21 +69,21 @@ public sealed class ZkvmAggregationKeys<TDef>(StarkConfig shardConfig, StarkConf
     /// The leaf program (and key) of a shard of this shape, proved in <paramref name="shape"/> (the shard configuration
     /// or its small-statement shape: <see cref="ZkvmCheckedStatement{TDef, TDigest}.Config"/>).
     /// </summary>
-    public ZkvmAggregationChild<TDef> Leaf(StarkConfig shape, ChipSet chips, int[] logHeights, double statementFractions)
+    public ZkvmAggregationChild<TDef, TDigest> Leaf(StarkConfig shape, ChipSet chips, int[] logHeights, double statementFractions)
     {
         ArgumentNullException.ThrowIfNull(shape);
         string id = $"leaf {shape} {chips.Bits:x} {string.Join(',', logHeights)} {statementFractions.ToString("R", CultureInfo.InvariantCulture)}";
         if (!_cache.TryGetValue(id, out var child))
-            _cache[id] = child = ZkvmAggregationChild<TDef>.Of(ZkvmAggregationPrograms<TDef>.Leaf(shape, program, chips, logHeights, statementFractions), recursionConfig);
+            _cache[id] = child = ZkvmAggregationChild<TDef, TDigest>.Of(ZkvmAggregationPrograms<TDef, TDigest>.Leaf(shape, _program, chips, logHeights, statementFractions), _recursionConfig);
         return child;
     }
 
     /// <summary>The node program (and key) over children of these programs.</summary>
-    public ZkvmAggregationChild<TDef> Node(ZkvmAggregationChild<TDef> left, ZkvmAggregationChild<TDef> right)
+    public ZkvmAggregationChild<TDef, TDigest> Node(ZkvmAggregationChild<TDef, TDigest> left, ZkvmAggregationChild<TDef, TDigest> right)
     {
         string id = $"node {Id(left)} {Id(right)}";
         if (!_cache.TryGetValue(id, out var child))
-            _cache[id] = child = ZkvmAggregationChild<TDef>.Of(ZkvmAggregationPrograms<TDef>.Node(recursionConfig, left, right), recursionConfig);
+            _cache[id] = child = ZkvmAggregationChild<TDef, TDigest>.Of(ZkvmAggregationPrograms<TDef, TDigest>.Node(_recursionConfig, left, right), _recursionConfig);
         return child;
     }
 
@@ -67,16 +94,16 @@ public sealed class ZkvmAggregationKeys<TDef>(StarkConfig shardConfig, StarkConf
     /// program of the tree, so the last key depends on the guest program, the configurations and the shards' shapes (chip
     /// sets and heights, hence the shard count).
     /// </summary>
-    public IReadOnlyList<ZkvmAggregationChild<TDef>> FinalChain(ZkvmAggregationChild<TDef> root)
+    public IReadOnlyList<ZkvmAggregationChild<TDef, TDigest>> FinalChain(ZkvmAggregationChild<TDef, TDigest> root)
     {
         ArgumentNullException.ThrowIfNull(root);
-        var chain = new List<ZkvmAggregationChild<TDef>>();
-        var (below, belowConfig) = (root, recursionConfig);
+        var chain = new List<ZkvmAggregationChild<TDef, TDigest>>();
+        var (below, belowConfig) = (root, _recursionConfig);
         for (int i = 0; i < FinalConfigs.Count; i++)
         {
             string id = $"final {i} {Id(below)}";
             if (!_cache.TryGetValue(id, out var child))
-                _cache[id] = child = ZkvmAggregationChild<TDef>.Of(ZkvmAggregationPrograms<TDef>.Final(belowConfig, below), FinalConfigs[i]);
+                _cache[id] = child = ZkvmAggregationChild<TDef, TDigest>.Of(ZkvmAggregationPrograms<TDef, TDigest>.Final(belowConfig, below), FinalConfigs[i]);
             chain.Add(child);
             (below, belowConfig) = (child, FinalConfigs[i]);
         }
@@ -84,15 +111,15 @@ public sealed class ZkvmAggregationKeys<TDef>(StarkConfig shardConfig, StarkConf
     }
 
     /// <summary>The final program over <paramref name="root"/> (the last of <see cref="FinalChain"/>): the key a final proof is verified against.</summary>
-    public ZkvmAggregationChild<TDef> Final(ZkvmAggregationChild<TDef> root) => FinalChain(root)[^1];
+    public ZkvmAggregationChild<TDef, TDigest> Final(ZkvmAggregationChild<TDef, TDigest> root) => FinalChain(root)[^1];
 
-    private static string Id(ZkvmAggregationChild<TDef> c) => string.Join(',', c.Key.PreprocessedRoot.ToCanonical());
+    private static string Id(ZkvmAggregationChild<TDef, TDigest> c) => string.Join(',', c.Key.PreprocessedRoot.ToCanonical());
 
     /// <summary>Every program of the tree over shards of these shapes, level by level (level 0: the leaves); the last level holds the root.</summary>
-    public IReadOnlyList<ZkvmAggregationChild<TDef>[]> Tree(StarkConfig shape, IReadOnlyList<ShardCommitment> shards, double statementFractions)
+    public IReadOnlyList<ZkvmAggregationChild<TDef, TDigest>[]> Tree(StarkConfig shape, IReadOnlyList<ShardCommitment> shards, double statementFractions)
     {
         ArgumentNullException.ThrowIfNull(shards);
-        var levels = new List<ZkvmAggregationChild<TDef>[]> { shards.Select(s => Leaf(shape, s.Chips, s.LogHeights, statementFractions)).ToArray() };
+        var levels = new List<ZkvmAggregationChild<TDef, TDigest>[]> { shards.Select(s => Leaf(shape, s.Chips, s.LogHeights, statementFractions)).ToArray() };
         foreach (var pairs in ZkvmAggregateStatement.TreeShape(shards.Count))
         {
             var below = levels[^1];
@@ -102,5 +129,5 @@ public sealed class ZkvmAggregationKeys<TDef>(StarkConfig shardConfig, StarkConf
     }
 
     /// <summary>The root program over shards of these shapes.</summary>
-    public ZkvmAggregationChild<TDef> Root(StarkConfig shape, IReadOnlyList<ShardCommitment> shards, double statementFractions) => Tree(shape, shards, statementFractions)[^1][0];
+    public ZkvmAggregationChild<TDef, TDigest> Root(StarkConfig shape, IReadOnlyList<ShardCommitment> shards, double statementFractions) => Tree(shape, shards, statementFractions)[^1][0];
 }

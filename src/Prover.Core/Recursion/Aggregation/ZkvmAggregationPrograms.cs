@@ -1,4 +1,5 @@
 using Prover.Core.Field;
+using Prover.Core.Hash;
 using Prover.Core.Stark;
 using Prover.Core.Zkvm.Chips;
 using Prover.Core.Zkvm.Proving;
@@ -17,13 +18,23 @@ namespace Prover.Core.Recursion.Aggregation;
 /// <item>a <b>node</b> verifies two children (leaves or nodes, each of a program whose key is pinned) and checks
 /// across them what <see cref="ZkvmVerifier{TDef, TDigest}"/> checks across shards.</item>
 /// </list>
+/// Every hash of the tree (the shards' Merkle paths and transcripts, the leaf's sponge, the node's compression, the
+/// recursion proofs' own commitments) uses <typeparamref name="TDigest"/>: provable-128's 12-element digests give a tree
+/// whose every hash is width-24 Poseidon2, proved by the recursion chips' width-24 table.
 /// A program depends only on shapes: a leaf on the shard's chip set and heights (and the configuration), a node on its
 /// children's programs. The verifier of a root rebuilds them from the shards' commitments.
 /// </summary>
-public static class ZkvmAggregationPrograms<TDef>
+public static class ZkvmAggregationPrograms<TDef, TDigest>
     where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+    where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
 {
     private static int D => TDef.Degree;
+
+    /// <summary>
+    /// The digest length (8, or 12 under provable-128): the key roots and commitment digests the statement carries, and the
+    /// sponge and compression the programs hash with (width 16 or 24 Poseidon2: the shards' own hash).
+    /// </summary>
+    private static int W => TDigest.Length;
 
     /// <summary>
     /// The leaf program of a shard with <paramref name="chips"/> and <paramref name="logHeights"/> of
@@ -38,12 +49,12 @@ public static class ZkvmAggregationPrograms<TDef>
         var airs = program.AirsOf(chips);
         var b = new RecursionBuilder<KoalaBearParameters, TDef>();
         var raw = new List<Felt>();
-        RecursiveStarkVerifier<KoalaBearParameters, TDef, KoalaBearDigest>.Emit(b, shardConfig, airs, logHeights, 0, S.SeedLength, statementFractions, statement: raw);
+        RecursiveStarkVerifier<KoalaBearParameters, TDef, TDigest>.Emit(b, shardConfig, airs, logHeights, 0, S.SeedLength, statementFractions, statement: raw);
         // The shard program's statement (RecursiveStarkVerifier, shared): every table's public values, the seed, the main
         // cap, γ, β, the bus sum and the key root.
         int publicCount = airs.Sum(a => a.PublicValueCount);
-        int capLength = raw.Count - publicCount - S.SeedLength - 3 * D - S.DigestLength;
-        if (capLength <= 0 || capLength % S.DigestLength != 0)
+        int capLength = raw.Count - publicCount - S.SeedLength - 3 * D - W;
+        if (capLength <= 0 || capLength % W != 0)
             throw new InvalidOperationException($"the shard program states {raw.Count} values, not the shared-group statement");
         var publics = new Felt[airs.Count][];
         for (int t = 0, at = 0; t < airs.Count; at += airs[t++].PublicValueCount)
@@ -55,7 +66,7 @@ public static class ZkvmAggregationPrograms<TDef>
         pos += capLength;
         var challengesAndSum = raw.GetRange(pos, 3 * D);
         pos += 3 * D;
-        var root = raw.GetRange(pos, S.DigestLength);
+        var root = raw.GetRange(pos, W);
 
         var cpu = publics[chips.Position(ZkvmTable.Cpu)];
         var sys = publics[chips.Position(ZkvmTable.Syscall)];
@@ -82,7 +93,7 @@ public static class ZkvmAggregationPrograms<TDef>
             input.AddRange(p);
         }
         input.AddRange(cap);
-        var digest = new HashGadgets<KoalaBearParameters, TDef>(b, S.DigestLength).HashRow(input);
+        var digest = new HashGadgets<KoalaBearParameters, TDef>(b, W).HashRow(input);
 
         // The statement: [index, index, count] from the seed, the common seed, γ, β, sum, root, start, end, input size, digest.
         b.Output(seed[0], seed[0], seed[1]);
@@ -94,8 +105,8 @@ public static class ZkvmAggregationPrograms<TDef>
         b.Output(sys[0], sys[1]);
         b.Output(digest);
         var built = b.Build();
-        if (built.Outputs.Count != S.Length(D))
-            throw new InvalidOperationException($"the leaf states {built.Outputs.Count} values, not {S.Length(D)}");
+        if (built.Outputs.Count != S.Length(D, W))
+            throw new InvalidOperationException($"the leaf states {built.Outputs.Count} values, not {S.Length(D, W)}");
         return built;
     }
 
@@ -103,7 +114,7 @@ public static class ZkvmAggregationPrograms<TDef>
     /// The node program over two children: proofs under <paramref name="recursionConfig"/> of the programs of
     /// <paramref name="left"/> and <paramref name="right"/> (their machines), whose keys are pinned.
     /// </summary>
-    public static RecursionProgram Node(StarkConfig recursionConfig, ZkvmAggregationChild<TDef> left, ZkvmAggregationChild<TDef> right)
+    public static RecursionProgram Node(StarkConfig recursionConfig, ZkvmAggregationChild<TDef, TDigest> left, ZkvmAggregationChild<TDef, TDigest> right)
     {
         ArgumentNullException.ThrowIfNull(recursionConfig);
         ArgumentNullException.ThrowIfNull(left);
@@ -113,11 +124,11 @@ public static class ZkvmAggregationPrograms<TDef>
         var r = new List<Felt>();
         // Each child's program is pinned: its proof's key must be the program this node was built over, so a child
         // cannot be a proof of some other program stating the same fields (a leaf that skips its shard's checks).
-        RecursiveStarkVerifier<KoalaBearParameters, TDef, KoalaBearDigest>.Emit(b, recursionConfig, left.Machine.Airs, left.Machine.LogHeights, 0,
+        RecursiveStarkVerifier<KoalaBearParameters, TDef, TDigest>.Emit(b, recursionConfig, left.Machine.Airs, left.Machine.LogHeights, 0,
             pinnedKey: left.Key.PreprocessedRoot, statement: l);
-        RecursiveStarkVerifier<KoalaBearParameters, TDef, KoalaBearDigest>.Emit(b, recursionConfig, right.Machine.Airs, right.Machine.LogHeights, 1,
+        RecursiveStarkVerifier<KoalaBearParameters, TDef, TDigest>.Emit(b, recursionConfig, right.Machine.Airs, right.Machine.LogHeights, 1,
             pinnedKey: right.Key.PreprocessedRoot, statement: r);
-        int n = S.Length(D);
+        int n = S.Length(D, W);
         if (l.Count != n || r.Count != n)
             throw new ArgumentException($"the children state {l.Count} and {r.Count} values, not an aggregation statement of {n}");
 
@@ -136,11 +147,11 @@ public static class ZkvmAggregationPrograms<TDef>
         Same(S.Common, 8, "common seeds");
         Same(S.Gamma, D, "γ");
         Same(S.Beta(D), D, "β");
-        Same(S.KeyRoot(D), S.DigestLength, "program keys");
-        Same(S.InputSize(D), 2, "input sizes");
+        Same(S.KeyRoot(D), W, "program keys");
+        Same(S.InputSize(D, W), 2, "input sizes");
         // the CPU chaining: the right child starts (pc, clk) where the left one ended.
         for (int i = 0; i < 4; i++)
-            b.AssertEqual(r[S.Start(D) + i], l[S.End(D) + i], "the right child does not start where the left child ended");
+            b.AssertEqual(r[S.Start(D, W) + i], l[S.End(D, W) + i], "the right child does not start where the left child ended");
 
         b.Output(l[S.FirstShard], r[S.LastShard], l[S.ShardCount]);
         b.Output([.. l.GetRange(S.Common, 8)]);
@@ -149,12 +160,12 @@ public static class ZkvmAggregationPrograms<TDef>
         // public tuples' terms.
         for (int i = 0; i < D; i++)
             b.Output(b.Add(l[S.BusSum(D) + i], r[S.BusSum(D) + i]));
-        b.Output([.. l.GetRange(S.KeyRoot(D), S.DigestLength)]);
-        b.Output([.. l.GetRange(S.Start(D), 4)]);
-        b.Output([.. r.GetRange(S.End(D), 4)]);
-        b.Output([.. l.GetRange(S.InputSize(D), 2)]);
-        var hash = new HashGadgets<KoalaBearParameters, TDef>(b, S.DigestLength);
-        b.Output(hash.Compress([.. l.GetRange(S.Digest(D), S.DigestLength)], [.. r.GetRange(S.Digest(D), S.DigestLength)]));
+        b.Output([.. l.GetRange(S.KeyRoot(D), W)]);
+        b.Output([.. l.GetRange(S.Start(D, W), 4)]);
+        b.Output([.. r.GetRange(S.End(D, W), 4)]);
+        b.Output([.. l.GetRange(S.InputSize(D, W), 2)]);
+        var hash = new HashGadgets<KoalaBearParameters, TDef>(b, W);
+        b.Output(hash.Compress([.. l.GetRange(S.Digest(D, W), W)], [.. r.GetRange(S.Digest(D, W), W)]));
         return b.Build();
     }
 
@@ -164,7 +175,7 @@ public static class ZkvmAggregationPrograms<TDef>
     /// one-shard execution), its key pinned, and restates the root's statement unchanged. It is proved under the final
     /// configuration (a low rate, few queries): what makes the one proof of an execution small.
     /// </summary>
-    public static RecursionProgram Final(StarkConfig recursionConfig, ZkvmAggregationChild<TDef> root)
+    public static RecursionProgram Final(StarkConfig recursionConfig, ZkvmAggregationChild<TDef, TDigest> root)
     {
         ArgumentNullException.ThrowIfNull(recursionConfig);
         ArgumentNullException.ThrowIfNull(root);
@@ -173,10 +184,10 @@ public static class ZkvmAggregationPrograms<TDef>
         // The root's key is pinned (constants of this program, so the final key names the root program and, through its
         // own pins, every program of the tree down to the shards' shapes): a proof of another program stating the same
         // fields (one that skipped a shard's checks) fails the pinned-key assertion.
-        RecursiveStarkVerifier<KoalaBearParameters, TDef, KoalaBearDigest>.Emit(b, recursionConfig, root.Machine.Airs, root.Machine.LogHeights, 0,
+        RecursiveStarkVerifier<KoalaBearParameters, TDef, TDigest>.Emit(b, recursionConfig, root.Machine.Airs, root.Machine.LogHeights, 0,
             pinnedKey: root.Key.PreprocessedRoot, statement: statement);
-        if (statement.Count != S.Length(D))
-            throw new ArgumentException($"the root states {statement.Count} values, not an aggregation statement of {S.Length(D)}");
+        if (statement.Count != S.Length(D, W))
+            throw new ArgumentException($"the root states {statement.Count} values, not an aggregation statement of {S.Length(D, W)}");
         // The same statement, in the same order: the verifier checks it against what it derives from the claim and the
         // shards' commitments, exactly as it checks a root's (ZkvmAggregateStatement.Expected).
         b.Output([.. statement]);
@@ -185,16 +196,17 @@ public static class ZkvmAggregationPrograms<TDef>
 }
 
 /// <summary>A program of the tree with its machine and verifying key under the recursion configuration (what a parent pins).</summary>
-public sealed record ZkvmAggregationChild<TDef>(RecursionProgram Program, Chips.RecursionMachine<KoalaBearParameters, TDef> Machine,
-    ProvingKey<KoalaBearParameters, KoalaBearDigest> ProvingKey)
+public sealed record ZkvmAggregationChild<TDef, TDigest>(RecursionProgram Program, Chips.RecursionMachine<KoalaBearParameters, TDef> Machine,
+    ProvingKey<KoalaBearParameters, TDigest> ProvingKey)
     where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+    where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
 {
-    public VerifyingKey<KoalaBearParameters, KoalaBearDigest> Key => ProvingKey.VerifyingKey;
+    public VerifyingKey<KoalaBearParameters, TDigest> Key => ProvingKey.VerifyingKey;
 
     /// <summary>The machine of <paramref name="program"/> and its key under <paramref name="config"/> (the fixed columns' commitment).</summary>
-    public static ZkvmAggregationChild<TDef> Of(RecursionProgram program, StarkConfig config)
+    public static ZkvmAggregationChild<TDef, TDigest> Of(RecursionProgram program, StarkConfig config)
     {
         var machine = new Chips.RecursionMachine<KoalaBearParameters, TDef>(program);
-        return new(program, machine, machine.Setup<KoalaBearDigest>(config));
+        return new(program, machine, machine.Setup<TDigest>(config));
     }
 }

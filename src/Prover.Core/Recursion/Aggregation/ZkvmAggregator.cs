@@ -1,29 +1,33 @@
 using System.Diagnostics;
 using Prover.Core.Field;
+using Prover.Core.Hash;
 using Prover.Core.Stark;
 using Prover.Core.Zkvm.Proving;
 
 namespace Prover.Core.Recursion.Aggregation;
 
 /// <summary>A proof of the tree: the program it is a run of (with machine and key) and the recursion proof with its stated outputs.</summary>
-public sealed record ZkvmAggregationItem<TDef>(ZkvmAggregationChild<TDef> Child, RecursionProof<KoalaBearParameters, TDef, KoalaBearDigest> Proof)
-    where TDef : struct, IExtensionDefinition<KoalaBear, TDef>;
+public sealed record ZkvmAggregationItem<TDef, TDigest>(ZkvmAggregationChild<TDef, TDigest> Child, RecursionProof<KoalaBearParameters, TDef, TDigest> Proof)
+    where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+    where TDigest : struct, IDigest<TDigest, KoalaBearParameters>;
 
 /// <summary>
 /// Aggregates an execution proof (<see cref="ZkvmProof{TDef, TDigest}"/>: one STARK per shard with shared challenges)
 /// into one root proof: a leaf recursion proof per shard, then nodes pairwise up the tree of
 /// <see cref="ZkvmAggregateStatement.TreeShape"/> (an odd last proof is carried up unchanged). Every proof is under the
-/// recursion configuration, with the shard proofs' extension. The shard proofs are checked on the way (a proof the tree
+/// recursion configuration, with the shard proofs' extension and digest (<typeparamref name="TDigest"/>: 12 elements for
+/// provable-128 executions, whose every layer then hashes with width-24 Poseidon2). The shard proofs are checked on the way (a proof the tree
 /// rejects is refused with <see cref="RecursionRejectedException"/>); <see cref="Leaf"/> and <see cref="Node"/> are
 /// public so that tests can assemble other trees.
 /// </summary>
-public sealed class ZkvmAggregator<TDef>
+public sealed class ZkvmAggregator<TDef, TDigest>
     where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+    where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
 {
-    private readonly ZkvmAggregationKeys<TDef> _keys;
-    private readonly ZkvmProof<TDef, KoalaBearDigest> _proof;
+    private readonly ZkvmAggregationKeys<TDef, TDigest> _keys;
+    private readonly ZkvmProof<TDef, TDigest> _proof;
     private readonly ShardCommitment[] _commitments;
-    private readonly ZkvmCheckedStatement<TDef, KoalaBearDigest> _statement;
+    private readonly ZkvmCheckedStatement<TDef, TDigest> _statement;
     private readonly List<(string Layer, double Milliseconds, int Bytes)> _timings = [];
 
     /// <summary>
@@ -31,25 +35,22 @@ public sealed class ZkvmAggregator<TDef>
     /// <paramref name="shardConfig"/>) into proofs under <paramref name="recursionConfig"/>; an
     /// <see cref="ArgumentException"/> when the execution's statement does not check (<see cref="ZkvmVerifier{TDef, TDigest}.CheckStatement"/>).
     /// </summary>
-    public ZkvmAggregator(StarkConfig shardConfig, StarkConfig recursionConfig, ZkvmProgram program, ZkvmProof<TDef, KoalaBearDigest> proof)
-        : this(new ZkvmAggregationKeys<TDef>(shardConfig, recursionConfig, program), proof)
+    public ZkvmAggregator(StarkConfig shardConfig, StarkConfig recursionConfig, ZkvmProgram program, ZkvmProof<TDef, TDigest> proof)
+        : this(new ZkvmAggregationKeys<TDef, TDigest>(shardConfig, recursionConfig, program), proof)
     {
     }
 
     /// <summary>Same, with programs and keys made once for several executions (<paramref name="keys"/>).</summary>
-    public ZkvmAggregator(ZkvmAggregationKeys<TDef> keys, ZkvmProof<TDef, KoalaBearDigest> proof)
+    public ZkvmAggregator(ZkvmAggregationKeys<TDef, TDigest> keys, ZkvmProof<TDef, TDigest> proof)
     {
         ArgumentNullException.ThrowIfNull(keys);
         ArgumentNullException.ThrowIfNull(proof);
-        if (keys.ShardConfig.ExtensionDegree != TDef.Degree || keys.RecursionConfig.ExtensionDegree != TDef.Degree
-            || keys.ShardConfig.DigestElements != KoalaBearDigest.Length || keys.RecursionConfig.DigestElements != KoalaBearDigest.Length)
-            throw new ArgumentException("the aggregation of zkVM executions is built for 8-element digests over the shard proofs' extension (provable-128 executions are not aggregated yet)");
         if (!proof.ProgramDigest.AsSpan().SequenceEqual(keys.Program.Digest))
             throw new ArgumentException("the proof is for another program");
         _keys = keys;
         _proof = proof;
         _commitments = [.. proof.Shards.Select((p, s) => ShardCommitment.Of(proof.ShardChips[s], p.LogHeights, p.PublicValues, p.MainCommitment))];
-        var (error, statement) = ZkvmVerifier<TDef, KoalaBearDigest>.CheckStatement(keys.ShardConfig, keys.Program, Claim, _commitments, proof.Shards[0].Config ?? keys.ShardConfig);
+        var (error, statement) = ZkvmVerifier<TDef, TDigest>.CheckStatement(keys.ShardConfig, keys.Program, Claim, _commitments, proof.Shards[0].Config ?? keys.ShardConfig);
         _statement = statement ?? throw new ArgumentException("the execution proof does not check: " + error);
     }
 
@@ -61,7 +62,7 @@ public sealed class ZkvmAggregator<TDef>
     public IReadOnlyList<(string Layer, double Milliseconds, int Bytes)> Timings => _timings;
 
     /// <summary>The leaf proof of shard <paramref name="shard"/>.</summary>
-    public ZkvmAggregationItem<TDef> Leaf(int shard)
+    public ZkvmAggregationItem<TDef, TDigest> Leaf(int shard)
     {
         if (shard < 0 || shard >= _commitments.Length)
             throw new ArgumentOutOfRangeException(nameof(shard));
@@ -69,13 +70,13 @@ public sealed class ZkvmAggregator<TDef>
         var c = _commitments[shard];
         var child = _keys.Leaf(_statement.Config, c.Chips, c.LogHeights, _statement.Fractions);
         var airs = _keys.Program.AirsOf(c.Chips);
-        var hints = new StarkProofHints<KoalaBearParameters, TDef, KoalaBearDigest>(_statement.Config, airs, _proof.Shards[shard],
+        var hints = new StarkProofHints<KoalaBearParameters, TDef, TDigest>(_statement.Config, airs, _proof.Shards[shard],
             _statement.FullKey.Subset(_keys.Program.Airs, c.Chips.Indices()), _statement.Seeds[shard] with { StatementFractions = _statement.Fractions });
         return Prove($"leaf {shard}", child, hints, sw);
     }
 
     /// <summary>The node proof over <paramref name="left"/> and <paramref name="right"/> (refused where they do not chain).</summary>
-    public ZkvmAggregationItem<TDef> Node(ZkvmAggregationItem<TDef> left, ZkvmAggregationItem<TDef> right)
+    public ZkvmAggregationItem<TDef, TDigest> Node(ZkvmAggregationItem<TDef, TDigest> left, ZkvmAggregationItem<TDef, TDigest> right)
     {
         ArgumentNullException.ThrowIfNull(left);
         ArgumentNullException.ThrowIfNull(right);
@@ -87,10 +88,10 @@ public sealed class ZkvmAggregator<TDef>
 
     /// <summary>
     /// The final proof over <paramref name="root"/> (the tree's root, or any proof of the tree: tests pass others): each
-    /// final layer of <see cref="ZkvmAggregationKeys{TDef}.FinalChain"/> in turn ("wrap i", then "final"), under its
+    /// final layer of <see cref="ZkvmAggregationKeys{TDef, TDigest}.FinalChain"/> in turn ("wrap i", then "final"), under its
     /// configuration; refused where a proof does not verify against its pinned key.
     /// </summary>
-    public ZkvmAggregationItem<TDef> Final(ZkvmAggregationItem<TDef> root)
+    public ZkvmAggregationItem<TDef, TDigest> Final(ZkvmAggregationItem<TDef, TDigest> root)
     {
         ArgumentNullException.ThrowIfNull(root);
         var chain = _keys.FinalChain(root.Child);
@@ -105,23 +106,23 @@ public sealed class ZkvmAggregator<TDef>
         return item;
     }
 
-    private StarkProofHints<KoalaBearParameters, TDef, KoalaBearDigest> Hints(ZkvmAggregationItem<TDef> item, StarkConfig? config = null) =>
+    private StarkProofHints<KoalaBearParameters, TDef, TDigest> Hints(ZkvmAggregationItem<TDef, TDigest> item, StarkConfig? config = null) =>
         new(config ?? _keys.RecursionConfig, item.Child.Machine.Airs, item.Proof.Stark, item.Child.Key);
 
-    private ZkvmAggregationItem<TDef> Prove(string layer, ZkvmAggregationChild<TDef> child, IRecursionHints<KoalaBearParameters> hints, Stopwatch sw,
+    private ZkvmAggregationItem<TDef, TDigest> Prove(string layer, ZkvmAggregationChild<TDef, TDigest> child, IRecursionHints<KoalaBearParameters> hints, Stopwatch sw,
         StarkConfig? config = null)
     {
         var run = RecursionExecutor<KoalaBearParameters, TDef>.Run(child.Program, hints, out var memory);
         if (!run.Accepted)
             throw new RecursionRejectedException(run);
         var traces = child.Machine.GenerateTraces(memory);
-        var stark = new RecursionProver<KoalaBearParameters, TDef, KoalaBearDigest>(config ?? _keys.RecursionConfig).ProveTraces(child.Machine, child.ProvingKey, traces, run.Outputs, false);
+        var stark = new RecursionProver<KoalaBearParameters, TDef, TDigest>(config ?? _keys.RecursionConfig).ProveTraces(child.Machine, child.ProvingKey, traces, run.Outputs, false);
         _timings.Add((layer, sw.Elapsed.TotalMilliseconds, ProofSerializer.Serialize(stark).Length));
-        return new ZkvmAggregationItem<TDef>(child, new RecursionProof<KoalaBearParameters, TDef, KoalaBearDigest>(stark, run.Outputs));
+        return new ZkvmAggregationItem<TDef, TDigest>(child, new RecursionProof<KoalaBearParameters, TDef, TDigest>(stark, run.Outputs));
     }
 
     /// <summary>The whole tree: every leaf, then the nodes level by level; the root's proof.</summary>
-    public ZkvmAggregationItem<TDef> Root()
+    public ZkvmAggregationItem<TDef, TDigest> Root()
     {
         var items = Enumerable.Range(0, _commitments.Length).Select(Leaf).ToList();
         foreach (var level in ZkvmAggregateStatement.TreeShape(items.Count))
@@ -130,18 +131,18 @@ public sealed class ZkvmAggregator<TDef>
     }
 
     /// <summary>The aggregated proof: the execution's claim, the shards' commitments and the root's proof.</summary>
-    public ZkvmAggregateProof<TDef> Aggregate() => FromRoot(Root());
+    public ZkvmAggregateProof<TDef, TDigest> Aggregate() => FromRoot(Root());
 
     /// <summary>An aggregated proof with <paramref name="root"/> as its root (tests pass roots of other trees).</summary>
-    public ZkvmAggregateProof<TDef> FromRoot(ZkvmAggregationItem<TDef> root) => From(root, ZkvmAggregateKind.Aggregated);
+    public ZkvmAggregateProof<TDef, TDigest> FromRoot(ZkvmAggregationItem<TDef, TDigest> root) => From(root, ZkvmAggregateKind.Aggregated);
 
     /// <summary>The final proof of the execution: the claim, the shards' commitments and <paramref name="final"/> (a <see cref="Final"/> proof).</summary>
-    public ZkvmAggregateProof<TDef> FromFinal(ZkvmAggregationItem<TDef> final) => From(final, ZkvmAggregateKind.Final);
+    public ZkvmAggregateProof<TDef, TDigest> FromFinal(ZkvmAggregationItem<TDef, TDigest> final) => From(final, ZkvmAggregateKind.Final);
 
-    private ZkvmAggregateProof<TDef> From(ZkvmAggregationItem<TDef> top, ZkvmAggregateKind kind)
+    private ZkvmAggregateProof<TDef, TDigest> From(ZkvmAggregationItem<TDef, TDigest> top, ZkvmAggregateKind kind)
     {
         ArgumentNullException.ThrowIfNull(top);
-        return new ZkvmAggregateProof<TDef>
+        return new ZkvmAggregateProof<TDef, TDigest>
         {
             Kind = kind,
             ProgramDigest = _proof.ProgramDigest,

@@ -49,7 +49,7 @@ public static class DivRemAir
     public const int GadgetOffset = 40;
 
     /// <summary>X = q (bytes produced here: fully checked), Y = effective divisor C (limbs equal bus values or 0/0xFFFF).</summary>
-    internal static readonly WideMulGadget Gadget = new(GadgetOffset, xLimbsTrusted: false, yLimbsTrusted: true);
+    internal static readonly WideMulGadget Gadget = new(GadgetOffset);
 
     /// <summary>Main-trace width.</summary>
     public const int Width = GadgetOffset + WideMulGadget.Width;

@@ -7,7 +7,7 @@ using Prover.Core.Zkvm.Memory;
 
 namespace Prover.Core.Zkvm.LoadStore;
 
-/// <summary>Column layout of <see cref="LoadStoreAir{F}"/> (80 columns) and its public values.</summary>
+/// <summary>Column layout of <see cref="LoadStoreAir{F}"/> (92 columns) and its public values.</summary>
 public static class LoadStoreCols
 {
     /// <summary>Opcodes in selector order.</summary>
@@ -53,7 +53,12 @@ public static class LoadStoreCols
     public const int LowerBorrow = InInput + 1;
     /// <summary>Borrow (0, 1 or 2) of upper bound − addr − width from the low 16-bit piece into the high one.</summary>
     public const int UpperBorrow = InInput + 2;
-    public const int Width = InInput + 3;
+    /// <summary>
+    /// 12 columns: the AND of each byte pair the pair lookups check, old bytes (2i, 2i + 1) for i &lt; 8, then value
+    /// bytes (2i, 2i + 1) for i &lt; 4 (<see cref="ByteLookup.SendAnd{F}"/>'s third value).
+    /// </summary>
+    public const int PairAnd = InInput + 3;
+    public const int Width = PairAnd + 12;
 
     /// <summary>Public values: the input size as (lo, hi) 16-bit pieces, set and checked by the verifier (the input's length).</summary>
     public const int PublicInputSizeLo = 0;
@@ -143,13 +148,16 @@ public sealed class LoadStoreAir<F> : IAir<F> where F : struct, IField<F>
         builder.Send(ZkvmBus.Range16, [addrHi], real);
         builder.Send(ZkvmBus.Range16, [addrHi * C(2)], real);
 
-        // Bytes: every old byte and every value byte is a byte (RANGE8), so limbs built from them are the
-        // unique 16-bit decompositions: the prover cannot split a memory limb into other "bytes".
+        // Bytes: every old byte and every value byte is a byte, so limbs built from them are the unique 16-bit
+        // decompositions: the prover cannot split a memory limb into other "bytes". One lookup per byte pair: the
+        // ByteAnd bus's receiver holds only true tuples (a, b, a AND b) with a and b bytes, so the lookup
+        // (x, y, pair_and) proves both x and y bytes (pair_and is a free column the prover sets to x AND y; any
+        // other value has no receiver).
         // New bytes need no check: each equals an old byte or a value byte (constraints below).
-        for (int i = 0; i < 16; i++)
-            SendRange8(builder, old[i], real);
-        for (int j = 0; j < 8; j++)
-            SendRange8(builder, val[j], real);
+        for (int i = 0; i < 8; i++)
+            ByteLookup.SendAnd(builder, old[2 * i], old[2 * i + 1], l[LoadStoreCols.PairAnd + i], real);
+        for (int j = 0; j < 4; j++)
+            ByteLookup.SendAnd(builder, val[2 * j], val[2 * j + 1], l[LoadStoreCols.PairAnd + 8 + j], real);
 
         // Loads: value byte j (j < width) is window byte offset + j. Degree 3: mask · off_k · old.
         for (int j = 0; j < 8; j++)

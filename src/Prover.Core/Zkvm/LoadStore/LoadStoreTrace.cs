@@ -63,9 +63,12 @@ public static class LoadStoreTrace
 
             ulong value = LoadStoreCols.IsStore(e.Op) && storeOperand is not null ? storeOperand(e) : e.Value;
             for (int j = 0; j < 8; j++)
-            {
                 row[LoadStoreCols.Value + j] = F.FromUInt64(Word.Byte(value, j));
-                counts.AddRange8(Word.Byte(value, j));
+            for (int j = 0; j < 4; j++)
+            {
+                ulong x = Word.Byte(value, 2 * j), y = Word.Byte(value, 2 * j + 1);
+                row[LoadStoreCols.PairAnd + 8 + j] = F.FromUInt64(x & y);
+                counts.AddAnd(x, y);
             }
             ulong topByte = LoadStoreCols.IsSignedLoad(e.Op) ? Word.Byte(value, width - 1) : 0;
             ulong sign = topByte >> 7;
@@ -96,7 +99,12 @@ public static class LoadStoreTrace
                 {
                     row[LoadStoreCols.Old + 8 * d + b] = F.FromUInt64(Word.Byte(oldValue, b));
                     row[LoadStoreCols.New + 8 * d + b] = F.FromUInt64(Word.Byte(newValue, b));
-                    counts.AddRange8(Word.Byte(oldValue, b));
+                }
+                for (int i = 0; i < 4; i++)
+                {
+                    ulong x = Word.Byte(oldValue, 2 * i), y = Word.Byte(oldValue, 2 * i + 1);
+                    row[LoadStoreCols.PairAnd + 4 * d + i] = F.FromUInt64(x & y);
+                    counts.AddAnd(x, y);
                 }
             }
         }

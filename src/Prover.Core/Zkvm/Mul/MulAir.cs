@@ -12,7 +12,7 @@ namespace Prover.Core.Zkvm.Mul;
 /// result is its low or high half.
 /// <para>
 /// Columns: 5 opcode selectors, b_neg, c_neg (sign-extension flags), w_sign (bit 31 of the product,
-/// for MULW), 8 product limbs, then the gadget (b bytes, c bytes, msbs, carries): 42 in all.
+/// for MULW), 8 product limbs, then the gadget (b bytes, c bytes, msbs, carries, byte-pair ANDs): 48 in all.
 /// </para>
 /// </summary>
 public static class MulAir
@@ -25,7 +25,7 @@ public static class MulAir
     public const int WSign = 7;
     public const int Product = 8;
 
-    internal static readonly WideMulGadget Gadget = new(16, xLimbsTrusted: true, yLimbsTrusted: true);
+    internal static readonly WideMulGadget Gadget = new(16);
 
     /// <summary>Main-trace width.</summary>
     public const int Width = Product + 8 + WideMulGadget.Width;

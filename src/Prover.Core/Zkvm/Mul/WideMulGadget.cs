@@ -10,7 +10,8 @@ namespace Prover.Core.Zkvm.Mul;
 /// target are 8 limbs of 16 bits supplied by the caller. Used by MUL (target = product limbs,
 /// addend = 0) and DIV/REM (X = quotient, Y = divisor, addend = remainder, target = dividend).
 /// <para>
-/// Columns (at <see cref="Offset"/>): X bytes (8), Y bytes (8), X msb, Y msb, carries (8): 26.
+/// Columns (at <see cref="Offset"/>): X bytes (8), Y bytes (8), X msb, Y msb, carries (8), then for each operand
+/// the ANDs of its byte pairs (0, 1), (2, 3), (4, 5) (3 + 3), which the pair lookups carry: 32.
 /// </para>
 /// <para>
 /// Why bytes: two 16-bit limbs multiply to 2^32 &gt; p, so a 16-bit convolution would wrap. With bytes,
@@ -25,9 +26,9 @@ namespace Prover.Core.Zkvm.Mul;
 /// Generic over the field like the other chips; the bounds above need p &gt; 2^29 (KoalaBear and BabyBear: p ≈ 2^31).
 /// </para>
 /// </summary>
-public sealed class WideMulGadget(int offset, bool xLimbsTrusted, bool yLimbsTrusted)
+public sealed class WideMulGadget(int offset)
 {
-    public const int Width = 26;
+    public const int Width = 32;
 
     public int Offset { get; } = offset;
 
@@ -40,6 +41,12 @@ public sealed class WideMulGadget(int offset, bool xLimbsTrusted, bool yLimbsTru
     public int YMsb => Offset + 17;
 
     public int Carry(int m) => Offset + 18 + m;
+
+    /// <summary>Column of byte(2k) AND byte(2k + 1) of X, k &lt; 3 (the pair lookup's third value).</summary>
+    public int XAnd(int k) => Offset + 26 + k;
+
+    /// <summary>Column of byte(2k) AND byte(2k + 1) of Y, k &lt; 3.</summary>
+    public int YAnd(int k) => Offset + 29 + k;
 
     /// <summary>Limb k (16 bits) of X as an expression of its bytes.</summary>
     public static SymbolicExpression<F> Limb<F>(IReadOnlyList<SymbolicExpression<F>> row, int firstByte, int k) where F : struct, IField<F> =>
@@ -63,8 +70,8 @@ public sealed class WideMulGadget(int offset, bool xLimbsTrusted, bool yLimbsTru
     {
         ArgumentNullException.ThrowIfNull(builder);
         var row = builder.Local;
-        RangeCheckBytes(builder, row, XByte(0), XMsb, xLimbsTrusted, multiplicity);
-        RangeCheckBytes(builder, row, YByte(0), YMsb, yLimbsTrusted, multiplicity);
+        RangeCheckBytes(builder, row, XByte(0), XMsb, XAnd(0), multiplicity);
+        RangeCheckBytes(builder, row, YByte(0), YMsb, YAnd(0), multiplicity);
 
         // Extended bytes: bytes 8..15 are 255 when the operand is sign-extended (degree 1).
         var x = new SymbolicExpression<F>[16];
@@ -97,33 +104,31 @@ public sealed class WideMulGadget(int offset, bool xLimbsTrusted, bool yLimbsTru
     }
 
     /// <summary>
-    /// Byte checks of one 64-bit operand and its most significant bit. For each limb L = lo + 2^8·hi:
-    /// lo ∈ [0, 2^16) and 2^8·lo ∈ [0, 2^16) give lo &lt; 2^8 (2^8·lo &lt; 2^24 cannot wrap). When the
-    /// limb itself is known to be &lt; 2^16 (it equals a bus value the sender range-checked), hi ∈ [0, 2^16)
-    /// suffices: lo + 2^8·hi &lt; 2^25 cannot wrap, so L = lo + 2^8·hi over the integers and hi = (L − lo)/2^8
-    /// &lt; 2^8. Otherwise hi gets the same two checks as lo. The msb: byte 7 = 2^7·msb + rest with msb
-    /// boolean and 2^9·rest ∈ [0, 2^16); byte 7 &lt; 2^8 makes 2^9·rest ∈ (−2^16, 2^17) an integer range
-    /// whose only values in [0, 2^16) are rest ∈ [0, 2^7).
+    /// Byte checks of one 64-bit operand and its most significant bit, 5 lookups on the <see cref="ZkvmBus.ByteAnd"/> bus,
+    /// whose receiver (<see cref="ByteTable{F}"/>) holds only true tuples (a, b, a AND b) with a and b bytes:
+    /// <list type="bullet">
+    /// <item>(byte 2k, byte 2k + 1, and_k) for k &lt; 3: both bytes of the pair are bytes (and_k is a free column the
+    /// prover sets to their AND; any other value has no receiver);</item>
+    /// <item>(byte 6, 0, 0): RANGE8 of byte 6;</item>
+    /// <item>(byte 7, 128, 128·msb): byte 7 is a byte and 128·msb = byte 7 AND 128 ∈ {0, 128}, so msb (also asserted
+    /// boolean) is exactly bit 7 of byte 7.</item>
+    /// </list>
+    /// So every byte is in [0, 256) and the msb is true whatever the caller knows of the limbs; the convolution bounds
+    /// in the class comment need no more. (Before, 13 or 17 Range16 lookups per operand did this: one per byte and one
+    /// per scaled byte, the high byte of a limb the sender range-checked getting one.)
     /// </summary>
     private static void RangeCheckBytes<F>(AirBuilder<F> builder, IReadOnlyList<SymbolicExpression<F>> row,
-        int first, int msb, bool trusted, SymbolicExpression<F> multiplicity) where F : struct, IField<F>
+        int first, int msb, int firstAnd, SymbolicExpression<F> multiplicity) where F : struct, IField<F>
     {
-        for (int k = 0; k < 4; k++)
-        {
-            var lo = row[first + 2 * k];
-            var hi = row[first + 2 * k + 1];
-            builder.Send(ZkvmBus.Range16, [lo], multiplicity);
-            builder.Send(ZkvmBus.Range16, [lo * C<F>(256)], multiplicity);
-            builder.Send(ZkvmBus.Range16, [hi], multiplicity);
-            if (!trusted)
-                builder.Send(ZkvmBus.Range16, [hi * C<F>(256)], multiplicity);
-        }
+        for (int k = 0; k < 3; k++)
+            ByteLookup.SendAnd(builder, row[first + 2 * k], row[first + 2 * k + 1], row[firstAnd + k], multiplicity);
+        ByteLookup.SendRange8(builder, row[first + 6], multiplicity);
         builder.AssertBool(row[msb]);
-        builder.Send(ZkvmBus.Range16, [(row[first + 7] - row[msb] * C<F>(128)) * C<F>(512)], multiplicity);
+        ByteLookup.SendAnd(builder, row[first + 7], C<F>(128), row[msb] * C<F>(128), multiplicity);
     }
 
     /// <summary>
-    /// Fills the gadget's columns for X·Y + addend = target (mod 2^128), records its Range16 lookups in
+    /// Fills the gadget's columns for X·Y + addend = target (mod 2^128), records its Range16 and ByteAnd lookups in
     /// <paramref name="counts"/> (when given), and returns the target (the low 128 bits of
     /// X_ext·Y_ext + addend_ext).
     /// </summary>
@@ -131,13 +136,18 @@ public sealed class WideMulGadget(int offset, bool xLimbsTrusted, bool yLimbsTru
     {
         if (counts is not null)
         {
-            CountBytes(counts, x, xLimbsTrusted);
-            CountBytes(counts, y, yLimbsTrusted);
+            CountBytes(counts, x);
+            CountBytes(counts, y);
         }
         for (int i = 0; i < 8; i++)
         {
             row[XByte(i)] = F.FromUInt64((x >> (8 * i)) & 0xFF);
             row[YByte(i)] = F.FromUInt64((y >> (8 * i)) & 0xFF);
+        }
+        for (int k = 0; k < 3; k++)
+        {
+            row[XAnd(k)] = F.FromUInt64((x >> (16 * k)) & (x >> (16 * k + 8)) & 0xFF);
+            row[YAnd(k)] = F.FromUInt64((y >> (16 * k)) & (y >> (16 * k + 8)) & 0xFF);
         }
         row[XMsb] = F.FromUInt64(x >> 63);
         row[YMsb] = F.FromUInt64(y >> 63);
@@ -166,17 +176,11 @@ public sealed class WideMulGadget(int offset, bool xLimbsTrusted, bool yLimbsTru
         return result;
     }
 
-    private static void CountBytes(LookupCounts counts, ulong w, bool trusted)
+    private static void CountBytes(LookupCounts counts, ulong w)
     {
-        for (int k = 0; k < 4; k++)
-        {
-            ulong lo = (w >> (16 * k)) & 0xFF, hi = (w >> (16 * k + 8)) & 0xFF;
-            counts.AddRange16(lo);
-            counts.AddRange16(lo * 256);
-            counts.AddRange16(hi);
-            if (!trusted)
-                counts.AddRange16(hi * 256);
-        }
-        counts.AddRange16(((w >> 56) & 0x7F) * 512);
+        for (int k = 0; k < 3; k++)
+            counts.AddAnd((w >> (16 * k)) & 0xFF, (w >> (16 * k + 8)) & 0xFF);
+        counts.AddRange8((w >> 48) & 0xFF);
+        counts.AddAnd(w >> 56, 128);
     }
 }

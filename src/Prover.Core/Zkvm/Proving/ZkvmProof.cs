@@ -21,8 +21,11 @@ public sealed class ZkvmProof<TDef, TDigest>
     /// chips (<see cref="ShardChips"/>); optional chips without events in a shard have no table there. 4: the byte table
     /// is sized to use (16 bit columns per looked-up byte pair, no preprocessed columns), and a provable-100 statement whose
     /// tables are at most 2^12 rows may be in the small-statement shape (<see cref="Stark.StarkConfig.Provable100Small"/>).
+    /// 5: the multiplication gadget (mul, divrem) and the load/store chip check their bytes in pairs on the ByteAnd bus
+    /// (one lookup and one AND column per pair, RANGE8 and an msb lookup for the top two bytes of an operand): fewer
+    /// interactions and LogUp columns, a few more main columns.
     /// </summary>
-    public const ushort Version = 4;
+    public const ushort Version = 5;
 
     /// <summary>Upper bounds enforced when parsing (an adversary controls the bytes).</summary>
     public const int MaxShards = 1 << 16, MaxInputBytes = 1 << 30, MaxOutputBytes = 1 << 24, CommitmentElements = 8;

@@ -14,7 +14,7 @@ public sealed record ZkvmProofCheck(string Config, ZkvmVerification Result, doub
     /// <summary>How many verifications <see cref="VerificationMilliseconds"/> is the median of (<see cref="ZkvmProofFile.WarmMilliseconds"/>; 1: a single run).</summary>
     public int WarmRuns { get; init; } = 1;
 
-    /// <summary>For an aggregated or final proof: the verifying key (8 canonical elements) its top recursion proof was checked against.</summary>
+    /// <summary>For an aggregated or final proof: the verifying key (8 canonical elements, 12 for a provable-128 execution) its top recursion proof was checked against.</summary>
     public uint[]? VerifyingKey { get; init; }
 
     /// <summary>Whether the proof was accepted below the default minimum only because the caller allowed insecure proofs.</summary>

@@ -1,0 +1,219 @@
+using Prover.Core.Field;
+using Prover.Core.Recursion;
+using Prover.Core.Recursion.Aggregation;
+using Prover.Core.Recursion.Chips;
+using Prover.Core.Stark;
+using Prover.Core.Tests.Machine;
+using Prover.Core.Zkvm.Chips;
+using Prover.Core.Zkvm.Proving;
+using Xunit.Abstractions;
+
+namespace Prover.Core.Tests.Recursion;
+
+using Proof128 = StarkProof<KoalaBearParameters, ExtensionField<KoalaBear, KoalaBearOctic>, KoalaBearWideDigest>;
+using Keys128 = ZkvmAggregationKeys<KoalaBearOctic, KoalaBearWideDigest>;
+using Aggregator128 = ZkvmAggregator<KoalaBearOctic, KoalaBearWideDigest>;
+using Item128 = ZkvmAggregationItem<KoalaBearOctic, KoalaBearWideDigest>;
+using Aggregate128 = ZkvmAggregateProof<KoalaBearOctic, KoalaBearWideDigest>;
+using Verifier128 = ZkvmAggregateVerifier<KoalaBearOctic, KoalaBearWideDigest>;
+
+/// <summary>
+/// The zkVM aggregation tree and final layer over executions with provable-128's hash (docs/design.md, "Recursion",
+/// aggregation tree): shard proofs with the octic extension and 12-element digests (width-24 Poseidon2 for their Merkle
+/// trees and transcripts) are verified by leaves, chained by a node and restated by the final layers, every program
+/// hashing with width 24 and every recursion proof committing with 12-element digests. hello.elf in two shards (leaf,
+/// leaf, node = root, then a wrap and the final proof). The honest tree and final proof verify and state 12-element
+/// key roots and commitment digests; a tampered child is refused at the node; a changed public value is rejected; a
+/// 12-element-digest final proof labelled with an 8-element-digest configuration (and the reverse) is rejected. Small
+/// query counts keep these fast (the statement and the digest plumbing are under test, not FRI).
+/// </summary>
+public sealed class WideZkvmAggregationTests(ITestOutputHelper output)
+{
+    // provable-128's shape (octic extension, 12-element digests) at development rates and few queries.
+    private static readonly StarkConfig Small128 = StarkConfig.Development with { ExtensionDegree = 8, DigestElements = KoalaBearWideDigest.Length, QueryPowBits = 0 };
+
+    private static readonly StarkConfig ShardConfig = Small128 with { NumQueries = 2, LogFinalPolyLength = 2 };
+
+    private static readonly StarkConfig RecursionConfig = Small128 with { NumQueries = 3, LogFinalPolyLength = 2 };
+
+    private static readonly StarkConfig WrapConfig = Small128 with { NumQueries = 4, LogFinalPolyLength = 1 };
+
+    private static readonly StarkConfig FinalConfig = Small128 with { LogBlowup = 2, NumQueries = 2, LogFinalPolyLength = 2 };
+
+    private const int D = 8, W = 12;
+
+    private sealed record Execution(ZkvmProgram Program, ZkvmProof<KoalaBearOctic, KoalaBearWideDigest> Proof, Keys128 Keys, Aggregator128 Aggregator,
+        Item128[] Leaves, Item128 Root, Item128 Final)
+    {
+        public Aggregate128 FinalProof => Aggregator.FromFinal(Final);
+
+        public Verifier128 Verifier => new(Keys);
+    }
+
+    private static readonly Lazy<Execution> Hello2 = new(() =>
+    {
+        var program = ZkvmProgram.FromElf(GuestTests.Elf("hello"));
+        var proof = new ZkvmProver<KoalaBearOctic, KoalaBearWideDigest>(new ZkvmProverOptions { Config = ShardConfig, ShardSize = 1 << 7 }).Prove(program, []);
+        var keys = new Keys128(ShardConfig, RecursionConfig, program, [WrapConfig, FinalConfig]);
+        var aggregator = new Aggregator128(keys, proof);
+        Item128[] leaves = [.. Enumerable.Range(0, proof.Shards.Count).Select(aggregator.Leaf)];
+        var root = aggregator.Node(leaves[0], leaves[1]);
+        return new Execution(program, proof, keys, aggregator, leaves, root, aggregator.Final(root));
+    });
+
+    private static Proof128 Copy(Proof128 p) => ProofSerializer.Deserialize<KoalaBearParameters, KoalaBearOctic, KoalaBearWideDigest>(ProofSerializer.Serialize(p));
+
+    private static string Refusal(Func<object> prove) => Assert.Throws<RecursionRejectedException>(prove).Message;
+
+    [Fact]
+    public void HonestWideTreeAndFinalProofVerifyWithTwelveElementDigests()
+    {
+        var e = Hello2.Value;
+        Assert.Equal(2, e.Proof.Shards.Count);
+        foreach (var (layer, ms, size) in e.Aggregator.Timings)
+            output.WriteLine($"{layer}: {size} B in {ms:F0} ms");
+        // Every program of the tree and of the final chain hashes with width 24 only: one Poseidon2 table, of width 24.
+        foreach (var item in e.Leaves.Append(e.Root).Append(e.Final))
+        {
+            Assert.All(item.Child.Program.Instructions.Where(i => i.Op is RecursionOp.Permute or RecursionOp.PermuteSwap), i => Assert.Equal(24, i.Operands!.Length));
+            var perms = item.Child.Machine.Chips.OfType<Poseidon2Chip<KoalaBearParameters, KoalaBearOctic>>().ToList();
+            Assert.Equal([24], perms.Select(p => p.StateWidth));
+            Assert.Equal(W, item.Child.Key.PreprocessedRoot.Elements.Length);
+        }
+        // Each leaf states its shard's fields with 12-element key root and commitment digest.
+        for (int s = 0; s < 2; s++)
+        {
+            var o = e.Leaves[s].Proof.Outputs;
+            Assert.Equal(ZkvmAggregateStatement.Length(D, W), o.Count);
+            Assert.Equal([(uint)s, (uint)s, 2u], o.Take(3));
+            var cpu = e.Proof.Shards[s].PublicValues[e.Proof.ShardChips[s].Position(ZkvmTable.Cpu)].Select(v => v.ToCanonical()).ToArray();
+            Assert.Equal(cpu, o.Skip(ZkvmAggregateStatement.Start(D, W)).Take(8));
+            var c = ShardCommitment.Of(e.Proof.ShardChips[s], e.Proof.Shards[s].LogHeights, e.Proof.Shards[s].PublicValues, e.Proof.Shards[s].MainCommitment);
+            Assert.Equal(ZkvmAggregateStatement.ShardDigest<KoalaBearWideDigest>(c).ToCanonical(), o.Skip(ZkvmAggregateStatement.Digest(D, W)).Take(W));
+        }
+        var verifier = e.Verifier;
+        // The root verifies, and states what the verifier derives natively (the 12-element tree digest included).
+        var aggregate = e.Aggregator.FromRoot(e.Root);
+        var rootResult = verifier.Verify(aggregate.ToBytes());
+        Assert.True(rootResult.IsValid, rootResult.Error);
+        // The final proof verifies, under the final configuration, stating the root's statement unchanged.
+        var final = e.FinalProof;
+        var bytes = final.ToBytes();
+        output.WriteLine($"final file {bytes.Length} B; root file {aggregate.ToBytes().Length} B");
+        Assert.Equal(e.Root.Proof.Outputs, e.Final.Proof.Outputs);
+        Assert.Equal(FinalConfig.LogBlowup, final.Root.Config!.LogBlowup);
+        var result = verifier.Verify(bytes);
+        Assert.True(result.IsValid, result.Error);
+        Assert.Equal(e.Proof.ExitCode, result.ExitCode);
+        Assert.Equal(e.Proof.Output, result.Output);
+        Assert.Equal(e.Proof.Cycles, result.Cycles);
+        Assert.Equal(e.Final.Child.Key.PreprocessedRoot, verifier.LastKey);
+        // The native verifier agrees on the execution.
+        Assert.True(new ZkvmVerifier<KoalaBearOctic, KoalaBearWideDigest>(ShardConfig, e.Program).Verify(e.Proof.ToBytes()).IsValid);
+    }
+
+    [Fact]
+    public void TamperedOrMisorderedChildIsRefusedAtTheWideNode()
+    {
+        var e = Hello2.Value;
+        var bad = Copy(e.Leaves[1].Proof.Stark);
+        bad.FinalPolynomial[0] += ExtensionField<KoalaBear, KoalaBearOctic>.One;
+        output.WriteLine(Refusal(() => e.Aggregator.Node(e.Leaves[0], e.Leaves[1] with { Proof = e.Leaves[1].Proof with { Stark = bad } })));
+        // A child claiming another commitment digest than its proof states (the last of its 12 elements: a node that read
+        // only 8 would not see it).
+        var outputs = e.Leaves[1].Proof.Outputs.ToArray();
+        outputs[ZkvmAggregateStatement.Length(D, W) - 1] ^= 1;
+        var restated = Copy(e.Leaves[1].Proof.Stark);
+        int table = Array.FindIndex(restated.PublicValues, v => v.Length == outputs.Length);
+        restated.PublicValues[table] = [.. outputs.Select(o => KoalaBear.FromUInt64(o))];
+        output.WriteLine(Refusal(() => e.Aggregator.Node(e.Leaves[0], e.Leaves[1] with { Proof = e.Leaves[1].Proof with { Stark = restated } })));
+        // Swapped shards do not chain.
+        Assert.Contains("shard after", Refusal(() => e.Aggregator.Node(e.Leaves[1], e.Leaves[0])));
+        // A final proof over a tampered root is refused by its prover.
+        var badRoot = Copy(e.Root.Proof.Stark);
+        badRoot.FinalPolynomial[0] += ExtensionField<KoalaBear, KoalaBearOctic>.One;
+        output.WriteLine(Refusal(() => e.Aggregator.Final(e.Root with { Proof = e.Root.Proof with { Stark = badRoot } })));
+    }
+
+    [Fact]
+    public void ChangedPublicValueOfAWideFinalProofIsRejected()
+    {
+        var e = Hello2.Value;
+        var honest = e.FinalProof;
+        var commitment = honest.Claim.InputCommitment.ToArray();
+        commitment[^1] += KoalaBear.One;
+        var digest = honest.ProgramDigest.ToArray();
+        digest[0] ^= 1;
+        var cap = honest.Shards.ToArray();
+        cap[1] = cap[1] with { MainCommitment = [.. cap[1].MainCommitment.Select(d => d.ToArray())] };
+        cap[1].MainCommitment[0][W - 1] += KoalaBear.One; // the last element of a 12-element digest
+        var tampered = Copy(honest.Root);
+        tampered.FinalPolynomial[0] += ExtensionField<KoalaBear, KoalaBearOctic>.One;
+        foreach (var (what, proof) in new (string, Aggregate128)[]
+        {
+            ("output", honest with { Claim = honest.Claim with { Output = [.. honest.Claim.Output, 7] } }),
+            ("exit code", honest with { Claim = honest.Claim with { ExitCode = honest.Claim.ExitCode ^ 1 } }),
+            ("input commitment", honest with { Claim = honest.Claim with { InputCommitment = commitment } }),
+            ("input size", honest with { Claim = honest.Claim with { InputSize = honest.Claim.InputSize + 4 } }),
+            ("cycles", honest with { Claim = honest.Claim with { Cycles = honest.Claim.Cycles + 1 } }),
+            ("program digest", honest with { ProgramDigest = digest }),
+            ("a shard's main commitment, last element", honest with { Shards = cap }),
+            ("the final STARK", honest with { Root = tampered }),
+            ("the root labelled final", e.Aggregator.FromFinal(e.Root)),
+            ("a leaf's final proof", e.Aggregator.FromFinal(e.Aggregator.Final(e.Leaves[0]))),
+        })
+        {
+            var result = e.Verifier.Verify(proof.ToBytes());
+            output.WriteLine($"{what}: {result.Error}");
+            Assert.False(result.IsValid, what);
+        }
+    }
+
+    [Fact]
+    public void WideFinalProofPresentedAsAnEightElementDigestProofIsRejected()
+    {
+        var e = Hello2.Value;
+        var bytes = e.FinalProof.ToBytes();
+        // The verifier of the same extension with 8-element digests (what provable-100's trees use): the 12-element cap
+        // digests and recursion proof are not its format — a rejection, not an exception.
+        var narrowConfig = StarkConfig.Development with { ExtensionDegree = 8, QueryPowBits = 0, NumQueries = 2 };
+        var narrow = new ZkvmAggregateVerifier<KoalaBearOctic, KoalaBearDigest>(
+            new ZkvmAggregationKeys<KoalaBearOctic, KoalaBearDigest>(narrowConfig, narrowConfig, e.Program, [narrowConfig]));
+        var result = narrow.Verify(bytes);
+        output.WriteLine(result.Error);
+        Assert.False(result.IsValid);
+        // In a file, labelled provable-100 (the 100-bit preset, 8-element digests): rejected.
+        foreach (string statement in new[] { ZkvmAggregateProofs.FinalStatement, ZkvmAggregateProofs.Statement })
+        {
+            var file = new ProofEnvelope(statement, StarkConfig.Provable100.Name, bytes).ToBytes();
+            var check = ZkvmAggregateProofs.Verify(e.Program, file);
+            output.WriteLine($"{statement} as provable-100: {check.Result.Error}");
+            Assert.False(check.Result.IsValid);
+        }
+        // A tree whose configurations disagree with its digest type is refused when it is made.
+        Assert.Throws<ArgumentException>(() => new ZkvmAggregationKeys<KoalaBearOctic, KoalaBearDigest>(narrowConfig, ShardConfig, e.Program));
+        Assert.Throws<ArgumentException>(() => new Keys128(ShardConfig, RecursionConfig, e.Program, [narrowConfig]));
+    }
+
+    [Fact]
+    public void Provable128ShardsGetWideLayersChosenByShape()
+    {
+        var layers = ZkvmRecursionLayers.For(StarkConfig.Provable128);
+        Assert.True(StarkConfig.SameShape(layers.Layer, StarkConfig.Provable128));
+        Assert.Equal(2, layers.Finals.Count);
+        Assert.True(StarkConfig.SameShape(layers.Finals[0], StarkConfig.Recursion128));
+        Assert.True(StarkConfig.SameShape(layers.Final, StarkConfig.Final128));
+        // Every layer keeps provable-128's extension and 12-element digests, and its minimum of 128 bits.
+        Assert.All(layers.Finals.Prepend(layers.Layer), c => Assert.Equal((8, 12, 128), (c.ExtensionDegree, c.DigestElements, c.MinimumProvableBits)));
+        // The policy fields follow the shards'.
+        var lenient = ZkvmRecursionLayers.For(StarkConfig.Provable128 with { MinimumProvableBits = 90, AllowInsecure = true });
+        Assert.Equal((90, true), (lenient.Final.MinimumProvableBits, lenient.Final.AllowInsecure));
+        // Another shape named "provable-128" is not provable-128: its layers are its own.
+        var renamed = StarkConfig.Provable128 with { NumQueries = 80 };
+        Assert.Equal([renamed], ZkvmRecursionLayers.For(renamed).Finals);
+        // And the keys of a provable-128 tree take the wide digest (the narrow one is refused).
+        var program = ZkvmProgram.FromElf(GuestTests.Elf("hello"));
+        Assert.Equal(StarkConfig.Final128, Keys128.For(layers, program).FinalConfig);
+        Assert.Throws<ArgumentException>(() => ZkvmAggregationKeys<KoalaBearOctic, KoalaBearDigest>.For(layers, program));
+    }
+}
