@@ -343,7 +343,10 @@ public sealed class StarkVerifier<TParams, TDef, TDigest>
         {
             var x = MontyField31<TParams>.TwoAdicGenerator(layout.LogFinalCodewordLength)
                 .Pow((ulong)Dft.BitReversal.ReverseBits(positions[l], layout.LogFinalCodewordLength));
-            var expected = Polynomials.EvaluateCoefficients(proof.FinalPolynomial, ExtensionField<MontyField31<TParams>, TDef>.FromBase(x));
+            // The final codeword's points are base-field: extension × base steps (the reference lifts x to the extension).
+            var expected = KernelSelection.IsReference(ReferenceFamily.Verifier)
+                ? Polynomials.EvaluateCoefficients(proof.FinalPolynomial, ExtensionField<MontyField31<TParams>, TDef>.FromBase(x))
+                : Polynomials.EvaluateAtBasePoint<MontyField31<TParams>, TDef>(proof.FinalPolynomial, x);
             if (expected != values[l])
                 return $"FRI folding at position {positions[l]} does not end on the final polynomial";
         }

@@ -86,6 +86,20 @@ public sealed class VerifierFastPathTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Final_polynomial_at_a_base_point_equals_the_lifted_evaluation()
+    {
+        var rng = new Random(26);
+        KoalaBearExt8 Random8() => KoalaBearExt8.FromCoefficients([.. Enumerable.Range(0, 8).Select(_ => KoalaBear.FromUInt64((ulong)rng.Next()))]);
+        foreach (int n in new[] { 0, 1, 4, 256 })
+        {
+            var coefficients = Enumerable.Range(0, n).Select(_ => Random8()).ToArray();
+            foreach (var x in new[] { KoalaBear.Zero, KoalaBear.One, KoalaBear.FromUInt64((ulong)rng.Next()) })
+                Assert.Equal(Polynomials.EvaluateCoefficients(coefficients, KoalaBearExt8.FromBase(x)),
+                    Polynomials.EvaluateAtBasePoint<KoalaBear, KoalaBearOctic>(coefficients, x));
+        }
+    }
+
+    [Fact]
     public void Fibonacci_single_table() =>
         Agree<KoalaBearQuartic>("fibonacci", StarkConfig.Development with { NumQueries = 17, QueryPowBits = 0, LogFinalPolyLength = 2 }, output);
 }
