@@ -5,7 +5,9 @@
 # byte-identical proofs; CUDA tests skip only when no device is found, which this script treats as a
 # failure), 4. BenchmarkDotNet GPU benchmarks (LDE, Merkle, whole demo proofs, CPU vs CUDA), 5. energy:
 # NVML power samples (nvidia-smi, 100 ms) integrated over the benchmark run, reported in joules,
-# 6. ILGPU (issue 13): the ILGPU kernel benchmarks (`prover gpu-bench`: coset LDE 2^23->2^24, Poseidon2
+# 6. ILGPU (issue 13): the ILGPU kernel benchmarks (`prover gpu-bench`: coset LDE 2^23->2^24, the NTT 2^24 x 8 on the
+# device with one global-memory launch per level and with the shared-memory chunk kernel for the levels below 2^11
+# rows (IlgpuOperations.SharedMemoryNtt: the figures that decide whether it becomes the default), Poseidon2
 # perms/s, Merkle 2^24 leaves, FRI fold 2^24), the byte-identity CLI tests, the device proving steps (DEEP
 # and FRI hooks at 2^18, demo proofs with host<->device bytes with and without kept LDEs), and whole proofs of bigmul.elf
 # and the embedded block on --backend cpu and --backend ilgpu (same bytes required) with per-phase

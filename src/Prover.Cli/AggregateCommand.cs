@@ -28,7 +28,7 @@ internal static class AggregateCommand
         var json = new Option<bool>("--json") { Description = "print the report as JSON" };
         var final = new Option<bool>("--final")
         {
-            Description = "also prove the final low-rate layer over the tree's root (provable-100: final-100, ≈ 290 KB; minutes and ~15 GB)",
+            Description = "also prove the final low-rate layer over the tree's root (provable-100: final-100, ≈ 290 KB; provable-128: final-128; minutes and ~15 GB)",
         };
         var command = new Command("aggregate", "aggregate an execution proof's shard proofs into one proof (recursion tree, optionally the final layer)")
         {

@@ -16,7 +16,7 @@ internal static class RecursionProveCommand
     {
         var demo = new Option<string>("--demo") { Description = "the inner statement: fibonacci, poseidon2 or lookup", DefaultValueFactory = _ => "fibonacci" };
         var logRows = new Option<int>("--log-rows") { Description = "log2 of the inner trace height", DefaultValueFactory = _ => 10 };
-        var config = new Option<string>("--config") { Description = "the inner proof's configuration (development or provable-100)", DefaultValueFactory = _ => "development" };
+        var config = new Option<string>("--config") { Description = "the inner proof's configuration (development, provable-100 or provable-128)", DefaultValueFactory = _ => "development" };
         var outer = new Option<string?>("--outer-config") { Description = "the recursion proof's configuration (default: the inner one)" };
         var elf = new Option<FileInfo?>("--elf") { Description = "instead of a demo: prove this RV64IM guest, then the verification of one of its shards" };
         var input = new Option<FileInfo?>("--input") { Description = "the guest's input (with --elf)" };

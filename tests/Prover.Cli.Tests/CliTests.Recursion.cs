@@ -42,11 +42,11 @@ public sealed partial class CliTests
             tables.Where(t => t.GetProperty("table").GetString() is not ("recursion-hint" or "recursion-public-output")).Sum(t => t.GetProperty("rows").GetInt32())
             + r.GetProperty("operations").GetProperty("Hint").GetInt32());
         Assert.True(r.GetProperty("proof_bytes").GetInt32() > 0);
-        // provable-128 (12-element digests) is not offered by this command's report (the recursion-final benchmark measures
-        // it): an error, not a crash.
-        var (bad, _, badError) = Run("recursion-prove", "--demo", "fibonacci", "--log-rows", "4", "--config", "provable-128");
+        // An outer proof with another digest than the inner one (a provable-128 proof's verification proved with
+        // 8-element digests: a chain of mixed hash strength) is an error, not a crash.
+        var (bad, _, badError) = Run("recursion-prove", "--demo", "fibonacci", "--log-rows", "4", "--config", "provable-128", "--outer-config", "provable-100");
         Assert.Equal(2, bad);
-        Assert.Contains("8-element digests", badError);
+        Assert.Contains("inner proof's extension and digest", badError);
     }
 
     [Fact]

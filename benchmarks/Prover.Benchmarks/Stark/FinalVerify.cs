@@ -18,7 +18,7 @@ namespace Prover.Benchmarks.Stark;
 /// final proof: the whole check"): one verifier (<see cref="ZkvmAggregateVerifier{TDef, TDigest}"/>) made once, the file verified
 /// cold once and then <c>runs</c> times; per run the verifier's own steps (<see cref="ZkvmAggregateVerifier{TDef, TDigest}.LastTimings"/>)
 /// and the top STARK's phases, and beside them, in the same process and run, the public bus terms alone
-/// (<see cref="ZkvmStatement.PublicBusSum"/>: the image's terms, to subtract) and the top STARK verified by a verifier
+/// (<see cref="ZkvmStatement.PublicBusSum"/>: the image's terms before the image table, to subtract; now the output and halt) and the top STARK verified by a verifier
 /// that compiles its AIRs afresh (the path before the shared compiled-AIR cache). Medians over the last half of the runs
 /// (the runtime's tiered compilation is done by then) and minima; the first warm run is what `prover verify` reported
 /// before it took the median. Every run must accept the proof.
@@ -116,7 +116,7 @@ public static class FinalVerify
             double busMs = sw.Elapsed.TotalMilliseconds;
             if (bus != statement.PublicBusSum)
                 throw new InvalidOperationException("the public bus terms differ between runs");
-            Add("apart: public bus terms (ZkvmStatement.PublicBusSum: the image's)", busMs);
+            Add("apart: the verifier's public bus terms (ZkvmStatement.PublicBusSum)", busMs);
             Add("apart: whole minus the public bus terms", ms - busMs);
 
             sw.Restart();

@@ -26,25 +26,30 @@ public sealed record RecursionProofReport(string Shape, string InnerConfig, stri
     /// <summary>Provable and conjectured bits of the recursion proof (the outer configuration at the chips' heights).</summary>
     public (int Provable, int Conjectured) Security { get; init; }
 
-    /// <summary>Proves the demo <paramref name="demo"/> at 2^<paramref name="logRows"/> rows under <paramref name="inner"/>, then its verification under <paramref name="outer"/> (same extension, 8-element digests).</summary>
+    /// <summary>Proves the demo <paramref name="demo"/> at 2^<paramref name="logRows"/> rows under <paramref name="inner"/>, then its verification under <paramref name="outer"/> (same extension and digest: 8 elements, or 12 under provable-128).</summary>
     public static RecursionProofReport ForDemo(string demo, int logRows, StarkConfig inner, StarkConfig outer)
     {
         ArgumentNullException.ThrowIfNull(inner);
         ArgumentNullException.ThrowIfNull(outer);
-        if (inner.ExtensionDegree != outer.ExtensionDegree || inner.DigestElements != KoalaBearDigest.Length || outer.DigestElements != KoalaBearDigest.Length)
-            throw new ArgumentException("this report is built for 8-element digests (provable-128 recursion is measured by the recursion-final benchmark, not here), with the inner proof's extension for the outer proof");
+        CheckPair(inner, outer);
         var (airs, traces, publics) = DemoCatalog.Build(demo, logRows);
-        return inner.ExtensionDegree == 4
-            ? For<KoalaBearQuartic>($"demo/{demo} 2^{logRows}", airs, traces, publics, inner, outer)
-            : For<KoalaBearOctic>($"demo/{demo} 2^{logRows}", airs, traces, publics, inner, outer);
+        string shape = $"demo/{demo} 2^{logRows}";
+        return (inner.ExtensionDegree, inner.DigestElements) switch
+        {
+            (4, KoalaBearDigest.Length) => For<KoalaBearQuartic, KoalaBearDigest>(shape, airs, traces, publics, inner, outer),
+            (4, _) => For<KoalaBearQuartic, KoalaBearWideDigest>(shape, airs, traces, publics, inner, outer),
+            (_, KoalaBearDigest.Length) => For<KoalaBearOctic, KoalaBearDigest>(shape, airs, traces, publics, inner, outer),
+            _ => For<KoalaBearOctic, KoalaBearWideDigest>(shape, airs, traces, publics, inner, outer),
+        };
     }
 
-    private static RecursionProofReport For<TDef>(string shape, IAir<KoalaBear>[] airs, Matrix.RowMajorMatrix<KoalaBear>[] traces, KoalaBear[][] publics,
+    private static RecursionProofReport For<TDef, TDigest>(string shape, IAir<KoalaBear>[] airs, Matrix.RowMajorMatrix<KoalaBear>[] traces, KoalaBear[][] publics,
         StarkConfig inner, StarkConfig outer)
         where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+        where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
     {
         var sw = Stopwatch.StartNew();
-        var proof = new StarkProver<KoalaBearParameters, TDef, KoalaBearDigest>(inner).Prove(airs, traces, publics);
+        var proof = new StarkProver<KoalaBearParameters, TDef, TDigest>(inner).Prove(airs, traces, publics);
         double innerMs = sw.Elapsed.TotalMilliseconds;
         return Recurse(shape, airs, proof, null, null, inner, outer, innerMs, ProofSerializer.Serialize(proof).Length);
     }
@@ -60,19 +65,23 @@ public sealed record RecursionProofReport(string Shape, string InnerConfig, stri
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(inner);
         ArgumentNullException.ThrowIfNull(outer);
-        if (inner.ExtensionDegree != outer.ExtensionDegree || inner.DigestElements != KoalaBearDigest.Length || outer.DigestElements != KoalaBearDigest.Length)
-            throw new ArgumentException("this report is built for 8-element digests (provable-128 recursion is measured by the recursion-final benchmark, not here), with the inner proof's extension for the outer proof");
-        return inner.ExtensionDegree == 4
-            ? ForShard<KoalaBearQuartic>(elf, input, inner, outer, shard)
-            : ForShard<KoalaBearOctic>(elf, input, inner, outer, shard);
+        CheckPair(inner, outer);
+        return (inner.ExtensionDegree, inner.DigestElements) switch
+        {
+            (4, KoalaBearDigest.Length) => ForShard<KoalaBearQuartic, KoalaBearDigest>(elf, input, inner, outer, shard),
+            (4, _) => ForShard<KoalaBearQuartic, KoalaBearWideDigest>(elf, input, inner, outer, shard),
+            (_, KoalaBearDigest.Length) => ForShard<KoalaBearOctic, KoalaBearDigest>(elf, input, inner, outer, shard),
+            _ => ForShard<KoalaBearOctic, KoalaBearWideDigest>(elf, input, inner, outer, shard),
+        };
     }
 
-    private static RecursionProofReport ForShard<TDef>(byte[] elf, byte[] input, StarkConfig inner, StarkConfig outer, int shard)
+    private static RecursionProofReport ForShard<TDef, TDigest>(byte[] elf, byte[] input, StarkConfig inner, StarkConfig outer, int shard)
         where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+        where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
     {
         var program = Zkvm.Proving.ZkvmProgram.FromElf(elf);
         var sw = Stopwatch.StartNew();
-        var zk = new Zkvm.Proving.ZkvmProver<TDef, KoalaBearDigest>(new Zkvm.Proving.ZkvmProverOptions { Config = inner }).Prove(program, input);
+        var zk = new Zkvm.Proving.ZkvmProver<TDef, TDigest>(new Zkvm.Proving.ZkvmProverOptions { Config = inner }).Prove(program, input);
         double innerMs = sw.Elapsed.TotalMilliseconds;
         int s = shard < 0 ? zk.Shards.Count - 1 : shard;
         if (s >= zk.Shards.Count)
@@ -81,10 +90,10 @@ public sealed record RecursionProofReport(string Shape, string InnerConfig, stri
         // uses its subset) and the shared challenges drawn over every shard's commitment.
         var chips = zk.ShardChips;
         var heights = zk.Shards.Select(p => p.LogHeights).ToArray();
-        var fullKey = StarkSetup.Preprocess<KoalaBearParameters, KoalaBearDigest>(program.Airs, Zkvm.Proving.ZkvmProgram.RegistryHeights(chips[^1], heights[^1]),
+        var fullKey = StarkSetup.Preprocess<KoalaBearParameters, TDigest>(program.Airs, Zkvm.Proving.ZkvmProgram.RegistryHeights(chips[^1], heights[^1]),
             inner.LogBlowup)!.VerifyingKey;
         var commitments = zk.Shards.Select((p, k) => Zkvm.Proving.ShardCommitment.Of(chips[k], p.LogHeights, p.PublicValues, p.MainCommitment)).ToArray();
-        var (seeds, _, _) = Zkvm.Proving.ZkvmStatement.Challenges<TDef, KoalaBearDigest>(inner, program, fullKey.PreprocessedRoot, zk.InputSize,
+        var (seeds, _, _) = Zkvm.Proving.ZkvmStatement.Challenges<TDef, TDigest>(inner, program, fullKey.PreprocessedRoot, zk.InputSize,
             zk.InputCommitment, zk.Output, zk.ExitCode, zk.Cycles, commitments);
         double fractions = Zkvm.Proving.ZkvmBusBudget.StatementFractions(program, chips, heights, zk.Output.Length);
         var shared = seeds[s] with { StatementFractions = fractions };
@@ -95,16 +104,17 @@ public sealed record RecursionProofReport(string Shape, string InnerConfig, stri
             ProofSerializer.Serialize(proof).Length);
     }
 
-    private static RecursionProofReport Recurse<TDef>(string shape, IAir<KoalaBear>[] airs, StarkProof<KoalaBearParameters, ExtensionField<KoalaBear, TDef>, KoalaBearDigest> proof,
-        VerifyingKey<KoalaBearParameters, KoalaBearDigest>? innerKey, SharedBusChallenges<ExtensionField<KoalaBear, TDef>>? shared, StarkConfig inner, StarkConfig outer,
+    private static RecursionProofReport Recurse<TDef, TDigest>(string shape, IAir<KoalaBear>[] airs, StarkProof<KoalaBearParameters, ExtensionField<KoalaBear, TDef>, TDigest> proof,
+        VerifyingKey<KoalaBearParameters, TDigest>? innerKey, SharedBusChallenges<ExtensionField<KoalaBear, TDef>>? shared, StarkConfig inner, StarkConfig outer,
         double innerMs, int innerBytes)
         where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+        where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
     {
         var sw = Stopwatch.StartNew();
-        var program = RecursiveStarkVerifier<KoalaBearParameters, TDef, KoalaBearDigest>.Build(inner, airs, proof.LogHeights, shared?.Seed.Length, shared?.StatementFractions);
+        var program = RecursiveStarkVerifier<KoalaBearParameters, TDef, TDigest>.Build(inner, airs, proof.LogHeights, shared?.Seed.Length, shared?.StatementFractions);
         double buildMs = sw.Elapsed.TotalMilliseconds;
-        var hints = new StarkProofHints<KoalaBearParameters, TDef, KoalaBearDigest>(inner, airs, proof, innerKey, shared);
-        return ProveRun<TDef>(shape, program, hints, inner, outer, innerMs, innerBytes, buildMs);
+        var hints = new StarkProofHints<KoalaBearParameters, TDef, TDigest>(inner, airs, proof, innerKey, shared);
+        return ProveRun<TDef, TDigest>(shape, program, hints, inner, outer, innerMs, innerBytes, buildMs);
     }
 
     /// <summary>
@@ -120,53 +130,58 @@ public sealed record RecursionProofReport(string Shape, string InnerConfig, stri
         ArgumentNullException.ThrowIfNull(outer);
         if (children is < 1 or > 2)
             throw new ArgumentException("a layer above the first verifies 1 recursion proof (a second layer) or 2 (a 2-to-1 aggregation node)");
-        if (inner.ExtensionDegree != outer.ExtensionDegree || inner.DigestElements != KoalaBearDigest.Length || outer.DigestElements != KoalaBearDigest.Length)
-            throw new ArgumentException("this report is built for 8-element digests (provable-128 recursion is measured by the recursion-final benchmark, not here), with the inner proof's extension for the outer proof");
-        return inner.ExtensionDegree == 4
-            ? Layer<KoalaBearQuartic>(demo, logRows, inner, outer, children)
-            : Layer<KoalaBearOctic>(demo, logRows, inner, outer, children);
+        CheckPair(inner, outer);
+        return (inner.ExtensionDegree, inner.DigestElements) switch
+        {
+            (4, KoalaBearDigest.Length) => Layer<KoalaBearQuartic, KoalaBearDigest>(demo, logRows, inner, outer, children),
+            (4, _) => Layer<KoalaBearQuartic, KoalaBearWideDigest>(demo, logRows, inner, outer, children),
+            (_, KoalaBearDigest.Length) => Layer<KoalaBearOctic, KoalaBearDigest>(demo, logRows, inner, outer, children),
+            _ => Layer<KoalaBearOctic, KoalaBearWideDigest>(demo, logRows, inner, outer, children),
+        };
     }
 
-    private static RecursionProofReport Layer<TDef>(string demo, int logRows, StarkConfig inner, StarkConfig outer, int children)
+    private static RecursionProofReport Layer<TDef, TDigest>(string demo, int logRows, StarkConfig inner, StarkConfig outer, int children)
         where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+        where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
     {
         var sw = Stopwatch.StartNew();
-        var first = new List<StarkProof<KoalaBearParameters, ExtensionField<KoalaBear, TDef>, KoalaBearDigest>>();
+        var first = new List<StarkProof<KoalaBearParameters, ExtensionField<KoalaBear, TDef>, TDigest>>();
         RecursionMachine<KoalaBearParameters, TDef>? machine = null;
-        VerifyingKey<KoalaBearParameters, KoalaBearDigest>? key = null;
+        VerifyingKey<KoalaBearParameters, TDigest>? key = null;
         for (int c = 0; c < children; c++)
         {
             var (airs, traces, publics) = DemoCatalog.Build(demo, logRows, seed: c + 1);
-            var proof = new StarkProver<KoalaBearParameters, TDef, KoalaBearDigest>(inner).Prove(airs, traces, publics);
-            var program = RecursiveStarkVerifier<KoalaBearParameters, TDef, KoalaBearDigest>.Build(inner, airs, proof.LogHeights);
+            var proof = new StarkProver<KoalaBearParameters, TDef, TDigest>(inner).Prove(airs, traces, publics);
+            var program = RecursiveStarkVerifier<KoalaBearParameters, TDef, TDigest>.Build(inner, airs, proof.LogHeights);
             machine ??= new RecursionMachine<KoalaBearParameters, TDef>(program);
-            key ??= machine.Setup<KoalaBearDigest>(inner).VerifyingKey;
-            first.Add(new RecursionProver<KoalaBearParameters, TDef, KoalaBearDigest>(inner).Prove(program, new StarkProofHints<KoalaBearParameters, TDef, KoalaBearDigest>(inner, airs, proof)).Stark);
+            key ??= machine.Setup<TDigest>(inner).VerifyingKey;
+            first.Add(new RecursionProver<KoalaBearParameters, TDef, TDigest>(inner).Prove(program, new StarkProofHints<KoalaBearParameters, TDef, TDigest>(inner, airs, proof)).Stark);
         }
         double innerMs = sw.Elapsed.TotalMilliseconds;
         int innerBytes = first.Sum(p => ProofSerializer.Serialize(p).Length);
         sw.Restart();
-        var top = RecursiveStarkVerifier<KoalaBearParameters, TDef, KoalaBearDigest>.BuildAggregation(inner, machine!.Airs, [.. first.Select(p => (IReadOnlyList<int>)p.LogHeights)],
+        var top = RecursiveStarkVerifier<KoalaBearParameters, TDef, TDigest>.BuildAggregation(inner, machine!.Airs, [.. first.Select(p => (IReadOnlyList<int>)p.LogHeights)],
             key!.PreprocessedRoot);
         double buildMs = sw.Elapsed.TotalMilliseconds;
-        var hints = new AggregationHints<KoalaBearParameters>([.. first.Select(p => new StarkProofHints<KoalaBearParameters, TDef, KoalaBearDigest>(inner, machine.Airs, p, key))]);
+        var hints = new AggregationHints<KoalaBearParameters>([.. first.Select(p => new StarkProofHints<KoalaBearParameters, TDef, TDigest>(inner, machine.Airs, p, key))]);
         string shape = children == 1 ? $"second layer over demo/{demo} 2^{logRows}" : $"2-to-1 node over 2 × demo/{demo} 2^{logRows}";
-        return ProveRun<TDef>(shape, top, hints, inner, outer, innerMs, innerBytes, buildMs);
+        return ProveRun<TDef, TDigest>(shape, top, hints, inner, outer, innerMs, innerBytes, buildMs);
     }
 
-    private static RecursionProofReport ProveRun<TDef>(string shape, RecursionProgram program, IRecursionHints<KoalaBearParameters> hints, StarkConfig inner, StarkConfig outer,
+    private static RecursionProofReport ProveRun<TDef, TDigest>(string shape, RecursionProgram program, IRecursionHints<KoalaBearParameters> hints, StarkConfig inner, StarkConfig outer,
         double innerMs, int innerBytes, double buildMs)
         where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+        where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
     {
         var sw = Stopwatch.StartNew();
-        var prover = new RecursionProver<KoalaBearParameters, TDef, KoalaBearDigest>(outer);
+        var prover = new RecursionProver<KoalaBearParameters, TDef, TDigest>(outer);
         sw.Restart();
         var recursion = prover.Prove(program, hints);
         double provingMs = sw.Elapsed.TotalMilliseconds;
         int bytes = ProofSerializer.Serialize(recursion.Stark).Length;
         // Verification timed warm: the machine and its key (the program) are made once (the verifier's cache), as a
         // verifier of many proofs would; the median of 5 runs after one untimed.
-        var verifier = new RecursionVerifier<KoalaBearParameters, TDef, KoalaBearDigest>(outer);
+        var verifier = new RecursionVerifier<KoalaBearParameters, TDef, TDigest>(outer);
         var machine = verifier.Prepare(program).Machine;
         var verdict = verifier.Verify(program, recursion.Outputs, recursion.Stark);
         var runs = new double[5];
@@ -185,5 +200,16 @@ public sealed record RecursionProofReport(string Shape, string InnerConfig, stri
         {
             Security = (prover.LastSecurity!.Provable, prover.LastSecurity.Conjectured),
         };
+    }
+
+    /// <summary>
+    /// The outer (recursion) proof takes the inner proof's extension and digest: the verifier program computes in the inner
+    /// extension, and a recursion proof committing with the other digest would be a chain of mixed hash strength (an
+    /// <see cref="ArgumentException"/>).
+    /// </summary>
+    private static void CheckPair(StarkConfig inner, StarkConfig outer)
+    {
+        if (inner.ExtensionDegree != outer.ExtensionDegree || inner.DigestElements != outer.DigestElements)
+            throw new ArgumentException($"the outer proof must use the inner proof's extension and digest (inner '{inner.Name}': degree {inner.ExtensionDegree}, {inner.DigestElements}-element digests; outer '{outer.Name}': degree {outer.ExtensionDegree}, {outer.DigestElements}-element digests)");
     }
 }

@@ -253,7 +253,10 @@ public sealed record StarkConfig
     /// and final-128 at blowup 32 fits 16 GB only over a proof of this shape (the measured final-128 program verified a
     /// blowup-16 / 56-query provable-128 layer: hints 2^18, 15.5 GB); over the tree's provable-128 root (74 queries) it
     /// would be a level taller. Blowup 16 rather than 32 because this wrap verifies the root itself (74 queries: a program
-    /// about twice the final one's). Not one of <see cref="Presets"/>.
+    /// about twice the final one's). 56 queries: the first layer under which final-128 was sized and measured; the
+    /// calculator's fewest for 128 bits is 53, at the counted wrap of hello.elf's leaf and two levels taller alike
+    /// (WideRecursionTests), which would shave ~5% off the wrap's queries and the final program (its heights unchanged):
+    /// not measured yet. Not one of <see cref="Presets"/>.
     /// </summary>
     public static StarkConfig Recursion128 { get; } = Provable128 with
     {

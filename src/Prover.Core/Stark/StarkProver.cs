@@ -95,6 +95,9 @@ public sealed class StarkProver<TParams, TDef, TDigest>
             if (logHeights[t] + logBlowup > TParams.TwoAdicity)
                 throw new ArgumentException($"{air.Name}: 2^{logHeights[t]} rows × blowup exceed the field's two-adic subgroup");
         }
+        // A key made here lives for this proof only: its matrices' retained device copies are freed at the end (a caller's key stays
+        // retained for the caller's next proof).
+        bool ownKey = provingKey is null;
         provingKey ??= StarkSetup.Preprocess<TParams, TDigest>(airs, logHeights, logBlowup, _backend);
         if (provingKey is not null && (!provingKey.VerifyingKey.Matches(airs, logHeights) || provingKey.VerifyingKey.LogBlowup != logBlowup))
             throw new ArgumentException("the proving key was made for other table heights or another blowup");
@@ -124,6 +127,8 @@ public sealed class StarkProver<TParams, TDef, TDigest>
         {
             // The backend's device copies of this proof's LDEs (if it keeps any) are freed, also after a failure.
             _backend.Release([.. run.Ldes, .. run.Trees]);
+            if (ownKey && provingKey is not null)
+                _backend.ReleaseRetained([.. provingKey.Traces, .. provingKey.Ldes]);
         }
         LastTimings = checkMs >= 0 ? [(ConstraintCheckPhase, checkMs), .. run.Timings] : run.Timings;
         return proof;

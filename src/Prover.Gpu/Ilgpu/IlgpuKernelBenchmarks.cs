@@ -50,6 +50,20 @@ public static class IlgpuKernelBenchmarks
         Add(Time(device, $"coset LDE 2^{logN - 1} -> 2^{logN} x {ldeWidth}", repeats, (double)n * ldeWidth, "M elem/s",
             () => ops.CosetLdeBitReversed(trace, 1, shift)));
 
+        // The NTT's levels on the device alone (no transfers): one global-memory launch per level (the default) against the
+        // shared-memory chunk kernel for the levels below 2^11 rows (IlgpuOperations.SharedMemoryNtt); the chunk path is checked first.
+        ops.SharedMemoryNtt = true;
+        bool chunksMatch = ops.CosetLdeBitReversed(trace, 1, shift).Values.AsSpan().SequenceEqual(ldeCheck.Values);
+        ops.SharedMemoryNtt = false;
+        if (!chunksMatch)
+            throw new InvalidOperationException("the shared-memory NTT differs from the global-level NTT: not benchmarking it");
+        foreach (bool sharedMemory in new[] { false, true })
+        {
+            double ms = ops.TimeNtt(logN, ldeWidth, sharedMemory, repeats);
+            Add(new IlgpuBenchmarkResult($"NTT 2^{logN} x {ldeWidth} on the device ({(sharedMemory ? "shared-memory chunks 2^11" : "global levels")})", ms,
+                (double)n * ldeWidth / (ms / 1e3) / 1e6, "M elem/s", 0));
+        }
+
         // Poseidon2-16 permutations: 2^logN states.
         var states = KoalaBear.AsMontgomery(Random(n * 16)).ToArray();
         var check = states.AsSpan(0, 16 * Math.Min(n, 64)).ToArray();

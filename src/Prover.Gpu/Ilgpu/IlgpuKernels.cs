@@ -56,6 +56,8 @@ public sealed class IlgpuKernels
     private Action<Index1D, ArrayView<uint>, ArrayView<uint>, int, int, int>? _splitChunks;
     private Action<Index1D, ArrayView<uint>, uint, uint, int, MontyField>? _geometric;
     private Action<Index1D, ArrayView<uint>, ArrayView<uint>>? _flagNonZero;
+    private Action<KernelConfig, ArrayView<uint>, ArrayView<uint>, int, int, int, MontyField>? _ditChunk;
+    private Action<KernelConfig, ArrayView<uint>, ArrayView<uint>, int, int, int, MontyField>? _difChunk;
     private Action<Index1D, ArrayView<uint>, ArrayView<uint>, int, uint, WideShape>? _powers;
 
     internal IlgpuKernels(Accelerator accelerator) => _accelerator = accelerator;
@@ -180,6 +182,17 @@ public sealed class IlgpuKernels
     public Action<Index1D, ArrayView<uint>, uint, uint, int, MontyField> Geometric =>
         _geometric ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<uint>, uint, uint, int, MontyField>(NttKernels.Geometric);
 
+    /// <summary>The shared-memory DIT chunk kernel (explicitly grouped: launched with a <see cref="KernelConfig"/>).</summary>
+    public Action<KernelConfig, ArrayView<uint>, ArrayView<uint>, int, int, int, MontyField> DitChunk =>
+        _ditChunk ??= _accelerator.LoadStreamKernel<ArrayView<uint>, ArrayView<uint>, int, int, int, MontyField>(NttBlockKernels.DitChunk);
+
+    /// <summary>The shared-memory DIF chunk kernel (explicitly grouped).</summary>
+    public Action<KernelConfig, ArrayView<uint>, ArrayView<uint>, int, int, int, MontyField> DifChunk =>
+        _difChunk ??= _accelerator.LoadStreamKernel<ArrayView<uint>, ArrayView<uint>, int, int, int, MontyField>(NttBlockKernels.DifChunk);
+
+    /// <summary>Threads per group of the chunk kernels: 256, or fewer where the accelerator allows fewer (2 on ILGPU's CPU accelerator).</summary>
+    public int ChunkGroupSize => Math.Max(1, Math.Min(256, _accelerator.MaxNumThreadsPerGroup));
+
     public Action<Index1D, ArrayView<uint>, ArrayView<uint>> FlagNonZero =>
         _flagNonZero ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<uint>, ArrayView<uint>>(NttKernels.FlagNonZero);
 
@@ -189,7 +202,11 @@ public sealed class IlgpuKernels
     public Action<Index1D, ArrayView<uint>, ArrayView<uint>, int, uint, WideShape> Powers =>
         _powers ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<uint>, ArrayView<uint>, int, uint, WideShape>(QuotientChunkKernels.Powers);
 
-    /// <summary>Every kernel entry point (static methods taking an Index1D first).</summary>
+    /// <summary>Every explicitly grouped kernel entry point (shared memory and barriers; <see cref="NttBlockKernels"/>).</summary>
+    public static IReadOnlyList<MethodInfo> Grouped { get; } =
+        typeof(NttBlockKernels).GetMethods(BindingFlags.Public | BindingFlags.Static).Where(m => m.ReturnType == typeof(void)).ToArray();
+
+    /// <summary>Every implicitly grouped kernel entry point (static methods taking an Index1D first).</summary>
     public static IReadOnlyList<MethodInfo> All { get; } =
         new[] { typeof(NttKernels), typeof(Poseidon2Kernels), typeof(ExtensionKernels), typeof(QuotientKernels), typeof(LogUpKernels), typeof(OpeningKernels), typeof(WideKernels), typeof(WideFriKernels),
             typeof(GatherKernels), typeof(QuotientChunkKernels) }

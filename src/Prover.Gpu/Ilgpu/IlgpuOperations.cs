@@ -45,6 +45,9 @@ public sealed partial class IlgpuOperations<TParams> : IDisposable where TParams
         Device = device;
         ResidentBudgetBytes = device.Api == "cpu" ? Math.Min(device.Accelerator.MemorySize / 2, 4L << 30) : device.Accelerator.MemorySize / 2;
         RetainedBudgetBytes = ResidentBudgetBytes / 4;
+        // On ILGPU's CPU accelerator the chunk kernel is measured faster (a hello.elf shard proof 29.9 s → 9.1 s, side by side): it pays
+        // the simulator's per-thread cost once per chunk instead of once per butterfly and level. On GPUs off until measured there.
+        SharedMemoryNtt = device.Api == "cpu";
         _permutation = permutation ?? Poseidon2.Width16<TParams>();
         if (_permutation.Width != 16)
             throw new ArgumentException("the Merkle kernels need a width-16 permutation", nameof(permutation));
@@ -490,19 +493,79 @@ public sealed partial class IlgpuOperations<TParams> : IDisposable where TParams
         }
     }
 
-    private void RunLevels(ArrayView<uint> data, int width, int log, bool dit, bool inverse)
+    /// <summary>
+    /// Whether the NTT's inner levels (those below 2^<see cref="NttBlockKernels.MaxLogChunk"/> rows) run in group-local memory
+    /// (<see cref="NttBlockKernels"/>: one kernel for all of them, a barrier between levels) instead of one global-memory launch per
+    /// level (<see cref="NttKernels.DitLevel"/>/<see cref="NttKernels.DifLevel"/>, the reference). Same words either way. Default: on for
+    /// ILGPU's CPU accelerator (measured faster there), off on GPUs, where which is faster can only be measured (<c>prover gpu-bench</c>
+    /// times both; scripts/gpu-check.sh).
+    /// </summary>
+    public bool SharedMemoryNtt { get; set; }
+
+    private void RunLevels(ArrayView<uint> data, int width, int log, bool dit, bool inverse) => RunLevels(data, width, log, dit, inverse, SharedMemoryNtt);
+
+    private void RunLevels(ArrayView<uint> data, int width, int log, bool dit, bool inverse, bool sharedMemory)
     {
-        if (log == 0)
+        if (log == 0 || width == 0)
             return;
         var tw = Twiddles(log, inverse, out int tableLog);
         int butterflies = checked((1 << (log - 1)) * width);
-        for (int step = 0; step < log; step++)
+        // Levels below `inner` run in one shared-memory kernel per direction: first for DIT (levels 0 … inner − 1), last for DIF.
+        int inner = sharedMemory ? Math.Min(log, NttBlockKernels.MaxLogChunk) : 0;
+        var chunks = inner == 0 ? default : new KernelConfig(checked((1 << (log - inner)) * width), Math.Min(K.ChunkGroupSize, 1 << (inner - 1)));
+        if (dit && inner > 0)
+            K.DitChunk(chunks, data, tw, width, inner, tableLog, _field);
+        for (int step = inner; step < log; step++)
         {
-            int j = dit ? step : log - 1 - step;
+            int j = dit ? step : log - 1 - step + inner;
             if (dit)
                 K.DitLevel(butterflies, data, tw, width, j, tableLog - 1 - j, _field);
             else
                 K.DifLevel(butterflies, data, tw, width, j, tableLog - 1 - j, _field);
+        }
+        if (!dit && inner > 0)
+            K.DifChunk(chunks, data, tw, width, inner, tableLog, _field);
+    }
+
+    /// <summary>
+    /// Device time of one batched NTT (2^<paramref name="log"/> rows × <paramref name="width"/> columns, DIF, already on the device):
+    /// the best of <paramref name="repeats"/> runs after a warm-up, with the global-level kernels or the shared-memory chunk kernel
+    /// (<see cref="SharedMemoryNtt"/>), for the kernel benchmarks. Nothing crosses the bus but the random input, once.
+    /// </summary>
+    public double TimeNtt(int log, int width, bool sharedMemory, int repeats)
+    {
+        if (log < 1 || log > Math.Min(30, TParams.TwoAdicity) || width < 1 || repeats < 1)
+            throw new ArgumentOutOfRangeException(nameof(log), $"no NTT of 2^{log} rows × {width}, {repeats} runs");
+        long words = (long)width << log;
+        CheckWords(words);
+        lock (Device.SyncRoot)
+        {
+            var data = Device.Rent(words);
+            try
+            {
+                var rng = new Random(7);
+                var input = new uint[words];
+                for (long i = 0; i < words; i++)
+                    input[i] = MontyField31<TParams>.FromCanonical((uint)rng.NextInt64(TParams.P)).Montgomery;
+                Device.Upload(data.View, input);
+                var d = data.View.SubView(0, words);
+                double best = double.MaxValue;
+                for (int r = 0; r <= repeats; r++)
+                {
+                    Device.Accelerator.Synchronize();
+                    long start = System.Diagnostics.Stopwatch.GetTimestamp();
+                    RunLevels(d, width, log, dit: false, inverse: false, sharedMemory);
+                    Device.Accelerator.Synchronize();
+                    double ms = System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+                    if (r > 0) // the first run compiles the kernels
+                        best = Math.Min(best, ms);
+                }
+                return best;
+            }
+            finally
+            {
+                Device.Return(data);
+            }
         }
     }
 

@@ -116,6 +116,16 @@ public sealed class IlgpuProverBackend<TParams> : IProverBackend<TParams>, IDisp
         set => Operations.LdesOnDemand = value;
     }
 
+    /// <summary>
+    /// Whether the NTT's inner levels run in group-local memory (<see cref="IlgpuOperations{TParams}.SharedMemoryNtt"/>; same words;
+    /// default on for ILGPU's CPU accelerator, off on GPUs until a GPU measurement shows it faster).
+    /// </summary>
+    public bool SharedMemoryNtt
+    {
+        get => Operations.SharedMemoryNtt;
+        set => Operations.SharedMemoryNtt = value;
+    }
+
     /// <summary>Whether LDEs stay on the device until released (<see cref="IlgpuOperations{TParams}.KeepLdesOnDevice"/>).</summary>
     public bool KeepLdesOnDevice
     {

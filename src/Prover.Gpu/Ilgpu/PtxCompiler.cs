@@ -20,7 +20,10 @@ public static class PtxCompiler
     private static readonly Lazy<Context> s_context = new(() => Context.Create(b => b.EnableAlgorithms()), LazyThreadSafetyMode.ExecutionAndPublication);
     private static readonly Lock s_lock = new();
 
-    /// <summary>The PTX of one implicitly grouped kernel (a static method taking an Index1D first).</summary>
+    /// <summary>
+    /// The PTX of one kernel: implicitly grouped (a static method taking an Index1D first) or explicitly grouped (any other static
+    /// kernel, e.g. <see cref="NttBlockKernels"/>, which uses shared memory and barriers).
+    /// </summary>
     public static string Compile(MethodInfo kernel, CudaArchitecture architecture) => CompileKernel(kernel, architecture).PTXAssembly;
 
     /// <summary>The compiled kernel: its PTX and what ILGPU knows about it (local memory per function).</summary>
@@ -31,7 +34,9 @@ public static class PtxCompiler
         {
             // No NVVM: ILGPU then generates all PTX itself (NVVM only links libdevice math, which these kernels do not use).
             using var backend = new PTXBackend(s_context.Value, architecture, InstructionSet, nvvmAPI: null!);
-            var entry = EntryPointDescription.FromImplicitlyGroupedKernel(kernel);
+            var entry = kernel.GetParameters() is [{ ParameterType: var first }, ..] && first == typeof(Index1D)
+                ? EntryPointDescription.FromImplicitlyGroupedKernel(kernel)
+                : EntryPointDescription.FromExplicitlyGroupedKernel(kernel);
             return (PTXCompiledKernel)backend.Compile(entry, default(KernelSpecialization));
         }
     }

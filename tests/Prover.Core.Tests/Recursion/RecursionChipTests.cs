@@ -367,6 +367,21 @@ public sealed class RecursionChipTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void RecursionReportTakesTheInnerProofsDigest()
+    {
+        // The report over 12-element digests (provable-128's hash, small parameters): the demo's verification is proved with
+        // the wide digest and verifies; an outer configuration with the other digest is refused.
+        var wide = StarkConfig.Development with { ExtensionDegree = 8, DigestElements = KoalaBearWideDigest.Length, NumQueries = 2, QueryPowBits = 0, LogFinalPolyLength = 2 };
+        var r = RecursionProofReport.ForDemo("fibonacci", 4, wide, wide with { NumQueries = 8 });
+        output.WriteLine($"{r.Shape}: {r.Instructions} instructions, proof {r.ProofBytes} B: {r.Verdict}");
+        Assert.True(r.Valid, r.Verdict);
+        Assert.Equal([0u, 1u, 987u], r.Outputs);
+        Assert.Contains(r.Tables, t => t.Table == "recursion-poseidon2-w24");
+        Assert.DoesNotContain(r.Tables, t => t.Table == "recursion-poseidon2");
+        Assert.Throws<ArgumentException>(() => RecursionProofReport.ForDemo("fibonacci", 4, wide, wide with { DigestElements = KoalaBearDigest.Length }));
+    }
+
+    [Fact]
     public void BitsMustBeCanonical()
     {
         var chip = new BitsChip<KoalaBearParameters, KoalaBearQuartic>(RecursionMemoryPlan.For(new RecursionBuilder<KoalaBearParameters, KoalaBearQuartic>().Build()), []);

@@ -107,6 +107,34 @@ public sealed class WideRecursionTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public void Recursion128GivesAtLeast128ProvableBitsAtTheCountedWrapShape()
+    {
+        // The wrap of a provable-128 execution (recursion-128 over the leaf of hello.elf's provable-128 shard, counted in
+        // docs/benchmarks.md, "Recursion: a provable-128 execution to one final-128 proof"): the chips' tables at the
+        // counted heights. The calculator gives recursion-128 its 128 bits there; the fewest queries for 128 are printed.
+        var machine = Fibonacci.Value.Machine;
+        int[] heights = [17, 18, 13, 15, 7, 14, 19, 1];
+        Prover.Core.Security.SecurityReport Report(StarkConfig c)
+        {
+            var compiled = machine.Airs.Select((a, t) => new CompiledAir<KoalaBear>(a, c.LogUpBatchingFor(heights[t]))).ToList();
+            var layout = new StarkLayout<KoalaBear>(compiled, heights, c.ExtensionDegree, c.LogBlowup, c.LogFinalPolyLength, c.FoldingArity);
+            return StarkSecurity.Report(c, layout, KoalaBearParameters.P, c.DigestElements);
+        }
+        var wrap = Report(StarkConfig.Recursion128);
+        output.WriteLine($"recursion-128: {wrap}");
+        Assert.True(wrap.Provable >= 128, wrap.ToString());
+        int fewest = Enumerable.Range(1, 200).First(n => Report(StarkConfig.Recursion128 with { NumQueries = n }).Provable >= 128);
+        output.WriteLine($"fewest queries for 128 bits at blowup 16, 24 PoW bits: {fewest}");
+        Assert.True(fewest <= StarkConfig.Recursion128.NumQueries);
+        // Two levels taller everywhere (a larger shard's wrap): the fewest for 128 bits there.
+        for (int t = 0; t < heights.Length; t++)
+            heights[t] += 2;
+        var taller = Report(StarkConfig.Recursion128);
+        output.WriteLine($"two levels taller: {taller}; fewest {Enumerable.Range(1, 200).First(n => Report(StarkConfig.Recursion128 with { NumQueries = n }).Provable >= 128)}");
+        Assert.True(taller.Provable >= 128, taller.ToString());
+    }
+
     private static KoalaBearWideDigest Bump(KoalaBearWideDigest d)
     {
         var e = d.Elements.ToArray();

@@ -60,14 +60,18 @@ public sealed class SecurityComparisonTests(ITestOutputHelper output)
         // Branch lean4 (issue 19): the mul gadget (mul, divrem) and the load/store chip check bytes in pairs on the ByteAnd
         // bus (mul 52 → 36, divrem 20 fewer, load/store 44 → 32 interactions; AND columns added): 11,524 / 8,853 constraints,
         // 26,018 / 20,086 columns, 41,026 / 28,186 λ powers, 45,696,817 fractions (50,939,737 before).
+        // Branch image (issue 14): the preprocessed image table (chip 24; 2^9 rows for bigmul: 425 image double words and sp;
+        // 1 main + 6 preprocessed columns, 2 constraints of degree 2, one send) replaces the 426 InitialValue tuples the
+        // verifier added: +6 / +6 constraints, +19 / +31 columns, +27 / +47 λ powers, +86 fractions (+512 rows, −426 tuples).
+        // No figure of the presets moves.
         ["bigmul"] = new(
-            [(10, 2), (16, 3), (20, 3), (20, 3), (12, 2), (9, 3), (17, 3), (17, 3), (1, 3), (18, 3), (5, 3), (10, 3), (10, 3), (1, 3), (1, 3), (1, 3), (1, 3), (1, 3), (1, 3), (1, 3), (1, 3), (1, 3), (1, 3), (1, 3)],
-            11524, 45_696_817, 15, 26018, 41026, 20086, 28186,
+            [(10, 2), (16, 3), (20, 3), (20, 3), (12, 2), (9, 3), (17, 3), (17, 3), (1, 3), (18, 3), (5, 3), (10, 3), (10, 3), (1, 3), (1, 3), (1, 3), (1, 3), (1, 3), (1, 3), (1, 3), (1, 3), (1, 3), (1, 3), (1, 3), (9, 2)],
+            11530, 45_696_903, 15, 26037, 41053, 20117, 28233,
             // Format 5 (this shape): λ powers count only the columns read on the next row at ζ·ω (2,770 / 4,198 before), and the
             // provable presets' LogUp groups raise the quotients of tables where that opens fewer elements (2,199 columns and
             // 789 constraints before). The soundcalc figures were not recomputed for this: its inputs moved (batch −45%,
             // columns −21%, degrees up to 9), which moves no total (the query phase binds) and our terms stay at most theirs.
-            [(10, 2), (16, 3), (20, 5), (20, 3), (12, 5), (9, 9), (17, 5), (17, 9), (1, 9), (18, 9), (5, 5), (10, 5), (10, 5), (1, 5), (1, 9), (1, 9), (1, 9), (1, 9), (1, 9), (1, 9), (1, 9), (1, 9), (1, 9), (1, 9)], 8853),
+            [(10, 2), (16, 3), (20, 5), (20, 3), (12, 5), (9, 9), (17, 5), (17, 9), (1, 9), (18, 9), (5, 5), (10, 5), (10, 5), (1, 5), (1, 9), (1, 9), (1, 9), (1, 9), (1, 9), (1, 9), (1, 9), (1, 9), (1, 9), (1, 9), (9, 2)], 8859),
     };
 
     private const int BigmulOutputBytes = 24;

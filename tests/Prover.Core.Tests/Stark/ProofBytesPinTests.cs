@@ -56,8 +56,10 @@ public sealed class ProofBytesPinTests
         _output.WriteLine($"hello zkVM proof: {proof.ToBytes().Length} B, SHA-256 {Sha(proof.ToBytes())}");
         // Recomputed on branch lean2 (issue 19) from this test's output: the byte table is sized to use (rows of the pairs
         // the shard looks up, 16 bit columns, no preprocessed columns) and the zkVM proof version is 4.
-        // Recomputed on branch lean4 (issue 19) from this test's output: the mul gadget and the load/store chip check bytes
-        // in pairs on the ByteAnd bus (more main columns, fewer interactions) and the zkVM proof version is 5.
-        Assert.Equal("f288a487e28af33435584b139ac09281d2712118b7b3bb59139231fe722544fa", Sha(proof.ToBytes()));
+        // Recomputed on main from this test's output after merging branches lean4 and image (issue 19, issue 14): the mul
+        // gadget and the load/store chip check bytes in pairs on the ByteAnd bus (more main columns, fewer interactions), every
+        // shard has the preprocessed image table (chip 24), which sends the initial memory in the last shard, and the zkVM
+        // proof version is 6.
+        Assert.Equal("b5794c4db2f26480efe70f8dfb4f63dbf89237888273283545f2ceee5977588d", Sha(proof.ToBytes()));
     }
 }

@@ -13,7 +13,7 @@ public class PtxCompileTests
     {
         var data = new TheoryData<string, string>();
         foreach (var arch in new[] { "SM_80", "SM_90" })
-            foreach (var m in IlgpuKernels.All)
+            foreach (var m in IlgpuKernels.All.Concat(IlgpuKernels.Grouped))
                 data.Add(arch, m.DeclaringType!.Name + "." + m.Name);
         return data;
     }
@@ -25,6 +25,7 @@ public class PtxCompileTests
         var names = IlgpuKernels.All.Select(m => m.Name).ToHashSet();
         foreach (var expected in new[] { "BitReverseRows", "ScaleRows", "DitLevel", "DifLevel", "Permute", "Absorb", "Finish", "CompressLayer", "CompressInject", "FriFold", "CombineColumns", "DeepAccumulate", "GatherRows" })
             Assert.Contains(expected, names);
+        Assert.Equal(["DifChunk", "DitChunk"], IlgpuKernels.Grouped.Select(m => m.Name).Order());
     }
 
     [Theory]
@@ -37,7 +38,7 @@ public class PtxCompileTests
             "SM_90" => CudaArchitecture.SM_90,
             _ => throw new ArgumentOutOfRangeException(nameof(architecture), architecture, null),
         };
-        var method = IlgpuKernels.All.Single(m => m.DeclaringType!.Name + "." + m.Name == kernel);
+        var method = IlgpuKernels.All.Concat(IlgpuKernels.Grouped).Single(m => m.DeclaringType!.Name + "." + m.Name == kernel);
         var ptx = PtxCompiler.Compile(method, arch);
         Assert.Contains(".entry", ptx, StringComparison.Ordinal);
         // ILGPU 1.5.3 writes the lowest target that has the features its code uses (sm_80 today), capped
@@ -46,6 +47,12 @@ public class PtxCompileTests
         Assert.True(target.Success, "no .target line");
         int sm = int.Parse(target.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(sm, 50, arch.Major * 10 + arch.Minor);
+        // The chunk kernels keep their chunk in shared memory and meet at barriers.
+        if (kernel.StartsWith("NttBlockKernels.", StringComparison.Ordinal))
+        {
+            Assert.Contains(".shared", ptx, StringComparison.Ordinal);
+            Assert.Contains("bar.sync", ptx, StringComparison.Ordinal);
+        }
         // The Poseidon2 state stays in registers: ILGPU keeps 16 scalar fields out of local memory.
         if (kernel.StartsWith("Poseidon2Kernels.", StringComparison.Ordinal))
             Assert.DoesNotContain(".local", ptx, StringComparison.Ordinal);

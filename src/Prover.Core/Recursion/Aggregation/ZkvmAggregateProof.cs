@@ -28,7 +28,9 @@ public sealed record ZkvmAggregateProof<TDef, TDigest>
     where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
     where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
 {
-    public const ushort Version = 1;
+    /// <summary>2: the shards' statements have the image table (execution proof format 5), and the root's bus sum no longer
+    /// cancels the image's terms (the last shard's table sends them).</summary>
+    public const ushort Version = 2;
 
     /// <summary>Parsing bounds (an adversary controls the bytes).</summary>
     public const int MaxShards = 1 << 16, MaxCapDigests = 1 << 10, MaxPublicValues = 1 << 10;

@@ -104,6 +104,10 @@ public static class ZkvmChips
                 p => new WeierstrassAir<KoalaBear>(WeierstrassCurve.Bls12381, isDouble: false, p.Program.CodeEnd), c => Weierstrass(c, ZkvmTable.Bls12381Add)),
             new(ZkvmTable.Bls12381Double, "Bls12381Double", ChipPresence.WhenUsed,
                 p => new WeierstrassAir<KoalaBear>(WeierstrassCurve.Bls12381, isDouble: true, p.Program.CodeEnd), c => Weierstrass(c, ZkvmTable.Bls12381Double)),
+            // The program's initial memory (issue 14): preprocessed (key, value) rows in every shard (a preprocessed table must
+            // be in every shard's key subset), sending only in the last shard (Active, a public value the verifier fixes).
+            new(ZkvmTable.Image, "Image", ChipPresence.Always, p => p.ImageTable,
+                c => new ChipTrace(c.Program.ImageTable.GenerateTrace(active: c.IsLast), ImageTable<KoalaBear>.PublicValues(active: c.IsLast))),
         ];
         for (int i = 0; i < chips.Length; i++)
             if (chips[i].Index != i)

@@ -47,7 +47,7 @@ public sealed class ShardProfile
 
     /// <summary>Whether chip <paramref name="t"/>'s table has the same height at every shard size.</summary>
     public static bool IsShardIndependent(int t) =>
-        t is ZkvmTable.Program || Chips.ZkvmChips.All[t].Presence == Chips.ChipPresence.LastShard;
+        t is ZkvmTable.Program or ZkvmTable.Image || Chips.ZkvmChips.All[t].Presence == Chips.ChipPresence.LastShard;
 
     /// <summary>Number of shards of 2^<paramref name="logShardSize"/> cycles.</summary>
     public long Shards(int logShardSize) => Math.Max(1, (Cycles + (1L << logShardSize) - 1) >> logShardSize);

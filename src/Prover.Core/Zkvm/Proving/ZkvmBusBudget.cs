@@ -7,8 +7,8 @@ namespace Prover.Core.Zkvm.Proving;
 /// <summary>
 /// The bus-count bound of an execution proof (<see cref="BusBudget"/>, docs/zkvm.md "Bus multiplicity
 /// bound"). All shards share the LogUp challenges, so every bus is one sum over the whole execution: the
-/// bound is over all shards' tables at their claimed heights plus the verifier's own tuples (image and
-/// initial registers on InitialValue, one per output byte on Output, one Halt). The verifier checks it
+/// bound is over all shards' tables at their claimed heights plus the verifier's own tuples (one per output
+/// byte on Output, one Halt; the initial memory is the image table's, a table of every shard). The verifier checks it
 /// before any other work on the shards; the prover checks it before committing anything.
 /// </summary>
 public static class ZkvmBusBudget
@@ -17,10 +17,9 @@ public static class ZkvmBusBudget
     public static Dictionary<int, long> PublicCounts(ZkvmProgram program, long outputLength)
     {
         ArgumentNullException.ThrowIfNull(program);
-        int registers = ZkvmProgram.InitialRegisters().Skip(1).Count(r => r != 0);
+        // The initial memory (InitialValue) is the image table's: counted with the shards' tables.
         return new Dictionary<int, long>
         {
-            [ZkvmBus.InitialValue] = program.Image.Count + registers,
             [ZkvmBus.Output] = outputLength,
             [ZkvmBus.Halt] = 1,
         };

@@ -20,7 +20,8 @@ public static class ZkvmTable
     /// <summary>Bytes is <see cref="ByteTable{F}"/>: the byte lookup table of the Range16 and ByteAnd buses.</summary>
     public const int Program = 0, Bytes = 1, Cpu = 2, AddSub = 3, Bitwise = 4, Shift = 5, Compare = 6, Mul = 7, DivRem = 8,
         LoadStore = 9, Syscall = 10, MemoryInit = 11, MemoryFinal = 12, InputCommit = 13, Keccak = 14, ModMul256 = 15, ModMul384 = 16,
-        Sha256 = 17, Secp256k1Add = 18, Secp256k1Double = 19, Bn254Add = 20, Bn254Double = 21, Bls12381Add = 22, Bls12381Double = 23;
+        Sha256 = 17, Secp256k1Add = 18, Secp256k1Double = 19, Bn254Add = 20, Bn254Double = 21, Bls12381Add = 22, Bls12381Double = 23,
+        Image = 24;
 }
 
 /// <summary>
@@ -36,11 +37,12 @@ public sealed class ZkvmProgram
         ArgumentNullException.ThrowIfNull(program);
         Program = program;
         Table = new ProgramTable<KoalaBear>(program);
+        Image = ImageEntries(program);
+        ImageTable = new ImageTable<KoalaBear>(InitialValues(Image));
         Airs = [.. ZkvmChips.All.Select(c => c.Air(this))];
         _compiled = new Lazy<CompiledAir<KoalaBear>[]>(() => [.. Airs.Select(a => new CompiledAir<KoalaBear>(a))]);
         ShardAirs = AirsOf(ZkvmChips.Full(lastShard: false));
         LastShardAirs = AirsOf(ZkvmChips.Full(lastShard: true));
-        Image = ImageEntries(program);
         Digest = ImageDigest(program);
     }
 
@@ -49,6 +51,12 @@ public sealed class ZkvmProgram
     public GuestProgram Program { get; }
 
     public ProgramTable<KoalaBear> Table { get; }
+
+    /// <summary>
+    /// The initial memory as a preprocessed table (<see cref="ImageTable{F}"/>): the <see cref="Image"/> tuples, then every
+    /// non-zero initial register; its rows are what the last shard sends on the InitialValue bus.
+    /// </summary>
+    public ImageTable<KoalaBear> ImageTable { get; }
 
     /// <summary>Every registry chip's AIR for this program, by chip index (<see cref="ZkvmChips"/>).</summary>
     public IReadOnlyList<IAir<KoalaBear>> Airs { get; }
@@ -106,6 +114,18 @@ public sealed class ZkvmProgram
         var regs = new ulong[32];
         regs[2] = MemoryMap.StackTop;
         return regs;
+    }
+
+    /// <summary>The InitialValue tuples of a program: its image entries, then every non-zero initial register (keys increasing).</summary>
+    public static List<(ulong Key, ulong Value)> InitialValues(IReadOnlyList<(ulong Key, ulong Value)> image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        var regs = InitialRegisters();
+        var tuples = new List<(ulong, ulong)>(image);
+        for (int r = 1; r < 32; r++)
+            if (regs[r] != 0)
+                tuples.Add((MemoryArgument.RegisterKeyBase + (ulong)r, regs[r]));
+        return tuples;
     }
 
     private static List<(ulong Key, ulong Value)> ImageEntries(GuestProgram program)

@@ -24,8 +24,10 @@ public sealed class ZkvmProof<TDef, TDigest>
     /// 5: the multiplication gadget (mul, divrem) and the load/store chip check their bytes in pairs on the ByteAnd bus
     /// (one lookup and one AND column per pair, RANGE8 and an msb lookup for the top two bytes of an operand): fewer
     /// interactions and LogUp columns, a few more main columns.
+    /// 6: every shard has the preprocessed image table (chip 24, <see cref="Memory.ImageTable{F}"/>), which sends the program's
+    /// initial memory in the last shard; the verifier no longer adds the image's bus terms itself.
     /// </summary>
-    public const ushort Version = 5;
+    public const ushort Version = 6;
 
     /// <summary>Upper bounds enforced when parsing (an adversary controls the bytes).</summary>
     public const int MaxShards = 1 << 16, MaxInputBytes = 1 << 30, MaxOutputBytes = 1 << 24, CommitmentElements = 8;

@@ -287,8 +287,8 @@ public sealed class ZkvmProver<TDef, TDigest>
         if (ZkvmBusBudget.Check(program, chips, heights, output.Length, _options.BusBudgetLimit) is { } budget && _options.Tamper is null)
             throw new InvalidOperationException($"this execution ({result.Cycles:N0} cycles, {count} shards) is too large for one sound bus argument: {budget}");
 
-        // One preprocessed key over every chip (only the preprocessed table's height matters: the Program table,
-        // present in every shard); each shard proves with its subset. A shard whose preprocessed heights differ from the
+        // One preprocessed key over every chip (only the preprocessed tables' heights matter: the Program and image tables,
+        // present in every shard at their program-fixed heights); each shard proves with its subset. A shard whose preprocessed heights differ from the
         // last shard's fails in the STARK prover's key check.
         var fullKey = StarkSetup.Preprocess<KoalaBearParameters, TDigest>(program.Airs, ZkvmProgram.RegistryHeights(chips[^1], heights[^1]),
             config!.LogBlowup, backend)!;
@@ -352,7 +352,16 @@ public sealed class ZkvmProver<TDef, TDigest>
                     total += sum;
             }
         }
-        ShardProofSlots.Run(slots, count, Fits, ProveShard, cancel);
+        try
+        {
+            ShardProofSlots.Run(slots, count, Fits, ProveShard, cancel);
+        }
+        finally
+        {
+            // The key was made for this proof: the copies its shards had each device retain (IProverBackend.Retain) go with it.
+            foreach (var b in slots.Select(p => p.Backend).Distinct<IProverBackend<KoalaBearParameters>>(ReferenceEqualityComparer.Instance))
+                b.ReleaseRetained([.. fullKey.Traces, .. fullKey.Ldes]);
+        }
         progress?.Invoke("shard proofs", 1);
         _options.ShardProgress?.Invoke("shard proofs", count, count);
         Lap("shard proofs");

@@ -124,19 +124,17 @@ public static class ZkvmStatement
     }
 
     /// <summary>
-    /// The bus terms of the tuples the verifier contributes itself: it sends (key, value) on
-    /// <see cref="ZkvmBus.InitialValue"/> for every non-zero double word of the image and every non-zero
-    /// initial register (the input's words come from the input-commitment chip), receives (index, byte) on <see cref="ZkvmBus.Output"/> for every
-    /// output byte, and receives one (ts, exit code) on <see cref="ZkvmBus.Halt"/> at the ts of the last
-    /// instruction. With the shards' sums these must add to zero.
+    /// The bus terms of the tuples the verifier contributes itself: it receives (index, byte) on <see cref="ZkvmBus.Output"/>
+    /// for every output byte and one (ts, exit code) on <see cref="ZkvmBus.Halt"/> at the ts of the last instruction. With
+    /// the shards' sums these must add to zero. The program's initial memory (image double words and initial registers on
+    /// <see cref="ZkvmBus.InitialValue"/>) is not among them: the last shard's preprocessed image table sends it
+    /// (<see cref="Memory.ImageTable{F}"/>; <see cref="ImageBusSumReference{TDef}"/> is what the verifier added for it before).
     /// </summary>
     /// <remarks>
-    /// The same field element as <see cref="PublicBusSumReference{TDef}"/>, computed for a verifier that checks many
-    /// proofs of one program: the image's tuples are converted to field elements once per program
-    /// (<see cref="InitialValueTuples"/>), and the sum of the n fractions ±1/fp_i is kept as one fraction num/den
-    /// (num·fp ± den over den·fp: two extension products per tuple) with a single inversion at the end, where the
-    /// reference inverts every fingerprint (an extension inversion costs dozens of products). Exact field arithmetic,
-    /// so the order and grouping do not change the result; every fingerprint is still checked non-zero on its own.
+    /// The same field element as <see cref="PublicBusSumReference{TDef}"/>: the sum of the n fractions ±1/fp_i kept as one
+    /// fraction num/den (num·fp ± den over den·fp: two extension products per tuple) with a single inversion at the end,
+    /// where the reference inverts every fingerprint. Exact field arithmetic, so the order and grouping do not change the
+    /// result; every fingerprint is still checked non-zero on its own.
     /// </remarks>
     public static ExtensionField<KoalaBear, TDef> PublicBusSum<TDef>(ZkvmProgram program, ReadOnlySpan<byte> output,
         int exitCode, ulong haltTimestamp, ExtensionField<KoalaBear, TDef> gamma, ExtensionField<KoalaBear, TDef> beta)
@@ -146,10 +144,6 @@ public static class ZkvmStatement
         var betaPowers = beta.Powers(7);
         var num = ExtensionField<KoalaBear, TDef>.Zero;
         var den = ExtensionField<KoalaBear, TDef>.One;
-        ReadOnlySpan<KoalaBear> initial = InitialValueTuples(program);
-        for (int i = 0; i < initial.Length; i += InitialValueArity)
-            Accumulate(ref num, ref den, LogUp.Fingerprint<KoalaBear, ExtensionField<KoalaBear, TDef>>(ZkvmBus.InitialValue,
-                initial.Slice(i, InitialValueArity), gamma, betaPowers), send: true);
         Span<KoalaBear> values = stackalloc KoalaBear[6];
         for (int i = 0; i < output.Length; i++)
         {
@@ -178,45 +172,36 @@ public static class ZkvmStatement
         den *= fp;
     }
 
-    private const int InitialValueArity = 5;
-
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ZkvmProgram, KoalaBear[]> s_initialValues = new();
-
     /// <summary>
-    /// The verifier's <see cref="ZkvmBus.InitialValue"/> tuples of <paramref name="program"/>, (key, four 16-bit limbs of
-    /// the value) for every image double word, then every non-zero initial register, flattened; made once per program
-    /// (the program and its image are immutable).
-    /// </summary>
-    private static KoalaBear[] InitialValueTuples(ZkvmProgram program) => s_initialValues.GetValue(program, p =>
-    {
-        var regs = ZkvmProgram.InitialRegisters();
-        var tuples = new List<KoalaBear>((p.Image.Count + 32) * InitialValueArity);
-        void Add(ulong key, ulong value)
-        {
-            tuples.Add(KoalaBear.FromUInt64(key));
-            for (int l = 0; l < 4; l++)
-                tuples.Add(KoalaBear.FromUInt64(Word.Limb(value, l)));
-        }
-        foreach (var (key, value) in p.Image)
-            Add(key, value);
-        for (int r = 1; r < 32; r++)
-            if (regs[r] != 0)
-                Add(MemoryArgument.RegisterKeyBase + (ulong)r, regs[r]);
-        return [.. tuples];
-    });
-
-    /// <summary>
-    /// The bus terms of the tuples the verifier contributes itself: it sends (key, value) on
-    /// <see cref="ZkvmBus.InitialValue"/> for every non-zero double word of the image and every non-zero
-    /// initial register (the input's words come from the input-commitment chip), receives (index, byte) on <see cref="ZkvmBus.Output"/> for every
-    /// output byte, and receives one (ts, exit code) on <see cref="ZkvmBus.Halt"/> at the ts of the last
-    /// instruction. With the shards' sums these must add to zero. The reference: one tuple list, one fingerprint and one
-    /// inversion per tuple (<see cref="PublicBusSum{TDef}"/> is the same sum, checked against this in ZkvmStatementTests).
+    /// The reference of <see cref="PublicBusSum{TDef}"/>: one tuple list (output bytes received on <see cref="ZkvmBus.Output"/>,
+    /// the halt on <see cref="ZkvmBus.Halt"/>), one fingerprint and one inversion per tuple (checked against the fast sum in
+    /// ZkvmStatementTests).
     /// </summary>
     public static ExtensionField<KoalaBear, TDef> PublicBusSumReference<TDef>(ZkvmProgram program, ReadOnlySpan<byte> output,
         int exitCode, ulong haltTimestamp, ExtensionField<KoalaBear, TDef> gamma, ExtensionField<KoalaBear, TDef> beta)
         where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
     {
+        ArgumentNullException.ThrowIfNull(program);
+        var tuples = new List<(int Bus, ulong[] Values, bool Send)>();
+        for (int i = 0; i < output.Length; i++)
+            tuples.Add((ZkvmBus.Output, [(ulong)i & 0xFFFF, (ulong)i >> 16, output[i]], false));
+        ulong code = unchecked((ulong)(long)exitCode);
+        tuples.Add((ZkvmBus.Halt, [MemoryArgument.Lo(haltTimestamp), MemoryArgument.Hi(haltTimestamp),
+            Word.Limb(code, 0), Word.Limb(code, 1), Word.Limb(code, 2), Word.Limb(code, 3)], false));
+        return SumOfFractions(tuples, gamma, beta);
+    }
+
+    /// <summary>
+    /// The slow reference of the program's initial memory on the bus: +1/fp of (key, v0..v3) on <see cref="ZkvmBus.InitialValue"/>
+    /// for every non-zero double word of the image (<see cref="ZkvmProgram.Image"/>) and every non-zero initial register,
+    /// built from the program alone, one inversion per tuple. This is what the verifier added to the buses itself before the
+    /// image became a preprocessed table; the last shard's image table must contribute exactly this (ImageTableTests compare
+    /// it with a proof's table sum at the proof's γ, β).
+    /// </summary>
+    public static ExtensionField<KoalaBear, TDef> ImageBusSumReference<TDef>(ZkvmProgram program, ExtensionField<KoalaBear, TDef> gamma, ExtensionField<KoalaBear, TDef> beta)
+        where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+    {
+        ArgumentNullException.ThrowIfNull(program);
         var tuples = new List<(int Bus, ulong[] Values, bool Send)>();
         void InitialValue(ulong key, ulong value) =>
             tuples.Add((ZkvmBus.InitialValue, [key, Word.Limb(value, 0), Word.Limb(value, 1), Word.Limb(value, 2), Word.Limb(value, 3)], true));
@@ -226,29 +211,25 @@ public static class ZkvmStatement
         for (int r = 1; r < 32; r++)
             if (regs[r] != 0)
                 InitialValue(MemoryArgument.RegisterKeyBase + (ulong)r, regs[r]);
-        for (int i = 0; i < output.Length; i++)
-            tuples.Add((ZkvmBus.Output, [(ulong)i & 0xFFFF, (ulong)i >> 16, output[i]], false));
-        ulong code = unchecked((ulong)(long)exitCode);
-        tuples.Add((ZkvmBus.Halt, [MemoryArgument.Lo(haltTimestamp), MemoryArgument.Hi(haltTimestamp),
-            Word.Limb(code, 0), Word.Limb(code, 1), Word.Limb(code, 2), Word.Limb(code, 3)], false));
+        return SumOfFractions(tuples, gamma, beta);
+    }
 
+    private static ExtensionField<KoalaBear, TDef> SumOfFractions<TDef>(List<(int Bus, ulong[] Values, bool Send)> tuples,
+        ExtensionField<KoalaBear, TDef> gamma, ExtensionField<KoalaBear, TDef> beta)
+        where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+    {
         var betaPowers = beta.Powers(7);
-        var fingerprints = new ExtensionField<KoalaBear, TDef>[tuples.Count];
+        var sum = default(ExtensionField<KoalaBear, TDef>);
         Span<KoalaBear> values = stackalloc KoalaBear[6];
-        for (int i = 0; i < tuples.Count; i++)
+        foreach (var t in tuples)
         {
-            var t = tuples[i];
             for (int j = 0; j < t.Values.Length; j++)
                 values[j] = KoalaBear.FromUInt64(t.Values[j]);
-            fingerprints[i] = LogUp.Fingerprint<KoalaBear, ExtensionField<KoalaBear, TDef>>(t.Bus, values[..t.Values.Length], gamma, betaPowers);
-            if (fingerprints[i].IsZero)
+            var fp = LogUp.Fingerprint<KoalaBear, ExtensionField<KoalaBear, TDef>>(t.Bus, values[..t.Values.Length], gamma, betaPowers);
+            if (fp.IsZero)
                 throw new InvalidOperationException("a public tuple's fingerprint vanished (probability ~2^-100)");
-        }
-        var sum = default(ExtensionField<KoalaBear, TDef>);
-        for (int i = 0; i < tuples.Count; i++)
-        {
-            var term = fingerprints[i].Inverse();
-            sum = tuples[i].Send ? sum + term : sum - term;
+            var term = fp.Inverse();
+            sum = t.Send ? sum + term : sum - term;
         }
         return sum;
     }

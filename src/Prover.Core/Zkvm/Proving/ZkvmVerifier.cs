@@ -26,9 +26,9 @@ public sealed record ZkvmVerification(bool IsValid, string? Error, int ExitCode 
 /// the proof must name the program, every shard proof must verify with the shared challenges replayed from
 /// the global transcript, the CPU boundaries must chain from the entry point (clk 1) shard to shard, every
 /// shard's syscall chip must use the input's size, the input-commitment chip must state the claimed
-/// input size and commitment, and the buses of all shards plus the verifier's own tuples (image and
-/// initial registers; committed output; the halt at the last instruction with the claimed exit code) must
-/// balance. The input itself stays private: <see cref="ZkvmVerification.InputCommitment"/> is what the
+/// input size and commitment, every shard's image table must send in the last shard only, and the buses of all shards
+/// (the last shard's image table sends the initial memory) plus the verifier's own tuples (committed output; the halt at
+/// the last instruction with the claimed exit code) must balance. The input itself stays private: <see cref="ZkvmVerification.InputCommitment"/> is what the
 /// caller compares with <see cref="Input.InputCommitment.Compute"/> of the input it expects. Malformed
 /// proofs are rejections, never exceptions.
 /// </summary>
@@ -120,7 +120,7 @@ public sealed class ZkvmVerifier<TDef, TDigest>
         }
         total += publicSum;
         if (!total.IsZero)
-            return ZkvmVerification.Reject("the buses do not balance across the shards and the public tuples (initial memory, output, halt)");
+            return ZkvmVerification.Reject("the buses do not balance across the shards and the public tuples (output, halt)");
         return new ZkvmVerification(true, null, proof.ExitCode, proof.Output, proof.Cycles, proof.InputSize, proof.InputCommitment) { Security = security };
     }
 
@@ -211,6 +211,11 @@ public sealed class ZkvmVerifier<TDef, TDigest>
             if (ls.Length != LoadStoreCols.PublicValueCount || ls[LoadStoreCols.PublicInputSizeLo].ToCanonical() != (claim.InputSize & 0xFFFF)
                 || ls[LoadStoreCols.PublicInputSizeHi].ToCanonical() != claim.InputSize >> 16)
                 return ($"shard {s}: the load/store chip's input size is not the input's", null);
+            // The image table sends the program's initial memory in the last shard and nowhere else: exactly once per
+            // execution (ImageTable: its multiplicity is the key's Real flag times this value).
+            var image = Publics(s, ZkvmTable.Image);
+            if (image.Length != ImageCols.PublicValueCount || image[ImageCols.PublicActive] != (s == n - 1 ? KoalaBear.One : KoalaBear.Zero))
+                return ($"shard {s}: the image table must send the initial memory in the last shard only", null);
         }
         var commit = Publics(n - 1, ZkvmTable.InputCommit);
         if (commit.Length != Input.InputCommitCols.PublicValueCount || commit[0].ToCanonical() != (claim.InputSize & 0xFFFF)
