@@ -25,6 +25,8 @@ public static class Program
             Stark.SizeModel.Run(args);
         else if (args is ["recursion-final", ..])
             Stark.RecursionFinal.Run(args);
+        else if (args is ["final-verify", ..])
+            Stark.FinalVerify.Run(args);
         else if (args is ["table-shapes", ..])
             Stark.TableShapes.Run(args);
         else if (args is ["proof-account", ..])

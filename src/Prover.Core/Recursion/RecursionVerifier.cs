@@ -12,7 +12,13 @@ namespace Prover.Core.Recursion;
 /// chips and their verifying key from the program (the key is the program), checks that the proof's public values are
 /// the claimed outputs, and verifies the STARK with the ordinary <see cref="StarkVerifier{TParams, TDef, TDigest}"/>.
 /// </summary>
-public sealed class RecursionVerifier<TParams, TDef, TDigest>(StarkConfig config)
+/// <param name="config">The configuration proofs must have been made under.</param>
+/// <param name="compiledAirs">
+/// Compiled AIRs to share with other verifiers (a verifier of many proofs that makes a <see cref="RecursionVerifier{TParams, TDef, TDigest}"/>
+/// per proof, or per configuration, keeps one cache across them); null: this verifier's own. A compiled AIR depends only on
+/// the AIR object and its LogUp batching, the cache's key, so sharing it across configurations gives the same programs.
+/// </param>
+public sealed class RecursionVerifier<TParams, TDef, TDigest>(StarkConfig config, CompiledAirCache<MontyField31<TParams>>? compiledAirs = null)
     where TParams : struct, IMontyParameters
     where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef>
     where TDigest : struct, IDigest<TDigest, TParams>
@@ -25,7 +31,7 @@ public sealed class RecursionVerifier<TParams, TDef, TDigest>(StarkConfig config
 
     // The chips' AIRs compiled once (their constraint programs depend only on the AIR and the LogUp batching the
     // configuration gives each height), not once per verification.
-    private readonly CompiledAirCache<MontyField31<TParams>> _compiledAirs = new();
+    private readonly CompiledAirCache<MontyField31<TParams>> _compiledAirs = compiledAirs ?? new();
 
     /// <summary>The phases of the last STARK verification this verifier ran (<see cref="StarkVerifier{TParams, TDef, TDigest}.LastTimings"/>).</summary>
     public IReadOnlyList<(string Phase, double Milliseconds)> LastTimings { get; private set; } = [];

@@ -26,6 +26,21 @@ public static class Polynomials
     }
 
     /// <summary>
+    /// Extension coefficients at a base-field point: Horner's rule with extension × base products (D base products per
+    /// step, not an extension product). The same element as <see cref="EvaluateCoefficients{TExt}(ReadOnlySpan{TExt}, TExt)"/>
+    /// at the point lifted to the extension, which a test compares it with.
+    /// </summary>
+    public static ExtensionField<F, TDef> EvaluateAtBasePoint<F, TDef>(ReadOnlySpan<ExtensionField<F, TDef>> coefficients, F x)
+        where F : struct, IField<F>
+        where TDef : struct, IExtensionDefinition<F, TDef>
+    {
+        var acc = default(ExtensionField<F, TDef>);
+        for (int i = coefficients.Length - 1; i >= 0; i--)
+            acc = acc * x + coefficients[i];
+        return acc;
+    }
+
+    /// <summary>
     /// Barycentric weights for evaluating, at an out-of-domain point z, the polynomials of degree &lt; n
     /// given by their values on the coset shift·H (H of size n = 2^logN, natural order):
     /// p(z) = Σ_i w_i·p(shift·ω^i) with w_i = ((z/shift)^n − 1)/n · ω^i/(z − shift·ω^i).

@@ -343,7 +343,10 @@ public sealed class StarkVerifier<TParams, TDef, TDigest>
         {
             var x = MontyField31<TParams>.TwoAdicGenerator(layout.LogFinalCodewordLength)
                 .Pow((ulong)Dft.BitReversal.ReverseBits(positions[l], layout.LogFinalCodewordLength));
-            var expected = Polynomials.EvaluateCoefficients(proof.FinalPolynomial, ExtensionField<MontyField31<TParams>, TDef>.FromBase(x));
+            // The final codeword's points are base-field: extension × base steps (the reference lifts x to the extension).
+            var expected = KernelSelection.IsReference(ReferenceFamily.Verifier)
+                ? Polynomials.EvaluateCoefficients(proof.FinalPolynomial, ExtensionField<MontyField31<TParams>, TDef>.FromBase(x))
+                : Polynomials.EvaluateAtBasePoint<MontyField31<TParams>, TDef>(proof.FinalPolynomial, x);
             if (expected != values[l])
                 return $"FRI folding at position {positions[l]} does not end on the final polynomial";
         }
@@ -416,11 +419,8 @@ public sealed class StarkVerifier<TParams, TDef, TDigest>
         var outputs = new ExtensionField<MontyField31<TParams>, TDef>[program.ConstraintCount];
         program.Evaluate<ExtensionField<MontyField31<TParams>, TDef>, OpenedInputs>(ref inputs, registers, outputs);
         int constraints = air.ConstraintCount, logUpConstraints = LogUp.ConstraintCount(air);
-        var alphaPowers = alpha.Powers(constraints + logUpConstraints);
-        var acc = default(ExtensionField<MontyField31<TParams>, TDef>);
-        for (int k = 0; k < constraints; k++)
-            acc += alphaPowers[k] * outputs[k];
         int d = TDef.Degree;
+        var results = new ExtensionField<MontyField31<TParams>, TDef>[logUpConstraints];
         if (air.LogUpColumns > 0)
         {
             var local = new ExtensionField<MontyField31<TParams>, TDef>[air.LogUpColumns];
@@ -430,11 +430,12 @@ public sealed class StarkVerifier<TParams, TDef, TDigest>
                 local[col] = Recombine(o.LogUpLocal.AsSpan(col * d, d));
                 next[col] = Recombine(o.LogUpNext.AsSpan(col * d, d));
             }
-            var results = new ExtensionField<MontyField31<TParams>, TDef>[logUpConstraints];
             LogUp.EvaluateConstraints<MontyField31<TParams>, ExtensionField<MontyField31<TParams>, TDef>>(air, outputs, local, next, gamma, beta, sum, first, last, transition, results);
-            for (int l = 0; l < logUpConstraints; l++)
-                acc += alphaPowers[constraints + l] * results[l];
         }
+        // The folded constraints Σ_k α^k·c_k over the AIR's constraints, then the LogUp ones.
+        var acc = KernelSelection.IsReference(ReferenceFamily.Verifier)
+            ? FoldReference(outputs.AsSpan(0, constraints), results, alpha)
+            : Fold(outputs.AsSpan(0, constraints), results, alpha);
         // Q(ζ) = Σ_j ζ^(j·n)·q_j(ζ), q_j recombined from its D base-column openings.
         var quotient = default(ExtensionField<MontyField31<TParams>, TDef>);
         var zetaN = zh + ExtensionField<MontyField31<TParams>, TDef>.One;
@@ -447,6 +448,35 @@ public sealed class StarkVerifier<TParams, TDef, TDigest>
         return acc == zh * quotient ? null : "constraints do not match the quotient at the out-of-domain point";
     }
 
+    /// <summary>
+    /// Σ_k α^k·v_k over <paramref name="first"/> then <paramref name="second"/> (one index sequence) by Horner's rule from the
+    /// last value down: one extension product and one sum per value, no table of powers. The same field element as
+    /// <see cref="FoldReference"/> (exact arithmetic; the polynomial in α is the same, only evaluated another way).
+    /// </summary>
+    internal static ExtensionField<MontyField31<TParams>, TDef> Fold(ReadOnlySpan<ExtensionField<MontyField31<TParams>, TDef>> first,
+        ReadOnlySpan<ExtensionField<MontyField31<TParams>, TDef>> second, ExtensionField<MontyField31<TParams>, TDef> alpha)
+    {
+        var acc = default(ExtensionField<MontyField31<TParams>, TDef>);
+        for (int l = second.Length - 1; l >= 0; l--)
+            acc = acc * alpha + second[l];
+        for (int k = first.Length - 1; k >= 0; k--)
+            acc = acc * alpha + first[k];
+        return acc;
+    }
+
+    /// <summary>The reference of <see cref="Fold"/>: the powers α^k tabulated, each value multiplied by its own and summed.</summary>
+    internal static ExtensionField<MontyField31<TParams>, TDef> FoldReference(ReadOnlySpan<ExtensionField<MontyField31<TParams>, TDef>> first,
+        ReadOnlySpan<ExtensionField<MontyField31<TParams>, TDef>> second, ExtensionField<MontyField31<TParams>, TDef> alpha)
+    {
+        var alphaPowers = alpha.Powers(first.Length + second.Length);
+        var acc = default(ExtensionField<MontyField31<TParams>, TDef>);
+        for (int k = 0; k < first.Length; k++)
+            acc += alphaPowers[k] * first[k];
+        for (int l = 0; l < second.Length; l++)
+            acc += alphaPowers[first.Length + l] * second[l];
+        return acc;
+    }
+
     /// <summary>A row of <paramref name="width"/> values holding <paramref name="values"/>[j] at column <paramref name="columns"/>[j], zero elsewhere.</summary>
     private static ExtensionField<MontyField31<TParams>, TDef>[] Scatter(ExtensionField<MontyField31<TParams>, TDef>[] values, IReadOnlyList<int> columns, int width)
     {
@@ -456,8 +486,25 @@ public sealed class StarkVerifier<TParams, TDef, TDigest>
         return row;
     }
 
-    /// <summary>Σ_c X^c·parts[c]: an extension-valued function from the openings of its D base components.</summary>
+    /// <summary>
+    /// Σ_c X^c·parts[c]: an extension-valued function from the openings of its D base components — by Horner's rule from
+    /// the last part down (one product by X per part), or in the reference the powers of X kept as they go.
+    /// </summary>
     private static ExtensionField<MontyField31<TParams>, TDef> Recombine(ReadOnlySpan<ExtensionField<MontyField31<TParams>, TDef>> parts)
+    {
+        if (!KernelSelection.IsReference(ReferenceFamily.Verifier))
+        {
+            var x = ExtensionField<MontyField31<TParams>, TDef>.X;
+            var horner = default(ExtensionField<MontyField31<TParams>, TDef>);
+            for (int c = parts.Length - 1; c >= 0; c--)
+                horner = horner * x + parts[c];
+            return horner;
+        }
+        return RecombineReference(parts);
+    }
+
+    /// <summary>The reference of <see cref="Recombine"/>.</summary>
+    private static ExtensionField<MontyField31<TParams>, TDef> RecombineReference(ReadOnlySpan<ExtensionField<MontyField31<TParams>, TDef>> parts)
     {
         var acc = default(ExtensionField<MontyField31<TParams>, TDef>);
         var basis = ExtensionField<MontyField31<TParams>, TDef>.One;

@@ -223,5 +223,35 @@ public sealed class ZkvmFinalProofTests(ITestOutputHelper output)
             Assert.Equal(cold.Error, e.Verifier.Verify(tampered).Error);
         }
         Assert.True(verifier.Verify(honest).IsValid);
+        // One-byte tamperings spread over the final STARK's bytes (the end of the file), judged by the warm verifier (its
+        // compiled AIRs of the final program kept since the first proof) and by a fresh one: the same rejection each time.
+        int stark = honest.Length - ProofSerializer.Serialize(e.FinalProof.Root).Length;
+        int step = Math.Max(1, (honest.Length - stark) / 40);
+        for (int position = stark; position < honest.Length; position += step)
+        {
+            var tampered = honest.ToArray();
+            tampered[position] ^= (byte)(1 << (position % 8));
+            var warm = verifier.Verify(tampered);
+            Assert.False(warm.IsValid, $"byte {position} changed: accepted");
+            Assert.Equal(e.Verifier.Verify(tampered).Error, warm.Error);
+        }
+        // The warm verifier, having compiled the final program's AIRs of the two-shard tree, still rejects the one-shard
+        // execution's final proof presented as this one (another final program: its AIRs are other objects).
+        var other = verifier.Verify(e.FinalProof with { Root = Hello1.Value.FinalProof.Root });
+        Assert.False(other.IsValid);
+        Assert.Equal(e.Verifier.Verify(e.FinalProof with { Root = Hello1.Value.FinalProof.Root }).Error, other.Error);
+        Assert.True(verifier.Verify(honest).IsValid);
+    }
+
+    [Fact]
+    public void WarmVerifierReportsItsSteps()
+    {
+        var e = Hello2.Value;
+        var verifier = e.Verifier;
+        Assert.True(verifier.Verify(e.FinalProof.ToBytes()).IsValid);
+        var steps = verifier.LastTimings.Select(t => t.Step).ToArray();
+        output.WriteLine(string.Join(", ", verifier.LastTimings.Select(t => $"{t.Step} {t.Milliseconds:F2} ms")));
+        Assert.Equal(["parse", "statement checks, challenges, public bus terms", "tree and chain lookups, expected statement", "final STARK", "security of the chain"], steps);
+        Assert.Contains(verifier.LastStarkTimings, t => t.Phase.StartsWith("DEEP", StringComparison.Ordinal));
     }
 }

@@ -63,6 +63,43 @@ public sealed class VerifierFastPathTests(ITestOutputHelper output)
         Agree<KoalaBearOctic>("lookup", StarkConfig.Provable100 with { NumQueries = 21, QueryPowBits = 0, LogFinalPolyLength = 2, AllowInsecure = true }, output);
 
     [Fact]
+    public void Horner_fold_equals_the_tabulated_powers()
+    {
+        // The constraint folding at ζ (StarkVerifier.Fold: Horner from the last value) against the reference (α^k tabulated):
+        // the same element for every split of one sequence into the AIR's constraints and the LogUp ones, empty parts included.
+        var rng = new Random(14);
+        KoalaBearExt8 Random8() => KoalaBearExt8.FromCoefficients([.. Enumerable.Range(0, 8).Select(_ => KoalaBear.FromUInt64((ulong)rng.Next()))]);
+        foreach (var (n, m) in new[] { (0, 0), (1, 0), (0, 3), (5, 7), (200, 13) })
+        {
+            var first = Enumerable.Range(0, n).Select(_ => Random8()).ToArray();
+            var second = Enumerable.Range(0, m).Select(_ => Random8()).ToArray();
+            var alpha = Random8();
+            Assert.Equal(StarkVerifier<KoalaBearParameters, KoalaBearOctic, KoalaBearDigest>.FoldReference(first, second, alpha),
+                StarkVerifier<KoalaBearParameters, KoalaBearOctic, KoalaBearDigest>.Fold(first, second, alpha));
+        }
+        // And it is the polynomial in α: a changed value changes the fold.
+        var values = Enumerable.Range(0, 9).Select(_ => Random8()).ToArray();
+        var a = Random8();
+        var folded = StarkVerifier<KoalaBearParameters, KoalaBearOctic, KoalaBearDigest>.Fold(values, [], a);
+        values[4] += KoalaBearExt8.One;
+        Assert.NotEqual(folded, StarkVerifier<KoalaBearParameters, KoalaBearOctic, KoalaBearDigest>.Fold(values, [], a));
+    }
+
+    [Fact]
+    public void Final_polynomial_at_a_base_point_equals_the_lifted_evaluation()
+    {
+        var rng = new Random(26);
+        KoalaBearExt8 Random8() => KoalaBearExt8.FromCoefficients([.. Enumerable.Range(0, 8).Select(_ => KoalaBear.FromUInt64((ulong)rng.Next()))]);
+        foreach (int n in new[] { 0, 1, 4, 256 })
+        {
+            var coefficients = Enumerable.Range(0, n).Select(_ => Random8()).ToArray();
+            foreach (var x in new[] { KoalaBear.Zero, KoalaBear.One, KoalaBear.FromUInt64((ulong)rng.Next()) })
+                Assert.Equal(Polynomials.EvaluateCoefficients(coefficients, KoalaBearExt8.FromBase(x)),
+                    Polynomials.EvaluateAtBasePoint<KoalaBear, KoalaBearOctic>(coefficients, x));
+        }
+    }
+
+    [Fact]
     public void Fibonacci_single_table() =>
         Agree<KoalaBearQuartic>("fibonacci", StarkConfig.Development with { NumQueries = 17, QueryPowBits = 0, LogFinalPolyLength = 2 }, output);
 }

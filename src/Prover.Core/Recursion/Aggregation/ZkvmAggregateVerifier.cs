@@ -1,3 +1,4 @@
+using Prover.Core.Air;
 using Prover.Core.Field;
 using Prover.Core.Hash;
 using Prover.Core.Stark;
@@ -26,6 +27,11 @@ public sealed class ZkvmAggregateVerifier<TDef, TDigest>
     // depends only on the shape and the configuration (compiling the AIRs for it costs more than the top proof's check).
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Security.SecurityReport> _shapeSecurity = new();
 
+    // The top programs' compiled AIRs, kept across proofs (a fresh RecursionVerifier per proof would recompile every
+    // recursion chip's constraints each time: a quarter of the final STARK's check). A compiled AIR is a function of the
+    // AIR object and its LogUp batching only, which is what the cache is keyed by (CompiledAirCache).
+    private readonly CompiledAirCache<KoalaBear> _compiledAirs = new();
+
     public ZkvmAggregateVerifier(StarkConfig shardConfig, StarkConfig recursionConfig, ZkvmProgram program, IReadOnlyList<StarkConfig>? finalConfigs = null)
         : this(new ZkvmAggregationKeys<TDef, TDigest>(shardConfig, recursionConfig, program, finalConfigs))
     {
@@ -39,6 +45,7 @@ public sealed class ZkvmAggregateVerifier<TDef, TDigest>
 
     public ZkvmVerification Verify(ReadOnlySpan<byte> bytes)
     {
+        long start = System.Diagnostics.Stopwatch.GetTimestamp();
         ZkvmAggregateProof<TDef, TDigest> proof;
         try
         {
@@ -48,8 +55,21 @@ public sealed class ZkvmAggregateVerifier<TDef, TDigest>
         {
             return ZkvmVerification.Reject(e.Message);
         }
-        return Verify(proof);
+        double parse = System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        var result = Verify(proof);
+        LastTimings = [("parse", parse), .. LastTimings];
+        return result;
     }
+
+    /// <summary>
+    /// Wall time of each step of the last verification (<see cref="Verify(ReadOnlySpan{byte})"/> adds the parse first), in
+    /// milliseconds, in order; a rejected proof lists the steps it reached. The final STARK's own phases are
+    /// <see cref="LastStarkTimings"/>.
+    /// </summary>
+    public IReadOnlyList<(string Step, double Milliseconds)> LastTimings { get; private set; } = [];
+
+    /// <summary>The phases of the last top STARK verification (<see cref="StarkVerifier{TParams, TDef, TDigest}.LastTimings"/>).</summary>
+    public IReadOnlyList<(string Phase, double Milliseconds)> LastStarkTimings { get; private set; } = [];
 
     public ZkvmVerification Verify(ZkvmAggregateProof<TDef, TDigest> proof)
     {
@@ -86,10 +106,21 @@ public sealed class ZkvmAggregateVerifier<TDef, TDigest>
 
     private ZkvmVerification VerifyCore(ZkvmAggregateProof<TDef, TDigest> proof)
     {
+        var timings = new List<(string, double)>();
+        LastTimings = timings;
+        LastStarkTimings = [];
+        long mark = System.Diagnostics.Stopwatch.GetTimestamp();
+        void Step(string name)
+        {
+            long now = System.Diagnostics.Stopwatch.GetTimestamp();
+            timings.Add((name, System.Diagnostics.Stopwatch.GetElapsedTime(mark, now).TotalMilliseconds));
+            mark = now;
+        }
         if (!proof.ProgramDigest.AsSpan().SequenceEqual(_keys.Program.Digest))
             return ZkvmVerification.Reject("the proof is for another program");
         var claim = proof.Claim;
         var (error, statement) = ZkvmVerifier<TDef, TDigest>.CheckStatement(_keys.ShardConfig, _keys.Program, claim, proof.Shards, claimedShape: null, _fullKeys);
+        Step("statement checks, challenges, public bus terms");
         if (error is not null)
             return ZkvmVerification.Reject(error);
         // The shards' shape is the one a prover under the configuration chooses for this statement (the aggregated proof does
@@ -100,14 +131,19 @@ public sealed class ZkvmAggregateVerifier<TDef, TDigest>
         var chain = final ? _keys.FinalChain(tree[^1][0]) : [];
         var top = final ? chain[^1] : tree[^1][0];
         var expected = ZkvmAggregateStatement.Expected(proof.Shards, statement, claim.InputSize);
-        var verifier = new RecursionVerifier<KoalaBearParameters, TDef, TDigest>(final ? _keys.FinalConfig : _keys.RecursionConfig);
+        var verifier = new RecursionVerifier<KoalaBearParameters, TDef, TDigest>(final ? _keys.FinalConfig : _keys.RecursionConfig, _compiledAirs);
         LastKey = top.Key.PreprocessedRoot;
+        Step("tree and chain lookups, expected statement");
         var result = verifier.Verify(top.Machine, top.Key, expected, proof.Root);
+        Step(final ? "final STARK" : "root STARK");
+        LastStarkTimings = verifier.LastTimings;
         if (!result.IsValid)
             return ZkvmVerification.Reject((final ? "the final proof: " : "the root proof: ") + result.Error);
+        var security = Weakest(verifier.LastSecurity!, tree, chain, proof.Shards, statement);
+        Step("security of the chain");
         return new ZkvmVerification(true, null, claim.ExitCode, claim.Output, claim.Cycles, claim.InputSize, claim.InputCommitment)
         {
-            Security = Weakest(verifier.LastSecurity!, tree, chain, proof.Shards, statement),
+            Security = security,
         };
     }
 

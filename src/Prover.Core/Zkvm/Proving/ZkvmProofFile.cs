@@ -55,6 +55,25 @@ public static class ZkvmProofFile
     }
 
     /// <summary>
+    /// The time to report of repeated verifications of one proof by one verifier (<paramref name="times"/>, in order, the
+    /// first cold): one run, its time; otherwise the median of the last <see cref="WarmCount"/> runs — the last half of the
+    /// warm runs, so that the runs where the runtime still compiles (tiered JIT: a method runs unoptimised, then
+    /// instrumented, for its first few dozen calls) are left out once there are enough of them; with 2 runs, the second.
+    /// </summary>
+    public static double WarmMilliseconds(IReadOnlyList<double> times)
+    {
+        ArgumentNullException.ThrowIfNull(times);
+        if (times.Count == 0)
+            throw new ArgumentException("no runs");
+        int n = WarmCount(times.Count);
+        var last = times.Skip(times.Count - n).Order().ToArray();
+        return n % 2 == 1 ? last[n / 2] : (last[n / 2 - 1] + last[n / 2]) / 2;
+    }
+
+    /// <summary>How many of <paramref name="runs"/> runs <see cref="WarmMilliseconds"/> takes the median of: all of one, else half the warm runs (at least one).</summary>
+    public static int WarmCount(int runs) => runs <= 1 ? 1 : Math.Max(1, (runs - 1) / 2);
+
+    /// <summary>
     /// <paramref name="check"/>, rejected where it is valid but about another input than <paramref name="expectedInput"/>
     /// (size or commitment); unchanged without an expected input.
     /// </summary>

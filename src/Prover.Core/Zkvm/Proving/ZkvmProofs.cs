@@ -11,6 +11,9 @@ public sealed record ZkvmProofCheck(string Config, ZkvmVerification Result, doub
     /// <summary>The weakest shard's security, bus term over the whole statement (null when the proof could not be read that far).</summary>
     public Security.SecurityReport? Security { get; init; }
 
+    /// <summary>How many verifications <see cref="VerificationMilliseconds"/> is the median of (<see cref="ZkvmProofFile.WarmMilliseconds"/>; 1: a single run).</summary>
+    public int WarmRuns { get; init; } = 1;
+
     /// <summary>For an aggregated or final proof: the verifying key (8 canonical elements, 12 for a provable-128 execution) its top recursion proof was checked against.</summary>
     public uint[]? VerifyingKey { get; init; }
 
