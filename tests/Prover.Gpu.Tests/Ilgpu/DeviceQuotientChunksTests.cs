@@ -97,7 +97,10 @@ public class DeviceQuotientChunksTests
     [InlineData("lookup", 4, true, true)]
     public void Quotient_chunks_hook_is_the_cpu_split_of_the_cpu_quotient(string demo, int logRows, bool randomTrace, bool keep)
     {
-        using var backend = new IlgpuProverBackend<KoalaBearParameters>(IlgpuCpuDevice.Device, ownsDevice: false);
+        // A device of its own: the traffic counters read the device's byte totals, which tests running beside this one on the
+        // shared CPU device would move between the marks.
+        Assert.True(IlgpuDevice.TryOpen(IlgpuDeviceKind.Cpu, out var own, out string report), report);
+        using var backend = new IlgpuProverBackend<KoalaBearParameters>(own!);
         backend.KeepLdesOnDevice = keep;
         IProverBackend<KoalaBearParameters> device = backend;
         var (airs, traces, publics) = DemoCatalog.Build(demo, logRows);
