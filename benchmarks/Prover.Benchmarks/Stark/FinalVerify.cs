@@ -112,7 +112,7 @@ public static class FinalVerify
                 Add("  STARK: " + phase, t);
 
             sw.Restart();
-            var bus = ZkvmStatement.PublicBusSum(keys.Program, proof.Claim.Output, proof.Claim.ExitCode, halt, statement.Gamma, statement.Beta);
+            var bus = ZkvmStatement.PublicBusSum(proof.Claim.Output, proof.Claim.ExitCode, halt, statement.Gamma, statement.Beta);
             double busMs = sw.Elapsed.TotalMilliseconds;
             if (bus != statement.PublicBusSum)
                 throw new InvalidOperationException("the public bus terms differ between runs");

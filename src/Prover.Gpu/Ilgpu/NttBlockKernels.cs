@@ -24,12 +24,8 @@ public static class NttBlockKernels
     public static void DitChunk(ArrayView<uint> data, ArrayView<uint> tw, int width, int logChunk, int tableLog, MontyField f)
     {
         var s = SharedMemory.Allocate<uint>(ChunkWords);
-        int chunkRows = 1 << logChunk, half = chunkRows >> 1;
-        long g = Grid.IdxX, chunk = g / width, c = g - chunk * width;
-        long baseRow = chunk << logChunk;
-        for (int r = Group.IdxX; r < chunkRows; r += Group.DimX)
-            s[r] = data[(baseRow + r) * width + c];
-        Group.Barrier();
+        int half = (1 << logChunk) >> 1;
+        LoadChunk(data, s, width, logChunk);
         for (int j = 0; j < logChunk; j++)
         {
             int m = 1 << j, shift = tableLog - 1 - j;
@@ -44,20 +40,15 @@ public static class NttBlockKernels
             }
             Group.Barrier();
         }
-        for (int r = Group.IdxX; r < chunkRows; r += Group.DimX)
-            data[(baseRow + r) * width + c] = s[r];
+        StoreChunk(data, s, width, logChunk);
     }
 
     /// <summary>DIF levels logChunk − 1 … 0 (natural → bit-reversed within the chunk's blocks): (x, y) ← (x + y, (x − y)·w). Groups as <see cref="DitChunk"/>.</summary>
     public static void DifChunk(ArrayView<uint> data, ArrayView<uint> tw, int width, int logChunk, int tableLog, MontyField f)
     {
         var s = SharedMemory.Allocate<uint>(ChunkWords);
-        int chunkRows = 1 << logChunk, half = chunkRows >> 1;
-        long g = Grid.IdxX, chunk = g / width, c = g - chunk * width;
-        long baseRow = chunk << logChunk;
-        for (int r = Group.IdxX; r < chunkRows; r += Group.DimX)
-            s[r] = data[(baseRow + r) * width + c];
-        Group.Barrier();
+        int half = (1 << logChunk) >> 1;
+        LoadChunk(data, s, width, logChunk);
         for (int j = logChunk - 1; j >= 0; j--)
         {
             int m = 1 << j, shift = tableLog - 1 - j;
@@ -72,7 +63,23 @@ public static class NttBlockKernels
             }
             Group.Barrier();
         }
-        for (int r = Group.IdxX; r < chunkRows; r += Group.DimX)
+        StoreChunk(data, s, width, logChunk);
+    }
+
+    /// <summary>The group's (chunk, column) of <paramref name="data"/> into shared memory, then a barrier.</summary>
+    private static void LoadChunk(ArrayView<uint> data, ArrayView<uint> s, int width, int logChunk)
+    {
+        long g = Grid.IdxX, chunk = g / width, c = g - chunk * width, baseRow = chunk << logChunk;
+        for (int r = Group.IdxX; r < 1 << logChunk; r += Group.DimX)
+            s[r] = data[(baseRow + r) * width + c];
+        Group.Barrier();
+    }
+
+    /// <summary>Shared memory back into the group's (chunk, column) of <paramref name="data"/> (after the last level's barrier).</summary>
+    private static void StoreChunk(ArrayView<uint> data, ArrayView<uint> s, int width, int logChunk)
+    {
+        long g = Grid.IdxX, chunk = g / width, c = g - chunk * width, baseRow = chunk << logChunk;
+        for (int r = Group.IdxX; r < 1 << logChunk; r += Group.DimX)
             data[(baseRow + r) * width + c] = s[r];
     }
 }

@@ -99,7 +99,7 @@ public sealed class ImageTableTests
             Assert.Equal(s == n - 1 ? reference : default, sum);
         }
         // The old verifier's terms were the image's plus these: with the table, the statement is the same sum.
-        var old = reference + ZkvmStatement.PublicBusSumReference(program, proof.Output, proof.ExitCode,
+        var old = reference + ZkvmStatement.PublicBusSumReference(proof.Output, proof.ExitCode,
             ZkvmStatement.HaltTimestamp(proof.Shards[^1].PublicValues[proof.ShardChips[^1].Position(ZkvmTable.Cpu)][6],
                 proof.Shards[^1].PublicValues[proof.ShardChips[^1].Position(ZkvmTable.Cpu)][7]), statement.Gamma, statement.Beta);
         var shards = proof.Shards.Aggregate(default(ExtensionField<KoalaBear, KoalaBearQuartic>), (acc, p) => p.CumulativeSums.Aggregate(acc, (a, x) => a + x));

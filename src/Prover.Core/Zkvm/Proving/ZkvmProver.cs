@@ -453,7 +453,7 @@ public sealed class ZkvmProver<TDef, TDigest>
 
         var cpuPublics = statements[^1].PublicsOf(ZkvmTable.Cpu);
         ulong haltTs = ZkvmStatement.HaltTimestamp(cpuPublics[6], cpuPublics[7]);
-        total += ZkvmStatement.PublicBusSum(program, output, result.ExitCode, haltTs, gamma, beta);
+        total += ZkvmStatement.PublicBusSum(output, result.ExitCode, haltTs, gamma, beta);
         if (!total.IsZero && _options.Tamper is null)
             throw new InvalidOperationException("the execution's buses do not balance across shards and public tuples (a prover bug)");
 

@@ -136,7 +136,7 @@ public sealed class ZkvmShardAssembly
         var beta = ZkvmShardWorker.Extension<TDef>(challenges.Beta);
         var cpuPublics = c[^1].PublicsOf(ZkvmTable.Cpu);
         ulong haltTs = ZkvmStatement.HaltTimestamp(cpuPublics[6], cpuPublics[7]);
-        total += ZkvmStatement.PublicBusSum(_program, _plan.Output, _plan.ExitCode, haltTs, gamma, beta);
+        total += ZkvmStatement.PublicBusSum(_plan.Output, _plan.ExitCode, haltTs, gamma, beta);
         if (!total.IsZero)
             throw new InvalidOperationException("the execution's buses do not balance across shards and public tuples (a worker or prover bug)");
         var proof = new ZkvmProof<TDef, TDigest>

@@ -136,11 +136,10 @@ public static class ZkvmStatement
     /// where the reference inverts every fingerprint. Exact field arithmetic, so the order and grouping do not change the
     /// result; every fingerprint is still checked non-zero on its own.
     /// </remarks>
-    public static ExtensionField<KoalaBear, TDef> PublicBusSum<TDef>(ZkvmProgram program, ReadOnlySpan<byte> output,
+    public static ExtensionField<KoalaBear, TDef> PublicBusSum<TDef>(ReadOnlySpan<byte> output,
         int exitCode, ulong haltTimestamp, ExtensionField<KoalaBear, TDef> gamma, ExtensionField<KoalaBear, TDef> beta)
         where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
     {
-        ArgumentNullException.ThrowIfNull(program);
         var betaPowers = beta.Powers(7);
         var num = ExtensionField<KoalaBear, TDef>.Zero;
         var den = ExtensionField<KoalaBear, TDef>.One;
@@ -177,11 +176,10 @@ public static class ZkvmStatement
     /// the halt on <see cref="ZkvmBus.Halt"/>), one fingerprint and one inversion per tuple (checked against the fast sum in
     /// ZkvmStatementTests).
     /// </summary>
-    public static ExtensionField<KoalaBear, TDef> PublicBusSumReference<TDef>(ZkvmProgram program, ReadOnlySpan<byte> output,
+    public static ExtensionField<KoalaBear, TDef> PublicBusSumReference<TDef>(ReadOnlySpan<byte> output,
         int exitCode, ulong haltTimestamp, ExtensionField<KoalaBear, TDef> gamma, ExtensionField<KoalaBear, TDef> beta)
         where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
     {
-        ArgumentNullException.ThrowIfNull(program);
         var tuples = new List<(int Bus, ulong[] Values, bool Send)>();
         for (int i = 0; i < output.Length; i++)
             tuples.Add((ZkvmBus.Output, [(ulong)i & 0xFFFF, (ulong)i >> 16, output[i]], false));

@@ -229,7 +229,7 @@ public sealed class ZkvmVerifier<TDef, TDigest>
         var (seeds, gamma, beta) = ZkvmStatement.Challenges<TDef, TDigest>(shape, program, fullKey.PreprocessedRoot, claim.InputSize,
             claim.InputCommitment, claim.Output, claim.ExitCode, claim.Cycles, commitments);
         double fractions = ZkvmBusBudget.StatementFractions(program, chips, heights, claim.Output.Length);
-        var publicSum = ZkvmStatement.PublicBusSum(program, claim.Output, claim.ExitCode, ZkvmStatement.HaltTimestamp(end[6], end[7]), gamma, beta);
+        var publicSum = ZkvmStatement.PublicBusSum(claim.Output, claim.ExitCode, ZkvmStatement.HaltTimestamp(end[6], end[7]), gamma, beta);
         return (null, new ZkvmCheckedStatement<TDef, TDigest>(shape, seeds, gamma, beta, fractions, fullKey, publicSum));
     }
 }
