@@ -146,7 +146,7 @@ public sealed record ZkvmAggregateProof<TDef, TDigest>
             throw new ProofFormatException($"input size {inputSize} out of range");
         var commitment = Felts(bytes, ZkvmProof<TDef, TDigest>.CommitmentElements, "input commitment");
         if (commitment.Length != ZkvmProof<TDef, TDigest>.CommitmentElements)
-            throw new ProofFormatException("the input commitment has 8 elements");
+            throw new ProofFormatException($"the input commitment has {ZkvmProof<TDef, TDigest>.CommitmentElements} elements");
         uint outputLength = U32(bytes, "output length");
         if (outputLength > ZkvmProof<TDef, TDigest>.MaxOutputBytes)
             throw new ProofFormatException($"output of {outputLength} bytes out of range");
