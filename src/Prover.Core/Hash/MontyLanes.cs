@@ -209,7 +209,7 @@ internal readonly struct Avx2Lanes<TParams> : IMontyLanes<Vector256<uint>> where
     public static Vector256<uint> MulConst(Vector256<uint> a, Vector256<uint> c) => MulOdd(a, c, c);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<uint> MulOdd(Vector256<uint> a, Vector256<uint> b, Vector256<uint> bOdd)
+    internal static Vector256<uint> MulOdd(Vector256<uint> a, Vector256<uint> b, Vector256<uint> bOdd)
     {
         var p = Vector256.Create(TParams.P);
         var mu = Vector256.Create(TParams.MontyMu);

@@ -95,7 +95,11 @@ public sealed partial class Poseidon2<TParams> : ICryptographicPermutation<Monty
             _diagVec = Vector512.Create(_diagonal);
             _diagOddVec = Vector512.ShiftRightLogical(_diagVec.AsUInt64(), 32).AsUInt32();
         }
+        _single24 = BuildSingle24(width, _initial, _final, _internal, _diagonal);
     }
+
+    // Width 24's single-state kernel constants (Poseidon2.Single24.cs); null for other widths or without AVX2.
+    private readonly Single24Constants? _single24;
 
     public int Width { get; }
 
@@ -208,6 +212,8 @@ public sealed partial class Poseidon2<TParams> : ICryptographicPermutation<Monty
         Debug.Assert(state.Length == Width);
         if (_fullVec is not null)
             Permute16Avx512(ref MemoryMarshal.GetReference(state));
+        else if (_single24 is not null)
+            Permute24(ref MemoryMarshal.GetReference(state), _single24);
         else
             PermuteCore<ScalarLanes<TParams>, uint>(ref MemoryMarshal.GetReference(state));
     }

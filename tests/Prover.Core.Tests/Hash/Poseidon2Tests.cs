@@ -149,6 +149,51 @@ public abstract class Poseidon2Tests<TParams>(ITestOutputHelper output, string v
             output.WriteLine("AVX-512 not supported here: only the scalar single-state kernel was compared");
     }
 
+    /// <summary>
+    /// The single-state width-24 kernels (AVX2: three 256-bit vectors; AVX-512: a 512-bit and a 256-bit one) against the
+    /// plain reference and the scalar kernel, on random states, edge states, and an instance with an arbitrary diagonal;
+    /// and the dispatching <see cref="Poseidon2{TParams}.Permute"/> gives the same words. A path this process cannot run is
+    /// skipped with its reason.
+    /// </summary>
+    [Theory]
+    [SimdPathData(SimdPath.Vector512)]
+    [SimdPathData(SimdPath.Vector256)]
+    [SimdPathData(SimdPath.Scalar)]
+    public void Single_state_width24_kernels_match_reference(SimdPath path)
+    {
+        var kernel = path switch
+        {
+            SimdPath.Vector512 => Poseidon2<TParams>.Single24Kernel.Avx512,
+            SimdPath.Vector256 => Poseidon2<TParams>.Single24Kernel.Avx2,
+            _ => Poseidon2<TParams>.Single24Kernel.Scalar,
+        };
+        output.WriteLine($"kernel {kernel}; this machine dispatches to {Poseidon2<TParams>.Single24}");
+        var v = Section(24);
+        var initial = v.GetProperty("round_constants_external_initial").U32Matrix();
+        var final = v.GetProperty("round_constants_external_final").U32Matrix();
+        var internalRc = v.GetProperty("round_constants_internal").U32Array();
+        var rng = new Random(Seed + 24);
+        var diag = Enumerable.Range(0, 24).Select(_ => (uint)rng.NextInt64(TParams.P)).ToArray();
+        var generic = new Poseidon2<TParams>(24, initial.SelectMany(r => r).ToArray(), final.SelectMany(r => r).ToArray(), internalRc, diag);
+        foreach (var (perm, reference) in new[]
+        {
+            (Perm(24), new ReferencePoseidon2<TParams>(v)),
+            (generic, new ReferencePoseidon2<TParams>(Poseidon2<TParams>.SBoxDegree, initial, final, internalRc, diag)),
+        })
+        {
+            var states = RandomStates(64, 24).Append(Enumerable.Repeat(TParams.P - 1, 24).ToArray()).Append(new uint[24])
+                .Append([.. Enumerable.Range(0, 24).Select(i => i % 2 == 0 ? TParams.P - 1 : 0u)]);
+            foreach (var state in states)
+            {
+                var expected = reference.Permute(state);
+                var words = state.Select(x => MontyField31<TParams>.FromCanonical(x).Montgomery).ToArray();
+                perm.PermuteSingle24ForTest(kernel, words);
+                Assert.Equal(expected, words.Select(w => MontyField31<TParams>.FromMontgomery(w).ToCanonical()).ToArray());
+                Assert.Equal(expected, Apply(perm, state));
+            }
+        }
+    }
+
     [SharedTheory]
     [InlineData(16)]
     [InlineData(24)]
