@@ -177,10 +177,39 @@ public readonly struct ExtensionField<TBase, TDef> : IExtensionField<ExtensionFi
         TDef.IsBinomial ? MultiplyBinomial(a, b) : MultiplySchoolbook(a, b);
 
     /// <summary>
-    /// Binomial moduli: result_k = Σ_i a_i·b'_(k,i) with b'_(k,i) = b_(k−i) when i ≤ k, else W·b_(k−i+D):
-    /// D dot products of length D, each reduced once (<see cref="IField{T}.SumOfProducts"/>).
+    /// The binomial product: degree-8 extensions of KoalaBear and BabyBear take the AVX-512 kernel
+    /// (<see cref="OcticKernels{TParams}.Multiply"/>: the same words) where the process runs it, everything else
+    /// <see cref="MultiplyBinomialScalar"/>. The type tests are constants to the JIT, so each instantiation keeps one path.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ExtensionField<TBase, TDef> MultiplyBinomial(ExtensionField<TBase, TDef> a, ExtensionField<TBase, TDef> b)
+    {
+        if (TDef.Degree == 8 && Unsafe.SizeOf<TDef>() == 32)
+        {
+            if (typeof(TBase) == typeof(MontyField31<KoalaBearParameters>) && OcticKernels<KoalaBearParameters>.IsSupported)
+                return MultiplyOctic<KoalaBearParameters>(a, b);
+            if (typeof(TBase) == typeof(MontyField31<BabyBearParameters>) && OcticKernels<BabyBearParameters>.IsSupported)
+                return MultiplyOctic<BabyBearParameters>(a, b);
+        }
+        return MultiplyBinomialScalar(a, b);
+    }
+
+    private static ExtensionField<TBase, TDef> MultiplyOctic<TParams>(ExtensionField<TBase, TDef> a, ExtensionField<TBase, TDef> b)
+        where TParams : struct, IMontyParameters
+    {
+        TDef result = default;
+        TBase w = TDef.W;
+        OcticKernels<TParams>.Multiply(ref Unsafe.As<TDef, uint>(ref Unsafe.AsRef(in a._c)), ref Unsafe.As<TDef, uint>(ref Unsafe.AsRef(in b._c)),
+            Unsafe.As<TBase, uint>(ref w), ref Unsafe.As<TDef, uint>(ref result));
+        return new(result);
+    }
+
+    /// <summary>
+    /// Binomial moduli: result_k = Σ_i a_i·b'_(k,i) with b'_(k,i) = b_(k−i) when i ≤ k, else W·b_(k−i+D):
+    /// D dot products of length D, each reduced once (<see cref="IField{T}.SumOfProducts"/>). The portable path and the
+    /// reference of the octic kernel.
+    /// </summary>
+    internal static ExtensionField<TBase, TDef> MultiplyBinomialScalar(ExtensionField<TBase, TDef> a, ExtensionField<TBase, TDef> b)
     {
         int d = TDef.Degree;
         var x = a.Coefficients;

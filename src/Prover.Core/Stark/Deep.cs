@@ -470,6 +470,11 @@ internal static class Deep<TParams, TDef>
         }
         var gathered = new MontyField31<TParams>[maxWidth];
         var parts = new MontyField31<TParams>[d];
+        // Octic extensions with AVX-512: λ^c's 8 coefficients are contiguous words, read in place by the kernel.
+        bool octic = d == 8 && OcticKernels<TParams>.IsSupported && lambdaPowers.Length >= maxWidth;
+        ReadOnlySpan<uint> lambdaWords = octic
+            ? System.Runtime.InteropServices.MemoryMarshal.Cast<ExtensionField<MontyField31<TParams>, TDef>, uint>(lambdaPowers.AsSpan(0, maxWidth))
+            : default;
         var result = new Dictionary<int, ExtensionField<MontyField31<TParams>, TDef>>[queries];
         var numerators = new ExtensionField<MontyField31<TParams>, TDef>[slots];
         for (int q = 0; q < queries; q++)
@@ -497,8 +502,17 @@ internal static class Deep<TParams, TDef>
                                 gathered[c] = row[columns[c]];
                             values = gathered.AsSpan(0, width);
                         }
-                        for (int k = 0; k < d; k++)
-                            parts[k] = MontyField31<TParams>.SumOfProducts(values, components[k].AsSpan(0, width));
+                        if (octic)
+                        {
+                            // The 8 dot products at once (OcticKernels.Dot: the same words as the loop below).
+                            OcticKernels<TParams>.Dot(System.Runtime.InteropServices.MemoryMarshal.Cast<MontyField31<TParams>, uint>(values), lambdaWords[..(8 * width)],
+                                MontyField31<TParams>.AsMontgomery(parts));
+                        }
+                        else
+                        {
+                            for (int k = 0; k < d; k++)
+                                parts[k] = MontyField31<TParams>.SumOfProducts(values, components[k].AsSpan(0, width));
+                        }
                         sum = ExtensionField<MontyField31<TParams>, TDef>.FromCoefficients(parts);
                         if (columns is null)
                             (full, fullWidth) = (sum, width);
