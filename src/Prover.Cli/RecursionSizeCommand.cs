@@ -51,7 +51,9 @@ internal static class RecursionSizeCommand
                     // statement has only the tables it uses, so the verifier program is sized over those.
                     var full = Prover.Core.Zkvm.Chips.ZkvmChips.Full(lastShard: true).Indices();
                     var present = Enumerable.Range(0, full.Length).Where(p => heights[full[p]] >= 0).ToArray();
-                    report = RecursionProgramReport.For(preset, [.. present.Select(p => program.LastShardAirs[p])],
+                    // The input-commitment chip follows the preset's digest shape (width 24 under 12-element digests).
+                    var shaped = program.ForDigest(preset.DigestElements);
+                    report = RecursionProgramReport.For(preset, [.. present.Select(p => shaped.LastShardAirs[p])],
                         [.. present.Select(p => heights[full[p]])], sharedSeedLength: 10);
                 }
             }
