@@ -36,37 +36,32 @@ public sealed partial class Poseidon2<TParams>
     /// depends on the core: on CPUs that split 512-bit operations in two (the AMD EPYC here) the three-vector AVX2 layout
     /// measured ~15% faster, where full-width 512-bit units should favour the AVX-512 one.
     /// </summary>
-    internal static Single24Kernel Single24 => Single24Choice.Value;
+    internal static Single24Kernel Single24 =>
+        Single24Widest != Single24Kernel.Avx512 ? Single24Widest : Single24Selection.PreferAvx512 ? Single24Kernel.Avx512 : Single24Kernel.Avx2;
 
-    private static readonly Lazy<Single24Kernel> Single24Choice = new(ChooseSingle24);
-
-    private static Single24Kernel ChooseSingle24()
+    /// <summary>
+    /// Ticks of the best of 7 runs of 64 single permutations through the AVX-512 (<paramref name="wide"/>) or AVX2 kernel of
+    /// this instance (only where AVX-512 runs; <see cref="Single24Selection"/> times KoalaBear's standard instance).
+    /// </summary>
+    internal long TimeSingle24(bool wide)
     {
-        if (Single24Widest != Single24Kernel.Avx512)
-            return Single24Widest;
-        var perm = Poseidon2.Width24<TParams>();
-        var k = perm._single24!;
+        if (Single24Widest != Single24Kernel.Avx512 || _single24 is not { } k)
+            throw new InvalidOperationException("both width-24 kernels are timed only where AVX-512 runs");
         var state = new uint[24];
-        double Best(bool wide)
+        long best = long.MaxValue;
+        for (int rep = 0; rep < 7; rep++)
         {
-            long best = long.MaxValue;
-            for (int rep = 0; rep < 7; rep++)
+            long start = System.Diagnostics.Stopwatch.GetTimestamp();
+            for (int i = 0; i < 64; i++)
             {
-                long start = System.Diagnostics.Stopwatch.GetTimestamp();
-                for (int i = 0; i < 64; i++)
-                {
-                    if (wide)
-                        Permute24Avx512(ref MemoryMarshal.GetArrayDataReference(state), k);
-                    else
-                        Permute24Avx2(ref MemoryMarshal.GetArrayDataReference(state), k);
-                }
-                best = Math.Min(best, System.Diagnostics.Stopwatch.GetTimestamp() - start);
+                if (wide)
+                    Permute24Avx512(ref MemoryMarshal.GetArrayDataReference(state), k);
+                else
+                    Permute24Avx2(ref MemoryMarshal.GetArrayDataReference(state), k);
             }
-            return best;
+            best = Math.Min(best, System.Diagnostics.Stopwatch.GetTimestamp() - start);
         }
-        Best(true);
-        Best(false);
-        return Best(true) <= Best(false) ? Single24Kernel.Avx512 : Single24Kernel.Avx2;
+        return best;
     }
 
     /// <summary>Round constants and diagonal of a width-24 instance in the vector layouts (built once per instance).</summary>
@@ -311,4 +306,22 @@ public sealed partial class Poseidon2<TParams>
                 throw new PlatformNotSupportedException($"the {kernel} width-24 kernel needs instructions this machine lacks");
         }
     }
+}
+
+/// <summary>
+/// Which single-state width-24 layout a process with AVX-512 uses (<see cref="Poseidon2{TParams}.Single24"/>): timed
+/// once, on KoalaBear's standard instance, for every field (the answer is the CPU's, not the field's).
+/// </summary>
+internal static class Single24Selection
+{
+    private static readonly Lazy<bool> s_preferAvx512 = new(() =>
+    {
+        var perm = Poseidon2.KoalaBear24;
+        perm.TimeSingle24(true); // compiled and warm before timing
+        perm.TimeSingle24(false);
+        return perm.TimeSingle24(true) <= perm.TimeSingle24(false);
+    });
+
+    /// <summary>True where the AVX-512 layout measured at least as fast as the AVX2 one.</summary>
+    public static bool PreferAvx512 => s_preferAvx512.Value;
 }
