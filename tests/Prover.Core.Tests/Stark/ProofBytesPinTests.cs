@@ -63,7 +63,9 @@ public sealed class ProofBytesPinTests
         // Recomputed on branch lean5 (issue 19) from this test's output: development raises LogUp quotients up to 2 chunks
         // (the configuration's raise is in the header, so every development proof's transcript changes; the bitwise table
         // pairs its lookups). The development demo pins above were recomputed from the same run. Recomputed again on lean5
-        // for the CPU chip's clk_q bound by induction (one inverse column instead of two Range16 lookups).
-        Assert.Equal("d7d0faaefefb3585f8d042857d198bf8316fee467be4d3d12bb71b61c2b912a0", Sha(proof.ToBytes()));
+        // for the CPU chip's clk_q bound by induction (one inverse column instead of two Range16 lookups), and again for its
+        // next pc without Range16 lookups. (hello's size moves by ±1% between these: with a 2^9-row LDE the count of distinct
+        // query rows, hence of opened rows, depends on the transcript.)
+        Assert.Equal("d44a5832f0ed7e4662659000052f0924e763e7460e008546236eb758ef706823", Sha(proof.ToBytes()));
     }
 }

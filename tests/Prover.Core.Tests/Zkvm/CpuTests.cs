@@ -307,6 +307,33 @@ public sealed class CpuTests
         Assert.NotNull(Violation(s)); // rs1 = rs2 but cond = 0: Σ diff·inv = 1 is impossible
     }
 
+    /// <summary>
+    /// next_pc has no range check of its own (issue 19): a wrong pc carry with next_pc_lo − 2^16 and next_pc_hi + 1 is
+    /// the same 32-bit address in a non-canonical split. Chained consistently into the last row (its pc, next pc and the
+    /// public end pc shifted alike), every polynomial constraint holds; the Program lookup of that row has no ROM row.
+    /// </summary>
+    [Fact]
+    public void A_non_canonical_next_pc_is_rejected_by_the_program_lookup()
+    {
+        var s = Honest(out _, out var rows);
+        var t = s.Traces[0];
+        int last = rows.Count - 1, prev = last - 1;
+        Assert.False(rows[prev].Ins.Has(InstructionFlags.Jalr) || rows[last].Ins.Has(InstructionFlags.Jalr));
+        Assert.Equal(KoalaBear.Zero, t[prev, CpuCols.PcCarry0]);
+        Assert.Null(Violation(s));
+        var two16 = KoalaBear.FromUInt64(1 << 16);
+        t[prev, CpuCols.PcCarry0] = KoalaBear.One;
+        foreach (var (row, lo, hi) in new[] { (prev, CpuCols.NextPcLo, CpuCols.NextPcHi), (last, CpuCols.PcLo, CpuCols.PcHi), (last, CpuCols.NextPcLo, CpuCols.NextPcHi) })
+        {
+            t[row, lo] -= two16;
+            t[row, hi] += KoalaBear.One;
+        }
+        s.Publics[0][4] -= two16;
+        s.Publics[0][5] += KoalaBear.One;
+        Assert.Null(Violation(s));
+        AssertRejected(s);
+    }
+
     [Fact]
     public void Instruction_not_in_the_program_is_rejected()
     {

@@ -182,7 +182,15 @@ public sealed class CpuAir<F> : IAir<F> where F : struct, IField<F>
         builder.When(real).AssertEq((clkQ - clkM) * l[CpuCols.ClkInv], one - carry);
 
         // --- Next pc for everything but JALR: 32-bit pc + offset with offset = 4, or the immediate for
-        // JAL and taken branches. Two 16-bit halves with boolean carries; next_pc limbs range-checked.
+        // JAL and taken branches. Two 16-bit halves with boolean carries. next_pc's limbs need no range check of
+        // their own (issue 19: two Range16 lookups, one LogUp column, per row fewer): next_pc is the next real row's
+        // pc (transition above), or at a shard's last real row the public end pc, which the verifier makes the next
+        // shard's start pc, i.e. its first row's pc; and every real row's pc limbs are sent in its Program lookup,
+        // whose receiver holds only ROM rows with canonical 16-bit pc limbs. So a next_pc that is executed is
+        // canonical, and the two adder equations are integer identities (pc canonical too, |offset| < 2^20, boolean
+        // carries): a non-canonical split (a wrong carry with next_pc_lo ± 2^16) has no ROM row
+        // (CpuTests.A_non_canonical_next_pc_is_rejected_by_the_program_lookup). The last shard's end pc is executed by
+        // nobody (the execution has halted) and nothing else reads it.
         // Wrap-around mod 2^32 is harmless: |imm| < 2^20 and the code lies in [2^16, 2^30), so a target
         // that wrapped (true target negative) is ≥ 2^32 − 2^20, never a code address, and the next
         // row's Program lookup (or the next shard's) fails.
@@ -197,8 +205,6 @@ public sealed class CpuAir<F> : IAir<F> where F : struct, IField<F>
         var notJalr = real - isJalr;
         builder.When(notJalr).AssertEq(pcLo + offLo, npLo + c0 * C(1 << 16));
         builder.When(notJalr).AssertEq(pcHi + offHi + c0, npHi + c1 * C(1 << 16));
-        builder.Send(ZkvmBus.Range16, [npLo], real);
-        builder.Send(ZkvmBus.Range16, [npHi], real);
 
         // --- Branches. a0 of the ALU tuple is the condition (boolean, other limbs 0): rs1 = rs2 for
         // BEQ/BNE (in-chip), rs1 < rs2 for the others (from the Compare chip). taken = cond XOR negate.

@@ -176,8 +176,6 @@ public static class CpuTrace
 
             Set(row, CpuCols.NextPcLo, r.NextPc & 0xFFFF);
             Set(row, CpuCols.NextPcHi, r.NextPc >> 16);
-            counts.AddRange16(r.NextPc & 0xFFFF);
-            counts.AddRange16(r.NextPc >> 16);
             bool isJalr = ins.Has(InstructionFlags.Jalr);
             if (!isJalr)
             {
