@@ -96,6 +96,22 @@ public sealed partial class Radix2Dft<TParams> : ITwoAdicSubgroupDft<MontyField3
         Transform(matrix.Values, matrix.Width, log, dit: false, inverse: false, permute: true);
     }
 
+    /// <summary>
+    /// <see cref="CosetDftBatch"/> with its output rows left bit-reversed: the DIF without the closing row permutation, which a
+    /// caller wanting bit-reversed evaluations (a committed LDE) would otherwise undo with a second one. Same values, rows at
+    /// bit-reversed positions. Rows from <paramref name="nonzeroRows"/> on must be zero (coefficients padded for an LDE): only the
+    /// rows before are scaled by shift^i.
+    /// </summary>
+    public void CosetDftBatchBitReversed(RowMajorMatrix<MontyField31<TParams>> matrix, MontyField31<TParams> shift, int nonzeroRows)
+    {
+        ArgumentNullException.ThrowIfNull(matrix);
+        int log = LogHeight(matrix.Height, 0);
+        ArgumentOutOfRangeException.ThrowIfNegative(nonzeroRows);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(nonzeroRows, matrix.Height);
+        ScaleRows(matrix.Values.AsSpan(0, nonzeroRows * matrix.Width), matrix.Width, shift.Powers(nonzeroRows), bitReversedRows: false);
+        Transform(matrix.Values, matrix.Width, log, dit: false, inverse: false, permute: false);
+    }
+
     public RowMajorMatrix<MontyField31<TParams>> CosetLde(RowMajorMatrix<MontyField31<TParams>> evaluations, int addedBits, MontyField31<TParams> shift)
     {
         ArgumentNullException.ThrowIfNull(evaluations);

@@ -50,8 +50,16 @@ public static class QuotientChunks<TParams, TDef>
                 m.Row(j * n + i).CopyTo(coefficients.Row(i).Slice(j * d, d));
         var lde = new RowMajorMatrix<MontyField31<TParams>>(n << logBlowup, d * chunks);
         coefficients.Values.CopyTo(lde.Values, 0);
-        dft.CosetDftBatch(lde, Shift);
-        BitReversal.ReverseRows(lde);
+        if (dft is Radix2Dft<TParams> radix2 && !KernelSelection.IsReference(ReferenceFamily.Openings))
+        {
+            // Straight into bit-reversed rows (no permutation to natural order and back); only the n coefficient rows scaled.
+            radix2.CosetDftBatchBitReversed(lde, Shift, n);
+        }
+        else
+        {
+            dft.CosetDftBatch(lde, Shift);
+            BitReversal.ReverseRows(lde);
+        }
         return (coefficients, lde);
     }
 

@@ -1,4 +1,5 @@
 using Prover.Core.Air;
+using Prover.Core.Dft;
 using Prover.Core.Field;
 using Prover.Core.Matrix;
 using Prover.Core.Stark;
@@ -105,6 +106,30 @@ public sealed class OpeningShortcutTests
     [InlineData(17, 8)]
     [InlineData(16384, 16)]
     public void Octic_quotient_openings_equal_horner(int h, int w) => QuotientCase<KoalaBearOctic>(h, w);
+
+    /// <summary>The quotient chunks' LDE straight into bit-reversed rows (Radix2Dft.CosetDftBatchBitReversed) against the coset DFT and its two permutations.</summary>
+    [Theory]
+    [InlineData(4, 0, 1)]
+    [InlineData(10, 1, 1)]
+    [InlineData(13, 1, 1)]
+    [InlineData(9, 2, 3)]
+    public void Quotient_lde_in_bit_reversed_rows_equals_the_reference(int logN, int logD, int logBlowup)
+    {
+        var rng = new Random(logN * 17 + logD);
+        var values = Enumerable.Range(0, 1 << (logN + logD)).Select(_ => E<KoalaBearQuartic>(rng)).ToArray();
+        (RowMajorMatrix<KoalaBear> Coefficients, RowMajorMatrix<KoalaBear> Lde) expected;
+        using (KernelSelection.UseReference(ReferenceFamily.Openings))
+            expected = QuotientChunks<KoalaBearParameters, KoalaBearQuartic>.Split(Radix2Dft<KoalaBearParameters>.Instance, (KoalaBearExt4[])values.Clone(), logN, logD, logBlowup);
+        foreach (var path in Paths())
+        {
+            using (KernelSelection.LimitSimd(path))
+            {
+                var (coefficients, lde) = QuotientChunks<KoalaBearParameters, KoalaBearQuartic>.Split(Radix2Dft<KoalaBearParameters>.Instance, (KoalaBearExt4[])values.Clone(), logN, logD, logBlowup);
+                Assert.Equal(expected.Coefficients.Values, coefficients.Values);
+                Assert.Equal(expected.Lde.Values, lde.Values);
+            }
+        }
+    }
 
     private static void DeepCase<TDef>(int logH, int k) where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
     {
