@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Prover.Core.Air;
 using Prover.Core.Field;
 using Prover.Core.Matrix;
@@ -81,6 +82,7 @@ public static class OutOfDomain<TParams, TDef>
         var weights = new ExtensionField<MontyField31<TParams>, TDef>[n];
         const int Grain = 4096;
         int chunks = (n + Grain - 1) / Grain;
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         void Chunk(int chunk)
         {
             int start = chunk * Grain, count = Math.Min(n, start + Grain) - start;

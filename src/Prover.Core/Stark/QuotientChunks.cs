@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Prover.Core.Air;
 using Prover.Core.Dft;
 using Prover.Core.Field;
@@ -21,6 +22,7 @@ public static class QuotientChunks<TParams, TDef>
     /// 2^<paramref name="logChunks"/>) → the chunk coefficients (n rows; chunk j, component c in column j·D + c) and their
     /// coset LDEs onto g·H_(n·2^<paramref name="logBlowup"/>), rows bit-reversed, side by side (width D·d, committed).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (RowMajorMatrix<MontyField31<TParams>> Coefficients, RowMajorMatrix<MontyField31<TParams>> Lde) Split(
         ITwoAdicSubgroupDft<MontyField31<TParams>> dft, ExtensionField<MontyField31<TParams>, TDef>[] values, int logN, int logChunks, int logBlowup)
     {
@@ -96,6 +98,7 @@ public static class QuotientChunks<TParams, TDef>
         var powers = new ExtensionField<MontyField31<TParams>, TDef>[count];
         const int Grain = 8192;
         int chunks = (count + Grain - 1) / Grain;
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         void Chunk(int chunk)
         {
             int start = chunk * Grain, end = Math.Min(count, start + Grain);

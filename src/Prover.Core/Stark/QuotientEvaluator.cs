@@ -136,6 +136,7 @@ internal static class QuotientEvaluator<TParams, TDef>
     /// equal the reference paths' point by point (tests compare them, and the proofs).
     /// </summary>
     [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void EvaluatePackedRows<TL, TV>(Context c, PackedLogUp<TL, TV> lp, int start, int end)
         where TL : struct, IPackedLanes<TV>
         where TV : unmanaged
@@ -259,6 +260,7 @@ internal static class QuotientEvaluator<TParams, TDef>
     }
 
     /// <summary>Interaction i's fingerprint (times its group's weight for a first member) from the program outputs: D base products per value.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Fingerprint<TL, TV>(PackedLogUp<TL, TV> lp, int i, TV[] outputs, Span<TV> fp)
         where TL : struct, IPackedLanes<TV>
         where TV : unmanaged
@@ -275,6 +277,7 @@ internal static class QuotientEvaluator<TParams, TDef>
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static TV LoadColumn<TL, TV>(ReadOnlySpan<uint> values, int width, int[] rows, int column, Span<uint> lanes)
         where TL : struct, IPackedLanes<TV>
         where TV : unmanaged
@@ -442,6 +445,7 @@ internal static class QuotientEvaluator<TParams, TDef>
         where TL : struct, IPackedLanes<TV>
         where TV : unmanaged
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         [SkipLocalsInit]
         public TV Load(Variable v)
         {
