@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+
 namespace Prover.Core.Field;
 
 /// <summary>Batch operations over any field.</summary>

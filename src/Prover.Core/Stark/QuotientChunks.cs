@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Prover.Core.Air;
 using Prover.Core.Dft;
 using Prover.Core.Field;
@@ -31,9 +32,10 @@ public static class QuotientChunks<TParams, TDef>
         if (logN < 0 || logChunks < 0 || logBlowup < 0 || logN + Math.Max(logChunks, logBlowup) > 30 || values.Length != 1 << (logN + logChunks))
             throw new ArgumentException($"{values.Length} quotient values are not 2^{logN}·2^{logChunks} (blowup 2^{logBlowup})", nameof(values));
         int d = TDef.Degree, n = 1 << logN, chunks = 1 << logChunks;
-        var m = new RowMajorMatrix<MontyField31<TParams>>(values.Length, d);
-        for (int i = 0; i < values.Length; i++)
-            values[i].Coefficients.CopyTo(m.Row(i));
+        // An extension element is its D base components in order (TDef is an inline array of them): the values are the
+        // matrix's rows as they lie, copied at once into an array every element of which is written.
+        var m = new RowMajorMatrix<MontyField31<TParams>>(GC.AllocateUninitializedArray<MontyField31<TParams>>(values.Length * d), d);
+        MemoryMarshal.Cast<ExtensionField<MontyField31<TParams>, TDef>, MontyField31<TParams>>(values).CopyTo(m.Values);
         // Coset IDFT: coefficients of p(g·x) by a plain IDFT, then c_j ← c_j·g^-j.
         dft.IdftBatch(m);
         var shiftInv = Shift.Inverse();
