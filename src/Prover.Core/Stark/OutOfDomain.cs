@@ -94,7 +94,7 @@ public static class OutOfDomain<TParams, TDef>
                 w *= omega;
             }
             var span = weights.AsSpan(start, count);
-            Fields.BatchInverse<ExtensionField<MontyField31<TParams>, TDef>>(denominators, span);
+            PackedBatchInverse<TParams, TDef>.Invert(denominators, span);
             // w_i = scale·ω^i/(z − ω^i): the scale times ω^i (one extension × base product per point).
             w = omega.Pow((ulong)start);
             for (int i = 0; i < count; i++)
