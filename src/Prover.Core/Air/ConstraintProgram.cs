@@ -208,6 +208,7 @@ public sealed class ConstraintProgram<F> where F : struct, IField<F>
     /// lane (the tests compare them).
     /// </summary>
     [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void EvaluatePacked<TParams, TL, TV, TInputs>(ref TInputs inputs, Span<TV> registers, Span<TV> outputs)
         where TParams : struct, IMontyParameters
         where TL : struct, IPackedLanes<TV>

@@ -79,6 +79,9 @@ internal enum ReferenceFamily
     /// <summary>The verifier's batched work: Merkle multi-openings hashed one state at a time, DEEP per query.</summary>
     Verifier = 4,
 
+    /// <summary>The prover's compiled AIRs made afresh for every proof instead of kept by the <c>StarkProver</c> across its proofs.</summary>
+    Compilation = 8,
+
     /// <summary>Every reference kernel.</summary>
-    All = LogUp | Openings | Verifier,
+    All = LogUp | Openings | Verifier | Compilation,
 }

@@ -108,7 +108,7 @@ internal static class LogUpPacked<TParams, TDef>
         var one = TL.Broadcast(MontyField31<TParams>.One.Montgomery);
         var zeroVector = TL.Broadcast(0);
         bool vanished = false;
-        Parallel.For(0, chunks, () => new Scratch<TV>(program.InstructionCount, program.ConstraintCount, groups * columns, d), (chunk, _, s) =>
+        Parallel.For(0, chunks, () => new Scratch<TV>(program.InstructionCount, program.ConstraintCount, groups * columns, d), [MethodImpl(MethodImplOptions.AggressiveOptimization)] (chunk, _, s) =>
         {
             int firstRow = chunk * chunkRows;
             // Fingerprint of interaction i into fp (D base products per value).
@@ -280,6 +280,7 @@ internal static class LogUpPacked<TParams, TDef>
         where TL : struct, IPackedLanes<TV>
         where TV : unmanaged
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public TV Load(Variable v)
         {
             int count = TL.Count;

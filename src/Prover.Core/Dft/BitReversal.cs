@@ -39,6 +39,7 @@ public static class BitReversal
     }
 
     /// <summary>Bit-reverses the rows of a row-major block of <paramref name="width"/> columns.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ReverseRows<T>(Span<T> values, int width)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);

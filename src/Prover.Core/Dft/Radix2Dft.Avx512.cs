@@ -24,6 +24,7 @@ public sealed partial class Radix2Dft<TParams>
     private const int LowLevels = 4;
 
     /// <summary>Levels 3, 2, 1, 0 of DIF over <paramref name="count"/> elements (a multiple of 32).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void DifLowLevels512(ref uint block, int count, uint[][] levels)
     {
         var t3 = LowLevelTwiddles(levels[3], 3);
@@ -43,6 +44,7 @@ public sealed partial class Radix2Dft<TParams>
     }
 
     /// <summary>Levels 0, 1, 2, 3 of DIT over <paramref name="count"/> elements (a multiple of 32).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void DitLowLevels512(ref uint block, int count, uint[][] levels)
     {
         var t3 = LowLevelTwiddles(levels[3], 3);

@@ -96,6 +96,22 @@ public sealed partial class Radix2Dft<TParams> : ITwoAdicSubgroupDft<MontyField3
         Transform(matrix.Values, matrix.Width, log, dit: false, inverse: false, permute: true);
     }
 
+    /// <summary>
+    /// <see cref="CosetDftBatch"/> with its output rows left bit-reversed: the DIF without the closing row permutation, which a
+    /// caller wanting bit-reversed evaluations (a committed LDE) would otherwise undo with a second one. Same values, rows at
+    /// bit-reversed positions. Rows from <paramref name="nonzeroRows"/> on must be zero (coefficients padded for an LDE): only the
+    /// rows before are scaled by shift^i.
+    /// </summary>
+    public void CosetDftBatchBitReversed(RowMajorMatrix<MontyField31<TParams>> matrix, MontyField31<TParams> shift, int nonzeroRows)
+    {
+        ArgumentNullException.ThrowIfNull(matrix);
+        int log = LogHeight(matrix.Height, 0);
+        ArgumentOutOfRangeException.ThrowIfNegative(nonzeroRows);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(nonzeroRows, matrix.Height);
+        ScaleRows(matrix.Values.AsSpan(0, nonzeroRows * matrix.Width), matrix.Width, shift.Powers(nonzeroRows), bitReversedRows: false);
+        Transform(matrix.Values, matrix.Width, log, dit: false, inverse: false, permute: false);
+    }
+
     public RowMajorMatrix<MontyField31<TParams>> CosetLde(RowMajorMatrix<MontyField31<TParams>> evaluations, int addedBits, MontyField31<TParams> shift)
     {
         ArgumentNullException.ThrowIfNull(evaluations);
@@ -193,6 +209,7 @@ public sealed partial class Radix2Dft<TParams> : ITwoAdicSubgroupDft<MontyField3
     /// DIF: natural → bit-reversed; DIT: bit-reversed → natural. With <paramref name="permute"/> the bit
     /// reversal is applied too (before DIT, after DIF), so both give natural → natural.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void Transform(MontyField31<TParams>[] data, int width, int log, bool dit, bool inverse, bool permute)
     {
         if (log == 0)
@@ -256,6 +273,7 @@ public sealed partial class Radix2Dft<TParams> : ITwoAdicSubgroupDft<MontyField3
     /// levels run in cache and memory is streamed once per pass instead of once per level. The last pass
     /// (lo = 0) is made of contiguous blocks. Groups of a pass run in parallel.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void RunLevels(MontyField31<TParams>[] data, nint offset, int width, int log, bool dit, uint[][] levels)
     {
         int n = 1 << log;
@@ -292,10 +310,12 @@ public sealed partial class Radix2Dft<TParams> : ITwoAdicSubgroupDft<MontyField3
     }
 
     /// <summary>One pass: levels [lo, hi] on every group (see <see cref="RunLevels"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void RunPass(MontyField31<TParams>[] data, nint offset, int width, int log, int lo, int hi, int run, bool dit, uint[][] levels, bool parallel)
     {
         int span = hi - lo + 1;
         int groups = 1 << (log - span - run);
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         void Groups(int g0, int g1)
         {
             ref uint region = ref Unsafe.Add(ref Words(data), offset);
@@ -348,6 +368,7 @@ public sealed partial class Radix2Dft<TParams> : ITwoAdicSubgroupDft<MontyField3
     /// Level j within one strided group: rows baseRow + (t·2^lo) + u for t &lt; 2^span, u &lt; 2^run; the pairs
     /// are the t with bit j − lo clear and their partners 2^j rows further.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void StridedLevel(ref uint region, int width, int baseRow, int lo, int span, int run, int j, bool dit, uint[] level)
     {
         int m = 1 << j;
@@ -364,6 +385,7 @@ public sealed partial class Radix2Dft<TParams> : ITwoAdicSubgroupDft<MontyField3
     }
 
     /// <summary>Level j (half-size m = 2^j) over all rows of a contiguous block of <paramref name="rows"/> rows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void BlockLevel(ref uint region, int width, int rows, int j, bool dit, uint[] level)
     {
         int m = 1 << j;
@@ -400,6 +422,7 @@ public sealed partial class Radix2Dft<TParams> : ITwoAdicSubgroupDft<MontyField3
     }
 
     /// <summary>Bit-reverses the first 2^log rows (parallel over row ranges for large matrices).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ReverseRows(MontyField31<TParams>[] data, int width, int log)
     {
         int n = 1 << log;
@@ -438,6 +461,7 @@ public sealed partial class Radix2Dft<TParams> : ITwoAdicSubgroupDft<MontyField3
     /// its rows transposed and bit-reversed. So each pair of tiles is read into two small buffers and written
     /// back crosswise, instead of one random access per row.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ReverseRowsBlocked(MontyField31<TParams>[] data, int width, int log, int tileBits)
     {
         int midBits = log - 2 * tileBits;
@@ -522,6 +546,7 @@ public sealed partial class Radix2Dft<TParams> : ITwoAdicSubgroupDft<MontyField3
     }
 
     /// <summary>Multiplies every element by one constant (Montgomery word).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ScaleAll(MontyField31<TParams>[] data, uint s)
     {
         int total = data.Length;
@@ -541,6 +566,7 @@ public sealed partial class Radix2Dft<TParams> : ITwoAdicSubgroupDft<MontyField3
     }
 
     /// <summary>Row i ×= factors[i], or factors[br(i)] when <paramref name="bitReversedRows"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ScaleRows(Span<MontyField31<TParams>> data, int width, MontyField31<TParams>[] factors, bool bitReversedRows)
     {
         int n = factors.Length;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Prover.Core.Field;
 
 /// <summary>Batch operations over any field.</summary>
@@ -7,6 +9,7 @@ public static class Fields
     /// Montgomery's batch inversion: one inversion and 3(n−1) multiplications for n inverses.
     /// Throws <see cref="DivideByZeroException"/> if any input is zero.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void BatchInverse<T>(ReadOnlySpan<T> values, Span<T> result) where T : struct, IField<T>
     {
         if (result.Length != values.Length)

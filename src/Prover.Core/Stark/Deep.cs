@@ -322,7 +322,7 @@ internal static class Deep<TParams, TDef>
             int start = chunk * Grain, end = Math.Min(h, start + Grain);
             for (int r = start; r < end; r++)
                 diffs[r] = -(z - natural[BitReversal.ReverseBits(r, logH)]);
-            Fields.BatchInverse<ExtensionField<MontyField31<TParams>, TDef>>(diffs.AsSpan(start, end - start), result.AsSpan(start, end - start));
+            PackedBatchInverse<TParams, TDef>.Invert(diffs.AsSpan(start, end - start), result.AsSpan(start, end - start));
         });
         return result;
     }

@@ -96,7 +96,7 @@ internal static class ExtensionLinearAlgebra<TParams, TDef>
         }
         var values = matrix.Values;
         int grain = Math.Max(64, (1 << 16) / Math.Max(1, w * d));
-        Parallel.For(0, (h + grain - 1) / grain, chunk =>
+        Parallel.For(0, (h + grain - 1) / grain, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (chunk) =>
         {
             Span<MontyField31<TParams>> parts = stackalloc MontyField31<TParams>[d];
             int end = Math.Min(h, (chunk + 1) * grain);
@@ -161,7 +161,7 @@ internal static class ExtensionLinearAlgebra<TParams, TDef>
         var values = matrix.Values;
         var resultWords = result;
         int grain = Math.Max(64, (1 << 16) / Math.Max(1, w * D));
-        Parallel.For(0, (h + grain - 1) / grain, chunk =>
+        Parallel.For(0, (h + grain - 1) / grain, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (chunk) =>
         {
             var bound512 = Vector512.Create((ulong)TParams.P << 32);
             var bound = Vector256.Create((ulong)TParams.P << 32);
@@ -388,6 +388,7 @@ internal static class ExtensionLinearAlgebra<TParams, TDef>
 
     /// <summary>acc[k·width + c] += Σ_(r0 ≤ r < r1) weight_k[r]·matrix[r, c0 + c], kept below p·2^32
     /// (8 columns per step with AVX-512, 4 with AVX2, one at a time otherwise: the same sums).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Accumulate(MontyField31<TParams>[] values, uint[] weightParts, int w, int d,
         int c0, int width, int r0, int r1, Span<ulong> acc, SimdPath simd)
     {

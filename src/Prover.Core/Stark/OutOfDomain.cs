@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Prover.Core.Air;
 using Prover.Core.Field;
 using Prover.Core.Matrix;
@@ -81,6 +82,7 @@ public static class OutOfDomain<TParams, TDef>
         var weights = new ExtensionField<MontyField31<TParams>, TDef>[n];
         const int Grain = 4096;
         int chunks = (n + Grain - 1) / Grain;
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         void Chunk(int chunk)
         {
             int start = chunk * Grain, count = Math.Min(n, start + Grain) - start;
@@ -92,7 +94,7 @@ public static class OutOfDomain<TParams, TDef>
                 w *= omega;
             }
             var span = weights.AsSpan(start, count);
-            Fields.BatchInverse<ExtensionField<MontyField31<TParams>, TDef>>(denominators, span);
+            PackedBatchInverse<TParams, TDef>.Invert(denominators, span);
             // w_i = scale·ω^i/(z − ω^i): the scale times ω^i (one extension × base product per point).
             w = omega.Pow((ulong)start);
             for (int i = 0; i < count; i++)

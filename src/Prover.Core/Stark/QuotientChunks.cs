@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Prover.Core.Air;
 using Prover.Core.Dft;
 using Prover.Core.Field;
@@ -21,6 +23,7 @@ public static class QuotientChunks<TParams, TDef>
     /// 2^<paramref name="logChunks"/>) → the chunk coefficients (n rows; chunk j, component c in column j·D + c) and their
     /// coset LDEs onto g·H_(n·2^<paramref name="logBlowup"/>), rows bit-reversed, side by side (width D·d, committed).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (RowMajorMatrix<MontyField31<TParams>> Coefficients, RowMajorMatrix<MontyField31<TParams>> Lde) Split(
         ITwoAdicSubgroupDft<MontyField31<TParams>> dft, ExtensionField<MontyField31<TParams>, TDef>[] values, int logN, int logChunks, int logBlowup)
     {
@@ -29,9 +32,10 @@ public static class QuotientChunks<TParams, TDef>
         if (logN < 0 || logChunks < 0 || logBlowup < 0 || logN + Math.Max(logChunks, logBlowup) > 30 || values.Length != 1 << (logN + logChunks))
             throw new ArgumentException($"{values.Length} quotient values are not 2^{logN}·2^{logChunks} (blowup 2^{logBlowup})", nameof(values));
         int d = TDef.Degree, n = 1 << logN, chunks = 1 << logChunks;
-        var m = new RowMajorMatrix<MontyField31<TParams>>(values.Length, d);
-        for (int i = 0; i < values.Length; i++)
-            values[i].Coefficients.CopyTo(m.Row(i));
+        // An extension element is its D base components in order (TDef is an inline array of them): the values are the
+        // matrix's rows as they lie, copied at once into an array every element of which is written.
+        var m = new RowMajorMatrix<MontyField31<TParams>>(GC.AllocateUninitializedArray<MontyField31<TParams>>(values.Length * d), d);
+        MemoryMarshal.Cast<ExtensionField<MontyField31<TParams>, TDef>, MontyField31<TParams>>(values).CopyTo(m.Values);
         // Coset IDFT: coefficients of p(g·x) by a plain IDFT, then c_j ← c_j·g^-j.
         dft.IdftBatch(m);
         var shiftInv = Shift.Inverse();
@@ -50,8 +54,16 @@ public static class QuotientChunks<TParams, TDef>
                 m.Row(j * n + i).CopyTo(coefficients.Row(i).Slice(j * d, d));
         var lde = new RowMajorMatrix<MontyField31<TParams>>(n << logBlowup, d * chunks);
         coefficients.Values.CopyTo(lde.Values, 0);
-        dft.CosetDftBatch(lde, Shift);
-        BitReversal.ReverseRows(lde);
+        if (dft is Radix2Dft<TParams> radix2 && !KernelSelection.IsReference(ReferenceFamily.Openings))
+        {
+            // Straight into bit-reversed rows (no permutation to natural order and back); only the n coefficient rows scaled.
+            radix2.CosetDftBatchBitReversed(lde, Shift, n);
+        }
+        else
+        {
+            dft.CosetDftBatch(lde, Shift);
+            BitReversal.ReverseRows(lde);
+        }
         return (coefficients, lde);
     }
 
@@ -88,6 +100,7 @@ public static class QuotientChunks<TParams, TDef>
         var powers = new ExtensionField<MontyField31<TParams>, TDef>[count];
         const int Grain = 8192;
         int chunks = (count + Grain - 1) / Grain;
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         void Chunk(int chunk)
         {
             int start = chunk * Grain, end = Math.Min(count, start + Grain);

@@ -136,6 +136,7 @@ internal static class QuotientEvaluator<TParams, TDef>
     /// equal the reference paths' point by point (tests compare them, and the proofs).
     /// </summary>
     [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void EvaluatePackedRows<TL, TV>(Context c, PackedLogUp<TL, TV> lp, int start, int end)
         where TL : struct, IPackedLanes<TV>
         where TV : unmanaged
@@ -158,12 +159,14 @@ internal static class QuotientEvaluator<TParams, TDef>
         Span<TV> s = stackalloc TV[e];
         Span<uint> lanes = stackalloc uint[16];
         Span<uint> selectorLanes = stackalloc uint[48];
-        Span<MontyField31<TParams>> parts = stackalloc MontyField31<TParams>[e];
         var logUpValues = columns > 0 ? MemoryMarshal.Cast<MontyField31<TParams>, uint>(c.LogUpLde!.Values.AsSpan()) : default;
         int logUpWidth = columns > 0 ? c.LogUpLde!.Width : 0;
         var firsts = MemoryMarshal.Cast<MontyField31<TParams>, uint>(c.Firsts.AsSpan());
         var lasts = MemoryMarshal.Cast<MontyField31<TParams>, uint>(c.Lasts.AsSpan());
         var transitions = MemoryMarshal.Cast<MontyField31<TParams>, uint>(c.Transitions.AsSpan());
+        var zhInv = MemoryMarshal.Cast<MontyField31<TParams>, uint>(c.ZhInv.AsSpan());
+        // An extension element is its D base components (Montgomery words) in order (TDef is an inline array of them).
+        var result = MemoryMarshal.Cast<ExtensionField<MontyField31<TParams>, TDef>, uint>(c.Result.AsSpan());
         for (int r0 = start; r0 < end; r0 += n)
         {
             for (int j = 0; j < n; j++)
@@ -242,17 +245,22 @@ internal static class QuotientEvaluator<TParams, TDef>
                     acc[cc] = TL.Add(acc[cc],
                         TL.Add(t[cc], TL.Add(h[cc], sumLocal[cc])));
             }
+            // ·1/Z_H(x) on the lanes (an extension value times a base one is each component times it: the scalar product's
+            // values), then each lane's D components straight into its point's result.
             for (int j = 0; j < n; j++)
+                lanes[j] = zhInv[points[j] & (c.D - 1)];
+            var zh = TL.Create(lanes[..n]);
+            for (int cc = 0; cc < e; cc++)
             {
-                int i = points[j];
-                for (int cc = 0; cc < e; cc++)
-                    parts[cc] = MontyField31<TParams>.FromMontgomery(TL.Get(acc[cc], j));
-                c.Result[i] = ExtensionField<MontyField31<TParams>, TDef>.FromCoefficients(parts) * c.ZhInv[i & (c.D - 1)];
+                TL.Store(TL.Mul(acc[cc], zh), lanes);
+                for (int j = 0; j < n; j++)
+                    result[points[j] * e + cc] = lanes[j];
             }
         }
     }
 
     /// <summary>Interaction i's fingerprint (times its group's weight for a first member) from the program outputs: D base products per value.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Fingerprint<TL, TV>(PackedLogUp<TL, TV> lp, int i, TV[] outputs, Span<TV> fp)
         where TL : struct, IPackedLanes<TV>
         where TV : unmanaged
@@ -269,6 +277,7 @@ internal static class QuotientEvaluator<TParams, TDef>
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static TV LoadColumn<TL, TV>(ReadOnlySpan<uint> values, int width, int[] rows, int column, Span<uint> lanes)
         where TL : struct, IPackedLanes<TV>
         where TV : unmanaged
@@ -436,6 +445,7 @@ internal static class QuotientEvaluator<TParams, TDef>
         where TL : struct, IPackedLanes<TV>
         where TV : unmanaged
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         [SkipLocalsInit]
         public TV Load(Variable v)
         {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Prover.Core.Field;
 
 namespace Prover.Core.Stark;
@@ -30,6 +31,7 @@ public sealed record QuotientSelectors<TParams>(MontyField31<TParams>[] Firsts, 
     }
 
     /// <summary>The selectors of a trace of 2^<paramref name="logN"/> rows on a quotient domain 2^<paramref name="logD"/> times larger.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static QuotientSelectors<TParams> Compute(int logN, int logD)
     {
         if (logN < 0 || logD < 0 || logN + logD > TParams.TwoAdicity)

@@ -28,6 +28,7 @@ public sealed class StarkProver<TParams, TDef, TDigest>
     private readonly StarkConfig _config;
     private readonly IProverBackend<TParams> _backend;
     private readonly ITwoAdicSubgroupDft<MontyField31<TParams>> _dft;
+    private readonly CompiledAirCache<MontyField31<TParams>> _compiledAirs = new();
 
     public StarkProver(StarkConfig config, IProverBackend<TParams>? backend = null)
     {
@@ -91,7 +92,11 @@ public sealed class StarkProver<TParams, TDef, TDigest>
             if (publicValues[t].Length != air.PublicValueCount)
                 throw new ArgumentException($"{air.Name}: {publicValues[t].Length} public values, {air.PublicValueCount} expected");
             logHeights[t] = BitOperations.Log2((uint)trace.Height);
-            compiled[t] = new CompiledAir<MontyField31<TParams>>(air, _config.LogUpBatchingFor(logHeights[t]));
+            // Compiled once per AIR and batching for all of this prover's proofs (a zkVM proof's shards share their AIRs): a
+            // compiled AIR is a pure function of both (CompiledAirCache), so it is what a fresh compilation gives.
+            compiled[t] = KernelSelection.IsReference(ReferenceFamily.Compilation)
+                ? new CompiledAir<MontyField31<TParams>>(air, _config.LogUpBatchingFor(logHeights[t]))
+                : _compiledAirs.Get(air, _config.LogUpBatchingFor(logHeights[t]));
             if (compiled[t].LogQuotientChunks > logBlowup)
                 throw new ArgumentException($"{air.Name}: constraint degree {compiled[t].MaxConstraintDegree} needs log blowup ≥ {compiled[t].LogQuotientChunks}");
             if (logHeights[t] + logBlowup > TParams.TwoAdicity)

@@ -1,4 +1,5 @@
 using Prover.Core.Air;
+using Prover.Core.Dft;
 using Prover.Core.Field;
 using Prover.Core.Matrix;
 using Prover.Core.Stark;
@@ -106,6 +107,30 @@ public sealed class OpeningShortcutTests
     [InlineData(16384, 16)]
     public void Octic_quotient_openings_equal_horner(int h, int w) => QuotientCase<KoalaBearOctic>(h, w);
 
+    /// <summary>The quotient chunks' LDE straight into bit-reversed rows (Radix2Dft.CosetDftBatchBitReversed) against the coset DFT and its two permutations.</summary>
+    [Theory]
+    [InlineData(4, 0, 1)]
+    [InlineData(10, 1, 1)]
+    [InlineData(13, 1, 1)]
+    [InlineData(9, 2, 3)]
+    public void Quotient_lde_in_bit_reversed_rows_equals_the_reference(int logN, int logD, int logBlowup)
+    {
+        var rng = new Random(logN * 17 + logD);
+        var values = Enumerable.Range(0, 1 << (logN + logD)).Select(_ => E<KoalaBearQuartic>(rng)).ToArray();
+        (RowMajorMatrix<KoalaBear> Coefficients, RowMajorMatrix<KoalaBear> Lde) expected;
+        using (KernelSelection.UseReference(ReferenceFamily.Openings))
+            expected = QuotientChunks<KoalaBearParameters, KoalaBearQuartic>.Split(Radix2Dft<KoalaBearParameters>.Instance, (KoalaBearExt4[])values.Clone(), logN, logD, logBlowup);
+        foreach (var path in Paths())
+        {
+            using (KernelSelection.LimitSimd(path))
+            {
+                var (coefficients, lde) = QuotientChunks<KoalaBearParameters, KoalaBearQuartic>.Split(Radix2Dft<KoalaBearParameters>.Instance, (KoalaBearExt4[])values.Clone(), logN, logD, logBlowup);
+                Assert.Equal(expected.Coefficients.Values, coefficients.Values);
+                Assert.Equal(expected.Lde.Values, lde.Values);
+            }
+        }
+    }
+
     private static void DeepCase<TDef>(int logH, int k) where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
     {
         var rng = new Random(7 * logH + k);
@@ -142,4 +167,45 @@ public sealed class OpeningShortcutTests
     [Theory]
     [InlineData(12, 2)]
     public void Octic_deep_shifted_inverse_distances_equal_the_reference(int logH, int k) => DeepCase<KoalaBearOctic>(logH, k);
+    private static void BatchInverseCase<TDef>(int n) where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+    {
+        var rng = new Random(n);
+        var values = Enumerable.Range(0, n).Select(_ => E<TDef>(rng)).ToArray();
+        var expected = Fields.BatchInverse<ExtensionField<KoalaBear, TDef>>(values);
+        foreach (var path in Paths())
+        {
+            using (KernelSelection.LimitSimd(path))
+            {
+                var actual = new ExtensionField<KoalaBear, TDef>[n];
+                PackedBatchInverse<KoalaBearParameters, TDef>.Invert(values, actual);
+                Assert.Equal(expected, actual);
+                if (n == 0)
+                    continue;
+                // A zero anywhere (in a whole block or in the tail) throws as the reference does.
+                foreach (int at in new[] { 0, n / 2, n - 1 })
+                {
+                    var withZero = (ExtensionField<KoalaBear, TDef>[])values.Clone();
+                    withZero[at] = default;
+                    Assert.Throws<DivideByZeroException>(() => PackedBatchInverse<KoalaBearParameters, TDef>.Invert(withZero, new ExtensionField<KoalaBear, TDef>[n]));
+                }
+            }
+        }
+        foreach (var (v, inv) in values.Zip(expected))
+            Assert.Equal(ExtensionField<KoalaBear, TDef>.One, v * inv);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(15)]
+    [InlineData(16)]
+    [InlineData(17)]
+    [InlineData(200)]
+    [InlineData(4096)]
+    public void Quartic_packed_batch_inversion_equals_the_reference(int n) => BatchInverseCase<KoalaBearQuartic>(n);
+
+    [Theory]
+    [InlineData(9)]
+    [InlineData(333)]
+    public void Octic_packed_batch_inversion_equals_the_reference(int n) => BatchInverseCase<KoalaBearOctic>(n);
 }
