@@ -23,9 +23,8 @@ public sealed class ZkvmAggregateVerifier<TDef, TDigest>
     private readonly ZkvmAggregationKeys<TDef, TDigest> _keys;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<int, VerifyingKey<KoalaBearParameters, TDigest>> _fullKeys = new();
 
-    // The security of each proof shape below the top (a program of the tree or a wrap, a shard shape), computed once: it
-    // depends only on the shape and the configuration (compiling the AIRs for it costs more than the top proof's check).
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Security.SecurityReport> _shapeSecurity = new();
+    // The security of each proof shape below the top (a program of the tree or a wrap, a shard shape), computed once.
+    private readonly ZkvmChainSecurity<TDef, TDigest> _security;
 
     // The top programs' compiled AIRs, kept across proofs (a fresh RecursionVerifier per proof would recompile every
     // recursion chip's constraints each time: a quarter of the final STARK's check). A compiled AIR is a function of the
@@ -41,7 +40,17 @@ public sealed class ZkvmAggregateVerifier<TDef, TDigest>
     {
         ArgumentNullException.ThrowIfNull(keys);
         _keys = keys;
+        _security = new ZkvmChainSecurity<TDef, TDigest>(keys.Program);
     }
+
+    internal ZkvmAggregationKeys<TDef, TDigest> Keys => _keys;
+
+    /// <summary>The full preprocessed keys by shard count, kept across proofs (<see cref="ZkvmVerifier{TDef, TDigest}.CheckStatement"/>'s cache).</summary>
+    internal System.Collections.Concurrent.ConcurrentDictionary<int, VerifyingKey<KoalaBearParameters, TDigest>> FullKeys => _fullKeys;
+
+    internal ZkvmChainSecurity<TDef, TDigest> ChainSecurity => _security;
+
+    internal CompiledAirCache<KoalaBear> CompiledAirs => _compiledAirs;
 
     public ZkvmVerification Verify(ReadOnlySpan<byte> bytes)
     {
@@ -153,20 +162,7 @@ public sealed class ZkvmAggregateVerifier<TDef, TDigest>
     /// every shard proof (verified by its leaf; bus term over the whole statement, as the native verifier counts it).
     /// </summary>
     private Security.SecurityReport Weakest(Security.SecurityReport top, IReadOnlyList<ZkvmAggregationChild<TDef, TDigest>[]> tree,
-        IReadOnlyList<ZkvmAggregationChild<TDef, TDigest>> chain, IReadOnlyList<ShardCommitment> shards, ZkvmCheckedStatement<TDef, TDigest> statement)
-    {
-        var weakest = top;
-        Security.SecurityReport Program(ZkvmAggregationChild<TDef, TDigest> child, StarkConfig config) =>
-            _shapeSecurity.GetOrAdd($"program {config} {string.Join(',', child.Key.PreprocessedRoot.ToCanonical())}",
-                _ => StarkSecurity.OfShape(config, child.Machine.Airs, child.Machine.LogHeights, KoalaBearParameters.P));
-        for (int i = 0; i < chain.Count - 1; i++)
-            weakest = Security.SecurityReport.Weakest(weakest, Program(chain[i], _keys.FinalConfigs[i]));
-        foreach (var child in tree.SelectMany(level => level).Distinct())
-            weakest = Security.SecurityReport.Weakest(weakest, Program(child, _keys.RecursionConfig));
-        foreach (var shard in shards.DistinctBy(s => (s.Chips.Bits, string.Join(',', s.LogHeights))))
-            weakest = Security.SecurityReport.Weakest(weakest, _shapeSecurity.GetOrAdd(
-                $"shard {statement.Config} {shard.Chips.Bits} {string.Join(',', shard.LogHeights)} {statement.Fractions.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}",
-                _ => StarkSecurity.OfShape(statement.Config, _keys.Program.AirsOf(shard.Chips), shard.LogHeights, KoalaBearParameters.P, statement.Fractions)));
-        return weakest;
-    }
+        IReadOnlyList<ZkvmAggregationChild<TDef, TDigest>> chain, IReadOnlyList<ShardCommitment> shards, ZkvmCheckedStatement<TDef, TDigest> statement) =>
+        _security.Weakest(top, [.. chain.Take(chain.Count - 1).Select((c, i) => (c, _keys.FinalConfigs[i])), .. tree.SelectMany(level => level).Select(c => (c, _keys.RecursionConfig))],
+            [(shards, statement)]);
 }

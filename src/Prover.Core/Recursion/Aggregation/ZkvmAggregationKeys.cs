@@ -42,7 +42,8 @@ public sealed class ZkvmAggregationKeys<TDef, TDigest>
         }
         _shardConfig = shardConfig;
         _recursionConfig = recursionConfig;
-        _program = program;
+        // The shards' input-commitment chip follows the digest (12 elements under 12-element digests).
+        _program = program.ForDigest(TDigest.Length);
         _finalConfigs = finalConfigs;
     }
 
@@ -94,7 +95,8 @@ public sealed class ZkvmAggregationKeys<TDef, TDigest>
     /// program of the tree, so the last key depends on the guest program, the configurations and the shards' shapes (chip
     /// sets and heights, hence the shard count).
     /// </summary>
-    public IReadOnlyList<ZkvmAggregationChild<TDef, TDigest>> FinalChain(ZkvmAggregationChild<TDef, TDigest> root)
+    /// <remarks><paramref name="statementLength"/>: the root's statement length (an execution's by default, an epoch root's for an epoch).</remarks>
+    public IReadOnlyList<ZkvmAggregationChild<TDef, TDigest>> FinalChain(ZkvmAggregationChild<TDef, TDigest> root, int? statementLength = null)
     {
         ArgumentNullException.ThrowIfNull(root);
         var chain = new List<ZkvmAggregationChild<TDef, TDigest>>();
@@ -103,7 +105,7 @@ public sealed class ZkvmAggregationKeys<TDef, TDigest>
         {
             string id = $"final {i} {Id(below)}";
             if (!_cache.TryGetValue(id, out var child))
-                _cache[id] = child = ZkvmAggregationChild<TDef, TDigest>.Of(ZkvmAggregationPrograms<TDef, TDigest>.Final(belowConfig, below), FinalConfigs[i]);
+                _cache[id] = child = ZkvmAggregationChild<TDef, TDigest>.Of(ZkvmAggregationPrograms<TDef, TDigest>.Final(belowConfig, below, statementLength), FinalConfigs[i]);
             chain.Add(child);
             (below, belowConfig) = (child, FinalConfigs[i]);
         }
@@ -112,6 +114,36 @@ public sealed class ZkvmAggregationKeys<TDef, TDigest>
 
     /// <summary>The final program over <paramref name="root"/> (the last of <see cref="FinalChain"/>): the key a final proof is verified against.</summary>
     public ZkvmAggregationChild<TDef, TDigest> Final(ZkvmAggregationChild<TDef, TDigest> root) => FinalChain(root)[^1];
+
+    /// <summary>The epoch node program (and key) over these children, each a block's execution root or an epoch node (<see cref="ZkvmAggregationPrograms{TDef, TDigest}.EpochNode"/>).</summary>
+    public ZkvmAggregationChild<TDef, TDigest> EpochNode(ZkvmAggregationChild<TDef, TDigest> left, bool leftIsBlock, ZkvmAggregationChild<TDef, TDigest> right, bool rightIsBlock)
+    {
+        string id = $"epoch {Id(left)} {leftIsBlock} {Id(right)} {rightIsBlock}";
+        if (!_cache.TryGetValue(id, out var child))
+            _cache[id] = child = ZkvmAggregationChild<TDef, TDigest>.Of(
+                ZkvmAggregationPrograms<TDef, TDigest>.EpochNode(_recursionConfig, left, leftIsBlock, right, rightIsBlock), _recursionConfig);
+        return child;
+    }
+
+    /// <summary>
+    /// The epoch tree over blocks whose execution roots are <paramref name="blockRoots"/> (in order; at least two), level
+    /// by level (level 0: the blocks' roots), the shape of <see cref="ZkvmAggregateStatement.TreeShape"/> (an odd last item
+    /// carried up unchanged); each item with whether it is a block. The last level holds the epoch root, an epoch node.
+    /// </summary>
+    public IReadOnlyList<(ZkvmAggregationChild<TDef, TDigest> Child, bool IsBlock)[]> EpochTree(IReadOnlyList<ZkvmAggregationChild<TDef, TDigest>> blockRoots)
+    {
+        ArgumentNullException.ThrowIfNull(blockRoots);
+        if (blockRoots.Count < 2)
+            throw new ArgumentException($"an epoch aggregates at least two blocks, not {blockRoots.Count} (one block's proof is its own aggregated or final proof)");
+        var levels = new List<(ZkvmAggregationChild<TDef, TDigest>, bool)[]> { blockRoots.Select(r => (r, true)).ToArray() };
+        foreach (var pairs in ZkvmAggregateStatement.TreeShape(blockRoots.Count))
+        {
+            var below = levels[^1];
+            levels.Add([.. pairs.Select(p => p.Right < 0 ? below[p.Left]
+                : (EpochNode(below[p.Left].Item1, below[p.Left].Item2, below[p.Right].Item1, below[p.Right].Item2), false))]);
+        }
+        return levels;
+    }
 
     private static string Id(ZkvmAggregationChild<TDef, TDigest> c) => string.Join(',', c.Key.PreprocessedRoot.ToCanonical());
 

@@ -46,7 +46,7 @@ public static class ZkvmAggregationPrograms<TDef, TDigest>
         ArgumentNullException.ThrowIfNull(shardConfig);
         ArgumentNullException.ThrowIfNull(program);
         ArgumentNullException.ThrowIfNull(logHeights);
-        var airs = program.AirsOf(chips);
+        var airs = program.ForDigest(TDigest.Length).AirsOf(chips);
         var b = new RecursionBuilder<KoalaBearParameters, TDef>();
         var raw = new List<Felt>();
         RecursiveStarkVerifier<KoalaBearParameters, TDef, TDigest>.Emit(b, shardConfig, airs, logHeights, 0, S.SeedLength, statementFractions, statement: raw);
@@ -175,7 +175,9 @@ public static class ZkvmAggregationPrograms<TDef, TDigest>
     /// one-shard execution), its key pinned, and restates the root's statement unchanged. It is proved under the final
     /// configuration (a low rate, few queries): what makes the one proof of an execution small.
     /// </summary>
-    public static RecursionProgram Final(StarkConfig recursionConfig, ZkvmAggregationChild<TDef, TDigest> root)
+    /// <remarks><paramref name="statementLength"/>: the length the root states (an execution's <see cref="ZkvmAggregateStatement"/>
+    /// by default; an epoch root's <see cref="ZkvmEpochStatement"/>).</remarks>
+    public static RecursionProgram Final(StarkConfig recursionConfig, ZkvmAggregationChild<TDef, TDigest> root, int? statementLength = null)
     {
         ArgumentNullException.ThrowIfNull(recursionConfig);
         ArgumentNullException.ThrowIfNull(root);
@@ -186,12 +188,59 @@ public static class ZkvmAggregationPrograms<TDef, TDigest>
         // fields (one that skipped a shard's checks) fails the pinned-key assertion.
         RecursiveStarkVerifier<KoalaBearParameters, TDef, TDigest>.Emit(b, recursionConfig, root.Machine.Airs, root.Machine.LogHeights, 0,
             pinnedKey: root.Key.PreprocessedRoot, statement: statement);
-        if (statement.Count != S.Length(D, W))
-            throw new ArgumentException($"the root states {statement.Count} values, not an aggregation statement of {S.Length(D, W)}");
+        int length = statementLength ?? S.Length(D, W);
+        if (statement.Count != length)
+            throw new ArgumentException($"the root states {statement.Count} values, not a statement of {length}");
         // The same statement, in the same order: the verifier checks it against what it derives from the claim and the
         // shards' commitments, exactly as it checks a root's (ZkvmAggregateStatement.Expected).
         b.Output([.. statement]);
         return b.Build();
+    }
+
+    /// <summary>
+    /// The epoch node (docs/design.md, "Recursion", blocks to epochs): verifies two children under
+    /// <paramref name="recursionConfig"/>, each of a pinned program — a block (its execution tree's root, stating a
+    /// <see cref="ZkvmAggregateStatement"/>: <paramref name="leftIsBlock"/>, <paramref name="rightIsBlock"/>) or an epoch node
+    /// (stating a <see cref="ZkvmEpochStatement"/>) — and states the epoch statement of both in order: the block counts
+    /// added, and the compression of the left and right digests, a block's digest being the sponge of its whole
+    /// statement. Blocks are independent statements (no chaining across them is asserted); their order is bound by the
+    /// digest's order.
+    /// </summary>
+    public static RecursionProgram EpochNode(StarkConfig recursionConfig, ZkvmAggregationChild<TDef, TDigest> left, bool leftIsBlock,
+        ZkvmAggregationChild<TDef, TDigest> right, bool rightIsBlock)
+    {
+        ArgumentNullException.ThrowIfNull(recursionConfig);
+        ArgumentNullException.ThrowIfNull(left);
+        ArgumentNullException.ThrowIfNull(right);
+        var b = new RecursionBuilder<KoalaBearParameters, TDef>();
+        var hash = new HashGadgets<KoalaBearParameters, TDef>(b, W);
+        (Felt Count, Felt[] Digest) Child(ZkvmAggregationChild<TDef, TDigest> child, bool isBlock, int index)
+        {
+            var statement = new List<Felt>();
+            // The child's program is pinned (constants of this program): its proof must be a proof of that block's execution
+            // root (whose own pins reach every shard's shape) or of that epoch node, so a proof of another program stating
+            // the same values (one that skipped a check) fails the pinned-key assertion.
+            RecursiveStarkVerifier<KoalaBearParameters, TDef, TDigest>.Emit(b, recursionConfig, child.Machine.Airs, child.Machine.LogHeights, index,
+                pinnedKey: child.Key.PreprocessedRoot, statement: statement);
+            int expected = isBlock ? S.Length(D, W) : ZkvmEpochStatement.Length(W);
+            if (statement.Count != expected)
+                throw new ArgumentException($"child {index} states {statement.Count} values, not {(isBlock ? "an execution" : "an epoch")} statement of {expected}");
+            // A block's leaf digest hashes every element of its statement (shard range and count, seeds, γ, β, bus sum, key
+            // root, CPU ends, input size, shard digest): the verifier derives that statement natively from the block's claim
+            // and shard commitments, so any change of the block's public values changes this digest.
+            return isBlock
+                ? (b.One, hash.HashRow(statement))
+                : (statement[ZkvmEpochStatement.BlockCount], [.. statement.GetRange(ZkvmEpochStatement.Digest, W)]);
+        }
+        var (lc, ld) = Child(left, leftIsBlock, 0);
+        var (rc, rd) = Child(right, rightIsBlock, 1);
+        b.Output(b.Add(lc, rc));
+        // Left before right: the compression is not symmetric, so swapped children give another digest.
+        b.Output(hash.Compress(ld, rd));
+        var built = b.Build();
+        if (built.Outputs.Count != ZkvmEpochStatement.Length(W))
+            throw new InvalidOperationException($"the epoch node states {built.Outputs.Count} values, not {ZkvmEpochStatement.Length(W)}");
+        return built;
     }
 }
 

@@ -110,14 +110,22 @@ public sealed class ZkvmAggregator<TDef, TDigest>
         new(config ?? _keys.RecursionConfig, item.Child.Machine.Airs, item.Proof.Stark, item.Child.Key);
 
     private ZkvmAggregationItem<TDef, TDigest> Prove(string layer, ZkvmAggregationChild<TDef, TDigest> child, IRecursionHints<KoalaBearParameters> hints, Stopwatch sw,
-        StarkConfig? config = null)
+        StarkConfig? config = null) => ProveRun(layer, child, hints, sw, config ?? _keys.RecursionConfig, _timings);
+
+    /// <summary>
+    /// Runs <paramref name="child"/>'s program on <paramref name="hints"/> (refused with <see cref="RecursionRejectedException"/>
+    /// where it rejects them: nothing to prove) and proves the run under <paramref name="config"/>, recording the layer's
+    /// time (since <paramref name="sw"/> started) and bytes in <paramref name="timings"/>. Shared with <see cref="ZkvmEpochAggregator{TDef, TDigest}"/>.
+    /// </summary>
+    internal static ZkvmAggregationItem<TDef, TDigest> ProveRun(string layer, ZkvmAggregationChild<TDef, TDigest> child, IRecursionHints<KoalaBearParameters> hints, Stopwatch sw,
+        StarkConfig config, List<(string Layer, double Milliseconds, int Bytes)> timings)
     {
         var run = RecursionExecutor<KoalaBearParameters, TDef>.Run(child.Program, hints, out var memory);
         if (!run.Accepted)
             throw new RecursionRejectedException(run);
         var traces = child.Machine.GenerateTraces(memory);
-        var stark = new RecursionProver<KoalaBearParameters, TDef, TDigest>(config ?? _keys.RecursionConfig).ProveTraces(child.Machine, child.ProvingKey, traces, run.Outputs, false);
-        _timings.Add((layer, sw.Elapsed.TotalMilliseconds, ProofSerializer.Serialize(stark).Length));
+        var stark = new RecursionProver<KoalaBearParameters, TDef, TDigest>(config).ProveTraces(child.Machine, child.ProvingKey, traces, run.Outputs, false);
+        timings.Add((layer, sw.Elapsed.TotalMilliseconds, ProofSerializer.Serialize(stark).Length));
         return new ZkvmAggregationItem<TDef, TDigest>(child, new RecursionProof<KoalaBearParameters, TDef, TDigest>(stark, run.Outputs));
     }
 
