@@ -105,6 +105,28 @@ public class MemoryNegativeTests
     }
 
     /// <summary>
+    /// The sign lookup reads the TopByte column (issue 19: a column so that the lookup pairs with another in one LogUp
+    /// column). A forger who drops the sign extension and points that column at a byte whose bit 7 is clear passes the
+    /// RANGE8 lookup; the column's constraint (TopByte = the selected value byte) rejects it.
+    /// </summary>
+    [Fact]
+    public void A_top_byte_column_that_is_not_the_loaded_byte_is_rejected()
+    {
+        var s = new MemoryScenario([new(Opcode.Sb, 10, 5), new(Opcode.Lb, 20, 5)]);
+        Assert.True((byte)A >= 0x80);
+        int row = s.RowOf(2);
+        Assert.Equal(KoalaBear.FromUInt64((byte)A), s.LoadStore[row, LoadStoreCols.TopByte]);
+        SetBytes(s.LoadStore, row, LoadStoreCols.Value, (byte)A);
+        s.LoadStore[row, LoadStoreCols.Sign] = KoalaBear.Zero;
+        s.LoadStore[row, LoadStoreCols.TopByte] = KoalaBear.FromUInt64((byte)A & 0x7Fu); // 2·tb − 256·0 is a byte
+        var requests = CopyRequests(s);
+        SetLoadWord(requests, 1, (byte)A);
+        Assert.NotNull(Prover.Core.Air.AirChecker.FindViolation(MemoryScenario.LoadStoreAir, s.LoadStore, s.Publics));
+        var result = s.Prove(checkConstraints: false, requests);
+        Assert.False(result.IsValid, "the verifier accepted a forged top byte");
+    }
+
+    /// <summary>
     /// A byte split of a loaded double word: old byte 2i and value byte 2i hold 256 more, old and value byte 2i + 1 one
     /// less. Every 16-bit limb (memory tuples, the request), every row constraint and every other bus are unchanged;
     /// only the pair lookup (byte 2i, byte 2i + 1, AND) can reject it, whatever its AND column holds.

@@ -58,7 +58,13 @@ public static class LoadStoreCols
     /// bytes (2i, 2i + 1) for i &lt; 4 (<see cref="ByteLookup.SendAnd{F}"/>'s third value).
     /// </summary>
     public const int PairAnd = InInput + 3;
-    public const int Width = PairAnd + 12;
+
+    /// <summary>
+    /// The top loaded byte of a signed load (value byte 0, 1 or 3 for LB, LH, LW; 0 on any other row), a column so that the
+    /// sign's RANGE8 lookup is linear and pairs with another lookup in one LogUp column (issue 19).
+    /// </summary>
+    public const int TopByte = PairAnd + 12;
+    public const int Width = TopByte + 1;
 
     /// <summary>Public values: the input size as (lo, hi) 16-bit pieces, set and checked by the verifier (the input's length).</summary>
     public const int PublicInputSizeLo = 0;
@@ -176,8 +182,12 @@ public sealed class LoadStoreAir<F> : IAir<F> where F : struct, IField<F>
         // Sign: with tb the top loaded byte of a signed load (0 on any other row), 2·tb − 256·sign is sent
         // to RANGE8. tb is a byte, sign boolean, so 2·tb − 256·sign ∈ (−256, 512) as an integer, and it is
         // a byte exactly when sign = tb's bit 7. On other rows tb = 0 forces sign = 0.
+        // tb is the column TopByte, pinned to Σ selector·byte by a degree-2 constraint, so the lookup sees exactly the
+        // expression it saw before the column existed; as a column the lookup's tuple is linear, and the lookup shares a
+        // LogUp column with another (a degree-2 tuple keeps a column to itself: docs/zkvm.md "LogUp columns").
         builder.AssertBool(sign);
-        var topByte = Sel(Array.IndexOf(ops, Opcode.Lb)) * val[0] + Sel(Array.IndexOf(ops, Opcode.Lh)) * val[1] + Sel(Array.IndexOf(ops, Opcode.Lw)) * val[3];
+        var topByte = l[LoadStoreCols.TopByte];
+        builder.AssertEq(topByte, Sel(Array.IndexOf(ops, Opcode.Lb)) * val[0] + Sel(Array.IndexOf(ops, Opcode.Lh)) * val[1] + Sel(Array.IndexOf(ops, Opcode.Lw)) * val[3]);
         SendRange8(builder, topByte * C(2) - sign * C(256), real);
 
         // Crossing: cross = Σ_k off_k · [width > 8 − k] (0 or 1 since one off_k and one selector are set).

@@ -73,6 +73,7 @@ public static class LoadStoreTrace
             ulong topByte = LoadStoreCols.IsSignedLoad(e.Op) ? Word.Byte(value, width - 1) : 0;
             ulong sign = topByte >> 7;
             row[LoadStoreCols.Sign] = F.FromUInt64(sign);
+            row[LoadStoreCols.TopByte] = F.FromUInt64(topByte);
             counts.AddRange8(2 * topByte - 256 * sign);
             row[LoadStoreCols.Cross] = cross ? F.One : F.Zero;
 

@@ -26,8 +26,12 @@ public sealed class ZkvmProof<TDef, TDigest>
     /// interactions and LogUp columns, a few more main columns.
     /// 6: every shard has the preprocessed image table (chip 24, <see cref="Memory.ImageTable{F}"/>), which sends the program's
     /// initial memory in the last shard; the verifier no longer adds the image's bus terms itself.
+    /// 7: fewer LogUp columns (issue 19): the CPU chip bounds clk_q by induction (an inverse column) and its next pc through
+    /// the Program lookup instead of four Range16 lookups, the mul chip bounds product limb 1 by its sign decomposition
+    /// alone, the load/store chip's top loaded byte is a column (its sign lookup pairs), and the development configuration
+    /// lets degree-2 tables raise their quotient to 2 chunks.
     /// </summary>
-    public const ushort Version = 6;
+    public const ushort Version = 7;
 
     /// <summary>Upper bounds enforced when parsing (an adversary controls the bytes).</summary>
     public const int MaxShards = 1 << 16, MaxInputBytes = 1 << 30, MaxOutputBytes = 1 << 24;
