@@ -35,11 +35,11 @@ internal static class VerifyCommand
         };
         var runs = new Option<int>("--runs")
         {
-            Description = "aggregated and final proofs: verifications in this process; the time reported is the median of the last half of the warm ones "
+            Description = "aggregated, final and epoch proofs: verifications in this process; the time reported is the median of the last half of the warm ones "
                 + "(default 201: the verifier's steady state, its code past the runtime's tiered compilation; 2 reports the second)",
             DefaultValueFactory = _ => DefaultAggregateRuns,
         };
-        var command = new Command("verify", "verify a proof file (execution or demo); exits non-zero when it is invalid or below the required security")
+        var command = new Command("verify", "verify a proof file (execution, aggregated, final, epoch or demo); exits non-zero when it is invalid or below the required security")
         {
             proof, json, elf, input, allowInsecure, minBits, maxProof, runs,
         };
