@@ -108,6 +108,7 @@ public sealed class ClusterProver : IProofEngine
             clock.Restart();
         }
 
+        program = program.ForDigest(config.DigestElements);
         int logShard = System.Numerics.BitOperations.Log2((ulong)plan.ShardSize);
         var shapes = ShardMemoryModel.Shapes(program.Airs);
         long Estimate(int[] logHeights, long cycles, bool last) => ShardMemoryModel.EstimatePeakBytes(shapes, logHeights, 1,

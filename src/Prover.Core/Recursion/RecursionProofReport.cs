@@ -79,7 +79,7 @@ public sealed record RecursionProofReport(string Shape, string InnerConfig, stri
         where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
         where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
     {
-        var program = Zkvm.Proving.ZkvmProgram.FromElf(elf);
+        var program = Zkvm.Proving.ZkvmProgram.FromElf(elf).ForDigest(TDigest.Length);
         var sw = Stopwatch.StartNew();
         var zk = new Zkvm.Proving.ZkvmProver<TDef, TDigest>(new Zkvm.Proving.ZkvmProverOptions { Config = inner }).Prove(program, input);
         double innerMs = sw.Elapsed.TotalMilliseconds;

@@ -170,6 +170,43 @@ public sealed class WideZkvmAggregationTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void TwelfthInputCommitmentElementIsBoundByTheShardAndAggregateVerifiers()
+    {
+        // Under 12-element digests the input-commitment chip hashes with width 24 and commits to 12 elements (the claim,
+        // the shard proofs' public values and the aggregate files carry all 12); changing only the last one is rejected by
+        // the shard verifier, the root verifier and the final verifier.
+        var e = Hello2.Value;
+        Assert.Equal(Prover.Core.Zkvm.Input.InputCommitment.Compute([], W), e.Proof.InputCommitment);
+        var commitment = e.Proof.InputCommitment.ToArray();
+        commitment[W - 1] += KoalaBear.One;
+        var shardProof = new ZkvmProof<KoalaBearOctic, KoalaBearWideDigest>
+        {
+            ProgramDigest = e.Proof.ProgramDigest, ExitCode = e.Proof.ExitCode, Cycles = e.Proof.Cycles, InputSize = e.Proof.InputSize,
+            InputCommitment = commitment, Output = e.Proof.Output, ShardChips = e.Proof.ShardChips, Shards = e.Proof.Shards,
+        };
+        var shards = new ZkvmVerifier<KoalaBearOctic, KoalaBearWideDigest>(ShardConfig, e.Program);
+        Assert.True(shards.Verify(e.Proof.ToBytes()).IsValid);
+        var shardResult = shards.Verify(shardProof.ToBytes());
+        output.WriteLine($"shard verifier: {shardResult.Error}");
+        Assert.False(shardResult.IsValid);
+        var root = e.Aggregator.FromRoot(e.Root);
+        var final = e.FinalProof;
+        Assert.Equal(W, final.Claim.InputCommitment.Length);
+        foreach (var (what, proof) in new (string, Aggregate128)[] { ("root", root), ("final", final) })
+        {
+            Assert.True(e.Verifier.Verify(proof.ToBytes()).IsValid, what);
+            var result = e.Verifier.Verify((proof with { Claim = proof.Claim with { InputCommitment = commitment } }).ToBytes());
+            output.WriteLine($"{what} verifier: {result.Error}");
+            Assert.False(result.IsValid, what);
+        }
+        // An 8-element commitment in the 12-element file is a format error, not an exception.
+        var shortened = final with { Claim = final.Claim with { InputCommitment = final.Claim.InputCommitment[..8] } };
+        var parsed = e.Verifier.Verify(shortened.ToBytes());
+        output.WriteLine($"8 elements: {parsed.Error}");
+        Assert.False(parsed.IsValid);
+    }
+
+    [Fact]
     public void WideFinalProofPresentedAsAnEightElementDigestProofIsRejected()
     {
         var e = Hello2.Value;

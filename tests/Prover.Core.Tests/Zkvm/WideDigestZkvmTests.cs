@@ -32,7 +32,7 @@ public sealed class WideDigestZkvmTests(ITestOutputHelper output)
         var result = new ZkvmVerifier<KoalaBearQuartic, KoalaBearWideDigest>(Wide, program).Verify(bytes);
         output.WriteLine($"{bytes.Length:N0} bytes: {result.IsValid} {result.Error}");
         Assert.True(result.IsValid, result.Error);
-        Assert.Equal(Prover.Core.Zkvm.Input.InputCommitment.Compute(input), result.InputCommitment);
+        Assert.Equal(Prover.Core.Zkvm.Input.InputCommitment.Compute(input, 12), result.InputCommitment);
     }
 
     [Fact]
@@ -57,10 +57,11 @@ public sealed class WideDigestZkvmTests(ITestOutputHelper output)
     public void An_execution_proof_is_only_read_with_its_own_digest()
     {
         var (program, _, bytes) = Hello.Value;
-        // The 8-element verifier of the same parameters: the shards are format version 3 (12-element digests).
+        // The 8-element verifier of the same parameters: the file's 12-element input commitment already misaligns its
+        // reader (a format rejection of the fields after it), and the shards are 12-element-digest proofs anyway.
         var narrow = new ZkvmVerifier<KoalaBearQuartic, KoalaBearDigest>(ZkvmProving.Config, program).Verify(bytes);
         Assert.False(narrow.IsValid);
-        Assert.Contains("12-element digests", narrow.Error);
+        Assert.NotNull(narrow.Error);
         // A verifier whose type disagrees with its configuration refuses, whatever the proof.
         var mismatched = new ZkvmVerifier<KoalaBearQuartic, KoalaBearDigest>(Wide, program).Verify(bytes);
         Assert.False(mismatched.IsValid);

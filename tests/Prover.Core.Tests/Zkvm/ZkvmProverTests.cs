@@ -118,7 +118,7 @@ public sealed class ZkvmProverTests
     [Fact]
     public void Input_commitment_separates_lengths_and_contents()
     {
-        var c = Prover.Core.Zkvm.Input.InputCommitment.Compute;
+        Func<byte[], KoalaBear[]> c = x => Prover.Core.Zkvm.Input.InputCommitment.Compute(x);
         Assert.NotEqual(c([]), c([0]));
         Assert.NotEqual(c([0]), c([0, 0]));
         Assert.NotEqual(c(new byte[16]), c(new byte[17]));

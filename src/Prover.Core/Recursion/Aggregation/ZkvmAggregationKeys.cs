@@ -42,7 +42,8 @@ public sealed class ZkvmAggregationKeys<TDef, TDigest>
         }
         _shardConfig = shardConfig;
         _recursionConfig = recursionConfig;
-        _program = program;
+        // The shards' input-commitment chip follows the digest (12 elements under 12-element digests).
+        _program = program.ForDigest(TDigest.Length);
         _finalConfigs = finalConfigs;
     }
 

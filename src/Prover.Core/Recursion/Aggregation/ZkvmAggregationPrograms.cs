@@ -46,7 +46,7 @@ public static class ZkvmAggregationPrograms<TDef, TDigest>
         ArgumentNullException.ThrowIfNull(shardConfig);
         ArgumentNullException.ThrowIfNull(program);
         ArgumentNullException.ThrowIfNull(logHeights);
-        var airs = program.AirsOf(chips);
+        var airs = program.ForDigest(TDigest.Length).AirsOf(chips);
         var b = new RecursionBuilder<KoalaBearParameters, TDef>();
         var raw = new List<Felt>();
         RecursiveStarkVerifier<KoalaBearParameters, TDef, TDigest>.Emit(b, shardConfig, airs, logHeights, 0, S.SeedLength, statementFractions, statement: raw);

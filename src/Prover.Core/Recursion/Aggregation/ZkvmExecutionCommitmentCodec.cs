@@ -56,7 +56,7 @@ internal static class ZkvmExecutionCommitmentCodec
             throw new ProofFormatException($"input size {inputSize} out of range");
         var commitment = reader.Felts(ZkvmProof<TDef, TDigest>.CommitmentElements, "input commitment");
         if (commitment.Length != ZkvmProof<TDef, TDigest>.CommitmentElements)
-            throw new ProofFormatException("the input commitment has 8 elements");
+            throw new ProofFormatException($"the input commitment has {ZkvmProof<TDef, TDigest>.CommitmentElements} elements");
         uint outputLength = reader.U32("output length");
         if (outputLength > ZkvmProof<TDef, TDigest>.MaxOutputBytes)
             throw new ProofFormatException($"output of {outputLength} bytes out of range");

@@ -14,18 +14,29 @@ public static class InputCommitCols
     /// <summary>Row index j: the row absorbs input double words 2j and 2j + 1.</summary>
     public const int Pair = 1;
 
-    /// <summary>The embedded Poseidon2 permutation: its 16 inputs first (limbs of the two double words, then the capacity), its 16 outputs last.</summary>
+    /// <summary>
+    /// The embedded Poseidon2 permutation: its W inputs first (8 limbs of the two double words, then the W − 8 capacity
+    /// elements), its W outputs last (W = 16 for an 8-element commitment, 24 for a 12-element one).
+    /// </summary>
     public const int Permutation = 2;
 
-    /// <summary>Public values: input size (lo, hi 16-bit pieces), then the 8-element commitment.</summary>
-    public const int PublicSizeLo = 0, PublicSizeHi = 1, PublicCommitment = 2, PublicValueCount = 10;
+    /// <summary>Public values: input size (lo, hi 16-bit pieces), then the commitment (8 or 12 elements).</summary>
+    public const int PublicSizeLo = 0, PublicSizeHi = 1, PublicCommitment = 2;
+
+    /// <summary>The public values of the 8-element commitment's chip (<see cref="PublicValueCountFor"/>(8)).</summary>
+    public const int PublicValueCount = 10;
+
+    /// <summary>The public values of the chip whose commitment has <paramref name="commitmentElements"/> elements.</summary>
+    public static int PublicValueCountFor(int commitmentElements) => PublicCommitment + commitmentElements;
 }
 
 /// <summary>
 /// The private input's commitment (docs/zkvm.md, "Input"): a Poseidon2 sponge over the input region's
 /// double words, two per row (8 limbs of 16 bits = the rate), with the input size in the first capacity
-/// elements; the commitment is the first 8 output elements after the last absorption
-/// (<see cref="InputCommitment.Compute"/> computes it natively). Each row also sends its two double words
+/// elements; the commitment is the first D output elements after the last absorption
+/// (<see cref="InputCommitment.Compute"/> computes it natively). D is the configuration's digest length: width-16
+/// Poseidon2 and D = 8 under 8-element digests (capacity 8), width-24 Poseidon2 and D = 12 under 12-element digests
+/// (capacity 16), so the input is bound as strongly as every other hash of a 128-bit proof. Each row also sends its two double words
 /// (key, limbs) on <see cref="ZkvmBus.InputValue"/>, where the bound MemoryInit receives them.
 /// <para>
 /// Soundness: every row's permutation columns are forced by the embedded Poseidon2 constraints; the rate
@@ -40,16 +51,39 @@ public static class InputCommitCols
 /// </summary>
 public sealed class InputCommitAir : IAir<KoalaBear>
 {
-    private readonly Poseidon2Air<KoalaBearParameters> _perm = new();
+    private readonly Poseidon2Air<KoalaBearParameters> _perm;
+
+    /// <summary>The 8-element commitment's chip (width-16 Poseidon2).</summary>
+    public InputCommitAir() : this(8)
+    {
+    }
+
+    /// <summary>The chip of a <paramref name="commitmentElements"/>-element commitment: 8 (width 16) or 12 (width 24).</summary>
+    public InputCommitAir(int commitmentElements)
+    {
+        _perm = commitmentElements switch
+        {
+            8 => new Poseidon2Air<KoalaBearParameters>(16),
+            12 => new Poseidon2Air<KoalaBearParameters>(24),
+            _ => throw new ArgumentOutOfRangeException(nameof(commitmentElements), commitmentElements, "the input commitment has 8 or 12 elements"),
+        };
+        CommitmentElements = commitmentElements;
+    }
+
+    /// <summary>Elements of the commitment (the configuration's digest length).</summary>
+    public int CommitmentElements { get; }
+
+    /// <summary>The permutation's width: 16 or 24.</summary>
+    public int StateWidth => _perm.StateWidth;
 
     /// <summary>Memory key of the input's first double word.</summary>
     public static readonly ulong KeyBase = MemoryArgument.RamKey(MemoryMap.InputBase);
 
-    public string Name => "input-commit";
+    public string Name => CommitmentElements == 8 ? "input-commit" : $"input-commit-{CommitmentElements}";
 
     public int Width => InputCommitCols.Permutation + _perm.Width;
 
-    public int PublicValueCount => InputCommitCols.PublicValueCount;
+    public int PublicValueCount => InputCommitCols.PublicValueCountFor(CommitmentElements);
 
     internal Poseidon2Air<KoalaBearParameters> Permutation => _perm;
 
@@ -74,21 +108,24 @@ public sealed class InputCommitAir : IAir<KoalaBear>
         builder.WhenFirstRow().AssertZero(l[InputCommitCols.Pair]);
         builder.WhenTransition().AssertEq(n[InputCommitCols.Pair], l[InputCommitCols.Pair] + one);
 
-        // Capacity: the size on the first row, the previous output afterwards (overwrite-mode sponge).
+        // Capacity (every element past the 8-limb rate): the size on the first row, the previous output afterwards
+        // (overwrite-mode sponge). Width 24 chains all 16 capacity elements, so nothing of the state escapes the chain.
+        int width = StateWidth;
         var first = builder.WhenFirstRow();
         first.AssertEq(l[inputs + 8], pub[InputCommitCols.PublicSizeLo]);
         first.AssertEq(l[inputs + 9], pub[InputCommitCols.PublicSizeHi]);
-        for (int k = 10; k < 16; k++)
+        for (int k = 10; k < width; k++)
             first.AssertZero(l[inputs + k]);
         var chained = builder.WhenTransition().When(n[InputCommitCols.Real]);
-        for (int k = 8; k < 16; k++)
+        for (int k = 8; k < width; k++)
             chained.AssertEq(n[inputs + k], l[outputs + k]);
 
-        // The last real row's rate output is the commitment.
+        // The last real row's first D outputs are the commitment (at width 24 the rate's 8 and 4 capacity elements: every
+        // one is pinned, so a changed 9th–12th element is a different public value).
         var endT = builder.WhenTransition().When(real - n[InputCommitCols.Real]);
         var endL = builder.WhenLastRow().When(real);
         foreach (var end in new[] { endT, endL })
-            for (int k = 0; k < 8; k++)
+            for (int k = 0; k < CommitmentElements; k++)
                 end.AssertEq(l[outputs + k], pub[InputCommitCols.PublicCommitment + k]);
 
         // The absorbed limbs are the words memory starts with: canonical 16-bit limbs, sent with their keys.

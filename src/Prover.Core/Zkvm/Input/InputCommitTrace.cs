@@ -26,10 +26,10 @@ public static class InputCommitment
         return words;
     }
 
-    /// <summary>The sponge's input states, one per row: 8 limbs then the capacity (filled by the caller from the previous output).</summary>
-    internal static KoalaBear[] Absorb(ulong w0, ulong w1)
+    /// <summary>The sponge's input states of width <paramref name="width"/>, one per row: 8 limbs then the capacity (filled by the caller from the previous output).</summary>
+    internal static KoalaBear[] Absorb(ulong w0, ulong w1, int width = 16)
     {
-        var state = new KoalaBear[16];
+        var state = new KoalaBear[width];
         for (int k = 0; k < 4; k++)
         {
             state[k] = KoalaBear.FromUInt64(Word.Limb(w0, k));
@@ -38,26 +38,37 @@ public static class InputCommitment
         return state;
     }
 
-    /// <summary>The 8-element commitment to <paramref name="input"/>.</summary>
-    public static KoalaBear[] Compute(ReadOnlySpan<byte> input)
+    /// <summary>The 8-element commitment to <paramref name="input"/> (8-element-digest configurations).</summary>
+    public static KoalaBear[] Compute(ReadOnlySpan<byte> input) => Compute(input, 8);
+
+    /// <summary>
+    /// The <paramref name="elements"/>-element commitment to <paramref name="input"/>: 8 (width-16 Poseidon2) under
+    /// 8-element digests, 12 (width-24 Poseidon2) under 12-element digests (<see cref="InputCommitAir"/>).
+    /// </summary>
+    public static KoalaBear[] Compute(ReadOnlySpan<byte> input, int elements)
     {
         if (input.Length > MaxInputBytes)
             throw new ArgumentException("input larger than the input region", nameof(input));
+        var perm = elements switch
+        {
+            8 => Poseidon2.Width16<KoalaBearParameters>(),
+            12 => Poseidon2.Width24<KoalaBearParameters>(),
+            _ => throw new ArgumentOutOfRangeException(nameof(elements), elements, "the input commitment has 8 or 12 elements"),
+        };
         var words = Words(input);
-        var perm = Poseidon2.Width16<KoalaBearParameters>();
-        var state = new KoalaBear[16];
+        var state = new KoalaBear[perm.Width];
         state[8] = KoalaBear.FromUInt64((ulong)input.Length & 0xFFFF);
         state[9] = KoalaBear.FromUInt64((ulong)input.Length >> 16);
         for (int j = 0; j < words.Length / 2; j++)
         {
-            var absorbed = Absorb(words[2 * j], words[2 * j + 1]);
+            var absorbed = Absorb(words[2 * j], words[2 * j + 1], perm.Width);
             Array.Copy(absorbed, state, 8);
             perm.Permute(state);
         }
-        return state[..8];
+        return state[..elements];
     }
 
-    /// <summary>The commitment as 32 bytes (8 little-endian u32 canonical values), for files and reports.</summary>
+    /// <summary>The commitment as 4 bytes per element (little-endian u32 canonical values: 32 or 48), for files and reports.</summary>
     public static byte[] ToBytes(ReadOnlySpan<KoalaBear> commitment)
     {
         var bytes = new byte[4 * commitment.Length];
@@ -78,7 +89,8 @@ public static class InputCommitTrace
         var words = InputCommitment.Words(input);
         int rows = words.Length / 2;
         var trace = new RowMajorMatrix<KoalaBear>(Word.TraceHeight(rows), air.Width);
-        var capacity = new KoalaBear[8];
+        int width = air.StateWidth, digest = air.CommitmentElements;
+        var capacity = new KoalaBear[width - 8];
         capacity[0] = KoalaBear.FromUInt64((ulong)input.Length & 0xFFFF);
         capacity[1] = KoalaBear.FromUInt64((ulong)input.Length >> 16);
         int outputs = InputCommitCols.Permutation + air.Permutation.OutputColumn(0);
@@ -89,22 +101,22 @@ public static class InputCommitTrace
             if (j < rows)
             {
                 row[InputCommitCols.Real] = KoalaBear.One;
-                var state = InputCommitment.Absorb(words[2 * j], words[2 * j + 1]);
+                var state = InputCommitment.Absorb(words[2 * j], words[2 * j + 1], width);
                 capacity.CopyTo(state, 8);
                 air.Permutation.FillPermutation(row, InputCommitCols.Permutation, state);
-                row.Slice(outputs + 8, 8).CopyTo(capacity);
+                row.Slice(outputs + 8, width - 8).CopyTo(capacity);
                 for (int k = 0; k < 8; k++)
                     counts.AddRange16(state[k].ToCanonical());
             }
             else
             {
-                air.Permutation.FillPermutation(row, InputCommitCols.Permutation, new KoalaBear[16]);
+                air.Permutation.FillPermutation(row, InputCommitCols.Permutation, new KoalaBear[width]);
             }
         }
-        publicValues = new KoalaBear[InputCommitCols.PublicValueCount];
+        publicValues = new KoalaBear[InputCommitCols.PublicValueCountFor(digest)];
         publicValues[InputCommitCols.PublicSizeLo] = KoalaBear.FromUInt64((ulong)input.Length & 0xFFFF);
         publicValues[InputCommitCols.PublicSizeHi] = KoalaBear.FromUInt64((ulong)input.Length >> 16);
-        trace.Row(rows - 1).Slice(outputs, 8).CopyTo(publicValues.AsSpan(InputCommitCols.PublicCommitment));
+        trace.Row(rows - 1).Slice(outputs, digest).CopyTo(publicValues.AsSpan(InputCommitCols.PublicCommitment));
         return trace;
     }
 

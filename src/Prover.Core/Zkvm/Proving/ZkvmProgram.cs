@@ -44,7 +44,49 @@ public sealed class ZkvmProgram
         ShardAirs = AirsOf(ZkvmChips.Full(lastShard: false));
         LastShardAirs = AirsOf(ZkvmChips.Full(lastShard: true));
         Digest = ImageDigest(program);
+        _narrow = this;
+        _wide = new Lazy<ZkvmProgram>(() => new ZkvmProgram(this, InputCommitmentElementsWide));
     }
+
+    /// <summary>The sibling of <paramref name="narrow"/> whose input-commitment chip has <paramref name="commitmentElements"/> elements; everything else shared.</summary>
+    private ZkvmProgram(ZkvmProgram narrow, int commitmentElements)
+    {
+        Program = narrow.Program;
+        Table = narrow.Table;
+        Image = narrow.Image;
+        ImageTable = narrow.ImageTable;
+        Airs = [.. narrow.Airs.Select((a, c) => c == ZkvmTable.InputCommit ? new Input.InputCommitAir(commitmentElements) : a)];
+        _compiled = new Lazy<CompiledAir<KoalaBear>[]>(() =>
+            [.. Airs.Select((a, c) => c == ZkvmTable.InputCommit ? new CompiledAir<KoalaBear>(a) : narrow.CompiledAirs[c])]);
+        ShardAirs = AirsOf(ZkvmChips.Full(lastShard: false));
+        LastShardAirs = AirsOf(ZkvmChips.Full(lastShard: true));
+        Digest = narrow.Digest;
+        InputCommitmentElements = commitmentElements;
+        _narrow = narrow;
+        _wide = new Lazy<ZkvmProgram>(() => this);
+    }
+
+    private const int InputCommitmentElementsWide = 12;
+
+    private readonly ZkvmProgram _narrow;
+    private readonly Lazy<ZkvmProgram> _wide;
+
+    /// <summary>Elements of the input commitment this program's input-commitment chip proves (8 or 12).</summary>
+    public int InputCommitmentElements { get; } = 8;
+
+    /// <summary>
+    /// This program as proved and verified under a configuration whose digests have <paramref name="digestElements"/>
+    /// elements: the same ROM, image, digest and chips, except that the input-commitment chip hashes with the
+    /// configuration's permutation and commits to as many elements (8: width-16 Poseidon2, today's bytes; 12: width-24, so
+    /// the input's binding is not the weakest hash of a 128-bit proof). Chosen by the digest's shape, never by a
+    /// configuration's name; one instance per shape, so AIR identities (compiled-AIR caches) stay stable.
+    /// </summary>
+    public ZkvmProgram ForDigest(int digestElements) => digestElements switch
+    {
+        8 => _narrow,
+        InputCommitmentElementsWide => _wide.Value,
+        _ => throw new ArgumentOutOfRangeException(nameof(digestElements), digestElements, "digests have 8 or 12 elements"),
+    };
 
     public static ZkvmProgram FromElf(ReadOnlySpan<byte> elf) => new(GuestProgram.FromElf(elf));
 

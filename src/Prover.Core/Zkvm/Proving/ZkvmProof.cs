@@ -30,7 +30,13 @@ public sealed class ZkvmProof<TDef, TDigest>
     public const ushort Version = 6;
 
     /// <summary>Upper bounds enforced when parsing (an adversary controls the bytes).</summary>
-    public const int MaxShards = 1 << 16, MaxInputBytes = 1 << 30, MaxOutputBytes = 1 << 24, CommitmentElements = 8;
+    public const int MaxShards = 1 << 16, MaxInputBytes = 1 << 30, MaxOutputBytes = 1 << 24;
+
+    /// <summary>
+    /// Elements of the input commitment: the digest's length (8 under 8-element digests — the bytes of every earlier
+    /// version — and 12 under 12-element digests, where the input-commitment chip hashes with width-24 Poseidon2).
+    /// </summary>
+    public static int CommitmentElements => TDigest.Length;
 
     private static ReadOnlySpan<byte> Magic => "PRVZ"u8;
 
@@ -42,7 +48,7 @@ public sealed class ZkvmProof<TDef, TDigest>
 
     public required ulong InputSize { get; init; }
 
-    /// <summary>The input's Poseidon2 commitment (<see cref="Input.InputCommitment.Compute"/>), 8 field elements.</summary>
+    /// <summary>The input's Poseidon2 commitment (<see cref="Input.InputCommitment.Compute(ReadOnlySpan{byte}, int)"/>), <see cref="CommitmentElements"/> field elements.</summary>
     public required KoalaBear[] InputCommitment { get; init; }
 
     public required byte[] Output { get; init; }
@@ -70,7 +76,7 @@ public sealed class ZkvmProof<TDef, TDigest>
         U64((ulong)Cycles);
         U64(InputSize);
         if (InputCommitment.Length != CommitmentElements)
-            throw new InvalidOperationException("the input commitment has 8 elements");
+            throw new InvalidOperationException($"the input commitment has {CommitmentElements} elements");
         foreach (var e in InputCommitment)
             U32(e.ToCanonical());
         Bytes(Output);

@@ -83,7 +83,7 @@ public static class ZkvmProofFile
         if (expectedInput is null || !check.Result.IsValid)
             return check;
         if (check.Result.InputSize != (ulong)expectedInput.Length
-            || !check.Result.InputCommitment.AsSpan().SequenceEqual(Input.InputCommitment.Compute(expectedInput)))
+            || !check.Result.InputCommitment.AsSpan().SequenceEqual(Input.InputCommitment.Compute(expectedInput, check.Result.InputCommitment?.Length ?? 8)))
             return check with { Result = ZkvmVerification.Reject("the proof is about another input (size or commitment differs)") };
         return check;
     }

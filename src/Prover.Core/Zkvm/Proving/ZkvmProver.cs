@@ -151,6 +151,8 @@ public sealed class ZkvmProver<TDef, TDigest>
     {
         ArgumentNullException.ThrowIfNull(program);
         ArgumentNullException.ThrowIfNull(input);
+        // The input-commitment chip follows the digest's shape (8 elements: width 16; 12: width 24).
+        program = program.ForDigest(TDigest.Length);
         var timings = new List<(string, double)>();
         var clock = Stopwatch.StartNew();
         void Lap(string phase)

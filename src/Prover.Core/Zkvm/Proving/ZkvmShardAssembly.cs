@@ -30,7 +30,7 @@ public sealed class ZkvmShardAssembly
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(input);
         config.Validate();
-        (_program, _config, _plan, _input, _backend) = (program, config, plan, input, backend);
+        (_program, _config, _plan, _input, _backend) = (program.ForDigest(config.DigestElements), config, plan, input, backend);
     }
 
     /// <summary>Every shard's challenges, from all shards' phase-1 commitments (in shard order).</summary>
@@ -53,7 +53,7 @@ public sealed class ZkvmShardAssembly
             throw new InvalidOperationException($"this execution ({_plan.Cycles:N0} cycles, {_plan.Count} shards) is too large for one sound bus argument: {budget}");
         // The last shard's worker committed to the input it was given; it must be this input.
         var inputCommitment = InputCommitmentOf(commitments);
-        if (!inputCommitment.AsSpan().SequenceEqual(InputCommitment.Compute(_input)))
+        if (!inputCommitment.AsSpan().SequenceEqual(InputCommitment.Compute(_input, _config.DigestElements)))
             throw new InvalidOperationException("the last shard commits to another input");
         _commitments = [.. commitments];
         double fractions = ZkvmBusBudget.StatementFractions(_program, chips, heights, _plan.Output.Length);

@@ -46,6 +46,8 @@ public sealed class ZkvmShardWorker(IProverBackend<KoalaBearParameters>? backend
         string? keepAs = null)
     {
         ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(program);
+        program = program.ForDigest(config.DigestElements);
         var shard = BuildTraces(program, input, job, cancellation);
         if (keepAs is not null)
             Keep(keepAs, shard);
@@ -73,6 +75,8 @@ public sealed class ZkvmShardWorker(IProverBackend<KoalaBearParameters>? backend
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(challenges);
+        ArgumentNullException.ThrowIfNull(program);
+        program = program.ForDigest(config.DigestElements);
         ShardTraces? kept = null;
         if (keptAs is not null && _traces.TryRemove(keptAs, out var entry))
         {

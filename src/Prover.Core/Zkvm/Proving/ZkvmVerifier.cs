@@ -45,11 +45,15 @@ public sealed class ZkvmVerifier<TDef, TDigest>
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(program);
         _config = config;
-        _program = program;
+        _program = program.ForDigest(TDigest.Length);
     }
 
     public ZkvmVerification Verify(ReadOnlySpan<byte> proofBytes)
     {
+        // A configuration of another digest length than the verifier's type reads another format (the input commitment
+        // and every shard digest have the digest's length): refused before parsing.
+        if (_config.DigestElements != TDigest.Length)
+            return ZkvmVerification.Reject($"configuration '{_config.Name}' commits with {_config.DigestElements}-element digests, this verifier reads {TDigest.Length}-element ones");
         ZkvmProof<TDef, TDigest> proof;
         try
         {
@@ -144,6 +148,7 @@ public sealed class ZkvmVerifier<TDef, TDigest>
         ArgumentNullException.ThrowIfNull(program);
         ArgumentNullException.ThrowIfNull(claim);
         ArgumentNullException.ThrowIfNull(commitments);
+        program = program.ForDigest(TDigest.Length);
         if (claim.InputSize > MemoryMap.InputMaxSize)
             return ($"the input of {claim.InputSize} bytes exceeds the input region", null);
         int n = commitments.Count;
@@ -218,7 +223,9 @@ public sealed class ZkvmVerifier<TDef, TDigest>
                 return ($"shard {s}: the image table must send the initial memory in the last shard only", null);
         }
         var commit = Publics(n - 1, ZkvmTable.InputCommit);
-        if (commit.Length != Input.InputCommitCols.PublicValueCount || commit[0].ToCanonical() != (claim.InputSize & 0xFFFF)
+        // The chip's public values carry a commitment of the digest's length (program.ForDigest above chose the chip):
+        // the claim must have exactly that many elements, all equal.
+        if (claim.InputCommitment.Length != TDigest.Length || commit.Length != Input.InputCommitCols.PublicValueCountFor(TDigest.Length) || commit[0].ToCanonical() != (claim.InputSize & 0xFFFF)
             || commit[1].ToCanonical() != claim.InputSize >> 16 || !commit.AsSpan(Input.InputCommitCols.PublicCommitment).SequenceEqual(claim.InputCommitment))
             return ("the input-commitment chip does not state the claimed input size and commitment", null);
         var end = Publics(n - 1, ZkvmTable.Cpu);
