@@ -175,11 +175,12 @@ internal static class Deep<TParams, TDef>
             }
         }
         var acc = new ExtensionField<MontyField31<TParams>, TDef>[h];
+        var inverses = new ExtensionField<MontyField31<TParams>, TDef>[points.Count][];
         for (int p = 0; p < points.Count; p++)
         {
             var t = terms[p];
             var y = points[p].Y;
-            var inv = InverseDistances(points[p].Z, logH);
+            var inv = inverses[p] = ShiftedInverseDistances(points, inverses, p, logH) ?? InverseDistances(points[p].Z, logH);
             Parallel.For(0, (h + 1023) / 1024, chunk =>
             {
                 int end = Math.Min(h, (chunk + 1) * 1024);
@@ -253,6 +254,44 @@ internal static class Deep<TParams, TDef>
     /// <summary>The columns <paramref name="columns"/> of <paramref name="matrix"/>, in that order, as a new matrix.</summary>
     private static RowMajorMatrix<MontyField31<TParams>> SelectColumns(RowMajorMatrix<MontyField31<TParams>> matrix, IReadOnlyList<int> columns) =>
         ColumnSelection.Select(matrix, columns);
+
+    /// <summary>
+    /// 1/(x_r − z_p) from an earlier point's 1/(x_r − z_q) when z_p = z_q·ω^k (ω generating the LDE domain, k a power of two:
+    /// ζ·ω_n next to ζ is k = 2^logH / n), else null: with x_i = g·ω^i (natural index i), x_i − z_q·ω^k = ω^k·(x_(i−k) − z_q), so
+    /// 1/(x_i − z_p) = ω^−k·1/(x_(i−k) − z_q), a permutation of the earlier values times a constant instead of a batch
+    /// inversion (the same field elements). Null under the reference kernels.
+    /// </summary>
+    private static ExtensionField<MontyField31<TParams>, TDef>[]? ShiftedInverseDistances(IReadOnlyList<DeepPoint<TParams, TDef>> points,
+        ExtensionField<MontyField31<TParams>, TDef>[]?[] inverses, int p, int logH)
+    {
+        if (KernelSelection.IsReference(ReferenceFamily.Openings))
+            return null;
+        int h = 1 << logH;
+        var omega = MontyField31<TParams>.TwoAdicGenerator(logH);
+        for (int q = 0; q < p; q++)
+        {
+            var earlier = inverses[q];
+            if (earlier is null)
+                continue;
+            var power = omega; // ω^k for k = 2^j
+            for (int j = 0; j < logH; j++, power = power.Square())
+            {
+                if (points[p].Z != points[q].Z * power)
+                    continue;
+                int k = 1 << j, mask = h - 1;
+                var factor = power.Inverse();
+                var result = new ExtensionField<MontyField31<TParams>, TDef>[h];
+                Parallel.For(0, (h + 4095) / 4096, chunk =>
+                {
+                    int end = Math.Min(h, (chunk + 1) * 4096);
+                    for (int r = chunk * 4096; r < end; r++)
+                        result[r] = earlier[BitReversal.ReverseBits((BitReversal.ReverseBits(r, logH) - k) & mask, logH)] * factor;
+                });
+                return result;
+            }
+        }
+        return null;
+    }
 
     /// <summary>1/(x_r − z) for the points x_r = g·ω^bitrev(r) of the LDE domain of size 2^logH.</summary>
     private static ExtensionField<MontyField31<TParams>, TDef>[] InverseDistances(ExtensionField<MontyField31<TParams>, TDef> z, int logH)

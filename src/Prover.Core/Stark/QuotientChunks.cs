@@ -1,3 +1,4 @@
+using Prover.Core.Air;
 using Prover.Core.Dft;
 using Prover.Core.Field;
 using Prover.Core.Matrix;
@@ -54,8 +55,24 @@ public static class QuotientChunks<TParams, TDef>
         return (coefficients, lde);
     }
 
-    /// <summary>Each column of a coefficient matrix (row i: the coefficient of x^i) as a polynomial evaluated at <paramref name="x"/>.</summary>
+    /// <summary>
+    /// Each column of a coefficient matrix (row i: the coefficient of x^i) as a polynomial evaluated at <paramref name="x"/>:
+    /// Σ_i x^i·c_i as one column combination with the powers of x (<see cref="ExtensionLinearAlgebra{TParams, TDef}.ColumnCombinations"/>:
+    /// base × extension products, packed, with delayed reduction) instead of Horner's rule per column (an extension product per
+    /// coefficient); exact field arithmetic, so the same values. <see cref="EvaluateColumnsReference"/> is the Horner form, used
+    /// under <see cref="KernelSelection.UseReference(ReferenceFamily)"/> with <see cref="ReferenceFamily.Openings"/>.
+    /// </summary>
     public static ExtensionField<MontyField31<TParams>, TDef>[] EvaluateColumns(RowMajorMatrix<MontyField31<TParams>> coefficients,
+        ExtensionField<MontyField31<TParams>, TDef> x)
+    {
+        ArgumentNullException.ThrowIfNull(coefficients);
+        if (KernelSelection.IsReference(ReferenceFamily.Openings) || coefficients.Height == 0)
+            return EvaluateColumnsReference(coefficients, x);
+        return ExtensionLinearAlgebra<TParams, TDef>.ColumnCombinations(coefficients, Powers(x, coefficients.Height));
+    }
+
+    /// <summary>Horner's rule per column (the reference for <see cref="EvaluateColumns"/>).</summary>
+    internal static ExtensionField<MontyField31<TParams>, TDef>[] EvaluateColumnsReference(RowMajorMatrix<MontyField31<TParams>> coefficients,
         ExtensionField<MontyField31<TParams>, TDef> x)
     {
         ArgumentNullException.ThrowIfNull(coefficients);
@@ -63,5 +80,28 @@ public static class QuotientChunks<TParams, TDef>
         Parallel.For(0, coefficients.Width, c =>
             result[c] = Polynomials.EvaluateCoefficients<MontyField31<TParams>, ExtensionField<MontyField31<TParams>, TDef>>(coefficients.Column(c), x));
         return result;
+    }
+
+    /// <summary>x^i for i &lt; count, in parallel chunks (each starts at x^start).</summary>
+    internal static ExtensionField<MontyField31<TParams>, TDef>[] Powers(ExtensionField<MontyField31<TParams>, TDef> x, int count)
+    {
+        var powers = new ExtensionField<MontyField31<TParams>, TDef>[count];
+        const int Grain = 8192;
+        int chunks = (count + Grain - 1) / Grain;
+        void Chunk(int chunk)
+        {
+            int start = chunk * Grain, end = Math.Min(count, start + Grain);
+            var p = x.Pow((ulong)start);
+            for (int i = start; i < end; i++)
+            {
+                powers[i] = p;
+                p *= x;
+            }
+        }
+        if (chunks <= 1)
+            Chunk(0);
+        else
+            Parallel.For(0, chunks, Chunk);
+        return powers;
     }
 }

@@ -355,31 +355,42 @@ public sealed class StarkProver<TParams, TDef, TDigest>
             // Phase 4: out-of-domain openings.
             var zeta = _challenger.SampleExtension<ExtensionField<MontyField31<TParams>, TDef>>();
             var openings = new TableOpenings<ExtensionField<MontyField31<TParams>, TDef>>[tables];
-            for (int t = 0; t < tables; t++)
+            // The traces of all tables of one height at ζ and ζ·ω in one backend call: the points' barycentric weights are made
+            // once per height, not once per table (the values are the same: each column's own combination with them).
+            foreach (var group in Enumerable.Range(0, tables).GroupBy(t => layout.LogHeights[t]))
             {
-                int logN = layout.LogHeights[t];
+                int logN = group.Key;
                 if (Polynomials.Vanishing(logN, zeta).IsZero)
                     throw new InvalidOperationException("ζ fell on a trace domain (probability ~2^-100)");
                 var zetaNext = zeta * MontyField31<TParams>.TwoAdicGenerator(logN);
-                // Every trace of the table at ζ and ζ·ω in one backend call (the weights of both points side by side on the CPU).
-                var pre = key?.Traces[t];
-                var matrices = new List<RowMajorMatrix<MontyField31<TParams>>>(3) { traces[t] };
-                if (pre is not null) matrices.Add(pre);
-                if (logUpTraces[t] is { } lt) matrices.Add(lt);
+                var matrices = new List<RowMajorMatrix<MontyField31<TParams>>>();
+                var firstMatrix = new Dictionary<int, int>();
+                foreach (int t in group)
+                {
+                    firstMatrix[t] = matrices.Count;
+                    matrices.Add(traces[t]);
+                    if (key?.Traces[t] is { } p) matrices.Add(p);
+                    if (logUpTraces[t] is { } lt) matrices.Add(lt);
+                }
                 var values = owner._backend.EvaluateOutOfDomain(logN, matrices, [zeta, zetaNext]);
                 var (local, next) = (values[0], values[1]);
-                int logUpAt = pre is null ? 1 : 2;
-                openings[t] = new TableOpenings<ExtensionField<MontyField31<TParams>, TDef>>
+                foreach (int t in group)
                 {
-                    PreprocessedLocal = pre is null ? [] : local[1],
-                    // At ζ·ω only the columns some constraint reads on the next row (StarkLayout, OpenedMatrix.NextColumns).
-                    PreprocessedNext = pre is null ? [] : Select(next[1], layout.Airs[t].NextPreprocessedColumns),
-                    MainLocal = local[0],
-                    MainNext = Select(next[0], layout.Airs[t].NextMainColumns),
-                    LogUpLocal = logUpTraces[t] is null ? [] : local[logUpAt],
-                    LogUpNext = logUpTraces[t] is null ? [] : next[logUpAt],
-                    Quotient = owner._backend.EvaluateCoefficientColumns(quotientCoefficients[t], zeta),
-                };
+                    var pre = key?.Traces[t];
+                    int at = firstMatrix[t];
+                    int logUpAt = at + (pre is null ? 1 : 2);
+                    openings[t] = new TableOpenings<ExtensionField<MontyField31<TParams>, TDef>>
+                    {
+                        PreprocessedLocal = pre is null ? [] : local[at + 1],
+                        // At ζ·ω only the columns some constraint reads on the next row (StarkLayout, OpenedMatrix.NextColumns).
+                        PreprocessedNext = pre is null ? [] : Select(next[at + 1], layout.Airs[t].NextPreprocessedColumns),
+                        MainLocal = local[at],
+                        MainNext = Select(next[at], layout.Airs[t].NextMainColumns),
+                        LogUpLocal = logUpTraces[t] is null ? [] : local[logUpAt],
+                        LogUpNext = logUpTraces[t] is null ? [] : next[logUpAt],
+                        Quotient = owner._backend.EvaluateCoefficientColumns(quotientCoefficients[t], zeta),
+                    };
+                }
             }
             foreach (var o in openings)
                 foreach (var list in o.Lists())

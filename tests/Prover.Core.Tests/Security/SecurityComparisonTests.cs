@@ -64,14 +64,22 @@ public sealed class SecurityComparisonTests(ITestOutputHelper output)
         // 1 main + 6 preprocessed columns, 2 constraints of degree 2, one send) replaces the 426 InitialValue tuples the
         // verifier added: +6 / +6 constraints, +19 / +31 columns, +27 / +47 λ powers, +86 fractions (+512 rows, −426 tuples).
         // No figure of the presets moves.
+        // Branch lean5 (issue 19): development raises LogUp quotients up to 2 chunks (LogUpMaxLogQuotientChunks 1), which
+        // the bitwise table takes (degree 2 → 3, 9 → 5 LogUp groups): quartic 11,530 → 11,526 constraints, 26,037 → 26,025
+        // columns, 41,053 → 41,025 λ powers. The CPU chip's clk_q bound by induction (an inverse column and two constraints
+        // instead of two Range16 lookups, one LogUp group fewer): +1 / +1 constraints, −3 / −7 columns, −7 / −15 λ powers,
+        // 45,696,903 → 43,599,751 fractions (2·2^20 fewer). The mul chip's product limb 1 bounded by its sign decomposition
+        // alone (35 interactions in 18 groups, was 36 in 19): −1 / 0 constraints, −4 / 0 columns, −8 / 0 λ powers, 2^17 fewer
+        // fractions. The CPU's next pc without Range16 lookups (bound by the next row's Program lookup): −1 / 0 constraints,
+        // −4 / 0 columns, −8 / 0 λ powers, 2·2^20 fewer fractions (41,371,527). No figure of the presets moves.
         ["bigmul"] = new(
-            [(10, 2), (16, 3), (20, 3), (20, 3), (12, 2), (9, 3), (17, 3), (17, 3), (1, 3), (18, 3), (5, 3), (10, 3), (10, 3), (1, 3), (1, 3), (1, 3), (1, 3), (1, 3), (1, 3), (1, 3), (1, 3), (1, 3), (1, 3), (1, 3), (9, 2)],
-            11530, 45_696_903, 15, 26037, 41053, 20117, 28233,
+            [(10, 2), (16, 3), (20, 3), (20, 3), (12, 3), (9, 3), (17, 3), (17, 3), (1, 3), (18, 3), (5, 3), (10, 3), (10, 3), (1, 3), (1, 3), (1, 3), (1, 3), (1, 3), (1, 3), (1, 3), (1, 3), (1, 3), (1, 3), (1, 3), (9, 2)],
+            11525, 41_371_527, 15, 26014, 41002, 20110, 28218,
             // Format 5 (this shape): λ powers count only the columns read on the next row at ζ·ω (2,770 / 4,198 before), and the
             // provable presets' LogUp groups raise the quotients of tables where that opens fewer elements (2,199 columns and
             // 789 constraints before). The soundcalc figures were not recomputed for this: its inputs moved (batch −45%,
             // columns −21%, degrees up to 9), which moves no total (the query phase binds) and our terms stay at most theirs.
-            [(10, 2), (16, 3), (20, 5), (20, 3), (12, 5), (9, 9), (17, 5), (17, 9), (1, 9), (18, 9), (5, 5), (10, 5), (10, 5), (1, 5), (1, 9), (1, 9), (1, 9), (1, 9), (1, 9), (1, 9), (1, 9), (1, 9), (1, 9), (1, 9), (9, 2)], 8859),
+            [(10, 2), (16, 3), (20, 5), (20, 3), (12, 5), (9, 9), (17, 5), (17, 9), (1, 9), (18, 9), (5, 5), (10, 5), (10, 5), (1, 5), (1, 9), (1, 9), (1, 9), (1, 9), (1, 9), (1, 9), (1, 9), (1, 9), (1, 9), (1, 9), (9, 2)], 8860),
     };
 
     private const int BigmulOutputBytes = 24;

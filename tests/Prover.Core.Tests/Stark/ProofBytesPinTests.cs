@@ -32,10 +32,10 @@ public sealed class ProofBytesPinTests
     }
 
     [Theory]
-    [InlineData("fibonacci", 6, "development", "2b8d571c55588c74c45b687bef8b804acf6fdd327b445b82d3d4b765fba40b2c")]
-    [InlineData("lookup", 5, "development", "1422cc1a15f0a6f782ceaba92b16dad71b725a14b387a8bbb4951d65f88f5b6a")]
+    [InlineData("fibonacci", 6, "development", "34f299bf7368d3dba0cda984eee30e0e2ddf19d7112ac8c5487198708cae2272")]
+    [InlineData("lookup", 5, "development", "f71bedd596f9101955267fa3d4a9cf6e654db04169bfc4db74da3e29d622d9a5")]
     [InlineData("fibonacci", 4, "provable-100", "6a07656d9a90ced4eeba560a31275f7559e2bbfd5624482441ae204d5f95d21a")]
-    [InlineData("fibonacci", 12, "development", "8d159918acc4d8f9c307828a1cc128adaab4afc4d416d52e1e6b295013788be7")] // FRI steps and multi-openings
+    [InlineData("fibonacci", 12, "development", "f0a248f1c553ffe7764c7db2a8ceedd84e30e62d1d4a60b1a32e76492e82354d")] // FRI steps and multi-openings
     [InlineData("poseidon2", 9, "provable-100", "37a9c46d582f2bfad1bc3aec6c0b16c1bae33d474e9759502e5c892d083311da")]
     public void Demo_proof_bytes_are_those_of_main(string demo, int logRows, string config, string sha256)
     {
@@ -60,6 +60,12 @@ public sealed class ProofBytesPinTests
         // gadget and the load/store chip check bytes in pairs on the ByteAnd bus (more main columns, fewer interactions), every
         // shard has the preprocessed image table (chip 24), which sends the initial memory in the last shard, and the zkVM
         // proof version is 6.
-        Assert.Equal("b5794c4db2f26480efe70f8dfb4f63dbf89237888273283545f2ceee5977588d", Sha(proof.ToBytes()));
+        // Recomputed on branch lean5 (issue 19) from this test's output: development raises LogUp quotients up to 2 chunks
+        // (the configuration's raise is in the header, so every development proof's transcript changes; the bitwise table
+        // pairs its lookups). The development demo pins above were recomputed from the same run. Recomputed again on lean5
+        // for the CPU chip's clk_q bound by induction (one inverse column instead of two Range16 lookups), and again for its
+        // next pc without Range16 lookups. (hello's size moves by ±1% between these: with a 2^9-row LDE the count of distinct
+        // query rows, hence of opened rows, depends on the transcript.)
+        Assert.Equal("d44a5832f0ed7e4662659000052f0924e763e7460e008546236eb758ef706823", Sha(proof.ToBytes()));
     }
 }

@@ -307,6 +307,33 @@ public sealed class CpuTests
         Assert.NotNull(Violation(s)); // rs1 = rs2 but cond = 0: Σ diff·inv = 1 is impossible
     }
 
+    /// <summary>
+    /// next_pc has no range check of its own (issue 19): a wrong pc carry with next_pc_lo − 2^16 and next_pc_hi + 1 is
+    /// the same 32-bit address in a non-canonical split. Chained consistently into the last row (its pc, next pc and the
+    /// public end pc shifted alike), every polynomial constraint holds; the Program lookup of that row has no ROM row.
+    /// </summary>
+    [Fact]
+    public void A_non_canonical_next_pc_is_rejected_by_the_program_lookup()
+    {
+        var s = Honest(out _, out var rows);
+        var t = s.Traces[0];
+        int last = rows.Count - 1, prev = last - 1;
+        Assert.False(rows[prev].Ins.Has(InstructionFlags.Jalr) || rows[last].Ins.Has(InstructionFlags.Jalr));
+        Assert.Equal(KoalaBear.Zero, t[prev, CpuCols.PcCarry0]);
+        Assert.Null(Violation(s));
+        var two16 = KoalaBear.FromUInt64(1 << 16);
+        t[prev, CpuCols.PcCarry0] = KoalaBear.One;
+        foreach (var (row, lo, hi) in new[] { (prev, CpuCols.NextPcLo, CpuCols.NextPcHi), (last, CpuCols.PcLo, CpuCols.PcHi), (last, CpuCols.NextPcLo, CpuCols.NextPcHi) })
+        {
+            t[row, lo] -= two16;
+            t[row, hi] += KoalaBear.One;
+        }
+        s.Publics[0][4] -= two16;
+        s.Publics[0][5] += KoalaBear.One;
+        Assert.Null(Violation(s));
+        AssertRejected(s);
+    }
+
     [Fact]
     public void Instruction_not_in_the_program_is_rejected()
     {
@@ -377,6 +404,86 @@ public sealed class CpuTests
         }
         Assert.True(crossed);
         Assert.Equal(KoalaBear.FromUInt64((ulong)(result.Cycles + 1) & 0x3FFF), previous![6]);
+    }
+
+    /// <summary>
+    /// clk_q &lt; 2^14 holds by induction from the public start (issue 19: no Range16 lookups of clk_q and 4·clk_q): the carry
+    /// is forced to [clk_q = 2^14 − 1]. Two clocks that chain consistently row to row (every transition constraint holds)
+    /// but leave the canonical split are rejected exactly where the carry is wrong: one that skips the carry at
+    /// 2^14 − 1 (clk_q runs on to 2^14, 2^14 + 1, …, which a 4·clk_q + slot timestamp would carry into ts_hi), and one
+    /// that carries early (clk_q wraps below zero).
+    /// </summary>
+    [Fact]
+    public void A_clock_that_leaves_its_canonical_split_is_rejected_where_the_carry_is_wrong()
+    {
+        uint[] words = [Asm.Addi(1, 0, 2047), Asm.Slli(1, 1, 3), Asm.Addi(1, 1, -1), Asm.Bne(1, 0, -4), Asm.Addi(10, 0, 0), .. Asm.Exit];
+        var program = GuestProgram.FromWords(words);
+        var table = new ProgramTable<KoalaBear>(program);
+        using var m = new Prover.Core.Machine.Machine(program, default, new MachineOptions { ShardSize = 1024 });
+        var (_, shards) = m.RunTraced();
+        var air = new CpuAir<KoalaBear>();
+        var two14 = KoalaBear.FromUInt64(1 << 14);
+        bool tested = false;
+        foreach (var record in shards)
+        {
+            var rows = CpuTrace.Rows(record, table);
+            int wrap = rows.FindIndex(r => r.Clk == 1 << 14);
+            if (wrap <= 1)
+                continue;
+            tested = true;
+            var honest = CpuTrace.Generate<KoalaBear>(rows, record.Start.Registers, new LookupCounts(), out var publics);
+            Assert.Null(AirChecker.FindViolation(air, honest, publics));
+
+            // Skipped carry: row wrap − 1 has clk_q = 2^14 − 1 and carry 0; from row wrap on clk_q is 2^14 more and clk_hi 1 less.
+            var skip = Copy(honest);
+            skip[wrap - 1, CpuCols.ClkCarry] = KoalaBear.Zero;
+            Shift(skip, wrap, rows.Count, two14, -KoalaBear.One);
+            var v = AirChecker.FindViolation(air, skip, Ends(publics, skip, rows.Count));
+            Assert.NotNull(v);
+            Assert.Equal(wrap - 1, v.Row);
+            Assert.Equal((KoalaBear.Zero - KoalaBear.One).ToString(), v.Value); // (q − M)·inv − (1 − carry) = 0 − 1
+
+            // Early carry: row wrap − 2 carries (clk_q = 2^14 − 2); from row wrap − 1 on clk_q is 2^14 less and clk_hi 1 more.
+            var early = Copy(honest);
+            early[wrap - 2, CpuCols.ClkCarry] = KoalaBear.One;
+            early[wrap - 1, CpuCols.ClkCarry] = KoalaBear.Zero;
+            Shift(early, wrap - 1, wrap, -two14, KoalaBear.One);
+            v = AirChecker.FindViolation(air, early, Ends(publics, early, rows.Count));
+            Assert.NotNull(v);
+            Assert.Equal(wrap - 2, v.Row);
+            Assert.Equal((KoalaBear.FromUInt64((1 << 14) - 2) - KoalaBear.FromUInt64((1 << 14) - 1)).ToString(), v.Value); // carry·(q − M)
+        }
+        Assert.True(tested);
+
+        static RowMajorMatrix<KoalaBear> Copy(RowMajorMatrix<KoalaBear> t)
+        {
+            var c = new RowMajorMatrix<KoalaBear>(t.Height, t.Width);
+            for (int r = 0; r < t.Height; r++)
+                t.Row(r).CopyTo(c.Row(r));
+            return c;
+        }
+
+        // Rows [from, to) get clk_q + dq and clk_hi + dh, with the inverse witness recomputed (so only the carry is wrong).
+        static void Shift(RowMajorMatrix<KoalaBear> t, int from, int to, KoalaBear dq, KoalaBear dh)
+        {
+            for (int r = from; r < to; r++)
+            {
+                t[r, CpuCols.ClkQ] += dq;
+                t[r, CpuCols.ClkHi] += dh;
+                var d = t[r, CpuCols.ClkQ] - KoalaBear.FromUInt64((1 << 14) - 1);
+                t[r, CpuCols.ClkInv] = d.IsZero ? KoalaBear.Zero : d.Inverse();
+            }
+        }
+
+        // The end boundary follows the forged clock (the verifier's range check of the public pieces is not under test here).
+        static KoalaBear[] Ends(KoalaBear[] publics, RowMajorMatrix<KoalaBear> t, int realRows)
+        {
+            var p = publics.ToArray();
+            int last = realRows - 1;
+            p[6] = t[last, CpuCols.ClkQ] + KoalaBear.One - t[last, CpuCols.ClkCarry] * KoalaBear.FromUInt64(1 << 14);
+            p[7] = t[last, CpuCols.ClkHi] + t[last, CpuCols.ClkCarry];
+            return p;
+        }
     }
 
     [Fact]

@@ -175,6 +175,42 @@ public sealed class MulTests(ITestOutputHelper output)
     }
 
     /// <summary>
+    /// Product limb 1 has no Range16 lookup of its own (issue 19): its only direct check is the sign decomposition
+    /// v = 2·limb1 − 2^16·w_sign ∈ [0, 2^16). An odd v makes limb1 = (v + 2^16·w_sign)/2 a field element near p/2 that
+    /// passes that lookup; the carries are then "fixed up" with field inverses so every polynomial constraint holds and
+    /// the requester asks for exactly that limb. The limb-1 equation then needs carries far above 2^12 (the bound that
+    /// makes it an integer identity), so the carries' range checks reject the proof.
+    /// </summary>
+    [Fact]
+    public void Limb_1_above_2_16_passes_its_decomposition_but_not_the_gadget()
+    {
+        ulong b = 0x0123_4567_89AB_CDEF, c = 0x0FED_CBA9_8765_4321;
+        var (air, trace) = OneRow(Opcode.Mul, b, c);
+        ulong v = 2 * ((MulDivRef.Eval(Opcode.Mul, b, c) >> 16) & 0x7FFF) + 1; // odd
+        var forgedLimb = KoalaBear.FromUInt64(v) * KoalaBear.FromUInt64(2).Inverse(); // w_sign = 0: limb1 = v/2 in the field
+        Assert.True(forgedLimb.ToCanonical() >= 1 << 16);
+        var delta = trace[0, MulAir.Product + 1] - forgedLimb; // old − new
+        trace[0, MulAir.Product + 1] = forgedLimb;
+        trace[0, MulAir.WSign] = KoalaBear.Zero;
+        var inv = KoalaBear.FromUInt64(65536).Inverse();
+        var shift = delta * inv;
+        for (int m = 1; m < 8; m++)
+        {
+            trace[0, MulAir.Gadget.Carry(m)] += shift;
+            shift *= inv;
+        }
+        Assert.Null(AirChecker.FindViolation(air, trace, []));
+        // The decomposition lookup sees v: a 16-bit value.
+        Assert.Contains(BusTally.Interactions(air, trace, 1), s => s.Values[0] == KoalaBear.FromUInt64(v));
+        Assert.True(trace[0, MulAir.Gadget.Carry(1)].ToCanonical() >= 1 << 12);
+        var tuples = MulDivProving.Tuples([Event(Opcode.Mul, b, c)]);
+        tuples[0][2] = forgedLimb.ToCanonical();
+        var result = MulDivProving.RoundTrip(tuples, MulDivProving.CountsFromBus((air, trace)), false, (air, trace));
+        output.WriteLine(result.ToString());
+        Assert.False(result.IsValid);
+    }
+
+    /// <summary>
     /// The sharper wrap-around: limb 0 is made to hold S_0 + p over the integers. Because p ≡ 1 (mod 2^16)
     /// the product limbs and all carries stay in [0, 2^16) (carry_0 grows by ~2^15), and the field
     /// equations hold since p ≡ 0; the claimed result is b·c + p. Only the carry bound 2^12

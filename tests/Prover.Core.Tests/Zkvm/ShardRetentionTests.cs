@@ -18,19 +18,20 @@ namespace Prover.Core.Tests.Zkvm;
 public sealed class ShardRetentionTests(ITestOutputHelper output)
 {
     private static byte[] Prove(string guest, byte[] input, long shardSize, StarkConfig config, bool retainTraces, out ZkvmProofReport report,
-        bool? retainMain = false, long? budget = null) =>
+        bool? retainMain = false, long? budget = null, bool tracesWithMains = true) =>
         config.ExtensionDegree == 4
-            ? Prove<KoalaBearQuartic>(guest, input, shardSize, config, retainTraces, out report, retainMain, budget)
-            : Prove<KoalaBearOctic>(guest, input, shardSize, config, retainTraces, out report, retainMain, budget);
+            ? Prove<KoalaBearQuartic>(guest, input, shardSize, config, retainTraces, out report, retainMain, budget, tracesWithMains)
+            : Prove<KoalaBearOctic>(guest, input, shardSize, config, retainTraces, out report, retainMain, budget, tracesWithMains);
 
     private static byte[] Prove<TDef>(string guest, byte[] input, long shardSize, StarkConfig config, bool retainTraces, out ZkvmProofReport report,
-        bool? retainMain, long? budget)
+        bool? retainMain, long? budget, bool tracesWithMains)
         where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
     {
         var program = ZkvmProgram.FromElf(GuestTests.Elf(guest));
         var prover = new ZkvmProver<TDef, Digest<KoalaBearParameters>>(new ZkvmProverOptions
         {
             Config = config, ShardSize = shardSize, RetainTraces = retainTraces, RetainMainCommitments = retainMain, MemoryBudgetBytes = budget,
+            RetainTracesWithMainCommitments = tracesWithMains,
         });
         var bytes = prover.Prove(program, input).ToBytes();
         report = prover.LastReport!;
@@ -85,11 +86,21 @@ public sealed class ShardRetentionTests(ITestOutputHelper output)
         var kept = Prove(guest, input, 1L << logShardSize, stark, retainTraces: false, out var keptReport, retainMain: true);
         var byBudget = Prove(guest, input, 1L << logShardSize, stark, retainTraces: false, out var budgetReport, retainMain: null, budget: 1L << 40);
         var none = Prove(guest, input, 1L << logShardSize, stark, retainTraces: false, out var noneReport, retainMain: null, budget: 1);
+        // Kept main LDEs with every shard rebuilt from its checkpoint (the traces not kept beside them).
+        var rebuilt = Prove(guest, input, 1L << logShardSize, stark, retainTraces: false, out var rebuiltReport, retainMain: true, tracesWithMains: false);
         output.WriteLine($"{guest}: {keptReport.Shards} shards, kept {keptReport.MainCommitmentsKept.Shards} ({keptReport.MainCommitmentsKept.Bytes:N0} B)");
         Assert.True(keptReport.Shards >= minShards, $"{keptReport.Shards} shards: the case must cross shard boundaries");
         Assert.Equal(again, kept);
         Assert.Equal(again, byBudget);
         Assert.Equal(again, none);
+        Assert.Equal(again, rebuilt);
+        // Traces are kept only beside kept main LDEs: with every main kept (and by the large budget), every shard's traces too.
+        Assert.Equal(keptReport.Shards, keptReport.TracesKept);
+        Assert.Equal(budgetReport.Shards, budgetReport.TracesKept);
+        Assert.Equal(0, againReport.TracesKept);
+        Assert.Equal(0, noneReport.TracesKept);
+        Assert.Equal(0, rebuiltReport.TracesKept);
+        Assert.Equal(rebuiltReport.Shards, rebuiltReport.MainCommitmentsKept.Shards);
         Assert.Equal((0, 0L), againReport.MainCommitmentsKept);
         Assert.Equal(keptReport.Shards, keptReport.MainCommitmentsKept.Shards);
         Assert.True(keptReport.MainCommitmentsKept.Bytes > 0);

@@ -34,7 +34,13 @@ public static class CpuCols
     /// <summary>Previous value of rd (4 limbs) consumed by the write.</summary>
     public const int RdPrev = Access + 3 * AccessWidth;
 
-    public const int Width = RdPrev + 4;
+    /// <summary>
+    /// Inverse witness of clk_q − (2^14 − 1) on a real row (any value when they are equal, where the carry is 1), which
+    /// forces <see cref="ClkCarry"/> to be exactly [clk_q = 2^14 − 1] (docs/design.md, CPU constraint group 3).
+    /// </summary>
+    public const int ClkInv = RdPrev + 4;
+
+    public const int Width = ClkInv + 1;
 
     /// <summary>Public values: start pc (lo, hi), start clk (q, hi), end pc (lo, hi), end clk (q, hi).</summary>
     public const int PublicValues = 8;
@@ -139,8 +145,8 @@ public sealed class CpuAir<F> : IAir<F> where F : struct, IField<F>
         var tn = t.When(nextReal);
         tn.AssertEq(n[CpuCols.PcLo], npLo);
         tn.AssertEq(n[CpuCols.PcHi], npHi);
-        // clk + 1 in the (q, hi) split: q' = q + 1 − 2^14·carry, hi' = hi + carry; q' is range-checked
-        // below (q' < 2^14), which forces carry = 1 exactly when q = 2^14 − 1.
+        // clk + 1 in the (q, hi) split: q' = q + 1 − 2^14·carry, hi' = hi + carry, where the carry is forced to be
+        // exactly [q = 2^14 − 1] on every real row (below), so q stays in [0, 2^14) from row to row.
         tn.AssertEq(n[CpuCols.ClkQ], clkQ + one - carry * C(1 << 14));
         tn.AssertEq(n[CpuCols.ClkHi], clkHi + carry);
         // Boundary: the first row's (pc, clk) and the last real row's (next_pc, clk + 1) are public
@@ -161,12 +167,30 @@ public sealed class CpuAir<F> : IAir<F> where F : struct, IField<F>
             end.AssertEq(clkQ + one - carry * C(1 << 14), pub[6]);
             end.AssertEq(clkHi + carry, pub[7]);
         }
-        // clk_q < 2^14: both clk_q and 4·clk_q are 16-bit (so slot timestamps 4·clk_q + s never carry).
-        builder.Send(ZkvmBus.Range16, [clkQ], real);
-        builder.Send(ZkvmBus.Range16, [clkQ * C(4)], real);
+        // clk_q < 2^14 on every real row (so slot timestamps 4·clk_q + s are 16-bit and never carry), by induction
+        // instead of range checks (issue 19: two Range16 lookups, one LogUp column, per row fewer). The carry is boolean
+        // and equals [clk_q = 2^14 − 1]: carry·(clk_q − M) = 0 makes it 0 when clk_q ≠ M = 2^14 − 1, and on a real row
+        // (clk_q − M)·inv = 1 − carry makes it 1 when clk_q = M (the left side is then 0). The first row's clk_q is the
+        // public start, which the verifier requires below 2^14 (ZkvmVerifier: every shard's start and end pieces). If
+        // clk_q ∈ [0, 2^14) on a real row, the next real row has q' = q + 1 ∈ [1, 2^14) or, at q = M, q' = 0; real rows
+        // are a prefix of the trace (real' ≤ real, first row real), so every real row's clk_q is in range, and so is the
+        // public end q + 1 − 2^14·carry. Padding rows keep zeros: the second constraint is off there (real = 0) and the
+        // first holds with carry = 0; their clk is read by nothing (every multiplicity is 0 there, and the end boundary
+        // is the last real row's).
+        var clkM = C((1 << 14) - 1);
+        builder.AssertZero(carry * (clkQ - clkM));
+        builder.When(real).AssertEq((clkQ - clkM) * l[CpuCols.ClkInv], one - carry);
 
         // --- Next pc for everything but JALR: 32-bit pc + offset with offset = 4, or the immediate for
-        // JAL and taken branches. Two 16-bit halves with boolean carries; next_pc limbs range-checked.
+        // JAL and taken branches. Two 16-bit halves with boolean carries. next_pc's limbs need no range check of
+        // their own (issue 19: two Range16 lookups, one LogUp column, per row fewer): next_pc is the next real row's
+        // pc (transition above), or at a shard's last real row the public end pc, which the verifier makes the next
+        // shard's start pc, i.e. its first row's pc; and every real row's pc limbs are sent in its Program lookup,
+        // whose receiver holds only ROM rows with canonical 16-bit pc limbs. So a next_pc that is executed is
+        // canonical, and the two adder equations are integer identities (pc canonical too, |offset| < 2^20, boolean
+        // carries): a non-canonical split (a wrong carry with next_pc_lo ± 2^16) has no ROM row
+        // (CpuTests.A_non_canonical_next_pc_is_rejected_by_the_program_lookup). The last shard's end pc is executed by
+        // nobody (the execution has halted) and nothing else reads it.
         // Wrap-around mod 2^32 is harmless: |imm| < 2^20 and the code lies in [2^16, 2^30), so a target
         // that wrapped (true target negative) is ≥ 2^32 − 2^20, never a code address, and the next
         // row's Program lookup (or the next shard's) fails.
@@ -181,8 +205,6 @@ public sealed class CpuAir<F> : IAir<F> where F : struct, IField<F>
         var notJalr = real - isJalr;
         builder.When(notJalr).AssertEq(pcLo + offLo, npLo + c0 * C(1 << 16));
         builder.When(notJalr).AssertEq(pcHi + offHi + c0, npHi + c1 * C(1 << 16));
-        builder.Send(ZkvmBus.Range16, [npLo], real);
-        builder.Send(ZkvmBus.Range16, [npHi], real);
 
         // --- Branches. a0 of the ALU tuple is the condition (boolean, other limbs 0): rs1 = rs2 for
         // BEQ/BNE (in-chip), rs1 < rs2 for the others (from the Compare chip). taken = cond XOR negate.

@@ -171,13 +171,11 @@ public static class CpuTrace
             Set(row, CpuCols.ClkQ, q);
             Set(row, CpuCols.ClkHi, hi);
             Set(row, CpuCols.ClkCarry, q == 0x3FFF ? 1UL : 0);
-            counts.AddRange16(q);
-            counts.AddRange16(4 * q);
+            // The inverse of q − (2^14 − 1), 0 where q = 2^14 − 1 (the carry row: the constraint reads 0 = 1 − 1 there).
+            row[CpuCols.ClkInv] = ClkInverses<F>.Table[q];
 
             Set(row, CpuCols.NextPcLo, r.NextPc & 0xFFFF);
             Set(row, CpuCols.NextPcHi, r.NextPc >> 16);
-            counts.AddRange16(r.NextPc & 0xFFFF);
-            counts.AddRange16(r.NextPc >> 16);
             bool isJalr = ins.Has(InstructionFlags.Jalr);
             if (!isJalr)
             {
@@ -272,5 +270,20 @@ public static class CpuTrace
         row[c + 1] = F.FromUInt64((ulong)prev >> 16);
         TimestampGadget.Populate(row, c + 2, (ulong)ts, (ulong)prev, counts);
         last = ts;
+    }
+}
+
+/// <summary>The CPU's <see cref="CpuCols.ClkInv"/> witness for each clk_q: 1/(q − (2^14 − 1)), and 0 at q = 2^14 − 1.</summary>
+internal static class ClkInverses<F> where F : struct, IField<F>
+{
+    public static readonly F[] Table = Build();
+
+    private static F[] Build()
+    {
+        var table = new F[1 << 14];
+        var m = F.FromUInt64((1 << 14) - 1);
+        for (int q = 0; q < table.Length - 1; q++)
+            table[q] = (F.FromUInt64((ulong)q) - m).Inverse();
+        return table;
     }
 }

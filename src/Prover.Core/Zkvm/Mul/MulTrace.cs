@@ -37,7 +37,8 @@ public static class MulTrace
         {
             ulong limb = (ulong)(product >> (16 * m)) & 0xFFFF;
             row[MulAir.Product + m] = F.FromUInt64(limb);
-            counts?.AddRange16(limb);
+            if (m != 1) // limb 1 is bounded by its sign decomposition (MulAir)
+                counts?.AddRange16(limb);
         }
         ulong limb1 = (ulong)(product >> 16) & 0xFFFF;
         row[MulAir.WSign] = F.FromUInt64(limb1 >> 15);

@@ -78,6 +78,13 @@ public sealed record ZkvmProverOptions
     public bool? RetainMainCommitments { get; init; }
 
     /// <summary>
+    /// Whether a shard whose main LDEs are kept (<see cref="RetainMainCommitments"/>) keeps its traces too while they fit the
+    /// same allowance, so that phase 2 proves from them instead of rebuilding the shard from its checkpoint (default true;
+    /// false: every shard is rebuilt, the reference for ShardRetentionTests). The proof bytes are the same either way.
+    /// </summary>
+    public bool RetainTracesWithMainCommitments { get; init; } = true;
+
+    /// <summary>
     /// Reference retention (tests only): keep every shard's traces from phase 1 to phase 2, as the prover did before
     /// shards were rebuilt from checkpoints; the proof bytes are the same (ShardRetentionTests), the memory is not.
     /// </summary>
@@ -109,9 +116,12 @@ public sealed record ZkvmProofReport(string Config, long Cycles, int Shards, IRe
 
     /// <summary>
     /// Shards whose phase 2 reused phase 1's main LDEs and tree (<see cref="ZkvmProverOptions.RetainMainCommitments"/>), and
-    /// the most bytes those held at once.
+    /// the most bytes those (with the traces kept beside them, <see cref="TracesKept"/>) held at once.
     /// </summary>
     public (int Shards, long Bytes) MainCommitmentsKept { get; init; }
+
+    /// <summary>Shards whose traces were kept with their main LDEs, so phase 2 did not rebuild them (<see cref="ZkvmProverOptions.RetainTracesWithMainCommitments"/>).</summary>
+    public int TracesKept { get; init; }
 
     /// <summary>The fullest bus of the statement and its share of the bus-count bound p (docs/zkvm.md "Bus multiplicity bound").</summary>
     public (int Bus, double Share) BusLoad { get; init; }
@@ -207,23 +217,38 @@ public sealed class ZkvmProver<TDef, TDigest>
         long? retainAllowance = null; // set from the first committed shard when the budget decides
         long retainedBytes = 0;
         int mainsUsed = 0;
+        // Traces kept with their shard's main LDEs (phase 2 skips the rebuild); not when a device backend or several prove.
+        bool retainTracesWithMains = _options.RetainTracesWithMainCommitments;
+        int tracesKept = 0;
         ShardCommitment Commit(ShardTraces t, int s)
         {
             commitClock.Start();
-            StarkProver<KoalaBearParameters, TDef, TDigest>.RetainedMain? kept = null;
+            StarkProver<KoalaBearParameters, TDef, TDigest>.RetainedMain? keptMain = null;
             MerkleCap<KoalaBearParameters, TDigest> cap;
             if (mayRetain)
             {
-                kept = prover!.CommitMainTracesRetained(t.Traces);
-                cap = kept.Cap;
+                keptMain = prover!.CommitMainTracesRetained(t.Traces);
+                cap = keptMain.Cap;
                 if (_options.RetainMainCommitments != true)
                 {
                     retainAllowance ??= MainRetentionAllowance(program, t, memoryPlan, config!);
-                    if (retainedBytes + kept.Bytes > retainAllowance)
-                        kept = null; // over the allowance: this shard's LDE is dropped and made again in phase 2
+                    if (retainedBytes + keptMain.Bytes > retainAllowance)
+                        keptMain = null; // over the allowance: this shard's LDE is dropped and made again in phase 2
                 }
-                if (kept is not null)
-                    retainedBytes += kept.Bytes;
+                if (keptMain is not null)
+                {
+                    retainedBytes += keptMain.Bytes;
+                    // The shard's traces too while the allowance holds them (a third of the LDE and tree at blowup 2): phase 2
+                    // then proves from them instead of rebuilding the shard from its checkpoint (the same traces: the rebuild is
+                    // checked against phase 1's statement and gives the same bytes, ShardRetentionTests).
+                    long traceBytes = t.Traces.Sum(m => (long)m.Values.Length * 4);
+                    if (retainTracesWithMains && kept[s] is null && (_options.RetainMainCommitments == true || retainedBytes + traceBytes <= retainAllowance))
+                    {
+                        kept[s] = t;
+                        retainedBytes += traceBytes;
+                        tracesKept++;
+                    }
+                }
             }
             else
             {
@@ -231,7 +256,7 @@ public sealed class ZkvmProver<TDef, TDigest>
             }
             while (retainedMains.Count <= s)
                 retainedMains.Add(null);
-            retainedMains[s] = kept;
+            retainedMains[s] = keptMain;
             var c = ShardCommitment.Of(t.Chips, t.LogHeights, t.Publics, cap);
             commitClock.Stop();
             return c;
@@ -477,6 +502,7 @@ public sealed class ZkvmProver<TDef, TDigest>
             BusLoad = ZkvmBusBudget.Load(program, chips, heights, output.Length),
             CheckpointBytes = checkpoints.Sum(c => c.Bytes),
             MainCommitmentsKept = (mainsUsed, retainedBytes),
+            TracesKept = tracesKept,
         };
         return proof;
     }
