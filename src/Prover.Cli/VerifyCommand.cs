@@ -35,11 +35,11 @@ internal static class VerifyCommand
         };
         var runs = new Option<int>("--runs")
         {
-            Description = "aggregated and final proofs: verifications in this process; the time reported is the median of the last half of the warm ones "
+            Description = "aggregated, final and epoch proofs: verifications in this process; the time reported is the median of the last half of the warm ones "
                 + "(default 201: the verifier's steady state, its code past the runtime's tiered compilation; 2 reports the second)",
             DefaultValueFactory = _ => DefaultAggregateRuns,
         };
-        var command = new Command("verify", "verify a proof file (execution or demo); exits non-zero when it is invalid or below the required security")
+        var command = new Command("verify", "verify a proof file (execution, aggregated, final, epoch or demo); exits non-zero when it is invalid or below the required security")
         {
             proof, json, elf, input, allowInsecure, minBits, maxProof, runs,
         };
@@ -72,6 +72,15 @@ internal static class VerifyCommand
                 return VerifyExecution(bytes, parse.GetValue(elf), parse.GetValue(input), parse.GetValue(json), policy, kind: null, runs: 2);
             if (ZkvmAggregateProofs.KindOf(bytes) is { } kind)
                 return VerifyExecution(bytes, parse.GetValue(elf), parse.GetValue(input), parse.GetValue(json), policy, kind, runCount);
+            if (ZkvmEpochProofs.KindOf(bytes) is { } epochKind)
+            {
+                if (parse.GetValue(input) is not null)
+                {
+                    Console.Error.WriteLine("error: --input checks one execution's input; an epoch proof states each block's input commitment (compare them with the --json output)");
+                    return 2;
+                }
+                return VerifyEpoch(bytes, parse.GetValue(elf), parse.GetValue(json), policy, epochKind, runCount);
+            }
             // Warm, in process: the second of two verifications is reported (the first pays the JIT and the key).
             DemoProofs.Verify(bytes, policy);
             var check = DemoProofs.Verify(bytes, policy);
@@ -192,6 +201,74 @@ internal static class VerifyCommand
         }
         else
             Console.WriteLine($"invalid execution proof: {r.Error}");
+        return r.ProvesSuccess ? 0 : 1;
+    }
+
+    /// <summary>
+    /// An epoch proof (several executions of one guest, the blocks, as one proof): against <paramref name="elfFile"/> or the
+    /// embedded Ethereum guest, verified <paramref name="runs"/> times in process; prints each block's public values in order.
+    /// </summary>
+    private static int VerifyEpoch(byte[] bytes, FileInfo? elfFile, bool json, VerificationPolicy policy, ZkvmAggregateKind kind, int runs)
+    {
+        ZkvmProgram program;
+        try
+        {
+            program = elfFile is null ? new ZkvmProgram(EthereumGuest.Program) : ZkvmProgram.FromElf(File.ReadAllBytes(elfFile.FullName));
+        }
+        catch (Exception e) when (e is ElfLoadException or IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine("error: " + e.Message);
+            return 2;
+        }
+        var check = ZkvmEpochProofs.Verify(program, bytes, policy, runs);
+        if (check.ProgramDigest.Length == 32 && !check.ProgramDigest.AsSpan().SequenceEqual(program.Digest))
+            Console.Error.WriteLine($"note: the proof names program {Convert.ToHexStringLower(check.ProgramDigest)}, not {(elfFile is null ? "the embedded Ethereum guest" : elfFile.Name)}; pass --elf");
+        var r = check.Result;
+        bool insecure = r.IsValid && check.Security is { } sec && sec.Provable < policy.MinimumProvableBits;
+        string statement = ZkvmEpochProofs.StatementOf(kind);
+        if (json)
+            Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object?>
+            {
+                ["statement"] = statement,
+                ["config"] = check.Config,
+                ["program"] = check.ProgramDigest.Length == 32 ? Convert.ToHexStringLower(check.ProgramDigest) : null,
+                ["verifying_key"] = check.VerifyingKey,
+                ["valid"] = r.IsValid,
+                ["proof_size"] = bytes.Length,
+                ["error"] = r.Error,
+                ["blocks"] = r.Blocks.Select(b => new Dictionary<string, object?>
+                {
+                    ["exit_code"] = b.ExitCode,
+                    ["proves_success"] = b.ProvesSuccess,
+                    ["output"] = Convert.ToHexStringLower(b.Output ?? []),
+                    ["total_num_cycles"] = b.Cycles,
+                    ["input_size"] = b.InputSize,
+                    ["input_commitment"] = b.InputCommitment is { } c ? Convert.ToHexStringLower(Prover.Core.Zkvm.Input.InputCommitment.ToBytes(c)) : null,
+                }).ToArray(),
+                ["verification_time_ms"] = Math.Round(check.VerificationMilliseconds, 3),
+                ["verification_warm_runs"] = check.WarmRuns,
+                ["provable_bits"] = check.Security?.Provable,
+                ["conjectured_bits"] = check.Security?.Conjectured,
+                ["accepted_insecure"] = insecure,
+            }));
+        else if (r.IsValid)
+        {
+            Console.WriteLine($"valid {(kind == ZkvmAggregateKind.Final ? "final " : "")}epoch proof ({check.Config}) of {r.Blocks.Count} blocks, {bytes.Length:N0} B");
+            for (int i = 0; i < r.Blocks.Count; i++)
+            {
+                var b = r.Blocks[i];
+                Console.WriteLine($"block {i}: {b.Cycles:N0} cycles, exit code {b.ExitCode}{(b.ProvesSuccess ? "" : " (a failed execution)")}, output {Convert.ToHexStringLower(b.Output ?? [])}, "
+                    + $"input {b.InputSize:N0} bytes, commitment {Convert.ToHexStringLower(Prover.Core.Zkvm.Input.InputCommitment.ToBytes(b.InputCommitment!))}");
+            }
+            Console.WriteLine($"verified in {check.VerificationMilliseconds:F1} ms (warm: {(check.WarmRuns == 1 ? "one run" : $"median of the last {check.WarmRuns} of {runs} runs")} in this process); "
+                + $"security: {check.Security?.ToString() ?? "not reported"} (the weakest proof of the chain: every block's shards and tree, the epoch tree, the top proof)");
+            if (check.VerifyingKey is { } key)
+                Console.WriteLine($"verifying key [{string.Join(", ", key)}] (the top recursion program's: it depends on the program, the configurations and every block's shard shapes)");
+            if (insecure)
+                Console.WriteLine($"WARNING: accepted an INSECURE proof ({check.Security!.Provable} provable bits < {policy.MinimumProvableBits}) because --allow-insecure was given");
+        }
+        else
+            Console.WriteLine($"invalid epoch proof: {r.Error}");
         return r.ProvesSuccess ? 0 : 1;
     }
 }

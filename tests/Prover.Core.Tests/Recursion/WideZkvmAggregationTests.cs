@@ -253,4 +253,35 @@ public sealed class WideZkvmAggregationTests(ITestOutputHelper output)
         Assert.Equal(StarkConfig.Final128, Keys128.For(layers, program).FinalConfig);
         Assert.Throws<ArgumentException>(() => ZkvmAggregationKeys<KoalaBearOctic, KoalaBearDigest>.For(layers, program));
     }
+
+    [Fact]
+    public void EpochOfTwoWideExecutionsHashesWithWidthTwentyFour()
+    {
+        // Blocks to epochs over provable-128's hash: the epoch node hashes each block's 69-element statement with the
+        // width-24 sponge and compresses with width 24; every epoch program has the width-24 table only, and the epoch
+        // states 1 + 12 elements.
+        var e = Hello2.Value;
+        var second = ZkvmEpochAggregator<KoalaBearOctic, KoalaBearWideDigest>.BlockOf(e.Keys,
+            new ZkvmProver<KoalaBearOctic, KoalaBearWideDigest>(new ZkvmProverOptions { Config = ShardConfig, ShardSize = 1 << 22 }).Prove(e.Program, [1, 2]));
+        var first = new ZkvmEpochBlock<KoalaBearOctic, KoalaBearWideDigest>(e.Aggregator.Claim, e.Aggregator.FromRoot(e.Root).Shards, e.Root);
+        var epoch = new ZkvmEpochAggregator<KoalaBearOctic, KoalaBearWideDigest>(e.Keys, [first, second]);
+        var root = epoch.Root();
+        var final = epoch.Final(root);
+        Assert.Equal(1 + W, root.Item.Proof.Outputs.Count);
+        Assert.Equal(root.Item.Proof.Outputs, final.Proof.Outputs);
+        foreach (var item in new[] { root.Item, final })
+            Assert.Equal([24], item.Child.Machine.Chips.OfType<Poseidon2Chip<KoalaBearParameters, KoalaBearOctic>>().Select(p => p.StateWidth));
+        var verifier = new ZkvmEpochVerifier<KoalaBearOctic, KoalaBearWideDigest>(e.Keys);
+        var result = verifier.Verify(epoch.FromFinal(final).ToBytes());
+        Assert.True(result.IsValid, result.Error);
+        Assert.Equal([e.Proof.Output, second.Claim.Output], result.Blocks.Select(b => b.Output));
+        Assert.Equal(W, verifier.LastKey!.Value.Elements.Length);
+        var proof = epoch.FromFinal(final);
+        var swapped = verifier.Verify(proof with { Blocks = [proof.Blocks[1], proof.Blocks[0]] });
+        output.WriteLine(swapped.Error);
+        Assert.False(swapped.IsValid);
+        var changed = proof.Blocks.ToArray();
+        changed[1] = changed[1] with { Claim = changed[1].Claim with { ExitCode = 1 } };
+        Assert.False(verifier.Verify(proof with { Blocks = changed }).IsValid);
+    }
 }

@@ -321,6 +321,14 @@ public sealed class ZkvmEpochTests(ITestOutputHelper output)
         foreach (int cut in new[] { 0, 3, 9, 41, 60, epochBytes.Length / 2, epochBytes.Length - 1 })
             Assert.False(verifier.Verify(epochBytes.AsSpan(0, cut)).IsValid);
         Assert.False(verifier.Verify([.. epochBytes, 0]).IsValid);
+        // A hostile block count or kind is a rejection before any allocation follows from it.
+        var hostile = epochBytes.ToArray();
+        BitConverter.TryWriteBytes(hostile.AsSpan(42, 4), uint.MaxValue);
+        output.WriteLine(verifier.Verify(hostile).Error);
+        Assert.Contains("blocks out of range", verifier.Verify(hostile).Error);
+        hostile = epochBytes.ToArray();
+        hostile[6] = 7;
+        Assert.Contains("kind", verifier.Verify(hostile).Error);
     }
 
     [Fact]
