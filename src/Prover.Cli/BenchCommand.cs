@@ -108,7 +108,7 @@ internal static class BenchCommand
         }));
         const int states = 1 << 12;
         var many = RandomMatrix<TParams>(states, perm.Width).Values;
-        Report($"{name} (batch x{Poseidon2<TParams>.BatchLanes}, 1 thread)", "M perm/s", MeasureBest(seconds, () =>
+        Report($"{name} (batch x{perm.Lanes}, 1 thread)", "M perm/s", MeasureBest(seconds, () =>
         {
             perm.PermuteMany(many);
             return states;

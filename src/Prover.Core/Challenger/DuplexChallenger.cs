@@ -241,7 +241,7 @@ public sealed class DuplexChallenger<TParams, TDigest>
     [SkipLocalsInit]
     private long SearchRange(uint[] template, int slot, uint mask, long start, int count)
     {
-        int lanes = Poseidon2<TParams>.BatchLanes;
+        int lanes = _permutation.Lanes;
         Span<uint> soa = stackalloc uint[Width * lanes];
         for (int k = 0; k < count; k += lanes)
         {

@@ -90,13 +90,13 @@ public sealed class PaddingFreeSponge<TParams, TDigest>
 
     /// <summary>
     /// Hashes rows [<paramref name="firstRow"/>, firstRow + output.Length) of the concatenated matrices
-    /// (all of the same height) into <paramref name="output"/>, <see cref="Poseidon2{TParams}.BatchLanes"/>
+    /// (all of the same height) into <paramref name="output"/>, <see cref="Poseidon2{TParams}.Lanes"/>
     /// rows at a time with SIMD across rows; the rows are read in place (transposed into lanes on the fly).
     /// </summary>
     [SkipLocalsInit]
     internal void HashRowsBatch(IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> matrices, int firstRow, Span<TDigest> output)
     {
-        int lanes = Poseidon2<TParams>.BatchLanes;
+        int lanes = Permutation.Lanes;
         int count = output.Length;
         int k = 0;
         if (lanes > 1)

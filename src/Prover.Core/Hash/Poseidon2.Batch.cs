@@ -8,7 +8,7 @@ public sealed partial class Poseidon2<TParams>
 {
     /// <summary>
     /// Permutes <c>states.Length / Width</c> independent states stored one after another, on this
-    /// thread: blocks of <see cref="BatchLanes"/> states are transposed into lanes and permuted with
+    /// thread: blocks of <see cref="Lanes"/> states are transposed into lanes and permuted with
     /// SIMD, the remainder one by one.
     /// </summary>
     [SkipLocalsInit]
@@ -17,9 +17,15 @@ public sealed partial class Poseidon2<TParams>
         int w = Width;
         if (states.Length % w != 0)
             throw new ArgumentException($"{states.Length} elements are not a whole number of width-{w} states", nameof(states));
+        PermuteManyCore(states, Lanes);
+    }
+
+    [SkipLocalsInit]
+    private void PermuteManyCore(Span<MontyField31<TParams>> states, int lanes)
+    {
+        int w = Width;
         Span<uint> words = MontyField31<TParams>.AsMontgomery(states);
         int count = states.Length / w;
-        int lanes = BatchLanes;
         int k = 0;
         if (lanes > 1)
         {

@@ -108,7 +108,10 @@ public sealed partial class Poseidon2<TParams> : ICryptographicPermutation<Monty
     /// <summary>Full rounds: 4 before and 4 after the partial rounds.</summary>
     public static int FullRounds => 8;
 
-    /// <summary>States permuted at once by the SIMD path on this machine (16 with AVX-512, 8 with AVX2, else 1).</summary>
+    /// <summary>
+    /// The widest SIMD batch this machine runs (16 states with AVX-512, 8 with AVX2, else 1). The batched kernels of an
+    /// instance use <see cref="Lanes"/>, which may be narrower where that measured faster.
+    /// </summary>
     public static int BatchLanes { get; } =
         Avx512Lanes<TParams>.IsSupported && Vector512.IsHardwareAccelerated ? 16 :
         Avx2Lanes<TParams>.IsSupported && Vector256.IsHardwareAccelerated ? 8 : 1;
@@ -227,14 +230,18 @@ public sealed partial class Poseidon2<TParams> : ICryptographicPermutation<Monty
     }
 
     /// <summary>
-    /// Permutes <see cref="BatchLanes"/> states held lane-wise ("structure of arrays"): element j of
-    /// state l is <c>soa[j·BatchLanes + l]</c>. This is the form the Merkle and sponge kernels fill directly.
+    /// Permutes <c>soa.Length / Width</c> states (16, 8 or 1: <see cref="Lanes"/> or a narrower path this machine has)
+    /// held lane-wise ("structure of arrays"): element j of state l is <c>soa[j·lanes + l]</c>. This is the form the
+    /// Merkle and sponge kernels fill directly.
     /// </summary>
     internal void PermuteBlock(Span<uint> soa)
     {
-        Debug.Assert(soa.Length == Width * BatchLanes);
+        // The lane count is the block's own (its length over the width), so a block is always permuted in the layout its
+        // caller filled, whatever Lanes returns.
+        int lanes = soa.Length / Width;
+        Debug.Assert(soa.Length == Width * lanes && (lanes == 1 || lanes == 8 && Avx2Lanes<TParams>.IsSupported || lanes == 16 && BatchLanes == 16));
         ref uint s = ref MemoryMarshal.GetReference(soa);
-        switch (BatchLanes)
+        switch (lanes)
         {
             case 16:
                 PermuteCore<Avx512Lanes<TParams>, Vector512<uint>>(ref Unsafe.As<uint, Vector512<uint>>(ref s));

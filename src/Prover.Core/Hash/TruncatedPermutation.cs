@@ -64,7 +64,7 @@ public sealed class TruncatedPermutation<TParams, TDigest>
     {
         int count = output.Length;
         Span<uint> outWords = Digests.AsWords(output);
-        int lanes = Poseidon2<TParams>.BatchLanes;
+        int lanes = Permutation.Lanes;
         int k = 0;
         if (lanes > 1)
         {

@@ -170,7 +170,7 @@ public sealed partial class MerkleTreeMmcs<TParams, TDigest>
     /// <summary>
     /// <see cref="VerifyMulti"/>'s recomputation of the nodes up to the cap after the shape checks, batched: the row
     /// hashes of one height and the compressions of one level are independent, so they go through the packed Poseidon2
-    /// (<see cref="Poseidon2{TParams}.BatchLanes"/> states at once; one state at a time where the machine has no SIMD
+    /// (<see cref="Poseidon2{TParams}.Lanes"/> states at once; one state at a time where the machine has no SIMD
     /// path). Same nodes, same sibling consumption and the same failures, in the same order, as
     /// <see cref="RecomputeReference"/> (one hash at a time), which the tests compare it with.
     /// </summary>

@@ -256,6 +256,47 @@ public abstract class Poseidon2Tests<TParams>(ITestOutputHelper output, string v
         Assert.Equal(expected, flat3.Select(x => x.ToCanonical()).ToArray());
     }
 
+    /// <summary>
+    /// Every batched lane count this machine has (16: AVX-512, 8: AVX2, 1: one state at a time) through
+    /// <see cref="Poseidon2{TParams}.PermuteMany"/>, against the scalar reference kernel state by state, with a partial
+    /// last block; the lane count the instance chose (width 24 measures 16 against 8) is one of them. A path this process
+    /// cannot run is skipped with its reason.
+    /// </summary>
+    [Theory]
+    [SimdPathData(SimdPath.Vector512, 16)]
+    [SimdPathData(SimdPath.Vector512, 24)]
+    [SimdPathData(SimdPath.Vector256, 16)]
+    [SimdPathData(SimdPath.Vector256, 24)]
+    [SimdPathData(SimdPath.Scalar, 16)]
+    [SimdPathData(SimdPath.Scalar, 24)]
+    public void Batched_lane_counts_match_scalar_reference(SimdPath path, int width)
+    {
+        int lanes = path switch { SimdPath.Vector512 => 16, SimdPath.Vector256 => 8, _ => 1 };
+        var perm = Perm(width);
+        output.WriteLine($"{lanes} lanes; this instance chose {perm.Lanes} of [{string.Join(", ", perm.AvailableLanes)}]");
+        Assert.Contains(perm.Lanes, perm.AvailableLanes);
+        Assert.Contains(lanes, perm.AvailableLanes);
+        var states = RandomStates(3 * lanes + 5, width).Append(Enumerable.Repeat(TParams.P - 1, width).ToArray()).ToArray();
+        var flat = states.SelectMany(s => s).Select(MontyField31<TParams>.FromCanonical).ToArray();
+        perm.PermuteManyWithLanesForTest(lanes, flat);
+        for (int k = 0; k < states.Length; k++)
+        {
+            var words = states[k].Select(x => MontyField31<TParams>.FromCanonical(x).Montgomery).ToArray();
+            perm.PermuteScalarForTest(words);
+            Assert.Equal(words.Select(w => MontyField31<TParams>.FromMontgomery(w).ToCanonical()).ToArray(),
+                flat.AsSpan(k * width, width).ToArray().Select(x => x.ToCanonical()).ToArray());
+        }
+    }
+
+    [Fact]
+    public void Width16_takes_the_widest_batch_and_lanes_stay_fixed()
+    {
+        Assert.Equal(Poseidon2<TParams>.BatchLanes, Perm(16).Lanes);
+        int chosen = Perm(24).Lanes;
+        for (int i = 0; i < 3; i++)
+            Assert.Equal(chosen, Perm(24).Lanes);
+    }
+
     private sealed class LoopOnly(Poseidon2<TParams> inner) : IPermutation<MontyField31<TParams>>
     {
         public int Width => inner.Width;
