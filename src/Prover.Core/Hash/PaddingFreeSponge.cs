@@ -96,54 +96,57 @@ public sealed class PaddingFreeSponge<TParams, TDigest>
     [SkipLocalsInit]
     internal void HashRowsBatch(IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> matrices, int firstRow, Span<TDigest> output)
     {
-        int lanes = Permutation.Lanes;
         int count = output.Length;
-        int k = 0;
-        if (lanes > 1)
+        Span<uint> buffer = stackalloc uint[Width * Math.Max(Poseidon2<TParams>.BatchLanes, 1)];
+        Span<uint> outWords = Digests.AsWords(output);
+        for (int k = 0; k < count;)
         {
-            Span<uint> soa = stackalloc uint[Width * lanes];
-            Span<uint> outWords = Digests.AsWords(output);
-            // Full blocks, then a last partial block of at least MinPaddedLanes rows with its unused lanes zero (a lane's
-            // result does not depend on the others; one block costs about as much as two states alone).
-            for (; k < count && (count - k >= lanes || count - k >= MinPaddedLanes); k += Math.Min(lanes, count - k))
+            // Full blocks, and a partial block with its unused lanes zero where the permutation's plan (or, without one,
+            // at least MinPaddedLanes rows) says it is cheaper than one state at a time (a lane's result does not depend
+            // on the others).
+            int lanes = Permutation.NextBlockLanes(count - k, MinPaddedLanes);
+            if (lanes == 1)
             {
-                int rowsHere = Math.Min(lanes, count - k);
-                soa.Clear();
-                int pos = 0;
-                int row0 = firstRow + k;
-                for (int m = 0; m < matrices.Count; m++)
+                output[k] = HashRows(matrices, firstRow + k);
+                k++;
+                continue;
+            }
+            Span<uint> soa = buffer[..(Width * lanes)];
+            int rowsHere = Math.Min(lanes, count - k);
+            soa.Clear();
+            int pos = 0;
+            int row0 = firstRow + k;
+            for (int m = 0; m < matrices.Count; m++)
+            {
+                var matrix = matrices[m];
+                int w = matrix.Width;
+                ReadOnlySpan<uint> words = MemoryMarshal.Cast<MontyField31<TParams>, uint>(matrix.Values.AsSpan(row0 * w, rowsHere * w));
+                int c = 0;
+                while (c < w)
                 {
-                    var matrix = matrices[m];
-                    int w = matrix.Width;
-                    ReadOnlySpan<uint> words = MemoryMarshal.Cast<MontyField31<TParams>, uint>(matrix.Values.AsSpan(row0 * w, rowsHere * w));
-                    int c = 0;
-                    while (c < w)
+                    int n = Math.Min(Rate - pos, w - c);
+                    for (int l = 0; l < rowsHere; l++)
                     {
-                        int n = Math.Min(Rate - pos, w - c);
-                        for (int l = 0; l < rowsHere; l++)
-                        {
-                            ReadOnlySpan<uint> src = words.Slice(l * w + c, n);
-                            for (int j = 0; j < n; j++)
-                                soa[(pos + j) * lanes + l] = src[j];
-                        }
-                        pos += n;
-                        c += n;
-                        if (pos == Rate)
-                        {
-                            Permutation.PermuteBlock(soa);
-                            pos = 0;
-                        }
+                        ReadOnlySpan<uint> src = words.Slice(l * w + c, n);
+                        for (int j = 0; j < n; j++)
+                            soa[(pos + j) * lanes + l] = src[j];
+                    }
+                    pos += n;
+                    c += n;
+                    if (pos == Rate)
+                    {
+                        Permutation.PermuteBlock(soa);
+                        pos = 0;
                     }
                 }
-                if (pos != 0)
-                    Permutation.PermuteBlock(soa);
-                for (int l = 0; l < rowsHere; l++)
-                    for (int j = 0; j < TDigest.Length; j++)
-                        outWords[(k + l) * TDigest.Length + j] = soa[j * lanes + l];
             }
+            if (pos != 0)
+                Permutation.PermuteBlock(soa);
+            for (int l = 0; l < rowsHere; l++)
+                for (int j = 0; j < TDigest.Length; j++)
+                    outWords[(k + l) * TDigest.Length + j] = soa[j * lanes + l];
+            k += rowsHere;
         }
-        for (; k < count; k++)
-            output[k] = HashRows(matrices, firstRow + k);
     }
 }
 

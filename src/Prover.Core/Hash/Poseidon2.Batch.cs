@@ -17,33 +17,44 @@ public sealed partial class Poseidon2<TParams>
         int w = Width;
         if (states.Length % w != 0)
             throw new ArgumentException($"{states.Length} elements are not a whole number of width-{w} states", nameof(states));
-        PermuteManyCore(states, Lanes);
+        PermuteManyCore(states, 0);
     }
 
+    /// <summary>
+    /// <paramref name="forcedLanes"/> 0: blocks by <see cref="NextBlockLanes"/> (a padded partial block only where the
+    /// instance's measured plan says so); 16 or 8: full blocks of that many, the rest one by one (tests).
+    /// </summary>
     [SkipLocalsInit]
-    private void PermuteManyCore(Span<MontyField31<TParams>> states, int lanes)
+    private void PermuteManyCore(Span<MontyField31<TParams>> states, int forcedLanes)
     {
         int w = Width;
         Span<uint> words = MontyField31<TParams>.AsMontgomery(states);
         int count = states.Length / w;
-        int k = 0;
-        if (lanes > 1)
+        Span<uint> buffer = stackalloc uint[w * Math.Max(BatchLanes, 1)];
+        for (int k = 0; k < count;)
         {
-            Span<uint> soa = stackalloc uint[w * lanes];
-            for (; k + lanes <= count; k += lanes)
+            int remaining = count - k;
+            int lanes = forcedLanes != 0 ? (remaining >= forcedLanes ? forcedLanes : 1) : NextBlockLanes(remaining, 0);
+            if (lanes == 1)
             {
-                Span<uint> block = words.Slice(k * w, lanes * w);
-                for (int l = 0; l < lanes; l++)
-                    for (int j = 0; j < w; j++)
-                        soa[j * lanes + l] = block[l * w + j];
-                PermuteBlock(soa);
-                for (int l = 0; l < lanes; l++)
-                    for (int j = 0; j < w; j++)
-                        block[l * w + j] = soa[j * lanes + l];
+                PermuteMontgomery(words.Slice(k * w, w));
+                k++;
+                continue;
             }
+            int here = Math.Min(lanes, remaining);
+            Span<uint> soa = buffer[..(w * lanes)];
+            if (here < lanes)
+                soa.Clear(); // unused lanes zero; their results are dropped
+            Span<uint> block = words.Slice(k * w, here * w);
+            for (int l = 0; l < here; l++)
+                for (int j = 0; j < w; j++)
+                    soa[j * lanes + l] = block[l * w + j];
+            PermuteBlock(soa);
+            for (int l = 0; l < here; l++)
+                for (int j = 0; j < w; j++)
+                    block[l * w + j] = soa[j * lanes + l];
+            k += here;
         }
-        for (; k < count; k++)
-            PermuteMontgomery(words.Slice(k * w, w));
     }
 
     /// <summary>

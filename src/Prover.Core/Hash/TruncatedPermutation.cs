@@ -64,41 +64,41 @@ public sealed class TruncatedPermutation<TParams, TDigest>
     {
         int count = output.Length;
         Span<uint> outWords = Digests.AsWords(output);
-        int lanes = Permutation.Lanes;
-        int k = 0;
-        if (lanes > 1)
-        {
-            Span<uint> soa = stackalloc uint[Width * lanes];
-            // Full blocks, then a last partial block of at least two pairs with its unused lanes zero (a lane's result
-            // does not depend on the others; one block costs about as much as two states alone).
-            for (; k < count && (count - k >= lanes || count - k >= PaddingFreeSponge<TParams, TDigest>.MinPaddedLanes); k += Math.Min(lanes, count - k))
-            {
-                int pairs = Math.Min(lanes, count - k);
-                if (pairs < lanes)
-                    soa.Clear();
-                for (int l = 0; l < pairs; l++)
-                {
-                    ReadOnlySpan<uint> a = leftWords.Slice((k + l) * stride, Half);
-                    ReadOnlySpan<uint> b = rightWords.Slice((k + l) * stride, Half);
-                    for (int j = 0; j < Half; j++)
-                    {
-                        soa[j * lanes + l] = a[j];
-                        soa[(j + Half) * lanes + l] = b[j];
-                    }
-                }
-                Permutation.PermuteBlock(soa);
-                for (int l = 0; l < pairs; l++)
-                    for (int j = 0; j < Half; j++)
-                        outWords[(k + l) * Half + j] = soa[j * lanes + l];
-            }
-        }
+        Span<uint> buffer = stackalloc uint[Width * Math.Max(Poseidon2<TParams>.BatchLanes, 1)];
         Span<uint> s = stackalloc uint[Width];
-        for (; k < count; k++)
+        for (int k = 0; k < count;)
         {
-            leftWords.Slice(k * stride, Half).CopyTo(s);
-            rightWords.Slice(k * stride, Half).CopyTo(s[Half..]);
-            Permutation.PermuteMontgomery(s);
-            s[..Half].CopyTo(outWords.Slice(k * Half, Half));
+            // Full blocks, and a partial block with its unused lanes zero where the permutation's plan (or, without one,
+            // at least two pairs) says it is cheaper than one state at a time (a lane's result does not depend on the others).
+            int lanes = Permutation.NextBlockLanes(count - k, PaddingFreeSponge<TParams, TDigest>.MinPaddedLanes);
+            if (lanes == 1)
+            {
+                leftWords.Slice(k * stride, Half).CopyTo(s);
+                rightWords.Slice(k * stride, Half).CopyTo(s[Half..]);
+                Permutation.PermuteMontgomery(s);
+                s[..Half].CopyTo(outWords.Slice(k * Half, Half));
+                k++;
+                continue;
+            }
+            Span<uint> soa = buffer[..(Width * lanes)];
+            int pairs = Math.Min(lanes, count - k);
+            if (pairs < lanes)
+                soa.Clear();
+            for (int l = 0; l < pairs; l++)
+            {
+                ReadOnlySpan<uint> a = leftWords.Slice((k + l) * stride, Half);
+                ReadOnlySpan<uint> b = rightWords.Slice((k + l) * stride, Half);
+                for (int j = 0; j < Half; j++)
+                {
+                    soa[j * lanes + l] = a[j];
+                    soa[(j + Half) * lanes + l] = b[j];
+                }
+            }
+            Permutation.PermuteBlock(soa);
+            for (int l = 0; l < pairs; l++)
+                for (int j = 0; j < Half; j++)
+                    outWords[(k + l) * Half + j] = soa[j * lanes + l];
+            k += pairs;
         }
     }
 }
