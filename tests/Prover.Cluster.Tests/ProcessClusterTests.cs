@@ -64,8 +64,10 @@ public sealed class ProcessClusterTests
         {
             string elf = ClusterTestGuests.ElfPath("hello");
             string input = Path.Combine(dir, "input.bin");
-            await File.WriteAllBytesAsync(input, [.. Enumerable.Range(0, 300).Select(i => (byte)(i * 7))]); // 2 623 cycles: 3 shards of 2^10
-            string[] proveArgs = ["prove", "--elf", elf, "--input", input, "--config", "development", "--log-shard-size", "10"];
+            // 3 shards of 2^12 cycles: a shard's phase-2 proof must outlast the time the test takes to see "phase 2 started"
+            // and stop the worker (at 2^10 a shard proved in ~0.2 s and could finish before the signal landed).
+            await File.WriteAllBytesAsync(input, [.. Enumerable.Range(0, 1200).Select(i => (byte)(i * 7))]);
+            string[] proveArgs = ["prove", "--elf", elf, "--input", input, "--config", "development", "--log-shard-size", "12"];
 
             var single = Start([.. proveArgs, "--out", Path.Combine(dir, "single.bin")], dir);
             processes.Add(single.Process);
