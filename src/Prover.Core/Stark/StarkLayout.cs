@@ -152,16 +152,21 @@ internal sealed class StarkLayout<F> where F : struct, IField<F>
 public static class StarkProofFormat
 {
     /// <summary>
-    /// Digests of 8 elements (<see cref="Digest{TParams}"/>: development, provable-100). 5: the configuration's LogUp quotient
+    /// Digests of 8 elements (<see cref="Digest{TParams}"/>: development, provable-100). 7: LogUp's running sum is cyclic and
+    /// stands in for the last group's column (one LogUp column per group, one constraint per group, <see cref="Air.LogUp"/>);
+    /// 5: the configuration's LogUp quotient
     /// raise (<see cref="StarkConfig.LogUpMaxLogQuotientChunks"/>) in the header, LogUp groups chosen per table by opened
     /// elements (<see cref="Air.LogUpBatching"/>); 3: Merkle caps, deduplicated
     /// multi-openings, FRI arity 2/4/8; 2: batched LogUp (one column per group of interactions, <see cref="Air.LogUpGrouping"/>);
     /// 1: one column per interaction, one root and one path per query and tree, arity 2.
     /// </summary>
-    public const ushort Version = 5;
+    public const ushort Version = 7;
 
-    /// <summary>Version 5's layout with digests of 12 elements (<see cref="WideDigest{TParams}"/>: provable-128); 4 was version 3's.</summary>
-    public const ushort WideDigestVersion = 6;
+    /// <summary>Version 7's layout with digests of 12 elements (<see cref="WideDigest{TParams}"/>: provable-128); 6 was version 5's, 4 version 3's.</summary>
+    public const ushort WideDigestVersion = 8;
+
+    /// <summary>The versions before the cyclic LogUp running sum (5 and 6: a LogUp column per group plus the running sum): no longer read.</summary>
+    public static bool IsRetired(int version) => version is >= 1 and <= 6;
 
     /// <summary>The version of proofs whose digests have <paramref name="digestLength"/> elements.</summary>
     public static ushort VersionFor(int digestLength) => digestLength switch
