@@ -109,7 +109,7 @@ public static class SizeModel
             {
                 int pre = a.Air.PreprocessedWidth;
                 long values = pre + (pre == 0 ? 0 : a.NextPreprocessedColumns.Count) + a.Width + a.NextMainColumns.Count
-                    + 2L * d * a.LogUpColumns + ((long)d << a.LogQuotientChunks);
+                    + (long)d * a.LogUpColumns + LogUp.NextColumns(a.LogUpColumns, d).Length + ((long)d << a.LogQuotientChunks);
                 ood += 7 * 4 + 4L * d * values;
             }
             for (int i = 0; i < Samples; i++)

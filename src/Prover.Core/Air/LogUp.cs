@@ -154,6 +154,13 @@ public static class LogUp
         return (trace, total);
     }
 
+    /// <summary>
+    /// The LogUp trace's base columns opened at ζ·ω: only the running sum's D (<paramref name="extensionDegree"/>) columns, the
+    /// last extension column, since no constraint reads a committed group column on the next row (none for no LogUp columns).
+    /// </summary>
+    public static int[] NextColumns(int logUpColumns, int extensionDegree) =>
+        logUpColumns == 0 ? [] : [.. Enumerable.Range(extensionDegree * (logUpColumns - 1), extensionDegree)];
+
     /// <summary>T/N: the claimed cumulative sum spread evenly over the table's <paramref name="height"/> rows (a power of two, below p, so invertible).</summary>
     public static TExt SumPerRow<F, TExt>(TExt cumulativeSum, int height)
         where F : struct, IField<F>
@@ -167,8 +174,9 @@ public static class LogUp
     /// <summary>
     /// Evaluates the LogUp constraints at one point, one per group in group order (the class's list; the last group's
     /// column is ĝ = s' − s − Σ_(j&lt;G−1) g_j + T/N). <paramref name="outputs"/> holds the AIR program's outputs at the point
-    /// (lifted to TExt), <paramref name="local"/>/<paramref name="next"/> the LogUp trace's extension columns (the committed
-    /// groups, then the running sum) at the point and the next row's; <paramref name="sumPerRow"/> is T/N (<see cref="SumPerRow"/>).
+    /// (lifted to TExt), <paramref name="local"/> the LogUp trace's extension columns (the committed groups, then the running
+    /// sum) at the point, <paramref name="next"/> the next row's (only its last entry, the running sum, is read: <see cref="NextColumns"/>);
+    /// <paramref name="sumPerRow"/> is T/N (<see cref="SumPerRow"/>).
     /// </summary>
     public static void EvaluateConstraints<F, TExt>(
         CompiledAir<F> air, ReadOnlySpan<TExt> outputs, ReadOnlySpan<TExt> local, ReadOnlySpan<TExt> next,

@@ -23,10 +23,13 @@ namespace Prover.Core.Air;
 public sealed record LogUpBatching(int MaxLogQuotientChunks, int ExtensionDegree, int OpenedRows)
 {
     /// <summary>
-    /// Base-field elements the proof carries for a table's LogUp and quotient columns: each of the
+    /// Base-field elements the proof carries for a table's LogUp and quotient columns, as the grouping's cost: each of the
     /// <paramref name="logUpColumns"/> extension columns is D base columns opened at two out-of-domain points
     /// (D elements each) and at <see cref="OpenedRows"/> rows; each of the <paramref name="quotientChunks"/> chunks
     /// is D base columns opened at one point and at the same rows. (Merkle siblings do not depend on the widths.)
+    /// Since format 7 only the running sum is opened at ζ·ω, so this weighs a column D·(2D + R) where the proof pays about
+    /// D·(D + R): it leans towards fewer columns when two budgets are within D² elements per column of each other. It is
+    /// kept as it was so the groupings (hence the recorded shapes and security figures) stay; changing it changes proofs.
     /// </summary>
     public long OpenedElements(int logUpColumns, int quotientChunks)
     {

@@ -262,7 +262,7 @@ public static class RecursiveStarkVerifier<TParams, TDef, TDigest>
                 int pre = air.Air.PreprocessedWidth, w = air.Width, logUp = D * air.LogUpColumns, q = D << air.LogQuotientChunks;
                 // At ζ·ω only the columns some constraint reads on the next row (StarkVerifier's shape check).
                 int preNext = pre == 0 ? 0 : air.NextPreprocessedColumns.Count, wNext = air.NextMainColumns.Count;
-                int[] lengths = [pre, preNext, w, wNext, logUp, logUp, q];
+                int[] lengths = [pre, preNext, w, wNext, logUp, logUp == 0 ? 0 : D, q]; // LogUp at ζ·ω: the running sum only
                 var felts = Hint(HintChannel.Openings, lengths.Sum() * D, t);
                 ch.Observe(felts);
                 var all = Exts(b, felts);
@@ -377,10 +377,9 @@ public static class RecursiveStarkVerifier<TParams, TDef, TDigest>
                 var local = new SymbolicExt<TParams, TDef>[air.LogUpColumns];
                 var next = new SymbolicExt<TParams, TDef>[air.LogUpColumns];
                 for (int col = 0; col < local.Length; col++)
-                {
                     local[col] = Recombine(o[4].AsSpan(col * D, D));
-                    next[col] = Recombine(o[5].AsSpan(col * D, D));
-                }
+                // Only the running sum is opened at ζ·ω (LogUp.NextColumns); no constraint reads the other entries (left zero).
+                next[^1] = Recombine(o[5].AsSpan(0, D));
                 var results = new SymbolicExt<TParams, TDef>[logUpConstraints];
                 // T/N: the claimed sum times the constant 1/N (N = 2^logN, the table's height in the layout; LogUp's cyclic running sum).
                 LogUp.EvaluateConstraints<MontyField31<TParams>, SymbolicExt<TParams, TDef>>(air, outputs, local, next, S(gamma), S(beta),

@@ -62,9 +62,9 @@ internal sealed class StarkLayout<F> where F : struct, IField<F>
         if (HasPreprocessed)
             Add(CommitmentKind.Preprocessed, t => airs[t].Air.PreprocessedWidth, t => airs[t].Air.PreprocessedWidth > 0, t => airs[t].NextPreprocessedColumns);
         Add(CommitmentKind.Main, t => airs[t].Width, _ => true, t => airs[t].NextMainColumns);
-        // The running-sum constraint reads every LogUp column on the next row.
+        // Only the running sum (the last extension column) is read on the next row (format 7: the last group's constraint).
         if (HasLogUp)
-            Add(CommitmentKind.LogUp, t => D * airs[t].LogUpColumns, t => airs[t].LogUpColumns > 0, _ => null);
+            Add(CommitmentKind.LogUp, t => D * airs[t].LogUpColumns, t => airs[t].LogUpColumns > 0, t => Air.LogUp.NextColumns(airs[t].LogUpColumns, D));
         Add(CommitmentKind.Quotient, t => D << airs[t].LogQuotientChunks, _ => true, null);
         Matrices = matrices;
         TreeCount = tree;

@@ -392,7 +392,7 @@ public sealed class StarkProver<TParams, TDef, TDigest>
                         MainLocal = local[at],
                         MainNext = Select(next[at], layout.Airs[t].NextMainColumns),
                         LogUpLocal = logUpTraces[t] is null ? [] : local[logUpAt],
-                        LogUpNext = logUpTraces[t] is null ? [] : next[logUpAt],
+                        LogUpNext = logUpTraces[t] is null ? [] : Select(next[logUpAt], LogUp.NextColumns(layout.Airs[t].LogUpColumns, TDef.Degree)),
                         Quotient = owner._backend.EvaluateCoefficientColumns(quotientCoefficients[t], zeta),
                     };
                 }

@@ -364,7 +364,7 @@ public sealed class StarkVerifier<TParams, TDef, TDigest>
             int pre = air.Air.PreprocessedWidth;
             if (o is null || o.PreprocessedLocal?.Length != pre || o.PreprocessedNext?.Length != (pre == 0 ? 0 : air.NextPreprocessedColumns.Count)
                 || o.MainLocal?.Length != air.Width || o.MainNext?.Length != air.NextMainColumns.Count || o.LogUpLocal?.Length != logUp
-                || o.LogUpNext?.Length != logUp || o.Quotient?.Length != d << air.LogQuotientChunks)
+                || o.LogUpNext?.Length != (logUp == 0 ? 0 : d) || o.Quotient?.Length != d << air.LogQuotientChunks)
                 return $"table {t}: opened values have the wrong shape";
         }
         // Caps: exactly the size the configuration's cap height gives each tree (the transcript observes them before any opening is checked).
@@ -426,10 +426,9 @@ public sealed class StarkVerifier<TParams, TDef, TDigest>
             var local = new ExtensionField<MontyField31<TParams>, TDef>[air.LogUpColumns];
             var next = new ExtensionField<MontyField31<TParams>, TDef>[air.LogUpColumns];
             for (int col = 0; col < local.Length; col++)
-            {
                 local[col] = Recombine(o.LogUpLocal.AsSpan(col * d, d));
-                next[col] = Recombine(o.LogUpNext.AsSpan(col * d, d));
-            }
+            // Only the running sum is opened at ζ·ω (LogUp.NextColumns); no constraint reads the other entries (left zero).
+            next[^1] = Recombine(o.LogUpNext.AsSpan(0, d));
             // T/N with N = 2^logN, the claimed height the layout binds (LogUp: the cyclic running sum).
             LogUp.EvaluateConstraints<MontyField31<TParams>, ExtensionField<MontyField31<TParams>, TDef>>(air, outputs, local, next, gamma, beta,
                 LogUp.SumPerRow<MontyField31<TParams>, ExtensionField<MontyField31<TParams>, TDef>>(sum, 1 << logN), results);

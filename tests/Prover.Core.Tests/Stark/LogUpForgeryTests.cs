@@ -289,6 +289,63 @@ public sealed class LogUpForgeryTests(ITestOutputHelper output)
     }
 
     /// <summary>
+    /// Only the running sum is opened at ζ·ω (<see cref="LogUp.NextColumns"/>): the sender's proof carries D values there for its
+    /// two LogUp columns. The old shape (every LogUp column at ζ·ω) is refused by the shape check, and a changed running-sum
+    /// value at ζ·ω by the constraint and DEEP checks.
+    /// </summary>
+    [Fact]
+    public void Only_the_running_sum_is_opened_on_the_next_row()
+    {
+        var sender = SenderTrace(out _);
+        RowMajorMatrix<KoalaBear>[] traces = [sender, TableTrace(sender, new Dictionary<uint, int>())];
+        var proof = new StarkProver<KoalaBearParameters, KoalaBearQuartic, Digest<KoalaBearParameters>>(Config).Prove(Airs, traces, [[], []]);
+        var verifier = new StarkVerifier<KoalaBearParameters, KoalaBearQuartic, Digest<KoalaBearParameters>>(Config);
+        Assert.True(verifier.Verify(Airs, proof).IsValid);
+        Assert.Equal(2 * 4, proof.Openings[0].LogUpLocal.Length);
+        Assert.Equal(4, proof.Openings[0].LogUpNext.Length);
+        Assert.Equal([4, 5, 6, 7], LogUp.NextColumns(2, 4));
+        var old = verifier.Verify(Airs, WithLogUpNext(proof, 0, [.. new KoalaBearExt4[4], .. proof.Openings[0].LogUpNext]));
+        Assert.False(old.IsValid);
+        Assert.Contains("opened values have the wrong shape", old.Error);
+        var changed = proof.Openings[0].LogUpNext.ToArray();
+        changed[0] += KoalaBearExt4.One;
+        Assert.False(verifier.Verify(Airs, WithLogUpNext(proof, 0, changed)).IsValid);
+    }
+
+    private static StarkProof<KoalaBearParameters, KoalaBearExt4, Digest<KoalaBearParameters>> WithLogUpNext(
+        StarkProof<KoalaBearParameters, KoalaBearExt4, Digest<KoalaBearParameters>> p, int table, KoalaBearExt4[] logUpNext)
+    {
+        var openings = p.Openings.ToArray();
+        var o = openings[table];
+        openings[table] = new TableOpenings<KoalaBearExt4>
+        {
+            PreprocessedLocal = o.PreprocessedLocal,
+            PreprocessedNext = o.PreprocessedNext,
+            MainLocal = o.MainLocal,
+            MainNext = o.MainNext,
+            LogUpLocal = o.LogUpLocal,
+            LogUpNext = logUpNext,
+            Quotient = o.Quotient,
+        };
+        return new StarkProof<KoalaBearParameters, KoalaBearExt4, Digest<KoalaBearParameters>>
+        {
+            Config = p.Config,
+            LogHeights = p.LogHeights,
+            PublicValues = p.PublicValues,
+            MainCommitment = p.MainCommitment,
+            LogUpCommitment = p.LogUpCommitment,
+            CumulativeSums = p.CumulativeSums,
+            QuotientCommitment = p.QuotientCommitment,
+            Openings = openings,
+            FriCommitments = p.FriCommitments,
+            FinalPolynomial = p.FinalPolynomial,
+            PowWitness = p.PowWitness,
+            InputOpenings = p.InputOpenings,
+            FriOpenings = p.FriOpenings,
+        };
+    }
+
+    /// <summary>
     /// A table of one row: ω = 1, so s' = s and the identity reads Σ_j g_j(0) = T. The honest trace passes the checker; a
     /// claimed sum off by anything fails it on row 0, whatever s holds.
     /// </summary>
