@@ -57,8 +57,8 @@ public interface IProverBackend<TParams> where TParams : struct, IMontyParameter
         ExtensionLinearAlgebra<TParams, TDef>.RowCombinations(matrix, coefficients);
 
     /// <summary>
-    /// A table's LogUp trace and cumulative sum (<see cref="LogUp.GenerateTrace{F, TExt}"/>: height × D·(groups + 1) base columns,
-    /// the groups' fraction sums then the running sum) from its main and preprocessed traces (natural order). A backend may keep
+    /// A table's LogUp trace and cumulative sum (<see cref="LogUp.GenerateTrace{F, TExt}"/>: height × D·groups base columns,
+    /// the fraction sums of all groups but the last, then the cyclic running sum) from its main and preprocessed traces (natural order). A backend may keep
     /// a device copy of the returned trace for its LDE (<see cref="CosetLdeBitReversed"/>) and openings.
     /// </summary>
     (RowMajorMatrix<MontyField31<TParams>> Trace, ExtensionField<MontyField31<TParams>, TDef> CumulativeSum) GenerateLogUp<TDef>(
