@@ -30,8 +30,9 @@ public sealed class ZkvmProof<TDef, TDigest>
     /// the Program lookup instead of four Range16 lookups, the mul chip bounds product limb 1 by its sign decomposition
     /// alone, the load/store chip's top loaded byte is a column (its sign lookup pairs), and the development configuration
     /// lets degree-2 tables raise their quotient to 2 chunks.
+    /// 8: each shard's STARK proof has one quotient for all its tables (STARK format 7/8, <see cref="Stark.StarkProofFormat"/>).
     /// </summary>
-    public const ushort Version = 7;
+    public const ushort Version = 8;
 
     /// <summary>Upper bounds enforced when parsing (an adversary controls the bytes).</summary>
     public const int MaxShards = 1 << 16, MaxInputBytes = 1 << 30, MaxOutputBytes = 1 << 24;
