@@ -130,6 +130,25 @@ public sealed class CombinedQuotientTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public void Proof_of_the_per_table_quotient_format_is_refused_by_version()
+    {
+        // Format 5 (one quotient per table) had the layout's lists but another transcript and shape: its version is refused by name.
+        var config = Config(1);
+        var (airs, traces, publics) = FibonacciAndPoseidon2(4, 4);
+        var bytes = ProofSerializer.Serialize(Prover(config).Prove(airs, traces, publics));
+        Assert.Equal(7, StarkProofFormat.Version);
+        Assert.Equal(8, StarkProofFormat.WideDigestVersion);
+        Assert.Equal(StarkProofFormat.Version, System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(4)));
+        foreach (ushort old in new ushort[] { 5, 6 })
+        {
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(4), old);
+            var result = Verifier(config).Verify(airs, bytes);
+            Assert.False(result.IsValid);
+            Assert.Contains($"unsupported proof format version {old}", result.Error);
+        }
+    }
+
     [Theory]
     [InlineData(new[] { 4 }, new[] { 1 }, 1)]
     [InlineData(new[] { 4, 3, 4 }, new[] { 0, 1, 1 }, 2)]
