@@ -52,7 +52,11 @@ public static class OpeningsModel
         var proof = new ZkvmProver<TDef, Digest<KoalaBearParameters>>(options).Prove(program, []);
         double seconds = clock.Elapsed.TotalSeconds;
         int d = TDef.Degree;
-        var shards = proof.Shards.Select((s, i) => (Heights: s.LogHeights, Airs: i == proof.Shards.Count - 1 ? program.CompiledLastShardAirs : program.CompiledShardAirs)).ToArray();
+        // Each shard's own tables (its chip set), compiled with the preset's LogUp batching at their heights; the grid
+        // varies only the openings (arity, final length, cap), which do not change the batching.
+        var shards = proof.Shards.Select((s, i) => (Heights: s.LogHeights,
+            Airs: (IReadOnlyList<CompiledAir<KoalaBear>>)program.AirsOf(proof.ShardChips[i])
+                .Select((a, t) => new CompiledAir<KoalaBear>(a, config.LogUpBatchingFor(s.LogHeights[t]))).ToList())).ToArray();
         long real = 0, realTotal = proof.ToBytes().Length;
         var parts = new long[6];
         foreach (var shard in proof.Shards)

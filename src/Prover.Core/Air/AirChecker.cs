@@ -47,10 +47,10 @@ public static class AirChecker
     }
 
     /// <summary>
-    /// Checks a table's LogUp trace (group columns and running sum, <see cref="LogUp"/>) against its main trace
-    /// row by row, for given challenges and claimed cumulative sum: the first LogUp constraint that fails, or null.
-    /// The violation's <see cref="ConstraintViolation.Constraint"/> indexes the LogUp constraints (group j is j;
-    /// then first-row, transition and last-row running-sum constraints).
+    /// Checks a table's LogUp trace (committed group columns and the cyclic running sum, <see cref="LogUp"/>) against its
+    /// main trace row by row (row n − 1's next is row 0), for given challenges and claimed cumulative sum: the first LogUp
+    /// constraint that fails, or null. The violation's <see cref="ConstraintViolation.Constraint"/> is the group j whose
+    /// constraint fails (the last group's is the one that reads the running sum, so a wrong s or claimed sum shows there).
     /// </summary>
     public static ConstraintViolation? FindLogUpViolation<F, TExt>(CompiledAir<F> air, RowMajorMatrix<F> main, RowMajorMatrix<F>? preprocessed,
         IReadOnlyList<F> publicValues, RowMajorMatrix<F> logUp, TExt gamma, TExt beta, TExt cumulativeSum)
@@ -73,6 +73,7 @@ public static class AirChecker
         var local = new TExt[columns];
         var next = new TExt[columns];
         var result = new TExt[LogUp.ConstraintCount(air)];
+        var perRow = LogUp.SumPerRow<F, TExt>(cumulativeSum, n);
         for (int row = 0; row < n; row++)
         {
             var inputs = new TraceRowInputs<F>(main, preprocessed, publicValues, row);
@@ -84,8 +85,7 @@ public static class AirChecker
                 local[c] = TExt.FromCoefficients(logUp.Row(row).Slice(d * c, d));
                 next[c] = TExt.FromCoefficients(logUp.Row((row + 1) % n).Slice(d * c, d));
             }
-            LogUp.EvaluateConstraints<F, TExt>(air, lifted, local, next, gamma, beta, cumulativeSum,
-                row == 0 ? TExt.One : default, row == n - 1 ? TExt.One : default, row == n - 1 ? default : TExt.One, result);
+            LogUp.EvaluateConstraints<F, TExt>(air, lifted, local, next, gamma, beta, perRow, result);
             for (int l = 0; l < result.Length; l++)
                 if (!result[l].IsZero)
                     return new ConstraintViolation(air.Name + " (LogUp)", row, l, result[l].ToString() ?? "?");

@@ -153,6 +153,9 @@ public sealed class CompiledAir<F> where F : struct, IField<F>
     /// </summary>
     public int LogUpDegreeBudget { get; }
 
-    /// <summary>Number of extension-field columns of the LogUp trace: one per group of interactions plus the running sum.</summary>
-    public int LogUpColumns => Interactions.Count == 0 ? 0 : _logUpGroups.Length + 1;
+    /// <summary>
+    /// Number of extension-field columns of the LogUp trace: one per group of interactions, the last group's replaced by the
+    /// running sum (its values are implied by the cyclic running sum, <see cref="LogUp"/>).
+    /// </summary>
+    public int LogUpColumns => Interactions.Count == 0 ? 0 : _logUpGroups.Length;
 }

@@ -22,7 +22,8 @@ namespace Prover.Core.Air;
 /// every m = 0); a lane whose multiplicities are all zero in an active vector gets D = 1 and N = 0, so g = 0;</item>
 /// <item>Montgomery's batch inversion runs per lane, one independent chain per lane on vectors, with one
 /// scalar extension inversion per lane and chunk;</item>
-/// <item>the running sum: per-row sums in parallel, then chunk offsets, then a parallel fill.</item>
+/// <item>the running sum (cyclic, <see cref="LogUp"/>): per-row sums in parallel, then chunk totals give T and each chunk's
+/// offset, then a parallel fill of s_i = Σ_(r&lt;i) rowSum_r − i·T/N (the last group's column is not stored).</item>
 /// </list>
 /// Field arithmetic is exact, so the order of operations does not change a single value.
 /// </summary>
@@ -75,7 +76,7 @@ internal static class LogUpPacked<TParams, TDef>
         var members = new int[columns][];
         for (int j = 0; j < columns; j++)
             members[j] = [.. groupList[j]];
-        int width = d * (columns + 1);
+        int width = d * columns;
         var program = air.InteractionProgram;
         int maxValues = air.Interactions.Max(i => i.Values.Count);
         var betaPowers = beta.Powers(maxValues + 1);
@@ -213,7 +214,7 @@ internal static class LogUpPacked<TParams, TDef>
                 else
                     PackedExtension<TParams, TDef, TL, TV>.Mul(tmp, s.Numerators.AsSpan(e * d, d), den);
             }
-            // Write g and the per-row sums (in the running-sum column for now).
+            // Write g (all groups but the last, whose column the running sum replaces) and the per-row sums (in the running-sum column for now).
             var values = MemoryMarshal.Cast<MontyField31<TParams>, uint>(trace.Values.AsSpan());
             var total = default(ExtensionField<MontyField31<TParams>, TDef>);
             for (int g = 0; g < groups; g++)
@@ -230,6 +231,8 @@ internal static class LogUpPacked<TParams, TDef>
                     {
                         var h = s.Denominators[e * d + c];
                         rowSum[c] = TL.Add(rowSum[c], h);
+                        if (j == columns - 1)
+                            continue;
                         TL.Store(h, lanes);
                         int col = d * j + c;
                         for (int lane = 0; lane < lanesPer; lane++)
@@ -239,12 +242,12 @@ internal static class LogUpPacked<TParams, TDef>
                 for (int c = 0; c < d; c++)
                 {
                     TL.Store(rowSum[c], lanes);
-                    int col = d * columns + c;
+                    int col = d * (columns - 1) + c;
                     for (int lane = 0; lane < lanesPer; lane++)
                         values[(row0 + lane) * width + col] = lanes[lane];
                 }
                 for (int lane = 0; lane < lanesPer; lane++)
-                    total += ExtensionField<MontyField31<TParams>, TDef>.FromCoefficients(trace.Row(row0 + lane).Slice(d * columns, d));
+                    total += ExtensionField<MontyField31<TParams>, TDef>.FromCoefficients(trace.Row(row0 + lane).Slice(d * (columns - 1), d));
             }
             chunkTotals[chunk] = total;
             return s;
@@ -253,7 +256,7 @@ internal static class LogUpPacked<TParams, TDef>
             // Probability ≤ rows·interactions/|F| for honest challenges (only fingerprints of columns with a non-zero multiplicity count here).
             throw new InvalidOperationException($"{air.Name}: a LogUp fingerprint vanished for these challenges");
 
-        // 5: chunk offsets, then each chunk's running sums from its offset.
+        // 5: chunk offsets and T, then each chunk's running sums from its offset: s_i = Σ_(r<i) rowSum_r − i·T/N.
         var starts = new ExtensionField<MontyField31<TParams>, TDef>[chunks];
         var sum = default(ExtensionField<MontyField31<TParams>, TDef>);
         for (int c = 0; c < chunks; c++)
@@ -261,14 +264,17 @@ internal static class LogUpPacked<TParams, TDef>
             starts[c] = sum;
             sum += chunkTotals[c];
         }
+        var perRow = LogUp.SumPerRow<MontyField31<TParams>, ExtensionField<MontyField31<TParams>, TDef>>(sum, n);
         Parallel.For(0, chunks, chunk =>
         {
-            var acc = starts[chunk];
-            for (int row = chunk * chunkRows; row < (chunk + 1) * chunkRows; row++)
+            int firstRow = chunk * chunkRows;
+            var acc = starts[chunk] - perRow * ExtensionField<MontyField31<TParams>, TDef>.FromBase(MontyField31<TParams>.FromUInt64((ulong)firstRow));
+            for (int row = firstRow; row < firstRow + chunkRows; row++)
             {
-                var slot = trace.Row(row).Slice(d * columns, d);
-                acc += ExtensionField<MontyField31<TParams>, TDef>.FromCoefficients(slot);
+                var slot = trace.Row(row).Slice(d * (columns - 1), d);
+                var rowSum = ExtensionField<MontyField31<TParams>, TDef>.FromCoefficients(slot);
                 acc.Coefficients.CopyTo(slot);
+                acc += rowSum - perRow;
             }
         });
         return (trace, sum);

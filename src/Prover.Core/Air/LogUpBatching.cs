@@ -51,8 +51,8 @@ public sealed record LogUpBatching(int MaxLogQuotientChunks, int ExtensionDegree
             int degree = Math.Max(constraintDegree, 2);
             foreach (var group in groups)
                 degree = Math.Max(degree, LogUpGrouping.Degree(group, fingerprintDegrees, multiplicityDegrees));
-            // +1: the running-sum column beside the groups' columns.
-            long cost = OpenedElements(groups.Length + 1, 1 << CompiledAirDegrees.LogChunks(degree));
+            // One column per group: the running sum stands in for the last group's (LogUp, cyclic running sum).
+            long cost = OpenedElements(groups.Length, 1 << CompiledAirDegrees.LogChunks(degree));
             if (cost < bestCost)
                 (best, bestBudget, bestCost) = (groups, budget, cost);
         }

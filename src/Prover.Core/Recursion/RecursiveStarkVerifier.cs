@@ -400,7 +400,9 @@ public static class RecursiveStarkVerifier<TParams, TDef, TDigest>
                     next[col] = Recombine(o[5].AsSpan(col * D, D));
                 }
                 var results = new SymbolicExt<TParams, TDef>[logUpConstraints];
-                LogUp.EvaluateConstraints<MontyField31<TParams>, SymbolicExt<TParams, TDef>>(air, outputs, local, next, S(gamma), S(beta), S(sum), first, last, transition, results);
+                // T/N: the claimed sum times the constant 1/N (N = 2^logN, the table's height in the layout; LogUp's cyclic running sum).
+                LogUp.EvaluateConstraints<MontyField31<TParams>, SymbolicExt<TParams, TDef>>(air, outputs, local, next, S(gamma), S(beta),
+                    LogUp.SumPerRow<MontyField31<TParams>, SymbolicExt<TParams, TDef>>(S(sum), 1 << logN), results);
                 for (int l = 0; l < logUpConstraints; l++)
                     acc += alphaPowers[constraints + l] * results[l];
             }

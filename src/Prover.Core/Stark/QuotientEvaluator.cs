@@ -40,7 +40,8 @@ internal static class QuotientEvaluator<TParams, TDef>
         // Selector values and 1/Z_H per point (natural order): shared by both evaluation paths.
         var (firsts, lasts, transitions) = (selectors.Firsts, selectors.Lasts, selectors.Transitions);
         var ctx = new Context(air, program, mainLde, preprocessedLde, logUpLde, publics, logQ, d, e, k, constraints, logUpConstraints,
-            alphaPowers, gamma, beta, cumulativeSum, firsts, lasts, transitions, zhInv, result);
+            alphaPowers, gamma, beta, LogUp.SumPerRow<MontyField31<TParams>, ExtensionField<MontyField31<TParams>, TDef>>(cumulativeSum, 1 << logN),
+            firsts, lasts, transitions, zhInv, result);
         var simd = qn >= 16 ? KernelSelection.Simd<TParams>() : SimdPath.Scalar;
         // The reference kernels (KernelSelection.UseReference) are the scalar path and the packed path with per-point LogUp.
         bool reference = KernelSelection.IsReference(ReferenceFamily.LogUp);
@@ -87,11 +88,11 @@ internal static class QuotientEvaluator<TParams, TDef>
         public readonly int[][] Members; // [j]: interactions of group j
         public readonly TV[][] GammaBus; // [i][c]: γ − bus_i, times a_j for the first member of group j
         public readonly TV[][] Betas; // [i][v·D + c]: β^(v+1), times a_j for the first member of group j
-        public readonly TV[][] Alphas; // [l][c]: α^(K+l), l < groups + 3
+        public readonly TV[][] Alphas; // [l][c]: α^(K+l), l < groups
         public readonly int[] Offsets;
         public readonly int[] Counts;
         public readonly bool[] Sends;
-        public readonly TV[] CumulativeSum;
+        public readonly TV[] SumPerRow; // T/N
 
         public PackedLogUp(Context c)
         {
@@ -125,7 +126,7 @@ internal static class QuotientEvaluator<TParams, TDef>
                         PackedExtension<TParams, TDef, TL, TV>.Broadcast(weight * betaPowers[v + 1]).CopyTo(Betas[i], v * e);
                 }
             }
-            CumulativeSum = PackedExtension<TParams, TDef, TL, TV>.Broadcast(c.CumulativeSum);
+            SumPerRow = PackedExtension<TParams, TDef, TL, TV>.Broadcast(c.SumPerRow);
         }
     }
 
@@ -155,8 +156,6 @@ internal static class QuotientEvaluator<TParams, TDef>
         Span<TV> fp = stackalloc TV[e];
         Span<TV> p = stackalloc TV[e];
         Span<TV> sumLocal = stackalloc TV[e];
-        Span<TV> sumNext = stackalloc TV[e];
-        Span<TV> s = stackalloc TV[e];
         Span<uint> lanes = stackalloc uint[16];
         Span<uint> selectorLanes = stackalloc uint[48];
         var logUpValues = columns > 0 ? MemoryMarshal.Cast<MontyField31<TParams>, uint>(c.LogUpLde!.Values.AsSpan()) : default;
@@ -191,15 +190,26 @@ internal static class QuotientEvaluator<TParams, TDef>
             if (columns > 0)
             {
                 sumLocal.Clear();
-                sumNext.Clear();
                 for (int col = 0; col < columns; col++)
                 {
                     var members = lp.Members[col];
-                    for (int cc = 0; cc < e; cc++)
+                    if (col < columns - 1)
                     {
-                        h[cc] = LoadColumn<TL, TV>(logUpValues, logUpWidth, rows, col * e + cc, lanes);
-                        sumLocal[cc] = TL.Add(sumLocal[cc], h[cc]);
-                        sumNext[cc] = TL.Add(sumNext[cc], LoadColumn<TL, TV>(logUpValues, logUpWidth, nextRows, col * e + cc, lanes));
+                        for (int cc = 0; cc < e; cc++)
+                        {
+                            h[cc] = LoadColumn<TL, TV>(logUpValues, logUpWidth, rows, col * e + cc, lanes);
+                            sumLocal[cc] = TL.Add(sumLocal[cc], h[cc]);
+                        }
+                    }
+                    else
+                    {
+                        // The last group's value: s' − s − Σ_(j<G−1) g_j + T/N (LogUp's cyclic running sum in column G − 1).
+                        for (int cc = 0; cc < e; cc++)
+                        {
+                            var sLocal = LoadColumn<TL, TV>(logUpValues, logUpWidth, rows, col * e + cc, lanes);
+                            var sNext = LoadColumn<TL, TV>(logUpValues, logUpWidth, nextRows, col * e + cc, lanes);
+                            h[cc] = TL.Add(TL.Sub(TL.Sub(sNext, sLocal), sumLocal[cc]), lp.SumPerRow[cc]);
+                        }
                     }
                     // First member: P = a·fp (a folded into the constants), T = g·P − m̃·a.
                     int i0 = members[0];
@@ -228,22 +238,6 @@ internal static class QuotientEvaluator<TParams, TDef>
                     for (int cc = 0; cc < e; cc++)
                         acc[cc] = TL.Add(acc[cc], t[cc]);
                 }
-                // Running sum: first·(s − Σg), transition·(s' − s − Σg'), last·(s − cumulative sum).
-                for (int cc = 0; cc < e; cc++)
-                {
-                    s[cc] = LoadColumn<TL, TV>(logUpValues, logUpWidth, rows, columns * e + cc, lanes);
-                    var sNext = LoadColumn<TL, TV>(logUpValues, logUpWidth, nextRows, columns * e + cc, lanes);
-                    t[cc] = TL.Mul(first, TL.Sub(s[cc], sumLocal[cc]));
-                    h[cc] = TL.Mul(transition,
-                        TL.Sub(TL.Sub(sNext, s[cc]), sumNext[cc]));
-                    sumLocal[cc] = TL.Mul(last, TL.Sub(s[cc], lp.CumulativeSum[cc]));
-                }
-                PackedExtension<TParams, TDef, TL, TV>.Mul(t, lp.Alphas[columns], t);
-                PackedExtension<TParams, TDef, TL, TV>.Mul(h, lp.Alphas[columns + 1], h);
-                PackedExtension<TParams, TDef, TL, TV>.Mul(sumLocal, lp.Alphas[columns + 2], sumLocal);
-                for (int cc = 0; cc < e; cc++)
-                    acc[cc] = TL.Add(acc[cc],
-                        TL.Add(t[cc], TL.Add(h[cc], sumLocal[cc])));
             }
             // ·1/Z_H(x) on the lanes (an extension value times a base one is each component times it: the scalar product's
             // values), then each lane's D components straight into its point's result.
@@ -291,7 +285,7 @@ internal static class QuotientEvaluator<TParams, TDef>
         RowMajorMatrix<MontyField31<TParams>> Main, RowMajorMatrix<MontyField31<TParams>>? Preprocessed, RowMajorMatrix<MontyField31<TParams>>? LogUpLde,
         MontyField31<TParams>[] Publics, int LogQ, int D, int E, int K, int Constraints, int LogUpConstraints,
         ExtensionField<MontyField31<TParams>, TDef>[] AlphaPowers, ExtensionField<MontyField31<TParams>, TDef> Gamma,
-        ExtensionField<MontyField31<TParams>, TDef> Beta, ExtensionField<MontyField31<TParams>, TDef> CumulativeSum,
+        ExtensionField<MontyField31<TParams>, TDef> Beta, ExtensionField<MontyField31<TParams>, TDef> SumPerRow,
         MontyField31<TParams>[] Firsts, MontyField31<TParams>[] Lasts, MontyField31<TParams>[] Transitions,
         MontyField31<TParams>[] ZhInv, ExtensionField<MontyField31<TParams>, TDef>[] Result);
 
@@ -402,8 +396,7 @@ internal static class QuotientEvaluator<TParams, TDef>
                 _next[col] = ExtensionField<MontyField31<TParams>, TDef>.FromCoefficients(nextRow.Slice(col * c.E, c.E));
             }
             LogUp.EvaluateConstraints<MontyField31<TParams>, ExtensionField<MontyField31<TParams>, TDef>>(c.Air, _lifted, _local, _next, c.Gamma, c.Beta,
-                c.CumulativeSum, ExtensionField<MontyField31<TParams>, TDef>.FromBase(c.Firsts[i]), ExtensionField<MontyField31<TParams>, TDef>.FromBase(c.Lasts[i]),
-                ExtensionField<MontyField31<TParams>, TDef>.FromBase(c.Transitions[i]), _results);
+                c.SumPerRow, _results);
             var acc = default(ExtensionField<MontyField31<TParams>, TDef>);
             for (int l = 0; l < _results.Length; l++)
                 acc += c.AlphaPowers[c.Constraints + l] * _results[l];

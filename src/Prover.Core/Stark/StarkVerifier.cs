@@ -455,7 +455,9 @@ public sealed class StarkVerifier<TParams, TDef, TDigest>
                 local[col] = Recombine(o.LogUpLocal.AsSpan(col * d, d));
                 next[col] = Recombine(o.LogUpNext.AsSpan(col * d, d));
             }
-            LogUp.EvaluateConstraints<MontyField31<TParams>, ExtensionField<MontyField31<TParams>, TDef>>(air, outputs, local, next, gamma, beta, sum, first, last, transition, results);
+            // T/N with N = 2^logN, the claimed height the layout binds (LogUp: the cyclic running sum).
+            LogUp.EvaluateConstraints<MontyField31<TParams>, ExtensionField<MontyField31<TParams>, TDef>>(air, outputs, local, next, gamma, beta,
+                LogUp.SumPerRow<MontyField31<TParams>, ExtensionField<MontyField31<TParams>, TDef>>(sum, 1 << logN), results);
         }
         // The folded constraints Σ_k α^k·c_k over the AIR's constraints, then the LogUp ones.
         var acc = KernelSelection.IsReference(ReferenceFamily.Verifier)

@@ -5,19 +5,19 @@ using Prover.Core.Field;
 namespace Prover.Gpu.Ilgpu;
 
 /// <summary>
-/// A table's LogUp groups and challenges as <see cref="LogUpShape"/> describes them for the device kernels (D words per extension value): the groups' member lists, β^1 … β^maxValues, γ − bus per interaction and, for the quotient, α^(K+l) and the
-/// claimed cumulative sum.
+/// A table's LogUp groups and challenges as <see cref="LogUpShape"/> describes them for the device kernels (D words per extension value): the groups' member lists, β^1 … β^maxValues, γ − bus per interaction and, for the quotient, α^(K+l) and
+/// T/N (the claimed cumulative sum over the table's height).
 /// </summary>
 public sealed record DeviceLogUp(int[] Layout, uint[] Challenges, LogUpShape Shape)
 {
     /// <summary>
     /// Packs <paramref name="air"/>'s LogUp data; <paramref name="outputShift"/> is subtracted from each interaction's output
     /// index (the interaction program's outputs start at the AIR's <c>ConstraintCount</c>; the full program's at 0).
-    /// <paramref name="logUpAlphas"/> (α^(K+l), groups + 3 of them) and <paramref name="cumulativeSum"/> are the quotient's.
+    /// <paramref name="logUpAlphas"/> (α^(K+l), one per group) and <paramref name="sumPerRow"/> (T/N, <c>LogUp.SumPerRow</c>) are the quotient's.
     /// </summary>
     public static DeviceLogUp From<TParams, TDef>(CompiledAir<MontyField31<TParams>> air, int outputShift,
         ExtensionField<MontyField31<TParams>, TDef> gamma, ExtensionField<MontyField31<TParams>, TDef> beta,
-        ReadOnlySpan<ExtensionField<MontyField31<TParams>, TDef>> logUpAlphas, ExtensionField<MontyField31<TParams>, TDef> cumulativeSum)
+        ReadOnlySpan<ExtensionField<MontyField31<TParams>, TDef>> logUpAlphas, ExtensionField<MontyField31<TParams>, TDef> sumPerRow)
         where TParams : struct, IMontyParameters
         where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef>
     {
@@ -53,7 +53,7 @@ public sealed record DeviceLogUp(int[] Layout, uint[] Challenges, LogUpShape Sha
         int alphaAt = d * words.Count;
         words.AddRange(logUpAlphas.ToArray());
         int sumAt = d * words.Count;
-        words.Add(cumulativeSum);
+        words.Add(sumPerRow);
         var challenges = MemoryMarshal.Cast<ExtensionField<MontyField31<TParams>, TDef>, uint>(CollectionsMarshal.AsSpan(words)).ToArray();
         return new DeviceLogUp(layout, challenges, new LogUpShape(groups.Count, membersAt, gammaBusAt, alphaAt, sumAt, MontyField31<TParams>.One.Montgomery));
     }

@@ -29,7 +29,7 @@ public sealed class IlgpuKernels
 
     private Action<Index1D, ArrayView<int>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<int>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, LogUpTraceShape, LogUpShape>? _logUpRows;
     private Action<Index1D, ArrayView<uint>, ArrayView<uint>, int, int, MontyField>? _logUpBlockSums;
-    private Action<Index1D, ArrayView<uint>, int, MontyField>? _logUpBlockPrefix;
+    private Action<Index1D, ArrayView<uint>, int, uint, uint, MontyField>? _logUpBlockPrefix;
     private Action<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, int, int, int, MontyField>? _logUpRunningSum;
     private Action<Index1D, ArrayView<int>, ArrayView<int>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, QuotientShape, LogUpShape>? _quotientLogUp;
     private Action<Index1D, ArrayView<uint>, ArrayView<uint>, uint, int, uint, ExtensionShape>? _openingWeights;
@@ -40,7 +40,7 @@ public sealed class IlgpuKernels
     private Action<Index1D, ArrayView<int>, ArrayView<int>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, QuotientShape, LogUpShape, WideShape>? _wideQuotientLogUp;
     private Action<Index1D, ArrayView<int>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<int>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, LogUpTraceShape, LogUpShape, WideShape>? _wideLogUpRows;
     private Action<Index1D, ArrayView<uint>, ArrayView<uint>, int, int, WideShape>? _wideBlockSums;
-    private Action<Index1D, ArrayView<uint>, int, WideShape>? _wideBlockPrefix;
+    private Action<Index1D, ArrayView<uint>, int, uint, uint, WideShape>? _wideBlockPrefix;
     private Action<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, int, int, int, WideShape>? _wideRunningSum;
     private Action<Index1D, ArrayView<uint>, ArrayView<uint>, uint, int, uint, WideShape>? _wideWeights;
     private Action<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, int, int, int, WideShape>? _widePartialSums;
@@ -113,8 +113,8 @@ public sealed class IlgpuKernels
     public Action<Index1D, ArrayView<uint>, ArrayView<uint>, int, int, MontyField> LogUpBlockSums =>
         _logUpBlockSums ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<uint>, ArrayView<uint>, int, int, MontyField>(LogUpKernels.BlockSums);
 
-    public Action<Index1D, ArrayView<uint>, int, MontyField> LogUpBlockPrefix =>
-        _logUpBlockPrefix ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<uint>, int, MontyField>(LogUpKernels.BlockPrefix);
+    public Action<Index1D, ArrayView<uint>, int, uint, uint, MontyField> LogUpBlockPrefix =>
+        _logUpBlockPrefix ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<uint>, int, uint, uint, MontyField>(LogUpKernels.BlockPrefix);
 
     public Action<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, int, int, int, MontyField> LogUpRunningSum =>
         _logUpRunningSum ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, int, int, int, MontyField>(LogUpKernels.RunningSum);
@@ -143,8 +143,8 @@ public sealed class IlgpuKernels
     public Action<Index1D, ArrayView<uint>, ArrayView<uint>, int, int, WideShape> WideBlockSums =>
         _wideBlockSums ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<uint>, ArrayView<uint>, int, int, WideShape>(WideKernels.BlockSums);
 
-    public Action<Index1D, ArrayView<uint>, int, WideShape> WideBlockPrefix =>
-        _wideBlockPrefix ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<uint>, int, WideShape>(WideKernels.BlockPrefix);
+    public Action<Index1D, ArrayView<uint>, int, uint, uint, WideShape> WideBlockPrefix =>
+        _wideBlockPrefix ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<uint>, int, uint, uint, WideShape>(WideKernels.BlockPrefix);
 
     public Action<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, int, int, int, WideShape> WideRunningSum =>
         _wideRunningSum ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<uint>, ArrayView<uint>, ArrayView<uint>, int, int, int, WideShape>(WideKernels.RunningSum);

@@ -12,7 +12,7 @@ public sealed partial class IlgpuOperations<TParams>
     private const int ScanBlock = 256;
 
     /// <summary>
-    /// A table's LogUp trace (n rows × 4·(groups + 1) words: the group columns, then the running sum), as <c>LogUp.GenerateTrace</c>
+    /// A table's LogUp trace (n rows × D·groups words: the first groups − 1 group columns, then the cyclic running sum), as <c>LogUp.GenerateTrace</c>
     /// makes it: <paramref name="program"/> is the AIR's interaction program, <paramref name="logUp"/> its groups and challenges
     /// (output indices relative to that program). The trace's device copy is kept under the returned matrix (when keeping is on),
     /// so its LDE uploads nothing. Throws when a fingerprint vanishes (as the CPU reference does).
@@ -23,7 +23,7 @@ public sealed partial class IlgpuOperations<TParams>
 
     /// <summary>
     /// As <see cref="GenerateLogUp(string, MontyField31{TParams}, int, DeviceProgram, DeviceLogUp, RowMajorMatrix{MontyField31{TParams}}, RowMajorMatrix{MontyField31{TParams}}?)"/>,
-    /// also writing the last row's running sum (the cumulative sum, <paramref name="degree"/> words) into <paramref name="cumulativeSum"/>
+    /// also writing the cumulative sum T (the sum of every row's fractions, computed by the scan on the device, <paramref name="degree"/> words) into <paramref name="cumulativeSum"/>
     /// when given: with <see cref="LdesOnDemand"/> the trace then stays on the device (its values fetched when read) and only
     /// those words come back.
     /// </summary>
@@ -37,7 +37,9 @@ public sealed partial class IlgpuOperations<TParams>
         if (n == 0 || preprocessed is not null && preprocessed.Height != n)
             throw new ArgumentException($"{name}: a LogUp trace needs a main trace of at least one row (and a preprocessed trace of the same height)", nameof(main));
         CheckDegree(degree);
-        int width = degree * (logUp.Shape.Groups + 1);
+        if (logUp.Shape.Groups < 1)
+            throw new ArgumentException($"{name}: a LogUp trace needs at least one group", nameof(logUp));
+        int width = degree * logUp.Shape.Groups;
         CheckWords((long)n * width);
         CheckWords((long)main.Height * main.Width);
         int slice = Math.Max(1, Math.Min(n, (1 << 26) / Math.Max(1, program.Instructions)));
@@ -65,7 +67,7 @@ public sealed partial class IlgpuOperations<TParams>
                 var rowSums = Device.Rent((long)degree * n + 1 + degree);
                 rented.Add(rowSums);
                 rowSums.View.SubView((long)degree * n, 1).MemSetToZero();
-                var blockSums = Device.Rent((long)degree * blocks);
+                var blockSums = Device.Rent((long)degree * (blocks + 2)); // the blocks' sums, then T and T/N
                 rented.Add(blockSums);
                 trace = Device.Rent((long)n * width);
                 var ext = new ExtensionShape(_field, w.Montgomery);
@@ -83,23 +85,26 @@ public sealed partial class IlgpuOperations<TParams>
                         K.WideLogUpRows(Math.Min(slice, n - first), code, vals, m, pre, layout, challenges, registers.View, trace.View, rowSums.View,
                             scratch.View, shape, logUp.Shape, wide);
                 }
+                // 1/N and block/N for the running sum's −T/N per row (N a power of two below p: invertible).
+                var inverseRows = MontyField31<TParams>.FromUInt64((ulong)n).Inverse();
+                uint inverseWord = inverseRows.Montgomery, blockWord = (inverseRows * MontyField31<TParams>.FromUInt64(ScanBlock)).Montgomery;
                 if (degree == ExtensionShape.Degree)
                 {
                     K.LogUpBlockSums(blocks, rowSums.View, blockSums.View, n, ScanBlock, _field);
-                    K.LogUpBlockPrefix(1, blockSums.View, blocks, _field);
+                    K.LogUpBlockPrefix(1, blockSums.View, blocks, inverseWord, blockWord, _field);
                     K.LogUpRunningSum(blocks, rowSums.View, blockSums.View, trace.View, n, ScanBlock, width, _field);
                 }
                 else
                 {
                     K.WideBlockSums(blocks, rowSums.View, blockSums.View, n, ScanBlock, wide);
-                    K.WideBlockPrefix(1, blockSums.View, blocks, wide);
+                    K.WideBlockPrefix(1, blockSums.View, blocks, inverseWord, blockWord, wide);
                     K.WideRunningSum(blocks, rowSums.View, blockSums.View, trace.View, n, ScanBlock, width, wide);
                 }
                 // The cumulative sum is a proof value (observed by the transcript, written to the proof): it must come back. It is copied
                 // next to the flag word so one download brings both.
                 var tail = rowSums.View.SubView((long)degree * n, 1 + degree);
                 if (cumulativeSum is not null)
-                    tail.SubView(1, degree).CopyFrom(trace.View.SubView((long)n * width - degree, degree));
+                    tail.SubView(1, degree).CopyFrom(blockSums.View.SubView((long)degree * blocks, degree));
                 Device.Download(tail, cumulativeSum is null ? status.AsSpan(0, 1) : status);
                 if (status[0] != 0)
                     throw new InvalidOperationException($"{name}: a LogUp fingerprint vanished for these challenges");
@@ -184,7 +189,7 @@ public sealed partial class IlgpuOperations<TParams>
         int q = 1 << (logN + logD);
         if (main.Height < q || preprocessed is not null && preprocessed.Height < q || logUpLde is not null && logUpLde.Height < q)
             throw new ArgumentException($"LDEs of {main.Height} (preprocessed {preprocessed?.Height}, LogUp {logUpLde?.Height}) rows cannot serve a quotient domain of {q} points", nameof(main));
-        if (logUp is not null && logUpLde!.Width != D * (logUp.Shape.Groups + 1))
+        if (logUp is not null && logUpLde!.Width != D * logUp.Shape.Groups)
             throw new ArgumentException($"a LogUp LDE of {logUpLde.Width} columns for {logUp.Shape.Groups} groups", nameof(logUpLde));
         if (alphaPowers.Length != D * constraints || zhInverse.Length != 1 << logD || zh.Length != 1 << logD || o.Length < (long)D * q)
             throw new ArgumentException("α powers, Z_H, 1/Z_H or the result have the wrong length");

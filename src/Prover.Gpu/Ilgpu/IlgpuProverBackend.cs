@@ -220,7 +220,7 @@ public sealed class IlgpuProverBackend<TParams> : IProverBackend<TParams>, IDisp
         var sum = new uint[TDef.Degree];
         var trace = Operations.GenerateLogUp(air.Name, TDef.W, TDef.Degree, program, logUp, main, preprocessed, sum);
         Count(IlgpuTraffic.LogUp, mark);
-        // The last row's running sum, read on the device (the trace's values may stay there).
+        // The cumulative sum T, summed on the device (the trace's values may stay there).
         return (trace, ExtensionField<MontyField31<TParams>, TDef>.FromCoefficients(MontyField31<TParams>.FromMontgomery(sum.AsSpan())));
     }
 
@@ -264,7 +264,8 @@ public sealed class IlgpuProverBackend<TParams> : IProverBackend<TParams>, IDisp
             Count(IlgpuTraffic.Quotient, mark);
             return result;
         }
-        var logUp = logUpConstraints == 0 ? null : DeviceLogUp.From(air, 0, gamma, beta, alphaPowers.AsSpan(constraints), cumulativeSum);
+        var logUp = logUpConstraints == 0 ? null : DeviceLogUp.From(air, 0, gamma, beta, alphaPowers.AsSpan(constraints),
+            LogUp.SumPerRow<MontyField31<TParams>, ExtensionField<MontyField31<TParams>, TDef>>(cumulativeSum, 1 << logN));
         Operations.EvaluateQuotientWithLogUp(TDef.W, TDef.Degree, program, constraints, logUp, mainLde, preprocessedLde, logUp is null ? null : logUpLde, logN, logD,
             Words(alphaPowers.AsSpan(0, constraints)), MontyField31<TParams>.AsMontgomery(zhInverse), MontyField31<TParams>.AsMontgomery(zh),
             Words(result.AsSpan()));
@@ -302,7 +303,8 @@ public sealed class IlgpuProverBackend<TParams> : IProverBackend<TParams>, IDisp
         var zhInverse = Fields.BatchInverse<MontyField31<TParams>>(zh);
         int logUpConstraints = LogUp.ConstraintCount(air);
         var alphaPowers = alpha.Powers(constraints + logUpConstraints);
-        var logUp = logUpConstraints == 0 ? null : DeviceLogUp.From(air, 0, gamma, beta, alphaPowers.AsSpan(constraints), cumulativeSum);
+        var logUp = logUpConstraints == 0 ? null : DeviceLogUp.From(air, 0, gamma, beta, alphaPowers.AsSpan(constraints),
+            LogUp.SumPerRow<MontyField31<TParams>, ExtensionField<MontyField31<TParams>, TDef>>(cumulativeSum, 1 << logN));
         var mark = Mark();
         var coefficients = Operations.QuotientCoefficients(TDef.W, TDef.Degree, program, constraints, logUp, mainLde, preprocessedLde, logUp is null ? null : logUpLde,
             logN, logD, Words(alphaPowers.AsSpan(0, constraints)), MontyField31<TParams>.AsMontgomery(zhInverse), MontyField31<TParams>.AsMontgomery(zh));

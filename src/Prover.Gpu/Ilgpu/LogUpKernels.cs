@@ -7,8 +7,8 @@ namespace Prover.Gpu.Ilgpu;
 /// argument). The int array <c>logUp</c> holds, from 0, Groups + 1 offsets of each group's members (in members, 4 ints each),
 /// then the members: output index of the interaction's first value (its multiplicity follows its values), value count,
 /// 1 for a send / 0 for a receive, and the interaction's index. The uint array <c>challenges</c> holds β^1 … β^MaxValues
-/// (4 words each), then γ − bus_i per interaction (4 words each), then (quotient only) α^(K+l) for the Groups + 3 LogUp
-/// constraints and the claimed cumulative sum.
+/// (4 words each), then γ − bus_i per interaction (4 words each), then (quotient only) α^(K+l) for the Groups LogUp
+/// constraints and T/N (the claimed cumulative sum over the table's height).
 /// </summary>
 public readonly struct LogUpShape
 {
@@ -22,7 +22,7 @@ public readonly struct LogUpShape
         One = one;
     }
 
-    /// <summary>LogUp group columns (the trace has Groups + 1 extension columns: the groups, then the running sum).</summary>
+    /// <summary>LogUp groups (the trace has Groups extension columns: the first Groups − 1 groups, then the cyclic running sum in place of the last).</summary>
     public int Groups { get; }
 
     public int MembersAt { get; }
@@ -30,7 +30,7 @@ public readonly struct LogUpShape
     /// <summary>Where γ − bus_i starts in the challenges array (β powers come first, from 0).</summary>
     public int GammaBusAt { get; }
 
-    /// <summary>Where α^(K+l) starts, and the cumulative sum (quotient only).</summary>
+    /// <summary>Where α^(K+l) starts, and T/N (quotient only).</summary>
     public int AlphaAt { get; }
 
     public int SumAt { get; }
@@ -81,15 +81,15 @@ public readonly struct LogUpTraceShape
 /// LogUp trace generation on the device (the CPU's <c>LogUp.GenerateTrace</c> / <c>LogUpPacked</c>, word for word), over the
 /// binomial quartic extension. Per row: the AIR's interaction program (values and multiplicities), each group's fraction sum
 /// g_j = N_j/P_j with P_j = Π_i fp_i and N_j = Σ_i m̃_i·Π_{l≠i} fp_l (one inversion per group and row: the same element as
-/// Σ_i m̃_i/fp_i, since field inverses are unique), and the row's sum Σ_j g_j; then the running sum by a two-level scan
-/// (block sums, a prefix over the blocks, each block's rows). Extension addition is coefficient-wise, so the scan's order
-/// does not change the words.
+/// Σ_i m̃_i/fp_i, since field inverses are unique), and the row's sum Σ_j g_j; then the cyclic running sum
+/// s_r = Σ_(r'&lt;r) rowSum_r' − r·T/N by a two-level scan (block sums, a prefix over the blocks that also yields T, each block's
+/// rows). Extension addition is coefficient-wise, so the scan's order does not change the words.
 /// </summary>
 public static class LogUpKernels
 {
     /// <summary>
-    /// Row FirstRow + t of the trace: writes the group columns of the LogUp trace (width 4·(Groups + 1), the running-sum
-    /// column left for <see cref="RunningSum"/>) and the row's sum (4 words) into rowSums; a vanished fingerprint
+    /// Row FirstRow + t of the trace: writes the group columns of the LogUp trace (width 4·Groups; the last group's value goes
+    /// to the running-sum column, which <see cref="RunningSum"/> overwrites) and the row's sum (4 words) into rowSums; a vanished fingerprint
     /// (P_j = 0) sets rowSums[4·Rows] to 1 (the host reports it, as the CPU reference throws).
     /// </summary>
     public static void LogUpRows(Index1D t, ArrayView<int> program, ArrayView<uint> values, ArrayView<uint> main, ArrayView<uint> preprocessed,
@@ -149,7 +149,7 @@ public static class LogUpKernels
             }
             registers[r0 + k] = v;
         }
-        int width = 4 * (l.Groups + 1);
+        int width = 4 * l.Groups;
         long o = (long)row * width;
         uint s0 = 0, s1 = 0, s2 = 0, s3 = 0;
         for (int j = 0; j < l.Groups; j++)
@@ -235,8 +235,12 @@ public static class LogUpKernels
         blockSums[w + 3] = s3;
     }
 
-    /// <summary>One thread: blockSums becomes its exclusive prefix sums (block b's running sum before its first row).</summary>
-    public static void BlockPrefix(Index1D t, ArrayView<uint> blockSums, int blocks, MontyField f)
+    /// <summary>
+    /// One thread: blockSums[b] becomes block b's running sum before its first row, Σ_(b'&lt;b) blockSums[b'] − b·block·T/N;
+    /// T = Σ_b blockSums[b] goes to blockSums[blocks] and T/N to blockSums[blocks + 1] (4 words each; the buffer holds
+    /// blocks + 2 sums). <paramref name="inverseRows"/> is 1/N and <paramref name="blockOverRows"/> block/N (Montgomery form).
+    /// </summary>
+    public static void BlockPrefix(Index1D t, ArrayView<uint> blockSums, int blocks, uint inverseRows, uint blockOverRows, MontyField f)
     {
         if (t.X != 0)
             return;
@@ -254,27 +258,56 @@ public static class LogUpKernels
             s2 = f.Add(s2, v2);
             s3 = f.Add(s3, v3);
         }
+        long total = 4L * blocks;
+        blockSums[total] = s0;
+        blockSums[total + 1] = s1;
+        blockSums[total + 2] = s2;
+        blockSums[total + 3] = s3;
+        blockSums[total + 4] = f.Mul(s0, inverseRows);
+        blockSums[total + 5] = f.Mul(s1, inverseRows);
+        blockSums[total + 6] = f.Mul(s2, inverseRows);
+        blockSums[total + 7] = f.Mul(s3, inverseRows);
+        // Block b starts b·block rows in: subtract b·(block·T/N) from its prefix.
+        uint d0 = f.Mul(s0, blockOverRows), d1 = f.Mul(s1, blockOverRows), d2 = f.Mul(s2, blockOverRows), d3 = f.Mul(s3, blockOverRows);
+        uint o0 = 0, o1 = 0, o2 = 0, o3 = 0;
+        for (int b = 0; b < blocks; b++)
+        {
+            long o = 4L * b;
+            blockSums[o] = f.Sub(blockSums[o], o0);
+            blockSums[o + 1] = f.Sub(blockSums[o + 1], o1);
+            blockSums[o + 2] = f.Sub(blockSums[o + 2], o2);
+            blockSums[o + 3] = f.Sub(blockSums[o + 3], o3);
+            o0 = f.Add(o0, d0);
+            o1 = f.Add(o1, d1);
+            o2 = f.Add(o2, d2);
+            o3 = f.Add(o3, d3);
+        }
     }
 
-    /// <summary>Block b's rows: the running sum (its block's prefix plus the rows so far, inclusive) into the trace's last extension column.</summary>
+    /// <summary>
+    /// Block b's rows: the cyclic running sum (its block's start from <see cref="BlockPrefix"/>, then s_(r+1) = s_r + rowSum_r − T/N,
+    /// exclusive: row r holds the sum before its own row) into the trace's last extension column.
+    /// </summary>
     public static void RunningSum(Index1D b, ArrayView<uint> rowSums, ArrayView<uint> blockPrefix, ArrayView<uint> trace, int rows, int block, int width, MontyField f)
     {
         int start = b.X * block;
         int end = start + block < rows ? start + block : rows;
         long p = 4L * b.X;
+        long perRow = 4L * ((rows + block - 1) / block + 1);
+        uint t0 = blockPrefix[perRow], t1 = blockPrefix[perRow + 1], t2 = blockPrefix[perRow + 2], t3 = blockPrefix[perRow + 3];
         uint s0 = blockPrefix[p], s1 = blockPrefix[p + 1], s2 = blockPrefix[p + 2], s3 = blockPrefix[p + 3];
         for (int r = start; r < end; r++)
         {
-            long o = 4L * r;
-            s0 = f.Add(s0, rowSums[o]);
-            s1 = f.Add(s1, rowSums[o + 1]);
-            s2 = f.Add(s2, rowSums[o + 2]);
-            s3 = f.Add(s3, rowSums[o + 3]);
             long c = (long)r * width + width - 4;
             trace[c] = s0;
             trace[c + 1] = s1;
             trace[c + 2] = s2;
             trace[c + 3] = s3;
+            long o = 4L * r;
+            s0 = f.Add(s0, f.Sub(rowSums[o], t0));
+            s1 = f.Add(s1, f.Sub(rowSums[o + 1], t1));
+            s2 = f.Add(s2, f.Sub(rowSums[o + 2], t2));
+            s3 = f.Add(s3, f.Sub(rowSums[o + 3], t3));
         }
     }
 }

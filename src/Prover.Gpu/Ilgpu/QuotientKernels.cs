@@ -182,10 +182,10 @@ public static class QuotientKernels
 
     /// <summary>
     /// The LogUp constraints of a table at the points of one <see cref="QuotientRows"/> slice (run right after it, reading its
-    /// registers: the program's interaction outputs), added to the quotient: result[i] += (Σ_l α^(K+l)·L_l(x))/Z_H(x), with
-    /// L_j = g_j·Π_i fp_i − Σ_i m̃_i·Π_{l≠i} fp_l per group, then first·(s − Σ_j g_j), transition·(s' − s − Σ_j g_j') and
-    /// last·(s − Σ) (<c>LogUp.EvaluateConstraints</c>, the same field values, so the same words: the constraint a cheating
-    /// LogUp column must violate is the CPU's, term for term). logUpLde holds the LogUp trace's LDE (4·(Groups + 1) words
+    /// registers: the program's interaction outputs), added to the quotient: result[i] += (Σ_j α^(K+j)·L_j(x))/Z_H(x), with
+    /// L_j = g_j·Π_i fp_i − Σ_i m̃_i·Π_{l≠i} fp_l per group, the last group's g being s' − s − Σ_(j&lt;G−1) g_j + T/N (the cyclic
+    /// running sum, <c>LogUp.EvaluateConstraints</c>: the same field values, so the same words; the constraint a cheating
+    /// LogUp column must violate is the CPU's, term for term). logUpLde holds the LogUp trace's LDE (4·Groups words
     /// per row, bit-reversed rows).
     /// </summary>
     public static void QuotientLogUp(Index1D t, ArrayView<int> program, ArrayView<int> logUp, ArrayView<uint> challenges, ArrayView<uint> logUpLde,
@@ -199,22 +199,10 @@ public static class QuotientKernels
         long row = MontyField.BitReverse((uint)i, s.LogQ);
         long next = MontyField.BitReverse((uint)((i + d) & (q - 1)), s.LogQ);
         long r0 = (long)t.X * s.Instructions;
-        var dom = s.Domain;
-        uint x = dom.Shift, power = dom.OmegaQ;
-        for (int b = 0; b < s.LogQ; b++)
-        {
-            if (((i >> b) & 1) != 0)
-                x = f.Mul(x, power);
-            power = f.Mul(power, power);
-        }
-        uint zhValue = alphaZh[4 * s.Outputs + d + (i & (d - 1))];
-        uint first = f.Mul(zhValue, f.Inverse(f.Mul(f.Sub(x, l.One), dom.N)));
-        uint last = f.Mul(zhValue, f.Inverse(f.Mul(f.Sub(f.Mul(x, dom.OmegaN), l.One), dom.N)));
-        uint transition = f.Sub(x, dom.OmegaNInverse);
-        int width = 4 * (l.Groups + 1);
+        int width = 4 * l.Groups;
         long lo = row * width, no = next * width;
         uint c0 = 0, c1 = 0, c2 = 0, c3 = 0; // Σ_l α^(K+l)·L_l
-        uint s0 = 0, s1 = 0, s2 = 0, s3 = 0, t0 = 0, t1 = 0, t2 = 0, t3 = 0; // Σ_j g_j, Σ_j g_j'
+        uint s0 = 0, s1 = 0, s2 = 0, s3 = 0; // Σ_(j<G−1) g_j
         for (int j = 0; j < l.Groups; j++)
         {
             uint n0 = 0, n1 = 0, n2 = 0, n3 = 0, p0 = l.One, p1 = 0, p2 = 0, p3 = 0;
@@ -231,34 +219,29 @@ public static class QuotientKernels
                 ExtensionKernels.Mul(e, p0, p1, p2, p3, f0, f1, f2, f3, out p0, out p1, out p2, out p3);
             }
             long g = lo + 4 * j, h = no + 4 * j;
-            uint g0 = logUpLde[g], g1 = logUpLde[g + 1], g2 = logUpLde[g + 2], g3 = logUpLde[g + 3];
+            uint g0, g1, g2, g3;
+            if (j < l.Groups - 1)
+            {
+                g0 = logUpLde[g];
+                g1 = logUpLde[g + 1];
+                g2 = logUpLde[g + 2];
+                g3 = logUpLde[g + 3];
+                s0 = f.Add(s0, g0);
+                s1 = f.Add(s1, g1);
+                s2 = f.Add(s2, g2);
+                s3 = f.Add(s3, g3);
+            }
+            else
+            {
+                // The last group: s' − s − Σ_(j<G−1) g_j + T/N (column G − 1 holds s).
+                g0 = f.Add(f.Sub(f.Sub(logUpLde[h], logUpLde[g]), s0), challenges[l.SumAt]);
+                g1 = f.Add(f.Sub(f.Sub(logUpLde[h + 1], logUpLde[g + 1]), s1), challenges[l.SumAt + 1]);
+                g2 = f.Add(f.Sub(f.Sub(logUpLde[h + 2], logUpLde[g + 2]), s2), challenges[l.SumAt + 2]);
+                g3 = f.Add(f.Sub(f.Sub(logUpLde[h + 3], logUpLde[g + 3]), s3), challenges[l.SumAt + 3]);
+            }
             ExtensionKernels.Mul(e, g0, g1, g2, g3, p0, p1, p2, p3, out uint v0, out uint v1, out uint v2, out uint v3);
             AddWeighted(e, challenges, l.AlphaAt + 4 * j, f.Sub(v0, n0), f.Sub(v1, n1), f.Sub(v2, n2), f.Sub(v3, n3), ref c0, ref c1, ref c2, ref c3);
-            s0 = f.Add(s0, g0);
-            s1 = f.Add(s1, g1);
-            s2 = f.Add(s2, g2);
-            s3 = f.Add(s3, g3);
-            t0 = f.Add(t0, logUpLde[h]);
-            t1 = f.Add(t1, logUpLde[h + 1]);
-            t2 = f.Add(t2, logUpLde[h + 2]);
-            t3 = f.Add(t3, logUpLde[h + 3]);
         }
-        long sl = lo + width - 4, sn = no + width - 4;
-        uint u0 = logUpLde[sl], u1 = logUpLde[sl + 1], u2 = logUpLde[sl + 2], u3 = logUpLde[sl + 3];
-        int k = l.AlphaAt + 4 * l.Groups;
-        // first·(s − Σ_j g_j)
-        AddWeighted(e, challenges, k, f.Mul(first, f.Sub(u0, s0)), f.Mul(first, f.Sub(u1, s1)), f.Mul(first, f.Sub(u2, s2)), f.Mul(first, f.Sub(u3, s3)),
-            ref c0, ref c1, ref c2, ref c3);
-        // transition·(s' − s − Σ_j g_j')
-        AddWeighted(e, challenges, k + 4,
-            f.Mul(transition, f.Sub(f.Sub(logUpLde[sn], u0), t0)), f.Mul(transition, f.Sub(f.Sub(logUpLde[sn + 1], u1), t1)),
-            f.Mul(transition, f.Sub(f.Sub(logUpLde[sn + 2], u2), t2)), f.Mul(transition, f.Sub(f.Sub(logUpLde[sn + 3], u3), t3)),
-            ref c0, ref c1, ref c2, ref c3);
-        // last·(s − claimed sum)
-        AddWeighted(e, challenges, k + 8,
-            f.Mul(last, f.Sub(u0, challenges[l.SumAt])), f.Mul(last, f.Sub(u1, challenges[l.SumAt + 1])),
-            f.Mul(last, f.Sub(u2, challenges[l.SumAt + 2])), f.Mul(last, f.Sub(u3, challenges[l.SumAt + 3])),
-            ref c0, ref c1, ref c2, ref c3);
         uint zh = alphaZh[4 * s.Outputs + (i & (d - 1))];
         long o = 4L * i;
         result[o] = f.Add(result[o], f.Mul(c0, zh));

@@ -155,48 +155,33 @@ public static class WideKernels
         long next = MontyField.BitReverse((uint)((i + d) & (q - 1)), s.LogQ);
         long r0 = (long)t.X * s.Instructions;
         long s0 = (long)t.X * Slots * dd;
-        long acc = s0 + dd * Acc, u = s0 + dd * U, sl = s0 + dd * SumLocal, sn = s0 + dd * SumNext, tt = s0 + dd * T;
-        var dom = s.Domain;
-        uint x = Point(f, dom, i, s.LogQ);
-        uint zhValue = alphaZh[dd * s.Outputs + d + (i & (d - 1))];
-        uint first = f.Mul(zhValue, f.Inverse(f.Mul(f.Sub(x, l.One), dom.N)));
-        uint last = f.Mul(zhValue, f.Inverse(f.Mul(f.Sub(f.Mul(x, dom.OmegaN), l.One), dom.N)));
-        uint transition = f.Sub(x, dom.OmegaNInverse);
-        int width = dd * (l.Groups + 1);
+        long acc = s0 + dd * Acc, u = s0 + dd * U, sl = s0 + dd * SumLocal, gl = s0 + dd * SumNext, tt = s0 + dd * T;
+        int width = dd * l.Groups;
         long lo = row * width, no = next * width;
         WideExtension.SetBase(e, 0u, scratch, acc);
         WideExtension.SetBase(e, 0u, scratch, sl);
-        WideExtension.SetBase(e, 0u, scratch, sn);
         for (int j = 0; j < l.Groups; j++)
         {
             GroupFraction(e, program, logUp, challenges, registers, s.OutputsAt, r0, j, l, scratch, s0);
             long g = lo + dd * j;
             // L_j = g_j·P − N, weighted by α^(K+j).
-            WideExtension.Mul(e, logUpLde, g, scratch, s0 + dd * P, scratch, tt);
+            if (j < l.Groups - 1)
+            {
+                WideExtension.Mul(e, logUpLde, g, scratch, s0 + dd * P, scratch, tt);
+                WideExtension.Add(e, scratch, sl, logUpLde, g, scratch, sl);
+            }
+            else
+            {
+                // The last group: s' − s − Σ_(j<G−1) g_j + T/N (column G − 1 holds s).
+                WideExtension.Sub(e, logUpLde, no + dd * j, logUpLde, g, scratch, gl);
+                WideExtension.Sub(e, scratch, gl, scratch, sl, scratch, gl);
+                WideExtension.Add(e, scratch, gl, challenges, l.SumAt, scratch, gl);
+                WideExtension.Mul(e, scratch, gl, scratch, s0 + dd * P, scratch, tt);
+            }
             WideExtension.Sub(e, scratch, tt, scratch, s0 + dd * N, scratch, tt);
             WideExtension.Mul(e, challenges, l.AlphaAt + dd * j, scratch, tt, scratch, u);
             WideExtension.Add(e, scratch, acc, scratch, u, scratch, acc);
-            WideExtension.Add(e, scratch, sl, logUpLde, g, scratch, sl);
-            WideExtension.Add(e, scratch, sn, logUpLde, no + dd * j, scratch, sn);
         }
-        long su = lo + width - dd, sx = no + width - dd;
-        int k0 = l.AlphaAt + dd * l.Groups;
-        // first·(s − Σ_j g_j)
-        WideExtension.Sub(e, logUpLde, su, scratch, sl, scratch, tt);
-        WideExtension.Scale(e, scratch, tt, first, scratch, tt);
-        WideExtension.Mul(e, challenges, k0, scratch, tt, scratch, u);
-        WideExtension.Add(e, scratch, acc, scratch, u, scratch, acc);
-        // transition·(s' − s − Σ_j g_j')
-        WideExtension.Sub(e, logUpLde, sx, logUpLde, su, scratch, tt);
-        WideExtension.Sub(e, scratch, tt, scratch, sn, scratch, tt);
-        WideExtension.Scale(e, scratch, tt, transition, scratch, tt);
-        WideExtension.Mul(e, challenges, k0 + dd, scratch, tt, scratch, u);
-        WideExtension.Add(e, scratch, acc, scratch, u, scratch, acc);
-        // last·(s − claimed sum)
-        WideExtension.Sub(e, logUpLde, su, challenges, l.SumAt, scratch, tt);
-        WideExtension.Scale(e, scratch, tt, last, scratch, tt);
-        WideExtension.Mul(e, challenges, k0 + 2 * dd, scratch, tt, scratch, u);
-        WideExtension.Add(e, scratch, acc, scratch, u, scratch, acc);
         uint zh = alphaZh[dd * s.Outputs + (i & (d - 1))];
         long o = (long)dd * i;
         for (int k = 0; k < dd; k++)
@@ -262,7 +247,7 @@ public static class WideKernels
             }
             registers[r0 + k] = v;
         }
-        int width = dd * (l.Groups + 1);
+        int width = dd * l.Groups; // the last group's value lands in the running-sum column, which RunningSum overwrites
         long o = (long)row * width;
         long sum = (long)dd * row;
         long p = s0 + dd * P, tt = s0 + dd * T;
@@ -294,8 +279,8 @@ public static class WideKernels
         }
     }
 
-    /// <summary>As <see cref="LogUpKernels.BlockPrefix"/> with D words per sum (one thread).</summary>
-    public static void BlockPrefix(Index1D t, ArrayView<uint> blockSums, int blocks, WideShape e)
+    /// <summary>As <see cref="LogUpKernels.BlockPrefix"/> with D words per sum (one thread; T and T/N after the blocks).</summary>
+    public static void BlockPrefix(Index1D t, ArrayView<uint> blockSums, int blocks, uint inverseRows, uint blockOverRows, WideShape e)
     {
         if (t.X != 0)
             return;
@@ -311,6 +296,15 @@ public static class WideKernels
                 blockSums[o] = acc;
                 acc = f.Add(acc, v);
             }
+            blockSums[(long)dd * blocks + k] = acc;
+            blockSums[(long)dd * (blocks + 1) + k] = f.Mul(acc, inverseRows);
+            uint step = f.Mul(acc, blockOverRows), offset = 0;
+            for (int b = 0; b < blocks; b++)
+            {
+                long o = (long)dd * b + k;
+                blockSums[o] = f.Sub(blockSums[o], offset);
+                offset = f.Add(offset, step);
+            }
         }
     }
 
@@ -321,13 +315,14 @@ public static class WideKernels
         int dd = e.Degree;
         int start = b.X * block;
         int end = start + block < rows ? start + block : rows;
+        long perRow = (long)dd * ((rows + block - 1) / block + 1);
         for (int k = 0; k < dd; k++)
         {
-            uint acc = blockPrefix[(long)dd * b.X + k];
+            uint acc = blockPrefix[(long)dd * b.X + k], step = blockPrefix[perRow + k];
             for (int r = start; r < end; r++)
             {
-                acc = f.Add(acc, rowSums[(long)dd * r + k]);
                 trace[(long)r * width + width - dd + k] = acc;
+                acc = f.Add(acc, f.Sub(rowSums[(long)dd * r + k], step));
             }
         }
     }

@@ -77,9 +77,7 @@ public sealed class LogUpTests
             var lifted = outputs.Select(KoalaBearExt4.FromBase).ToArray();
             var local = Enumerable.Range(0, k).Select(c => Ext(row, c)).ToArray();
             var next = Enumerable.Range(0, k).Select(c => Ext((row + 1) % n, c)).ToArray();
-            var one = KoalaBearExt4.One;
-            LogUp.EvaluateConstraints(air, lifted, local, next, Gamma, Beta, sum,
-                row == 0 ? one : default, row == n - 1 ? one : default, row == n - 1 ? default : one, result);
+            LogUp.EvaluateConstraints(air, lifted, local, next, Gamma, Beta, LogUp.SumPerRow<KoalaBear, KoalaBearExt4>(sum, n), result);
             if (result.Any(r => !r.IsZero))
                 failing++;
         }

@@ -57,7 +57,7 @@ public sealed class SymbolicConstraintTests
         program.Evaluate<KoalaBearExt4, Inputs<KoalaBearExt4>>(ref native, new KoalaBearExt4[program.InstructionCount], outputs);
         var logUp = new KoalaBearExt4[LogUp.ConstraintCount(compiled)];
         if (logUp.Length > 0)
-            LogUp.EvaluateConstraints<KoalaBear, KoalaBearExt4>(compiled, outputs, logUpLocal, logUpNext, gamma, beta, sum, sel[0], sel[1], sel[2], logUp);
+            LogUp.EvaluateConstraints<KoalaBear, KoalaBearExt4>(compiled, outputs, logUpLocal, logUpNext, gamma, beta, sum, logUp);
 
         // The same code on symbolic values, inputs hinted in the same order.
         var b = new RecursionBuilder<KoalaBearParameters, KoalaBearQuartic>();
@@ -79,7 +79,7 @@ public sealed class SymbolicConstraintTests
                 ref symbolic, new SymbolicExt<KoalaBearParameters, KoalaBearQuartic>[program.InstructionCount], symOutputs);
             var symLogUp = new SymbolicExt<KoalaBearParameters, KoalaBearQuartic>[logUp.Length];
             if (logUp.Length > 0)
-                LogUp.EvaluateConstraints<KoalaBear, SymbolicExt<KoalaBearParameters, KoalaBearQuartic>>(compiled, symOutputs, sll, sln, sg[0], sg[1], sg[2], ss[0], ss[1], ss[2], symLogUp);
+                LogUp.EvaluateConstraints<KoalaBear, SymbolicExt<KoalaBearParameters, KoalaBearQuartic>>(compiled, symOutputs, sll, sln, sg[0], sg[1], sg[2], symLogUp);
             var expected = H([.. outputs, .. logUp]);
             var computed = symOutputs.Concat(symLogUp).ToArray();
             for (int k = 0; k < computed.Length; k++)

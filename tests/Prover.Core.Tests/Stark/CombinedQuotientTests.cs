@@ -133,18 +133,19 @@ public sealed class CombinedQuotientTests(ITestOutputHelper output)
     [Fact]
     public void Proof_of_the_per_table_quotient_format_is_refused_by_version()
     {
-        // Format 5 (one quotient per table) had the layout's lists but another transcript and shape: its version is refused by name.
+        // Formats 7 and 8 (one quotient per table, 8- and 12-element digests) had the layout's lists but another transcript and
+        // shape: their versions are refused by name.
         var config = Config(1);
         var (airs, traces, publics) = FibonacciAndPoseidon2(4, 4);
         var bytes = ProofSerializer.Serialize(Prover(config).Prove(airs, traces, publics));
-        Assert.True(StarkProofFormat.Version >= 7 && StarkProofFormat.WideDigestVersion >= 8);
+        Assert.True(StarkProofFormat.Version >= 9 && StarkProofFormat.WideDigestVersion >= 10);
         Assert.Equal(StarkProofFormat.Version, System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(4)));
-        foreach (ushort old in new ushort[] { 5, 6 })
+        foreach (ushort old in new ushort[] { 7, 8 })
         {
             System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(4), old);
             var result = Verifier(config).Verify(airs, bytes);
             Assert.False(result.IsValid);
-            Assert.Contains($"unsupported proof format version {old}", result.Error);
+            Assert.Contains($"proof format version {old} is retired (a quotient per table)", result.Error);
         }
     }
 

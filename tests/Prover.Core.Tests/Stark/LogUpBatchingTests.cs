@@ -82,8 +82,9 @@ public sealed class LogUpBatchingTests(ITestOutputHelper output)
     public void The_choice_is_the_budget_that_opens_fewest_elements()
     {
         int[] fp = [.. Enumerable.Repeat(1, Sends)], m = [.. Enumerable.Repeat(1, Sends)];
-        // D = 4, 16 rows: budget 3 → 4 groups (5 columns), 2 chunks: 4·(5·24 + 2·20) = 640; budget 5 → 2 groups, 4 chunks:
-        // 4·(3·24 + 4·20) = 608; budget 9 → 1 group, 8 chunks: 4·(2·24 + 8·20) = 832. Budget 5 wins.
+        // D = 4, 16 rows (one column per group: the running sum stands in for the last): budget 3 → 4 groups, 2 chunks:
+        // 4·(4·24 + 2·20) = 544; budget 5 → 2 groups, 4 chunks: 4·(2·24 + 4·20) = 512; budget 9 → 1 group, 8 chunks:
+        // 4·(1·24 + 8·20) = 736. Budget 5 wins.
         var (groups, budget) = new LogUpBatching(3, 4, 16).Choose(fp, m, constraintDegree: 2, baseLogChunks: 1);
         Assert.Equal(5, budget);
         Assert.Equal(new int[][] { [0, 1, 2, 3], [4, 5, 6, 7] }, groups);
@@ -103,11 +104,11 @@ public sealed class LogUpBatchingTests(ITestOutputHelper output)
     {
         // Unraised, the degree-2 AIR has one quotient chunk, so each fraction has its own column (budget 2).
         var plain = new CompiledAir<KoalaBear>(Airs[0]);
-        Assert.Equal(Sends + 1, plain.LogUpColumns);
+        Assert.Equal(Sends, plain.LogUpColumns); // one per group, the running sum in place of the last
         Assert.Equal(0, plain.LogQuotientChunks);
         Assert.Null(Unraised.LogUpBatchingFor(4));
         var raised = new CompiledAir<KoalaBear>(Airs[0], Raised.LogUpBatchingFor(4));
-        Assert.Equal(3, raised.LogUpColumns);
+        Assert.Equal(2, raised.LogUpColumns);
         Assert.Equal(2, raised.LogQuotientChunks);
         Assert.Equal(5, raised.MaxConstraintDegree);
         // Every interaction in exactly one group.
@@ -126,14 +127,14 @@ public sealed class LogUpBatchingTests(ITestOutputHelper output)
         var plain = new StarkProver<KoalaBearParameters, KoalaBearQuartic, Digest<KoalaBearParameters>>(Unraised).Prove(Airs, traces, [[], []]);
         Assert.True(new StarkVerifier<KoalaBearParameters, KoalaBearQuartic, Digest<KoalaBearParameters>>(Raised).Verify(Airs, raised).IsValid);
         Assert.True(new StarkVerifier<KoalaBearParameters, KoalaBearQuartic, Digest<KoalaBearParameters>>(Unraised).Verify(Airs, plain).IsValid);
-        Assert.Equal(3 * 4, raised.Openings[0].LogUpLocal.Length);
+        Assert.Equal(2 * 4, raised.Openings[0].LogUpLocal.Length);
         // The proof's one quotient (opened with the first tallest table) has chunks of the tallest height: the raised sender's 4
         // chunks count only where 4·n_sender exceeds the receiving table's height (its quotient has one chunk).
         int logMax = raised.LogHeights.Max();
         Assert.Equal(4 * (Math.Max(4 << raised.LogHeights[0], 1 << raised.LogHeights[1]) >> logMax), raised.Openings.Sum(o => o.Quotient.Length));
         int raisedBytes = ProofSerializer.Serialize(raised).Length, plainBytes = ProofSerializer.Serialize(plain).Length;
         output.WriteLine($"raised {raisedBytes} bytes, unraised {plainBytes} bytes");
-        // Per query row the raised proof opens fewer elements: the sender's LogUp columns (3 instead of 9, D each, at ζ and ζ·ω) and
+        // Per query row the raised proof opens fewer elements: the sender's LogUp columns (fewer, D each, at ζ and ζ·ω) and
         // the same quotient (one proof-wide quotient: the sender's 4·16 coefficients fit under the 256-row table's one chunk). The
         // byte totals are not compared: with the quotient's chunk cost gone the difference (~1 KB) is below the spread of the
         // distinct query count (13 to 16 of the sender's 64 LDE rows, drawn from the transcript).
@@ -217,17 +218,9 @@ public sealed class LogUpBatchingTests(ITestOutputHelper output)
                     Forgery.ThirdMemberDoubled => Fraction(v),
                     _ => Fraction(v + 1) - Fraction(v),
                 };
-                var forged = f.LogUp.Clone();
-                void Add(int r, int column)
-                {
-                    var slot = forged.Row(r).Slice(4 * column, 4);
-                    (KoalaBearExt4.FromCoefficients(slot) + delta).Coefficients.CopyTo(slot);
-                }
-                Add(ForgedRow, 0);
-                for (int r = ForgedRow; r < forged.Height; r++)
-                    Add(r, compiled.LogUpColumns - 1);
-                violation = AirChecker.FindLogUpViolation(compiled, f.Main, null, [], forged, f.Gamma, f.Beta, f.Sum + delta);
-                return (forged, f.Sum + delta);
+                var (forged, sum) = LogUpForgeryTests.Shift(f.LogUp, f.Sum, group: 0, ForgedRow, delta, compiled.LogUpColumns);
+                violation = AirChecker.FindLogUpViolation(compiled, f.Main, null, [], forged, f.Gamma, f.Beta, sum);
+                return (forged, sum);
             },
         };
         var proof = prover.Prove(Airs, traces, [[], []]);

@@ -135,7 +135,8 @@ public sealed class LogUpKernelTests
     /// <summary>
     /// Batched LogUp against a direct computation of the same fractions: every group column, on every row of every
     /// zkVM table, is Σ_i ±m_i·fp_i^(−1) over its members, each fingerprint inverted on its own (no batch inversion,
-    /// no shared denominator), and the running sum adds the columns; on every SIMD path this machine has (the
+    /// no shared denominator), the last group's column is not stored, and the cyclic running sum is s_i = Σ_(r&lt;i) Σ_j g_j(r)
+    /// − i·T/N (each row's value from its own prefix, not by the kernels' recurrence); on every SIMD path this machine has (the
     /// scalar path is the reference kernel), the kernel's trace is that, and it satisfies every LogUp constraint.
     /// </summary>
     [Theory]
@@ -170,7 +171,8 @@ public sealed class LogUpKernelTests
             KoalaBear[] publics, KoalaBearExt4 gamma, KoalaBearExt4 beta, out KoalaBearExt4 sum)
         {
             int columns = air.LogUpGroups.Count, n = main.Height;
-            var result = new RowMajorMatrix<KoalaBear>(n, 4 * (columns + 1));
+            var result = new RowMajorMatrix<KoalaBear>(n, 4 * columns);
+            var prefix = new KoalaBearExt4[n + 1];
             var registers = new KoalaBear[air.Program.InstructionCount];
             var outputs = new KoalaBear[air.Program.ConstraintCount];
             sum = default;
@@ -190,11 +192,15 @@ public sealed class LogUpKernelTests
                         var fraction = m * LogUp.Fingerprint<KoalaBear, KoalaBearExt4>(interaction.Bus, values, gamma, beta).Inverse();
                         g += interaction.Kind == InteractionKind.Send ? fraction : -fraction;
                     }
-                    g.Coefficients.CopyTo(result.Row(row).Slice(4 * j, 4));
+                    if (j < columns - 1)
+                        g.Coefficients.CopyTo(result.Row(row).Slice(4 * j, 4));
                     sum += g;
                 }
-                sum.Coefficients.CopyTo(result.Row(row).Slice(4 * columns, 4));
+                prefix[row + 1] = sum;
             }
+            var inverse = KoalaBear.FromUInt64((ulong)n).Inverse();
+            for (int row = 0; row < n; row++)
+                (prefix[row] - sum * (inverse * KoalaBear.FromUInt64((ulong)row))).Coefficients.CopyTo(result.Row(row).Slice(4 * (columns - 1), 4));
             return result;
         }
     }

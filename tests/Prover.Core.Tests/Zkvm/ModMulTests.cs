@@ -199,8 +199,8 @@ public sealed class ModMulChipTests
         Assert.Equal(width, compiled.Air.Width);
         Assert.Equal(interactions, compiled.Interactions.Count);
         Assert.Equal(3, compiled.MaxConstraintDegree);
-        // Every interaction is linear, so they pair: ⌈n / 2⌉ group columns plus the running sum.
-        Assert.Equal((interactions + 1) / 2 + 1, compiled.LogUpColumns);
+        // Every interaction is linear, so they pair: ⌈n / 2⌉ groups, the last group's column replaced by the running sum.
+        Assert.Equal((interactions + 1) / 2, compiled.LogUpColumns);
     }
 
     [Fact]

@@ -62,7 +62,7 @@ public class DeviceLogUpTests(ITestOutputHelper output)
             Assert.True(backend.Operations.IsResident(actual), "the device LogUp trace is kept for its LDE");
             long before = own!.BytesToDevice;
             var lde = device.CosetLdeBitReversed(actual, 1, KoalaBear.MultiplicativeGenerator);
-            // Read from the kept copy: only the LDE's scaling factors go up (n words), not the trace (4·(groups + 1) words a row).
+            // Read from the kept copy: only the LDE's scaling factors go up (n words), not the trace (4·groups words a row).
             long uploaded = own.BytesToDevice - before;
             Assert.True(uploaded < sizeof(uint) * actual.Values.LongLength / 2, $"the LDE of a kept LogUp trace uploaded {uploaded} bytes");
             AssertSameWords(Cpu.CosetLdeBitReversed(expected, 1, KoalaBear.MultiplicativeGenerator), lde, $"lookup table {t} LogUp LDE");
