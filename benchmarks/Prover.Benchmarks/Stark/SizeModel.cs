@@ -105,11 +105,13 @@ public static class SizeModel
         {
             var (airs, layout) = Shape(program, heights[s], c);
             header += 4 + 2 + 4 + 1 + 7 + 1 + c.Name.Length + 2 + airs.Sum(a => 1 + 4 + 4 * a.Air.PublicValueCount);
-            foreach (var a in airs)
+            for (int t = 0; t < airs.Count; t++)
             {
+                var a = airs[t];
                 int pre = a.Air.PreprocessedWidth;
+                // The proof's one quotient is opened with the first tallest table (StarkLayout.QuotientOpenedValues).
                 long values = pre + (pre == 0 ? 0 : a.NextPreprocessedColumns.Count) + a.Width + a.NextMainColumns.Count
-                    + (long)d * a.LogUpColumns + LogUp.NextColumns(a.LogUpColumns, d).Length + ((long)d << a.LogQuotientChunks);
+                    + (long)d * a.LogUpColumns + LogUp.NextColumns(a.LogUpColumns, d).Length + layout.QuotientOpenedValues(t);
                 ood += 7 * 4 + 4L * d * values;
             }
             for (int i = 0; i < Samples; i++)

@@ -253,13 +253,14 @@ public static class RecursiveStarkVerifier<TParams, TDef, TDigest>
                     ch.Observe(felts);
             }
             var alpha = ch.SampleExt().Value;
+            var mu = ch.SampleExt().Value;
             caps.Add(CapOf(caps.Count));
             var (zeta, zetaFelts) = ch.SampleExt();
             var openings = new Ext[tables][][];
             for (int t = 0; t < tables; t++)
             {
                 var air = layout.Airs[t];
-                int pre = air.Air.PreprocessedWidth, w = air.Width, logUp = D * air.LogUpColumns, q = D << air.LogQuotientChunks;
+                int pre = air.Air.PreprocessedWidth, w = air.Width, logUp = D * air.LogUpColumns, q = layout.QuotientOpenedValues(t);
                 // At ζ·ω only the columns some constraint reads on the next row (StarkVerifier's shape check).
                 int preNext = pre == 0 ? 0 : air.NextPreprocessedColumns.Count, wNext = air.NextMainColumns.Count;
                 int[] lengths = [pre, preNext, w, wNext, logUp, logUp == 0 ? 0 : D, q]; // LogUp at ζ·ω: the running sum only
@@ -329,8 +330,26 @@ public static class RecursiveStarkVerifier<TParams, TDef, TDigest>
                     Output(caps[0][0]);
             }
 
+            // Σ_t μ^t·A_t(ζ)/Z_(H_t)(ζ) = Q(ζ): the native check (StarkVerifier.ConstraintError states its soundness).
+            var combined = default(SymbolicExt<TParams, TDef>);
+            var muPower = SymbolicExt<TParams, TDef>.One;
             for (int t = 0; t < tables; t++)
-                Constraints(t, openings[t], publics[t], alpha, gamma, beta, sums[t], zeta);
+            {
+                combined += muPower * Constraints(t, openings[t], publics[t], alpha, gamma, beta, sums[t], zeta);
+                if (t + 1 < tables)
+                    muPower *= S(mu);
+            }
+            var quotient = default(SymbolicExt<TParams, TDef>);
+            var zetaN = Polynomials.Vanishing(layout.LogHeights.Max(), S(zeta)) + SymbolicExt<TParams, TDef>.One;
+            var power = SymbolicExt<TParams, TDef>.One;
+            var opened = openings[layout.QuotientTable][6];
+            for (int j = 0; j < 1 << layout.LogQuotientChunks; j++)
+            {
+                quotient += power * Recombine(opened.AsSpan(j * D, D));
+                if (j + 1 < 1 << layout.LogQuotientChunks)
+                    power *= zetaN;
+            }
+            b.AssertEqual(combined.Variable, quotient.Variable, "constraints do not match the quotient at the out-of-domain point");
 
             // Queries.
             var samples = new Felt[config.NumQueries];
@@ -348,16 +367,15 @@ public static class RecursiveStarkVerifier<TParams, TDef, TDigest>
             }
         }
 
-        /// <summary>Folded constraints = Z_H(ζ)·Q(ζ): the native <c>ConstraintError</c>, on symbolic values.</summary>
-        private void Constraints(int t, Ext[][] o, Felt[] publics, Ext alpha, Ext gamma, Ext beta, Ext sum, Ext zeta)
+        /// <summary>Table t's folded constraints over Z_H at ζ, A_t(ζ)/Z_(H_t)(ζ): the native <c>ConstraintError</c>, on symbolic values.</summary>
+        private SymbolicExt<TParams, TDef> Constraints(int t, Ext[][] o, Felt[] publics, Ext alpha, Ext gamma, Ext beta, Ext sum, Ext zeta)
         {
             var air = layout.Airs[t];
             int logN = layout.LogHeights[t];
             var z = S(zeta);
-            var zh = Polynomials.Vanishing(logN, z);
             // Selectors divide by Z_H(ζ) (the fourth output, 1/Z_H): the program fails where ζ lies on the trace
             // domain, where the native verifier rejects ("ζ lies on the trace domain").
-            var (first, last, transition, _) = Polynomials.Selectors<MontyField31<TParams>, SymbolicExt<TParams, TDef>>(logN, z);
+            var (first, last, transition, inverseVanishing) = Polynomials.Selectors<MontyField31<TParams>, SymbolicExt<TParams, TDef>>(logN, z);
             var program = air.Program;
             // Next-row values sit at the columns the program reads there, zero elsewhere (StarkVerifier's Scatter); it reads no other.
             var lists = o.Select(list => list.Select(S).ToArray()).ToArray();
@@ -387,15 +405,7 @@ public static class RecursiveStarkVerifier<TParams, TDef, TDigest>
                 for (int l = 0; l < logUpConstraints; l++)
                     acc += alphaPowers[constraints + l] * results[l];
             }
-            var quotient = default(SymbolicExt<TParams, TDef>);
-            var zetaN = zh + SymbolicExt<TParams, TDef>.One;
-            var power = SymbolicExt<TParams, TDef>.One;
-            for (int j = 0; j < 1 << air.LogQuotientChunks; j++)
-            {
-                quotient += power * Recombine(o[6].AsSpan(j * D, D));
-                power *= zetaN;
-            }
-            b.AssertEqual(acc.Variable, (zh * quotient).Variable, $"table {t} ({air.Name}): constraints do not match the quotient at the out-of-domain point");
+            return acc * inverseVanishing;
         }
 
         /// <summary>A row of <paramref name="width"/> values holding <paramref name="values"/>[j] at column <paramref name="columns"/>[j], zero elsewhere.</summary>

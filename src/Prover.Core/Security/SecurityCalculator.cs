@@ -36,6 +36,13 @@ public sealed record SecurityParameters
     /// <summary>Constraints combined by the random linear combination.</summary>
     public int NumConstraints { get; init; }
 
+    /// <summary>
+    /// Tables whose quotients are combined into one with the powers of a challenge μ (Σ_t μ^t·A_t/Z_(H_t)); 0 or 1: none. A table
+    /// whose A_t is not divisible by Z_(H_t) leaves the combination a non-polynomial except for at most T − 1 values of μ (a
+    /// non-zero polynomial of degree &lt; T in μ), counted in the ALI term.
+    /// </summary>
+    public int QuotientTables { get; init; }
+
     /// <summary>Polynomials batched into one FRI instance (columns plus quotient chunks).</summary>
     public required int BatchSize { get; init; }
 
@@ -152,6 +159,7 @@ public static class SecurityCalculator
         if (p.LogFinalPolyLength < 0 || p.LogFinalPolyLength > p.LogTraceHeight) throw new ArgumentException("final polynomial longer than the trace");
         if (p.BatchSize < 1 || p.NumColumns < 1) throw new ArgumentException("batch size and columns must be positive");
         if (p.MaxConstraintDegree < 1) throw new ArgumentException("constraint degree must be ≥ 1");
+        if (p.QuotientTables < 0) throw new ArgumentException("quotient tables must be ≥ 0");
         if (p.DigestBits < 0) throw new ArgumentException("digest bits must be ≥ 0");
         if (p.HashPermutationBits < 0) throw new ArgumentException("the permutation's design bits must be ≥ 0");
         if (p.Tables is { } tables && tables.Any(t => t.LogHeight < 0 || t.LogHeight > p.LogTraceHeight || t.MaxConstraintDegree < 1))
@@ -215,7 +223,8 @@ public static class SecurityCalculator
             hi = lo;
         }
         terms["query phase"] = Bits(Math.Pow(1 - theta, p.NumQueries) * Math.Pow(2, -p.QueryPowBits));
-        terms["ALI"] = Bits(listSize * Math.Max(p.NumColumns, p.NumConstraints) / field);
+        // ALI: the random combination of constraints (α), plus the combination of the tables' quotients (μ, T − 1 roots at most).
+        terms["ALI"] = Bits(listSize * (Math.Max(p.NumColumns, p.NumConstraints) + Math.Max(p.QuotientTables - 1, 0)) / field);
         // DEEP: a false opening survives the out-of-domain point with probability ≤ (d·(n + points − 1) + n − 1)/(|F| − n − |D|)
         // per table of height n; a union bound over the tables when they are known.
         double DeepError(double height, int degree) => listSize * (degree * (height + p.OpeningPoints - 1) + (height - 1)) / (field - n - domain);

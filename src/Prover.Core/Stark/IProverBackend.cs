@@ -79,22 +79,32 @@ public interface IProverBackend<TParams> where TParams : struct, IMontyParameter
         QuotientEvaluator<TParams, TDef>.Evaluate(air, logN, mainLde, preprocessedLde, logUpLde, publics, alpha, gamma, beta, cumulativeSum);
 
     /// <summary>
-    /// A table's quotient (<see cref="EvaluateQuotient{TDef}"/>) split into its d = 2^<c>air.LogQuotientChunks</c> chunks: the chunks'
-    /// coefficients (2^<paramref name="logN"/> rows, chunk j's component c in column j·D + c) for their out-of-domain openings
-    /// (<see cref="EvaluateCoefficientColumns{TDef}"/>), and their coset LDEs (blowup 2^<paramref name="logBlowup"/>, rows bit-reversed), committed
-    /// next (<see cref="QuotientChunks{TParams, TDef}.Split"/>). A backend may keep the quotient values and both matrices on its device;
-    /// the caller releases the matrices.
+    /// A table's quotient (<see cref="EvaluateQuotient{TDef}"/>) as coefficients: 2^(<paramref name="logN"/> + <c>air.LogQuotientChunks</c>)
+    /// rows (row i: the coefficient of x^i, its D base components side by side; <see cref="QuotientChunks{TParams, TDef}.Coefficients"/>),
+    /// for <see cref="CombineQuotients{TDef}"/>. A backend may keep the values and the result on its device; the caller releases the matrix.
     /// </summary>
-    (RowMajorMatrix<MontyField31<TParams>> Coefficients, RowMajorMatrix<MontyField31<TParams>> Lde) QuotientChunks<TDef>(CompiledAir<MontyField31<TParams>> air,
+    RowMajorMatrix<MontyField31<TParams>> QuotientCoefficients<TDef>(CompiledAir<MontyField31<TParams>> air,
         int logN, RowMajorMatrix<MontyField31<TParams>> mainLde, RowMajorMatrix<MontyField31<TParams>>? preprocessedLde, RowMajorMatrix<MontyField31<TParams>>? logUpLde,
         MontyField31<TParams>[] publics, ExtensionField<MontyField31<TParams>, TDef> alpha, ExtensionField<MontyField31<TParams>, TDef> gamma,
-        ExtensionField<MontyField31<TParams>, TDef> beta, ExtensionField<MontyField31<TParams>, TDef> cumulativeSum, int logBlowup)
+        ExtensionField<MontyField31<TParams>, TDef> beta, ExtensionField<MontyField31<TParams>, TDef> cumulativeSum)
         where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef> =>
-        QuotientChunks<TParams, TDef>.Split(Dft, EvaluateQuotient(air, logN, mainLde, preprocessedLde, logUpLde, publics, alpha, gamma, beta, cumulativeSum),
-            logN, air.LogQuotientChunks, logBlowup);
+        QuotientChunks<TParams, TDef>.Coefficients(Dft, EvaluateQuotient(air, logN, mainLde, preprocessedLde, logUpLde, publics, alpha, gamma, beta, cumulativeSum));
 
     /// <summary>
-    /// Each column of a coefficient matrix (row i holds the coefficient of x^i; the quotient chunks of <see cref="QuotientChunks{TDef}"/>)
+    /// The proof's one quotient (docs/design.md, "STARK"): Σ_t weights[t]·Q_t of the tables' quotient coefficients
+    /// (<see cref="QuotientCoefficients{TDef}"/>, <see cref="QuotientChunks{TParams, TDef}.Combine"/>) split into d = 2^<paramref name="logChunks"/>
+    /// chunks of n = 2^<paramref name="logN"/> coefficients: the chunks' coefficients (n rows, chunk j's component c in column j·D + c) for their
+    /// out-of-domain openings (<see cref="EvaluateCoefficientColumns{TDef}"/>), and their coset LDEs (blowup 2^<paramref name="logBlowup"/>, rows
+    /// bit-reversed), committed next (<see cref="QuotientChunks{TParams, TDef}.SplitCoefficients"/>). A backend may keep both matrices on its
+    /// device; the caller releases them.
+    /// </summary>
+    (RowMajorMatrix<MontyField31<TParams>> Coefficients, RowMajorMatrix<MontyField31<TParams>> Lde) CombineQuotients<TDef>(
+        IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> coefficients, ExtensionField<MontyField31<TParams>, TDef>[] weights, int logN, int logChunks, int logBlowup)
+        where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef> =>
+        QuotientChunks<TParams, TDef>.SplitCoefficients(Dft, QuotientChunks<TParams, TDef>.Combine(coefficients, weights, logN, logChunks), logN, logChunks, logBlowup);
+
+    /// <summary>
+    /// Each column of a coefficient matrix (row i holds the coefficient of x^i; the quotient chunks of <see cref="CombineQuotients{TDef}"/>)
     /// evaluated at <paramref name="point"/> (<see cref="QuotientChunks{TParams, TDef}.EvaluateColumns"/>).
     /// </summary>
     ExtensionField<MontyField31<TParams>, TDef>[] EvaluateCoefficientColumns<TDef>(RowMajorMatrix<MontyField31<TParams>> coefficients,

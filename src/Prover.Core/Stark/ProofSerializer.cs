@@ -131,7 +131,7 @@ public static class ProofSerializer
             r.Fail(version is StarkProofFormat.Version or StarkProofFormat.WideDigestVersion
                 ? $"proof format version {version} has {(version == StarkProofFormat.Version ? 8 : 12)}-element digests; this reader expects version {expectedVersion} ({TDigest.Length}-element digests)"
                 : StarkProofFormat.IsRetired(version)
-                    ? $"proof format version {version} is retired (its LogUp layout has a column per group plus the running sum); this reader expects version {expectedVersion}: prove again"
+                    ? $"proof format version {version} is retired ({(version >= 7 ? "a quotient per table" : "its LogUp layout has a column per group plus the running sum")}); this reader expects version {expectedVersion}: prove again"
                     : $"unsupported proof format version {version}");
         if (r.U32() != TParams.P)
             r.Fail($"proof is over another field (expected p = {TParams.P})");

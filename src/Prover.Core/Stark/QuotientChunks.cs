@@ -8,9 +8,10 @@ using Prover.Core.Matrix;
 namespace Prover.Core.Stark;
 
 /// <summary>
-/// A table's quotient split into chunks on the CPU (the reference behind <see cref="IProverBackend{TParams}.QuotientChunks{TDef}"/>
-/// and <see cref="IProverBackend{TParams}.EvaluateCoefficientColumns{TDef}"/>): the values on the quotient domain g·H_(n·d) →
-/// coefficients → d chunks of n coefficients, Q(x) = Σ_j x^(j·n)·q_j(x) → each chunk's coset LDE; and the chunks' values at ζ.
+/// The quotient split into chunks on the CPU (the reference behind <see cref="IProverBackend{TParams}.QuotientCoefficients{TDef}"/>,
+/// <see cref="IProverBackend{TParams}.CombineQuotients{TDef}"/> and <see cref="IProverBackend{TParams}.EvaluateCoefficientColumns{TDef}"/>):
+/// each table's values on its quotient domain g·H_(n_t·d_t) → its coefficients; the tables' coefficients combined with the powers
+/// of μ → d chunks of N coefficients, Q(x) = Σ_j x^(j·N)·q_j(x) → each chunk's coset LDE; and the chunks' values at ζ.
 /// </summary>
 public static class QuotientChunks<TParams, TDef>
     where TParams : struct, IMontyParameters
@@ -21,9 +22,9 @@ public static class QuotientChunks<TParams, TDef>
     /// <summary>
     /// Quotient values on the coset g·H_(n·d) (natural order, extension elements, n = 2^<paramref name="logN"/>, d =
     /// 2^<paramref name="logChunks"/>) → the chunk coefficients (n rows; chunk j, component c in column j·D + c) and their
-    /// coset LDEs onto g·H_(n·2^<paramref name="logBlowup"/>), rows bit-reversed, side by side (width D·d, committed).
+    /// coset LDEs onto g·H_(n·2^<paramref name="logBlowup"/>), rows bit-reversed, side by side (width D·d, committed):
+    /// <see cref="Coefficients"/> then <see cref="SplitCoefficients"/> (one table's quotient alone, as a combined quotient of one term).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (RowMajorMatrix<MontyField31<TParams>> Coefficients, RowMajorMatrix<MontyField31<TParams>> Lde) Split(
         ITwoAdicSubgroupDft<MontyField31<TParams>> dft, ExtensionField<MontyField31<TParams>, TDef>[] values, int logN, int logChunks, int logBlowup)
     {
@@ -31,7 +32,21 @@ public static class QuotientChunks<TParams, TDef>
         ArgumentNullException.ThrowIfNull(values);
         if (logN < 0 || logChunks < 0 || logBlowup < 0 || logN + Math.Max(logChunks, logBlowup) > 30 || values.Length != 1 << (logN + logChunks))
             throw new ArgumentException($"{values.Length} quotient values are not 2^{logN}·2^{logChunks} (blowup 2^{logBlowup})", nameof(values));
-        int d = TDef.Degree, n = 1 << logN, chunks = 1 << logChunks;
+        return SplitCoefficients(dft, Coefficients(dft, values), logN, logChunks, logBlowup);
+    }
+
+    /// <summary>
+    /// The coefficients of the polynomial whose values on the coset g·H_q (natural order, q = values.Length a power of two) are
+    /// <paramref name="values"/>: a matrix of q rows (row i: the coefficient of x^i, its D base components side by side).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static RowMajorMatrix<MontyField31<TParams>> Coefficients(ITwoAdicSubgroupDft<MontyField31<TParams>> dft, ExtensionField<MontyField31<TParams>, TDef>[] values)
+    {
+        ArgumentNullException.ThrowIfNull(dft);
+        ArgumentNullException.ThrowIfNull(values);
+        if (values.Length == 0 || !System.Numerics.BitOperations.IsPow2(values.Length) || values.Length > 1 << 30)
+            throw new ArgumentException($"{values.Length} quotient values: a power of two is needed", nameof(values));
+        int d = TDef.Degree;
         // An extension element is its D base components in order (TDef is an inline array of them): the values are the
         // matrix's rows as they lie, copied at once into an array every element of which is written.
         var m = new RowMajorMatrix<MontyField31<TParams>>(GC.AllocateUninitializedArray<MontyField31<TParams>>(values.Length * d), d);
@@ -47,6 +62,56 @@ public static class QuotientChunks<TParams, TDef>
                 row[c] *= power;
             power *= shiftInv;
         }
+        return m;
+    }
+
+    /// <summary>
+    /// The combined quotient's coefficients (docs/design.md, "STARK": one quotient per proof): Σ_t weights[t]·Q_t(x), each Q_t
+    /// given by its coefficients (<see cref="Coefficients"/>: q_t rows of D components, q_t ≤ n·d), as one matrix of n·d rows,
+    /// 2^<paramref name="logN"/> = n and 2^<paramref name="logChunks"/> = d. A term's coefficients beyond its own length are zero.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static RowMajorMatrix<MontyField31<TParams>> Combine(IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> coefficients,
+        ReadOnlySpan<ExtensionField<MontyField31<TParams>, TDef>> weights, int logN, int logChunks)
+    {
+        ArgumentNullException.ThrowIfNull(coefficients);
+        int d = TDef.Degree;
+        if (logN < 0 || logChunks < 0 || logN + logChunks > 30)
+            throw new ArgumentException($"no combined quotient of 2^{logN}·2^{logChunks} coefficients");
+        if (weights.Length != coefficients.Count || coefficients.Count == 0)
+            throw new ArgumentException($"{coefficients.Count} quotients and {weights.Length} weights");
+        int total = 1 << (logN + logChunks);
+        var sum = new RowMajorMatrix<MontyField31<TParams>>(total, d);
+        var acc = MemoryMarshal.Cast<MontyField31<TParams>, ExtensionField<MontyField31<TParams>, TDef>>(sum.Values.AsSpan());
+        for (int t = 0; t < coefficients.Count; t++)
+        {
+            var m = coefficients[t];
+            ArgumentNullException.ThrowIfNull(m);
+            if (m.Width != d || m.Height > total)
+                throw new ArgumentException($"quotient {t}: {m.Height} coefficients of width {m.Width} do not fit {total} of width {d}");
+            var terms = MemoryMarshal.Cast<MontyField31<TParams>, ExtensionField<MontyField31<TParams>, TDef>>(m.Values.AsSpan(0, m.Height * d));
+            var w = weights[t];
+            for (int i = 0; i < terms.Length; i++)
+                acc[i] += w * terms[i];
+        }
+        return sum;
+    }
+
+    /// <summary>
+    /// A polynomial's coefficients (n·d rows of D components, <see cref="Coefficients"/> or <see cref="Combine"/>) → d chunks of n
+    /// coefficients, Q(x) = Σ_j x^(j·n)·q_j(x): their coefficients (n rows; chunk j, component c in column j·D + c) and their coset
+    /// LDEs onto g·H_(n·2^<paramref name="logBlowup"/>), rows bit-reversed, side by side (width D·d, committed).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static (RowMajorMatrix<MontyField31<TParams>> Coefficients, RowMajorMatrix<MontyField31<TParams>> Lde) SplitCoefficients(
+        ITwoAdicSubgroupDft<MontyField31<TParams>> dft, RowMajorMatrix<MontyField31<TParams>> m, int logN, int logChunks, int logBlowup)
+    {
+        ArgumentNullException.ThrowIfNull(dft);
+        ArgumentNullException.ThrowIfNull(m);
+        int d = TDef.Degree;
+        if (logN < 0 || logChunks < 0 || logBlowup < 0 || logN + Math.Max(logChunks, logBlowup) > 30 || m.Width != d || m.Height != 1 << (logN + logChunks))
+            throw new ArgumentException($"{m.Height} coefficients of width {m.Width} are not 2^{logN}·2^{logChunks} of width {d} (blowup 2^{logBlowup})", nameof(m));
+        int n = 1 << logN, chunks = 1 << logChunks;
         // Chunk j, component c → column j·D + c of an n-row coefficient matrix.
         var coefficients = new RowMajorMatrix<MontyField31<TParams>>(n, d * chunks);
         for (int j = 0; j < chunks; j++)

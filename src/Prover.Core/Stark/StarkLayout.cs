@@ -65,7 +65,13 @@ internal sealed class StarkLayout<F> where F : struct, IField<F>
         // Only the running sum (the last extension column) is read on the next row (format 7: the last group's constraint).
         if (HasLogUp)
             Add(CommitmentKind.LogUp, t => D * airs[t].LogUpColumns, t => airs[t].LogUpColumns > 0, t => Air.LogUp.NextColumns(airs[t].LogUpColumns, D));
-        Add(CommitmentKind.Quotient, t => D << airs[t].LogQuotientChunks, _ => true, null);
+        // One quotient for the whole proof (docs/design.md, "STARK"): Σ_t μ^t·A_t/Z_(H_t) has degree < max_t d_t·n_t, split into
+        // d = max_t d_t·n_t / N chunks of N coefficients (N the tallest height), committed at the tallest height only. Its
+        // opening at ζ travels with the first tallest table's openings (the other tables' quotient lists are empty).
+        int logMaxHeight = logHeights.Max();
+        QuotientTable = Enumerable.Range(0, airs.Count).First(t => logHeights[t] == logMaxHeight);
+        LogQuotientChunks = Enumerable.Range(0, airs.Count).Max(t => logHeights[t] + airs[t].LogQuotientChunks) - logMaxHeight;
+        Add(CommitmentKind.Quotient, _ => D << LogQuotientChunks, t => t == QuotientTable, null);
         Matrices = matrices;
         TreeCount = tree;
         LambdaPowers = lambda;
@@ -80,6 +86,15 @@ internal sealed class StarkLayout<F> where F : struct, IField<F>
     }
 
     public IReadOnlyList<CompiledAir<F>> Airs { get; }
+
+    /// <summary>The table whose openings carry the proof's one quotient at ζ: the first of the tallest.</summary>
+    public int QuotientTable { get; }
+
+    /// <summary>log2 of the proof's quotient chunks: max_t (log n_t + log d_t) − log N (each chunk has N coefficients, N the tallest height).</summary>
+    public int LogQuotientChunks { get; }
+
+    /// <summary>Base-field values the quotient list of table <paramref name="t"/>'s openings holds: D·d for <see cref="QuotientTable"/>, else none.</summary>
+    public int QuotientOpenedValues(int t) => t == QuotientTable ? D << LogQuotientChunks : 0;
 
     public IReadOnlyList<int> LogHeights { get; }
 
@@ -152,21 +167,25 @@ internal sealed class StarkLayout<F> where F : struct, IField<F>
 public static class StarkProofFormat
 {
     /// <summary>
-    /// Digests of 8 elements (<see cref="Digest{TParams}"/>: development, provable-100). 7: LogUp's running sum is cyclic and
-    /// stands in for the last group's column (one LogUp column per group, one constraint per group, <see cref="Air.LogUp"/>);
-    /// 5: the configuration's LogUp quotient
+    /// Digests of 8 elements (<see cref="Digest{TParams}"/>: development, provable-100). 9: one quotient for all tables, Σ_t μ^t·A_t/Z_(H_t)
+    /// with a challenge μ drawn after α, committed at the tallest height and opened with the first tallest table's openings (the
+    /// others' quotient lists empty); 7: LogUp's running sum is cyclic and stands in for the last group's column (one LogUp column
+    /// per group, one constraint per group, <see cref="Air.LogUp"/>); 5: the configuration's LogUp quotient
     /// raise (<see cref="StarkConfig.LogUpMaxLogQuotientChunks"/>) in the header, LogUp groups chosen per table by opened
     /// elements (<see cref="Air.LogUpBatching"/>); 3: Merkle caps, deduplicated
     /// multi-openings, FRI arity 2/4/8; 2: batched LogUp (one column per group of interactions, <see cref="Air.LogUpGrouping"/>);
     /// 1: one column per interaction, one root and one path per query and tree, arity 2.
     /// </summary>
-    public const ushort Version = 7;
+    public const ushort Version = 9;
 
-    /// <summary>Version 7's layout with digests of 12 elements (<see cref="WideDigest{TParams}"/>: provable-128); 6 was version 5's, 4 version 3's.</summary>
-    public const ushort WideDigestVersion = 8;
+    /// <summary>Version 9's layout with digests of 12 elements (<see cref="WideDigest{TParams}"/>: provable-128); 8 was version 7's, 6 version 5's, 4 version 3's.</summary>
+    public const ushort WideDigestVersion = 10;
 
-    /// <summary>The versions before the cyclic LogUp running sum (5 and 6: a LogUp column per group plus the running sum): no longer read.</summary>
-    public static bool IsRetired(int version) => version is >= 1 and <= 6;
+    /// <summary>
+    /// Versions no longer read: before one quotient for all tables (7 and 8: a quotient per table) and before the cyclic LogUp
+    /// running sum (5 and 6: a LogUp column per group plus the running sum).
+    /// </summary>
+    public static bool IsRetired(int version) => version is >= 1 and <= 8;
 
     /// <summary>The version of proofs whose digests have <paramref name="digestLength"/> elements.</summary>
     public static ushort VersionFor(int digestLength) => digestLength switch

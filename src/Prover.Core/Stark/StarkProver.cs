@@ -16,7 +16,7 @@ public sealed class InsecureConfigurationException(string message) : Exception(m
 /// <summary>
 /// The multi-table STARK prover. Protocol (docs/design.md, "STARK"): commit all main traces (coset LDEs,
 /// bit-reversed, one mixed-height Merkle commitment); draw LogUp challenges; commit the LogUp traces
-/// and their cumulative sums; draw α; commit each table's quotient split into chunks; draw ζ; open
+/// and their cumulative sums; draw α and μ; commit the one quotient Σ_t μ^t·A_t/Z_(H_t) of all tables split into chunks; draw ζ; open
 /// every column at ζ (and ζ·ω); draw λ and prove with FRI that the DEEP quotients of all openings are
 /// low-degree; grind; answer the queries.
 /// </summary>
@@ -57,6 +57,12 @@ public sealed class StarkProver<TParams, TDef, TDigest>
     /// before their LDE and commitment (so a proof of a forged LogUp trace can be shown to be rejected).
     /// </summary>
     internal Func<LogUpForgery, (RowMajorMatrix<MontyField31<TParams>> Trace, ExtensionField<MontyField31<TParams>, TDef> Sum)>? ForgeLogUp { get; init; }
+
+    /// <summary>
+    /// Test hook for forged-quotient tests: replaces the weights μ^t the tables' quotients are combined with (so a proof whose
+    /// quotient was combined with another μ, or with a table left out, can be shown to be rejected).
+    /// </summary>
+    internal Func<ExtensionField<MontyField31<TParams>, TDef>[], ExtensionField<MontyField31<TParams>, TDef>[]>? ForgeQuotientWeights { get; init; }
 
     /// <summary>What <see cref="ForgeLogUp"/> sees of one table: its index, main trace, honest LogUp trace and sum, and the challenges.</summary>
     internal sealed record LogUpForgery(int Table, RowMajorMatrix<MontyField31<TParams>> Main, RowMajorMatrix<MontyField31<TParams>> LogUp,
@@ -339,20 +345,29 @@ public sealed class StarkProver<TParams, TDef, TDigest>
                 Lap("LogUp trace, LDE and commit");
             }
 
-            // Phase 3: quotients.
+            // Phase 3: one quotient for the whole proof (docs/design.md, "STARK"). μ is drawn after α and before the quotient's
+            // commitment: Q = Σ_t μ^t·A_t/Z_(H_t) is a polynomial (of degree < max_t d_t·n_t) only if every A_t/Z_(H_t) is, except
+            // with probability ≤ (T − 1)/|F| over μ (StarkVerifier.QuotientError states why).
             var alpha = _challenger.SampleExtension<ExtensionField<MontyField31<TParams>, TDef>>();
-            var quotientCoefficients = new RowMajorMatrix<MontyField31<TParams>>[tables];
-            var quotientLdes = new RowMajorMatrix<MontyField31<TParams>>[tables];
+            var mu = _challenger.SampleExtension<ExtensionField<MontyField31<TParams>, TDef>>();
+            var tableQuotients = new RowMajorMatrix<MontyField31<TParams>>[tables];
             for (int t = 0; t < tables; t++)
             {
-                // The quotient's values, its chunks' coefficients and their LDE (a backend may keep all three on its device).
-                (quotientCoefficients[t], quotientLdes[t]) = owner._backend.QuotientChunks(airs[t], layout.LogHeights[t], mainLdes[t], key?.Ldes[t],
-                    logUpLdes[t], publics[t], alpha, gamma, beta, sums[t], layout.LogBlowup);
-                Ldes.Add(quotientCoefficients[t]);
-                Ldes.Add(quotientLdes[t]);
+                // Each table's quotient on its own quotient coset, as coefficients (a backend may keep them on its device).
+                tableQuotients[t] = owner._backend.QuotientCoefficients(airs[t], layout.LogHeights[t], mainLdes[t], key?.Ldes[t],
+                    logUpLdes[t], publics[t], alpha, gamma, beta, sums[t]);
+                Ldes.Add(tableQuotients[t]);
             }
+            var weights = mu.Powers(tables);
+            if (owner.ForgeQuotientWeights is { } forgeWeights)
+                weights = forgeWeights(weights);
+            var (quotientCoefficients, quotientLde) = owner._backend.CombineQuotients(tableQuotients, weights, layout.LogHeights.Max(),
+                layout.LogQuotientChunks, layout.LogBlowup);
+            Ldes.Add(quotientCoefficients);
+            Ldes.Add(quotientLde);
+            owner._backend.Release(tableQuotients);
             Lap("quotient evaluation and LDE");
-            var quotientTree = owner._backend.Commit<TDigest>(quotientLdes);
+            var quotientTree = owner._backend.Commit<TDigest>([quotientLde]);
             Trees.Add(quotientTree);
             _challenger.Observe(quotientTree.Cap(capHeight));
             Lap("quotient commit");
@@ -393,7 +408,7 @@ public sealed class StarkProver<TParams, TDef, TDigest>
                         MainNext = Select(next[at], layout.Airs[t].NextMainColumns),
                         LogUpLocal = logUpTraces[t] is null ? [] : local[logUpAt],
                         LogUpNext = logUpTraces[t] is null ? [] : Select(next[logUpAt], LogUp.NextColumns(layout.Airs[t].LogUpColumns, TDef.Degree)),
-                        Quotient = owner._backend.EvaluateCoefficientColumns(quotientCoefficients[t], zeta),
+                        Quotient = t == layout.QuotientTable ? owner._backend.EvaluateCoefficientColumns(quotientCoefficients, zeta) : [],
                     };
                 }
             }

@@ -27,6 +27,8 @@ public static class StarkSecurity
         {
             LogFinalPolyLength = layout.LogFinalPolyLength,
             Tables = [.. airs.Select((a, t) => (layout.LogHeights[t], a.MaxConstraintDegree))],
+            // One quotient for all tables, combined with the powers of μ (StarkVerifier.ConstraintError).
+            QuotientTables = airs.Count,
             // The digest that was actually hashed (the caller's type parameter, checked against the configuration).
             DigestBits = digestLength * Math.Log2(prime),
         };

@@ -173,6 +173,7 @@ public sealed class StarkVerifier<TParams, TDef, TDigest>
                     ch.ObserveExtension(proof.CumulativeSums[t]);
         }
         var alpha = ch.SampleExtension<ExtensionField<MontyField31<TParams>, TDef>>();
+        var mu = ch.SampleExtension<ExtensionField<MontyField31<TParams>, TDef>>();
         ch.Observe(proof.QuotientCommitment);
         var zeta = ch.SampleExtension<ExtensionField<MontyField31<TParams>, TDef>>();
         foreach (var o in proof.Openings)
@@ -205,10 +206,19 @@ public sealed class StarkVerifier<TParams, TDef, TDigest>
             return VerificationResult.Reject("LogUp buses do not balance: the tables' cumulative sums do not add to zero");
         var sum = total;
 
-        // The constraints hold at ζ: folded constraints = Z_H(ζ)·Q(ζ) for every table.
+        // The constraints hold at ζ: Σ_t μ^t·A_t(ζ)/Z_(H_t)(ζ) = Q(ζ), A_t a table's folded constraints, Q the proof's one quotient.
+        var combined = default(ExtensionField<MontyField31<TParams>, TDef>);
+        var muPower = ExtensionField<MontyField31<TParams>, TDef>.One;
         for (int t = 0; t < tables; t++)
-            if (ConstraintError(compiled[t], layout.LogHeights[t], proof.Openings[t], proof.PublicValues[t], alpha, gamma, beta, proof.CumulativeSums[t], zeta) is { } error)
+        {
+            if (ConstraintError(compiled[t], layout.LogHeights[t], proof.Openings[t], proof.PublicValues[t], alpha, gamma, beta, proof.CumulativeSums[t], zeta,
+                    out var folded) is { } error)
                 return VerificationResult.Reject($"table {t} ({compiled[t].Name}): {error}");
+            combined += muPower * folded;
+            muPower *= mu;
+        }
+        if (combined != QuotientAt(layout, proof.Openings[layout.QuotientTable].Quotient, zeta))
+            return VerificationResult.Reject("constraints do not match the quotient at the out-of-domain point");
 
         Phase("constraints at the out-of-domain point");
 
@@ -364,7 +374,7 @@ public sealed class StarkVerifier<TParams, TDef, TDigest>
             int pre = air.Air.PreprocessedWidth;
             if (o is null || o.PreprocessedLocal?.Length != pre || o.PreprocessedNext?.Length != (pre == 0 ? 0 : air.NextPreprocessedColumns.Count)
                 || o.MainLocal?.Length != air.Width || o.MainNext?.Length != air.NextMainColumns.Count || o.LogUpLocal?.Length != logUp
-                || o.LogUpNext?.Length != (logUp == 0 ? 0 : d) || o.Quotient?.Length != d << air.LogQuotientChunks)
+                || o.LogUpNext?.Length != (logUp == 0 ? 0 : d) || o.Quotient?.Length != layout.QuotientOpenedValues(t))
                 return $"table {t}: opened values have the wrong shape";
         }
         // Caps: exactly the size the configuration's cap height gives each tree (the transcript observes them before any opening is checked).
@@ -403,14 +413,29 @@ public sealed class StarkVerifier<TParams, TDef, TDigest>
         return null;
     }
 
+    /// <summary>
+    /// Table t's share of the quotient at ζ, A_t(ζ)/Z_(H_t)(ζ) (A_t the α-folded constraints), into <paramref name="folded"/>; an error
+    /// where ζ lies on the table's trace domain.
+    /// <para>
+    /// Soundness of one quotient for all tables: α is drawn after the traces, so a table whose trace violates a constraint has
+    /// A_t not divisible by Z_(H_t), except with probability ≤ K/|F| over α. Every H_t ⊆ H_N (N the tallest height, n_t | N), so
+    /// Z_(H_t) | Z_(H_N); multiplying Σ_t μ^t·A_t/Z_(H_t) by Z_(H_N) gives Σ_t μ^t·A_t·(Z_(H_N)/Z_(H_t)), a polynomial in μ of degree
+    /// &lt; T whose coefficients are polynomials in X, one of them (table t's) not divisible by Z_(H_N). Its remainder mod Z_(H_N) is
+    /// then a non-zero polynomial in μ of degree &lt; T, so for all but at most T − 1 values of μ (drawn after α, before the
+    /// quotient's commitment) the combination is not a polynomial: no committed low-degree Q equals it, and DEEP-ALI at ζ (drawn
+    /// after Q's commitment) catches the difference as for one table. The security report counts the (T − 1)/|F| (ALI term).
+    /// </para>
+    /// </summary>
     private static string? ConstraintError(CompiledAir<MontyField31<TParams>> air, int logN, TableOpenings<ExtensionField<MontyField31<TParams>, TDef>> o,
         MontyField31<TParams>[] publics, ExtensionField<MontyField31<TParams>, TDef> alpha, ExtensionField<MontyField31<TParams>, TDef> gamma,
-        ExtensionField<MontyField31<TParams>, TDef> beta, ExtensionField<MontyField31<TParams>, TDef> sum, ExtensionField<MontyField31<TParams>, TDef> zeta)
+        ExtensionField<MontyField31<TParams>, TDef> beta, ExtensionField<MontyField31<TParams>, TDef> sum, ExtensionField<MontyField31<TParams>, TDef> zeta,
+        out ExtensionField<MontyField31<TParams>, TDef> folded)
     {
+        folded = default;
         var zh = Polynomials.Vanishing(logN, zeta);
         if (zh.IsZero)
             return "ζ lies on the trace domain";
-        var (first, last, transition, _) = Polynomials.Selectors<MontyField31<TParams>, ExtensionField<MontyField31<TParams>, TDef>>(logN, zeta);
+        var (first, last, transition, zhInverse) = Polynomials.Selectors<MontyField31<TParams>, ExtensionField<MontyField31<TParams>, TDef>>(logN, zeta);
         var program = air.Program;
         // Next-row values sit at the columns the program reads there; it reads no other (CompiledAir.NextMainColumns).
         var inputs = new OpenedInputs(o.PreprocessedLocal, Scatter(o.PreprocessedNext, air.NextPreprocessedColumns, air.Air.PreprocessedWidth),
@@ -437,16 +462,24 @@ public sealed class StarkVerifier<TParams, TDef, TDigest>
         var acc = KernelSelection.IsReference(ReferenceFamily.Verifier)
             ? FoldReference(outputs.AsSpan(0, constraints), results, alpha)
             : Fold(outputs.AsSpan(0, constraints), results, alpha);
-        // Q(ζ) = Σ_j ζ^(j·n)·q_j(ζ), q_j recombined from its D base-column openings.
+        folded = acc * zhInverse;
+        return null;
+    }
+
+    /// <summary>Q(ζ) = Σ_j ζ^(j·N)·q_j(ζ) of the proof's one quotient, q_j recombined from its D base-column openings (N the tallest height).</summary>
+    private static ExtensionField<MontyField31<TParams>, TDef> QuotientAt(StarkLayout<MontyField31<TParams>> layout,
+        ExtensionField<MontyField31<TParams>, TDef>[] opened, ExtensionField<MontyField31<TParams>, TDef> zeta)
+    {
+        int d = TDef.Degree;
         var quotient = default(ExtensionField<MontyField31<TParams>, TDef>);
-        var zetaN = zh + ExtensionField<MontyField31<TParams>, TDef>.One;
+        var zetaN = Polynomials.Vanishing(layout.LogHeights.Max(), zeta) + ExtensionField<MontyField31<TParams>, TDef>.One;
         var power = ExtensionField<MontyField31<TParams>, TDef>.One;
-        for (int j = 0; j < 1 << air.LogQuotientChunks; j++)
+        for (int j = 0; j < 1 << layout.LogQuotientChunks; j++)
         {
-            quotient += power * Recombine(o.Quotient.AsSpan(j * d, d));
+            quotient += power * Recombine(opened.AsSpan(j * d, d));
             power *= zetaN;
         }
-        return acc == zh * quotient ? null : "constraints do not match the quotient at the out-of-domain point";
+        return quotient;
     }
 
     /// <summary>

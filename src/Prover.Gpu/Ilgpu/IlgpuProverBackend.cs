@@ -274,28 +274,27 @@ public sealed class IlgpuProverBackend<TParams> : IProverBackend<TParams>, IDisp
     }
 
     /// <summary>
-    /// The quotient and its chunks on the device (<see cref="IlgpuOperations{TParams}.QuotientChunks"/>): the quotient is evaluated as in
-    /// <see cref="EvaluateQuotient{TDef}"/> into a device buffer that never comes back, split into chunks and extended there; the chunk
-    /// coefficients (for their openings at ζ) and the LDE (for the commitment, DEEP and the query openings) stay on the device. Other
-    /// extensions, or the quotient off the device, go to the CPU reference.
+    /// A table's quotient as coefficients on the device (<see cref="IlgpuOperations{TParams}.QuotientCoefficients"/>): the quotient is
+    /// evaluated as in <see cref="EvaluateQuotient{TDef}"/> into a device buffer that never comes back, and its coset IDFT runs there; the
+    /// coefficients stay on the device (for <see cref="CombineQuotients{TDef}"/>) as the budget allows. Other extensions, or the quotient
+    /// off the device, go to the CPU reference.
     /// </summary>
-    public (RowMajorMatrix<MontyField31<TParams>> Coefficients, RowMajorMatrix<MontyField31<TParams>> Lde) QuotientChunks<TDef>(CompiledAir<MontyField31<TParams>> air,
+    public RowMajorMatrix<MontyField31<TParams>> QuotientCoefficients<TDef>(CompiledAir<MontyField31<TParams>> air,
         int logN, RowMajorMatrix<MontyField31<TParams>> mainLde, RowMajorMatrix<MontyField31<TParams>>? preprocessedLde, RowMajorMatrix<MontyField31<TParams>>? logUpLde,
         MontyField31<TParams>[] publics, ExtensionField<MontyField31<TParams>, TDef> alpha, ExtensionField<MontyField31<TParams>, TDef> gamma,
-        ExtensionField<MontyField31<TParams>, TDef> beta, ExtensionField<MontyField31<TParams>, TDef> cumulativeSum, int logBlowup)
+        ExtensionField<MontyField31<TParams>, TDef> beta, ExtensionField<MontyField31<TParams>, TDef> cumulativeSum)
         where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef>
     {
         ArgumentNullException.ThrowIfNull(air);
         ArgumentNullException.ThrowIfNull(mainLde);
         ArgumentNullException.ThrowIfNull(publics);
         if (!QuotientOnDevice || !QuotientChunksOnDevice || !WideOnDevice<TDef>())
-            return QuotientChunks<TParams, TDef>.Split(Dft, EvaluateQuotient(air, logN, mainLde, preprocessedLde, logUpLde, publics, alpha, gamma, beta, cumulativeSum),
-                logN, air.LogQuotientChunks, logBlowup);
+            return QuotientChunks<TParams, TDef>.Coefficients(Dft, EvaluateQuotient(air, logN, mainLde, preprocessedLde, logUpLde, publics, alpha, gamma, beta, cumulativeSum));
         if (air.LogUpColumns > 0 && logUpLde is null)
             throw new ArgumentException($"{air.Name} has LogUp columns but no LogUp LDE was given", nameof(logUpLde));
         int logD = air.LogQuotientChunks;
-        if (logN < 0 || logN + Math.Max(logD, logBlowup) > Math.Min(30, TParams.TwoAdicity))
-            throw new ArgumentOutOfRangeException(nameof(logN), $"no quotient chunks of 2^{logN} rows (2^{logD} chunks, blowup 2^{logBlowup})");
+        if (logN < 0 || logN + logD > Math.Min(30, TParams.TwoAdicity))
+            throw new ArgumentOutOfRangeException(nameof(logN), $"no quotient of 2^{logN} rows (2^{logD} chunks)");
         var program = DeviceProgram.From(air.Name, air.Program, publics, preprocessedLde is not null);
         int constraints = air.ConstraintCount;
         if (program.Outputs < constraints)
@@ -307,8 +306,28 @@ public sealed class IlgpuProverBackend<TParams> : IProverBackend<TParams>, IDisp
         var logUp = logUpConstraints == 0 ? null : DeviceLogUp.From(air, 0, gamma, beta, alphaPowers.AsSpan(constraints),
             LogUp.SumPerRow<MontyField31<TParams>, ExtensionField<MontyField31<TParams>, TDef>>(cumulativeSum, 1 << logN));
         var mark = Mark();
-        var chunks = Operations.QuotientChunks(TDef.W, TDef.Degree, program, constraints, logUp, mainLde, preprocessedLde, logUp is null ? null : logUpLde, logN, logD,
-            Words(alphaPowers.AsSpan(0, constraints)), MontyField31<TParams>.AsMontgomery(zhInverse), MontyField31<TParams>.AsMontgomery(zh), logBlowup);
+        var coefficients = Operations.QuotientCoefficients(TDef.W, TDef.Degree, program, constraints, logUp, mainLde, preprocessedLde, logUp is null ? null : logUpLde,
+            logN, logD, Words(alphaPowers.AsSpan(0, constraints)), MontyField31<TParams>.AsMontgomery(zhInverse), MontyField31<TParams>.AsMontgomery(zh));
+        Count(IlgpuTraffic.Quotient, mark);
+        return coefficients;
+    }
+
+    /// <summary>
+    /// The proof's one quotient on the device (<see cref="IlgpuOperations{TParams}.CombineQuotients"/>): the tables' coefficients, read
+    /// from their device copies, summed with their weights, split into chunks and extended there; the chunk coefficients (for their
+    /// openings at ζ) and the LDE (for the commitment, DEEP and the query openings) stay on the device. Other extensions, or the split
+    /// off the device, go to the CPU reference.
+    /// </summary>
+    public (RowMajorMatrix<MontyField31<TParams>> Coefficients, RowMajorMatrix<MontyField31<TParams>> Lde) CombineQuotients<TDef>(
+        IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> coefficients, ExtensionField<MontyField31<TParams>, TDef>[] weights, int logN, int logChunks, int logBlowup)
+        where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef>
+    {
+        ArgumentNullException.ThrowIfNull(coefficients);
+        ArgumentNullException.ThrowIfNull(weights);
+        if (!QuotientChunksOnDevice || !WideOnDevice<TDef>())
+            return Cpu.CombineQuotients(coefficients, weights, logN, logChunks, logBlowup);
+        var mark = Mark();
+        var chunks = Operations.CombineQuotients(TDef.W, TDef.Degree, coefficients, Words(weights.AsSpan()), logN, logChunks, logBlowup);
         Count(IlgpuTraffic.Quotient, mark);
         return chunks;
     }

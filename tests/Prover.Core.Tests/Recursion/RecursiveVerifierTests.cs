@@ -33,12 +33,14 @@ public sealed class RecursiveVerifierTests(ITestOutputHelper output)
     }
 
     private static Case<TDef, TDigest> Prove<TDef, TDigest>(string name, StarkConfig config, IAir<KoalaBear>[] airs, RowMajorMatrix<KoalaBear>[] traces,
-        KoalaBear[][] publics, bool preprocessed = false, bool check = true)
+        KoalaBear[][] publics, bool preprocessed = false, bool check = true,
+        Func<ExtensionField<KoalaBear, TDef>[], ExtensionField<KoalaBear, TDef>[]>? quotientWeights = null)
         where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
         where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
     {
         var pk = preprocessed ? StarkSetup.Preprocess<KoalaBearParameters, TDigest>(airs, traces.Select(t => int.Log2(t.Height)).ToArray(), config.LogBlowup) : null;
-        var proof = new StarkProver<KoalaBearParameters, TDef, TDigest>(config) { CheckConstraints = check }.Prove(airs, traces, publics, pk);
+        var proof = new StarkProver<KoalaBearParameters, TDef, TDigest>(config) { CheckConstraints = check, ForgeQuotientWeights = quotientWeights }
+            .Prove(airs, traces, publics, pk);
         return new(name, config, airs, ProofSerializer.Serialize(proof), pk?.VerifyingKey);
     }
 
@@ -91,7 +93,8 @@ public sealed class RecursiveVerifierTests(ITestOutputHelper output)
         var tamperings = new List<(string, Func<StarkProof<KoalaBearParameters, ExtensionField<KoalaBear, TDef>, TDigest>, StarkProof<KoalaBearParameters, ExtensionField<KoalaBear, TDef>, TDigest>>)>
         {
             ("opened main value", p => { p.Openings[0].MainLocal[0] += e1; return p; }),
-            ("opened quotient value", p => { p.Openings[0].Quotient[1] += e1; return p; }),
+            // The proof's one quotient is opened with the first tallest table.
+            ("opened quotient value", p => { p.Openings.First(o => o.Quotient.Length > 0).Quotient[1] += e1; return p; }),
             ("opened row of the main tree", p => { p.InputOpenings[c.Key is null ? 0 : 1].Rows[0][0] += One; return p; }),
             ("Merkle sibling of the quotient tree", p => { var s = (TDigest[])p.InputOpenings[^1].Siblings; s[s.Length / 2] = Bump(s[s.Length / 2]); return p; }),
             ("main commitment", p => { var d = p.MainCommitment.Digests.ToArray(); d[0] = Bump(d[0]); return WithCap(p, new MerkleCap<KoalaBearParameters, TDigest>(d)); }),
@@ -213,6 +216,41 @@ public sealed class RecursiveVerifierTests(ITestOutputHelper output)
         Assert.False(run.Accepted);
         Assert.False(RecursiveVerification<KoalaBearParameters, KoalaBearQuartic, KoalaBearDigest>.Verify(lower, fib.Airs, fib.Fresh()).Run.Accepted);
         Compare(fib, fib.Fresh(), true, "honest, same bound");
+    }
+
+    [Theory]
+    [InlineData(4, 5)] // the quotient with table 1 (the taller), two chunks
+    [InlineData(5, 3)] // with table 0, one chunk
+    public void Combined_quotient_of_mixed_heights_and_its_forgeries(int logFib, int logPoseidon)
+    {
+        // One quotient for all tables: the program checks Σ_t μ^t·A_t(ζ)/Z_(H_t)(ζ) = Q(ζ) as the native verifier does, so both
+        // accept the honest proof and reject a forged trace in either table and a quotient combined with another μ or without
+        // one table's term.
+        var (fibAirs, fibTraces, fibPublics) = DemoCatalog.Build("fibonacci", logFib);
+        var (posAirs, posTraces, posPublics) = DemoCatalog.Build("poseidon2", logPoseidon);
+        IAir<KoalaBear>[] airs = [fibAirs[0], posAirs[0]];
+        RowMajorMatrix<KoalaBear>[] Traces() => [fibTraces[0].Clone(), posTraces[0].Clone()];
+        KoalaBear[][] publics = [fibPublics[0], posPublics[0]];
+        var honest = Prove<KoalaBearQuartic, KoalaBearDigest>($"fibonacci 2^{logFib} + poseidon2 2^{logPoseidon}", Small, airs, Traces(), publics);
+        HonestAndTampered(honest);
+        for (int t = 0; t < 2; t++)
+        {
+            var forged = Traces();
+            forged[t][forged[t].Height / 2, forged[t].Width - 1] += One;
+            var c = Prove<KoalaBearQuartic, KoalaBearDigest>("forged", Small, airs, forged, publics, check: false);
+            Compare(c, c.Fresh(), false, $"table {t}'s trace violates a constraint on one row");
+        }
+        var forgeries = new (string Name, Func<KoalaBearExt4[], KoalaBearExt4[]> Weights)[]
+        {
+            ("quotient combined with another μ", w => (w[1] + KoalaBearExt4.One).Powers(w.Length)),
+            ("quotient without table 0's term", w => [KoalaBearExt4.Zero, w[1]]),
+            ("quotient without table 1's term", w => [w[0], KoalaBearExt4.Zero]),
+        };
+        foreach (var (name, weights) in forgeries)
+        {
+            var c = Prove<KoalaBearQuartic, KoalaBearDigest>(name, Small, airs, Traces(), publics, quotientWeights: weights);
+            Compare(c, c.Fresh(), false, name);
+        }
     }
 
     [Fact]

@@ -167,10 +167,15 @@ public sealed class AdversarialProofTests(ITestOutputHelper output)
         Assert.StartsWith("malformed proof at byte", e.Message, StringComparison.Ordinal);
     }
 
-    /// <summary>Proofs of the formats before the cyclic LogUp running sum (5: 8-element digests, 6: 12-element) are refused by name, not misread.</summary>
+    /// <summary>
+    /// Proofs of the formats before the cyclic LogUp running sum (5: 8-element digests, 6: 12-element) and before one quotient for
+    /// all tables (7, 8) are refused by name, not misread.
+    /// </summary>
     [Theory]
     [InlineData(5)]
     [InlineData(6)]
+    [InlineData(7)]
+    [InlineData(8)]
     public void Proof_of_a_retired_format_is_refused_with_a_clear_error(int version)
     {
         var bytes = Patched(b => BinaryPrimitives.WriteUInt16LittleEndian(b.AsSpan(4), (ushort)version));
@@ -179,13 +184,15 @@ public sealed class AdversarialProofTests(ITestOutputHelper output)
         Assert.Contains($"expects version {StarkProofFormat.Version}", e.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Zkvm_proof_of_version_7_is_refused_with_a_clear_error()
+    [Theory]
+    [InlineData(7)]
+    [InlineData(8)] // a quotient per table in each shard proof
+    public void Zkvm_proof_of_an_older_version_is_refused_with_a_clear_error(int version)
     {
         var bytes = ZkvmBytes(0, 0, []);
-        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(4), 7);
+        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(4), (ushort)version);
         var e = Assert.Throws<ProofFormatException>(() => ZkvmProof<KoalaBearQuartic, Digest<KoalaBearParameters>>.Parse(bytes));
-        Assert.Contains("zkVM proof version 7 is older than this reader's 8", e.Message, StringComparison.Ordinal);
+        Assert.Contains($"zkVM proof version {version} is older than this reader's {ZkvmProof<KoalaBearQuartic, Digest<KoalaBearParameters>>.Version}", e.Message, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -128,10 +128,18 @@ public sealed class LogUpBatchingTests(ITestOutputHelper output)
         Assert.True(new StarkVerifier<KoalaBearParameters, KoalaBearQuartic, Digest<KoalaBearParameters>>(Raised).Verify(Airs, raised).IsValid);
         Assert.True(new StarkVerifier<KoalaBearParameters, KoalaBearQuartic, Digest<KoalaBearParameters>>(Unraised).Verify(Airs, plain).IsValid);
         Assert.Equal(2 * 4, raised.Openings[0].LogUpLocal.Length);
-        Assert.Equal(4 * 4, raised.Openings[0].Quotient.Length);
+        // The proof's one quotient (opened with the first tallest table) has chunks of the tallest height: the raised sender's 4
+        // chunks count only where 4·n_sender exceeds the receiving table's height (its quotient has one chunk).
+        int logMax = raised.LogHeights.Max();
+        Assert.Equal(4 * (Math.Max(4 << raised.LogHeights[0], 1 << raised.LogHeights[1]) >> logMax), raised.Openings.Sum(o => o.Quotient.Length));
         int raisedBytes = ProofSerializer.Serialize(raised).Length, plainBytes = ProofSerializer.Serialize(plain).Length;
         output.WriteLine($"raised {raisedBytes} bytes, unraised {plainBytes} bytes");
-        Assert.True(raisedBytes < plainBytes, $"{raisedBytes} ≥ {plainBytes}");
+        // Per query row the raised proof opens fewer elements: the sender's LogUp columns (fewer, D each, at ζ and ζ·ω) and
+        // the same quotient (one proof-wide quotient: the sender's 4·16 coefficients fit under the 256-row table's one chunk). The
+        // byte totals are not compared: with the quotient's chunk cost gone the difference (~1 KB) is below the spread of the
+        // distinct query count (13 to 16 of the sender's 64 LDE rows, drawn from the transcript).
+        Assert.True(raised.Openings[0].LogUpLocal.Length < plain.Openings[0].LogUpLocal.Length);
+        Assert.Equal(plain.Openings.Sum(o => o.Quotient.Length), raised.Openings.Sum(o => o.Quotient.Length));
         // Each verifier rejects the other's proof: the configuration echo differs.
         var crossed = new StarkVerifier<KoalaBearParameters, KoalaBearQuartic, Digest<KoalaBearParameters>>(Unraised).Verify(Airs, raised);
         Assert.False(crossed.IsValid);
@@ -226,8 +234,8 @@ public sealed class LogUpBatchingTests(ITestOutputHelper output)
             return;
         }
         Assert.False(result.IsValid);
-        Assert.Contains("eight-sender", result.Error);
-        Assert.Contains("constraints do not match the quotient", result.Error);
+        // One quotient for all tables: the out-of-domain check names no table (the checker's violation does, below).
+        Assert.Equal("constraints do not match the quotient at the out-of-domain point", result.Error);
         Assert.NotNull(violation);
         Assert.Equal(ForgedRow, violation.Row);
         Assert.Equal(0, violation.Constraint);

@@ -9,7 +9,8 @@ namespace Prover.Gpu.Tests.Ilgpu;
 
 /// <summary>
 /// The quotient's chunks on the device (issue 13): the quotient evaluated into a device buffer, its chunk split and the chunks' coset
-/// LDE (<see cref="IlgpuOperations{TParams}.QuotientChunks"/>, <see cref="IlgpuOperations{TParams}.SplitQuotient"/>) and the chunks'
+/// LDE (<see cref="IlgpuOperations{TParams}.QuotientCoefficients"/>, <see cref="IlgpuOperations{TParams}.CombineQuotients"/>,
+/// <see cref="IlgpuOperations{TParams}.SplitQuotient"/>) and the chunks'
 /// values at a point (<see cref="IlgpuOperations{TParams}.EvaluateCoefficientColumns"/>), each compared word for word with the CPU
 /// reference (<see cref="QuotientChunks{TParams, TDef}"/>) on ILGPU's CPU accelerator, over the quartic and octic extensions.
 /// </summary>
@@ -95,7 +96,7 @@ public class DeviceQuotientChunksTests
     [InlineData("fibonacci", 4, true, false)]
     [InlineData("poseidon2", 3, false, true)]
     [InlineData("lookup", 4, true, true)]
-    public void Quotient_chunks_hook_is_the_cpu_split_of_the_cpu_quotient(string demo, int logRows, bool randomTrace, bool keep)
+    public void Quotient_coefficient_and_combination_hooks_are_the_cpus(string demo, int logRows, bool randomTrace, bool keep)
     {
         // A device of its own: the traffic counters read the device's byte totals, which tests running beside this one on the
         // shared CPU device would move between the marks.
@@ -114,19 +115,31 @@ public class DeviceQuotientChunksTests
             RowMajorMatrix<KoalaBear>? logUpLde = null;
             if (air.LogUpColumns > 0)
                 logUpLde = new RowMajorMatrix<KoalaBear>(Random31.Elements<KoalaBearParameters>((trace.Height << blowup) * air.LogUpColumns * 4, 70 + t), air.LogUpColumns * 4);
-            var (coefficients, chunkLde) = Cpu.QuotientChunks(air, logN, lde, null, logUpLde, publics[t], ext[0], ext[1], ext[2], ext[3], blowup);
+            var coefficients = Cpu.QuotientCoefficients(air, logN, lde, null, logUpLde, publics[t], ext[0], ext[1], ext[2], ext[3]);
             backend.Traffic.Reset();
-            var (deviceCoefficients, deviceLde) = device.QuotientChunks(air, logN, lde, null, logUpLde, publics[t], ext[0], ext[1], ext[2], ext[3], blowup);
+            var deviceQuotient = device.QuotientCoefficients(air, logN, lde, null, logUpLde, publics[t], ext[0], ext[1], ext[2], ext[3]);
             Assert.Equal(1, backend.Traffic.Calls(IlgpuTraffic.Quotient));
-            // With the LDEs kept, the quotient's values and chunks stay on the device: nothing comes back.
+            // With the LDEs kept, the quotient's values and coefficients stay on the device: nothing comes back.
             if (keep)
                 Assert.Equal(0, backend.Traffic.FromDevice(IlgpuTraffic.Quotient));
-            Assert.Equal(keep, backend.Operations.IsResident(deviceLde));
-            DeviceLogUpTests.AssertSameWords(coefficients, deviceCoefficients, $"{demo} table {t} chunk coefficients");
-            DeviceLogUpTests.AssertSameWords(chunkLde, deviceLde, $"{demo} table {t} chunk LDE");
+            Assert.Equal(keep, backend.Operations.IsResident(deviceQuotient));
+            DeviceLogUpTests.AssertSameWords(coefficients, deviceQuotient, $"{demo} table {t} quotient coefficients");
+            // The combination of one table's quotient with a weight and a second copy of it (another weight) in more chunks than it
+            // needs, then the split and LDE: read from the device copy (kept) or uploaded.
+            var weights = RandomExt<KoalaBearQuartic>(2, 90 + t);
+            int logChunks = air.LogQuotientChunks + 1, logBlowupOut = Math.Max(blowup, logChunks);
+            var (combined, combinedLde) = Cpu.CombineQuotients([coefficients, coefficients], weights, logN, logChunks, logBlowupOut);
+            backend.Traffic.Reset();
+            var (deviceCombined, deviceCombinedLde) = device.CombineQuotients([deviceQuotient, deviceQuotient], weights, logN, logChunks, logBlowupOut);
+            Assert.Equal(1, backend.Traffic.Calls(IlgpuTraffic.Quotient));
+            if (keep)
+                Assert.Equal(0, backend.Traffic.FromDevice(IlgpuTraffic.Quotient));
+            Assert.Equal(keep, backend.Operations.IsResident(deviceCombinedLde));
+            DeviceLogUpTests.AssertSameWords(combined, deviceCombined, $"{demo} table {t} combined chunk coefficients");
+            DeviceLogUpTests.AssertSameWords(combinedLde, deviceCombinedLde, $"{demo} table {t} combined chunk LDE");
             var zeta = RandomExt<KoalaBearQuartic>(1, 80 + t)[0];
-            Assert.Equal(Cpu.EvaluateCoefficientColumns(coefficients, zeta), device.EvaluateCoefficientColumns(deviceCoefficients, zeta));
-            device.Release([lde, trace, deviceCoefficients, deviceLde]);
+            Assert.Equal(Cpu.EvaluateCoefficientColumns(combined, zeta), device.EvaluateCoefficientColumns(deviceCombined, zeta));
+            device.Release([lde, trace, deviceQuotient, deviceCombined, deviceCombinedLde]);
         }
         Assert.Equal(0, backend.Operations.ResidentCount);
     }

@@ -83,23 +83,40 @@ public class ZkvmChipsOnTheDevice(ITestOutputHelper output)
 
         public HashSet<string> ChunkTables { get; } = [];
 
-        /// <summary>The quotient (compared above), its chunk split and LDE on the device from the same values, compared with the CPU's.</summary>
-        public (RowMajorMatrix<KoalaBear> Coefficients, RowMajorMatrix<KoalaBear> Lde) QuotientChunks<TDef>(CompiledAir<KoalaBear> air, int logN,
+        /// <summary>The quotient (compared above) as coefficients on the device from the same values, compared with the CPU's.</summary>
+        public RowMajorMatrix<KoalaBear> QuotientCoefficients<TDef>(CompiledAir<KoalaBear> air, int logN,
             RowMajorMatrix<KoalaBear> mainLde, RowMajorMatrix<KoalaBear>? preprocessedLde, RowMajorMatrix<KoalaBear>? logUpLde, KoalaBear[] publics,
             ExtensionField<KoalaBear, TDef> alpha, ExtensionField<KoalaBear, TDef> gamma, ExtensionField<KoalaBear, TDef> beta,
-            ExtensionField<KoalaBear, TDef> cumulativeSum, int logBlowup)
+            ExtensionField<KoalaBear, TDef> cumulativeSum)
             where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
         {
             var values = EvaluateQuotient(air, logN, mainLde, preprocessedLde, logUpLde, publics, alpha, gamma, beta, cumulativeSum);
-            var expected = QuotientChunks<KoalaBearParameters, TDef>.Split(Cpu.Dft, values, logN, air.LogQuotientChunks, logBlowup);
+            var expected = QuotientChunks<KoalaBearParameters, TDef>.Coefficients(Cpu.Dft, values);
             if (logN <= MaxLogRows)
             {
-                var (coefficients, lde) = device.Operations.SplitQuotient(System.Runtime.InteropServices.MemoryMarshal.Cast<ExtensionField<KoalaBear, TDef>, uint>(values.AsSpan()),
-                    TDef.Degree, logN, air.LogQuotientChunks, logBlowup);
-                DeviceLogUpTests.AssertSameWords(expected.Coefficients, coefficients, air.Name + " quotient chunk coefficients");
-                DeviceLogUpTests.AssertSameWords(expected.Lde, lde, air.Name + " quotient chunk LDE");
-                Device.Release([coefficients, lde]);
+                var actual = Device.QuotientCoefficients(air, logN, mainLde, preprocessedLde, logUpLde, publics, alpha, gamma, beta, cumulativeSum);
+                DeviceLogUpTests.AssertSameWords(expected, actual, air.Name + " quotient coefficients");
+                Device.Release([actual]);
                 ChunkTables.Add(air.Name);
+            }
+            return expected;
+        }
+
+        /// <summary>Tables' quotients combined on the device (compared with the CPU's combination, chunk split and LDE).</summary>
+        public int CombinedQuotients { get; private set; }
+
+        public (RowMajorMatrix<KoalaBear> Coefficients, RowMajorMatrix<KoalaBear> Lde) CombineQuotients<TDef>(IReadOnlyList<RowMajorMatrix<KoalaBear>> coefficients,
+            ExtensionField<KoalaBear, TDef>[] weights, int logN, int logChunks, int logBlowup)
+            where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+        {
+            var expected = Cpu.CombineQuotients(coefficients, weights, logN, logChunks, logBlowup);
+            if (logN <= MaxLogRows)
+            {
+                var (c, l) = Device.CombineQuotients(coefficients, weights, logN, logChunks, logBlowup);
+                DeviceLogUpTests.AssertSameWords(expected.Coefficients, c, "combined quotient chunk coefficients");
+                DeviceLogUpTests.AssertSameWords(expected.Lde, l, "combined quotient chunk LDE");
+                Device.Release([c, l]);
+                CombinedQuotients++;
             }
             return expected;
         }
@@ -156,7 +173,8 @@ public class ZkvmChipsOnTheDevice(ITestOutputHelper output)
         Assert.True(backend.LogUpTables.Count >= 5, $"only {backend.LogUpTables.Count} tables' LogUp traces compared");
         Assert.True(backend.QuotientTables.Count >= 5, $"only {backend.QuotientTables.Count} tables' quotients compared");
         Assert.True(backend.OpeningCalls > 0);
-        Assert.Equal(backend.QuotientTables.Order(), backend.ChunkTables.Order()); // every compared quotient's chunks too
+        Assert.Equal(backend.QuotientTables.Order(), backend.ChunkTables.Order()); // every compared quotient's coefficients too
+        Assert.True(backend.CombinedQuotients > 0, "no shard's combined quotient was compared"); // one per shard
         Assert.Empty(backend.Skipped);
         Assert.Equal(0, device.Operations.ResidentCount);
         Assert.NotNull(proof);

@@ -1,0 +1,210 @@
+using Prover.Core.Air;
+using Prover.Core.Air.Demo;
+using Prover.Core.Dft;
+using Prover.Core.Field;
+using Prover.Core.Hash;
+using Prover.Core.Matrix;
+using Prover.Core.Stark;
+using Xunit.Abstractions;
+
+namespace Prover.Core.Tests.Stark;
+
+/// <summary>
+/// One quotient for all of a proof's tables (docs/design.md, "STARK"): Q = Σ_t μ^t·A_t/Z_(H_t), split into d = max_t d_t·n_t/N chunks
+/// of the tallest height N. Tables of mixed heights and chunk counts (the chunk count set by a shorter table too) and one table
+/// prove and verify; a forged trace in any one table, a quotient combined with another μ or without one table's term, and a claimed
+/// height other than the proved one are rejected; and the combination step agrees with its definition, each table's quotient
+/// interpolated from its values on its own coset at random points.
+/// </summary>
+public sealed class CombinedQuotientTests(ITestOutputHelper output)
+{
+    private static StarkConfig Config(int logBlowup) =>
+        StarkConfig.Development with { LogBlowup = logBlowup, NumQueries = 16, QueryPowBits = 2, LogFinalPolyLength = 0, AllowInsecure = true };
+
+    private static StarkProver<KoalaBearParameters, KoalaBearQuartic, Digest<KoalaBearParameters>> Prover(StarkConfig config, bool check = true,
+        Func<KoalaBearExt4[], KoalaBearExt4[]>? weights = null) => new(config) { CheckConstraints = check, ForgeQuotientWeights = weights };
+
+    private static StarkVerifier<KoalaBearParameters, KoalaBearQuartic, Digest<KoalaBearParameters>> Verifier(StarkConfig config) => new(config);
+
+    /// <summary>A Fibonacci table (one chunk) and a Poseidon2 table (two chunks) of their own heights, no bus between them.</summary>
+    private static (IAir<KoalaBear>[] Airs, RowMajorMatrix<KoalaBear>[] Traces, KoalaBear[][] Publics) FibonacciAndPoseidon2(int logFib, int logPoseidon)
+    {
+        var (fibAirs, fibTraces, fibPublics) = DemoCatalog.Build("fibonacci", logFib);
+        var (posAirs, posTraces, posPublics) = DemoCatalog.Build("poseidon2", logPoseidon);
+        return ([fibAirs[0], posAirs[0]], [fibTraces[0], posTraces[0]], [fibPublics[0], posPublics[0]]);
+    }
+
+    [Theory]
+    [InlineData(4, 4, 1)] // equal heights: Poseidon2's two chunks set d = 2; the quotient travels with table 0
+    [InlineData(5, 4, 1)] // Fibonacci taller: 2^5·1 = 2^4·2, d = 1
+    [InlineData(3, 5, 1)] // Poseidon2 taller: d = 2, the quotient with table 1
+    [InlineData(6, 3, 2)] // heights 8× apart, blowup 4
+    public void Tables_of_mixed_heights_prove_and_verify(int logFib, int logPoseidon, int logBlowup)
+    {
+        var config = Config(logBlowup);
+        var (airs, traces, publics) = FibonacciAndPoseidon2(logFib, logPoseidon);
+        var proof = Prover(config).Prove(airs, traces, publics);
+        var result = Verifier(config).Verify(airs, ProofSerializer.Serialize(proof));
+        Assert.True(result.IsValid, result.ToString());
+        int logN = Math.Max(logFib, logPoseidon);
+        int expectedChunks = Math.Max(1 << logFib, 2 << logPoseidon) >> logN; // Fibonacci has 1 chunk, Poseidon2 2
+        int quotientTable = logFib >= logPoseidon ? 0 : 1;
+        Assert.Equal(4 * expectedChunks, proof.Openings[quotientTable].Quotient.Length);
+        Assert.Empty(proof.Openings[1 - quotientTable].Quotient);
+        // One matrix in the quotient tree, at the tallest height.
+        Assert.Single(proof.InputOpenings[^1].Rows);
+        output.WriteLine($"fib 2^{logFib}, poseidon2 2^{logPoseidon}: {expectedChunks} chunk(s), {ProofSerializer.Serialize(proof).Length} bytes");
+    }
+
+    [Theory]
+    [InlineData("fibonacci", 5)]
+    [InlineData("poseidon2", 4)]
+    [InlineData("lookup", 5)]
+    public void Demos_prove_and_verify(string demo, int logRows)
+    {
+        var config = Config(1);
+        var (airs, traces, publics) = DemoCatalog.Build(demo, logRows);
+        var proof = Prover(config).Prove(airs, traces, publics);
+        Assert.True(Verifier(config).Verify(airs, proof).IsValid);
+        Assert.Equal(1, proof.Openings.Count(o => o.Quotient.Length > 0));
+    }
+
+    [Theory]
+    [InlineData(0, 4, 4)]
+    [InlineData(1, 4, 4)]
+    [InlineData(0, 5, 3)] // the shorter table's violation
+    [InlineData(1, 5, 3)]
+    [InlineData(1, 3, 5)]
+    public void Trace_violating_a_constraint_in_one_table_is_rejected(int forgedTable, int logFib, int logPoseidon)
+    {
+        var config = Config(1);
+        var (airs, traces, publics) = FibonacciAndPoseidon2(logFib, logPoseidon);
+        var trace = traces[forgedTable];
+        trace[trace.Height / 2, trace.Width - 1] += KoalaBear.One; // one cell on one row
+        Assert.NotNull(AirChecker.FindViolation(airs[forgedTable], trace, publics[forgedTable]));
+        var proof = Prover(config, check: false).Prove(airs, traces, publics);
+        var result = Verifier(config).Verify(airs, proof);
+        output.WriteLine($"table {forgedTable} forged: {result}");
+        Assert.False(result.IsValid);
+        Assert.Equal("constraints do not match the quotient at the out-of-domain point", result.Error);
+    }
+
+    [Fact]
+    public void Quotient_combined_with_another_mu_or_without_a_table_is_rejected()
+    {
+        var config = Config(1);
+        var (airs, traces, publics) = FibonacciAndPoseidon2(4, 5);
+        // The hook itself changes nothing when it returns the weights it was given.
+        Assert.True(Verifier(config).Verify(airs, Prover(config, weights: w => w).Prove(airs, traces, publics)).IsValid);
+        var forgeries = new (string Name, Func<KoalaBearExt4[], KoalaBearExt4[]> Weights)[]
+        {
+            ("another μ", w => (w[1] + KoalaBearExt4.One).Powers(w.Length)),
+            ("table 0 left out", w => [KoalaBearExt4.Zero, w[1]]),
+            ("table 1 left out", w => [w[0], KoalaBearExt4.Zero]),
+            ("weights swapped", w => [w[1], w[0]]),
+        };
+        foreach (var (name, weights) in forgeries)
+        {
+            var proof = Prover(config, weights: weights).Prove(airs, traces, publics);
+            var result = Verifier(config).Verify(airs, proof);
+            output.WriteLine($"{name}: {result}");
+            Assert.False(result.IsValid, name);
+            Assert.Equal("constraints do not match the quotient at the out-of-domain point", result.Error);
+        }
+    }
+
+    [Fact]
+    public void Claimed_height_other_than_the_proved_one_is_rejected()
+    {
+        var config = Config(1);
+        var (airs, traces, publics) = FibonacciAndPoseidon2(5, 4);
+        var bytes = ProofSerializer.Serialize(Prover(config).Prove(airs, traces, publics));
+        Assert.True(Verifier(config).Verify(airs, bytes).IsValid);
+        foreach (var (table, delta) in new[] { (0, 1), (0, -1), (1, 1), (1, -1), (1, 2) })
+        {
+            var proof = ProofSerializer.Deserialize<KoalaBearParameters, KoalaBearQuartic, Digest<KoalaBearParameters>>(bytes);
+            proof.LogHeights[table] += delta;
+            var result = Verifier(config).Verify(airs, proof);
+            output.WriteLine($"table {table} claimed 2^{proof.LogHeights[table]}: {result}");
+            Assert.False(result.IsValid);
+        }
+    }
+
+    [Fact]
+    public void Proof_of_the_per_table_quotient_format_is_refused_by_version()
+    {
+        // Formats 7 and 8 (one quotient per table, 8- and 12-element digests) had the layout's lists but another transcript and
+        // shape: their versions are refused by name.
+        var config = Config(1);
+        var (airs, traces, publics) = FibonacciAndPoseidon2(4, 4);
+        var bytes = ProofSerializer.Serialize(Prover(config).Prove(airs, traces, publics));
+        Assert.True(StarkProofFormat.Version >= 9 && StarkProofFormat.WideDigestVersion >= 10);
+        Assert.Equal(StarkProofFormat.Version, System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(4)));
+        foreach (ushort old in new ushort[] { 7, 8 })
+        {
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(4), old);
+            var result = Verifier(config).Verify(airs, bytes);
+            Assert.False(result.IsValid);
+            Assert.Contains($"proof format version {old} is retired (a quotient per table)", result.Error);
+        }
+    }
+
+    [Theory]
+    [InlineData(new[] { 4 }, new[] { 1 }, 1)]
+    [InlineData(new[] { 4, 3, 4 }, new[] { 0, 1, 1 }, 2)]
+    [InlineData(new[] { 2, 4, 3 }, new[] { 2, 0, 3 }, 3)] // the chunk count (4) set by a shorter table
+    [InlineData(new[] { 1, 1 }, new[] { 0, 0 }, 1)]
+    public void Combined_chunks_are_the_weighted_sum_of_the_tables_quotients(int[] logHeights, int[] logChunks, int logBlowup)
+    {
+        var rng = new Random(logHeights.Sum() * 31 + logChunks.Sum());
+        KoalaBear F() => KoalaBear.FromUInt64((ulong)rng.NextInt64(KoalaBear.Modulus));
+        KoalaBearExt4 E() => KoalaBearExt4.FromCoefficients([F(), F(), F(), F()]);
+        var dft = Radix2Dft<KoalaBearParameters>.Instance;
+        int tables = logHeights.Length, logN = logHeights.Max();
+        int logD = Enumerable.Range(0, tables).Max(t => logHeights[t] + logChunks[t]) - logN;
+        // Random values on each table's quotient coset g·H_(n_t·d_t) (a wrong trace's quotient is no polynomial of lower degree).
+        var values = Enumerable.Range(0, tables).Select(t => Enumerable.Range(0, 1 << (logHeights[t] + logChunks[t])).Select(_ => E()).ToArray()).ToArray();
+        var weights = Enumerable.Range(0, tables).Select(_ => E()).ToArray();
+        var coefficients = values.Select(v => QuotientChunks<KoalaBearParameters, KoalaBearQuartic>.Coefficients(dft, (KoalaBearExt4[])v.Clone())).ToArray();
+        var (chunks, lde) = QuotientChunks<KoalaBearParameters, KoalaBearQuartic>.SplitCoefficients(dft,
+            QuotientChunks<KoalaBearParameters, KoalaBearQuartic>.Combine(coefficients, weights, logN, logD), logN, logD, logBlowup);
+        Assert.Equal((1 << logN, 4 << logD), (chunks.Height, chunks.Width));
+        Assert.Equal((1 << (logN + logBlowup), 4 << logD), (lde.Height, lde.Width));
+        var g = KoalaBear.MultiplicativeGenerator;
+        for (int trial = 0; trial < 4; trial++)
+        {
+            var x = E();
+            // The reference: Σ_t w_t·Q_t(x), Q_t interpolated from its values (barycentric, on H of its size at x/g: Q_t(g·y) has the values on H).
+            var expected = default(KoalaBearExt4);
+            for (int t = 0; t < tables; t++)
+            {
+                int logQ = logHeights[t] + logChunks[t];
+                var components = new RowMajorMatrix<KoalaBear>(values[t].SelectMany(v => v.Coefficients.ToArray()).ToArray(), 4);
+                var atY = OutOfDomain<KoalaBearParameters, KoalaBearQuartic>.Evaluate(logQ, [components], [x * g.Inverse()])[0][0];
+                var q = default(KoalaBearExt4);
+                for (int c = 3; c >= 0; c--)
+                    q = q * KoalaBearExt4.X + atY[c];
+                expected += weights[t] * q;
+            }
+            // The committed chunks recombined: Σ_j x^(j·N)·q_j(x), q_j from its 4 base columns (Horner per column).
+            var atX = QuotientChunks<KoalaBearParameters, KoalaBearQuartic>.EvaluateColumnsReference(chunks, x);
+            var actual = default(KoalaBearExt4);
+            for (int j = (1 << logD) - 1; j >= 0; j--)
+            {
+                var chunk = default(KoalaBearExt4);
+                for (int c = 3; c >= 0; c--)
+                    chunk = chunk * KoalaBearExt4.X + atX[4 * j + c];
+                actual = actual * x.Pow(1UL << logN) + chunk;
+            }
+            Assert.True(expected == actual, $"point {trial}: the combined chunks differ from Σ_t w_t·Q_t");
+        }
+        // The LDE holds the chunks' values on the large coset (row r at g·ω^bitrev(r)).
+        var omega = KoalaBear.TwoAdicGenerator(logN + logBlowup);
+        for (int r = 0; r < lde.Height; r += Math.Max(1, lde.Height / 8))
+        {
+            var at = g * omega.Pow((ulong)BitReversal.ReverseBits(r, logN + logBlowup));
+            for (int col = 0; col < lde.Width; col++)
+                Assert.True(lde[r, col] == Polynomials.EvaluateCoefficients<KoalaBear>(chunks.Column(col), at), $"LDE row {r} column {col}");
+        }
+    }
+}
