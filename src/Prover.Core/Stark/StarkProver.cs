@@ -347,7 +347,7 @@ public sealed class StarkProver<TParams, TDef, TDigest>
 
             // Phase 3: one quotient for the whole proof (docs/design.md, "STARK"). μ is drawn after α and before the quotient's
             // commitment: Q = Σ_t μ^t·A_t/Z_(H_t) is a polynomial (of degree < max_t d_t·n_t) only if every A_t/Z_(H_t) is, except
-            // with probability ≤ (T − 1)/|F| over μ (StarkVerifier.QuotientError states why).
+            // with probability ≤ (T − 1)/|F| over μ (StarkVerifier.ConstraintError states why).
             var alpha = _challenger.SampleExtension<ExtensionField<MontyField31<TParams>, TDef>>();
             var mu = _challenger.SampleExtension<ExtensionField<MontyField31<TParams>, TDef>>();
             var tableQuotients = new RowMajorMatrix<MontyField31<TParams>>[tables];

@@ -426,7 +426,7 @@ public sealed class StarkVerifier<TParams, TDef, TDigest>
     /// after Q's commitment) catches the difference as for one table. The security report counts the (T − 1)/|F| (ALI term).
     /// </para>
     /// </summary>
-    private static string? ConstraintError(CompiledAir<MontyField31<TParams>> air, int logN, TableOpenings<ExtensionField<MontyField31<TParams>, TDef>> o,
+    internal static string? ConstraintError(CompiledAir<MontyField31<TParams>> air, int logN, TableOpenings<ExtensionField<MontyField31<TParams>, TDef>> o,
         MontyField31<TParams>[] publics, ExtensionField<MontyField31<TParams>, TDef> alpha, ExtensionField<MontyField31<TParams>, TDef> gamma,
         ExtensionField<MontyField31<TParams>, TDef> beta, ExtensionField<MontyField31<TParams>, TDef> sum, ExtensionField<MontyField31<TParams>, TDef> zeta,
         out ExtensionField<MontyField31<TParams>, TDef> folded)

@@ -122,6 +122,8 @@ public sealed class RecursiveVerifierTests(ITestOutputHelper output)
         {
             tamperings.Add(("bus sum moved between tables", p => { p.CumulativeSums[0] += e1; p.CumulativeSums[1] -= e1; return p; }));
             tamperings.Add(("opened LogUp value", p => { p.Openings[0].LogUpLocal[0] += e1; return p; }));
+            // The running sum at ζ·ω (the only LogUp column opened there): it stands in for the last group's column (format 7).
+            tamperings.Add(("opened next-row running sum", p => { p.Openings.Last(o => o.LogUpNext.Length > 0).LogUpNext[^1] += e1; return p; }));
         }
         foreach (var (what, tamper) in tamperings)
             Compare(c, tamper(c.Fresh()), false, what);
@@ -251,6 +253,44 @@ public sealed class RecursiveVerifierTests(ITestOutputHelper output)
             var c = Prove<KoalaBearQuartic, KoalaBearDigest>(name, Small, airs, Traces(), publics, quotientWeights: weights);
             Compare(c, c.Fresh(), false, name);
         }
+        // The quotient's opening moved to the other table, duplicated there, or of another chunk count: the program's layout fixes
+        // both (the native shape check's counterpart), so its hints cannot be answered from such a proof.
+        foreach (var (name, tamper) in CombinedQuotientTests.QuotientPlacementTamperings(logFib >= logPoseidon ? 0 : 1))
+        {
+            var proof = honest.Fresh();
+            tamper(proof.Openings);
+            Compare(honest, proof, false, name);
+        }
+    }
+
+    /// <summary>
+    /// The program's counterpart of the native "ζ lies on the trace domain": the selectors at ζ divide by Z_H(ζ) (and by ζ − 1,
+    /// ω·ζ − 1), each an inverse the program fails on where it is zero. The recursive verifier evaluates them for every table
+    /// (RecursiveStarkVerifier.Constraints, whether or not the table's constraints use them), so it rejects every ζ the native
+    /// verifier rejects. ζ comes from the transcript, so it is hinted here directly.
+    /// </summary>
+    [Fact]
+    public void Selectors_at_a_point_of_the_trace_domain_fail_the_program()
+    {
+        const int logN = 4;
+        var b = new RecursionBuilder<KoalaBearParameters, KoalaBearQuartic>();
+        using (SymbolicExt<KoalaBearParameters, KoalaBearQuartic>.Scope(b))
+        {
+            var zeta = SymbolicExt<KoalaBearParameters, KoalaBearQuartic>.Of(b.HintExt(0, 1)[0]);
+            _ = Polynomials.Selectors<KoalaBear, SymbolicExt<KoalaBearParameters, KoalaBearQuartic>>(logN, zeta);
+        }
+        var program = b.Build();
+        RecursionRun Run(KoalaBearExt4 zeta) => RecursionExecutor<KoalaBearParameters, KoalaBearQuartic>.Run(program, new ListHints(zeta.Coefficients.ToArray()));
+        var omega = KoalaBear.TwoAdicGenerator(logN);
+        foreach (ulong k in new ulong[] { 0, 1, 5, (1UL << logN) - 1 })
+        {
+            var run = Run(KoalaBearExt4.FromBase(omega.Pow(k)));
+            Assert.False(run.Accepted, $"ζ = ω^{k}");
+            Assert.Contains("inverse of zero", run.Failure);
+        }
+        // A point of a larger domain (ω_(2N)) is not on H: accepted, as natively.
+        Assert.True(Run(KoalaBearExt4.FromBase(KoalaBear.TwoAdicGenerator(logN + 1))).Accepted);
+        Assert.True(Run(KoalaBearExt4.FromCoefficients([KoalaBear.FromUInt64(3), KoalaBear.FromUInt64(5), KoalaBear.One, KoalaBear.FromUInt64(7)])).Accepted);
     }
 
     [Fact]

@@ -113,6 +113,88 @@ public sealed class CombinedQuotientTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>
+    /// The quotient's opening at ζ with another placement or length than the layout's (StarkLayout.QuotientTable, LogQuotientChunks):
+    /// the verifier, not the proof, decides which table carries it (the first tallest) and how many chunks it has (max_t d_t·n_t / N,
+    /// from the claimed heights and the AIRs), so each of these is a shape error before any value is read. Shared with the recursion
+    /// verifier's test (RecursiveVerifierTests), which must refuse the same proofs.
+    /// </summary>
+    internal static (string Name, Action<TableOpenings<KoalaBearExt4>[]> Tamper)[] QuotientPlacementTamperings(int quotientTable)
+    {
+        int q = quotientTable, other = 1 - quotientTable;
+        static TableOpenings<KoalaBearExt4> With(TableOpenings<KoalaBearExt4> o, KoalaBearExt4[] quotient) => new()
+        {
+            PreprocessedLocal = o.PreprocessedLocal, PreprocessedNext = o.PreprocessedNext, MainLocal = o.MainLocal, MainNext = o.MainNext,
+            LogUpLocal = o.LogUpLocal, LogUpNext = o.LogUpNext, Quotient = quotient,
+        };
+        return
+        [
+            ("quotient opening moved to the other table", o => (o[other], o[q]) = (With(o[other], o[q].Quotient), With(o[q], []))),
+            ("quotient opening duplicated in the other table", o => o[other] = With(o[other], [.. o[q].Quotient])),
+            ("quotient opening of half the chunks", o => o[q] = With(o[q], o[q].Quotient[..(o[q].Quotient.Length / 2)])),
+            ("quotient opening of twice the chunks", o => o[q] = With(o[q], [.. o[q].Quotient, .. o[q].Quotient])),
+            ("quotient opening of one chunk more", o => o[q] = With(o[q], [.. o[q].Quotient, .. o[q].Quotient[..4]])),
+            ("quotient opening without its last chunk", o => o[q] = With(o[q], o[q].Quotient[..^4])),
+        ];
+    }
+
+    [Theory]
+    [InlineData(4, 5)] // with table 1 (the taller), two chunks
+    [InlineData(4, 4)] // equal heights: with table 0 (the first tallest), though table 1 is as tall; two chunks
+    [InlineData(5, 3)] // with table 0, one chunk
+    public void Quotient_opening_moved_duplicated_or_of_another_chunk_count_is_rejected(int logFib, int logPoseidon)
+    {
+        var config = Config(1);
+        var (airs, traces, publics) = FibonacciAndPoseidon2(logFib, logPoseidon);
+        var bytes = ProofSerializer.Serialize(Prover(config).Prove(airs, traces, publics));
+        Assert.True(Verifier(config).Verify(airs, bytes).IsValid);
+        int quotientTable = logFib >= logPoseidon ? 0 : 1;
+        foreach (var (name, tamper) in QuotientPlacementTamperings(quotientTable))
+        {
+            var proof = ProofSerializer.Deserialize<KoalaBearParameters, KoalaBearQuartic, Digest<KoalaBearParameters>>(bytes);
+            Assert.NotEmpty(proof.Openings[quotientTable].Quotient);
+            tamper(proof.Openings);
+            var result = Verifier(config).Verify(airs, proof);
+            output.WriteLine($"{name}: {result}");
+            Assert.False(result.IsValid, name);
+            Assert.Contains("opened values have the wrong shape", result.Error, StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>
+    /// ζ on a table's trace domain: Z_(H_t)(ζ) = 0 leaves A_t(ζ)/Z_(H_t)(ζ) undefined, and the check refuses it rather than dividing
+    /// (the recursion program's counterpart: RecursiveVerifierTests.Selectors_at_a_point_of_the_trace_domain_fail_the_program). ζ is
+    /// drawn from the transcript, so no proof reaches this (probability ≤ N/|F|); the check itself is called here with points of H_t,
+    /// of the tallest table's larger domain only, and off both.
+    /// </summary>
+    [Fact]
+    public void Zeta_on_a_trace_domain_is_refused_by_the_constraint_check()
+    {
+        var config = Config(1);
+        var (airs, traces, publics) = FibonacciAndPoseidon2(3, 5);
+        var proof = Prover(config).Prove(airs, traces, publics);
+        var rng = new Random(7);
+        KoalaBearExt4 E() => KoalaBearExt4.FromCoefficients([.. Enumerable.Range(0, 4).Select(_ => KoalaBear.FromUInt64((ulong)rng.NextInt64(KoalaBear.Modulus)))]);
+        var (alpha, gamma, beta) = (E(), E(), E());
+        string? Error(int t, KoalaBearExt4 zeta) =>
+            StarkVerifier<KoalaBearParameters, KoalaBearQuartic, Digest<KoalaBearParameters>>.ConstraintError(
+                new CompiledAir<KoalaBear>(airs[t], config.LogUpBatchingFor(proof.LogHeights[t])), proof.LogHeights[t], proof.Openings[t],
+                proof.PublicValues[t], alpha, gamma, beta, proof.CumulativeSums[t], zeta, out _);
+        for (int t = 0; t < 2; t++)
+        {
+            int logN = proof.LogHeights[t];
+            var omega = KoalaBear.TwoAdicGenerator(logN);
+            foreach (ulong k in new ulong[] { 0, 1, 3, (1UL << logN) - 1 })
+                Assert.Equal("ζ lies on the trace domain", Error(t, KoalaBearExt4.FromBase(omega.Pow(k))));
+            Assert.Null(Error(t, E()));
+        }
+        // A point of the tallest table's domain H_(2^5) outside the shorter one's H_(2^3): only the tallest refuses it, and every
+        // table is checked, so the verifier does.
+        var zeta = KoalaBearExt4.FromBase(KoalaBear.TwoAdicGenerator(5));
+        Assert.Null(Error(0, zeta));
+        Assert.Equal("ζ lies on the trace domain", Error(1, zeta));
+    }
+
     [Fact]
     public void Claimed_height_other_than_the_proved_one_is_rejected()
     {
