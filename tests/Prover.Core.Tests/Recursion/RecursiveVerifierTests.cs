@@ -263,6 +263,31 @@ public sealed class RecursiveVerifierTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public void Combined_quotient_whose_chunk_count_a_shorter_table_sets()
+    {
+        // The shorter, degree-5 table sets d = 2 while the taller one (which carries the opening) needs one chunk: the program
+        // takes d from its layout as the native verifier does, and both reject a forged trace in either table.
+        var config = Small with { LogBlowup = 2 };
+        var (airs, traces, publics) = CombinedQuotientTests.ShorterTableSetsTheChunks();
+        var honest = Prove<KoalaBearQuartic, KoalaBearDigest>("fibonacci 2^5 + fifth power 2^4", config, airs, traces, publics);
+        Assert.Equal(8, honest.Fresh().Openings[0].Quotient.Length);
+        HonestAndTampered(honest);
+        for (int t = 0; t < 2; t++)
+        {
+            var forged = traces.Select(m => m.Clone()).ToArray();
+            forged[t][3, forged[t].Width - 1] += One;
+            var c = Prove<KoalaBearQuartic, KoalaBearDigest>("forged", config, airs, forged, publics, check: false);
+            Compare(c, c.Fresh(), false, $"table {t}'s trace violates a constraint on one row");
+        }
+        foreach (var (name, tamper) in CombinedQuotientTests.QuotientPlacementTamperings(0))
+        {
+            var proof = honest.Fresh();
+            tamper(proof.Openings);
+            Compare(honest, proof, false, name);
+        }
+    }
+
     /// <summary>
     /// The program's counterpart of the native "ζ lies on the trace domain": the selectors at ζ divide by Z_H(ζ) (and by ζ − 1,
     /// ω·ζ − 1), each an inverse the program fails on where it is zero. The recursive verifier evaluates them for every table

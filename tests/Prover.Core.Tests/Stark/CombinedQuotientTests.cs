@@ -113,6 +113,65 @@ public sealed class CombinedQuotientTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>b = a⁵ on every row: constraint degree 5, so its quotient needs 4 chunks of its own height (log blowup ≥ 2).</summary>
+    internal sealed class FifthPowerAir : IAir<KoalaBear>
+    {
+        public string Name => "fifth-power";
+
+        public int Width => 2;
+
+        public void Eval(AirBuilder<KoalaBear> builder)
+        {
+            var (a, b) = (builder.Local[0], builder.Local[1]);
+            builder.AssertEq(b, a * a * a * a * a);
+        }
+
+        /// <summary>An honest trace of 2^<paramref name="logRows"/> rows.</summary>
+        public static RowMajorMatrix<KoalaBear> Trace(int logRows)
+        {
+            var m = new RowMajorMatrix<KoalaBear>(1 << logRows, 2);
+            for (int r = 0; r < m.Height; r++)
+            {
+                var a = KoalaBear.FromUInt64((ulong)(r * 7 + 3));
+                (m[r, 0], m[r, 1]) = (a, a * a * a * a * a);
+            }
+            return m;
+        }
+    }
+
+    /// <summary>
+    /// Fibonacci 2^5 (one chunk: 2^5 coefficients) and the fifth-power table 2^4 (four chunks: 2^6): the shorter table alone sets
+    /// d = 2^6 / 2^5 = 2, and the quotient travels with the taller Fibonacci table, which needs one chunk.
+    /// </summary>
+    internal static (IAir<KoalaBear>[] Airs, RowMajorMatrix<KoalaBear>[] Traces, KoalaBear[][] Publics) ShorterTableSetsTheChunks()
+    {
+        var (fibAirs, fibTraces, fibPublics) = DemoCatalog.Build("fibonacci", 5);
+        return ([fibAirs[0], new FifthPowerAir()], [fibTraces[0], FifthPowerAir.Trace(4)], [fibPublics[0], []]);
+    }
+
+    [Fact]
+    public void Shorter_table_of_higher_degree_sets_the_chunk_count_and_its_forgery_is_rejected()
+    {
+        var config = Config(2);
+        var (airs, traces, publics) = ShorterTableSetsTheChunks();
+        var proof = Prover(config).Prove(airs, traces, publics);
+        Assert.Equal(2, new CompiledAir<KoalaBear>(airs[1], config.LogUpBatchingFor(4)).LogQuotientChunks);
+        Assert.Equal(0, new CompiledAir<KoalaBear>(airs[0], config.LogUpBatchingFor(5)).LogQuotientChunks);
+        Assert.Equal(4 * 2, proof.Openings[0].Quotient.Length); // d = 2, with the taller table 0
+        Assert.Empty(proof.Openings[1].Quotient);
+        Assert.True(Verifier(config).Verify(airs, ProofSerializer.Serialize(proof)).IsValid);
+        for (int t = 0; t < 2; t++)
+        {
+            var forged = traces.Select(m => m.Clone()).ToArray();
+            forged[t][3, forged[t].Width - 1] += KoalaBear.One;
+            Assert.NotNull(AirChecker.FindViolation(airs[t], forged[t], publics[t]));
+            var result = Verifier(config).Verify(airs, Prover(config, check: false).Prove(airs, forged, publics));
+            output.WriteLine($"table {t} forged: {result}");
+            Assert.False(result.IsValid);
+            Assert.Equal("constraints do not match the quotient at the out-of-domain point", result.Error);
+        }
+    }
+
     /// <summary>
     /// The quotient's opening at ζ with another placement or length than the layout's (StarkLayout.QuotientTable, LogQuotientChunks):
     /// the verifier, not the proof, decides which table carries it (the first tallest) and how many chunks it has (max_t d_t·n_t / N,
