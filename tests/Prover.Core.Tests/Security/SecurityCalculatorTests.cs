@@ -35,6 +35,25 @@ public sealed class SecurityCalculatorTests
         Assert.Equal(Math.Max(udr, jbr), report.Provable);
     }
 
+    /// <summary>
+    /// One quotient for all tables (STARK format 9): Σ_t μ^t·A_t/Z_(H_t) stays a polynomial for a wrong table for at most T − 1
+    /// values of μ, added to the ALI term's K roots of α. One table (or none) adds nothing; 2^16 + 1 tables with K = columns = 1
+    /// multiply the error by 2^16 + 1, 16 bits off the term (17 where the floor of the bits lands below).
+    /// </summary>
+    [Fact]
+    public void Combined_quotient_adds_the_tables_minus_one_to_the_ali_term()
+    {
+        var single = Params(4, 1, 100, 16, 20, 1, 1, 2);
+        int Ali(SecurityParameters p, bool unique) => (unique ? SecurityCalculator.Compute(p).UniqueDecoding : SecurityCalculator.Compute(p).JohnsonBound).Terms["ALI"];
+        foreach (bool unique in new[] { true, false })
+        {
+            Assert.Equal(Ali(single, unique), Ali(single with { QuotientTables = 1 }, unique));
+            int drop = Ali(single, unique) - Ali(single with { QuotientTables = (1 << 16) + 1 }, unique);
+            Assert.InRange(drop, 16, 17);
+        }
+        Assert.Throws<ArgumentException>(() => SecurityCalculator.Compute(single with { QuotientTables = -1 }));
+    }
+
     [Fact]
     public void More_queries_or_grinding_never_lower_security()
     {
