@@ -350,6 +350,55 @@ public sealed class RecursiveVerifierTests(ITestOutputHelper output)
         Assert.Contains("balance", Compare(lookup, lookup.Fresh(), false, "unbalanced bus").Failure);
     }
 
+    /// <summary>
+    /// The cyclic LogUp running sum (format 7) in both verifiers: it stands in for each table's last group and wraps from row N − 1
+    /// to row 0, with T/N (the claimed sum over the claimed height, a constant of the program) subtracted on every row. Claims moved
+    /// between the two tables (still adding to zero) with each running sum re-spread for its new claim break only the wrap row's
+    /// identity; a running sum changed on one row breaks two rows'. The lookup's range table has one group, so its constraint is
+    /// the implicit group's alone. Both verifiers accept the unforged proof and reject each forgery.
+    /// </summary>
+    [Fact]
+    public void Cyclic_running_sum_forgeries_are_rejected_by_both()
+    {
+        var values = Enumerable.Range(0, 32).Select(i => (uint)(i * 5 % 16)).ToArray();
+        var (v, t) = LookupDemo.GenerateTraces<KoalaBear>(values, 16);
+        IAir<KoalaBear>[] airs = [new ValuesAir<KoalaBear>(), new RangeTableAir<KoalaBear>()];
+        Case<KoalaBearQuartic, KoalaBearDigest> Forged(string name,
+            Func<StarkProver<KoalaBearParameters, KoalaBearQuartic, KoalaBearDigest>.LogUpForgery, (RowMajorMatrix<KoalaBear>, KoalaBearExt4)> forge)
+        {
+            var proof = new StarkProver<KoalaBearParameters, KoalaBearQuartic, KoalaBearDigest>(Small) { CheckConstraints = false, ForgeLogUp = forge }
+                .Prove(airs, [v.Clone(), t.Clone()], [[], []]);
+            Assert.Equal(KoalaBearExt4.Zero, proof.CumulativeSums[0] + proof.CumulativeSums[1]);
+            return new(name, Small, airs, ProofSerializer.Serialize(proof), null);
+        }
+        // The running sum is the trace's last extension column (4 base columns).
+        static Span<KoalaBear> RunningSum(RowMajorMatrix<KoalaBear> m, int row) => m.Row(row).Slice(m.Width - 4, 4);
+        var honest = Forged("lookup, the hook changing nothing", f => (f.LogUp, f.Sum));
+        Compare(honest, honest.Fresh(), true, "honest");
+        var moved = Forged("claims moved between tables, running sums re-spread", f =>
+        {
+            var delta = f.Table == 0 ? f.Beta : -f.Beta;
+            var forged = f.LogUp.Clone();
+            var perRow = delta * KoalaBear.FromUInt64((ulong)forged.Height).Inverse();
+            for (int r = 0; r < forged.Height; r++)
+                (KoalaBearExt4.FromCoefficients(RunningSum(forged, r)) - perRow * KoalaBear.FromUInt64((ulong)r)).Coefficients.CopyTo(RunningSum(forged, r));
+            return (forged, f.Sum + delta);
+        });
+        Compare(moved, moved.Fresh(), false, moved.Name);
+        foreach (int table in new[] { 0, 1 })
+        {
+            var changed = Forged($"table {table}'s running sum changed on row 3", f =>
+            {
+                if (f.Table != table)
+                    return (f.LogUp, f.Sum);
+                var forged = f.LogUp.Clone();
+                (KoalaBearExt4.FromCoefficients(RunningSum(forged, 3)) + f.Gamma).Coefficients.CopyTo(RunningSum(forged, 3));
+                return (forged, f.Sum);
+            });
+            Compare(changed, changed.Fresh(), false, changed.Name);
+        }
+    }
+
     [Fact]
     public void Program_depends_on_the_shape_only()
     {
