@@ -76,8 +76,12 @@ public sealed record StarkConfig
     public bool AllowInsecure { get; init; }
 
     /// <summary>
-    /// Fast parameters for tests and development: quartic extension, blowup 2, 100 queries, 16 PoW bits
-    /// (~116 conjectured bits, far below 100 provable bits). Must never protect real value. Openings as in the
+    /// Fast parameters for tests and development: quartic extension, blowup 2, 96 queries, 20 PoW bits
+    /// (~116 conjectured bits, far below 100 provable bits). Must never protect real value. The grind buys 4 queries at
+    /// the same conjectured level (queries × log blowup + PoW = 116, as with 100 queries and 16 bits before; provable
+    /// 60 → 63): 2^20 permutations, about 0.1 s per shard on two cores, against 2.6% fewer bytes (bigmul in 2^18-cycle shards:
+    /// 2,102,975 → 2,048,923 B; 98 queries and 18 bits gave only −0.5%, the transcript deciding which rows coincide;
+    /// docs/benchmarks.md, issue 19's figures). Openings as in the
     /// provable presets (arity 8, final polynomial of 2^8 coefficients, cap height 0: <see cref="Provable100"/>). Blowup 2
     /// allows quotients of 2 chunks, so LogUp may raise a degree-2 table's quotient from 1 chunk to 2 (<see
     /// cref="LogUpMaxLogQuotientChunks"/> 1) where that opens fewer elements: the zkVM's bitwise table then pairs its 9
@@ -88,8 +92,8 @@ public sealed record StarkConfig
     {
         Name = "development",
         LogBlowup = 1,
-        NumQueries = 100,
-        QueryPowBits = 16,
+        NumQueries = 96,
+        QueryPowBits = 20,
         FoldingArity = 8,
         LogFinalPolyLength = 8,
         MerkleCapHeight = 0,

@@ -139,11 +139,16 @@ public sealed class SecurityComparisonTests(ITestOutputHelper output)
     // smaller table's height), given to soundcalc as `fri_folding_factors`. A step of arity k costs log2(k − 1) bits of its
     // commit-round term (soundcalc: get_error_powers(ρ, n/Π factors, k)); no term is binding.
     [Theory]
+    // development since issue 19: 96 queries and 20 PoW bits (100 and 16 before, the same conjectured level). soundcalc rerun
+    // for both development rows with the shapes' current inputs (Poseidon2: batch 172; bigmul: batch 26,375, 11,450
+    // constraints, 41,371,527 fractions), the same driver and commit; at 100 queries and 16 bits it gives the query and
+    // total figures recorded before (57 / 60), and its batching terms moved with the inputs (Poseidon2 100 → 101, 77 → 78;
+    // bigmul 93 → 90, 70 → 67), still above ours.
     [InlineData("poseidon2", "development",
-        "total=57 batching=99 rounds=3 commit1=107 commitMin=107 query=57 ALI=116 DEEP=105 hash=123",
-        "total=60 batching=74 rounds=3 commit1=81 commitMin=81 query=60 ALI=111 DEEP=101 hash=123", 115,
-        "total=57 batching=100 rounds=3 commit1=109 commitMin=109 query=57 ALI=116 DEEP=105",
-        "total=60 batching=77 rounds=3 commit1=86 commitMin=86 query=60 ALI=111 DEEP=101")]
+        "total=59 batching=99 rounds=3 commit1=107 commitMin=107 query=59 ALI=116 DEEP=105 hash=123",
+        "total=63 batching=74 rounds=3 commit1=81 commitMin=81 query=63 ALI=111 DEEP=101 hash=123", 115,
+        "total=59 batching=101 rounds=3 commit1=109 commitMin=109 query=59 ALI=116 DEEP=105",
+        "total=63 batching=78 rounds=3 commit1=86 commitMin=86 query=63 ALI=111 DEEP=101")]
     [InlineData("poseidon2", "provable-100",
         "total=66 batching=221 rounds=3 commit1=229 commitMin=229 query=66 ALI=240 DEEP=229 hash=123",
         "total=103 batching=184 rounds=3 commit1=191 commitMin=191 query=103 ALI=231 DEEP=221 hash=123", 123,
@@ -155,10 +160,10 @@ public sealed class SecurityComparisonTests(ITestOutputHelper output)
         "total=81 batching=221 rounds=3 commit1=230 commitMin=230 query=81 ALI=240 DEEP=229",
         "total=129 batching=188 rounds=3 commit1=196 commitMin=196 query=129 ALI=232 DEEP=221")]
     [InlineData("bigmul", "development",
-        "total=57 batching=88 rounds=11 commit1=102 commitMin=102 query=57 ALI=109 DEEP=100 LogUp=94 hash=123",
-        "total=60 batching=62 rounds=11 commit1=77 commitMin=77 query=60 ALI=104 DEEP=95 LogUp=94 hash=123", 115,
-        "total=57 batching=93 rounds=11 commit1=105 commitMin=105 query=57 ALI=114 DEEP=101 LogUp=94",
-        "total=60 batching=70 rounds=11 commit1=82 commitMin=82 query=60 ALI=109 DEEP=97 LogUp=94")]
+        "total=59 batching=88 rounds=11 commit1=102 commitMin=102 query=59 ALI=109 DEEP=100 LogUp=94 hash=123",
+        "total=62 batching=62 rounds=11 commit1=77 commitMin=77 query=63 ALI=104 DEEP=95 LogUp=94 hash=123", 115,
+        "total=59 batching=90 rounds=11 commit1=105 commitMin=105 query=59 ALI=110 DEEP=101 LogUp=94",
+        "total=63 batching=67 rounds=11 commit1=82 commitMin=82 query=63 ALI=105 DEEP=97 LogUp=94")]
     // Branch qcomb (issue 19), from this test's output: one quotient for all tables batches fewer columns (octic 19,903 →
     // 18,767), so the provable presets' JBR batching and ALI terms gain a bit (172 → 173, 224 → 225); no total moves.
     [InlineData("bigmul", "provable-100",
@@ -188,11 +193,13 @@ public sealed class SecurityComparisonTests(ITestOutputHelper output)
         // 8-element digests: ⌊8·log2 p / 2⌋ = 123; 12-element digests: ⌊372/2⌋ = 185, capped at Poseidon2's design level 128.
         Assert.Equal(Preset(preset).DigestElements == 8 ? 123 : 128, report.HashBits);
 
-        // Same IOP totals as soundcalc, capped by the hash term (which soundcalc does not count); no term more optimistic.
+        // Totals at most soundcalc's, capped by the hash term (which soundcalc does not count); no term more optimistic.
         foreach (var (ours, theirs) in new[] { (report.UniqueDecoding, soundcalcUdr), (report.JohnsonBound, soundcalcJbr) })
         {
             var sc = Tokens(theirs);
-            Assert.Equal(Math.Min(sc["total"], report.HashBits!.Value), ours.Total);
+            // Our total is soundcalc's (capped by the hash term) unless one of our terms is more conservative and binds:
+            // bigmul's JBR at development binds at our batching term (62, soundcalc's 67) once the query phase gives 63.
+            Assert.True(ours.Total <= Math.Min(sc["total"], report.HashBits!.Value), $"{ours.Regime} total: ours {ours.Total}, soundcalc {sc["total"]}");
             var mine = Tokens(Summary(ours));
             Assert.Equal(sc["rounds"], mine["rounds"]);
             foreach (var (term, bits) in mine)
