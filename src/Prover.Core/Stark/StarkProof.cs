@@ -5,7 +5,8 @@ using Prover.Core.Merkle;
 namespace Prover.Core.Stark;
 
 /// <summary>Values of one table's committed polynomials at the out-of-domain point ζ (and ζ·ω).</summary>
-public sealed class TableOpenings<TExt> where TExt : struct
+/// <remarks>A record so that a copy with one part changed is <c>o with { … }</c> (tests tamper proofs that way); the arrays are shared, not copied.</remarks>
+public sealed record TableOpenings<TExt> where TExt : struct
 {
     /// <summary>Preprocessed columns at ζ (empty without preprocessed columns).</summary>
     public TExt[] PreprocessedLocal { get; init; } = [];
@@ -54,7 +55,8 @@ public sealed class FriRoundOpening<TParams, TExt, TDigest>
 /// configuration echo, table shapes and public values, commitments, out-of-domain openings and the
 /// FRI proof. Serialised by <see cref="ProofSerializer"/>.
 /// </summary>
-public sealed class StarkProof<TParams, TExt, TDigest>
+/// <remarks>A record, as <see cref="TableOpenings{TExt}"/>: <c>proof with { … }</c> shares every part it does not replace.</remarks>
+public sealed record StarkProof<TParams, TExt, TDigest>
     where TParams : struct, IMontyParameters
     where TExt : struct, IExtensionField<TExt, MontyField31<TParams>>
     where TDigest : struct, IDigest<TDigest, TParams>

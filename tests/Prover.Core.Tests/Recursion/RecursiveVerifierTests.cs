@@ -76,12 +76,8 @@ public sealed class RecursiveVerifierTests(ITestOutputHelper output)
 
     private static StarkProof<KoalaBearParameters, TExt, TDigest> WithPow<TExt, TDigest>(StarkProof<KoalaBearParameters, TExt, TDigest> p, KoalaBear witness)
         where TExt : struct, IExtensionField<TExt, KoalaBear>
-        where TDigest : struct, IDigest<TDigest, KoalaBearParameters> => new()
-        {
-            Config = p.Config, LogHeights = p.LogHeights, PublicValues = p.PublicValues, MainCommitment = p.MainCommitment, LogUpCommitment = p.LogUpCommitment,
-            CumulativeSums = p.CumulativeSums, QuotientCommitment = p.QuotientCommitment, Openings = p.Openings, FriCommitments = p.FriCommitments,
-            FinalPolynomial = p.FinalPolynomial, PowWitness = witness, InputOpenings = p.InputOpenings, FriOpenings = p.FriOpenings,
-        };
+        where TDigest : struct, IDigest<TDigest, KoalaBearParameters> =>
+        p with { PowWitness = witness };
 
     /// <summary>The honest proof is accepted by both; every tampering is rejected by both.</summary>
     private void HonestAndTampered<TDef, TDigest>(Case<TDef, TDigest> c)
@@ -131,12 +127,8 @@ public sealed class RecursiveVerifierTests(ITestOutputHelper output)
 
     private static StarkProof<KoalaBearParameters, TExt, TDigest> WithCap<TExt, TDigest>(StarkProof<KoalaBearParameters, TExt, TDigest> p, MerkleCap<KoalaBearParameters, TDigest> main)
         where TExt : struct, IExtensionField<TExt, KoalaBear>
-        where TDigest : struct, IDigest<TDigest, KoalaBearParameters> => new()
-        {
-            Config = p.Config, LogHeights = p.LogHeights, PublicValues = p.PublicValues, MainCommitment = main, LogUpCommitment = p.LogUpCommitment,
-            CumulativeSums = p.CumulativeSums, QuotientCommitment = p.QuotientCommitment, Openings = p.Openings, FriCommitments = p.FriCommitments,
-            FinalPolynomial = p.FinalPolynomial, PowWitness = p.PowWitness, InputOpenings = p.InputOpenings, FriOpenings = p.FriOpenings,
-        };
+        where TDigest : struct, IDigest<TDigest, KoalaBearParameters> =>
+        p with { MainCommitment = main };
 
     [Fact]
     public void Fibonacci_quartic_arity_8() => HonestAndTampered(Demo<KoalaBearQuartic, KoalaBearDigest>("fibonacci", 6, Small));

@@ -142,12 +142,8 @@ public sealed class WideRecursionTests(ITestOutputHelper output)
         return KoalaBearWideDigest.FromElements(e);
     }
 
-    private static Proof128 WithMain(Proof128 p, MerkleCap<KoalaBearParameters, KoalaBearWideDigest> main) => new()
-    {
-        Config = p.Config, LogHeights = p.LogHeights, PublicValues = p.PublicValues, MainCommitment = main, LogUpCommitment = p.LogUpCommitment,
-        CumulativeSums = p.CumulativeSums, QuotientCommitment = p.QuotientCommitment, Openings = p.Openings, FriCommitments = p.FriCommitments,
-        FinalPolynomial = p.FinalPolynomial, PowWitness = p.PowWitness, InputOpenings = p.InputOpenings, FriOpenings = p.FriOpenings,
-    };
+    private static Proof128 WithMain(Proof128 p, MerkleCap<KoalaBearParameters, KoalaBearWideDigest> main) =>
+    p with { MainCommitment = main };
 
     public static TheoryData<string> Tamperings => ["opened value", "Merkle sibling", "commitment"];
 

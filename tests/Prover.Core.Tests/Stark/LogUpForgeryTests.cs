@@ -316,33 +316,8 @@ public sealed class LogUpForgeryTests(ITestOutputHelper output)
         StarkProof<KoalaBearParameters, KoalaBearExt4, Digest<KoalaBearParameters>> p, int table, KoalaBearExt4[] logUpNext)
     {
         var openings = p.Openings.ToArray();
-        var o = openings[table];
-        openings[table] = new TableOpenings<KoalaBearExt4>
-        {
-            PreprocessedLocal = o.PreprocessedLocal,
-            PreprocessedNext = o.PreprocessedNext,
-            MainLocal = o.MainLocal,
-            MainNext = o.MainNext,
-            LogUpLocal = o.LogUpLocal,
-            LogUpNext = logUpNext,
-            Quotient = o.Quotient,
-        };
-        return new StarkProof<KoalaBearParameters, KoalaBearExt4, Digest<KoalaBearParameters>>
-        {
-            Config = p.Config,
-            LogHeights = p.LogHeights,
-            PublicValues = p.PublicValues,
-            MainCommitment = p.MainCommitment,
-            LogUpCommitment = p.LogUpCommitment,
-            CumulativeSums = p.CumulativeSums,
-            QuotientCommitment = p.QuotientCommitment,
-            Openings = openings,
-            FriCommitments = p.FriCommitments,
-            FinalPolynomial = p.FinalPolynomial,
-            PowWitness = p.PowWitness,
-            InputOpenings = p.InputOpenings,
-            FriOpenings = p.FriOpenings,
-        };
+        openings[table] = openings[table] with { LogUpNext = logUpNext };
+        return p with { Openings = openings };
     }
 
     /// <summary>

@@ -32,33 +32,8 @@ public sealed class NextRowOpeningTests
         StarkProof<KoalaBearParameters, KoalaBearExt4, Digest<KoalaBearParameters>> p, int table, KoalaBearExt4[] mainNext)
     {
         var openings = p.Openings.ToArray();
-        var o = openings[table];
-        openings[table] = new TableOpenings<KoalaBearExt4>
-        {
-            PreprocessedLocal = o.PreprocessedLocal,
-            PreprocessedNext = o.PreprocessedNext,
-            MainLocal = o.MainLocal,
-            MainNext = mainNext,
-            LogUpLocal = o.LogUpLocal,
-            LogUpNext = o.LogUpNext,
-            Quotient = o.Quotient,
-        };
-        return new StarkProof<KoalaBearParameters, KoalaBearExt4, Digest<KoalaBearParameters>>
-        {
-            Config = p.Config,
-            LogHeights = p.LogHeights,
-            PublicValues = p.PublicValues,
-            MainCommitment = p.MainCommitment,
-            LogUpCommitment = p.LogUpCommitment,
-            CumulativeSums = p.CumulativeSums,
-            QuotientCommitment = p.QuotientCommitment,
-            Openings = openings,
-            FriCommitments = p.FriCommitments,
-            FinalPolynomial = p.FinalPolynomial,
-            PowWitness = p.PowWitness,
-            InputOpenings = p.InputOpenings,
-            FriOpenings = p.FriOpenings,
-        };
+        openings[table] = openings[table] with { MainNext = mainNext };
+        return p with { Openings = openings };
     }
 
     [Fact]
