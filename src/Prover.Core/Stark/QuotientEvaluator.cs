@@ -147,6 +147,7 @@ internal static class QuotientEvaluator<TParams, TDef>
         var outputs = new TV[program.ConstraintCount];
         int e = c.E, columns = lp.Members.Length, n = TL.Count;
         var alphaParts = BroadcastAlphaPowers<TL, TV>(c);
+        bool fold256 = typeof(TV) == typeof(Vector256<uint>) && e == 4;
         var rows = new int[n];
         var nextRows = new int[n];
         var points = new int[n];
@@ -184,9 +185,18 @@ internal static class QuotientEvaluator<TParams, TDef>
             var inputs = new PackedRowInputs<TL, TV>(c, rows, nextRows, first, last, transition);
             program.EvaluatePacked<TParams, TL, TV, PackedRowInputs<TL, TV>>(ref inputs, registers, outputs);
             Array.Clear(acc);
-            for (int q = 0; q < c.Constraints; q++)
-                for (int j = 0; j < e; j++)
-                    acc[j] = TL.Add(acc[j], TL.Mul(outputs[q], alphaParts[q * e + j]));
+            if (fold256)
+            {
+                // AVX2, quartic: Σ_q α^q·C_q with one reduction per component (DelayedProducts256; the same values).
+                DelayedProducts256<TParams>.FoldQuartic(Unsafe.As<Vector256<uint>[]>(outputs), c.Constraints,
+                    Unsafe.As<Vector256<uint>[]>(alphaParts), Unsafe.As<Vector256<uint>[]>(acc));
+            }
+            else
+            {
+                for (int q = 0; q < c.Constraints; q++)
+                    for (int j = 0; j < e; j++)
+                        acc[j] = TL.Add(acc[j], TL.Mul(outputs[q], alphaParts[q * e + j]));
+            }
             if (columns > 0)
             {
                 sumLocal.Clear();
