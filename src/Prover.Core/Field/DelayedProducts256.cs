@@ -53,58 +53,6 @@ internal static class DelayedProducts256<TParams> where TParams : struct, IMonty
     }
 
     /// <summary>
-    /// dst = a·b in a binomial quartic extension (x^4 = <paramref name="w"/>, broadcast), 8 lanes of elements, component c of
-    /// every lane in vector c; dst may alias a or b. With b'_j = W·b_j (three reduced products),
-    /// <code>c0 = a0b0 + a1b'3 + a2b'2 + a3b'1    c1 = a0b1 + a1b0 + a2b'3 + a3b'2
-    /// c2 = a0b2 + a1b1 + a2b0 + a3b'3    c3 = a0b3 + a1b2 + a2b1 + a3b0</code>
-    /// each the sum of four products &lt; 4p² &lt; 2^64 (no wrap, p &lt; 2^31), brought below p·2^32 by one conditional subtraction
-    /// of p·2^32 (s − p·2^32 &lt; 4p² − p·2^32 = p·(4p − 2^32) &lt; p·2^32) and reduced once: 7 reductions instead of the schoolbook's 19.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void MulQuartic(ReadOnlySpan<Vector256<uint>> a, ReadOnlySpan<Vector256<uint>> b, Span<Vector256<uint>> dst, Vector256<uint> w)
-    {
-        Debug.Assert(Avx2.IsSupported);
-        var (a0, a1, a2, a3) = (a[0], a[1], a[2], a[3]);
-        var (b0, b1, b2, b3) = (b[0], b[1], b[2], b[3]);
-        var w1 = PackedMontyField31<TParams>.Mul(b1, w);
-        var w2 = PackedMontyField31<TParams>.Mul(b2, w);
-        var w3 = PackedMontyField31<TParams>.Mul(b3, w);
-        var (a0o, a1o, a2o, a3o) = (High(a0), High(a1), High(a2), High(a3));
-        var (b0o, b1o, b2o, b3o) = (High(b0), High(b1), High(b2), High(b3));
-        var (w1o, w2o, w3o) = (High(w1), High(w2), High(w3));
-        dst[0] = Sum4(a0, b0, a1, w3, a2, w2, a3, w1, a0o, b0o, a1o, w3o, a2o, w2o, a3o, w1o);
-        dst[1] = Sum4(a0, b1, a1, b0, a2, w3, a3, w2, a0o, b1o, a1o, b0o, a2o, w3o, a3o, w2o);
-        dst[2] = Sum4(a0, b2, a1, b1, a2, b0, a3, w3, a0o, b2o, a1o, b1o, a2o, b0o, a3o, w3o);
-        dst[3] = Sum4(a0, b3, a1, b2, a2, b1, a3, b0, a0o, b3o, a1o, b2o, a2o, b1o, a3o, b0o);
-    }
-
-    /// <summary>The odd 32-bit lanes in the even positions (<c>vmovshdup</c>), for the odd products.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<uint> High(Vector256<uint> x) => Avx.DuplicateOddIndexed(x.AsSingle()).AsUInt32();
-
-    /// <summary>Σ of four lane-wise products (even lanes from x·y, odd lanes from the odd halves), reduced to canonical words.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<uint> Sum4(Vector256<uint> x0, Vector256<uint> y0, Vector256<uint> x1, Vector256<uint> y1,
-        Vector256<uint> x2, Vector256<uint> y2, Vector256<uint> x3, Vector256<uint> y3,
-        Vector256<uint> x0o, Vector256<uint> y0o, Vector256<uint> x1o, Vector256<uint> y1o,
-        Vector256<uint> x2o, Vector256<uint> y2o, Vector256<uint> x3o, Vector256<uint> y3o)
-    {
-        var even = Avx2.Multiply(x0, y0) + Avx2.Multiply(x1, y1) + (Avx2.Multiply(x2, y2) + Avx2.Multiply(x3, y3));
-        var odd = Avx2.Multiply(x0o, y0o) + Avx2.Multiply(x1o, y1o) + (Avx2.Multiply(x2o, y2o) + Avx2.Multiply(x3o, y3o));
-        return Reduce(BelowP32(even), BelowP32(odd));
-    }
-
-    /// <summary>s − p·2^32 where s ≥ p·2^32 (an unsigned comparison: both sides' top bits flipped for the signed <c>vpcmpgtq</c>).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<ulong> BelowP32(Vector256<ulong> s)
-    {
-        var bound = Vector256.Create((ulong)TParams.P << 32);
-        var flip = Vector256.Create(1UL << 63);
-        var reached = Avx2.CompareGreaterThan((s ^ flip).AsInt64(), ((bound - Vector256<ulong>.One) ^ flip).AsInt64()).AsUInt64();
-        return s - (reached & bound);
-    }
-
-    /// <summary>
     /// acc[j] += Σ_(q &lt; count) x[q]·constants[q·4 + j] for j &lt; 4: the α-fold of the quotient (x the constraint values, the
     /// constants the quartic α powers' components broadcast), each component reduced once.
     /// </summary>

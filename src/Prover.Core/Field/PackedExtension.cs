@@ -1,6 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 
 namespace Prover.Core.Field;
 
@@ -23,13 +21,6 @@ internal static class PackedExtension<TParams, TDef, TL, TV>
     /// <summary>dst = a·b (schoolbook, 2D − 1 partial coefficients, then reduction by x^D = tail). dst may alias a or b.</summary>
     public static void Mul(ReadOnlySpan<TV> a, ReadOnlySpan<TV> b, Span<TV> dst)
     {
-        if (typeof(TV) == typeof(Vector256<uint>) && TDef.Degree == 4 && TDef.IsBinomial)
-        {
-            // AVX2, binomial quartic: four products per component summed before one reduction (the same values).
-            DelayedProducts256<TParams>.MulQuartic(MemoryMarshal.Cast<TV, Vector256<uint>>(a), MemoryMarshal.Cast<TV, Vector256<uint>>(b),
-                MemoryMarshal.Cast<TV, Vector256<uint>>(dst), Vector256.Create(TDef.W.Montgomery));
-            return;
-        }
         int d = TDef.Degree;
         Span<TV> t = stackalloc TV[2 * d - 1];
         for (int i = 0; i < d; i++)

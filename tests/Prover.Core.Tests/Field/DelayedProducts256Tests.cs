@@ -47,47 +47,6 @@ public sealed class DelayedProducts256Tests
     }
 
     [SimdFact(SimdPath.Vector256)]
-    public void Quartic_product_equals_the_scalar_one_with_random_and_maximal_words()
-    {
-        // Every component word p − 1 (the largest sums of four products, so the conditional subtraction is exercised), random
-        // words, and dst aliasing a: against the scalar extension product, in both quartic extensions.
-        Check<KoalaBearParameters, KoalaBearQuartic>();
-        Check<BabyBearParameters, BabyBearQuartic>();
-
-        static void Check<TParams, TDef>() where TParams : struct, IMontyParameters where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef>
-        {
-            var rng = new Random(5);
-            foreach (int mode in new[] { 0, 1, 2 })
-            {
-                uint Word() => mode == 1 || (mode == 2 && rng.Next(2) == 0) ? TParams.P - 1 : (uint)rng.NextInt64(TParams.P);
-                var aw = new uint[4, 8];
-                var bw = new uint[4, 8];
-                var lanes = new uint[8];
-                var a = new Vector256<uint>[4];
-                var b = new Vector256<uint>[4];
-                for (int c = 0; c < 4; c++)
-                {
-                    for (int l = 0; l < 8; l++)
-                        lanes[l] = aw[c, l] = Word();
-                    a[c] = Vector256.Create(lanes);
-                    for (int l = 0; l < 8; l++)
-                        lanes[l] = bw[c, l] = Word();
-                    b[c] = Vector256.Create(lanes);
-                }
-                DelayedProducts256<TParams>.MulQuartic(a, b, a, Vector256.Create(TDef.W.Montgomery));
-                for (int l = 0; l < 8; l++)
-                {
-                    var x = ExtensionField<MontyField31<TParams>, TDef>.FromCoefficients([.. Enumerable.Range(0, 4).Select(c => MontyField31<TParams>.FromMontgomery(aw[c, l]))]);
-                    var y = ExtensionField<MontyField31<TParams>, TDef>.FromCoefficients([.. Enumerable.Range(0, 4).Select(c => MontyField31<TParams>.FromMontgomery(bw[c, l]))]);
-                    var product = x * y;
-                    for (int c = 0; c < 4; c++)
-                        Assert.Equal(product[c].Montgomery, a[c].GetElement(l));
-                }
-            }
-        }
-    }
-
-    [SimdFact(SimdPath.Vector256)]
     public void Fold_equals_scalar_sums_of_products()
     {
         foreach (int count in new[] { 0, 1, 2, 3, 17, 300 })
