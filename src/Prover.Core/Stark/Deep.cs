@@ -302,28 +302,32 @@ internal static class Deep<TParams, TDef>
             return InverseDistancesReference(z, logH);
         int h = 1 << logH;
         var omega = MontyField31<TParams>.TwoAdicGenerator(logH);
-        var natural = new MontyField31<TParams>[h];
         var result = new ExtensionField<MontyField31<TParams>, TDef>[h];
-        var diffs = new ExtensionField<MontyField31<TParams>, TDef>[h];
+        // x_i = g·ω^i = g·high[i >> half]·low[i & (2^half − 1)] (two small tables instead of an array of h points), and each
+        // chunk's differences in its own buffer (no h-long temporaries).
+        int half = logH / 2;
+        var low = new MontyField31<TParams>[1 << half];
+        var high = new MontyField31<TParams>[1 << (logH - half)];
+        var power = MontyField31<TParams>.One;
+        for (int i = 0; i < low.Length; i++, power *= omega)
+            low[i] = power;
+        var step = omega.Pow(1UL << half);
+        power = MontyField31<TParams>.MultiplicativeGenerator;
+        for (int i = 0; i < high.Length; i++, power *= step)
+            high[i] = power;
         const int Grain = 4096;
         int chunks = (h + Grain - 1) / Grain;
-        Parallel.For(0, chunks, chunk =>
-        {
-            int start = chunk * Grain, end = Math.Min(h, start + Grain);
-            var x = MontyField31<TParams>.MultiplicativeGenerator * omega.Pow((ulong)start);
-            for (int i = start; i < end; i++)
-            {
-                natural[i] = x;
-                x *= omega;
-            }
-        });
-        Parallel.For(0, chunks, chunk =>
+        Parallel.For(0, chunks, () => new ExtensionField<MontyField31<TParams>, TDef>[Math.Min(h, Grain)], (chunk, _, diffs) =>
         {
             int start = chunk * Grain, end = Math.Min(h, start + Grain);
             for (int r = start; r < end; r++)
-                diffs[r] = -(z - natural[BitReversal.ReverseBits(r, logH)]);
-            PackedBatchInverse<TParams, TDef>.Invert(diffs.AsSpan(start, end - start), result.AsSpan(start, end - start));
-        });
+            {
+                int i = logH == 0 ? 0 : BitReversal.ReverseBits(r, logH);
+                diffs[r - start] = -(z - high[i >> half] * low[i & ((1 << half) - 1)]);
+            }
+            PackedBatchInverse<TParams, TDef>.Invert(diffs.AsSpan(0, end - start), result.AsSpan(start, end - start));
+            return diffs;
+        }, _ => { });
         return result;
     }
 

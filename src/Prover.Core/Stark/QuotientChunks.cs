@@ -82,17 +82,24 @@ public static class QuotientChunks<TParams, TDef>
             throw new ArgumentException($"{coefficients.Count} quotients and {weights.Length} weights");
         int total = 1 << (logN + logChunks);
         var sum = new RowMajorMatrix<MontyField31<TParams>>(total, d);
-        var acc = MemoryMarshal.Cast<MontyField31<TParams>, ExtensionField<MontyField31<TParams>, TDef>>(sum.Values.AsSpan());
         for (int t = 0; t < coefficients.Count; t++)
         {
             var m = coefficients[t];
             ArgumentNullException.ThrowIfNull(m);
             if (m.Width != d || m.Height > total)
                 throw new ArgumentException($"quotient {t}: {m.Height} coefficients of width {m.Width} do not fit {total} of width {d}");
-            var terms = MemoryMarshal.Cast<MontyField31<TParams>, ExtensionField<MontyField31<TParams>, TDef>>(m.Values.AsSpan(0, m.Height * d));
             var w = weights[t];
-            for (int i = 0; i < terms.Length; i++)
-                acc[i] += w * terms[i];
+            // Row chunks in parallel (each coefficient is its own sum: the same values in any order).
+            int count = m.Height;
+            const int Grain = 8192;
+            Parallel.For(0, (count + Grain - 1) / Grain, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (chunk) =>
+            {
+                int start = chunk * Grain, end = Math.Min(count, start + Grain);
+                var terms = MemoryMarshal.Cast<MontyField31<TParams>, ExtensionField<MontyField31<TParams>, TDef>>(m.Values.AsSpan(0, count * d));
+                var target = MemoryMarshal.Cast<MontyField31<TParams>, ExtensionField<MontyField31<TParams>, TDef>>(sum.Values.AsSpan(0, total * d));
+                for (int i = start; i < end; i++)
+                    target[i] += w * terms[i];
+            });
         }
         return sum;
     }

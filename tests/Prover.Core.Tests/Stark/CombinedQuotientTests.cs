@@ -295,6 +295,7 @@ public sealed class CombinedQuotientTests(ITestOutputHelper output)
     [InlineData(new[] { 4, 3, 4 }, new[] { 0, 1, 1 }, 2)]
     [InlineData(new[] { 2, 4, 3 }, new[] { 2, 0, 3 }, 3)] // the chunk count (4) set by a shorter table
     [InlineData(new[] { 1, 1 }, new[] { 0, 0 }, 1)]
+    [InlineData(new[] { 13, 12 }, new[] { 1, 1 }, 1)] // several parallel chunks of coefficients in the combination
     public void Combined_chunks_are_the_weighted_sum_of_the_tables_quotients(int[] logHeights, int[] logChunks, int logBlowup)
     {
         var rng = new Random(logHeights.Sum() * 31 + logChunks.Sum());
