@@ -21,6 +21,9 @@ public sealed class FuzzReplayTests(ITestOutputHelper output)
 
     private const int RandomSeed = 20261206;
 
+    /// <summary>Harnesses whose only accepted seeds are fixtures of ../shared.</summary>
+    private static readonly HashSet<string> ValidSeedsOnlyInShared = ["witness-json"];
+
     [Fact]
     public void Every_harness_is_replayed()
     {
@@ -41,6 +44,13 @@ public sealed class FuzzReplayTests(ITestOutputHelper output)
             + $"{result.Accepted} accepted, random seed {RandomSeed}, {result.Seconds:F1} s");
         Assert.True(result.Findings.Count == 0, Describe(result));
         // Seeds are valid inputs: a harness whose seeds were all rejected would test only the rejection path.
+        // witness-json's valid seeds are all fixtures from ../shared (its repository seed is "{}"): without the
+        // shared folder it can only replay rejections, which the line above already checked, and says so.
+        if (sources.SharedRoot is null && ValidSeedsOnlyInShared.Contains(name))
+        {
+            output.WriteLine($"{name}: acceptance not checked: its valid seeds come from ../shared, which is absent ({SharedData.MissingMessage})");
+            return;
+        }
         Assert.True(result.Accepted >= 1, $"{name}: no input was accepted");
     }
 

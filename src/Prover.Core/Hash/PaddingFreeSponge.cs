@@ -85,6 +85,15 @@ public sealed class PaddingFreeSponge<TParams, TDigest>
     /// <summary>The fewest rows a partial SIMD block is used for (fewer are hashed one state at a time).</summary>
     internal const int MinPaddedLanes = 2;
 
+    /// <summary>
+    /// Whether full 8-lane blocks are filled and emptied by <see cref="LaneTranspose"/> (AVX2) rather than word by word
+    /// (the reference, kept for tests through <see cref="WithoutTransposes"/>). The words moved are the same.
+    /// </summary>
+    internal bool TransposeBlocks { get; private init; } = LaneTranspose.IsSupported;
+
+    /// <summary>Test hook: this sponge with the word-by-word block fill (the reference for the transposed one).</summary>
+    internal PaddingFreeSponge<TParams, TDigest> WithoutTransposes() => new(Permutation) { TransposeBlocks = false };
+
     /// <summary>A streaming hasher: <c>Absorb</c> any number of spans, then <c>Finish</c>; same result as one <see cref="Hash"/> of the concatenation.</summary>
     public SpongeHasher<TParams, TDigest> CreateHasher() => new(Permutation);
 
@@ -113,6 +122,8 @@ public sealed class PaddingFreeSponge<TParams, TDigest>
             }
             Span<uint> soa = buffer[..(Width * lanes)];
             int rowsHere = Math.Min(lanes, count - k);
+            // A full 8-lane block of a rate-8 sponge moves whole chunks of 8 words by register transposes (same words).
+            bool transpose = TransposeBlocks && lanes == 8 && rowsHere == 8 && Rate == 8;
             soa.Clear();
             int pos = 0;
             int row0 = firstRow + k;
@@ -125,11 +136,18 @@ public sealed class PaddingFreeSponge<TParams, TDigest>
                 while (c < w)
                 {
                     int n = Math.Min(Rate - pos, w - c);
-                    for (int l = 0; l < rowsHere; l++)
+                    if (transpose && n == 8)
                     {
-                        ReadOnlySpan<uint> src = words.Slice(l * w + c, n);
-                        for (int j = 0; j < n; j++)
-                            soa[(pos + j) * lanes + l] = src[j];
+                        LaneTranspose.Transpose8x8(words[c..], w, soa, 8); // n = 8 = Rate only with pos = 0
+                    }
+                    else
+                    {
+                        for (int l = 0; l < rowsHere; l++)
+                        {
+                            ReadOnlySpan<uint> src = words.Slice(l * w + c, n);
+                            for (int j = 0; j < n; j++)
+                                soa[(pos + j) * lanes + l] = src[j];
+                        }
                     }
                     pos += n;
                     c += n;
@@ -142,6 +160,12 @@ public sealed class PaddingFreeSponge<TParams, TDigest>
             }
             if (pos != 0)
                 Permutation.PermuteBlock(soa);
+            if (transpose)
+            {
+                LaneTranspose.Transpose8x8(soa, 8, outWords.Slice(k * 8, 64), 8);
+                k += rowsHere;
+                continue;
+            }
             for (int l = 0; l < rowsHere; l++)
                 for (int j = 0; j < TDigest.Length; j++)
                     outWords[(k + l) * TDigest.Length + j] = soa[j * lanes + l];

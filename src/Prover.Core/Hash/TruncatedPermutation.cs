@@ -31,6 +31,15 @@ public sealed class TruncatedPermutation<TParams, TDigest>
 
     public Poseidon2<TParams> Permutation { get; }
 
+    /// <summary>
+    /// Whether full 8-lane blocks are filled and emptied by <see cref="LaneTranspose"/> (AVX2) rather than word by word
+    /// (the reference, kept for tests through <see cref="WithoutTransposes"/>). The words moved are the same.
+    /// </summary>
+    internal bool TransposeBlocks { get; private init; } = LaneTranspose.IsSupported;
+
+    /// <summary>Test hook: this compression with the word-by-word block fill (the reference for the transposed one).</summary>
+    internal TruncatedPermutation<TParams, TDigest> WithoutTransposes() => new(Permutation) { TransposeBlocks = false };
+
     public TDigest Compress(in TDigest left, in TDigest right)
     {
         SpongeWords state = default;
@@ -82,6 +91,16 @@ public sealed class TruncatedPermutation<TParams, TDigest>
             }
             Span<uint> soa = buffer[..(Width * lanes)];
             int pairs = Math.Min(lanes, count - k);
+            if (TransposeBlocks && lanes == 8 && pairs == 8 && Half == 8)
+            {
+                // A full 8-lane block of digest pairs by register transposes (the same words as the loops below).
+                LaneTranspose.Transpose8x8(leftWords[(k * stride)..], stride, soa, 8);
+                LaneTranspose.Transpose8x8(rightWords[(k * stride)..], stride, soa[64..], 8);
+                Permutation.PermuteBlock(soa);
+                LaneTranspose.Transpose8x8(soa, 8, outWords.Slice(k * 8, 64), 8);
+                k += pairs;
+                continue;
+            }
             if (pairs < lanes)
                 soa.Clear();
             for (int l = 0; l < pairs; l++)

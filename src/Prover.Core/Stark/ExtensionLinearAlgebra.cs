@@ -76,6 +76,11 @@ internal static class ExtensionLinearAlgebra<TParams, TDef>
             RowCombinationsQuartic512(matrix, coefficients, result, accumulate);
             return;
         }
+        if (simd == SimdPath.Vector256 && d == 4)
+        {
+            RowCombinationsQuartic256(matrix, coefficients, result, accumulate);
+            return;
+        }
         int step = simd == SimdPath.Vector512 ? 16 : simd == SimdPath.Vector256 ? 8 : 1;
         int vecW = step == 1 ? 0 : w / step * step;
         int half = vecW / 2;
@@ -218,6 +223,97 @@ internal static class ExtensionLinearAlgebra<TParams, TDef>
                 packedOut.StoreUnsafe(ref dst);
             }
         });
+    }
+
+    /// <summary>
+    /// <see cref="RowCombinationsQuartic512"/> on AVX2 alone: 8 columns per step (the even columns' words against the even
+    /// coefficients, then after a 32-bit right shift the odd ones, as <see cref="Lanes256"/>), one sweep over a row feeding
+    /// the four components' accumulators, the four lane sums folded together on vectors, the tail columns on the four
+    /// components at once, and one vector Montgomery reduction. Bounds as in <see cref="RowCombinationsInto"/>.
+    /// </summary>
+    [SkipLocalsInit]
+    private static void RowCombinationsQuartic256(
+        RowMajorMatrix<MontyField31<TParams>> matrix, ReadOnlySpan<ExtensionField<MontyField31<TParams>, TDef>> coefficients,
+        ExtensionField<MontyField31<TParams>, TDef>[] result, bool accumulate)
+    {
+        const int D = 4;
+        int w = matrix.Width, h = matrix.Height, blocks = w / 8, vecW = blocks * 8, rest = w - vecW;
+        // Per 8-column block and component k: 4 words of the even columns' coefficients, then 4 of the odd ones (low halves).
+        var packed = new ulong[blocks * D * 8];
+        for (int b = 0; b < blocks; b++)
+            for (int k = 0; k < D; k++)
+                for (int i = 0; i < 4; i++)
+                {
+                    packed[(b * D + k) * 8 + i] = coefficients[b * 8 + 2 * i][k].Montgomery;
+                    packed[(b * D + k) * 8 + 4 + i] = coefficients[b * 8 + 2 * i + 1][k].Montgomery;
+                }
+        var tail = new ulong[rest * D];
+        for (int c = 0; c < rest; c++)
+            for (int k = 0; k < D; k++)
+                tail[c * D + k] = coefficients[vecW + c][k].Montgomery;
+        var values = matrix.Values;
+        var resultWords = result;
+        int grain = Math.Max(64, (1 << 16) / Math.Max(1, w * D));
+        Parallel.For(0, (h + grain - 1) / grain, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (chunk) =>
+        {
+            var bound = Vector256.Create((ulong)TParams.P << 32);
+            var mu = Vector256.Create((ulong)TParams.MontyMu).AsUInt32();
+            var p64 = Vector256.Create((ulong)TParams.P).AsUInt32();
+            var p32 = Vector256.Create(TParams.P);
+            var gather = Vector256.Create(0u, 2u, 4u, 6u, 0u, 2u, 4u, 6u);
+            var p128 = Vector128.Create(TParams.P);
+            ref ulong packedRef = ref MemoryMarshal.GetArrayDataReference(packed);
+            ref ulong tailRef = ref MemoryMarshal.GetArrayDataReference(tail);
+            ref uint outRef = ref Unsafe.As<ExtensionField<MontyField31<TParams>, TDef>, uint>(ref MemoryMarshal.GetArrayDataReference(resultWords));
+            int end = Math.Min(h, (chunk + 1) * grain);
+            for (int r = chunk * grain; r < end; r++)
+            {
+                ref uint row = ref Unsafe.As<MontyField31<TParams>, uint>(ref values[r * w]);
+                Vector256<ulong> a0 = default, a1 = default, a2 = default, a3 = default;
+                for (int b = 0; b < blocks; b++)
+                {
+                    var x = Vector256.LoadUnsafe(ref row, (nuint)(b * 8));
+                    var xo = Vector256.ShiftRightLogical(x.AsUInt64(), 32).AsUInt32();
+                    ref ulong cb = ref Unsafe.Add(ref packedRef, b * D * 8);
+                    a0 = Step256(a0, x, xo, ref cb, 0, bound);
+                    a1 = Step256(a1, x, xo, ref cb, 8, bound);
+                    a2 = Step256(a2, x, xo, ref cb, 16, bound);
+                    a3 = Step256(a3, x, xo, ref cb, 24, bound);
+                }
+                var p01 = Avx2.UnpackLow(a0, a1) + Avx2.UnpackHigh(a0, a1);
+                p01 = Vector256.Min(p01, p01 - bound);
+                var p23 = Avx2.UnpackLow(a2, a3) + Avx2.UnpackHigh(a2, a3);
+                p23 = Vector256.Min(p23, p23 - bound);
+                var sum = Avx2.Permute2x128(p01, p23, 0x20) + Avx2.Permute2x128(p01, p23, 0x31);
+                sum = Vector256.Min(sum, sum - bound); // lane k: component k
+                for (int c = 0; c < rest; c++)
+                {
+                    var xc = Vector256.Create((ulong)Unsafe.Add(ref row, vecW + c)).AsUInt32();
+                    var t = sum + Avx2.Multiply(xc, Vector256.LoadUnsafe(ref tailRef, (nuint)(c * D)).AsUInt32());
+                    sum = Vector256.Min(t, t - bound);
+                }
+                var u = Avx2.Multiply(Avx2.Multiply(sum.AsUInt32(), mu).AsUInt32(), p64);
+                var hi = Vector256.ShiftRightLogical(sum - u, 32).AsUInt32(); // low halves: (x − u)/2^32 mod 2^32
+                var reduced = Vector256.Min(hi, hi + p32);
+                var packedOut = Avx2.PermuteVar8x32(reduced, gather).GetLower();
+                ref uint dst = ref Unsafe.Add(ref outRef, r * D);
+                if (accumulate)
+                {
+                    var s2 = Vector128.LoadUnsafe(ref dst) + packedOut;
+                    packedOut = Vector128.Min(s2, s2 - p128);
+                }
+                packedOut.StoreUnsafe(ref dst);
+            }
+        });
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<ulong> Step256(Vector256<ulong> acc, Vector256<uint> x, Vector256<uint> xo, ref ulong cb, int at, Vector256<ulong> bound)
+    {
+        var e = Vector256.LoadUnsafe(ref cb, (nuint)at).AsUInt32();
+        var o = Vector256.LoadUnsafe(ref cb, (nuint)(at + 4)).AsUInt32();
+        var s = acc + Avx2.Multiply(x, e) + Avx2.Multiply(xo, o);
+        return Vector256.Min(s, s - bound);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -123,6 +123,17 @@ public interface IProverBackend<TParams> where TParams : struct, IMontyParameter
         OutOfDomain<TParams, TDef>.Evaluate(logN, matrices, points);
 
     /// <summary>
+    /// <see cref="EvaluateOutOfDomain{TDef}(int, IReadOnlyList{RowMajorMatrix{MontyField31{TParams}}}, ReadOnlySpan{ExtensionField{MontyField31{TParams}, TDef}})"/>
+    /// for only some columns: <paramref name="columns"/>[p][m] lists the columns of matrix m wanted at points[p] (null: all of them),
+    /// and result[p][m][j] is column <paramref name="columns"/>[p][m][j] at points[p] (the proof opens at ζ·ω only the columns read on the
+    /// next row). The default evaluates every column and picks; the CPU backend combines only the wanted columns.
+    /// </summary>
+    ExtensionField<MontyField31<TParams>, TDef>[][][] EvaluateOutOfDomain<TDef>(int logN, IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> matrices,
+        ReadOnlySpan<ExtensionField<MontyField31<TParams>, TDef>> points, IReadOnlyList<IReadOnlyList<int>?[]> columns)
+        where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef> =>
+        OutOfDomain<TParams, TDef>.SelectColumns(EvaluateOutOfDomain(logN, matrices, points), columns);
+
+    /// <summary>
     /// The DEEP codeword of one LDE height (bit-reversed order, 2^<paramref name="logHeight"/> values):
     /// result[r] = Σ_points (Σ_m Scales[m]·S_m[r] − Y)/(x_r − Z), S_m[r] = Σ_c columnCoefficients[c]·matrices[m][r, c]
     /// (<see cref="CombineColumns{TDef}"/>), x_r = g·ω^bitrev(r) on the LDE coset. A backend may keep a device copy of the
@@ -239,4 +250,10 @@ public sealed class CpuBackend<TParams> : IProverBackend<TParams> where TParams 
 
     public MerkleTree<TParams, TDigest> Commit<TDigest>(IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> matrices)
         where TDigest : struct, IDigest<TDigest, TParams> => MerkleTreeMmcs<TParams, TDigest>.Default.Commit(matrices);
+
+    /// <summary>Only the wanted columns are combined with the points' weights (<see cref="OutOfDomain{TParams, TDef}.Evaluate(int, IReadOnlyList{RowMajorMatrix{MontyField31{TParams}}}, ReadOnlySpan{ExtensionField{MontyField31{TParams}, TDef}}, IReadOnlyList{IReadOnlyList{int}?[]}?)"/>).</summary>
+    public ExtensionField<MontyField31<TParams>, TDef>[][][] EvaluateOutOfDomain<TDef>(int logN, IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> matrices,
+        ReadOnlySpan<ExtensionField<MontyField31<TParams>, TDef>> points, IReadOnlyList<IReadOnlyList<int>?[]> columns)
+        where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef> =>
+        OutOfDomain<TParams, TDef>.Evaluate(logN, matrices, points, columns);
 }

@@ -15,9 +15,19 @@ public static class OutOfDomain<TParams, TDef>
     where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef>
 {
     public static ExtensionField<MontyField31<TParams>, TDef>[][][] Evaluate(int logN, IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> matrices,
-        ReadOnlySpan<ExtensionField<MontyField31<TParams>, TDef>> points)
+        ReadOnlySpan<ExtensionField<MontyField31<TParams>, TDef>> points) => Evaluate(logN, matrices, points, null);
+
+    /// <summary>
+    /// The openings of only some columns: <paramref name="columns"/>[p][m] lists the columns of matrix m wanted at points[p]
+    /// (null, or a null <paramref name="columns"/>: all), result[p][m][j] being column columns[p][m][j]. A column's value
+    /// is its own combination with the point's weights, so it equals the same column's entry in the full evaluation; only
+    /// the wanted columns are read (a copy of them when they are not all of the matrix's).
+    /// </summary>
+    public static ExtensionField<MontyField31<TParams>, TDef>[][][] Evaluate(int logN, IReadOnlyList<RowMajorMatrix<MontyField31<TParams>>> matrices,
+        ReadOnlySpan<ExtensionField<MontyField31<TParams>, TDef>> points, IReadOnlyList<IReadOnlyList<int>?[]>? columns)
     {
         ArgumentNullException.ThrowIfNull(matrices);
+        CheckColumns(matrices.Count, points.Length, columns);
         var zs = points.ToArray();
         foreach (var z in zs)
             if (Polynomials.Vanishing(logN, z).IsZero)
@@ -47,9 +57,62 @@ public static class OutOfDomain<TParams, TDef>
         {
             result[p] = new ExtensionField<MontyField31<TParams>, TDef>[matrices.Count][];
             for (int m = 0; m < matrices.Count; m++)
-                result[p][m] = ExtensionLinearAlgebra<TParams, TDef>.ColumnCombinations(matrices[m], weights[p]);
+            {
+                var wanted = columns?[p][m];
+                result[p][m] = wanted is null
+                    ? ExtensionLinearAlgebra<TParams, TDef>.ColumnCombinations(matrices[m], weights[p])
+                    : wanted.Count == 0
+                        ? []
+                        : ExtensionLinearAlgebra<TParams, TDef>.ColumnCombinations(
+                            IsIdentity(wanted, matrices[m].Width) ? matrices[m] : ColumnSelection.Select(matrices[m], wanted), weights[p]);
+            }
         }
         return result;
+    }
+
+    /// <summary>
+    /// The entries of a full evaluation (result[p][m][c] for every column c) that <paramref name="columns"/> asks for, in the
+    /// shape <see cref="Evaluate(int, IReadOnlyList{RowMajorMatrix{MontyField31{TParams}}}, ReadOnlySpan{ExtensionField{MontyField31{TParams}, TDef}}, IReadOnlyList{IReadOnlyList{int}?[]}?)"/>
+    /// returns (the default of backends that evaluate every column).
+    /// </summary>
+    public static ExtensionField<MontyField31<TParams>, TDef>[][][] SelectColumns(ExtensionField<MontyField31<TParams>, TDef>[][][] all,
+        IReadOnlyList<IReadOnlyList<int>?[]> columns)
+    {
+        ArgumentNullException.ThrowIfNull(all);
+        CheckColumns(all.Length == 0 ? 0 : all[0].Length, all.Length, columns);
+        var result = new ExtensionField<MontyField31<TParams>, TDef>[all.Length][][];
+        for (int p = 0; p < all.Length; p++)
+        {
+            result[p] = new ExtensionField<MontyField31<TParams>, TDef>[all[p].Length][];
+            for (int m = 0; m < all[p].Length; m++)
+            {
+                var wanted = columns[p][m];
+                var values = all[p][m];
+                result[p][m] = wanted is null ? values : [.. wanted.Select(c => values[c])];
+            }
+        }
+        return result;
+    }
+
+    private static void CheckColumns(int matrices, int points, IReadOnlyList<IReadOnlyList<int>?[]>? columns)
+    {
+        if (columns is null)
+            return;
+        if (columns.Count != points)
+            throw new ArgumentException($"column lists for {columns.Count} points, not {points}", nameof(columns));
+        foreach (var perMatrix in columns)
+            if (perMatrix is null || perMatrix.Length != matrices)
+                throw new ArgumentException($"a point's column lists do not cover the {matrices} matrices", nameof(columns));
+    }
+
+    private static bool IsIdentity(IReadOnlyList<int> columns, int width)
+    {
+        if (columns.Count != width)
+            return false;
+        for (int c = 0; c < width; c++)
+            if (columns[c] != c)
+                return false;
+        return true;
     }
 
     /// <summary>The barycentric scale ((z/shift)^n − 1)/n with shift 1, as <see cref="Polynomials.BarycentricWeights{F, TExt}"/> computes it.</summary>

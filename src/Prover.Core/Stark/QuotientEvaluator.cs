@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using Prover.Core.Air;
 using Prover.Core.Dft;
 using Prover.Core.Field;
@@ -28,8 +29,13 @@ internal static class QuotientEvaluator<TParams, TDef>
         int logD = air.LogQuotientChunks;
         int logQ = logN + logD;
         int qn = 1 << logQ, d = 1 << logD, e = TDef.Degree;
-        var selectors = QuotientSelectors<TParams>.Compute(logN, logD);
-        var zhInv = selectors.ZhInverse;
+        var simd = qn >= 16 ? KernelSelection.Simd<TParams>() : SimdPath.Scalar;
+        // The reference kernels (KernelSelection.UseReference) are the scalar path and the packed path with per-point LogUp.
+        bool reference = KernelSelection.IsReference(ReferenceFamily.LogUp);
+        // The optimised packed kernel reads the selectors by LDE row (QuotientSelectorRows), the other paths by point.
+        bool byRows = simd != SimdPath.Scalar && !reference;
+        var selectors = byRows ? null : QuotientSelectors<TParams>.Compute(logN, logD);
+        var rowSelectors = byRows ? QuotientSelectorRows<TParams>.Compute(logN, logD) : null;
 
         int constraints = air.ConstraintCount;
         int logUpConstraints = LogUp.ConstraintCount(air);
@@ -37,14 +43,10 @@ internal static class QuotientEvaluator<TParams, TDef>
         int k = air.LogUpColumns;
         var result = new ExtensionField<MontyField31<TParams>, TDef>[qn];
         var program = air.Program;
-        // Selector values and 1/Z_H per point (natural order): shared by both evaluation paths.
-        var (firsts, lasts, transitions) = (selectors.Firsts, selectors.Lasts, selectors.Transitions);
+        // Selector values and 1/Z_H per point (natural order) for the scalar and reference paths, per LDE row for the optimised one.
         var ctx = new Context(air, program, mainLde, preprocessedLde, logUpLde, publics, logQ, d, e, k, constraints, logUpConstraints,
             alphaPowers, gamma, beta, LogUp.SumPerRow<MontyField31<TParams>, ExtensionField<MontyField31<TParams>, TDef>>(cumulativeSum, 1 << logN),
-            firsts, lasts, transitions, zhInv, result);
-        var simd = qn >= 16 ? KernelSelection.Simd<TParams>() : SimdPath.Scalar;
-        // The reference kernels (KernelSelection.UseReference) are the scalar path and the packed path with per-point LogUp.
-        bool reference = KernelSelection.IsReference(ReferenceFamily.LogUp);
+            selectors?.Firsts ?? [], selectors?.Lasts ?? [], selectors?.Transitions ?? [], selectors?.ZhInverse ?? [], rowSelectors, result);
         if (simd == SimdPath.Vector512)
             EvaluateAll<Lanes512<TParams>, Vector512<uint>>(ctx, reference);
         else if (simd == SimdPath.Vector256)
@@ -147,6 +149,8 @@ internal static class QuotientEvaluator<TParams, TDef>
         var outputs = new TV[program.ConstraintCount];
         int e = c.E, columns = lp.Members.Length, n = TL.Count;
         var alphaParts = BroadcastAlphaPowers<TL, TV>(c);
+        bool fold256 = typeof(TV) == typeof(Vector256<uint>) && e == 4;
+        bool store256 = fold256;
         var rows = new int[n];
         var nextRows = new int[n];
         var points = new int[n];
@@ -157,13 +161,14 @@ internal static class QuotientEvaluator<TParams, TDef>
         Span<TV> p = stackalloc TV[e];
         Span<TV> sumLocal = stackalloc TV[e];
         Span<uint> lanes = stackalloc uint[16];
-        Span<uint> selectorLanes = stackalloc uint[48];
         var logUpValues = columns > 0 ? MemoryMarshal.Cast<MontyField31<TParams>, uint>(c.LogUpLde!.Values.AsSpan()) : default;
         int logUpWidth = columns > 0 ? c.LogUpLde!.Width : 0;
-        var firsts = MemoryMarshal.Cast<MontyField31<TParams>, uint>(c.Firsts.AsSpan());
-        var lasts = MemoryMarshal.Cast<MontyField31<TParams>, uint>(c.Lasts.AsSpan());
-        var transitions = MemoryMarshal.Cast<MontyField31<TParams>, uint>(c.Transitions.AsSpan());
-        var zhInv = MemoryMarshal.Cast<MontyField31<TParams>, uint>(c.ZhInv.AsSpan());
+        // Selectors and 1/Z_H by LDE row: one contiguous load per vector.
+        var rowSelectors = c.RowSelectors!;
+        var firsts = MemoryMarshal.Cast<MontyField31<TParams>, uint>(rowSelectors.Firsts.AsSpan());
+        var lasts = MemoryMarshal.Cast<MontyField31<TParams>, uint>(rowSelectors.Lasts.AsSpan());
+        var transitions = MemoryMarshal.Cast<MontyField31<TParams>, uint>(rowSelectors.Transitions.AsSpan());
+        var zhInv = MemoryMarshal.Cast<MontyField31<TParams>, uint>(rowSelectors.ZhInverse.AsSpan());
         // An extension element is its D base components (Montgomery words) in order (TDef is an inline array of them).
         var result = MemoryMarshal.Cast<ExtensionField<MontyField31<TParams>, TDef>, uint>(c.Result.AsSpan());
         for (int r0 = start; r0 < end; r0 += n)
@@ -174,19 +179,25 @@ internal static class QuotientEvaluator<TParams, TDef>
                 points[j] = i;
                 rows[j] = r0 + j;
                 nextRows[j] = NextRow(c, i);
-                selectorLanes[j] = firsts[i];
-                selectorLanes[16 + j] = lasts[i];
-                selectorLanes[32 + j] = transitions[i];
             }
-            var first = TL.Create(selectorLanes[..16]);
-            var last = TL.Create(selectorLanes.Slice(16, 16));
-            var transition = TL.Create(selectorLanes.Slice(32, 16));
+            var first = TL.Create(firsts.Slice(r0, n));
+            var last = TL.Create(lasts.Slice(r0, n));
+            var transition = TL.Create(transitions.Slice(r0, n));
             var inputs = new PackedRowInputs<TL, TV>(c, rows, nextRows, first, last, transition);
             program.EvaluatePacked<TParams, TL, TV, PackedRowInputs<TL, TV>>(ref inputs, registers, outputs);
             Array.Clear(acc);
-            for (int q = 0; q < c.Constraints; q++)
-                for (int j = 0; j < e; j++)
-                    acc[j] = TL.Add(acc[j], TL.Mul(outputs[q], alphaParts[q * e + j]));
+            if (fold256)
+            {
+                // AVX2, quartic: Σ_q α^q·C_q with one reduction per component (DelayedProducts256; the same values).
+                DelayedProducts256<TParams>.FoldQuartic(Unsafe.As<Vector256<uint>[]>(outputs), c.Constraints,
+                    Unsafe.As<Vector256<uint>[]>(alphaParts), Unsafe.As<Vector256<uint>[]>(acc));
+            }
+            else
+            {
+                for (int q = 0; q < c.Constraints; q++)
+                    for (int j = 0; j < e; j++)
+                        acc[j] = TL.Add(acc[j], TL.Mul(outputs[q], alphaParts[q * e + j]));
+            }
             if (columns > 0)
             {
                 sumLocal.Clear();
@@ -241,9 +252,16 @@ internal static class QuotientEvaluator<TParams, TDef>
             }
             // ·1/Z_H(x) on the lanes (an extension value times a base one is each component times it: the scalar product's
             // values), then each lane's D components straight into its point's result.
-            for (int j = 0; j < n; j++)
-                lanes[j] = zhInv[points[j] & (c.D - 1)];
-            var zh = TL.Create(lanes[..n]);
+            var zh = TL.Create(zhInv.Slice(r0, n));
+            if (store256)
+            {
+                // AVX2, quartic: the four component vectors transposed into each lane's four words, one 16-byte store per point.
+                var accs = Unsafe.As<Vector256<uint>[]>(acc);
+                var zh256 = Unsafe.As<TV, Vector256<uint>>(ref zh);
+                StoreQuartic256(result, points, PackedMontyField31<TParams>.Mul(accs[0], zh256), PackedMontyField31<TParams>.Mul(accs[1], zh256),
+                    PackedMontyField31<TParams>.Mul(accs[2], zh256), PackedMontyField31<TParams>.Mul(accs[3], zh256));
+                continue;
+            }
             for (int cc = 0; cc < e; cc++)
             {
                 TL.Store(TL.Mul(acc[cc], zh), lanes);
@@ -251,6 +269,31 @@ internal static class QuotientEvaluator<TParams, TDef>
                     result[points[j] * e + cc] = lanes[j];
             }
         }
+    }
+
+    /// <summary>
+    /// Lane j's quartic value (component c in vector c) into result words points[j]·4 … points[j]·4 + 3: a 4×8 transpose
+    /// (32-bit then 64-bit unpacks give lanes j and j + 4 of each 128-bit half side by side), then one 16-byte store per lane.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreQuartic256(Span<uint> result, int[] points, Vector256<uint> a0, Vector256<uint> a1, Vector256<uint> a2, Vector256<uint> a3)
+    {
+        var t0 = Avx2.UnpackLow(a0, a1); // a0_0 a1_0 a0_1 a1_1 | a0_4 a1_4 a0_5 a1_5
+        var t1 = Avx2.UnpackHigh(a0, a1); // a0_2 a1_2 a0_3 a1_3 | a0_6 a1_6 a0_7 a1_7
+        var t2 = Avx2.UnpackLow(a2, a3);
+        var t3 = Avx2.UnpackHigh(a2, a3);
+        var u0 = Avx2.UnpackLow(t0.AsUInt64(), t2.AsUInt64()).AsUInt32(); // lane 0 | lane 4
+        var u1 = Avx2.UnpackHigh(t0.AsUInt64(), t2.AsUInt64()).AsUInt32(); // lane 1 | lane 5
+        var u2 = Avx2.UnpackLow(t1.AsUInt64(), t3.AsUInt64()).AsUInt32(); // lane 2 | lane 6
+        var u3 = Avx2.UnpackHigh(t1.AsUInt64(), t3.AsUInt64()).AsUInt32(); // lane 3 | lane 7
+        u0.GetLower().CopyTo(result.Slice(points[0] * 4, 4));
+        u1.GetLower().CopyTo(result.Slice(points[1] * 4, 4));
+        u2.GetLower().CopyTo(result.Slice(points[2] * 4, 4));
+        u3.GetLower().CopyTo(result.Slice(points[3] * 4, 4));
+        u0.GetUpper().CopyTo(result.Slice(points[4] * 4, 4));
+        u1.GetUpper().CopyTo(result.Slice(points[5] * 4, 4));
+        u2.GetUpper().CopyTo(result.Slice(points[6] * 4, 4));
+        u3.GetUpper().CopyTo(result.Slice(points[7] * 4, 4));
     }
 
     /// <summary>Interaction i's fingerprint (times its group's weight for a first member) from the program outputs: D base products per value.</summary>
@@ -287,7 +330,7 @@ internal static class QuotientEvaluator<TParams, TDef>
         ExtensionField<MontyField31<TParams>, TDef>[] AlphaPowers, ExtensionField<MontyField31<TParams>, TDef> Gamma,
         ExtensionField<MontyField31<TParams>, TDef> Beta, ExtensionField<MontyField31<TParams>, TDef> SumPerRow,
         MontyField31<TParams>[] Firsts, MontyField31<TParams>[] Lasts, MontyField31<TParams>[] Transitions,
-        MontyField31<TParams>[] ZhInv, ExtensionField<MontyField31<TParams>, TDef>[] Result);
+        MontyField31<TParams>[] ZhInv, QuotientSelectorRows<TParams>? RowSelectors, ExtensionField<MontyField31<TParams>, TDef>[] Result);
 
     private static int Row(Context c, int i) => BitReversal.ReverseBits(i, c.LogQ);
 

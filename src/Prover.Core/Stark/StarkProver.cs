@@ -392,7 +392,19 @@ public sealed class StarkProver<TParams, TDef, TDigest>
                     if (key?.Traces[t] is { } p) matrices.Add(p);
                     if (logUpTraces[t] is { } lt) matrices.Add(lt);
                 }
-                var values = owner._backend.EvaluateOutOfDomain(logN, matrices, [zeta, zetaNext]);
+                // Every column at ζ; at ζ·ω only the columns some constraint reads on the next row (StarkLayout, OpenedMatrix.NextColumns),
+                // so only those are combined with ζ·ω's weights.
+                var nextColumns = new IReadOnlyList<int>?[matrices.Count];
+                foreach (int t in group)
+                {
+                    int at = firstMatrix[t];
+                    nextColumns[at] = layout.Airs[t].NextMainColumns;
+                    if (key?.Traces[t] is not null)
+                        nextColumns[at + 1] = layout.Airs[t].NextPreprocessedColumns;
+                    if (logUpTraces[t] is not null)
+                        nextColumns[at + (key?.Traces[t] is null ? 1 : 2)] = LogUp.NextColumns(layout.Airs[t].LogUpColumns, TDef.Degree);
+                }
+                var values = owner._backend.EvaluateOutOfDomain(logN, matrices, [zeta, zetaNext], [new IReadOnlyList<int>?[matrices.Count], nextColumns]);
                 var (local, next) = (values[0], values[1]);
                 foreach (int t in group)
                 {
@@ -403,11 +415,11 @@ public sealed class StarkProver<TParams, TDef, TDigest>
                     {
                         PreprocessedLocal = pre is null ? [] : local[at + 1],
                         // At ζ·ω only the columns some constraint reads on the next row (StarkLayout, OpenedMatrix.NextColumns).
-                        PreprocessedNext = pre is null ? [] : Select(next[at + 1], layout.Airs[t].NextPreprocessedColumns),
+                        PreprocessedNext = pre is null ? [] : next[at + 1],
                         MainLocal = local[at],
-                        MainNext = Select(next[at], layout.Airs[t].NextMainColumns),
+                        MainNext = next[at],
                         LogUpLocal = logUpTraces[t] is null ? [] : local[logUpAt],
-                        LogUpNext = logUpTraces[t] is null ? [] : Select(next[logUpAt], LogUp.NextColumns(layout.Airs[t].LogUpColumns, TDef.Degree)),
+                        LogUpNext = logUpTraces[t] is null ? [] : next[logUpAt],
                         Quotient = t == layout.QuotientTable ? owner._backend.EvaluateCoefficientColumns(quotientCoefficients, zeta) : [],
                     };
                 }
@@ -468,9 +480,5 @@ public sealed class StarkProver<TParams, TDef, TDigest>
                 FriOpenings = friOpenings,
             };
         }
-
-        /// <summary>Each column's value at a point from its values on H (barycentric weights given).</summary>
-        private static ExtensionField<MontyField31<TParams>, TDef>[] Select(ExtensionField<MontyField31<TParams>, TDef>[] values, IReadOnlyList<int> columns) =>
-            [.. columns.Select(c => values[c])];
     }
 }

@@ -155,7 +155,7 @@ public abstract class Poseidon2Tests<TParams>(ITestOutputHelper output, string v
     /// and the dispatching <see cref="Poseidon2{TParams}.Permute"/> gives the same words. A path this process cannot run is
     /// skipped with its reason.
     /// </summary>
-    [Theory]
+    [SharedTheory]
     [SimdPathData(SimdPath.Vector512)]
     [SimdPathData(SimdPath.Vector256)]
     [SimdPathData(SimdPath.Scalar)]

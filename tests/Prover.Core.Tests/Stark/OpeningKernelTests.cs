@@ -84,6 +84,46 @@ public sealed class OpeningKernelTests
     public void Octic_column_combinations_match_reference(int h, int w) => Check<KoalaBearOctic>(h, w);
 
     [Fact]
+    public void Out_of_domain_openings_of_some_columns_equal_those_of_the_full_evaluation()
+    {
+        // The CPU backend combines only the wanted columns; the interface's default (other backends) evaluates all and picks.
+        // Both must give the entries of the full evaluation: all columns, a reordered subset, one column, none, and the identity list.
+        const int LogN = 7;
+        var rng = new Random(77);
+        var matrices = new[] { 5, 1, 9, 4 }.Select(w =>
+        {
+            var m = new RowMajorMatrix<KoalaBear>(1 << LogN, w);
+            for (int i = 0; i < m.Values.Length; i++)
+                m.Values[i] = KoalaBear.FromUInt64((ulong)rng.NextInt64(KoalaBear.Modulus));
+            return m;
+        }).ToArray();
+        var z = ExtensionField<KoalaBear, KoalaBearQuartic>.FromCoefficients([.. Enumerable.Range(0, 4).Select(_ => KoalaBear.FromUInt64((ulong)rng.NextInt64(KoalaBear.Modulus)))]);
+        ExtensionField<KoalaBear, KoalaBearQuartic>[] points = [z, z * KoalaBear.TwoAdicGenerator(LogN)];
+        IReadOnlyList<int>?[][] columns =
+        [
+            [null, [0], [8, 2, 5], []],
+            [[4, 0, 3], null, [], [0, 1, 2, 3]],
+        ];
+        var full = OutOfDomain<KoalaBearParameters, KoalaBearQuartic>.Evaluate(LogN, matrices, points);
+        foreach (bool reference in new[] { false, true })
+        {
+            using (KernelSelection.UseReference(reference ? ReferenceFamily.Openings : ReferenceFamily.None))
+            {
+                var partial = CpuBackend<KoalaBearParameters>.Instance.EvaluateOutOfDomain(LogN, matrices, points, columns);
+                var picked = OutOfDomain<KoalaBearParameters, KoalaBearQuartic>.SelectColumns(full, columns);
+                for (int p = 0; p < points.Length; p++)
+                    for (int m = 0; m < matrices.Length; m++)
+                    {
+                        var expected = columns[p][m] is { } wanted ? [.. wanted.Select(c => full[p][m][c])] : full[p][m];
+                        Assert.Equal(expected, partial[p][m]);
+                        Assert.Equal(expected, picked[p][m]);
+                    }
+            }
+        }
+        Assert.Throws<ArgumentException>(() => CpuBackend<KoalaBearParameters>.Instance.EvaluateOutOfDomain(LogN, matrices, points, [columns[0]]));
+    }
+
+    [Fact]
     public void Optimised_and_reference_opening_kernels_give_identical_zkvm_proofs()
     {
         var program = ZkvmProgram.FromElf(GuestTests.Elf("misaligned"));

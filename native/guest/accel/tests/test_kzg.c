@@ -143,7 +143,8 @@ static bool fixture_input(const char *json, uint8_t in[192])
     return true;
 }
 
-static void fixture_cases(void)
+/* Runs the fixture's cases; false when the fixture is absent (then only the embedded vectors are compared). */
+static bool fixture_cases(void)
 {
     const char *dir = getenv("PROVER_SHARED");
     char path[1024];
@@ -152,7 +153,7 @@ static void fixture_cases(void)
     char *json = read_file(path, &len);
     if (json == NULL) {
         printf("SKIP kzg.fixture-point-evaluation: %s not found (set PROVER_SHARED to the shared folder)\n", path);
-        return;
+        return false;
     }
     /* versioned hash || z || y || commitment || proof */
     uint8_t in[192], h[32];
@@ -212,6 +213,7 @@ static void fixture_cases(void)
     CHECK(run(bad, z, y, pi) == -1);
     CHECK(run(c, z, y, bad) == -1);
     t_end_case("kzg.fixture-negative");
+    return true;
 }
 
 void group_kzg(void)
@@ -240,8 +242,11 @@ void group_kzg(void)
         CHECK(count > 0);
         t_end_case(cases[g]);
     }
-    fixture_cases();
-    CHECK(compared >= 70);
+    int before_fixture = compared;
+    bool fixture = fixture_cases();
+    printf("  kzg: fast path compared with the reference %d times (%d on the embedded vectors)\n", compared, before_fixture);
+    /* the embedded vectors alone give 58 comparisons; the fixture's real proof and its negatives 22 more */
+    CHECK(compared >= (fixture ? 80 : 58));
     t_end_case("kzg.fast-path-matches-reference");
     miller_lines_case();
 }
