@@ -101,7 +101,7 @@ public static class AluChip
 
     /// <summary>
     /// A trace of <paramref name="width"/> columns with one row per event (written by
-    /// <paramref name="populate"/> in parallel chunks: rows are independent and the counts are atomic)
+    /// <paramref name="populate"/> in parallel chunks: rows are independent, and each worker counts into its own collector)
     /// and zero padding rows, which satisfy every ALU chip's constraints and send nothing.
     /// </summary>
     public static RowMajorMatrix<F> Generate<F>(IReadOnlyList<AluEvent> events, int width, LookupCounts counts, RowPopulator<F> populate)
@@ -112,20 +112,20 @@ public static class AluChip
         ArgumentNullException.ThrowIfNull(populate);
         var trace = NewTrace<F>(events.Count, width);
         int chunks = (events.Count + ChunkRows - 1) / ChunkRows;
-        void Chunk(int chunk)
+        void Chunk(int chunk, LookupCounts into)
         {
             int end = Math.Min(events.Count, (chunk + 1) * ChunkRows);
             for (int r = chunk * ChunkRows; r < end; r++)
-                populate(trace.Row(r), events[r], counts);
+                populate(trace.Row(r), events[r], into);
         }
         if (chunks <= 1)
         {
             for (int c = 0; c < chunks; c++)
-                Chunk(c);
+                Chunk(c, counts);
         }
         else
         {
-            Parallel.For(0, chunks, Chunk);
+            LookupCounts.For(0, chunks, counts, Chunk);
         }
         return trace;
     }

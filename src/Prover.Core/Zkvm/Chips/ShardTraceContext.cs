@@ -11,15 +11,33 @@ namespace Prover.Core.Zkvm.Chips;
 
 /// <summary>
 /// What the chips' trace generators of one shard read: the shard's <see cref="ExecutionRecord"/>, the program and
-/// input, the register file and memory boundary carried across shards, the shared lookup counts (every chip adds its
-/// byte-table lookups; the byte table, generated last, receives them), and what the CPU stage derives from the record:
+/// input, the register file and memory boundary carried across shards, the lookup counts the generator adds its
+/// byte-table lookups to (the byte table, generated last, receives them), and what the CPU stage derives from the record:
 /// the CPU rows and trace, the syscall rows, and the ALU requests the CPU rows send, by receiving chip.
+/// <para>
+/// Everything but <see cref="Counts"/> is fixed by the constructor (the register file's pass over the rows included),
+/// so the chips of one stage may generate concurrently: each on its own copy (<see cref="WithCounts"/>) counting into its
+/// own collector, the collectors added before the byte table's stage (<see cref="Proving.ShardTraceBuilder"/>).
+/// </para>
 /// </summary>
 internal sealed class ShardTraceContext
 {
     private readonly List<AluEvent>[] _requests;
 
-    public ShardTraceContext(ZkvmProgram program, ExecutionRecord record, RegisterFile registers, MemoryBoundaries memory, byte[] input, bool last)
+    /// <summary>The CPU trace, made by the constructor on the serial path (null on the parallel path).</summary>
+    private readonly RowMajorMatrix<KoalaBear>? _cpu;
+
+    /// <summary>The CPU rows' register witnesses, for the CPU chip to fill its trace from on the parallel path (null on the serial path).</summary>
+    private readonly CpuRowWitness[]? _cpuWitnesses;
+
+    private readonly Lazy<(List<Memory.MemoryEntry> Init, List<Memory.MemoryEntry> Final)> _memoryEntries;
+
+    /// <param name="parallel">
+    /// False (the reference): the CPU trace is made here in one pass. True: only the register file's pass runs here, and
+    /// the CPU chip's generator fills the trace in parallel chunks (<see cref="CpuTrace"/>); the same trace and counts.
+    /// </param>
+    public ShardTraceContext(ZkvmProgram program, ExecutionRecord record, RegisterFile registers, MemoryBoundaries memory, byte[] input, bool last,
+        bool parallel = false)
     {
         Program = program;
         Record = record;
@@ -27,10 +45,22 @@ internal sealed class ShardTraceContext
         Memory = memory;
         Input = input;
         IsLast = last;
-        Rows = CpuTrace.Rows(record, program.Table, InputSize);
-        Cpu = CpuTrace.Generate<KoalaBear>(Rows, registers, Counts, out var cpuPublics, Syscalls);
-        CpuPublics = cpuPublics;
+        Counts = new LookupCounts();
+        Rows = Cpu.CpuTrace.Rows(record, program.Table, InputSize);
+        if (parallel)
+        {
+            _cpuWitnesses = Cpu.CpuTrace.Witnesses(Rows, registers, Syscalls);
+            CpuPublics = Cpu.CpuTrace.PublicValues<KoalaBear>(Rows);
+        }
+        else
+        {
+            _cpu = Cpu.CpuTrace.Generate<KoalaBear>(Rows, registers, Counts, out var cpuPublics, Syscalls);
+            CpuPublics = cpuPublics;
+        }
         memory.Add(record);
+        // Computed once, by the first of the memory boundary chips to ask (they may run concurrently), after the registers' pass above.
+        _memoryEntries = new(() => IsLast ? Memory.Entries(Registers) : throw new InvalidOperationException("only the last shard has the memory boundary"),
+            LazyThreadSafetyMode.ExecutionAndPublication);
 
         // The ALU requests the CPU sends, by receiving chip (LUI/AUIPC go to the add/sub chip).
         _requests = [.. Enum.GetValues<AluFamily>().Select(_ => new List<AluEvent>())];
@@ -44,6 +74,29 @@ internal sealed class ShardTraceContext
                 StoreOperands[r.Clk] = r.Rs2Val;
         }
     }
+
+    /// <summary>A copy reading the same shard and counting into <paramref name="counts"/>.</summary>
+    private ShardTraceContext(ShardTraceContext shard, LookupCounts counts)
+    {
+        Program = shard.Program;
+        Record = shard.Record;
+        Registers = shard.Registers;
+        Memory = shard.Memory;
+        Input = shard.Input;
+        IsLast = shard.IsLast;
+        Counts = counts;
+        Rows = shard.Rows;
+        _cpu = shard._cpu;
+        _cpuWitnesses = shard._cpuWitnesses;
+        CpuPublics = shard.CpuPublics;
+        Syscalls = shard.Syscalls;
+        StoreOperands = shard.StoreOperands;
+        _memoryEntries = shard._memoryEntries;
+        _requests = shard._requests;
+    }
+
+    /// <summary>This shard's context with its lookups counted into <paramref name="counts"/> (a chip generating on its own thread).</summary>
+    public ShardTraceContext WithCounts(LookupCounts counts) => new(this, counts);
 
     public ZkvmProgram Program { get; }
 
@@ -59,12 +112,13 @@ internal sealed class ShardTraceContext
 
     public bool IsLast { get; }
 
-    /// <summary>Byte-table lookups of every chip generated so far.</summary>
-    public LookupCounts Counts { get; } = new();
+    /// <summary>Where a generator counts its byte-table lookups (serial path: every chip generated so far, in one collector).</summary>
+    public LookupCounts Counts { get; }
 
     public List<CpuRow> Rows { get; }
 
-    public RowMajorMatrix<KoalaBear> Cpu { get; }
+    /// <summary>The CPU trace (for the CPU chip's generator, once): the constructor's on the serial path, filled now into <see cref="Counts"/> on the parallel path.</summary>
+    public RowMajorMatrix<KoalaBear> CpuTrace() => _cpu ?? Cpu.CpuTrace.Fill<KoalaBear>(Rows, _cpuWitnesses!, Counts);
 
     public KoalaBear[] CpuPublics { get; }
 
@@ -74,11 +128,8 @@ internal sealed class ShardTraceContext
     /// <summary>The value each store writes (rs2), by clk.</summary>
     public Dictionary<long, ulong> StoreOperands { get; } = [];
 
-    private (List<Memory.MemoryEntry> Init, List<Memory.MemoryEntry> Final)? _memoryEntries;
-
     /// <summary>Last shard: the initial and final memory of the whole execution (after this shard's accesses and registers).</summary>
-    public (List<Memory.MemoryEntry> Init, List<Memory.MemoryEntry> Final) MemoryEntries => _memoryEntries ??= IsLast ? Memory.Entries(Registers)
-        : throw new InvalidOperationException("only the last shard has the memory boundary");
+    public (List<Memory.MemoryEntry> Init, List<Memory.MemoryEntry> Final) MemoryEntries => _memoryEntries.Value;
 
     /// <summary>The ALU requests the CPU rows send to the chip of <paramref name="family"/>.</summary>
     public IReadOnlyList<AluEvent> AluRequests(AluFamily family) => _requests[(int)family];

@@ -42,7 +42,7 @@ public static class ZkvmChips
                 c => new ChipTrace(c.Program.Table.GenerateTrace(c.Rows.Select(r => r.Pc)))),
             new(ZkvmTable.Bytes, "Bytes", ChipPresence.Always, _ => new ByteTable<KoalaBear>(),
                 c => new ChipTrace(new ByteTable<KoalaBear>().GenerateTrace(c.Counts)), stage: 1),
-            new(ZkvmTable.Cpu, "Cpu", ChipPresence.Always, _ => new CpuAir<KoalaBear>(), c => new ChipTrace(c.Cpu, c.CpuPublics)),
+            new(ZkvmTable.Cpu, "Cpu", ChipPresence.Always, _ => new CpuAir<KoalaBear>(), c => new ChipTrace(c.CpuTrace(), c.CpuPublics)),
             new(ZkvmTable.AddSub, "AddSub", ChipPresence.Always, _ => new AddSubAir<KoalaBear>(),
                 c => new ChipTrace(AddSubTrace.Generate<KoalaBear>(c.AluRequests(AluFamily.AddSub), c.Counts))),
             new(ZkvmTable.Bitwise, "Bitwise", ChipPresence.Always, _ => new BitwiseAir<KoalaBear>(),

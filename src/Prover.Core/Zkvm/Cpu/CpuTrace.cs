@@ -137,7 +137,8 @@ public static class CpuTrace
     /// timestamps when the shard starts and is advanced to its end (the next shard continues from it).
     /// Each ECALL row's state of a1/a2 before the syscall chip's slot-2 accesses is appended to
     /// <paramref name="syscalls"/>, and those accesses (the input call's a1 write, the commit call's a1 read,
-    /// write's a2 read) are applied to the register file.
+    /// write's a2 read) are applied to the register file. One pass, row after row: the reference for
+    /// <see cref="Witnesses"/> with <see cref="Fill{F}"/>.
     /// </summary>
     public static RowMajorMatrix<F> Generate<F>(IReadOnlyList<CpuRow> rows, RegisterFile registers, LookupCounts counts, out F[] publicValues,
         List<SyscallRow>? syscalls) where F : struct, IField<F>
@@ -147,131 +148,217 @@ public static class CpuTrace
         ArgumentNullException.ThrowIfNull(counts);
         if (rows.Count == 0)
             throw new ArgumentException("a shard has at least one row", nameof(rows));
-        var regs = registers.Values;
-        var lastTs = registers.Timestamps;
-        var touched = registers.Touched;
         var m = new RowMajorMatrix<F>(Word.TraceHeight(rows.Count), CpuCols.Width);
         for (int i = 0; i < rows.Count; i++)
         {
             var r = rows[i];
-            var ins = r.Ins;
-            var row = m.Row(i);
-            Set(row, CpuCols.PcLo, r.Pc & 0xFFFF);
-            Set(row, CpuCols.PcHi, r.Pc >> 16);
-            Set(row, CpuCols.Opcode, (ulong)ins.Op);
-            Set(row, CpuCols.Rd, (ulong)ins.Rd);
-            Set(row, CpuCols.Rs1, (ulong)ins.Rs1);
-            Set(row, CpuCols.Rs2, (ulong)ins.Rs2);
-            Set(row, CpuCols.ImmLo, ins.ImmLo);
-            Set(row, CpuCols.ImmHi, ins.ImmHi);
-            for (int k = 0; k < CpuCols.FlagCount; k++)
-                Set(row, CpuCols.Flags + k, ((uint)ins.Flags >> k) & 1);
-
-            ulong q = (ulong)r.Clk & 0x3FFF, hi = (ulong)r.Clk >> 14;
-            Set(row, CpuCols.ClkQ, q);
-            Set(row, CpuCols.ClkHi, hi);
-            Set(row, CpuCols.ClkCarry, q == 0x3FFF ? 1UL : 0);
-            // The inverse of q − (2^14 − 1), 0 where q = 2^14 − 1 (the carry row: the constraint reads 0 = 1 − 1 there).
-            row[CpuCols.ClkInv] = ClkInverses<F>.Table[q];
-
-            Set(row, CpuCols.NextPcLo, r.NextPc & 0xFFFF);
-            Set(row, CpuCols.NextPcHi, r.NextPc >> 16);
-            bool isJalr = ins.Has(InstructionFlags.Jalr);
-            if (!isJalr)
-            {
-                bool jump = ins.Has(InstructionFlags.Jal) || r.Taken;
-                ulong offLo = jump ? ins.ImmLo : 4, offHi = jump ? ins.ImmHi : 0;
-                ulong lo = (r.Pc & 0xFFFF) + offLo;
-                ulong c0 = lo >> 16;
-                ulong h = (r.Pc >> 16) + offHi + c0;
-                Set(row, CpuCols.PcCarry0, c0);
-                Set(row, CpuCols.PcCarry1, h >> 16);
-            }
-            else
-            {
-                Set(row, CpuCols.JalrBit, r.AluA & 1);
-            }
-            if (ins.Has(InstructionFlags.Jal) || isJalr)
-            {
-                Set(row, CpuCols.LinkCarry, ((r.Pc & 0xFFFF) + 4) >> 16);
-                counts.AddRange16(Word.Limb(r.RdVal, 0));
-            }
-
-            Word.Write(row, CpuCols.Rs1Val, r.Rs1Val);
-            Word.Write(row, CpuCols.Rs2Val, r.Rs2Val);
-            Word.Write(row, CpuCols.RdVal, r.RdVal);
-            Word.Write(row, CpuCols.AluA, r.AluA);
-            if (ins.Has(InstructionFlags.BranchEq) && r.AluA == 0)
-            {
-                // rs1 ≠ rs2: invert the first differing limb.
-                for (int k = 0; k < 4; k++)
-                {
-                    var diff = F.FromUInt64(Word.Limb(r.Rs1Val, k)) - F.FromUInt64(Word.Limb(r.Rs2Val, k));
-                    if (!diff.IsZero)
-                    {
-                        row[CpuCols.EqInv + k] = diff.Inverse();
-                        break;
-                    }
-                }
-            }
-            Set(row, CpuCols.Taken, r.Taken ? 1UL : 0);
-
-            long ts = 4 * r.Clk;
-            Access(row, 0, ref lastTs[ins.Rs1], ts, counts);
-            Access(row, 1, ref lastTs[ins.Rs2], ts + 1, counts);
-            touched[ins.Rs1] = touched[ins.Rs2] = true;
-            if (r.Syscall is { } se)
-            {
-                // The syscall chip's accesses at slot 2 (not CPU accesses; the next access of the register
-                // consumes what they produce): input writes a1, commit and modmul read a1, write reads a2.
-                syscalls?.Add(new SyscallRow(se, new RegisterWitness(regs[11], (ulong)lastTs[11]), new RegisterWitness(regs[12], (ulong)lastTs[12])));
-                if (Prover.Core.Zkvm.Syscall.SyscallCols.AccessesX11(se.Number))
-                {
-                    if (r.SyscallA1 is { } a1)
-                        regs[11] = a1;
-                    lastTs[11] = ts + 2;
-                    touched[11] = true;
-                }
-                else if (se.Number == SyscallNumbers.Write)
-                {
-                    lastTs[12] = ts + 2;
-                    touched[12] = true;
-                }
-            }
-            if (ins.Has(InstructionFlags.WritesRd))
-            {
-                Word.Write(row, CpuCols.RdPrev, regs[ins.Rd]);
-                regs[ins.Rd] = r.RdVal;
-                Access(row, 2, ref lastTs[ins.Rd], ts + 3, counts);
-                touched[ins.Rd] = true;
-            }
+            var w = Advance(r, registers, syscalls);
+            WriteRow(m.Row(i), r, w, counts);
         }
+        publicValues = PublicValues<F>(rows);
+        return m;
+    }
+
+    /// <summary>
+    /// The register file's part of each row (previous timestamps and rd's previous value), advancing
+    /// <paramref name="registers"/> and appending the ECALL rows to <paramref name="syscalls"/> exactly as
+    /// <see cref="Generate{F}(IReadOnlyList{CpuRow}, RegisterFile, LookupCounts, out F[], List{SyscallRow}?)"/> does: the
+    /// one sequential dependency of the CPU trace, so that <see cref="Fill{F}"/> can write the rows in any order.
+    /// </summary>
+    internal static CpuRowWitness[] Witnesses(IReadOnlyList<CpuRow> rows, RegisterFile registers, List<SyscallRow>? syscalls)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(registers);
+        if (rows.Count == 0)
+            throw new ArgumentException("a shard has at least one row", nameof(rows));
+        var witnesses = new CpuRowWitness[rows.Count];
+        for (int i = 0; i < rows.Count; i++)
+            witnesses[i] = Advance(rows[i], registers, syscalls);
+        return witnesses;
+    }
+
+    /// <summary>
+    /// The CPU trace from the rows and their <see cref="Witnesses"/>: rows written in parallel chunks (each worker counting
+    /// its lookups into its own collector, added into <paramref name="counts"/>), the same matrix and counts as
+    /// <see cref="Generate{F}(IReadOnlyList{CpuRow}, RegisterFile, LookupCounts, out F[], List{SyscallRow}?)"/>.
+    /// </summary>
+    internal static RowMajorMatrix<F> Fill<F>(IReadOnlyList<CpuRow> rows, CpuRowWitness[] witnesses, LookupCounts counts) where F : struct, IField<F>
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(witnesses);
+        ArgumentNullException.ThrowIfNull(counts);
+        if (witnesses.Length != rows.Count)
+            throw new ArgumentException("one witness per row", nameof(witnesses));
+        var m = new RowMajorMatrix<F>(Word.TraceHeight(rows.Count), CpuCols.Width);
+        int chunks = (rows.Count + FillChunkRows - 1) / FillChunkRows;
+        void Chunk(int chunk, LookupCounts into)
+        {
+            int end = Math.Min(rows.Count, (chunk + 1) * FillChunkRows);
+            for (int i = chunk * FillChunkRows; i < end; i++)
+                WriteRow(m.Row(i), rows[i], witnesses[i], into);
+        }
+        if (chunks <= 1)
+            Chunk(0, counts);
+        else
+            LookupCounts.For(0, chunks, counts, Chunk);
+        return m;
+    }
+
+    /// <summary>Rows per parallel chunk of <see cref="Fill{F}"/>.</summary>
+    private const int FillChunkRows = 1 << 13;
+
+    /// <summary>The CPU table's public values: the first row's pc and clk, the pc and clk after the last row.</summary>
+    internal static F[] PublicValues<F>(IReadOnlyList<CpuRow> rows) where F : struct, IField<F>
+    {
         var first = rows[0];
         var last = rows[^1];
         long end = last.Clk + 1;
-        publicValues =
+        return
         [
             F.FromUInt64(first.Pc & 0xFFFF), F.FromUInt64(first.Pc >> 16), F.FromUInt64((ulong)first.Clk & 0x3FFF), F.FromUInt64((ulong)first.Clk >> 14),
             F.FromUInt64(last.NextPc & 0xFFFF), F.FromUInt64(last.NextPc >> 16), F.FromUInt64((ulong)end & 0x3FFF), F.FromUInt64((ulong)end >> 14),
         ];
-        return m;
+    }
+
+    /// <summary>Advances the register file over one row (its three accesses and the syscall chip's slot-2 access) and returns the row's witness.</summary>
+    private static CpuRowWitness Advance(in CpuRow r, RegisterFile registers, List<SyscallRow>? syscalls)
+    {
+        var regs = registers.Values;
+        var lastTs = registers.Timestamps;
+        var touched = registers.Touched;
+        var ins = r.Ins;
+        long ts = 4 * r.Clk;
+        long prev0 = Access(ref lastTs[ins.Rs1], ts);
+        long prev1 = Access(ref lastTs[ins.Rs2], ts + 1);
+        touched[ins.Rs1] = touched[ins.Rs2] = true;
+        if (r.Syscall is { } se)
+        {
+            // The syscall chip's accesses at slot 2 (not CPU accesses; the next access of the register
+            // consumes what they produce): input writes a1, commit and modmul read a1, write reads a2.
+            syscalls?.Add(new SyscallRow(se, new RegisterWitness(regs[11], (ulong)lastTs[11]), new RegisterWitness(regs[12], (ulong)lastTs[12])));
+            if (Prover.Core.Zkvm.Syscall.SyscallCols.AccessesX11(se.Number))
+            {
+                if (r.SyscallA1 is { } a1)
+                    regs[11] = a1;
+                lastTs[11] = ts + 2;
+                touched[11] = true;
+            }
+            else if (se.Number == SyscallNumbers.Write)
+            {
+                lastTs[12] = ts + 2;
+                touched[12] = true;
+            }
+        }
+        long prev2 = 0;
+        ulong rdPrev = 0;
+        if (ins.Has(InstructionFlags.WritesRd))
+        {
+            rdPrev = regs[ins.Rd];
+            regs[ins.Rd] = r.RdVal;
+            prev2 = Access(ref lastTs[ins.Rd], ts + 3);
+            touched[ins.Rd] = true;
+        }
+        return new CpuRowWitness(prev0, prev1, prev2, rdPrev);
+    }
+
+    /// <summary>Writes one row's columns from the row and its register witness, counting its lookups.</summary>
+    private static void WriteRow<F>(Span<F> row, in CpuRow r, in CpuRowWitness w, LookupCounts counts) where F : struct, IField<F>
+    {
+        var ins = r.Ins;
+        Set(row, CpuCols.PcLo, r.Pc & 0xFFFF);
+        Set(row, CpuCols.PcHi, r.Pc >> 16);
+        Set(row, CpuCols.Opcode, (ulong)ins.Op);
+        Set(row, CpuCols.Rd, (ulong)ins.Rd);
+        Set(row, CpuCols.Rs1, (ulong)ins.Rs1);
+        Set(row, CpuCols.Rs2, (ulong)ins.Rs2);
+        Set(row, CpuCols.ImmLo, ins.ImmLo);
+        Set(row, CpuCols.ImmHi, ins.ImmHi);
+        for (int k = 0; k < CpuCols.FlagCount; k++)
+            Set(row, CpuCols.Flags + k, ((uint)ins.Flags >> k) & 1);
+
+        ulong q = (ulong)r.Clk & 0x3FFF, hi = (ulong)r.Clk >> 14;
+        Set(row, CpuCols.ClkQ, q);
+        Set(row, CpuCols.ClkHi, hi);
+        Set(row, CpuCols.ClkCarry, q == 0x3FFF ? 1UL : 0);
+        // The inverse of q − (2^14 − 1), 0 where q = 2^14 − 1 (the carry row: the constraint reads 0 = 1 − 1 there).
+        row[CpuCols.ClkInv] = ClkInverses<F>.Table[q];
+
+        Set(row, CpuCols.NextPcLo, r.NextPc & 0xFFFF);
+        Set(row, CpuCols.NextPcHi, r.NextPc >> 16);
+        bool isJalr = ins.Has(InstructionFlags.Jalr);
+        if (!isJalr)
+        {
+            bool jump = ins.Has(InstructionFlags.Jal) || r.Taken;
+            ulong offLo = jump ? ins.ImmLo : 4, offHi = jump ? ins.ImmHi : 0;
+            ulong lo = (r.Pc & 0xFFFF) + offLo;
+            ulong c0 = lo >> 16;
+            ulong h = (r.Pc >> 16) + offHi + c0;
+            Set(row, CpuCols.PcCarry0, c0);
+            Set(row, CpuCols.PcCarry1, h >> 16);
+        }
+        else
+        {
+            Set(row, CpuCols.JalrBit, r.AluA & 1);
+        }
+        if (ins.Has(InstructionFlags.Jal) || isJalr)
+        {
+            Set(row, CpuCols.LinkCarry, ((r.Pc & 0xFFFF) + 4) >> 16);
+            counts.AddRange16(Word.Limb(r.RdVal, 0));
+        }
+
+        Word.Write(row, CpuCols.Rs1Val, r.Rs1Val);
+        Word.Write(row, CpuCols.Rs2Val, r.Rs2Val);
+        Word.Write(row, CpuCols.RdVal, r.RdVal);
+        Word.Write(row, CpuCols.AluA, r.AluA);
+        if (ins.Has(InstructionFlags.BranchEq) && r.AluA == 0)
+        {
+            // rs1 ≠ rs2: invert the first differing limb.
+            for (int k = 0; k < 4; k++)
+            {
+                var diff = F.FromUInt64(Word.Limb(r.Rs1Val, k)) - F.FromUInt64(Word.Limb(r.Rs2Val, k));
+                if (!diff.IsZero)
+                {
+                    row[CpuCols.EqInv + k] = diff.Inverse();
+                    break;
+                }
+            }
+        }
+        Set(row, CpuCols.Taken, r.Taken ? 1UL : 0);
+
+        long ts = 4 * r.Clk;
+        WriteAccess(row, 0, w.Prev0, ts, counts);
+        WriteAccess(row, 1, w.Prev1, ts + 1, counts);
+        if (ins.Has(InstructionFlags.WritesRd))
+        {
+            Word.Write(row, CpuCols.RdPrev, w.RdPrev);
+            WriteAccess(row, 2, w.Prev2, ts + 3, counts);
+        }
     }
 
     private static void Set<F>(Span<F> row, int column, ulong value) where F : struct, IField<F> => row[column] = F.FromUInt64(value);
 
-    /// <summary>Fills access <paramref name="index"/>'s witnesses: previous timestamp pieces and the <see cref="TimestampGadget"/> columns.</summary>
-    private static void Access<F>(Span<F> row, int index, ref long last, long ts, LookupCounts counts) where F : struct, IField<F>
+    /// <summary>A register access at <paramref name="ts"/>: returns the previous timestamp and moves <paramref name="last"/> to <paramref name="ts"/>.</summary>
+    private static long Access(ref long last, long ts)
     {
-        int c = CpuCols.Access + index * CpuCols.AccessWidth;
         long prev = last;
         if (ts <= prev)
             throw new InvalidOperationException($"register access at ts {ts} after ts {prev}");
+        last = ts;
+        return prev;
+    }
+
+    /// <summary>Fills access <paramref name="index"/>'s witnesses: previous timestamp pieces and the <see cref="TimestampGadget"/> columns.</summary>
+    private static void WriteAccess<F>(Span<F> row, int index, long prev, long ts, LookupCounts counts) where F : struct, IField<F>
+    {
+        int c = CpuCols.Access + index * CpuCols.AccessWidth;
         row[c] = F.FromUInt64((ulong)prev & 0xFFFF);
         row[c + 1] = F.FromUInt64((ulong)prev >> 16);
         TimestampGadget.Populate(row, c + 2, (ulong)ts, (ulong)prev, counts);
-        last = ts;
     }
 }
+
+/// <summary>What a CPU row needs of the register file: the previous timestamps of its three accesses (rs1, rs2, rd) and rd's previous value.</summary>
+internal readonly record struct CpuRowWitness(long Prev0, long Prev1, long Prev2, ulong RdPrev);
 
 /// <summary>The CPU's <see cref="CpuCols.ClkInv"/> witness for each clk_q: 1/(q − (2^14 − 1)), and 0 at q = 2^14 − 1.</summary>
 internal static class ClkInverses<F> where F : struct, IField<F>

@@ -30,7 +30,7 @@ public static class KeccakTrace
         var trace = new RowMajorMatrix<F>(height, K.Width);
         int permutations = (height + K.RowsPerPermutation - 1) / K.RowsPerPermutation;
         ulong minKey = K.MinKeyBase(codeEnd);
-        void Permutation(int p)
+        void Permutation(int p, LookupCounts into)
         {
             var e = p < events.Count ? events[p] : null;
             var state = e is null ? new ulong[KeccakF1600.Lanes] : (ulong[])e.Pre.Clone();
@@ -47,16 +47,16 @@ public static class KeccakTrace
                 return;
             if (!state.AsSpan().SequenceEqual(e.Post))
                 throw new ArgumentException($"keccak event at clk {e.Clk}: the post-state is not Keccak-f of the pre-state", nameof(events));
-            PopulateExport(trace.Row(p * K.RowsPerPermutation + K.RowsPerPermutation - 1), e, minKey, counts);
+            PopulateExport(trace.Row(p * K.RowsPerPermutation + K.RowsPerPermutation - 1), e, minKey, into);
         }
         if (permutations < 8)
         {
             for (int p = 0; p < permutations; p++)
-                Permutation(p);
+                Permutation(p, counts);
         }
         else
         {
-            Parallel.For(0, permutations, Permutation);
+            LookupCounts.For(0, permutations, counts, Permutation);
         }
         return trace;
     }

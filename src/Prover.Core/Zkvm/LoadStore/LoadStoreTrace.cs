@@ -26,90 +26,124 @@ public static class LoadStoreTrace
         ArgumentNullException.ThrowIfNull(counts);
         if (inputSize > MemoryMap.InputMaxSize)
             throw new ArgumentOutOfRangeException(nameof(inputSize), $"input of {inputSize} bytes exceeds the input region");
-        // Events and accesses are both in clk order (a crossing access lists its lower double word first),
-        // so one forward walk pairs them; accesses of other instructions, if any, are skipped.
-        int next = 0;
-        MemoryAccessEvent Find(long clk, ulong address)
-        {
-            while (next < accesses.Count && (accesses[next].Timestamp < clk || (accesses[next].Timestamp == clk && accesses[next].Address != address)))
-                next++;
-            if (next == accesses.Count || accesses[next].Timestamp != clk)
-                throw new ArgumentException($"no memory access at clk {clk} for address {address:x}");
-            return accesses[next++];
-        }
+        // Events and accesses are both in clk order (a crossing access lists its lower double word first, and one
+        // instruction runs per clk), so a forward walk pairs them; accesses of other instructions, if any, are skipped.
+        // The rows are written in chunks, in parallel: a chunk's walk starts at the first access at or after its first
+        // event's clk, where the one walk over all events would stand by then too (it only skips accesses before that clk).
         var trace = new RowMajorMatrix<F>(Word.TraceHeight(events.Count), LoadStoreCols.Width);
-        for (int r = 0; r < events.Count; r++)
+        int chunks = (events.Count + ChunkRows - 1) / ChunkRows;
+        void Chunk(int chunk, LookupCounts into)
         {
-            var e = events[r];
-            var row = trace.Row(r);
-            AluChip.SetSelector(row, LoadStoreCols.Selectors, LoadStoreCols.Opcodes, e.Op);
-            int width = LoadStoreCols.AccessWidth(e.Op);
-            int offset = (int)(e.Address & 7);
-            bool cross = offset + width > 8;
-            ulong addrLo = e.Address & 0xFFFF, addrHi = e.Address >> 16;
-            if (addrHi >= 1 << 15)
-                throw new ArgumentException($"address {e.Address:x} is outside the 31-bit address space");
-            row[LoadStoreCols.Offset + offset] = F.One;
-            row[LoadStoreCols.Q] = F.FromUInt64(addrLo >> 3);
-            row[LoadStoreCols.AddrHi] = F.FromUInt64(addrHi);
-            counts.AddRange16(addrLo >> 3);
-            counts.AddRange16((addrLo >> 3) * 8);
-            counts.AddRange16(addrHi);
-            counts.AddRange16(addrHi * 2);
-            if (!IsAllowed(e.Op, e.Address, codeEnd, inputSize))
-                throw new ArgumentException($"{e.Op} at 0x{e.Address:x} (clk {e.Timestamp}) lies outside the memory map: the machine faults there");
-            foreach (long v in PopulateBounds(row, e.Op, e.Address, codeEnd, inputSize))
-                counts.AddRange16((ulong)v);
+            int first = chunk * ChunkRows, end = Math.Min(events.Count, first + ChunkRows);
+            int next = chunk == 0 ? 0 : FirstAtOrAfter(accesses, events[first].Timestamp);
+            for (int r = first; r < end; r++)
+                Populate(trace.Row(r), events[r], accesses, ref next, into, codeEnd, inputSize, storeOperand);
+        }
+        if (chunks <= 1)
+            Chunk(0, counts);
+        else
+            LookupCounts.For(0, chunks, counts, Chunk);
+        return trace;
+    }
 
-            ulong value = LoadStoreCols.IsStore(e.Op) && storeOperand is not null ? storeOperand(e) : e.Value;
-            for (int j = 0; j < 8; j++)
-                row[LoadStoreCols.Value + j] = F.FromUInt64(Word.Byte(value, j));
-            for (int j = 0; j < 4; j++)
+    /// <summary>Rows per parallel chunk of <see cref="Generate{F}"/>.</summary>
+    private const int ChunkRows = 1 << 13;
+
+    /// <summary>The index of the first access at clk <paramref name="clk"/> or later (the count when there is none).</summary>
+    private static int FirstAtOrAfter(IReadOnlyList<MemoryAccessEvent> accesses, long clk)
+    {
+        int lo = 0, hi = accesses.Count;
+        while (lo < hi)
+        {
+            int mid = lo + (hi - lo) / 2;
+            if (accesses[mid].Timestamp < clk)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        return lo;
+    }
+
+    /// <summary>The access at (<paramref name="clk"/>, <paramref name="address"/>), walking <paramref name="next"/> forward past earlier ones.</summary>
+    private static MemoryAccessEvent Find(IReadOnlyList<MemoryAccessEvent> accesses, ref int next, long clk, ulong address)
+    {
+        while (next < accesses.Count && (accesses[next].Timestamp < clk || (accesses[next].Timestamp == clk && accesses[next].Address != address)))
+            next++;
+        if (next == accesses.Count || accesses[next].Timestamp != clk)
+            throw new ArgumentException($"no memory access at clk {clk} for address {address:x}");
+        return accesses[next++];
+    }
+
+    /// <summary>Writes event <paramref name="e"/>'s row and counts its lookups.</summary>
+    private static void Populate<F>(Span<F> row, MemoryInstructionEvent e, IReadOnlyList<MemoryAccessEvent> accesses, ref int next, LookupCounts counts,
+        ulong codeEnd, ulong inputSize, Func<MemoryInstructionEvent, ulong>? storeOperand) where F : struct, IField<F>
+    {
+        AluChip.SetSelector(row, LoadStoreCols.Selectors, LoadStoreCols.Opcodes, e.Op);
+        int width = LoadStoreCols.AccessWidth(e.Op);
+        int offset = (int)(e.Address & 7);
+        bool cross = offset + width > 8;
+        ulong addrLo = e.Address & 0xFFFF, addrHi = e.Address >> 16;
+        if (addrHi >= 1 << 15)
+            throw new ArgumentException($"address {e.Address:x} is outside the 31-bit address space");
+        row[LoadStoreCols.Offset + offset] = F.One;
+        row[LoadStoreCols.Q] = F.FromUInt64(addrLo >> 3);
+        row[LoadStoreCols.AddrHi] = F.FromUInt64(addrHi);
+        counts.AddRange16(addrLo >> 3);
+        counts.AddRange16((addrLo >> 3) * 8);
+        counts.AddRange16(addrHi);
+        counts.AddRange16(addrHi * 2);
+        if (!IsAllowed(e.Op, e.Address, codeEnd, inputSize))
+            throw new ArgumentException($"{e.Op} at 0x{e.Address:x} (clk {e.Timestamp}) lies outside the memory map: the machine faults there");
+        foreach (long v in PopulateBounds(row, e.Op, e.Address, codeEnd, inputSize))
+            counts.AddRange16((ulong)v);
+
+        ulong value = LoadStoreCols.IsStore(e.Op) && storeOperand is not null ? storeOperand(e) : e.Value;
+        for (int j = 0; j < 8; j++)
+            row[LoadStoreCols.Value + j] = F.FromUInt64(Word.Byte(value, j));
+        for (int j = 0; j < 4; j++)
+        {
+            ulong x = Word.Byte(value, 2 * j), y = Word.Byte(value, 2 * j + 1);
+            row[LoadStoreCols.PairAnd + 8 + j] = F.FromUInt64(x & y);
+            counts.AddAnd(x, y);
+        }
+        ulong topByte = LoadStoreCols.IsSignedLoad(e.Op) ? Word.Byte(value, width - 1) : 0;
+        ulong sign = topByte >> 7;
+        row[LoadStoreCols.Sign] = F.FromUInt64(sign);
+        row[LoadStoreCols.TopByte] = F.FromUInt64(topByte);
+        counts.AddRange8(2 * topByte - 256 * sign);
+        row[LoadStoreCols.Cross] = cross ? F.One : F.Zero;
+
+        ulong ts = MemoryArgument.RamTimestamp(e.Timestamp);
+        row[LoadStoreCols.TsLo] = F.FromUInt64(MemoryArgument.Lo(ts));
+        row[LoadStoreCols.TsHi] = F.FromUInt64(MemoryArgument.Hi(ts));
+
+        ulong dword = e.Address & ~7UL;
+        for (int d = 0; d < 2; d++)
+        {
+            ulong oldValue = 0, newValue = 0;
+            if (d == 0 || cross)
             {
-                ulong x = Word.Byte(value, 2 * j), y = Word.Byte(value, 2 * j + 1);
-                row[LoadStoreCols.PairAnd + 8 + j] = F.FromUInt64(x & y);
+                var access = Find(accesses, ref next, e.Timestamp, dword + 8 * (ulong)d);
+                oldValue = access.PrevValue;
+                newValue = access.Value;
+                int c = LoadStoreCols.Dword + d * LoadStoreCols.DwordColumns;
+                ulong prevTs = MemoryArgument.RamTimestamp(access.PrevTimestamp);
+                row[c] = F.FromUInt64(MemoryArgument.Lo(prevTs));
+                row[c + 1] = F.FromUInt64(MemoryArgument.Hi(prevTs));
+                TimestampGadget.Populate(row, c + 2, ts, prevTs, counts);
+            }
+            for (int b = 0; b < 8; b++)
+            {
+                row[LoadStoreCols.Old + 8 * d + b] = F.FromUInt64(Word.Byte(oldValue, b));
+                row[LoadStoreCols.New + 8 * d + b] = F.FromUInt64(Word.Byte(newValue, b));
+            }
+            for (int i = 0; i < 4; i++)
+            {
+                ulong x = Word.Byte(oldValue, 2 * i), y = Word.Byte(oldValue, 2 * i + 1);
+                row[LoadStoreCols.PairAnd + 4 * d + i] = F.FromUInt64(x & y);
                 counts.AddAnd(x, y);
             }
-            ulong topByte = LoadStoreCols.IsSignedLoad(e.Op) ? Word.Byte(value, width - 1) : 0;
-            ulong sign = topByte >> 7;
-            row[LoadStoreCols.Sign] = F.FromUInt64(sign);
-            row[LoadStoreCols.TopByte] = F.FromUInt64(topByte);
-            counts.AddRange8(2 * topByte - 256 * sign);
-            row[LoadStoreCols.Cross] = cross ? F.One : F.Zero;
-
-            ulong ts = MemoryArgument.RamTimestamp(e.Timestamp);
-            row[LoadStoreCols.TsLo] = F.FromUInt64(MemoryArgument.Lo(ts));
-            row[LoadStoreCols.TsHi] = F.FromUInt64(MemoryArgument.Hi(ts));
-
-            ulong dword = e.Address & ~7UL;
-            for (int d = 0; d < 2; d++)
-            {
-                ulong oldValue = 0, newValue = 0;
-                if (d == 0 || cross)
-                {
-                    var access = Find(e.Timestamp, dword + 8 * (ulong)d);
-                    oldValue = access.PrevValue;
-                    newValue = access.Value;
-                    int c = LoadStoreCols.Dword + d * LoadStoreCols.DwordColumns;
-                    ulong prevTs = MemoryArgument.RamTimestamp(access.PrevTimestamp);
-                    row[c] = F.FromUInt64(MemoryArgument.Lo(prevTs));
-                    row[c + 1] = F.FromUInt64(MemoryArgument.Hi(prevTs));
-                    TimestampGadget.Populate(row, c + 2, ts, prevTs, counts);
-                }
-                for (int b = 0; b < 8; b++)
-                {
-                    row[LoadStoreCols.Old + 8 * d + b] = F.FromUInt64(Word.Byte(oldValue, b));
-                    row[LoadStoreCols.New + 8 * d + b] = F.FromUInt64(Word.Byte(newValue, b));
-                }
-                for (int i = 0; i < 4; i++)
-                {
-                    ulong x = Word.Byte(oldValue, 2 * i), y = Word.Byte(oldValue, 2 * i + 1);
-                    row[LoadStoreCols.PairAnd + 4 * d + i] = F.FromUInt64(x & y);
-                    counts.AddAnd(x, y);
-                }
-            }
         }
-        return trace;
     }
 
     /// <summary>The load/store table's public values: the input size as (lo, hi) 16-bit pieces.</summary>

@@ -664,25 +664,3 @@ internal sealed class MemoryBoundaries
         return (init, final);
     }
 }
-
-/// <summary>Builds one shard's traces from its execution record: every registry chip's generator, in stage then registry order.</summary>
-internal static class ShardTraceBuilder
-{
-    public static ShardTraces Build(ZkvmProgram program, ExecutionRecord record, RegisterFile registers, MemoryBoundaries memory, byte[] input, bool last)
-    {
-        var context = new ShardTraceContext(program, record, registers, memory, input, last);
-        var traces = new RowMajorMatrix<KoalaBear>?[ZkvmChips.Count];
-        var publics = new KoalaBear[ZkvmChips.Count][];
-        foreach (int stage in (int[])[0, 1])
-            foreach (var chip in ZkvmChips.All)
-            {
-                if (chip.Stage != stage || !chip.Allowed(last))
-                    continue;
-                var trace = chip.Generate(context);
-                if (trace is null && chip.Presence != ChipPresence.WhenUsed)
-                    throw new InvalidOperationException($"the {chip.Name} chip's generator gave no trace, but the chip is in every {(last ? "last " : "")}shard");
-                (traces[chip.Index], publics[chip.Index]) = (trace?.Trace, trace?.PublicValues ?? []);
-            }
-        return ShardTraces.FromChips(traces, publics);
-    }
-}

@@ -29,7 +29,7 @@ public static class Sha256Trace
         int height = Height(events.Count);
         var trace = new RowMajorMatrix<F>(height, S.Width);
         int compressions = (height + S.RowsPerCompression - 1) / S.RowsPerCompression;
-        void Compression(int p)
+        void Compression(int p, LookupCounts into)
         {
             var e = p < events.Count ? events[p] : null;
             var state = new uint[8];
@@ -43,16 +43,16 @@ public static class Sha256Trace
             for (int j = 0; j < S.StateDwords; j++)
                 if (e.Accesses[j].Value != (output[2 * j] | (ulong)output[2 * j + 1] << 32))
                     throw new ArgumentException($"sha256 event at clk {e.Timestamp}: the output state is not the compression of the input", nameof(events));
-            PopulateExport(trace.Row(p * S.RowsPerCompression + S.RowsPerCompression - 1), e, codeEnd, counts);
+            PopulateExport(trace.Row(p * S.RowsPerCompression + S.RowsPerCompression - 1), e, codeEnd, into);
         }
         if (compressions < 8)
         {
             for (int p = 0; p < compressions; p++)
-                Compression(p);
+                Compression(p, counts);
         }
         else
         {
-            Parallel.For(0, compressions, Compression);
+            LookupCounts.For(0, compressions, counts, Compression);
         }
         return trace;
     }

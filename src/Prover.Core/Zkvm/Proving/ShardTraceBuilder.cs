@@ -1,0 +1,74 @@
+using System.Collections.Concurrent;
+using Prover.Core.Field;
+using Prover.Core.Machine;
+using Prover.Core.Matrix;
+using Prover.Core.Zkvm.Chips;
+using Prover.Core.Zkvm.Cpu;
+using Prover.Core.Zkvm.Tables;
+
+namespace Prover.Core.Zkvm.Proving;
+
+/// <summary>
+/// Builds one shard's traces from its execution record: every registry chip's generator, stage 0 (the chips that
+/// count byte lookups) before stage 1 (the byte table, which receives them).
+/// <para>
+/// Two paths, the same traces, public values and counts (ShardTraceParallelTests): the serial reference runs the
+/// generators one after another in registry order on one shared <see cref="LookupCounts"/>; the parallel path (the
+/// default) runs a stage's generators concurrently, each counting into a worker's own collector, and adds the collectors
+/// before the next stage. Nothing else a generator touches is shared and mutable (<see cref="ShardTraceContext"/>: the
+/// register file's pass, the syscall rows, the store operands and the ALU requests are made before the stages; the last
+/// shard's memory boundary is computed once, by whichever boundary chip asks first), and the byte table reads only the
+/// sums, which do not depend on the order of the additions.
+/// </para>
+/// </summary>
+internal static class ShardTraceBuilder
+{
+    /// <summary>Whether <see cref="Build"/> runs by default on the parallel path (false: the serial reference everywhere; for measurements and tests).</summary>
+    internal static bool ParallelByDefault { get; set; } = true;
+
+    public static ShardTraces Build(ZkvmProgram program, ExecutionRecord record, RegisterFile registers, MemoryBoundaries memory, byte[] input, bool last) =>
+        Build(program, record, registers, memory, input, last, ParallelByDefault);
+
+    public static ShardTraces Build(ZkvmProgram program, ExecutionRecord record, RegisterFile registers, MemoryBoundaries memory, byte[] input, bool last,
+        bool parallel)
+    {
+        var context = new ShardTraceContext(program, record, registers, memory, input, last, parallel);
+        var traces = new RowMajorMatrix<KoalaBear>?[ZkvmChips.Count];
+        var publics = new KoalaBear[ZkvmChips.Count][];
+        void Generate(ZkvmChip chip, ShardTraceContext c)
+        {
+            var trace = chip.Generate(c);
+            if (trace is null && chip.Presence != ChipPresence.WhenUsed)
+                throw new InvalidOperationException($"the {chip.Name} chip's generator gave no trace, but the chip is in every {(last ? "last " : "")}shard");
+            // Each chip writes its own slot: no two generators share one.
+            (traces[chip.Index], publics[chip.Index]) = (trace?.Trace, trace?.PublicValues ?? []);
+        }
+        foreach (int stage in (int[])[0, 1])
+        {
+            var chips = ZkvmChips.All.Where(c => c.Stage == stage && c.Allowed(last)).ToArray();
+            if (!parallel || chips.Length == 1)
+            {
+                foreach (var chip in chips)
+                    Generate(chip, context);
+                continue;
+            }
+            // One chip per work item, taken in turn by the workers (a chip's own rows may be split further inside its generator);
+            // each worker counts into its own collector, added into the shard's when the worker is done.
+            var total = context.Counts;
+            Parallel.ForEach(Partitioner.Create(0, chips.Length, 1), () => new LookupCounts(),
+                (range, _, local) =>
+                {
+                    var c = context.WithCounts(local);
+                    for (int i = range.Item1; i < range.Item2; i++)
+                        Generate(chips[i], c);
+                    return local;
+                },
+                local =>
+                {
+                    lock (total)
+                        total.Add(local);
+                });
+        }
+        return ShardTraces.FromChips(traces, publics);
+    }
+}
