@@ -249,8 +249,13 @@ public sealed class KeyedRecursionTests(ITestOutputHelper output)
         Report("pinned node over unpadded leaf A ×2", pinnedUnpadded);
         Report("keyed node (set depth 2)", Keyed.BuildNode(Config, f.Shape, 2, 2));
         Report("keyed node (set depth 0)", depth0);
-        int perLevel = (Keyed.BuildNode(Config, f.Shape, 2, 3).Instructions.Count - Keyed.BuildNode(Config, f.Shape, 2, 2).Instructions.Count) / 2;
-        output.WriteLine($"membership: {perLevel} instructions per child per set level");
+        // One more set level: per child one Merkle-step row (Poseidon2) and 1 + L hinted felts (the index bit, the sibling).
+        var (d2, d3) = (Keyed.BuildNode(Config, f.Shape, 2, 2), Keyed.BuildNode(Config, f.Shape, 2, 3));
+        var (perms2, perms3) = (d2.Permutations().Values.Sum(), d3.Permutations().Values.Sum());
+        output.WriteLine($"membership per child per set level: {(d3.Instructions.Count - d2.Instructions.Count) / 2.0} instructions, "
+            + $"{(perms3 - perms2) / 2.0} Poseidon2 rows, {(d3.HintFelts - d2.HintFelts) / 2.0} hinted felts");
+        Assert.Equal(2, perms3 - perms2);
+        Assert.Equal(2 * (1 + KoalaBearDigest.Length), d3.HintFelts - d2.HintFelts);
         foreach (var (name, program) in new[] { ("leaf A", f.Unpadded[0]), ("leaf B", f.Unpadded[1]), ("node", Keyed.BuildNode(Config, f.Shape, 2, 2)) })
             output.WriteLine($"padding {name}: {Machine.NaturalShape(program).Rows} rows → {f.Shape.Rows}");
 
