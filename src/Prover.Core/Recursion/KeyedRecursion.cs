@@ -19,7 +19,11 @@ namespace Prover.Core.Recursion;
 /// <b>node</b> (<see cref="BuildNode"/>) verifies k children of the shape, each with its preprocessed root hinted (the
 /// unpinned path), hints its own R and states it, asserts each child's stated R equals it, proves each child's key a
 /// member of R by a Merkle path (index bits and siblings hinted, one <see cref="RecursionOp.PermuteSwap"/> row per
-/// level), and states as payload the compression of the children's payloads (k = 2; the sponge over them for other k).
+/// level), and states as payload the compression of the children's entries e_c = compress(key_c, payload_c) (k = 2;
+/// the sponge over them for other k): <see cref="NodePayload"/>. The key is in the entry because the leaf cannot state
+/// it (its key is its own program's commitment) and the payload alone would not say which allowed program made it — two
+/// leaf programs of other meanings may state the same values, and the padding-free sponge of a statement does not even
+/// fix its length (x and (x, 0) hash alike) —, so the payload binds each leaf's program as well as its statement.
 /// Its instructions depend on (configuration, shape, k, set depth) only — not on which programs sit below — so one
 /// node program, one key, verifies leaves and nodes alike.
 /// </para>
@@ -69,14 +73,18 @@ public static class KeyedRecursion<TParams, TDef, TDigest>
         return PaddingFreeSponge<TParams, TDigest>.Default.Hash(statement.Select(MontyField31<TParams>.FromCanonical).ToArray());
     }
 
-    /// <summary>The payload a node states for its children's payloads, in child order (natively).</summary>
-    public static TDigest NodePayload(IReadOnlyList<TDigest> children)
+    /// <summary>
+    /// The payload a node states for its children, in child order: each child's entry compress(key, payload), then the
+    /// compression of the two entries (k = 2) or the sponge over them (natively).
+    /// </summary>
+    public static TDigest NodePayload(IReadOnlyList<(TDigest Key, TDigest Payload)> children)
     {
         ArgumentNullException.ThrowIfNull(children);
-        if (children.Count == 2)
-            return TruncatedPermutation<TParams, TDigest>.Default.Compress(children[0], children[1]);
-        var felts = children.SelectMany(c => c.Elements.ToArray()).ToArray();
-        return PaddingFreeSponge<TParams, TDigest>.Default.Hash(felts);
+        var hash = TruncatedPermutation<TParams, TDigest>.Default;
+        var entries = children.Select(c => hash.Compress(c.Key, c.Payload)).ToArray();
+        if (entries.Length == 2)
+            return hash.Compress(entries[0], entries[1]);
+        return PaddingFreeSponge<TParams, TDigest>.Default.Hash(entries.SelectMany(e => e.Elements.ToArray()).ToArray());
     }
 
     /// <summary>
@@ -102,7 +110,7 @@ public static class KeyedRecursion<TParams, TDef, TDigest>
         var hash = new HashGadgets<TParams, TDef>(b, L);
         var root = b.Hint(KeyedRecursionChannels.Root, L);
         b.Output(root);
-        var payloads = new List<Felt[]>();
+        var entries = new List<Felt[]>();
         for (int c = 0; c < childCount; c++)
         {
             var statement = new List<Felt>();
@@ -111,8 +119,9 @@ public static class KeyedRecursion<TParams, TDef, TDigest>
             if (statement.Count != StatementLength + L)
                 throw new InvalidOperationException($"a child of the shape states {statement.Count} elements, expected {StatementLength + L}");
             var childRoot = statement.GetRange(0, L).ToArray();
-            payloads.Add(statement.GetRange(L, L).ToArray());
+            var payload = statement.GetRange(L, L).ToArray();
             var key = statement.GetRange(2 * L, L).ToArray();
+            entries.Add(hash.Compress(key, payload));
             // Every proof of the family states the same R (the induction of the class comment: the top's R is checked by
             // the final verifier, and each node forces its children's to equal its own).
             hash.AssertDigest(childRoot, root, $"child {c} states another allowed-key root");
@@ -124,7 +133,7 @@ public static class KeyedRecursion<TParams, TDef, TDigest>
             var siblings = b.Hint(channel + KeyedRecursionChannels.Siblings, setDepth * L);
             hash.AssertDigest(hash.WalkPath(key, bits, siblings), root, $"child {c}'s verifying key is not in the allowed set");
         }
-        b.Output(childCount == 2 ? hash.Compress(payloads[0], payloads[1]) : hash.HashRow([.. payloads.SelectMany(p => p)]));
+        b.Output(childCount == 2 ? hash.Compress(entries[0], entries[1]) : hash.HashRow([.. entries.SelectMany(e => e)]));
         return b.Build();
     }
 

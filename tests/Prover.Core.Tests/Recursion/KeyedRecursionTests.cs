@@ -1,6 +1,7 @@
 using Prover.Core.Air;
 using Prover.Core.Air.Demo;
 using Prover.Core.Field;
+using Prover.Core.Hash;
 using Prover.Core.Recursion;
 using Prover.Core.Recursion.Chips;
 using Prover.Core.Stark;
@@ -108,17 +109,21 @@ public sealed class KeyedRecursionTests(ITestOutputHelper output)
         Assert.Equal([.. root.ToCanonical(), .. payloadA.ToCanonical()], f.ProofA.Outputs);
         Assert.Equal([.. root.ToCanonical(), .. payloadB.ToCanonical()], f.ProofB.Outputs);
         var level1 = Level1.Value;
-        var payload1 = Keyed.NodePayload([payloadA, payloadB]);
+        var payload1 = Keyed.NodePayload([(f.LeafA.Root, payloadA), (f.LeafB.Root, payloadB)]);
         Assert.Equal([.. root.ToCanonical(), .. payload1.ToCanonical()], level1.Outputs);
         var verifier = NewVerifier();
         Assert.True(verifier.Verify(f.Node.Program, level1.Outputs, level1.Stark).IsValid);
         Assert.True(Keyed.VerifyTop(verifier, f.Node.Program, root, payload1, level1.Stark).IsValid);
+        // The payload binds each child's program, not only its statement: the same statements under swapped keys, or
+        // without the keys, are another payload.
+        Assert.False(Keyed.VerifyTop(verifier, f.Node.Program, root, Keyed.NodePayload([(f.LeafB.Root, payloadA), (f.LeafA.Root, payloadB)]), level1.Stark).IsValid);
+        Assert.NotEqual(payload1, TruncatedPermutation<KoalaBearParameters, KoalaBearDigest>.Default.Compress(payloadA, payloadB));
         Assert.Equal(f.Shape.LogHeights, level1.Stark.LogHeights);
 
         // Level 2: the SAME node program over (node proof, leaf A): its key is in the set like the leaves'.
         var prover = Prover();
         var level2 = prover.Prove(f.Node.Program, Keyed.NodeHints(f.Set, [(f.HintsOf(level1, f.Node), f.Node.Root), (f.HintsOf(f.ProofA, f.LeafA), f.LeafA.Root)]));
-        var payload2 = Keyed.NodePayload([payload1, payloadA]);
+        var payload2 = Keyed.NodePayload([(f.Node.Root, payload1), (f.LeafA.Root, payloadA)]);
         Assert.Equal([.. root.ToCanonical(), .. payload2.ToCanonical()], level2.Outputs);
         Assert.True(Keyed.VerifyTop(verifier, f.Node.Program, root, payload2, level2.Stark).IsValid);
         output.WriteLine($"level 2: {string.Join(", ", prover.LastTimings.Select(t => $"{t.Phase} {t.Milliseconds:F0} ms"))}; proof {ProofSerializer.Serialize(level2.Stark).Length} B");

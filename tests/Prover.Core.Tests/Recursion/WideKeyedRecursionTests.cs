@@ -55,7 +55,7 @@ public sealed class WideKeyedRecursionTests(ITestOutputHelper output)
         Hints128 Child(int i) => new(Config, airs, proofs[i].Stark, keys[i].VerifyingKey);
 
         var top = new Prover128(Config) { CheckConstraints = true }.Prove(node, Keyed128.NodeHints(set, [(Child(0), keys[0].VerifyingKey.PreprocessedRoot), (Child(1), keys[1].VerifyingKey.PreprocessedRoot)]));
-        var payload = Keyed128.NodePayload([Keyed128.LeafPayload([0, 1, 987]), Keyed128.LeafPayload([.. fb.PublicValues[0].Select(v => v.ToCanonical())])]);
+        var payload = Keyed128.NodePayload([(keys[0].VerifyingKey.PreprocessedRoot, Keyed128.LeafPayload([0, 1, 987])), (keys[1].VerifyingKey.PreprocessedRoot, Keyed128.LeafPayload([.. fb.PublicValues[0].Select(v => v.ToCanonical())]))]);
         var verifier = new Verifier128(Config);
         Assert.True(Keyed128.VerifyTop(verifier, node, set.Root, payload, top.Stark).IsValid);
         var otherRoot = set.Root.Elements.ToArray();
