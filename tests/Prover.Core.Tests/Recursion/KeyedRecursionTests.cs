@@ -138,6 +138,30 @@ public sealed class KeyedRecursionTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void KeyedChannelsAvoidTheProofChannels()
+    {
+        // A child's proof reads channels 0…max(HintChannel) of its stride; the root and the path use others of the stride.
+        int proofChannels = Enum.GetValues<HintChannel>().Max(c => (int)c);
+        Assert.All(new[] { KeyedRecursionChannels.Root, KeyedRecursionChannels.IndexBits, KeyedRecursionChannels.Siblings },
+            c => Assert.InRange(c, proofChannels + 1, Verifier.ChannelStride - 1));
+        Assert.NotEqual(KeyedRecursionChannels.IndexBits, KeyedRecursionChannels.Siblings);
+    }
+
+    [Fact]
+    public void NodeOfThreeChildrenStatesTheSpongeOfTheirEntries()
+    {
+        // k is a parameter: a 3-to-1 node (its own, larger program; run only) over (leaf A, leaf B, leaf A).
+        var f = Built.Value;
+        var node3 = Keyed.BuildNode(Config, f.Shape, 3, f.Set.Depth);
+        var children = new[] { (f.ProofA, f.LeafA), (f.ProofB, f.LeafB), (f.ProofA, f.LeafA) };
+        var run = Executor.Run(node3, Keyed.NodeHints(f.Set, [.. children.Select(c => ((IRecursionHints<KoalaBearParameters>)f.HintsOf(c.Item1, c.Item2), c.Item2.Root))]));
+        Assert.True(run.Accepted, run.ToString());
+        var payload = Keyed.NodePayload([.. children.Select(c => (c.Item2.Root, f.PayloadOf(c.Item1)))]);
+        Assert.Equal([.. f.Set.Root.ToCanonical(), .. payload.ToCanonical()], run.Outputs);
+        output.WriteLine($"3-to-1 node: {node3.Instructions.Count} instructions, own shape {Machine.NaturalShape(node3).Rows} rows");
+    }
+
+    [Fact]
     public void ChildUnderAKeyOutsideTheSetIsRefused()
     {
         var f = Built.Value;

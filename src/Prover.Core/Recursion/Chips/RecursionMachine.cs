@@ -10,7 +10,9 @@ namespace Prover.Core.Recursion.Chips;
 /// The recursion chips for one <see cref="RecursionProgram"/>: every instruction is assigned to the table that executes
 /// it (base ALU, ext ALU, conversions, Poseidon2, bits, assertions, hints) and the program's outputs to the output table,
 /// each table with the program's rows as preprocessed columns. The tables' heights and fixed columns depend only on the
-/// program, so the verifying key (<see cref="Setup{TDigest}"/>) identifies the program.
+/// program, so the verifying key (<see cref="Setup{TDigest}"/>) identifies the program. A program padded to a
+/// <see cref="RecursionShape"/> (<see cref="RecursionProgram.PaddedTo"/>) gets exactly the shape's tables at the shape's
+/// heights instead of its own (its key then names the program and the shape); one without keeps its own.
 /// </summary>
 public sealed class RecursionMachine<TParams, TDef>
     where TParams : struct, IMontyParameters
