@@ -69,8 +69,9 @@ internal static class ShapesCommand
     private static int Run(ZkvmProgram program, byte[] input, string name, int[] sizes, long maxCycles)
     {
         var shapes = ShardMemoryModel.Shapes(program.Airs);
-        using var stdout = Console.OpenStandardOutput();
-        using var w = new Utf8JsonWriter(stdout);
+        // Written to Console.Out at the end (a few KB per size), so a redirected console sees it.
+        using var buffer = new MemoryStream();
+        using var w = new Utf8JsonWriter(buffer);
         w.WriteStartObject();
         w.WriteString("name", name);
         w.WriteStartArray("chips");
@@ -115,12 +116,11 @@ internal static class ShapesCommand
             }
             w.WriteEndArray();
             w.WriteEndObject();
-            w.Flush();
         }
         w.WriteEndArray();
         w.WriteEndObject();
         w.Flush();
-        Console.WriteLine();
+        Console.Out.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
         return 0;
     }
 }
