@@ -19,7 +19,9 @@ shard's tables of width * 2^height (the prover's work scales roughly with them).
            has 2^j rows at the budgets less (k - j); the last shard's own tables as they are;
   budget-s the same with the last shard's j rounded up to k - s*i (budget1: j as it is, any CPU height);
   tier-s   each table's height rounded up to its budget minus a multiple of s (non-last and last alike), absent tables
-           absent; the catalog is the product over the tables of their allowed heights.
+           absent; the catalog is the product over the tables of their allowed heights;
+  split    CPU-side shards at the budgets, every accelerator's rows and the last shard's own tables in shards of their
+           own (`split_cost`); split-rule the same with the fixed budgets `RULE` instead of fitted ones.
 """
 import json
 import sys
@@ -147,7 +149,8 @@ def report(label, docs):
         over = sum(1 for _, h in shards if any(h[t] > r[n] - (0 if n == "Bytes" else k - h[cpu]) for t, n in enumerate(names) if n in r))
         sc, extra, entries = split_cost(names, widths, shards, k, r)
         print(f"  split-rule core budgets {' '.join(f'{n}=k-{d}' for n, d in RULE.items() if d)}: {over} shards pass one "
-              f"(a planner would cut them); cells x{sc / base:8.2f} (passing shards counted as they are); catalog {entries} entries")
+              f"(a planner would cut them); {extra} separate shards; cells x{sc / base:8.2f} (passing shards counted as they are); "
+              f"catalog {entries} entries")
         rows = []
         for t, n in enumerate(names):
             nl = [h[t] for l, h in shards if not l]
