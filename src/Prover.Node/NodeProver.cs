@@ -198,6 +198,11 @@ public sealed class NodeProver : IDisposable
         var phases = new Dictionary<string, double>(report.PhasesMs ?? new Dictionary<string, double>());
         foreach (var (layer, ms, _) in aggregate.Proofs)
             phases["recursion " + layer] = Math.Round(ms, 1);
+        // Each step summed over the layers ("recursion: build (verifier program)", "recursion: STARK: main LDE", …).
+        foreach (var g in aggregate.Phases.GroupBy(p => p.Phase.Trim()))
+            phases["recursion: " + g.Key] = Math.Round(g.Sum(p => p.Milliseconds), 1);
+        foreach (var g in aggregate.Phases.GroupBy(p => p.Layer))
+            _logger.LogInformation("recursion {Layer} steps: {Steps}", g.Key, string.Join("; ", g.Select(p => $"{p.Phase} {p.Milliseconds:F0} ms")));
         return (aggregate.File, report with
         {
             ProvingTimeMs = Math.Round((report.ProvingTimeMs ?? 0) + aggregate.TotalMilliseconds, 1),

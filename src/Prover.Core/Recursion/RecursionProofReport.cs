@@ -87,7 +87,10 @@ public sealed record RecursionProofReport(string Shape, string InnerConfig, stri
         if (s >= zk.Shards.Count)
             throw new ArgumentException($"the execution has {zk.Shards.Count} shards, not {s + 1}");
         // The statement around the shard, derived as ZkvmVerifier does: one preprocessed key over all chips (each shard
-        // uses its subset) and the shared challenges drawn over every shard's commitment.
+        // uses its subset) and the shared challenges drawn over every shard's commitment. The shards are proved in the
+        // shape the prover chose (inner's own, or its small-statement shape, StarkConfig.ForTallestTable): the shape
+        // their proofs state is the one their verification runs under.
+        inner = zk.Shards[0].Config;
         var chips = zk.ShardChips;
         var heights = zk.Shards.Select(p => p.LogHeights).ToArray();
         var fullKey = StarkSetup.Preprocess<KoalaBearParameters, TDigest>(program.Airs, Zkvm.Proving.ZkvmProgram.RegistryHeights(chips[^1], heights[^1]),

@@ -367,6 +367,20 @@ public sealed class RecursionChipTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void VerificationOfAZkvmShardInTheSmallStatementShapeIsProved()
+    {
+        // Under provable-100, hello.elf's tables are all small, so its shard is proved in the small-statement shape
+        // (StarkConfig.ForTallestTable, blowup 64): the verifier program and its hints must take the shape the shard proof
+        // states, not the configuration asked for (built for provable-100's blowup 8, the program rejected the proof at
+        // its proof-of-work check).
+        var outer = StarkConfig.Development with { ExtensionDegree = 8, NumQueries = 20, QueryPowBits = 4 };
+        var r = RecursionProofReport.ForZkvmShard(Machine.GuestTests.Elf("hello"), [], StarkConfig.Provable100, outer);
+        output.WriteLine($"{r.Shape} under {r.InnerConfig}: {r.Instructions} instructions, proof {r.ProofBytes} B: {r.Verdict}");
+        Assert.True(r.Valid, r.Verdict);
+        Assert.True(StarkConfig.SameShape(StarkConfig.Provable100.ForTallestTable(12), StarkConfig.Provable100Small));
+    }
+
+    [Fact]
     public void RecursionReportTakesTheInnerProofsDigest()
     {
         // The report over 12-element digests (provable-128's hash, small parameters): the demo's verification is proved with

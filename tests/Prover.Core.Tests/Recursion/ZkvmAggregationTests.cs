@@ -60,6 +60,17 @@ public sealed class ZkvmAggregationTests(ITestOutputHelper output)
         var bytes = aggregate.ToBytes();
         foreach (var (layer, ms, size) in e.Aggregator.Timings)
             output.WriteLine($"{layer}: {size} B in {ms:F0} ms");
+        // Every proof's steps are reported by layer: its execution, traces and STARK phases; a leaf's or node's hints;
+        // the program, machine and key where the layer made them (programs found in the cache add none).
+        foreach (var (layer, _, _) in e.Aggregator.Timings)
+        {
+            var steps = e.Aggregator.Phases.Where(p => p.Layer == layer).Select(p => p.Phase).ToArray();
+            output.WriteLine($"  {layer}: {string.Join(", ", steps.Distinct())}");
+            foreach (string step in (string[])["hints", "execute", "traces", "STARK: main commit", "STARK: grinding and queries"])
+                Assert.Contains(step, steps);
+        }
+        Assert.Contains(e.Aggregator.Phases, p => p.Layer == "leaf 0" && p.Phase == "setup (program columns)");
+        Assert.Equal(e.Aggregator.Phases.Count(p => p.Phase == "build (verifier program)"), e.Aggregator.Phases.Count(p => p.Phase == "setup (program columns)"));
         output.WriteLine($"aggregated proof {bytes.Length} B (root STARK {ProofSerializer.Serialize(aggregate.Root).Length} B); zkVM proof {e.Proof.ToBytes().Length} B");
         var result = Verifier.Verify(bytes);
         Assert.True(result.IsValid, result.Error);

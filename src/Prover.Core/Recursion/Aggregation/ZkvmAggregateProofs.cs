@@ -17,6 +17,9 @@ public sealed record ZkvmAggregateReport(byte[] File, int Shards, IReadOnlyList<
 
     /// <summary>The verifying key the top proof is checked against (<see cref="ZkvmAggregateVerifier{TDef, TDigest}.LastKey"/>), 8 or 12 canonical elements.</summary>
     public uint[]? VerifyingKey { get; init; }
+
+    /// <summary>The steps of every recursion proof by layer (<see cref="ZkvmAggregator{TDef, TDigest}.Phases"/>).</summary>
+    public IReadOnlyList<(string Layer, string Phase, double Milliseconds)> Phases { get; init; } = [];
 }
 
 /// <summary>
@@ -117,6 +120,7 @@ public static class ZkvmAggregateProofs
         {
             Security = verdict.Security,
             VerifyingKey = verifier.LastKey?.ToCanonical(),
+            Phases = aggregator.Phases,
         };
     }
 

@@ -19,6 +19,7 @@ public sealed class ZkvmAggregationKeys<TDef, TDigest>
     where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
 {
     private readonly Dictionary<string, ZkvmAggregationChild<TDef, TDigest>> _cache = [];
+    private readonly List<(string Phase, double Milliseconds)> _timings = [];
     private readonly StarkConfig _shardConfig, _recursionConfig;
     private readonly ZkvmProgram _program;
     private readonly IReadOnlyList<StarkConfig>? _finalConfigs;
@@ -75,7 +76,7 @@ public sealed class ZkvmAggregationKeys<TDef, TDigest>
         ArgumentNullException.ThrowIfNull(shape);
         string id = $"leaf {shape} {chips.Bits:x} {string.Join(',', logHeights)} {statementFractions.ToString("R", CultureInfo.InvariantCulture)}";
         if (!_cache.TryGetValue(id, out var child))
-            _cache[id] = child = ZkvmAggregationChild<TDef, TDigest>.Of(ZkvmAggregationPrograms<TDef, TDigest>.Leaf(shape, _program, chips, logHeights, statementFractions), _recursionConfig);
+            _cache[id] = child = Make(() => ZkvmAggregationPrograms<TDef, TDigest>.Leaf(shape, _program, chips, logHeights, statementFractions), _recursionConfig);
         return child;
     }
 
@@ -84,7 +85,7 @@ public sealed class ZkvmAggregationKeys<TDef, TDigest>
     {
         string id = $"node {Id(left)} {Id(right)}";
         if (!_cache.TryGetValue(id, out var child))
-            _cache[id] = child = ZkvmAggregationChild<TDef, TDigest>.Of(ZkvmAggregationPrograms<TDef, TDigest>.Node(_recursionConfig, left, right), _recursionConfig);
+            _cache[id] = child = Make(() => ZkvmAggregationPrograms<TDef, TDigest>.Node(_recursionConfig, left, right), _recursionConfig);
         return child;
     }
 
@@ -105,7 +106,7 @@ public sealed class ZkvmAggregationKeys<TDef, TDigest>
         {
             string id = $"final {i} {Id(below)}";
             if (!_cache.TryGetValue(id, out var child))
-                _cache[id] = child = ZkvmAggregationChild<TDef, TDigest>.Of(ZkvmAggregationPrograms<TDef, TDigest>.Final(belowConfig, below, statementLength), FinalConfigs[i]);
+                _cache[id] = child = Make(() => ZkvmAggregationPrograms<TDef, TDigest>.Final(belowConfig, below, statementLength), FinalConfigs[i]);
             chain.Add(child);
             (below, belowConfig) = (child, FinalConfigs[i]);
         }
@@ -120,8 +121,8 @@ public sealed class ZkvmAggregationKeys<TDef, TDigest>
     {
         string id = $"epoch {Id(left)} {leftIsBlock} {Id(right)} {rightIsBlock}";
         if (!_cache.TryGetValue(id, out var child))
-            _cache[id] = child = ZkvmAggregationChild<TDef, TDigest>.Of(
-                ZkvmAggregationPrograms<TDef, TDigest>.EpochNode(_recursionConfig, left, leftIsBlock, right, rightIsBlock), _recursionConfig);
+            _cache[id] = child = Make(
+                () => ZkvmAggregationPrograms<TDef, TDigest>.EpochNode(_recursionConfig, left, leftIsBlock, right, rightIsBlock), _recursionConfig);
         return child;
     }
 
@@ -143,6 +144,31 @@ public sealed class ZkvmAggregationKeys<TDef, TDigest>
                 : (EpochNode(below[p.Left].Item1, below[p.Left].Item2, below[p.Right].Item1, below[p.Right].Item2), false))]);
         }
         return levels;
+    }
+
+    /// <summary>
+    /// Phases of the programs made since the last <see cref="TakeTimings"/> (building the verifier program, the machine,
+    /// the key setup), for the prover's report; programs found in the cache add nothing.
+    /// </summary>
+    internal IReadOnlyList<(string Phase, double Milliseconds)> TakeTimings()
+    {
+        lock (_timings)
+        {
+            var taken = _timings.ToArray();
+            _timings.Clear();
+            return taken;
+        }
+    }
+
+    private ZkvmAggregationChild<TDef, TDigest> Make(Func<RecursionProgram> build, StarkConfig config)
+    {
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        var program = build();
+        var timings = new List<(string Phase, double Milliseconds)> { ("build (verifier program)", sw.Elapsed.TotalMilliseconds) };
+        var child = ZkvmAggregationChild<TDef, TDigest>.Of(program, config, timings);
+        lock (_timings)
+            _timings.AddRange(timings);
+        return child;
     }
 
     private static string Id(ZkvmAggregationChild<TDef, TDigest> c) => string.Join(',', c.Key.PreprocessedRoot.ToCanonical());

@@ -253,9 +253,17 @@ public sealed record ZkvmAggregationChild<TDef, TDigest>(RecursionProgram Progra
     public VerifyingKey<KoalaBearParameters, TDigest> Key => ProvingKey.VerifyingKey;
 
     /// <summary>The machine of <paramref name="program"/> and its key under <paramref name="config"/> (the fixed columns' commitment).</summary>
-    public static ZkvmAggregationChild<TDef, TDigest> Of(RecursionProgram program, StarkConfig config)
+    public static ZkvmAggregationChild<TDef, TDigest> Of(RecursionProgram program, StarkConfig config) => Of(program, config, null);
+
+    /// <summary>Same, adding the time of the machine's construction (chips, memory plan) and of its key setup to <paramref name="timings"/>.</summary>
+    internal static ZkvmAggregationChild<TDef, TDigest> Of(RecursionProgram program, StarkConfig config, List<(string Phase, double Milliseconds)>? timings)
     {
+        var sw = System.Diagnostics.Stopwatch.StartNew();
         var machine = new Chips.RecursionMachine<KoalaBearParameters, TDef>(program);
-        return new(program, machine, machine.Setup<TDigest>(config));
+        timings?.Add(("machine (chips, memory plan)", sw.Elapsed.TotalMilliseconds));
+        sw.Restart();
+        var key = machine.Setup<TDigest>(config);
+        timings?.Add(("setup (program columns)", sw.Elapsed.TotalMilliseconds));
+        return new(program, machine, key);
     }
 }

@@ -29,6 +29,7 @@ public sealed class ZkvmAggregator<TDef, TDigest>
     private readonly ShardCommitment[] _commitments;
     private readonly ZkvmCheckedStatement<TDef, TDigest> _statement;
     private readonly List<(string Layer, double Milliseconds, int Bytes)> _timings = [];
+    private readonly List<(string Layer, string Phase, double Milliseconds)> _phases = [];
 
     /// <summary>
     /// Prepares the aggregation of <paramref name="proof"/> of <paramref name="program"/> (shards under
@@ -61,6 +62,12 @@ public sealed class ZkvmAggregator<TDef, TDigest>
     /// <summary>Every proof made so far: layer ("leaf s" or "node"), proving time (build, execution, traces and STARK) and proof bytes.</summary>
     public IReadOnlyList<(string Layer, double Milliseconds, int Bytes)> Timings => _timings;
 
+    /// <summary>
+    /// The steps of every proof made so far, by layer: building its verifier program, machine and key (where not cached),
+    /// its hints, the execution, the traces and each STARK phase ("STARK: …").
+    /// </summary>
+    public IReadOnlyList<(string Layer, string Phase, double Milliseconds)> Phases => _phases;
+
     /// <summary>The leaf proof of shard <paramref name="shard"/>.</summary>
     public ZkvmAggregationItem<TDef, TDigest> Leaf(int shard)
     {
@@ -68,11 +75,14 @@ public sealed class ZkvmAggregator<TDef, TDigest>
             throw new ArgumentOutOfRangeException(nameof(shard));
         var sw = Stopwatch.StartNew();
         var c = _commitments[shard];
-        var child = _keys.Leaf(_statement.Config, c.Chips, c.LogHeights, _statement.Fractions);
+        string layer = $"leaf {shard}";
+        var child = Made(layer, () => _keys.Leaf(_statement.Config, c.Chips, c.LogHeights, _statement.Fractions));
+        var lap = Stopwatch.StartNew();
         var airs = _keys.Program.AirsOf(c.Chips);
         var hints = new StarkProofHints<KoalaBearParameters, TDef, TDigest>(_statement.Config, airs, _proof.Shards[shard],
             _statement.FullKey.Subset(_keys.Program.Airs, c.Chips.Indices()), _statement.Seeds[shard] with { StatementFractions = _statement.Fractions });
-        return Prove($"leaf {shard}", child, hints, sw);
+        _phases.Add((layer, "hints", lap.Elapsed.TotalMilliseconds));
+        return Prove(layer, child, hints, sw);
     }
 
     /// <summary>The node proof over <paramref name="left"/> and <paramref name="right"/> (refused where they do not chain).</summary>
@@ -81,8 +91,10 @@ public sealed class ZkvmAggregator<TDef, TDigest>
         ArgumentNullException.ThrowIfNull(left);
         ArgumentNullException.ThrowIfNull(right);
         var sw = Stopwatch.StartNew();
-        var child = _keys.Node(left.Child, right.Child);
+        var child = Made("node", () => _keys.Node(left.Child, right.Child));
+        var lap = Stopwatch.StartNew();
         var hints = new AggregationHints<KoalaBearParameters>([Hints(left), Hints(right)]);
+        _phases.Add(("node", "hints", lap.Elapsed.TotalMilliseconds));
         return Prove("node", child, hints, sw);
     }
 
@@ -94,13 +106,18 @@ public sealed class ZkvmAggregator<TDef, TDigest>
     public ZkvmAggregationItem<TDef, TDigest> Final(ZkvmAggregationItem<TDef, TDigest> root)
     {
         ArgumentNullException.ThrowIfNull(root);
-        var chain = _keys.FinalChain(root.Child);
+        // The chain's programs are made before the first layer is proved: their build and setup times are phases of
+        // "final chain", outside every layer's time in Timings.
+        var chain = Made("final chain", () => _keys.FinalChain(root.Child));
         var (item, belowConfig) = (root, _keys.RecursionConfig);
         for (int i = 0; i < chain.Count; i++)
         {
             var sw = Stopwatch.StartNew();
             var config = _keys.FinalConfigs[i];
-            item = Prove(i == chain.Count - 1 ? "final" : $"wrap {i}", chain[i], Hints(item, belowConfig), sw, config);
+            string layer = i == chain.Count - 1 ? "final" : $"wrap {i}";
+            var hints = Hints(item, belowConfig);
+            _phases.Add((layer, "hints", sw.Elapsed.TotalMilliseconds));
+            item = Prove(layer, chain[i], hints, sw, config);
             belowConfig = config;
         }
         return item;
@@ -110,7 +127,20 @@ public sealed class ZkvmAggregator<TDef, TDigest>
         new(config ?? _keys.RecursionConfig, item.Child.Machine.Airs, item.Proof.Stark, item.Child.Key);
 
     private ZkvmAggregationItem<TDef, TDigest> Prove(string layer, ZkvmAggregationChild<TDef, TDigest> child, IRecursionHints<KoalaBearParameters> hints, Stopwatch sw,
-        StarkConfig? config = null) => ProveRun(layer, child, hints, sw, config ?? _keys.RecursionConfig, _timings);
+        StarkConfig? config = null) => ProveRun(layer, child, hints, sw, config ?? _keys.RecursionConfig, _timings, _phases);
+
+    /// <summary>
+    /// <paramref name="make"/>'s result, with the steps of the programs it made (<see cref="ZkvmAggregationKeys{TDef, TDigest}.TakeTimings"/>)
+    /// as phases of <paramref name="layer"/>; steps the keys recorded before (programs another user of the keys made) are dropped.
+    /// </summary>
+    private T Made<T>(string layer, Func<T> make)
+    {
+        _ = _keys.TakeTimings();
+        var result = make();
+        foreach (var (phase, ms) in _keys.TakeTimings())
+            _phases.Add((layer, phase, ms));
+        return result;
+    }
 
     /// <summary>
     /// Runs <paramref name="child"/>'s program on <paramref name="hints"/> (refused with <see cref="RecursionRejectedException"/>
@@ -118,13 +148,20 @@ public sealed class ZkvmAggregator<TDef, TDigest>
     /// time (since <paramref name="sw"/> started) and bytes in <paramref name="timings"/>. Shared with <see cref="ZkvmEpochAggregator{TDef, TDigest}"/>.
     /// </summary>
     internal static ZkvmAggregationItem<TDef, TDigest> ProveRun(string layer, ZkvmAggregationChild<TDef, TDigest> child, IRecursionHints<KoalaBearParameters> hints, Stopwatch sw,
-        StarkConfig config, List<(string Layer, double Milliseconds, int Bytes)> timings)
+        StarkConfig config, List<(string Layer, double Milliseconds, int Bytes)> timings, List<(string Layer, string Phase, double Milliseconds)>? phases = null)
     {
+        var lap = Stopwatch.StartNew();
         var run = RecursionExecutor<KoalaBearParameters, TDef>.Run(child.Program, hints, out var memory);
         if (!run.Accepted)
             throw new RecursionRejectedException(run);
+        phases?.Add((layer, "execute", lap.Elapsed.TotalMilliseconds));
+        lap.Restart();
         var traces = child.Machine.GenerateTraces(memory);
-        var stark = new RecursionProver<KoalaBearParameters, TDef, TDigest>(config).ProveTraces(child.Machine, child.ProvingKey, traces, run.Outputs, false);
+        phases?.Add((layer, "traces", lap.Elapsed.TotalMilliseconds));
+        var prover = new RecursionProver<KoalaBearParameters, TDef, TDigest>(config);
+        var stark = prover.ProveTraces(child.Machine, child.ProvingKey, traces, run.Outputs, false);
+        foreach (var (phase, ms) in prover.LastStarkTimings)
+            phases?.Add((layer, "STARK: " + phase, ms));
         timings.Add((layer, sw.Elapsed.TotalMilliseconds, ProofSerializer.Serialize(stark).Length));
         return new ZkvmAggregationItem<TDef, TDigest>(child, new RecursionProof<KoalaBearParameters, TDef, TDigest>(stark, run.Outputs));
     }
