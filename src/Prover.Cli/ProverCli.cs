@@ -15,6 +15,7 @@ public static class ProverCli
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(VerifyCommand.Create());
         root.Subcommands.Add(RecursionSizeCommand.Create());
+        root.Subcommands.Add(ShapesCommand.Create());
         root.Subcommands.Add(RecursionProveCommand.Create());
         root.Subcommands.Add(AggregateCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());

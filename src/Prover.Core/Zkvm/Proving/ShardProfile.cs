@@ -45,6 +45,9 @@ public sealed class ShardProfile
     /// <summary>Tallest log height of each chip's table (by chip index) over the probe's shards; −1 for a chip absent from all of them.</summary>
     public IReadOnlyList<int> ProbeLogHeights => _probeLogHeights;
 
+    /// <summary>Each probe shard's log height of every chip's table, by chip index (−1: no table in that shard); the last entry is the last shard.</summary>
+    public IReadOnlyList<IReadOnlyList<int>> ProbeShardLogHeights => _perShard;
+
     /// <summary>Whether chip <paramref name="t"/>'s table has the same height at every shard size.</summary>
     public static bool IsShardIndependent(int t) =>
         t is ZkvmTable.Program or ZkvmTable.Image || Chips.ZkvmChips.All[t].Presence == Chips.ChipPresence.LastShard;
