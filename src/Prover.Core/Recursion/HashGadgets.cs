@@ -44,6 +44,24 @@ public sealed class HashGadgets<TParams, TDef>(RecursionBuilder<TParams, TDef> b
     /// </summary>
     public Felt[] CompressOrdered(Felt bit, Felt[] node, Felt[] sibling) => b.PermuteSwap(bit, [.. node, .. sibling])[..L];
 
+    /// <summary>
+    /// The root above <paramref name="leaf"/> along a path of <paramref name="bits"/>.Count levels: at level i the node
+    /// is compressed with sibling i (<paramref name="siblings"/>[i·L, (i + 1)·L)), ordered by bit i (1: the node is the
+    /// right child) — one <see cref="CompressOrdered"/> row per level, as the STARK verifier walks its openings' paths.
+    /// </summary>
+    public Felt[] WalkPath(Felt[] leaf, IReadOnlyList<Felt> bits, Felt[] siblings)
+    {
+        ArgumentNullException.ThrowIfNull(leaf);
+        ArgumentNullException.ThrowIfNull(bits);
+        ArgumentNullException.ThrowIfNull(siblings);
+        if (leaf.Length != L || siblings.Length != bits.Count * L)
+            throw new ArgumentException($"a path of {bits.Count} levels needs a leaf of {L} and {bits.Count * L} sibling elements");
+        var node = leaf;
+        for (int level = 0; level < bits.Count; level++)
+            node = CompressOrdered(bits[level], node, siblings[(level * L)..((level + 1) * L)]);
+        return node;
+    }
+
     /// <summary>The same step with two selects per digest element and a plain permutation (the reference the fused row is tested against).</summary>
     public Felt[] CompressOrderedBySelects(Felt bit, Felt[] node, Felt[] sibling) => Compress(Select(bit, sibling, node), Select(bit, node, sibling));
 

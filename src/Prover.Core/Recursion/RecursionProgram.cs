@@ -81,6 +81,38 @@ public sealed class RecursionProgram
         ExtensionDegree = extensionDegree;
     }
 
+    private RecursionProgram(RecursionProgram program, RecursionShape shape)
+        : this((RecursionInstruction[])program.Instructions, program.FeltCount, program.ExtCount, (uint[])program.FeltConstants,
+            (uint[])program.ExtConstants, (string[])program.Messages, program.ExtensionDegree, (int[])program.Outputs)
+    {
+        Shape = shape;
+        _unpadded = program;
+    }
+
+    private readonly RecursionProgram? _unpadded;
+
+    /// <summary>
+    /// The recursion machine's shape this program is proved at (<see cref="PaddedTo"/>); null: its own tables at their
+    /// smallest heights, as every program built by <see cref="RecursionBuilder{TParams, TDef}"/> is.
+    /// </summary>
+    public RecursionShape? Shape { get; }
+
+    /// <summary>
+    /// The same instructions proved at <paramref name="shape"/>: every table of the shape at the shape's height (a table
+    /// the program does not use present and empty), so that proofs of several programs padded to one shape have the same
+    /// AIRs and heights. The verifying key depends on the program and the shape. A program that does not fit (a table
+    /// taller than the shape's, a permutation width or an output count the shape lacks) is refused when its machine is
+    /// built (<see cref="Chips.RecursionMachine{TParams, TDef}"/>, <see cref="ArgumentException"/>).
+    /// </summary>
+    public RecursionProgram PaddedTo(RecursionShape shape)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        return new RecursionProgram(Unpadded, shape);
+    }
+
+    /// <summary>The program this one pads (itself where it has no shape).</summary>
+    public RecursionProgram Unpadded => _unpadded ?? this;
+
     public IReadOnlyList<RecursionInstruction> Instructions { get; }
 
     /// <summary>Base-field variables the program writes (the felt memory's size).</summary>

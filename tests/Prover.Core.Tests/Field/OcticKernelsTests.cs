@@ -4,9 +4,9 @@ using Xunit.Abstractions;
 namespace Prover.Core.Tests.Field;
 
 /// <summary>
-/// The AVX-512 octic kernels (<see cref="OcticKernels{TParams}"/>: the binomial product and the base-by-extension dot
-/// product) against the scalar code they replace, on random and edge values, for KoalaBear and BabyBear. The kernel rows
-/// skip with a reason where AVX-512 is not available; the dispatching product is compared everywhere.
+/// The octic kernels (<see cref="OcticKernels{TParams}"/>: the binomial product and the base-by-extension dot product, on
+/// AVX-512 and on AVX2) against the scalar code they replace, on random and edge values, for KoalaBear and BabyBear. Each
+/// path's rows skip with a reason where this process lacks it; the dispatching product and dot product are compared everywhere.
 /// </summary>
 public sealed class OcticKernelsTests(ITestOutputHelper output)
 {
@@ -25,7 +25,7 @@ public sealed class OcticKernelsTests(ITestOutputHelper output)
         where TParams : struct, IMontyParameters where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef> =>
         [.. x.Coefficients.ToArray().Select(e => e.Montgomery)];
 
-    private static void ProductsMatch<TParams, TDef>(bool kernel)
+    private static void ProductsMatch<TParams, TDef>(SimdPath? kernel)
         where TParams : struct, IMontyParameters where TDef : struct, IExtensionDefinition<MontyField31<TParams>, TDef>
     {
         var rng = new Random(Seed);
@@ -37,12 +37,15 @@ public sealed class OcticKernelsTests(ITestOutputHelper output)
             var expected = ExtensionField<MontyField31<TParams>, TDef>.MultiplyBinomialScalar(a, b);
             Assert.Equal(ExtensionField<MontyField31<TParams>, TDef>.MultiplySchoolbook(a, b), expected);
             Assert.Equal(expected, a * b); // the dispatching product, whichever path this process takes
-            if (kernel)
+            if (kernel is { } path)
             {
                 var x = Words(a);
                 var y = Words(b);
                 var r = new uint[8];
-                OcticKernels<TParams>.Multiply(ref x[0], ref y[0], w, ref r[0]);
+                if (path == SimdPath.Vector512)
+                    OcticKernels<TParams>.Multiply512(ref x[0], ref y[0], w, ref r[0]);
+                else
+                    OcticKernels<TParams>.Multiply256(ref x[0], ref y[0], w, ref r[0]);
                 Assert.Equal(Words(expected), r);
             }
         }
@@ -50,7 +53,8 @@ public sealed class OcticKernelsTests(ITestOutputHelper output)
         Assert.Equal(ExtensionField<MontyField31<TParams>, TDef>.MultiplyBinomialScalar(max, max), max * max);
     }
 
-    private static void DotsMatch<TParams>()
+    /// <summary>The dot product of <paramref name="path"/> (null: the dispatching <see cref="OcticKernels{TParams}.Dot"/>).</summary>
+    private static void DotsMatch<TParams>(SimdPath? path)
         where TParams : struct, IMontyParameters
     {
         var rng = new Random(Seed + 1);
@@ -66,7 +70,14 @@ public sealed class OcticKernelsTests(ITestOutputHelper output)
                     expected[k] = MontyField31<TParams>.SumOfProducts(a, column).Montgomery;
                 }
                 var result = new uint[8];
-                OcticKernels<TParams>.Dot(MontyField31<TParams>.AsMontgomery(a), MontyField31<TParams>.AsMontgomery(b), result);
+                var wa = MontyField31<TParams>.AsMontgomery(a);
+                var wb = MontyField31<TParams>.AsMontgomery(b);
+                if (path == SimdPath.Vector512)
+                    OcticKernels<TParams>.Dot512(wa, wb, result);
+                else if (path == SimdPath.Vector256)
+                    OcticKernels<TParams>.Dot256(wa, wb, result);
+                else
+                    OcticKernels<TParams>.Dot(wa, wb, result);
                 Assert.Equal(expected, result);
             }
         Assert.Throws<ArgumentException>(() => OcticKernels<TParams>.Dot(new uint[2], new uint[15], new uint[8]));
@@ -74,28 +85,36 @@ public sealed class OcticKernelsTests(ITestOutputHelper output)
 
     [Theory]
     [SimdPathData(SimdPath.Vector512)]
-    public void Avx512_octic_product_matches_the_scalar_product(SimdPath path)
+    [SimdPathData(SimdPath.Vector256)]
+    public void Octic_product_kernel_matches_the_scalar_product(SimdPath path)
     {
-        Assert.Equal(SimdPath.Vector512, path);
-        Assert.True(OcticKernels<KoalaBearParameters>.IsSupported);
-        ProductsMatch<KoalaBearParameters, KoalaBearOctic>(kernel: true);
-        ProductsMatch<BabyBearParameters, BabyBearOctic>(kernel: true);
+        Assert.True(path == SimdPath.Vector512 ? OcticKernels<KoalaBearParameters>.Avx512Supported : OcticKernels<KoalaBearParameters>.Avx2Supported);
+        ProductsMatch<KoalaBearParameters, KoalaBearOctic>(path);
+        ProductsMatch<BabyBearParameters, BabyBearOctic>(path);
     }
 
     [Theory]
     [SimdPathData(SimdPath.Vector512)]
-    public void Avx512_octic_dot_matches_the_scalar_sums_of_products(SimdPath path)
+    [SimdPathData(SimdPath.Vector256)]
+    public void Octic_dot_kernel_matches_the_scalar_sums_of_products(SimdPath path)
     {
-        Assert.Equal(SimdPath.Vector512, path);
-        DotsMatch<KoalaBearParameters>();
-        DotsMatch<BabyBearParameters>();
+        Assert.True(path == SimdPath.Vector512 ? OcticKernels<KoalaBearParameters>.Avx512Supported : OcticKernels<KoalaBearParameters>.Avx2Supported);
+        DotsMatch<KoalaBearParameters>(path);
+        DotsMatch<BabyBearParameters>(path);
     }
 
     [Fact]
-    public void Dispatching_octic_product_matches_the_scalar_product()
+    public void Dispatching_octic_product_and_dot_match_the_scalar_code()
     {
-        output.WriteLine($"AVX-512 octic kernels here: {OcticKernels<KoalaBearParameters>.IsSupported}");
-        ProductsMatch<KoalaBearParameters, KoalaBearOctic>(kernel: false);
-        ProductsMatch<BabyBearParameters, BabyBearOctic>(kernel: false);
+        output.WriteLine($"octic kernels here: AVX-512 {OcticKernels<KoalaBearParameters>.Avx512Supported}, AVX2 {OcticKernels<KoalaBearParameters>.Avx2Supported}");
+        ProductsMatch<KoalaBearParameters, KoalaBearOctic>(kernel: null);
+        ProductsMatch<BabyBearParameters, BabyBearOctic>(kernel: null);
+        if (OcticKernels<KoalaBearParameters>.IsSupported)
+        {
+            DotsMatch<KoalaBearParameters>(null);
+            DotsMatch<BabyBearParameters>(null);
+        }
+        else
+            output.WriteLine("no octic kernel in this process: the dispatching dot product is not reachable (its callers keep the scalar sums)");
     }
 }

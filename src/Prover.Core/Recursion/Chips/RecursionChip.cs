@@ -34,8 +34,28 @@ public abstract class RecursionChip<TParams, TDef> : IAir<MontyField31<TParams>>
     /// <summary>Rows that execute instructions (the rest of the table is padding).</summary>
     public int Rows { get; }
 
-    /// <summary>log2 of the table's height: the smallest power of two ≥ 2 that holds <see cref="Rows"/>.</summary>
-    public int LogHeight => Math.Max(1, BitOperations.Log2((uint)Math.Max(1, Rows) - 1) + 1);
+    /// <summary>
+    /// log2 of the table's height: the smallest power of two ≥ 2 that holds <see cref="Rows"/>, or the height of the
+    /// shape the machine pads the program to (<see cref="PadTo"/>).
+    /// </summary>
+    public int LogHeight => _paddedLogHeight ?? NaturalLogHeight;
+
+    /// <summary>log2 of the smallest height (≥ 2 rows) that holds the program's rows.</summary>
+    public int NaturalLogHeight => Math.Max(1, BitOperations.Log2((uint)Math.Max(1, Rows) - 1) + 1);
+
+    private int? _paddedLogHeight;
+
+    /// <summary>
+    /// Sets the table's height to 2^<paramref name="logHeight"/> (a shape's: <see cref="RecursionMachine{TParams, TDef}"/>
+    /// calls it once, before the chip is used). The extra rows are padding rows like any other: their fixed columns are
+    /// zero, so they assert nothing and touch no bus. Throws where the program's rows do not fit.
+    /// </summary>
+    internal void PadTo(int logHeight)
+    {
+        if (logHeight < NaturalLogHeight)
+            throw new ArgumentException($"the program does not fit the shape: table {Name} needs 2^{NaturalLogHeight} rows ({Rows} used), the shape has 2^{logHeight}");
+        _paddedLogHeight = logHeight;
+    }
 
     public abstract void Eval(AirBuilder<MontyField31<TParams>> builder);
 

@@ -10,7 +10,9 @@ namespace Prover.Core.Recursion.Chips;
 /// The recursion chips for one <see cref="RecursionProgram"/>: every instruction is assigned to the table that executes
 /// it (base ALU, ext ALU, conversions, Poseidon2, bits, assertions, hints) and the program's outputs to the output table,
 /// each table with the program's rows as preprocessed columns. The tables' heights and fixed columns depend only on the
-/// program, so the verifying key (<see cref="Setup{TDigest}"/>) identifies the program.
+/// program, so the verifying key (<see cref="Setup{TDigest}"/>) identifies the program. A program padded to a
+/// <see cref="RecursionShape"/> (<see cref="RecursionProgram.PaddedTo"/>) gets exactly the shape's tables at the shape's
+/// heights instead of its own (its key then names the program and the shape); one without keeps its own.
 /// </summary>
 public sealed class RecursionMachine<TParams, TDef>
     where TParams : struct, IMontyParameters
@@ -32,7 +34,19 @@ public sealed class RecursionMachine<TParams, TDef>
         // in increasing width; a program with no permutation keeps the (empty) width-16 table, so the tables of a
         // width-16 program are exactly those of before the width-24 table existed.
         var permutations = Of(RecursionOp.Permute, RecursionOp.PermuteSwap);
-        var widths = permutations.Select(i => i.Operands!.Length).Distinct().Order().DefaultIfEmpty(16).ToArray();
+        var used = permutations.Select(i => i.Operands!.Length).Distinct().Order().ToArray();
+        var shape = program.Shape;
+        var widths = shape is null ? used.DefaultIfEmpty(16).ToArray() : [.. shape.Poseidon2Widths];
+        if (shape is not null)
+        {
+            // A padded program: the shape's tables, whatever the program uses (a missing width, or another output
+            // count, cannot be padded: the table would not exist, or would state other public values).
+            foreach (int w in used)
+                if (!widths.Contains(w))
+                    throw new ArgumentException($"the program does not fit the shape: it permutes at width {w}, the shape has Poseidon2 widths [{string.Join(", ", widths)}]");
+            if (program.Outputs.Count != shape.OutputCount)
+                throw new ArgumentException($"the program does not fit the shape: it states {program.Outputs.Count} outputs, the shape {shape.OutputCount}");
+        }
         foreach (int w in widths)
             if (w is not (16 or 24))
                 throw new NotSupportedException($"the recursion chips prove Poseidon2 of width 16 or 24, not {w}");
@@ -53,6 +67,14 @@ public sealed class RecursionMachine<TParams, TDef>
         if (program.Outputs.Count > 0)
             chips.Add(new PublicOutputChip<TParams, TDef>(program.Outputs));
         _chips = [.. chips];
+        if (shape is not null)
+        {
+            // The shape's table list is the machine's (same construction order); each table at the shape's height.
+            if (!shape.TableNames.SequenceEqual(_chips.Select(c => c.Name)))
+                throw new InvalidOperationException($"the shape's tables [{string.Join(", ", shape.TableNames)}] are not the machine's");
+            for (int t = 0; t < _chips.Length; t++)
+                _chips[t].PadTo(shape.LogHeights[t]);
+        }
         // Every multiplicity is a fixed column, so the integer count of each bus's fractions is known here; below p, a
         // tuple's count cannot wrap around to zero (RecursionBus). Each read is one receive and one unit of its write's send.
         long reads = Plan.FeltReads.Sum(r => (long)r) + Plan.ExtReads.Sum(r => (long)r);
@@ -88,6 +110,29 @@ public sealed class RecursionMachine<TParams, TDef>
     {
         ArgumentNullException.ThrowIfNull(outputs);
         return [.. _chips.Select(c => c is PublicOutputChip<TParams, TDef> ? outputs.Select(MontyField31<TParams>.FromCanonical).ToArray() : [])];
+    }
+
+    /// <summary>The machine's shape: its tables at their heights (the program's own shape, or the one it was padded to).</summary>
+    public RecursionShape TableShape =>
+        new(_chips.OfType<Poseidon2Chip<TParams, TDef>>().Select(c => c.StateWidth).ToArray(), Program.Outputs.Count, LogHeights);
+
+    /// <summary>
+    /// The smallest shape holding the program: its tables at their smallest heights (<see cref="RecursionChip{TParams, TDef}.NaturalLogHeight"/>),
+    /// whatever shape it was padded to.
+    /// </summary>
+    public static RecursionShape NaturalShape(RecursionProgram program) => new RecursionMachine<TParams, TDef>(program.Unpadded).TableShape;
+
+    /// <summary>
+    /// The AIRs of every program padded to <paramref name="shape"/> (the chips' constraints depend on the shape only):
+    /// those of an empty program of the shape, for verifier programs that check proofs of any program of the shape.
+    /// </summary>
+    public static IAir<MontyField31<TParams>>[] AirsOf(RecursionShape shape)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        var b = new RecursionBuilder<TParams, TDef>();
+        for (int k = 0; k < shape.OutputCount; k++)
+            b.Output(b.Zero);
+        return new RecursionMachine<TParams, TDef>(b.Build().PaddedTo(shape)).Airs;
     }
 
     /// <summary>Rows of each table (the instructions it executes) and its height, for reports.</summary>
