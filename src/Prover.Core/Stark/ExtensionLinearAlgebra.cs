@@ -73,12 +73,12 @@ internal static class ExtensionLinearAlgebra<TParams, TDef>
         var simd = KernelSelection.Simd<TParams>();
         if (simd == SimdPath.Vector512 && d == 4 && Avx2.IsSupported)
         {
-            RowCombinationsQuartic512(matrix, coefficients, result, accumulate);
+            RowCombinationsQuartic<Sweep512>(matrix, coefficients, result, accumulate);
             return;
         }
         if (simd == SimdPath.Vector256 && d == 4)
         {
-            RowCombinationsQuartic256(matrix, coefficients, result, accumulate);
+            RowCombinationsQuartic<Sweep256>(matrix, coefficients, result, accumulate);
             return;
         }
         int step = simd == SimdPath.Vector512 ? 16 : simd == SimdPath.Vector256 ? 8 : 1;
@@ -135,28 +135,38 @@ internal static class ExtensionLinearAlgebra<TParams, TDef>
     }
 
     /// <summary>
-    /// <see cref="RowCombinationsInto"/> for the quartic extension with AVX-512: one sweep over a row's columns feeds all four
-    /// components' accumulators (each loaded word is multiplied by the four coefficient components), the four lane sums are
-    /// folded together on AVX2 (unpack and 128-bit permutes, with the same conditional subtraction), the columns past the last
-    /// full step are added on the four components at once, and the four Montgomery reductions and the accumulation into the
-    /// target run on one vector. Bounds as in <see cref="RowCombinationsInto"/>; the reduction is <see cref="MontyField31{TParams}.MontyReduce"/>
-    /// lane-wise (u = (x·μ mod 2^32)·p, (x − u)/2^32 in (−p, p), plus p when negative, taken as the unsigned minimum of r and r + p).
+    /// <see cref="RowCombinationsInto"/> for the quartic extension, one method for both vector widths (<typeparamref name="TSweep"/>:
+    /// <see cref="Sweep512"/>, 16 columns per step with AVX-512; <see cref="Sweep256"/>, 8 with AVX2 alone). One sweep over a
+    /// row's columns feeds all four components' accumulators (each loaded word is multiplied by the four coefficient
+    /// components: the even columns' words against the even coefficients, after a 32-bit right shift the odd ones), the sweep
+    /// hands back one 4-lane vector per component, the four lane sums are folded together on AVX2 (unpack and 128-bit
+    /// permutes, with the same conditional subtraction), the columns past the last full step are added on the four components
+    /// at once, and the four Montgomery reductions and the accumulation into the target run on one vector. Bounds as in
+    /// <see cref="RowCombinationsInto"/>; the reduction is <see cref="MontyField31{TParams}.MontyReduce"/> lane-wise
+    /// (u = (x·μ mod 2^32)·p, (x − u)/2^32 in (−p, p), plus p when negative, taken as the unsigned minimum of r and r + p).
+    /// <para>
+    /// The width is a struct type argument, so the JIT compiles one copy of this method per width with the sweep inlined
+    /// (the static abstract calls resolve at compile time): the same machine code per width as two written-out methods.
+    /// </para>
     /// </summary>
     [SkipLocalsInit]
-    private static void RowCombinationsQuartic512(
+    private static void RowCombinationsQuartic<TSweep>(
         RowMajorMatrix<MontyField31<TParams>> matrix, ReadOnlySpan<ExtensionField<MontyField31<TParams>, TDef>> coefficients,
         ExtensionField<MontyField31<TParams>, TDef>[] result, bool accumulate)
+        where TSweep : struct, IQuarticSweep
     {
         const int D = 4;
-        int w = matrix.Width, h = matrix.Height, blocks = w / 16, vecW = blocks * 16, rest = w - vecW;
-        // Per 16-column block and component k: 8 words of the even columns' coefficients, then 8 of the odd ones (low halves).
-        var packed = new ulong[blocks * D * 16];
+        int step = TSweep.Columns, lanes = step / 2;
+        int w = matrix.Width, h = matrix.Height, blocks = w / step, vecW = blocks * step, rest = w - vecW;
+        // Per block of `step` columns and component k: `lanes` words of the even columns' coefficients, then `lanes` of the
+        // odd ones (low halves), so that a block's words line up with the lanes of its loaded columns.
+        var packed = new ulong[blocks * D * step];
         for (int b = 0; b < blocks; b++)
             for (int k = 0; k < D; k++)
-                for (int i = 0; i < 8; i++)
+                for (int i = 0; i < lanes; i++)
                 {
-                    packed[(b * D + k) * 16 + i] = coefficients[b * 16 + 2 * i][k].Montgomery;
-                    packed[(b * D + k) * 16 + 8 + i] = coefficients[b * 16 + 2 * i + 1][k].Montgomery;
+                    packed[(b * D + k) * step + i] = coefficients[b * step + 2 * i][k].Montgomery;
+                    packed[(b * D + k) * step + lanes + i] = coefficients[b * step + 2 * i + 1][k].Montgomery;
                 }
         // Columns past the last block: the four components of a column's coefficient in the low halves of four lanes.
         var tail = new ulong[rest * D];
@@ -168,7 +178,6 @@ internal static class ExtensionLinearAlgebra<TParams, TDef>
         int grain = Math.Max(64, (1 << 16) / Math.Max(1, w * D));
         Parallel.For(0, (h + grain - 1) / grain, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (chunk) =>
         {
-            var bound512 = Vector512.Create((ulong)TParams.P << 32);
             var bound = Vector256.Create((ulong)TParams.P << 32);
             var mu = Vector256.Create((ulong)TParams.MontyMu).AsUInt32();
             var p64 = Vector256.Create((ulong)TParams.P).AsUInt32();
@@ -182,24 +191,10 @@ internal static class ExtensionLinearAlgebra<TParams, TDef>
             for (int r = chunk * grain; r < end; r++)
             {
                 ref uint row = ref Unsafe.As<MontyField31<TParams>, uint>(ref values[r * w]);
-                Vector512<ulong> a0 = default, a1 = default, a2 = default, a3 = default;
-                for (int b = 0; b < blocks; b++)
-                {
-                    var x = Vector512.LoadUnsafe(ref row, (nuint)(b * 16));
-                    var xo = Vector512.ShiftRightLogical(x.AsUInt64(), 32).AsUInt32();
-                    ref ulong cb = ref Unsafe.Add(ref packedRef, b * D * 16);
-                    a0 = Step(a0, x, xo, ref cb, 0, bound512);
-                    a1 = Step(a1, x, xo, ref cb, 16, bound512);
-                    a2 = Step(a2, x, xo, ref cb, 32, bound512);
-                    a3 = Step(a3, x, xo, ref cb, 48, bound512);
-                }
-                var v0 = Half(a0, bound);
-                var v1 = Half(a1, bound);
-                var v2 = Half(a2, bound);
-                var v3 = Half(a3, bound);
-                var p01 = Avx2.UnpackLow(v0, v1) + Avx2.UnpackHigh(v0, v1);
+                TSweep.Sweep(ref row, ref packedRef, blocks, bound, out var a0, out var a1, out var a2, out var a3);
+                var p01 = Avx2.UnpackLow(a0, a1) + Avx2.UnpackHigh(a0, a1);
                 p01 = Vector256.Min(p01, p01 - bound);
-                var p23 = Avx2.UnpackLow(v2, v3) + Avx2.UnpackHigh(v2, v3);
+                var p23 = Avx2.UnpackLow(a2, a3) + Avx2.UnpackHigh(a2, a3);
                 p23 = Vector256.Min(p23, p23 - bound);
                 var sum = Avx2.Permute2x128(p01, p23, 0x20) + Avx2.Permute2x128(p01, p23, 0x31);
                 sum = Vector256.Min(sum, sum - bound); // lane k: component k
@@ -225,111 +220,96 @@ internal static class ExtensionLinearAlgebra<TParams, TDef>
         });
     }
 
-    /// <summary>
-    /// <see cref="RowCombinationsQuartic512"/> on AVX2 alone: 8 columns per step (the even columns' words against the even
-    /// coefficients, then after a 32-bit right shift the odd ones, as <see cref="Lanes256"/>), one sweep over a row feeding
-    /// the four components' accumulators, the four lane sums folded together on vectors, the tail columns on the four
-    /// components at once, and one vector Montgomery reduction. Bounds as in <see cref="RowCombinationsInto"/>.
-    /// </summary>
-    [SkipLocalsInit]
-    private static void RowCombinationsQuartic256(
-        RowMajorMatrix<MontyField31<TParams>> matrix, ReadOnlySpan<ExtensionField<MontyField31<TParams>, TDef>> coefficients,
-        ExtensionField<MontyField31<TParams>, TDef>[] result, bool accumulate)
+    /// <summary>The width-specific part of <see cref="RowCombinationsQuartic{TSweep}"/>: the sweep over a row's full blocks.</summary>
+    private interface IQuarticSweep
     {
-        const int D = 4;
-        int w = matrix.Width, h = matrix.Height, blocks = w / 8, vecW = blocks * 8, rest = w - vecW;
-        // Per 8-column block and component k: 4 words of the even columns' coefficients, then 4 of the odd ones (low halves).
-        var packed = new ulong[blocks * D * 8];
-        for (int b = 0; b < blocks; b++)
-            for (int k = 0; k < D; k++)
-                for (int i = 0; i < 4; i++)
-                {
-                    packed[(b * D + k) * 8 + i] = coefficients[b * 8 + 2 * i][k].Montgomery;
-                    packed[(b * D + k) * 8 + 4 + i] = coefficients[b * 8 + 2 * i + 1][k].Montgomery;
-                }
-        var tail = new ulong[rest * D];
-        for (int c = 0; c < rest; c++)
-            for (int k = 0; k < D; k++)
-                tail[c * D + k] = coefficients[vecW + c][k].Montgomery;
-        var values = matrix.Values;
-        var resultWords = result;
-        int grain = Math.Max(64, (1 << 16) / Math.Max(1, w * D));
-        Parallel.For(0, (h + grain - 1) / grain, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (chunk) =>
+        /// <summary>Columns per step (two per 64-bit lane).</summary>
+        static abstract int Columns { get; }
+
+        /// <summary>
+        /// The four components' sums over the first <paramref name="blocks"/>·<see cref="Columns"/> columns of
+        /// <paramref name="row"/> against the packed coefficients, each as four 64-bit lanes &lt; p·2^32
+        /// (<paramref name="bound"/> = p·2^32 in every lane).
+        /// </summary>
+        static abstract void Sweep(ref uint row, ref ulong packed, int blocks, Vector256<ulong> bound,
+            out Vector256<ulong> a0, out Vector256<ulong> a1, out Vector256<ulong> a2, out Vector256<ulong> a3);
+    }
+
+    /// <summary>AVX-512: 16 columns (8 lanes) per step; each component's 8 lanes halved to 4 at the end.</summary>
+    private readonly struct Sweep512 : IQuarticSweep
+    {
+        public static int Columns => 16;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Sweep(ref uint row, ref ulong packed, int blocks, Vector256<ulong> bound,
+            out Vector256<ulong> a0, out Vector256<ulong> a1, out Vector256<ulong> a2, out Vector256<ulong> a3)
         {
-            var bound = Vector256.Create((ulong)TParams.P << 32);
-            var mu = Vector256.Create((ulong)TParams.MontyMu).AsUInt32();
-            var p64 = Vector256.Create((ulong)TParams.P).AsUInt32();
-            var p32 = Vector256.Create(TParams.P);
-            var gather = Vector256.Create(0u, 2u, 4u, 6u, 0u, 2u, 4u, 6u);
-            var p128 = Vector128.Create(TParams.P);
-            ref ulong packedRef = ref MemoryMarshal.GetArrayDataReference(packed);
-            ref ulong tailRef = ref MemoryMarshal.GetArrayDataReference(tail);
-            ref uint outRef = ref Unsafe.As<ExtensionField<MontyField31<TParams>, TDef>, uint>(ref MemoryMarshal.GetArrayDataReference(resultWords));
-            int end = Math.Min(h, (chunk + 1) * grain);
-            for (int r = chunk * grain; r < end; r++)
+            var bound512 = Vector512.Create((ulong)TParams.P << 32);
+            Vector512<ulong> s0 = default, s1 = default, s2 = default, s3 = default;
+            for (int b = 0; b < blocks; b++)
             {
-                ref uint row = ref Unsafe.As<MontyField31<TParams>, uint>(ref values[r * w]);
-                Vector256<ulong> a0 = default, a1 = default, a2 = default, a3 = default;
-                for (int b = 0; b < blocks; b++)
-                {
-                    var x = Vector256.LoadUnsafe(ref row, (nuint)(b * 8));
-                    var xo = Vector256.ShiftRightLogical(x.AsUInt64(), 32).AsUInt32();
-                    ref ulong cb = ref Unsafe.Add(ref packedRef, b * D * 8);
-                    a0 = Step256(a0, x, xo, ref cb, 0, bound);
-                    a1 = Step256(a1, x, xo, ref cb, 8, bound);
-                    a2 = Step256(a2, x, xo, ref cb, 16, bound);
-                    a3 = Step256(a3, x, xo, ref cb, 24, bound);
-                }
-                var p01 = Avx2.UnpackLow(a0, a1) + Avx2.UnpackHigh(a0, a1);
-                p01 = Vector256.Min(p01, p01 - bound);
-                var p23 = Avx2.UnpackLow(a2, a3) + Avx2.UnpackHigh(a2, a3);
-                p23 = Vector256.Min(p23, p23 - bound);
-                var sum = Avx2.Permute2x128(p01, p23, 0x20) + Avx2.Permute2x128(p01, p23, 0x31);
-                sum = Vector256.Min(sum, sum - bound); // lane k: component k
-                for (int c = 0; c < rest; c++)
-                {
-                    var xc = Vector256.Create((ulong)Unsafe.Add(ref row, vecW + c)).AsUInt32();
-                    var t = sum + Avx2.Multiply(xc, Vector256.LoadUnsafe(ref tailRef, (nuint)(c * D)).AsUInt32());
-                    sum = Vector256.Min(t, t - bound);
-                }
-                var u = Avx2.Multiply(Avx2.Multiply(sum.AsUInt32(), mu).AsUInt32(), p64);
-                var hi = Vector256.ShiftRightLogical(sum - u, 32).AsUInt32(); // low halves: (x − u)/2^32 mod 2^32
-                var reduced = Vector256.Min(hi, hi + p32);
-                var packedOut = Avx2.PermuteVar8x32(reduced, gather).GetLower();
-                ref uint dst = ref Unsafe.Add(ref outRef, r * D);
-                if (accumulate)
-                {
-                    var s2 = Vector128.LoadUnsafe(ref dst) + packedOut;
-                    packedOut = Vector128.Min(s2, s2 - p128);
-                }
-                packedOut.StoreUnsafe(ref dst);
+                var x = Vector512.LoadUnsafe(ref row, (nuint)(b * 16));
+                var xo = Vector512.ShiftRightLogical(x.AsUInt64(), 32).AsUInt32();
+                ref ulong cb = ref Unsafe.Add(ref packed, b * 4 * 16);
+                s0 = Step(s0, x, xo, ref cb, 0, bound512);
+                s1 = Step(s1, x, xo, ref cb, 16, bound512);
+                s2 = Step(s2, x, xo, ref cb, 32, bound512);
+                s3 = Step(s3, x, xo, ref cb, 48, bound512);
             }
-        });
+            a0 = Half(s0, bound);
+            a1 = Half(s1, bound);
+            a2 = Half(s2, bound);
+            a3 = Half(s3, bound);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector512<ulong> Step(Vector512<ulong> acc, Vector512<uint> x, Vector512<uint> xo, ref ulong cb, int at, Vector512<ulong> bound)
+        {
+            var e = Vector512.LoadUnsafe(ref cb, (nuint)at).AsUInt32();
+            var o = Vector512.LoadUnsafe(ref cb, (nuint)(at + 8)).AsUInt32();
+            var s = acc + Avx512F.Multiply(x, e) + Avx512F.Multiply(xo, o);
+            return Vector512.Min(s, s - bound);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector256<ulong> Half(Vector512<ulong> v, Vector256<ulong> bound)
+        {
+            var s = v.GetLower() + v.GetUpper();
+            return Vector256.Min(s, s - bound);
+        }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<ulong> Step256(Vector256<ulong> acc, Vector256<uint> x, Vector256<uint> xo, ref ulong cb, int at, Vector256<ulong> bound)
+    /// <summary>AVX2: 8 columns (4 lanes) per step.</summary>
+    private readonly struct Sweep256 : IQuarticSweep
     {
-        var e = Vector256.LoadUnsafe(ref cb, (nuint)at).AsUInt32();
-        var o = Vector256.LoadUnsafe(ref cb, (nuint)(at + 4)).AsUInt32();
-        var s = acc + Avx2.Multiply(x, e) + Avx2.Multiply(xo, o);
-        return Vector256.Min(s, s - bound);
-    }
+        public static int Columns => 8;
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<ulong> Step(Vector512<ulong> acc, Vector512<uint> x, Vector512<uint> xo, ref ulong cb, int at, Vector512<ulong> bound)
-    {
-        var e = Vector512.LoadUnsafe(ref cb, (nuint)at).AsUInt32();
-        var o = Vector512.LoadUnsafe(ref cb, (nuint)(at + 8)).AsUInt32();
-        var s = acc + Avx512F.Multiply(x, e) + Avx512F.Multiply(xo, o);
-        return Vector512.Min(s, s - bound);
-    }
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Sweep(ref uint row, ref ulong packed, int blocks, Vector256<ulong> bound,
+            out Vector256<ulong> a0, out Vector256<ulong> a1, out Vector256<ulong> a2, out Vector256<ulong> a3)
+        {
+            Vector256<ulong> s0 = default, s1 = default, s2 = default, s3 = default;
+            for (int b = 0; b < blocks; b++)
+            {
+                var x = Vector256.LoadUnsafe(ref row, (nuint)(b * 8));
+                var xo = Vector256.ShiftRightLogical(x.AsUInt64(), 32).AsUInt32();
+                ref ulong cb = ref Unsafe.Add(ref packed, b * 4 * 8);
+                s0 = Step(s0, x, xo, ref cb, 0, bound);
+                s1 = Step(s1, x, xo, ref cb, 8, bound);
+                s2 = Step(s2, x, xo, ref cb, 16, bound);
+                s3 = Step(s3, x, xo, ref cb, 24, bound);
+            }
+            (a0, a1, a2, a3) = (s0, s1, s2, s3);
+        }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<ulong> Half(Vector512<ulong> v, Vector256<ulong> bound)
-    {
-        var s = v.GetLower() + v.GetUpper();
-        return Vector256.Min(s, s - bound);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector256<ulong> Step(Vector256<ulong> acc, Vector256<uint> x, Vector256<uint> xo, ref ulong cb, int at, Vector256<ulong> bound)
+        {
+            var e = Vector256.LoadUnsafe(ref cb, (nuint)at).AsUInt32();
+            var o = Vector256.LoadUnsafe(ref cb, (nuint)(at + 4)).AsUInt32();
+            var s = acc + Avx2.Multiply(x, e) + Avx2.Multiply(xo, o);
+            return Vector256.Min(s, s - bound);
+        }
     }
 
     /// <summary>Σ over the first <paramref name="count"/> columns (a multiple of 16) of one component, &lt; p·2^32 (AVX-512).</summary>

@@ -26,9 +26,10 @@ public sealed record ChipTrace(Matrix.RowMajorMatrix<KoalaBear> Trace, KoalaBear
 /// <summary>
 /// One entry of the chip registry (<see cref="ZkvmChips"/>): a name, its index (its bit in a shard's
 /// <see cref="ChipSet"/> and its place in the table order of a shard's statement), when it is present, its AIR
-/// for a program, and its trace generator. The generator reads the shard's <see cref="ShardTraceContext"/> (the
-/// execution record and what earlier stages derived from it) and returns null when the chip has no rows in this
-/// shard; a null is allowed only for <see cref="ChipPresence.WhenUsed"/> chips.
+/// for a program, and its trace generator. The generator reads the shard through a <see cref="ShardTraceContext"/>
+/// (the shared <see cref="ShardTraceState"/>: the execution record and what the CPU stage derived from it; and the view's
+/// own lookup counts) and returns null when the chip has no rows in this shard; a null is allowed only for
+/// <see cref="ChipPresence.WhenUsed"/> chips.
 /// </summary>
 public sealed class ZkvmChip
 {

@@ -39,45 +39,48 @@ public static class ZkvmChips
         ZkvmChip[] chips =
         [
             new(ZkvmTable.Program, "Program", ChipPresence.Always, p => p.Table,
-                c => new ChipTrace(c.Program.Table.GenerateTrace(c.Rows.Select(r => r.Pc)))),
+                c => new ChipTrace(c.Shard.Program.Table.GenerateTrace(c.Shard.Rows.Select(r => r.Pc)))),
             new(ZkvmTable.Bytes, "Bytes", ChipPresence.Always, _ => new ByteTable<KoalaBear>(),
                 c => new ChipTrace(new ByteTable<KoalaBear>().GenerateTrace(c.Counts)), stage: 1),
-            new(ZkvmTable.Cpu, "Cpu", ChipPresence.Always, _ => new CpuAir<KoalaBear>(), c => new ChipTrace(c.CpuTrace(), c.CpuPublics)),
+            new(ZkvmTable.Cpu, "Cpu", ChipPresence.Always, _ => new CpuAir<KoalaBear>(), c => new ChipTrace(c.CpuTrace(), c.Shard.CpuPublics)),
             new(ZkvmTable.AddSub, "AddSub", ChipPresence.Always, _ => new AddSubAir<KoalaBear>(),
-                c => new ChipTrace(AddSubTrace.Generate<KoalaBear>(c.AluRequests(AluFamily.AddSub), c.Counts))),
+                c => new ChipTrace(AddSubTrace.Generate<KoalaBear>(c.Shard.AluRequests(AluFamily.AddSub), c.Counts))),
             new(ZkvmTable.Bitwise, "Bitwise", ChipPresence.Always, _ => new BitwiseAir<KoalaBear>(),
-                c => new ChipTrace(BitwiseTrace.Generate<KoalaBear>(c.AluRequests(AluFamily.Bitwise), c.Counts))),
+                c => new ChipTrace(BitwiseTrace.Generate<KoalaBear>(c.Shard.AluRequests(AluFamily.Bitwise), c.Counts))),
             new(ZkvmTable.Shift, "Shift", ChipPresence.Always, _ => new ShiftAir<KoalaBear>(),
-                c => new ChipTrace(ShiftTrace.Generate<KoalaBear>(c.AluRequests(AluFamily.Shift), c.Counts))),
+                c => new ChipTrace(ShiftTrace.Generate<KoalaBear>(c.Shard.AluRequests(AluFamily.Shift), c.Counts))),
             new(ZkvmTable.Compare, "Compare", ChipPresence.Always, _ => new CompareAir<KoalaBear>(),
-                c => new ChipTrace(CompareTrace.Generate<KoalaBear>(c.AluRequests(AluFamily.Compare), c.Counts))),
+                c => new ChipTrace(CompareTrace.Generate<KoalaBear>(c.Shard.AluRequests(AluFamily.Compare), c.Counts))),
             // Mul and DivRem only receive the CPU's requests on the ALU bus and send byte lookups: with no request in the
             // shard their table is left out (ChipSet: an absent table is an all-padding table on every bus).
             new(ZkvmTable.Mul, "Mul", ChipPresence.WhenUsed, _ => new MulAir<KoalaBear>(),
-                c => c.AluRequests(AluFamily.Mul) is { Count: > 0 } e ? new ChipTrace(MulTrace.Generate<KoalaBear>(e, c.Counts)) : null),
+                c => c.Shard.AluRequests(AluFamily.Mul) is { Count: > 0 } e ? new ChipTrace(MulTrace.Generate<KoalaBear>(e, c.Counts)) : null),
             new(ZkvmTable.DivRem, "DivRem", ChipPresence.WhenUsed, _ => new DivRemAir<KoalaBear>(),
-                c => c.AluRequests(AluFamily.DivRem) is { Count: > 0 } e ? new ChipTrace(DivRemTrace.Generate<KoalaBear>(e, c.Counts)) : null),
+                c => c.Shard.AluRequests(AluFamily.DivRem) is { Count: > 0 } e ? new ChipTrace(DivRemTrace.Generate<KoalaBear>(e, c.Counts)) : null),
             new(ZkvmTable.LoadStore, "LoadStore", ChipPresence.Always, p => new LoadStoreAir<KoalaBear>(p.Program.CodeEnd),
-                c => new ChipTrace(LoadStoreTrace.Generate<KoalaBear>(c.Record.MemoryInstructions, c.Record.MemoryAccesses, c.Counts,
-                    c.Program.Program.CodeEnd, c.InputSize, e => c.StoreOperands[e.Timestamp]), LoadStoreTrace.PublicValues<KoalaBear>(c.InputSize))),
+                c => new ChipTrace(LoadStoreTrace.Generate<KoalaBear>(c.Shard.Record.MemoryInstructions, c.Shard.Record.MemoryAccesses, c.Counts,
+                    c.Shard.Program.Program.CodeEnd, c.Shard.InputSize, e => c.Shard.StoreOperands[e.Timestamp]),
+                    LoadStoreTrace.PublicValues<KoalaBear>(c.Shard.InputSize))),
             new(ZkvmTable.Syscall, "Syscall", ChipPresence.Always, _ => new SyscallAir<KoalaBear>(), c =>
             {
-                var trace = SyscallTrace.Generate<KoalaBear>(c.Syscalls, c.InputSize, c.Counts, out var publics);
+                var trace = SyscallTrace.Generate<KoalaBear>(c.Shard.Syscalls, c.Shard.InputSize, c.Counts, out var publics);
                 return new ChipTrace(trace, publics);
             }),
             new(ZkvmTable.MemoryInit, "MemoryInit", ChipPresence.LastShard, _ => new MemoryInitAir<KoalaBear>(bindToInitialValues: true),
-                c => new ChipTrace(MemoryTrace.Generate<KoalaBear>(c.MemoryEntries.Init, init: true, c.Counts, boundInit: true))),
+                c => new ChipTrace(MemoryTrace.Generate<KoalaBear>(c.Shard.MemoryEntries.Init, init: true, c.Counts, boundInit: true))),
             new(ZkvmTable.MemoryFinal, "MemoryFinal", ChipPresence.LastShard, _ => new MemoryFinalAir<KoalaBear>(),
-                c => new ChipTrace(MemoryTrace.Generate<KoalaBear>(c.MemoryEntries.Final, init: false, c.Counts))),
+                c => new ChipTrace(MemoryTrace.Generate<KoalaBear>(c.Shard.MemoryEntries.Final, init: false, c.Counts))),
             new(ZkvmTable.InputCommit, "InputCommit", ChipPresence.LastShard, _ => new InputCommitAir(), c =>
             {
-                var trace = InputCommitTrace.Generate((InputCommitAir)c.Program.Airs[ZkvmTable.InputCommit], c.Input, c.Counts, out var publics);
+                var air = (InputCommitAir)c.Shard.Program.Airs[ZkvmTable.InputCommit];
+                var trace = InputCommitTrace.Generate(air, c.Shard.Input, c.Counts, out var publics);
                 return new ChipTrace(trace, publics);
             }),
             // Keccak-f (issue 15): only the syscall chip's KECCAK_PERMUTE rows send to it (bus 13) and only its export rows
             // touch memory; its padding permutations send and receive nothing, so a shard without calls leaves it out.
             new(ZkvmTable.Keccak, "Keccak", ChipPresence.WhenUsed, p => new KeccakAir<KoalaBear>(p.Program.CodeEnd),
-                c => c.Record.KeccakPermutes is { Count: > 0 } e ? new ChipTrace(KeccakTrace.Generate<KoalaBear>(e, c.Program.Program.CodeEnd, c.Counts)) : null),
+                c => c.Shard.Record.KeccakPermutes is { Count: > 0 } e
+                    ? new ChipTrace(KeccakTrace.Generate<KoalaBear>(e, c.Shard.Program.Program.CodeEnd, c.Counts)) : null),
             // The modmul chips receive the syscall chip's calls on the ModMul bus and make memory accesses and byte lookups
             // only for their own rows: a shard without a call of that size leaves the table out (a call with the table left
             // out is an unmatched ModMul send).
@@ -86,7 +89,8 @@ public static class ZkvmChips
             // SHA-256 compression (issue 15): only the syscall chip's SHA256_COMPRESS rows send to it (bus 14) and only its export
             // rows touch memory; its padding compressions send and receive nothing, so a shard without calls leaves it out.
             new(ZkvmTable.Sha256, "Sha256", ChipPresence.WhenUsed, p => new Sha256Air<KoalaBear>(p.Program.CodeEnd),
-                c => c.Record.Sha256Compresses is { Count: > 0 } e ? new ChipTrace(Sha256Trace.Generate<KoalaBear>(e, c.Program.Program.CodeEnd, c.Counts)) : null),
+                c => c.Shard.Record.Sha256Compresses is { Count: > 0 } e
+                    ? new ChipTrace(Sha256Trace.Generate<KoalaBear>(e, c.Shard.Program.Program.CodeEnd, c.Counts)) : null),
         ];
         // The Weierstrass point chips (issue 15; indices 18–23, secp256k1 add/double first) receive the syscall chip's calls
         // on the Weierstrass bus and make memory accesses and byte lookups only for their own rows: a shard without a call of
@@ -107,7 +111,8 @@ public static class ZkvmChips
             // The program's initial memory (issue 14): preprocessed (key, value) rows in every shard (a preprocessed table must
             // be in every shard's key subset), sending only in the last shard (Active, a public value the verifier fixes).
             new(ZkvmTable.Image, "Image", ChipPresence.Always, p => p.ImageTable,
-                c => new ChipTrace(c.Program.ImageTable.GenerateTrace(active: c.IsLast), ImageTable<KoalaBear>.PublicValues(active: c.IsLast))),
+                c => new ChipTrace(c.Shard.Program.ImageTable.GenerateTrace(active: c.Shard.IsLast),
+                    ImageTable<KoalaBear>.PublicValues(active: c.Shard.IsLast))),
         ];
         for (int i = 0; i < chips.Length; i++)
             if (chips[i].Index != i)
@@ -119,16 +124,16 @@ public static class ZkvmChips
 
     private static ChipTrace? ModMul(ShardTraceContext c, int chip)
     {
-        var air = (ModMulAir<KoalaBear>)c.Program.Airs[chip];
+        var air = (ModMulAir<KoalaBear>)c.Shard.Program.Airs[chip];
         int limbs = air.Layout.Limbs;
-        return c.Record.ModMuls.Exists(e => e.Limbs == limbs) ? new ChipTrace(ModMulTrace.Generate(air, c.Record.ModMuls, c.Counts)) : null;
+        return c.Shard.Record.ModMuls.Exists(e => e.Limbs == limbs) ? new ChipTrace(ModMulTrace.Generate(air, c.Shard.Record.ModMuls, c.Counts)) : null;
     }
 
     private static ChipTrace? Weierstrass(ShardTraceContext c, int chip)
     {
-        var air = (WeierstrassAir<KoalaBear>)c.Program.Airs[chip];
-        return c.Record.WeierstrassOps.Exists(e => e.Number == air.Number)
-            ? new ChipTrace(WeierstrassTrace.Generate(air, c.Record.WeierstrassOps, c.Counts)) : null;
+        var air = (WeierstrassAir<KoalaBear>)c.Shard.Program.Airs[chip];
+        return c.Shard.Record.WeierstrassOps.Exists(e => e.Number == air.Number)
+            ? new ChipTrace(WeierstrassTrace.Generate(air, c.Shard.Record.WeierstrassOps, c.Counts)) : null;
     }
 
     /// <summary>Every chip a shard (last or not) may have: the largest statement of that kind.</summary>

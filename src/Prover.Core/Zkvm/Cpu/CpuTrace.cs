@@ -152,7 +152,7 @@ public static class CpuTrace
         for (int i = 0; i < rows.Count; i++)
         {
             var r = rows[i];
-            var w = Advance(r, registers, syscalls);
+            var w = registers.Advance(r, syscalls);
             WriteRow(m.Row(i), r, w, counts);
         }
         publicValues = PublicValues<F>(rows);
@@ -173,7 +173,7 @@ public static class CpuTrace
             throw new ArgumentException("a shard has at least one row", nameof(rows));
         var witnesses = new CpuRowWitness[rows.Count];
         for (int i = 0; i < rows.Count; i++)
-            witnesses[i] = Advance(rows[i], registers, syscalls);
+            witnesses[i] = registers.Advance(rows[i], syscalls);
         return witnesses;
     }
 
@@ -218,47 +218,6 @@ public static class CpuTrace
             F.FromUInt64(first.Pc & 0xFFFF), F.FromUInt64(first.Pc >> 16), F.FromUInt64((ulong)first.Clk & 0x3FFF), F.FromUInt64((ulong)first.Clk >> 14),
             F.FromUInt64(last.NextPc & 0xFFFF), F.FromUInt64(last.NextPc >> 16), F.FromUInt64((ulong)end & 0x3FFF), F.FromUInt64((ulong)end >> 14),
         ];
-    }
-
-    /// <summary>Advances the register file over one row (its three accesses and the syscall chip's slot-2 access) and returns the row's witness.</summary>
-    private static CpuRowWitness Advance(in CpuRow r, RegisterFile registers, List<SyscallRow>? syscalls)
-    {
-        var regs = registers.Values;
-        var lastTs = registers.Timestamps;
-        var touched = registers.Touched;
-        var ins = r.Ins;
-        long ts = 4 * r.Clk;
-        long prev0 = Access(ref lastTs[ins.Rs1], ts);
-        long prev1 = Access(ref lastTs[ins.Rs2], ts + 1);
-        touched[ins.Rs1] = touched[ins.Rs2] = true;
-        if (r.Syscall is { } se)
-        {
-            // The syscall chip's accesses at slot 2 (not CPU accesses; the next access of the register
-            // consumes what they produce): input writes a1, commit and modmul read a1, write reads a2.
-            syscalls?.Add(new SyscallRow(se, new RegisterWitness(regs[11], (ulong)lastTs[11]), new RegisterWitness(regs[12], (ulong)lastTs[12])));
-            if (Prover.Core.Zkvm.Syscall.SyscallCols.AccessesX11(se.Number))
-            {
-                if (r.SyscallA1 is { } a1)
-                    regs[11] = a1;
-                lastTs[11] = ts + 2;
-                touched[11] = true;
-            }
-            else if (se.Number == SyscallNumbers.Write)
-            {
-                lastTs[12] = ts + 2;
-                touched[12] = true;
-            }
-        }
-        long prev2 = 0;
-        ulong rdPrev = 0;
-        if (ins.Has(InstructionFlags.WritesRd))
-        {
-            rdPrev = regs[ins.Rd];
-            regs[ins.Rd] = r.RdVal;
-            prev2 = Access(ref lastTs[ins.Rd], ts + 3);
-            touched[ins.Rd] = true;
-        }
-        return new CpuRowWitness(prev0, prev1, prev2, rdPrev);
     }
 
     /// <summary>Writes one row's columns from the row and its register witness, counting its lookups.</summary>
@@ -337,16 +296,6 @@ public static class CpuTrace
 
     private static void Set<F>(Span<F> row, int column, ulong value) where F : struct, IField<F> => row[column] = F.FromUInt64(value);
 
-    /// <summary>A register access at <paramref name="ts"/>: returns the previous timestamp and moves <paramref name="last"/> to <paramref name="ts"/>.</summary>
-    private static long Access(ref long last, long ts)
-    {
-        long prev = last;
-        if (ts <= prev)
-            throw new InvalidOperationException($"register access at ts {ts} after ts {prev}");
-        last = ts;
-        return prev;
-    }
-
     /// <summary>Fills access <paramref name="index"/>'s witnesses: previous timestamp pieces and the <see cref="TimestampGadget"/> columns.</summary>
     private static void WriteAccess<F>(Span<F> row, int index, long prev, long ts, LookupCounts counts) where F : struct, IField<F>
     {
@@ -356,9 +305,6 @@ public static class CpuTrace
         TimestampGadget.Populate(row, c + 2, (ulong)ts, (ulong)prev, counts);
     }
 }
-
-/// <summary>What a CPU row needs of the register file: the previous timestamps of its three accesses (rs1, rs2, rd) and rd's previous value.</summary>
-internal readonly record struct CpuRowWitness(long Prev0, long Prev1, long Prev2, ulong RdPrev);
 
 /// <summary>The CPU's <see cref="CpuCols.ClkInv"/> witness for each clk_q: 1/(q − (2^14 − 1)), and 0 at q = 2^14 − 1.</summary>
 internal static class ClkInverses<F> where F : struct, IField<F>

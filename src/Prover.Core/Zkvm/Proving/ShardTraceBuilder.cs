@@ -15,10 +15,10 @@ namespace Prover.Core.Zkvm.Proving;
 /// Two paths, the same traces, public values and counts (ShardTraceParallelTests): the serial reference runs the
 /// generators one after another in registry order on one shared <see cref="LookupCounts"/>; the parallel path (the
 /// default) runs a stage's generators concurrently, each counting into a worker's own collector, and adds the collectors
-/// before the next stage. Nothing else a generator touches is shared and mutable (<see cref="ShardTraceContext"/>: the
-/// register file's pass, the syscall rows, the store operands and the ALU requests are made before the stages; the last
-/// shard's memory boundary is computed once, by whichever boundary chip asks first), and the byte table reads only the
-/// sums, which do not depend on the order of the additions.
+/// before the next stage. Nothing else a generator touches is shared and mutable (a worker's <see cref="ShardTraceContext"/>
+/// is its own counts and the shard's one <see cref="ShardTraceState"/>, whose register file's pass, syscall rows, store
+/// operands and ALU requests are made before the stages; the last shard's memory boundary is computed once, by whichever
+/// boundary chip asks first), and the byte table reads only the sums, which do not depend on the order of the additions.
 /// </para>
 /// </summary>
 internal static class ShardTraceBuilder

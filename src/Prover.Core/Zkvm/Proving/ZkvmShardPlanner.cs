@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using Prover.Core.Machine;
 using Prover.Core.Zkvm.Cpu;
-using Prover.Core.Zkvm.Program;
 using SyscallNumbers = Prover.Core.Machine.Syscall;
 
 namespace Prover.Core.Zkvm.Proving;
@@ -99,43 +98,13 @@ public static class ZkvmShardPlanner
     }
 
     /// <summary>
-    /// Advances <paramref name="registers"/> over a shard's rows exactly as <see cref="CpuTrace.Generate{F}(IReadOnlyList{CpuRow}, RegisterFile, Tables.LookupCounts, out F[], List{Syscall.SyscallRow}?)"/>
-    /// does, without building the trace. Workers check the result: each job carries it as <see cref="ZkvmShardJob.ExpectedEnd"/>
+    /// Advances <paramref name="registers"/> over a shard's rows with the CPU trace's own step (<see cref="RegisterFile.Advance"/>),
+    /// without building the trace. Workers check the result: each job carries it as <see cref="ZkvmShardJob.ExpectedEnd"/>
     /// and the worker compares it with the register file its CPU trace ends with.
     /// </summary>
     internal static void ReplayRegisters(IReadOnlyList<CpuRow> rows, RegisterFile registers)
     {
-        var regs = registers.Values;
-        var lastTs = registers.Timestamps;
-        var touched = registers.Touched;
         foreach (var r in rows)
-        {
-            var ins = r.Ins;
-            long ts = 4 * r.Clk;
-            lastTs[ins.Rs1] = ts;
-            lastTs[ins.Rs2] = ts + 1;
-            touched[ins.Rs1] = touched[ins.Rs2] = true;
-            if (r.Syscall is { } se)
-            {
-                if (Prover.Core.Zkvm.Syscall.SyscallCols.AccessesX11(se.Number))
-                {
-                    if (r.SyscallA1 is { } a1)
-                        regs[11] = a1;
-                    lastTs[11] = ts + 2;
-                    touched[11] = true;
-                }
-                else if (se.Number == SyscallNumbers.Write)
-                {
-                    lastTs[12] = ts + 2;
-                    touched[12] = true;
-                }
-            }
-            if (ins.Has(InstructionFlags.WritesRd))
-            {
-                regs[ins.Rd] = r.RdVal;
-                lastTs[ins.Rd] = ts + 3;
-                touched[ins.Rd] = true;
-            }
-        }
+            registers.Advance(r, syscalls: null);
     }
 }
