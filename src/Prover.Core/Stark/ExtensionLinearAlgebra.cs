@@ -71,14 +71,17 @@ internal static class ExtensionLinearAlgebra<TParams, TDef>
         if (coefficients.Length < w)
             throw new ArgumentException($"{coefficients.Length} coefficients for {w} columns", nameof(coefficients));
         var simd = KernelSelection.Simd<TParams>();
-        if (simd == SimdPath.Vector512 && d == 4 && Avx2.IsSupported)
+        // Quartic: one sweep per row for the four components; octic: two, components 0–3 then 4–7 (each half of an element's
+        // words is written, or added into, on its own: extension addition is component-wise).
+        if ((d == 4 || d == 8) && (simd == SimdPath.Vector512 && Avx2.IsSupported || simd == SimdPath.Vector256))
         {
-            RowCombinationsQuartic<Sweep512>(matrix, coefficients, result, accumulate);
-            return;
-        }
-        if (simd == SimdPath.Vector256 && d == 4)
-        {
-            RowCombinationsQuartic<Sweep256>(matrix, coefficients, result, accumulate);
+            for (int k0 = 0; k0 < d; k0 += 4)
+            {
+                if (simd == SimdPath.Vector512)
+                    RowCombinationsQuartic<Sweep512>(matrix, coefficients, result, accumulate, k0);
+                else
+                    RowCombinationsQuartic<Sweep256>(matrix, coefficients, result, accumulate, k0);
+            }
             return;
         }
         int step = simd == SimdPath.Vector512 ? 16 : simd == SimdPath.Vector256 ? 8 : 1;
@@ -135,7 +138,8 @@ internal static class ExtensionLinearAlgebra<TParams, TDef>
     }
 
     /// <summary>
-    /// <see cref="RowCombinationsInto"/> for the quartic extension, one method for both vector widths (<typeparamref name="TSweep"/>:
+    /// <see cref="RowCombinationsInto"/> for four components of the extension (<paramref name="k0"/> … <paramref name="k0"/> + 3:
+    /// all of a quartic element, one half of an octic one), one method for both vector widths (<typeparamref name="TSweep"/>:
     /// <see cref="Sweep512"/>, 16 columns per step with AVX-512; <see cref="Sweep256"/>, 8 with AVX2 alone). One sweep over a
     /// row's columns feeds all four components' accumulators (each loaded word is multiplied by the four coefficient
     /// components: the even columns' words against the even coefficients, after a 32-bit right shift the odd ones), the sweep
@@ -152,10 +156,11 @@ internal static class ExtensionLinearAlgebra<TParams, TDef>
     [SkipLocalsInit]
     private static void RowCombinationsQuartic<TSweep>(
         RowMajorMatrix<MontyField31<TParams>> matrix, ReadOnlySpan<ExtensionField<MontyField31<TParams>, TDef>> coefficients,
-        ExtensionField<MontyField31<TParams>, TDef>[] result, bool accumulate)
+        ExtensionField<MontyField31<TParams>, TDef>[] result, bool accumulate, int k0)
         where TSweep : struct, IQuarticSweep
     {
         const int D = 4;
+        int degree = TDef.Degree; // the stride of an element's words in the result
         int step = TSweep.Columns, lanes = step / 2;
         int w = matrix.Width, h = matrix.Height, blocks = w / step, vecW = blocks * step, rest = w - vecW;
         // Per block of `step` columns and component k: `lanes` words of the even columns' coefficients, then `lanes` of the
@@ -165,14 +170,14 @@ internal static class ExtensionLinearAlgebra<TParams, TDef>
             for (int k = 0; k < D; k++)
                 for (int i = 0; i < lanes; i++)
                 {
-                    packed[(b * D + k) * step + i] = coefficients[b * step + 2 * i][k].Montgomery;
-                    packed[(b * D + k) * step + lanes + i] = coefficients[b * step + 2 * i + 1][k].Montgomery;
+                    packed[(b * D + k) * step + i] = coefficients[b * step + 2 * i][k0 + k].Montgomery;
+                    packed[(b * D + k) * step + lanes + i] = coefficients[b * step + 2 * i + 1][k0 + k].Montgomery;
                 }
         // Columns past the last block: the four components of a column's coefficient in the low halves of four lanes.
         var tail = new ulong[rest * D];
         for (int c = 0; c < rest; c++)
             for (int k = 0; k < D; k++)
-                tail[c * D + k] = coefficients[vecW + c][k].Montgomery;
+                tail[c * D + k] = coefficients[vecW + c][k0 + k].Montgomery;
         var values = matrix.Values;
         var resultWords = result;
         int grain = Math.Max(64, (1 << 16) / Math.Max(1, w * D));
@@ -209,7 +214,7 @@ internal static class ExtensionLinearAlgebra<TParams, TDef>
                 var hi = Vector256.ShiftRightLogical(sum - u, 32).AsUInt32(); // low halves: (x − u)/2^32 mod 2^32
                 var reduced = Vector256.Min(hi, hi + p32);
                 var packedOut = Avx2.PermuteVar8x32(reduced, gather).GetLower();
-                ref uint dst = ref Unsafe.Add(ref outRef, r * D);
+                ref uint dst = ref Unsafe.Add(ref outRef, r * degree + k0);
                 if (accumulate)
                 {
                     var s2 = Vector128.LoadUnsafe(ref dst) + packedOut;

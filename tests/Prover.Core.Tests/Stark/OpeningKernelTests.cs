@@ -58,10 +58,15 @@ public sealed class OpeningKernelTests
             m.Values.AsSpan().Fill(max);
             var coefficients = Enumerable.Repeat(ExtensionField<KoalaBear, KoalaBearQuartic>.FromCoefficients([max, max, max, max]), w).ToArray();
             var expected = ExtensionLinearAlgebra<KoalaBearParameters, KoalaBearQuartic>.RowCombinationsReference(m, coefficients);
+            var octic = Enumerable.Repeat(ExtensionField<KoalaBear, KoalaBearOctic>.FromCoefficients([.. Enumerable.Repeat(max, 8)]), w).ToArray();
+            var expectedOctic = ExtensionLinearAlgebra<KoalaBearParameters, KoalaBearOctic>.RowCombinationsReference(m, octic);
             foreach (var path in new[] { SimdPath.Scalar, SimdPath.Vector256, SimdPath.Vector512 }.Where(p => p <= SimdSupport.Best))
             {
                 using (KernelSelection.LimitSimd(path))
+                {
                     Assert.Equal(expected, ExtensionLinearAlgebra<KoalaBearParameters, KoalaBearQuartic>.RowCombinations(m, coefficients));
+                    Assert.Equal(expectedOctic, ExtensionLinearAlgebra<KoalaBearParameters, KoalaBearOctic>.RowCombinations(m, octic));
+                }
             }
         }
     }
