@@ -13,8 +13,9 @@ namespace Prover.Core.Recursion.Aggregation;
 /// <list type="bullet">
 /// <item>a <b>leaf</b> verifies one shard proof as a member of the execution's shared-challenge group
 /// (<see cref="RecursiveStarkVerifier{TParams, TDef, TDigest}"/> with the seed, γ and β as inputs) and states its
-/// index and count (seed), the common seed, γ, β, its bus sum, the key root, its CPU start and end, its input size and
-/// the digest of its commitment;</item>
+/// index and count (seed), the common seed, γ, β, its bus sum, the key root, its CPU start and end, its input size, the
+/// input commitment (the last shard's) and the digest of its commitment, after the checks the native verifier makes on
+/// a shard's public values (so the final proof's verifier needs none of them);</item>
 /// <item>a <b>node</b> verifies two children (leaves or nodes, each of a program whose key is pinned) and checks
 /// across them what <see cref="ZkvmVerifier{TDef, TDigest}"/> checks across shards.</item>
 /// </list>
