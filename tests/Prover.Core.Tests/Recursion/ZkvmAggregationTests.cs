@@ -163,7 +163,7 @@ public sealed class ZkvmAggregationTests(ITestOutputHelper output)
         Assert.Contains(image, LeafFailures(e, 2, (c, p) => p[c.Position(ZkvmTable.Image)][0] = KoalaBear.Zero));
         // A clock piece out of range (the same clock written with a non-canonical q): equal pieces would not be equal clocks.
         Assert.Contains("the shard's end clk_q is not below 2^14", LeafFailures(e, 1, (c, p) => p[c.Position(ZkvmTable.Cpu)][6] += KoalaBear.FromUInt64(1 << 14)));
-        Assert.Contains("the shard's start clk_hi is not below 2^24", LeafFailures(e, 1, (c, p) => p[c.Position(ZkvmTable.Cpu)][3] += KoalaBear.FromUInt64(1 << 24)));
+        Assert.Contains("the shard's end clk_hi is not below 2^24", LeafFailures(e, 1, (c, p) => p[c.Position(ZkvmTable.Cpu)][7] += KoalaBear.FromUInt64(1 << 24)));
         // The last shard's input-commitment chip must state the shard's input size.
         Assert.Contains("the input-commitment chip's input size is not the syscall chip's",
             LeafFailures(e, 2, (c, p) => p[c.Position(ZkvmTable.InputCommit)][0] += KoalaBear.One));
