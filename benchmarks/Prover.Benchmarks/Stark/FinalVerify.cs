@@ -75,15 +75,16 @@ public static class FinalVerify
 
         // What the steps beside the verifier need, made once (the statement's γ, β and the top program).
         var proof = ZkvmAggregateProof<TDef, TDigest>.Parse(proofBytes, keys.RecursionConfig, keys.FinalConfig);
-        var (error, statement) = ZkvmVerifier<TDef, TDigest>.CheckStatement(keys.ShardConfig, keys.Program, proof.Claim, proof.Shards, null);
+        var summary = proof.Summary;
+        var (error, statement) = ZkvmVerifier<TDef, TDigest>.CheckSummary(keys.ShardConfig, keys.Program, proof.Claim, summary.Shapes, summary.Digest<TDigest>());
         if (error is not null)
             throw new InvalidOperationException(error);
-        var tree = keys.Tree(statement!.Config, proof.Shards, statement.Fractions);
+        var tree = keys.Tree(statement!.Config, summary.Shapes, statement.Fractions);
         bool final = proof.Kind == ZkvmAggregateKind.Final;
         var top = final ? keys.FinalChain(tree[^1][0])[^1] : tree[^1][0];
-        var expected = ZkvmAggregateStatement.Expected(proof.Shards, statement, proof.Claim.InputSize);
-        var end = proof.Shards[^1].PublicsOf(ZkvmTable.Cpu);
-        ulong halt = ZkvmStatement.HaltTimestamp(end[6], end[7]);
+        var expected = ZkvmAggregateStatement.Expected(keys.Program, summary, statement);
+        var (endQ, endHi) = ZkvmVerifier<TDef, TDigest>.EndClock(proof.Claim.Cycles);
+        ulong halt = ZkvmStatement.HaltTimestamp(endQ, endHi);
         var topConfig = final ? keys.FinalConfig : keys.RecursionConfig;
 
         var whole = new List<double>();

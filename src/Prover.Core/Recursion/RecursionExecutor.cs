@@ -67,7 +67,16 @@ public static class RecursionExecutor<TParams, TDef>
     internal static RecursionRun RunPastFailures(RecursionProgram program, IRecursionHints<TParams> hints, out RecursionMemory<TParams, TDef> memory) =>
         Execute(program, hints, keepGoing: true, out memory);
 
-    private static RecursionRun Execute(RecursionProgram program, IRecursionHints<TParams> hints, bool keepGoing, out RecursionMemory<TParams, TDef> memory)
+    /// <summary>
+    /// For tests only: <see cref="RunPastFailures(RecursionProgram, IRecursionHints{TParams}, out RecursionMemory{TParams, TDef})"/>
+    /// that also lists every failed check's message in order in <paramref name="failures"/> (to show that a given check
+    /// fires on hints that also fail earlier checks).
+    /// </summary>
+    internal static RecursionRun RunPastFailures(RecursionProgram program, IRecursionHints<TParams> hints, List<string> failures) =>
+        Execute(program, hints, keepGoing: true, out _, failures);
+
+    private static RecursionRun Execute(RecursionProgram program, IRecursionHints<TParams> hints, bool keepGoing, out RecursionMemory<TParams, TDef> memory,
+        List<string>? failures = null)
     {
         ArgumentNullException.ThrowIfNull(program);
         ArgumentNullException.ThrowIfNull(hints);
@@ -89,6 +98,7 @@ public static class RecursionExecutor<TParams, TDef>
             // In keepGoing mode a failure is remembered and the instruction completes as its chip's trace would be forced.
             bool Failed(string why)
             {
+                failures?.Add(why);
                 firstFailure ??= Fail(why);
                 return !keepGoing;
             }

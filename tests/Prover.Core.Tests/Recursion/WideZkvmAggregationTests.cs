@@ -89,7 +89,10 @@ public sealed class WideZkvmAggregationTests(ITestOutputHelper output)
             var cpu = e.Proof.Shards[s].PublicValues[e.Proof.ShardChips[s].Position(ZkvmTable.Cpu)].Select(v => v.ToCanonical()).ToArray();
             Assert.Equal(cpu, o.Skip(ZkvmAggregateStatement.Start(D, W)).Take(8));
             var c = ShardCommitment.Of(e.Proof.ShardChips[s], e.Proof.Shards[s].LogHeights, e.Proof.Shards[s].PublicValues, e.Proof.Shards[s].MainCommitment);
-            Assert.Equal(ZkvmAggregateStatement.ShardDigest<KoalaBearWideDigest>(c).ToCanonical(), o.Skip(ZkvmAggregateStatement.Digest(D, W)).Take(W));
+            Assert.Equal(ShardCommitmentTree.ShardDigest<KoalaBearWideDigest>(c).ToCanonical(), o.Skip(ZkvmAggregateStatement.Digest(D, W)).Take(W));
+            // The last shard's leaf states the 12-element input commitment; the other a zero one.
+            var commitment = s == 1 ? e.Proof.InputCommitment.Select(v => v.ToCanonical()) : Enumerable.Repeat(0u, W);
+            Assert.Equal(commitment, o.Skip(ZkvmAggregateStatement.InputCommitment(D, W)).Take(W));
         }
         var verifier = e.Verifier;
         // The root verifies, and states what the verifier derives natively (the 12-element tree digest included).
@@ -144,9 +147,8 @@ public sealed class WideZkvmAggregationTests(ITestOutputHelper output)
         commitment[^1] += KoalaBear.One;
         var digest = honest.ProgramDigest.ToArray();
         digest[0] ^= 1;
-        var cap = honest.Shards.ToArray();
-        cap[1] = cap[1] with { MainCommitment = [.. cap[1].MainCommitment.Select(d => d.ToArray())] };
-        cap[1].MainCommitment[0][W - 1] += KoalaBear.One; // the last element of a 12-element digest
+        var treeDigest = honest.CommitmentDigest.ToArray();
+        treeDigest[W - 1] += KoalaBear.One; // the last element of a 12-element digest
         var tampered = Copy(honest.Root);
         tampered.FinalPolynomial[0] += ExtensionField<KoalaBear, KoalaBearOctic>.One;
         foreach (var (what, proof) in new (string, Aggregate128)[]
@@ -157,7 +159,8 @@ public sealed class WideZkvmAggregationTests(ITestOutputHelper output)
             ("input size", honest with { Claim = honest.Claim with { InputSize = honest.Claim.InputSize + 4 } }),
             ("cycles", honest with { Claim = honest.Claim with { Cycles = honest.Claim.Cycles + 1 } }),
             ("program digest", honest with { ProgramDigest = digest }),
-            ("a shard's main commitment, last element", honest with { Shards = cap }),
+            ("the tree digest's last element", honest with { CommitmentDigest = treeDigest }),
+            ("the end pc", honest with { EndPc = [honest.EndPc[0] + KoalaBear.One, honest.EndPc[1]] }),
             ("the final STARK", honest with { Root = tampered }),
             ("the root labelled final", e.Aggregator.FromFinal(e.Root)),
             ("a leaf's final proof", e.Aggregator.FromFinal(e.Aggregator.Final(e.Leaves[0]))),
@@ -263,7 +266,7 @@ public sealed class WideZkvmAggregationTests(ITestOutputHelper output)
         var e = Hello2.Value;
         var second = ZkvmEpochAggregator<KoalaBearOctic, KoalaBearWideDigest>.BlockOf(e.Keys,
             new ZkvmProver<KoalaBearOctic, KoalaBearWideDigest>(new ZkvmProverOptions { Config = ShardConfig, ShardSize = 1 << 22 }).Prove(e.Program, [1, 2]));
-        var first = new ZkvmEpochBlock<KoalaBearOctic, KoalaBearWideDigest>(e.Aggregator.Claim, e.Aggregator.FromRoot(e.Root).Shards, e.Root);
+        var first = new ZkvmEpochBlock<KoalaBearOctic, KoalaBearWideDigest>(e.Aggregator.Summary, e.Root);
         var epoch = new ZkvmEpochAggregator<KoalaBearOctic, KoalaBearWideDigest>(e.Keys, [first, second]);
         var root = epoch.Root();
         var final = epoch.Final(root);

@@ -79,11 +79,23 @@ public sealed class ZkvmAggregationTests(ITestOutputHelper output)
         Assert.Equal(e.Proof.Cycles, result.Cycles);
         // The native verifier agrees on the execution.
         Assert.True(new ZkvmVerifier<KoalaBearQuartic, KoalaBearDigest>(ShardConfig, e.Program).Verify(e.Proof.ToBytes()).IsValid);
-        // The whole tree (Root) is the tree assembled here, with the same statement.
-        var statement = ZkvmAggregateStatement.Expected(aggregate.Shards,
-            ZkvmVerifierStatement(e), e.Proof.InputSize);
+        // The whole tree (Root) is the tree assembled here, with the statement the verifier derives from the file's summary.
+        var summary = aggregate.Summary;
+        var (error, fromSummary) = ZkvmVerifier<KoalaBearQuartic, KoalaBearDigest>.CheckSummary(ShardConfig, e.Program, summary.Claim, summary.Shapes,
+            summary.Digest<KoalaBearDigest>());
+        Assert.Null(error);
+        var statement = ZkvmAggregateStatement.Expected(e.Program, summary, fromSummary!);
         var root = e.Aggregator.Node(Honest.Value.Node01, e.Leaves[2]);
         Assert.Equal(statement, root.Proof.Outputs);
+        // The summary's statement is the shard verifier's (from every commitment in the clear): the same shape, challenges,
+        // seeds and public bus terms, from the tree digest alone.
+        var fromCommitments = ZkvmVerifierStatement(e);
+        Assert.Equal(fromCommitments.Config, fromSummary!.Config);
+        Assert.Equal(fromCommitments.Gamma, fromSummary.Gamma);
+        Assert.Equal(fromCommitments.Beta, fromSummary.Beta);
+        Assert.Equal(fromCommitments.PublicBusSum, fromSummary.PublicBusSum);
+        Assert.Equal(fromCommitments.Fractions, fromSummary.Fractions);
+        Assert.Equal(fromCommitments.Seeds.Select(x => x.Seed), fromSummary.Seeds.Select(x => x.Seed));
     }
 
     private static ZkvmCheckedStatement<KoalaBearQuartic, KoalaBearDigest> ZkvmVerifierStatement(Execution e)
@@ -108,8 +120,56 @@ public sealed class ZkvmAggregationTests(ITestOutputHelper output)
             var cpu = e.Proof.Shards[s].PublicValues[e.Proof.ShardChips[s].Position(ZkvmTable.Cpu)].Select(v => v.ToCanonical()).ToArray();
             Assert.Equal(cpu, o.Skip(ZkvmAggregateStatement.Start(d, 8)).Take(8));
             var c = ShardCommitment.Of(e.Proof.ShardChips[s], e.Proof.Shards[s].LogHeights, e.Proof.Shards[s].PublicValues, e.Proof.Shards[s].MainCommitment);
-            Assert.Equal(ZkvmAggregateStatement.ShardDigest<KoalaBearDigest>(c).ToCanonical(), o.Skip(ZkvmAggregateStatement.Digest(d, 8)).Take(8));
+            Assert.Equal(ShardCommitmentTree.ShardDigest<KoalaBearDigest>(c).ToCanonical(), o.Skip(ZkvmAggregateStatement.Digest(d, 8)).Take(8));
+            // The last shard's leaf states the input commitment its chip states; the others a zero commitment.
+            var commitment = s == 2 ? e.Proof.InputCommitment.Select(v => v.ToCanonical()) : Enumerable.Repeat(0u, 8);
+            Assert.Equal(commitment, o.Skip(ZkvmAggregateStatement.InputCommitment(d, 8)).Take(8));
         }
+    }
+
+    /// <summary>
+    /// The failed checks of shard <paramref name="shard"/>'s leaf program run past failures on its proof with
+    /// <paramref name="tamper"/> applied to the proof's public values (by table, in the chips' order) and the seed of shard
+    /// <paramref name="seedOf"/> (the shard's own by default).
+    /// </summary>
+    private static List<string> LeafFailures(Execution e, int shard, Action<ChipSet, KoalaBear[][]>? tamper = null, int? seedOf = null)
+    {
+        var statement = ZkvmVerifierStatement(e);
+        var forged = ZkProof.Parse(e.Proof.ToBytes());
+        var chips = e.Proof.ShardChips[shard];
+        tamper?.Invoke(chips, forged.Shards[shard].PublicValues);
+        var leaf = e.Keys.Leaf(statement.Config, chips, forged.Shards[shard].LogHeights, statement.Fractions);
+        var hints = new StarkProofHints<KoalaBearParameters, KoalaBearQuartic, KoalaBearDigest>(statement.Config, e.Keys.Program.AirsOf(chips),
+            forged.Shards[shard], statement.FullKey.Subset(e.Keys.Program.Airs, chips.Indices()),
+            statement.Seeds[seedOf ?? shard] with { StatementFractions = statement.Fractions });
+        var failures = new List<string>();
+        RecursionExecutor<KoalaBearParameters, KoalaBearQuartic>.RunPastFailures(leaf.Program, hints, failures);
+        return failures;
+    }
+
+    [Fact]
+    public void LeafMakesThePerShardChecksOnPublicValues()
+    {
+        // What the native verifier checks on each shard's public values, the leaf checks in-circuit (the final proof's
+        // verifier sees none of them). A tampered public value also breaks the shard's transcript (its STARK checks fail
+        // too); run past failures, the leaf's own check is among the failures.
+        var e = Misaligned.Value;
+        Assert.Empty(LeafFailures(e, 0));
+        Assert.Empty(LeafFailures(e, 2));
+        const string image = "the image table must send the initial memory in the last shard only";
+        var failures = LeafFailures(e, 0, (c, p) => p[c.Position(ZkvmTable.Image)][0] = KoalaBear.One);
+        output.WriteLine(string.Join(" | ", failures.Distinct()));
+        Assert.Contains(image, failures);
+        Assert.Contains(image, LeafFailures(e, 2, (c, p) => p[c.Position(ZkvmTable.Image)][0] = KoalaBear.Zero));
+        // A clock piece out of range (the same clock written with a non-canonical q): equal pieces would not be equal clocks.
+        Assert.Contains("the shard's end clk_q is not below 2^14", LeafFailures(e, 1, (c, p) => p[c.Position(ZkvmTable.Cpu)][6] += KoalaBear.FromUInt64(1 << 14)));
+        Assert.Contains("the shard's end clk_hi is not below 2^24", LeafFailures(e, 1, (c, p) => p[c.Position(ZkvmTable.Cpu)][7] += KoalaBear.FromUInt64(1 << 24)));
+        // The last shard's input-commitment chip must state the shard's input size.
+        Assert.Contains("the input-commitment chip's input size is not the syscall chip's",
+            LeafFailures(e, 2, (c, p) => p[c.Position(ZkvmTable.InputCommit)][0] += KoalaBear.One));
+        // A last-kind leaf at another index, and a non-last one at the last index: the seed's index is the transcript's.
+        Assert.Contains("a shard with the last-shard tables is not the last shard", LeafFailures(e, 2, seedOf: 1));
+        Assert.Contains("inverse of zero", LeafFailures(e, 0, seedOf: 2));
     }
 
     [Fact]
@@ -181,7 +241,7 @@ public sealed class ZkvmAggregationTests(ITestOutputHelper output)
         var honest = Honest.Value.Aggregate;
         foreach (var claim in new[] { honest.Claim with { ExitCode = honest.Claim.ExitCode ^ 1 }, honest.Claim with { Output = [.. honest.Claim.Output, 7] } })
         {
-            var result = Verifier.Verify(new ZkvmAggregateProof<KoalaBearQuartic, KoalaBearDigest> { ProgramDigest = honest.ProgramDigest, Claim = claim, Shards = honest.Shards, Root = honest.Root });
+            var result = Verifier.Verify(honest with { Claim = claim });
             output.WriteLine(result.Error);
             Assert.False(result.IsValid);
         }
@@ -192,15 +252,34 @@ public sealed class ZkvmAggregationTests(ITestOutputHelper output)
     {
         var e = Misaligned.Value;
         var honest = Honest.Value.Aggregate;
-        // Shard 0's main commitment changed in the clear: the shared challenges and the tree digest move, and the root's
-        // statement no longer matches.
-        var changed = honest.Shards.ToArray();
-        changed[0] = changed[0] with { MainCommitment = [.. changed[0].MainCommitment.Select(d => d.ToArray())] };
-        changed[0].MainCommitment[0][0] += KoalaBear.One;
-        var result = Verifier.Verify(new ZkvmAggregateProof<KoalaBearQuartic, KoalaBearDigest> { ProgramDigest = honest.ProgramDigest, Claim = honest.Claim, Shards = changed, Root = honest.Root });
+        // The tree digest changed in the file (each element): the shared challenges move with it, and the root's statement
+        // no longer matches; so does another end pc.
+        ZkvmVerification result;
+        for (int i = 0; i < honest.CommitmentDigest.Length; i++)
+        {
+            var tree = honest.CommitmentDigest.ToArray();
+            tree[i] += KoalaBear.One;
+            result = Verifier.Verify(honest with { CommitmentDigest = tree });
+            Assert.False(result.IsValid);
+            Assert.Contains("root proof", result.Error);
+        }
+        foreach (var pc in (KoalaBear[][])[[honest.EndPc[0] + KoalaBear.One, honest.EndPc[1]], [honest.EndPc[0], honest.EndPc[1] + KoalaBear.One]])
+        {
+            result = Verifier.Verify(honest with { EndPc = pc });
+            output.WriteLine(result.Error);
+            Assert.False(result.IsValid);
+            Assert.Contains("root proof", result.Error);
+        }
+        // A shard's shape changed (a table one level taller): another leaf program, so another root key, and other
+        // challenges (the shape is in the digest's input but the verifier's digest is the file's, so only the key moves).
+        var shapes = honest.Shapes.ToArray();
+        shapes[1] = shapes[1] with { LogHeights = [.. shapes[1].LogHeights.Select((h, t) => t == 2 ? h + 1 : h)] };
+        result = Verifier.Verify(honest with { Shapes = shapes });
         output.WriteLine(result.Error);
         Assert.False(result.IsValid);
-        Assert.Contains("root proof", result.Error);
+        // Shapes dropped or repeated: another shard count, another tree.
+        Assert.False(Verifier.Verify(honest with { Shapes = [.. honest.Shapes.Take(2)] }).IsValid);
+        Assert.False(Verifier.Verify(honest with { Shapes = [honest.Shapes[0], .. honest.Shapes] }).IsValid);
         // Another tree shape over the same shards: (0, (1, 2)) states the same execution (only the commitment digest,
         // hashed along the tree, differs), but it is not the verifier's tree.
         var other = e.Aggregator.Node(e.Leaves[0], e.Aggregator.Node(e.Leaves[1], e.Leaves[2]));
@@ -211,7 +290,7 @@ public sealed class ZkvmAggregationTests(ITestOutputHelper output)
         result = Verifier.Verify(e.Aggregator.FromRoot(other).ToBytes());
         output.WriteLine(result.Error);
         Assert.False(result.IsValid);
-        // Truncated proofs and trailing bytes are rejections, not exceptions (every cut through the claim and commitments,
+        // Truncated proofs and trailing bytes are rejections, not exceptions (every cut through the claim and summary,
         // and some through the root proof).
         var bytes = honest.ToBytes();
         var verifier = Verifier;

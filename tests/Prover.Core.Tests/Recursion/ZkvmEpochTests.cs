@@ -67,8 +67,9 @@ public sealed class ZkvmEpochTests(ITestOutputHelper output)
 
     private static uint[] StatementOf(Block b)
     {
-        var (_, statement) = ZkvmVerifier<KoalaBearQuartic, KoalaBearDigest>.CheckStatement(ShardConfig, Hello.Value.Program, b.Claim, b.Shards, claimedShape: null);
-        return ZkvmAggregateStatement.Expected(b.Shards, statement!, b.Claim.InputSize);
+        var (_, statement) = ZkvmVerifier<KoalaBearQuartic, KoalaBearDigest>.CheckSummary(ShardConfig, Hello.Value.Program, b.Claim, b.Summary.Shapes,
+            b.Summary.Digest<KoalaBearDigest>());
+        return ZkvmAggregateStatement.Expected(Hello.Value.Program, b.Summary, statement!);
     }
 
     private void AssertBlocks(ZkvmEpochVerification result, IReadOnlyList<Block> blocks)
@@ -89,7 +90,7 @@ public sealed class ZkvmEpochTests(ITestOutputHelper output)
     public void TwoAndThreeBlockEpochsVerifyAndStateEachBlockInOrder()
     {
         var f = Hello.Value;
-        Assert.Equal([1, 1, 2], f.Blocks.Select(b => b.Shards.Count));
+        Assert.Equal([1, 1, 2], f.Blocks.Select(b => b.Summary.Shapes.Count));
         foreach (var (layer, ms, size) in f.Three.Timings)
             output.WriteLine($"{layer}: {size} B in {ms:F0} ms");
         // The epoch root states the count and the digest of the blocks' statements in order, each as its execution's root states it.
@@ -134,7 +135,7 @@ public sealed class ZkvmEpochTests(ITestOutputHelper output)
         var honest = f.FinalProof3;
         var b = honest.Blocks;
         var verifier = f.Verifier;
-        foreach (var (what, blocks) in new (string, ZkvmEpochBlockCommitments[])[]
+        foreach (var (what, blocks) in new (string, ZkvmExecutionSummary[])[]
         {
             ("blocks 0 and 1 swapped (the same shapes)", [b[1], b[0], b[2]]),
             ("blocks 1 and 2 swapped (other shapes)", [b[0], b[2], b[1]]),
@@ -199,15 +200,12 @@ public sealed class ZkvmEpochTests(ITestOutputHelper output)
         var digest = honest.ProgramDigest.ToArray();
         digest[0] ^= 1;
         Assert.Contains("another program", verifier.Verify((honest with { ProgramDigest = digest }).ToBytes()).Error);
-        // A changed shard commitment of a block (a public value of its last shard) is rejected too.
-        var shards = honest.Blocks[2].Shards.ToArray();
-        var publics = shards[^1].PublicValues.Select(p => p.ToArray()).ToArray();
-        int table = Array.FindIndex(publics, p => p.Length > 0);
-        publics[table][0] += KoalaBear.One;
-        shards[^1] = shards[^1] with { PublicValues = publics };
-        var withShards = honest.Blocks.ToArray();
-        withShards[2] = withShards[2] with { Shards = shards };
-        Assert.False(verifier.Verify(honest with { Blocks = withShards }).IsValid);
+        // A changed tree digest or end pc of a block is rejected too.
+        var summaries = honest.Blocks.ToArray();
+        summaries[2] = summaries[2] with { CommitmentDigest = [.. summaries[2].CommitmentDigest.Select((v, i) => i == 0 ? v + KoalaBear.One : v)] };
+        Assert.False(verifier.Verify(honest with { Blocks = summaries }).IsValid);
+        summaries[2] = honest.Blocks[2] with { EndPc = [honest.Blocks[2].EndPc[0], honest.Blocks[2].EndPc[1] + KoalaBear.One] };
+        Assert.False(verifier.Verify(honest with { Blocks = summaries }).IsValid);
     }
 
     [Fact]
@@ -227,10 +225,7 @@ public sealed class ZkvmEpochTests(ITestOutputHelper output)
         badRoot.FinalPolynomial[0] += ExtensionField<KoalaBear, KoalaBearQuartic>.One;
         output.WriteLine(Refusal(() => f.Three.Final(f.Root3 with { Item = f.Root3.Item with { Proof = f.Root3.Item.Proof with { Stark = badRoot } } })));
         // A tampered block aggregate is refused before any node.
-        var aggregate = new ZkvmAggregateProof<KoalaBearQuartic, KoalaBearDigest>
-        {
-            ProgramDigest = f.Program.Digest, Claim = f.Blocks[1].Claim, Shards = f.Blocks[1].Shards, Root = bad,
-        };
+        var aggregate = ZkvmAggregateProof<KoalaBearQuartic, KoalaBearDigest>.Of(f.Program.Digest, f.Blocks[1].Summary, bad);
         Assert.Contains("does not verify", Assert.Throws<ArgumentException>(() => ZkvmEpochAggregator<KoalaBearQuartic, KoalaBearDigest>.BlockOf(f.Keys, aggregate)).Message);
         // The honest aggregate of the same block is accepted as a block, with the same root statement.
         var block = ZkvmEpochAggregator<KoalaBearQuartic, KoalaBearDigest>.BlockOf(f.Keys, aggregate with { Root = f.Blocks[1].Root.Proof.Stark });
@@ -265,7 +260,7 @@ public sealed class ZkvmEpochTests(ITestOutputHelper output)
         var another = new ZkvmEpochAggregator<KoalaBearQuartic, KoalaBearDigest>(f.Keys, [f.Blocks[0], f.Blocks[1] with { Root = f.Blocks[2].Root }]).Root();
         Assert.False(f.Verifier.Verify(f.RootProof2 with { Top = another.Item.Proof.Stark }).IsValid);
         // misaligned's aggregate is not a block of a hello epoch, and a final proof is not a block at all.
-        var aggregate = new ZkvmAggregateProof<KoalaBearQuartic, KoalaBearDigest> { ProgramDigest = misaligned.Digest, Claim = other.Claim, Shards = other.Shards, Root = other.Root.Proof.Stark };
+        var aggregate = ZkvmAggregateProof<KoalaBearQuartic, KoalaBearDigest>.Of(misaligned.Digest, other.Summary, other.Root.Proof.Stark);
         Assert.Contains("one guest program", Assert.Throws<ArgumentException>(() => ZkvmEpochAggregator<KoalaBearQuartic, KoalaBearDigest>.BlockOf(f.Keys, aggregate)).Message);
         Assert.Contains("final proof", Assert.Throws<ArgumentException>(() =>
             ZkvmEpochAggregator<KoalaBearQuartic, KoalaBearDigest>.BlockOf(otherKeys, aggregate with { Kind = ZkvmAggregateKind.Final })).Message);
@@ -279,10 +274,7 @@ public sealed class ZkvmEpochTests(ITestOutputHelper output)
     {
         var f = Hello.Value;
         var epochBytes = f.FinalProof3.ToBytes();
-        var blockAggregate = new ZkvmAggregateProof<KoalaBearQuartic, KoalaBearDigest>
-        {
-            ProgramDigest = f.Program.Digest, Claim = f.Blocks[2].Claim, Shards = f.Blocks[2].Shards, Root = f.Blocks[2].Root.Proof.Stark,
-        };
+        var blockAggregate = ZkvmAggregateProof<KoalaBearQuartic, KoalaBearDigest>.Of(f.Program.Digest, f.Blocks[2].Summary, f.Blocks[2].Root.Proof.Stark);
         var aggregateVerifier = new ZkvmAggregateVerifier<KoalaBearQuartic, KoalaBearDigest>(f.Keys);
         Assert.True(aggregateVerifier.Verify(blockAggregate.ToBytes()).IsValid);
         // The epoch's bytes read as one execution's aggregated or final proof, and the reverse: the magic differs.
@@ -338,10 +330,7 @@ public sealed class ZkvmEpochTests(ITestOutputHelper output)
         var program = f.Program;
         // Block files: an execution proof file and an aggregated file, as prover prove and prover aggregate write them.
         var execution = new ProofEnvelope(ZkvmProofs.Statement, ShardConfig.Name, Execute(program, "ab", 1L << 22).ToBytes()).ToBytes();
-        var aggregate = new ProofEnvelope(ZkvmAggregateProofs.Statement, ShardConfig.Name, new ZkvmAggregateProof<KoalaBearQuartic, KoalaBearDigest>
-        {
-            ProgramDigest = program.Digest, Claim = f.Blocks[1].Claim, Shards = f.Blocks[1].Shards, Root = f.Blocks[1].Root.Proof.Stark,
-        }.ToBytes()).ToBytes();
+        var aggregate = new ProofEnvelope(ZkvmAggregateProofs.Statement, ShardConfig.Name, ZkvmAggregateProof<KoalaBearQuartic, KoalaBearDigest>.Of(program.Digest, f.Blocks[1].Summary, f.Blocks[1].Root.Proof.Stark).ToBytes()).ToBytes();
         var layers = new List<string>();
         var report = ZkvmEpochProofs.Aggregate(f.Keys, [execution, aggregate], ZkvmAggregateKind.Aggregated, (layer, _, _) => layers.Add(layer));
         output.WriteLine(string.Join(", ", layers));

@@ -19,18 +19,20 @@ public enum ZkvmAggregateKind
 
 /// <summary>
 /// An execution proved as ONE recursion proof (docs/design.md, "Recursion", aggregation tree): the claim (program
-/// digest, input size and commitment, output, exit code, cycles), every shard's commitment (chips, heights, public
-/// values, main cap: what the global transcript observed, a few hundred elements per shard, from which the verifier
-/// derives the shared challenges, the tree's programs and the root's expected statement) and the root's STARK proof — or,
-/// for a <see cref="ZkvmAggregateKind.Final"/> proof, the final proof over the root, which states the same statement.
+/// digest, input size and commitment, output, exit code, cycles), every shard's shape (chips and heights: the tree's
+/// programs), the tree digest of the shards' commitments (what the global transcript drew the shared challenges from)
+/// and the last shard's end pc — from which the verifier derives the challenges, the tree's programs and the root's
+/// expected statement, with no shard's public values or commitment — and the root's STARK proof, or, for a
+/// <see cref="ZkvmAggregateKind.Final"/> proof, the final proof over the root, which states the same statement.
 /// </summary>
 public sealed record ZkvmAggregateProof<TDef, TDigest>
     where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
     where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
 {
     /// <summary>2: the shards' statements have the image table (execution proof format 5), and the root's bus sum no longer
-    /// cancels the image's terms (the last shard's table sends them).</summary>
-    public const ushort Version = 2;
+    /// cancels the image's terms (the last shard's table sends them). 3: shapes, the tree digest and the end pc instead of
+    /// every shard's commitment (<see cref="ZkvmExecutionSummary"/>); the statement has the input commitment.</summary>
+    public const ushort Version = 3;
 
     /// <summary>Parsing bounds (an adversary controls the bytes).</summary>
     public const int MaxShards = 1 << 16, MaxCapDigests = 1 << 10, MaxPublicValues = 1 << 10;
@@ -44,10 +46,37 @@ public sealed record ZkvmAggregateProof<TDef, TDigest>
 
     public required ZkvmClaim Claim { get; init; }
 
-    public required IReadOnlyList<ShardCommitment> Shards { get; init; }
+    /// <summary>The shards' shapes in order.</summary>
+    public required IReadOnlyList<ShardShape> Shapes { get; init; }
+
+    /// <summary>The tree digest of the shards' commitments (<see cref="ShardCommitmentTree.TreeDigest{TDigest}"/>), the digest's length.</summary>
+    public required KoalaBear[] CommitmentDigest { get; init; }
+
+    /// <summary>The last shard's end pc (lo 16 bits, the rest), as its CPU states it.</summary>
+    public required KoalaBear[] EndPc { get; init; }
+
+    /// <summary>What the file carries of the execution besides the recursion proof.</summary>
+    public ZkvmExecutionSummary Summary => new(Claim, Shapes, CommitmentDigest, EndPc);
 
     /// <summary>The recursion proof: the tree's root (<see cref="ZkvmAggregateKind.Aggregated"/>) or the final proof over it.</summary>
     public required StarkProof<KoalaBearParameters, ExtensionField<KoalaBear, TDef>, TDigest> Root { get; init; }
+
+    /// <summary>The proof of <paramref name="kind"/> with <paramref name="summary"/>'s fields and <paramref name="root"/> as its recursion proof.</summary>
+    public static ZkvmAggregateProof<TDef, TDigest> Of(byte[] programDigest, ZkvmExecutionSummary summary,
+        StarkProof<KoalaBearParameters, ExtensionField<KoalaBear, TDef>, TDigest> root, ZkvmAggregateKind kind = ZkvmAggregateKind.Aggregated)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        return new ZkvmAggregateProof<TDef, TDigest>
+        {
+            Kind = kind,
+            ProgramDigest = programDigest,
+            Claim = summary.Claim,
+            Shapes = summary.Shapes,
+            CommitmentDigest = summary.CommitmentDigest,
+            EndPc = summary.EndPc,
+            Root = root,
+        };
+    }
 
     /// <summary>The kind <paramref name="bytes"/> start like, or null when they start like neither.</summary>
     public static ZkvmAggregateKind? KindOf(ReadOnlySpan<byte> bytes) =>
@@ -67,7 +96,7 @@ public sealed record ZkvmAggregateProof<TDef, TDigest>
         if (ProgramDigest.Length != 32)
             throw new InvalidOperationException("program digest is 32 bytes");
         ms.Write(ProgramDigest);
-        ZkvmExecutionCommitmentCodec.Write(ms, Claim, Shards);
+        ZkvmExecutionSummaryCodec.Write(ms, Summary);
         var root = ProofSerializer.Serialize(Root);
         BinaryPrimitives.WriteUInt32LittleEndian(b8, (uint)root.Length);
         ms.Write(b8, 0, 4);
@@ -93,19 +122,12 @@ public sealed record ZkvmAggregateProof<TDef, TDigest>
         if (degree != TDef.Degree)
             throw new ProofFormatException($"aggregated proof over a degree-{degree} extension, expected {TDef.Degree}");
         var digest = reader.Take(32, "program digest").ToArray();
-        var (claim, shards) = ZkvmExecutionCommitmentCodec.Read<TDef, TDigest>(ref reader);
+        var summary = ZkvmExecutionSummaryCodec.Read<TDef, TDigest>(ref reader);
         uint rootLength = reader.U32("root proof length");
         var root = ProofSerializer.Deserialize<KoalaBearParameters, TDef, TDigest>(reader.Take((int)Math.Min(rootLength, int.MaxValue), "root proof"),
             ProofShapeLimits.For(kind == ZkvmAggregateKind.Final ? finalConfig ?? recursionConfig : recursionConfig, 16));
         if (reader.Remaining != 0)
             throw new ProofFormatException($"{reader.Remaining} trailing bytes after the aggregated proof");
-        return new ZkvmAggregateProof<TDef, TDigest>
-        {
-            Kind = kind,
-            ProgramDigest = digest,
-            Claim = claim,
-            Shards = shards,
-            Root = root,
-        };
+        return Of(digest, summary, root, kind);
     }
 }

@@ -103,7 +103,7 @@ public static class ZkvmAggregateProofs
             return item;
         }
         var items = Enumerable.Range(0, aggregator.ShardCount).Select(s => Report(aggregator.Leaf(s))).ToList();
-        foreach (var level in ZkvmAggregateStatement.TreeShape(items.Count))
+        foreach (var level in ShardCommitmentTree.TreeShape(items.Count))
             items = [.. level.Select(p => p.Right < 0 ? items[p.Left] : Report(aggregator.Node(items[p.Left], items[p.Right])))];
         var result = kind == ZkvmAggregateKind.Final ? aggregator.FromFinal(Report(aggregator.Final(items[0]))) : aggregator.FromRoot(items[0]);
         var bytesOut = result.ToBytes();

@@ -8,13 +8,14 @@ namespace Prover.Core.Recursion.Aggregation;
 
 /// <summary>
 /// Verifies an aggregated execution proof (<see cref="ZkvmAggregateProof{TDef, TDigest}"/>) against a program: the statement
-/// checks <see cref="ZkvmVerifier{TDef, TDigest}"/> makes from the shards' commitments (chips, bus budget, CPU chaining
-/// from the entry, input sizes and commitment, cycles) and the shared challenges they yield; then the root recursion
-/// proof, against the root program of the tree over those shards' shapes (its key, rebuilt here, pins every program
-/// below it), with the statement it must state (<see cref="ZkvmAggregateStatement.Expected"/>): shards 0..n−1 of n, the
-/// derived common seed, γ and β, a bus sum cancelling the verifier's own tuples, the program's key root, the chaining
-/// ends, the input size and the tree digest of the commitments the challenges were derived from. Programs and keys are
-/// made once per shape and kept (a warm verifier). Malformed proofs are rejections.
+/// checks <see cref="ZkvmVerifier{TDef, TDigest}.CheckSummary"/> makes from the claim and the shards' shapes (chips, bus
+/// budget, cycles) and the shared challenges drawn from the file's tree digest; then the root recursion proof, against
+/// the root program of the tree over those shapes (its key, rebuilt here, pins every program below it), with the
+/// statement it must state (<see cref="ZkvmAggregateStatement.Expected"/>): shards 0..n−1 of n, the derived common seed, γ
+/// and β, a bus sum cancelling the verifier's own tuples, the program's key root, the chaining ends (the entry with clk 1,
+/// the file's end pc with clk = cycles + 1), the input size and commitment and the tree digest the challenges were drawn
+/// from. The per-shard checks on public values are the leaves' (<see cref="ZkvmAggregationPrograms{TDef, TDigest}.Leaf"/>).
+/// Programs and keys are made once per shape and kept (a warm verifier). Malformed proofs are rejections.
 /// </summary>
 public sealed class ZkvmAggregateVerifier<TDef, TDigest>
     where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
@@ -106,7 +107,7 @@ public sealed class ZkvmAggregateVerifier<TDef, TDigest>
     /// program's over it (the key <c>prover verify</c> prints). It pins every program of the tree, so it depends on the
     /// guest program, the configurations and the shards' shapes (chip sets and heights: the shard count).
     /// </summary>
-    public ZkvmAggregationChild<TDef, TDigest> TopProgram(ZkvmAggregateKind kind, ZkvmCheckedStatement<TDef, TDigest> statement, IReadOnlyList<ShardCommitment> shards)
+    public ZkvmAggregationChild<TDef, TDigest> TopProgram(ZkvmAggregateKind kind, ZkvmCheckedStatement<TDef, TDigest> statement, IReadOnlyList<ShardShape> shards)
     {
         ArgumentNullException.ThrowIfNull(statement);
         var root = _keys.Root(statement.Config, shards, statement.Fractions);
@@ -128,7 +129,8 @@ public sealed class ZkvmAggregateVerifier<TDef, TDigest>
         if (!proof.ProgramDigest.AsSpan().SequenceEqual(_keys.Program.Digest))
             return ZkvmVerification.Reject("the proof is for another program");
         var claim = proof.Claim;
-        var (error, statement) = ZkvmVerifier<TDef, TDigest>.CheckStatement(_keys.ShardConfig, _keys.Program, claim, proof.Shards, claimedShape: null, _fullKeys);
+        var summary = proof.Summary;
+        var (error, statement) = ZkvmVerifier<TDef, TDigest>.CheckSummary(_keys.ShardConfig, _keys.Program, claim, summary.Shapes, summary.Digest<TDigest>(), _fullKeys);
         Step("statement checks, challenges, public bus terms");
         if (error is not null)
             return ZkvmVerification.Reject(error);
@@ -136,10 +138,10 @@ public sealed class ZkvmAggregateVerifier<TDef, TDigest>
         // not state it; a leaf of another shape is another program, so its root would not be this one). A final proof is
         // checked against the final program over that root: it states the root's statement unchanged.
         bool final = proof.Kind == ZkvmAggregateKind.Final;
-        var tree = _keys.Tree(statement!.Config, proof.Shards, statement.Fractions);
+        var tree = _keys.Tree(statement!.Config, summary.Shapes, statement.Fractions);
         var chain = final ? _keys.FinalChain(tree[^1][0]) : [];
         var top = final ? chain[^1] : tree[^1][0];
-        var expected = ZkvmAggregateStatement.Expected(proof.Shards, statement, claim.InputSize);
+        var expected = ZkvmAggregateStatement.Expected(_keys.Program, summary, statement);
         var verifier = new RecursionVerifier<KoalaBearParameters, TDef, TDigest>(final ? _keys.FinalConfig : _keys.RecursionConfig, _compiledAirs);
         LastKey = top.Key.PreprocessedRoot;
         Step("tree and chain lookups, expected statement");
@@ -148,7 +150,7 @@ public sealed class ZkvmAggregateVerifier<TDef, TDigest>
         LastStarkTimings = verifier.LastTimings;
         if (!result.IsValid)
             return ZkvmVerification.Reject((final ? "the final proof: " : "the root proof: ") + result.Error);
-        var security = Weakest(verifier.LastSecurity!, tree, chain, proof.Shards, statement);
+        var security = Weakest(verifier.LastSecurity!, tree, chain, summary.Shapes, statement);
         Step("security of the chain");
         return new ZkvmVerification(true, null, claim.ExitCode, claim.Output, claim.Cycles, claim.InputSize, claim.InputCommitment)
         {
@@ -162,7 +164,7 @@ public sealed class ZkvmAggregateVerifier<TDef, TDigest>
     /// every shard proof (verified by its leaf; bus term over the whole statement, as the native verifier counts it).
     /// </summary>
     private Security.SecurityReport Weakest(Security.SecurityReport top, IReadOnlyList<ZkvmAggregationChild<TDef, TDigest>[]> tree,
-        IReadOnlyList<ZkvmAggregationChild<TDef, TDigest>> chain, IReadOnlyList<ShardCommitment> shards, ZkvmCheckedStatement<TDef, TDigest> statement) =>
+        IReadOnlyList<ZkvmAggregationChild<TDef, TDigest>> chain, IReadOnlyList<ShardShape> shards, ZkvmCheckedStatement<TDef, TDigest> statement) =>
         _security.Weakest(top, [.. chain.Take(chain.Count - 1).Select((c, i) => (c, _keys.FinalConfigs[i])), .. tree.SelectMany(level => level).Select(c => (c, _keys.RecursionConfig))],
             [(shards, statement)]);
 }

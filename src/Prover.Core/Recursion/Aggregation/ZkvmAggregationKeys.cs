@@ -128,7 +128,7 @@ public sealed class ZkvmAggregationKeys<TDef, TDigest>
 
     /// <summary>
     /// The epoch tree over blocks whose execution roots are <paramref name="blockRoots"/> (in order; at least two), level
-    /// by level (level 0: the blocks' roots), the shape of <see cref="ZkvmAggregateStatement.TreeShape"/> (an odd last item
+    /// by level (level 0: the blocks' roots), the shape of <see cref="ShardCommitmentTree.TreeShape"/> (an odd last item
     /// carried up unchanged); each item with whether it is a block. The last level holds the epoch root, an epoch node.
     /// </summary>
     public IReadOnlyList<(ZkvmAggregationChild<TDef, TDigest> Child, bool IsBlock)[]> EpochTree(IReadOnlyList<ZkvmAggregationChild<TDef, TDigest>> blockRoots)
@@ -137,7 +137,7 @@ public sealed class ZkvmAggregationKeys<TDef, TDigest>
         if (blockRoots.Count < 2)
             throw new ArgumentException($"an epoch aggregates at least two blocks, not {blockRoots.Count} (one block's proof is its own aggregated or final proof)");
         var levels = new List<(ZkvmAggregationChild<TDef, TDigest>, bool)[]> { blockRoots.Select(r => (r, true)).ToArray() };
-        foreach (var pairs in ZkvmAggregateStatement.TreeShape(blockRoots.Count))
+        foreach (var pairs in ShardCommitmentTree.TreeShape(blockRoots.Count))
         {
             var below = levels[^1];
             levels.Add([.. pairs.Select(p => p.Right < 0 ? below[p.Left]
@@ -174,11 +174,11 @@ public sealed class ZkvmAggregationKeys<TDef, TDigest>
     private static string Id(ZkvmAggregationChild<TDef, TDigest> c) => string.Join(',', c.Key.PreprocessedRoot.ToCanonical());
 
     /// <summary>Every program of the tree over shards of these shapes, level by level (level 0: the leaves); the last level holds the root.</summary>
-    public IReadOnlyList<ZkvmAggregationChild<TDef, TDigest>[]> Tree(StarkConfig shape, IReadOnlyList<ShardCommitment> shards, double statementFractions)
+    public IReadOnlyList<ZkvmAggregationChild<TDef, TDigest>[]> Tree(StarkConfig shape, IReadOnlyList<ShardShape> shards, double statementFractions)
     {
         ArgumentNullException.ThrowIfNull(shards);
         var levels = new List<ZkvmAggregationChild<TDef, TDigest>[]> { shards.Select(s => Leaf(shape, s.Chips, s.LogHeights, statementFractions)).ToArray() };
-        foreach (var pairs in ZkvmAggregateStatement.TreeShape(shards.Count))
+        foreach (var pairs in ShardCommitmentTree.TreeShape(shards.Count))
         {
             var below = levels[^1];
             levels.Add([.. pairs.Select(p => p.Right < 0 ? below[p.Left] : Node(below[p.Left], below[p.Right]))]);
@@ -187,5 +187,5 @@ public sealed class ZkvmAggregationKeys<TDef, TDigest>
     }
 
     /// <summary>The root program over shards of these shapes.</summary>
-    public ZkvmAggregationChild<TDef, TDigest> Root(StarkConfig shape, IReadOnlyList<ShardCommitment> shards, double statementFractions) => Tree(shape, shards, statementFractions)[^1][0];
+    public ZkvmAggregationChild<TDef, TDigest> Root(StarkConfig shape, IReadOnlyList<ShardShape> shards, double statementFractions) => Tree(shape, shards, statementFractions)[^1][0];
 }

@@ -13,8 +13,9 @@ namespace Prover.Core.Recursion.Aggregation;
 /// <list type="bullet">
 /// <item>a <b>leaf</b> verifies one shard proof as a member of the execution's shared-challenge group
 /// (<see cref="RecursiveStarkVerifier{TParams, TDef, TDigest}"/> with the seed, γ and β as inputs) and states its
-/// index and count (seed), the common seed, γ, β, its bus sum, the key root, its CPU start and end, its input size and
-/// the digest of its commitment;</item>
+/// index and count (seed), the common seed, γ, β, its bus sum, the key root, its CPU start and end, its input size, the
+/// input commitment (the last shard's) and the digest of its commitment, after the checks the native verifier makes on
+/// a shard's public values (so the final proof's verifier needs none of them);</item>
 /// <item>a <b>node</b> verifies two children (leaves or nodes, each of a program whose key is pinned) and checks
 /// across them what <see cref="ZkvmVerifier{TDef, TDigest}"/> checks across shards.</item>
 /// </list>
@@ -78,9 +79,61 @@ public static class ZkvmAggregationPrograms<TDef, TDigest>
         b.AssertEqual(ls[Zkvm.LoadStore.LoadStoreCols.PublicInputSizeLo], sys[0], "the load/store chip's input size is not the syscall chip's");
         b.AssertEqual(ls[Zkvm.LoadStore.LoadStoreCols.PublicInputSizeHi], sys[1], "the load/store chip's input size is not the syscall chip's");
 
+        // The per-shard checks the native verifier makes on public values (ZkvmVerifier.CheckStatement), made here so that
+        // the final proof's verifier needs none of a shard's public values (ZkvmVerifier.CheckSummary):
+        // (1) the clock pieces at the shard's end are canonical, q < 2^14 and hi < 2^24: the 31 bits of a felt's canonical
+        // value (boolean and canonical by the bits chip) with the high ones summing to zero — a sum of at most 17 bits
+        // cannot wrap modulo p, so every high bit is zero. Equal pieces are then equal clocks: the nodes chain a shard's
+        // start to the previous end, the verifier compares shard 0's start with (entry, clk 1) and the last end with
+        // clk = cycles + 1, so every start is canonical too; and with clk_hi monotone inside a shard every row's ts_hi
+        // stays below 2^24, which the memory argument's timestamp comparisons rely on (TimestampGadget).
+        void Below(Felt value, int bits, string what)
+        {
+            var decomposition = b.Bits(value);
+            var high = b.Zero;
+            for (int i = bits; i < decomposition.Length; i++)
+                high = b.Add(high, decomposition[i]);
+            b.AssertEqual(high, b.Zero, $"the shard's {what} is not below 2^{bits}");
+        }
+        Below(cpu[6], 14, "end clk_q");
+        Below(cpu[7], 24, "end clk_hi");
+        // (2) the last shard, and only it, has the last-shard tables (memory boundary, input commitment): the chip set is a
+        // constant of this program, so its kind is, and the shard's index from its seed (which the global transcript fixes
+        // and the nodes order) must agree: index + 1 = count for the last kind; for the other kind index + 1 − count has an
+        // inverse (the executor and the chip check x·x⁻¹ = 1), so it is not the last.
+        bool last = ZkvmChips.Check(chips, lastShard: true) is null;
+        if (last == (ZkvmChips.Check(chips, lastShard: false) is null))
+            throw new ArgumentException("a shard's chip set must be valid for exactly one of the last and the other shards");
+        var after = b.Add(seed[0], b.One);
+        if (last)
+            b.AssertEqual(after, seed[1], "a shard with the last-shard tables is not the last shard");
+        else
+            _ = b.Inverse(b.Sub(after, seed[1]));
+        // (3) the image table sends the program's initial memory in the last shard and nowhere else: exactly once per
+        // execution (ImageTable: its multiplicity is the key's Real flag times this public value).
+        var image = publics[chips.Position(ZkvmTable.Image)];
+        if (image.Length != Zkvm.Memory.ImageCols.PublicValueCount)
+            throw new InvalidOperationException("the image table states one public value");
+        b.AssertEqual(image[Zkvm.Memory.ImageCols.PublicActive], last ? b.One : b.Zero, "the image table must send the initial memory in the last shard only");
+        // (4) the last shard's input-commitment chip states the shard's input size (the syscall chip's, which every shard
+        // states equal up the tree and the verifier compares with the claim) and the commitment this leaf states; other
+        // shards state a zero commitment (only the rightmost leaf's reaches the root: a node restates its right child's).
+        Felt[] commitment;
+        if (last)
+        {
+            var commit = publics[chips.Position(ZkvmTable.InputCommit)];
+            if (commit.Length != Zkvm.Input.InputCommitCols.PublicValueCountFor(W))
+                throw new InvalidOperationException($"the input-commitment chip states {commit.Length} values, not a {W}-element commitment's");
+            b.AssertEqual(commit[Zkvm.Input.InputCommitCols.PublicSizeLo], sys[0], "the input-commitment chip's input size is not the syscall chip's");
+            b.AssertEqual(commit[Zkvm.Input.InputCommitCols.PublicSizeHi], sys[1], "the input-commitment chip's input size is not the syscall chip's");
+            commitment = commit[Zkvm.Input.InputCommitCols.PublicCommitment..];
+        }
+        else
+            commitment = [.. Enumerable.Repeat(b.Zero, W)];
+
         // The commitment digest: chips and heights are constants of this program (its shape), the public values and the
         // main cap are the hinted values the shard's transcript observed, so the digest binds exactly what the global
-        // transcript observed of this shard (ZkvmStatement.Challenges), in ShardDigestInput's order.
+        // transcript's tree digest took of this shard (ShardCommitmentTree.ShardDigestInput's order).
         var input = new List<Felt>();
         for (int i = 0; i < 64; i += 16)
             input.Add(b.Constant((long)(chips.Bits >> i & 0xFFFF)));
@@ -95,7 +148,8 @@ public static class ZkvmAggregationPrograms<TDef, TDigest>
         input.AddRange(cap);
         var digest = new HashGadgets<KoalaBearParameters, TDef>(b, W).HashRow(input);
 
-        // The statement: [index, index, count] from the seed, the common seed, γ, β, sum, root, start, end, input size, digest.
+        // The statement: [index, index, count] from the seed, the common seed, γ, β, sum, root, start, end, input size,
+        // input commitment, digest.
         b.Output(seed[0], seed[0], seed[1]);
         b.Output([.. seed.GetRange(2, 8)]);
         b.Output([.. challengesAndSum]);
@@ -103,6 +157,7 @@ public static class ZkvmAggregationPrograms<TDef, TDigest>
         b.Output(cpu[0], cpu[1], cpu[2], cpu[3]);
         b.Output(cpu[4], cpu[5], cpu[6], cpu[7]);
         b.Output(sys[0], sys[1]);
+        b.Output(commitment);
         b.Output(digest);
         var built = b.Build();
         if (built.Outputs.Count != S.Length(D, W))
@@ -164,6 +219,9 @@ public static class ZkvmAggregationPrograms<TDef, TDigest>
         b.Output([.. l.GetRange(S.Start(D, W), 4)]);
         b.Output([.. r.GetRange(S.End(D, W), 4)]);
         b.Output([.. l.GetRange(S.InputSize(D, W), 2)]);
+        // The input commitment of the last shard, which is the right child's last (the left child's shards end before the
+        // right's begin).
+        b.Output([.. r.GetRange(S.InputCommitment(D, W), W)]);
         var hash = new HashGadgets<KoalaBearParameters, TDef>(b, W);
         b.Output(hash.Compress([.. l.GetRange(S.Digest(D, W), W)], [.. r.GetRange(S.Digest(D, W), W)]));
         return b.Build();

@@ -14,7 +14,7 @@ public sealed record ZkvmAggregationItem<TDef, TDigest>(ZkvmAggregationChild<TDe
 /// <summary>
 /// Aggregates an execution proof (<see cref="ZkvmProof{TDef, TDigest}"/>: one STARK per shard with shared challenges)
 /// into one root proof: a leaf recursion proof per shard, then nodes pairwise up the tree of
-/// <see cref="ZkvmAggregateStatement.TreeShape"/> (an odd last proof is carried up unchanged). Every proof is under the
+/// <see cref="ShardCommitmentTree.TreeShape"/> (an odd last proof is carried up unchanged). Every proof is under the
 /// recursion configuration, with the shard proofs' extension and digest (<typeparamref name="TDigest"/>: 12 elements for
 /// provable-128 executions, whose every layer then hashes with width-24 Poseidon2). The shard proofs are checked on the way (a proof the tree
 /// rejects is refused with <see cref="RecursionRejectedException"/>); <see cref="Leaf"/> and <see cref="Node"/> are
@@ -170,30 +170,26 @@ public sealed class ZkvmAggregator<TDef, TDigest>
     public ZkvmAggregationItem<TDef, TDigest> Root()
     {
         var items = Enumerable.Range(0, _commitments.Length).Select(Leaf).ToList();
-        foreach (var level in ZkvmAggregateStatement.TreeShape(items.Count))
+        foreach (var level in ShardCommitmentTree.TreeShape(items.Count))
             items = [.. level.Select(p => p.Right < 0 ? items[p.Left] : Node(items[p.Left], items[p.Right]))];
         return items[0];
     }
 
-    /// <summary>The aggregated proof: the execution's claim, the shards' commitments and the root's proof.</summary>
+    /// <summary>What the aggregated and final files carry of the execution: the claim, the shards' shapes, the tree digest of their commitments, the end pc.</summary>
+    public ZkvmExecutionSummary Summary => ZkvmExecutionSummary.Of<TDigest>(Claim, _commitments);
+
+    /// <summary>The aggregated proof: the execution's summary and the root's proof.</summary>
     public ZkvmAggregateProof<TDef, TDigest> Aggregate() => FromRoot(Root());
 
     /// <summary>An aggregated proof with <paramref name="root"/> as its root (tests pass roots of other trees).</summary>
     public ZkvmAggregateProof<TDef, TDigest> FromRoot(ZkvmAggregationItem<TDef, TDigest> root) => From(root, ZkvmAggregateKind.Aggregated);
 
-    /// <summary>The final proof of the execution: the claim, the shards' commitments and <paramref name="final"/> (a <see cref="Final"/> proof).</summary>
+    /// <summary>The final proof of the execution: its summary and <paramref name="final"/> (a <see cref="Final"/> proof).</summary>
     public ZkvmAggregateProof<TDef, TDigest> FromFinal(ZkvmAggregationItem<TDef, TDigest> final) => From(final, ZkvmAggregateKind.Final);
 
     private ZkvmAggregateProof<TDef, TDigest> From(ZkvmAggregationItem<TDef, TDigest> top, ZkvmAggregateKind kind)
     {
         ArgumentNullException.ThrowIfNull(top);
-        return new ZkvmAggregateProof<TDef, TDigest>
-        {
-            Kind = kind,
-            ProgramDigest = _proof.ProgramDigest,
-            Claim = Claim,
-            Shards = _commitments,
-            Root = top.Proof.Stark,
-        };
+        return ZkvmAggregateProof<TDef, TDigest>.Of(_proof.ProgramDigest, Summary, top.Proof.Stark, kind);
     }
 }

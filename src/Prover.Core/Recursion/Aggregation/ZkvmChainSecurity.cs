@@ -27,7 +27,7 @@ internal sealed class ZkvmChainSecurity<TDef, TDigest>(ZkvmProgram program)
 
     /// <summary>The weakest of <paramref name="top"/>, the programs' proofs (each under its configuration) and the shard proofs of each execution.</summary>
     public Security.SecurityReport Weakest(Security.SecurityReport top, IEnumerable<(ZkvmAggregationChild<TDef, TDigest> Child, StarkConfig Config)> programs,
-        IEnumerable<(IReadOnlyList<ShardCommitment> Shards, ZkvmCheckedStatement<TDef, TDigest> Statement)> executions)
+        IEnumerable<(IReadOnlyList<ShardShape> Shards, ZkvmCheckedStatement<TDef, TDigest> Statement)> executions)
     {
         var weakest = top;
         foreach (var (child, config) in programs.DistinctBy(p => (p.Child, p.Config)))

@@ -7,12 +7,15 @@ using Prover.Core.Zkvm.Proving;
 namespace Prover.Core.Recursion.Aggregation;
 
 /// <summary>
-/// One block of an epoch: its execution's claim and shard commitments (what the epoch file carries for the verifier's
-/// native statement checks) and the root proof of its execution's aggregation tree (the epoch node's child).
+/// One block of an epoch: its execution's summary (claim, shard shapes, tree digest, end pc: what the epoch file carries for
+/// the verifier's native statement checks) and the root proof of its execution's aggregation tree (the epoch node's child).
 /// </summary>
-public sealed record ZkvmEpochBlock<TDef, TDigest>(ZkvmClaim Claim, IReadOnlyList<ShardCommitment> Shards, ZkvmAggregationItem<TDef, TDigest> Root)
+public sealed record ZkvmEpochBlock<TDef, TDigest>(ZkvmExecutionSummary Summary, ZkvmAggregationItem<TDef, TDigest> Root)
     where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
-    where TDigest : struct, IDigest<TDigest, KoalaBearParameters>;
+    where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
+{
+    public ZkvmClaim Claim => Summary.Claim;
+}
 
 /// <summary>A proof of the epoch tree: a block's execution root (<paramref name="IsBlock"/>) or an epoch node over two items.</summary>
 public sealed record ZkvmEpochItem<TDef, TDigest>(ZkvmAggregationItem<TDef, TDigest> Item, bool IsBlock)
@@ -23,7 +26,7 @@ public sealed record ZkvmEpochItem<TDef, TDigest>(ZkvmAggregationItem<TDef, TDig
 /// Aggregates several executions of one guest program (blocks) into one epoch proof (docs/design.md, "Recursion", blocks
 /// to epochs): each block's execution root (<see cref="BlockOf(ZkvmAggregationKeys{TDef, TDigest}, ZkvmAggregateProof{TDef, TDigest})"/>
 /// from an aggregated file, <see cref="BlockOf(ZkvmAggregationKeys{TDef, TDigest}, ZkvmProof{TDef, TDigest}, List{ValueTuple{string, double, int}}?)"/>
-/// from an execution proof), then epoch nodes pairwise up the tree of <see cref="ZkvmAggregateStatement.TreeShape"/> to
+/// from an execution proof), then epoch nodes pairwise up the tree of <see cref="ShardCommitmentTree.TreeShape"/> to
 /// one epoch root stating <see cref="ZkvmEpochStatement"/>, and with <see cref="Final"/> the final chain over it
 /// (the same one-child layers and configurations as an execution's). Every recursion proof is under the keys'
 /// configurations; a proof a node rejects is refused with <see cref="RecursionRejectedException"/>. <see cref="Node"/>
@@ -75,10 +78,11 @@ public sealed class ZkvmEpochAggregator<TDef, TDigest>
         var verdict = new ZkvmAggregateVerifier<TDef, TDigest>(keys).Verify(root);
         if (!verdict.IsValid)
             throw new ArgumentException("the block's aggregated proof does not verify: " + verdict.Error);
-        var (_, statement) = ZkvmVerifier<TDef, TDigest>.CheckStatement(keys.ShardConfig, keys.Program, root.Claim, root.Shards, claimedShape: null);
-        var child = keys.Root(statement!.Config, root.Shards, statement.Fractions);
-        var outputs = ZkvmAggregateStatement.Expected(root.Shards, statement, root.Claim.InputSize);
-        return new ZkvmEpochBlock<TDef, TDigest>(root.Claim, root.Shards, new ZkvmAggregationItem<TDef, TDigest>(child,
+        var summary = root.Summary;
+        var (_, statement) = ZkvmVerifier<TDef, TDigest>.CheckSummary(keys.ShardConfig, keys.Program, summary.Claim, summary.Shapes, summary.Digest<TDigest>());
+        var child = keys.Root(statement!.Config, summary.Shapes, statement.Fractions);
+        var outputs = ZkvmAggregateStatement.Expected(keys.Program, summary, statement);
+        return new ZkvmEpochBlock<TDef, TDigest>(summary, new ZkvmAggregationItem<TDef, TDigest>(child,
             new RecursionProof<KoalaBearParameters, TDef, TDigest>(root.Root, outputs)));
     }
 
@@ -92,7 +96,7 @@ public sealed class ZkvmEpochAggregator<TDef, TDigest>
         var aggregator = new ZkvmAggregator<TDef, TDigest>(keys, execution);
         var root = aggregator.Root();
         timings?.AddRange(aggregator.Timings);
-        return new ZkvmEpochBlock<TDef, TDigest>(aggregator.Claim, aggregator.FromRoot(root).Shards, root);
+        return new ZkvmEpochBlock<TDef, TDigest>(aggregator.Summary, root);
     }
 
     /// <summary>Block <paramref name="index"/>'s execution root, as an item of the epoch tree.</summary>
@@ -113,7 +117,7 @@ public sealed class ZkvmEpochAggregator<TDef, TDigest>
     public ZkvmEpochItem<TDef, TDigest> Root()
     {
         var items = Enumerable.Range(0, _blocks.Length).Select(Block).ToList();
-        foreach (var level in ZkvmAggregateStatement.TreeShape(items.Count))
+        foreach (var level in ShardCommitmentTree.TreeShape(items.Count))
             items = [.. level.Select(p => p.Right < 0 ? items[p.Left] : Node(items[p.Left], items[p.Right]))];
         return items[0];
     }
@@ -154,7 +158,7 @@ public sealed class ZkvmEpochAggregator<TDef, TDigest>
         {
             Kind = kind,
             ProgramDigest = _keys.Program.Digest,
-            Blocks = [.. _blocks.Select(b => new ZkvmEpochBlockCommitments(b.Claim, b.Shards))],
+            Blocks = [.. _blocks.Select(b => b.Summary)],
             Top = top.Proof.Stark,
         };
     }

@@ -6,21 +6,19 @@ using Prover.Core.Zkvm.Proving;
 
 namespace Prover.Core.Recursion.Aggregation;
 
-/// <summary>What an epoch file carries of one block: its execution's claim and shard commitments (the verifier derives the block's statement from them).</summary>
-public sealed record ZkvmEpochBlockCommitments(ZkvmClaim Claim, IReadOnlyList<ShardCommitment> Shards);
-
 /// <summary>
 /// Several executions of one guest program (blocks) proved as ONE recursion proof (docs/design.md, "Recursion", blocks to
 /// epochs): magic "PRVE", the kind (the epoch tree's root, or the final proof over it), the extension degree, the program
-/// digest, each block's claim and shard commitments in order (<see cref="ZkvmExecutionCommitmentCodec"/>: the same bytes
-/// as an aggregated file's), and the top STARK proof. The block statements are not in the proof's statement (it states
+/// digest, each block's summary in order (<see cref="ZkvmExecutionSummary"/>: claim, shard shapes, tree digest, end pc; the
+/// same bytes as an aggregated file's), and the top STARK proof. The block statements are not in the proof's statement (it states
 /// their count and a digest); they are derived by the verifier from what is carried here.
 /// </summary>
 public sealed record ZkvmEpochProof<TDef, TDigest>
     where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
     where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
 {
-    public const ushort Version = 1;
+    /// <summary>2: each block's <see cref="ZkvmExecutionSummary"/> instead of its shards' commitments.</summary>
+    public const ushort Version = 2;
 
     public static ReadOnlySpan<byte> Magic => "PRVE"u8;
 
@@ -29,7 +27,7 @@ public sealed record ZkvmEpochProof<TDef, TDigest>
 
     public required byte[] ProgramDigest { get; init; }
 
-    public required IReadOnlyList<ZkvmEpochBlockCommitments> Blocks { get; init; }
+    public required IReadOnlyList<ZkvmExecutionSummary> Blocks { get; init; }
 
     /// <summary>The top recursion proof: the epoch root, or the final proof over it.</summary>
     public required StarkProof<KoalaBearParameters, ExtensionField<KoalaBear, TDef>, TDigest> Top { get; init; }
@@ -52,7 +50,7 @@ public sealed record ZkvmEpochProof<TDef, TDigest>
         ms.Write(ProgramDigest);
         U32((uint)Blocks.Count);
         foreach (var block in Blocks)
-            ZkvmExecutionCommitmentCodec.Write(ms, block.Claim, block.Shards);
+            ZkvmExecutionSummaryCodec.Write(ms, block);
         var top = ProofSerializer.Serialize(Top);
         U32((uint)top.Length);
         ms.Write(top);
@@ -87,11 +85,10 @@ public sealed record ZkvmEpochProof<TDef, TDigest>
         // A block takes at least 40 bytes (claim fields and one shard's counts): the count is bounded by the bytes left.
         if (count < 2 || count > ZkvmEpochAggregator<TDef, TDigest>.MaxBlocks || count > (uint)reader.Remaining / 40)
             throw new ProofFormatException($"{count} blocks out of range");
-        var blocks = new ZkvmEpochBlockCommitments[count];
+        var blocks = new ZkvmExecutionSummary[count];
         for (int i = 0; i < blocks.Length; i++)
         {
-            var (claim, shards) = ZkvmExecutionCommitmentCodec.Read<TDef, TDigest>(ref reader);
-            blocks[i] = new ZkvmEpochBlockCommitments(claim, shards);
+            blocks[i] = ZkvmExecutionSummaryCodec.Read<TDef, TDigest>(ref reader);
         }
         uint topLength = reader.U32("top proof length");
         var top = ProofSerializer.Deserialize<KoalaBearParameters, TDef, TDigest>(reader.Take((int)Math.Min(topLength, int.MaxValue), "top proof"),

@@ -162,7 +162,7 @@ public static class ZkvmEpochProofs
         var aggregator = new ZkvmEpochAggregator<TDef, TDigest>(keys, blocks);
         int epochReported = 0;
         var items = Enumerable.Range(0, blocks.Length).Select(aggregator.Block).ToList();
-        foreach (var level in ZkvmAggregateStatement.TreeShape(items.Count))
+        foreach (var level in ShardCommitmentTree.TreeShape(items.Count))
             items = [.. level.Select(p => p.Right < 0 ? items[p.Left] : Epoch(aggregator.Node(items[p.Left], items[p.Right])))];
         var result = kind == ZkvmAggregateKind.Final ? aggregator.FromFinal(Epoch(aggregator.Final(items[0]))) : aggregator.FromRoot(items[0].Item);
         var bytes = result.ToBytes();

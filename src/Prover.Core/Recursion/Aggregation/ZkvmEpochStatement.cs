@@ -1,12 +1,13 @@
 using Prover.Core.Field;
 using Prover.Core.Hash;
+using Prover.Core.Zkvm.Proving;
 
 namespace Prover.Core.Recursion.Aggregation;
 
 /// <summary>
 /// The statement every epoch node states (docs/design.md, "Recursion", blocks to epochs): the number of blocks it covers
 /// and a digest (w elements: the blocks' digest length) of their statements in order — a Merkle tree, of the shape of
-/// <see cref="ZkvmAggregateStatement.TreeShape"/>, whose leaves are the Poseidon2 sponge of each block's
+/// <see cref="ShardCommitmentTree.TreeShape"/>, whose leaves are the Poseidon2 sponge of each block's
 /// <see cref="ZkvmAggregateStatement"/> (the fixed list its execution's root states) and whose nodes are the
 /// compression of their two children. 1 + w elements whatever the block count: the statements themselves are not in
 /// it; the epoch file carries what the verifier derives each block's statement from (its claim and shard commitments),
@@ -26,12 +27,12 @@ public static class ZkvmEpochStatement
         return PaddingFreeSponge<KoalaBearParameters, TDigest>.Default.Hash([.. statement.Select(v => KoalaBear.FromUInt64(v))]);
     }
 
-    /// <summary>The epoch tree's digest over the blocks' statements in order (<see cref="ZkvmAggregateStatement.TreeShape"/>, nodes compressed).</summary>
+    /// <summary>The epoch tree's digest over the blocks' statements in order (<see cref="ShardCommitmentTree.TreeShape"/>, nodes compressed).</summary>
     public static TDigest TreeDigest<TDigest>(IReadOnlyList<IReadOnlyList<uint>> blocks) where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
     {
         ArgumentNullException.ThrowIfNull(blocks);
         var items = blocks.Select(BlockDigest<TDigest>).ToList();
-        foreach (var level in ZkvmAggregateStatement.TreeShape(items.Count))
+        foreach (var level in ShardCommitmentTree.TreeShape(items.Count))
             items = [.. level.Select(p => p.Right < 0 ? items[p.Left] : TruncatedPermutation<KoalaBearParameters, TDigest>.Default.Compress(items[p.Left], items[p.Right]))];
         return items[0];
     }

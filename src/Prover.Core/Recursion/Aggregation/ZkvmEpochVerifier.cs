@@ -104,16 +104,16 @@ public sealed class ZkvmEpochVerifier<TDef, TDigest>
         for (int i = 0; i < statements.Length; i++)
         {
             var block = proof.Blocks[i];
-            var (error, statement) = ZkvmVerifier<TDef, TDigest>.CheckStatement(_keys.ShardConfig, _keys.Program, block.Claim, block.Shards, claimedShape: null, _executions.FullKeys);
+            var (error, statement) = ZkvmVerifier<TDef, TDigest>.CheckSummary(_keys.ShardConfig, _keys.Program, block.Claim, block.Shapes, block.Digest<TDigest>(), _executions.FullKeys);
             if (error is not null)
                 return ZkvmEpochVerification.Reject($"block {i}: {error}");
             statements[i] = statement!;
-            expected[i] = ZkvmAggregateStatement.Expected(block.Shards, statement!, block.Claim.InputSize);
+            expected[i] = ZkvmAggregateStatement.Expected(_keys.Program, block, statement!);
         }
         Step("statement checks, challenges, public bus terms");
         // Each block's execution tree (its shape from its shards', as for an aggregated proof), the epoch tree over their
         // roots, and for a final proof the final chain over the epoch root: the top program pins all of them.
-        var trees = proof.Blocks.Select((b, i) => _keys.Tree(statements[i].Config, b.Shards, statements[i].Fractions)).ToArray();
+        var trees = proof.Blocks.Select((b, i) => _keys.Tree(statements[i].Config, b.Shapes, statements[i].Fractions)).ToArray();
         var epoch = _keys.EpochTree([.. trees.Select(t => t[^1][0])]);
         bool final = proof.Kind == ZkvmAggregateKind.Final;
         var chain = final ? _keys.FinalChain(epoch[^1][0].Child, ZkvmEpochStatement.Length(TDigest.Length)) : [];
@@ -132,7 +132,7 @@ public sealed class ZkvmEpochVerifier<TDef, TDigest>
             .Concat(epoch.Skip(1).SelectMany(level => level).Where(e => !e.IsBlock).Select(e => (e.Child, _keys.RecursionConfig)))
             .Concat(trees.SelectMany(t => t.SelectMany(level => level)).Select(c => (c, _keys.RecursionConfig)));
         var security = _executions.ChainSecurity.Weakest(verifier.LastSecurity!, programs,
-            proof.Blocks.Select((b, i) => (b.Shards, statements[i])));
+            proof.Blocks.Select((b, i) => (b.Shapes, statements[i])));
         Step("security of the chain");
         return new ZkvmEpochVerification(true, null, [.. proof.Blocks.Select(b =>
             new ZkvmVerification(true, null, b.Claim.ExitCode, b.Claim.Output, b.Claim.Cycles, b.Claim.InputSize, b.Claim.InputCommitment))])

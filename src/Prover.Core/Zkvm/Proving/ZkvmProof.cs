@@ -33,8 +33,10 @@ public sealed class ZkvmProof<TDef, TDigest>
     /// 8: each table's LogUp running sum is cyclic and stands in for its last group's column (STARK format 7/8, one LogUp
     /// column and three constraints fewer per table, <see cref="Air.LogUp"/>).
     /// 9: each shard's STARK proof has one quotient for all its tables (STARK format 9/10, <see cref="Stark.StarkProofFormat"/>).
+    /// 10: the global transcript observes the tree digest of the shards' commitments (<see cref="ShardCommitmentTree"/>)
+    /// instead of every commitment in turn, so that an aggregation tree's root states what the challenges were drawn from.
     /// </summary>
-    public const ushort Version = 9;
+    public const ushort Version = 10;
 
     /// <summary>Upper bounds enforced when parsing (an adversary controls the bytes).</summary>
     public const int MaxShards = 1 << 16, MaxInputBytes = 1 << 30, MaxOutputBytes = 1 << 24;
@@ -131,7 +133,7 @@ public sealed class ZkvmProof<TDef, TDigest>
         ushort version = BinaryPrimitives.ReadUInt16LittleEndian(Take(bytes, 2, "version"));
         if (version != Version)
             throw new ProofFormatException(version < Version
-                ? $"zkVM proof version {version} is older than this reader's {Version} (version 9 has one quotient per shard proof, 8 changed the LogUp layout): prove again"
+                ? $"zkVM proof version {version} is older than this reader's {Version} (version 10 draws the challenges from the tree digest of the shards' commitments, 9 has one quotient per shard proof): prove again"
                 : $"zkVM proof version {version}, expected {Version}");
         var digest = Take(bytes, 32, "program digest").ToArray();
         int exit = unchecked((int)BinaryPrimitives.ReadUInt32LittleEndian(Take(bytes, 4, "exit code")));

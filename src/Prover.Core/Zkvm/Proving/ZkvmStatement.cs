@@ -27,6 +27,9 @@ public readonly record struct ShardCommitment(ChipSet Chips, int[] LogHeights, K
         return new(chips, logHeights, publicValues, [.. cap.Digests.ToArray().Select(d => d.Elements.ToArray())]);
     }
 
+    /// <summary>The shard's chips and heights.</summary>
+    public ShardShape Shape => new(Chips, LogHeights);
+
     /// <summary>The public values of chip <paramref name="chip"/>'s table (an <see cref="ArgumentException"/> when the shard lacks it).</summary>
     public KoalaBear[] PublicsOf(int chip) => PublicValues[Chips.Position(chip)];
 
@@ -57,10 +60,10 @@ public static class ZkvmStatement
 
     /// <summary>
     /// γ, β and each shard's seed. The transcript observes the configuration, the program (image digest
-    /// and preprocessed commitment), the input's size and commitment, the claimed output and exit code, the cycle count, and
-    /// every shard's chip set, heights, public values and main commitment, so no trace (and no claim) can depend on
-    /// the challenges. Each shard's own transcript then observes its seed: (shard index, shard count,
-    /// eight elements drawn after γ and β).
+    /// and preprocessed commitment), the input's size and commitment, the claimed output and exit code, the cycle count, the
+    /// shard count and the tree digest of every shard's chip set, heights, public values and main commitment
+    /// (<see cref="ShardCommitmentTree.TreeDigest{TDigest}"/>), so no trace (and no claim) can depend on the challenges.
+    /// Each shard's own transcript then observes its seed: (shard index, shard count, eight elements drawn after γ and β).
     /// </summary>
     public static (SharedBusChallenges<ExtensionField<KoalaBear, TDef>>[] Seeds, ExtensionField<KoalaBear, TDef> Gamma, ExtensionField<KoalaBear, TDef> Beta)
         Challenges<TDef, TDigest>(StarkConfig config, ZkvmProgram program, TDigest preprocessedRoot, ulong inputSize,
@@ -68,6 +71,31 @@ public static class ZkvmStatement
         where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
         where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
     {
+        ArgumentNullException.ThrowIfNull(shards);
+        return Challenges<TDef, TDigest>(config, program, preprocessedRoot, inputSize, inputCommitment, output, exitCode, cycles, shards.Count,
+            ShardCommitmentTree.TreeDigest<TDigest>(shards));
+    }
+
+    /// <summary>
+    /// The same challenges from the shard count and the tree digest of the shards' commitments (<paramref name="treeDigest"/>)
+    /// instead of the commitments themselves: what the verifier of an aggregated or final proof computes, whose root states
+    /// the digest its leaves and nodes computed from the commitments the shard proofs' transcripts observed.
+    /// </summary>
+    /// <remarks>
+    /// Why one digest is enough (Fiat–Shamir): the digest is a collision-resistant hash of every shard's chip set, heights,
+    /// public values and main cap in order (the leaves' padding-free sponges, compressed up the tree of
+    /// <see cref="ShardCommitmentTree.TreeShape"/>), with the shards' own hash; a prover who could change a commitment
+    /// after seeing γ, β would have to find another commitment list with the same digest. Before this the transcript
+    /// observed every commitment in the clear; the digest is what an aggregation tree can compute in-circuit, so the
+    /// final proof's verifier needs no per-shard data to derive the challenges (docs/design.md, "Recursion").
+    /// </remarks>
+    public static (SharedBusChallenges<ExtensionField<KoalaBear, TDef>>[] Seeds, ExtensionField<KoalaBear, TDef> Gamma, ExtensionField<KoalaBear, TDef> Beta)
+        Challenges<TDef, TDigest>(StarkConfig config, ZkvmProgram program, TDigest preprocessedRoot, ulong inputSize,
+            ReadOnlySpan<KoalaBear> inputCommitment, ReadOnlySpan<byte> output, int exitCode, long cycles, int shardCount, TDigest treeDigest)
+        where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
+        where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(shardCount);
         // The statement's transcript runs on the configuration's digest and permutation, like each shard's.
         StarkConfig.CheckDigest<KoalaBearParameters, TDigest>(config);
         var ch = DuplexChallenger<KoalaBearParameters, TDigest>.Create();
@@ -94,32 +122,16 @@ public static class ZkvmStatement
         O(unchecked((uint)exitCode));
         O((ulong)cycles & 0xFFFF_FFFF);
         O((ulong)cycles >> 32);
-        O((ulong)shards.Count);
-        foreach (var s in shards)
-        {
-            // The chip set first (16-bit pieces): it fixes which AIRs the heights, public values and commitment are of.
-            for (int i = 0; i < 64; i += 16)
-                O(s.Chips.Bits >> i & 0xFFFF);
-            O((ulong)s.LogHeights.Length);
-            foreach (int h in s.LogHeights)
-                O((ulong)h);
-            foreach (var p in s.PublicValues)
-            {
-                O((ulong)p.Length);
-                ch.Observe(p);
-            }
-            // The cap of the configuration's digest (a digest of another length is refused): the transcript the
-            // single-process prover observes.
-            ch.Observe(s.Cap<TDigest>());
-        }
+        O((ulong)shardCount);
+        ch.Observe(treeDigest);
         var gamma = ch.SampleExtension<ExtensionField<KoalaBear, TDef>>();
         var beta = ch.SampleExtension<ExtensionField<KoalaBear, TDef>>();
         var common = new ulong[8];
         for (int i = 0; i < common.Length; i++)
             common[i] = ch.Sample().ToCanonical();
-        var seeds = new SharedBusChallenges<ExtensionField<KoalaBear, TDef>>[shards.Count];
+        var seeds = new SharedBusChallenges<ExtensionField<KoalaBear, TDef>>[shardCount];
         for (int s = 0; s < seeds.Length; s++)
-            seeds[s] = new SharedBusChallenges<ExtensionField<KoalaBear, TDef>>(gamma, beta, [(ulong)s, (ulong)shards.Count, .. common]);
+            seeds[s] = new SharedBusChallenges<ExtensionField<KoalaBear, TDef>>(gamma, beta, [(ulong)s, (ulong)shardCount, .. common]);
         return (seeds, gamma, beta);
     }
 

@@ -131,14 +131,14 @@ public sealed class ZkvmVerifier<TDef, TDigest>
     /// <summary>
     /// Everything <see cref="Verify(ZkvmProof{TDef, TDigest})"/> checks about an execution before and besides the shard
     /// proofs themselves, from what each shard commits to (<see cref="ShardCommitment"/>: chips, heights, public values,
-    /// main cap): the chip sets, the proof's shape, the bus budget, the CPU chaining from the entry with clk 1, every
-    /// shard's input sizes, the input-commitment chip's claim, the cycle count; then the shared challenges and the bus
-    /// terms of the verifier's own tuples. Shared with the verifier of an aggregated proof
-    /// (<c>Recursion.Aggregation.ZkvmAggregateVerifier</c>), which has the same commitments bound by its root's statement
-    /// instead of the shard proofs. <paramref name="claimedShape"/> is the configuration the shard proofs state (null: the
-    /// shape a prover under <paramref name="config"/> chooses for this statement, <see cref="StarkConfig.ForTallestTable"/>);
-    /// the statement's <see cref="ZkvmCheckedStatement{TDef, TDigest}.Config"/> is the shape every shard proof must have.
-    /// <paramref name="fullKeys"/> caches the preprocessed key over all chips per blowup.
+    /// main cap): the shapes (<see cref="CheckShapes"/>), the CPU chaining from the entry with clk 1, every
+    /// shard's input sizes, the image table in the last shard only, the input-commitment chip's claim, the cycle count;
+    /// then the shared challenges and the bus terms of the verifier's own tuples. <paramref name="claimedShape"/> is the
+    /// configuration the shard proofs state (null: the shape a prover under <paramref name="config"/> chooses for this
+    /// statement, <see cref="StarkConfig.ForTallestTable"/>); the statement's <see cref="ZkvmCheckedStatement{TDef, TDigest}.Config"/>
+    /// is the shape every shard proof must have. <paramref name="fullKeys"/> caches the preprocessed key over all chips per blowup.
+    /// The verifier of an aggregated or final proof, which has no per-shard public values, checks
+    /// <see cref="CheckSummary"/> instead: the same shapes, and the rest from its root's statement.
     /// </summary>
     public static (string? Error, ZkvmCheckedStatement<TDef, TDigest>? Statement) CheckStatement(StarkConfig config, ZkvmProgram program, ZkvmClaim claim,
         IReadOnlyList<ShardCommitment> commitments, StarkConfig? claimedShape,
@@ -149,39 +149,18 @@ public sealed class ZkvmVerifier<TDef, TDigest>
         ArgumentNullException.ThrowIfNull(claim);
         ArgumentNullException.ThrowIfNull(commitments);
         program = program.ForDigest(TDigest.Length);
-        if (claim.InputSize > MemoryMap.InputMaxSize)
-            return ($"the input of {claim.InputSize} bytes exceeds the input region", null);
         int n = commitments.Count;
-        if (n == 0)
-            return ("the proof has no shards", null);
-        var chips = commitments.Select(c => c.Chips).ToArray();
+        var (shapeError, checkedShapes) = CheckShapes(config, program, claim, [.. commitments.Select(c => c.Shape)], claimedShape, fullKeys);
+        if (shapeError is not null)
+            return (shapeError, null);
         for (int s = 0; s < n; s++)
         {
-            // The shard's AIR list is its chip set's (ChipSet: why leaving out a table with events cannot balance the buses).
-            if (ZkvmChips.Check(chips[s], s == n - 1) is { } error)
-                return ($"shard {s}: {error}", null);
-            int expected = chips[s].Count;
-            if (commitments[s].LogHeights?.Length != expected || commitments[s].PublicValues?.Length != expected)
+            int expected = commitments[s].Chips.Count;
+            if (commitments[s].PublicValues?.Length != expected)
                 return ($"shard {s} does not have the {expected} tables of its chips", null);
-            foreach (int h in commitments[s].LogHeights)
-                if (h is < 1 or > 24)
-                    return ($"shard {s}: table height 2^{h} out of range", null);
         }
-        var heights = commitments.Select(c => c.LogHeights).ToArray();
-        int tallest = heights.Max(h => h.Max());
-        // The proof's shape: the configuration's own, or, for a statement whose claimed tables are all small enough, that
-        // configuration's small-statement shape (StarkConfig.ForTallestTable; the same provable level, checked again per
-        // shard). Every shard's STARK verifier (or leaf) then requires exactly this shape.
-        var shape = config.ExpectedShape(claimedShape ?? config.ForTallestTable(tallest), tallest);
-        // Before any other work: no bus of the claimed statement may allow p bounded sends and receives (a tuple sent p
-        // times would cancel modulo p; docs/zkvm.md "Bus multiplicity bound").
-        if (ZkvmBusBudget.Check(program, chips, heights, claim.Output.Length) is { } budget)
-            return ("statement too large for a sound bus argument: " + budget, null);
-        // One preprocessed key over all chips; each shard verifies with its subset (the preprocessed Program table
-        // is a required chip, so every shard keeps it and the commitment is the same).
-        VerifyingKey<KoalaBearParameters, TDigest> MakeKey(int blowup) => StarkSetup.Preprocess<KoalaBearParameters, TDigest>(program.Airs,
-            ZkvmProgram.RegistryHeights(chips[^1], heights[^1]), blowup)!.VerifyingKey;
-        var fullKey = fullKeys is null ? MakeKey(shape.LogBlowup) : fullKeys.GetOrAdd(shape.LogBlowup, MakeKey);
+        var (shape, fractions, fullKey) = checkedShapes!;
+        var chips = commitments.Select(c => c.Chips).ToArray();
         KoalaBear[] Publics(int s, int chip) => commitments[s].PublicValues[chips[s].Position(chip)];
 
         // CPU boundaries: shard 0 starts at the entry with clk 1; each shard starts where the previous ended.
@@ -235,8 +214,103 @@ public sealed class ZkvmVerifier<TDef, TDigest>
 
         var (seeds, gamma, beta) = ZkvmStatement.Challenges<TDef, TDigest>(shape, program, fullKey.PreprocessedRoot, claim.InputSize,
             claim.InputCommitment, claim.Output, claim.ExitCode, claim.Cycles, commitments);
-        double fractions = ZkvmBusBudget.StatementFractions(program, chips, heights, claim.Output.Length);
         var publicSum = ZkvmStatement.PublicBusSum(claim.Output, claim.ExitCode, ZkvmStatement.HaltTimestamp(end[6], end[7]), gamma, beta);
         return (null, new ZkvmCheckedStatement<TDef, TDigest>(shape, seeds, gamma, beta, fractions, fullKey, publicSum));
     }
+
+    /// <summary>
+    /// What an execution's statement requires of its shards' shapes alone (chips and heights, in order): every shard's chip
+    /// set (the last shard's with the last-shard tables, the others' without), the heights in range, the proof's shape
+    /// (<paramref name="claimedShape"/>, or the one a prover under <paramref name="config"/> chooses for the tallest table),
+    /// the bus budget of the whole statement; and what they give: that shape, the statement's bus fractions (for the
+    /// security bound) and the preprocessed key over all chips (cached per blowup in <paramref name="fullKeys"/>).
+    /// </summary>
+    public static (string? Error, ZkvmCheckedShapes<TDigest>? Shapes) CheckShapes(StarkConfig config, ZkvmProgram program, ZkvmClaim claim,
+        IReadOnlyList<ShardShape> shapes, StarkConfig? claimedShape,
+        System.Collections.Concurrent.ConcurrentDictionary<int, VerifyingKey<KoalaBearParameters, TDigest>>? fullKeys = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(program);
+        ArgumentNullException.ThrowIfNull(claim);
+        ArgumentNullException.ThrowIfNull(shapes);
+        program = program.ForDigest(TDigest.Length);
+        if (claim.InputSize > MemoryMap.InputMaxSize)
+            return ($"the input of {claim.InputSize} bytes exceeds the input region", null);
+        int n = shapes.Count;
+        if (n == 0)
+            return ("the proof has no shards", null);
+        var chips = shapes.Select(c => c.Chips).ToArray();
+        for (int s = 0; s < n; s++)
+        {
+            // The shard's AIR list is its chip set's (ChipSet: why leaving out a table with events cannot balance the buses).
+            if (ZkvmChips.Check(chips[s], s == n - 1) is { } error)
+                return ($"shard {s}: {error}", null);
+            int expected = chips[s].Count;
+            if (shapes[s].LogHeights?.Length != expected)
+                return ($"shard {s} does not have the {expected} tables of its chips", null);
+            foreach (int h in shapes[s].LogHeights)
+                if (h is < 1 or > 24)
+                    return ($"shard {s}: table height 2^{h} out of range", null);
+        }
+        var heights = shapes.Select(c => c.LogHeights).ToArray();
+        int tallest = heights.Max(h => h.Max());
+        // The proof's shape: the configuration's own, or, for a statement whose claimed tables are all small enough, that
+        // configuration's small-statement shape (StarkConfig.ForTallestTable; the same provable level, checked again per
+        // shard). Every shard's STARK verifier (or leaf) then requires exactly this shape.
+        var shape = config.ExpectedShape(claimedShape ?? config.ForTallestTable(tallest), tallest);
+        // Before any other work: no bus of the claimed statement may allow p bounded sends and receives (a tuple sent p
+        // times would cancel modulo p; docs/zkvm.md "Bus multiplicity bound").
+        if (ZkvmBusBudget.Check(program, chips, heights, claim.Output.Length) is { } budget)
+            return ("statement too large for a sound bus argument: " + budget, null);
+        // One preprocessed key over all chips; each shard verifies with its subset (the preprocessed Program table
+        // is a required chip, so every shard keeps it and the commitment is the same).
+        VerifyingKey<KoalaBearParameters, TDigest> MakeKey(int blowup) => StarkSetup.Preprocess<KoalaBearParameters, TDigest>(program.Airs,
+            ZkvmProgram.RegistryHeights(chips[^1], heights[^1]), blowup)!.VerifyingKey;
+        var fullKey = fullKeys is null ? MakeKey(shape.LogBlowup) : fullKeys.GetOrAdd(shape.LogBlowup, MakeKey);
+        double fractions = ZkvmBusBudget.StatementFractions(program, chips, heights, claim.Output.Length);
+        return (null, new ZkvmCheckedShapes<TDigest>(shape, fractions, fullKey));
+    }
+
+    /// <summary>
+    /// The statement of an execution from what an aggregated or final proof carries instead of the shards' commitments
+    /// (<paramref name="summary"/>: the claim, the shards' shapes, the tree digest of their commitments, the last pc): the
+    /// shapes as <see cref="CheckShapes"/>, the cycle count's range, the shared challenges drawn from the shard count and
+    /// the tree digest (<see cref="ZkvmStatement.Challenges{TDef, TDigest}(StarkConfig, ZkvmProgram, TDigest, ulong, ReadOnlySpan{KoalaBear}, ReadOnlySpan{byte}, int, long, int, TDigest)"/>)
+    /// and the bus terms of the verifier's own tuples at the halt of the claimed cycle count. The per-shard checks
+    /// <see cref="CheckStatement"/> makes on public values are the tree's (its leaves and nodes), and the root's statement
+    /// must equal what this statement derives (<c>Recursion.Aggregation.ZkvmAggregateStatement.Expected</c>): the chaining
+    /// ends at the entry with clk 1 and at clk = cycles + 1, the input size, commitment and the digest.
+    /// </summary>
+    public static (string? Error, ZkvmCheckedStatement<TDef, TDigest>? Statement) CheckSummary(StarkConfig config, ZkvmProgram program,
+        ZkvmClaim claim, IReadOnlyList<ShardShape> shapes, TDigest treeDigest,
+        System.Collections.Concurrent.ConcurrentDictionary<int, VerifyingKey<KoalaBearParameters, TDigest>>? fullKeys = null)
+    {
+        var (error, checkedShapes) = CheckShapes(config, program, claim, shapes, claimedShape: null, fullKeys);
+        if (error is not null)
+            return (error, null);
+        program = program.ForDigest(TDigest.Length);
+        if (claim.InputCommitment.Length != TDigest.Length)
+            return ($"the input commitment has {claim.InputCommitment.Length} elements, the configuration's digests {TDigest.Length}", null);
+        // The last shard ends at clk = cycles + 1, whose pieces (q < 2^14, hi < 2^24: the leaves check both ends of every
+        // shard) the root states; a count whose clock does not fit cannot be an execution's.
+        if (claim.Cycles < 1 || (ulong)claim.Cycles + 1 >= 1UL << 38)
+            return ($"the proof claims {claim.Cycles} cycles, out of the clock's range", null);
+        var (shape, fractions, fullKey) = checkedShapes!;
+        var (seeds, gamma, beta) = ZkvmStatement.Challenges<TDef, TDigest>(shape, program, fullKey.PreprocessedRoot, claim.InputSize,
+            claim.InputCommitment, claim.Output, claim.ExitCode, claim.Cycles, shapes.Count, treeDigest);
+        var (q, hi) = EndClock(claim.Cycles);
+        var publicSum = ZkvmStatement.PublicBusSum(claim.Output, claim.ExitCode, ZkvmStatement.HaltTimestamp(q, hi), gamma, beta);
+        return (null, new ZkvmCheckedStatement<TDef, TDigest>(shape, seeds, gamma, beta, fractions, fullKey, publicSum));
+    }
+
+    /// <summary>The last shard's end clock (clk = cycles + 1) as the CPU's (q, hi) public values: q the low 14 bits.</summary>
+    public static (KoalaBear Q, KoalaBear Hi) EndClock(long cycles)
+    {
+        ulong clk = (ulong)cycles + 1;
+        return (KoalaBear.FromUInt64(clk & 0x3FFF), KoalaBear.FromUInt64(clk >> 14));
+    }
 }
+
+/// <summary>What <see cref="ZkvmVerifier{TDef, TDigest}.CheckShapes"/> gives: the shape every shard proof has, the statement's bus fractions and the full preprocessed key.</summary>
+public sealed record ZkvmCheckedShapes<TDigest>(StarkConfig Config, double Fractions, VerifyingKey<KoalaBearParameters, TDigest> FullKey)
+    where TDigest : struct, IDigest<TDigest, KoalaBearParameters>;
