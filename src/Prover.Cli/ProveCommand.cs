@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Prover.Core.Machine;
+using Prover.Core.Zkvm.Proving;
 using Prover.Node;
 using Prover.Witness.Guest;
 using Spectre.Console;
@@ -51,22 +52,28 @@ internal static class ProveCommand
         var maxInput = FileLimits.MaxInputOption();
         var backendOption = BackendChoice.Option("cpu");
         var cluster = WorkerCommand.ClusterOption();
+        var shapePolicy = ShapesCommand.ShapePolicyOption();
         var command = new Command("prove", "prove a guest execution: the embedded Ethereum block validator on a block input, or any ELF")
         {
-            source, elf, input, output, executionProof, config, shard, memoryBudget, json, stage, backendOption, maxCycles, maxInput, cluster,
+            source, elf, input, output, executionProof, config, shard, memoryBudget, json, stage, backendOption, maxCycles, maxInput, cluster, shapePolicy,
         };
         command.SetAction((parse, ct) => RunAsync(parse.GetValue(source), parse.GetValue(elf), parse.GetValue(input), parse.GetValue(output)!,
             parse.GetValue(executionProof), ProofConfiguration.FromName(parse.GetValue(config)!)!, parse.GetValue(shard), parse.GetValue(memoryBudget), parse.GetValue(json),
             parse.GetValue(stage),
             BackendChoice.Kind(parse.GetValue(backendOption)), new Limits(parse.GetValue(maxCycles), parse.GetValue(maxInput)), parse.GetValue(cluster),
-            WorkerCommand.ExplicitBackend(parse, backendOption), ct));
+            WorkerCommand.ExplicitBackend(parse, backendOption), parse.GetValue(shapePolicy), ct));
         return command;
     }
 
     private static async Task<int> RunAsync(FileInfo? sourceFile, FileInfo? elfFile, FileInfo? inputFile, FileInfo outFile, FileInfo? executionProofFile,
         ProofConfiguration config, int? logShard, double? memoryBudgetGiB, bool asJson, ProofStage stage, ProverBackendKind backend, Limits limits, string? cluster, string? explicitBackend,
-        CancellationToken ct)
+        ShardShapePolicy shapePolicy, CancellationToken ct)
     {
+        if (shapePolicy != ShardShapePolicy.Natural && cluster is not null)
+        {
+            Console.Error.WriteLine($"error: --shape-policy {ShapesCommand.PolicyName(shapePolicy)} is not supported with --cluster yet (the workers build natural shards)");
+            return 2;
+        }
         if (logShard is < 10 or > 22)
         {
             Console.Error.WriteLine("error: --log-shard-size must be between 10 and 22");
@@ -113,6 +120,7 @@ internal static class ProveCommand
         {
             Configuration = config,
             LogShardSize = logShard,
+            ShapePolicy = shapePolicy,
             MemoryBudgetBytes = memoryBudgetGiB is { } gib ? (long)(gib * (1L << 30)) : null,
             Backend = backend,
             Guest = guest,

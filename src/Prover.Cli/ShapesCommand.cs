@@ -31,9 +31,10 @@ internal static class ShapesCommand
         };
         var maxCycles = new Option<long>("--max-cycles") { Description = "stop with an error after this many cycles", DefaultValueFactory = _ => ZkvmProverOptions.DefaultMaxCycles };
         var maxInput = FileLimits.MaxInputOption();
+        var shapePolicy = ShapePolicyOption();
         var command = new Command("shapes", "print every shard's chip set and table log heights at the given shard sizes (JSON), without proving")
         {
-            source, elf, input, logShard, maxCycles, maxInput,
+            source, elf, input, logShard, maxCycles, maxInput, shapePolicy,
         };
         command.SetAction(parse =>
         {
@@ -61,12 +62,28 @@ internal static class ShapesCommand
                 Console.Error.WriteLine("error: " + e.Message);
                 return 2;
             }
-            return Run(program, bytes, name, sizes, parse.GetValue(maxCycles));
+            return Run(program, bytes, name, sizes, parse.GetValue(maxCycles), parse.GetValue(shapePolicy));
         });
         return command;
     }
 
-    private static int Run(ZkvmProgram program, byte[] input, string name, int[] sizes, long maxCycles)
+    /// <summary>The <c>--shape-policy natural|budget</c> option of <c>shapes</c> and <c>prove</c>.</summary>
+    internal static Option<ShardShapePolicy> ShapePolicyOption()
+    {
+        var option = new Option<ShardShapePolicy>("--shape-policy")
+        {
+            Description = "natural: shards of the shard size, natural table heights (default); budget: shards also cut when a CPU-side table "
+                + "would pass its budget, every shard but the last padded to the budget (issue 14 piece (b))",
+            DefaultValueFactory = _ => ShardShapePolicy.Natural,
+        };
+        option.AcceptOnlyFromAmong(PolicyName(ShardShapePolicy.Natural), PolicyName(ShardShapePolicy.Budget));
+        return option;
+    }
+
+    /// <summary>The policy's name on the command line.</summary>
+    internal static string PolicyName(ShardShapePolicy policy) => policy.ToString().ToLowerInvariant();
+
+    private static int Run(ZkvmProgram program, byte[] input, string name, int[] sizes, long maxCycles, ShardShapePolicy policy)
     {
         var shapes = ShardMemoryModel.Shapes(program.Airs);
         // Written to Console.Out at the end (a few KB per size), so a redirected console sees it.
@@ -74,6 +91,7 @@ internal static class ShapesCommand
         using var w = new Utf8JsonWriter(buffer);
         w.WriteStartObject();
         w.WriteString("name", name);
+        w.WriteString("shape_policy", PolicyName(policy));
         w.WriteStartArray("chips");
         for (int t = 0; t < shapes.Length; t++)
         {
@@ -94,7 +112,7 @@ internal static class ShapesCommand
             ShardProfile profile;
             try
             {
-                profile = ShardProfile.Probe(program, input, log, maxCycles);
+                profile = ShardProfile.Probe(program, input, log, maxCycles, policy);
             }
             catch (MachineException e)
             {

@@ -64,6 +64,10 @@ public sealed class ClusterProver : IProofEngine
         var program = guest.Program;
         var config = options.Config;
         config.Validate();
+        // The workers build natural-height traces from their jobs (a job does not carry a shard budget): a budget-shaped proof is
+        // proved in process only, for now.
+        if (options.ShapePolicy != ShardShapePolicy.Natural)
+            throw new NotSupportedException($"the {options.ShapePolicy} shard shape policy is not supported on a cluster yet: prove in process (without --cluster)");
         var timings = new List<(string Phase, double Milliseconds)>();
         var clock = Stopwatch.StartNew();
         void Lap(string phase)

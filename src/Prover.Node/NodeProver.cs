@@ -130,6 +130,7 @@ public sealed class NodeProver : IDisposable
             Config = Options.Configuration.Stark,
             ShardSize = Options.LogShardSize is { } log ? 1L << log : null,
             MemoryBudgetBytes = Options.MemoryBudgetBytes,
+            ShapePolicy = Options.ShapePolicy,
             MaxCycles = Options.MaxCycles,
             Backend = _backend,
             Backends = _otherDevices.Count > 0 ? [_backend, .. _otherDevices] : null,

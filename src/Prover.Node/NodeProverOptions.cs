@@ -15,6 +15,12 @@ public sealed record NodeProverOptions
     /// </summary>
     public int? LogShardSize { get; init; }
 
+    /// <summary>
+    /// How shards are shaped (<see cref="Prover.Core.Zkvm.Proving.ZkvmProverOptions.ShapePolicy"/>): natural heights (default) or
+    /// cut and padded to the shard budget (issue 14 piece (b)); in process only (a cluster refuses the budget policy).
+    /// </summary>
+    public Prover.Core.Zkvm.Proving.ShardShapePolicy ShapePolicy { get; init; } = Prover.Core.Zkvm.Proving.ShardShapePolicy.Natural;
+
     /// <summary>Memory the automatic shard size may plan for; null: 3/4 of the memory available to the process. Ignored with <see cref="LogShardSize"/>.</summary>
     public long? MemoryBudgetBytes { get; init; }
 

@@ -14,6 +14,13 @@ public sealed record MachineOptions
     /// <summary>Cycles per shard in tracing mode (default 2^22, the house plan's maximum).</summary>
     public long ShardSize { get; init; } = 1L << 22;
 
+    /// <summary>
+    /// Tracing mode: also cut a shard before an instruction that would take one of these counters past its limit (null, the
+    /// default: shards are cut every <see cref="ShardSize"/> cycles only). Resumed shards (<see cref="Machine.RunShardTraced"/>)
+    /// run their given cycles and ignore it.
+    /// </summary>
+    public ShardRowLimits? RowLimits { get; init; }
+
     /// <summary>Bytes of public output the guest may write before it faults.</summary>
     public long MaxOutputBytes { get; init; } = 1L << 24;
 

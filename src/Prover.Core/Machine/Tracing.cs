@@ -101,13 +101,17 @@ internal unsafe readonly struct RecordingTracer(TraceBuilder builder) : ITracer
 /// <summary>
 /// Builds the per-shard <see cref="ExecutionRecord"/>s: routes events to their chip's list, keeps the
 /// last-access timestamp of every double word (a lazily committed native array beside the memory),
-/// collects each shard's initial memory on first touch, and cuts a shard every ShardSize cycles.
+/// collects each shard's initial memory on first touch, and cuts a shard every ShardSize cycles or, with row limits
+/// (<see cref="MachineOptions.RowLimits"/>), before an instruction that would pass one.
 /// </summary>
 internal sealed unsafe class TraceBuilder(Machine machine, Action<ExecutionRecord> onShard)
 {
     private readonly System.Collections.Concurrent.ConcurrentStack<ExecutionRecord> _recycled = machine.RecycledRecords;
     private readonly GuestMemory _memory = machine.MemoryForTracing;
     private readonly long _shardSize = machine.Options.ShardSize;
+    private readonly ulong _codeBase = machine.Program.CodeBase;
+    private ShardRowLimits? _limits = machine.Options.RowLimits;
+    private readonly int[] _rowCounts = new int[machine.Options.RowLimits?.Counters ?? 0];
     private long _nextShardClk = 1;
     private ExecutionRecord? _record;
 
@@ -120,6 +124,7 @@ internal sealed unsafe class TraceBuilder(Machine machine, Action<ExecutionRecor
     /// <summary>Resumes numbering at shard <paramref name="index"/>, whose first instruction is <paramref name="clk"/> (<see cref="Machine.RunShardTraced"/>).</summary>
     public void ResumeAt(int index, long clk)
     {
+        _limits = null; // a resumed shard runs the cycles it is given
         ShardCount = index;
         _nextShardClk = clk;
     }
@@ -128,8 +133,19 @@ internal sealed unsafe class TraceBuilder(Machine machine, Action<ExecutionRecor
     public void Begin(long clk, ulong pc, ulong* registers)
     {
         Clk = clk;
-        if (clk == _nextShardClk)
+        if (_limits is null)
+        {
+            if (clk == _nextShardClk)
+                StartShard(clk, pc, registers);
+            return;
+        }
+        int index = (int)((pc - _codeBase) >> 2);
+        if (clk == _nextShardClk || _record is not null && _limits.WouldExceed(index, _rowCounts))
+        {
             StartShard(clk, pc, registers);
+            Array.Clear(_rowCounts);
+        }
+        _limits.Add(index, _rowCounts);
     }
 
     private void StartShard(long clk, ulong pc, ulong* registers)

@@ -115,12 +115,29 @@ internal sealed class ShardTraceState
     internal static AluEvent? AluRequest(CpuRow r)
     {
         var ins = r.Ins;
+        if (AluRequestOp(ins) is not { } op)
+            return null;
         if (ins.Has(InstructionFlags.Alu))
-            return new AluEvent(r.Pc, ins.Op, r.AluA, ins.Has(InstructionFlags.Auipc) ? r.Pc : r.Rs1Val, ins.Has(InstructionFlags.ImmC) ? ins.Imm64 : r.Rs2Val);
+            return new AluEvent(r.Pc, op, r.AluA, ins.Has(InstructionFlags.Auipc) ? r.Pc : r.Rs1Val, ins.Has(InstructionFlags.ImmC) ? ins.Imm64 : r.Rs2Val);
         if (ins.Has(InstructionFlags.BranchCmp))
-            return new AluEvent(r.Pc, ins.Has(InstructionFlags.BranchUnsigned) ? Opcode.Sltu : Opcode.Slt, r.AluA, r.Rs1Val, r.Rs2Val);
+            return new AluEvent(r.Pc, op, r.AluA, r.Rs1Val, r.Rs2Val);
+        return new AluEvent(r.Pc, op, r.AluA, r.Rs1Val, ins.Imm64);
+    }
+
+    /// <summary>
+    /// The operation of the ALU request a row of instruction <paramref name="ins"/> sends (null: none): its own for an ALU
+    /// instruction, SLT/SLTU for an ordered branch, ADD for the address of JALR, loads and stores. A function of the
+    /// instruction alone, so the shard budget's planner (<see cref="Proving.ShardBudget"/>) counts the rows each ALU chip
+    /// receives before the trace exists.
+    /// </summary>
+    internal static Opcode? AluRequestOp(ProgramRow ins)
+    {
+        if (ins.Has(InstructionFlags.Alu))
+            return ins.Op;
+        if (ins.Has(InstructionFlags.BranchCmp))
+            return ins.Has(InstructionFlags.BranchUnsigned) ? Opcode.Sltu : Opcode.Slt;
         if (ins.Has(InstructionFlags.Jalr) || ins.Has(InstructionFlags.Load) || ins.Has(InstructionFlags.Store))
-            return new AluEvent(r.Pc, Opcode.Add, r.AluA, r.Rs1Val, ins.Imm64);
+            return Opcode.Add;
         return null;
     }
 }

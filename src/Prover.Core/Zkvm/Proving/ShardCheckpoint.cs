@@ -27,17 +27,17 @@ internal sealed record ShardCheckpoint(ShardResumeState Resume, RegisterFileStat
     }
 
     /// <summary>
-    /// Re-executes the shard and builds its traces. <paramref name="registers"/> starts as <see cref="Registers"/> and
+    /// Re-executes the shard and builds its traces (padded to <paramref name="budget"/> as phase 1's were). <paramref name="registers"/> starts as <see cref="Registers"/> and
     /// ends as the file after the shard; <paramref name="memory"/> is the whole execution's boundary for the last
     /// shard (phase 1's, holding every earlier shard's last accesses), any boundary for the others (they only check
     /// their first touches against it).
     /// </summary>
-    public ShardTraces Rebuild(ZkvmProgram program, byte[] input, RegisterFile registers, MemoryBoundaries memory, long maxCycles) =>
-        Rebuild(program, input, Resume, registers, memory, IsLast, maxCycles);
+    public ShardTraces Rebuild(ZkvmProgram program, byte[] input, RegisterFile registers, MemoryBoundaries memory, long maxCycles, ShardBudget? budget = null) =>
+        Rebuild(program, input, Resume, registers, memory, IsLast, maxCycles, budget);
 
     /// <summary>Re-executes the shard <paramref name="resume"/> describes and builds its traces (see the instance overload).</summary>
     public static ShardTraces Rebuild(ZkvmProgram program, byte[] input, ShardResumeState resume, RegisterFile registers, MemoryBoundaries memory, bool last,
-        long maxCycles)
+        long maxCycles, ShardBudget? budget = null)
     {
         ArgumentNullException.ThrowIfNull(program);
         ArgumentNullException.ThrowIfNull(input);
@@ -47,6 +47,6 @@ internal sealed record ShardCheckpoint(ShardResumeState Resume, RegisterFileStat
             record = machine.RunShardTraced(resume);
         if (!record.InitialMemory.SequenceEqual(resume.InitialMemory))
             throw new InvalidOperationException($"shard {resume.Index}: the re-executed shard touched other memory than its checkpoint lists");
-        return ShardTraceBuilder.Build(program, record, registers, memory, input, last);
+        return ShardTraceBuilder.Build(program, record, registers, memory, input, last, budget);
     }
 }

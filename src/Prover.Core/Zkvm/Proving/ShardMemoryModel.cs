@@ -117,12 +117,22 @@ public static class ShardMemoryModel
     }
 
     /// <summary>Modelled peak bytes of proving the execution <paramref name="profile"/> measured in shards of 2^<paramref name="logShardSize"/>.</summary>
+    /// <remarks>
+    /// Under <see cref="ShardShapePolicy.Budget"/> every budgeted table is taken at least at its budget height (the padded
+    /// shards'); the shard count stays the cycle count's, which the budget cuts only raise (the peak is one shard's).
+    /// </remarks>
     public static long EstimatePeakBytes(IReadOnlyList<TableShape> shapes, ShardProfile profile, int logShardSize, int extensionDegree, int logBlowup,
-        int digestElements = 8)
+        int digestElements = 8, ShardShapePolicy policy = ShardShapePolicy.Natural)
     {
         ArgumentNullException.ThrowIfNull(profile);
-        return EstimatePeakBytes(shapes, profile.LogHeights(logShardSize), profile.Shards(logShardSize), profile.Cycles, extensionDegree, logBlowup,
-            digestElements);
+        var heights = profile.LogHeights(logShardSize);
+        if (policy == ShardShapePolicy.Budget)
+        {
+            var budget = ShardBudget.For(logShardSize);
+            for (int t = 0; t < heights.Length; t++)
+                heights[t] = Math.Max(heights[t], budget.LogHeights[t]);
+        }
+        return EstimatePeakBytes(shapes, heights, profile.Shards(logShardSize), profile.Cycles, extensionDegree, logBlowup, digestElements);
     }
 
     /// <summary>
@@ -131,7 +141,7 @@ public static class ShardMemoryModel
     /// change nothing). Throws <see cref="InsufficientMemoryException"/> when even the smallest does not fit.
     /// </summary>
     public static int ChooseLogShardSize(IReadOnlyList<TableShape> shapes, ShardProfile profile, int extensionDegree, int logBlowup, long budgetBytes,
-        int maxLogShardSize = MaxLogShardSize, int digestElements = 8)
+        int maxLogShardSize = MaxLogShardSize, int digestElements = 8, ShardShapePolicy policy = ShardShapePolicy.Natural)
     {
         ArgumentNullException.ThrowIfNull(profile);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(budgetBytes);
@@ -139,9 +149,9 @@ public static class ShardMemoryModel
             throw new ArgumentOutOfRangeException(nameof(maxLogShardSize), $"outside {MinLogShardSize}..{MaxLogShardSize}");
         int needed = Math.Max(MinLogShardSize, BitOperations.Log2((ulong)Math.Max(2, profile.Cycles) - 1) + 1);
         for (int log = Math.Min(maxLogShardSize, needed); log >= MinLogShardSize; log--)
-            if (EstimatePeakBytes(shapes, profile, log, extensionDegree, logBlowup, digestElements) <= budgetBytes)
+            if (EstimatePeakBytes(shapes, profile, log, extensionDegree, logBlowup, digestElements, policy) <= budgetBytes)
                 return log;
-        long smallest = EstimatePeakBytes(shapes, profile, MinLogShardSize, extensionDegree, logBlowup, digestElements);
+        long smallest = EstimatePeakBytes(shapes, profile, MinLogShardSize, extensionDegree, logBlowup, digestElements, policy);
         throw new InsufficientMemoryException(
             $"proving {profile.Cycles:N0} cycles needs about {smallest / (1024.0 * 1024 * 1024):F1} GiB even in shards of 2^{MinLogShardSize} cycles; " +
             $"the memory budget is {budgetBytes / (1024.0 * 1024 * 1024):F1} GiB");

@@ -93,7 +93,12 @@ public sealed class ShardProfile
     }
 
     /// <summary>Runs <paramref name="program"/> on <paramref name="input"/> traced in shards of 2^<paramref name="logProbeShardSize"/> cycles and measures the table heights.</summary>
-    public static ShardProfile Probe(ZkvmProgram program, byte[] input, int logProbeShardSize, long maxCycles)
+    /// <param name="policy">
+    /// <see cref="ShardShapePolicy.Budget"/>: the shards the prover makes under that policy (cut at the budgets, padded to them
+    /// but the last; for <c>prover shapes</c>, not for a probe of the memory model).
+    /// </param>
+    public static ShardProfile Probe(ZkvmProgram program, byte[] input, int logProbeShardSize, long maxCycles,
+        ShardShapePolicy policy = ShardShapePolicy.Natural)
     {
         ArgumentNullException.ThrowIfNull(program);
         ArgumentNullException.ThrowIfNull(input);
@@ -103,11 +108,13 @@ public sealed class ShardProfile
         var perShard = new List<int[]>();
         var registers = new RegisterFile(ZkvmProgram.InitialRegisters());
         var memory = new MemoryBoundaries(program, input);
-        using var machine = new Machine.Machine(program.Program, input, new MachineOptions { ShardSize = 1L << logProbeShardSize, MaxCycles = maxCycles });
+        var budget = policy == ShardShapePolicy.Budget ? ShardBudget.For(logProbeShardSize) : null;
+        using var machine = new Machine.Machine(program.Program, input,
+            new MachineOptions { ShardSize = 1L << logProbeShardSize, MaxCycles = maxCycles, RowLimits = budget?.RowLimits(program) });
         ExecutionRecord? pending = null;
         void Measure(ExecutionRecord record, bool last)
         {
-            var shard = ShardTraceBuilder.Build(program, record, registers, memory, input, last);
+            var shard = ShardTraceBuilder.Build(program, record, registers, memory, input, last, budget);
             var chips = shard.Chips.Indices();
             var these = Enumerable.Repeat(-1, Chips.ZkvmChips.Count).ToArray();
             for (int i = 0; i < chips.Length; i++)

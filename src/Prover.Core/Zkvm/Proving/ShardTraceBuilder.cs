@@ -26,11 +26,16 @@ internal static class ShardTraceBuilder
     /// <summary>Whether <see cref="Build"/> runs by default on the parallel path (false: the serial reference everywhere; for measurements and tests).</summary>
     internal static bool ParallelByDefault { get; set; } = true;
 
-    public static ShardTraces Build(ZkvmProgram program, ExecutionRecord record, RegisterFile registers, MemoryBoundaries memory, byte[] input, bool last) =>
-        Build(program, record, registers, memory, input, last, ParallelByDefault);
+    /// <param name="budget">
+    /// With a budget (<see cref="ShardShapePolicy.Budget"/>), a shard that is not the last has its CPU-side tables padded to
+    /// the budget's heights (<see cref="ShardBudget.Pad"/>); null: natural heights.
+    /// </param>
+    public static ShardTraces Build(ZkvmProgram program, ExecutionRecord record, RegisterFile registers, MemoryBoundaries memory, byte[] input, bool last,
+        ShardBudget? budget = null) =>
+        Build(program, record, registers, memory, input, last, ParallelByDefault, budget);
 
     public static ShardTraces Build(ZkvmProgram program, ExecutionRecord record, RegisterFile registers, MemoryBoundaries memory, byte[] input, bool last,
-        bool parallel)
+        bool parallel, ShardBudget? budget = null)
     {
         var context = new ShardTraceContext(program, record, registers, memory, input, last, parallel);
         var traces = new RowMajorMatrix<KoalaBear>?[ZkvmChips.Count];
@@ -69,6 +74,9 @@ internal static class ShardTraceBuilder
                         total.Add(local);
                 });
         }
+        // The last shard keeps its natural heights (it alone holds the memory boundaries and the input commitment).
+        if (budget is not null && !last)
+            budget.Pad(program, traces);
         return ShardTraces.FromChips(traces, publics);
     }
 }

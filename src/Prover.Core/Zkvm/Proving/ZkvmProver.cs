@@ -56,6 +56,13 @@ public sealed record ZkvmProverOptions
     /// </summary>
     public const long DefaultMaxCycles = 1L << 26;
 
+    /// <summary>
+    /// How shards are shaped (docs/design.md, "Recursion", piece (b)): <see cref="ShardShapePolicy.Natural"/> (default) cuts
+    /// every <see cref="ShardSize"/> cycles with natural table heights; <see cref="ShardShapePolicy.Budget"/> also cuts when
+    /// a CPU-side table would pass its budget (<see cref="ShardBudget"/>) and pads every shard but the last to the budget.
+    /// </summary>
+    public ShardShapePolicy ShapePolicy { get; init; } = ShardShapePolicy.Natural;
+
     /// <summary>Check every table against its AIR before proving (slower; a bug then fails with the violated constraint).</summary>
     public bool CheckConstraints { get; init; }
 
@@ -185,6 +192,7 @@ public sealed class ZkvmProver<TDef, TDigest>
         // ts = 4·clk + slot must stay below 2^40 (ts_hi < 2^24): at most 2^38 − 1 cycles.
         long maxCycles = Math.Min(_options.MaxCycles, MaxCycles);
         int expectedShards = plannedShards; // 0 when unknown (a given shard size: no probe ran)
+        var shardBudget = _options.ShapePolicy == ShardShapePolicy.Budget ? ShardBudget.ForShardSize(shardSize) : null;
 
         // Phase 1 (docs/design.md, "Shard retention between the phases"): one traced run; each shard's traces are built as
         // soon as its record is complete, committed, and dropped with the record. What stays per shard is its statement
@@ -288,7 +296,8 @@ public sealed class ZkvmProver<TDef, TDigest>
                     commitments[w] = Commit(kept[w] ?? Rebuild(w), w);
                 }
         }
-        using var machine = new Machine.Machine(program.Program, input, new MachineOptions { ShardSize = shardSize, MaxCycles = maxCycles });
+        using var machine = new Machine.Machine(program.Program, input,
+            new MachineOptions { ShardSize = shardSize, MaxCycles = maxCycles, RowLimits = shardBudget?.RowLimits(program) });
         void Phase1(ExecutionRecord record, bool last)
         {
             int s = checkpoints.Count;
@@ -303,7 +312,7 @@ public sealed class ZkvmProver<TDef, TDigest>
                 else if (e.Number == SyscallNumbers.Write && e.A0 == 1)
                     consoleBytes += (long)e.Result;
             }
-            var shard = Checked(s, ShardTraceBuilder.Build(program, record, registers, memory, input, last), last);
+            var shard = Checked(s, ShardTraceBuilder.Build(program, record, registers, memory, input, last, shardBudget), last);
             machine.Recycle(record);
             traceClock.Stop();
             checkpoints.Add(checkpoint);
@@ -468,7 +477,7 @@ public sealed class ZkvmProver<TDef, TDigest>
             // Only the last shard reads the memory boundary; phase 1's holds every shard's last accesses, and rebuilding the last
             // shard adds its accesses again in the same order, which leaves the boundary as it was.
             var shard = checkpoint.Rebuild(program, input, regs, checkpoint.IsLast ? memory : checkOnly ??= new MemoryBoundaries(program, input, recordAccesses: false),
-                maxCycles);
+                maxCycles, shardBudget);
             var expected = statements[s];
             if (shard.Chips != expected.Chips || !shard.LogHeights.AsSpan().SequenceEqual(expected.LogHeights)
                 || !shard.Publics.Zip(expected.Publics).All(p => p.First.AsSpan().SequenceEqual(p.Second)) || shard.Publics.Length != expected.Publics.Length)
@@ -546,8 +555,8 @@ public sealed class ZkvmProver<TDef, TDigest>
         long budget = _options.MemoryBudgetBytes ?? ShardMemoryModel.DefaultBudgetBytes();
         var shapes = ShardMemoryModel.Shapes(program.Airs);
         int d = TDef.Degree, logBlowup = _options.Config.LogBlowup;
-        int log = ShardMemoryModel.ChooseLogShardSize(shapes, profile, d, logBlowup, budget, digestElements: TDigest.Length);
-        return (1L << log, (budget, ShardMemoryModel.EstimatePeakBytes(shapes, profile, log, d, logBlowup, TDigest.Length)),
+        int log = ShardMemoryModel.ChooseLogShardSize(shapes, profile, d, logBlowup, budget, digestElements: TDigest.Length, policy: _options.ShapePolicy);
+        return (1L << log, (budget, ShardMemoryModel.EstimatePeakBytes(shapes, profile, log, d, logBlowup, TDigest.Length, _options.ShapePolicy)),
             (int)Math.Min(int.MaxValue, profile.Shards(log)));
     }
 

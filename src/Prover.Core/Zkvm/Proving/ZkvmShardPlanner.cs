@@ -94,7 +94,7 @@ public static class ZkvmShardPlanner
         long budget = options.MemoryBudgetBytes ?? ShardMemoryModel.DefaultBudgetBytes();
         var shapes = ShardMemoryModel.Shapes(program.Airs);
         return 1L << ShardMemoryModel.ChooseLogShardSize(shapes, profile, options.Config.ExtensionDegree, options.Config.LogBlowup, budget,
-            digestElements: options.Config.DigestElements);
+            digestElements: options.Config.DigestElements, policy: options.ShapePolicy);
     }
 
     /// <summary>

@@ -1,0 +1,141 @@
+using Prover.Core.Field;
+using Prover.Core.Machine;
+using Prover.Core.Matrix;
+using Prover.Core.Zkvm.Chips;
+using Prover.Core.Zkvm.Tables;
+
+namespace Prover.Core.Zkvm.Proving;
+
+/// <summary>
+/// The budget vector of the CPU-side tables for shards of 2^<see cref="LogShardSize"/> = 2^k cycles (issue 14 piece (b),
+/// docs/design.md "Recursion", "Shard budgets"): the one rule the planner cuts shards by and the trace builder pads them to.
+/// CPU and AddSub 2^k rows; Bitwise, Shift, Compare and LoadStore 2^(k−1); Mul 2^(k−2); DivRem and Syscall 2^(k−4) (each at
+/// least 2 rows); the byte table 2^16 (every byte pair: it can never pass it). The Program and image tables have their
+/// program-fixed heights in every shard already. Accelerators and the last shard's tables (memory boundaries, input
+/// commitment) are not budgeted: they keep their natural heights.
+/// <para>
+/// Each instruction adds at most one row to each budgeted table, known from the instruction alone: a CPU row; the ALU
+/// request it sends (<see cref="ShardTraceState.AluRequestOp"/>: its own ALU chip, Compare for an ordered branch, AddSub for
+/// JALR, load and store addresses); a LoadStore row for a load or store; a Syscall row for an ECALL. The planner counts
+/// those (<see cref="RowLimits"/>) and cuts a shard before an instruction that would pass a budget, so every shard's
+/// natural heights are at most the budgets (checked when padding: <see cref="Pad"/> throws otherwise).
+/// </para>
+/// </summary>
+public sealed class ShardBudget
+{
+    /// <summary>The budgeted chips and log2 of their budget below the shard size (budget = 2^(k − shift), at least 2 rows).</summary>
+    private static readonly (int Chip, int Shift)[] Rule =
+    [
+        (ZkvmTable.Cpu, 0), (ZkvmTable.AddSub, 0),
+        (ZkvmTable.Bitwise, 1), (ZkvmTable.Shift, 1), (ZkvmTable.Compare, 1), (ZkvmTable.LoadStore, 1),
+        (ZkvmTable.Mul, 2),
+        (ZkvmTable.DivRem, 4), (ZkvmTable.Syscall, 4),
+    ];
+
+    private readonly int[] _logHeights;
+
+    private ShardBudget(int logShardSize, int[] logHeights) => (LogShardSize, _logHeights) = (logShardSize, logHeights);
+
+    /// <summary>log2 of the shard size in cycles (k).</summary>
+    public int LogShardSize { get; }
+
+    /// <summary>The budget's log height of every chip (by chip index; −1: not budgeted).</summary>
+    public IReadOnlyList<int> LogHeights => _logHeights;
+
+    /// <summary>Whether chip <paramref name="chip"/> is CPU-side: budgeted, or a fixed table (Program, image) of every shard.</summary>
+    public static bool IsCpuSide(int chip) => chip is ZkvmTable.Program or ZkvmTable.Image || Array.Exists(Rule, r => r.Chip == chip) || chip == ZkvmTable.Bytes;
+
+    /// <summary>The budget for shards of 2^<paramref name="logShardSize"/> cycles.</summary>
+    public static ShardBudget For(int logShardSize)
+    {
+        if (logShardSize is < 1 or > 30)
+            throw new ArgumentOutOfRangeException(nameof(logShardSize), "log shard size outside 1..30");
+        var heights = Enumerable.Repeat(-1, ZkvmChips.Count).ToArray();
+        foreach (var (chip, shift) in Rule)
+        {
+            if (ZkvmChips.All[chip].Presence is not (ChipPresence.Always or ChipPresence.WhenUsed))
+                throw new InvalidOperationException($"the {ZkvmChips.All[chip].Name} chip is not in every shard: it cannot be budgeted");
+            heights[chip] = Math.Max(1, logShardSize - shift);
+        }
+        heights[ZkvmTable.Bytes] = ByteTable<KoalaBear>.MaxHeightLog;
+        return new ShardBudget(logShardSize, heights);
+    }
+
+    /// <summary>The budget for shards of <paramref name="shardSize"/> cycles (a power of two).</summary>
+    public static ShardBudget ForShardSize(long shardSize)
+    {
+        if (shardSize < 2 || (shardSize & (shardSize - 1)) != 0)
+            throw new ArgumentException("the shard size is a power of two of at least 2", nameof(shardSize));
+        return For(System.Numerics.BitOperations.Log2((ulong)shardSize));
+    }
+
+    /// <summary>
+    /// The machine's row limits for <paramref name="program"/>: a counter per budgeted table but the byte table (whose budget
+    /// is every pair), and each instruction's rows (see the class comment).
+    /// </summary>
+    public ShardRowLimits RowLimits(ZkvmProgram program)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        var counters = Rule.Select(r => r.Chip).ToArray();
+        int Counter(int chip) => Array.IndexOf(counters, chip);
+        var rows = program.Table.Rows;
+        var masks = new ushort[rows.Count];
+        for (int i = 0; i < rows.Count; i++)
+        {
+            var ins = rows[i];
+            int mask = 1 << Counter(ZkvmTable.Cpu);
+            if (ShardTraceState.AluRequestOp(ins) is { } op)
+                mask |= 1 << Counter(AluTable(OpcodeClasses.FamilyOf(op)));
+            if (ins.Has(Program.InstructionFlags.Load) || ins.Has(Program.InstructionFlags.Store))
+                mask |= 1 << Counter(ZkvmTable.LoadStore);
+            if (ins.Has(Program.InstructionFlags.Ecall))
+                mask |= 1 << Counter(ZkvmTable.Syscall);
+            masks[i] = (ushort)mask;
+        }
+        return new ShardRowLimits(masks, [.. counters.Select(c => 1 << _logHeights[c])]);
+    }
+
+    /// <summary>The table that receives the ALU requests of <paramref name="family"/> (LUI/AUIPC: the add/sub chip).</summary>
+    private static int AluTable(AluFamily family) => family switch
+    {
+        AluFamily.AddSub or AluFamily.UpperImmediate => ZkvmTable.AddSub,
+        AluFamily.Bitwise => ZkvmTable.Bitwise,
+        AluFamily.Shift => ZkvmTable.Shift,
+        AluFamily.Compare => ZkvmTable.Compare,
+        AluFamily.Mul => ZkvmTable.Mul,
+        AluFamily.DivRem => ZkvmTable.DivRem,
+        _ => throw new ArgumentOutOfRangeException(nameof(family)),
+    };
+
+    /// <summary>
+    /// Pads a shard's tables (by chip index; null: absent) to the budget: every budgeted table to exactly its budget height
+    /// with zero rows, a budgeted WhenUsed chip without events (Mul, DivRem) as an all-zero table of that height. Zero rows
+    /// are these chips' own padding rows — the rows every table already has past its events, whose multiplicities on every
+    /// bus are zero and on which the constraints hold (the generators pad with them up to a power of two) — so a padded
+    /// table states what the natural one does (docs/design.md, "Shard budgets"). Throws when a table is taller than its budget
+    /// (the planner's cut missed a row: a bug).
+    /// </summary>
+    internal void Pad(ZkvmProgram program, RowMajorMatrix<KoalaBear>?[] traces)
+    {
+        for (int chip = 0; chip < _logHeights.Length; chip++)
+        {
+            if (_logHeights[chip] < 0)
+                continue;
+            int height = 1 << _logHeights[chip];
+            var trace = traces[chip];
+            int width = program.Airs[chip].Width;
+            if (trace is null)
+            {
+                traces[chip] = new RowMajorMatrix<KoalaBear>(height, width);
+                continue;
+            }
+            if (trace.Height > height)
+                throw new InvalidOperationException($"the {ZkvmChips.All[chip].Name} table has {trace.Height} rows, over its budget of {height} (a planner bug)");
+            if (trace.Height == height)
+                continue;
+            var values = new KoalaBear[(long)height * width];
+            trace.Values.AsSpan().CopyTo(values);
+            traces[chip] = new RowMajorMatrix<KoalaBear>(values, width);
+        }
+    }
+}

@@ -1,0 +1,41 @@
+using System.Text.Json;
+
+namespace Prover.Cli.Tests;
+
+public sealed partial class CliTests
+{
+    [Fact]
+    public void Shapes_and_prove_take_the_budget_shape_policy()
+    {
+        string elf = Path.Combine(Prover.TestSupport.SharedData.RepositoryRoot, "native", "guest", "tests", "elf", "bigmul.elf");
+        var (exit, output, error) = Run("shapes", "--elf", elf, "--log-shard-size", "16", "--shape-policy", "budget");
+        Assert.True(exit == 0, error);
+        using var doc = JsonDocument.Parse(output);
+        Assert.Equal("budget", doc.RootElement.GetProperty("shape_policy").GetString());
+        var chips = doc.RootElement.GetProperty("chips").EnumerateArray().Select(c => c.GetProperty("name").GetString()).ToList();
+        var shards = doc.RootElement.GetProperty("sizes")[0].GetProperty("shards").EnumerateArray()
+            .Select(s => s.EnumerateArray().Select(h => h.GetInt32()).ToArray()).ToList();
+        Assert.True(shards.Count > 2);
+        // Every non-last shard: one shape, the budget's (CPU 2^16, DivRem 2^12, the byte table 2^16).
+        Assert.All(shards.SkipLast(1), s => Assert.Equal(shards[0], s));
+        Assert.Equal(16, shards[0][chips.IndexOf("Cpu")]);
+        Assert.Equal(12, shards[0][chips.IndexOf("DivRem")]);
+        Assert.Equal(16, shards[0][chips.IndexOf("Bytes")]);
+
+        var (bad, _, badError) = Run("shapes", "--elf", elf, "--log-shard-size", "16", "--shape-policy", "tiny");
+        Assert.NotEqual(0, bad);
+        Assert.Contains("tiny", badError);
+
+        string proof = Path.Combine(Path.GetTempPath(), $"budget-{Guid.NewGuid():N}.bin");
+        try
+        {
+            var cluster = Run("prove", "--elf", elf, "--config", "development", "--shape-policy", "budget", "--cluster", "local", "--out", proof);
+            Assert.Equal(2, cluster.Exit);
+            Assert.Contains("--cluster", cluster.Err);
+        }
+        finally
+        {
+            File.Delete(proof);
+        }
+    }
+}
