@@ -176,7 +176,9 @@ public sealed class ZkvmAggregator<TDef, TDigest>
     }
 
     /// <summary>What the aggregated and final files carry of the execution: the claim, the shards' shapes, the tree digest of their commitments, the end pc.</summary>
-    public ZkvmExecutionSummary Summary => ZkvmExecutionSummary.Of<TDigest>(Claim, _commitments);
+    public ZkvmExecutionSummary Summary => _summary ??= ZkvmExecutionSummary.Of<TDigest>(Claim, _commitments);
+
+    private ZkvmExecutionSummary? _summary;
 
     /// <summary>The aggregated proof: the execution's summary and the root's proof.</summary>
     public ZkvmAggregateProof<TDef, TDigest> Aggregate() => FromRoot(Root());

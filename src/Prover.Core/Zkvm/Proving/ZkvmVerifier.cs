@@ -144,15 +144,12 @@ public sealed class ZkvmVerifier<TDef, TDigest>
         IReadOnlyList<ShardCommitment> commitments, StarkConfig? claimedShape,
         System.Collections.Concurrent.ConcurrentDictionary<int, VerifyingKey<KoalaBearParameters, TDigest>>? fullKeys = null)
     {
-        ArgumentNullException.ThrowIfNull(config);
-        ArgumentNullException.ThrowIfNull(program);
-        ArgumentNullException.ThrowIfNull(claim);
         ArgumentNullException.ThrowIfNull(commitments);
-        program = program.ForDigest(TDigest.Length);
         int n = commitments.Count;
         var (shapeError, checkedShapes) = CheckShapes(config, program, claim, [.. commitments.Select(c => c.Shape)], claimedShape, fullKeys);
         if (shapeError is not null)
             return (shapeError, null);
+        program = program.ForDigest(TDigest.Length);
         for (int s = 0; s < n; s++)
         {
             int expected = commitments[s].Chips.Count;
