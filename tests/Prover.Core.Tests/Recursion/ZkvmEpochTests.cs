@@ -68,8 +68,9 @@ public sealed class ZkvmEpochTests(ITestOutputHelper output)
     private static uint[] StatementOf(Block b)
     {
         var (_, statement) = ZkvmVerifier<KoalaBearQuartic, KoalaBearDigest>.CheckSummary(ShardConfig, Hello.Value.Program, b.Claim, b.Summary.Shapes,
-            b.Summary.Digest<KoalaBearDigest>());
-        return ZkvmAggregateStatement.Expected(Hello.Value.Program, b.Summary, statement!);
+            b.Summary.ShardCount, b.Summary.Digest<KoalaBearDigest>());
+        var family = Hello.Value.Keys.Family(statement!.Config, b.Summary.Shapes, statement.Fractions);
+        return ZkvmAggregateStatement.Expected(Hello.Value.Program, b.Summary, statement!, family.AllowedKeys);
     }
 
     private void AssertBlocks(ZkvmEpochVerification result, IReadOnlyList<Block> blocks)

@@ -8,22 +8,25 @@ using S = Prover.Core.Recursion.Aggregation.ZkvmAggregateStatement;
 namespace Prover.Core.Recursion.Aggregation;
 
 /// <summary>
-/// The two kinds of program of a zkVM aggregation tree (docs/design.md, "Recursion", aggregation tree), both stating a
-/// <see cref="ZkvmAggregateStatement"/>:
+/// The programs of a zkVM aggregation tree (docs/design.md, "Recursion", aggregation tree), a keyed family
+/// (<see cref="ZkvmAggregationFamily{TDef, TDigest}"/>) all stating a <see cref="ZkvmAggregateStatement"/>:
 /// <list type="bullet">
 /// <item>a <b>leaf</b> verifies one shard proof as a member of the execution's shared-challenge group
 /// (<see cref="RecursiveStarkVerifier{TParams, TDef, TDigest}"/> with the seed, γ and β as inputs) and states its
 /// index and count (seed), the common seed, γ, β, its bus sum, the key root, its CPU start and end, its input size, the
-/// input commitment (the last shard's) and the digest of its commitment, after the checks the native verifier makes on
-/// a shard's public values (so the final proof's verifier needs none of them);</item>
-/// <item>a <b>node</b> verifies two children (leaves or nodes, each of a program whose key is pinned) and checks
-/// across them what <see cref="ZkvmVerifier{TDef, TDigest}"/> checks across shards.</item>
+/// input commitment (the last shard's), the digest of its commitment and a hinted allowed-key root R, after the checks
+/// the native verifier makes on a shard's public values (so the final proof's verifier needs none of them);</item>
+/// <item>the <b>node</b> verifies two children of the family's recursion shape — leaves or nodes, any program whose key is
+/// a member of R (hinted keys, Merkle paths) — and checks across them what <see cref="ZkvmVerifier{TDef, TDigest}"/>
+/// checks across shards;</item>
+/// <item>the <b>final</b> program verifies the root (any member) against a constant R, and pinned final layers and epoch
+/// nodes build on it.</item>
 /// </list>
 /// Every hash of the tree (the shards' Merkle paths and transcripts, the leaf's sponge, the node's compression, the
 /// recursion proofs' own commitments) uses <typeparamref name="TDigest"/>: provable-128's 12-element digests give a tree
 /// whose every hash is width-24 Poseidon2, proved by the recursion chips' width-24 table.
-/// A program depends only on shapes: a leaf on the shard's chip set and heights (and the configuration), a node on its
-/// children's programs. The verifier of a root rebuilds them from the shards' commitments.
+/// A leaf depends only on the shard's chip set and heights (and the configuration), the node on the configuration, the
+/// family's recursion shape and the set's depth, the first final layer also on R.
 /// </summary>
 public static class ZkvmAggregationPrograms<TDef, TDigest>
     where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
@@ -149,7 +152,7 @@ public static class ZkvmAggregationPrograms<TDef, TDigest>
         var digest = new HashGadgets<KoalaBearParameters, TDef>(b, W).HashRow(input);
 
         // The statement: [index, index, count] from the seed, the common seed, γ, β, sum, root, start, end, input size,
-        // input commitment, digest.
+        // input commitment, digest, allowed-key root.
         b.Output(seed[0], seed[0], seed[1]);
         b.Output([.. seed.GetRange(2, 8)]);
         b.Output([.. challengesAndSum]);
@@ -159,6 +162,10 @@ public static class ZkvmAggregationPrograms<TDef, TDigest>
         b.Output(sys[0], sys[1]);
         b.Output(commitment);
         b.Output(digest);
+        // The allowed-key root R, hinted and unchecked here: the node above asserts it equals its own (and this leaf's key a
+        // member of it), the final program that it is the guest's constant (KeyedRecursion's induction: a leaf cannot check
+        // R, which contains its own key).
+        b.Output(b.Hint(KeyedRecursionChannels.Root, W));
         var built = b.Build();
         if (built.Outputs.Count != S.Length(D, W))
             throw new InvalidOperationException($"the leaf states {built.Outputs.Count} values, not {S.Length(D, W)}");
@@ -166,26 +173,53 @@ public static class ZkvmAggregationPrograms<TDef, TDigest>
     }
 
     /// <summary>
-    /// The node program over two children: proofs under <paramref name="recursionConfig"/> of the programs of
-    /// <paramref name="left"/> and <paramref name="right"/> (their machines), whose keys are pinned.
+    /// The node program of a family (<see cref="ZkvmAggregationFamily{TDef, TDigest}"/>): verifies two proofs under
+    /// <paramref name="recursionConfig"/> of programs padded to <paramref name="shape"/> whose keys are members of the
+    /// allowed-key set (depth <paramref name="setDepth"/>) its statement names, and checks across them what
+    /// <see cref="ZkvmVerifier{TDef, TDigest}"/> checks across shards. Its instructions depend on the configuration, the
+    /// shape and the set's depth only — not on which leaves or nodes sit below — so one node program (one key) serves
+    /// every level of every tree of the family. The program itself is not padded (the family pads it to the shape).
     /// </summary>
-    public static RecursionProgram Node(StarkConfig recursionConfig, ZkvmAggregationChild<TDef, TDigest> left, ZkvmAggregationChild<TDef, TDigest> right)
+    public static RecursionProgram Node(StarkConfig recursionConfig, RecursionShape shape, int setDepth)
     {
         ArgumentNullException.ThrowIfNull(recursionConfig);
-        ArgumentNullException.ThrowIfNull(left);
-        ArgumentNullException.ThrowIfNull(right);
-        var b = new RecursionBuilder<KoalaBearParameters, TDef>();
-        var l = new List<Felt>();
-        var r = new List<Felt>();
-        // Each child's program is pinned: its proof's key must be the program this node was built over, so a child
-        // cannot be a proof of some other program stating the same fields (a leaf that skips its shard's checks).
-        RecursiveStarkVerifier<KoalaBearParameters, TDef, TDigest>.Emit(b, recursionConfig, left.Machine.Airs, left.Machine.LogHeights, 0,
-            pinnedKey: left.Key.PreprocessedRoot, statement: l);
-        RecursiveStarkVerifier<KoalaBearParameters, TDef, TDigest>.Emit(b, recursionConfig, right.Machine.Airs, right.Machine.LogHeights, 1,
-            pinnedKey: right.Key.PreprocessedRoot, statement: r);
+        ArgumentNullException.ThrowIfNull(shape);
         int n = S.Length(D, W);
-        if (l.Count != n || r.Count != n)
-            throw new ArgumentException($"the children state {l.Count} and {r.Count} values, not an aggregation statement of {n}");
+        if (shape.OutputCount != n)
+            throw new ArgumentException($"the family's programs state {n} values, the shape {shape.OutputCount}");
+        if (setDepth is < 1 or > 30)
+            throw new ArgumentException($"an allowed-key set of depth {setDepth} is out of range");
+        // The AIRs of every program padded to the shape: a chip's constraints depend on the shape alone, so these are the
+        // constraint programs of any allowed child (a child of another shape has other tables or heights, and its proof
+        // does not fit this program's transcript header and openings).
+        var airs = Chips.RecursionMachine<KoalaBearParameters, TDef>.AirsOf(shape);
+        var b = new RecursionBuilder<KoalaBearParameters, TDef>();
+        var hash = new HashGadgets<KoalaBearParameters, TDef>(b, W);
+        var allowed = b.Hint(KeyedRecursionChannels.Root, W);
+        List<Felt> Child(int c)
+        {
+            var verified = new List<Felt>();
+            // Unpinned: the child's key root is a hint, stated after its public values (RecursiveStarkVerifier.Emit).
+            RecursiveStarkVerifier<KoalaBearParameters, TDef, TDigest>.Emit(b, recursionConfig, airs, shape.LogHeights, c, statement: verified);
+            if (verified.Count != n + W)
+                throw new InvalidOperationException($"a child of the shape states {verified.Count} values, not an aggregation statement of {n} and its key");
+            var statement = verified.GetRange(0, n);
+            var key = verified.GetRange(n, W).ToArray();
+            // Every proof of the tree states the same R (KeyedRecursion's induction: the top's R is checked against the
+            // guest's by the final program or the verifier, and each node forces its children's to equal its own) ...
+            hash.AssertDigest([.. statement.GetRange(S.AllowedKeys(D, W), W)], allowed, $"child {c} states another allowed-key root");
+            // ... and the child's key is a member of R: a leaf of this guest's shard shapes or this node program, whose
+            // statement means what this node's checks assume (a leaf made every per-shard check; another program stating
+            // the same fields would not be in R). The index bits are hints made boolean by the Merkle-step rows; the
+            // path's length, a constant, makes the key a leaf of the set, not an inner node.
+            int channel = c * AggregationHints<KoalaBearParameters>.ChannelStride;
+            var bits = b.Hint(channel + KeyedRecursionChannels.IndexBits, setDepth);
+            var siblings = b.Hint(channel + KeyedRecursionChannels.Siblings, setDepth * W);
+            hash.AssertDigest(hash.WalkPath(key, bits, siblings), allowed, $"child {c}'s verifying key is not in the allowed set");
+            return statement;
+        }
+        var l = Child(0);
+        var r = Child(1);
 
         // Cross-child checks (ZkvmVerifier's across shards):
         // consecutive shards: the right child starts at the shard after the left's last (so no shard is dropped,
@@ -222,13 +256,52 @@ public static class ZkvmAggregationPrograms<TDef, TDigest>
         // The input commitment of the last shard, which is the right child's last (the left child's shards end before the
         // right's begin).
         b.Output([.. r.GetRange(S.InputCommitment(D, W), W)]);
-        var hash = new HashGadgets<KoalaBearParameters, TDef>(b, W);
         b.Output(hash.Compress([.. l.GetRange(S.Digest(D, W), W)], [.. r.GetRange(S.Digest(D, W), W)]));
+        b.Output(allowed);
+        var built = b.Build();
+        if (built.Outputs.Count != n)
+            throw new InvalidOperationException($"the node states {built.Outputs.Count} values, not {n}");
+        return built;
+    }
+
+    /// <summary>
+    /// The first final layer over an execution's tree (docs/design.md, "Recursion", the final layer): verifies one proof
+    /// under <paramref name="recursionConfig"/> of a program padded to the family's <paramref name="shape"/> — the tree's
+    /// root, a node or, for a one-shard execution, a leaf — whose key is a member of <paramref name="allowedKeys"/> (a
+    /// set of depth <paramref name="setDepth"/>), asserts that the root states exactly that R, and restates the statement
+    /// unchanged. R is a constant of this program: its key names the set of programs allowed below, and through R every
+    /// program of the tree, without naming the tree's shape.
+    /// </summary>
+    public static RecursionProgram Final(StarkConfig recursionConfig, RecursionShape shape, int setDepth, TDigest allowedKeys)
+    {
+        ArgumentNullException.ThrowIfNull(recursionConfig);
+        ArgumentNullException.ThrowIfNull(shape);
+        int n = S.Length(D, W);
+        if (shape.OutputCount != n)
+            throw new ArgumentException($"the family's programs state {n} values, the shape {shape.OutputCount}");
+        var airs = Chips.RecursionMachine<KoalaBearParameters, TDef>.AirsOf(shape);
+        var b = new RecursionBuilder<KoalaBearParameters, TDef>();
+        var hash = new HashGadgets<KoalaBearParameters, TDef>(b, W);
+        var verified = new List<Felt>();
+        RecursiveStarkVerifier<KoalaBearParameters, TDef, TDigest>.Emit(b, recursionConfig, airs, shape.LogHeights, 0, statement: verified);
+        if (verified.Count != n + W)
+            throw new InvalidOperationException($"the root states {verified.Count} values, not an aggregation statement of {n} and its key");
+        var statement = verified.GetRange(0, n);
+        var key = verified.GetRange(n, W).ToArray();
+        var allowed = allowedKeys.Elements.ToArray().Select(e => b.Constant(e.ToCanonical())).ToArray();
+        // The root states the guest's R (so every node below checked its children against it) and is itself an allowed
+        // program: a node or a leaf, never a program that skipped their checks.
+        hash.AssertDigest([.. statement.GetRange(S.AllowedKeys(D, W), W)], allowed, "the root states another allowed-key root");
+        var bits = b.Hint(KeyedRecursionChannels.IndexBits, setDepth);
+        var siblings = b.Hint(KeyedRecursionChannels.Siblings, setDepth * W);
+        hash.AssertDigest(hash.WalkPath(key, bits, siblings), allowed, "the root's verifying key is not in the allowed set");
+        b.Output([.. statement]);
         return b.Build();
     }
 
     /// <summary>
-    /// The final program (docs/design.md, "Recursion", the final layer): verifies one proof under
+    /// A pinned final layer (docs/design.md, "Recursion", the final layer; an execution's second and later ones, every
+    /// layer over an epoch root): verifies one proof under
     /// <paramref name="recursionConfig"/> of the tree's root program <paramref name="root"/> (a node, or the single leaf of a
     /// one-shard execution), its key pinned, and restates the root's statement unchanged. It is proved under the final
     /// configuration (a low rate, few queries): what makes the one proof of an execution small.
@@ -241,9 +314,9 @@ public static class ZkvmAggregationPrograms<TDef, TDigest>
         ArgumentNullException.ThrowIfNull(root);
         var b = new RecursionBuilder<KoalaBearParameters, TDef>();
         var statement = new List<Felt>();
-        // The root's key is pinned (constants of this program, so the final key names the root program and, through its
-        // own pins, every program of the tree down to the shards' shapes): a proof of another program stating the same
-        // fields (one that skipped a shard's checks) fails the pinned-key assertion.
+        // The key below is pinned (constants of this program, so its key names that program: the first final layer of an
+        // execution, which checked the tree's R, or an epoch root, whose pins name the blocks' root programs): a proof of
+        // another program stating the same fields (one that skipped a check) fails the pinned-key assertion.
         RecursiveStarkVerifier<KoalaBearParameters, TDef, TDigest>.Emit(b, recursionConfig, root.Machine.Airs, root.Machine.LogHeights, 0,
             pinnedKey: root.Key.PreprocessedRoot, statement: statement);
         int length = statementLength ?? S.Length(D, W);

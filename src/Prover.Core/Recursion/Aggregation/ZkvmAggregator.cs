@@ -28,6 +28,7 @@ public sealed class ZkvmAggregator<TDef, TDigest>
     private readonly ZkvmProof<TDef, TDigest> _proof;
     private readonly ShardCommitment[] _commitments;
     private readonly ZkvmCheckedStatement<TDef, TDigest> _statement;
+    private readonly ZkvmAggregationFamily<TDef, TDigest> _family;
     private readonly List<(string Layer, double Milliseconds, int Bytes)> _timings = [];
     private readonly List<(string Layer, string Phase, double Milliseconds)> _phases = [];
 
@@ -53,7 +54,19 @@ public sealed class ZkvmAggregator<TDef, TDigest>
         _commitments = [.. proof.Shards.Select((p, s) => ShardCommitment.Of(proof.ShardChips[s], p.LogHeights, p.PublicValues, p.MainCommitment))];
         var (error, statement) = ZkvmVerifier<TDef, TDigest>.CheckStatement(keys.ShardConfig, keys.Program, Claim, _commitments, proof.Shards[0].Config ?? keys.ShardConfig);
         _statement = statement ?? throw new ArgumentException("the execution proof does not check: " + error);
+        // The family the verifier derives from the file's summary (its allowed shapes and bounds), so that the root's
+        // program and allowed-key root are the ones it expects.
+        var (summaryError, summary) = ZkvmVerifier<TDef, TDigest>.CheckSummary(keys.ShardConfig, keys.Program, Claim, Summary.Shapes, Summary.ShardCount,
+            Summary.Digest<TDigest>());
+        if (summary is null)
+            throw new ArgumentException("the execution's summary does not check: " + summaryError);
+        if (summary.Config.ToString() != _statement.Config.ToString())
+            throw new InvalidOperationException($"the summary gives the shard proof shape {summary.Config}, the proof has {_statement.Config}");
+        _family = Made("family", () => keys.Family(summary.Config, Summary.Shapes, summary.Fractions));
     }
+
+    /// <summary>The keyed family of this execution's tree (its allowed shapes' leaves, the node, the allowed-key root).</summary>
+    public ZkvmAggregationFamily<TDef, TDigest> Family => _family;
 
     public ZkvmClaim Claim => new(_proof.InputSize, _proof.InputCommitment, _proof.Output, _proof.ExitCode, _proof.Cycles);
 
@@ -76,46 +89,47 @@ public sealed class ZkvmAggregator<TDef, TDigest>
         var sw = Stopwatch.StartNew();
         var c = _commitments[shard];
         string layer = $"leaf {shard}";
-        var child = Made(layer, () => _keys.Leaf(_statement.Config, c.Chips, c.LogHeights, _statement.Fractions));
-        var lap = Stopwatch.StartNew();
+        var child = _family.Leaf(c.Shape);
         var airs = _keys.Program.AirsOf(c.Chips);
         var hints = new StarkProofHints<KoalaBearParameters, TDef, TDigest>(_statement.Config, airs, _proof.Shards[shard],
             _statement.FullKey.Subset(_keys.Program.Airs, c.Chips.Indices()), _statement.Seeds[shard] with { StatementFractions = _statement.Fractions });
-        _phases.Add((layer, "hints", lap.Elapsed.TotalMilliseconds));
-        return Prove(layer, child, hints, sw);
+        _phases.Add((layer, "hints", sw.Elapsed.TotalMilliseconds));
+        return Prove(layer, child, KeyedRecursion<KoalaBearParameters, TDef, TDigest>.LeafHints(_family.AllowedKeys, hints), sw);
     }
 
-    /// <summary>The node proof over <paramref name="left"/> and <paramref name="right"/> (refused where they do not chain).</summary>
+    /// <summary>The node proof over <paramref name="left"/> and <paramref name="right"/> (refused where they do not chain or a key is not allowed).</summary>
     public ZkvmAggregationItem<TDef, TDigest> Node(ZkvmAggregationItem<TDef, TDigest> left, ZkvmAggregationItem<TDef, TDigest> right)
     {
         ArgumentNullException.ThrowIfNull(left);
         ArgumentNullException.ThrowIfNull(right);
         var sw = Stopwatch.StartNew();
-        var child = Made("node", () => _keys.Node(left.Child, right.Child));
-        var lap = Stopwatch.StartNew();
-        var hints = new AggregationHints<KoalaBearParameters>([Hints(left), Hints(right)]);
-        _phases.Add(("node", "hints", lap.Elapsed.TotalMilliseconds));
-        return Prove("node", child, hints, sw);
+        var hints = _family.Hints([(Hints(left), left.Child.Key.PreprocessedRoot), (Hints(right), right.Child.Key.PreprocessedRoot)]);
+        _phases.Add(("node", "hints", sw.Elapsed.TotalMilliseconds));
+        return Prove("node", _family.Node, hints, sw);
     }
 
     /// <summary>
     /// The final proof over <paramref name="root"/> (the tree's root, or any proof of the tree: tests pass others): each
-    /// final layer of <see cref="ZkvmAggregationKeys{TDef, TDigest}.FinalChain"/> in turn ("wrap i", then "final"), under its
-    /// configuration; refused where a proof does not verify against its pinned key.
+    /// final layer of <see cref="ZkvmAggregationKeys{TDef, TDigest}.FinalChain(ZkvmAggregationFamily{TDef, TDigest})"/> in turn
+    /// ("wrap i", then "final"), under its configuration; refused where a proof does not verify, its key is not allowed
+    /// (the first layer) or not the pinned one (the next).
     /// </summary>
     public ZkvmAggregationItem<TDef, TDigest> Final(ZkvmAggregationItem<TDef, TDigest> root)
     {
         ArgumentNullException.ThrowIfNull(root);
         // The chain's programs are made before the first layer is proved: their build and setup times are phases of
         // "final chain", outside every layer's time in Timings.
-        var chain = Made("final chain", () => _keys.FinalChain(root.Child));
+        var chain = Made("final chain", () => _keys.FinalChain(_family));
         var (item, belowConfig) = (root, _keys.RecursionConfig);
         for (int i = 0; i < chain.Count; i++)
         {
             var sw = Stopwatch.StartNew();
             var config = _keys.FinalConfigs[i];
             string layer = i == chain.Count - 1 ? "final" : $"wrap {i}";
-            var hints = Hints(item, belowConfig);
+            // The first layer checks the root's key a member of the allowed set (its path hinted); the next ones pin.
+            IRecursionHints<KoalaBearParameters> hints = i == 0
+                ? _family.Hints([(Hints(item, belowConfig), item.Child.Key.PreprocessedRoot)])
+                : Hints(item, belowConfig);
             _phases.Add((layer, "hints", sw.Elapsed.TotalMilliseconds));
             item = Prove(layer, chain[i], hints, sw, config);
             belowConfig = config;
