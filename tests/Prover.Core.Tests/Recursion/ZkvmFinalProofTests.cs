@@ -157,6 +157,51 @@ public sealed class ZkvmFinalProofTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void FirstFinalLayerChecksTheRootsAllowedKeyRootAndMembership()
+    {
+        // The first final layer holds R as a constant: a root of another family (hello's one-shard root, a leaf of another
+        // shape, stating its own family's R) fails both checks, run past failures; the honest root passes them.
+        var two = Hello2.Value;
+        var first = two.Keys.FinalChain(two.Aggregator.Family)[0];
+        List<string> Failures(ZkvmAggregationItem<KoalaBearQuartic, KoalaBearDigest> root)
+        {
+            var failures = new List<string>();
+            var hints = new StarkProofHints<KoalaBearParameters, KoalaBearQuartic, KoalaBearDigest>(RecursionConfig, root.Child.Machine.Airs, root.Proof.Stark, root.Child.Key);
+            RecursionExecutor<KoalaBearParameters, KoalaBearQuartic>.RunPastFailures(first.Program,
+                two.Aggregator.Family.Hints([(hints, root.Child.Key.PreprocessedRoot)]), failures);
+            return failures;
+        }
+        Assert.Empty(Failures(two.Root));
+        var other = Failures(Hello1.Value.Root);
+        output.WriteLine(string.Join(" | ", other.Distinct()));
+        Assert.Contains("the root states another allowed-key root", other);
+        Assert.Contains("the root's verifying key is not in the allowed set", other);
+        Assert.NotEqual(Hello1.Value.Aggregator.Family.AllowedKeys, two.Aggregator.Family.AllowedKeys);
+    }
+
+    [Fact]
+    public void FinalKeyDependsOnTheAllowedShapesNotTheShardCount()
+    {
+        // The verifier derives the top key from the family of the allowed shapes: the same for any shard count (the node
+        // verifies any member, the final layer any member under R), another for another set of shapes.
+        var two = Hello2.Value;
+        var summary = two.FinalProof.Summary;
+        var (error, statement) = ZkvmVerifier<KoalaBearQuartic, KoalaBearDigest>.CheckSummary(ShardConfig, two.Program, summary.Claim, summary.Shapes,
+            summary.ShardCount, summary.Digest<KoalaBearDigest>());
+        Assert.Null(error);
+        var verifier = two.Verifier;
+        var key = verifier.TopProgram(ZkvmAggregateKind.Final, statement!, summary.Shapes, 2).Key.PreprocessedRoot;
+        Assert.Equal(key, verifier.TopProgram(ZkvmAggregateKind.Final, statement!, summary.Shapes, 7).Key.PreprocessedRoot);
+        Assert.Equal(verifier.TopProgram(ZkvmAggregateKind.Aggregated, statement!, summary.Shapes, 2).Key.PreprocessedRoot,
+            verifier.TopProgram(ZkvmAggregateKind.Aggregated, statement!, summary.Shapes, 7).Key.PreprocessedRoot);
+        var one = Hello1.Value.FinalProof.Summary;
+        Assert.NotEqual(key, verifier.TopProgram(ZkvmAggregateKind.Final, statement!, one.Shapes, 1).Key.PreprocessedRoot);
+        // The honest final proof verifies against exactly that key.
+        Assert.True(verifier.Verify(two.FinalProof.ToBytes()).IsValid);
+        Assert.Equal(key, verifier.LastKey);
+    }
+
+    [Fact]
     public void FinalProofOfAnotherProgramOrExecutionIsRejected()
     {
         var two = Hello2.Value;
