@@ -72,10 +72,15 @@ public sealed class ZkvmAggregationTests(ITestOutputHelper output)
             foreach (string step in (string[])["hints", "execute", "traces", "STARK: main commit", "STARK: grinding and queries"])
                 Assert.Contains(step, steps);
         }
-        // The family's programs (a leaf per allowed shape and the node) are built and set up once, before any proof.
+        // The family's programs (a leaf per allowed shape, four nodes, the lift) are built and set up once, before any proof.
         Assert.Contains(e.Aggregator.Phases, p => p.Layer == "family" && p.Phase == "build (verifier programs)");
-        Assert.Equal(e.Aggregator.Family.Leaves.Count + 1, e.Aggregator.Phases.Count(p => p.Layer == "family" && p.Phase == "setup (program columns)"));
+        Assert.Equal(e.Aggregator.Family.Leaves.Count + 5, e.Aggregator.Phases.Count(p => p.Layer == "family" && p.Phase == "setup (program columns)"));
         Assert.Equal(3, e.Aggregator.Family.Leaves.Count);
+        // Leaves at the leaf shape, nodes at the node shape; the root (NL: node (0, 1) and the carried-up leaf 2) is the
+        // program the verifier derives from the shard count.
+        Assert.All(e.Leaves, l => Assert.Equal(e.Aggregator.Family.LeafShape.LogHeights, l.Child.Machine.LogHeights));
+        Assert.Same(e.Aggregator.Family.Node(false, true), e.Aggregator.Family.Top(3));
+        output.WriteLine($"leaf shape {e.Aggregator.Family.LeafShape}; node shape {e.Aggregator.Family.NodeShape} ({e.Aggregator.Family.Rounds} rounds)");
         output.WriteLine($"aggregated proof {bytes.Length} B (root STARK {ProofSerializer.Serialize(aggregate.Root).Length} B); zkVM proof {e.Proof.ToBytes().Length} B");
         var result = Verifier.Verify(bytes);
         Assert.True(result.IsValid, result.Error);
@@ -226,11 +231,10 @@ public sealed class ZkvmAggregationTests(ITestOutputHelper output)
         var other = Prove("hello", 1 << 7);
         string why = Refusal(() => e.Aggregator.Node(e.Leaves[0], other.Leaves[1]));
         output.WriteLine(why);
-        Assert.Contains("child 1 states another allowed-key root", why);
         // Run past failures: every check that holds it off fails — the R, the key's membership, the cross-child ones.
         var failures = new List<string>();
         var family = e.Aggregator.Family;
-        RecursionExecutor<KoalaBearParameters, KoalaBearQuartic>.RunPastFailures(family.Node.Program, family.Hints([
+        RecursionExecutor<KoalaBearParameters, KoalaBearQuartic>.RunPastFailures(family.Node(true, true).Program, family.Hints([
             (Hints(e.Leaves[0]), e.Leaves[0].Child.Key.PreprocessedRoot), (Hints(other.Leaves[1]), other.Leaves[1].Child.Key.PreprocessedRoot)]), failures);
         output.WriteLine(string.Join(" | ", failures.Distinct()));
         Assert.Contains("child 1's verifying key is not in the allowed set", failures);
@@ -331,11 +335,16 @@ public sealed class ZkvmAggregationTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void SingleShardExecutionsRootIsItsLeaf()
+    public void SingleShardExecutionsRootIsItsLeafsLift()
     {
         var hello = Prove("hello", 1 << 22);
         Assert.Single(hello.Proof.Shards);
-        var aggregate = hello.Aggregator.Aggregate();
+        var root = hello.Aggregator.Root();
+        Assert.Same(hello.Aggregator.Family.Lift, root.Child);
+        // The lift restates its leaf's statement in the node shape.
+        Assert.Equal(hello.Leaves[0].Proof.Outputs, root.Proof.Outputs);
+        Assert.Equal(hello.Aggregator.Family.NodeShape.LogHeights, root.Child.Machine.LogHeights);
+        var aggregate = hello.Aggregator.FromRoot(root);
         var result = new ZkvmAggregateVerifier<KoalaBearQuartic, KoalaBearDigest>(hello.Keys).Verify(aggregate.ToBytes());
         Assert.True(result.IsValid, result.Error);
         // Against another program's verifier (misaligned's), it is rejected before any proof is read.

@@ -335,7 +335,7 @@ public sealed class ZkvmEpochTests(ITestOutputHelper output)
         var layers = new List<string>();
         var report = ZkvmEpochProofs.Aggregate(f.Keys, [execution, aggregate], ZkvmAggregateKind.Aggregated, (layer, _, _) => layers.Add(layer));
         output.WriteLine(string.Join(", ", layers));
-        Assert.Equal(["block 0: leaf 0", "epoch node"], layers);
+        Assert.Equal(["block 0: leaf 0", "block 0: lift", "epoch node"], layers);
         Assert.Equal(ZkvmAggregateKind.Aggregated, ZkvmEpochProofs.KindOf(report.File));
         var verdict = f.Verifier.Verify(ProofEnvelope.Parse(report.File).Proof);
         AssertBlocks(verdict, f.Blocks[..2]);

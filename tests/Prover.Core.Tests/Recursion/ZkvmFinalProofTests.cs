@@ -141,9 +141,9 @@ public sealed class ZkvmFinalProofTests(ITestOutputHelper output)
         string why = Assert.Throws<RecursionRejectedException>(() => e.Aggregator.Final(e.Root with { Proof = e.Root.Proof with { Stark = bad } })).Message;
         output.WriteLine(why);
         // A tampered child below the root already fails at the root's node (ZkvmAggregationTests). A final proof over a
-        // proof of the tree that is not its root (leaf 0: a final program pinned to the leaf's key) is provable, but it
-        // is not a proof of the final program over the root: the verifier, which derives that key, rejects it.
-        var overLeaf = e.Aggregator.FromFinal(e.Aggregator.Final(e.Aggregator.Leaf(0)));
+        // proof of the tree that is not its root (leaf 0's lift: an allowed program of the node shape) is provable, but
+        // its statement covers shard 0 alone: the verifier, which derives the root's, rejects it.
+        var overLeaf = e.Aggregator.FromFinal(e.Aggregator.Final(e.Aggregator.Lift(e.Aggregator.Leaf(0))));
         var rejected = e.Verifier.Verify(overLeaf.ToBytes());
         output.WriteLine(rejected.Error);
         Assert.False(rejected.IsValid);
@@ -192,8 +192,13 @@ public sealed class ZkvmFinalProofTests(ITestOutputHelper output)
         var verifier = two.Verifier;
         var key = verifier.TopProgram(ZkvmAggregateKind.Final, statement!, summary.Shapes, 2).Key.PreprocessedRoot;
         Assert.Equal(key, verifier.TopProgram(ZkvmAggregateKind.Final, statement!, summary.Shapes, 7).Key.PreprocessedRoot);
-        Assert.Equal(verifier.TopProgram(ZkvmAggregateKind.Aggregated, statement!, summary.Shapes, 2).Key.PreprocessedRoot,
-            verifier.TopProgram(ZkvmAggregateKind.Aggregated, statement!, summary.Shapes, 7).Key.PreprocessedRoot);
+        // A root's own program follows the tree (two shards: a node over two leaves; five: a node over a node and the
+        // carried-up leaf; one: the lift), each a member of the one set the final layer checks against.
+        var family = two.Keys.Family(statement!.Config, summary.Shapes, statement.Fractions);
+        Assert.Same(family.Node(true, true), verifier.TopProgram(ZkvmAggregateKind.Aggregated, statement!, summary.Shapes, 2));
+        Assert.Same(family.Node(false, true), verifier.TopProgram(ZkvmAggregateKind.Aggregated, statement!, summary.Shapes, 5));
+        Assert.Same(family.Node(false, false), verifier.TopProgram(ZkvmAggregateKind.Aggregated, statement!, summary.Shapes, 4));
+        Assert.Same(family.Lift, verifier.TopProgram(ZkvmAggregateKind.Aggregated, statement!, summary.Shapes, 1));
         var one = Hello1.Value.FinalProof.Summary;
         Assert.NotEqual(key, verifier.TopProgram(ZkvmAggregateKind.Final, statement!, one.Shapes, 1).Key.PreprocessedRoot);
         // The honest final proof verifies against exactly that key.

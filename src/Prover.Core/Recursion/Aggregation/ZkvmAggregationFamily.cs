@@ -8,10 +8,13 @@ namespace Prover.Core.Recursion.Aggregation;
 /// <summary>
 /// The programs of an execution's aggregation tree as a keyed family (docs/design.md, "Recursion", keys as data in the
 /// zkVM tree; <see cref="KeyedRecursion{TParams, TDef, TDigest}"/> for the argument): one leaf program per allowed shard
-/// shape and ONE node program, all padded to one <see cref="RecursionShape"/> and proved under the recursion
-/// configuration. The node verifies children of any member (their keys hinted, proven members of the allowed-key set whose
-/// root R every statement carries), so its key does not depend on the tree below it; the first final layer checks the
-/// root against the constant R. The set is the leaves' keys then the node's, in the order of the shapes given.
+/// shape, padded to one leaf shape, and the node programs — one per pair of child shapes (leaf or node: LL, LN, NL, NN)
+/// and the lift of a leaf (the root of a one-shard execution) — padded to one node shape, all proved under the recursion
+/// configuration. A node verifies children of any member of the right shape (their keys hinted, proven members of the
+/// allowed-key set whose root R every statement carries), so its key does not depend on the tree below it; the first
+/// final layer checks the root (a node shape proof) against the constant R. Two shapes, not one: the leaves (which
+/// verify shard proofs) are several times the nodes' size, and a node padded to them would make every layer above
+/// pay it. The set is the leaves' keys in the order of the shapes given, then LL, LN, NL, NN and the lift.
 /// <para>
 /// The allowed shapes are, for now, the execution's own distinct shard shapes (the file carries them): R is then a
 /// function of the guest, the configurations and that set. With a bounded catalog of shard shapes per guest (issue 14,
@@ -23,23 +26,31 @@ public sealed class ZkvmAggregationFamily<TDef, TDigest>
     where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
 {
     private readonly Dictionary<string, ZkvmAggregationChild<TDef, TDigest>> _leaves;
+    private readonly ZkvmAggregationChild<TDef, TDigest>[] _nodes;
 
-    internal ZkvmAggregationFamily(RecursionShape shape, IReadOnlyList<ShardShape> shapes, IReadOnlyList<ZkvmAggregationChild<TDef, TDigest>> leaves,
-        ZkvmAggregationChild<TDef, TDigest> node, int rounds)
+    internal ZkvmAggregationFamily(RecursionShape leafShape, RecursionShape nodeShape, IReadOnlyList<ShardShape> shapes,
+        IReadOnlyList<ZkvmAggregationChild<TDef, TDigest>> leaves, ZkvmAggregationChild<TDef, TDigest>[] nodes, ZkvmAggregationChild<TDef, TDigest> lift, int rounds)
     {
-        Shape = shape;
+        if (nodes.Length != 4)
+            throw new ArgumentException("a family has the four node programs LL, LN, NL, NN");
+        LeafShape = leafShape;
+        NodeShape = nodeShape;
         Shapes = shapes;
-        Node = node;
+        Lift = lift;
         Rounds = rounds;
+        _nodes = nodes;
         _leaves = [];
         for (int i = 0; i < shapes.Count; i++)
             _leaves.Add(Id(shapes[i]), leaves[i]);
         Leaves = leaves;
-        Set = new RecursionKeySet<KoalaBearParameters, TDigest>([.. leaves.Select(l => l.Key.PreprocessedRoot), node.Key.PreprocessedRoot]);
+        Set = new RecursionKeySet<KoalaBearParameters, TDigest>([.. Members.Select(m => m.Key.PreprocessedRoot)]);
     }
 
-    /// <summary>The recursion shape every member is padded to.</summary>
-    public RecursionShape Shape { get; }
+    /// <summary>The recursion shape every leaf is padded to.</summary>
+    public RecursionShape LeafShape { get; }
+
+    /// <summary>The recursion shape every node and the lift are padded to: the root's, which the first final layer verifies.</summary>
+    public RecursionShape NodeShape { get; }
 
     /// <summary>The allowed shard shapes, in the set's order.</summary>
     public IReadOnlyList<ShardShape> Shapes { get; }
@@ -47,33 +58,59 @@ public sealed class ZkvmAggregationFamily<TDef, TDigest>
     /// <summary>The leaf program of each allowed shape, in order.</summary>
     public IReadOnlyList<ZkvmAggregationChild<TDef, TDigest>> Leaves { get; }
 
-    /// <summary>The node program (padded to <see cref="Shape"/>).</summary>
-    public ZkvmAggregationChild<TDef, TDigest> Node { get; }
+    /// <summary>The node programs by their children's kinds: LL, LN, NL, NN (L a leaf, N a node or lift).</summary>
+    public IReadOnlyList<ZkvmAggregationChild<TDef, TDigest>> Nodes => _nodes;
 
-    /// <summary>How many rounds fitting the shape to the node took (<see cref="KeyedRecursion{TParams, TDef, TDigest}.FitFamily"/>).</summary>
+    /// <summary>The lift: a leaf's statement restated in the node shape (the root of a one-shard execution).</summary>
+    public ZkvmAggregationChild<TDef, TDigest> Lift { get; }
+
+    /// <summary>How many rounds fitting the node shape to the nodes took.</summary>
     public int Rounds { get; }
 
-    /// <summary>The allowed-key set: the leaves' keys, then the node's.</summary>
+    /// <summary>The allowed-key set: the leaves' keys, then the nodes' and the lift's.</summary>
     public RecursionKeySet<KoalaBearParameters, TDigest> Set { get; }
 
     /// <summary>R: the root of the allowed-key set, which every statement of the tree carries.</summary>
     public TDigest AllowedKeys => Set.Root;
 
-    /// <summary>Every member: the leaves, then the node.</summary>
-    public IEnumerable<ZkvmAggregationChild<TDef, TDigest>> Members => [.. Leaves, Node];
+    /// <summary>Every member in the set's order: the leaves, the nodes (LL, LN, NL, NN), the lift.</summary>
+    public IEnumerable<ZkvmAggregationChild<TDef, TDigest>> Members => [.. Leaves, .. _nodes, Lift];
 
     /// <summary>The leaf program of a shard of <paramref name="shape"/> (an <see cref="ArgumentException"/> for a shape outside the family).</summary>
     public ZkvmAggregationChild<TDef, TDigest> Leaf(ShardShape shape) =>
         _leaves.TryGetValue(Id(shape), out var leaf) ? leaf : throw new ArgumentException("a shard shape outside the family's allowed shapes");
 
-    /// <summary>The program of the root of a tree over <paramref name="shardCount"/> shards: the node, or the one leaf of a one-shard execution.</summary>
+    /// <summary>Whether <paramref name="child"/> is one of the family's leaves (of the leaf shape).</summary>
+    public bool IsLeaf(ZkvmAggregationChild<TDef, TDigest> child) => Leaves.Contains(child);
+
+    /// <summary>The node program over a left child of <paramref name="leftIsLeaf"/>'s kind and a right one of <paramref name="rightIsLeaf"/>'s.</summary>
+    public ZkvmAggregationChild<TDef, TDigest> Node(bool leftIsLeaf, bool rightIsLeaf) => _nodes[(leftIsLeaf ? 0 : 2) + (rightIsLeaf ? 0 : 1)];
+
+    /// <summary>The program of the root of the standard tree (<see cref="ShardCommitmentTree.TreeShape"/>) over <paramref name="shardCount"/> shards.</summary>
     public ZkvmAggregationChild<TDef, TDigest> Top(int shardCount)
     {
-        if (shardCount > 1)
-            return Node;
-        if (shardCount == 1 && Leaves.Count == 1)
-            return Leaves[0];
-        throw new ArgumentException($"a one-shard execution has one shard shape, not {Leaves.Count}");
+        if (shardCount < 1)
+            throw new ArgumentException($"{shardCount} shards");
+        if (shardCount == 1)
+            return Lift;
+        var leaf = Enumerable.Repeat(true, shardCount).ToList();
+        ZkvmAggregationChild<TDef, TDigest>? top = null;
+        foreach (var level in ShardCommitmentTree.TreeShape(shardCount))
+        {
+            var next = new List<bool>();
+            foreach (var (l, r) in level)
+            {
+                if (r < 0)
+                    next.Add(leaf[l]);
+                else
+                {
+                    top = Node(leaf[l], leaf[r]);
+                    next.Add(false);
+                }
+            }
+            leaf = next;
+        }
+        return top!;
     }
 
     /// <summary>

@@ -73,7 +73,8 @@ public sealed class ZkvmAggregationKeys<TDef, TDigest>
     /// The keyed family of trees over shards of <paramref name="shapes"/> (distinct, in the order the set will have),
     /// proved in <paramref name="shape"/> (the shard configuration or its small-statement shape:
     /// <see cref="ZkvmCheckedStatement{TDef, TDigest}.Config"/>), for a statement of <paramref name="statementFractions"/>
-    /// bus fractions (the leaves' security check): a leaf per shape, the node, one recursion shape, the allowed-key set.
+    /// bus fractions (the leaves' security check): a leaf per shape at one leaf shape, the nodes and the lift at one node
+    /// shape, the allowed-key set.
     /// </summary>
     public ZkvmAggregationFamily<TDef, TDigest> Family(StarkConfig shape, IReadOnlyList<ShardShape> shapes, double statementFractions)
     {
@@ -88,27 +89,47 @@ public sealed class ZkvmAggregationKeys<TDef, TDigest>
                 return family;
             var sw = System.Diagnostics.Stopwatch.StartNew();
             var leaves = shapes.Select(s => ZkvmAggregationPrograms<TDef, TDigest>.Leaf(shape, _program, s.Chips, s.LogHeights, statementFractions)).ToArray();
-            // The set holds the leaves and the node: its depth, a constant of the node program, is known before the node.
+            var leafShape = RecursionShape.Covering(leaves.Select(Chips.RecursionMachine<KoalaBearParameters, TDef>.NaturalShape));
+            // The set holds the leaves, the four nodes and the lift: its depth, a constant of the node programs, is known
+            // before them.
             int depth = 0;
-            while ((1 << depth) < leaves.Length + 1)
+            while ((1 << depth) < leaves.Length + 5)
                 depth++;
-            var (recursionShape, node, rounds) = KeyedRecursion<KoalaBearParameters, TDef, TDigest>.FitFamily(leaves,
-                s => ZkvmAggregationPrograms<TDef, TDigest>.Node(_recursionConfig, s, depth));
+            var c = _recursionConfig;
+            var lift = ZkvmAggregationPrograms<TDef, TDigest>.Lift(c, leafShape, depth);
+            var ll = ZkvmAggregationPrograms<TDef, TDigest>.Node(c, leafShape, leafShape, depth);
+            // The node shape must hold the nodes over node-shaped children, whose size grows with that shape: widened until
+            // stable (heights only grow, so this ends; a few rounds in practice).
+            var nodeShape = RecursionShape.Covering([.. new[] { lift, ll }.Select(Chips.RecursionMachine<KoalaBearParameters, TDef>.NaturalShape)]);
+            RecursionProgram[] nodes = [];
+            int rounds = 0;
+            while (true)
+            {
+                if (++rounds > 32)
+                    throw new InvalidOperationException("the node shape did not stabilise");
+                nodes = [ll, ZkvmAggregationPrograms<TDef, TDigest>.Node(c, leafShape, nodeShape, depth),
+                    ZkvmAggregationPrograms<TDef, TDigest>.Node(c, nodeShape, leafShape, depth), ZkvmAggregationPrograms<TDef, TDigest>.Node(c, nodeShape, nodeShape, depth)];
+                var next = RecursionShape.Covering([nodeShape, .. nodes.Select(Chips.RecursionMachine<KoalaBearParameters, TDef>.NaturalShape)]);
+                if (next == nodeShape)
+                    break;
+                nodeShape = next;
+            }
             lock (_timings)
                 _timings.Add(("build (verifier programs)", sw.Elapsed.TotalMilliseconds));
-            var members = leaves.Select(l => Make(() => l.PaddedTo(recursionShape), _recursionConfig, timeBuild: false)).ToArray();
-            var nodeChild = Make(() => node, _recursionConfig, timeBuild: false);
-            family = new ZkvmAggregationFamily<TDef, TDigest>(recursionShape, shapes, members, nodeChild, rounds);
+            var members = leaves.Select(l => Make(() => l.PaddedTo(leafShape), c, timeBuild: false)).ToArray();
+            var nodeChildren = nodes.Select(n => Make(() => n.PaddedTo(nodeShape), c, timeBuild: false)).ToArray();
+            var liftChild = Make(() => lift.PaddedTo(nodeShape), c, timeBuild: false);
+            family = new ZkvmAggregationFamily<TDef, TDigest>(leafShape, nodeShape, shapes, members, nodeChildren, liftChild, rounds);
             if (family.Set.Depth != depth)
-                throw new InvalidOperationException($"the allowed-key set has depth {family.Set.Depth}, the node was built for {depth}");
+                throw new InvalidOperationException($"the allowed-key set has depth {family.Set.Depth}, the nodes were built for {depth}");
             _families[id] = family;
             return family;
         }
     }
 
     /// <summary>
-    /// The final layers over an execution's tree of <paramref name="family"/>: the first verifies a proof of any member
-    /// (the root: the node, or the leaf of a one-shard execution) under the recursion configuration, checks its key a
+    /// The final layers over an execution's tree of <paramref name="family"/>: the first verifies a proof of any member of
+    /// the node shape (the root: a node, or the lift of a one-shard execution) under the recursion configuration, checks its key a
     /// member and its stated R the family's (a constant of that program), and is keyed under <see cref="FinalConfigs"/>[0];
     /// each next one pins the one below (<see cref="FinalChain(ZkvmAggregationChild{TDef, TDigest}, int?)"/>'s layers).
     /// The last key depends on the guest program, the configurations and R (the allowed shapes), not on the shard count.
@@ -116,9 +137,9 @@ public sealed class ZkvmAggregationKeys<TDef, TDigest>
     public IReadOnlyList<ZkvmAggregationChild<TDef, TDigest>> FinalChain(ZkvmAggregationFamily<TDef, TDigest> family)
     {
         ArgumentNullException.ThrowIfNull(family);
-        string id = $"final 0 keyed {Id(family.Node)} {string.Join(',', family.AllowedKeys.ToCanonical())}";
+        string id = $"final 0 keyed {family.NodeShape} {family.Set.Depth} {string.Join(',', family.AllowedKeys.ToCanonical())}";
         if (!_cache.TryGetValue(id, out var first))
-            _cache[id] = first = Make(() => ZkvmAggregationPrograms<TDef, TDigest>.Final(_recursionConfig, family.Shape, family.Set.Depth, family.AllowedKeys), FinalConfigs[0]);
+            _cache[id] = first = Make(() => ZkvmAggregationPrograms<TDef, TDigest>.Final(_recursionConfig, family.NodeShape, family.Set.Depth, family.AllowedKeys), FinalConfigs[0]);
         return [first, .. Pinned(first, FinalConfigs[0], 1, null)];
     }
 

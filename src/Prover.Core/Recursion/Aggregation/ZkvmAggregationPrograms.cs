@@ -173,53 +173,23 @@ public static class ZkvmAggregationPrograms<TDef, TDigest>
     }
 
     /// <summary>
-    /// The node program of a family (<see cref="ZkvmAggregationFamily{TDef, TDigest}"/>): verifies two proofs under
-    /// <paramref name="recursionConfig"/> of programs padded to <paramref name="shape"/> whose keys are members of the
-    /// allowed-key set (depth <paramref name="setDepth"/>) its statement names, and checks across them what
-    /// <see cref="ZkvmVerifier{TDef, TDigest}"/> checks across shards. Its instructions depend on the configuration, the
-    /// shape and the set's depth only — not on which leaves or nodes sit below — so one node program (one key) serves
-    /// every level of every tree of the family. The program itself is not padded (the family pads it to the shape).
+    /// A node program of a family (<see cref="ZkvmAggregationFamily{TDef, TDigest}"/>): verifies two proofs under
+    /// <paramref name="recursionConfig"/>, the left of a program padded to <paramref name="left"/>, the right to
+    /// <paramref name="right"/> (the family's leaf or node shape), whose keys are members of the allowed-key set (depth
+    /// <paramref name="setDepth"/>) its statement names, and checks across them what <see cref="ZkvmVerifier{TDef, TDigest}"/>
+    /// checks across shards. Its instructions depend on the configuration, the two shapes and the set's depth only — not
+    /// on which programs sit below — so one program per pair of shapes serves every level of every tree of the family.
+    /// The program itself is not padded (the family pads it to its node shape).
     /// </summary>
-    public static RecursionProgram Node(StarkConfig recursionConfig, RecursionShape shape, int setDepth)
+    public static RecursionProgram Node(StarkConfig recursionConfig, RecursionShape left, RecursionShape right, int setDepth)
     {
-        ArgumentNullException.ThrowIfNull(recursionConfig);
-        ArgumentNullException.ThrowIfNull(shape);
-        int n = S.Length(D, W);
-        if (shape.OutputCount != n)
-            throw new ArgumentException($"the family's programs state {n} values, the shape {shape.OutputCount}");
-        if (setDepth is < 1 or > 30)
-            throw new ArgumentException($"an allowed-key set of depth {setDepth} is out of range");
-        // The AIRs of every program padded to the shape: a chip's constraints depend on the shape alone, so these are the
-        // constraint programs of any allowed child (a child of another shape has other tables or heights, and its proof
-        // does not fit this program's transcript header and openings).
-        var airs = Chips.RecursionMachine<KoalaBearParameters, TDef>.AirsOf(shape);
+        ArgumentNullException.ThrowIfNull(left);
+        ArgumentNullException.ThrowIfNull(right);
         var b = new RecursionBuilder<KoalaBearParameters, TDef>();
         var hash = new HashGadgets<KoalaBearParameters, TDef>(b, W);
         var allowed = b.Hint(KeyedRecursionChannels.Root, W);
-        List<Felt> Child(int c)
-        {
-            var verified = new List<Felt>();
-            // Unpinned: the child's key root is a hint, stated after its public values (RecursiveStarkVerifier.Emit).
-            RecursiveStarkVerifier<KoalaBearParameters, TDef, TDigest>.Emit(b, recursionConfig, airs, shape.LogHeights, c, statement: verified);
-            if (verified.Count != n + W)
-                throw new InvalidOperationException($"a child of the shape states {verified.Count} values, not an aggregation statement of {n} and its key");
-            var statement = verified.GetRange(0, n);
-            var key = verified.GetRange(n, W).ToArray();
-            // Every proof of the tree states the same R (KeyedRecursion's induction: the top's R is checked against the
-            // guest's by the final program or the verifier, and each node forces its children's to equal its own) ...
-            hash.AssertDigest([.. statement.GetRange(S.AllowedKeys(D, W), W)], allowed, $"child {c} states another allowed-key root");
-            // ... and the child's key is a member of R: a leaf of this guest's shard shapes or this node program, whose
-            // statement means what this node's checks assume (a leaf made every per-shard check; another program stating
-            // the same fields would not be in R). The index bits are hints made boolean by the Merkle-step rows; the
-            // path's length, a constant, makes the key a leaf of the set, not an inner node.
-            int channel = c * AggregationHints<KoalaBearParameters>.ChannelStride;
-            var bits = b.Hint(channel + KeyedRecursionChannels.IndexBits, setDepth);
-            var siblings = b.Hint(channel + KeyedRecursionChannels.Siblings, setDepth * W);
-            hash.AssertDigest(hash.WalkPath(key, bits, siblings), allowed, $"child {c}'s verifying key is not in the allowed set");
-            return statement;
-        }
-        var l = Child(0);
-        var r = Child(1);
+        var l = AllowedChild(b, hash, recursionConfig, left, setDepth, 0, allowed, $"child 0");
+        var r = AllowedChild(b, hash, recursionConfig, right, setDepth, 1, allowed, $"child 1");
 
         // Cross-child checks (ZkvmVerifier's across shards):
         // consecutive shards: the right child starts at the shard after the left's last (so no shard is dropped,
@@ -259,43 +229,81 @@ public static class ZkvmAggregationPrograms<TDef, TDigest>
         b.Output(hash.Compress([.. l.GetRange(S.Digest(D, W), W)], [.. r.GetRange(S.Digest(D, W), W)]));
         b.Output(allowed);
         var built = b.Build();
-        if (built.Outputs.Count != n)
-            throw new InvalidOperationException($"the node states {built.Outputs.Count} values, not {n}");
+        if (built.Outputs.Count != S.Length(D, W))
+            throw new InvalidOperationException($"the node states {built.Outputs.Count} values, not {S.Length(D, W)}");
         return built;
     }
 
     /// <summary>
+    /// The lift of a family: verifies one proof of a program padded to <paramref name="child"/> (the leaf shape) whose key
+    /// is a member of the allowed-key set, and restates its statement unchanged, in the family's node shape. The root of a
+    /// one-shard execution is its leaf's lift, so that every root has the node shape (the first final layer verifies that
+    /// shape only). Sound as a node is: it states what an allowed program stated, R included.
+    /// </summary>
+    public static RecursionProgram Lift(StarkConfig recursionConfig, RecursionShape child, int setDepth)
+    {
+        var b = new RecursionBuilder<KoalaBearParameters, TDef>();
+        var hash = new HashGadgets<KoalaBearParameters, TDef>(b, W);
+        var allowed = b.Hint(KeyedRecursionChannels.Root, W);
+        b.Output([.. AllowedChild(b, hash, recursionConfig, child, setDepth, 0, allowed, "the child")]);
+        return b.Build();
+    }
+
+    /// <summary>
+    /// Verifies child <paramref name="c"/>'s proof under <paramref name="config"/> at <paramref name="shape"/> (unpinned:
+    /// its key root is a hint the proof is checked against), asserts it states <paramref name="allowed"/> as its R and that
+    /// its key is a member of R (hinted index bits and siblings on the child's channels), and returns its statement.
+    /// </summary>
+    private static List<Felt> AllowedChild(RecursionBuilder<KoalaBearParameters, TDef> b, HashGadgets<KoalaBearParameters, TDef> hash, StarkConfig config,
+        RecursionShape shape, int setDepth, int c, Felt[] allowed, string who)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(shape);
+        int n = S.Length(D, W);
+        if (shape.OutputCount != n)
+            throw new ArgumentException($"the family's programs state {n} values, the shape {shape.OutputCount}");
+        if (setDepth is < 1 or > 30)
+            throw new ArgumentException($"an allowed-key set of depth {setDepth} is out of range");
+        // The AIRs of every program padded to the shape: a chip's constraints depend on the shape alone, so these are the
+        // constraint programs of any allowed child of it (a child of another shape has other tables or heights, and its
+        // proof does not fit this program's transcript header and openings).
+        var airs = Chips.RecursionMachine<KoalaBearParameters, TDef>.AirsOf(shape);
+        var verified = new List<Felt>();
+        RecursiveStarkVerifier<KoalaBearParameters, TDef, TDigest>.Emit(b, config, airs, shape.LogHeights, c, statement: verified);
+        if (verified.Count != n + W)
+            throw new InvalidOperationException($"a child of the shape states {verified.Count} values, not an aggregation statement of {n} and its key");
+        var statement = verified.GetRange(0, n);
+        var key = verified.GetRange(n, W).ToArray();
+        // Every proof of the tree states the same R (KeyedRecursion's induction: the top's R is checked against the
+        // guest's by the final program or the verifier, and each node forces its children's to equal its own) ...
+        hash.AssertDigest([.. statement.GetRange(S.AllowedKeys(D, W), W)], allowed, $"{who} states another allowed-key root");
+        // ... and the child's key is a member of R: a leaf of this guest's shard shapes or a node or lift of the family,
+        // whose statement means what this program's checks assume (a leaf made every per-shard check; another program
+        // stating the same fields would not be in R). The index bits are hints made boolean by the Merkle-step rows; the
+        // path's length, a constant, makes the key a leaf of the set, not an inner node.
+        int channel = c * AggregationHints<KoalaBearParameters>.ChannelStride;
+        var bits = b.Hint(channel + KeyedRecursionChannels.IndexBits, setDepth);
+        var siblings = b.Hint(channel + KeyedRecursionChannels.Siblings, setDepth * W);
+        hash.AssertDigest(hash.WalkPath(key, bits, siblings), allowed, $"{who}'s verifying key is not in the allowed set");
+        return statement;
+    }
+
+    /// <summary>
     /// The first final layer over an execution's tree (docs/design.md, "Recursion", the final layer): verifies one proof
-    /// under <paramref name="recursionConfig"/> of a program padded to the family's <paramref name="shape"/> — the tree's
-    /// root, a node or, for a one-shard execution, a leaf — whose key is a member of <paramref name="allowedKeys"/> (a
+    /// under <paramref name="recursionConfig"/> of a program padded to the family's node <paramref name="shape"/> — the
+    /// tree's root, a node or, for a one-shard execution, its leaf's lift — whose key is a member of <paramref name="allowedKeys"/> (a
     /// set of depth <paramref name="setDepth"/>), asserts that the root states exactly that R, and restates the statement
     /// unchanged. R is a constant of this program: its key names the set of programs allowed below, and through R every
     /// program of the tree, without naming the tree's shape.
     /// </summary>
     public static RecursionProgram Final(StarkConfig recursionConfig, RecursionShape shape, int setDepth, TDigest allowedKeys)
     {
-        ArgumentNullException.ThrowIfNull(recursionConfig);
-        ArgumentNullException.ThrowIfNull(shape);
-        int n = S.Length(D, W);
-        if (shape.OutputCount != n)
-            throw new ArgumentException($"the family's programs state {n} values, the shape {shape.OutputCount}");
-        var airs = Chips.RecursionMachine<KoalaBearParameters, TDef>.AirsOf(shape);
         var b = new RecursionBuilder<KoalaBearParameters, TDef>();
         var hash = new HashGadgets<KoalaBearParameters, TDef>(b, W);
-        var verified = new List<Felt>();
-        RecursiveStarkVerifier<KoalaBearParameters, TDef, TDigest>.Emit(b, recursionConfig, airs, shape.LogHeights, 0, statement: verified);
-        if (verified.Count != n + W)
-            throw new InvalidOperationException($"the root states {verified.Count} values, not an aggregation statement of {n} and its key");
-        var statement = verified.GetRange(0, n);
-        var key = verified.GetRange(n, W).ToArray();
-        var allowed = allowedKeys.Elements.ToArray().Select(e => b.Constant(e.ToCanonical())).ToArray();
-        // The root states the guest's R (so every node below checked its children against it) and is itself an allowed
-        // program: a node or a leaf, never a program that skipped their checks.
-        hash.AssertDigest([.. statement.GetRange(S.AllowedKeys(D, W), W)], allowed, "the root states another allowed-key root");
-        var bits = b.Hint(KeyedRecursionChannels.IndexBits, setDepth);
-        var siblings = b.Hint(KeyedRecursionChannels.Siblings, setDepth * W);
-        hash.AssertDigest(hash.WalkPath(key, bits, siblings), allowed, "the root's verifying key is not in the allowed set");
-        b.Output([.. statement]);
+        // R is a constant here: the root states the guest's R (so every node below checked its children against it) and is
+        // itself an allowed program (a node or a lift), never a program that skipped their checks.
+        var allowed = allowedKeys.Elements.ToArray().Select(e => b.Constant(e)).ToArray();
+        b.Output([.. AllowedChild(b, hash, recursionConfig, shape, setDepth, 0, allowed, "the root")]);
         return b.Build();
     }
 

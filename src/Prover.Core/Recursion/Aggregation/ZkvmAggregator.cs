@@ -105,7 +105,17 @@ public sealed class ZkvmAggregator<TDef, TDigest>
         var sw = Stopwatch.StartNew();
         var hints = _family.Hints([(Hints(left), left.Child.Key.PreprocessedRoot), (Hints(right), right.Child.Key.PreprocessedRoot)]);
         _phases.Add(("node", "hints", sw.Elapsed.TotalMilliseconds));
-        return Prove("node", _family.Node, hints, sw);
+        return Prove("node", _family.Node(_family.IsLeaf(left.Child), _family.IsLeaf(right.Child)), hints, sw);
+    }
+
+    /// <summary>The lift of <paramref name="leaf"/> (a leaf's proof): its statement restated in the node shape (the root of a one-shard execution).</summary>
+    public ZkvmAggregationItem<TDef, TDigest> Lift(ZkvmAggregationItem<TDef, TDigest> leaf)
+    {
+        ArgumentNullException.ThrowIfNull(leaf);
+        var sw = Stopwatch.StartNew();
+        var hints = _family.Hints([(Hints(leaf), leaf.Child.Key.PreprocessedRoot)]);
+        _phases.Add(("lift", "hints", sw.Elapsed.TotalMilliseconds));
+        return Prove("lift", _family.Lift, hints, sw);
     }
 
     /// <summary>
@@ -180,13 +190,14 @@ public sealed class ZkvmAggregator<TDef, TDigest>
         return new ZkvmAggregationItem<TDef, TDigest>(child, new RecursionProof<KoalaBearParameters, TDef, TDigest>(stark, run.Outputs));
     }
 
-    /// <summary>The whole tree: every leaf, then the nodes level by level; the root's proof.</summary>
+    /// <summary>The whole tree: every leaf, then the nodes level by level (one shard: its leaf's lift); the root's proof.</summary>
     public ZkvmAggregationItem<TDef, TDigest> Root()
     {
         var items = Enumerable.Range(0, _commitments.Length).Select(Leaf).ToList();
         foreach (var level in ShardCommitmentTree.TreeShape(items.Count))
             items = [.. level.Select(p => p.Right < 0 ? items[p.Left] : Node(items[p.Left], items[p.Right]))];
-        return items[0];
+        // One shard: its leaf lifted to the node shape, the only shape the final layer verifies.
+        return items.Count == 1 && _family.IsLeaf(items[0].Child) ? Lift(items[0]) : items[0];
     }
 
     /// <summary>What the aggregated and final files carry of the execution: the claim, the shards' shapes, the tree digest of their commitments, the end pc.</summary>
