@@ -72,9 +72,9 @@ public sealed class ZkvmAggregationTests(ITestOutputHelper output)
             foreach (string step in (string[])["hints", "execute", "traces", "STARK: main commit", "STARK: grinding and queries"])
                 Assert.Contains(step, steps);
         }
-        // The family's programs (a leaf per allowed shape, four nodes, the lift) are built and set up once, before any proof.
+        // The family's programs (a leaf per allowed shape, three nodes, the lift) are built and set up once, before any proof.
         Assert.Contains(e.Aggregator.Phases, p => p.Layer == "family" && p.Phase == "build (verifier programs)");
-        Assert.Equal(e.Aggregator.Family.Leaves.Count + 5, e.Aggregator.Phases.Count(p => p.Layer == "family" && p.Phase == "setup (program columns)"));
+        Assert.Equal(e.Aggregator.Family.Leaves.Count + 4, e.Aggregator.Phases.Count(p => p.Layer == "family" && p.Phase == "setup (program columns)"));
         Assert.Equal(3, e.Aggregator.Family.Leaves.Count);
         // Leaves at the leaf shape, nodes at the node shape; the root (NL: node (0, 1) and the carried-up leaf 2) is the
         // program the verifier derives from the shard count.
@@ -315,9 +315,10 @@ public sealed class ZkvmAggregationTests(ITestOutputHelper output)
             output.WriteLine(result.Error);
             Assert.False(result.IsValid);
         }
-        // Another tree shape over the same shards: (0, (1, 2)) states the same execution (only the commitment digest,
-        // hashed along the tree, differs), but it is not the verifier's tree.
-        var other = e.Aggregator.Node(e.Leaves[0], e.Aggregator.Node(e.Leaves[1], e.Leaves[2]));
+        // Another tree shape over the same shards: (0, (1, 2)) — leaf 0 lifted to sit left of a node — states the same
+        // execution (only the commitment digest, hashed along the tree, differs), but it is not the verifier's tree.
+        Assert.Throws<ArgumentException>(() => e.Aggregator.Node(e.Leaves[0], e.Aggregator.Node(e.Leaves[1], e.Leaves[2])));
+        var other = e.Aggregator.Node(e.Aggregator.Lift(e.Leaves[0]), e.Aggregator.Node(e.Leaves[1], e.Leaves[2]));
         var standard = e.Aggregator.Node(Honest.Value.Node01, e.Leaves[2]).Proof.Outputs;
         int digest = ZkvmAggregateStatement.Digest(4, 8);
         Assert.Equal(standard.Take(digest), other.Proof.Outputs.Take(digest));

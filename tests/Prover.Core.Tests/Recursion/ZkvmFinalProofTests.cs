@@ -11,7 +11,7 @@ namespace Prover.Core.Tests.Recursion;
 
 /// <summary>
 /// The final layer over an aggregation tree's root (docs/design.md, "Recursion", the final layer): hello.elf in two
-/// shards (leaf, leaf, node = root) and in one (the leaf is the root), each ending in one final proof. The final proof
+/// shards (leaf, leaf, node = root) and in one (the leaf's lift is the root), each ending in one final proof. The final proof
 /// verifies and states the execution's claim; a changed output, exit code, input commitment or program digest is
 /// rejected; a final proof over a tampered root is refused by its prover; a final proof of another program, or a final
 /// proof presented as another execution's, is rejected. Small query counts keep these fast (the statement is under

@@ -8,13 +8,14 @@ namespace Prover.Core.Recursion.Aggregation;
 /// <summary>
 /// The programs of an execution's aggregation tree as a keyed family (docs/design.md, "Recursion", keys as data in the
 /// zkVM tree; <see cref="KeyedRecursion{TParams, TDef, TDigest}"/> for the argument): one leaf program per allowed shard
-/// shape, padded to one leaf shape, and the node programs — one per pair of child shapes (leaf or node: LL, LN, NL, NN)
-/// and the lift of a leaf (the root of a one-shard execution) — padded to one node shape, all proved under the recursion
+/// shape, padded to one leaf shape, and the node programs — one per pair of child shapes the standard tree has (leaf or
+/// node: LL, NL, NN; an odd last item carried up is always a right child) and the lift of a leaf (the root of a one-shard
+/// execution; any other tree lifts a leaf it wants on a node's left) — padded to one node shape, all proved under the recursion
 /// configuration. A node verifies children of any member of the right shape (their keys hinted, proven members of the
 /// allowed-key set whose root R every statement carries), so its key does not depend on the tree below it; the first
 /// final layer checks the root (a node shape proof) against the constant R. Two shapes, not one: the leaves (which
 /// verify shard proofs) are several times the nodes' size, and a node padded to them would make every layer above
-/// pay it. The set is the leaves' keys in the order of the shapes given, then LL, LN, NL, NN and the lift.
+/// pay it. The set is the leaves' keys in the order of the shapes given, then LL, NL, NN and the lift.
 /// <para>
 /// The allowed shapes are, for now, the execution's own distinct shard shapes (the file carries them): R is then a
 /// function of the guest, the configurations and that set. With a bounded catalog of shard shapes per guest (issue 14,
@@ -31,8 +32,8 @@ public sealed class ZkvmAggregationFamily<TDef, TDigest>
     internal ZkvmAggregationFamily(RecursionShape leafShape, RecursionShape nodeShape, IReadOnlyList<ShardShape> shapes,
         IReadOnlyList<ZkvmAggregationChild<TDef, TDigest>> leaves, ZkvmAggregationChild<TDef, TDigest>[] nodes, ZkvmAggregationChild<TDef, TDigest> lift, int rounds)
     {
-        if (nodes.Length != 4)
-            throw new ArgumentException("a family has the four node programs LL, LN, NL, NN");
+        if (nodes.Length != 3)
+            throw new ArgumentException("a family has the three node programs LL, NL, NN");
         LeafShape = leafShape;
         NodeShape = nodeShape;
         Shapes = shapes;
@@ -58,7 +59,7 @@ public sealed class ZkvmAggregationFamily<TDef, TDigest>
     /// <summary>The leaf program of each allowed shape, in order.</summary>
     public IReadOnlyList<ZkvmAggregationChild<TDef, TDigest>> Leaves { get; }
 
-    /// <summary>The node programs by their children's kinds: LL, LN, NL, NN (L a leaf, N a node or lift).</summary>
+    /// <summary>The node programs by their children's kinds: LL, NL, NN (L a leaf, N a node or lift).</summary>
     public IReadOnlyList<ZkvmAggregationChild<TDef, TDigest>> Nodes => _nodes;
 
     /// <summary>The lift: a leaf's statement restated in the node shape (the root of a one-shard execution).</summary>
@@ -73,7 +74,7 @@ public sealed class ZkvmAggregationFamily<TDef, TDigest>
     /// <summary>R: the root of the allowed-key set, which every statement of the tree carries.</summary>
     public TDigest AllowedKeys => Set.Root;
 
-    /// <summary>Every member in the set's order: the leaves, the nodes (LL, LN, NL, NN), the lift.</summary>
+    /// <summary>Every member in the set's order: the leaves, the nodes (LL, NL, NN), the lift.</summary>
     public IEnumerable<ZkvmAggregationChild<TDef, TDigest>> Members => [.. Leaves, .. _nodes, Lift];
 
     /// <summary>The leaf program of a shard of <paramref name="shape"/> (an <see cref="ArgumentException"/> for a shape outside the family).</summary>
@@ -83,8 +84,23 @@ public sealed class ZkvmAggregationFamily<TDef, TDigest>
     /// <summary>Whether <paramref name="child"/> is one of the family's leaves (of the leaf shape).</summary>
     public bool IsLeaf(ZkvmAggregationChild<TDef, TDigest> child) => Leaves.Contains(child);
 
-    /// <summary>The node program over a left child of <paramref name="leftIsLeaf"/>'s kind and a right one of <paramref name="rightIsLeaf"/>'s.</summary>
-    public ZkvmAggregationChild<TDef, TDigest> Node(bool leftIsLeaf, bool rightIsLeaf) => _nodes[(leftIsLeaf ? 0 : 2) + (rightIsLeaf ? 0 : 1)];
+    /// <summary>
+    /// Whether a node takes <paramref name="child"/> as a leaf-shaped child: anything not of the node shape (a program
+    /// outside the family is verified as a leaf would be, and refused in-circuit).
+    /// </summary>
+    public bool TakenAsLeaf(ZkvmAggregationChild<TDef, TDigest> child) => child.Program.Shape != NodeShape;
+
+    /// <summary>
+    /// The node program over a left child of <paramref name="leftIsLeaf"/>'s kind and a right one of <paramref name="rightIsLeaf"/>'s
+    /// (an <see cref="ArgumentException"/> for a leaf left of a node: no standard tree has one; lift it).
+    /// </summary>
+    public ZkvmAggregationChild<TDef, TDigest> Node(bool leftIsLeaf, bool rightIsLeaf) => (leftIsLeaf, rightIsLeaf) switch
+    {
+        (true, true) => _nodes[0],
+        (false, true) => _nodes[1],
+        (false, false) => _nodes[2],
+        _ => throw new ArgumentException("no node of the family has a leaf left of a node (the standard tree carries odd items up on the right): lift the leaf"),
+    };
 
     /// <summary>The program of the root of the standard tree (<see cref="ShardCommitmentTree.TreeShape"/>) over <paramref name="shardCount"/> shards.</summary>
     public ZkvmAggregationChild<TDef, TDigest> Top(int shardCount)

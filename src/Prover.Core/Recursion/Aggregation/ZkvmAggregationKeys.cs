@@ -90,10 +90,10 @@ public sealed class ZkvmAggregationKeys<TDef, TDigest>
             var sw = System.Diagnostics.Stopwatch.StartNew();
             var leaves = shapes.Select(s => ZkvmAggregationPrograms<TDef, TDigest>.Leaf(shape, _program, s.Chips, s.LogHeights, statementFractions)).ToArray();
             var leafShape = RecursionShape.Covering(leaves.Select(Chips.RecursionMachine<KoalaBearParameters, TDef>.NaturalShape));
-            // The set holds the leaves, the four nodes and the lift: its depth, a constant of the node programs, is known
+            // The set holds the leaves, the three nodes and the lift: its depth, a constant of the node programs, is known
             // before them.
             int depth = 0;
-            while ((1 << depth) < leaves.Length + 5)
+            while ((1 << depth) < leaves.Length + 4)
                 depth++;
             var c = _recursionConfig;
             var lift = ZkvmAggregationPrograms<TDef, TDigest>.Lift(c, leafShape, depth);
@@ -107,8 +107,7 @@ public sealed class ZkvmAggregationKeys<TDef, TDigest>
             {
                 if (++rounds > 32)
                     throw new InvalidOperationException("the node shape did not stabilise");
-                nodes = [ll, ZkvmAggregationPrograms<TDef, TDigest>.Node(c, leafShape, nodeShape, depth),
-                    ZkvmAggregationPrograms<TDef, TDigest>.Node(c, nodeShape, leafShape, depth), ZkvmAggregationPrograms<TDef, TDigest>.Node(c, nodeShape, nodeShape, depth)];
+                nodes = [ll, ZkvmAggregationPrograms<TDef, TDigest>.Node(c, nodeShape, leafShape, depth), ZkvmAggregationPrograms<TDef, TDigest>.Node(c, nodeShape, nodeShape, depth)];
                 var next = RecursionShape.Covering([nodeShape, .. nodes.Select(Chips.RecursionMachine<KoalaBearParameters, TDef>.NaturalShape)]);
                 if (next == nodeShape)
                     break;

@@ -309,10 +309,10 @@ public static class ZkvmAggregationPrograms<TDef, TDigest>
 
     /// <summary>
     /// A pinned final layer (docs/design.md, "Recursion", the final layer; an execution's second and later ones, every
-    /// layer over an epoch root): verifies one proof under
-    /// <paramref name="recursionConfig"/> of the tree's root program <paramref name="root"/> (a node, or the single leaf of a
-    /// one-shard execution), its key pinned, and restates the root's statement unchanged. It is proved under the final
-    /// configuration (a low rate, few queries): what makes the one proof of an execution small.
+    /// layer over an epoch root): verifies one proof under <paramref name="recursionConfig"/> of the program
+    /// <paramref name="root"/> below it (the previous final layer, or an epoch root), its key pinned, and restates its
+    /// statement unchanged. It is proved under its layer's configuration (the last: a low rate, few queries, what makes
+    /// the one proof of an execution small).
     /// </summary>
     /// <remarks><paramref name="statementLength"/>: the length the root states (an execution's <see cref="ZkvmAggregateStatement"/>
     /// by default; an epoch root's <see cref="ZkvmEpochStatement"/>).</remarks>

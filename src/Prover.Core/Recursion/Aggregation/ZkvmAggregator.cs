@@ -105,7 +105,7 @@ public sealed class ZkvmAggregator<TDef, TDigest>
         var sw = Stopwatch.StartNew();
         var hints = _family.Hints([(Hints(left), left.Child.Key.PreprocessedRoot), (Hints(right), right.Child.Key.PreprocessedRoot)]);
         _phases.Add(("node", "hints", sw.Elapsed.TotalMilliseconds));
-        return Prove("node", _family.Node(_family.IsLeaf(left.Child), _family.IsLeaf(right.Child)), hints, sw);
+        return Prove("node", _family.Node(_family.TakenAsLeaf(left.Child), _family.TakenAsLeaf(right.Child)), hints, sw);
     }
 
     /// <summary>The lift of <paramref name="leaf"/> (a leaf's proof): its statement restated in the node shape (the root of a one-shard execution).</summary>
