@@ -32,6 +32,9 @@ public sealed partial class CliTests
             var cluster = Run("prove", "--elf", elf, "--config", "development", "--shape-policy", "budget", "--cluster", "local", "--out", proof);
             Assert.Equal(2, cluster.Exit);
             Assert.Contains("--cluster", cluster.Err);
+            var aggregated = Run("prove", "--elf", elf, "--config", "development", "--shape-policy", "budget", "--stage", "aggregated", "--out", proof);
+            Assert.Equal(2, aggregated.Exit);
+            Assert.Contains("--stage aggregated", aggregated.Err);
         }
         finally
         {
