@@ -82,10 +82,15 @@ public sealed class ShardBudget
     public long CpuSideCells(ZkvmProgram program)
     {
         ArgumentNullException.ThrowIfNull(program);
+        return CpuSideCells(c => program.Airs[c].Width);
+    }
+
+    private long CpuSideCells(Func<int, int> width)
+    {
         long cells = 0;
         for (int chip = 0; chip < _logHeights.Length; chip++)
             if (_logHeights[chip] >= 0)
-                cells += (long)program.Airs[chip].Width << _logHeights[chip];
+                cells += (long)width(chip) << _logHeights[chip];
         return cells;
     }
 
@@ -100,12 +105,19 @@ public sealed class ShardBudget
     public int AcceleratorMaxLogHeight(ZkvmProgram program, int accelerator)
     {
         ArgumentNullException.ThrowIfNull(program);
+        return AcceleratorMaxLogHeight(c => program.Airs[c].Width, accelerator);
+    }
+
+    /// <summary><see cref="AcceleratorMaxLogHeight(ZkvmProgram, int)"/> from the chips' main widths (by chip index).</summary>
+    public int AcceleratorMaxLogHeight(Func<int, int> width, int accelerator)
+    {
+        ArgumentNullException.ThrowIfNull(width);
         if (!ZkvmChips.IsAccelerator(accelerator))
             throw new ArgumentOutOfRangeException(nameof(accelerator), $"chip {accelerator} is not an accelerator");
-        long cells = CpuSideCells(program);
-        long width = program.Airs[accelerator].Width;
+        long cells = CpuSideCells(width);
+        long w = width(accelerator);
         int a = AcceleratorMinLogHeight;
-        while (a < 24 && width << (a + 1) <= cells)
+        while (a < 24 && w << (a + 1) <= cells)
             a++;
         return a;
     }
