@@ -162,6 +162,15 @@ def report(label, docs):
         print("  log heights (non-last min..max / last; -1 absent): " + ", ".join(rows))
 
 
+def last_shard_j(names, h, k, b):
+    """The prover's last-shard rule (ShardBudget.ForLastShard): the smallest j in [min(10, k), k] whose budgets, less k - j
+    (the byte table's not), hold every core table of the shard; k when none does (a shard passing the budgets)."""
+    for j in range(min(10, k), k + 1):
+        if all(h[t] <= b[n] - (0 if n == "Bytes" else k - j) for t, n in enumerate(names) if n in b and n in CORE and h[t] >= 0):
+            return j
+    return k
+
+
 def split_cost(names, widths, shards, k, b):
     """The split scheme: core shards (CPU-side chips only, padded as `budget`), each accelerator's rows regrouped into
     its own shards of 2^A rows (A: the largest with width * 2^A <= the core shard's cells; the last one rounded up to
@@ -173,7 +182,7 @@ def split_cost(names, widths, shards, k, b):
     core_cells = sum(widths[t] << b.get(names[t], 0) for t in core if names[t] in b)
     total, extra, entries = 0, 0, 1 + (k - 9)  # core: one non-last shape, a last shard of 2^j rows, j = 10..k
     for last, h in shards:
-        j = k if not last else h[cpu]
+        j = k if not last else last_shard_j(names, h, k, b)
         total += sum(widths[t] << (max(h[t], b[names[t]] - (0 if names[t] == "Bytes" else k - j)) if names[t] in b else h[t])
                      for t in core if h[t] >= 0)
     bytes_cells = widths[names.index("Bytes")] << BYTES_MAX

@@ -69,11 +69,6 @@ internal static class ProveCommand
         ProofConfiguration config, int? logShard, double? memoryBudgetGiB, bool asJson, ProofStage stage, ProverBackendKind backend, Limits limits, string? cluster, string? explicitBackend,
         ShardShapePolicy shapePolicy, CancellationToken ct)
     {
-        if (shapePolicy != ShardShapePolicy.Natural && cluster is not null)
-        {
-            Console.Error.WriteLine($"error: --shape-policy {ShapesCommand.PolicyName(shapePolicy)} is not supported with --cluster yet (the workers build natural shards)");
-            return 2;
-        }
         if (shapePolicy != ShardShapePolicy.Natural && stage != ProofStage.Shards)
         {
             // Its accelerator shards have no aggregation leaf yet (docs/design.md, "Accelerator shards"): refused before proving.
@@ -151,6 +146,12 @@ internal static class ProveCommand
         {
             Console.Error.WriteLine("error: " + e.Message);
             return 1;
+        }
+        catch (NotSupportedException e)
+        {
+            // A combination not built yet (accelerator calls under the budget policy on a cluster).
+            Console.Error.WriteLine("error: " + e.Message);
+            return 2;
         }
         catch (InsufficientMemoryException e)
         {

@@ -73,7 +73,7 @@ internal static class ShapesCommand
         var option = new Option<ShardShapePolicy>("--shape-policy")
         {
             Description = "natural: shards of the shard size, natural table heights (default); budget: shards also cut when a CPU-side table "
-                + "would pass its budget, every shard but the last padded to the budget (issue 14 piece (b))",
+                + "would pass its budget, every shard but the last padded to the budget, the last to the smallest last-shard budget that holds it (issue 14 piece (b))",
             DefaultValueFactory = _ => ShardShapePolicy.Natural,
         };
         option.AcceptOnlyFromAmong(PolicyName(ShardShapePolicy.Natural), PolicyName(ShardShapePolicy.Budget));

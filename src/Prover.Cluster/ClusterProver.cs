@@ -64,10 +64,6 @@ public sealed class ClusterProver : IProofEngine
         var program = guest.Program;
         var config = options.Config;
         config.Validate();
-        // The workers build natural-height traces from their jobs (a job does not carry a shard budget): a budget-shaped proof is
-        // proved in process only, for now.
-        if (options.ShapePolicy != ShardShapePolicy.Natural)
-            throw new NotSupportedException($"the {options.ShapePolicy} shard shape policy is not supported on a cluster yet: prove in process (without --cluster)");
         var timings = new List<(string Phase, double Milliseconds)>();
         var clock = Stopwatch.StartNew();
         void Lap(string phase)
@@ -79,7 +75,9 @@ public sealed class ClusterProver : IProofEngine
         var plan = await Task.Run(() =>
         {
             long shardSize = ZkvmShardPlanner.ChooseShardSize(program, input, options);
-            return ZkvmShardPlanner.Plan(program, input, shardSize, options.MaxCycles, cancellationToken);
+            // Under the budget policy the plan cuts at the budget's row limits and every job carries the budget, so the workers
+            // pad their traces as the single-process prover does (the same bytes).
+            return ZkvmShardPlanner.Plan(program, input, shardSize, options.MaxCycles, cancellationToken, options.ShapePolicy);
         }, cancellationToken).ConfigureAwait(false);
         var jobs = plan.Jobs.Select(j =>
         {

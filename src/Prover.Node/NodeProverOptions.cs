@@ -17,7 +17,7 @@ public sealed record NodeProverOptions
 
     /// <summary>
     /// How shards are shaped (<see cref="Prover.Core.Zkvm.Proving.ZkvmProverOptions.ShapePolicy"/>): natural heights (default) or
-    /// cut and padded to the shard budget (issue 14 piece (b)); in process only (a cluster refuses the budget policy).
+    /// cut and padded to the shard budget (issue 14 piece (b)); in process or on a cluster (the same bytes).
     /// </summary>
     public Prover.Core.Zkvm.Proving.ShardShapePolicy ShapePolicy { get; init; } = Prover.Core.Zkvm.Proving.ShardShapePolicy.Natural;
 

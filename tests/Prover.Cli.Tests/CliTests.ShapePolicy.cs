@@ -26,19 +26,26 @@ public sealed partial class CliTests
         Assert.NotEqual(0, bad);
         Assert.Contains("tiny", badError);
 
+        // On a cluster (the in-process one) the budget-shaped proof is the in-process proof's bytes.
+        string misaligned = Path.Combine(Prover.TestSupport.SharedData.RepositoryRoot, "native", "guest", "tests", "elf", "misaligned.elf");
         string proof = Path.Combine(Path.GetTempPath(), $"budget-{Guid.NewGuid():N}.bin");
+        string clustered = Path.Combine(Path.GetTempPath(), $"budget-cluster-{Guid.NewGuid():N}.bin");
         try
         {
-            var cluster = Run("prove", "--elf", elf, "--config", "development", "--shape-policy", "budget", "--cluster", "local", "--out", proof);
-            Assert.Equal(2, cluster.Exit);
-            Assert.Contains("--cluster", cluster.Err);
-            var aggregated = Run("prove", "--elf", elf, "--config", "development", "--shape-policy", "budget", "--stage", "aggregated", "--out", proof);
+            var direct = Run("prove", "--elf", misaligned, "--config", "development", "--log-shard-size", "10", "--shape-policy", "budget", "--out", proof);
+            Assert.True(direct.Exit == 0, direct.Err);
+            var cluster = Run("prove", "--elf", misaligned, "--config", "development", "--log-shard-size", "10", "--shape-policy", "budget", "--cluster", "local",
+                "--out", clustered);
+            Assert.True(cluster.Exit == 0, cluster.Err);
+            Assert.Equal(File.ReadAllBytes(proof), File.ReadAllBytes(clustered));
+            var aggregated = Run("prove", "--elf", misaligned, "--config", "development", "--shape-policy", "budget", "--stage", "aggregated", "--out", proof);
             Assert.Equal(2, aggregated.Exit);
             Assert.Contains("--stage aggregated", aggregated.Err);
         }
         finally
         {
             File.Delete(proof);
+            File.Delete(clustered);
         }
     }
 }

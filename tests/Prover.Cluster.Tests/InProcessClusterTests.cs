@@ -31,6 +31,25 @@ public sealed class InProcessClusterTests
     }
 
     [Fact]
+    public async Task TheInProcessSiloGivesTheLocalProofBytesUnderTheBudgetPolicy()
+    {
+        // Budget-shaped shards (docs/design.md, "Shard budgets"): the cluster's plan cuts and its workers pad as the local prover does.
+        var options = ClusterTestGuests.Options(ClusterTestGuests.Misaligned, 10) with { ShapePolicy = Prover.Core.Zkvm.Proving.ShardShapePolicy.Budget };
+        var input = new BlockInput("misaligned", []);
+        using var local = new NodeProver(options);
+        var reference = await local.ProveAsync(input);
+        using var naturalProver = new NodeProver(options with { ShapePolicy = Prover.Core.Zkvm.Proving.ShardShapePolicy.Natural });
+        Assert.NotEqual((await naturalProver.ProveAsync(input)).Proof, reference.Proof);
+
+        await using var cluster = await ClusterHosting.StartInProcessAsync();
+        using var prover = new NodeProver(options, engine: cluster.Prover);
+        var outcome = await prover.ProveAsync(input);
+        Assert.Equal(reference.Proof, outcome.Proof);
+        Assert.Equal(reference.Report.Shards, outcome.Report.Shards);
+        Assert.True(outcome.Report.Verified);
+    }
+
+    [Fact]
     public async Task ASmallProvable100StatementGetsTheDirectProversSmallShapeOnTheCluster()
     {
         // Every table of this two-shard statement is at most 2^12 rows: the direct prover uses provable-100's small-statement

@@ -32,6 +32,69 @@ public sealed class ShardJobTests
         Assert.True(ClusterTestGuests.Verify(guest, file, input).Result.IsValid);
     }
 
+    [Theory]
+    [InlineData(64, 0)] // 2^6: shards cut by the budget's row limits before 2^6 cycles
+    [InlineData(1024, 300)] // 2^10, hello with a 300-byte input: the last shard at a catalog entry of its own (2^10 here: the floor)
+    public void TheShardPathGivesTheSingleProcessProofBytesUnderTheBudgetPolicy(long shardSize, int inputBytes)
+    {
+        // The plan cuts where the single-process prover cuts (the budget's row limits), every job carries the budget, and the
+        // workers pad their traces as that prover does: the same file.
+        var guest = ClusterTestGuests.Hello;
+        var program = guest.Program;
+        byte[] input = [.. Enumerable.Range(0, inputBytes).Select(i => (byte)(i * 7))];
+        var options = new ZkvmProverOptions { Config = ClusterTestGuests.Development, ShardSize = shardSize, ShapePolicy = ShardShapePolicy.Budget };
+        var (reference, referenceReport) = ZkvmProofs.Prove(program, input, options);
+        var (natural, _) = ZkvmProofs.Prove(program, input, options with { ShapePolicy = ShardShapePolicy.Natural });
+        Assert.NotEqual(natural, reference);
+
+        var plan = ZkvmShardPlanner.Plan(program, input, shardSize, policy: ShardShapePolicy.Budget);
+        Assert.Equal(referenceReport.Shards, plan.Count);
+        Assert.Equal(ShardShapePolicy.Budget, plan.ShapePolicy);
+        if (plan.Count > 1)
+            Assert.Contains(plan.Jobs.SkipLast(1), j => j.Resume.Cycles < shardSize); // a cut the budget made
+        var jobs = plan.Jobs.Select(j => ZkvmShardJob.Parse(j.ToBytes())).ToArray();
+        Assert.All(jobs, j => Assert.Equal(System.Numerics.BitOperations.Log2((ulong)shardSize), j.BudgetLogShardSize));
+        var worker = new ZkvmShardWorker();
+        var commitments = jobs.Select(j => ShardPayload.DecodeCommitment(ShardPayload.EncodeCommitment(worker.Commit(program, input, j, options.Config)))).ToArray();
+        var assembly = new ZkvmShardAssembly(program, options.Config, plan, input);
+        var challenges = assembly.Challenges(commitments);
+        var proofs = jobs.Select(j => worker.Prove(program, input, j, options.Config, challenges[j.Index])).ToArray();
+        var (file, _) = assembly.Assemble(proofs, challenges, []);
+        Assert.Equal(reference, file);
+        Assert.True(ClusterTestGuests.Verify(guest, file, input).Result.IsValid);
+    }
+
+    [Fact]
+    public void AJobWhoseBudgetIsNotThePlansIsRefused()
+    {
+        var program = ClusterTestGuests.Hello.Program;
+        byte[] input = [];
+        var config = ClusterTestGuests.Development;
+        var plan = ZkvmShardPlanner.Plan(program, input, 64, policy: ShardShapePolicy.Budget);
+        Assert.True(plan.Count >= 3);
+        var worker = new ZkvmShardWorker();
+        var honest = plan.Jobs.Select(j => worker.Commit(program, input, j, config)).ToArray();
+        _ = new ZkvmShardAssembly(program, config, plan, input).Challenges(honest);
+        // A worker given a job with another budget (a larger one, or none) pads to other heights: the coordinator refuses its
+        // commitment before any challenge is drawn, for a non-last and for the last shard.
+        foreach (int s in new[] { 0, plan.Count - 1 })
+            foreach (int? other in new int?[] { 7, null })
+            {
+                var commitments = (ShardCommitment[])honest.Clone();
+                commitments[s] = worker.Commit(program, input, plan.Jobs[s] with { BudgetLogShardSize = other }, config);
+                var e = Assert.Throws<InvalidOperationException>(() => new ZkvmShardAssembly(program, config, plan, input).Challenges(commitments));
+                Assert.Contains("budget", e.Message, StringComparison.Ordinal);
+            }
+        // A budget smaller than the shard: malformed on the wire, and the worker's padding refuses it.
+        var full = plan.Jobs.First(j => j.Resume.Cycles > 32);
+        var small = full with { BudgetLogShardSize = 5 };
+        Assert.Throws<FormatException>(() => ZkvmShardJob.Parse(small.ToBytes()));
+        Assert.Throws<InvalidOperationException>(() => worker.Commit(program, input, small, config));
+        Assert.Throws<InvalidOperationException>(() => (full with { BudgetLogShardSize = 31 }).ToBytes());
+        // A natural plan's jobs carry no budget.
+        Assert.All(ZkvmShardPlanner.Plan(program, input, 64).Jobs, j => Assert.Null(j.BudgetLogShardSize));
+    }
+
     [Fact]
     public void TheShardPathGivesTheSingleProcessProofBytesWithWideDigests()
     {
@@ -94,8 +157,9 @@ public sealed class ShardJobTests
     [Fact]
     public void AJobRoundTripsAndMalformedBytesAreRejected()
     {
-        var plan = ZkvmShardPlanner.Plan(ClusterTestGuests.Hello.Program, [], 64);
+        var plan = ZkvmShardPlanner.Plan(ClusterTestGuests.Hello.Program, [], 64, policy: ShardShapePolicy.Budget);
         Assert.True(plan.Count >= 3);
+        Assert.All(plan.Jobs, j => Assert.Equal(6, ZkvmShardJob.Parse(j.ToBytes()).BudgetLogShardSize));
         Assert.All(plan.Jobs, j => Assert.Equal(j.Index == plan.Count - 1, j.ExpectedEnd is null));
         Assert.NotEmpty(plan.Jobs[^1].PriorAccesses);
         foreach (var job in plan.Jobs)
@@ -105,10 +169,22 @@ public sealed class ShardJobTests
             Assert.Throws<FormatException>(() => ZkvmShardJob.Parse(bytes.AsSpan(0, bytes.Length - 1)));
             Assert.Throws<FormatException>(() => ZkvmShardJob.Parse([.. bytes, 0]));
             var huge = (byte[])bytes.Clone();
-            // The initial-memory count sits after the header (4 + 2 + 32 + 32 + 8 + 4 + 4), pc, clk, 32 registers and three lengths.
-            int countAt = 86 + 8 + 8 + 32 * 8 + 3 * 8;
+            // The initial-memory count sits after the header (4 + 2 + 32 + 32 + 8 + 4 + 4, the budget byte), pc, clk, 32 registers and three lengths.
+            int countAt = 87 + 8 + 8 + 32 * 8 + 3 * 8;
             BitConverter.TryWriteBytes(huge.AsSpan(countAt), int.MaxValue);
             Assert.Throws<FormatException>(() => ZkvmShardJob.Parse(huge));
+            // The budget byte: a budget over 2^24 cycles, or one the shard's cycles pass, is malformed.
+            foreach (byte budget in new byte[] { 25, 1 })
+            {
+                var bad = (byte[])bytes.Clone();
+                Assert.Equal(6, bad[86]);
+                bad[86] = budget;
+                Assert.Throws<FormatException>(() => ZkvmShardJob.Parse(bad));
+            }
+            // The previous format version is refused (its jobs carry no budget).
+            var old = (byte[])bytes.Clone();
+            BitConverter.TryWriteBytes(old.AsSpan(4, 2), (ushort)1);
+            Assert.Throws<FormatException>(() => ZkvmShardJob.Parse(old));
         }
         var packed = ShardPayload.Compress(plan.Jobs[0].ToBytes());
         Assert.Equal(plan.Jobs[0].ToBytes(), ShardPayload.Decompress(packed));
@@ -141,5 +217,15 @@ public sealed class ShardJobTests
             var challenges = assembly.Challenges(commitments);
             assembly.Assemble([.. jobs.Select(j => worker.Prove(program, input, j, config, challenges[j.Index]))], challenges, []);
         });
+    }
+    [Fact]
+    public void The_plan_refuses_accelerator_calls_under_the_budget_policy()
+    {
+        // Their accelerator shards (docs/design.md, "Accelerator shards") have no jobs yet: refused, not a proof that cannot balance.
+        var program = ZkvmProgram.FromElf(File.ReadAllBytes(ClusterTestGuests.ElfPath("keccak")));
+        byte[] input = [.. Enumerable.Range(0, 300).Select(i => (byte)i)];
+        var e = Assert.Throws<NotSupportedException>(() => ZkvmShardPlanner.Plan(program, input, 1L << 10, policy: ShardShapePolicy.Budget));
+        Assert.Contains("accelerator", e.Message);
+        Assert.True(ZkvmShardPlanner.Plan(program, input, 1L << 10).Count >= 1);
     }
 }

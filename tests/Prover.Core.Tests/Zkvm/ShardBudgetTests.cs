@@ -13,8 +13,9 @@ namespace Prover.Core.Tests.Zkvm;
 /// <summary>
 /// The budget shape policy (issue 14 piece (b), docs/design.md "Shard budgets"): the planner cuts a shard when a CPU-side
 /// table reaches its budget and never lets one pass it; every shard but the last has its CPU-side tables at exactly the
-/// budget heights (so a CPU-only run's non-last shards all have one shape); all-padding tables have zero multiplicities on
-/// every bus; budget-shaped proofs verify, tampered ones do not, and the policy leaves a single-shard proof's bytes alone.
+/// budget heights (so a CPU-only run's non-last shards all have one shape), and the last shard's at the smallest entry of the
+/// last-shard catalog that holds them; all-padding tables have zero multiplicities on every bus; budget-shaped proofs verify,
+/// tampered ones do not.
 /// </summary>
 public sealed class ShardBudgetTests
 {
@@ -154,7 +155,7 @@ public sealed class ShardBudgetTests
                 if (budget.LogHeights[chip] >= 0)
                     Assert.Equal(budget.LogHeights[chip], shards[s][chip]);
         }
-        // The natural policy's shards differ (the point of the budget), and its last shard is the budget's last shard at natural heights.
+        // The natural policy's shards differ (the point of the budget).
         var natural = ShardProfile.Probe(program, [], logShard, 1L << 30).ProbeShardLogHeights;
         Assert.Contains(natural.Take(natural.Count - 1), h => !h.SequenceEqual(shards[0]));
     }
@@ -226,11 +227,109 @@ public sealed class ShardBudgetTests
     }
 
     [Fact]
-    public void A_single_shard_proof_is_the_same_bytes_under_either_policy()
+    public void The_last_shard_takes_the_smallest_catalog_entry_that_holds_its_tables()
     {
-        // The last shard keeps its natural heights, so a one-shard execution is untouched by the policy.
-        var program = ZkvmProgram.FromElf(GuestTests.Elf("hello"));
-        Assert.Equal(Prove(program, [], 1L << 22, ShardShapePolicy.Natural).ToBytes(), Prove(program, [], 1L << 22).ToBytes());
+        // Natural traces by chip index (only the heights matter to the rule).
+        static RowMajorMatrix<KoalaBear>?[] Natural(params (int Chip, int LogHeight)[] tables)
+        {
+            var traces = new RowMajorMatrix<KoalaBear>?[ZkvmChips.Count];
+            foreach (var (chip, log) in tables)
+                traces[chip] = new RowMajorMatrix<KoalaBear>(1 << log, 1);
+            return traces;
+        }
+        var b = ShardBudget.For(14);
+        // 1 + (k − floor) entries, smallest first; the last is the non-last shards' vector.
+        Assert.Equal(Enumerable.Range(ShardBudget.LastShardFloor, 14 - ShardBudget.LastShardFloor + 1), b.LastShardCatalog.Select(e => e.LogShardSize));
+        Assert.Equal(b.LogHeights, b.LastShardCatalog[^1].LogHeights);
+        // A small last shard: the floor entry (2^10), whatever its cycles below it.
+        Assert.Equal(10, b.ForLastShard(Natural((ZkvmTable.Cpu, 3), (ZkvmTable.AddSub, 3), (ZkvmTable.Bytes, 9))).LogShardSize);
+        // The CPU's rows decide j (2^j ≥ cycles) ...
+        Assert.Equal(12, b.ForLastShard(Natural((ZkvmTable.Cpu, 12), (ZkvmTable.AddSub, 11), (ZkvmTable.LoadStore, 11))).LogShardSize);
+        // ... unless a table is fuller than its share of 2^j: LoadStore 2^11 > 2^(11−1), DivRem 2^8 > 2^(11−4).
+        Assert.Equal(12, b.ForLastShard(Natural((ZkvmTable.Cpu, 11), (ZkvmTable.LoadStore, 11))).LogShardSize);
+        Assert.Equal(12, b.ForLastShard(Natural((ZkvmTable.Cpu, 11), (ZkvmTable.DivRem, 8))).LogShardSize);
+        Assert.Equal(14, b.ForLastShard(Natural((ZkvmTable.Cpu, 10), (ZkvmTable.Syscall, 10))).LogShardSize);
+        // Tables the budget does not cover (accelerators, memory boundaries, input) do not move it.
+        Assert.Equal(10, b.ForLastShard(Natural((ZkvmTable.Cpu, 9), (ZkvmTable.Keccak, 13), (ZkvmTable.MemoryInit, 15), (ZkvmTable.InputCommit, 12))).LogShardSize);
+        // Shards below the floor: one entry, the shard size's own.
+        var small = ShardBudget.For(8);
+        Assert.Equal(8, Assert.Single(small.LastShardCatalog).LogShardSize);
+        Assert.Equal(8, small.ForLastShard(Natural((ZkvmTable.Cpu, 2))).LogShardSize);
+        // The catalog check the coordinator of a distributed proof makes.
+        Assert.True(b.LastShardCatalog[1].IsShapeOf(ShardBudget.For(11).LogHeights));
+        Assert.False(b.IsShapeOf(ShardBudget.For(13).LogHeights));
+    }
+
+    /// <summary>
+    /// The last shard's budget by the rule, computed from the events of a traced run cut as the prover cuts (the rows each
+    /// budgeted table has, from the lists its generator reads), not from the prover's traces.
+    /// </summary>
+    private static int ExpectedLastShardBudget(ZkvmProgram program, byte[] input, int logShard)
+    {
+        var budget = ShardBudget.For(logShard);
+        using var machine = new Prover.Core.Machine.Machine(program.Program, input, new MachineOptions { ShardSize = 1L << logShard, RowLimits = budget.RowLimits(program) });
+        var (_, records) = machine.RunTraced();
+        var registers = new RegisterFile(ZkvmProgram.InitialRegisters());
+        var memory = new MemoryBoundaries(program, input);
+        int[] rows = [];
+        for (int s = 0; s < records.Count; s++)
+            rows = Rows(program, records[s], registers, memory, input, s == records.Count - 1);
+        for (int j = Math.Min(10, logShard); ; j++)
+        {
+            var entry = ShardBudget.For(j);
+            if (Enumerable.Range(0, ZkvmChips.Count).All(c => rows[c] < 0 || rows[c] <= 1 << entry.LogHeights[c]))
+                return j;
+        }
+    }
+
+    [Theory]
+    [InlineData("hello", 22, 0, 10)] // one shard of 206 cycles: the floor
+    [InlineData("hello", 12, 0, 10)]
+    [InlineData("muldiv", 14, 0, 13)] // one shard of ~1,200 cycles (CPU 2^11) with 400 DivRem rows: 2^(13−4) holds them
+    [InlineData("muldiv", 12, 0, 12)] // cut by DivRem at 2^8 rows; the last shard's 144 DivRem rows need the full budget
+    [InlineData("keccak", 12, 300, -1)]
+    [InlineData("misaligned", 11, 0, -1)]
+    public void The_last_shard_of_a_budget_proof_is_at_its_rule_heights(string guest, int logShard, int inputBytes, int expectedJ)
+    {
+        var program = Guest(guest);
+        byte[] input = [.. Enumerable.Range(0, inputBytes).Select(i => (byte)(i * 13))];
+        int j = ExpectedLastShardBudget(program, input, logShard);
+        if (expectedJ >= 0)
+            Assert.Equal(expectedJ, j);
+        var proof = Prove(program, input, 1L << logShard);
+        var result = Verify(program, proof);
+        Assert.True(result.IsValid, result.Error);
+        using (var machine = new Prover.Core.Machine.Machine(program.Program, input))
+            Assert.Equal(machine.Run().CommittedOutput, result.Output);
+        var last = LogHeights(proof, proof.Shards.Count - 1);
+        var entry = ShardBudget.For(j);
+        for (int chip = 0; chip < ZkvmChips.Count; chip++)
+            if (entry.LogHeights[chip] >= 0)
+                Assert.True(entry.LogHeights[chip] == last[chip], $"{ZkvmChips.All[chip].Name}: 2^{last[chip]} rows, the rule says 2^{entry.LogHeights[chip]}");
+        // The tables outside the budget (memory boundaries, input commitment, accelerators) keep the natural proof's heights
+        // when both policies cut the same shards.
+        var natural = Prove(program, input, 1L << logShard, ShardShapePolicy.Natural);
+        if (natural.Shards.Count == proof.Shards.Count)
+        {
+            var naturalLast = LogHeights(natural, natural.Shards.Count - 1);
+            for (int chip = 0; chip < ZkvmChips.Count; chip++)
+                if (entry.LogHeights[chip] < 0 && !ShardBudget.IsCpuSide(chip))
+                    Assert.Equal(naturalLast[chip], last[chip]);
+        }
+    }
+
+    [Theory]
+    [InlineData("bigmul", 16)]
+    [InlineData("bigmul", 14)]
+    public void The_last_shard_of_a_long_run_is_at_its_rule_heights(string guest, int logShard)
+    {
+        // The shapes the prover would make (no proof: bigmul is 862,537 cycles).
+        var program = Guest(guest);
+        var shards = ShardProfile.Probe(program, [], logShard, 1L << 30, ShardShapePolicy.Budget).ProbeShardLogHeights;
+        Assert.True(shards.Count > 3);
+        var entry = ShardBudget.For(ExpectedLastShardBudget(program, [], logShard));
+        Assert.True(entry.IsShapeOf(shards[^1]));
+        Assert.All(shards.SkipLast(1), s => Assert.True(ShardBudget.For(logShard).IsShapeOf(s)));
     }
 
     [Fact]

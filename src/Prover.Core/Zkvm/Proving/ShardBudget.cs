@@ -11,10 +11,19 @@ namespace Prover.Core.Zkvm.Proving;
 /// docs/design.md "Recursion", "Shard budgets"): the one rule the planner cuts shards by and the trace builder pads them to.
 /// CPU and AddSub 2^k rows; Bitwise, Shift, Compare and LoadStore 2^(k−1); Mul 2^(k−2); DivRem and Syscall 2^(k−4) (each at
 /// least 2 rows); the byte table 2^16 (every byte pair: it can never pass it). The Program and image tables have their
-/// program-fixed heights in every shard already. The last shard's tables (memory boundaries, input commitment) are not
-/// budgeted: they keep their natural heights. No CPU-side shard has an accelerator table: the accelerators' events are
-/// gathered into accelerator shards of their own at power-of-two tiers (<see cref="AcceleratorMaxLogHeight"/>,
+/// program-fixed heights in every shard already. The last shard's own tables (memory boundaries, input commitment) are not
+/// budgeted: they keep their natural heights. No shard has an accelerator table beside the CPU: the accelerators' calls are
+/// gathered into accelerator shards of their own at power-of-two tiers (<see cref="AcceleratorMaxLogHeight(ZkvmProgram, int)"/>,
 /// <see cref="AcceleratorShards"/>).
+/// <para>
+/// The last shard (<see cref="ForLastShard"/>) is padded to the budget of 2^j cycles, <see cref="For"/>(j) (the budgets
+/// less k − j; the byte table 2^16 in every entry), for the smallest j in [min(<see cref="LastShardFloor"/>, k), k] whose
+/// budget holds every natural height of its budgeted tables. Its CPU table has a row per cycle, so 2^j ≥ its cycles; a
+/// table fuller than the CPU's share (say more LoadStore rows than 2^(j−1)) moves it to a larger j, and j = k always
+/// holds, because the planner cut the shard at the 2^k budget. So the CPU-side part of a last shard is one of
+/// 1 + (k − <see cref="LastShardFloor"/>) vectors (<see cref="LastShardCatalog"/>): with the non-last shape (k's, the
+/// same vector) a bounded catalog per k, whatever the execution.
+/// </para>
 /// <para>
 /// Each instruction adds at most one row to each budgeted table, known from the instruction alone: a CPU row; the ALU
 /// request it sends (<see cref="ShardTraceState.AluRequestOp"/>: its own ALU chip, Compare for an ordered branch, AddSub for
@@ -33,6 +42,14 @@ public sealed class ShardBudget
         (ZkvmTable.Mul, 2),
         (ZkvmTable.DivRem, 4), (ZkvmTable.Syscall, 4),
     ];
+
+    /// <summary>
+    /// The smallest last-shard budget, 2^10 cycles (<see cref="ForLastShard"/>): each entry below it would add a leaf key to
+    /// the catalog for almost nothing. Every CPU-side shard has the byte table at 2^16 rows (18 columns: 1.18 M cells) and the
+    /// program's tables, while the budgeted tables of <see cref="For"/>(10) are about 234 · 2^10 = 0.24 M cells, so padding a
+    /// smaller last shard to 2^10 adds at most a fifth of what the shard costs anyway (docs/design.md, "Shard budgets").
+    /// </summary>
+    public const int LastShardFloor = 10;
 
     private readonly int[] _logHeights;
 
@@ -61,6 +78,40 @@ public sealed class ShardBudget
         }
         heights[ZkvmTable.Bytes] = ByteTable<KoalaBear>.MaxHeightLog;
         return new ShardBudget(logShardSize, heights);
+    }
+
+    /// <summary>
+    /// The last shard's catalog entries for this shard size, smallest first: <see cref="For"/>(j) for j from
+    /// min(<see cref="LastShardFloor"/>, k) to k (the last one is this budget's vector).
+    /// </summary>
+    public IReadOnlyList<ShardBudget> LastShardCatalog =>
+        [.. Enumerable.Range(Math.Min(LastShardFloor, LogShardSize), LogShardSize - Math.Min(LastShardFloor, LogShardSize) + 1).Select(For)];
+
+    /// <summary>
+    /// The budget the last shard is padded to: the first entry of <see cref="LastShardCatalog"/> whose every budgeted table
+    /// holds the shard's natural one (<paramref name="traces"/> by chip index, null: absent). This budget when none does
+    /// (<see cref="Pad"/> then throws: the planner let a table pass the 2^k budget).
+    /// </summary>
+    internal ShardBudget ForLastShard(IReadOnlyList<RowMajorMatrix<KoalaBear>?> traces) =>
+        LastShardCatalog.FirstOrDefault(b => b.Holds(chip => traces[chip]?.Height ?? 0)) ?? this;
+
+    /// <summary>Whether every budgeted table's <paramref name="rows"/> (by chip index) fit its budget.</summary>
+    private bool Holds(Func<int, int> rows)
+    {
+        for (int chip = 0; chip < _logHeights.Length; chip++)
+            if (_logHeights[chip] >= 0 && rows(chip) > 1 << _logHeights[chip])
+                return false;
+        return true;
+    }
+
+    /// <summary>Whether a shard's tables (log heights by chip index, −1: absent) are this budget's: every budgeted table present at exactly its height.</summary>
+    public bool IsShapeOf(IReadOnlyList<int> logHeights)
+    {
+        ArgumentNullException.ThrowIfNull(logHeights);
+        for (int chip = 0; chip < _logHeights.Length; chip++)
+            if (_logHeights[chip] >= 0 && (chip >= logHeights.Count || logHeights[chip] != _logHeights[chip]))
+                return false;
+        return true;
     }
 
     /// <summary>The budget for shards of <paramref name="shardSize"/> cycles (a power of two).</summary>

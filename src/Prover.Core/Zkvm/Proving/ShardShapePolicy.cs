@@ -9,7 +9,8 @@ public enum ShardShapePolicy
     /// <summary>
     /// Shards also cut when a CPU-side table would pass its budget (<see cref="ShardBudget"/>), and every shard but the last
     /// with its CPU-side tables padded to exactly their budgets: one chip set and one set of heights for all of them when
-    /// no accelerator runs.
+    /// no accelerator runs; the last shard's padded to the smallest of 1 + (k − 10) last-shard budgets that holds them
+    /// (<see cref="ShardBudget.LastShardCatalog"/>).
     /// </summary>
     Budget,
 }

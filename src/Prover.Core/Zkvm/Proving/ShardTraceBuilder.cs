@@ -28,8 +28,9 @@ internal static class ShardTraceBuilder
 
     /// <param name="budget">
     /// With a budget (<see cref="ShardShapePolicy.Budget"/>), a shard that is not the last has its CPU-side tables padded to
-    /// the budget's heights (<see cref="ShardBudget.Pad"/>), and no shard has an accelerator table (their calls are the
-    /// accelerator shards', <see cref="AcceleratorShards"/>); null: natural heights, accelerators in the shard of their calls.
+    /// the budget's heights (<see cref="ShardBudget.Pad"/>), the last shard to those of its catalog entry
+    /// (<see cref="ShardBudget.ForLastShard"/>), and no shard has an accelerator table (their calls are the accelerator
+    /// shards', <see cref="AcceleratorShards"/>); null: natural heights, accelerators in the shard of their calls.
     /// </param>
     public static ShardTraces Build(ZkvmProgram program, ExecutionRecord record, RegisterFile registers, MemoryBoundaries memory, byte[] input, bool last,
         ShardBudget? budget = null) =>
@@ -77,9 +78,10 @@ internal static class ShardTraceBuilder
                         total.Add(local);
                 });
         }
-        // The last shard keeps its natural heights (it alone holds the memory boundaries and the input commitment).
-        if (budget is not null && !last)
-            budget.Pad(program, traces);
+        // The last shard's CPU-side tables go to the smallest catalog entry that holds them (ShardBudget.ForLastShard); its
+        // memory boundaries and input commitment keep their natural heights.
+        if (budget is not null)
+            (last ? budget.ForLastShard(traces) : budget).Pad(program, traces);
         return ShardTraces.FromChips(traces, publics);
     }
 }

@@ -46,6 +46,12 @@ public sealed class ZkvmShardAssembly
             int tables = commitments[s].Chips.Count;
             if (commitments[s].LogHeights.Length != tables || commitments[s].PublicValues.Length != tables)
                 throw new InvalidOperationException($"shard {s}: a commitment of {commitments[s].LogHeights.Length} tables, expected {tables}");
+            // Under the budget policy every shard is a catalog entry of the plan's budget (ShardBudget: non-last shards at the
+            // budget, the last at one of its last-shard entries); a worker that padded to another budget (a job that does not
+            // carry the plan's) would make a proof of other shapes than the single-process prover's: refused here.
+            if (_plan.Budget is { } shardBudget && !(s == _plan.Count - 1 ? shardBudget.LastShardCatalog.Any(b => b.IsShapeOf(ByChip(commitments[s])))
+                    : shardBudget.IsShapeOf(ByChip(commitments[s]))))
+                throw new InvalidOperationException($"shard {s}: its CPU-side tables are not at a shape of the plan's shard budget (2^{shardBudget.LogShardSize} cycles)");
         }
         var chips = commitments.Select(c => c.Chips).ToArray();
         var heights = commitments.Select(c => c.LogHeights).ToArray();
@@ -64,6 +70,16 @@ public sealed class ZkvmShardAssembly
             (_, KoalaBearDigest.Length) => Challenges<KoalaBearOctic, KoalaBearDigest>(fractions),
             _ => Challenges<KoalaBearOctic, KoalaBearWideDigest>(fractions),
         };
+    }
+
+    /// <summary>A commitment's log heights by chip index (−1: absent).</summary>
+    private static int[] ByChip(ShardCommitment c)
+    {
+        var heights = Enumerable.Repeat(-1, ZkvmChips.Count).ToArray();
+        var chips = c.Chips.Indices();
+        for (int i = 0; i < chips.Length; i++)
+            heights[chips[i]] = c.LogHeights[i];
+        return heights;
     }
 
     private static KoalaBear[] InputCommitmentOf(IReadOnlyList<ShardCommitment> commitments) =>

@@ -36,12 +36,14 @@ public readonly record struct LastAccess(ulong Address, ulong Value, long Clk);
 /// input by digest: a worker proves it only with that program and that input, and its results carry
 /// <see cref="Index"/> and <see cref="InputDigest"/> back, so no proof is assembled from shards of different
 /// inputs. <see cref="ExpectedEnd"/> (the next shard's start registers) lets the worker check its CPU trace
-/// against the coordinator's replay. Serialised with <see cref="ToBytes"/>; <see cref="Parse"/> checks counts
-/// against the bytes, never allocating beyond them.
+/// against the coordinator's replay. Under <see cref="ShardShapePolicy.Budget"/> it carries the shard budget
+/// (<see cref="BudgetLogShardSize"/>), so the worker pads the traces as the single-process prover does. Serialised with
+/// <see cref="ToBytes"/>; <see cref="Parse"/> checks counts against the bytes, never allocating beyond them.
 /// </summary>
 public sealed record ZkvmShardJob
 {
-    public const ushort Version = 1;
+    /// <summary>The format version: 2 added the shard budget (a byte after the shard index).</summary>
+    public const ushort Version = 2;
 
     private static ReadOnlySpan<byte> Magic => "PRVJ"u8;
 
@@ -60,6 +62,15 @@ public sealed record ZkvmShardJob
 
     public bool IsLast => Index == Count - 1;
 
+    /// <summary>
+    /// log2 of the shard size whose budget the traces are padded to (<see cref="ShardShapePolicy.Budget"/>: the plan's shard size;
+    /// <see cref="ShardBudget"/>), or null for natural heights (<see cref="ShardShapePolicy.Natural"/>).
+    /// </summary>
+    public int? BudgetLogShardSize { get; init; }
+
+    /// <summary>The budget <see cref="BudgetLogShardSize"/> names, or null.</summary>
+    public ShardBudget? Budget => BudgetLogShardSize is { } k ? ShardBudget.For(k) : null;
+
     public required RegisterFileState Registers { get; init; }
 
     /// <summary>The register file at the shard's end (the next shard's start); null for the last shard.</summary>
@@ -68,8 +79,13 @@ public sealed record ZkvmShardJob
     /// <summary>Last shard only: the last access of every double word the earlier shards touched, by address.</summary>
     public IReadOnlyList<LastAccess> PriorAccesses { get; init; } = [];
 
+    /// <summary>The largest <see cref="BudgetLogShardSize"/> a job may carry (shard sizes are at most 2^24 cycles).</summary>
+    public const int MaxBudgetLogShardSize = 24;
+
     public byte[] ToBytes()
     {
+        if (BudgetLogShardSize is < 1 or > MaxBudgetLogShardSize)
+            throw new InvalidOperationException($"a shard budget of 2^{BudgetLogShardSize} cycles");
         var r = Resume;
         int size = 128 + 32 * 8 * 6 + r.InitialMemory.Count * 24 + PriorAccesses.Count * 24;
         using var ms = new MemoryStream(size);
@@ -94,6 +110,7 @@ public sealed record ZkvmShardJob
         U64(InputSize);
         U32((uint)Count);
         U32((uint)r.Index);
+        U8((byte)(BudgetLogShardSize ?? 0));
         U64(r.Start.Pc);
         U64((ulong)r.Start.Clk);
         foreach (var v in r.Start.Registers)
@@ -167,6 +184,9 @@ public sealed record ZkvmShardJob
         uint count = U32(bytes), index = U32(bytes);
         if (count == 0 || count > ZkvmProof<Field.KoalaBearQuartic, KoalaBearDigest>.MaxShards || index >= count)
             throw new FormatException($"shard {index} of {count}");
+        int budget = U8(bytes);
+        if (budget > MaxBudgetLogShardSize)
+            throw new FormatException($"a shard budget of 2^{budget} cycles (at most 2^{MaxBudgetLogShardSize})");
         ulong pc = U64(bytes);
         long clk = (long)U64(bytes);
         var regs = new ulong[32];
@@ -175,6 +195,9 @@ public sealed record ZkvmShardJob
         long cycles = (long)U64(bytes), outputBefore = (long)U64(bytes), committedBefore = (long)U64(bytes);
         if (clk < 1 || cycles < 1 || outputBefore < 0 || committedBefore < 0)
             throw new FormatException("shard clk, cycles or output lengths out of range");
+        // A budget holds its shard's cycles (one CPU row each): a smaller one could only fail the worker's padding.
+        if (budget > 0 && cycles > 1L << budget)
+            throw new FormatException($"a shard of {cycles} cycles under a budget of 2^{budget}");
         var init = new MemoryInitEvent[Count(bytes, 24)];
         for (int i = 0; i < init.Length; i++)
             init[i] = new MemoryInitEvent(U64(bytes), U64(bytes), (long)U64(bytes));
@@ -191,6 +214,7 @@ public sealed record ZkvmShardJob
             InputDigest = inputDigest,
             InputSize = inputSize,
             Count = (int)count,
+            BudgetLogShardSize = budget == 0 ? null : budget,
             Resume = new ShardResumeState((int)index, new ShardStart(pc, clk, regs), cycles, init, outputBefore, committedBefore),
             Registers = registers,
             ExpectedEnd = end,

@@ -9,6 +9,12 @@ namespace Prover.Core.Zkvm.Proving;
 public sealed record ZkvmShardPlan(IReadOnlyList<ZkvmShardJob> Jobs, int ExitCode, long Cycles, byte[] Output, byte[] InputDigest, long ShardSize)
 {
     public int Count => Jobs.Count;
+
+    /// <summary>How the shards were cut and are padded (<see cref="ShardShapePolicy.Budget"/>: every job carries the budget).</summary>
+    public ShardShapePolicy ShapePolicy { get; init; }
+
+    /// <summary>The shard budget under <see cref="ShardShapePolicy.Budget"/>, else null.</summary>
+    public ShardBudget? Budget => ShapePolicy == ShardShapePolicy.Budget ? ShardBudget.ForShardSize(ShardSize) : null;
 }
 
 /// <summary>
@@ -20,8 +26,12 @@ public sealed record ZkvmShardPlan(IReadOnlyList<ZkvmShardJob> Jobs, int ExitCod
 public static class ZkvmShardPlanner
 {
     /// <summary>Cuts <paramref name="program"/> on <paramref name="input"/> into shards of <paramref name="shardSize"/> cycles. Guest faults surface as <see cref="MachineException"/>.</summary>
+    /// <param name="policy">
+    /// <see cref="ShardShapePolicy.Budget"/>: the run cuts at the shard budget's row limits too, as the single-process prover's does,
+    /// and every job carries the budget (the workers pad to it), so the cluster's shards are the single-process prover's.
+    /// </param>
     public static ZkvmShardPlan Plan(ZkvmProgram program, byte[] input, long shardSize, long maxCycles = ZkvmProverOptions.DefaultMaxCycles,
-        CancellationToken cancellation = default)
+        CancellationToken cancellation = default, ShardShapePolicy policy = ShardShapePolicy.Natural)
     {
         ArgumentNullException.ThrowIfNull(program);
         ArgumentNullException.ThrowIfNull(input);
@@ -35,12 +45,20 @@ public static class ZkvmShardPlanner
         // Last access of every double word touched by the shards before the newest one (the last shard's memory boundary).
         var lastAccess = new Dictionary<ulong, LastAccess>();
         Dictionary<ulong, LastAccess>? pending = null;
-        using var machine = new Machine.Machine(program.Program, input,
-            new MachineOptions { ShardSize = shardSize, MaxCycles = Math.Min(maxCycles, ZkvmProver<Field.KoalaBearQuartic, KoalaBearDigest>.MaxCycles) });
+        var budget = policy == ShardShapePolicy.Budget ? ShardBudget.ForShardSize(shardSize) : null;
+        using var machine = new Machine.Machine(program.Program, input, new MachineOptions
+        {
+            ShardSize = shardSize, MaxCycles = Math.Min(maxCycles, ZkvmProver<Field.KoalaBearQuartic, KoalaBearDigest>.MaxCycles),
+            RowLimits = budget?.RowLimits(program),
+        });
         ZkvmShardJob? previous = null;
         var result = machine.RunTraced(record =>
         {
             cancellation.ThrowIfCancellationRequested();
+            // Under the budget an accelerator's calls belong to accelerator shards (AcceleratorShards), which have no jobs yet:
+            // a worker's CPU shard leaves its accelerator tables out, so without them the proof could not balance.
+            if (budget is not null && (record.KeccakPermutes.Count > 0 || record.Sha256Compresses.Count > 0 || record.ModMuls.Count > 0 || record.WeierstrassOps.Count > 0))
+                throw new NotSupportedException("accelerator calls under the budget shape policy are not supported on a cluster yet (their accelerator shards have no jobs): prove in process");
             if (pending is not null)
                 foreach (var (key, access) in pending)
                     lastAccess[key] = access;
@@ -53,6 +71,7 @@ public static class ZkvmShardPlanner
                 InputDigest = inputDigest,
                 InputSize = (ulong)input.Length,
                 Count = 0, // set when the run ends
+                BudgetLogShardSize = budget?.LogShardSize,
                 Resume = new ShardResumeState(record.ShardIndex, record.Start, record.Cycles, [.. record.InitialMemory], outputBytes, output.Count),
                 Registers = start,
             };
@@ -76,7 +95,7 @@ public static class ZkvmShardPlanner
         for (int s = 0; s < count; s++)
             jobs[s] = jobs[s] with { Count = count };
         jobs[^1] = jobs[^1] with { PriorAccesses = [.. lastAccess.Values.OrderBy(a => a.Address)] };
-        return new ZkvmShardPlan(jobs, result.ExitCode, result.Cycles, [.. output], inputDigest, shardSize);
+        return new ZkvmShardPlan(jobs, result.ExitCode, result.Cycles, [.. output], inputDigest, shardSize) { ShapePolicy = policy };
     }
 
     /// <summary>

@@ -188,9 +188,9 @@ public sealed class ZkvmShardWorker(IProverBackend<KoalaBearParameters>? backend
                 prior.MemoryAccesses.Add(new MemoryAccessEvent(a.Address, a.Value, 0, a.Clk, 0));
             memory.Add(prior);
         }
-        // The same re-execution as the single-process prover's phase 2 (ShardCheckpoint); a record that touches other
-        // memory than the job lists is a corrupt job.
-        var shard = ShardCheckpoint.Rebuild(program, input, job.Resume, registers, memory, job.IsLast, new MachineOptions().MaxCycles);
+        // The same re-execution as the single-process prover's phase 2 (ShardCheckpoint), padded to the job's budget as it
+        // pads (a budget the shard's tables pass throws there); a record that touches other memory than the job lists is a corrupt job.
+        var shard = ShardCheckpoint.Rebuild(program, input, job.Resume, registers, memory, job.IsLast, new MachineOptions().MaxCycles, job.Budget);
         if (job.ExpectedEnd is { } end && !end.Matches(registers))
             throw new InvalidOperationException($"shard {job.Index}: the register file at the shard's end differs from the coordinator's replay");
         return shard;
