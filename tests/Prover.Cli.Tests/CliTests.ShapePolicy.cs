@@ -38,6 +38,9 @@ public sealed partial class CliTests
                 "--out", clustered);
             Assert.True(cluster.Exit == 0, cluster.Err);
             Assert.Equal(File.ReadAllBytes(proof), File.ReadAllBytes(clustered));
+            var aggregated = Run("prove", "--elf", misaligned, "--config", "development", "--shape-policy", "budget", "--stage", "aggregated", "--out", proof);
+            Assert.Equal(2, aggregated.Exit);
+            Assert.Contains("--stage aggregated", aggregated.Err);
         }
         finally
         {

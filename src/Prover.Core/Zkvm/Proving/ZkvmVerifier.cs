@@ -94,7 +94,7 @@ public sealed class ZkvmVerifier<TDef, TDigest>
         for (int s = 0; s < n; s++)
         {
             // The chips and table counts are checked before the commitment is read (CheckStatement checks them again).
-            if (ZkvmChips.Check(proof.ShardChips[s], s == n - 1) is { } chipError)
+            if (ZkvmChips.CheckShard(proof.ShardChips[s], s == n - 1) is { } chipError)
                 return ZkvmVerification.Reject($"shard {s}: {chipError}");
             int expected = proof.ShardChips[s].Count;
             if (shards[s].LogHeights?.Length != expected || shards[s].PublicValues?.Length != expected)
@@ -160,11 +160,24 @@ public sealed class ZkvmVerifier<TDef, TDigest>
         var chips = commitments.Select(c => c.Chips).ToArray();
         KoalaBear[] Publics(int s, int chip) => commitments[s].PublicValues[chips[s].Position(chip)];
 
-        // CPU boundaries: shard 0 starts at the entry with clk 1; each shard starts where the previous ended.
-        // Clock pieces must be canonical (q < 2^14) so that equal pieces mean equal clocks.
+        // CPU boundaries: the first CPU shard (shard 0, unless accelerator shards precede a last shard that is the only CPU
+        // shard) starts at the entry with clk 1; each CPU shard starts where the previous CPU shard ended. Accelerator
+        // shards (ZkvmChips.IsAcceleratorShard: no CPU, so no instruction and no boundary) are passed over: they execute
+        // nothing, so the chain from one CPU shard to the next is the execution's, and their rows answer calls the CPU
+        // shards' syscall chips made (the buses balance over all shards). Clock pieces must be canonical (q < 2^14) so
+        // that equal pieces mean equal clocks.
         ulong Clk(KoalaBear q, KoalaBear hi) => q.ToCanonical() + ((ulong)hi.ToCanonical() << 14);
+        int previousCpu = -1;
         for (int s = 0; s < n; s++)
         {
+            if (!chips[s].Contains(ZkvmTable.Cpu))
+            {
+                // An accelerator shard (CheckShapes admitted only that kind without a CPU): its image table must not send.
+                var accelImage = Publics(s, ZkvmTable.Image);
+                if (s == n - 1 || accelImage.Length != ImageCols.PublicValueCount || accelImage[ImageCols.PublicActive] != KoalaBear.Zero)
+                    return ($"shard {s}: the image table must send the initial memory in the last shard only", null);
+                continue;
+            }
             var cpu = Publics(s, ZkvmTable.Cpu);
             if (cpu.Length != 8)
                 return ($"shard {s}: CPU public values", null);
@@ -172,18 +185,19 @@ public sealed class ZkvmVerifier<TDef, TDigest>
             // below 2^24, which the memory argument's timestamp comparisons rely on (TimestampGadget).
             if (cpu[2].ToCanonical() >= 1 << 14 || cpu[6].ToCanonical() >= 1 << 14 || cpu[3].ToCanonical() >= 1 << 24 || cpu[7].ToCanonical() >= 1 << 24)
                 return ($"shard {s}: clock pieces out of range", null);
-            if (s == 0)
+            if (previousCpu < 0)
             {
                 if (cpu[0].ToCanonical() != (program.Program.Entry & 0xFFFF) || cpu[1].ToCanonical() != program.Program.Entry >> 16 || Clk(cpu[2], cpu[3]) != 1)
                     return ("the first shard does not start at the entry point with clk 1", null);
             }
             else
             {
-                var prev = Publics(s - 1, ZkvmTable.Cpu);
+                var prev = Publics(previousCpu, ZkvmTable.Cpu);
                 for (int i = 0; i < 4; i++)
                     if (cpu[i] != prev[4 + i])
-                        return ($"shard {s} does not start where shard {s - 1} ended", null);
+                        return ($"shard {s} does not start where shard {previousCpu} ended", null);
             }
+            previousCpu = s;
             var sys = Publics(s, ZkvmTable.Syscall);
             if (sys.Length != 2 || sys[0].ToCanonical() != (claim.InputSize & 0xFFFF) || sys[1].ToCanonical() != claim.InputSize >> 16)
                 return ($"shard {s}: the syscall chip's input size is not the input's", null);
@@ -240,7 +254,7 @@ public sealed class ZkvmVerifier<TDef, TDigest>
         for (int s = 0; s < n; s++)
         {
             // The shard's AIR list is its chip set's (ChipSet: why leaving out a table with events cannot balance the buses).
-            if (ZkvmChips.Check(chips[s], s == n - 1) is { } error)
+            if (ZkvmChips.CheckShard(chips[s], s == n - 1) is { } error)
                 return ($"shard {s}: {error}", null);
             int expected = chips[s].Count;
             if (shapes[s].LogHeights?.Length != expected)
