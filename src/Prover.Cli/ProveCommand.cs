@@ -69,12 +69,6 @@ internal static class ProveCommand
         ProofConfiguration config, int? logShard, double? memoryBudgetGiB, bool asJson, ProofStage stage, ProverBackendKind backend, Limits limits, string? cluster, string? explicitBackend,
         ShardShapePolicy shapePolicy, CancellationToken ct)
     {
-        if (shapePolicy != ShardShapePolicy.Natural && stage != ProofStage.Shards)
-        {
-            // Its accelerator shards have no aggregation leaf yet (docs/design.md, "Accelerator shards"): refused before proving.
-            Console.Error.WriteLine($"error: --shape-policy {ShapesCommand.PolicyName(shapePolicy)} is not supported with --stage {stage.ToString().ToLowerInvariant()} yet (accelerator shards have no aggregation leaf): use --stage shards");
-            return 2;
-        }
         if (logShard is < 10 or > 22)
         {
             Console.Error.WriteLine("error: --log-shard-size must be between 10 and 22");

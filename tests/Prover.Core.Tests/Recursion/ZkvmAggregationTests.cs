@@ -336,6 +336,60 @@ public sealed class ZkvmAggregationTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void BudgetProofWithAcceleratorShardsAggregatesAndItsPassThroughIsBound()
+    {
+        // keccak.elf under the budget policy: its Keccak-f calls in an accelerator shard (no CPU) just before the last shard.
+        var program = ZkvmProgram.FromElf(GuestTests.Elf("keccak"));
+        byte[] input = [.. Enumerable.Range(0, 300).Select(i => (byte)(i * 13))];
+        // At 2^12-cycle shards the last shard is the only CPU shard: the accelerator shard leads, its pass-through point is
+        // the entry with clk 1, which the verifier compares at the root.
+        var leading = new ZkvmProver<KoalaBearQuartic, KoalaBearDigest>(new ZkvmProverOptions { Config = ShardConfig, ShardSize = 1 << 12, ShapePolicy = ShardShapePolicy.Budget })
+            .Prove(program, input);
+        Assert.True(ZkvmChips.IsAcceleratorShard(leading.ShardChips[0]));
+        var leadingKeys = new ZkvmAggregationKeys<KoalaBearQuartic, KoalaBearDigest>(ShardConfig, RecursionConfig, program);
+        var leadingResult = new ZkvmAggregateVerifier<KoalaBearQuartic, KoalaBearDigest>(leadingKeys)
+            .Verify(new ZkvmAggregator<KoalaBearQuartic, KoalaBearDigest>(leadingKeys, leading).Aggregate().ToBytes());
+        Assert.True(leadingResult.IsValid, leadingResult.Error);
+        var proof = new ZkvmProver<KoalaBearQuartic, KoalaBearDigest>(new ZkvmProverOptions { Config = ShardConfig, ShardSize = 1 << 10, ShapePolicy = ShardShapePolicy.Budget })
+            .Prove(program, input);
+        int accel = Enumerable.Range(0, proof.Shards.Count).Single(s => ZkvmChips.IsAcceleratorShard(proof.ShardChips[s]));
+        Assert.True(accel > 0, "a CPU shard before the accelerator shard");
+        var keys = new ZkvmAggregationKeys<KoalaBearQuartic, KoalaBearDigest>(ShardConfig, RecursionConfig, program);
+        var aggregator = new ZkvmAggregator<KoalaBearQuartic, KoalaBearDigest>(keys, proof);
+        var aggregate = aggregator.Aggregate();
+        var result = new ZkvmAggregateVerifier<KoalaBearQuartic, KoalaBearDigest>(keys).Verify(aggregate.ToBytes());
+        Assert.True(result.IsValid, result.Error);
+        Assert.Equal(proof.Output, result.Output);
+        // The accelerator shard's leaf states the previous CPU shard's end as its start and end.
+        var leaf = aggregator.Leaf(accel);
+        var previousEnd = proof.Shards[accel - 1].PublicValues[proof.ShardChips[accel - 1].Position(ZkvmTable.Cpu)][4..8].Select(v => v.ToCanonical());
+        Assert.Equal(previousEnd, leaf.Proof.Outputs.Skip(ZkvmAggregateStatement.Start(4, 8)).Take(4));
+        Assert.Equal(previousEnd, leaf.Proof.Outputs.Skip(ZkvmAggregateStatement.End(4, 8)).Take(4));
+        // Another pass-through point (a clock one step later) makes a leaf proof whose node refuses it: the chain binds it.
+        var statement = ZkvmVerifierStatementOf(ShardConfig, program, proof);
+        var chips = proof.ShardChips[accel];
+        var shardHints = new StarkProofHints<KoalaBearParameters, KoalaBearQuartic, KoalaBearDigest>(statement.Config, keys.Program.AirsOf(chips), proof.Shards[accel],
+            statement.FullKey.Subset(keys.Program.Airs, chips.Indices()), statement.Seeds[accel] with { StatementFractions = statement.Fractions });
+        var through = aggregator.Family.Leaf(new ShardShape(chips, proof.Shards[accel].LogHeights));
+        var shifted = previousEnd.Select((v, i) => KoalaBear.FromUInt64(i == 2 ? v + 1 : v)).ToArray();
+        var bad = ZkvmAggregator<KoalaBearQuartic, KoalaBearDigest>.ProveRun("bad leaf", through,
+            new ZkvmLeafHints([.. aggregator.Family.AllowedKeys.Elements.ToArray()], [.. shifted, KoalaBear.FromUInt64((ulong)input.Length), KoalaBear.Zero], shardHints),
+            System.Diagnostics.Stopwatch.StartNew(), RecursionConfig, []);
+        string why = Refusal(() => aggregator.Node(aggregator.Leaf(accel - 1), bad));
+        output.WriteLine(why);
+        Assert.Contains("does not start where the left child ended", why);
+    }
+
+    private static ZkvmCheckedStatement<KoalaBearQuartic, KoalaBearDigest> ZkvmVerifierStatementOf(StarkConfig config, ZkvmProgram program, ZkProof proof)
+    {
+        var commitments = proof.Shards.Select((p, s) => ShardCommitment.Of(proof.ShardChips[s], p.LogHeights, p.PublicValues, p.MainCommitment)).ToArray();
+        var claim = new ZkvmClaim(proof.InputSize, proof.InputCommitment, proof.Output, proof.ExitCode, proof.Cycles);
+        var (error, statement) = ZkvmVerifier<KoalaBearQuartic, KoalaBearDigest>.CheckStatement(config, program, claim, commitments, proof.Shards[0].Config);
+        Assert.Null(error);
+        return statement!;
+    }
+
+    [Fact]
     public void SingleShardExecutionsRootIsItsLeafsLift()
     {
         var hello = Prove("hello", 1 << 22);

@@ -182,17 +182,6 @@ public sealed class AcceleratorShardTests
     }
 
     [Fact]
-    public void The_aggregation_leaf_refuses_an_accelerator_shard()
-    {
-        // Not built yet (docs/design.md, "Accelerator shards"): the leaf reads a CPU boundary this kind does not have.
-        var program = ZkvmProgram.FromElf(GuestTests.Elf("keccak"));
-        var chips = ZkvmChips.AcceleratorShard(ZkvmTable.Keccak);
-        var e = Assert.Throws<ArgumentException>(() => Prover.Core.Recursion.Aggregation.ZkvmAggregationPrograms<KoalaBearQuartic, Digest<KoalaBearParameters>>
-            .Leaf(ZkvmProving.Config, program, chips, [16, 16, 10, 15], 0.0));
-        Assert.Contains("accelerator shards", e.Message);
-    }
-
-    [Fact]
     public void Keccak_calls_fill_several_shards_at_their_tallest_tier_in_execution_order()
     {
         // At k = 8 the tallest Keccak-f tier is 2^10 rows (42 calls); 300 bytes hash in several absorbs of which the guest makes

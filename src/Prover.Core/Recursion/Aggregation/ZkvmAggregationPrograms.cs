@@ -41,6 +41,12 @@ public static class ZkvmAggregationPrograms<TDef, TDigest>
     private static int W => TDigest.Length;
 
     /// <summary>
+    /// The hint channel of an accelerator shard's leaf (child 0's stride, clear of the proof's channels and the keyed ones):
+    /// its pass-through CPU point (pc lo, pc hi, clk q, clk hi) and the input size (lo, hi).
+    /// </summary>
+    public const int PassThroughChannel = ZkvmLeafHints.PassThroughChannel;
+
+    /// <summary>
     /// The leaf program of a shard with <paramref name="chips"/> and <paramref name="logHeights"/> of
     /// <paramref name="program"/> proved under <paramref name="shardConfig"/> (<paramref name="statementFractions"/>: the
     /// execution's bus fractions, for the shape's security check).
@@ -50,11 +56,10 @@ public static class ZkvmAggregationPrograms<TDef, TDigest>
         ArgumentNullException.ThrowIfNull(shardConfig);
         ArgumentNullException.ThrowIfNull(program);
         ArgumentNullException.ThrowIfNull(logHeights);
-        // An accelerator shard (the budget policy) has no CPU or syscall table, so none of the start, end and input size this
-        // leaf states: its leaf would state them as a pass-through the nodes bind to the neighbours, not built yet
-        // (docs/design.md, "Accelerator shards", not done).
-        if (ZkvmChips.IsAcceleratorShard(chips))
-            throw new ArgumentException($"accelerator shards (chips {chips}) have no aggregation leaf yet: aggregate a proof made under the natural shape policy");
+        // An accelerator shard (the budget policy: the fixed tables and one accelerator, never the last shard) has no CPU or
+        // syscall table: it executes nothing, so its start and end are one pass-through point and its input size the
+        // execution's, all hinted (PassThroughChannel) and bound by the nodes to its neighbours (below).
+        bool accelerator = ZkvmChips.IsAcceleratorShard(chips);
         var airs = program.ForDigest(TDigest.Length).AirsOf(chips);
         var b = new RecursionBuilder<KoalaBearParameters, TDef>();
         var raw = new List<Felt>();
@@ -77,40 +82,62 @@ public static class ZkvmAggregationPrograms<TDef, TDigest>
         pos += 3 * D;
         var root = raw.GetRange(pos, W);
 
-        var cpu = publics[chips.Position(ZkvmTable.Cpu)];
-        var sys = publics[chips.Position(ZkvmTable.Syscall)];
-        var ls = publics[chips.Position(ZkvmTable.LoadStore)];
-        if (cpu.Length != 8 || sys.Length != 2)
-            throw new InvalidOperationException("the CPU states 8 public values and the syscall chip 2");
-        // One input size per leaf: the syscall chip's, which the load/store chip's bound must equal (the native verifier
-        // checks both against the claimed size; here a shard disagreeing with itself fails at its leaf).
-        b.AssertEqual(ls[Zkvm.LoadStore.LoadStoreCols.PublicInputSizeLo], sys[0], "the load/store chip's input size is not the syscall chip's");
-        b.AssertEqual(ls[Zkvm.LoadStore.LoadStoreCols.PublicInputSizeHi], sys[1], "the load/store chip's input size is not the syscall chip's");
-
-        // The per-shard checks the native verifier makes on public values (ZkvmVerifier.CheckStatement), made here so that
-        // the final proof's verifier needs none of a shard's public values (ZkvmVerifier.CheckSummary):
-        // (1) the clock pieces at the shard's end are canonical, q < 2^14 and hi < 2^24: the 31 bits of a felt's canonical
-        // value (boolean and canonical by the bits chip) with the high ones summing to zero — a sum of at most 17 bits
-        // cannot wrap modulo p, so every high bit is zero. Equal pieces are then equal clocks: the nodes chain a shard's
-        // start to the previous end, the verifier compares shard 0's start with (entry, clk 1) and the last end with
-        // clk = cycles + 1, so every start is canonical too; and with clk_hi monotone inside a shard every row's ts_hi
-        // stays below 2^24, which the memory argument's timestamp comparisons rely on (TimestampGadget).
-        void Below(Felt value, int bits, string what)
+        Felt[] start, end, inputSize;
+        if (accelerator)
         {
-            var decomposition = b.Bits(value);
-            var high = b.Zero;
-            for (int i = bits; i < decomposition.Length; i++)
-                high = b.Add(high, decomposition[i]);
-            b.AssertEqual(high, b.Zero, $"the shard's {what} is not below 2^{bits}");
+            // Why hinted values are sound here: a node asserts its right child's start equals its left child's end and every
+            // child's input size equal, so the pass-through point is the previous shard's end (or, for shard 0, the
+            // verifier's entry with clk 1, compared at the root) and the next shard starts there: the CPU chain of the
+            // execution goes through this shard unchanged, as the native verifier chains the CPU shards around it
+            // (ZkvmVerifier.CheckStatement). Its clock pieces are canonical because they are a neighbour's (checked at
+            // that neighbour's leaf) or the verifier's. No row of this shard executes an instruction; its table's rows
+            // answer the syscall chips' calls of the CPU shards over the buses, which balance over all shards.
+            var through = b.Hint(PassThroughChannel, 6);
+            start = through[..4];
+            end = start;
+            inputSize = through[4..];
         }
-        Below(cpu[6], 14, "end clk_q");
-        Below(cpu[7], 24, "end clk_hi");
+        else
+        {
+            var cpu = publics[chips.Position(ZkvmTable.Cpu)];
+            var sys = publics[chips.Position(ZkvmTable.Syscall)];
+            var ls = publics[chips.Position(ZkvmTable.LoadStore)];
+            if (cpu.Length != 8 || sys.Length != 2)
+                throw new InvalidOperationException("the CPU states 8 public values and the syscall chip 2");
+            // One input size per leaf: the syscall chip's, which the load/store chip's bound must equal (the native verifier
+            // checks both against the claimed size; here a shard disagreeing with itself fails at its leaf).
+            b.AssertEqual(ls[Zkvm.LoadStore.LoadStoreCols.PublicInputSizeLo], sys[0], "the load/store chip's input size is not the syscall chip's");
+            b.AssertEqual(ls[Zkvm.LoadStore.LoadStoreCols.PublicInputSizeHi], sys[1], "the load/store chip's input size is not the syscall chip's");
+
+            // The per-shard checks the native verifier makes on public values (ZkvmVerifier.CheckStatement), made here so
+            // that the final proof's verifier needs none of a shard's public values (ZkvmVerifier.CheckSummary):
+            // (1) the clock pieces at the shard's end are canonical, q < 2^14 and hi < 2^24: the 31 bits of a felt's
+            // canonical value (boolean and canonical by the bits chip) with the high ones summing to zero — a sum of at most
+            // 17 bits cannot wrap modulo p, so every high bit is zero. Equal pieces are then equal clocks: the nodes chain a
+            // shard's start to the previous end, the verifier compares shard 0's start with (entry, clk 1) and the last end
+            // with clk = cycles + 1, so every start is canonical too; and with clk_hi monotone inside a shard every row's
+            // ts_hi stays below 2^24, which the memory argument's timestamp comparisons rely on (TimestampGadget).
+            void Below(Felt value, int bits, string what)
+            {
+                var decomposition = b.Bits(value);
+                var high = b.Zero;
+                for (int i = bits; i < decomposition.Length; i++)
+                    high = b.Add(high, decomposition[i]);
+                b.AssertEqual(high, b.Zero, $"the shard's {what} is not below 2^{bits}");
+            }
+            Below(cpu[6], 14, "end clk_q");
+            Below(cpu[7], 24, "end clk_hi");
+            start = cpu[..4];
+            end = cpu[4..];
+            inputSize = sys;
+        }
         // (2) the last shard, and only it, has the last-shard tables (memory boundary, input commitment): the chip set is a
         // constant of this program, so its kind is, and the shard's index from its seed (which the global transcript fixes
         // and the nodes order) must agree: index + 1 = count for the last kind; for the other kind index + 1 − count has an
         // inverse (the executor and the chip check x·x⁻¹ = 1), so it is not the last.
-        bool last = ZkvmChips.Check(chips, lastShard: true) is null;
-        if (last == (ZkvmChips.Check(chips, lastShard: false) is null))
+        // (An accelerator shard is never the last: ZkvmChips.CheckShard.)
+        bool last = ZkvmChips.CheckShard(chips, lastShard: true) is null;
+        if (last == (ZkvmChips.CheckShard(chips, lastShard: false) is null))
             throw new ArgumentException("a shard's chip set must be valid for exactly one of the last and the other shards");
         var after = b.Add(seed[0], b.One);
         if (last)
@@ -132,8 +159,8 @@ public static class ZkvmAggregationPrograms<TDef, TDigest>
             var commit = publics[chips.Position(ZkvmTable.InputCommit)];
             if (commit.Length != Zkvm.Input.InputCommitCols.PublicValueCountFor(W))
                 throw new InvalidOperationException($"the input-commitment chip states {commit.Length} values, not a {W}-element commitment's");
-            b.AssertEqual(commit[Zkvm.Input.InputCommitCols.PublicSizeLo], sys[0], "the input-commitment chip's input size is not the syscall chip's");
-            b.AssertEqual(commit[Zkvm.Input.InputCommitCols.PublicSizeHi], sys[1], "the input-commitment chip's input size is not the syscall chip's");
+            b.AssertEqual(commit[Zkvm.Input.InputCommitCols.PublicSizeLo], inputSize[0], "the input-commitment chip's input size is not the syscall chip's");
+            b.AssertEqual(commit[Zkvm.Input.InputCommitCols.PublicSizeHi], inputSize[1], "the input-commitment chip's input size is not the syscall chip's");
             commitment = commit[Zkvm.Input.InputCommitCols.PublicCommitment..];
         }
         else
@@ -162,9 +189,9 @@ public static class ZkvmAggregationPrograms<TDef, TDigest>
         b.Output([.. seed.GetRange(2, 8)]);
         b.Output([.. challengesAndSum]);
         b.Output([.. root]);
-        b.Output(cpu[0], cpu[1], cpu[2], cpu[3]);
-        b.Output(cpu[4], cpu[5], cpu[6], cpu[7]);
-        b.Output(sys[0], sys[1]);
+        b.Output(start);
+        b.Output(end);
+        b.Output(inputSize);
         b.Output(commitment);
         b.Output(digest);
         // The allowed-key root R, hinted and unchecked here: the node above asserts it equals its own (and this leaf's key a

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Prover.Core.Field;
 using Prover.Core.Hash;
 using Prover.Core.Stark;
+using Prover.Core.Zkvm.Chips;
 using Prover.Core.Zkvm.Proving;
 
 namespace Prover.Core.Recursion.Aggregation;
@@ -94,7 +95,27 @@ public sealed class ZkvmAggregator<TDef, TDigest>
         var hints = new StarkProofHints<KoalaBearParameters, TDef, TDigest>(_statement.Config, airs, _proof.Shards[shard],
             _statement.FullKey.Subset(_keys.Program.Airs, c.Chips.Indices()), _statement.Seeds[shard] with { StatementFractions = _statement.Fractions });
         _phases.Add((layer, "hints", sw.Elapsed.TotalMilliseconds));
-        return Prove(layer, child, KeyedRecursion<KoalaBearParameters, TDef, TDigest>.LeafHints(_family.AllowedKeys, hints), sw);
+        return Prove(layer, child, new ZkvmLeafHints([.. _family.AllowedKeys.Elements.ToArray()], PassThrough(shard), hints), sw);
+    }
+
+    /// <summary>
+    /// The pass-through point of shard <paramref name="shard"/> (what an accelerator shard's leaf states as its start and
+    /// end): the previous CPU shard's end, or the entry with clk 1 before the first; then the input size (lo, hi).
+    /// Empty for a CPU shard (its leaf reads its own CPU's).
+    /// </summary>
+    private KoalaBear[] PassThrough(int shard)
+    {
+        if (!ZkvmChips.IsAcceleratorShard(_commitments[shard].Chips))
+            return [];
+        KoalaBear[] point = [KoalaBear.FromUInt64(_keys.Program.Program.Entry & 0xFFFF), KoalaBear.FromUInt64(_keys.Program.Program.Entry >> 16), KoalaBear.One, KoalaBear.Zero];
+        for (int s = shard - 1; s >= 0; s--)
+            if (_commitments[s].Chips.Contains(ZkvmTable.Cpu))
+            {
+                point = _commitments[s].PublicsOf(ZkvmTable.Cpu)[4..8];
+                break;
+            }
+        ulong size = _proof.InputSize;
+        return [.. point, KoalaBear.FromUInt64(size & 0xFFFF), KoalaBear.FromUInt64(size >> 16)];
     }
 
     /// <summary>The node proof over <paramref name="left"/> and <paramref name="right"/> (refused where they do not chain or a key is not allowed).</summary>

@@ -345,9 +345,9 @@ public sealed class ZkvmVerifier<TDef, TDigest>
             if (s > 0 && Recursion.Aggregation.ZkvmExecutionSummary.Compare(shapes[s - 1], shapes[s]) >= 0)
                 return ($"shape {s} does not follow shape {s - 1} in order", null);
             var chips = shapes[s].Chips;
-            bool last = ZkvmChips.Check(chips, lastShard: true) is null, other = ZkvmChips.Check(chips, lastShard: false) is null;
+            bool last = ZkvmChips.CheckShard(chips, lastShard: true) is null, other = ZkvmChips.CheckShard(chips, lastShard: false) is null;
             if (last == other)
-                return ($"shape {s}: {ZkvmChips.Check(chips, lastShard: true) ?? "valid for the last and the other shards alike"}", null);
+                return ($"shape {s}: {ZkvmChips.CheckShard(chips, lastShard: true) ?? "valid for the last and the other shards alike"}", null);
             if (last)
             {
                 if (lastKind >= 0)
@@ -355,7 +355,7 @@ public sealed class ZkvmVerifier<TDef, TDigest>
                 lastKind = s;
             }
             else if (shardCount == 1)
-                return ($"shape {s}: {ZkvmChips.Check(chips, lastShard: true)}", null);
+                return ($"shape {s}: {ZkvmChips.CheckShard(chips, lastShard: true)}", null);
             if (shapes[s].LogHeights?.Length != chips.Count)
                 return ($"shape {s} does not have the {chips.Count} tables of its chips", null);
             foreach (int h in shapes[s].LogHeights)
