@@ -108,7 +108,7 @@ internal static class AggregateCommand
         if (security is not null)
             Console.WriteLine($"security: {security} (the weakest proof of the chain)");
         if (key is not null)
-            Console.WriteLine($"verifying key [{string.Join(", ", key)}] (depends on the program, the configurations and the shards' shapes)");
+            Console.WriteLine($"verifying key [{string.Join(", ", key)}] (depends on the program, the configurations and the allowed shard shapes, not on the shard count)");
         Console.WriteLine($"verified (warm: the programs and keys kept) in {verifyMs:F1} ms");
     }
 }

@@ -141,6 +141,12 @@ internal static class ProveCommand
             Console.Error.WriteLine("error: " + e.Message);
             return 1;
         }
+        catch (NotSupportedException e)
+        {
+            // A combination not built yet (accelerator calls under the budget policy on a cluster).
+            Console.Error.WriteLine("error: " + e.Message);
+            return 2;
+        }
         catch (InsufficientMemoryException e)
         {
             // The automatic shard size found no size whose modelled peak fits the budget (ShardMemoryModel).

@@ -195,7 +195,7 @@ internal static class VerifyCommand
             Console.WriteLine($"verified in {check.VerificationMilliseconds:F1} ms (warm: {(check.WarmRuns == 1 ? "the second of two runs" : $"median of the last {check.WarmRuns} of {runs} runs")} in this process); security: {check.Security?.ToString() ?? "not reported"}"
                 + (aggregate ? " (the weakest proof of the chain: shards, tree, top proof)" : ""));
             if (check.VerifyingKey is { } key)
-                Console.WriteLine($"verifying key [{string.Join(", ", key)}] (the top recursion program's: it depends on the program, the configurations and the shards' shapes)");
+                Console.WriteLine($"verifying key [{string.Join(", ", key)}] (the top recursion program's: it depends on the program, the configurations and the allowed shard shapes — through the allowed-key root a final program holds — not on the shard count)");
             if (insecure)
                 Console.WriteLine($"WARNING: accepted an INSECURE proof ({check.Security!.Provable} provable bits < {policy.MinimumProvableBits}) because --allow-insecure was given");
         }
@@ -263,7 +263,7 @@ internal static class VerifyCommand
             Console.WriteLine($"verified in {check.VerificationMilliseconds:F1} ms (warm: {(check.WarmRuns == 1 ? "one run" : $"median of the last {check.WarmRuns} of {runs} runs")} in this process); "
                 + $"security: {check.Security?.ToString() ?? "not reported"} (the weakest proof of the chain: every block's shards and tree, the epoch tree, the top proof)");
             if (check.VerifyingKey is { } key)
-                Console.WriteLine($"verifying key [{string.Join(", ", key)}] (the top recursion program's: it depends on the program, the configurations and every block's shard shapes)");
+                Console.WriteLine($"verifying key [{string.Join(", ", key)}] (the top recursion program's: it depends on the program, the configurations and every block's root program)");
             if (insecure)
                 Console.WriteLine($"WARNING: accepted an INSECURE proof ({check.Security!.Provable} provable bits < {policy.MinimumProvableBits}) because --allow-insecure was given");
         }

@@ -38,6 +38,12 @@ public sealed partial class CliTests
                 "--out", clustered);
             Assert.True(cluster.Exit == 0, cluster.Err);
             Assert.Equal(File.ReadAllBytes(proof), File.ReadAllBytes(clustered));
+            // Budget-shaped shards aggregate (the leaves take every shard kind) and the aggregated file verifies.
+            var aggregated = Run("prove", "--elf", misaligned, "--config", "development", "--log-shard-size", "10", "--shape-policy", "budget", "--stage", "aggregated", "--out", proof);
+            Assert.True(aggregated.Exit == 0, aggregated.Err);
+            var verified = Run("verify", proof, "--elf", misaligned, "--allow-insecure");
+            Assert.True(verified.Exit == 0, verified.Err + verified.Out);
+            Assert.Contains("valid aggregated", verified.Out);
         }
         finally
         {

@@ -218,4 +218,14 @@ public sealed class ShardJobTests
             assembly.Assemble([.. jobs.Select(j => worker.Prove(program, input, j, config, challenges[j.Index]))], challenges, []);
         });
     }
+    [Fact]
+    public void The_plan_refuses_accelerator_calls_under_the_budget_policy()
+    {
+        // Their accelerator shards (docs/design.md, "Accelerator shards") have no jobs yet: refused, not a proof that cannot balance.
+        var program = ZkvmProgram.FromElf(File.ReadAllBytes(ClusterTestGuests.ElfPath("keccak")));
+        byte[] input = [.. Enumerable.Range(0, 300).Select(i => (byte)i)];
+        var e = Assert.Throws<NotSupportedException>(() => ZkvmShardPlanner.Plan(program, input, 1L << 10, policy: ShardShapePolicy.Budget));
+        Assert.Contains("accelerator", e.Message);
+        Assert.True(ZkvmShardPlanner.Plan(program, input, 1L << 10).Count >= 1);
+    }
 }

@@ -46,6 +46,22 @@ public static class BusBudget
     private static readonly UInt128 Saturation = UInt128.One << 127;
 
     /// <summary>
+    /// Null when every interaction of <paramref name="airs"/> has a multiplicity its constraints bound or a tuple the key
+    /// or boolean columns fix (what makes the heights' count a bound at all); otherwise the first that does not.
+    /// </summary>
+    public static string? CheckBounded<F>(IEnumerable<CompiledAir<F>> airs)
+        where F : struct, IField<F>
+    {
+        ArgumentNullException.ThrowIfNull(airs);
+        foreach (var air in airs.Distinct())
+            for (int i = 0; i < air.Interactions.Count; i++)
+                if (air.MultiplicityBounds[i] is null && !air.FixedTuples[i])
+                    return $"{air.Name}: interaction {i} on bus {air.Interactions[i].Bus} has a multiplicity its constraints do not bound "
+                        + "and a tuple neither the verifying key nor its boolean columns fix";
+        return null;
+    }
+
+    /// <summary>
     /// Null when every bus of the statement stays below p and every unbounded interaction has a fixed tuple;
     /// otherwise what is wrong. <paramref name="limit"/> can only lower the bound below p (tests of refusals).
     /// </summary>
@@ -53,11 +69,8 @@ public static class BusBudget
         where F : struct, IPrimeField31<F>
     {
         ArgumentNullException.ThrowIfNull(tables);
-        foreach (var air in tables.Select(t => t.Air).Distinct())
-            for (int i = 0; i < air.Interactions.Count; i++)
-                if (air.MultiplicityBounds[i] is null && !air.FixedTuples[i])
-                    return $"{air.Name}: interaction {i} on bus {air.Interactions[i].Bus} has a multiplicity its constraints do not bound "
-                        + "and a tuple neither the verifying key nor its boolean columns fix";
+        if (CheckBounded(tables.Select(t => t.Air)) is { } unbounded)
+            return unbounded;
         ulong p = Math.Min(F.Modulus, limit ?? F.Modulus);
         foreach (var (bus, total) in Totals(tables, publicCounts))
             if (total >= p)

@@ -143,15 +143,23 @@ public static class KeyedRecursion<TParams, TDef, TDigest>
     /// shape is widened to the node's own until stable (heights only grow, so this ends; a few rounds in practice).
     /// </summary>
     public static (RecursionShape Shape, RecursionProgram Node, int Rounds) FitFamily(StarkConfig config, IReadOnlyList<RecursionProgram> leaves,
-        int childCount, int setDepth)
+        int childCount, int setDepth) =>
+        FitFamily(leaves, shape => BuildNode(config, shape, childCount, setDepth));
+
+    /// <summary>
+    /// The same for any node program: <paramref name="buildNode"/> builds the node verifying children of a shape (the
+    /// zkVM tree's node, <c>ZkvmAggregationPrograms.Node</c>, keeps its cross-child checks).
+    /// </summary>
+    public static (RecursionShape Shape, RecursionProgram Node, int Rounds) FitFamily(IReadOnlyList<RecursionProgram> leaves, Func<RecursionShape, RecursionProgram> buildNode)
     {
         ArgumentNullException.ThrowIfNull(leaves);
+        ArgumentNullException.ThrowIfNull(buildNode);
         if (leaves.Count == 0)
             throw new ArgumentException("no leaf program");
         var shape = RecursionShape.Covering(leaves.Select(RecursionMachine<TParams, TDef>.NaturalShape));
         for (int round = 1; round <= 32; round++)
         {
-            var node = BuildNode(config, shape, childCount, setDepth);
+            var node = buildNode(shape);
             var next = RecursionShape.Covering([shape, RecursionMachine<TParams, TDef>.NaturalShape(node)]);
             if (next == shape)
                 return (shape, node.PaddedTo(shape), round);

@@ -163,7 +163,7 @@ public sealed class WideZkvmAggregationTests(ITestOutputHelper output)
             ("the end pc", honest with { EndPc = [honest.EndPc[0] + KoalaBear.One, honest.EndPc[1]] }),
             ("the final STARK", honest with { Root = tampered }),
             ("the root labelled final", e.Aggregator.FromFinal(e.Root)),
-            ("a leaf's final proof", e.Aggregator.FromFinal(e.Aggregator.Final(e.Leaves[0]))),
+            ("a leaf's final proof", e.Aggregator.FromFinal(e.Aggregator.Final(e.Aggregator.Lift(e.Leaves[0])))),
         })
         {
             var result = e.Verifier.Verify(proof.ToBytes());

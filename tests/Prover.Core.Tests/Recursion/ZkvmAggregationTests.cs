@@ -51,6 +51,9 @@ public sealed class ZkvmAggregationTests(ITestOutputHelper output)
 
     private static string Refusal(Func<object> prove) => Assert.Throws<RecursionRejectedException>(prove).Message;
 
+    private static StarkProofHints<KoalaBearParameters, KoalaBearQuartic, KoalaBearDigest> Hints(ZkvmAggregationItem<KoalaBearQuartic, KoalaBearDigest> item) =>
+        new(RecursionConfig, item.Child.Machine.Airs, item.Proof.Stark, item.Child.Key);
+
     [Fact]
     public void HonestThreeShardAggregateVerifies()
     {
@@ -69,8 +72,15 @@ public sealed class ZkvmAggregationTests(ITestOutputHelper output)
             foreach (string step in (string[])["hints", "execute", "traces", "STARK: main commit", "STARK: grinding and queries"])
                 Assert.Contains(step, steps);
         }
-        Assert.Contains(e.Aggregator.Phases, p => p.Layer == "leaf 0" && p.Phase == "setup (program columns)");
-        Assert.Equal(e.Aggregator.Phases.Count(p => p.Phase == "build (verifier program)"), e.Aggregator.Phases.Count(p => p.Phase == "setup (program columns)"));
+        // The family's programs (a leaf per allowed shape, three nodes, the lift) are built and set up once, before any proof.
+        Assert.Contains(e.Aggregator.Phases, p => p.Layer == "family" && p.Phase == "build (verifier programs)");
+        Assert.Equal(e.Aggregator.Family.Leaves.Count + 4, e.Aggregator.Phases.Count(p => p.Layer == "family" && p.Phase == "setup (program columns)"));
+        Assert.Equal(3, e.Aggregator.Family.Leaves.Count);
+        // Leaves at the leaf shape, nodes at the node shape; the root (NL: node (0, 1) and the carried-up leaf 2) is the
+        // program the verifier derives from the shard count.
+        Assert.All(e.Leaves, l => Assert.Equal(e.Aggregator.Family.LeafShape.LogHeights, l.Child.Machine.LogHeights));
+        Assert.Same(e.Aggregator.Family.Node(false, true), e.Aggregator.Family.Top(3));
+        output.WriteLine($"leaf shape {e.Aggregator.Family.LeafShape}; node shape {e.Aggregator.Family.NodeShape} ({e.Aggregator.Family.Rounds} rounds)");
         output.WriteLine($"aggregated proof {bytes.Length} B (root STARK {ProofSerializer.Serialize(aggregate.Root).Length} B); zkVM proof {e.Proof.ToBytes().Length} B");
         var result = Verifier.Verify(bytes);
         Assert.True(result.IsValid, result.Error);
@@ -82,9 +92,9 @@ public sealed class ZkvmAggregationTests(ITestOutputHelper output)
         // The whole tree (Root) is the tree assembled here, with the statement the verifier derives from the file's summary.
         var summary = aggregate.Summary;
         var (error, fromSummary) = ZkvmVerifier<KoalaBearQuartic, KoalaBearDigest>.CheckSummary(ShardConfig, e.Program, summary.Claim, summary.Shapes,
-            summary.Digest<KoalaBearDigest>());
+            summary.ShardCount, summary.Digest<KoalaBearDigest>());
         Assert.Null(error);
-        var statement = ZkvmAggregateStatement.Expected(e.Program, summary, fromSummary!);
+        var statement = ZkvmAggregateStatement.Expected(e.Program, summary, fromSummary!, e.Aggregator.Family.AllowedKeys);
         var root = e.Aggregator.Node(Honest.Value.Node01, e.Leaves[2]);
         Assert.Equal(statement, root.Proof.Outputs);
         // The summary's statement is the shard verifier's (from every commitment in the clear): the same shape, challenges,
@@ -94,7 +104,8 @@ public sealed class ZkvmAggregationTests(ITestOutputHelper output)
         Assert.Equal(fromCommitments.Gamma, fromSummary.Gamma);
         Assert.Equal(fromCommitments.Beta, fromSummary.Beta);
         Assert.Equal(fromCommitments.PublicBusSum, fromSummary.PublicBusSum);
-        Assert.Equal(fromCommitments.Fractions, fromSummary.Fractions);
+        // The summary's bus fractions bound every assignment of its shapes to the shards: at least the statement's own.
+        Assert.True(fromSummary.Fractions >= fromCommitments.Fractions, $"{fromSummary.Fractions} < {fromCommitments.Fractions}");
         Assert.Equal(fromCommitments.Seeds.Select(x => x.Seed), fromSummary.Seeds.Select(x => x.Seed));
     }
 
@@ -138,12 +149,13 @@ public sealed class ZkvmAggregationTests(ITestOutputHelper output)
         var forged = ZkProof.Parse(e.Proof.ToBytes());
         var chips = e.Proof.ShardChips[shard];
         tamper?.Invoke(chips, forged.Shards[shard].PublicValues);
-        var leaf = e.Keys.Leaf(statement.Config, chips, forged.Shards[shard].LogHeights, statement.Fractions);
+        var leaf = e.Aggregator.Family.Leaf(new ShardShape(chips, forged.Shards[shard].LogHeights));
         var hints = new StarkProofHints<KoalaBearParameters, KoalaBearQuartic, KoalaBearDigest>(statement.Config, e.Keys.Program.AirsOf(chips),
             forged.Shards[shard], statement.FullKey.Subset(e.Keys.Program.Airs, chips.Indices()),
             statement.Seeds[seedOf ?? shard] with { StatementFractions = statement.Fractions });
         var failures = new List<string>();
-        RecursionExecutor<KoalaBearParameters, KoalaBearQuartic>.RunPastFailures(leaf.Program, hints, failures);
+        RecursionExecutor<KoalaBearParameters, KoalaBearQuartic>.RunPastFailures(leaf.Program,
+            KeyedRecursion<KoalaBearParameters, KoalaBearQuartic, KoalaBearDigest>.LeafHints(e.Aggregator.Family.AllowedKeys, hints), failures);
         return failures;
     }
 
@@ -214,11 +226,20 @@ public sealed class ZkvmAggregationTests(ITestOutputHelper output)
     public void ChildOfAnotherExecutionIsRefusedAtTheNode()
     {
         var e = Misaligned.Value;
-        // hello.elf at 2^7-cycle shards: two shards; its shard 1 has index 1 but another count, seed, γ, β and key.
+        // hello.elf at 2^7-cycle shards: two shards; its shard 1 has index 1 but another count, seed, γ, β and key, and its
+        // leaf is not an allowed program of this execution (another program's shard shape) and states its own family's R.
         var other = Prove("hello", 1 << 7);
         string why = Refusal(() => e.Aggregator.Node(e.Leaves[0], other.Leaves[1]));
         output.WriteLine(why);
-        Assert.Contains("different", why);
+        // Run past failures: every check that holds it off fails — the R, the key's membership, the cross-child ones.
+        var failures = new List<string>();
+        var family = e.Aggregator.Family;
+        RecursionExecutor<KoalaBearParameters, KoalaBearQuartic>.RunPastFailures(family.Node(true, true).Program, family.Hints([
+            (Hints(e.Leaves[0]), e.Leaves[0].Child.Key.PreprocessedRoot), (Hints(other.Leaves[1]), other.Leaves[1].Child.Key.PreprocessedRoot)]), failures);
+        output.WriteLine(string.Join(" | ", failures.Distinct()));
+        Assert.Contains("child 1's verifying key is not in the allowed set", failures);
+        Assert.Contains("the children have different shard counts", failures);
+        Assert.DoesNotContain(failures, f => f.StartsWith("child 0", StringComparison.Ordinal));
         // Its whole root, presented as the misaligned execution's, is rejected by the root's verifier.
         var otherRoot = other.Aggregator.Root();
         var forged = e.Aggregator.FromRoot(otherRoot);
@@ -270,19 +291,34 @@ public sealed class ZkvmAggregationTests(ITestOutputHelper output)
             Assert.False(result.IsValid);
             Assert.Contains("root proof", result.Error);
         }
-        // A shard's shape changed (a table one level taller): another leaf program, so another root key, and other
-        // challenges (the shape is in the digest's input but the verifier's digest is the file's, so only the key moves).
-        var shapes = honest.Shapes.ToArray();
-        shapes[1] = shapes[1] with { LogHeights = [.. shapes[1].LogHeights.Select((h, t) => t == 2 ? h + 1 : h)] };
-        result = Verifier.Verify(honest with { Shapes = shapes });
-        output.WriteLine(result.Error);
-        Assert.False(result.IsValid);
-        // Shapes dropped or repeated: another shard count, another tree.
-        Assert.False(Verifier.Verify(honest with { Shapes = [.. honest.Shapes.Take(2)] }).IsValid);
+        // An allowed shape changed (a table one level taller): another leaf program, so another allowed-key root R than
+        // the one the root states. Every shape, in turn.
+        for (int i = 0; i < honest.Shapes.Count; i++)
+        {
+            var shapes = honest.Shapes.ToArray();
+            shapes[i] = shapes[i] with { LogHeights = [.. shapes[i].LogHeights.Select((h, t) => t == 2 ? h + 1 : h)] };
+            result = Verifier.Verify(honest with { Shapes = [.. ZkvmExecutionSummary.Distinct(shapes)] });
+            output.WriteLine(result.Error);
+            Assert.False(result.IsValid);
+        }
+        // Shapes dropped (R without that leaf), repeated or out of order (one encoding per set), another shard count (the
+        // challenges and the root's count).
+        if (honest.Shapes.Count > 1)
+        {
+            Assert.False(Verifier.Verify(honest with { Shapes = [.. honest.Shapes.Skip(1)] }).IsValid);
+            Assert.False(Verifier.Verify(honest with { Shapes = [.. honest.Shapes.Reverse()] }).IsValid);
+        }
         Assert.False(Verifier.Verify(honest with { Shapes = [honest.Shapes[0], .. honest.Shapes] }).IsValid);
-        // Another tree shape over the same shards: (0, (1, 2)) states the same execution (only the commitment digest,
-        // hashed along the tree, differs), but it is not the verifier's tree.
-        var other = e.Aggregator.Node(e.Leaves[0], e.Aggregator.Node(e.Leaves[1], e.Leaves[2]));
+        foreach (int count in (int[])[2, 4])
+        {
+            result = Verifier.Verify(honest with { ShardCount = count });
+            output.WriteLine(result.Error);
+            Assert.False(result.IsValid);
+        }
+        // Another tree shape over the same shards: (0, (1, 2)) — leaf 0 lifted to sit left of a node — states the same
+        // execution (only the commitment digest, hashed along the tree, differs), but it is not the verifier's tree.
+        Assert.Throws<ArgumentException>(() => e.Aggregator.Node(e.Leaves[0], e.Aggregator.Node(e.Leaves[1], e.Leaves[2])));
+        var other = e.Aggregator.Node(e.Aggregator.Lift(e.Leaves[0]), e.Aggregator.Node(e.Leaves[1], e.Leaves[2]));
         var standard = e.Aggregator.Node(Honest.Value.Node01, e.Leaves[2]).Proof.Outputs;
         int digest = ZkvmAggregateStatement.Digest(4, 8);
         Assert.Equal(standard.Take(digest), other.Proof.Outputs.Take(digest));
@@ -300,11 +336,70 @@ public sealed class ZkvmAggregationTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void SingleShardExecutionsRootIsItsLeaf()
+    public void BudgetProofWithAcceleratorShardsAggregatesAndItsPassThroughIsBound()
+    {
+        // keccak.elf under the budget policy: its Keccak-f calls in an accelerator shard (no CPU) just before the last shard.
+        var program = ZkvmProgram.FromElf(GuestTests.Elf("keccak"));
+        byte[] input = [.. Enumerable.Range(0, 300).Select(i => (byte)(i * 13))];
+        // At 2^12-cycle shards the last shard is the only CPU shard: the accelerator shard leads, its pass-through point is
+        // the entry with clk 1, which the verifier compares at the root.
+        var leading = new ZkvmProver<KoalaBearQuartic, KoalaBearDigest>(new ZkvmProverOptions { Config = ShardConfig, ShardSize = 1 << 12, ShapePolicy = ShardShapePolicy.Budget })
+            .Prove(program, input);
+        Assert.True(ZkvmChips.IsAcceleratorShard(leading.ShardChips[0]));
+        var leadingKeys = new ZkvmAggregationKeys<KoalaBearQuartic, KoalaBearDigest>(ShardConfig, RecursionConfig, program);
+        var leadingResult = new ZkvmAggregateVerifier<KoalaBearQuartic, KoalaBearDigest>(leadingKeys)
+            .Verify(new ZkvmAggregator<KoalaBearQuartic, KoalaBearDigest>(leadingKeys, leading).Aggregate().ToBytes());
+        Assert.True(leadingResult.IsValid, leadingResult.Error);
+        var proof = new ZkvmProver<KoalaBearQuartic, KoalaBearDigest>(new ZkvmProverOptions { Config = ShardConfig, ShardSize = 1 << 10, ShapePolicy = ShardShapePolicy.Budget })
+            .Prove(program, input);
+        int accel = Enumerable.Range(0, proof.Shards.Count).Single(s => ZkvmChips.IsAcceleratorShard(proof.ShardChips[s]));
+        Assert.True(accel > 0, "a CPU shard before the accelerator shard");
+        var keys = new ZkvmAggregationKeys<KoalaBearQuartic, KoalaBearDigest>(ShardConfig, RecursionConfig, program);
+        var aggregator = new ZkvmAggregator<KoalaBearQuartic, KoalaBearDigest>(keys, proof);
+        var aggregate = aggregator.Aggregate();
+        var result = new ZkvmAggregateVerifier<KoalaBearQuartic, KoalaBearDigest>(keys).Verify(aggregate.ToBytes());
+        Assert.True(result.IsValid, result.Error);
+        Assert.Equal(proof.Output, result.Output);
+        // The accelerator shard's leaf states the previous CPU shard's end as its start and end.
+        var leaf = aggregator.Leaf(accel);
+        var previousEnd = proof.Shards[accel - 1].PublicValues[proof.ShardChips[accel - 1].Position(ZkvmTable.Cpu)][4..8].Select(v => v.ToCanonical());
+        Assert.Equal(previousEnd, leaf.Proof.Outputs.Skip(ZkvmAggregateStatement.Start(4, 8)).Take(4));
+        Assert.Equal(previousEnd, leaf.Proof.Outputs.Skip(ZkvmAggregateStatement.End(4, 8)).Take(4));
+        // Another pass-through point (a clock one step later) makes a leaf proof whose node refuses it: the chain binds it.
+        var statement = ZkvmVerifierStatementOf(ShardConfig, program, proof);
+        var chips = proof.ShardChips[accel];
+        var shardHints = new StarkProofHints<KoalaBearParameters, KoalaBearQuartic, KoalaBearDigest>(statement.Config, keys.Program.AirsOf(chips), proof.Shards[accel],
+            statement.FullKey.Subset(keys.Program.Airs, chips.Indices()), statement.Seeds[accel] with { StatementFractions = statement.Fractions });
+        var through = aggregator.Family.Leaf(new ShardShape(chips, proof.Shards[accel].LogHeights));
+        var shifted = previousEnd.Select((v, i) => KoalaBear.FromUInt64(i == 2 ? v + 1 : v)).ToArray();
+        var bad = ZkvmAggregator<KoalaBearQuartic, KoalaBearDigest>.ProveRun("bad leaf", through,
+            new ZkvmLeafHints([.. aggregator.Family.AllowedKeys.Elements.ToArray()], [.. shifted, KoalaBear.FromUInt64((ulong)input.Length), KoalaBear.Zero], shardHints),
+            System.Diagnostics.Stopwatch.StartNew(), RecursionConfig, []);
+        string why = Refusal(() => aggregator.Node(aggregator.Leaf(accel - 1), bad));
+        output.WriteLine(why);
+        Assert.Contains("does not start where the left child ended", why);
+    }
+
+    private static ZkvmCheckedStatement<KoalaBearQuartic, KoalaBearDigest> ZkvmVerifierStatementOf(StarkConfig config, ZkvmProgram program, ZkProof proof)
+    {
+        var commitments = proof.Shards.Select((p, s) => ShardCommitment.Of(proof.ShardChips[s], p.LogHeights, p.PublicValues, p.MainCommitment)).ToArray();
+        var claim = new ZkvmClaim(proof.InputSize, proof.InputCommitment, proof.Output, proof.ExitCode, proof.Cycles);
+        var (error, statement) = ZkvmVerifier<KoalaBearQuartic, KoalaBearDigest>.CheckStatement(config, program, claim, commitments, proof.Shards[0].Config);
+        Assert.Null(error);
+        return statement!;
+    }
+
+    [Fact]
+    public void SingleShardExecutionsRootIsItsLeafsLift()
     {
         var hello = Prove("hello", 1 << 22);
         Assert.Single(hello.Proof.Shards);
-        var aggregate = hello.Aggregator.Aggregate();
+        var root = hello.Aggregator.Root();
+        Assert.Same(hello.Aggregator.Family.Lift, root.Child);
+        // The lift restates its leaf's statement in the node shape.
+        Assert.Equal(hello.Leaves[0].Proof.Outputs, root.Proof.Outputs);
+        Assert.Equal(hello.Aggregator.Family.NodeShape.LogHeights, root.Child.Machine.LogHeights);
+        var aggregate = hello.Aggregator.FromRoot(root);
         var result = new ZkvmAggregateVerifier<KoalaBearQuartic, KoalaBearDigest>(hello.Keys).Verify(aggregate.ToBytes());
         Assert.True(result.IsValid, result.Error);
         // Against another program's verifier (misaligned's), it is rejected before any proof is read.

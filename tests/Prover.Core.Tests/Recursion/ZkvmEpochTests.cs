@@ -68,8 +68,9 @@ public sealed class ZkvmEpochTests(ITestOutputHelper output)
     private static uint[] StatementOf(Block b)
     {
         var (_, statement) = ZkvmVerifier<KoalaBearQuartic, KoalaBearDigest>.CheckSummary(ShardConfig, Hello.Value.Program, b.Claim, b.Summary.Shapes,
-            b.Summary.Digest<KoalaBearDigest>());
-        return ZkvmAggregateStatement.Expected(Hello.Value.Program, b.Summary, statement!);
+            b.Summary.ShardCount, b.Summary.Digest<KoalaBearDigest>());
+        var family = Hello.Value.Keys.Family(statement!.Config, b.Summary.Shapes, statement.Fractions);
+        return ZkvmAggregateStatement.Expected(Hello.Value.Program, b.Summary, statement!, family.AllowedKeys);
     }
 
     private void AssertBlocks(ZkvmEpochVerification result, IReadOnlyList<Block> blocks)
@@ -334,7 +335,7 @@ public sealed class ZkvmEpochTests(ITestOutputHelper output)
         var layers = new List<string>();
         var report = ZkvmEpochProofs.Aggregate(f.Keys, [execution, aggregate], ZkvmAggregateKind.Aggregated, (layer, _, _) => layers.Add(layer));
         output.WriteLine(string.Join(", ", layers));
-        Assert.Equal(["block 0: leaf 0", "epoch node"], layers);
+        Assert.Equal(["block 0: leaf 0", "block 0: lift", "epoch node"], layers);
         Assert.Equal(ZkvmAggregateKind.Aggregated, ZkvmEpochProofs.KindOf(report.File));
         var verdict = f.Verifier.Verify(ProofEnvelope.Parse(report.File).Proof);
         AssertBlocks(verdict, f.Blocks[..2]);

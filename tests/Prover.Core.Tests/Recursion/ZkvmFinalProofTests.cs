@@ -11,7 +11,7 @@ namespace Prover.Core.Tests.Recursion;
 
 /// <summary>
 /// The final layer over an aggregation tree's root (docs/design.md, "Recursion", the final layer): hello.elf in two
-/// shards (leaf, leaf, node = root) and in one (the leaf is the root), each ending in one final proof. The final proof
+/// shards (leaf, leaf, node = root) and in one (the leaf's lift is the root), each ending in one final proof. The final proof
 /// verifies and states the execution's claim; a changed output, exit code, input commitment or program digest is
 /// rejected; a final proof over a tampered root is refused by its prover; a final proof of another program, or a final
 /// proof presented as another execution's, is rejected. Small query counts keep these fast (the statement is under
@@ -141,9 +141,9 @@ public sealed class ZkvmFinalProofTests(ITestOutputHelper output)
         string why = Assert.Throws<RecursionRejectedException>(() => e.Aggregator.Final(e.Root with { Proof = e.Root.Proof with { Stark = bad } })).Message;
         output.WriteLine(why);
         // A tampered child below the root already fails at the root's node (ZkvmAggregationTests). A final proof over a
-        // proof of the tree that is not its root (leaf 0: a final program pinned to the leaf's key) is provable, but it
-        // is not a proof of the final program over the root: the verifier, which derives that key, rejects it.
-        var overLeaf = e.Aggregator.FromFinal(e.Aggregator.Final(e.Aggregator.Leaf(0)));
+        // proof of the tree that is not its root (leaf 0's lift: an allowed program of the node shape) is provable, but
+        // its statement covers shard 0 alone: the verifier, which derives the root's, rejects it.
+        var overLeaf = e.Aggregator.FromFinal(e.Aggregator.Final(e.Aggregator.Lift(e.Aggregator.Leaf(0))));
         var rejected = e.Verifier.Verify(overLeaf.ToBytes());
         output.WriteLine(rejected.Error);
         Assert.False(rejected.IsValid);
@@ -154,6 +154,56 @@ public sealed class ZkvmFinalProofTests(ITestOutputHelper output)
         var result = e.Verifier.Verify(honest with { Root = tampered });
         output.WriteLine(result.Error);
         Assert.False(result.IsValid);
+    }
+
+    [Fact]
+    public void FirstFinalLayerChecksTheRootsAllowedKeyRootAndMembership()
+    {
+        // The first final layer holds R as a constant: a root of another family (hello's one-shard root, a leaf of another
+        // shape, stating its own family's R) fails both checks, run past failures; the honest root passes them.
+        var two = Hello2.Value;
+        var first = two.Keys.FinalChain(two.Aggregator.Family)[0];
+        List<string> Failures(ZkvmAggregationItem<KoalaBearQuartic, KoalaBearDigest> root)
+        {
+            var failures = new List<string>();
+            var hints = new StarkProofHints<KoalaBearParameters, KoalaBearQuartic, KoalaBearDigest>(RecursionConfig, root.Child.Machine.Airs, root.Proof.Stark, root.Child.Key);
+            RecursionExecutor<KoalaBearParameters, KoalaBearQuartic>.RunPastFailures(first.Program,
+                two.Aggregator.Family.Hints([(hints, root.Child.Key.PreprocessedRoot)]), failures);
+            return failures;
+        }
+        Assert.Empty(Failures(two.Root));
+        var other = Failures(Hello1.Value.Root);
+        output.WriteLine(string.Join(" | ", other.Distinct()));
+        Assert.Contains("the root states another allowed-key root", other);
+        Assert.Contains("the root's verifying key is not in the allowed set", other);
+        Assert.NotEqual(Hello1.Value.Aggregator.Family.AllowedKeys, two.Aggregator.Family.AllowedKeys);
+    }
+
+    [Fact]
+    public void FinalKeyDependsOnTheAllowedShapesNotTheShardCount()
+    {
+        // The verifier derives the top key from the family of the allowed shapes: the same for any shard count (the node
+        // verifies any member, the final layer any member under R), another for another set of shapes.
+        var two = Hello2.Value;
+        var summary = two.FinalProof.Summary;
+        var (error, statement) = ZkvmVerifier<KoalaBearQuartic, KoalaBearDigest>.CheckSummary(ShardConfig, two.Program, summary.Claim, summary.Shapes,
+            summary.ShardCount, summary.Digest<KoalaBearDigest>());
+        Assert.Null(error);
+        var verifier = two.Verifier;
+        var key = verifier.TopProgram(ZkvmAggregateKind.Final, statement!, summary.Shapes, 2).Key.PreprocessedRoot;
+        Assert.Equal(key, verifier.TopProgram(ZkvmAggregateKind.Final, statement!, summary.Shapes, 7).Key.PreprocessedRoot);
+        // A root's own program follows the tree (two shards: a node over two leaves; five: a node over a node and the
+        // carried-up leaf; one: the lift), each a member of the one set the final layer checks against.
+        var family = two.Keys.Family(statement!.Config, summary.Shapes, statement.Fractions);
+        Assert.Same(family.Node(true, true), verifier.TopProgram(ZkvmAggregateKind.Aggregated, statement!, summary.Shapes, 2));
+        Assert.Same(family.Node(false, true), verifier.TopProgram(ZkvmAggregateKind.Aggregated, statement!, summary.Shapes, 5));
+        Assert.Same(family.Node(false, false), verifier.TopProgram(ZkvmAggregateKind.Aggregated, statement!, summary.Shapes, 4));
+        Assert.Same(family.Lift, verifier.TopProgram(ZkvmAggregateKind.Aggregated, statement!, summary.Shapes, 1));
+        var one = Hello1.Value.FinalProof.Summary;
+        Assert.NotEqual(key, verifier.TopProgram(ZkvmAggregateKind.Final, statement!, one.Shapes, 1).Key.PreprocessedRoot);
+        // The honest final proof verifies against exactly that key.
+        Assert.True(verifier.Verify(two.FinalProof.ToBytes()).IsValid);
+        Assert.Equal(key, verifier.LastKey);
     }
 
     [Fact]

@@ -151,4 +151,34 @@ public sealed class ShardMemoryModelTests
         Assert.Throws<InsufficientMemoryException>(() => prover.Prove(Misaligned, []));
         Assert.Throws<ArgumentException>(() => new ZkvmProver<KoalaBearQuartic, Digest<KoalaBearParameters>>(new ZkvmProverOptions { MemoryBudgetBytes = 0 }));
     }
+    [Fact]
+    public void Under_the_budget_an_accelerator_is_modelled_in_its_own_shard_at_most_at_its_tallest_tier()
+    {
+        var program = ZkvmProgram.FromElf(GuestTests.Elf("keccak"));
+        var shapes = ShardMemoryModel.Shapes(program.Airs);
+        const int k = 18;
+        var budget = ShardBudget.For(k);
+        int a = budget.AcceleratorMaxLogHeight(program, ZkvmTable.Keccak);
+        Assert.Equal(a, budget.AcceleratorMaxLogHeight(c => shapes[c].Width, ZkvmTable.Keccak));
+        // Natural heights of a shard of 2^18 cycles with a Keccak-f table of 2^20 rows (past the tallest tier).
+        var heights = Enumerable.Repeat(-1, shapes.Length).ToArray();
+        foreach (int chip in new[] { ZkvmTable.Program, ZkvmTable.Bytes, ZkvmTable.Image })
+            heights[chip] = 15;
+        heights[ZkvmTable.Cpu] = 18;
+        long Budget(int[] h) => ShardMemoryModel.EstimateBudgetPeakBytes(shapes, h, k, 10, 10L << 18, 4, 1);
+        var cpuOnly = (int[])heights.Clone();
+        var withKeccak = (int[])heights.Clone();
+        withKeccak[ZkvmTable.Keccak] = 20;
+        var atTier = (int[])heights.Clone();
+        atTier[ZkvmTable.Keccak] = a;
+        // A CPU-only statement: the CPU-side shard at the budget, as before accelerator shards.
+        var padded = cpuOnly.Select((h, t) => Math.Max(h, budget.LogHeights[t])).ToArray();
+        Assert.Equal(ShardMemoryModel.EstimatePeakBytes(shapes, padded, 10, 10L << 18, 4, 1), Budget(cpuOnly));
+        // The Keccak-f table is never taller than its tallest tier, and never beside the CPU.
+        Assert.Equal(Budget(atTier), Budget(withKeccak));
+        var beside = (int[])padded.Clone();
+        beside[ZkvmTable.Keccak] = 20;
+        Assert.True(Budget(withKeccak) < ShardMemoryModel.EstimatePeakBytes(shapes, beside, 10, 10L << 18, 4, 1));
+        Assert.True(Budget(withKeccak) >= Budget(cpuOnly));
+    }
 }

@@ -31,8 +31,10 @@ public sealed record ZkvmAggregateProof<TDef, TDigest>
 {
     /// <summary>2: the shards' statements have the image table (execution proof format 5), and the root's bus sum no longer
     /// cancels the image's terms (the last shard's table sends them). 3: shapes, the tree digest and the end pc instead of
-    /// every shard's commitment (<see cref="ZkvmExecutionSummary"/>); the statement has the input commitment.</summary>
-    public const ushort Version = 3;
+    /// every shard's commitment (<see cref="ZkvmExecutionSummary"/>); the statement has the input commitment. 4: a keyed tree
+    /// (one node program whose children's keys are members of the allowed-key root R, which the statement ends with); the
+    /// summary has the shard count and the distinct shard shapes instead of one shape per shard.</summary>
+    public const ushort Version = 4;
 
     /// <summary>Parsing bounds (an adversary controls the bytes).</summary>
     public const int MaxShards = 1 << 16, MaxCapDigests = 1 << 10, MaxPublicValues = 1 << 10;
@@ -46,7 +48,10 @@ public sealed record ZkvmAggregateProof<TDef, TDigest>
 
     public required ZkvmClaim Claim { get; init; }
 
-    /// <summary>The shards' shapes in order.</summary>
+    /// <summary>The number of shards.</summary>
+    public required int ShardCount { get; init; }
+
+    /// <summary>The allowed shard shapes: the shards' distinct shapes (<see cref="ZkvmExecutionSummary.Compare"/>'s order).</summary>
     public required IReadOnlyList<ShardShape> Shapes { get; init; }
 
     /// <summary>The tree digest of the shards' commitments (<see cref="ShardCommitmentTree.TreeDigest{TDigest}"/>), the digest's length.</summary>
@@ -56,7 +61,7 @@ public sealed record ZkvmAggregateProof<TDef, TDigest>
     public required KoalaBear[] EndPc { get; init; }
 
     /// <summary>What the file carries of the execution besides the recursion proof.</summary>
-    public ZkvmExecutionSummary Summary => new(Claim, Shapes, CommitmentDigest, EndPc);
+    public ZkvmExecutionSummary Summary => new(Claim, ShardCount, Shapes, CommitmentDigest, EndPc);
 
     /// <summary>The recursion proof: the tree's root (<see cref="ZkvmAggregateKind.Aggregated"/>) or the final proof over it.</summary>
     public required StarkProof<KoalaBearParameters, ExtensionField<KoalaBear, TDef>, TDigest> Root { get; init; }
@@ -71,6 +76,7 @@ public sealed record ZkvmAggregateProof<TDef, TDigest>
             Kind = kind,
             ProgramDigest = programDigest,
             Claim = summary.Claim,
+            ShardCount = summary.ShardCount,
             Shapes = summary.Shapes,
             CommitmentDigest = summary.CommitmentDigest,
             EndPc = summary.EndPc,

@@ -8,7 +8,7 @@ namespace Prover.Core.Recursion.Aggregation;
 /// The fixed-size statement every proof of a zkVM aggregation tree states (a leaf: one shard; a node: a run of
 /// consecutive shards), as a fixed list of field elements (not hashed: a flat list lets a node compare the fields it
 /// chains). Its length depends on the extension degree d and the digest length w (8, or 12 under provable-128's
-/// 12-element digests): 57 elements for (4, 8), 69 for (8, 8), 81 for (8, 12). In order:
+/// 12-element digests): 65 elements for (4, 8), 77 for (8, 8), 93 for (8, 12). In order:
 /// <list type="bullet">
 /// <item>first shard index, last shard index, shard count (from the shards' seeds);</item>
 /// <item>the eight common seed elements the global transcript drew after γ and β (every shard's seed shares them);</item>
@@ -21,7 +21,12 @@ namespace Prover.Core.Recursion.Aggregation;
 /// <item>the commitment digest (w): a leaf's is the Poseidon2 sponge of its shard's commitment
 /// (<see cref="ShardCommitmentTree.ShardDigest{TDigest}"/>), a node's the compression of its children's, so the root's is
 /// <see cref="ShardCommitmentTree.TreeDigest{TDigest}"/> of every shard's chips, heights, public values and main cap in
-/// order: the value the global transcript drew γ, β and the common seed from.</item>
+/// order: the value the global transcript drew γ, β and the common seed from;</item>
+/// <item>the allowed-key root R (w): the root of the Merkle tree of the verifying keys the tree's programs may have (every
+/// leaf program of the execution's shard shapes, and the node program: <see cref="ZkvmAggregationFamily{TDef, TDigest}"/>).
+/// A leaf states a hinted R; a node asserts its children's equal its own and their keys members of it
+/// (<see cref="KeyedRecursion{TParams, TDef, TDigest}"/>'s argument); the final program asserts it equals the constant it
+/// was built with, and a root's verifier compares it with the R it derives.</item>
 /// </list>
 /// </summary>
 public static class ZkvmAggregateStatement
@@ -49,7 +54,9 @@ public static class ZkvmAggregateStatement
 
     public static int Digest(int d, int w) => InputCommitment(d, w) + w;
 
-    public static int Length(int d, int w) => Digest(d, w) + w;
+    public static int AllowedKeys(int d, int w) => Digest(d, w) + w;
+
+    public static int Length(int d, int w) => AllowedKeys(d, w) + w;
 
     /// <summary>
     /// The statement a valid root over the whole execution states, from what the verifier derives natively
@@ -57,16 +64,17 @@ public static class ZkvmAggregateStatement
     /// shards 0 to n − 1 of n, the common seed, γ and β, the bus sum that cancels the verifier's own tuples
     /// (−<see cref="ZkvmCheckedStatement{TDef, TDigest}.PublicBusSum"/>: the shards' sums plus the public terms must be
     /// zero), the program's key root, the start at the program's entry with clk 1, the end at the summary's pc with
-    /// clk = cycles + 1, the claimed input size and commitment, and the summary's tree digest.
+    /// clk = cycles + 1, the claimed input size and commitment, the summary's tree digest and the allowed-key root
+    /// <paramref name="allowedKeys"/> of the family the verifier derived from the summary's shapes.
     /// </summary>
-    public static uint[] Expected<TDef, TDigest>(ZkvmProgram program, ZkvmExecutionSummary summary, ZkvmCheckedStatement<TDef, TDigest> statement)
+    public static uint[] Expected<TDef, TDigest>(ZkvmProgram program, ZkvmExecutionSummary summary, ZkvmCheckedStatement<TDef, TDigest> statement, TDigest allowedKeys)
         where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
         where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
     {
         ArgumentNullException.ThrowIfNull(program);
         ArgumentNullException.ThrowIfNull(summary);
         ArgumentNullException.ThrowIfNull(statement);
-        int d = TDef.Degree, w = TDigest.Length, n = summary.Shapes.Count;
+        int d = TDef.Degree, w = TDigest.Length, n = summary.ShardCount;
         if (summary.EndPc?.Length != 2 || summary.Claim.InputCommitment.Length != w)
             throw new ArgumentException("the summary's end pc is two elements and its input commitment the digest's length");
         var s = new uint[Length(d, w)];
@@ -106,6 +114,7 @@ public static class ZkvmAggregateStatement
         {
             s[InputCommitment(d, w) + i] = summary.Claim.InputCommitment[i].ToCanonical();
             s[Digest(d, w) + i] = summary.CommitmentDigest[i].ToCanonical();
+            s[AllowedKeys(d, w) + i] = allowedKeys.Elements[i].ToCanonical();
         }
         return s;
     }

@@ -8,13 +8,13 @@ namespace Prover.Core.Recursion.Aggregation;
 
 /// <summary>
 /// Verifies an aggregated execution proof (<see cref="ZkvmAggregateProof{TDef, TDigest}"/>) against a program: the statement
-/// checks <see cref="ZkvmVerifier{TDef, TDigest}.CheckSummary"/> makes from the claim and the shards' shapes (chips, bus
-/// budget, cycles) and the shared challenges drawn from the file's tree digest; then the root recursion proof, against
-/// the root program of the tree over those shapes (its key, rebuilt here, pins every program below it), with the
-/// statement it must state (<see cref="ZkvmAggregateStatement.Expected"/>): shards 0..n−1 of n, the derived common seed, γ
+/// checks <see cref="ZkvmVerifier{TDef, TDigest}.CheckSummary"/> makes from the claim, the shard count and the allowed
+/// shapes (chips, bus budget, cycles) and the shared challenges drawn from the file's tree digest; then the root recursion
+/// proof, against the family's node (or one leaf) — or the final proof against the final program over the family —, with
+/// the statement it must state (<see cref="ZkvmAggregateStatement.Expected"/>): shards 0..n−1 of n, the derived common seed, γ
 /// and β, a bus sum cancelling the verifier's own tuples, the program's key root, the chaining ends (the entry with clk 1,
 /// the file's end pc with clk = cycles + 1), the input size and commitment and the tree digest the challenges were drawn
-/// from. The per-shard checks on public values are the leaves' (<see cref="ZkvmAggregationPrograms{TDef, TDigest}.Leaf"/>).
+/// from, and the family's allowed-key root. The per-shard checks on public values are the leaves' (<see cref="ZkvmAggregationPrograms{TDef, TDigest}.Leaf"/>).
 /// Programs and keys are made once per shape and kept (a warm verifier). Malformed proofs are rejections.
 /// </summary>
 public sealed class ZkvmAggregateVerifier<TDef, TDigest>
@@ -98,20 +98,21 @@ public sealed class ZkvmAggregateVerifier<TDef, TDigest>
     /// <summary>
     /// The verifying key (the top program's fixed columns' root) the last proof read that far was checked against: the
     /// root program's for an aggregated proof, the final program's for a final one. It depends on the guest program, the
-    /// configurations and the shards' shapes (<see cref="TopProgram"/>).
+    /// configurations and the allowed shard shapes (<see cref="TopProgram"/>).
     /// </summary>
     public TDigest? LastKey { get; private set; }
 
     /// <summary>
-    /// The verifying key a proof of this kind over these shards must be a proof of: the root program's, or the final
-    /// program's over it (the key <c>prover verify</c> prints). It pins every program of the tree, so it depends on the
-    /// guest program, the configurations and the shards' shapes (chip sets and heights: the shard count).
+    /// The verifying key a proof of this kind over these shards must be a proof of: the tree's root program (the family's
+    /// node, or the leaf of a one-shard execution), or the final program (the key <c>prover verify</c> prints). The final
+    /// key depends on the guest program, the configurations and the allowed shard shapes (through the allowed-key root
+    /// its first layer holds as a constant), not on the shard count or order.
     /// </summary>
-    public ZkvmAggregationChild<TDef, TDigest> TopProgram(ZkvmAggregateKind kind, ZkvmCheckedStatement<TDef, TDigest> statement, IReadOnlyList<ShardShape> shards)
+    public ZkvmAggregationChild<TDef, TDigest> TopProgram(ZkvmAggregateKind kind, ZkvmCheckedStatement<TDef, TDigest> statement, IReadOnlyList<ShardShape> shapes, int shardCount)
     {
         ArgumentNullException.ThrowIfNull(statement);
-        var root = _keys.Root(statement.Config, shards, statement.Fractions);
-        return kind == ZkvmAggregateKind.Final ? _keys.Final(root) : root;
+        var family = _keys.Family(statement.Config, shapes, statement.Fractions);
+        return kind == ZkvmAggregateKind.Final ? _keys.FinalChain(family)[^1] : family.Top(shardCount);
     }
 
     private ZkvmVerification VerifyCore(ZkvmAggregateProof<TDef, TDigest> proof)
@@ -130,18 +131,19 @@ public sealed class ZkvmAggregateVerifier<TDef, TDigest>
             return ZkvmVerification.Reject("the proof is for another program");
         var claim = proof.Claim;
         var summary = proof.Summary;
-        var (error, statement) = ZkvmVerifier<TDef, TDigest>.CheckSummary(_keys.ShardConfig, _keys.Program, claim, summary.Shapes, summary.Digest<TDigest>(), _fullKeys);
+        var (error, statement) = ZkvmVerifier<TDef, TDigest>.CheckSummary(_keys.ShardConfig, _keys.Program, claim, summary.Shapes, summary.ShardCount,
+            summary.Digest<TDigest>(), _fullKeys);
         Step("statement checks, challenges, public bus terms");
         if (error is not null)
             return ZkvmVerification.Reject(error);
-        // The shards' shape is the one a prover under the configuration chooses for this statement (the aggregated proof does
-        // not state it; a leaf of another shape is another program, so its root would not be this one). A final proof is
-        // checked against the final program over that root: it states the root's statement unchanged.
+        // The family of the allowed shapes (a leaf per shape, the node, the allowed-key root R): the root is a proof of the
+        // node (of the one leaf for one shard) stating R; a final proof is checked against the final program, which
+        // checked the root's key a member of R and its stated R the constant it holds, and restates the root's statement.
         bool final = proof.Kind == ZkvmAggregateKind.Final;
-        var tree = _keys.Tree(statement!.Config, summary.Shapes, statement.Fractions);
-        var chain = final ? _keys.FinalChain(tree[^1][0]) : [];
-        var top = final ? chain[^1] : tree[^1][0];
-        var expected = ZkvmAggregateStatement.Expected(_keys.Program, summary, statement);
+        var family = _keys.Family(statement!.Config, summary.Shapes, statement.Fractions);
+        var chain = final ? _keys.FinalChain(family) : [];
+        var top = final ? chain[^1] : family.Top(summary.ShardCount);
+        var expected = ZkvmAggregateStatement.Expected(_keys.Program, summary, statement, family.AllowedKeys);
         var verifier = new RecursionVerifier<KoalaBearParameters, TDef, TDigest>(final ? _keys.FinalConfig : _keys.RecursionConfig, _compiledAirs);
         LastKey = top.Key.PreprocessedRoot;
         Step("tree and chain lookups, expected statement");
@@ -150,7 +152,7 @@ public sealed class ZkvmAggregateVerifier<TDef, TDigest>
         LastStarkTimings = verifier.LastTimings;
         if (!result.IsValid)
             return ZkvmVerification.Reject((final ? "the final proof: " : "the root proof: ") + result.Error);
-        var security = Weakest(verifier.LastSecurity!, tree, chain, summary.Shapes, statement);
+        var security = Weakest(verifier.LastSecurity!, family, chain, summary.Shapes, statement);
         Step("security of the chain");
         return new ZkvmVerification(true, null, claim.ExitCode, claim.Output, claim.Cycles, claim.InputSize, claim.InputCommitment)
         {
@@ -163,8 +165,8 @@ public sealed class ZkvmAggregateVerifier<TDef, TDigest>
     /// of the tree and of the final layers below the top (verified in-circuit, their shapes fixed by their programs) and
     /// every shard proof (verified by its leaf; bus term over the whole statement, as the native verifier counts it).
     /// </summary>
-    private Security.SecurityReport Weakest(Security.SecurityReport top, IReadOnlyList<ZkvmAggregationChild<TDef, TDigest>[]> tree,
+    private Security.SecurityReport Weakest(Security.SecurityReport top, ZkvmAggregationFamily<TDef, TDigest> family,
         IReadOnlyList<ZkvmAggregationChild<TDef, TDigest>> chain, IReadOnlyList<ShardShape> shards, ZkvmCheckedStatement<TDef, TDigest> statement) =>
-        _security.Weakest(top, [.. chain.Take(chain.Count - 1).Select((c, i) => (c, _keys.FinalConfigs[i])), .. tree.SelectMany(level => level).Select(c => (c, _keys.RecursionConfig))],
+        _security.Weakest(top, [.. chain.Take(chain.Count - 1).Select((c, i) => (c, _keys.FinalConfigs[i])), .. family.Members.Select(c => (c, _keys.RecursionConfig))],
             [(shards, statement)]);
 }

@@ -8,17 +8,19 @@ using Prover.Core.Zkvm.Proving;
 namespace Prover.Core.Recursion.Aggregation;
 
 /// <summary>
-/// The programs of an aggregation tree and their keys, made once per shape: a leaf per (chip set, heights, bus
-/// fractions), a node per pair of children's keys. The prover and the verifier of a root derive the tree the same way
-/// (<see cref="Root"/>), so the verifier's root key is the one the prover proved against. Over a root, the final layers
-/// (<see cref="FinalChain"/>) are one-child programs proved under <see cref="FinalConfigs"/> in order (default: one,
-/// under the recursion configuration); the last is the final proof.
+/// The programs of aggregation trees and their keys, made once: an execution's keyed family per set of allowed shard
+/// shapes (<see cref="Family"/>: a leaf per shape, one node), the epoch nodes per pair of children's keys. The prover and
+/// the verifier of a root derive the family the same way (from the file's summary), so the verifier's root key and
+/// allowed-key root are the ones the prover proved against. Over a root, the final layers (<see cref="FinalChain(ZkvmAggregationFamily{TDef, TDigest})"/>)
+/// are one-child programs proved under <see cref="FinalConfigs"/> in order (default: one, under the recursion
+/// configuration); the last is the final proof.
 /// </summary>
 public sealed class ZkvmAggregationKeys<TDef, TDigest>
     where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
     where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
 {
     private readonly Dictionary<string, ZkvmAggregationChild<TDef, TDigest>> _cache = [];
+    private readonly Dictionary<string, ZkvmAggregationFamily<TDef, TDigest>> _families = [];
     private readonly List<(string Phase, double Milliseconds)> _timings = [];
     private readonly StarkConfig _shardConfig, _recursionConfig;
     private readonly ZkvmProgram _program;
@@ -68,53 +70,108 @@ public sealed class ZkvmAggregationKeys<TDef, TDigest>
     }
 
     /// <summary>
-    /// The leaf program (and key) of a shard of this shape, proved in <paramref name="shape"/> (the shard configuration
-    /// or its small-statement shape: <see cref="ZkvmCheckedStatement{TDef, TDigest}.Config"/>).
+    /// The keyed family of trees over shards of <paramref name="shapes"/> (distinct, in the order the set will have),
+    /// proved in <paramref name="shape"/> (the shard configuration or its small-statement shape:
+    /// <see cref="ZkvmCheckedStatement{TDef, TDigest}.Config"/>), for a statement of <paramref name="statementFractions"/>
+    /// bus fractions (the leaves' security check): a leaf per shape at one leaf shape, the nodes and the lift at one node
+    /// shape, the allowed-key set.
     /// </summary>
-    public ZkvmAggregationChild<TDef, TDigest> Leaf(StarkConfig shape, ChipSet chips, int[] logHeights, double statementFractions)
+    public ZkvmAggregationFamily<TDef, TDigest> Family(StarkConfig shape, IReadOnlyList<ShardShape> shapes, double statementFractions)
     {
         ArgumentNullException.ThrowIfNull(shape);
-        string id = $"leaf {shape} {chips.Bits:x} {string.Join(',', logHeights)} {statementFractions.ToString("R", CultureInfo.InvariantCulture)}";
-        if (!_cache.TryGetValue(id, out var child))
-            _cache[id] = child = Make(() => ZkvmAggregationPrograms<TDef, TDigest>.Leaf(shape, _program, chips, logHeights, statementFractions), _recursionConfig);
-        return child;
+        ArgumentNullException.ThrowIfNull(shapes);
+        if (shapes.Count == 0)
+            throw new ArgumentException("a family has at least one shard shape");
+        string id = $"family {shape} {string.Join(';', shapes.Select(ZkvmAggregationFamily<TDef, TDigest>.Id))} {statementFractions.ToString("R", CultureInfo.InvariantCulture)}";
+        lock (_families)
+        {
+            if (_families.TryGetValue(id, out var family))
+                return family;
+            var sw = System.Diagnostics.Stopwatch.StartNew();
+            var leaves = shapes.Select(s => ZkvmAggregationPrograms<TDef, TDigest>.Leaf(shape, _program, s.Chips, s.LogHeights, statementFractions)).ToArray();
+            var leafShape = RecursionShape.Covering(leaves.Select(Chips.RecursionMachine<KoalaBearParameters, TDef>.NaturalShape));
+            // The set holds the leaves, the three nodes and the lift: its depth, a constant of the node programs, is known
+            // before them.
+            int depth = 0;
+            while ((1 << depth) < leaves.Length + 4)
+                depth++;
+            var c = _recursionConfig;
+            var lift = ZkvmAggregationPrograms<TDef, TDigest>.Lift(c, leafShape, depth);
+            var ll = ZkvmAggregationPrograms<TDef, TDigest>.Node(c, leafShape, leafShape, depth);
+            // The node shape must hold the nodes over node-shaped children, whose size grows with that shape: widened until
+            // stable (heights only grow, so this ends; a few rounds in practice).
+            var nodeShape = RecursionShape.Covering([.. new[] { lift, ll }.Select(Chips.RecursionMachine<KoalaBearParameters, TDef>.NaturalShape)]);
+            RecursionProgram[] nodes = [];
+            int rounds = 0;
+            while (true)
+            {
+                if (++rounds > 32)
+                    throw new InvalidOperationException("the node shape did not stabilise");
+                nodes = [ll, ZkvmAggregationPrograms<TDef, TDigest>.Node(c, nodeShape, leafShape, depth), ZkvmAggregationPrograms<TDef, TDigest>.Node(c, nodeShape, nodeShape, depth)];
+                var next = RecursionShape.Covering([nodeShape, .. nodes.Select(Chips.RecursionMachine<KoalaBearParameters, TDef>.NaturalShape)]);
+                if (next == nodeShape)
+                    break;
+                nodeShape = next;
+            }
+            lock (_timings)
+                _timings.Add(("build (verifier programs)", sw.Elapsed.TotalMilliseconds));
+            var members = leaves.Select(l => Make(() => l.PaddedTo(leafShape), c, timeBuild: false)).ToArray();
+            var nodeChildren = nodes.Select(n => Make(() => n.PaddedTo(nodeShape), c, timeBuild: false)).ToArray();
+            var liftChild = Make(() => lift.PaddedTo(nodeShape), c, timeBuild: false);
+            family = new ZkvmAggregationFamily<TDef, TDigest>(leafShape, nodeShape, shapes, members, nodeChildren, liftChild, rounds);
+            if (family.Set.Depth != depth)
+                throw new InvalidOperationException($"the allowed-key set has depth {family.Set.Depth}, the nodes were built for {depth}");
+            _families[id] = family;
+            return family;
+        }
     }
 
-    /// <summary>The node program (and key) over children of these programs.</summary>
-    public ZkvmAggregationChild<TDef, TDigest> Node(ZkvmAggregationChild<TDef, TDigest> left, ZkvmAggregationChild<TDef, TDigest> right)
+    /// <summary>
+    /// The final layers over an execution's tree of <paramref name="family"/>: the first verifies a proof of any member of
+    /// the node shape (the root: a node, or the lift of a one-shard execution) under the recursion configuration, checks its key a
+    /// member and its stated R the family's (a constant of that program), and is keyed under <see cref="FinalConfigs"/>[0];
+    /// each next one pins the one below (<see cref="FinalChain(ZkvmAggregationChild{TDef, TDigest}, int?)"/>'s layers).
+    /// The last key depends on the guest program, the configurations and R (the allowed shapes), not on the shard count.
+    /// </summary>
+    public IReadOnlyList<ZkvmAggregationChild<TDef, TDigest>> FinalChain(ZkvmAggregationFamily<TDef, TDigest> family)
     {
-        string id = $"node {Id(left)} {Id(right)}";
-        if (!_cache.TryGetValue(id, out var child))
-            _cache[id] = child = Make(() => ZkvmAggregationPrograms<TDef, TDigest>.Node(_recursionConfig, left, right), _recursionConfig);
-        return child;
+        ArgumentNullException.ThrowIfNull(family);
+        string id = $"final 0 keyed {family.NodeShape} {family.Set.Depth} {string.Join(',', family.AllowedKeys.ToCanonical())}";
+        if (!_cache.TryGetValue(id, out var first))
+            _cache[id] = first = Make(() => ZkvmAggregationPrograms<TDef, TDigest>.Final(_recursionConfig, family.NodeShape, family.Set.Depth, family.AllowedKeys), FinalConfigs[0]);
+        return [first, .. Pinned(first, FinalConfigs[0], 1, null)];
     }
 
     /// <summary>
     /// The final layers over <paramref name="root"/> (a tree's root program): program i verifies a proof of program i − 1
     /// (of the root for i = 0) made under <see cref="FinalConfigs"/>[i − 1] (the recursion configuration for i = 0), with
-    /// its key pinned, and is keyed under <see cref="FinalConfigs"/>[i]. Each pins the one below, down to the root and every
-    /// program of the tree, so the last key depends on the guest program, the configurations and the shards' shapes (chip
-    /// sets and heights, hence the shard count).
+    /// its key pinned, and is keyed under <see cref="FinalConfigs"/>[i]. Each pins the one below, down to the root (an
+    /// epoch root, whose epoch nodes pin the blocks' root programs: <see cref="ZkvmEpochAggregator{TDef, TDigest}"/>).
     /// </summary>
     /// <remarks><paramref name="statementLength"/>: the root's statement length (an execution's by default, an epoch root's for an epoch).</remarks>
     public IReadOnlyList<ZkvmAggregationChild<TDef, TDigest>> FinalChain(ZkvmAggregationChild<TDef, TDigest> root, int? statementLength = null)
     {
         ArgumentNullException.ThrowIfNull(root);
+        return Pinned(root, _recursionConfig, 0, statementLength);
+    }
+
+    /// <summary>Final layers <paramref name="from"/>… over <paramref name="below"/> (proved under <paramref name="belowConfig"/>), each pinning the one below.</summary>
+    private List<ZkvmAggregationChild<TDef, TDigest>> Pinned(ZkvmAggregationChild<TDef, TDigest> below, StarkConfig belowConfig, int from, int? statementLength)
+    {
         var chain = new List<ZkvmAggregationChild<TDef, TDigest>>();
-        var (below, belowConfig) = (root, _recursionConfig);
-        for (int i = 0; i < FinalConfigs.Count; i++)
+        for (int i = from; i < FinalConfigs.Count; i++)
         {
             string id = $"final {i} {Id(below)}";
             if (!_cache.TryGetValue(id, out var child))
-                _cache[id] = child = Make(() => ZkvmAggregationPrograms<TDef, TDigest>.Final(belowConfig, below, statementLength), FinalConfigs[i]);
+            {
+                var (b, c) = (below, belowConfig);
+                _cache[id] = child = Make(() => ZkvmAggregationPrograms<TDef, TDigest>.Final(c, b, statementLength), FinalConfigs[i]);
+            }
             chain.Add(child);
             (below, belowConfig) = (child, FinalConfigs[i]);
         }
         return chain;
     }
-
-    /// <summary>The final program over <paramref name="root"/> (the last of <see cref="FinalChain"/>): the key a final proof is verified against.</summary>
-    public ZkvmAggregationChild<TDef, TDigest> Final(ZkvmAggregationChild<TDef, TDigest> root) => FinalChain(root)[^1];
 
     /// <summary>The epoch node program (and key) over these children, each a block's execution root or an epoch node (<see cref="ZkvmAggregationPrograms{TDef, TDigest}.EpochNode"/>).</summary>
     public ZkvmAggregationChild<TDef, TDigest> EpochNode(ZkvmAggregationChild<TDef, TDigest> left, bool leftIsBlock, ZkvmAggregationChild<TDef, TDigest> right, bool rightIsBlock)
@@ -160,11 +217,13 @@ public sealed class ZkvmAggregationKeys<TDef, TDigest>
         }
     }
 
-    private ZkvmAggregationChild<TDef, TDigest> Make(Func<RecursionProgram> build, StarkConfig config)
+    private ZkvmAggregationChild<TDef, TDigest> Make(Func<RecursionProgram> build, StarkConfig config, bool timeBuild = true)
     {
         var sw = System.Diagnostics.Stopwatch.StartNew();
         var program = build();
-        var timings = new List<(string Phase, double Milliseconds)> { ("build (verifier program)", sw.Elapsed.TotalMilliseconds) };
+        var timings = new List<(string Phase, double Milliseconds)>();
+        if (timeBuild)
+            timings.Add(("build (verifier program)", sw.Elapsed.TotalMilliseconds));
         var child = ZkvmAggregationChild<TDef, TDigest>.Of(program, config, timings);
         lock (_timings)
             _timings.AddRange(timings);
@@ -172,20 +231,4 @@ public sealed class ZkvmAggregationKeys<TDef, TDigest>
     }
 
     private static string Id(ZkvmAggregationChild<TDef, TDigest> c) => string.Join(',', c.Key.PreprocessedRoot.ToCanonical());
-
-    /// <summary>Every program of the tree over shards of these shapes, level by level (level 0: the leaves); the last level holds the root.</summary>
-    public IReadOnlyList<ZkvmAggregationChild<TDef, TDigest>[]> Tree(StarkConfig shape, IReadOnlyList<ShardShape> shards, double statementFractions)
-    {
-        ArgumentNullException.ThrowIfNull(shards);
-        var levels = new List<ZkvmAggregationChild<TDef, TDigest>[]> { shards.Select(s => Leaf(shape, s.Chips, s.LogHeights, statementFractions)).ToArray() };
-        foreach (var pairs in ShardCommitmentTree.TreeShape(shards.Count))
-        {
-            var below = levels[^1];
-            levels.Add([.. pairs.Select(p => p.Right < 0 ? below[p.Left] : Node(below[p.Left], below[p.Right]))]);
-        }
-        return levels;
-    }
-
-    /// <summary>The root program over shards of these shapes.</summary>
-    public ZkvmAggregationChild<TDef, TDigest> Root(StarkConfig shape, IReadOnlyList<ShardShape> shards, double statementFractions) => Tree(shape, shards, statementFractions)[^1][0];
 }

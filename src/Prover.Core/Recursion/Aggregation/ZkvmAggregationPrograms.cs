@@ -8,22 +8,25 @@ using S = Prover.Core.Recursion.Aggregation.ZkvmAggregateStatement;
 namespace Prover.Core.Recursion.Aggregation;
 
 /// <summary>
-/// The two kinds of program of a zkVM aggregation tree (docs/design.md, "Recursion", aggregation tree), both stating a
-/// <see cref="ZkvmAggregateStatement"/>:
+/// The programs of a zkVM aggregation tree (docs/design.md, "Recursion", aggregation tree), a keyed family
+/// (<see cref="ZkvmAggregationFamily{TDef, TDigest}"/>) all stating a <see cref="ZkvmAggregateStatement"/>:
 /// <list type="bullet">
 /// <item>a <b>leaf</b> verifies one shard proof as a member of the execution's shared-challenge group
 /// (<see cref="RecursiveStarkVerifier{TParams, TDef, TDigest}"/> with the seed, γ and β as inputs) and states its
 /// index and count (seed), the common seed, γ, β, its bus sum, the key root, its CPU start and end, its input size, the
-/// input commitment (the last shard's) and the digest of its commitment, after the checks the native verifier makes on
-/// a shard's public values (so the final proof's verifier needs none of them);</item>
-/// <item>a <b>node</b> verifies two children (leaves or nodes, each of a program whose key is pinned) and checks
-/// across them what <see cref="ZkvmVerifier{TDef, TDigest}"/> checks across shards.</item>
+/// input commitment (the last shard's), the digest of its commitment and a hinted allowed-key root R, after the checks
+/// the native verifier makes on a shard's public values (so the final proof's verifier needs none of them);</item>
+/// <item>the <b>node</b> verifies two children of the family's recursion shape — leaves or nodes, any program whose key is
+/// a member of R (hinted keys, Merkle paths) — and checks across them what <see cref="ZkvmVerifier{TDef, TDigest}"/>
+/// checks across shards;</item>
+/// <item>the <b>final</b> program verifies the root (any member) against a constant R, and pinned final layers and epoch
+/// nodes build on it.</item>
 /// </list>
 /// Every hash of the tree (the shards' Merkle paths and transcripts, the leaf's sponge, the node's compression, the
 /// recursion proofs' own commitments) uses <typeparamref name="TDigest"/>: provable-128's 12-element digests give a tree
 /// whose every hash is width-24 Poseidon2, proved by the recursion chips' width-24 table.
-/// A program depends only on shapes: a leaf on the shard's chip set and heights (and the configuration), a node on its
-/// children's programs. The verifier of a root rebuilds them from the shards' commitments.
+/// A leaf depends only on the shard's chip set and heights (and the configuration), the node on the configuration, the
+/// family's recursion shape and the set's depth, the first final layer also on R.
 /// </summary>
 public static class ZkvmAggregationPrograms<TDef, TDigest>
     where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
@@ -38,6 +41,12 @@ public static class ZkvmAggregationPrograms<TDef, TDigest>
     private static int W => TDigest.Length;
 
     /// <summary>
+    /// The hint channel of an accelerator shard's leaf (child 0's stride, clear of the proof's channels and the keyed ones):
+    /// its pass-through CPU point (pc lo, pc hi, clk q, clk hi) and the input size (lo, hi).
+    /// </summary>
+    public const int PassThroughChannel = ZkvmLeafHints.PassThroughChannel;
+
+    /// <summary>
     /// The leaf program of a shard with <paramref name="chips"/> and <paramref name="logHeights"/> of
     /// <paramref name="program"/> proved under <paramref name="shardConfig"/> (<paramref name="statementFractions"/>: the
     /// execution's bus fractions, for the shape's security check).
@@ -47,6 +56,10 @@ public static class ZkvmAggregationPrograms<TDef, TDigest>
         ArgumentNullException.ThrowIfNull(shardConfig);
         ArgumentNullException.ThrowIfNull(program);
         ArgumentNullException.ThrowIfNull(logHeights);
+        // An accelerator shard (the budget policy: the fixed tables and one accelerator, never the last shard) has no CPU or
+        // syscall table: it executes nothing, so its start and end are one pass-through point and its input size the
+        // execution's, all hinted (PassThroughChannel) and bound by the nodes to its neighbours (below).
+        bool accelerator = ZkvmChips.IsAcceleratorShard(chips);
         var airs = program.ForDigest(TDigest.Length).AirsOf(chips);
         var b = new RecursionBuilder<KoalaBearParameters, TDef>();
         var raw = new List<Felt>();
@@ -69,40 +82,62 @@ public static class ZkvmAggregationPrograms<TDef, TDigest>
         pos += 3 * D;
         var root = raw.GetRange(pos, W);
 
-        var cpu = publics[chips.Position(ZkvmTable.Cpu)];
-        var sys = publics[chips.Position(ZkvmTable.Syscall)];
-        var ls = publics[chips.Position(ZkvmTable.LoadStore)];
-        if (cpu.Length != 8 || sys.Length != 2)
-            throw new InvalidOperationException("the CPU states 8 public values and the syscall chip 2");
-        // One input size per leaf: the syscall chip's, which the load/store chip's bound must equal (the native verifier
-        // checks both against the claimed size; here a shard disagreeing with itself fails at its leaf).
-        b.AssertEqual(ls[Zkvm.LoadStore.LoadStoreCols.PublicInputSizeLo], sys[0], "the load/store chip's input size is not the syscall chip's");
-        b.AssertEqual(ls[Zkvm.LoadStore.LoadStoreCols.PublicInputSizeHi], sys[1], "the load/store chip's input size is not the syscall chip's");
-
-        // The per-shard checks the native verifier makes on public values (ZkvmVerifier.CheckStatement), made here so that
-        // the final proof's verifier needs none of a shard's public values (ZkvmVerifier.CheckSummary):
-        // (1) the clock pieces at the shard's end are canonical, q < 2^14 and hi < 2^24: the 31 bits of a felt's canonical
-        // value (boolean and canonical by the bits chip) with the high ones summing to zero — a sum of at most 17 bits
-        // cannot wrap modulo p, so every high bit is zero. Equal pieces are then equal clocks: the nodes chain a shard's
-        // start to the previous end, the verifier compares shard 0's start with (entry, clk 1) and the last end with
-        // clk = cycles + 1, so every start is canonical too; and with clk_hi monotone inside a shard every row's ts_hi
-        // stays below 2^24, which the memory argument's timestamp comparisons rely on (TimestampGadget).
-        void Below(Felt value, int bits, string what)
+        Felt[] start, end, inputSize;
+        if (accelerator)
         {
-            var decomposition = b.Bits(value);
-            var high = b.Zero;
-            for (int i = bits; i < decomposition.Length; i++)
-                high = b.Add(high, decomposition[i]);
-            b.AssertEqual(high, b.Zero, $"the shard's {what} is not below 2^{bits}");
+            // Why hinted values are sound here: a node asserts its right child's start equals its left child's end and every
+            // child's input size equal, so the pass-through point is the previous shard's end (or, for shard 0, the
+            // verifier's entry with clk 1, compared at the root) and the next shard starts there: the CPU chain of the
+            // execution goes through this shard unchanged, as the native verifier chains the CPU shards around it
+            // (ZkvmVerifier.CheckStatement). Its clock pieces are canonical because they are a neighbour's (checked at
+            // that neighbour's leaf) or the verifier's. No row of this shard executes an instruction; its table's rows
+            // answer the syscall chips' calls of the CPU shards over the buses, which balance over all shards.
+            var through = b.Hint(PassThroughChannel, 6);
+            start = through[..4];
+            end = start;
+            inputSize = through[4..];
         }
-        Below(cpu[6], 14, "end clk_q");
-        Below(cpu[7], 24, "end clk_hi");
+        else
+        {
+            var cpu = publics[chips.Position(ZkvmTable.Cpu)];
+            var sys = publics[chips.Position(ZkvmTable.Syscall)];
+            var ls = publics[chips.Position(ZkvmTable.LoadStore)];
+            if (cpu.Length != 8 || sys.Length != 2)
+                throw new InvalidOperationException("the CPU states 8 public values and the syscall chip 2");
+            // One input size per leaf: the syscall chip's, which the load/store chip's bound must equal (the native verifier
+            // checks both against the claimed size; here a shard disagreeing with itself fails at its leaf).
+            b.AssertEqual(ls[Zkvm.LoadStore.LoadStoreCols.PublicInputSizeLo], sys[0], "the load/store chip's input size is not the syscall chip's");
+            b.AssertEqual(ls[Zkvm.LoadStore.LoadStoreCols.PublicInputSizeHi], sys[1], "the load/store chip's input size is not the syscall chip's");
+
+            // The per-shard checks the native verifier makes on public values (ZkvmVerifier.CheckStatement), made here so
+            // that the final proof's verifier needs none of a shard's public values (ZkvmVerifier.CheckSummary):
+            // (1) the clock pieces at the shard's end are canonical, q < 2^14 and hi < 2^24: the 31 bits of a felt's
+            // canonical value (boolean and canonical by the bits chip) with the high ones summing to zero — a sum of at most
+            // 17 bits cannot wrap modulo p, so every high bit is zero. Equal pieces are then equal clocks: the nodes chain a
+            // shard's start to the previous end, the verifier compares shard 0's start with (entry, clk 1) and the last end
+            // with clk = cycles + 1, so every start is canonical too; and with clk_hi monotone inside a shard every row's
+            // ts_hi stays below 2^24, which the memory argument's timestamp comparisons rely on (TimestampGadget).
+            void Below(Felt value, int bits, string what)
+            {
+                var decomposition = b.Bits(value);
+                var high = b.Zero;
+                for (int i = bits; i < decomposition.Length; i++)
+                    high = b.Add(high, decomposition[i]);
+                b.AssertEqual(high, b.Zero, $"the shard's {what} is not below 2^{bits}");
+            }
+            Below(cpu[6], 14, "end clk_q");
+            Below(cpu[7], 24, "end clk_hi");
+            start = cpu[..4];
+            end = cpu[4..];
+            inputSize = sys;
+        }
         // (2) the last shard, and only it, has the last-shard tables (memory boundary, input commitment): the chip set is a
         // constant of this program, so its kind is, and the shard's index from its seed (which the global transcript fixes
         // and the nodes order) must agree: index + 1 = count for the last kind; for the other kind index + 1 − count has an
         // inverse (the executor and the chip check x·x⁻¹ = 1), so it is not the last.
-        bool last = ZkvmChips.Check(chips, lastShard: true) is null;
-        if (last == (ZkvmChips.Check(chips, lastShard: false) is null))
+        // (An accelerator shard is never the last: ZkvmChips.CheckShard.)
+        bool last = ZkvmChips.CheckShard(chips, lastShard: true) is null;
+        if (last == (ZkvmChips.CheckShard(chips, lastShard: false) is null))
             throw new ArgumentException("a shard's chip set must be valid for exactly one of the last and the other shards");
         var after = b.Add(seed[0], b.One);
         if (last)
@@ -124,8 +159,8 @@ public static class ZkvmAggregationPrograms<TDef, TDigest>
             var commit = publics[chips.Position(ZkvmTable.InputCommit)];
             if (commit.Length != Zkvm.Input.InputCommitCols.PublicValueCountFor(W))
                 throw new InvalidOperationException($"the input-commitment chip states {commit.Length} values, not a {W}-element commitment's");
-            b.AssertEqual(commit[Zkvm.Input.InputCommitCols.PublicSizeLo], sys[0], "the input-commitment chip's input size is not the syscall chip's");
-            b.AssertEqual(commit[Zkvm.Input.InputCommitCols.PublicSizeHi], sys[1], "the input-commitment chip's input size is not the syscall chip's");
+            b.AssertEqual(commit[Zkvm.Input.InputCommitCols.PublicSizeLo], inputSize[0], "the input-commitment chip's input size is not the syscall chip's");
+            b.AssertEqual(commit[Zkvm.Input.InputCommitCols.PublicSizeHi], inputSize[1], "the input-commitment chip's input size is not the syscall chip's");
             commitment = commit[Zkvm.Input.InputCommitCols.PublicCommitment..];
         }
         else
@@ -149,16 +184,20 @@ public static class ZkvmAggregationPrograms<TDef, TDigest>
         var digest = new HashGadgets<KoalaBearParameters, TDef>(b, W).HashRow(input);
 
         // The statement: [index, index, count] from the seed, the common seed, γ, β, sum, root, start, end, input size,
-        // input commitment, digest.
+        // input commitment, digest, allowed-key root.
         b.Output(seed[0], seed[0], seed[1]);
         b.Output([.. seed.GetRange(2, 8)]);
         b.Output([.. challengesAndSum]);
         b.Output([.. root]);
-        b.Output(cpu[0], cpu[1], cpu[2], cpu[3]);
-        b.Output(cpu[4], cpu[5], cpu[6], cpu[7]);
-        b.Output(sys[0], sys[1]);
+        b.Output(start);
+        b.Output(end);
+        b.Output(inputSize);
         b.Output(commitment);
         b.Output(digest);
+        // The allowed-key root R, hinted and unchecked here: the node above asserts it equals its own (and this leaf's key a
+        // member of it), the final program that it is the guest's constant (KeyedRecursion's induction: a leaf cannot check
+        // R, which contains its own key).
+        b.Output(b.Hint(KeyedRecursionChannels.Root, W));
         var built = b.Build();
         if (built.Outputs.Count != S.Length(D, W))
             throw new InvalidOperationException($"the leaf states {built.Outputs.Count} values, not {S.Length(D, W)}");
@@ -166,26 +205,23 @@ public static class ZkvmAggregationPrograms<TDef, TDigest>
     }
 
     /// <summary>
-    /// The node program over two children: proofs under <paramref name="recursionConfig"/> of the programs of
-    /// <paramref name="left"/> and <paramref name="right"/> (their machines), whose keys are pinned.
+    /// A node program of a family (<see cref="ZkvmAggregationFamily{TDef, TDigest}"/>): verifies two proofs under
+    /// <paramref name="recursionConfig"/>, the left of a program padded to <paramref name="left"/>, the right to
+    /// <paramref name="right"/> (the family's leaf or node shape), whose keys are members of the allowed-key set (depth
+    /// <paramref name="setDepth"/>) its statement names, and checks across them what <see cref="ZkvmVerifier{TDef, TDigest}"/>
+    /// checks across shards. Its instructions depend on the configuration, the two shapes and the set's depth only — not
+    /// on which programs sit below — so one program per pair of shapes serves every level of every tree of the family.
+    /// The program itself is not padded (the family pads it to its node shape).
     /// </summary>
-    public static RecursionProgram Node(StarkConfig recursionConfig, ZkvmAggregationChild<TDef, TDigest> left, ZkvmAggregationChild<TDef, TDigest> right)
+    public static RecursionProgram Node(StarkConfig recursionConfig, RecursionShape left, RecursionShape right, int setDepth)
     {
-        ArgumentNullException.ThrowIfNull(recursionConfig);
         ArgumentNullException.ThrowIfNull(left);
         ArgumentNullException.ThrowIfNull(right);
         var b = new RecursionBuilder<KoalaBearParameters, TDef>();
-        var l = new List<Felt>();
-        var r = new List<Felt>();
-        // Each child's program is pinned: its proof's key must be the program this node was built over, so a child
-        // cannot be a proof of some other program stating the same fields (a leaf that skips its shard's checks).
-        RecursiveStarkVerifier<KoalaBearParameters, TDef, TDigest>.Emit(b, recursionConfig, left.Machine.Airs, left.Machine.LogHeights, 0,
-            pinnedKey: left.Key.PreprocessedRoot, statement: l);
-        RecursiveStarkVerifier<KoalaBearParameters, TDef, TDigest>.Emit(b, recursionConfig, right.Machine.Airs, right.Machine.LogHeights, 1,
-            pinnedKey: right.Key.PreprocessedRoot, statement: r);
-        int n = S.Length(D, W);
-        if (l.Count != n || r.Count != n)
-            throw new ArgumentException($"the children state {l.Count} and {r.Count} values, not an aggregation statement of {n}");
+        var hash = new HashGadgets<KoalaBearParameters, TDef>(b, W);
+        var allowed = b.Hint(KeyedRecursionChannels.Root, W);
+        var l = AllowedChild(b, hash, recursionConfig, left, setDepth, 0, allowed, $"child 0");
+        var r = AllowedChild(b, hash, recursionConfig, right, setDepth, 1, allowed, $"child 1");
 
         // Cross-child checks (ZkvmVerifier's across shards):
         // consecutive shards: the right child starts at the shard after the left's last (so no shard is dropped,
@@ -222,16 +258,93 @@ public static class ZkvmAggregationPrograms<TDef, TDigest>
         // The input commitment of the last shard, which is the right child's last (the left child's shards end before the
         // right's begin).
         b.Output([.. r.GetRange(S.InputCommitment(D, W), W)]);
-        var hash = new HashGadgets<KoalaBearParameters, TDef>(b, W);
         b.Output(hash.Compress([.. l.GetRange(S.Digest(D, W), W)], [.. r.GetRange(S.Digest(D, W), W)]));
+        b.Output(allowed);
+        var built = b.Build();
+        if (built.Outputs.Count != S.Length(D, W))
+            throw new InvalidOperationException($"the node states {built.Outputs.Count} values, not {S.Length(D, W)}");
+        return built;
+    }
+
+    /// <summary>
+    /// The lift of a family: verifies one proof of a program padded to <paramref name="child"/> (the leaf shape) whose key
+    /// is a member of the allowed-key set, and restates its statement unchanged, in the family's node shape. The root of a
+    /// one-shard execution is its leaf's lift, so that every root has the node shape (the first final layer verifies that
+    /// shape only). Sound as a node is: it states what an allowed program stated, R included.
+    /// </summary>
+    public static RecursionProgram Lift(StarkConfig recursionConfig, RecursionShape child, int setDepth)
+    {
+        var b = new RecursionBuilder<KoalaBearParameters, TDef>();
+        var hash = new HashGadgets<KoalaBearParameters, TDef>(b, W);
+        var allowed = b.Hint(KeyedRecursionChannels.Root, W);
+        b.Output([.. AllowedChild(b, hash, recursionConfig, child, setDepth, 0, allowed, "the child")]);
         return b.Build();
     }
 
     /// <summary>
-    /// The final program (docs/design.md, "Recursion", the final layer): verifies one proof under
-    /// <paramref name="recursionConfig"/> of the tree's root program <paramref name="root"/> (a node, or the single leaf of a
-    /// one-shard execution), its key pinned, and restates the root's statement unchanged. It is proved under the final
-    /// configuration (a low rate, few queries): what makes the one proof of an execution small.
+    /// Verifies child <paramref name="c"/>'s proof under <paramref name="config"/> at <paramref name="shape"/> (unpinned:
+    /// its key root is a hint the proof is checked against), asserts it states <paramref name="allowed"/> as its R and that
+    /// its key is a member of R (hinted index bits and siblings on the child's channels), and returns its statement.
+    /// </summary>
+    private static List<Felt> AllowedChild(RecursionBuilder<KoalaBearParameters, TDef> b, HashGadgets<KoalaBearParameters, TDef> hash, StarkConfig config,
+        RecursionShape shape, int setDepth, int c, Felt[] allowed, string who)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(shape);
+        int n = S.Length(D, W);
+        if (shape.OutputCount != n)
+            throw new ArgumentException($"the family's programs state {n} values, the shape {shape.OutputCount}");
+        if (setDepth is < 1 or > 30)
+            throw new ArgumentException($"an allowed-key set of depth {setDepth} is out of range");
+        // The AIRs of every program padded to the shape: a chip's constraints depend on the shape alone, so these are the
+        // constraint programs of any allowed child of it (a child of another shape has other tables or heights, and its
+        // proof does not fit this program's transcript header and openings).
+        var airs = Chips.RecursionMachine<KoalaBearParameters, TDef>.AirsOf(shape);
+        var verified = new List<Felt>();
+        RecursiveStarkVerifier<KoalaBearParameters, TDef, TDigest>.Emit(b, config, airs, shape.LogHeights, c, statement: verified);
+        if (verified.Count != n + W)
+            throw new InvalidOperationException($"a child of the shape states {verified.Count} values, not an aggregation statement of {n} and its key");
+        var statement = verified.GetRange(0, n);
+        var key = verified.GetRange(n, W).ToArray();
+        // Every proof of the tree states the same R (KeyedRecursion's induction: the top's R is checked against the
+        // guest's by the final program or the verifier, and each node forces its children's to equal its own) ...
+        hash.AssertDigest([.. statement.GetRange(S.AllowedKeys(D, W), W)], allowed, $"{who} states another allowed-key root");
+        // ... and the child's key is a member of R: a leaf of this guest's shard shapes or a node or lift of the family,
+        // whose statement means what this program's checks assume (a leaf made every per-shard check; another program
+        // stating the same fields would not be in R). The index bits are hints made boolean by the Merkle-step rows; the
+        // path's length, a constant, makes the key a leaf of the set, not an inner node.
+        int channel = c * AggregationHints<KoalaBearParameters>.ChannelStride;
+        var bits = b.Hint(channel + KeyedRecursionChannels.IndexBits, setDepth);
+        var siblings = b.Hint(channel + KeyedRecursionChannels.Siblings, setDepth * W);
+        hash.AssertDigest(hash.WalkPath(key, bits, siblings), allowed, $"{who}'s verifying key is not in the allowed set");
+        return statement;
+    }
+
+    /// <summary>
+    /// The first final layer over an execution's tree (docs/design.md, "Recursion", the final layer): verifies one proof
+    /// under <paramref name="recursionConfig"/> of a program padded to the family's node <paramref name="shape"/> — the
+    /// tree's root, a node or, for a one-shard execution, its leaf's lift — whose key is a member of <paramref name="allowedKeys"/> (a
+    /// set of depth <paramref name="setDepth"/>), asserts that the root states exactly that R, and restates the statement
+    /// unchanged. R is a constant of this program: its key names the set of programs allowed below, and through R every
+    /// program of the tree, without naming the tree's shape.
+    /// </summary>
+    public static RecursionProgram Final(StarkConfig recursionConfig, RecursionShape shape, int setDepth, TDigest allowedKeys)
+    {
+        var b = new RecursionBuilder<KoalaBearParameters, TDef>();
+        var hash = new HashGadgets<KoalaBearParameters, TDef>(b, W);
+        // R is a constant here: the root states the guest's R (so every node below checked its children against it) and is
+        // itself an allowed program (a node or a lift), never a program that skipped their checks.
+        var allowed = allowedKeys.Elements.ToArray().Select(e => b.Constant(e)).ToArray();
+        b.Output([.. AllowedChild(b, hash, recursionConfig, shape, setDepth, 0, allowed, "the root")]);
+        return b.Build();
+    }
+
+    /// <summary>
+    /// A pinned final layer (docs/design.md, "Recursion", the final layer; an execution's second and later ones, every
+    /// layer over an epoch root): verifies one proof under <paramref name="recursionConfig"/> of the program
+    /// <paramref name="root"/> below it (the previous final layer, or an epoch root), its key pinned, and restates its
+    /// statement unchanged. It is proved under its layer's configuration (the last: a low rate, few queries, what makes
+    /// the one proof of an execution small).
     /// </summary>
     /// <remarks><paramref name="statementLength"/>: the length the root states (an execution's <see cref="ZkvmAggregateStatement"/>
     /// by default; an epoch root's <see cref="ZkvmEpochStatement"/>).</remarks>
@@ -241,9 +354,9 @@ public static class ZkvmAggregationPrograms<TDef, TDigest>
         ArgumentNullException.ThrowIfNull(root);
         var b = new RecursionBuilder<KoalaBearParameters, TDef>();
         var statement = new List<Felt>();
-        // The root's key is pinned (constants of this program, so the final key names the root program and, through its
-        // own pins, every program of the tree down to the shards' shapes): a proof of another program stating the same
-        // fields (one that skipped a shard's checks) fails the pinned-key assertion.
+        // The key below is pinned (constants of this program, so its key names that program: the first final layer of an
+        // execution, which checked the tree's R, or an epoch root, whose pins name the blocks' root programs): a proof of
+        // another program stating the same fields (one that skipped a check) fails the pinned-key assertion.
         RecursiveStarkVerifier<KoalaBearParameters, TDef, TDigest>.Emit(b, recursionConfig, root.Machine.Airs, root.Machine.LogHeights, 0,
             pinnedKey: root.Key.PreprocessedRoot, statement: statement);
         int length = statementLength ?? S.Length(D, W);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Prover.Core.Field;
 using Prover.Core.Hash;
 using Prover.Core.Stark;
+using Prover.Core.Zkvm.Chips;
 using Prover.Core.Zkvm.Proving;
 
 namespace Prover.Core.Recursion.Aggregation;
@@ -28,6 +29,7 @@ public sealed class ZkvmAggregator<TDef, TDigest>
     private readonly ZkvmProof<TDef, TDigest> _proof;
     private readonly ShardCommitment[] _commitments;
     private readonly ZkvmCheckedStatement<TDef, TDigest> _statement;
+    private readonly ZkvmAggregationFamily<TDef, TDigest> _family;
     private readonly List<(string Layer, double Milliseconds, int Bytes)> _timings = [];
     private readonly List<(string Layer, string Phase, double Milliseconds)> _phases = [];
 
@@ -53,7 +55,19 @@ public sealed class ZkvmAggregator<TDef, TDigest>
         _commitments = [.. proof.Shards.Select((p, s) => ShardCommitment.Of(proof.ShardChips[s], p.LogHeights, p.PublicValues, p.MainCommitment))];
         var (error, statement) = ZkvmVerifier<TDef, TDigest>.CheckStatement(keys.ShardConfig, keys.Program, Claim, _commitments, proof.Shards[0].Config ?? keys.ShardConfig);
         _statement = statement ?? throw new ArgumentException("the execution proof does not check: " + error);
+        // The family the verifier derives from the file's summary (its allowed shapes and bounds), so that the root's
+        // program and allowed-key root are the ones it expects.
+        var (summaryError, summary) = ZkvmVerifier<TDef, TDigest>.CheckSummary(keys.ShardConfig, keys.Program, Claim, Summary.Shapes, Summary.ShardCount,
+            Summary.Digest<TDigest>());
+        if (summary is null)
+            throw new ArgumentException("the execution's summary does not check: " + summaryError);
+        if (summary.Config.ToString() != _statement.Config.ToString())
+            throw new InvalidOperationException($"the summary gives the shard proof shape {summary.Config}, the proof has {_statement.Config}");
+        _family = Made("family", () => keys.Family(summary.Config, Summary.Shapes, summary.Fractions));
     }
+
+    /// <summary>The keyed family of this execution's tree (its allowed shapes' leaves, the node, the allowed-key root).</summary>
+    public ZkvmAggregationFamily<TDef, TDigest> Family => _family;
 
     public ZkvmClaim Claim => new(_proof.InputSize, _proof.InputCommitment, _proof.Output, _proof.ExitCode, _proof.Cycles);
 
@@ -76,46 +90,77 @@ public sealed class ZkvmAggregator<TDef, TDigest>
         var sw = Stopwatch.StartNew();
         var c = _commitments[shard];
         string layer = $"leaf {shard}";
-        var child = Made(layer, () => _keys.Leaf(_statement.Config, c.Chips, c.LogHeights, _statement.Fractions));
-        var lap = Stopwatch.StartNew();
+        var child = _family.Leaf(c.Shape);
         var airs = _keys.Program.AirsOf(c.Chips);
         var hints = new StarkProofHints<KoalaBearParameters, TDef, TDigest>(_statement.Config, airs, _proof.Shards[shard],
             _statement.FullKey.Subset(_keys.Program.Airs, c.Chips.Indices()), _statement.Seeds[shard] with { StatementFractions = _statement.Fractions });
-        _phases.Add((layer, "hints", lap.Elapsed.TotalMilliseconds));
-        return Prove(layer, child, hints, sw);
+        _phases.Add((layer, "hints", sw.Elapsed.TotalMilliseconds));
+        return Prove(layer, child, new ZkvmLeafHints([.. _family.AllowedKeys.Elements.ToArray()], PassThrough(shard), hints), sw);
     }
 
-    /// <summary>The node proof over <paramref name="left"/> and <paramref name="right"/> (refused where they do not chain).</summary>
+    /// <summary>
+    /// The pass-through point of shard <paramref name="shard"/> (what an accelerator shard's leaf states as its start and
+    /// end): the previous CPU shard's end, or the entry with clk 1 before the first; then the input size (lo, hi).
+    /// Empty for a CPU shard (its leaf reads its own CPU's).
+    /// </summary>
+    private KoalaBear[] PassThrough(int shard)
+    {
+        if (!ZkvmChips.IsAcceleratorShard(_commitments[shard].Chips))
+            return [];
+        KoalaBear[] point = [KoalaBear.FromUInt64(_keys.Program.Program.Entry & 0xFFFF), KoalaBear.FromUInt64(_keys.Program.Program.Entry >> 16), KoalaBear.One, KoalaBear.Zero];
+        for (int s = shard - 1; s >= 0; s--)
+            if (_commitments[s].Chips.Contains(ZkvmTable.Cpu))
+            {
+                point = _commitments[s].PublicsOf(ZkvmTable.Cpu)[4..8];
+                break;
+            }
+        ulong size = _proof.InputSize;
+        return [.. point, KoalaBear.FromUInt64(size & 0xFFFF), KoalaBear.FromUInt64(size >> 16)];
+    }
+
+    /// <summary>The node proof over <paramref name="left"/> and <paramref name="right"/> (refused where they do not chain or a key is not allowed).</summary>
     public ZkvmAggregationItem<TDef, TDigest> Node(ZkvmAggregationItem<TDef, TDigest> left, ZkvmAggregationItem<TDef, TDigest> right)
     {
         ArgumentNullException.ThrowIfNull(left);
         ArgumentNullException.ThrowIfNull(right);
         var sw = Stopwatch.StartNew();
-        var child = Made("node", () => _keys.Node(left.Child, right.Child));
-        var lap = Stopwatch.StartNew();
-        var hints = new AggregationHints<KoalaBearParameters>([Hints(left), Hints(right)]);
-        _phases.Add(("node", "hints", lap.Elapsed.TotalMilliseconds));
-        return Prove("node", child, hints, sw);
+        var hints = _family.Hints([(Hints(left), left.Child.Key.PreprocessedRoot), (Hints(right), right.Child.Key.PreprocessedRoot)]);
+        _phases.Add(("node", "hints", sw.Elapsed.TotalMilliseconds));
+        return Prove("node", _family.Node(_family.TakenAsLeaf(left.Child), _family.TakenAsLeaf(right.Child)), hints, sw);
+    }
+
+    /// <summary>The lift of <paramref name="leaf"/> (a leaf's proof): its statement restated in the node shape (the root of a one-shard execution).</summary>
+    public ZkvmAggregationItem<TDef, TDigest> Lift(ZkvmAggregationItem<TDef, TDigest> leaf)
+    {
+        ArgumentNullException.ThrowIfNull(leaf);
+        var sw = Stopwatch.StartNew();
+        var hints = _family.Hints([(Hints(leaf), leaf.Child.Key.PreprocessedRoot)]);
+        _phases.Add(("lift", "hints", sw.Elapsed.TotalMilliseconds));
+        return Prove("lift", _family.Lift, hints, sw);
     }
 
     /// <summary>
     /// The final proof over <paramref name="root"/> (the tree's root, or any proof of the tree: tests pass others): each
-    /// final layer of <see cref="ZkvmAggregationKeys{TDef, TDigest}.FinalChain"/> in turn ("wrap i", then "final"), under its
-    /// configuration; refused where a proof does not verify against its pinned key.
+    /// final layer of <see cref="ZkvmAggregationKeys{TDef, TDigest}.FinalChain(ZkvmAggregationFamily{TDef, TDigest})"/> in turn
+    /// ("wrap i", then "final"), under its configuration; refused where a proof does not verify, its key is not allowed
+    /// (the first layer) or not the pinned one (the next).
     /// </summary>
     public ZkvmAggregationItem<TDef, TDigest> Final(ZkvmAggregationItem<TDef, TDigest> root)
     {
         ArgumentNullException.ThrowIfNull(root);
         // The chain's programs are made before the first layer is proved: their build and setup times are phases of
         // "final chain", outside every layer's time in Timings.
-        var chain = Made("final chain", () => _keys.FinalChain(root.Child));
+        var chain = Made("final chain", () => _keys.FinalChain(_family));
         var (item, belowConfig) = (root, _keys.RecursionConfig);
         for (int i = 0; i < chain.Count; i++)
         {
             var sw = Stopwatch.StartNew();
             var config = _keys.FinalConfigs[i];
             string layer = i == chain.Count - 1 ? "final" : $"wrap {i}";
-            var hints = Hints(item, belowConfig);
+            // The first layer checks the root's key a member of the allowed set (its path hinted); the next ones pin.
+            IRecursionHints<KoalaBearParameters> hints = i == 0
+                ? _family.Hints([(Hints(item, belowConfig), item.Child.Key.PreprocessedRoot)])
+                : Hints(item, belowConfig);
             _phases.Add((layer, "hints", sw.Elapsed.TotalMilliseconds));
             item = Prove(layer, chain[i], hints, sw, config);
             belowConfig = config;
@@ -166,13 +211,14 @@ public sealed class ZkvmAggregator<TDef, TDigest>
         return new ZkvmAggregationItem<TDef, TDigest>(child, new RecursionProof<KoalaBearParameters, TDef, TDigest>(stark, run.Outputs));
     }
 
-    /// <summary>The whole tree: every leaf, then the nodes level by level; the root's proof.</summary>
+    /// <summary>The whole tree: every leaf, then the nodes level by level (one shard: its leaf's lift); the root's proof.</summary>
     public ZkvmAggregationItem<TDef, TDigest> Root()
     {
         var items = Enumerable.Range(0, _commitments.Length).Select(Leaf).ToList();
         foreach (var level in ShardCommitmentTree.TreeShape(items.Count))
             items = [.. level.Select(p => p.Right < 0 ? items[p.Left] : Node(items[p.Left], items[p.Right]))];
-        return items[0];
+        // One shard: its leaf lifted to the node shape, the only shape the final layer verifies.
+        return items.Count == 1 && _family.IsLeaf(items[0].Child) ? Lift(items[0]) : items[0];
     }
 
     /// <summary>What the aggregated and final files carry of the execution: the claim, the shards' shapes, the tree digest of their commitments, the end pc.</summary>

@@ -79,9 +79,11 @@ public sealed class ZkvmEpochAggregator<TDef, TDigest>
         if (!verdict.IsValid)
             throw new ArgumentException("the block's aggregated proof does not verify: " + verdict.Error);
         var summary = root.Summary;
-        var (_, statement) = ZkvmVerifier<TDef, TDigest>.CheckSummary(keys.ShardConfig, keys.Program, summary.Claim, summary.Shapes, summary.Digest<TDigest>());
-        var child = keys.Root(statement!.Config, summary.Shapes, statement.Fractions);
-        var outputs = ZkvmAggregateStatement.Expected(keys.Program, summary, statement);
+        var (_, statement) = ZkvmVerifier<TDef, TDigest>.CheckSummary(keys.ShardConfig, keys.Program, summary.Claim, summary.Shapes, summary.ShardCount,
+            summary.Digest<TDigest>());
+        var family = keys.Family(statement!.Config, summary.Shapes, statement.Fractions);
+        var child = family.Top(summary.ShardCount);
+        var outputs = ZkvmAggregateStatement.Expected(keys.Program, summary, statement, family.AllowedKeys);
         return new ZkvmEpochBlock<TDef, TDigest>(summary, new ZkvmAggregationItem<TDef, TDigest>(child,
             new RecursionProof<KoalaBearParameters, TDef, TDigest>(root.Root, outputs)));
     }

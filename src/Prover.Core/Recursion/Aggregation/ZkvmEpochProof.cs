@@ -17,8 +17,9 @@ public sealed record ZkvmEpochProof<TDef, TDigest>
     where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
     where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
 {
-    /// <summary>2: each block's <see cref="ZkvmExecutionSummary"/> instead of its shards' commitments.</summary>
-    public const ushort Version = 2;
+    /// <summary>2: each block's <see cref="ZkvmExecutionSummary"/> instead of its shards' commitments. 3: keyed block trees
+    /// (a block's statement ends with its allowed-key root; its summary has the shard count and distinct shapes).</summary>
+    public const ushort Version = 3;
 
     public static ReadOnlySpan<byte> Magic => "PRVE"u8;
 

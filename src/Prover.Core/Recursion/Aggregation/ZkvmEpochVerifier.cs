@@ -26,7 +26,7 @@ public sealed record ZkvmEpochVerification(bool IsValid, string? Error, IReadOnl
 /// native statement checks of <see cref="ZkvmVerifier{TDef, TDigest}.CheckStatement"/> on its claim and shard commitments
 /// (chips, bus budget, CPU chaining, input, cycles, the shared challenges) and the statement its execution root must
 /// state (<see cref="ZkvmAggregateStatement.Expected"/>); then the top proof against the program the epoch must be a
-/// proof of — the epoch tree over the blocks' execution roots (each rebuilt from its shards' shapes, as
+/// proof of — the epoch tree over the blocks' execution roots (each its family's node or leaf, from its allowed shapes, as
 /// <see cref="ZkvmAggregateVerifier{TDef, TDigest}"/> does), and for a final proof the final chain over it — with the
 /// statement <see cref="ZkvmEpochStatement.Expected"/> of those block statements: the block count and their digest in
 /// order. Programs, keys and compiled AIRs are kept across proofs (a warm verifier). Malformed proofs are rejections.
@@ -101,20 +101,24 @@ public sealed class ZkvmEpochVerifier<TDef, TDigest>
             return ZkvmEpochVerification.Reject($"an epoch of {proof.Blocks.Count} blocks");
         var statements = new ZkvmCheckedStatement<TDef, TDigest>[proof.Blocks.Count];
         var expected = new uint[proof.Blocks.Count][];
+        var families = new ZkvmAggregationFamily<TDef, TDigest>[proof.Blocks.Count];
         for (int i = 0; i < statements.Length; i++)
         {
             var block = proof.Blocks[i];
-            var (error, statement) = ZkvmVerifier<TDef, TDigest>.CheckSummary(_keys.ShardConfig, _keys.Program, block.Claim, block.Shapes, block.Digest<TDigest>(), _executions.FullKeys);
+            var (error, statement) = ZkvmVerifier<TDef, TDigest>.CheckSummary(_keys.ShardConfig, _keys.Program, block.Claim, block.Shapes, block.ShardCount,
+                block.Digest<TDigest>(), _executions.FullKeys);
             if (error is not null)
                 return ZkvmEpochVerification.Reject($"block {i}: {error}");
             statements[i] = statement!;
-            expected[i] = ZkvmAggregateStatement.Expected(_keys.Program, block, statement!);
+            families[i] = _keys.Family(statement!.Config, block.Shapes, statement.Fractions);
+            expected[i] = ZkvmAggregateStatement.Expected(_keys.Program, block, statement!, families[i].AllowedKeys);
         }
         Step("statement checks, challenges, public bus terms");
-        // Each block's execution tree (its shape from its shards', as for an aggregated proof), the epoch tree over their
-        // roots, and for a final proof the final chain over the epoch root: the top program pins all of them.
-        var trees = proof.Blocks.Select((b, i) => _keys.Tree(statements[i].Config, b.Shapes, statements[i].Fractions)).ToArray();
-        var epoch = _keys.EpochTree([.. trees.Select(t => t[^1][0])]);
+        // Each block's family (its allowed shapes, as for an aggregated proof: the block root's program is its node, or one
+        // leaf, and its statement ends with the family's allowed-key root, which the block's digest binds), the epoch tree
+        // over their roots, and for a final proof the final chain over the epoch root: the top program pins the epoch tree
+        // and the blocks' root programs.
+        var epoch = _keys.EpochTree([.. families.Select((f, i) => f.Top(proof.Blocks[i].ShardCount))]);
         bool final = proof.Kind == ZkvmAggregateKind.Final;
         var chain = final ? _keys.FinalChain(epoch[^1][0].Child, ZkvmEpochStatement.Length(TDigest.Length)) : [];
         var top = final ? chain[^1] : epoch[^1][0].Child;
@@ -130,7 +134,7 @@ public sealed class ZkvmEpochVerifier<TDef, TDigest>
         // every block's tree and every block's shard shapes.
         var programs = chain.Take(Math.Max(0, chain.Count - 1)).Select((c, i) => (c, _keys.FinalConfigs[i]))
             .Concat(epoch.Skip(1).SelectMany(level => level).Where(e => !e.IsBlock).Select(e => (e.Child, _keys.RecursionConfig)))
-            .Concat(trees.SelectMany(t => t.SelectMany(level => level)).Select(c => (c, _keys.RecursionConfig)));
+            .Concat(families.SelectMany(f => f.Members).Select(c => (c, _keys.RecursionConfig)));
         var security = _executions.ChainSecurity.Weakest(verifier.LastSecurity!, programs,
             proof.Blocks.Select((b, i) => (b.Shapes, statements[i])));
         Step("security of the chain");

@@ -9,7 +9,7 @@ namespace Prover.Core.Recursion.Aggregation;
 
 /// <summary>
 /// The bytes of a <see cref="ZkvmExecutionSummary"/> — the claim (exit code, cycles, input size and commitment, output),
-/// every shard's shape (chip set, heights), the tree digest of the shards' commitments and the last pc — shared by the
+/// the shard count and the allowed shapes (chip set, heights; strictly increasing), the tree digest of the shards' commitments and the last pc — shared by the
 /// aggregated and final files (<see cref="ZkvmAggregateProof{TDef, TDigest}"/>) and the epoch files
 /// (<see cref="ZkvmEpochProof{TDef, TDigest}"/>, once per block). Reading is bounded: an adversary controls the bytes.
 /// </summary>
@@ -28,6 +28,7 @@ internal static class ZkvmExecutionSummaryCodec
         Felts(claim.InputCommitment);
         U32((uint)claim.Output.Length);
         ms.Write(claim.Output);
+        U32((uint)summary.ShardCount);
         U32((uint)summary.Shapes.Count);
         foreach (var s in summary.Shapes)
         {
@@ -59,26 +60,33 @@ internal static class ZkvmExecutionSummaryCodec
         if (outputLength > ZkvmProof<TDef, TDigest>.MaxOutputBytes)
             throw new ProofFormatException($"output of {outputLength} bytes out of range");
         var output = reader.Take((int)outputLength, "output").ToArray();
-        // A shape takes at least 16 bytes (chip set, table count, one height): the count is bounded by the bytes left.
         uint count = reader.U32("shard count");
-        if (count == 0 || count > ZkvmAggregateProof<TDef, TDigest>.MaxShards || count > cycles || count > (uint)reader.Remaining / 16)
+        if (count == 0 || count > ZkvmAggregateProof<TDef, TDigest>.MaxShards || count > cycles)
             throw new ProofFormatException($"{count} shards out of range");
-        var shapes = new ShardShape[count];
+        // A shape takes at least 16 bytes (chip set, table count, one height): the number is bounded by the bytes left, and
+        // there are no more distinct shapes than shards.
+        uint distinct = reader.U32("shape count");
+        if (distinct == 0 || distinct > count || distinct > (uint)reader.Remaining / 16)
+            throw new ProofFormatException($"{distinct} shard shapes out of range");
+        var shapes = new ShardShape[distinct];
         for (int s = 0; s < shapes.Length; s++)
         {
             var chips = new ChipSet(reader.U64("chip set"));
             uint tables = reader.U32("table count");
             if (tables == 0 || tables > ChipSet.Capacity)
-                throw new ProofFormatException($"shard {s}: {tables} tables out of range");
+                throw new ProofFormatException($"shape {s}: {tables} tables out of range");
             var heights = new int[tables];
             for (int t = 0; t < heights.Length; t++)
             {
                 uint h = reader.U32("height");
                 if (h is < 1 or > 30)
-                    throw new ProofFormatException($"shard {s}: height 2^{h} out of range");
+                    throw new ProofFormatException($"shape {s}: height 2^{h} out of range");
                 heights[t] = (int)h;
             }
             shapes[s] = new ShardShape(chips, heights);
+            // One encoding per set: strictly increasing (no repeated shape, no other order).
+            if (s > 0 && ZkvmExecutionSummary.Compare(shapes[s - 1], shapes[s]) >= 0)
+                throw new ProofFormatException($"shape {s} does not follow shape {s - 1} in order");
         }
         var digest = reader.Felts(TDigest.Length, "commitment digest");
         if (digest.Length != TDigest.Length)
@@ -86,6 +94,6 @@ internal static class ZkvmExecutionSummaryCodec
         var endPc = reader.Felts(2, "end pc");
         if (endPc.Length != 2)
             throw new ProofFormatException("the end pc is two elements (lo, hi)");
-        return new ZkvmExecutionSummary(new ZkvmClaim(inputSize, commitment, output, exit, (long)cycles), shapes, digest, endPc);
+        return new ZkvmExecutionSummary(new ZkvmClaim(inputSize, commitment, output, exit, (long)cycles), (int)count, shapes, digest, endPc);
     }
 }

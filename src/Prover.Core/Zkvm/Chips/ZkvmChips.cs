@@ -152,7 +152,47 @@ public static class ZkvmChips
     }
 
     /// <summary>
-    /// Null when <paramref name="chips"/> is a valid chip set of a shard (last or not): only registry chips, every
+    /// The accelerator chips (Keccak, the two modmul chips, SHA-256, the six Weierstrass point chips): tables whose only
+    /// requests come from the syscall chip on their own bus, with memory accesses at the calls' absolute timestamps. Under
+    /// <see cref="Proving.ShardShapePolicy.Budget"/> their rows live in accelerator shards (<see cref="IsAcceleratorShard"/>),
+    /// never beside the CPU.
+    /// </summary>
+    public static bool IsAccelerator(int chip) => chip is ZkvmTable.Keccak or ZkvmTable.ModMul256 or ZkvmTable.ModMul384 or ZkvmTable.Sha256
+        or >= ZkvmTable.Secp256k1Add and <= ZkvmTable.Bls12381Double;
+
+    /// <summary>The accelerator chips in registry order (the order of the accelerator shards in a proof under the budget policy).</summary>
+    public static IReadOnlyList<int> Accelerators { get; } = [.. Enumerable.Range(0, Count).Where(IsAccelerator)];
+
+    /// <summary>
+    /// The tables of an accelerator shard of <paramref name="accelerator"/>: the fixed tables every shard has (Program and image,
+    /// whose preprocessed columns every shard's key subset holds; the byte table, which receives the accelerator's byte
+    /// lookups) and the accelerator's table. No CPU: the CPU AIR requires its first row to be real (an executed
+    /// instruction), so an all-padding CPU table cannot exist; the shard has no CPU boundary and the verifier chains the
+    /// CPU shards around it (docs/design.md, "Accelerator shards").
+    /// </summary>
+    public static ChipSet AcceleratorShard(int accelerator) => IsAccelerator(accelerator)
+        ? new ChipSet(0).With(ZkvmTable.Program).With(ZkvmTable.Bytes).With(ZkvmTable.Image).With(accelerator)
+        : throw new ArgumentOutOfRangeException(nameof(accelerator), $"chip {accelerator} is not an accelerator");
+
+    /// <summary>Whether <paramref name="chips"/> is an accelerator shard's set (<see cref="AcceleratorShard"/> of some accelerator).</summary>
+    public static bool IsAcceleratorShard(ChipSet chips)
+    {
+        var fixedTables = new ChipSet(0).With(ZkvmTable.Program).With(ZkvmTable.Bytes).With(ZkvmTable.Image);
+        var rest = new ChipSet(chips.Bits & ~fixedTables.Bits);
+        return (chips.Bits & fixedTables.Bits) == fixedTables.Bits && rest.Count == 1 && IsAccelerator(rest.Indices()[0]);
+    }
+
+    /// <summary>
+    /// Null when <paramref name="chips"/> is a valid chip set of a shard at that place (last or not): a CPU shard's
+    /// (<see cref="Check"/>), or, for a shard that is not the last, an accelerator shard's (<see cref="IsAcceleratorShard"/>).
+    /// Otherwise why not. The last shard is always a CPU shard (it holds the memory boundary and the input commitment, and
+    /// its CPU end is the execution's end).
+    /// </summary>
+    public static string? CheckShard(ChipSet chips, bool lastShard) =>
+        !lastShard && IsAcceleratorShard(chips) ? null : Check(chips, lastShard);
+
+    /// <summary>
+    /// Null when <paramref name="chips"/> is a valid chip set of a CPU shard (last or not): only registry chips, every
     /// required chip, last-shard chips only in the last shard. Otherwise why not. The verifier rejects a proof whose
     /// shard names an invalid set before any other work on the shard.
     /// </summary>

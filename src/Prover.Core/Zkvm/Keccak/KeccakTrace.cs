@@ -21,12 +21,18 @@ public static class KeccakTrace
     /// <see cref="ArgumentException"/> when an event's post-state is not Keccak-f of its pre-state, or its pointer breaks
     /// the rule the chip proves (8-aligned, 200 bytes in [code end, RamEnd)), as the machine would have faulted.
     /// </summary>
-    public static RowMajorMatrix<F> Generate<F>(IReadOnlyList<KeccakPermuteEvent> events, ulong codeEnd, LookupCounts counts)
+    /// <param name="minHeight">
+    /// At least this many rows (a power of two; 0: the events' own height), more padding after the events: an accelerator
+    /// shard's tier (<see cref="Proving.ShardBudget.AcceleratorLogHeight"/>).
+    /// </param>
+    public static RowMajorMatrix<F> Generate<F>(IReadOnlyList<KeccakPermuteEvent> events, ulong codeEnd, LookupCounts counts, int minHeight = 0)
         where F : struct, IField<F>
     {
         ArgumentNullException.ThrowIfNull(events);
         ArgumentNullException.ThrowIfNull(counts);
-        int height = Height(events.Count);
+        if (minHeight < 0 || (minHeight & (minHeight - 1)) != 0)
+            throw new ArgumentOutOfRangeException(nameof(minHeight), "a power of two, or 0");
+        int height = Math.Max(minHeight, Height(events.Count));
         var trace = new RowMajorMatrix<F>(height, K.Width);
         int permutations = (height + K.RowsPerPermutation - 1) / K.RowsPerPermutation;
         ulong minKey = K.MinKeyBase(codeEnd);

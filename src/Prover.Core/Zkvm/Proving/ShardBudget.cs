@@ -11,8 +11,10 @@ namespace Prover.Core.Zkvm.Proving;
 /// docs/design.md "Recursion", "Shard budgets"): the one rule the planner cuts shards by and the trace builder pads them to.
 /// CPU and AddSub 2^k rows; Bitwise, Shift, Compare and LoadStore 2^(k−1); Mul 2^(k−2); DivRem and Syscall 2^(k−4) (each at
 /// least 2 rows); the byte table 2^16 (every byte pair: it can never pass it). The Program and image tables have their
-/// program-fixed heights in every shard already. Accelerators and the last shard's own tables (memory boundaries, input
-/// commitment) are not budgeted: they keep their natural heights.
+/// program-fixed heights in every shard already. The last shard's own tables (memory boundaries, input commitment) are not
+/// budgeted: they keep their natural heights. No shard has an accelerator table beside the CPU: the accelerators' calls are
+/// gathered into accelerator shards of their own at power-of-two tiers (<see cref="AcceleratorMaxLogHeight(ZkvmProgram, int)"/>,
+/// <see cref="AcceleratorShards"/>).
 /// <para>
 /// The last shard (<see cref="ForLastShard"/>) is padded to the budget of 2^j cycles, <see cref="For"/>(j) (the budgets
 /// less k − j; the byte table 2^16 in every entry), for the smallest j in [min(<see cref="LastShardFloor"/>, k), k] whose
@@ -120,6 +122,70 @@ public sealed class ShardBudget
         return For(System.Numerics.BitOperations.Log2((ulong)shardSize));
     }
 
+    /// <summary>log2 of the shortest accelerator shard's table (<see cref="AcceleratorMaxLogHeight"/>).</summary>
+    public const int AcceleratorMinLogHeight = 10;
+
+    /// <summary>
+    /// The cells (main width × rows, summed over the tables) of a CPU-side shard at the budget: every budgeted table, the byte
+    /// table included, at its budget height. The fixed tables (Program, image) are left out: every shard, accelerator shards
+    /// too, has them at the same heights.
+    /// </summary>
+    public long CpuSideCells(ZkvmProgram program)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        return CpuSideCells(c => program.Airs[c].Width);
+    }
+
+    private long CpuSideCells(Func<int, int> width)
+    {
+        long cells = 0;
+        for (int chip = 0; chip < _logHeights.Length; chip++)
+            if (_logHeights[chip] >= 0)
+                cells += (long)width(chip) << _logHeights[chip];
+        return cells;
+    }
+
+    /// <summary>
+    /// The accelerator tiers' rule (issue 14 piece (b); docs/design.md, "Accelerator shards"): an accelerator shard of
+    /// <paramref name="accelerator"/> has its table at 2^a rows for one a in [<see cref="AcceleratorMinLogHeight"/>, A], A
+    /// the tallest log height whose cells (the table's main width × 2^A) stay within a CPU-side shard's
+    /// (<see cref="CpuSideCells"/>) at this k, and at least <see cref="AcceleratorMinLogHeight"/> (at small k the one tier
+    /// 2^10 may pass a CPU-side shard's cells: tests' and small runs' shards). So an accelerator shard costs at most about
+    /// what a CPU-side shard does, and each accelerator has A − 9 shapes per k.
+    /// </summary>
+    public int AcceleratorMaxLogHeight(ZkvmProgram program, int accelerator)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        return AcceleratorMaxLogHeight(c => program.Airs[c].Width, accelerator);
+    }
+
+    /// <summary><see cref="AcceleratorMaxLogHeight(ZkvmProgram, int)"/> from the chips' main widths (by chip index).</summary>
+    public int AcceleratorMaxLogHeight(Func<int, int> width, int accelerator)
+    {
+        ArgumentNullException.ThrowIfNull(width);
+        if (!ZkvmChips.IsAccelerator(accelerator))
+            throw new ArgumentOutOfRangeException(nameof(accelerator), $"chip {accelerator} is not an accelerator");
+        long cells = CpuSideCells(width);
+        long w = width(accelerator);
+        int a = AcceleratorMinLogHeight;
+        while (a < 24 && w << (a + 1) <= cells)
+            a++;
+        return a;
+    }
+
+    /// <summary>
+    /// The tier of an accelerator shard whose events fill <paramref name="rows"/> rows: the smallest power of two at least that,
+    /// and at least 2^<see cref="AcceleratorMinLogHeight"/>; throws past <see cref="AcceleratorMaxLogHeight"/> (a chunking bug).
+    /// </summary>
+    public int AcceleratorLogHeight(ZkvmProgram program, int accelerator, long rows)
+    {
+        int max = AcceleratorMaxLogHeight(program, accelerator);
+        int log = rows <= 1 ? 0 : System.Numerics.BitOperations.Log2((ulong)rows - 1) + 1;
+        log = Math.Max(AcceleratorMinLogHeight, log);
+        return log <= max ? log
+            : throw new InvalidOperationException($"{rows} rows of {ZkvmChips.All[accelerator].Name} pass its tallest tier 2^{max} (a chunking bug)");
+    }
+
     /// <summary>
     /// The machine's row limits for <paramref name="program"/>: a counter per budgeted table but the byte table (whose budget
     /// is every pair), and each instruction's rows (see the class comment).
@@ -182,11 +248,20 @@ public sealed class ShardBudget
             }
             if (trace.Height > height)
                 throw new InvalidOperationException($"the {ZkvmChips.All[chip].Name} table has {trace.Height} rows, over its budget of {height} (a planner bug)");
-            if (trace.Height == height)
-                continue;
-            var values = new KoalaBear[(long)height * width];
-            trace.Values.AsSpan().CopyTo(values);
-            traces[chip] = new RowMajorMatrix<KoalaBear>(values, width);
+            traces[chip] = ZeroPad(trace, height);
         }
+    }
+
+    /// <summary>
+    /// <paramref name="trace"/> with zero rows appended up to <paramref name="height"/> rows (itself when it has them): for
+    /// tables whose padding rows are zero rows (see <see cref="Pad"/>).
+    /// </summary>
+    internal static RowMajorMatrix<KoalaBear> ZeroPad(RowMajorMatrix<KoalaBear> trace, int height)
+    {
+        if (trace.Height >= height)
+            return trace;
+        var values = new KoalaBear[(long)height * trace.Width];
+        trace.Values.AsSpan().CopyTo(values);
+        return new RowMajorMatrix<KoalaBear>(values, trace.Width);
     }
 }

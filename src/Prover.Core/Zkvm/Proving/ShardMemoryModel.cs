@@ -1,6 +1,7 @@
 using System.Numerics;
 using Prover.Core.Air;
 using Prover.Core.Field;
+using Prover.Core.Zkvm.Chips;
 
 namespace Prover.Core.Zkvm.Proving;
 
@@ -118,21 +119,50 @@ public static class ShardMemoryModel
 
     /// <summary>Modelled peak bytes of proving the execution <paramref name="profile"/> measured in shards of 2^<paramref name="logShardSize"/>.</summary>
     /// <remarks>
-    /// Under <see cref="ShardShapePolicy.Budget"/> every budgeted table is taken at least at its budget height (the padded
-    /// shards'); the shard count stays the cycle count's, which the budget cuts only raise (the peak is one shard's).
+    /// Under <see cref="ShardShapePolicy.Budget"/> (<see cref="EstimateBudgetPeakBytes"/>) the peak is the larger of a CPU-side
+    /// shard's and the accelerator shards'; the shard count stays the cycle count's, which the budget cuts only raise (the peak
+    /// is one shard's).
     /// </remarks>
     public static long EstimatePeakBytes(IReadOnlyList<TableShape> shapes, ShardProfile profile, int logShardSize, int extensionDegree, int logBlowup,
         int digestElements = 8, ShardShapePolicy policy = ShardShapePolicy.Natural)
     {
         ArgumentNullException.ThrowIfNull(profile);
         var heights = profile.LogHeights(logShardSize);
-        if (policy == ShardShapePolicy.Budget)
+        return policy == ShardShapePolicy.Budget
+            ? EstimateBudgetPeakBytes(shapes, heights, logShardSize, profile.Shards(logShardSize), profile.Cycles, extensionDegree, logBlowup, digestElements)
+            : EstimatePeakBytes(shapes, heights, profile.Shards(logShardSize), profile.Cycles, extensionDegree, logBlowup, digestElements);
+    }
+
+    /// <summary>
+    /// The modelled peak under <see cref="ShardShapePolicy.Budget"/> for tables at most 2^<paramref name="logHeights"/> rows (the
+    /// natural heights, by chip index): the larger of a CPU-side shard's — every table but the accelerators, the budgeted ones
+    /// at least at their budgets — and each used accelerator's shard's: the fixed tables, the byte table at its budget and the
+    /// accelerator at its natural height clamped to its tiers (2^10 … 2^A, <see cref="ShardBudget.AcceleratorMaxLogHeight(Func{int, int}, int)"/>:
+    /// no accelerator shard is taller).
+    /// </summary>
+    public static long EstimateBudgetPeakBytes(IReadOnlyList<TableShape> shapes, IReadOnlyList<int> logHeights, int logShardSize, long shards, long cycles,
+        int extensionDegree, int logBlowup, int digestElements = 8)
+    {
+        ArgumentNullException.ThrowIfNull(shapes);
+        ArgumentNullException.ThrowIfNull(logHeights);
+        if (shapes.Count != logHeights.Count)
+            throw new ArgumentException("one height per table");
+        var budget = ShardBudget.For(logShardSize);
+        var cpuSide = new int[logHeights.Count];
+        for (int t = 0; t < cpuSide.Length; t++)
+            cpuSide[t] = ZkvmChips.IsAccelerator(t) ? -1 : Math.Max(logHeights[t], budget.LogHeights[t]);
+        long peak = EstimatePeakBytes(shapes, cpuSide, shards, cycles, extensionDegree, logBlowup, digestElements);
+        foreach (int a in ZkvmChips.Accelerators)
         {
-            var budget = ShardBudget.For(logShardSize);
-            for (int t = 0; t < heights.Length; t++)
-                heights[t] = Math.Max(heights[t], budget.LogHeights[t]);
+            if (logHeights[a] < 0)
+                continue;
+            var shard = Enumerable.Repeat(-1, logHeights.Count).ToArray();
+            (shard[ZkvmTable.Program], shard[ZkvmTable.Image]) = (logHeights[ZkvmTable.Program], logHeights[ZkvmTable.Image]);
+            shard[ZkvmTable.Bytes] = budget.LogHeights[ZkvmTable.Bytes];
+            shard[a] = Math.Clamp(logHeights[a], ShardBudget.AcceleratorMinLogHeight, budget.AcceleratorMaxLogHeight(c => shapes[c].Width, a));
+            peak = Math.Max(peak, EstimatePeakBytes(shapes, shard, shards, cycles, extensionDegree, logBlowup, digestElements));
         }
-        return EstimatePeakBytes(shapes, heights, profile.Shards(logShardSize), profile.Cycles, extensionDegree, logBlowup, digestElements);
+        return peak;
     }
 
     /// <summary>

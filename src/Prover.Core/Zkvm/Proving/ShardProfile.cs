@@ -109,21 +109,30 @@ public sealed class ShardProfile
         var registers = new RegisterFile(ZkvmProgram.InitialRegisters());
         var memory = new MemoryBoundaries(program, input);
         var budget = policy == ShardShapePolicy.Budget ? ShardBudget.For(logProbeShardSize) : null;
+        // The accelerator shards the prover makes under the budget, measured by their shapes (not built: a tall Keccak-f
+        // table is the most expensive trace of a run), placed before the last shard as the prover places them.
+        var accelerators = budget is null ? null : new AcceleratorShards(program, budget);
         using var machine = new Machine.Machine(program.Program, input,
             new MachineOptions { ShardSize = 1L << logProbeShardSize, MaxCycles = maxCycles, RowLimits = budget?.RowLimits(program) });
         ExecutionRecord? pending = null;
         void Measure(ExecutionRecord record, bool last)
         {
             var shard = ShardTraceBuilder.Build(program, record, registers, memory, input, last, budget);
-            var chips = shard.Chips.Indices();
+            if (!last)
+                accelerators?.Add(record);
+            Measured(shard.Chips, shard.LogHeights);
+            machine.Recycle(record);
+        }
+        void Measured(Chips.ChipSet chipSet, int[] logHeights)
+        {
+            var chips = chipSet.Indices();
             var these = Enumerable.Repeat(-1, Chips.ZkvmChips.Count).ToArray();
             for (int i = 0; i < chips.Length; i++)
             {
-                heights[chips[i]] = Math.Max(heights[chips[i]], shard.LogHeights[i]);
-                these[chips[i]] = shard.LogHeights[i];
+                heights[chips[i]] = Math.Max(heights[chips[i]], logHeights[i]);
+                these[chips[i]] = logHeights[i];
             }
             perShard.Add(these);
-            machine.Recycle(record);
         }
         // A record is built once the next one arrives: only then is it known not to be the last.
         var result = machine.RunTraced(record =>
@@ -134,6 +143,15 @@ public sealed class ShardProfile
         });
         if (pending is null)
             throw new InvalidOperationException("the traced run produced no shard");
+        if (accelerators is not null)
+        {
+            accelerators.Add(pending);
+            foreach (var chunk in accelerators.Chunks)
+            {
+                var (chips, logHeights) = AcceleratorShards.Shape(program, chunk, budget!);
+                Measured(chips, logHeights);
+            }
+        }
         Measure(pending, last: true);
         return new ShardProfile(logProbeShardSize, result.Cycles, heights, perShard);
     }

@@ -29,7 +29,8 @@ internal static class ShardTraceBuilder
     /// <param name="budget">
     /// With a budget (<see cref="ShardShapePolicy.Budget"/>), a shard that is not the last has its CPU-side tables padded to
     /// the budget's heights (<see cref="ShardBudget.Pad"/>), the last shard to those of its catalog entry
-    /// (<see cref="ShardBudget.ForLastShard"/>); null: natural heights.
+    /// (<see cref="ShardBudget.ForLastShard"/>), and no shard has an accelerator table (their calls are the accelerator
+    /// shards', <see cref="AcceleratorShards"/>); null: natural heights, accelerators in the shard of their calls.
     /// </param>
     public static ShardTraces Build(ZkvmProgram program, ExecutionRecord record, RegisterFile registers, MemoryBoundaries memory, byte[] input, bool last,
         ShardBudget? budget = null) =>
@@ -51,7 +52,9 @@ internal static class ShardTraceBuilder
         }
         foreach (int stage in (int[])[0, 1])
         {
-            var chips = ZkvmChips.All.Where(c => c.Stage == stage && c.Allowed(last)).ToArray();
+            // Under a budget no CPU-side shard has an accelerator table: their calls go to accelerator shards
+            // (AcceleratorShards), so their generators do not run here and count no byte lookups in this shard.
+            var chips = ZkvmChips.All.Where(c => c.Stage == stage && c.Allowed(last) && !(budget is not null && ZkvmChips.IsAccelerator(c.Index))).ToArray();
             if (!parallel || chips.Length == 1)
             {
                 foreach (var chip in chips)

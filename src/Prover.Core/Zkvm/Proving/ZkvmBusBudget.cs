@@ -69,4 +69,48 @@ public static class ZkvmBusBudget
             total += t.Air.Interactions.Count * Math.Pow(2, t.LogHeight);
         return total;
     }
+
+    /// <summary>
+    /// Per bus, a bound on the statement of <paramref name="shardCount"/> shards each of one of <paramref name="shapes"/>
+    /// (which shard has which shape unknown): the count times the largest total any one shape gives that bus, plus the
+    /// verifier's tuples. Every assignment of the shapes to the shards gives at most this.
+    /// </summary>
+    public static SortedDictionary<int, UInt128> BoundTotals(ZkvmProgram program, IReadOnlyList<ShardShape> shapes, int shardCount, long outputLength)
+    {
+        ArgumentNullException.ThrowIfNull(shapes);
+        var bound = new SortedDictionary<int, UInt128>();
+        foreach (var shape in shapes)
+            foreach (var (bus, total) in BusBudget.Totals(Tables(program, [shape.Chips], [shape.LogHeights])))
+                bound[bus] = UInt128.Max(bound.GetValueOrDefault(bus), total);
+        var saturation = UInt128.One << 127;
+        foreach (var bus in bound.Keys.ToArray())
+            bound[bus] = bound[bus] > saturation / (ulong)Math.Max(shardCount, 1) ? saturation : bound[bus] * (ulong)shardCount;
+        foreach (var (bus, count) in PublicCounts(program, outputLength))
+            bound[bus] = bound.GetValueOrDefault(bus) + (ulong)Math.Max(count, 0);
+        return bound;
+    }
+
+    /// <summary>
+    /// <see cref="Check"/> for a statement known only by its shard count and the shapes its shards take
+    /// (<see cref="BoundTotals"/>): null when no bus can reach p.
+    /// </summary>
+    public static string? CheckBound(ZkvmProgram program, IReadOnlyList<ShardShape> shapes, int shardCount, long outputLength)
+    {
+        ArgumentNullException.ThrowIfNull(shapes);
+        var tables = Tables(program, [.. shapes.Select(s => s.Chips)], [.. shapes.Select(s => s.LogHeights)]);
+        if (BusBudget.CheckBounded(tables.Select(t => t.Air)) is { } error)
+            return error;
+        foreach (var (bus, total) in BoundTotals(program, shapes, shardCount, outputLength))
+            if (total >= KoalaBear.Modulus)
+                return $"bus {bus}: {shardCount} shards of these shapes allow up to {total} bounded sends and receives, not below the field's characteristic {KoalaBear.Modulus}; the bus argument would not be sound";
+        return null;
+    }
+
+    /// <summary>A bound on <see cref="StatementFractions"/> for <paramref name="shardCount"/> shards each of one of <paramref name="shapes"/>: the count times the largest shape's.</summary>
+    public static double StatementFractionsBound(ZkvmProgram program, IReadOnlyList<ShardShape> shapes, int shardCount, long outputLength)
+    {
+        ArgumentNullException.ThrowIfNull(shapes);
+        double largest = shapes.Max(s => Tables(program, [s.Chips], [s.LogHeights]).Sum(t => t.Air.Interactions.Count * Math.Pow(2, t.LogHeight)));
+        return PublicCounts(program, outputLength).Values.Sum() + shardCount * largest;
+    }
 }

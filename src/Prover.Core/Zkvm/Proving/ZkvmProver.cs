@@ -201,7 +201,12 @@ public sealed class ZkvmProver<TDef, TDigest>
         // taller than the small-statement bound (StarkConfig.ForTallestTable); until then shards wait for their commitment
         // and are rebuilt (cheaply: every table is at most 2^12 rows) once the run ends.
         bool retainTraces = _options.RetainTraces || _options.Tamper is not null;
-        var checkpoints = new List<ShardCheckpoint>();
+        var checkpoints = new List<ShardCheckpoint?>(); // null: an accelerator shard (its chunk below)
+        // Under the budget policy, every accelerator's calls of the whole execution, gathered in execution order into the
+        // accelerator shards (AcceleratorShards), which come after the CPU shards and before the last one; each such
+        // shard's chunk of calls is what phase 2 rebuilds it from (null: a CPU shard).
+        var accelerators = shardBudget is null ? null : new AcceleratorShards(program, shardBudget);
+        var acceleratorChunks = new List<AcceleratorChunk?>();
         var statements = new List<ShardTraces>(); // traces dropped (empty) unless retained
         var kept = new List<ShardTraces?>();
         var commitments = new List<ShardCommitment?>();
@@ -283,7 +288,7 @@ public sealed class ZkvmProver<TDef, TDigest>
                 tamper(s, byChip, publicsByChip);
                 return ShardTraces.FromChips(byChip, publicsByChip);
             }
-            if (ZkvmChips.Check(shard.Chips, last) is { } error)
+            if (ZkvmChips.CheckShard(shard.Chips, last) is { } error)
                 throw new InvalidOperationException($"shard {s}: {error} (a trace generator bug)");
             return shard;
         }
@@ -313,9 +318,30 @@ public sealed class ZkvmProver<TDef, TDigest>
                     consoleBytes += (long)e.Result;
             }
             var shard = Checked(s, ShardTraceBuilder.Build(program, record, registers, memory, input, last, shardBudget), last);
+            // The last record's calls were taken before the accelerator shards were built (they precede the last shard).
+            if (!last)
+                accelerators?.Add(record);
             machine.Recycle(record);
             traceClock.Stop();
             checkpoints.Add(checkpoint);
+            acceleratorChunks.Add(null);
+            Committed(s, shard);
+        }
+        // An accelerator shard (the budget policy): built from its chunk of calls, committed like a CPU shard.
+        void AcceleratorPhase1(AcceleratorChunk chunk)
+        {
+            int s = checkpoints.Count;
+            progress?.Invoke("trace generation", expectedShards == 0 ? 0 : Math.Min(1, (double)s / expectedShards));
+            Step("trace generation", s, Math.Max(expectedShards, s + 1));
+            traceClock.Start();
+            var shard = Checked(s, AcceleratorShards.Build(program, chunk, shardBudget!), last: false);
+            traceClock.Stop();
+            checkpoints.Add(null);
+            acceleratorChunks.Add(chunk);
+            Committed(s, shard);
+        }
+        void Committed(int s, ShardTraces shard)
+        {
             // The statement without its traces (a record copy keeps the heights computed from the traces).
             statements.Add(shard with { Traces = [] });
             kept.Add(retainTraces ? shard : null);
@@ -348,6 +374,14 @@ public sealed class ZkvmProver<TDef, TDigest>
         });
         if (pending is null)
             throw new InvalidOperationException("the traced run produced no shard");
+        if (accelerators is not null)
+        {
+            // The accelerator shards just before the last shard, which must stay the last index (it alone has the memory
+            // boundary and the input commitment; the verifier and the leaves check its kind by its position).
+            accelerators.Add(pending);
+            foreach (var chunk in accelerators.Chunks)
+                AcceleratorPhase1(chunk);
+        }
         Phase1(pending, last: true);
         pending = null;
         if (config is null)
@@ -472,7 +506,15 @@ public sealed class ZkvmProver<TDef, TDigest>
         // public values, and (except for the last shard) the register file the next shard starts from.
         ShardTraces Rebuild(int s)
         {
-            var checkpoint = checkpoints[s];
+            if (acceleratorChunks[s] is { } chunk)
+            {
+                var built = AcceleratorShards.Build(program, chunk, shardBudget!);
+                var committedShape = statements[s];
+                if (built.Chips != committedShape.Chips || !built.LogHeights.AsSpan().SequenceEqual(committedShape.LogHeights))
+                    throw new InvalidOperationException($"shard {s}: the rebuilt accelerator shard's chips or heights differ from phase 1's");
+                return built;
+            }
+            var checkpoint = checkpoints[s]!;
             var regs = checkpoint.Registers.ToRegisterFile();
             // Only the last shard reads the memory boundary; phase 1's holds every shard's last accesses, and rebuilding the last
             // shard adds its accesses again in the same order, which leaves the boundary as it was.
@@ -482,7 +524,11 @@ public sealed class ZkvmProver<TDef, TDigest>
             if (shard.Chips != expected.Chips || !shard.LogHeights.AsSpan().SequenceEqual(expected.LogHeights)
                 || !shard.Publics.Zip(expected.Publics).All(p => p.First.AsSpan().SequenceEqual(p.Second)) || shard.Publics.Length != expected.Publics.Length)
                 throw new InvalidOperationException($"shard {s}: the rebuilt shard's chips, heights or public values differ from phase 1's");
-            if (s + 1 < checkpoints.Count && !checkpoints[s + 1].Registers.Matches(regs))
+            // The next CPU shard (accelerator shards between them carry no registers).
+            int next = s + 1;
+            while (next < checkpoints.Count && checkpoints[next] is null)
+                next++;
+            if (next < checkpoints.Count && !checkpoints[next]!.Registers.Matches(regs))
                 throw new InvalidOperationException($"shard {s}: the rebuilt shard ends with another register file than the next shard starts from");
             return shard;
         }
@@ -509,7 +555,7 @@ public sealed class ZkvmProver<TDef, TDigest>
             LogShardSize = System.Numerics.BitOperations.Log2((ulong)shardSize),
             Memory = memoryPlan,
             BusLoad = ZkvmBusBudget.Load(program, chips, heights, output.Length),
-            CheckpointBytes = checkpoints.Sum(c => c.Bytes),
+            CheckpointBytes = checkpoints.Sum(c => c?.Bytes ?? 0) + acceleratorChunks.Sum(c => c?.Bytes ?? 0),
             MainCommitmentsKept = (mainsUsed, retainedBytes),
             TracesKept = tracesKept,
         };

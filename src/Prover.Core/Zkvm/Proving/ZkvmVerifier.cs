@@ -94,7 +94,7 @@ public sealed class ZkvmVerifier<TDef, TDigest>
         for (int s = 0; s < n; s++)
         {
             // The chips and table counts are checked before the commitment is read (CheckStatement checks them again).
-            if (ZkvmChips.Check(proof.ShardChips[s], s == n - 1) is { } chipError)
+            if (ZkvmChips.CheckShard(proof.ShardChips[s], s == n - 1) is { } chipError)
                 return ZkvmVerification.Reject($"shard {s}: {chipError}");
             int expected = proof.ShardChips[s].Count;
             if (shards[s].LogHeights?.Length != expected || shards[s].PublicValues?.Length != expected)
@@ -160,11 +160,24 @@ public sealed class ZkvmVerifier<TDef, TDigest>
         var chips = commitments.Select(c => c.Chips).ToArray();
         KoalaBear[] Publics(int s, int chip) => commitments[s].PublicValues[chips[s].Position(chip)];
 
-        // CPU boundaries: shard 0 starts at the entry with clk 1; each shard starts where the previous ended.
-        // Clock pieces must be canonical (q < 2^14) so that equal pieces mean equal clocks.
+        // CPU boundaries: the first CPU shard (shard 0, unless accelerator shards precede a last shard that is the only CPU
+        // shard) starts at the entry with clk 1; each CPU shard starts where the previous CPU shard ended. Accelerator
+        // shards (ZkvmChips.IsAcceleratorShard: no CPU, so no instruction and no boundary) are passed over: they execute
+        // nothing, so the chain from one CPU shard to the next is the execution's, and their rows answer calls the CPU
+        // shards' syscall chips made (the buses balance over all shards). Clock pieces must be canonical (q < 2^14) so
+        // that equal pieces mean equal clocks.
         ulong Clk(KoalaBear q, KoalaBear hi) => q.ToCanonical() + ((ulong)hi.ToCanonical() << 14);
+        int previousCpu = -1;
         for (int s = 0; s < n; s++)
         {
+            if (!chips[s].Contains(ZkvmTable.Cpu))
+            {
+                // An accelerator shard (CheckShapes admitted only that kind without a CPU): its image table must not send.
+                var accelImage = Publics(s, ZkvmTable.Image);
+                if (s == n - 1 || accelImage.Length != ImageCols.PublicValueCount || accelImage[ImageCols.PublicActive] != KoalaBear.Zero)
+                    return ($"shard {s}: the image table must send the initial memory in the last shard only", null);
+                continue;
+            }
             var cpu = Publics(s, ZkvmTable.Cpu);
             if (cpu.Length != 8)
                 return ($"shard {s}: CPU public values", null);
@@ -172,18 +185,19 @@ public sealed class ZkvmVerifier<TDef, TDigest>
             // below 2^24, which the memory argument's timestamp comparisons rely on (TimestampGadget).
             if (cpu[2].ToCanonical() >= 1 << 14 || cpu[6].ToCanonical() >= 1 << 14 || cpu[3].ToCanonical() >= 1 << 24 || cpu[7].ToCanonical() >= 1 << 24)
                 return ($"shard {s}: clock pieces out of range", null);
-            if (s == 0)
+            if (previousCpu < 0)
             {
                 if (cpu[0].ToCanonical() != (program.Program.Entry & 0xFFFF) || cpu[1].ToCanonical() != program.Program.Entry >> 16 || Clk(cpu[2], cpu[3]) != 1)
                     return ("the first shard does not start at the entry point with clk 1", null);
             }
             else
             {
-                var prev = Publics(s - 1, ZkvmTable.Cpu);
+                var prev = Publics(previousCpu, ZkvmTable.Cpu);
                 for (int i = 0; i < 4; i++)
                     if (cpu[i] != prev[4 + i])
-                        return ($"shard {s} does not start where shard {s - 1} ended", null);
+                        return ($"shard {s} does not start where shard {previousCpu} ended", null);
             }
+            previousCpu = s;
             var sys = Publics(s, ZkvmTable.Syscall);
             if (sys.Length != 2 || sys[0].ToCanonical() != (claim.InputSize & 0xFFFF) || sys[1].ToCanonical() != claim.InputSize >> 16)
                 return ($"shard {s}: the syscall chip's input size is not the input's", null);
@@ -240,7 +254,7 @@ public sealed class ZkvmVerifier<TDef, TDigest>
         for (int s = 0; s < n; s++)
         {
             // The shard's AIR list is its chip set's (ChipSet: why leaving out a table with events cannot balance the buses).
-            if (ZkvmChips.Check(chips[s], s == n - 1) is { } error)
+            if (ZkvmChips.CheckShard(chips[s], s == n - 1) is { } error)
                 return ($"shard {s}: {error}", null);
             int expected = chips[s].Count;
             if (shapes[s].LogHeights?.Length != expected)
@@ -270,19 +284,20 @@ public sealed class ZkvmVerifier<TDef, TDigest>
 
     /// <summary>
     /// The statement of an execution from what an aggregated or final proof carries instead of the shards' commitments
-    /// (<paramref name="summary"/>: the claim, the shards' shapes, the tree digest of their commitments, the last pc): the
-    /// shapes as <see cref="CheckShapes"/>, the cycle count's range, the shared challenges drawn from the shard count and
-    /// the tree digest (<see cref="ZkvmStatement.Challenges{TDef, TDigest}(StarkConfig, ZkvmProgram, TDigest, ulong, ReadOnlySpan{KoalaBear}, ReadOnlySpan{byte}, int, long, int, TDigest)"/>)
+    /// (the claim, the shard count <paramref name="shardCount"/>, the allowed shard shapes <paramref name="shapes"/> — the
+    /// shards' distinct shapes, which shard has which unknown —, the tree digest of their commitments): the shapes as
+    /// <see cref="CheckShapeSet"/>, the cycle count's range, the shared challenges drawn from the shard count and the tree
+    /// digest (<see cref="ZkvmStatement.Challenges{TDef, TDigest}(StarkConfig, ZkvmProgram, TDigest, ulong, ReadOnlySpan{KoalaBear}, ReadOnlySpan{byte}, int, long, int, TDigest)"/>)
     /// and the bus terms of the verifier's own tuples at the halt of the claimed cycle count. The per-shard checks
-    /// <see cref="CheckStatement"/> makes on public values are the tree's (its leaves and nodes), and the root's statement
-    /// must equal what this statement derives (<c>Recursion.Aggregation.ZkvmAggregateStatement.Expected</c>): the chaining
-    /// ends at the entry with clk 1 and at clk = cycles + 1, the input size, commitment and the digest.
+    /// <see cref="CheckStatement"/> makes on public values and chip sets by position are the tree's (its leaves and nodes),
+    /// and the root's statement must equal what this statement derives (<c>Recursion.Aggregation.ZkvmAggregateStatement.Expected</c>):
+    /// the chaining ends at the entry with clk 1 and at clk = cycles + 1, the input size, commitment and the digest.
     /// </summary>
     public static (string? Error, ZkvmCheckedStatement<TDef, TDigest>? Statement) CheckSummary(StarkConfig config, ZkvmProgram program,
-        ZkvmClaim claim, IReadOnlyList<ShardShape> shapes, TDigest treeDigest,
+        ZkvmClaim claim, IReadOnlyList<ShardShape> shapes, int shardCount, TDigest treeDigest,
         System.Collections.Concurrent.ConcurrentDictionary<int, VerifyingKey<KoalaBearParameters, TDigest>>? fullKeys = null)
     {
-        var (error, checkedShapes) = CheckShapes(config, program, claim, shapes, claimedShape: null, fullKeys);
+        var (error, checkedShapes) = CheckShapeSet(config, program, claim, shapes, shardCount, fullKeys);
         if (error is not null)
             return (error, null);
         program = program.ForDigest(TDigest.Length);
@@ -294,10 +309,70 @@ public sealed class ZkvmVerifier<TDef, TDigest>
             return ($"the proof claims {claim.Cycles} cycles, out of the clock's range", null);
         var (shape, fractions, fullKey) = checkedShapes!;
         var (seeds, gamma, beta) = ZkvmStatement.Challenges<TDef, TDigest>(shape, program, fullKey.PreprocessedRoot, claim.InputSize,
-            claim.InputCommitment, claim.Output, claim.ExitCode, claim.Cycles, shapes.Count, treeDigest);
+            claim.InputCommitment, claim.Output, claim.ExitCode, claim.Cycles, shardCount, treeDigest);
         var (q, hi) = EndClock(claim.Cycles);
         var publicSum = ZkvmStatement.PublicBusSum(claim.Output, claim.ExitCode, ZkvmStatement.HaltTimestamp(q, hi), gamma, beta);
         return (null, new ZkvmCheckedStatement<TDef, TDigest>(shape, seeds, gamma, beta, fractions, fullKey, publicSum));
+    }
+
+    /// <summary>
+    /// What an execution of <paramref name="shardCount"/> shards, each of one of <paramref name="shapes"/>, requires of
+    /// those shapes (<see cref="CheckShapes"/> when the shard of each shape is unknown: the aggregation tree's leaves bind
+    /// each shard's shape into the digest and check its kind against its index): the shapes distinct and in order, each
+    /// chip set valid for exactly one of the last and the other shards, exactly one last-shard shape, a shape of the other
+    /// kind only with more than one shard, heights in range, the proof's shape for the tallest table, the bus budget and the
+    /// bus fractions bounded over every assignment of the shapes to the shards (<see cref="ZkvmBusBudget.CheckBound"/>), and
+    /// the full preprocessed key (the preprocessed tables' heights are the program's, read from the last-shard shape).
+    /// </summary>
+    public static (string? Error, ZkvmCheckedShapes<TDigest>? Shapes) CheckShapeSet(StarkConfig config, ZkvmProgram program, ZkvmClaim claim,
+        IReadOnlyList<ShardShape> shapes, int shardCount,
+        System.Collections.Concurrent.ConcurrentDictionary<int, VerifyingKey<KoalaBearParameters, TDigest>>? fullKeys = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(program);
+        ArgumentNullException.ThrowIfNull(claim);
+        ArgumentNullException.ThrowIfNull(shapes);
+        program = program.ForDigest(TDigest.Length);
+        if (claim.InputSize > MemoryMap.InputMaxSize)
+            return ($"the input of {claim.InputSize} bytes exceeds the input region", null);
+        if (shardCount < 1)
+            return ("the proof has no shards", null);
+        if (shapes.Count == 0 || shapes.Count > shardCount)
+            return ($"{shapes.Count} shard shapes for {shardCount} shards", null);
+        int lastKind = -1;
+        for (int s = 0; s < shapes.Count; s++)
+        {
+            if (s > 0 && Recursion.Aggregation.ZkvmExecutionSummary.Compare(shapes[s - 1], shapes[s]) >= 0)
+                return ($"shape {s} does not follow shape {s - 1} in order", null);
+            var chips = shapes[s].Chips;
+            bool last = ZkvmChips.CheckShard(chips, lastShard: true) is null, other = ZkvmChips.CheckShard(chips, lastShard: false) is null;
+            if (last == other)
+                return ($"shape {s}: {ZkvmChips.CheckShard(chips, lastShard: true) ?? "valid for the last and the other shards alike"}", null);
+            if (last)
+            {
+                if (lastKind >= 0)
+                    return ("two last-shard shapes", null);
+                lastKind = s;
+            }
+            else if (shardCount == 1)
+                return ($"shape {s}: {ZkvmChips.CheckShard(chips, lastShard: true)}", null);
+            if (shapes[s].LogHeights?.Length != chips.Count)
+                return ($"shape {s} does not have the {chips.Count} tables of its chips", null);
+            foreach (int h in shapes[s].LogHeights)
+                if (h is < 1 or > 24)
+                    return ($"shape {s}: table height 2^{h} out of range", null);
+        }
+        if (lastKind < 0)
+            return ("no last-shard shape", null);
+        int tallest = shapes.Max(s => s.LogHeights.Max());
+        var shape = config.ExpectedShape(config.ForTallestTable(tallest), tallest);
+        if (ZkvmBusBudget.CheckBound(program, shapes, shardCount, claim.Output.Length) is { } budget)
+            return ("statement too large for a sound bus argument: " + budget, null);
+        VerifyingKey<KoalaBearParameters, TDigest> MakeKey(int blowup) => StarkSetup.Preprocess<KoalaBearParameters, TDigest>(program.Airs,
+            ZkvmProgram.RegistryHeights(shapes[lastKind].Chips, shapes[lastKind].LogHeights), blowup)!.VerifyingKey;
+        var fullKey = fullKeys is null ? MakeKey(shape.LogBlowup) : fullKeys.GetOrAdd(shape.LogBlowup, MakeKey);
+        double fractions = ZkvmBusBudget.StatementFractionsBound(program, shapes, shardCount, claim.Output.Length);
+        return (null, new ZkvmCheckedShapes<TDigest>(shape, fractions, fullKey));
     }
 
     /// <summary>The last shard's end clock (clk = cycles + 1) as the CPU's (q, hi) public values: q the low 14 bits.</summary>

@@ -21,12 +21,18 @@ public static class Sha256Trace
     /// whose output is not the compression of its input, whose accesses do not match its pointers and ts, or whose pointers
     /// break the rule the chip proves, as the machine would have faulted.
     /// </summary>
-    public static RowMajorMatrix<F> Generate<F>(IReadOnlyList<Sha256CompressEvent> events, ulong codeEnd, LookupCounts counts)
+    /// <param name="minHeight">
+    /// At least this many rows (a power of two; 0: the events' own height), more padding after the events: an accelerator
+    /// shard's tier (<see cref="Proving.ShardBudget.AcceleratorLogHeight"/>).
+    /// </param>
+    public static RowMajorMatrix<F> Generate<F>(IReadOnlyList<Sha256CompressEvent> events, ulong codeEnd, LookupCounts counts, int minHeight = 0)
         where F : struct, IField<F>
     {
         ArgumentNullException.ThrowIfNull(events);
         ArgumentNullException.ThrowIfNull(counts);
-        int height = Height(events.Count);
+        if (minHeight < 0 || (minHeight & (minHeight - 1)) != 0)
+            throw new ArgumentOutOfRangeException(nameof(minHeight), "a power of two, or 0");
+        int height = Math.Max(minHeight, Height(events.Count));
         var trace = new RowMajorMatrix<F>(height, S.Width);
         int compressions = (height + S.RowsPerCompression - 1) / S.RowsPerCompression;
         void Compression(int p, LookupCounts into)
