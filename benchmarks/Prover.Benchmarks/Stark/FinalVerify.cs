@@ -76,13 +76,14 @@ public static class FinalVerify
         // What the steps beside the verifier need, made once (the statement's γ, β and the top program).
         var proof = ZkvmAggregateProof<TDef, TDigest>.Parse(proofBytes, keys.RecursionConfig, keys.FinalConfig);
         var summary = proof.Summary;
-        var (error, statement) = ZkvmVerifier<TDef, TDigest>.CheckSummary(keys.ShardConfig, keys.Program, proof.Claim, summary.Shapes, summary.Digest<TDigest>());
+        var (error, statement) = ZkvmVerifier<TDef, TDigest>.CheckSummary(keys.ShardConfig, keys.Program, proof.Claim, summary.Shapes, summary.ShardCount,
+            summary.Digest<TDigest>());
         if (error is not null)
             throw new InvalidOperationException(error);
-        var tree = keys.Tree(statement!.Config, summary.Shapes, statement.Fractions);
+        var family = keys.Family(statement!.Config, summary.Shapes, statement.Fractions);
         bool final = proof.Kind == ZkvmAggregateKind.Final;
-        var top = final ? keys.FinalChain(tree[^1][0])[^1] : tree[^1][0];
-        var expected = ZkvmAggregateStatement.Expected(keys.Program, summary, statement);
+        var top = final ? keys.FinalChain(family)[^1] : family.Top(summary.ShardCount);
+        var expected = ZkvmAggregateStatement.Expected(keys.Program, summary, statement, family.AllowedKeys);
         var (endQ, endHi) = ZkvmVerifier<TDef, TDigest>.EndClock(proof.Claim.Cycles);
         ulong halt = ZkvmStatement.HaltTimestamp(endQ, endHi);
         var topConfig = final ? keys.FinalConfig : keys.RecursionConfig;
