@@ -41,18 +41,9 @@ public sealed class ShardBudgetTests
             Tamper = tamper,
         }).Prove(program, input);
 
-    private static ZkvmVerification Verify(ZkvmProgram program, ZkvmProof<KoalaBearQuartic, Digest<KoalaBearParameters>> proof) =>
-        new ZkvmVerifier<KoalaBearQuartic, Digest<KoalaBearParameters>>(ZkvmProving.Config, program).Verify(proof.ToBytes());
+    private static ZkvmVerification Verify(ZkvmProgram program, ZkvmProof<KoalaBearQuartic, Digest<KoalaBearParameters>> proof) => ZkvmProving.VerifyZkvm(program, proof);
 
-    /// <summary>The log height of every chip's table in a shard proof (−1: absent).</summary>
-    private static int[] LogHeights(ZkvmProof<KoalaBearQuartic, Digest<KoalaBearParameters>> proof, int shard)
-    {
-        var heights = Enumerable.Repeat(-1, ZkvmChips.Count).ToArray();
-        var chips = proof.ShardChips[shard].Indices();
-        for (int i = 0; i < chips.Length; i++)
-            heights[chips[i]] = proof.Shards[shard].LogHeights[i];
-        return heights;
-    }
+    private static int[] LogHeights(ZkvmProof<KoalaBearQuartic, Digest<KoalaBearParameters>> proof, int shard) => ZkvmProving.ChipLogHeights(proof, shard);
 
     [Fact]
     public void Budget_is_the_rule_of_the_design()

@@ -3,6 +3,7 @@ using Prover.Core.Field;
 using Prover.Core.Matrix;
 using Prover.Core.Stark;
 using Prover.Core.Hash;
+using Prover.Core.Zkvm.Proving;
 
 namespace Prover.Core.Tests.Zkvm;
 
@@ -24,6 +25,20 @@ internal static class ZkvmProving
     }
 
     public static KoalaBear F(ulong x) => KoalaBear.FromUInt64(x);
+
+    /// <summary>Verifies <paramref name="proof"/> of <paramref name="program"/> under <see cref="Config"/> with the zkVM's native verifier.</summary>
+    public static ZkvmVerification VerifyZkvm(ZkvmProgram program, ZkvmProof<KoalaBearQuartic, Digest<KoalaBearParameters>> proof) =>
+        new ZkvmVerifier<KoalaBearQuartic, Digest<KoalaBearParameters>>(Config, program).Verify(proof.ToBytes());
+
+    /// <summary>The log height of every chip's table in shard <paramref name="shard"/> of a zkVM proof, by chip index (−1: absent).</summary>
+    public static int[] ChipLogHeights(ZkvmProof<KoalaBearQuartic, Digest<KoalaBearParameters>> proof, int shard)
+    {
+        var heights = Enumerable.Repeat(-1, Prover.Core.Zkvm.Chips.ZkvmChips.Count).ToArray();
+        var chips = proof.ShardChips[shard].Indices();
+        for (int i = 0; i < chips.Length; i++)
+            heights[chips[i]] = proof.Shards[shard].LogHeights[i];
+        return heights;
+    }
 }
 
 /// <summary>
