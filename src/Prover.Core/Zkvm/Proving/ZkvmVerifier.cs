@@ -275,9 +275,7 @@ public sealed class ZkvmVerifier<TDef, TDigest>
             return ("statement too large for a sound bus argument: " + budget, null);
         // One preprocessed key over all chips; each shard verifies with its subset (the preprocessed Program table
         // is a required chip, so every shard keeps it and the commitment is the same).
-        VerifyingKey<KoalaBearParameters, TDigest> MakeKey(int blowup) => StarkSetup.Preprocess<KoalaBearParameters, TDigest>(program.Airs,
-            ZkvmProgram.RegistryHeights(chips[^1], heights[^1]), blowup)!.VerifyingKey;
-        var fullKey = fullKeys is null ? MakeKey(shape.LogBlowup) : fullKeys.GetOrAdd(shape.LogBlowup, MakeKey);
+        var fullKey = FullKey(program, chips[^1], heights[^1], shape.LogBlowup, fullKeys);
         double fractions = ZkvmBusBudget.StatementFractions(program, chips, heights, claim.Output.Length);
         return (null, new ZkvmCheckedShapes<TDigest>(shape, fractions, fullKey));
     }
@@ -368,11 +366,21 @@ public sealed class ZkvmVerifier<TDef, TDigest>
         var shape = config.ExpectedShape(config.ForTallestTable(tallest), tallest);
         if (ZkvmBusBudget.CheckBound(program, shapes, shardCount, claim.Output.Length) is { } budget)
             return ("statement too large for a sound bus argument: " + budget, null);
-        VerifyingKey<KoalaBearParameters, TDigest> MakeKey(int blowup) => StarkSetup.Preprocess<KoalaBearParameters, TDigest>(program.Airs,
-            ZkvmProgram.RegistryHeights(shapes[lastKind].Chips, shapes[lastKind].LogHeights), blowup)!.VerifyingKey;
-        var fullKey = fullKeys is null ? MakeKey(shape.LogBlowup) : fullKeys.GetOrAdd(shape.LogBlowup, MakeKey);
+        var fullKey = FullKey(program, shapes[lastKind].Chips, shapes[lastKind].LogHeights, shape.LogBlowup, fullKeys);
         double fractions = ZkvmBusBudget.StatementFractionsBound(program, shapes, shardCount, claim.Output.Length);
         return (null, new ZkvmCheckedShapes<TDigest>(shape, fractions, fullKey));
+    }
+
+    /// <summary>
+    /// The preprocessed key over all chips at <paramref name="logBlowup"/> (the preprocessed tables' heights read from a
+    /// last shard's <paramref name="chips"/> and <paramref name="logHeights"/>), cached per blowup in <paramref name="fullKeys"/>.
+    /// </summary>
+    private static VerifyingKey<KoalaBearParameters, TDigest> FullKey(ZkvmProgram program, ChipSet chips, IReadOnlyList<int> logHeights, int logBlowup,
+        System.Collections.Concurrent.ConcurrentDictionary<int, VerifyingKey<KoalaBearParameters, TDigest>>? fullKeys)
+    {
+        VerifyingKey<KoalaBearParameters, TDigest> Make(int blowup) => StarkSetup.Preprocess<KoalaBearParameters, TDigest>(program.Airs,
+            ZkvmProgram.RegistryHeights(chips, logHeights), blowup)!.VerifyingKey;
+        return fullKeys is null ? Make(logBlowup) : fullKeys.GetOrAdd(logBlowup, Make);
     }
 
     /// <summary>The last shard's end clock (clk = cycles + 1) as the CPU's (q, hi) public values: q the low 14 bits.</summary>
