@@ -32,67 +32,16 @@ public sealed class ShardJobTests
         Assert.True(ClusterTestGuests.Verify(guest, file, input).Result.IsValid);
     }
 
-    [Theory]
-    [InlineData(64, 0)] // 2^6: shards cut by the budget's row limits before 2^6 cycles
-    [InlineData(1024, 300)] // 2^10, hello with a 300-byte input: the last shard at a catalog entry of its own (2^10 here: the floor)
-    public void TheShardPathGivesTheSingleProcessProofBytesUnderTheBudgetPolicy(long shardSize, int inputBytes)
-    {
-        // The plan cuts where the single-process prover cuts (the budget's row limits), every job carries the budget, and the
-        // workers pad their traces as that prover does: the same file.
-        var guest = ClusterTestGuests.Hello;
-        var program = guest.Program;
-        byte[] input = [.. Enumerable.Range(0, inputBytes).Select(i => (byte)(i * 7))];
-        var options = new ZkvmProverOptions { Config = ClusterTestGuests.Development, ShardSize = shardSize, ShapePolicy = ShardShapePolicy.Budget };
-        var (reference, referenceReport) = ZkvmProofs.Prove(program, input, options);
-        var (natural, _) = ZkvmProofs.Prove(program, input, options with { ShapePolicy = ShardShapePolicy.Natural });
-        Assert.NotEqual(natural, reference);
-
-        var plan = ZkvmShardPlanner.Plan(program, input, shardSize, policy: ShardShapePolicy.Budget);
-        Assert.Equal(referenceReport.Shards, plan.Count);
-        Assert.Equal(ShardShapePolicy.Budget, plan.ShapePolicy);
-        if (plan.Count > 1)
-            Assert.Contains(plan.Jobs.SkipLast(1), j => j.Resume.Cycles < shardSize); // a cut the budget made
-        var jobs = plan.Jobs.Select(j => ZkvmShardJob.Parse(j.ToBytes())).ToArray();
-        Assert.All(jobs, j => Assert.Equal(System.Numerics.BitOperations.Log2((ulong)shardSize), j.BudgetLogShardSize));
-        var worker = new ZkvmShardWorker();
-        var commitments = jobs.Select(j => ShardPayload.DecodeCommitment(ShardPayload.EncodeCommitment(worker.Commit(program, input, j, options.Config)))).ToArray();
-        var assembly = new ZkvmShardAssembly(program, options.Config, plan, input);
-        var challenges = assembly.Challenges(commitments);
-        var proofs = jobs.Select(j => worker.Prove(program, input, j, options.Config, challenges[j.Index])).ToArray();
-        var (file, _) = assembly.Assemble(proofs, challenges, []);
-        Assert.Equal(reference, file);
-        Assert.True(ClusterTestGuests.Verify(guest, file, input).Result.IsValid);
-    }
-
     [Fact]
-    public void AJobWhoseBudgetIsNotThePlansIsRefused()
+    public void TheShardPathRefusesTheBudgetPolicyWhoseBoundaryChunkShardsHaveNoJobs()
     {
+        // Under the budget policy the memory boundary and the input commitment are boundary chunk shards (docs/design.md,
+        // "Boundary chunks"), built from the whole execution's boundary after the run: no shard job makes them yet, so the plan
+        // refuses the policy (the cluster's coordinator proves a budget run in process: InProcessClusterTests).
         var program = ClusterTestGuests.Hello.Program;
-        byte[] input = [];
-        var config = ClusterTestGuests.Development;
-        var plan = ZkvmShardPlanner.Plan(program, input, 64, policy: ShardShapePolicy.Budget);
-        Assert.True(plan.Count >= 3);
-        var worker = new ZkvmShardWorker();
-        var honest = plan.Jobs.Select(j => worker.Commit(program, input, j, config)).ToArray();
-        _ = new ZkvmShardAssembly(program, config, plan, input).Challenges(honest);
-        // A worker given a job with another budget (a larger one, or none) pads to other heights: the coordinator refuses its
-        // commitment before any challenge is drawn, for a non-last and for the last shard.
-        foreach (int s in new[] { 0, plan.Count - 1 })
-            foreach (int? other in new int?[] { 7, null })
-            {
-                var commitments = (ShardCommitment[])honest.Clone();
-                commitments[s] = worker.Commit(program, input, plan.Jobs[s] with { BudgetLogShardSize = other }, config);
-                var e = Assert.Throws<InvalidOperationException>(() => new ZkvmShardAssembly(program, config, plan, input).Challenges(commitments));
-                Assert.Contains("budget", e.Message, StringComparison.Ordinal);
-            }
-        // A budget smaller than the shard: malformed on the wire, and the worker's padding refuses it.
-        var full = plan.Jobs.First(j => j.Resume.Cycles > 32);
-        var small = full with { BudgetLogShardSize = 5 };
-        Assert.Throws<FormatException>(() => ZkvmShardJob.Parse(small.ToBytes()));
-        Assert.Throws<InvalidOperationException>(() => worker.Commit(program, input, small, config));
-        Assert.Throws<InvalidOperationException>(() => (full with { BudgetLogShardSize = 31 }).ToBytes());
+        Assert.Throws<NotSupportedException>(() => ZkvmShardPlanner.Plan(program, [], 64, policy: ShardShapePolicy.Budget));
         // A natural plan's jobs carry no budget.
-        Assert.All(ZkvmShardPlanner.Plan(program, input, 64).Jobs, j => Assert.Null(j.BudgetLogShardSize));
+        Assert.All(ZkvmShardPlanner.Plan(program, [], 64).Jobs, j => Assert.Null(j.BudgetLogShardSize));
     }
 
     [Fact]

@@ -37,6 +37,11 @@ public static class ZkvmShardPlanner
         ArgumentNullException.ThrowIfNull(input);
         if (shardSize < 2 || (shardSize & (shardSize - 1)) != 0 || shardSize > 1L << 24)
             throw new ArgumentException("the shard size is a power of two between 2 and 2^24");
+        // Under the budget policy the memory boundary and the input commitment are boundary chunk shards (BoundaryChunks, built
+        // from the whole execution's boundary after the run), which have no shard jobs yet: the cluster's coordinator proves a
+        // budget run in process instead (ClusterProver).
+        if (policy == ShardShapePolicy.Budget)
+            throw new NotSupportedException("the budget shape policy's boundary chunk shards have no shard jobs yet: prove in process");
         byte[] inputDigest = SHA256.HashData(input);
         var jobs = new List<ZkvmShardJob>();
         var registers = new RegisterFile(ZkvmProgram.InitialRegisters());
