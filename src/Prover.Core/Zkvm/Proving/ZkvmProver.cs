@@ -464,8 +464,8 @@ public sealed class ZkvmProver<TDef, TDigest>
         var committed = commitments.Select(c => c!.Value).ToArray();
         // Chunked mode (the budget policy): the input commitment is the input chunks' chain's end, bound by the verifier's end tuple.
         bool chunked = ZkvmChips.IsChunkedMode(chips[^1]);
-        var inputCommitment = chunked ? InputCommitment.Compute(input, TDigest.Length)
-            : statements[^1].PublicsOf(ZkvmTable.InputCommit)[InputCommitCols.PublicCommitment..];
+        var inputCommitment = chips[^1].Contains(ZkvmTable.InputCommit) ? statements[^1].PublicsOf(ZkvmTable.InputCommit)[InputCommitCols.PublicCommitment..]
+            : InputCommitment.Compute(input, TDigest.Length);
         var (seeds, gamma, beta) = ZkvmStatement.Challenges<TDef, TDigest>(config, program, fullKey.VerifyingKey.PreprocessedRoot, (ulong)input.Length,
             inputCommitment, output, result.ExitCode, result.Cycles, committed);
         double fractions = ZkvmBusBudget.StatementFractions(program, chips, heights, output.Length);
