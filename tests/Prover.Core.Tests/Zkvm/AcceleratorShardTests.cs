@@ -126,17 +126,21 @@ public sealed class AcceleratorShardTests
             Assert.Equal(machine.Run().CommittedOutput, result.Output);
         int n = proof.Shards.Count;
         var budget = ShardBudget.For(logShard);
-        var acceleratorShards = Enumerable.Range(0, n).Where(s => !proof.ShardChips[s].Contains(ZkvmTable.Cpu)).ToArray();
+        var acceleratorShards = Enumerable.Range(0, n).Where(s => ZkvmChips.IsAcceleratorShard(proof.ShardChips[s])).ToArray();
+        // The boundary chunk shards (BoundaryChunkTests) follow them, just before the last shard.
+        int chunkShards = Enumerable.Range(0, n).Count(s => ZkvmChips.IsChunkShard(proof.ShardChips[s]));
         Assert.NotEmpty(acceleratorShards);
         Assert.Contains(acceleratorShards, s => proof.ShardChips[s].Contains(accelerator));
-        // Just before the last shard, contiguous; the accelerators in registry order.
-        Assert.Equal(Enumerable.Range(n - 1 - acceleratorShards.Length, acceleratorShards.Length), acceleratorShards);
+        // Just before the chunk shards, contiguous; the accelerators in registry order.
+        Assert.Equal(Enumerable.Range(n - 1 - chunkShards - acceleratorShards.Length, acceleratorShards.Length), acceleratorShards);
         var order = acceleratorShards.Select(s => proof.ShardChips[s].Indices().Single(ZkvmChips.IsAccelerator)).ToArray();
         Assert.Equal(order.Order(), order);
-        Assert.True(n - 1 - acceleratorShards.Length >= 1, "at least one CPU shard before the accelerator shards");
+        Assert.True(n - 1 - chunkShards - acceleratorShards.Length >= 1, "at least one CPU shard before the accelerator shards");
         for (int s = 0; s < n; s++)
         {
             var heights = LogHeights(proof, s);
+            if (ZkvmChips.IsChunkShard(proof.ShardChips[s]))
+                continue;
             if (proof.ShardChips[s].Contains(ZkvmTable.Cpu))
             {
                 // A CPU shard: no accelerator table; the non-last ones at the budget.
@@ -168,7 +172,7 @@ public sealed class AcceleratorShardTests
         var result = Verify(program, proof);
         Assert.True(result.IsValid, result.Error);
         Assert.True(proof.Shards.Count >= 2);
-        Assert.All(proof.ShardChips.Take(proof.Shards.Count - 1), c => Assert.True(ZkvmChips.IsAcceleratorShard(c)));
+        Assert.All(proof.ShardChips.Take(proof.Shards.Count - 1), c => Assert.True(ZkvmChips.IsCpuLess(c)));
         Assert.True(proof.ShardChips[^1].Contains(ZkvmTable.Cpu));
     }
 
@@ -263,6 +267,7 @@ public sealed class AcceleratorShardTests
         };
         var result = Verify(program, moved);
         Assert.False(result.IsValid);
-        Assert.Contains("last shard", result.Error); // the last CPU shard, now not last, or the accelerator shard, now last
+        // The accelerator shard, now last: the last shard is a CPU shard (in chunked mode, a plain one).
+        Assert.Contains("the Cpu chip is required", result.Error);
     }
 }
