@@ -152,7 +152,7 @@ internal static class ProveCommand
         }
         catch (NotSupportedException e)
         {
-            // A combination not built yet (accelerator calls under the budget policy on a cluster).
+            // A combination the prover does not support: an error line and exit 2, not a crash.
             Console.Error.WriteLine("error: " + e.Message);
             return 2;
         }
