@@ -106,7 +106,9 @@ public static class ZkvmAggregateProofs
         var items = aggregator.Leaves(item => Report(item));
         foreach (var level in ShardCommitmentTree.TreeShape(items.Count))
             items = [.. level.Select(p => p.Right < 0 ? items[p.Left] : Report(aggregator.Node(items[p.Left], items[p.Right])))];
-        var result = kind == ZkvmAggregateKind.Final ? aggregator.FromFinal(Report(aggregator.Final(items[0]))) : aggregator.FromRoot(items[0]);
+        // One shard: its leaf lifted to the node shape, the root the verifier expects (ZkvmAggregationFamily.Top(1), as Root() does).
+        var root = items.Count == 1 && aggregator.Family.IsLeaf(items[0].Child) ? Report(aggregator.Lift(items[0])) : items[0];
+        var result = kind == ZkvmAggregateKind.Final ? aggregator.FromFinal(Report(aggregator.Final(root))) : aggregator.FromRoot(root);
         var bytesOut = result.ToBytes();
         var file = new ProofEnvelope(StatementOf(kind), keys.ShardConfig.Name, bytesOut).ToBytes();
         double total = sw.Elapsed.TotalMilliseconds;
