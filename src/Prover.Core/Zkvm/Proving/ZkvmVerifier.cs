@@ -291,11 +291,12 @@ public sealed class ZkvmVerifier<TDef, TDigest>
     /// and the root's statement must equal what this statement derives (<c>Recursion.Aggregation.ZkvmAggregateStatement.Expected</c>):
     /// the chaining ends at the entry with clk 1 and at clk = cycles + 1, the input size, commitment and the digest.
     /// </summary>
+    /// <remarks><paramref name="catalog"/>: the shapes are a shard catalog's (<see cref="CheckShapeSet"/>).</remarks>
     public static (string? Error, ZkvmCheckedStatement<TDef, TDigest>? Statement) CheckSummary(StarkConfig config, ZkvmProgram program,
         ZkvmClaim claim, IReadOnlyList<ShardShape> shapes, int shardCount, TDigest treeDigest,
-        System.Collections.Concurrent.ConcurrentDictionary<int, VerifyingKey<KoalaBearParameters, TDigest>>? fullKeys = null)
+        System.Collections.Concurrent.ConcurrentDictionary<int, VerifyingKey<KoalaBearParameters, TDigest>>? fullKeys = null, bool catalog = false)
     {
-        var (error, checkedShapes) = CheckShapeSet(config, program, claim, shapes, shardCount, fullKeys);
+        var (error, checkedShapes) = CheckShapeSet(config, program, claim, shapes, shardCount, fullKeys, catalog);
         if (error is not null)
             return (error, null);
         program = program.ForDigest(TDigest.Length);
@@ -321,10 +322,19 @@ public sealed class ZkvmVerifier<TDef, TDigest>
     /// kind only with more than one shard, heights in range, the proof's shape for the tallest table, the bus budget and the
     /// bus fractions bounded over every assignment of the shapes to the shards (<see cref="ZkvmBusBudget.CheckBound"/>), and
     /// the full preprocessed key (the preprocessed tables' heights are the program's, read from the last-shard shape).
+    /// <para>
+    /// With <paramref name="catalog"/> the shapes are a shard catalog's (<see cref="ShardCatalog"/>, derived by the verifier
+    /// from the program and k, not read from the file): the allowed shapes of every budget-policy execution, not this one's
+    /// distinct shapes. So they may outnumber the shards, several may be of the last kind (the last shard's entries) and a
+    /// shape may suit both kinds; what binds each shard to a shape of its kind is its leaf (its chip set is a constant of the
+    /// leaf program, checked there against the shard's index), as in the explicit mode. The remaining checks are the same:
+    /// at least one last-kind shape, heights in range, the bus budget and fractions bounded over every assignment of the
+    /// catalog's shapes to the shards (count × the largest shape's), the full key from a last-kind shape.
+    /// </para>
     /// </summary>
     public static (string? Error, ZkvmCheckedShapes<TDigest>? Shapes) CheckShapeSet(StarkConfig config, ZkvmProgram program, ZkvmClaim claim,
         IReadOnlyList<ShardShape> shapes, int shardCount,
-        System.Collections.Concurrent.ConcurrentDictionary<int, VerifyingKey<KoalaBearParameters, TDigest>>? fullKeys = null)
+        System.Collections.Concurrent.ConcurrentDictionary<int, VerifyingKey<KoalaBearParameters, TDigest>>? fullKeys = null, bool catalog = false)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(program);
@@ -335,7 +345,7 @@ public sealed class ZkvmVerifier<TDef, TDigest>
             return ($"the input of {claim.InputSize} bytes exceeds the input region", null);
         if (shardCount < 1)
             return ("the proof has no shards", null);
-        if (shapes.Count == 0 || shapes.Count > shardCount)
+        if (shapes.Count == 0 || (!catalog && shapes.Count > shardCount))
             return ($"{shapes.Count} shard shapes for {shardCount} shards", null);
         int lastKind = -1;
         for (int s = 0; s < shapes.Count; s++)
@@ -344,16 +354,26 @@ public sealed class ZkvmVerifier<TDef, TDigest>
                 return ($"shape {s} does not follow shape {s - 1} in order", null);
             var chips = shapes[s].Chips;
             bool last = ZkvmChips.CheckShard(chips, lastShard: true) is null, other = ZkvmChips.CheckShard(chips, lastShard: false) is null;
-            if (last == other)
-                return ($"shape {s}: {ZkvmChips.CheckShard(chips, lastShard: true) ?? "valid for the last and the other shards alike"}", null);
-            if (last)
+            if (catalog)
             {
-                if (lastKind >= 0)
-                    return ("two last-shard shapes", null);
-                lastKind = s;
+                if (!last && !other)
+                    return ($"shape {s}: {ZkvmChips.CheckShard(chips, lastShard: false)}", null);
+                if (last && lastKind < 0)
+                    lastKind = s;
             }
-            else if (shardCount == 1)
-                return ($"shape {s}: {ZkvmChips.CheckShard(chips, lastShard: true)}", null);
+            else
+            {
+                if (last == other)
+                    return ($"shape {s}: {ZkvmChips.CheckShard(chips, lastShard: true) ?? "valid for the last and the other shards alike"}", null);
+                if (last)
+                {
+                    if (lastKind >= 0)
+                        return ("two last-shard shapes", null);
+                    lastKind = s;
+                }
+                else if (shardCount == 1)
+                    return ($"shape {s}: {ZkvmChips.CheckShard(chips, lastShard: true)}", null);
+            }
             if (shapes[s].LogHeights?.Length != chips.Count)
                 return ($"shape {s} does not have the {chips.Count} tables of its chips", null);
             foreach (int h in shapes[s].LogHeights)
