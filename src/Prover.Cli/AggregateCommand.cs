@@ -37,9 +37,11 @@ internal static class AggregateCommand
         {
             Description = "also prove the final low-rate layer over the root (provable-100: final-100, ≈ 290 KB; provable-128: final-128; minutes and ~15 GB)",
         };
+        var keyCache = KeyCacheOption.Directory();
+        var keyCacheSecret = KeyCacheOption.Secret();
         var command = new Command("aggregate", "aggregate an execution proof's shard proofs into one proof, or several executions' proofs into one epoch proof (recursion tree, optionally the final layer)")
         {
-            proofs, proof, output, elf, maxProof, json, final,
+            proofs, proof, output, elf, maxProof, json, final, keyCache, keyCacheSecret,
         };
         command.SetAction(parse =>
         {
@@ -54,6 +56,12 @@ internal static class AggregateCommand
                 Console.Error.WriteLine($"error: {missing.FullName} does not exist");
                 return 2;
             }
+            var (cache, cacheError) = KeyCacheOption.Open(parse.GetValue(keyCache), parse.GetValue(keyCacheSecret));
+            if (cacheError is not null)
+            {
+                Console.Error.WriteLine("error: " + cacheError);
+                return 2;
+            }
             bool quiet = parse.GetValue(json);
             var kind = parse.GetValue(final) ? ZkvmAggregateKind.Final : ZkvmAggregateKind.Aggregated;
             Action<string, double, int>? progress = quiet ? null : (layer, ms, size) => Console.WriteLine($"  {layer}: {size:N0} B in {ms:F0} ms");
@@ -63,14 +71,14 @@ internal static class AggregateCommand
                 var program = parse.GetValue(elf) is { } e ? ZkvmProgram.FromElf(File.ReadAllBytes(e.FullName)) : new ZkvmProgram(EthereumGuest.Program);
                 if (bytes.Length == 1)
                 {
-                    var report = ZkvmAggregateProofs.Aggregate(program, bytes[0], kind, progress);
+                    var report = ZkvmAggregateProofs.Aggregate(program, bytes[0], kind, progress, cache);
                     File.WriteAllBytes(parse.GetValue(output)!.FullName, report.File);
                     Print(quiet, kind, report.File.Length, report.TotalMilliseconds, report.Proofs, report.VerificationMilliseconds, report.Security, report.VerifyingKey,
                         ("shards", report.Shards), $"{report.Shards} shard proofs");
                 }
                 else
                 {
-                    var report = ZkvmEpochProofs.Aggregate(program, bytes, kind, progress);
+                    var report = ZkvmEpochProofs.Aggregate(program, bytes, kind, progress, cache);
                     File.WriteAllBytes(parse.GetValue(output)!.FullName, report.File);
                     Print(quiet, kind, report.File.Length, report.TotalMilliseconds, report.Proofs, report.VerificationMilliseconds, report.Security, report.VerifyingKey,
                         ("blocks", report.Blocks), $"{report.Blocks} blocks");

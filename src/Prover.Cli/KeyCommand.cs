@@ -23,9 +23,11 @@ internal static class KeyCommand
         config.AcceptOnlyFromAmong([.. ProofConfiguration.All.Select(p => p.Name)]);
         var shard = new Option<int>("--log-shard-size") { Description = "log2 of the cycles per shard the proofs use (10..22)", Required = true };
         var json = new Option<bool>("--json") { Description = "print the key as JSON" };
+        var keyCache = KeyCacheOption.Directory();
+        var keyCacheSecret = KeyCacheOption.Secret();
         var command = new Command("key", "print the verifying key of a guest's final proofs under the budget shape policy at one shard size (builds every catalog shape's leaf: minutes)")
         {
-            elf, config, shard, json,
+            elf, config, shard, json, keyCache, keyCacheSecret,
         };
         command.SetAction(parse =>
         {
@@ -46,9 +48,15 @@ internal static class KeyCommand
                 Console.Error.WriteLine("error: " + e.Message);
                 return 2;
             }
+            var (cache, cacheError) = KeyCacheOption.Open(parse.GetValue(keyCache), parse.GetValue(keyCacheSecret));
+            if (cacheError is not null)
+            {
+                Console.Error.WriteLine("error: " + cacheError);
+                return 2;
+            }
             var preset = Prover.Core.Stark.StarkConfig.Presets.First(p => p.Name == parse.GetValue(config));
             var sw = Stopwatch.StartNew();
-            var key = ZkvmCatalogKey.Of(program, preset, k);
+            var key = ZkvmCatalogKey.Of(program, preset, k, cache);
             double seconds = sw.Elapsed.TotalSeconds;
             // The form `prover verify` prints a final proof's verifying key in (canonical elements), so the two compare directly.
             string List(uint[] elements) => "[" + string.Join(", ", elements) + "]";

@@ -53,21 +53,23 @@ internal static class ProveCommand
         var backendOption = BackendChoice.Option("cpu");
         var cluster = WorkerCommand.ClusterOption();
         var shapePolicy = ShapesCommand.ShapePolicyOption();
+        var keyCache = KeyCacheOption.Directory();
+        var keyCacheSecret = KeyCacheOption.Secret();
         var command = new Command("prove", "prove a guest execution: the embedded Ethereum block validator on a block input, or any ELF")
         {
-            source, elf, input, output, executionProof, config, shard, memoryBudget, json, stage, backendOption, maxCycles, maxInput, cluster, shapePolicy,
+            source, elf, input, output, executionProof, config, shard, memoryBudget, json, stage, backendOption, maxCycles, maxInput, cluster, shapePolicy, keyCache, keyCacheSecret,
         };
         command.SetAction((parse, ct) => RunAsync(parse.GetValue(source), parse.GetValue(elf), parse.GetValue(input), parse.GetValue(output)!,
             parse.GetValue(executionProof), ProofConfiguration.FromName(parse.GetValue(config)!)!, parse.GetValue(shard), parse.GetValue(memoryBudget), parse.GetValue(json),
             parse.GetValue(stage),
             BackendChoice.Kind(parse.GetValue(backendOption)), new Limits(parse.GetValue(maxCycles), parse.GetValue(maxInput)), parse.GetValue(cluster),
-            WorkerCommand.ExplicitBackend(parse, backendOption), parse.GetValue(shapePolicy), ct));
+            WorkerCommand.ExplicitBackend(parse, backendOption), parse.GetValue(shapePolicy), parse.GetValue(keyCache), parse.GetValue(keyCacheSecret), ct));
         return command;
     }
 
     private static async Task<int> RunAsync(FileInfo? sourceFile, FileInfo? elfFile, FileInfo? inputFile, FileInfo outFile, FileInfo? executionProofFile,
         ProofConfiguration config, int? logShard, double? memoryBudgetGiB, bool asJson, ProofStage stage, ProverBackendKind backend, Limits limits, string? cluster, string? explicitBackend,
-        ShardShapePolicy shapePolicy, CancellationToken ct)
+        ShardShapePolicy shapePolicy, DirectoryInfo? keyCacheDirectory, FileInfo? keyCacheSecret, CancellationToken ct)
     {
         if (logShard is < 10 or > 22)
         {
@@ -97,6 +99,12 @@ internal static class ProveCommand
             return 2;
         }
         using var loggers = Microsoft.Extensions.Logging.LoggerFactory.Create(WorkerCommand.Logging);
+        var (keyCache, keyCacheError) = KeyCacheOption.Open(keyCacheDirectory, keyCacheSecret);
+        if (keyCacheError is not null)
+        {
+            Console.Error.WriteLine("error: " + keyCacheError);
+            return 2;
+        }
         Prover.Cluster.ClusterConnection? connection = null;
         if (cluster is not null)
         {
@@ -121,6 +129,7 @@ internal static class ProveCommand
             Guest = guest,
             MaxCycles = limits.MaxCycles,
             Stage = stage,
+            KeyCache = keyCache,
         }, engine: connection?.Prover);
         if (backend is not (ProverBackendKind.Cpu or ProverBackendKind.Auto) && prover.BackendName == "cpu")
             Console.Error.WriteLine($"warning: no {backend} device: proving on the CPU");
@@ -143,7 +152,7 @@ internal static class ProveCommand
         }
         catch (NotSupportedException e)
         {
-            // A combination not built yet (accelerator calls under the budget policy on a cluster).
+            // A combination the prover does not support: an error line and exit 2, not a crash.
             Console.Error.WriteLine("error: " + e.Message);
             return 2;
         }

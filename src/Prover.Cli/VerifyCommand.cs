@@ -39,9 +39,11 @@ internal static class VerifyCommand
                 + "(default 201: the verifier's steady state, its code past the runtime's tiered compilation; 2 reports the second)",
             DefaultValueFactory = _ => DefaultAggregateRuns,
         };
+        var keyCache = KeyCacheOption.Directory();
+        var keyCacheSecret = KeyCacheOption.Secret();
         var command = new Command("verify", "verify a proof file (execution, aggregated, final, epoch or demo); exits non-zero when it is invalid or below the required security")
         {
-            proof, json, elf, input, allowInsecure, minBits, maxProof, runs,
+            proof, json, elf, input, allowInsecure, minBits, maxProof, runs, keyCache, keyCacheSecret,
         };
         command.SetAction(parse =>
         {
@@ -68,10 +70,16 @@ internal static class VerifyCommand
                 Console.Error.WriteLine("error: --runs must be at least 1");
                 return 2;
             }
+            var (cache, cacheError) = KeyCacheOption.Open(parse.GetValue(keyCache), parse.GetValue(keyCacheSecret));
+            if (cacheError is not null)
+            {
+                Console.Error.WriteLine("error: " + cacheError);
+                return 2;
+            }
             if (ZkvmProofs.IsExecutionProof(bytes))
                 return VerifyExecution(bytes, parse.GetValue(elf), parse.GetValue(input), parse.GetValue(json), policy, kind: null, runs: 2);
             if (ZkvmAggregateProofs.KindOf(bytes) is { } kind)
-                return VerifyExecution(bytes, parse.GetValue(elf), parse.GetValue(input), parse.GetValue(json), policy, kind, runCount);
+                return VerifyExecution(bytes, parse.GetValue(elf), parse.GetValue(input), parse.GetValue(json), policy, kind, runCount, cache);
             if (ZkvmEpochProofs.KindOf(bytes) is { } epochKind)
             {
                 if (parse.GetValue(input) is not null)
@@ -79,7 +87,7 @@ internal static class VerifyCommand
                     Console.Error.WriteLine("error: --input checks one execution's input; an epoch proof states each block's input commitment (compare them with the --json output)");
                     return 2;
                 }
-                return VerifyEpoch(bytes, parse.GetValue(elf), parse.GetValue(json), policy, epochKind, runCount);
+                return VerifyEpoch(bytes, parse.GetValue(elf), parse.GetValue(json), policy, epochKind, runCount, cache);
             }
             // Warm, in process: the second of two verifications is reported (the first pays the JIT and the key).
             DemoProofs.Verify(bytes, policy);
@@ -126,7 +134,8 @@ internal static class VerifyCommand
     /// verifier; the time reported is the median of the last half of the warm runs (<see cref="ZkvmProofFile.WarmMilliseconds"/>;
     /// shard proofs: 2 runs, the second).
     /// </summary>
-    private static int VerifyExecution(byte[] bytes, FileInfo? elfFile, FileInfo? inputFile, bool json, VerificationPolicy policy, ZkvmAggregateKind? kind, int runs)
+    private static int VerifyExecution(byte[] bytes, FileInfo? elfFile, FileInfo? inputFile, bool json, VerificationPolicy policy, ZkvmAggregateKind? kind, int runs,
+        ZkvmKeyCache? keyCache = null)
     {
         bool aggregate = kind is not null;
         ZkvmProgram program;
@@ -143,7 +152,7 @@ internal static class VerifyCommand
         }
         if (ZkvmProofs.ProgramDigest(bytes) is { } digest && !digest.AsSpan().SequenceEqual(program.Digest))
             Console.Error.WriteLine($"note: the proof names program {Convert.ToHexStringLower(digest)}, not {(elfFile is null ? "the embedded Ethereum guest" : elfFile.Name)}; pass --elf");
-        var check = aggregate ? ZkvmAggregateProofs.Verify(program, bytes, expected, policy, runs) : ZkvmProofs.Verify(program, bytes, expected, policy, runs);
+        var check = aggregate ? ZkvmAggregateProofs.Verify(program, bytes, expected, policy, runs, keyCache) : ZkvmProofs.Verify(program, bytes, expected, policy, runs);
         string statement = kind is { } k ? ZkvmAggregateProofs.StatementOf(k) : ZkvmProofs.Statement;
         var r = check.Result;
         bool insecure = r.IsValid && check.Security is { } sec && sec.Provable < policy.MinimumProvableBits;
@@ -208,7 +217,7 @@ internal static class VerifyCommand
     /// An epoch proof (several executions of one guest, the blocks, as one proof): against <paramref name="elfFile"/> or the
     /// embedded Ethereum guest, verified <paramref name="runs"/> times in process; prints each block's public values in order.
     /// </summary>
-    private static int VerifyEpoch(byte[] bytes, FileInfo? elfFile, bool json, VerificationPolicy policy, ZkvmAggregateKind kind, int runs)
+    private static int VerifyEpoch(byte[] bytes, FileInfo? elfFile, bool json, VerificationPolicy policy, ZkvmAggregateKind kind, int runs, ZkvmKeyCache? keyCache)
     {
         ZkvmProgram program;
         try
@@ -220,7 +229,7 @@ internal static class VerifyCommand
             Console.Error.WriteLine("error: " + e.Message);
             return 2;
         }
-        var check = ZkvmEpochProofs.Verify(program, bytes, policy, runs);
+        var check = ZkvmEpochProofs.Verify(program, bytes, policy, runs, keyCache);
         if (check.ProgramDigest.Length == 32 && !check.ProgramDigest.AsSpan().SequenceEqual(program.Digest))
             Console.Error.WriteLine($"note: the proof names program {Convert.ToHexStringLower(check.ProgramDigest)}, not {(elfFile is null ? "the embedded Ethereum guest" : elfFile.Name)}; pass --elf");
         var r = check.Result;

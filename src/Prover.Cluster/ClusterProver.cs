@@ -82,7 +82,7 @@ public sealed class ClusterProver : IProofEngine
         var jobs = plan.Jobs.Select(j =>
         {
             var bytes = j.ToBytes();
-            return (Packed: ShardPayload.Compress(bytes), Digest: ShardPayload.Digest(bytes), j.Resume.Cycles, j.IsLast);
+            return (Packed: ShardPayload.Compress(bytes), Digest: ShardPayload.Digest(bytes), j.Cycles, j.IsLast, Shape: j.AcceleratorShapeByChip(program));
         }).ToArray();
         var context = new ProofContext(ShardPayload.ContextId(program.Digest, plan.InputDigest), ShardPayload.Compress(elf), ShardPayload.Compress(input));
         Lap("execute (traced) and shard jobs");
@@ -101,7 +101,7 @@ public sealed class ClusterProver : IProofEngine
     }
 
     private async Task<(byte[] File, ZkvmProofReport Report)> ProveAsync(ZkvmProgram program, Core.Stark.StarkConfig config, ZkvmShardPlan plan,
-        (byte[] Packed, byte[] Digest, long Cycles, bool IsLast)[] jobs, ProofContext context, byte[] input, Guid requestId,
+        (byte[] Packed, byte[] Digest, long Cycles, bool IsLast, int[]? Shape)[] jobs, ProofContext context, byte[] input, Guid requestId,
         List<(string Phase, double Milliseconds)> timings, Stopwatch clock, ZkvmProverOptions options, CancellationToken cancellationToken)
     {
         void Lap(string phase)
@@ -115,8 +115,8 @@ public sealed class ClusterProver : IProofEngine
         var shapes = ShardMemoryModel.Shapes(program.Airs);
         long Estimate(int[] logHeights, long cycles, bool last) => ShardMemoryModel.EstimatePeakBytes(shapes, logHeights, 1,
             cycles, config.ExtensionDegree, config.LogBlowup);
-        // Before phase 1 the heights are unknown: a bound (every chip the shard may have as tall as the shard or the fixed
-        // tables, 2^18; −1 for a chip it cannot have).
+        // Before phase 1 a CPU shard's heights are unknown: a bound (every chip the shard may have as tall as the shard or the fixed
+        // tables, 2^18; −1 for a chip it cannot have). An accelerator shard's are known from its job (Shape).
         int bound = Math.Max(logShard, 18);
         // A committed shard's heights by chip (−1 for a chip it has no table for).
         static int[] Heights(ShardCommitment c)
@@ -131,7 +131,7 @@ public sealed class ClusterProver : IProofEngine
         var commitWork = jobs.Select((j, i) => new ShardWork
         {
             WorkId = Guid.Empty, RequestId = requestId, ContextId = context.Id, Phase = ShardPhase.Commit, ShardIndex = i, Job = j.Packed, JobDigest = j.Digest,
-            Config = config.Name, CheckConstraints = options.CheckConstraints, MemoryEstimate = Estimate(Bound(j.IsLast), j.Cycles, j.IsLast),
+            Config = config.Name, CheckConstraints = options.CheckConstraints, MemoryEstimate = Estimate(j.Shape ?? Bound(j.IsLast), j.Cycles, j.IsLast),
         }).ToArray();
         options.ShardProgress?.Invoke("main commitments", 0, plan.Count);
         var (commitments, commitMs) = await _dispatcher.RunAsync(requestId, context, commitWork, plan.InputDigest, bytes => ShardPayload.DecodeCommitment(bytes),

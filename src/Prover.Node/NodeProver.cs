@@ -197,7 +197,7 @@ public sealed class NodeProver : IDisposable
         cancellationToken.ThrowIfCancellationRequested();
         var kind = Options.Stage == ProofStage.Final ? ZkvmAggregateKind.Final : ZkvmAggregateKind.Aggregated;
         var aggregate = ZkvmAggregateProofs.Aggregate(Options.Guest.Program, shards, kind,
-            (layer, ms, bytes) => _logger.LogInformation("recursion {Layer}: {Bytes} bytes in {Seconds:F1} s", layer, bytes, ms / 1e3), catalogLogShardSize);
+            (layer, ms, bytes) => _logger.LogInformation("recursion {Layer}: {Bytes} bytes in {Seconds:F1} s", layer, bytes, ms / 1e3), Options.KeyCache, catalogLogShardSize);
         var phases = new Dictionary<string, double>(report.PhasesMs ?? new Dictionary<string, double>());
         foreach (var (layer, ms, _) in aggregate.Proofs)
             phases["recursion " + layer] = Math.Round(ms, 1);
@@ -232,7 +232,7 @@ public sealed class NodeProver : IDisposable
             cancellationToken.ThrowIfCancellationRequested();
             // Any stage: shard proofs, or an aggregated or final proof (by the file's envelope).
             var check = ZkvmAggregateProofs.IsAggregateProof(proof)
-                ? ZkvmAggregateProofs.Verify(Options.Guest.Program, proof, expectedInput, Options.VerificationPolicy)
+                ? ZkvmAggregateProofs.Verify(Options.Guest.Program, proof, expectedInput, Options.VerificationPolicy, keyCache: Options.KeyCache)
                 : ZkvmProofs.Verify(Options.Guest.Program, proof, expectedInput, Options.VerificationPolicy);
             var r = check.Result;
             double? bits = check.Security?.Provable;

@@ -33,6 +33,13 @@ public sealed record NodeProverOptions
     /// </summary>
     public ProofStage Stage { get; init; } = ProofStage.Shards;
 
+    /// <summary>
+    /// The aggregated and final stages' verifying keys kept on disk between runs (opt-in, null: none;
+    /// <see cref="Prover.Core.Recursion.Aggregation.ZkvmKeyCache"/>): a second proof or verification of the same family
+    /// skips the programs' setup. Not bound from configuration (it holds the cache's secret).
+    /// </summary>
+    public Prover.Core.Recursion.Aggregation.ZkvmKeyCache? KeyCache { get; init; }
+
     /// <summary>Where the heavy kernels run.</summary>
     public ProverBackendKind Backend { get; init; } = ProverBackendKind.Cpu;
 

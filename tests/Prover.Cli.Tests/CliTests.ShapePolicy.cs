@@ -51,4 +51,33 @@ public sealed partial class CliTests
             File.Delete(clustered);
         }
     }
+
+    [Fact]
+    public void Prove_on_the_local_cluster_under_the_budget_policy_with_accelerator_calls_gives_the_direct_bytes()
+    {
+        // keccak.elf's Keccak-f calls become an accelerator shard, proved on the cluster from an accelerator shard job
+        // (docs/design.md, "Distributed proving"): the file is the in-process file, and it verifies.
+        string keccak = Path.Combine(Prover.TestSupport.SharedData.RepositoryRoot, "native", "guest", "tests", "elf", "keccak.elf");
+        string input = Path.Combine(Path.GetTempPath(), $"keccak-input-{Guid.NewGuid():N}.bin");
+        string proof = Path.Combine(Path.GetTempPath(), $"budget-keccak-{Guid.NewGuid():N}.bin");
+        string clustered = Path.Combine(Path.GetTempPath(), $"budget-keccak-cluster-{Guid.NewGuid():N}.bin");
+        try
+        {
+            File.WriteAllBytes(input, [.. Enumerable.Range(0, 300).Select(i => (byte)(i * 13))]);
+            string[] common = ["prove", "--elf", keccak, "--input", input, "--config", "development", "--log-shard-size", "10", "--shape-policy", "budget"];
+            var direct = Run([.. common, "--out", proof]);
+            Assert.True(direct.Exit == 0, direct.Err);
+            var cluster = Run([.. common, "--cluster", "local", "--out", clustered]);
+            Assert.True(cluster.Exit == 0, cluster.Err);
+            Assert.Equal(File.ReadAllBytes(proof), File.ReadAllBytes(clustered));
+            var verified = Run("verify", clustered, "--elf", keccak, "--input", input, "--allow-insecure");
+            Assert.True(verified.Exit == 0, verified.Err + verified.Out);
+        }
+        finally
+        {
+            File.Delete(input);
+            File.Delete(proof);
+            File.Delete(clustered);
+        }
+    }
 }

@@ -50,6 +50,28 @@ public sealed class InProcessClusterTests
     }
 
     [Fact]
+    public async Task TheInProcessSiloGivesTheLocalProofBytesForARunWithAcceleratorCalls()
+    {
+        // keccak.elf under the budget policy: its Keccak-f calls are an accelerator shard of their own, proved by a worker from an
+        // accelerator shard job (docs/design.md, "Distributed proving"); the file is the local prover's.
+        var keccak = ProverGuest.FromElf("keccak", File.ReadAllBytes(ClusterTestGuests.ElfPath("keccak")), _ => new byte[32], _ => null);
+        var options = ClusterTestGuests.Options(keccak, 10) with { ShapePolicy = Prover.Core.Zkvm.Proving.ShardShapePolicy.Budget };
+        var input = new BlockInput("keccak", [.. Enumerable.Range(0, 300).Select(i => (byte)(i * 13))]);
+        using var local = new NodeProver(options);
+        var reference = await local.ProveAsync(input);
+
+        await using var cluster = await ClusterHosting.StartInProcessAsync();
+        using var prover = new NodeProver(options, engine: cluster.Prover);
+        var outcome = await prover.ProveAsync(input);
+        Assert.Equal(reference.Proof, outcome.Proof);
+        Assert.Equal(reference.Report.Shards, outcome.Report.Shards);
+        Assert.True(outcome.Report.Verified);
+        var proof = Prover.Core.Zkvm.Proving.ZkvmProof<Prover.Core.Field.KoalaBearQuartic, Prover.Core.Hash.Digest<Prover.Core.Field.KoalaBearParameters>>
+            .Parse(Prover.Core.Stark.ProofEnvelope.Parse(outcome.Proof).Proof);
+        Assert.Contains(proof.ShardChips, Prover.Core.Zkvm.Chips.ZkvmChips.IsAcceleratorShard);
+    }
+
+    [Fact]
     public async Task ASmallProvable100StatementGetsTheDirectProversSmallShapeOnTheCluster()
     {
         // Every table of this two-shard statement is at most 2^12 rows: the direct prover uses provable-100's small-statement

@@ -51,7 +51,7 @@ public sealed class ShardJobTests
         Assert.Equal(referenceReport.Shards, plan.Count);
         Assert.Equal(ShardShapePolicy.Budget, plan.ShapePolicy);
         if (plan.Count > 1)
-            Assert.Contains(plan.Jobs.SkipLast(1), j => j.Resume.Cycles < shardSize); // a cut the budget made
+            Assert.Contains(plan.Jobs.SkipLast(1), j => j.Cycles < shardSize); // a cut the budget made
         var jobs = plan.Jobs.Select(j => ZkvmShardJob.Parse(j.ToBytes())).ToArray();
         Assert.All(jobs, j => Assert.Equal(System.Numerics.BitOperations.Log2((ulong)shardSize), j.BudgetLogShardSize));
         var worker = new ZkvmShardWorker();
@@ -86,7 +86,7 @@ public sealed class ShardJobTests
                 Assert.Contains("budget", e.Message, StringComparison.Ordinal);
             }
         // A budget smaller than the shard: malformed on the wire, and the worker's padding refuses it.
-        var full = plan.Jobs.First(j => j.Resume.Cycles > 32);
+        var full = plan.Jobs.First(j => j.Cycles > 32);
         var small = full with { BudgetLogShardSize = 5 };
         Assert.Throws<FormatException>(() => ZkvmShardJob.Parse(small.ToBytes()));
         Assert.Throws<InvalidOperationException>(() => worker.Commit(program, input, small, config));
@@ -169,22 +169,27 @@ public sealed class ShardJobTests
             Assert.Throws<FormatException>(() => ZkvmShardJob.Parse(bytes.AsSpan(0, bytes.Length - 1)));
             Assert.Throws<FormatException>(() => ZkvmShardJob.Parse([.. bytes, 0]));
             var huge = (byte[])bytes.Clone();
-            // The initial-memory count sits after the header (4 + 2 + 32 + 32 + 8 + 4 + 4, the budget byte), pc, clk, 32 registers and three lengths.
-            int countAt = 87 + 8 + 8 + 32 * 8 + 3 * 8;
+            // The initial-memory count sits after the header (4 + 2, the kind byte, 32 + 32 + 8 + 4 + 4, the budget byte), pc, clk, 32
+            // registers and three lengths.
+            Assert.Equal((byte)ZkvmShardKind.Cpu, bytes[6]);
+            int countAt = 88 + 8 + 8 + 32 * 8 + 3 * 8;
             BitConverter.TryWriteBytes(huge.AsSpan(countAt), int.MaxValue);
             Assert.Throws<FormatException>(() => ZkvmShardJob.Parse(huge));
             // The budget byte: a budget over 2^24 cycles, or one the shard's cycles pass, is malformed.
             foreach (byte budget in new byte[] { 25, 1 })
             {
                 var bad = (byte[])bytes.Clone();
-                Assert.Equal(6, bad[86]);
-                bad[86] = budget;
+                Assert.Equal(6, bad[87]);
+                bad[87] = budget;
                 Assert.Throws<FormatException>(() => ZkvmShardJob.Parse(bad));
             }
-            // The previous format version is refused (its jobs carry no budget).
-            var old = (byte[])bytes.Clone();
-            BitConverter.TryWriteBytes(old.AsSpan(4, 2), (ushort)1);
-            Assert.Throws<FormatException>(() => ZkvmShardJob.Parse(old));
+            // Earlier format versions are refused (1: no budget; 2: no kind byte), and a later one.
+            foreach (ushort version in new ushort[] { 1, 2, 4 })
+            {
+                var old = (byte[])bytes.Clone();
+                BitConverter.TryWriteBytes(old.AsSpan(4, 2), version);
+                Assert.Contains("version", Assert.Throws<FormatException>(() => ZkvmShardJob.Parse(old)).Message, StringComparison.Ordinal);
+            }
         }
         var packed = ShardPayload.Compress(plan.Jobs[0].ToBytes());
         Assert.Equal(plan.Jobs[0].ToBytes(), ShardPayload.Decompress(packed));
@@ -207,7 +212,7 @@ public sealed class ShardJobTests
 
         // A job whose memory lies about a value the shard reads: the worker's own checks or the coordinator's bus check refuse it.
         var job = plan.Jobs[^1];
-        var forgedMemory = job.Resume.InitialMemory.Select((m, i) => i == 0 ? m with { Value = m.Value ^ 0x100 } : m).ToArray();
+        var forgedMemory = job.Resume!.InitialMemory.Select((m, i) => i == 0 ? m with { Value = m.Value ^ 0x100 } : m).ToArray();
         var forged = job with { Resume = job.Resume with { InitialMemory = forgedMemory } };
         var jobs = plan.Jobs.Take(plan.Count - 1).Append(forged).ToArray();
         Assert.Throws<InvalidOperationException>(() =>
@@ -217,15 +222,5 @@ public sealed class ShardJobTests
             var challenges = assembly.Challenges(commitments);
             assembly.Assemble([.. jobs.Select(j => worker.Prove(program, input, j, config, challenges[j.Index]))], challenges, []);
         });
-    }
-    [Fact]
-    public void The_plan_refuses_accelerator_calls_under_the_budget_policy()
-    {
-        // Their accelerator shards (docs/design.md, "Accelerator shards") have no jobs yet: refused, not a proof that cannot balance.
-        var program = ZkvmProgram.FromElf(File.ReadAllBytes(ClusterTestGuests.ElfPath("keccak")));
-        byte[] input = [.. Enumerable.Range(0, 300).Select(i => (byte)i)];
-        var e = Assert.Throws<NotSupportedException>(() => ZkvmShardPlanner.Plan(program, input, 1L << 10, policy: ShardShapePolicy.Budget));
-        Assert.Contains("accelerator", e.Message);
-        Assert.True(ZkvmShardPlanner.Plan(program, input, 1L << 10).Count >= 1);
     }
 }

@@ -183,7 +183,7 @@ public static class ClusterOverhead
             foreach (var j in plan!.Jobs)
             {
                 using var machine = new Prover.Core.Machine.Machine(program.Program, input, new MachineOptions { ShardSize = 1L << 40 });
-                machine.RunShardTraced(j.Resume);
+                machine.RunShardTraced(j.Resume!); // a natural plan: CPU shard jobs only
             }
         });
         long jobBytes = plan!.Jobs.Sum(j => (long)j.ToBytes().Length);

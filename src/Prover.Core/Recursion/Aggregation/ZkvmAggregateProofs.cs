@@ -63,7 +63,7 @@ public static class ZkvmAggregateProofs
     /// of the guest at that k and these configurations); null: the execution's own shapes.
     /// </remarks>
     public static ZkvmAggregateReport Aggregate(ZkvmProgram program, ReadOnlySpan<byte> executionFile, ZkvmAggregateKind kind = ZkvmAggregateKind.Aggregated,
-        Action<string, double, int>? progress = null, int? catalogLogShardSize = null)
+        Action<string, double, int>? progress = null, ZkvmKeyCache? keyCache = null, int? catalogLogShardSize = null)
     {
         ArgumentNullException.ThrowIfNull(program);
         ProofEnvelope envelope;
@@ -84,10 +84,10 @@ public static class ZkvmAggregateProofs
         // digests in every layer, width-24 Poseidon2 throughout).
         return (config.ExtensionDegree, config.DigestElements) switch
         {
-            (4, KoalaBearDigest.Length) => Aggregate(ZkvmAggregationKeys<KoalaBearQuartic, KoalaBearDigest>.For(layers, program), envelope.Proof, kind, progress, catalogLogShardSize),
-            (4, _) => Aggregate(ZkvmAggregationKeys<KoalaBearQuartic, KoalaBearWideDigest>.For(layers, program), envelope.Proof, kind, progress, catalogLogShardSize),
-            (_, KoalaBearDigest.Length) => Aggregate(ZkvmAggregationKeys<KoalaBearOctic, KoalaBearDigest>.For(layers, program), envelope.Proof, kind, progress, catalogLogShardSize),
-            _ => Aggregate(ZkvmAggregationKeys<KoalaBearOctic, KoalaBearWideDigest>.For(layers, program), envelope.Proof, kind, progress, catalogLogShardSize),
+            (4, KoalaBearDigest.Length) => Aggregate(ZkvmAggregationKeys<KoalaBearQuartic, KoalaBearDigest>.For(layers, program, keyCache), envelope.Proof, kind, progress, catalogLogShardSize),
+            (4, _) => Aggregate(ZkvmAggregationKeys<KoalaBearQuartic, KoalaBearWideDigest>.For(layers, program, keyCache), envelope.Proof, kind, progress, catalogLogShardSize),
+            (_, KoalaBearDigest.Length) => Aggregate(ZkvmAggregationKeys<KoalaBearOctic, KoalaBearDigest>.For(layers, program, keyCache), envelope.Proof, kind, progress, catalogLogShardSize),
+            _ => Aggregate(ZkvmAggregationKeys<KoalaBearOctic, KoalaBearWideDigest>.For(layers, program, keyCache), envelope.Proof, kind, progress, catalogLogShardSize),
         };
     }
 
@@ -107,7 +107,8 @@ public static class ZkvmAggregateProofs
                 progress?.Invoke(aggregator.Timings[reported].Layer, aggregator.Timings[reported].Milliseconds, aggregator.Timings[reported].Bytes);
             return item;
         }
-        var items = Enumerable.Range(0, aggregator.ShardCount).Select(s => Report(aggregator.Leaf(s))).ToList();
+        // The leaves grouped by program (each leaf's proving key made once, dropped after its group); the same proofs in shard order.
+        var items = aggregator.Leaves(item => Report(item));
         foreach (var level in ShardCommitmentTree.TreeShape(items.Count))
             items = [.. level.Select(p => p.Right < 0 ? items[p.Left] : Report(aggregator.Node(items[p.Left], items[p.Right])))];
         var result = kind == ZkvmAggregateKind.Final ? aggregator.FromFinal(Report(aggregator.Final(items[0]))) : aggregator.FromRoot(items[0]);
@@ -162,7 +163,7 @@ public static class ZkvmAggregateProofs
     /// past the runtime's tiered compilation (a verifier of many proofs), not the first warm run's partly unoptimised code.
     /// The check's <see cref="ZkvmProofCheck.VerifyingKey"/> is the top program's key.
     /// </summary>
-    public static ZkvmProofCheck Verify(ZkvmProgram program, ReadOnlySpan<byte> file, byte[]? expectedInput = null, VerificationPolicy? policy = null, int runs = 1)
+    public static ZkvmProofCheck Verify(ZkvmProgram program, ReadOnlySpan<byte> file, byte[]? expectedInput = null, VerificationPolicy? policy = null, int runs = 1, ZkvmKeyCache? keyCache = null)
     {
         ArgumentNullException.ThrowIfNull(program);
         ArgumentOutOfRangeException.ThrowIfLessThan(runs, 1);
@@ -173,10 +174,10 @@ public static class ZkvmAggregateProofs
         var layers = ZkvmRecursionLayers.For(config!);
         var check = (config!.ExtensionDegree, config.DigestElements) switch
         {
-            (4, KoalaBearDigest.Length) => Check(new ZkvmAggregateVerifier<KoalaBearQuartic, KoalaBearDigest>(ZkvmAggregationKeys<KoalaBearQuartic, KoalaBearDigest>.For(layers, program)), config, envelope!, runs, sw),
-            (4, _) => Check(new ZkvmAggregateVerifier<KoalaBearQuartic, KoalaBearWideDigest>(ZkvmAggregationKeys<KoalaBearQuartic, KoalaBearWideDigest>.For(layers, program)), config, envelope!, runs, sw),
-            (_, KoalaBearDigest.Length) => Check(new ZkvmAggregateVerifier<KoalaBearOctic, KoalaBearDigest>(ZkvmAggregationKeys<KoalaBearOctic, KoalaBearDigest>.For(layers, program)), config, envelope!, runs, sw),
-            _ => Check(new ZkvmAggregateVerifier<KoalaBearOctic, KoalaBearWideDigest>(ZkvmAggregationKeys<KoalaBearOctic, KoalaBearWideDigest>.For(layers, program)), config, envelope!, runs, sw),
+            (4, KoalaBearDigest.Length) => Check(new ZkvmAggregateVerifier<KoalaBearQuartic, KoalaBearDigest>(ZkvmAggregationKeys<KoalaBearQuartic, KoalaBearDigest>.For(layers, program, keyCache)), config, envelope!, runs, sw),
+            (4, _) => Check(new ZkvmAggregateVerifier<KoalaBearQuartic, KoalaBearWideDigest>(ZkvmAggregationKeys<KoalaBearQuartic, KoalaBearWideDigest>.For(layers, program, keyCache)), config, envelope!, runs, sw),
+            (_, KoalaBearDigest.Length) => Check(new ZkvmAggregateVerifier<KoalaBearOctic, KoalaBearDigest>(ZkvmAggregationKeys<KoalaBearOctic, KoalaBearDigest>.For(layers, program, keyCache)), config, envelope!, runs, sw),
+            _ => Check(new ZkvmAggregateVerifier<KoalaBearOctic, KoalaBearWideDigest>(ZkvmAggregationKeys<KoalaBearOctic, KoalaBearWideDigest>.For(layers, program, keyCache)), config, envelope!, runs, sw),
         };
         return ZkvmProofFile.CheckInput(check, expectedInput);
     }

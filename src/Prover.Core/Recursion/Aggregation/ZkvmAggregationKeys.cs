@@ -52,6 +52,18 @@ public sealed class ZkvmAggregationKeys<TDef, TDigest>
 
     public StarkConfig ShardConfig => _shardConfig;
 
+    /// <summary>
+    /// The store holding the proving keys of these programs while they are used (at most its capacity at a time; the
+    /// programs keep only their verifying keys). Replace it before the first program is made to change the capacity.
+    /// </summary>
+    public ZkvmProvingKeys<TDigest> ProvingKeys { get; init; } = new();
+
+    /// <summary>
+    /// Verifying keys kept on disk between runs (opt-in; null: none): a program whose entry checks skips its setup, its
+    /// proving key made when a proof with it is made (<see cref="ZkvmKeyCache"/>).
+    /// </summary>
+    public ZkvmKeyCache? KeyCache { get; init; }
+
     public StarkConfig RecursionConfig => _recursionConfig;
 
     public ZkvmProgram Program => _program;
@@ -62,11 +74,11 @@ public sealed class ZkvmAggregationKeys<TDef, TDigest>
     /// <summary>The configuration of the final proof.</summary>
     public StarkConfig FinalConfig => FinalConfigs[^1];
 
-    /// <summary>The programs and keys of <paramref name="program"/>'s trees under <paramref name="layers"/>.</summary>
-    public static ZkvmAggregationKeys<TDef, TDigest> For(ZkvmRecursionLayers layers, ZkvmProgram program)
+    /// <summary>The programs and keys of <paramref name="program"/>'s trees under <paramref name="layers"/>, verifying keys kept in <paramref name="keyCache"/> where given.</summary>
+    public static ZkvmAggregationKeys<TDef, TDigest> For(ZkvmRecursionLayers layers, ZkvmProgram program, ZkvmKeyCache? keyCache = null)
     {
         ArgumentNullException.ThrowIfNull(layers);
-        return new(layers.Shard, layers.Layer, program, layers.Finals);
+        return new(layers.Shard, layers.Layer, program, layers.Finals) { KeyCache = keyCache };
     }
 
     /// <summary>
@@ -115,9 +127,11 @@ public sealed class ZkvmAggregationKeys<TDef, TDigest>
             }
             lock (_timings)
                 _timings.Add(("build (verifier programs)", sw.Elapsed.TotalMilliseconds));
-            var members = leaves.Select(l => Make(() => l.PaddedTo(leafShape), c, timeBuild: false)).ToArray();
+            // Keyed nodes and lift first, the leaves last: the proving-key store then holds the last leaves made, which the
+            // tree proves first (the keys are the same in any order; the set's order is fixed below).
             var nodeChildren = nodes.Select(n => Make(() => n.PaddedTo(nodeShape), c, timeBuild: false)).ToArray();
             var liftChild = Make(() => lift.PaddedTo(nodeShape), c, timeBuild: false);
+            var members = leaves.Select(l => Make(() => l.PaddedTo(leafShape), c, timeBuild: false)).ToArray();
             family = new ZkvmAggregationFamily<TDef, TDigest>(leafShape, nodeShape, shapes, members, nodeChildren, liftChild, rounds);
             if (family.Set.Depth != depth)
                 throw new InvalidOperationException($"the allowed-key set has depth {family.Set.Depth}, the nodes were built for {depth}");
@@ -224,7 +238,25 @@ public sealed class ZkvmAggregationKeys<TDef, TDigest>
         var timings = new List<(string Phase, double Milliseconds)>();
         if (timeBuild)
             timings.Add(("build (verifier program)", sw.Elapsed.TotalMilliseconds));
-        var child = ZkvmAggregationChild<TDef, TDigest>.Of(program, config, timings);
+        ZkvmAggregationChild<TDef, TDigest> child;
+        if (KeyCache is { } cache)
+        {
+            // The entry's name is a digest of the built program and the configuration: a hit is this program's key as an
+            // earlier run made it (ZkvmKeyCache: authenticated; a failed check is a miss, the key made and written again).
+            sw.Restart();
+            var id = ZkvmKeyCache.Id<TDef, TDigest>(program, config);
+            var cached = cache.Load<TDigest>(id);
+            timings.Add(("key cache (id, read)", sw.Elapsed.TotalMilliseconds));
+            if (cached is not null)
+                child = ZkvmAggregationChild<TDef, TDigest>.WithKey(program, config, cached, ProvingKeys, timings);
+            else
+            {
+                child = ZkvmAggregationChild<TDef, TDigest>.Of(program, config, ProvingKeys, timings);
+                cache.Store(id, child.Key);
+            }
+        }
+        else
+            child = ZkvmAggregationChild<TDef, TDigest>.Of(program, config, ProvingKeys, timings);
         lock (_timings)
             _timings.AddRange(timings);
         return child;

@@ -415,26 +415,92 @@ public static class ZkvmAggregationPrograms<TDef, TDigest>
     }
 }
 
-/// <summary>A program of the tree with its machine and verifying key under the recursion configuration (what a parent pins).</summary>
-public sealed record ZkvmAggregationChild<TDef, TDigest>(RecursionProgram Program, Chips.RecursionMachine<KoalaBearParameters, TDef> Machine,
-    ProvingKey<KoalaBearParameters, TDigest> ProvingKey)
+/// <summary>
+/// A program of the tree with its machine and verifying key under the configuration it is proved in (what a parent
+/// pins or checks a member of R). The proving key is not kept with it: <see cref="ProvingKey"/> makes it when a proof
+/// with it is made, held by the family's bounded store (<see cref="ZkvmProvingKeys{TDigest}"/>), so that the keys of a
+/// family of tens of programs are not all resident.
+/// </summary>
+public sealed class ZkvmAggregationChild<TDef, TDigest>
     where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
     where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
 {
-    public VerifyingKey<KoalaBearParameters, TDigest> Key => ProvingKey.VerifyingKey;
+    private readonly ZkvmProvingKeys<TDigest> _store;
 
-    /// <summary>The machine of <paramref name="program"/> and its key under <paramref name="config"/> (the fixed columns' commitment).</summary>
-    public static ZkvmAggregationChild<TDef, TDigest> Of(RecursionProgram program, StarkConfig config) => Of(program, config, null);
+    private ZkvmAggregationChild(RecursionProgram program, Chips.RecursionMachine<KoalaBearParameters, TDef> machine, VerifyingKey<KoalaBearParameters, TDigest> key,
+        StarkConfig config, ZkvmProvingKeys<TDigest> store)
+    {
+        Program = program;
+        Machine = machine;
+        Key = key;
+        Config = config;
+        _store = store;
+    }
 
-    /// <summary>Same, adding the time of the machine's construction (chips, memory plan) and of its key setup to <paramref name="timings"/>.</summary>
-    internal static ZkvmAggregationChild<TDef, TDigest> Of(RecursionProgram program, StarkConfig config, List<(string Phase, double Milliseconds)>? timings)
+    public RecursionProgram Program { get; }
+
+    public Chips.RecursionMachine<KoalaBearParameters, TDef> Machine { get; }
+
+    /// <summary>The verifying key: the fixed columns' commitment at the machine's heights under <see cref="Config"/>.</summary>
+    public VerifyingKey<KoalaBearParameters, TDigest> Key { get; }
+
+    /// <summary>The configuration the program's proofs are made in (its blowup fixes the key).</summary>
+    public StarkConfig Config { get; }
+
+    /// <summary>
+    /// The proving key (the held one, or made again: the same setup of the same program, whose root is checked against
+    /// <see cref="Key"/> — a mismatch is a bug, thrown, never a proof under another key).
+    /// </summary>
+    public ProvingKey<KoalaBearParameters, TDigest> ProvingKey() => ProvingKey(out _);
+
+    /// <summary>The same, saying whether it was made now (<paramref name="made"/>: the setup ran) rather than held.</summary>
+    public ProvingKey<KoalaBearParameters, TDigest> ProvingKey(out bool made)
+    {
+        bool setup = false;
+        var key = _store.Get(this, () =>
+        {
+            setup = true;
+            var k = Machine.Setup<TDigest>(Config);
+            if (k.VerifyingKey.PreprocessedRoot != Key.PreprocessedRoot || !k.VerifyingKey.LogHeights.AsSpan().SequenceEqual(Key.LogHeights)
+                || k.VerifyingKey.LogBlowup != Key.LogBlowup)
+                throw new InvalidOperationException("a proving key made again differs from the program's verifying key");
+            return k;
+        });
+        made = setup;
+        return key;
+    }
+
+    /// <summary>The machine of <paramref name="program"/> and its key under <paramref name="config"/> (the fixed columns' commitment), its proving key held by a store of its own.</summary>
+    public static ZkvmAggregationChild<TDef, TDigest> Of(RecursionProgram program, StarkConfig config) => Of(program, config, new ZkvmProvingKeys<TDigest>(), null);
+
+    /// <summary>
+    /// Same, the proving key held by <paramref name="store"/> (made here for the verifying key, then held as the most
+    /// recent), adding the time of the machine's construction (chips, memory plan) and of its key setup to <paramref name="timings"/>.
+    /// </summary>
+    internal static ZkvmAggregationChild<TDef, TDigest> Of(RecursionProgram program, StarkConfig config, ZkvmProvingKeys<TDigest> store,
+        List<(string Phase, double Milliseconds)>? timings)
     {
         var sw = System.Diagnostics.Stopwatch.StartNew();
         var machine = new Chips.RecursionMachine<KoalaBearParameters, TDef>(program);
         timings?.Add(("machine (chips, memory plan)", sw.Elapsed.TotalMilliseconds));
         sw.Restart();
-        var key = machine.Setup<TDigest>(config);
+        var provingKey = machine.Setup<TDigest>(config);
         timings?.Add(("setup (program columns)", sw.Elapsed.TotalMilliseconds));
-        return new(program, machine, key);
+        var child = new ZkvmAggregationChild<TDef, TDigest>(program, machine, provingKey.VerifyingKey, config, store);
+        store.Put(child, provingKey);
+        return child;
+    }
+
+    /// <summary>
+    /// The member of <paramref name="program"/> whose verifying key is <paramref name="key"/>, taken as given (a key
+    /// cache's entry; the caller answers for it), its proving key made when first used.
+    /// </summary>
+    internal static ZkvmAggregationChild<TDef, TDigest> WithKey(RecursionProgram program, StarkConfig config, VerifyingKey<KoalaBearParameters, TDigest> key,
+        ZkvmProvingKeys<TDigest> store, List<(string Phase, double Milliseconds)>? timings)
+    {
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        var machine = new Chips.RecursionMachine<KoalaBearParameters, TDef>(program);
+        timings?.Add(("machine (chips, memory plan)", sw.Elapsed.TotalMilliseconds));
+        return new ZkvmAggregationChild<TDef, TDigest>(program, machine, key, config, store);
     }
 }

@@ -91,6 +91,26 @@ public sealed class ZkvmAggregator<TDef, TDigest>
     /// </summary>
     public IReadOnlyList<(string Layer, string Phase, double Milliseconds)> Phases => _phases;
 
+    /// <summary>
+    /// The shards in the order their leaves are best proved: grouped by leaf program (the family's order of shapes),
+    /// in shard order within a group, so that each leaf's proving key is made once and dropped after its group
+    /// (<see cref="ZkvmProvingKeys{TDigest}"/>). Any order gives the same proofs: a leaf proof depends on its shard only.
+    /// </summary>
+    public IReadOnlyList<int> LeafOrder() =>
+        [.. Enumerable.Range(0, _commitments.Length).OrderBy(s => _family.Set.IndexOf(_family.Leaf(_commitments[s].Shape).Key.PreprocessedRoot)).ThenBy(s => s)];
+
+    /// <summary>Every leaf proof, in shard order, made in <see cref="LeafOrder"/>; <paramref name="made"/> sees each as it is made.</summary>
+    public List<ZkvmAggregationItem<TDef, TDigest>> Leaves(Action<ZkvmAggregationItem<TDef, TDigest>>? made = null)
+    {
+        var items = new ZkvmAggregationItem<TDef, TDigest>[_commitments.Length];
+        foreach (int s in LeafOrder())
+        {
+            items[s] = Leaf(s);
+            made?.Invoke(items[s]);
+        }
+        return [.. items];
+    }
+
     /// <summary>The leaf proof of shard <paramref name="shard"/>.</summary>
     public ZkvmAggregationItem<TDef, TDigest> Leaf(int shard)
     {
@@ -212,8 +232,14 @@ public sealed class ZkvmAggregator<TDef, TDigest>
         lap.Restart();
         var traces = child.Machine.GenerateTraces(memory);
         phases?.Add((layer, "traces", lap.Elapsed.TotalMilliseconds));
+        lap.Restart();
+        // Made again where the store dropped it (another program's layer ran since): the same key, checked against the
+        // verifying key the parents and the allowed-key set hold.
+        var provingKey = child.ProvingKey(out bool made);
+        if (made)
+            phases?.Add((layer, "setup (proving key)", lap.Elapsed.TotalMilliseconds));
         var prover = new RecursionProver<KoalaBearParameters, TDef, TDigest>(config);
-        var stark = prover.ProveTraces(child.Machine, child.ProvingKey, traces, run.Outputs, false);
+        var stark = prover.ProveTraces(child.Machine, provingKey, traces, run.Outputs, false);
         foreach (var (phase, ms) in prover.LastStarkTimings)
             phases?.Add((layer, "STARK: " + phase, ms));
         timings.Add((layer, sw.Elapsed.TotalMilliseconds, ProofSerializer.Serialize(stark).Length));
@@ -223,7 +249,7 @@ public sealed class ZkvmAggregator<TDef, TDigest>
     /// <summary>The whole tree: every leaf, then the nodes level by level (one shard: its leaf's lift); the root's proof.</summary>
     public ZkvmAggregationItem<TDef, TDigest> Root()
     {
-        var items = Enumerable.Range(0, _commitments.Length).Select(Leaf).ToList();
+        var items = Leaves();
         foreach (var level in ShardCommitmentTree.TreeShape(items.Count))
             items = [.. level.Select(p => p.Right < 0 ? items[p.Left] : Node(items[p.Left], items[p.Right]))];
         // One shard: its leaf lifted to the node shape, the only shape the final layer verifies.

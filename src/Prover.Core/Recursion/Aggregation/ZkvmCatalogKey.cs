@@ -17,19 +17,20 @@ public sealed record ZkvmCatalogKey(string Config, int LogShardSize, int Catalog
     /// <summary>
     /// The key of <paramref name="program"/>'s final proofs of executions proved under <paramref name="config"/> (a preset:
     /// its recursion layers are <see cref="ZkvmRecursionLayers.For"/>'s) with the budget policy at 2^<paramref name="logShardSize"/>
-    /// cycles per shard. Builds the whole family: a leaf program and key per catalog shape (minutes at provable presets).
+    /// cycles per shard. Builds the whole family: a leaf program and key per catalog shape (minutes at provable presets;
+    /// the verifying keys kept in <paramref name="keyCache"/> where given).
     /// </summary>
-    public static ZkvmCatalogKey Of(ZkvmProgram program, StarkConfig config, int logShardSize)
+    public static ZkvmCatalogKey Of(ZkvmProgram program, StarkConfig config, int logShardSize, ZkvmKeyCache? keyCache = null)
     {
         ArgumentNullException.ThrowIfNull(program);
         ArgumentNullException.ThrowIfNull(config);
         var layers = ZkvmRecursionLayers.For(config);
         return (config.ExtensionDegree, config.DigestElements) switch
         {
-            (4, KoalaBearDigest.Length) => Of(ZkvmAggregationKeys<KoalaBearQuartic, KoalaBearDigest>.For(layers, program), logShardSize),
-            (4, _) => Of(ZkvmAggregationKeys<KoalaBearQuartic, KoalaBearWideDigest>.For(layers, program), logShardSize),
-            (_, KoalaBearDigest.Length) => Of(ZkvmAggregationKeys<KoalaBearOctic, KoalaBearDigest>.For(layers, program), logShardSize),
-            _ => Of(ZkvmAggregationKeys<KoalaBearOctic, KoalaBearWideDigest>.For(layers, program), logShardSize),
+            (4, KoalaBearDigest.Length) => Of(ZkvmAggregationKeys<KoalaBearQuartic, KoalaBearDigest>.For(layers, program, keyCache), logShardSize),
+            (4, _) => Of(ZkvmAggregationKeys<KoalaBearQuartic, KoalaBearWideDigest>.For(layers, program, keyCache), logShardSize),
+            (_, KoalaBearDigest.Length) => Of(ZkvmAggregationKeys<KoalaBearOctic, KoalaBearDigest>.For(layers, program, keyCache), logShardSize),
+            _ => Of(ZkvmAggregationKeys<KoalaBearOctic, KoalaBearWideDigest>.For(layers, program, keyCache), logShardSize),
         };
     }
 

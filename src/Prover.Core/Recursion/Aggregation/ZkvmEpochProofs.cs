@@ -59,7 +59,7 @@ public static class ZkvmEpochProofs
     /// proof fails the program above it.
     /// </summary>
     public static ZkvmEpochReport Aggregate(ZkvmProgram program, IReadOnlyList<byte[]> files, ZkvmAggregateKind kind = ZkvmAggregateKind.Aggregated,
-        Action<string, double, int>? progress = null)
+        Action<string, double, int>? progress = null, ZkvmKeyCache? keyCache = null)
     {
         ArgumentNullException.ThrowIfNull(program);
         var envelopes = Envelopes(files);
@@ -68,10 +68,10 @@ public static class ZkvmEpochProofs
         var layers = ZkvmRecursionLayers.For(config);
         return (config.ExtensionDegree, config.DigestElements) switch
         {
-            (4, KoalaBearDigest.Length) => Aggregate(ZkvmAggregationKeys<KoalaBearQuartic, KoalaBearDigest>.For(layers, program), envelopes, kind, progress),
-            (4, _) => Aggregate(ZkvmAggregationKeys<KoalaBearQuartic, KoalaBearWideDigest>.For(layers, program), envelopes, kind, progress),
-            (_, KoalaBearDigest.Length) => Aggregate(ZkvmAggregationKeys<KoalaBearOctic, KoalaBearDigest>.For(layers, program), envelopes, kind, progress),
-            _ => Aggregate(ZkvmAggregationKeys<KoalaBearOctic, KoalaBearWideDigest>.For(layers, program), envelopes, kind, progress),
+            (4, KoalaBearDigest.Length) => Aggregate(ZkvmAggregationKeys<KoalaBearQuartic, KoalaBearDigest>.For(layers, program, keyCache), envelopes, kind, progress),
+            (4, _) => Aggregate(ZkvmAggregationKeys<KoalaBearQuartic, KoalaBearWideDigest>.For(layers, program, keyCache), envelopes, kind, progress),
+            (_, KoalaBearDigest.Length) => Aggregate(ZkvmAggregationKeys<KoalaBearOctic, KoalaBearDigest>.For(layers, program, keyCache), envelopes, kind, progress),
+            _ => Aggregate(ZkvmAggregationKeys<KoalaBearOctic, KoalaBearWideDigest>.For(layers, program, keyCache), envelopes, kind, progress),
         };
     }
 
@@ -196,7 +196,7 @@ public static class ZkvmEpochProofs
     /// cold: every block's tree and the epoch's programs and keys); the time reported is
     /// <see cref="ZkvmProofFile.WarmMilliseconds"/>'s, the verifier's steady state.
     /// </summary>
-    public static ZkvmEpochCheck Verify(ZkvmProgram program, ReadOnlySpan<byte> file, VerificationPolicy? policy = null, int runs = 1)
+    public static ZkvmEpochCheck Verify(ZkvmProgram program, ReadOnlySpan<byte> file, VerificationPolicy? policy = null, int runs = 1, ZkvmKeyCache? keyCache = null)
     {
         ArgumentNullException.ThrowIfNull(program);
         ArgumentOutOfRangeException.ThrowIfLessThan(runs, 1);
@@ -207,10 +207,10 @@ public static class ZkvmEpochProofs
         var layers = ZkvmRecursionLayers.For(config!);
         return (config!.ExtensionDegree, config.DigestElements) switch
         {
-            (4, KoalaBearDigest.Length) => Check(new ZkvmEpochVerifier<KoalaBearQuartic, KoalaBearDigest>(ZkvmAggregationKeys<KoalaBearQuartic, KoalaBearDigest>.For(layers, program)), config, envelope!, runs, sw),
-            (4, _) => Check(new ZkvmEpochVerifier<KoalaBearQuartic, KoalaBearWideDigest>(ZkvmAggregationKeys<KoalaBearQuartic, KoalaBearWideDigest>.For(layers, program)), config, envelope!, runs, sw),
-            (_, KoalaBearDigest.Length) => Check(new ZkvmEpochVerifier<KoalaBearOctic, KoalaBearDigest>(ZkvmAggregationKeys<KoalaBearOctic, KoalaBearDigest>.For(layers, program)), config, envelope!, runs, sw),
-            _ => Check(new ZkvmEpochVerifier<KoalaBearOctic, KoalaBearWideDigest>(ZkvmAggregationKeys<KoalaBearOctic, KoalaBearWideDigest>.For(layers, program)), config, envelope!, runs, sw),
+            (4, KoalaBearDigest.Length) => Check(new ZkvmEpochVerifier<KoalaBearQuartic, KoalaBearDigest>(ZkvmAggregationKeys<KoalaBearQuartic, KoalaBearDigest>.For(layers, program, keyCache)), config, envelope!, runs, sw),
+            (4, _) => Check(new ZkvmEpochVerifier<KoalaBearQuartic, KoalaBearWideDigest>(ZkvmAggregationKeys<KoalaBearQuartic, KoalaBearWideDigest>.For(layers, program, keyCache)), config, envelope!, runs, sw),
+            (_, KoalaBearDigest.Length) => Check(new ZkvmEpochVerifier<KoalaBearOctic, KoalaBearDigest>(ZkvmAggregationKeys<KoalaBearOctic, KoalaBearDigest>.For(layers, program, keyCache)), config, envelope!, runs, sw),
+            _ => Check(new ZkvmEpochVerifier<KoalaBearOctic, KoalaBearWideDigest>(ZkvmAggregationKeys<KoalaBearOctic, KoalaBearWideDigest>.For(layers, program, keyCache)), config, envelope!, runs, sw),
         };
     }
 

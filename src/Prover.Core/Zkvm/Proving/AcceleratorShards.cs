@@ -159,16 +159,59 @@ internal sealed class AcceleratorShards
         ArgumentNullException.ThrowIfNull(program);
         ArgumentNullException.ThrowIfNull(chunk);
         ArgumentNullException.ThrowIfNull(budget);
-        var chips = ZkvmChips.AcceleratorShard(chunk.Chip);
+        return ShapeAt(program, chunk.Chip, budget.AcceleratorLogHeight(program, chunk.Chip, chunk.Rows), budget);
+    }
+
+    /// <summary>The shape (<see cref="Shape"/>) of an accelerator shard of <paramref name="accelerator"/> at the tier 2^<paramref name="logHeight"/>.</summary>
+    internal static (ChipSet Chips, int[] LogHeights) ShapeAt(ZkvmProgram program, int accelerator, int logHeight, ShardBudget budget)
+    {
+        var chips = ZkvmChips.AcceleratorShard(accelerator);
         int Log(int rows) => System.Numerics.BitOperations.Log2((uint)rows);
         var heights = chips.Indices().Select(c => c switch
         {
             ZkvmTable.Program => Log(program.Table.Height),
             ZkvmTable.Image => Log(program.ImageTable.Height),
             ZkvmTable.Bytes => budget.LogHeights[ZkvmTable.Bytes],
-            _ => budget.AcceleratorLogHeight(program, c, chunk.Rows),
+            _ => logHeight,
         }).ToArray();
         return (chips, heights);
+    }
+
+    /// <summary>
+    /// The chunk an accelerator shard job's calls make, taken through the prover's own gathering (<see cref="Add"/>) so the
+    /// job can only name what the single-process prover would have built: every call must be the job's accelerator's (a call
+    /// of another type, a modmul of other limbs or a point operation of another syscall would open a chunk of its own), all
+    /// must fit one chunk (at most 2^A rows), be in execution order (strictly increasing clk: one call per ECALL), and the
+    /// job's tier must be the one <see cref="ShardBudget.AcceleratorLogHeight"/> gives their rows.
+    /// <see cref="InvalidOperationException"/> otherwise (a corrupt job or coordinator).
+    /// </summary>
+    internal static AcceleratorChunk ChunkOf(ZkvmProgram program, AcceleratorShardCalls calls, ShardBudget budget)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        ArgumentNullException.ThrowIfNull(calls);
+        ArgumentNullException.ThrowIfNull(budget);
+        if (!ZkvmChips.IsAccelerator(calls.Chip))
+            throw new InvalidOperationException($"chip {calls.Chip} is not an accelerator");
+        var record = new ExecutionRecord(0, new ShardStart(0, 0, []));
+        record.KeccakPermutes.AddRange(calls.KeccakPermutes);
+        record.Sha256Compresses.AddRange(calls.Sha256Compresses);
+        record.ModMuls.AddRange(calls.ModMuls);
+        record.WeierstrassOps.AddRange(calls.WeierstrassOps);
+        var collector = new AcceleratorShards(program, budget);
+        collector.Add(record);
+        var chunks = collector.Chunks;
+        if (chunks.Count != 1 || chunks[0].Chip != calls.Chip || chunks[0].Count != calls.Count)
+            throw new InvalidOperationException($"the job's {calls.Count} calls are not one chunk of {ZkvmChips.All[calls.Chip].Name} calls " +
+                $"({chunks.Count} chunk(s) of {string.Join(", ", chunks.Select(c => $"{c.Count} {ZkvmChips.All[c.Chip].Name}"))})");
+        var clocks = calls.KeccakPermutes.Select(e => e.Clk).Concat(calls.Sha256Compresses.Select(e => e.Timestamp))
+            .Concat(calls.ModMuls.Select(e => e.Timestamp)).Concat(calls.WeierstrassOps.Select(e => e.Timestamp)).ToArray();
+        for (int i = 1; i < clocks.Length; i++)
+            if (clocks[i] <= clocks[i - 1])
+                throw new InvalidOperationException($"the job's calls are not in execution order (clk {clocks[i]} after {clocks[i - 1]})");
+        int tier = budget.AcceleratorLogHeight(program, calls.Chip, chunks[0].Rows);
+        if (calls.LogHeight != tier)
+            throw new InvalidOperationException($"the job's tier is 2^{calls.LogHeight} rows, its {calls.Count} calls' is 2^{tier}");
+        return chunks[0];
     }
 
     /// <summary>

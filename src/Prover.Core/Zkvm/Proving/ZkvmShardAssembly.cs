@@ -8,7 +8,8 @@ namespace Prover.Core.Zkvm.Proving;
 
 /// <summary>
 /// The coordinator's side of a distributed proof between and after the workers' two phases (docs/design.md,
-/// "Distributed proving"): from every shard's commitment it checks the bus budget and the input commitment
+/// "Distributed proving"): from every shard's commitment it checks the shard's shape (a CPU shard's chip set and, under the
+/// budget policy, its budget; an accelerator shard's kind and tier), the bus budget and the input commitment
 /// and draws the shared challenges from the same global transcript as <see cref="ZkvmProver{TDef, TDigest}"/>; from every
 /// shard's proof it checks that each proof opens its phase-1 commitment and that the buses balance over all
 /// shards and the public tuples, and assembles the proof file. With the same plan the file is byte for byte
@@ -41,11 +42,16 @@ public sealed class ZkvmShardAssembly
             throw new ArgumentException($"{commitments.Count} commitments for {_plan.Count} shards");
         for (int s = 0; s < commitments.Count; s++)
         {
-            if (ZkvmChips.Check(commitments[s].Chips, s == _plan.Count - 1) is { } error)
-                throw new InvalidOperationException($"shard {s}: {error}");
             int tables = commitments[s].Chips.Count;
             if (commitments[s].LogHeights.Length != tables || commitments[s].PublicValues.Length != tables)
                 throw new InvalidOperationException($"shard {s}: a commitment of {commitments[s].LogHeights.Length} tables, expected {tables}");
+            if (_plan.Jobs[s].Accelerator is { } calls)
+            {
+                CheckAcceleratorShard(s, calls, commitments[s]);
+                continue;
+            }
+            if (ZkvmChips.Check(commitments[s].Chips, s == _plan.Count - 1) is { } error)
+                throw new InvalidOperationException($"shard {s}: {error}");
             // Under the budget policy every shard is a catalog entry of the plan's budget (ShardBudget: non-last shards at the
             // budget, the last at one of its last-shard entries); a worker that padded to another budget (a job that does not
             // carry the plan's) would make a proof of other shapes than the single-process prover's: refused here.
@@ -70,6 +76,27 @@ public sealed class ZkvmShardAssembly
             (_, KoalaBearDigest.Length) => Challenges<KoalaBearOctic, KoalaBearDigest>(fractions),
             _ => Challenges<KoalaBearOctic, KoalaBearWideDigest>(fractions),
         };
+    }
+
+    /// <summary>
+    /// An accelerator shard's commitment against its job (docs/design.md, "Distributed proving"): the chip set of an accelerator
+    /// shard (<see cref="ZkvmChips.IsAcceleratorShard"/>) of the job's accelerator, its table at a tier of the rule
+    /// (<see cref="ShardBudget.AcceleratorMinLogHeight"/> to <see cref="ShardBudget.AcceleratorMaxLogHeight(ZkvmProgram, int)"/>),
+    /// and every height the plan's shape (the job's tier, the byte table at its budget, Program and image at their fixed
+    /// heights). A worker that built another shape (another tier, another accelerator, a CPU shard) would make a proof of other
+    /// shapes than the single-process prover's, or none: refused before any challenge is drawn.
+    /// </summary>
+    private void CheckAcceleratorShard(int s, AcceleratorShardCalls calls, ShardCommitment c)
+    {
+        var budget = _plan.Budget ?? throw new InvalidOperationException($"shard {s}: an accelerator shard in a plan without a shard budget");
+        if (!ZkvmChips.IsAcceleratorShard(c.Chips) || c.Chips != ZkvmChips.AcceleratorShard(calls.Chip))
+            throw new InvalidOperationException($"shard {s}: chips {c.Chips}, not an accelerator shard of {ZkvmChips.All[calls.Chip].Name}");
+        var heights = ByChip(c);
+        int tier = heights[calls.Chip];
+        if (tier < ShardBudget.AcceleratorMinLogHeight || tier > budget.AcceleratorMaxLogHeight(_program, calls.Chip))
+            throw new InvalidOperationException($"shard {s}: the {ZkvmChips.All[calls.Chip].Name} table at 2^{tier} rows is not a tier of the rule");
+        if (!heights.AsSpan().SequenceEqual(_plan.Jobs[s].AcceleratorShapeByChip(_program)!))
+            throw new InvalidOperationException($"shard {s}: its tables are not at the accelerator shard's shape in the plan (the accelerator at 2^{calls.LogHeight} rows)");
     }
 
     /// <summary>A commitment's log heights by chip index (−1: absent).</summary>

@@ -21,14 +21,17 @@ public sealed record ZkvmShardPlan(IReadOnlyList<ZkvmShardJob> Jobs, int ExitCod
 /// The coordinator's first step of a distributed proof (docs/design.md, "Distributed proving"): one traced run of
 /// the whole execution (the same run <see cref="ZkvmProver{TDef, TDigest}"/> starts with) turned into
 /// <see cref="ZkvmShardJob"/>s as each shard's record completes; records are recycled at once, so the coordinator
-/// holds only the jobs (the memory each shard touches), never the events.
+/// holds only the jobs (the memory each shard touches), never the events — but for the accelerator calls under
+/// <see cref="ShardShapePolicy.Budget"/>, which it gathers as the single-process prover does (<see cref="AcceleratorShards"/>)
+/// into accelerator shard jobs placed before the last shard.
 /// </summary>
 public static class ZkvmShardPlanner
 {
     /// <summary>Cuts <paramref name="program"/> on <paramref name="input"/> into shards of <paramref name="shardSize"/> cycles. Guest faults surface as <see cref="MachineException"/>.</summary>
     /// <param name="policy">
     /// <see cref="ShardShapePolicy.Budget"/>: the run cuts at the shard budget's row limits too, as the single-process prover's does,
-    /// and every job carries the budget (the workers pad to it), so the cluster's shards are the single-process prover's.
+    /// and every job carries the budget (the workers pad to it), and every accelerator's calls become accelerator shard jobs, so the
+    /// cluster's shards are the single-process prover's.
     /// </param>
     public static ZkvmShardPlan Plan(ZkvmProgram program, byte[] input, long shardSize, long maxCycles = ZkvmProverOptions.DefaultMaxCycles,
         CancellationToken cancellation = default, ShardShapePolicy policy = ShardShapePolicy.Natural)
@@ -51,14 +54,14 @@ public static class ZkvmShardPlanner
             ShardSize = shardSize, MaxCycles = Math.Min(maxCycles, ZkvmProver<Field.KoalaBearQuartic, KoalaBearDigest>.MaxCycles),
             RowLimits = budget?.RowLimits(program),
         });
+        var accelerators = budget is null ? null : new AcceleratorShards(program, budget);
         ZkvmShardJob? previous = null;
         var result = machine.RunTraced(record =>
         {
             cancellation.ThrowIfCancellationRequested();
-            // Under the budget an accelerator's calls belong to accelerator shards (AcceleratorShards), which have no jobs yet:
-            // a worker's CPU shard leaves its accelerator tables out, so without them the proof could not balance.
-            if (budget is not null && (record.KeccakPermutes.Count > 0 || record.Sha256Compresses.Count > 0 || record.ModMuls.Count > 0 || record.WeierstrassOps.Count > 0))
-                throw new NotSupportedException("accelerator calls under the budget shape policy are not supported on a cluster yet (their accelerator shards have no jobs): prove in process");
+            // Under the budget an accelerator's calls belong to accelerator shards: gathered as the single-process prover gathers
+            // them (every record, in order, the last one included), they become jobs of their own once the run ends.
+            accelerators?.Add(record);
             if (pending is not null)
                 foreach (var (key, access) in pending)
                     lastAccess[key] = access;
@@ -71,6 +74,7 @@ public static class ZkvmShardPlanner
                 InputDigest = inputDigest,
                 InputSize = (ulong)input.Length,
                 Count = 0, // set when the run ends
+                Index = record.ShardIndex, // the last shard's moves past the accelerator shards when the run ends
                 BudgetLogShardSize = budget?.LogShardSize,
                 Resume = new ShardResumeState(record.ShardIndex, record.Start, record.Cycles, [.. record.InitialMemory], outputBytes, output.Count),
                 Registers = start,
@@ -91,10 +95,29 @@ public static class ZkvmShardPlanner
         });
         if (jobs.Count == 0)
             throw new InvalidOperationException("the traced run produced no shard");
+        jobs[^1] = jobs[^1] with { PriorAccesses = [.. lastAccess.Values.OrderBy(a => a.Address)] };
+        if (accelerators is not null)
+        {
+            // The accelerator shards just before the last shard, in the single-process prover's order (the accelerators in
+            // registry order, each one's chunks in execution order); the last shard keeps the last index.
+            var last = jobs[^1];
+            jobs.RemoveAt(jobs.Count - 1);
+            foreach (var chunk in accelerators.Chunks)
+                jobs.Add(new ZkvmShardJob
+                {
+                    ProgramDigest = program.Digest,
+                    InputDigest = inputDigest,
+                    InputSize = (ulong)input.Length,
+                    Count = 0,
+                    Index = jobs.Count,
+                    BudgetLogShardSize = budget!.LogShardSize,
+                    Accelerator = AcceleratorShardCalls.Of(chunk, budget.AcceleratorLogHeight(program, chunk.Chip, chunk.Rows)),
+                });
+            jobs.Add(last with { Index = jobs.Count, Resume = last.Resume! with { Index = jobs.Count } });
+        }
         int count = jobs.Count;
         for (int s = 0; s < count; s++)
             jobs[s] = jobs[s] with { Count = count };
-        jobs[^1] = jobs[^1] with { PriorAccesses = [.. lastAccess.Values.OrderBy(a => a.Address)] };
         return new ZkvmShardPlan(jobs, result.ExitCode, result.Cycles, [.. output], inputDigest, shardSize) { ShapePolicy = policy };
     }
 

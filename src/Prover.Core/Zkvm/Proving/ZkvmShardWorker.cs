@@ -16,8 +16,8 @@ public sealed record ZkvmShardProof(byte[] Proof, double ProvableBits, double Co
 
 /// <summary>
 /// A worker's side of a distributed proof (docs/design.md, "Distributed proving"): phase 1 re-executes a
-/// <see cref="ZkvmShardJob"/>, builds the shard's traces exactly as <see cref="ZkvmProver{TDef, TDigest}"/> does and commits
-/// them; phase 2 takes the traces phase 1 kept on this worker (within <c>traceCacheBytes</c>) or rebuilds them
+/// <see cref="ZkvmShardJob"/> (or, for an accelerator shard, builds it from the job's calls), builds the shard's traces exactly
+/// as <see cref="ZkvmProver{TDef, TDigest}"/> does and commits them; phase 2 takes the traces phase 1 kept on this worker (within <c>traceCacheBytes</c>) or rebuilds them
 /// (re-execution and trace generation cost about 1% of a shard's proof, so a phase-2 job can go to any worker) and
 /// proves the shard with the shared challenges.
 /// Checks on the way: the program and input digests, the re-executed record against the job's memory, and the
@@ -118,7 +118,8 @@ public sealed class ZkvmShardWorker(IProverBackend<KoalaBearParameters>? backend
         if (kept is null)
             extra.Add(("traces rebuilt for phase 2", clock.Elapsed.TotalMilliseconds));
         cancellation.ThrowIfCancellationRequested();
-        if (ZkvmChips.Check(shard.Chips, job.IsLast) is { } error)
+        if ((job.Kind == ZkvmShardKind.Accelerator ? ZkvmChips.IsAcceleratorShard(shard.Chips) ? null : $"chips {shard.Chips} are not an accelerator shard's"
+                : ZkvmChips.Check(shard.Chips, job.IsLast)) is { } error)
             throw new InvalidOperationException($"shard {job.Index}: {error} (a trace generator bug)");
         var airs = program.AirsOf(shard.Chips);
         clock.Restart();
@@ -166,7 +167,10 @@ public sealed class ZkvmShardWorker(IProverBackend<KoalaBearParameters>? backend
         return full?.Subset(program.Airs, chips.Indices());
     }
 
-    /// <summary>Re-executes the job's shard and builds its traces, checking everything the job claims that the worker can see.</summary>
+    /// <summary>
+    /// Re-executes the job's CPU shard, or gathers an accelerator shard's calls, and builds its traces, checking everything the
+    /// job claims that the worker can see.
+    /// </summary>
     internal static ShardTraces BuildTraces(ZkvmProgram program, byte[] input, ZkvmShardJob job, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(program);
@@ -177,7 +181,15 @@ public sealed class ZkvmShardWorker(IProverBackend<KoalaBearParameters>? backend
         if (job.InputSize != (ulong)input.Length || !job.InputDigest.AsSpan().SequenceEqual(SHA256.HashData(input)))
             throw new InvalidOperationException("the shard job is about another input");
         cancellation.ThrowIfCancellationRequested();
-        var registers = job.Registers.ToRegisterFile();
+        if (job.Accelerator is { } calls)
+        {
+            // Built as the single-process prover builds it (AcceleratorShards.Build), from the calls taken through its own
+            // gathering: calls that are not one chunk of this accelerator's, out of order, or at a tier not theirs are refused.
+            var budget = job.Budget ?? throw new InvalidOperationException($"shard {job.Index}: an accelerator shard job without a shard budget");
+            return AcceleratorShards.Build(program, AcceleratorShards.ChunkOf(program, calls, budget), budget);
+        }
+        var resume = job.Resume ?? throw new InvalidOperationException($"shard {job.Index}: a CPU shard job without its start state");
+        var registers = (job.Registers ?? throw new InvalidOperationException($"shard {job.Index}: a CPU shard job without its register file")).ToRegisterFile();
         var memory = new MemoryBoundaries(program, input);
         if (job.IsLast && job.PriorAccesses.Count > 0)
         {
@@ -190,7 +202,7 @@ public sealed class ZkvmShardWorker(IProverBackend<KoalaBearParameters>? backend
         }
         // The same re-execution as the single-process prover's phase 2 (ShardCheckpoint), padded to the job's budget as it
         // pads (a budget the shard's tables pass throws there); a record that touches other memory than the job lists is a corrupt job.
-        var shard = ShardCheckpoint.Rebuild(program, input, job.Resume, registers, memory, job.IsLast, new MachineOptions().MaxCycles, job.Budget);
+        var shard = ShardCheckpoint.Rebuild(program, input, resume, registers, memory, job.IsLast, new MachineOptions().MaxCycles, job.Budget);
         if (job.ExpectedEnd is { } end && !end.Matches(registers))
             throw new InvalidOperationException($"shard {job.Index}: the register file at the shard's end differs from the coordinator's replay");
         return shard;
