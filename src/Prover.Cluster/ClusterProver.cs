@@ -72,6 +72,14 @@ public sealed class ClusterProver : IProofEngine
             clock.Restart();
         }
 
+        if (options.ShapePolicy == ShardShapePolicy.Budget)
+        {
+            // Under the budget policy the memory boundary and the input commitment are boundary chunk shards (docs/design.md,
+            // "Boundary chunks"), which have no shard jobs yet: the coordinator proves the execution itself, in process, so the
+            // file is the single-process prover's bytes (the same as every distributed proof's). Workers are not used.
+            _logger.LogInformation("the budget policy's boundary chunk shards have no shard jobs yet: proving in process on the coordinator");
+            return await Task.Run(() => ZkvmProofs.Prove(program, input, options with { Cancellation = cancellationToken }), cancellationToken).ConfigureAwait(false);
+        }
         var plan = await Task.Run(() =>
         {
             long shardSize = ZkvmShardPlanner.ChooseShardSize(program, input, options);

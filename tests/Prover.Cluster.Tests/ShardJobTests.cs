@@ -32,7 +32,7 @@ public sealed class ShardJobTests
         Assert.True(ClusterTestGuests.Verify(guest, file, input).Result.IsValid);
     }
 
-    [Theory]
+    [Theory(Skip = "Budget runs have boundary chunk shards (docs/design.md, Boundary chunks), which have no shard jobs yet: the shard path cannot make the single-process prover's shards; ClusterProver proves Budget runs in process")]
     [InlineData(64, 0)] // 2^6: shards cut by the budget's row limits before 2^6 cycles
     [InlineData(1024, 300)] // 2^10, hello with a 300-byte input: the last shard at a catalog entry of its own (2^10 here: the floor)
     public void TheShardPathGivesTheSingleProcessProofBytesUnderTheBudgetPolicy(long shardSize, int inputBytes)
@@ -64,7 +64,7 @@ public sealed class ShardJobTests
         Assert.True(ClusterTestGuests.Verify(guest, file, input).Result.IsValid);
     }
 
-    [Fact]
+    [Fact(Skip = "Budget runs have boundary chunk shards (docs/design.md, Boundary chunks), which have no shard jobs yet: the shard path cannot make the single-process prover's shards; ClusterProver proves Budget runs in process")]
     public void AJobWhoseBudgetIsNotThePlansIsRefused()
     {
         var program = ClusterTestGuests.Hello.Program;

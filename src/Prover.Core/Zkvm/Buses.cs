@@ -101,4 +101,21 @@ public static class ZkvmBus
 
     /// <summary>Number of field elements of a <see cref="Sha256Compress"/> tuple.</summary>
     public const int Sha256CompressTupleWidth = 10;
+
+    /// <summary>
+    /// (value): the memory boundary's key chain across chunk shards (<see cref="Memory.MemoryInitChunkAir"/>): each memory
+    /// chunk receives a value at most its first key and sends one past its last key (or <see cref="ChainEnd"/>); the
+    /// verifier sends 0 and receives <see cref="ChainEnd"/> (docs/design.md, "Boundary chunks").
+    /// </summary>
+    public const int KeyChain = 21;
+
+    /// <summary>
+    /// (pair, capacity…): the input commitment's sponge chain across input chunk shards (<see cref="Input.InputChunkAir"/>):
+    /// each chunk receives its first row's pair index and capacity and sends the next pair index and its output capacity, or
+    /// (<see cref="ChainEnd"/>, commitment, 0…); the verifier sends (0, size_lo, size_hi, 0…) and receives the end tuple.
+    /// </summary>
+    public const int InputChain = 22;
+
+    /// <summary>The end value of the chunk chains, 2^30: above every memory key + 1 (keys &lt; 2^29 + 2^17) and every pair index.</summary>
+    public const ulong ChainEnd = 1UL << 30;
 }

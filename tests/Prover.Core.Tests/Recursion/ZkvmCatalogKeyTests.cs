@@ -128,6 +128,14 @@ public sealed class ZkvmCatalogKeyTests(ITestOutputHelper output)
                     Assert.True(catalog.Contains(ShardCatalog.AcceleratorShape(program, budget, acc, t)));
                 Assert.False(catalog.Contains(ShardCatalog.AcceleratorShape(program, budget, acc, a + 1)));
             }
+            // Both boundary chunks' tiers, none past their tallest.
+            foreach (var chunk in new[] { ZkvmChips.MemoryChunkShard, ZkvmChips.InputChunkShard })
+            {
+                int m = budget.ChunkMaxLogHeight(program, chunk);
+                for (int t = ShardBudget.AcceleratorMinLogHeight; t <= m; t++)
+                    Assert.True(catalog.Contains(ShardCatalog.ChunkShape(program, budget, chunk, t)));
+                Assert.False(catalog.Contains(ShardCatalog.ChunkShape(program, budget, chunk, m + 1)));
+            }
             // Distinct and in the summary's order.
             for (int i = 1; i < catalog.Shapes.Count; i++)
                 Assert.True(ZkvmExecutionSummary.Compare(catalog.Shapes[i - 1], catalog.Shapes[i]) < 0);

@@ -78,6 +78,7 @@ public static class ZkvmAggregateStatement
         if (summary.EndPc?.Length != 2 || summary.Claim.InputCommitment.Length != w)
             throw new ArgumentException("the summary's end pc is two elements and its input commitment the digest's length");
         var s = new uint[Length(d, w)];
+        bool chunked = ZkvmVerifier<TDef, TDigest>.IsChunked(summary.Shapes);
         s[FirstShard] = 0;
         s[LastShard] = (uint)(n - 1);
         s[ShardCount] = (uint)n;
@@ -112,7 +113,9 @@ public static class ZkvmAggregateStatement
         s[InputSize(d, w) + 1] = (uint)(inputSize >> 16);
         for (int i = 0; i < w; i++)
         {
-            s[InputCommitment(d, w) + i] = summary.Claim.InputCommitment[i].ToCanonical();
+            // In chunked mode no leaf states a commitment (zero up the tree): the claim's commitment and size are bound by the
+            // verifier's chain tuples in the bus sum above (ZkvmChainEnds, PublicBusSum), not by this field.
+            s[InputCommitment(d, w) + i] = chunked ? 0 : summary.Claim.InputCommitment[i].ToCanonical();
             s[Digest(d, w) + i] = summary.CommitmentDigest[i].ToCanonical();
             s[AllowedKeys(d, w) + i] = allowedKeys.Elements[i].ToCanonical();
         }

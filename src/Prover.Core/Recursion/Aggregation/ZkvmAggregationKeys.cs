@@ -100,7 +100,8 @@ public sealed class ZkvmAggregationKeys<TDef, TDigest>
             if (_families.TryGetValue(id, out var family))
                 return family;
             var sw = System.Diagnostics.Stopwatch.StartNew();
-            var leaves = shapes.Select(s => ZkvmAggregationPrograms<TDef, TDigest>.Leaf(shape, _program, s.Chips, s.LogHeights, statementFractions)).ToArray();
+            bool chunked = ZkvmVerifier<TDef, TDigest>.IsChunked(shapes);
+            var leaves = shapes.Select(s => ZkvmAggregationPrograms<TDef, TDigest>.Leaf(shape, _program, s.Chips, s.LogHeights, statementFractions, chunked)).ToArray();
             var leafShape = RecursionShape.Covering(leaves.Select(Chips.RecursionMachine<KoalaBearParameters, TDef>.NaturalShape));
             // The set holds the leaves, the three nodes and the lift: its depth, a constant of the node programs, is known
             // before them.

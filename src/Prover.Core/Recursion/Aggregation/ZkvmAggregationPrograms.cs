@@ -49,9 +49,13 @@ public static class ZkvmAggregationPrograms<TDef, TDigest>
     /// <summary>
     /// The leaf program of a shard with <paramref name="chips"/> and <paramref name="logHeights"/> of
     /// <paramref name="program"/> proved under <paramref name="shardConfig"/> (<paramref name="statementFractions"/>: the
-    /// execution's bus fractions, for the shape's security check).
+    /// execution's bus fractions, for the shape's security check). <paramref name="chunked"/>: the execution is in chunked mode
+    /// (<see cref="ZkvmVerifier{TDef, TDigest}.IsChunked"/> of its shapes; the budget policy's boundary chunk shards): chunk
+    /// shards pass the CPU chain through like accelerator shards, a CPU shard's last-ness is its image flag's, and no leaf states
+    /// an input commitment (the verifier's chain tuples bind it through the bus sum).
     /// </summary>
-    public static RecursionProgram Leaf(StarkConfig shardConfig, ZkvmProgram program, ChipSet chips, int[] logHeights, double statementFractions)
+    public static RecursionProgram Leaf(StarkConfig shardConfig, ZkvmProgram program, ChipSet chips, int[] logHeights, double statementFractions,
+        bool chunked = false)
     {
         ArgumentNullException.ThrowIfNull(shardConfig);
         ArgumentNullException.ThrowIfNull(program);
@@ -59,7 +63,7 @@ public static class ZkvmAggregationPrograms<TDef, TDigest>
         // An accelerator shard (the budget policy: the fixed tables and one accelerator, never the last shard) has no CPU or
         // syscall table: it executes nothing, so its start and end are one pass-through point and its input size the
         // execution's, all hinted (PassThroughChannel) and bound by the nodes to its neighbours (below).
-        bool accelerator = ZkvmChips.IsAcceleratorShard(chips);
+        bool accelerator = ZkvmChips.IsAcceleratorShard(chips) || chunked && ZkvmChips.IsChunkShard(chips);
         var airs = program.ForDigest(TDigest.Length).AirsOf(chips);
         var b = new RecursionBuilder<KoalaBearParameters, TDef>();
         var raw = new List<Felt>();
@@ -136,25 +140,52 @@ public static class ZkvmAggregationPrograms<TDef, TDigest>
         // and the nodes order) must agree: index + 1 = count for the last kind; for the other kind index + 1 − count has an
         // inverse (the executor and the chip check x·x⁻¹ = 1), so it is not the last.
         // (An accelerator shard is never the last: ZkvmChips.CheckShard.)
-        bool last = ZkvmChips.CheckShard(chips, lastShard: true) is null;
-        if (last == (ZkvmChips.CheckShard(chips, lastShard: false) is null))
-            throw new ArgumentException("a shard's chip set must be valid for exactly one of the last and the other shards");
+        bool last = ZkvmChips.CheckShard(chips, lastShard: true, chunked) is null;
+        bool other = ZkvmChips.CheckShard(chips, lastShard: false, chunked) is null;
         var after = b.Add(seed[0], b.One);
-        if (last)
-            b.AssertEqual(after, seed[1], "a shard with the last-shard tables is not the last shard");
-        else
-            _ = b.Inverse(b.Sub(after, seed[1]));
-        // (3) the image table sends the program's initial memory in the last shard and nowhere else: exactly once per
-        // execution (ImageTable: its multiplicity is the key's Real flag times this public value).
         var image = publics[chips.Position(ZkvmTable.Image)];
         if (image.Length != Zkvm.Memory.ImageCols.PublicValueCount)
             throw new InvalidOperationException("the image table states one public value");
-        b.AssertEqual(image[Zkvm.Memory.ImageCols.PublicActive], last ? b.One : b.Zero, "the image table must send the initial memory in the last shard only");
+        var active = image[Zkvm.Memory.ImageCols.PublicActive];
+        if (chunked && last && other)
+        {
+            // Chunked mode, a CPU shard: its chip set is a CPU shard's wherever it is, so its place decides its kind. With
+            // x = index + 1 − count and the image flag a: a is boolean, a·x = 0 (a = 1 only in the last shard) and x + a has an
+            // inverse (a = 0 only elsewhere: x ≠ 0). (3) is then the flag itself: the image sends in the last shard only.
+            var x = b.Sub(after, seed[1]);
+            b.AssertEqual(b.Mul(active, b.Sub(active, b.One)), b.Zero, "the image flag is not boolean");
+            b.AssertEqual(b.Mul(active, x), b.Zero, "the image table must send the initial memory in the last shard only");
+            _ = b.Inverse(b.Add(x, active));
+        }
+        else
+        {
+            if (last == other)
+                throw new ArgumentException("a shard's chip set must be valid for exactly one of the last and the other shards");
+            if (last)
+                b.AssertEqual(after, seed[1], "a shard with the last-shard tables is not the last shard");
+            else
+                _ = b.Inverse(b.Sub(after, seed[1]));
+            // (3) the image table sends the program's initial memory in the last shard and nowhere else: exactly once per
+            // execution (ImageTable: its multiplicity is the key's Real flag times this public value).
+            b.AssertEqual(active, last ? b.One : b.Zero, "the image table must send the initial memory in the last shard only");
+        }
+        if (chunked && ZkvmChips.IsChunkShard(chips))
+        {
+            // A boundary chunk's f is boolean (the chains' argument, MemoryInitChunkAir and InputChunkAir, reads its send as
+            // the end value or the next chunk's start): f·(f − 1) = 0, as the native verifier checks.
+            int chunkTable = chips.Contains(ZkvmTable.InputChunk) ? ZkvmTable.InputChunk : ZkvmTable.MemoryInitChunk;
+            var f = publics[chips.Position(chunkTable)];
+            if (f.Length != 1)
+                throw new InvalidOperationException("a boundary chunk states one public value");
+            b.AssertEqual(b.Mul(f[0], b.Sub(f[0], b.One)), b.Zero, "a boundary chunk's last-chunk flag is not boolean");
+        }
         // (4) the last shard's input-commitment chip states the shard's input size (the syscall chip's, which every shard
         // states equal up the tree and the verifier compares with the claim) and the commitment this leaf states; other
         // shards state a zero commitment (only the rightmost leaf's reaches the root: a node restates its right child's).
+        // In chunked mode no shard has the input-commitment chip: every leaf states a zero commitment, and the verifier binds the
+        // claimed size and commitment through its chain tuples in the bus sum (ZkvmChainEnds).
         Felt[] commitment;
-        if (last)
+        if (last && !chunked)
         {
             var commit = publics[chips.Position(ZkvmTable.InputCommit)];
             if (commit.Length != Zkvm.Input.InputCommitCols.PublicValueCountFor(W))

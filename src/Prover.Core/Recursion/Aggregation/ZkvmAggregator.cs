@@ -134,7 +134,7 @@ public sealed class ZkvmAggregator<TDef, TDigest>
     /// </summary>
     private KoalaBear[] PassThrough(int shard)
     {
-        if (!ZkvmChips.IsAcceleratorShard(_commitments[shard].Chips))
+        if (!ZkvmChips.IsCpuLess(_commitments[shard].Chips))
             return [];
         KoalaBear[] point = [KoalaBear.FromUInt64(_keys.Program.Program.Entry & 0xFFFF), KoalaBear.FromUInt64(_keys.Program.Program.Entry >> 16), KoalaBear.One, KoalaBear.Zero];
         for (int s = shard - 1; s >= 0; s--)

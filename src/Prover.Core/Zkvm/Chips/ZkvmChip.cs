@@ -15,6 +15,12 @@ public enum ChipPresence
 
     /// <summary>In the last shard only, always there (the memory boundary of the whole execution and the input commitment).</summary>
     LastShard,
+
+    /// <summary>
+    /// In the boundary chunk shards only (the budget policy's chunked mode: the memory boundary and the input commitment cut
+    /// into shards of their own, <see cref="ZkvmChips.IsChunkShard"/>), never in a CPU shard.
+    /// </summary>
+    ChunkShard,
 }
 
 /// <summary>A chip's trace for one shard: the main trace and the public values of its AIR.</summary>
@@ -66,8 +72,13 @@ public sealed class ZkvmChip
     /// <summary>Whether the chip's table is in a shard (last or not) for every execution.</summary>
     public bool Required(bool lastShard) => Presence == ChipPresence.Always || (lastShard && Presence == ChipPresence.LastShard);
 
-    /// <summary>Whether the chip's table may be in a shard (last or not).</summary>
-    public bool Allowed(bool lastShard) => Presence != ChipPresence.LastShard || lastShard;
+    /// <summary>Whether the chip's table may be in a CPU shard (last or not).</summary>
+    public bool Allowed(bool lastShard) => Presence switch
+    {
+        ChipPresence.LastShard => lastShard,
+        ChipPresence.ChunkShard => false,
+        _ => true,
+    };
 
     public override string ToString() => Name;
 }

@@ -113,6 +113,12 @@ public static class ZkvmChips
             new(ZkvmTable.Image, "Image", ChipPresence.Always, p => p.ImageTable,
                 c => new ChipTrace(c.Shard.Program.ImageTable.GenerateTrace(active: c.Shard.IsLast),
                     ImageTable<KoalaBear>.PublicValues(active: c.Shard.IsLast))),
+            // The boundary chunks (issue 14 piece (b), the budget policy's chunked mode): the whole execution's bound memory
+            // initialisation and final memory, and the input commitment's sponge, cut into chunk shards of their own
+            // (Proving.BoundaryChunks builds them from the boundary's entries and the input, never a CPU shard's record).
+            new(ZkvmTable.MemoryInitChunk, "MemoryInitChunk", ChipPresence.ChunkShard, _ => new MemoryInitChunkAir<KoalaBear>(), NotInCpuShards),
+            new(ZkvmTable.MemoryFinalChunk, "MemoryFinalChunk", ChipPresence.ChunkShard, _ => new MemoryFinalAir<KoalaBear>(), NotInCpuShards),
+            new(ZkvmTable.InputChunk, "InputChunk", ChipPresence.ChunkShard, _ => new InputChunkAir(), NotInCpuShards),
         ];
         for (int i = 0; i < chips.Length; i++)
             if (chips[i].Index != i)
@@ -121,6 +127,9 @@ public static class ZkvmChips
             throw new InvalidOperationException($"{chips.Length} chips do not fit a {ChipSet.Capacity}-bit chip set");
         return chips;
     }
+
+    private static ChipTrace? NotInCpuShards(ShardTraceContext c) =>
+        throw new InvalidOperationException("a boundary chunk's table is built by its chunk shard, not from a CPU shard's record");
 
     private static ChipTrace? ModMul(ShardTraceContext c, int chip)
     {
@@ -182,14 +191,48 @@ public static class ZkvmChips
         return (chips.Bits & fixedTables.Bits) == fixedTables.Bits && rest.Count == 1 && IsAccelerator(rest.Indices()[0]);
     }
 
+    /// <summary>The tables every CPU-less shard has: Program and image (preprocessed, in every key subset) and the byte table.</summary>
+    private static readonly ChipSet FixedTables = new ChipSet(0).With(ZkvmTable.Program).With(ZkvmTable.Bytes).With(ZkvmTable.Image);
+
     /// <summary>
-    /// Null when <paramref name="chips"/> is a valid chip set of a shard at that place (last or not): a CPU shard's
-    /// (<see cref="Check"/>), or, for a shard that is not the last, an accelerator shard's (<see cref="IsAcceleratorShard"/>).
-    /// Otherwise why not. The last shard is always a CPU shard (it holds the memory boundary and the input commitment, and
-    /// its CPU end is the execution's end).
+    /// A memory-chunk shard's tables (the budget policy's chunked mode; docs/design.md, "Boundary chunks"): the fixed tables
+    /// (<see cref="AcceleratorShard"/> says why) and one chunk of the bound memory initialisation and of the final memory, over
+    /// the same run of keys.
     /// </summary>
-    public static string? CheckShard(ChipSet chips, bool lastShard) =>
-        !lastShard && IsAcceleratorShard(chips) ? null : Check(chips, lastShard);
+    public static ChipSet MemoryChunkShard { get; } = FixedTables.With(ZkvmTable.MemoryInitChunk).With(ZkvmTable.MemoryFinalChunk);
+
+    /// <summary>An input-chunk shard's tables: the fixed tables and one chunk of the input commitment's sponge.</summary>
+    public static ChipSet InputChunkShard { get; } = FixedTables.With(ZkvmTable.InputChunk);
+
+    /// <summary>Whether <paramref name="chips"/> is a boundary chunk shard's set (<see cref="MemoryChunkShard"/> or <see cref="InputChunkShard"/>).</summary>
+    public static bool IsChunkShard(ChipSet chips) => chips == MemoryChunkShard || chips == InputChunkShard;
+
+    /// <summary>Whether the shard executes nothing (an accelerator or a boundary chunk shard): the native verifier and the leaves pass the CPU chain through it.</summary>
+    public static bool IsCpuLess(ChipSet chips) => IsAcceleratorShard(chips) || IsChunkShard(chips);
+
+    /// <summary>
+    /// Whether an execution whose last shard has <paramref name="lastShard"/> is in chunked mode: its last shard has no
+    /// MemoryInit (the budget policy moves the memory boundary and the input commitment into chunk shards), so its boundary
+    /// and input commitment are the chunk shards' and the verifier adds the chains' end tuples (docs/design.md, "Boundary chunks").
+    /// </summary>
+    public static bool IsChunkedMode(ChipSet lastShard) => !lastShard.Contains(ZkvmTable.MemoryInit);
+
+    /// <summary>
+    /// Null when <paramref name="chips"/> is a valid chip set of a shard at that place (last or not) in an execution of that
+    /// mode (<see cref="IsChunkedMode"/>): a CPU shard's (<see cref="Check"/>; in chunked mode the last shard is a plain CPU
+    /// shard, without the last-shard tables), or, for a shard that is not the last, an accelerator shard's
+    /// (<see cref="IsAcceleratorShard"/>) or, in chunked mode only, a boundary chunk shard's (<see cref="IsChunkShard"/>).
+    /// Otherwise why not. The last shard is always a CPU shard (its CPU end is the execution's end; in natural mode it holds
+    /// the memory boundary and the input commitment).
+    /// </summary>
+    public static string? CheckShard(ChipSet chips, bool lastShard, bool chunked = false)
+    {
+        if (!lastShard && (IsAcceleratorShard(chips) || chunked && IsChunkShard(chips)))
+            return null;
+        if (chunked && chips.Contains(ZkvmTable.MemoryInit))
+            return "a shard with the natural memory boundary in an execution whose boundary is in chunk shards";
+        return Check(chips, lastShard && !chunked);
+    }
 
     /// <summary>
     /// Null when <paramref name="chips"/> is a valid chip set of a CPU shard (last or not): only registry chips, every
@@ -206,7 +249,7 @@ public static class ZkvmChips
             if (c.Required(lastShard) && !chips.Contains(c.Index))
                 return $"the {c.Name} chip is required in every {(lastShard ? "last " : "")}shard but absent";
             if (!c.Allowed(lastShard) && chips.Contains(c.Index))
-                return $"the {c.Name} chip belongs to the last shard only";
+                return c.Presence == ChipPresence.ChunkShard ? $"the {c.Name} chip belongs to a boundary chunk shard only" : $"the {c.Name} chip belongs to the last shard only";
         }
         return null;
     }

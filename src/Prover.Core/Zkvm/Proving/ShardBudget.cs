@@ -165,12 +165,46 @@ public sealed class ShardBudget
         ArgumentNullException.ThrowIfNull(width);
         if (!ZkvmChips.IsAccelerator(accelerator))
             throw new ArgumentOutOfRangeException(nameof(accelerator), $"chip {accelerator} is not an accelerator");
-        long cells = CpuSideCells(width);
-        long w = width(accelerator);
+        return MaxTier(CpuSideCells(width), width(accelerator));
+    }
+
+    /// <summary>The tallest tier a (at least <see cref="AcceleratorMinLogHeight"/>, at most 2^24) with <paramref name="width"/> × 2^a ≤ <paramref name="cells"/>.</summary>
+    private static int MaxTier(long cells, long width)
+    {
         int a = AcceleratorMinLogHeight;
-        while (a < 24 && w << (a + 1) <= cells)
+        while (a < 24 && width << (a + 1) <= cells)
             a++;
         return a;
+    }
+
+    /// <summary>
+    /// The tallest tier of a boundary chunk shard's tables (issue 14 piece (b); docs/design.md, "Boundary chunks"): the rule of
+    /// <see cref="AcceleratorMaxLogHeight(ZkvmProgram, int)"/> with the chunk's tables (a memory chunk's init and final tables,
+    /// both at the tier; an input chunk's one table) as the accelerator: the tallest 2^m, m in [<see cref="AcceleratorMinLogHeight"/>,
+    /// 24], whose cells stay within a CPU-side shard's, and at least 2^<see cref="AcceleratorMinLogHeight"/>.
+    /// </summary>
+    public int ChunkMaxLogHeight(Func<int, int> width, ChipSet chunkShard)
+    {
+        ArgumentNullException.ThrowIfNull(width);
+        if (!ZkvmChips.IsChunkShard(chunkShard))
+            throw new ArgumentException($"chips {chunkShard} are not a boundary chunk shard's", nameof(chunkShard));
+        long w = chunkShard.Indices().Where(c => c is not (ZkvmTable.Program or ZkvmTable.Bytes or ZkvmTable.Image)).Sum(c => (long)width(c));
+        return MaxTier(CpuSideCells(width), w);
+    }
+
+    /// <summary><see cref="ChunkMaxLogHeight(Func{int, int}, ChipSet)"/> for <paramref name="program"/>'s AIRs.</summary>
+    public int ChunkMaxLogHeight(ZkvmProgram program, ChipSet chunkShard)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        return ChunkMaxLogHeight(c => program.Airs[c].Width, chunkShard);
+    }
+
+    /// <summary>The tier of <paramref name="rows"/> rows: the smallest power of two holding them, at least 2^<see cref="AcceleratorMinLogHeight"/>; throws past <paramref name="max"/>.</summary>
+    public static int TierLogHeight(long rows, int max)
+    {
+        int log = rows <= 1 ? 0 : System.Numerics.BitOperations.Log2((ulong)rows - 1) + 1;
+        log = Math.Max(AcceleratorMinLogHeight, log);
+        return log <= max ? log : throw new InvalidOperationException($"{rows} rows pass the tallest tier 2^{max} (a chunking bug)");
     }
 
     /// <summary>

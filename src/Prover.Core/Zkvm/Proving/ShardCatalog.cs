@@ -6,8 +6,9 @@ namespace Prover.Core.Zkvm.Proving;
 /// Every shard shape a proof of <see cref="Program"/> under <see cref="ShardShapePolicy.Budget"/> with shards of
 /// 2^<see cref="LogShardSize"/> cycles can have, whatever the execution (issue 14 piece (b); docs/design.md, "Recursion",
 /// "The shard catalog"): the CPU shard at the budget (<see cref="ShardBudget.For"/>), the last shard's CPU-side entries
-/// (<see cref="ShardBudget.LastShardCatalog"/>), and each accelerator's shards at its tiers 2^10..2^A
-/// (<see cref="ShardBudget.AcceleratorMaxLogHeight(ZkvmProgram, int)"/>). The shapes depend on the program (its Program
+/// (<see cref="ShardBudget.LastShardCatalog"/>), each accelerator's shards at its tiers 2^10..2^A
+/// (<see cref="ShardBudget.AcceleratorMaxLogHeight(ZkvmProgram, int)"/>), and the memory-boundary and input-commitment chunk
+/// shards at theirs (<see cref="ShardBudget.ChunkMaxLogHeight(ZkvmProgram, ChipSet)"/>). The shapes depend on the program (its Program
 /// and image tables' fixed heights, the input-commitment chip of its digest) and k only, so the aggregation family built
 /// over them (a leaf per shape), its allowed-key root R and the final key are constants of (guest, configurations, k).
 /// </summary>
@@ -45,6 +46,9 @@ public sealed class ShardCatalog
         foreach (int accelerator in ZkvmChips.Accelerators)
             for (int tier = ShardBudget.AcceleratorMinLogHeight; tier <= budget.AcceleratorMaxLogHeight(program, accelerator); tier++)
                 shapes.Add(AcceleratorShape(program, budget, accelerator, tier));
+        foreach (var chunk in (ChipSet[])[ZkvmChips.MemoryChunkShard, ZkvmChips.InputChunkShard])
+            for (int tier = ShardBudget.AcceleratorMinLogHeight; tier <= budget.ChunkMaxLogHeight(program, chunk); tier++)
+                shapes.Add(ChunkShape(program, budget, chunk, tier));
         return new ShardCatalog(program, logShardSize, Recursion.Aggregation.ZkvmExecutionSummary.Distinct(shapes));
     }
 
@@ -74,6 +78,22 @@ public sealed class ShardCatalog
         ArgumentNullException.ThrowIfNull(budget);
         var chips = ZkvmChips.AcceleratorShard(accelerator);
         return new ShardShape(chips, [.. chips.Indices().Select(c => c switch
+        {
+            ZkvmTable.Program => Log(program.Table.Height),
+            ZkvmTable.Image => Log(program.ImageTable.Height),
+            ZkvmTable.Bytes => budget.LogHeights[ZkvmTable.Bytes],
+            _ => tier,
+        })]);
+    }
+
+    /// <summary>The shape of a boundary chunk shard (<paramref name="chunkShard"/>: a memory or an input chunk's chips) whose chunk tables have 2^<paramref name="tier"/> rows.</summary>
+    public static ShardShape ChunkShape(ZkvmProgram program, ShardBudget budget, ChipSet chunkShard, int tier)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        ArgumentNullException.ThrowIfNull(budget);
+        if (!ZkvmChips.IsChunkShard(chunkShard))
+            throw new ArgumentException("not a boundary chunk shard's chips", nameof(chunkShard));
+        return new ShardShape(chunkShard, [.. chunkShard.Indices().Select(c => c switch
         {
             ZkvmTable.Program => Log(program.Table.Height),
             ZkvmTable.Image => Log(program.ImageTable.Height),

@@ -138,7 +138,7 @@ public static class ShardMemoryModel
     /// natural heights, by chip index): the larger of a CPU-side shard's — every table but the accelerators, the budgeted ones
     /// at least at their budgets — and each used accelerator's shard's: the fixed tables, the byte table at its budget and the
     /// accelerator at its natural height clamped to its tiers (2^10 … 2^A, <see cref="ShardBudget.AcceleratorMaxLogHeight(Func{int, int}, int)"/>:
-    /// no accelerator shard is taller).
+    /// no accelerator shard is taller), and the boundary chunk shards' likewise (the last shard has no boundary tables).
     /// </summary>
     public static long EstimateBudgetPeakBytes(IReadOnlyList<TableShape> shapes, IReadOnlyList<int> logHeights, int logShardSize, long shards, long cycles,
         int extensionDegree, int logBlowup, int digestElements = 8)
@@ -150,8 +150,24 @@ public static class ShardMemoryModel
         var budget = ShardBudget.For(logShardSize);
         var cpuSide = new int[logHeights.Count];
         for (int t = 0; t < cpuSide.Length; t++)
-            cpuSide[t] = ZkvmChips.IsAccelerator(t) ? -1 : Math.Max(logHeights[t], budget.LogHeights[t]);
+            cpuSide[t] = ZkvmChips.IsAccelerator(t) || ZkvmChips.All[t].Presence is ChipPresence.LastShard or ChipPresence.ChunkShard ? -1
+                : Math.Max(logHeights[t], budget.LogHeights[t]);
         long peak = EstimatePeakBytes(shapes, cpuSide, shards, cycles, extensionDegree, logBlowup, digestElements);
+        // The boundary chunk shards (the chunked mode): the memory chunk's init and final tables (the natural boundary's
+        // widths and heights: the chunk tables are as wide, less the five chain columns), the input chunk's table, each at
+        // its natural height clamped to the chunk tiers (BoundaryChunks: no chunk shard is taller).
+        foreach (var (chunkShard, natural) in new[] { (ZkvmChips.MemoryChunkShard, ZkvmTable.MemoryInit), (ZkvmChips.InputChunkShard, ZkvmTable.InputCommit) })
+        {
+            if (logHeights[natural] < 0)
+                continue;
+            int max = budget.ChunkMaxLogHeight(c => shapes[c].Width, chunkShard);
+            var shard = Enumerable.Repeat(-1, logHeights.Count).ToArray();
+            (shard[ZkvmTable.Program], shard[ZkvmTable.Image]) = (logHeights[ZkvmTable.Program], logHeights[ZkvmTable.Image]);
+            shard[ZkvmTable.Bytes] = budget.LogHeights[ZkvmTable.Bytes];
+            foreach (int c in chunkShard.Indices().Where(c => ZkvmChips.All[c].Presence == ChipPresence.ChunkShard))
+                shard[c] = Math.Clamp(logHeights[natural], ShardBudget.AcceleratorMinLogHeight, max);
+            peak = Math.Max(peak, EstimatePeakBytes(shapes, shard, shards, cycles, extensionDegree, logBlowup, digestElements));
+        }
         foreach (int a in ZkvmChips.Accelerators)
         {
             if (logHeights[a] < 0)

@@ -152,7 +152,23 @@ public sealed class ShardProfile
                 Measured(chips, logHeights);
             }
         }
-        Measure(pending, last: true);
+        if (budget is not null)
+        {
+            // The boundary chunk shards (by their shapes) before the last shard, whose traces complete the boundary.
+            var last = ShardTraceBuilder.Build(program, pending, registers, memory, input, last: true, budget);
+            var (init, final) = memory.Entries(registers);
+            foreach (var chunk in BoundaryChunks.Plan(program, budget, init, final, input.Length))
+            {
+                var (chips, logHeights) = BoundaryChunks.Shape(program, chunk, budget);
+                Measured(chips, logHeights);
+            }
+            Measured(last.Chips, last.LogHeights);
+            machine.Recycle(pending);
+        }
+        else
+        {
+            Measure(pending, last: true);
+        }
         return new ShardProfile(logProbeShardSize, result.Cycles, heights, perShard);
     }
 }

@@ -29,8 +29,9 @@ internal static class ShardTraceBuilder
     /// <param name="budget">
     /// With a budget (<see cref="ShardShapePolicy.Budget"/>), a shard that is not the last has its CPU-side tables padded to
     /// the budget's heights (<see cref="ShardBudget.Pad"/>), the last shard to those of its catalog entry
-    /// (<see cref="ShardBudget.ForLastShard"/>), and no shard has an accelerator table (their calls are the accelerator
-    /// shards', <see cref="AcceleratorShards"/>); null: natural heights, accelerators in the shard of their calls.
+    /// (<see cref="ShardBudget.ForLastShard"/>), no shard has an accelerator table (their calls are the accelerator
+    /// shards', <see cref="AcceleratorShards"/>) and the last shard has no memory boundary or input commitment (the boundary
+    /// chunk shards', <see cref="BoundaryChunks"/>); null: natural heights, accelerators in the shard of their calls.
     /// </param>
     public static ShardTraces Build(ZkvmProgram program, ExecutionRecord record, RegisterFile registers, MemoryBoundaries memory, byte[] input, bool last,
         ShardBudget? budget = null) =>
@@ -54,7 +55,10 @@ internal static class ShardTraceBuilder
         {
             // Under a budget no CPU-side shard has an accelerator table: their calls go to accelerator shards
             // (AcceleratorShards), so their generators do not run here and count no byte lookups in this shard.
-            var chips = ZkvmChips.All.Where(c => c.Stage == stage && c.Allowed(last) && !(budget is not null && ZkvmChips.IsAccelerator(c.Index))).ToArray();
+            // Nor has the last shard the memory boundary and the input commitment: they are the boundary chunk shards'
+            // (BoundaryChunks, the chunked mode), so the last shard is a plain CPU shard.
+            var chips = ZkvmChips.All.Where(c => c.Stage == stage && c.Allowed(last)
+                && !(budget is not null && (ZkvmChips.IsAccelerator(c.Index) || c.Presence == ChipPresence.LastShard))).ToArray();
             if (!parallel || chips.Length == 1)
             {
                 foreach (var chip in chips)
@@ -78,8 +82,7 @@ internal static class ShardTraceBuilder
                         total.Add(local);
                 });
         }
-        // The last shard's CPU-side tables go to the smallest catalog entry that holds them (ShardBudget.ForLastShard); its
-        // memory boundaries and input commitment keep their natural heights.
+        // The last shard's CPU-side tables go to the smallest catalog entry that holds them (ShardBudget.ForLastShard).
         if (budget is not null)
             (last ? budget.ForLastShard(traces) : budget).Pad(program, traces);
         return ShardTraces.FromChips(traces, publics);

@@ -14,16 +14,29 @@ namespace Prover.Core.Zkvm.Proving;
 public static class ZkvmBusBudget
 {
     /// <summary>The tuples the verifier adds to each bus itself (<see cref="ZkvmStatement.PublicBusSum{TDef}"/>).</summary>
-    public static Dictionary<int, long> PublicCounts(ZkvmProgram program, long outputLength)
+    /// <param name="chunked">The chunked mode (<see cref="ZkvmChips.IsChunkedMode"/>): the verifier's two tuples on each chain bus too (<see cref="ZkvmChainEnds"/>).</param>
+    public static Dictionary<int, long> PublicCounts(ZkvmProgram program, long outputLength, bool chunked = false)
     {
         ArgumentNullException.ThrowIfNull(program);
         // The initial memory (InitialValue) is the image table's: counted with the shards' tables.
-        return new Dictionary<int, long>
+        var counts = new Dictionary<int, long>
         {
             [ZkvmBus.Output] = outputLength,
             [ZkvmBus.Halt] = 1,
         };
+        if (chunked)
+        {
+            counts[ZkvmBus.KeyChain] = 2;
+            counts[ZkvmBus.InputChain] = 2;
+        }
+        return counts;
     }
+
+    /// <summary>Whether shards with <paramref name="shardChips"/> (the last one last) are in chunked mode.</summary>
+    private static bool Chunked(IReadOnlyList<ChipSet> shardChips) => shardChips.Count > 0 && ZkvmChips.IsChunkedMode(shardChips[^1]);
+
+    /// <summary>Whether an execution whose shards take <paramref name="shapes"/> is in chunked mode: no shape has the natural MemoryInit.</summary>
+    private static bool Chunked(IReadOnlyList<ShardShape> shapes) => !shapes.Any(s => s.Chips.Contains(ZkvmTable.MemoryInit));
 
     /// <summary>The statement's tables: every shard's chips' AIRs at the given heights.</summary>
     public static List<BusBudget.Table<KoalaBear>> Tables(ZkvmProgram program, IReadOnlyList<ChipSet> shardChips, IReadOnlyList<int[]> shardLogHeights)
@@ -48,12 +61,12 @@ public static class ZkvmBusBudget
 
     /// <summary>Null when no bus of the statement can reach p; otherwise why it is refused.</summary>
     public static string? Check(ZkvmProgram program, IReadOnlyList<ChipSet> shardChips, IReadOnlyList<int[]> shardLogHeights, long outputLength, ulong? limit = null) =>
-        BusBudget.Check(Tables(program, shardChips, shardLogHeights), PublicCounts(program, outputLength), limit);
+        BusBudget.Check(Tables(program, shardChips, shardLogHeights), PublicCounts(program, outputLength, Chunked(shardChips)), limit);
 
     /// <summary>The fullest bus and its share of p (Σ height × bound / p): how far this execution is from the bound.</summary>
     public static (int Bus, double Share) Load(ZkvmProgram program, IReadOnlyList<ChipSet> shardChips, IReadOnlyList<int[]> shardLogHeights, long outputLength)
     {
-        var totals = BusBudget.Totals(Tables(program, shardChips, shardLogHeights), PublicCounts(program, outputLength));
+        var totals = BusBudget.Totals(Tables(program, shardChips, shardLogHeights), PublicCounts(program, outputLength, Chunked(shardChips)));
         var (bus, total) = totals.MaxBy(kv => kv.Value);
         return (bus, (double)total / KoalaBear.Modulus);
     }
@@ -64,7 +77,7 @@ public static class ZkvmBusBudget
     /// </summary>
     public static double StatementFractions(ZkvmProgram program, IReadOnlyList<ChipSet> shardChips, IReadOnlyList<int[]> shardLogHeights, long outputLength)
     {
-        double total = PublicCounts(program, outputLength).Values.Sum();
+        double total = PublicCounts(program, outputLength, Chunked(shardChips)).Values.Sum();
         foreach (var t in Tables(program, shardChips, shardLogHeights))
             total += t.Air.Interactions.Count * Math.Pow(2, t.LogHeight);
         return total;
@@ -85,7 +98,7 @@ public static class ZkvmBusBudget
         var saturation = UInt128.One << 127;
         foreach (var bus in bound.Keys.ToArray())
             bound[bus] = bound[bus] > saturation / (ulong)Math.Max(shardCount, 1) ? saturation : bound[bus] * (ulong)shardCount;
-        foreach (var (bus, count) in PublicCounts(program, outputLength))
+        foreach (var (bus, count) in PublicCounts(program, outputLength, Chunked(shapes)))
             bound[bus] = bound.GetValueOrDefault(bus) + (ulong)Math.Max(count, 0);
         return bound;
     }
@@ -111,6 +124,6 @@ public static class ZkvmBusBudget
     {
         ArgumentNullException.ThrowIfNull(shapes);
         double largest = shapes.Max(s => Tables(program, [s.Chips], [s.LogHeights]).Sum(t => t.Air.Interactions.Count * Math.Pow(2, t.LogHeight)));
-        return PublicCounts(program, outputLength).Values.Sum() + shardCount * largest;
+        return PublicCounts(program, outputLength, Chunked(shapes)).Values.Sum() + shardCount * largest;
     }
 }

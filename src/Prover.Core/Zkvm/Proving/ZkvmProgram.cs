@@ -21,7 +21,7 @@ public static class ZkvmTable
     public const int Program = 0, Bytes = 1, Cpu = 2, AddSub = 3, Bitwise = 4, Shift = 5, Compare = 6, Mul = 7, DivRem = 8,
         LoadStore = 9, Syscall = 10, MemoryInit = 11, MemoryFinal = 12, InputCommit = 13, Keccak = 14, ModMul256 = 15, ModMul384 = 16,
         Sha256 = 17, Secp256k1Add = 18, Secp256k1Double = 19, Bn254Add = 20, Bn254Double = 21, Bls12381Add = 22, Bls12381Double = 23,
-        Image = 24;
+        Image = 24, MemoryInitChunk = 25, MemoryFinalChunk = 26, InputChunk = 27;
 }
 
 /// <summary>
@@ -55,9 +55,14 @@ public sealed class ZkvmProgram
         Table = narrow.Table;
         Image = narrow.Image;
         ImageTable = narrow.ImageTable;
-        Airs = [.. narrow.Airs.Select((a, c) => c == ZkvmTable.InputCommit ? new Input.InputCommitAir(commitmentElements) : a)];
+        Airs = [.. narrow.Airs.Select((a, c) => c switch
+        {
+            ZkvmTable.InputCommit => new Input.InputCommitAir(commitmentElements),
+            ZkvmTable.InputChunk => new Input.InputChunkAir(commitmentElements),
+            _ => a,
+        })];
         _compiled = new Lazy<CompiledAir<KoalaBear>[]>(() =>
-            [.. Airs.Select((a, c) => c == ZkvmTable.InputCommit ? new CompiledAir<KoalaBear>(a) : narrow.CompiledAirs[c])]);
+            [.. Airs.Select((a, c) => c is ZkvmTable.InputCommit or ZkvmTable.InputChunk ? new CompiledAir<KoalaBear>(a) : narrow.CompiledAirs[c])]);
         ShardAirs = AirsOf(ZkvmChips.Full(lastShard: false));
         LastShardAirs = AirsOf(ZkvmChips.Full(lastShard: true));
         Digest = narrow.Digest;

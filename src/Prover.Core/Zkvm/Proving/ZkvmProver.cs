@@ -97,6 +97,12 @@ public sealed record ZkvmProverOptions
     /// </summary>
     internal bool RetainTraces { get; init; }
 
+    /// <summary>
+    /// Tests only: at most 2^this rows (keys or input pairs) per boundary chunk shard under <see cref="ShardShapePolicy.Budget"/>,
+    /// below the tier rule's (<see cref="BoundaryChunks.Plan"/>), so that a small execution's boundary spans several chunks.
+    /// </summary>
+    internal int? ChunkMaxLogRows { get; init; }
+
     /// <summary>Tests only: a bus-count bound below p, so that a small execution shows the prover's refusal.</summary>
     internal ulong? BusBudgetLimit { get; init; }
 
@@ -207,6 +213,9 @@ public sealed class ZkvmProver<TDef, TDigest>
         // shard's chunk of calls is what phase 2 rebuilds it from (null: a CPU shard).
         var accelerators = shardBudget is null ? null : new AcceleratorShards(program, shardBudget);
         var acceleratorChunks = new List<AcceleratorChunk?>();
+        // Under the budget policy, the memory boundary and the input commitment in boundary chunk shards (BoundaryChunks), after
+        // the accelerator shards and before the last shard; each such shard's chunk is what phase 2 rebuilds it from.
+        var boundaryChunks = new List<BoundaryChunk?>();
         var statements = new List<ShardTraces>(); // traces dropped (empty) unless retained
         var kept = new List<ShardTraces?>();
         var commitments = new List<ShardCommitment?>();
@@ -288,7 +297,7 @@ public sealed class ZkvmProver<TDef, TDigest>
                 tamper(s, byChip, publicsByChip);
                 return ShardTraces.FromChips(byChip, publicsByChip);
             }
-            if (ZkvmChips.CheckShard(shard.Chips, last) is { } error)
+            if (ZkvmChips.CheckShard(shard.Chips, last, chunked: shardBudget is not null) is { } error)
                 throw new InvalidOperationException($"shard {s}: {error} (a trace generator bug)");
             return shard;
         }
@@ -305,6 +314,12 @@ public sealed class ZkvmProver<TDef, TDigest>
             new MachineOptions { ShardSize = shardSize, MaxCycles = maxCycles, RowLimits = shardBudget?.RowLimits(program) });
         void Phase1(ExecutionRecord record, bool last)
         {
+            var (checkpoint, shard) = BuildCpuShard(record, last);
+            AddCpuShard(checkpoint, shard, last);
+        }
+        // A CPU shard's checkpoint and traces (its registers and memory accesses carried on); added by AddCpuShard.
+        (ShardCheckpoint, ShardTraces) BuildCpuShard(ExecutionRecord record, bool last)
+        {
             int s = checkpoints.Count;
             progress?.Invoke("trace generation", expectedShards == 0 ? 0 : Math.Min(1, (double)s / expectedShards));
             Step("trace generation", s, Math.Max(expectedShards, s + 1));
@@ -317,14 +332,34 @@ public sealed class ZkvmProver<TDef, TDigest>
                 else if (e.Number == SyscallNumbers.Write && e.A0 == 1)
                     consoleBytes += (long)e.Result;
             }
-            var shard = Checked(s, ShardTraceBuilder.Build(program, record, registers, memory, input, last, shardBudget), last);
+            var shard = ShardTraceBuilder.Build(program, record, registers, memory, input, last, shardBudget);
             // The last record's calls were taken before the accelerator shards were built (they precede the last shard).
             if (!last)
                 accelerators?.Add(record);
             machine.Recycle(record);
             traceClock.Stop();
+            return (checkpoint, shard);
+        }
+        void AddCpuShard(ShardCheckpoint checkpoint, ShardTraces built, bool last)
+        {
+            int s = checkpoints.Count;
+            var shard = Checked(s, built, last);
             checkpoints.Add(checkpoint);
             acceleratorChunks.Add(null);
+            boundaryChunks.Add(null);
+            Committed(s, shard);
+        }
+        // A boundary chunk shard (the budget policy): built from its run of keys or input pairs, committed like a CPU shard.
+        void BoundaryPhase1(BoundaryChunk chunk)
+        {
+            int s = checkpoints.Count;
+            Step("trace generation", s, Math.Max(expectedShards, s + 1));
+            traceClock.Start();
+            var shard = Checked(s, BoundaryChunks.Build(program, input, chunk, shardBudget!), last: false);
+            traceClock.Stop();
+            checkpoints.Add(null);
+            acceleratorChunks.Add(null);
+            boundaryChunks.Add(chunk);
             Committed(s, shard);
         }
         // An accelerator shard (the budget policy): built from its chunk of calls, committed like a CPU shard.
@@ -338,6 +373,7 @@ public sealed class ZkvmProver<TDef, TDigest>
             traceClock.Stop();
             checkpoints.Add(null);
             acceleratorChunks.Add(chunk);
+            boundaryChunks.Add(null);
             Committed(s, shard);
         }
         void Committed(int s, ShardTraces shard)
@@ -381,8 +417,18 @@ public sealed class ZkvmProver<TDef, TDigest>
             accelerators.Add(pending);
             foreach (var chunk in accelerators.Chunks)
                 AcceleratorPhase1(chunk);
+            // The last shard's traces first (they complete the memory boundary: its accesses and the final registers), then the
+            // boundary chunk shards, then the last shard, which stays the last index.
+            var (lastCheckpoint, lastShard) = BuildCpuShard(pending, last: true);
+            var (init, final) = memory.Entries(registers);
+            foreach (var chunk in BoundaryChunks.Plan(program, shardBudget!, init, final, input.Length, _options.ChunkMaxLogRows))
+                BoundaryPhase1(chunk);
+            AddCpuShard(lastCheckpoint, lastShard, last: true);
         }
-        Phase1(pending, last: true);
+        else
+        {
+            Phase1(pending, last: true);
+        }
         pending = null;
         if (config is null)
         {
@@ -416,7 +462,10 @@ public sealed class ZkvmProver<TDef, TDigest>
         Lap("preprocessed commitment");
 
         var committed = commitments.Select(c => c!.Value).ToArray();
-        var inputCommitment = statements[^1].PublicsOf(ZkvmTable.InputCommit)[InputCommitCols.PublicCommitment..];
+        // Chunked mode (the budget policy): the input commitment is the input chunks' chain's end, bound by the verifier's end tuple.
+        bool chunked = ZkvmChips.IsChunkedMode(chips[^1]);
+        var inputCommitment = chips[^1].Contains(ZkvmTable.InputCommit) ? statements[^1].PublicsOf(ZkvmTable.InputCommit)[InputCommitCols.PublicCommitment..]
+            : InputCommitment.Compute(input, TDigest.Length);
         var (seeds, gamma, beta) = ZkvmStatement.Challenges<TDef, TDigest>(config, program, fullKey.VerifyingKey.PreprocessedRoot, (ulong)input.Length,
             inputCommitment, output, result.ExitCode, result.Cycles, committed);
         double fractions = ZkvmBusBudget.StatementFractions(program, chips, heights, output.Length);
@@ -506,6 +555,13 @@ public sealed class ZkvmProver<TDef, TDigest>
         // public values, and (except for the last shard) the register file the next shard starts from.
         ShardTraces Rebuild(int s)
         {
+            if (boundaryChunks[s] is { } boundary)
+            {
+                var rebuilt = BoundaryChunks.Build(program, input, boundary, shardBudget!);
+                if (rebuilt.Chips != statements[s].Chips || !rebuilt.LogHeights.AsSpan().SequenceEqual(statements[s].LogHeights))
+                    throw new InvalidOperationException($"shard {s}: the rebuilt boundary chunk shard's chips or heights differ from phase 1's");
+                return rebuilt;
+            }
             if (acceleratorChunks[s] is { } chunk)
             {
                 var built = AcceleratorShards.Build(program, chunk, shardBudget!);
@@ -535,7 +591,8 @@ public sealed class ZkvmProver<TDef, TDigest>
 
         var cpuPublics = statements[^1].PublicsOf(ZkvmTable.Cpu);
         ulong haltTs = ZkvmStatement.HaltTimestamp(cpuPublics[6], cpuPublics[7]);
-        total += ZkvmStatement.PublicBusSum(output, result.ExitCode, haltTs, gamma, beta);
+        total += ZkvmStatement.PublicBusSum(output, result.ExitCode, haltTs, gamma, beta,
+            chunked ? new ZkvmChainEnds((ulong)input.Length, inputCommitment) : null);
         if (!total.IsZero && _options.Tamper is null)
             throw new InvalidOperationException("the execution's buses do not balance across shards and public tuples (a prover bug)");
 
@@ -555,7 +612,7 @@ public sealed class ZkvmProver<TDef, TDigest>
             LogShardSize = System.Numerics.BitOperations.Log2((ulong)shardSize),
             Memory = memoryPlan,
             BusLoad = ZkvmBusBudget.Load(program, chips, heights, output.Length),
-            CheckpointBytes = checkpoints.Sum(c => c?.Bytes ?? 0) + acceleratorChunks.Sum(c => c?.Bytes ?? 0),
+            CheckpointBytes = checkpoints.Sum(c => c?.Bytes ?? 0) + acceleratorChunks.Sum(c => c?.Bytes ?? 0) + boundaryChunks.Sum(c => c?.Bytes ?? 0),
             MainCommitmentsKept = (mainsUsed, retainedBytes),
             TracesKept = tracesKept,
         };

@@ -149,7 +149,7 @@ public static class ZkvmStatement
     /// result; every fingerprint is still checked non-zero on its own.
     /// </remarks>
     public static ExtensionField<KoalaBear, TDef> PublicBusSum<TDef>(ReadOnlySpan<byte> output,
-        int exitCode, ulong haltTimestamp, ExtensionField<KoalaBear, TDef> gamma, ExtensionField<KoalaBear, TDef> beta)
+        int exitCode, ulong haltTimestamp, ExtensionField<KoalaBear, TDef> gamma, ExtensionField<KoalaBear, TDef> beta, ZkvmChainEnds? chains = null)
         where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
     {
         var betaPowers = beta.Powers(7);
@@ -169,6 +169,12 @@ public static class ZkvmStatement
         for (int l = 0; l < 4; l++)
             values[2 + l] = KoalaBear.FromUInt64(Word.Limb(code, l));
         Accumulate(ref num, ref den, LogUp.Fingerprint<KoalaBear, ExtensionField<KoalaBear, TDef>>(ZkvmBus.Halt, values, gamma, betaPowers), send: false);
+        if (chains is { } c)
+        {
+            var chainPowers = beta.Powers(c.InputTupleWidth + 1);
+            foreach (var (bus, tuple, send) in c.Tuples())
+                Accumulate(ref num, ref den, LogUp.Fingerprint<KoalaBear, ExtensionField<KoalaBear, TDef>>(bus, tuple, gamma, chainPowers), send);
+        }
         // den is the product of non-zero fingerprints, so it is non-zero.
         return num * den.Inverse();
     }
@@ -189,7 +195,7 @@ public static class ZkvmStatement
     /// ZkvmStatementTests).
     /// </summary>
     public static ExtensionField<KoalaBear, TDef> PublicBusSumReference<TDef>(ReadOnlySpan<byte> output,
-        int exitCode, ulong haltTimestamp, ExtensionField<KoalaBear, TDef> gamma, ExtensionField<KoalaBear, TDef> beta)
+        int exitCode, ulong haltTimestamp, ExtensionField<KoalaBear, TDef> gamma, ExtensionField<KoalaBear, TDef> beta, ZkvmChainEnds? chains = null)
         where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
     {
         var tuples = new List<(int Bus, ulong[] Values, bool Send)>();
@@ -198,6 +204,9 @@ public static class ZkvmStatement
         ulong code = unchecked((ulong)(long)exitCode);
         tuples.Add((ZkvmBus.Halt, [MemoryArgument.Lo(haltTimestamp), MemoryArgument.Hi(haltTimestamp),
             Word.Limb(code, 0), Word.Limb(code, 1), Word.Limb(code, 2), Word.Limb(code, 3)], false));
+        if (chains is { } c)
+            foreach (var (bus, tuple, send) in c.Tuples())
+                tuples.Add((bus, [.. tuple.Select(v => (ulong)v.ToCanonical())], send));
         return SumOfFractions(tuples, gamma, beta);
     }
 
@@ -228,9 +237,10 @@ public static class ZkvmStatement
         ExtensionField<KoalaBear, TDef> gamma, ExtensionField<KoalaBear, TDef> beta)
         where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
     {
-        var betaPowers = beta.Powers(7);
+        int longest = tuples.Count == 0 ? 0 : tuples.Max(t => t.Values.Length);
+        var betaPowers = beta.Powers(Math.Max(7, longest + 1));
         var sum = default(ExtensionField<KoalaBear, TDef>);
-        Span<KoalaBear> values = stackalloc KoalaBear[6];
+        Span<KoalaBear> values = stackalloc KoalaBear[Math.Max(6, longest)];
         foreach (var t in tuples)
         {
             for (int j = 0; j < t.Values.Length; j++)
@@ -249,5 +259,39 @@ public static class ZkvmStatement
     {
         ulong end = endClkQ.ToCanonical() + ((ulong)endClkHi.ToCanonical() << 14);
         return end == 0 ? 0 : 4 * (end - 1) + MemoryArgument.LoadStoreSlot;
+    }
+}
+
+/// <summary>
+/// The chunked mode's public chain tuples (the budget policy; docs/design.md, "Boundary chunks"), from the claim: the verifier
+/// sends (0) and receives (K_END) on <see cref="ZkvmBus.KeyChain"/>, sends (0, size_lo, size_hi, 0, …) and receives
+/// (K_END, commitment, 0, …) on <see cref="ZkvmBus.InputChain"/> (tuples of 1 + W − 8 elements, W = 16 for an 8-element
+/// commitment, 24 for a 12-element one). So the input's size and commitment are bound by the bus balance, not by a table's
+/// public values.
+/// </summary>
+public sealed record ZkvmChainEnds(ulong InputSize, KoalaBear[] Commitment)
+{
+    /// <summary>Elements of an <see cref="ZkvmBus.InputChain"/> tuple: the pair index and the sponge's capacity.</summary>
+    public int InputTupleWidth => Commitment.Length switch
+    {
+        8 => 1 + 8,
+        12 => 1 + 16,
+        _ => throw new ArgumentException($"an input commitment has 8 or 12 elements, not {Commitment.Length}"),
+    };
+
+    /// <summary>The four tuples (bus, values, send: true for the verifier's sends).</summary>
+    public IEnumerable<(int Bus, KoalaBear[] Values, bool Send)> Tuples()
+    {
+        var end = KoalaBear.FromUInt64(ZkvmBus.ChainEnd);
+        yield return (ZkvmBus.KeyChain, [KoalaBear.Zero], true);
+        yield return (ZkvmBus.KeyChain, [end], false);
+        var start = new KoalaBear[InputTupleWidth];
+        start[1] = KoalaBear.FromUInt64(InputSize & 0xFFFF);
+        start[2] = KoalaBear.FromUInt64(InputSize >> 16);
+        yield return (ZkvmBus.InputChain, start, true);
+        var final = new KoalaBear[InputTupleWidth];
+        final[0] = end;
+        Commitment.CopyTo(final, 1);
+        yield return (ZkvmBus.InputChain, final, false);
     }
 }

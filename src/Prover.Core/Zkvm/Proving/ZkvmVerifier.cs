@@ -91,10 +91,11 @@ public sealed class ZkvmVerifier<TDef, TDigest>
         if (proof.ShardChips is null || proof.ShardChips.Count != n)
             return ZkvmVerification.Reject("the proof does not name every shard's chips");
         var commitments = new ShardCommitment[n];
+        bool chunked = n > 0 && ZkvmChips.IsChunkedMode(proof.ShardChips[^1]);
         for (int s = 0; s < n; s++)
         {
             // The chips and table counts are checked before the commitment is read (CheckStatement checks them again).
-            if (ZkvmChips.CheckShard(proof.ShardChips[s], s == n - 1) is { } chipError)
+            if (ZkvmChips.CheckShard(proof.ShardChips[s], s == n - 1, chunked) is { } chipError)
                 return ZkvmVerification.Reject($"shard {s}: {chipError}");
             int expected = proof.ShardChips[s].Count;
             if (shards[s].LogHeights?.Length != expected || shards[s].PublicValues?.Length != expected)
@@ -172,10 +173,17 @@ public sealed class ZkvmVerifier<TDef, TDigest>
         {
             if (!chips[s].Contains(ZkvmTable.Cpu))
             {
-                // An accelerator shard (CheckShapes admitted only that kind without a CPU): its image table must not send.
+                // A CPU-less shard (CheckShapes admitted only accelerator shards and, in chunked mode, boundary chunk shards
+                // without a CPU): its image table must not send.
                 var accelImage = Publics(s, ZkvmTable.Image);
                 if (s == n - 1 || accelImage.Length != ImageCols.PublicValueCount || accelImage[ImageCols.PublicActive] != KoalaBear.Zero)
                     return ($"shard {s}: the image table must send the initial memory in the last shard only", null);
+                // A chunk's f (the last chunk of its chain sends the end value) is boolean: the chains' soundness argument
+                // (MemoryInitChunkAir, InputChunkAir) reads the send as either the end value or the next chunk's start.
+                foreach (int chunkTable in (int[])[ZkvmTable.MemoryInitChunk, ZkvmTable.InputChunk])
+                    if (chips[s].Contains(chunkTable) && Publics(s, chunkTable) is var f
+                        && (f.Length != 1 || (f[0] != KoalaBear.Zero && f[0] != KoalaBear.One)))
+                        return ($"shard {s}: a boundary chunk's last-chunk flag is not boolean", null);
                 continue;
             }
             var cpu = Publics(s, ZkvmTable.Cpu);
@@ -212,12 +220,24 @@ public sealed class ZkvmVerifier<TDef, TDigest>
             if (image.Length != ImageCols.PublicValueCount || image[ImageCols.PublicActive] != (s == n - 1 ? KoalaBear.One : KoalaBear.Zero))
                 return ($"shard {s}: the image table must send the initial memory in the last shard only", null);
         }
-        var commit = Publics(n - 1, ZkvmTable.InputCommit);
-        // The chip's public values carry a commitment of the digest's length (program.ForDigest above chose the chip):
-        // the claim must have exactly that many elements, all equal.
-        if (claim.InputCommitment.Length != TDigest.Length || commit.Length != Input.InputCommitCols.PublicValueCountFor(TDigest.Length) || commit[0].ToCanonical() != (claim.InputSize & 0xFFFF)
-            || commit[1].ToCanonical() != claim.InputSize >> 16 || !commit.AsSpan(Input.InputCommitCols.PublicCommitment).SequenceEqual(claim.InputCommitment))
-            return ("the input-commitment chip does not state the claimed input size and commitment", null);
+        // Chunked mode (CheckShapes: the last shard has no MemoryInit, no shard the natural boundary or input commitment): the
+        // input's size and commitment are the input chunks' chain's ends, which the verifier's own tuples bind (ZkvmChainEnds,
+        // in the public bus sum below); the claim's commitment must have the digest's length.
+        bool chunked = ZkvmChips.IsChunkedMode(chips[^1]);
+        if (chunked)
+        {
+            if (claim.InputCommitment.Length != TDigest.Length)
+                return ("the input-commitment chip does not state the claimed input size and commitment", null);
+        }
+        else
+        {
+            var commit = Publics(n - 1, ZkvmTable.InputCommit);
+            // The chip's public values carry a commitment of the digest's length (program.ForDigest above chose the chip):
+            // the claim must have exactly that many elements, all equal.
+            if (claim.InputCommitment.Length != TDigest.Length || commit.Length != Input.InputCommitCols.PublicValueCountFor(TDigest.Length) || commit[0].ToCanonical() != (claim.InputSize & 0xFFFF)
+                || commit[1].ToCanonical() != claim.InputSize >> 16 || !commit.AsSpan(Input.InputCommitCols.PublicCommitment).SequenceEqual(claim.InputCommitment))
+                return ("the input-commitment chip does not state the claimed input size and commitment", null);
+        }
         var end = Publics(n - 1, ZkvmTable.Cpu);
         long cycles = (long)Clk(end[6], end[7]) - 1;
         if (cycles != claim.Cycles)
@@ -225,7 +245,8 @@ public sealed class ZkvmVerifier<TDef, TDigest>
 
         var (seeds, gamma, beta) = ZkvmStatement.Challenges<TDef, TDigest>(shape, program, fullKey.PreprocessedRoot, claim.InputSize,
             claim.InputCommitment, claim.Output, claim.ExitCode, claim.Cycles, commitments);
-        var publicSum = ZkvmStatement.PublicBusSum(claim.Output, claim.ExitCode, ZkvmStatement.HaltTimestamp(end[6], end[7]), gamma, beta);
+        var publicSum = ZkvmStatement.PublicBusSum(claim.Output, claim.ExitCode, ZkvmStatement.HaltTimestamp(end[6], end[7]), gamma, beta,
+            chunked ? new ZkvmChainEnds(claim.InputSize, claim.InputCommitment) : null);
         return (null, new ZkvmCheckedStatement<TDef, TDigest>(shape, seeds, gamma, beta, fractions, fullKey, publicSum));
     }
 
@@ -251,10 +272,13 @@ public sealed class ZkvmVerifier<TDef, TDigest>
         if (n == 0)
             return ("the proof has no shards", null);
         var chips = shapes.Select(c => c.Chips).ToArray();
+        // The mode: chunked when the last shard has no MemoryInit; CheckShard then admits boundary chunk shards and no natural
+        // boundary or input commitment anywhere, natural mode the reverse (a missing chunk would also leave a chain unbalanced).
+        bool chunked = ZkvmChips.IsChunkedMode(chips[^1]);
         for (int s = 0; s < n; s++)
         {
             // The shard's AIR list is its chip set's (ChipSet: why leaving out a table with events cannot balance the buses).
-            if (ZkvmChips.CheckShard(chips[s], s == n - 1) is { } error)
+            if (ZkvmChips.CheckShard(chips[s], s == n - 1, chunked) is { } error)
                 return ($"shard {s}: {error}", null);
             int expected = chips[s].Count;
             if (shapes[s].LogHeights?.Length != expected)
@@ -310,7 +334,8 @@ public sealed class ZkvmVerifier<TDef, TDigest>
         var (seeds, gamma, beta) = ZkvmStatement.Challenges<TDef, TDigest>(shape, program, fullKey.PreprocessedRoot, claim.InputSize,
             claim.InputCommitment, claim.Output, claim.ExitCode, claim.Cycles, shardCount, treeDigest);
         var (q, hi) = EndClock(claim.Cycles);
-        var publicSum = ZkvmStatement.PublicBusSum(claim.Output, claim.ExitCode, ZkvmStatement.HaltTimestamp(q, hi), gamma, beta);
+        var publicSum = ZkvmStatement.PublicBusSum(claim.Output, claim.ExitCode, ZkvmStatement.HaltTimestamp(q, hi), gamma, beta,
+            IsChunked(shapes) ? new ZkvmChainEnds(claim.InputSize, claim.InputCommitment) : null);
         return (null, new ZkvmCheckedStatement<TDef, TDigest>(shape, seeds, gamma, beta, fractions, fullKey, publicSum));
     }
 
@@ -325,11 +350,12 @@ public sealed class ZkvmVerifier<TDef, TDigest>
     /// <para>
     /// With <paramref name="catalog"/> the shapes are a shard catalog's (<see cref="ShardCatalog"/>, derived by the verifier
     /// from the program and k, not read from the file): the allowed shapes of every budget-policy execution, not this one's
-    /// distinct shapes. So they may outnumber the shards, several may be of the last kind (the last shard's entries) and a
-    /// shape may suit both kinds; what binds each shard to a shape of its kind is its leaf (its chip set is a constant of the
-    /// leaf program, checked there against the shard's index), as in the explicit mode. The remaining checks are the same:
-    /// at least one last-kind shape, heights in range, the bus budget and fractions bounded over every assignment of the
-    /// catalog's shapes to the shards (count × the largest shape's), the full key from a last-kind shape.
+    /// distinct shapes, so they may outnumber the shards. They are in chunked mode (a catalog in natural mode is refused),
+    /// whose rules already allow several shapes of the last kind (the last shard's entries) and shapes that suit both kinds:
+    /// what binds each shard to a shape of its kind is its leaf (its chip set is a constant of the leaf program, checked
+    /// there against the shard's index). The remaining checks are the same: at least one last-kind shape, heights in range,
+    /// the bus budget and fractions bounded over every assignment of the catalog's shapes to the shards (count × the largest
+    /// shape's), the full key from a last-kind shape.
     /// </para>
     /// </summary>
     public static (string? Error, ZkvmCheckedShapes<TDigest>? Shapes) CheckShapeSet(StarkConfig config, ZkvmProgram program, ZkvmClaim claim,
@@ -348,32 +374,35 @@ public sealed class ZkvmVerifier<TDef, TDigest>
         if (shapes.Count == 0 || (!catalog && shapes.Count > shardCount))
             return ($"{shapes.Count} shard shapes for {shardCount} shards", null);
         int lastKind = -1;
+        // Chunked mode (the budget policy's boundary chunk shards): no shape has the natural MemoryInit. Then the last shard is
+        // a plain CPU shard, whose chip set a CPU shard elsewhere has too: the leaves check which CPU shard is the last by its
+        // index (its image table sends), so here a CPU shape is valid for either place and at least one must exist.
+        bool chunked = IsChunked(shapes);
         for (int s = 0; s < shapes.Count; s++)
         {
             if (s > 0 && Recursion.Aggregation.ZkvmExecutionSummary.Compare(shapes[s - 1], shapes[s]) >= 0)
                 return ($"shape {s} does not follow shape {s - 1} in order", null);
             var chips = shapes[s].Chips;
-            bool last = ZkvmChips.CheckShard(chips, lastShard: true) is null, other = ZkvmChips.CheckShard(chips, lastShard: false) is null;
-            if (catalog)
+            bool last = ZkvmChips.CheckShard(chips, lastShard: true, chunked) is null, other = ZkvmChips.CheckShard(chips, lastShard: false, chunked) is null;
+            if (chunked)
             {
                 if (!last && !other)
-                    return ($"shape {s}: {ZkvmChips.CheckShard(chips, lastShard: false)}", null);
+                    return ($"shape {s}: {ZkvmChips.CheckShard(chips, lastShard: false, chunked)}", null);
                 if (last && lastKind < 0)
                     lastKind = s;
             }
-            else
+            else if (catalog)
+                return ($"shape {s}: a shard catalog holds the budget policy's shapes, whose memory boundary is in chunk shards", null);
+            else if (last == other)
+                return ($"shape {s}: {ZkvmChips.CheckShard(chips, lastShard: true) ?? "valid for the last and the other shards alike"}", null);
+            else if (last)
             {
-                if (last == other)
-                    return ($"shape {s}: {ZkvmChips.CheckShard(chips, lastShard: true) ?? "valid for the last and the other shards alike"}", null);
-                if (last)
-                {
-                    if (lastKind >= 0)
-                        return ("two last-shard shapes", null);
-                    lastKind = s;
-                }
-                else if (shardCount == 1)
-                    return ($"shape {s}: {ZkvmChips.CheckShard(chips, lastShard: true)}", null);
+                if (lastKind >= 0)
+                    return ("two last-shard shapes", null);
+                lastKind = s;
             }
+            else if (shardCount == 1)
+                return ($"shape {s}: {ZkvmChips.CheckShard(chips, lastShard: true)}", null);
             if (shapes[s].LogHeights?.Length != chips.Count)
                 return ($"shape {s} does not have the {chips.Count} tables of its chips", null);
             foreach (int h in shapes[s].LogHeights)
@@ -401,6 +430,13 @@ public sealed class ZkvmVerifier<TDef, TDigest>
         VerifyingKey<KoalaBearParameters, TDigest> Make(int blowup) => StarkSetup.Preprocess<KoalaBearParameters, TDigest>(program.Airs,
             ZkvmProgram.RegistryHeights(chips, logHeights), blowup)!.VerifyingKey;
         return fullKeys is null ? Make(logBlowup) : fullKeys.GetOrAdd(logBlowup, Make);
+    }
+
+    /// <summary>Whether an execution whose shards take <paramref name="shapes"/> is in chunked mode: no shape has the natural MemoryInit.</summary>
+    public static bool IsChunked(IReadOnlyList<ShardShape> shapes)
+    {
+        ArgumentNullException.ThrowIfNull(shapes);
+        return !shapes.Any(s => s.Chips.Contains(ZkvmTable.MemoryInit));
     }
 
     /// <summary>The last shard's end clock (clk = cycles + 1) as the CPU's (q, hi) public values: q the low 14 bits.</summary>
