@@ -18,6 +18,7 @@ public static class ProverCli
         root.Subcommands.Add(ShapesCommand.Create());
         root.Subcommands.Add(RecursionProveCommand.Create());
         root.Subcommands.Add(AggregateCommand.Create());
+        root.Subcommands.Add(KeyCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(GpuBenchCommand.Create());
         root.Subcommands.Add(FetchCommand.Create());

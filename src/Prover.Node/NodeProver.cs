@@ -178,8 +178,10 @@ public sealed class NodeProver : IDisposable
             BusLoad = Math.Round(report.BusLoad.Share, 4),
             PhasesMs = report.Timings.GroupBy(t => t.Phase.Trim()).ToDictionary(g => g.Key, g => Math.Round(g.Sum(t => t.Milliseconds), 1)),
         };
+        // A budget-policy proof aggregates over the guest's shard catalog at its k: one final key for every such execution
+        // (ShardCatalog); a natural-policy proof over its own shapes.
         if (Options.Stage != ProofStage.Shards)
-            (file, blockReport) = Aggregate(file, blockReport, cancellationToken);
+            (file, blockReport) = Aggregate(file, blockReport, Options.ShapePolicy == ShardShapePolicy.Budget ? report.LogShardSize : null, cancellationToken);
         progress?.Report(new ProverProgress(ProverPhase.Done, report.Shards, report.Shards));
         return new ProofOutcome(file, output, validation, blockReport);
     }
@@ -190,12 +192,12 @@ public sealed class NodeProver : IDisposable
     /// verified by a warm verifier there). The report states the result's size, security and verification, and adds each
     /// recursion proof's time to the phases.
     /// </summary>
-    private (byte[] File, BlockReport Report) Aggregate(byte[] shards, BlockReport report, CancellationToken cancellationToken)
+    private (byte[] File, BlockReport Report) Aggregate(byte[] shards, BlockReport report, int? catalogLogShardSize, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var kind = Options.Stage == ProofStage.Final ? ZkvmAggregateKind.Final : ZkvmAggregateKind.Aggregated;
         var aggregate = ZkvmAggregateProofs.Aggregate(Options.Guest.Program, shards, kind,
-            (layer, ms, bytes) => _logger.LogInformation("recursion {Layer}: {Bytes} bytes in {Seconds:F1} s", layer, bytes, ms / 1e3), Options.KeyCache);
+            (layer, ms, bytes) => _logger.LogInformation("recursion {Layer}: {Bytes} bytes in {Seconds:F1} s", layer, bytes, ms / 1e3), Options.KeyCache, catalogLogShardSize);
         var phases = new Dictionary<string, double>(report.PhasesMs ?? new Dictionary<string, double>());
         foreach (var (layer, ms, _) in aggregate.Proofs)
             phases["recursion " + layer] = Math.Round(ms, 1);

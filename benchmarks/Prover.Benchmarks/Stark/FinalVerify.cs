@@ -75,9 +75,9 @@ public static class FinalVerify
 
         // What the steps beside the verifier need, made once (the statement's γ, β and the top program).
         var proof = ZkvmAggregateProof<TDef, TDigest>.Parse(proofBytes, keys.RecursionConfig, keys.FinalConfig);
-        var summary = proof.Summary;
+        var summary = proof.Summary.Resolve(keys.Program);
         var (error, statement) = ZkvmVerifier<TDef, TDigest>.CheckSummary(keys.ShardConfig, keys.Program, proof.Claim, summary.Shapes, summary.ShardCount,
-            summary.Digest<TDigest>());
+            summary.Digest<TDigest>(), catalog: summary.CatalogLogShardSize > 0);
         if (error is not null)
             throw new InvalidOperationException(error);
         var family = keys.Family(statement!.Config, summary.Shapes, statement.Fractions);

@@ -33,8 +33,9 @@ public sealed record ZkvmAggregateProof<TDef, TDigest>
     /// cancels the image's terms (the last shard's table sends them). 3: shapes, the tree digest and the end pc instead of
     /// every shard's commitment (<see cref="ZkvmExecutionSummary"/>); the statement has the input commitment. 4: a keyed tree
     /// (one node program whose children's keys are members of the allowed-key root R, which the statement ends with); the
-    /// summary has the shard count and the distinct shard shapes instead of one shape per shard.</summary>
-    public const ushort Version = 4;
+    /// summary has the shard count and the distinct shard shapes instead of one shape per shard. 5: a summary may name the
+    /// allowed shapes by the guest's shard catalog (a zero shape count, then k: <see cref="ZkvmExecutionSummary.CatalogLogShardSize"/>).</summary>
+    public const ushort Version = 5;
 
     /// <summary>Parsing bounds (an adversary controls the bytes).</summary>
     public const int MaxShards = 1 << 16, MaxCapDigests = 1 << 10, MaxPublicValues = 1 << 10;
@@ -51,8 +52,14 @@ public sealed record ZkvmAggregateProof<TDef, TDigest>
     /// <summary>The number of shards.</summary>
     public required int ShardCount { get; init; }
 
-    /// <summary>The allowed shard shapes: the shards' distinct shapes (<see cref="ZkvmExecutionSummary.Compare"/>'s order).</summary>
+    /// <summary>
+    /// The allowed shard shapes: the shards' distinct shapes (<see cref="ZkvmExecutionSummary.Compare"/>'s order), or, in
+    /// catalog mode, the catalog's once resolved (empty as parsed: <see cref="ZkvmExecutionSummary.Resolve"/>).
+    /// </summary>
     public required IReadOnlyList<ShardShape> Shapes { get; init; }
+
+    /// <summary>k of the shard catalog naming the allowed shapes, or 0 (<see cref="ZkvmExecutionSummary.CatalogLogShardSize"/>).</summary>
+    public int CatalogLogShardSize { get; init; }
 
     /// <summary>The tree digest of the shards' commitments (<see cref="ShardCommitmentTree.TreeDigest{TDigest}"/>), the digest's length.</summary>
     public required KoalaBear[] CommitmentDigest { get; init; }
@@ -61,7 +68,7 @@ public sealed record ZkvmAggregateProof<TDef, TDigest>
     public required KoalaBear[] EndPc { get; init; }
 
     /// <summary>What the file carries of the execution besides the recursion proof.</summary>
-    public ZkvmExecutionSummary Summary => new(Claim, ShardCount, Shapes, CommitmentDigest, EndPc);
+    public ZkvmExecutionSummary Summary => new(Claim, ShardCount, Shapes, CommitmentDigest, EndPc) { CatalogLogShardSize = CatalogLogShardSize };
 
     /// <summary>The recursion proof: the tree's root (<see cref="ZkvmAggregateKind.Aggregated"/>) or the final proof over it.</summary>
     public required StarkProof<KoalaBearParameters, ExtensionField<KoalaBear, TDef>, TDigest> Root { get; init; }
@@ -78,6 +85,7 @@ public sealed record ZkvmAggregateProof<TDef, TDigest>
             Claim = summary.Claim,
             ShardCount = summary.ShardCount,
             Shapes = summary.Shapes,
+            CatalogLogShardSize = summary.CatalogLogShardSize,
             CommitmentDigest = summary.CommitmentDigest,
             EndPc = summary.EndPc,
             Root = root,

@@ -57,8 +57,13 @@ public static class ZkvmAggregateProofs
     /// <see cref="ArgumentException"/> when the file is not a valid execution proof of the program (or of a configuration
     /// the recursion chips cannot verify), <see cref="RecursionRejectedException"/> when a shard's proof fails its leaf.
     /// </summary>
+    /// <remarks>
+    /// <paramref name="catalogLogShardSize"/>: for a budget-policy proof with shards of 2^k cycles, k, so that the tree's
+    /// family is the guest's shard catalog's (<see cref="ShardCatalog"/>: the final key is then the same for every execution
+    /// of the guest at that k and these configurations); null: the execution's own shapes.
+    /// </remarks>
     public static ZkvmAggregateReport Aggregate(ZkvmProgram program, ReadOnlySpan<byte> executionFile, ZkvmAggregateKind kind = ZkvmAggregateKind.Aggregated,
-        Action<string, double, int>? progress = null, ZkvmKeyCache? keyCache = null)
+        Action<string, double, int>? progress = null, ZkvmKeyCache? keyCache = null, int? catalogLogShardSize = null)
     {
         ArgumentNullException.ThrowIfNull(program);
         ProofEnvelope envelope;
@@ -79,22 +84,22 @@ public static class ZkvmAggregateProofs
         // digests in every layer, width-24 Poseidon2 throughout).
         return (config.ExtensionDegree, config.DigestElements) switch
         {
-            (4, KoalaBearDigest.Length) => Aggregate(ZkvmAggregationKeys<KoalaBearQuartic, KoalaBearDigest>.For(layers, program, keyCache), envelope.Proof, kind, progress),
-            (4, _) => Aggregate(ZkvmAggregationKeys<KoalaBearQuartic, KoalaBearWideDigest>.For(layers, program, keyCache), envelope.Proof, kind, progress),
-            (_, KoalaBearDigest.Length) => Aggregate(ZkvmAggregationKeys<KoalaBearOctic, KoalaBearDigest>.For(layers, program, keyCache), envelope.Proof, kind, progress),
-            _ => Aggregate(ZkvmAggregationKeys<KoalaBearOctic, KoalaBearWideDigest>.For(layers, program, keyCache), envelope.Proof, kind, progress),
+            (4, KoalaBearDigest.Length) => Aggregate(ZkvmAggregationKeys<KoalaBearQuartic, KoalaBearDigest>.For(layers, program, keyCache), envelope.Proof, kind, progress, catalogLogShardSize),
+            (4, _) => Aggregate(ZkvmAggregationKeys<KoalaBearQuartic, KoalaBearWideDigest>.For(layers, program, keyCache), envelope.Proof, kind, progress, catalogLogShardSize),
+            (_, KoalaBearDigest.Length) => Aggregate(ZkvmAggregationKeys<KoalaBearOctic, KoalaBearDigest>.For(layers, program, keyCache), envelope.Proof, kind, progress, catalogLogShardSize),
+            _ => Aggregate(ZkvmAggregationKeys<KoalaBearOctic, KoalaBearWideDigest>.For(layers, program, keyCache), envelope.Proof, kind, progress, catalogLogShardSize),
         };
     }
 
     /// <summary>The same from a parsed execution proof, with the tree's programs and keys <paramref name="keys"/> (made once for several executions).</summary>
     public static ZkvmAggregateReport Aggregate<TDef, TDigest>(ZkvmAggregationKeys<TDef, TDigest> keys, ZkvmProof<TDef, TDigest> proof, ZkvmAggregateKind kind,
-        Action<string, double, int>? progress = null)
+        Action<string, double, int>? progress = null, int? catalogLogShardSize = null)
         where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
         where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
     {
         ArgumentNullException.ThrowIfNull(keys);
         var sw = Stopwatch.StartNew();
-        var aggregator = new ZkvmAggregator<TDef, TDigest>(keys, proof);
+        var aggregator = new ZkvmAggregator<TDef, TDigest>(keys, proof, catalogLogShardSize is { } k ? ShardCatalog.For(keys.Program, k) : null);
         int reported = 0;
         ZkvmAggregationItem<TDef, TDigest> Report(ZkvmAggregationItem<TDef, TDigest> item)
         {
@@ -144,10 +149,11 @@ public static class ZkvmAggregateProofs
         }
     }
 
-    private static ZkvmAggregateReport Aggregate<TDef, TDigest>(ZkvmAggregationKeys<TDef, TDigest> keys, byte[] bytes, ZkvmAggregateKind kind, Action<string, double, int>? progress)
+    private static ZkvmAggregateReport Aggregate<TDef, TDigest>(ZkvmAggregationKeys<TDef, TDigest> keys, byte[] bytes, ZkvmAggregateKind kind, Action<string, double, int>? progress,
+        int? catalogLogShardSize)
         where TDef : struct, IExtensionDefinition<KoalaBear, TDef>
         where TDigest : struct, IDigest<TDigest, KoalaBearParameters> =>
-        Aggregate(keys, ParseExecution<TDef, TDigest>(bytes, keys.ShardConfig), kind, progress);
+        Aggregate(keys, ParseExecution<TDef, TDigest>(bytes, keys.ShardConfig), kind, progress, catalogLogShardSize);
 
     /// <summary>
     /// Verifies an aggregated or final proof file against <paramref name="program"/> (and, with

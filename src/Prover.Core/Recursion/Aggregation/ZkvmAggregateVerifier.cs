@@ -130,9 +130,10 @@ public sealed class ZkvmAggregateVerifier<TDef, TDigest>
         if (!proof.ProgramDigest.AsSpan().SequenceEqual(_keys.Program.Digest))
             return ZkvmVerification.Reject("the proof is for another program");
         var claim = proof.Claim;
-        var summary = proof.Summary;
+        // The allowed shapes: listed in the file, or the guest's catalog for the named k (catalog mode).
+        var summary = proof.Summary.Resolve(_keys.Program);
         var (error, statement) = ZkvmVerifier<TDef, TDigest>.CheckSummary(_keys.ShardConfig, _keys.Program, claim, summary.Shapes, summary.ShardCount,
-            summary.Digest<TDigest>(), _fullKeys);
+            summary.Digest<TDigest>(), _fullKeys, catalog: summary.CatalogLogShardSize > 0);
         Step("statement checks, challenges, public bus terms");
         if (error is not null)
             return ZkvmVerification.Reject(error);

@@ -44,7 +44,13 @@ public sealed class ZkvmAggregator<TDef, TDigest>
     }
 
     /// <summary>Same, with programs and keys made once for several executions (<paramref name="keys"/>).</summary>
-    public ZkvmAggregator(ZkvmAggregationKeys<TDef, TDigest> keys, ZkvmProof<TDef, TDigest> proof)
+    /// <remarks>
+    /// With <paramref name="catalog"/> (a budget-policy proof at the catalog's k), the tree's family is the catalog's (a leaf
+    /// per catalog shape: the allowed-key root R and the final key of every such execution of the guest), and the files name
+    /// the catalog instead of listing the execution's shapes; an <see cref="ArgumentException"/> when a shard's shape is not
+    /// the catalog's.
+    /// </remarks>
+    public ZkvmAggregator(ZkvmAggregationKeys<TDef, TDigest> keys, ZkvmProof<TDef, TDigest> proof, ShardCatalog? catalog = null)
     {
         ArgumentNullException.ThrowIfNull(keys);
         ArgumentNullException.ThrowIfNull(proof);
@@ -55,10 +61,13 @@ public sealed class ZkvmAggregator<TDef, TDigest>
         _commitments = [.. proof.Shards.Select((p, s) => ShardCommitment.Of(proof.ShardChips[s], p.LogHeights, p.PublicValues, p.MainCommitment))];
         var (error, statement) = ZkvmVerifier<TDef, TDigest>.CheckStatement(keys.ShardConfig, keys.Program, Claim, _commitments, proof.Shards[0].Config ?? keys.ShardConfig);
         _statement = statement ?? throw new ArgumentException("the execution proof does not check: " + error);
+        if (catalog is not null && !catalog.Program.Digest.AsSpan().SequenceEqual(keys.Program.Digest))
+            throw new ArgumentException("the catalog is another program's");
+        _summary = ZkvmExecutionSummary.Of<TDigest>(Claim, _commitments, catalog);
         // The family the verifier derives from the file's summary (its allowed shapes and bounds), so that the root's
         // program and allowed-key root are the ones it expects.
         var (summaryError, summary) = ZkvmVerifier<TDef, TDigest>.CheckSummary(keys.ShardConfig, keys.Program, Claim, Summary.Shapes, Summary.ShardCount,
-            Summary.Digest<TDigest>());
+            Summary.Digest<TDigest>(), catalog: Summary.CatalogLogShardSize > 0);
         if (summary is null)
             throw new ArgumentException("the execution's summary does not check: " + summaryError);
         if (summary.Config.ToString() != _statement.Config.ToString())
@@ -248,9 +257,9 @@ public sealed class ZkvmAggregator<TDef, TDigest>
     }
 
     /// <summary>What the aggregated and final files carry of the execution: the claim, the shards' shapes, the tree digest of their commitments, the end pc.</summary>
-    public ZkvmExecutionSummary Summary => _summary ??= ZkvmExecutionSummary.Of<TDigest>(Claim, _commitments);
+    public ZkvmExecutionSummary Summary => _summary;
 
-    private ZkvmExecutionSummary? _summary;
+    private readonly ZkvmExecutionSummary _summary;
 
     /// <summary>The aggregated proof: the execution's summary and the root's proof.</summary>
     public ZkvmAggregateProof<TDef, TDigest> Aggregate() => FromRoot(Root());

@@ -78,9 +78,9 @@ public sealed class ZkvmEpochAggregator<TDef, TDigest>
         var verdict = new ZkvmAggregateVerifier<TDef, TDigest>(keys).Verify(root);
         if (!verdict.IsValid)
             throw new ArgumentException("the block's aggregated proof does not verify: " + verdict.Error);
-        var summary = root.Summary;
+        var summary = root.Summary.Resolve(keys.Program);
         var (_, statement) = ZkvmVerifier<TDef, TDigest>.CheckSummary(keys.ShardConfig, keys.Program, summary.Claim, summary.Shapes, summary.ShardCount,
-            summary.Digest<TDigest>());
+            summary.Digest<TDigest>(), catalog: summary.CatalogLogShardSize > 0);
         var family = keys.Family(statement!.Config, summary.Shapes, statement.Fractions);
         var child = family.Top(summary.ShardCount);
         var outputs = ZkvmAggregateStatement.Expected(keys.Program, summary, statement, family.AllowedKeys);

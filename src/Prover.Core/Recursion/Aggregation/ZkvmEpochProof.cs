@@ -18,8 +18,9 @@ public sealed record ZkvmEpochProof<TDef, TDigest>
     where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
 {
     /// <summary>2: each block's <see cref="ZkvmExecutionSummary"/> instead of its shards' commitments. 3: keyed block trees
-    /// (a block's statement ends with its allowed-key root; its summary has the shard count and distinct shapes).</summary>
-    public const ushort Version = 3;
+    /// (a block's statement ends with its allowed-key root; its summary has the shard count and distinct shapes). 4: a block's
+    /// summary may name its allowed shapes by the guest's shard catalog (<see cref="ZkvmExecutionSummary.CatalogLogShardSize"/>).</summary>
+    public const ushort Version = 4;
 
     public static ReadOnlySpan<byte> Magic => "PRVE"u8;
 

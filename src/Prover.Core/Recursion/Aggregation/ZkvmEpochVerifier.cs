@@ -102,11 +102,13 @@ public sealed class ZkvmEpochVerifier<TDef, TDigest>
         var statements = new ZkvmCheckedStatement<TDef, TDigest>[proof.Blocks.Count];
         var expected = new uint[proof.Blocks.Count][];
         var families = new ZkvmAggregationFamily<TDef, TDigest>[proof.Blocks.Count];
+        // Each block's allowed shapes: listed, or its catalog's (catalog mode).
+        var blocks = proof.Blocks.Select(b => b.Resolve(_keys.Program)).ToArray();
         for (int i = 0; i < statements.Length; i++)
         {
-            var block = proof.Blocks[i];
+            var block = blocks[i];
             var (error, statement) = ZkvmVerifier<TDef, TDigest>.CheckSummary(_keys.ShardConfig, _keys.Program, block.Claim, block.Shapes, block.ShardCount,
-                block.Digest<TDigest>(), _executions.FullKeys);
+                block.Digest<TDigest>(), _executions.FullKeys, catalog: block.CatalogLogShardSize > 0);
             if (error is not null)
                 return ZkvmEpochVerification.Reject($"block {i}: {error}");
             statements[i] = statement!;
@@ -136,7 +138,7 @@ public sealed class ZkvmEpochVerifier<TDef, TDigest>
             .Concat(epoch.Skip(1).SelectMany(level => level).Where(e => !e.IsBlock).Select(e => (e.Child, _keys.RecursionConfig)))
             .Concat(families.SelectMany(f => f.Members).Select(c => (c, _keys.RecursionConfig)));
         var security = _executions.ChainSecurity.Weakest(verifier.LastSecurity!, programs,
-            proof.Blocks.Select((b, i) => (b.Shapes, statements[i])));
+            blocks.Select((b, i) => (b.Shapes, statements[i])));
         Step("security of the chain");
         return new ZkvmEpochVerification(true, null, [.. proof.Blocks.Select(b =>
             new ZkvmVerification(true, null, b.Claim.ExitCode, b.Claim.Output, b.Claim.Cycles, b.Claim.InputSize, b.Claim.InputCommitment))])

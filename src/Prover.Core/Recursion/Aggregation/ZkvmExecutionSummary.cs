@@ -14,9 +14,28 @@ namespace Prover.Core.Recursion.Aggregation;
 /// commitments (<see cref="ShardCommitmentTree.TreeDigest{TDigest}"/>: what the global transcript drew the challenges from,
 /// and what the root states) and the last shard's end pc (lo, hi: the one value of the root's statement the claim does not
 /// fix). No shard's public values or main cap: the leaves check them in-circuit.
+/// <para>
+/// Catalog mode (<see cref="CatalogLogShardSize"/> &gt; 0; the budget policy's proofs): the allowed shapes are not the
+/// execution's but every shape of the guest's catalog for shards of 2^k cycles (<see cref="ShardCatalog"/>), which the file
+/// names by k alone; <see cref="Resolve"/> lists them. The allowed-key root R, hence the final key, is then the same for
+/// every execution of the guest under those configurations and k (docs/design.md, "The shard catalog").
+/// </para>
 /// </summary>
 public sealed record ZkvmExecutionSummary(ZkvmClaim Claim, int ShardCount, IReadOnlyList<ShardShape> Shapes, KoalaBear[] CommitmentDigest, KoalaBear[] EndPc)
 {
+    /// <summary>k of the catalog whose shapes are the allowed ones (catalog mode), or 0: <see cref="Shapes"/> are the execution's distinct shapes.</summary>
+    public int CatalogLogShardSize { get; init; }
+
+    /// <summary>
+    /// This summary with its allowed shapes listed: itself when they are explicit, the catalog's shapes of
+    /// <paramref name="program"/> (as its shards are proved) for k in catalog mode.
+    /// </summary>
+    public ZkvmExecutionSummary Resolve(ZkvmProgram program)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        return CatalogLogShardSize == 0 ? this : this with { Shapes = ShardCatalog.For(program, CatalogLogShardSize).Shapes };
+    }
+
     /// <summary>The order of the allowed shapes: by chip set, then table count, then heights (a file must list them strictly increasing).</summary>
     public static int Compare(ShardShape a, ShardShape b)
     {
@@ -42,7 +61,11 @@ public sealed record ZkvmExecutionSummary(ZkvmClaim Claim, int ShardCount, IRead
     }
 
     /// <summary>The summary of an execution whose shards committed to <paramref name="shards"/> (what its prover knows).</summary>
-    public static ZkvmExecutionSummary Of<TDigest>(ZkvmClaim claim, IReadOnlyList<ShardCommitment> shards)
+    /// <remarks>
+    /// With <paramref name="catalog"/>, the summary is in catalog mode: every shard's shape must be one of the catalog's (an
+    /// <see cref="ArgumentException"/> otherwise: a proof not made under the budget policy at that k).
+    /// </remarks>
+    public static ZkvmExecutionSummary Of<TDigest>(ZkvmClaim claim, IReadOnlyList<ShardCommitment> shards, ShardCatalog? catalog = null)
         where TDigest : struct, IDigest<TDigest, KoalaBearParameters>
     {
         ArgumentNullException.ThrowIfNull(claim);
@@ -50,8 +73,13 @@ public sealed record ZkvmExecutionSummary(ZkvmClaim Claim, int ShardCount, IRead
         if (shards.Count == 0)
             throw new ArgumentException("an execution has at least one shard");
         var end = shards[^1].PublicsOf(ZkvmTable.Cpu);
-        return new ZkvmExecutionSummary(claim, shards.Count, Distinct(shards.Select(s => s.Shape)),
-            ShardCommitmentTree.TreeDigest<TDigest>(shards).Elements.ToArray(), [end[4], end[5]]);
+        var digest = ShardCommitmentTree.TreeDigest<TDigest>(shards).Elements.ToArray();
+        if (catalog is null)
+            return new ZkvmExecutionSummary(claim, shards.Count, Distinct(shards.Select(s => s.Shape)), digest, [end[4], end[5]]);
+        for (int s = 0; s < shards.Count; s++)
+            if (!catalog.Contains(shards[s].Shape))
+                throw new ArgumentException($"shard {s}'s shape is not in the catalog for shards of 2^{catalog.LogShardSize} cycles (not a budget-policy proof at that size)");
+        return new ZkvmExecutionSummary(claim, shards.Count, catalog.Shapes, digest, [end[4], end[5]]) { CatalogLogShardSize = catalog.LogShardSize };
     }
 
     /// <summary>The tree digest as <typeparamref name="TDigest"/> (an <see cref="ArgumentException"/> for another length).</summary>

@@ -9,7 +9,7 @@ namespace Prover.Core.Recursion.Aggregation;
 
 /// <summary>
 /// The bytes of a <see cref="ZkvmExecutionSummary"/> — the claim (exit code, cycles, input size and commitment, output),
-/// the shard count and the allowed shapes (chip set, heights; strictly increasing), the tree digest of the shards' commitments and the last pc — shared by the
+/// the shard count and the allowed shapes (chip set, heights; strictly increasing — or, in catalog mode, a zero count and k), the tree digest of the shards' commitments and the last pc — shared by the
 /// aggregated and final files (<see cref="ZkvmAggregateProof{TDef, TDigest}"/>) and the epoch files
 /// (<see cref="ZkvmEpochProof{TDef, TDigest}"/>, once per block). Reading is bounded: an adversary controls the bytes.
 /// </summary>
@@ -29,13 +29,22 @@ internal static class ZkvmExecutionSummaryCodec
         U32((uint)claim.Output.Length);
         ms.Write(claim.Output);
         U32((uint)summary.ShardCount);
-        U32((uint)summary.Shapes.Count);
-        foreach (var s in summary.Shapes)
+        // Catalog mode: a zero shape count (never an explicit list's), then k.
+        if (summary.CatalogLogShardSize > 0)
         {
-            U64(s.Chips.Bits);
-            U32((uint)s.LogHeights.Length);
-            foreach (int h in s.LogHeights)
-                U32((uint)h);
+            U32(0);
+            U32((uint)summary.CatalogLogShardSize);
+        }
+        else
+        {
+            U32((uint)summary.Shapes.Count);
+            foreach (var s in summary.Shapes)
+            {
+                U64(s.Chips.Bits);
+                U32((uint)s.LogHeights.Length);
+                foreach (int h in s.LogHeights)
+                    U32((uint)h);
+            }
         }
         Felts(summary.CommitmentDigest);
         Felts(summary.EndPc);
@@ -66,7 +75,16 @@ internal static class ZkvmExecutionSummaryCodec
         // A shape takes at least 16 bytes (chip set, table count, one height): the number is bounded by the bytes left, and
         // there are no more distinct shapes than shards.
         uint distinct = reader.U32("shape count");
-        if (distinct == 0 || distinct > count || distinct > (uint)reader.Remaining / 16)
+        int catalog = 0;
+        if (distinct == 0)
+        {
+            // Catalog mode: the allowed shapes are the catalog's for shards of 2^k cycles (resolved with the program).
+            uint k = reader.U32("catalog log shard size");
+            if (k is < 1 or > 30)
+                throw new ProofFormatException($"catalog for shards of 2^{k} cycles out of range");
+            catalog = (int)k;
+        }
+        else if (distinct > count || distinct > (uint)reader.Remaining / 16)
             throw new ProofFormatException($"{distinct} shard shapes out of range");
         var shapes = new ShardShape[distinct];
         for (int s = 0; s < shapes.Length; s++)
@@ -94,6 +112,9 @@ internal static class ZkvmExecutionSummaryCodec
         var endPc = reader.Felts(2, "end pc");
         if (endPc.Length != 2)
             throw new ProofFormatException("the end pc is two elements (lo, hi)");
-        return new ZkvmExecutionSummary(new ZkvmClaim(inputSize, commitment, output, exit, (long)cycles), (int)count, shapes, digest, endPc);
+        return new ZkvmExecutionSummary(new ZkvmClaim(inputSize, commitment, output, exit, (long)cycles), (int)count, shapes, digest, endPc)
+        {
+            CatalogLogShardSize = catalog,
+        };
     }
 }

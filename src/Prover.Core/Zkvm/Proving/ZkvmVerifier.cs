@@ -315,11 +315,12 @@ public sealed class ZkvmVerifier<TDef, TDigest>
     /// and the root's statement must equal what this statement derives (<c>Recursion.Aggregation.ZkvmAggregateStatement.Expected</c>):
     /// the chaining ends at the entry with clk 1 and at clk = cycles + 1, the input size, commitment and the digest.
     /// </summary>
+    /// <remarks><paramref name="catalog"/>: the shapes are a shard catalog's (<see cref="CheckShapeSet"/>).</remarks>
     public static (string? Error, ZkvmCheckedStatement<TDef, TDigest>? Statement) CheckSummary(StarkConfig config, ZkvmProgram program,
         ZkvmClaim claim, IReadOnlyList<ShardShape> shapes, int shardCount, TDigest treeDigest,
-        System.Collections.Concurrent.ConcurrentDictionary<int, VerifyingKey<KoalaBearParameters, TDigest>>? fullKeys = null)
+        System.Collections.Concurrent.ConcurrentDictionary<int, VerifyingKey<KoalaBearParameters, TDigest>>? fullKeys = null, bool catalog = false)
     {
-        var (error, checkedShapes) = CheckShapeSet(config, program, claim, shapes, shardCount, fullKeys);
+        var (error, checkedShapes) = CheckShapeSet(config, program, claim, shapes, shardCount, fullKeys, catalog);
         if (error is not null)
             return (error, null);
         program = program.ForDigest(TDigest.Length);
@@ -346,10 +347,20 @@ public sealed class ZkvmVerifier<TDef, TDigest>
     /// kind only with more than one shard, heights in range, the proof's shape for the tallest table, the bus budget and the
     /// bus fractions bounded over every assignment of the shapes to the shards (<see cref="ZkvmBusBudget.CheckBound"/>), and
     /// the full preprocessed key (the preprocessed tables' heights are the program's, read from the last-shard shape).
+    /// <para>
+    /// With <paramref name="catalog"/> the shapes are a shard catalog's (<see cref="ShardCatalog"/>, derived by the verifier
+    /// from the program and k, not read from the file): the allowed shapes of every budget-policy execution, not this one's
+    /// distinct shapes, so they may outnumber the shards. They are in chunked mode (a catalog in natural mode is refused),
+    /// whose rules already allow several shapes of the last kind (the last shard's entries) and shapes that suit both kinds:
+    /// what binds each shard to a shape of its kind is its leaf (its chip set is a constant of the leaf program, checked
+    /// there against the shard's index). The remaining checks are the same: at least one last-kind shape, heights in range,
+    /// the bus budget and fractions bounded over every assignment of the catalog's shapes to the shards (count × the largest
+    /// shape's), the full key from a last-kind shape.
+    /// </para>
     /// </summary>
     public static (string? Error, ZkvmCheckedShapes<TDigest>? Shapes) CheckShapeSet(StarkConfig config, ZkvmProgram program, ZkvmClaim claim,
         IReadOnlyList<ShardShape> shapes, int shardCount,
-        System.Collections.Concurrent.ConcurrentDictionary<int, VerifyingKey<KoalaBearParameters, TDigest>>? fullKeys = null)
+        System.Collections.Concurrent.ConcurrentDictionary<int, VerifyingKey<KoalaBearParameters, TDigest>>? fullKeys = null, bool catalog = false)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(program);
@@ -360,7 +371,7 @@ public sealed class ZkvmVerifier<TDef, TDigest>
             return ($"the input of {claim.InputSize} bytes exceeds the input region", null);
         if (shardCount < 1)
             return ("the proof has no shards", null);
-        if (shapes.Count == 0 || shapes.Count > shardCount)
+        if (shapes.Count == 0 || (!catalog && shapes.Count > shardCount))
             return ($"{shapes.Count} shard shapes for {shardCount} shards", null);
         int lastKind = -1;
         // Chunked mode (the budget policy's boundary chunk shards): no shape has the natural MemoryInit. Then the last shard is
@@ -380,6 +391,8 @@ public sealed class ZkvmVerifier<TDef, TDigest>
                 if (last && lastKind < 0)
                     lastKind = s;
             }
+            else if (catalog)
+                return ($"shape {s}: a shard catalog holds the budget policy's shapes, whose memory boundary is in chunk shards", null);
             else if (last == other)
                 return ($"shape {s}: {ZkvmChips.CheckShard(chips, lastShard: true) ?? "valid for the last and the other shards alike"}", null);
             else if (last)
