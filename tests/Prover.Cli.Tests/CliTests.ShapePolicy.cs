@@ -16,8 +16,13 @@ public sealed partial class CliTests
         var shards = doc.RootElement.GetProperty("sizes")[0].GetProperty("shards").EnumerateArray()
             .Select(s => s.EnumerateArray().Select(h => h.GetInt32()).ToArray()).ToList();
         Assert.True(shards.Count > 2);
-        // Every non-last shard: one shape, the budget's (CPU 2^16, DivRem 2^12, the byte table 2^16).
-        Assert.All(shards.SkipLast(1), s => Assert.Equal(shards[0], s));
+        // Every CPU shard but the last: one shape, the budget's (CPU 2^16, DivRem 2^12, the byte table 2^16). The memory
+        // boundary and the input commitment are in chunk shards of their own, before the last shard (no CPU table: −1).
+        var cpuShards = shards.Where(s => s[chips.IndexOf("Cpu")] >= 0).ToList();
+        Assert.True(cpuShards.Count > 2);
+        Assert.All(cpuShards.SkipLast(1), s => Assert.Equal(shards[0], s));
+        Assert.Equal(shards[^1], cpuShards[^1]);
+        Assert.Contains(shards, s => s[chips.IndexOf("MemoryInitChunk")] >= 10 && s[chips.IndexOf("Cpu")] < 0);
         Assert.Equal(16, shards[0][chips.IndexOf("Cpu")]);
         Assert.Equal(12, shards[0][chips.IndexOf("DivRem")]);
         Assert.Equal(16, shards[0][chips.IndexOf("Bytes")]);

@@ -83,7 +83,7 @@ public sealed class ShardMemoryModelTests
     public void Estimate_grows_with_extension_and_blowup_and_stops_at_the_execution_length()
     {
         var profile = ShardProfile.Probe(Misaligned, [], 6, 1L << 30);
-        var shapes = ShardMemoryModel.Shapes(Misaligned.LastShardAirs);
+        var shapes = ShardMemoryModel.Shapes(Misaligned.Airs); // every registry chip, as the prover passes them (the profile has a height per chip)
         for (int log = 6; log <= 12; log++)
         {
             long e = ShardMemoryModel.EstimatePeakBytes(shapes, profile, log, 4, 1);
@@ -118,7 +118,7 @@ public sealed class ShardMemoryModelTests
     public void Choice_is_the_largest_shard_size_that_fits_and_too_small_a_budget_is_an_error()
     {
         var profile = ShardProfile.Probe(Misaligned, [], 6, 1L << 30);
-        var shapes = ShardMemoryModel.Shapes(Misaligned.LastShardAirs);
+        var shapes = ShardMemoryModel.Shapes(Misaligned.Airs); // every registry chip, as the prover passes them (the profile has a height per chip)
         // The execution is shorter than 2^11 cycles: larger shards change nothing and are not chosen.
         Assert.True(profile.Cycles <= 1 << 11);
         int all = ShardMemoryModel.ChooseLogShardSize(shapes, profile, 4, 1, long.MaxValue);
