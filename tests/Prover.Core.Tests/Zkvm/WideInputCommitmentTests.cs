@@ -46,9 +46,14 @@ public sealed class WideInputCommitmentTests(ITestOutputHelper output)
         var narrowAir = (InputCommitAir)program.Airs[ZkvmTable.InputCommit];
         Assert.Equal((16, 8, 10, "input-commit"), (narrowAir.StateWidth, narrowAir.CommitmentElements, narrowAir.PublicValueCount, narrowAir.Name));
         Assert.Equal((24, 12, 14), (WideAir.StateWidth, WideAir.CommitmentElements, WideAir.PublicValueCount));
+        // The input chunk (the budget policy's chunked input commitment) follows the digest the same way.
+        var narrowChunk = (InputChunkAir)program.Airs[ZkvmTable.InputChunk];
+        var wideChunk = (InputChunkAir)wide.Airs[ZkvmTable.InputChunk];
+        Assert.Equal((16, 8), (narrowChunk.StateWidth, narrowChunk.CommitmentElements));
+        Assert.Equal((24, 12), (wideChunk.StateWidth, wideChunk.CommitmentElements));
         // Every other chip is the same object (compiled-AIR caches keyed by identity see one AIR), the digest is the program's.
         for (int c = 0; c < program.Airs.Count; c++)
-            if (c != ZkvmTable.InputCommit)
+            if (c is not (ZkvmTable.InputCommit or ZkvmTable.InputChunk))
             {
                 Assert.Same(program.Airs[c], wide.Airs[c]);
                 Assert.Same(program.CompiledAirs[c], wide.CompiledAirs[c]);
