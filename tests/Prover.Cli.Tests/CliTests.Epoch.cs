@@ -74,7 +74,7 @@ public sealed partial class CliTests
         {
             Assert.Equal(2, doc.RootElement.GetProperty("blocks").GetInt32());
             Assert.Equal(new FileInfo(epoch).Length, doc.RootElement.GetProperty("proof_size").GetInt32());
-            Assert.Equal(["block 1: leaf 0", "epoch node"], doc.RootElement.GetProperty("proofs").EnumerateArray().Select(p => p.GetProperty("layer").GetString()));
+            Assert.Equal(["block 1: leaf 0", "block 1: lift", "epoch node"], doc.RootElement.GetProperty("proofs").EnumerateArray().Select(p => p.GetProperty("layer").GetString()));
         }
 
         var verified = Run("verify", epoch, "--elf", HelloElf, "--allow-insecure", "--json", "--runs", "3");
